@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
 import httpx
 
+from . import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ._exceptions import ERRORS
 
 if TYPE_CHECKING:
@@ -69,10 +69,15 @@ if TYPE_CHECKING:
     from .resources.users import AsyncUsers, Users
 
 _DEFAULT_BASE_URL = "https://api.github.com"
-_PACKAGE_NAME = "github"
-_PACKAGE_VERSION = "0.1.0"
-_SECURITY_SCHEMES: dict[str, _rt.SecurityScheme] = {}
-_DEFAULT_SECURITY: tuple[tuple[str, ...], ...] = ()
+_PACKAGE_NAME = "github-apigen-client"
+_PACKAGE_VERSION = "23.0.2"
+_SECURITY_SCHEMES: dict[str, _rt.SecurityScheme] = {
+    "token": _rt.HTTPBearer(credential="api_key"),
+}
+_DEFAULT_SECURITY: tuple[tuple[str, ...], ...] = (("token",), ())
+# Credential keyword -> the environment variable read when it is not passed (where the rule
+# `<PREFIX>_<KEYWORD>` does not apply).
+_CREDENTIAL_ENV: dict[str, str] = {"api_key": "GITHUB_TOKEN"}
 
 
 class Client(_rt.SyncAPIClient):
@@ -87,6 +92,7 @@ class Client(_rt.SyncAPIClient):
         self,
         *,
         base_url: str | None = None,
+        api_key: str | None = None,
         timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
@@ -100,12 +106,19 @@ class Client(_rt.SyncAPIClient):
         rate_warning: _rt.RateWarning | None = None,
         idempotency_header: str | None = None,
         retry_count_header: str | None = "X-Retry-Count",
+        max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
+        max_stream_reconnects: int = 0,
+        allow_insecure_credentials: bool = False,
+        cache: _rt.Cache | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
             env_prefix="GITHUB",
-            credentials={},
+            credentials={
+                "api_key": api_key,
+            },
+            credential_env=_CREDENTIAL_ENV,
             security_schemes=_SECURITY_SCHEMES,
             default_security=_DEFAULT_SECURITY,
             timeout=timeout,
@@ -121,6 +134,10 @@ class Client(_rt.SyncAPIClient):
             rate_warning=rate_warning,
             idempotency_header=idempotency_header,
             retry_count_header=retry_count_header,
+            max_response_bytes=max_response_bytes,
+            max_stream_reconnects=max_stream_reconnects,
+            allow_insecure_credentials=allow_insecure_credentials,
+            cache=cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
         )
@@ -432,6 +449,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         self,
         *,
         base_url: str | None = None,
+        api_key: str | None = None,
         timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
@@ -445,12 +463,19 @@ class AsyncClient(_rt.AsyncAPIClient):
         rate_warning: _rt.RateWarning | None = None,
         idempotency_header: str | None = None,
         retry_count_header: str | None = "X-Retry-Count",
+        max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
+        max_stream_reconnects: int = 0,
+        allow_insecure_credentials: bool = False,
+        cache: _rt.Cache | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
             env_prefix="GITHUB",
-            credentials={},
+            credentials={
+                "api_key": api_key,
+            },
+            credential_env=_CREDENTIAL_ENV,
             security_schemes=_SECURITY_SCHEMES,
             default_security=_DEFAULT_SECURITY,
             timeout=timeout,
@@ -466,6 +491,10 @@ class AsyncClient(_rt.AsyncAPIClient):
             rate_warning=rate_warning,
             idempotency_header=idempotency_header,
             retry_count_header=retry_count_header,
+            max_response_bytes=max_response_bytes,
+            max_stream_reconnects=max_stream_reconnects,
+            allow_insecure_credentials=allow_insecure_credentials,
+            cache=cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
         )

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
 import httpx
 
+from . import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ._exceptions import ERRORS
 
 if TYPE_CHECKING:
@@ -17,12 +17,15 @@ if TYPE_CHECKING:
     from .resources.pets import AsyncPets, Pets
 
 _DEFAULT_BASE_URL = "https://petstore.apigen.example/v1"
-_PACKAGE_NAME = "petstore"
-_PACKAGE_VERSION = "0.1.0"
+_PACKAGE_NAME = "petstore-apigen-client"
+_PACKAGE_VERSION = "1.2.0"
 _SECURITY_SCHEMES: dict[str, _rt.SecurityScheme] = {
     "apiKey": _rt.ApiKey(credential="api_key", name="X-API-Key", location="header"),
 }
 _DEFAULT_SECURITY: tuple[tuple[str, ...], ...] = (("apiKey",),)
+# Credential keyword -> the environment variable read when it is not passed (where the rule
+# `<PREFIX>_<KEYWORD>` does not apply).
+_CREDENTIAL_ENV: dict[str, str] = {}
 
 
 class Client(_rt.SyncAPIClient):
@@ -46,6 +49,10 @@ class Client(_rt.SyncAPIClient):
         rate_warning: _rt.RateWarning | None = None,
         idempotency_header: str | None = None,
         retry_count_header: str | None = "X-Retry-Count",
+        max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
+        max_stream_reconnects: int = 0,
+        allow_insecure_credentials: bool = False,
+        cache: _rt.Cache | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -54,6 +61,7 @@ class Client(_rt.SyncAPIClient):
             credentials={
                 "api_key": api_key,
             },
+            credential_env=_CREDENTIAL_ENV,
             security_schemes=_SECURITY_SCHEMES,
             default_security=_DEFAULT_SECURITY,
             timeout=timeout,
@@ -69,6 +77,10 @@ class Client(_rt.SyncAPIClient):
             rate_warning=rate_warning,
             idempotency_header=idempotency_header,
             retry_count_header=retry_count_header,
+            max_response_bytes=max_response_bytes,
+            max_stream_reconnects=max_stream_reconnects,
+            allow_insecure_credentials=allow_insecure_credentials,
+            cache=cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
         )
@@ -113,6 +125,10 @@ class AsyncClient(_rt.AsyncAPIClient):
         rate_warning: _rt.RateWarning | None = None,
         idempotency_header: str | None = None,
         retry_count_header: str | None = "X-Retry-Count",
+        max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
+        max_stream_reconnects: int = 0,
+        allow_insecure_credentials: bool = False,
+        cache: _rt.Cache | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -121,6 +137,7 @@ class AsyncClient(_rt.AsyncAPIClient):
             credentials={
                 "api_key": api_key,
             },
+            credential_env=_CREDENTIAL_ENV,
             security_schemes=_SECURITY_SCHEMES,
             default_security=_DEFAULT_SECURITY,
             timeout=timeout,
@@ -136,6 +153,10 @@ class AsyncClient(_rt.AsyncAPIClient):
             rate_warning=rate_warning,
             idempotency_header=idempotency_header,
             retry_count_header=retry_count_header,
+            max_response_bytes=max_response_bytes,
+            max_stream_reconnects=max_stream_reconnects,
+            allow_insecure_credentials=allow_insecure_credentials,
+            cache=cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
         )

@@ -4,11 +4,7 @@
 The Stripe REST API. Please see https://stripe.com/docs/api for more details.
 """
 
-from apigen_runtime import (
-    omit,
-    with_raw_response,
-    with_streaming_response,
-)
+from typing import TYPE_CHECKING, Any
 
 from ._client import AsyncClient, Client
 from ._exceptions import (
@@ -16,16 +12,32 @@ from ._exceptions import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APIStreamError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    CircuitOpenError,
     ConflictError,
+    InsecureTransportError,
     InternalServerError,
+    LongRunningCancelledError,
+    LongRunningTimeoutError,
     MissingCredentialsError,
     NotFoundError,
+    OAuthError,
+    OperationFailedError,
+    PaginationLoopError,
     PermissionDeniedError,
+    RateLimitBackendError,
     RateLimitError,
+    ResponseDecodingError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
+)
+from ._runtime import (
+    omit,
+    with_raw_response,
+    with_streaming_response,
 )
 
 __all__ = [
@@ -33,19 +45,45 @@ __all__ = [
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
     "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
+    "Cache",
+    "CircuitOpenError",
     "Client",
     "ConflictError",
+    "InsecureTransportError",
     "InternalServerError",
+    "LongRunningCancelledError",
+    "LongRunningTimeoutError",
+    "MemoryCacheStore",
     "MissingCredentialsError",
     "NotFoundError",
+    "OAuthError",
+    "OperationFailedError",
+    "PaginationLoopError",
     "PermissionDeniedError",
+    "RateLimitBackendError",
     "RateLimitError",
+    "RedisCacheStore",
+    "ResponseDecodingError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "omit",
     "with_raw_response",
     "with_streaming_response",
 ]
+
+if TYPE_CHECKING:
+    from ._runtime import Cache, MemoryCacheStore, RedisCacheStore
+
+
+def __getattr__(name: str) -> Any:
+    """Features imported on first use (a response cache): `import` stays cheap without them."""
+    if name in ["Cache", "MemoryCacheStore", "RedisCacheStore"]:
+        from . import _runtime
+
+        return getattr(_runtime, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

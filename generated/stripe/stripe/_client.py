@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
 import httpx
 
+from . import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ._exceptions import ERRORS
 
 if TYPE_CHECKING:
@@ -77,13 +77,18 @@ if TYPE_CHECKING:
     from .resources.webhook_endpoints import AsyncWebhookEndpoints, WebhookEndpoints
 
 _DEFAULT_BASE_URL = "https://api.stripe.com"
-_PACKAGE_NAME = "stripe"
+_PACKAGE_NAME = "stripe-apigen-client"
 _PACKAGE_VERSION = "0.1.0"
 _SECURITY_SCHEMES: dict[str, _rt.SecurityScheme] = {
-    "basicAuth": _rt.HTTPBasic(username="username", password="password"),
-    "bearerAuth": _rt.HTTPBearer(credential="bearer_token"),
+    "basicAuth": _rt.HTTPBasic(username="api_key"),
+    "bearerAuth": _rt.HTTPBearer(credential="api_key"),
 }
 _DEFAULT_SECURITY: tuple[tuple[str, ...], ...] = (("basicAuth",), ("bearerAuth",))
+# Sent with every request (configured); `default_headers=` and a call's `extra_headers=` win.
+_FIXED_HEADERS: dict[str, str] = {"Stripe-Version": "2022-11-15"}
+# Credential keyword -> the environment variable read when it is not passed (where the rule
+# `<PREFIX>_<KEYWORD>` does not apply).
+_CREDENTIAL_ENV: dict[str, str] = {}
 
 
 class Client(_rt.SyncAPIClient):
@@ -98,9 +103,7 @@ class Client(_rt.SyncAPIClient):
         self,
         *,
         base_url: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        bearer_token: str | None = None,
+        api_key: str | None = None,
         timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
@@ -112,26 +115,29 @@ class Client(_rt.SyncAPIClient):
         circuit_breaker: _rt.CircuitBreaker | None = None,
         hooks: _rt.Hooks | None = None,
         rate_warning: _rt.RateWarning | None = None,
-        idempotency_header: str | None = None,
+        idempotency_header: str | None = "Idempotency-Key",
         retry_count_header: str | None = "X-Retry-Count",
+        max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
+        max_stream_reconnects: int = 0,
+        allow_insecure_credentials: bool = False,
+        cache: _rt.Cache | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
             env_prefix="STRIPE",
             credentials={
-                "username": username,
-                "password": password,
-                "bearer_token": bearer_token,
+                "api_key": api_key,
             },
+            credential_env=_CREDENTIAL_ENV,
             security_schemes=_SECURITY_SCHEMES,
             default_security=_DEFAULT_SECURITY,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            default_headers=default_headers,
+            default_headers={**_FIXED_HEADERS, **(default_headers or {})},
             default_query=default_query,
-            retry=retry,
+            retry=retry or _rt.RetryPolicy(should_retry_header="Stripe-Should-Retry"),
             deadline=deadline,
             rate_limit=rate_limit,
             circuit_breaker=circuit_breaker,
@@ -139,6 +145,10 @@ class Client(_rt.SyncAPIClient):
             rate_warning=rate_warning,
             idempotency_header=idempotency_header,
             retry_count_header=retry_count_header,
+            max_response_bytes=max_response_bytes,
+            max_stream_reconnects=max_stream_reconnects,
+            allow_insecure_credentials=allow_insecure_credentials,
+            cache=cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
         )
@@ -516,9 +526,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         self,
         *,
         base_url: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        bearer_token: str | None = None,
+        api_key: str | None = None,
         timeout: float | httpx.Timeout | _rt.NotGiven | None = _rt.NOT_GIVEN,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
@@ -530,26 +538,29 @@ class AsyncClient(_rt.AsyncAPIClient):
         circuit_breaker: _rt.CircuitBreaker | None = None,
         hooks: _rt.Hooks | None = None,
         rate_warning: _rt.RateWarning | None = None,
-        idempotency_header: str | None = None,
+        idempotency_header: str | None = "Idempotency-Key",
         retry_count_header: str | None = "X-Retry-Count",
+        max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
+        max_stream_reconnects: int = 0,
+        allow_insecure_credentials: bool = False,
+        cache: _rt.Cache | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
             default_base_url=_DEFAULT_BASE_URL,
             env_prefix="STRIPE",
             credentials={
-                "username": username,
-                "password": password,
-                "bearer_token": bearer_token,
+                "api_key": api_key,
             },
+            credential_env=_CREDENTIAL_ENV,
             security_schemes=_SECURITY_SCHEMES,
             default_security=_DEFAULT_SECURITY,
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
-            default_headers=default_headers,
+            default_headers={**_FIXED_HEADERS, **(default_headers or {})},
             default_query=default_query,
-            retry=retry,
+            retry=retry or _rt.RetryPolicy(should_retry_header="Stripe-Should-Retry"),
             deadline=deadline,
             rate_limit=rate_limit,
             circuit_breaker=circuit_breaker,
@@ -557,6 +568,10 @@ class AsyncClient(_rt.AsyncAPIClient):
             rate_warning=rate_warning,
             idempotency_header=idempotency_header,
             retry_count_header=retry_count_header,
+            max_response_bytes=max_response_bytes,
+            max_stream_reconnects=max_stream_reconnects,
+            allow_insecure_credentials=allow_insecure_credentials,
+            cache=cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
         )

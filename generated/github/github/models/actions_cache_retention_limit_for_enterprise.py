@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ActionsCacheRetentionLimitForEnterprise"]
 
 
 class ActionsCacheRetentionLimitForEnterprise(_rt.Model):
     """GitHub Actions cache retention policy for an enterprise."""
 
     max_cache_retention_days: int | None = None
-    """For repositories & organizations in an enterprise, the maximum duration, in days, for which caches in a repository may be retained."""
+    """For repositories & organizations in an enterprise, the maximum duration, in days, for which
+    caches in a repository may be retained.
+    """

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ActionsCacheRetentionLimitForOrganization"]
 
 
 class ActionsCacheRetentionLimitForOrganization(_rt.Model):
     """GitHub Actions cache retention policy for an organization."""
 
     max_cache_retention_days: int | None = None
-    """For repositories in this organization, the maximum duration, in days, for which caches in a repository may be retained."""
+    """For repositories in this organization, the maximum duration, in days, for which caches in a
+    repository may be retained.
+    """

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ActionsCacheStorageLimitForEnterprise"]
 
 
 class ActionsCacheStorageLimitForEnterprise(_rt.Model):
     """GitHub Actions cache storage policy for an enterprise."""
 
     max_cache_size_gb: int | None = None
-    """For repositories & organizations in an enterprise, the maximum size limit for the sum of all caches in a repository, in gigabytes."""
+    """For repositories & organizations in an enterprise, the maximum size limit for the sum of all
+    caches in a repository, in gigabytes.
+    """

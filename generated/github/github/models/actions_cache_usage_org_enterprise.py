@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ActionsCacheUsageOrgEnterprise"]
 
 
 class ActionsCacheUsageOrgEnterprise(_rt.Model):
@@ -10,4 +12,6 @@ class ActionsCacheUsageOrgEnterprise(_rt.Model):
     """The count of active caches across all repositories of an enterprise or an organization."""
 
     total_active_caches_size_in_bytes: int
-    """The total size in bytes of all active cache items across all repositories of an enterprise or an organization."""
+    """The total size in bytes of all active cache items across all repositories of an enterprise or
+    an organization.
+    """

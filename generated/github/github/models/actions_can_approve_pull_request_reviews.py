@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["ActionsCanApprovePullRequestReviews"]
+
+
 ActionsCanApprovePullRequestReviews: TypeAlias = bool
 """Whether GitHub Actions can approve pull requests. Enabling this can be a security risk."""

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["ActionsDefaultWorkflowPermissions"]
+
+
 ActionsDefaultWorkflowPermissions: TypeAlias = Literal["read", "write"] | str
 """The default workflow permissions granted to the GITHUB_TOKEN when running workflows."""

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["ActionsEnabled"]
+
+
 ActionsEnabled: TypeAlias = bool
 """Whether GitHub Actions is enabled on the repository."""

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ActionsForkPrWorkflowsPrivateRepos"]
 
 
 class ActionsForkPrWorkflowsPrivateRepos(_rt.Model):
     run_workflows_from_fork_pull_requests: bool
-    """Whether workflows triggered by pull requests from forks are allowed to run on private repositories."""
+    """Whether workflows triggered by pull requests from forks are allowed to run on private
+    repositories.
+    """
 
     send_write_tokens_to_workflows: bool
-    """Whether GitHub Actions can create pull requests or submit approving pull request reviews from a workflow triggered by a fork pull request."""
+    """Whether GitHub Actions can create pull requests or submit approving pull request reviews from
+    a workflow triggered by a fork pull request.
+    """
 
     send_secrets_and_variables: bool
-    """Whether to make secrets and variables available to workflows triggered by pull requests from forks."""
+    """Whether to make secrets and variables available to workflows triggered by pull requests from
+    forks.
+    """
 
     require_approval_for_fork_pr_workflows: bool
-    """Whether workflows triggered by pull requests from forks require approval from a repository administrator to run."""
+    """Whether workflows triggered by pull requests from forks require approval from a repository
+    administrator to run.
+    """

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.actions_can_approve_pull_request_reviews import ActionsCanApprovePullRequestReviews
 from ..models.actions_default_workflow_permissions import ActionsDefaultWorkflowPermissions
+
+__all__ = ["ActionsGetDefaultWorkflowPermissions"]
 
 
 class ActionsGetDefaultWorkflowPermissions(_rt.Model):

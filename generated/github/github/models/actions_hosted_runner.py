@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.actions_hosted_runner_machine_spec import ActionsHostedRunnerMachineSpec
 from ..models.nullable_actions_hosted_runner_pool_image import NullableActionsHostedRunnerPoolImage
 from ..models.public_ip import PublicIp
+
+__all__ = ["ActionsHostedRunner"]
 
 
 class ActionsHostedRunner(_rt.Model):
@@ -33,7 +34,9 @@ class ActionsHostedRunner(_rt.Model):
     """The operating system of the image."""
 
     maximum_runners: int | None = 10
-    """The maximum amount of hosted runners. Runners will not scale automatically above this number. Use this setting to limit your cost."""
+    """The maximum amount of hosted runners. Runners will not scale automatically above this number.
+    Use this setting to limit your cost.
+    """
 
     public_ip_enabled: bool
     """Whether public IP is enabled for the hosted runners."""

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.allowed_actions import AllowedActions
 from ..models.enabled_repositories import EnabledRepositories
 from ..models.selected_actions_url import SelectedActionsUrl
 from ..models.sha_pinning_required import ShaPinningRequired
 
+__all__ = ["ActionsOrganizationPermissions"]
+
 
 class ActionsOrganizationPermissions(_rt.Model):
     enabled_repositories: EnabledRepositories
     selected_repositories_url: str | None = None
-    """The API URL to use to get or set the selected repositories that are allowed to run GitHub Actions, when `enabled_repositories` is set to `selected`."""
+    """The API URL to use to get or set the selected repositories that are allowed to run GitHub
+    Actions, when `enabled_repositories` is set to `selected`.
+    """
 
     allowed_actions: AllowedActions | None = None
     selected_actions_url: SelectedActionsUrl | None = None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.actions_enabled import ActionsEnabled
 from ..models.allowed_actions import AllowedActions
 from ..models.selected_actions_url import SelectedActionsUrl
 from ..models.sha_pinning_required import ShaPinningRequired
+
+__all__ = ["ActionsRepositoryPermissions"]
 
 
 class ActionsRepositoryPermissions(_rt.Model):

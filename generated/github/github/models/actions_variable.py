@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ActionsVariable"]
 
 
 class ActionsVariable(_rt.Model):
@@ -17,7 +19,11 @@ class ActionsVariable(_rt.Model):
     """The value of the variable."""
 
     created_at: _dt.datetime
-    """The date and time at which the variable was created, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
+    """The date and time at which the variable was created, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ.
+    """
 
     updated_at: _dt.datetime
-    """The date and time at which the variable was last updated, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
+    """The date and time at which the variable was last updated, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ.
+    """

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ActionsWorkflowAccessToRepository"]
 
 
 class ActionsWorkflowAccessToRepository(_rt.Model):
     access_level: Literal["none", "user", "organization"] | str
-    """Defines the level of access that workflows outside of the repository have to actions and reusable workflows within the
+    """Defines the level of access that workflows outside of the repository have to actions and
+    reusable workflows within the
     repository.
 
-    `none` means the access is only possible from workflows in this repository. `user` level access allows sharing across user owned private repositories only. `organization` level access allows sharing across the organization.
+    `none` means the access is only possible from workflows in this repository. `user` level
+    access allows sharing across user owned private repositories only. `organization` level
+    access allows sharing across the organization.
     """

@@ -5,5 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TypeAlias
 
+__all__ = ["AlertCreatedAt"]
+
+
 AlertCreatedAt: TypeAlias = _dt.datetime
 """The time that the alert was created in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""

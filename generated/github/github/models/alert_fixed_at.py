@@ -5,5 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TypeAlias
 
+__all__ = ["AlertFixedAt"]
+
+
 AlertFixedAt: TypeAlias = _dt.datetime | None
-"""The time that the alert was no longer detected and was considered fixed in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
+"""The time that the alert was no longer detected and was considered fixed in ISO 8601 format:
+`YYYY-MM-DDTHH:MM:SSZ`.
+"""

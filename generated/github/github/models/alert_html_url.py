@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["AlertHtmlUrl"]
+
+
 AlertHtmlUrl: TypeAlias = str
 """The GitHub URL of the alert resource."""

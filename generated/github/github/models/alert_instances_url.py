@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["AlertInstancesUrl"]
+
+
 AlertInstancesUrl: TypeAlias = str
 """The REST API URL for fetching the list of instances for an alert."""

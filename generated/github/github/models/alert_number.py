@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["AlertNumber"]
+
+
 AlertNumber: TypeAlias = int
 """The security alert number."""

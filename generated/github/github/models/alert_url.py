@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["AlertUrl"]
+
+
 AlertUrl: TypeAlias = str
 """The REST API URL of the alert resource."""

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["AllowedActions"]
+
+
 AllowedActions: TypeAlias = Literal["all", "local_only", "selected"] | str
 """The permissions policy that controls the actions and reusable workflows that are allowed to run."""

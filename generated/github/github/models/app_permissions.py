@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AppPermissions"]
 
 
 class AppPermissions(_rt.Model):
     """The permissions granted to the fine-grained access token."""
 
     actions: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for GitHub Actions workflows, workflow runs, and artifacts."""
+    """The level of permission to grant the access token for GitHub Actions workflows, workflow
+    runs, and artifacts.
+    """
 
     administration: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for repository creation, deletion, settings, teams, and collaborators creation."""
+    """The level of permission to grant the access token for repository creation, deletion,
+    settings, teams, and collaborators creation.
+    """
 
     artifact_metadata: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to create and retrieve build artifact metadata records."""
+    """The level of permission to grant the access token to create and retrieve build artifact
+    metadata records.
+    """
 
     attestations: Literal["read", "write"] | str | None = None
     """The level of permission to create and retrieve the access token for repository attestations."""
@@ -29,10 +37,14 @@ class AppPermissions(_rt.Model):
     """The level of permission to grant the access token to view and manage code quality data."""
 
     codespaces: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to create, edit, delete, and list Codespaces."""
+    """The level of permission to grant the access token to create, edit, delete, and list
+    Codespaces.
+    """
 
     contents: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for repository contents, commits, branches, downloads, releases, and merges."""
+    """The level of permission to grant the access token for repository contents, commits, branches,
+    downloads, releases, and merges.
+    """
 
     dependabot_secrets: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token to manage Dependabot secrets."""
@@ -41,37 +53,55 @@ class AppPermissions(_rt.Model):
     """The level of permission to grant the access token for deployments and deployment statuses."""
 
     discussions: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for discussions and related comments and labels."""
+    """The level of permission to grant the access token for discussions and related comments and
+    labels.
+    """
 
     environments: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token for managing repository environments."""
 
     issues: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for issues and related comments, assignees, labels, and milestones."""
+    """The level of permission to grant the access token for issues and related comments, assignees,
+    labels, and milestones.
+    """
 
     merge_queues: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to manage the merge queues for a repository."""
+    """The level of permission to grant the access token to manage the merge queues for a
+    repository.
+    """
 
     metadata: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to search repositories, list collaborators, and access repository metadata."""
+    """The level of permission to grant the access token to search repositories, list collaborators,
+    and access repository metadata.
+    """
 
     packages: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token for packages published to GitHub Packages."""
 
     pages: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to retrieve Pages statuses, configuration, and builds, as well as create new builds."""
+    """The level of permission to grant the access token to retrieve Pages statuses, configuration,
+    and builds, as well as create new builds.
+    """
 
     pull_requests: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for pull requests and related comments, assignees, labels, milestones, and merges."""
+    """The level of permission to grant the access token for pull requests and related comments,
+    assignees, labels, milestones, and merges.
+    """
 
     repository_custom_properties: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and edit custom properties for a repository, when allowed by the property."""
+    """The level of permission to grant the access token to view and edit custom properties for a
+    repository, when allowed by the property.
+    """
 
     repository_hooks: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to manage the post-receive hooks for a repository."""
+    """The level of permission to grant the access token to manage the post-receive hooks for a
+    repository.
+    """
 
     repository_projects: Literal["read", "write", "admin"] | str | None = None
-    """The level of permission to grant the access token to manage repository projects, columns, and cards."""
+    """The level of permission to grant the access token to manage repository projects, columns, and
+    cards.
+    """
 
     secret_scanning_alerts: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token to view and manage secret scanning alerts."""
@@ -80,7 +110,9 @@ class AppPermissions(_rt.Model):
     """The level of permission to grant the access token to manage repository secrets."""
 
     security_events: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage security events like code scanning alerts."""
+    """The level of permission to grant the access token to view and manage security events like
+    code scanning alerts.
+    """
 
     single_file: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token to manage just a single file."""
@@ -95,7 +127,9 @@ class AppPermissions(_rt.Model):
     """The level of permission to grant the access token to update GitHub Actions workflow files."""
 
     custom_properties_for_organizations: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and edit custom properties for an organization, when allowed by the property."""
+    """The level of permission to grant the access token to view and edit custom properties for an
+    organization, when allowed by the property.
+    """
 
     members: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token for organization teams and members."""
@@ -110,69 +144,108 @@ class AppPermissions(_rt.Model):
     """The level of permission to grant the access token for custom organization roles management."""
 
     organization_custom_properties: Literal["read", "write", "admin"] | str | None = None
-    """The level of permission to grant the access token for repository custom properties management at the organization level."""
+    """The level of permission to grant the access token for repository custom properties management
+    at the organization level.
+    """
 
     organization_copilot_seat_management: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for managing access to GitHub Copilot for members of an organization with a Copilot Business subscription. This property is in public preview and is subject to change."""
+    """The level of permission to grant the access token for managing access to GitHub Copilot for
+    members of an organization with a Copilot Business subscription. This property is in public
+    preview and is subject to change.
+    """
 
     organization_copilot_agent_settings: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage Copilot cloud agent settings for an organization."""
+    """The level of permission to grant the access token to view and manage Copilot cloud agent
+    settings for an organization.
+    """
 
     organization_announcement_banners: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage announcement banners for an organization."""
+    """The level of permission to grant the access token to view and manage announcement banners for
+    an organization.
+    """
 
     organization_events: Literal["read"] | str | None = None
-    """The level of permission to grant the access token to view events triggered by an activity in an organization."""
+    """The level of permission to grant the access token to view events triggered by an activity in
+    an organization.
+    """
 
     organization_hooks: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to manage the post-receive hooks for an organization."""
+    """The level of permission to grant the access token to manage the post-receive hooks for an
+    organization.
+    """
 
     organization_personal_access_tokens: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for viewing and managing fine-grained personal access token requests to an organization."""
+    """The level of permission to grant the access token for viewing and managing fine-grained
+    personal access token requests to an organization.
+    """
 
     organization_personal_access_token_requests: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for viewing and managing fine-grained personal access tokens that have been approved by an organization."""
+    """The level of permission to grant the access token for viewing and managing fine-grained
+    personal access tokens that have been approved by an organization.
+    """
 
     organization_plan: Literal["read"] | str | None = None
     """The level of permission to grant the access token for viewing an organization's plan."""
 
     organization_projects: Literal["read", "write", "admin"] | str | None = None
-    """The level of permission to grant the access token to manage organization projects and projects public preview (where available)."""
+    """The level of permission to grant the access token to manage organization projects and
+    projects public preview (where available).
+    """
 
     organization_packages: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for organization packages published to GitHub Packages."""
+    """The level of permission to grant the access token for organization packages published to
+    GitHub Packages.
+    """
 
     organization_secrets: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token to manage organization secrets."""
 
     organization_self_hosted_runners: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage GitHub Actions self-hosted runners available to an organization."""
+    """The level of permission to grant the access token to view and manage GitHub Actions
+    self-hosted runners available to an organization.
+    """
 
     organization_user_blocking: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage users blocked by the organization."""
+    """The level of permission to grant the access token to view and manage users blocked by the
+    organization.
+    """
 
     email_addresses: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to manage the email addresses belonging to a user."""
+    """The level of permission to grant the access token to manage the email addresses belonging to
+    a user.
+    """
 
     followers: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to manage the followers belonging to a user."""
+    """The level of permission to grant the access token to manage the followers belonging to a
+    user.
+    """
 
     git_ssh_keys: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token to manage git SSH keys."""
 
     gpg_keys: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage GPG keys belonging to a user."""
+    """The level of permission to grant the access token to view and manage GPG keys belonging to a
+    user.
+    """
 
     interaction_limits: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage interaction limits on a repository."""
+    """The level of permission to grant the access token to view and manage interaction limits on a
+    repository.
+    """
 
     profile: Literal["write"] | str | None = None
-    """The level of permission to grant the access token to manage the profile settings belonging to a user."""
+    """The level of permission to grant the access token to manage the profile settings belonging to
+    a user.
+    """
 
     starring: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to list and manage repositories a user is starring."""
+    """The level of permission to grant the access token to list and manage repositories a user is
+    starring.
+    """
 
     enterprise_custom_properties_for_organizations: (
         Literal["read", "write", "admin"] | str | None
     ) = None
-    """The level of permission to grant the access token for organization custom properties management at the enterprise level."""
+    """The level of permission to grant the access token for organization custom properties
+    management at the enterprise level.
+    """

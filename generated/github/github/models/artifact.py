@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Artifact", "ArtifactWorkflowRun"]
 
 
 class Artifact(_rt.Model):
@@ -27,7 +29,9 @@ class Artifact(_rt.Model):
     expires_at: _dt.datetime | None
     updated_at: _dt.datetime | None
     digest: str | None = None
-    """The SHA256 digest of the artifact. This field will only be populated on artifacts uploaded with upload-artifact v4 or newer. For older versions, this field will be null."""
+    """The SHA256 digest of the artifact. This field will only be populated on artifacts uploaded
+    with upload-artifact v4 or newer. For older versions, this field will be null.
+    """
 
     workflow_run: ArtifactWorkflowRun | None = None
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ArtifactDeploymentRecord"]
 
 
 class ArtifactDeploymentRecord(_rt.Model):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository import Repository
+
+__all__ = ["AuthenticationToken"]
 
 
 class AuthenticationToken(_rt.Model):

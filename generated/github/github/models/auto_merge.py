@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_user import SimpleUser
+
+__all__ = ["AutoMerge"]
 
 
 class AutoMerge(_rt.Model):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Autolink"]
 
 
 class Autolink(_rt.Model):
@@ -18,6 +20,8 @@ class Autolink(_rt.Model):
     """A template for the target URL that is generated if a key was found."""
 
     is_alphanumeric: bool
-    """Whether this autolink reference matches alphanumeric characters. If false, this autolink reference only matches numeric characters."""
+    """Whether this autolink reference matches alphanumeric characters. If false, this autolink
+    reference only matches numeric characters.
+    """
 
     updated_at: _dt.datetime | None = None

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.simple_user import SimpleUser
+
+__all__ = ["BaseGist", "BaseGistFilesValue"]
 
 
 class BaseGist(_rt.Model):

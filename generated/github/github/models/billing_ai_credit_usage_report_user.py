@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "BillingAiCreditUsageReportUser",
+    "BillingAiCreditUsageReportUserTimePeriod",
+    "BillingAiCreditUsageReportUserUsageItemsItem",
+]
 
 
 class BillingAiCreditUsageReportUser(_rt.Model):

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.branch_restriction_policy import BranchRestrictionPolicy
 from ..models.protected_branch_admin_enforced import ProtectedBranchAdminEnforced
 from ..models.protected_branch_pull_request_review import ProtectedBranchPullRequestReview
 from ..models.protected_branch_required_status_check import ProtectedBranchRequiredStatusCheck
+
+__all__ = [
+    "BranchProtection",
+    "BranchProtectionAllowDeletions",
+    "BranchProtectionAllowForcePushes",
+    "BranchProtectionAllowForkSyncing",
+    "BranchProtectionBlockCreations",
+    "BranchProtectionLockBranch",
+    "BranchProtectionRequiredConversationResolution",
+    "BranchProtectionRequiredLinearHistory",
+    "BranchProtectionRequiredSignatures",
+]
 
 
 class BranchProtection(_rt.Model):
@@ -28,10 +39,14 @@ class BranchProtection(_rt.Model):
     protection_url: str | None = None
     required_signatures: BranchProtectionRequiredSignatures | None = None
     lock_branch: BranchProtectionLockBranch | None = None
-    """Whether to set the branch as read-only. If this is true, users will not be able to push to the branch."""
+    """Whether to set the branch as read-only. If this is true, users will not be able to push to
+    the branch.
+    """
 
     allow_fork_syncing: BranchProtectionAllowForkSyncing | None = None
-    """Whether users can pull changes from upstream when the branch is locked. Set to `true` to allow fork syncing. Set to `false` to prevent fork syncing."""
+    """Whether users can pull changes from upstream when the branch is locked. Set to `true` to
+    allow fork syncing. Set to `false` to prevent fork syncing.
+    """
 
 
 class BranchProtectionRequiredLinearHistory(_rt.Model):
@@ -60,12 +75,16 @@ class BranchProtectionRequiredSignatures(_rt.Model):
 
 
 class BranchProtectionLockBranch(_rt.Model):
-    """Whether to set the branch as read-only. If this is true, users will not be able to push to the branch."""
+    """Whether to set the branch as read-only. If this is true, users will not be able to push to
+    the branch.
+    """
 
     enabled: bool | None = False
 
 
 class BranchProtectionAllowForkSyncing(_rt.Model):
-    """Whether users can pull changes from upstream when the branch is locked. Set to `true` to allow fork syncing. Set to `false` to prevent fork syncing."""
+    """Whether users can pull changes from upstream when the branch is locked. Set to `true` to
+    allow fork syncing. Set to `false` to prevent fork syncing.
+    """
 
     enabled: bool | None = False

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.team import Team
+
+__all__ = [
+    "BranchRestrictionPolicy",
+    "BranchRestrictionPolicyAppsItem",
+    "BranchRestrictionPolicyAppsItemOwner",
+    "BranchRestrictionPolicyAppsItemPermissions",
+    "BranchRestrictionPolicyUsersItem",
+]
 
 
 class BranchRestrictionPolicy(_rt.Model):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.branch_protection import BranchProtection
 from ..models.commit import Commit
+
+__all__ = ["BranchWithProtection", "BranchWithProtectionLinks"]
 
 
 class BranchWithProtection(_rt.Model):

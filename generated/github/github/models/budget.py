@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Budget", "BudgetBudgetAlerting"]
 
 
 class Budget(_rt.Model):
@@ -15,7 +17,9 @@ class Budget(_rt.Model):
     """The type of pricing for the budget"""
 
     budget_amount: int
-    """The budget amount limit in whole dollars. For license-based products, this represents the number of licenses."""
+    """The budget amount limit in whole dollars. For license-based products, this represents the
+    number of licenses.
+    """
 
     prevent_further_usage: bool
     """The type of limit enforcement for the budget"""
@@ -41,7 +45,9 @@ class Budget(_rt.Model):
     """The user login when the budget is scoped to a single user (`user` scope)."""
 
     consumed_amount: float | None = None
-    """The amount consumed for a user-scoped budget, or for a multi-user budget when filtering by user."""
+    """The amount consumed for a user-scoped budget, or for a multi-user budget when filtering by
+    user.
+    """
 
     budget_product_sku: str
     """A single product or sku to apply the budget to."""
@@ -51,7 +57,11 @@ class Budget(_rt.Model):
 
 class BudgetBudgetAlerting(_rt.Model):
     will_alert: bool
-    """Whether alerts are enabled for this budget. Ignored for user-scope as alerting is disabled for them."""
+    """Whether alerts are enabled for this budget. Ignored for user-scope as alerting is disabled
+    for them.
+    """
 
     alert_recipients: list[str]
-    """Array of user login names who will receive alerts. Ignored for user-scope as alerting is disabled for them."""
+    """Array of user login names who will receive alerts. Ignored for user-scope as alerting is
+    disabled for them.
+    """

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["CampaignAlertType"]
+
+
 CampaignAlertType: TypeAlias = Literal["code_scanning", "secret_scanning"] | str
 """Indicates the alert type of a campaign"""

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["CampaignState"]
+
+
 CampaignState: TypeAlias = Literal["open", "closed"] | str
 """Indicates whether a campaign is open or closed"""

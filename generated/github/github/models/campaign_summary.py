@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.campaign_state import CampaignState
 from ..models.simple_user import SimpleUser
 from ..models.team import Team
+
+__all__ = ["CampaignSummary", "CampaignSummaryAlertStats"]
 
 
 class CampaignSummary(_rt.Model):
@@ -42,7 +43,9 @@ class CampaignSummary(_rt.Model):
     """The date and time the campaign has ended, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
 
     closed_at: _dt.datetime | None = None
-    """The date and time the campaign was closed, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ. Will be null if the campaign is still open."""
+    """The date and time the campaign was closed, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ. Will
+    be null if the campaign is still open.
+    """
 
     state: CampaignState
     contact_link: str | None

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.deployment_simple import DeploymentSimple
 from ..models.nullable_integration import NullableIntegration
 from ..models.pull_request_minimal import PullRequestMinimal
+
+__all__ = ["CheckRun", "CheckRunCheckSuite", "CheckRunOutput"]
 
 
 class CheckRun(_rt.Model):
@@ -27,7 +28,9 @@ class CheckRun(_rt.Model):
     html_url: str | None
     details_url: str | None
     status: Literal["queued", "in_progress", "completed", "waiting", "requested", "pending"] | str
-    """The phase of the lifecycle that the check is currently in. Statuses of waiting, requested, and pending are reserved for GitHub Actions check runs."""
+    """The phase of the lifecycle that the check is currently in. Statuses of waiting, requested,
+    and pending are reserved for GitHub Actions check runs.
+    """
 
     conclusion: (
         Literal[
@@ -45,7 +48,9 @@ class CheckRun(_rt.Model):
     check_suite: CheckRunCheckSuite | None
     app: NullableIntegration | None
     pull_requests: list[PullRequestMinimal]
-    """Pull requests that are open with a `head_sha` or `head_branch` that matches the check. The returned pull requests do not necessarily indicate pull requests that triggered the check."""
+    """Pull requests that are open with a `head_sha` or `head_branch` that matches the check. The
+    returned pull requests do not necessarily indicate pull requests that triggered the check.
+    """
 
     deployment: DeploymentSimple | None = None
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.deployment_simple import DeploymentSimple
 from ..models.integration import Integration
 from ..models.pull_request_minimal import PullRequestMinimal
 from ..models.simple_check_suite import SimpleCheckSuite
+
+__all__ = ["CheckRunWithSimpleCheckSuite", "CheckRunWithSimpleCheckSuiteOutput"]
 
 
 class CheckRunWithSimpleCheckSuite(_rt.Model):

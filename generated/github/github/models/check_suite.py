@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.minimal_repository import MinimalRepository
 from ..models.nullable_integration import NullableIntegration
 from ..models.pull_request_minimal import PullRequestMinimal
 from ..models.simple_commit import SimpleCommit
+
+__all__ = ["CheckSuite"]
 
 
 class CheckSuite(_rt.Model):
@@ -27,7 +28,9 @@ class CheckSuite(_rt.Model):
         | str
         | None
     )
-    """The phase of the lifecycle that the check suite is currently in. Statuses of waiting, requested, and pending are reserved for GitHub Actions check suites."""
+    """The phase of the lifecycle that the check suite is currently in. Statuses of waiting,
+    requested, and pending are reserved for GitHub Actions check suites.
+    """
 
     conclusion: (
         Literal[

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.minimal_repository import MinimalRepository
+
+__all__ = [
+    "CheckSuitePreference",
+    "CheckSuitePreferencePreferences",
+    "CheckSuitePreferencePreferencesAutoTriggerChecksItem",
+]
 
 
 class CheckSuitePreference(_rt.Model):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_classroom_organization import SimpleClassroomOrganization
+
+__all__ = ["Classroom"]
 
 
 class Classroom(_rt.Model):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_classroom_assignment import SimpleClassroomAssignment
 from ..models.simple_classroom_repository import SimpleClassroomRepository
 from ..models.simple_classroom_user import SimpleClassroomUser
+
+__all__ = ["ClassroomAcceptedAssignment"]
 
 
 class ClassroomAcceptedAssignment(_rt.Model):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.classroom import Classroom
 from ..models.simple_classroom_repository import SimpleClassroomRepository
+
+__all__ = ["ClassroomAssignment"]
 
 
 class ClassroomAssignment(_rt.Model):
@@ -30,7 +31,9 @@ class ClassroomAssignment(_rt.Model):
     """The link that a student can use to accept the assignment."""
 
     invitations_enabled: bool
-    """Whether the invitation link is enabled. Visiting an enabled invitation link will accept the assignment."""
+    """Whether the invitation link is enabled. Visiting an enabled invitation link will accept the
+    assignment.
+    """
 
     slug: str
     """Sluggified name of the assignment."""

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeFrequencyStat"]
+
+
 CodeFrequencyStat: TypeAlias = list[int]
 """Code Frequency Stat"""

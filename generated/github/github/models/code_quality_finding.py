@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_quality_finding_location import CodeQualityFindingLocation
 from ..models.code_quality_finding_message import CodeQualityFindingMessage
 from ..models.code_quality_finding_rule import CodeQualityFindingRule
+
+__all__ = ["CodeQualityFinding"]
 
 
 class CodeQualityFinding(_rt.Model):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.alert_created_at import AlertCreatedAt
 from ..models.alert_dismissed_at import AlertDismissedAt
 from ..models.alert_fixed_at import AlertFixedAt
@@ -21,6 +20,8 @@ from ..models.code_scanning_analysis_tool import CodeScanningAnalysisTool
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.pull_request_simple import PullRequestSimple
 from ..models.simple_user import SimpleUser
+
+__all__ = ["CodeScanningAlert"]
 
 
 class CodeScanningAlert(_rt.Model):

@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAlertAssignees"]
+
+
 CodeScanningAlertAssignees: TypeAlias = list[str]
-"""The list of users to assign to the code scanning alert. An empty array unassigns all previous assignees from the alert."""
+"""The list of users to assign to the code scanning alert. An empty array unassigns all previous
+assignees from the alert.
+"""

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAlertCreateRequest"]
+
+
 CodeScanningAlertCreateRequest: TypeAlias = bool
 """If `true`, attempt to create an alert dismissal request."""

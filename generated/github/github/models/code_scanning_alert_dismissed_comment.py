@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAlertDismissedComment"]
+
+
 CodeScanningAlertDismissedComment: TypeAlias = str | None
 """The dismissal comment associated with the dismissal of the alert."""

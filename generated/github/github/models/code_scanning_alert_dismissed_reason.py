@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["CodeScanningAlertDismissedReason"]
+
+
 CodeScanningAlertDismissedReason: TypeAlias = (
     Literal["false positive", "won't fix", "used in tests", "mitigated"] | str | None
 )

@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAlertEnvironment"]
+
+
 CodeScanningAlertEnvironment: TypeAlias = str
-"""Identifies the variable values associated with the environment in which the analysis that generated this alert instance was performed, such as the language that was analyzed."""
+"""Identifies the variable values associated with the environment in which the analysis that
+generated this alert instance was performed, such as the language that was analyzed.
+"""

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_alert_classification import CodeScanningAlertClassification
 from ..models.code_scanning_alert_environment import CodeScanningAlertEnvironment
 from ..models.code_scanning_alert_location import CodeScanningAlertLocation
@@ -11,6 +10,8 @@ from ..models.code_scanning_alert_state import CodeScanningAlertState
 from ..models.code_scanning_analysis_analysis_key import CodeScanningAnalysisAnalysisKey
 from ..models.code_scanning_analysis_category import CodeScanningAnalysisCategory
 from ..models.code_scanning_ref import CodeScanningRef
+
+__all__ = ["CodeScanningAlertInstance", "CodeScanningAlertInstanceMessage"]
 
 
 class CodeScanningAlertInstance(_rt.Model):
@@ -32,4 +33,7 @@ class CodeScanningAlertInstance(_rt.Model):
 class CodeScanningAlertInstanceMessage(_rt.Model):
     text: str | None = None
     markdown: str | None = None
-    """The message text as GitHub-flavored Markdown, with placeholder links for related locations replaced by links to the relevant code. Only populated when related locations are available for the alert instance."""
+    """The message text as GitHub-flavored Markdown, with placeholder links for related locations
+    replaced by links to the relevant code. Only populated when related locations are available
+    for the alert instance.
+    """

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_alert_classification import CodeScanningAlertClassification
 from ..models.code_scanning_alert_environment import CodeScanningAlertEnvironment
 from ..models.code_scanning_alert_instance_state import CodeScanningAlertInstanceState
@@ -11,6 +10,8 @@ from ..models.code_scanning_alert_location import CodeScanningAlertLocation
 from ..models.code_scanning_analysis_analysis_key import CodeScanningAnalysisAnalysisKey
 from ..models.code_scanning_analysis_category import CodeScanningAnalysisCategory
 from ..models.code_scanning_ref import CodeScanningRef
+
+__all__ = ["CodeScanningAlertInstanceList", "CodeScanningAlertInstanceListMessage"]
 
 
 class CodeScanningAlertInstanceList(_rt.Model):

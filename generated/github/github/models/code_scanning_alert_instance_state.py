@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["CodeScanningAlertInstanceState"]
+
+
 CodeScanningAlertInstanceState: TypeAlias = Literal["open", "fixed"] | str | None
 """State of a code scanning alert instance."""

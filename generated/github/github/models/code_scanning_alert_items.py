@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.alert_created_at import AlertCreatedAt
 from ..models.alert_dismissed_at import AlertDismissedAt
 from ..models.alert_fixed_at import AlertFixedAt
@@ -20,6 +19,8 @@ from ..models.code_scanning_alert_state import CodeScanningAlertState
 from ..models.code_scanning_analysis_tool import CodeScanningAnalysisTool
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.simple_user import SimpleUser
+
+__all__ = ["CodeScanningAlertItems"]
 
 
 class CodeScanningAlertItems(_rt.Model):

@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["CodeScanningAlertSetState"]
+
+
 CodeScanningAlertSetState: TypeAlias = Literal["open", "dismissed"] | str
-"""Sets the state of the code scanning alert. You must provide `dismissed_reason` when you set the state to `dismissed`."""
+"""Sets the state of the code scanning alert. You must provide `dismissed_reason` when you set the
+state to `dismissed`.
+"""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["CodeScanningAlertSeverity"]
+
+
 CodeScanningAlertSeverity: TypeAlias = (
     Literal["critical", "high", "medium", "low", "warning", "note", "error"] | str
 )

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["CodeScanningAlertStateQuery"]
+
+
 CodeScanningAlertStateQuery: TypeAlias = Literal["open", "closed", "dismissed", "fixed"] | str
 """State of a code scanning alert."""

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_analysis_analysis_key import CodeScanningAnalysisAnalysisKey
 from ..models.code_scanning_analysis_category import CodeScanningAnalysisCategory
 from ..models.code_scanning_analysis_commit_sha import CodeScanningAnalysisCommitSha
@@ -13,6 +12,8 @@ from ..models.code_scanning_analysis_sarif_id import CodeScanningAnalysisSarifId
 from ..models.code_scanning_analysis_tool import CodeScanningAnalysisTool
 from ..models.code_scanning_analysis_url import CodeScanningAnalysisUrl
 from ..models.code_scanning_ref import CodeScanningRef
+
+__all__ = ["CodeScanningAnalysis"]
 
 
 class CodeScanningAnalysis(_rt.Model):

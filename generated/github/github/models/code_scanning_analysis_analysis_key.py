@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisAnalysisKey"]
+
+
 CodeScanningAnalysisAnalysisKey: TypeAlias = str
-"""Identifies the configuration under which the analysis was executed. For example, in GitHub Actions this includes the workflow filename and job name."""
+"""Identifies the configuration under which the analysis was executed. For example, in GitHub
+Actions this includes the workflow filename and job name.
+"""

@@ -4,5 +4,11 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisCategory"]
+
+
 CodeScanningAnalysisCategory: TypeAlias = str
-"""Identifies the configuration under which the analysis was executed. Used to distinguish between multiple analyses for the same tool and commit, but performed on different languages or different parts of the code."""
+"""Identifies the configuration under which the analysis was executed. Used to distinguish between
+multiple analyses for the same tool and commit, but performed on different languages or different
+parts of the code.
+"""

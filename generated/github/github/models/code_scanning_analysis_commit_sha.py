@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisCommitSha"]
+
+
 CodeScanningAnalysisCommitSha: TypeAlias = str
 """The SHA of the commit to which the analysis you are uploading relates."""

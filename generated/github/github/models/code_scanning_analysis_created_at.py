@@ -5,5 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisCreatedAt"]
+
+
 CodeScanningAnalysisCreatedAt: TypeAlias = _dt.datetime
 """The time that the analysis was created in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""

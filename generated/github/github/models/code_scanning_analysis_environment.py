@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisEnvironment"]
+
+
 CodeScanningAnalysisEnvironment: TypeAlias = str
-"""Identifies the variable values associated with the environment in which this analysis was performed."""
+"""Identifies the variable values associated with the environment in which this analysis was
+performed.
+"""

@@ -4,5 +4,12 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisSarifFile"]
+
+
 CodeScanningAnalysisSarifFile: TypeAlias = str
-"""A Base64 string representing the SARIF file to upload. You must first compress your SARIF file using [`gzip`](http://www.gnu.org/software/gzip/manual/gzip.html) and then translate the contents of the file into a Base64 encoding string. For more information, see "[SARIF support for code scanning](https://docs.github.com/code-security/secure-coding/sarif-support-for-code-scanning).\""""
+"""A Base64 string representing the SARIF file to upload. You must first compress your SARIF file
+using [`gzip`](http://www.gnu.org/software/gzip/manual/gzip.html) and then translate the contents
+of the file into a Base64 encoding string. For more information, see "[SARIF support for code
+scanning](https://docs.github.com/code-security/secure-coding/sarif-support-for-code-scanning).\"
+"""

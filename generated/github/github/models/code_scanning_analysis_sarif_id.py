@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisSarifId"]
+
+
 CodeScanningAnalysisSarifId: TypeAlias = str
 """An identifier for the upload."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_analysis_tool_guid import CodeScanningAnalysisToolGuid
 from ..models.code_scanning_analysis_tool_name import CodeScanningAnalysisToolName
 from ..models.code_scanning_analysis_tool_version import CodeScanningAnalysisToolVersion
+
+__all__ = ["CodeScanningAnalysisTool"]
 
 
 class CodeScanningAnalysisTool(_rt.Model):

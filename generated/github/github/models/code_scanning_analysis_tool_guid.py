@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisToolGuid"]
+
+
 CodeScanningAnalysisToolGuid: TypeAlias = str | None
-"""The GUID of the tool used to generate the code scanning analysis, if provided in the uploaded SARIF data."""
+"""The GUID of the tool used to generate the code scanning analysis, if provided in the uploaded
+SARIF data.
+"""

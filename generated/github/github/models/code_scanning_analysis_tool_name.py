@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisToolName"]
+
+
 CodeScanningAnalysisToolName: TypeAlias = str
 """The name of the tool used to generate the code scanning analysis."""

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisToolVersion"]
+
+
 CodeScanningAnalysisToolVersion: TypeAlias = str | None
 """The version of the tool used to generate the code scanning analysis."""

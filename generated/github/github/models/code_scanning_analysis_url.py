@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAnalysisUrl"]
+
+
 CodeScanningAnalysisUrl: TypeAlias = str
 """The REST API URL of the analysis resource."""

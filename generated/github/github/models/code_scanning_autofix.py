@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_autofix_description import CodeScanningAutofixDescription
 from ..models.code_scanning_autofix_started_at import CodeScanningAutofixStartedAt
 from ..models.code_scanning_autofix_status import CodeScanningAutofixStatus
+
+__all__ = ["CodeScanningAutofix"]
 
 
 class CodeScanningAutofix(_rt.Model):

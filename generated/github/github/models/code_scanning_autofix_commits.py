@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CodeScanningAutofixCommits"]
 
 
 class CodeScanningAutofixCommits(_rt.Model):
     """Commit an autofix for a code scanning alert"""
 
     target_ref: str | None = None
-    """The Git reference of target branch for the commit. Branch needs to already exist.  For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation."""
+    """The Git reference of target branch for the commit. Branch needs to already exist.  For more
+    information, see "[Git
+    References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git
+    documentation.
+    """
 
     message: str | None = None
     """Commit message to be used."""

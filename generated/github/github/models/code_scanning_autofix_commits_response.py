@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CodeScanningAutofixCommitsResponse"]
 
 
 class CodeScanningAutofixCommitsResponse(_rt.Model):
     target_ref: str | None = None
-    """The Git reference of target branch for the commit. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation."""
+    """The Git reference of target branch for the commit. For more information, see "[Git
+    References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git
+    documentation.
+    """
 
     sha: str | None = None
     """SHA of commit with autofix."""

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAutofixDescription"]
+
+
 CodeScanningAutofixDescription: TypeAlias = str | None
 """The description of an autofix."""

@@ -5,5 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TypeAlias
 
+__all__ = ["CodeScanningAutofixStartedAt"]
+
+
 CodeScanningAutofixStartedAt: TypeAlias = _dt.datetime
 """The start time of an autofix in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""

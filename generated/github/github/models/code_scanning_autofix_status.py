@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["CodeScanningAutofixStatus"]
+
+
 CodeScanningAutofixStatus: TypeAlias = Literal["pending", "error", "success", "outdated"] | str
 """The status of an autofix."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_user import SimpleUser
+
+__all__ = ["CodeScanningCodeqlDatabase"]
 
 
 class CodeScanningCodeqlDatabase(_rt.Model):
@@ -29,13 +30,19 @@ class CodeScanningCodeqlDatabase(_rt.Model):
     """The size of the CodeQL database file in bytes."""
 
     created_at: _dt.datetime
-    """The date and time at which the CodeQL database was created, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
+    """The date and time at which the CodeQL database was created, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ.
+    """
 
     updated_at: _dt.datetime
-    """The date and time at which the CodeQL database was last updated, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
+    """The date and time at which the CodeQL database was last updated, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ.
+    """
 
     url: str
-    """The URL at which to download the CodeQL database. The `Accept` header must be set to the value of the `content_type` property."""
+    """The URL at which to download the CodeQL database. The `Accept` header must be set to the
+    value of the `content_type` property.
+    """
 
     commit_oid: str | None = None
     """The commit SHA of the repository at the time the CodeQL database was created."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CodeScanningDefaultSetup"]
 
 
 class CodeScanningDefaultSetup(_rt.Model):
@@ -45,7 +47,10 @@ class CodeScanningDefaultSetup(_rt.Model):
     """CodeQL query suite to be used."""
 
     threat_model: Literal["remote", "remote_and_local"] | str | None = None
-    """Threat model to be used for code scanning analysis. Use `remote` to analyze only network sources and `remote_and_local` to include local sources like filesystem access, command-line arguments, database reads, environment variable and standard input."""
+    """Threat model to be used for code scanning analysis. Use `remote` to analyze only network
+    sources and `remote_and_local` to include local sources like filesystem access, command-line
+    arguments, database reads, environment variable and standard input.
+    """
 
     updated_at: _dt.datetime | None = None
     """Timestamp of latest configuration update."""

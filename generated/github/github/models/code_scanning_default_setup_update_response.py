@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CodeScanningDefaultSetupUpdateResponse"]
 
 
 class CodeScanningDefaultSetupUpdateResponse(_rt.Model):
-    """You can use `run_url` to track the status of the run. This includes a property status and conclusion.
+    """You can use `run_url` to track the status of the run. This includes a property status and
+    conclusion.
     You should not rely on this always being an actions workflow run object.
     """
 

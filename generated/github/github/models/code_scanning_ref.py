@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningRef"]
+
+
 CodeScanningRef: TypeAlias = str
 """The Git reference, formatted as `refs/pull/<number>/merge`, `refs/pull/<number>/head`,
 `refs/heads/<branch name>` or simply `<branch name>`.

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CodeScanningRefFull"]
+
+
 CodeScanningRefFull: TypeAlias = str
 """The full Git reference, formatted as `refs/heads/<branch name>`,
 `refs/tags/<tag>`, `refs/pull/<number>/merge`, or `refs/pull/<number>/head`.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_analysis_sarif_id import CodeScanningAnalysisSarifId
+
+__all__ = ["CodeScanningSarifsReceipt"]
 
 
 class CodeScanningSarifsReceipt(_rt.Model):

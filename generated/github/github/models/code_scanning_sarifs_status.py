@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CodeScanningSarifsStatus"]
 
 
 class CodeScanningSarifsStatus(_rt.Model):
     processing_status: Literal["pending", "complete", "failed"] | str | None = None
-    """`pending` files have not yet been processed, while `complete` means results from the SARIF have been stored. `failed` files have either not been processed at all, or could only be partially processed."""
+    """`pending` files have not yet been processed, while `complete` means results from the SARIF
+    have been stored. `failed` files have either not been processed at all, or could only be
+    partially processed.
+    """
 
     analyses_url: str | None = None
     """The REST API URL for getting the analyses associated with the upload."""

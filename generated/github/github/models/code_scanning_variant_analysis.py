@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_variant_analysis_language import CodeScanningVariantAnalysisLanguage
 from ..models.code_scanning_variant_analysis_repository import CodeScanningVariantAnalysisRepository
 from ..models.code_scanning_variant_analysis_skipped_repo_group import (
@@ -15,6 +14,13 @@ from ..models.code_scanning_variant_analysis_skipped_repo_group import (
 from ..models.code_scanning_variant_analysis_status import CodeScanningVariantAnalysisStatus
 from ..models.simple_repository import SimpleRepository
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "CodeScanningVariantAnalysis",
+    "CodeScanningVariantAnalysisScannedRepositoriesItem",
+    "CodeScanningVariantAnalysisSkippedRepositories",
+    "CodeScanningVariantAnalysisSkippedRepositoriesNotFoundRepos",
+]
 
 
 class CodeScanningVariantAnalysis(_rt.Model):
@@ -30,43 +36,62 @@ class CodeScanningVariantAnalysis(_rt.Model):
     """The download url for the query pack."""
 
     created_at: _dt.datetime | None = None
-    """The date and time at which the variant analysis was created, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
+    """The date and time at which the variant analysis was created, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ.
+    """
 
     updated_at: _dt.datetime | None = None
-    """The date and time at which the variant analysis was last updated, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
+    """The date and time at which the variant analysis was last updated, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ.
+    """
 
     completed_at: _dt.datetime | None = None
-    """The date and time at which the variant analysis was completed, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ. Will be null if the variant analysis has not yet completed or this information is not available."""
+    """The date and time at which the variant analysis was completed, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ. Will be null if the variant analysis has not yet completed or this
+    information is not available.
+    """
 
     status: Literal["in_progress", "succeeded", "failed", "cancelled"] | str
     actions_workflow_run_id: int | None = None
-    """The GitHub Actions workflow run used to execute this variant analysis. This is only available if the workflow run has started."""
+    """The GitHub Actions workflow run used to execute this variant analysis. This is only available
+    if the workflow run has started.
+    """
 
     failure_reason: (
         Literal["no_repos_queried", "actions_workflow_run_failed", "internal_error"] | str | None
     ) = None
-    """The reason for a failure of the variant analysis. This is only available if the variant analysis has failed."""
+    """The reason for a failure of the variant analysis. This is only available if the variant
+    analysis has failed.
+    """
 
     scanned_repositories: list[CodeScanningVariantAnalysisScannedRepositoriesItem] | None = None
     skipped_repositories: CodeScanningVariantAnalysisSkippedRepositories | None = None
-    """Information about repositories that were skipped from processing. This information is only available to the user that initiated the variant analysis."""
+    """Information about repositories that were skipped from processing. This information is only
+    available to the user that initiated the variant analysis.
+    """
 
 
 class CodeScanningVariantAnalysisScannedRepositoriesItem(_rt.Model):
     repository: CodeScanningVariantAnalysisRepository
     analysis_status: CodeScanningVariantAnalysisStatus
     result_count: int | None = None
-    """The number of results in the case of a successful analysis. This is only available for successful analyses."""
+    """The number of results in the case of a successful analysis. This is only available for
+    successful analyses.
+    """
 
     artifact_size_in_bytes: int | None = None
     """The size of the artifact. This is only available for successful analyses."""
 
     failure_message: str | None = None
-    """The reason of the failure of this repo task. This is only available if the repository task has failed."""
+    """The reason of the failure of this repo task. This is only available if the repository task
+    has failed.
+    """
 
 
 class CodeScanningVariantAnalysisSkippedRepositories(_rt.Model):
-    """Information about repositories that were skipped from processing. This information is only available to the user that initiated the variant analysis."""
+    """Information about repositories that were skipped from processing. This information is only
+    available to the user that initiated the variant analysis.
+    """
 
     access_mismatch_repos: CodeScanningVariantAnalysisSkippedRepoGroup
     not_found_repos: CodeScanningVariantAnalysisSkippedRepositoriesNotFoundRepos
@@ -79,4 +104,6 @@ class CodeScanningVariantAnalysisSkippedRepositoriesNotFoundRepos(_rt.Model):
     """The total number of repositories that were skipped for this reason."""
 
     repository_full_names: list[str]
-    """A list of full repository names that were skipped. This list may not include all repositories that were skipped."""
+    """A list of full repository names that were skipped. This list may not include all repositories
+    that were skipped.
+    """

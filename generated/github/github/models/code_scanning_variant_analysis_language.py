@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["CodeScanningVariantAnalysisLanguage"]
+
+
 CodeScanningVariantAnalysisLanguage: TypeAlias = (
     Literal[
         "actions", "cpp", "csharp", "go", "java", "javascript", "python", "ruby", "rust", "swift"

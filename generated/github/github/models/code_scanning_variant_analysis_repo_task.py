@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_variant_analysis_status import CodeScanningVariantAnalysisStatus
 from ..models.simple_repository import SimpleRepository
+
+__all__ = ["CodeScanningVariantAnalysisRepoTask"]
 
 
 class CodeScanningVariantAnalysisRepoTask(_rt.Model):
@@ -15,13 +16,19 @@ class CodeScanningVariantAnalysisRepoTask(_rt.Model):
     """The size of the artifact. This is only available for successful analyses."""
 
     result_count: int | None = None
-    """The number of results in the case of a successful analysis. This is only available for successful analyses."""
+    """The number of results in the case of a successful analysis. This is only available for
+    successful analyses.
+    """
 
     failure_message: str | None = None
-    """The reason of the failure of this repo task. This is only available if the repository task has failed."""
+    """The reason of the failure of this repo task. This is only available if the repository task
+    has failed.
+    """
 
     database_commit_sha: str | None = None
-    """The SHA of the commit the CodeQL database was built against. This is only available for successful analyses."""
+    """The SHA of the commit the CodeQL database was built against. This is only available for
+    successful analyses.
+    """
 
     source_location_prefix: str | None = None
     """The source location prefix to use. This is only available for successful analyses."""

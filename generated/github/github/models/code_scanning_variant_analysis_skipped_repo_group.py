@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_variant_analysis_repository import CodeScanningVariantAnalysisRepository
+
+__all__ = ["CodeScanningVariantAnalysisSkippedRepoGroup"]
 
 
 class CodeScanningVariantAnalysisSkippedRepoGroup(_rt.Model):
@@ -12,4 +13,7 @@ class CodeScanningVariantAnalysisSkippedRepoGroup(_rt.Model):
     """The total number of repositories that were skipped for this reason."""
 
     repositories: list[CodeScanningVariantAnalysisRepository]
-    """A list of repositories that were skipped. This list may not include all repositories that were skipped. This is only available when the repository was found and the user has access to it."""
+    """A list of repositories that were skipped. This list may not include all repositories that
+    were skipped. This is only available when the repository was found and the user has access to
+    it.
+    """

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["CodeScanningVariantAnalysisStatus"]
+
+
 CodeScanningVariantAnalysisStatus: TypeAlias = (
     Literal["pending", "in_progress", "succeeded", "failed", "canceled", "timed_out"] | str
 )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.minimal_repository import MinimalRepository
 from ..models.search_result_text_matches import SearchResultTextMatches
+
+__all__ = ["CodeSearchResultItem"]
 
 
 class CodeSearchResultItem(_rt.Model):

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "CodeSecurityConfiguration",
+    "CodeSecurityConfigurationCodeScanningDefaultSetupOptions",
+    "CodeSecurityConfigurationCodeScanningOptions",
+    "CodeSecurityConfigurationDependencyGraphAutosubmitActionOptions",
+    "CodeSecurityConfigurationSecretScanningDelegatedBypassOptions",
+    "CodeSecurityConfigurationSecretScanningDelegatedBypassOptionsReviewersItem",
+]
 
 
 class CodeSecurityConfiguration(_rt.Model):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_security_configuration import CodeSecurityConfiguration
+
+__all__ = ["CodeSecurityDefaultConfigurations", "CodeSecurityDefaultConfigurationsItem"]
 
 
 class CodeSecurityDefaultConfigurationsItem(_rt.Model):
     default_for_new_repos: Literal["public", "private_and_internal", "all"] | str | None = None
-    """The visibility of newly created repositories for which the code security configuration will be applied to by default"""
+    """The visibility of newly created repositories for which the code security configuration will
+    be applied to by default
+    """
 
     configuration: CodeSecurityConfiguration | None = None
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CodeownersErrors", "CodeownersErrorsErrorsItem"]
 
 
 class CodeownersErrors(_rt.Model):
@@ -25,10 +27,14 @@ class CodeownersErrorsErrorsItem(_rt.Model):
     """The type of error."""
 
     suggestion: str | None = None
-    """Suggested action to fix the error. This will usually be `null`, but is provided for some common errors."""
+    """Suggested action to fix the error. This will usually be `null`, but is provided for some
+    common errors.
+    """
 
     message: str
-    """A human-readable description of the error, combining information from multiple fields, laid out for display in a monospaced typeface (for example, a command-line setting)."""
+    """A human-readable description of the error, combining information from multiple fields, laid
+    out for display in a monospaced typeface (for example, a command-line setting).
+    """
 
     path: str
     """The path of the file where the error occured."""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CodespaceExportDetails"]
 
 
 class CodespaceExportDetails(_rt.Model):
-    """An export of a codespace. Also, latest export details for a codespace can be fetched with id = latest"""
+    """An export of a codespace. Also, latest export details for a codespace can be fetched with id
+    = latest
+    """
 
     state: str | None = None
     """State of the latest export"""

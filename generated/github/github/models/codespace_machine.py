@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CodespaceMachine"]
 
 
 class CodespaceMachine(_rt.Model):
@@ -29,4 +31,9 @@ class CodespaceMachine(_rt.Model):
     """How many cores are available to the codespace."""
 
     prebuild_availability: Literal["none", "ready", "in_progress"] | str | None
-    """Whether a prebuild is currently available when creating a codespace for this machine and repository. If a branch was not specified as a ref, the default branch will be assumed. Value will be "null" if prebuilds are not supported or prebuild availability could not be determined. Value will be "none" if no prebuild is available. Latest values "ready" and "in_progress" indicate the prebuild availability status."""
+    """Whether a prebuild is currently available when creating a codespace for this machine and
+    repository. If a branch was not specified as a ref, the default branch will be assumed. Value
+    will be "null" if prebuilds are not supported or prebuild availability could not be
+    determined. Value will be "none" if no prebuild is available. Latest values "ready" and
+    "in_progress" indicate the prebuild availability status.
+    """

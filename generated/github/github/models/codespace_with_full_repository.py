@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.full_repository import FullRepository
 from ..models.nullable_codespace_machine import NullableCodespaceMachine
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "CodespaceWithFullRepository",
+    "CodespaceWithFullRepositoryGitStatus",
+    "CodespaceWithFullRepositoryRuntimeConstraints",
+]
 
 
 class CodespaceWithFullRepository(_rt.Model):
@@ -97,19 +102,28 @@ class CodespaceWithFullRepository(_rt.Model):
     recent_folders: list[str]
     runtime_constraints: CodespaceWithFullRepositoryRuntimeConstraints | None = None
     pending_operation: bool | None = None
-    """Whether or not a codespace has a pending async operation. This would mean that the codespace is temporarily unavailable. The only thing that you can do with a codespace in this state is delete it."""
+    """Whether or not a codespace has a pending async operation. This would mean that the codespace
+    is temporarily unavailable. The only thing that you can do with a codespace in this state is
+    delete it.
+    """
 
     pending_operation_disabled_reason: str | None = None
     """Text to show user when codespace is disabled by a pending operation"""
 
     idle_timeout_notice: str | None = None
-    """Text to show user when codespace idle timeout minutes has been overriden by an organization policy"""
+    """Text to show user when codespace idle timeout minutes has been overriden by an organization
+    policy
+    """
 
     retention_period_minutes: int | None = None
-    """Duration in minutes after codespace has gone idle in which it will be deleted. Must be integer minutes between 0 and 43200 (30 days)."""
+    """Duration in minutes after codespace has gone idle in which it will be deleted. Must be
+    integer minutes between 0 and 43200 (30 days).
+    """
 
     retention_expires_at: _dt.datetime | None = None
-    """When a codespace will be auto-deleted based on the "retention_period_minutes" and "last_used_at\""""
+    """When a codespace will be auto-deleted based on the "retention_period_minutes" and
+    "last_used_at\"
+    """
 
 
 class CodespaceWithFullRepositoryGitStatus(_rt.Model):

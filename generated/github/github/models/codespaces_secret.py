@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CodespacesSecret"]
 
 
 class CodespacesSecret(_rt.Model):
@@ -15,10 +17,14 @@ class CodespacesSecret(_rt.Model):
     """The name of the secret"""
 
     created_at: _dt.datetime
-    """The date and time at which the secret was created, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
+    """The date and time at which the secret was created, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ.
+    """
 
     updated_at: _dt.datetime
-    """The date and time at which the secret was last updated, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
+    """The date and time at which the secret was last updated, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ.
+    """
 
     visibility: Literal["all", "private", "selected"] | str
     """The type of repositories in the organization that the secret is visible to"""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.minimal_repository import MinimalRepository
 from ..models.simple_commit_status import SimpleCommitStatus
+
+__all__ = ["CombinedCommitStatus"]
 
 
 class CombinedCommitStatus(_rt.Model):

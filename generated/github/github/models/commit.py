@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.diff_entry import DiffEntry
 from ..models.empty_object import EmptyObject
 from ..models.nullable_git_user import NullableGitUser
 from ..models.simple_user import SimpleUser
 from ..models.verification import Verification
+
+__all__ = ["Commit", "CommitCommit", "CommitCommitTree", "CommitParentsItem", "CommitStats"]
 
 
 class Commit(_rt.Model):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.reaction_rollup import ReactionRollup
+
+__all__ = ["CommitComment"]
 
 
 class CommitComment(_rt.Model):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.reaction_rollup import ReactionRollup
 
+__all__ = ["CommitCommentEvent", "CommitCommentEventComment"]
+
 
 class CommitCommentEvent(_rt.Model):
-    """CommitCommentEvent"""
-
     action: str
     comment: CommitCommentEventComment
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.commit import Commit
 from ..models.diff_entry import DiffEntry
+
+__all__ = ["CommitComparison"]
 
 
 class CommitComparison(_rt.Model):

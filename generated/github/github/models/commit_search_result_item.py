@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.minimal_repository import MinimalRepository
 from ..models.nullable_git_user import NullableGitUser
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.search_result_text_matches import SearchResultTextMatches
 from ..models.verification import Verification
+
+__all__ = [
+    "CommitSearchResultItem",
+    "CommitSearchResultItemCommit",
+    "CommitSearchResultItemCommitAuthor",
+    "CommitSearchResultItemCommitTree",
+    "CommitSearchResultItemParentsItem",
+]
 
 
 class CommitSearchResultItem(_rt.Model):

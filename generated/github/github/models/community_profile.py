@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_code_of_conduct_simple import NullableCodeOfConductSimple
 from ..models.nullable_community_health_file import NullableCommunityHealthFile
 from ..models.nullable_license_simple import NullableLicenseSimple
+
+__all__ = ["CommunityProfile", "CommunityProfileFiles"]
 
 
 class CommunityProfile(_rt.Model):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ConcurrencyGroup", "ConcurrencyGroupGroupMembersItem"]
 
 
 class ConcurrencyGroup(_rt.Model):
@@ -39,7 +41,9 @@ class ConcurrencyGroupGroupMembersItem(_rt.Model):
     """The ID of the job, when the item represents a job-level or reusable-workflow-level lease."""
 
     job_name: str | None = None
-    """The display name of the job, when the item represents a job-level or reusable-workflow-level lease."""
+    """The display name of the job, when the item represents a job-level or reusable-workflow-level
+    lease.
+    """
 
     job_url: str | None = None
     """API URL for the job."""

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "ConcurrencyGroupRunList",
+    "ConcurrencyGroupRunListConcurrencyGroupsItem",
+    "ConcurrencyGroupRunListConcurrencyGroupsItemGroupMembersItem",
+]
 
 
 class ConcurrencyGroupRunList(_rt.Model):
@@ -54,7 +60,9 @@ class ConcurrencyGroupRunListConcurrencyGroupsItemGroupMembersItem(_rt.Model):
     """Web URL for the workflow run."""
 
     position: int
-    """Queue position. 0 means the item holds the concurrency lease (in_progress), 1 or higher means queued (pending)."""
+    """Queue position. 0 means the item holds the concurrency lease (in_progress), 1 or higher means
+    queued (pending).
+    """
 
     position_url: str
     """API URL to get items ahead of this item in the concurrency group."""
@@ -63,7 +71,9 @@ class ConcurrencyGroupRunListConcurrencyGroupsItemGroupMembersItem(_rt.Model):
     """The ID of the job, when the item represents a job-level or reusable-workflow-level lease."""
 
     job_name: str | None = None
-    """The display name of the job, when the item represents a job-level or reusable-workflow-level lease."""
+    """The display name of the job, when the item represents a job-level or reusable-workflow-level
+    lease.
+    """
 
     job_url: str | None = None
     """API URL for the job."""

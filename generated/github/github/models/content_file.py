@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ContentFile", "ContentFileLinks"]
 
 
 class ContentFile(_rt.Model):

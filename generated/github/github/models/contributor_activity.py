@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_simple_user import NullableSimpleUser
+
+__all__ = ["ContributorActivity", "ContributorActivityWeeksItem"]
 
 
 class ContributorActivity(_rt.Model):

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["CopilotOrganizationContentExclusionDetails"]
+
+
 CopilotOrganizationContentExclusionDetails: TypeAlias = dict[str, list[str]]
 """List all Copilot Content Exclusion rules for an organization."""

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.copilot_organization_seat_breakdown import CopilotOrganizationSeatBreakdown
+
+__all__ = ["CopilotOrganizationDetails"]
 
 
 class CopilotOrganizationDetails(_rt.Model):
-    """Information about the seat breakdown and policies set for an organization with a Copilot Business or Copilot Enterprise subscription."""
+    """Information about the seat breakdown and policies set for an organization with a Copilot
+    Business or Copilot Enterprise subscription.
+    """
 
     seat_breakdown: CopilotOrganizationSeatBreakdown
     public_code_suggestions: Literal["allow", "block", "unconfigured"] | str
-    """The organization policy for allowing or blocking suggestions matching public code (duplication detection filter)."""
+    """The organization policy for allowing or blocking suggestions matching public code
+    (duplication detection filter).
+    """
 
     ide_chat: Literal["enabled", "disabled", "unconfigured"] | str | None = None
     """The organization policy for allowing or disallowing Copilot Chat in the IDE."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CopilotOrganizationSeatBreakdown"]
 
 
 class CopilotOrganizationSeatBreakdown(_rt.Model):
@@ -18,7 +20,9 @@ class CopilotOrganizationSeatBreakdown(_rt.Model):
     """The number of seats that are pending cancellation at the end of the current billing cycle."""
 
     pending_invitation: int | None = None
-    """The number of users who have been invited to receive a Copilot seat through this organization."""
+    """The number of users who have been invited to receive a Copilot seat through this
+    organization.
+    """
 
     active_this_cycle: int | None = None
     """The number of seats that have used Copilot during the current billing cycle."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_team import EnterpriseTeam
 from ..models.nullable_organization_simple import NullableOrganizationSimple
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.team import Team
+
+__all__ = ["CopilotSeatDetails"]
 
 
 class CopilotSeatDetails(_rt.Model):
@@ -22,7 +23,10 @@ class CopilotSeatDetails(_rt.Model):
     """The team through which the assignee is granted access to GitHub Copilot, if applicable."""
 
     pending_cancellation_date: _dt.date | None = None
-    """The pending cancellation date for the seat, in `YYYY-MM-DD` format. This will be null unless the assignee's Copilot access has been canceled during the current billing cycle. If the seat has been cancelled, this corresponds to the start of the organization's next billing cycle."""
+    """The pending cancellation date for the seat, in `YYYY-MM-DD` format. This will be null unless
+    the assignee's Copilot access has been canceled during the current billing cycle. If the seat
+    has been cancelled, this corresponds to the start of the organization's next billing cycle.
+    """
 
     last_activity_at: _dt.datetime | None = None
     """Timestamp of user's last GitHub Copilot activity, in ISO 8601 format."""
@@ -37,7 +41,10 @@ class CopilotSeatDetails(_rt.Model):
     """Timestamp of when the assignee was last granted access to GitHub Copilot, in ISO 8601 format."""
 
     updated_at: _dt.datetime | None = None
-    """**Closing down notice:** This field is no longer relevant and is closing down. Use the `created_at` field to determine when the assignee was last granted access to GitHub Copilot. Timestamp of when the assignee's GitHub Copilot access was last updated, in ISO 8601 format."""
+    """**Closing down notice:** This field is no longer relevant and is closing down. Use the
+    `created_at` field to determine when the assignee was last granted access to GitHub Copilot.
+    Timestamp of when the assignee's GitHub Copilot access was last updated, in ISO 8601 format.
+    """
 
     plan_type: Literal["business", "enterprise", "unknown"] | str | None = None
     """The Copilot plan of the organization, or the parent enterprise, when applicable."""

@@ -5,14 +5,21 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.organization_simple import OrganizationSimple
 from ..models.simple_user import SimpleUser
 
+__all__ = [
+    "CopilotSpace",
+    "CopilotSpaceResourcesAttributesItem",
+    "CopilotSpaceResourcesAttributesItemMetadata",
+]
+
 
 class CopilotSpace(_rt.Model):
-    """A GitHub Copilot Space represents an interactive AI workspace where users can ask questions and get assistance."""
+    """A GitHub Copilot Space represents an interactive AI workspace where users can ask questions
+    and get assistance.
+    """
 
     id: int
     """The unique identifier of the space."""

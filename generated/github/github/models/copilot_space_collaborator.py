@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypeAlias
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "CopilotSpaceCollaborator",
+    "CopilotSpaceCollaboratorObject",
+    "CopilotSpaceCollaboratorVariant",
+]
 
 
 class CopilotSpaceCollaboratorVariant(_rt.Model):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CopilotSpaceResource"]
 
 
 class CopilotSpaceResource(_rt.Model):

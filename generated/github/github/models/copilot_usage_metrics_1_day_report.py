@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CopilotUsageMetrics1DayReport"]
 
 
 class CopilotUsageMetrics1DayReport(_rt.Model):
-    """Links to download the Copilot usage metrics report for an enterprise/organization for a specific day."""
+    """Links to download the Copilot usage metrics report for an enterprise/organization for a
+    specific day.
+    """
 
     download_links: list[str]
-    """The URLs to download the Copilot usage metrics report for the enterprise/organization for the specified day."""
+    """The URLs to download the Copilot usage metrics report for the enterprise/organization for the
+    specified day.
+    """
 
     report_day: _dt.date
     """The day of the report in `YYYY-MM-DD` format."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CopilotUsageMetrics28DayReport"]
 
 
 class CopilotUsageMetrics28DayReport(_rt.Model):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CreateBudget", "CreateBudgetBudget", "CreateBudgetBudgetBudgetAlerting"]
 
 
 class CreateBudget(_rt.Model):
@@ -37,7 +39,9 @@ class CreateBudgetBudget(_rt.Model):
     """The name of the entity to apply the budget to"""
 
     budget_amount: int | None = None
-    """The budget amount in whole dollars. For license-based products, this represents the number of licenses."""
+    """The budget amount in whole dollars. For license-based products, this represents the number of
+    licenses.
+    """
 
     prevent_further_usage: bool | None = None
     """Whether to prevent additional spending once the budget is exceeded"""
@@ -53,7 +57,11 @@ class CreateBudgetBudget(_rt.Model):
 
 class CreateBudgetBudgetBudgetAlerting(_rt.Model):
     will_alert: bool | None = None
-    """Whether alerts are enabled for this budget. Rejected for user-scope as alerting is always disabled for them."""
+    """Whether alerts are enabled for this budget. Rejected for user-scope as alerting is always
+    disabled for them.
+    """
 
     alert_recipients: list[str] | None = None
-    """Array of user login names who will receive alerts. Rejected for user-scope as alerting is always disabled for them."""
+    """Array of user login names who will receive alerts. Rejected for user-scope as alerting is
+    always disabled for them.
+    """

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["DeleteEvent"]
 
 
 class DeleteEvent(_rt.Model):
-    """DeleteEvent"""
-
     ref: str
     ref_type: str
     full_ref: str

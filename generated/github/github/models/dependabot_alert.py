@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.alert_auto_dismissed_at import AlertAutoDismissedAt
 from ..models.alert_created_at import AlertCreatedAt
 from ..models.alert_dismissed_at import AlertDismissedAt
@@ -20,6 +19,8 @@ from ..models.dependabot_alert_security_advisory import DependabotAlertSecurityA
 from ..models.dependabot_alert_security_vulnerability import DependabotAlertSecurityVulnerability
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.simple_user import SimpleUser
+
+__all__ = ["DependabotAlert", "DependabotAlertDependency"]
 
 
 class DependabotAlert(_rt.Model):
@@ -71,5 +72,6 @@ class DependabotAlertDependency(_rt.Model):
     """The vulnerable dependency's relationship to your project.
 
     > [!NOTE]
-    > We are rolling out support for dependency relationship across ecosystems. This value will be "unknown" for all dependencies in unsupported ecosystems.
+    > We are rolling out support for dependency relationship across ecosystems. This value will
+    be "unknown" for all dependencies in unsupported ecosystems.
     """

@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.cvss_severities import CvssSeverities
 from ..models.dependabot_alert_security_vulnerability import DependabotAlertSecurityVulnerability
 from ..models.security_advisory_epss import SecurityAdvisoryEpss
+
+__all__ = [
+    "DependabotAlertSecurityAdvisory",
+    "DependabotAlertSecurityAdvisoryCvss",
+    "DependabotAlertSecurityAdvisoryCwesItem",
+    "DependabotAlertSecurityAdvisoryIdentifiersItem",
+    "DependabotAlertSecurityAdvisoryReferencesItem",
+]
 
 
 class DependabotAlertSecurityAdvisory(_rt.Model):

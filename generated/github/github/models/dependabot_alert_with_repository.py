@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.alert_auto_dismissed_at import AlertAutoDismissedAt
 from ..models.alert_created_at import AlertCreatedAt
 from ..models.alert_dismissed_at import AlertDismissedAt
@@ -21,6 +20,8 @@ from ..models.dependabot_alert_security_vulnerability import DependabotAlertSecu
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.simple_repository import SimpleRepository
 from ..models.simple_user import SimpleUser
+
+__all__ = ["DependabotAlertWithRepository", "DependabotAlertWithRepositoryDependency"]
 
 
 class DependabotAlertWithRepository(_rt.Model):
@@ -74,5 +75,6 @@ class DependabotAlertWithRepositoryDependency(_rt.Model):
     """The vulnerable dependency's relationship to your project.
 
     > [!NOTE]
-    > We are rolling out support for dependency relationship across ecosystems. This value will be "unknown" for all dependencies in unsupported ecosystems.
+    > We are rolling out support for dependency relationship across ecosystems. This value will
+    be "unknown" for all dependencies in unsupported ecosystems.
     """

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_simple_repository import NullableSimpleRepository
+
+__all__ = ["DependabotRepositoryAccessDetails"]
 
 
 class DependabotRepositoryAccessDetails(_rt.Model):

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.metadata import Metadata
+
+__all__ = ["Dependency"]
 
 
 class Dependency(_rt.Model):
     package_url: str | None = None
-    """Package-url (PURL) of dependency. See https://github.com/package-url/purl-spec for more details."""
+    """Package-url (PURL) of dependency. See https://github.com/package-url/purl-spec for more
+    details.
+    """
 
     metadata: Metadata | None = None
     relationship: Literal["direct", "indirect"] | str | None = None
-    """A notation of whether a dependency is requested directly by this manifest or is a dependency of another dependency."""
+    """A notation of whether a dependency is requested directly by this manifest or is a dependency
+    of another dependency.
+    """
 
     scope: Literal["runtime", "development"] | str | None = None
-    """A notation of whether the dependency is required for the primary build artifact (runtime) or is only used for development. Future versions of this specification may allow for more granular scopes."""
+    """A notation of whether the dependency is required for the primary build artifact (runtime) or
+    is only used for development. Future versions of this specification may allow for more
+    granular scopes.
+    """
 
     dependencies: list[str] | None = None
     """Array of package-url (PURLs) of direct child dependencies."""

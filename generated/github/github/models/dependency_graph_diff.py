@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "DependencyGraphDiff",
+    "DependencyGraphDiffItem",
+    "DependencyGraphDiffItemVulnerabilitiesItem",
+]
 
 
 class DependencyGraphDiffItem(_rt.Model):
@@ -18,7 +24,10 @@ class DependencyGraphDiffItem(_rt.Model):
     source_repository_url: str | None
     vulnerabilities: list[DependencyGraphDiffItemVulnerabilitiesItem]
     scope: Literal["unknown", "runtime", "development"] | str
-    """Where the dependency is utilized. `development` means that the dependency is only utilized in the development environment. `runtime` means that the dependency is utilized at runtime and in the development environment."""
+    """Where the dependency is utilized. `development` means that the dependency is only utilized in
+    the development environment. `runtime` means that the dependency is utilized at runtime and
+    in the development environment.
+    """
 
 
 class DependencyGraphDiffItemVulnerabilitiesItem(_rt.Model):

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "DependencyGraphSpdxSbom",
+    "DependencyGraphSpdxSbomSbom",
+    "DependencyGraphSpdxSbomSbomCreationInfo",
+    "DependencyGraphSpdxSbomSbomPackagesItem",
+    "DependencyGraphSpdxSbomSbomPackagesItemExternalRefsItem",
+    "DependencyGraphSpdxSbomSbomRelationshipsItem",
+]
 
 
 class DependencyGraphSpdxSbom(_rt.Model):

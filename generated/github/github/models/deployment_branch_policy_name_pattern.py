@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["DeploymentBranchPolicyNamePattern"]
 
 
 class DeploymentBranchPolicyNamePattern(_rt.Model):
@@ -11,6 +13,8 @@ class DeploymentBranchPolicyNamePattern(_rt.Model):
     name: str
     """The name pattern that branches must match in order to deploy to the environment.
 
-    Wildcard characters will not match `/`. For example, to match branches that begin with `release/` and contain an additional single slash, use `release/*/*`.
-    For more information about pattern matching syntax, see the [Ruby File.fnmatch documentation](https://ruby-doc.org/core-2.5.1/File.html#method-c-fnmatch).
+    Wildcard characters will not match `/`. For example, to match branches that begin with
+    `release/` and contain an additional single slash, use `release/*/*`.
+    For more information about pattern matching syntax, see the [Ruby File.fnmatch
+    documentation](https://ruby-doc.org/core-2.5.1/File.html#method-c-fnmatch).
     """

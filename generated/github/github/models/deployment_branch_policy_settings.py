@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["DeploymentBranchPolicySettings"]
 
 
 class DeploymentBranchPolicySettings(_rt.Model):
-    """The type of deployment branch policy for this environment. To allow all branches to deploy, set to `null`."""
+    """The type of deployment branch policy for this environment. To allow all branches to deploy,
+    set to `null`.
+    """
 
     protected_branches: bool
-    """Whether only branches with branch protection rules can deploy to this environment. If `protected_branches` is `true`, `custom_branch_policies` must be `false`; if `protected_branches` is `false`, `custom_branch_policies` must be `true`."""
+    """Whether only branches with branch protection rules can deploy to this environment. If
+    `protected_branches` is `true`, `custom_branch_policies` must be `false`; if
+    `protected_branches` is `false`, `custom_branch_policies` must be `true`.
+    """
 
     custom_branch_policies: bool
-    """Whether only branches that match the specified name patterns can deploy to this environment.  If `custom_branch_policies` is `true`, `protected_branches` must be `false`; if `custom_branch_policies` is `false`, `protected_branches` must be `true`."""
+    """Whether only branches that match the specified name patterns can deploy to this environment.
+    If `custom_branch_policies` is `true`, `protected_branches` must be `false`; if
+    `custom_branch_policies` is `false`, `protected_branches` must be `true`.
+    """

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.custom_deployment_rule_app import CustomDeploymentRuleApp
+
+__all__ = ["DeploymentProtectionRule"]
 
 
 class DeploymentProtectionRule(_rt.Model):

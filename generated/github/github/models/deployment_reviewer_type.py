@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["DeploymentReviewerType"]
+
+
 DeploymentReviewerType: TypeAlias = Literal["User", "Team"] | str
 """The type of reviewer."""

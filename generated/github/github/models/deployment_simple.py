@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_integration import NullableIntegration
+
+__all__ = ["DeploymentSimple"]
 
 
 class DeploymentSimple(_rt.Model):
-    """A deployment created as the result of an Actions check run from a workflow that references an environment"""
+    """A deployment created as the result of an Actions check run from a workflow that references an
+    environment
+    """
 
     url: str
     id: int
@@ -30,9 +33,13 @@ class DeploymentSimple(_rt.Model):
     statuses_url: str
     repository_url: str
     transient_environment: bool | None = None
-    """Specifies if the given environment is will no longer exist at some point in the future. Default: false."""
+    """Specifies if the given environment is will no longer exist at some point in the future.
+    Default: false.
+    """
 
     production_environment: bool | None = None
-    """Specifies if the given environment is one that end-users directly interact with. Default: false."""
+    """Specifies if the given environment is one that end-users directly interact with. Default:
+    false.
+    """
 
     performed_via_github_app: NullableIntegration | None = None

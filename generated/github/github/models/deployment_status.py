@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_integration import NullableIntegration
 from ..models.nullable_simple_user import NullableSimpleUser
+
+__all__ = ["DeploymentStatus"]
 
 
 class DeploymentStatus(_rt.Model):

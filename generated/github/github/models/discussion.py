@@ -5,10 +5,18 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.label import Label
+
+__all__ = [
+    "Discussion",
+    "DiscussionAnswerChosenBy",
+    "DiscussionCategory",
+    "DiscussionReactions",
+    "DiscussionUser",
+]
 
 
 class Discussion(_rt.Model):
@@ -17,8 +25,6 @@ class Discussion(_rt.Model):
     active_lock_reason: str | None
     answer_chosen_at: str | None
     answer_chosen_by: DiscussionAnswerChosenBy | None
-    """User"""
-
     answer_html_url: str | None
     author_association: (
         Literal[
@@ -46,8 +52,6 @@ class Discussion(_rt.Model):
     node_id: str
     number: int
     reactions: DiscussionReactions | None = None
-    """Reactions"""
-
     repository_url: str
     state: Literal["open", "closed", "locked", "converting", "transferring"] | str
     """The current state of the discussion.
@@ -62,14 +66,10 @@ class Discussion(_rt.Model):
     title: str
     updated_at: _dt.datetime
     user: DiscussionUser | None
-    """User"""
-
     labels: list[Label] | None = None
 
 
 class DiscussionAnswerChosenBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -108,8 +108,6 @@ class DiscussionCategory(_rt.Model):
 
 
 class DiscussionReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -123,8 +121,6 @@ class DiscussionReactions(_rt.Model):
 
 
 class DiscussionUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.discussion import Discussion
+
+__all__ = ["DiscussionEvent"]
 
 
 class DiscussionEvent(_rt.Model):
-    """DiscussionEvent"""
-
     action: str
     discussion: Discussion

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["EmptyObject"]
+
+
 EmptyObject: TypeAlias = dict[str, Any]
 """An object without any properties."""

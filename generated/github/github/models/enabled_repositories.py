@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["EnabledRepositories"]
+
+
 EnabledRepositories: TypeAlias = Literal["all", "none", "selected"] | str
-"""The policy that controls the repositories in the organization that are allowed to run GitHub Actions."""
+"""The policy that controls the repositories in the organization that are allowed to run GitHub
+Actions.
+"""

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["EnterpriseWebhooks"]
 
 
 class EnterpriseWebhooks(_rt.Model):
-    """An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured
-    on an enterprise account or an organization that's part of an enterprise account. For more information,
-    see "[About enterprise accounts](https://docs.github.com/admin/overview/about-enterprise-accounts).\"
+    """An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook
+    is configured
+    on an enterprise account or an organization that's part of an enterprise account. For more
+    information,
+    see "[About enterprise
+    accounts](https://docs.github.com/admin/overview/about-enterprise-accounts).\"
     """
 
     description: str | None = None

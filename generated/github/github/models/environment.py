@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.deployment_branch_policy_settings import DeploymentBranchPolicySettings
 from ..models.deployment_reviewer_type import DeploymentReviewerType
 from ..models.simple_user import SimpleUser
 from ..models.team import Team
 from ..models.wait_timer import WaitTimer
+
+__all__ = [
+    "Environment",
+    "EnvironmentProtectionRulesItemObject",
+    "EnvironmentProtectionRulesItemWithPreventSelfReview",
+    "EnvironmentProtectionRulesItemWithPreventSelfReviewReviewersItem",
+    "EnvironmentProtectionRulesItemWithWaitTimer",
+]
 
 
 class Environment(_rt.Model):
@@ -55,11 +62,16 @@ class EnvironmentProtectionRulesItemWithPreventSelfReview(_rt.Model):
     id: int
     node_id: str
     prevent_self_review: bool | None = None
-    """Whether deployments to this environment can be approved by the user who created the deployment."""
+    """Whether deployments to this environment can be approved by the user who created the
+    deployment.
+    """
 
     type: str
     reviewers: list[EnvironmentProtectionRulesItemWithPreventSelfReviewReviewersItem] | None = None
-    """The people or teams that may approve jobs that reference the environment. You can list up to six users or teams as reviewers. The reviewers must have at least read access to the repository. Only one of the required reviewers needs to approve the job for it to proceed."""
+    """The people or teams that may approve jobs that reference the environment. You can list up to
+    six users or teams as reviewers. The reviewers must have at least read access to the
+    repository. Only one of the required reviewers needs to approve the job for it to proceed.
+    """
 
 
 class EnvironmentProtectionRulesItemWithPreventSelfReviewReviewersItem(_rt.Model):

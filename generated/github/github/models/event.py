@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.actor import Actor
 from ..models.commit_comment_event import CommitCommentEvent
 from ..models.create_event import CreateEvent
@@ -23,6 +22,8 @@ from ..models.pull_request_review_event import PullRequestReviewEvent
 from ..models.push_event import PushEvent
 from ..models.release_event import ReleaseEvent
 from ..models.watch_event import WatchEvent
+
+__all__ = ["Event", "EventRepo"]
 
 
 class Event(_rt.Model):

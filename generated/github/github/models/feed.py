@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.link_with_type import LinkWithType
+
+__all__ = ["Feed", "FeedLinks"]
 
 
 class Feed(_rt.Model):

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "FileCommit",
+    "FileCommitCommit",
+    "FileCommitCommitAuthor",
+    "FileCommitCommitCommitter",
+    "FileCommitCommitParentsItem",
+    "FileCommitCommitTree",
+    "FileCommitCommitVerification",
+    "FileCommitContent",
+    "FileCommitContentLinks",
+]
 
 
 class FileCommit(_rt.Model):

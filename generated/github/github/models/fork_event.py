@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_license_simple import NullableLicenseSimple
 from ..models.simple_user import SimpleUser
 
+__all__ = ["ForkEvent", "ForkEventForkee"]
+
 
 class ForkEvent(_rt.Model):
-    """ForkEvent"""
-
     action: str
     forkee: ForkEventForkee
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_of_conduct_simple import CodeOfConductSimple
 from ..models.nullable_license_simple import NullableLicenseSimple
 from ..models.nullable_repository import NullableRepository
@@ -14,6 +13,8 @@ from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.repository import Repository
 from ..models.security_and_analysis import SecurityAndAnalysis
 from ..models.simple_user import SimpleUser
+
+__all__ = ["FullRepository", "FullRepositoryPermissions"]
 
 
 class FullRepository(_rt.Model):
@@ -76,7 +77,9 @@ class FullRepository(_rt.Model):
     stargazers_count: int
     watchers_count: int
     size: int
-    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0."""
+    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is
+    initially created, the size is 0.
+    """
 
     default_branch: str
     open_issues_count: int
@@ -116,7 +119,8 @@ class FullRepository(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     squash_merge_commit_message: Literal["PR_BODY", "COMMIT_MESSAGES", "BLANK"] | str | None = None
@@ -131,7 +135,8 @@ class FullRepository(_rt.Model):
     """The default value for a merge commit title.
 
       - `PR_TITLE` - default to the pull request's title.
-      - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+      - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+        request #123 from branch-name).
     """
 
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
@@ -160,7 +165,9 @@ class FullRepository(_rt.Model):
     code_of_conduct: CodeOfConductSimple | None = None
     security_and_analysis: SecurityAndAnalysis | None = None
     custom_properties: dict[str, Any] | None = None
-    """The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values."""
+    """The custom properties that were defined for the repository. The keys are the custom property
+    names, and the values are the corresponding custom property values.
+    """
 
 
 class FullRepositoryPermissions(_rt.Model):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.budget import Budget
+
+__all__ = ["GetAllBudgets", "GetAllBudgetsEffectiveBudget"]
 
 
 class GetAllBudgets(_rt.Model):
@@ -15,17 +16,23 @@ class GetAllBudgets(_rt.Model):
     """User login included when the response is scoped with the `user` query parameter."""
 
     effective_budget: GetAllBudgetsEffectiveBudget | None = None
-    """Effective user-level budget details returned when the response is scoped with the `user` query parameter."""
+    """Effective user-level budget details returned when the response is scoped with the `user`
+    query parameter.
+    """
 
     has_next_page: bool | None = None
-    """Indicates if there are more pages of results available (maps to hasNextPage from billing platform)"""
+    """Indicates if there are more pages of results available (maps to hasNextPage from billing
+    platform)
+    """
 
     total_count: int | None = None
     """Total number of budgets matching the query"""
 
 
 class GetAllBudgetsEffectiveBudget(_rt.Model):
-    """Effective user-level budget details returned when the response is scoped with the `user` query parameter."""
+    """Effective user-level budget details returned when the response is scoped with the `user`
+    query parameter.
+    """
 
     id: str
     """The unique identifier of the effective budget."""

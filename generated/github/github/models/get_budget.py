@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["GetBudget", "GetBudgetBudgetAlerting"]
 
 
 class GetBudget(_rt.Model):
@@ -32,7 +34,9 @@ class GetBudget(_rt.Model):
     """The user login when the budget is scoped to a single user (`user` scope)."""
 
     budget_amount: int
-    """The budget amount in whole dollars. For license-based products, this represents the number of licenses."""
+    """The budget amount in whole dollars. For license-based products, this represents the number of
+    licenses.
+    """
 
     prevent_further_usage: bool
     """Whether to prevent additional spending once the budget is exceeded"""
@@ -48,7 +52,11 @@ class GetBudget(_rt.Model):
 
 class GetBudgetBudgetAlerting(_rt.Model):
     will_alert: bool | None = None
-    """Whether alerts are enabled for this budget. Present but not applicable for user-scope as alerting is always disabled for them."""
+    """Whether alerts are enabled for this budget. Present but not applicable for user-scope as
+    alerting is always disabled for them.
+    """
 
     alert_recipients: list[str] | None = None
-    """Array of user login names who will receive alerts. Present but not applicable for user-scope as alerting is always disabled for them."""
+    """Array of user login names who will receive alerts. Present but not applicable for user-scope
+    as alerting is always disabled for them.
+    """

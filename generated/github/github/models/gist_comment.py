@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.nullable_simple_user import NullableSimpleUser
+
+__all__ = ["GistComment"]
 
 
 class GistComment(_rt.Model):

@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.gist_history import GistHistory
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.public_user import PublicUser
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "GistSimple",
+    "GistSimpleFilesValue",
+    "GistSimpleForkOf",
+    "GistSimpleForkOfFilesValue",
+    "GistSimpleForksItem",
+]
 
 
 class GistSimple(_rt.Model):

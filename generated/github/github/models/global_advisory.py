@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.cvss_severities import CvssSeverities
 from ..models.security_advisory_credit_types import SecurityAdvisoryCreditTypes
 from ..models.security_advisory_epss import SecurityAdvisoryEpss
 from ..models.simple_user import SimpleUser
 from ..models.vulnerability import Vulnerability
+
+__all__ = [
+    "GlobalAdvisory",
+    "GlobalAdvisoryCreditsItem",
+    "GlobalAdvisoryCvss",
+    "GlobalAdvisoryCwesItem",
+    "GlobalAdvisoryIdentifiersItem",
+]
 
 
 class GlobalAdvisory(_rt.Model):
@@ -59,8 +66,10 @@ class GlobalAdvisory(_rt.Model):
     """The date and time of when the advisory was reviewed by GitHub, in ISO 8601 format."""
 
     nvd_published_at: _dt.datetime | None
-    """The date and time when the advisory was published in the National Vulnerability Database, in ISO 8601 format.
-    This field is only populated when the advisory is imported from the National Vulnerability Database.
+    """The date and time when the advisory was published in the National Vulnerability Database, in
+    ISO 8601 format.
+    This field is only populated when the advisory is imported from the National Vulnerability
+    Database.
     """
 
     withdrawn_at: _dt.datetime | None

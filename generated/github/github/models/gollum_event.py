@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["GollumEvent", "GollumEventPagesItem"]
 
 
 class GollumEvent(_rt.Model):
-    """GollumEvent"""
-
     pages: list[GollumEventPagesItem]
 
 

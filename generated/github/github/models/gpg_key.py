@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["GpgKey", "GpgKeyEmailsItem", "GpgKeySubkeysItem", "GpgKeySubkeysItemEmailsItem"]
 
 
 class GpgKey(_rt.Model):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.hook_response import HookResponse
 from ..models.webhook_config import WebhookConfig
+
+__all__ = ["Hook"]
 
 
 class Hook(_rt.Model):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["HookDelivery", "HookDeliveryRequest", "HookDeliveryResponse"]
 
 
 class HookDelivery(_rt.Model):
@@ -15,7 +17,9 @@ class HookDelivery(_rt.Model):
     """Unique identifier of the delivery."""
 
     guid: str
-    """Unique identifier for the event (shared with all deliveries for all webhooks that subscribe to this event)."""
+    """Unique identifier for the event (shared with all deliveries for all webhooks that subscribe
+    to this event).
+    """
 
     delivered_at: _dt.datetime
     """Time when the delivery was delivered."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["HookDeliveryItem"]
 
 
 class HookDeliveryItem(_rt.Model):
@@ -14,7 +16,9 @@ class HookDeliveryItem(_rt.Model):
     """Unique identifier of the webhook delivery."""
 
     guid: str
-    """Unique identifier for the event (shared with all deliveries for all webhooks that subscribe to this event)."""
+    """Unique identifier for the event (shared with all deliveries for all webhooks that subscribe
+    to this event).
+    """
 
     delivered_at: _dt.datetime
     """Time when the webhook delivery occurred."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ImmutableReleasesOrganizationSettings"]
 
 
 class ImmutableReleasesOrganizationSettings(_rt.Model):
@@ -14,4 +16,6 @@ class ImmutableReleasesOrganizationSettings(_rt.Model):
     """The policy that controls how immutable releases are enforced in the organization."""
 
     selected_repositories_url: str | None = None
-    """The API URL to use to get or set the selected repositories for immutable releases enforcement, when `enforced_repositories` is set to `selected`."""
+    """The API URL to use to get or set the selected repositories for immutable releases
+    enforcement, when `enforced_repositories` is set to `selected`.
+    """

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.app_permissions import AppPermissions
 from ..models.enterprise import Enterprise
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.simple_user import SimpleUser
+
+__all__ = ["Installation"]
 
 
 class Installation(_rt.Model):

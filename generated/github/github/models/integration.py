@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise import Enterprise
 from ..models.simple_user import SimpleUser
 
+__all__ = ["Integration", "IntegrationPermissions"]
+
 
 class Integration(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     id: int
     """Unique identifier of the GitHub app"""
@@ -34,10 +38,15 @@ class Integration(_rt.Model):
     """The set of permissions for the GitHub app"""
 
     events: list[str]
-    """The list of events for the GitHub app. Note that the `installation_target`, `security_advisory`, and `meta` events are not included because they are global events and not specific to an installation."""
+    """The list of events for the GitHub app. Note that the `installation_target`,
+    `security_advisory`, and `meta` events are not included because they are global events and
+    not specific to an installation.
+    """
 
     installations_count: int | None = None
-    """The number of installations associated with the GitHub app. Only returned when the integration is requesting details about itself."""
+    """The number of installations associated with the GitHub app. Only returned when the
+    integration is requesting details about itself.
+    """
 
 
 class IntegrationPermissions(_rt.Model):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise import Enterprise
 from ..models.simple_user import SimpleUser
+
+__all__ = ["IntegrationInstallationRequest"]
 
 
 class IntegrationInstallationRequest(_rt.Model):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["InteractionExpiry"]
+
+
 InteractionExpiry: TypeAlias = (
     Literal["one_day", "three_days", "one_week", "one_month", "six_months"] | str
 )

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["InteractionGroup"]
+
+
 InteractionGroup: TypeAlias = (
     Literal["existing_users", "contributors_only", "collaborators_only"] | str
 )
-"""The type of GitHub user that can comment, open issues, or create pull requests while the interaction limit is in effect."""
+"""The type of GitHub user that can comment, open issues, or create pull requests while the
+interaction limit is in effect.
+"""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.interaction_expiry import InteractionExpiry
 from ..models.interaction_group import InteractionGroup
+
+__all__ = ["InteractionLimit"]
 
 
 class InteractionLimit(_rt.Model):

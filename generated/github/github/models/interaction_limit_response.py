@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.interaction_group import InteractionGroup
+
+__all__ = ["InteractionLimitResponse"]
 
 
 class InteractionLimitResponse(_rt.Model):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -19,6 +18,8 @@ from ..models.reaction_rollup import ReactionRollup
 from ..models.repository import Repository
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = ["Issue", "IssueLabelsItem", "IssuePullRequest"]
 
 
 class Issue(_rt.Model):
@@ -51,7 +52,10 @@ class Issue(_rt.Model):
 
     user: NullableSimpleUser | None
     labels: list[str | IssueLabelsItem]
-    """Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository"""
+    """Labels to associate with this issue; pass one or more label names to replace the set of
+    labels on this issue; send an empty array to clear all labels from the issue; note that the
+    labels are silently dropped for users without push access to the repository
+    """
 
     assignee: NullableSimpleUser | None
     assignees: list[SimpleUser] | None = None

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.nullable_integration import NullableIntegration
 from ..models.nullable_issue_comment_minimized import NullableIssueCommentMinimized
 from ..models.nullable_pinned_issue_comment import NullablePinnedIssueComment
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.reaction_rollup import ReactionRollup
+
+__all__ = ["IssueComment"]
 
 
 class IssueComment(_rt.Model):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issue import Issue
 from ..models.issue_comment import IssueComment
 
+__all__ = ["IssueCommentEvent"]
+
 
 class IssueCommentEvent(_rt.Model):
-    """IssueCommentEvent"""
-
     action: str
     issue: Issue
     comment: IssueComment

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.issue_event_dismissed_review import IssueEventDismissedReview
 from ..models.issue_event_label import IssueEventLabel
@@ -19,6 +18,8 @@ from ..models.nullable_issue_event_intent import NullableIssueEventIntent
 from ..models.nullable_issue_reference import NullableIssueReference
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.team import Team
+
+__all__ = ["IssueEvent"]
 
 
 class IssueEvent(_rt.Model):

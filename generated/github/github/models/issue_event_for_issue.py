@@ -31,6 +31,9 @@ from ..models.sub_issue_removed_issue_event import SubIssueRemovedIssueEvent
 from ..models.unassigned_issue_event import UnassignedIssueEvent
 from ..models.unlabeled_issue_event import UnlabeledIssueEvent
 
+__all__ = ["IssueEventForIssue"]
+
+
 IssueEventForIssue: TypeAlias = (
     LabeledIssueEvent
     | UnlabeledIssueEvent

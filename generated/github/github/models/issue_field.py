@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssueField", "IssueFieldOptionsItem"]
 
 
 class IssueField(_rt.Model):
@@ -27,7 +29,9 @@ class IssueField(_rt.Model):
     """The data type of the issue field."""
 
     visibility: Literal["organization_members_only", "all"] | str | None = None
-    """The visibility of the issue field. Can be `organization_members_only` (visible only within the organization) or `all` (visible to all users who can see issues)."""
+    """The visibility of the issue field. Can be `organization_members_only` (visible only within
+    the organization) or `all` (visible to all users who can see issues).
+    """
 
     options: list[IssueFieldOptionsItem] | None = None
     """Available options for single select and multi select fields."""

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "IssueFieldValue",
+    "IssueFieldValueMultiSelectOptionsItem",
+    "IssueFieldValueSingleSelectOption",
+]
 
 
 class IssueFieldValue(_rt.Model):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -19,6 +18,12 @@ from ..models.repository import Repository
 from ..models.search_result_text_matches import SearchResultTextMatches
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "IssueSearchResultItem",
+    "IssueSearchResultItemLabelsItem",
+    "IssueSearchResultItemPullRequest",
+]
 
 
 class IssueSearchResultItem(_rt.Model):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssueSuggestion"]
 
 
 class IssueSuggestion(_rt.Model):
@@ -24,7 +26,9 @@ class IssueSuggestion(_rt.Model):
     """The suggestion's lifecycle state."""
 
     target_id: int | None
-    """The identifier of the target the change applies to (issue type, label, field, assignee, or duplicate issue), when applicable."""
+    """The identifier of the target the change applies to (issue type, label, field, assignee, or
+    duplicate issue), when applicable.
+    """
 
     target_value: str | float | bool | list[str] | None
     """The proposed value, when applicable. An array for multi-select field suggestions."""
@@ -39,7 +43,9 @@ class IssueSuggestion(_rt.Model):
     """The unique identifier of the actor that proposed the suggestion."""
 
     issue_event_id: int | None
-    """The identifier of the timeline event created when the suggestion was approved, when applicable."""
+    """The identifier of the timeline event created when the suggestion was approved, when
+    applicable.
+    """
 
     resolved_by: int | None
     """The unique identifier of the user who approved or dismissed the suggestion."""

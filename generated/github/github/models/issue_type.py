@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssueType"]
 
 
 class IssueType(_rt.Model):
-    """The type assigned to the issue. This is only present for issues in repositories where issue types are supported."""
+    """The type assigned to the issue. This is only present for issues in repositories where issue
+    types are supported.
+    """
 
     id: int
     """The unique identifier of the issue type."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issue_type_webhook import IssueTypeWebhook
 from ..models.nullable_integration import NullableIntegration
 from ..models.nullable_issue_event_intent import NullableIssueEventIntent
 from ..models.simple_user import SimpleUser
+
+__all__ = ["IssueTypeRemovedIssueEvent"]
 
 
 class IssueTypeRemovedIssueEvent(_rt.Model):

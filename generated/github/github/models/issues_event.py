@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issue import Issue
 from ..models.label import Label
 from ..models.simple_user import SimpleUser
 
+__all__ = ["IssuesEvent"]
+
 
 class IssuesEvent(_rt.Model):
-    """IssuesEvent"""
-
     action: str
     issue: Issue
     assignee: SimpleUser | None = None

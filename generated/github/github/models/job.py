@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Job", "JobStepsItem"]
 
 
 class Job(_rt.Model):
@@ -19,7 +21,9 @@ class Job(_rt.Model):
 
     run_url: str
     run_attempt: int | None = None
-    """Attempt number of the associated workflow run, 1 for first attempt and higher if the workflow was re-run."""
+    """Attempt number of the associated workflow run, 1 for first attempt and higher if the workflow
+    was re-run.
+    """
 
     node_id: str
     head_sha: str
@@ -56,19 +60,29 @@ class Job(_rt.Model):
 
     check_run_url: str
     labels: list[str]
-    """Labels for the workflow job. Specified by the "runs_on" attribute in the action's workflow file."""
+    """Labels for the workflow job. Specified by the "runs_on" attribute in the action's workflow
+    file.
+    """
 
     runner_id: int | None
-    """The ID of the runner to which this job has been assigned. (If a runner hasn't yet been assigned, this will be null.)"""
+    """The ID of the runner to which this job has been assigned. (If a runner hasn't yet been
+    assigned, this will be null.)
+    """
 
     runner_name: str | None
-    """The name of the runner to which this job has been assigned. (If a runner hasn't yet been assigned, this will be null.)"""
+    """The name of the runner to which this job has been assigned. (If a runner hasn't yet been
+    assigned, this will be null.)
+    """
 
     runner_group_id: int | None
-    """The ID of the runner group to which this job has been assigned. (If a runner hasn't yet been assigned, this will be null.)"""
+    """The ID of the runner group to which this job has been assigned. (If a runner hasn't yet been
+    assigned, this will be null.)
+    """
 
     runner_group_name: str | None
-    """The name of the runner group to which this job has been assigned. (If a runner hasn't yet been assigned, this will be null.)"""
+    """The name of the runner group to which this job has been assigned. (If a runner hasn't yet
+    been assigned, this will be null.)
+    """
 
     workflow_name: str | None
     """The name of the workflow."""

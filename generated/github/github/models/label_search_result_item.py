@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.search_result_text_matches import SearchResultTextMatches
+
+__all__ = ["LabelSearchResultItem"]
 
 
 class LabelSearchResultItem(_rt.Model):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_integration import NullableIntegration
 from ..models.nullable_issue_event_intent import NullableIssueEventIntent
 from ..models.simple_user import SimpleUser
+
+__all__ = ["LabeledIssueEvent", "LabeledIssueEventLabel"]
 
 
 class LabeledIssueEvent(_rt.Model):

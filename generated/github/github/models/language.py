@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["Language"]
+
+
 Language: TypeAlias = dict[str, int]
 """Language"""

@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["LdapDn"]
+
+
 LdapDn: TypeAlias = str
-"""The [distinguished name](https://www.ldap.com/ldap-dns-and-rdns) (DN) of the LDAP entry to map to a team."""
+"""The [distinguished name](https://www.ldap.com/ldap-dns-and-rdns) (DN) of the LDAP entry to map to
+a team.
+"""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_license_simple import NullableLicenseSimple
+
+__all__ = ["LicenseContent", "LicenseContentLinks"]
 
 
 class LicenseContent(_rt.Model):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.dependency import Dependency
 from ..models.metadata import Metadata
+
+__all__ = ["Manifest", "ManifestFile"]
 
 
 class Manifest(_rt.Model):

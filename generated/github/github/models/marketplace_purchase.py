@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.marketplace_listing_plan import MarketplaceListingPlan
+
+__all__ = [
+    "MarketplacePurchase",
+    "MarketplacePurchaseMarketplacePendingChange",
+    "MarketplacePurchaseMarketplacePurchase",
+]
 
 
 class MarketplacePurchase(_rt.Model):

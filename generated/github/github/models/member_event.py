@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_user import SimpleUser
+
+__all__ = ["MemberEvent"]
 
 
 class MemberEvent(_rt.Model):
-    """MemberEvent"""
-
     action: str
     member: SimpleUser

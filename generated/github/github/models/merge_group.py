@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_commit import SimpleCommit
+
+__all__ = ["MergeGroup"]
 
 
 class MergeGroup(_rt.Model):

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["Metadata"]
+
+
 Metadata: TypeAlias = dict[str, str | float | bool | None]
 """User-defined metadata to store domain-specific information limited to 8 keys with scalar values."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.repository import Repository
+
+__all__ = ["Migration"]
 
 
 class Migration(_rt.Model):
@@ -33,4 +34,6 @@ class Migration(_rt.Model):
     node_id: str
     archive_url: str | None = None
     exclude: list[str] | None = None
-    """Exclude related items from being returned in the response in order to improve performance of the request. The array can include any of: `"repositories"`."""
+    """Exclude related items from being returned in the response in order to improve performance of
+    the request. The array can include any of: `"repositories"`.
+    """

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_integration import NullableIntegration
 from ..models.simple_user import SimpleUser
+
+__all__ = ["MovedColumnInProjectIssueEvent", "MovedColumnInProjectIssueEventProjectCard"]
 
 
 class MovedColumnInProjectIssueEvent(_rt.Model):

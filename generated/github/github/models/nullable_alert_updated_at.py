@@ -5,5 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TypeAlias
 
+__all__ = ["NullableAlertUpdatedAt"]
+
+
 NullableAlertUpdatedAt: TypeAlias = _dt.datetime | None
 """The time that the alert was last updated in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_integration import NullableIntegration
 from ..models.nullable_simple_user import NullableSimpleUser
+
+__all__ = ["NullableDeployment"]
 
 
 class NullableDeployment(_rt.Model):
@@ -38,9 +39,13 @@ class NullableDeployment(_rt.Model):
     statuses_url: str
     repository_url: str
     transient_environment: bool | None = None
-    """Specifies if the given environment is will no longer exist at some point in the future. Default: false."""
+    """Specifies if the given environment is will no longer exist at some point in the future.
+    Default: false.
+    """
 
     production_environment: bool | None = None
-    """Specifies if the given environment is one that end-users directly interact with. Default: false."""
+    """Specifies if the given environment is one that end-users directly interact with. Default:
+    false.
+    """
 
     performed_via_github_app: NullableIntegration | None = None

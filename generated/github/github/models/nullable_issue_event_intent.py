@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["NullableIssueEventIntent"]
 
 
 class NullableIssueEventIntent(_rt.Model):
-    """The intent behind an agent's action on an issue, including the rationale and confidence. Present (and `null` when the event carried no agent intent) on supported event types while the issue suggestions feature is enabled for the repository; the property is omitted entirely when the feature is disabled or the event type does not support intent."""
+    """The intent behind an agent's action on an issue, including the rationale and confidence.
+    Present (and `null` when the event carried no agent intent) on supported event types while
+    the issue suggestions feature is enabled for the repository; the property is omitted entirely
+    when the feature is disabled or the event type does not support intent.
+    """
 
     rationale: str | None = None
     """The reasoning the agent provided for the change."""

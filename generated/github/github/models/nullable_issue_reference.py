@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_repository import SimpleRepository
+
+__all__ = ["NullableIssueReference", "NullableIssueReferenceIssueType"]
 
 
 class NullableIssueReference(_rt.Model):
-    """A minimal reference to an issue linked from a timeline event (e.g. sub-issue, parent-issue, or dependency events)."""
+    """A minimal reference to an issue linked from a timeline event (e.g. sub-issue, parent-issue,
+    or dependency events).
+    """
 
     number: int
     """The number of the referenced issue."""

@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_of_conduct import CodeOfConduct
 from ..models.security_and_analysis import SecurityAndAnalysis
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "NullableMinimalRepository",
+    "NullableMinimalRepositoryLicense",
+    "NullableMinimalRepositoryPermissions",
+]
 
 
 class NullableMinimalRepository(_rt.Model):
@@ -72,7 +77,9 @@ class NullableMinimalRepository(_rt.Model):
     stargazers_count: int | None = None
     watchers_count: int | None = None
     size: int | None = None
-    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0."""
+    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is
+    initially created, the size is 0.
+    """
 
     default_branch: str | None = None
     open_issues_count: int | None = None
@@ -109,7 +116,9 @@ class NullableMinimalRepository(_rt.Model):
     web_commit_signoff_required: bool | None = None
     security_and_analysis: SecurityAndAnalysis | None = None
     custom_properties: dict[str, Any] | None = None
-    """The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values."""
+    """The custom properties that were defined for the repository. The keys are the custom property
+    names, and the values are the corresponding custom property values.
+    """
 
 
 class NullableMinimalRepositoryPermissions(_rt.Model):

@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_license_simple import NullableLicenseSimple
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "NullableRepository",
+    "NullableRepositoryCodeSearchIndexStatus",
+    "NullableRepositoryPermissions",
+]
 
 
 class NullableRepository(_rt.Model):
@@ -80,7 +85,9 @@ class NullableRepository(_rt.Model):
     stargazers_count: int
     watchers_count: int
     size: int
-    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0."""
+    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is
+    initially created, the size is 0.
+    """
 
     default_branch: str
     """The default branch of the repository."""
@@ -138,16 +145,21 @@ class NullableRepository(_rt.Model):
     """Whether to delete head branches when pull requests are merged"""
 
     allow_update_branch: bool | None = False
-    """Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging."""
+    """Whether or not a pull request head branch that is behind its base branch can always be
+    updated even if it is not required to be up to date before merging.
+    """
 
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     squash_merge_commit_title: Literal["PR_TITLE", "COMMIT_OR_PR_TITLE"] | str | None = None
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     squash_merge_commit_message: Literal["PR_BODY", "COMMIT_MESSAGES", "BLANK"] | str | None = None
@@ -162,7 +174,8 @@ class NullableRepository(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None

@@ -5,15 +5,23 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_license_simple import NullableLicenseSimple
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.simple_user import SimpleUser
 
+__all__ = [
+    "NullableRepositoryWebhooks",
+    "NullableRepositoryWebhooksPermissions",
+    "NullableRepositoryWebhooksTemplateRepository",
+    "NullableRepositoryWebhooksTemplateRepositoryOwner",
+    "NullableRepositoryWebhooksTemplateRepositoryPermissions",
+]
+
 
 class NullableRepositoryWebhooks(_rt.Model):
-    """The repository on GitHub where the event occurred. Webhook payloads contain the `repository` property
+    """The repository on GitHub where the event occurred. Webhook payloads contain the `repository`
+    property
     when the event occurs from activity in a repository.
     """
 
@@ -84,7 +92,9 @@ class NullableRepositoryWebhooks(_rt.Model):
     stargazers_count: int
     watchers_count: int
     size: int
-    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0."""
+    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is
+    initially created, the size is 0.
+    """
 
     default_branch: str
     """The default branch of the repository."""
@@ -95,7 +105,9 @@ class NullableRepositoryWebhooks(_rt.Model):
 
     topics: list[str] | None = None
     custom_properties: dict[str, Any] | None = None
-    """The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values."""
+    """The custom properties that were defined for the repository. The keys are the custom property
+    names, and the values are the corresponding custom property values.
+    """
 
     has_issues: bool = True
     """Whether issues are enabled."""
@@ -146,16 +158,21 @@ class NullableRepositoryWebhooks(_rt.Model):
     """Whether to delete head branches when pull requests are merged"""
 
     allow_update_branch: bool | None = False
-    """Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging."""
+    """Whether or not a pull request head branch that is behind its base branch can always be
+    updated even if it is not required to be up to date before merging.
+    """
 
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     squash_merge_commit_title: Literal["PR_TITLE", "COMMIT_OR_PR_TITLE"] | str | None = None
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     squash_merge_commit_message: Literal["PR_BODY", "COMMIT_MESSAGES", "BLANK"] | str | None = None
@@ -170,7 +187,8 @@ class NullableRepositoryWebhooks(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
@@ -293,7 +311,8 @@ class NullableRepositoryWebhooksTemplateRepository(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     squash_merge_commit_message: Literal["PR_BODY", "COMMIT_MESSAGES", "BLANK"] | str | None = None
@@ -308,7 +327,8 @@ class NullableRepositoryWebhooksTemplateRepository(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None

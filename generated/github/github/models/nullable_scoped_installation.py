@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.app_permissions import AppPermissions
 from ..models.simple_user import SimpleUser
+
+__all__ = ["NullableScopedInstallation"]
 
 
 class NullableScopedInstallation(_rt.Model):

@@ -30,6 +30,9 @@ from ..models.secret_scanning_location_pull_request_title import (
 )
 from ..models.secret_scanning_location_wiki_commit import SecretScanningLocationWikiCommit
 
+__all__ = ["NullableSecretScanningFirstDetectedLocation"]
+
+
 NullableSecretScanningFirstDetectedLocation: TypeAlias = (
     SecretScanningLocationCommit
     | SecretScanningLocationWikiCommit
@@ -46,4 +49,6 @@ NullableSecretScanningFirstDetectedLocation: TypeAlias = (
     | SecretScanningLocationPullRequestReviewComment
     | None
 )
-"""Details on the location where the token was initially detected. This can be a commit, wiki commit, issue, discussion, pull request."""
+"""Details on the location where the token was initially detected. This can be a commit, wiki
+commit, issue, discussion, pull request.
+"""

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["OidcCustomSub"]
 
 
 class OidcCustomSub(_rt.Model):
     """Actions OIDC Subject customization"""
 
     include_claim_keys: list[str]
-    """Array of unique strings. Each claim key can only contain alphanumeric characters and underscores."""
+    """Array of unique strings. Each claim key can only contain alphanumeric characters and
+    underscores.
+    """
 
     use_immutable_subject: bool | None = None
-    """Whether to opt in to the immutable OIDC subject claim format for the organization. When `true`, new OIDC tokens will use a stable, repository-ID-based `sub` claim instead of the name-based format."""
+    """Whether to opt in to the immutable OIDC subject claim format for the organization. When
+    `true`, new OIDC tokens will use a stable, repository-ID-based `sub` claim instead of the
+    name-based format.
+    """

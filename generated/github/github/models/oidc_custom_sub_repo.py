@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["OidcCustomSubRepo"]
 
 
 class OidcCustomSubRepo(_rt.Model):
     """Actions OIDC subject customization for a repository"""
 
     use_default: bool
-    """Whether to use the default template or not. If `true`, the `include_claim_keys` field is ignored."""
+    """Whether to use the default template or not. If `true`, the `include_claim_keys` field is
+    ignored.
+    """
 
     include_claim_keys: list[str] | None = None
-    """Array of unique strings. Each claim key can only contain alphanumeric characters and underscores."""
+    """Array of unique strings. Each claim key can only contain alphanumeric characters and
+    underscores.
+    """
 
     use_immutable_subject: bool | None = None
-    """Whether the repository has opted in to the immutable OIDC subject claim format. When `true`, OIDC tokens will use a stable, repository-ID-based `sub` claim. If not set at the repository level, falls back to the organization-level setting."""
+    """Whether the repository has opted in to the immutable OIDC subject claim format. When `true`,
+    OIDC tokens will use a stable, repository-ID-based `sub` claim. If not set at the repository
+    level, falls back to the organization-level setting.
+    """
 
     sub_claim_prefix: str | None = None
     """The current `sub` claim prefix for this repository."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.organization_simple import OrganizationSimple
+
+__all__ = ["OrgMembership", "OrgMembershipPermissions"]
 
 
 class OrgMembership(_rt.Model):
@@ -15,7 +16,9 @@ class OrgMembership(_rt.Model):
 
     url: str
     state: Literal["active", "pending"] | str
-    """The state of the member in the organization. The `pending` state indicates the user has not yet accepted an invitation."""
+    """The state of the member in the organization. The `pending` state indicates the user has not
+    yet accepted an invitation.
+    """
 
     role: Literal["admin", "member", "billing_manager"] | str
     """The user's membership type in the organization."""
@@ -24,7 +27,8 @@ class OrgMembership(_rt.Model):
     """Whether the user has direct membership in the organization."""
 
     enterprise_teams_providing_indirect_membership: list[str] | None = None
-    """The slugs of the enterprise teams providing the user with indirect membership in the organization.
+    """The slugs of the enterprise teams providing the user with indirect membership in the
+    organization.
     A limit of 100 enterprise team slugs is returned.
     """
 

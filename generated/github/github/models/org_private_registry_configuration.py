@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["OrgPrivateRegistryConfiguration"]
 
 
 class OrgPrivateRegistryConfiguration(_rt.Model):
@@ -58,7 +60,11 @@ class OrgPrivateRegistryConfiguration(_rt.Model):
     """The username to use when authenticating with the private registry."""
 
     replaces_base: bool | None = False
-    """Whether this private registry replaces the base registry (e.g., npmjs.org for npm, rubygems.org for rubygems). When `true`, Dependabot will only use this registry and will not fall back to the public registry. When `false` (default), Dependabot will use this registry for scoped packages but may fall back to the public registry for other packages."""
+    """Whether this private registry replaces the base registry (e.g., npmjs.org for npm,
+    rubygems.org for rubygems). When `true`, Dependabot will only use this registry and will not
+    fall back to the public registry. When `false` (default), Dependabot will use this registry
+    for scoped packages but may fall back to the public registry for other packages.
+    """
 
     visibility: Literal["all", "private", "selected"] | str
     """Which type of organization repositories have access to the private registry."""
@@ -103,10 +109,14 @@ class OrgPrivateRegistryConfiguration(_rt.Model):
     """The Cloudsmith API host."""
 
     workload_identity_provider: str | None = None
-    """The full resource name of the GCP Workload Identity Provider (e.g. `projects/<NUM>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER>`)."""
+    """The full resource name of the GCP Workload Identity Provider (e.g.
+    `projects/<NUM>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER>`).
+    """
 
     service_account: str | None = None
-    """The GCP service account email to impersonate. If omitted, the federated token is used directly (direct WIF)."""
+    """The GCP service account email to impersonate. If omitted, the federated token is used
+    directly (direct WIF).
+    """
 
     created_at: _dt.datetime
     updated_at: _dt.datetime

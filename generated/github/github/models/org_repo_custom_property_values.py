@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.custom_property_value import CustomPropertyValue
+
+__all__ = ["OrgRepoCustomPropertyValues"]
 
 
 class OrgRepoCustomPropertyValues(_rt.Model):

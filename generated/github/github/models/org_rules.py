@@ -30,6 +30,9 @@ from ..models.repository_rule_tag_name_pattern import RepositoryRuleTagNamePatte
 from ..models.repository_rule_update import RepositoryRuleUpdate
 from ..models.repository_rule_workflows import RepositoryRuleWorkflows
 
+__all__ = ["OrgRules"]
+
+
 OrgRules: TypeAlias = (
     RepositoryRuleCreation
     | RepositoryRuleUpdate

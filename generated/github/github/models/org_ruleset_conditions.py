@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository_ruleset_conditions_repository_property_spec import (
     RepositoryRulesetConditionsRepositoryPropertySpec,
 )
+
+__all__ = [
+    "OrgRulesetConditions",
+    "OrgRulesetConditionsRepositoryIdAndRefName",
+    "OrgRulesetConditionsRepositoryIdAndRefNameRefName",
+    "OrgRulesetConditionsRepositoryIdAndRefNameRepositoryId",
+    "OrgRulesetConditionsRepositoryNameAndRefName",
+    "OrgRulesetConditionsRepositoryNameAndRefNameRefName",
+    "OrgRulesetConditionsRepositoryNameAndRefNameRepositoryName",
+    "OrgRulesetConditionsRepositoryPropertyAndRefName",
+    "OrgRulesetConditionsRepositoryPropertyAndRefNameRefName",
+    "OrgRulesetConditionsRepositoryPropertyAndRefNameRepositoryProperty",
+]
 
 
 class OrgRulesetConditionsRepositoryNameAndRefName(_rt.Model):
@@ -20,18 +32,27 @@ class OrgRulesetConditionsRepositoryNameAndRefName(_rt.Model):
 
 class OrgRulesetConditionsRepositoryNameAndRefNameRefName(_rt.Model):
     include: list[str] | None = None
-    """Array of ref names or patterns to include. One of these patterns must match for the condition to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include all branches."""
+    """Array of ref names or patterns to include. One of these patterns must match for the condition
+    to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
+    all branches.
+    """
 
     exclude: list[str] | None = None
-    """Array of ref names or patterns to exclude. The condition will not pass if any of these patterns match."""
+    """Array of ref names or patterns to exclude. The condition will not pass if any of these
+    patterns match.
+    """
 
 
 class OrgRulesetConditionsRepositoryNameAndRefNameRepositoryName(_rt.Model):
     include: list[str] | None = None
-    """Array of repository names or patterns to include. One of these patterns must match for the condition to pass. Also accepts `~ALL` to include all repositories."""
+    """Array of repository names or patterns to include. One of these patterns must match for the
+    condition to pass. Also accepts `~ALL` to include all repositories.
+    """
 
     exclude: list[str] | None = None
-    """Array of repository names or patterns to exclude. The condition will not pass if any of these patterns match."""
+    """Array of repository names or patterns to exclude. The condition will not pass if any of these
+    patterns match.
+    """
 
     protected: bool | None = None
     """Whether renaming of target repositories is prevented."""
@@ -46,15 +67,22 @@ class OrgRulesetConditionsRepositoryIdAndRefName(_rt.Model):
 
 class OrgRulesetConditionsRepositoryIdAndRefNameRefName(_rt.Model):
     include: list[str] | None = None
-    """Array of ref names or patterns to include. One of these patterns must match for the condition to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include all branches."""
+    """Array of ref names or patterns to include. One of these patterns must match for the condition
+    to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
+    all branches.
+    """
 
     exclude: list[str] | None = None
-    """Array of ref names or patterns to exclude. The condition will not pass if any of these patterns match."""
+    """Array of ref names or patterns to exclude. The condition will not pass if any of these
+    patterns match.
+    """
 
 
 class OrgRulesetConditionsRepositoryIdAndRefNameRepositoryId(_rt.Model):
     repository_ids: list[int] | None = None
-    """The repository IDs that the ruleset applies to. One of these IDs must match for the condition to pass."""
+    """The repository IDs that the ruleset applies to. One of these IDs must match for the condition
+    to pass.
+    """
 
 
 class OrgRulesetConditionsRepositoryPropertyAndRefName(_rt.Model):
@@ -66,18 +94,27 @@ class OrgRulesetConditionsRepositoryPropertyAndRefName(_rt.Model):
 
 class OrgRulesetConditionsRepositoryPropertyAndRefNameRefName(_rt.Model):
     include: list[str] | None = None
-    """Array of ref names or patterns to include. One of these patterns must match for the condition to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include all branches."""
+    """Array of ref names or patterns to include. One of these patterns must match for the condition
+    to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
+    all branches.
+    """
 
     exclude: list[str] | None = None
-    """Array of ref names or patterns to exclude. The condition will not pass if any of these patterns match."""
+    """Array of ref names or patterns to exclude. The condition will not pass if any of these
+    patterns match.
+    """
 
 
 class OrgRulesetConditionsRepositoryPropertyAndRefNameRepositoryProperty(_rt.Model):
     include: list[RepositoryRulesetConditionsRepositoryPropertySpec] | None = None
-    """The repository properties and values to include. All of these properties must match for the condition to pass."""
+    """The repository properties and values to include. All of these properties must match for the
+    condition to pass.
+    """
 
     exclude: list[RepositoryRulesetConditionsRepositoryPropertySpec] | None = None
-    """The repository properties and values to exclude. The condition will not pass if any of these properties match."""
+    """The repository properties and values to exclude. The condition will not pass if any of these
+    properties match.
+    """
 
 
 OrgRulesetConditions: TypeAlias = (
@@ -86,7 +123,10 @@ OrgRulesetConditions: TypeAlias = (
     | OrgRulesetConditionsRepositoryPropertyAndRefName
 )
 """Conditions for an organization ruleset.
-The branch and tag rulesets conditions object should contain both `repository_name` and `ref_name` properties, or both `repository_id` and `ref_name` properties, or both `repository_property` and `ref_name` properties.
+The branch and tag rulesets conditions object should contain both `repository_name` and
+`ref_name` properties, or both `repository_id` and `ref_name` properties, or both
+`repository_property` and `ref_name` properties.
 The push rulesets conditions object does not require the `ref_name` property.
-For repository policy rulesets, the conditions object should only contain the `repository_name`, the `repository_id`, or the `repository_property`.
+For repository policy rulesets, the conditions object should only contain the `repository_name`,
+the `repository_id`, or the `repository_property`.
 """

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["OrganizationActionsVariable"]
 
 
 class OrganizationActionsVariable(_rt.Model):
@@ -18,10 +20,14 @@ class OrganizationActionsVariable(_rt.Model):
     """The value of the variable."""
 
     created_at: _dt.datetime
-    """The date and time at which the variable was created, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
+    """The date and time at which the variable was created, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ.
+    """
 
     updated_at: _dt.datetime
-    """The date and time at which the variable was last updated, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ."""
+    """The date and time at which the variable was last updated, in ISO 8601 format':'
+    YYYY-MM-DDTHH:MM:SSZ.
+    """
 
     visibility: Literal["all", "private", "selected"] | str
     """Visibility of a variable"""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["OrganizationCreateIssueField", "OrganizationCreateIssueFieldOptionsItem"]
 
 
 class OrganizationCreateIssueField(_rt.Model):
@@ -18,7 +20,10 @@ class OrganizationCreateIssueField(_rt.Model):
     """The data type of the issue field."""
 
     visibility: Literal["organization_members_only", "all"] | str | None = None
-    """The visibility of the issue field. Can be `organization_members_only` (visible only within the organization) or `all` (visible to all users who can see issues). Only used when the visibility settings feature is enabled. Defaults to `organization_members_only`."""
+    """The visibility of the issue field. Can be `organization_members_only` (visible only within
+    the organization) or `all` (visible to all users who can see issues). Only used when the
+    visibility settings feature is enabled. Defaults to `organization_members_only`.
+    """
 
     options: list[OrganizationCreateIssueFieldOptionsItem] | None = None
     """Options for select fields. Required when data_type is 'single_select' or 'multi_select'."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["OrganizationFull", "OrganizationFullPlan"]
 
 
 class OrganizationFull(_rt.Model):
@@ -73,55 +75,75 @@ class OrganizationFull(_rt.Model):
     members_can_fork_private_repositories: bool | None = None
     web_commit_signoff_required: bool | None = None
     advanced_security_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security configurations](https://docs.github.com/rest/code-security/configurations) instead.
+    """**Endpoint closing down notice.** Please use [code security
+    configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
-    Whether GitHub Advanced Security is enabled for new repositories and repositories transferred to this organization.
+    Whether GitHub Advanced Security is enabled for new repositories and repositories transferred
+    to this organization.
 
-    This field is only visible to organization owners or members of a team with the security manager role.
+    This field is only visible to organization owners or members of a team with the security
+    manager role.
     """
 
     dependabot_alerts_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security configurations](https://docs.github.com/rest/code-security/configurations) instead.
+    """**Endpoint closing down notice.** Please use [code security
+    configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
-    Whether Dependabot alerts are automatically enabled for new repositories and repositories transferred to this organization.
+    Whether Dependabot alerts are automatically enabled for new repositories and repositories
+    transferred to this organization.
 
-    This field is only visible to organization owners or members of a team with the security manager role.
+    This field is only visible to organization owners or members of a team with the security
+    manager role.
     """
 
     dependabot_security_updates_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security configurations](https://docs.github.com/rest/code-security/configurations) instead.
+    """**Endpoint closing down notice.** Please use [code security
+    configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
-    Whether Dependabot security updates are automatically enabled for new repositories and repositories transferred to this organization.
+    Whether Dependabot security updates are automatically enabled for new repositories and
+    repositories transferred to this organization.
 
-    This field is only visible to organization owners or members of a team with the security manager role.
+    This field is only visible to organization owners or members of a team with the security
+    manager role.
     """
 
     dependency_graph_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security configurations](https://docs.github.com/rest/code-security/configurations) instead.
+    """**Endpoint closing down notice.** Please use [code security
+    configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
-    Whether dependency graph is automatically enabled for new repositories and repositories transferred to this organization.
+    Whether dependency graph is automatically enabled for new repositories and repositories
+    transferred to this organization.
 
-    This field is only visible to organization owners or members of a team with the security manager role.
+    This field is only visible to organization owners or members of a team with the security
+    manager role.
     """
 
     secret_scanning_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security configurations](https://docs.github.com/rest/code-security/configurations) instead.
+    """**Endpoint closing down notice.** Please use [code security
+    configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
-    Whether secret scanning is automatically enabled for new repositories and repositories transferred to this organization.
+    Whether secret scanning is automatically enabled for new repositories and repositories
+    transferred to this organization.
 
-    This field is only visible to organization owners or members of a team with the security manager role.
+    This field is only visible to organization owners or members of a team with the security
+    manager role.
     """
 
     secret_scanning_push_protection_enabled_for_new_repositories: bool | None = None
-    """**Endpoint closing down notice.** Please use [code security configurations](https://docs.github.com/rest/code-security/configurations) instead.
+    """**Endpoint closing down notice.** Please use [code security
+    configurations](https://docs.github.com/rest/code-security/configurations) instead.
 
-    Whether secret scanning push protection is automatically enabled for new repositories and repositories transferred to this organization.
+    Whether secret scanning push protection is automatically enabled for new repositories and
+    repositories transferred to this organization.
 
-    This field is only visible to organization owners or members of a team with the security manager role.
+    This field is only visible to organization owners or members of a team with the security
+    manager role.
     """
 
     secret_scanning_push_protection_custom_link_enabled: bool | None = None
-    """Whether a custom link is shown to contributors who are blocked from pushing a secret by push protection."""
+    """Whether a custom link is shown to contributors who are blocked from pushing a secret by push
+    protection.
+    """
 
     secret_scanning_push_protection_custom_link: str | None = None
     """An optional URL string to display to contributors who are blocked from pushing a secret."""
@@ -130,7 +152,9 @@ class OrganizationFull(_rt.Model):
     updated_at: _dt.datetime
     archived_at: _dt.datetime | None
     deploy_keys_enabled_for_repositories: bool | None = None
-    """Controls whether or not deploy keys may be added and used for repositories in the organization."""
+    """Controls whether or not deploy keys may be added and used for repositories in the
+    organization.
+    """
 
 
 class OrganizationFullPlan(_rt.Model):

@@ -4,35 +4,46 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_user import SimpleUser
+
+__all__ = ["OrganizationProgrammaticAccessGrant", "OrganizationProgrammaticAccessGrantPermissions"]
 
 
 class OrganizationProgrammaticAccessGrant(_rt.Model):
     """Minimal representation of an organization programmatic access grant for enumerations"""
 
     id: int
-    """Unique identifier of the fine-grained personal access token grant. The `pat_id` used to get details about an approved fine-grained personal access token."""
+    """Unique identifier of the fine-grained personal access token grant. The `pat_id` used to get
+    details about an approved fine-grained personal access token.
+    """
 
     owner: SimpleUser
     repository_selection: Literal["none", "all", "subset"] | str
     """Type of repository selection requested."""
 
     repositories_url: str
-    """URL to the list of repositories the fine-grained personal access token can access. Only follow when `repository_selection` is `subset`."""
+    """URL to the list of repositories the fine-grained personal access token can access. Only
+    follow when `repository_selection` is `subset`.
+    """
 
     permissions: OrganizationProgrammaticAccessGrantPermissions
     """Permissions requested, categorized by type of permission."""
 
     access_granted_at: str
-    """Date and time when the fine-grained personal access token was approved to access the organization."""
+    """Date and time when the fine-grained personal access token was approved to access the
+    organization.
+    """
 
     token_id: int
-    """Unique identifier of the user's token. This field can also be found in audit log events and the organization's settings for their PAT grants."""
+    """Unique identifier of the user's token. This field can also be found in audit log events and
+    the organization's settings for their PAT grants.
+    """
 
     token_name: str
-    """The name given to the user's token. This field can also be found in an organization's settings page for Active Tokens."""
+    """The name given to the user's token. This field can also be found in an organization's
+    settings page for Active Tokens.
+    """
 
     token_expired: bool
     """Whether the associated fine-grained personal access token has expired."""
@@ -41,7 +52,9 @@ class OrganizationProgrammaticAccessGrant(_rt.Model):
     """Date and time when the associated fine-grained personal access token expires."""
 
     token_last_used_at: str | None
-    """Date and time when the associated fine-grained personal access token was last used for authentication."""
+    """Date and time when the associated fine-grained personal access token was last used for
+    authentication.
+    """
 
 
 class OrganizationProgrammaticAccessGrantPermissions(_rt.Model):

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "OrganizationProgrammaticAccessGrantRequest",
+    "OrganizationProgrammaticAccessGrantRequestPermissions",
+]
 
 
 class OrganizationProgrammaticAccessGrantRequest(_rt.Model):
     """Minimal representation of an organization programmatic access grant request for enumerations"""
 
     id: int
-    """Unique identifier of the request for access via fine-grained personal access token. The `pat_request_id` used to review PAT requests."""
+    """Unique identifier of the request for access via fine-grained personal access token. The
+    `pat_request_id` used to review PAT requests.
+    """
 
     reason: str | None
     """Reason for requesting access."""
@@ -23,7 +29,9 @@ class OrganizationProgrammaticAccessGrantRequest(_rt.Model):
     """Type of repository selection requested."""
 
     repositories_url: str
-    """URL to the list of repositories requested to be accessed via fine-grained personal access token. Should only be followed when `repository_selection` is `subset`."""
+    """URL to the list of repositories requested to be accessed via fine-grained personal access
+    token. Should only be followed when `repository_selection` is `subset`.
+    """
 
     permissions: OrganizationProgrammaticAccessGrantRequestPermissions
     """Permissions requested, categorized by type of permission."""
@@ -32,10 +40,14 @@ class OrganizationProgrammaticAccessGrantRequest(_rt.Model):
     """Date and time when the request for access was created."""
 
     token_id: int
-    """Unique identifier of the user's token. This field can also be found in audit log events and the organization's settings for their PAT grants."""
+    """Unique identifier of the user's token. This field can also be found in audit log events and
+    the organization's settings for their PAT grants.
+    """
 
     token_name: str
-    """The name given to the user's token. This field can also be found in an organization's settings page for Active Tokens."""
+    """The name given to the user's token. This field can also be found in an organization's
+    settings page for Active Tokens.
+    """
 
     token_expired: bool
     """Whether the associated fine-grained personal access token has expired."""
@@ -44,7 +56,9 @@ class OrganizationProgrammaticAccessGrantRequest(_rt.Model):
     """Date and time when the associated fine-grained personal access token expires."""
 
     token_last_used_at: str | None
-    """Date and time when the associated fine-grained personal access token was last used for authentication."""
+    """Date and time when the associated fine-grained personal access token was last used for
+    authentication.
+    """
 
 
 class OrganizationProgrammaticAccessGrantRequestPermissions(_rt.Model):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_simple_user import NullableSimpleUser
+
+__all__ = ["OrganizationRole"]
 
 
 class OrganizationRole(_rt.Model):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["OrganizationSimpleWebhooks"]
 
 
 class OrganizationSimpleWebhooks(_rt.Model):
-    """A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an
-    organization, or when the event occurs from activity in a repository owned by an organization.
+    """A GitHub organization. Webhook payloads contain the `organization` property when the webhook
+    is configured for an
+    organization, or when the event occurs from activity in a repository owned by an
+    organization.
     """
 
     login: str

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["OrganizationUpdateIssueField", "OrganizationUpdateIssueFieldOptionsItem"]
 
 
 class OrganizationUpdateIssueField(_rt.Model):
@@ -15,10 +17,18 @@ class OrganizationUpdateIssueField(_rt.Model):
     """Description of the issue field."""
 
     visibility: Literal["organization_members_only", "all"] | str | None = None
-    """The visibility of the issue field. Can be `organization_members_only` (visible only within the organization) or `all` (visible to all users who can see issues). Only used when the visibility settings feature is enabled."""
+    """The visibility of the issue field. Can be `organization_members_only` (visible only within
+    the organization) or `all` (visible to all users who can see issues). Only used when the
+    visibility settings feature is enabled.
+    """
 
     options: list[OrganizationUpdateIssueFieldOptionsItem] | None = None
-    """Options for select fields. Only applicable when updating single_select or multi_select fields. When provided, this array **replaces** the entire existing set of options rather than adding to or updating individual options. To retain or update an existing option, include it in the array with its `id`. Options sent without an `id` are treated as new options and may cause existing options to be deleted and recreated."""
+    """Options for select fields. Only applicable when updating single_select or multi_select
+    fields. When provided, this array **replaces** the entire existing set of options rather than
+    adding to or updating individual options. To retain or update an existing option, include it
+    in the array with its `id`. Options sent without an `id` are treated as new options and may
+    cause existing options to be deleted and recreated.
+    """
 
 
 class OrganizationUpdateIssueFieldOptionsItem(_rt.Model):

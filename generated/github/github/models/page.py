@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.pages_https_certificate import PagesHttpsCertificate
 from ..models.pages_source_hash import PagesSourceHash
+
+__all__ = ["Page"]
 
 
 class Page(_rt.Model):
@@ -40,7 +41,10 @@ class Page(_rt.Model):
 
     source: PagesSourceHash | None = None
     public: bool
-    """Whether the GitHub Pages site is publicly visible. If set to `true`, the site is accessible to anyone on the internet. If set to `false`, the site will only be accessible to users who have at least `read` access to the repository that published the site."""
+    """Whether the GitHub Pages site is publicly visible. If set to `true`, the site is accessible
+    to anyone on the internet. If set to `false`, the site will only be accessible to users who
+    have at least `read` access to the repository that published the site.
+    """
 
     https_certificate: PagesHttpsCertificate | None = None
     https_enforced: bool | None = None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_simple_user import NullableSimpleUser
+
+__all__ = ["PageBuild", "PageBuildError"]
 
 
 class PageBuild(_rt.Model):

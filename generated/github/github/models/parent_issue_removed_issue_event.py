@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_integration import NullableIntegration
 from ..models.nullable_issue_reference import NullableIssueReference
 from ..models.simple_user import SimpleUser
+
+__all__ = ["ParentIssueRemovedIssueEvent"]
 
 
 class ParentIssueRemovedIssueEvent(_rt.Model):

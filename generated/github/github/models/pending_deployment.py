@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.deployment_reviewer_type import DeploymentReviewerType
 from ..models.simple_user import SimpleUser
 from ..models.team import Team
+
+__all__ = ["PendingDeployment", "PendingDeploymentEnvironment", "PendingDeploymentReviewersItem"]
 
 
 class PendingDeployment(_rt.Model):
@@ -25,7 +26,10 @@ class PendingDeployment(_rt.Model):
     """Whether the currently authenticated user can approve the deployment"""
 
     reviewers: list[PendingDeploymentReviewersItem]
-    """The people or teams that may approve jobs that reference the environment. You can list up to six users or teams as reviewers. The reviewers must have at least read access to the repository. Only one of the required reviewers needs to approve the job for it to proceed."""
+    """The people or teams that may approve jobs that reference the environment. You can list up to
+    six users or teams as reviewers. The reviewers must have at least read access to the
+    repository. Only one of the required reviewers needs to approve the job for it to proceed.
+    """
 
 
 class PendingDeploymentEnvironment(_rt.Model):

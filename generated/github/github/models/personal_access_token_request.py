@@ -4,44 +4,65 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "PersonalAccessTokenRequest",
+    "PersonalAccessTokenRequestPermissionsAdded",
+    "PersonalAccessTokenRequestPermissionsResult",
+    "PersonalAccessTokenRequestPermissionsUpgraded",
+    "PersonalAccessTokenRequestRepositoriesItem",
+]
 
 
 class PersonalAccessTokenRequest(_rt.Model):
     """Details of a Personal Access Token Request."""
 
     id: int
-    """Unique identifier of the request for access via fine-grained personal access token. Used as the `pat_request_id` parameter in the list and review API calls."""
+    """Unique identifier of the request for access via fine-grained personal access token. Used as
+    the `pat_request_id` parameter in the list and review API calls.
+    """
 
     owner: SimpleUser
     permissions_added: PersonalAccessTokenRequestPermissionsAdded
     """New requested permissions, categorized by type of permission."""
 
     permissions_upgraded: PersonalAccessTokenRequestPermissionsUpgraded
-    """Requested permissions that elevate access for a previously approved request for access, categorized by type of permission."""
+    """Requested permissions that elevate access for a previously approved request for access,
+    categorized by type of permission.
+    """
 
     permissions_result: PersonalAccessTokenRequestPermissionsResult
-    """Permissions requested, categorized by type of permission. This field incorporates `permissions_added` and `permissions_upgraded`."""
+    """Permissions requested, categorized by type of permission. This field incorporates
+    `permissions_added` and `permissions_upgraded`.
+    """
 
     repository_selection: Literal["none", "all", "subset"] | str
     """Type of repository selection requested."""
 
     repository_count: int | None
-    """The number of repositories the token is requesting access to. This field is only populated when `repository_selection` is `subset`."""
+    """The number of repositories the token is requesting access to. This field is only populated
+    when `repository_selection` is `subset`.
+    """
 
     repositories: list[PersonalAccessTokenRequestRepositoriesItem] | None
-    """An array of repository objects the token is requesting access to. This field is only populated when `repository_selection` is `subset`."""
+    """An array of repository objects the token is requesting access to. This field is only
+    populated when `repository_selection` is `subset`.
+    """
 
     created_at: str
     """Date and time when the request for access was created."""
 
     token_id: int
-    """Unique identifier of the user's token. This field can also be found in audit log events and the organization's settings for their PAT grants."""
+    """Unique identifier of the user's token. This field can also be found in audit log events and
+    the organization's settings for their PAT grants.
+    """
 
     token_name: str
-    """The name given to the user's token. This field can also be found in an organization's settings page for Active Tokens."""
+    """The name given to the user's token. This field can also be found in an organization's
+    settings page for Active Tokens.
+    """
 
     token_expired: bool
     """Whether the associated fine-grained personal access token has expired."""
@@ -50,7 +71,9 @@ class PersonalAccessTokenRequest(_rt.Model):
     """Date and time when the associated fine-grained personal access token expires."""
 
     token_last_used_at: str | None
-    """Date and time when the associated fine-grained personal access token was last used for authentication."""
+    """Date and time when the associated fine-grained personal access token was last used for
+    authentication.
+    """
 
 
 class PersonalAccessTokenRequestPermissionsAdded(_rt.Model):
@@ -62,7 +85,9 @@ class PersonalAccessTokenRequestPermissionsAdded(_rt.Model):
 
 
 class PersonalAccessTokenRequestPermissionsUpgraded(_rt.Model):
-    """Requested permissions that elevate access for a previously approved request for access, categorized by type of permission."""
+    """Requested permissions that elevate access for a previously approved request for access,
+    categorized by type of permission.
+    """
 
     organization: dict[str, str] | None = None
     repository: dict[str, str] | None = None
@@ -70,7 +95,9 @@ class PersonalAccessTokenRequestPermissionsUpgraded(_rt.Model):
 
 
 class PersonalAccessTokenRequestPermissionsResult(_rt.Model):
-    """Permissions requested, categorized by type of permission. This field incorporates `permissions_added` and `permissions_upgraded`."""
+    """Permissions requested, categorized by type of permission. This field incorporates
+    `permissions_added` and `permissions_upgraded`.
+    """
 
     organization: dict[str, str] | None = None
     repository: dict[str, str] | None = None

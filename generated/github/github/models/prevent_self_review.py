@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["PreventSelfReview"]
+
+
 PreventSelfReview: TypeAlias = bool
 """Whether or not a user who created the job is prevented from approving their own job."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_projects_v2_status_update import NullableProjectsV2StatusUpdate
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.simple_user import SimpleUser
+
+__all__ = ["ProjectsV2"]
 
 
 class ProjectsV2(_rt.Model):

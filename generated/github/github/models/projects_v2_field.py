@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.projects_v2_iteration_settings import ProjectsV2IterationSettings
 from ..models.projects_v2_single_select_options import ProjectsV2SingleSelectOptions
+
+__all__ = ["ProjectsV2Field", "ProjectsV2FieldConfiguration"]
 
 
 class ProjectsV2Field(_rt.Model):

@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "ProjectsV2FieldIterationConfiguration",
+    "ProjectsV2FieldIterationConfigurationIterationsItem",
+]
 
 
 class ProjectsV2FieldIterationConfiguration(_rt.Model):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.projects_v2_item_content_type import ProjectsV2ItemContentType
 from ..models.simple_user import SimpleUser
+
+__all__ = ["ProjectsV2Item"]
 
 
 class ProjectsV2Item(_rt.Model):

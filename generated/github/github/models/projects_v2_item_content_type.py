@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["ProjectsV2ItemContentType"]
+
+
 ProjectsV2ItemContentType: TypeAlias = Literal["Issue", "PullRequest", "DraftIssue"] | str
 """The type of content tracked in a project item"""

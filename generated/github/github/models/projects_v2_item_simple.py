@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issue import Issue
 from ..models.projects_v2_draft_issue import ProjectsV2DraftIssue
 from ..models.projects_v2_item_content_type import ProjectsV2ItemContentType
 from ..models.pull_request_simple import PullRequestSimple
 from ..models.simple_user import SimpleUser
+
+__all__ = ["ProjectsV2ItemSimple"]
 
 
 class ProjectsV2ItemSimple(_rt.Model):

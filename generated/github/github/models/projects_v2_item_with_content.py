@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.projects_v2_item_content_type import ProjectsV2ItemContentType
 from ..models.simple_user import SimpleUser
+
+__all__ = ["ProjectsV2ItemWithContent"]
 
 
 class ProjectsV2ItemWithContent(_rt.Model):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ProjectsV2IterationSettings", "ProjectsV2IterationSettingsTitle"]
 
 
 class ProjectsV2IterationSettings(_rt.Model):

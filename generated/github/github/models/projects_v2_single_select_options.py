@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "ProjectsV2SingleSelectOptions",
+    "ProjectsV2SingleSelectOptionsDescription",
+    "ProjectsV2SingleSelectOptionsName",
+]
 
 
 class ProjectsV2SingleSelectOptions(_rt.Model):

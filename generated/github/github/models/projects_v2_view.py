@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_user import SimpleUser
+
+__all__ = ["ProjectsV2View"]
 
 
 class ProjectsV2View(_rt.Model):
@@ -48,7 +49,9 @@ class ProjectsV2View(_rt.Model):
     """The list of field IDs that are visible in the view."""
 
     sort_by: list[list[int | str]]
-    """The sorting configuration for the view. Each element is a tuple of [field_id, direction] where direction is "asc" or "desc"."""
+    """The sorting configuration for the view. Each element is a tuple of [field_id, direction]
+    where direction is "asc" or "desc".
+    """
 
     group_by: list[int]
     """The list of field IDs used for horizontal grouping."""

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.branch_restriction_policy import BranchRestrictionPolicy
 from ..models.integration import Integration
 from ..models.simple_user import SimpleUser
 from ..models.status_check_policy import StatusCheckPolicy
 from ..models.team import Team
+
+__all__ = [
+    "ProtectedBranch",
+    "ProtectedBranchAllowDeletions",
+    "ProtectedBranchAllowForcePushes",
+    "ProtectedBranchAllowForkSyncing",
+    "ProtectedBranchBlockCreations",
+    "ProtectedBranchEnforceAdmins",
+    "ProtectedBranchLockBranch",
+    "ProtectedBranchRequiredConversationResolution",
+    "ProtectedBranchRequiredLinearHistory",
+    "ProtectedBranchRequiredPullRequestReviews",
+    "ProtectedBranchRequiredPullRequestReviewsBypassPullRequestAllowances",
+    "ProtectedBranchRequiredPullRequestReviewsDismissalRestrictions",
+    "ProtectedBranchRequiredSignatures",
+]
 
 
 class ProtectedBranch(_rt.Model):
@@ -26,10 +41,14 @@ class ProtectedBranch(_rt.Model):
     required_conversation_resolution: ProtectedBranchRequiredConversationResolution | None = None
     block_creations: ProtectedBranchBlockCreations | None = None
     lock_branch: ProtectedBranchLockBranch | None = None
-    """Whether to set the branch as read-only. If this is true, users will not be able to push to the branch."""
+    """Whether to set the branch as read-only. If this is true, users will not be able to push to
+    the branch.
+    """
 
     allow_fork_syncing: ProtectedBranchAllowForkSyncing | None = None
-    """Whether users can pull changes from upstream when the branch is locked. Set to `true` to allow fork syncing. Set to `false` to prevent fork syncing."""
+    """Whether users can pull changes from upstream when the branch is locked. Set to `true` to
+    allow fork syncing. Set to `false` to prevent fork syncing.
+    """
 
 
 class ProtectedBranchRequiredPullRequestReviews(_rt.Model):
@@ -94,12 +113,16 @@ class ProtectedBranchBlockCreations(_rt.Model):
 
 
 class ProtectedBranchLockBranch(_rt.Model):
-    """Whether to set the branch as read-only. If this is true, users will not be able to push to the branch."""
+    """Whether to set the branch as read-only. If this is true, users will not be able to push to
+    the branch.
+    """
 
     enabled: bool | None = False
 
 
 class ProtectedBranchAllowForkSyncing(_rt.Model):
-    """Whether users can pull changes from upstream when the branch is locked. Set to `true` to allow fork syncing. Set to `false` to prevent fork syncing."""
+    """Whether users can pull changes from upstream when the branch is locked. Set to `true` to
+    allow fork syncing. Set to `false` to prevent fork syncing.
+    """
 
     enabled: bool | None = False

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.integration import Integration
 from ..models.simple_user import SimpleUser
 from ..models.team import Team
+
+__all__ = [
+    "ProtectedBranchPullRequestReview",
+    "ProtectedBranchPullRequestReviewBypassPullRequestAllowances",
+    "ProtectedBranchPullRequestReviewDismissalRestrictions",
+]
 
 
 class ProtectedBranchPullRequestReview(_rt.Model):

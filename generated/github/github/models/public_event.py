@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["PublicEvent"]
+
+
 PublicEvent: TypeAlias = dict[str, Any]
-"""PublicEvent"""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.auto_merge import AutoMerge
 from ..models.link import Link
@@ -18,9 +18,20 @@ from ..models.repository import Repository
 from ..models.simple_user import SimpleUser
 from ..models.team_simple import TeamSimple
 
+__all__ = [
+    "PullRequest",
+    "PullRequestBase",
+    "PullRequestHead",
+    "PullRequestLabelsItem",
+    "PullRequestLinks",
+]
+
 
 class PullRequest(_rt.Model):
-    """Pull requests let you tell others about changes you've pushed to a repository on GitHub. Once a pull request is sent, interested parties can review the set of changes, discuss potential modifications, and even push follow-up commits if necessary."""
+    """Pull requests let you tell others about changes you've pushed to a repository on GitHub. Once
+    a pull request is sent, interested parties can review the set of changes, discuss potential
+    modifications, and even push follow-up commits if necessary.
+    """
 
     url: str
     id: int

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.label import Label
 from ..models.pull_request_minimal import PullRequestMinimal
 from ..models.simple_user import SimpleUser
 
+__all__ = ["PullRequestEvent"]
+
 
 class PullRequestEvent(_rt.Model):
-    """PullRequestEvent"""
-
     action: str
     number: int
     pull_request: PullRequestMinimal

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "PullRequestMergeAsyncResult",
+    "PullRequestMergeAsyncResultDetailsObject",
+    "PullRequestMergeAsyncResultDetailsWithSha",
+    "PullRequestMergeAsyncResultDetailsWithUuid",
+]
 
 
 class PullRequestMergeAsyncResult(_rt.Model):

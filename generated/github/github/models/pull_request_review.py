@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.nullable_simple_user import NullableSimpleUser
+
+__all__ = [
+    "PullRequestReview",
+    "PullRequestReviewLinks",
+    "PullRequestReviewLinksHtml",
+    "PullRequestReviewLinksPullRequest",
+]
 
 
 class PullRequestReview(_rt.Model):
@@ -28,7 +35,9 @@ class PullRequestReview(_rt.Model):
     links: PullRequestReviewLinks = Field(validation_alias="_links", serialization_alias="_links")
     submitted_at: _dt.datetime | None = None
     commit_id: str | None
-    """A commit SHA for the review. If the commit object was garbage collected or forcibly deleted, then it no longer exists in Git and this value will be `null`."""
+    """A commit SHA for the review. If the commit object was garbage collected or forcibly deleted,
+    then it no longer exists in Git and this value will be `null`.
+    """
 
     body_html: str | None = None
     body_text: str | None = None

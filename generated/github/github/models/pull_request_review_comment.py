@@ -5,12 +5,20 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.reaction_rollup import ReactionRollup
+
+__all__ = [
+    "PullRequestReviewComment",
+    "PullRequestReviewCommentLinks",
+    "PullRequestReviewCommentLinksHtml",
+    "PullRequestReviewCommentLinksPullRequest",
+    "PullRequestReviewCommentLinksSelf",
+]
 
 
 class PullRequestReviewComment(_rt.Model):
@@ -35,10 +43,14 @@ class PullRequestReviewComment(_rt.Model):
     """The relative path of the file to which the comment applies."""
 
     position: int | None = None
-    """The line index in the diff to which the comment applies. This field is closing down; use `line` instead."""
+    """The line index in the diff to which the comment applies. This field is closing down; use
+    `line` instead.
+    """
 
     original_position: int | None = None
-    """The index of the original line in the diff to which the comment applies. This field is closing down; use `original_line` instead."""
+    """The index of the original line in the diff to which the comment applies. This field is
+    closing down; use `original_line` instead.
+    """
 
     commit_id: str
     """The SHA of the commit to which the comment applies."""
@@ -75,13 +87,19 @@ class PullRequestReviewComment(_rt.Model):
     """The side of the first line of the range for a multi-line comment."""
 
     line: int | None = None
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     original_line: int | None = None
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     side: Literal["LEFT", "RIGHT"] | str | None = "RIGHT"
-    """The side of the diff to which the comment applies. The side of the last line of the range for a multi-line comment"""
+    """The side of the diff to which the comment applies. The side of the last line of the range for
+    a multi-line comment
+    """
 
     subject_type: Literal["line", "file"] | str | None = None
     """The level at which the comment is targeted, can be a diff line or a file."""

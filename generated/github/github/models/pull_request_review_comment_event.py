@@ -5,15 +5,24 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.pull_request_minimal import PullRequestMinimal
+
+__all__ = [
+    "PullRequestReviewCommentEvent",
+    "PullRequestReviewCommentEventComment",
+    "PullRequestReviewCommentEventCommentLinks",
+    "PullRequestReviewCommentEventCommentLinksHtml",
+    "PullRequestReviewCommentEventCommentLinksPullRequest",
+    "PullRequestReviewCommentEventCommentLinksSelf",
+    "PullRequestReviewCommentEventCommentReactions",
+    "PullRequestReviewCommentEventCommentUser",
+]
 
 
 class PullRequestReviewCommentEvent(_rt.Model):
-    """PullRequestReviewCommentEvent"""
-
     action: str
     pull_request: PullRequestMinimal
     comment: PullRequestReviewCommentEventComment
@@ -31,8 +40,6 @@ class PullRequestReviewCommentEventComment(_rt.Model):
     subject_type: str | None = None
     commit_id: str
     user: PullRequestReviewCommentEventCommentUser | None
-    """User"""
-
     body: str
     created_at: _dt.datetime
     updated_at: _dt.datetime
@@ -43,14 +50,10 @@ class PullRequestReviewCommentEventComment(_rt.Model):
     )
     original_commit_id: str
     reactions: PullRequestReviewCommentEventCommentReactions
-    """Reactions"""
-
     in_reply_to_id: int | None = None
 
 
 class PullRequestReviewCommentEventCommentUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -77,36 +80,23 @@ class PullRequestReviewCommentEventCommentUser(_rt.Model):
 
 class PullRequestReviewCommentEventCommentLinks(_rt.Model):
     html: PullRequestReviewCommentEventCommentLinksHtml
-    """Link"""
-
     pull_request: PullRequestReviewCommentEventCommentLinksPullRequest
-    """Link"""
-
     self: PullRequestReviewCommentEventCommentLinksSelf
-    """Link"""
 
 
 class PullRequestReviewCommentEventCommentLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class PullRequestReviewCommentEventCommentLinksPullRequest(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class PullRequestReviewCommentEventCommentLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class PullRequestReviewCommentEventCommentReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int | None = Field(default=None, validation_alias="+1", serialization_alias="+1")
     minus_1: int | None = Field(default=None, validation_alias="-1", serialization_alias="-1")
     confused: int | None = None

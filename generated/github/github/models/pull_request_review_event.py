@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.pull_request_minimal import PullRequestMinimal
 
+__all__ = [
+    "PullRequestReviewEvent",
+    "PullRequestReviewEventReview",
+    "PullRequestReviewEventReviewLinks",
+    "PullRequestReviewEventReviewLinksHtml",
+    "PullRequestReviewEventReviewLinksPullRequest",
+]
+
 
 class PullRequestReviewEvent(_rt.Model):
-    """PullRequestReviewEvent"""
-
     action: str
     review: PullRequestReviewEventReview
     pull_request: PullRequestMinimal

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_user import SimpleUser
 from ..models.team import Team
+
+__all__ = ["PullRequestReviewRequest"]
 
 
 class PullRequestReviewRequest(_rt.Model):

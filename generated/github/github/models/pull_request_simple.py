@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.auto_merge import AutoMerge
 from ..models.link import Link
@@ -16,6 +16,14 @@ from ..models.pull_request_stack import PullRequestStack
 from ..models.repository import Repository
 from ..models.simple_user import SimpleUser
 from ..models.team import Team
+
+__all__ = [
+    "PullRequestSimple",
+    "PullRequestSimpleBase",
+    "PullRequestSimpleHead",
+    "PullRequestSimpleLabelsItem",
+    "PullRequestSimpleLinks",
+]
 
 
 class PullRequestSimple(_rt.Model):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PullRequestStack", "PullRequestStackBase"]
 
 
 class PullRequestStack(_rt.Model):
@@ -13,7 +15,9 @@ class PullRequestStack(_rt.Model):
     """The total number of pull requests in the stack."""
 
     position: int | None = None
-    """The one-based position of this pull request within the stack, where 1 is the bottom of the stack."""
+    """The one-based position of this pull request within the stack, where 1 is the bottom of the
+    stack.
+    """
 
     id: int | None = None
     """The ID of the stack that this pull request belongs to."""

@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "PullRequestStackMinimal",
+    "PullRequestStackMinimalBase",
+    "PullRequestStackMinimalPullRequestsItem",
+    "PullRequestStackMinimalPullRequestsItemHead",
+]
 
 
 class PullRequestStackMinimal(_rt.Model):
@@ -17,7 +24,9 @@ class PullRequestStackMinimal(_rt.Model):
     url: str
     base: PullRequestStackMinimalBase
     open: bool
-    """Whether the stack has any open pull request. False when all pull requests are merged or closed."""
+    """Whether the stack has any open pull request. False when all pull requests are merged or
+    closed.
+    """
 
     created_at: _dt.datetime
     pull_requests: list[PullRequestStackMinimalPullRequestsItem]

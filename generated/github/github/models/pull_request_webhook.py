@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.auto_merge import AutoMerge
 from ..models.link import Link
@@ -17,6 +17,14 @@ from ..models.pull_request_stack import PullRequestStack
 from ..models.repository import Repository
 from ..models.simple_user import SimpleUser
 from ..models.team_simple import TeamSimple
+
+__all__ = [
+    "PullRequestWebhook",
+    "PullRequestWebhookBase",
+    "PullRequestWebhookHead",
+    "PullRequestWebhookLabelsItem",
+    "PullRequestWebhookLinks",
+]
 
 
 class PullRequestWebhook(_rt.Model):
@@ -98,7 +106,8 @@ class PullRequestWebhook(_rt.Model):
     merge_commit_title: Literal["PR_TITLE", "MERGE_MESSAGE"] | str | None = None
     """The default value for a merge commit title.
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., "Merge pull request #123 from branch-name").
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., "Merge pull
+      request #123 from branch-name").
     """
 
     squash_merge_commit_message: Literal["PR_BODY", "COMMIT_MESSAGES", "BLANK"] | str | None = None
@@ -111,11 +120,14 @@ class PullRequestWebhook(_rt.Model):
     squash_merge_commit_title: Literal["PR_TITLE", "COMMIT_OR_PR_TITLE"] | str | None = None
     """The default value for a squash merge commit title:
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead.**"""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.**
+    """
 
 
 class PullRequestWebhookLabelsItem(_rt.Model):

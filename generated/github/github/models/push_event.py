@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PushEvent"]
 
 
 class PushEvent(_rt.Model):
-    """PushEvent"""
-
     repository_id: int
     push_id: int
     ref: str

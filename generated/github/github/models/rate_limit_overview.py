@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.rate_limit import RateLimit
+
+__all__ = ["RateLimitOverview", "RateLimitOverviewResources"]
 
 
 class RateLimitOverview(_rt.Model):

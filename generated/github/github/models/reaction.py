@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_simple_user import NullableSimpleUser
+
+__all__ = ["Reaction"]
 
 
 class Reaction(_rt.Model):
-    """Reactions to conversations provide a way to help people express their feelings more simply and effectively."""
+    """Reactions to conversations provide a way to help people express their feelings more simply
+    and effectively.
+    """
 
     id: int
     node_id: str

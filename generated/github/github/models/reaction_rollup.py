@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ReactionRollup"]
 
 
 class ReactionRollup(_rt.Model):

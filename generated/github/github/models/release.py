@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.reaction_rollup import ReactionRollup
 from ..models.release_asset import ReleaseAsset
 from ..models.simple_user import SimpleUser
+
+__all__ = ["Release"]
 
 
 class Release(_rt.Model):

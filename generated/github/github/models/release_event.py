@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.reaction_rollup import ReactionRollup
 from ..models.release_asset import ReleaseAsset
 from ..models.simple_user import SimpleUser
 
+__all__ = ["ReleaseEvent", "ReleaseEventRelease"]
+
 
 class ReleaseEvent(_rt.Model):
-    """ReleaseEvent"""
-
     action: str
     release: ReleaseEventRelease
 

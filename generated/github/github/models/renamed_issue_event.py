@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_integration import NullableIntegration
 from ..models.simple_user import SimpleUser
+
+__all__ = ["RenamedIssueEvent", "RenamedIssueEventRename"]
 
 
 class RenamedIssueEvent(_rt.Model):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_license_simple import NullableLicenseSimple
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.search_result_text_matches import SearchResultTextMatches
+
+__all__ = ["RepoSearchResultItem", "RepoSearchResultItemPermissions"]
 
 
 class RepoSearchResultItem(_rt.Model):

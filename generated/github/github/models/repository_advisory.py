@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.cvss_severities import CvssSeverities
 from ..models.repository_advisory_credit import RepositoryAdvisoryCredit
 from ..models.repository_advisory_vulnerability import RepositoryAdvisoryVulnerability
@@ -14,6 +13,15 @@ from ..models.security_advisory_credit_types import SecurityAdvisoryCreditTypes
 from ..models.simple_repository import SimpleRepository
 from ..models.simple_user import SimpleUser
 from ..models.team import Team
+
+__all__ = [
+    "RepositoryAdvisory",
+    "RepositoryAdvisoryCreditsItem",
+    "RepositoryAdvisoryCvss",
+    "RepositoryAdvisoryCwesItem",
+    "RepositoryAdvisoryIdentifiersItem",
+    "RepositoryAdvisorySubmission",
+]
 
 
 class RepositoryAdvisory(_rt.Model):

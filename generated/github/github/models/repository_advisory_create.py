@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.security_advisory_credit_types import SecurityAdvisoryCreditTypes
 from ..models.security_advisory_ecosystems import SecurityAdvisoryEcosystems
+
+__all__ = [
+    "RepositoryAdvisoryCreate",
+    "RepositoryAdvisoryCreateCreditsItem",
+    "RepositoryAdvisoryCreateVulnerabilitiesItem",
+    "RepositoryAdvisoryCreateVulnerabilitiesItemPackage",
+]
 
 
 class RepositoryAdvisoryCreate(_rt.Model):
@@ -30,10 +36,14 @@ class RepositoryAdvisoryCreate(_rt.Model):
     """A list of users receiving credit for their participation in the security advisory."""
 
     severity: Literal["critical", "high", "medium", "low"] | str | None = None
-    """The severity of the advisory. You must choose between setting this field or `cvss_vector_string`."""
+    """The severity of the advisory. You must choose between setting this field or
+    `cvss_vector_string`.
+    """
 
     cvss_vector_string: str | None = None
-    """The CVSS vector that calculates the severity of the advisory. You must choose between setting this field or `severity`."""
+    """The CVSS vector that calculates the severity of the advisory. You must choose between setting
+    this field or `severity`.
+    """
 
     start_private_fork: bool | None = False
     """Whether to create a temporary private fork of the repository to collaborate on a fix."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.security_advisory_credit_types import SecurityAdvisoryCreditTypes
 from ..models.simple_user import SimpleUser
+
+__all__ = ["RepositoryAdvisoryCredit"]
 
 
 class RepositoryAdvisoryCredit(_rt.Model):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.minimal_repository import MinimalRepository
 from ..models.nullable_simple_user import NullableSimpleUser
+
+__all__ = ["RepositoryInvitation"]
 
 
 class RepositoryInvitation(_rt.Model):

@@ -34,6 +34,9 @@ from ..models.repository_rule_tag_name_pattern import RepositoryRuleTagNamePatte
 from ..models.repository_rule_update import RepositoryRuleUpdate
 from ..models.repository_rule_workflows import RepositoryRuleWorkflows
 
+__all__ = ["RepositoryRule"]
+
+
 RepositoryRule: TypeAlias = (
     RepositoryRuleCreation
     | RepositoryRuleUpdate

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository_rule_params_code_scanning_tool import RepositoryRuleParamsCodeScanningTool
+
+__all__ = ["RepositoryRuleCodeScanning", "RepositoryRuleCodeScanningParameters"]
 
 
 class RepositoryRuleCodeScanning(_rt.Model):
-    """Choose which tools must provide code scanning results before the reference is updated. When configured, code scanning must be enabled and have results for both the commit and the reference being updated."""
+    """Choose which tools must provide code scanning results before the reference is updated. When
+    configured, code scanning must be enabled and have results for both the commit and the
+    reference being updated.
+    """
 
     type: Literal["code_scanning"] | str
     parameters: RepositoryRuleCodeScanningParameters | None = None

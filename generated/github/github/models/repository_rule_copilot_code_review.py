@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRuleCopilotCodeReview", "RepositoryRuleCopilotCodeReviewParameters"]
 
 
 class RepositoryRuleCopilotCodeReview(_rt.Model):
-    """Request Copilot code review for new pull requests automatically if the author has access to Copilot code review and their premium requests quota has not reached the limit."""
+    """Request Copilot code review for new pull requests automatically if the author has access to
+    Copilot code review and their premium requests quota has not reached the limit.
+    """
 
     type: Literal["copilot_code_review"] | str
     parameters: RepositoryRuleCopilotCodeReviewParameters | None = None

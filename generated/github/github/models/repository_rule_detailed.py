@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository_rule_params_code_scanning_tool import RepositoryRuleParamsCodeScanningTool
 from ..models.repository_rule_params_dismissal_restriction import (
     RepositoryRuleParamsDismissalRestriction,
@@ -19,6 +18,50 @@ from ..models.repository_rule_params_status_check_configuration import (
 from ..models.repository_rule_params_workflow_file_reference import (
     RepositoryRuleParamsWorkflowFileReference,
 )
+
+__all__ = [
+    "RepositoryRuleDetailed",
+    "RepositoryRuleDetailedVariantA",
+    "RepositoryRuleDetailedVariantB",
+    "RepositoryRuleDetailedVariantBParameters",
+    "RepositoryRuleDetailedVariantC",
+    "RepositoryRuleDetailedVariantD",
+    "RepositoryRuleDetailedVariantE",
+    "RepositoryRuleDetailedVariantEParameters",
+    "RepositoryRuleDetailedVariantF",
+    "RepositoryRuleDetailedVariantFParameters",
+    "RepositoryRuleDetailedVariantG",
+    "RepositoryRuleDetailedVariantH",
+    "RepositoryRuleDetailedVariantHParameters",
+    "RepositoryRuleDetailedVariantI",
+    "RepositoryRuleDetailedVariantIParameters",
+    "RepositoryRuleDetailedVariantJ",
+    "RepositoryRuleDetailedVariantK",
+    "RepositoryRuleDetailedVariantKParameters",
+    "RepositoryRuleDetailedVariantL",
+    "RepositoryRuleDetailedVariantLParameters",
+    "RepositoryRuleDetailedVariantM",
+    "RepositoryRuleDetailedVariantMParameters",
+    "RepositoryRuleDetailedVariantN",
+    "RepositoryRuleDetailedVariantNParameters",
+    "RepositoryRuleDetailedVariantO",
+    "RepositoryRuleDetailedVariantOParameters",
+    "RepositoryRuleDetailedVariantP",
+    "RepositoryRuleDetailedVariantPParameters",
+    "RepositoryRuleDetailedVariantQ",
+    "RepositoryRuleDetailedVariantQParameters",
+    "RepositoryRuleDetailedVariantR",
+    "RepositoryRuleDetailedVariantRParameters",
+    "RepositoryRuleDetailedVariantS",
+    "RepositoryRuleDetailedVariantT",
+    "RepositoryRuleDetailedVariantTParameters",
+    "RepositoryRuleDetailedVariantU",
+    "RepositoryRuleDetailedVariantUParameters",
+    "RepositoryRuleDetailedVariantV",
+    "RepositoryRuleDetailedVariantVParameters",
+    "RepositoryRuleDetailedVariantW",
+    "RepositoryRuleDetailedVariantWParameters",
+]
 
 
 class RepositoryRuleDetailedVariantA(_rt.Model):
@@ -100,13 +143,21 @@ class RepositoryRuleDetailedVariantE(_rt.Model):
 
 class RepositoryRuleDetailedVariantEParameters(_rt.Model):
     check_response_timeout_minutes: int
-    """Maximum time for a required status check to report a conclusion. After this much time has elapsed, checks that have not reported a conclusion will be assumed to have failed"""
+    """Maximum time for a required status check to report a conclusion. After this much time has
+    elapsed, checks that have not reported a conclusion will be assumed to have failed
+    """
 
     grouping_strategy: Literal["ALLGREEN", "HEADGREEN"] | str
-    """When set to ALLGREEN, the merge commit created by merge queue for each PR in the group must pass all required checks to merge. When set to HEADGREEN, only the commit at the head of the merge group, i.e. the commit containing changes from all of the PRs in the group, must pass its required checks to merge."""
+    """When set to ALLGREEN, the merge commit created by merge queue for each PR in the group must
+    pass all required checks to merge. When set to HEADGREEN, only the commit at the head of the
+    merge group, i.e. the commit containing changes from all of the PRs in the group, must pass
+    its required checks to merge.
+    """
 
     max_entries_to_build: int
-    """Limit the number of queued pull requests requesting checks and workflow runs at the same time."""
+    """Limit the number of queued pull requests requesting checks and workflow runs at the same
+    time.
+    """
 
     max_entries_to_merge: int
     """The maximum number of PRs that will be merged together in a group."""
@@ -118,11 +169,16 @@ class RepositoryRuleDetailedVariantEParameters(_rt.Model):
     """The minimum number of PRs that will be merged together in a group."""
 
     min_entries_to_merge_wait_minutes: int
-    """The time merge queue should wait after the first PR is added to the queue for the minimum group size to be met. After this time has elapsed, the minimum group size will be ignored and a smaller group will be merged."""
+    """The time merge queue should wait after the first PR is added to the queue for the minimum
+    group size to be met. After this time has elapsed, the minimum group size will be ignored and
+    a smaller group will be merged.
+    """
 
 
 class RepositoryRuleDetailedVariantF(_rt.Model):
-    """Choose which environments must be successfully deployed to before refs can be pushed into a ref that matches this rule."""
+    """Choose which environments must be successfully deployed to before refs can be pushed into a
+    ref that matches this rule.
+    """
 
     type: Literal["required_deployments"] | str
     parameters: RepositoryRuleDetailedVariantFParameters | None = None
@@ -156,7 +212,9 @@ class RepositoryRuleDetailedVariantG(_rt.Model):
 
 
 class RepositoryRuleDetailedVariantH(_rt.Model):
-    """Require all commits be made to a non-target branch and submitted via a pull request before they can be merged."""
+    """Require all commits be made to a non-target branch and submitted via a pull request before
+    they can be merged.
+    """
 
     type: Literal["pull_request"] | str
     parameters: RepositoryRuleDetailedVariantHParameters | None = None
@@ -172,17 +230,23 @@ class RepositoryRuleDetailedVariantH(_rt.Model):
 
 class RepositoryRuleDetailedVariantHParameters(_rt.Model):
     allowed_merge_methods: list[Literal["merge", "squash", "rebase"] | str] | None = None
-    """Array of allowed merge methods. Allowed values include `merge`, `squash`, and `rebase`. At least one option must be enabled."""
+    """Array of allowed merge methods. Allowed values include `merge`, `squash`, and `rebase`. At
+    least one option must be enabled.
+    """
 
     dismiss_stale_reviews_on_push: bool
     """New, reviewable commits pushed will dismiss previous pull request review approvals."""
 
     dismissal_restriction: RepositoryRuleParamsDismissalRestriction | None = None
     require_code_owner_review: bool
-    """Require an approving review in pull requests that modify files that have a designated code owner."""
+    """Require an approving review in pull requests that modify files that have a designated code
+    owner.
+    """
 
     require_last_push_approval: bool
-    """Whether the most recent reviewable push must be approved by someone other than the person who pushed it."""
+    """Whether the most recent reviewable push must be approved by someone other than the person who
+    pushed it.
+    """
 
     required_approving_review_count: int
     """The number of approving reviews that are required before a pull request can be merged."""
@@ -194,12 +258,15 @@ class RepositoryRuleDetailedVariantHParameters(_rt.Model):
     """> [!NOTE]
     > `required_reviewers` is in beta and subject to change.
 
-    A collection of reviewers and associated file patterns. Each reviewer has a list of file patterns which determine the files that reviewer is required to review.
+    A collection of reviewers and associated file patterns. Each reviewer has a list of file
+    patterns which determine the files that reviewer is required to review.
     """
 
 
 class RepositoryRuleDetailedVariantI(_rt.Model):
-    """Choose which status checks must pass before the ref is updated. When enabled, commits must first be pushed to another ref where the checks pass."""
+    """Choose which status checks must pass before the ref is updated. When enabled, commits must
+    first be pushed to another ref where the checks pass.
+    """
 
     type: Literal["required_status_checks"] | str
     parameters: RepositoryRuleDetailedVariantIParameters | None = None
@@ -221,7 +288,9 @@ class RepositoryRuleDetailedVariantIParameters(_rt.Model):
     """Status checks that are required."""
 
     strict_required_status_checks_policy: bool
-    """Whether pull requests targeting a matching branch must be tested with the latest code. This setting will not take effect unless at least one status check is enabled."""
+    """Whether pull requests targeting a matching branch must be tested with the latest code. This
+    setting will not take effect unless at least one status check is enabled.
+    """
 
 
 class RepositoryRuleDetailedVariantJ(_rt.Model):
@@ -384,7 +453,9 @@ class RepositoryRuleDetailedVariantOParameters(_rt.Model):
 
 
 class RepositoryRuleDetailedVariantP(_rt.Model):
-    """Require all changes made to a targeted branch to pass the specified workflows before they can be merged."""
+    """Require all changes made to a targeted branch to pass the specified workflows before they can
+    be merged.
+    """
 
     type: Literal["workflows"] | str
     parameters: RepositoryRuleDetailedVariantPParameters | None = None
@@ -407,7 +478,10 @@ class RepositoryRuleDetailedVariantPParameters(_rt.Model):
 
 
 class RepositoryRuleDetailedVariantQ(_rt.Model):
-    """Choose which tools must provide code scanning results before the reference is updated. When configured, code scanning must be enabled and have results for both the commit and the reference being updated."""
+    """Choose which tools must provide code scanning results before the reference is updated. When
+    configured, code scanning must be enabled and have results for both the commit and the
+    reference being updated.
+    """
 
     type: Literal["code_scanning"] | str
     parameters: RepositoryRuleDetailedVariantQParameters | None = None
@@ -427,7 +501,9 @@ class RepositoryRuleDetailedVariantQParameters(_rt.Model):
 
 
 class RepositoryRuleDetailedVariantR(_rt.Model):
-    """Request Copilot code review for new pull requests automatically if the author has access to Copilot code review and their premium requests quota has not reached the limit."""
+    """Request Copilot code review for new pull requests automatically if the author has access to
+    Copilot code review and their premium requests quota has not reached the limit.
+    """
 
     type: Literal["copilot_code_review"] | str
     parameters: RepositoryRuleDetailedVariantRParameters | None = None
@@ -464,7 +540,9 @@ class RepositoryRuleDetailedVariantS(_rt.Model):
 
 
 class RepositoryRuleDetailedVariantT(_rt.Model):
-    """Prevent commits that include changes in specified file and folder paths from being pushed to the commit graph. This includes absolute paths that contain file names."""
+    """Prevent commits that include changes in specified file and folder paths from being pushed to
+    the commit graph. This includes absolute paths that contain file names.
+    """
 
     type: Literal["file_path_restriction"] | str
     parameters: RepositoryRuleDetailedVariantTParameters | None = None
@@ -484,7 +562,9 @@ class RepositoryRuleDetailedVariantTParameters(_rt.Model):
 
 
 class RepositoryRuleDetailedVariantU(_rt.Model):
-    """Prevent commits that include file paths that exceed the specified character limit from being pushed to the commit graph."""
+    """Prevent commits that include file paths that exceed the specified character limit from being
+    pushed to the commit graph.
+    """
 
     type: Literal["max_file_path_length"] | str
     parameters: RepositoryRuleDetailedVariantUParameters | None = None
@@ -504,7 +584,9 @@ class RepositoryRuleDetailedVariantUParameters(_rt.Model):
 
 
 class RepositoryRuleDetailedVariantV(_rt.Model):
-    """Prevent commits that include files with specified file extensions from being pushed to the commit graph."""
+    """Prevent commits that include files with specified file extensions from being pushed to the
+    commit graph.
+    """
 
     type: Literal["file_extension_restriction"] | str
     parameters: RepositoryRuleDetailedVariantVParameters | None = None
@@ -524,7 +606,9 @@ class RepositoryRuleDetailedVariantVParameters(_rt.Model):
 
 
 class RepositoryRuleDetailedVariantW(_rt.Model):
-    """Prevent commits with individual files that exceed the specified limit from being pushed to the commit graph."""
+    """Prevent commits with individual files that exceed the specified limit from being pushed to
+    the commit graph.
+    """
 
     type: Literal["max_file_size"] | str
     parameters: RepositoryRuleDetailedVariantWParameters | None = None
@@ -540,7 +624,9 @@ class RepositoryRuleDetailedVariantW(_rt.Model):
 
 class RepositoryRuleDetailedVariantWParameters(_rt.Model):
     max_file_size: int
-    """The maximum file size allowed in megabytes. This limit does not apply to Git Large File Storage (Git LFS)."""
+    """The maximum file size allowed in megabytes. This limit does not apply to Git Large File
+    Storage (Git LFS).
+    """
 
 
 RepositoryRuleDetailed: TypeAlias = (

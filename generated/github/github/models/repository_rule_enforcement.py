@@ -4,5 +4,11 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["RepositoryRuleEnforcement"]
+
+
 RepositoryRuleEnforcement: TypeAlias = Literal["disabled", "active", "evaluate"] | str
-"""The enforcement level of the ruleset. `evaluate` allows admins to test rules before enforcing them. Admins can view insights on the Rule Insights page (`evaluate` is only available with GitHub Enterprise)."""
+"""The enforcement level of the ruleset. `evaluate` allows admins to test rules before enforcing
+them. Admins can view insights on the Rule Insights page (`evaluate` is only available with
+GitHub Enterprise).
+"""

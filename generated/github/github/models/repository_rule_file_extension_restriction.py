@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "RepositoryRuleFileExtensionRestriction",
+    "RepositoryRuleFileExtensionRestrictionParameters",
+]
 
 
 class RepositoryRuleFileExtensionRestriction(_rt.Model):
-    """Prevent commits that include files with specified file extensions from being pushed to the commit graph."""
+    """Prevent commits that include files with specified file extensions from being pushed to the
+    commit graph.
+    """
 
     type: Literal["file_extension_restriction"] | str
     parameters: RepositoryRuleFileExtensionRestrictionParameters | None = None

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRuleFilePathRestriction", "RepositoryRuleFilePathRestrictionParameters"]
 
 
 class RepositoryRuleFilePathRestriction(_rt.Model):
-    """Prevent commits that include changes in specified file and folder paths from being pushed to the commit graph. This includes absolute paths that contain file names."""
+    """Prevent commits that include changes in specified file and folder paths from being pushed to
+    the commit graph. This includes absolute paths that contain file names.
+    """
 
     type: Literal["file_path_restriction"] | str
     parameters: RepositoryRuleFilePathRestrictionParameters | None = None

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRuleMaxFilePathLength", "RepositoryRuleMaxFilePathLengthParameters"]
 
 
 class RepositoryRuleMaxFilePathLength(_rt.Model):
-    """Prevent commits that include file paths that exceed the specified character limit from being pushed to the commit graph."""
+    """Prevent commits that include file paths that exceed the specified character limit from being
+    pushed to the commit graph.
+    """
 
     type: Literal["max_file_path_length"] | str
     parameters: RepositoryRuleMaxFilePathLengthParameters | None = None

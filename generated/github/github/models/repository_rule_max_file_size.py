@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRuleMaxFileSize", "RepositoryRuleMaxFileSizeParameters"]
 
 
 class RepositoryRuleMaxFileSize(_rt.Model):
-    """Prevent commits with individual files that exceed the specified limit from being pushed to the commit graph."""
+    """Prevent commits with individual files that exceed the specified limit from being pushed to
+    the commit graph.
+    """
 
     type: Literal["max_file_size"] | str
     parameters: RepositoryRuleMaxFileSizeParameters | None = None
@@ -16,4 +20,6 @@ class RepositoryRuleMaxFileSize(_rt.Model):
 
 class RepositoryRuleMaxFileSizeParameters(_rt.Model):
     max_file_size: int
-    """The maximum file size allowed in megabytes. This limit does not apply to Git Large File Storage (Git LFS)."""
+    """The maximum file size allowed in megabytes. This limit does not apply to Git Large File
+    Storage (Git LFS).
+    """

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRuleMergeQueue", "RepositoryRuleMergeQueueParameters"]
 
 
 class RepositoryRuleMergeQueue(_rt.Model):
@@ -16,13 +18,21 @@ class RepositoryRuleMergeQueue(_rt.Model):
 
 class RepositoryRuleMergeQueueParameters(_rt.Model):
     check_response_timeout_minutes: int
-    """Maximum time for a required status check to report a conclusion. After this much time has elapsed, checks that have not reported a conclusion will be assumed to have failed"""
+    """Maximum time for a required status check to report a conclusion. After this much time has
+    elapsed, checks that have not reported a conclusion will be assumed to have failed
+    """
 
     grouping_strategy: Literal["ALLGREEN", "HEADGREEN"] | str
-    """When set to ALLGREEN, the merge commit created by merge queue for each PR in the group must pass all required checks to merge. When set to HEADGREEN, only the commit at the head of the merge group, i.e. the commit containing changes from all of the PRs in the group, must pass its required checks to merge."""
+    """When set to ALLGREEN, the merge commit created by merge queue for each PR in the group must
+    pass all required checks to merge. When set to HEADGREEN, only the commit at the head of the
+    merge group, i.e. the commit containing changes from all of the PRs in the group, must pass
+    its required checks to merge.
+    """
 
     max_entries_to_build: int
-    """Limit the number of queued pull requests requesting checks and workflow runs at the same time."""
+    """Limit the number of queued pull requests requesting checks and workflow runs at the same
+    time.
+    """
 
     max_entries_to_merge: int
     """The maximum number of PRs that will be merged together in a group."""
@@ -34,4 +44,7 @@ class RepositoryRuleMergeQueueParameters(_rt.Model):
     """The minimum number of PRs that will be merged together in a group."""
 
     min_entries_to_merge_wait_minutes: int
-    """The time merge queue should wait after the first PR is added to the queue for the minimum group size to be met. After this time has elapsed, the minimum group size will be ignored and a smaller group will be merged."""
+    """The time merge queue should wait after the first PR is added to the queue for the minimum
+    group size to be met. After this time has elapsed, the minimum group size will be ignored and
+    a smaller group will be merged.
+    """

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRuleParamsCodeScanningTool"]
 
 
 class RepositoryRuleParamsCodeScanningTool(_rt.Model):
     """A tool that must provide code scanning results for this rule to pass."""
 
     alerts_threshold: Literal["none", "errors", "errors_and_warnings", "all"] | str
-    """The severity level at which code scanning results that raise alerts block a reference update. For more information on alert severity levels, see "[About code scanning alerts](https://docs.github.com/code-security/code-scanning/managing-code-scanning-alerts/about-code-scanning-alerts#about-alert-severity-and-security-severity-levels).\""""
+    """The severity level at which code scanning results that raise alerts block a reference update.
+    For more information on alert severity levels, see "[About code scanning
+    alerts](https://docs.github.com/code-security/code-scanning/managing-code-scanning-alerts/about-code-scanning-alerts#about-alert-severity-and-security-severity-levels).\"
+    """
 
     security_alerts_threshold: (
         Literal["none", "critical", "high_or_higher", "medium_or_higher", "all"] | str
     )
-    """The severity level at which code scanning results that raise security alerts block a reference update. For more information on security severity levels, see "[About code scanning alerts](https://docs.github.com/code-security/code-scanning/managing-code-scanning-alerts/about-code-scanning-alerts#about-alert-severity-and-security-severity-levels).\""""
+    """The severity level at which code scanning results that raise security alerts block a
+    reference update. For more information on security severity levels, see "[About code scanning
+    alerts](https://docs.github.com/code-security/code-scanning/managing-code-scanning-alerts/about-code-scanning-alerts#about-alert-severity-and-security-severity-levels).\"
+    """
 
     tool: str
     """The name of a code scanning tool"""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository_rule_params_actor import RepositoryRuleParamsActor
+
+__all__ = ["RepositoryRuleParamsDismissalRestriction"]
 
 
 class RepositoryRuleParamsDismissalRestriction(_rt.Model):

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository_rule_params_reviewer import RepositoryRuleParamsReviewer
+
+__all__ = ["RepositoryRuleParamsRequiredReviewerConfiguration"]
 
 
 class RepositoryRuleParamsRequiredReviewerConfiguration(_rt.Model):
     """A reviewing team, and file patterns describing which files they must approve changes to."""
 
     file_patterns: list[str]
-    """Array of file patterns. Pull requests which change matching files must be approved by the specified team. File patterns use fnmatch syntax."""
+    """Array of file patterns. Pull requests which change matching files must be approved by the
+    specified team. File patterns use fnmatch syntax.
+    """
 
     minimum_approvals: int
-    """Minimum number of approvals required from the specified team. If set to zero, the team will be added to the pull request but approval is optional."""
+    """Minimum number of approvals required from the specified team. If set to zero, the team will
+    be added to the pull request but approval is optional.
+    """
 
     reviewer: RepositoryRuleParamsReviewer

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRuleParamsStatusCheckConfiguration"]
 
 
 class RepositoryRuleParamsStatusCheckConfiguration(_rt.Model):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository_rule_params_dismissal_restriction import (
     RepositoryRuleParamsDismissalRestriction,
 )
@@ -13,9 +12,13 @@ from ..models.repository_rule_params_required_reviewer_configuration import (
     RepositoryRuleParamsRequiredReviewerConfiguration,
 )
 
+__all__ = ["RepositoryRulePullRequest", "RepositoryRulePullRequestParameters"]
+
 
 class RepositoryRulePullRequest(_rt.Model):
-    """Require all commits be made to a non-target branch and submitted via a pull request before they can be merged."""
+    """Require all commits be made to a non-target branch and submitted via a pull request before
+    they can be merged.
+    """
 
     type: Literal["pull_request"] | str
     parameters: RepositoryRulePullRequestParameters | None = None
@@ -23,17 +26,23 @@ class RepositoryRulePullRequest(_rt.Model):
 
 class RepositoryRulePullRequestParameters(_rt.Model):
     allowed_merge_methods: list[Literal["merge", "squash", "rebase"] | str] | None = None
-    """Array of allowed merge methods. Allowed values include `merge`, `squash`, and `rebase`. At least one option must be enabled."""
+    """Array of allowed merge methods. Allowed values include `merge`, `squash`, and `rebase`. At
+    least one option must be enabled.
+    """
 
     dismiss_stale_reviews_on_push: bool
     """New, reviewable commits pushed will dismiss previous pull request review approvals."""
 
     dismissal_restriction: RepositoryRuleParamsDismissalRestriction | None = None
     require_code_owner_review: bool
-    """Require an approving review in pull requests that modify files that have a designated code owner."""
+    """Require an approving review in pull requests that modify files that have a designated code
+    owner.
+    """
 
     require_last_push_approval: bool
-    """Whether the most recent reviewable push must be approved by someone other than the person who pushed it."""
+    """Whether the most recent reviewable push must be approved by someone other than the person who
+    pushed it.
+    """
 
     required_approving_review_count: int
     """The number of approving reviews that are required before a pull request can be merged."""
@@ -45,5 +54,6 @@ class RepositoryRulePullRequestParameters(_rt.Model):
     """> [!NOTE]
     > `required_reviewers` is in beta and subject to change.
 
-    A collection of reviewers and associated file patterns. Each reviewer has a list of file patterns which determine the files that reviewer is required to review.
+    A collection of reviewers and associated file patterns. Each reviewer has a list of file
+    patterns which determine the files that reviewer is required to review.
     """

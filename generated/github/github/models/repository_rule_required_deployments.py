@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRuleRequiredDeployments", "RepositoryRuleRequiredDeploymentsParameters"]
 
 
 class RepositoryRuleRequiredDeployments(_rt.Model):
-    """Choose which environments must be successfully deployed to before refs can be pushed into a ref that matches this rule."""
+    """Choose which environments must be successfully deployed to before refs can be pushed into a
+    ref that matches this rule.
+    """
 
     type: Literal["required_deployments"] | str
     parameters: RepositoryRuleRequiredDeploymentsParameters | None = None

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository_rule_params_status_check_configuration import (
     RepositoryRuleParamsStatusCheckConfiguration,
 )
 
+__all__ = ["RepositoryRuleRequiredStatusChecks", "RepositoryRuleRequiredStatusChecksParameters"]
+
 
 class RepositoryRuleRequiredStatusChecks(_rt.Model):
-    """Choose which status checks must pass before the ref is updated. When enabled, commits must first be pushed to another ref where the checks pass."""
+    """Choose which status checks must pass before the ref is updated. When enabled, commits must
+    first be pushed to another ref where the checks pass.
+    """
 
     type: Literal["required_status_checks"] | str
     parameters: RepositoryRuleRequiredStatusChecksParameters | None = None
@@ -26,4 +29,6 @@ class RepositoryRuleRequiredStatusChecksParameters(_rt.Model):
     """Status checks that are required."""
 
     strict_required_status_checks_policy: bool
-    """Whether pull requests targeting a matching branch must be tested with the latest code. This setting will not take effect unless at least one status check is enabled."""
+    """Whether pull requests targeting a matching branch must be tested with the latest code. This
+    setting will not take effect unless at least one status check is enabled.
+    """

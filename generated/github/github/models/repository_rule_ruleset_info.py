@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRuleRulesetInfo"]
 
 
 class RepositoryRuleRulesetInfo(_rt.Model):
-    """User-defined metadata to store domain-specific information limited to 8 keys with scalar values."""
+    """User-defined metadata to store domain-specific information limited to 8 keys with scalar
+    values.
+    """
 
     ruleset_source_type: Literal["Repository", "Organization"] | str | None = None
     """The type of source for the ruleset that includes this rule."""

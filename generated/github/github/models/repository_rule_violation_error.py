@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.secret_scanning_push_protection_bypass_placeholder_id import (
     SecretScanningPushProtectionBypassPlaceholderId,
 )
+
+__all__ = [
+    "RepositoryRuleViolationError",
+    "RepositoryRuleViolationErrorMetadata",
+    "RepositoryRuleViolationErrorMetadataSecretScanning",
+    "RepositoryRuleViolationErrorMetadataSecretScanningBypassPlaceholdersItem",
+]
 
 
 class RepositoryRuleViolationError(_rt.Model):

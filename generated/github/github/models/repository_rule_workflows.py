@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository_rule_params_workflow_file_reference import (
     RepositoryRuleParamsWorkflowFileReference,
 )
 
+__all__ = ["RepositoryRuleWorkflows", "RepositoryRuleWorkflowsParameters"]
+
 
 class RepositoryRuleWorkflows(_rt.Model):
-    """Require all changes made to a targeted branch to pass the specified workflows before they can be merged."""
+    """Require all changes made to a targeted branch to pass the specified workflows before they can
+    be merged.
+    """
 
     type: Literal["workflows"] | str
     parameters: RepositoryRuleWorkflowsParameters | None = None

@@ -5,14 +5,21 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.org_ruleset_conditions import OrgRulesetConditions
 from ..models.repository_rule import RepositoryRule
 from ..models.repository_rule_enforcement import RepositoryRuleEnforcement
 from ..models.repository_ruleset_bypass_actor import RepositoryRulesetBypassActor
 from ..models.repository_ruleset_conditions import RepositoryRulesetConditions
+
+__all__ = [
+    "RepositoryRuleset",
+    "RepositoryRulesetLinks",
+    "RepositoryRulesetLinksHtml",
+    "RepositoryRulesetLinksSelf",
+]
 
 
 class RepositoryRuleset(_rt.Model):
@@ -40,7 +47,8 @@ class RepositoryRuleset(_rt.Model):
     current_user_can_bypass: (
         Literal["always", "pull_requests_only", "never", "exempt"] | str | None
     ) = None
-    """The bypass type of the user making the API request for this ruleset. This field is only returned when
+    """The bypass type of the user making the API request for this ruleset. This field is only
+    returned when
     querying the repository-level endpoint.
     """
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRulesetBypassActor"]
 
 
 class RepositoryRulesetBypassActor(_rt.Model):
     """An actor that can bypass rules in a ruleset"""
 
     actor_id: int | None = None
-    """The ID of the actor that can bypass a ruleset. Required for `Integration`, `RepositoryRole`, `Team`, and `User` actor types. If `actor_type` is `OrganizationAdmin`, `actor_id` is ignored. If `actor_type` is `DeployKey`, this should be null. `OrganizationAdmin` is not applicable for personal repositories."""
+    """The ID of the actor that can bypass a ruleset. Required for `Integration`, `RepositoryRole`,
+    `Team`, and `User` actor types. If `actor_type` is `OrganizationAdmin`, `actor_id` is
+    ignored. If `actor_type` is `DeployKey`, this should be null. `OrganizationAdmin` is not
+    applicable for personal repositories.
+    """
 
     actor_type: (
         Literal["Integration", "OrganizationAdmin", "RepositoryRole", "Team", "DeployKey", "User"]
@@ -20,4 +26,8 @@ class RepositoryRulesetBypassActor(_rt.Model):
     """The type of actor that can bypass a ruleset."""
 
     bypass_mode: Literal["always", "pull_request", "exempt"] | str | None = "always"
-    """When the specified actor can bypass the ruleset. `pull_request` means that an actor can only bypass rules on pull requests. `pull_request` is not applicable for the `DeployKey` actor type. Also, `pull_request` is only applicable to branch rulesets. When `bypass_mode` is `exempt`, rules will not be run for that actor and a bypass audit entry will not be created."""
+    """When the specified actor can bypass the ruleset. `pull_request` means that an actor can only
+    bypass rules on pull requests. `pull_request` is not applicable for the `DeployKey` actor
+    type. Also, `pull_request` is only applicable to branch rulesets. When `bypass_mode` is
+    `exempt`, rules will not be run for that actor and a bypass audit entry will not be created.
+    """

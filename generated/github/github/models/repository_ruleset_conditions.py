@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RepositoryRulesetConditions", "RepositoryRulesetConditionsRefName"]
 
 
 class RepositoryRulesetConditions(_rt.Model):
@@ -13,7 +15,12 @@ class RepositoryRulesetConditions(_rt.Model):
 
 class RepositoryRulesetConditionsRefName(_rt.Model):
     include: list[str] | None = None
-    """Array of ref names or patterns to include. One of these patterns must match for the condition to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include all branches."""
+    """Array of ref names or patterns to include. One of these patterns must match for the condition
+    to pass. Also accepts `~DEFAULT_BRANCH` to include the default branch or `~ALL` to include
+    all branches.
+    """
 
     exclude: list[str] | None = None
-    """Array of ref names or patterns to exclude. The condition will not pass if any of these patterns match."""
+    """Array of ref names or patterns to exclude. The condition will not pass if any of these
+    patterns match.
+    """

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "RepositoryRulesetConditionsRepositoryIdTarget",
+    "RepositoryRulesetConditionsRepositoryIdTargetRepositoryId",
+]
 
 
 class RepositoryRulesetConditionsRepositoryIdTarget(_rt.Model):
@@ -13,4 +18,6 @@ class RepositoryRulesetConditionsRepositoryIdTarget(_rt.Model):
 
 class RepositoryRulesetConditionsRepositoryIdTargetRepositoryId(_rt.Model):
     repository_ids: list[int] | None = None
-    """The repository IDs that the ruleset applies to. One of these IDs must match for the condition to pass."""
+    """The repository IDs that the ruleset applies to. One of these IDs must match for the condition
+    to pass.
+    """

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "RepositoryRulesetConditionsRepositoryNameTarget",
+    "RepositoryRulesetConditionsRepositoryNameTargetRepositoryName",
+]
 
 
 class RepositoryRulesetConditionsRepositoryNameTarget(_rt.Model):
@@ -13,10 +18,14 @@ class RepositoryRulesetConditionsRepositoryNameTarget(_rt.Model):
 
 class RepositoryRulesetConditionsRepositoryNameTargetRepositoryName(_rt.Model):
     include: list[str] | None = None
-    """Array of repository names or patterns to include. One of these patterns must match for the condition to pass. Also accepts `~ALL` to include all repositories."""
+    """Array of repository names or patterns to include. One of these patterns must match for the
+    condition to pass. Also accepts `~ALL` to include all repositories.
+    """
 
     exclude: list[str] | None = None
-    """Array of repository names or patterns to exclude. The condition will not pass if any of these patterns match."""
+    """Array of repository names or patterns to exclude. The condition will not pass if any of these
+    patterns match.
+    """
 
     protected: bool | None = None
     """Whether renaming of target repositories is prevented."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository_ruleset_conditions_repository_property_spec import (
     RepositoryRulesetConditionsRepositoryPropertySpec,
 )
+
+__all__ = [
+    "RepositoryRulesetConditionsRepositoryPropertyTarget",
+    "RepositoryRulesetConditionsRepositoryPropertyTargetRepositoryProperty",
+]
 
 
 class RepositoryRulesetConditionsRepositoryPropertyTarget(_rt.Model):
@@ -17,7 +21,11 @@ class RepositoryRulesetConditionsRepositoryPropertyTarget(_rt.Model):
 
 class RepositoryRulesetConditionsRepositoryPropertyTargetRepositoryProperty(_rt.Model):
     include: list[RepositoryRulesetConditionsRepositoryPropertySpec] | None = None
-    """The repository properties and values to include. All of these properties must match for the condition to pass."""
+    """The repository properties and values to include. All of these properties must match for the
+    condition to pass.
+    """
 
     exclude: list[RepositoryRulesetConditionsRepositoryPropertySpec] | None = None
-    """The repository properties and values to exclude. The condition will not pass if any of these properties match."""
+    """The repository properties and values to exclude. The condition will not pass if any of these
+    properties match.
+    """

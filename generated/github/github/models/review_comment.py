@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.link import Link
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.reaction_rollup import ReactionRollup
+
+__all__ = ["ReviewComment", "ReviewCommentLinks"]
 
 
 class ReviewComment(_rt.Model):
@@ -46,10 +48,14 @@ class ReviewComment(_rt.Model):
     """The side of the first line of the range for a multi-line comment."""
 
     line: int | None = None
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     original_line: int | None = None
-    """The original line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The original line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     start_line: int | None = None
     """The first line of the range for a multi-line comment."""

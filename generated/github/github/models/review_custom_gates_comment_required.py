@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ReviewCustomGatesCommentRequired"]
 
 
 class ReviewCustomGatesCommentRequired(_rt.Model):
@@ -10,4 +12,6 @@ class ReviewCustomGatesCommentRequired(_rt.Model):
     """The name of the environment to approve or reject."""
 
     comment: str
-    """Comment associated with the pending deployment protection rule. **Required when state is not provided.**"""
+    """Comment associated with the pending deployment protection rule. **Required when state is not
+    provided.**
+    """

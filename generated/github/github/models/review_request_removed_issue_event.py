@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_integration import NullableIntegration
 from ..models.simple_user import SimpleUser
 from ..models.team import Team
+
+__all__ = ["ReviewRequestRemovedIssueEvent"]
 
 
 class ReviewRequestRemovedIssueEvent(_rt.Model):

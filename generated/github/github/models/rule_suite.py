@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RuleSuite", "RuleSuiteRuleEvaluationsItem", "RuleSuiteRuleEvaluationsItemRuleSource"]
 
 
 class RuleSuite(_rt.Model):
@@ -40,7 +42,10 @@ class RuleSuite(_rt.Model):
     """The result of the rule evaluations for rules with the `active` enforcement status."""
 
     evaluation_result: Literal["pass", "fail", "bypass"] | str | None = None
-    """The result of the rule evaluations for rules with the `active` and `evaluate` enforcement statuses, demonstrating whether rules would pass or fail if all rules in the rule suite were `active`. Null if no rules with `evaluate` enforcement status were run."""
+    """The result of the rule evaluations for rules with the `active` and `evaluate` enforcement
+    statuses, demonstrating whether rules would pass or fail if all rules in the rule suite were
+    `active`. Null if no rules with `evaluate` enforcement status were run.
+    """
 
     rule_evaluations: list[RuleSuiteRuleEvaluationsItem] | None = None
     """Details on the evaluated rules."""

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "RuleSuitePullRequest",
+    "RuleSuitePullRequestPullRequest",
+    "RuleSuitePullRequestPullRequestReviewsItem",
+    "RuleSuitePullRequestPullRequestReviewsItemUser",
+    "RuleSuitePullRequestPullRequestUser",
+]
 
 
 class RuleSuitePullRequest(_rt.Model):

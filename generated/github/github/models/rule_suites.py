@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal, TypeAlias
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RuleSuites", "RuleSuitesItem"]
 
 
 class RuleSuitesItem(_rt.Model):
@@ -38,7 +40,10 @@ class RuleSuitesItem(_rt.Model):
     """The result of the rule evaluations for rules with the `active` enforcement status."""
 
     evaluation_result: Literal["pass", "fail", "bypass"] | str | None = None
-    """The result of the rule evaluations for rules with the `active` and `evaluate` enforcement statuses, demonstrating whether rules would pass or fail if all rules in the rule suite were `active`."""
+    """The result of the rule evaluations for rules with the `active` and `evaluate` enforcement
+    statuses, demonstrating whether rules would pass or fail if all rules in the rule suite were
+    `active`.
+    """
 
 
 RuleSuites: TypeAlias = list[RuleSuitesItem]

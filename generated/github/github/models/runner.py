@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.runner_label import RunnerLabel
+
+__all__ = ["Runner"]
 
 
 class Runner(_rt.Model):
@@ -29,4 +30,6 @@ class Runner(_rt.Model):
     labels: list[RunnerLabel]
     ephemeral: bool | None = None
     version: str | None = None
-    """The version of the GitHub Actions Runner software. This is only set if the runner has connected to the service at least once."""
+    """The version of the GitHub Actions Runner software. This is only set if the runner has
+    connected to the service at least once.
+    """

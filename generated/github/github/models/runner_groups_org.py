@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RunnerGroupsOrg"]
 
 
 class RunnerGroupsOrg(_rt.Model):
@@ -11,7 +13,9 @@ class RunnerGroupsOrg(_rt.Model):
     visibility: str
     default: bool
     selected_repositories_url: str | None = None
-    """Link to the selected repositories resource for this runner group. Not present unless visibility was set to `selected`"""
+    """Link to the selected repositories resource for this runner group. Not present unless
+    visibility was set to `selected`
+    """
 
     runners_url: str
     hosted_runners_url: str | None = None
@@ -25,7 +29,11 @@ class RunnerGroupsOrg(_rt.Model):
     """If `true`, the `restricted_to_workflows` and `selected_workflows` fields cannot be modified."""
 
     restricted_to_workflows: bool | None = False
-    """If `true`, the runner group will be restricted to running only the workflows specified in the `selected_workflows` array."""
+    """If `true`, the runner group will be restricted to running only the workflows specified in the
+    `selected_workflows` array.
+    """
 
     selected_workflows: list[str] | None = None
-    """List of workflows the runner group should be allowed to run. This setting will be ignored unless `restricted_to_workflows` is set to `true`."""
+    """List of workflows the runner group should be allowed to run. This setting will be ignored
+    unless `restricted_to_workflows` is set to `true`.
+    """

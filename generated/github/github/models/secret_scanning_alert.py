@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.alert_created_at import AlertCreatedAt
 from ..models.alert_html_url import AlertHtmlUrl
 from ..models.alert_number import AlertNumber
@@ -18,6 +17,8 @@ from ..models.nullable_secret_scanning_first_detected_location import (
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.secret_scanning_alert_resolution import SecretScanningAlertResolution
 from ..models.secret_scanning_alert_state import SecretScanningAlertState
+
+__all__ = ["SecretScanningAlert"]
 
 
 class SecretScanningAlert(_rt.Model):
@@ -43,14 +44,17 @@ class SecretScanningAlert(_rt.Model):
 
     secret_type_display_name: str | None = None
     """User-friendly name for the detected secret, matching the `secret_type`.
-    For a list of built-in patterns, see "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets).\"
+    For a list of built-in patterns, see "[Supported secret scanning
+    patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets).\"
     """
 
     provider: str | None = None
     """The provider of the secret that was detected."""
 
     provider_slug: str | None = None
-    """The slug identifier for the provider of the secret that was detected. Use this value for filtering by provider with the `providers` or `exclude_providers` parameters."""
+    """The slug identifier for the provider of the secret that was detected. Use this value for
+    filtering by provider with the `providers` or `exclude_providers` parameters.
+    """
 
     secret: str | None = None
     """The secret that was detected."""
@@ -79,14 +83,18 @@ class SecretScanningAlert(_rt.Model):
     """Whether the detected secret was publicly leaked."""
 
     multi_repo: bool | None = None
-    """Whether the detected secret was found in multiple repositories under the same organization or enterprise."""
+    """Whether the detected secret was found in multiple repositories under the same organization or
+    enterprise.
+    """
 
     is_base64_encoded: bool | None = None
     """A boolean value representing whether or not alert is base64 encoded"""
 
     first_location_detected: NullableSecretScanningFirstDetectedLocation = None
     has_more_locations: bool | None = None
-    """A boolean value representing whether or not the token in the alert was detected in more than one location."""
+    """A boolean value representing whether or not the token in the alert was detected in more than
+    one location.
+    """
 
     assigned_to: NullableSimpleUser | None = None
     closure_request_comment: str | None = None

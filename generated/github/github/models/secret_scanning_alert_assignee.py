@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["SecretScanningAlertAssignee"]
+
+
 SecretScanningAlertAssignee: TypeAlias = str | None
 """The username of the user to assign to the alert. Set to `null` to unassign the alert."""

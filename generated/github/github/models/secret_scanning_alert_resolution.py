@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["SecretScanningAlertResolution"]
+
+
 SecretScanningAlertResolution: TypeAlias = (
     Literal["false_positive", "wont_fix", "revoked", "used_in_tests"] | str | None
 )

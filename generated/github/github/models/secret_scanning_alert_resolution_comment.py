@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["SecretScanningAlertResolutionComment"]
+
+
 SecretScanningAlertResolutionComment: TypeAlias = str | None
 """An optional comment when closing or reopening an alert. Cannot be updated or deleted."""

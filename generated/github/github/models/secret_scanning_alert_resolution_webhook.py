@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["SecretScanningAlertResolutionWebhook"]
+
+
 SecretScanningAlertResolutionWebhook: TypeAlias = (
     Literal[
         "false_positive",

@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["SecretScanningAlertState"]
+
+
 SecretScanningAlertState: TypeAlias = Literal["open", "resolved"] | str
-"""Sets the state of the secret scanning alert. You must provide `resolution` when you set the state to `resolved`."""
+"""Sets the state of the secret scanning alert. You must provide `resolution` when you set the state
+to `resolved`.
+"""

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.alert_created_at import AlertCreatedAt
 from ..models.alert_html_url import AlertHtmlUrl
 from ..models.alert_number import AlertNumber
@@ -15,6 +14,8 @@ from ..models.nullable_alert_updated_at import NullableAlertUpdatedAt
 from ..models.nullable_simple_user import NullableSimpleUser
 from ..models.secret_scanning_alert_metadata import SecretScanningAlertMetadata
 from ..models.secret_scanning_alert_resolution_webhook import SecretScanningAlertResolutionWebhook
+
+__all__ = ["SecretScanningAlertWebhook"]
 
 
 class SecretScanningAlertWebhook(_rt.Model):
@@ -39,7 +40,8 @@ class SecretScanningAlertWebhook(_rt.Model):
 
     secret_type_display_name: str | None = None
     """User-friendly name for the detected secret, matching the `secret_type`.
-    For a list of built-in patterns, see "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets).\"
+    For a list of built-in patterns, see "[Supported secret scanning
+    patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets).\"
     """
 
     provider: str | None = None
@@ -49,7 +51,9 @@ class SecretScanningAlertWebhook(_rt.Model):
     """The slug identifier for the provider of the secret that was detected."""
 
     secret_category: Literal["default", "generic"] | str | None = None
-    """The category of the detected secret. `default` covers specific provider patterns and custom patterns; `generic` covers non-specific patterns and AI-detected secrets."""
+    """The category of the detected secret. `default` covers specific provider patterns and custom
+    patterns; `generic` covers non-specific patterns and AI-detected secrets.
+    """
 
     validity: Literal["active", "inactive", "unknown"] | str | None = None
     """The token status as of the latest validity check."""
@@ -75,7 +79,9 @@ class SecretScanningAlertWebhook(_rt.Model):
     """Whether the detected secret was publicly leaked."""
 
     multi_repo: bool | None = None
-    """Whether the detected secret was found in multiple repositories in the same organization or business."""
+    """Whether the detected secret was found in multiple repositories in the same organization or
+    business.
+    """
 
     assigned_to: NullableSimpleUser | None = None
     closure_request_comment: str | None = None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.secret_scanning_row_version import SecretScanningRowVersion
+
+__all__ = ["SecretScanningCustomPattern"]
 
 
 class SecretScanningCustomPattern(_rt.Model):

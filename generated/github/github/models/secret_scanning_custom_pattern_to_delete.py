@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.secret_scanning_row_version import SecretScanningRowVersion
+
+__all__ = ["SecretScanningCustomPatternToDelete"]
 
 
 class SecretScanningCustomPatternToDelete(_rt.Model):

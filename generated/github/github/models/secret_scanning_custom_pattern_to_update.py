@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.secret_scanning_row_version import SecretScanningRowVersion
+
+__all__ = ["SecretScanningCustomPatternToUpdate"]
 
 
 class SecretScanningCustomPatternToUpdate(_rt.Model):
-    """Fields to update on a custom pattern. At least one updatable field (`pattern`, `start_delimiter`, `end_delimiter`, `must_match`, or `must_not_match`) must also be provided. Only provided fields will be updated."""
+    """Fields to update on a custom pattern. At least one updatable field (`pattern`,
+    `start_delimiter`, `end_delimiter`, `must_match`, or `must_not_match`) must also be provided.
+    Only provided fields will be updated.
+    """
 
     pattern: str | None = None
     """The updated regular expression of the custom pattern."""

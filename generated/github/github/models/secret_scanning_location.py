@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.secret_scanning_location_commit import SecretScanningLocationCommit
 from ..models.secret_scanning_location_discussion_body import SecretScanningLocationDiscussionBody
 from ..models.secret_scanning_location_discussion_comment import (
@@ -32,6 +31,8 @@ from ..models.secret_scanning_location_pull_request_title import (
 )
 from ..models.secret_scanning_location_wiki_commit import SecretScanningLocationWikiCommit
 
+__all__ = ["SecretScanningLocation"]
+
 
 class SecretScanningLocation(_rt.Model):
     type: (
@@ -53,7 +54,10 @@ class SecretScanningLocation(_rt.Model):
         | str
         | None
     ) = None
-    """The location type. Because secrets may be found in different types of resources (ie. code, comments, issues, pull requests, discussions), this field identifies the type of resource where the secret was found."""
+    """The location type. Because secrets may be found in different types of resources (ie. code,
+    comments, issues, pull requests, discussions), this field identifies the type of resource
+    where the secret was found.
+    """
 
     details: (
         SecretScanningLocationCommit

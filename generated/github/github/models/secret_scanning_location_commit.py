@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecretScanningLocationCommit"]
 
 
 class SecretScanningLocationCommit(_rt.Model):
-    """Represents a 'commit' secret scanning location type. This location type shows that a secret was detected inside a commit to a repository."""
+    """Represents a 'commit' secret scanning location type. This location type shows that a secret
+    was detected inside a commit to a repository.
+    """
 
     path: str
     """The file path in the repository"""
@@ -18,10 +22,14 @@ class SecretScanningLocationCommit(_rt.Model):
     """Line number at which the secret ends in the file"""
 
     start_column: float
-    """The column at which the secret starts within the start line when the file is interpreted as 8BIT ASCII"""
+    """The column at which the secret starts within the start line when the file is interpreted as
+    8BIT ASCII
+    """
 
     end_column: float
-    """The column at which the secret ends within the end line when the file is interpreted as 8BIT ASCII"""
+    """The column at which the secret ends within the end line when the file is interpreted as 8BIT
+    ASCII
+    """
 
     blob_sha: str
     """SHA-1 hash ID of the associated blob"""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecretScanningLocationDiscussionComment"]
 
 
 class SecretScanningLocationDiscussionComment(_rt.Model):
-    """Represents a 'discussion_comment' secret scanning location type. This location type shows that a secret was detected in a comment on a discussion."""
+    """Represents a 'discussion_comment' secret scanning location type. This location type shows
+    that a secret was detected in a comment on a discussion.
+    """
 
     discussion_comment_url: str
     """The API URL to get the discussion comment where the secret was detected."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecretScanningLocationDiscussionTitle"]
 
 
 class SecretScanningLocationDiscussionTitle(_rt.Model):
-    """Represents a 'discussion_title' secret scanning location type. This location type shows that a secret was detected in the title of a discussion."""
+    """Represents a 'discussion_title' secret scanning location type. This location type shows that
+    a secret was detected in the title of a discussion.
+    """
 
     discussion_title_url: str
     """The URL to the discussion where the secret was detected."""

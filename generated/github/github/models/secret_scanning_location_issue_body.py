@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecretScanningLocationIssueBody"]
 
 
 class SecretScanningLocationIssueBody(_rt.Model):
-    """Represents an 'issue_body' secret scanning location type. This location type shows that a secret was detected in the body of an issue."""
+    """Represents an 'issue_body' secret scanning location type. This location type shows that a
+    secret was detected in the body of an issue.
+    """
 
     issue_body_url: str
     """The API URL to get the issue where the secret was detected."""

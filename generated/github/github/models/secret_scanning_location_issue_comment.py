@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecretScanningLocationIssueComment"]
 
 
 class SecretScanningLocationIssueComment(_rt.Model):
-    """Represents an 'issue_comment' secret scanning location type. This location type shows that a secret was detected in a comment on an issue."""
+    """Represents an 'issue_comment' secret scanning location type. This location type shows that a
+    secret was detected in a comment on an issue.
+    """
 
     issue_comment_url: str
     """The API URL to get the issue comment where the secret was detected."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecretScanningLocationPullRequestBody"]
 
 
 class SecretScanningLocationPullRequestBody(_rt.Model):
-    """Represents a 'pull_request_body' secret scanning location type. This location type shows that a secret was detected in the body of a pull request."""
+    """Represents a 'pull_request_body' secret scanning location type. This location type shows that
+    a secret was detected in the body of a pull request.
+    """
 
     pull_request_body_url: str
     """The API URL to get the pull request where the secret was detected."""

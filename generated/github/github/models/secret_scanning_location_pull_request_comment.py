@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecretScanningLocationPullRequestComment"]
 
 
 class SecretScanningLocationPullRequestComment(_rt.Model):
-    """Represents a 'pull_request_comment' secret scanning location type. This location type shows that a secret was detected in a comment on a pull request."""
+    """Represents a 'pull_request_comment' secret scanning location type. This location type shows
+    that a secret was detected in a comment on a pull request.
+    """
 
     pull_request_comment_url: str
     """The API URL to get the pull request comment where the secret was detected."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecretScanningLocationPullRequestReview"]
 
 
 class SecretScanningLocationPullRequestReview(_rt.Model):
-    """Represents a 'pull_request_review' secret scanning location type. This location type shows that a secret was detected in a review on a pull request."""
+    """Represents a 'pull_request_review' secret scanning location type. This location type shows
+    that a secret was detected in a review on a pull request.
+    """
 
     pull_request_review_url: str
     """The API URL to get the pull request review where the secret was detected."""

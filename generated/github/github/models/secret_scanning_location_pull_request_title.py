@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecretScanningLocationPullRequestTitle"]
 
 
 class SecretScanningLocationPullRequestTitle(_rt.Model):
-    """Represents a 'pull_request_title' secret scanning location type. This location type shows that a secret was detected in the title of a pull request."""
+    """Represents a 'pull_request_title' secret scanning location type. This location type shows
+    that a secret was detected in the title of a pull request.
+    """
 
     pull_request_title_url: str
     """The API URL to get the pull request where the secret was detected."""

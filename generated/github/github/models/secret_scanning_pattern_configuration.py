@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.secret_scanning_pattern_override import SecretScanningPatternOverride
 from ..models.secret_scanning_row_version import SecretScanningRowVersion
+
+__all__ = ["SecretScanningPatternConfiguration"]
 
 
 class SecretScanningPatternConfiguration(_rt.Model):

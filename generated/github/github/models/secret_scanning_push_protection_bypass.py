@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.secret_scanning_push_protection_bypass_reason import (
     SecretScanningPushProtectionBypassReason,
 )
+
+__all__ = ["SecretScanningPushProtectionBypass"]
 
 
 class SecretScanningPushProtectionBypass(_rt.Model):

@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["SecretScanningPushProtectionBypassPlaceholderId"]
+
+
 SecretScanningPushProtectionBypassPlaceholderId: TypeAlias = str
-"""The ID of the push protection bypass placeholder. This value is returned on any push protected routes."""
+"""The ID of the push protection bypass placeholder. This value is returned on any push protected
+routes.
+"""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["SecretScanningPushProtectionBypassReason"]
+
+
 SecretScanningPushProtectionBypassReason: TypeAlias = (
     Literal["false_positive", "used_in_tests", "will_fix_later"] | str
 )

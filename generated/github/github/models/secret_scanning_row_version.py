@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["SecretScanningRowVersion"]
+
+
 SecretScanningRowVersion: TypeAlias = str | None
-"""The version of the entity. This is used to confirm you're updating the current version of the entity and mitigate unintentionally overriding someone else's update."""
+"""The version of the entity. This is used to confirm you're updating the current version of the
+entity and mitigate unintentionally overriding someone else's update.
+"""

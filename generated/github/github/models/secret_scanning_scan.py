@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecretScanningScan"]
 
 
 class SecretScanningScan(_rt.Model):
@@ -17,7 +19,8 @@ class SecretScanningScan(_rt.Model):
     """The state of the scan. Either "completed", "running", "pending", "failed", or "unknown".
 
     "failed": this scan type has hit its retry limit and has been marked permanently failed.
-    This usually resolves on its own at the next scheduled scan attempt. If "failed" persists, contact Support.
+    This usually resolves on its own at the next scheduled scan attempt. If "failed" persists,
+    contact Support.
 
     "unknown": the scan is in an unrecognized or currently unhandled state.
     """

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.secret_scanning_scan import SecretScanningScan
+
+__all__ = ["SecretScanningScanHistory", "SecretScanningScanHistoryCustomPatternBackfillScansItem"]
 
 
 class SecretScanningScanHistory(_rt.Model):
@@ -29,7 +30,8 @@ class SecretScanningScanHistoryCustomPatternBackfillScansItem(_rt.Model):
     """The state of the scan. Either "completed", "running", "pending", "failed", or "unknown".
 
     "failed": this scan type has hit its retry limit and has been marked permanently failed.
-    This usually resolves on its own at the next scheduled scan attempt. If "failed" persists, contact Support.
+    This usually resolves on its own at the next scheduled scan attempt. If "failed" persists,
+    contact Support.
 
     "unknown": the scan is in an unrecognized or currently unhandled state.
     """
@@ -44,4 +46,6 @@ class SecretScanningScanHistoryCustomPatternBackfillScansItem(_rt.Model):
     """Name of the custom pattern for custom pattern scans"""
 
     pattern_scope: str | None = None
-    """Level at which the custom pattern is defined, one of "repository", "organization", or "enterprise\""""
+    """Level at which the custom pattern is defined, one of "repository", "organization", or
+    "enterprise\"
+    """

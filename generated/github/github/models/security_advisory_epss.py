@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SecurityAdvisoryEpss"]
 
 
 class SecurityAdvisoryEpss(_rt.Model):
-    """The EPSS scores as calculated by the [Exploit Prediction Scoring System](https://www.first.org/epss)."""
+    """The EPSS scores as calculated by the [Exploit Prediction Scoring
+    System](https://www.first.org/epss).
+    """
 
     percentage: float | None = None
     percentile: float | None = None

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "SecurityAndAnalysis",
+    "SecurityAndAnalysisAdvancedSecurity",
+    "SecurityAndAnalysisCodeSecurity",
+    "SecurityAndAnalysisDependabotSecurityUpdates",
+    "SecurityAndAnalysisSecretScanning",
+    "SecurityAndAnalysisSecretScanningAiDetection",
+    "SecurityAndAnalysisSecretScanningDelegatedAlertDismissal",
+    "SecurityAndAnalysisSecretScanningDelegatedBypass",
+    "SecurityAndAnalysisSecretScanningDelegatedBypassOptions",
+    "SecurityAndAnalysisSecretScanningDelegatedBypassOptionsReviewersItem",
+    "SecurityAndAnalysisSecretScanningNonProviderPatterns",
+    "SecurityAndAnalysisSecretScanningPushProtection",
+]
 
 
 class SecurityAndAnalysis(_rt.Model):

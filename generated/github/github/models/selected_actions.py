@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SelectedActions"]
 
 
 class SelectedActions(_rt.Model):
     github_owned_allowed: bool | None = None
-    """Whether GitHub-owned actions are allowed. For example, this includes the actions in the `actions` organization."""
+    """Whether GitHub-owned actions are allowed. For example, this includes the actions in the
+    `actions` organization.
+    """
 
     verified_allowed: bool | None = None
-    """Whether actions from GitHub Marketplace verified creators are allowed. Set to `true` to allow all actions by GitHub Marketplace verified creators."""
+    """Whether actions from GitHub Marketplace verified creators are allowed. Set to `true` to allow
+    all actions by GitHub Marketplace verified creators.
+    """
 
     patterns_allowed: list[str] | None = None
-    """Specifies a list of string-matching patterns to allow specific action(s) and reusable workflow(s). Wildcards, tags, and SHAs are allowed. For example, `monalisa/octocat@*`, `monalisa/octocat@v2`, `monalisa/*`.
+    """Specifies a list of string-matching patterns to allow specific action(s) and reusable
+    workflow(s). Wildcards, tags, and SHAs are allowed. For example, `monalisa/octocat@*`,
+    `monalisa/octocat@v2`, `monalisa/*`.
 
     > [!NOTE]
     > The `patterns_allowed` setting only applies to public repositories.

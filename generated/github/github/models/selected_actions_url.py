@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["SelectedActionsUrl"]
+
+
 SelectedActionsUrl: TypeAlias = str
-"""The API URL to use to get or set the actions and reusable workflows that are allowed to run, when `allowed_actions` is set to `selected`."""
+"""The API URL to use to get or set the actions and reusable workflows that are allowed to run, when
+`allowed_actions` is set to `selected`.
+"""

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SelfHostedRunnersSettings"]
 
 
 class SelfHostedRunnersSettings(_rt.Model):
     enabled_repositories: Literal["all", "selected", "none"] | str
-    """The policy that controls whether self-hosted runners can be used by repositories in the organization"""
+    """The policy that controls whether self-hosted runners can be used by repositories in the
+    organization
+    """
 
     selected_repositories_url: str | None = None
-    """The URL to the endpoint for managing selected repositories for self-hosted runners in the organization"""
+    """The URL to the endpoint for managing selected repositories for self-hosted runners in the
+    organization
+    """

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["ShaPinningRequired"]
+
+
 ShaPinningRequired: TypeAlias = bool
 """Whether actions must be pinned to a full-length commit SHA."""

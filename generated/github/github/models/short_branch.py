@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.branch_protection import BranchProtection
+
+__all__ = ["ShortBranch", "ShortBranchCommit"]
 
 
 class ShortBranch(_rt.Model):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.integration import Integration
 from ..models.minimal_repository import MinimalRepository
 from ..models.pull_request_minimal import PullRequestMinimal
+
+__all__ = ["SimpleCheckSuite"]
 
 
 class SimpleCheckSuite(_rt.Model):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.simple_classroom import SimpleClassroom
+
+__all__ = ["SimpleClassroomAssignment"]
 
 
 class SimpleClassroomAssignment(_rt.Model):
@@ -29,7 +30,9 @@ class SimpleClassroomAssignment(_rt.Model):
     """The link that a student can use to accept the assignment."""
 
     invitations_enabled: bool
-    """Whether the invitation link is enabled. Visiting an enabled invitation link will accept the assignment."""
+    """Whether the invitation link is enabled. Visiting an enabled invitation link will accept the
+    assignment.
+    """
 
     slug: str
     """Sluggified name of the assignment."""

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SimpleInstallation"]
 
 
 class SimpleInstallation(_rt.Model):
-    """The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured
+    """The GitHub App installation. Webhook payloads contain the `installation` property when the
+    event is configured
     for and sent to a GitHub App. For more information,
-    see "[Using webhooks with GitHub Apps](https://docs.github.com/apps/creating-github-apps/registering-a-github-app/using-webhooks-with-github-apps).\"
+    see "[Using webhooks with GitHub
+    Apps](https://docs.github.com/apps/creating-github-apps/registering-a-github-app/using-webhooks-with-github-apps).\"
     """
 
     id: int

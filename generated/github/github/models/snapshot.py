@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.manifest import Manifest
 from ..models.metadata import Metadata
+
+__all__ = ["Snapshot", "SnapshotDetector", "SnapshotJob"]
 
 
 class Snapshot(_rt.Model):
@@ -28,7 +29,9 @@ class Snapshot(_rt.Model):
 
     metadata: Metadata | None = None
     manifests: dict[str, Manifest] | None = None
-    """A collection of package manifests, which are a collection of related dependencies declared in a file or representing a logical group of dependencies."""
+    """A collection of package manifests, which are a collection of related dependencies declared in
+    a file or representing a logical group of dependencies.
+    """
 
     scanned: _dt.datetime
     """The time at which the snapshot was scanned."""
@@ -39,7 +42,15 @@ class SnapshotJob(_rt.Model):
     """The external ID of the job."""
 
     correlator: str
-    """Correlator provides a key that is used to group snapshots submitted over time. Only the "latest" submitted snapshot for a given combination of `job.correlator` and `detector.name` will be considered when calculating a repository's current dependencies. Correlator should be as unique as it takes to distinguish all detection runs for a given "wave" of CI workflow you run. If you're using GitHub Actions, a good default value for this could be the environment variables GITHUB_WORKFLOW and GITHUB_JOB concatenated together. If you're using a build matrix, then you'll also need to add additional key(s) to distinguish between each submission inside a matrix variation."""
+    """Correlator provides a key that is used to group snapshots submitted over time. Only the
+    "latest" submitted snapshot for a given combination of `job.correlator` and `detector.name`
+    will be considered when calculating a repository's current dependencies. Correlator should be
+    as unique as it takes to distinguish all detection runs for a given "wave" of CI workflow you
+    run. If you're using GitHub Actions, a good default value for this could be the environment
+    variables GITHUB_WORKFLOW and GITHUB_JOB concatenated together. If you're using a build
+    matrix, then you'll also need to add additional key(s) to distinguish between each submission
+    inside a matrix variation.
+    """
 
     html_url: str | None = None
     """The url for the job."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.repository import Repository
+
+__all__ = ["StarredRepository"]
 
 
 class StarredRepository(_rt.Model):

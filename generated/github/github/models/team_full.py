@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.ldap_dn import LdapDn
 from ..models.nullable_team_simple import NullableTeamSimple
 from ..models.team_organization import TeamOrganization
+
+__all__ = ["TeamFull"]
 
 
 class TeamFull(_rt.Model):

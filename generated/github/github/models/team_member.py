@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TeamMember"]
 
 
 class TeamMember(_rt.Model):
-    """A user that is a member of a team, including their role on the team and whether the membership is inherited from a child team."""
+    """A user that is a member of a team, including their role on the team and whether the
+    membership is inherited from a child team.
+    """
 
     name: str | None = None
     email: str | None = None
@@ -33,7 +37,13 @@ class TeamMember(_rt.Model):
     starred_at: str | None = None
     user_view_type: str | None = None
     role: Literal["member", "maintainer"] | str | None = None
-    """The member's role on the team. Only present on the `List team members` endpoint, and only when the feature is enabled for the organization."""
+    """The member's role on the team. Only present on the `List team members` endpoint, and only
+    when the feature is enabled for the organization.
+    """
 
     inherited: bool | None = None
-    """Whether the user is a member of the team only through a child team. `true` means the membership is inherited from a child team; `false` means the user is a direct (immediate) member of the team. Only present on the `List team members` endpoint, and only when the feature is enabled for the organization."""
+    """Whether the user is a member of the team only through a child team. `true` means the
+    membership is inherited from a child team; `false` means the user is a direct (immediate)
+    member of the team. Only present on the `List team members` endpoint, and only when the
+    feature is enabled for the organization.
+    """

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_license_simple import NullableLicenseSimple
 from ..models.nullable_simple_user import NullableSimpleUser
+
+__all__ = ["TeamRepository", "TeamRepositoryPermissions"]
 
 
 class TeamRepository(_rt.Model):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.commit_comment import CommitComment
+
+__all__ = ["TimelineCommitCommentedEvent"]
 
 
 class TimelineCommitCommentedEvent(_rt.Model):

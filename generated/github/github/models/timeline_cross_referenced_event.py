@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issue import Issue
 from ..models.simple_user import SimpleUser
+
+__all__ = ["TimelineCrossReferencedEvent", "TimelineCrossReferencedEventSource"]
 
 
 class TimelineCrossReferencedEvent(_rt.Model):

@@ -38,6 +38,9 @@ from ..models.timeline_reviewed_event import TimelineReviewedEvent
 from ..models.timeline_unassigned_issue_event import TimelineUnassignedIssueEvent
 from ..models.unlabeled_issue_event import UnlabeledIssueEvent
 
+__all__ = ["TimelineIssueEvents"]
+
+
 TimelineIssueEvents: TypeAlias = (
     LabeledIssueEvent
     | UnlabeledIssueEvent

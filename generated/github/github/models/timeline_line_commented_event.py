@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.pull_request_review_comment import PullRequestReviewComment
+
+__all__ = ["TimelineLineCommentedEvent"]
 
 
 class TimelineLineCommentedEvent(_rt.Model):

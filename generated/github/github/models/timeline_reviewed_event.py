@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "TimelineReviewedEvent",
+    "TimelineReviewedEventLinks",
+    "TimelineReviewedEventLinksHtml",
+    "TimelineReviewedEventLinksPullRequest",
+]
 
 
 class TimelineReviewedEvent(_rt.Model):

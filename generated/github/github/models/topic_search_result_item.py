@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.search_result_text_matches import SearchResultTextMatches
+
+__all__ = [
+    "TopicSearchResultItem",
+    "TopicSearchResultItemAliasesItem",
+    "TopicSearchResultItemAliasesItemTopicRelation",
+    "TopicSearchResultItemRelatedItem",
+    "TopicSearchResultItemRelatedItemTopicRelation",
+]
 
 
 class TopicSearchResultItem(_rt.Model):

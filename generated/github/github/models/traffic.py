@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Traffic"]
 
 
 class Traffic(_rt.Model):
-    """Traffic"""
-
     timestamp: _dt.datetime
     uniques: int
     count: int

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["UpdateBudget", "UpdateBudgetBudget", "UpdateBudgetBudgetBudgetAlerting"]
 
 
 class UpdateBudget(_rt.Model):
@@ -40,10 +42,14 @@ class UpdateBudgetBudget(_rt.Model):
     """The user login when the budget is scoped to a single user (`user` scope)."""
 
     consumed_amount: float | None = None
-    """The consumed amount for the specified user within the budget. Only included for `user`-scoped budgets."""
+    """The consumed amount for the specified user within the budget. Only included for `user`-scoped
+    budgets.
+    """
 
     budget_amount: int | None = None
-    """The budget amount in whole dollars. For license-based products, this represents the number of licenses."""
+    """The budget amount in whole dollars. For license-based products, this represents the number of
+    licenses.
+    """
 
     prevent_further_usage: bool | None = None
     """Whether to prevent additional spending once the budget is exceeded"""
@@ -59,7 +65,11 @@ class UpdateBudgetBudget(_rt.Model):
 
 class UpdateBudgetBudgetBudgetAlerting(_rt.Model):
     will_alert: bool | None = None
-    """Whether alerts are enabled for this budget. Ignored for user-scope as alerting is always disabled for them."""
+    """Whether alerts are enabled for this budget. Ignored for user-scope as alerting is always
+    disabled for them.
+    """
 
     alert_recipients: list[str] | None = None
-    """Array of user login names who will receive alerts. Ignored for user-scope as alerting is always disabled for them."""
+    """Array of user login names who will receive alerts. Ignored for user-scope as alerting is
+    always disabled for them.
+    """

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.marketplace_account import MarketplaceAccount
 from ..models.marketplace_listing_plan import MarketplaceListingPlan
+
+__all__ = ["UserMarketplacePurchase"]
 
 
 class UserMarketplacePurchase(_rt.Model):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.team_simple import TeamSimple
+
+__all__ = ["UserRoleAssignment"]
 
 
 class UserRoleAssignment(_rt.Model):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.search_result_text_matches import SearchResultTextMatches
+
+__all__ = ["UserSearchResultItem"]
 
 
 class UserSearchResultItem(_rt.Model):

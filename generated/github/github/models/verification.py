@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Verification"]
 
 
 class Verification(_rt.Model):
-    """Verification"""
-
     verified: bool
     reason: str
     payload: str | None

@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["WaitTimer"]
+
+
 WaitTimer: TypeAlias = int
-"""The amount of time to delay a job after the job is initially triggered. The time (in minutes) must be an integer between 0 and 43,200 (30 days)."""
+"""The amount of time to delay a job after the job is initially triggered. The time (in minutes)
+must be an integer between 0 and 43,200 (30 days).
+"""

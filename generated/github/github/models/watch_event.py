@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WatchEvent"]
 
 
 class WatchEvent(_rt.Model):
-    """WatchEvent"""
-
     action: str

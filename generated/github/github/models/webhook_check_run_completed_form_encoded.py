@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhookCheckRunCompletedFormEncoded"]
 
 
 class WebhookCheckRunCompletedFormEncoded(_rt.Model):
     """The check_run.completed webhook encoded with URL encoding"""
 
     payload: str
-    """A URL-encoded string of the check_run.completed JSON payload. The decoded payload is a JSON object."""
+    """A URL-encoded string of the check_run.completed JSON payload. The decoded payload is a JSON
+    object.
+    """

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhookCheckRunRequestedActionFormEncoded"]
 
 
 class WebhookCheckRunRequestedActionFormEncoded(_rt.Model):
     """The check_run.requested_action webhook encoded with URL encoding"""
 
     payload: str
-    """A URL-encoded string of the check_run.requested_action JSON payload. The decoded payload is a JSON object."""
+    """A URL-encoded string of the check_run.requested_action JSON payload. The decoded payload is a
+    JSON object.
+    """

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhookCheckRunRerequestedFormEncoded"]
 
 
 class WebhookCheckRunRerequestedFormEncoded(_rt.Model):
     """The check_run.rerequested webhook encoded with URL encoding"""
 
     payload: str
-    """A URL-encoded string of the check_run.rerequested JSON payload. The decoded payload is a JSON object."""
+    """A URL-encoded string of the check_run.rerequested JSON payload. The decoded payload is a JSON
+    object.
+    """

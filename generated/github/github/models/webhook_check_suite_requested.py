@@ -5,13 +5,28 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookCheckSuiteRequested",
+    "WebhookCheckSuiteRequestedCheckSuite",
+    "WebhookCheckSuiteRequestedCheckSuiteApp",
+    "WebhookCheckSuiteRequestedCheckSuiteAppOwner",
+    "WebhookCheckSuiteRequestedCheckSuiteAppPermissions",
+    "WebhookCheckSuiteRequestedCheckSuiteHeadCommit",
+    "WebhookCheckSuiteRequestedCheckSuiteHeadCommitAuthor",
+    "WebhookCheckSuiteRequestedCheckSuiteHeadCommitCommitter",
+    "WebhookCheckSuiteRequestedCheckSuitePullRequestsItem",
+    "WebhookCheckSuiteRequestedCheckSuitePullRequestsItemBase",
+    "WebhookCheckSuiteRequestedCheckSuitePullRequestsItemBaseRepo",
+    "WebhookCheckSuiteRequestedCheckSuitePullRequestsItemHead",
+    "WebhookCheckSuiteRequestedCheckSuitePullRequestsItemHeadRepo",
+]
 
 
 class WebhookCheckSuiteRequested(_rt.Model):
@@ -33,7 +48,10 @@ class WebhookCheckSuiteRequestedCheckSuite(_rt.Model):
 
     after: str | None
     app: WebhookCheckSuiteRequestedCheckSuiteApp
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     before: str | None
     check_runs_url: str
@@ -51,15 +69,15 @@ class WebhookCheckSuiteRequestedCheckSuite(_rt.Model):
         | str
         | None
     )
-    """The summary conclusion for all check runs that are part of the check suite. This value will be `null` until the check run has completed."""
+    """The summary conclusion for all check runs that are part of the check suite. This value will
+    be `null` until the check run has completed.
+    """
 
     created_at: _dt.datetime
     head_branch: str | None
     """The head branch name the changes are on."""
 
     head_commit: WebhookCheckSuiteRequestedCheckSuiteHeadCommit
-    """SimpleCommit"""
-
     head_sha: str
     """The SHA of the head commit that is being checked."""
 
@@ -67,12 +85,17 @@ class WebhookCheckSuiteRequestedCheckSuite(_rt.Model):
     latest_check_runs_count: int
     node_id: str
     pull_requests: list[WebhookCheckSuiteRequestedCheckSuitePullRequestsItem]
-    """An array of pull requests that match this check suite. A pull request matches a check suite if they have the same `head_sha` and `head_branch`. When the check suite's `head_branch` is in a forked repository it will be `null` and the `pull_requests` array will be empty."""
+    """An array of pull requests that match this check suite. A pull request matches a check suite
+    if they have the same `head_sha` and `head_branch`. When the check suite's `head_branch` is
+    in a forked repository it will be `null` and the `pull_requests` array will be empty.
+    """
 
     rerequestable: bool | None = None
     runs_rerequestable: bool | None = None
     status: Literal["requested", "in_progress", "completed", "queued"] | str | None
-    """The summary status for all check runs that are part of the check suite. Can be `requested`, `in_progress`, or `completed`."""
+    """The summary status for all check runs that are part of the check suite. Can be `requested`,
+    `in_progress`, or `completed`.
+    """
 
     updated_at: _dt.datetime
     url: str
@@ -80,7 +103,10 @@ class WebhookCheckSuiteRequestedCheckSuite(_rt.Model):
 
 
 class WebhookCheckSuiteRequestedCheckSuiteApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -160,8 +186,6 @@ class WebhookCheckSuiteRequestedCheckSuiteApp(_rt.Model):
 
     node_id: str
     owner: WebhookCheckSuiteRequestedCheckSuiteAppOwner | None
-    """User"""
-
     permissions: WebhookCheckSuiteRequestedCheckSuiteAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -172,8 +196,6 @@ class WebhookCheckSuiteRequestedCheckSuiteApp(_rt.Model):
 
 
 class WebhookCheckSuiteRequestedCheckSuiteAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -245,8 +267,6 @@ class WebhookCheckSuiteRequestedCheckSuiteAppPermissions(_rt.Model):
 
 
 class WebhookCheckSuiteRequestedCheckSuiteHeadCommit(_rt.Model):
-    """SimpleCommit"""
-
     author: WebhookCheckSuiteRequestedCheckSuiteHeadCommitAuthor
     """Metaproperties for Git author/committer information."""
 

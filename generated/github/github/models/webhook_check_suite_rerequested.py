@@ -5,13 +5,28 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookCheckSuiteRerequested",
+    "WebhookCheckSuiteRerequestedCheckSuite",
+    "WebhookCheckSuiteRerequestedCheckSuiteApp",
+    "WebhookCheckSuiteRerequestedCheckSuiteAppOwner",
+    "WebhookCheckSuiteRerequestedCheckSuiteAppPermissions",
+    "WebhookCheckSuiteRerequestedCheckSuiteHeadCommit",
+    "WebhookCheckSuiteRerequestedCheckSuiteHeadCommitAuthor",
+    "WebhookCheckSuiteRerequestedCheckSuiteHeadCommitCommitter",
+    "WebhookCheckSuiteRerequestedCheckSuitePullRequestsItem",
+    "WebhookCheckSuiteRerequestedCheckSuitePullRequestsItemBase",
+    "WebhookCheckSuiteRerequestedCheckSuitePullRequestsItemBaseRepo",
+    "WebhookCheckSuiteRerequestedCheckSuitePullRequestsItemHead",
+    "WebhookCheckSuiteRerequestedCheckSuitePullRequestsItemHeadRepo",
+]
 
 
 class WebhookCheckSuiteRerequested(_rt.Model):
@@ -33,7 +48,10 @@ class WebhookCheckSuiteRerequestedCheckSuite(_rt.Model):
 
     after: str | None
     app: WebhookCheckSuiteRerequestedCheckSuiteApp
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     before: str | None
     check_runs_url: str
@@ -44,15 +62,15 @@ class WebhookCheckSuiteRerequestedCheckSuite(_rt.Model):
         | str
         | None
     )
-    """The summary conclusion for all check runs that are part of the check suite. This value will be `null` until the check run has completed."""
+    """The summary conclusion for all check runs that are part of the check suite. This value will
+    be `null` until the check run has completed.
+    """
 
     created_at: _dt.datetime
     head_branch: str | None
     """The head branch name the changes are on."""
 
     head_commit: WebhookCheckSuiteRerequestedCheckSuiteHeadCommit
-    """SimpleCommit"""
-
     head_sha: str
     """The SHA of the head commit that is being checked."""
 
@@ -60,12 +78,17 @@ class WebhookCheckSuiteRerequestedCheckSuite(_rt.Model):
     latest_check_runs_count: int
     node_id: str
     pull_requests: list[WebhookCheckSuiteRerequestedCheckSuitePullRequestsItem]
-    """An array of pull requests that match this check suite. A pull request matches a check suite if they have the same `head_sha` and `head_branch`. When the check suite's `head_branch` is in a forked repository it will be `null` and the `pull_requests` array will be empty."""
+    """An array of pull requests that match this check suite. A pull request matches a check suite
+    if they have the same `head_sha` and `head_branch`. When the check suite's `head_branch` is
+    in a forked repository it will be `null` and the `pull_requests` array will be empty.
+    """
 
     rerequestable: bool | None = None
     runs_rerequestable: bool | None = None
     status: Literal["requested", "in_progress", "completed", "queued"] | str | None
-    """The summary status for all check runs that are part of the check suite. Can be `requested`, `in_progress`, or `completed`."""
+    """The summary status for all check runs that are part of the check suite. Can be `requested`,
+    `in_progress`, or `completed`.
+    """
 
     updated_at: _dt.datetime
     url: str
@@ -73,7 +96,10 @@ class WebhookCheckSuiteRerequestedCheckSuite(_rt.Model):
 
 
 class WebhookCheckSuiteRerequestedCheckSuiteApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -148,8 +174,6 @@ class WebhookCheckSuiteRerequestedCheckSuiteApp(_rt.Model):
 
     node_id: str
     owner: WebhookCheckSuiteRerequestedCheckSuiteAppOwner | None
-    """User"""
-
     permissions: WebhookCheckSuiteRerequestedCheckSuiteAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -160,8 +184,6 @@ class WebhookCheckSuiteRerequestedCheckSuiteApp(_rt.Model):
 
 
 class WebhookCheckSuiteRerequestedCheckSuiteAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -233,8 +255,6 @@ class WebhookCheckSuiteRerequestedCheckSuiteAppPermissions(_rt.Model):
 
 
 class WebhookCheckSuiteRerequestedCheckSuiteHeadCommit(_rt.Model):
-    """SimpleCommit"""
-
     author: WebhookCheckSuiteRerequestedCheckSuiteHeadCommitAuthor
     """Metaproperties for Git author/committer information."""
 

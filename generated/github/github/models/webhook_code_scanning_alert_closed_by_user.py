@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_alert_dismissed_comment import CodeScanningAlertDismissedComment
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
@@ -15,6 +14,18 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_code_scanning_commit_oid import WebhooksCodeScanningCommitOid
 from ..models.webhooks_code_scanning_ref import WebhooksCodeScanningRef
+
+__all__ = [
+    "WebhookCodeScanningAlertClosedByUser",
+    "WebhookCodeScanningAlertClosedByUserAlert",
+    "WebhookCodeScanningAlertClosedByUserAlertDismissalApprovedBy",
+    "WebhookCodeScanningAlertClosedByUserAlertDismissedBy",
+    "WebhookCodeScanningAlertClosedByUserAlertMostRecentInstance",
+    "WebhookCodeScanningAlertClosedByUserAlertMostRecentInstanceLocation",
+    "WebhookCodeScanningAlertClosedByUserAlertMostRecentInstanceMessage",
+    "WebhookCodeScanningAlertClosedByUserAlertRule",
+    "WebhookCodeScanningAlertClosedByUserAlertTool",
+]
 
 
 class WebhookCodeScanningAlertClosedByUser(_rt.Model):
@@ -44,8 +55,6 @@ class WebhookCodeScanningAlertClosedByUserAlert(_rt.Model):
     """The time that the alert was dismissed in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
     dismissed_by: WebhookCodeScanningAlertClosedByUserAlertDismissedBy | None
-    """User"""
-
     dismissed_comment: CodeScanningAlertDismissedComment = None
     dismissed_reason: (
         Literal["false positive", "won't fix", "used in tests", "mitigated"] | str | None
@@ -73,12 +82,9 @@ class WebhookCodeScanningAlertClosedByUserAlert(_rt.Model):
     dismissal_approved_by: WebhookCodeScanningAlertClosedByUserAlertDismissalApprovedBy | None = (
         None
     )
-    """User"""
 
 
 class WebhookCodeScanningAlertClosedByUserAlertDismissedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -107,7 +113,9 @@ class WebhookCodeScanningAlertClosedByUserAlertMostRecentInstance(_rt.Model):
     """Alert Instance"""
 
     analysis_key: str
-    """Identifies the configuration under which the analysis was executed. For example, in GitHub Actions this includes the workflow filename and job name."""
+    """Identifies the configuration under which the analysis was executed. For example, in GitHub
+    Actions this includes the workflow filename and job name.
+    """
 
     category: str | None = None
     """Identifies the configuration under which the analysis was executed."""
@@ -115,7 +123,9 @@ class WebhookCodeScanningAlertClosedByUserAlertMostRecentInstance(_rt.Model):
     classifications: list[str] | None = None
     commit_sha: str | None = None
     environment: str
-    """Identifies the variable values associated with the environment in which the analysis that generated this alert instance was performed, such as the language that was analyzed."""
+    """Identifies the variable values associated with the environment in which the analysis that
+    generated this alert instance was performed, such as the language that was analyzed.
+    """
 
     location: WebhookCodeScanningAlertClosedByUserAlertMostRecentInstanceLocation | None = None
     message: WebhookCodeScanningAlertClosedByUserAlertMostRecentInstanceMessage | None = None
@@ -167,8 +177,6 @@ class WebhookCodeScanningAlertClosedByUserAlertTool(_rt.Model):
 
 
 class WebhookCodeScanningAlertClosedByUserAlertDismissalApprovedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

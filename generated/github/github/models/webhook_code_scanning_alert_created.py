@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_alert_dismissed_comment import CodeScanningAlertDismissedComment
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
@@ -15,6 +14,16 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_code_scanning_commit_oid import WebhooksCodeScanningCommitOid
 from ..models.webhooks_code_scanning_ref import WebhooksCodeScanningRef
+
+__all__ = [
+    "WebhookCodeScanningAlertCreated",
+    "WebhookCodeScanningAlertCreatedAlert",
+    "WebhookCodeScanningAlertCreatedAlertMostRecentInstance",
+    "WebhookCodeScanningAlertCreatedAlertMostRecentInstanceLocation",
+    "WebhookCodeScanningAlertCreatedAlertMostRecentInstanceMessage",
+    "WebhookCodeScanningAlertCreatedAlertRule",
+    "WebhookCodeScanningAlertCreatedAlertTool",
+]
 
 
 class WebhookCodeScanningAlertCreated(_rt.Model):
@@ -45,7 +54,9 @@ class WebhookCodeScanningAlertCreatedAlert(_rt.Model):
     dismissed_by: Any
     dismissed_comment: CodeScanningAlertDismissedComment = None
     dismissed_reason: Any
-    """The reason for dismissing or closing the alert. Can be one of: `false positive`, `won't fix`, `used in tests`, and `mitigated`."""
+    """The reason for dismissing or closing the alert. Can be one of: `false positive`, `won't fix`,
+    `used in tests`, and `mitigated`.
+    """
 
     fixed_at: Any = None
     """The time that the alert was fixed in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
@@ -62,7 +73,9 @@ class WebhookCodeScanningAlertCreatedAlert(_rt.Model):
 
     rule: WebhookCodeScanningAlertCreatedAlertRule
     state: Literal["open", "dismissed"] | str | None
-    """State of a code scanning alert. Events for alerts found outside the default branch will return a `null` value until they are dismissed or fixed."""
+    """State of a code scanning alert. Events for alerts found outside the default branch will
+    return a `null` value until they are dismissed or fixed.
+    """
 
     tool: WebhookCodeScanningAlertCreatedAlertTool | None
     updated_at: str | None = None
@@ -75,7 +88,9 @@ class WebhookCodeScanningAlertCreatedAlertMostRecentInstance(_rt.Model):
     """Alert Instance"""
 
     analysis_key: str
-    """Identifies the configuration under which the analysis was executed. For example, in GitHub Actions this includes the workflow filename and job name."""
+    """Identifies the configuration under which the analysis was executed. For example, in GitHub
+    Actions this includes the workflow filename and job name.
+    """
 
     category: str | None = None
     """Identifies the configuration under which the analysis was executed."""
@@ -83,7 +98,9 @@ class WebhookCodeScanningAlertCreatedAlertMostRecentInstance(_rt.Model):
     classifications: list[str] | None = None
     commit_sha: str | None = None
     environment: str
-    """Identifies the variable values associated with the environment in which the analysis that generated this alert instance was performed, such as the language that was analyzed."""
+    """Identifies the variable values associated with the environment in which the analysis that
+    generated this alert instance was performed, such as the language that was analyzed.
+    """
 
     location: WebhookCodeScanningAlertCreatedAlertMostRecentInstanceLocation | None = None
     message: WebhookCodeScanningAlertCreatedAlertMostRecentInstanceMessage | None = None

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_alert_dismissed_comment import CodeScanningAlertDismissedComment
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
@@ -15,6 +14,17 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_code_scanning_commit_oid import WebhooksCodeScanningCommitOid
 from ..models.webhooks_code_scanning_ref import WebhooksCodeScanningRef
+
+__all__ = [
+    "WebhookCodeScanningAlertFixed",
+    "WebhookCodeScanningAlertFixedAlert",
+    "WebhookCodeScanningAlertFixedAlertDismissedBy",
+    "WebhookCodeScanningAlertFixedAlertMostRecentInstance",
+    "WebhookCodeScanningAlertFixedAlertMostRecentInstanceLocation",
+    "WebhookCodeScanningAlertFixedAlertMostRecentInstanceMessage",
+    "WebhookCodeScanningAlertFixedAlertRule",
+    "WebhookCodeScanningAlertFixedAlertTool",
+]
 
 
 class WebhookCodeScanningAlertFixed(_rt.Model):
@@ -44,8 +54,6 @@ class WebhookCodeScanningAlertFixedAlert(_rt.Model):
     """The time that the alert was dismissed in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
     dismissed_by: WebhookCodeScanningAlertFixedAlertDismissedBy | None
-    """User"""
-
     dismissed_comment: CodeScanningAlertDismissedComment = None
     dismissed_reason: (
         Literal["false positive", "won't fix", "used in tests", "mitigated"] | str | None
@@ -67,15 +75,15 @@ class WebhookCodeScanningAlertFixedAlert(_rt.Model):
 
     rule: WebhookCodeScanningAlertFixedAlertRule
     state: Literal["fixed"] | str | None
-    """State of a code scanning alert. Events for alerts found outside the default branch will return a `null` value until they are dismissed or fixed."""
+    """State of a code scanning alert. Events for alerts found outside the default branch will
+    return a `null` value until they are dismissed or fixed.
+    """
 
     tool: WebhookCodeScanningAlertFixedAlertTool
     url: str
 
 
 class WebhookCodeScanningAlertFixedAlertDismissedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -104,7 +112,9 @@ class WebhookCodeScanningAlertFixedAlertMostRecentInstance(_rt.Model):
     """Alert Instance"""
 
     analysis_key: str
-    """Identifies the configuration under which the analysis was executed. For example, in GitHub Actions this includes the workflow filename and job name."""
+    """Identifies the configuration under which the analysis was executed. For example, in GitHub
+    Actions this includes the workflow filename and job name.
+    """
 
     category: str | None = None
     """Identifies the configuration under which the analysis was executed."""
@@ -112,7 +122,9 @@ class WebhookCodeScanningAlertFixedAlertMostRecentInstance(_rt.Model):
     classifications: list[str] | None = None
     commit_sha: str | None = None
     environment: str
-    """Identifies the variable values associated with the environment in which the analysis that generated this alert instance was performed, such as the language that was analyzed."""
+    """Identifies the variable values associated with the environment in which the analysis that
+    generated this alert instance was performed, such as the language that was analyzed.
+    """
 
     location: WebhookCodeScanningAlertFixedAlertMostRecentInstanceLocation | None = None
     message: WebhookCodeScanningAlertFixedAlertMostRecentInstanceMessage | None = None

@@ -5,14 +5,23 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_alert_dismissed_comment import CodeScanningAlertDismissedComment
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookCodeScanningAlertReopened",
+    "WebhookCodeScanningAlertReopenedAlert",
+    "WebhookCodeScanningAlertReopenedAlertMostRecentInstance",
+    "WebhookCodeScanningAlertReopenedAlertMostRecentInstanceLocation",
+    "WebhookCodeScanningAlertReopenedAlertMostRecentInstanceMessage",
+    "WebhookCodeScanningAlertReopenedAlertRule",
+    "WebhookCodeScanningAlertReopenedAlertTool",
+]
 
 
 class WebhookCodeScanningAlertReopened(_rt.Model):
@@ -23,13 +32,17 @@ class WebhookCodeScanningAlertReopened(_rt.Model):
     """The code scanning alert involved in the event."""
 
     commit_oid: str | None
-    """The commit SHA of the code scanning alert. When the action is `reopened_by_user` or `closed_by_user`, the event was triggered by the `sender` and this value will be empty."""
+    """The commit SHA of the code scanning alert. When the action is `reopened_by_user` or
+    `closed_by_user`, the event was triggered by the `sender` and this value will be empty.
+    """
 
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
     organization: OrganizationSimpleWebhooks | None = None
     ref: str | None
-    """The Git reference of the code scanning alert. When the action is `reopened_by_user` or `closed_by_user`, the event was triggered by the `sender` and this value will be empty."""
+    """The Git reference of the code scanning alert. When the action is `reopened_by_user` or
+    `closed_by_user`, the event was triggered by the `sender` and this value will be empty.
+    """
 
     repository: RepositoryWebhooks
     sender: SimpleUser
@@ -48,7 +61,9 @@ class WebhookCodeScanningAlertReopenedAlert(_rt.Model):
     dismissed_by: dict[str, Any] | None
     dismissed_comment: CodeScanningAlertDismissedComment = None
     dismissed_reason: str | None
-    """The reason for dismissing or closing the alert. Can be one of: `false positive`, `won't fix`, `used in tests`, and `mitigated`."""
+    """The reason for dismissing or closing the alert. Can be one of: `false positive`, `won't fix`,
+    `used in tests`, and `mitigated`.
+    """
 
     fixed_at: Any = None
     """The time that the alert was fixed in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
@@ -65,7 +80,9 @@ class WebhookCodeScanningAlertReopenedAlert(_rt.Model):
 
     rule: WebhookCodeScanningAlertReopenedAlertRule
     state: Literal["open", "dismissed", "fixed"] | str | None
-    """State of a code scanning alert. Events for alerts found outside the default branch will return a `null` value until they are dismissed or fixed."""
+    """State of a code scanning alert. Events for alerts found outside the default branch will
+    return a `null` value until they are dismissed or fixed.
+    """
 
     tool: WebhookCodeScanningAlertReopenedAlertTool
     updated_at: str | None = None
@@ -77,7 +94,9 @@ class WebhookCodeScanningAlertReopenedAlertMostRecentInstance(_rt.Model):
     """Alert Instance"""
 
     analysis_key: str
-    """Identifies the configuration under which the analysis was executed. For example, in GitHub Actions this includes the workflow filename and job name."""
+    """Identifies the configuration under which the analysis was executed. For example, in GitHub
+    Actions this includes the workflow filename and job name.
+    """
 
     category: str | None = None
     """Identifies the configuration under which the analysis was executed."""
@@ -85,7 +104,9 @@ class WebhookCodeScanningAlertReopenedAlertMostRecentInstance(_rt.Model):
     classifications: list[str] | None = None
     commit_sha: str | None = None
     environment: str
-    """Identifies the variable values associated with the environment in which the analysis that generated this alert instance was performed, such as the language that was analyzed."""
+    """Identifies the variable values associated with the environment in which the analysis that
+    generated this alert instance was performed, such as the language that was analyzed.
+    """
 
     location: WebhookCodeScanningAlertReopenedAlertMostRecentInstanceLocation | None = None
     message: WebhookCodeScanningAlertReopenedAlertMostRecentInstanceMessage | None = None

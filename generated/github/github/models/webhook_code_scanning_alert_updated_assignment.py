@@ -5,14 +5,24 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_alert_dismissed_comment import CodeScanningAlertDismissedComment
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookCodeScanningAlertUpdatedAssignment",
+    "WebhookCodeScanningAlertUpdatedAssignmentAlert",
+    "WebhookCodeScanningAlertUpdatedAssignmentAlertDismissedBy",
+    "WebhookCodeScanningAlertUpdatedAssignmentAlertMostRecentInstance",
+    "WebhookCodeScanningAlertUpdatedAssignmentAlertMostRecentInstanceLocation",
+    "WebhookCodeScanningAlertUpdatedAssignmentAlertMostRecentInstanceMessage",
+    "WebhookCodeScanningAlertUpdatedAssignmentAlertRule",
+    "WebhookCodeScanningAlertUpdatedAssignmentAlertTool",
+]
 
 
 class WebhookCodeScanningAlertUpdatedAssignment(_rt.Model):
@@ -40,8 +50,6 @@ class WebhookCodeScanningAlertUpdatedAssignmentAlert(_rt.Model):
     """The time that the alert was dismissed in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
     dismissed_by: WebhookCodeScanningAlertUpdatedAssignmentAlertDismissedBy | None
-    """User"""
-
     dismissed_comment: CodeScanningAlertDismissedComment = None
     dismissed_reason: (
         Literal["false positive", "won't fix", "used in tests", "mitigated"] | str | None
@@ -64,15 +72,15 @@ class WebhookCodeScanningAlertUpdatedAssignmentAlert(_rt.Model):
 
     rule: WebhookCodeScanningAlertUpdatedAssignmentAlertRule
     state: Literal["open", "dismissed", "fixed"] | str | None
-    """State of a code scanning alert. Events for alerts found outside the default branch will return a `null` value until they are dismissed or fixed."""
+    """State of a code scanning alert. Events for alerts found outside the default branch will
+    return a `null` value until they are dismissed or fixed.
+    """
 
     tool: WebhookCodeScanningAlertUpdatedAssignmentAlertTool
     url: str
 
 
 class WebhookCodeScanningAlertUpdatedAssignmentAlertDismissedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -101,7 +109,9 @@ class WebhookCodeScanningAlertUpdatedAssignmentAlertMostRecentInstance(_rt.Model
     """Alert Instance"""
 
     analysis_key: str
-    """Identifies the configuration under which the analysis was executed. For example, in GitHub Actions this includes the workflow filename and job name."""
+    """Identifies the configuration under which the analysis was executed. For example, in GitHub
+    Actions this includes the workflow filename and job name.
+    """
 
     category: str | None = None
     """Identifies the configuration under which the analysis was executed."""
@@ -109,7 +119,9 @@ class WebhookCodeScanningAlertUpdatedAssignmentAlertMostRecentInstance(_rt.Model
     classifications: list[str] | None = None
     commit_sha: str | None = None
     environment: str
-    """Identifies the variable values associated with the environment in which the analysis that generated this alert instance was performed, such as the language that was analyzed."""
+    """Identifies the variable values associated with the environment in which the analysis that
+    generated this alert instance was performed, such as the language that was analyzed.
+    """
 
     location: WebhookCodeScanningAlertUpdatedAssignmentAlertMostRecentInstanceLocation | None = None
     message: WebhookCodeScanningAlertUpdatedAssignmentAlertMostRecentInstanceMessage | None = None

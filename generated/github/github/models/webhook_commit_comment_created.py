@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookCommitCommentCreated",
+    "WebhookCommitCommentCreatedComment",
+    "WebhookCommitCommentCreatedCommentReactions",
+    "WebhookCommitCommentCreatedCommentUser",
+]
 
 
 class WebhookCommitCommentCreated(_rt.Model):
@@ -21,7 +28,10 @@ class WebhookCommitCommentCreated(_rt.Model):
     """The action performed. Can be `created`."""
 
     comment: WebhookCommitCommentCreatedComment
-    """The [commit comment](${externalDocsUpapp/api/description/components/schemas/webhooks/issue-comment-created.yamlrl}/rest/commits/comments#get-a-commit-comment) resource."""
+    """The [commit
+    comment](${externalDocsUpapp/api/description/components/schemas/webhooks/issue-comment-created.yamlrl}/rest/commits/comments#get-a-commit-comment)
+    resource.
+    """
 
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
@@ -31,7 +41,10 @@ class WebhookCommitCommentCreated(_rt.Model):
 
 
 class WebhookCommitCommentCreatedComment(_rt.Model):
-    """The [commit comment](${externalDocsUpapp/api/description/components/schemas/webhooks/issue-comment-created.yamlrl}/rest/commits/comments#get-a-commit-comment) resource."""
+    """The [commit
+    comment](${externalDocsUpapp/api/description/components/schemas/webhooks/issue-comment-created.yamlrl}/rest/commits/comments#get-a-commit-comment)
+    resource.
+    """
 
     author_association: (
         Literal[
@@ -60,7 +73,9 @@ class WebhookCommitCommentCreatedComment(_rt.Model):
     """The ID of the commit comment."""
 
     line: int | None
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     node_id: str
     """The node ID of the commit comment."""
@@ -72,17 +87,12 @@ class WebhookCommitCommentCreatedComment(_rt.Model):
     """The line index in the diff to which the comment applies."""
 
     reactions: WebhookCommitCommentCreatedCommentReactions | None = None
-    """Reactions"""
-
     updated_at: str
     url: str
     user: WebhookCommitCommentCreatedCommentUser | None
-    """User"""
 
 
 class WebhookCommitCommentCreatedCommentReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -96,8 +106,6 @@ class WebhookCommitCommentCreatedCommentReactions(_rt.Model):
 
 
 class WebhookCommitCommentCreatedCommentUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

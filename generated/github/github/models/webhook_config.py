@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.webhook_config_content_type import WebhookConfigContentType
 from ..models.webhook_config_insecure_ssl import WebhookConfigInsecureSsl
 from ..models.webhook_config_secret import WebhookConfigSecret
 from ..models.webhook_config_url import WebhookConfigUrl
+
+__all__ = ["WebhookConfig"]
 
 
 class WebhookConfig(_rt.Model):

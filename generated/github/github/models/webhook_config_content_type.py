@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["WebhookConfigContentType"]
+
+
 WebhookConfigContentType: TypeAlias = str
-"""The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`."""
+"""The media type used to serialize the payloads. Supported values include `json` and `form`. The
+default is `form`.
+"""

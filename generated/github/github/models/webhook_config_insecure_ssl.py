@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["WebhookConfigInsecureSsl"]
+
+
 WebhookConfigInsecureSsl: TypeAlias = str | float

@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["WebhookConfigSecret"]
+
+
 WebhookConfigSecret: TypeAlias = str
-"""If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for [delivery signature headers](https://docs.github.com/webhooks/event-payloads/#delivery-headers)."""
+"""If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for
+[delivery signature headers](https://docs.github.com/webhooks/event-payloads/#delivery-headers).
+"""

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["WebhookConfigUrl"]
+
+
 WebhookConfigUrl: TypeAlias = str
 """The URL to which the payloads will be delivered."""

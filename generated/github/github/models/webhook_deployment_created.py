@@ -5,14 +5,35 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_workflow import WebhooksWorkflow
+
+__all__ = [
+    "WebhookDeploymentCreated",
+    "WebhookDeploymentCreatedDeployment",
+    "WebhookDeploymentCreatedDeploymentCreator",
+    "WebhookDeploymentCreatedDeploymentPerformedViaGithubApp",
+    "WebhookDeploymentCreatedDeploymentPerformedViaGithubAppOwner",
+    "WebhookDeploymentCreatedDeploymentPerformedViaGithubAppPermissions",
+    "WebhookDeploymentCreatedWorkflowRun",
+    "WebhookDeploymentCreatedWorkflowRunActor",
+    "WebhookDeploymentCreatedWorkflowRunHeadRepository",
+    "WebhookDeploymentCreatedWorkflowRunHeadRepositoryOwner",
+    "WebhookDeploymentCreatedWorkflowRunPullRequestsItem",
+    "WebhookDeploymentCreatedWorkflowRunPullRequestsItemBase",
+    "WebhookDeploymentCreatedWorkflowRunPullRequestsItemBaseRepo",
+    "WebhookDeploymentCreatedWorkflowRunPullRequestsItemHead",
+    "WebhookDeploymentCreatedWorkflowRunPullRequestsItemHeadRepo",
+    "WebhookDeploymentCreatedWorkflowRunReferencedWorkflowsItem",
+    "WebhookDeploymentCreatedWorkflowRunRepository",
+    "WebhookDeploymentCreatedWorkflowRunRepositoryOwner",
+    "WebhookDeploymentCreatedWorkflowRunTriggeringActor",
+]
 
 
 class WebhookDeploymentCreated(_rt.Model):
@@ -37,8 +58,6 @@ class WebhookDeploymentCreatedDeployment(_rt.Model):
 
     created_at: str
     creator: WebhookDeploymentCreatedDeploymentCreator | None
-    """User"""
-
     description: str | None
     environment: str
     id: int
@@ -46,7 +65,10 @@ class WebhookDeploymentCreatedDeployment(_rt.Model):
     original_environment: str
     payload: dict[str, Any] | str
     performed_via_github_app: WebhookDeploymentCreatedDeploymentPerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     production_environment: bool | None = None
     ref: str
@@ -60,8 +82,6 @@ class WebhookDeploymentCreatedDeployment(_rt.Model):
 
 
 class WebhookDeploymentCreatedDeploymentCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -87,7 +107,10 @@ class WebhookDeploymentCreatedDeploymentCreator(_rt.Model):
 
 
 class WebhookDeploymentCreatedDeploymentPerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -161,8 +184,6 @@ class WebhookDeploymentCreatedDeploymentPerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookDeploymentCreatedDeploymentPerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookDeploymentCreatedDeploymentPerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -173,8 +194,6 @@ class WebhookDeploymentCreatedDeploymentPerformedViaGithubApp(_rt.Model):
 
 
 class WebhookDeploymentCreatedDeploymentPerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -242,8 +261,6 @@ class WebhookDeploymentCreatedWorkflowRun(_rt.Model):
     """Deployment Workflow Run"""
 
     actor: WebhookDeploymentCreatedWorkflowRunActor | None
-    """User"""
-
     artifacts_url: str | None = None
     cancel_url: str | None = None
     check_suite_id: int
@@ -282,8 +299,6 @@ class WebhookDeploymentCreatedWorkflowRun(_rt.Model):
     run_started_at: _dt.datetime
     status: Literal["requested", "in_progress", "completed", "queued", "waiting", "pending"] | str
     triggering_actor: WebhookDeploymentCreatedWorkflowRunTriggeringActor | None = None
-    """User"""
-
     updated_at: _dt.datetime
     url: str
     workflow_id: int
@@ -291,8 +306,6 @@ class WebhookDeploymentCreatedWorkflowRun(_rt.Model):
 
 
 class WebhookDeploymentCreatedWorkflowRunActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -506,8 +519,6 @@ class WebhookDeploymentCreatedWorkflowRunRepositoryOwner(_rt.Model):
 
 
 class WebhookDeploymentCreatedWorkflowRunTriggeringActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.nullable_deployment import NullableDeployment
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request import PullRequest
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = ["WebhookDeploymentProtectionRuleRequested"]
 
 
 class WebhookDeploymentProtectionRuleRequested(_rt.Model):
@@ -25,10 +26,14 @@ class WebhookDeploymentProtectionRuleRequested(_rt.Model):
     """The event that triggered the deployment protection rule."""
 
     sha: str | None = None
-    """The commit SHA that triggered the workflow. Always populated from the check suite, regardless of whether a deployment is created."""
+    """The commit SHA that triggered the workflow. Always populated from the check suite, regardless
+    of whether a deployment is created.
+    """
 
     ref: str | None = None
-    """The ref (branch or tag) that triggered the workflow. Always populated from the check suite, regardless of whether a deployment is created."""
+    """The ref (branch or tag) that triggered the workflow. Always populated from the check suite,
+    regardless of whether a deployment is created.
+    """
 
     deployment_callback_url: str | None = None
     """The URL to review the deployment protection rule."""

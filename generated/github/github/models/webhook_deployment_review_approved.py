@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
@@ -15,6 +14,24 @@ from ..models.simple_user import SimpleUser
 from ..models.webhooks_approver import WebhooksApprover
 from ..models.webhooks_reviewers import WebhooksReviewers
 from ..models.webhooks_workflow_job_run import WebhooksWorkflowJobRun
+
+__all__ = [
+    "WebhookDeploymentReviewApproved",
+    "WebhookDeploymentReviewApprovedWorkflowJobRunsItem",
+    "WebhookDeploymentReviewApprovedWorkflowRun",
+    "WebhookDeploymentReviewApprovedWorkflowRunActor",
+    "WebhookDeploymentReviewApprovedWorkflowRunHeadRepository",
+    "WebhookDeploymentReviewApprovedWorkflowRunHeadRepositoryOwner",
+    "WebhookDeploymentReviewApprovedWorkflowRunPullRequestsItem",
+    "WebhookDeploymentReviewApprovedWorkflowRunPullRequestsItemBase",
+    "WebhookDeploymentReviewApprovedWorkflowRunPullRequestsItemBaseRepo",
+    "WebhookDeploymentReviewApprovedWorkflowRunPullRequestsItemHead",
+    "WebhookDeploymentReviewApprovedWorkflowRunPullRequestsItemHeadRepo",
+    "WebhookDeploymentReviewApprovedWorkflowRunReferencedWorkflowsItem",
+    "WebhookDeploymentReviewApprovedWorkflowRunRepository",
+    "WebhookDeploymentReviewApprovedWorkflowRunRepositoryOwner",
+    "WebhookDeploymentReviewApprovedWorkflowRunTriggeringActor",
+]
 
 
 class WebhookDeploymentReviewApproved(_rt.Model):
@@ -49,8 +66,6 @@ class WebhookDeploymentReviewApprovedWorkflowRun(_rt.Model):
     """Deployment Workflow Run"""
 
     actor: WebhookDeploymentReviewApprovedWorkflowRunActor | None
-    """User"""
-
     artifacts_url: str | None = None
     cancel_url: str | None = None
     check_suite_id: int
@@ -89,8 +104,6 @@ class WebhookDeploymentReviewApprovedWorkflowRun(_rt.Model):
     run_started_at: _dt.datetime
     status: Literal["requested", "in_progress", "completed", "queued", "waiting", "pending"] | str
     triggering_actor: WebhookDeploymentReviewApprovedWorkflowRunTriggeringActor | None
-    """User"""
-
     updated_at: _dt.datetime
     url: str
     workflow_id: int
@@ -98,8 +111,6 @@ class WebhookDeploymentReviewApprovedWorkflowRun(_rt.Model):
 
 
 class WebhookDeploymentReviewApprovedWorkflowRunActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -315,8 +326,6 @@ class WebhookDeploymentReviewApprovedWorkflowRunRepositoryOwner(_rt.Model):
 
 
 class WebhookDeploymentReviewApprovedWorkflowRunTriggeringActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,14 +5,33 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_user import WebhooksUser
+
+__all__ = [
+    "WebhookDeploymentReviewRequested",
+    "WebhookDeploymentReviewRequestedReviewersItem",
+    "WebhookDeploymentReviewRequestedReviewersItemReviewer",
+    "WebhookDeploymentReviewRequestedWorkflowJobRun",
+    "WebhookDeploymentReviewRequestedWorkflowRun",
+    "WebhookDeploymentReviewRequestedWorkflowRunActor",
+    "WebhookDeploymentReviewRequestedWorkflowRunHeadRepository",
+    "WebhookDeploymentReviewRequestedWorkflowRunHeadRepositoryOwner",
+    "WebhookDeploymentReviewRequestedWorkflowRunPullRequestsItem",
+    "WebhookDeploymentReviewRequestedWorkflowRunPullRequestsItemBase",
+    "WebhookDeploymentReviewRequestedWorkflowRunPullRequestsItemBaseRepo",
+    "WebhookDeploymentReviewRequestedWorkflowRunPullRequestsItemHead",
+    "WebhookDeploymentReviewRequestedWorkflowRunPullRequestsItemHeadRepo",
+    "WebhookDeploymentReviewRequestedWorkflowRunReferencedWorkflowsItem",
+    "WebhookDeploymentReviewRequestedWorkflowRunRepository",
+    "WebhookDeploymentReviewRequestedWorkflowRunRepositoryOwner",
+    "WebhookDeploymentReviewRequestedWorkflowRunTriggeringActor",
+]
 
 
 class WebhookDeploymentReviewRequested(_rt.Model):
@@ -33,14 +52,10 @@ class WebhookDeploymentReviewRequested(_rt.Model):
 
 class WebhookDeploymentReviewRequestedReviewersItem(_rt.Model):
     reviewer: WebhookDeploymentReviewRequestedReviewersItemReviewer | None = None
-    """User"""
-
     type: Literal["User", "Team"] | str | None = None
 
 
 class WebhookDeploymentReviewRequestedReviewersItemReviewer(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -80,8 +95,6 @@ class WebhookDeploymentReviewRequestedWorkflowRun(_rt.Model):
     """Deployment Workflow Run"""
 
     actor: WebhookDeploymentReviewRequestedWorkflowRunActor | None
-    """User"""
-
     artifacts_url: str | None = None
     cancel_url: str | None = None
     check_suite_id: int
@@ -119,8 +132,6 @@ class WebhookDeploymentReviewRequestedWorkflowRun(_rt.Model):
     run_started_at: _dt.datetime
     status: Literal["requested", "in_progress", "completed", "queued", "waiting", "pending"] | str
     triggering_actor: WebhookDeploymentReviewRequestedWorkflowRunTriggeringActor | None
-    """User"""
-
     updated_at: _dt.datetime
     url: str
     workflow_id: int
@@ -129,8 +140,6 @@ class WebhookDeploymentReviewRequestedWorkflowRun(_rt.Model):
 
 
 class WebhookDeploymentReviewRequestedWorkflowRunActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -346,8 +355,6 @@ class WebhookDeploymentReviewRequestedWorkflowRunRepositoryOwner(_rt.Model):
 
 
 class WebhookDeploymentReviewRequestedWorkflowRunTriggeringActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,14 +5,41 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_workflow import WebhooksWorkflow
+
+__all__ = [
+    "WebhookDeploymentStatusCreated",
+    "WebhookDeploymentStatusCreatedCheckRun",
+    "WebhookDeploymentStatusCreatedDeployment",
+    "WebhookDeploymentStatusCreatedDeploymentCreator",
+    "WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubApp",
+    "WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubAppOwner",
+    "WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubAppPermissions",
+    "WebhookDeploymentStatusCreatedDeploymentStatus",
+    "WebhookDeploymentStatusCreatedDeploymentStatusCreator",
+    "WebhookDeploymentStatusCreatedDeploymentStatusPerformedViaGithubApp",
+    "WebhookDeploymentStatusCreatedDeploymentStatusPerformedViaGithubAppOwner",
+    "WebhookDeploymentStatusCreatedDeploymentStatusPerformedViaGithubAppPermissions",
+    "WebhookDeploymentStatusCreatedWorkflowRun",
+    "WebhookDeploymentStatusCreatedWorkflowRunActor",
+    "WebhookDeploymentStatusCreatedWorkflowRunHeadRepository",
+    "WebhookDeploymentStatusCreatedWorkflowRunHeadRepositoryOwner",
+    "WebhookDeploymentStatusCreatedWorkflowRunPullRequestsItem",
+    "WebhookDeploymentStatusCreatedWorkflowRunPullRequestsItemBase",
+    "WebhookDeploymentStatusCreatedWorkflowRunPullRequestsItemBaseRepo",
+    "WebhookDeploymentStatusCreatedWorkflowRunPullRequestsItemHead",
+    "WebhookDeploymentStatusCreatedWorkflowRunPullRequestsItemHeadRepo",
+    "WebhookDeploymentStatusCreatedWorkflowRunReferencedWorkflowsItem",
+    "WebhookDeploymentStatusCreatedWorkflowRunRepository",
+    "WebhookDeploymentStatusCreatedWorkflowRunRepositoryOwner",
+    "WebhookDeploymentStatusCreatedWorkflowRunTriggeringActor",
+]
 
 
 class WebhookDeploymentStatusCreated(_rt.Model):
@@ -24,7 +51,9 @@ class WebhookDeploymentStatusCreated(_rt.Model):
     """The [deployment](https://docs.github.com/rest/deployments/deployments#list-deployments)."""
 
     deployment_status: WebhookDeploymentStatusCreatedDeploymentStatus
-    """The [deployment status](https://docs.github.com/rest/deployments/statuses#list-deployment-statuses)."""
+    """The [deployment
+    status](https://docs.github.com/rest/deployments/statuses#list-deployment-statuses).
+    """
 
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
@@ -52,7 +81,9 @@ class WebhookDeploymentStatusCreatedCheckRun(_rt.Model):
         | str
         | None
     )
-    """The result of the completed check run. This value will be `null` until the check run has completed."""
+    """The result of the completed check run. This value will be `null` until the check run has
+    completed.
+    """
 
     details_url: str
     external_id: str
@@ -79,8 +110,6 @@ class WebhookDeploymentStatusCreatedDeployment(_rt.Model):
 
     created_at: str
     creator: WebhookDeploymentStatusCreatedDeploymentCreator | None
-    """User"""
-
     description: str | None
     environment: str
     id: int
@@ -90,7 +119,10 @@ class WebhookDeploymentStatusCreatedDeployment(_rt.Model):
     performed_via_github_app: (
         WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubApp | None
     ) = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     production_environment: bool | None = None
     ref: str
@@ -104,8 +136,6 @@ class WebhookDeploymentStatusCreatedDeployment(_rt.Model):
 
 
 class WebhookDeploymentStatusCreatedDeploymentCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -131,7 +161,10 @@ class WebhookDeploymentStatusCreatedDeploymentCreator(_rt.Model):
 
 
 class WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -205,8 +238,6 @@ class WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubAppPermissions | None = (
         None
     )
@@ -219,8 +250,6 @@ class WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubApp(_rt.Model):
 
 
 class WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -285,12 +314,12 @@ class WebhookDeploymentStatusCreatedDeploymentPerformedViaGithubAppPermissions(_
 
 
 class WebhookDeploymentStatusCreatedDeploymentStatus(_rt.Model):
-    """The [deployment status](https://docs.github.com/rest/deployments/statuses#list-deployment-statuses)."""
+    """The [deployment
+    status](https://docs.github.com/rest/deployments/statuses#list-deployment-statuses).
+    """
 
     created_at: str
     creator: WebhookDeploymentStatusCreatedDeploymentStatusCreator | None
-    """User"""
-
     deployment_url: str
     description: str
     """The optional human-readable description added to the status."""
@@ -303,7 +332,10 @@ class WebhookDeploymentStatusCreatedDeploymentStatus(_rt.Model):
     performed_via_github_app: (
         WebhookDeploymentStatusCreatedDeploymentStatusPerformedViaGithubApp | None
     ) = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     repository_url: str
     state: str
@@ -317,8 +349,6 @@ class WebhookDeploymentStatusCreatedDeploymentStatus(_rt.Model):
 
 
 class WebhookDeploymentStatusCreatedDeploymentStatusCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -344,7 +374,10 @@ class WebhookDeploymentStatusCreatedDeploymentStatusCreator(_rt.Model):
 
 
 class WebhookDeploymentStatusCreatedDeploymentStatusPerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -418,8 +451,6 @@ class WebhookDeploymentStatusCreatedDeploymentStatusPerformedViaGithubApp(_rt.Mo
 
     node_id: str
     owner: WebhookDeploymentStatusCreatedDeploymentStatusPerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: (
         WebhookDeploymentStatusCreatedDeploymentStatusPerformedViaGithubAppPermissions | None
     ) = None
@@ -432,8 +463,6 @@ class WebhookDeploymentStatusCreatedDeploymentStatusPerformedViaGithubApp(_rt.Mo
 
 
 class WebhookDeploymentStatusCreatedDeploymentStatusPerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -501,8 +530,6 @@ class WebhookDeploymentStatusCreatedWorkflowRun(_rt.Model):
     """Deployment Workflow Run"""
 
     actor: WebhookDeploymentStatusCreatedWorkflowRunActor | None
-    """User"""
-
     artifacts_url: str | None = None
     cancel_url: str | None = None
     check_suite_id: int
@@ -548,8 +575,6 @@ class WebhookDeploymentStatusCreatedWorkflowRun(_rt.Model):
     run_started_at: _dt.datetime
     status: Literal["requested", "in_progress", "completed", "queued", "waiting", "pending"] | str
     triggering_actor: WebhookDeploymentStatusCreatedWorkflowRunTriggeringActor | None
-    """User"""
-
     updated_at: _dt.datetime
     url: str
     workflow_id: int
@@ -557,8 +582,6 @@ class WebhookDeploymentStatusCreatedWorkflowRun(_rt.Model):
 
 
 class WebhookDeploymentStatusCreatedWorkflowRunActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -772,8 +795,6 @@ class WebhookDeploymentStatusCreatedWorkflowRunRepositoryOwner(_rt.Model):
 
 
 class WebhookDeploymentStatusCreatedWorkflowRunTriggeringActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

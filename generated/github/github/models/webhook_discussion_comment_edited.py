@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.discussion import Discussion
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
@@ -14,6 +14,12 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_comment import WebhooksComment
+
+__all__ = [
+    "WebhookDiscussionCommentEdited",
+    "WebhookDiscussionCommentEditedChanges",
+    "WebhookDiscussionCommentEditedChangesBody",
+]
 
 
 class WebhookDiscussionCommentEdited(_rt.Model):

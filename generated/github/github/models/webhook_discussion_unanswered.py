@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.discussion import Discussion
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_answer import WebhooksAnswer
+
+__all__ = ["WebhookDiscussionUnanswered"]
 
 
 class WebhookDiscussionUnanswered(_rt.Model):

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookFork",
+    "WebhookForkForkee",
+    "WebhookForkForkeeLicense",
+    "WebhookForkForkeeOwner",
+    "WebhookForkForkeePermissions",
+]
 
 
 class WebhookFork(_rt.Model):
@@ -19,7 +26,9 @@ class WebhookFork(_rt.Model):
 
     enterprise: EnterpriseWebhooks | None = None
     forkee: WebhookForkForkee
-    """The created [`repository`](https://docs.github.com/rest/repos/repos#get-a-repository) resource."""
+    """The created [`repository`](https://docs.github.com/rest/repos/repos#get-a-repository)
+    resource.
+    """
 
     installation: SimpleInstallation | None = None
     organization: OrganizationSimpleWebhooks | None = None
@@ -28,7 +37,9 @@ class WebhookFork(_rt.Model):
 
 
 class WebhookForkForkee(_rt.Model):
-    """The created [`repository`](https://docs.github.com/rest/repos/repos#get-a-repository) resource."""
+    """The created [`repository`](https://docs.github.com/rest/repos/repos#get-a-repository)
+    resource.
+    """
 
     allow_auto_merge: bool | None = False
     """Whether to allow auto-merge for pull requests."""
@@ -111,8 +122,6 @@ class WebhookForkForkee(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookForkForkeeLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -126,8 +135,6 @@ class WebhookForkForkee(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookForkForkeeOwner | None
-    """User"""
-
     permissions: WebhookForkForkeePermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -160,8 +167,6 @@ class WebhookForkForkee(_rt.Model):
 
 
 class WebhookForkForkeeLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -170,8 +175,6 @@ class WebhookForkForkeeLicense(_rt.Model):
 
 
 class WebhookForkForkeeOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

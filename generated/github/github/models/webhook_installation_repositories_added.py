@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.installation import Installation
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
@@ -14,6 +13,11 @@ from ..models.simple_user import SimpleUser
 from ..models.webhooks_repositories_added import WebhooksRepositoriesAdded
 from ..models.webhooks_repository_selection import WebhooksRepositorySelection
 from ..models.webhooks_user import WebhooksUser
+
+__all__ = [
+    "WebhookInstallationRepositoriesAdded",
+    "WebhookInstallationRepositoriesAddedRepositoriesRemovedItem",
+]
 
 
 class WebhookInstallationRepositoriesAdded(_rt.Model):
@@ -25,7 +29,9 @@ class WebhookInstallationRepositoriesAdded(_rt.Model):
     organization: OrganizationSimpleWebhooks | None = None
     repositories_added: WebhooksRepositoriesAdded
     repositories_removed: list[WebhookInstallationRepositoriesAddedRepositoriesRemovedItem]
-    """An array of repository objects, which were removed from the installation. When `repository_selection` changes from `all` to `selected`, this array is empty."""
+    """An array of repository objects, which were removed from the installation. When
+    `repository_selection` changes from `all` to `selected`, this array is empty.
+    """
 
     repository: RepositoryWebhooks | None = None
     repository_selection: WebhooksRepositorySelection

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookInstallationTargetRenamed",
+    "WebhookInstallationTargetRenamedAccount",
+    "WebhookInstallationTargetRenamedChanges",
+    "WebhookInstallationTargetRenamedChangesLogin",
+    "WebhookInstallationTargetRenamedChangesSlug",
+]
 
 
 class WebhookInstallationTargetRenamed(_rt.Model):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_type import IssueType
@@ -19,6 +19,25 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "WebhookIssueCommentCreated",
+    "WebhookIssueCommentCreatedComment",
+    "WebhookIssueCommentCreatedCommentReactions",
+    "WebhookIssueCommentCreatedCommentUser",
+    "WebhookIssueCommentCreatedIssue",
+    "WebhookIssueCommentCreatedIssueAssignee",
+    "WebhookIssueCommentCreatedIssueAssigneesItem",
+    "WebhookIssueCommentCreatedIssueLabelsItem",
+    "WebhookIssueCommentCreatedIssueMilestone",
+    "WebhookIssueCommentCreatedIssueMilestoneCreator",
+    "WebhookIssueCommentCreatedIssuePerformedViaGithubApp",
+    "WebhookIssueCommentCreatedIssuePerformedViaGithubAppOwner",
+    "WebhookIssueCommentCreatedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssueCommentCreatedIssuePullRequest",
+    "WebhookIssueCommentCreatedIssueReactions",
+    "WebhookIssueCommentCreatedIssueUser",
+]
 
 
 class WebhookIssueCommentCreated(_rt.Model):
@@ -68,8 +87,6 @@ class WebhookIssueCommentCreatedComment(_rt.Model):
     node_id: str
     performed_via_github_app: NullableIntegration | None
     reactions: WebhookIssueCommentCreatedCommentReactions
-    """Reactions"""
-
     updated_at: _dt.datetime
     url: str
     """URL for the issue comment"""
@@ -77,12 +94,9 @@ class WebhookIssueCommentCreatedComment(_rt.Model):
     pin: NullablePinnedIssueComment | None = None
     minimized: NullableIssueCommentMinimized | None = None
     user: WebhookIssueCommentCreatedCommentUser | None
-    """User"""
 
 
 class WebhookIssueCommentCreatedCommentReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -96,8 +110,6 @@ class WebhookIssueCommentCreatedCommentReactions(_rt.Model):
 
 
 class WebhookIssueCommentCreatedCommentUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -127,8 +139,6 @@ class WebhookIssueCommentCreatedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssueCommentCreatedIssueAssignee | None
-    """User"""
-
     assignees: list[WebhookIssueCommentCreatedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -165,12 +175,13 @@ class WebhookIssueCommentCreatedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssueCommentCreatedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssueCommentCreatedIssuePullRequest | None = None
     reactions: WebhookIssueCommentCreatedIssueReactions
-    """Reactions"""
-
     repository_url: str
     sub_issues_summary: SubIssuesSummary | None = None
     issue_dependencies_summary: IssueDependenciesSummary | None = None
@@ -188,12 +199,9 @@ class WebhookIssueCommentCreatedIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssueCommentCreatedIssueUser | None
-    """User"""
 
 
 class WebhookIssueCommentCreatedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -219,8 +227,6 @@ class WebhookIssueCommentCreatedIssueAssignee(_rt.Model):
 
 
 class WebhookIssueCommentCreatedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -246,8 +252,6 @@ class WebhookIssueCommentCreatedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssueCommentCreatedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -269,8 +273,6 @@ class WebhookIssueCommentCreatedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssueCommentCreatedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -292,8 +294,6 @@ class WebhookIssueCommentCreatedIssueMilestone(_rt.Model):
 
 
 class WebhookIssueCommentCreatedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -319,7 +319,10 @@ class WebhookIssueCommentCreatedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssueCommentCreatedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -390,8 +393,6 @@ class WebhookIssueCommentCreatedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssueCommentCreatedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssueCommentCreatedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -402,8 +403,6 @@ class WebhookIssueCommentCreatedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssueCommentCreatedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -476,8 +475,6 @@ class WebhookIssueCommentCreatedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssueCommentCreatedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -491,8 +488,6 @@ class WebhookIssueCommentCreatedIssueReactions(_rt.Model):
 
 
 class WebhookIssueCommentCreatedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

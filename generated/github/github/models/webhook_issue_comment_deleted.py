@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_type import IssueType
@@ -17,6 +17,22 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
 from ..models.webhooks_issue_comment import WebhooksIssueComment
+
+__all__ = [
+    "WebhookIssueCommentDeleted",
+    "WebhookIssueCommentDeletedIssue",
+    "WebhookIssueCommentDeletedIssueAssignee",
+    "WebhookIssueCommentDeletedIssueAssigneesItem",
+    "WebhookIssueCommentDeletedIssueLabelsItem",
+    "WebhookIssueCommentDeletedIssueMilestone",
+    "WebhookIssueCommentDeletedIssueMilestoneCreator",
+    "WebhookIssueCommentDeletedIssuePerformedViaGithubApp",
+    "WebhookIssueCommentDeletedIssuePerformedViaGithubAppOwner",
+    "WebhookIssueCommentDeletedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssueCommentDeletedIssuePullRequest",
+    "WebhookIssueCommentDeletedIssueReactions",
+    "WebhookIssueCommentDeletedIssueUser",
+]
 
 
 class WebhookIssueCommentDeleted(_rt.Model):
@@ -39,8 +55,6 @@ class WebhookIssueCommentDeletedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssueCommentDeletedIssueAssignee | None
-    """User"""
-
     assignees: list[WebhookIssueCommentDeletedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -77,12 +91,13 @@ class WebhookIssueCommentDeletedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssueCommentDeletedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssueCommentDeletedIssuePullRequest | None = None
     reactions: WebhookIssueCommentDeletedIssueReactions
-    """Reactions"""
-
     repository_url: str
     sub_issues_summary: SubIssuesSummary | None = None
     issue_dependencies_summary: IssueDependenciesSummary | None = None
@@ -100,12 +115,9 @@ class WebhookIssueCommentDeletedIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssueCommentDeletedIssueUser | None
-    """User"""
 
 
 class WebhookIssueCommentDeletedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -131,8 +143,6 @@ class WebhookIssueCommentDeletedIssueAssignee(_rt.Model):
 
 
 class WebhookIssueCommentDeletedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -158,8 +168,6 @@ class WebhookIssueCommentDeletedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssueCommentDeletedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -181,8 +189,6 @@ class WebhookIssueCommentDeletedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssueCommentDeletedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -204,8 +210,6 @@ class WebhookIssueCommentDeletedIssueMilestone(_rt.Model):
 
 
 class WebhookIssueCommentDeletedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -231,7 +235,10 @@ class WebhookIssueCommentDeletedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssueCommentDeletedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -300,8 +307,6 @@ class WebhookIssueCommentDeletedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssueCommentDeletedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssueCommentDeletedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -312,8 +317,6 @@ class WebhookIssueCommentDeletedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssueCommentDeletedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -386,8 +389,6 @@ class WebhookIssueCommentDeletedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssueCommentDeletedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -401,8 +402,6 @@ class WebhookIssueCommentDeletedIssueReactions(_rt.Model):
 
 
 class WebhookIssueCommentDeletedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_type import IssueType
@@ -18,6 +18,22 @@ from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
 from ..models.webhooks_changes import WebhooksChanges
 from ..models.webhooks_issue_comment import WebhooksIssueComment
+
+__all__ = [
+    "WebhookIssueCommentEdited",
+    "WebhookIssueCommentEditedIssue",
+    "WebhookIssueCommentEditedIssueAssignee",
+    "WebhookIssueCommentEditedIssueAssigneesItem",
+    "WebhookIssueCommentEditedIssueLabelsItem",
+    "WebhookIssueCommentEditedIssueMilestone",
+    "WebhookIssueCommentEditedIssueMilestoneCreator",
+    "WebhookIssueCommentEditedIssuePerformedViaGithubApp",
+    "WebhookIssueCommentEditedIssuePerformedViaGithubAppOwner",
+    "WebhookIssueCommentEditedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssueCommentEditedIssuePullRequest",
+    "WebhookIssueCommentEditedIssueReactions",
+    "WebhookIssueCommentEditedIssueUser",
+]
 
 
 class WebhookIssueCommentEdited(_rt.Model):
@@ -41,8 +57,6 @@ class WebhookIssueCommentEditedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssueCommentEditedIssueAssignee | None
-    """User"""
-
     assignees: list[WebhookIssueCommentEditedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -79,12 +93,13 @@ class WebhookIssueCommentEditedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssueCommentEditedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssueCommentEditedIssuePullRequest | None = None
     reactions: WebhookIssueCommentEditedIssueReactions
-    """Reactions"""
-
     repository_url: str
     sub_issues_summary: SubIssuesSummary | None = None
     issue_dependencies_summary: IssueDependenciesSummary | None = None
@@ -102,12 +117,9 @@ class WebhookIssueCommentEditedIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssueCommentEditedIssueUser | None
-    """User"""
 
 
 class WebhookIssueCommentEditedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -133,8 +145,6 @@ class WebhookIssueCommentEditedIssueAssignee(_rt.Model):
 
 
 class WebhookIssueCommentEditedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -160,8 +170,6 @@ class WebhookIssueCommentEditedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssueCommentEditedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -183,8 +191,6 @@ class WebhookIssueCommentEditedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssueCommentEditedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -206,8 +212,6 @@ class WebhookIssueCommentEditedIssueMilestone(_rt.Model):
 
 
 class WebhookIssueCommentEditedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -233,7 +237,10 @@ class WebhookIssueCommentEditedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssueCommentEditedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -304,8 +311,6 @@ class WebhookIssueCommentEditedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssueCommentEditedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssueCommentEditedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -316,8 +321,6 @@ class WebhookIssueCommentEditedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssueCommentEditedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -390,8 +393,6 @@ class WebhookIssueCommentEditedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssueCommentEditedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -405,8 +406,6 @@ class WebhookIssueCommentEditedIssueReactions(_rt.Model):
 
 
 class WebhookIssueCommentEditedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

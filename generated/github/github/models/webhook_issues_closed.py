@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -18,6 +18,22 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "WebhookIssuesClosed",
+    "WebhookIssuesClosedIssue",
+    "WebhookIssuesClosedIssueAssignee",
+    "WebhookIssuesClosedIssueAssigneesItem",
+    "WebhookIssuesClosedIssueLabelsItem",
+    "WebhookIssuesClosedIssueMilestone",
+    "WebhookIssuesClosedIssueMilestoneCreator",
+    "WebhookIssuesClosedIssuePerformedViaGithubApp",
+    "WebhookIssuesClosedIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesClosedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesClosedIssuePullRequest",
+    "WebhookIssuesClosedIssueReactions",
+    "WebhookIssuesClosedIssueUser",
+]
 
 
 class WebhookIssuesClosed(_rt.Model):
@@ -41,8 +57,6 @@ class WebhookIssuesClosedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssuesClosedIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesClosedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -79,12 +93,13 @@ class WebhookIssuesClosedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssuesClosedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesClosedIssuePullRequest | None = None
     reactions: WebhookIssuesClosedIssueReactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -104,12 +119,9 @@ class WebhookIssuesClosedIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssuesClosedIssueUser | None
-    """User"""
 
 
 class WebhookIssuesClosedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -135,8 +147,6 @@ class WebhookIssuesClosedIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesClosedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -162,8 +172,6 @@ class WebhookIssuesClosedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesClosedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -185,8 +193,6 @@ class WebhookIssuesClosedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesClosedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -208,8 +214,6 @@ class WebhookIssuesClosedIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesClosedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -235,7 +239,10 @@ class WebhookIssuesClosedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesClosedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -307,8 +314,6 @@ class WebhookIssuesClosedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesClosedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesClosedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -319,8 +324,6 @@ class WebhookIssuesClosedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesClosedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -393,8 +396,6 @@ class WebhookIssuesClosedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesClosedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -408,8 +409,6 @@ class WebhookIssuesClosedIssueReactions(_rt.Model):
 
 
 class WebhookIssuesClosedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -18,6 +18,22 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "WebhookIssuesDeleted",
+    "WebhookIssuesDeletedIssue",
+    "WebhookIssuesDeletedIssueAssignee",
+    "WebhookIssuesDeletedIssueAssigneesItem",
+    "WebhookIssuesDeletedIssueLabelsItem",
+    "WebhookIssuesDeletedIssueMilestone",
+    "WebhookIssuesDeletedIssueMilestoneCreator",
+    "WebhookIssuesDeletedIssuePerformedViaGithubApp",
+    "WebhookIssuesDeletedIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesDeletedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesDeletedIssuePullRequest",
+    "WebhookIssuesDeletedIssueReactions",
+    "WebhookIssuesDeletedIssueUser",
+]
 
 
 class WebhookIssuesDeleted(_rt.Model):
@@ -39,8 +55,6 @@ class WebhookIssuesDeletedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssuesDeletedIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesDeletedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -77,12 +91,13 @@ class WebhookIssuesDeletedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssuesDeletedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesDeletedIssuePullRequest | None = None
     reactions: WebhookIssuesDeletedIssueReactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -102,12 +117,9 @@ class WebhookIssuesDeletedIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssuesDeletedIssueUser | None
-    """User"""
 
 
 class WebhookIssuesDeletedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -133,8 +145,6 @@ class WebhookIssuesDeletedIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesDeletedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -160,8 +170,6 @@ class WebhookIssuesDeletedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesDeletedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -183,8 +191,6 @@ class WebhookIssuesDeletedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesDeletedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -206,8 +212,6 @@ class WebhookIssuesDeletedIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesDeletedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -233,7 +237,10 @@ class WebhookIssuesDeletedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesDeletedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -303,8 +310,6 @@ class WebhookIssuesDeletedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesDeletedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesDeletedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -315,8 +320,6 @@ class WebhookIssuesDeletedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesDeletedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -389,8 +392,6 @@ class WebhookIssuesDeletedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesDeletedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -404,8 +405,6 @@ class WebhookIssuesDeletedIssueReactions(_rt.Model):
 
 
 class WebhookIssuesDeletedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

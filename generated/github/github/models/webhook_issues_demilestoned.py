@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -19,6 +19,22 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
 from ..models.webhooks_milestone import WebhooksMilestone
+
+__all__ = [
+    "WebhookIssuesDemilestoned",
+    "WebhookIssuesDemilestonedIssue",
+    "WebhookIssuesDemilestonedIssueAssignee",
+    "WebhookIssuesDemilestonedIssueAssigneesItem",
+    "WebhookIssuesDemilestonedIssueLabelsItem",
+    "WebhookIssuesDemilestonedIssueMilestone",
+    "WebhookIssuesDemilestonedIssueMilestoneCreator",
+    "WebhookIssuesDemilestonedIssuePerformedViaGithubApp",
+    "WebhookIssuesDemilestonedIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesDemilestonedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesDemilestonedIssuePullRequest",
+    "WebhookIssuesDemilestonedIssueReactions",
+    "WebhookIssuesDemilestonedIssueUser",
+]
 
 
 class WebhookIssuesDemilestoned(_rt.Model):
@@ -41,8 +57,6 @@ class WebhookIssuesDemilestonedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssuesDemilestonedIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesDemilestonedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -79,12 +93,13 @@ class WebhookIssuesDemilestonedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssuesDemilestonedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesDemilestonedIssuePullRequest | None = None
     reactions: WebhookIssuesDemilestonedIssueReactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -104,12 +119,9 @@ class WebhookIssuesDemilestonedIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssuesDemilestonedIssueUser | None
-    """User"""
 
 
 class WebhookIssuesDemilestonedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -134,8 +146,6 @@ class WebhookIssuesDemilestonedIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesDemilestonedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -160,8 +170,6 @@ class WebhookIssuesDemilestonedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesDemilestonedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -183,8 +191,6 @@ class WebhookIssuesDemilestonedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesDemilestonedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -206,8 +212,6 @@ class WebhookIssuesDemilestonedIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesDemilestonedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -233,7 +237,10 @@ class WebhookIssuesDemilestonedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesDemilestonedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -302,8 +309,6 @@ class WebhookIssuesDemilestonedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesDemilestonedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesDemilestonedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -314,8 +319,6 @@ class WebhookIssuesDemilestonedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesDemilestonedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -388,8 +391,6 @@ class WebhookIssuesDemilestonedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesDemilestonedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -403,8 +404,6 @@ class WebhookIssuesDemilestonedIssueReactions(_rt.Model):
 
 
 class WebhookIssuesDemilestonedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -19,6 +19,25 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
 from ..models.webhooks_label import WebhooksLabel
+
+__all__ = [
+    "WebhookIssuesEdited",
+    "WebhookIssuesEditedChanges",
+    "WebhookIssuesEditedChangesBody",
+    "WebhookIssuesEditedChangesTitle",
+    "WebhookIssuesEditedIssue",
+    "WebhookIssuesEditedIssueAssignee",
+    "WebhookIssuesEditedIssueAssigneesItem",
+    "WebhookIssuesEditedIssueLabelsItem",
+    "WebhookIssuesEditedIssueMilestone",
+    "WebhookIssuesEditedIssueMilestoneCreator",
+    "WebhookIssuesEditedIssuePerformedViaGithubApp",
+    "WebhookIssuesEditedIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesEditedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesEditedIssuePullRequest",
+    "WebhookIssuesEditedIssueReactions",
+    "WebhookIssuesEditedIssueUser",
+]
 
 
 class WebhookIssuesEdited(_rt.Model):
@@ -61,8 +80,6 @@ class WebhookIssuesEditedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssuesEditedIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesEditedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -99,12 +116,13 @@ class WebhookIssuesEditedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssuesEditedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesEditedIssuePullRequest | None = None
     reactions: WebhookIssuesEditedIssueReactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -124,12 +142,9 @@ class WebhookIssuesEditedIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssuesEditedIssueUser | None
-    """User"""
 
 
 class WebhookIssuesEditedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -155,8 +170,6 @@ class WebhookIssuesEditedIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesEditedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -181,8 +194,6 @@ class WebhookIssuesEditedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesEditedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -204,8 +215,6 @@ class WebhookIssuesEditedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesEditedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -227,8 +236,6 @@ class WebhookIssuesEditedIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesEditedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -254,7 +261,10 @@ class WebhookIssuesEditedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesEditedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -326,8 +336,6 @@ class WebhookIssuesEditedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesEditedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesEditedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -338,8 +346,6 @@ class WebhookIssuesEditedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesEditedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -412,8 +418,6 @@ class WebhookIssuesEditedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesEditedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -427,8 +431,6 @@ class WebhookIssuesEditedIssueReactions(_rt.Model):
 
 
 class WebhookIssuesEditedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_issue import WebhooksIssue
+
+__all__ = [
+    "WebhookIssuesFieldAdded",
+    "WebhookIssuesFieldAddedChanges",
+    "WebhookIssuesFieldAddedChangesIssueFieldValue",
+    "WebhookIssuesFieldAddedChangesIssueFieldValueFrom",
+    "WebhookIssuesFieldAddedChangesIssueFieldValueFromOption",
+    "WebhookIssuesFieldAddedChangesIssueFieldValueFromOptionsItem",
+    "WebhookIssuesFieldAddedIssueField",
+    "WebhookIssuesFieldAddedIssueFieldValue",
+    "WebhookIssuesFieldAddedIssueFieldValueOption",
+    "WebhookIssuesFieldAddedIssueFieldValueOptionsItem",
+]
 
 
 class WebhookIssuesFieldAdded(_rt.Model):
@@ -26,7 +39,9 @@ class WebhookIssuesFieldAdded(_rt.Model):
     """The issue field whose value was set or updated on the issue."""
 
     issue_field_value: WebhookIssuesFieldAddedIssueFieldValue | None = None
-    """The value that was set or updated for the issue field. When updating an existing value, the previous value is available in `changes`."""
+    """The value that was set or updated for the issue field. When updating an existing value, the
+    previous value is available in `changes`.
+    """
 
     changes: WebhookIssuesFieldAddedChanges | None = None
     """The previous field value, present when an existing value was updated."""
@@ -50,7 +65,9 @@ class WebhookIssuesFieldAddedIssueField(_rt.Model):
 
 
 class WebhookIssuesFieldAddedIssueFieldValue(_rt.Model):
-    """The value that was set or updated for the issue field. When updating an existing value, the previous value is available in `changes`."""
+    """The value that was set or updated for the issue field. When updating an existing value, the
+    previous value is available in `changes`.
+    """
 
     id: int
     """The unique identifier of the issue field value."""

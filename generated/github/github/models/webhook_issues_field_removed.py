@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_issue import WebhooksIssue
+
+__all__ = [
+    "WebhookIssuesFieldRemoved",
+    "WebhookIssuesFieldRemovedIssueField",
+    "WebhookIssuesFieldRemovedIssueFieldValue",
+    "WebhookIssuesFieldRemovedIssueFieldValueOption",
+    "WebhookIssuesFieldRemovedIssueFieldValueOptionsItem",
+]
 
 
 class WebhookIssuesFieldRemoved(_rt.Model):

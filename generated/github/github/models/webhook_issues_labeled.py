@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -19,6 +19,22 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
 from ..models.webhooks_label import WebhooksLabel
+
+__all__ = [
+    "WebhookIssuesLabeled",
+    "WebhookIssuesLabeledIssue",
+    "WebhookIssuesLabeledIssueAssignee",
+    "WebhookIssuesLabeledIssueAssigneesItem",
+    "WebhookIssuesLabeledIssueLabelsItem",
+    "WebhookIssuesLabeledIssueMilestone",
+    "WebhookIssuesLabeledIssueMilestoneCreator",
+    "WebhookIssuesLabeledIssuePerformedViaGithubApp",
+    "WebhookIssuesLabeledIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesLabeledIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesLabeledIssuePullRequest",
+    "WebhookIssuesLabeledIssueReactions",
+    "WebhookIssuesLabeledIssueUser",
+]
 
 
 class WebhookIssuesLabeled(_rt.Model):
@@ -41,8 +57,6 @@ class WebhookIssuesLabeledIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssuesLabeledIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesLabeledIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -79,12 +93,13 @@ class WebhookIssuesLabeledIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssuesLabeledIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesLabeledIssuePullRequest | None = None
     reactions: WebhookIssuesLabeledIssueReactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -104,12 +119,9 @@ class WebhookIssuesLabeledIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssuesLabeledIssueUser | None
-    """User"""
 
 
 class WebhookIssuesLabeledIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -135,8 +147,6 @@ class WebhookIssuesLabeledIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesLabeledIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -161,8 +171,6 @@ class WebhookIssuesLabeledIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesLabeledIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -184,8 +192,6 @@ class WebhookIssuesLabeledIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesLabeledIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -207,8 +213,6 @@ class WebhookIssuesLabeledIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesLabeledIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -234,7 +238,10 @@ class WebhookIssuesLabeledIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesLabeledIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -305,8 +312,6 @@ class WebhookIssuesLabeledIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesLabeledIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesLabeledIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -317,8 +322,6 @@ class WebhookIssuesLabeledIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesLabeledIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -391,8 +394,6 @@ class WebhookIssuesLabeledIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesLabeledIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -406,8 +407,6 @@ class WebhookIssuesLabeledIssueReactions(_rt.Model):
 
 
 class WebhookIssuesLabeledIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

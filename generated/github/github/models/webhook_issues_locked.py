@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -18,6 +18,22 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "WebhookIssuesLocked",
+    "WebhookIssuesLockedIssue",
+    "WebhookIssuesLockedIssueAssignee",
+    "WebhookIssuesLockedIssueAssigneesItem",
+    "WebhookIssuesLockedIssueLabelsItem",
+    "WebhookIssuesLockedIssueMilestone",
+    "WebhookIssuesLockedIssueMilestoneCreator",
+    "WebhookIssuesLockedIssuePerformedViaGithubApp",
+    "WebhookIssuesLockedIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesLockedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesLockedIssuePullRequest",
+    "WebhookIssuesLockedIssueReactions",
+    "WebhookIssuesLockedIssueUser",
+]
 
 
 class WebhookIssuesLocked(_rt.Model):
@@ -39,8 +55,6 @@ class WebhookIssuesLockedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssuesLockedIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesLockedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -77,12 +91,13 @@ class WebhookIssuesLockedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssuesLockedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesLockedIssuePullRequest | None = None
     reactions: WebhookIssuesLockedIssueReactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -102,12 +117,9 @@ class WebhookIssuesLockedIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssuesLockedIssueUser | None
-    """User"""
 
 
 class WebhookIssuesLockedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -133,8 +145,6 @@ class WebhookIssuesLockedIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesLockedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -160,8 +170,6 @@ class WebhookIssuesLockedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesLockedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -183,8 +191,6 @@ class WebhookIssuesLockedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesLockedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -206,8 +212,6 @@ class WebhookIssuesLockedIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesLockedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -233,7 +237,10 @@ class WebhookIssuesLockedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesLockedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -304,8 +311,6 @@ class WebhookIssuesLockedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesLockedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesLockedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -316,8 +321,6 @@ class WebhookIssuesLockedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesLockedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -390,8 +393,6 @@ class WebhookIssuesLockedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesLockedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -405,8 +406,6 @@ class WebhookIssuesLockedIssueReactions(_rt.Model):
 
 
 class WebhookIssuesLockedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -18,6 +18,39 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "WebhookIssuesOpened",
+    "WebhookIssuesOpenedChanges",
+    "WebhookIssuesOpenedChangesOldIssue",
+    "WebhookIssuesOpenedChangesOldIssueAssignee",
+    "WebhookIssuesOpenedChangesOldIssueAssigneesItem",
+    "WebhookIssuesOpenedChangesOldIssueLabelsItem",
+    "WebhookIssuesOpenedChangesOldIssueMilestone",
+    "WebhookIssuesOpenedChangesOldIssueMilestoneCreator",
+    "WebhookIssuesOpenedChangesOldIssuePerformedViaGithubApp",
+    "WebhookIssuesOpenedChangesOldIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesOpenedChangesOldIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesOpenedChangesOldIssuePullRequest",
+    "WebhookIssuesOpenedChangesOldIssueReactions",
+    "WebhookIssuesOpenedChangesOldIssueUser",
+    "WebhookIssuesOpenedChangesOldRepository",
+    "WebhookIssuesOpenedChangesOldRepositoryLicense",
+    "WebhookIssuesOpenedChangesOldRepositoryOwner",
+    "WebhookIssuesOpenedChangesOldRepositoryPermissions",
+    "WebhookIssuesOpenedIssue",
+    "WebhookIssuesOpenedIssueAssignee",
+    "WebhookIssuesOpenedIssueAssigneesItem",
+    "WebhookIssuesOpenedIssueLabelsItem",
+    "WebhookIssuesOpenedIssueMilestone",
+    "WebhookIssuesOpenedIssueMilestoneCreator",
+    "WebhookIssuesOpenedIssuePerformedViaGithubApp",
+    "WebhookIssuesOpenedIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesOpenedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesOpenedIssuePullRequest",
+    "WebhookIssuesOpenedIssueReactions",
+    "WebhookIssuesOpenedIssueUser",
+]
 
 
 class WebhookIssuesOpened(_rt.Model):
@@ -48,8 +81,6 @@ class WebhookIssuesOpenedChangesOldIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None = None
     assignee: WebhookIssuesOpenedChangesOldIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesOpenedChangesOldIssueAssigneesItem | None] | None = None
     author_association: (
         Literal[
@@ -87,12 +118,13 @@ class WebhookIssuesOpenedChangesOldIssue(_rt.Model):
     node_id: str | None = None
     number: int
     performed_via_github_app: WebhookIssuesOpenedChangesOldIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesOpenedChangesOldIssuePullRequest | None = None
     reactions: WebhookIssuesOpenedChangesOldIssueReactions | None = None
-    """Reactions"""
-
     repository_url: str | None = None
     sub_issues_summary: SubIssuesSummary | None = None
     issue_dependencies_summary: IssueDependenciesSummary | None = None
@@ -111,14 +143,10 @@ class WebhookIssuesOpenedChangesOldIssue(_rt.Model):
 
     pinned_comment: NullableIssueComment | None = None
     user: WebhookIssuesOpenedChangesOldIssueUser | None = None
-    """User"""
-
     type: IssueType | None = None
 
 
 class WebhookIssuesOpenedChangesOldIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -144,8 +172,6 @@ class WebhookIssuesOpenedChangesOldIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesOpenedChangesOldIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -171,8 +197,6 @@ class WebhookIssuesOpenedChangesOldIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesOpenedChangesOldIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -194,8 +218,6 @@ class WebhookIssuesOpenedChangesOldIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesOpenedChangesOldIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -217,8 +239,6 @@ class WebhookIssuesOpenedChangesOldIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesOpenedChangesOldIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -244,7 +264,10 @@ class WebhookIssuesOpenedChangesOldIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesOpenedChangesOldIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -313,8 +336,6 @@ class WebhookIssuesOpenedChangesOldIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesOpenedChangesOldIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesOpenedChangesOldIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -325,8 +346,6 @@ class WebhookIssuesOpenedChangesOldIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesOpenedChangesOldIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -399,8 +418,6 @@ class WebhookIssuesOpenedChangesOldIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesOpenedChangesOldIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -414,8 +431,6 @@ class WebhookIssuesOpenedChangesOldIssueReactions(_rt.Model):
 
 
 class WebhookIssuesOpenedChangesOldIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -475,7 +490,9 @@ class WebhookIssuesOpenedChangesOldRepository(_rt.Model):
     contributors_url: str
     created_at: int | _dt.datetime
     custom_properties: dict[str, Any] | None = None
-    """The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values."""
+    """The custom properties that were defined for the repository. The keys are the custom property
+    names, and the values are the corresponding custom property values.
+    """
 
     default_branch: str
     """The default branch of the repository."""
@@ -536,8 +553,6 @@ class WebhookIssuesOpenedChangesOldRepository(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookIssuesOpenedChangesOldRepositoryLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -551,8 +566,6 @@ class WebhookIssuesOpenedChangesOldRepository(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookIssuesOpenedChangesOldRepositoryOwner | None
-    """User"""
-
     permissions: WebhookIssuesOpenedChangesOldRepositoryPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -585,8 +598,6 @@ class WebhookIssuesOpenedChangesOldRepository(_rt.Model):
 
 
 class WebhookIssuesOpenedChangesOldRepositoryLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -595,8 +606,6 @@ class WebhookIssuesOpenedChangesOldRepositoryLicense(_rt.Model):
 
 
 class WebhookIssuesOpenedChangesOldRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -634,8 +643,6 @@ class WebhookIssuesOpenedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssuesOpenedIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesOpenedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -672,12 +679,13 @@ class WebhookIssuesOpenedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssuesOpenedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesOpenedIssuePullRequest | None = None
     reactions: WebhookIssuesOpenedIssueReactions
-    """Reactions"""
-
     repository_url: str
     sub_issues_summary: SubIssuesSummary | None = None
     issue_dependencies_summary: IssueDependenciesSummary | None = None
@@ -697,12 +705,9 @@ class WebhookIssuesOpenedIssue(_rt.Model):
 
     pinned_comment: NullableIssueComment | None = None
     user: WebhookIssuesOpenedIssueUser | None
-    """User"""
 
 
 class WebhookIssuesOpenedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -728,8 +733,6 @@ class WebhookIssuesOpenedIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesOpenedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -755,8 +758,6 @@ class WebhookIssuesOpenedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesOpenedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -778,8 +779,6 @@ class WebhookIssuesOpenedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesOpenedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -801,8 +800,6 @@ class WebhookIssuesOpenedIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesOpenedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -828,7 +825,10 @@ class WebhookIssuesOpenedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesOpenedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -900,8 +900,6 @@ class WebhookIssuesOpenedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesOpenedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesOpenedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -912,8 +910,6 @@ class WebhookIssuesOpenedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesOpenedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -986,8 +982,6 @@ class WebhookIssuesOpenedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesOpenedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -1001,8 +995,6 @@ class WebhookIssuesOpenedIssueReactions(_rt.Model):
 
 
 class WebhookIssuesOpenedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

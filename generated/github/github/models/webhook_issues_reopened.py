@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -18,6 +18,22 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "WebhookIssuesReopened",
+    "WebhookIssuesReopenedIssue",
+    "WebhookIssuesReopenedIssueAssignee",
+    "WebhookIssuesReopenedIssueAssigneesItem",
+    "WebhookIssuesReopenedIssueLabelsItem",
+    "WebhookIssuesReopenedIssueMilestone",
+    "WebhookIssuesReopenedIssueMilestoneCreator",
+    "WebhookIssuesReopenedIssuePerformedViaGithubApp",
+    "WebhookIssuesReopenedIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesReopenedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesReopenedIssuePullRequest",
+    "WebhookIssuesReopenedIssueReactions",
+    "WebhookIssuesReopenedIssueUser",
+]
 
 
 class WebhookIssuesReopened(_rt.Model):
@@ -39,8 +55,6 @@ class WebhookIssuesReopenedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssuesReopenedIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesReopenedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -77,12 +91,13 @@ class WebhookIssuesReopenedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssuesReopenedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesReopenedIssuePullRequest | None = None
     reactions: WebhookIssuesReopenedIssueReactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -101,14 +116,10 @@ class WebhookIssuesReopenedIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssuesReopenedIssueUser | None
-    """User"""
-
     type: IssueType | None = None
 
 
 class WebhookIssuesReopenedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -133,8 +144,6 @@ class WebhookIssuesReopenedIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesReopenedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -159,8 +168,6 @@ class WebhookIssuesReopenedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesReopenedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -182,8 +189,6 @@ class WebhookIssuesReopenedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesReopenedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -205,8 +210,6 @@ class WebhookIssuesReopenedIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesReopenedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -232,7 +235,10 @@ class WebhookIssuesReopenedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesReopenedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -303,8 +309,6 @@ class WebhookIssuesReopenedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesReopenedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesReopenedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -315,8 +319,6 @@ class WebhookIssuesReopenedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesReopenedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -389,8 +391,6 @@ class WebhookIssuesReopenedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesReopenedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -404,8 +404,6 @@ class WebhookIssuesReopenedIssueReactions(_rt.Model):
 
 
 class WebhookIssuesReopenedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -19,6 +19,27 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
 from ..models.webhooks_issue_2 import WebhooksIssue2
+
+__all__ = [
+    "WebhookIssuesTransferred",
+    "WebhookIssuesTransferredChanges",
+    "WebhookIssuesTransferredChangesNewIssue",
+    "WebhookIssuesTransferredChangesNewIssueAssignee",
+    "WebhookIssuesTransferredChangesNewIssueAssigneesItem",
+    "WebhookIssuesTransferredChangesNewIssueLabelsItem",
+    "WebhookIssuesTransferredChangesNewIssueMilestone",
+    "WebhookIssuesTransferredChangesNewIssueMilestoneCreator",
+    "WebhookIssuesTransferredChangesNewIssuePerformedViaGithubApp",
+    "WebhookIssuesTransferredChangesNewIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesTransferredChangesNewIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesTransferredChangesNewIssuePullRequest",
+    "WebhookIssuesTransferredChangesNewIssueReactions",
+    "WebhookIssuesTransferredChangesNewIssueUser",
+    "WebhookIssuesTransferredChangesNewRepository",
+    "WebhookIssuesTransferredChangesNewRepositoryLicense",
+    "WebhookIssuesTransferredChangesNewRepositoryOwner",
+    "WebhookIssuesTransferredChangesNewRepositoryPermissions",
+]
 
 
 class WebhookIssuesTransferred(_rt.Model):
@@ -47,8 +68,6 @@ class WebhookIssuesTransferredChangesNewIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssuesTransferredChangesNewIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesTransferredChangesNewIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -87,12 +106,13 @@ class WebhookIssuesTransferredChangesNewIssue(_rt.Model):
     performed_via_github_app: (
         WebhookIssuesTransferredChangesNewIssuePerformedViaGithubApp | None
     ) = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesTransferredChangesNewIssuePullRequest | None = None
     reactions: WebhookIssuesTransferredChangesNewIssueReactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -112,12 +132,9 @@ class WebhookIssuesTransferredChangesNewIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssuesTransferredChangesNewIssueUser | None
-    """User"""
 
 
 class WebhookIssuesTransferredChangesNewIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -143,8 +160,6 @@ class WebhookIssuesTransferredChangesNewIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesTransferredChangesNewIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -170,8 +185,6 @@ class WebhookIssuesTransferredChangesNewIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesTransferredChangesNewIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -193,8 +206,6 @@ class WebhookIssuesTransferredChangesNewIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesTransferredChangesNewIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -216,8 +227,6 @@ class WebhookIssuesTransferredChangesNewIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesTransferredChangesNewIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -243,7 +252,10 @@ class WebhookIssuesTransferredChangesNewIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesTransferredChangesNewIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -312,8 +324,6 @@ class WebhookIssuesTransferredChangesNewIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesTransferredChangesNewIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesTransferredChangesNewIssuePerformedViaGithubAppPermissions | None = (
         None
     )
@@ -326,8 +336,6 @@ class WebhookIssuesTransferredChangesNewIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesTransferredChangesNewIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -400,8 +408,6 @@ class WebhookIssuesTransferredChangesNewIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesTransferredChangesNewIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -415,8 +421,6 @@ class WebhookIssuesTransferredChangesNewIssueReactions(_rt.Model):
 
 
 class WebhookIssuesTransferredChangesNewIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -476,7 +480,9 @@ class WebhookIssuesTransferredChangesNewRepository(_rt.Model):
     contributors_url: str
     created_at: int | _dt.datetime
     custom_properties: dict[str, Any] | None = None
-    """The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values."""
+    """The custom properties that were defined for the repository. The keys are the custom property
+    names, and the values are the corresponding custom property values.
+    """
 
     default_branch: str
     """The default branch of the repository."""
@@ -537,8 +543,6 @@ class WebhookIssuesTransferredChangesNewRepository(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookIssuesTransferredChangesNewRepositoryLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -552,8 +556,6 @@ class WebhookIssuesTransferredChangesNewRepository(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookIssuesTransferredChangesNewRepositoryOwner | None
-    """User"""
-
     permissions: WebhookIssuesTransferredChangesNewRepositoryPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -586,8 +588,6 @@ class WebhookIssuesTransferredChangesNewRepository(_rt.Model):
 
 
 class WebhookIssuesTransferredChangesNewRepositoryLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -596,8 +596,6 @@ class WebhookIssuesTransferredChangesNewRepositoryLicense(_rt.Model):
 
 
 class WebhookIssuesTransferredChangesNewRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -18,6 +18,22 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "WebhookIssuesUnlocked",
+    "WebhookIssuesUnlockedIssue",
+    "WebhookIssuesUnlockedIssueAssignee",
+    "WebhookIssuesUnlockedIssueAssigneesItem",
+    "WebhookIssuesUnlockedIssueLabelsItem",
+    "WebhookIssuesUnlockedIssueMilestone",
+    "WebhookIssuesUnlockedIssueMilestoneCreator",
+    "WebhookIssuesUnlockedIssuePerformedViaGithubApp",
+    "WebhookIssuesUnlockedIssuePerformedViaGithubAppOwner",
+    "WebhookIssuesUnlockedIssuePerformedViaGithubAppPermissions",
+    "WebhookIssuesUnlockedIssuePullRequest",
+    "WebhookIssuesUnlockedIssueReactions",
+    "WebhookIssuesUnlockedIssueUser",
+]
 
 
 class WebhookIssuesUnlocked(_rt.Model):
@@ -39,8 +55,6 @@ class WebhookIssuesUnlockedIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookIssuesUnlockedIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhookIssuesUnlockedIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -77,12 +91,13 @@ class WebhookIssuesUnlockedIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhookIssuesUnlockedIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhookIssuesUnlockedIssuePullRequest | None = None
     reactions: WebhookIssuesUnlockedIssueReactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -102,12 +117,9 @@ class WebhookIssuesUnlockedIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhookIssuesUnlockedIssueUser | None
-    """User"""
 
 
 class WebhookIssuesUnlockedIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -133,8 +145,6 @@ class WebhookIssuesUnlockedIssueAssignee(_rt.Model):
 
 
 class WebhookIssuesUnlockedIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -160,8 +170,6 @@ class WebhookIssuesUnlockedIssueAssigneesItem(_rt.Model):
 
 
 class WebhookIssuesUnlockedIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -183,8 +191,6 @@ class WebhookIssuesUnlockedIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookIssuesUnlockedIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -206,8 +212,6 @@ class WebhookIssuesUnlockedIssueMilestone(_rt.Model):
 
 
 class WebhookIssuesUnlockedIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -233,7 +237,10 @@ class WebhookIssuesUnlockedIssueMilestoneCreator(_rt.Model):
 
 
 class WebhookIssuesUnlockedIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -302,8 +309,6 @@ class WebhookIssuesUnlockedIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhookIssuesUnlockedIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhookIssuesUnlockedIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -314,8 +319,6 @@ class WebhookIssuesUnlockedIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhookIssuesUnlockedIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -388,8 +391,6 @@ class WebhookIssuesUnlockedIssuePullRequest(_rt.Model):
 
 
 class WebhookIssuesUnlockedIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -403,8 +404,6 @@ class WebhookIssuesUnlockedIssueReactions(_rt.Model):
 
 
 class WebhookIssuesUnlockedIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.webhooks_team import WebhooksTeam
 from ..models.webhooks_user import WebhooksUser
+
+__all__ = ["WebhookMembershipRemoved", "WebhookMembershipRemovedSender"]
 
 
 class WebhookMembershipRemoved(_rt.Model):
@@ -27,14 +28,10 @@ class WebhookMembershipRemoved(_rt.Model):
     """The scope of the membership. Currently, can only be `team`."""
 
     sender: WebhookMembershipRemovedSender | None
-    """User"""
-
     team: WebhooksTeam
 
 
 class WebhookMembershipRemovedSender(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

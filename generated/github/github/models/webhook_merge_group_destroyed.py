@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.merge_group import MergeGroup
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 
+__all__ = ["WebhookMergeGroupDestroyed"]
+
 
 class WebhookMergeGroupDestroyed(_rt.Model):
     action: Literal["destroyed"] | str
     reason: Literal["merged", "invalidated", "dequeued"] | str | None = None
-    """Explains why the merge group is being destroyed. The group could have been merged, removed from the queue (dequeued), or invalidated by an earlier queue entry being dequeued (invalidated)."""
+    """Explains why the merge group is being destroyed. The group could have been merged, removed
+    from the queue (dequeued), or invalidated by an earlier queue entry being dequeued
+    (invalidated).
+    """
 
     installation: SimpleInstallation | None = None
     merge_group: MergeGroup

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.nullable_repository_webhooks import NullableRepositoryWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = ["WebhookMetaDeleted", "WebhookMetaDeletedHook", "WebhookMetaDeletedHookConfig"]
 
 
 class WebhookMetaDeleted(_rt.Model):
@@ -19,7 +20,9 @@ class WebhookMetaDeleted(_rt.Model):
     action: Literal["deleted"] | str
     enterprise: EnterpriseWebhooks | None = None
     hook: WebhookMetaDeletedHook
-    """The deleted webhook. This will contain different keys based on the type of webhook it is: repository, organization, business, app, or GitHub Marketplace."""
+    """The deleted webhook. This will contain different keys based on the type of webhook it is:
+    repository, organization, business, app, or GitHub Marketplace.
+    """
 
     hook_id: int
     """The id of the modified webhook."""
@@ -31,7 +34,9 @@ class WebhookMetaDeleted(_rt.Model):
 
 
 class WebhookMetaDeletedHook(_rt.Model):
-    """The deleted webhook. This will contain different keys based on the type of webhook it is: repository, organization, business, app, or GitHub Marketplace."""
+    """The deleted webhook. This will contain different keys based on the type of webhook it is:
+    repository, organization, business, app, or GitHub Marketplace.
+    """
 
     active: bool
     config: WebhookMetaDeletedHookConfig

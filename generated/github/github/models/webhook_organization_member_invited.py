@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_user import WebhooksUser
+
+__all__ = [
+    "WebhookOrganizationMemberInvited",
+    "WebhookOrganizationMemberInvitedInvitation",
+    "WebhookOrganizationMemberInvitedInvitationInviter",
+]
 
 
 class WebhookOrganizationMemberInvited(_rt.Model):
@@ -40,8 +45,6 @@ class WebhookOrganizationMemberInvitedInvitation(_rt.Model):
     id: float
     invitation_teams_url: str
     inviter: WebhookOrganizationMemberInvitedInvitationInviter | None
-    """User"""
-
     login: str | None
     node_id: str
     role: str
@@ -50,8 +53,6 @@ class WebhookOrganizationMemberInvitedInvitation(_rt.Model):
 
 
 class WebhookOrganizationMemberInvitedInvitationInviter(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhook_rubygems_metadata import WebhookRubygemsMetadata
+
+__all__ = [
+    "WebhookPackagePublished",
+    "WebhookPackagePublishedPackage",
+    "WebhookPackagePublishedPackageOwner",
+    "WebhookPackagePublishedPackagePackageVersion",
+    "WebhookPackagePublishedPackagePackageVersionAuthor",
+    "WebhookPackagePublishedPackagePackageVersionContainerMetadata",
+    "WebhookPackagePublishedPackagePackageVersionContainerMetadataTag",
+    "WebhookPackagePublishedPackagePackageVersionDockerMetadataItem",
+    "WebhookPackagePublishedPackagePackageVersionNpmMetadata",
+    "WebhookPackagePublishedPackagePackageVersionNugetMetadataItem",
+    "WebhookPackagePublishedPackagePackageVersionNugetMetadataItemValue",
+    "WebhookPackagePublishedPackagePackageVersionPackageFilesItem",
+    "WebhookPackagePublishedPackagePackageVersionRelease",
+    "WebhookPackagePublishedPackagePackageVersionReleaseAuthor",
+    "WebhookPackagePublishedPackageRegistry",
+]
 
 
 class WebhookPackagePublished(_rt.Model):
@@ -39,8 +56,6 @@ class WebhookPackagePublishedPackage(_rt.Model):
     name: str
     namespace: str
     owner: WebhookPackagePublishedPackageOwner | None
-    """User"""
-
     package_type: str
     package_version: WebhookPackagePublishedPackagePackageVersion | None
     registry: WebhookPackagePublishedPackageRegistry | None
@@ -48,8 +63,6 @@ class WebhookPackagePublishedPackage(_rt.Model):
 
 
 class WebhookPackagePublishedPackageOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -76,8 +89,6 @@ class WebhookPackagePublishedPackageOwner(_rt.Model):
 
 class WebhookPackagePublishedPackagePackageVersion(_rt.Model):
     author: WebhookPackagePublishedPackagePackageVersionAuthor | None = None
-    """User"""
-
     body: str | dict[str, Any] | None = None
     body_html: str | None = None
     container_metadata: WebhookPackagePublishedPackagePackageVersionContainerMetadata | None = None
@@ -112,8 +123,6 @@ class WebhookPackagePublishedPackagePackageVersion(_rt.Model):
 
 
 class WebhookPackagePublishedPackagePackageVersionAuthor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -224,8 +233,6 @@ class WebhookPackagePublishedPackagePackageVersionPackageFilesItem(_rt.Model):
 
 class WebhookPackagePublishedPackagePackageVersionRelease(_rt.Model):
     author: WebhookPackagePublishedPackagePackageVersionReleaseAuthor | None
-    """User"""
-
     created_at: str
     draft: bool
     html_url: str
@@ -239,8 +246,6 @@ class WebhookPackagePublishedPackagePackageVersionRelease(_rt.Model):
 
 
 class WebhookPackagePublishedPackagePackageVersionReleaseAuthor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhook_rubygems_metadata import WebhookRubygemsMetadata
+
+__all__ = [
+    "WebhookPackageUpdated",
+    "WebhookPackageUpdatedPackage",
+    "WebhookPackageUpdatedPackageOwner",
+    "WebhookPackageUpdatedPackagePackageVersion",
+    "WebhookPackageUpdatedPackagePackageVersionAuthor",
+    "WebhookPackageUpdatedPackagePackageVersionDockerMetadataItem",
+    "WebhookPackageUpdatedPackagePackageVersionPackageFilesItem",
+    "WebhookPackageUpdatedPackagePackageVersionRelease",
+    "WebhookPackageUpdatedPackagePackageVersionReleaseAuthor",
+    "WebhookPackageUpdatedPackageRegistry",
+]
 
 
 class WebhookPackageUpdated(_rt.Model):
@@ -39,8 +51,6 @@ class WebhookPackageUpdatedPackage(_rt.Model):
     name: str
     namespace: str
     owner: WebhookPackageUpdatedPackageOwner | None
-    """User"""
-
     package_type: str
     package_version: WebhookPackageUpdatedPackagePackageVersion
     registry: WebhookPackageUpdatedPackageRegistry | None
@@ -48,8 +58,6 @@ class WebhookPackageUpdatedPackage(_rt.Model):
 
 
 class WebhookPackageUpdatedPackageOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -76,8 +84,6 @@ class WebhookPackageUpdatedPackageOwner(_rt.Model):
 
 class WebhookPackageUpdatedPackagePackageVersion(_rt.Model):
     author: WebhookPackageUpdatedPackagePackageVersionAuthor | None
-    """User"""
-
     body: str
     body_html: str
     created_at: str
@@ -107,8 +113,6 @@ class WebhookPackageUpdatedPackagePackageVersion(_rt.Model):
 
 
 class WebhookPackageUpdatedPackagePackageVersionAuthor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -153,8 +157,6 @@ class WebhookPackageUpdatedPackagePackageVersionPackageFilesItem(_rt.Model):
 
 class WebhookPackageUpdatedPackagePackageVersionRelease(_rt.Model):
     author: WebhookPackageUpdatedPackagePackageVersionReleaseAuthor | None
-    """User"""
-
     created_at: str
     draft: bool
     html_url: str
@@ -168,8 +170,6 @@ class WebhookPackageUpdatedPackagePackageVersionRelease(_rt.Model):
 
 
 class WebhookPackageUpdatedPackagePackageVersionReleaseAuthor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 
+__all__ = [
+    "WebhookPageBuild",
+    "WebhookPageBuildBuild",
+    "WebhookPageBuildBuildError",
+    "WebhookPageBuildBuildPusher",
+]
+
 
 class WebhookPageBuild(_rt.Model):
     """page_build event"""
 
     build: WebhookPageBuildBuild
-    """The [List GitHub Pages builds](https://docs.github.com/rest/pages/pages#list-github-pages-builds) itself."""
+    """The [List GitHub Pages
+    builds](https://docs.github.com/rest/pages/pages#list-github-pages-builds) itself.
+    """
 
     enterprise: EnterpriseWebhooks | None = None
     id: int
@@ -28,15 +36,15 @@ class WebhookPageBuild(_rt.Model):
 
 
 class WebhookPageBuildBuild(_rt.Model):
-    """The [List GitHub Pages builds](https://docs.github.com/rest/pages/pages#list-github-pages-builds) itself."""
+    """The [List GitHub Pages
+    builds](https://docs.github.com/rest/pages/pages#list-github-pages-builds) itself.
+    """
 
     commit: str | None
     created_at: str
     duration: int
     error: WebhookPageBuildBuildError
     pusher: WebhookPageBuildBuildPusher | None
-    """User"""
-
     status: str
     updated_at: str
     url: str
@@ -47,8 +55,6 @@ class WebhookPageBuildBuildError(_rt.Model):
 
 
 class WebhookPageBuildBuildPusher(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.personal_access_token_request import PersonalAccessTokenRequest
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = ["WebhookPersonalAccessTokenRequestApproved"]
 
 
 class WebhookPersonalAccessTokenRequestApproved(_rt.Model):

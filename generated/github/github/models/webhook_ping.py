@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.hook_response import HookResponse
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
@@ -15,6 +14,8 @@ from ..models.webhook_config_content_type import WebhookConfigContentType
 from ..models.webhook_config_insecure_ssl import WebhookConfigInsecureSsl
 from ..models.webhook_config_secret import WebhookConfigSecret
 from ..models.webhook_config_url import WebhookConfigUrl
+
+__all__ = ["WebhookPing", "WebhookPingHook", "WebhookPingHookConfig"]
 
 
 class WebhookPing(_rt.Model):
@@ -38,7 +39,10 @@ class WebhookPingHook(_rt.Model):
     """Determines whether the hook is actually triggered for the events it subscribes to."""
 
     app_id: int | None = None
-    """Only included for GitHub Apps. When you register a new GitHub App, GitHub sends a ping event to the webhook URL you specified during registration. The GitHub App ID sent in this field is required for authenticating an app."""
+    """Only included for GitHub Apps. When you register a new GitHub App, GitHub sends a ping event
+    to the webhook URL you specified during registration. The GitHub App ID sent in this field is
+    required for authenticating an app.
+    """
 
     config: WebhookPingHookConfig
     created_at: _dt.datetime

@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.nullable_repository_webhooks import NullableRepositoryWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookProjectCardDeleted",
+    "WebhookProjectCardDeletedProjectCard",
+    "WebhookProjectCardDeletedProjectCardCreator",
+]
 
 
 class WebhookProjectCardDeleted(_rt.Model):
@@ -40,8 +45,6 @@ class WebhookProjectCardDeletedProjectCard(_rt.Model):
     content_url: str | None = None
     created_at: _dt.datetime
     creator: WebhookProjectCardDeletedProjectCardCreator | None
-    """User"""
-
     id: int
     """The project card's ID"""
 
@@ -53,8 +56,6 @@ class WebhookProjectCardDeletedProjectCard(_rt.Model):
 
 
 class WebhookProjectCardDeletedProjectCardCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookProjectCardMoved",
+    "WebhookProjectCardMovedChanges",
+    "WebhookProjectCardMovedChangesColumnId",
+    "WebhookProjectCardMovedProjectCard",
+    "WebhookProjectCardMovedProjectCardCreator",
+]
 
 
 class WebhookProjectCardMoved(_rt.Model):
@@ -48,8 +56,6 @@ class WebhookProjectCardMovedProjectCard(_rt.Model):
     content_url: str | None = None
     created_at: _dt.datetime
     creator: WebhookProjectCardMovedProjectCardCreator | None
-    """User"""
-
     id: int
     """The project card's ID"""
 
@@ -61,8 +67,6 @@ class WebhookProjectCardMovedProjectCard(_rt.Model):
 
 
 class WebhookProjectCardMovedProjectCardCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

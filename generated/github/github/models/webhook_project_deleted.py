@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.nullable_repository_webhooks import NullableRepositoryWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_project import WebhooksProject
+
+__all__ = ["WebhookProjectDeleted"]
 
 
 class WebhookProjectDeleted(_rt.Model):

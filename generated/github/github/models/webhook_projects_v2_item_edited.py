@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.projects_v2_item import ProjectsV2Item
 from ..models.projects_v2_iteration_setting import ProjectsV2IterationSetting
 from ..models.projects_v2_single_select_option import ProjectsV2SingleSelectOption
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookProjectsV2ItemEdited",
+    "WebhookProjectsV2ItemEditedChangesWithBody",
+    "WebhookProjectsV2ItemEditedChangesWithBodyBody",
+    "WebhookProjectsV2ItemEditedChangesWithFieldValue",
+    "WebhookProjectsV2ItemEditedChangesWithFieldValueFieldValue",
+]
 
 
 class WebhookProjectsV2ItemEdited(_rt.Model):
@@ -24,8 +32,10 @@ class WebhookProjectsV2ItemEdited(_rt.Model):
         | WebhookProjectsV2ItemEditedChangesWithBody
         | None
     ) = None
-    """The changes made to the item may involve modifications in the item's fields and draft issue body.
-    It includes altered values for text, number, date, single select, and iteration fields, along with the GraphQL node ID of the changed field.
+    """The changes made to the item may involve modifications in the item's fields and draft issue
+    body.
+    It includes altered values for text, number, date, single select, and iteration fields, along
+    with the GraphQL node ID of the changed field.
     """
 
     installation: SimpleInstallation | None = None

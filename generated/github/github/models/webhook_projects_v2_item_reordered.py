@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.projects_v2_item import ProjectsV2Item
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookProjectsV2ItemReordered",
+    "WebhookProjectsV2ItemReorderedChanges",
+    "WebhookProjectsV2ItemReorderedChangesPreviousProjectsV2ItemNodeId",
+]
 
 
 class WebhookProjectsV2ItemReordered(_rt.Model):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.projects_v2_item import ProjectsV2Item
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_project_changes import WebhooksProjectChanges
+
+__all__ = ["WebhookProjectsV2ItemRestored"]
 
 
 class WebhookProjectsV2ItemRestored(_rt.Model):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.projects_v2 import ProjectsV2
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = ["WebhookProjectsV2ProjectDeleted"]
 
 
 class WebhookProjectsV2ProjectDeleted(_rt.Model):

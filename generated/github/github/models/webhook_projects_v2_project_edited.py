@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.projects_v2 import ProjectsV2
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookProjectsV2ProjectEdited",
+    "WebhookProjectsV2ProjectEditedChanges",
+    "WebhookProjectsV2ProjectEditedChangesDescription",
+    "WebhookProjectsV2ProjectEditedChangesPublic",
+    "WebhookProjectsV2ProjectEditedChangesShortDescription",
+    "WebhookProjectsV2ProjectEditedChangesTitle",
+]
 
 
 class WebhookProjectsV2ProjectEdited(_rt.Model):

@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.projects_v2_status_update import ProjectsV2StatusUpdate
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookProjectsV2StatusUpdateEdited",
+    "WebhookProjectsV2StatusUpdateEditedChanges",
+    "WebhookProjectsV2StatusUpdateEditedChangesBody",
+    "WebhookProjectsV2StatusUpdateEditedChangesStartDate",
+    "WebhookProjectsV2StatusUpdateEditedChangesStatus",
+    "WebhookProjectsV2StatusUpdateEditedChangesTargetDate",
+]
 
 
 class WebhookProjectsV2StatusUpdateEdited(_rt.Model):

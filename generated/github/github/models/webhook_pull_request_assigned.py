@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -16,6 +16,46 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_number import WebhooksNumber
 from ..models.webhooks_user import WebhooksUser
+
+__all__ = [
+    "WebhookPullRequestAssigned",
+    "WebhookPullRequestAssignedPullRequest",
+    "WebhookPullRequestAssignedPullRequestAssignee",
+    "WebhookPullRequestAssignedPullRequestAssigneesItem",
+    "WebhookPullRequestAssignedPullRequestAutoMerge",
+    "WebhookPullRequestAssignedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestAssignedPullRequestBase",
+    "WebhookPullRequestAssignedPullRequestBaseRepo",
+    "WebhookPullRequestAssignedPullRequestBaseRepoLicense",
+    "WebhookPullRequestAssignedPullRequestBaseRepoOwner",
+    "WebhookPullRequestAssignedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestAssignedPullRequestBaseUser",
+    "WebhookPullRequestAssignedPullRequestHead",
+    "WebhookPullRequestAssignedPullRequestHeadRepo",
+    "WebhookPullRequestAssignedPullRequestHeadRepoLicense",
+    "WebhookPullRequestAssignedPullRequestHeadRepoOwner",
+    "WebhookPullRequestAssignedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestAssignedPullRequestHeadUser",
+    "WebhookPullRequestAssignedPullRequestLabelsItem",
+    "WebhookPullRequestAssignedPullRequestLinks",
+    "WebhookPullRequestAssignedPullRequestLinksComments",
+    "WebhookPullRequestAssignedPullRequestLinksCommits",
+    "WebhookPullRequestAssignedPullRequestLinksHtml",
+    "WebhookPullRequestAssignedPullRequestLinksIssue",
+    "WebhookPullRequestAssignedPullRequestLinksReviewComment",
+    "WebhookPullRequestAssignedPullRequestLinksReviewComments",
+    "WebhookPullRequestAssignedPullRequestLinksSelf",
+    "WebhookPullRequestAssignedPullRequestLinksStatuses",
+    "WebhookPullRequestAssignedPullRequestMergedBy",
+    "WebhookPullRequestAssignedPullRequestMilestone",
+    "WebhookPullRequestAssignedPullRequestMilestoneCreator",
+    "WebhookPullRequestAssignedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestAssignedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestAssignedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestAssignedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestAssignedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestAssignedPullRequestUser",
+]
 
 
 class WebhookPullRequestAssigned(_rt.Model):
@@ -43,8 +83,6 @@ class WebhookPullRequestAssignedPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestAssignedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestAssignedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -93,8 +131,6 @@ class WebhookPullRequestAssignedPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestAssignedPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestAssignedPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -124,86 +160,52 @@ class WebhookPullRequestAssignedPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestAssignedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestAssignedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestAssignedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestAssignedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestAssignedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestAssignedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestAssignedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestAssignedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestAssignedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestAssignedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestAssignedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAssignedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAssignedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAssignedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAssignedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAssignedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAssignedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAssignedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAssignedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -229,8 +231,6 @@ class WebhookPullRequestAssignedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -265,15 +265,11 @@ class WebhookPullRequestAssignedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestAssignedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestAssignedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -306,7 +302,6 @@ class WebhookPullRequestAssignedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestAssignedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestAssignedPullRequestBaseRepo(_rt.Model):
@@ -402,8 +397,6 @@ class WebhookPullRequestAssignedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestAssignedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -417,7 +410,8 @@ class WebhookPullRequestAssignedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -432,8 +426,6 @@ class WebhookPullRequestAssignedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestAssignedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestAssignedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -456,7 +448,8 @@ class WebhookPullRequestAssignedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -474,7 +467,9 @@ class WebhookPullRequestAssignedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -484,8 +479,6 @@ class WebhookPullRequestAssignedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -494,8 +487,6 @@ class WebhookPullRequestAssignedPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -529,8 +520,6 @@ class WebhookPullRequestAssignedPullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -563,7 +552,6 @@ class WebhookPullRequestAssignedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestAssignedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestAssignedPullRequestHeadRepo(_rt.Model):
@@ -659,8 +647,6 @@ class WebhookPullRequestAssignedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestAssignedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -674,7 +660,8 @@ class WebhookPullRequestAssignedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -689,8 +676,6 @@ class WebhookPullRequestAssignedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestAssignedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestAssignedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -713,7 +698,8 @@ class WebhookPullRequestAssignedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -731,7 +717,9 @@ class WebhookPullRequestAssignedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -741,8 +729,6 @@ class WebhookPullRequestAssignedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -751,8 +737,6 @@ class WebhookPullRequestAssignedPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -786,8 +770,6 @@ class WebhookPullRequestAssignedPullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -813,8 +795,6 @@ class WebhookPullRequestAssignedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -830,8 +810,6 @@ class WebhookPullRequestAssignedPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -863,8 +841,6 @@ class WebhookPullRequestAssignedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestAssignedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -886,8 +862,6 @@ class WebhookPullRequestAssignedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -913,8 +887,6 @@ class WebhookPullRequestAssignedPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1040,8 +1012,6 @@ class WebhookPullRequestAssignedPullRequestRequestedTeamsItemParent(_rt.Model):
 
 
 class WebhookPullRequestAssignedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,15 +5,55 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookPullRequestAutoMergeDisabled",
+    "WebhookPullRequestAutoMergeDisabledPullRequest",
+    "WebhookPullRequestAutoMergeDisabledPullRequestAssignee",
+    "WebhookPullRequestAutoMergeDisabledPullRequestAssigneesItem",
+    "WebhookPullRequestAutoMergeDisabledPullRequestAutoMerge",
+    "WebhookPullRequestAutoMergeDisabledPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestAutoMergeDisabledPullRequestBase",
+    "WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo",
+    "WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoLicense",
+    "WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoOwner",
+    "WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoPermissions",
+    "WebhookPullRequestAutoMergeDisabledPullRequestBaseUser",
+    "WebhookPullRequestAutoMergeDisabledPullRequestHead",
+    "WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo",
+    "WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoLicense",
+    "WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoOwner",
+    "WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoPermissions",
+    "WebhookPullRequestAutoMergeDisabledPullRequestHeadUser",
+    "WebhookPullRequestAutoMergeDisabledPullRequestLabelsItem",
+    "WebhookPullRequestAutoMergeDisabledPullRequestLinks",
+    "WebhookPullRequestAutoMergeDisabledPullRequestLinksComments",
+    "WebhookPullRequestAutoMergeDisabledPullRequestLinksCommits",
+    "WebhookPullRequestAutoMergeDisabledPullRequestLinksHtml",
+    "WebhookPullRequestAutoMergeDisabledPullRequestLinksIssue",
+    "WebhookPullRequestAutoMergeDisabledPullRequestLinksReviewComment",
+    "WebhookPullRequestAutoMergeDisabledPullRequestLinksReviewComments",
+    "WebhookPullRequestAutoMergeDisabledPullRequestLinksSelf",
+    "WebhookPullRequestAutoMergeDisabledPullRequestLinksStatuses",
+    "WebhookPullRequestAutoMergeDisabledPullRequestMergedBy",
+    "WebhookPullRequestAutoMergeDisabledPullRequestMilestone",
+    "WebhookPullRequestAutoMergeDisabledPullRequestMilestoneCreator",
+    "WebhookPullRequestAutoMergeDisabledPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestAutoMergeDisabledPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestAutoMergeDisabledPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestAutoMergeDisabledPullRequestRequestedTeamsItem",
+    "WebhookPullRequestAutoMergeDisabledPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestAutoMergeDisabledPullRequestUser",
+]
 
 
 class WebhookPullRequestAutoMergeDisabled(_rt.Model):
@@ -41,8 +81,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestAutoMergeDisabledPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestAutoMergeDisabledPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -91,8 +129,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestAutoMergeDisabledPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestAutoMergeDisabledPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -122,86 +158,52 @@ class WebhookPullRequestAutoMergeDisabledPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestAutoMergeDisabledPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestAutoMergeDisabledPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestAutoMergeDisabledPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestAutoMergeDisabledPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestAutoMergeDisabledPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestAutoMergeDisabledPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestAutoMergeDisabledPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestAutoMergeDisabledPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestAutoMergeDisabledPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -227,8 +229,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -262,15 +262,11 @@ class WebhookPullRequestAutoMergeDisabledPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestAutoMergeDisabledPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -303,7 +299,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestAutoMergeDisabledPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
@@ -399,8 +394,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -414,7 +407,8 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -429,8 +423,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -453,7 +445,8 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -471,7 +464,9 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -481,8 +476,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -491,8 +484,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -526,8 +517,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestBaseRepoPermissions(_rt.Mode
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -560,7 +549,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestAutoMergeDisabledPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo(_rt.Model):
@@ -656,8 +644,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -671,7 +657,8 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -686,8 +673,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -710,7 +695,8 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -728,7 +714,9 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -738,8 +726,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -748,8 +734,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -783,8 +767,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadRepoPermissions(_rt.Mode
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -810,8 +792,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -827,8 +807,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -860,8 +838,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestAutoMergeDisabledPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -883,8 +859,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -910,8 +884,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1039,8 +1011,6 @@ class WebhookPullRequestAutoMergeDisabledPullRequestRequestedTeamsItemParent(_rt
 
 
 class WebhookPullRequestAutoMergeDisabledPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

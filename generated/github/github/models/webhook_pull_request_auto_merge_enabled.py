@@ -5,15 +5,55 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookPullRequestAutoMergeEnabled",
+    "WebhookPullRequestAutoMergeEnabledPullRequest",
+    "WebhookPullRequestAutoMergeEnabledPullRequestAssignee",
+    "WebhookPullRequestAutoMergeEnabledPullRequestAssigneesItem",
+    "WebhookPullRequestAutoMergeEnabledPullRequestAutoMerge",
+    "WebhookPullRequestAutoMergeEnabledPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestAutoMergeEnabledPullRequestBase",
+    "WebhookPullRequestAutoMergeEnabledPullRequestBaseRepo",
+    "WebhookPullRequestAutoMergeEnabledPullRequestBaseRepoLicense",
+    "WebhookPullRequestAutoMergeEnabledPullRequestBaseRepoOwner",
+    "WebhookPullRequestAutoMergeEnabledPullRequestBaseRepoPermissions",
+    "WebhookPullRequestAutoMergeEnabledPullRequestBaseUser",
+    "WebhookPullRequestAutoMergeEnabledPullRequestHead",
+    "WebhookPullRequestAutoMergeEnabledPullRequestHeadRepo",
+    "WebhookPullRequestAutoMergeEnabledPullRequestHeadRepoLicense",
+    "WebhookPullRequestAutoMergeEnabledPullRequestHeadRepoOwner",
+    "WebhookPullRequestAutoMergeEnabledPullRequestHeadRepoPermissions",
+    "WebhookPullRequestAutoMergeEnabledPullRequestHeadUser",
+    "WebhookPullRequestAutoMergeEnabledPullRequestLabelsItem",
+    "WebhookPullRequestAutoMergeEnabledPullRequestLinks",
+    "WebhookPullRequestAutoMergeEnabledPullRequestLinksComments",
+    "WebhookPullRequestAutoMergeEnabledPullRequestLinksCommits",
+    "WebhookPullRequestAutoMergeEnabledPullRequestLinksHtml",
+    "WebhookPullRequestAutoMergeEnabledPullRequestLinksIssue",
+    "WebhookPullRequestAutoMergeEnabledPullRequestLinksReviewComment",
+    "WebhookPullRequestAutoMergeEnabledPullRequestLinksReviewComments",
+    "WebhookPullRequestAutoMergeEnabledPullRequestLinksSelf",
+    "WebhookPullRequestAutoMergeEnabledPullRequestLinksStatuses",
+    "WebhookPullRequestAutoMergeEnabledPullRequestMergedBy",
+    "WebhookPullRequestAutoMergeEnabledPullRequestMilestone",
+    "WebhookPullRequestAutoMergeEnabledPullRequestMilestoneCreator",
+    "WebhookPullRequestAutoMergeEnabledPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestAutoMergeEnabledPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestAutoMergeEnabledPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestAutoMergeEnabledPullRequestRequestedTeamsItem",
+    "WebhookPullRequestAutoMergeEnabledPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestAutoMergeEnabledPullRequestUser",
+]
 
 
 class WebhookPullRequestAutoMergeEnabled(_rt.Model):
@@ -41,8 +81,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestAutoMergeEnabledPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestAutoMergeEnabledPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -91,8 +129,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestAutoMergeEnabledPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestAutoMergeEnabledPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -122,86 +158,52 @@ class WebhookPullRequestAutoMergeEnabledPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestAutoMergeEnabledPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestAutoMergeEnabledPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestAutoMergeEnabledPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestAutoMergeEnabledPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestAutoMergeEnabledPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestAutoMergeEnabledPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestAutoMergeEnabledPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestAutoMergeEnabledPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestAutoMergeEnabledPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -227,8 +229,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -262,15 +262,11 @@ class WebhookPullRequestAutoMergeEnabledPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestAutoMergeEnabledPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -303,7 +299,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestAutoMergeEnabledPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepo(_rt.Model):
@@ -399,8 +394,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestAutoMergeEnabledPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -414,7 +407,8 @@ class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -429,8 +423,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestAutoMergeEnabledPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestAutoMergeEnabledPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -453,7 +445,8 @@ class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -471,7 +464,9 @@ class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -481,8 +476,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -491,8 +484,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -526,8 +517,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestBaseRepoPermissions(_rt.Model
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -560,7 +549,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestAutoMergeEnabledPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepo(_rt.Model):
@@ -656,8 +644,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestAutoMergeEnabledPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -671,7 +657,8 @@ class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -686,8 +673,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestAutoMergeEnabledPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestAutoMergeEnabledPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -710,7 +695,8 @@ class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -728,7 +714,9 @@ class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -738,8 +726,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -748,8 +734,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -783,8 +767,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestHeadRepoPermissions(_rt.Model
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -810,8 +792,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -827,8 +807,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -860,8 +838,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestAutoMergeEnabledPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -883,8 +859,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -910,8 +884,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1039,8 +1011,6 @@ class WebhookPullRequestAutoMergeEnabledPullRequestRequestedTeamsItemParent(_rt.
 
 
 class WebhookPullRequestAutoMergeEnabledPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,15 +5,55 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookPullRequestDequeued",
+    "WebhookPullRequestDequeuedPullRequest",
+    "WebhookPullRequestDequeuedPullRequestAssignee",
+    "WebhookPullRequestDequeuedPullRequestAssigneesItem",
+    "WebhookPullRequestDequeuedPullRequestAutoMerge",
+    "WebhookPullRequestDequeuedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestDequeuedPullRequestBase",
+    "WebhookPullRequestDequeuedPullRequestBaseRepo",
+    "WebhookPullRequestDequeuedPullRequestBaseRepoLicense",
+    "WebhookPullRequestDequeuedPullRequestBaseRepoOwner",
+    "WebhookPullRequestDequeuedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestDequeuedPullRequestBaseUser",
+    "WebhookPullRequestDequeuedPullRequestHead",
+    "WebhookPullRequestDequeuedPullRequestHeadRepo",
+    "WebhookPullRequestDequeuedPullRequestHeadRepoLicense",
+    "WebhookPullRequestDequeuedPullRequestHeadRepoOwner",
+    "WebhookPullRequestDequeuedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestDequeuedPullRequestHeadUser",
+    "WebhookPullRequestDequeuedPullRequestLabelsItem",
+    "WebhookPullRequestDequeuedPullRequestLinks",
+    "WebhookPullRequestDequeuedPullRequestLinksComments",
+    "WebhookPullRequestDequeuedPullRequestLinksCommits",
+    "WebhookPullRequestDequeuedPullRequestLinksHtml",
+    "WebhookPullRequestDequeuedPullRequestLinksIssue",
+    "WebhookPullRequestDequeuedPullRequestLinksReviewComment",
+    "WebhookPullRequestDequeuedPullRequestLinksReviewComments",
+    "WebhookPullRequestDequeuedPullRequestLinksSelf",
+    "WebhookPullRequestDequeuedPullRequestLinksStatuses",
+    "WebhookPullRequestDequeuedPullRequestMergedBy",
+    "WebhookPullRequestDequeuedPullRequestMilestone",
+    "WebhookPullRequestDequeuedPullRequestMilestoneCreator",
+    "WebhookPullRequestDequeuedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestDequeuedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestDequeuedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestDequeuedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestDequeuedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestDequeuedPullRequestUser",
+]
 
 
 class WebhookPullRequestDequeued(_rt.Model):
@@ -57,8 +97,6 @@ class WebhookPullRequestDequeuedPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestDequeuedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestDequeuedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -107,8 +145,6 @@ class WebhookPullRequestDequeuedPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestDequeuedPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestDequeuedPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -138,86 +174,52 @@ class WebhookPullRequestDequeuedPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestDequeuedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestDequeuedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestDequeuedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestDequeuedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestDequeuedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestDequeuedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestDequeuedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestDequeuedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestDequeuedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestDequeuedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestDequeuedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestDequeuedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestDequeuedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestDequeuedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestDequeuedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestDequeuedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestDequeuedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestDequeuedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestDequeuedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -243,8 +245,6 @@ class WebhookPullRequestDequeuedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -278,15 +278,11 @@ class WebhookPullRequestDequeuedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestDequeuedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestDequeuedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -319,7 +315,6 @@ class WebhookPullRequestDequeuedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestDequeuedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestDequeuedPullRequestBaseRepo(_rt.Model):
@@ -415,8 +410,6 @@ class WebhookPullRequestDequeuedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestDequeuedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -430,7 +423,8 @@ class WebhookPullRequestDequeuedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -445,8 +439,6 @@ class WebhookPullRequestDequeuedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestDequeuedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestDequeuedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -469,7 +461,8 @@ class WebhookPullRequestDequeuedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -487,7 +480,9 @@ class WebhookPullRequestDequeuedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -497,8 +492,6 @@ class WebhookPullRequestDequeuedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -507,8 +500,6 @@ class WebhookPullRequestDequeuedPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -542,8 +533,6 @@ class WebhookPullRequestDequeuedPullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -576,7 +565,6 @@ class WebhookPullRequestDequeuedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestDequeuedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestDequeuedPullRequestHeadRepo(_rt.Model):
@@ -672,8 +660,6 @@ class WebhookPullRequestDequeuedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestDequeuedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -687,7 +673,8 @@ class WebhookPullRequestDequeuedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -702,8 +689,6 @@ class WebhookPullRequestDequeuedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestDequeuedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestDequeuedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -726,7 +711,8 @@ class WebhookPullRequestDequeuedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -744,7 +730,9 @@ class WebhookPullRequestDequeuedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -754,8 +742,6 @@ class WebhookPullRequestDequeuedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -764,8 +750,6 @@ class WebhookPullRequestDequeuedPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -799,8 +783,6 @@ class WebhookPullRequestDequeuedPullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -826,8 +808,6 @@ class WebhookPullRequestDequeuedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -843,8 +823,6 @@ class WebhookPullRequestDequeuedPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -876,8 +854,6 @@ class WebhookPullRequestDequeuedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestDequeuedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -899,8 +875,6 @@ class WebhookPullRequestDequeuedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -926,8 +900,6 @@ class WebhookPullRequestDequeuedPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1053,8 +1025,6 @@ class WebhookPullRequestDequeuedPullRequestRequestedTeamsItemParent(_rt.Model):
 
 
 class WebhookPullRequestDequeuedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

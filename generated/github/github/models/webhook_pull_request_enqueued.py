@@ -5,15 +5,55 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookPullRequestEnqueued",
+    "WebhookPullRequestEnqueuedPullRequest",
+    "WebhookPullRequestEnqueuedPullRequestAssignee",
+    "WebhookPullRequestEnqueuedPullRequestAssigneesItem",
+    "WebhookPullRequestEnqueuedPullRequestAutoMerge",
+    "WebhookPullRequestEnqueuedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestEnqueuedPullRequestBase",
+    "WebhookPullRequestEnqueuedPullRequestBaseRepo",
+    "WebhookPullRequestEnqueuedPullRequestBaseRepoLicense",
+    "WebhookPullRequestEnqueuedPullRequestBaseRepoOwner",
+    "WebhookPullRequestEnqueuedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestEnqueuedPullRequestBaseUser",
+    "WebhookPullRequestEnqueuedPullRequestHead",
+    "WebhookPullRequestEnqueuedPullRequestHeadRepo",
+    "WebhookPullRequestEnqueuedPullRequestHeadRepoLicense",
+    "WebhookPullRequestEnqueuedPullRequestHeadRepoOwner",
+    "WebhookPullRequestEnqueuedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestEnqueuedPullRequestHeadUser",
+    "WebhookPullRequestEnqueuedPullRequestLabelsItem",
+    "WebhookPullRequestEnqueuedPullRequestLinks",
+    "WebhookPullRequestEnqueuedPullRequestLinksComments",
+    "WebhookPullRequestEnqueuedPullRequestLinksCommits",
+    "WebhookPullRequestEnqueuedPullRequestLinksHtml",
+    "WebhookPullRequestEnqueuedPullRequestLinksIssue",
+    "WebhookPullRequestEnqueuedPullRequestLinksReviewComment",
+    "WebhookPullRequestEnqueuedPullRequestLinksReviewComments",
+    "WebhookPullRequestEnqueuedPullRequestLinksSelf",
+    "WebhookPullRequestEnqueuedPullRequestLinksStatuses",
+    "WebhookPullRequestEnqueuedPullRequestMergedBy",
+    "WebhookPullRequestEnqueuedPullRequestMilestone",
+    "WebhookPullRequestEnqueuedPullRequestMilestoneCreator",
+    "WebhookPullRequestEnqueuedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestEnqueuedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestEnqueuedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestEnqueuedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestEnqueuedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestEnqueuedPullRequestUser",
+]
 
 
 class WebhookPullRequestEnqueued(_rt.Model):
@@ -40,8 +80,6 @@ class WebhookPullRequestEnqueuedPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestEnqueuedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestEnqueuedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -90,8 +128,6 @@ class WebhookPullRequestEnqueuedPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestEnqueuedPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestEnqueuedPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -121,86 +157,52 @@ class WebhookPullRequestEnqueuedPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestEnqueuedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestEnqueuedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestEnqueuedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestEnqueuedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestEnqueuedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestEnqueuedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestEnqueuedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestEnqueuedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestEnqueuedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestEnqueuedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestEnqueuedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestEnqueuedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestEnqueuedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestEnqueuedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestEnqueuedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestEnqueuedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestEnqueuedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestEnqueuedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestEnqueuedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -226,8 +228,6 @@ class WebhookPullRequestEnqueuedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -261,15 +261,11 @@ class WebhookPullRequestEnqueuedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestEnqueuedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestEnqueuedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -302,7 +298,6 @@ class WebhookPullRequestEnqueuedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestEnqueuedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestEnqueuedPullRequestBaseRepo(_rt.Model):
@@ -398,8 +393,6 @@ class WebhookPullRequestEnqueuedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestEnqueuedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -413,7 +406,8 @@ class WebhookPullRequestEnqueuedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -428,8 +422,6 @@ class WebhookPullRequestEnqueuedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestEnqueuedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestEnqueuedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -452,7 +444,8 @@ class WebhookPullRequestEnqueuedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -470,7 +463,9 @@ class WebhookPullRequestEnqueuedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -480,8 +475,6 @@ class WebhookPullRequestEnqueuedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -490,8 +483,6 @@ class WebhookPullRequestEnqueuedPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -525,8 +516,6 @@ class WebhookPullRequestEnqueuedPullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -559,7 +548,6 @@ class WebhookPullRequestEnqueuedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestEnqueuedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestEnqueuedPullRequestHeadRepo(_rt.Model):
@@ -655,8 +643,6 @@ class WebhookPullRequestEnqueuedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestEnqueuedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -670,7 +656,8 @@ class WebhookPullRequestEnqueuedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -685,8 +672,6 @@ class WebhookPullRequestEnqueuedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestEnqueuedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestEnqueuedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -709,7 +694,8 @@ class WebhookPullRequestEnqueuedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -727,7 +713,9 @@ class WebhookPullRequestEnqueuedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -737,8 +725,6 @@ class WebhookPullRequestEnqueuedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -747,8 +733,6 @@ class WebhookPullRequestEnqueuedPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -782,8 +766,6 @@ class WebhookPullRequestEnqueuedPullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -809,8 +791,6 @@ class WebhookPullRequestEnqueuedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -826,8 +806,6 @@ class WebhookPullRequestEnqueuedPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -859,8 +837,6 @@ class WebhookPullRequestEnqueuedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestEnqueuedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -882,8 +858,6 @@ class WebhookPullRequestEnqueuedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -909,8 +883,6 @@ class WebhookPullRequestEnqueuedPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1036,8 +1008,6 @@ class WebhookPullRequestEnqueuedPullRequestRequestedTeamsItemParent(_rt.Model):
 
 
 class WebhookPullRequestEnqueuedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

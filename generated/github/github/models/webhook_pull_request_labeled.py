@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -16,6 +16,46 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_label import WebhooksLabel
 from ..models.webhooks_number import WebhooksNumber
+
+__all__ = [
+    "WebhookPullRequestLabeled",
+    "WebhookPullRequestLabeledPullRequest",
+    "WebhookPullRequestLabeledPullRequestAssignee",
+    "WebhookPullRequestLabeledPullRequestAssigneesItem",
+    "WebhookPullRequestLabeledPullRequestAutoMerge",
+    "WebhookPullRequestLabeledPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestLabeledPullRequestBase",
+    "WebhookPullRequestLabeledPullRequestBaseRepo",
+    "WebhookPullRequestLabeledPullRequestBaseRepoLicense",
+    "WebhookPullRequestLabeledPullRequestBaseRepoOwner",
+    "WebhookPullRequestLabeledPullRequestBaseRepoPermissions",
+    "WebhookPullRequestLabeledPullRequestBaseUser",
+    "WebhookPullRequestLabeledPullRequestHead",
+    "WebhookPullRequestLabeledPullRequestHeadRepo",
+    "WebhookPullRequestLabeledPullRequestHeadRepoLicense",
+    "WebhookPullRequestLabeledPullRequestHeadRepoOwner",
+    "WebhookPullRequestLabeledPullRequestHeadRepoPermissions",
+    "WebhookPullRequestLabeledPullRequestHeadUser",
+    "WebhookPullRequestLabeledPullRequestLabelsItem",
+    "WebhookPullRequestLabeledPullRequestLinks",
+    "WebhookPullRequestLabeledPullRequestLinksComments",
+    "WebhookPullRequestLabeledPullRequestLinksCommits",
+    "WebhookPullRequestLabeledPullRequestLinksHtml",
+    "WebhookPullRequestLabeledPullRequestLinksIssue",
+    "WebhookPullRequestLabeledPullRequestLinksReviewComment",
+    "WebhookPullRequestLabeledPullRequestLinksReviewComments",
+    "WebhookPullRequestLabeledPullRequestLinksSelf",
+    "WebhookPullRequestLabeledPullRequestLinksStatuses",
+    "WebhookPullRequestLabeledPullRequestMergedBy",
+    "WebhookPullRequestLabeledPullRequestMilestone",
+    "WebhookPullRequestLabeledPullRequestMilestoneCreator",
+    "WebhookPullRequestLabeledPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestLabeledPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestLabeledPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestLabeledPullRequestRequestedTeamsItem",
+    "WebhookPullRequestLabeledPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestLabeledPullRequestUser",
+]
 
 
 class WebhookPullRequestLabeled(_rt.Model):
@@ -43,8 +83,6 @@ class WebhookPullRequestLabeledPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestLabeledPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestLabeledPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -93,8 +131,6 @@ class WebhookPullRequestLabeledPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestLabeledPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestLabeledPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -124,86 +160,52 @@ class WebhookPullRequestLabeledPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestLabeledPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestLabeledPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestLabeledPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestLabeledPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestLabeledPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestLabeledPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestLabeledPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestLabeledPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestLabeledPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestLabeledPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestLabeledPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLabeledPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLabeledPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLabeledPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLabeledPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLabeledPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLabeledPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLabeledPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLabeledPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -229,8 +231,6 @@ class WebhookPullRequestLabeledPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -264,15 +264,11 @@ class WebhookPullRequestLabeledPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestLabeledPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestLabeledPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -305,7 +301,6 @@ class WebhookPullRequestLabeledPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestLabeledPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestLabeledPullRequestBaseRepo(_rt.Model):
@@ -401,8 +396,6 @@ class WebhookPullRequestLabeledPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestLabeledPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -416,7 +409,8 @@ class WebhookPullRequestLabeledPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -431,8 +425,6 @@ class WebhookPullRequestLabeledPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestLabeledPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestLabeledPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -455,7 +447,8 @@ class WebhookPullRequestLabeledPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -473,7 +466,9 @@ class WebhookPullRequestLabeledPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -483,8 +478,6 @@ class WebhookPullRequestLabeledPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -493,8 +486,6 @@ class WebhookPullRequestLabeledPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -528,8 +519,6 @@ class WebhookPullRequestLabeledPullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -562,7 +551,6 @@ class WebhookPullRequestLabeledPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestLabeledPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestLabeledPullRequestHeadRepo(_rt.Model):
@@ -658,8 +646,6 @@ class WebhookPullRequestLabeledPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestLabeledPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -673,7 +659,8 @@ class WebhookPullRequestLabeledPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -688,8 +675,6 @@ class WebhookPullRequestLabeledPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestLabeledPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestLabeledPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -712,7 +697,8 @@ class WebhookPullRequestLabeledPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -730,7 +716,9 @@ class WebhookPullRequestLabeledPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -740,8 +728,6 @@ class WebhookPullRequestLabeledPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -750,8 +736,6 @@ class WebhookPullRequestLabeledPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -785,8 +769,6 @@ class WebhookPullRequestLabeledPullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -812,8 +794,6 @@ class WebhookPullRequestLabeledPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -829,8 +809,6 @@ class WebhookPullRequestLabeledPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -862,8 +840,6 @@ class WebhookPullRequestLabeledPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestLabeledPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -885,8 +861,6 @@ class WebhookPullRequestLabeledPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -912,8 +886,6 @@ class WebhookPullRequestLabeledPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1039,8 +1011,6 @@ class WebhookPullRequestLabeledPullRequestRequestedTeamsItemParent(_rt.Model):
 
 
 class WebhookPullRequestLabeledPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -15,6 +15,46 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_number import WebhooksNumber
+
+__all__ = [
+    "WebhookPullRequestLocked",
+    "WebhookPullRequestLockedPullRequest",
+    "WebhookPullRequestLockedPullRequestAssignee",
+    "WebhookPullRequestLockedPullRequestAssigneesItem",
+    "WebhookPullRequestLockedPullRequestAutoMerge",
+    "WebhookPullRequestLockedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestLockedPullRequestBase",
+    "WebhookPullRequestLockedPullRequestBaseRepo",
+    "WebhookPullRequestLockedPullRequestBaseRepoLicense",
+    "WebhookPullRequestLockedPullRequestBaseRepoOwner",
+    "WebhookPullRequestLockedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestLockedPullRequestBaseUser",
+    "WebhookPullRequestLockedPullRequestHead",
+    "WebhookPullRequestLockedPullRequestHeadRepo",
+    "WebhookPullRequestLockedPullRequestHeadRepoLicense",
+    "WebhookPullRequestLockedPullRequestHeadRepoOwner",
+    "WebhookPullRequestLockedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestLockedPullRequestHeadUser",
+    "WebhookPullRequestLockedPullRequestLabelsItem",
+    "WebhookPullRequestLockedPullRequestLinks",
+    "WebhookPullRequestLockedPullRequestLinksComments",
+    "WebhookPullRequestLockedPullRequestLinksCommits",
+    "WebhookPullRequestLockedPullRequestLinksHtml",
+    "WebhookPullRequestLockedPullRequestLinksIssue",
+    "WebhookPullRequestLockedPullRequestLinksReviewComment",
+    "WebhookPullRequestLockedPullRequestLinksReviewComments",
+    "WebhookPullRequestLockedPullRequestLinksSelf",
+    "WebhookPullRequestLockedPullRequestLinksStatuses",
+    "WebhookPullRequestLockedPullRequestMergedBy",
+    "WebhookPullRequestLockedPullRequestMilestone",
+    "WebhookPullRequestLockedPullRequestMilestoneCreator",
+    "WebhookPullRequestLockedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestLockedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestLockedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestLockedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestLockedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestLockedPullRequestUser",
+]
 
 
 class WebhookPullRequestLocked(_rt.Model):
@@ -41,8 +81,6 @@ class WebhookPullRequestLockedPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestLockedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestLockedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -91,8 +129,6 @@ class WebhookPullRequestLockedPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestLockedPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestLockedPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -122,86 +158,52 @@ class WebhookPullRequestLockedPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestLockedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestLockedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestLockedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestLockedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestLockedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestLockedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestLockedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestLockedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestLockedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestLockedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestLockedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLockedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLockedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLockedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLockedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLockedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLockedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLockedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestLockedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -227,8 +229,6 @@ class WebhookPullRequestLockedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -262,15 +262,11 @@ class WebhookPullRequestLockedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestLockedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestLockedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -303,7 +299,6 @@ class WebhookPullRequestLockedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestLockedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestLockedPullRequestBaseRepo(_rt.Model):
@@ -399,8 +394,6 @@ class WebhookPullRequestLockedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestLockedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -414,7 +407,8 @@ class WebhookPullRequestLockedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -429,8 +423,6 @@ class WebhookPullRequestLockedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestLockedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestLockedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -453,7 +445,8 @@ class WebhookPullRequestLockedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -471,7 +464,9 @@ class WebhookPullRequestLockedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -481,8 +476,6 @@ class WebhookPullRequestLockedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -491,8 +484,6 @@ class WebhookPullRequestLockedPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -526,8 +517,6 @@ class WebhookPullRequestLockedPullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -560,7 +549,6 @@ class WebhookPullRequestLockedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestLockedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestLockedPullRequestHeadRepo(_rt.Model):
@@ -656,8 +644,6 @@ class WebhookPullRequestLockedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestLockedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -671,7 +657,8 @@ class WebhookPullRequestLockedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -686,8 +673,6 @@ class WebhookPullRequestLockedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestLockedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestLockedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -710,7 +695,8 @@ class WebhookPullRequestLockedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -728,7 +714,9 @@ class WebhookPullRequestLockedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -738,8 +726,6 @@ class WebhookPullRequestLockedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -748,8 +734,6 @@ class WebhookPullRequestLockedPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -783,8 +767,6 @@ class WebhookPullRequestLockedPullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -810,8 +792,6 @@ class WebhookPullRequestLockedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -827,8 +807,6 @@ class WebhookPullRequestLockedPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -860,8 +838,6 @@ class WebhookPullRequestLockedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestLockedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -883,8 +859,6 @@ class WebhookPullRequestLockedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -910,8 +884,6 @@ class WebhookPullRequestLockedPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1037,8 +1009,6 @@ class WebhookPullRequestLockedPullRequestRequestedTeamsItemParent(_rt.Model):
 
 
 class WebhookPullRequestLockedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -15,13 +15,62 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 
+__all__ = [
+    "WebhookPullRequestReviewCommentCreated",
+    "WebhookPullRequestReviewCommentCreatedComment",
+    "WebhookPullRequestReviewCommentCreatedCommentLinks",
+    "WebhookPullRequestReviewCommentCreatedCommentLinksHtml",
+    "WebhookPullRequestReviewCommentCreatedCommentLinksPullRequest",
+    "WebhookPullRequestReviewCommentCreatedCommentLinksSelf",
+    "WebhookPullRequestReviewCommentCreatedCommentReactions",
+    "WebhookPullRequestReviewCommentCreatedCommentUser",
+    "WebhookPullRequestReviewCommentCreatedPullRequest",
+    "WebhookPullRequestReviewCommentCreatedPullRequestAssignee",
+    "WebhookPullRequestReviewCommentCreatedPullRequestAssigneesItem",
+    "WebhookPullRequestReviewCommentCreatedPullRequestAutoMerge",
+    "WebhookPullRequestReviewCommentCreatedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewCommentCreatedPullRequestBase",
+    "WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo",
+    "WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewCommentCreatedPullRequestBaseUser",
+    "WebhookPullRequestReviewCommentCreatedPullRequestHead",
+    "WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo",
+    "WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewCommentCreatedPullRequestHeadUser",
+    "WebhookPullRequestReviewCommentCreatedPullRequestLabelsItem",
+    "WebhookPullRequestReviewCommentCreatedPullRequestLinks",
+    "WebhookPullRequestReviewCommentCreatedPullRequestLinksComments",
+    "WebhookPullRequestReviewCommentCreatedPullRequestLinksCommits",
+    "WebhookPullRequestReviewCommentCreatedPullRequestLinksHtml",
+    "WebhookPullRequestReviewCommentCreatedPullRequestLinksIssue",
+    "WebhookPullRequestReviewCommentCreatedPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewCommentCreatedPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewCommentCreatedPullRequestLinksSelf",
+    "WebhookPullRequestReviewCommentCreatedPullRequestLinksStatuses",
+    "WebhookPullRequestReviewCommentCreatedPullRequestMilestone",
+    "WebhookPullRequestReviewCommentCreatedPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewCommentCreatedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewCommentCreatedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewCommentCreatedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewCommentCreatedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewCommentCreatedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewCommentCreatedPullRequestUser",
+]
+
 
 class WebhookPullRequestReviewCommentCreated(_rt.Model):
     """pull_request_review_comment created event"""
 
     action: Literal["created"] | str
     comment: WebhookPullRequestReviewCommentCreatedComment
-    """The [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request) itself."""
+    """The
+    [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request)
+    itself.
+    """
 
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation | None = None
@@ -32,7 +81,10 @@ class WebhookPullRequestReviewCommentCreated(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentCreatedComment(_rt.Model):
-    """The [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request) itself."""
+    """The
+    [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request)
+    itself.
+    """
 
     links: WebhookPullRequestReviewCommentCreatedCommentLinks = Field(
         validation_alias="_links", serialization_alias="_links"
@@ -72,7 +124,9 @@ class WebhookPullRequestReviewCommentCreatedComment(_rt.Model):
     """The comment ID to reply to."""
 
     line: int | None
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     node_id: str
     """The node ID of the pull request review comment."""
@@ -81,7 +135,9 @@ class WebhookPullRequestReviewCommentCreatedComment(_rt.Model):
     """The SHA of the original commit to which the comment applies."""
 
     original_line: int | None
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     original_position: int
     """The index of the original line in the diff to which the comment applies."""
@@ -102,8 +158,6 @@ class WebhookPullRequestReviewCommentCreatedComment(_rt.Model):
     """URL for the pull request that the review comment belongs to."""
 
     reactions: WebhookPullRequestReviewCommentCreatedCommentReactions
-    """Reactions"""
-
     side: Literal["LEFT", "RIGHT"] | str
     """The side of the first line of the range for a multi-line comment."""
 
@@ -121,41 +175,27 @@ class WebhookPullRequestReviewCommentCreatedComment(_rt.Model):
     """URL for the pull request review comment"""
 
     user: WebhookPullRequestReviewCommentCreatedCommentUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewCommentCreatedCommentLinks(_rt.Model):
     html: WebhookPullRequestReviewCommentCreatedCommentLinksHtml
-    """Link"""
-
     pull_request: WebhookPullRequestReviewCommentCreatedCommentLinksPullRequest
-    """Link"""
-
     self: WebhookPullRequestReviewCommentCreatedCommentLinksSelf
-    """Link"""
 
 
 class WebhookPullRequestReviewCommentCreatedCommentLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedCommentLinksPullRequest(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedCommentLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedCommentReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -169,8 +209,6 @@ class WebhookPullRequestReviewCommentCreatedCommentReactions(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentCreatedCommentUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -201,8 +239,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequest(_rt.Model):
     )
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookPullRequestReviewCommentCreatedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestReviewCommentCreatedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -259,86 +295,52 @@ class WebhookPullRequestReviewCommentCreatedPullRequest(_rt.Model):
     updated_at: str
     url: str
     user: WebhookPullRequestReviewCommentCreatedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewCommentCreatedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewCommentCreatedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewCommentCreatedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewCommentCreatedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestReviewCommentCreatedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestReviewCommentCreatedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestReviewCommentCreatedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewCommentCreatedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -364,8 +366,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -399,15 +399,11 @@ class WebhookPullRequestReviewCommentCreatedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestReviewCommentCreatedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -440,7 +436,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewCommentCreatedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo(_rt.Model):
@@ -536,8 +531,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -551,7 +544,8 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -566,8 +560,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -590,7 +582,8 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -608,7 +601,9 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -618,8 +613,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -628,8 +621,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoLicense(_rt.Model
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -663,8 +654,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestBaseRepoPermissions(_rt.M
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -697,7 +686,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewCommentCreatedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo(_rt.Model):
@@ -793,8 +781,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -808,7 +794,8 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -823,8 +810,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -847,7 +832,8 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -865,7 +851,9 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -875,8 +863,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -885,8 +871,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoLicense(_rt.Model
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -920,8 +904,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadRepoPermissions(_rt.M
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -947,8 +929,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -970,8 +950,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestReviewCommentCreatedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -993,8 +971,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1020,8 +996,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestMilestoneCreator(_rt.Mode
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1149,8 +1123,6 @@ class WebhookPullRequestReviewCommentCreatedPullRequestRequestedTeamsItemParent(
 
 
 class WebhookPullRequestReviewCommentCreatedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -15,6 +15,45 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_review_comment import WebhooksReviewComment
+
+__all__ = [
+    "WebhookPullRequestReviewCommentDeleted",
+    "WebhookPullRequestReviewCommentDeletedPullRequest",
+    "WebhookPullRequestReviewCommentDeletedPullRequestAssignee",
+    "WebhookPullRequestReviewCommentDeletedPullRequestAssigneesItem",
+    "WebhookPullRequestReviewCommentDeletedPullRequestAutoMerge",
+    "WebhookPullRequestReviewCommentDeletedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewCommentDeletedPullRequestBase",
+    "WebhookPullRequestReviewCommentDeletedPullRequestBaseRepo",
+    "WebhookPullRequestReviewCommentDeletedPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewCommentDeletedPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewCommentDeletedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewCommentDeletedPullRequestBaseUser",
+    "WebhookPullRequestReviewCommentDeletedPullRequestHead",
+    "WebhookPullRequestReviewCommentDeletedPullRequestHeadRepo",
+    "WebhookPullRequestReviewCommentDeletedPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewCommentDeletedPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewCommentDeletedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewCommentDeletedPullRequestHeadUser",
+    "WebhookPullRequestReviewCommentDeletedPullRequestLabelsItem",
+    "WebhookPullRequestReviewCommentDeletedPullRequestLinks",
+    "WebhookPullRequestReviewCommentDeletedPullRequestLinksComments",
+    "WebhookPullRequestReviewCommentDeletedPullRequestLinksCommits",
+    "WebhookPullRequestReviewCommentDeletedPullRequestLinksHtml",
+    "WebhookPullRequestReviewCommentDeletedPullRequestLinksIssue",
+    "WebhookPullRequestReviewCommentDeletedPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewCommentDeletedPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewCommentDeletedPullRequestLinksSelf",
+    "WebhookPullRequestReviewCommentDeletedPullRequestLinksStatuses",
+    "WebhookPullRequestReviewCommentDeletedPullRequestMilestone",
+    "WebhookPullRequestReviewCommentDeletedPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewCommentDeletedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewCommentDeletedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewCommentDeletedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewCommentDeletedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewCommentDeletedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewCommentDeletedPullRequestUser",
+]
 
 
 class WebhookPullRequestReviewCommentDeleted(_rt.Model):
@@ -36,8 +75,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequest(_rt.Model):
     )
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookPullRequestReviewCommentDeletedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestReviewCommentDeletedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -94,86 +131,52 @@ class WebhookPullRequestReviewCommentDeletedPullRequest(_rt.Model):
     updated_at: str
     url: str
     user: WebhookPullRequestReviewCommentDeletedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewCommentDeletedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewCommentDeletedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewCommentDeletedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewCommentDeletedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestReviewCommentDeletedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestReviewCommentDeletedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestReviewCommentDeletedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewCommentDeletedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -199,8 +202,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -234,15 +235,11 @@ class WebhookPullRequestReviewCommentDeletedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestReviewCommentDeletedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -275,7 +272,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewCommentDeletedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepo(_rt.Model):
@@ -371,8 +367,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewCommentDeletedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -386,7 +380,8 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -401,8 +396,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewCommentDeletedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewCommentDeletedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -425,7 +418,8 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -443,7 +437,9 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -453,8 +449,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -463,8 +457,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepoLicense(_rt.Model
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -498,8 +490,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestBaseRepoPermissions(_rt.M
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -532,7 +522,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewCommentDeletedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepo(_rt.Model):
@@ -628,8 +617,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewCommentDeletedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -643,7 +630,8 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -658,8 +646,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewCommentDeletedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewCommentDeletedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -682,7 +668,8 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -700,7 +687,9 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -710,8 +699,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -720,8 +707,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepoLicense(_rt.Model
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -755,8 +740,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadRepoPermissions(_rt.M
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -782,8 +765,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -805,8 +786,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestReviewCommentDeletedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -828,8 +807,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -855,8 +832,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestMilestoneCreator(_rt.Mode
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -984,8 +959,6 @@ class WebhookPullRequestReviewCommentDeletedPullRequestRequestedTeamsItemParent(
 
 
 class WebhookPullRequestReviewCommentDeletedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

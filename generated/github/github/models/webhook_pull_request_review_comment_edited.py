@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -16,6 +16,45 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_changes import WebhooksChanges
 from ..models.webhooks_review_comment import WebhooksReviewComment
+
+__all__ = [
+    "WebhookPullRequestReviewCommentEdited",
+    "WebhookPullRequestReviewCommentEditedPullRequest",
+    "WebhookPullRequestReviewCommentEditedPullRequestAssignee",
+    "WebhookPullRequestReviewCommentEditedPullRequestAssigneesItem",
+    "WebhookPullRequestReviewCommentEditedPullRequestAutoMerge",
+    "WebhookPullRequestReviewCommentEditedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewCommentEditedPullRequestBase",
+    "WebhookPullRequestReviewCommentEditedPullRequestBaseRepo",
+    "WebhookPullRequestReviewCommentEditedPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewCommentEditedPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewCommentEditedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewCommentEditedPullRequestBaseUser",
+    "WebhookPullRequestReviewCommentEditedPullRequestHead",
+    "WebhookPullRequestReviewCommentEditedPullRequestHeadRepo",
+    "WebhookPullRequestReviewCommentEditedPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewCommentEditedPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewCommentEditedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewCommentEditedPullRequestHeadUser",
+    "WebhookPullRequestReviewCommentEditedPullRequestLabelsItem",
+    "WebhookPullRequestReviewCommentEditedPullRequestLinks",
+    "WebhookPullRequestReviewCommentEditedPullRequestLinksComments",
+    "WebhookPullRequestReviewCommentEditedPullRequestLinksCommits",
+    "WebhookPullRequestReviewCommentEditedPullRequestLinksHtml",
+    "WebhookPullRequestReviewCommentEditedPullRequestLinksIssue",
+    "WebhookPullRequestReviewCommentEditedPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewCommentEditedPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewCommentEditedPullRequestLinksSelf",
+    "WebhookPullRequestReviewCommentEditedPullRequestLinksStatuses",
+    "WebhookPullRequestReviewCommentEditedPullRequestMilestone",
+    "WebhookPullRequestReviewCommentEditedPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewCommentEditedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewCommentEditedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewCommentEditedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewCommentEditedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewCommentEditedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewCommentEditedPullRequestUser",
+]
 
 
 class WebhookPullRequestReviewCommentEdited(_rt.Model):
@@ -38,8 +77,6 @@ class WebhookPullRequestReviewCommentEditedPullRequest(_rt.Model):
     )
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookPullRequestReviewCommentEditedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestReviewCommentEditedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -96,86 +133,52 @@ class WebhookPullRequestReviewCommentEditedPullRequest(_rt.Model):
     updated_at: str
     url: str
     user: WebhookPullRequestReviewCommentEditedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewCommentEditedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewCommentEditedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewCommentEditedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewCommentEditedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestReviewCommentEditedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestReviewCommentEditedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestReviewCommentEditedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewCommentEditedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -201,8 +204,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -237,15 +238,11 @@ class WebhookPullRequestReviewCommentEditedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestReviewCommentEditedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -278,7 +275,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewCommentEditedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestBaseRepo(_rt.Model):
@@ -374,8 +370,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewCommentEditedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -389,7 +383,8 @@ class WebhookPullRequestReviewCommentEditedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -404,8 +399,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewCommentEditedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewCommentEditedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -428,7 +421,8 @@ class WebhookPullRequestReviewCommentEditedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -446,7 +440,9 @@ class WebhookPullRequestReviewCommentEditedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -456,8 +452,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -466,8 +460,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestBaseRepoLicense(_rt.Model)
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -501,8 +493,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestBaseRepoPermissions(_rt.Mo
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -535,7 +525,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewCommentEditedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestHeadRepo(_rt.Model):
@@ -631,8 +620,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewCommentEditedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -646,7 +633,8 @@ class WebhookPullRequestReviewCommentEditedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -661,8 +649,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewCommentEditedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewCommentEditedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -685,7 +671,8 @@ class WebhookPullRequestReviewCommentEditedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -703,7 +690,9 @@ class WebhookPullRequestReviewCommentEditedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -713,8 +702,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -723,8 +710,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestHeadRepoLicense(_rt.Model)
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -758,8 +743,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestHeadRepoPermissions(_rt.Mo
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -785,8 +768,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -808,8 +789,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestReviewCommentEditedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -831,8 +810,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -858,8 +835,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestMilestoneCreator(_rt.Model
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -987,8 +962,6 @@ class WebhookPullRequestReviewCommentEditedPullRequestRequestedTeamsItemParent(_
 
 
 class WebhookPullRequestReviewCommentEditedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

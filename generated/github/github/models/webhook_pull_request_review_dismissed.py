@@ -5,15 +5,59 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookPullRequestReviewDismissed",
+    "WebhookPullRequestReviewDismissedPullRequest",
+    "WebhookPullRequestReviewDismissedPullRequestAssignee",
+    "WebhookPullRequestReviewDismissedPullRequestAssigneesItem",
+    "WebhookPullRequestReviewDismissedPullRequestAutoMerge",
+    "WebhookPullRequestReviewDismissedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewDismissedPullRequestBase",
+    "WebhookPullRequestReviewDismissedPullRequestBaseRepo",
+    "WebhookPullRequestReviewDismissedPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewDismissedPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewDismissedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewDismissedPullRequestBaseUser",
+    "WebhookPullRequestReviewDismissedPullRequestHead",
+    "WebhookPullRequestReviewDismissedPullRequestHeadRepo",
+    "WebhookPullRequestReviewDismissedPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewDismissedPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewDismissedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewDismissedPullRequestHeadUser",
+    "WebhookPullRequestReviewDismissedPullRequestLabelsItem",
+    "WebhookPullRequestReviewDismissedPullRequestLinks",
+    "WebhookPullRequestReviewDismissedPullRequestLinksComments",
+    "WebhookPullRequestReviewDismissedPullRequestLinksCommits",
+    "WebhookPullRequestReviewDismissedPullRequestLinksHtml",
+    "WebhookPullRequestReviewDismissedPullRequestLinksIssue",
+    "WebhookPullRequestReviewDismissedPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewDismissedPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewDismissedPullRequestLinksSelf",
+    "WebhookPullRequestReviewDismissedPullRequestLinksStatuses",
+    "WebhookPullRequestReviewDismissedPullRequestMilestone",
+    "WebhookPullRequestReviewDismissedPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewDismissedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewDismissedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewDismissedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewDismissedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewDismissedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewDismissedPullRequestUser",
+    "WebhookPullRequestReviewDismissedReview",
+    "WebhookPullRequestReviewDismissedReviewLinks",
+    "WebhookPullRequestReviewDismissedReviewLinksHtml",
+    "WebhookPullRequestReviewDismissedReviewLinksPullRequest",
+    "WebhookPullRequestReviewDismissedReviewUser",
+]
 
 
 class WebhookPullRequestReviewDismissed(_rt.Model):
@@ -41,8 +85,6 @@ class WebhookPullRequestReviewDismissedPullRequest(_rt.Model):
     )
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookPullRequestReviewDismissedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestReviewDismissedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -99,86 +141,52 @@ class WebhookPullRequestReviewDismissedPullRequest(_rt.Model):
     updated_at: str
     url: str
     user: WebhookPullRequestReviewDismissedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewDismissedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewDismissedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewDismissedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewDismissedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewDismissedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestReviewDismissedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestReviewDismissedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestReviewDismissedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewDismissedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewDismissedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewDismissedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewDismissedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewDismissedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewDismissedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewDismissedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewDismissedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewDismissedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewDismissedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -204,8 +212,6 @@ class WebhookPullRequestReviewDismissedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestReviewDismissedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -239,15 +245,11 @@ class WebhookPullRequestReviewDismissedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestReviewDismissedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestReviewDismissedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -280,7 +282,6 @@ class WebhookPullRequestReviewDismissedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewDismissedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewDismissedPullRequestBaseRepo(_rt.Model):
@@ -376,8 +377,6 @@ class WebhookPullRequestReviewDismissedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewDismissedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -391,7 +390,8 @@ class WebhookPullRequestReviewDismissedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -406,8 +406,6 @@ class WebhookPullRequestReviewDismissedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewDismissedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewDismissedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -430,7 +428,8 @@ class WebhookPullRequestReviewDismissedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -448,7 +447,9 @@ class WebhookPullRequestReviewDismissedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -458,8 +459,6 @@ class WebhookPullRequestReviewDismissedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewDismissedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -468,8 +467,6 @@ class WebhookPullRequestReviewDismissedPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestReviewDismissedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -503,8 +500,6 @@ class WebhookPullRequestReviewDismissedPullRequestBaseRepoPermissions(_rt.Model)
 
 
 class WebhookPullRequestReviewDismissedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -537,7 +532,6 @@ class WebhookPullRequestReviewDismissedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewDismissedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewDismissedPullRequestHeadRepo(_rt.Model):
@@ -633,8 +627,6 @@ class WebhookPullRequestReviewDismissedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewDismissedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -648,7 +640,8 @@ class WebhookPullRequestReviewDismissedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -663,8 +656,6 @@ class WebhookPullRequestReviewDismissedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewDismissedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewDismissedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -687,7 +678,8 @@ class WebhookPullRequestReviewDismissedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -705,7 +697,9 @@ class WebhookPullRequestReviewDismissedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -715,8 +709,6 @@ class WebhookPullRequestReviewDismissedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewDismissedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -725,8 +717,6 @@ class WebhookPullRequestReviewDismissedPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestReviewDismissedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -760,8 +750,6 @@ class WebhookPullRequestReviewDismissedPullRequestHeadRepoPermissions(_rt.Model)
 
 
 class WebhookPullRequestReviewDismissedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -787,8 +775,6 @@ class WebhookPullRequestReviewDismissedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestReviewDismissedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -810,8 +796,6 @@ class WebhookPullRequestReviewDismissedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestReviewDismissedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -833,8 +817,6 @@ class WebhookPullRequestReviewDismissedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestReviewDismissedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -860,8 +842,6 @@ class WebhookPullRequestReviewDismissedPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestReviewDismissedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -989,8 +969,6 @@ class WebhookPullRequestReviewDismissedPullRequestRequestedTeamsItemParent(_rt.M
 
 
 class WebhookPullRequestReviewDismissedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1052,32 +1030,22 @@ class WebhookPullRequestReviewDismissedReview(_rt.Model):
     submitted_at: _dt.datetime
     updated_at: _dt.datetime | None = None
     user: WebhookPullRequestReviewDismissedReviewUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewDismissedReviewLinks(_rt.Model):
     html: WebhookPullRequestReviewDismissedReviewLinksHtml
-    """Link"""
-
     pull_request: WebhookPullRequestReviewDismissedReviewLinksPullRequest
-    """Link"""
 
 
 class WebhookPullRequestReviewDismissedReviewLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewDismissedReviewLinksPullRequest(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewDismissedReviewUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

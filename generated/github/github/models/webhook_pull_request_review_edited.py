@@ -5,15 +5,56 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_review import WebhooksReview
+
+__all__ = [
+    "WebhookPullRequestReviewEdited",
+    "WebhookPullRequestReviewEditedChanges",
+    "WebhookPullRequestReviewEditedChangesBody",
+    "WebhookPullRequestReviewEditedPullRequest",
+    "WebhookPullRequestReviewEditedPullRequestAssignee",
+    "WebhookPullRequestReviewEditedPullRequestAssigneesItem",
+    "WebhookPullRequestReviewEditedPullRequestAutoMerge",
+    "WebhookPullRequestReviewEditedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewEditedPullRequestBase",
+    "WebhookPullRequestReviewEditedPullRequestBaseRepo",
+    "WebhookPullRequestReviewEditedPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewEditedPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewEditedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewEditedPullRequestBaseUser",
+    "WebhookPullRequestReviewEditedPullRequestHead",
+    "WebhookPullRequestReviewEditedPullRequestHeadRepo",
+    "WebhookPullRequestReviewEditedPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewEditedPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewEditedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewEditedPullRequestHeadUser",
+    "WebhookPullRequestReviewEditedPullRequestLabelsItem",
+    "WebhookPullRequestReviewEditedPullRequestLinks",
+    "WebhookPullRequestReviewEditedPullRequestLinksComments",
+    "WebhookPullRequestReviewEditedPullRequestLinksCommits",
+    "WebhookPullRequestReviewEditedPullRequestLinksHtml",
+    "WebhookPullRequestReviewEditedPullRequestLinksIssue",
+    "WebhookPullRequestReviewEditedPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewEditedPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewEditedPullRequestLinksSelf",
+    "WebhookPullRequestReviewEditedPullRequestLinksStatuses",
+    "WebhookPullRequestReviewEditedPullRequestMilestone",
+    "WebhookPullRequestReviewEditedPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewEditedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewEditedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewEditedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewEditedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewEditedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewEditedPullRequestUser",
+]
 
 
 class WebhookPullRequestReviewEdited(_rt.Model):
@@ -49,8 +90,6 @@ class WebhookPullRequestReviewEditedPullRequest(_rt.Model):
     )
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookPullRequestReviewEditedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestReviewEditedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -106,86 +145,52 @@ class WebhookPullRequestReviewEditedPullRequest(_rt.Model):
     updated_at: str
     url: str
     user: WebhookPullRequestReviewEditedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewEditedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewEditedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewEditedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewEditedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewEditedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestReviewEditedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestReviewEditedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestReviewEditedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewEditedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewEditedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewEditedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewEditedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewEditedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewEditedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewEditedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewEditedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewEditedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewEditedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -211,8 +216,6 @@ class WebhookPullRequestReviewEditedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestReviewEditedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -246,15 +249,11 @@ class WebhookPullRequestReviewEditedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestReviewEditedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestReviewEditedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -287,7 +286,6 @@ class WebhookPullRequestReviewEditedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewEditedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewEditedPullRequestBaseRepo(_rt.Model):
@@ -374,8 +372,6 @@ class WebhookPullRequestReviewEditedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewEditedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -389,8 +385,6 @@ class WebhookPullRequestReviewEditedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewEditedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewEditedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -421,8 +415,6 @@ class WebhookPullRequestReviewEditedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewEditedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -431,8 +423,6 @@ class WebhookPullRequestReviewEditedPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestReviewEditedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -466,8 +456,6 @@ class WebhookPullRequestReviewEditedPullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestReviewEditedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -500,7 +488,6 @@ class WebhookPullRequestReviewEditedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewEditedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewEditedPullRequestHeadRepo(_rt.Model):
@@ -587,8 +574,6 @@ class WebhookPullRequestReviewEditedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewEditedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -602,8 +587,6 @@ class WebhookPullRequestReviewEditedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewEditedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewEditedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -634,8 +617,6 @@ class WebhookPullRequestReviewEditedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewEditedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -644,8 +625,6 @@ class WebhookPullRequestReviewEditedPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestReviewEditedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -679,8 +658,6 @@ class WebhookPullRequestReviewEditedPullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestReviewEditedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -706,8 +683,6 @@ class WebhookPullRequestReviewEditedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestReviewEditedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -729,8 +704,6 @@ class WebhookPullRequestReviewEditedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestReviewEditedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -752,8 +725,6 @@ class WebhookPullRequestReviewEditedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestReviewEditedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -779,8 +750,6 @@ class WebhookPullRequestReviewEditedPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestReviewEditedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -906,8 +875,6 @@ class WebhookPullRequestReviewEditedPullRequestRequestedTeamsItemParent(_rt.Mode
 
 
 class WebhookPullRequestReviewEditedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,15 +5,96 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal, TypeAlias
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookPullRequestReviewRequestRemoved",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewer",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequest",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAssignee",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAssigneesItem",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAutoMerge",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepo",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseUser",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepo",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadUser",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLabelsItem",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinks",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksComments",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksCommits",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksHtml",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksIssue",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksSelf",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksStatuses",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMergedBy",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMilestone",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestUser",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedReviewerRequestedReviewer",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeam",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequest",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAssignee",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAssigneesItem",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAutoMerge",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBase",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseUser",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHead",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadUser",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLabelsItem",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinks",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksComments",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksCommits",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksHtml",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksIssue",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksSelf",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksStatuses",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMergedBy",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMilestone",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestUser",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamRequestedTeam",
+    "WebhookPullRequestReviewRequestRemovedWithRequestedTeamRequestedTeamParent",
+]
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewer(_rt.Model):
@@ -31,8 +112,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewer(_rt.Model):
     requested_reviewer: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerRequestedReviewer | None
     )
-    """User"""
-
     sender: SimpleUser
 
 
@@ -45,8 +124,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequest(_rt
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAssignee | None
-    """User"""
-
     assignees: list[
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAssigneesItem | None
     ]
@@ -101,8 +178,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequest(_rt
     merged_by: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMergedBy | None
     ) = None
-    """User"""
-
     milestone: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMilestone | None
     )
@@ -136,98 +211,64 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequest(_rt
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksIssue
-    """Link"""
-
     review_comment: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksReviewComment
     )
-    """Link"""
-
     review_comments: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksReviewComments
     )
-    """Link"""
-
     self: WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksComments(
     _rt.Model
 ):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksReviewComment(
     _rt.Model
 ):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksReviewComments(
     _rt.Model
 ):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLinksStatuses(
     _rt.Model
 ):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -255,8 +296,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAssi
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAssigneesItem(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -294,8 +333,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAuto
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAutoMergeEnabledBy
         | None
     )
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
@@ -303,8 +340,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAuto
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestAutoMergeEnabledBy(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -337,7 +372,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
 
     sha: str
     user: WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepo(_rt.Model):
@@ -435,8 +469,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
     license: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepoLicense | None
     )
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -450,7 +482,8 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -467,8 +500,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
     owner: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepoOwner | None
     )
-    """User"""
-
     permissions: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepoPermissions
         | None
@@ -503,7 +534,9 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -515,8 +548,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepoLicense(
     _rt.Model
 ):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -527,8 +558,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseRepoOwner(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -564,8 +593,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBase
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -598,7 +625,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
 
     sha: str
     user: WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepo(_rt.Model):
@@ -696,8 +722,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
     license: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepoLicense | None
     )
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -711,7 +735,8 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -728,8 +753,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
     owner: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepoOwner | None
     )
-    """User"""
-
     permissions: (
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepoPermissions
         | None
@@ -755,7 +778,8 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -773,7 +797,9 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -785,8 +811,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepoLicense(
     _rt.Model
 ):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -797,8 +821,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadRepoOwner(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -834,8 +856,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -861,8 +881,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestHead
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -878,8 +896,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestLabe
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -914,8 +930,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMile
         WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMilestoneCreator
         | None
     )
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -939,8 +953,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMile
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMilestoneCreator(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -968,8 +980,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestMile
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestRequestedReviewersItemUser(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1109,8 +1119,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestRequ
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1136,8 +1144,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerPullRequestUser
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedReviewerRequestedReviewer(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1189,8 +1195,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequest(_rt.Mod
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAssignee | None
-    """User"""
-
     assignees: list[
         WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAssigneesItem | None
     ]
@@ -1243,8 +1247,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequest(_rt.Mod
     merged_by: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMergedBy | None = (
         None
     )
-    """User"""
-
     milestone: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -1276,94 +1278,60 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequest(_rt.Mod
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksIssue
-    """Link"""
-
     review_comment: (
         WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksReviewComment
     )
-    """Link"""
-
     review_comments: (
         WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksReviewComments
     )
-    """Link"""
-
     self: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksReviewComment(
     _rt.Model
 ):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksReviewComments(
     _rt.Model
 ):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1389,8 +1357,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAssignee
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1427,8 +1393,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAutoMerg
     enabled_by: (
         WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAutoMergeEnabledBy | None
     )
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
@@ -1436,8 +1400,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAutoMerg
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestAutoMergeEnabledBy(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1470,7 +1432,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBase(_rt
 
     sha: str
     user: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo(_rt.Model):
@@ -1568,8 +1529,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
     license: (
         WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepoLicense | None
     )
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -1583,7 +1542,8 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -1598,8 +1558,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: (
         WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepoPermissions | None
     ) = None
@@ -1624,7 +1582,8 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -1642,7 +1601,9 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -1652,8 +1613,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -1662,8 +1621,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1699,8 +1656,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseRepo
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1733,7 +1688,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHead(_rt
 
     sha: str
     user: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo(_rt.Model):
@@ -1831,8 +1785,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
     license: (
         WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepoLicense | None
     )
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -1846,7 +1798,8 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -1861,8 +1814,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: (
         WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepoPermissions | None
     ) = None
@@ -1887,7 +1838,8 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -1905,7 +1857,9 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -1915,8 +1869,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -1925,8 +1877,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1962,8 +1912,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadRepo
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1989,8 +1937,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestHeadUser
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -2006,8 +1952,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestLabelsIt
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -2041,8 +1985,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMileston
     creator: (
         WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMilestoneCreator | None
     )
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -2064,8 +2006,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMileston
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -2093,8 +2033,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestMileston
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestRequestedReviewersItemUser(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -2234,8 +2172,6 @@ class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestRequeste
 
 
 class WebhookPullRequestReviewRequestRemovedWithRequestedTeamPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

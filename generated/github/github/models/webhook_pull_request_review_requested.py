@@ -5,15 +5,96 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal, TypeAlias
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookPullRequestReviewRequested",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewer",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequest",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAssignee",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAssigneesItem",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAutoMerge",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBase",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseUser",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHead",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadUser",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLabelsItem",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinks",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksComments",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksCommits",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksHtml",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksIssue",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksSelf",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksStatuses",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMergedBy",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMilestone",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestUser",
+    "WebhookPullRequestReviewRequestedWithRequestedReviewerRequestedReviewer",
+    "WebhookPullRequestReviewRequestedWithRequestedTeam",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequest",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAssignee",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAssigneesItem",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAutoMerge",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBase",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseUser",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHead",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadUser",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLabelsItem",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinks",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksComments",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksCommits",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksHtml",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksIssue",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksSelf",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksStatuses",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMergedBy",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMilestone",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestUser",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamRequestedTeam",
+    "WebhookPullRequestReviewRequestedWithRequestedTeamRequestedTeamParent",
+]
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewer(_rt.Model):
@@ -31,8 +112,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewer(_rt.Model):
     requested_reviewer: (
         WebhookPullRequestReviewRequestedWithRequestedReviewerRequestedReviewer | None
     )
-    """User"""
-
     sender: SimpleUser
 
 
@@ -45,8 +124,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequest(_rt.Mode
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAssignee | None
-    """User"""
-
     assignees: list[
         WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAssigneesItem | None
     ]
@@ -99,8 +176,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequest(_rt.Mode
     merged_by: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMergedBy | None = (
         None
     )
-    """User"""
-
     milestone: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -132,94 +207,60 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequest(_rt.Mode
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksIssue
-    """Link"""
-
     review_comment: (
         WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksReviewComment
     )
-    """Link"""
-
     review_comments: (
         WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksReviewComments
     )
-    """Link"""
-
     self: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksReviewComment(
     _rt.Model
 ):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksReviewComments(
     _rt.Model
 ):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -245,8 +286,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAssignee(
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -283,8 +322,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAutoMerge
     enabled_by: (
         WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAutoMergeEnabledBy | None
     )
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
@@ -292,8 +329,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAutoMerge
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestAutoMergeEnabledBy(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -326,7 +361,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBase(_rt.
 
     sha: str
     user: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(_rt.Model):
@@ -422,8 +456,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -437,7 +469,8 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -452,8 +485,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: (
         WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoPermissions | None
     ) = None
@@ -478,7 +509,8 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -496,7 +528,9 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -506,8 +540,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepo(
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -516,8 +548,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoL
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -553,8 +583,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseRepoP
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -587,7 +615,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHead(_rt.
 
     sha: str
     user: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(_rt.Model):
@@ -683,8 +710,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -698,7 +723,8 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -713,8 +739,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: (
         WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoPermissions | None
     ) = None
@@ -739,7 +763,8 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -757,7 +782,9 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -767,8 +794,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepo(
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -777,8 +802,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoL
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -814,8 +837,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadRepoP
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -841,8 +862,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestHeadUser(
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -858,8 +877,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestLabelsIte
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -893,8 +910,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMilestone
     creator: (
         WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMilestoneCreator | None
     )
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -916,8 +931,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMilestone
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -945,8 +958,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestMilestone
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestRequestedReviewersItemUser(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1086,8 +1097,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestRequested
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1113,8 +1122,6 @@ class WebhookPullRequestReviewRequestedWithRequestedReviewerPullRequestUser(_rt.
 
 
 class WebhookPullRequestReviewRequestedWithRequestedReviewerRequestedReviewer(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1166,8 +1173,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAssignee | None
-    """User"""
-
     assignees: list[
         WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAssigneesItem | None
     ]
@@ -1218,8 +1223,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -1251,88 +1254,54 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: (
         WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksReviewComments
     )
-    """Link"""
-
     self: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1358,8 +1327,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAssignee(_rt.
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1396,15 +1363,11 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAutoMerge(_rt
     enabled_by: (
         WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAutoMergeEnabledBy | None
     )
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1437,7 +1400,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBase(_rt.Mode
 
     sha: str
     user: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.Model):
@@ -1533,8 +1495,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -1548,7 +1508,8 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -1563,8 +1524,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: (
         WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoPermissions | None
     ) = None
@@ -1589,7 +1548,8 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -1607,7 +1567,9 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -1617,8 +1579,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepo(_rt.
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -1627,8 +1587,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoLicen
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1662,8 +1620,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseRepoPermi
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1696,7 +1652,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHead(_rt.Mode
 
     sha: str
     user: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.Model):
@@ -1792,8 +1747,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -1807,7 +1760,8 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -1822,8 +1776,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: (
         WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoPermissions | None
     ) = None
@@ -1848,7 +1800,8 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -1866,7 +1819,9 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -1876,8 +1831,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepo(_rt.
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -1886,8 +1839,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoLicen
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1921,8 +1872,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadRepoPermi
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1948,8 +1897,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestHeadUser(_rt.
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -1965,8 +1912,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestLabelsItem(_r
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1998,8 +1943,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMilestone(_rt
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -2021,8 +1964,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMilestone(_rt
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -2050,8 +1991,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestMilestoneCrea
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestRequestedReviewersItemUser(
     _rt.Model
 ):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -2188,8 +2127,6 @@ class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestRequestedTeam
 
 
 class WebhookPullRequestReviewRequestedWithRequestedTeamPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

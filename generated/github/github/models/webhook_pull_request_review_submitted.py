@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -15,6 +15,45 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_review import WebhooksReview
+
+__all__ = [
+    "WebhookPullRequestReviewSubmitted",
+    "WebhookPullRequestReviewSubmittedPullRequest",
+    "WebhookPullRequestReviewSubmittedPullRequestAssignee",
+    "WebhookPullRequestReviewSubmittedPullRequestAssigneesItem",
+    "WebhookPullRequestReviewSubmittedPullRequestAutoMerge",
+    "WebhookPullRequestReviewSubmittedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewSubmittedPullRequestBase",
+    "WebhookPullRequestReviewSubmittedPullRequestBaseRepo",
+    "WebhookPullRequestReviewSubmittedPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewSubmittedPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewSubmittedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewSubmittedPullRequestBaseUser",
+    "WebhookPullRequestReviewSubmittedPullRequestHead",
+    "WebhookPullRequestReviewSubmittedPullRequestHeadRepo",
+    "WebhookPullRequestReviewSubmittedPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewSubmittedPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewSubmittedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewSubmittedPullRequestHeadUser",
+    "WebhookPullRequestReviewSubmittedPullRequestLabelsItem",
+    "WebhookPullRequestReviewSubmittedPullRequestLinks",
+    "WebhookPullRequestReviewSubmittedPullRequestLinksComments",
+    "WebhookPullRequestReviewSubmittedPullRequestLinksCommits",
+    "WebhookPullRequestReviewSubmittedPullRequestLinksHtml",
+    "WebhookPullRequestReviewSubmittedPullRequestLinksIssue",
+    "WebhookPullRequestReviewSubmittedPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewSubmittedPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewSubmittedPullRequestLinksSelf",
+    "WebhookPullRequestReviewSubmittedPullRequestLinksStatuses",
+    "WebhookPullRequestReviewSubmittedPullRequestMilestone",
+    "WebhookPullRequestReviewSubmittedPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewSubmittedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewSubmittedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewSubmittedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewSubmittedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewSubmittedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewSubmittedPullRequestUser",
+]
 
 
 class WebhookPullRequestReviewSubmitted(_rt.Model):
@@ -40,8 +79,6 @@ class WebhookPullRequestReviewSubmittedPullRequest(_rt.Model):
     )
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookPullRequestReviewSubmittedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestReviewSubmittedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -98,86 +135,52 @@ class WebhookPullRequestReviewSubmittedPullRequest(_rt.Model):
     updated_at: str
     url: str
     user: WebhookPullRequestReviewSubmittedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewSubmittedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewSubmittedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewSubmittedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewSubmittedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewSubmittedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestReviewSubmittedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestReviewSubmittedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestReviewSubmittedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewSubmittedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewSubmittedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewSubmittedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewSubmittedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewSubmittedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewSubmittedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewSubmittedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewSubmittedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewSubmittedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewSubmittedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -203,8 +206,6 @@ class WebhookPullRequestReviewSubmittedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestReviewSubmittedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -238,15 +239,11 @@ class WebhookPullRequestReviewSubmittedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestReviewSubmittedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestReviewSubmittedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -279,7 +276,6 @@ class WebhookPullRequestReviewSubmittedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewSubmittedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewSubmittedPullRequestBaseRepo(_rt.Model):
@@ -375,8 +371,6 @@ class WebhookPullRequestReviewSubmittedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewSubmittedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -390,7 +384,8 @@ class WebhookPullRequestReviewSubmittedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -405,8 +400,6 @@ class WebhookPullRequestReviewSubmittedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewSubmittedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewSubmittedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -429,7 +422,8 @@ class WebhookPullRequestReviewSubmittedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -447,7 +441,9 @@ class WebhookPullRequestReviewSubmittedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -457,8 +453,6 @@ class WebhookPullRequestReviewSubmittedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewSubmittedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -467,8 +461,6 @@ class WebhookPullRequestReviewSubmittedPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestReviewSubmittedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -502,8 +494,6 @@ class WebhookPullRequestReviewSubmittedPullRequestBaseRepoPermissions(_rt.Model)
 
 
 class WebhookPullRequestReviewSubmittedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -536,7 +526,6 @@ class WebhookPullRequestReviewSubmittedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewSubmittedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewSubmittedPullRequestHeadRepo(_rt.Model):
@@ -632,8 +621,6 @@ class WebhookPullRequestReviewSubmittedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewSubmittedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -647,7 +634,8 @@ class WebhookPullRequestReviewSubmittedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -662,8 +650,6 @@ class WebhookPullRequestReviewSubmittedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewSubmittedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewSubmittedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -686,7 +672,8 @@ class WebhookPullRequestReviewSubmittedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -704,7 +691,9 @@ class WebhookPullRequestReviewSubmittedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -714,8 +703,6 @@ class WebhookPullRequestReviewSubmittedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewSubmittedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -724,8 +711,6 @@ class WebhookPullRequestReviewSubmittedPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestReviewSubmittedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -759,8 +744,6 @@ class WebhookPullRequestReviewSubmittedPullRequestHeadRepoPermissions(_rt.Model)
 
 
 class WebhookPullRequestReviewSubmittedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -786,8 +769,6 @@ class WebhookPullRequestReviewSubmittedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestReviewSubmittedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -809,8 +790,6 @@ class WebhookPullRequestReviewSubmittedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestReviewSubmittedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -832,8 +811,6 @@ class WebhookPullRequestReviewSubmittedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestReviewSubmittedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -859,8 +836,6 @@ class WebhookPullRequestReviewSubmittedPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestReviewSubmittedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -988,8 +963,6 @@ class WebhookPullRequestReviewSubmittedPullRequestRequestedTeamsItemParent(_rt.M
 
 
 class WebhookPullRequestReviewSubmittedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

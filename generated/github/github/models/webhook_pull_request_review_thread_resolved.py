@@ -5,15 +5,62 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookPullRequestReviewThreadResolved",
+    "WebhookPullRequestReviewThreadResolvedPullRequest",
+    "WebhookPullRequestReviewThreadResolvedPullRequestAssignee",
+    "WebhookPullRequestReviewThreadResolvedPullRequestAssigneesItem",
+    "WebhookPullRequestReviewThreadResolvedPullRequestAutoMerge",
+    "WebhookPullRequestReviewThreadResolvedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewThreadResolvedPullRequestBase",
+    "WebhookPullRequestReviewThreadResolvedPullRequestBaseRepo",
+    "WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewThreadResolvedPullRequestBaseUser",
+    "WebhookPullRequestReviewThreadResolvedPullRequestHead",
+    "WebhookPullRequestReviewThreadResolvedPullRequestHeadRepo",
+    "WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewThreadResolvedPullRequestHeadUser",
+    "WebhookPullRequestReviewThreadResolvedPullRequestLabelsItem",
+    "WebhookPullRequestReviewThreadResolvedPullRequestLinks",
+    "WebhookPullRequestReviewThreadResolvedPullRequestLinksComments",
+    "WebhookPullRequestReviewThreadResolvedPullRequestLinksCommits",
+    "WebhookPullRequestReviewThreadResolvedPullRequestLinksHtml",
+    "WebhookPullRequestReviewThreadResolvedPullRequestLinksIssue",
+    "WebhookPullRequestReviewThreadResolvedPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewThreadResolvedPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewThreadResolvedPullRequestLinksSelf",
+    "WebhookPullRequestReviewThreadResolvedPullRequestLinksStatuses",
+    "WebhookPullRequestReviewThreadResolvedPullRequestMilestone",
+    "WebhookPullRequestReviewThreadResolvedPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewThreadResolvedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewThreadResolvedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewThreadResolvedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewThreadResolvedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewThreadResolvedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewThreadResolvedPullRequestUser",
+    "WebhookPullRequestReviewThreadResolvedThread",
+    "WebhookPullRequestReviewThreadResolvedThreadCommentsItem",
+    "WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinks",
+    "WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinksHtml",
+    "WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinksPullRequest",
+    "WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinksSelf",
+    "WebhookPullRequestReviewThreadResolvedThreadCommentsItemReactions",
+    "WebhookPullRequestReviewThreadResolvedThreadCommentsItemUser",
+]
 
 
 class WebhookPullRequestReviewThreadResolved(_rt.Model):
@@ -40,8 +87,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequest(_rt.Model):
     )
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookPullRequestReviewThreadResolvedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestReviewThreadResolvedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -98,86 +143,52 @@ class WebhookPullRequestReviewThreadResolvedPullRequest(_rt.Model):
     updated_at: str
     url: str
     user: WebhookPullRequestReviewThreadResolvedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewThreadResolvedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewThreadResolvedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewThreadResolvedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewThreadResolvedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestReviewThreadResolvedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestReviewThreadResolvedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestReviewThreadResolvedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewThreadResolvedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -203,8 +214,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -238,15 +247,11 @@ class WebhookPullRequestReviewThreadResolvedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestReviewThreadResolvedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -279,7 +284,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewThreadResolvedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestBaseRepo(_rt.Model):
@@ -375,8 +379,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -390,8 +392,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -424,8 +424,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -434,8 +432,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoLicense(_rt.Model
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -469,8 +465,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestBaseRepoPermissions(_rt.M
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -503,7 +497,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewThreadResolvedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestHeadRepo(_rt.Model):
@@ -599,8 +592,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -614,8 +605,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -648,8 +637,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -658,8 +645,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoLicense(_rt.Model
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -693,8 +678,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestHeadRepoPermissions(_rt.M
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -720,8 +703,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -743,8 +724,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestReviewThreadResolvedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -766,8 +745,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -793,8 +770,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestMilestoneCreator(_rt.Mode
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -922,8 +897,6 @@ class WebhookPullRequestReviewThreadResolvedPullRequestRequestedTeamsItemParent(
 
 
 class WebhookPullRequestReviewThreadResolvedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -954,7 +927,10 @@ class WebhookPullRequestReviewThreadResolvedThread(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadResolvedThreadCommentsItem(_rt.Model):
-    """The [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request) itself."""
+    """The
+    [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request)
+    itself.
+    """
 
     links: WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinks = Field(
         validation_alias="_links", serialization_alias="_links"
@@ -994,7 +970,9 @@ class WebhookPullRequestReviewThreadResolvedThreadCommentsItem(_rt.Model):
     """The comment ID to reply to."""
 
     line: int | None
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     node_id: str
     """The node ID of the pull request review comment."""
@@ -1003,7 +981,9 @@ class WebhookPullRequestReviewThreadResolvedThreadCommentsItem(_rt.Model):
     """The SHA of the original commit to which the comment applies."""
 
     original_line: int | None
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     original_position: int
     """The index of the original line in the diff to which the comment applies."""
@@ -1024,8 +1004,6 @@ class WebhookPullRequestReviewThreadResolvedThreadCommentsItem(_rt.Model):
     """URL for the pull request that the review comment belongs to."""
 
     reactions: WebhookPullRequestReviewThreadResolvedThreadCommentsItemReactions
-    """Reactions"""
-
     side: Literal["LEFT", "RIGHT"] | str
     """The side of the first line of the range for a multi-line comment."""
 
@@ -1043,41 +1021,27 @@ class WebhookPullRequestReviewThreadResolvedThreadCommentsItem(_rt.Model):
     """URL for the pull request review comment"""
 
     user: WebhookPullRequestReviewThreadResolvedThreadCommentsItemUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinks(_rt.Model):
     html: WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinksHtml
-    """Link"""
-
     pull_request: WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinksPullRequest
-    """Link"""
-
     self: WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinksSelf
-    """Link"""
 
 
 class WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinksPullRequest(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedThreadCommentsItemLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadResolvedThreadCommentsItemReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -1091,8 +1055,6 @@ class WebhookPullRequestReviewThreadResolvedThreadCommentsItemReactions(_rt.Mode
 
 
 class WebhookPullRequestReviewThreadResolvedThreadCommentsItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

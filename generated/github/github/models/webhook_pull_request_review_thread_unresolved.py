@@ -5,15 +5,62 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookPullRequestReviewThreadUnresolved",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequest",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestAssignee",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestAssigneesItem",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestAutoMerge",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestBase",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoLicense",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoOwner",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestBaseUser",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestHead",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoLicense",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoOwner",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestHeadUser",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestLabelsItem",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestLinks",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestLinksComments",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestLinksCommits",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestLinksHtml",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestLinksIssue",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestLinksReviewComment",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestLinksReviewComments",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestLinksSelf",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestLinksStatuses",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestMilestone",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestMilestoneCreator",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestReviewThreadUnresolvedPullRequestUser",
+    "WebhookPullRequestReviewThreadUnresolvedThread",
+    "WebhookPullRequestReviewThreadUnresolvedThreadCommentsItem",
+    "WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinks",
+    "WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinksHtml",
+    "WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinksPullRequest",
+    "WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinksSelf",
+    "WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemReactions",
+    "WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemUser",
+]
 
 
 class WebhookPullRequestReviewThreadUnresolved(_rt.Model):
@@ -40,8 +87,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequest(_rt.Model):
     )
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhookPullRequestReviewThreadUnresolvedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestReviewThreadUnresolvedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -98,86 +143,52 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequest(_rt.Model):
     updated_at: str
     url: str
     user: WebhookPullRequestReviewThreadUnresolvedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestReviewThreadUnresolvedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestReviewThreadUnresolvedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestReviewThreadUnresolvedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestReviewThreadUnresolvedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestReviewThreadUnresolvedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestReviewThreadUnresolvedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestReviewThreadUnresolvedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestReviewThreadUnresolvedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -203,8 +214,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -238,15 +247,11 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestReviewThreadUnresolvedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -279,7 +284,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewThreadUnresolvedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo(_rt.Model):
@@ -375,8 +379,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -390,8 +392,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoPermissions | None = (
         None
     )
@@ -426,8 +426,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -436,8 +434,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoLicense(_rt.Mod
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -471,8 +467,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseRepoPermissions(_rt
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -505,7 +499,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestReviewThreadUnresolvedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo(_rt.Model):
@@ -601,8 +594,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -616,8 +607,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoPermissions | None = (
         None
     )
@@ -652,8 +641,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -662,8 +649,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoLicense(_rt.Mod
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -697,8 +682,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadRepoPermissions(_rt
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -724,8 +707,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -747,8 +728,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestReviewThreadUnresolvedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -770,8 +749,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -797,8 +774,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestMilestoneCreator(_rt.Mo
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -930,8 +905,6 @@ class WebhookPullRequestReviewThreadUnresolvedPullRequestRequestedTeamsItemParen
 
 
 class WebhookPullRequestReviewThreadUnresolvedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -962,7 +935,10 @@ class WebhookPullRequestReviewThreadUnresolvedThread(_rt.Model):
 
 
 class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItem(_rt.Model):
-    """The [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request) itself."""
+    """The
+    [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request)
+    itself.
+    """
 
     links: WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinks = Field(
         validation_alias="_links", serialization_alias="_links"
@@ -1002,7 +978,9 @@ class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItem(_rt.Model):
     """The comment ID to reply to."""
 
     line: int | None
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     node_id: str
     """The node ID of the pull request review comment."""
@@ -1011,7 +989,9 @@ class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItem(_rt.Model):
     """The SHA of the original commit to which the comment applies."""
 
     original_line: int
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     original_position: int
     """The index of the original line in the diff to which the comment applies."""
@@ -1032,8 +1012,6 @@ class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItem(_rt.Model):
     """URL for the pull request that the review comment belongs to."""
 
     reactions: WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemReactions
-    """Reactions"""
-
     side: Literal["LEFT", "RIGHT"] | str
     """The side of the first line of the range for a multi-line comment."""
 
@@ -1051,41 +1029,27 @@ class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItem(_rt.Model):
     """URL for the pull request review comment"""
 
     user: WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemUser | None
-    """User"""
 
 
 class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinks(_rt.Model):
     html: WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinksHtml
-    """Link"""
-
     pull_request: WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinksPullRequest
-    """Link"""
-
     self: WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinksSelf
-    """Link"""
 
 
 class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinksPullRequest(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -1099,8 +1063,6 @@ class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemReactions(_rt.Mo
 
 
 class WebhookPullRequestReviewThreadUnresolvedThreadCommentsItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -15,6 +15,46 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_number import WebhooksNumber
+
+__all__ = [
+    "WebhookPullRequestStacked",
+    "WebhookPullRequestStackedPullRequest",
+    "WebhookPullRequestStackedPullRequestAssignee",
+    "WebhookPullRequestStackedPullRequestAssigneesItem",
+    "WebhookPullRequestStackedPullRequestAutoMerge",
+    "WebhookPullRequestStackedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestStackedPullRequestBase",
+    "WebhookPullRequestStackedPullRequestBaseRepo",
+    "WebhookPullRequestStackedPullRequestBaseRepoLicense",
+    "WebhookPullRequestStackedPullRequestBaseRepoOwner",
+    "WebhookPullRequestStackedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestStackedPullRequestBaseUser",
+    "WebhookPullRequestStackedPullRequestHead",
+    "WebhookPullRequestStackedPullRequestHeadRepo",
+    "WebhookPullRequestStackedPullRequestHeadRepoLicense",
+    "WebhookPullRequestStackedPullRequestHeadRepoOwner",
+    "WebhookPullRequestStackedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestStackedPullRequestHeadUser",
+    "WebhookPullRequestStackedPullRequestLabelsItem",
+    "WebhookPullRequestStackedPullRequestLinks",
+    "WebhookPullRequestStackedPullRequestLinksComments",
+    "WebhookPullRequestStackedPullRequestLinksCommits",
+    "WebhookPullRequestStackedPullRequestLinksHtml",
+    "WebhookPullRequestStackedPullRequestLinksIssue",
+    "WebhookPullRequestStackedPullRequestLinksReviewComment",
+    "WebhookPullRequestStackedPullRequestLinksReviewComments",
+    "WebhookPullRequestStackedPullRequestLinksSelf",
+    "WebhookPullRequestStackedPullRequestLinksStatuses",
+    "WebhookPullRequestStackedPullRequestMergedBy",
+    "WebhookPullRequestStackedPullRequestMilestone",
+    "WebhookPullRequestStackedPullRequestMilestoneCreator",
+    "WebhookPullRequestStackedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestStackedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestStackedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestStackedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestStackedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestStackedPullRequestUser",
+]
 
 
 class WebhookPullRequestStacked(_rt.Model):
@@ -42,8 +82,6 @@ class WebhookPullRequestStackedPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestStackedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestStackedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -92,8 +130,6 @@ class WebhookPullRequestStackedPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestStackedPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestStackedPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -123,86 +159,52 @@ class WebhookPullRequestStackedPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestStackedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestStackedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestStackedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestStackedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestStackedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestStackedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestStackedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestStackedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestStackedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestStackedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestStackedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestStackedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestStackedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestStackedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestStackedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestStackedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestStackedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestStackedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestStackedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -228,8 +230,6 @@ class WebhookPullRequestStackedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -263,15 +263,11 @@ class WebhookPullRequestStackedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestStackedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestStackedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -304,7 +300,6 @@ class WebhookPullRequestStackedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestStackedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestStackedPullRequestBaseRepo(_rt.Model):
@@ -400,8 +395,6 @@ class WebhookPullRequestStackedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestStackedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -415,7 +408,8 @@ class WebhookPullRequestStackedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -430,8 +424,6 @@ class WebhookPullRequestStackedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestStackedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestStackedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -454,7 +446,8 @@ class WebhookPullRequestStackedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -472,7 +465,9 @@ class WebhookPullRequestStackedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -482,8 +477,6 @@ class WebhookPullRequestStackedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -492,8 +485,6 @@ class WebhookPullRequestStackedPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -527,8 +518,6 @@ class WebhookPullRequestStackedPullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -561,7 +550,6 @@ class WebhookPullRequestStackedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestStackedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestStackedPullRequestHeadRepo(_rt.Model):
@@ -657,8 +645,6 @@ class WebhookPullRequestStackedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestStackedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -672,7 +658,8 @@ class WebhookPullRequestStackedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -687,8 +674,6 @@ class WebhookPullRequestStackedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestStackedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestStackedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -711,7 +696,8 @@ class WebhookPullRequestStackedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -729,7 +715,9 @@ class WebhookPullRequestStackedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -739,8 +727,6 @@ class WebhookPullRequestStackedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -749,8 +735,6 @@ class WebhookPullRequestStackedPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -784,8 +768,6 @@ class WebhookPullRequestStackedPullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -811,8 +793,6 @@ class WebhookPullRequestStackedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -828,8 +808,6 @@ class WebhookPullRequestStackedPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -861,8 +839,6 @@ class WebhookPullRequestStackedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestStackedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -884,8 +860,6 @@ class WebhookPullRequestStackedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -911,8 +885,6 @@ class WebhookPullRequestStackedPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1038,8 +1010,6 @@ class WebhookPullRequestStackedPullRequestRequestedTeamsItemParent(_rt.Model):
 
 
 class WebhookPullRequestStackedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -15,6 +15,46 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_number import WebhooksNumber
+
+__all__ = [
+    "WebhookPullRequestSynchronize",
+    "WebhookPullRequestSynchronizePullRequest",
+    "WebhookPullRequestSynchronizePullRequestAssignee",
+    "WebhookPullRequestSynchronizePullRequestAssigneesItem",
+    "WebhookPullRequestSynchronizePullRequestAutoMerge",
+    "WebhookPullRequestSynchronizePullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestSynchronizePullRequestBase",
+    "WebhookPullRequestSynchronizePullRequestBaseRepo",
+    "WebhookPullRequestSynchronizePullRequestBaseRepoLicense",
+    "WebhookPullRequestSynchronizePullRequestBaseRepoOwner",
+    "WebhookPullRequestSynchronizePullRequestBaseRepoPermissions",
+    "WebhookPullRequestSynchronizePullRequestBaseUser",
+    "WebhookPullRequestSynchronizePullRequestHead",
+    "WebhookPullRequestSynchronizePullRequestHeadRepo",
+    "WebhookPullRequestSynchronizePullRequestHeadRepoLicense",
+    "WebhookPullRequestSynchronizePullRequestHeadRepoOwner",
+    "WebhookPullRequestSynchronizePullRequestHeadRepoPermissions",
+    "WebhookPullRequestSynchronizePullRequestHeadUser",
+    "WebhookPullRequestSynchronizePullRequestLabelsItem",
+    "WebhookPullRequestSynchronizePullRequestLinks",
+    "WebhookPullRequestSynchronizePullRequestLinksComments",
+    "WebhookPullRequestSynchronizePullRequestLinksCommits",
+    "WebhookPullRequestSynchronizePullRequestLinksHtml",
+    "WebhookPullRequestSynchronizePullRequestLinksIssue",
+    "WebhookPullRequestSynchronizePullRequestLinksReviewComment",
+    "WebhookPullRequestSynchronizePullRequestLinksReviewComments",
+    "WebhookPullRequestSynchronizePullRequestLinksSelf",
+    "WebhookPullRequestSynchronizePullRequestLinksStatuses",
+    "WebhookPullRequestSynchronizePullRequestMergedBy",
+    "WebhookPullRequestSynchronizePullRequestMilestone",
+    "WebhookPullRequestSynchronizePullRequestMilestoneCreator",
+    "WebhookPullRequestSynchronizePullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestSynchronizePullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestSynchronizePullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestSynchronizePullRequestRequestedTeamsItem",
+    "WebhookPullRequestSynchronizePullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestSynchronizePullRequestUser",
+]
 
 
 class WebhookPullRequestSynchronize(_rt.Model):
@@ -43,8 +83,6 @@ class WebhookPullRequestSynchronizePullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestSynchronizePullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestSynchronizePullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -93,8 +131,6 @@ class WebhookPullRequestSynchronizePullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestSynchronizePullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestSynchronizePullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -124,86 +160,52 @@ class WebhookPullRequestSynchronizePullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestSynchronizePullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestSynchronizePullRequestLinks(_rt.Model):
     comments: WebhookPullRequestSynchronizePullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestSynchronizePullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestSynchronizePullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestSynchronizePullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestSynchronizePullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestSynchronizePullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestSynchronizePullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestSynchronizePullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestSynchronizePullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestSynchronizePullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestSynchronizePullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestSynchronizePullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestSynchronizePullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestSynchronizePullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestSynchronizePullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestSynchronizePullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestSynchronizePullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -229,8 +231,6 @@ class WebhookPullRequestSynchronizePullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -264,15 +264,11 @@ class WebhookPullRequestSynchronizePullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestSynchronizePullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestSynchronizePullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -305,7 +301,6 @@ class WebhookPullRequestSynchronizePullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestSynchronizePullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestSynchronizePullRequestBaseRepo(_rt.Model):
@@ -401,8 +396,6 @@ class WebhookPullRequestSynchronizePullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestSynchronizePullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -416,7 +409,8 @@ class WebhookPullRequestSynchronizePullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -431,8 +425,6 @@ class WebhookPullRequestSynchronizePullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestSynchronizePullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestSynchronizePullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -455,7 +447,8 @@ class WebhookPullRequestSynchronizePullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -473,7 +466,9 @@ class WebhookPullRequestSynchronizePullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -483,8 +478,6 @@ class WebhookPullRequestSynchronizePullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -493,8 +486,6 @@ class WebhookPullRequestSynchronizePullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -528,8 +519,6 @@ class WebhookPullRequestSynchronizePullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -562,7 +551,6 @@ class WebhookPullRequestSynchronizePullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestSynchronizePullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestSynchronizePullRequestHeadRepo(_rt.Model):
@@ -658,8 +646,6 @@ class WebhookPullRequestSynchronizePullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestSynchronizePullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message."""
@@ -679,8 +665,6 @@ class WebhookPullRequestSynchronizePullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestSynchronizePullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestSynchronizePullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -703,7 +687,8 @@ class WebhookPullRequestSynchronizePullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -721,7 +706,9 @@ class WebhookPullRequestSynchronizePullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -731,8 +718,6 @@ class WebhookPullRequestSynchronizePullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -741,8 +726,6 @@ class WebhookPullRequestSynchronizePullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -776,8 +759,6 @@ class WebhookPullRequestSynchronizePullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -803,8 +784,6 @@ class WebhookPullRequestSynchronizePullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -820,8 +799,6 @@ class WebhookPullRequestSynchronizePullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -853,8 +830,6 @@ class WebhookPullRequestSynchronizePullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestSynchronizePullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -876,8 +851,6 @@ class WebhookPullRequestSynchronizePullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -903,8 +876,6 @@ class WebhookPullRequestSynchronizePullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestSynchronizePullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1030,8 +1001,6 @@ class WebhookPullRequestSynchronizePullRequestRequestedTeamsItemParent(_rt.Model
 
 
 class WebhookPullRequestSynchronizePullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

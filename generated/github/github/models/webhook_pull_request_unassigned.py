@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -16,6 +16,46 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_number import WebhooksNumber
 from ..models.webhooks_user_mannequin import WebhooksUserMannequin
+
+__all__ = [
+    "WebhookPullRequestUnassigned",
+    "WebhookPullRequestUnassignedPullRequest",
+    "WebhookPullRequestUnassignedPullRequestAssignee",
+    "WebhookPullRequestUnassignedPullRequestAssigneesItem",
+    "WebhookPullRequestUnassignedPullRequestAutoMerge",
+    "WebhookPullRequestUnassignedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestUnassignedPullRequestBase",
+    "WebhookPullRequestUnassignedPullRequestBaseRepo",
+    "WebhookPullRequestUnassignedPullRequestBaseRepoLicense",
+    "WebhookPullRequestUnassignedPullRequestBaseRepoOwner",
+    "WebhookPullRequestUnassignedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestUnassignedPullRequestBaseUser",
+    "WebhookPullRequestUnassignedPullRequestHead",
+    "WebhookPullRequestUnassignedPullRequestHeadRepo",
+    "WebhookPullRequestUnassignedPullRequestHeadRepoLicense",
+    "WebhookPullRequestUnassignedPullRequestHeadRepoOwner",
+    "WebhookPullRequestUnassignedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestUnassignedPullRequestHeadUser",
+    "WebhookPullRequestUnassignedPullRequestLabelsItem",
+    "WebhookPullRequestUnassignedPullRequestLinks",
+    "WebhookPullRequestUnassignedPullRequestLinksComments",
+    "WebhookPullRequestUnassignedPullRequestLinksCommits",
+    "WebhookPullRequestUnassignedPullRequestLinksHtml",
+    "WebhookPullRequestUnassignedPullRequestLinksIssue",
+    "WebhookPullRequestUnassignedPullRequestLinksReviewComment",
+    "WebhookPullRequestUnassignedPullRequestLinksReviewComments",
+    "WebhookPullRequestUnassignedPullRequestLinksSelf",
+    "WebhookPullRequestUnassignedPullRequestLinksStatuses",
+    "WebhookPullRequestUnassignedPullRequestMergedBy",
+    "WebhookPullRequestUnassignedPullRequestMilestone",
+    "WebhookPullRequestUnassignedPullRequestMilestoneCreator",
+    "WebhookPullRequestUnassignedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestUnassignedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestUnassignedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestUnassignedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestUnassignedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestUnassignedPullRequestUser",
+]
 
 
 class WebhookPullRequestUnassigned(_rt.Model):
@@ -43,8 +83,6 @@ class WebhookPullRequestUnassignedPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestUnassignedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestUnassignedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -93,8 +131,6 @@ class WebhookPullRequestUnassignedPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestUnassignedPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestUnassignedPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -124,86 +160,52 @@ class WebhookPullRequestUnassignedPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestUnassignedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestUnassignedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestUnassignedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestUnassignedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestUnassignedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestUnassignedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestUnassignedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestUnassignedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestUnassignedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestUnassignedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestUnassignedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnassignedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnassignedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnassignedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnassignedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnassignedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnassignedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnassignedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnassignedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -229,8 +231,6 @@ class WebhookPullRequestUnassignedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -264,15 +264,11 @@ class WebhookPullRequestUnassignedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestUnassignedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestUnassignedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -305,7 +301,6 @@ class WebhookPullRequestUnassignedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestUnassignedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestUnassignedPullRequestBaseRepo(_rt.Model):
@@ -401,8 +396,6 @@ class WebhookPullRequestUnassignedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestUnassignedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -416,7 +409,8 @@ class WebhookPullRequestUnassignedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -431,8 +425,6 @@ class WebhookPullRequestUnassignedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestUnassignedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestUnassignedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -455,7 +447,8 @@ class WebhookPullRequestUnassignedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -473,7 +466,9 @@ class WebhookPullRequestUnassignedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -483,8 +478,6 @@ class WebhookPullRequestUnassignedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -493,8 +486,6 @@ class WebhookPullRequestUnassignedPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -528,8 +519,6 @@ class WebhookPullRequestUnassignedPullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -562,7 +551,6 @@ class WebhookPullRequestUnassignedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestUnassignedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestUnassignedPullRequestHeadRepo(_rt.Model):
@@ -658,8 +646,6 @@ class WebhookPullRequestUnassignedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestUnassignedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -673,7 +659,8 @@ class WebhookPullRequestUnassignedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -688,8 +675,6 @@ class WebhookPullRequestUnassignedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestUnassignedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestUnassignedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -712,7 +697,8 @@ class WebhookPullRequestUnassignedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -730,7 +716,9 @@ class WebhookPullRequestUnassignedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -740,8 +728,6 @@ class WebhookPullRequestUnassignedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -750,8 +736,6 @@ class WebhookPullRequestUnassignedPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -785,8 +769,6 @@ class WebhookPullRequestUnassignedPullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -812,8 +794,6 @@ class WebhookPullRequestUnassignedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -829,8 +809,6 @@ class WebhookPullRequestUnassignedPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -862,8 +840,6 @@ class WebhookPullRequestUnassignedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestUnassignedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -885,8 +861,6 @@ class WebhookPullRequestUnassignedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -912,8 +886,6 @@ class WebhookPullRequestUnassignedPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestUnassignedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1039,8 +1011,6 @@ class WebhookPullRequestUnassignedPullRequestRequestedTeamsItemParent(_rt.Model)
 
 
 class WebhookPullRequestUnassignedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -16,6 +16,46 @@ from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_label import WebhooksLabel
 from ..models.webhooks_number import WebhooksNumber
+
+__all__ = [
+    "WebhookPullRequestUnlabeled",
+    "WebhookPullRequestUnlabeledPullRequest",
+    "WebhookPullRequestUnlabeledPullRequestAssignee",
+    "WebhookPullRequestUnlabeledPullRequestAssigneesItem",
+    "WebhookPullRequestUnlabeledPullRequestAutoMerge",
+    "WebhookPullRequestUnlabeledPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestUnlabeledPullRequestBase",
+    "WebhookPullRequestUnlabeledPullRequestBaseRepo",
+    "WebhookPullRequestUnlabeledPullRequestBaseRepoLicense",
+    "WebhookPullRequestUnlabeledPullRequestBaseRepoOwner",
+    "WebhookPullRequestUnlabeledPullRequestBaseRepoPermissions",
+    "WebhookPullRequestUnlabeledPullRequestBaseUser",
+    "WebhookPullRequestUnlabeledPullRequestHead",
+    "WebhookPullRequestUnlabeledPullRequestHeadRepo",
+    "WebhookPullRequestUnlabeledPullRequestHeadRepoLicense",
+    "WebhookPullRequestUnlabeledPullRequestHeadRepoOwner",
+    "WebhookPullRequestUnlabeledPullRequestHeadRepoPermissions",
+    "WebhookPullRequestUnlabeledPullRequestHeadUser",
+    "WebhookPullRequestUnlabeledPullRequestLabelsItem",
+    "WebhookPullRequestUnlabeledPullRequestLinks",
+    "WebhookPullRequestUnlabeledPullRequestLinksComments",
+    "WebhookPullRequestUnlabeledPullRequestLinksCommits",
+    "WebhookPullRequestUnlabeledPullRequestLinksHtml",
+    "WebhookPullRequestUnlabeledPullRequestLinksIssue",
+    "WebhookPullRequestUnlabeledPullRequestLinksReviewComment",
+    "WebhookPullRequestUnlabeledPullRequestLinksReviewComments",
+    "WebhookPullRequestUnlabeledPullRequestLinksSelf",
+    "WebhookPullRequestUnlabeledPullRequestLinksStatuses",
+    "WebhookPullRequestUnlabeledPullRequestMergedBy",
+    "WebhookPullRequestUnlabeledPullRequestMilestone",
+    "WebhookPullRequestUnlabeledPullRequestMilestoneCreator",
+    "WebhookPullRequestUnlabeledPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestUnlabeledPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestUnlabeledPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestUnlabeledPullRequestRequestedTeamsItem",
+    "WebhookPullRequestUnlabeledPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestUnlabeledPullRequestUser",
+]
 
 
 class WebhookPullRequestUnlabeled(_rt.Model):
@@ -43,8 +83,6 @@ class WebhookPullRequestUnlabeledPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestUnlabeledPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestUnlabeledPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -93,8 +131,6 @@ class WebhookPullRequestUnlabeledPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestUnlabeledPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestUnlabeledPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -124,86 +160,52 @@ class WebhookPullRequestUnlabeledPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestUnlabeledPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestUnlabeledPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestUnlabeledPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestUnlabeledPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestUnlabeledPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestUnlabeledPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestUnlabeledPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestUnlabeledPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestUnlabeledPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestUnlabeledPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestUnlabeledPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlabeledPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlabeledPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlabeledPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlabeledPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlabeledPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlabeledPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlabeledPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlabeledPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -229,8 +231,6 @@ class WebhookPullRequestUnlabeledPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -264,15 +264,11 @@ class WebhookPullRequestUnlabeledPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestUnlabeledPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestUnlabeledPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -305,7 +301,6 @@ class WebhookPullRequestUnlabeledPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestUnlabeledPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestUnlabeledPullRequestBaseRepo(_rt.Model):
@@ -401,8 +396,6 @@ class WebhookPullRequestUnlabeledPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestUnlabeledPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -416,7 +409,8 @@ class WebhookPullRequestUnlabeledPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -431,8 +425,6 @@ class WebhookPullRequestUnlabeledPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestUnlabeledPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestUnlabeledPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -455,7 +447,8 @@ class WebhookPullRequestUnlabeledPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -473,7 +466,9 @@ class WebhookPullRequestUnlabeledPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -483,8 +478,6 @@ class WebhookPullRequestUnlabeledPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -493,8 +486,6 @@ class WebhookPullRequestUnlabeledPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -528,8 +519,6 @@ class WebhookPullRequestUnlabeledPullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -562,7 +551,6 @@ class WebhookPullRequestUnlabeledPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestUnlabeledPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestUnlabeledPullRequestHeadRepo(_rt.Model):
@@ -658,8 +646,6 @@ class WebhookPullRequestUnlabeledPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestUnlabeledPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message."""
@@ -679,8 +665,6 @@ class WebhookPullRequestUnlabeledPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestUnlabeledPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestUnlabeledPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -703,7 +687,8 @@ class WebhookPullRequestUnlabeledPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -721,7 +706,9 @@ class WebhookPullRequestUnlabeledPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -731,8 +718,6 @@ class WebhookPullRequestUnlabeledPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -741,8 +726,6 @@ class WebhookPullRequestUnlabeledPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -776,8 +759,6 @@ class WebhookPullRequestUnlabeledPullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -803,8 +784,6 @@ class WebhookPullRequestUnlabeledPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -820,8 +799,6 @@ class WebhookPullRequestUnlabeledPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -853,8 +830,6 @@ class WebhookPullRequestUnlabeledPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestUnlabeledPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -876,8 +851,6 @@ class WebhookPullRequestUnlabeledPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -903,8 +876,6 @@ class WebhookPullRequestUnlabeledPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1030,8 +1001,6 @@ class WebhookPullRequestUnlabeledPullRequestRequestedTeamsItemParent(_rt.Model):
 
 
 class WebhookPullRequestUnlabeledPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

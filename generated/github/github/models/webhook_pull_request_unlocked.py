@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.pull_request_stack import PullRequestStack
@@ -15,6 +15,46 @@ from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_number import WebhooksNumber
+
+__all__ = [
+    "WebhookPullRequestUnlocked",
+    "WebhookPullRequestUnlockedPullRequest",
+    "WebhookPullRequestUnlockedPullRequestAssignee",
+    "WebhookPullRequestUnlockedPullRequestAssigneesItem",
+    "WebhookPullRequestUnlockedPullRequestAutoMerge",
+    "WebhookPullRequestUnlockedPullRequestAutoMergeEnabledBy",
+    "WebhookPullRequestUnlockedPullRequestBase",
+    "WebhookPullRequestUnlockedPullRequestBaseRepo",
+    "WebhookPullRequestUnlockedPullRequestBaseRepoLicense",
+    "WebhookPullRequestUnlockedPullRequestBaseRepoOwner",
+    "WebhookPullRequestUnlockedPullRequestBaseRepoPermissions",
+    "WebhookPullRequestUnlockedPullRequestBaseUser",
+    "WebhookPullRequestUnlockedPullRequestHead",
+    "WebhookPullRequestUnlockedPullRequestHeadRepo",
+    "WebhookPullRequestUnlockedPullRequestHeadRepoLicense",
+    "WebhookPullRequestUnlockedPullRequestHeadRepoOwner",
+    "WebhookPullRequestUnlockedPullRequestHeadRepoPermissions",
+    "WebhookPullRequestUnlockedPullRequestHeadUser",
+    "WebhookPullRequestUnlockedPullRequestLabelsItem",
+    "WebhookPullRequestUnlockedPullRequestLinks",
+    "WebhookPullRequestUnlockedPullRequestLinksComments",
+    "WebhookPullRequestUnlockedPullRequestLinksCommits",
+    "WebhookPullRequestUnlockedPullRequestLinksHtml",
+    "WebhookPullRequestUnlockedPullRequestLinksIssue",
+    "WebhookPullRequestUnlockedPullRequestLinksReviewComment",
+    "WebhookPullRequestUnlockedPullRequestLinksReviewComments",
+    "WebhookPullRequestUnlockedPullRequestLinksSelf",
+    "WebhookPullRequestUnlockedPullRequestLinksStatuses",
+    "WebhookPullRequestUnlockedPullRequestMergedBy",
+    "WebhookPullRequestUnlockedPullRequestMilestone",
+    "WebhookPullRequestUnlockedPullRequestMilestoneCreator",
+    "WebhookPullRequestUnlockedPullRequestRequestedReviewersItemTeam",
+    "WebhookPullRequestUnlockedPullRequestRequestedReviewersItemTeamParent",
+    "WebhookPullRequestUnlockedPullRequestRequestedReviewersItemUser",
+    "WebhookPullRequestUnlockedPullRequestRequestedTeamsItem",
+    "WebhookPullRequestUnlockedPullRequestRequestedTeamsItemParent",
+    "WebhookPullRequestUnlockedPullRequestUser",
+]
 
 
 class WebhookPullRequestUnlocked(_rt.Model):
@@ -41,8 +81,6 @@ class WebhookPullRequestUnlockedPullRequest(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhookPullRequestUnlockedPullRequestAssignee | None
-    """User"""
-
     assignees: list[WebhookPullRequestUnlockedPullRequestAssigneesItem | None]
     author_association: (
         Literal[
@@ -91,8 +129,6 @@ class WebhookPullRequestUnlockedPullRequest(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhookPullRequestUnlockedPullRequestMergedBy | None = None
-    """User"""
-
     milestone: WebhookPullRequestUnlockedPullRequestMilestone | None
     """A collection of related issues and pull requests."""
 
@@ -122,86 +158,52 @@ class WebhookPullRequestUnlockedPullRequest(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhookPullRequestUnlockedPullRequestUser | None
-    """User"""
 
 
 class WebhookPullRequestUnlockedPullRequestLinks(_rt.Model):
     comments: WebhookPullRequestUnlockedPullRequestLinksComments
-    """Link"""
-
     commits: WebhookPullRequestUnlockedPullRequestLinksCommits
-    """Link"""
-
     html: WebhookPullRequestUnlockedPullRequestLinksHtml
-    """Link"""
-
     issue: WebhookPullRequestUnlockedPullRequestLinksIssue
-    """Link"""
-
     review_comment: WebhookPullRequestUnlockedPullRequestLinksReviewComment
-    """Link"""
-
     review_comments: WebhookPullRequestUnlockedPullRequestLinksReviewComments
-    """Link"""
-
     self: WebhookPullRequestUnlockedPullRequestLinksSelf
-    """Link"""
-
     statuses: WebhookPullRequestUnlockedPullRequestLinksStatuses
-    """Link"""
 
 
 class WebhookPullRequestUnlockedPullRequestLinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlockedPullRequestLinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlockedPullRequestLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlockedPullRequestLinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlockedPullRequestLinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlockedPullRequestLinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlockedPullRequestLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlockedPullRequestLinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhookPullRequestUnlockedPullRequestAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -227,8 +229,6 @@ class WebhookPullRequestUnlockedPullRequestAssignee(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -262,15 +262,11 @@ class WebhookPullRequestUnlockedPullRequestAutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhookPullRequestUnlockedPullRequestAutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhookPullRequestUnlockedPullRequestAutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -303,7 +299,6 @@ class WebhookPullRequestUnlockedPullRequestBase(_rt.Model):
 
     sha: str
     user: WebhookPullRequestUnlockedPullRequestBaseUser | None
-    """User"""
 
 
 class WebhookPullRequestUnlockedPullRequestBaseRepo(_rt.Model):
@@ -399,8 +394,6 @@ class WebhookPullRequestUnlockedPullRequestBaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestUnlockedPullRequestBaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -414,7 +407,8 @@ class WebhookPullRequestUnlockedPullRequestBaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -429,8 +423,6 @@ class WebhookPullRequestUnlockedPullRequestBaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestUnlockedPullRequestBaseRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestUnlockedPullRequestBaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -453,7 +445,8 @@ class WebhookPullRequestUnlockedPullRequestBaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -471,7 +464,9 @@ class WebhookPullRequestUnlockedPullRequestBaseRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -481,8 +476,6 @@ class WebhookPullRequestUnlockedPullRequestBaseRepo(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestBaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -491,8 +484,6 @@ class WebhookPullRequestUnlockedPullRequestBaseRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestBaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -526,8 +517,6 @@ class WebhookPullRequestUnlockedPullRequestBaseRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestBaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -560,7 +549,6 @@ class WebhookPullRequestUnlockedPullRequestHead(_rt.Model):
 
     sha: str
     user: WebhookPullRequestUnlockedPullRequestHeadUser | None
-    """User"""
 
 
 class WebhookPullRequestUnlockedPullRequestHeadRepo(_rt.Model):
@@ -656,8 +644,6 @@ class WebhookPullRequestUnlockedPullRequestHeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPullRequestUnlockedPullRequestHeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -671,7 +657,8 @@ class WebhookPullRequestUnlockedPullRequestHeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -686,8 +673,6 @@ class WebhookPullRequestUnlockedPullRequestHeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPullRequestUnlockedPullRequestHeadRepoOwner | None
-    """User"""
-
     permissions: WebhookPullRequestUnlockedPullRequestHeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -710,7 +695,8 @@ class WebhookPullRequestUnlockedPullRequestHeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -728,7 +714,9 @@ class WebhookPullRequestUnlockedPullRequestHeadRepo(_rt.Model):
     updated_at: _dt.datetime
     url: str
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     visibility: Literal["public", "private", "internal"] | str
     watchers: int
@@ -738,8 +726,6 @@ class WebhookPullRequestUnlockedPullRequestHeadRepo(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestHeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -748,8 +734,6 @@ class WebhookPullRequestUnlockedPullRequestHeadRepoLicense(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestHeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -783,8 +767,6 @@ class WebhookPullRequestUnlockedPullRequestHeadRepoPermissions(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestHeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -810,8 +792,6 @@ class WebhookPullRequestUnlockedPullRequestHeadUser(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -827,8 +807,6 @@ class WebhookPullRequestUnlockedPullRequestLabelsItem(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestMergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -860,8 +838,6 @@ class WebhookPullRequestUnlockedPullRequestMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhookPullRequestUnlockedPullRequestMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -883,8 +859,6 @@ class WebhookPullRequestUnlockedPullRequestMilestone(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -910,8 +884,6 @@ class WebhookPullRequestUnlockedPullRequestMilestoneCreator(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestRequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1037,8 +1009,6 @@ class WebhookPullRequestUnlockedPullRequestRequestedTeamsItemParent(_rt.Model):
 
 
 class WebhookPullRequestUnlockedPullRequestUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,13 +5,27 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_nullable_string import WebhooksNullableString
+
+__all__ = [
+    "WebhookPush",
+    "WebhookPushCommitsItem",
+    "WebhookPushCommitsItemAuthor",
+    "WebhookPushCommitsItemCommitter",
+    "WebhookPushHeadCommit",
+    "WebhookPushHeadCommitAuthor",
+    "WebhookPushHeadCommitCommitter",
+    "WebhookPushPusher",
+    "WebhookPushRepository",
+    "WebhookPushRepositoryLicense",
+    "WebhookPushRepositoryOwner",
+    "WebhookPushRepositoryPermissions",
+]
 
 
 class WebhookPush(_rt.Model):
@@ -25,10 +39,18 @@ class WebhookPush(_rt.Model):
     """The SHA of the most recent commit on `ref` before the push."""
 
     commits: list[WebhookPushCommitsItem]
-    """An array of commit objects describing the pushed commits. (Pushed commits are all commits that are included in the `compare` between the `before` commit and the `after` commit.) The array includes a maximum of 2048 commits. If necessary, you can use the [Commits API](https://docs.github.com/rest/commits) to fetch additional commits."""
+    """An array of commit objects describing the pushed commits. (Pushed commits are all commits
+    that are included in the `compare` between the `before` commit and the `after` commit.) The
+    array includes a maximum of 2048 commits. If necessary, you can use the [Commits
+    API](https://docs.github.com/rest/commits) to fetch additional commits.
+    """
 
     compare: str
-    """URL that shows the changes in this `ref` update, from the `before` commit to the `after` commit. For a newly created `ref` that is directly based on the default branch, this is the comparison between the head of the default branch and the `after` commit. Otherwise, this shows all commits until the `after` commit."""
+    """URL that shows the changes in this `ref` update, from the `before` commit to the `after`
+    commit. For a newly created `ref` that is directly based on the default branch, this is the
+    comparison between the head of the default branch and the `after` commit. Otherwise, this
+    shows all commits until the `after` commit.
+    """
 
     created: bool
     """Whether this push created the `ref`."""
@@ -41,8 +63,6 @@ class WebhookPush(_rt.Model):
     """Whether this push was a force push of the `ref`."""
 
     head_commit: WebhookPushHeadCommit | None
-    """Commit"""
-
     installation: SimpleInstallation | None = None
     organization: OrganizationSimpleWebhooks | None = None
     pusher: WebhookPushPusher
@@ -58,10 +78,10 @@ class WebhookPush(_rt.Model):
 
 
 class WebhookPushCommitsItem(_rt.Model):
-    """Commit"""
-
     added: list[str] | None = None
-    """An array of files added in the commit. A maximum of 3000 changed files will be reported per commit."""
+    """An array of files added in the commit. A maximum of 3000 changed files will be reported per
+    commit.
+    """
 
     author: WebhookPushCommitsItemAuthor
     """Metaproperties for Git author/committer information."""
@@ -77,10 +97,14 @@ class WebhookPushCommitsItem(_rt.Model):
     """The commit message."""
 
     modified: list[str] | None = None
-    """An array of files modified by the commit. A maximum of 3000 changed files will be reported per commit."""
+    """An array of files modified by the commit. A maximum of 3000 changed files will be reported
+    per commit.
+    """
 
     removed: list[str] | None = None
-    """An array of files removed in the commit. A maximum of 3000 changed files will be reported per commit."""
+    """An array of files removed in the commit. A maximum of 3000 changed files will be reported per
+    commit.
+    """
 
     timestamp: _dt.datetime
     """The ISO 8601 timestamp of the commit."""
@@ -113,8 +137,6 @@ class WebhookPushCommitsItemCommitter(_rt.Model):
 
 
 class WebhookPushHeadCommit(_rt.Model):
-    """Commit"""
-
     added: list[str] | None = None
     """An array of files added in the commit."""
 
@@ -213,7 +235,9 @@ class WebhookPushRepository(_rt.Model):
     contributors_url: str
     created_at: int | _dt.datetime
     custom_properties: dict[str, Any] | None = None
-    """The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values."""
+    """The custom properties that were defined for the repository. The keys are the custom property
+    names, and the values are the corresponding custom property values.
+    """
 
     default_branch: str
     """The default branch of the repository."""
@@ -274,8 +298,6 @@ class WebhookPushRepository(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookPushRepositoryLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -289,8 +311,6 @@ class WebhookPushRepository(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookPushRepositoryOwner | None
-    """User"""
-
     permissions: WebhookPushRepositoryPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -323,8 +343,6 @@ class WebhookPushRepository(_rt.Model):
 
 
 class WebhookPushRepositoryLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -333,8 +351,6 @@ class WebhookPushRepositoryLicense(_rt.Model):
 
 
 class WebhookPushRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

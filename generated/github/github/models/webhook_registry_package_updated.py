@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhook_rubygems_metadata import WebhookRubygemsMetadata
+
+__all__ = [
+    "WebhookRegistryPackageUpdated",
+    "WebhookRegistryPackageUpdatedRegistryPackage",
+    "WebhookRegistryPackageUpdatedRegistryPackageOwner",
+    "WebhookRegistryPackageUpdatedRegistryPackagePackageVersion",
+    "WebhookRegistryPackageUpdatedRegistryPackagePackageVersionAuthor",
+    "WebhookRegistryPackageUpdatedRegistryPackagePackageVersionDockerMetadataItem",
+    "WebhookRegistryPackageUpdatedRegistryPackagePackageVersionPackageFilesItem",
+    "WebhookRegistryPackageUpdatedRegistryPackagePackageVersionRelease",
+    "WebhookRegistryPackageUpdatedRegistryPackagePackageVersionReleaseAuthor",
+]
 
 
 class WebhookRegistryPackageUpdated(_rt.Model):

@@ -5,14 +5,23 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookReleasePrereleased",
+    "WebhookReleasePrereleasedRelease",
+    "WebhookReleasePrereleasedReleaseAssetsItem",
+    "WebhookReleasePrereleasedReleaseAssetsItemUploader",
+    "WebhookReleasePrereleasedReleaseAuthor",
+    "WebhookReleasePrereleasedReleaseReactions",
+]
 
 
 class WebhookReleasePrereleased(_rt.Model):
@@ -35,8 +44,6 @@ class WebhookReleasePrereleasedRelease(_rt.Model):
     assets: list[WebhookReleasePrereleasedReleaseAssetsItem | None]
     assets_url: str
     author: WebhookReleasePrereleasedReleaseAuthor | None
-    """User"""
-
     body: str | None
     created_at: _dt.datetime | None
     discussion_url: str | None = None
@@ -55,8 +62,6 @@ class WebhookReleasePrereleasedRelease(_rt.Model):
 
     published_at: _dt.datetime | None
     reactions: WebhookReleasePrereleasedReleaseReactions | None = None
-    """Reactions"""
-
     tag_name: str
     """The name of the tag."""
 
@@ -90,14 +95,10 @@ class WebhookReleasePrereleasedReleaseAssetsItem(_rt.Model):
 
     updated_at: _dt.datetime
     uploader: WebhookReleasePrereleasedReleaseAssetsItemUploader | None = None
-    """User"""
-
     url: str
 
 
 class WebhookReleasePrereleasedReleaseAssetsItemUploader(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -122,8 +123,6 @@ class WebhookReleasePrereleasedReleaseAssetsItemUploader(_rt.Model):
 
 
 class WebhookReleasePrereleasedReleaseAuthor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -149,8 +148,6 @@ class WebhookReleasePrereleasedReleaseAuthor(_rt.Model):
 
 
 class WebhookReleasePrereleasedReleaseReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int

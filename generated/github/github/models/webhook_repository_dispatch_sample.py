@@ -4,24 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 
+__all__ = ["WebhookRepositoryDispatchSample"]
+
 
 class WebhookRepositoryDispatchSample(_rt.Model):
     """repository_dispatch event"""
 
     action: str
-    """The `event_type` that was specified in the `POST /repos/{owner}/{repo}/dispatches` request body."""
+    """The `event_type` that was specified in the `POST /repos/{owner}/{repo}/dispatches` request
+    body.
+    """
 
     branch: str
     client_payload: dict[str, Any] | None
-    """The `client_payload` that was specified in the `POST /repos/{owner}/{repo}/dispatches` request body."""
+    """The `client_payload` that was specified in the `POST /repos/{owner}/{repo}/dispatches`
+    request body.
+    """
 
     enterprise: EnterpriseWebhooks | None = None
     installation: SimpleInstallation

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_rule import RepositoryRule
@@ -15,6 +15,26 @@ from ..models.repository_ruleset_conditions import RepositoryRulesetConditions
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookRepositoryRulesetEdited",
+    "WebhookRepositoryRulesetEditedChanges",
+    "WebhookRepositoryRulesetEditedChangesConditions",
+    "WebhookRepositoryRulesetEditedChangesConditionsUpdatedItem",
+    "WebhookRepositoryRulesetEditedChangesConditionsUpdatedItemChanges",
+    "WebhookRepositoryRulesetEditedChangesConditionsUpdatedItemChangesConditionType",
+    "WebhookRepositoryRulesetEditedChangesConditionsUpdatedItemChangesExclude",
+    "WebhookRepositoryRulesetEditedChangesConditionsUpdatedItemChangesInclude",
+    "WebhookRepositoryRulesetEditedChangesConditionsUpdatedItemChangesTarget",
+    "WebhookRepositoryRulesetEditedChangesEnforcement",
+    "WebhookRepositoryRulesetEditedChangesName",
+    "WebhookRepositoryRulesetEditedChangesRules",
+    "WebhookRepositoryRulesetEditedChangesRulesUpdatedItem",
+    "WebhookRepositoryRulesetEditedChangesRulesUpdatedItemChanges",
+    "WebhookRepositoryRulesetEditedChangesRulesUpdatedItemChangesConfiguration",
+    "WebhookRepositoryRulesetEditedChangesRulesUpdatedItemChangesPattern",
+    "WebhookRepositoryRulesetEditedChangesRulesUpdatedItemChangesRuleType",
+]
 
 
 class WebhookRepositoryRulesetEdited(_rt.Model):

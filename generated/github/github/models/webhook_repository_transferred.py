@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookRepositoryTransferred",
+    "WebhookRepositoryTransferredChanges",
+    "WebhookRepositoryTransferredChangesOwner",
+    "WebhookRepositoryTransferredChangesOwnerFrom",
+    "WebhookRepositoryTransferredChangesOwnerFromOrganization",
+    "WebhookRepositoryTransferredChangesOwnerFromUser",
+]
 
 
 class WebhookRepositoryTransferred(_rt.Model):
@@ -38,15 +47,10 @@ class WebhookRepositoryTransferredChangesOwner(_rt.Model):
 
 class WebhookRepositoryTransferredChangesOwnerFrom(_rt.Model):
     organization: WebhookRepositoryTransferredChangesOwnerFromOrganization | None = None
-    """Organization"""
-
     user: WebhookRepositoryTransferredChangesOwnerFromUser | None = None
-    """User"""
 
 
 class WebhookRepositoryTransferredChangesOwnerFromOrganization(_rt.Model):
-    """Organization"""
-
     avatar_url: str
     description: str | None
     events_url: str
@@ -63,8 +67,6 @@ class WebhookRepositoryTransferredChangesOwnerFromOrganization(_rt.Model):
 
 
 class WebhookRepositoryTransferredChangesOwnerFromUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhookSecretScanningAlertLocationCreatedFormEncoded"]
 
 
 class WebhookSecretScanningAlertLocationCreatedFormEncoded(_rt.Model):
     """Secret Scanning Alert Location Created Event"""
 
     payload: str
-    """A URL-encoded string of the secret_scanning_alert_location.created JSON payload. The decoded payload is a JSON object."""
+    """A URL-encoded string of the secret_scanning_alert_location.created JSON payload. The decoded
+    payload is a JSON object.
+    """

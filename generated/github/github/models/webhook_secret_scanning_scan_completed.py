@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = ["WebhookSecretScanningScanCompleted"]
 
 
 class WebhookSecretScanningScanCompleted(_rt.Model):
@@ -31,13 +32,19 @@ class WebhookSecretScanningScanCompleted(_rt.Model):
     """The time that the alert was resolved in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`."""
 
     secret_types: list[str] | None = None
-    """List of patterns that were updated. This will be empty for normal backfill scans or custom pattern updates"""
+    """List of patterns that were updated. This will be empty for normal backfill scans or custom
+    pattern updates
+    """
 
     custom_pattern_name: str | None = None
-    """If the scan was triggered by a custom pattern update, this will be the name of the pattern that was updated"""
+    """If the scan was triggered by a custom pattern update, this will be the name of the pattern
+    that was updated
+    """
 
     custom_pattern_scope: Literal["repository", "organization", "enterprise"] | str | None = None
-    """If the scan was triggered by a custom pattern update, this will be the scope of the pattern that was updated"""
+    """If the scan was triggered by a custom pattern update, this will be the scope of the pattern
+    that was updated
+    """
 
     repository: RepositoryWebhooks | None = None
     enterprise: EnterpriseWebhooks | None = None

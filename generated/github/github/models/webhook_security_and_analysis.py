@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.full_repository import FullRepository
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.security_and_analysis import SecurityAndAnalysis
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookSecurityAndAnalysis",
+    "WebhookSecurityAndAnalysisChanges",
+    "WebhookSecurityAndAnalysisChangesFrom",
+]
 
 
 class WebhookSecurityAndAnalysis(_rt.Model):

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_sponsorship import WebhooksSponsorship
+
+__all__ = [
+    "WebhookSponsorshipEdited",
+    "WebhookSponsorshipEditedChanges",
+    "WebhookSponsorshipEditedChangesPrivacyLevel",
+]
 
 
 class WebhookSponsorshipEdited(_rt.Model):
@@ -34,4 +40,6 @@ class WebhookSponsorshipEditedChanges(_rt.Model):
 
 class WebhookSponsorshipEditedChangesPrivacyLevel(_rt.Model):
     from_: str = Field(validation_alias="from", serialization_alias="from")
-    """The `edited` event types include the details about the change when someone edits a sponsorship to change the privacy."""
+    """The `edited` event types include the details about the change when someone edits a
+    sponsorship to change the privacy.
+    """

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = ["WebhookStarDeleted"]
 
 
 class WebhookStarDeleted(_rt.Model):
@@ -23,4 +24,6 @@ class WebhookStarDeleted(_rt.Model):
     repository: RepositoryWebhooks
     sender: SimpleUser
     starred_at: Any
-    """The time the star was created. This is a timestamp in ISO 8601 format: `YYYY-MM-DDTHH:MM:SSZ`. Will be `null` for the `deleted` action."""
+    """The time the star was created. This is a timestamp in ISO 8601 format:
+    `YYYY-MM-DDTHH:MM:SSZ`. Will be `null` for the `deleted` action.
+    """

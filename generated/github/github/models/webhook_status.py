@@ -5,13 +5,27 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookStatus",
+    "WebhookStatusBranchesItem",
+    "WebhookStatusBranchesItemCommit",
+    "WebhookStatusCommit",
+    "WebhookStatusCommitAuthor",
+    "WebhookStatusCommitCommit",
+    "WebhookStatusCommitCommitAuthor",
+    "WebhookStatusCommitCommitCommitter",
+    "WebhookStatusCommitCommitTree",
+    "WebhookStatusCommitCommitVerification",
+    "WebhookStatusCommitCommitter",
+    "WebhookStatusCommitParentsItem",
+]
 
 
 class WebhookStatus(_rt.Model):
@@ -19,7 +33,10 @@ class WebhookStatus(_rt.Model):
 
     avatar_url: str | None = None
     branches: list[WebhookStatusBranchesItem]
-    """An array of branch objects containing the status' SHA. Each branch contains the given SHA, but the SHA may or may not be the head of the branch. The array includes a maximum of 10 branches."""
+    """An array of branch objects containing the status' SHA. Each branch contains the given SHA,
+    but the SHA may or may not be the head of the branch. The array includes a maximum of 10
+    branches.
+    """
 
     commit: WebhookStatusCommit
     context: str
@@ -61,13 +78,9 @@ class WebhookStatusBranchesItemCommit(_rt.Model):
 
 class WebhookStatusCommit(_rt.Model):
     author: WebhookStatusCommitAuthor | None
-    """User"""
-
     comments_url: str
     commit: WebhookStatusCommitCommit
     committer: WebhookStatusCommitCommitter | None
-    """User"""
-
     html_url: str
     node_id: str
     parents: list[WebhookStatusCommitParentsItem]
@@ -76,8 +89,6 @@ class WebhookStatusCommit(_rt.Model):
 
 
 class WebhookStatusCommitAuthor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -166,8 +177,6 @@ class WebhookStatusCommitCommitVerification(_rt.Model):
 
 
 class WebhookStatusCommitCommitter(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

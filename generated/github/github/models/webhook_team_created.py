@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_team_1 import WebhooksTeam1
+
+__all__ = [
+    "WebhookTeamCreated",
+    "WebhookTeamCreatedRepository",
+    "WebhookTeamCreatedRepositoryLicense",
+    "WebhookTeamCreatedRepositoryOwner",
+    "WebhookTeamCreatedRepositoryPermissions",
+]
 
 
 class WebhookTeamCreated(_rt.Model):
@@ -63,7 +70,9 @@ class WebhookTeamCreatedRepository(_rt.Model):
     contributors_url: str
     created_at: int | _dt.datetime
     custom_properties: dict[str, Any] | None = None
-    """The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values."""
+    """The custom properties that were defined for the repository. The keys are the custom property
+    names, and the values are the corresponding custom property values.
+    """
 
     default_branch: str
     """The default branch of the repository."""
@@ -115,8 +124,6 @@ class WebhookTeamCreatedRepository(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookTeamCreatedRepositoryLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -130,8 +137,6 @@ class WebhookTeamCreatedRepository(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookTeamCreatedRepositoryOwner | None
-    """User"""
-
     permissions: WebhookTeamCreatedRepositoryPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -162,8 +167,6 @@ class WebhookTeamCreatedRepository(_rt.Model):
 
 
 class WebhookTeamCreatedRepositoryLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -172,8 +175,6 @@ class WebhookTeamCreatedRepositoryLicense(_rt.Model):
 
 
 class WebhookTeamCreatedRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,14 +5,30 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_team_1 import WebhooksTeam1
+
+__all__ = [
+    "WebhookTeamEdited",
+    "WebhookTeamEditedChanges",
+    "WebhookTeamEditedChangesDescription",
+    "WebhookTeamEditedChangesName",
+    "WebhookTeamEditedChangesNotificationSetting",
+    "WebhookTeamEditedChangesPrivacy",
+    "WebhookTeamEditedChangesRepository",
+    "WebhookTeamEditedChangesRepositoryPermissions",
+    "WebhookTeamEditedChangesRepositoryPermissionsFrom",
+    "WebhookTeamEditedRepository",
+    "WebhookTeamEditedRepositoryLicense",
+    "WebhookTeamEditedRepositoryOwner",
+    "WebhookTeamEditedRepositoryPermissions",
+]
 
 
 class WebhookTeamEdited(_rt.Model):
@@ -74,13 +90,19 @@ class WebhookTeamEditedChangesRepositoryPermissions(_rt.Model):
 
 class WebhookTeamEditedChangesRepositoryPermissionsFrom(_rt.Model):
     admin: bool | None = None
-    """The previous version of the team member's `admin` permission on a repository, if the action was `edited`."""
+    """The previous version of the team member's `admin` permission on a repository, if the action
+    was `edited`.
+    """
 
     pull: bool | None = None
-    """The previous version of the team member's `pull` permission on a repository, if the action was `edited`."""
+    """The previous version of the team member's `pull` permission on a repository, if the action
+    was `edited`.
+    """
 
     push: bool | None = None
-    """The previous version of the team member's `push` permission on a repository, if the action was `edited`."""
+    """The previous version of the team member's `push` permission on a repository, if the action
+    was `edited`.
+    """
 
 
 class WebhookTeamEditedRepository(_rt.Model):
@@ -118,7 +140,9 @@ class WebhookTeamEditedRepository(_rt.Model):
     contributors_url: str
     created_at: int | _dt.datetime
     custom_properties: dict[str, Any] | None = None
-    """The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values."""
+    """The custom properties that were defined for the repository. The keys are the custom property
+    names, and the values are the corresponding custom property values.
+    """
 
     default_branch: str
     """The default branch of the repository."""
@@ -170,8 +194,6 @@ class WebhookTeamEditedRepository(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhookTeamEditedRepositoryLicense | None
-    """License"""
-
     master_branch: str | None = None
     merges_url: str
     milestones_url: str
@@ -185,8 +207,6 @@ class WebhookTeamEditedRepository(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhookTeamEditedRepositoryOwner | None
-    """User"""
-
     permissions: WebhookTeamEditedRepositoryPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -217,8 +237,6 @@ class WebhookTeamEditedRepository(_rt.Model):
 
 
 class WebhookTeamEditedRepositoryLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -227,8 +245,6 @@ class WebhookTeamEditedRepositoryLicense(_rt.Model):
 
 
 class WebhookTeamEditedRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.deployment import Deployment
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "WebhookWorkflowJobCompleted",
+    "WebhookWorkflowJobCompletedWorkflowJob",
+    "WebhookWorkflowJobCompletedWorkflowJobStepsItem",
+]
 
 
 class WebhookWorkflowJobCompleted(_rt.Model):
@@ -28,7 +33,9 @@ class WebhookWorkflowJobCompleted(_rt.Model):
 
 
 class WebhookWorkflowJobCompletedWorkflowJob(_rt.Model):
-    """The workflow job. Many `workflow_job` keys, such as `head_sha`, `conclusion`, and `started_at` are the same as those in a [`check_run`](#check_run) object."""
+    """The workflow job. Many `workflow_job` keys, such as `head_sha`, `conclusion`, and
+    `started_at` are the same as those in a [`check_run`](#check_run) object.
+    """
 
     check_run_url: str
     completed_at: str | None
@@ -46,7 +53,10 @@ class WebhookWorkflowJobCompletedWorkflowJob(_rt.Model):
     html_url: str
     id: int
     labels: list[str]
-    """Custom labels for the job. Specified by the [`"runs-on"` attribute](https://docs.github.com/actions/reference/workflow-syntax-for-github-actions#jobsjob_idruns-on) in the workflow YAML."""
+    """Custom labels for the job. Specified by the [`"runs-on"`
+    attribute](https://docs.github.com/actions/reference/workflow-syntax-for-github-actions#jobsjob_idruns-on)
+    in the workflow YAML.
+    """
 
     name: str
     node_id: str
@@ -54,16 +64,24 @@ class WebhookWorkflowJobCompletedWorkflowJob(_rt.Model):
     run_id: float
     run_url: str
     runner_group_id: int | None
-    """The ID of the runner group that is running this job. This will be `null` as long as `workflow_job[status]` is `queued`."""
+    """The ID of the runner group that is running this job. This will be `null` as long as
+    `workflow_job[status]` is `queued`.
+    """
 
     runner_group_name: str | None
-    """The name of the runner group that is running this job. This will be `null` as long as `workflow_job[status]` is `queued`."""
+    """The name of the runner group that is running this job. This will be `null` as long as
+    `workflow_job[status]` is `queued`.
+    """
 
     runner_id: int | None
-    """The ID of the runner that is running this job. This will be `null` as long as `workflow_job[status]` is `queued`."""
+    """The ID of the runner that is running this job. This will be `null` as long as
+    `workflow_job[status]` is `queued`.
+    """
 
     runner_name: str | None
-    """The name of the runner that is running this job. This will be `null` as long as `workflow_job[status]` is `queued`."""
+    """The name of the runner that is running this job. This will be `null` as long as
+    `workflow_job[status]` is `queued`.
+    """
 
     started_at: str
     status: Literal["queued", "in_progress", "completed", "waiting"] | str

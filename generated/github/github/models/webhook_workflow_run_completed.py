@@ -5,14 +5,33 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_workflow import WebhooksWorkflow
+
+__all__ = [
+    "WebhookWorkflowRunCompleted",
+    "WebhookWorkflowRunCompletedWorkflowRun",
+    "WebhookWorkflowRunCompletedWorkflowRunActor",
+    "WebhookWorkflowRunCompletedWorkflowRunHeadCommit",
+    "WebhookWorkflowRunCompletedWorkflowRunHeadCommitAuthor",
+    "WebhookWorkflowRunCompletedWorkflowRunHeadCommitCommitter",
+    "WebhookWorkflowRunCompletedWorkflowRunHeadRepository",
+    "WebhookWorkflowRunCompletedWorkflowRunHeadRepositoryOwner",
+    "WebhookWorkflowRunCompletedWorkflowRunPullRequestsItem",
+    "WebhookWorkflowRunCompletedWorkflowRunPullRequestsItemBase",
+    "WebhookWorkflowRunCompletedWorkflowRunPullRequestsItemBaseRepo",
+    "WebhookWorkflowRunCompletedWorkflowRunPullRequestsItemHead",
+    "WebhookWorkflowRunCompletedWorkflowRunPullRequestsItemHeadRepo",
+    "WebhookWorkflowRunCompletedWorkflowRunReferencedWorkflowsItem",
+    "WebhookWorkflowRunCompletedWorkflowRunRepository",
+    "WebhookWorkflowRunCompletedWorkflowRunRepositoryOwner",
+    "WebhookWorkflowRunCompletedWorkflowRunTriggeringActor",
+]
 
 
 class WebhookWorkflowRunCompleted(_rt.Model):
@@ -33,8 +52,6 @@ class WebhookWorkflowRunCompletedWorkflowRun(_rt.Model):
     """Workflow Run"""
 
     actor: WebhookWorkflowRunCompletedWorkflowRunActor | None
-    """User"""
-
     artifacts_url: str
     cancel_url: str
     check_suite_id: int
@@ -59,8 +76,6 @@ class WebhookWorkflowRunCompletedWorkflowRun(_rt.Model):
     event: str
     head_branch: str | None
     head_commit: WebhookWorkflowRunCompletedWorkflowRunHeadCommit
-    """SimpleCommit"""
-
     head_repository: WebhookWorkflowRunCompletedWorkflowRunHeadRepository
     """Repository Lite"""
 
@@ -86,19 +101,17 @@ class WebhookWorkflowRunCompletedWorkflowRun(_rt.Model):
     run_started_at: _dt.datetime
     status: Literal["requested", "in_progress", "completed", "queued", "pending", "waiting"] | str
     triggering_actor: WebhookWorkflowRunCompletedWorkflowRunTriggeringActor | None
-    """User"""
-
     updated_at: _dt.datetime
     url: str
     workflow_id: int
     workflow_url: str
     display_title: str | None = None
-    """The event-specific title associated with the run or the run-name if set, or the value of `run-name` if it is set in the workflow."""
+    """The event-specific title associated with the run or the run-name if set, or the value of
+    `run-name` if it is set in the workflow.
+    """
 
 
 class WebhookWorkflowRunCompletedWorkflowRunActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -124,8 +137,6 @@ class WebhookWorkflowRunCompletedWorkflowRunActor(_rt.Model):
 
 
 class WebhookWorkflowRunCompletedWorkflowRunHeadCommit(_rt.Model):
-    """SimpleCommit"""
-
     author: WebhookWorkflowRunCompletedWorkflowRunHeadCommitAuthor
     """Metaproperties for Git author/committer information."""
 
@@ -202,8 +213,6 @@ class WebhookWorkflowRunCompletedWorkflowRunHeadRepository(_rt.Model):
     node_id: str
     notifications_url: str
     owner: WebhookWorkflowRunCompletedWorkflowRunHeadRepositoryOwner | None
-    """User"""
-
     private: bool
     """Whether the repository is private or public."""
 
@@ -220,8 +229,6 @@ class WebhookWorkflowRunCompletedWorkflowRunHeadRepository(_rt.Model):
 
 
 class WebhookWorkflowRunCompletedWorkflowRunHeadRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -334,8 +341,6 @@ class WebhookWorkflowRunCompletedWorkflowRunRepository(_rt.Model):
     node_id: str
     notifications_url: str
     owner: WebhookWorkflowRunCompletedWorkflowRunRepositoryOwner | None
-    """User"""
-
     private: bool
     """Whether the repository is private or public."""
 
@@ -352,8 +357,6 @@ class WebhookWorkflowRunCompletedWorkflowRunRepository(_rt.Model):
 
 
 class WebhookWorkflowRunCompletedWorkflowRunRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -379,8 +382,6 @@ class WebhookWorkflowRunCompletedWorkflowRunRepositoryOwner(_rt.Model):
 
 
 class WebhookWorkflowRunCompletedWorkflowRunTriggeringActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,14 +5,33 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_workflow import WebhooksWorkflow
+
+__all__ = [
+    "WebhookWorkflowRunInProgress",
+    "WebhookWorkflowRunInProgressWorkflowRun",
+    "WebhookWorkflowRunInProgressWorkflowRunActor",
+    "WebhookWorkflowRunInProgressWorkflowRunHeadCommit",
+    "WebhookWorkflowRunInProgressWorkflowRunHeadCommitAuthor",
+    "WebhookWorkflowRunInProgressWorkflowRunHeadCommitCommitter",
+    "WebhookWorkflowRunInProgressWorkflowRunHeadRepository",
+    "WebhookWorkflowRunInProgressWorkflowRunHeadRepositoryOwner",
+    "WebhookWorkflowRunInProgressWorkflowRunPullRequestsItem",
+    "WebhookWorkflowRunInProgressWorkflowRunPullRequestsItemBase",
+    "WebhookWorkflowRunInProgressWorkflowRunPullRequestsItemBaseRepo",
+    "WebhookWorkflowRunInProgressWorkflowRunPullRequestsItemHead",
+    "WebhookWorkflowRunInProgressWorkflowRunPullRequestsItemHeadRepo",
+    "WebhookWorkflowRunInProgressWorkflowRunReferencedWorkflowsItem",
+    "WebhookWorkflowRunInProgressWorkflowRunRepository",
+    "WebhookWorkflowRunInProgressWorkflowRunRepositoryOwner",
+    "WebhookWorkflowRunInProgressWorkflowRunTriggeringActor",
+]
 
 
 class WebhookWorkflowRunInProgress(_rt.Model):
@@ -33,8 +52,6 @@ class WebhookWorkflowRunInProgressWorkflowRun(_rt.Model):
     """Workflow Run"""
 
     actor: WebhookWorkflowRunInProgressWorkflowRunActor | None
-    """User"""
-
     artifacts_url: str
     cancel_url: str
     check_suite_id: int
@@ -58,8 +75,6 @@ class WebhookWorkflowRunInProgressWorkflowRun(_rt.Model):
     event: str
     head_branch: str | None
     head_commit: WebhookWorkflowRunInProgressWorkflowRunHeadCommit
-    """SimpleCommit"""
-
     head_repository: WebhookWorkflowRunInProgressWorkflowRunHeadRepository
     """Repository Lite"""
 
@@ -85,8 +100,6 @@ class WebhookWorkflowRunInProgressWorkflowRun(_rt.Model):
     run_started_at: _dt.datetime
     status: Literal["requested", "in_progress", "completed", "queued", "pending"] | str
     triggering_actor: WebhookWorkflowRunInProgressWorkflowRunTriggeringActor | None
-    """User"""
-
     updated_at: _dt.datetime
     url: str
     workflow_id: int
@@ -94,8 +107,6 @@ class WebhookWorkflowRunInProgressWorkflowRun(_rt.Model):
 
 
 class WebhookWorkflowRunInProgressWorkflowRunActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -120,8 +131,6 @@ class WebhookWorkflowRunInProgressWorkflowRunActor(_rt.Model):
 
 
 class WebhookWorkflowRunInProgressWorkflowRunHeadCommit(_rt.Model):
-    """SimpleCommit"""
-
     author: WebhookWorkflowRunInProgressWorkflowRunHeadCommitAuthor
     """Metaproperties for Git author/committer information."""
 
@@ -198,8 +207,6 @@ class WebhookWorkflowRunInProgressWorkflowRunHeadRepository(_rt.Model):
     node_id: str
     notifications_url: str
     owner: WebhookWorkflowRunInProgressWorkflowRunHeadRepositoryOwner | None
-    """User"""
-
     private: bool
     """Whether the repository is private or public."""
 
@@ -216,8 +223,6 @@ class WebhookWorkflowRunInProgressWorkflowRunHeadRepository(_rt.Model):
 
 
 class WebhookWorkflowRunInProgressWorkflowRunHeadRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -329,8 +334,6 @@ class WebhookWorkflowRunInProgressWorkflowRunRepository(_rt.Model):
     node_id: str
     notifications_url: str
     owner: WebhookWorkflowRunInProgressWorkflowRunRepositoryOwner | None
-    """User"""
-
     private: bool
     """Whether the repository is private or public."""
 
@@ -347,8 +350,6 @@ class WebhookWorkflowRunInProgressWorkflowRunRepository(_rt.Model):
 
 
 class WebhookWorkflowRunInProgressWorkflowRunRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -373,8 +374,6 @@ class WebhookWorkflowRunInProgressWorkflowRunRepositoryOwner(_rt.Model):
 
 
 class WebhookWorkflowRunInProgressWorkflowRunTriggeringActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,14 +5,33 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise_webhooks import EnterpriseWebhooks
 from ..models.organization_simple_webhooks import OrganizationSimpleWebhooks
 from ..models.repository_webhooks import RepositoryWebhooks
 from ..models.simple_installation import SimpleInstallation
 from ..models.simple_user import SimpleUser
 from ..models.webhooks_workflow import WebhooksWorkflow
+
+__all__ = [
+    "WebhookWorkflowRunRequested",
+    "WebhookWorkflowRunRequestedWorkflowRun",
+    "WebhookWorkflowRunRequestedWorkflowRunActor",
+    "WebhookWorkflowRunRequestedWorkflowRunHeadCommit",
+    "WebhookWorkflowRunRequestedWorkflowRunHeadCommitAuthor",
+    "WebhookWorkflowRunRequestedWorkflowRunHeadCommitCommitter",
+    "WebhookWorkflowRunRequestedWorkflowRunHeadRepository",
+    "WebhookWorkflowRunRequestedWorkflowRunHeadRepositoryOwner",
+    "WebhookWorkflowRunRequestedWorkflowRunPullRequestsItem",
+    "WebhookWorkflowRunRequestedWorkflowRunPullRequestsItemBase",
+    "WebhookWorkflowRunRequestedWorkflowRunPullRequestsItemBaseRepo",
+    "WebhookWorkflowRunRequestedWorkflowRunPullRequestsItemHead",
+    "WebhookWorkflowRunRequestedWorkflowRunPullRequestsItemHeadRepo",
+    "WebhookWorkflowRunRequestedWorkflowRunReferencedWorkflowsItem",
+    "WebhookWorkflowRunRequestedWorkflowRunRepository",
+    "WebhookWorkflowRunRequestedWorkflowRunRepositoryOwner",
+    "WebhookWorkflowRunRequestedWorkflowRunTriggeringActor",
+]
 
 
 class WebhookWorkflowRunRequested(_rt.Model):
@@ -33,8 +52,6 @@ class WebhookWorkflowRunRequestedWorkflowRun(_rt.Model):
     """Workflow Run"""
 
     actor: WebhookWorkflowRunRequestedWorkflowRunActor | None
-    """User"""
-
     artifacts_url: str
     cancel_url: str
     check_suite_id: int
@@ -59,8 +76,6 @@ class WebhookWorkflowRunRequestedWorkflowRun(_rt.Model):
     event: str
     head_branch: str | None
     head_commit: WebhookWorkflowRunRequestedWorkflowRunHeadCommit
-    """SimpleCommit"""
-
     head_repository: WebhookWorkflowRunRequestedWorkflowRunHeadRepository
     """Repository Lite"""
 
@@ -86,8 +101,6 @@ class WebhookWorkflowRunRequestedWorkflowRun(_rt.Model):
     run_started_at: _dt.datetime
     status: Literal["requested", "in_progress", "completed", "queued", "pending", "waiting"] | str
     triggering_actor: WebhookWorkflowRunRequestedWorkflowRunTriggeringActor | None
-    """User"""
-
     updated_at: _dt.datetime
     url: str
     workflow_id: int
@@ -96,8 +109,6 @@ class WebhookWorkflowRunRequestedWorkflowRun(_rt.Model):
 
 
 class WebhookWorkflowRunRequestedWorkflowRunActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -123,8 +134,6 @@ class WebhookWorkflowRunRequestedWorkflowRunActor(_rt.Model):
 
 
 class WebhookWorkflowRunRequestedWorkflowRunHeadCommit(_rt.Model):
-    """SimpleCommit"""
-
     author: WebhookWorkflowRunRequestedWorkflowRunHeadCommitAuthor
     """Metaproperties for Git author/committer information."""
 
@@ -201,8 +210,6 @@ class WebhookWorkflowRunRequestedWorkflowRunHeadRepository(_rt.Model):
     node_id: str
     notifications_url: str
     owner: WebhookWorkflowRunRequestedWorkflowRunHeadRepositoryOwner | None
-    """User"""
-
     private: bool
     """Whether the repository is private or public."""
 
@@ -219,8 +226,6 @@ class WebhookWorkflowRunRequestedWorkflowRunHeadRepository(_rt.Model):
 
 
 class WebhookWorkflowRunRequestedWorkflowRunHeadRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -333,8 +338,6 @@ class WebhookWorkflowRunRequestedWorkflowRunRepository(_rt.Model):
     node_id: str
     notifications_url: str
     owner: WebhookWorkflowRunRequestedWorkflowRunRepositoryOwner | None
-    """User"""
-
     private: bool
     """Whether the repository is private or public."""
 
@@ -351,8 +354,6 @@ class WebhookWorkflowRunRequestedWorkflowRunRepository(_rt.Model):
 
 
 class WebhookWorkflowRunRequestedWorkflowRunRepositoryOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -378,8 +379,6 @@ class WebhookWorkflowRunRequestedWorkflowRunRepositoryOwner(_rt.Model):
 
 
 class WebhookWorkflowRunRequestedWorkflowRunTriggeringActor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksAlert", "WebhooksAlertDismisser"]
 
 
 class WebhooksAlert(_rt.Model):
@@ -17,8 +19,6 @@ class WebhooksAlert(_rt.Model):
     dismiss_reason: str | None = None
     dismissed_at: str | None = None
     dismisser: WebhooksAlertDismisser | None = None
-    """User"""
-
     external_identifier: str
     external_reference: str | None
     fix_reason: str | None = None
@@ -33,8 +33,6 @@ class WebhooksAlert(_rt.Model):
 
 
 class WebhooksAlertDismisser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

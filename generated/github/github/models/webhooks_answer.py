@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksAnswer", "WebhooksAnswerReactions", "WebhooksAnswerUser"]
 
 
 class WebhooksAnswer(_rt.Model):
@@ -34,17 +37,12 @@ class WebhooksAnswer(_rt.Model):
     node_id: str
     parent_id: Any
     reactions: WebhooksAnswerReactions | None = None
-    """Reactions"""
-
     repository_url: str
     updated_at: _dt.datetime
     user: WebhooksAnswerUser | None
-    """User"""
 
 
 class WebhooksAnswerReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -58,8 +56,6 @@ class WebhooksAnswerReactions(_rt.Model):
 
 
 class WebhooksAnswerUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

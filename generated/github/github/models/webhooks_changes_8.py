@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksChanges8", "WebhooksChanges8Tier", "WebhooksChanges8TierFrom"]
 
 
 class WebhooksChanges8(_rt.Model):
@@ -12,11 +15,15 @@ class WebhooksChanges8(_rt.Model):
 
 class WebhooksChanges8Tier(_rt.Model):
     from_: WebhooksChanges8TierFrom = Field(validation_alias="from", serialization_alias="from")
-    """The `tier_changed` and `pending_tier_change` will include the original tier before the change or pending change. For more information, see the pending tier change payload."""
+    """The `tier_changed` and `pending_tier_change` will include the original tier before the change
+    or pending change. For more information, see the pending tier change payload.
+    """
 
 
 class WebhooksChanges8TierFrom(_rt.Model):
-    """The `tier_changed` and `pending_tier_change` will include the original tier before the change or pending change. For more information, see the pending tier change payload."""
+    """The `tier_changed` and `pending_tier_change` will include the original tier before the change
+    or pending change. For more information, see the pending tier change payload.
+    """
 
     created_at: str
     description: str

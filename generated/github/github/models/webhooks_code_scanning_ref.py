@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["WebhooksCodeScanningRef"]
+
+
 WebhooksCodeScanningRef: TypeAlias = str
-"""The Git reference of the code scanning alert. When the action is `reopened_by_user` or `closed_by_user`, the event was triggered by the `sender` and this value will be empty."""
+"""The Git reference of the code scanning alert. When the action is `reopened_by_user` or
+`closed_by_user`, the event was triggered by the `sender` and this value will be empty.
+"""

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksComment", "WebhooksCommentReactions", "WebhooksCommentUser"]
 
 
 class WebhooksComment(_rt.Model):
@@ -33,17 +36,12 @@ class WebhooksComment(_rt.Model):
     node_id: str
     parent_id: int | None
     reactions: WebhooksCommentReactions
-    """Reactions"""
-
     repository_url: str
     updated_at: str
     user: WebhooksCommentUser | None
-    """User"""
 
 
 class WebhooksCommentReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -57,8 +55,6 @@ class WebhooksCommentReactions(_rt.Model):
 
 
 class WebhooksCommentUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksDeployKey"]
 
 
 class WebhooksDeployKey(_rt.Model):
-    """The [`deploy key`](https://docs.github.com/rest/deploy-keys/deploy-keys#get-a-deploy-key) resource."""
+    """The [`deploy key`](https://docs.github.com/rest/deploy-keys/deploy-keys#get-a-deploy-key)
+    resource.
+    """
 
     added_by: str | None = None
     created_at: str

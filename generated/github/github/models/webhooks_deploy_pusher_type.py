@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["WebhooksDeployPusherType"]
+
+
 WebhooksDeployPusherType: TypeAlias = str
 """The pusher type for the event. Can be either `user` or a deploy key."""

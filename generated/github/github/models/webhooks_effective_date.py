@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["WebhooksEffectiveDate"]
+
+
 WebhooksEffectiveDate: TypeAlias = str
-"""The `pending_cancellation` and `pending_tier_change` event types will include the date the cancellation or tier change will take effect."""
+"""The `pending_cancellation` and `pending_tier_change` event types will include the date the
+cancellation or tier change will take effect.
+"""

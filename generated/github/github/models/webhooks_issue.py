@@ -5,14 +5,29 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
 from ..models.issue_type import IssueType
 from ..models.nullable_issue_comment import NullableIssueComment
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "WebhooksIssue",
+    "WebhooksIssueAssignee",
+    "WebhooksIssueAssigneesItem",
+    "WebhooksIssueLabelsItem",
+    "WebhooksIssueMilestone",
+    "WebhooksIssueMilestoneCreator",
+    "WebhooksIssuePerformedViaGithubApp",
+    "WebhooksIssuePerformedViaGithubAppOwner",
+    "WebhooksIssuePerformedViaGithubAppPermissions",
+    "WebhooksIssuePullRequest",
+    "WebhooksIssueReactions",
+    "WebhooksIssueUser",
+]
 
 
 class WebhooksIssue(_rt.Model):
@@ -20,8 +35,6 @@ class WebhooksIssue(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhooksIssueAssignee | None = None
-    """User"""
-
     assignees: list[WebhooksIssueAssigneesItem | None]
     author_association: (
         Literal[
@@ -58,12 +71,13 @@ class WebhooksIssue(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhooksIssuePerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhooksIssuePullRequest | None = None
     reactions: WebhooksIssueReactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -83,12 +97,9 @@ class WebhooksIssue(_rt.Model):
     """URL for the issue"""
 
     user: WebhooksIssueUser | None
-    """User"""
 
 
 class WebhooksIssueAssignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -114,8 +125,6 @@ class WebhooksIssueAssignee(_rt.Model):
 
 
 class WebhooksIssueAssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -141,8 +150,6 @@ class WebhooksIssueAssigneesItem(_rt.Model):
 
 
 class WebhooksIssueLabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -164,8 +171,6 @@ class WebhooksIssueMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhooksIssueMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -187,8 +192,6 @@ class WebhooksIssueMilestone(_rt.Model):
 
 
 class WebhooksIssueMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -214,7 +217,10 @@ class WebhooksIssueMilestoneCreator(_rt.Model):
 
 
 class WebhooksIssuePerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -285,8 +291,6 @@ class WebhooksIssuePerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhooksIssuePerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhooksIssuePerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -297,8 +301,6 @@ class WebhooksIssuePerformedViaGithubApp(_rt.Model):
 
 
 class WebhooksIssuePerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -371,8 +373,6 @@ class WebhooksIssuePullRequest(_rt.Model):
 
 
 class WebhooksIssueReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -386,8 +386,6 @@ class WebhooksIssueReactions(_rt.Model):
 
 
 class WebhooksIssueUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

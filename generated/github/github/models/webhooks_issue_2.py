@@ -5,14 +5,29 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
 from ..models.issue_type import IssueType
 from ..models.nullable_issue_comment import NullableIssueComment
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "WebhooksIssue2",
+    "WebhooksIssue2Assignee",
+    "WebhooksIssue2AssigneesItem",
+    "WebhooksIssue2LabelsItem",
+    "WebhooksIssue2Milestone",
+    "WebhooksIssue2MilestoneCreator",
+    "WebhooksIssue2PerformedViaGithubApp",
+    "WebhooksIssue2PerformedViaGithubAppOwner",
+    "WebhooksIssue2PerformedViaGithubAppPermissions",
+    "WebhooksIssue2PullRequest",
+    "WebhooksIssue2Reactions",
+    "WebhooksIssue2User",
+]
 
 
 class WebhooksIssue2(_rt.Model):
@@ -20,8 +35,6 @@ class WebhooksIssue2(_rt.Model):
 
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     assignee: WebhooksIssue2Assignee | None = None
-    """User"""
-
     assignees: list[WebhooksIssue2AssigneesItem | None]
     author_association: (
         Literal[
@@ -58,12 +71,13 @@ class WebhooksIssue2(_rt.Model):
     node_id: str
     number: int
     performed_via_github_app: WebhooksIssue2PerformedViaGithubApp | None = None
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     pull_request: WebhooksIssue2PullRequest | None = None
     reactions: WebhooksIssue2Reactions
-    """Reactions"""
-
     repository_url: str
     pinned_comment: NullableIssueComment | None = None
     sub_issues_summary: SubIssuesSummary | None = None
@@ -83,12 +97,9 @@ class WebhooksIssue2(_rt.Model):
     """URL for the issue"""
 
     user: WebhooksIssue2User | None
-    """User"""
 
 
 class WebhooksIssue2Assignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -114,8 +125,6 @@ class WebhooksIssue2Assignee(_rt.Model):
 
 
 class WebhooksIssue2AssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -141,8 +150,6 @@ class WebhooksIssue2AssigneesItem(_rt.Model):
 
 
 class WebhooksIssue2LabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -164,8 +171,6 @@ class WebhooksIssue2Milestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhooksIssue2MilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -187,8 +192,6 @@ class WebhooksIssue2Milestone(_rt.Model):
 
 
 class WebhooksIssue2MilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -214,7 +217,10 @@ class WebhooksIssue2MilestoneCreator(_rt.Model):
 
 
 class WebhooksIssue2PerformedViaGithubApp(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     created_at: _dt.datetime | None
     description: str | None
@@ -283,8 +289,6 @@ class WebhooksIssue2PerformedViaGithubApp(_rt.Model):
 
     node_id: str
     owner: WebhooksIssue2PerformedViaGithubAppOwner | None
-    """User"""
-
     permissions: WebhooksIssue2PerformedViaGithubAppPermissions | None = None
     """The set of permissions for the GitHub app"""
 
@@ -295,8 +299,6 @@ class WebhooksIssue2PerformedViaGithubApp(_rt.Model):
 
 
 class WebhooksIssue2PerformedViaGithubAppOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -369,8 +371,6 @@ class WebhooksIssue2PullRequest(_rt.Model):
 
 
 class WebhooksIssue2Reactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -384,8 +384,6 @@ class WebhooksIssue2Reactions(_rt.Model):
 
 
 class WebhooksIssue2User(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.integration import Integration
 from ..models.nullable_issue_comment_minimized import NullableIssueCommentMinimized
 from ..models.nullable_pinned_issue_comment import NullablePinnedIssueComment
+
+__all__ = ["WebhooksIssueComment", "WebhooksIssueCommentReactions", "WebhooksIssueCommentUser"]
 
 
 class WebhooksIssueComment(_rt.Model):
@@ -43,22 +45,16 @@ class WebhooksIssueComment(_rt.Model):
     node_id: str
     performed_via_github_app: Integration | None
     reactions: WebhooksIssueCommentReactions
-    """Reactions"""
-
     updated_at: _dt.datetime
     url: str
     """URL for the issue comment"""
 
     user: WebhooksIssueCommentUser | None
-    """User"""
-
     pin: NullablePinnedIssueComment | None = None
     minimized: NullableIssueCommentMinimized | None = None
 
 
 class WebhooksIssueCommentReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -72,8 +68,6 @@ class WebhooksIssueCommentReactions(_rt.Model):
 
 
 class WebhooksIssueCommentUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

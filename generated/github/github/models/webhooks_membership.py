@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksMembership", "WebhooksMembershipUser"]
 
 
 class WebhooksMembership(_rt.Model):
-    """The membership between the user and the organization. Not present when the action is `member_invited`."""
+    """The membership between the user and the organization. Not present when the action is
+    `member_invited`.
+    """
 
     organization_url: str
     role: str
@@ -16,19 +20,17 @@ class WebhooksMembership(_rt.Model):
     """Whether the user has direct membership in the organization."""
 
     enterprise_teams_providing_indirect_membership: list[str] | None = None
-    """The slugs of the enterprise teams providing the user with indirect membership in the organization.
+    """The slugs of the enterprise teams providing the user with indirect membership in the
+    organization.
     A limit of 100 enterprise team slugs is returned.
     """
 
     state: str
     url: str
     user: WebhooksMembershipUser | None
-    """User"""
 
 
 class WebhooksMembershipUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksMilestone", "WebhooksMilestoneCreator"]
 
 
 class WebhooksMilestone(_rt.Model):
@@ -15,8 +17,6 @@ class WebhooksMilestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhooksMilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -38,8 +38,6 @@ class WebhooksMilestone(_rt.Model):
 
 
 class WebhooksMilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksMilestone3", "WebhooksMilestone3Creator"]
 
 
 class WebhooksMilestone3(_rt.Model):
@@ -15,8 +17,6 @@ class WebhooksMilestone3(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhooksMilestone3Creator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -38,8 +38,6 @@ class WebhooksMilestone3(_rt.Model):
 
 
 class WebhooksMilestone3Creator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

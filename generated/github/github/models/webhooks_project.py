@@ -5,20 +5,18 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksProject", "WebhooksProjectCreator"]
 
 
 class WebhooksProject(_rt.Model):
-    """Project"""
-
     body: str | None
     """Body of the project"""
 
     columns_url: str
     created_at: _dt.datetime
     creator: WebhooksProjectCreator | None
-    """User"""
-
     html_url: str
     id: int
     name: str
@@ -35,8 +33,6 @@ class WebhooksProject(_rt.Model):
 
 
 class WebhooksProjectCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

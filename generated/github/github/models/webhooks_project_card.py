@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksProjectCard", "WebhooksProjectCardCreator"]
 
 
 class WebhooksProjectCard(_rt.Model):
@@ -20,8 +22,6 @@ class WebhooksProjectCard(_rt.Model):
     content_url: str | None = None
     created_at: _dt.datetime
     creator: WebhooksProjectCardCreator | None
-    """User"""
-
     id: int
     """The project card's ID"""
 
@@ -33,8 +33,6 @@ class WebhooksProjectCard(_rt.Model):
 
 
 class WebhooksProjectCardCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

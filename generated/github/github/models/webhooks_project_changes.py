@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksProjectChanges", "WebhooksProjectChangesArchivedAt"]
 
 
 class WebhooksProjectChanges(_rt.Model):

@@ -5,10 +5,49 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.pull_request_stack import PullRequestStack
+
+__all__ = [
+    "WebhooksPullRequest5",
+    "WebhooksPullRequest5Assignee",
+    "WebhooksPullRequest5AssigneesItem",
+    "WebhooksPullRequest5AutoMerge",
+    "WebhooksPullRequest5AutoMergeEnabledBy",
+    "WebhooksPullRequest5Base",
+    "WebhooksPullRequest5BaseRepo",
+    "WebhooksPullRequest5BaseRepoLicense",
+    "WebhooksPullRequest5BaseRepoOwner",
+    "WebhooksPullRequest5BaseRepoPermissions",
+    "WebhooksPullRequest5BaseUser",
+    "WebhooksPullRequest5Head",
+    "WebhooksPullRequest5HeadRepo",
+    "WebhooksPullRequest5HeadRepoLicense",
+    "WebhooksPullRequest5HeadRepoOwner",
+    "WebhooksPullRequest5HeadRepoPermissions",
+    "WebhooksPullRequest5HeadUser",
+    "WebhooksPullRequest5LabelsItem",
+    "WebhooksPullRequest5Links",
+    "WebhooksPullRequest5LinksComments",
+    "WebhooksPullRequest5LinksCommits",
+    "WebhooksPullRequest5LinksHtml",
+    "WebhooksPullRequest5LinksIssue",
+    "WebhooksPullRequest5LinksReviewComment",
+    "WebhooksPullRequest5LinksReviewComments",
+    "WebhooksPullRequest5LinksSelf",
+    "WebhooksPullRequest5LinksStatuses",
+    "WebhooksPullRequest5MergedBy",
+    "WebhooksPullRequest5Milestone",
+    "WebhooksPullRequest5MilestoneCreator",
+    "WebhooksPullRequest5RequestedReviewersItemTeam",
+    "WebhooksPullRequest5RequestedReviewersItemTeamParent",
+    "WebhooksPullRequest5RequestedReviewersItemUser",
+    "WebhooksPullRequest5RequestedTeamsItem",
+    "WebhooksPullRequest5RequestedTeamsItemParent",
+    "WebhooksPullRequest5User",
+]
 
 
 class WebhooksPullRequest5(_rt.Model):
@@ -20,8 +59,6 @@ class WebhooksPullRequest5(_rt.Model):
     active_lock_reason: Literal["resolved", "off-topic", "too heated", "spam"] | str | None
     additions: int | None = None
     assignee: WebhooksPullRequest5Assignee | None
-    """User"""
-
     assignees: list[WebhooksPullRequest5AssigneesItem | None]
     author_association: (
         Literal[
@@ -70,8 +107,6 @@ class WebhooksPullRequest5(_rt.Model):
     merged: bool | None = None
     merged_at: _dt.datetime | None
     merged_by: WebhooksPullRequest5MergedBy | None = None
-    """User"""
-
     milestone: WebhooksPullRequest5Milestone | None
     """A collection of related issues and pull requests."""
 
@@ -101,86 +136,52 @@ class WebhooksPullRequest5(_rt.Model):
     updated_at: _dt.datetime
     url: str
     user: WebhooksPullRequest5User | None
-    """User"""
 
 
 class WebhooksPullRequest5Links(_rt.Model):
     comments: WebhooksPullRequest5LinksComments
-    """Link"""
-
     commits: WebhooksPullRequest5LinksCommits
-    """Link"""
-
     html: WebhooksPullRequest5LinksHtml
-    """Link"""
-
     issue: WebhooksPullRequest5LinksIssue
-    """Link"""
-
     review_comment: WebhooksPullRequest5LinksReviewComment
-    """Link"""
-
     review_comments: WebhooksPullRequest5LinksReviewComments
-    """Link"""
-
     self: WebhooksPullRequest5LinksSelf
-    """Link"""
-
     statuses: WebhooksPullRequest5LinksStatuses
-    """Link"""
 
 
 class WebhooksPullRequest5LinksComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksPullRequest5LinksCommits(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksPullRequest5LinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksPullRequest5LinksIssue(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksPullRequest5LinksReviewComment(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksPullRequest5LinksReviewComments(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksPullRequest5LinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksPullRequest5LinksStatuses(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksPullRequest5Assignee(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -206,8 +207,6 @@ class WebhooksPullRequest5Assignee(_rt.Model):
 
 
 class WebhooksPullRequest5AssigneesItem(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -241,15 +240,11 @@ class WebhooksPullRequest5AutoMerge(_rt.Model):
     """Title for the merge commit message."""
 
     enabled_by: WebhooksPullRequest5AutoMergeEnabledBy | None
-    """User"""
-
     merge_method: Literal["merge", "squash", "rebase"] | str
     """The merge method to use."""
 
 
 class WebhooksPullRequest5AutoMergeEnabledBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -282,7 +277,6 @@ class WebhooksPullRequest5Base(_rt.Model):
 
     sha: str
     user: WebhooksPullRequest5BaseUser | None
-    """User"""
 
 
 class WebhooksPullRequest5BaseRepo(_rt.Model):
@@ -378,8 +372,6 @@ class WebhooksPullRequest5BaseRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhooksPullRequest5BaseRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -393,7 +385,8 @@ class WebhooksPullRequest5BaseRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -408,8 +401,6 @@ class WebhooksPullRequest5BaseRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhooksPullRequest5BaseRepoOwner | None
-    """User"""
-
     permissions: WebhooksPullRequest5BaseRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -432,7 +423,8 @@ class WebhooksPullRequest5BaseRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -460,8 +452,6 @@ class WebhooksPullRequest5BaseRepo(_rt.Model):
 
 
 class WebhooksPullRequest5BaseRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -470,8 +460,6 @@ class WebhooksPullRequest5BaseRepoLicense(_rt.Model):
 
 
 class WebhooksPullRequest5BaseRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -505,8 +493,6 @@ class WebhooksPullRequest5BaseRepoPermissions(_rt.Model):
 
 
 class WebhooksPullRequest5BaseUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -539,7 +525,6 @@ class WebhooksPullRequest5Head(_rt.Model):
 
     sha: str
     user: WebhooksPullRequest5HeadUser | None
-    """User"""
 
 
 class WebhooksPullRequest5HeadRepo(_rt.Model):
@@ -635,8 +620,6 @@ class WebhooksPullRequest5HeadRepo(_rt.Model):
     language: str | None
     languages_url: str
     license: WebhooksPullRequest5HeadRepoLicense | None
-    """License"""
-
     master_branch: str | None = None
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
     """The default value for a merge commit message.
@@ -650,7 +633,8 @@ class WebhooksPullRequest5HeadRepo(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merges_url: str
@@ -665,8 +649,6 @@ class WebhooksPullRequest5HeadRepo(_rt.Model):
     open_issues_count: int
     organization: str | None = None
     owner: WebhooksPullRequest5HeadRepoOwner | None
-    """User"""
-
     permissions: WebhooksPullRequest5HeadRepoPermissions | None = None
     private: bool
     """Whether the repository is private or public."""
@@ -689,7 +671,8 @@ class WebhooksPullRequest5HeadRepo(_rt.Model):
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     ssh_url: str
@@ -717,8 +700,6 @@ class WebhooksPullRequest5HeadRepo(_rt.Model):
 
 
 class WebhooksPullRequest5HeadRepoLicense(_rt.Model):
-    """License"""
-
     key: str
     name: str
     node_id: str
@@ -727,8 +708,6 @@ class WebhooksPullRequest5HeadRepoLicense(_rt.Model):
 
 
 class WebhooksPullRequest5HeadRepoOwner(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -762,8 +741,6 @@ class WebhooksPullRequest5HeadRepoPermissions(_rt.Model):
 
 
 class WebhooksPullRequest5HeadUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -789,8 +766,6 @@ class WebhooksPullRequest5HeadUser(_rt.Model):
 
 
 class WebhooksPullRequest5LabelsItem(_rt.Model):
-    """Label"""
-
     color: str
     """6-character hex code, without the leading #, identifying the color"""
 
@@ -806,8 +781,6 @@ class WebhooksPullRequest5LabelsItem(_rt.Model):
 
 
 class WebhooksPullRequest5MergedBy(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -839,8 +812,6 @@ class WebhooksPullRequest5Milestone(_rt.Model):
     closed_issues: int
     created_at: _dt.datetime
     creator: WebhooksPullRequest5MilestoneCreator | None
-    """User"""
-
     description: str | None
     due_on: _dt.datetime | None
     html_url: str
@@ -862,8 +833,6 @@ class WebhooksPullRequest5Milestone(_rt.Model):
 
 
 class WebhooksPullRequest5MilestoneCreator(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -889,8 +858,6 @@ class WebhooksPullRequest5MilestoneCreator(_rt.Model):
 
 
 class WebhooksPullRequest5RequestedReviewersItemUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -1015,8 +982,6 @@ class WebhooksPullRequest5RequestedTeamsItemParent(_rt.Model):
 
 
 class WebhooksPullRequest5User(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

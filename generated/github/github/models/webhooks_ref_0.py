@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["WebhooksRef0"]
+
+
 WebhooksRef0: TypeAlias = str
 """The [`git ref`](https://docs.github.com/rest/git/refs#get-a-reference) resource."""

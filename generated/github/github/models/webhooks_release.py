@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "WebhooksRelease",
+    "WebhooksReleaseAssetsItem",
+    "WebhooksReleaseAssetsItemUploader",
+    "WebhooksReleaseAuthor",
+    "WebhooksReleaseReactions",
+]
 
 
 class WebhooksRelease(_rt.Model):
@@ -15,8 +24,6 @@ class WebhooksRelease(_rt.Model):
     assets: list[WebhooksReleaseAssetsItem]
     assets_url: str
     author: WebhooksReleaseAuthor | None
-    """User"""
-
     body: str | None
     created_at: _dt.datetime | None
     updated_at: _dt.datetime | None
@@ -36,8 +43,6 @@ class WebhooksRelease(_rt.Model):
 
     published_at: _dt.datetime | None
     reactions: WebhooksReleaseReactions | None = None
-    """Reactions"""
-
     tag_name: str
     """The name of the tag."""
 
@@ -70,14 +75,10 @@ class WebhooksReleaseAssetsItem(_rt.Model):
 
     updated_at: _dt.datetime
     uploader: WebhooksReleaseAssetsItemUploader | None = None
-    """User"""
-
     url: str
 
 
 class WebhooksReleaseAssetsItemUploader(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -102,8 +103,6 @@ class WebhooksReleaseAssetsItemUploader(_rt.Model):
 
 
 class WebhooksReleaseAuthor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -129,8 +128,6 @@ class WebhooksReleaseAuthor(_rt.Model):
 
 
 class WebhooksReleaseReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int

@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "WebhooksRelease1",
+    "WebhooksRelease1AssetsItem",
+    "WebhooksRelease1AssetsItemUploader",
+    "WebhooksRelease1Author",
+    "WebhooksRelease1Reactions",
+]
 
 
 class WebhooksRelease1(_rt.Model):
@@ -15,8 +24,6 @@ class WebhooksRelease1(_rt.Model):
     assets: list[WebhooksRelease1AssetsItem | None]
     assets_url: str
     author: WebhooksRelease1Author | None
-    """User"""
-
     body: str | None
     created_at: _dt.datetime | None
     discussion_url: str | None = None
@@ -35,8 +42,6 @@ class WebhooksRelease1(_rt.Model):
 
     published_at: _dt.datetime | None
     reactions: WebhooksRelease1Reactions | None = None
-    """Reactions"""
-
     tag_name: str
     """The name of the tag."""
 
@@ -70,14 +75,10 @@ class WebhooksRelease1AssetsItem(_rt.Model):
 
     updated_at: _dt.datetime
     uploader: WebhooksRelease1AssetsItemUploader | None = None
-    """User"""
-
     url: str
 
 
 class WebhooksRelease1AssetsItemUploader(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -102,8 +103,6 @@ class WebhooksRelease1AssetsItemUploader(_rt.Model):
 
 
 class WebhooksRelease1Author(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -129,8 +128,6 @@ class WebhooksRelease1Author(_rt.Model):
 
 
 class WebhooksRelease1Reactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["WebhooksRepositorySelection"]
+
+
 WebhooksRepositorySelection: TypeAlias = Literal["all", "selected"] | str
 """Describe whether all repositories have been selected or there's a selection involved"""

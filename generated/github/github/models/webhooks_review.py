@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "WebhooksReview",
+    "WebhooksReviewLinks",
+    "WebhooksReviewLinksHtml",
+    "WebhooksReviewLinksPullRequest",
+    "WebhooksReviewUser",
+]
 
 
 class WebhooksReview(_rt.Model):
@@ -44,32 +53,22 @@ class WebhooksReview(_rt.Model):
     submitted_at: _dt.datetime | None
     updated_at: _dt.datetime | None = None
     user: WebhooksReviewUser | None
-    """User"""
 
 
 class WebhooksReviewLinks(_rt.Model):
     html: WebhooksReviewLinksHtml
-    """Link"""
-
     pull_request: WebhooksReviewLinksPullRequest
-    """Link"""
 
 
 class WebhooksReviewLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksReviewLinksPullRequest(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksReviewUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -5,12 +5,26 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "WebhooksReviewComment",
+    "WebhooksReviewCommentLinks",
+    "WebhooksReviewCommentLinksHtml",
+    "WebhooksReviewCommentLinksPullRequest",
+    "WebhooksReviewCommentLinksSelf",
+    "WebhooksReviewCommentReactions",
+    "WebhooksReviewCommentUser",
+]
 
 
 class WebhooksReviewComment(_rt.Model):
-    """The [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request) itself."""
+    """The
+    [comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request)
+    itself.
+    """
 
     links: WebhooksReviewCommentLinks = Field(
         validation_alias="_links", serialization_alias="_links"
@@ -50,7 +64,9 @@ class WebhooksReviewComment(_rt.Model):
     """The comment ID to reply to."""
 
     line: int | None
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     node_id: str
     """The node ID of the pull request review comment."""
@@ -59,7 +75,9 @@ class WebhooksReviewComment(_rt.Model):
     """The SHA of the original commit to which the comment applies."""
 
     original_line: int
-    """The line of the blob to which the comment applies. The last line of the range for a multi-line comment"""
+    """The line of the blob to which the comment applies. The last line of the range for a
+    multi-line comment
+    """
 
     original_position: int
     """The index of the original line in the diff to which the comment applies."""
@@ -80,8 +98,6 @@ class WebhooksReviewComment(_rt.Model):
     """URL for the pull request that the review comment belongs to."""
 
     reactions: WebhooksReviewCommentReactions
-    """Reactions"""
-
     side: Literal["LEFT", "RIGHT"] | str
     """The side of the first line of the range for a multi-line comment."""
 
@@ -99,41 +115,27 @@ class WebhooksReviewComment(_rt.Model):
     """URL for the pull request review comment"""
 
     user: WebhooksReviewCommentUser | None
-    """User"""
 
 
 class WebhooksReviewCommentLinks(_rt.Model):
     html: WebhooksReviewCommentLinksHtml
-    """Link"""
-
     pull_request: WebhooksReviewCommentLinksPullRequest
-    """Link"""
-
     self: WebhooksReviewCommentLinksSelf
-    """Link"""
 
 
 class WebhooksReviewCommentLinksHtml(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksReviewCommentLinksPullRequest(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksReviewCommentLinksSelf(_rt.Model):
-    """Link"""
-
     href: str
 
 
 class WebhooksReviewCommentReactions(_rt.Model):
-    """Reactions"""
-
     plus_1: int = Field(validation_alias="+1", serialization_alias="+1")
     minus_1: int = Field(validation_alias="-1", serialization_alias="-1")
     confused: int
@@ -147,8 +149,6 @@ class WebhooksReviewCommentReactions(_rt.Model):
 
 
 class WebhooksReviewCommentUser(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksReviewers", "WebhooksReviewersItem", "WebhooksReviewersItemReviewer"]
 
 
 class WebhooksReviewersItem(_rt.Model):
     reviewer: WebhooksReviewersItemReviewer | None = None
-    """User"""
-
     type: Literal["User"] | str | None = None
 
 
 class WebhooksReviewersItemReviewer(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None

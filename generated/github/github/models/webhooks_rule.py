@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksRule"]
 
 
 class WebhooksRule(_rt.Model):
-    """The branch protection rule. Includes a `name` and all the [branch protection settings](https://docs.github.com/github/administering-a-repository/defining-the-mergeability-of-pull-requests/about-protected-branches#about-branch-protection-settings) applied to branches that match the name. Binary settings are boolean. Multi-level configurations are one of `off`, `non_admins`, or `everyone`. Actor and build lists are arrays of strings."""
+    """The branch protection rule. Includes a `name` and all the [branch protection
+    settings](https://docs.github.com/github/administering-a-repository/defining-the-mergeability-of-pull-requests/about-protected-branches#about-branch-protection-settings)
+    applied to branches that match the name. Binary settings are boolean. Multi-level
+    configurations are one of `off`, `non_admins`, or `everyone`. Actor and build lists are
+    arrays of strings.
+    """
 
     admin_enforced: bool
     allow_deletions_enforcement_level: Literal["off", "non_admins", "everyone"] | str
@@ -24,10 +31,16 @@ class WebhooksRule(_rt.Model):
     ignore_approvals_from_contributors: bool
     linear_history_requirement_enforcement_level: Literal["off", "non_admins", "everyone"] | str
     lock_branch_enforcement_level: Literal["off", "non_admins", "everyone"] | str
-    """The enforcement level of the branch lock setting. `off` means the branch is not locked, `non_admins` means the branch is read-only for non_admins, and `everyone` means the branch is read-only for everyone."""
+    """The enforcement level of the branch lock setting. `off` means the branch is not locked,
+    `non_admins` means the branch is read-only for non_admins, and `everyone` means the branch is
+    read-only for everyone.
+    """
 
     lock_allows_fork_sync: bool | None = None
-    """Whether users can pull changes from upstream when the branch is locked. Set to `true` to allow users to pull changes from upstream when the branch is locked. This setting is only applicable for forks."""
+    """Whether users can pull changes from upstream when the branch is locked. Set to `true` to
+    allow users to pull changes from upstream when the branch is locked. This setting is only
+    applicable for forks.
+    """
 
     merge_queue_enforcement_level: Literal["off", "non_admins", "everyone"] | str
     name: str

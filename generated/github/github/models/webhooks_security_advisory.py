@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.cvss_severities import CvssSeverities
+
+__all__ = [
+    "WebhooksSecurityAdvisory",
+    "WebhooksSecurityAdvisoryCvss",
+    "WebhooksSecurityAdvisoryCwesItem",
+    "WebhooksSecurityAdvisoryIdentifiersItem",
+    "WebhooksSecurityAdvisoryReferencesItem",
+    "WebhooksSecurityAdvisoryVulnerabilitiesItem",
+    "WebhooksSecurityAdvisoryVulnerabilitiesItemFirstPatchedVersion",
+    "WebhooksSecurityAdvisoryVulnerabilitiesItemPackage",
+]
 
 
 class WebhooksSecurityAdvisory(_rt.Model):

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "WebhooksSponsorship",
+    "WebhooksSponsorshipMaintainer",
+    "WebhooksSponsorshipSponsor",
+    "WebhooksSponsorshipSponsorable",
+    "WebhooksSponsorshipTier",
+]
 
 
 class WebhooksSponsorship(_rt.Model):
@@ -13,13 +21,11 @@ class WebhooksSponsorship(_rt.Model):
     node_id: str
     privacy_level: str
     sponsor: WebhooksSponsorshipSponsor | None
-    """User"""
-
     sponsorable: WebhooksSponsorshipSponsorable | None
-    """User"""
-
     tier: WebhooksSponsorshipTier
-    """The `tier_changed` and `pending_tier_change` will include the original tier before the change or pending change. For more information, see the pending tier change payload."""
+    """The `tier_changed` and `pending_tier_change` will include the original tier before the change
+    or pending change. For more information, see the pending tier change payload.
+    """
 
 
 class WebhooksSponsorshipMaintainer(_rt.Model):
@@ -45,8 +51,6 @@ class WebhooksSponsorshipMaintainer(_rt.Model):
 
 
 class WebhooksSponsorshipSponsor(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -72,8 +76,6 @@ class WebhooksSponsorshipSponsor(_rt.Model):
 
 
 class WebhooksSponsorshipSponsorable(_rt.Model):
-    """User"""
-
     avatar_url: str | None = None
     deleted: bool | None = None
     email: str | None = None
@@ -99,7 +101,9 @@ class WebhooksSponsorshipSponsorable(_rt.Model):
 
 
 class WebhooksSponsorshipTier(_rt.Model):
-    """The `tier_changed` and `pending_tier_change` will include the original tier before the change or pending change. For more information, see the pending tier change payload."""
+    """The `tier_changed` and `pending_tier_change` will include the original tier before the change
+    or pending change. For more information, see the pending tier change payload.
+    """
 
     created_at: str
     description: str

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksTeam1", "WebhooksTeam1Parent"]
 
 
 class WebhooksTeam1(_rt.Model):

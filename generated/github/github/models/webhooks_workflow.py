@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhooksWorkflow"]
 
 
 class WebhooksWorkflow(_rt.Model):
-    """Workflow"""
-
     badge_url: str
     created_at: _dt.datetime
     html_url: str

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.workflow_run_id import WorkflowRunId
+
+__all__ = ["WorkflowDispatchResponse"]
 
 
 class WorkflowDispatchResponse(_rt.Model):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.minimal_repository import MinimalRepository
 from ..models.nullable_simple_commit import NullableSimpleCommit
 from ..models.pull_request_minimal import PullRequestMinimal
 from ..models.referenced_workflow import ReferencedWorkflow
 from ..models.simple_user import SimpleUser
+
+__all__ = ["WorkflowRun"]
 
 
 class WorkflowRun(_rt.Model):
@@ -54,7 +55,9 @@ class WorkflowRun(_rt.Model):
 
     html_url: str
     pull_requests: list[PullRequestMinimal] | None
-    """Pull requests that are open with a `head_sha` or `head_branch` that matches the workflow run. The returned pull requests do not necessarily indicate pull requests that triggered the run."""
+    """Pull requests that are open with a `head_sha` or `head_branch` that matches the workflow run.
+    The returned pull requests do not necessarily indicate pull requests that triggered the run.
+    """
 
     created_at: _dt.datetime
     updated_at: _dt.datetime
@@ -92,4 +95,6 @@ class WorkflowRun(_rt.Model):
     head_repository: MinimalRepository
     head_repository_id: int | None = None
     display_title: str
-    """The event-specific title associated with the run or the run-name if set, or the value of `run-name` if it is set in the workflow."""
+    """The event-specific title associated with the run or the run-name if set, or the value of
+    `run-name` if it is set in the workflow.
+    """

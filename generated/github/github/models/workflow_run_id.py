@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+__all__ = ["WorkflowRunId"]
+
+
 WorkflowRunId: TypeAlias = int
 """The ID of the workflow run."""

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from pydantic import Field
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "WorkflowRunUsage",
+    "WorkflowRunUsageBillable",
+    "WorkflowRunUsageBillableMACOS",
+    "WorkflowRunUsageBillableMACOSJobRunsItem",
+    "WorkflowRunUsageBillableUBUNTU",
+    "WorkflowRunUsageBillableUBUNTUJobRunsItem",
+    "WorkflowRunUsageBillableWINDOWS",
+    "WorkflowRunUsageBillableWINDOWSJobRunsItem",
+]
 
 
 class WorkflowRunUsage(_rt.Model):

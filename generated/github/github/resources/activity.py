@@ -2,507 +2,87 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Any
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
-from ..models.basic_error import BasicError
-from ..models.event import Event
-from ..models.feed import Feed
-from ..models.minimal_repository import MinimalRepository
-from ..models.repository import Repository
-from ..models.repository_subscription import RepositorySubscription
-from ..models.simple_user import SimpleUser
-from ..models.stargazer import Stargazer
-from ..models.starred_repository import StarredRepository
-from ..models.thread import Thread
-from ..models.thread_subscription import ThreadSubscription
-from ..models.validation_error import ValidationError
-from ..types.activity import (
-    ActivityGetStargazerCountForRepoResponse,
-    ActivityListPublicEventsResponse503,
-    ActivityMarkNotificationsAsReadResponse,
-    ActivityMarkRepoNotificationsAsReadResponse,
-)
-
-_ACTIVITY_LIST_PUBLIC_EVENTS: _rt.Operation[list[Event]] = _rt.Operation(
-    method="get",
-    path="/events",
-    operation_id="activity/list-public-events",
-    params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses={
-        "200": _rt.Response(list[Event], "json"),
-        "304": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(ActivityListPublicEventsResponse503, "json"),
-    },
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_GET_FEEDS: _rt.Operation[Feed] = _rt.Operation(
-    method="get",
-    path="/feeds",
-    operation_id="activity/get-feeds",
-    params=(),
-    responses={"200": _rt.Response(Feed, "json")},
-)
-
-_ACTIVITY_LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK: _rt.Operation[list[Event]] = _rt.Operation(
-    method="get",
-    path="/networks/{owner}/{repo}/events",
-    operation_id="activity/list-public-events-for-repo-network",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={
-        "200": _rt.Response(list[Event], "json"),
-        "301": _rt.Response(BasicError, "json"),
-        "304": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Thread]] = _rt.Operation(
-    method="get",
-    path="/notifications",
-    operation_id="activity/list-notifications-for-authenticated-user",
-    params=(
-        _rt.Param("all", "all", "query"),
-        _rt.Param("participating", "participating", "query"),
-        _rt.Param("since", "since", "query"),
-        _rt.Param("before", "before", "query"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-    ),
-    responses={
-        "200": _rt.Response(list[Thread], "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_MARK_NOTIFICATIONS_AS_READ: _rt.Operation[
-    ActivityMarkNotificationsAsReadResponse | None
-] = _rt.Operation(
-    method="put",
-    path="/notifications",
-    operation_id="activity/mark-notifications-as-read",
-    params=(_rt.Param("last_read_at", "last_read_at", "field"), _rt.Param("read", "read", "field")),
-    body=_rt.Body("application/json"),
-    responses={
-        "202": _rt.Response(ActivityMarkNotificationsAsReadResponse, "json"),
-        "205": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-)
-
-_ACTIVITY_GET_THREAD: _rt.Operation[Thread] = _rt.Operation(
-    method="get",
-    path="/notifications/threads/{thread_id}",
-    operation_id="activity/get-thread",
-    params=(_rt.Param("thread_id", "thread_id", "path"),),
-    responses={
-        "200": _rt.Response(Thread, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-)
-
-_ACTIVITY_MARK_THREAD_AS_DONE: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/notifications/threads/{thread_id}",
-    operation_id="activity/mark-thread-as-done",
-    params=(_rt.Param("thread_id", "thread_id", "path"),),
-    responses={"204": _rt.Response(None, "empty")},
-)
-
-_ACTIVITY_MARK_THREAD_AS_READ: _rt.Operation[None] = _rt.Operation(
-    method="patch",
-    path="/notifications/threads/{thread_id}",
-    operation_id="activity/mark-thread-as-read",
-    params=(_rt.Param("thread_id", "thread_id", "path"),),
-    responses={
-        "205": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-)
-
-_ACTIVITY_GET_THREAD_SUBSCRIPTION_FOR_AUTHENTICATED_USER: _rt.Operation[ThreadSubscription] = (
-    _rt.Operation(
-        method="get",
-        path="/notifications/threads/{thread_id}/subscription",
-        operation_id="activity/get-thread-subscription-for-authenticated-user",
-        params=(_rt.Param("thread_id", "thread_id", "path"),),
-        responses={
-            "200": _rt.Response(ThreadSubscription, "json"),
-            "304": _rt.Response(None, "empty"),
-            "401": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-        },
+if TYPE_CHECKING:
+    from ._activity_base import _ActivityBaseMethods, _AsyncActivityBaseMethods
+    from ._activity_starred import _ActivityStarredMethods, _AsyncActivityStarredMethods
+    from ._activity_subscription import (
+        _ActivitySubscriptionMethods,
+        _AsyncActivitySubscriptionMethods,
     )
-)
 
-_ACTIVITY_SET_THREAD_SUBSCRIPTION: _rt.Operation[ThreadSubscription] = _rt.Operation(
-    method="put",
-    path="/notifications/threads/{thread_id}/subscription",
-    operation_id="activity/set-thread-subscription",
-    params=(_rt.Param("thread_id", "thread_id", "path"), _rt.Param("ignored", "ignored", "field")),
-    body=_rt.Body("application/json"),
-    responses={
-        "200": _rt.Response(ThreadSubscription, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-)
 
-_ACTIVITY_DELETE_THREAD_SUBSCRIPTION: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/notifications/threads/{thread_id}/subscription",
-    operation_id="activity/delete-thread-subscription",
-    params=(_rt.Param("thread_id", "thread_id", "path"),),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-)
-
-_ACTIVITY_LIST_PUBLIC_ORG_EVENTS: _rt.Operation[list[Event]] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/events",
-    operation_id="activity/list-public-org-events",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
+# method -> (part module, class): a part is imported when one of its methods is first used
+_SYNC_PARTS: dict[str, tuple[str, str]] = {
+    "list_public_events": ("._activity_base", "_ActivityBaseMethods"),
+    "get_feeds": ("._activity_base", "_ActivityBaseMethods"),
+    "list_notifications_for_authenticated_user": ("._activity_base", "_ActivityBaseMethods"),
+    "mark_notifications_as_read": ("._activity_base", "_ActivityBaseMethods"),
+    "list_public_events_for_repo_network": ("._activity_base", "_ActivityBaseMethods"),
+    "list_public_org_events": ("._activity_base", "_ActivityBaseMethods"),
+    "list_repo_events": ("._activity_base", "_ActivityBaseMethods"),
+    "list_events_for_authenticated_user": ("._activity_base", "_ActivityBaseMethods"),
+    "get_thread": ("._activity_base", "_ActivityBaseMethods"),
+    "mark_thread_as_done": ("._activity_base", "_ActivityBaseMethods"),
+    "mark_thread_as_read": ("._activity_base", "_ActivityBaseMethods"),
+    "get_thread_subscription_for_authenticated_user": (
+        "._activity_subscription",
+        "_ActivitySubscriptionMethods",
     ),
-    responses={"200": _rt.Response(list[Event], "json")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_LIST_REPO_EVENTS: _rt.Operation[list[Event]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/events",
-    operation_id="activity/list-repo-events",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
+    "set_thread_subscription": ("._activity_subscription", "_ActivitySubscriptionMethods"),
+    "delete_thread_subscription": ("._activity_subscription", "_ActivitySubscriptionMethods"),
+    "get_repo_subscription": ("._activity_subscription", "_ActivitySubscriptionMethods"),
+    "set_repo_subscription": ("._activity_subscription", "_ActivitySubscriptionMethods"),
+    "delete_repo_subscription": ("._activity_subscription", "_ActivitySubscriptionMethods"),
+    "list_repo_notifications_for_authenticated_user": (
+        "._activity_subscription",
+        "_ActivitySubscriptionMethods",
     ),
-    responses={"200": _rt.Response(list[Event], "json")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Thread]] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/notifications",
-        operation_id="activity/list-repo-notifications-for-authenticated-user",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("all", "all", "query"),
-            _rt.Param("participating", "participating", "query"),
-            _rt.Param("since", "since", "query"),
-            _rt.Param("before", "before", "query"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("page", "page", "query"),
-        ),
-        responses={"200": _rt.Response(list[Thread], "json")},
-        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-    )
-)
-
-_ACTIVITY_MARK_REPO_NOTIFICATIONS_AS_READ: _rt.Operation[
-    ActivityMarkRepoNotificationsAsReadResponse | None
-] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/notifications",
-    operation_id="activity/mark-repo-notifications-as-read",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("last_read_at", "last_read_at", "field"),
+    "mark_repo_notifications_as_read": ("._activity_subscription", "_ActivitySubscriptionMethods"),
+    "list_stargazers_for_repo": ("._activity_subscription", "_ActivitySubscriptionMethods"),
+    "get_stargazer_count_for_repo": ("._activity_subscription", "_ActivitySubscriptionMethods"),
+    "list_watchers_for_repo": ("._activity_subscription", "_ActivitySubscriptionMethods"),
+    "list_repos_starred_by_authenticated_user": ("._activity_starred", "_ActivityStarredMethods"),
+    "check_repo_is_starred_by_authenticated_user": (
+        "._activity_starred",
+        "_ActivityStarredMethods",
     ),
-    body=_rt.Body("application/json"),
-    responses={
-        "202": _rt.Response(ActivityMarkRepoNotificationsAsReadResponse, "json"),
-        "205": _rt.Response(None, "empty"),
-    },
-)
+    "star_repo_for_authenticated_user": ("._activity_starred", "_ActivityStarredMethods"),
+    "unstar_repo_for_authenticated_user": ("._activity_starred", "_ActivityStarredMethods"),
+    "list_repos_starred_by_user": ("._activity_starred", "_ActivityStarredMethods"),
+    "list_watched_repos_for_authenticated_user": ("._activity_starred", "_ActivityStarredMethods"),
+    "list_repos_watched_by_user": ("._activity_starred", "_ActivityStarredMethods"),
+    "list_org_events_for_authenticated_user": ("._activity_starred", "_ActivityStarredMethods"),
+    "list_public_events_for_user": ("._activity_starred", "_ActivityStarredMethods"),
+    "list_received_public_events_for_user": ("._activity_starred", "_ActivityStarredMethods"),
+    "list_received_events_for_user": ("._activity_starred", "_ActivityStarredMethods"),
+}
 
-_ACTIVITY_LIST_STARGAZERS_FOR_REPO: _rt.Operation[list[SimpleUser] | list[Stargazer]] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/stargazers",
-        operation_id="activity/list-stargazers-for-repo",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("page", "page", "query"),
-        ),
-        responses={
-            "200": _rt.Response(list[SimpleUser] | list[Stargazer], "json"),
-            "422": _rt.Response(ValidationError, "json"),
-        },
-    )
-)
+if TYPE_CHECKING:
 
-_ACTIVITY_GET_STARGAZER_COUNT_FOR_REPO: _rt.Operation[ActivityGetStargazerCountForRepoResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/stargazers/count",
-        operation_id="activity/get-stargazer-count-for-repo",
-        params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-        responses={
-            "200": _rt.Response(ActivityGetStargazerCountForRepoResponse, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
-    )
-)
+    class _ActivityResourceMethods(
+        _ActivityBaseMethods,
+        _ActivitySubscriptionMethods,
+        _ActivityStarredMethods,
+        _rt.SyncResource,
+    ):
+        """Every part's methods, as type checkers see them."""
 
-_ACTIVITY_LIST_WATCHERS_FOR_REPO: _rt.Operation[list[SimpleUser]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/subscribers",
-    operation_id="activity/list-watchers-for-repo",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={"200": _rt.Response(list[SimpleUser], "json")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_GET_REPO_SUBSCRIPTION: _rt.Operation[RepositorySubscription] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/subscription",
-    operation_id="activity/get-repo-subscription",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={
-        "200": _rt.Response(RepositorySubscription, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(None, "empty"),
-    },
-)
-
-_ACTIVITY_SET_REPO_SUBSCRIPTION: _rt.Operation[RepositorySubscription] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/subscription",
-    operation_id="activity/set-repo-subscription",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("subscribed", "subscribed", "field"),
-        _rt.Param("ignored", "ignored", "field"),
-    ),
-    body=_rt.Body("application/json"),
-    responses={"200": _rt.Response(RepositorySubscription, "json")},
-)
-
-_ACTIVITY_DELETE_REPO_SUBSCRIPTION: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/subscription",
-    operation_id="activity/delete-repo-subscription",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={"204": _rt.Response(None, "empty")},
-)
-
-_ACTIVITY_LIST_REPOS_STARRED_BY_AUTHENTICATED_USER: _rt.Operation[list[Repository]] = _rt.Operation(
-    method="get",
-    path="/user/starred",
-    operation_id="activity/list-repos-starred-by-authenticated-user",
-    params=(
-        _rt.Param("sort", "sort", "query"),
-        _rt.Param("direction", "direction", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={
-        "200": _rt.Response(list[Repository], "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_CHECK_REPO_IS_STARRED_BY_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="get",
-    path="/user/starred/{owner}/{repo}",
-    operation_id="activity/check-repo-is-starred-by-authenticated-user",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_ACTIVITY_STAR_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/user/starred/{owner}/{repo}",
-    operation_id="activity/star-repo-for-authenticated-user",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_ACTIVITY_UNSTAR_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/user/starred/{owner}/{repo}",
-    operation_id="activity/unstar-repo-for-authenticated-user",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_ACTIVITY_LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER: _rt.Operation[list[MinimalRepository]] = (
-    _rt.Operation(
-        method="get",
-        path="/user/subscriptions",
-        operation_id="activity/list-watched-repos-for-authenticated-user",
-        params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-        responses={
-            "200": _rt.Response(list[MinimalRepository], "json"),
-            "304": _rt.Response(None, "empty"),
-            "401": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-        },
-        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-    )
-)
-
-_ACTIVITY_LIST_EVENTS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Event]] = _rt.Operation(
-    method="get",
-    path="/users/{username}/events",
-    operation_id="activity/list-events-for-authenticated-user",
-    params=(
-        _rt.Param("username", "username", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={"200": _rt.Response(list[Event], "json")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER: _rt.Operation[list[Event]] = _rt.Operation(
-    method="get",
-    path="/users/{username}/events/orgs/{org}",
-    operation_id="activity/list-org-events-for-authenticated-user",
-    params=(
-        _rt.Param("username", "username", "path"),
-        _rt.Param("org", "org", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={"200": _rt.Response(list[Event], "json")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_LIST_PUBLIC_EVENTS_FOR_USER: _rt.Operation[list[Event]] = _rt.Operation(
-    method="get",
-    path="/users/{username}/events/public",
-    operation_id="activity/list-public-events-for-user",
-    params=(
-        _rt.Param("username", "username", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={"200": _rt.Response(list[Event], "json")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_LIST_RECEIVED_EVENTS_FOR_USER: _rt.Operation[list[Event]] = _rt.Operation(
-    method="get",
-    path="/users/{username}/received_events",
-    operation_id="activity/list-received-events-for-user",
-    params=(
-        _rt.Param("username", "username", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={"200": _rt.Response(list[Event], "json")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER: _rt.Operation[list[Event]] = _rt.Operation(
-    method="get",
-    path="/users/{username}/received_events/public",
-    operation_id="activity/list-received-public-events-for-user",
-    params=(
-        _rt.Param("username", "username", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={"200": _rt.Response(list[Event], "json")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ACTIVITY_LIST_REPOS_STARRED_BY_USER: _rt.Operation[list[StarredRepository] | list[Repository]] = (
-    _rt.Operation(
-        method="get",
-        path="/users/{username}/starred",
-        operation_id="activity/list-repos-starred-by-user",
-        params=(
-            _rt.Param("username", "username", "path"),
-            _rt.Param("sort", "sort", "query"),
-            _rt.Param("direction", "direction", "query"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("page", "page", "query"),
-        ),
-        responses={"200": _rt.Response(list[StarredRepository] | list[Repository], "json")},
-    )
-)
-
-_ACTIVITY_LIST_REPOS_WATCHED_BY_USER: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
-    method="get",
-    path="/users/{username}/subscriptions",
-    operation_id="activity/list-repos-watched-by-user",
-    params=(
-        _rt.Param("username", "username", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={"200": _rt.Response(list[MinimalRepository], "json")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
+else:
+    _ActivityResourceMethods = _rt.SyncResource
 
 
-class ActivityResource(_rt.SyncResource):
+class ActivityResource(_ActivityResourceMethods):
     """Operations under `activity`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> ActivityResourceWithRawResponse:
@@ -514,1481 +94,6 @@ class ActivityResource(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return ActivityResourceWithStreamingResponse(self)
 
-    def list_public_events(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Event]:
-        """List public events
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_PUBLIC_EVENTS,
-            {
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_feeds(
-        self,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Feed:
-        """Get feeds
-
-        Lists the feeds available to the authenticated user. The response provides a URL for each feed. You can then get a specific feed by sending a request to one of the feed URLs.
-
-        *   **Timeline**: The GitHub global public timeline
-        *   **User**: The public timeline for any user, using `uri_template`. For more information, see "[Hypermedia](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#hypermedia)."
-        *   **Current user public**: The public timeline for the authenticated user
-        *   **Current user**: The private timeline for the authenticated user
-        *   **Current user actor**: The private timeline for activity created by the authenticated user
-        *   **Current user organizations**: The private timeline for the organizations the authenticated user is a member of.
-        *   **Security advisories**: A collection of public announcements that provide information about security-related vulnerabilities in software on GitHub.
-
-        By default, timeline resources are returned in JSON. You can specify the `application/atom+xml` type in the `Accept` header to return timeline resources in Atom format. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-
-        > [!NOTE]
-        > Private feeds are only returned when [authenticating via Basic Auth](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) since current feed URIs use the older, non revocable auth tokens.
-        """
-        return self._client.request(
-            _ACTIVITY_GET_FEEDS,
-            {},
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_public_events_for_repo_network(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Event]:
-        """List public events for a network of repositories
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_notifications_for_authenticated_user(
-        self,
-        *,
-        all: bool | NotGiven = NOT_GIVEN,
-        participating: bool | NotGiven = NOT_GIVEN,
-        since: _dt.datetime | NotGiven = NOT_GIVEN,
-        before: _dt.datetime | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Thread]:
-        """List notifications for the authenticated user
-
-        List all notifications for the current user, sorted by most recently updated.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            all: If `true`, show notifications marked as read.
-            participating: If `true`, only shows notifications in which the user is directly participating or mentioned.
-            since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            before: Only show notifications updated before the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 50). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
-            {
-                "all": all,
-                "participating": participating,
-                "since": since,
-                "before": before,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def mark_notifications_as_read(
-        self,
-        *,
-        last_read_at: _dt.datetime | NotGiven = NOT_GIVEN,
-        read: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ActivityMarkNotificationsAsReadResponse | None:
-        """Mark notifications as read
-
-        Marks all notifications as "read" for the current user. If the number of notifications is too large to complete in one request, you will receive a `202 Accepted` status and GitHub will run an asynchronous process to mark notifications as "read." To check whether any "unread" notifications remain, you can use the [List notifications for the authenticated user](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user) endpoint and pass the query parameter `all=false`.
-
-        Args:
-            last_read_at: Describes the last point that notifications were checked. Anything updated since this time will not be marked as read. If you omit this parameter, all notifications are marked as read. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. Default: The current timestamp.
-            read: Whether the notification has been read.
-        """
-        return self._client.request(
-            _ACTIVITY_MARK_NOTIFICATIONS_AS_READ,
-            {
-                "last_read_at": last_read_at,
-                "read": read,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_thread(
-        self,
-        thread_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Thread:
-        """Get a thread
-
-        Gets information about a notification thread.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-        """
-        return self._client.request(
-            _ACTIVITY_GET_THREAD,
-            {
-                "thread_id": thread_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def mark_thread_as_done(
-        self,
-        thread_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Mark a thread as done
-
-        Marks a thread as "done." Marking a thread as "done" is equivalent to marking a notification in your notification inbox on GitHub as done: https://github.com/notifications.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-        """
-        return self._client.request(
-            _ACTIVITY_MARK_THREAD_AS_DONE,
-            {
-                "thread_id": thread_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def mark_thread_as_read(
-        self,
-        thread_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Mark a thread as read
-
-        Marks a thread as "read." Marking a thread as "read" is equivalent to clicking a notification in your notification inbox on GitHub: https://github.com/notifications.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-        """
-        return self._client.request(
-            _ACTIVITY_MARK_THREAD_AS_READ,
-            {
-                "thread_id": thread_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_thread_subscription_for_authenticated_user(
-        self,
-        thread_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ThreadSubscription:
-        """Get a thread subscription for the authenticated user
-
-        This checks to see if the current user is subscribed to a thread. You can also [get a repository subscription](https://docs.github.com/rest/activity/watching#get-a-repository-subscription).
-
-        Note that subscriptions are only generated if a user is participating in a conversation--for example, they've replied to the thread, were **@mentioned**, or manually subscribe to a thread.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-        """
-        return self._client.request(
-            _ACTIVITY_GET_THREAD_SUBSCRIPTION_FOR_AUTHENTICATED_USER,
-            {
-                "thread_id": thread_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_thread_subscription(
-        self,
-        thread_id: int,
-        *,
-        ignored: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ThreadSubscription:
-        """Set a thread subscription
-
-        If you are watching a repository, you receive notifications for all threads by default. Use this endpoint to ignore future notifications for threads until you comment on the thread or get an **@mention**.
-
-        You can also use this endpoint to subscribe to threads that you are currently not receiving notifications for or to subscribed to threads that you have previously ignored.
-
-        Unsubscribing from a conversation in a repository that you are not watching is functionally equivalent to the [Delete a thread subscription](https://docs.github.com/rest/activity/notifications#delete-a-thread-subscription) endpoint.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-            ignored: Whether to block all notifications from a thread.
-        """
-        return self._client.request(
-            _ACTIVITY_SET_THREAD_SUBSCRIPTION,
-            {
-                "thread_id": thread_id,
-                "ignored": ignored,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_thread_subscription(
-        self,
-        thread_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a thread subscription
-
-        Mutes all future notifications for a conversation until you comment on the thread or get an **@mention**. If you are watching the repository of the thread, you will still receive notifications. To ignore future notifications for a repository you are watching, use the [Set a thread subscription](https://docs.github.com/rest/activity/notifications#set-a-thread-subscription) endpoint and set `ignore` to `true`.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-        """
-        return self._client.request(
-            _ACTIVITY_DELETE_THREAD_SUBSCRIPTION,
-            {
-                "thread_id": thread_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_public_org_events(
-        self,
-        org: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Event]:
-        """List public organization events
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_PUBLIC_ORG_EVENTS,
-            {
-                "org": org,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repo_events(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Event]:
-        """List repository events
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_REPO_EVENTS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repo_notifications_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        all: bool | NotGiven = NOT_GIVEN,
-        participating: bool | NotGiven = NOT_GIVEN,
-        since: _dt.datetime | NotGiven = NOT_GIVEN,
-        before: _dt.datetime | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Thread]:
-        """List repository notifications for the authenticated user
-
-        Lists all notifications for the current user in the specified repository.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            all: If `true`, show notifications marked as read.
-            participating: If `true`, only shows notifications in which the user is directly participating or mentioned.
-            since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            before: Only show notifications updated before the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "all": all,
-                "participating": participating,
-                "since": since,
-                "before": before,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def mark_repo_notifications_as_read(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        last_read_at: _dt.datetime | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ActivityMarkRepoNotificationsAsReadResponse | None:
-        """Mark repository notifications as read
-
-        Marks all notifications in a repository as "read" for the current user. If the number of notifications is too large to complete in one request, you will receive a `202 Accepted` status and GitHub will run an asynchronous process to mark notifications as "read." To check whether any "unread" notifications remain, you can use the [List repository notifications for the authenticated user](https://docs.github.com/rest/activity/notifications#list-repository-notifications-for-the-authenticated-user) endpoint and pass the query parameter `all=false`.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            last_read_at: Describes the last point that notifications were checked. Anything updated since this time will not be marked as read. If you omit this parameter, all notifications are marked as read. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. Default: The current timestamp.
-        """
-        return self._client.request(
-            _ACTIVITY_MARK_REPO_NOTIFICATIONS_AS_READ,
-            {
-                "owner": owner,
-                "repo": repo,
-                "last_read_at": last_read_at,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_stargazers_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[SimpleUser] | list[Stargazer]:
-        """List stargazers
-
-        Lists the people that have starred the repository.
-
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-
-        - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.request(
-            _ACTIVITY_LIST_STARGAZERS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_stargazer_count_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ActivityGetStargazerCountForRepoResponse:
-        """Get stargazer count
-
-        Gets the current number of users who have starred the repository. Users who previously starred the repository but later removed their star are not included.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _ACTIVITY_GET_STARGAZER_COUNT_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_watchers_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[SimpleUser]:
-        """List watchers
-
-        Lists the people watching the specified repository.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_WATCHERS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_repo_subscription(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RepositorySubscription:
-        """Get a repository subscription
-
-        Gets information about whether the authenticated user is subscribed to the repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _ACTIVITY_GET_REPO_SUBSCRIPTION,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_repo_subscription(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        subscribed: bool | NotGiven = NOT_GIVEN,
-        ignored: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RepositorySubscription:
-        """Set a repository subscription
-
-        If you would like to watch a repository, set `subscribed` to `true`. If you would like to ignore notifications made within a repository, set `ignored` to `true`. If you would like to stop watching a repository, [delete the repository's subscription](https://docs.github.com/rest/activity/watching#delete-a-repository-subscription) completely.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            subscribed: Determines if notifications should be received from this repository.
-            ignored: Determines if all notifications should be blocked from this repository.
-        """
-        return self._client.request(
-            _ACTIVITY_SET_REPO_SUBSCRIPTION,
-            {
-                "owner": owner,
-                "repo": repo,
-                "subscribed": subscribed,
-                "ignored": ignored,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_repo_subscription(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a repository subscription
-
-        This endpoint should only be used to stop watching a repository. To control whether or not you wish to receive notifications from a repository, [set the repository's subscription manually](https://docs.github.com/rest/activity/watching#set-a-repository-subscription).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _ACTIVITY_DELETE_REPO_SUBSCRIPTION,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repos_starred_by_authenticated_user(
-        self,
-        *,
-        sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Repository]:
-        """List repositories starred by the authenticated user
-
-        Lists repositories the authenticated user has starred.
-
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-
-        - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            sort: The property to sort the results by. `created` means when the repository was starred. `updated` means when the repository was last pushed to.
-            direction: The direction to sort the results by.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_REPOS_STARRED_BY_AUTHENTICATED_USER,
-            {
-                "sort": sort,
-                "direction": direction,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def check_repo_is_starred_by_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Check if a repository is starred by the authenticated user
-
-        Whether the authenticated user has starred the repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _ACTIVITY_CHECK_REPO_IS_STARRED_BY_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def star_repo_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Star a repository for the authenticated user
-
-        Note that you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _ACTIVITY_STAR_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def unstar_repo_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Unstar a repository for the authenticated user
-
-        Unstar a repository that the authenticated user has previously starred.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _ACTIVITY_UNSTAR_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_watched_repos_for_authenticated_user(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[MinimalRepository]:
-        """List repositories watched by the authenticated user
-
-        Lists repositories the authenticated user is watching.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER,
-            {
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_events_for_authenticated_user(
-        self,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Event]:
-        """List events for the authenticated user
-
-        If you are authenticated as the given user, you will see your private events. Otherwise, you'll only see public events. _Optional_: use the fine-grained token with following permission set to view private events: "Events" user permissions (read).
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_EVENTS_FOR_AUTHENTICATED_USER,
-            {
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_org_events_for_authenticated_user(
-        self,
-        username: str,
-        org: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Event]:
-        """List organization events for the authenticated user
-
-        This is the user's organization dashboard. You must be authenticated as the user to view this.
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER,
-            {
-                "username": username,
-                "org": org,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_public_events_for_user(
-        self,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Event]:
-        """List public events for a user
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_USER,
-            {
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_received_events_for_user(
-        self,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Event]:
-        """List events received by the authenticated user
-
-        These are events that you've received by watching repositories and following users. If you are authenticated as the
-        given user, you will see private events. Otherwise, you'll only see public events.
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_RECEIVED_EVENTS_FOR_USER,
-            {
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_received_public_events_for_user(
-        self,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Event]:
-        """List public events received by a user
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER,
-            {
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repos_starred_by_user(
-        self,
-        username: str,
-        *,
-        sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[StarredRepository] | list[Repository]:
-        """List repositories starred by a user
-
-        Lists repositories a user has starred.
-
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-
-        - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
-
-        Args:
-            username: The handle for the GitHub user account.
-            sort: The property to sort the results by. `created` means when the repository was starred. `updated` means when the repository was last pushed to.
-            direction: The direction to sort the results by.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.request(
-            _ACTIVITY_LIST_REPOS_STARRED_BY_USER,
-            {
-                "username": username,
-                "sort": sort,
-                "direction": direction,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repos_watched_by_user(
-        self,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[MinimalRepository]:
-        """List repositories watched by a user
-
-        Lists repositories a user is watching.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_REPOS_WATCHED_BY_USER,
-            {
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
 
 class ActivityResourceWithRawResponse:
     """`ActivityResource.with_raw_response`."""
@@ -1997,13 +102,18 @@ class ActivityResourceWithRawResponse:
         self._resource = resource
         self.list_public_events = _rt.raw_page(resource.list_public_events)
         self.get_feeds = _rt.with_raw_response(resource.get_feeds)
-        self.list_public_events_for_repo_network = _rt.raw_page(
-            resource.list_public_events_for_repo_network
-        )
         self.list_notifications_for_authenticated_user = _rt.raw_page(
             resource.list_notifications_for_authenticated_user
         )
         self.mark_notifications_as_read = _rt.with_raw_response(resource.mark_notifications_as_read)
+        self.list_public_events_for_repo_network = _rt.raw_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_public_org_events = _rt.raw_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.raw_page(resource.list_repo_events)
+        self.list_events_for_authenticated_user = _rt.raw_page(
+            resource.list_events_for_authenticated_user
+        )
         self.get_thread = _rt.with_raw_response(resource.get_thread)
         self.mark_thread_as_done = _rt.with_raw_response(resource.mark_thread_as_done)
         self.mark_thread_as_read = _rt.with_raw_response(resource.mark_thread_as_read)
@@ -2012,8 +122,9 @@ class ActivityResourceWithRawResponse:
         )
         self.set_thread_subscription = _rt.with_raw_response(resource.set_thread_subscription)
         self.delete_thread_subscription = _rt.with_raw_response(resource.delete_thread_subscription)
-        self.list_public_org_events = _rt.raw_page(resource.list_public_org_events)
-        self.list_repo_events = _rt.raw_page(resource.list_repo_events)
+        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
         self.list_repo_notifications_for_authenticated_user = _rt.raw_page(
             resource.list_repo_notifications_for_authenticated_user
         )
@@ -2025,9 +136,6 @@ class ActivityResourceWithRawResponse:
             resource.get_stargazer_count_for_repo
         )
         self.list_watchers_for_repo = _rt.raw_page(resource.list_watchers_for_repo)
-        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
-        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
-        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
         self.list_repos_starred_by_authenticated_user = _rt.raw_page(
             resource.list_repos_starred_by_authenticated_user
         )
@@ -2040,22 +148,19 @@ class ActivityResourceWithRawResponse:
         self.unstar_repo_for_authenticated_user = _rt.with_raw_response(
             resource.unstar_repo_for_authenticated_user
         )
+        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
         self.list_watched_repos_for_authenticated_user = _rt.raw_page(
             resource.list_watched_repos_for_authenticated_user
         )
-        self.list_events_for_authenticated_user = _rt.raw_page(
-            resource.list_events_for_authenticated_user
-        )
+        self.list_repos_watched_by_user = _rt.raw_page(resource.list_repos_watched_by_user)
         self.list_org_events_for_authenticated_user = _rt.raw_page(
             resource.list_org_events_for_authenticated_user
         )
         self.list_public_events_for_user = _rt.raw_page(resource.list_public_events_for_user)
-        self.list_received_events_for_user = _rt.raw_page(resource.list_received_events_for_user)
         self.list_received_public_events_for_user = _rt.raw_page(
             resource.list_received_public_events_for_user
         )
-        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
-        self.list_repos_watched_by_user = _rt.raw_page(resource.list_repos_watched_by_user)
+        self.list_received_events_for_user = _rt.raw_page(resource.list_received_events_for_user)
 
 
 class ActivityResourceWithStreamingResponse:
@@ -2065,14 +170,19 @@ class ActivityResourceWithStreamingResponse:
         self._resource = resource
         self.list_public_events = _rt.streaming_page(resource.list_public_events)
         self.get_feeds = _rt.with_streaming_response(resource.get_feeds)
-        self.list_public_events_for_repo_network = _rt.streaming_page(
-            resource.list_public_events_for_repo_network
-        )
         self.list_notifications_for_authenticated_user = _rt.streaming_page(
             resource.list_notifications_for_authenticated_user
         )
         self.mark_notifications_as_read = _rt.with_streaming_response(
             resource.mark_notifications_as_read
+        )
+        self.list_public_events_for_repo_network = _rt.streaming_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_public_org_events = _rt.streaming_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.streaming_page(resource.list_repo_events)
+        self.list_events_for_authenticated_user = _rt.streaming_page(
+            resource.list_events_for_authenticated_user
         )
         self.get_thread = _rt.with_streaming_response(resource.get_thread)
         self.mark_thread_as_done = _rt.with_streaming_response(resource.mark_thread_as_done)
@@ -2084,8 +194,11 @@ class ActivityResourceWithStreamingResponse:
         self.delete_thread_subscription = _rt.with_streaming_response(
             resource.delete_thread_subscription
         )
-        self.list_public_org_events = _rt.streaming_page(resource.list_public_org_events)
-        self.list_repo_events = _rt.streaming_page(resource.list_repo_events)
+        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_streaming_response(
+            resource.delete_repo_subscription
+        )
         self.list_repo_notifications_for_authenticated_user = _rt.streaming_page(
             resource.list_repo_notifications_for_authenticated_user
         )
@@ -2099,11 +212,6 @@ class ActivityResourceWithStreamingResponse:
             resource.get_stargazer_count_for_repo
         )
         self.list_watchers_for_repo = _rt.streaming_page(resource.list_watchers_for_repo)
-        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
-        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
-        self.delete_repo_subscription = _rt.with_streaming_response(
-            resource.delete_repo_subscription
-        )
         self.list_repos_starred_by_authenticated_user = _rt.streaming_page(
             resource.list_repos_starred_by_authenticated_user
         )
@@ -2116,30 +224,107 @@ class ActivityResourceWithStreamingResponse:
         self.unstar_repo_for_authenticated_user = _rt.with_streaming_response(
             resource.unstar_repo_for_authenticated_user
         )
+        self.list_repos_starred_by_user = _rt.with_streaming_response(
+            resource.list_repos_starred_by_user
+        )
         self.list_watched_repos_for_authenticated_user = _rt.streaming_page(
             resource.list_watched_repos_for_authenticated_user
         )
-        self.list_events_for_authenticated_user = _rt.streaming_page(
-            resource.list_events_for_authenticated_user
-        )
+        self.list_repos_watched_by_user = _rt.streaming_page(resource.list_repos_watched_by_user)
         self.list_org_events_for_authenticated_user = _rt.streaming_page(
             resource.list_org_events_for_authenticated_user
         )
         self.list_public_events_for_user = _rt.streaming_page(resource.list_public_events_for_user)
-        self.list_received_events_for_user = _rt.streaming_page(
-            resource.list_received_events_for_user
-        )
         self.list_received_public_events_for_user = _rt.streaming_page(
             resource.list_received_public_events_for_user
         )
-        self.list_repos_starred_by_user = _rt.with_streaming_response(
-            resource.list_repos_starred_by_user
+        self.list_received_events_for_user = _rt.streaming_page(
+            resource.list_received_events_for_user
         )
-        self.list_repos_watched_by_user = _rt.streaming_page(resource.list_repos_watched_by_user)
 
 
-class AsyncActivityResource(_rt.AsyncResource):
+# method -> (part module, class): a part is imported when one of its methods is first used
+_ASYNC_PARTS: dict[str, tuple[str, str]] = {
+    "list_public_events": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "get_feeds": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "list_notifications_for_authenticated_user": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "mark_notifications_as_read": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "list_public_events_for_repo_network": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "list_public_org_events": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "list_repo_events": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "list_events_for_authenticated_user": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "get_thread": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "mark_thread_as_done": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "mark_thread_as_read": ("._activity_base", "_AsyncActivityBaseMethods"),
+    "get_thread_subscription_for_authenticated_user": (
+        "._activity_subscription",
+        "_AsyncActivitySubscriptionMethods",
+    ),
+    "set_thread_subscription": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
+    "delete_thread_subscription": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
+    "get_repo_subscription": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
+    "set_repo_subscription": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
+    "delete_repo_subscription": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
+    "list_repo_notifications_for_authenticated_user": (
+        "._activity_subscription",
+        "_AsyncActivitySubscriptionMethods",
+    ),
+    "mark_repo_notifications_as_read": (
+        "._activity_subscription",
+        "_AsyncActivitySubscriptionMethods",
+    ),
+    "list_stargazers_for_repo": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
+    "get_stargazer_count_for_repo": (
+        "._activity_subscription",
+        "_AsyncActivitySubscriptionMethods",
+    ),
+    "list_watchers_for_repo": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
+    "list_repos_starred_by_authenticated_user": (
+        "._activity_starred",
+        "_AsyncActivityStarredMethods",
+    ),
+    "check_repo_is_starred_by_authenticated_user": (
+        "._activity_starred",
+        "_AsyncActivityStarredMethods",
+    ),
+    "star_repo_for_authenticated_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
+    "unstar_repo_for_authenticated_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
+    "list_repos_starred_by_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
+    "list_watched_repos_for_authenticated_user": (
+        "._activity_starred",
+        "_AsyncActivityStarredMethods",
+    ),
+    "list_repos_watched_by_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
+    "list_org_events_for_authenticated_user": (
+        "._activity_starred",
+        "_AsyncActivityStarredMethods",
+    ),
+    "list_public_events_for_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
+    "list_received_public_events_for_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
+    "list_received_events_for_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
+}
+
+if TYPE_CHECKING:
+
+    class _AsyncActivityResourceMethods(
+        _AsyncActivityBaseMethods,
+        _AsyncActivitySubscriptionMethods,
+        _AsyncActivityStarredMethods,
+        _rt.AsyncResource,
+    ):
+        """Every part's methods, as type checkers see them."""
+
+else:
+    _AsyncActivityResourceMethods = _rt.AsyncResource
+
+
+class AsyncActivityResource(_AsyncActivityResourceMethods):
     """Operations under `activity`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> AsyncActivityResourceWithRawResponse:
@@ -2151,1481 +336,6 @@ class AsyncActivityResource(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncActivityResourceWithStreamingResponse(self)
 
-    def list_public_events(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Event]:
-        """List public events
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_PUBLIC_EVENTS,
-            {
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_feeds(
-        self,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Feed:
-        """Get feeds
-
-        Lists the feeds available to the authenticated user. The response provides a URL for each feed. You can then get a specific feed by sending a request to one of the feed URLs.
-
-        *   **Timeline**: The GitHub global public timeline
-        *   **User**: The public timeline for any user, using `uri_template`. For more information, see "[Hypermedia](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#hypermedia)."
-        *   **Current user public**: The public timeline for the authenticated user
-        *   **Current user**: The private timeline for the authenticated user
-        *   **Current user actor**: The private timeline for activity created by the authenticated user
-        *   **Current user organizations**: The private timeline for the organizations the authenticated user is a member of.
-        *   **Security advisories**: A collection of public announcements that provide information about security-related vulnerabilities in software on GitHub.
-
-        By default, timeline resources are returned in JSON. You can specify the `application/atom+xml` type in the `Accept` header to return timeline resources in Atom format. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-
-        > [!NOTE]
-        > Private feeds are only returned when [authenticating via Basic Auth](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) since current feed URIs use the older, non revocable auth tokens.
-        """
-        return await self._client.request(
-            _ACTIVITY_GET_FEEDS,
-            {},
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_public_events_for_repo_network(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Event]:
-        """List public events for a network of repositories
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_REPO_NETWORK,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_notifications_for_authenticated_user(
-        self,
-        *,
-        all: bool | NotGiven = NOT_GIVEN,
-        participating: bool | NotGiven = NOT_GIVEN,
-        since: _dt.datetime | NotGiven = NOT_GIVEN,
-        before: _dt.datetime | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Thread]:
-        """List notifications for the authenticated user
-
-        List all notifications for the current user, sorted by most recently updated.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            all: If `true`, show notifications marked as read.
-            participating: If `true`, only shows notifications in which the user is directly participating or mentioned.
-            since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            before: Only show notifications updated before the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 50). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
-            {
-                "all": all,
-                "participating": participating,
-                "since": since,
-                "before": before,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def mark_notifications_as_read(
-        self,
-        *,
-        last_read_at: _dt.datetime | NotGiven = NOT_GIVEN,
-        read: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ActivityMarkNotificationsAsReadResponse | None:
-        """Mark notifications as read
-
-        Marks all notifications as "read" for the current user. If the number of notifications is too large to complete in one request, you will receive a `202 Accepted` status and GitHub will run an asynchronous process to mark notifications as "read." To check whether any "unread" notifications remain, you can use the [List notifications for the authenticated user](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user) endpoint and pass the query parameter `all=false`.
-
-        Args:
-            last_read_at: Describes the last point that notifications were checked. Anything updated since this time will not be marked as read. If you omit this parameter, all notifications are marked as read. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. Default: The current timestamp.
-            read: Whether the notification has been read.
-        """
-        return await self._client.request(
-            _ACTIVITY_MARK_NOTIFICATIONS_AS_READ,
-            {
-                "last_read_at": last_read_at,
-                "read": read,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_thread(
-        self,
-        thread_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Thread:
-        """Get a thread
-
-        Gets information about a notification thread.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-        """
-        return await self._client.request(
-            _ACTIVITY_GET_THREAD,
-            {
-                "thread_id": thread_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def mark_thread_as_done(
-        self,
-        thread_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Mark a thread as done
-
-        Marks a thread as "done." Marking a thread as "done" is equivalent to marking a notification in your notification inbox on GitHub as done: https://github.com/notifications.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-        """
-        return await self._client.request(
-            _ACTIVITY_MARK_THREAD_AS_DONE,
-            {
-                "thread_id": thread_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def mark_thread_as_read(
-        self,
-        thread_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Mark a thread as read
-
-        Marks a thread as "read." Marking a thread as "read" is equivalent to clicking a notification in your notification inbox on GitHub: https://github.com/notifications.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-        """
-        return await self._client.request(
-            _ACTIVITY_MARK_THREAD_AS_READ,
-            {
-                "thread_id": thread_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_thread_subscription_for_authenticated_user(
-        self,
-        thread_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ThreadSubscription:
-        """Get a thread subscription for the authenticated user
-
-        This checks to see if the current user is subscribed to a thread. You can also [get a repository subscription](https://docs.github.com/rest/activity/watching#get-a-repository-subscription).
-
-        Note that subscriptions are only generated if a user is participating in a conversation--for example, they've replied to the thread, were **@mentioned**, or manually subscribe to a thread.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-        """
-        return await self._client.request(
-            _ACTIVITY_GET_THREAD_SUBSCRIPTION_FOR_AUTHENTICATED_USER,
-            {
-                "thread_id": thread_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_thread_subscription(
-        self,
-        thread_id: int,
-        *,
-        ignored: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ThreadSubscription:
-        """Set a thread subscription
-
-        If you are watching a repository, you receive notifications for all threads by default. Use this endpoint to ignore future notifications for threads until you comment on the thread or get an **@mention**.
-
-        You can also use this endpoint to subscribe to threads that you are currently not receiving notifications for or to subscribed to threads that you have previously ignored.
-
-        Unsubscribing from a conversation in a repository that you are not watching is functionally equivalent to the [Delete a thread subscription](https://docs.github.com/rest/activity/notifications#delete-a-thread-subscription) endpoint.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-            ignored: Whether to block all notifications from a thread.
-        """
-        return await self._client.request(
-            _ACTIVITY_SET_THREAD_SUBSCRIPTION,
-            {
-                "thread_id": thread_id,
-                "ignored": ignored,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_thread_subscription(
-        self,
-        thread_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a thread subscription
-
-        Mutes all future notifications for a conversation until you comment on the thread or get an **@mention**. If you are watching the repository of the thread, you will still receive notifications. To ignore future notifications for a repository you are watching, use the [Set a thread subscription](https://docs.github.com/rest/activity/notifications#set-a-thread-subscription) endpoint and set `ignore` to `true`.
-
-        Args:
-            thread_id: The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)).
-        """
-        return await self._client.request(
-            _ACTIVITY_DELETE_THREAD_SUBSCRIPTION,
-            {
-                "thread_id": thread_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_public_org_events(
-        self,
-        org: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Event]:
-        """List public organization events
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_PUBLIC_ORG_EVENTS,
-            {
-                "org": org,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repo_events(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Event]:
-        """List repository events
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_REPO_EVENTS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repo_notifications_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        all: bool | NotGiven = NOT_GIVEN,
-        participating: bool | NotGiven = NOT_GIVEN,
-        since: _dt.datetime | NotGiven = NOT_GIVEN,
-        before: _dt.datetime | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Thread]:
-        """List repository notifications for the authenticated user
-
-        Lists all notifications for the current user in the specified repository.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            all: If `true`, show notifications marked as read.
-            participating: If `true`, only shows notifications in which the user is directly participating or mentioned.
-            since: Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            before: Only show notifications updated before the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_REPO_NOTIFICATIONS_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "all": all,
-                "participating": participating,
-                "since": since,
-                "before": before,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def mark_repo_notifications_as_read(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        last_read_at: _dt.datetime | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ActivityMarkRepoNotificationsAsReadResponse | None:
-        """Mark repository notifications as read
-
-        Marks all notifications in a repository as "read" for the current user. If the number of notifications is too large to complete in one request, you will receive a `202 Accepted` status and GitHub will run an asynchronous process to mark notifications as "read." To check whether any "unread" notifications remain, you can use the [List repository notifications for the authenticated user](https://docs.github.com/rest/activity/notifications#list-repository-notifications-for-the-authenticated-user) endpoint and pass the query parameter `all=false`.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            last_read_at: Describes the last point that notifications were checked. Anything updated since this time will not be marked as read. If you omit this parameter, all notifications are marked as read. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. Default: The current timestamp.
-        """
-        return await self._client.request(
-            _ACTIVITY_MARK_REPO_NOTIFICATIONS_AS_READ,
-            {
-                "owner": owner,
-                "repo": repo,
-                "last_read_at": last_read_at,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def list_stargazers_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[SimpleUser] | list[Stargazer]:
-        """List stargazers
-
-        Lists the people that have starred the repository.
-
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-
-        - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return await self._client.request(
-            _ACTIVITY_LIST_STARGAZERS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_stargazer_count_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ActivityGetStargazerCountForRepoResponse:
-        """Get stargazer count
-
-        Gets the current number of users who have starred the repository. Users who previously starred the repository but later removed their star are not included.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _ACTIVITY_GET_STARGAZER_COUNT_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_watchers_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[SimpleUser]:
-        """List watchers
-
-        Lists the people watching the specified repository.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_WATCHERS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_repo_subscription(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RepositorySubscription:
-        """Get a repository subscription
-
-        Gets information about whether the authenticated user is subscribed to the repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _ACTIVITY_GET_REPO_SUBSCRIPTION,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_repo_subscription(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        subscribed: bool | NotGiven = NOT_GIVEN,
-        ignored: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RepositorySubscription:
-        """Set a repository subscription
-
-        If you would like to watch a repository, set `subscribed` to `true`. If you would like to ignore notifications made within a repository, set `ignored` to `true`. If you would like to stop watching a repository, [delete the repository's subscription](https://docs.github.com/rest/activity/watching#delete-a-repository-subscription) completely.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            subscribed: Determines if notifications should be received from this repository.
-            ignored: Determines if all notifications should be blocked from this repository.
-        """
-        return await self._client.request(
-            _ACTIVITY_SET_REPO_SUBSCRIPTION,
-            {
-                "owner": owner,
-                "repo": repo,
-                "subscribed": subscribed,
-                "ignored": ignored,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_repo_subscription(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a repository subscription
-
-        This endpoint should only be used to stop watching a repository. To control whether or not you wish to receive notifications from a repository, [set the repository's subscription manually](https://docs.github.com/rest/activity/watching#set-a-repository-subscription).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _ACTIVITY_DELETE_REPO_SUBSCRIPTION,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repos_starred_by_authenticated_user(
-        self,
-        *,
-        sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Repository]:
-        """List repositories starred by the authenticated user
-
-        Lists repositories the authenticated user has starred.
-
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-
-        - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            sort: The property to sort the results by. `created` means when the repository was starred. `updated` means when the repository was last pushed to.
-            direction: The direction to sort the results by.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_REPOS_STARRED_BY_AUTHENTICATED_USER,
-            {
-                "sort": sort,
-                "direction": direction,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def check_repo_is_starred_by_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Check if a repository is starred by the authenticated user
-
-        Whether the authenticated user has starred the repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _ACTIVITY_CHECK_REPO_IS_STARRED_BY_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def star_repo_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Star a repository for the authenticated user
-
-        Note that you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _ACTIVITY_STAR_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def unstar_repo_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Unstar a repository for the authenticated user
-
-        Unstar a repository that the authenticated user has previously starred.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _ACTIVITY_UNSTAR_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_watched_repos_for_authenticated_user(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[MinimalRepository]:
-        """List repositories watched by the authenticated user
-
-        Lists repositories the authenticated user is watching.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_WATCHED_REPOS_FOR_AUTHENTICATED_USER,
-            {
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_events_for_authenticated_user(
-        self,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Event]:
-        """List events for the authenticated user
-
-        If you are authenticated as the given user, you will see your private events. Otherwise, you'll only see public events. _Optional_: use the fine-grained token with following permission set to view private events: "Events" user permissions (read).
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_EVENTS_FOR_AUTHENTICATED_USER,
-            {
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_org_events_for_authenticated_user(
-        self,
-        username: str,
-        org: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Event]:
-        """List organization events for the authenticated user
-
-        This is the user's organization dashboard. You must be authenticated as the user to view this.
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_ORG_EVENTS_FOR_AUTHENTICATED_USER,
-            {
-                "username": username,
-                "org": org,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_public_events_for_user(
-        self,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Event]:
-        """List public events for a user
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_PUBLIC_EVENTS_FOR_USER,
-            {
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_received_events_for_user(
-        self,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Event]:
-        """List events received by the authenticated user
-
-        These are events that you've received by watching repositories and following users. If you are authenticated as the
-        given user, you will see private events. Otherwise, you'll only see public events.
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_RECEIVED_EVENTS_FOR_USER,
-            {
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_received_public_events_for_user(
-        self,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Event]:
-        """List public events received by a user
-
-        > [!NOTE]
-        > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_RECEIVED_PUBLIC_EVENTS_FOR_USER,
-            {
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def list_repos_starred_by_user(
-        self,
-        username: str,
-        *,
-        sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[StarredRepository] | list[Repository]:
-        """List repositories starred by a user
-
-        Lists repositories a user has starred.
-
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-
-        - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
-
-        Args:
-            username: The handle for the GitHub user account.
-            sort: The property to sort the results by. `created` means when the repository was starred. `updated` means when the repository was last pushed to.
-            direction: The direction to sort the results by.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return await self._client.request(
-            _ACTIVITY_LIST_REPOS_STARRED_BY_USER,
-            {
-                "username": username,
-                "sort": sort,
-                "direction": direction,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repos_watched_by_user(
-        self,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[MinimalRepository]:
-        """List repositories watched by a user
-
-        Lists repositories a user is watching.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIVITY_LIST_REPOS_WATCHED_BY_USER,
-            {
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
 
 class AsyncActivityResourceWithRawResponse:
     """`AsyncActivityResource.with_raw_response`."""
@@ -3634,13 +344,18 @@ class AsyncActivityResourceWithRawResponse:
         self._resource = resource
         self.list_public_events = _rt.raw_async_page(resource.list_public_events)
         self.get_feeds = _rt.with_raw_response(resource.get_feeds)
-        self.list_public_events_for_repo_network = _rt.raw_async_page(
-            resource.list_public_events_for_repo_network
-        )
         self.list_notifications_for_authenticated_user = _rt.raw_async_page(
             resource.list_notifications_for_authenticated_user
         )
         self.mark_notifications_as_read = _rt.with_raw_response(resource.mark_notifications_as_read)
+        self.list_public_events_for_repo_network = _rt.raw_async_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_public_org_events = _rt.raw_async_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.raw_async_page(resource.list_repo_events)
+        self.list_events_for_authenticated_user = _rt.raw_async_page(
+            resource.list_events_for_authenticated_user
+        )
         self.get_thread = _rt.with_raw_response(resource.get_thread)
         self.mark_thread_as_done = _rt.with_raw_response(resource.mark_thread_as_done)
         self.mark_thread_as_read = _rt.with_raw_response(resource.mark_thread_as_read)
@@ -3649,8 +364,9 @@ class AsyncActivityResourceWithRawResponse:
         )
         self.set_thread_subscription = _rt.with_raw_response(resource.set_thread_subscription)
         self.delete_thread_subscription = _rt.with_raw_response(resource.delete_thread_subscription)
-        self.list_public_org_events = _rt.raw_async_page(resource.list_public_org_events)
-        self.list_repo_events = _rt.raw_async_page(resource.list_repo_events)
+        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
         self.list_repo_notifications_for_authenticated_user = _rt.raw_async_page(
             resource.list_repo_notifications_for_authenticated_user
         )
@@ -3662,9 +378,6 @@ class AsyncActivityResourceWithRawResponse:
             resource.get_stargazer_count_for_repo
         )
         self.list_watchers_for_repo = _rt.raw_async_page(resource.list_watchers_for_repo)
-        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
-        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
-        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
         self.list_repos_starred_by_authenticated_user = _rt.raw_async_page(
             resource.list_repos_starred_by_authenticated_user
         )
@@ -3677,24 +390,21 @@ class AsyncActivityResourceWithRawResponse:
         self.unstar_repo_for_authenticated_user = _rt.with_raw_response(
             resource.unstar_repo_for_authenticated_user
         )
+        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
         self.list_watched_repos_for_authenticated_user = _rt.raw_async_page(
             resource.list_watched_repos_for_authenticated_user
         )
-        self.list_events_for_authenticated_user = _rt.raw_async_page(
-            resource.list_events_for_authenticated_user
-        )
+        self.list_repos_watched_by_user = _rt.raw_async_page(resource.list_repos_watched_by_user)
         self.list_org_events_for_authenticated_user = _rt.raw_async_page(
             resource.list_org_events_for_authenticated_user
         )
         self.list_public_events_for_user = _rt.raw_async_page(resource.list_public_events_for_user)
-        self.list_received_events_for_user = _rt.raw_async_page(
-            resource.list_received_events_for_user
-        )
         self.list_received_public_events_for_user = _rt.raw_async_page(
             resource.list_received_public_events_for_user
         )
-        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
-        self.list_repos_watched_by_user = _rt.raw_async_page(resource.list_repos_watched_by_user)
+        self.list_received_events_for_user = _rt.raw_async_page(
+            resource.list_received_events_for_user
+        )
 
 
 class AsyncActivityResourceWithStreamingResponse:
@@ -3704,14 +414,19 @@ class AsyncActivityResourceWithStreamingResponse:
         self._resource = resource
         self.list_public_events = _rt.streaming_async_page(resource.list_public_events)
         self.get_feeds = _rt.with_streaming_response(resource.get_feeds)
-        self.list_public_events_for_repo_network = _rt.streaming_async_page(
-            resource.list_public_events_for_repo_network
-        )
         self.list_notifications_for_authenticated_user = _rt.streaming_async_page(
             resource.list_notifications_for_authenticated_user
         )
         self.mark_notifications_as_read = _rt.with_streaming_response(
             resource.mark_notifications_as_read
+        )
+        self.list_public_events_for_repo_network = _rt.streaming_async_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_public_org_events = _rt.streaming_async_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.streaming_async_page(resource.list_repo_events)
+        self.list_events_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_events_for_authenticated_user
         )
         self.get_thread = _rt.with_streaming_response(resource.get_thread)
         self.mark_thread_as_done = _rt.with_streaming_response(resource.mark_thread_as_done)
@@ -3723,8 +438,11 @@ class AsyncActivityResourceWithStreamingResponse:
         self.delete_thread_subscription = _rt.with_streaming_response(
             resource.delete_thread_subscription
         )
-        self.list_public_org_events = _rt.streaming_async_page(resource.list_public_org_events)
-        self.list_repo_events = _rt.streaming_async_page(resource.list_repo_events)
+        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_streaming_response(
+            resource.delete_repo_subscription
+        )
         self.list_repo_notifications_for_authenticated_user = _rt.streaming_async_page(
             resource.list_repo_notifications_for_authenticated_user
         )
@@ -3738,11 +456,6 @@ class AsyncActivityResourceWithStreamingResponse:
             resource.get_stargazer_count_for_repo
         )
         self.list_watchers_for_repo = _rt.streaming_async_page(resource.list_watchers_for_repo)
-        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
-        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
-        self.delete_repo_subscription = _rt.with_streaming_response(
-            resource.delete_repo_subscription
-        )
         self.list_repos_starred_by_authenticated_user = _rt.streaming_async_page(
             resource.list_repos_starred_by_authenticated_user
         )
@@ -3755,11 +468,14 @@ class AsyncActivityResourceWithStreamingResponse:
         self.unstar_repo_for_authenticated_user = _rt.with_streaming_response(
             resource.unstar_repo_for_authenticated_user
         )
+        self.list_repos_starred_by_user = _rt.with_streaming_response(
+            resource.list_repos_starred_by_user
+        )
         self.list_watched_repos_for_authenticated_user = _rt.streaming_async_page(
             resource.list_watched_repos_for_authenticated_user
         )
-        self.list_events_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_events_for_authenticated_user
+        self.list_repos_watched_by_user = _rt.streaming_async_page(
+            resource.list_repos_watched_by_user
         )
         self.list_org_events_for_authenticated_user = _rt.streaming_async_page(
             resource.list_org_events_for_authenticated_user
@@ -3767,15 +483,9 @@ class AsyncActivityResourceWithStreamingResponse:
         self.list_public_events_for_user = _rt.streaming_async_page(
             resource.list_public_events_for_user
         )
-        self.list_received_events_for_user = _rt.streaming_async_page(
-            resource.list_received_events_for_user
-        )
         self.list_received_public_events_for_user = _rt.streaming_async_page(
             resource.list_received_public_events_for_user
         )
-        self.list_repos_starred_by_user = _rt.with_streaming_response(
-            resource.list_repos_starred_by_user
-        )
-        self.list_repos_watched_by_user = _rt.streaming_async_page(
-            resource.list_repos_watched_by_user
+        self.list_received_events_for_user = _rt.streaming_async_page(
+            resource.list_received_events_for_user
         )

@@ -4,43 +4,118 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..types.agent_tasks import (
-    AgentTasksCreateTaskInRepoResponse,
-    AgentTasksCreateTaskInRepoResponse400,
-    AgentTasksCreateTaskInRepoResponse401,
-    AgentTasksCreateTaskInRepoResponse403,
-    AgentTasksCreateTaskInRepoResponse422,
-    AgentTasksGetTaskByIdResponse,
-    AgentTasksGetTaskByIdResponse400,
-    AgentTasksGetTaskByIdResponse401,
-    AgentTasksGetTaskByIdResponse403,
-    AgentTasksGetTaskByIdResponse404,
-    AgentTasksGetTaskByIdResponse422,
-    AgentTasksGetTaskByRepoAndIdResponse,
-    AgentTasksGetTaskByRepoAndIdResponse400,
-    AgentTasksGetTaskByRepoAndIdResponse401,
-    AgentTasksGetTaskByRepoAndIdResponse403,
-    AgentTasksGetTaskByRepoAndIdResponse404,
-    AgentTasksGetTaskByRepoAndIdResponse422,
-    AgentTasksListTasksForRepoResponse,
-    AgentTasksListTasksForRepoResponse400,
-    AgentTasksListTasksForRepoResponse401,
-    AgentTasksListTasksForRepoResponse403,
-    AgentTasksListTasksForRepoResponse404,
-    AgentTasksListTasksForRepoResponse422,
-    AgentTasksListTasksForRepoResponseTasksItem,
-    AgentTasksListTasksResponse,
-    AgentTasksListTasksResponse400,
-    AgentTasksListTasksResponse401,
-    AgentTasksListTasksResponse403,
-    AgentTasksListTasksResponse422,
-    AgentTasksListTasksResponseTasksItem,
-)
+if TYPE_CHECKING:
+    from ..types.agent_tasks import (
+        AgentTasksCreateTaskInRepoResponse,
+        AgentTasksGetTaskByIdResponse,
+        AgentTasksGetTaskByRepoAndIdResponse,
+        AgentTasksListTasksForRepoResponse,
+        AgentTasksListTasksForRepoResponseTasksItem,
+        AgentTasksListTasksResponse,
+        AgentTasksListTasksResponseTasksItem,
+    )
+
+
+def _agent_tasks_list_tasks_for_repo_responses() -> dict[str, _rt.Response]:
+    from ..types.agent_tasks import (
+        AgentTasksListTasksForRepoResponse,
+        AgentTasksListTasksForRepoResponse400,
+        AgentTasksListTasksForRepoResponse401,
+        AgentTasksListTasksForRepoResponse403,
+        AgentTasksListTasksForRepoResponse404,
+        AgentTasksListTasksForRepoResponse422,
+    )
+
+    return {
+        "200": _rt.Response(AgentTasksListTasksForRepoResponse, "json"),
+        "400": _rt.Response(AgentTasksListTasksForRepoResponse400, "json"),
+        "401": _rt.Response(AgentTasksListTasksForRepoResponse401, "json"),
+        "403": _rt.Response(AgentTasksListTasksForRepoResponse403, "json"),
+        "404": _rt.Response(AgentTasksListTasksForRepoResponse404, "json"),
+        "422": _rt.Response(AgentTasksListTasksForRepoResponse422, "json"),
+    }
+
+
+def _agent_tasks_create_task_in_repo_responses() -> dict[str, _rt.Response]:
+    from ..types.agent_tasks import (
+        AgentTasksCreateTaskInRepoResponse,
+        AgentTasksCreateTaskInRepoResponse400,
+        AgentTasksCreateTaskInRepoResponse401,
+        AgentTasksCreateTaskInRepoResponse403,
+        AgentTasksCreateTaskInRepoResponse422,
+    )
+
+    return {
+        "201": _rt.Response(AgentTasksCreateTaskInRepoResponse, "json"),
+        "400": _rt.Response(AgentTasksCreateTaskInRepoResponse400, "json"),
+        "401": _rt.Response(AgentTasksCreateTaskInRepoResponse401, "json"),
+        "403": _rt.Response(AgentTasksCreateTaskInRepoResponse403, "json"),
+        "422": _rt.Response(AgentTasksCreateTaskInRepoResponse422, "json"),
+    }
+
+
+def _agent_tasks_get_task_by_repo_and_id_responses() -> dict[str, _rt.Response]:
+    from ..types.agent_tasks import (
+        AgentTasksGetTaskByRepoAndIdResponse,
+        AgentTasksGetTaskByRepoAndIdResponse400,
+        AgentTasksGetTaskByRepoAndIdResponse401,
+        AgentTasksGetTaskByRepoAndIdResponse403,
+        AgentTasksGetTaskByRepoAndIdResponse404,
+        AgentTasksGetTaskByRepoAndIdResponse422,
+    )
+
+    return {
+        "200": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse, "json"),
+        "400": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse400, "json"),
+        "401": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse401, "json"),
+        "403": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse403, "json"),
+        "404": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse404, "json"),
+        "422": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse422, "json"),
+    }
+
+
+def _agent_tasks_list_tasks_responses() -> dict[str, _rt.Response]:
+    from ..types.agent_tasks import (
+        AgentTasksListTasksResponse,
+        AgentTasksListTasksResponse400,
+        AgentTasksListTasksResponse401,
+        AgentTasksListTasksResponse403,
+        AgentTasksListTasksResponse422,
+    )
+
+    return {
+        "200": _rt.Response(AgentTasksListTasksResponse, "json"),
+        "400": _rt.Response(AgentTasksListTasksResponse400, "json"),
+        "401": _rt.Response(AgentTasksListTasksResponse401, "json"),
+        "403": _rt.Response(AgentTasksListTasksResponse403, "json"),
+        "422": _rt.Response(AgentTasksListTasksResponse422, "json"),
+    }
+
+
+def _agent_tasks_get_task_by_id_responses() -> dict[str, _rt.Response]:
+    from ..types.agent_tasks import (
+        AgentTasksGetTaskByIdResponse,
+        AgentTasksGetTaskByIdResponse400,
+        AgentTasksGetTaskByIdResponse401,
+        AgentTasksGetTaskByIdResponse403,
+        AgentTasksGetTaskByIdResponse404,
+        AgentTasksGetTaskByIdResponse422,
+    )
+
+    return {
+        "200": _rt.Response(AgentTasksGetTaskByIdResponse, "json"),
+        "400": _rt.Response(AgentTasksGetTaskByIdResponse400, "json"),
+        "401": _rt.Response(AgentTasksGetTaskByIdResponse401, "json"),
+        "403": _rt.Response(AgentTasksGetTaskByIdResponse403, "json"),
+        "404": _rt.Response(AgentTasksGetTaskByIdResponse404, "json"),
+        "422": _rt.Response(AgentTasksGetTaskByIdResponse422, "json"),
+    }
+
 
 _AGENT_TASKS_LIST_TASKS_FOR_REPO: _rt.Operation[AgentTasksListTasksForRepoResponse] = _rt.Operation(
     method="get",
@@ -58,14 +133,7 @@ _AGENT_TASKS_LIST_TASKS_FOR_REPO: _rt.Operation[AgentTasksListTasksForRepoRespon
         _rt.Param("since", "since", "query"),
         _rt.Param("creator_id", "creator_id", "query"),
     ),
-    responses={
-        "200": _rt.Response(AgentTasksListTasksForRepoResponse, "json"),
-        "400": _rt.Response(AgentTasksListTasksForRepoResponse400, "json"),
-        "401": _rt.Response(AgentTasksListTasksForRepoResponse401, "json"),
-        "403": _rt.Response(AgentTasksListTasksForRepoResponse403, "json"),
-        "404": _rt.Response(AgentTasksListTasksForRepoResponse404, "json"),
-        "422": _rt.Response(AgentTasksListTasksForRepoResponse422, "json"),
-    },
+    responses=_rt.LazyResponses(_agent_tasks_list_tasks_for_repo_responses),
     pagination=_rt.LinkHeaderPagination(items="tasks", page_param="page", size_param="per_page"),
 )
 
@@ -84,13 +152,7 @@ _AGENT_TASKS_CREATE_TASK_IN_REPO: _rt.Operation[AgentTasksCreateTaskInRepoRespon
         _rt.Param("head_ref", "head_ref", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(AgentTasksCreateTaskInRepoResponse, "json"),
-        "400": _rt.Response(AgentTasksCreateTaskInRepoResponse400, "json"),
-        "401": _rt.Response(AgentTasksCreateTaskInRepoResponse401, "json"),
-        "403": _rt.Response(AgentTasksCreateTaskInRepoResponse403, "json"),
-        "422": _rt.Response(AgentTasksCreateTaskInRepoResponse422, "json"),
-    },
+    responses=_rt.LazyResponses(_agent_tasks_create_task_in_repo_responses),
 )
 
 _AGENT_TASKS_GET_TASK_BY_REPO_AND_ID: _rt.Operation[AgentTasksGetTaskByRepoAndIdResponse] = (
@@ -103,14 +165,7 @@ _AGENT_TASKS_GET_TASK_BY_REPO_AND_ID: _rt.Operation[AgentTasksGetTaskByRepoAndId
             _rt.Param("repo", "repo", "path"),
             _rt.Param("task_id", "task_id", "path"),
         ),
-        responses={
-            "200": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse, "json"),
-            "400": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse400, "json"),
-            "401": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse401, "json"),
-            "403": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse403, "json"),
-            "404": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse404, "json"),
-            "422": _rt.Response(AgentTasksGetTaskByRepoAndIdResponse422, "json"),
-        },
+        responses=_rt.LazyResponses(_agent_tasks_get_task_by_repo_and_id_responses),
     )
 )
 
@@ -127,13 +182,7 @@ _AGENT_TASKS_LIST_TASKS: _rt.Operation[AgentTasksListTasksResponse] = _rt.Operat
         _rt.Param("is_archived", "is_archived", "query"),
         _rt.Param("since", "since", "query"),
     ),
-    responses={
-        "200": _rt.Response(AgentTasksListTasksResponse, "json"),
-        "400": _rt.Response(AgentTasksListTasksResponse400, "json"),
-        "401": _rt.Response(AgentTasksListTasksResponse401, "json"),
-        "403": _rt.Response(AgentTasksListTasksResponse403, "json"),
-        "422": _rt.Response(AgentTasksListTasksResponse422, "json"),
-    },
+    responses=_rt.LazyResponses(_agent_tasks_list_tasks_responses),
     pagination=_rt.LinkHeaderPagination(items="tasks", page_param="page", size_param="per_page"),
 )
 
@@ -142,14 +191,7 @@ _AGENT_TASKS_GET_TASK_BY_ID: _rt.Operation[AgentTasksGetTaskByIdResponse] = _rt.
     path="/agents/tasks/{task_id}",
     operation_id="agent-tasks/get-task-by-id",
     params=(_rt.Param("task_id", "task_id", "path"),),
-    responses={
-        "200": _rt.Response(AgentTasksGetTaskByIdResponse, "json"),
-        "400": _rt.Response(AgentTasksGetTaskByIdResponse400, "json"),
-        "401": _rt.Response(AgentTasksGetTaskByIdResponse401, "json"),
-        "403": _rt.Response(AgentTasksGetTaskByIdResponse403, "json"),
-        "404": _rt.Response(AgentTasksGetTaskByIdResponse404, "json"),
-        "422": _rt.Response(AgentTasksGetTaskByIdResponse422, "json"),
-    },
+    responses=_rt.LazyResponses(_agent_tasks_get_task_by_id_responses),
 )
 
 
@@ -199,8 +241,10 @@ class AgentTasks(_rt.SyncResource):
 
         This endpoint works with the following fine-grained token types:
 
-        * [GitHub App user access tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
-        * [Fine-grained personal access tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
+        * [GitHub App user access
+          tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
+        * [Fine-grained personal access
+          tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
 
         The fine-grained token must have the following permission set:
 
@@ -208,7 +252,8 @@ class AgentTasks(_rt.SyncResource):
 
         GitHub App installation access tokens are not supported for this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -217,8 +262,11 @@ class AgentTasks(_rt.SyncResource):
             page: The page number of the results to fetch.
             sort: The field to sort results by. Can be `updated_at` or `created_at`.
             direction: The direction to sort results. Can be `asc` or `desc`.
-            state: Comma-separated list of task states to filter by. Can be any combination of: `queued`, `in_progress`, `completed`, `failed`, `idle`, `waiting_for_user`, `timed_out`, `cancelled`.
-            is_archived: Filter by archived status. When `true`, returns only archived tasks. When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
+            state: Comma-separated list of task states to filter by. Can be any combination of:
+                `queued`, `in_progress`, `completed`, `failed`, `idle`, `waiting_for_user`,
+                `timed_out`, `cancelled`.
+            is_archived: Filter by archived status. When `true`, returns only archived tasks.
+                When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
             since: Only show tasks updated at or after this time (ISO 8601 timestamp)
             creator_id: Filter tasks by creator user ID. Accepts one or more user IDs.
         """
@@ -275,14 +323,17 @@ class AgentTasks(_rt.SyncResource):
 
         Starts a new Copilot cloud agent task for a repository.
 
-        This endpoint is only available to users with a Copilot Business or Copilot Enterprise subscription.
+        This endpoint is only available to users with a Copilot Business or Copilot Enterprise
+        subscription.
 
         **Fine-grained access tokens for "Start a task"**
 
         This endpoint works with the following fine-grained token types:
 
-        * [GitHub App user access tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
-        * [Fine-grained personal access tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
+        * [GitHub App user access
+          tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
+        * [Fine-grained personal access
+          tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
 
         The fine-grained token must have the following permission set:
 
@@ -294,11 +345,19 @@ class AgentTasks(_rt.SyncResource):
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository. The name is not case sensitive.
             prompt: The user's prompt for the agent
-            model: The model to use for this task. The allowed models may change over time and depend on the user's GitHub Copilot plan and organization policies. Currently supported values: `claude-sonnet-4.6`, `claude-opus-4.6`, `gpt-5.2-codex`, `gpt-5.3-codex`, `gpt-5.4`, `claude-sonnet-4.5`, `claude-opus-4.5`
-            custom_agent: Optional identifier for a custom agent to use for this task. Use the custom agent's filename without the extension - for example, for a `.github/agents/performance-optimizer.agent.md` custom agent, use `performance-optimizer`.
+            model: The model to use for this task. The allowed models may change over time and
+                depend on the user's GitHub Copilot plan and organization policies. Currently
+                supported values: `claude-sonnet-4.6`, `claude-opus-4.6`, `gpt-5.2-codex`,
+                `gpt-5.3-codex`, `gpt-5.4`, `claude-sonnet-4.5`, `claude-opus-4.5`
+            custom_agent: Optional identifier for a custom agent to use for this task. Use the
+                custom agent's filename without the extension - for example, for a
+                `.github/agents/performance-optimizer.agent.md` custom agent, use
+                `performance-optimizer`.
             create_pull_request: Whether to create a PR.
             base_ref: Base ref for new branch/PR
-            head_ref: Head ref for existing branch/PR. If provided with `base_ref`, the agent looks up open PR context for `head_ref` targeting `base_ref` and commits to `head_ref` instead of creating a new branch.
+            head_ref: Head ref for existing branch/PR. If provided with `base_ref`, the agent
+                looks up open PR context for `head_ref` targeting `base_ref` and commits to
+                `head_ref` instead of creating a new branch.
         """
         return self._client.request(
             _AGENT_TASKS_CREATE_TASK_IN_REPO,
@@ -350,8 +409,10 @@ class AgentTasks(_rt.SyncResource):
 
         This endpoint works with the following fine-grained token types:
 
-        * [GitHub App user access tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
-        * [Fine-grained personal access tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
+        * [GitHub App user access
+          tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
+        * [Fine-grained personal access
+          tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
 
         The fine-grained token must have the following permission set:
 
@@ -413,8 +474,10 @@ class AgentTasks(_rt.SyncResource):
 
         This endpoint works with the following fine-grained token types:
 
-        * [GitHub App user access tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
-        * [Fine-grained personal access tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
+        * [GitHub App user access
+          tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
+        * [Fine-grained personal access
+          tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
 
         The fine-grained token must have the following permission set:
 
@@ -422,15 +485,19 @@ class AgentTasks(_rt.SyncResource):
 
         GitHub App installation access tokens are not supported for this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100).
             page: The page number of the results to fetch.
             sort: The field to sort results by. Can be `updated_at` or `created_at`.
             direction: The direction to sort results. Can be `asc` or `desc`.
-            state: Comma-separated list of task states to filter by. Can be any combination of: `queued`, `in_progress`, `completed`, `failed`, `idle`, `waiting_for_user`, `timed_out`, `cancelled`.
-            is_archived: Filter by archived status. When `true`, returns only archived tasks. When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
+            state: Comma-separated list of task states to filter by. Can be any combination of:
+                `queued`, `in_progress`, `completed`, `failed`, `idle`, `waiting_for_user`,
+                `timed_out`, `cancelled`.
+            is_archived: Filter by archived status. When `true`, returns only archived tasks.
+                When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
             since: Only show tasks updated at or after this time (ISO 8601 timestamp)
         """
         return self._client.paginate(
@@ -480,8 +547,10 @@ class AgentTasks(_rt.SyncResource):
 
         This endpoint works with the following fine-grained token types:
 
-        * [GitHub App user access tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
-        * [Fine-grained personal access tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
+        * [GitHub App user access
+          tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
+        * [Fine-grained personal access
+          tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
 
         The fine-grained token must have the following permission set:
 
@@ -580,8 +649,10 @@ class AsyncAgentTasks(_rt.AsyncResource):
 
         This endpoint works with the following fine-grained token types:
 
-        * [GitHub App user access tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
-        * [Fine-grained personal access tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
+        * [GitHub App user access
+          tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
+        * [Fine-grained personal access
+          tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
 
         The fine-grained token must have the following permission set:
 
@@ -589,7 +660,8 @@ class AsyncAgentTasks(_rt.AsyncResource):
 
         GitHub App installation access tokens are not supported for this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
@@ -598,8 +670,11 @@ class AsyncAgentTasks(_rt.AsyncResource):
             page: The page number of the results to fetch.
             sort: The field to sort results by. Can be `updated_at` or `created_at`.
             direction: The direction to sort results. Can be `asc` or `desc`.
-            state: Comma-separated list of task states to filter by. Can be any combination of: `queued`, `in_progress`, `completed`, `failed`, `idle`, `waiting_for_user`, `timed_out`, `cancelled`.
-            is_archived: Filter by archived status. When `true`, returns only archived tasks. When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
+            state: Comma-separated list of task states to filter by. Can be any combination of:
+                `queued`, `in_progress`, `completed`, `failed`, `idle`, `waiting_for_user`,
+                `timed_out`, `cancelled`.
+            is_archived: Filter by archived status. When `true`, returns only archived tasks.
+                When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
             since: Only show tasks updated at or after this time (ISO 8601 timestamp)
             creator_id: Filter tasks by creator user ID. Accepts one or more user IDs.
         """
@@ -656,14 +731,17 @@ class AsyncAgentTasks(_rt.AsyncResource):
 
         Starts a new Copilot cloud agent task for a repository.
 
-        This endpoint is only available to users with a Copilot Business or Copilot Enterprise subscription.
+        This endpoint is only available to users with a Copilot Business or Copilot Enterprise
+        subscription.
 
         **Fine-grained access tokens for "Start a task"**
 
         This endpoint works with the following fine-grained token types:
 
-        * [GitHub App user access tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
-        * [Fine-grained personal access tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
+        * [GitHub App user access
+          tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
+        * [Fine-grained personal access
+          tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
 
         The fine-grained token must have the following permission set:
 
@@ -675,11 +753,19 @@ class AsyncAgentTasks(_rt.AsyncResource):
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository. The name is not case sensitive.
             prompt: The user's prompt for the agent
-            model: The model to use for this task. The allowed models may change over time and depend on the user's GitHub Copilot plan and organization policies. Currently supported values: `claude-sonnet-4.6`, `claude-opus-4.6`, `gpt-5.2-codex`, `gpt-5.3-codex`, `gpt-5.4`, `claude-sonnet-4.5`, `claude-opus-4.5`
-            custom_agent: Optional identifier for a custom agent to use for this task. Use the custom agent's filename without the extension - for example, for a `.github/agents/performance-optimizer.agent.md` custom agent, use `performance-optimizer`.
+            model: The model to use for this task. The allowed models may change over time and
+                depend on the user's GitHub Copilot plan and organization policies. Currently
+                supported values: `claude-sonnet-4.6`, `claude-opus-4.6`, `gpt-5.2-codex`,
+                `gpt-5.3-codex`, `gpt-5.4`, `claude-sonnet-4.5`, `claude-opus-4.5`
+            custom_agent: Optional identifier for a custom agent to use for this task. Use the
+                custom agent's filename without the extension - for example, for a
+                `.github/agents/performance-optimizer.agent.md` custom agent, use
+                `performance-optimizer`.
             create_pull_request: Whether to create a PR.
             base_ref: Base ref for new branch/PR
-            head_ref: Head ref for existing branch/PR. If provided with `base_ref`, the agent looks up open PR context for `head_ref` targeting `base_ref` and commits to `head_ref` instead of creating a new branch.
+            head_ref: Head ref for existing branch/PR. If provided with `base_ref`, the agent
+                looks up open PR context for `head_ref` targeting `base_ref` and commits to
+                `head_ref` instead of creating a new branch.
         """
         return await self._client.request(
             _AGENT_TASKS_CREATE_TASK_IN_REPO,
@@ -731,8 +817,10 @@ class AsyncAgentTasks(_rt.AsyncResource):
 
         This endpoint works with the following fine-grained token types:
 
-        * [GitHub App user access tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
-        * [Fine-grained personal access tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
+        * [GitHub App user access
+          tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
+        * [Fine-grained personal access
+          tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
 
         The fine-grained token must have the following permission set:
 
@@ -794,8 +882,10 @@ class AsyncAgentTasks(_rt.AsyncResource):
 
         This endpoint works with the following fine-grained token types:
 
-        * [GitHub App user access tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
-        * [Fine-grained personal access tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
+        * [GitHub App user access
+          tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
+        * [Fine-grained personal access
+          tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
 
         The fine-grained token must have the following permission set:
 
@@ -803,15 +893,19 @@ class AsyncAgentTasks(_rt.AsyncResource):
 
         GitHub App installation access tokens are not supported for this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             per_page: The number of results per page (max 100).
             page: The page number of the results to fetch.
             sort: The field to sort results by. Can be `updated_at` or `created_at`.
             direction: The direction to sort results. Can be `asc` or `desc`.
-            state: Comma-separated list of task states to filter by. Can be any combination of: `queued`, `in_progress`, `completed`, `failed`, `idle`, `waiting_for_user`, `timed_out`, `cancelled`.
-            is_archived: Filter by archived status. When `true`, returns only archived tasks. When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
+            state: Comma-separated list of task states to filter by. Can be any combination of:
+                `queued`, `in_progress`, `completed`, `failed`, `idle`, `waiting_for_user`,
+                `timed_out`, `cancelled`.
+            is_archived: Filter by archived status. When `true`, returns only archived tasks.
+                When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
             since: Only show tasks updated at or after this time (ISO 8601 timestamp)
         """
         return self._client.paginate(
@@ -861,8 +955,10 @@ class AsyncAgentTasks(_rt.AsyncResource):
 
         This endpoint works with the following fine-grained token types:
 
-        * [GitHub App user access tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
-        * [Fine-grained personal access tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
+        * [GitHub App user access
+          tokens](https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app)
+        * [Fine-grained personal access
+          tokens](https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#creating-a-fine-grained-personal-access-token)
 
         The fine-grained token must have the following permission set:
 

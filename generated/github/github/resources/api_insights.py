@@ -3,16 +3,75 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.api_insights_route_stats import ApiInsightsRouteStats, ApiInsightsRouteStatsItem
-from ..models.api_insights_subject_stats import ApiInsightsSubjectStats, ApiInsightsSubjectStatsItem
-from ..models.api_insights_summary_stats import ApiInsightsSummaryStats
-from ..models.api_insights_time_stats import ApiInsightsTimeStats
-from ..models.api_insights_user_stats import ApiInsightsUserStats, ApiInsightsUserStatsItem
+if TYPE_CHECKING:
+    from ..models.api_insights_route_stats import ApiInsightsRouteStats, ApiInsightsRouteStatsItem
+    from ..models.api_insights_subject_stats import (
+        ApiInsightsSubjectStats,
+        ApiInsightsSubjectStatsItem,
+    )
+    from ..models.api_insights_summary_stats import ApiInsightsSummaryStats
+    from ..models.api_insights_time_stats import ApiInsightsTimeStats
+    from ..models.api_insights_user_stats import ApiInsightsUserStats, ApiInsightsUserStatsItem
+
+
+def _api_insights_get_route_stats_by_actor_responses() -> dict[str, _rt.Response]:
+    from ..models.api_insights_route_stats import ApiInsightsRouteStats
+
+    return {"200": _rt.Response(ApiInsightsRouteStats, "json")}
+
+
+def _api_insights_get_subject_stats_responses() -> dict[str, _rt.Response]:
+    from ..models.api_insights_subject_stats import ApiInsightsSubjectStats
+
+    return {"200": _rt.Response(ApiInsightsSubjectStats, "json")}
+
+
+def _api_insights_get_summary_stats_responses() -> dict[str, _rt.Response]:
+    from ..models.api_insights_summary_stats import ApiInsightsSummaryStats
+
+    return {"200": _rt.Response(ApiInsightsSummaryStats, "json")}
+
+
+def _api_insights_get_summary_stats_by_user_responses() -> dict[str, _rt.Response]:
+    from ..models.api_insights_summary_stats import ApiInsightsSummaryStats
+
+    return {"200": _rt.Response(ApiInsightsSummaryStats, "json")}
+
+
+def _api_insights_get_summary_stats_by_actor_responses() -> dict[str, _rt.Response]:
+    from ..models.api_insights_summary_stats import ApiInsightsSummaryStats
+
+    return {"200": _rt.Response(ApiInsightsSummaryStats, "json")}
+
+
+def _api_insights_get_time_stats_responses() -> dict[str, _rt.Response]:
+    from ..models.api_insights_time_stats import ApiInsightsTimeStats
+
+    return {"200": _rt.Response(ApiInsightsTimeStats, "json")}
+
+
+def _api_insights_get_time_stats_by_user_responses() -> dict[str, _rt.Response]:
+    from ..models.api_insights_time_stats import ApiInsightsTimeStats
+
+    return {"200": _rt.Response(ApiInsightsTimeStats, "json")}
+
+
+def _api_insights_get_time_stats_by_actor_responses() -> dict[str, _rt.Response]:
+    from ..models.api_insights_time_stats import ApiInsightsTimeStats
+
+    return {"200": _rt.Response(ApiInsightsTimeStats, "json")}
+
+
+def _api_insights_get_user_stats_responses() -> dict[str, _rt.Response]:
+    from ..models.api_insights_user_stats import ApiInsightsUserStats
+
+    return {"200": _rt.Response(ApiInsightsUserStats, "json")}
+
 
 _API_INSIGHTS_GET_ROUTE_STATS_BY_ACTOR: _rt.Operation[ApiInsightsRouteStats] = _rt.Operation(
     method="get",
@@ -30,7 +89,7 @@ _API_INSIGHTS_GET_ROUTE_STATS_BY_ACTOR: _rt.Operation[ApiInsightsRouteStats] = _
         _rt.Param("sort", "sort", "query"),
         _rt.Param("api_route_substring", "api_route_substring", "query"),
     ),
-    responses={"200": _rt.Response(ApiInsightsRouteStats, "json")},
+    responses=_rt.LazyResponses(_api_insights_get_route_stats_by_actor_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -48,7 +107,7 @@ _API_INSIGHTS_GET_SUBJECT_STATS: _rt.Operation[ApiInsightsSubjectStats] = _rt.Op
         _rt.Param("sort", "sort", "query"),
         _rt.Param("subject_name_substring", "subject_name_substring", "query"),
     ),
-    responses={"200": _rt.Response(ApiInsightsSubjectStats, "json")},
+    responses=_rt.LazyResponses(_api_insights_get_subject_stats_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -61,7 +120,7 @@ _API_INSIGHTS_GET_SUMMARY_STATS: _rt.Operation[ApiInsightsSummaryStats] = _rt.Op
         _rt.Param("min_timestamp", "min_timestamp", "query"),
         _rt.Param("max_timestamp", "max_timestamp", "query"),
     ),
-    responses={"200": _rt.Response(ApiInsightsSummaryStats, "json")},
+    responses=_rt.LazyResponses(_api_insights_get_summary_stats_responses),
 )
 
 _API_INSIGHTS_GET_SUMMARY_STATS_BY_USER: _rt.Operation[ApiInsightsSummaryStats] = _rt.Operation(
@@ -74,7 +133,7 @@ _API_INSIGHTS_GET_SUMMARY_STATS_BY_USER: _rt.Operation[ApiInsightsSummaryStats] 
         _rt.Param("min_timestamp", "min_timestamp", "query"),
         _rt.Param("max_timestamp", "max_timestamp", "query"),
     ),
-    responses={"200": _rt.Response(ApiInsightsSummaryStats, "json")},
+    responses=_rt.LazyResponses(_api_insights_get_summary_stats_by_user_responses),
 )
 
 _API_INSIGHTS_GET_SUMMARY_STATS_BY_ACTOR: _rt.Operation[ApiInsightsSummaryStats] = _rt.Operation(
@@ -88,7 +147,7 @@ _API_INSIGHTS_GET_SUMMARY_STATS_BY_ACTOR: _rt.Operation[ApiInsightsSummaryStats]
         _rt.Param("actor_id", "actor_id", "path"),
         _rt.Param("max_timestamp", "max_timestamp", "query"),
     ),
-    responses={"200": _rt.Response(ApiInsightsSummaryStats, "json")},
+    responses=_rt.LazyResponses(_api_insights_get_summary_stats_by_actor_responses),
 )
 
 _API_INSIGHTS_GET_TIME_STATS: _rt.Operation[ApiInsightsTimeStats] = _rt.Operation(
@@ -101,7 +160,7 @@ _API_INSIGHTS_GET_TIME_STATS: _rt.Operation[ApiInsightsTimeStats] = _rt.Operatio
         _rt.Param("timestamp_increment", "timestamp_increment", "query"),
         _rt.Param("max_timestamp", "max_timestamp", "query"),
     ),
-    responses={"200": _rt.Response(ApiInsightsTimeStats, "json")},
+    responses=_rt.LazyResponses(_api_insights_get_time_stats_responses),
 )
 
 _API_INSIGHTS_GET_TIME_STATS_BY_USER: _rt.Operation[ApiInsightsTimeStats] = _rt.Operation(
@@ -115,7 +174,7 @@ _API_INSIGHTS_GET_TIME_STATS_BY_USER: _rt.Operation[ApiInsightsTimeStats] = _rt.
         _rt.Param("timestamp_increment", "timestamp_increment", "query"),
         _rt.Param("max_timestamp", "max_timestamp", "query"),
     ),
-    responses={"200": _rt.Response(ApiInsightsTimeStats, "json")},
+    responses=_rt.LazyResponses(_api_insights_get_time_stats_by_user_responses),
 )
 
 _API_INSIGHTS_GET_TIME_STATS_BY_ACTOR: _rt.Operation[ApiInsightsTimeStats] = _rt.Operation(
@@ -130,7 +189,7 @@ _API_INSIGHTS_GET_TIME_STATS_BY_ACTOR: _rt.Operation[ApiInsightsTimeStats] = _rt
         _rt.Param("timestamp_increment", "timestamp_increment", "query"),
         _rt.Param("max_timestamp", "max_timestamp", "query"),
     ),
-    responses={"200": _rt.Response(ApiInsightsTimeStats, "json")},
+    responses=_rt.LazyResponses(_api_insights_get_time_stats_by_actor_responses),
 )
 
 _API_INSIGHTS_GET_USER_STATS: _rt.Operation[ApiInsightsUserStats] = _rt.Operation(
@@ -148,7 +207,7 @@ _API_INSIGHTS_GET_USER_STATS: _rt.Operation[ApiInsightsUserStats] = _rt.Operatio
         _rt.Param("sort", "sort", "query"),
         _rt.Param("actor_name_substring", "actor_name_substring", "query"),
     ),
-    responses={"200": _rt.Response(ApiInsightsUserStats, "json")},
+    responses=_rt.LazyResponses(_api_insights_get_user_stats_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -206,23 +265,35 @@ class ApiInsights(_rt.SyncResource):
     ) -> _rt.SyncPage[ApiInsightsRouteStatsItem]:
         """Get route stats by actor
 
-        Get API request count statistics for an actor broken down by route within a specified time frame.
+        Get API request count statistics for an actor broken down by route within a specified
+        time frame.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             actor_type: The type of the actor
             actor_id: The ID of the actor
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
             sort: The property to sort the results by.
-            api_route_substring: Providing a substring will filter results where the API route contains the substring. This is a case-insensitive search.
+            api_route_substring: Providing a substring will filter results where the API route
+                contains the substring. This is a case-insensitive search.
         """
         return self._client.paginate(
             _API_INSIGHTS_GET_ROUTE_STATS_BY_ACTOR,
@@ -281,21 +352,33 @@ class ApiInsights(_rt.SyncResource):
     ) -> _rt.SyncPage[ApiInsightsSubjectStatsItem]:
         """Get subject stats
 
-        Get API request statistics for all subjects within an organization within a specified time frame. Subjects can be users or GitHub Apps.
+        Get API request statistics for all subjects within an organization within a specified
+        time frame. Subjects can be users or GitHub Apps.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
             sort: The property to sort the results by.
-            subject_name_substring: Providing a substring will filter results where the subject name contains the substring. This is a case-insensitive search.
+            subject_name_substring: Providing a substring will filter results where the subject
+                name contains the substring. This is a case-insensitive search.
         """
         return self._client.paginate(
             _API_INSIGHTS_GET_SUBJECT_STATS,
@@ -338,14 +421,20 @@ class ApiInsights(_rt.SyncResource):
     ) -> ApiInsightsSummaryStats:
         """Get summary stats
 
-        Get overall statistics of API requests made within an organization by all users and apps within a specified time frame.
+        Get overall statistics of API requests made within an organization by all users and apps
+        within a specified time frame.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return self._client.request(
             _API_INSIGHTS_GET_SUMMARY_STATS,
@@ -386,13 +475,18 @@ class ApiInsights(_rt.SyncResource):
 
         Get overall statistics of API requests within the organization for a user.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
             user_id: The ID of the user to query for stats
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return self._client.request(
             _API_INSIGHTS_GET_SUMMARY_STATS_BY_USER,
@@ -439,16 +533,22 @@ class ApiInsights(_rt.SyncResource):
     ) -> ApiInsightsSummaryStats:
         """Get summary stats by actor
 
-        Get overall statistics of API requests within the organization made by a specific actor. Actors can be GitHub App installations, OAuth apps or other tokens on behalf of a user.
+        Get overall statistics of API requests within the organization made by a specific actor.
+        Actors can be GitHub App installations, OAuth apps or other tokens on behalf of a user.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             actor_type: The type of the actor
             actor_id: The ID of the actor
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return self._client.request(
             _API_INSIGHTS_GET_SUMMARY_STATS_BY_ACTOR,
@@ -489,15 +589,22 @@ class ApiInsights(_rt.SyncResource):
     ) -> ApiInsightsTimeStats:
         """Get time stats
 
-        Get the number of API requests and rate-limited requests made within an organization over a specified time period.
+        Get the number of API requests and rate-limited requests made within an organization over
+        a specified time period.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            timestamp_increment: The increment of time used to breakdown the query results (5m, 10m, 1h, etc.)
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            timestamp_increment: The increment of time used to breakdown the query results (5m,
+                10m, 1h, etc.)
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return self._client.request(
             _API_INSIGHTS_GET_TIME_STATS,
@@ -538,16 +645,23 @@ class ApiInsights(_rt.SyncResource):
     ) -> ApiInsightsTimeStats:
         """Get time stats by user
 
-        Get the number of API requests and rate-limited requests made within an organization by a specific user over a specified time period.
+        Get the number of API requests and rate-limited requests made within an organization by a
+        specific user over a specified time period.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
             user_id: The ID of the user to query for stats
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            timestamp_increment: The increment of time used to breakdown the query results (5m, 10m, 1h, etc.)
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            timestamp_increment: The increment of time used to breakdown the query results (5m,
+                10m, 1h, etc.)
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return self._client.request(
             _API_INSIGHTS_GET_TIME_STATS_BY_USER,
@@ -596,17 +710,24 @@ class ApiInsights(_rt.SyncResource):
     ) -> ApiInsightsTimeStats:
         """Get time stats by actor
 
-        Get the number of API requests and rate-limited requests made within an organization by a specific actor within a specified time period.
+        Get the number of API requests and rate-limited requests made within an organization by a
+        specific actor within a specified time period.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
             actor_type: The type of the actor
             actor_id: The ID of the actor
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            timestamp_increment: The increment of time used to breakdown the query results (5m, 10m, 1h, etc.)
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            timestamp_increment: The increment of time used to breakdown the query results (5m,
+                10m, 1h, etc.)
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return self._client.request(
             _API_INSIGHTS_GET_TIME_STATS_BY_ACTOR,
@@ -662,22 +783,34 @@ class ApiInsights(_rt.SyncResource):
     ) -> _rt.SyncPage[ApiInsightsUserStatsItem]:
         """Get user stats
 
-        Get API usage statistics within an organization for a user broken down by the type of access.
+        Get API usage statistics within an organization for a user broken down by the type of
+        access.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             user_id: The ID of the user to query for stats
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
             sort: The property to sort the results by.
-            actor_name_substring: Providing a substring will filter results where the actor name contains the substring. This is a case-insensitive search.
+            actor_name_substring: Providing a substring will filter results where the actor name
+                contains the substring. This is a case-insensitive search.
         """
         return self._client.paginate(
             _API_INSIGHTS_GET_USER_STATS,
@@ -794,23 +927,35 @@ class AsyncApiInsights(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[ApiInsightsRouteStatsItem]:
         """Get route stats by actor
 
-        Get API request count statistics for an actor broken down by route within a specified time frame.
+        Get API request count statistics for an actor broken down by route within a specified
+        time frame.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             actor_type: The type of the actor
             actor_id: The ID of the actor
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
             sort: The property to sort the results by.
-            api_route_substring: Providing a substring will filter results where the API route contains the substring. This is a case-insensitive search.
+            api_route_substring: Providing a substring will filter results where the API route
+                contains the substring. This is a case-insensitive search.
         """
         return self._client.paginate(
             _API_INSIGHTS_GET_ROUTE_STATS_BY_ACTOR,
@@ -869,21 +1014,33 @@ class AsyncApiInsights(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[ApiInsightsSubjectStatsItem]:
         """Get subject stats
 
-        Get API request statistics for all subjects within an organization within a specified time frame. Subjects can be users or GitHub Apps.
+        Get API request statistics for all subjects within an organization within a specified
+        time frame. Subjects can be users or GitHub Apps.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
             sort: The property to sort the results by.
-            subject_name_substring: Providing a substring will filter results where the subject name contains the substring. This is a case-insensitive search.
+            subject_name_substring: Providing a substring will filter results where the subject
+                name contains the substring. This is a case-insensitive search.
         """
         return self._client.paginate(
             _API_INSIGHTS_GET_SUBJECT_STATS,
@@ -926,14 +1083,20 @@ class AsyncApiInsights(_rt.AsyncResource):
     ) -> ApiInsightsSummaryStats:
         """Get summary stats
 
-        Get overall statistics of API requests made within an organization by all users and apps within a specified time frame.
+        Get overall statistics of API requests made within an organization by all users and apps
+        within a specified time frame.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return await self._client.request(
             _API_INSIGHTS_GET_SUMMARY_STATS,
@@ -974,13 +1137,18 @@ class AsyncApiInsights(_rt.AsyncResource):
 
         Get overall statistics of API requests within the organization for a user.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
             user_id: The ID of the user to query for stats
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return await self._client.request(
             _API_INSIGHTS_GET_SUMMARY_STATS_BY_USER,
@@ -1027,16 +1195,22 @@ class AsyncApiInsights(_rt.AsyncResource):
     ) -> ApiInsightsSummaryStats:
         """Get summary stats by actor
 
-        Get overall statistics of API requests within the organization made by a specific actor. Actors can be GitHub App installations, OAuth apps or other tokens on behalf of a user.
+        Get overall statistics of API requests within the organization made by a specific actor.
+        Actors can be GitHub App installations, OAuth apps or other tokens on behalf of a user.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
             actor_type: The type of the actor
             actor_id: The ID of the actor
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return await self._client.request(
             _API_INSIGHTS_GET_SUMMARY_STATS_BY_ACTOR,
@@ -1077,15 +1251,22 @@ class AsyncApiInsights(_rt.AsyncResource):
     ) -> ApiInsightsTimeStats:
         """Get time stats
 
-        Get the number of API requests and rate-limited requests made within an organization over a specified time period.
+        Get the number of API requests and rate-limited requests made within an organization over
+        a specified time period.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            timestamp_increment: The increment of time used to breakdown the query results (5m, 10m, 1h, etc.)
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            timestamp_increment: The increment of time used to breakdown the query results (5m,
+                10m, 1h, etc.)
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return await self._client.request(
             _API_INSIGHTS_GET_TIME_STATS,
@@ -1126,16 +1307,23 @@ class AsyncApiInsights(_rt.AsyncResource):
     ) -> ApiInsightsTimeStats:
         """Get time stats by user
 
-        Get the number of API requests and rate-limited requests made within an organization by a specific user over a specified time period.
+        Get the number of API requests and rate-limited requests made within an organization by a
+        specific user over a specified time period.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
             user_id: The ID of the user to query for stats
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            timestamp_increment: The increment of time used to breakdown the query results (5m, 10m, 1h, etc.)
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            timestamp_increment: The increment of time used to breakdown the query results (5m,
+                10m, 1h, etc.)
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return await self._client.request(
             _API_INSIGHTS_GET_TIME_STATS_BY_USER,
@@ -1184,17 +1372,24 @@ class AsyncApiInsights(_rt.AsyncResource):
     ) -> ApiInsightsTimeStats:
         """Get time stats by actor
 
-        Get the number of API requests and rate-limited requests made within an organization by a specific actor within a specified time period.
+        Get the number of API requests and rate-limited requests made within an organization by a
+        specific actor within a specified time period.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
         Args:
             org: The organization name. The name is not case sensitive.
             actor_type: The type of the actor
             actor_id: The ID of the actor
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            timestamp_increment: The increment of time used to breakdown the query results (5m, 10m, 1h, etc.)
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            timestamp_increment: The increment of time used to breakdown the query results (5m,
+                10m, 1h, etc.)
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
         """
         return await self._client.request(
             _API_INSIGHTS_GET_TIME_STATS_BY_ACTOR,
@@ -1250,22 +1445,34 @@ class AsyncApiInsights(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[ApiInsightsUserStatsItem]:
         """Get user stats
 
-        Get API usage statistics within an organization for a user broken down by the type of access.
+        Get API usage statistics within an organization for a user broken down by the type of
+        access.
 
-        Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
+        Under normal conditions, you can expect API data to appear within 4–6 hours after making
+        a request. During incidents or periods of unusually high volume, it may take longer to
+        show up.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             user_id: The ID of the user to query for stats
-            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            min_timestamp: The minimum timestamp to query for stats. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            max_timestamp: The maximum timestamp to query for stats. Defaults to the time 30 days
+                ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601)
+                format: `YYYY-MM-DDTHH:MM:SSZ`.
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
             sort: The property to sort the results by.
-            actor_name_substring: Providing a substring will filter results where the actor name contains the substring. This is a case-insensitive search.
+            actor_name_substring: Providing a substring will filter results where the actor name
+                contains the substring. This is a case-insensitive search.
         """
         return self._client.paginate(
             _API_INSIGHTS_GET_USER_STATS,

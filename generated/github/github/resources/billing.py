@@ -3,40 +3,235 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.billing_ai_credit_usage_report_org import BillingAiCreditUsageReportOrg
-from ..models.billing_ai_credit_usage_report_user import BillingAiCreditUsageReportUser
-from ..models.billing_premium_request_usage_report_org import BillingPremiumRequestUsageReportOrg
-from ..models.billing_premium_request_usage_report_user import BillingPremiumRequestUsageReportUser
-from ..models.billing_usage_report import BillingUsageReport
-from ..models.billing_usage_report_user import BillingUsageReportUser
-from ..models.billing_usage_summary_report_org import BillingUsageSummaryReportOrg
-from ..models.billing_usage_summary_report_user import BillingUsageSummaryReportUser
-from ..models.create_budget import CreateBudget
-from ..models.delete_budget import DeleteBudget
-from ..models.get_all_budgets import GetAllBudgets
-from ..models.get_budget import GetBudget
-from ..models.update_budget import UpdateBudget
-from ..models.validation_error import ValidationError
-from ..types.billing import (
-    BillingCreateOrganizationBudgetParamsBudgetAlerting,
-    BillingDeleteBudgetOrgResponse503,
-    BillingGetBudgetOrgResponse503,
-    BillingGetGithubBillingAiCreditUsageReportOrgResponse503,
-    BillingGetGithubBillingAiCreditUsageReportUserResponse503,
-    BillingGetGithubBillingPremiumRequestUsageReportOrgResponse503,
-    BillingGetGithubBillingPremiumRequestUsageReportUserResponse503,
-    BillingGetGithubBillingUsageReportOrgResponse503,
-    BillingGetGithubBillingUsageReportUserResponse503,
-    BillingGetGithubBillingUsageSummaryReportOrgResponse503,
-    BillingGetGithubBillingUsageSummaryReportUserResponse503,
-    BillingUpdateBudgetOrgParamsBudgetAlerting,
-)
+if TYPE_CHECKING:
+    from ..models.billing_ai_credit_usage_report_org import BillingAiCreditUsageReportOrg
+    from ..models.billing_ai_credit_usage_report_user import BillingAiCreditUsageReportUser
+    from ..models.billing_premium_request_usage_report_org import (
+        BillingPremiumRequestUsageReportOrg,
+    )
+    from ..models.billing_premium_request_usage_report_user import (
+        BillingPremiumRequestUsageReportUser,
+    )
+    from ..models.billing_usage_report import BillingUsageReport
+    from ..models.billing_usage_report_user import BillingUsageReportUser
+    from ..models.billing_usage_summary_report_org import BillingUsageSummaryReportOrg
+    from ..models.billing_usage_summary_report_user import BillingUsageSummaryReportUser
+    from ..models.create_budget import CreateBudget
+    from ..models.delete_budget import DeleteBudget
+    from ..models.get_all_budgets import GetAllBudgets
+    from ..models.get_budget import GetBudget
+    from ..models.update_budget import UpdateBudget
+    from ..types.billing import (
+        BillingCreateOrganizationBudgetParamsBudgetAlerting,
+        BillingUpdateBudgetOrgParamsBudgetAlerting,
+    )
+
+
+def _billing_get_github_billing_ai_credit_usage_report_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.billing_ai_credit_usage_report_org import BillingAiCreditUsageReportOrg
+    from ..types.billing import BillingGetGithubBillingAiCreditUsageReportOrgResponse503
+
+    return {
+        "200": _rt.Response(BillingAiCreditUsageReportOrg, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(BillingGetGithubBillingAiCreditUsageReportOrgResponse503, "json"),
+    }
+
+
+def _billing_get_all_budgets_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.get_all_budgets import GetAllBudgets
+
+    return {
+        "200": _rt.Response(GetAllBudgets, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+    }
+
+
+def _billing_create_organization_budget_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.create_budget import CreateBudget
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(CreateBudget, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "401": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+    }
+
+
+def _billing_get_budget_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.get_budget import GetBudget
+    from ..types.billing import BillingGetBudgetOrgResponse503
+
+    return {
+        "200": _rt.Response(GetBudget, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(BillingGetBudgetOrgResponse503, "json"),
+    }
+
+
+def _billing_delete_budget_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.delete_budget import DeleteBudget
+    from ..types.billing import BillingDeleteBudgetOrgResponse503
+
+    return {
+        "200": _rt.Response(DeleteBudget, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(BillingDeleteBudgetOrgResponse503, "json"),
+    }
+
+
+def _billing_update_budget_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.update_budget import UpdateBudget
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(UpdateBudget, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "401": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+    }
+
+
+def _billing_get_github_billing_premium_request_usage_report_org_responses() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+    from ..models.billing_premium_request_usage_report_org import (
+        BillingPremiumRequestUsageReportOrg,
+    )
+    from ..types.billing import BillingGetGithubBillingPremiumRequestUsageReportOrgResponse503
+
+    return {
+        "200": _rt.Response(BillingPremiumRequestUsageReportOrg, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(BillingGetGithubBillingPremiumRequestUsageReportOrgResponse503, "json"),
+    }
+
+
+def _billing_get_github_billing_usage_report_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.billing_usage_report import BillingUsageReport
+    from ..types.billing import BillingGetGithubBillingUsageReportOrgResponse503
+
+    return {
+        "200": _rt.Response(BillingUsageReport, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(BillingGetGithubBillingUsageReportOrgResponse503, "json"),
+    }
+
+
+def _billing_get_github_billing_usage_summary_report_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.billing_usage_summary_report_org import BillingUsageSummaryReportOrg
+    from ..types.billing import BillingGetGithubBillingUsageSummaryReportOrgResponse503
+
+    return {
+        "200": _rt.Response(BillingUsageSummaryReportOrg, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(BillingGetGithubBillingUsageSummaryReportOrgResponse503, "json"),
+    }
+
+
+def _billing_get_github_billing_ai_credit_usage_report_user_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.billing_ai_credit_usage_report_user import BillingAiCreditUsageReportUser
+    from ..types.billing import BillingGetGithubBillingAiCreditUsageReportUserResponse503
+
+    return {
+        "200": _rt.Response(BillingAiCreditUsageReportUser, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(BillingGetGithubBillingAiCreditUsageReportUserResponse503, "json"),
+    }
+
+
+def _billing_get_github_billing_premium_request_usage_report_user_responses() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+    from ..models.billing_premium_request_usage_report_user import (
+        BillingPremiumRequestUsageReportUser,
+    )
+    from ..types.billing import BillingGetGithubBillingPremiumRequestUsageReportUserResponse503
+
+    return {
+        "200": _rt.Response(BillingPremiumRequestUsageReportUser, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(
+            BillingGetGithubBillingPremiumRequestUsageReportUserResponse503, "json"
+        ),
+    }
+
+
+def _billing_get_github_billing_usage_report_user_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.billing_usage_report_user import BillingUsageReportUser
+    from ..types.billing import BillingGetGithubBillingUsageReportUserResponse503
+
+    return {
+        "200": _rt.Response(BillingUsageReportUser, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(BillingGetGithubBillingUsageReportUserResponse503, "json"),
+    }
+
+
+def _billing_get_github_billing_usage_summary_report_user_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.billing_usage_summary_report_user import BillingUsageSummaryReportUser
+    from ..types.billing import BillingGetGithubBillingUsageSummaryReportUserResponse503
+
+    return {
+        "200": _rt.Response(BillingUsageSummaryReportUser, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(BillingGetGithubBillingUsageSummaryReportUserResponse503, "json"),
+    }
+
 
 _BILLING_GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_ORG: _rt.Operation[
     BillingAiCreditUsageReportOrg
@@ -53,14 +248,7 @@ _BILLING_GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_ORG: _rt.Operation[
         _rt.Param("model", "model", "query"),
         _rt.Param("product", "product", "query"),
     ),
-    responses={
-        "200": _rt.Response(BillingAiCreditUsageReportOrg, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BillingGetGithubBillingAiCreditUsageReportOrgResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_billing_get_github_billing_ai_credit_usage_report_org_responses),
 )
 
 _BILLING_GET_ALL_BUDGETS_ORG: _rt.Operation[GetAllBudgets] = _rt.Operation(
@@ -74,12 +262,7 @@ _BILLING_GET_ALL_BUDGETS_ORG: _rt.Operation[GetAllBudgets] = _rt.Operation(
         _rt.Param("scope", "scope", "query"),
         _rt.Param("user", "user", "query"),
     ),
-    responses={
-        "200": _rt.Response(GetAllBudgets, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_billing_get_all_budgets_org_responses),
 )
 
 _BILLING_CREATE_ORGANIZATION_BUDGET: _rt.Operation[CreateBudget] = _rt.Operation(
@@ -98,15 +281,7 @@ _BILLING_CREATE_ORGANIZATION_BUDGET: _rt.Operation[CreateBudget] = _rt.Operation
         _rt.Param("user", "user", "field"),
     ),
     body=_rt.Body("application/json"),
-    responses={
-        "200": _rt.Response(CreateBudget, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_billing_create_organization_budget_responses),
 )
 
 _BILLING_GET_BUDGET_ORG: _rt.Operation[GetBudget] = _rt.Operation(
@@ -114,14 +289,7 @@ _BILLING_GET_BUDGET_ORG: _rt.Operation[GetBudget] = _rt.Operation(
     path="/organizations/{org}/settings/billing/budgets/{budget_id}",
     operation_id="billing/get-budget-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("budget_id", "budget_id", "path")),
-    responses={
-        "200": _rt.Response(GetBudget, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BillingGetBudgetOrgResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_billing_get_budget_org_responses),
 )
 
 _BILLING_DELETE_BUDGET_ORG: _rt.Operation[DeleteBudget] = _rt.Operation(
@@ -129,14 +297,7 @@ _BILLING_DELETE_BUDGET_ORG: _rt.Operation[DeleteBudget] = _rt.Operation(
     path="/organizations/{org}/settings/billing/budgets/{budget_id}",
     operation_id="billing/delete-budget-org",
     params=(_rt.Param("org", "org", "path"), _rt.Param("budget_id", "budget_id", "path")),
-    responses={
-        "200": _rt.Response(DeleteBudget, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BillingDeleteBudgetOrgResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_billing_delete_budget_org_responses),
 )
 
 _BILLING_UPDATE_BUDGET_ORG: _rt.Operation[UpdateBudget] = _rt.Operation(
@@ -156,15 +317,7 @@ _BILLING_UPDATE_BUDGET_ORG: _rt.Operation[UpdateBudget] = _rt.Operation(
         _rt.Param("user", "user", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(UpdateBudget, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_billing_update_budget_org_responses),
 )
 
 _BILLING_GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_ORG: _rt.Operation[
@@ -182,14 +335,9 @@ _BILLING_GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_ORG: _rt.Operation[
         _rt.Param("model", "model", "query"),
         _rt.Param("product", "product", "query"),
     ),
-    responses={
-        "200": _rt.Response(BillingPremiumRequestUsageReportOrg, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BillingGetGithubBillingPremiumRequestUsageReportOrgResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(
+        _billing_get_github_billing_premium_request_usage_report_org_responses
+    ),
 )
 
 _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_ORG: _rt.Operation[BillingUsageReport] = _rt.Operation(
@@ -202,13 +350,7 @@ _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_ORG: _rt.Operation[BillingUsageReport] 
         _rt.Param("month", "month", "query"),
         _rt.Param("day", "day", "query"),
     ),
-    responses={
-        "200": _rt.Response(BillingUsageReport, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BillingGetGithubBillingUsageReportOrgResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_billing_get_github_billing_usage_report_org_responses),
 )
 
 _BILLING_GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_ORG: _rt.Operation[
@@ -226,13 +368,7 @@ _BILLING_GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_ORG: _rt.Operation[
         _rt.Param("product", "product", "query"),
         _rt.Param("sku", "sku", "query"),
     ),
-    responses={
-        "200": _rt.Response(BillingUsageSummaryReportOrg, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BillingGetGithubBillingUsageSummaryReportOrgResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_billing_get_github_billing_usage_summary_report_org_responses),
 )
 
 _BILLING_GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_USER: _rt.Operation[
@@ -249,14 +385,7 @@ _BILLING_GET_GITHUB_BILLING_AI_CREDIT_USAGE_REPORT_USER: _rt.Operation[
         _rt.Param("model", "model", "query"),
         _rt.Param("product", "product", "query"),
     ),
-    responses={
-        "200": _rt.Response(BillingAiCreditUsageReportUser, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BillingGetGithubBillingAiCreditUsageReportUserResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_billing_get_github_billing_ai_credit_usage_report_user_responses),
 )
 
 _BILLING_GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_USER: _rt.Operation[
@@ -273,16 +402,9 @@ _BILLING_GET_GITHUB_BILLING_PREMIUM_REQUEST_USAGE_REPORT_USER: _rt.Operation[
         _rt.Param("model", "model", "query"),
         _rt.Param("product", "product", "query"),
     ),
-    responses={
-        "200": _rt.Response(BillingPremiumRequestUsageReportUser, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(
-            BillingGetGithubBillingPremiumRequestUsageReportUserResponse503, "json"
-        ),
-    },
+    responses=_rt.LazyResponses(
+        _billing_get_github_billing_premium_request_usage_report_user_responses
+    ),
 )
 
 _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_USER: _rt.Operation[BillingUsageReportUser] = (
@@ -296,13 +418,7 @@ _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_USER: _rt.Operation[BillingUsageReportU
             _rt.Param("month", "month", "query"),
             _rt.Param("day", "day", "query"),
         ),
-        responses={
-            "200": _rt.Response(BillingUsageReportUser, "json"),
-            "400": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "500": _rt.Response(BasicError, "json"),
-            "503": _rt.Response(BillingGetGithubBillingUsageReportUserResponse503, "json"),
-        },
+        responses=_rt.LazyResponses(_billing_get_github_billing_usage_report_user_responses),
     )
 )
 
@@ -321,14 +437,7 @@ _BILLING_GET_GITHUB_BILLING_USAGE_SUMMARY_REPORT_USER: _rt.Operation[
         _rt.Param("product", "product", "query"),
         _rt.Param("sku", "sku", "query"),
     ),
-    responses={
-        "200": _rt.Response(BillingUsageSummaryReportUser, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BillingGetGithubBillingUsageSummaryReportUserResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_billing_get_github_billing_usage_summary_report_user_responses),
 )
 
 
@@ -366,15 +475,22 @@ class Billing(_rt.SyncResource):
     ) -> BillingAiCreditUsageReportOrg:
         """Get billing AI credit usage report for an organization
 
-        Gets a report of AI credit usage for an organization. To use this endpoint, you must be an administrator of an organization within an enterprise or an organization account.
+        Gets a report of AI credit usage for an organization. To use this endpoint, you must be
+        an administrator of an organization within an enterprise or an organization account.
 
         **Note:** Only data from the past 24 months is accessible via this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             user: The user name to query usage for. The name is not case sensitive.
             model: The model name to query usage for. The name is not case sensitive.
             product: The product name to query usage for. The name is not case sensitive.
@@ -424,7 +540,8 @@ class Billing(_rt.SyncResource):
     ) -> GetAllBudgets:
         """Get all budgets for an organization
 
-        Gets all budgets for an organization. The authenticated user must be an organization admin or billing manager.
+        Gets all budgets for an organization. The authenticated user must be an organization
+        admin or billing manager.
         Each page returns up to 100 budgets.
 
         Args:
@@ -485,13 +602,17 @@ class Billing(_rt.SyncResource):
 
         Args:
             org: The organization name. The name is not case sensitive.
-            budget_amount: The budget amount in whole dollars. For license-based products, this represents the number of licenses.
-            prevent_further_usage: Whether to prevent additional spending once the budget is exceeded. For `user` and `multi_user_customer` scopes, this must be `true`.
+            budget_amount: The budget amount in whole dollars. For license-based products, this
+                represents the number of licenses.
+            prevent_further_usage: Whether to prevent additional spending once the budget is
+                exceeded. For `user` and `multi_user_customer` scopes, this must be `true`.
             budget_scope: The scope of the budget for this organization.
             budget_entity_name: The name of the entity to apply the budget to
-            budget_type: The type of pricing model used by the budget. Determines how `budget_product_sku` is interpreted.
+            budget_type: The type of pricing model used by the budget. Determines how
+                `budget_product_sku` is interpreted.
             budget_product_sku: A single product or SKU that will be covered in the budget
-            user: The username of the user for `user` scope budgets. This field is required when `budget_scope` is `user`.
+            user: The username of the user for `user` scope budgets. This field is required when
+                `budget_scope` is `user`.
         """
         return self._client.request(
             _BILLING_CREATE_ORGANIZATION_BUDGET,
@@ -534,7 +655,8 @@ class Billing(_rt.SyncResource):
     ) -> GetBudget:
         """Get a budget by ID for an organization
 
-        Gets a budget by ID. The authenticated user must be an organization admin or billing manager.
+        Gets a budget by ID. The authenticated user must be an organization admin or billing
+        manager.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -574,7 +696,8 @@ class Billing(_rt.SyncResource):
     ) -> DeleteBudget:
         """Delete a budget for an organization
 
-        Deletes a budget by ID for an organization. The authenticated user must be an organization admin or billing manager.
+        Deletes a budget by ID for an organization. The authenticated user must be an
+        organization admin or billing manager.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -626,16 +749,21 @@ class Billing(_rt.SyncResource):
     ) -> UpdateBudget:
         """Update a budget for an organization
 
-        Updates an existing budget for an organization. The authenticated user must be an organization admin or billing manager.
+        Updates an existing budget for an organization. The authenticated user must be an
+        organization admin or billing manager.
 
         Args:
             org: The organization name. The name is not case sensitive.
             budget_id: The ID corresponding to the budget.
-            budget_amount: The budget amount in whole dollars. For license-based products, this represents the number of licenses.
-            prevent_further_usage: Whether to prevent additional spending once the budget is exceeded. For budgets with `user` or `multi_user_customer` scope, this must remain `true`.
+            budget_amount: The budget amount in whole dollars. For license-based products, this
+                represents the number of licenses.
+            prevent_further_usage: Whether to prevent additional spending once the budget is
+                exceeded. For budgets with `user` or `multi_user_customer` scope, this must
+                remain `true`.
             budget_scope: The scope of the budget for this organization.
             budget_entity_name: The name of the entity to apply the budget to
-            budget_type: The type of pricing model used by the budget. Determines how `budget_product_sku` is interpreted.
+            budget_type: The type of pricing model used by the budget. Determines how
+                `budget_product_sku` is interpreted.
             budget_product_sku: A single product or SKU that will be covered in the budget
             user: The username of the user for `user` scope budgets.
         """
@@ -686,15 +814,23 @@ class Billing(_rt.SyncResource):
     ) -> BillingPremiumRequestUsageReportOrg:
         """Get billing premium request usage report for an organization
 
-        Gets a report of premium request usage for an organization. To use this endpoint, you must be an administrator of an organization within an enterprise or an organization account.
+        Gets a report of premium request usage for an organization. To use this endpoint, you
+        must be an administrator of an organization within an enterprise or an organization
+        account.
 
         **Note:** Only data from the past 24 months is accessible via this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             user: The user name to query usage for. The name is not case sensitive.
             model: The model name to query usage for. The name is not case sensitive.
             product: The product name to query usage for. The name is not case sensitive.
@@ -740,15 +876,24 @@ class Billing(_rt.SyncResource):
     ) -> BillingUsageReport:
         """Get billing usage report for an organization
 
-        Gets a report of the total usage for an organization. To use this endpoint, you must be an administrator of an organization within an enterprise or an organization account.
+        Gets a report of the total usage for an organization. To use this endpoint, you must be
+        an administrator of an organization within an enterprise or an organization account.
 
-        **Note:** This endpoint is only available to organizations with access to the enhanced billing platform. For more information, see "[About the enhanced billing platform](https://docs.github.com/billing/using-the-new-billing-platform)."
+        **Note:** This endpoint is only available to organizations with access to the enhanced
+        billing platform. For more information, see "[About the enhanced billing
+        platform](https://docs.github.com/billing/using-the-new-billing-platform)."
 
         Args:
             org: The organization name. The name is not case sensitive.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. If no year is specified the default `year` is
+                used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
         """
         return self._client.request(
             _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_ORG,
@@ -794,15 +939,22 @@ class Billing(_rt.SyncResource):
         > [!NOTE]
         > This endpoint is in public preview and is subject to change.
 
-        Gets a summary report of usage for an organization. To use this endpoint, you must be an administrator of an organization within an enterprise or an organization account.
+        Gets a summary report of usage for an organization. To use this endpoint, you must be an
+        administrator of an organization within an enterprise or an organization account.
 
         **Note:** Only data from the past 24 months is accessible via this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             repository: The repository name to query for usage in the format owner/repository.
             product: The product name to query usage for. The name is not case sensitive.
             sku: The SKU to query for usage.
@@ -856,9 +1008,15 @@ class Billing(_rt.SyncResource):
 
         Args:
             username: The handle for the GitHub user account.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             model: The model name to query usage for. The name is not case sensitive.
             product: The product name to query usage for. The name is not case sensitive.
         """
@@ -910,9 +1068,15 @@ class Billing(_rt.SyncResource):
 
         Args:
             username: The handle for the GitHub user account.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             model: The model name to query usage for. The name is not case sensitive.
             product: The product name to query usage for. The name is not case sensitive.
         """
@@ -958,13 +1122,20 @@ class Billing(_rt.SyncResource):
 
         Gets a report of the total usage for a user.
 
-        **Note:** This endpoint is only available to users with access to the enhanced billing platform.
+        **Note:** This endpoint is only available to users with access to the enhanced billing
+        platform.
 
         Args:
             username: The handle for the GitHub user account.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. If no year is specified the default `year` is
+                used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
         """
         return self._client.request(
             _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_USER,
@@ -1016,9 +1187,15 @@ class Billing(_rt.SyncResource):
 
         Args:
             username: The handle for the GitHub user account.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             repository: The repository name to query for usage in the format owner/repository.
             product: The product name to query usage for. The name is not case sensitive.
             sku: The SKU to query for usage.
@@ -1155,15 +1332,22 @@ class AsyncBilling(_rt.AsyncResource):
     ) -> BillingAiCreditUsageReportOrg:
         """Get billing AI credit usage report for an organization
 
-        Gets a report of AI credit usage for an organization. To use this endpoint, you must be an administrator of an organization within an enterprise or an organization account.
+        Gets a report of AI credit usage for an organization. To use this endpoint, you must be
+        an administrator of an organization within an enterprise or an organization account.
 
         **Note:** Only data from the past 24 months is accessible via this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             user: The user name to query usage for. The name is not case sensitive.
             model: The model name to query usage for. The name is not case sensitive.
             product: The product name to query usage for. The name is not case sensitive.
@@ -1213,7 +1397,8 @@ class AsyncBilling(_rt.AsyncResource):
     ) -> GetAllBudgets:
         """Get all budgets for an organization
 
-        Gets all budgets for an organization. The authenticated user must be an organization admin or billing manager.
+        Gets all budgets for an organization. The authenticated user must be an organization
+        admin or billing manager.
         Each page returns up to 100 budgets.
 
         Args:
@@ -1274,13 +1459,17 @@ class AsyncBilling(_rt.AsyncResource):
 
         Args:
             org: The organization name. The name is not case sensitive.
-            budget_amount: The budget amount in whole dollars. For license-based products, this represents the number of licenses.
-            prevent_further_usage: Whether to prevent additional spending once the budget is exceeded. For `user` and `multi_user_customer` scopes, this must be `true`.
+            budget_amount: The budget amount in whole dollars. For license-based products, this
+                represents the number of licenses.
+            prevent_further_usage: Whether to prevent additional spending once the budget is
+                exceeded. For `user` and `multi_user_customer` scopes, this must be `true`.
             budget_scope: The scope of the budget for this organization.
             budget_entity_name: The name of the entity to apply the budget to
-            budget_type: The type of pricing model used by the budget. Determines how `budget_product_sku` is interpreted.
+            budget_type: The type of pricing model used by the budget. Determines how
+                `budget_product_sku` is interpreted.
             budget_product_sku: A single product or SKU that will be covered in the budget
-            user: The username of the user for `user` scope budgets. This field is required when `budget_scope` is `user`.
+            user: The username of the user for `user` scope budgets. This field is required when
+                `budget_scope` is `user`.
         """
         return await self._client.request(
             _BILLING_CREATE_ORGANIZATION_BUDGET,
@@ -1323,7 +1512,8 @@ class AsyncBilling(_rt.AsyncResource):
     ) -> GetBudget:
         """Get a budget by ID for an organization
 
-        Gets a budget by ID. The authenticated user must be an organization admin or billing manager.
+        Gets a budget by ID. The authenticated user must be an organization admin or billing
+        manager.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1363,7 +1553,8 @@ class AsyncBilling(_rt.AsyncResource):
     ) -> DeleteBudget:
         """Delete a budget for an organization
 
-        Deletes a budget by ID for an organization. The authenticated user must be an organization admin or billing manager.
+        Deletes a budget by ID for an organization. The authenticated user must be an
+        organization admin or billing manager.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1415,16 +1606,21 @@ class AsyncBilling(_rt.AsyncResource):
     ) -> UpdateBudget:
         """Update a budget for an organization
 
-        Updates an existing budget for an organization. The authenticated user must be an organization admin or billing manager.
+        Updates an existing budget for an organization. The authenticated user must be an
+        organization admin or billing manager.
 
         Args:
             org: The organization name. The name is not case sensitive.
             budget_id: The ID corresponding to the budget.
-            budget_amount: The budget amount in whole dollars. For license-based products, this represents the number of licenses.
-            prevent_further_usage: Whether to prevent additional spending once the budget is exceeded. For budgets with `user` or `multi_user_customer` scope, this must remain `true`.
+            budget_amount: The budget amount in whole dollars. For license-based products, this
+                represents the number of licenses.
+            prevent_further_usage: Whether to prevent additional spending once the budget is
+                exceeded. For budgets with `user` or `multi_user_customer` scope, this must
+                remain `true`.
             budget_scope: The scope of the budget for this organization.
             budget_entity_name: The name of the entity to apply the budget to
-            budget_type: The type of pricing model used by the budget. Determines how `budget_product_sku` is interpreted.
+            budget_type: The type of pricing model used by the budget. Determines how
+                `budget_product_sku` is interpreted.
             budget_product_sku: A single product or SKU that will be covered in the budget
             user: The username of the user for `user` scope budgets.
         """
@@ -1475,15 +1671,23 @@ class AsyncBilling(_rt.AsyncResource):
     ) -> BillingPremiumRequestUsageReportOrg:
         """Get billing premium request usage report for an organization
 
-        Gets a report of premium request usage for an organization. To use this endpoint, you must be an administrator of an organization within an enterprise or an organization account.
+        Gets a report of premium request usage for an organization. To use this endpoint, you
+        must be an administrator of an organization within an enterprise or an organization
+        account.
 
         **Note:** Only data from the past 24 months is accessible via this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             user: The user name to query usage for. The name is not case sensitive.
             model: The model name to query usage for. The name is not case sensitive.
             product: The product name to query usage for. The name is not case sensitive.
@@ -1529,15 +1733,24 @@ class AsyncBilling(_rt.AsyncResource):
     ) -> BillingUsageReport:
         """Get billing usage report for an organization
 
-        Gets a report of the total usage for an organization. To use this endpoint, you must be an administrator of an organization within an enterprise or an organization account.
+        Gets a report of the total usage for an organization. To use this endpoint, you must be
+        an administrator of an organization within an enterprise or an organization account.
 
-        **Note:** This endpoint is only available to organizations with access to the enhanced billing platform. For more information, see "[About the enhanced billing platform](https://docs.github.com/billing/using-the-new-billing-platform)."
+        **Note:** This endpoint is only available to organizations with access to the enhanced
+        billing platform. For more information, see "[About the enhanced billing
+        platform](https://docs.github.com/billing/using-the-new-billing-platform)."
 
         Args:
             org: The organization name. The name is not case sensitive.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. If no year is specified the default `year` is
+                used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
         """
         return await self._client.request(
             _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_ORG,
@@ -1583,15 +1796,22 @@ class AsyncBilling(_rt.AsyncResource):
         > [!NOTE]
         > This endpoint is in public preview and is subject to change.
 
-        Gets a summary report of usage for an organization. To use this endpoint, you must be an administrator of an organization within an enterprise or an organization account.
+        Gets a summary report of usage for an organization. To use this endpoint, you must be an
+        administrator of an organization within an enterprise or an organization account.
 
         **Note:** Only data from the past 24 months is accessible via this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             repository: The repository name to query for usage in the format owner/repository.
             product: The product name to query usage for. The name is not case sensitive.
             sku: The SKU to query for usage.
@@ -1645,9 +1865,15 @@ class AsyncBilling(_rt.AsyncResource):
 
         Args:
             username: The handle for the GitHub user account.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             model: The model name to query usage for. The name is not case sensitive.
             product: The product name to query usage for. The name is not case sensitive.
         """
@@ -1699,9 +1925,15 @@ class AsyncBilling(_rt.AsyncResource):
 
         Args:
             username: The handle for the GitHub user account.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             model: The model name to query usage for. The name is not case sensitive.
             product: The product name to query usage for. The name is not case sensitive.
         """
@@ -1747,13 +1979,20 @@ class AsyncBilling(_rt.AsyncResource):
 
         Gets a report of the total usage for a user.
 
-        **Note:** This endpoint is only available to users with access to the enhanced billing platform.
+        **Note:** This endpoint is only available to users with access to the enhanced billing
+        platform.
 
         Args:
             username: The handle for the GitHub user account.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. If no year is specified the default `year` is
+                used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
         """
         return await self._client.request(
             _BILLING_GET_GITHUB_BILLING_USAGE_REPORT_USER,
@@ -1805,9 +2044,15 @@ class AsyncBilling(_rt.AsyncResource):
 
         Args:
             username: The handle for the GitHub user account.
-            year: If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year.
-            month: If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used.
-            day: If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used.
+            year: If specified, only return results for a single year. The value of `year` is an
+                integer with four digits representing a year. For example, `2025`. Default value
+                is the current year.
+            month: If specified, only return results for a single month. The value of `month` is
+                an integer between `1` and `12`. Default value is the current month. If no year
+                is specified the default `year` is used.
+            day: If specified, only return results for a single day. The value of `day` is an
+                integer between `1` and `31`. If no `year` or `month` is specified, the default
+                `year` and `month` are used.
             repository: The repository name to query for usage in the format owner/repository.
             product: The product name to query usage for. The name is not case sensitive.
             sku: The SKU to query for usage.

@@ -4,22 +4,80 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.campaign_state import CampaignState
-from ..models.campaign_summary import CampaignSummary
-from ..types.campaigns import (
-    CampaignsCreateCampaignBody,
-    CampaignsCreateCampaignResponse503,
-    CampaignsDeleteCampaignResponse503,
-    CampaignsGetCampaignSummaryResponse503,
-    CampaignsListOrgCampaignsResponse503,
-    CampaignsUpdateCampaignResponse503,
-)
+if TYPE_CHECKING:
+    from ..models.campaign_summary import CampaignSummary
+    from ..types.campaigns import CampaignsCreateCampaignBody
+
+
+def _campaigns_list_org_campaigns_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.campaign_summary import CampaignSummary
+    from ..types.campaigns import CampaignsListOrgCampaignsResponse503
+
+    return {
+        "200": _rt.Response(list[CampaignSummary], "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(CampaignsListOrgCampaignsResponse503, "json"),
+    }
+
+
+def _campaigns_create_campaign_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.campaign_summary import CampaignSummary
+    from ..types.campaigns import CampaignsCreateCampaignResponse503
+
+    return {
+        "200": _rt.Response(CampaignSummary, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(BasicError, "json"),
+        "429": _rt.Response(None, "empty"),
+        "503": _rt.Response(CampaignsCreateCampaignResponse503, "json"),
+    }
+
+
+def _campaigns_get_campaign_summary_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.campaign_summary import CampaignSummary
+    from ..types.campaigns import CampaignsGetCampaignSummaryResponse503
+
+    return {
+        "200": _rt.Response(CampaignSummary, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(CampaignsGetCampaignSummaryResponse503, "json"),
+    }
+
+
+def _campaigns_delete_campaign_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..types.campaigns import CampaignsDeleteCampaignResponse503
+
+    return {
+        "204": _rt.Response(None, "empty"),
+        "404": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(CampaignsDeleteCampaignResponse503, "json"),
+    }
+
+
+def _campaigns_update_campaign_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.campaign_summary import CampaignSummary
+    from ..types.campaigns import CampaignsUpdateCampaignResponse503
+
+    return {
+        "200": _rt.Response(CampaignSummary, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(CampaignsUpdateCampaignResponse503, "json"),
+    }
+
 
 _CAMPAIGNS_LIST_ORG_CAMPAIGNS: _rt.Operation[list[CampaignSummary]] = _rt.Operation(
     method="get",
@@ -33,11 +91,7 @@ _CAMPAIGNS_LIST_ORG_CAMPAIGNS: _rt.Operation[list[CampaignSummary]] = _rt.Operat
         _rt.Param("state", "state", "query"),
         _rt.Param("sort", "sort", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[CampaignSummary], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CampaignsListOrgCampaignsResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_campaigns_list_org_campaigns_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -47,14 +101,7 @@ _CAMPAIGNS_CREATE_CAMPAIGN: _rt.Operation[CampaignSummary] = _rt.Operation(
     operation_id="campaigns/create-campaign",
     params=(_rt.Param("org", "org", "path"), _rt.Param("body", "body", "body")),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(CampaignSummary, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(BasicError, "json"),
-        "429": _rt.Response(None, "empty"),
-        "503": _rt.Response(CampaignsCreateCampaignResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_campaigns_create_campaign_responses),
 )
 
 _CAMPAIGNS_GET_CAMPAIGN_SUMMARY: _rt.Operation[CampaignSummary] = _rt.Operation(
@@ -65,12 +112,7 @@ _CAMPAIGNS_GET_CAMPAIGN_SUMMARY: _rt.Operation[CampaignSummary] = _rt.Operation(
         _rt.Param("org", "org", "path"),
         _rt.Param("campaign_number", "campaign_number", "path"),
     ),
-    responses={
-        "200": _rt.Response(CampaignSummary, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CampaignsGetCampaignSummaryResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_campaigns_get_campaign_summary_responses),
 )
 
 _CAMPAIGNS_DELETE_CAMPAIGN: _rt.Operation[None] = _rt.Operation(
@@ -81,11 +123,7 @@ _CAMPAIGNS_DELETE_CAMPAIGN: _rt.Operation[None] = _rt.Operation(
         _rt.Param("org", "org", "path"),
         _rt.Param("campaign_number", "campaign_number", "path"),
     ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CampaignsDeleteCampaignResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_campaigns_delete_campaign_responses),
 )
 
 _CAMPAIGNS_UPDATE_CAMPAIGN: _rt.Operation[CampaignSummary] = _rt.Operation(
@@ -104,13 +142,7 @@ _CAMPAIGNS_UPDATE_CAMPAIGN: _rt.Operation[CampaignSummary] = _rt.Operation(
         _rt.Param("state", "state", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(CampaignSummary, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CampaignsUpdateCampaignResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_campaigns_update_campaign_responses),
 )
 
 
@@ -134,7 +166,7 @@ class Campaigns(_rt.SyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        state: CampaignState | NotGiven = NOT_GIVEN,
+        state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "ends_at", "published"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -149,16 +181,23 @@ class Campaigns(_rt.SyncResource):
 
         Lists campaigns in an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
+        use this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
             state: If specified, only campaigns with this state will be returned.
             sort: The property by which to sort the results.
@@ -201,11 +240,14 @@ class Campaigns(_rt.SyncResource):
     ) -> CampaignSummary:
         """Create a campaign for an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
+        use this endpoint.
 
-        Fine-grained tokens must have the "Code scanning alerts" repository permissions (read) on all repositories included
+        Fine-grained tokens must have the "Code scanning alerts" repository permissions (read) on
+        all repositories included
         in the campaign.
 
         Args:
@@ -248,9 +290,11 @@ class Campaigns(_rt.SyncResource):
 
         Gets a campaign for an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
+        use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -292,9 +336,11 @@ class Campaigns(_rt.SyncResource):
 
         Deletes a campaign in an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
+        use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -329,7 +375,7 @@ class Campaigns(_rt.SyncResource):
         team_managers: list[str] | NotGiven = NOT_GIVEN,
         ends_at: _dt.datetime | NotGiven = NOT_GIVEN,
         contact_link: str | None | NotGiven = NOT_GIVEN,
-        state: CampaignState | NotGiven = NOT_GIVEN,
+        state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -343,18 +389,22 @@ class Campaigns(_rt.SyncResource):
 
         Updates a campaign in an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
+        use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
             campaign_number: The campaign number.
             name: The name of the campaign
             description: A description for the campaign
-            managers: The logins of the users to set as the campaign managers. At this time, only a single manager can be supplied.
+            managers: The logins of the users to set as the campaign managers. At this time, only
+                a single manager can be supplied.
             team_managers: The slugs of the teams to set as the campaign managers.
-            ends_at: The end date and time of the campaign, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ.
+            ends_at: The end date and time of the campaign, in ISO 8601 format':'
+                YYYY-MM-DDTHH:MM:SSZ.
             contact_link: The contact link of the campaign. Must be a URI.
             state: Indicates whether a campaign is open or closed
         """
@@ -428,7 +478,7 @@ class AsyncCampaigns(_rt.AsyncResource):
         page: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        state: CampaignState | NotGiven = NOT_GIVEN,
+        state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
         sort: Literal["created", "updated", "ends_at", "published"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -443,16 +493,23 @@ class AsyncCampaigns(_rt.AsyncResource):
 
         Lists campaigns in an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
+        use this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
             state: If specified, only campaigns with this state will be returned.
             sort: The property by which to sort the results.
@@ -495,11 +552,14 @@ class AsyncCampaigns(_rt.AsyncResource):
     ) -> CampaignSummary:
         """Create a campaign for an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
+        use this endpoint.
 
-        Fine-grained tokens must have the "Code scanning alerts" repository permissions (read) on all repositories included
+        Fine-grained tokens must have the "Code scanning alerts" repository permissions (read) on
+        all repositories included
         in the campaign.
 
         Args:
@@ -542,9 +602,11 @@ class AsyncCampaigns(_rt.AsyncResource):
 
         Gets a campaign for an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
+        use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -586,9 +648,11 @@ class AsyncCampaigns(_rt.AsyncResource):
 
         Deletes a campaign in an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
+        use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -623,7 +687,7 @@ class AsyncCampaigns(_rt.AsyncResource):
         team_managers: list[str] | NotGiven = NOT_GIVEN,
         ends_at: _dt.datetime | NotGiven = NOT_GIVEN,
         contact_link: str | None | NotGiven = NOT_GIVEN,
-        state: CampaignState | NotGiven = NOT_GIVEN,
+        state: Literal["open", "closed"] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -637,18 +701,22 @@ class AsyncCampaigns(_rt.AsyncResource):
 
         Updates a campaign in an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
+        use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
             campaign_number: The campaign number.
             name: The name of the campaign
             description: A description for the campaign
-            managers: The logins of the users to set as the campaign managers. At this time, only a single manager can be supplied.
+            managers: The logins of the users to set as the campaign managers. At this time, only
+                a single manager can be supplied.
             team_managers: The slugs of the teams to set as the campaign managers.
-            ends_at: The end date and time of the campaign, in ISO 8601 format':' YYYY-MM-DDTHH:MM:SSZ.
+            ends_at: The end date and time of the campaign, in ISO 8601 format':'
+                YYYY-MM-DDTHH:MM:SSZ.
             contact_link: The contact link of the campaign. Must be a URI.
             state: Indicates whether a campaign is open or closed
         """

@@ -4,26 +4,105 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.check_annotation import CheckAnnotation
-from ..models.check_run import CheckRun
-from ..models.check_suite import CheckSuite
-from ..models.check_suite_preference import CheckSuitePreference
-from ..models.empty_object import EmptyObject
-from ..types.checks import (
-    ChecksCreateParamsActionsItem,
-    ChecksCreateParamsOutput,
-    ChecksListForRefResponse,
-    ChecksListForSuiteResponse,
-    ChecksListSuitesForRefResponse,
-    ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem,
-    ChecksUpdateBody,
-)
+if TYPE_CHECKING:
+    from ..models.check_annotation import CheckAnnotation
+    from ..models.check_run import CheckRun
+    from ..models.check_suite import CheckSuite
+    from ..models.check_suite_preference import CheckSuitePreference
+    from ..models.empty_object import EmptyObject
+    from ..types.checks import (
+        ChecksCreateParamsActionsItem,
+        ChecksCreateParamsOutput,
+        ChecksListForRefResponse,
+        ChecksListForSuiteResponse,
+        ChecksListSuitesForRefResponse,
+        ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem,
+        ChecksUpdateBody,
+    )
+
+
+def _checks_create_responses() -> dict[str, _rt.Response]:
+    from ..models.check_run import CheckRun
+
+    return {"201": _rt.Response(CheckRun, "json")}
+
+
+def _checks_get_responses() -> dict[str, _rt.Response]:
+    from ..models.check_run import CheckRun
+
+    return {"200": _rt.Response(CheckRun, "json")}
+
+
+def _checks_update_responses() -> dict[str, _rt.Response]:
+    from ..models.check_run import CheckRun
+
+    return {"200": _rt.Response(CheckRun, "json")}
+
+
+def _checks_list_annotations_responses() -> dict[str, _rt.Response]:
+    from ..models.check_annotation import CheckAnnotation
+
+    return {"200": _rt.Response(list[CheckAnnotation], "json")}
+
+
+def _checks_rerequest_run_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.empty_object import EmptyObject
+
+    return {
+        "201": _rt.Response(EmptyObject, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(BasicError, "json"),
+    }
+
+
+def _checks_create_suite_responses() -> dict[str, _rt.Response]:
+    from ..models.check_suite import CheckSuite
+
+    return {"200": _rt.Response(CheckSuite, "json"), "201": _rt.Response(CheckSuite, "json")}
+
+
+def _checks_set_suites_preferences_responses() -> dict[str, _rt.Response]:
+    from ..models.check_suite_preference import CheckSuitePreference
+
+    return {"200": _rt.Response(CheckSuitePreference, "json")}
+
+
+def _checks_get_suite_responses() -> dict[str, _rt.Response]:
+    from ..models.check_suite import CheckSuite
+
+    return {"200": _rt.Response(CheckSuite, "json")}
+
+
+def _checks_list_for_suite_responses() -> dict[str, _rt.Response]:
+    from ..types.checks import ChecksListForSuiteResponse
+
+    return {"200": _rt.Response(ChecksListForSuiteResponse, "json")}
+
+
+def _checks_rerequest_suite_responses() -> dict[str, _rt.Response]:
+    from ..models.empty_object import EmptyObject
+
+    return {"201": _rt.Response(EmptyObject, "json")}
+
+
+def _checks_list_for_ref_responses() -> dict[str, _rt.Response]:
+    from ..types.checks import ChecksListForRefResponse
+
+    return {"200": _rt.Response(ChecksListForRefResponse, "json")}
+
+
+def _checks_list_suites_for_ref_responses() -> dict[str, _rt.Response]:
+    from ..types.checks import ChecksListSuitesForRefResponse
+
+    return {"200": _rt.Response(ChecksListSuitesForRefResponse, "json")}
+
 
 _CHECKS_CREATE: _rt.Operation[CheckRun] = _rt.Operation(
     method="post",
@@ -44,7 +123,7 @@ _CHECKS_CREATE: _rt.Operation[CheckRun] = _rt.Operation(
         _rt.Param("actions", "actions", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={"201": _rt.Response(CheckRun, "json")},
+    responses=_rt.LazyResponses(_checks_create_responses),
 )
 
 _CHECKS_GET: _rt.Operation[CheckRun] = _rt.Operation(
@@ -56,7 +135,7 @@ _CHECKS_GET: _rt.Operation[CheckRun] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("check_run_id", "check_run_id", "path"),
     ),
-    responses={"200": _rt.Response(CheckRun, "json")},
+    responses=_rt.LazyResponses(_checks_get_responses),
 )
 
 _CHECKS_UPDATE: _rt.Operation[CheckRun] = _rt.Operation(
@@ -70,7 +149,7 @@ _CHECKS_UPDATE: _rt.Operation[CheckRun] = _rt.Operation(
         _rt.Param("body", "body", "body"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={"200": _rt.Response(CheckRun, "json")},
+    responses=_rt.LazyResponses(_checks_update_responses),
 )
 
 _CHECKS_LIST_ANNOTATIONS: _rt.Operation[list[CheckAnnotation]] = _rt.Operation(
@@ -84,7 +163,7 @@ _CHECKS_LIST_ANNOTATIONS: _rt.Operation[list[CheckAnnotation]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={"200": _rt.Response(list[CheckAnnotation], "json")},
+    responses=_rt.LazyResponses(_checks_list_annotations_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -97,12 +176,7 @@ _CHECKS_REREQUEST_RUN: _rt.Operation[EmptyObject] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("check_run_id", "check_run_id", "path"),
     ),
-    responses={
-        "201": _rt.Response(EmptyObject, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_checks_rerequest_run_responses),
 )
 
 _CHECKS_CREATE_SUITE: _rt.Operation[CheckSuite] = _rt.Operation(
@@ -115,7 +189,7 @@ _CHECKS_CREATE_SUITE: _rt.Operation[CheckSuite] = _rt.Operation(
         _rt.Param("head_sha", "head_sha", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={"200": _rt.Response(CheckSuite, "json"), "201": _rt.Response(CheckSuite, "json")},
+    responses=_rt.LazyResponses(_checks_create_suite_responses),
 )
 
 _CHECKS_SET_SUITES_PREFERENCES: _rt.Operation[CheckSuitePreference] = _rt.Operation(
@@ -128,7 +202,7 @@ _CHECKS_SET_SUITES_PREFERENCES: _rt.Operation[CheckSuitePreference] = _rt.Operat
         _rt.Param("auto_trigger_checks", "auto_trigger_checks", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={"200": _rt.Response(CheckSuitePreference, "json")},
+    responses=_rt.LazyResponses(_checks_set_suites_preferences_responses),
 )
 
 _CHECKS_GET_SUITE: _rt.Operation[CheckSuite] = _rt.Operation(
@@ -140,7 +214,7 @@ _CHECKS_GET_SUITE: _rt.Operation[CheckSuite] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("check_suite_id", "check_suite_id", "path"),
     ),
-    responses={"200": _rt.Response(CheckSuite, "json")},
+    responses=_rt.LazyResponses(_checks_get_suite_responses),
 )
 
 _CHECKS_LIST_FOR_SUITE: _rt.Operation[ChecksListForSuiteResponse] = _rt.Operation(
@@ -157,7 +231,7 @@ _CHECKS_LIST_FOR_SUITE: _rt.Operation[ChecksListForSuiteResponse] = _rt.Operatio
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={"200": _rt.Response(ChecksListForSuiteResponse, "json")},
+    responses=_rt.LazyResponses(_checks_list_for_suite_responses),
     pagination=_rt.LinkHeaderPagination(
         items="check_runs", page_param="page", size_param="per_page"
     ),
@@ -172,7 +246,7 @@ _CHECKS_REREQUEST_SUITE: _rt.Operation[EmptyObject] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("check_suite_id", "check_suite_id", "path"),
     ),
-    responses={"201": _rt.Response(EmptyObject, "json")},
+    responses=_rt.LazyResponses(_checks_rerequest_suite_responses),
 )
 
 _CHECKS_LIST_FOR_REF: _rt.Operation[ChecksListForRefResponse] = _rt.Operation(
@@ -190,7 +264,7 @@ _CHECKS_LIST_FOR_REF: _rt.Operation[ChecksListForRefResponse] = _rt.Operation(
         _rt.Param("page", "page", "query"),
         _rt.Param("app_id", "app_id", "query"),
     ),
-    responses={"200": _rt.Response(ChecksListForRefResponse, "json")},
+    responses=_rt.LazyResponses(_checks_list_for_ref_responses),
     pagination=_rt.LinkHeaderPagination(
         items="check_runs", page_param="page", size_param="per_page"
     ),
@@ -209,7 +283,7 @@ _CHECKS_LIST_SUITES_FOR_REF: _rt.Operation[ChecksListSuitesForRefResponse] = _rt
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={"200": _rt.Response(ChecksListSuitesForRefResponse, "json")},
+    responses=_rt.LazyResponses(_checks_list_suites_for_ref_responses),
     pagination=_rt.LinkHeaderPagination(
         items="check_suites", page_param="page", size_param="per_page"
     ),
@@ -265,25 +339,46 @@ class Checks(_rt.SyncResource):
     ) -> CheckRun:
         """Create a check run
 
-        **Note:** The Checks API only looks for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
+        **Note:** The Checks API only looks for pushes in the repository where the check suite or
+        check run were created. Pushes to a branch in a forked repository are not detected and
+        return an empty `pull_requests` array.
 
-        Creates a new check run for a specific commit in a repository. Your GitHub App must have the `checks:write` permission to create check runs.
+        Creates a new check run for a specific commit in a repository. Your GitHub App must have
+        the `checks:write` permission to create check runs.
 
-        In a check suite, GitHub limits the number of check runs with the same name to 1000. Once these check runs exceed 1000, GitHub will start to automatically delete older check runs.
+        In a check suite, GitHub limits the number of check runs with the same name to 1000. Once
+        these check runs exceed 1000, GitHub will start to automatically delete older check runs.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             name: The name of the check. For example, "code-coverage".
             head_sha: The SHA of the commit.
-            details_url: The URL of the integrator's site that has the full details of the check. If the integrator does not provide this, then the homepage of the GitHub app is used.
+            details_url: The URL of the integrator's site that has the full details of the check.
+                If the integrator does not provide this, then the homepage of the GitHub app is
+                used.
             external_id: A reference for the run on the integrator's system.
             status: The current status.
-            started_at: The time that the check run began. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            conclusion: **Required if you provide `completed_at` or a `status` of `completed`**. The final conclusion of the check.
-            completed_at: The time the check completed. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            output: Check runs can accept a variety of data in the `output` object, including a `title` and `summary` and can optionally provide descriptive details about the run.
-            actions: Displays a button on GitHub that can be clicked to alert your app to do additional tasks. For example, a code linting app can display a button that automatically fixes detected errors. The button created in this object is displayed after the check run completes. When a user clicks the button, GitHub sends the [`check_run.requested_action` webhook](https://docs.github.com/webhooks/event-payloads/#check_run) to your app. Each action includes a `label`, `identifier` and `description`. A maximum of three actions are accepted. To learn more about check runs and requested actions, see "[Check runs and requested actions](https://docs.github.com/rest/reference/checks#check-runs-and-requested-actions).\"
+            started_at: The time that the check run began. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            conclusion: **Required if you provide `completed_at` or a `status` of `completed`**.
+                The final conclusion of the check.
+            completed_at: The time the check completed. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            output: Check runs can accept a variety of data in the `output` object, including a
+                `title` and `summary` and can optionally provide descriptive details about the
+                run.
+            actions: Displays a button on GitHub that can be clicked to alert your app to do
+                additional tasks. For example, a code linting app can display a button that
+                automatically fixes detected errors. The button created in this object is
+                displayed after the check run completes. When a user clicks the button, GitHub
+                sends the [`check_run.requested_action`
+                webhook](https://docs.github.com/webhooks/event-payloads/#check_run) to your app.
+                Each action includes a `label`, `identifier` and `description`. A maximum of
+                three actions are accepted. To learn more about check runs and requested actions,
+                see "[Check runs and requested
+                actions](https://docs.github.com/rest/reference/checks#check-runs-and-requested-actions).\"
         """
         return self._client.request(
             _CHECKS_CREATE,
@@ -333,13 +428,17 @@ class Checks(_rt.SyncResource):
         Gets a single check run using its `id`.
 
         > [!NOTE]
-        > The Checks API only looks for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
+        > The Checks API only looks for pushes in the repository where the check suite or check
+        run were created. Pushes to a branch in a forked repository are not detected and return
+        an empty `pull_requests` array.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_run_id: The unique identifier of the check run.
         """
         return self._client.request(
@@ -382,13 +481,16 @@ class Checks(_rt.SyncResource):
         Updates a check run for a specific commit in a repository.
 
         > [!NOTE]
-        > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
+        > The endpoints to manage checks only look for pushes in the repository where the check
+        suite or check run were created. Pushes to a branch in a forked repository are not
+        detected and return an empty `pull_requests` array.
 
         OAuth apps and personal access tokens (classic) cannot use this endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_run_id: The unique identifier of the check run.
             body: The request body.
         """
@@ -433,16 +535,23 @@ class Checks(_rt.SyncResource):
 
         Lists annotations for a check run using the annotation `id`.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_run_id: The unique identifier of the check run.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CHECKS_LIST_ANNOTATIONS,
@@ -482,13 +591,26 @@ class Checks(_rt.SyncResource):
     ) -> EmptyObject:
         """Rerequest a check run
 
-        Triggers GitHub to rerequest an existing check run, without pushing new code to a repository. This endpoint will trigger the [`check_run` webhook](https://docs.github.com/webhooks/event-payloads/#check_run) event with the action `rerequested`. When a check run is `rerequested`, the `status` of the check suite it belongs to is reset to `queued` and the `conclusion` is cleared. The check run itself is not updated. GitHub apps recieving the [`check_run` webhook](https://docs.github.com/webhooks/event-payloads/#check_run) with the `rerequested` action should then decide if the check run should be reset or updated and call the [update `check_run` endpoint](https://docs.github.com/rest/checks/runs#update-a-check-run) to update the check_run if desired.
+        Triggers GitHub to rerequest an existing check run, without pushing new code to a
+        repository. This endpoint will trigger the [`check_run`
+        webhook](https://docs.github.com/webhooks/event-payloads/#check_run) event with the
+        action `rerequested`. When a check run is `rerequested`, the `status` of the check suite
+        it belongs to is reset to `queued` and the `conclusion` is cleared. The check run itself
+        is not updated. GitHub apps recieving the [`check_run`
+        webhook](https://docs.github.com/webhooks/event-payloads/#check_run) with the
+        `rerequested` action should then decide if the check run should be reset or updated and
+        call the [update `check_run`
+        endpoint](https://docs.github.com/rest/checks/runs#update-a-check-run) to update the
+        check_run if desired.
 
-        For more information about how to re-run GitHub Actions jobs, see "[Re-run a job from a workflow run](https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run)".
+        For more information about how to re-run GitHub Actions jobs, see "[Re-run a job from a
+        workflow
+        run](https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run)".
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_run_id: The unique identifier of the check run.
         """
         return self._client.request(
@@ -527,16 +649,23 @@ class Checks(_rt.SyncResource):
     ) -> CheckSuite:
         """Create a check suite
 
-        Creates a check suite manually. By default, check suites are automatically created when you create a [check run](https://docs.github.com/rest/checks/runs). You only need to use this endpoint for manually creating check suites when you've disabled automatic creation using "[Update repository preferences for check suites](https://docs.github.com/rest/checks/suites#update-repository-preferences-for-check-suites)".
+        Creates a check suite manually. By default, check suites are automatically created when
+        you create a [check run](https://docs.github.com/rest/checks/runs). You only need to use
+        this endpoint for manually creating check suites when you've disabled automatic creation
+        using "[Update repository preferences for check
+        suites](https://docs.github.com/rest/checks/suites#update-repository-preferences-for-check-suites)".
 
         > [!NOTE]
-        > The Checks API only looks for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array and a `null` value for `head_branch`.
+        > The Checks API only looks for pushes in the repository where the check suite or check
+        run were created. Pushes to a branch in a forked repository are not detected and return
+        an empty `pull_requests` array and a `null` value for `head_branch`.
 
         OAuth apps and personal access tokens (classic) cannot use this endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             head_sha: The sha of the head commit.
         """
         return self._client.request(
@@ -576,13 +705,18 @@ class Checks(_rt.SyncResource):
     ) -> CheckSuitePreference:
         """Update repository preferences for check suites
 
-        Changes the default automatic flow when creating check suites. By default, a check suite is automatically created each time code is pushed to a repository. When you disable the automatic creation of check suites, you can manually [Create a check suite](https://docs.github.com/rest/checks/suites#create-a-check-suite).
+        Changes the default automatic flow when creating check suites. By default, a check suite
+        is automatically created each time code is pushed to a repository. When you disable the
+        automatic creation of check suites, you can manually [Create a check
+        suite](https://docs.github.com/rest/checks/suites#create-a-check-suite).
         You must have admin permissions in the repository to set preferences for check suites.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            auto_trigger_checks: Enables or disables automatic creation of CheckSuite events upon pushes to the repository. Enabled by default.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            auto_trigger_checks: Enables or disables automatic creation of CheckSuite events upon
+                pushes to the repository. Enabled by default.
         """
         return self._client.request(
             _CHECKS_SET_SUITES_PREFERENCES,
@@ -623,13 +757,17 @@ class Checks(_rt.SyncResource):
         Gets a single check suite using its `id`.
 
         > [!NOTE]
-        > The Checks API only looks for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array and a `null` value for `head_branch`.
+        > The Checks API only looks for pushes in the repository where the check suite or check
+        run were created. Pushes to a branch in a forked repository are not detected and return
+        an empty `pull_requests` array and a `null` value for `head_branch`.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_suite_id: The unique identifier of the check suite.
         """
         return self._client.request(
@@ -676,21 +814,31 @@ class Checks(_rt.SyncResource):
         Lists check runs for a check suite using its `id`.
 
         > [!NOTE]
-        > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
+        > The endpoints to manage checks only look for pushes in the repository where the check
+        suite or check run were created. Pushes to a branch in a forked repository are not
+        detected and return an empty `pull_requests` array.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_suite_id: The unique identifier of the check suite.
             check_name: Returns check runs with the specified `name`.
             status: Returns check runs with the specified `status`.
-            filter: Filters check runs by their `completed_at` timestamp. `latest` returns the most recent check runs.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            filter: Filters check runs by their `completed_at` timestamp. `latest` returns the
+                most recent check runs.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CHECKS_LIST_FOR_SUITE,
@@ -733,11 +881,16 @@ class Checks(_rt.SyncResource):
     ) -> EmptyObject:
         """Rerequest a check suite
 
-        Triggers GitHub to rerequest an existing check suite, without pushing new code to a repository. This endpoint will trigger the [`check_suite` webhook](https://docs.github.com/webhooks/event-payloads/#check_suite) event with the action `rerequested`. When a check suite is `rerequested`, its `status` is reset to `queued` and the `conclusion` is cleared.
+        Triggers GitHub to rerequest an existing check suite, without pushing new code to a
+        repository. This endpoint will trigger the [`check_suite`
+        webhook](https://docs.github.com/webhooks/event-payloads/#check_suite) event with the
+        action `rerequested`. When a check suite is `rerequested`, its `status` is reset to
+        `queued` and the `conclusion` is cleared.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_suite_id: The unique identifier of the check suite.
         """
         return self._client.request(
@@ -785,23 +938,42 @@ class Checks(_rt.SyncResource):
         Lists check runs for a commit ref. The `ref` can be a SHA, branch name, or a tag name.
 
         > [!NOTE]
-        > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
+        > The endpoints to manage checks only look for pushes in the repository where the check
+        suite or check run were created. Pushes to a branch in a forked repository are not
+        detected and return an empty `pull_requests` array.
 
-        If there are more than 1000 check suites on a single git reference, this endpoint will limit check runs to the 1000 most recent check suites. To iterate over all possible check runs, use the [List check suites for a Git reference](https://docs.github.com/rest/reference/checks#list-check-suites-for-a-git-reference) endpoint and provide the `check_suite_id` parameter to the [List check runs in a check suite](https://docs.github.com/rest/reference/checks#list-check-runs-in-a-check-suite) endpoint.
+        If there are more than 1000 check suites on a single git reference, this endpoint will
+        limit check runs to the 1000 most recent check suites. To iterate over all possible check
+        runs, use the [List check suites for a Git
+        reference](https://docs.github.com/rest/reference/checks#list-check-suites-for-a-git-reference)
+        endpoint and provide the `check_suite_id` parameter to the [List check runs in a check
+        suite](https://docs.github.com/rest/reference/checks#list-check-runs-in-a-check-suite)
+        endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or tag name (`tags/TAG_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or
+                tag name (`tags/TAG_NAME`). For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
             check_name: Returns check runs with the specified `name`.
             status: Returns check runs with the specified `status`.
-            filter: Filters check runs by their `completed_at` timestamp. `latest` returns the most recent check runs.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            filter: Filters check runs by their `completed_at` timestamp. `latest` returns the
+                most recent check runs.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CHECKS_LIST_FOR_REF,
@@ -849,23 +1021,36 @@ class Checks(_rt.SyncResource):
     ) -> _rt.SyncPage[CheckSuite]:
         """List check suites for a Git reference
 
-        Lists check suites for a commit `ref`. The `ref` can be a SHA, branch name, or a tag name.
+        Lists check suites for a commit `ref`. The `ref` can be a SHA, branch name, or a tag
+        name.
 
         > [!NOTE]
-        > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array and a `null` value for `head_branch`.
+        > The endpoints to manage checks only look for pushes in the repository where the check
+        suite or check run were created. Pushes to a branch in a forked repository are not
+        detected and return an empty `pull_requests` array and a `null` value for `head_branch`.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or tag name (`tags/TAG_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or
+                tag name (`tags/TAG_NAME`). For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
             app_id: Filters check suites by GitHub App `id`.
             check_name: Returns check runs with the specified `name`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CHECKS_LIST_SUITES_FOR_REF,
@@ -978,25 +1163,46 @@ class AsyncChecks(_rt.AsyncResource):
     ) -> CheckRun:
         """Create a check run
 
-        **Note:** The Checks API only looks for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
+        **Note:** The Checks API only looks for pushes in the repository where the check suite or
+        check run were created. Pushes to a branch in a forked repository are not detected and
+        return an empty `pull_requests` array.
 
-        Creates a new check run for a specific commit in a repository. Your GitHub App must have the `checks:write` permission to create check runs.
+        Creates a new check run for a specific commit in a repository. Your GitHub App must have
+        the `checks:write` permission to create check runs.
 
-        In a check suite, GitHub limits the number of check runs with the same name to 1000. Once these check runs exceed 1000, GitHub will start to automatically delete older check runs.
+        In a check suite, GitHub limits the number of check runs with the same name to 1000. Once
+        these check runs exceed 1000, GitHub will start to automatically delete older check runs.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             name: The name of the check. For example, "code-coverage".
             head_sha: The SHA of the commit.
-            details_url: The URL of the integrator's site that has the full details of the check. If the integrator does not provide this, then the homepage of the GitHub app is used.
+            details_url: The URL of the integrator's site that has the full details of the check.
+                If the integrator does not provide this, then the homepage of the GitHub app is
+                used.
             external_id: A reference for the run on the integrator's system.
             status: The current status.
-            started_at: The time that the check run began. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            conclusion: **Required if you provide `completed_at` or a `status` of `completed`**. The final conclusion of the check.
-            completed_at: The time the check completed. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
-            output: Check runs can accept a variety of data in the `output` object, including a `title` and `summary` and can optionally provide descriptive details about the run.
-            actions: Displays a button on GitHub that can be clicked to alert your app to do additional tasks. For example, a code linting app can display a button that automatically fixes detected errors. The button created in this object is displayed after the check run completes. When a user clicks the button, GitHub sends the [`check_run.requested_action` webhook](https://docs.github.com/webhooks/event-payloads/#check_run) to your app. Each action includes a `label`, `identifier` and `description`. A maximum of three actions are accepted. To learn more about check runs and requested actions, see "[Check runs and requested actions](https://docs.github.com/rest/reference/checks#check-runs-and-requested-actions).\"
+            started_at: The time that the check run began. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            conclusion: **Required if you provide `completed_at` or a `status` of `completed`**.
+                The final conclusion of the check.
+            completed_at: The time the check completed. This is a timestamp in [ISO
+                8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+            output: Check runs can accept a variety of data in the `output` object, including a
+                `title` and `summary` and can optionally provide descriptive details about the
+                run.
+            actions: Displays a button on GitHub that can be clicked to alert your app to do
+                additional tasks. For example, a code linting app can display a button that
+                automatically fixes detected errors. The button created in this object is
+                displayed after the check run completes. When a user clicks the button, GitHub
+                sends the [`check_run.requested_action`
+                webhook](https://docs.github.com/webhooks/event-payloads/#check_run) to your app.
+                Each action includes a `label`, `identifier` and `description`. A maximum of
+                three actions are accepted. To learn more about check runs and requested actions,
+                see "[Check runs and requested
+                actions](https://docs.github.com/rest/reference/checks#check-runs-and-requested-actions).\"
         """
         return await self._client.request(
             _CHECKS_CREATE,
@@ -1046,13 +1252,17 @@ class AsyncChecks(_rt.AsyncResource):
         Gets a single check run using its `id`.
 
         > [!NOTE]
-        > The Checks API only looks for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
+        > The Checks API only looks for pushes in the repository where the check suite or check
+        run were created. Pushes to a branch in a forked repository are not detected and return
+        an empty `pull_requests` array.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_run_id: The unique identifier of the check run.
         """
         return await self._client.request(
@@ -1095,13 +1305,16 @@ class AsyncChecks(_rt.AsyncResource):
         Updates a check run for a specific commit in a repository.
 
         > [!NOTE]
-        > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
+        > The endpoints to manage checks only look for pushes in the repository where the check
+        suite or check run were created. Pushes to a branch in a forked repository are not
+        detected and return an empty `pull_requests` array.
 
         OAuth apps and personal access tokens (classic) cannot use this endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_run_id: The unique identifier of the check run.
             body: The request body.
         """
@@ -1146,16 +1359,23 @@ class AsyncChecks(_rt.AsyncResource):
 
         Lists annotations for a check run using the annotation `id`.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_run_id: The unique identifier of the check run.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CHECKS_LIST_ANNOTATIONS,
@@ -1195,13 +1415,26 @@ class AsyncChecks(_rt.AsyncResource):
     ) -> EmptyObject:
         """Rerequest a check run
 
-        Triggers GitHub to rerequest an existing check run, without pushing new code to a repository. This endpoint will trigger the [`check_run` webhook](https://docs.github.com/webhooks/event-payloads/#check_run) event with the action `rerequested`. When a check run is `rerequested`, the `status` of the check suite it belongs to is reset to `queued` and the `conclusion` is cleared. The check run itself is not updated. GitHub apps recieving the [`check_run` webhook](https://docs.github.com/webhooks/event-payloads/#check_run) with the `rerequested` action should then decide if the check run should be reset or updated and call the [update `check_run` endpoint](https://docs.github.com/rest/checks/runs#update-a-check-run) to update the check_run if desired.
+        Triggers GitHub to rerequest an existing check run, without pushing new code to a
+        repository. This endpoint will trigger the [`check_run`
+        webhook](https://docs.github.com/webhooks/event-payloads/#check_run) event with the
+        action `rerequested`. When a check run is `rerequested`, the `status` of the check suite
+        it belongs to is reset to `queued` and the `conclusion` is cleared. The check run itself
+        is not updated. GitHub apps recieving the [`check_run`
+        webhook](https://docs.github.com/webhooks/event-payloads/#check_run) with the
+        `rerequested` action should then decide if the check run should be reset or updated and
+        call the [update `check_run`
+        endpoint](https://docs.github.com/rest/checks/runs#update-a-check-run) to update the
+        check_run if desired.
 
-        For more information about how to re-run GitHub Actions jobs, see "[Re-run a job from a workflow run](https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run)".
+        For more information about how to re-run GitHub Actions jobs, see "[Re-run a job from a
+        workflow
+        run](https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run)".
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_run_id: The unique identifier of the check run.
         """
         return await self._client.request(
@@ -1240,16 +1473,23 @@ class AsyncChecks(_rt.AsyncResource):
     ) -> CheckSuite:
         """Create a check suite
 
-        Creates a check suite manually. By default, check suites are automatically created when you create a [check run](https://docs.github.com/rest/checks/runs). You only need to use this endpoint for manually creating check suites when you've disabled automatic creation using "[Update repository preferences for check suites](https://docs.github.com/rest/checks/suites#update-repository-preferences-for-check-suites)".
+        Creates a check suite manually. By default, check suites are automatically created when
+        you create a [check run](https://docs.github.com/rest/checks/runs). You only need to use
+        this endpoint for manually creating check suites when you've disabled automatic creation
+        using "[Update repository preferences for check
+        suites](https://docs.github.com/rest/checks/suites#update-repository-preferences-for-check-suites)".
 
         > [!NOTE]
-        > The Checks API only looks for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array and a `null` value for `head_branch`.
+        > The Checks API only looks for pushes in the repository where the check suite or check
+        run were created. Pushes to a branch in a forked repository are not detected and return
+        an empty `pull_requests` array and a `null` value for `head_branch`.
 
         OAuth apps and personal access tokens (classic) cannot use this endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             head_sha: The sha of the head commit.
         """
         return await self._client.request(
@@ -1289,13 +1529,18 @@ class AsyncChecks(_rt.AsyncResource):
     ) -> CheckSuitePreference:
         """Update repository preferences for check suites
 
-        Changes the default automatic flow when creating check suites. By default, a check suite is automatically created each time code is pushed to a repository. When you disable the automatic creation of check suites, you can manually [Create a check suite](https://docs.github.com/rest/checks/suites#create-a-check-suite).
+        Changes the default automatic flow when creating check suites. By default, a check suite
+        is automatically created each time code is pushed to a repository. When you disable the
+        automatic creation of check suites, you can manually [Create a check
+        suite](https://docs.github.com/rest/checks/suites#create-a-check-suite).
         You must have admin permissions in the repository to set preferences for check suites.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            auto_trigger_checks: Enables or disables automatic creation of CheckSuite events upon pushes to the repository. Enabled by default.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            auto_trigger_checks: Enables or disables automatic creation of CheckSuite events upon
+                pushes to the repository. Enabled by default.
         """
         return await self._client.request(
             _CHECKS_SET_SUITES_PREFERENCES,
@@ -1336,13 +1581,17 @@ class AsyncChecks(_rt.AsyncResource):
         Gets a single check suite using its `id`.
 
         > [!NOTE]
-        > The Checks API only looks for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array and a `null` value for `head_branch`.
+        > The Checks API only looks for pushes in the repository where the check suite or check
+        run were created. Pushes to a branch in a forked repository are not detected and return
+        an empty `pull_requests` array and a `null` value for `head_branch`.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_suite_id: The unique identifier of the check suite.
         """
         return await self._client.request(
@@ -1389,21 +1638,31 @@ class AsyncChecks(_rt.AsyncResource):
         Lists check runs for a check suite using its `id`.
 
         > [!NOTE]
-        > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
+        > The endpoints to manage checks only look for pushes in the repository where the check
+        suite or check run were created. Pushes to a branch in a forked repository are not
+        detected and return an empty `pull_requests` array.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_suite_id: The unique identifier of the check suite.
             check_name: Returns check runs with the specified `name`.
             status: Returns check runs with the specified `status`.
-            filter: Filters check runs by their `completed_at` timestamp. `latest` returns the most recent check runs.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            filter: Filters check runs by their `completed_at` timestamp. `latest` returns the
+                most recent check runs.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CHECKS_LIST_FOR_SUITE,
@@ -1446,11 +1705,16 @@ class AsyncChecks(_rt.AsyncResource):
     ) -> EmptyObject:
         """Rerequest a check suite
 
-        Triggers GitHub to rerequest an existing check suite, without pushing new code to a repository. This endpoint will trigger the [`check_suite` webhook](https://docs.github.com/webhooks/event-payloads/#check_suite) event with the action `rerequested`. When a check suite is `rerequested`, its `status` is reset to `queued` and the `conclusion` is cleared.
+        Triggers GitHub to rerequest an existing check suite, without pushing new code to a
+        repository. This endpoint will trigger the [`check_suite`
+        webhook](https://docs.github.com/webhooks/event-payloads/#check_suite) event with the
+        action `rerequested`. When a check suite is `rerequested`, its `status` is reset to
+        `queued` and the `conclusion` is cleared.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             check_suite_id: The unique identifier of the check suite.
         """
         return await self._client.request(
@@ -1498,23 +1762,42 @@ class AsyncChecks(_rt.AsyncResource):
         Lists check runs for a commit ref. The `ref` can be a SHA, branch name, or a tag name.
 
         > [!NOTE]
-        > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array.
+        > The endpoints to manage checks only look for pushes in the repository where the check
+        suite or check run were created. Pushes to a branch in a forked repository are not
+        detected and return an empty `pull_requests` array.
 
-        If there are more than 1000 check suites on a single git reference, this endpoint will limit check runs to the 1000 most recent check suites. To iterate over all possible check runs, use the [List check suites for a Git reference](https://docs.github.com/rest/reference/checks#list-check-suites-for-a-git-reference) endpoint and provide the `check_suite_id` parameter to the [List check runs in a check suite](https://docs.github.com/rest/reference/checks#list-check-runs-in-a-check-suite) endpoint.
+        If there are more than 1000 check suites on a single git reference, this endpoint will
+        limit check runs to the 1000 most recent check suites. To iterate over all possible check
+        runs, use the [List check suites for a Git
+        reference](https://docs.github.com/rest/reference/checks#list-check-suites-for-a-git-reference)
+        endpoint and provide the `check_suite_id` parameter to the [List check runs in a check
+        suite](https://docs.github.com/rest/reference/checks#list-check-runs-in-a-check-suite)
+        endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or tag name (`tags/TAG_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or
+                tag name (`tags/TAG_NAME`). For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
             check_name: Returns check runs with the specified `name`.
             status: Returns check runs with the specified `status`.
-            filter: Filters check runs by their `completed_at` timestamp. `latest` returns the most recent check runs.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            filter: Filters check runs by their `completed_at` timestamp. `latest` returns the
+                most recent check runs.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CHECKS_LIST_FOR_REF,
@@ -1562,23 +1845,36 @@ class AsyncChecks(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[CheckSuite]:
         """List check suites for a Git reference
 
-        Lists check suites for a commit `ref`. The `ref` can be a SHA, branch name, or a tag name.
+        Lists check suites for a commit `ref`. The `ref` can be a SHA, branch name, or a tag
+        name.
 
         > [!NOTE]
-        > The endpoints to manage checks only look for pushes in the repository where the check suite or check run were created. Pushes to a branch in a forked repository are not detected and return an empty `pull_requests` array and a `null` value for `head_branch`.
+        > The endpoints to manage checks only look for pushes in the repository where the check
+        suite or check run were created. Pushes to a branch in a forked repository are not
+        detected and return an empty `pull_requests` array and a `null` value for `head_branch`.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint on a private repository.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or tag name (`tags/TAG_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or
+                tag name (`tags/TAG_NAME`). For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
             app_id: Filters check suites by GitHub App `id`.
             check_name: Returns check runs with the specified `name`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CHECKS_LIST_SUITES_FOR_REF,

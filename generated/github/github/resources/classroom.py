@@ -3,28 +3,89 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.classroom import Classroom
-from ..models.classroom_accepted_assignment import ClassroomAcceptedAssignment
-from ..models.classroom_assignment import ClassroomAssignment
-from ..models.classroom_assignment_grade import ClassroomAssignmentGrade
-from ..models.simple_classroom import SimpleClassroom
-from ..models.simple_classroom_assignment import SimpleClassroomAssignment
+if TYPE_CHECKING:
+    from ..models.classroom import Classroom
+    from ..models.classroom_accepted_assignment import ClassroomAcceptedAssignment
+    from ..models.classroom_assignment import ClassroomAssignment
+    from ..models.classroom_assignment_grade import ClassroomAssignmentGrade
+    from ..models.simple_classroom import SimpleClassroom
+    from ..models.simple_classroom_assignment import SimpleClassroomAssignment
+
+
+def _classroom_get_an_assignment_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.classroom_assignment import ClassroomAssignment
+
+    return {
+        "200": _rt.Response(ClassroomAssignment, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "410": _rt.Response(BasicError, "json"),
+    }
+
+
+def _classroom_list_accepted_assignments_for_an_assignment_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.classroom_accepted_assignment import ClassroomAcceptedAssignment
+
+    return {
+        "200": _rt.Response(list[ClassroomAcceptedAssignment], "json"),
+        "410": _rt.Response(BasicError, "json"),
+    }
+
+
+def _classroom_get_assignment_grades_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.classroom_assignment_grade import ClassroomAssignmentGrade
+
+    return {
+        "200": _rt.Response(list[ClassroomAssignmentGrade], "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "410": _rt.Response(BasicError, "json"),
+    }
+
+
+def _classroom_list_classrooms_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.simple_classroom import SimpleClassroom
+
+    return {
+        "200": _rt.Response(list[SimpleClassroom], "json"),
+        "410": _rt.Response(BasicError, "json"),
+    }
+
+
+def _classroom_get_a_classroom_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.classroom import Classroom
+
+    return {
+        "200": _rt.Response(Classroom, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "410": _rt.Response(BasicError, "json"),
+    }
+
+
+def _classroom_list_assignments_for_a_classroom_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.simple_classroom_assignment import SimpleClassroomAssignment
+
+    return {
+        "200": _rt.Response(list[SimpleClassroomAssignment], "json"),
+        "410": _rt.Response(BasicError, "json"),
+    }
+
 
 _CLASSROOM_GET_AN_ASSIGNMENT: _rt.Operation[ClassroomAssignment] = _rt.Operation(
     method="get",
     path="/assignments/{assignment_id}",
     operation_id="classroom/get-an-assignment",
     params=(_rt.Param("assignment_id", "assignment_id", "path"),),
-    responses={
-        "200": _rt.Response(ClassroomAssignment, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_classroom_get_an_assignment_responses),
 )
 
 _CLASSROOM_LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT: _rt.Operation[
@@ -38,10 +99,7 @@ _CLASSROOM_LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT: _rt.Operation[
         _rt.Param("page", "page", "query"),
         _rt.Param("per_page", "per_page", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[ClassroomAcceptedAssignment], "json"),
-        "410": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_classroom_list_accepted_assignments_for_an_assignment_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -50,11 +108,7 @@ _CLASSROOM_GET_ASSIGNMENT_GRADES: _rt.Operation[list[ClassroomAssignmentGrade]] 
     path="/assignments/{assignment_id}/grades",
     operation_id="classroom/get-assignment-grades",
     params=(_rt.Param("assignment_id", "assignment_id", "path"),),
-    responses={
-        "200": _rt.Response(list[ClassroomAssignmentGrade], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_classroom_get_assignment_grades_responses),
 )
 
 _CLASSROOM_LIST_CLASSROOMS: _rt.Operation[list[SimpleClassroom]] = _rt.Operation(
@@ -62,10 +116,7 @@ _CLASSROOM_LIST_CLASSROOMS: _rt.Operation[list[SimpleClassroom]] = _rt.Operation
     path="/classrooms",
     operation_id="classroom/list-classrooms",
     params=(_rt.Param("page", "page", "query"), _rt.Param("per_page", "per_page", "query")),
-    responses={
-        "200": _rt.Response(list[SimpleClassroom], "json"),
-        "410": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_classroom_list_classrooms_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -74,11 +125,7 @@ _CLASSROOM_GET_A_CLASSROOM: _rt.Operation[Classroom] = _rt.Operation(
     path="/classrooms/{classroom_id}",
     operation_id="classroom/get-a-classroom",
     params=(_rt.Param("classroom_id", "classroom_id", "path"),),
-    responses={
-        "200": _rt.Response(Classroom, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_classroom_get_a_classroom_responses),
 )
 
 _CLASSROOM_LIST_ASSIGNMENTS_FOR_A_CLASSROOM: _rt.Operation[list[SimpleClassroomAssignment]] = (
@@ -91,10 +138,7 @@ _CLASSROOM_LIST_ASSIGNMENTS_FOR_A_CLASSROOM: _rt.Operation[list[SimpleClassroomA
             _rt.Param("page", "page", "query"),
             _rt.Param("per_page", "per_page", "query"),
         ),
-        responses={
-            "200": _rt.Response(list[SimpleClassroomAssignment], "json"),
-            "410": _rt.Response(BasicError, "json"),
-        },
+        responses=_rt.LazyResponses(_classroom_list_assignments_for_a_classroom_responses),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -131,10 +175,13 @@ class ClassroomResource(_rt.SyncResource):
         Closing down - Get an assignment
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Gets a GitHub Classroom assignment. Assignment will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
+        Gets a GitHub Classroom assignment. Assignment will only be returned if the current user
+        is an administrator of the GitHub Classroom for the assignment.
 
         Args:
             assignment_id: The unique identifier of the classroom assignment.
@@ -176,17 +223,26 @@ class ClassroomResource(_rt.SyncResource):
         Closing down - List accepted assignments for an assignment
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Lists any assignment repositories that have been created by students accepting a GitHub Classroom assignment. Accepted assignments will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
+        Lists any assignment repositories that have been created by students accepting a GitHub
+        Classroom assignment. Accepted assignments will only be returned if the current user is
+        an administrator of the GitHub Classroom for the assignment.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             assignment_id: The unique identifier of the classroom assignment.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CLASSROOM_LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT,
@@ -225,10 +281,13 @@ class ClassroomResource(_rt.SyncResource):
         Closing down - Get assignment grades
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Gets grades for a GitHub Classroom assignment. Grades will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
+        Gets grades for a GitHub Classroom assignment. Grades will only be returned if the
+        current user is an administrator of the GitHub Classroom for the assignment.
 
         Args:
             assignment_id: The unique identifier of the classroom assignment.
@@ -269,16 +328,24 @@ class ClassroomResource(_rt.SyncResource):
         Closing down - List classrooms
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Lists GitHub Classroom classrooms for the current user. Classrooms will only be returned if the current user is an administrator of one or more GitHub Classrooms.
+        Lists GitHub Classroom classrooms for the current user. Classrooms will only be returned
+        if the current user is an administrator of one or more GitHub Classrooms.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CLASSROOM_LIST_CLASSROOMS,
@@ -316,10 +383,13 @@ class ClassroomResource(_rt.SyncResource):
         Closing down - Get a classroom
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Gets a GitHub Classroom classroom for the current user. Classroom will only be returned if the current user is an administrator of the GitHub Classroom.
+        Gets a GitHub Classroom classroom for the current user. Classroom will only be returned
+        if the current user is an administrator of the GitHub Classroom.
 
         Args:
             classroom_id: The unique identifier of the classroom.
@@ -361,17 +431,25 @@ class ClassroomResource(_rt.SyncResource):
         Closing down - List assignments for a classroom
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Lists GitHub Classroom assignments for a classroom. Assignments will only be returned if the current user is an administrator of the GitHub Classroom.
+        Lists GitHub Classroom assignments for a classroom. Assignments will only be returned if
+        the current user is an administrator of the GitHub Classroom.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             classroom_id: The unique identifier of the classroom.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CLASSROOM_LIST_ASSIGNMENTS_FOR_A_CLASSROOM,
@@ -458,10 +536,13 @@ class AsyncClassroomResource(_rt.AsyncResource):
         Closing down - Get an assignment
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Gets a GitHub Classroom assignment. Assignment will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
+        Gets a GitHub Classroom assignment. Assignment will only be returned if the current user
+        is an administrator of the GitHub Classroom for the assignment.
 
         Args:
             assignment_id: The unique identifier of the classroom assignment.
@@ -503,17 +584,26 @@ class AsyncClassroomResource(_rt.AsyncResource):
         Closing down - List accepted assignments for an assignment
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Lists any assignment repositories that have been created by students accepting a GitHub Classroom assignment. Accepted assignments will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
+        Lists any assignment repositories that have been created by students accepting a GitHub
+        Classroom assignment. Accepted assignments will only be returned if the current user is
+        an administrator of the GitHub Classroom for the assignment.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             assignment_id: The unique identifier of the classroom assignment.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CLASSROOM_LIST_ACCEPTED_ASSIGNMENTS_FOR_AN_ASSIGNMENT,
@@ -552,10 +642,13 @@ class AsyncClassroomResource(_rt.AsyncResource):
         Closing down - Get assignment grades
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Gets grades for a GitHub Classroom assignment. Grades will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
+        Gets grades for a GitHub Classroom assignment. Grades will only be returned if the
+        current user is an administrator of the GitHub Classroom for the assignment.
 
         Args:
             assignment_id: The unique identifier of the classroom assignment.
@@ -596,16 +689,24 @@ class AsyncClassroomResource(_rt.AsyncResource):
         Closing down - List classrooms
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Lists GitHub Classroom classrooms for the current user. Classrooms will only be returned if the current user is an administrator of one or more GitHub Classrooms.
+        Lists GitHub Classroom classrooms for the current user. Classrooms will only be returned
+        if the current user is an administrator of one or more GitHub Classrooms.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CLASSROOM_LIST_CLASSROOMS,
@@ -643,10 +744,13 @@ class AsyncClassroomResource(_rt.AsyncResource):
         Closing down - Get a classroom
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Gets a GitHub Classroom classroom for the current user. Classroom will only be returned if the current user is an administrator of the GitHub Classroom.
+        Gets a GitHub Classroom classroom for the current user. Classroom will only be returned
+        if the current user is an administrator of the GitHub Classroom.
 
         Args:
             classroom_id: The unique identifier of the classroom.
@@ -688,17 +792,25 @@ class AsyncClassroomResource(_rt.AsyncResource):
         Closing down - List assignments for a classroom
 
         > [!WARNING]
-        > **Closing down notice:** This operation is closing down and will be removed on August 28, 2026.
-        > For more information, see the [GitHub Classroom sunset notice](https://gh.io/classroom-sunset).
+        > **Closing down notice:** This operation is closing down and will be removed on August
+        28, 2026.
+        > For more information, see the [GitHub Classroom sunset
+        notice](https://gh.io/classroom-sunset).
 
-        Lists GitHub Classroom assignments for a classroom. Assignments will only be returned if the current user is an administrator of the GitHub Classroom.
+        Lists GitHub Classroom assignments for a classroom. Assignments will only be returned if
+        the current user is an administrator of the GitHub Classroom.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             classroom_id: The unique identifier of the classroom.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _CLASSROOM_LIST_ASSIGNMENTS_FOR_A_CLASSROOM,

@@ -3,23 +3,74 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.code_quality_finding import CodeQualityFinding
-from ..models.code_quality_setup import CodeQualitySetup
-from ..models.code_quality_setup_update import CodeQualitySetupUpdate
-from ..models.code_quality_setup_update_response import CodeQualitySetupUpdateResponse
-from ..models.empty_object import EmptyObject
-from ..types.code_quality import (
-    CodeQualityGetFindingResponse503,
-    CodeQualityGetSetupResponse503,
-    CodeQualityListFindingsForRepoResponse503,
-    CodeQualityUpdateSetupResponse503,
-)
+if TYPE_CHECKING:
+    from ..models.code_quality_finding import CodeQualityFinding
+    from ..models.code_quality_setup import CodeQualitySetup
+    from ..models.code_quality_setup_update import CodeQualitySetupUpdate
+    from ..models.code_quality_setup_update_response import CodeQualitySetupUpdateResponse
+    from ..models.empty_object import EmptyObject
+
+
+def _code_quality_list_findings_for_repo_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.code_quality_finding import CodeQualityFinding
+    from ..types.code_quality import CodeQualityListFindingsForRepoResponse503
+
+    return {
+        "200": _rt.Response(list[CodeQualityFinding], "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(CodeQualityListFindingsForRepoResponse503, "json"),
+    }
+
+
+def _code_quality_get_finding_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.code_quality_finding import CodeQualityFinding
+    from ..types.code_quality import CodeQualityGetFindingResponse503
+
+    return {
+        "200": _rt.Response(CodeQualityFinding, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(CodeQualityGetFindingResponse503, "json"),
+    }
+
+
+def _code_quality_get_setup_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.code_quality_setup import CodeQualitySetup
+    from ..types.code_quality import CodeQualityGetSetupResponse503
+
+    return {
+        "200": _rt.Response(CodeQualitySetup, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(CodeQualityGetSetupResponse503, "json"),
+    }
+
+
+def _code_quality_update_setup_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.code_quality_setup_update_response import CodeQualitySetupUpdateResponse
+    from ..models.empty_object import EmptyObject
+    from ..types.code_quality import CodeQualityUpdateSetupResponse503
+
+    return {
+        "200": _rt.Response(EmptyObject, "json"),
+        "202": _rt.Response(CodeQualitySetupUpdateResponse, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(CodeQualityUpdateSetupResponse503, "json"),
+    }
+
 
 _CODE_QUALITY_LIST_FINDINGS_FOR_REPO: _rt.Operation[list[CodeQualityFinding]] = _rt.Operation(
     method="get",
@@ -34,12 +85,7 @@ _CODE_QUALITY_LIST_FINDINGS_FOR_REPO: _rt.Operation[list[CodeQualityFinding]] = 
         _rt.Param("after", "after", "query"),
         _rt.Param("state", "state", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[CodeQualityFinding], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CodeQualityListFindingsForRepoResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_code_quality_list_findings_for_repo_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -52,12 +98,7 @@ _CODE_QUALITY_GET_FINDING: _rt.Operation[CodeQualityFinding] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("finding_number", "finding_number", "path"),
     ),
-    responses={
-        "200": _rt.Response(CodeQualityFinding, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CodeQualityGetFindingResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_code_quality_get_finding_responses),
 )
 
 _CODE_QUALITY_GET_SETUP: _rt.Operation[CodeQualitySetup] = _rt.Operation(
@@ -65,12 +106,7 @@ _CODE_QUALITY_GET_SETUP: _rt.Operation[CodeQualitySetup] = _rt.Operation(
     path="/repos/{owner}/{repo}/code-quality/setup",
     operation_id="code-quality/get-setup",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={
-        "200": _rt.Response(CodeQualitySetup, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CodeQualityGetSetupResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_code_quality_get_setup_responses),
 )
 
 _CODE_QUALITY_UPDATE_SETUP: _rt.Operation[EmptyObject | CodeQualitySetupUpdateResponse] = (
@@ -84,15 +120,7 @@ _CODE_QUALITY_UPDATE_SETUP: _rt.Operation[EmptyObject | CodeQualitySetupUpdateRe
             _rt.Param("body", "body", "body"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses={
-            "200": _rt.Response(EmptyObject, "json"),
-            "202": _rt.Response(CodeQualitySetupUpdateResponse, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-            "409": _rt.Response(BasicError, "json"),
-            "422": _rt.Response(BasicError, "json"),
-            "503": _rt.Response(CodeQualityUpdateSetupResponse503, "json"),
-        },
+        responses=_rt.LazyResponses(_code_quality_update_setup_responses),
     )
 )
 
@@ -133,17 +161,31 @@ class CodeQuality(_rt.SyncResource):
 
         Lists code quality findings for a repository.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint with private or public repositories, or the `public_repo` scope to use this
+        endpoint with only public repositories.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            before: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results before this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            after: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results after this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: If specified, only code quality findings with this state will be returned.
         """
         return self._client.paginate(
@@ -188,11 +230,14 @@ class CodeQuality(_rt.SyncResource):
 
         Gets a single code quality finding.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint with private or public repositories, or the `public_repo` scope to use this
+        endpoint with only public repositories.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             finding_number: The number that identifies a finding.
         """
         return self._client.request(
@@ -232,11 +277,14 @@ class CodeQuality(_rt.SyncResource):
 
         Gets a code quality setup configuration.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint with private or public repositories, or the `public_repo` scope to use this
+        endpoint with only public repositories.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
         """
         return self._client.request(
             _CODE_QUALITY_GET_SETUP,
@@ -275,11 +323,14 @@ class CodeQuality(_rt.SyncResource):
 
         Updates a code quality setup configuration.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint with private or public repositories, or the `public_repo` scope to use this
+        endpoint with only public repositories.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             body: Configuration for code quality setup.
         """
         return self._client.request(
@@ -360,17 +411,31 @@ class AsyncCodeQuality(_rt.AsyncResource):
 
         Lists code quality findings for a repository.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint with private or public repositories, or the `public_repo` scope to use this
+        endpoint with only public repositories.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            before: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results before this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            after: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results after this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             state: If specified, only code quality findings with this state will be returned.
         """
         return self._client.paginate(
@@ -415,11 +480,14 @@ class AsyncCodeQuality(_rt.AsyncResource):
 
         Gets a single code quality finding.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint with private or public repositories, or the `public_repo` scope to use this
+        endpoint with only public repositories.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             finding_number: The number that identifies a finding.
         """
         return await self._client.request(
@@ -459,11 +527,14 @@ class AsyncCodeQuality(_rt.AsyncResource):
 
         Gets a code quality setup configuration.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint with private or public repositories, or the `public_repo` scope to use this
+        endpoint with only public repositories.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
         """
         return await self._client.request(
             _CODE_QUALITY_GET_SETUP,
@@ -502,11 +573,14 @@ class AsyncCodeQuality(_rt.AsyncResource):
 
         Updates a code quality setup configuration.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint with private or public repositories, or the `public_repo` scope to use this
+        endpoint with only public repositories.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             body: Configuration for code quality setup.
         """
         return await self._client.request(

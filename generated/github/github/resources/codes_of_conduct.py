@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.code_of_conduct import CodeOfConduct
+if TYPE_CHECKING:
+    from ..models.code_of_conduct import CodeOfConduct
+
+
+def _codes_of_conduct_get_all_codes_of_conduct_responses() -> dict[str, _rt.Response]:
+    from ..models.code_of_conduct import CodeOfConduct
+
+    return {"200": _rt.Response(list[CodeOfConduct], "json"), "304": _rt.Response(None, "empty")}
+
+
+def _codes_of_conduct_get_conduct_code_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.code_of_conduct import CodeOfConduct
+
+    return {
+        "200": _rt.Response(CodeOfConduct, "json"),
+        "304": _rt.Response(None, "empty"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
 
 _CODES_OF_CONDUCT_GET_ALL_CODES_OF_CONDUCT: _rt.Operation[list[CodeOfConduct]] = _rt.Operation(
     method="get",
     path="/codes_of_conduct",
     operation_id="codes-of-conduct/get-all-codes-of-conduct",
     params=(),
-    responses={
-        "200": _rt.Response(list[CodeOfConduct], "json"),
-        "304": _rt.Response(None, "empty"),
-    },
+    responses=_rt.LazyResponses(_codes_of_conduct_get_all_codes_of_conduct_responses),
 )
 
 _CODES_OF_CONDUCT_GET_CONDUCT_CODE: _rt.Operation[CodeOfConduct] = _rt.Operation(
@@ -26,11 +42,7 @@ _CODES_OF_CONDUCT_GET_CONDUCT_CODE: _rt.Operation[CodeOfConduct] = _rt.Operation
     path="/codes_of_conduct/{key}",
     operation_id="codes-of-conduct/get-conduct-code",
     params=(_rt.Param("key", "key", "path"),),
-    responses={
-        "200": _rt.Response(CodeOfConduct, "json"),
-        "304": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_codes_of_conduct_get_conduct_code_responses),
 )
 
 

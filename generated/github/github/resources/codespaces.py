@@ -3,885 +3,139 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
-from ..models.basic_error import BasicError
-from ..models.codespace import Codespace
-from ..models.codespace_export_details import CodespaceExportDetails
-from ..models.codespace_with_full_repository import CodespaceWithFullRepository
-from ..models.codespaces_org_secret import CodespacesOrgSecret
-from ..models.codespaces_permissions_check_for_devcontainer import (
-    CodespacesPermissionsCheckForDevcontainer,
-)
-from ..models.codespaces_public_key import CodespacesPublicKey
-from ..models.codespaces_secret import CodespacesSecret
-from ..models.codespaces_user_public_key import CodespacesUserPublicKey
-from ..models.empty_object import EmptyObject
-from ..models.minimal_repository import MinimalRepository
-from ..models.repo_codespaces_secret import RepoCodespacesSecret
-from ..models.validation_error import ValidationError
-from ..types.codespaces import (
-    CodespacesCheckPermissionsForDevcontainerResponse503,
-    CodespacesCodespaceMachinesForAuthenticatedUserResponse,
-    CodespacesCreateForAuthenticatedUserBodyWithPullRequest,
-    CodespacesCreateForAuthenticatedUserBodyWithRepositoryId,
-    CodespacesCreateForAuthenticatedUserResponse503,
-    CodespacesCreateWithPrForAuthenticatedUserResponse503,
-    CodespacesCreateWithRepoForAuthenticatedUserResponse503,
-    CodespacesGetCodespacesForUserInOrgResponse,
-    CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse,
-    CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponseDevcontainersItem,
-    CodespacesListForAuthenticatedUserResponse,
-    CodespacesListInOrganizationResponse,
-    CodespacesListInRepositoryForAuthenticatedUserResponse,
-    CodespacesListOrgSecretsResponse,
-    CodespacesListRepoSecretsResponse,
-    CodespacesListRepositoriesForSecretForAuthenticatedUserResponse,
-    CodespacesListSecretsForAuthenticatedUserResponse,
-    CodespacesListSelectedReposForOrgSecretResponse,
-    CodespacesPreFlightWithRepoForAuthenticatedUserResponse,
-    CodespacesRepoMachinesForAuthenticatedUserResponse,
-)
-
-_CODESPACES_LIST_IN_ORGANIZATION: _rt.Operation[CodespacesListInOrganizationResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/orgs/{org}/codespaces",
-        operation_id="codespaces/list-in-organization",
-        params=(
-            _rt.Param("org", "org", "path"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("page", "page", "query"),
-        ),
-        responses={
-            "200": _rt.Response(CodespacesListInOrganizationResponse, "json"),
-            "304": _rt.Response(None, "empty"),
-            "401": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-            "500": _rt.Response(BasicError, "json"),
-        },
-        pagination=_rt.PageNumberPagination(
-            items="codespaces", page_param="page", size_param="per_page", has_more=None
-        ),
+if TYPE_CHECKING:
+    from ._codespaces_codespaces import (
+        _AsyncCodespacesCodespacesMethods,
+        _CodespacesCodespacesMethods,
     )
-)
+    from ._codespaces_exports import _AsyncCodespacesExportsMethods, _CodespacesExportsMethods
+    from ._codespaces_secrets import _AsyncCodespacesSecretsMethods, _CodespacesSecretsMethods
+    from ._codespaces_secrets_2 import _AsyncCodespacesSecrets2Methods, _CodespacesSecrets2Methods
 
-_CODESPACES_SET_CODESPACES_ACCESS: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/orgs/{org}/codespaces/access",
-    operation_id="codespaces/set-codespaces-access",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("visibility", "visibility", "field"),
-        _rt.Param("selected_usernames", "selected_usernames", "field"),
+
+# method -> (part module, class): a part is imported when one of its methods is first used
+_SYNC_PARTS: dict[str, tuple[str, str]] = {
+    "list_in_organization": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "get_codespaces_for_user_in_org": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "delete_from_organization": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "list_in_repository_for_authenticated_user": (
+        "._codespaces_codespaces",
+        "_CodespacesCodespacesMethods",
     ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "400": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_SET_CODESPACES_ACCESS_USERS: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/orgs/{org}/codespaces/access/selected_users",
-    operation_id="codespaces/set-codespaces-access-users",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("selected_usernames", "selected_usernames", "field"),
+    "create_with_repo_for_authenticated_user": (
+        "._codespaces_codespaces",
+        "_CodespacesCodespacesMethods",
     ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "400": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_DELETE_CODESPACES_ACCESS_USERS: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/codespaces/access/selected_users",
-    operation_id="codespaces/delete-codespaces-access-users",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("selected_usernames", "selected_usernames", "field"),
+    "create_with_pr_for_authenticated_user": (
+        "._codespaces_codespaces",
+        "_CodespacesCodespacesMethods",
     ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "400": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_LIST_ORG_SECRETS: _rt.Operation[CodespacesListOrgSecretsResponse] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/codespaces/secrets",
-    operation_id="codespaces/list-org-secrets",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
+    "list_for_authenticated_user": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "create_for_authenticated_user": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "get_for_authenticated_user": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "delete_for_authenticated_user": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "update_for_authenticated_user": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "set_codespaces_access": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "set_codespaces_access_users": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "delete_codespaces_access_users": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
+    "list_org_secrets": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "get_org_public_key": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "get_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "create_or_update_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "delete_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "list_selected_repos_for_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "set_selected_repos_for_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "add_selected_repo_to_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "remove_selected_repo_from_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "list_repo_secrets": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "get_repo_public_key": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "get_repo_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "create_or_update_repo_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "delete_repo_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "list_secrets_for_authenticated_user": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
+    "get_public_key_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-    responses={"200": _rt.Response(CodespacesListOrgSecretsResponse, "json")},
-    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
-)
-
-_CODESPACES_GET_ORG_PUBLIC_KEY: _rt.Operation[CodespacesPublicKey] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/codespaces/secrets/public-key",
-    operation_id="codespaces/get-org-public-key",
-    params=(_rt.Param("org", "org", "path"),),
-    responses={"200": _rt.Response(CodespacesPublicKey, "json")},
-)
-
-_CODESPACES_GET_ORG_SECRET: _rt.Operation[CodespacesOrgSecret] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/codespaces/secrets/{secret_name}",
-    operation_id="codespaces/get-org-secret",
-    params=(_rt.Param("org", "org", "path"), _rt.Param("secret_name", "secret_name", "path")),
-    responses={"200": _rt.Response(CodespacesOrgSecret, "json")},
-)
-
-_CODESPACES_CREATE_OR_UPDATE_ORG_SECRET: _rt.Operation[EmptyObject | None] = _rt.Operation(
-    method="put",
-    path="/orgs/{org}/codespaces/secrets/{secret_name}",
-    operation_id="codespaces/create-or-update-org-secret",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-        _rt.Param("visibility", "visibility", "field"),
-        _rt.Param("encrypted_value", "encrypted_value", "field"),
-        _rt.Param("key_id", "key_id", "field"),
-        _rt.Param("selected_repository_ids", "selected_repository_ids", "field"),
+    "get_secret_for_authenticated_user": ("._codespaces_secrets_2", "_CodespacesSecrets2Methods"),
+    "create_or_update_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(EmptyObject, "json"),
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
-
-_CODESPACES_DELETE_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/codespaces/secrets/{secret_name}",
-    operation_id="codespaces/delete-org-secret",
-    params=(_rt.Param("org", "org", "path"), _rt.Param("secret_name", "secret_name", "path")),
-    responses={"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")},
-)
-
-_CODESPACES_LIST_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[
-    CodespacesListSelectedReposForOrgSecretResponse
-] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/codespaces/secrets/{secret_name}/repositories",
-    operation_id="codespaces/list-selected-repos-for-org-secret",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("per_page", "per_page", "query"),
+    "delete_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-    responses={
-        "200": _rt.Response(CodespacesListSelectedReposForOrgSecretResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.PageNumberPagination(
-        items="repositories", page_param="page", size_param="per_page", has_more=None
+    "list_repositories_for_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-)
-
-_CODESPACES_SET_SELECTED_REPOS_FOR_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/orgs/{org}/codespaces/secrets/{secret_name}/repositories",
-    operation_id="codespaces/set-selected-repos-for-org-secret",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-        _rt.Param("selected_repository_ids", "selected_repository_ids", "field"),
+    "set_repositories_for_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(None, "empty"),
-    },
-)
-
-_CODESPACES_ADD_SELECTED_REPO_TO_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}",
-    operation_id="codespaces/add-selected-repo-to-org-secret",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-        _rt.Param("repository_id", "repository_id", "path"),
+    "add_repository_for_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(None, "empty"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
-
-_CODESPACES_REMOVE_SELECTED_REPO_FROM_ORG_SECRET: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}",
-    operation_id="codespaces/remove-selected-repo-from-org-secret",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-        _rt.Param("repository_id", "repository_id", "path"),
+    "remove_repository_for_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(None, "empty"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
-
-_CODESPACES_GET_CODESPACES_FOR_USER_IN_ORG: _rt.Operation[
-    CodespacesGetCodespacesForUserInOrgResponse
-] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/members/{username}/codespaces",
-    operation_id="codespaces/get-codespaces-for-user-in-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("username", "username", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
+    "stop_in_organization": ("._codespaces_secrets_2", "_CodespacesSecrets2Methods"),
+    "stop_for_authenticated_user": ("._codespaces_secrets_2", "_CodespacesSecrets2Methods"),
+    "list_devcontainers_in_repository_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-    responses={
-        "200": _rt.Response(CodespacesGetCodespacesForUserInOrgResponse, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.PageNumberPagination(
-        items="codespaces", page_param="page", size_param="per_page", has_more=None
+    "repo_machines_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-)
-
-_CODESPACES_DELETE_FROM_ORGANIZATION: _rt.Operation[dict[str, Any]] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/members/{username}/codespaces/{codespace_name}",
-    operation_id="codespaces/delete-from-organization",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("username", "username", "path"),
-        _rt.Param("codespace_name", "codespace_name", "path"),
+    "codespace_machines_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-    responses={
-        "202": _rt.Response(dict[str, Any], "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_STOP_IN_ORGANIZATION: _rt.Operation[Codespace] = _rt.Operation(
-    method="post",
-    path="/orgs/{org}/members/{username}/codespaces/{codespace_name}/stop",
-    operation_id="codespaces/stop-in-organization",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("username", "username", "path"),
-        _rt.Param("codespace_name", "codespace_name", "path"),
+    "pre_flight_with_repo_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_CodespacesSecrets2Methods",
     ),
-    responses={
-        "200": _rt.Response(Codespace, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER: _rt.Operation[
-    CodespacesListInRepositoryForAuthenticatedUserResponse
-] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/codespaces",
-    operation_id="codespaces/list-in-repository-for-authenticated-user",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
+    "check_permissions_for_devcontainer": ("._codespaces_secrets_2", "_CodespacesSecrets2Methods"),
+    "export_for_authenticated_user": ("._codespaces_exports", "_CodespacesExportsMethods"),
+    "get_export_details_for_authenticated_user": (
+        "._codespaces_exports",
+        "_CodespacesExportsMethods",
     ),
-    responses={
-        "200": _rt.Response(CodespacesListInRepositoryForAuthenticatedUserResponse, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.PageNumberPagination(
-        items="codespaces", page_param="page", size_param="per_page", has_more=None
-    ),
-)
+    "publish_for_authenticated_user": ("._codespaces_exports", "_CodespacesExportsMethods"),
+    "start_for_authenticated_user": ("._codespaces_exports", "_CodespacesExportsMethods"),
+}
 
-_CODESPACES_CREATE_WITH_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/codespaces",
-    operation_id="codespaces/create-with-repo-for-authenticated-user",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "field"),
-        _rt.Param("location", "location", "field"),
-        _rt.Param("geo", "geo", "field"),
-        _rt.Param("client_ip", "client_ip", "field"),
-        _rt.Param("machine", "machine", "field"),
-        _rt.Param("devcontainer_path", "devcontainer_path", "field"),
-        _rt.Param("multi_repo_permissions_opt_out", "multi_repo_permissions_opt_out", "field"),
-        _rt.Param("working_directory", "working_directory", "field"),
-        _rt.Param("idle_timeout_minutes", "idle_timeout_minutes", "field"),
-        _rt.Param("display_name", "display_name", "field"),
-        _rt.Param("retention_period_minutes", "retention_period_minutes", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(Codespace, "json"),
-        "202": _rt.Response(Codespace, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CodespacesCreateWithRepoForAuthenticatedUserResponse503, "json"),
-    },
-)
+if TYPE_CHECKING:
 
-_CODESPACES_LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER: _rt.Operation[
-    CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse
-] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/codespaces/devcontainers",
-    operation_id="codespaces/list-devcontainers-in-repository-for-authenticated-user",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={
-        "200": _rt.Response(
-            CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse, "json"
-        ),
-        "400": _rt.Response(BasicError, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.PageNumberPagination(
-        items="devcontainers", page_param="page", size_param="per_page", has_more=None
-    ),
-)
+    class _CodespacesMethods(
+        _CodespacesCodespacesMethods,
+        _CodespacesSecretsMethods,
+        _CodespacesSecrets2Methods,
+        _CodespacesExportsMethods,
+        _rt.SyncResource,
+    ):
+        """Every part's methods, as type checkers see them."""
 
-_CODESPACES_REPO_MACHINES_FOR_AUTHENTICATED_USER: _rt.Operation[
-    CodespacesRepoMachinesForAuthenticatedUserResponse
-] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/codespaces/machines",
-    operation_id="codespaces/repo-machines-for-authenticated-user",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("location", "location", "query"),
-        _rt.Param("client_ip", "client_ip", "query"),
-        _rt.Param("ref", "ref", "query"),
-    ),
-    responses={
-        "200": _rt.Response(CodespacesRepoMachinesForAuthenticatedUserResponse, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_PRE_FLIGHT_WITH_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[
-    CodespacesPreFlightWithRepoForAuthenticatedUserResponse
-] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/codespaces/new",
-    operation_id="codespaces/pre-flight-with-repo-for-authenticated-user",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "query"),
-        _rt.Param("client_ip", "client_ip", "query"),
-    ),
-    responses={
-        "200": _rt.Response(CodespacesPreFlightWithRepoForAuthenticatedUserResponse, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_CHECK_PERMISSIONS_FOR_DEVCONTAINER: _rt.Operation[
-    CodespacesPermissionsCheckForDevcontainer
-] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/codespaces/permissions_check",
-    operation_id="codespaces/check-permissions-for-devcontainer",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "query"),
-        _rt.Param("devcontainer_path", "devcontainer_path", "query"),
-    ),
-    responses={
-        "200": _rt.Response(CodespacesPermissionsCheckForDevcontainer, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(CodespacesCheckPermissionsForDevcontainerResponse503, "json"),
-    },
-)
-
-_CODESPACES_LIST_REPO_SECRETS: _rt.Operation[CodespacesListRepoSecretsResponse] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/codespaces/secrets",
-    operation_id="codespaces/list-repo-secrets",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={"200": _rt.Response(CodespacesListRepoSecretsResponse, "json")},
-    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
-)
-
-_CODESPACES_GET_REPO_PUBLIC_KEY: _rt.Operation[CodespacesPublicKey] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/codespaces/secrets/public-key",
-    operation_id="codespaces/get-repo-public-key",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={"200": _rt.Response(CodespacesPublicKey, "json")},
-)
-
-_CODESPACES_GET_REPO_SECRET: _rt.Operation[RepoCodespacesSecret] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/codespaces/secrets/{secret_name}",
-    operation_id="codespaces/get-repo-secret",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-    ),
-    responses={"200": _rt.Response(RepoCodespacesSecret, "json")},
-)
-
-_CODESPACES_CREATE_OR_UPDATE_REPO_SECRET: _rt.Operation[EmptyObject | None] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/codespaces/secrets/{secret_name}",
-    operation_id="codespaces/create-or-update-repo-secret",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-        _rt.Param("encrypted_value", "encrypted_value", "field"),
-        _rt.Param("key_id", "key_id", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={"201": _rt.Response(EmptyObject, "json"), "204": _rt.Response(None, "empty")},
-)
-
-_CODESPACES_DELETE_REPO_SECRET: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/codespaces/secrets/{secret_name}",
-    operation_id="codespaces/delete-repo-secret",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-    ),
-    responses={"204": _rt.Response(None, "empty")},
-)
-
-_CODESPACES_CREATE_WITH_PR_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/pulls/{pull_number}/codespaces",
-    operation_id="codespaces/create-with-pr-for-authenticated-user",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("pull_number", "pull_number", "path"),
-        _rt.Param("location", "location", "field"),
-        _rt.Param("geo", "geo", "field"),
-        _rt.Param("client_ip", "client_ip", "field"),
-        _rt.Param("machine", "machine", "field"),
-        _rt.Param("devcontainer_path", "devcontainer_path", "field"),
-        _rt.Param("multi_repo_permissions_opt_out", "multi_repo_permissions_opt_out", "field"),
-        _rt.Param("working_directory", "working_directory", "field"),
-        _rt.Param("idle_timeout_minutes", "idle_timeout_minutes", "field"),
-        _rt.Param("display_name", "display_name", "field"),
-        _rt.Param("retention_period_minutes", "retention_period_minutes", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(Codespace, "json"),
-        "202": _rt.Response(Codespace, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CodespacesCreateWithPrForAuthenticatedUserResponse503, "json"),
-    },
-)
-
-_CODESPACES_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[
-    CodespacesListForAuthenticatedUserResponse
-] = _rt.Operation(
-    method="get",
-    path="/user/codespaces",
-    operation_id="codespaces/list-for-authenticated-user",
-    params=(
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("repository_id", "repository_id", "query"),
-    ),
-    responses={
-        "200": _rt.Response(CodespacesListForAuthenticatedUserResponse, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.PageNumberPagination(
-        items="codespaces", page_param="page", size_param="per_page", has_more=None
-    ),
-)
-
-_CODESPACES_CREATE_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
-    method="post",
-    path="/user/codespaces",
-    operation_id="codespaces/create-for-authenticated-user",
-    params=(_rt.Param("body", "body", "body"),),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(Codespace, "json"),
-        "202": _rt.Response(Codespace, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CodespacesCreateForAuthenticatedUserResponse503, "json"),
-    },
-)
-
-_CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER: _rt.Operation[
-    CodespacesListSecretsForAuthenticatedUserResponse
-] = _rt.Operation(
-    method="get",
-    path="/user/codespaces/secrets",
-    operation_id="codespaces/list-secrets-for-authenticated-user",
-    params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses={"200": _rt.Response(CodespacesListSecretsForAuthenticatedUserResponse, "json")},
-    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
-)
-
-_CODESPACES_GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[CodespacesUserPublicKey] = (
-    _rt.Operation(
-        method="get",
-        path="/user/codespaces/secrets/public-key",
-        operation_id="codespaces/get-public-key-for-authenticated-user",
-        params=(),
-        responses={"200": _rt.Response(CodespacesUserPublicKey, "json")},
-    )
-)
-
-_CODESPACES_GET_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[CodespacesSecret] = _rt.Operation(
-    method="get",
-    path="/user/codespaces/secrets/{secret_name}",
-    operation_id="codespaces/get-secret-for-authenticated-user",
-    params=(_rt.Param("secret_name", "secret_name", "path"),),
-    responses={"200": _rt.Response(CodespacesSecret, "json")},
-)
-
-_CODESPACES_CREATE_OR_UPDATE_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[EmptyObject | None] = (
-    _rt.Operation(
-        method="put",
-        path="/user/codespaces/secrets/{secret_name}",
-        operation_id="codespaces/create-or-update-secret-for-authenticated-user",
-        params=(
-            _rt.Param("secret_name", "secret_name", "path"),
-            _rt.Param("key_id", "key_id", "field"),
-            _rt.Param("encrypted_value", "encrypted_value", "field"),
-            _rt.Param("selected_repository_ids", "selected_repository_ids", "field"),
-        ),
-        body=_rt.Body("application/json", required=True),
-        responses={
-            "201": _rt.Response(EmptyObject, "json"),
-            "204": _rt.Response(None, "empty"),
-            "404": _rt.Response(BasicError, "json"),
-            "422": _rt.Response(ValidationError, "json"),
-        },
-    )
-)
-
-_CODESPACES_DELETE_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/user/codespaces/secrets/{secret_name}",
-    operation_id="codespaces/delete-secret-for-authenticated-user",
-    params=(_rt.Param("secret_name", "secret_name", "path"),),
-    responses={"204": _rt.Response(None, "empty")},
-)
-
-_CODESPACES_LIST_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[
-    CodespacesListRepositoriesForSecretForAuthenticatedUserResponse
-] = _rt.Operation(
-    method="get",
-    path="/user/codespaces/secrets/{secret_name}/repositories",
-    operation_id="codespaces/list-repositories-for-secret-for-authenticated-user",
-    params=(_rt.Param("secret_name", "secret_name", "path"),),
-    responses={
-        "200": _rt.Response(
-            CodespacesListRepositoriesForSecretForAuthenticatedUserResponse, "json"
-        ),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_SET_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/user/codespaces/secrets/{secret_name}/repositories",
-    operation_id="codespaces/set-repositories-for-secret-for-authenticated-user",
-    params=(
-        _rt.Param("secret_name", "secret_name", "path"),
-        _rt.Param("selected_repository_ids", "selected_repository_ids", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_ADD_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/user/codespaces/secrets/{secret_name}/repositories/{repository_id}",
-    operation_id="codespaces/add-repository-for-secret-for-authenticated-user",
-    params=(
-        _rt.Param("secret_name", "secret_name", "path"),
-        _rt.Param("repository_id", "repository_id", "path"),
-    ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_REMOVE_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER: _rt.Operation[None] = (
-    _rt.Operation(
-        method="delete",
-        path="/user/codespaces/secrets/{secret_name}/repositories/{repository_id}",
-        operation_id="codespaces/remove-repository-for-secret-for-authenticated-user",
-        params=(
-            _rt.Param("secret_name", "secret_name", "path"),
-            _rt.Param("repository_id", "repository_id", "path"),
-        ),
-        responses={
-            "204": _rt.Response(None, "empty"),
-            "401": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-            "500": _rt.Response(BasicError, "json"),
-        },
-    )
-)
-
-_CODESPACES_GET_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
-    method="get",
-    path="/user/codespaces/{codespace_name}",
-    operation_id="codespaces/get-for-authenticated-user",
-    params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses={
-        "200": _rt.Response(Codespace, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_DELETE_FOR_AUTHENTICATED_USER: _rt.Operation[dict[str, Any]] = _rt.Operation(
-    method="delete",
-    path="/user/codespaces/{codespace_name}",
-    operation_id="codespaces/delete-for-authenticated-user",
-    params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses={
-        "202": _rt.Response(dict[str, Any], "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_UPDATE_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
-    method="patch",
-    path="/user/codespaces/{codespace_name}",
-    operation_id="codespaces/update-for-authenticated-user",
-    params=(
-        _rt.Param("codespace_name", "codespace_name", "path"),
-        _rt.Param("machine", "machine", "field"),
-        _rt.Param("display_name", "display_name", "field"),
-        _rt.Param("recent_folders", "recent_folders", "field"),
-    ),
-    body=_rt.Body("application/json"),
-    responses={
-        "200": _rt.Response(Codespace, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_EXPORT_FOR_AUTHENTICATED_USER: _rt.Operation[CodespaceExportDetails] = _rt.Operation(
-    method="post",
-    path="/user/codespaces/{codespace_name}/exports",
-    operation_id="codespaces/export-for-authenticated-user",
-    params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses={
-        "202": _rt.Response(CodespaceExportDetails, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_GET_EXPORT_DETAILS_FOR_AUTHENTICATED_USER: _rt.Operation[CodespaceExportDetails] = (
-    _rt.Operation(
-        method="get",
-        path="/user/codespaces/{codespace_name}/exports/{export_id}",
-        operation_id="codespaces/get-export-details-for-authenticated-user",
-        params=(
-            _rt.Param("codespace_name", "codespace_name", "path"),
-            _rt.Param("export_id", "export_id", "path"),
-        ),
-        responses={
-            "200": _rt.Response(CodespaceExportDetails, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
-    )
-)
-
-_CODESPACES_CODESPACE_MACHINES_FOR_AUTHENTICATED_USER: _rt.Operation[
-    CodespacesCodespaceMachinesForAuthenticatedUserResponse
-] = _rt.Operation(
-    method="get",
-    path="/user/codespaces/{codespace_name}/machines",
-    operation_id="codespaces/codespace-machines-for-authenticated-user",
-    params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses={
-        "200": _rt.Response(CodespacesCodespaceMachinesForAuthenticatedUserResponse, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_PUBLISH_FOR_AUTHENTICATED_USER: _rt.Operation[CodespaceWithFullRepository] = (
-    _rt.Operation(
-        method="post",
-        path="/user/codespaces/{codespace_name}/publish",
-        operation_id="codespaces/publish-for-authenticated-user",
-        params=(
-            _rt.Param("codespace_name", "codespace_name", "path"),
-            _rt.Param("name", "name", "field"),
-            _rt.Param("private", "private", "field"),
-        ),
-        body=_rt.Body("application/json", required=True),
-        responses={
-            "201": _rt.Response(CodespaceWithFullRepository, "json"),
-            "401": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-            "422": _rt.Response(ValidationError, "json"),
-        },
-    )
-)
-
-_CODESPACES_START_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
-    method="post",
-    path="/user/codespaces/{codespace_name}/start",
-    operation_id="codespaces/start-for-authenticated-user",
-    params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses={
-        "200": _rt.Response(Codespace, "json"),
-        "304": _rt.Response(None, "empty"),
-        "400": _rt.Response(BasicError, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "402": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
-
-_CODESPACES_STOP_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operation(
-    method="post",
-    path="/user/codespaces/{codespace_name}/stop",
-    operation_id="codespaces/stop-for-authenticated-user",
-    params=(_rt.Param("codespace_name", "codespace_name", "path"),),
-    responses={
-        "200": _rt.Response(Codespace, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
-)
+else:
+    _CodespacesMethods = _rt.SyncResource
 
 
-class Codespaces(_rt.SyncResource):
+class Codespaces(_CodespacesMethods):
     """Operations under `codespaces`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> CodespacesWithRawResponse:
@@ -893,2235 +147,6 @@ class Codespaces(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return CodespacesWithStreamingResponse(self)
 
-    def list_in_organization(
-        self,
-        org: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Codespace]:
-        """List codespaces for the organization
-
-        Lists the codespaces associated to a specified organization.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_IN_ORGANIZATION,
-            {
-                "org": org,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_codespaces_access(
-        self,
-        org: str,
-        *,
-        visibility: Literal[
-            "disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"
-        ],
-        selected_usernames: list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Manage access control for organization codespaces
-
-        Sets which users can access codespaces in an organization. This is synonymous with granting or revoking codespaces access permissions for users according to the visibility.
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            visibility: Which users can access codespaces in the organization. `disabled` means that no users can access codespaces in the organization.
-            selected_usernames: The usernames of the organization members who should have access to codespaces in the organization. Required when `visibility` is `selected_members`. The provided list of usernames will replace any existing value.
-        """
-        return self._client.request(
-            _CODESPACES_SET_CODESPACES_ACCESS,
-            {
-                "org": org,
-                "visibility": visibility,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_codespaces_access_users(
-        self,
-        org: str,
-        *,
-        selected_usernames: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Add users to Codespaces access for an organization
-
-        Codespaces for the specified users will be billed to the organization.
-
-        To use this endpoint, the access settings for the organization must be set to `selected_members`.
-        For information on how to change this setting, see "[Manage access control for organization codespaces](https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces)."
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            selected_usernames: The usernames of the organization members and outside collaborators whose codespaces should be billed to the organization.
-        """
-        return self._client.request(
-            _CODESPACES_SET_CODESPACES_ACCESS_USERS,
-            {
-                "org": org,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_codespaces_access_users(
-        self,
-        org: str,
-        *,
-        selected_usernames: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Remove users from Codespaces access for an organization
-
-        Codespaces for the specified users will no longer be billed to the organization.
-
-        To use this endpoint, the access settings for the organization must be set to `selected_members`.
-        For information on how to change this setting, see "[Manage access control for organization codespaces](https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces)."
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            selected_usernames: The usernames of the organization members and outside collaborators whose codespaces should not be billed to the organization.
-        """
-        return self._client.request(
-            _CODESPACES_DELETE_CODESPACES_ACCESS_USERS,
-            {
-                "org": org,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_org_secrets(
-        self,
-        org: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[CodespacesOrgSecret]:
-        """List organization secrets
-
-        Lists all Codespaces development environment secrets available at the organization-level without revealing their encrypted
-        values.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_ORG_SECRETS,
-            {
-                "org": org,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_org_public_key(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPublicKey:
-        """Get an organization public key
-
-        Gets a public key for an organization, which is required in order to encrypt secrets. You need to encrypt the value of a secret before you can create or update secrets.
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return self._client.request(
-            _CODESPACES_GET_ORG_PUBLIC_KEY,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesOrgSecret:
-        """Get an organization secret
-
-        Gets an organization development environment secret without revealing its encrypted value.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_GET_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create_or_update_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        *,
-        visibility: Literal["all", "private", "selected"],
-        encrypted_value: str | NotGiven = NOT_GIVEN,
-        key_id: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> EmptyObject | None:
-        """Create or update an organization secret
-
-        Creates or updates an organization development environment secret with an encrypted value. Encrypt your secret using
-        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-            visibility: Which type of organization repositories have access to the organization secret. `selected` means only the repositories specified by `selected_repository_ids` can access the secret.
-            encrypted_value: The value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get an organization public key](https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-public-key) endpoint.
-            key_id: The ID of the key you used to encrypt the secret.
-            selected_repository_ids: An array of repository IDs that can access the organization secret. You can only provide a list of repository IDs when the `visibility` is set to `selected`. You can manage the list of selected repositories using the [List selected repositories for an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#list-selected-repositories-for-an-organization-secret), [Set selected repositories for an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#set-selected-repositories-for-an-organization-secret), and [Remove selected repository from an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#remove-selected-repository-from-an-organization-secret) endpoints.
-        """
-        return self._client.request(
-            _CODESPACES_CREATE_OR_UPDATE_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-                "visibility": visibility,
-                "encrypted_value": encrypted_value,
-                "key_id": key_id,
-                "selected_repository_ids": selected_repository_ids,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete an organization secret
-
-        Deletes an organization development environment secret using the secret name.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_DELETE_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_selected_repos_for_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[MinimalRepository]:
-        """List selected repositories for an organization secret
-
-        Lists all repositories that have been selected when the `visibility`
-        for repository access to a secret is set to `selected`.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_SELECTED_REPOS_FOR_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_selected_repos_for_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        *,
-        selected_repository_ids: list[int],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Set selected repositories for an organization secret
-
-        Replaces all repositories for an organization development environment secret when the `visibility`
-        for repository access is set to `selected`. The visibility is set when you [Create
-        or update an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret).
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-            selected_repository_ids: An array of repository ids that can access the organization secret. You can only provide a list of repository ids when the `visibility` is set to `selected`. You can add and remove individual repositories using the [Set selected repositories for an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#set-selected-repositories-for-an-organization-secret) and [Remove selected repository from an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#remove-selected-repository-from-an-organization-secret) endpoints.
-        """
-        return self._client.request(
-            _CODESPACES_SET_SELECTED_REPOS_FOR_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-                "selected_repository_ids": selected_repository_ids,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def add_selected_repo_to_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        repository_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Add selected repository to an organization secret
-
-        Adds a repository to an organization development environment secret when the `visibility` for repository access is set to `selected`. The visibility is set when you [Create or update an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret).
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_ADD_SELECTED_REPO_TO_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-                "repository_id": repository_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def remove_selected_repo_from_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        repository_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove selected repository from an organization secret
-
-        Removes a repository from an organization development environment secret when the `visibility`
-        for repository access is set to `selected`. The visibility is set when you [Create
-        or update an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret).
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_REMOVE_SELECTED_REPO_FROM_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-                "repository_id": repository_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_codespaces_for_user_in_org(
-        self,
-        org: str,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Codespace]:
-        """List codespaces for a user in organization
-
-        Lists the codespaces that a member of an organization has for repositories in that organization.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_GET_CODESPACES_FOR_USER_IN_ORG,
-            {
-                "org": org,
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_from_organization(
-        self,
-        org: str,
-        username: str,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> dict[str, Any]:
-        """Delete a codespace from the organization
-
-        Deletes a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            username: The handle for the GitHub user account.
-            codespace_name: The name of the codespace.
-        """
-        return self._client.request(
-            _CODESPACES_DELETE_FROM_ORGANIZATION,
-            {
-                "org": org,
-                "username": username,
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def stop_in_organization(
-        self,
-        org: str,
-        username: str,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Stop a codespace for an organization user
-
-        Stops a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            username: The handle for the GitHub user account.
-            codespace_name: The name of the codespace.
-        """
-        return self._client.request(
-            _CODESPACES_STOP_IN_ORGANIZATION,
-            {
-                "org": org,
-                "username": username,
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_in_repository_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Codespace]:
-        """List codespaces in a repository for the authenticated user
-
-        Lists the codespaces associated to a specified repository and the authenticated user.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create_with_repo_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        ref: str | NotGiven = NOT_GIVEN,
-        location: str | NotGiven = NOT_GIVEN,
-        geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"] | NotGiven = NOT_GIVEN,
-        client_ip: str | NotGiven = NOT_GIVEN,
-        machine: str | NotGiven = NOT_GIVEN,
-        devcontainer_path: str | NotGiven = NOT_GIVEN,
-        multi_repo_permissions_opt_out: bool | NotGiven = NOT_GIVEN,
-        working_directory: str | NotGiven = NOT_GIVEN,
-        idle_timeout_minutes: int | NotGiven = NOT_GIVEN,
-        display_name: str | NotGiven = NOT_GIVEN,
-        retention_period_minutes: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Create a codespace in a repository
-
-        Creates a codespace owned by the authenticated user in the specified repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: Git ref (typically a branch name) for this codespace
-            location: The requested location for a new codespace. Best efforts are made to respect this upon creation. Assigned by IP if not provided.
-            geo: The geographic area for this codespace. If not specified, the value is assigned by IP. This property replaces `location`, which is closing down.
-            client_ip: IP for location auto-detection when proxying a request
-            machine: Machine type to use for this codespace
-            devcontainer_path: Path to devcontainer.json config to use for this codespace
-            multi_repo_permissions_opt_out: Whether to authorize requested permissions from devcontainer.json
-            working_directory: Working directory for this codespace
-            idle_timeout_minutes: Time in minutes before codespace stops from inactivity
-            display_name: Display name for this codespace
-            retention_period_minutes: Duration in minutes after codespace has gone idle in which it will be deleted. Must be integer minutes between 0 and 43200 (30 days).
-        """
-        return self._client.request(
-            _CODESPACES_CREATE_WITH_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ref": ref,
-                "location": location,
-                "geo": geo,
-                "client_ip": client_ip,
-                "machine": machine,
-                "devcontainer_path": devcontainer_path,
-                "multi_repo_permissions_opt_out": multi_repo_permissions_opt_out,
-                "working_directory": working_directory,
-                "idle_timeout_minutes": idle_timeout_minutes,
-                "display_name": display_name,
-                "retention_period_minutes": retention_period_minutes,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_devcontainers_in_repository_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[
-        CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponseDevcontainersItem
-    ]:
-        """List devcontainer configurations in a repository for the authenticated user
-
-        Lists the devcontainer.json files associated with a specified repository and the authenticated user. These files
-        specify launchpoint configurations for codespaces created within the repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def repo_machines_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        location: str | NotGiven = NOT_GIVEN,
-        client_ip: str | NotGiven = NOT_GIVEN,
-        ref: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesRepoMachinesForAuthenticatedUserResponse:
-        """List available machine types for a repository
-
-        List the machine types available for a given repository based on its configuration.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            location: The location to check for available machines. Assigned by IP if not provided.
-            client_ip: IP for location auto-detection when proxying a request
-            ref: The branch or commit to check for prebuild availability and devcontainer restrictions.
-        """
-        return self._client.request(
-            _CODESPACES_REPO_MACHINES_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "location": location,
-                "client_ip": client_ip,
-                "ref": ref,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def pre_flight_with_repo_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        ref: str | NotGiven = NOT_GIVEN,
-        client_ip: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPreFlightWithRepoForAuthenticatedUserResponse:
-        """Get default attributes for a codespace
-
-        Gets the default attributes for codespaces created by the user with the repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The branch or commit to check for a default devcontainer path. If not specified, the default branch will be checked.
-            client_ip: An alternative IP for default location auto-detection, such as when proxying a request.
-        """
-        return self._client.request(
-            _CODESPACES_PRE_FLIGHT_WITH_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ref": ref,
-                "client_ip": client_ip,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def check_permissions_for_devcontainer(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        ref: str,
-        devcontainer_path: str,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPermissionsCheckForDevcontainer:
-        """Check if permissions defined by a devcontainer have been accepted by the authenticated user
-
-        Checks whether the permissions defined by a given devcontainer configuration have been accepted by the authenticated user.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The git reference that points to the location of the devcontainer configuration to use for the permission check. The value of `ref` will typically be a branch name (`heads/BRANCH_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
-            devcontainer_path: Path to the devcontainer.json configuration to use for the permission check.
-        """
-        return self._client.request(
-            _CODESPACES_CHECK_PERMISSIONS_FOR_DEVCONTAINER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ref": ref,
-                "devcontainer_path": devcontainer_path,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repo_secrets(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[RepoCodespacesSecret]:
-        """List repository secrets
-
-        Lists all development environment secrets available in a repository without revealing their encrypted
-        values.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_REPO_SECRETS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_repo_public_key(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPublicKey:
-        """Get a repository public key
-
-        Gets your public key, which you need to encrypt secrets. You need to
-        encrypt a secret before you can create or update secrets.
-
-        If the repository is private, OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _CODESPACES_GET_REPO_PUBLIC_KEY,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RepoCodespacesSecret:
-        """Get a repository secret
-
-        Gets a single repository development environment secret without revealing its encrypted value.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_GET_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create_or_update_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        encrypted_value: str | NotGiven = NOT_GIVEN,
-        key_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> EmptyObject | None:
-        """Create or update a repository secret
-
-        Creates or updates a repository development environment secret with an encrypted value. Encrypt your secret using
-        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint. The associated user must be a repository admin.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            secret_name: The name of the secret.
-            encrypted_value: Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get a repository public key](https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-public-key) endpoint.
-            key_id: ID of the key you used to encrypt the secret.
-        """
-        return self._client.request(
-            _CODESPACES_CREATE_OR_UPDATE_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-                "encrypted_value": encrypted_value,
-                "key_id": key_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a repository secret
-
-        Deletes a development environment secret in a repository using the secret name.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint. The associated user must be a repository admin.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_DELETE_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create_with_pr_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        pull_number: int,
-        *,
-        location: str | NotGiven = NOT_GIVEN,
-        geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"] | NotGiven = NOT_GIVEN,
-        client_ip: str | NotGiven = NOT_GIVEN,
-        machine: str | NotGiven = NOT_GIVEN,
-        devcontainer_path: str | NotGiven = NOT_GIVEN,
-        multi_repo_permissions_opt_out: bool | NotGiven = NOT_GIVEN,
-        working_directory: str | NotGiven = NOT_GIVEN,
-        idle_timeout_minutes: int | NotGiven = NOT_GIVEN,
-        display_name: str | NotGiven = NOT_GIVEN,
-        retention_period_minutes: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Create a codespace from a pull request
-
-        Creates a codespace owned by the authenticated user for the specified pull request.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            pull_number: The number that identifies the pull request.
-            location: The requested location for a new codespace. Best efforts are made to respect this upon creation. Assigned by IP if not provided.
-            geo: The geographic area for this codespace. If not specified, the value is assigned by IP. This property replaces `location`, which is closing down.
-            client_ip: IP for location auto-detection when proxying a request
-            machine: Machine type to use for this codespace
-            devcontainer_path: Path to devcontainer.json config to use for this codespace
-            multi_repo_permissions_opt_out: Whether to authorize requested permissions from devcontainer.json
-            working_directory: Working directory for this codespace
-            idle_timeout_minutes: Time in minutes before codespace stops from inactivity
-            display_name: Display name for this codespace
-            retention_period_minutes: Duration in minutes after codespace has gone idle in which it will be deleted. Must be integer minutes between 0 and 43200 (30 days).
-        """
-        return self._client.request(
-            _CODESPACES_CREATE_WITH_PR_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "pull_number": pull_number,
-                "location": location,
-                "geo": geo,
-                "client_ip": client_ip,
-                "machine": machine,
-                "devcontainer_path": devcontainer_path,
-                "multi_repo_permissions_opt_out": multi_repo_permissions_opt_out,
-                "working_directory": working_directory,
-                "idle_timeout_minutes": idle_timeout_minutes,
-                "display_name": display_name,
-                "retention_period_minutes": retention_period_minutes,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_for_authenticated_user(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        repository_id: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Codespace]:
-        """List codespaces for the authenticated user
-
-        Lists the authenticated user's codespaces.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            repository_id: ID of the Repository to filter on
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_FOR_AUTHENTICATED_USER,
-            {
-                "per_page": per_page,
-                "page": page,
-                "repository_id": repository_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create_for_authenticated_user(
-        self,
-        *,
-        body: CodespacesCreateForAuthenticatedUserBodyWithRepositoryId
-        | CodespacesCreateForAuthenticatedUserBodyWithPullRequest,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Create a codespace for the authenticated user
-
-        Creates a new codespace, owned by the authenticated user.
-
-        This endpoint requires either a `repository_id` OR a `pull_request` but not both.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            body: The request body.
-        """
-        return self._client.request(
-            _CODESPACES_CREATE_FOR_AUTHENTICATED_USER,
-            {
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_secrets_for_authenticated_user(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[CodespacesSecret]:
-        """List secrets for the authenticated user
-
-        Lists all development environment secrets available for a user's codespaces without revealing their
-        encrypted values.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER,
-            {
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_public_key_for_authenticated_user(
-        self,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesUserPublicKey:
-        """Get public key for the authenticated user
-
-        Gets your public key, which you need to encrypt secrets. You need to encrypt a secret before you can create or update secrets.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-        """
-        return self._client.request(
-            _CODESPACES_GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER,
-            {},
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesSecret:
-        """Get a secret for the authenticated user
-
-        Gets a development environment secret available to a user's codespaces without revealing its encrypted value.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_GET_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create_or_update_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        *,
-        key_id: str,
-        encrypted_value: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int | str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> EmptyObject | None:
-        """Create or update a secret for the authenticated user
-
-        Creates or updates a development environment secret for a user's codespace with an encrypted value. Encrypt your secret using
-        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-            key_id: ID of the key you used to encrypt the secret.
-            encrypted_value: Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get the public key for the authenticated user](https://docs.github.com/rest/codespaces/secrets#get-public-key-for-the-authenticated-user) endpoint.
-            selected_repository_ids: An array of repository ids that can access the user secret. You can manage the list of selected repositories using the [List selected repositories for a user secret](https://docs.github.com/rest/codespaces/secrets#list-selected-repositories-for-a-user-secret), [Set selected repositories for a user secret](https://docs.github.com/rest/codespaces/secrets#set-selected-repositories-for-a-user-secret), and [Remove a selected repository from a user secret](https://docs.github.com/rest/codespaces/secrets#remove-a-selected-repository-from-a-user-secret) endpoints.
-        """
-        return self._client.request(
-            _CODESPACES_CREATE_OR_UPDATE_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-                "key_id": key_id,
-                "encrypted_value": encrypted_value,
-                "selected_repository_ids": selected_repository_ids,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a secret for the authenticated user
-
-        Deletes a development environment secret from a user's codespaces using the secret name. Deleting the secret will remove access from all codespaces that were allowed to access the secret.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_DELETE_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repositories_for_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesListRepositoriesForSecretForAuthenticatedUserResponse:
-        """List selected repositories for a user secret
-
-        List the repositories that have been granted the ability to use a user's development environment secret.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_LIST_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_repositories_for_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        *,
-        selected_repository_ids: list[int],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Set selected repositories for a user secret
-
-        Select the repositories that will use a user's development environment secret.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-            selected_repository_ids: An array of repository ids for which a codespace can access the secret. You can manage the list of selected repositories using the [List selected repositories for a user secret](https://docs.github.com/rest/codespaces/secrets#list-selected-repositories-for-a-user-secret), [Add a selected repository to a user secret](https://docs.github.com/rest/codespaces/secrets#add-a-selected-repository-to-a-user-secret), and [Remove a selected repository from a user secret](https://docs.github.com/rest/codespaces/secrets#remove-a-selected-repository-from-a-user-secret) endpoints.
-        """
-        return self._client.request(
-            _CODESPACES_SET_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-                "selected_repository_ids": selected_repository_ids,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def add_repository_for_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        repository_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Add a selected repository to a user secret
-
-        Adds a repository to the selected repositories for a user's development environment secret.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_ADD_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-                "repository_id": repository_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def remove_repository_for_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        repository_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove a selected repository from a user secret
-
-        Removes a repository from the selected repositories for a user's development environment secret.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _CODESPACES_REMOVE_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-                "repository_id": repository_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Get a codespace for the authenticated user
-
-        Gets information about a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return self._client.request(
-            _CODESPACES_GET_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> dict[str, Any]:
-        """Delete a codespace for the authenticated user
-
-        Deletes a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return self._client.request(
-            _CODESPACES_DELETE_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        machine: str | NotGiven = NOT_GIVEN,
-        display_name: str | NotGiven = NOT_GIVEN,
-        recent_folders: list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Update a codespace for the authenticated user
-
-        Updates a codespace owned by the authenticated user. Currently only the codespace's machine type and recent folders can be modified using this endpoint.
-
-        If you specify a new machine type it will be applied the next time your codespace is started.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-            machine: A valid machine to transition this codespace to.
-            display_name: Display name for this codespace
-            recent_folders: Recently opened folders inside the codespace. It is currently used by the clients to determine the folder path to load the codespace in.
-        """
-        return self._client.request(
-            _CODESPACES_UPDATE_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-                "machine": machine,
-                "display_name": display_name,
-                "recent_folders": recent_folders,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def export_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespaceExportDetails:
-        """Export a codespace for the authenticated user
-
-        Triggers an export of the specified codespace and returns a URL and ID where the status of the export can be monitored.
-
-        If changes cannot be pushed to the codespace's repository, they will be pushed to a new or previously-existing fork instead.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return self._client.request(
-            _CODESPACES_EXPORT_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_export_details_for_authenticated_user(
-        self,
-        codespace_name: str,
-        export_id: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespaceExportDetails:
-        """Get details about a codespace export
-
-        Gets information about an export of a codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-            export_id: The ID of the export operation, or `latest`. Currently only `latest` is currently supported.
-        """
-        return self._client.request(
-            _CODESPACES_GET_EXPORT_DETAILS_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-                "export_id": export_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def codespace_machines_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesCodespaceMachinesForAuthenticatedUserResponse:
-        """List machine types for a codespace
-
-        List the machine types a codespace can transition to use.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return self._client.request(
-            _CODESPACES_CODESPACE_MACHINES_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def publish_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        private: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespaceWithFullRepository:
-        """Create a repository from an unpublished codespace
-
-        Publishes an unpublished codespace, creating a new repository and assigning it to the codespace.
-
-        The codespace's token is granted write permissions to the repository, allowing the user to push their changes.
-
-        This will fail for a codespace that is already published, meaning it has an associated repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-            name: A name for the new repository.
-            private: Whether the new repository should be private.
-        """
-        return self._client.request(
-            _CODESPACES_PUBLISH_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-                "name": name,
-                "private": private,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def start_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Start a codespace for the authenticated user
-
-        Starts a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return self._client.request(
-            _CODESPACES_START_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def stop_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Stop a codespace for the authenticated user
-
-        Stops a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return self._client.request(
-            _CODESPACES_STOP_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
 
 class CodespacesWithRawResponse:
     """`Codespaces.with_raw_response`."""
@@ -3129,6 +154,28 @@ class CodespacesWithRawResponse:
     def __init__(self, resource: Codespaces) -> None:
         self._resource = resource
         self.list_in_organization = _rt.raw_page(resource.list_in_organization)
+        self.get_codespaces_for_user_in_org = _rt.raw_page(resource.get_codespaces_for_user_in_org)
+        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
+        self.list_in_repository_for_authenticated_user = _rt.raw_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_raw_response(
+            resource.create_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
+        self.delete_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_raw_response(
+            resource.update_for_authenticated_user
+        )
         self.set_codespaces_access = _rt.with_raw_response(resource.set_codespaces_access)
         self.set_codespaces_access_users = _rt.with_raw_response(
             resource.set_codespaces_access_users
@@ -3155,27 +202,6 @@ class CodespacesWithRawResponse:
         self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
             resource.remove_selected_repo_from_org_secret
         )
-        self.get_codespaces_for_user_in_org = _rt.raw_page(resource.get_codespaces_for_user_in_org)
-        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
-        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
-        self.list_in_repository_for_authenticated_user = _rt.raw_page(
-            resource.list_in_repository_for_authenticated_user
-        )
-        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.create_with_repo_for_authenticated_user
-        )
-        self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_page(
-            resource.list_devcontainers_in_repository_for_authenticated_user
-        )
-        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
-            resource.repo_machines_for_authenticated_user
-        )
-        self.pre_flight_with_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.pre_flight_with_repo_for_authenticated_user
-        )
-        self.check_permissions_for_devcontainer = _rt.with_raw_response(
-            resource.check_permissions_for_devcontainer
-        )
         self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
         self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
         self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
@@ -3183,13 +209,6 @@ class CodespacesWithRawResponse:
             resource.create_or_update_repo_secret
         )
         self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
-        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
-            resource.create_with_pr_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_raw_response(
-            resource.create_for_authenticated_user
-        )
         self.list_secrets_for_authenticated_user = _rt.raw_page(
             resource.list_secrets_for_authenticated_user
         )
@@ -3217,12 +236,24 @@ class CodespacesWithRawResponse:
         self.remove_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
             resource.remove_repository_for_secret_for_authenticated_user
         )
-        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
-        self.delete_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_for_authenticated_user
+        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
+        self.stop_for_authenticated_user = _rt.with_raw_response(
+            resource.stop_for_authenticated_user
         )
-        self.update_for_authenticated_user = _rt.with_raw_response(
-            resource.update_for_authenticated_user
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
+        )
+        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.codespace_machines_for_authenticated_user
+        )
+        self.pre_flight_with_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.pre_flight_with_repo_for_authenticated_user
+        )
+        self.check_permissions_for_devcontainer = _rt.with_raw_response(
+            resource.check_permissions_for_devcontainer
         )
         self.export_for_authenticated_user = _rt.with_raw_response(
             resource.export_for_authenticated_user
@@ -3230,17 +261,11 @@ class CodespacesWithRawResponse:
         self.get_export_details_for_authenticated_user = _rt.with_raw_response(
             resource.get_export_details_for_authenticated_user
         )
-        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
-            resource.codespace_machines_for_authenticated_user
-        )
         self.publish_for_authenticated_user = _rt.with_raw_response(
             resource.publish_for_authenticated_user
         )
         self.start_for_authenticated_user = _rt.with_raw_response(
             resource.start_for_authenticated_user
-        )
-        self.stop_for_authenticated_user = _rt.with_raw_response(
-            resource.stop_for_authenticated_user
         )
 
 
@@ -3250,6 +275,34 @@ class CodespacesWithStreamingResponse:
     def __init__(self, resource: Codespaces) -> None:
         self._resource = resource
         self.list_in_organization = _rt.streaming_page(resource.list_in_organization)
+        self.get_codespaces_for_user_in_org = _rt.streaming_page(
+            resource.get_codespaces_for_user_in_org
+        )
+        self.delete_from_organization = _rt.with_streaming_response(
+            resource.delete_from_organization
+        )
+        self.list_in_repository_for_authenticated_user = _rt.streaming_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_for_authenticated_user
+        )
+        self.delete_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_streaming_response(
+            resource.update_for_authenticated_user
+        )
         self.set_codespaces_access = _rt.with_streaming_response(resource.set_codespaces_access)
         self.set_codespaces_access_users = _rt.with_streaming_response(
             resource.set_codespaces_access_users
@@ -3276,31 +329,6 @@ class CodespacesWithStreamingResponse:
         self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
             resource.remove_selected_repo_from_org_secret
         )
-        self.get_codespaces_for_user_in_org = _rt.streaming_page(
-            resource.get_codespaces_for_user_in_org
-        )
-        self.delete_from_organization = _rt.with_streaming_response(
-            resource.delete_from_organization
-        )
-        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
-        self.list_in_repository_for_authenticated_user = _rt.streaming_page(
-            resource.list_in_repository_for_authenticated_user
-        )
-        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_with_repo_for_authenticated_user
-        )
-        self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_page(
-            resource.list_devcontainers_in_repository_for_authenticated_user
-        )
-        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
-            resource.repo_machines_for_authenticated_user
-        )
-        self.pre_flight_with_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.pre_flight_with_repo_for_authenticated_user
-        )
-        self.check_permissions_for_devcontainer = _rt.with_streaming_response(
-            resource.check_permissions_for_devcontainer
-        )
         self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
         self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
         self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
@@ -3308,13 +336,6 @@ class CodespacesWithStreamingResponse:
             resource.create_or_update_repo_secret
         )
         self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
-        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_with_pr_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_for_authenticated_user
-        )
         self.list_secrets_for_authenticated_user = _rt.streaming_page(
             resource.list_secrets_for_authenticated_user
         )
@@ -3342,14 +363,24 @@ class CodespacesWithStreamingResponse:
         self.remove_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
             resource.remove_repository_for_secret_for_authenticated_user
         )
-        self.get_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_for_authenticated_user
+        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
+        self.stop_for_authenticated_user = _rt.with_streaming_response(
+            resource.stop_for_authenticated_user
         )
-        self.delete_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_for_authenticated_user
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
         )
-        self.update_for_authenticated_user = _rt.with_streaming_response(
-            resource.update_for_authenticated_user
+        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.codespace_machines_for_authenticated_user
+        )
+        self.pre_flight_with_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.pre_flight_with_repo_for_authenticated_user
+        )
+        self.check_permissions_for_devcontainer = _rt.with_streaming_response(
+            resource.check_permissions_for_devcontainer
         )
         self.export_for_authenticated_user = _rt.with_streaming_response(
             resource.export_for_authenticated_user
@@ -3357,22 +388,163 @@ class CodespacesWithStreamingResponse:
         self.get_export_details_for_authenticated_user = _rt.with_streaming_response(
             resource.get_export_details_for_authenticated_user
         )
-        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
-            resource.codespace_machines_for_authenticated_user
-        )
         self.publish_for_authenticated_user = _rt.with_streaming_response(
             resource.publish_for_authenticated_user
         )
         self.start_for_authenticated_user = _rt.with_streaming_response(
             resource.start_for_authenticated_user
         )
-        self.stop_for_authenticated_user = _rt.with_streaming_response(
-            resource.stop_for_authenticated_user
-        )
 
 
-class AsyncCodespaces(_rt.AsyncResource):
+# method -> (part module, class): a part is imported when one of its methods is first used
+_ASYNC_PARTS: dict[str, tuple[str, str]] = {
+    "list_in_organization": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
+    "get_codespaces_for_user_in_org": (
+        "._codespaces_codespaces",
+        "_AsyncCodespacesCodespacesMethods",
+    ),
+    "delete_from_organization": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
+    "list_in_repository_for_authenticated_user": (
+        "._codespaces_codespaces",
+        "_AsyncCodespacesCodespacesMethods",
+    ),
+    "create_with_repo_for_authenticated_user": (
+        "._codespaces_codespaces",
+        "_AsyncCodespacesCodespacesMethods",
+    ),
+    "create_with_pr_for_authenticated_user": (
+        "._codespaces_codespaces",
+        "_AsyncCodespacesCodespacesMethods",
+    ),
+    "list_for_authenticated_user": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
+    "create_for_authenticated_user": (
+        "._codespaces_codespaces",
+        "_AsyncCodespacesCodespacesMethods",
+    ),
+    "get_for_authenticated_user": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
+    "delete_for_authenticated_user": (
+        "._codespaces_codespaces",
+        "_AsyncCodespacesCodespacesMethods",
+    ),
+    "update_for_authenticated_user": (
+        "._codespaces_codespaces",
+        "_AsyncCodespacesCodespacesMethods",
+    ),
+    "set_codespaces_access": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
+    "set_codespaces_access_users": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
+    "delete_codespaces_access_users": (
+        "._codespaces_codespaces",
+        "_AsyncCodespacesCodespacesMethods",
+    ),
+    "list_org_secrets": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "get_org_public_key": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "get_org_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "create_or_update_org_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "delete_org_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "list_selected_repos_for_org_secret": (
+        "._codespaces_secrets",
+        "_AsyncCodespacesSecretsMethods",
+    ),
+    "set_selected_repos_for_org_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "add_selected_repo_to_org_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "remove_selected_repo_from_org_secret": (
+        "._codespaces_secrets",
+        "_AsyncCodespacesSecretsMethods",
+    ),
+    "list_repo_secrets": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "get_repo_public_key": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "get_repo_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "create_or_update_repo_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "delete_repo_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
+    "list_secrets_for_authenticated_user": (
+        "._codespaces_secrets",
+        "_AsyncCodespacesSecretsMethods",
+    ),
+    "get_public_key_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "get_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "create_or_update_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "delete_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "list_repositories_for_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "set_repositories_for_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "add_repository_for_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "remove_repository_for_secret_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "stop_in_organization": ("._codespaces_secrets_2", "_AsyncCodespacesSecrets2Methods"),
+    "stop_for_authenticated_user": ("._codespaces_secrets_2", "_AsyncCodespacesSecrets2Methods"),
+    "list_devcontainers_in_repository_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "repo_machines_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "codespace_machines_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "pre_flight_with_repo_for_authenticated_user": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "check_permissions_for_devcontainer": (
+        "._codespaces_secrets_2",
+        "_AsyncCodespacesSecrets2Methods",
+    ),
+    "export_for_authenticated_user": ("._codespaces_exports", "_AsyncCodespacesExportsMethods"),
+    "get_export_details_for_authenticated_user": (
+        "._codespaces_exports",
+        "_AsyncCodespacesExportsMethods",
+    ),
+    "publish_for_authenticated_user": ("._codespaces_exports", "_AsyncCodespacesExportsMethods"),
+    "start_for_authenticated_user": ("._codespaces_exports", "_AsyncCodespacesExportsMethods"),
+}
+
+if TYPE_CHECKING:
+
+    class _AsyncCodespacesMethods(
+        _AsyncCodespacesCodespacesMethods,
+        _AsyncCodespacesSecretsMethods,
+        _AsyncCodespacesSecrets2Methods,
+        _AsyncCodespacesExportsMethods,
+        _rt.AsyncResource,
+    ):
+        """Every part's methods, as type checkers see them."""
+
+else:
+    _AsyncCodespacesMethods = _rt.AsyncResource
+
+
+class AsyncCodespaces(_AsyncCodespacesMethods):
     """Operations under `codespaces`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> AsyncCodespacesWithRawResponse:
@@ -3384,2235 +556,6 @@ class AsyncCodespaces(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncCodespacesWithStreamingResponse(self)
 
-    def list_in_organization(
-        self,
-        org: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Codespace]:
-        """List codespaces for the organization
-
-        Lists the codespaces associated to a specified organization.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_IN_ORGANIZATION,
-            {
-                "org": org,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_codespaces_access(
-        self,
-        org: str,
-        *,
-        visibility: Literal[
-            "disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"
-        ],
-        selected_usernames: list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Manage access control for organization codespaces
-
-        Sets which users can access codespaces in an organization. This is synonymous with granting or revoking codespaces access permissions for users according to the visibility.
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            visibility: Which users can access codespaces in the organization. `disabled` means that no users can access codespaces in the organization.
-            selected_usernames: The usernames of the organization members who should have access to codespaces in the organization. Required when `visibility` is `selected_members`. The provided list of usernames will replace any existing value.
-        """
-        return await self._client.request(
-            _CODESPACES_SET_CODESPACES_ACCESS,
-            {
-                "org": org,
-                "visibility": visibility,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_codespaces_access_users(
-        self,
-        org: str,
-        *,
-        selected_usernames: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Add users to Codespaces access for an organization
-
-        Codespaces for the specified users will be billed to the organization.
-
-        To use this endpoint, the access settings for the organization must be set to `selected_members`.
-        For information on how to change this setting, see "[Manage access control for organization codespaces](https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces)."
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            selected_usernames: The usernames of the organization members and outside collaborators whose codespaces should be billed to the organization.
-        """
-        return await self._client.request(
-            _CODESPACES_SET_CODESPACES_ACCESS_USERS,
-            {
-                "org": org,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_codespaces_access_users(
-        self,
-        org: str,
-        *,
-        selected_usernames: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Remove users from Codespaces access for an organization
-
-        Codespaces for the specified users will no longer be billed to the organization.
-
-        To use this endpoint, the access settings for the organization must be set to `selected_members`.
-        For information on how to change this setting, see "[Manage access control for organization codespaces](https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces)."
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            selected_usernames: The usernames of the organization members and outside collaborators whose codespaces should not be billed to the organization.
-        """
-        return await self._client.request(
-            _CODESPACES_DELETE_CODESPACES_ACCESS_USERS,
-            {
-                "org": org,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_org_secrets(
-        self,
-        org: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[CodespacesOrgSecret]:
-        """List organization secrets
-
-        Lists all Codespaces development environment secrets available at the organization-level without revealing their encrypted
-        values.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_ORG_SECRETS,
-            {
-                "org": org,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_org_public_key(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPublicKey:
-        """Get an organization public key
-
-        Gets a public key for an organization, which is required in order to encrypt secrets. You need to encrypt the value of a secret before you can create or update secrets.
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _CODESPACES_GET_ORG_PUBLIC_KEY,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesOrgSecret:
-        """Get an organization secret
-
-        Gets an organization development environment secret without revealing its encrypted value.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_GET_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create_or_update_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        *,
-        visibility: Literal["all", "private", "selected"],
-        encrypted_value: str | NotGiven = NOT_GIVEN,
-        key_id: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> EmptyObject | None:
-        """Create or update an organization secret
-
-        Creates or updates an organization development environment secret with an encrypted value. Encrypt your secret using
-        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-            visibility: Which type of organization repositories have access to the organization secret. `selected` means only the repositories specified by `selected_repository_ids` can access the secret.
-            encrypted_value: The value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get an organization public key](https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-public-key) endpoint.
-            key_id: The ID of the key you used to encrypt the secret.
-            selected_repository_ids: An array of repository IDs that can access the organization secret. You can only provide a list of repository IDs when the `visibility` is set to `selected`. You can manage the list of selected repositories using the [List selected repositories for an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#list-selected-repositories-for-an-organization-secret), [Set selected repositories for an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#set-selected-repositories-for-an-organization-secret), and [Remove selected repository from an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#remove-selected-repository-from-an-organization-secret) endpoints.
-        """
-        return await self._client.request(
-            _CODESPACES_CREATE_OR_UPDATE_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-                "visibility": visibility,
-                "encrypted_value": encrypted_value,
-                "key_id": key_id,
-                "selected_repository_ids": selected_repository_ids,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete an organization secret
-
-        Deletes an organization development environment secret using the secret name.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_DELETE_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_selected_repos_for_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[MinimalRepository]:
-        """List selected repositories for an organization secret
-
-        Lists all repositories that have been selected when the `visibility`
-        for repository access to a secret is set to `selected`.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_SELECTED_REPOS_FOR_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_selected_repos_for_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        *,
-        selected_repository_ids: list[int],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Set selected repositories for an organization secret
-
-        Replaces all repositories for an organization development environment secret when the `visibility`
-        for repository access is set to `selected`. The visibility is set when you [Create
-        or update an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret).
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-            selected_repository_ids: An array of repository ids that can access the organization secret. You can only provide a list of repository ids when the `visibility` is set to `selected`. You can add and remove individual repositories using the [Set selected repositories for an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#set-selected-repositories-for-an-organization-secret) and [Remove selected repository from an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#remove-selected-repository-from-an-organization-secret) endpoints.
-        """
-        return await self._client.request(
-            _CODESPACES_SET_SELECTED_REPOS_FOR_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-                "selected_repository_ids": selected_repository_ids,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def add_selected_repo_to_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        repository_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Add selected repository to an organization secret
-
-        Adds a repository to an organization development environment secret when the `visibility` for repository access is set to `selected`. The visibility is set when you [Create or update an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret).
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_ADD_SELECTED_REPO_TO_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-                "repository_id": repository_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def remove_selected_repo_from_org_secret(
-        self,
-        org: str,
-        secret_name: str,
-        repository_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove selected repository from an organization secret
-
-        Removes a repository from an organization development environment secret when the `visibility`
-        for repository access is set to `selected`. The visibility is set when you [Create
-        or update an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret).
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_REMOVE_SELECTED_REPO_FROM_ORG_SECRET,
-            {
-                "org": org,
-                "secret_name": secret_name,
-                "repository_id": repository_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_codespaces_for_user_in_org(
-        self,
-        org: str,
-        username: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Codespace]:
-        """List codespaces for a user in organization
-
-        Lists the codespaces that a member of an organization has for repositories in that organization.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            username: The handle for the GitHub user account.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_GET_CODESPACES_FOR_USER_IN_ORG,
-            {
-                "org": org,
-                "username": username,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_from_organization(
-        self,
-        org: str,
-        username: str,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> dict[str, Any]:
-        """Delete a codespace from the organization
-
-        Deletes a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            username: The handle for the GitHub user account.
-            codespace_name: The name of the codespace.
-        """
-        return await self._client.request(
-            _CODESPACES_DELETE_FROM_ORGANIZATION,
-            {
-                "org": org,
-                "username": username,
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def stop_in_organization(
-        self,
-        org: str,
-        username: str,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Stop a codespace for an organization user
-
-        Stops a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            username: The handle for the GitHub user account.
-            codespace_name: The name of the codespace.
-        """
-        return await self._client.request(
-            _CODESPACES_STOP_IN_ORGANIZATION,
-            {
-                "org": org,
-                "username": username,
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_in_repository_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Codespace]:
-        """List codespaces in a repository for the authenticated user
-
-        Lists the codespaces associated to a specified repository and the authenticated user.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create_with_repo_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        ref: str | NotGiven = NOT_GIVEN,
-        location: str | NotGiven = NOT_GIVEN,
-        geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"] | NotGiven = NOT_GIVEN,
-        client_ip: str | NotGiven = NOT_GIVEN,
-        machine: str | NotGiven = NOT_GIVEN,
-        devcontainer_path: str | NotGiven = NOT_GIVEN,
-        multi_repo_permissions_opt_out: bool | NotGiven = NOT_GIVEN,
-        working_directory: str | NotGiven = NOT_GIVEN,
-        idle_timeout_minutes: int | NotGiven = NOT_GIVEN,
-        display_name: str | NotGiven = NOT_GIVEN,
-        retention_period_minutes: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Create a codespace in a repository
-
-        Creates a codespace owned by the authenticated user in the specified repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: Git ref (typically a branch name) for this codespace
-            location: The requested location for a new codespace. Best efforts are made to respect this upon creation. Assigned by IP if not provided.
-            geo: The geographic area for this codespace. If not specified, the value is assigned by IP. This property replaces `location`, which is closing down.
-            client_ip: IP for location auto-detection when proxying a request
-            machine: Machine type to use for this codespace
-            devcontainer_path: Path to devcontainer.json config to use for this codespace
-            multi_repo_permissions_opt_out: Whether to authorize requested permissions from devcontainer.json
-            working_directory: Working directory for this codespace
-            idle_timeout_minutes: Time in minutes before codespace stops from inactivity
-            display_name: Display name for this codespace
-            retention_period_minutes: Duration in minutes after codespace has gone idle in which it will be deleted. Must be integer minutes between 0 and 43200 (30 days).
-        """
-        return await self._client.request(
-            _CODESPACES_CREATE_WITH_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ref": ref,
-                "location": location,
-                "geo": geo,
-                "client_ip": client_ip,
-                "machine": machine,
-                "devcontainer_path": devcontainer_path,
-                "multi_repo_permissions_opt_out": multi_repo_permissions_opt_out,
-                "working_directory": working_directory,
-                "idle_timeout_minutes": idle_timeout_minutes,
-                "display_name": display_name,
-                "retention_period_minutes": retention_period_minutes,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_devcontainers_in_repository_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[
-        CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponseDevcontainersItem
-    ]:
-        """List devcontainer configurations in a repository for the authenticated user
-
-        Lists the devcontainer.json files associated with a specified repository and the authenticated user. These files
-        specify launchpoint configurations for codespaces created within the repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_DEVCONTAINERS_IN_REPOSITORY_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def repo_machines_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        location: str | NotGiven = NOT_GIVEN,
-        client_ip: str | NotGiven = NOT_GIVEN,
-        ref: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesRepoMachinesForAuthenticatedUserResponse:
-        """List available machine types for a repository
-
-        List the machine types available for a given repository based on its configuration.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            location: The location to check for available machines. Assigned by IP if not provided.
-            client_ip: IP for location auto-detection when proxying a request
-            ref: The branch or commit to check for prebuild availability and devcontainer restrictions.
-        """
-        return await self._client.request(
-            _CODESPACES_REPO_MACHINES_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "location": location,
-                "client_ip": client_ip,
-                "ref": ref,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def pre_flight_with_repo_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        ref: str | NotGiven = NOT_GIVEN,
-        client_ip: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPreFlightWithRepoForAuthenticatedUserResponse:
-        """Get default attributes for a codespace
-
-        Gets the default attributes for codespaces created by the user with the repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The branch or commit to check for a default devcontainer path. If not specified, the default branch will be checked.
-            client_ip: An alternative IP for default location auto-detection, such as when proxying a request.
-        """
-        return await self._client.request(
-            _CODESPACES_PRE_FLIGHT_WITH_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ref": ref,
-                "client_ip": client_ip,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def check_permissions_for_devcontainer(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        ref: str,
-        devcontainer_path: str,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPermissionsCheckForDevcontainer:
-        """Check if permissions defined by a devcontainer have been accepted by the authenticated user
-
-        Checks whether the permissions defined by a given devcontainer configuration have been accepted by the authenticated user.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The git reference that points to the location of the devcontainer configuration to use for the permission check. The value of `ref` will typically be a branch name (`heads/BRANCH_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
-            devcontainer_path: Path to the devcontainer.json configuration to use for the permission check.
-        """
-        return await self._client.request(
-            _CODESPACES_CHECK_PERMISSIONS_FOR_DEVCONTAINER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ref": ref,
-                "devcontainer_path": devcontainer_path,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repo_secrets(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[RepoCodespacesSecret]:
-        """List repository secrets
-
-        Lists all development environment secrets available in a repository without revealing their encrypted
-        values.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_REPO_SECRETS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_repo_public_key(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPublicKey:
-        """Get a repository public key
-
-        Gets your public key, which you need to encrypt secrets. You need to
-        encrypt a secret before you can create or update secrets.
-
-        If the repository is private, OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _CODESPACES_GET_REPO_PUBLIC_KEY,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RepoCodespacesSecret:
-        """Get a repository secret
-
-        Gets a single repository development environment secret without revealing its encrypted value.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_GET_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create_or_update_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        encrypted_value: str | NotGiven = NOT_GIVEN,
-        key_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> EmptyObject | None:
-        """Create or update a repository secret
-
-        Creates or updates a repository development environment secret with an encrypted value. Encrypt your secret using
-        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint. The associated user must be a repository admin.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            secret_name: The name of the secret.
-            encrypted_value: Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get a repository public key](https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-public-key) endpoint.
-            key_id: ID of the key you used to encrypt the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_CREATE_OR_UPDATE_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-                "encrypted_value": encrypted_value,
-                "key_id": key_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a repository secret
-
-        Deletes a development environment secret in a repository using the secret name.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint. The associated user must be a repository admin.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_DELETE_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create_with_pr_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        pull_number: int,
-        *,
-        location: str | NotGiven = NOT_GIVEN,
-        geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"] | NotGiven = NOT_GIVEN,
-        client_ip: str | NotGiven = NOT_GIVEN,
-        machine: str | NotGiven = NOT_GIVEN,
-        devcontainer_path: str | NotGiven = NOT_GIVEN,
-        multi_repo_permissions_opt_out: bool | NotGiven = NOT_GIVEN,
-        working_directory: str | NotGiven = NOT_GIVEN,
-        idle_timeout_minutes: int | NotGiven = NOT_GIVEN,
-        display_name: str | NotGiven = NOT_GIVEN,
-        retention_period_minutes: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Create a codespace from a pull request
-
-        Creates a codespace owned by the authenticated user for the specified pull request.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            pull_number: The number that identifies the pull request.
-            location: The requested location for a new codespace. Best efforts are made to respect this upon creation. Assigned by IP if not provided.
-            geo: The geographic area for this codespace. If not specified, the value is assigned by IP. This property replaces `location`, which is closing down.
-            client_ip: IP for location auto-detection when proxying a request
-            machine: Machine type to use for this codespace
-            devcontainer_path: Path to devcontainer.json config to use for this codespace
-            multi_repo_permissions_opt_out: Whether to authorize requested permissions from devcontainer.json
-            working_directory: Working directory for this codespace
-            idle_timeout_minutes: Time in minutes before codespace stops from inactivity
-            display_name: Display name for this codespace
-            retention_period_minutes: Duration in minutes after codespace has gone idle in which it will be deleted. Must be integer minutes between 0 and 43200 (30 days).
-        """
-        return await self._client.request(
-            _CODESPACES_CREATE_WITH_PR_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "pull_number": pull_number,
-                "location": location,
-                "geo": geo,
-                "client_ip": client_ip,
-                "machine": machine,
-                "devcontainer_path": devcontainer_path,
-                "multi_repo_permissions_opt_out": multi_repo_permissions_opt_out,
-                "working_directory": working_directory,
-                "idle_timeout_minutes": idle_timeout_minutes,
-                "display_name": display_name,
-                "retention_period_minutes": retention_period_minutes,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_for_authenticated_user(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        repository_id: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Codespace]:
-        """List codespaces for the authenticated user
-
-        Lists the authenticated user's codespaces.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            repository_id: ID of the Repository to filter on
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_FOR_AUTHENTICATED_USER,
-            {
-                "per_page": per_page,
-                "page": page,
-                "repository_id": repository_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create_for_authenticated_user(
-        self,
-        *,
-        body: CodespacesCreateForAuthenticatedUserBodyWithRepositoryId
-        | CodespacesCreateForAuthenticatedUserBodyWithPullRequest,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Create a codespace for the authenticated user
-
-        Creates a new codespace, owned by the authenticated user.
-
-        This endpoint requires either a `repository_id` OR a `pull_request` but not both.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            body: The request body.
-        """
-        return await self._client.request(
-            _CODESPACES_CREATE_FOR_AUTHENTICATED_USER,
-            {
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_secrets_for_authenticated_user(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[CodespacesSecret]:
-        """List secrets for the authenticated user
-
-        Lists all development environment secrets available for a user's codespaces without revealing their
-        encrypted values.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER,
-            {
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_public_key_for_authenticated_user(
-        self,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesUserPublicKey:
-        """Get public key for the authenticated user
-
-        Gets your public key, which you need to encrypt secrets. You need to encrypt a secret before you can create or update secrets.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-        """
-        return await self._client.request(
-            _CODESPACES_GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER,
-            {},
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesSecret:
-        """Get a secret for the authenticated user
-
-        Gets a development environment secret available to a user's codespaces without revealing its encrypted value.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_GET_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create_or_update_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        *,
-        key_id: str,
-        encrypted_value: str | NotGiven = NOT_GIVEN,
-        selected_repository_ids: list[int | str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> EmptyObject | None:
-        """Create or update a secret for the authenticated user
-
-        Creates or updates a development environment secret for a user's codespace with an encrypted value. Encrypt your secret using
-        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-            key_id: ID of the key you used to encrypt the secret.
-            encrypted_value: Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get the public key for the authenticated user](https://docs.github.com/rest/codespaces/secrets#get-public-key-for-the-authenticated-user) endpoint.
-            selected_repository_ids: An array of repository ids that can access the user secret. You can manage the list of selected repositories using the [List selected repositories for a user secret](https://docs.github.com/rest/codespaces/secrets#list-selected-repositories-for-a-user-secret), [Set selected repositories for a user secret](https://docs.github.com/rest/codespaces/secrets#set-selected-repositories-for-a-user-secret), and [Remove a selected repository from a user secret](https://docs.github.com/rest/codespaces/secrets#remove-a-selected-repository-from-a-user-secret) endpoints.
-        """
-        return await self._client.request(
-            _CODESPACES_CREATE_OR_UPDATE_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-                "key_id": key_id,
-                "encrypted_value": encrypted_value,
-                "selected_repository_ids": selected_repository_ids,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a secret for the authenticated user
-
-        Deletes a development environment secret from a user's codespaces using the secret name. Deleting the secret will remove access from all codespaces that were allowed to access the secret.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_DELETE_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def list_repositories_for_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesListRepositoriesForSecretForAuthenticatedUserResponse:
-        """List selected repositories for a user secret
-
-        List the repositories that have been granted the ability to use a user's development environment secret.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_LIST_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_repositories_for_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        *,
-        selected_repository_ids: list[int],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Set selected repositories for a user secret
-
-        Select the repositories that will use a user's development environment secret.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-            selected_repository_ids: An array of repository ids for which a codespace can access the secret. You can manage the list of selected repositories using the [List selected repositories for a user secret](https://docs.github.com/rest/codespaces/secrets#list-selected-repositories-for-a-user-secret), [Add a selected repository to a user secret](https://docs.github.com/rest/codespaces/secrets#add-a-selected-repository-to-a-user-secret), and [Remove a selected repository from a user secret](https://docs.github.com/rest/codespaces/secrets#remove-a-selected-repository-from-a-user-secret) endpoints.
-        """
-        return await self._client.request(
-            _CODESPACES_SET_REPOSITORIES_FOR_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-                "selected_repository_ids": selected_repository_ids,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def add_repository_for_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        repository_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Add a selected repository to a user secret
-
-        Adds a repository to the selected repositories for a user's development environment secret.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_ADD_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-                "repository_id": repository_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def remove_repository_for_secret_for_authenticated_user(
-        self,
-        secret_name: str,
-        repository_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove a selected repository from a user secret
-
-        Removes a repository from the selected repositories for a user's development environment secret.
-
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
-
-        Args:
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _CODESPACES_REMOVE_REPOSITORY_FOR_SECRET_FOR_AUTHENTICATED_USER,
-            {
-                "secret_name": secret_name,
-                "repository_id": repository_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Get a codespace for the authenticated user
-
-        Gets information about a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return await self._client.request(
-            _CODESPACES_GET_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> dict[str, Any]:
-        """Delete a codespace for the authenticated user
-
-        Deletes a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return await self._client.request(
-            _CODESPACES_DELETE_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        machine: str | NotGiven = NOT_GIVEN,
-        display_name: str | NotGiven = NOT_GIVEN,
-        recent_folders: list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Update a codespace for the authenticated user
-
-        Updates a codespace owned by the authenticated user. Currently only the codespace's machine type and recent folders can be modified using this endpoint.
-
-        If you specify a new machine type it will be applied the next time your codespace is started.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-            machine: A valid machine to transition this codespace to.
-            display_name: Display name for this codespace
-            recent_folders: Recently opened folders inside the codespace. It is currently used by the clients to determine the folder path to load the codespace in.
-        """
-        return await self._client.request(
-            _CODESPACES_UPDATE_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-                "machine": machine,
-                "display_name": display_name,
-                "recent_folders": recent_folders,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def export_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespaceExportDetails:
-        """Export a codespace for the authenticated user
-
-        Triggers an export of the specified codespace and returns a URL and ID where the status of the export can be monitored.
-
-        If changes cannot be pushed to the codespace's repository, they will be pushed to a new or previously-existing fork instead.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return await self._client.request(
-            _CODESPACES_EXPORT_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_export_details_for_authenticated_user(
-        self,
-        codespace_name: str,
-        export_id: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespaceExportDetails:
-        """Get details about a codespace export
-
-        Gets information about an export of a codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-            export_id: The ID of the export operation, or `latest`. Currently only `latest` is currently supported.
-        """
-        return await self._client.request(
-            _CODESPACES_GET_EXPORT_DETAILS_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-                "export_id": export_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def codespace_machines_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesCodespaceMachinesForAuthenticatedUserResponse:
-        """List machine types for a codespace
-
-        List the machine types a codespace can transition to use.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return await self._client.request(
-            _CODESPACES_CODESPACE_MACHINES_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def publish_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        private: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespaceWithFullRepository:
-        """Create a repository from an unpublished codespace
-
-        Publishes an unpublished codespace, creating a new repository and assigning it to the codespace.
-
-        The codespace's token is granted write permissions to the repository, allowing the user to push their changes.
-
-        This will fail for a codespace that is already published, meaning it has an associated repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-            name: A name for the new repository.
-            private: Whether the new repository should be private.
-        """
-        return await self._client.request(
-            _CODESPACES_PUBLISH_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-                "name": name,
-                "private": private,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def start_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Start a codespace for the authenticated user
-
-        Starts a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return await self._client.request(
-            _CODESPACES_START_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def stop_for_authenticated_user(
-        self,
-        codespace_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Codespace:
-        """Stop a codespace for the authenticated user
-
-        Stops a user's codespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
-
-        Args:
-            codespace_name: The name of the codespace.
-        """
-        return await self._client.request(
-            _CODESPACES_STOP_FOR_AUTHENTICATED_USER,
-            {
-                "codespace_name": codespace_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
 
 class AsyncCodespacesWithRawResponse:
     """`AsyncCodespaces.with_raw_response`."""
@@ -5620,6 +563,30 @@ class AsyncCodespacesWithRawResponse:
     def __init__(self, resource: AsyncCodespaces) -> None:
         self._resource = resource
         self.list_in_organization = _rt.raw_async_page(resource.list_in_organization)
+        self.get_codespaces_for_user_in_org = _rt.raw_async_page(
+            resource.get_codespaces_for_user_in_org
+        )
+        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
+        self.list_in_repository_for_authenticated_user = _rt.raw_async_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_raw_response(
+            resource.create_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
+        self.delete_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_raw_response(
+            resource.update_for_authenticated_user
+        )
         self.set_codespaces_access = _rt.with_raw_response(resource.set_codespaces_access)
         self.set_codespaces_access_users = _rt.with_raw_response(
             resource.set_codespaces_access_users
@@ -5646,29 +613,6 @@ class AsyncCodespacesWithRawResponse:
         self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
             resource.remove_selected_repo_from_org_secret
         )
-        self.get_codespaces_for_user_in_org = _rt.raw_async_page(
-            resource.get_codespaces_for_user_in_org
-        )
-        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
-        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
-        self.list_in_repository_for_authenticated_user = _rt.raw_async_page(
-            resource.list_in_repository_for_authenticated_user
-        )
-        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.create_with_repo_for_authenticated_user
-        )
-        self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_async_page(
-            resource.list_devcontainers_in_repository_for_authenticated_user
-        )
-        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
-            resource.repo_machines_for_authenticated_user
-        )
-        self.pre_flight_with_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.pre_flight_with_repo_for_authenticated_user
-        )
-        self.check_permissions_for_devcontainer = _rt.with_raw_response(
-            resource.check_permissions_for_devcontainer
-        )
         self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
         self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
         self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
@@ -5676,13 +620,6 @@ class AsyncCodespacesWithRawResponse:
             resource.create_or_update_repo_secret
         )
         self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
-        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
-            resource.create_with_pr_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_raw_response(
-            resource.create_for_authenticated_user
-        )
         self.list_secrets_for_authenticated_user = _rt.raw_async_page(
             resource.list_secrets_for_authenticated_user
         )
@@ -5710,12 +647,24 @@ class AsyncCodespacesWithRawResponse:
         self.remove_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
             resource.remove_repository_for_secret_for_authenticated_user
         )
-        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
-        self.delete_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_for_authenticated_user
+        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
+        self.stop_for_authenticated_user = _rt.with_raw_response(
+            resource.stop_for_authenticated_user
         )
-        self.update_for_authenticated_user = _rt.with_raw_response(
-            resource.update_for_authenticated_user
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_async_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
+        )
+        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.codespace_machines_for_authenticated_user
+        )
+        self.pre_flight_with_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.pre_flight_with_repo_for_authenticated_user
+        )
+        self.check_permissions_for_devcontainer = _rt.with_raw_response(
+            resource.check_permissions_for_devcontainer
         )
         self.export_for_authenticated_user = _rt.with_raw_response(
             resource.export_for_authenticated_user
@@ -5723,17 +672,11 @@ class AsyncCodespacesWithRawResponse:
         self.get_export_details_for_authenticated_user = _rt.with_raw_response(
             resource.get_export_details_for_authenticated_user
         )
-        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
-            resource.codespace_machines_for_authenticated_user
-        )
         self.publish_for_authenticated_user = _rt.with_raw_response(
             resource.publish_for_authenticated_user
         )
         self.start_for_authenticated_user = _rt.with_raw_response(
             resource.start_for_authenticated_user
-        )
-        self.stop_for_authenticated_user = _rt.with_raw_response(
-            resource.stop_for_authenticated_user
         )
 
 
@@ -5743,6 +686,36 @@ class AsyncCodespacesWithStreamingResponse:
     def __init__(self, resource: AsyncCodespaces) -> None:
         self._resource = resource
         self.list_in_organization = _rt.streaming_async_page(resource.list_in_organization)
+        self.get_codespaces_for_user_in_org = _rt.streaming_async_page(
+            resource.get_codespaces_for_user_in_org
+        )
+        self.delete_from_organization = _rt.with_streaming_response(
+            resource.delete_from_organization
+        )
+        self.list_in_repository_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
+        )
+        self.create_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_for_authenticated_user
+        )
+        self.delete_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_streaming_response(
+            resource.update_for_authenticated_user
+        )
         self.set_codespaces_access = _rt.with_streaming_response(resource.set_codespaces_access)
         self.set_codespaces_access_users = _rt.with_streaming_response(
             resource.set_codespaces_access_users
@@ -5769,31 +742,6 @@ class AsyncCodespacesWithStreamingResponse:
         self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
             resource.remove_selected_repo_from_org_secret
         )
-        self.get_codespaces_for_user_in_org = _rt.streaming_async_page(
-            resource.get_codespaces_for_user_in_org
-        )
-        self.delete_from_organization = _rt.with_streaming_response(
-            resource.delete_from_organization
-        )
-        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
-        self.list_in_repository_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_in_repository_for_authenticated_user
-        )
-        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_with_repo_for_authenticated_user
-        )
-        self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_devcontainers_in_repository_for_authenticated_user
-        )
-        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
-            resource.repo_machines_for_authenticated_user
-        )
-        self.pre_flight_with_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.pre_flight_with_repo_for_authenticated_user
-        )
-        self.check_permissions_for_devcontainer = _rt.with_streaming_response(
-            resource.check_permissions_for_devcontainer
-        )
         self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
         self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
         self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
@@ -5801,15 +749,6 @@ class AsyncCodespacesWithStreamingResponse:
             resource.create_or_update_repo_secret
         )
         self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
-        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_with_pr_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_for_authenticated_user
-        )
-        self.create_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_for_authenticated_user
-        )
         self.list_secrets_for_authenticated_user = _rt.streaming_async_page(
             resource.list_secrets_for_authenticated_user
         )
@@ -5837,14 +776,24 @@ class AsyncCodespacesWithStreamingResponse:
         self.remove_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
             resource.remove_repository_for_secret_for_authenticated_user
         )
-        self.get_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_for_authenticated_user
+        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
+        self.stop_for_authenticated_user = _rt.with_streaming_response(
+            resource.stop_for_authenticated_user
         )
-        self.delete_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_for_authenticated_user
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
         )
-        self.update_for_authenticated_user = _rt.with_streaming_response(
-            resource.update_for_authenticated_user
+        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.codespace_machines_for_authenticated_user
+        )
+        self.pre_flight_with_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.pre_flight_with_repo_for_authenticated_user
+        )
+        self.check_permissions_for_devcontainer = _rt.with_streaming_response(
+            resource.check_permissions_for_devcontainer
         )
         self.export_for_authenticated_user = _rt.with_streaming_response(
             resource.export_for_authenticated_user
@@ -5852,15 +801,9 @@ class AsyncCodespacesWithStreamingResponse:
         self.get_export_details_for_authenticated_user = _rt.with_streaming_response(
             resource.get_export_details_for_authenticated_user
         )
-        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
-            resource.codespace_machines_for_authenticated_user
-        )
         self.publish_for_authenticated_user = _rt.with_streaming_response(
             resource.publish_for_authenticated_user
         )
         self.start_for_authenticated_user = _rt.with_streaming_response(
             resource.start_for_authenticated_user
-        )
-        self.stop_for_authenticated_user = _rt.with_streaming_response(
-            resource.stop_for_authenticated_user
         )

@@ -5,11 +5,20 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.validation_error_simple import ValidationErrorSimple
+
+def _credentials_revoke_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+
+    return {
+        "202": _rt.Response(dict[str, Any], "json"),
+        "422": _rt.Response(ValidationErrorSimple, "json"),
+        "500": _rt.Response(BasicError, "json"),
+    }
+
 
 _CREDENTIALS_REVOKE: _rt.Operation[dict[str, Any]] = _rt.Operation(
     method="post",
@@ -17,11 +26,7 @@ _CREDENTIALS_REVOKE: _rt.Operation[dict[str, Any]] = _rt.Operation(
     operation_id="credentials/revoke",
     params=(_rt.Param("credentials", "credentials", "field"),),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "202": _rt.Response(dict[str, Any], "json"),
-        "422": _rt.Response(ValidationErrorSimple, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_credentials_revoke_responses),
 )
 
 
@@ -53,7 +58,10 @@ class Credentials(_rt.SyncResource):
     ) -> dict[str, Any]:
         """Revoke a list of credentials
 
-        Submit a list of credentials to be revoked. This endpoint is intended to revoke credentials the caller does not own and may have found exposed on GitHub.com or elsewhere. It can also be used for credentials associated with an old user account that you no longer have access to. Credential owners will be notified of the revocation.
+        Submit a list of credentials to be revoked. This endpoint is intended to revoke
+        credentials the caller does not own and may have found exposed on GitHub.com or
+        elsewhere. It can also be used for credentials associated with an old user account that
+        you no longer have access to. Credential owners will be notified of the revocation.
 
         This endpoint currently accepts the following credential types:
         - Personal access tokens (classic) (`ghp_`)
@@ -63,10 +71,13 @@ class Credentials(_rt.SyncResource):
         - Refresh tokens from GitHub Apps (`ghr_`)
 
 
-        Revoked credentials may impact users on GitHub Free, Pro, & Team and GitHub Enterprise Cloud, and GitHub Enterprise Cloud with Enterprise Managed Users.
-        GitHub cannot reactivate any credentials that have been revoked; new credentials will need to be generated.
+        Revoked credentials may impact users on GitHub Free, Pro, & Team and GitHub Enterprise
+        Cloud, and GitHub Enterprise Cloud with Enterprise Managed Users.
+        GitHub cannot reactivate any credentials that have been revoked; new credentials will
+        need to be generated.
 
-        To prevent abuse, this API is limited to only 60 unauthenticated requests per hour and a max of 1000 tokens per API request.
+        To prevent abuse, this API is limited to only 60 unauthenticated requests per hour and a
+        max of 1000 tokens per API request.
 
         > [!NOTE]
         > Any authenticated requests will return a 403.
@@ -136,7 +147,10 @@ class AsyncCredentials(_rt.AsyncResource):
     ) -> dict[str, Any]:
         """Revoke a list of credentials
 
-        Submit a list of credentials to be revoked. This endpoint is intended to revoke credentials the caller does not own and may have found exposed on GitHub.com or elsewhere. It can also be used for credentials associated with an old user account that you no longer have access to. Credential owners will be notified of the revocation.
+        Submit a list of credentials to be revoked. This endpoint is intended to revoke
+        credentials the caller does not own and may have found exposed on GitHub.com or
+        elsewhere. It can also be used for credentials associated with an old user account that
+        you no longer have access to. Credential owners will be notified of the revocation.
 
         This endpoint currently accepts the following credential types:
         - Personal access tokens (classic) (`ghp_`)
@@ -146,10 +160,13 @@ class AsyncCredentials(_rt.AsyncResource):
         - Refresh tokens from GitHub Apps (`ghr_`)
 
 
-        Revoked credentials may impact users on GitHub Free, Pro, & Team and GitHub Enterprise Cloud, and GitHub Enterprise Cloud with Enterprise Managed Users.
-        GitHub cannot reactivate any credentials that have been revoked; new credentials will need to be generated.
+        Revoked credentials may impact users on GitHub Free, Pro, & Team and GitHub Enterprise
+        Cloud, and GitHub Enterprise Cloud with Enterprise Managed Users.
+        GitHub cannot reactivate any credentials that have been revoked; new credentials will
+        need to be generated.
 
-        To prevent abuse, this API is limited to only 60 unauthenticated requests per hour and a max of 1000 tokens per API request.
+        To prevent abuse, this API is limited to only 60 unauthenticated requests per hour and a
+        max of 1000 tokens per API request.
 
         > [!NOTE]
         > Any authenticated requests will return a 403.

@@ -4,22 +4,77 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.dependency_graph_diff import DependencyGraphDiff, DependencyGraphDiffItem
-from ..models.dependency_graph_spdx_sbom import DependencyGraphSpdxSbom
-from ..models.manifest import Manifest
-from ..models.metadata import Metadata
-from ..types.dependency_graph import (
-    DependencyGraphCreateRepositorySnapshotParamsDetector,
-    DependencyGraphCreateRepositorySnapshotParamsJob,
-    DependencyGraphCreateRepositorySnapshotResponse,
-    DependencyGraphDiffRangeResponse503,
-    DependencyGraphGenerateSbomReportResponse,
-)
+if TYPE_CHECKING:
+    from ..models.dependency_graph_diff import DependencyGraphDiff, DependencyGraphDiffItem
+    from ..models.dependency_graph_spdx_sbom import DependencyGraphSpdxSbom
+    from ..models.manifest import Manifest
+    from ..models.metadata import Metadata
+    from ..types.dependency_graph import (
+        DependencyGraphCreateRepositorySnapshotParamsDetector,
+        DependencyGraphCreateRepositorySnapshotParamsJob,
+        DependencyGraphCreateRepositorySnapshotResponse,
+        DependencyGraphGenerateSbomReportResponse,
+    )
+
+
+def _dependency_graph_diff_range_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.dependency_graph_diff import DependencyGraphDiff
+    from ..types.dependency_graph import DependencyGraphDiffRangeResponse503
+
+    return {
+        "200": _rt.Response(DependencyGraphDiff, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "500": _rt.Response(BasicError, "json"),
+        "503": _rt.Response(DependencyGraphDiffRangeResponse503, "json"),
+    }
+
+
+def _dependency_graph_export_sbom_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.dependency_graph_spdx_sbom import DependencyGraphSpdxSbom
+
+    return {
+        "200": _rt.Response(DependencyGraphSpdxSbom, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _dependency_graph_fetch_sbom_report_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
+        "202": _rt.Response(None, "empty"),
+        "302": _rt.Response(None, "empty"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _dependency_graph_generate_sbom_report_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..types.dependency_graph import DependencyGraphGenerateSbomReportResponse
+
+    return {
+        "201": _rt.Response(DependencyGraphGenerateSbomReportResponse, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _dependency_graph_create_repository_snapshot_responses() -> dict[str, _rt.Response]:
+    from ..types.dependency_graph import DependencyGraphCreateRepositorySnapshotResponse
+
+    return {"201": _rt.Response(DependencyGraphCreateRepositorySnapshotResponse, "json")}
+
 
 _DEPENDENCY_GRAPH_DIFF_RANGE: _rt.Operation[DependencyGraphDiff] = _rt.Operation(
     method="get",
@@ -31,14 +86,7 @@ _DEPENDENCY_GRAPH_DIFF_RANGE: _rt.Operation[DependencyGraphDiff] = _rt.Operation
         _rt.Param("basehead", "basehead", "path"),
         _rt.Param("name", "name", "query"),
     ),
-    responses={
-        "200": _rt.Response(DependencyGraphDiff, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(DependencyGraphDiffRangeResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_dependency_graph_diff_range_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -47,11 +95,7 @@ _DEPENDENCY_GRAPH_EXPORT_SBOM: _rt.Operation[DependencyGraphSpdxSbom] = _rt.Oper
     path="/repos/{owner}/{repo}/dependency-graph/sbom",
     operation_id="dependency-graph/export-sbom",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={
-        "200": _rt.Response(DependencyGraphSpdxSbom, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_dependency_graph_export_sbom_responses),
 )
 
 _DEPENDENCY_GRAPH_FETCH_SBOM_REPORT: _rt.Operation[None] = _rt.Operation(
@@ -63,12 +107,7 @@ _DEPENDENCY_GRAPH_FETCH_SBOM_REPORT: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("sbom_uuid", "sbom_uuid", "path"),
     ),
-    responses={
-        "202": _rt.Response(None, "empty"),
-        "302": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_dependency_graph_fetch_sbom_report_responses),
 )
 
 _DEPENDENCY_GRAPH_GENERATE_SBOM_REPORT: _rt.Operation[DependencyGraphGenerateSbomReportResponse] = (
@@ -77,11 +116,7 @@ _DEPENDENCY_GRAPH_GENERATE_SBOM_REPORT: _rt.Operation[DependencyGraphGenerateSbo
         path="/repos/{owner}/{repo}/dependency-graph/sbom/generate-report",
         operation_id="dependency-graph/generate-sbom-report",
         params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-        responses={
-            "201": _rt.Response(DependencyGraphGenerateSbomReportResponse, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
+        responses=_rt.LazyResponses(_dependency_graph_generate_sbom_report_responses),
     )
 )
 
@@ -104,7 +139,7 @@ _DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT: _rt.Operation[
         _rt.Param("manifests", "manifests", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={"201": _rt.Response(DependencyGraphCreateRepositorySnapshotResponse, "json")},
+    responses=_rt.LazyResponses(_dependency_graph_create_repository_snapshot_responses),
 )
 
 
@@ -139,15 +174,22 @@ class DependencyGraph(_rt.SyncResource):
     ) -> _rt.SyncPage[DependencyGraphDiffItem]:
         """Get a diff of the dependencies between commits
 
-        Gets the diff of the dependency changes between two commits of a repository, based on the changes to the dependency manifests made in those commits.
+        Gets the diff of the dependency changes between two commits of a repository, based on the
+        changes to the dependency manifests made in those commits.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            basehead: The base and head Git revisions to compare. The Git revisions will be resolved to commit SHAs. Named revisions will be resolved to their corresponding HEAD commits, and an appropriate merge base will be determined. This parameter expects the format `{base}...{head}`.
-            name: The full path, relative to the repository root, of the dependency manifest file.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            basehead: The base and head Git revisions to compare. The Git revisions will be
+                resolved to commit SHAs. Named revisions will be resolved to their corresponding
+                HEAD commits, and an appropriate merge base will be determined. This parameter
+                expects the format `{base}...{head}`.
+            name: The full path, relative to the repository root, of the dependency manifest
+                file.
         """
         return self._client.paginate(
             _DEPENDENCY_GRAPH_DIFF_RANGE,
@@ -189,7 +231,8 @@ class DependencyGraph(_rt.SyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
         """
         return self._client.request(
             _DEPENDENCY_GRAPH_EXPORT_SBOM,
@@ -227,13 +270,16 @@ class DependencyGraph(_rt.SyncResource):
         """Fetch a software bill of materials (SBOM) for a repository.
 
         Fetches a previously generated software bill of materials (SBOM) for a repository.
-        When the SBOM is ready, the response is a 302 redirect to a temporary download URL for the SBOM in SPDX JSON format.
+        When the SBOM is ready, the response is a 302 redirect to a temporary download URL for
+        the SBOM in SPDX JSON format.
         The generated SBOM report may be retained for up to one week from the original request.
-        The temporary download URL returned by this endpoint expires separately, and its expiry is set when the fetch request is made.
+        The temporary download URL returned by this endpoint expires separately, and its expiry
+        is set when the fetch request is made.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             sbom_uuid: The unique identifier of the SBOM export.
         """
         return self._client.request(
@@ -271,11 +317,13 @@ class DependencyGraph(_rt.SyncResource):
     ) -> DependencyGraphGenerateSbomReportResponse:
         """Request generation of a software bill of materials (SBOM) for a repository.
 
-        Triggers a job to generate a software bill of materials (SBOM) for a repository in SPDX JSON format.
+        Triggers a job to generate a software bill of materials (SBOM) for a repository in SPDX
+        JSON format.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
         """
         return self._client.request(
             _DEPENDENCY_GRAPH_GENERATE_SBOM_REPORT,
@@ -323,18 +371,23 @@ class DependencyGraph(_rt.SyncResource):
 
         The authenticated user must have access to the repository.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             version: The version of the repository snapshot submission.
-            sha: The commit SHA associated with this dependency snapshot. Maximum length: 64 characters.
+            sha: The commit SHA associated with this dependency snapshot. Maximum length: 64
+                characters.
             ref: The repository branch that triggered this snapshot.
             detector: A description of the detector used.
             scanned: The time at which the snapshot was scanned.
-            metadata: User-defined metadata to store domain-specific information limited to 8 keys with scalar values.
-            manifests: A collection of package manifests, which are a collection of related dependencies declared in a file or representing a logical group of dependencies.
+            metadata: User-defined metadata to store domain-specific information limited to 8
+                keys with scalar values.
+            manifests: A collection of package manifests, which are a collection of related
+                dependencies declared in a file or representing a logical group of dependencies.
         """
         return self._client.request(
             _DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT,
@@ -420,15 +473,22 @@ class AsyncDependencyGraph(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[DependencyGraphDiffItem]:
         """Get a diff of the dependencies between commits
 
-        Gets the diff of the dependency changes between two commits of a repository, based on the changes to the dependency manifests made in those commits.
+        Gets the diff of the dependency changes between two commits of a repository, based on the
+        changes to the dependency manifests made in those commits.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            basehead: The base and head Git revisions to compare. The Git revisions will be resolved to commit SHAs. Named revisions will be resolved to their corresponding HEAD commits, and an appropriate merge base will be determined. This parameter expects the format `{base}...{head}`.
-            name: The full path, relative to the repository root, of the dependency manifest file.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            basehead: The base and head Git revisions to compare. The Git revisions will be
+                resolved to commit SHAs. Named revisions will be resolved to their corresponding
+                HEAD commits, and an appropriate merge base will be determined. This parameter
+                expects the format `{base}...{head}`.
+            name: The full path, relative to the repository root, of the dependency manifest
+                file.
         """
         return self._client.paginate(
             _DEPENDENCY_GRAPH_DIFF_RANGE,
@@ -470,7 +530,8 @@ class AsyncDependencyGraph(_rt.AsyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
         """
         return await self._client.request(
             _DEPENDENCY_GRAPH_EXPORT_SBOM,
@@ -508,13 +569,16 @@ class AsyncDependencyGraph(_rt.AsyncResource):
         """Fetch a software bill of materials (SBOM) for a repository.
 
         Fetches a previously generated software bill of materials (SBOM) for a repository.
-        When the SBOM is ready, the response is a 302 redirect to a temporary download URL for the SBOM in SPDX JSON format.
+        When the SBOM is ready, the response is a 302 redirect to a temporary download URL for
+        the SBOM in SPDX JSON format.
         The generated SBOM report may be retained for up to one week from the original request.
-        The temporary download URL returned by this endpoint expires separately, and its expiry is set when the fetch request is made.
+        The temporary download URL returned by this endpoint expires separately, and its expiry
+        is set when the fetch request is made.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             sbom_uuid: The unique identifier of the SBOM export.
         """
         return await self._client.request(
@@ -552,11 +616,13 @@ class AsyncDependencyGraph(_rt.AsyncResource):
     ) -> DependencyGraphGenerateSbomReportResponse:
         """Request generation of a software bill of materials (SBOM) for a repository.
 
-        Triggers a job to generate a software bill of materials (SBOM) for a repository in SPDX JSON format.
+        Triggers a job to generate a software bill of materials (SBOM) for a repository in SPDX
+        JSON format.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
         """
         return await self._client.request(
             _DEPENDENCY_GRAPH_GENERATE_SBOM_REPORT,
@@ -604,18 +670,23 @@ class AsyncDependencyGraph(_rt.AsyncResource):
 
         The authenticated user must have access to the repository.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             version: The version of the repository snapshot submission.
-            sha: The commit SHA associated with this dependency snapshot. Maximum length: 64 characters.
+            sha: The commit SHA associated with this dependency snapshot. Maximum length: 64
+                characters.
             ref: The repository branch that triggered this snapshot.
             detector: A description of the detector used.
             scanned: The time at which the snapshot was scanned.
-            metadata: User-defined metadata to store domain-specific information limited to 8 keys with scalar values.
-            manifests: A collection of package manifests, which are a collection of related dependencies declared in a file or representing a logical group of dependencies.
+            metadata: User-defined metadata to store domain-specific information limited to 8
+                keys with scalar values.
+            manifests: A collection of package manifests, which are a collection of related
+                dependencies declared in a file or representing a logical group of dependencies.
         """
         return await self._client.request(
             _DEPENDENCY_GRAPH_CREATE_REPOSITORY_SNAPSHOT,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
 _EMOJIS_GET: _rt.Operation[dict[str, str]] = _rt.Operation(
     method="get",

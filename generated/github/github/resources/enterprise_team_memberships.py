@@ -4,12 +4,50 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.simple_user import SimpleUser
+if TYPE_CHECKING:
+    from ..models.simple_user import SimpleUser
+
+
+def _enterprise_team_memberships_list_responses() -> dict[str, _rt.Response]:
+    from ..models.simple_user import SimpleUser
+
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _enterprise_team_memberships_bulk_add_responses() -> dict[str, _rt.Response]:
+    from ..models.simple_user import SimpleUser
+
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _enterprise_team_memberships_bulk_remove_responses() -> dict[str, _rt.Response]:
+    from ..models.simple_user import SimpleUser
+
+    return {"200": _rt.Response(list[SimpleUser], "json")}
+
+
+def _enterprise_team_memberships_get_responses() -> dict[str, _rt.Response]:
+    from ..models.simple_user import SimpleUser
+
+    return {"200": _rt.Response(SimpleUser, "json")}
+
+
+def _enterprise_team_memberships_add_responses() -> dict[str, _rt.Response]:
+    from ..models.simple_user import SimpleUser
+
+    return {"201": _rt.Response(SimpleUser, "json")}
+
+
+def _enterprise_team_memberships_remove_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"204": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")}
+
 
 _ENTERPRISE_TEAM_MEMBERSHIPS_LIST: _rt.Operation[list[SimpleUser]] = _rt.Operation(
     method="get",
@@ -21,7 +59,7 @@ _ENTERPRISE_TEAM_MEMBERSHIPS_LIST: _rt.Operation[list[SimpleUser]] = _rt.Operati
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={"200": _rt.Response(list[SimpleUser], "json")},
+    responses=_rt.LazyResponses(_enterprise_team_memberships_list_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -35,7 +73,7 @@ _ENTERPRISE_TEAM_MEMBERSHIPS_BULK_ADD: _rt.Operation[list[SimpleUser]] = _rt.Ope
         _rt.Param("usernames", "usernames", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={"200": _rt.Response(list[SimpleUser], "json")},
+    responses=_rt.LazyResponses(_enterprise_team_memberships_bulk_add_responses),
 )
 
 _ENTERPRISE_TEAM_MEMBERSHIPS_BULK_REMOVE: _rt.Operation[list[SimpleUser]] = _rt.Operation(
@@ -48,7 +86,7 @@ _ENTERPRISE_TEAM_MEMBERSHIPS_BULK_REMOVE: _rt.Operation[list[SimpleUser]] = _rt.
         _rt.Param("usernames", "usernames", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={"200": _rt.Response(list[SimpleUser], "json")},
+    responses=_rt.LazyResponses(_enterprise_team_memberships_bulk_remove_responses),
 )
 
 _ENTERPRISE_TEAM_MEMBERSHIPS_GET: _rt.Operation[SimpleUser] = _rt.Operation(
@@ -60,7 +98,7 @@ _ENTERPRISE_TEAM_MEMBERSHIPS_GET: _rt.Operation[SimpleUser] = _rt.Operation(
         _rt.Param("enterprise_team", "enterprise-team", "path"),
         _rt.Param("username", "username", "path"),
     ),
-    responses={"200": _rt.Response(SimpleUser, "json")},
+    responses=_rt.LazyResponses(_enterprise_team_memberships_get_responses),
 )
 
 _ENTERPRISE_TEAM_MEMBERSHIPS_ADD: _rt.Operation[SimpleUser] = _rt.Operation(
@@ -72,7 +110,7 @@ _ENTERPRISE_TEAM_MEMBERSHIPS_ADD: _rt.Operation[SimpleUser] = _rt.Operation(
         _rt.Param("enterprise_team", "enterprise-team", "path"),
         _rt.Param("username", "username", "path"),
     ),
-    responses={"201": _rt.Response(SimpleUser, "json")},
+    responses=_rt.LazyResponses(_enterprise_team_memberships_add_responses),
 )
 
 _ENTERPRISE_TEAM_MEMBERSHIPS_REMOVE: _rt.Operation[None] = _rt.Operation(
@@ -84,7 +122,7 @@ _ENTERPRISE_TEAM_MEMBERSHIPS_REMOVE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("enterprise_team", "enterprise-team", "path"),
         _rt.Param("username", "username", "path"),
     ),
-    responses={"204": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")},
+    responses=_rt.LazyResponses(_enterprise_team_memberships_remove_responses),
 )
 
 
@@ -121,13 +159,19 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
 
         Lists all team members in an enterprise team.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _ENTERPRISE_TEAM_MEMBERSHIPS_LIST,
@@ -170,7 +214,8 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             usernames: The GitHub user handles to add to the team.
         """
         return self._client.request(
@@ -213,7 +258,8 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             usernames: The GitHub user handles to be removed from the team.
         """
         return self._client.request(
@@ -256,7 +302,8 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             username: The handle for the GitHub user account.
         """
         return self._client.request(
@@ -299,7 +346,8 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             username: The handle for the GitHub user account.
         """
         return self._client.request(
@@ -342,7 +390,8 @@ class EnterpriseTeamMemberships(_rt.SyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             username: The handle for the GitHub user account.
         """
         return self._client.request(
@@ -424,13 +473,19 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
 
         Lists all team members in an enterprise team.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _ENTERPRISE_TEAM_MEMBERSHIPS_LIST,
@@ -473,7 +528,8 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             usernames: The GitHub user handles to add to the team.
         """
         return await self._client.request(
@@ -516,7 +572,8 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             usernames: The GitHub user handles to be removed from the team.
         """
         return await self._client.request(
@@ -559,7 +616,8 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             username: The handle for the GitHub user account.
         """
         return await self._client.request(
@@ -602,7 +660,8 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             username: The handle for the GitHub user account.
         """
         return await self._client.request(
@@ -645,7 +704,8 @@ class AsyncEnterpriseTeamMemberships(_rt.AsyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             username: The handle for the GitHub user account.
         """
         return await self._client.request(

@@ -3,11 +3,38 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.organization_simple import OrganizationSimple
+if TYPE_CHECKING:
+    from ..models.organization_simple import OrganizationSimple
+
+
+def _enterprise_team_organizations_get_assignments_responses() -> dict[str, _rt.Response]:
+    from ..models.organization_simple import OrganizationSimple
+
+    return {"200": _rt.Response(list[OrganizationSimple], "json")}
+
+
+def _enterprise_team_organizations_bulk_add_responses() -> dict[str, _rt.Response]:
+    from ..models.organization_simple import OrganizationSimple
+
+    return {"200": _rt.Response(list[OrganizationSimple], "json")}
+
+
+def _enterprise_team_organizations_get_assignment_responses() -> dict[str, _rt.Response]:
+    from ..models.organization_simple import OrganizationSimple
+
+    return {"200": _rt.Response(OrganizationSimple, "json"), "404": _rt.Response(None, "empty")}
+
+
+def _enterprise_team_organizations_add_responses() -> dict[str, _rt.Response]:
+    from ..models.organization_simple import OrganizationSimple
+
+    return {"201": _rt.Response(OrganizationSimple, "json")}
+
 
 _ENTERPRISE_TEAM_ORGANIZATIONS_GET_ASSIGNMENTS: _rt.Operation[list[OrganizationSimple]] = (
     _rt.Operation(
@@ -20,7 +47,7 @@ _ENTERPRISE_TEAM_ORGANIZATIONS_GET_ASSIGNMENTS: _rt.Operation[list[OrganizationS
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("page", "page", "query"),
         ),
-        responses={"200": _rt.Response(list[OrganizationSimple], "json")},
+        responses=_rt.LazyResponses(_enterprise_team_organizations_get_assignments_responses),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
 )
@@ -35,7 +62,7 @@ _ENTERPRISE_TEAM_ORGANIZATIONS_BULK_ADD: _rt.Operation[list[OrganizationSimple]]
         _rt.Param("organization_slugs", "organization_slugs", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={"200": _rt.Response(list[OrganizationSimple], "json")},
+    responses=_rt.LazyResponses(_enterprise_team_organizations_bulk_add_responses),
 )
 
 _ENTERPRISE_TEAM_ORGANIZATIONS_BULK_REMOVE: _rt.Operation[None] = _rt.Operation(
@@ -60,7 +87,7 @@ _ENTERPRISE_TEAM_ORGANIZATIONS_GET_ASSIGNMENT: _rt.Operation[OrganizationSimple]
         _rt.Param("enterprise_team", "enterprise-team", "path"),
         _rt.Param("org", "org", "path"),
     ),
-    responses={"200": _rt.Response(OrganizationSimple, "json"), "404": _rt.Response(None, "empty")},
+    responses=_rt.LazyResponses(_enterprise_team_organizations_get_assignment_responses),
 )
 
 _ENTERPRISE_TEAM_ORGANIZATIONS_ADD: _rt.Operation[OrganizationSimple] = _rt.Operation(
@@ -72,7 +99,7 @@ _ENTERPRISE_TEAM_ORGANIZATIONS_ADD: _rt.Operation[OrganizationSimple] = _rt.Oper
         _rt.Param("enterprise_team", "enterprise-team", "path"),
         _rt.Param("org", "org", "path"),
     ),
-    responses={"201": _rt.Response(OrganizationSimple, "json")},
+    responses=_rt.LazyResponses(_enterprise_team_organizations_add_responses),
 )
 
 _ENTERPRISE_TEAM_ORGANIZATIONS_DELETE: _rt.Operation[None] = _rt.Operation(
@@ -121,13 +148,19 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
 
         Get all organizations assigned to an enterprise team
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _ENTERPRISE_TEAM_ORGANIZATIONS_GET_ASSIGNMENTS,
@@ -170,7 +203,8 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             organization_slugs: Organization slug to assign the team to.
         """
         return self._client.request(
@@ -213,7 +247,8 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             organization_slugs: Organization slug to unassign the team from.
         """
         return self._client.request(
@@ -256,7 +291,8 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             org: The organization name. The name is not case sensitive.
         """
         return self._client.request(
@@ -299,7 +335,8 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             org: The organization name. The name is not case sensitive.
         """
         return self._client.request(
@@ -342,7 +379,8 @@ class EnterpriseTeamOrganizations(_rt.SyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             org: The organization name. The name is not case sensitive.
         """
         return self._client.request(
@@ -424,13 +462,19 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
 
         Get all organizations assigned to an enterprise team
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _ENTERPRISE_TEAM_ORGANIZATIONS_GET_ASSIGNMENTS,
@@ -473,7 +517,8 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             organization_slugs: Organization slug to assign the team to.
         """
         return await self._client.request(
@@ -516,7 +561,8 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             organization_slugs: Organization slug to unassign the team from.
         """
         return await self._client.request(
@@ -559,7 +605,8 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             org: The organization name. The name is not case sensitive.
         """
         return await self._client.request(
@@ -602,7 +649,8 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             org: The organization name. The name is not case sensitive.
         """
         return await self._client.request(
@@ -645,7 +693,8 @@ class AsyncEnterpriseTeamOrganizations(_rt.AsyncResource):
 
         Args:
             enterprise: The slug version of the enterprise name.
-            enterprise_team: The slug version of the enterprise team name. You can also substitute this value with the enterprise team id.
+            enterprise_team: The slug version of the enterprise team name. You can also
+                substitute this value with the enterprise team id.
             org: The organization name. The name is not case sensitive.
         """
         return await self._client.request(

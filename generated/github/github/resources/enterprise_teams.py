@@ -3,13 +3,50 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.enterprise_team import EnterpriseTeam
+if TYPE_CHECKING:
+    from ..models.enterprise_team import EnterpriseTeam
+
+
+def _enterprise_teams_list_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.enterprise_team import EnterpriseTeam
+
+    return {
+        "200": _rt.Response(list[EnterpriseTeam], "json"),
+        "403": _rt.Response(BasicError, "json"),
+    }
+
+
+def _enterprise_teams_create_responses() -> dict[str, _rt.Response]:
+    from ..models.enterprise_team import EnterpriseTeam
+
+    return {"201": _rt.Response(EnterpriseTeam, "json")}
+
+
+def _enterprise_teams_get_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.enterprise_team import EnterpriseTeam
+
+    return {"200": _rt.Response(EnterpriseTeam, "json"), "403": _rt.Response(BasicError, "json")}
+
+
+def _enterprise_teams_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"204": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")}
+
+
+def _enterprise_teams_update_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.enterprise_team import EnterpriseTeam
+
+    return {"200": _rt.Response(EnterpriseTeam, "json"), "403": _rt.Response(BasicError, "json")}
+
 
 _ENTERPRISE_TEAMS_LIST: _rt.Operation[list[EnterpriseTeam]] = _rt.Operation(
     method="get",
@@ -20,10 +57,7 @@ _ENTERPRISE_TEAMS_LIST: _rt.Operation[list[EnterpriseTeam]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[EnterpriseTeam], "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_enterprise_teams_list_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -41,7 +75,7 @@ _ENTERPRISE_TEAMS_CREATE: _rt.Operation[EnterpriseTeam] = _rt.Operation(
         _rt.Param("notification_setting", "notification_setting", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={"201": _rt.Response(EnterpriseTeam, "json")},
+    responses=_rt.LazyResponses(_enterprise_teams_create_responses),
 )
 
 _ENTERPRISE_TEAMS_GET: _rt.Operation[EnterpriseTeam] = _rt.Operation(
@@ -52,10 +86,7 @@ _ENTERPRISE_TEAMS_GET: _rt.Operation[EnterpriseTeam] = _rt.Operation(
         _rt.Param("enterprise", "enterprise", "path"),
         _rt.Param("team_slug", "team_slug", "path"),
     ),
-    responses={
-        "200": _rt.Response(EnterpriseTeam, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_enterprise_teams_get_responses),
 )
 
 _ENTERPRISE_TEAMS_DELETE: _rt.Operation[None] = _rt.Operation(
@@ -66,7 +97,7 @@ _ENTERPRISE_TEAMS_DELETE: _rt.Operation[None] = _rt.Operation(
         _rt.Param("enterprise", "enterprise", "path"),
         _rt.Param("team_slug", "team_slug", "path"),
     ),
-    responses={"204": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")},
+    responses=_rt.LazyResponses(_enterprise_teams_delete_responses),
 )
 
 _ENTERPRISE_TEAMS_UPDATE: _rt.Operation[EnterpriseTeam] = _rt.Operation(
@@ -84,10 +115,7 @@ _ENTERPRISE_TEAMS_UPDATE: _rt.Operation[EnterpriseTeam] = _rt.Operation(
         _rt.Param("notification_setting", "notification_setting", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(EnterpriseTeam, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_enterprise_teams_update_responses),
 )
 
 
@@ -123,12 +151,17 @@ class EnterpriseTeams(_rt.SyncResource):
 
         List all teams in the enterprise for the authenticated user
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _ENTERPRISE_TEAMS_LIST,
@@ -178,8 +211,11 @@ class EnterpriseTeams(_rt.SyncResource):
             name: The name of the team.
             description: A description of the team.
             sync_to_organizations: Retired: this field is no longer supported.
-            organization_selection_type: Specifies which organizations in the enterprise should have access to this team. Can be one of `disabled`, `selected`, or `all`.
-            group_id: The ID of the IdP group to assign team membership with. You can get this value from the [REST API endpoints for SCIM](https://docs.github.com/rest/scim#list-provisioned-scim-groups-for-an-enterprise).
+            organization_selection_type: Specifies which organizations in the enterprise should
+                have access to this team. Can be one of `disabled`, `selected`, or `all`.
+            group_id: The ID of the IdP group to assign team membership with. You can get this
+                value from the [REST API endpoints for
+                SCIM](https://docs.github.com/rest/scim#list-provisioned-scim-groups-for-an-enterprise).
             notification_setting: The notification setting the team is set to. The options are:
         """
         return self._client.request(
@@ -221,7 +257,10 @@ class EnterpriseTeams(_rt.SyncResource):
     ) -> EnterpriseTeam:
         """Get an enterprise team
 
-        Gets a team using the team's slug. To create the slug, GitHub replaces special characters in the name string, changes all words to lowercase, and replaces spaces with a `-` separator and adds the "ent:" prefix. For example, "My TEam Näme" would become `ent:my-team-name`.
+        Gets a team using the team's slug. To create the slug, GitHub replaces special characters
+        in the name string, changes all words to lowercase, and replaces spaces with a `-`
+        separator and adds the "ent:" prefix. For example, "My TEam Näme" would become
+        `ent:my-team-name`.
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -263,7 +302,8 @@ class EnterpriseTeams(_rt.SyncResource):
 
         To delete an enterprise team, the authenticated user must be an enterprise owner.
 
-        If you are an enterprise owner, deleting an enterprise team will delete all of its IdP mappings as well.
+        If you are an enterprise owner, deleting an enterprise team will delete all of its IdP
+        mappings as well.
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -318,8 +358,11 @@ class EnterpriseTeams(_rt.SyncResource):
             name: A new name for the team.
             description: A new description for the team.
             sync_to_organizations: Retired: this field is no longer supported.
-            organization_selection_type: Specifies which organizations in the enterprise should have access to this team. Can be one of `disabled`, `selected`, or `all`.
-            group_id: The ID of the IdP group to assign team membership with. The new IdP group will replace the existing one, or replace existing direct members if the team isn't currently linked to an IdP group.
+            organization_selection_type: Specifies which organizations in the enterprise should
+                have access to this team. Can be one of `disabled`, `selected`, or `all`.
+            group_id: The ID of the IdP group to assign team membership with. The new IdP group
+                will replace the existing one, or replace existing direct members if the team
+                isn't currently linked to an IdP group.
             notification_setting: The notification setting the team is set to. The options are:
         """
         return self._client.request(
@@ -403,12 +446,17 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
 
         List all teams in the enterprise for the authenticated user
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             enterprise: The slug version of the enterprise name.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _ENTERPRISE_TEAMS_LIST,
@@ -458,8 +506,11 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
             name: The name of the team.
             description: A description of the team.
             sync_to_organizations: Retired: this field is no longer supported.
-            organization_selection_type: Specifies which organizations in the enterprise should have access to this team. Can be one of `disabled`, `selected`, or `all`.
-            group_id: The ID of the IdP group to assign team membership with. You can get this value from the [REST API endpoints for SCIM](https://docs.github.com/rest/scim#list-provisioned-scim-groups-for-an-enterprise).
+            organization_selection_type: Specifies which organizations in the enterprise should
+                have access to this team. Can be one of `disabled`, `selected`, or `all`.
+            group_id: The ID of the IdP group to assign team membership with. You can get this
+                value from the [REST API endpoints for
+                SCIM](https://docs.github.com/rest/scim#list-provisioned-scim-groups-for-an-enterprise).
             notification_setting: The notification setting the team is set to. The options are:
         """
         return await self._client.request(
@@ -501,7 +552,10 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
     ) -> EnterpriseTeam:
         """Get an enterprise team
 
-        Gets a team using the team's slug. To create the slug, GitHub replaces special characters in the name string, changes all words to lowercase, and replaces spaces with a `-` separator and adds the "ent:" prefix. For example, "My TEam Näme" would become `ent:my-team-name`.
+        Gets a team using the team's slug. To create the slug, GitHub replaces special characters
+        in the name string, changes all words to lowercase, and replaces spaces with a `-`
+        separator and adds the "ent:" prefix. For example, "My TEam Näme" would become
+        `ent:my-team-name`.
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -543,7 +597,8 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
 
         To delete an enterprise team, the authenticated user must be an enterprise owner.
 
-        If you are an enterprise owner, deleting an enterprise team will delete all of its IdP mappings as well.
+        If you are an enterprise owner, deleting an enterprise team will delete all of its IdP
+        mappings as well.
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -598,8 +653,11 @@ class AsyncEnterpriseTeams(_rt.AsyncResource):
             name: A new name for the team.
             description: A new description for the team.
             sync_to_organizations: Retired: this field is no longer supported.
-            organization_selection_type: Specifies which organizations in the enterprise should have access to this team. Can be one of `disabled`, `selected`, or `all`.
-            group_id: The ID of the IdP group to assign team membership with. The new IdP group will replace the existing one, or replace existing direct members if the team isn't currently linked to an IdP group.
+            organization_selection_type: Specifies which organizations in the enterprise should
+                have access to this team. Can be one of `disabled`, `selected`, or `all`.
+            group_id: The ID of the IdP group to assign team membership with. The new IdP group
+                will replace the existing one, or replace existing direct members if the team
+                isn't currently linked to an IdP group.
             notification_setting: The notification setting the team is set to. The options are:
         """
         return await self._client.request(

@@ -3,26 +3,180 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.blob import Blob
-from ..models.git_commit import GitCommit
-from ..models.git_ref import GitRef
-from ..models.git_tag import GitTag
-from ..models.git_tree import GitTree
-from ..models.repository_rule_violation_error import RepositoryRuleViolationError
-from ..models.short_blob import ShortBlob
-from ..models.validation_error import ValidationError
-from ..types.git import (
-    GitCreateCommitParamsAuthor,
-    GitCreateCommitParamsCommitter,
-    GitCreateTagParamsTagger,
-    GitCreateTreeParamsTreeItem,
-)
+if TYPE_CHECKING:
+    from ..models.blob import Blob
+    from ..models.git_commit import GitCommit
+    from ..models.git_ref import GitRef
+    from ..models.git_tag import GitTag
+    from ..models.git_tree import GitTree
+    from ..models.short_blob import ShortBlob
+    from ..types.git import (
+        GitCreateCommitParamsAuthor,
+        GitCreateCommitParamsCommitter,
+        GitCreateTagParamsTagger,
+        GitCreateTreeParamsTreeItem,
+    )
+
+
+def _git_create_blob_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.repository_rule_violation_error import RepositoryRuleViolationError
+    from ..models.short_blob import ShortBlob
+    from ..models.validation_error import ValidationError
+
+    return {
+        "201": _rt.Response(ShortBlob, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError | RepositoryRuleViolationError, "json"),
+    }
+
+
+def _git_get_blob_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.blob import Blob
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(Blob, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _git_create_commit_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.git_commit import GitCommit
+    from ..models.validation_error import ValidationError
+
+    return {
+        "201": _rt.Response(GitCommit, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _git_get_commit_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.git_commit import GitCommit
+
+    return {
+        "200": _rt.Response(GitCommit, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+    }
+
+
+def _git_list_matching_refs_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.git_ref import GitRef
+
+    return {"200": _rt.Response(list[GitRef], "json"), "409": _rt.Response(BasicError, "json")}
+
+
+def _git_get_ref_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.git_ref import GitRef
+
+    return {
+        "200": _rt.Response(GitRef, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+    }
+
+
+def _git_create_ref_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.git_ref import GitRef
+    from ..models.validation_error import ValidationError
+
+    return {
+        "201": _rt.Response(GitRef, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _git_delete_ref_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
+        "204": _rt.Response(None, "empty"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(None, "empty"),
+    }
+
+
+def _git_update_ref_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.git_ref import GitRef
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(GitRef, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _git_create_tag_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.git_tag import GitTag
+    from ..models.validation_error import ValidationError
+
+    return {
+        "201": _rt.Response(GitTag, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _git_get_tag_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.git_tag import GitTag
+
+    return {
+        "200": _rt.Response(GitTag, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+    }
+
+
+def _git_create_tree_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.git_tree import GitTree
+    from ..models.validation_error import ValidationError
+
+    return {
+        "201": _rt.Response(GitTree, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _git_get_tree_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.git_tree import GitTree
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(GitTree, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
 
 _GIT_CREATE_BLOB: _rt.Operation[ShortBlob] = _rt.Operation(
     method="post",
@@ -35,13 +189,7 @@ _GIT_CREATE_BLOB: _rt.Operation[ShortBlob] = _rt.Operation(
         _rt.Param("encoding", "encoding", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(ShortBlob, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError | RepositoryRuleViolationError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_create_blob_responses),
 )
 
 _GIT_GET_BLOB: _rt.Operation[Blob] = _rt.Operation(
@@ -53,13 +201,7 @@ _GIT_GET_BLOB: _rt.Operation[Blob] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("file_sha", "file_sha", "path"),
     ),
-    responses={
-        "200": _rt.Response(Blob, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_get_blob_responses),
 )
 
 _GIT_CREATE_COMMIT: _rt.Operation[GitCommit] = _rt.Operation(
@@ -77,12 +219,7 @@ _GIT_CREATE_COMMIT: _rt.Operation[GitCommit] = _rt.Operation(
         _rt.Param("signature", "signature", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(GitCommit, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_create_commit_responses),
 )
 
 _GIT_GET_COMMIT: _rt.Operation[GitCommit] = _rt.Operation(
@@ -94,11 +231,7 @@ _GIT_GET_COMMIT: _rt.Operation[GitCommit] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("commit_sha", "commit_sha", "path"),
     ),
-    responses={
-        "200": _rt.Response(GitCommit, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_get_commit_responses),
 )
 
 _GIT_LIST_MATCHING_REFS: _rt.Operation[list[GitRef]] = _rt.Operation(
@@ -110,7 +243,7 @@ _GIT_LIST_MATCHING_REFS: _rt.Operation[list[GitRef]] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "path"),
     ),
-    responses={"200": _rt.Response(list[GitRef], "json"), "409": _rt.Response(BasicError, "json")},
+    responses=_rt.LazyResponses(_git_list_matching_refs_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -123,11 +256,7 @@ _GIT_GET_REF: _rt.Operation[GitRef] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "path"),
     ),
-    responses={
-        "200": _rt.Response(GitRef, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_get_ref_responses),
 )
 
 _GIT_CREATE_REF: _rt.Operation[GitRef] = _rt.Operation(
@@ -141,11 +270,7 @@ _GIT_CREATE_REF: _rt.Operation[GitRef] = _rt.Operation(
         _rt.Param("sha", "sha", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(GitRef, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_create_ref_responses),
 )
 
 _GIT_DELETE_REF: _rt.Operation[None] = _rt.Operation(
@@ -157,11 +282,7 @@ _GIT_DELETE_REF: _rt.Operation[None] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "path"),
     ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(None, "empty"),
-    },
+    responses=_rt.LazyResponses(_git_delete_ref_responses),
 )
 
 _GIT_UPDATE_REF: _rt.Operation[GitRef] = _rt.Operation(
@@ -176,11 +297,7 @@ _GIT_UPDATE_REF: _rt.Operation[GitRef] = _rt.Operation(
         _rt.Param("force", "force", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(GitRef, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_update_ref_responses),
 )
 
 _GIT_CREATE_TAG: _rt.Operation[GitTag] = _rt.Operation(
@@ -197,11 +314,7 @@ _GIT_CREATE_TAG: _rt.Operation[GitTag] = _rt.Operation(
         _rt.Param("tagger", "tagger", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(GitTag, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_create_tag_responses),
 )
 
 _GIT_GET_TAG: _rt.Operation[GitTag] = _rt.Operation(
@@ -213,11 +326,7 @@ _GIT_GET_TAG: _rt.Operation[GitTag] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("tag_sha", "tag_sha", "path"),
     ),
-    responses={
-        "200": _rt.Response(GitTag, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_get_tag_responses),
 )
 
 _GIT_CREATE_TREE: _rt.Operation[GitTree] = _rt.Operation(
@@ -231,13 +340,7 @@ _GIT_CREATE_TREE: _rt.Operation[GitTree] = _rt.Operation(
         _rt.Param("base_tree", "base_tree", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(GitTree, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_create_tree_responses),
 )
 
 _GIT_GET_TREE: _rt.Operation[GitTree] = _rt.Operation(
@@ -250,12 +353,7 @@ _GIT_GET_TREE: _rt.Operation[GitTree] = _rt.Operation(
         _rt.Param("tree_sha", "tree_sha", "path"),
         _rt.Param("recursive", "recursive", "query"),
     ),
-    responses={
-        "200": _rt.Response(GitTree, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_git_get_tree_responses),
 )
 
 
@@ -292,9 +390,11 @@ class Git(_rt.SyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             content: The new blob's content.
-            encoding: The encoding used for `content`. Currently, `"utf-8"` and `"base64"` are supported.
+            encoding: The encoding used for `content`. Currently, `"utf-8"` and `"base64"` are
+                supported.
         """
         return self._client.request(
             _GIT_CREATE_BLOB,
@@ -335,16 +435,21 @@ class Git(_rt.SyncResource):
 
         The `content` in the response will always be Base64 encoded.
 
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
+        This endpoint supports the following custom media types. For more information, see
+        "[Media
+        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
 
         - **`application/vnd.github.raw+json`**: Returns the raw blob data.
-        - **`application/vnd.github+json`**: Returns a JSON representation of the blob with `content` as a base64 encoded string. This is the default if no media type is specified.
+        - **`application/vnd.github+json`**: Returns a JSON representation of the blob with
+          `content` as a base64 encoded string. This is the default if no media type is
+          specified.
 
         **Note** This endpoint supports blobs up to 100 megabytes in size.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
         """
         return self._client.request(
             _GIT_GET_BLOB,
@@ -387,11 +492,13 @@ class Git(_rt.SyncResource):
     ) -> GitCommit:
         """Create a commit
 
-        Creates a new Git [commit object](https://git-scm.com/book/en/v2/Git-Internals-Git-Objects).
+        Creates a new Git [commit
+        object](https://git-scm.com/book/en/v2/Git-Internals-Git-Objects).
 
         **Signature verification object**
 
-        The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
+        The response will include a `verification` object that describes the result of verifying
+        the commit's signature. The following fields are included in the `verification` object:
 
         | Name | Type | Description |
         | ---- | ---- | ----------- |
@@ -421,13 +528,29 @@ class Git(_rt.SyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             message: The commit message
             tree: The SHA of the tree object this commit points to
-            parents: The full SHAs of the commits that were the parents of this commit. If omitted or empty, the commit will be written as a root commit. For a single parent, an array of one SHA should be provided; for a merge commit, an array of more than one should be provided.
-            author: Information about the author of the commit. By default, the `author` will be the authenticated user and the current date. See the `author` and `committer` object below for details.
-            committer: Information about the person who is making the commit. By default, `committer` will use the information set in `author`. See the `author` and `committer` object below for details.
-            signature: The [PGP signature](https://en.wikipedia.org/wiki/Pretty_Good_Privacy) of the commit. GitHub adds the signature to the `gpgsig` header of the created commit. For a commit signature to be verifiable by Git or GitHub, it must be an ASCII-armored detached PGP signature over the string commit as it would be written to the object database. To pass a `signature` parameter, you need to first manually create a valid PGP signature, which can be complicated. You may find it easier to [use the command line](https://git-scm.com/book/id/v2/Git-Tools-Signing-Your-Work) to create signed commits.
+            parents: The full SHAs of the commits that were the parents of this commit. If
+                omitted or empty, the commit will be written as a root commit. For a single
+                parent, an array of one SHA should be provided; for a merge commit, an array of
+                more than one should be provided.
+            author: Information about the author of the commit. By default, the `author` will be
+                the authenticated user and the current date. See the `author` and `committer`
+                object below for details.
+            committer: Information about the person who is making the commit. By default,
+                `committer` will use the information set in `author`. See the `author` and
+                `committer` object below for details.
+            signature: The [PGP signature](https://en.wikipedia.org/wiki/Pretty_Good_Privacy) of
+                the commit. GitHub adds the signature to the `gpgsig` header of the created
+                commit. For a commit signature to be verifiable by Git or GitHub, it must be an
+                ASCII-armored detached PGP signature over the string commit as it would be
+                written to the object database. To pass a `signature` parameter, you need to
+                first manually create a valid PGP signature, which can be complicated. You may
+                find it easier to [use the command
+                line](https://git-scm.com/book/id/v2/Git-Tools-Signing-Your-Work) to create
+                signed commits.
         """
         return self._client.request(
             _GIT_CREATE_COMMIT,
@@ -472,11 +595,13 @@ class Git(_rt.SyncResource):
 
         Gets a Git [commit object](https://git-scm.com/book/en/v2/Git-Internals-Git-Objects).
 
-        To get the contents of a commit, see "[Get a commit](/rest/commits/commits#get-a-commit)."
+        To get the contents of a commit, see "[Get a
+        commit](/rest/commits/commits#get-a-commit)."
 
         **Signature verification object**
 
-        The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
+        The response will include a `verification` object that describes the result of verifying
+        the commit's signature. The following fields are included in the `verification` object:
 
         | Name | Type | Description |
         | ---- | ---- | ----------- |
@@ -506,7 +631,8 @@ class Git(_rt.SyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             commit_sha: The SHA of the commit.
         """
         return self._client.request(
@@ -545,21 +671,36 @@ class Git(_rt.SyncResource):
     ) -> _rt.SyncPage[GitRef]:
         """List matching references
 
-        Returns an array of references from your Git database that match the supplied name. The `:ref` in the URL must be formatted as `heads/<branch name>` for branches and `tags/<tag name>` for tags. If the `:ref` doesn't exist in the repository, but existing refs start with `:ref`, they will be returned as an array.
+        Returns an array of references from your Git database that match the supplied name. The
+        `:ref` in the URL must be formatted as `heads/<branch name>` for branches and `tags/<tag
+        name>` for tags. If the `:ref` doesn't exist in the repository, but existing refs start
+        with `:ref`, they will be returned as an array.
 
-        When you use this endpoint without providing a `:ref`, it will return an array of all the references from your Git database, including notes and stashes if they exist on the server. Anything in the namespace is returned, not just `heads` and `tags`.
+        When you use this endpoint without providing a `:ref`, it will return an array of all the
+        references from your Git database, including notes and stashes if they exist on the
+        server. Anything in the namespace is returned, not just `heads` and `tags`.
 
         > [!NOTE]
-        > You need to explicitly [request a pull request](https://docs.github.com/rest/pulls/pulls#get-a-pull-request) to trigger a test merge commit, which checks the mergeability of pull requests. For more information, see "[Checking mergeability of pull requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
+        > You need to explicitly [request a pull
+        request](https://docs.github.com/rest/pulls/pulls#get-a-pull-request) to trigger a test
+        merge commit, which checks the mergeability of pull requests. For more information, see
+        "[Checking mergeability of pull
+        requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
 
-        If you request matching references for a branch named `feature` but the branch `feature` doesn't exist, the response can still include other matching head refs that start with the word `feature`, such as `featureA` and `featureB`.
+        If you request matching references for a branch named `feature` but the branch `feature`
+        doesn't exist, the response can still include other matching head refs that start with
+        the word `feature`, such as `featureA` and `featureB`.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The Git reference. For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
         """
         return self._client.paginate(
             _GIT_LIST_MATCHING_REFS,
@@ -597,15 +738,24 @@ class Git(_rt.SyncResource):
     ) -> GitRef:
         """Get a reference
 
-        Returns a single reference from your Git database. The `:ref` in the URL must be formatted as `heads/<branch name>` for branches and `tags/<tag name>` for tags. If the `:ref` doesn't match an existing ref, a `404` is returned.
+        Returns a single reference from your Git database. The `:ref` in the URL must be
+        formatted as `heads/<branch name>` for branches and `tags/<tag name>` for tags. If the
+        `:ref` doesn't match an existing ref, a `404` is returned.
 
         > [!NOTE]
-        > You need to explicitly [request a pull request](https://docs.github.com/rest/pulls/pulls#get-a-pull-request) to trigger a test merge commit, which checks the mergeability of pull requests. For more information, see "[Checking mergeability of pull requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
+        > You need to explicitly [request a pull
+        request](https://docs.github.com/rest/pulls/pulls#get-a-pull-request) to trigger a test
+        merge commit, which checks the mergeability of pull requests. For more information, see
+        "[Checking mergeability of pull
+        requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The Git reference. For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
         """
         return self._client.request(
             _GIT_GET_REF,
@@ -644,12 +794,16 @@ class Git(_rt.SyncResource):
     ) -> GitRef:
         """Create a reference
 
-        Creates a reference for your repository. You are unable to create new references for empty repositories, even if the commit SHA-1 hash used exists. Empty repositories are repositories without branches.
+        Creates a reference for your repository. You are unable to create new references for
+        empty repositories, even if the commit SHA-1 hash used exists. Empty repositories are
+        repositories without branches.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The name of the fully qualified reference (ie: `refs/heads/master`). If it doesn't start with 'refs' and have at least two slashes, it will be rejected.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The name of the fully qualified reference (ie: `refs/heads/master`). If it
+                doesn't start with 'refs' and have at least two slashes, it will be rejected.
             sha: The SHA1 value for this reference.
         """
         return self._client.request(
@@ -693,8 +847,11 @@ class Git(_rt.SyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The Git reference. For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
         """
         return self._client.request(
             _GIT_DELETE_REF,
@@ -734,14 +891,21 @@ class Git(_rt.SyncResource):
     ) -> GitRef:
         """Update a reference
 
-        Updates the provided reference to point to a new SHA. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+        Updates the provided reference to point to a new SHA. For more information, see "[Git
+        References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git
+        documentation.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The Git reference. For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
             sha: The SHA1 value to set this reference to
-            force: Indicates whether to force the update or to make sure the update is a fast-forward update. Leaving this out or setting it to `false` will make sure you're not overwriting work.
+            force: Indicates whether to force the update or to make sure the update is a
+                fast-forward update. Leaving this out or setting it to `false` will make sure
+                you're not overwriting work.
         """
         return self._client.request(
             _GIT_UPDATE_REF,
@@ -785,11 +949,17 @@ class Git(_rt.SyncResource):
     ) -> GitTag:
         """Create a tag object
 
-        Note that creating a tag object does not create the reference that makes a tag in Git. If you want to create an annotated tag in Git, you have to do this call to create the tag object, and then [create](https://docs.github.com/rest/git/refs#create-a-reference) the `refs/tags/[tag]` reference. If you want to create a lightweight tag, you only have to [create](https://docs.github.com/rest/git/refs#create-a-reference) the tag reference - this call would be unnecessary.
+        Note that creating a tag object does not create the reference that makes a tag in Git. If
+        you want to create an annotated tag in Git, you have to do this call to create the tag
+        object, and then [create](https://docs.github.com/rest/git/refs#create-a-reference) the
+        `refs/tags/[tag]` reference. If you want to create a lightweight tag, you only have to
+        [create](https://docs.github.com/rest/git/refs#create-a-reference) the tag reference -
+        this call would be unnecessary.
 
         **Signature verification object**
 
-        The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
+        The response will include a `verification` object that describes the result of verifying
+        the commit's signature. The following fields are included in the `verification` object:
 
         | Name | Type | Description |
         | ---- | ---- | ----------- |
@@ -819,11 +989,13 @@ class Git(_rt.SyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             tag: The tag's name. This is typically a version (e.g., "v0.0.1").
             message: The tag message.
             object: The SHA of the git object this is tagging.
-            type: The type of the object we're tagging. Normally this is a `commit` but it can also be a `tree` or a `blob`.
+            type: The type of the object we're tagging. Normally this is a `commit` but it can
+                also be a `tree` or a `blob`.
             tagger: An object with information about the individual creating the tag.
         """
         return self._client.request(
@@ -868,7 +1040,8 @@ class Git(_rt.SyncResource):
 
         **Signature verification object**
 
-        The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
+        The response will include a `verification` object that describes the result of verifying
+        the commit's signature. The following fields are included in the `verification` object:
 
         | Name | Type | Description |
         | ---- | ---- | ----------- |
@@ -898,7 +1071,8 @@ class Git(_rt.SyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
         """
         return self._client.request(
             _GIT_GET_TAG,
@@ -937,17 +1111,30 @@ class Git(_rt.SyncResource):
     ) -> GitTree:
         """Create a tree
 
-        The tree creation API accepts nested entries. If you specify both a tree and a nested path modifying that tree, this endpoint will overwrite the contents of the tree with the new path contents, and create a new tree structure.
+        The tree creation API accepts nested entries. If you specify both a tree and a nested
+        path modifying that tree, this endpoint will overwrite the contents of the tree with the
+        new path contents, and create a new tree structure.
 
-        If you use this endpoint to add, delete, or modify the file contents in a tree, you will need to commit the tree and then update a branch to point to the commit. For more information see "[Create a commit](https://docs.github.com/rest/git/commits#create-a-commit)" and "[Update a reference](https://docs.github.com/rest/git/refs#update-a-reference)."
+        If you use this endpoint to add, delete, or modify the file contents in a tree, you will
+        need to commit the tree and then update a branch to point to the commit. For more
+        information see "[Create a
+        commit](https://docs.github.com/rest/git/commits#create-a-commit)" and "[Update a
+        reference](https://docs.github.com/rest/git/refs#update-a-reference)."
 
         Returns an error if you try to delete a file that does not exist.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             tree: Objects (of `path`, `mode`, `type`, and `sha`) specifying a tree structure.
-            base_tree: The SHA1 of an existing Git tree object which will be used as the base for the new tree. If provided, a new Git tree object will be created from entries in the Git tree object pointed to by `base_tree` and entries defined in the `tree` parameter. Entries defined in the `tree` parameter will overwrite items from `base_tree` with the same `path`. If you're creating new changes on a branch, then normally you'd set `base_tree` to the SHA1 of the Git tree object of the current latest commit on the branch you're working on.
+            base_tree: The SHA1 of an existing Git tree object which will be used as the base for
+                the new tree. If provided, a new Git tree object will be created from entries in
+                the Git tree object pointed to by `base_tree` and entries defined in the `tree`
+                parameter. Entries defined in the `tree` parameter will overwrite items from
+                `base_tree` with the same `path`. If you're creating new changes on a branch,
+                then normally you'd set `base_tree` to the SHA1 of the Git tree object of the
+                current latest commit on the branch you're working on.
         """
         return self._client.request(
             _GIT_CREATE_TREE,
@@ -989,16 +1176,24 @@ class Git(_rt.SyncResource):
 
         Returns a single tree using the SHA1 value or ref name for that tree.
 
-        If `truncated` is `true` in the response then the number of items in the `tree` array exceeded our maximum limit. If you need to fetch more items, use the non-recursive method of fetching trees, and fetch one sub-tree at a time.
+        If `truncated` is `true` in the response then the number of items in the `tree` array
+        exceeded our maximum limit. If you need to fetch more items, use the non-recursive method
+        of fetching trees, and fetch one sub-tree at a time.
 
         > [!NOTE]
-        > The limit for the `tree` array is 100,000 entries with a maximum size of 7 MB when using the `recursive` parameter.
+        > The limit for the `tree` array is 100,000 entries with a maximum size of 7 MB when
+        using the `recursive` parameter.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             tree_sha: The SHA1 value or ref (branch or tag) name of the tree.
-            recursive: Setting this parameter to any value returns the objects or subtrees referenced by the tree specified in `:tree_sha`. For example, setting `recursive` to any of the following will enable returning objects or subtrees: `0`, `1`, `"true"`, and `"false"`. Omit this parameter to prevent recursively returning objects or subtrees.
+            recursive: Setting this parameter to any value returns the objects or subtrees
+                referenced by the tree specified in `:tree_sha`. For example, setting `recursive`
+                to any of the following will enable returning objects or subtrees: `0`, `1`,
+                `"true"`, and `"false"`. Omit this parameter to prevent recursively returning
+                objects or subtrees.
         """
         return self._client.request(
             _GIT_GET_TREE,
@@ -1094,9 +1289,11 @@ class AsyncGit(_rt.AsyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             content: The new blob's content.
-            encoding: The encoding used for `content`. Currently, `"utf-8"` and `"base64"` are supported.
+            encoding: The encoding used for `content`. Currently, `"utf-8"` and `"base64"` are
+                supported.
         """
         return await self._client.request(
             _GIT_CREATE_BLOB,
@@ -1137,16 +1334,21 @@ class AsyncGit(_rt.AsyncResource):
 
         The `content` in the response will always be Base64 encoded.
 
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
+        This endpoint supports the following custom media types. For more information, see
+        "[Media
+        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
 
         - **`application/vnd.github.raw+json`**: Returns the raw blob data.
-        - **`application/vnd.github+json`**: Returns a JSON representation of the blob with `content` as a base64 encoded string. This is the default if no media type is specified.
+        - **`application/vnd.github+json`**: Returns a JSON representation of the blob with
+          `content` as a base64 encoded string. This is the default if no media type is
+          specified.
 
         **Note** This endpoint supports blobs up to 100 megabytes in size.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
         """
         return await self._client.request(
             _GIT_GET_BLOB,
@@ -1189,11 +1391,13 @@ class AsyncGit(_rt.AsyncResource):
     ) -> GitCommit:
         """Create a commit
 
-        Creates a new Git [commit object](https://git-scm.com/book/en/v2/Git-Internals-Git-Objects).
+        Creates a new Git [commit
+        object](https://git-scm.com/book/en/v2/Git-Internals-Git-Objects).
 
         **Signature verification object**
 
-        The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
+        The response will include a `verification` object that describes the result of verifying
+        the commit's signature. The following fields are included in the `verification` object:
 
         | Name | Type | Description |
         | ---- | ---- | ----------- |
@@ -1223,13 +1427,29 @@ class AsyncGit(_rt.AsyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             message: The commit message
             tree: The SHA of the tree object this commit points to
-            parents: The full SHAs of the commits that were the parents of this commit. If omitted or empty, the commit will be written as a root commit. For a single parent, an array of one SHA should be provided; for a merge commit, an array of more than one should be provided.
-            author: Information about the author of the commit. By default, the `author` will be the authenticated user and the current date. See the `author` and `committer` object below for details.
-            committer: Information about the person who is making the commit. By default, `committer` will use the information set in `author`. See the `author` and `committer` object below for details.
-            signature: The [PGP signature](https://en.wikipedia.org/wiki/Pretty_Good_Privacy) of the commit. GitHub adds the signature to the `gpgsig` header of the created commit. For a commit signature to be verifiable by Git or GitHub, it must be an ASCII-armored detached PGP signature over the string commit as it would be written to the object database. To pass a `signature` parameter, you need to first manually create a valid PGP signature, which can be complicated. You may find it easier to [use the command line](https://git-scm.com/book/id/v2/Git-Tools-Signing-Your-Work) to create signed commits.
+            parents: The full SHAs of the commits that were the parents of this commit. If
+                omitted or empty, the commit will be written as a root commit. For a single
+                parent, an array of one SHA should be provided; for a merge commit, an array of
+                more than one should be provided.
+            author: Information about the author of the commit. By default, the `author` will be
+                the authenticated user and the current date. See the `author` and `committer`
+                object below for details.
+            committer: Information about the person who is making the commit. By default,
+                `committer` will use the information set in `author`. See the `author` and
+                `committer` object below for details.
+            signature: The [PGP signature](https://en.wikipedia.org/wiki/Pretty_Good_Privacy) of
+                the commit. GitHub adds the signature to the `gpgsig` header of the created
+                commit. For a commit signature to be verifiable by Git or GitHub, it must be an
+                ASCII-armored detached PGP signature over the string commit as it would be
+                written to the object database. To pass a `signature` parameter, you need to
+                first manually create a valid PGP signature, which can be complicated. You may
+                find it easier to [use the command
+                line](https://git-scm.com/book/id/v2/Git-Tools-Signing-Your-Work) to create
+                signed commits.
         """
         return await self._client.request(
             _GIT_CREATE_COMMIT,
@@ -1274,11 +1494,13 @@ class AsyncGit(_rt.AsyncResource):
 
         Gets a Git [commit object](https://git-scm.com/book/en/v2/Git-Internals-Git-Objects).
 
-        To get the contents of a commit, see "[Get a commit](/rest/commits/commits#get-a-commit)."
+        To get the contents of a commit, see "[Get a
+        commit](/rest/commits/commits#get-a-commit)."
 
         **Signature verification object**
 
-        The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
+        The response will include a `verification` object that describes the result of verifying
+        the commit's signature. The following fields are included in the `verification` object:
 
         | Name | Type | Description |
         | ---- | ---- | ----------- |
@@ -1308,7 +1530,8 @@ class AsyncGit(_rt.AsyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             commit_sha: The SHA of the commit.
         """
         return await self._client.request(
@@ -1347,21 +1570,36 @@ class AsyncGit(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[GitRef]:
         """List matching references
 
-        Returns an array of references from your Git database that match the supplied name. The `:ref` in the URL must be formatted as `heads/<branch name>` for branches and `tags/<tag name>` for tags. If the `:ref` doesn't exist in the repository, but existing refs start with `:ref`, they will be returned as an array.
+        Returns an array of references from your Git database that match the supplied name. The
+        `:ref` in the URL must be formatted as `heads/<branch name>` for branches and `tags/<tag
+        name>` for tags. If the `:ref` doesn't exist in the repository, but existing refs start
+        with `:ref`, they will be returned as an array.
 
-        When you use this endpoint without providing a `:ref`, it will return an array of all the references from your Git database, including notes and stashes if they exist on the server. Anything in the namespace is returned, not just `heads` and `tags`.
+        When you use this endpoint without providing a `:ref`, it will return an array of all the
+        references from your Git database, including notes and stashes if they exist on the
+        server. Anything in the namespace is returned, not just `heads` and `tags`.
 
         > [!NOTE]
-        > You need to explicitly [request a pull request](https://docs.github.com/rest/pulls/pulls#get-a-pull-request) to trigger a test merge commit, which checks the mergeability of pull requests. For more information, see "[Checking mergeability of pull requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
+        > You need to explicitly [request a pull
+        request](https://docs.github.com/rest/pulls/pulls#get-a-pull-request) to trigger a test
+        merge commit, which checks the mergeability of pull requests. For more information, see
+        "[Checking mergeability of pull
+        requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
 
-        If you request matching references for a branch named `feature` but the branch `feature` doesn't exist, the response can still include other matching head refs that start with the word `feature`, such as `featureA` and `featureB`.
+        If you request matching references for a branch named `feature` but the branch `feature`
+        doesn't exist, the response can still include other matching head refs that start with
+        the word `feature`, such as `featureA` and `featureB`.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The Git reference. For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
         """
         return self._client.paginate(
             _GIT_LIST_MATCHING_REFS,
@@ -1399,15 +1637,24 @@ class AsyncGit(_rt.AsyncResource):
     ) -> GitRef:
         """Get a reference
 
-        Returns a single reference from your Git database. The `:ref` in the URL must be formatted as `heads/<branch name>` for branches and `tags/<tag name>` for tags. If the `:ref` doesn't match an existing ref, a `404` is returned.
+        Returns a single reference from your Git database. The `:ref` in the URL must be
+        formatted as `heads/<branch name>` for branches and `tags/<tag name>` for tags. If the
+        `:ref` doesn't match an existing ref, a `404` is returned.
 
         > [!NOTE]
-        > You need to explicitly [request a pull request](https://docs.github.com/rest/pulls/pulls#get-a-pull-request) to trigger a test merge commit, which checks the mergeability of pull requests. For more information, see "[Checking mergeability of pull requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
+        > You need to explicitly [request a pull
+        request](https://docs.github.com/rest/pulls/pulls#get-a-pull-request) to trigger a test
+        merge commit, which checks the mergeability of pull requests. For more information, see
+        "[Checking mergeability of pull
+        requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The Git reference. For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
         """
         return await self._client.request(
             _GIT_GET_REF,
@@ -1446,12 +1693,16 @@ class AsyncGit(_rt.AsyncResource):
     ) -> GitRef:
         """Create a reference
 
-        Creates a reference for your repository. You are unable to create new references for empty repositories, even if the commit SHA-1 hash used exists. Empty repositories are repositories without branches.
+        Creates a reference for your repository. You are unable to create new references for
+        empty repositories, even if the commit SHA-1 hash used exists. Empty repositories are
+        repositories without branches.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The name of the fully qualified reference (ie: `refs/heads/master`). If it doesn't start with 'refs' and have at least two slashes, it will be rejected.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The name of the fully qualified reference (ie: `refs/heads/master`). If it
+                doesn't start with 'refs' and have at least two slashes, it will be rejected.
             sha: The SHA1 value for this reference.
         """
         return await self._client.request(
@@ -1495,8 +1746,11 @@ class AsyncGit(_rt.AsyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The Git reference. For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
         """
         return await self._client.request(
             _GIT_DELETE_REF,
@@ -1536,14 +1790,21 @@ class AsyncGit(_rt.AsyncResource):
     ) -> GitRef:
         """Update a reference
 
-        Updates the provided reference to point to a new SHA. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+        Updates the provided reference to point to a new SHA. For more information, see "[Git
+        References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git
+        documentation.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The Git reference. For more information, see "[Git
+                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
+                Git documentation.
             sha: The SHA1 value to set this reference to
-            force: Indicates whether to force the update or to make sure the update is a fast-forward update. Leaving this out or setting it to `false` will make sure you're not overwriting work.
+            force: Indicates whether to force the update or to make sure the update is a
+                fast-forward update. Leaving this out or setting it to `false` will make sure
+                you're not overwriting work.
         """
         return await self._client.request(
             _GIT_UPDATE_REF,
@@ -1587,11 +1848,17 @@ class AsyncGit(_rt.AsyncResource):
     ) -> GitTag:
         """Create a tag object
 
-        Note that creating a tag object does not create the reference that makes a tag in Git. If you want to create an annotated tag in Git, you have to do this call to create the tag object, and then [create](https://docs.github.com/rest/git/refs#create-a-reference) the `refs/tags/[tag]` reference. If you want to create a lightweight tag, you only have to [create](https://docs.github.com/rest/git/refs#create-a-reference) the tag reference - this call would be unnecessary.
+        Note that creating a tag object does not create the reference that makes a tag in Git. If
+        you want to create an annotated tag in Git, you have to do this call to create the tag
+        object, and then [create](https://docs.github.com/rest/git/refs#create-a-reference) the
+        `refs/tags/[tag]` reference. If you want to create a lightweight tag, you only have to
+        [create](https://docs.github.com/rest/git/refs#create-a-reference) the tag reference -
+        this call would be unnecessary.
 
         **Signature verification object**
 
-        The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
+        The response will include a `verification` object that describes the result of verifying
+        the commit's signature. The following fields are included in the `verification` object:
 
         | Name | Type | Description |
         | ---- | ---- | ----------- |
@@ -1621,11 +1888,13 @@ class AsyncGit(_rt.AsyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             tag: The tag's name. This is typically a version (e.g., "v0.0.1").
             message: The tag message.
             object: The SHA of the git object this is tagging.
-            type: The type of the object we're tagging. Normally this is a `commit` but it can also be a `tree` or a `blob`.
+            type: The type of the object we're tagging. Normally this is a `commit` but it can
+                also be a `tree` or a `blob`.
             tagger: An object with information about the individual creating the tag.
         """
         return await self._client.request(
@@ -1670,7 +1939,8 @@ class AsyncGit(_rt.AsyncResource):
 
         **Signature verification object**
 
-        The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
+        The response will include a `verification` object that describes the result of verifying
+        the commit's signature. The following fields are included in the `verification` object:
 
         | Name | Type | Description |
         | ---- | ---- | ----------- |
@@ -1700,7 +1970,8 @@ class AsyncGit(_rt.AsyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
         """
         return await self._client.request(
             _GIT_GET_TAG,
@@ -1739,17 +2010,30 @@ class AsyncGit(_rt.AsyncResource):
     ) -> GitTree:
         """Create a tree
 
-        The tree creation API accepts nested entries. If you specify both a tree and a nested path modifying that tree, this endpoint will overwrite the contents of the tree with the new path contents, and create a new tree structure.
+        The tree creation API accepts nested entries. If you specify both a tree and a nested
+        path modifying that tree, this endpoint will overwrite the contents of the tree with the
+        new path contents, and create a new tree structure.
 
-        If you use this endpoint to add, delete, or modify the file contents in a tree, you will need to commit the tree and then update a branch to point to the commit. For more information see "[Create a commit](https://docs.github.com/rest/git/commits#create-a-commit)" and "[Update a reference](https://docs.github.com/rest/git/refs#update-a-reference)."
+        If you use this endpoint to add, delete, or modify the file contents in a tree, you will
+        need to commit the tree and then update a branch to point to the commit. For more
+        information see "[Create a
+        commit](https://docs.github.com/rest/git/commits#create-a-commit)" and "[Update a
+        reference](https://docs.github.com/rest/git/refs#update-a-reference)."
 
         Returns an error if you try to delete a file that does not exist.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             tree: Objects (of `path`, `mode`, `type`, and `sha`) specifying a tree structure.
-            base_tree: The SHA1 of an existing Git tree object which will be used as the base for the new tree. If provided, a new Git tree object will be created from entries in the Git tree object pointed to by `base_tree` and entries defined in the `tree` parameter. Entries defined in the `tree` parameter will overwrite items from `base_tree` with the same `path`. If you're creating new changes on a branch, then normally you'd set `base_tree` to the SHA1 of the Git tree object of the current latest commit on the branch you're working on.
+            base_tree: The SHA1 of an existing Git tree object which will be used as the base for
+                the new tree. If provided, a new Git tree object will be created from entries in
+                the Git tree object pointed to by `base_tree` and entries defined in the `tree`
+                parameter. Entries defined in the `tree` parameter will overwrite items from
+                `base_tree` with the same `path`. If you're creating new changes on a branch,
+                then normally you'd set `base_tree` to the SHA1 of the Git tree object of the
+                current latest commit on the branch you're working on.
         """
         return await self._client.request(
             _GIT_CREATE_TREE,
@@ -1791,16 +2075,24 @@ class AsyncGit(_rt.AsyncResource):
 
         Returns a single tree using the SHA1 value or ref name for that tree.
 
-        If `truncated` is `true` in the response then the number of items in the `tree` array exceeded our maximum limit. If you need to fetch more items, use the non-recursive method of fetching trees, and fetch one sub-tree at a time.
+        If `truncated` is `true` in the response then the number of items in the `tree` array
+        exceeded our maximum limit. If you need to fetch more items, use the non-recursive method
+        of fetching trees, and fetch one sub-tree at a time.
 
         > [!NOTE]
-        > The limit for the `tree` array is 100,000 entries with a maximum size of 7 MB when using the `recursive` parameter.
+        > The limit for the `tree` array is 100,000 entries with a maximum size of 7 MB when
+        using the `recursive` parameter.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             tree_sha: The SHA1 value or ref (branch or tag) name of the tree.
-            recursive: Setting this parameter to any value returns the objects or subtrees referenced by the tree specified in `:tree_sha`. For example, setting `recursive` to any of the following will enable returning objects or subtrees: `0`, `1`, `"true"`, and `"false"`. Omit this parameter to prevent recursively returning objects or subtrees.
+            recursive: Setting this parameter to any value returns the objects or subtrees
+                referenced by the tree specified in `:tree_sha`. For example, setting `recursive`
+                to any of the following will enable returning objects or subtrees: `0`, `1`,
+                `"true"`, and `"false"`. Omit this parameter to prevent recursively returning
+                objects or subtrees.
         """
         return await self._client.request(
             _GIT_GET_TREE,

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.gitignore_template import GitignoreTemplate
+if TYPE_CHECKING:
+    from ..models.gitignore_template import GitignoreTemplate
+
+
+def _gitignore_get_template_responses() -> dict[str, _rt.Response]:
+    from ..models.gitignore_template import GitignoreTemplate
+
+    return {"200": _rt.Response(GitignoreTemplate, "json"), "304": _rt.Response(None, "empty")}
+
 
 _GITIGNORE_GET_ALL_TEMPLATES: _rt.Operation[list[str]] = _rt.Operation(
     method="get",
@@ -22,7 +31,7 @@ _GITIGNORE_GET_TEMPLATE: _rt.Operation[GitignoreTemplate] = _rt.Operation(
     path="/gitignore/templates/{name}",
     operation_id="gitignore/get-template",
     params=(_rt.Param("name", "name", "path"),),
-    responses={"200": _rt.Response(GitignoreTemplate, "json"), "304": _rt.Response(None, "empty")},
+    responses=_rt.LazyResponses(_gitignore_get_template_responses),
 )
 
 
@@ -53,7 +62,8 @@ class Gitignore(_rt.SyncResource):
     ) -> list[str]:
         """Get all gitignore templates
 
-        List all templates available to pass as an option when [creating a repository](https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user).
+        List all templates available to pass as an option when [creating a
+        repository](https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user).
         """
         return self._client.request(
             _GITIGNORE_GET_ALL_TEMPLATES,
@@ -87,7 +97,9 @@ class Gitignore(_rt.SyncResource):
 
         Get the content of a gitignore template.
 
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
+        This endpoint supports the following custom media types. For more information, see
+        "[Media
+        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
 
         - **`application/vnd.github.raw+json`**: Returns the raw .gitignore contents.
         """
@@ -154,7 +166,8 @@ class AsyncGitignore(_rt.AsyncResource):
     ) -> list[str]:
         """Get all gitignore templates
 
-        List all templates available to pass as an option when [creating a repository](https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user).
+        List all templates available to pass as an option when [creating a
+        repository](https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user).
         """
         return await self._client.request(
             _GITIGNORE_GET_ALL_TEMPLATES,
@@ -188,7 +201,9 @@ class AsyncGitignore(_rt.AsyncResource):
 
         Get the content of a gitignore template.
 
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
+        This endpoint supports the following custom media types. For more information, see
+        "[Media
+        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
 
         - **`application/vnd.github.raw+json`**: Returns the raw .gitignore contents.
         """

@@ -3,14 +3,46 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.network_configuration import NetworkConfiguration
-from ..models.network_settings import NetworkSettings
-from ..types.hosted_compute import HostedComputeListNetworkConfigurationsForOrgResponse
+if TYPE_CHECKING:
+    from ..models.network_configuration import NetworkConfiguration
+    from ..models.network_settings import NetworkSettings
+    from ..types.hosted_compute import HostedComputeListNetworkConfigurationsForOrgResponse
+
+
+def _hosted_compute_list_network_configurations_for_org_responses() -> dict[str, _rt.Response]:
+    from ..types.hosted_compute import HostedComputeListNetworkConfigurationsForOrgResponse
+
+    return {"200": _rt.Response(HostedComputeListNetworkConfigurationsForOrgResponse, "json")}
+
+
+def _hosted_compute_create_network_configuration_for_org_responses() -> dict[str, _rt.Response]:
+    from ..models.network_configuration import NetworkConfiguration
+
+    return {"201": _rt.Response(NetworkConfiguration, "json")}
+
+
+def _hosted_compute_get_network_configuration_for_org_responses() -> dict[str, _rt.Response]:
+    from ..models.network_configuration import NetworkConfiguration
+
+    return {"200": _rt.Response(NetworkConfiguration, "json")}
+
+
+def _hosted_compute_update_network_configuration_for_org_responses() -> dict[str, _rt.Response]:
+    from ..models.network_configuration import NetworkConfiguration
+
+    return {"200": _rt.Response(NetworkConfiguration, "json")}
+
+
+def _hosted_compute_get_network_settings_for_org_responses() -> dict[str, _rt.Response]:
+    from ..models.network_settings import NetworkSettings
+
+    return {"200": _rt.Response(NetworkSettings, "json")}
+
 
 _HOSTED_COMPUTE_LIST_NETWORK_CONFIGURATIONS_FOR_ORG: _rt.Operation[
     HostedComputeListNetworkConfigurationsForOrgResponse
@@ -23,7 +55,7 @@ _HOSTED_COMPUTE_LIST_NETWORK_CONFIGURATIONS_FOR_ORG: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={"200": _rt.Response(HostedComputeListNetworkConfigurationsForOrgResponse, "json")},
+    responses=_rt.LazyResponses(_hosted_compute_list_network_configurations_for_org_responses),
     pagination=_rt.LinkHeaderPagination(
         items="network_configurations", page_param="page", size_param="per_page"
     ),
@@ -43,7 +75,7 @@ _HOSTED_COMPUTE_CREATE_NETWORK_CONFIGURATION_FOR_ORG: _rt.Operation[NetworkConfi
             _rt.Param("failover_network_enabled", "failover_network_enabled", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses={"201": _rt.Response(NetworkConfiguration, "json")},
+        responses=_rt.LazyResponses(_hosted_compute_create_network_configuration_for_org_responses),
     )
 )
 
@@ -56,7 +88,7 @@ _HOSTED_COMPUTE_GET_NETWORK_CONFIGURATION_FOR_ORG: _rt.Operation[NetworkConfigur
             _rt.Param("org", "org", "path"),
             _rt.Param("network_configuration_id", "network_configuration_id", "path"),
         ),
-        responses={"200": _rt.Response(NetworkConfiguration, "json")},
+        responses=_rt.LazyResponses(_hosted_compute_get_network_configuration_for_org_responses),
     )
 )
 
@@ -86,7 +118,7 @@ _HOSTED_COMPUTE_UPDATE_NETWORK_CONFIGURATION_FOR_ORG: _rt.Operation[NetworkConfi
             _rt.Param("failover_network_enabled", "failover_network_enabled", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses={"200": _rt.Response(NetworkConfiguration, "json")},
+        responses=_rt.LazyResponses(_hosted_compute_update_network_configuration_for_org_responses),
     )
 )
 
@@ -98,7 +130,7 @@ _HOSTED_COMPUTE_GET_NETWORK_SETTINGS_FOR_ORG: _rt.Operation[NetworkSettings] = _
         _rt.Param("org", "org", "path"),
         _rt.Param("network_settings_id", "network_settings_id", "path"),
     ),
-    responses={"200": _rt.Response(NetworkSettings, "json")},
+    responses=_rt.LazyResponses(_hosted_compute_get_network_settings_for_org_responses),
 )
 
 
@@ -134,14 +166,20 @@ class HostedCompute(_rt.SyncResource):
 
         Lists all hosted compute network configurations configured in an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `read:network_configurations` scope to use this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _HOSTED_COMPUTE_LIST_NETWORK_CONFIGURATIONS_FOR_ORG,
@@ -184,14 +222,20 @@ class HostedCompute(_rt.SyncResource):
 
         Creates a hosted compute network configuration for an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `write:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `write:network_configurations` scope to use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            name: Name of the network configuration. Must be between 1 and 100 characters and may only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'.
-            network_settings_ids: A list of identifiers of the network settings resources to use for the network configuration. Exactly one resource identifier must be specified in the list.
+            name: Name of the network configuration. Must be between 1 and 100 characters and may
+                only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'.
+            network_settings_ids: A list of identifiers of the network settings resources to use
+                for the network configuration. Exactly one resource identifier must be specified
+                in the list.
             compute_service: The hosted compute service to use for the network configuration.
-            failover_network_settings_ids: A list of identifiers of the failover network settings resources to use for the network configuration. Exactly one resource identifier must be specified in the list.
+            failover_network_settings_ids: A list of identifiers of the failover network settings
+                resources to use for the network configuration. Exactly one resource identifier
+                must be specified in the list.
             failover_network_enabled: Indicates whether the failover network resource is enabled.
         """
         return self._client.request(
@@ -234,11 +278,13 @@ class HostedCompute(_rt.SyncResource):
 
         Gets a hosted compute network configuration configured in an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `read:network_configurations` scope to use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            network_configuration_id: Unique identifier of the hosted compute network configuration.
+            network_configuration_id: Unique identifier of the hosted compute network
+                configuration.
         """
         return self._client.request(
             _HOSTED_COMPUTE_GET_NETWORK_CONFIGURATION_FOR_ORG,
@@ -276,11 +322,13 @@ class HostedCompute(_rt.SyncResource):
 
         Deletes a hosted compute network configuration from an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `write:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `write:network_configurations` scope to use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            network_configuration_id: Unique identifier of the hosted compute network configuration.
+            network_configuration_id: Unique identifier of the hosted compute network
+                configuration.
         """
         return self._client.request(
             _HOSTED_COMPUTE_DELETE_NETWORK_CONFIGURATION_FROM_ORG,
@@ -323,15 +371,22 @@ class HostedCompute(_rt.SyncResource):
 
         Updates a hosted compute network configuration for an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `write:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `write:network_configurations` scope to use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            network_configuration_id: Unique identifier of the hosted compute network configuration.
-            name: Name of the network configuration. Must be between 1 and 100 characters and may only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'.
+            network_configuration_id: Unique identifier of the hosted compute network
+                configuration.
+            name: Name of the network configuration. Must be between 1 and 100 characters and may
+                only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'.
             compute_service: The hosted compute service to use for the network configuration.
-            network_settings_ids: A list of identifiers of the network settings resources to use for the network configuration. Exactly one resource identifier must be specified in the list.
-            failover_network_settings_ids: A list of identifiers of the failover network settings resources to use for the network configuration. Exactly one resource identifier must be specified in the list.
+            network_settings_ids: A list of identifiers of the network settings resources to use
+                for the network configuration. Exactly one resource identifier must be specified
+                in the list.
+            failover_network_settings_ids: A list of identifiers of the failover network settings
+                resources to use for the network configuration. Exactly one resource identifier
+                must be specified in the list.
             failover_network_enabled: Indicates whether the failover network resource is enabled.
         """
         return self._client.request(
@@ -375,7 +430,8 @@ class HostedCompute(_rt.SyncResource):
 
         Gets a hosted compute network settings resource configured for an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `read:network_configurations` scope to use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -482,14 +538,20 @@ class AsyncHostedCompute(_rt.AsyncResource):
 
         Lists all hosted compute network configurations configured in an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `read:network_configurations` scope to use this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _HOSTED_COMPUTE_LIST_NETWORK_CONFIGURATIONS_FOR_ORG,
@@ -532,14 +594,20 @@ class AsyncHostedCompute(_rt.AsyncResource):
 
         Creates a hosted compute network configuration for an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `write:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `write:network_configurations` scope to use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            name: Name of the network configuration. Must be between 1 and 100 characters and may only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'.
-            network_settings_ids: A list of identifiers of the network settings resources to use for the network configuration. Exactly one resource identifier must be specified in the list.
+            name: Name of the network configuration. Must be between 1 and 100 characters and may
+                only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'.
+            network_settings_ids: A list of identifiers of the network settings resources to use
+                for the network configuration. Exactly one resource identifier must be specified
+                in the list.
             compute_service: The hosted compute service to use for the network configuration.
-            failover_network_settings_ids: A list of identifiers of the failover network settings resources to use for the network configuration. Exactly one resource identifier must be specified in the list.
+            failover_network_settings_ids: A list of identifiers of the failover network settings
+                resources to use for the network configuration. Exactly one resource identifier
+                must be specified in the list.
             failover_network_enabled: Indicates whether the failover network resource is enabled.
         """
         return await self._client.request(
@@ -582,11 +650,13 @@ class AsyncHostedCompute(_rt.AsyncResource):
 
         Gets a hosted compute network configuration configured in an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `read:network_configurations` scope to use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            network_configuration_id: Unique identifier of the hosted compute network configuration.
+            network_configuration_id: Unique identifier of the hosted compute network
+                configuration.
         """
         return await self._client.request(
             _HOSTED_COMPUTE_GET_NETWORK_CONFIGURATION_FOR_ORG,
@@ -624,11 +694,13 @@ class AsyncHostedCompute(_rt.AsyncResource):
 
         Deletes a hosted compute network configuration from an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `write:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `write:network_configurations` scope to use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            network_configuration_id: Unique identifier of the hosted compute network configuration.
+            network_configuration_id: Unique identifier of the hosted compute network
+                configuration.
         """
         return await self._client.request(
             _HOSTED_COMPUTE_DELETE_NETWORK_CONFIGURATION_FROM_ORG,
@@ -671,15 +743,22 @@ class AsyncHostedCompute(_rt.AsyncResource):
 
         Updates a hosted compute network configuration for an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `write:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `write:network_configurations` scope to use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            network_configuration_id: Unique identifier of the hosted compute network configuration.
-            name: Name of the network configuration. Must be between 1 and 100 characters and may only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'.
+            network_configuration_id: Unique identifier of the hosted compute network
+                configuration.
+            name: Name of the network configuration. Must be between 1 and 100 characters and may
+                only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'.
             compute_service: The hosted compute service to use for the network configuration.
-            network_settings_ids: A list of identifiers of the network settings resources to use for the network configuration. Exactly one resource identifier must be specified in the list.
-            failover_network_settings_ids: A list of identifiers of the failover network settings resources to use for the network configuration. Exactly one resource identifier must be specified in the list.
+            network_settings_ids: A list of identifiers of the network settings resources to use
+                for the network configuration. Exactly one resource identifier must be specified
+                in the list.
+            failover_network_settings_ids: A list of identifiers of the failover network settings
+                resources to use for the network configuration. Exactly one resource identifier
+                must be specified in the list.
             failover_network_enabled: Indicates whether the failover network resource is enabled.
         """
         return await self._client.request(
@@ -723,7 +802,8 @@ class AsyncHostedCompute(_rt.AsyncResource):
 
         Gets a hosted compute network settings resource configured for an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the
+        `read:network_configurations` scope to use this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.

@@ -3,254 +3,107 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
-from ..models.basic_error import BasicError
-from ..models.interaction_expiry import InteractionExpiry
-from ..models.interaction_group import InteractionGroup
-from ..models.interaction_limit_response import InteractionLimitResponse
-from ..models.simple_user import SimpleUser
-from ..models.validation_error import ValidationError
-from ..types.interactions import (
-    InteractionsGetPullRequestCreationCapForOrgResponse,
-    InteractionsGetPullRequestCreationCapForRepoResponse,
-    InteractionsUpdatePullRequestCreationCapForOrgResponse,
-    InteractionsUpdatePullRequestCreationCapForRepoResponse,
-)
-
-_INTERACTIONS_GET_RESTRICTIONS_FOR_ORG: _rt.Operation[InteractionLimitResponse | dict[str, Any]] = (
-    _rt.Operation(
-        method="get",
-        path="/orgs/{org}/interaction-limits",
-        operation_id="interactions/get-restrictions-for-org",
-        params=(_rt.Param("org", "org", "path"),),
-        responses={"200": _rt.Response(InteractionLimitResponse | dict[str, Any], "json")},
+if TYPE_CHECKING:
+    from ._interactions_bypass_list import (
+        _AsyncInteractionsBypassListMethods,
+        _InteractionsBypassListMethods,
     )
-)
-
-_INTERACTIONS_SET_RESTRICTIONS_FOR_ORG: _rt.Operation[InteractionLimitResponse] = _rt.Operation(
-    method="put",
-    path="/orgs/{org}/interaction-limits",
-    operation_id="interactions/set-restrictions-for-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("limit", "limit", "field"),
-        _rt.Param("expiry", "expiry", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(InteractionLimitResponse, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
-
-_INTERACTIONS_REMOVE_RESTRICTIONS_FOR_ORG: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/interaction-limits",
-    operation_id="interactions/remove-restrictions-for-org",
-    params=(_rt.Param("org", "org", "path"),),
-    responses={"204": _rt.Response(None, "empty")},
-)
-
-_INTERACTIONS_GET_PULL_REQUEST_CREATION_CAP_FOR_ORG: _rt.Operation[
-    InteractionsGetPullRequestCreationCapForOrgResponse
-] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/interaction-limits/pulls/creation-cap",
-    operation_id="interactions/get-pull-request-creation-cap-for-org",
-    params=(_rt.Param("org", "org", "path"),),
-    responses={
-        "200": _rt.Response(InteractionsGetPullRequestCreationCapForOrgResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "405": _rt.Response(BasicError, "json"),
-    },
-)
-
-_INTERACTIONS_UPDATE_PULL_REQUEST_CREATION_CAP_FOR_ORG: _rt.Operation[
-    InteractionsUpdatePullRequestCreationCapForOrgResponse
-] = _rt.Operation(
-    method="patch",
-    path="/orgs/{org}/interaction-limits/pulls/creation-cap",
-    operation_id="interactions/update-pull-request-creation-cap-for-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("enabled", "enabled", "field"),
-        _rt.Param("max_open_pull_requests", "max_open_pull_requests", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(InteractionsUpdatePullRequestCreationCapForOrgResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "405": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
-
-_INTERACTIONS_GET_RESTRICTIONS_FOR_REPO: _rt.Operation[
-    InteractionLimitResponse | dict[str, Any]
-] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/interaction-limits",
-    operation_id="interactions/get-restrictions-for-repo",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={"200": _rt.Response(InteractionLimitResponse | dict[str, Any], "json")},
-)
-
-_INTERACTIONS_SET_RESTRICTIONS_FOR_REPO: _rt.Operation[InteractionLimitResponse] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/interaction-limits",
-    operation_id="interactions/set-restrictions-for-repo",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("limit", "limit", "field"),
-        _rt.Param("expiry", "expiry", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(InteractionLimitResponse, "json"),
-        "409": _rt.Response(None, "empty"),
-    },
-)
-
-_INTERACTIONS_REMOVE_RESTRICTIONS_FOR_REPO: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/interaction-limits",
-    operation_id="interactions/remove-restrictions-for-repo",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={"204": _rt.Response(None, "empty"), "409": _rt.Response(None, "empty")},
-)
-
-_INTERACTIONS_GET_PULL_REQUEST_BYPASS_LIST_FOR_REPO: _rt.Operation[list[SimpleUser]] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/interaction-limits/pulls/bypass-list",
-        operation_id="interactions/get-pull-request-bypass-list-for-repo",
-        params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-        responses={
-            "200": _rt.Response(list[SimpleUser], "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
+    from ._interactions_interaction_limits import (
+        _AsyncInteractionsInteractionLimitsMethods,
+        _InteractionsInteractionLimitsMethods,
     )
-)
 
-_INTERACTIONS_SET_PULL_REQUEST_BYPASS_LIST_FOR_REPO: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/interaction-limits/pulls/bypass-list",
-    operation_id="interactions/set-pull-request-bypass-list-for-repo",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("users", "users", "field"),
+
+# method -> (part module, class): a part is imported when one of its methods is first used
+_SYNC_PARTS: dict[str, tuple[str, str]] = {
+    "get_restrictions_for_org": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
     ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
-
-_INTERACTIONS_REMOVE_PULL_REQUEST_BYPASS_LIST_FOR_REPO: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/interaction-limits/pulls/bypass-list",
-    operation_id="interactions/remove-pull-request-bypass-list-for-repo",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("users", "users", "field"),
+    "set_restrictions_for_org": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
     ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
-
-_INTERACTIONS_GET_PULL_REQUEST_CREATION_CAP_FOR_REPO: _rt.Operation[
-    InteractionsGetPullRequestCreationCapForRepoResponse
-] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/interaction-limits/pulls/creation-cap",
-    operation_id="interactions/get-pull-request-creation-cap-for-repo",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={
-        "200": _rt.Response(InteractionsGetPullRequestCreationCapForRepoResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "405": _rt.Response(BasicError, "json"),
-    },
-)
-
-_INTERACTIONS_UPDATE_PULL_REQUEST_CREATION_CAP_FOR_REPO: _rt.Operation[
-    InteractionsUpdatePullRequestCreationCapForRepoResponse
-] = _rt.Operation(
-    method="patch",
-    path="/repos/{owner}/{repo}/interaction-limits/pulls/creation-cap",
-    operation_id="interactions/update-pull-request-creation-cap-for-repo",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("enabled", "enabled", "field"),
-        _rt.Param("max_open_pull_requests", "max_open_pull_requests", "field"),
+    "remove_restrictions_for_org": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
     ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(InteractionsUpdatePullRequestCreationCapForRepoResponse, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "405": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
+    "get_restrictions_for_repo": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
+    ),
+    "set_restrictions_for_repo": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
+    ),
+    "remove_restrictions_for_repo": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
+    ),
+    "get_restrictions_for_authenticated_user": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
+    ),
+    "set_restrictions_for_authenticated_user": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
+    ),
+    "remove_restrictions_for_authenticated_user": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
+    ),
+    "get_pull_request_creation_cap_for_org": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
+    ),
+    "update_pull_request_creation_cap_for_org": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
+    ),
+    "get_pull_request_creation_cap_for_repo": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
+    ),
+    "update_pull_request_creation_cap_for_repo": (
+        "._interactions_interaction_limits",
+        "_InteractionsInteractionLimitsMethods",
+    ),
+    "get_pull_request_bypass_list_for_repo": (
+        "._interactions_bypass_list",
+        "_InteractionsBypassListMethods",
+    ),
+    "set_pull_request_bypass_list_for_repo": (
+        "._interactions_bypass_list",
+        "_InteractionsBypassListMethods",
+    ),
+    "remove_pull_request_bypass_list_for_repo": (
+        "._interactions_bypass_list",
+        "_InteractionsBypassListMethods",
+    ),
+}
 
-_INTERACTIONS_GET_RESTRICTIONS_FOR_AUTHENTICATED_USER: _rt.Operation[
-    InteractionLimitResponse | dict[str, Any] | None
-] = _rt.Operation(
-    method="get",
-    path="/user/interaction-limits",
-    operation_id="interactions/get-restrictions-for-authenticated-user",
-    params=(),
-    responses={
-        "200": _rt.Response(InteractionLimitResponse | dict[str, Any], "json"),
-        "204": _rt.Response(None, "empty"),
-    },
-)
+if TYPE_CHECKING:
 
-_INTERACTIONS_SET_RESTRICTIONS_FOR_AUTHENTICATED_USER: _rt.Operation[InteractionLimitResponse] = (
-    _rt.Operation(
-        method="put",
-        path="/user/interaction-limits",
-        operation_id="interactions/set-restrictions-for-authenticated-user",
-        params=(_rt.Param("limit", "limit", "field"), _rt.Param("expiry", "expiry", "field")),
-        body=_rt.Body("application/json", required=True),
-        responses={
-            "200": _rt.Response(InteractionLimitResponse, "json"),
-            "422": _rt.Response(ValidationError, "json"),
-        },
-    )
-)
+    class _InteractionsMethods(
+        _InteractionsInteractionLimitsMethods, _InteractionsBypassListMethods, _rt.SyncResource
+    ):
+        """Every part's methods, as type checkers see them."""
 
-_INTERACTIONS_REMOVE_RESTRICTIONS_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/user/interaction-limits",
-    operation_id="interactions/remove-restrictions-for-authenticated-user",
-    params=(),
-    responses={"204": _rt.Response(None, "empty")},
-)
+else:
+    _InteractionsMethods = _rt.SyncResource
 
 
-class Interactions(_rt.SyncResource):
+class Interactions(_InteractionsMethods):
     """Operations under `interactions`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> InteractionsWithRawResponse:
@@ -261,671 +114,6 @@ class Interactions(_rt.SyncResource):
     def with_streaming_response(self) -> InteractionsWithStreamingResponse:
         """The same methods as context managers whose response body is not read yet."""
         return InteractionsWithStreamingResponse(self)
-
-    def get_restrictions_for_org(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse | dict[str, Any]:
-        """Get interaction restrictions for an organization
-
-        Shows which type of GitHub user can interact with this organization and when the restriction expires. If there is no restrictions, you will see an empty response.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return self._client.request(
-            _INTERACTIONS_GET_RESTRICTIONS_FOR_ORG,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_restrictions_for_org(
-        self,
-        org: str,
-        *,
-        limit: InteractionGroup,
-        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse:
-        """Set interaction restrictions for an organization
-
-        Temporarily restricts interactions to a certain type of GitHub user in any public repository in the given organization. You must be an organization owner to set these restrictions. Setting the interaction limit at the organization level will overwrite any interaction limits that are set for individual repositories owned by the organization.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            limit: The type of GitHub user that can comment, open issues, or create pull requests while the interaction limit is in effect.
-            expiry: The duration of the interaction restriction. Default: `one_day`.
-        """
-        return self._client.request(
-            _INTERACTIONS_SET_RESTRICTIONS_FOR_ORG,
-            {
-                "org": org,
-                "limit": limit,
-                "expiry": expiry,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def remove_restrictions_for_org(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove interaction restrictions for an organization
-
-        Removes all interaction restrictions from public repositories in the given organization. You must be an organization owner to remove restrictions.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return self._client.request(
-            _INTERACTIONS_REMOVE_RESTRICTIONS_FOR_ORG,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_pull_request_creation_cap_for_org(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionsGetPullRequestCreationCapForOrgResponse:
-        """Get pull request creation cap for an org
-
-        Gets the pull request creation cap configuration for an organization.
-        The cap limits the total number of open pull requests a user can have across all public
-        repositories in the organization at one time.
-
-        Only users with admin access to the organization can view the cap configuration.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return self._client.request(
-            _INTERACTIONS_GET_PULL_REQUEST_CREATION_CAP_FOR_ORG,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update_pull_request_creation_cap_for_org(
-        self,
-        org: str,
-        *,
-        enabled: bool,
-        max_open_pull_requests: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionsUpdatePullRequestCreationCapForOrgResponse:
-        """Update pull request creation cap for an org
-
-        Updates the pull request creation cap for an organization. The cap limits the total number
-        of open pull requests a user can have across all public repositories in the organization
-        at one time.
-
-        Only users with admin access to the organization can configure the cap.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            enabled: Whether the pull request creation cap is enabled
-            max_open_pull_requests: The maximum number of open pull requests a user can have at one time
-        """
-        return self._client.request(
-            _INTERACTIONS_UPDATE_PULL_REQUEST_CREATION_CAP_FOR_ORG,
-            {
-                "org": org,
-                "enabled": enabled,
-                "max_open_pull_requests": max_open_pull_requests,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_restrictions_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse | dict[str, Any]:
-        """Get interaction restrictions for a repository
-
-        Shows which type of GitHub user can interact with this repository and when the restriction expires. If there are no restrictions, you will see an empty response.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _INTERACTIONS_GET_RESTRICTIONS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_restrictions_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        limit: InteractionGroup,
-        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse:
-        """Set interaction restrictions for a repository
-
-        Temporarily restricts interactions to a certain type of GitHub user within the given repository. You must have owner or admin access to set these restrictions. If an interaction limit is set for the user or organization that owns this repository, you will receive a `409 Conflict` response and will not be able to use this endpoint to change the interaction limit for a single repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            limit: The type of GitHub user that can comment, open issues, or create pull requests while the interaction limit is in effect.
-            expiry: The duration of the interaction restriction. Default: `one_day`.
-        """
-        return self._client.request(
-            _INTERACTIONS_SET_RESTRICTIONS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "limit": limit,
-                "expiry": expiry,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def remove_restrictions_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove interaction restrictions for a repository
-
-        Removes all interaction restrictions from the given repository. You must have owner or admin access to remove restrictions. If the interaction limit is set for the user or organization that owns this repository, you will receive a `409 Conflict` response and will not be able to use this endpoint to change the interaction limit for a single repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _INTERACTIONS_REMOVE_RESTRICTIONS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_pull_request_bypass_list_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[SimpleUser]:
-        """Get pull request creation cap bypass list for a repository
-
-        Lists the users that are on the pull request creation cap bypass list for a
-        repository. Users on this list can create pull requests regardless of any
-        configured pull request creation cap.
-
-        Only users with maintainer permissions can view the bypass list.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _INTERACTIONS_GET_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_pull_request_bypass_list_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        users: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Add users to the pull request creation cap bypass list for a repository
-
-        Adds users to the pull request creation cap bypass list for a repository.
-        Users on this list can create pull requests regardless of any configured
-        pull request creation cap.
-
-        Only users with maintainer permissions can modify the bypass list.
-        You can add a maximum of 100 users per request.
-        The bypass list can only hold a maximum of 100 users.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            users: A list of user logins to add or remove from the bypass list.
-        """
-        return self._client.request(
-            _INTERACTIONS_SET_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "users": users,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def remove_pull_request_bypass_list_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        users: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove users from the pull request creation cap bypass list for a repository
-
-        Removes users from the pull request creation cap bypass list for a repository.
-        Removed users will be subject to any configured pull request creation cap.
-
-        Only users with maintainer permissions can modify the bypass list.
-        You can remove a maximum of 100 users per request.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            users: A list of user logins to add or remove from the bypass list.
-        """
-        return self._client.request(
-            _INTERACTIONS_REMOVE_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "users": users,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_pull_request_creation_cap_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionsGetPullRequestCreationCapForRepoResponse:
-        """Get pull request creation cap for a repository
-
-        Gets the pull request creation cap configuration for a repository.
-        The cap limits the number of open pull requests a user can have at one time.
-
-        Only users with admin access to the repository can view the cap configuration.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _INTERACTIONS_GET_PULL_REQUEST_CREATION_CAP_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update_pull_request_creation_cap_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        enabled: bool,
-        max_open_pull_requests: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionsUpdatePullRequestCreationCapForRepoResponse:
-        """Update pull request creation cap for a repository
-
-        Updates the pull request creation cap for a repository. The cap limits the number
-        of open pull requests a user can have at one time.
-
-        Only users with admin access to the repository can configure the cap.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            enabled: Whether the pull request creation cap is enabled
-            max_open_pull_requests: The maximum number of open pull requests a user can have at one time
-        """
-        return self._client.request(
-            _INTERACTIONS_UPDATE_PULL_REQUEST_CREATION_CAP_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "enabled": enabled,
-                "max_open_pull_requests": max_open_pull_requests,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_restrictions_for_authenticated_user(
-        self,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse | dict[str, Any] | None:
-        """Get interaction restrictions for your public repositories
-
-        Shows which type of GitHub user can interact with your public repositories and when the restriction expires.
-        """
-        return self._client.request(
-            _INTERACTIONS_GET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
-            {},
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_restrictions_for_authenticated_user(
-        self,
-        *,
-        limit: InteractionGroup,
-        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse:
-        """Set interaction restrictions for your public repositories
-
-        Temporarily restricts which type of GitHub user can interact with your public repositories. Setting the interaction limit at the user level will overwrite any interaction limits that are set for individual repositories owned by the user.
-
-        Args:
-            limit: The type of GitHub user that can comment, open issues, or create pull requests while the interaction limit is in effect.
-            expiry: The duration of the interaction restriction. Default: `one_day`.
-        """
-        return self._client.request(
-            _INTERACTIONS_SET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
-            {
-                "limit": limit,
-                "expiry": expiry,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def remove_restrictions_for_authenticated_user(
-        self,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove interaction restrictions from your public repositories
-
-        Removes any interaction restrictions from your public repositories.
-        """
-        return self._client.request(
-            _INTERACTIONS_REMOVE_RESTRICTIONS_FOR_AUTHENTICATED_USER,
-            {},
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
 
 
 class InteractionsWithRawResponse:
@@ -938,31 +126,10 @@ class InteractionsWithRawResponse:
         self.remove_restrictions_for_org = _rt.with_raw_response(
             resource.remove_restrictions_for_org
         )
-        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
-            resource.get_pull_request_creation_cap_for_org
-        )
-        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
-            resource.update_pull_request_creation_cap_for_org
-        )
         self.get_restrictions_for_repo = _rt.with_raw_response(resource.get_restrictions_for_repo)
         self.set_restrictions_for_repo = _rt.with_raw_response(resource.set_restrictions_for_repo)
         self.remove_restrictions_for_repo = _rt.with_raw_response(
             resource.remove_restrictions_for_repo
-        )
-        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.get_pull_request_bypass_list_for_repo
-        )
-        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.set_pull_request_bypass_list_for_repo
-        )
-        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.remove_pull_request_bypass_list_for_repo
-        )
-        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
-            resource.get_pull_request_creation_cap_for_repo
-        )
-        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
-            resource.update_pull_request_creation_cap_for_repo
         )
         self.get_restrictions_for_authenticated_user = _rt.with_raw_response(
             resource.get_restrictions_for_authenticated_user
@@ -972,6 +139,27 @@ class InteractionsWithRawResponse:
         )
         self.remove_restrictions_for_authenticated_user = _rt.with_raw_response(
             resource.remove_restrictions_for_authenticated_user
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.remove_pull_request_bypass_list_for_repo
         )
 
 
@@ -989,12 +177,6 @@ class InteractionsWithStreamingResponse:
         self.remove_restrictions_for_org = _rt.with_streaming_response(
             resource.remove_restrictions_for_org
         )
-        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
-            resource.get_pull_request_creation_cap_for_org
-        )
-        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
-            resource.update_pull_request_creation_cap_for_org
-        )
         self.get_restrictions_for_repo = _rt.with_streaming_response(
             resource.get_restrictions_for_repo
         )
@@ -1003,21 +185,6 @@ class InteractionsWithStreamingResponse:
         )
         self.remove_restrictions_for_repo = _rt.with_streaming_response(
             resource.remove_restrictions_for_repo
-        )
-        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.get_pull_request_bypass_list_for_repo
-        )
-        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.set_pull_request_bypass_list_for_repo
-        )
-        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.remove_pull_request_bypass_list_for_repo
-        )
-        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
-            resource.get_pull_request_creation_cap_for_repo
-        )
-        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
-            resource.update_pull_request_creation_cap_for_repo
         )
         self.get_restrictions_for_authenticated_user = _rt.with_streaming_response(
             resource.get_restrictions_for_authenticated_user
@@ -1028,10 +195,117 @@ class InteractionsWithStreamingResponse:
         self.remove_restrictions_for_authenticated_user = _rt.with_streaming_response(
             resource.remove_restrictions_for_authenticated_user
         )
+        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.remove_pull_request_bypass_list_for_repo
+        )
 
 
-class AsyncInteractions(_rt.AsyncResource):
+# method -> (part module, class): a part is imported when one of its methods is first used
+_ASYNC_PARTS: dict[str, tuple[str, str]] = {
+    "get_restrictions_for_org": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "set_restrictions_for_org": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "remove_restrictions_for_org": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "get_restrictions_for_repo": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "set_restrictions_for_repo": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "remove_restrictions_for_repo": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "get_restrictions_for_authenticated_user": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "set_restrictions_for_authenticated_user": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "remove_restrictions_for_authenticated_user": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "get_pull_request_creation_cap_for_org": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "update_pull_request_creation_cap_for_org": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "get_pull_request_creation_cap_for_repo": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "update_pull_request_creation_cap_for_repo": (
+        "._interactions_interaction_limits",
+        "_AsyncInteractionsInteractionLimitsMethods",
+    ),
+    "get_pull_request_bypass_list_for_repo": (
+        "._interactions_bypass_list",
+        "_AsyncInteractionsBypassListMethods",
+    ),
+    "set_pull_request_bypass_list_for_repo": (
+        "._interactions_bypass_list",
+        "_AsyncInteractionsBypassListMethods",
+    ),
+    "remove_pull_request_bypass_list_for_repo": (
+        "._interactions_bypass_list",
+        "_AsyncInteractionsBypassListMethods",
+    ),
+}
+
+if TYPE_CHECKING:
+
+    class _AsyncInteractionsMethods(
+        _AsyncInteractionsInteractionLimitsMethods,
+        _AsyncInteractionsBypassListMethods,
+        _rt.AsyncResource,
+    ):
+        """Every part's methods, as type checkers see them."""
+
+else:
+    _AsyncInteractionsMethods = _rt.AsyncResource
+
+
+class AsyncInteractions(_AsyncInteractionsMethods):
     """Operations under `interactions`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> AsyncInteractionsWithRawResponse:
@@ -1042,671 +316,6 @@ class AsyncInteractions(_rt.AsyncResource):
     def with_streaming_response(self) -> AsyncInteractionsWithStreamingResponse:
         """The same methods as context managers whose response body is not read yet."""
         return AsyncInteractionsWithStreamingResponse(self)
-
-    async def get_restrictions_for_org(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse | dict[str, Any]:
-        """Get interaction restrictions for an organization
-
-        Shows which type of GitHub user can interact with this organization and when the restriction expires. If there is no restrictions, you will see an empty response.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _INTERACTIONS_GET_RESTRICTIONS_FOR_ORG,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_restrictions_for_org(
-        self,
-        org: str,
-        *,
-        limit: InteractionGroup,
-        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse:
-        """Set interaction restrictions for an organization
-
-        Temporarily restricts interactions to a certain type of GitHub user in any public repository in the given organization. You must be an organization owner to set these restrictions. Setting the interaction limit at the organization level will overwrite any interaction limits that are set for individual repositories owned by the organization.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            limit: The type of GitHub user that can comment, open issues, or create pull requests while the interaction limit is in effect.
-            expiry: The duration of the interaction restriction. Default: `one_day`.
-        """
-        return await self._client.request(
-            _INTERACTIONS_SET_RESTRICTIONS_FOR_ORG,
-            {
-                "org": org,
-                "limit": limit,
-                "expiry": expiry,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def remove_restrictions_for_org(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove interaction restrictions for an organization
-
-        Removes all interaction restrictions from public repositories in the given organization. You must be an organization owner to remove restrictions.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _INTERACTIONS_REMOVE_RESTRICTIONS_FOR_ORG,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_pull_request_creation_cap_for_org(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionsGetPullRequestCreationCapForOrgResponse:
-        """Get pull request creation cap for an org
-
-        Gets the pull request creation cap configuration for an organization.
-        The cap limits the total number of open pull requests a user can have across all public
-        repositories in the organization at one time.
-
-        Only users with admin access to the organization can view the cap configuration.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _INTERACTIONS_GET_PULL_REQUEST_CREATION_CAP_FOR_ORG,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update_pull_request_creation_cap_for_org(
-        self,
-        org: str,
-        *,
-        enabled: bool,
-        max_open_pull_requests: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionsUpdatePullRequestCreationCapForOrgResponse:
-        """Update pull request creation cap for an org
-
-        Updates the pull request creation cap for an organization. The cap limits the total number
-        of open pull requests a user can have across all public repositories in the organization
-        at one time.
-
-        Only users with admin access to the organization can configure the cap.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            enabled: Whether the pull request creation cap is enabled
-            max_open_pull_requests: The maximum number of open pull requests a user can have at one time
-        """
-        return await self._client.request(
-            _INTERACTIONS_UPDATE_PULL_REQUEST_CREATION_CAP_FOR_ORG,
-            {
-                "org": org,
-                "enabled": enabled,
-                "max_open_pull_requests": max_open_pull_requests,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_restrictions_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse | dict[str, Any]:
-        """Get interaction restrictions for a repository
-
-        Shows which type of GitHub user can interact with this repository and when the restriction expires. If there are no restrictions, you will see an empty response.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _INTERACTIONS_GET_RESTRICTIONS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_restrictions_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        limit: InteractionGroup,
-        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse:
-        """Set interaction restrictions for a repository
-
-        Temporarily restricts interactions to a certain type of GitHub user within the given repository. You must have owner or admin access to set these restrictions. If an interaction limit is set for the user or organization that owns this repository, you will receive a `409 Conflict` response and will not be able to use this endpoint to change the interaction limit for a single repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            limit: The type of GitHub user that can comment, open issues, or create pull requests while the interaction limit is in effect.
-            expiry: The duration of the interaction restriction. Default: `one_day`.
-        """
-        return await self._client.request(
-            _INTERACTIONS_SET_RESTRICTIONS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "limit": limit,
-                "expiry": expiry,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def remove_restrictions_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove interaction restrictions for a repository
-
-        Removes all interaction restrictions from the given repository. You must have owner or admin access to remove restrictions. If the interaction limit is set for the user or organization that owns this repository, you will receive a `409 Conflict` response and will not be able to use this endpoint to change the interaction limit for a single repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _INTERACTIONS_REMOVE_RESTRICTIONS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_pull_request_bypass_list_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[SimpleUser]:
-        """Get pull request creation cap bypass list for a repository
-
-        Lists the users that are on the pull request creation cap bypass list for a
-        repository. Users on this list can create pull requests regardless of any
-        configured pull request creation cap.
-
-        Only users with maintainer permissions can view the bypass list.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _INTERACTIONS_GET_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_pull_request_bypass_list_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        users: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Add users to the pull request creation cap bypass list for a repository
-
-        Adds users to the pull request creation cap bypass list for a repository.
-        Users on this list can create pull requests regardless of any configured
-        pull request creation cap.
-
-        Only users with maintainer permissions can modify the bypass list.
-        You can add a maximum of 100 users per request.
-        The bypass list can only hold a maximum of 100 users.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            users: A list of user logins to add or remove from the bypass list.
-        """
-        return await self._client.request(
-            _INTERACTIONS_SET_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "users": users,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def remove_pull_request_bypass_list_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        users: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove users from the pull request creation cap bypass list for a repository
-
-        Removes users from the pull request creation cap bypass list for a repository.
-        Removed users will be subject to any configured pull request creation cap.
-
-        Only users with maintainer permissions can modify the bypass list.
-        You can remove a maximum of 100 users per request.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            users: A list of user logins to add or remove from the bypass list.
-        """
-        return await self._client.request(
-            _INTERACTIONS_REMOVE_PULL_REQUEST_BYPASS_LIST_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "users": users,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_pull_request_creation_cap_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionsGetPullRequestCreationCapForRepoResponse:
-        """Get pull request creation cap for a repository
-
-        Gets the pull request creation cap configuration for a repository.
-        The cap limits the number of open pull requests a user can have at one time.
-
-        Only users with admin access to the repository can view the cap configuration.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _INTERACTIONS_GET_PULL_REQUEST_CREATION_CAP_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update_pull_request_creation_cap_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        enabled: bool,
-        max_open_pull_requests: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionsUpdatePullRequestCreationCapForRepoResponse:
-        """Update pull request creation cap for a repository
-
-        Updates the pull request creation cap for a repository. The cap limits the number
-        of open pull requests a user can have at one time.
-
-        Only users with admin access to the repository can configure the cap.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            enabled: Whether the pull request creation cap is enabled
-            max_open_pull_requests: The maximum number of open pull requests a user can have at one time
-        """
-        return await self._client.request(
-            _INTERACTIONS_UPDATE_PULL_REQUEST_CREATION_CAP_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "enabled": enabled,
-                "max_open_pull_requests": max_open_pull_requests,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_restrictions_for_authenticated_user(
-        self,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse | dict[str, Any] | None:
-        """Get interaction restrictions for your public repositories
-
-        Shows which type of GitHub user can interact with your public repositories and when the restriction expires.
-        """
-        return await self._client.request(
-            _INTERACTIONS_GET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
-            {},
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_restrictions_for_authenticated_user(
-        self,
-        *,
-        limit: InteractionGroup,
-        expiry: InteractionExpiry | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> InteractionLimitResponse:
-        """Set interaction restrictions for your public repositories
-
-        Temporarily restricts which type of GitHub user can interact with your public repositories. Setting the interaction limit at the user level will overwrite any interaction limits that are set for individual repositories owned by the user.
-
-        Args:
-            limit: The type of GitHub user that can comment, open issues, or create pull requests while the interaction limit is in effect.
-            expiry: The duration of the interaction restriction. Default: `one_day`.
-        """
-        return await self._client.request(
-            _INTERACTIONS_SET_RESTRICTIONS_FOR_AUTHENTICATED_USER,
-            {
-                "limit": limit,
-                "expiry": expiry,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def remove_restrictions_for_authenticated_user(
-        self,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove interaction restrictions from your public repositories
-
-        Removes any interaction restrictions from your public repositories.
-        """
-        return await self._client.request(
-            _INTERACTIONS_REMOVE_RESTRICTIONS_FOR_AUTHENTICATED_USER,
-            {},
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
 
 
 class AsyncInteractionsWithRawResponse:
@@ -1719,31 +328,10 @@ class AsyncInteractionsWithRawResponse:
         self.remove_restrictions_for_org = _rt.with_raw_response(
             resource.remove_restrictions_for_org
         )
-        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
-            resource.get_pull_request_creation_cap_for_org
-        )
-        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
-            resource.update_pull_request_creation_cap_for_org
-        )
         self.get_restrictions_for_repo = _rt.with_raw_response(resource.get_restrictions_for_repo)
         self.set_restrictions_for_repo = _rt.with_raw_response(resource.set_restrictions_for_repo)
         self.remove_restrictions_for_repo = _rt.with_raw_response(
             resource.remove_restrictions_for_repo
-        )
-        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.get_pull_request_bypass_list_for_repo
-        )
-        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.set_pull_request_bypass_list_for_repo
-        )
-        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.remove_pull_request_bypass_list_for_repo
-        )
-        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
-            resource.get_pull_request_creation_cap_for_repo
-        )
-        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
-            resource.update_pull_request_creation_cap_for_repo
         )
         self.get_restrictions_for_authenticated_user = _rt.with_raw_response(
             resource.get_restrictions_for_authenticated_user
@@ -1753,6 +341,27 @@ class AsyncInteractionsWithRawResponse:
         )
         self.remove_restrictions_for_authenticated_user = _rt.with_raw_response(
             resource.remove_restrictions_for_authenticated_user
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.remove_pull_request_bypass_list_for_repo
         )
 
 
@@ -1770,12 +379,6 @@ class AsyncInteractionsWithStreamingResponse:
         self.remove_restrictions_for_org = _rt.with_streaming_response(
             resource.remove_restrictions_for_org
         )
-        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
-            resource.get_pull_request_creation_cap_for_org
-        )
-        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
-            resource.update_pull_request_creation_cap_for_org
-        )
         self.get_restrictions_for_repo = _rt.with_streaming_response(
             resource.get_restrictions_for_repo
         )
@@ -1785,21 +388,6 @@ class AsyncInteractionsWithStreamingResponse:
         self.remove_restrictions_for_repo = _rt.with_streaming_response(
             resource.remove_restrictions_for_repo
         )
-        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.get_pull_request_bypass_list_for_repo
-        )
-        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.set_pull_request_bypass_list_for_repo
-        )
-        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.remove_pull_request_bypass_list_for_repo
-        )
-        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
-            resource.get_pull_request_creation_cap_for_repo
-        )
-        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
-            resource.update_pull_request_creation_cap_for_repo
-        )
         self.get_restrictions_for_authenticated_user = _rt.with_streaming_response(
             resource.get_restrictions_for_authenticated_user
         )
@@ -1808,4 +396,25 @@ class AsyncInteractionsWithStreamingResponse:
         )
         self.remove_restrictions_for_authenticated_user = _rt.with_streaming_response(
             resource.remove_restrictions_for_authenticated_user
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.remove_pull_request_bypass_list_for_repo
         )

@@ -3,15 +3,42 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.code_scanning_ref import CodeScanningRef
-from ..models.license import License
-from ..models.license_content import LicenseContent
-from ..models.license_simple import LicenseSimple
+if TYPE_CHECKING:
+    from ..models.code_scanning_ref import CodeScanningRef
+    from ..models.license import License
+    from ..models.license_content import LicenseContent
+    from ..models.license_simple import LicenseSimple
+
+
+def _licenses_get_all_commonly_used_responses() -> dict[str, _rt.Response]:
+    from ..models.license_simple import LicenseSimple
+
+    return {"200": _rt.Response(list[LicenseSimple], "json"), "304": _rt.Response(None, "empty")}
+
+
+def _licenses_get_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.license import License
+
+    return {
+        "200": _rt.Response(License, "json"),
+        "304": _rt.Response(None, "empty"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _licenses_get_for_repo_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.license_content import LicenseContent
+
+    return {"200": _rt.Response(LicenseContent, "json"), "404": _rt.Response(BasicError, "json")}
+
 
 _LICENSES_GET_ALL_COMMONLY_USED: _rt.Operation[list[LicenseSimple]] = _rt.Operation(
     method="get",
@@ -22,10 +49,7 @@ _LICENSES_GET_ALL_COMMONLY_USED: _rt.Operation[list[LicenseSimple]] = _rt.Operat
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[LicenseSimple], "json"),
-        "304": _rt.Response(None, "empty"),
-    },
+    responses=_rt.LazyResponses(_licenses_get_all_commonly_used_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -34,12 +58,7 @@ _LICENSES_GET: _rt.Operation[License] = _rt.Operation(
     path="/licenses/{license}",
     operation_id="licenses/get",
     params=(_rt.Param("license", "license", "path"),),
-    responses={
-        "200": _rt.Response(License, "json"),
-        "304": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_licenses_get_responses),
 )
 
 _LICENSES_GET_FOR_REPO: _rt.Operation[LicenseContent] = _rt.Operation(
@@ -51,10 +70,7 @@ _LICENSES_GET_FOR_REPO: _rt.Operation[LicenseContent] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ref", "ref", "query"),
     ),
-    responses={
-        "200": _rt.Response(LicenseContent, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_licenses_get_for_repo_responses),
 )
 
 
@@ -88,13 +104,20 @@ class Licenses(_rt.SyncResource):
     ) -> _rt.SyncPage[LicenseSimple]:
         """Get all commonly used licenses
 
-        Lists the most commonly used licenses on GitHub. For more information, see "[Licensing a repository ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository)."
+        Lists the most commonly used licenses on GitHub. For more information, see "[Licensing a
+        repository
+        ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository)."
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _LICENSES_GET_ALL_COMMONLY_USED,
@@ -130,7 +153,9 @@ class Licenses(_rt.SyncResource):
     ) -> License:
         """Get a license
 
-        Gets information about a specific license. For more information, see "[Licensing a repository ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository).\"
+        Gets information about a specific license. For more information, see "[Licensing a
+        repository
+        ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository).\"
         """
         return self._client.request(
             _LICENSES_GET,
@@ -168,15 +193,22 @@ class Licenses(_rt.SyncResource):
 
         This method returns the contents of the repository's license file, if one is detected.
 
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
+        This endpoint supports the following custom media types. For more information, see
+        "[Media
+        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
 
         - **`application/vnd.github.raw+json`**: Returns the raw contents of the license.
-        - **`application/vnd.github.html+json`**: Returns the license contents in HTML. Markup languages are rendered to HTML using GitHub's open-source [Markup library](https://github.com/github/markup).
+        - **`application/vnd.github.html+json`**: Returns the license contents in HTML. Markup
+          languages are rendered to HTML using GitHub's open-source [Markup
+          library](https://github.com/github/markup).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The Git reference for the results you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The Git reference for the results you want to list. The `ref` for a branch can
+                be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To
+                reference a pull request use `refs/pull/<number>/merge`.
         """
         return self._client.request(
             _LICENSES_GET_FOR_REPO,
@@ -248,13 +280,20 @@ class AsyncLicenses(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[LicenseSimple]:
         """Get all commonly used licenses
 
-        Lists the most commonly used licenses on GitHub. For more information, see "[Licensing a repository ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository)."
+        Lists the most commonly used licenses on GitHub. For more information, see "[Licensing a
+        repository
+        ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository)."
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _LICENSES_GET_ALL_COMMONLY_USED,
@@ -290,7 +329,9 @@ class AsyncLicenses(_rt.AsyncResource):
     ) -> License:
         """Get a license
 
-        Gets information about a specific license. For more information, see "[Licensing a repository ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository).\"
+        Gets information about a specific license. For more information, see "[Licensing a
+        repository
+        ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository).\"
         """
         return await self._client.request(
             _LICENSES_GET,
@@ -328,15 +369,22 @@ class AsyncLicenses(_rt.AsyncResource):
 
         This method returns the contents of the repository's license file, if one is detected.
 
-        This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
+        This endpoint supports the following custom media types. For more information, see
+        "[Media
+        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
 
         - **`application/vnd.github.raw+json`**: Returns the raw contents of the license.
-        - **`application/vnd.github.html+json`**: Returns the license contents in HTML. Markup languages are rendered to HTML using GitHub's open-source [Markup library](https://github.com/github/markup).
+        - **`application/vnd.github.html+json`**: Returns the license contents in HTML. Markup
+          languages are rendered to HTML using GitHub's open-source [Markup
+          library](https://github.com/github/markup).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            ref: The Git reference for the results you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            ref: The Git reference for the results you want to list. The `ref` for a branch can
+                be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To
+                reference a pull request use `refs/pull/<number>/merge`.
         """
         return await self._client.request(
             _LICENSES_GET_FOR_REPO,

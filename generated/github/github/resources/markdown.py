@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
 _MARKDOWN_RENDER: _rt.Operation[str] = _rt.Operation(
     method="post",
@@ -61,12 +61,15 @@ class Markdown(_rt.SyncResource):
     ) -> str:
         """Render a Markdown document
 
-        Depending on what is rendered in the Markdown, you may need to provide additional token scopes for labels, such as `issues:read` or `pull_requests:read`.
+        Depending on what is rendered in the Markdown, you may need to provide additional token
+        scopes for labels, such as `issues:read` or `pull_requests:read`.
 
         Args:
             text: The Markdown text to render in HTML.
             mode: The rendering mode.
-            context: The repository context to use when creating references in `gfm` mode.  For example, setting `context` to `octo-org/octo-repo` will change the text `#42` into an HTML link to issue 42 in the `octo-org/octo-repo` repository.
+            context: The repository context to use when creating references in `gfm` mode.  For
+                example, setting `context` to `octo-org/octo-repo` will change the text `#42`
+                into an HTML link to issue 42 in the `octo-org/octo-repo` repository.
         """
         return self._client.request(
             _MARKDOWN_RENDER,
@@ -102,7 +105,10 @@ class Markdown(_rt.SyncResource):
     ) -> str:
         """Render a Markdown document in raw mode
 
-        You must send Markdown as plain text (using a `Content-Type` header of `text/plain` or `text/x-markdown`) to this endpoint, rather than using JSON format. In raw mode, [GitHub Flavored Markdown](https://github.github.com/gfm/) is not supported and Markdown will be rendered in plain format like a README.md file. Markdown content must be 400 KB or less.
+        You must send Markdown as plain text (using a `Content-Type` header of `text/plain` or
+        `text/x-markdown`) to this endpoint, rather than using JSON format. In raw mode, [GitHub
+        Flavored Markdown](https://github.github.com/gfm/) is not supported and Markdown will be
+        rendered in plain format like a README.md file. Markdown content must be 400 KB or less.
 
         Args:
             body: The request body.
@@ -173,12 +179,15 @@ class AsyncMarkdown(_rt.AsyncResource):
     ) -> str:
         """Render a Markdown document
 
-        Depending on what is rendered in the Markdown, you may need to provide additional token scopes for labels, such as `issues:read` or `pull_requests:read`.
+        Depending on what is rendered in the Markdown, you may need to provide additional token
+        scopes for labels, such as `issues:read` or `pull_requests:read`.
 
         Args:
             text: The Markdown text to render in HTML.
             mode: The rendering mode.
-            context: The repository context to use when creating references in `gfm` mode.  For example, setting `context` to `octo-org/octo-repo` will change the text `#42` into an HTML link to issue 42 in the `octo-org/octo-repo` repository.
+            context: The repository context to use when creating references in `gfm` mode.  For
+                example, setting `context` to `octo-org/octo-repo` will change the text `#42`
+                into an HTML link to issue 42 in the `octo-org/octo-repo` repository.
         """
         return await self._client.request(
             _MARKDOWN_RENDER,
@@ -214,7 +223,10 @@ class AsyncMarkdown(_rt.AsyncResource):
     ) -> str:
         """Render a Markdown document in raw mode
 
-        You must send Markdown as plain text (using a `Content-Type` header of `text/plain` or `text/x-markdown`) to this endpoint, rather than using JSON format. In raw mode, [GitHub Flavored Markdown](https://github.github.com/gfm/) is not supported and Markdown will be rendered in plain format like a README.md file. Markdown content must be 400 KB or less.
+        You must send Markdown as plain text (using a `Content-Type` header of `text/plain` or
+        `text/x-markdown`) to this endpoint, rather than using JSON format. In raw mode, [GitHub
+        Flavored Markdown](https://github.github.com/gfm/) is not supported and Markdown will be
+        rendered in plain format like a README.md file. Markdown content must be 400 KB or less.
 
         Args:
             body: The request body.

@@ -4,20 +4,40 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.api_overview import ApiOverview
-from ..models.basic_error import BasicError
-from ..models.root import Root
+if TYPE_CHECKING:
+    from ..models.api_overview import ApiOverview
+    from ..models.root import Root
+
+
+def _meta_root_responses() -> dict[str, _rt.Response]:
+    from ..models.root import Root
+
+    return {"200": _rt.Response(Root, "json")}
+
+
+def _meta_get_responses() -> dict[str, _rt.Response]:
+    from ..models.api_overview import ApiOverview
+
+    return {"200": _rt.Response(ApiOverview, "json"), "304": _rt.Response(None, "empty")}
+
+
+def _meta_get_all_versions_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"200": _rt.Response(list[_dt.date], "json"), "404": _rt.Response(BasicError, "json")}
+
 
 _META_ROOT: _rt.Operation[Root] = _rt.Operation(
     method="get",
     path="/",
     operation_id="meta/root",
     params=(),
-    responses={"200": _rt.Response(Root, "json")},
+    responses=_rt.LazyResponses(_meta_root_responses),
 )
 
 _META_GET: _rt.Operation[ApiOverview] = _rt.Operation(
@@ -25,7 +45,7 @@ _META_GET: _rt.Operation[ApiOverview] = _rt.Operation(
     path="/meta",
     operation_id="meta/get",
     params=(),
-    responses={"200": _rt.Response(ApiOverview, "json"), "304": _rt.Response(None, "empty")},
+    responses=_rt.LazyResponses(_meta_get_responses),
 )
 
 _META_GET_OCTOCAT: _rt.Operation[bytes] = _rt.Operation(
@@ -41,10 +61,7 @@ _META_GET_ALL_VERSIONS: _rt.Operation[list[_dt.date]] = _rt.Operation(
     path="/versions",
     operation_id="meta/get-all-versions",
     params=(),
-    responses={
-        "200": _rt.Response(list[_dt.date], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_meta_get_all_versions_responses),
 )
 
 _META_GET_ZEN: _rt.Operation[str] = _rt.Operation(
@@ -114,14 +131,20 @@ class Meta(_rt.SyncResource):
     ) -> ApiOverview:
         """Get GitHub meta information
 
-        Returns meta information about GitHub, including a list of GitHub's IP addresses. For more information, see "[About GitHub's IP addresses](https://docs.github.com/articles/about-github-s-ip-addresses/)."
+        Returns meta information about GitHub, including a list of GitHub's IP addresses. For
+        more information, see "[About GitHub's IP
+        addresses](https://docs.github.com/articles/about-github-s-ip-addresses/)."
 
-        The API's response also includes a list of GitHub's domain names, and the public keys used by GitHub to sign commits made through the web UI.
+        The API's response also includes a list of GitHub's domain names, and the public keys
+        used by GitHub to sign commits made through the web UI.
 
-        The values shown in the documentation's response are example values. You must always query the API directly to get the latest values.
+        The values shown in the documentation's response are example values. You must always
+        query the API directly to get the latest values.
 
         > [!NOTE]
-        > This endpoint returns both IPv4 and IPv6 addresses. However, not all features support IPv6. You should refer to the specific documentation for each feature to determine if IPv6 is supported.
+        > This endpoint returns both IPv4 and IPv6 addresses. However, not all features support
+        IPv6. You should refer to the specific documentation for each feature to determine if
+        IPv6 is supported.
         """
         return self._client.request(
             _META_GET,
@@ -320,14 +343,20 @@ class AsyncMeta(_rt.AsyncResource):
     ) -> ApiOverview:
         """Get GitHub meta information
 
-        Returns meta information about GitHub, including a list of GitHub's IP addresses. For more information, see "[About GitHub's IP addresses](https://docs.github.com/articles/about-github-s-ip-addresses/)."
+        Returns meta information about GitHub, including a list of GitHub's IP addresses. For
+        more information, see "[About GitHub's IP
+        addresses](https://docs.github.com/articles/about-github-s-ip-addresses/)."
 
-        The API's response also includes a list of GitHub's domain names, and the public keys used by GitHub to sign commits made through the web UI.
+        The API's response also includes a list of GitHub's domain names, and the public keys
+        used by GitHub to sign commits made through the web UI.
 
-        The values shown in the documentation's response are example values. You must always query the API directly to get the latest values.
+        The values shown in the documentation's response are example values. You must always
+        query the API directly to get the latest values.
 
         > [!NOTE]
-        > This endpoint returns both IPv4 and IPv6 addresses. However, not all features support IPv6. You should refer to the specific documentation for each feature to determine if IPv6 is supported.
+        > This endpoint returns both IPv4 and IPv6 addresses. However, not all features support
+        IPv6. You should refer to the specific documentation for each feature to determine if
+        IPv6 is supported.
         """
         return await self._client.request(
             _META_GET,

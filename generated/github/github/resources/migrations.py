@@ -3,357 +3,77 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Any
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
-from ..models.basic_error import BasicError
-from ..models.import_ import Import
-from ..models.migration import Migration
-from ..models.minimal_repository import MinimalRepository
-from ..models.porter_author import PorterAuthor
-from ..models.porter_large_file import PorterLargeFile
-from ..models.validation_error import ValidationError
-
-_MIGRATIONS_LIST_FOR_ORG: _rt.Operation[list[Migration]] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/migrations",
-    operation_id="migrations/list-for-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("exclude", "exclude", "query"),
-    ),
-    responses={"200": _rt.Response(list[Migration], "json")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_MIGRATIONS_START_FOR_ORG: _rt.Operation[Migration] = _rt.Operation(
-    method="post",
-    path="/orgs/{org}/migrations",
-    operation_id="migrations/start-for-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("repositories", "repositories", "field"),
-        _rt.Param("lock_repositories", "lock_repositories", "field"),
-        _rt.Param("exclude_metadata", "exclude_metadata", "field"),
-        _rt.Param("exclude_git_data", "exclude_git_data", "field"),
-        _rt.Param("exclude_attachments", "exclude_attachments", "field"),
-        _rt.Param("exclude_releases", "exclude_releases", "field"),
-        _rt.Param("exclude_owner_projects", "exclude_owner_projects", "field"),
-        _rt.Param("org_metadata_only", "org_metadata_only", "field"),
-        _rt.Param("exclude", "exclude", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(Migration, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
-
-_MIGRATIONS_GET_STATUS_FOR_ORG: _rt.Operation[Migration] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/migrations/{migration_id}",
-    operation_id="migrations/get-status-for-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("migration_id", "migration_id", "path"),
-        _rt.Param("exclude", "exclude", "query"),
-    ),
-    responses={"200": _rt.Response(Migration, "json"), "404": _rt.Response(BasicError, "json")},
-)
-
-_MIGRATIONS_DOWNLOAD_ARCHIVE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/migrations/{migration_id}/archive",
-    operation_id="migrations/download-archive-for-org",
-    params=(_rt.Param("org", "org", "path"), _rt.Param("migration_id", "migration_id", "path")),
-    responses={"302": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")},
-)
-
-_MIGRATIONS_DELETE_ARCHIVE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/migrations/{migration_id}/archive",
-    operation_id="migrations/delete-archive-for-org",
-    params=(_rt.Param("org", "org", "path"), _rt.Param("migration_id", "migration_id", "path")),
-    responses={"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")},
-)
-
-_MIGRATIONS_UNLOCK_REPO_FOR_ORG: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock",
-    operation_id="migrations/unlock-repo-for-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("migration_id", "migration_id", "path"),
-        _rt.Param("repo_name", "repo_name", "path"),
-    ),
-    responses={"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")},
-)
-
-_MIGRATIONS_LIST_REPOS_FOR_ORG: _rt.Operation[list[MinimalRepository]] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/migrations/{migration_id}/repositories",
-    operation_id="migrations/list-repos-for-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("migration_id", "migration_id", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses={
-        "200": _rt.Response(list[MinimalRepository], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_MIGRATIONS_GET_IMPORT_STATUS: _rt.Operation[Import] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/import",
-    operation_id="migrations/get-import-status",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={
-        "200": _rt.Response(Import, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BasicError, "json"),
-    },
-)
-
-_MIGRATIONS_START_IMPORT: _rt.Operation[Import] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/import",
-    operation_id="migrations/start-import",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("vcs_url", "vcs_url", "field"),
-        _rt.Param("vcs", "vcs", "field"),
-        _rt.Param("vcs_username", "vcs_username", "field"),
-        _rt.Param("vcs_password", "vcs_password", "field"),
-        _rt.Param("tfvc_project", "tfvc_project", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(Import, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(BasicError, "json"),
-    },
-)
-
-_MIGRATIONS_CANCEL_IMPORT: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/import",
-    operation_id="migrations/cancel-import",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={"204": _rt.Response(None, "empty"), "503": _rt.Response(BasicError, "json")},
-)
-
-_MIGRATIONS_UPDATE_IMPORT: _rt.Operation[Import] = _rt.Operation(
-    method="patch",
-    path="/repos/{owner}/{repo}/import",
-    operation_id="migrations/update-import",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("vcs_username", "vcs_username", "field"),
-        _rt.Param("vcs_password", "vcs_password", "field"),
-        _rt.Param("vcs", "vcs", "field"),
-        _rt.Param("tfvc_project", "tfvc_project", "field"),
-    ),
-    body=_rt.Body("application/json"),
-    responses={"200": _rt.Response(Import, "json"), "503": _rt.Response(BasicError, "json")},
-)
-
-_MIGRATIONS_GET_COMMIT_AUTHORS: _rt.Operation[list[PorterAuthor]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/import/authors",
-    operation_id="migrations/get-commit-authors",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("since", "since", "query"),
-    ),
-    responses={
-        "200": _rt.Response(list[PorterAuthor], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(BasicError, "json"),
-    },
-)
-
-_MIGRATIONS_MAP_COMMIT_AUTHOR: _rt.Operation[PorterAuthor] = _rt.Operation(
-    method="patch",
-    path="/repos/{owner}/{repo}/import/authors/{author_id}",
-    operation_id="migrations/map-commit-author",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("author_id", "author_id", "path"),
-        _rt.Param("email", "email", "field"),
-        _rt.Param("name", "name", "field"),
-    ),
-    body=_rt.Body("application/json"),
-    responses={
-        "200": _rt.Response(PorterAuthor, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(BasicError, "json"),
-    },
-)
-
-_MIGRATIONS_GET_LARGE_FILES: _rt.Operation[list[PorterLargeFile]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/import/large_files",
-    operation_id="migrations/get-large-files",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={
-        "200": _rt.Response(list[PorterLargeFile], "json"),
-        "503": _rt.Response(BasicError, "json"),
-    },
-)
-
-_MIGRATIONS_SET_LFS_PREFERENCE: _rt.Operation[Import] = _rt.Operation(
-    method="patch",
-    path="/repos/{owner}/{repo}/import/lfs",
-    operation_id="migrations/set-lfs-preference",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("use_lfs", "use_lfs", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(Import, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(BasicError, "json"),
-    },
-)
-
-_MIGRATIONS_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Migration]] = _rt.Operation(
-    method="get",
-    path="/user/migrations",
-    operation_id="migrations/list-for-authenticated-user",
-    params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses={
-        "200": _rt.Response(list[Migration], "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_MIGRATIONS_START_FOR_AUTHENTICATED_USER: _rt.Operation[Migration] = _rt.Operation(
-    method="post",
-    path="/user/migrations",
-    operation_id="migrations/start-for-authenticated-user",
-    params=(
-        _rt.Param("repositories", "repositories", "field"),
-        _rt.Param("lock_repositories", "lock_repositories", "field"),
-        _rt.Param("exclude_metadata", "exclude_metadata", "field"),
-        _rt.Param("exclude_git_data", "exclude_git_data", "field"),
-        _rt.Param("exclude_attachments", "exclude_attachments", "field"),
-        _rt.Param("exclude_releases", "exclude_releases", "field"),
-        _rt.Param("exclude_owner_projects", "exclude_owner_projects", "field"),
-        _rt.Param("org_metadata_only", "org_metadata_only", "field"),
-        _rt.Param("exclude", "exclude", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(Migration, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
-
-_MIGRATIONS_GET_STATUS_FOR_AUTHENTICATED_USER: _rt.Operation[Migration] = _rt.Operation(
-    method="get",
-    path="/user/migrations/{migration_id}",
-    operation_id="migrations/get-status-for-authenticated-user",
-    params=(
-        _rt.Param("migration_id", "migration_id", "path"),
-        _rt.Param("exclude", "exclude", "query"),
-    ),
-    responses={
-        "200": _rt.Response(Migration, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_MIGRATIONS_GET_ARCHIVE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="get",
-    path="/user/migrations/{migration_id}/archive",
-    operation_id="migrations/get-archive-for-authenticated-user",
-    params=(_rt.Param("migration_id", "migration_id", "path"),),
-    responses={
-        "302": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-)
-
-_MIGRATIONS_DELETE_ARCHIVE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/user/migrations/{migration_id}/archive",
-    operation_id="migrations/delete-archive-for-authenticated-user",
-    params=(_rt.Param("migration_id", "migration_id", "path"),),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_MIGRATIONS_UNLOCK_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/user/migrations/{migration_id}/repos/{repo_name}/lock",
-    operation_id="migrations/unlock-repo-for-authenticated-user",
-    params=(
-        _rt.Param("migration_id", "migration_id", "path"),
-        _rt.Param("repo_name", "repo_name", "path"),
-    ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_MIGRATIONS_LIST_REPOS_FOR_AUTHENTICATED_USER: _rt.Operation[list[MinimalRepository]] = (
-    _rt.Operation(
-        method="get",
-        path="/user/migrations/{migration_id}/repositories",
-        operation_id="migrations/list-repos-for-authenticated-user",
-        params=(
-            _rt.Param("migration_id", "migration_id", "path"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("page", "page", "query"),
-        ),
-        responses={
-            "200": _rt.Response(list[MinimalRepository], "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
-        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
+if TYPE_CHECKING:
+    from ._migrations_import_ import _AsyncMigrationsImportMethods, _MigrationsImportMethods
+    from ._migrations_migrations import (
+        _AsyncMigrationsMigrationsMethods,
+        _MigrationsMigrationsMethods,
     )
-)
 
 
-class Migrations(_rt.SyncResource):
+# method -> (part module, class): a part is imported when one of its methods is first used
+_SYNC_PARTS: dict[str, tuple[str, str]] = {
+    "list_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
+    "start_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
+    "get_status_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
+    "list_for_authenticated_user": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
+    "start_for_authenticated_user": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
+    "get_status_for_authenticated_user": (
+        "._migrations_migrations",
+        "_MigrationsMigrationsMethods",
+    ),
+    "download_archive_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
+    "delete_archive_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
+    "get_archive_for_authenticated_user": (
+        "._migrations_migrations",
+        "_MigrationsMigrationsMethods",
+    ),
+    "delete_archive_for_authenticated_user": (
+        "._migrations_migrations",
+        "_MigrationsMigrationsMethods",
+    ),
+    "unlock_repo_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
+    "unlock_repo_for_authenticated_user": (
+        "._migrations_migrations",
+        "_MigrationsMigrationsMethods",
+    ),
+    "list_repos_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
+    "list_repos_for_authenticated_user": (
+        "._migrations_migrations",
+        "_MigrationsMigrationsMethods",
+    ),
+    "get_import_status": ("._migrations_import_", "_MigrationsImportMethods"),
+    "start_import": ("._migrations_import_", "_MigrationsImportMethods"),
+    "cancel_import": ("._migrations_import_", "_MigrationsImportMethods"),
+    "update_import": ("._migrations_import_", "_MigrationsImportMethods"),
+    "get_commit_authors": ("._migrations_import_", "_MigrationsImportMethods"),
+    "map_commit_author": ("._migrations_import_", "_MigrationsImportMethods"),
+    "get_large_files": ("._migrations_import_", "_MigrationsImportMethods"),
+    "set_lfs_preference": ("._migrations_import_", "_MigrationsImportMethods"),
+}
+
+if TYPE_CHECKING:
+
+    class _MigrationsMethods(
+        _MigrationsMigrationsMethods, _MigrationsImportMethods, _rt.SyncResource
+    ):
+        """Every part's methods, as type checkers see them."""
+
+else:
+    _MigrationsMethods = _rt.SyncResource
+
+
+class Migrations(_MigrationsMethods):
     """Operations under `migrations`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> MigrationsWithRawResponse:
@@ -365,1116 +85,6 @@ class Migrations(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return MigrationsWithStreamingResponse(self)
 
-    def list_for_org(
-        self,
-        org: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Migration]:
-        """List organization migrations
-
-        Lists the most recent migrations, including both exports (which can be started through the REST API) and imports (which cannot be started using the REST API).
-
-        A list of `repositories` is only returned for export migrations.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            exclude: Exclude attributes from the API response to improve performance
-        """
-        return self._client.paginate(
-            _MIGRATIONS_LIST_FOR_ORG,
-            {
-                "org": org,
-                "per_page": per_page,
-                "page": page,
-                "exclude": exclude,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def start_for_org(
-        self,
-        org: str,
-        *,
-        repositories: list[str],
-        lock_repositories: bool | NotGiven = NOT_GIVEN,
-        exclude_metadata: bool | NotGiven = NOT_GIVEN,
-        exclude_git_data: bool | NotGiven = NOT_GIVEN,
-        exclude_attachments: bool | NotGiven = NOT_GIVEN,
-        exclude_releases: bool | NotGiven = NOT_GIVEN,
-        exclude_owner_projects: bool | NotGiven = NOT_GIVEN,
-        org_metadata_only: bool | NotGiven = NOT_GIVEN,
-        exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Migration:
-        """Start an organization migration
-
-        Initiates the generation of a migration archive.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            repositories: A list of arrays indicating which repositories should be migrated.
-            lock_repositories: Indicates whether repositories should be locked (to prevent manipulation) while migrating data.
-            exclude_metadata: Indicates whether metadata should be excluded and only git source should be included for the migration.
-            exclude_git_data: Indicates whether the repository git data should be excluded from the migration.
-            exclude_attachments: Indicates whether attachments should be excluded from the migration (to reduce migration archive file size).
-            exclude_releases: Indicates whether releases should be excluded from the migration (to reduce migration archive file size).
-            exclude_owner_projects: Indicates whether projects owned by the organization or users should be excluded. from the migration.
-            org_metadata_only: Indicates whether this should only include organization metadata (repositories array should be empty and will ignore other flags).
-            exclude: Exclude related items from being returned in the response in order to improve performance of the request.
-        """
-        return self._client.request(
-            _MIGRATIONS_START_FOR_ORG,
-            {
-                "org": org,
-                "repositories": repositories,
-                "lock_repositories": lock_repositories,
-                "exclude_metadata": exclude_metadata,
-                "exclude_git_data": exclude_git_data,
-                "exclude_attachments": exclude_attachments,
-                "exclude_releases": exclude_releases,
-                "exclude_owner_projects": exclude_owner_projects,
-                "org_metadata_only": org_metadata_only,
-                "exclude": exclude,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_status_for_org(
-        self,
-        org: str,
-        migration_id: int,
-        *,
-        exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Migration:
-        """Get an organization migration status
-
-        Fetches the status of a migration.
-
-        The `state` of a migration can be one of the following values:
-
-        *   `pending`, which means the migration hasn't started yet.
-        *   `exporting`, which means the migration is in progress.
-        *   `exported`, which means the migration finished successfully.
-        *   `failed`, which means the migration failed.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            migration_id: The unique identifier of the migration.
-            exclude: Exclude attributes from the API response to improve performance
-        """
-        return self._client.request(
-            _MIGRATIONS_GET_STATUS_FOR_ORG,
-            {
-                "org": org,
-                "migration_id": migration_id,
-                "exclude": exclude,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def download_archive_for_org(
-        self,
-        org: str,
-        migration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Download an organization migration archive
-
-        Fetches the URL to a migration archive.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            migration_id: The unique identifier of the migration.
-        """
-        return self._client.request(
-            _MIGRATIONS_DOWNLOAD_ARCHIVE_FOR_ORG,
-            {
-                "org": org,
-                "migration_id": migration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_archive_for_org(
-        self,
-        org: str,
-        migration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete an organization migration archive
-
-        Deletes a previous migration archive. Migration archives are automatically deleted after seven days.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            migration_id: The unique identifier of the migration.
-        """
-        return self._client.request(
-            _MIGRATIONS_DELETE_ARCHIVE_FOR_ORG,
-            {
-                "org": org,
-                "migration_id": migration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def unlock_repo_for_org(
-        self,
-        org: str,
-        migration_id: int,
-        repo_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Unlock an organization repository
-
-        Unlocks a repository that was locked for migration. You should unlock each migrated repository and [delete them](https://docs.github.com/rest/repos/repos#delete-a-repository) when the migration is complete and you no longer need the source data.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            migration_id: The unique identifier of the migration.
-            repo_name: repo_name parameter
-        """
-        return self._client.request(
-            _MIGRATIONS_UNLOCK_REPO_FOR_ORG,
-            {
-                "org": org,
-                "migration_id": migration_id,
-                "repo_name": repo_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repos_for_org(
-        self,
-        org: str,
-        migration_id: int,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[MinimalRepository]:
-        """List repositories in an organization migration
-
-        List all the repositories for this organization migration.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            migration_id: The unique identifier of the migration.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _MIGRATIONS_LIST_REPOS_FOR_ORG,
-            {
-                "org": org,
-                "migration_id": migration_id,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_import_status(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Import:
-        """Deprecated.
-
-        Get an import status
-
-        View the progress of an import.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        **Import status**
-
-        This section includes details about the possible values of the `status` field of the Import Progress response.
-
-        An import that does not have errors will progress through these steps:
-
-        *   `detecting` - the "detection" step of the import is in progress because the request did not include a `vcs` parameter. The import is identifying the type of source control present at the URL.
-        *   `importing` - the "raw" step of the import is in progress. This is where commit data is fetched from the original repository. The import progress response will include `commit_count` (the total number of raw commits that will be imported) and `percent` (0 - 100, the current progress through the import).
-        *   `mapping` - the "rewrite" step of the import is in progress. This is where SVN branches are converted to Git branches, and where author updates are applied. The import progress response does not include progress information.
-        *   `pushing` - the "push" step of the import is in progress. This is where the importer updates the repository on GitHub. The import progress response will include `push_percent`, which is the percent value reported by `git push` when it is "Writing objects".
-        *   `complete` - the import is complete, and the repository is ready on GitHub.
-
-        If there are problems, you will see one of these in the `status` field:
-
-        *   `auth_failed` - the import requires authentication in order to connect to the original repository. To update authentication for the import, please see the [Update an import](https://docs.github.com/rest/migrations/source-imports#update-an-import) section.
-        *   `error` - the import encountered an error. The import progress response will include the `failed_step` and an error message. Contact [GitHub Support](https://support.github.com/contact?tags=dotcom-rest-api) for more information.
-        *   `detection_needs_auth` - the importer requires authentication for the originating repository to continue detection. To update authentication for the import, please see the [Update an import](https://docs.github.com/rest/migrations/source-imports#update-an-import) section.
-        *   `detection_found_nothing` - the importer didn't recognize any source control at the URL. To resolve, [Cancel the import](https://docs.github.com/rest/migrations/source-imports#cancel-an-import) and [retry](https://docs.github.com/rest/migrations/source-imports#start-an-import) with the correct URL.
-        *   `detection_found_multiple` - the importer found several projects or repositories at the provided URL. When this is the case, the Import Progress response will also include a `project_choices` field with the possible project choices as values. To update project choice, please see the [Update an import](https://docs.github.com/rest/migrations/source-imports#update-an-import) section.
-
-        **The project_choices field**
-
-        When multiple projects are found at the provided URL, the response hash will include a `project_choices` field, the value of which is an array of hashes each representing a project choice. The exact key/value pairs of the project hashes will differ depending on the version control type.
-
-        **Git LFS related fields**
-
-        This section includes details about Git LFS related fields that may be present in the Import Progress response.
-
-        *   `use_lfs` - describes whether the import has been opted in or out of using Git LFS. The value can be `opt_in`, `opt_out`, or `undecided` if no action has been taken.
-        *   `has_large_files` - the boolean value describing whether files larger than 100MB were found during the `importing` step.
-        *   `large_files_size` - the total size in gigabytes of files larger than 100MB found in the originating repository.
-        *   `large_files_count` - the total number of files larger than 100MB found in the originating repository. To see a list of these files, make a "Get Large Files" request.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _MIGRATIONS_GET_IMPORT_STATUS,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def start_import(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        vcs_url: str,
-        vcs: Literal["subversion", "git", "mercurial", "tfvc"] | NotGiven = NOT_GIVEN,
-        vcs_username: str | NotGiven = NOT_GIVEN,
-        vcs_password: str | NotGiven = NOT_GIVEN,
-        tfvc_project: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Import:
-        """Deprecated.
-
-        Start an import
-
-        Start a source import to a GitHub repository using GitHub Importer.
-        Importing into a GitHub repository with GitHub Actions enabled is not supported and will
-        return a status `422 Unprocessable Entity` response.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            vcs_url: The URL of the originating repository.
-            vcs: The originating VCS type. Without this parameter, the import job will take additional time to detect the VCS type before beginning the import. This detection step will be reflected in the response.
-            vcs_username: If authentication is required, the username to provide to `vcs_url`.
-            vcs_password: If authentication is required, the password to provide to `vcs_url`.
-            tfvc_project: For a tfvc import, the name of the project that is being imported.
-        """
-        return self._client.request(
-            _MIGRATIONS_START_IMPORT,
-            {
-                "owner": owner,
-                "repo": repo,
-                "vcs_url": vcs_url,
-                "vcs": vcs,
-                "vcs_username": vcs_username,
-                "vcs_password": vcs_password,
-                "tfvc_project": tfvc_project,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def cancel_import(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Cancel an import
-
-        Stop an import for a repository.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _MIGRATIONS_CANCEL_IMPORT,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update_import(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        vcs_username: str | NotGiven = NOT_GIVEN,
-        vcs_password: str | NotGiven = NOT_GIVEN,
-        vcs: Literal["subversion", "tfvc", "git", "mercurial"] | NotGiven = NOT_GIVEN,
-        tfvc_project: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Import:
-        """Deprecated.
-
-        Update an import
-
-        An import can be updated with credentials or a project choice by passing in the appropriate parameters in this API
-        request. If no parameters are provided, the import will be restarted.
-
-        Some servers (e.g. TFS servers) can have several projects at a single URL. In those cases the import progress will
-        have the status `detection_found_multiple` and the Import Progress response will include a `project_choices` array.
-        You can select the project to import by providing one of the objects in the `project_choices` array in the update request.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            vcs_username: The username to provide to the originating repository.
-            vcs_password: The password to provide to the originating repository.
-            vcs: The type of version control system you are migrating from.
-            tfvc_project: For a tfvc import, the name of the project that is being imported.
-        """
-        return self._client.request(
-            _MIGRATIONS_UPDATE_IMPORT,
-            {
-                "owner": owner,
-                "repo": repo,
-                "vcs_username": vcs_username,
-                "vcs_password": vcs_password,
-                "vcs": vcs,
-                "tfvc_project": tfvc_project,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_commit_authors(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        since: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[PorterAuthor]:
-        """Deprecated.
-
-        Get commit authors
-
-        Each type of source control system represents authors in a different way. For example, a Git commit author has a display name and an email address, but a Subversion commit author just has a username. The GitHub Importer will make the author information valid, but the author might not be correct. For example, it will change the bare Subversion username `hubot` into something like `hubot <hubot@12341234-abab-fefe-8787-fedcba987654>`.
-
-        This endpoint and the [Map a commit author](https://docs.github.com/rest/migrations/source-imports#map-a-commit-author) endpoint allow you to provide correct Git author information.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            since: A user ID. Only return users with an ID greater than this ID.
-        """
-        return self._client.request(
-            _MIGRATIONS_GET_COMMIT_AUTHORS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "since": since,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def map_commit_author(
-        self,
-        owner: str,
-        repo: str,
-        author_id: int,
-        *,
-        email: str | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PorterAuthor:
-        """Deprecated.
-
-        Map a commit author
-
-        Update an author's identity for the import. Your application can continue updating authors any time before you push
-        new commits to the repository.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            email: The new Git author email.
-            name: The new Git author name.
-        """
-        return self._client.request(
-            _MIGRATIONS_MAP_COMMIT_AUTHOR,
-            {
-                "owner": owner,
-                "repo": repo,
-                "author_id": author_id,
-                "email": email,
-                "name": name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_large_files(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[PorterLargeFile]:
-        """Deprecated.
-
-        Get large files
-
-        List files larger than 100MB found during the import
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _MIGRATIONS_GET_LARGE_FILES,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_lfs_preference(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        use_lfs: Literal["opt_in", "opt_out"],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Import:
-        """Deprecated.
-
-        Update Git LFS preference
-
-        You can import repositories from Subversion, Mercurial, and TFS that include files larger than 100MB. This ability
-        is powered by [Git LFS](https://git-lfs.com).
-
-        You can learn more about our LFS feature and working with large files [on our help
-        site](https://docs.github.com/repositories/working-with-files/managing-large-files).
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            use_lfs: Whether to store large files during the import. `opt_in` means large files will be stored using Git LFS. `opt_out` means large files will be removed during the import.
-        """
-        return self._client.request(
-            _MIGRATIONS_SET_LFS_PREFERENCE,
-            {
-                "owner": owner,
-                "repo": repo,
-                "use_lfs": use_lfs,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_for_authenticated_user(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Migration]:
-        """List user migrations
-
-        Lists all migrations a user has started.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _MIGRATIONS_LIST_FOR_AUTHENTICATED_USER,
-            {
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def start_for_authenticated_user(
-        self,
-        *,
-        repositories: list[str],
-        lock_repositories: bool | NotGiven = NOT_GIVEN,
-        exclude_metadata: bool | NotGiven = NOT_GIVEN,
-        exclude_git_data: bool | NotGiven = NOT_GIVEN,
-        exclude_attachments: bool | NotGiven = NOT_GIVEN,
-        exclude_releases: bool | NotGiven = NOT_GIVEN,
-        exclude_owner_projects: bool | NotGiven = NOT_GIVEN,
-        org_metadata_only: bool | NotGiven = NOT_GIVEN,
-        exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Migration:
-        """Start a user migration
-
-        Initiates the generation of a user migration archive.
-
-        Args:
-            lock_repositories: Lock the repositories being migrated at the start of the migration
-            exclude_metadata: Indicates whether metadata should be excluded and only git source should be included for the migration.
-            exclude_git_data: Indicates whether the repository git data should be excluded from the migration.
-            exclude_attachments: Do not include attachments in the migration
-            exclude_releases: Do not include releases in the migration
-            exclude_owner_projects: Indicates whether projects owned by the organization or users should be excluded.
-            org_metadata_only: Indicates whether this should only include organization metadata (repositories array should be empty and will ignore other flags).
-            exclude: Exclude attributes from the API response to improve performance
-        """
-        return self._client.request(
-            _MIGRATIONS_START_FOR_AUTHENTICATED_USER,
-            {
-                "repositories": repositories,
-                "lock_repositories": lock_repositories,
-                "exclude_metadata": exclude_metadata,
-                "exclude_git_data": exclude_git_data,
-                "exclude_attachments": exclude_attachments,
-                "exclude_releases": exclude_releases,
-                "exclude_owner_projects": exclude_owner_projects,
-                "org_metadata_only": org_metadata_only,
-                "exclude": exclude,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_status_for_authenticated_user(
-        self,
-        migration_id: int,
-        *,
-        exclude: list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Migration:
-        """Get a user migration status
-
-        Fetches a single user migration. The response includes the `state` of the migration, which can be one of the following values:
-
-        *   `pending` - the migration hasn't started yet.
-        *   `exporting` - the migration is in progress.
-        *   `exported` - the migration finished successfully.
-        *   `failed` - the migration failed.
-
-        Once the migration has been `exported` you can [download the migration archive](https://docs.github.com/rest/migrations/users#download-a-user-migration-archive).
-
-        Args:
-            migration_id: The unique identifier of the migration.
-        """
-        return self._client.request(
-            _MIGRATIONS_GET_STATUS_FOR_AUTHENTICATED_USER,
-            {
-                "migration_id": migration_id,
-                "exclude": exclude,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_archive_for_authenticated_user(
-        self,
-        migration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Download a user migration archive
-
-        Fetches the URL to download the migration archive as a `tar.gz` file. Depending on the resources your repository uses, the migration archive can contain JSON files with data for these objects:
-
-        *   attachments
-        *   bases
-        *   commit\\_comments
-        *   issue\\_comments
-        *   issue\\_events
-        *   issues
-        *   milestones
-        *   organizations
-        *   projects
-        *   protected\\_branches
-        *   pull\\_request\\_reviews
-        *   pull\\_requests
-        *   releases
-        *   repositories
-        *   review\\_comments
-        *   schema
-        *   users
-
-        The archive will also contain an `attachments` directory that includes all attachment files uploaded to GitHub.com and a `repositories` directory that contains the repository's Git data.
-
-        Args:
-            migration_id: The unique identifier of the migration.
-        """
-        return self._client.request(
-            _MIGRATIONS_GET_ARCHIVE_FOR_AUTHENTICATED_USER,
-            {
-                "migration_id": migration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_archive_for_authenticated_user(
-        self,
-        migration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a user migration archive
-
-        Deletes a previous migration archive. Downloadable migration archives are automatically deleted after seven days. Migration metadata, which is returned in the [List user migrations](https://docs.github.com/rest/migrations/users#list-user-migrations) and [Get a user migration status](https://docs.github.com/rest/migrations/users#get-a-user-migration-status) endpoints, will continue to be available even after an archive is deleted.
-
-        Args:
-            migration_id: The unique identifier of the migration.
-        """
-        return self._client.request(
-            _MIGRATIONS_DELETE_ARCHIVE_FOR_AUTHENTICATED_USER,
-            {
-                "migration_id": migration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def unlock_repo_for_authenticated_user(
-        self,
-        migration_id: int,
-        repo_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Unlock a user repository
-
-        Unlocks a repository. You can lock repositories when you [start a user migration](https://docs.github.com/rest/migrations/users#start-a-user-migration). Once the migration is complete you can unlock each repository to begin using it again or [delete the repository](https://docs.github.com/rest/repos/repos#delete-a-repository) if you no longer need the source data. Returns a status of `404 Not Found` if the repository is not locked.
-
-        Args:
-            migration_id: The unique identifier of the migration.
-            repo_name: repo_name parameter
-        """
-        return self._client.request(
-            _MIGRATIONS_UNLOCK_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "migration_id": migration_id,
-                "repo_name": repo_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repos_for_authenticated_user(
-        self,
-        migration_id: int,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[MinimalRepository]:
-        """List repositories for a user migration
-
-        Lists all the repositories for this user migration.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            migration_id: The unique identifier of the migration.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _MIGRATIONS_LIST_REPOS_FOR_AUTHENTICATED_USER,
-            {
-                "migration_id": migration_id,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
 
 class MigrationsWithRawResponse:
     """`Migrations.with_raw_response`."""
@@ -1484,10 +94,29 @@ class MigrationsWithRawResponse:
         self.list_for_org = _rt.raw_page(resource.list_for_org)
         self.start_for_org = _rt.with_raw_response(resource.start_for_org)
         self.get_status_for_org = _rt.with_raw_response(resource.get_status_for_org)
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.start_for_authenticated_user = _rt.with_raw_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_raw_response(
+            resource.get_status_for_authenticated_user
+        )
         self.download_archive_for_org = _rt.with_raw_response(resource.download_archive_for_org)
         self.delete_archive_for_org = _rt.with_raw_response(resource.delete_archive_for_org)
+        self.get_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_archive_for_authenticated_user
+        )
         self.unlock_repo_for_org = _rt.with_raw_response(resource.unlock_repo_for_org)
+        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.unlock_repo_for_authenticated_user
+        )
         self.list_repos_for_org = _rt.raw_page(resource.list_repos_for_org)
+        self.list_repos_for_authenticated_user = _rt.raw_page(
+            resource.list_repos_for_authenticated_user
+        )
         self.get_import_status = _rt.with_raw_response(resource.get_import_status)
         self.start_import = _rt.with_raw_response(resource.start_import)
         self.cancel_import = _rt.with_raw_response(resource.cancel_import)
@@ -1496,25 +125,6 @@ class MigrationsWithRawResponse:
         self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
         self.get_large_files = _rt.with_raw_response(resource.get_large_files)
         self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
-        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
-        self.start_for_authenticated_user = _rt.with_raw_response(
-            resource.start_for_authenticated_user
-        )
-        self.get_status_for_authenticated_user = _rt.with_raw_response(
-            resource.get_status_for_authenticated_user
-        )
-        self.get_archive_for_authenticated_user = _rt.with_raw_response(
-            resource.get_archive_for_authenticated_user
-        )
-        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_archive_for_authenticated_user
-        )
-        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.unlock_repo_for_authenticated_user
-        )
-        self.list_repos_for_authenticated_user = _rt.raw_page(
-            resource.list_repos_for_authenticated_user
-        )
 
 
 class MigrationsWithStreamingResponse:
@@ -1525,12 +135,31 @@ class MigrationsWithStreamingResponse:
         self.list_for_org = _rt.streaming_page(resource.list_for_org)
         self.start_for_org = _rt.with_streaming_response(resource.start_for_org)
         self.get_status_for_org = _rt.with_streaming_response(resource.get_status_for_org)
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.start_for_authenticated_user = _rt.with_streaming_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_status_for_authenticated_user
+        )
         self.download_archive_for_org = _rt.with_streaming_response(
             resource.download_archive_for_org
         )
         self.delete_archive_for_org = _rt.with_streaming_response(resource.delete_archive_for_org)
+        self.get_archive_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_archive_for_authenticated_user
+        )
         self.unlock_repo_for_org = _rt.with_streaming_response(resource.unlock_repo_for_org)
+        self.unlock_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.unlock_repo_for_authenticated_user
+        )
         self.list_repos_for_org = _rt.streaming_page(resource.list_repos_for_org)
+        self.list_repos_for_authenticated_user = _rt.streaming_page(
+            resource.list_repos_for_authenticated_user
+        )
         self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
         self.start_import = _rt.with_streaming_response(resource.start_import)
         self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
@@ -1539,29 +168,70 @@ class MigrationsWithStreamingResponse:
         self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
         self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
         self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)
-        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
-        self.start_for_authenticated_user = _rt.with_streaming_response(
-            resource.start_for_authenticated_user
-        )
-        self.get_status_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_status_for_authenticated_user
-        )
-        self.get_archive_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_archive_for_authenticated_user
-        )
-        self.delete_archive_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_archive_for_authenticated_user
-        )
-        self.unlock_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.unlock_repo_for_authenticated_user
-        )
-        self.list_repos_for_authenticated_user = _rt.streaming_page(
-            resource.list_repos_for_authenticated_user
-        )
 
 
-class AsyncMigrations(_rt.AsyncResource):
+# method -> (part module, class): a part is imported when one of its methods is first used
+_ASYNC_PARTS: dict[str, tuple[str, str]] = {
+    "list_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
+    "start_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
+    "get_status_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
+    "list_for_authenticated_user": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
+    "start_for_authenticated_user": (
+        "._migrations_migrations",
+        "_AsyncMigrationsMigrationsMethods",
+    ),
+    "get_status_for_authenticated_user": (
+        "._migrations_migrations",
+        "_AsyncMigrationsMigrationsMethods",
+    ),
+    "download_archive_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
+    "delete_archive_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
+    "get_archive_for_authenticated_user": (
+        "._migrations_migrations",
+        "_AsyncMigrationsMigrationsMethods",
+    ),
+    "delete_archive_for_authenticated_user": (
+        "._migrations_migrations",
+        "_AsyncMigrationsMigrationsMethods",
+    ),
+    "unlock_repo_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
+    "unlock_repo_for_authenticated_user": (
+        "._migrations_migrations",
+        "_AsyncMigrationsMigrationsMethods",
+    ),
+    "list_repos_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
+    "list_repos_for_authenticated_user": (
+        "._migrations_migrations",
+        "_AsyncMigrationsMigrationsMethods",
+    ),
+    "get_import_status": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
+    "start_import": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
+    "cancel_import": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
+    "update_import": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
+    "get_commit_authors": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
+    "map_commit_author": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
+    "get_large_files": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
+    "set_lfs_preference": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
+}
+
+if TYPE_CHECKING:
+
+    class _AsyncMigrationsMethods(
+        _AsyncMigrationsMigrationsMethods, _AsyncMigrationsImportMethods, _rt.AsyncResource
+    ):
+        """Every part's methods, as type checkers see them."""
+
+else:
+    _AsyncMigrationsMethods = _rt.AsyncResource
+
+
+class AsyncMigrations(_AsyncMigrationsMethods):
     """Operations under `migrations`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> AsyncMigrationsWithRawResponse:
@@ -1573,1116 +243,6 @@ class AsyncMigrations(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncMigrationsWithStreamingResponse(self)
 
-    def list_for_org(
-        self,
-        org: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Migration]:
-        """List organization migrations
-
-        Lists the most recent migrations, including both exports (which can be started through the REST API) and imports (which cannot be started using the REST API).
-
-        A list of `repositories` is only returned for export migrations.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            exclude: Exclude attributes from the API response to improve performance
-        """
-        return self._client.paginate(
-            _MIGRATIONS_LIST_FOR_ORG,
-            {
-                "org": org,
-                "per_page": per_page,
-                "page": page,
-                "exclude": exclude,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def start_for_org(
-        self,
-        org: str,
-        *,
-        repositories: list[str],
-        lock_repositories: bool | NotGiven = NOT_GIVEN,
-        exclude_metadata: bool | NotGiven = NOT_GIVEN,
-        exclude_git_data: bool | NotGiven = NOT_GIVEN,
-        exclude_attachments: bool | NotGiven = NOT_GIVEN,
-        exclude_releases: bool | NotGiven = NOT_GIVEN,
-        exclude_owner_projects: bool | NotGiven = NOT_GIVEN,
-        org_metadata_only: bool | NotGiven = NOT_GIVEN,
-        exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Migration:
-        """Start an organization migration
-
-        Initiates the generation of a migration archive.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            repositories: A list of arrays indicating which repositories should be migrated.
-            lock_repositories: Indicates whether repositories should be locked (to prevent manipulation) while migrating data.
-            exclude_metadata: Indicates whether metadata should be excluded and only git source should be included for the migration.
-            exclude_git_data: Indicates whether the repository git data should be excluded from the migration.
-            exclude_attachments: Indicates whether attachments should be excluded from the migration (to reduce migration archive file size).
-            exclude_releases: Indicates whether releases should be excluded from the migration (to reduce migration archive file size).
-            exclude_owner_projects: Indicates whether projects owned by the organization or users should be excluded. from the migration.
-            org_metadata_only: Indicates whether this should only include organization metadata (repositories array should be empty and will ignore other flags).
-            exclude: Exclude related items from being returned in the response in order to improve performance of the request.
-        """
-        return await self._client.request(
-            _MIGRATIONS_START_FOR_ORG,
-            {
-                "org": org,
-                "repositories": repositories,
-                "lock_repositories": lock_repositories,
-                "exclude_metadata": exclude_metadata,
-                "exclude_git_data": exclude_git_data,
-                "exclude_attachments": exclude_attachments,
-                "exclude_releases": exclude_releases,
-                "exclude_owner_projects": exclude_owner_projects,
-                "org_metadata_only": org_metadata_only,
-                "exclude": exclude,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_status_for_org(
-        self,
-        org: str,
-        migration_id: int,
-        *,
-        exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Migration:
-        """Get an organization migration status
-
-        Fetches the status of a migration.
-
-        The `state` of a migration can be one of the following values:
-
-        *   `pending`, which means the migration hasn't started yet.
-        *   `exporting`, which means the migration is in progress.
-        *   `exported`, which means the migration finished successfully.
-        *   `failed`, which means the migration failed.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            migration_id: The unique identifier of the migration.
-            exclude: Exclude attributes from the API response to improve performance
-        """
-        return await self._client.request(
-            _MIGRATIONS_GET_STATUS_FOR_ORG,
-            {
-                "org": org,
-                "migration_id": migration_id,
-                "exclude": exclude,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def download_archive_for_org(
-        self,
-        org: str,
-        migration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Download an organization migration archive
-
-        Fetches the URL to a migration archive.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            migration_id: The unique identifier of the migration.
-        """
-        return await self._client.request(
-            _MIGRATIONS_DOWNLOAD_ARCHIVE_FOR_ORG,
-            {
-                "org": org,
-                "migration_id": migration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_archive_for_org(
-        self,
-        org: str,
-        migration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete an organization migration archive
-
-        Deletes a previous migration archive. Migration archives are automatically deleted after seven days.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            migration_id: The unique identifier of the migration.
-        """
-        return await self._client.request(
-            _MIGRATIONS_DELETE_ARCHIVE_FOR_ORG,
-            {
-                "org": org,
-                "migration_id": migration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def unlock_repo_for_org(
-        self,
-        org: str,
-        migration_id: int,
-        repo_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Unlock an organization repository
-
-        Unlocks a repository that was locked for migration. You should unlock each migrated repository and [delete them](https://docs.github.com/rest/repos/repos#delete-a-repository) when the migration is complete and you no longer need the source data.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            migration_id: The unique identifier of the migration.
-            repo_name: repo_name parameter
-        """
-        return await self._client.request(
-            _MIGRATIONS_UNLOCK_REPO_FOR_ORG,
-            {
-                "org": org,
-                "migration_id": migration_id,
-                "repo_name": repo_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repos_for_org(
-        self,
-        org: str,
-        migration_id: int,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[MinimalRepository]:
-        """List repositories in an organization migration
-
-        List all the repositories for this organization migration.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            migration_id: The unique identifier of the migration.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _MIGRATIONS_LIST_REPOS_FOR_ORG,
-            {
-                "org": org,
-                "migration_id": migration_id,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_import_status(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Import:
-        """Deprecated.
-
-        Get an import status
-
-        View the progress of an import.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        **Import status**
-
-        This section includes details about the possible values of the `status` field of the Import Progress response.
-
-        An import that does not have errors will progress through these steps:
-
-        *   `detecting` - the "detection" step of the import is in progress because the request did not include a `vcs` parameter. The import is identifying the type of source control present at the URL.
-        *   `importing` - the "raw" step of the import is in progress. This is where commit data is fetched from the original repository. The import progress response will include `commit_count` (the total number of raw commits that will be imported) and `percent` (0 - 100, the current progress through the import).
-        *   `mapping` - the "rewrite" step of the import is in progress. This is where SVN branches are converted to Git branches, and where author updates are applied. The import progress response does not include progress information.
-        *   `pushing` - the "push" step of the import is in progress. This is where the importer updates the repository on GitHub. The import progress response will include `push_percent`, which is the percent value reported by `git push` when it is "Writing objects".
-        *   `complete` - the import is complete, and the repository is ready on GitHub.
-
-        If there are problems, you will see one of these in the `status` field:
-
-        *   `auth_failed` - the import requires authentication in order to connect to the original repository. To update authentication for the import, please see the [Update an import](https://docs.github.com/rest/migrations/source-imports#update-an-import) section.
-        *   `error` - the import encountered an error. The import progress response will include the `failed_step` and an error message. Contact [GitHub Support](https://support.github.com/contact?tags=dotcom-rest-api) for more information.
-        *   `detection_needs_auth` - the importer requires authentication for the originating repository to continue detection. To update authentication for the import, please see the [Update an import](https://docs.github.com/rest/migrations/source-imports#update-an-import) section.
-        *   `detection_found_nothing` - the importer didn't recognize any source control at the URL. To resolve, [Cancel the import](https://docs.github.com/rest/migrations/source-imports#cancel-an-import) and [retry](https://docs.github.com/rest/migrations/source-imports#start-an-import) with the correct URL.
-        *   `detection_found_multiple` - the importer found several projects or repositories at the provided URL. When this is the case, the Import Progress response will also include a `project_choices` field with the possible project choices as values. To update project choice, please see the [Update an import](https://docs.github.com/rest/migrations/source-imports#update-an-import) section.
-
-        **The project_choices field**
-
-        When multiple projects are found at the provided URL, the response hash will include a `project_choices` field, the value of which is an array of hashes each representing a project choice. The exact key/value pairs of the project hashes will differ depending on the version control type.
-
-        **Git LFS related fields**
-
-        This section includes details about Git LFS related fields that may be present in the Import Progress response.
-
-        *   `use_lfs` - describes whether the import has been opted in or out of using Git LFS. The value can be `opt_in`, `opt_out`, or `undecided` if no action has been taken.
-        *   `has_large_files` - the boolean value describing whether files larger than 100MB were found during the `importing` step.
-        *   `large_files_size` - the total size in gigabytes of files larger than 100MB found in the originating repository.
-        *   `large_files_count` - the total number of files larger than 100MB found in the originating repository. To see a list of these files, make a "Get Large Files" request.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _MIGRATIONS_GET_IMPORT_STATUS,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def start_import(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        vcs_url: str,
-        vcs: Literal["subversion", "git", "mercurial", "tfvc"] | NotGiven = NOT_GIVEN,
-        vcs_username: str | NotGiven = NOT_GIVEN,
-        vcs_password: str | NotGiven = NOT_GIVEN,
-        tfvc_project: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Import:
-        """Deprecated.
-
-        Start an import
-
-        Start a source import to a GitHub repository using GitHub Importer.
-        Importing into a GitHub repository with GitHub Actions enabled is not supported and will
-        return a status `422 Unprocessable Entity` response.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            vcs_url: The URL of the originating repository.
-            vcs: The originating VCS type. Without this parameter, the import job will take additional time to detect the VCS type before beginning the import. This detection step will be reflected in the response.
-            vcs_username: If authentication is required, the username to provide to `vcs_url`.
-            vcs_password: If authentication is required, the password to provide to `vcs_url`.
-            tfvc_project: For a tfvc import, the name of the project that is being imported.
-        """
-        return await self._client.request(
-            _MIGRATIONS_START_IMPORT,
-            {
-                "owner": owner,
-                "repo": repo,
-                "vcs_url": vcs_url,
-                "vcs": vcs,
-                "vcs_username": vcs_username,
-                "vcs_password": vcs_password,
-                "tfvc_project": tfvc_project,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def cancel_import(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Cancel an import
-
-        Stop an import for a repository.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _MIGRATIONS_CANCEL_IMPORT,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update_import(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        vcs_username: str | NotGiven = NOT_GIVEN,
-        vcs_password: str | NotGiven = NOT_GIVEN,
-        vcs: Literal["subversion", "tfvc", "git", "mercurial"] | NotGiven = NOT_GIVEN,
-        tfvc_project: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Import:
-        """Deprecated.
-
-        Update an import
-
-        An import can be updated with credentials or a project choice by passing in the appropriate parameters in this API
-        request. If no parameters are provided, the import will be restarted.
-
-        Some servers (e.g. TFS servers) can have several projects at a single URL. In those cases the import progress will
-        have the status `detection_found_multiple` and the Import Progress response will include a `project_choices` array.
-        You can select the project to import by providing one of the objects in the `project_choices` array in the update request.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            vcs_username: The username to provide to the originating repository.
-            vcs_password: The password to provide to the originating repository.
-            vcs: The type of version control system you are migrating from.
-            tfvc_project: For a tfvc import, the name of the project that is being imported.
-        """
-        return await self._client.request(
-            _MIGRATIONS_UPDATE_IMPORT,
-            {
-                "owner": owner,
-                "repo": repo,
-                "vcs_username": vcs_username,
-                "vcs_password": vcs_password,
-                "vcs": vcs,
-                "tfvc_project": tfvc_project,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_commit_authors(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        since: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[PorterAuthor]:
-        """Deprecated.
-
-        Get commit authors
-
-        Each type of source control system represents authors in a different way. For example, a Git commit author has a display name and an email address, but a Subversion commit author just has a username. The GitHub Importer will make the author information valid, but the author might not be correct. For example, it will change the bare Subversion username `hubot` into something like `hubot <hubot@12341234-abab-fefe-8787-fedcba987654>`.
-
-        This endpoint and the [Map a commit author](https://docs.github.com/rest/migrations/source-imports#map-a-commit-author) endpoint allow you to provide correct Git author information.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            since: A user ID. Only return users with an ID greater than this ID.
-        """
-        return await self._client.request(
-            _MIGRATIONS_GET_COMMIT_AUTHORS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "since": since,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def map_commit_author(
-        self,
-        owner: str,
-        repo: str,
-        author_id: int,
-        *,
-        email: str | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PorterAuthor:
-        """Deprecated.
-
-        Map a commit author
-
-        Update an author's identity for the import. Your application can continue updating authors any time before you push
-        new commits to the repository.
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            email: The new Git author email.
-            name: The new Git author name.
-        """
-        return await self._client.request(
-            _MIGRATIONS_MAP_COMMIT_AUTHOR,
-            {
-                "owner": owner,
-                "repo": repo,
-                "author_id": author_id,
-                "email": email,
-                "name": name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_large_files(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[PorterLargeFile]:
-        """Deprecated.
-
-        Get large files
-
-        List files larger than 100MB found during the import
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _MIGRATIONS_GET_LARGE_FILES,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_lfs_preference(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        use_lfs: Literal["opt_in", "opt_out"],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Import:
-        """Deprecated.
-
-        Update Git LFS preference
-
-        You can import repositories from Subversion, Mercurial, and TFS that include files larger than 100MB. This ability
-        is powered by [Git LFS](https://git-lfs.com).
-
-        You can learn more about our LFS feature and working with large files [on our help
-        site](https://docs.github.com/repositories/working-with-files/managing-large-files).
-
-        > [!WARNING]
-        > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            use_lfs: Whether to store large files during the import. `opt_in` means large files will be stored using Git LFS. `opt_out` means large files will be removed during the import.
-        """
-        return await self._client.request(
-            _MIGRATIONS_SET_LFS_PREFERENCE,
-            {
-                "owner": owner,
-                "repo": repo,
-                "use_lfs": use_lfs,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_for_authenticated_user(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Migration]:
-        """List user migrations
-
-        Lists all migrations a user has started.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _MIGRATIONS_LIST_FOR_AUTHENTICATED_USER,
-            {
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def start_for_authenticated_user(
-        self,
-        *,
-        repositories: list[str],
-        lock_repositories: bool | NotGiven = NOT_GIVEN,
-        exclude_metadata: bool | NotGiven = NOT_GIVEN,
-        exclude_git_data: bool | NotGiven = NOT_GIVEN,
-        exclude_attachments: bool | NotGiven = NOT_GIVEN,
-        exclude_releases: bool | NotGiven = NOT_GIVEN,
-        exclude_owner_projects: bool | NotGiven = NOT_GIVEN,
-        org_metadata_only: bool | NotGiven = NOT_GIVEN,
-        exclude: list[Literal["repositories"]] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Migration:
-        """Start a user migration
-
-        Initiates the generation of a user migration archive.
-
-        Args:
-            lock_repositories: Lock the repositories being migrated at the start of the migration
-            exclude_metadata: Indicates whether metadata should be excluded and only git source should be included for the migration.
-            exclude_git_data: Indicates whether the repository git data should be excluded from the migration.
-            exclude_attachments: Do not include attachments in the migration
-            exclude_releases: Do not include releases in the migration
-            exclude_owner_projects: Indicates whether projects owned by the organization or users should be excluded.
-            org_metadata_only: Indicates whether this should only include organization metadata (repositories array should be empty and will ignore other flags).
-            exclude: Exclude attributes from the API response to improve performance
-        """
-        return await self._client.request(
-            _MIGRATIONS_START_FOR_AUTHENTICATED_USER,
-            {
-                "repositories": repositories,
-                "lock_repositories": lock_repositories,
-                "exclude_metadata": exclude_metadata,
-                "exclude_git_data": exclude_git_data,
-                "exclude_attachments": exclude_attachments,
-                "exclude_releases": exclude_releases,
-                "exclude_owner_projects": exclude_owner_projects,
-                "org_metadata_only": org_metadata_only,
-                "exclude": exclude,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_status_for_authenticated_user(
-        self,
-        migration_id: int,
-        *,
-        exclude: list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Migration:
-        """Get a user migration status
-
-        Fetches a single user migration. The response includes the `state` of the migration, which can be one of the following values:
-
-        *   `pending` - the migration hasn't started yet.
-        *   `exporting` - the migration is in progress.
-        *   `exported` - the migration finished successfully.
-        *   `failed` - the migration failed.
-
-        Once the migration has been `exported` you can [download the migration archive](https://docs.github.com/rest/migrations/users#download-a-user-migration-archive).
-
-        Args:
-            migration_id: The unique identifier of the migration.
-        """
-        return await self._client.request(
-            _MIGRATIONS_GET_STATUS_FOR_AUTHENTICATED_USER,
-            {
-                "migration_id": migration_id,
-                "exclude": exclude,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_archive_for_authenticated_user(
-        self,
-        migration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Download a user migration archive
-
-        Fetches the URL to download the migration archive as a `tar.gz` file. Depending on the resources your repository uses, the migration archive can contain JSON files with data for these objects:
-
-        *   attachments
-        *   bases
-        *   commit\\_comments
-        *   issue\\_comments
-        *   issue\\_events
-        *   issues
-        *   milestones
-        *   organizations
-        *   projects
-        *   protected\\_branches
-        *   pull\\_request\\_reviews
-        *   pull\\_requests
-        *   releases
-        *   repositories
-        *   review\\_comments
-        *   schema
-        *   users
-
-        The archive will also contain an `attachments` directory that includes all attachment files uploaded to GitHub.com and a `repositories` directory that contains the repository's Git data.
-
-        Args:
-            migration_id: The unique identifier of the migration.
-        """
-        return await self._client.request(
-            _MIGRATIONS_GET_ARCHIVE_FOR_AUTHENTICATED_USER,
-            {
-                "migration_id": migration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_archive_for_authenticated_user(
-        self,
-        migration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a user migration archive
-
-        Deletes a previous migration archive. Downloadable migration archives are automatically deleted after seven days. Migration metadata, which is returned in the [List user migrations](https://docs.github.com/rest/migrations/users#list-user-migrations) and [Get a user migration status](https://docs.github.com/rest/migrations/users#get-a-user-migration-status) endpoints, will continue to be available even after an archive is deleted.
-
-        Args:
-            migration_id: The unique identifier of the migration.
-        """
-        return await self._client.request(
-            _MIGRATIONS_DELETE_ARCHIVE_FOR_AUTHENTICATED_USER,
-            {
-                "migration_id": migration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def unlock_repo_for_authenticated_user(
-        self,
-        migration_id: int,
-        repo_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Unlock a user repository
-
-        Unlocks a repository. You can lock repositories when you [start a user migration](https://docs.github.com/rest/migrations/users#start-a-user-migration). Once the migration is complete you can unlock each repository to begin using it again or [delete the repository](https://docs.github.com/rest/repos/repos#delete-a-repository) if you no longer need the source data. Returns a status of `404 Not Found` if the repository is not locked.
-
-        Args:
-            migration_id: The unique identifier of the migration.
-            repo_name: repo_name parameter
-        """
-        return await self._client.request(
-            _MIGRATIONS_UNLOCK_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "migration_id": migration_id,
-                "repo_name": repo_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repos_for_authenticated_user(
-        self,
-        migration_id: int,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[MinimalRepository]:
-        """List repositories for a user migration
-
-        Lists all the repositories for this user migration.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            migration_id: The unique identifier of the migration.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _MIGRATIONS_LIST_REPOS_FOR_AUTHENTICATED_USER,
-            {
-                "migration_id": migration_id,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
 
 class AsyncMigrationsWithRawResponse:
     """`AsyncMigrations.with_raw_response`."""
@@ -2692,10 +252,29 @@ class AsyncMigrationsWithRawResponse:
         self.list_for_org = _rt.raw_async_page(resource.list_for_org)
         self.start_for_org = _rt.with_raw_response(resource.start_for_org)
         self.get_status_for_org = _rt.with_raw_response(resource.get_status_for_org)
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.start_for_authenticated_user = _rt.with_raw_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_raw_response(
+            resource.get_status_for_authenticated_user
+        )
         self.download_archive_for_org = _rt.with_raw_response(resource.download_archive_for_org)
         self.delete_archive_for_org = _rt.with_raw_response(resource.delete_archive_for_org)
+        self.get_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_archive_for_authenticated_user
+        )
         self.unlock_repo_for_org = _rt.with_raw_response(resource.unlock_repo_for_org)
+        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.unlock_repo_for_authenticated_user
+        )
         self.list_repos_for_org = _rt.raw_async_page(resource.list_repos_for_org)
+        self.list_repos_for_authenticated_user = _rt.raw_async_page(
+            resource.list_repos_for_authenticated_user
+        )
         self.get_import_status = _rt.with_raw_response(resource.get_import_status)
         self.start_import = _rt.with_raw_response(resource.start_import)
         self.cancel_import = _rt.with_raw_response(resource.cancel_import)
@@ -2704,25 +283,6 @@ class AsyncMigrationsWithRawResponse:
         self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
         self.get_large_files = _rt.with_raw_response(resource.get_large_files)
         self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
-        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.start_for_authenticated_user = _rt.with_raw_response(
-            resource.start_for_authenticated_user
-        )
-        self.get_status_for_authenticated_user = _rt.with_raw_response(
-            resource.get_status_for_authenticated_user
-        )
-        self.get_archive_for_authenticated_user = _rt.with_raw_response(
-            resource.get_archive_for_authenticated_user
-        )
-        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_archive_for_authenticated_user
-        )
-        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.unlock_repo_for_authenticated_user
-        )
-        self.list_repos_for_authenticated_user = _rt.raw_async_page(
-            resource.list_repos_for_authenticated_user
-        )
 
 
 class AsyncMigrationsWithStreamingResponse:
@@ -2733,20 +293,6 @@ class AsyncMigrationsWithStreamingResponse:
         self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
         self.start_for_org = _rt.with_streaming_response(resource.start_for_org)
         self.get_status_for_org = _rt.with_streaming_response(resource.get_status_for_org)
-        self.download_archive_for_org = _rt.with_streaming_response(
-            resource.download_archive_for_org
-        )
-        self.delete_archive_for_org = _rt.with_streaming_response(resource.delete_archive_for_org)
-        self.unlock_repo_for_org = _rt.with_streaming_response(resource.unlock_repo_for_org)
-        self.list_repos_for_org = _rt.streaming_async_page(resource.list_repos_for_org)
-        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
-        self.start_import = _rt.with_streaming_response(resource.start_import)
-        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
-        self.update_import = _rt.with_streaming_response(resource.update_import)
-        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)
         self.list_for_authenticated_user = _rt.streaming_async_page(
             resource.list_for_authenticated_user
         )
@@ -2756,15 +302,29 @@ class AsyncMigrationsWithStreamingResponse:
         self.get_status_for_authenticated_user = _rt.with_streaming_response(
             resource.get_status_for_authenticated_user
         )
+        self.download_archive_for_org = _rt.with_streaming_response(
+            resource.download_archive_for_org
+        )
+        self.delete_archive_for_org = _rt.with_streaming_response(resource.delete_archive_for_org)
         self.get_archive_for_authenticated_user = _rt.with_streaming_response(
             resource.get_archive_for_authenticated_user
         )
         self.delete_archive_for_authenticated_user = _rt.with_streaming_response(
             resource.delete_archive_for_authenticated_user
         )
+        self.unlock_repo_for_org = _rt.with_streaming_response(resource.unlock_repo_for_org)
         self.unlock_repo_for_authenticated_user = _rt.with_streaming_response(
             resource.unlock_repo_for_authenticated_user
         )
+        self.list_repos_for_org = _rt.streaming_async_page(resource.list_repos_for_org)
         self.list_repos_for_authenticated_user = _rt.streaming_async_page(
             resource.list_repos_for_authenticated_user
         )
+        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
+        self.start_import = _rt.with_streaming_response(resource.start_import)
+        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
+        self.update_import = _rt.with_streaming_response(resource.update_import)
+        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
+        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)

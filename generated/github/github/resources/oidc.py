@@ -3,14 +3,107 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.empty_object import EmptyObject
-from ..models.oidc_custom_property_inclusion import OidcCustomPropertyInclusion
-from ..models.oidc_custom_sub import OidcCustomSub
+if TYPE_CHECKING:
+    from ..models.empty_object import EmptyObject
+    from ..models.oidc_custom_property_inclusion import OidcCustomPropertyInclusion
+    from ..models.oidc_custom_sub import OidcCustomSub
+
+
+def _oidc_list_oidc_custom_property_inclusions_for_enterprise_responses() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+    from ..models.oidc_custom_property_inclusion import OidcCustomPropertyInclusion
+
+    return {
+        "200": _rt.Response(list[OidcCustomPropertyInclusion], "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _oidc_create_oidc_custom_property_inclusion_for_enterprise_responses() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+    from ..models.oidc_custom_property_inclusion import OidcCustomPropertyInclusion
+
+    return {
+        "201": _rt.Response(OidcCustomPropertyInclusion, "json"),
+        "400": _rt.Response(None, "empty"),
+        "403": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(None, "empty"),
+    }
+
+
+def _oidc_delete_oidc_custom_property_inclusion_for_enterprise_responses() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+
+    return {
+        "204": _rt.Response(None, "empty"),
+        "400": _rt.Response(None, "empty"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(None, "empty"),
+    }
+
+
+def _oidc_list_oidc_custom_property_inclusions_for_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.oidc_custom_property_inclusion import OidcCustomPropertyInclusion
+
+    return {
+        "200": _rt.Response(list[OidcCustomPropertyInclusion], "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _oidc_create_oidc_custom_property_inclusion_for_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.oidc_custom_property_inclusion import OidcCustomPropertyInclusion
+
+    return {
+        "201": _rt.Response(OidcCustomPropertyInclusion, "json"),
+        "400": _rt.Response(None, "empty"),
+        "403": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(None, "empty"),
+    }
+
+
+def _oidc_delete_oidc_custom_property_inclusion_for_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
+        "204": _rt.Response(None, "empty"),
+        "400": _rt.Response(None, "empty"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(None, "empty"),
+    }
+
+
+def _oidc_get_oidc_custom_sub_template_for_org_responses() -> dict[str, _rt.Response]:
+    from ..models.oidc_custom_sub import OidcCustomSub
+
+    return {"200": _rt.Response(OidcCustomSub, "json")}
+
+
+def _oidc_update_oidc_custom_sub_template_for_org_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.empty_object import EmptyObject
+
+    return {
+        "201": _rt.Response(EmptyObject, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
 
 _OIDC_LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ENTERPRISE: _rt.Operation[
     list[OidcCustomPropertyInclusion]
@@ -19,11 +112,9 @@ _OIDC_LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ENTERPRISE: _rt.Operation[
     path="/enterprises/{enterprise}/actions/oidc/customization/properties/repo",
     operation_id="oidc/list-oidc-custom-property-inclusions-for-enterprise",
     params=(_rt.Param("enterprise", "enterprise", "path"),),
-    responses={
-        "200": _rt.Response(list[OidcCustomPropertyInclusion], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(
+        _oidc_list_oidc_custom_property_inclusions_for_enterprise_responses
+    ),
 )
 
 _OIDC_CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE: _rt.Operation[
@@ -37,12 +128,9 @@ _OIDC_CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE: _rt.Operation[
         _rt.Param("custom_property_name", "custom_property_name", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(OidcCustomPropertyInclusion, "json"),
-        "400": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(None, "empty"),
-    },
+    responses=_rt.LazyResponses(
+        _oidc_create_oidc_custom_property_inclusion_for_enterprise_responses
+    ),
 )
 
 _OIDC_DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE: _rt.Operation[None] = _rt.Operation(
@@ -53,12 +141,9 @@ _OIDC_DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE: _rt.Operation[None] 
         _rt.Param("enterprise", "enterprise", "path"),
         _rt.Param("custom_property_name", "custom_property_name", "path"),
     ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "400": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(None, "empty"),
-    },
+    responses=_rt.LazyResponses(
+        _oidc_delete_oidc_custom_property_inclusion_for_enterprise_responses
+    ),
 )
 
 _OIDC_LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ORG: _rt.Operation[
@@ -68,11 +153,7 @@ _OIDC_LIST_OIDC_CUSTOM_PROPERTY_INCLUSIONS_FOR_ORG: _rt.Operation[
     path="/orgs/{org}/actions/oidc/customization/properties/repo",
     operation_id="oidc/list-oidc-custom-property-inclusions-for-org",
     params=(_rt.Param("org", "org", "path"),),
-    responses={
-        "200": _rt.Response(list[OidcCustomPropertyInclusion], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_oidc_list_oidc_custom_property_inclusions_for_org_responses),
 )
 
 _OIDC_CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG: _rt.Operation[OidcCustomPropertyInclusion] = (
@@ -85,12 +166,7 @@ _OIDC_CREATE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG: _rt.Operation[OidcCustomPro
             _rt.Param("custom_property_name", "custom_property_name", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses={
-            "201": _rt.Response(OidcCustomPropertyInclusion, "json"),
-            "400": _rt.Response(None, "empty"),
-            "403": _rt.Response(BasicError, "json"),
-            "422": _rt.Response(None, "empty"),
-        },
+        responses=_rt.LazyResponses(_oidc_create_oidc_custom_property_inclusion_for_org_responses),
     )
 )
 
@@ -102,12 +178,7 @@ _OIDC_DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG: _rt.Operation[None] = _rt.O
         _rt.Param("org", "org", "path"),
         _rt.Param("custom_property_name", "custom_property_name", "path"),
     ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "400": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(None, "empty"),
-    },
+    responses=_rt.LazyResponses(_oidc_delete_oidc_custom_property_inclusion_for_org_responses),
 )
 
 _OIDC_GET_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG: _rt.Operation[OidcCustomSub] = _rt.Operation(
@@ -115,7 +186,7 @@ _OIDC_GET_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG: _rt.Operation[OidcCustomSub] = _rt.O
     path="/orgs/{org}/actions/oidc/customization/sub",
     operation_id="oidc/get-oidc-custom-sub-template-for-org",
     params=(_rt.Param("org", "org", "path"),),
-    responses={"200": _rt.Response(OidcCustomSub, "json")},
+    responses=_rt.LazyResponses(_oidc_get_oidc_custom_sub_template_for_org_responses),
 )
 
 _OIDC_UPDATE_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG: _rt.Operation[EmptyObject] = _rt.Operation(
@@ -128,11 +199,7 @@ _OIDC_UPDATE_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG: _rt.Operation[EmptyObject] = _rt.
         _rt.Param("use_immutable_subject", "use_immutable_subject", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(EmptyObject, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_oidc_update_oidc_custom_sub_template_for_org_responses),
 )
 
 
@@ -164,9 +231,11 @@ class Oidc(_rt.SyncResource):
     ) -> list[OidcCustomPropertyInclusion]:
         """List OIDC custom property inclusions for an enterprise
 
-        Lists the repository custom properties that are included in the OIDC token for repository actions in an enterprise.
+        Lists the repository custom properties that are included in the OIDC token for repository
+        actions in an enterprise.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope
+        to use this endpoint.
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -204,9 +273,11 @@ class Oidc(_rt.SyncResource):
     ) -> OidcCustomPropertyInclusion:
         """Create an OIDC custom property inclusion for an enterprise
 
-        Adds a repository custom property to be included in the OIDC token for repository actions in an enterprise.
+        Adds a repository custom property to be included in the OIDC token for repository actions
+        in an enterprise.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope
+        to use this endpoint.
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -246,13 +317,16 @@ class Oidc(_rt.SyncResource):
     ) -> None:
         """Delete an OIDC custom property inclusion for an enterprise
 
-        Removes a repository custom property from being included in the OIDC token for repository actions in an enterprise.
+        Removes a repository custom property from being included in the OIDC token for repository
+        actions in an enterprise.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope
+        to use this endpoint.
 
         Args:
             enterprise: The slug version of the enterprise name.
-            custom_property_name: The name of the custom property to remove from OIDC token inclusion
+            custom_property_name: The name of the custom property to remove from OIDC token
+                inclusion
         """
         return self._client.request(
             _OIDC_DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE,
@@ -287,9 +361,11 @@ class Oidc(_rt.SyncResource):
     ) -> list[OidcCustomPropertyInclusion]:
         """List OIDC custom property inclusions for an organization
 
-        Lists the repository custom properties that are included in the OIDC token for repository actions in an organization.
+        Lists the repository custom properties that are included in the OIDC token for repository
+        actions in an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -327,9 +403,11 @@ class Oidc(_rt.SyncResource):
     ) -> OidcCustomPropertyInclusion:
         """Create an OIDC custom property inclusion for an organization
 
-        Adds a repository custom property to be included in the OIDC token for repository actions in an organization.
+        Adds a repository custom property to be included in the OIDC token for repository actions
+        in an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -369,13 +447,16 @@ class Oidc(_rt.SyncResource):
     ) -> None:
         """Delete an OIDC custom property inclusion for an organization
 
-        Removes a repository custom property from being included in the OIDC token for repository actions in an organization.
+        Removes a repository custom property from being included in the OIDC token for repository
+        actions in an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            custom_property_name: The name of the custom property to remove from OIDC token inclusion
+            custom_property_name: The name of the custom property to remove from OIDC token
+                inclusion
         """
         return self._client.request(
             _OIDC_DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG,
@@ -412,7 +493,8 @@ class Oidc(_rt.SyncResource):
 
         Gets the customization template for an OpenID Connect (OIDC) subject claim.
 
-        OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -453,12 +535,16 @@ class Oidc(_rt.SyncResource):
 
         Creates or updates the customization template for an OpenID Connect (OIDC) subject claim.
 
-        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            include_claim_keys: Array of unique strings. Each claim key can only contain alphanumeric characters and underscores.
-            use_immutable_subject: Whether to opt in to the immutable OIDC subject claim format for the organization. When `true`, new OIDC tokens will use a stable, repository-ID-based `sub` claim instead of the name-based format.
+            include_claim_keys: Array of unique strings. Each claim key can only contain
+                alphanumeric characters and underscores.
+            use_immutable_subject: Whether to opt in to the immutable OIDC subject claim format
+                for the organization. When `true`, new OIDC tokens will use a stable,
+                repository-ID-based `sub` claim instead of the name-based format.
         """
         return self._client.request(
             _OIDC_UPDATE_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG,
@@ -570,9 +656,11 @@ class AsyncOidc(_rt.AsyncResource):
     ) -> list[OidcCustomPropertyInclusion]:
         """List OIDC custom property inclusions for an enterprise
 
-        Lists the repository custom properties that are included in the OIDC token for repository actions in an enterprise.
+        Lists the repository custom properties that are included in the OIDC token for repository
+        actions in an enterprise.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope
+        to use this endpoint.
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -610,9 +698,11 @@ class AsyncOidc(_rt.AsyncResource):
     ) -> OidcCustomPropertyInclusion:
         """Create an OIDC custom property inclusion for an enterprise
 
-        Adds a repository custom property to be included in the OIDC token for repository actions in an enterprise.
+        Adds a repository custom property to be included in the OIDC token for repository actions
+        in an enterprise.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope
+        to use this endpoint.
 
         Args:
             enterprise: The slug version of the enterprise name.
@@ -652,13 +742,16 @@ class AsyncOidc(_rt.AsyncResource):
     ) -> None:
         """Delete an OIDC custom property inclusion for an enterprise
 
-        Removes a repository custom property from being included in the OIDC token for repository actions in an enterprise.
+        Removes a repository custom property from being included in the OIDC token for repository
+        actions in an enterprise.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope
+        to use this endpoint.
 
         Args:
             enterprise: The slug version of the enterprise name.
-            custom_property_name: The name of the custom property to remove from OIDC token inclusion
+            custom_property_name: The name of the custom property to remove from OIDC token
+                inclusion
         """
         return await self._client.request(
             _OIDC_DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ENTERPRISE,
@@ -693,9 +786,11 @@ class AsyncOidc(_rt.AsyncResource):
     ) -> list[OidcCustomPropertyInclusion]:
         """List OIDC custom property inclusions for an organization
 
-        Lists the repository custom properties that are included in the OIDC token for repository actions in an organization.
+        Lists the repository custom properties that are included in the OIDC token for repository
+        actions in an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -733,9 +828,11 @@ class AsyncOidc(_rt.AsyncResource):
     ) -> OidcCustomPropertyInclusion:
         """Create an OIDC custom property inclusion for an organization
 
-        Adds a repository custom property to be included in the OIDC token for repository actions in an organization.
+        Adds a repository custom property to be included in the OIDC token for repository actions
+        in an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -775,13 +872,16 @@ class AsyncOidc(_rt.AsyncResource):
     ) -> None:
         """Delete an OIDC custom property inclusion for an organization
 
-        Removes a repository custom property from being included in the OIDC token for repository actions in an organization.
+        Removes a repository custom property from being included in the OIDC token for repository
+        actions in an organization.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            custom_property_name: The name of the custom property to remove from OIDC token inclusion
+            custom_property_name: The name of the custom property to remove from OIDC token
+                inclusion
         """
         return await self._client.request(
             _OIDC_DELETE_OIDC_CUSTOM_PROPERTY_INCLUSION_FOR_ORG,
@@ -818,7 +918,8 @@ class AsyncOidc(_rt.AsyncResource):
 
         Gets the customization template for an OpenID Connect (OIDC) subject claim.
 
-        OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -859,12 +960,16 @@ class AsyncOidc(_rt.AsyncResource):
 
         Creates or updates the customization template for an OpenID Connect (OIDC) subject claim.
 
-        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
-            include_claim_keys: Array of unique strings. Each claim key can only contain alphanumeric characters and underscores.
-            use_immutable_subject: Whether to opt in to the immutable OIDC subject claim format for the organization. When `true`, new OIDC tokens will use a stable, repository-ID-based `sub` claim instead of the name-based format.
+            include_claim_keys: Array of unique strings. Each claim key can only contain
+                alphanumeric characters and underscores.
+            use_immutable_subject: Whether to opt in to the immutable OIDC subject claim format
+                for the organization. When `true`, new OIDC tokens will use a stable,
+                repository-ID-based `sub` claim instead of the name-based format.
         """
         return await self._client.request(
             _OIDC_UPDATE_OIDC_CUSTOM_SUB_TEMPLATE_FOR_ORG,

@@ -3,456 +3,89 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Any
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
-from ..models.basic_error import BasicError
-from ..models.package import Package
-from ..models.package_version import PackageVersion
+if TYPE_CHECKING:
+    from ._packages_conflicts import _AsyncPackagesConflictsMethods, _PackagesConflictsMethods
+    from ._packages_versions import _AsyncPackagesVersionsMethods, _PackagesVersionsMethods
 
-_PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_ORGANIZATION: _rt.Operation[
-    list[Package]
-] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/docker/conflicts",
-    operation_id="packages/list-docker-migration-conflicting-packages-for-organization",
-    params=(_rt.Param("org", "org", "path"),),
-    responses={
-        "200": _rt.Response(list[Package], "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-)
 
-_PACKAGES_LIST_PACKAGES_FOR_ORGANIZATION: _rt.Operation[list[Package]] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/packages",
-    operation_id="packages/list-packages-for-organization",
-    params=(
-        _rt.Param("package_type", "package_type", "query"),
-        _rt.Param("org", "org", "path"),
-        _rt.Param("visibility", "visibility", "query"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("per_page", "per_page", "query"),
+# method -> (part module, class): a part is imported when one of its methods is first used
+_SYNC_PARTS: dict[str, tuple[str, str]] = {
+    "list_docker_migration_conflicting_packages_for_organization": (
+        "._packages_conflicts",
+        "_PackagesConflictsMethods",
     ),
-    responses={
-        "200": _rt.Response(list[Package], "json"),
-        "400": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_PACKAGES_GET_PACKAGE_FOR_ORGANIZATION: _rt.Operation[Package] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/packages/{package_type}/{package_name}",
-    operation_id="packages/get-package-for-organization",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("org", "org", "path"),
+    "list_docker_migration_conflicting_packages_for_authenticated_user": (
+        "._packages_conflicts",
+        "_PackagesConflictsMethods",
     ),
-    responses={"200": _rt.Response(Package, "json")},
-)
-
-_PACKAGES_DELETE_PACKAGE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/packages/{package_type}/{package_name}",
-    operation_id="packages/delete-package-for-org",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("org", "org", "path"),
+    "list_docker_migration_conflicting_packages_for_user": (
+        "._packages_conflicts",
+        "_PackagesConflictsMethods",
     ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_PACKAGES_RESTORE_PACKAGE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/orgs/{org}/packages/{package_type}/{package_name}/restore",
-    operation_id="packages/restore-package-for-org",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("org", "org", "path"),
-        _rt.Param("token", "token", "query"),
+    "list_packages_for_organization": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "get_package_for_organization": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "delete_package_for_org": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "list_packages_for_authenticated_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "get_package_for_authenticated_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "delete_package_for_authenticated_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "list_packages_for_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "get_package_for_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "delete_package_for_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "restore_package_for_org": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "restore_package_for_authenticated_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "restore_package_for_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
+    "get_all_package_versions_for_package_owned_by_org": (
+        "._packages_versions",
+        "_PackagesVersionsMethods",
     ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG: _rt.Operation[list[PackageVersion]] = (
-    _rt.Operation(
-        method="get",
-        path="/orgs/{org}/packages/{package_type}/{package_name}/versions",
-        operation_id="packages/get-all-package-versions-for-package-owned-by-org",
-        params=(
-            _rt.Param("package_type", "package_type", "path"),
-            _rt.Param("package_name", "package_name", "path"),
-            _rt.Param("org", "org", "path"),
-            _rt.Param("page", "page", "query"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("state", "state", "query"),
-        ),
-        responses={
-            "200": _rt.Response(list[PackageVersion], "json"),
-            "401": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
-        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-    )
-)
-
-_PACKAGES_GET_PACKAGE_VERSION_FOR_ORGANIZATION: _rt.Operation[PackageVersion] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}",
-    operation_id="packages/get-package-version-for-organization",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("org", "org", "path"),
-        _rt.Param("package_version_id", "package_version_id", "path"),
+    "get_package_version_for_organization": ("._packages_versions", "_PackagesVersionsMethods"),
+    "delete_package_version_for_org": ("._packages_versions", "_PackagesVersionsMethods"),
+    "restore_package_version_for_org": ("._packages_versions", "_PackagesVersionsMethods"),
+    "get_all_package_versions_for_package_owned_by_authenticated_user": (
+        "._packages_versions",
+        "_PackagesVersionsMethods",
     ),
-    responses={"200": _rt.Response(PackageVersion, "json")},
-)
-
-_PACKAGES_DELETE_PACKAGE_VERSION_FOR_ORG: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}",
-    operation_id="packages/delete-package-version-for-org",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("org", "org", "path"),
-        _rt.Param("package_version_id", "package_version_id", "path"),
+    "get_package_version_for_authenticated_user": (
+        "._packages_versions",
+        "_PackagesVersionsMethods",
     ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_PACKAGES_RESTORE_PACKAGE_VERSION_FOR_ORG: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore",
-    operation_id="packages/restore-package-version-for-org",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("org", "org", "path"),
-        _rt.Param("package_version_id", "package_version_id", "path"),
+    "delete_package_version_for_authenticated_user": (
+        "._packages_versions",
+        "_PackagesVersionsMethods",
     ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_AUTHENTICATED_USER: _rt.Operation[
-    list[Package]
-] = _rt.Operation(
-    method="get",
-    path="/user/docker/conflicts",
-    operation_id="packages/list-docker-migration-conflicting-packages-for-authenticated-user",
-    params=(),
-    responses={"200": _rt.Response(list[Package], "json")},
-)
-
-_PACKAGES_LIST_PACKAGES_FOR_AUTHENTICATED_USER: _rt.Operation[list[Package]] = _rt.Operation(
-    method="get",
-    path="/user/packages",
-    operation_id="packages/list-packages-for-authenticated-user",
-    params=(
-        _rt.Param("package_type", "package_type", "query"),
-        _rt.Param("visibility", "visibility", "query"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("per_page", "per_page", "query"),
+    "restore_package_version_for_authenticated_user": (
+        "._packages_versions",
+        "_PackagesVersionsMethods",
     ),
-    responses={"200": _rt.Response(list[Package], "json"), "400": _rt.Response(None, "empty")},
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_PACKAGES_GET_PACKAGE_FOR_AUTHENTICATED_USER: _rt.Operation[Package] = _rt.Operation(
-    method="get",
-    path="/user/packages/{package_type}/{package_name}",
-    operation_id="packages/get-package-for-authenticated-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
+    "get_all_package_versions_for_package_owned_by_user": (
+        "._packages_versions",
+        "_PackagesVersionsMethods",
     ),
-    responses={"200": _rt.Response(Package, "json")},
-)
+    "get_package_version_for_user": ("._packages_versions", "_PackagesVersionsMethods"),
+    "delete_package_version_for_user": ("._packages_versions", "_PackagesVersionsMethods"),
+    "restore_package_version_for_user": ("._packages_versions", "_PackagesVersionsMethods"),
+}
 
-_PACKAGES_DELETE_PACKAGE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/user/packages/{package_type}/{package_name}",
-    operation_id="packages/delete-package-for-authenticated-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-    ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
+if TYPE_CHECKING:
 
-_PACKAGES_RESTORE_PACKAGE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/user/packages/{package_type}/{package_name}/restore",
-    operation_id="packages/restore-package-for-authenticated-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("token", "token", "query"),
-    ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
+    class _PackagesMethods(_PackagesConflictsMethods, _PackagesVersionsMethods, _rt.SyncResource):
+        """Every part's methods, as type checkers see them."""
 
-_PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER: _rt.Operation[
-    list[PackageVersion]
-] = _rt.Operation(
-    method="get",
-    path="/user/packages/{package_type}/{package_name}/versions",
-    operation_id="packages/get-all-package-versions-for-package-owned-by-authenticated-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("state", "state", "query"),
-    ),
-    responses={
-        "200": _rt.Response(list[PackageVersion], "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_PACKAGES_GET_PACKAGE_VERSION_FOR_AUTHENTICATED_USER: _rt.Operation[PackageVersion] = _rt.Operation(
-    method="get",
-    path="/user/packages/{package_type}/{package_name}/versions/{package_version_id}",
-    operation_id="packages/get-package-version-for-authenticated-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("package_version_id", "package_version_id", "path"),
-    ),
-    responses={"200": _rt.Response(PackageVersion, "json")},
-)
-
-_PACKAGES_DELETE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/user/packages/{package_type}/{package_name}/versions/{package_version_id}",
-    operation_id="packages/delete-package-version-for-authenticated-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("package_version_id", "package_version_id", "path"),
-    ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_PACKAGES_RESTORE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore",
-    operation_id="packages/restore-package-version-for-authenticated-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("package_version_id", "package_version_id", "path"),
-    ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_USER: _rt.Operation[list[Package]] = (
-    _rt.Operation(
-        method="get",
-        path="/users/{username}/docker/conflicts",
-        operation_id="packages/list-docker-migration-conflicting-packages-for-user",
-        params=(_rt.Param("username", "username", "path"),),
-        responses={
-            "200": _rt.Response(list[Package], "json"),
-            "401": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-        },
-    )
-)
-
-_PACKAGES_LIST_PACKAGES_FOR_USER: _rt.Operation[list[Package]] = _rt.Operation(
-    method="get",
-    path="/users/{username}/packages",
-    operation_id="packages/list-packages-for-user",
-    params=(
-        _rt.Param("package_type", "package_type", "query"),
-        _rt.Param("username", "username", "path"),
-        _rt.Param("visibility", "visibility", "query"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-    ),
-    responses={
-        "200": _rt.Response(list[Package], "json"),
-        "400": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-    },
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_PACKAGES_GET_PACKAGE_FOR_USER: _rt.Operation[Package] = _rt.Operation(
-    method="get",
-    path="/users/{username}/packages/{package_type}/{package_name}",
-    operation_id="packages/get-package-for-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("username", "username", "path"),
-    ),
-    responses={"200": _rt.Response(Package, "json")},
-)
-
-_PACKAGES_DELETE_PACKAGE_FOR_USER: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/users/{username}/packages/{package_type}/{package_name}",
-    operation_id="packages/delete-package-for-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("username", "username", "path"),
-    ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_PACKAGES_RESTORE_PACKAGE_FOR_USER: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/users/{username}/packages/{package_type}/{package_name}/restore",
-    operation_id="packages/restore-package-for-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("username", "username", "path"),
-        _rt.Param("token", "token", "query"),
-    ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_USER: _rt.Operation[
-    list[PackageVersion]
-] = _rt.Operation(
-    method="get",
-    path="/users/{username}/packages/{package_type}/{package_name}/versions",
-    operation_id="packages/get-all-package-versions-for-package-owned-by-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("username", "username", "path"),
-    ),
-    responses={
-        "200": _rt.Response(list[PackageVersion], "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_PACKAGES_GET_PACKAGE_VERSION_FOR_USER: _rt.Operation[PackageVersion] = _rt.Operation(
-    method="get",
-    path="/users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}",
-    operation_id="packages/get-package-version-for-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("package_version_id", "package_version_id", "path"),
-        _rt.Param("username", "username", "path"),
-    ),
-    responses={"200": _rt.Response(PackageVersion, "json")},
-)
-
-_PACKAGES_DELETE_PACKAGE_VERSION_FOR_USER: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}",
-    operation_id="packages/delete-package-version-for-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("username", "username", "path"),
-        _rt.Param("package_version_id", "package_version_id", "path"),
-    ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
-
-_PACKAGES_RESTORE_PACKAGE_VERSION_FOR_USER: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore",
-    operation_id="packages/restore-package-version-for-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("username", "username", "path"),
-        _rt.Param("package_version_id", "package_version_id", "path"),
-    ),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
-)
+else:
+    _PackagesMethods = _rt.SyncResource
 
 
-class Packages(_rt.SyncResource):
+class Packages(_PackagesMethods):
     """Operations under `packages`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> PackagesWithRawResponse:
@@ -464,1297 +97,6 @@ class Packages(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return PackagesWithStreamingResponse(self)
 
-    def list_docker_migration_conflicting_packages_for_organization(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Package]:
-        """Get list of conflicting packages during Docker migration for organization
-
-        Lists all packages that are in a specific organization, are readable by the requesting user, and that encountered a conflict during a Docker migration.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return self._client.request(
-            _PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_ORGANIZATION,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_packages_for_organization(
-        self,
-        org: str,
-        *,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Package]:
-        """List packages for an organization
-
-        Lists packages in an organization readable by the user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            org: The organization name. The name is not case sensitive.
-            visibility: The selected visibility of the packages.  This parameter is optional and only filters an existing result set.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _PACKAGES_LIST_PACKAGES_FOR_ORGANIZATION,
-            {
-                "package_type": package_type,
-                "org": org,
-                "visibility": visibility,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_package_for_organization(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Package:
-        """Get a package for an organization
-
-        Gets a specific package in an organization.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-        """
-        return self._client.request(
-            _PACKAGES_GET_PACKAGE_FOR_ORGANIZATION,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_package_for_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a package for an organization
-
-        Deletes an entire package in an organization. You cannot delete a public package if any version of the package has more than 5,000 downloads. In this scenario, contact GitHub support for further assistance.
-
-        The authenticated user must have admin permissions in the organization to use this endpoint. If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must also have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-        """
-        return self._client.request(
-            _PACKAGES_DELETE_PACKAGE_FOR_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def restore_package_for_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for an organization
-
-        Restores an entire package in an organization.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        The authenticated user must have admin permissions in the organization to use this endpoint. If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must also have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            token: package token
-        """
-        return self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_all_package_versions_for_package_owned_by_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[PackageVersion]:
-        """List package versions for a package owned by an organization
-
-        Lists package versions for a package owned by an organization.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            state: The state of the package, either active or deleted.
-        """
-        return self._client.paginate(
-            _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "page": page,
-                "per_page": per_page,
-                "state": state,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_package_version_for_organization(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PackageVersion:
-        """Get a package version for an organization
-
-        Gets a specific package version in an organization.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            package_version_id: Unique identifier of the package version.
-        """
-        return self._client.request(
-            _PACKAGES_GET_PACKAGE_VERSION_FOR_ORGANIZATION,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_package_version_for_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete package version for an organization
-
-        Deletes a specific package version in an organization. If the package is public and the package version has more than 5,000 downloads, you cannot delete the package version. In this scenario, contact GitHub support for further assistance.
-
-        The authenticated user must have admin permissions in the organization to use this endpoint. If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must also have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            package_version_id: Unique identifier of the package version.
-        """
-        return self._client.request(
-            _PACKAGES_DELETE_PACKAGE_VERSION_FOR_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def restore_package_version_for_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore package version for an organization
-
-        Restores a specific package version in an organization.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        The authenticated user must have admin permissions in the organization to use this endpoint. If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must also have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            package_version_id: Unique identifier of the package version.
-        """
-        return self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_docker_migration_conflicting_packages_for_authenticated_user(
-        self,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Package]:
-        """Get list of conflicting packages during Docker migration for authenticated-user
-
-        Lists all packages that are owned by the authenticated user within the user's namespace, and that encountered a conflict during a Docker migration.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint.
-        """
-        return self._client.request(
-            _PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_AUTHENTICATED_USER,
-            {},
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_packages_for_authenticated_user(
-        self,
-        *,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Package]:
-        """List packages for the authenticated user's namespace
-
-        Lists packages owned by the authenticated user within the user's namespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            visibility: The selected visibility of the packages.  This parameter is optional and only filters an existing result set.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _PACKAGES_LIST_PACKAGES_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "visibility": visibility,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_package_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Package:
-        """Get a package for the authenticated user
-
-        Gets a specific package for a package owned by the authenticated user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-        """
-        return self._client.request(
-            _PACKAGES_GET_PACKAGE_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_package_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a package for the authenticated user
-
-        Deletes a package owned by the authenticated user. You cannot delete a public package if any version of the package has more than 5,000 downloads. In this scenario, contact GitHub support for further assistance.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-        """
-        return self._client.request(
-            _PACKAGES_DELETE_PACKAGE_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def restore_package_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for the authenticated user
-
-        Restores a package owned by the authenticated user.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            token: package token
-        """
-        return self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_all_package_versions_for_package_owned_by_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[PackageVersion]:
-        """List package versions for a package owned by the authenticated user
-
-        Lists package versions for a package owned by the authenticated user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            state: The state of the package, either active or deleted.
-        """
-        return self._client.paginate(
-            _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "page": page,
-                "per_page": per_page,
-                "state": state,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_package_version_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PackageVersion:
-        """Get a package version for the authenticated user
-
-        Gets a specific package version for a package owned by the authenticated user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            package_version_id: Unique identifier of the package version.
-        """
-        return self._client.request(
-            _PACKAGES_GET_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_package_version_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a package version for the authenticated user
-
-        Deletes a specific package version for a package owned by the authenticated user.  If the package is public and the package version has more than 5,000 downloads, you cannot delete the package version. In this scenario, contact GitHub support for further assistance.
-
-        The authenticated user must have admin permissions in the organization to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            package_version_id: Unique identifier of the package version.
-        """
-        return self._client.request(
-            _PACKAGES_DELETE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def restore_package_version_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package version for the authenticated user
-
-        Restores a package version owned by the authenticated user.
-
-        You can restore a deleted package version under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            package_version_id: Unique identifier of the package version.
-        """
-        return self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_docker_migration_conflicting_packages_for_user(
-        self,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Package]:
-        """Get list of conflicting packages during Docker migration for user
-
-        Lists all packages that are in a specific user's namespace, that the requesting user has access to, and that encountered a conflict during Docker migration.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint.
-
-        Args:
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_USER,
-            {
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_packages_for_user(
-        self,
-        username: str,
-        *,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Package]:
-        """List packages for a user
-
-        Lists all packages in a user's namespace for which the requesting user has access.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            username: The handle for the GitHub user account.
-            visibility: The selected visibility of the packages.  This parameter is optional and only filters an existing result set.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _PACKAGES_LIST_PACKAGES_FOR_USER,
-            {
-                "package_type": package_type,
-                "username": username,
-                "visibility": visibility,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_package_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Package:
-        """Get a package for a user
-
-        Gets a specific package metadata for a public package owned by a user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _PACKAGES_GET_PACKAGE_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_package_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a package for a user
-
-        Deletes an entire package for a user. You cannot delete a public package if any version of the package has more than 5,000 downloads. In this scenario, contact GitHub support for further assistance.
-
-        If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _PACKAGES_DELETE_PACKAGE_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def restore_package_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for a user
-
-        Restores an entire package for a user.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-            token: package token
-        """
-        return self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_all_package_versions_for_package_owned_by_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[PackageVersion]:
-        """List package versions for a package owned by a user
-
-        Lists package versions for a public package owned by a specified user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_package_version_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PackageVersion:
-        """Get a package version for a user
-
-        Gets a specific package version for a public package owned by a specified user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            package_version_id: Unique identifier of the package version.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _PACKAGES_GET_PACKAGE_VERSION_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "package_version_id": package_version_id,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_package_version_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete package version for a user
-
-        Deletes a specific package version for a user. If the package is public and the package version has more than 5,000 downloads, you cannot delete the package version. In this scenario, contact GitHub support for further assistance.
-
-        If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-            package_version_id: Unique identifier of the package version.
-        """
-        return self._client.request(
-            _PACKAGES_DELETE_PACKAGE_VERSION_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def restore_package_version_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore package version for a user
-
-        Restores a specific package version for a user.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-            package_version_id: Unique identifier of the package version.
-        """
-        return self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
 
 class PackagesWithRawResponse:
     """`Packages.with_raw_response`."""
@@ -1764,12 +106,36 @@ class PackagesWithRawResponse:
         self.list_docker_migration_conflicting_packages_for_organization = _rt.with_raw_response(
             resource.list_docker_migration_conflicting_packages_for_organization
         )
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_raw_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
+        )
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
+            resource.list_docker_migration_conflicting_packages_for_user
+        )
         self.list_packages_for_organization = _rt.raw_page(resource.list_packages_for_organization)
         self.get_package_for_organization = _rt.with_raw_response(
             resource.get_package_for_organization
         )
         self.delete_package_for_org = _rt.with_raw_response(resource.delete_package_for_org)
+        self.list_packages_for_authenticated_user = _rt.raw_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_raw_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.list_packages_for_user = _rt.raw_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
         self.restore_package_for_org = _rt.with_raw_response(resource.restore_package_for_org)
+        self.restore_package_for_authenticated_user = _rt.with_raw_response(
+            resource.restore_package_for_authenticated_user
+        )
+        self.restore_package_for_user = _rt.with_raw_response(resource.restore_package_for_user)
         self.get_all_package_versions_for_package_owned_by_org = _rt.raw_page(
             resource.get_all_package_versions_for_package_owned_by_org
         )
@@ -1781,23 +147,6 @@ class PackagesWithRawResponse:
         )
         self.restore_package_version_for_org = _rt.with_raw_response(
             resource.restore_package_version_for_org
-        )
-        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
-            _rt.with_raw_response(
-                resource.list_docker_migration_conflicting_packages_for_authenticated_user
-            )
-        )
-        self.list_packages_for_authenticated_user = _rt.raw_page(
-            resource.list_packages_for_authenticated_user
-        )
-        self.get_package_for_authenticated_user = _rt.with_raw_response(
-            resource.get_package_for_authenticated_user
-        )
-        self.delete_package_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_package_for_authenticated_user
-        )
-        self.restore_package_for_authenticated_user = _rt.with_raw_response(
-            resource.restore_package_for_authenticated_user
         )
         self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.raw_page(
             resource.get_all_package_versions_for_package_owned_by_authenticated_user
@@ -1811,13 +160,6 @@ class PackagesWithRawResponse:
         self.restore_package_version_for_authenticated_user = _rt.with_raw_response(
             resource.restore_package_version_for_authenticated_user
         )
-        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
-            resource.list_docker_migration_conflicting_packages_for_user
-        )
-        self.list_packages_for_user = _rt.raw_page(resource.list_packages_for_user)
-        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
-        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
-        self.restore_package_for_user = _rt.with_raw_response(resource.restore_package_for_user)
         self.get_all_package_versions_for_package_owned_by_user = _rt.with_raw_response(
             resource.get_all_package_versions_for_package_owned_by_user
         )
@@ -1842,6 +184,14 @@ class PackagesWithStreamingResponse:
                 resource.list_docker_migration_conflicting_packages_for_organization
             )
         )
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_streaming_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
+        )
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
+            resource.list_docker_migration_conflicting_packages_for_user
+        )
         self.list_packages_for_organization = _rt.streaming_page(
             resource.list_packages_for_organization
         )
@@ -1849,7 +199,25 @@ class PackagesWithStreamingResponse:
             resource.get_package_for_organization
         )
         self.delete_package_for_org = _rt.with_streaming_response(resource.delete_package_for_org)
+        self.list_packages_for_authenticated_user = _rt.streaming_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.list_packages_for_user = _rt.streaming_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)
         self.restore_package_for_org = _rt.with_streaming_response(resource.restore_package_for_org)
+        self.restore_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.restore_package_for_authenticated_user
+        )
+        self.restore_package_for_user = _rt.with_streaming_response(
+            resource.restore_package_for_user
+        )
         self.get_all_package_versions_for_package_owned_by_org = _rt.streaming_page(
             resource.get_all_package_versions_for_package_owned_by_org
         )
@@ -1862,23 +230,6 @@ class PackagesWithStreamingResponse:
         self.restore_package_version_for_org = _rt.with_streaming_response(
             resource.restore_package_version_for_org
         )
-        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
-            _rt.with_streaming_response(
-                resource.list_docker_migration_conflicting_packages_for_authenticated_user
-            )
-        )
-        self.list_packages_for_authenticated_user = _rt.streaming_page(
-            resource.list_packages_for_authenticated_user
-        )
-        self.get_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_package_for_authenticated_user
-        )
-        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_package_for_authenticated_user
-        )
-        self.restore_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.restore_package_for_authenticated_user
-        )
         self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.streaming_page(
             resource.get_all_package_versions_for_package_owned_by_authenticated_user
         )
@@ -1890,15 +241,6 @@ class PackagesWithStreamingResponse:
         )
         self.restore_package_version_for_authenticated_user = _rt.with_streaming_response(
             resource.restore_package_version_for_authenticated_user
-        )
-        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
-            resource.list_docker_migration_conflicting_packages_for_user
-        )
-        self.list_packages_for_user = _rt.streaming_page(resource.list_packages_for_user)
-        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
-        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)
-        self.restore_package_for_user = _rt.with_streaming_response(
-            resource.restore_package_for_user
         )
         self.get_all_package_versions_for_package_owned_by_user = _rt.with_streaming_response(
             resource.get_all_package_versions_for_package_owned_by_user
@@ -1914,8 +256,97 @@ class PackagesWithStreamingResponse:
         )
 
 
-class AsyncPackages(_rt.AsyncResource):
+# method -> (part module, class): a part is imported when one of its methods is first used
+_ASYNC_PARTS: dict[str, tuple[str, str]] = {
+    "list_docker_migration_conflicting_packages_for_organization": (
+        "._packages_conflicts",
+        "_AsyncPackagesConflictsMethods",
+    ),
+    "list_docker_migration_conflicting_packages_for_authenticated_user": (
+        "._packages_conflicts",
+        "_AsyncPackagesConflictsMethods",
+    ),
+    "list_docker_migration_conflicting_packages_for_user": (
+        "._packages_conflicts",
+        "_AsyncPackagesConflictsMethods",
+    ),
+    "list_packages_for_organization": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
+    "get_package_for_organization": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
+    "delete_package_for_org": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
+    "list_packages_for_authenticated_user": (
+        "._packages_conflicts",
+        "_AsyncPackagesConflictsMethods",
+    ),
+    "get_package_for_authenticated_user": (
+        "._packages_conflicts",
+        "_AsyncPackagesConflictsMethods",
+    ),
+    "delete_package_for_authenticated_user": (
+        "._packages_conflicts",
+        "_AsyncPackagesConflictsMethods",
+    ),
+    "list_packages_for_user": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
+    "get_package_for_user": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
+    "delete_package_for_user": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
+    "restore_package_for_org": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
+    "restore_package_for_authenticated_user": (
+        "._packages_conflicts",
+        "_AsyncPackagesConflictsMethods",
+    ),
+    "restore_package_for_user": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
+    "get_all_package_versions_for_package_owned_by_org": (
+        "._packages_versions",
+        "_AsyncPackagesVersionsMethods",
+    ),
+    "get_package_version_for_organization": (
+        "._packages_versions",
+        "_AsyncPackagesVersionsMethods",
+    ),
+    "delete_package_version_for_org": ("._packages_versions", "_AsyncPackagesVersionsMethods"),
+    "restore_package_version_for_org": ("._packages_versions", "_AsyncPackagesVersionsMethods"),
+    "get_all_package_versions_for_package_owned_by_authenticated_user": (
+        "._packages_versions",
+        "_AsyncPackagesVersionsMethods",
+    ),
+    "get_package_version_for_authenticated_user": (
+        "._packages_versions",
+        "_AsyncPackagesVersionsMethods",
+    ),
+    "delete_package_version_for_authenticated_user": (
+        "._packages_versions",
+        "_AsyncPackagesVersionsMethods",
+    ),
+    "restore_package_version_for_authenticated_user": (
+        "._packages_versions",
+        "_AsyncPackagesVersionsMethods",
+    ),
+    "get_all_package_versions_for_package_owned_by_user": (
+        "._packages_versions",
+        "_AsyncPackagesVersionsMethods",
+    ),
+    "get_package_version_for_user": ("._packages_versions", "_AsyncPackagesVersionsMethods"),
+    "delete_package_version_for_user": ("._packages_versions", "_AsyncPackagesVersionsMethods"),
+    "restore_package_version_for_user": ("._packages_versions", "_AsyncPackagesVersionsMethods"),
+}
+
+if TYPE_CHECKING:
+
+    class _AsyncPackagesMethods(
+        _AsyncPackagesConflictsMethods, _AsyncPackagesVersionsMethods, _rt.AsyncResource
+    ):
+        """Every part's methods, as type checkers see them."""
+
+else:
+    _AsyncPackagesMethods = _rt.AsyncResource
+
+
+class AsyncPackages(_AsyncPackagesMethods):
     """Operations under `packages`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> AsyncPackagesWithRawResponse:
@@ -1927,1297 +358,6 @@ class AsyncPackages(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncPackagesWithStreamingResponse(self)
 
-    async def list_docker_migration_conflicting_packages_for_organization(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Package]:
-        """Get list of conflicting packages during Docker migration for organization
-
-        Lists all packages that are in a specific organization, are readable by the requesting user, and that encountered a conflict during a Docker migration.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_ORGANIZATION,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_packages_for_organization(
-        self,
-        org: str,
-        *,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Package]:
-        """List packages for an organization
-
-        Lists packages in an organization readable by the user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            org: The organization name. The name is not case sensitive.
-            visibility: The selected visibility of the packages.  This parameter is optional and only filters an existing result set.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _PACKAGES_LIST_PACKAGES_FOR_ORGANIZATION,
-            {
-                "package_type": package_type,
-                "org": org,
-                "visibility": visibility,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_package_for_organization(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Package:
-        """Get a package for an organization
-
-        Gets a specific package in an organization.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _PACKAGES_GET_PACKAGE_FOR_ORGANIZATION,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_package_for_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a package for an organization
-
-        Deletes an entire package in an organization. You cannot delete a public package if any version of the package has more than 5,000 downloads. In this scenario, contact GitHub support for further assistance.
-
-        The authenticated user must have admin permissions in the organization to use this endpoint. If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must also have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _PACKAGES_DELETE_PACKAGE_FOR_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def restore_package_for_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for an organization
-
-        Restores an entire package in an organization.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        The authenticated user must have admin permissions in the organization to use this endpoint. If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must also have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            token: package token
-        """
-        return await self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_all_package_versions_for_package_owned_by_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[PackageVersion]:
-        """List package versions for a package owned by an organization
-
-        Lists package versions for a package owned by an organization.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            state: The state of the package, either active or deleted.
-        """
-        return self._client.paginate(
-            _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "page": page,
-                "per_page": per_page,
-                "state": state,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_package_version_for_organization(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PackageVersion:
-        """Get a package version for an organization
-
-        Gets a specific package version in an organization.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            package_version_id: Unique identifier of the package version.
-        """
-        return await self._client.request(
-            _PACKAGES_GET_PACKAGE_VERSION_FOR_ORGANIZATION,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_package_version_for_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete package version for an organization
-
-        Deletes a specific package version in an organization. If the package is public and the package version has more than 5,000 downloads, you cannot delete the package version. In this scenario, contact GitHub support for further assistance.
-
-        The authenticated user must have admin permissions in the organization to use this endpoint. If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must also have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            package_version_id: Unique identifier of the package version.
-        """
-        return await self._client.request(
-            _PACKAGES_DELETE_PACKAGE_VERSION_FOR_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def restore_package_version_for_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore package version for an organization
-
-        Restores a specific package version in an organization.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        The authenticated user must have admin permissions in the organization to use this endpoint. If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must also have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            package_version_id: Unique identifier of the package version.
-        """
-        return await self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def list_docker_migration_conflicting_packages_for_authenticated_user(
-        self,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Package]:
-        """Get list of conflicting packages during Docker migration for authenticated-user
-
-        Lists all packages that are owned by the authenticated user within the user's namespace, and that encountered a conflict during a Docker migration.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint.
-        """
-        return await self._client.request(
-            _PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_AUTHENTICATED_USER,
-            {},
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_packages_for_authenticated_user(
-        self,
-        *,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Package]:
-        """List packages for the authenticated user's namespace
-
-        Lists packages owned by the authenticated user within the user's namespace.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            visibility: The selected visibility of the packages.  This parameter is optional and only filters an existing result set.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _PACKAGES_LIST_PACKAGES_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "visibility": visibility,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_package_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Package:
-        """Get a package for the authenticated user
-
-        Gets a specific package for a package owned by the authenticated user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-        """
-        return await self._client.request(
-            _PACKAGES_GET_PACKAGE_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_package_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a package for the authenticated user
-
-        Deletes a package owned by the authenticated user. You cannot delete a public package if any version of the package has more than 5,000 downloads. In this scenario, contact GitHub support for further assistance.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-        """
-        return await self._client.request(
-            _PACKAGES_DELETE_PACKAGE_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def restore_package_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for the authenticated user
-
-        Restores a package owned by the authenticated user.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            token: package token
-        """
-        return await self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_all_package_versions_for_package_owned_by_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        state: Literal["active", "deleted"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[PackageVersion]:
-        """List package versions for a package owned by the authenticated user
-
-        Lists package versions for a package owned by the authenticated user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            state: The state of the package, either active or deleted.
-        """
-        return self._client.paginate(
-            _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "page": page,
-                "per_page": per_page,
-                "state": state,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_package_version_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PackageVersion:
-        """Get a package version for the authenticated user
-
-        Gets a specific package version for a package owned by the authenticated user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            package_version_id: Unique identifier of the package version.
-        """
-        return await self._client.request(
-            _PACKAGES_GET_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_package_version_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a package version for the authenticated user
-
-        Deletes a specific package version for a package owned by the authenticated user.  If the package is public and the package version has more than 5,000 downloads, you cannot delete the package version. In this scenario, contact GitHub support for further assistance.
-
-        The authenticated user must have admin permissions in the organization to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            package_version_id: Unique identifier of the package version.
-        """
-        return await self._client.request(
-            _PACKAGES_DELETE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def restore_package_version_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package version for the authenticated user
-
-        Restores a package version owned by the authenticated user.
-
-        You can restore a deleted package version under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            package_version_id: Unique identifier of the package version.
-        """
-        return await self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def list_docker_migration_conflicting_packages_for_user(
-        self,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Package]:
-        """Get list of conflicting packages during Docker migration for user
-
-        Lists all packages that are in a specific user's namespace, that the requesting user has access to, and that encountered a conflict during Docker migration.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint.
-
-        Args:
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _PACKAGES_LIST_DOCKER_MIGRATION_CONFLICTING_PACKAGES_FOR_USER,
-            {
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_packages_for_user(
-        self,
-        username: str,
-        *,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        visibility: Literal["public", "private", "internal"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Package]:
-        """List packages for a user
-
-        Lists all packages in a user's namespace for which the requesting user has access.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            username: The handle for the GitHub user account.
-            visibility: The selected visibility of the packages.  This parameter is optional and only filters an existing result set.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _PACKAGES_LIST_PACKAGES_FOR_USER,
-            {
-                "package_type": package_type,
-                "username": username,
-                "visibility": visibility,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_package_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Package:
-        """Get a package for a user
-
-        Gets a specific package metadata for a public package owned by a user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _PACKAGES_GET_PACKAGE_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_package_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a package for a user
-
-        Deletes an entire package for a user. You cannot delete a public package if any version of the package has more than 5,000 downloads. In this scenario, contact GitHub support for further assistance.
-
-        If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _PACKAGES_DELETE_PACKAGE_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def restore_package_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for a user
-
-        Restores an entire package for a user.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-            token: package token
-        """
-        return await self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_all_package_versions_for_package_owned_by_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[PackageVersion]:
-        """List package versions for a package owned by a user
-
-        Lists package versions for a public package owned by a specified user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _PACKAGES_GET_ALL_PACKAGE_VERSIONS_FOR_PACKAGE_OWNED_BY_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_package_version_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PackageVersion:
-        """Get a package version for a user
-
-        Gets a specific package version for a public package owned by a specified user.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            package_version_id: Unique identifier of the package version.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _PACKAGES_GET_PACKAGE_VERSION_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "package_version_id": package_version_id,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_package_version_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete package version for a user
-
-        Deletes a specific package version for a user. If the package is public and the package version has more than 5,000 downloads, you cannot delete the package version. In this scenario, contact GitHub support for further assistance.
-
-        If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-            package_version_id: Unique identifier of the package version.
-        """
-        return await self._client.request(
-            _PACKAGES_DELETE_PACKAGE_VERSION_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def restore_package_version_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore package version for a user
-
-        Restores a specific package version for a user.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new package. If the same package namespace is not available, you will not be able to restore your package. In this scenario, to restore the deleted package, you must delete the new package that uses the deleted package's namespace first.
-
-        If the `package_type` belongs to a GitHub Packages registry that supports granular permissions, the authenticated user must have admin permissions to the package. For the list of these registries, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-            package_version_id: Unique identifier of the package version.
-        """
-        return await self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
 
 class AsyncPackagesWithRawResponse:
     """`AsyncPackages.with_raw_response`."""
@@ -3227,6 +367,14 @@ class AsyncPackagesWithRawResponse:
         self.list_docker_migration_conflicting_packages_for_organization = _rt.with_raw_response(
             resource.list_docker_migration_conflicting_packages_for_organization
         )
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_raw_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
+        )
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
+            resource.list_docker_migration_conflicting_packages_for_user
+        )
         self.list_packages_for_organization = _rt.raw_async_page(
             resource.list_packages_for_organization
         )
@@ -3234,7 +382,23 @@ class AsyncPackagesWithRawResponse:
             resource.get_package_for_organization
         )
         self.delete_package_for_org = _rt.with_raw_response(resource.delete_package_for_org)
+        self.list_packages_for_authenticated_user = _rt.raw_async_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_raw_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.list_packages_for_user = _rt.raw_async_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
         self.restore_package_for_org = _rt.with_raw_response(resource.restore_package_for_org)
+        self.restore_package_for_authenticated_user = _rt.with_raw_response(
+            resource.restore_package_for_authenticated_user
+        )
+        self.restore_package_for_user = _rt.with_raw_response(resource.restore_package_for_user)
         self.get_all_package_versions_for_package_owned_by_org = _rt.raw_async_page(
             resource.get_all_package_versions_for_package_owned_by_org
         )
@@ -3246,23 +410,6 @@ class AsyncPackagesWithRawResponse:
         )
         self.restore_package_version_for_org = _rt.with_raw_response(
             resource.restore_package_version_for_org
-        )
-        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
-            _rt.with_raw_response(
-                resource.list_docker_migration_conflicting_packages_for_authenticated_user
-            )
-        )
-        self.list_packages_for_authenticated_user = _rt.raw_async_page(
-            resource.list_packages_for_authenticated_user
-        )
-        self.get_package_for_authenticated_user = _rt.with_raw_response(
-            resource.get_package_for_authenticated_user
-        )
-        self.delete_package_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_package_for_authenticated_user
-        )
-        self.restore_package_for_authenticated_user = _rt.with_raw_response(
-            resource.restore_package_for_authenticated_user
         )
         self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.raw_async_page(
             resource.get_all_package_versions_for_package_owned_by_authenticated_user
@@ -3276,13 +423,6 @@ class AsyncPackagesWithRawResponse:
         self.restore_package_version_for_authenticated_user = _rt.with_raw_response(
             resource.restore_package_version_for_authenticated_user
         )
-        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
-            resource.list_docker_migration_conflicting_packages_for_user
-        )
-        self.list_packages_for_user = _rt.raw_async_page(resource.list_packages_for_user)
-        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
-        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
-        self.restore_package_for_user = _rt.with_raw_response(resource.restore_package_for_user)
         self.get_all_package_versions_for_package_owned_by_user = _rt.with_raw_response(
             resource.get_all_package_versions_for_package_owned_by_user
         )
@@ -3307,6 +447,14 @@ class AsyncPackagesWithStreamingResponse:
                 resource.list_docker_migration_conflicting_packages_for_organization
             )
         )
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_streaming_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
+        )
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
+            resource.list_docker_migration_conflicting_packages_for_user
+        )
         self.list_packages_for_organization = _rt.streaming_async_page(
             resource.list_packages_for_organization
         )
@@ -3314,7 +462,25 @@ class AsyncPackagesWithStreamingResponse:
             resource.get_package_for_organization
         )
         self.delete_package_for_org = _rt.with_streaming_response(resource.delete_package_for_org)
+        self.list_packages_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.list_packages_for_user = _rt.streaming_async_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)
         self.restore_package_for_org = _rt.with_streaming_response(resource.restore_package_for_org)
+        self.restore_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.restore_package_for_authenticated_user
+        )
+        self.restore_package_for_user = _rt.with_streaming_response(
+            resource.restore_package_for_user
+        )
         self.get_all_package_versions_for_package_owned_by_org = _rt.streaming_async_page(
             resource.get_all_package_versions_for_package_owned_by_org
         )
@@ -3326,23 +492,6 @@ class AsyncPackagesWithStreamingResponse:
         )
         self.restore_package_version_for_org = _rt.with_streaming_response(
             resource.restore_package_version_for_org
-        )
-        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
-            _rt.with_streaming_response(
-                resource.list_docker_migration_conflicting_packages_for_authenticated_user
-            )
-        )
-        self.list_packages_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_packages_for_authenticated_user
-        )
-        self.get_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_package_for_authenticated_user
-        )
-        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_package_for_authenticated_user
-        )
-        self.restore_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.restore_package_for_authenticated_user
         )
         self.get_all_package_versions_for_package_owned_by_authenticated_user = (
             _rt.streaming_async_page(
@@ -3357,15 +506,6 @@ class AsyncPackagesWithStreamingResponse:
         )
         self.restore_package_version_for_authenticated_user = _rt.with_streaming_response(
             resource.restore_package_version_for_authenticated_user
-        )
-        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
-            resource.list_docker_migration_conflicting_packages_for_user
-        )
-        self.list_packages_for_user = _rt.streaming_async_page(resource.list_packages_for_user)
-        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
-        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)
-        self.restore_package_for_user = _rt.with_streaming_response(
-            resource.restore_package_for_user
         )
         self.get_all_package_versions_for_package_owned_by_user = _rt.with_streaming_response(
             resource.get_all_package_versions_for_package_owned_by_user

@@ -3,21 +3,87 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.org_private_registry_configuration import OrgPrivateRegistryConfiguration
-from ..models.org_private_registry_configuration_with_selected_repositories import (
-    OrgPrivateRegistryConfigurationWithSelectedRepositories,
-)
-from ..models.validation_error import ValidationError
-from ..types.private_registries import (
-    PrivateRegistriesGetOrgPublicKeyResponse,
-    PrivateRegistriesListOrgPrivateRegistriesResponse,
-)
+if TYPE_CHECKING:
+    from ..models.org_private_registry_configuration import OrgPrivateRegistryConfiguration
+    from ..models.org_private_registry_configuration_with_selected_repositories import (
+        OrgPrivateRegistryConfigurationWithSelectedRepositories,
+    )
+    from ..types.private_registries import (
+        PrivateRegistriesGetOrgPublicKeyResponse,
+        PrivateRegistriesListOrgPrivateRegistriesResponse,
+    )
+
+
+def _private_registries_list_org_private_registries_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..types.private_registries import PrivateRegistriesListOrgPrivateRegistriesResponse
+
+    return {
+        "200": _rt.Response(PrivateRegistriesListOrgPrivateRegistriesResponse, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _private_registries_create_org_private_registry_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.org_private_registry_configuration_with_selected_repositories import (
+        OrgPrivateRegistryConfigurationWithSelectedRepositories,
+    )
+    from ..models.validation_error import ValidationError
+
+    return {
+        "201": _rt.Response(OrgPrivateRegistryConfigurationWithSelectedRepositories, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _private_registries_get_org_public_key_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..types.private_registries import PrivateRegistriesGetOrgPublicKeyResponse
+
+    return {
+        "200": _rt.Response(PrivateRegistriesGetOrgPublicKeyResponse, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _private_registries_get_org_private_registry_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.org_private_registry_configuration import OrgPrivateRegistryConfiguration
+
+    return {
+        "200": _rt.Response(OrgPrivateRegistryConfiguration, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _private_registries_delete_org_private_registry_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {
+        "204": _rt.Response(None, "empty"),
+        "400": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _private_registries_update_org_private_registry_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {
+        "204": _rt.Response(None, "empty"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
 
 _PRIVATE_REGISTRIES_LIST_ORG_PRIVATE_REGISTRIES: _rt.Operation[
     PrivateRegistriesListOrgPrivateRegistriesResponse
@@ -30,11 +96,7 @@ _PRIVATE_REGISTRIES_LIST_ORG_PRIVATE_REGISTRIES: _rt.Operation[
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(PrivateRegistriesListOrgPrivateRegistriesResponse, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_private_registries_list_org_private_registries_responses),
     pagination=_rt.LinkHeaderPagination(
         items="configurations", page_param="page", size_param="per_page"
     ),
@@ -74,11 +136,7 @@ _PRIVATE_REGISTRIES_CREATE_ORG_PRIVATE_REGISTRY: _rt.Operation[
         _rt.Param("service_account", "service_account", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(OrgPrivateRegistryConfigurationWithSelectedRepositories, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_private_registries_create_org_private_registry_responses),
 )
 
 _PRIVATE_REGISTRIES_GET_ORG_PUBLIC_KEY: _rt.Operation[PrivateRegistriesGetOrgPublicKeyResponse] = (
@@ -87,10 +145,7 @@ _PRIVATE_REGISTRIES_GET_ORG_PUBLIC_KEY: _rt.Operation[PrivateRegistriesGetOrgPub
         path="/orgs/{org}/private-registries/public-key",
         operation_id="private-registries/get-org-public-key",
         params=(_rt.Param("org", "org", "path"),),
-        responses={
-            "200": _rt.Response(PrivateRegistriesGetOrgPublicKeyResponse, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
+        responses=_rt.LazyResponses(_private_registries_get_org_public_key_responses),
     )
 )
 
@@ -100,10 +155,7 @@ _PRIVATE_REGISTRIES_GET_ORG_PRIVATE_REGISTRY: _rt.Operation[OrgPrivateRegistryCo
         path="/orgs/{org}/private-registries/{secret_name}",
         operation_id="private-registries/get-org-private-registry",
         params=(_rt.Param("org", "org", "path"), _rt.Param("secret_name", "secret_name", "path")),
-        responses={
-            "200": _rt.Response(OrgPrivateRegistryConfiguration, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
+        responses=_rt.LazyResponses(_private_registries_get_org_private_registry_responses),
     )
 )
 
@@ -112,11 +164,7 @@ _PRIVATE_REGISTRIES_DELETE_ORG_PRIVATE_REGISTRY: _rt.Operation[None] = _rt.Opera
     path="/orgs/{org}/private-registries/{secret_name}",
     operation_id="private-registries/delete-org-private-registry",
     params=(_rt.Param("org", "org", "path"), _rt.Param("secret_name", "secret_name", "path")),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "400": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_private_registries_delete_org_private_registry_responses),
 )
 
 _PRIVATE_REGISTRIES_UPDATE_ORG_PRIVATE_REGISTRY: _rt.Operation[None] = _rt.Operation(
@@ -152,11 +200,7 @@ _PRIVATE_REGISTRIES_UPDATE_ORG_PRIVATE_REGISTRY: _rt.Operation[None] = _rt.Opera
         _rt.Param("service_account", "service_account", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_private_registries_update_org_private_registry_responses),
 )
 
 
@@ -190,17 +234,24 @@ class PrivateRegistries(_rt.SyncResource):
     ) -> _rt.SyncPage[OrgPrivateRegistryConfiguration]:
         """List private registries for an organization
 
-        Lists all private registry configurations available at the organization-level without revealing their encrypted
+        Lists all private registry configurations available at the organization-level without
+        revealing their encrypted
         values.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _PRIVATE_REGISTRIES_LIST_ORG_PRIVATE_REGISTRIES,
@@ -285,37 +336,79 @@ class PrivateRegistries(_rt.SyncResource):
     ) -> OrgPrivateRegistryConfigurationWithSelectedRepositories:
         """Create a private registry for an organization
 
-        Creates a private registry configuration with an encrypted value for an organization. Encrypt your secret using [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
-        For OIDC-based registries (`oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or `oidc_gcp`), the `encrypted_value` and `key_id` fields should be omitted.
+        Creates a private registry configuration with an encrypted value for an organization.
+        Encrypt your secret using
+        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more
+        information, see "[Encrypting secrets for the REST
+        API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
+        For OIDC-based registries (`oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or
+        `oidc_gcp`), the `encrypted_value` and `key_id` fields should be omitted.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
             registry_type: The registry type.
             url: The URL of the private registry.
-            visibility: Which type of organization repositories have access to the private registry. `selected` means only the repositories specified by `selected_repository_ids` can access the private registry.
-            username: The username to use when authenticating with the private registry. This field should be omitted if the private registry does not require a username for authentication.
-            replaces_base: Whether this private registry should replace the base registry (e.g., npmjs.org for npm, rubygems.org for rubygems). When set to `true`, Dependabot will only use this registry and will not fall back to the public registry. When set to `false` (default), Dependabot will use this registry for scoped packages but may fall back to the public registry for other packages.
-            encrypted_value: The value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get private registries public key for an organization](https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization) endpoint. Required when `auth_type` is `token` or `username_password`. Should be omitted for OIDC auth types.
-            key_id: The ID of the key you used to encrypt the secret. Required when `auth_type` is `token` or `username_password`. Should be omitted for OIDC auth types.
-            selected_repository_ids: An array of repository IDs that can access the organization private registry. You can only provide a list of repository IDs when `visibility` is set to `selected`. You can manage the list of selected repositories using the [Update a private registry for an organization](https://docs.github.com/rest/private-registries/organization-configurations#update-a-private-registry-for-an-organization) endpoint. This field should be omitted if `visibility` is set to `all` or `private`.
-            auth_type: The authentication type for the private registry. Defaults to `token` if not specified. Use `oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or `oidc_gcp` for OIDC authentication.
-            tenant_id: The tenant ID of the Azure AD application. Required when `auth_type` is `oidc_azure`.
-            client_id: The client ID of the Azure AD application. Required when `auth_type` is `oidc_azure`.
+            visibility: Which type of organization repositories have access to the private
+                registry. `selected` means only the repositories specified by
+                `selected_repository_ids` can access the private registry.
+            username: The username to use when authenticating with the private registry. This
+                field should be omitted if the private registry does not require a username for
+                authentication.
+            replaces_base: Whether this private registry should replace the base registry (e.g.,
+                npmjs.org for npm, rubygems.org for rubygems). When set to `true`, Dependabot
+                will only use this registry and will not fall back to the public registry. When
+                set to `false` (default), Dependabot will use this registry for scoped packages
+                but may fall back to the public registry for other packages.
+            encrypted_value: The value for your secret, encrypted with
+                [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using
+                the public key retrieved from the [Get private registries public key for an
+                organization](https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization)
+                endpoint. Required when `auth_type` is `token` or `username_password`. Should be
+                omitted for OIDC auth types.
+            key_id: The ID of the key you used to encrypt the secret. Required when `auth_type`
+                is `token` or `username_password`. Should be omitted for OIDC auth types.
+            selected_repository_ids: An array of repository IDs that can access the organization
+                private registry. You can only provide a list of repository IDs when `visibility`
+                is set to `selected`. You can manage the list of selected repositories using the
+                [Update a private registry for an
+                organization](https://docs.github.com/rest/private-registries/organization-configurations#update-a-private-registry-for-an-organization)
+                endpoint. This field should be omitted if `visibility` is set to `all` or
+                `private`.
+            auth_type: The authentication type for the private registry. Defaults to `token` if
+                not specified. Use `oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or
+                `oidc_gcp` for OIDC authentication.
+            tenant_id: The tenant ID of the Azure AD application. Required when `auth_type` is
+                `oidc_azure`.
+            client_id: The client ID of the Azure AD application. Required when `auth_type` is
+                `oidc_azure`.
             aws_region: The AWS region. Required when `auth_type` is `oidc_aws`.
             account_id: The AWS account ID. Required when `auth_type` is `oidc_aws`.
             role_name: The AWS IAM role name. Required when `auth_type` is `oidc_aws`.
             domain: The CodeArtifact domain. Required when `auth_type` is `oidc_aws`.
-            domain_owner: The CodeArtifact domain owner (AWS account ID). Required when `auth_type` is `oidc_aws`.
-            jfrog_oidc_provider_name: The JFrog OIDC provider name. Required when `auth_type` is `oidc_jfrog`.
-            audience: The OIDC audience. Optional for `oidc_aws`, `oidc_jfrog`, and `oidc_gcp`, and required for `oidc_cloudsmith` auth types.
-            identity_mapping_name: The JFrog identity mapping name. Optional for `oidc_jfrog` auth type.
-            namespace: The Cloudsmith organization namespace. Required when `auth_type` is `oidc_cloudsmith`.
-            service_slug: The Cloudsmith service account slug. Required when `auth_type` is `oidc_cloudsmith`.
-            api_host: The Cloudsmith API host. Optional for `oidc_cloudsmith` auth type. If omitted, `api.cloudsmith.io` is used by default.
-            workload_identity_provider: The full resource name of the GCP Workload Identity Provider (e.g. `projects/<NUM>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER>`). Required when `auth_type` is `oidc_gcp`.
-            service_account: The GCP service account email to impersonate. Optional for `oidc_gcp` auth type. If omitted, the federated token is used directly (direct WIF).
+            domain_owner: The CodeArtifact domain owner (AWS account ID). Required when
+                `auth_type` is `oidc_aws`.
+            jfrog_oidc_provider_name: The JFrog OIDC provider name. Required when `auth_type` is
+                `oidc_jfrog`.
+            audience: The OIDC audience. Optional for `oidc_aws`, `oidc_jfrog`, and `oidc_gcp`,
+                and required for `oidc_cloudsmith` auth types.
+            identity_mapping_name: The JFrog identity mapping name. Optional for `oidc_jfrog`
+                auth type.
+            namespace: The Cloudsmith organization namespace. Required when `auth_type` is
+                `oidc_cloudsmith`.
+            service_slug: The Cloudsmith service account slug. Required when `auth_type` is
+                `oidc_cloudsmith`.
+            api_host: The Cloudsmith API host. Optional for `oidc_cloudsmith` auth type. If
+                omitted, `api.cloudsmith.io` is used by default.
+            workload_identity_provider: The full resource name of the GCP Workload Identity
+                Provider (e.g.
+                `projects/<NUM>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER>`).
+                Required when `auth_type` is `oidc_gcp`.
+            service_account: The GCP service account email to impersonate. Optional for
+                `oidc_gcp` auth type. If omitted, the federated token is used directly (direct
+                WIF).
         """
         return self._client.request(
             _PRIVATE_REGISTRIES_CREATE_ORG_PRIVATE_REGISTRY,
@@ -373,9 +466,11 @@ class PrivateRegistries(_rt.SyncResource):
     ) -> PrivateRegistriesGetOrgPublicKeyResponse:
         """Get private registries public key for an organization
 
-        Gets the org public key, which is needed to encrypt private registry secrets. You need to encrypt a secret before you can create or update secrets.
+        Gets the org public key, which is needed to encrypt private registry secrets. You need to
+        encrypt a secret before you can create or update secrets.
 
-        OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this
+        endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -413,9 +508,11 @@ class PrivateRegistries(_rt.SyncResource):
     ) -> OrgPrivateRegistryConfiguration:
         """Get a private registry for an organization
 
-        Get the configuration of a single private registry defined for an organization, omitting its encrypted value.
+        Get the configuration of a single private registry defined for an organization, omitting
+        its encrypted value.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -457,7 +554,8 @@ class PrivateRegistries(_rt.SyncResource):
 
         Delete a private registry configuration at the organization-level.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -547,38 +645,76 @@ class PrivateRegistries(_rt.SyncResource):
     ) -> None:
         """Update a private registry for an organization
 
-        Updates a private registry configuration with an encrypted value for an organization. Encrypt your secret using [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
-        For OIDC-based registries (`oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or `oidc_gcp`), the `encrypted_value` and `key_id` fields should be omitted.
+        Updates a private registry configuration with an encrypted value for an organization.
+        Encrypt your secret using
+        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more
+        information, see "[Encrypting secrets for the REST
+        API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
+        For OIDC-based registries (`oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or
+        `oidc_gcp`), the `encrypted_value` and `key_id` fields should be omitted.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
             secret_name: The name of the secret.
             registry_type: The registry type.
             url: The URL of the private registry.
-            username: The username to use when authenticating with the private registry. This field should be omitted if the private registry does not require a username for authentication.
-            replaces_base: Whether this private registry should replace the base registry (e.g., npmjs.org for npm, rubygems.org for rubygems). When set to `true`, Dependabot will only use this registry and will not fall back to the public registry. When set to `false` (default), Dependabot will use this registry for scoped packages but may fall back to the public registry for other packages.
-            encrypted_value: The value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get private registries public key for an organization](https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization) endpoint.
+            username: The username to use when authenticating with the private registry. This
+                field should be omitted if the private registry does not require a username for
+                authentication.
+            replaces_base: Whether this private registry should replace the base registry (e.g.,
+                npmjs.org for npm, rubygems.org for rubygems). When set to `true`, Dependabot
+                will only use this registry and will not fall back to the public registry. When
+                set to `false` (default), Dependabot will use this registry for scoped packages
+                but may fall back to the public registry for other packages.
+            encrypted_value: The value for your secret, encrypted with
+                [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using
+                the public key retrieved from the [Get private registries public key for an
+                organization](https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization)
+                endpoint.
             key_id: The ID of the key you used to encrypt the secret.
-            visibility: Which type of organization repositories have access to the private registry. `selected` means only the repositories specified by `selected_repository_ids` can access the private registry.
-            selected_repository_ids: An array of repository IDs that can access the organization private registry. You can only provide a list of repository IDs when `visibility` is set to `selected`. This field should be omitted if `visibility` is set to `all` or `private`.
-            auth_type: The authentication type for the private registry. This field cannot be changed after creation. If provided, it must match the existing `auth_type` of the configuration. To change the authentication type, delete and recreate the configuration.
-            tenant_id: The tenant ID of the Azure AD application. Required when `auth_type` is `oidc_azure`.
-            client_id: The client ID of the Azure AD application. Required when `auth_type` is `oidc_azure`.
+            visibility: Which type of organization repositories have access to the private
+                registry. `selected` means only the repositories specified by
+                `selected_repository_ids` can access the private registry.
+            selected_repository_ids: An array of repository IDs that can access the organization
+                private registry. You can only provide a list of repository IDs when `visibility`
+                is set to `selected`. This field should be omitted if `visibility` is set to
+                `all` or `private`.
+            auth_type: The authentication type for the private registry. This field cannot be
+                changed after creation. If provided, it must match the existing `auth_type` of
+                the configuration. To change the authentication type, delete and recreate the
+                configuration.
+            tenant_id: The tenant ID of the Azure AD application. Required when `auth_type` is
+                `oidc_azure`.
+            client_id: The client ID of the Azure AD application. Required when `auth_type` is
+                `oidc_azure`.
             aws_region: The AWS region. Required when `auth_type` is `oidc_aws`.
             account_id: The AWS account ID. Required when `auth_type` is `oidc_aws`.
             role_name: The AWS IAM role name. Required when `auth_type` is `oidc_aws`.
             domain: The CodeArtifact domain. Required when `auth_type` is `oidc_aws`.
-            domain_owner: The CodeArtifact domain owner (AWS account ID). Required when `auth_type` is `oidc_aws`.
-            jfrog_oidc_provider_name: The JFrog OIDC provider name. Required when `auth_type` is `oidc_jfrog`.
-            audience: The OIDC audience. Optional for `oidc_aws`, `oidc_jfrog`, and `oidc_gcp`, and required for `oidc_cloudsmith` auth types.
-            identity_mapping_name: The JFrog identity mapping name. Optional for `oidc_jfrog` auth type.
-            namespace: The Cloudsmith organization namespace. Required when `auth_type` is `oidc_cloudsmith`.
-            service_slug: The Cloudsmith service account slug. Required when `auth_type` is `oidc_cloudsmith`.
-            api_host: The Cloudsmith API host. Optional for `oidc_cloudsmith` auth type. If omitted, `api.cloudsmith.io` is used by default.
-            workload_identity_provider: The full resource name of the GCP Workload Identity Provider (e.g. `projects/<NUM>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER>`). Required when `auth_type` is `oidc_gcp`.
-            service_account: The GCP service account email to impersonate. Optional for `oidc_gcp` auth type. If omitted, the federated token is used directly (direct WIF).
+            domain_owner: The CodeArtifact domain owner (AWS account ID). Required when
+                `auth_type` is `oidc_aws`.
+            jfrog_oidc_provider_name: The JFrog OIDC provider name. Required when `auth_type` is
+                `oidc_jfrog`.
+            audience: The OIDC audience. Optional for `oidc_aws`, `oidc_jfrog`, and `oidc_gcp`,
+                and required for `oidc_cloudsmith` auth types.
+            identity_mapping_name: The JFrog identity mapping name. Optional for `oidc_jfrog`
+                auth type.
+            namespace: The Cloudsmith organization namespace. Required when `auth_type` is
+                `oidc_cloudsmith`.
+            service_slug: The Cloudsmith service account slug. Required when `auth_type` is
+                `oidc_cloudsmith`.
+            api_host: The Cloudsmith API host. Optional for `oidc_cloudsmith` auth type. If
+                omitted, `api.cloudsmith.io` is used by default.
+            workload_identity_provider: The full resource name of the GCP Workload Identity
+                Provider (e.g.
+                `projects/<NUM>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER>`).
+                Required when `auth_type` is `oidc_gcp`.
+            service_account: The GCP service account email to impersonate. Optional for
+                `oidc_gcp` auth type. If omitted, the federated token is used directly (direct
+                WIF).
         """
         return self._client.request(
             _PRIVATE_REGISTRIES_UPDATE_ORG_PRIVATE_REGISTRY,
@@ -693,17 +829,24 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[OrgPrivateRegistryConfiguration]:
         """List private registries for an organization
 
-        Lists all private registry configurations available at the organization-level without revealing their encrypted
+        Lists all private registry configurations available at the organization-level without
+        revealing their encrypted
         values.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _PRIVATE_REGISTRIES_LIST_ORG_PRIVATE_REGISTRIES,
@@ -788,37 +931,79 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
     ) -> OrgPrivateRegistryConfigurationWithSelectedRepositories:
         """Create a private registry for an organization
 
-        Creates a private registry configuration with an encrypted value for an organization. Encrypt your secret using [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
-        For OIDC-based registries (`oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or `oidc_gcp`), the `encrypted_value` and `key_id` fields should be omitted.
+        Creates a private registry configuration with an encrypted value for an organization.
+        Encrypt your secret using
+        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more
+        information, see "[Encrypting secrets for the REST
+        API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
+        For OIDC-based registries (`oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or
+        `oidc_gcp`), the `encrypted_value` and `key_id` fields should be omitted.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
             registry_type: The registry type.
             url: The URL of the private registry.
-            visibility: Which type of organization repositories have access to the private registry. `selected` means only the repositories specified by `selected_repository_ids` can access the private registry.
-            username: The username to use when authenticating with the private registry. This field should be omitted if the private registry does not require a username for authentication.
-            replaces_base: Whether this private registry should replace the base registry (e.g., npmjs.org for npm, rubygems.org for rubygems). When set to `true`, Dependabot will only use this registry and will not fall back to the public registry. When set to `false` (default), Dependabot will use this registry for scoped packages but may fall back to the public registry for other packages.
-            encrypted_value: The value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get private registries public key for an organization](https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization) endpoint. Required when `auth_type` is `token` or `username_password`. Should be omitted for OIDC auth types.
-            key_id: The ID of the key you used to encrypt the secret. Required when `auth_type` is `token` or `username_password`. Should be omitted for OIDC auth types.
-            selected_repository_ids: An array of repository IDs that can access the organization private registry. You can only provide a list of repository IDs when `visibility` is set to `selected`. You can manage the list of selected repositories using the [Update a private registry for an organization](https://docs.github.com/rest/private-registries/organization-configurations#update-a-private-registry-for-an-organization) endpoint. This field should be omitted if `visibility` is set to `all` or `private`.
-            auth_type: The authentication type for the private registry. Defaults to `token` if not specified. Use `oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or `oidc_gcp` for OIDC authentication.
-            tenant_id: The tenant ID of the Azure AD application. Required when `auth_type` is `oidc_azure`.
-            client_id: The client ID of the Azure AD application. Required when `auth_type` is `oidc_azure`.
+            visibility: Which type of organization repositories have access to the private
+                registry. `selected` means only the repositories specified by
+                `selected_repository_ids` can access the private registry.
+            username: The username to use when authenticating with the private registry. This
+                field should be omitted if the private registry does not require a username for
+                authentication.
+            replaces_base: Whether this private registry should replace the base registry (e.g.,
+                npmjs.org for npm, rubygems.org for rubygems). When set to `true`, Dependabot
+                will only use this registry and will not fall back to the public registry. When
+                set to `false` (default), Dependabot will use this registry for scoped packages
+                but may fall back to the public registry for other packages.
+            encrypted_value: The value for your secret, encrypted with
+                [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using
+                the public key retrieved from the [Get private registries public key for an
+                organization](https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization)
+                endpoint. Required when `auth_type` is `token` or `username_password`. Should be
+                omitted for OIDC auth types.
+            key_id: The ID of the key you used to encrypt the secret. Required when `auth_type`
+                is `token` or `username_password`. Should be omitted for OIDC auth types.
+            selected_repository_ids: An array of repository IDs that can access the organization
+                private registry. You can only provide a list of repository IDs when `visibility`
+                is set to `selected`. You can manage the list of selected repositories using the
+                [Update a private registry for an
+                organization](https://docs.github.com/rest/private-registries/organization-configurations#update-a-private-registry-for-an-organization)
+                endpoint. This field should be omitted if `visibility` is set to `all` or
+                `private`.
+            auth_type: The authentication type for the private registry. Defaults to `token` if
+                not specified. Use `oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or
+                `oidc_gcp` for OIDC authentication.
+            tenant_id: The tenant ID of the Azure AD application. Required when `auth_type` is
+                `oidc_azure`.
+            client_id: The client ID of the Azure AD application. Required when `auth_type` is
+                `oidc_azure`.
             aws_region: The AWS region. Required when `auth_type` is `oidc_aws`.
             account_id: The AWS account ID. Required when `auth_type` is `oidc_aws`.
             role_name: The AWS IAM role name. Required when `auth_type` is `oidc_aws`.
             domain: The CodeArtifact domain. Required when `auth_type` is `oidc_aws`.
-            domain_owner: The CodeArtifact domain owner (AWS account ID). Required when `auth_type` is `oidc_aws`.
-            jfrog_oidc_provider_name: The JFrog OIDC provider name. Required when `auth_type` is `oidc_jfrog`.
-            audience: The OIDC audience. Optional for `oidc_aws`, `oidc_jfrog`, and `oidc_gcp`, and required for `oidc_cloudsmith` auth types.
-            identity_mapping_name: The JFrog identity mapping name. Optional for `oidc_jfrog` auth type.
-            namespace: The Cloudsmith organization namespace. Required when `auth_type` is `oidc_cloudsmith`.
-            service_slug: The Cloudsmith service account slug. Required when `auth_type` is `oidc_cloudsmith`.
-            api_host: The Cloudsmith API host. Optional for `oidc_cloudsmith` auth type. If omitted, `api.cloudsmith.io` is used by default.
-            workload_identity_provider: The full resource name of the GCP Workload Identity Provider (e.g. `projects/<NUM>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER>`). Required when `auth_type` is `oidc_gcp`.
-            service_account: The GCP service account email to impersonate. Optional for `oidc_gcp` auth type. If omitted, the federated token is used directly (direct WIF).
+            domain_owner: The CodeArtifact domain owner (AWS account ID). Required when
+                `auth_type` is `oidc_aws`.
+            jfrog_oidc_provider_name: The JFrog OIDC provider name. Required when `auth_type` is
+                `oidc_jfrog`.
+            audience: The OIDC audience. Optional for `oidc_aws`, `oidc_jfrog`, and `oidc_gcp`,
+                and required for `oidc_cloudsmith` auth types.
+            identity_mapping_name: The JFrog identity mapping name. Optional for `oidc_jfrog`
+                auth type.
+            namespace: The Cloudsmith organization namespace. Required when `auth_type` is
+                `oidc_cloudsmith`.
+            service_slug: The Cloudsmith service account slug. Required when `auth_type` is
+                `oidc_cloudsmith`.
+            api_host: The Cloudsmith API host. Optional for `oidc_cloudsmith` auth type. If
+                omitted, `api.cloudsmith.io` is used by default.
+            workload_identity_provider: The full resource name of the GCP Workload Identity
+                Provider (e.g.
+                `projects/<NUM>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER>`).
+                Required when `auth_type` is `oidc_gcp`.
+            service_account: The GCP service account email to impersonate. Optional for
+                `oidc_gcp` auth type. If omitted, the federated token is used directly (direct
+                WIF).
         """
         return await self._client.request(
             _PRIVATE_REGISTRIES_CREATE_ORG_PRIVATE_REGISTRY,
@@ -876,9 +1061,11 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
     ) -> PrivateRegistriesGetOrgPublicKeyResponse:
         """Get private registries public key for an organization
 
-        Gets the org public key, which is needed to encrypt private registry secrets. You need to encrypt a secret before you can create or update secrets.
+        Gets the org public key, which is needed to encrypt private registry secrets. You need to
+        encrypt a secret before you can create or update secrets.
 
-        OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this
+        endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -916,9 +1103,11 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
     ) -> OrgPrivateRegistryConfiguration:
         """Get a private registry for an organization
 
-        Get the configuration of a single private registry defined for an organization, omitting its encrypted value.
+        Get the configuration of a single private registry defined for an organization, omitting
+        its encrypted value.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -960,7 +1149,8 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
 
         Delete a private registry configuration at the organization-level.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
@@ -1050,38 +1240,76 @@ class AsyncPrivateRegistries(_rt.AsyncResource):
     ) -> None:
         """Update a private registry for an organization
 
-        Updates a private registry configuration with an encrypted value for an organization. Encrypt your secret using [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more information, see "[Encrypting secrets for the REST API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
-        For OIDC-based registries (`oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or `oidc_gcp`), the `encrypted_value` and `key_id` fields should be omitted.
+        Updates a private registry configuration with an encrypted value for an organization.
+        Encrypt your secret using
+        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more
+        information, see "[Encrypting secrets for the REST
+        API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
+        For OIDC-based registries (`oidc_azure`, `oidc_aws`, `oidc_jfrog`, `oidc_cloudsmith`, or
+        `oidc_gcp`), the `encrypted_value` and `key_id` fields should be omitted.
 
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
+        this endpoint.
 
         Args:
             org: The organization name. The name is not case sensitive.
             secret_name: The name of the secret.
             registry_type: The registry type.
             url: The URL of the private registry.
-            username: The username to use when authenticating with the private registry. This field should be omitted if the private registry does not require a username for authentication.
-            replaces_base: Whether this private registry should replace the base registry (e.g., npmjs.org for npm, rubygems.org for rubygems). When set to `true`, Dependabot will only use this registry and will not fall back to the public registry. When set to `false` (default), Dependabot will use this registry for scoped packages but may fall back to the public registry for other packages.
-            encrypted_value: The value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get private registries public key for an organization](https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization) endpoint.
+            username: The username to use when authenticating with the private registry. This
+                field should be omitted if the private registry does not require a username for
+                authentication.
+            replaces_base: Whether this private registry should replace the base registry (e.g.,
+                npmjs.org for npm, rubygems.org for rubygems). When set to `true`, Dependabot
+                will only use this registry and will not fall back to the public registry. When
+                set to `false` (default), Dependabot will use this registry for scoped packages
+                but may fall back to the public registry for other packages.
+            encrypted_value: The value for your secret, encrypted with
+                [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using
+                the public key retrieved from the [Get private registries public key for an
+                organization](https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization)
+                endpoint.
             key_id: The ID of the key you used to encrypt the secret.
-            visibility: Which type of organization repositories have access to the private registry. `selected` means only the repositories specified by `selected_repository_ids` can access the private registry.
-            selected_repository_ids: An array of repository IDs that can access the organization private registry. You can only provide a list of repository IDs when `visibility` is set to `selected`. This field should be omitted if `visibility` is set to `all` or `private`.
-            auth_type: The authentication type for the private registry. This field cannot be changed after creation. If provided, it must match the existing `auth_type` of the configuration. To change the authentication type, delete and recreate the configuration.
-            tenant_id: The tenant ID of the Azure AD application. Required when `auth_type` is `oidc_azure`.
-            client_id: The client ID of the Azure AD application. Required when `auth_type` is `oidc_azure`.
+            visibility: Which type of organization repositories have access to the private
+                registry. `selected` means only the repositories specified by
+                `selected_repository_ids` can access the private registry.
+            selected_repository_ids: An array of repository IDs that can access the organization
+                private registry. You can only provide a list of repository IDs when `visibility`
+                is set to `selected`. This field should be omitted if `visibility` is set to
+                `all` or `private`.
+            auth_type: The authentication type for the private registry. This field cannot be
+                changed after creation. If provided, it must match the existing `auth_type` of
+                the configuration. To change the authentication type, delete and recreate the
+                configuration.
+            tenant_id: The tenant ID of the Azure AD application. Required when `auth_type` is
+                `oidc_azure`.
+            client_id: The client ID of the Azure AD application. Required when `auth_type` is
+                `oidc_azure`.
             aws_region: The AWS region. Required when `auth_type` is `oidc_aws`.
             account_id: The AWS account ID. Required when `auth_type` is `oidc_aws`.
             role_name: The AWS IAM role name. Required when `auth_type` is `oidc_aws`.
             domain: The CodeArtifact domain. Required when `auth_type` is `oidc_aws`.
-            domain_owner: The CodeArtifact domain owner (AWS account ID). Required when `auth_type` is `oidc_aws`.
-            jfrog_oidc_provider_name: The JFrog OIDC provider name. Required when `auth_type` is `oidc_jfrog`.
-            audience: The OIDC audience. Optional for `oidc_aws`, `oidc_jfrog`, and `oidc_gcp`, and required for `oidc_cloudsmith` auth types.
-            identity_mapping_name: The JFrog identity mapping name. Optional for `oidc_jfrog` auth type.
-            namespace: The Cloudsmith organization namespace. Required when `auth_type` is `oidc_cloudsmith`.
-            service_slug: The Cloudsmith service account slug. Required when `auth_type` is `oidc_cloudsmith`.
-            api_host: The Cloudsmith API host. Optional for `oidc_cloudsmith` auth type. If omitted, `api.cloudsmith.io` is used by default.
-            workload_identity_provider: The full resource name of the GCP Workload Identity Provider (e.g. `projects/<NUM>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER>`). Required when `auth_type` is `oidc_gcp`.
-            service_account: The GCP service account email to impersonate. Optional for `oidc_gcp` auth type. If omitted, the federated token is used directly (direct WIF).
+            domain_owner: The CodeArtifact domain owner (AWS account ID). Required when
+                `auth_type` is `oidc_aws`.
+            jfrog_oidc_provider_name: The JFrog OIDC provider name. Required when `auth_type` is
+                `oidc_jfrog`.
+            audience: The OIDC audience. Optional for `oidc_aws`, `oidc_jfrog`, and `oidc_gcp`,
+                and required for `oidc_cloudsmith` auth types.
+            identity_mapping_name: The JFrog identity mapping name. Optional for `oidc_jfrog`
+                auth type.
+            namespace: The Cloudsmith organization namespace. Required when `auth_type` is
+                `oidc_cloudsmith`.
+            service_slug: The Cloudsmith service account slug. Required when `auth_type` is
+                `oidc_cloudsmith`.
+            api_host: The Cloudsmith API host. Optional for `oidc_cloudsmith` auth type. If
+                omitted, `api.cloudsmith.io` is used by default.
+            workload_identity_provider: The full resource name of the GCP Workload Identity
+                Provider (e.g.
+                `projects/<NUM>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER>`).
+                Required when `auth_type` is `oidc_gcp`.
+            service_account: The GCP service account email to impersonate. Optional for
+                `oidc_gcp` auth type. If omitted, the federated token is used directly (direct
+                WIF).
         """
         return await self._client.request(
             _PRIVATE_REGISTRIES_UPDATE_ORG_PRIVATE_REGISTRY,

@@ -4,21 +4,85 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.pull_request_stack_minimal import PullRequestStackMinimal
-from ..models.validation_error import ValidationError
-from ..types.pull_request_stacks import (
-    PullRequestStacksAddResponse,
-    PullRequestStacksAddResponse422,
-    PullRequestStacksCreateResponse,
-    PullRequestStacksCreateResponse422,
-    PullRequestStacksGetResponse,
-    PullRequestStacksUnstackResponse,
-)
+if TYPE_CHECKING:
+    from ..models.pull_request_stack_minimal import PullRequestStackMinimal
+    from ..types.pull_request_stacks import (
+        PullRequestStacksAddResponse,
+        PullRequestStacksCreateResponse,
+        PullRequestStacksGetResponse,
+        PullRequestStacksUnstackResponse,
+    )
+
+
+def _pull_request_stacks_list_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.pull_request_stack_minimal import PullRequestStackMinimal
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(list[PullRequestStackMinimal], "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _pull_request_stacks_create_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..types.pull_request_stacks import (
+        PullRequestStacksCreateResponse,
+        PullRequestStacksCreateResponse422,
+    )
+
+    return {
+        "201": _rt.Response(PullRequestStacksCreateResponse, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(PullRequestStacksCreateResponse422, "json"),
+    }
+
+
+def _pull_request_stacks_get_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..types.pull_request_stacks import PullRequestStacksGetResponse
+
+    return {
+        "200": _rt.Response(PullRequestStacksGetResponse, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _pull_request_stacks_add_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..types.pull_request_stacks import (
+        PullRequestStacksAddResponse,
+        PullRequestStacksAddResponse422,
+    )
+
+    return {
+        "200": _rt.Response(PullRequestStacksAddResponse, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(PullRequestStacksAddResponse422, "json"),
+    }
+
+
+def _pull_request_stacks_unstack_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+    from ..types.pull_request_stacks import PullRequestStacksUnstackResponse
+
+    return {
+        "200": _rt.Response(PullRequestStacksUnstackResponse, "json"),
+        "204": _rt.Response(None, "empty"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
 
 _PULL_REQUEST_STACKS_LIST: _rt.Operation[list[PullRequestStackMinimal]] = _rt.Operation(
     method="get",
@@ -31,11 +95,7 @@ _PULL_REQUEST_STACKS_LIST: _rt.Operation[list[PullRequestStackMinimal]] = _rt.Op
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[PullRequestStackMinimal], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_pull_request_stacks_list_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -49,11 +109,7 @@ _PULL_REQUEST_STACKS_CREATE: _rt.Operation[PullRequestStacksCreateResponse] = _r
         _rt.Param("pull_requests", "pull_requests", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(PullRequestStacksCreateResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(PullRequestStacksCreateResponse422, "json"),
-    },
+    responses=_rt.LazyResponses(_pull_request_stacks_create_responses),
 )
 
 _PULL_REQUEST_STACKS_GET: _rt.Operation[PullRequestStacksGetResponse] = _rt.Operation(
@@ -65,10 +121,7 @@ _PULL_REQUEST_STACKS_GET: _rt.Operation[PullRequestStacksGetResponse] = _rt.Oper
         _rt.Param("repo", "repo", "path"),
         _rt.Param("stack_number", "stack_number", "path"),
     ),
-    responses={
-        "200": _rt.Response(PullRequestStacksGetResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_pull_request_stacks_get_responses),
 )
 
 _PULL_REQUEST_STACKS_ADD: _rt.Operation[PullRequestStacksAddResponse] = _rt.Operation(
@@ -82,12 +135,7 @@ _PULL_REQUEST_STACKS_ADD: _rt.Operation[PullRequestStacksAddResponse] = _rt.Oper
         _rt.Param("pull_requests", "pull_requests", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(PullRequestStacksAddResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(PullRequestStacksAddResponse422, "json"),
-    },
+    responses=_rt.LazyResponses(_pull_request_stacks_add_responses),
 )
 
 _PULL_REQUEST_STACKS_UNSTACK: _rt.Operation[PullRequestStacksUnstackResponse | None] = (
@@ -100,13 +148,7 @@ _PULL_REQUEST_STACKS_UNSTACK: _rt.Operation[PullRequestStacksUnstackResponse | N
             _rt.Param("repo", "repo", "path"),
             _rt.Param("stack_number", "stack_number", "path"),
         ),
-        responses={
-            "200": _rt.Response(PullRequestStacksUnstackResponse, "json"),
-            "204": _rt.Response(None, "empty"),
-            "404": _rt.Response(BasicError, "json"),
-            "409": _rt.Response(BasicError, "json"),
-            "422": _rt.Response(ValidationError, "json"),
-        },
+        responses=_rt.LazyResponses(_pull_request_stacks_unstack_responses),
     )
 )
 
@@ -145,14 +187,20 @@ class PullRequestStacks(_rt.SyncResource):
 
         Lists pull request stacks in a repository.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             pull_request: Filter to the stack containing this repository pull request number.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _PULL_REQUEST_STACKS_LIST,
@@ -198,8 +246,10 @@ class PullRequestStacks(_rt.SyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            pull_requests: An ordered list of pull request numbers forming the stack from bottom to top.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            pull_requests: An ordered list of pull request numbers forming the stack from bottom
+                to top.
         """
         return self._client.request(
             _PULL_REQUEST_STACKS_CREATE,
@@ -241,7 +291,8 @@ class PullRequestStacks(_rt.SyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             stack_number: The number that identifies the pull request stack.
         """
         return self._client.request(
@@ -288,9 +339,11 @@ class PullRequestStacks(_rt.SyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             stack_number: The number that identifies the pull request stack.
-            pull_requests: An ordered list of pull request numbers to append to the stack, from the current top upward.
+            pull_requests: An ordered list of pull request numbers to append to the stack, from
+                the current top upward.
         """
         return self._client.request(
             _PULL_REQUEST_STACKS_ADD,
@@ -330,13 +383,15 @@ class PullRequestStacks(_rt.SyncResource):
         """Remove pull requests from a pull request stack
 
         Removes the unmerged pull requests from a stack. Pull requests that cannot be
-        unstacked (for example, those that are queued for merge) are left in place. When pull requests remain in the stack, the updated
+        unstacked (for example, those that are queued for merge) are left in place. When pull
+        requests remain in the stack, the updated
         stack is returned with a `200`. When no pull requests remain, the stack is
         dissolved and a `204` is returned.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             stack_number: The number that identifies the pull request stack.
         """
         return self._client.request(
@@ -417,14 +472,20 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
 
         Lists pull request stacks in a repository.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             pull_request: Filter to the stack containing this repository pull request number.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _PULL_REQUEST_STACKS_LIST,
@@ -470,8 +531,10 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            pull_requests: An ordered list of pull request numbers forming the stack from bottom to top.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            pull_requests: An ordered list of pull request numbers forming the stack from bottom
+                to top.
         """
         return await self._client.request(
             _PULL_REQUEST_STACKS_CREATE,
@@ -513,7 +576,8 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             stack_number: The number that identifies the pull request stack.
         """
         return await self._client.request(
@@ -560,9 +624,11 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             stack_number: The number that identifies the pull request stack.
-            pull_requests: An ordered list of pull request numbers to append to the stack, from the current top upward.
+            pull_requests: An ordered list of pull request numbers to append to the stack, from
+                the current top upward.
         """
         return await self._client.request(
             _PULL_REQUEST_STACKS_ADD,
@@ -602,13 +668,15 @@ class AsyncPullRequestStacks(_rt.AsyncResource):
         """Remove pull requests from a pull request stack
 
         Removes the unmerged pull requests from a stack. Pull requests that cannot be
-        unstacked (for example, those that are queued for merge) are left in place. When pull requests remain in the stack, the updated
+        unstacked (for example, those that are queued for merge) are left in place. When pull
+        requests remain in the stack, the updated
         stack is returned with a `200`. When no pull requests remain, the stack is
         dissolved and a `204` is returned.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             stack_number: The number that identifies the pull request stack.
         """
         return await self._client.request(

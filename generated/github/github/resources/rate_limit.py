@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.rate_limit_overview import RateLimitOverview
+if TYPE_CHECKING:
+    from ..models.rate_limit_overview import RateLimitOverview
+
+
+def _rate_limit_get_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.rate_limit_overview import RateLimitOverview
+
+    return {
+        "200": _rt.Response(RateLimitOverview, "json"),
+        "304": _rt.Response(None, "empty"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
 
 _RATE_LIMIT_GET: _rt.Operation[RateLimitOverview] = _rt.Operation(
     method="get",
     path="/rate_limit",
     operation_id="rate-limit/get",
     params=(),
-    responses={
-        "200": _rt.Response(RateLimitOverview, "json"),
-        "304": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_rate_limit_get_responses),
 )
 
 
@@ -53,19 +62,42 @@ class RateLimitResource(_rt.SyncResource):
         > [!NOTE]
         > Accessing this endpoint does not count against your REST API rate limit.
 
-        Some categories of endpoints have custom rate limits that are separate from the rate limit governing the other REST API endpoints. For this reason, the API response categorizes your rate limit. Under `resources`, you'll see objects relating to different categories:
-        * The `core` object provides your rate limit status for all non-search-related resources in the REST API.
-        * The `search` object provides your rate limit status for the REST API for searching (excluding code searches). For more information, see "[Search](https://docs.github.com/rest/search/search)."
-        * The `code_search` object provides your rate limit status for the REST API for searching code. For more information, see "[Search code](https://docs.github.com/rest/search/search#search-code)."
-        * The `graphql` object provides your rate limit status for the GraphQL API. For more information, see "[Resource limitations](https://docs.github.com/graphql/overview/resource-limitations#rate-limit)."
-        * The `integration_manifest` object provides your rate limit status for the `POST /app-manifests/{code}/conversions` operation. For more information, see "[Creating a GitHub App from a manifest](https://docs.github.com/apps/creating-github-apps/setting-up-a-github-app/creating-a-github-app-from-a-manifest#3-you-exchange-the-temporary-code-to-retrieve-the-app-configuration)."
-        * The `dependency_snapshots` object provides your rate limit status for submitting snapshots to the dependency graph. For more information, see "[Dependency graph](https://docs.github.com/rest/dependency-graph)."
-        * The `dependency_sbom` object provides your rate limit status for requesting SBOMs from the dependency graph. For more information, see "[Dependency graph](https://docs.github.com/rest/dependency-graph)."
-        * The `actions_runner_registration` object provides your rate limit status for registering self-hosted runners in GitHub Actions. For more information, see "[Self-hosted runners](https://docs.github.com/rest/actions/self-hosted-runners)."
-        * The `source_import` object is no longer in use for any API endpoints, and it will be removed in the next API version. For more information about API versions, see "[API Versions](https://docs.github.com/rest/about-the-rest-api/api-versions)."
+        Some categories of endpoints have custom rate limits that are separate from the rate
+        limit governing the other REST API endpoints. For this reason, the API response
+        categorizes your rate limit. Under `resources`, you'll see objects relating to different
+        categories:
+        * The `core` object provides your rate limit status for all non-search-related resources
+          in the REST API.
+        * The `search` object provides your rate limit status for the REST API for searching
+          (excluding code searches). For more information, see
+          "[Search](https://docs.github.com/rest/search/search)."
+        * The `code_search` object provides your rate limit status for the REST API for searching
+          code. For more information, see "[Search
+          code](https://docs.github.com/rest/search/search#search-code)."
+        * The `graphql` object provides your rate limit status for the GraphQL API. For more
+          information, see "[Resource
+          limitations](https://docs.github.com/graphql/overview/resource-limitations#rate-limit)."
+        * The `integration_manifest` object provides your rate limit status for the `POST
+          /app-manifests/{code}/conversions` operation. For more information, see "[Creating a
+          GitHub App from a
+          manifest](https://docs.github.com/apps/creating-github-apps/setting-up-a-github-app/creating-a-github-app-from-a-manifest#3-you-exchange-the-temporary-code-to-retrieve-the-app-configuration)."
+        * The `dependency_snapshots` object provides your rate limit status for submitting
+          snapshots to the dependency graph. For more information, see "[Dependency
+          graph](https://docs.github.com/rest/dependency-graph)."
+        * The `dependency_sbom` object provides your rate limit status for requesting SBOMs from
+          the dependency graph. For more information, see "[Dependency
+          graph](https://docs.github.com/rest/dependency-graph)."
+        * The `actions_runner_registration` object provides your rate limit status for
+          registering self-hosted runners in GitHub Actions. For more information, see
+          "[Self-hosted runners](https://docs.github.com/rest/actions/self-hosted-runners)."
+        * The `source_import` object is no longer in use for any API endpoints, and it will be
+          removed in the next API version. For more information about API versions, see "[API
+          Versions](https://docs.github.com/rest/about-the-rest-api/api-versions)."
 
         > [!NOTE]
-        > The `rate` object is closing down. If you're writing new API client code or updating existing code, you should use the `core` object instead of the `rate` object. The `core` object contains the same information that is present in the `rate` object.
+        > The `rate` object is closing down. If you're writing new API client code or updating
+        existing code, you should use the `core` object instead of the `rate` object. The `core`
+        object contains the same information that is present in the `rate` object.
         """
         return self._client.request(
             _RATE_LIMIT_GET,
@@ -129,19 +161,42 @@ class AsyncRateLimitResource(_rt.AsyncResource):
         > [!NOTE]
         > Accessing this endpoint does not count against your REST API rate limit.
 
-        Some categories of endpoints have custom rate limits that are separate from the rate limit governing the other REST API endpoints. For this reason, the API response categorizes your rate limit. Under `resources`, you'll see objects relating to different categories:
-        * The `core` object provides your rate limit status for all non-search-related resources in the REST API.
-        * The `search` object provides your rate limit status for the REST API for searching (excluding code searches). For more information, see "[Search](https://docs.github.com/rest/search/search)."
-        * The `code_search` object provides your rate limit status for the REST API for searching code. For more information, see "[Search code](https://docs.github.com/rest/search/search#search-code)."
-        * The `graphql` object provides your rate limit status for the GraphQL API. For more information, see "[Resource limitations](https://docs.github.com/graphql/overview/resource-limitations#rate-limit)."
-        * The `integration_manifest` object provides your rate limit status for the `POST /app-manifests/{code}/conversions` operation. For more information, see "[Creating a GitHub App from a manifest](https://docs.github.com/apps/creating-github-apps/setting-up-a-github-app/creating-a-github-app-from-a-manifest#3-you-exchange-the-temporary-code-to-retrieve-the-app-configuration)."
-        * The `dependency_snapshots` object provides your rate limit status for submitting snapshots to the dependency graph. For more information, see "[Dependency graph](https://docs.github.com/rest/dependency-graph)."
-        * The `dependency_sbom` object provides your rate limit status for requesting SBOMs from the dependency graph. For more information, see "[Dependency graph](https://docs.github.com/rest/dependency-graph)."
-        * The `actions_runner_registration` object provides your rate limit status for registering self-hosted runners in GitHub Actions. For more information, see "[Self-hosted runners](https://docs.github.com/rest/actions/self-hosted-runners)."
-        * The `source_import` object is no longer in use for any API endpoints, and it will be removed in the next API version. For more information about API versions, see "[API Versions](https://docs.github.com/rest/about-the-rest-api/api-versions)."
+        Some categories of endpoints have custom rate limits that are separate from the rate
+        limit governing the other REST API endpoints. For this reason, the API response
+        categorizes your rate limit. Under `resources`, you'll see objects relating to different
+        categories:
+        * The `core` object provides your rate limit status for all non-search-related resources
+          in the REST API.
+        * The `search` object provides your rate limit status for the REST API for searching
+          (excluding code searches). For more information, see
+          "[Search](https://docs.github.com/rest/search/search)."
+        * The `code_search` object provides your rate limit status for the REST API for searching
+          code. For more information, see "[Search
+          code](https://docs.github.com/rest/search/search#search-code)."
+        * The `graphql` object provides your rate limit status for the GraphQL API. For more
+          information, see "[Resource
+          limitations](https://docs.github.com/graphql/overview/resource-limitations#rate-limit)."
+        * The `integration_manifest` object provides your rate limit status for the `POST
+          /app-manifests/{code}/conversions` operation. For more information, see "[Creating a
+          GitHub App from a
+          manifest](https://docs.github.com/apps/creating-github-apps/setting-up-a-github-app/creating-a-github-app-from-a-manifest#3-you-exchange-the-temporary-code-to-retrieve-the-app-configuration)."
+        * The `dependency_snapshots` object provides your rate limit status for submitting
+          snapshots to the dependency graph. For more information, see "[Dependency
+          graph](https://docs.github.com/rest/dependency-graph)."
+        * The `dependency_sbom` object provides your rate limit status for requesting SBOMs from
+          the dependency graph. For more information, see "[Dependency
+          graph](https://docs.github.com/rest/dependency-graph)."
+        * The `actions_runner_registration` object provides your rate limit status for
+          registering self-hosted runners in GitHub Actions. For more information, see
+          "[Self-hosted runners](https://docs.github.com/rest/actions/self-hosted-runners)."
+        * The `source_import` object is no longer in use for any API endpoints, and it will be
+          removed in the next API version. For more information about API versions, see "[API
+          Versions](https://docs.github.com/rest/about-the-rest-api/api-versions)."
 
         > [!NOTE]
-        > The `rate` object is closing down. If you're writing new API client code or updating existing code, you should use the `core` object instead of the `rate` object. The `core` object contains the same information that is present in the `rate` object.
+        > The `rate` object is closing down. If you're writing new API client code or updating
+        existing code, you should use the `core` object instead of the `rate` object. The `core`
+        object contains the same information that is present in the `rate` object.
         """
         return await self._client.request(
             _RATE_LIMIT_GET,

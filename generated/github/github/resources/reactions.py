@@ -3,14 +3,108 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.reaction import Reaction
-from ..models.validation_error import ValidationError
+if TYPE_CHECKING:
+    from ..models.reaction import Reaction
+
+
+def _reactions_list_for_commit_comment_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.reaction import Reaction
+
+    return {"200": _rt.Response(list[Reaction], "json"), "404": _rt.Response(BasicError, "json")}
+
+
+def _reactions_create_for_commit_comment_responses() -> dict[str, _rt.Response]:
+    from ..models.reaction import Reaction
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(Reaction, "json"),
+        "201": _rt.Response(Reaction, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _reactions_list_for_issue_comment_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.reaction import Reaction
+
+    return {"200": _rt.Response(list[Reaction], "json"), "404": _rt.Response(BasicError, "json")}
+
+
+def _reactions_create_for_issue_comment_responses() -> dict[str, _rt.Response]:
+    from ..models.reaction import Reaction
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(Reaction, "json"),
+        "201": _rt.Response(Reaction, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _reactions_list_for_issue_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.reaction import Reaction
+
+    return {
+        "200": _rt.Response(list[Reaction], "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "410": _rt.Response(BasicError, "json"),
+    }
+
+
+def _reactions_create_for_issue_responses() -> dict[str, _rt.Response]:
+    from ..models.reaction import Reaction
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(Reaction, "json"),
+        "201": _rt.Response(Reaction, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _reactions_list_for_pull_request_review_comment_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.reaction import Reaction
+
+    return {"200": _rt.Response(list[Reaction], "json"), "404": _rt.Response(BasicError, "json")}
+
+
+def _reactions_create_for_pull_request_review_comment_responses() -> dict[str, _rt.Response]:
+    from ..models.reaction import Reaction
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(Reaction, "json"),
+        "201": _rt.Response(Reaction, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _reactions_list_for_release_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.reaction import Reaction
+
+    return {"200": _rt.Response(list[Reaction], "json"), "404": _rt.Response(BasicError, "json")}
+
+
+def _reactions_create_for_release_responses() -> dict[str, _rt.Response]:
+    from ..models.reaction import Reaction
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(Reaction, "json"),
+        "201": _rt.Response(Reaction, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
 
 _REACTIONS_LIST_FOR_COMMIT_COMMENT: _rt.Operation[list[Reaction]] = _rt.Operation(
     method="get",
@@ -24,10 +118,7 @@ _REACTIONS_LIST_FOR_COMMIT_COMMENT: _rt.Operation[list[Reaction]] = _rt.Operatio
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[Reaction], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_reactions_list_for_commit_comment_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -42,11 +133,7 @@ _REACTIONS_CREATE_FOR_COMMIT_COMMENT: _rt.Operation[Reaction] = _rt.Operation(
         _rt.Param("content", "content", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(Reaction, "json"),
-        "201": _rt.Response(Reaction, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_reactions_create_for_commit_comment_responses),
 )
 
 _REACTIONS_DELETE_FOR_COMMIT_COMMENT: _rt.Operation[None] = _rt.Operation(
@@ -74,10 +161,7 @@ _REACTIONS_LIST_FOR_ISSUE_COMMENT: _rt.Operation[list[Reaction]] = _rt.Operation
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[Reaction], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_reactions_list_for_issue_comment_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -92,11 +176,7 @@ _REACTIONS_CREATE_FOR_ISSUE_COMMENT: _rt.Operation[Reaction] = _rt.Operation(
         _rt.Param("content", "content", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(Reaction, "json"),
-        "201": _rt.Response(Reaction, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_reactions_create_for_issue_comment_responses),
 )
 
 _REACTIONS_DELETE_FOR_ISSUE_COMMENT: _rt.Operation[None] = _rt.Operation(
@@ -124,11 +204,7 @@ _REACTIONS_LIST_FOR_ISSUE: _rt.Operation[list[Reaction]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[Reaction], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_reactions_list_for_issue_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -143,11 +219,7 @@ _REACTIONS_CREATE_FOR_ISSUE: _rt.Operation[Reaction] = _rt.Operation(
         _rt.Param("content", "content", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(Reaction, "json"),
-        "201": _rt.Response(Reaction, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_reactions_create_for_issue_responses),
 )
 
 _REACTIONS_DELETE_FOR_ISSUE: _rt.Operation[None] = _rt.Operation(
@@ -175,10 +247,7 @@ _REACTIONS_LIST_FOR_PULL_REQUEST_REVIEW_COMMENT: _rt.Operation[list[Reaction]] =
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[Reaction], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_reactions_list_for_pull_request_review_comment_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -193,11 +262,7 @@ _REACTIONS_CREATE_FOR_PULL_REQUEST_REVIEW_COMMENT: _rt.Operation[Reaction] = _rt
         _rt.Param("content", "content", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(Reaction, "json"),
-        "201": _rt.Response(Reaction, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_reactions_create_for_pull_request_review_comment_responses),
 )
 
 _REACTIONS_DELETE_FOR_PULL_REQUEST_COMMENT: _rt.Operation[None] = _rt.Operation(
@@ -225,10 +290,7 @@ _REACTIONS_LIST_FOR_RELEASE: _rt.Operation[list[Reaction]] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[Reaction], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_reactions_list_for_release_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -243,11 +305,7 @@ _REACTIONS_CREATE_FOR_RELEASE: _rt.Operation[Reaction] = _rt.Operation(
         _rt.Param("content", "content", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(Reaction, "json"),
-        "201": _rt.Response(Reaction, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_reactions_create_for_release_responses),
 )
 
 _REACTIONS_DELETE_FOR_RELEASE: _rt.Operation[None] = _rt.Operation(
@@ -298,17 +356,26 @@ class Reactions(_rt.SyncResource):
     ) -> _rt.SyncPage[Reaction]:
         """List reactions for a commit comment
 
-        List the reactions to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
+        List the reactions to a [commit
+        comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to a commit comment.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            content: Returns a single [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit
+                this parameter to list all reactions to a commit comment.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _REACTIONS_LIST_FOR_COMMIT_COMMENT,
@@ -350,13 +417,19 @@ class Reactions(_rt.SyncResource):
     ) -> Reaction:
         """Create reaction for a commit comment
 
-        Create a reaction to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment). A response with an HTTP `200` status means that you already added the reaction type to this commit comment.
+        Create a reaction to a [commit
+        comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment). A response
+        with an HTTP `200` status means that you already added the reaction type to this commit
+        comment.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the commit comment.
+            content: The [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to
+                the commit comment.
         """
         return self._client.request(
             _REACTIONS_CREATE_FOR_COMMIT_COMMENT,
@@ -397,13 +470,16 @@ class Reactions(_rt.SyncResource):
         """Delete a commit comment reaction
 
         > [!NOTE]
-        > You can also specify a repository by `repository_id` using the route `DELETE /repositories/:repository_id/comments/:comment_id/reactions/:reaction_id`.
+        > You can also specify a repository by `repository_id` using the route `DELETE
+        /repositories/:repository_id/comments/:comment_id/reactions/:reaction_id`.
 
-        Delete a reaction to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
+        Delete a reaction to a [commit
+        comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
             reaction_id: The unique identifier of the reaction.
         """
@@ -448,17 +524,26 @@ class Reactions(_rt.SyncResource):
     ) -> _rt.SyncPage[Reaction]:
         """List reactions for an issue comment
 
-        List the reactions to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
+        List the reactions to an [issue
+        comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to an issue comment.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            content: Returns a single [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit
+                this parameter to list all reactions to an issue comment.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _REACTIONS_LIST_FOR_ISSUE_COMMENT,
@@ -500,13 +585,19 @@ class Reactions(_rt.SyncResource):
     ) -> Reaction:
         """Create reaction for an issue comment
 
-        Create a reaction to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment). A response with an HTTP `200` status means that you already added the reaction type to this issue comment.
+        Create a reaction to an [issue
+        comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment). A response
+        with an HTTP `200` status means that you already added the reaction type to this issue
+        comment.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the issue comment.
+            content: The [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to
+                the issue comment.
         """
         return self._client.request(
             _REACTIONS_CREATE_FOR_ISSUE_COMMENT,
@@ -547,13 +638,16 @@ class Reactions(_rt.SyncResource):
         """Delete an issue comment reaction
 
         > [!NOTE]
-        > You can also specify a repository by `repository_id` using the route `DELETE delete /repositories/:repository_id/issues/comments/:comment_id/reactions/:reaction_id`.
+        > You can also specify a repository by `repository_id` using the route `DELETE delete
+        /repositories/:repository_id/issues/comments/:comment_id/reactions/:reaction_id`.
 
-        Delete a reaction to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
+        Delete a reaction to an [issue
+        comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
             reaction_id: The unique identifier of the reaction.
         """
@@ -598,17 +692,26 @@ class Reactions(_rt.SyncResource):
     ) -> _rt.SyncPage[Reaction]:
         """List reactions for an issue
 
-        List the reactions to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
+        List the reactions to an
+        [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             issue_number: The number that identifies the issue.
-            content: Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to an issue.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            content: Returns a single [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit
+                this parameter to list all reactions to an issue.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _REACTIONS_LIST_FOR_ISSUE,
@@ -650,13 +753,18 @@ class Reactions(_rt.SyncResource):
     ) -> Reaction:
         """Create reaction for an issue
 
-        Create a reaction to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue). A response with an HTTP `200` status means that you already added the reaction type to this issue.
+        Create a reaction to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
+        A response with an HTTP `200` status means that you already added the reaction type to
+        this issue.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             issue_number: The number that identifies the issue.
-            content: The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the issue.
+            content: The [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to
+                the issue.
         """
         return self._client.request(
             _REACTIONS_CREATE_FOR_ISSUE,
@@ -697,13 +805,15 @@ class Reactions(_rt.SyncResource):
         """Delete an issue reaction
 
         > [!NOTE]
-        > You can also specify a repository by `repository_id` using the route `DELETE /repositories/:repository_id/issues/:issue_number/reactions/:reaction_id`.
+        > You can also specify a repository by `repository_id` using the route `DELETE
+        /repositories/:repository_id/issues/:issue_number/reactions/:reaction_id`.
 
         Delete a reaction to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             issue_number: The number that identifies the issue.
             reaction_id: The unique identifier of the reaction.
         """
@@ -748,17 +858,26 @@ class Reactions(_rt.SyncResource):
     ) -> _rt.SyncPage[Reaction]:
         """List reactions for a pull request review comment
 
-        List the reactions to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
+        List the reactions to a [pull request review
+        comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to a pull request review comment.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            content: Returns a single [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit
+                this parameter to list all reactions to a pull request review comment.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _REACTIONS_LIST_FOR_PULL_REQUEST_REVIEW_COMMENT,
@@ -800,13 +919,19 @@ class Reactions(_rt.SyncResource):
     ) -> Reaction:
         """Create reaction for a pull request review comment
 
-        Create a reaction to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request). A response with an HTTP `200` status means that you already added the reaction type to this pull request review comment.
+        Create a reaction to a [pull request review
+        comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
+        A response with an HTTP `200` status means that you already added the reaction type to
+        this pull request review comment.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the pull request review comment.
+            content: The [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to
+                the pull request review comment.
         """
         return self._client.request(
             _REACTIONS_CREATE_FOR_PULL_REQUEST_REVIEW_COMMENT,
@@ -847,13 +972,16 @@ class Reactions(_rt.SyncResource):
         """Delete a pull request comment reaction
 
         > [!NOTE]
-        > You can also specify a repository by `repository_id` using the route `DELETE /repositories/:repository_id/pulls/comments/:comment_id/reactions/:reaction_id.`
+        > You can also specify a repository by `repository_id` using the route `DELETE
+        /repositories/:repository_id/pulls/comments/:comment_id/reactions/:reaction_id.`
 
-        Delete a reaction to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
+        Delete a reaction to a [pull request review
+        comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
             reaction_id: The unique identifier of the reaction.
         """
@@ -897,17 +1025,26 @@ class Reactions(_rt.SyncResource):
     ) -> _rt.SyncPage[Reaction]:
         """List reactions for a release
 
-        List the reactions to a [release](https://docs.github.com/rest/releases/releases#get-a-release).
+        List the reactions to a
+        [release](https://docs.github.com/rest/releases/releases#get-a-release).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             release_id: The unique identifier of the release.
-            content: Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to a release.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            content: Returns a single [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit
+                this parameter to list all reactions to a release.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _REACTIONS_LIST_FOR_RELEASE,
@@ -949,13 +1086,18 @@ class Reactions(_rt.SyncResource):
     ) -> Reaction:
         """Create reaction for a release
 
-        Create a reaction to a [release](https://docs.github.com/rest/releases/releases#get-a-release). A response with a `Status: 200 OK` means that you already added the reaction type to this release.
+        Create a reaction to a
+        [release](https://docs.github.com/rest/releases/releases#get-a-release). A response with
+        a `Status: 200 OK` means that you already added the reaction type to this release.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             release_id: The unique identifier of the release.
-            content: The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the release.
+            content: The [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to
+                the release.
         """
         return self._client.request(
             _REACTIONS_CREATE_FOR_RELEASE,
@@ -996,13 +1138,16 @@ class Reactions(_rt.SyncResource):
         """Delete a release reaction
 
         > [!NOTE]
-        > You can also specify a repository by `repository_id` using the route `DELETE delete /repositories/:repository_id/releases/:release_id/reactions/:reaction_id`.
+        > You can also specify a repository by `repository_id` using the route `DELETE delete
+        /repositories/:repository_id/releases/:release_id/reactions/:reaction_id`.
 
-        Delete a reaction to a [release](https://docs.github.com/rest/releases/releases#get-a-release).
+        Delete a reaction to a
+        [release](https://docs.github.com/rest/releases/releases#get-a-release).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             release_id: The unique identifier of the release.
             reaction_id: The unique identifier of the reaction.
         """
@@ -1125,17 +1270,26 @@ class AsyncReactions(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for a commit comment
 
-        List the reactions to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
+        List the reactions to a [commit
+        comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to a commit comment.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            content: Returns a single [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit
+                this parameter to list all reactions to a commit comment.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _REACTIONS_LIST_FOR_COMMIT_COMMENT,
@@ -1177,13 +1331,19 @@ class AsyncReactions(_rt.AsyncResource):
     ) -> Reaction:
         """Create reaction for a commit comment
 
-        Create a reaction to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment). A response with an HTTP `200` status means that you already added the reaction type to this commit comment.
+        Create a reaction to a [commit
+        comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment). A response
+        with an HTTP `200` status means that you already added the reaction type to this commit
+        comment.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the commit comment.
+            content: The [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to
+                the commit comment.
         """
         return await self._client.request(
             _REACTIONS_CREATE_FOR_COMMIT_COMMENT,
@@ -1224,13 +1384,16 @@ class AsyncReactions(_rt.AsyncResource):
         """Delete a commit comment reaction
 
         > [!NOTE]
-        > You can also specify a repository by `repository_id` using the route `DELETE /repositories/:repository_id/comments/:comment_id/reactions/:reaction_id`.
+        > You can also specify a repository by `repository_id` using the route `DELETE
+        /repositories/:repository_id/comments/:comment_id/reactions/:reaction_id`.
 
-        Delete a reaction to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
+        Delete a reaction to a [commit
+        comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
             reaction_id: The unique identifier of the reaction.
         """
@@ -1275,17 +1438,26 @@ class AsyncReactions(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for an issue comment
 
-        List the reactions to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
+        List the reactions to an [issue
+        comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to an issue comment.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            content: Returns a single [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit
+                this parameter to list all reactions to an issue comment.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _REACTIONS_LIST_FOR_ISSUE_COMMENT,
@@ -1327,13 +1499,19 @@ class AsyncReactions(_rt.AsyncResource):
     ) -> Reaction:
         """Create reaction for an issue comment
 
-        Create a reaction to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment). A response with an HTTP `200` status means that you already added the reaction type to this issue comment.
+        Create a reaction to an [issue
+        comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment). A response
+        with an HTTP `200` status means that you already added the reaction type to this issue
+        comment.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the issue comment.
+            content: The [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to
+                the issue comment.
         """
         return await self._client.request(
             _REACTIONS_CREATE_FOR_ISSUE_COMMENT,
@@ -1374,13 +1552,16 @@ class AsyncReactions(_rt.AsyncResource):
         """Delete an issue comment reaction
 
         > [!NOTE]
-        > You can also specify a repository by `repository_id` using the route `DELETE delete /repositories/:repository_id/issues/comments/:comment_id/reactions/:reaction_id`.
+        > You can also specify a repository by `repository_id` using the route `DELETE delete
+        /repositories/:repository_id/issues/comments/:comment_id/reactions/:reaction_id`.
 
-        Delete a reaction to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
+        Delete a reaction to an [issue
+        comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
             reaction_id: The unique identifier of the reaction.
         """
@@ -1425,17 +1606,26 @@ class AsyncReactions(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for an issue
 
-        List the reactions to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
+        List the reactions to an
+        [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             issue_number: The number that identifies the issue.
-            content: Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to an issue.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            content: Returns a single [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit
+                this parameter to list all reactions to an issue.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _REACTIONS_LIST_FOR_ISSUE,
@@ -1477,13 +1667,18 @@ class AsyncReactions(_rt.AsyncResource):
     ) -> Reaction:
         """Create reaction for an issue
 
-        Create a reaction to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue). A response with an HTTP `200` status means that you already added the reaction type to this issue.
+        Create a reaction to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
+        A response with an HTTP `200` status means that you already added the reaction type to
+        this issue.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             issue_number: The number that identifies the issue.
-            content: The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the issue.
+            content: The [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to
+                the issue.
         """
         return await self._client.request(
             _REACTIONS_CREATE_FOR_ISSUE,
@@ -1524,13 +1719,15 @@ class AsyncReactions(_rt.AsyncResource):
         """Delete an issue reaction
 
         > [!NOTE]
-        > You can also specify a repository by `repository_id` using the route `DELETE /repositories/:repository_id/issues/:issue_number/reactions/:reaction_id`.
+        > You can also specify a repository by `repository_id` using the route `DELETE
+        /repositories/:repository_id/issues/:issue_number/reactions/:reaction_id`.
 
         Delete a reaction to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             issue_number: The number that identifies the issue.
             reaction_id: The unique identifier of the reaction.
         """
@@ -1575,17 +1772,26 @@ class AsyncReactions(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for a pull request review comment
 
-        List the reactions to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
+        List the reactions to a [pull request review
+        comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to a pull request review comment.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            content: Returns a single [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit
+                this parameter to list all reactions to a pull request review comment.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _REACTIONS_LIST_FOR_PULL_REQUEST_REVIEW_COMMENT,
@@ -1627,13 +1833,19 @@ class AsyncReactions(_rt.AsyncResource):
     ) -> Reaction:
         """Create reaction for a pull request review comment
 
-        Create a reaction to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request). A response with an HTTP `200` status means that you already added the reaction type to this pull request review comment.
+        Create a reaction to a [pull request review
+        comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
+        A response with an HTTP `200` status means that you already added the reaction type to
+        this pull request review comment.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
-            content: The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the pull request review comment.
+            content: The [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to
+                the pull request review comment.
         """
         return await self._client.request(
             _REACTIONS_CREATE_FOR_PULL_REQUEST_REVIEW_COMMENT,
@@ -1674,13 +1886,16 @@ class AsyncReactions(_rt.AsyncResource):
         """Delete a pull request comment reaction
 
         > [!NOTE]
-        > You can also specify a repository by `repository_id` using the route `DELETE /repositories/:repository_id/pulls/comments/:comment_id/reactions/:reaction_id.`
+        > You can also specify a repository by `repository_id` using the route `DELETE
+        /repositories/:repository_id/pulls/comments/:comment_id/reactions/:reaction_id.`
 
-        Delete a reaction to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
+        Delete a reaction to a [pull request review
+        comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             comment_id: The unique identifier of the comment.
             reaction_id: The unique identifier of the reaction.
         """
@@ -1724,17 +1939,26 @@ class AsyncReactions(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[Reaction]:
         """List reactions for a release
 
-        List the reactions to a [release](https://docs.github.com/rest/releases/releases#get-a-release).
+        List the reactions to a
+        [release](https://docs.github.com/rest/releases/releases#get-a-release).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             release_id: The unique identifier of the release.
-            content: Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to a release.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            content: Returns a single [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit
+                this parameter to list all reactions to a release.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _REACTIONS_LIST_FOR_RELEASE,
@@ -1776,13 +2000,18 @@ class AsyncReactions(_rt.AsyncResource):
     ) -> Reaction:
         """Create reaction for a release
 
-        Create a reaction to a [release](https://docs.github.com/rest/releases/releases#get-a-release). A response with a `Status: 200 OK` means that you already added the reaction type to this release.
+        Create a reaction to a
+        [release](https://docs.github.com/rest/releases/releases#get-a-release). A response with
+        a `Status: 200 OK` means that you already added the reaction type to this release.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             release_id: The unique identifier of the release.
-            content: The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the release.
+            content: The [reaction
+                type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to
+                the release.
         """
         return await self._client.request(
             _REACTIONS_CREATE_FOR_RELEASE,
@@ -1823,13 +2052,16 @@ class AsyncReactions(_rt.AsyncResource):
         """Delete a release reaction
 
         > [!NOTE]
-        > You can also specify a repository by `repository_id` using the route `DELETE delete /repositories/:repository_id/releases/:release_id/reactions/:reaction_id`.
+        > You can also specify a repository by `repository_id` using the route `DELETE delete
+        /repositories/:repository_id/releases/:release_id/reactions/:reaction_id`.
 
-        Delete a reaction to a [release](https://docs.github.com/rest/releases/releases#get-a-release).
+        Delete a reaction to a
+        [release](https://docs.github.com/rest/releases/releases#get-a-release).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             release_id: The unique identifier of the release.
             reaction_id: The unique identifier of the reaction.
         """

@@ -3,33 +3,111 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.code_search_result_item import CodeSearchResultItem
-from ..models.commit_search_result_item import CommitSearchResultItem
-from ..models.issue_search_result_item import IssueSearchResultItem
-from ..models.label_search_result_item import LabelSearchResultItem
-from ..models.repo_search_result_item import RepoSearchResultItem
-from ..models.topic_search_result_item import TopicSearchResultItem
-from ..models.user_search_result_item import UserSearchResultItem
-from ..models.validation_error import ValidationError
-from ..types.search import (
-    SearchCodeResponse,
-    SearchCodeResponse503,
-    SearchCommitsResponse,
-    SearchIssuesAndPullRequestsResponse,
-    SearchIssuesAndPullRequestsResponse503,
-    SearchLabelsResponse,
-    SearchReposResponse,
-    SearchReposResponse503,
-    SearchTopicsResponse,
-    SearchUsersResponse,
-    SearchUsersResponse503,
-)
+if TYPE_CHECKING:
+    from ..models.code_search_result_item import CodeSearchResultItem
+    from ..models.commit_search_result_item import CommitSearchResultItem
+    from ..models.issue_search_result_item import IssueSearchResultItem
+    from ..models.label_search_result_item import LabelSearchResultItem
+    from ..models.repo_search_result_item import RepoSearchResultItem
+    from ..models.topic_search_result_item import TopicSearchResultItem
+    from ..models.user_search_result_item import UserSearchResultItem
+    from ..types.search import (
+        SearchCodeResponse,
+        SearchCommitsResponse,
+        SearchIssuesAndPullRequestsResponse,
+        SearchLabelsResponse,
+        SearchReposResponse,
+        SearchTopicsResponse,
+        SearchUsersResponse,
+    )
+
+
+def _search_code_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+    from ..types.search import SearchCodeResponse, SearchCodeResponse503
+
+    return {
+        "200": _rt.Response(SearchCodeResponse, "json"),
+        "304": _rt.Response(None, "empty"),
+        "403": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+        "503": _rt.Response(SearchCodeResponse503, "json"),
+    }
+
+
+def _search_commits_responses() -> dict[str, _rt.Response]:
+    from ..types.search import SearchCommitsResponse
+
+    return {"200": _rt.Response(SearchCommitsResponse, "json"), "304": _rt.Response(None, "empty")}
+
+
+def _search_issues_and_pull_requests_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+    from ..types.search import (
+        SearchIssuesAndPullRequestsResponse,
+        SearchIssuesAndPullRequestsResponse503,
+    )
+
+    return {
+        "200": _rt.Response(SearchIssuesAndPullRequestsResponse, "json"),
+        "304": _rt.Response(None, "empty"),
+        "401": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+        "503": _rt.Response(SearchIssuesAndPullRequestsResponse503, "json"),
+    }
+
+
+def _search_labels_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+    from ..types.search import SearchLabelsResponse
+
+    return {
+        "200": _rt.Response(SearchLabelsResponse, "json"),
+        "304": _rt.Response(None, "empty"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _search_repos_responses() -> dict[str, _rt.Response]:
+    from ..models.validation_error import ValidationError
+    from ..types.search import SearchReposResponse, SearchReposResponse503
+
+    return {
+        "200": _rt.Response(SearchReposResponse, "json"),
+        "304": _rt.Response(None, "empty"),
+        "422": _rt.Response(ValidationError, "json"),
+        "503": _rt.Response(SearchReposResponse503, "json"),
+    }
+
+
+def _search_topics_responses() -> dict[str, _rt.Response]:
+    from ..types.search import SearchTopicsResponse
+
+    return {"200": _rt.Response(SearchTopicsResponse, "json"), "304": _rt.Response(None, "empty")}
+
+
+def _search_users_responses() -> dict[str, _rt.Response]:
+    from ..models.validation_error import ValidationError
+    from ..types.search import SearchUsersResponse, SearchUsersResponse503
+
+    return {
+        "200": _rt.Response(SearchUsersResponse, "json"),
+        "304": _rt.Response(None, "empty"),
+        "422": _rt.Response(ValidationError, "json"),
+        "503": _rt.Response(SearchUsersResponse503, "json"),
+    }
+
 
 _SEARCH_CODE: _rt.Operation[SearchCodeResponse] = _rt.Operation(
     method="get",
@@ -42,13 +120,7 @@ _SEARCH_CODE: _rt.Operation[SearchCodeResponse] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(SearchCodeResponse, "json"),
-        "304": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(SearchCodeResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_search_code_responses),
     pagination=_rt.PageNumberPagination(
         items="items", page_param="page", size_param="per_page", has_more=None
     ),
@@ -65,10 +137,7 @@ _SEARCH_COMMITS: _rt.Operation[SearchCommitsResponse] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(SearchCommitsResponse, "json"),
-        "304": _rt.Response(None, "empty"),
-    },
+    responses=_rt.LazyResponses(_search_commits_responses),
     pagination=_rt.PageNumberPagination(
         items="items", page_param="page", size_param="per_page", has_more=None
     ),
@@ -88,14 +157,7 @@ _SEARCH_ISSUES_AND_PULL_REQUESTS: _rt.Operation[SearchIssuesAndPullRequestsRespo
             _rt.Param("advanced_search", "advanced_search", "query"),
             _rt.Param("search_type", "search_type", "query"),
         ),
-        responses={
-            "200": _rt.Response(SearchIssuesAndPullRequestsResponse, "json"),
-            "304": _rt.Response(None, "empty"),
-            "401": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "422": _rt.Response(ValidationError, "json"),
-            "503": _rt.Response(SearchIssuesAndPullRequestsResponse503, "json"),
-        },
+        responses=_rt.LazyResponses(_search_issues_and_pull_requests_responses),
         pagination=_rt.PageNumberPagination(
             items="items", page_param="page", size_param="per_page", has_more=None
         ),
@@ -114,13 +176,7 @@ _SEARCH_LABELS: _rt.Operation[SearchLabelsResponse] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(SearchLabelsResponse, "json"),
-        "304": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_search_labels_responses),
     pagination=_rt.PageNumberPagination(
         items="items", page_param="page", size_param="per_page", has_more=None
     ),
@@ -137,12 +193,7 @@ _SEARCH_REPOS: _rt.Operation[SearchReposResponse] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(SearchReposResponse, "json"),
-        "304": _rt.Response(None, "empty"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(SearchReposResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_search_repos_responses),
     pagination=_rt.PageNumberPagination(
         items="items", page_param="page", size_param="per_page", has_more=None
     ),
@@ -157,10 +208,7 @@ _SEARCH_TOPICS: _rt.Operation[SearchTopicsResponse] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(SearchTopicsResponse, "json"),
-        "304": _rt.Response(None, "empty"),
-    },
+    responses=_rt.LazyResponses(_search_topics_responses),
     pagination=_rt.PageNumberPagination(
         items="items", page_param="page", size_param="per_page", has_more=None
     ),
@@ -177,12 +225,7 @@ _SEARCH_USERS: _rt.Operation[SearchUsersResponse] = _rt.Operation(
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("page", "page", "query"),
     ),
-    responses={
-        "200": _rt.Response(SearchUsersResponse, "json"),
-        "304": _rt.Response(None, "empty"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(SearchUsersResponse503, "json"),
-    },
+    responses=_rt.LazyResponses(_search_users_responses),
     pagination=_rt.PageNumberPagination(
         items="items", page_param="page", size_param="per_page", has_more=None
     ),
@@ -221,35 +264,65 @@ class Search(_rt.SyncResource):
     ) -> _rt.SyncPage[CodeSearchResultItem]:
         """Search code
 
-        Searches for query terms inside of a file. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Searches for query terms inside of a file. This method returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for code, you can get text match metadata for the file **content** and file **path** fields when you pass the `text-match` media type. For more details about how to receive highlighted search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for code, you can get text match metadata for the file **content** and
+        file **path** fields when you pass the `text-match` media type. For more details about
+        how to receive highlighted search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to find the definition of the `addClass` function inside [jQuery](https://github.com/jquery/jquery) repository, your query would look something like this:
+        For example, if you want to find the definition of the `addClass` function inside
+        [jQuery](https://github.com/jquery/jquery) repository, your query would look something
+        like this:
 
         `q=addClass+in:file+language:js+repo:jquery/jquery`
 
-        This query searches for the keyword `addClass` within a file's contents. The query limits the search to files where the language is JavaScript in the `jquery/jquery` repository.
+        This query searches for the keyword `addClass` within a file's contents. The query limits
+        the search to files where the language is JavaScript in the `jquery/jquery` repository.
 
         Considerations for code search:
 
-        Due to the complexity of searching code, there are a few restrictions on how searches are performed:
+        Due to the complexity of searching code, there are a few restrictions on how searches are
+        performed:
 
-        *   Only the _default branch_ is considered. In most cases, this will be the `master` branch.
+        *   Only the _default branch_ is considered. In most cases, this will be the `master`
+            branch.
         *   Only files smaller than 384 KB are searchable.
-        *   You must always include at least one search term when searching source code. For example, searching for [`language:go`](https://github.com/search?utf8=%E2%9C%93&q=language%3Ago&type=Code) is not valid, while [`amazing
-        language:go`](https://github.com/search?utf8=%E2%9C%93&q=amazing+language%3Ago&type=Code) is.
+        *   You must always include at least one search term when searching source code. For
+            example, searching for
+            [`language:go`](https://github.com/search?utf8=%E2%9C%93&q=language%3Ago&type=Code)
+            is not valid, while [`amazing
+        language:go`](https://github.com/search?utf8=%E2%9C%93&q=amazing+language%3Ago&type=Code)
+        is.
 
         This endpoint requires you to authenticate and limits you to 10 requests per minute.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching code](https://docs.github.com/search-github/searching-on-github/searching-code)" for a detailed list of qualifiers.
-            sort: **This field is closing down.** Sorts the results of your query. Can only be `indexed`, which indicates how recently a file has been indexed by the GitHub search infrastructure. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: **This field is closing down.** Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+                See "[Searching
+                code](https://docs.github.com/search-github/searching-on-github/searching-code)"
+                for a detailed list of qualifiers.
+            sort: **This field is closing down.** Sorts the results of your query. Can only be
+                `indexed`, which indicates how recently a file has been indexed by the GitHub
+                search infrastructure. Default: [best
+                match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: **This field is closing down.** Determines whether the first search result
+                returned is the highest number of matches (`desc`) or lowest number of matches
+                (`asc`). This parameter is ignored unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_CODE,
@@ -291,23 +364,44 @@ class Search(_rt.SyncResource):
     ) -> _rt.SyncPage[CommitSearchResultItem]:
         """Search commits
 
-        Find commits via various criteria on the default branch (usually `main`). This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Find commits via various criteria on the default branch (usually `main`). This method
+        returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for commits, you can get text match metadata for the **message** field when you provide the `text-match` media type. For more details about how to receive highlighted search results, see [Text match
+        When searching for commits, you can get text match metadata for the **message** field
+        when you provide the `text-match` media type. For more details about how to receive
+        highlighted search results, see [Text match
         metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to find commits related to CSS in the [octocat/Spoon-Knife](https://github.com/octocat/Spoon-Knife) repository. Your query would look something like this:
+        For example, if you want to find commits related to CSS in the
+        [octocat/Spoon-Knife](https://github.com/octocat/Spoon-Knife) repository. Your query
+        would look something like this:
 
         `q=repo:octocat/Spoon-Knife+css`
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching commits](https://docs.github.com/search-github/searching-on-github/searching-commits)" for a detailed list of qualifiers.
-            sort: Sorts the results of your query by `author-date` or `committer-date`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+                See "[Searching
+                commits](https://docs.github.com/search-github/searching-on-github/searching-commits)"
+                for a detailed list of qualifiers.
+            sort: Sorts the results of your query by `author-date` or `committer-date`. Default:
+                [best match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: Determines whether the first search result returned is the highest number of
+                matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored
+                unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_COMMITS,
@@ -364,30 +458,63 @@ class Search(_rt.SyncResource):
     ) -> _rt.SyncPage[IssueSearchResultItem]:
         """Search issues and pull requests
 
-        Find issues by state and keyword. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Find issues by state and keyword. This method returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for issues, you can get text match metadata for the issue **title**, issue **body**, and issue **comment body** fields when you pass the `text-match` media type. For more details about how to receive highlighted
-        search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for issues, you can get text match metadata for the issue **title**, issue
+        **body**, and issue **comment body** fields when you pass the `text-match` media type.
+        For more details about how to receive highlighted
+        search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to find the oldest unresolved Python bugs on Windows. Your query might look something like this.
+        For example, if you want to find the oldest unresolved Python bugs on Windows. Your query
+        might look something like this.
 
         `q=windows+label:bug+language:python+state:open&sort=created&order=asc`
 
-        This query searches for the keyword `windows`, within any open issue that is labeled as `bug`. The search runs across repositories whose primary language is Python. The results are sorted by creation date in ascending order, which means the oldest issues appear first in the search results.
+        This query searches for the keyword `windows`, within any open issue that is labeled as
+        `bug`. The search runs across repositories whose primary language is Python. The results
+        are sorted by creation date in ascending order, which means the oldest issues appear
+        first in the search results.
 
         > [!NOTE]
-        > For requests made by GitHub Apps with a user access token, you can't retrieve a combination of issues and pull requests in a single query. Requests that don't include the `is:issue` or `is:pull-request` qualifier will receive an HTTP `422 Unprocessable Entity` response. To get results for both issues and pull requests, you must send separate queries for issues and pull requests. For more information about the `is` qualifier, see "[Searching only issues or pull requests](https://docs.github.com/github/searching-for-information-on-github/searching-issues-and-pull-requests#search-only-issues-or-pull-requests)."
+        > For requests made by GitHub Apps with a user access token, you can't retrieve a
+        combination of issues and pull requests in a single query. Requests that don't include
+        the `is:issue` or `is:pull-request` qualifier will receive an HTTP `422 Unprocessable
+        Entity` response. To get results for both issues and pull requests, you must send
+        separate queries for issues and pull requests. For more information about the `is`
+        qualifier, see "[Searching only issues or pull
+        requests](https://docs.github.com/github/searching-for-information-on-github/searching-issues-and-pull-requests#search-only-issues-or-pull-requests)."
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching issues and pull requests](https://docs.github.com/search-github/searching-on-github/searching-issues-and-pull-requests)" for a detailed list of qualifiers.
-            sort: Sorts the results of your query by the number of `comments`, `reactions`, `reactions-+1`, `reactions--1`, `reactions-smile`, `reactions-thinking_face`, `reactions-heart`, `reactions-tada`, or `interactions`. You can also sort results by how recently the items were `created` or `updated`, Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+                See "[Searching issues and pull
+                requests](https://docs.github.com/search-github/searching-on-github/searching-issues-and-pull-requests)"
+                for a detailed list of qualifiers.
+            sort: Sorts the results of your query by the number of `comments`, `reactions`,
+                `reactions-+1`, `reactions--1`, `reactions-smile`, `reactions-thinking_face`,
+                `reactions-heart`, `reactions-tada`, or `interactions`. You can also sort results
+                by how recently the items were `created` or `updated`, Default: [best
+                match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: Determines whether the first search result returned is the highest number of
+                matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored
+                unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             advanced_search: Set to `true` to use advanced search.
-            search_type: The type of search to perform on issues. When not specified, the default is lexical search.
+            search_type: The type of search to perform on issues. When not specified, the default
+                is lexical search.
         """
         return self._client.paginate(
             _SEARCH_ISSUES_AND_PULL_REQUESTS,
@@ -432,25 +559,42 @@ class Search(_rt.SyncResource):
     ) -> _rt.SyncPage[LabelSearchResultItem]:
         """Search labels
 
-        Find labels in a repository with names or descriptions that match search keywords. Returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Find labels in a repository with names or descriptions that match search keywords.
+        Returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for labels, you can get text match metadata for the label **name** and **description** fields when you pass the `text-match` media type. For more details about how to receive highlighted search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for labels, you can get text match metadata for the label **name** and
+        **description** fields when you pass the `text-match` media type. For more details about
+        how to receive highlighted search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to find labels in the `linguist` repository that match `bug`, `defect`, or `enhancement`. Your query might look like this:
+        For example, if you want to find labels in the `linguist` repository that match `bug`,
+        `defect`, or `enhancement`. Your query might look like this:
 
         `q=bug+defect+enhancement&repository_id=64778136`
 
         The labels that best match the query appear first in the search results.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             repository_id: The id of the repository.
-            q: The search keywords. This endpoint does not accept qualifiers in the query. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query).
-            sort: Sorts the results of your query by when the label was `created` or `updated`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The search keywords. This endpoint does not accept qualifiers in the query. To
+                learn more about the format of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+            sort: Sorts the results of your query by when the label was `created` or `updated`.
+                Default: [best
+                match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: Determines whether the first search result returned is the highest number of
+                matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored
+                unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_LABELS,
@@ -493,24 +637,48 @@ class Search(_rt.SyncResource):
     ) -> _rt.SyncPage[RepoSearchResultItem]:
         """Search repositories
 
-        Find repositories via various criteria. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Find repositories via various criteria. This method returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for repositories, you can get text match metadata for the **name** and **description** fields when you pass the `text-match` media type. For more details about how to receive highlighted search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for repositories, you can get text match metadata for the **name** and
+        **description** fields when you pass the `text-match` media type. For more details about
+        how to receive highlighted search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to search for popular Tetris repositories written in assembly code, your query might look like this:
+        For example, if you want to search for popular Tetris repositories written in assembly
+        code, your query might look like this:
 
         `q=tetris+language:assembly&sort=stars&order=desc`
 
-        This query searches for repositories with the word `tetris` in the name, the description, or the README. The results are limited to repositories where the primary language is assembly. The results are sorted by stars in descending order, so that the most popular repositories appear first in the search results.
+        This query searches for repositories with the word `tetris` in the name, the description,
+        or the README. The results are limited to repositories where the primary language is
+        assembly. The results are sorted by stars in descending order, so that the most popular
+        repositories appear first in the search results.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching for repositories](https://docs.github.com/articles/searching-for-repositories/)" for a detailed list of qualifiers.
-            sort: Sorts the results of your query by number of `stars`, `forks`, or `help-wanted-issues` or how recently the items were `updated`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+                See "[Searching for
+                repositories](https://docs.github.com/articles/searching-for-repositories/)" for
+                a detailed list of qualifiers.
+            sort: Sorts the results of your query by number of `stars`, `forks`, or
+                `help-wanted-issues` or how recently the items were `updated`. Default: [best
+                match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: Determines whether the first search result returned is the highest number of
+                matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored
+                unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_REPOS,
@@ -550,22 +718,42 @@ class Search(_rt.SyncResource):
     ) -> _rt.SyncPage[TopicSearchResultItem]:
         """Search topics
 
-        Find topics via various criteria. Results are sorted by best match. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api). See "[Searching topics](https://docs.github.com/articles/searching-topics/)" for a detailed list of qualifiers.
+        Find topics via various criteria. Results are sorted by best match. This method returns
+        up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api). See
+        "[Searching topics](https://docs.github.com/articles/searching-topics/)" for a detailed
+        list of qualifiers.
 
-        When searching for topics, you can get text match metadata for the topic's **short\\_description**, **description**, **name**, or **display\\_name** field when you pass the `text-match` media type. For more details about how to receive highlighted search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for topics, you can get text match metadata for the topic's
+        **short\\_description**, **description**, **name**, or **display\\_name** field when you
+        pass the `text-match` media type. For more details about how to receive highlighted
+        search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to search for topics related to Ruby that are featured on https://github.com/topics. Your query might look like this:
+        For example, if you want to search for topics related to Ruby that are featured on
+        https://github.com/topics. Your query might look like this:
 
         `q=ruby+is:featured`
 
-        This query searches for topics with the keyword `ruby` and limits the results to find only topics that are featured. The topics that are the best match for the query appear first in the search results.
+        This query searches for topics with the keyword `ruby` and limits the results to find
+        only topics that are featured. The topics that are the best match for the query appear
+        first in the search results.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query).
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_TOPICS,
@@ -605,26 +793,53 @@ class Search(_rt.SyncResource):
     ) -> _rt.SyncPage[UserSearchResultItem]:
         """Search users
 
-        Find users via various criteria. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Find users via various criteria. This method returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for users, you can get text match metadata for the issue **login**, public **email**, and **name** fields when you pass the `text-match` media type. For more details about highlighting search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata). For more details about how to receive highlighted search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for users, you can get text match metadata for the issue **login**, public
+        **email**, and **name** fields when you pass the `text-match` media type. For more
+        details about highlighting search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata). For more
+        details about how to receive highlighted search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
         For example, if you're looking for a list of popular users, you might try this query:
 
         `q=tom+repos:%3E42+followers:%3E1000`
 
-        This query searches for users with the name `tom`. The results are restricted to users with more than 42 repositories and over 1,000 followers.
+        This query searches for users with the name `tom`. The results are restricted to users
+        with more than 42 repositories and over 1,000 followers.
 
-        This endpoint does not accept authentication and will only include publicly visible users. As an alternative, you can use the GraphQL API. The GraphQL API requires authentication and will return private users, including Enterprise Managed Users (EMUs), that you are authorized to view. For more information, see "[GraphQL Queries](https://docs.github.com/graphql/reference/queries#search)."
+        This endpoint does not accept authentication and will only include publicly visible
+        users. As an alternative, you can use the GraphQL API. The GraphQL API requires
+        authentication and will return private users, including Enterprise Managed Users (EMUs),
+        that you are authorized to view. For more information, see "[GraphQL
+        Queries](https://docs.github.com/graphql/reference/queries#search)."
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching users](https://docs.github.com/search-github/searching-on-github/searching-users)" for a detailed list of qualifiers.
-            sort: Sorts the results of your query by number of `followers` or `repositories`, or when the person `joined` GitHub. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+                See "[Searching
+                users](https://docs.github.com/search-github/searching-on-github/searching-users)"
+                for a detailed list of qualifiers.
+            sort: Sorts the results of your query by number of `followers` or `repositories`, or
+                when the person `joined` GitHub. Default: [best
+                match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: Determines whether the first search result returned is the highest number of
+                matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored
+                unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_USERS,
@@ -708,35 +923,65 @@ class AsyncSearch(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[CodeSearchResultItem]:
         """Search code
 
-        Searches for query terms inside of a file. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Searches for query terms inside of a file. This method returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for code, you can get text match metadata for the file **content** and file **path** fields when you pass the `text-match` media type. For more details about how to receive highlighted search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for code, you can get text match metadata for the file **content** and
+        file **path** fields when you pass the `text-match` media type. For more details about
+        how to receive highlighted search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to find the definition of the `addClass` function inside [jQuery](https://github.com/jquery/jquery) repository, your query would look something like this:
+        For example, if you want to find the definition of the `addClass` function inside
+        [jQuery](https://github.com/jquery/jquery) repository, your query would look something
+        like this:
 
         `q=addClass+in:file+language:js+repo:jquery/jquery`
 
-        This query searches for the keyword `addClass` within a file's contents. The query limits the search to files where the language is JavaScript in the `jquery/jquery` repository.
+        This query searches for the keyword `addClass` within a file's contents. The query limits
+        the search to files where the language is JavaScript in the `jquery/jquery` repository.
 
         Considerations for code search:
 
-        Due to the complexity of searching code, there are a few restrictions on how searches are performed:
+        Due to the complexity of searching code, there are a few restrictions on how searches are
+        performed:
 
-        *   Only the _default branch_ is considered. In most cases, this will be the `master` branch.
+        *   Only the _default branch_ is considered. In most cases, this will be the `master`
+            branch.
         *   Only files smaller than 384 KB are searchable.
-        *   You must always include at least one search term when searching source code. For example, searching for [`language:go`](https://github.com/search?utf8=%E2%9C%93&q=language%3Ago&type=Code) is not valid, while [`amazing
-        language:go`](https://github.com/search?utf8=%E2%9C%93&q=amazing+language%3Ago&type=Code) is.
+        *   You must always include at least one search term when searching source code. For
+            example, searching for
+            [`language:go`](https://github.com/search?utf8=%E2%9C%93&q=language%3Ago&type=Code)
+            is not valid, while [`amazing
+        language:go`](https://github.com/search?utf8=%E2%9C%93&q=amazing+language%3Ago&type=Code)
+        is.
 
         This endpoint requires you to authenticate and limits you to 10 requests per minute.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching code](https://docs.github.com/search-github/searching-on-github/searching-code)" for a detailed list of qualifiers.
-            sort: **This field is closing down.** Sorts the results of your query. Can only be `indexed`, which indicates how recently a file has been indexed by the GitHub search infrastructure. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: **This field is closing down.** Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+                See "[Searching
+                code](https://docs.github.com/search-github/searching-on-github/searching-code)"
+                for a detailed list of qualifiers.
+            sort: **This field is closing down.** Sorts the results of your query. Can only be
+                `indexed`, which indicates how recently a file has been indexed by the GitHub
+                search infrastructure. Default: [best
+                match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: **This field is closing down.** Determines whether the first search result
+                returned is the highest number of matches (`desc`) or lowest number of matches
+                (`asc`). This parameter is ignored unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_CODE,
@@ -778,23 +1023,44 @@ class AsyncSearch(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[CommitSearchResultItem]:
         """Search commits
 
-        Find commits via various criteria on the default branch (usually `main`). This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Find commits via various criteria on the default branch (usually `main`). This method
+        returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for commits, you can get text match metadata for the **message** field when you provide the `text-match` media type. For more details about how to receive highlighted search results, see [Text match
+        When searching for commits, you can get text match metadata for the **message** field
+        when you provide the `text-match` media type. For more details about how to receive
+        highlighted search results, see [Text match
         metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to find commits related to CSS in the [octocat/Spoon-Knife](https://github.com/octocat/Spoon-Knife) repository. Your query would look something like this:
+        For example, if you want to find commits related to CSS in the
+        [octocat/Spoon-Knife](https://github.com/octocat/Spoon-Knife) repository. Your query
+        would look something like this:
 
         `q=repo:octocat/Spoon-Knife+css`
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching commits](https://docs.github.com/search-github/searching-on-github/searching-commits)" for a detailed list of qualifiers.
-            sort: Sorts the results of your query by `author-date` or `committer-date`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+                See "[Searching
+                commits](https://docs.github.com/search-github/searching-on-github/searching-commits)"
+                for a detailed list of qualifiers.
+            sort: Sorts the results of your query by `author-date` or `committer-date`. Default:
+                [best match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: Determines whether the first search result returned is the highest number of
+                matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored
+                unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_COMMITS,
@@ -851,30 +1117,63 @@ class AsyncSearch(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[IssueSearchResultItem]:
         """Search issues and pull requests
 
-        Find issues by state and keyword. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Find issues by state and keyword. This method returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for issues, you can get text match metadata for the issue **title**, issue **body**, and issue **comment body** fields when you pass the `text-match` media type. For more details about how to receive highlighted
-        search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for issues, you can get text match metadata for the issue **title**, issue
+        **body**, and issue **comment body** fields when you pass the `text-match` media type.
+        For more details about how to receive highlighted
+        search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to find the oldest unresolved Python bugs on Windows. Your query might look something like this.
+        For example, if you want to find the oldest unresolved Python bugs on Windows. Your query
+        might look something like this.
 
         `q=windows+label:bug+language:python+state:open&sort=created&order=asc`
 
-        This query searches for the keyword `windows`, within any open issue that is labeled as `bug`. The search runs across repositories whose primary language is Python. The results are sorted by creation date in ascending order, which means the oldest issues appear first in the search results.
+        This query searches for the keyword `windows`, within any open issue that is labeled as
+        `bug`. The search runs across repositories whose primary language is Python. The results
+        are sorted by creation date in ascending order, which means the oldest issues appear
+        first in the search results.
 
         > [!NOTE]
-        > For requests made by GitHub Apps with a user access token, you can't retrieve a combination of issues and pull requests in a single query. Requests that don't include the `is:issue` or `is:pull-request` qualifier will receive an HTTP `422 Unprocessable Entity` response. To get results for both issues and pull requests, you must send separate queries for issues and pull requests. For more information about the `is` qualifier, see "[Searching only issues or pull requests](https://docs.github.com/github/searching-for-information-on-github/searching-issues-and-pull-requests#search-only-issues-or-pull-requests)."
+        > For requests made by GitHub Apps with a user access token, you can't retrieve a
+        combination of issues and pull requests in a single query. Requests that don't include
+        the `is:issue` or `is:pull-request` qualifier will receive an HTTP `422 Unprocessable
+        Entity` response. To get results for both issues and pull requests, you must send
+        separate queries for issues and pull requests. For more information about the `is`
+        qualifier, see "[Searching only issues or pull
+        requests](https://docs.github.com/github/searching-for-information-on-github/searching-issues-and-pull-requests#search-only-issues-or-pull-requests)."
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching issues and pull requests](https://docs.github.com/search-github/searching-on-github/searching-issues-and-pull-requests)" for a detailed list of qualifiers.
-            sort: Sorts the results of your query by the number of `comments`, `reactions`, `reactions-+1`, `reactions--1`, `reactions-smile`, `reactions-thinking_face`, `reactions-heart`, `reactions-tada`, or `interactions`. You can also sort results by how recently the items were `created` or `updated`, Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+                See "[Searching issues and pull
+                requests](https://docs.github.com/search-github/searching-on-github/searching-issues-and-pull-requests)"
+                for a detailed list of qualifiers.
+            sort: Sorts the results of your query by the number of `comments`, `reactions`,
+                `reactions-+1`, `reactions--1`, `reactions-smile`, `reactions-thinking_face`,
+                `reactions-heart`, `reactions-tada`, or `interactions`. You can also sort results
+                by how recently the items were `created` or `updated`, Default: [best
+                match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: Determines whether the first search result returned is the highest number of
+                matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored
+                unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             advanced_search: Set to `true` to use advanced search.
-            search_type: The type of search to perform on issues. When not specified, the default is lexical search.
+            search_type: The type of search to perform on issues. When not specified, the default
+                is lexical search.
         """
         return self._client.paginate(
             _SEARCH_ISSUES_AND_PULL_REQUESTS,
@@ -919,25 +1218,42 @@ class AsyncSearch(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[LabelSearchResultItem]:
         """Search labels
 
-        Find labels in a repository with names or descriptions that match search keywords. Returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Find labels in a repository with names or descriptions that match search keywords.
+        Returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for labels, you can get text match metadata for the label **name** and **description** fields when you pass the `text-match` media type. For more details about how to receive highlighted search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for labels, you can get text match metadata for the label **name** and
+        **description** fields when you pass the `text-match` media type. For more details about
+        how to receive highlighted search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to find labels in the `linguist` repository that match `bug`, `defect`, or `enhancement`. Your query might look like this:
+        For example, if you want to find labels in the `linguist` repository that match `bug`,
+        `defect`, or `enhancement`. Your query might look like this:
 
         `q=bug+defect+enhancement&repository_id=64778136`
 
         The labels that best match the query appear first in the search results.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             repository_id: The id of the repository.
-            q: The search keywords. This endpoint does not accept qualifiers in the query. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query).
-            sort: Sorts the results of your query by when the label was `created` or `updated`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The search keywords. This endpoint does not accept qualifiers in the query. To
+                learn more about the format of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+            sort: Sorts the results of your query by when the label was `created` or `updated`.
+                Default: [best
+                match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: Determines whether the first search result returned is the highest number of
+                matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored
+                unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_LABELS,
@@ -980,24 +1296,48 @@ class AsyncSearch(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[RepoSearchResultItem]:
         """Search repositories
 
-        Find repositories via various criteria. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Find repositories via various criteria. This method returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for repositories, you can get text match metadata for the **name** and **description** fields when you pass the `text-match` media type. For more details about how to receive highlighted search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for repositories, you can get text match metadata for the **name** and
+        **description** fields when you pass the `text-match` media type. For more details about
+        how to receive highlighted search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to search for popular Tetris repositories written in assembly code, your query might look like this:
+        For example, if you want to search for popular Tetris repositories written in assembly
+        code, your query might look like this:
 
         `q=tetris+language:assembly&sort=stars&order=desc`
 
-        This query searches for repositories with the word `tetris` in the name, the description, or the README. The results are limited to repositories where the primary language is assembly. The results are sorted by stars in descending order, so that the most popular repositories appear first in the search results.
+        This query searches for repositories with the word `tetris` in the name, the description,
+        or the README. The results are limited to repositories where the primary language is
+        assembly. The results are sorted by stars in descending order, so that the most popular
+        repositories appear first in the search results.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching for repositories](https://docs.github.com/articles/searching-for-repositories/)" for a detailed list of qualifiers.
-            sort: Sorts the results of your query by number of `stars`, `forks`, or `help-wanted-issues` or how recently the items were `updated`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+                See "[Searching for
+                repositories](https://docs.github.com/articles/searching-for-repositories/)" for
+                a detailed list of qualifiers.
+            sort: Sorts the results of your query by number of `stars`, `forks`, or
+                `help-wanted-issues` or how recently the items were `updated`. Default: [best
+                match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: Determines whether the first search result returned is the highest number of
+                matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored
+                unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_REPOS,
@@ -1037,22 +1377,42 @@ class AsyncSearch(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[TopicSearchResultItem]:
         """Search topics
 
-        Find topics via various criteria. Results are sorted by best match. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api). See "[Searching topics](https://docs.github.com/articles/searching-topics/)" for a detailed list of qualifiers.
+        Find topics via various criteria. Results are sorted by best match. This method returns
+        up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api). See
+        "[Searching topics](https://docs.github.com/articles/searching-topics/)" for a detailed
+        list of qualifiers.
 
-        When searching for topics, you can get text match metadata for the topic's **short\\_description**, **description**, **name**, or **display\\_name** field when you pass the `text-match` media type. For more details about how to receive highlighted search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for topics, you can get text match metadata for the topic's
+        **short\\_description**, **description**, **name**, or **display\\_name** field when you
+        pass the `text-match` media type. For more details about how to receive highlighted
+        search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
-        For example, if you want to search for topics related to Ruby that are featured on https://github.com/topics. Your query might look like this:
+        For example, if you want to search for topics related to Ruby that are featured on
+        https://github.com/topics. Your query might look like this:
 
         `q=ruby+is:featured`
 
-        This query searches for topics with the keyword `ruby` and limits the results to find only topics that are featured. The topics that are the best match for the query appear first in the search results.
+        This query searches for topics with the keyword `ruby` and limits the results to find
+        only topics that are featured. The topics that are the best match for the query appear
+        first in the search results.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query).
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_TOPICS,
@@ -1092,26 +1452,53 @@ class AsyncSearch(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[UserSearchResultItem]:
         """Search users
 
-        Find users via various criteria. This method returns up to 100 results [per page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
+        Find users via various criteria. This method returns up to 100 results [per
+        page](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api).
 
-        When searching for users, you can get text match metadata for the issue **login**, public **email**, and **name** fields when you pass the `text-match` media type. For more details about highlighting search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata). For more details about how to receive highlighted search results, see [Text match metadata](https://docs.github.com/rest/search/search#text-match-metadata).
+        When searching for users, you can get text match metadata for the issue **login**, public
+        **email**, and **name** fields when you pass the `text-match` media type. For more
+        details about highlighting search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata). For more
+        details about how to receive highlighted search results, see [Text match
+        metadata](https://docs.github.com/rest/search/search#text-match-metadata).
 
         For example, if you're looking for a list of popular users, you might try this query:
 
         `q=tom+repos:%3E42+followers:%3E1000`
 
-        This query searches for users with the name `tom`. The results are restricted to users with more than 42 repositories and over 1,000 followers.
+        This query searches for users with the name `tom`. The results are restricted to users
+        with more than 42 repositories and over 1,000 followers.
 
-        This endpoint does not accept authentication and will only include publicly visible users. As an alternative, you can use the GraphQL API. The GraphQL API requires authentication and will return private users, including Enterprise Managed Users (EMUs), that you are authorized to view. For more information, see "[GraphQL Queries](https://docs.github.com/graphql/reference/queries#search)."
+        This endpoint does not accept authentication and will only include publicly visible
+        users. As an alternative, you can use the GraphQL API. The GraphQL API requires
+        authentication and will return private users, including Enterprise Managed Users (EMUs),
+        that you are authorized to view. For more information, see "[GraphQL
+        Queries](https://docs.github.com/graphql/reference/queries#search)."
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            q: The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching users](https://docs.github.com/search-github/searching-on-github/searching-users)" for a detailed list of qualifiers.
-            sort: Sorts the results of your query by number of `followers` or `repositories`, or when the person `joined` GitHub. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results)
-            order: Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+            q: The query contains one or more search keywords and qualifiers. Qualifiers allow
+                you to limit your search to specific areas of GitHub. The REST API supports the
+                same qualifiers as the web interface for GitHub. To learn more about the format
+                of the query, see [Constructing a search
+                query](https://docs.github.com/rest/search/search#constructing-a-search-query).
+                See "[Searching
+                users](https://docs.github.com/search-github/searching-on-github/searching-users)"
+                for a detailed list of qualifiers.
+            sort: Sorts the results of your query by number of `followers` or `repositories`, or
+                when the person `joined` GitHub. Default: [best
+                match](https://docs.github.com/rest/search/search#ranking-search-results)
+            order: Determines whether the first search result returned is the highest number of
+                matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored
+                unless you provide `sort`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
             _SEARCH_USERS,

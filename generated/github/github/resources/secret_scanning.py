@@ -3,430 +3,72 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Any
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
-from ..models.alert_number import AlertNumber
-from ..models.basic_error import BasicError
-from ..models.organization_secret_scanning_alert import OrganizationSecretScanningAlert
-from ..models.secret_scanning_alert import SecretScanningAlert
-from ..models.secret_scanning_alert_with_metadata import SecretScanningAlertWithMetadata
-from ..models.secret_scanning_custom_pattern import SecretScanningCustomPattern
-from ..models.secret_scanning_custom_pattern_to_create import SecretScanningCustomPatternToCreate
-from ..models.secret_scanning_custom_pattern_to_delete import SecretScanningCustomPatternToDelete
-from ..models.secret_scanning_custom_pattern_to_update import SecretScanningCustomPatternToUpdate
-from ..models.secret_scanning_location import SecretScanningLocation
-from ..models.secret_scanning_pattern_configuration import SecretScanningPatternConfiguration
-from ..models.secret_scanning_push_protection_bypass import SecretScanningPushProtectionBypass
-from ..models.secret_scanning_push_protection_bypass_placeholder_id import (
-    SecretScanningPushProtectionBypassPlaceholderId,
-)
-from ..models.secret_scanning_push_protection_bypass_reason import (
-    SecretScanningPushProtectionBypassReason,
-)
-from ..models.secret_scanning_row_version import SecretScanningRowVersion
-from ..models.secret_scanning_scan_history import SecretScanningScanHistory
-from ..models.validation_error import ValidationError
-from ..types.secret_scanning import (
-    SecretScanningBulkCreateOrgCustomPatternsResponse,
-    SecretScanningBulkCreateOrgCustomPatternsResponse422,
-    SecretScanningBulkCreateRepoCustomPatternsResponse,
-    SecretScanningBulkCreateRepoCustomPatternsResponse422,
-    SecretScanningCreatePushProtectionBypassResponse503,
-    SecretScanningGetAlertResponse503,
-    SecretScanningGetScanHistoryResponse503,
-    SecretScanningListAlertsForOrgResponse503,
-    SecretScanningListAlertsForRepoResponse503,
-    SecretScanningListLocationsForAlertResponse503,
-    SecretScanningUpdateAlertBody,
-    SecretScanningUpdateAlertResponse503,
-    SecretScanningUpdateOrgPatternConfigsParamsCustomPatternSettingsItem,
-    SecretScanningUpdateOrgPatternConfigsParamsProviderPatternSettingsItem,
-    SecretScanningUpdateOrgPatternConfigsResponse,
-)
-
-_SECRET_SCANNING_LIST_ALERTS_FOR_ORG: _rt.Operation[list[OrganizationSecretScanningAlert]] = (
-    _rt.Operation(
-        method="get",
-        path="/orgs/{org}/secret-scanning/alerts",
-        operation_id="secret-scanning/list-alerts-for-org",
-        params=(
-            _rt.Param("org", "org", "path"),
-            _rt.Param("state", "state", "query"),
-            _rt.Param("secret_type", "secret_type", "query"),
-            _rt.Param("exclude_secret_types", "exclude_secret_types", "query"),
-            _rt.Param("exclude_providers", "exclude_providers", "query"),
-            _rt.Param("providers", "providers", "query"),
-            _rt.Param("resolution", "resolution", "query"),
-            _rt.Param("assignee", "assignee", "query"),
-            _rt.Param("sort", "sort", "query"),
-            _rt.Param("direction", "direction", "query"),
-            _rt.Param("page", "page", "query"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("before", "before", "query"),
-            _rt.Param("after", "after", "query"),
-            _rt.Param("validity", "validity", "query"),
-            _rt.Param("is_publicly_leaked", "is_publicly_leaked", "query"),
-            _rt.Param("is_multi_repo", "is_multi_repo", "query"),
-            _rt.Param("hide_secret", "hide_secret", "query"),
-            _rt.Param("is_bypassed", "is_bypassed", "query"),
-            _rt.Param("included_metadata", "included_metadata", "query"),
-            _rt.Param("owner_email_hash", "owner_email_hash", "query"),
-        ),
-        responses={
-            "200": _rt.Response(list[OrganizationSecretScanningAlert], "json"),
-            "404": _rt.Response(BasicError, "json"),
-            "503": _rt.Response(SecretScanningListAlertsForOrgResponse503, "json"),
-        },
-        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
+if TYPE_CHECKING:
+    from ._secret_scanning_alerts import (
+        _AsyncSecretScanningAlertsMethods,
+        _SecretScanningAlertsMethods,
     )
-)
-
-_SECRET_SCANNING_LIST_ORG_CUSTOM_PATTERNS: _rt.Operation[list[SecretScanningCustomPattern]] = (
-    _rt.Operation(
-        method="get",
-        path="/orgs/{org}/secret-scanning/custom-patterns",
-        operation_id="secret-scanning/list-org-custom-patterns",
-        params=(
-            _rt.Param("org", "org", "path"),
-            _rt.Param("state", "state", "query"),
-            _rt.Param("push_protection", "push_protection", "query"),
-            _rt.Param("sort", "sort", "query"),
-            _rt.Param("direction", "direction", "query"),
-            _rt.Param("page", "page", "query"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("before", "before", "query"),
-            _rt.Param("after", "after", "query"),
-        ),
-        responses={
-            "200": _rt.Response(list[SecretScanningCustomPattern], "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
-        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
+    from ._secret_scanning_push_protection_bypasses import (
+        _AsyncSecretScanningPushProtectionBypassesMethods,
+        _SecretScanningPushProtectionBypassesMethods,
     )
-)
 
-_SECRET_SCANNING_BULK_CREATE_ORG_CUSTOM_PATTERNS: _rt.Operation[
-    SecretScanningBulkCreateOrgCustomPatternsResponse
-] = _rt.Operation(
-    method="post",
-    path="/orgs/{org}/secret-scanning/custom-patterns",
-    operation_id="secret-scanning/bulk-create-org-custom-patterns",
-    params=(_rt.Param("org", "org", "path"), _rt.Param("patterns", "patterns", "field")),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(SecretScanningBulkCreateOrgCustomPatternsResponse, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(SecretScanningBulkCreateOrgCustomPatternsResponse422, "json"),
-    },
-)
 
-_SECRET_SCANNING_BULK_DELETE_ORG_CUSTOM_PATTERNS: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/secret-scanning/custom-patterns",
-    operation_id="secret-scanning/bulk-delete-org-custom-patterns",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("patterns", "patterns", "field"),
-        _rt.Param("post_delete_action", "post_delete_action", "field"),
+# method -> (part module, class): a part is imported when one of its methods is first used
+_SYNC_PARTS: dict[str, tuple[str, str]] = {
+    "list_alerts_for_org": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "list_alerts_for_repo": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "get_alert": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "update_alert": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "list_locations_for_alert": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "list_org_custom_patterns": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "bulk_create_org_custom_patterns": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "bulk_delete_org_custom_patterns": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "update_org_custom_pattern": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "list_repo_custom_patterns": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "bulk_create_repo_custom_patterns": (
+        "._secret_scanning_alerts",
+        "_SecretScanningAlertsMethods",
     ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "412": _rt.Response(BasicError, "json"),
-    },
-)
-
-_SECRET_SCANNING_UPDATE_ORG_CUSTOM_PATTERN: _rt.Operation[SecretScanningCustomPattern] = (
-    _rt.Operation(
-        method="patch",
-        path="/orgs/{org}/secret-scanning/custom-patterns/{pattern_id}",
-        operation_id="secret-scanning/update-org-custom-pattern",
-        params=(
-            _rt.Param("org", "org", "path"),
-            _rt.Param("pattern_id", "pattern_id", "path"),
-            _rt.Param("body", "body", "body"),
-        ),
-        body=_rt.Body("application/json", required=True),
-        responses={
-            "200": _rt.Response(SecretScanningCustomPattern, "json"),
-            "400": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-            "412": _rt.Response(BasicError, "json"),
-            "422": _rt.Response(ValidationError, "json"),
-        },
-    )
-)
-
-_SECRET_SCANNING_LIST_ORG_PATTERN_CONFIGS: _rt.Operation[SecretScanningPatternConfiguration] = (
-    _rt.Operation(
-        method="get",
-        path="/orgs/{org}/secret-scanning/pattern-configurations",
-        operation_id="secret-scanning/list-org-pattern-configs",
-        params=(_rt.Param("org", "org", "path"),),
-        responses={
-            "200": _rt.Response(SecretScanningPatternConfiguration, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
-    )
-)
-
-_SECRET_SCANNING_UPDATE_ORG_PATTERN_CONFIGS: _rt.Operation[
-    SecretScanningUpdateOrgPatternConfigsResponse
-] = _rt.Operation(
-    method="patch",
-    path="/orgs/{org}/secret-scanning/pattern-configurations",
-    operation_id="secret-scanning/update-org-pattern-configs",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("pattern_config_version", "pattern_config_version", "field"),
-        _rt.Param("provider_pattern_settings", "provider_pattern_settings", "field"),
-        _rt.Param("custom_pattern_settings", "custom_pattern_settings", "field"),
+    "bulk_delete_repo_custom_patterns": (
+        "._secret_scanning_alerts",
+        "_SecretScanningAlertsMethods",
     ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(SecretScanningUpdateOrgPatternConfigsResponse, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
-)
-
-_SECRET_SCANNING_LIST_ALERTS_FOR_REPO: _rt.Operation[list[SecretScanningAlert]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/secret-scanning/alerts",
-    operation_id="secret-scanning/list-alerts-for-repo",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("state", "state", "query"),
-        _rt.Param("secret_type", "secret_type", "query"),
-        _rt.Param("exclude_secret_types", "exclude_secret_types", "query"),
-        _rt.Param("exclude_providers", "exclude_providers", "query"),
-        _rt.Param("providers", "providers", "query"),
-        _rt.Param("resolution", "resolution", "query"),
-        _rt.Param("assignee", "assignee", "query"),
-        _rt.Param("sort", "sort", "query"),
-        _rt.Param("direction", "direction", "query"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("before", "before", "query"),
-        _rt.Param("after", "after", "query"),
-        _rt.Param("validity", "validity", "query"),
-        _rt.Param("is_publicly_leaked", "is_publicly_leaked", "query"),
-        _rt.Param("is_multi_repo", "is_multi_repo", "query"),
-        _rt.Param("hide_secret", "hide_secret", "query"),
-        _rt.Param("is_bypassed", "is_bypassed", "query"),
-        _rt.Param("included_metadata", "included_metadata", "query"),
-        _rt.Param("owner_email_hash", "owner_email_hash", "query"),
+    "update_repo_custom_pattern": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "list_org_pattern_configs": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "update_org_pattern_configs": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
+    "create_push_protection_bypass": (
+        "._secret_scanning_push_protection_bypasses",
+        "_SecretScanningPushProtectionBypassesMethods",
     ),
-    responses={
-        "200": _rt.Response(list[SecretScanningAlert], "json"),
-        "404": _rt.Response(None, "empty"),
-        "503": _rt.Response(SecretScanningListAlertsForRepoResponse503, "json"),
-    },
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_SECRET_SCANNING_GET_ALERT: _rt.Operation[SecretScanningAlertWithMetadata] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}",
-    operation_id="secret-scanning/get-alert",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("alert_number", "alert_number", "path"),
-        _rt.Param("hide_secret", "hide_secret", "query"),
+    "get_scan_history": (
+        "._secret_scanning_push_protection_bypasses",
+        "_SecretScanningPushProtectionBypassesMethods",
     ),
-    responses={
-        "200": _rt.Response(SecretScanningAlertWithMetadata, "json"),
-        "304": _rt.Response(None, "empty"),
-        "404": _rt.Response(None, "empty"),
-        "503": _rt.Response(SecretScanningGetAlertResponse503, "json"),
-    },
-)
+}
 
-_SECRET_SCANNING_UPDATE_ALERT: _rt.Operation[SecretScanningAlertWithMetadata] = _rt.Operation(
-    method="patch",
-    path="/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}",
-    operation_id="secret-scanning/update-alert",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("alert_number", "alert_number", "path"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(SecretScanningAlertWithMetadata, "json"),
-        "400": _rt.Response(None, "empty"),
-        "403": _rt.Response(None, "empty"),
-        "404": _rt.Response(None, "empty"),
-        "422": _rt.Response(None, "empty"),
-        "503": _rt.Response(SecretScanningUpdateAlertResponse503, "json"),
-    },
-)
+if TYPE_CHECKING:
 
-_SECRET_SCANNING_LIST_LOCATIONS_FOR_ALERT: _rt.Operation[list[SecretScanningLocation]] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
-        operation_id="secret-scanning/list-locations-for-alert",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("alert_number", "alert_number", "path"),
-            _rt.Param("page", "page", "query"),
-            _rt.Param("per_page", "per_page", "query"),
-        ),
-        responses={
-            "200": _rt.Response(list[SecretScanningLocation], "json"),
-            "404": _rt.Response(None, "empty"),
-            "503": _rt.Response(SecretScanningListLocationsForAlertResponse503, "json"),
-        },
-        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-    )
-)
+    class _SecretScanningMethods(
+        _SecretScanningAlertsMethods, _SecretScanningPushProtectionBypassesMethods, _rt.SyncResource
+    ):
+        """Every part's methods, as type checkers see them."""
 
-_SECRET_SCANNING_LIST_REPO_CUSTOM_PATTERNS: _rt.Operation[list[SecretScanningCustomPattern]] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/secret-scanning/custom-patterns",
-        operation_id="secret-scanning/list-repo-custom-patterns",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("state", "state", "query"),
-            _rt.Param("push_protection", "push_protection", "query"),
-            _rt.Param("sort", "sort", "query"),
-            _rt.Param("direction", "direction", "query"),
-            _rt.Param("page", "page", "query"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("before", "before", "query"),
-            _rt.Param("after", "after", "query"),
-        ),
-        responses={
-            "200": _rt.Response(list[SecretScanningCustomPattern], "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
-        pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-    )
-)
-
-_SECRET_SCANNING_BULK_CREATE_REPO_CUSTOM_PATTERNS: _rt.Operation[
-    SecretScanningBulkCreateRepoCustomPatternsResponse
-] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/secret-scanning/custom-patterns",
-    operation_id="secret-scanning/bulk-create-repo-custom-patterns",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("patterns", "patterns", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(SecretScanningBulkCreateRepoCustomPatternsResponse, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(SecretScanningBulkCreateRepoCustomPatternsResponse422, "json"),
-    },
-)
-
-_SECRET_SCANNING_BULK_DELETE_REPO_CUSTOM_PATTERNS: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/secret-scanning/custom-patterns",
-    operation_id="secret-scanning/bulk-delete-repo-custom-patterns",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("patterns", "patterns", "field"),
-        _rt.Param("post_delete_action", "post_delete_action", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "412": _rt.Response(BasicError, "json"),
-    },
-)
-
-_SECRET_SCANNING_UPDATE_REPO_CUSTOM_PATTERN: _rt.Operation[SecretScanningCustomPattern] = (
-    _rt.Operation(
-        method="patch",
-        path="/repos/{owner}/{repo}/secret-scanning/custom-patterns/{pattern_id}",
-        operation_id="secret-scanning/update-repo-custom-pattern",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("pattern_id", "pattern_id", "path"),
-            _rt.Param("body", "body", "body"),
-        ),
-        body=_rt.Body("application/json", required=True),
-        responses={
-            "200": _rt.Response(SecretScanningCustomPattern, "json"),
-            "400": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-            "412": _rt.Response(BasicError, "json"),
-            "422": _rt.Response(ValidationError, "json"),
-        },
-    )
-)
-
-_SECRET_SCANNING_CREATE_PUSH_PROTECTION_BYPASS: _rt.Operation[
-    SecretScanningPushProtectionBypass
-] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/secret-scanning/push-protection-bypasses",
-    operation_id="secret-scanning/create-push-protection-bypass",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("reason", "reason", "field"),
-        _rt.Param("placeholder_id", "placeholder_id", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(SecretScanningPushProtectionBypass, "json"),
-        "403": _rt.Response(None, "empty"),
-        "404": _rt.Response(None, "empty"),
-        "422": _rt.Response(None, "empty"),
-        "503": _rt.Response(SecretScanningCreatePushProtectionBypassResponse503, "json"),
-    },
-)
-
-_SECRET_SCANNING_GET_SCAN_HISTORY: _rt.Operation[SecretScanningScanHistory] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/secret-scanning/scan-history",
-    operation_id="secret-scanning/get-scan-history",
-    params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
-    responses={
-        "200": _rt.Response(SecretScanningScanHistory, "json"),
-        "404": _rt.Response(None, "empty"),
-        "503": _rt.Response(SecretScanningGetScanHistoryResponse503, "json"),
-    },
-)
+else:
+    _SecretScanningMethods = _rt.SyncResource
 
 
-class SecretScanning(_rt.SyncResource):
+class SecretScanning(_SecretScanningMethods):
     """Operations under `secret_scanning`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> SecretScanningWithRawResponse:
@@ -438,966 +80,6 @@ class SecretScanning(_rt.SyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return SecretScanningWithStreamingResponse(self)
 
-    def list_alerts_for_org(
-        self,
-        org: str,
-        *,
-        state: Literal["open", "resolved"] | NotGiven = NOT_GIVEN,
-        secret_type: str | NotGiven = NOT_GIVEN,
-        exclude_secret_types: str | NotGiven = NOT_GIVEN,
-        exclude_providers: str | NotGiven = NOT_GIVEN,
-        providers: str | NotGiven = NOT_GIVEN,
-        resolution: str | NotGiven = NOT_GIVEN,
-        assignee: str | NotGiven = NOT_GIVEN,
-        sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        validity: str | NotGiven = NOT_GIVEN,
-        is_publicly_leaked: bool | NotGiven = NOT_GIVEN,
-        is_multi_repo: bool | NotGiven = NOT_GIVEN,
-        hide_secret: bool | NotGiven = NOT_GIVEN,
-        is_bypassed: bool | NotGiven = NOT_GIVEN,
-        included_metadata: str | NotGiven = NOT_GIVEN,
-        owner_email_hash: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[OrganizationSecretScanningAlert]:
-        """List secret scanning alerts for an organization
-
-        Lists secret scanning alerts for eligible repositories in an organization, from newest to oldest.
-
-        The authenticated user must be an administrator or security manager for the organization to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            state: Set to `open` or `resolved` to only list secret scanning alerts in a specific state.
-            secret_type: A comma-separated list of secret types to return. All default secret patterns are returned. To return generic patterns, pass the token name(s) in the parameter. See "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)" for a complete list of secret types.
-            exclude_secret_types: A comma-separated list of secret types to exclude from the results. All default secret patterns are returned except those matching the specified types. Cannot be combined with the `secret_type` parameter. See "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)" for a complete list of secret types.
-            exclude_providers: A comma-separated list of provider slugs to exclude from the results.
-            providers: A comma-separated list of provider slugs to filter by.
-            resolution: A comma-separated list of resolutions. Only secret scanning alerts with one of these resolutions are listed. Valid resolutions are `false_positive`, `wont_fix`, `revoked`, `pattern_edited`, `pattern_deleted` or `used_in_tests`.
-            assignee: Filters alerts by assignee. Use `*` to get all assigned alerts, `none` to get all unassigned alerts, or a GitHub username to get alerts assigned to a specific user.
-            sort: The property to sort the results by. `created` means when the alert was created. `updated` means when the alert was updated or resolved.
-            direction: The direction to sort the results by.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events before this cursor. To receive an initial cursor on your first request, include an empty "before" query string.
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events after this cursor.  To receive an initial cursor on your first request, include an empty "after" query string.
-            validity: A comma-separated list of validities that, when present, will return alerts that match the validities in this list. Valid options are `active`, `inactive`, and `unknown`.
-            is_publicly_leaked: A boolean value representing whether or not to filter alerts by the publicly-leaked tag being present.
-            is_multi_repo: A boolean value representing whether or not to filter alerts by the multi-repo tag being present.
-            hide_secret: A boolean value representing whether or not to hide literal secrets in the results.
-            is_bypassed: A boolean value (`true` or `false`) indicating whether to filter alerts by their push protection bypass status. When set to `true`, only alerts that were created because a push protection rule was bypassed will be returned. When set to `false`, only alerts that were not caused by a push protection bypass will be returned.
-            included_metadata: A comma-separated list of metadata fields to filter alerts by. Only alerts that have all of the
-            owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata field matches the
-        """
-        return self._client.paginate(
-            _SECRET_SCANNING_LIST_ALERTS_FOR_ORG,
-            {
-                "org": org,
-                "state": state,
-                "secret_type": secret_type,
-                "exclude_secret_types": exclude_secret_types,
-                "exclude_providers": exclude_providers,
-                "providers": providers,
-                "resolution": resolution,
-                "assignee": assignee,
-                "sort": sort,
-                "direction": direction,
-                "page": page,
-                "per_page": per_page,
-                "before": before,
-                "after": after,
-                "validity": validity,
-                "is_publicly_leaked": is_publicly_leaked,
-                "is_multi_repo": is_multi_repo,
-                "hide_secret": hide_secret,
-                "is_bypassed": is_bypassed,
-                "included_metadata": included_metadata,
-                "owner_email_hash": owner_email_hash,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_org_custom_patterns(
-        self,
-        org: str,
-        *,
-        state: Literal["published", "unpublished"] | NotGiven = NOT_GIVEN,
-        push_protection: Literal["enabled", "disabled"] | NotGiven = NOT_GIVEN,
-        sort: Literal["created", "updated", "name"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[SecretScanningCustomPattern]:
-        """List organization custom patterns
-
-        Lists secret scanning custom patterns for an organization.
-
-        Personal access tokens (classic) need the `read:org` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            state: Filter custom patterns by state. When absent, returns patterns in all states.
-            push_protection: Filter custom patterns by whether push protection is enabled. When absent, returns patterns regardless of push protection status.
-            sort: The property to sort the results by.
-            direction: The direction to sort the results by.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _SECRET_SCANNING_LIST_ORG_CUSTOM_PATTERNS,
-            {
-                "org": org,
-                "state": state,
-                "push_protection": push_protection,
-                "sort": sort,
-                "direction": direction,
-                "page": page,
-                "per_page": per_page,
-                "before": before,
-                "after": after,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def bulk_create_org_custom_patterns(
-        self,
-        org: str,
-        *,
-        patterns: list[SecretScanningCustomPatternToCreate],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningBulkCreateOrgCustomPatternsResponse:
-        """Bulk create organization custom patterns
-
-        Bulk creates secret scanning custom patterns for an organization.
-
-        Personal access tokens (classic) need the `write:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            patterns: The list of custom patterns to create.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_BULK_CREATE_ORG_CUSTOM_PATTERNS,
-            {
-                "org": org,
-                "patterns": patterns,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def bulk_delete_org_custom_patterns(
-        self,
-        org: str,
-        *,
-        patterns: list[SecretScanningCustomPatternToDelete],
-        post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Bulk delete organization custom patterns
-
-        Bulk deletes secret scanning custom patterns for an organization.
-
-        Personal access tokens (classic) need the `write:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            patterns: The list of custom patterns to delete.
-            post_delete_action: What to do with alerts associated with the deleted patterns.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_BULK_DELETE_ORG_CUSTOM_PATTERNS,
-            {
-                "org": org,
-                "patterns": patterns,
-                "post_delete_action": post_delete_action,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update_org_custom_pattern(
-        self,
-        org: str,
-        pattern_id: int,
-        *,
-        body: SecretScanningCustomPatternToUpdate,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningCustomPattern:
-        """Update an organization custom pattern
-
-        Updates a secret scanning custom pattern for an organization.
-
-        Personal access tokens (classic) need the `write:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            pattern_id: The ID of the custom pattern.
-            body: Fields to update on a custom pattern. At least one updatable field (`pattern`, `start_delimiter`, `end_delimiter`, `must_match`, or `must_not_match`) must also be provided. Only provided fields will be updated.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_UPDATE_ORG_CUSTOM_PATTERN,
-            {
-                "org": org,
-                "pattern_id": pattern_id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_org_pattern_configs(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningPatternConfiguration:
-        """List organization pattern configurations
-
-        Lists the secret scanning pattern configurations for an organization.
-
-        Personal access tokens (classic) need the `read:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_LIST_ORG_PATTERN_CONFIGS,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update_org_pattern_configs(
-        self,
-        org: str,
-        *,
-        pattern_config_version: SecretScanningRowVersion | NotGiven = NOT_GIVEN,
-        provider_pattern_settings: list[
-            SecretScanningUpdateOrgPatternConfigsParamsProviderPatternSettingsItem
-        ]
-        | NotGiven = NOT_GIVEN,
-        custom_pattern_settings: list[
-            SecretScanningUpdateOrgPatternConfigsParamsCustomPatternSettingsItem
-        ]
-        | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningUpdateOrgPatternConfigsResponse:
-        """Update organization pattern configurations
-
-        Updates the secret scanning pattern configurations for an organization.
-
-        Personal access tokens (classic) need the `write:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            pattern_config_version: The version of the entity. This is used to confirm you're updating the current version of the entity and mitigate unintentionally overriding someone else's update.
-            provider_pattern_settings: Pattern settings for provider patterns.
-            custom_pattern_settings: Pattern settings for custom patterns.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_UPDATE_ORG_PATTERN_CONFIGS,
-            {
-                "org": org,
-                "pattern_config_version": pattern_config_version,
-                "provider_pattern_settings": provider_pattern_settings,
-                "custom_pattern_settings": custom_pattern_settings,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_alerts_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        state: Literal["open", "resolved"] | NotGiven = NOT_GIVEN,
-        secret_type: str | NotGiven = NOT_GIVEN,
-        exclude_secret_types: str | NotGiven = NOT_GIVEN,
-        exclude_providers: str | NotGiven = NOT_GIVEN,
-        providers: str | NotGiven = NOT_GIVEN,
-        resolution: str | NotGiven = NOT_GIVEN,
-        assignee: str | NotGiven = NOT_GIVEN,
-        sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        validity: str | NotGiven = NOT_GIVEN,
-        is_publicly_leaked: bool | NotGiven = NOT_GIVEN,
-        is_multi_repo: bool | NotGiven = NOT_GIVEN,
-        hide_secret: bool | NotGiven = NOT_GIVEN,
-        is_bypassed: bool | NotGiven = NOT_GIVEN,
-        included_metadata: str | NotGiven = NOT_GIVEN,
-        owner_email_hash: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[SecretScanningAlert]:
-        """List secret scanning alerts for a repository
-
-        Lists secret scanning alerts for an eligible repository, from newest to oldest.
-
-        The authenticated user must be an administrator for the repository or for the organization that owns the repository to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            state: Set to `open` or `resolved` to only list secret scanning alerts in a specific state.
-            secret_type: A comma-separated list of secret types to return. All default secret patterns are returned. To return generic patterns, pass the token name(s) in the parameter. See "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)" for a complete list of secret types.
-            exclude_secret_types: A comma-separated list of secret types to exclude from the results. All default secret patterns are returned except those matching the specified types. Cannot be combined with the `secret_type` parameter. See "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)" for a complete list of secret types.
-            exclude_providers: A comma-separated list of provider slugs to exclude from the results.
-            providers: A comma-separated list of provider slugs to filter by.
-            resolution: A comma-separated list of resolutions. Only secret scanning alerts with one of these resolutions are listed. Valid resolutions are `false_positive`, `wont_fix`, `revoked`, `pattern_edited`, `pattern_deleted` or `used_in_tests`.
-            assignee: Filters alerts by assignee. Use `*` to get all assigned alerts, `none` to get all unassigned alerts, or a GitHub username to get alerts assigned to a specific user.
-            sort: The property to sort the results by. `created` means when the alert was created. `updated` means when the alert was updated or resolved.
-            direction: The direction to sort the results by.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events before this cursor. To receive an initial cursor on your first request, include an empty "before" query string.
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events after this cursor.  To receive an initial cursor on your first request, include an empty "after" query string.
-            validity: A comma-separated list of validities that, when present, will return alerts that match the validities in this list. Valid options are `active`, `inactive`, and `unknown`.
-            is_publicly_leaked: A boolean value representing whether or not to filter alerts by the publicly-leaked tag being present.
-            is_multi_repo: A boolean value representing whether or not to filter alerts by the multi-repo tag being present.
-            hide_secret: A boolean value representing whether or not to hide literal secrets in the results.
-            is_bypassed: A boolean value (`true` or `false`) indicating whether to filter alerts by their push protection bypass status. When set to `true`, only alerts that were created because a push protection rule was bypassed will be returned. When set to `false`, only alerts that were not caused by a push protection bypass will be returned.
-            included_metadata: A comma-separated list of metadata fields to filter alerts by. Only alerts that have all of the
-            owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata field matches the
-        """
-        return self._client.paginate(
-            _SECRET_SCANNING_LIST_ALERTS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "state": state,
-                "secret_type": secret_type,
-                "exclude_secret_types": exclude_secret_types,
-                "exclude_providers": exclude_providers,
-                "providers": providers,
-                "resolution": resolution,
-                "assignee": assignee,
-                "sort": sort,
-                "direction": direction,
-                "page": page,
-                "per_page": per_page,
-                "before": before,
-                "after": after,
-                "validity": validity,
-                "is_publicly_leaked": is_publicly_leaked,
-                "is_multi_repo": is_multi_repo,
-                "hide_secret": hide_secret,
-                "is_bypassed": is_bypassed,
-                "included_metadata": included_metadata,
-                "owner_email_hash": owner_email_hash,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_alert(
-        self,
-        owner: str,
-        repo: str,
-        alert_number: AlertNumber,
-        *,
-        hide_secret: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningAlertWithMetadata:
-        """Get a secret scanning alert
-
-        Gets a single secret scanning alert detected in an eligible repository.
-
-        The authenticated user must be an administrator for the repository or for the organization that owns the repository to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            alert_number: The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation.
-            hide_secret: A boolean value representing whether or not to hide literal secrets in the results.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_GET_ALERT,
-            {
-                "owner": owner,
-                "repo": repo,
-                "alert_number": alert_number,
-                "hide_secret": hide_secret,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update_alert(
-        self,
-        owner: str,
-        repo: str,
-        alert_number: AlertNumber,
-        *,
-        body: SecretScanningUpdateAlertBody,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningAlertWithMetadata:
-        """Update a secret scanning alert
-
-        Updates the status of a secret scanning alert in an eligible repository.
-
-        You can also use this endpoint to assign or unassign an alert to a user who has write access to the repository.
-
-        The authenticated user must be an administrator for the repository or for the organization that owns the repository to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            alert_number: The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation.
-            body: The request body.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_UPDATE_ALERT,
-            {
-                "owner": owner,
-                "repo": repo,
-                "alert_number": alert_number,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_locations_for_alert(
-        self,
-        owner: str,
-        repo: str,
-        alert_number: AlertNumber,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[SecretScanningLocation]:
-        """List locations for a secret scanning alert
-
-        Lists all locations for a given secret scanning alert for an eligible repository.
-
-        The authenticated user must be an administrator for the repository or for the organization that owns the repository to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            alert_number: The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _SECRET_SCANNING_LIST_LOCATIONS_FOR_ALERT,
-            {
-                "owner": owner,
-                "repo": repo,
-                "alert_number": alert_number,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repo_custom_patterns(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        state: Literal["published", "unpublished"] | NotGiven = NOT_GIVEN,
-        push_protection: Literal["enabled", "disabled"] | NotGiven = NOT_GIVEN,
-        sort: Literal["created", "updated", "name"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[SecretScanningCustomPattern]:
-        """List repository custom patterns
-
-        Lists secret scanning custom patterns for a repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            state: Filter custom patterns by state. When absent, returns patterns in all states.
-            push_protection: Filter custom patterns by whether push protection is enabled. When absent, returns patterns regardless of push protection status.
-            sort: The property to sort the results by.
-            direction: The direction to sort the results by.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _SECRET_SCANNING_LIST_REPO_CUSTOM_PATTERNS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "state": state,
-                "push_protection": push_protection,
-                "sort": sort,
-                "direction": direction,
-                "page": page,
-                "per_page": per_page,
-                "before": before,
-                "after": after,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def bulk_create_repo_custom_patterns(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        patterns: list[SecretScanningCustomPatternToCreate],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningBulkCreateRepoCustomPatternsResponse:
-        """Bulk create repository custom patterns
-
-        Bulk creates secret scanning custom patterns for a repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            patterns: The list of custom patterns to create.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_BULK_CREATE_REPO_CUSTOM_PATTERNS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "patterns": patterns,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def bulk_delete_repo_custom_patterns(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        patterns: list[SecretScanningCustomPatternToDelete],
-        post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Bulk delete repository custom patterns
-
-        Bulk deletes secret scanning custom patterns for a repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            patterns: The list of custom patterns to delete.
-            post_delete_action: What to do with alerts associated with the deleted patterns.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_BULK_DELETE_REPO_CUSTOM_PATTERNS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "patterns": patterns,
-                "post_delete_action": post_delete_action,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update_repo_custom_pattern(
-        self,
-        owner: str,
-        repo: str,
-        pattern_id: int,
-        *,
-        body: SecretScanningCustomPatternToUpdate,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningCustomPattern:
-        """Update a repository custom pattern
-
-        Updates a secret scanning custom pattern for a repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            pattern_id: The ID of the custom pattern.
-            body: Fields to update on a custom pattern. At least one updatable field (`pattern`, `start_delimiter`, `end_delimiter`, `must_match`, or `must_not_match`) must also be provided. Only provided fields will be updated.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_UPDATE_REPO_CUSTOM_PATTERN,
-            {
-                "owner": owner,
-                "repo": repo,
-                "pattern_id": pattern_id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create_push_protection_bypass(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        reason: SecretScanningPushProtectionBypassReason,
-        placeholder_id: SecretScanningPushProtectionBypassPlaceholderId,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningPushProtectionBypass:
-        """Create a push protection bypass
-
-        Creates a bypass for a previously push protected secret.
-
-        The authenticated user must be the original author of the committed secret.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            reason: The reason for bypassing push protection.
-            placeholder_id: The ID of the push protection bypass placeholder. This value is returned on any push protected routes.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_CREATE_PUSH_PROTECTION_BYPASS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "reason": reason,
-                "placeholder_id": placeholder_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_scan_history(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningScanHistory:
-        """Get secret scanning scan history for a repository
-
-        Lists the latest default incremental and backfill scans by type for a repository.
-
-        > [!NOTE]
-        > This endpoint requires [GitHub Advanced Security](https://docs.github.com/get-started/learning-about-github/about-github-advanced-security).
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return self._client.request(
-            _SECRET_SCANNING_GET_SCAN_HISTORY,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
 
 class SecretScanningWithRawResponse:
     """`SecretScanning.with_raw_response`."""
@@ -1405,6 +87,10 @@ class SecretScanningWithRawResponse:
     def __init__(self, resource: SecretScanning) -> None:
         self._resource = resource
         self.list_alerts_for_org = _rt.raw_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.raw_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_raw_response(resource.get_alert)
+        self.update_alert = _rt.with_raw_response(resource.update_alert)
+        self.list_locations_for_alert = _rt.raw_page(resource.list_locations_for_alert)
         self.list_org_custom_patterns = _rt.raw_page(resource.list_org_custom_patterns)
         self.bulk_create_org_custom_patterns = _rt.with_raw_response(
             resource.bulk_create_org_custom_patterns
@@ -1413,12 +99,6 @@ class SecretScanningWithRawResponse:
             resource.bulk_delete_org_custom_patterns
         )
         self.update_org_custom_pattern = _rt.with_raw_response(resource.update_org_custom_pattern)
-        self.list_org_pattern_configs = _rt.with_raw_response(resource.list_org_pattern_configs)
-        self.update_org_pattern_configs = _rt.with_raw_response(resource.update_org_pattern_configs)
-        self.list_alerts_for_repo = _rt.raw_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
-        self.list_locations_for_alert = _rt.raw_page(resource.list_locations_for_alert)
         self.list_repo_custom_patterns = _rt.raw_page(resource.list_repo_custom_patterns)
         self.bulk_create_repo_custom_patterns = _rt.with_raw_response(
             resource.bulk_create_repo_custom_patterns
@@ -1427,6 +107,8 @@ class SecretScanningWithRawResponse:
             resource.bulk_delete_repo_custom_patterns
         )
         self.update_repo_custom_pattern = _rt.with_raw_response(resource.update_repo_custom_pattern)
+        self.list_org_pattern_configs = _rt.with_raw_response(resource.list_org_pattern_configs)
+        self.update_org_pattern_configs = _rt.with_raw_response(resource.update_org_pattern_configs)
         self.create_push_protection_bypass = _rt.with_raw_response(
             resource.create_push_protection_bypass
         )
@@ -1439,6 +121,10 @@ class SecretScanningWithStreamingResponse:
     def __init__(self, resource: SecretScanning) -> None:
         self._resource = resource
         self.list_alerts_for_org = _rt.streaming_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.streaming_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_streaming_response(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response(resource.update_alert)
+        self.list_locations_for_alert = _rt.streaming_page(resource.list_locations_for_alert)
         self.list_org_custom_patterns = _rt.streaming_page(resource.list_org_custom_patterns)
         self.bulk_create_org_custom_patterns = _rt.with_streaming_response(
             resource.bulk_create_org_custom_patterns
@@ -1449,16 +135,6 @@ class SecretScanningWithStreamingResponse:
         self.update_org_custom_pattern = _rt.with_streaming_response(
             resource.update_org_custom_pattern
         )
-        self.list_org_pattern_configs = _rt.with_streaming_response(
-            resource.list_org_pattern_configs
-        )
-        self.update_org_pattern_configs = _rt.with_streaming_response(
-            resource.update_org_pattern_configs
-        )
-        self.list_alerts_for_repo = _rt.streaming_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
-        self.list_locations_for_alert = _rt.streaming_page(resource.list_locations_for_alert)
         self.list_repo_custom_patterns = _rt.streaming_page(resource.list_repo_custom_patterns)
         self.bulk_create_repo_custom_patterns = _rt.with_streaming_response(
             resource.bulk_create_repo_custom_patterns
@@ -1469,14 +145,77 @@ class SecretScanningWithStreamingResponse:
         self.update_repo_custom_pattern = _rt.with_streaming_response(
             resource.update_repo_custom_pattern
         )
+        self.list_org_pattern_configs = _rt.with_streaming_response(
+            resource.list_org_pattern_configs
+        )
+        self.update_org_pattern_configs = _rt.with_streaming_response(
+            resource.update_org_pattern_configs
+        )
         self.create_push_protection_bypass = _rt.with_streaming_response(
             resource.create_push_protection_bypass
         )
         self.get_scan_history = _rt.with_streaming_response(resource.get_scan_history)
 
 
-class AsyncSecretScanning(_rt.AsyncResource):
+# method -> (part module, class): a part is imported when one of its methods is first used
+_ASYNC_PARTS: dict[str, tuple[str, str]] = {
+    "list_alerts_for_org": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "list_alerts_for_repo": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "get_alert": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "update_alert": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "list_locations_for_alert": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "list_org_custom_patterns": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "bulk_create_org_custom_patterns": (
+        "._secret_scanning_alerts",
+        "_AsyncSecretScanningAlertsMethods",
+    ),
+    "bulk_delete_org_custom_patterns": (
+        "._secret_scanning_alerts",
+        "_AsyncSecretScanningAlertsMethods",
+    ),
+    "update_org_custom_pattern": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "list_repo_custom_patterns": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "bulk_create_repo_custom_patterns": (
+        "._secret_scanning_alerts",
+        "_AsyncSecretScanningAlertsMethods",
+    ),
+    "bulk_delete_repo_custom_patterns": (
+        "._secret_scanning_alerts",
+        "_AsyncSecretScanningAlertsMethods",
+    ),
+    "update_repo_custom_pattern": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "list_org_pattern_configs": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "update_org_pattern_configs": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
+    "create_push_protection_bypass": (
+        "._secret_scanning_push_protection_bypasses",
+        "_AsyncSecretScanningPushProtectionBypassesMethods",
+    ),
+    "get_scan_history": (
+        "._secret_scanning_push_protection_bypasses",
+        "_AsyncSecretScanningPushProtectionBypassesMethods",
+    ),
+}
+
+if TYPE_CHECKING:
+
+    class _AsyncSecretScanningMethods(
+        _AsyncSecretScanningAlertsMethods,
+        _AsyncSecretScanningPushProtectionBypassesMethods,
+        _rt.AsyncResource,
+    ):
+        """Every part's methods, as type checkers see them."""
+
+else:
+    _AsyncSecretScanningMethods = _rt.AsyncResource
+
+
+class AsyncSecretScanning(_AsyncSecretScanningMethods):
     """Operations under `secret_scanning`."""
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts above
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
 
     @cached_property
     def with_raw_response(self) -> AsyncSecretScanningWithRawResponse:
@@ -1488,966 +227,6 @@ class AsyncSecretScanning(_rt.AsyncResource):
         """The same methods as context managers whose response body is not read yet."""
         return AsyncSecretScanningWithStreamingResponse(self)
 
-    def list_alerts_for_org(
-        self,
-        org: str,
-        *,
-        state: Literal["open", "resolved"] | NotGiven = NOT_GIVEN,
-        secret_type: str | NotGiven = NOT_GIVEN,
-        exclude_secret_types: str | NotGiven = NOT_GIVEN,
-        exclude_providers: str | NotGiven = NOT_GIVEN,
-        providers: str | NotGiven = NOT_GIVEN,
-        resolution: str | NotGiven = NOT_GIVEN,
-        assignee: str | NotGiven = NOT_GIVEN,
-        sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        validity: str | NotGiven = NOT_GIVEN,
-        is_publicly_leaked: bool | NotGiven = NOT_GIVEN,
-        is_multi_repo: bool | NotGiven = NOT_GIVEN,
-        hide_secret: bool | NotGiven = NOT_GIVEN,
-        is_bypassed: bool | NotGiven = NOT_GIVEN,
-        included_metadata: str | NotGiven = NOT_GIVEN,
-        owner_email_hash: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[OrganizationSecretScanningAlert]:
-        """List secret scanning alerts for an organization
-
-        Lists secret scanning alerts for eligible repositories in an organization, from newest to oldest.
-
-        The authenticated user must be an administrator or security manager for the organization to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            state: Set to `open` or `resolved` to only list secret scanning alerts in a specific state.
-            secret_type: A comma-separated list of secret types to return. All default secret patterns are returned. To return generic patterns, pass the token name(s) in the parameter. See "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)" for a complete list of secret types.
-            exclude_secret_types: A comma-separated list of secret types to exclude from the results. All default secret patterns are returned except those matching the specified types. Cannot be combined with the `secret_type` parameter. See "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)" for a complete list of secret types.
-            exclude_providers: A comma-separated list of provider slugs to exclude from the results.
-            providers: A comma-separated list of provider slugs to filter by.
-            resolution: A comma-separated list of resolutions. Only secret scanning alerts with one of these resolutions are listed. Valid resolutions are `false_positive`, `wont_fix`, `revoked`, `pattern_edited`, `pattern_deleted` or `used_in_tests`.
-            assignee: Filters alerts by assignee. Use `*` to get all assigned alerts, `none` to get all unassigned alerts, or a GitHub username to get alerts assigned to a specific user.
-            sort: The property to sort the results by. `created` means when the alert was created. `updated` means when the alert was updated or resolved.
-            direction: The direction to sort the results by.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events before this cursor. To receive an initial cursor on your first request, include an empty "before" query string.
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events after this cursor.  To receive an initial cursor on your first request, include an empty "after" query string.
-            validity: A comma-separated list of validities that, when present, will return alerts that match the validities in this list. Valid options are `active`, `inactive`, and `unknown`.
-            is_publicly_leaked: A boolean value representing whether or not to filter alerts by the publicly-leaked tag being present.
-            is_multi_repo: A boolean value representing whether or not to filter alerts by the multi-repo tag being present.
-            hide_secret: A boolean value representing whether or not to hide literal secrets in the results.
-            is_bypassed: A boolean value (`true` or `false`) indicating whether to filter alerts by their push protection bypass status. When set to `true`, only alerts that were created because a push protection rule was bypassed will be returned. When set to `false`, only alerts that were not caused by a push protection bypass will be returned.
-            included_metadata: A comma-separated list of metadata fields to filter alerts by. Only alerts that have all of the
-            owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata field matches the
-        """
-        return self._client.paginate(
-            _SECRET_SCANNING_LIST_ALERTS_FOR_ORG,
-            {
-                "org": org,
-                "state": state,
-                "secret_type": secret_type,
-                "exclude_secret_types": exclude_secret_types,
-                "exclude_providers": exclude_providers,
-                "providers": providers,
-                "resolution": resolution,
-                "assignee": assignee,
-                "sort": sort,
-                "direction": direction,
-                "page": page,
-                "per_page": per_page,
-                "before": before,
-                "after": after,
-                "validity": validity,
-                "is_publicly_leaked": is_publicly_leaked,
-                "is_multi_repo": is_multi_repo,
-                "hide_secret": hide_secret,
-                "is_bypassed": is_bypassed,
-                "included_metadata": included_metadata,
-                "owner_email_hash": owner_email_hash,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_org_custom_patterns(
-        self,
-        org: str,
-        *,
-        state: Literal["published", "unpublished"] | NotGiven = NOT_GIVEN,
-        push_protection: Literal["enabled", "disabled"] | NotGiven = NOT_GIVEN,
-        sort: Literal["created", "updated", "name"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[SecretScanningCustomPattern]:
-        """List organization custom patterns
-
-        Lists secret scanning custom patterns for an organization.
-
-        Personal access tokens (classic) need the `read:org` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            state: Filter custom patterns by state. When absent, returns patterns in all states.
-            push_protection: Filter custom patterns by whether push protection is enabled. When absent, returns patterns regardless of push protection status.
-            sort: The property to sort the results by.
-            direction: The direction to sort the results by.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _SECRET_SCANNING_LIST_ORG_CUSTOM_PATTERNS,
-            {
-                "org": org,
-                "state": state,
-                "push_protection": push_protection,
-                "sort": sort,
-                "direction": direction,
-                "page": page,
-                "per_page": per_page,
-                "before": before,
-                "after": after,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def bulk_create_org_custom_patterns(
-        self,
-        org: str,
-        *,
-        patterns: list[SecretScanningCustomPatternToCreate],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningBulkCreateOrgCustomPatternsResponse:
-        """Bulk create organization custom patterns
-
-        Bulk creates secret scanning custom patterns for an organization.
-
-        Personal access tokens (classic) need the `write:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            patterns: The list of custom patterns to create.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_BULK_CREATE_ORG_CUSTOM_PATTERNS,
-            {
-                "org": org,
-                "patterns": patterns,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def bulk_delete_org_custom_patterns(
-        self,
-        org: str,
-        *,
-        patterns: list[SecretScanningCustomPatternToDelete],
-        post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Bulk delete organization custom patterns
-
-        Bulk deletes secret scanning custom patterns for an organization.
-
-        Personal access tokens (classic) need the `write:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            patterns: The list of custom patterns to delete.
-            post_delete_action: What to do with alerts associated with the deleted patterns.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_BULK_DELETE_ORG_CUSTOM_PATTERNS,
-            {
-                "org": org,
-                "patterns": patterns,
-                "post_delete_action": post_delete_action,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update_org_custom_pattern(
-        self,
-        org: str,
-        pattern_id: int,
-        *,
-        body: SecretScanningCustomPatternToUpdate,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningCustomPattern:
-        """Update an organization custom pattern
-
-        Updates a secret scanning custom pattern for an organization.
-
-        Personal access tokens (classic) need the `write:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            pattern_id: The ID of the custom pattern.
-            body: Fields to update on a custom pattern. At least one updatable field (`pattern`, `start_delimiter`, `end_delimiter`, `must_match`, or `must_not_match`) must also be provided. Only provided fields will be updated.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_UPDATE_ORG_CUSTOM_PATTERN,
-            {
-                "org": org,
-                "pattern_id": pattern_id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def list_org_pattern_configs(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningPatternConfiguration:
-        """List organization pattern configurations
-
-        Lists the secret scanning pattern configurations for an organization.
-
-        Personal access tokens (classic) need the `read:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_LIST_ORG_PATTERN_CONFIGS,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update_org_pattern_configs(
-        self,
-        org: str,
-        *,
-        pattern_config_version: SecretScanningRowVersion | NotGiven = NOT_GIVEN,
-        provider_pattern_settings: list[
-            SecretScanningUpdateOrgPatternConfigsParamsProviderPatternSettingsItem
-        ]
-        | NotGiven = NOT_GIVEN,
-        custom_pattern_settings: list[
-            SecretScanningUpdateOrgPatternConfigsParamsCustomPatternSettingsItem
-        ]
-        | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningUpdateOrgPatternConfigsResponse:
-        """Update organization pattern configurations
-
-        Updates the secret scanning pattern configurations for an organization.
-
-        Personal access tokens (classic) need the `write:org` scope to use this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            pattern_config_version: The version of the entity. This is used to confirm you're updating the current version of the entity and mitigate unintentionally overriding someone else's update.
-            provider_pattern_settings: Pattern settings for provider patterns.
-            custom_pattern_settings: Pattern settings for custom patterns.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_UPDATE_ORG_PATTERN_CONFIGS,
-            {
-                "org": org,
-                "pattern_config_version": pattern_config_version,
-                "provider_pattern_settings": provider_pattern_settings,
-                "custom_pattern_settings": custom_pattern_settings,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_alerts_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        state: Literal["open", "resolved"] | NotGiven = NOT_GIVEN,
-        secret_type: str | NotGiven = NOT_GIVEN,
-        exclude_secret_types: str | NotGiven = NOT_GIVEN,
-        exclude_providers: str | NotGiven = NOT_GIVEN,
-        providers: str | NotGiven = NOT_GIVEN,
-        resolution: str | NotGiven = NOT_GIVEN,
-        assignee: str | NotGiven = NOT_GIVEN,
-        sort: Literal["created", "updated"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        validity: str | NotGiven = NOT_GIVEN,
-        is_publicly_leaked: bool | NotGiven = NOT_GIVEN,
-        is_multi_repo: bool | NotGiven = NOT_GIVEN,
-        hide_secret: bool | NotGiven = NOT_GIVEN,
-        is_bypassed: bool | NotGiven = NOT_GIVEN,
-        included_metadata: str | NotGiven = NOT_GIVEN,
-        owner_email_hash: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[SecretScanningAlert]:
-        """List secret scanning alerts for a repository
-
-        Lists secret scanning alerts for an eligible repository, from newest to oldest.
-
-        The authenticated user must be an administrator for the repository or for the organization that owns the repository to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            state: Set to `open` or `resolved` to only list secret scanning alerts in a specific state.
-            secret_type: A comma-separated list of secret types to return. All default secret patterns are returned. To return generic patterns, pass the token name(s) in the parameter. See "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)" for a complete list of secret types.
-            exclude_secret_types: A comma-separated list of secret types to exclude from the results. All default secret patterns are returned except those matching the specified types. Cannot be combined with the `secret_type` parameter. See "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)" for a complete list of secret types.
-            exclude_providers: A comma-separated list of provider slugs to exclude from the results.
-            providers: A comma-separated list of provider slugs to filter by.
-            resolution: A comma-separated list of resolutions. Only secret scanning alerts with one of these resolutions are listed. Valid resolutions are `false_positive`, `wont_fix`, `revoked`, `pattern_edited`, `pattern_deleted` or `used_in_tests`.
-            assignee: Filters alerts by assignee. Use `*` to get all assigned alerts, `none` to get all unassigned alerts, or a GitHub username to get alerts assigned to a specific user.
-            sort: The property to sort the results by. `created` means when the alert was created. `updated` means when the alert was updated or resolved.
-            direction: The direction to sort the results by.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events before this cursor. To receive an initial cursor on your first request, include an empty "before" query string.
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events after this cursor.  To receive an initial cursor on your first request, include an empty "after" query string.
-            validity: A comma-separated list of validities that, when present, will return alerts that match the validities in this list. Valid options are `active`, `inactive`, and `unknown`.
-            is_publicly_leaked: A boolean value representing whether or not to filter alerts by the publicly-leaked tag being present.
-            is_multi_repo: A boolean value representing whether or not to filter alerts by the multi-repo tag being present.
-            hide_secret: A boolean value representing whether or not to hide literal secrets in the results.
-            is_bypassed: A boolean value (`true` or `false`) indicating whether to filter alerts by their push protection bypass status. When set to `true`, only alerts that were created because a push protection rule was bypassed will be returned. When set to `false`, only alerts that were not caused by a push protection bypass will be returned.
-            included_metadata: A comma-separated list of metadata fields to filter alerts by. Only alerts that have all of the
-            owner_email_hash: Filters alerts to only those whose attached `owner_email` metadata field matches the
-        """
-        return self._client.paginate(
-            _SECRET_SCANNING_LIST_ALERTS_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "state": state,
-                "secret_type": secret_type,
-                "exclude_secret_types": exclude_secret_types,
-                "exclude_providers": exclude_providers,
-                "providers": providers,
-                "resolution": resolution,
-                "assignee": assignee,
-                "sort": sort,
-                "direction": direction,
-                "page": page,
-                "per_page": per_page,
-                "before": before,
-                "after": after,
-                "validity": validity,
-                "is_publicly_leaked": is_publicly_leaked,
-                "is_multi_repo": is_multi_repo,
-                "hide_secret": hide_secret,
-                "is_bypassed": is_bypassed,
-                "included_metadata": included_metadata,
-                "owner_email_hash": owner_email_hash,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_alert(
-        self,
-        owner: str,
-        repo: str,
-        alert_number: AlertNumber,
-        *,
-        hide_secret: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningAlertWithMetadata:
-        """Get a secret scanning alert
-
-        Gets a single secret scanning alert detected in an eligible repository.
-
-        The authenticated user must be an administrator for the repository or for the organization that owns the repository to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            alert_number: The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation.
-            hide_secret: A boolean value representing whether or not to hide literal secrets in the results.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_GET_ALERT,
-            {
-                "owner": owner,
-                "repo": repo,
-                "alert_number": alert_number,
-                "hide_secret": hide_secret,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update_alert(
-        self,
-        owner: str,
-        repo: str,
-        alert_number: AlertNumber,
-        *,
-        body: SecretScanningUpdateAlertBody,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningAlertWithMetadata:
-        """Update a secret scanning alert
-
-        Updates the status of a secret scanning alert in an eligible repository.
-
-        You can also use this endpoint to assign or unassign an alert to a user who has write access to the repository.
-
-        The authenticated user must be an administrator for the repository or for the organization that owns the repository to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            alert_number: The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation.
-            body: The request body.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_UPDATE_ALERT,
-            {
-                "owner": owner,
-                "repo": repo,
-                "alert_number": alert_number,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_locations_for_alert(
-        self,
-        owner: str,
-        repo: str,
-        alert_number: AlertNumber,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[SecretScanningLocation]:
-        """List locations for a secret scanning alert
-
-        Lists all locations for a given secret scanning alert for an eligible repository.
-
-        The authenticated user must be an administrator for the repository or for the organization that owns the repository to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            alert_number: The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _SECRET_SCANNING_LIST_LOCATIONS_FOR_ALERT,
-            {
-                "owner": owner,
-                "repo": repo,
-                "alert_number": alert_number,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_repo_custom_patterns(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        state: Literal["published", "unpublished"] | NotGiven = NOT_GIVEN,
-        push_protection: Literal["enabled", "disabled"] | NotGiven = NOT_GIVEN,
-        sort: Literal["created", "updated", "name"] | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        before: str | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[SecretScanningCustomPattern]:
-        """List repository custom patterns
-
-        Lists secret scanning custom patterns for a repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            state: Filter custom patterns by state. When absent, returns patterns in all states.
-            push_protection: Filter custom patterns by whether push protection is enabled. When absent, returns patterns regardless of push protection status.
-            sort: The property to sort the results by.
-            direction: The direction to sort the results by.
-            page: The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _SECRET_SCANNING_LIST_REPO_CUSTOM_PATTERNS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "state": state,
-                "push_protection": push_protection,
-                "sort": sort,
-                "direction": direction,
-                "page": page,
-                "per_page": per_page,
-                "before": before,
-                "after": after,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def bulk_create_repo_custom_patterns(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        patterns: list[SecretScanningCustomPatternToCreate],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningBulkCreateRepoCustomPatternsResponse:
-        """Bulk create repository custom patterns
-
-        Bulk creates secret scanning custom patterns for a repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            patterns: The list of custom patterns to create.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_BULK_CREATE_REPO_CUSTOM_PATTERNS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "patterns": patterns,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def bulk_delete_repo_custom_patterns(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        patterns: list[SecretScanningCustomPatternToDelete],
-        post_delete_action: Literal["delete_alerts", "resolve_alerts"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Bulk delete repository custom patterns
-
-        Bulk deletes secret scanning custom patterns for a repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            patterns: The list of custom patterns to delete.
-            post_delete_action: What to do with alerts associated with the deleted patterns.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_BULK_DELETE_REPO_CUSTOM_PATTERNS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "patterns": patterns,
-                "post_delete_action": post_delete_action,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update_repo_custom_pattern(
-        self,
-        owner: str,
-        repo: str,
-        pattern_id: int,
-        *,
-        body: SecretScanningCustomPatternToUpdate,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningCustomPattern:
-        """Update a repository custom pattern
-
-        Updates a secret scanning custom pattern for a repository.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            pattern_id: The ID of the custom pattern.
-            body: Fields to update on a custom pattern. At least one updatable field (`pattern`, `start_delimiter`, `end_delimiter`, `must_match`, or `must_not_match`) must also be provided. Only provided fields will be updated.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_UPDATE_REPO_CUSTOM_PATTERN,
-            {
-                "owner": owner,
-                "repo": repo,
-                "pattern_id": pattern_id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create_push_protection_bypass(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        reason: SecretScanningPushProtectionBypassReason,
-        placeholder_id: SecretScanningPushProtectionBypassPlaceholderId,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningPushProtectionBypass:
-        """Create a push protection bypass
-
-        Creates a bypass for a previously push protected secret.
-
-        The authenticated user must be the original author of the committed secret.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-            reason: The reason for bypassing push protection.
-            placeholder_id: The ID of the push protection bypass placeholder. This value is returned on any push protected routes.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_CREATE_PUSH_PROTECTION_BYPASS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "reason": reason,
-                "placeholder_id": placeholder_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_scan_history(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SecretScanningScanHistory:
-        """Get secret scanning scan history for a repository
-
-        Lists the latest default incremental and backfill scans by type for a repository.
-
-        > [!NOTE]
-        > This endpoint requires [GitHub Advanced Security](https://docs.github.com/get-started/learning-about-github/about-github-advanced-security).
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _SECRET_SCANNING_GET_SCAN_HISTORY,
-            {
-                "owner": owner,
-                "repo": repo,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
 
 class AsyncSecretScanningWithRawResponse:
     """`AsyncSecretScanning.with_raw_response`."""
@@ -2455,6 +234,10 @@ class AsyncSecretScanningWithRawResponse:
     def __init__(self, resource: AsyncSecretScanning) -> None:
         self._resource = resource
         self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_raw_response(resource.get_alert)
+        self.update_alert = _rt.with_raw_response(resource.update_alert)
+        self.list_locations_for_alert = _rt.raw_async_page(resource.list_locations_for_alert)
         self.list_org_custom_patterns = _rt.raw_async_page(resource.list_org_custom_patterns)
         self.bulk_create_org_custom_patterns = _rt.with_raw_response(
             resource.bulk_create_org_custom_patterns
@@ -2463,12 +246,6 @@ class AsyncSecretScanningWithRawResponse:
             resource.bulk_delete_org_custom_patterns
         )
         self.update_org_custom_pattern = _rt.with_raw_response(resource.update_org_custom_pattern)
-        self.list_org_pattern_configs = _rt.with_raw_response(resource.list_org_pattern_configs)
-        self.update_org_pattern_configs = _rt.with_raw_response(resource.update_org_pattern_configs)
-        self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
-        self.list_locations_for_alert = _rt.raw_async_page(resource.list_locations_for_alert)
         self.list_repo_custom_patterns = _rt.raw_async_page(resource.list_repo_custom_patterns)
         self.bulk_create_repo_custom_patterns = _rt.with_raw_response(
             resource.bulk_create_repo_custom_patterns
@@ -2477,6 +254,8 @@ class AsyncSecretScanningWithRawResponse:
             resource.bulk_delete_repo_custom_patterns
         )
         self.update_repo_custom_pattern = _rt.with_raw_response(resource.update_repo_custom_pattern)
+        self.list_org_pattern_configs = _rt.with_raw_response(resource.list_org_pattern_configs)
+        self.update_org_pattern_configs = _rt.with_raw_response(resource.update_org_pattern_configs)
         self.create_push_protection_bypass = _rt.with_raw_response(
             resource.create_push_protection_bypass
         )
@@ -2489,6 +268,10 @@ class AsyncSecretScanningWithStreamingResponse:
     def __init__(self, resource: AsyncSecretScanning) -> None:
         self._resource = resource
         self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_streaming_response(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response(resource.update_alert)
+        self.list_locations_for_alert = _rt.streaming_async_page(resource.list_locations_for_alert)
         self.list_org_custom_patterns = _rt.streaming_async_page(resource.list_org_custom_patterns)
         self.bulk_create_org_custom_patterns = _rt.with_streaming_response(
             resource.bulk_create_org_custom_patterns
@@ -2499,16 +282,6 @@ class AsyncSecretScanningWithStreamingResponse:
         self.update_org_custom_pattern = _rt.with_streaming_response(
             resource.update_org_custom_pattern
         )
-        self.list_org_pattern_configs = _rt.with_streaming_response(
-            resource.list_org_pattern_configs
-        )
-        self.update_org_pattern_configs = _rt.with_streaming_response(
-            resource.update_org_pattern_configs
-        )
-        self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
-        self.list_locations_for_alert = _rt.streaming_async_page(resource.list_locations_for_alert)
         self.list_repo_custom_patterns = _rt.streaming_async_page(
             resource.list_repo_custom_patterns
         )
@@ -2520,6 +293,12 @@ class AsyncSecretScanningWithStreamingResponse:
         )
         self.update_repo_custom_pattern = _rt.with_streaming_response(
             resource.update_repo_custom_pattern
+        )
+        self.list_org_pattern_configs = _rt.with_streaming_response(
+            resource.list_org_pattern_configs
+        )
+        self.update_org_pattern_configs = _rt.with_streaming_response(
+            resource.update_org_pattern_configs
         )
         self.create_push_protection_bypass = _rt.with_streaming_response(
             resource.create_push_protection_bypass

@@ -3,25 +3,143 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.basic_error import BasicError
-from ..models.full_repository import FullRepository
-from ..models.global_advisory import GlobalAdvisory
-from ..models.repository_advisory import RepositoryAdvisory
-from ..models.security_advisory_ecosystems import SecurityAdvisoryEcosystems
-from ..models.validation_error import ValidationError
-from ..models.validation_error_simple import ValidationErrorSimple
-from ..types.security_advisories import (
-    SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItem,
-    SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem,
-    SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem,
-    SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem,
-    SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem,
-)
+if TYPE_CHECKING:
+    from ..models.full_repository import FullRepository
+    from ..models.global_advisory import GlobalAdvisory
+    from ..models.repository_advisory import RepositoryAdvisory
+    from ..types.security_advisories import (
+        SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItem,
+        SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem,
+        SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem,
+        SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem,
+        SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem,
+    )
+
+
+def _security_advisories_list_global_advisories_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.global_advisory import GlobalAdvisory
+    from ..models.validation_error_simple import ValidationErrorSimple
+
+    return {
+        "200": _rt.Response(list[GlobalAdvisory], "json"),
+        "422": _rt.Response(ValidationErrorSimple, "json"),
+        "429": _rt.Response(BasicError, "json"),
+    }
+
+
+def _security_advisories_get_global_advisory_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.global_advisory import GlobalAdvisory
+
+    return {"200": _rt.Response(GlobalAdvisory, "json"), "404": _rt.Response(BasicError, "json")}
+
+
+def _security_advisories_list_org_repository_advisories_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.repository_advisory import RepositoryAdvisory
+
+    return {
+        "200": _rt.Response(list[RepositoryAdvisory], "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _security_advisories_list_repository_advisories_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.repository_advisory import RepositoryAdvisory
+
+    return {
+        "200": _rt.Response(list[RepositoryAdvisory], "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _security_advisories_create_repository_advisory_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.repository_advisory import RepositoryAdvisory
+    from ..models.validation_error import ValidationError
+
+    return {
+        "201": _rt.Response(RepositoryAdvisory, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _security_advisories_create_private_vulnerability_report_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.repository_advisory import RepositoryAdvisory
+    from ..models.validation_error import ValidationError
+
+    return {
+        "201": _rt.Response(RepositoryAdvisory, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _security_advisories_get_repository_advisory_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.repository_advisory import RepositoryAdvisory
+
+    return {
+        "200": _rt.Response(RepositoryAdvisory, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+    }
+
+
+def _security_advisories_update_repository_advisory_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.repository_advisory import RepositoryAdvisory
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(RepositoryAdvisory, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _security_advisories_create_repository_advisory_cve_request_responses() -> dict[
+    str, _rt.Response
+]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error import ValidationError
+
+    return {
+        "202": _rt.Response(dict[str, Any], "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _security_advisories_create_fork_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.full_repository import FullRepository
+    from ..models.validation_error import ValidationError
+
+    return {
+        "202": _rt.Response(FullRepository, "json"),
+        "400": _rt.Response(BasicError, "json"),
+        "403": _rt.Response(BasicError, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
 
 _SECURITY_ADVISORIES_LIST_GLOBAL_ADVISORIES: _rt.Operation[list[GlobalAdvisory]] = _rt.Operation(
     method="get",
@@ -47,11 +165,7 @@ _SECURITY_ADVISORIES_LIST_GLOBAL_ADVISORIES: _rt.Operation[list[GlobalAdvisory]]
         _rt.Param("per_page", "per_page", "query"),
         _rt.Param("sort", "sort", "query"),
     ),
-    responses={
-        "200": _rt.Response(list[GlobalAdvisory], "json"),
-        "422": _rt.Response(ValidationErrorSimple, "json"),
-        "429": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_security_advisories_list_global_advisories_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
 )
 
@@ -60,10 +174,7 @@ _SECURITY_ADVISORIES_GET_GLOBAL_ADVISORY: _rt.Operation[GlobalAdvisory] = _rt.Op
     path="/advisories/{ghsa_id}",
     operation_id="security-advisories/get-global-advisory",
     params=(_rt.Param("ghsa_id", "ghsa_id", "path"),),
-    responses={
-        "200": _rt.Response(GlobalAdvisory, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_security_advisories_get_global_advisory_responses),
 )
 
 _SECURITY_ADVISORIES_LIST_ORG_REPOSITORY_ADVISORIES: _rt.Operation[list[RepositoryAdvisory]] = (
@@ -80,11 +191,7 @@ _SECURITY_ADVISORIES_LIST_ORG_REPOSITORY_ADVISORIES: _rt.Operation[list[Reposito
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("state", "state", "query"),
         ),
-        responses={
-            "200": _rt.Response(list[RepositoryAdvisory], "json"),
-            "400": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
+        responses=_rt.LazyResponses(_security_advisories_list_org_repository_advisories_responses),
         pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
@@ -104,11 +211,7 @@ _SECURITY_ADVISORIES_LIST_REPOSITORY_ADVISORIES: _rt.Operation[list[RepositoryAd
             _rt.Param("per_page", "per_page", "query"),
             _rt.Param("state", "state", "query"),
         ),
-        responses={
-            "200": _rt.Response(list[RepositoryAdvisory], "json"),
-            "400": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-        },
+        responses=_rt.LazyResponses(_security_advisories_list_repository_advisories_responses),
         pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
 )
@@ -131,12 +234,7 @@ _SECURITY_ADVISORIES_CREATE_REPOSITORY_ADVISORY: _rt.Operation[RepositoryAdvisor
         _rt.Param("start_private_fork", "start_private_fork", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "201": _rt.Response(RepositoryAdvisory, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_security_advisories_create_repository_advisory_responses),
 )
 
 _SECURITY_ADVISORIES_CREATE_PRIVATE_VULNERABILITY_REPORT: _rt.Operation[RepositoryAdvisory] = (
@@ -156,12 +254,9 @@ _SECURITY_ADVISORIES_CREATE_PRIVATE_VULNERABILITY_REPORT: _rt.Operation[Reposito
             _rt.Param("start_private_fork", "start_private_fork", "field"),
         ),
         body=_rt.Body("application/json", required=True),
-        responses={
-            "201": _rt.Response(RepositoryAdvisory, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-            "422": _rt.Response(ValidationError, "json"),
-        },
+        responses=_rt.LazyResponses(
+            _security_advisories_create_private_vulnerability_report_responses
+        ),
     )
 )
 
@@ -174,11 +269,7 @@ _SECURITY_ADVISORIES_GET_REPOSITORY_ADVISORY: _rt.Operation[RepositoryAdvisory] 
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ghsa_id", "ghsa_id", "path"),
     ),
-    responses={
-        "200": _rt.Response(RepositoryAdvisory, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    },
+    responses=_rt.LazyResponses(_security_advisories_get_repository_advisory_responses),
 )
 
 _SECURITY_ADVISORIES_UPDATE_REPOSITORY_ADVISORY: _rt.Operation[RepositoryAdvisory] = _rt.Operation(
@@ -202,12 +293,7 @@ _SECURITY_ADVISORIES_UPDATE_REPOSITORY_ADVISORY: _rt.Operation[RepositoryAdvisor
         _rt.Param("collaborating_teams", "collaborating_teams", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={
-        "200": _rt.Response(RepositoryAdvisory, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_security_advisories_update_repository_advisory_responses),
 )
 
 _SECURITY_ADVISORIES_CREATE_REPOSITORY_ADVISORY_CVE_REQUEST: _rt.Operation[dict[str, Any]] = (
@@ -220,13 +306,9 @@ _SECURITY_ADVISORIES_CREATE_REPOSITORY_ADVISORY_CVE_REQUEST: _rt.Operation[dict[
             _rt.Param("repo", "repo", "path"),
             _rt.Param("ghsa_id", "ghsa_id", "path"),
         ),
-        responses={
-            "202": _rt.Response(dict[str, Any], "json"),
-            "400": _rt.Response(BasicError, "json"),
-            "403": _rt.Response(BasicError, "json"),
-            "404": _rt.Response(BasicError, "json"),
-            "422": _rt.Response(ValidationError, "json"),
-        },
+        responses=_rt.LazyResponses(
+            _security_advisories_create_repository_advisory_cve_request_responses
+        ),
     )
 )
 
@@ -239,13 +321,7 @@ _SECURITY_ADVISORIES_CREATE_FORK: _rt.Operation[FullRepository] = _rt.Operation(
         _rt.Param("repo", "repo", "path"),
         _rt.Param("ghsa_id", "ghsa_id", "path"),
     ),
-    responses={
-        "202": _rt.Response(FullRepository, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    },
+    responses=_rt.LazyResponses(_security_advisories_create_fork_responses),
 )
 
 
@@ -268,7 +344,22 @@ class SecurityAdvisories(_rt.SyncResource):
         ghsa_id: str | NotGiven = NOT_GIVEN,
         type: Literal["reviewed", "malware", "unreviewed"] | NotGiven = NOT_GIVEN,
         cve_id: str | NotGiven = NOT_GIVEN,
-        ecosystem: SecurityAdvisoryEcosystems | NotGiven = NOT_GIVEN,
+        ecosystem: Literal[
+            "rubygems",
+            "npm",
+            "pip",
+            "maven",
+            "nuget",
+            "composer",
+            "go",
+            "rust",
+            "erlang",
+            "actions",
+            "pub",
+            "other",
+            "swift",
+        ]
+        | NotGiven = NOT_GIVEN,
         severity: Literal["unknown", "low", "medium", "high", "critical"] | NotGiven = NOT_GIVEN,
         cwes: str | list[str] | NotGiven = NOT_GIVEN,
         is_withdrawn: bool | NotGiven = NOT_GIVEN,
@@ -295,30 +386,58 @@ class SecurityAdvisories(_rt.SyncResource):
     ) -> _rt.SyncPage[GlobalAdvisory]:
         """List global security advisories
 
-        Lists all global security advisories that match the specified parameters. If no other parameters are defined, the request will return only GitHub-reviewed advisories that are not malware.
+        Lists all global security advisories that match the specified parameters. If no other
+        parameters are defined, the request will return only GitHub-reviewed advisories that are
+        not malware.
 
-        By default, all responses will exclude advisories for malware, because malware are not standard vulnerabilities. To list advisories for malware, you must include the `type` parameter in your request, with the value `malware`. For more information about the different types of security advisories, see "[About the GitHub Advisory database](https://docs.github.com/code-security/security-advisories/global-security-advisories/about-the-github-advisory-database#about-types-of-security-advisories)."
+        By default, all responses will exclude advisories for malware, because malware are not
+        standard vulnerabilities. To list advisories for malware, you must include the `type`
+        parameter in your request, with the value `malware`. For more information about the
+        different types of security advisories, see "[About the GitHub Advisory
+        database](https://docs.github.com/code-security/security-advisories/global-security-advisories/about-the-github-advisory-database#about-types-of-security-advisories)."
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ghsa_id: If specified, only advisories with this GHSA (GitHub Security Advisory) identifier will be returned.
-            type: If specified, only advisories of this type will be returned. By default, a request with no other parameters defined will only return reviewed advisories that are not malware.
-            cve_id: If specified, only advisories with this CVE (Common Vulnerabilities and Exposures) identifier will be returned.
+            ghsa_id: If specified, only advisories with this GHSA (GitHub Security Advisory)
+                identifier will be returned.
+            type: If specified, only advisories of this type will be returned. By default, a
+                request with no other parameters defined will only return reviewed advisories
+                that are not malware.
+            cve_id: If specified, only advisories with this CVE (Common Vulnerabilities and
+                Exposures) identifier will be returned.
             ecosystem: If specified, only advisories for these ecosystems will be returned.
             severity: If specified, only advisories with these severities will be returned.
-            cwes: If specified, only advisories with these Common Weakness Enumerations (CWEs) will be returned.
+            cwes: If specified, only advisories with these Common Weakness Enumerations (CWEs)
+                will be returned.
             is_withdrawn: Whether to only return advisories that have been withdrawn.
-            affects: If specified, only return advisories that affect any of `package` or `package@version`. A maximum of 1000 packages can be specified.
-            published: If specified, only return advisories that were published on a date or date range.
-            updated: If specified, only return advisories that were updated on a date or date range.
-            modified: If specified, only show advisories that were updated or published on a date or date range.
-            epss_percentage: If specified, only return advisories that have an EPSS percentage score that matches the provided value.
-            epss_percentile: If specified, only return advisories that have an EPSS percentile score that matches the provided value.
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            affects: If specified, only return advisories that affect any of `package` or
+                `package@version`. A maximum of 1000 packages can be specified.
+            published: If specified, only return advisories that were published on a date or date
+                range.
+            updated: If specified, only return advisories that were updated on a date or date
+                range.
+            modified: If specified, only show advisories that were updated or published on a date
+                or date range.
+            epss_percentage: If specified, only return advisories that have an EPSS percentage
+                score that matches the provided value.
+            epss_percentile: If specified, only return advisories that have an EPSS percentile
+                score that matches the provided value.
+            before: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results before this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            after: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results after this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             sort: The property to sort the results by.
         """
         return self._client.paginate(
@@ -415,20 +534,34 @@ class SecurityAdvisories(_rt.SyncResource):
 
         Lists repository security advisories for an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:write` scope to use this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             direction: The direction to sort the results by.
             sort: The property to sort the results by.
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of advisories to return per page. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            state: Filter by the state of the repository advisories. Only advisories of this state will be returned.
+            before: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results before this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            after: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results after this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of advisories to return per page. For more information, see
+                "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            state: Filter by the state of the repository advisories. Only advisories of this
+                state will be returned.
         """
         return self._client.paginate(
             _SECURITY_ADVISORIES_LIST_ORG_REPOSITORY_ADVISORIES,
@@ -477,21 +610,39 @@ class SecurityAdvisories(_rt.SyncResource):
 
         Lists security advisories in a repository.
 
-        The authenticated user can access unpublished security advisories from a repository if they are a security manager or administrator of that repository, or if they are a collaborator on any security advisory.
+        The authenticated user can access unpublished security advisories from a repository if
+        they are a security manager or administrator of that repository, or if they are a
+        collaborator on any security advisory.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:read` scope to to get a published security advisory in a private repository, or any unpublished security advisory that the authenticated user has access to.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:read` scope to to get a published security advisory in a private
+        repository, or any unpublished security advisory that the authenticated user has access
+        to.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             direction: The direction to sort the results by.
             sort: The property to sort the results by.
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of advisories to return per page. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            state: Filter by state of the repository advisories. Only advisories of this state will be returned.
+            before: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results before this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            after: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results after this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of advisories to return per page. For more information, see
+                "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            state: Filter by state of the repository advisories. Only advisories of this state
+                will be returned.
         """
         return self._client.paginate(
             _SECURITY_ADVISORIES_LIST_REPOSITORY_ADVISORIES,
@@ -546,22 +697,30 @@ class SecurityAdvisories(_rt.SyncResource):
 
         Creates a new repository security advisory.
 
-        In order to create a draft repository security advisory, the authenticated user must be a security manager or administrator of that repository.
+        In order to create a draft repository security advisory, the authenticated user must be a
+        security manager or administrator of that repository.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:write` scope to use this endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             summary: A short summary of the advisory.
             description: A detailed description of what the advisory impacts.
-            vulnerabilities: A product affected by the vulnerability detailed in a repository security advisory.
+            vulnerabilities: A product affected by the vulnerability detailed in a repository
+                security advisory.
             cve_id: The Common Vulnerabilities and Exposures (CVE) ID.
             cwe_ids: A list of Common Weakness Enumeration (CWE) IDs.
-            credits: A list of users receiving credit for their participation in the security advisory.
-            severity: The severity of the advisory. You must choose between setting this field or `cvss_vector_string`.
-            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You must choose between setting this field or `severity`.
-            start_private_fork: Whether to create a temporary private fork of the repository to collaborate on a fix.
+            credits: A list of users receiving credit for their participation in the security
+                advisory.
+            severity: The severity of the advisory. You must choose between setting this field or
+                `cvss_vector_string`.
+            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You
+                must choose between setting this field or `severity`.
+            start_private_fork: Whether to create a temporary private fork of the repository to
+                collaborate on a fix.
         """
         return self._client.request(
             _SECURITY_ADVISORIES_CREATE_REPOSITORY_ADVISORY,
@@ -618,18 +777,25 @@ class SecurityAdvisories(_rt.SyncResource):
         """Privately report a security vulnerability
 
         Report a security vulnerability to the maintainers of the repository.
-        See "[Privately reporting a security vulnerability](https://docs.github.com/code-security/security-advisories/guidance-on-reporting-and-writing/privately-reporting-a-security-vulnerability)" for more information about private vulnerability reporting.
+        See "[Privately reporting a security
+        vulnerability](https://docs.github.com/code-security/security-advisories/guidance-on-reporting-and-writing/privately-reporting-a-security-vulnerability)"
+        for more information about private vulnerability reporting.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             summary: A short summary of the advisory.
             description: A detailed description of what the advisory impacts.
-            vulnerabilities: An array of products affected by the vulnerability detailed in a repository security advisory.
+            vulnerabilities: An array of products affected by the vulnerability detailed in a
+                repository security advisory.
             cwe_ids: A list of Common Weakness Enumeration (CWE) IDs.
-            severity: The severity of the advisory. You must choose between setting this field or `cvss_vector_string`.
-            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You must choose between setting this field or `severity`.
-            start_private_fork: Whether to create a temporary private fork of the repository to collaborate on a fix.
+            severity: The severity of the advisory. You must choose between setting this field or
+                `cvss_vector_string`.
+            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You
+                must choose between setting this field or `severity`.
+            start_private_fork: Whether to create a temporary private fork of the repository to
+                collaborate on a fix.
         """
         return self._client.request(
             _SECURITY_ADVISORIES_CREATE_PRIVATE_VULNERABILITY_REPORT,
@@ -675,14 +841,19 @@ class SecurityAdvisories(_rt.SyncResource):
 
         Anyone can access any published security advisory on a public repository.
 
-        The authenticated user can access an unpublished security advisory from a repository if they are a security manager or administrator of that repository, or if they are a
+        The authenticated user can access an unpublished security advisory from a repository if
+        they are a security manager or administrator of that repository, or if they are a
         collaborator on the security advisory.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:read` scope to to get a published security advisory in a private repository, or any unpublished security advisory that the authenticated user has access to.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:read` scope to to get a published security advisory in a private
+        repository, or any unpublished security advisory that the authenticated user has access
+        to.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             ghsa_id: The GHSA (GitHub Security Advisory) identifier of the advisory.
         """
         return self._client.request(
@@ -733,28 +904,38 @@ class SecurityAdvisories(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryAdvisory:
-        """Update a repository security advisory using its GitHub Security Advisory (GHSA) identifier.
+        """Update a repository security advisory using its GitHub Security Advisory (GHSA)
+        identifier.
 
-        In order to update any security advisory, the authenticated user must be a security manager or administrator of that repository,
+        In order to update any security advisory, the authenticated user must be a security
+        manager or administrator of that repository,
         or a collaborator on the repository security advisory.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:write` scope to use this endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             ghsa_id: The GHSA (GitHub Security Advisory) identifier of the advisory.
             summary: A short summary of the advisory.
             description: A detailed description of what the advisory impacts.
             cve_id: The Common Vulnerabilities and Exposures (CVE) ID.
-            vulnerabilities: A product affected by the vulnerability detailed in a repository security advisory.
+            vulnerabilities: A product affected by the vulnerability detailed in a repository
+                security advisory.
             cwe_ids: A list of Common Weakness Enumeration (CWE) IDs.
-            credits: A list of users receiving credit for their participation in the security advisory.
-            severity: The severity of the advisory. You must choose between setting this field or `cvss_vector_string`.
-            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You must choose between setting this field or `severity`.
+            credits: A list of users receiving credit for their participation in the security
+                advisory.
+            severity: The severity of the advisory. You must choose between setting this field or
+                `cvss_vector_string`.
+            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You
+                must choose between setting this field or `severity`.
             state: The state of the advisory.
-            collaborating_users: A list of usernames who have been granted write access to the advisory.
-            collaborating_teams: A list of team slugs which have been granted write access to the advisory.
+            collaborating_users: A list of usernames who have been granted write access to the
+                advisory.
+            collaborating_teams: A list of team slugs which have been granted write access to the
+                advisory.
         """
         return self._client.request(
             _SECURITY_ADVISORIES_UPDATE_REPOSITORY_ADVISORY,
@@ -803,17 +984,23 @@ class SecurityAdvisories(_rt.SyncResource):
     ) -> dict[str, Any]:
         """Request a CVE for a repository security advisory
 
-        If you want a CVE identification number for the security vulnerability in your project, and don't already have one, you can request a CVE identification number from GitHub. For more information see "[Requesting a CVE identification number](https://docs.github.com/code-security/security-advisories/repository-security-advisories/publishing-a-repository-security-advisory#requesting-a-cve-identification-number-optional)."
+        If you want a CVE identification number for the security vulnerability in your project,
+        and don't already have one, you can request a CVE identification number from GitHub. For
+        more information see "[Requesting a CVE identification
+        number](https://docs.github.com/code-security/security-advisories/repository-security-advisories/publishing-a-repository-security-advisory#requesting-a-cve-identification-number-optional)."
 
         You may request a CVE for public repositories, but cannot do so for private repositories.
 
-        In order to request a CVE for a repository security advisory, the authenticated user must be a security manager or administrator of that repository.
+        In order to request a CVE for a repository security advisory, the authenticated user must
+        be a security manager or administrator of that repository.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:write` scope to use this endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             ghsa_id: The GHSA (GitHub Security Advisory) identifier of the advisory.
         """
         return self._client.request(
@@ -850,14 +1037,17 @@ class SecurityAdvisories(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
-        """Create a temporary private fork to collaborate on fixing a security vulnerability in your repository.
+        """Create a temporary private fork to collaborate on fixing a security vulnerability in your
+        repository.
 
         > [!NOTE]
-        > Forking a repository happens asynchronously. You may have to wait up to 5 minutes before you can access the fork.
+        > Forking a repository happens asynchronously. You may have to wait up to 5 minutes
+        before you can access the fork.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             ghsa_id: The GHSA (GitHub Security Advisory) identifier of the advisory.
         """
         return self._client.request(
@@ -947,7 +1137,22 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         ghsa_id: str | NotGiven = NOT_GIVEN,
         type: Literal["reviewed", "malware", "unreviewed"] | NotGiven = NOT_GIVEN,
         cve_id: str | NotGiven = NOT_GIVEN,
-        ecosystem: SecurityAdvisoryEcosystems | NotGiven = NOT_GIVEN,
+        ecosystem: Literal[
+            "rubygems",
+            "npm",
+            "pip",
+            "maven",
+            "nuget",
+            "composer",
+            "go",
+            "rust",
+            "erlang",
+            "actions",
+            "pub",
+            "other",
+            "swift",
+        ]
+        | NotGiven = NOT_GIVEN,
         severity: Literal["unknown", "low", "medium", "high", "critical"] | NotGiven = NOT_GIVEN,
         cwes: str | list[str] | NotGiven = NOT_GIVEN,
         is_withdrawn: bool | NotGiven = NOT_GIVEN,
@@ -974,30 +1179,58 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[GlobalAdvisory]:
         """List global security advisories
 
-        Lists all global security advisories that match the specified parameters. If no other parameters are defined, the request will return only GitHub-reviewed advisories that are not malware.
+        Lists all global security advisories that match the specified parameters. If no other
+        parameters are defined, the request will return only GitHub-reviewed advisories that are
+        not malware.
 
-        By default, all responses will exclude advisories for malware, because malware are not standard vulnerabilities. To list advisories for malware, you must include the `type` parameter in your request, with the value `malware`. For more information about the different types of security advisories, see "[About the GitHub Advisory database](https://docs.github.com/code-security/security-advisories/global-security-advisories/about-the-github-advisory-database#about-types-of-security-advisories)."
+        By default, all responses will exclude advisories for malware, because malware are not
+        standard vulnerabilities. To list advisories for malware, you must include the `type`
+        parameter in your request, with the value `malware`. For more information about the
+        different types of security advisories, see "[About the GitHub Advisory
+        database](https://docs.github.com/code-security/security-advisories/global-security-advisories/about-the-github-advisory-database#about-types-of-security-advisories)."
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ghsa_id: If specified, only advisories with this GHSA (GitHub Security Advisory) identifier will be returned.
-            type: If specified, only advisories of this type will be returned. By default, a request with no other parameters defined will only return reviewed advisories that are not malware.
-            cve_id: If specified, only advisories with this CVE (Common Vulnerabilities and Exposures) identifier will be returned.
+            ghsa_id: If specified, only advisories with this GHSA (GitHub Security Advisory)
+                identifier will be returned.
+            type: If specified, only advisories of this type will be returned. By default, a
+                request with no other parameters defined will only return reviewed advisories
+                that are not malware.
+            cve_id: If specified, only advisories with this CVE (Common Vulnerabilities and
+                Exposures) identifier will be returned.
             ecosystem: If specified, only advisories for these ecosystems will be returned.
             severity: If specified, only advisories with these severities will be returned.
-            cwes: If specified, only advisories with these Common Weakness Enumerations (CWEs) will be returned.
+            cwes: If specified, only advisories with these Common Weakness Enumerations (CWEs)
+                will be returned.
             is_withdrawn: Whether to only return advisories that have been withdrawn.
-            affects: If specified, only return advisories that affect any of `package` or `package@version`. A maximum of 1000 packages can be specified.
-            published: If specified, only return advisories that were published on a date or date range.
-            updated: If specified, only return advisories that were updated on a date or date range.
-            modified: If specified, only show advisories that were updated or published on a date or date range.
-            epss_percentage: If specified, only return advisories that have an EPSS percentage score that matches the provided value.
-            epss_percentile: If specified, only return advisories that have an EPSS percentile score that matches the provided value.
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            affects: If specified, only return advisories that affect any of `package` or
+                `package@version`. A maximum of 1000 packages can be specified.
+            published: If specified, only return advisories that were published on a date or date
+                range.
+            updated: If specified, only return advisories that were updated on a date or date
+                range.
+            modified: If specified, only show advisories that were updated or published on a date
+                or date range.
+            epss_percentage: If specified, only return advisories that have an EPSS percentage
+                score that matches the provided value.
+            epss_percentile: If specified, only return advisories that have an EPSS percentile
+                score that matches the provided value.
+            before: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results before this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            after: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results after this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             direction: The direction to sort the results by.
-            per_page: The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
             sort: The property to sort the results by.
         """
         return self._client.paginate(
@@ -1094,20 +1327,34 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
 
         Lists repository security advisories for an organization.
 
-        The authenticated user must be an owner or security manager for the organization to use this endpoint.
+        The authenticated user must be an owner or security manager for the organization to use
+        this endpoint.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:write` scope to use this endpoint.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             org: The organization name. The name is not case sensitive.
             direction: The direction to sort the results by.
             sort: The property to sort the results by.
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of advisories to return per page. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            state: Filter by the state of the repository advisories. Only advisories of this state will be returned.
+            before: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results before this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            after: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results after this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of advisories to return per page. For more information, see
+                "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            state: Filter by the state of the repository advisories. Only advisories of this
+                state will be returned.
         """
         return self._client.paginate(
             _SECURITY_ADVISORIES_LIST_ORG_REPOSITORY_ADVISORIES,
@@ -1156,21 +1403,39 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
 
         Lists security advisories in a repository.
 
-        The authenticated user can access unpublished security advisories from a repository if they are a security manager or administrator of that repository, or if they are a collaborator on any security advisory.
+        The authenticated user can access unpublished security advisories from a repository if
+        they are a security manager or administrator of that repository, or if they are a
+        collaborator on any security advisory.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:read` scope to to get a published security advisory in a private repository, or any unpublished security advisory that the authenticated user has access to.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:read` scope to to get a published security advisory in a private
+        repository, or any unpublished security advisory that the authenticated user has access
+        to.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             direction: The direction to sort the results by.
             sort: The property to sort the results by.
-            before: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of advisories to return per page. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            state: Filter by state of the repository advisories. Only advisories of this state will be returned.
+            before: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results before this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            after: A cursor, as given in the [Link
+                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
+                If specified, the query only searches for results after this cursor. For more
+                information, see "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            per_page: The number of advisories to return per page. For more information, see
+                "[Using pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            state: Filter by state of the repository advisories. Only advisories of this state
+                will be returned.
         """
         return self._client.paginate(
             _SECURITY_ADVISORIES_LIST_REPOSITORY_ADVISORIES,
@@ -1225,22 +1490,30 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
 
         Creates a new repository security advisory.
 
-        In order to create a draft repository security advisory, the authenticated user must be a security manager or administrator of that repository.
+        In order to create a draft repository security advisory, the authenticated user must be a
+        security manager or administrator of that repository.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:write` scope to use this endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             summary: A short summary of the advisory.
             description: A detailed description of what the advisory impacts.
-            vulnerabilities: A product affected by the vulnerability detailed in a repository security advisory.
+            vulnerabilities: A product affected by the vulnerability detailed in a repository
+                security advisory.
             cve_id: The Common Vulnerabilities and Exposures (CVE) ID.
             cwe_ids: A list of Common Weakness Enumeration (CWE) IDs.
-            credits: A list of users receiving credit for their participation in the security advisory.
-            severity: The severity of the advisory. You must choose between setting this field or `cvss_vector_string`.
-            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You must choose between setting this field or `severity`.
-            start_private_fork: Whether to create a temporary private fork of the repository to collaborate on a fix.
+            credits: A list of users receiving credit for their participation in the security
+                advisory.
+            severity: The severity of the advisory. You must choose between setting this field or
+                `cvss_vector_string`.
+            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You
+                must choose between setting this field or `severity`.
+            start_private_fork: Whether to create a temporary private fork of the repository to
+                collaborate on a fix.
         """
         return await self._client.request(
             _SECURITY_ADVISORIES_CREATE_REPOSITORY_ADVISORY,
@@ -1297,18 +1570,25 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         """Privately report a security vulnerability
 
         Report a security vulnerability to the maintainers of the repository.
-        See "[Privately reporting a security vulnerability](https://docs.github.com/code-security/security-advisories/guidance-on-reporting-and-writing/privately-reporting-a-security-vulnerability)" for more information about private vulnerability reporting.
+        See "[Privately reporting a security
+        vulnerability](https://docs.github.com/code-security/security-advisories/guidance-on-reporting-and-writing/privately-reporting-a-security-vulnerability)"
+        for more information about private vulnerability reporting.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             summary: A short summary of the advisory.
             description: A detailed description of what the advisory impacts.
-            vulnerabilities: An array of products affected by the vulnerability detailed in a repository security advisory.
+            vulnerabilities: An array of products affected by the vulnerability detailed in a
+                repository security advisory.
             cwe_ids: A list of Common Weakness Enumeration (CWE) IDs.
-            severity: The severity of the advisory. You must choose between setting this field or `cvss_vector_string`.
-            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You must choose between setting this field or `severity`.
-            start_private_fork: Whether to create a temporary private fork of the repository to collaborate on a fix.
+            severity: The severity of the advisory. You must choose between setting this field or
+                `cvss_vector_string`.
+            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You
+                must choose between setting this field or `severity`.
+            start_private_fork: Whether to create a temporary private fork of the repository to
+                collaborate on a fix.
         """
         return await self._client.request(
             _SECURITY_ADVISORIES_CREATE_PRIVATE_VULNERABILITY_REPORT,
@@ -1354,14 +1634,19 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
 
         Anyone can access any published security advisory on a public repository.
 
-        The authenticated user can access an unpublished security advisory from a repository if they are a security manager or administrator of that repository, or if they are a
+        The authenticated user can access an unpublished security advisory from a repository if
+        they are a security manager or administrator of that repository, or if they are a
         collaborator on the security advisory.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:read` scope to to get a published security advisory in a private repository, or any unpublished security advisory that the authenticated user has access to.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:read` scope to to get a published security advisory in a private
+        repository, or any unpublished security advisory that the authenticated user has access
+        to.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             ghsa_id: The GHSA (GitHub Security Advisory) identifier of the advisory.
         """
         return await self._client.request(
@@ -1412,28 +1697,38 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> RepositoryAdvisory:
-        """Update a repository security advisory using its GitHub Security Advisory (GHSA) identifier.
+        """Update a repository security advisory using its GitHub Security Advisory (GHSA)
+        identifier.
 
-        In order to update any security advisory, the authenticated user must be a security manager or administrator of that repository,
+        In order to update any security advisory, the authenticated user must be a security
+        manager or administrator of that repository,
         or a collaborator on the repository security advisory.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:write` scope to use this endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             ghsa_id: The GHSA (GitHub Security Advisory) identifier of the advisory.
             summary: A short summary of the advisory.
             description: A detailed description of what the advisory impacts.
             cve_id: The Common Vulnerabilities and Exposures (CVE) ID.
-            vulnerabilities: A product affected by the vulnerability detailed in a repository security advisory.
+            vulnerabilities: A product affected by the vulnerability detailed in a repository
+                security advisory.
             cwe_ids: A list of Common Weakness Enumeration (CWE) IDs.
-            credits: A list of users receiving credit for their participation in the security advisory.
-            severity: The severity of the advisory. You must choose between setting this field or `cvss_vector_string`.
-            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You must choose between setting this field or `severity`.
+            credits: A list of users receiving credit for their participation in the security
+                advisory.
+            severity: The severity of the advisory. You must choose between setting this field or
+                `cvss_vector_string`.
+            cvss_vector_string: The CVSS vector that calculates the severity of the advisory. You
+                must choose between setting this field or `severity`.
             state: The state of the advisory.
-            collaborating_users: A list of usernames who have been granted write access to the advisory.
-            collaborating_teams: A list of team slugs which have been granted write access to the advisory.
+            collaborating_users: A list of usernames who have been granted write access to the
+                advisory.
+            collaborating_teams: A list of team slugs which have been granted write access to the
+                advisory.
         """
         return await self._client.request(
             _SECURITY_ADVISORIES_UPDATE_REPOSITORY_ADVISORY,
@@ -1482,17 +1777,23 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
     ) -> dict[str, Any]:
         """Request a CVE for a repository security advisory
 
-        If you want a CVE identification number for the security vulnerability in your project, and don't already have one, you can request a CVE identification number from GitHub. For more information see "[Requesting a CVE identification number](https://docs.github.com/code-security/security-advisories/repository-security-advisories/publishing-a-repository-security-advisory#requesting-a-cve-identification-number-optional)."
+        If you want a CVE identification number for the security vulnerability in your project,
+        and don't already have one, you can request a CVE identification number from GitHub. For
+        more information see "[Requesting a CVE identification
+        number](https://docs.github.com/code-security/security-advisories/repository-security-advisories/publishing-a-repository-security-advisory#requesting-a-cve-identification-number-optional)."
 
         You may request a CVE for public repositories, but cannot do so for private repositories.
 
-        In order to request a CVE for a repository security advisory, the authenticated user must be a security manager or administrator of that repository.
+        In order to request a CVE for a repository security advisory, the authenticated user must
+        be a security manager or administrator of that repository.
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
+        OAuth app tokens and personal access tokens (classic) need the `repo` or
+        `repository_advisories:write` scope to use this endpoint.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             ghsa_id: The GHSA (GitHub Security Advisory) identifier of the advisory.
         """
         return await self._client.request(
@@ -1529,14 +1830,17 @@ class AsyncSecurityAdvisories(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FullRepository:
-        """Create a temporary private fork to collaborate on fixing a security vulnerability in your repository.
+        """Create a temporary private fork to collaborate on fixing a security vulnerability in your
+        repository.
 
         > [!NOTE]
-        > Forking a repository happens asynchronously. You may have to wait up to 5 minutes before you can access the fork.
+        > Forking a repository happens asynchronously. You may have to wait up to 5 minutes
+        before you can access the fork.
 
         Args:
             owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
             ghsa_id: The GHSA (GitHub Security Advisory) identifier of the advisory.
         """
         return await self._client.request(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.actions_cache_usage_by_repository import ActionsCacheUsageByRepository
 from ..models.actions_hosted_runner import ActionsHostedRunner
 from ..models.actions_hosted_runner_curated_image import ActionsHostedRunnerCuratedImage
@@ -29,6 +29,55 @@ from ..models.runner_label import RunnerLabel
 from ..models.workflow import Workflow
 from ..models.workflow_run import WorkflowRun
 
+__all__ = [
+    "ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse",
+    "ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse",
+    "ActionsCreateHostedRunnerForOrgParamsImage",
+    "ActionsGenerateRunnerJitconfigForOrgResponse",
+    "ActionsGenerateRunnerJitconfigForRepoResponse",
+    "ActionsGetActionsCacheUsageByRepoForOrgResponse",
+    "ActionsGetHostedRunnersGithubOwnedImagesForOrgResponse",
+    "ActionsGetHostedRunnersMachineSpecsForOrgResponse",
+    "ActionsGetHostedRunnersPartnerImagesForOrgResponse",
+    "ActionsGetHostedRunnersPlatformsForOrgResponse",
+    "ActionsListArtifactsForRepoResponse",
+    "ActionsListCustomImageVersionsForOrgResponse",
+    "ActionsListCustomImagesForOrgResponse",
+    "ActionsListEnvironmentSecretsResponse",
+    "ActionsListEnvironmentVariablesResponse",
+    "ActionsListGithubHostedRunnersInGroupForOrgResponse",
+    "ActionsListHostedRunnersForOrgResponse",
+    "ActionsListJobsForWorkflowRunAttemptResponse",
+    "ActionsListJobsForWorkflowRunResponse",
+    "ActionsListLabelsForSelfHostedRunnerForOrgResponse",
+    "ActionsListLabelsForSelfHostedRunnerForRepoResponse",
+    "ActionsListOrgSecretsResponse",
+    "ActionsListOrgVariablesResponse",
+    "ActionsListRepoAccessToSelfHostedRunnerGroupInOrgResponse",
+    "ActionsListRepoOrganizationSecretsResponse",
+    "ActionsListRepoOrganizationVariablesResponse",
+    "ActionsListRepoSecretsResponse",
+    "ActionsListRepoVariablesResponse",
+    "ActionsListRepoWorkflowsResponse",
+    "ActionsListSelectedReposForOrgSecretResponse",
+    "ActionsListSelectedReposForOrgVariableResponse",
+    "ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationResponse",
+    "ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationResponse",
+    "ActionsListSelfHostedRunnerGroupsForOrgResponse",
+    "ActionsListSelfHostedRunnersForOrgResponse",
+    "ActionsListSelfHostedRunnersForRepoResponse",
+    "ActionsListSelfHostedRunnersInGroupForOrgResponse",
+    "ActionsListWorkflowRunArtifactsResponse",
+    "ActionsListWorkflowRunsForRepoResponse",
+    "ActionsListWorkflowRunsResponse",
+    "ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse",
+    "ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse",
+    "ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse",
+    "ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse",
+    "ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse",
+    "ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse",
+]
+
 
 class ActionsGetActionsCacheUsageByRepoForOrgResponse(_rt.Model):
     total_count: int
@@ -41,7 +90,9 @@ class ActionsListHostedRunnersForOrgResponse(_rt.Model):
 
 
 class ActionsCreateHostedRunnerForOrgParamsImage(TypedDict, total=False):
-    """The image of runner. To list all available images, use `GET /actions/hosted-runners/images/github-owned` or `GET /actions/hosted-runners/images/partner`."""
+    """The image of runner. To list all available images, use `GET
+    /actions/hosted-runners/images/github-owned` or `GET /actions/hosted-runners/images/partner`.
+    """
 
     id: str
     """The unique identifier of the runner image."""
@@ -50,7 +101,9 @@ class ActionsCreateHostedRunnerForOrgParamsImage(TypedDict, total=False):
     """The source of the runner image."""
 
     version: str | None
-    """The version of the runner image to deploy. This is relevant only for runners using custom images."""
+    """The version of the runner image to deploy. This is relevant only for runners using custom
+    images.
+    """
 
 
 class ActionsListCustomImagesForOrgResponse(_rt.Model):

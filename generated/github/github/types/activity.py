@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "ActivityGetStargazerCountForRepoResponse",
+    "ActivityListPublicEventsResponse503",
+    "ActivityMarkNotificationsAsReadResponse",
+    "ActivityMarkRepoNotificationsAsReadResponse",
+]
 
 
 class ActivityListPublicEventsResponse503(_rt.Model):

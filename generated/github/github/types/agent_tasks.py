@@ -5,7 +5,115 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "AgentTasksCreateTaskInRepoResponse",
+    "AgentTasksCreateTaskInRepoResponse400",
+    "AgentTasksCreateTaskInRepoResponse400ErrorsItem",
+    "AgentTasksCreateTaskInRepoResponse401",
+    "AgentTasksCreateTaskInRepoResponse401ErrorsItem",
+    "AgentTasksCreateTaskInRepoResponse403",
+    "AgentTasksCreateTaskInRepoResponse403ErrorsItem",
+    "AgentTasksCreateTaskInRepoResponse422",
+    "AgentTasksCreateTaskInRepoResponse422ErrorsItem",
+    "AgentTasksCreateTaskInRepoResponseArtifactsItem",
+    "AgentTasksCreateTaskInRepoResponseArtifactsItemDataWithHeadRef",
+    "AgentTasksCreateTaskInRepoResponseArtifactsItemDataWithId",
+    "AgentTasksCreateTaskInRepoResponseCreator",
+    "AgentTasksCreateTaskInRepoResponseCustomAgent",
+    "AgentTasksCreateTaskInRepoResponseOwner",
+    "AgentTasksCreateTaskInRepoResponseRepository",
+    "AgentTasksCreateTaskInRepoResponseUserCollaboratorsItem",
+    "AgentTasksGetTaskByIdResponse",
+    "AgentTasksGetTaskByIdResponse400",
+    "AgentTasksGetTaskByIdResponse400ErrorsItem",
+    "AgentTasksGetTaskByIdResponse401",
+    "AgentTasksGetTaskByIdResponse401ErrorsItem",
+    "AgentTasksGetTaskByIdResponse403",
+    "AgentTasksGetTaskByIdResponse403ErrorsItem",
+    "AgentTasksGetTaskByIdResponse404",
+    "AgentTasksGetTaskByIdResponse404ErrorsItem",
+    "AgentTasksGetTaskByIdResponse422",
+    "AgentTasksGetTaskByIdResponse422ErrorsItem",
+    "AgentTasksGetTaskByIdResponseArtifactsItem",
+    "AgentTasksGetTaskByIdResponseArtifactsItemDataWithHeadRef",
+    "AgentTasksGetTaskByIdResponseArtifactsItemDataWithId",
+    "AgentTasksGetTaskByIdResponseCreator",
+    "AgentTasksGetTaskByIdResponseCustomAgent",
+    "AgentTasksGetTaskByIdResponseOwner",
+    "AgentTasksGetTaskByIdResponseRepository",
+    "AgentTasksGetTaskByIdResponseSessionsItem",
+    "AgentTasksGetTaskByIdResponseSessionsItemError",
+    "AgentTasksGetTaskByIdResponseSessionsItemOwner",
+    "AgentTasksGetTaskByIdResponseSessionsItemRepository",
+    "AgentTasksGetTaskByIdResponseSessionsItemUsage",
+    "AgentTasksGetTaskByIdResponseSessionsItemUser",
+    "AgentTasksGetTaskByIdResponseUserCollaboratorsItem",
+    "AgentTasksGetTaskByRepoAndIdResponse",
+    "AgentTasksGetTaskByRepoAndIdResponse400",
+    "AgentTasksGetTaskByRepoAndIdResponse400ErrorsItem",
+    "AgentTasksGetTaskByRepoAndIdResponse401",
+    "AgentTasksGetTaskByRepoAndIdResponse401ErrorsItem",
+    "AgentTasksGetTaskByRepoAndIdResponse403",
+    "AgentTasksGetTaskByRepoAndIdResponse403ErrorsItem",
+    "AgentTasksGetTaskByRepoAndIdResponse404",
+    "AgentTasksGetTaskByRepoAndIdResponse404ErrorsItem",
+    "AgentTasksGetTaskByRepoAndIdResponse422",
+    "AgentTasksGetTaskByRepoAndIdResponse422ErrorsItem",
+    "AgentTasksGetTaskByRepoAndIdResponseArtifactsItem",
+    "AgentTasksGetTaskByRepoAndIdResponseArtifactsItemDataWithHeadRef",
+    "AgentTasksGetTaskByRepoAndIdResponseArtifactsItemDataWithId",
+    "AgentTasksGetTaskByRepoAndIdResponseCreator",
+    "AgentTasksGetTaskByRepoAndIdResponseCustomAgent",
+    "AgentTasksGetTaskByRepoAndIdResponseOwner",
+    "AgentTasksGetTaskByRepoAndIdResponseRepository",
+    "AgentTasksGetTaskByRepoAndIdResponseSessionsItem",
+    "AgentTasksGetTaskByRepoAndIdResponseSessionsItemError",
+    "AgentTasksGetTaskByRepoAndIdResponseSessionsItemOwner",
+    "AgentTasksGetTaskByRepoAndIdResponseSessionsItemRepository",
+    "AgentTasksGetTaskByRepoAndIdResponseSessionsItemUsage",
+    "AgentTasksGetTaskByRepoAndIdResponseSessionsItemUser",
+    "AgentTasksGetTaskByRepoAndIdResponseUserCollaboratorsItem",
+    "AgentTasksListTasksForRepoResponse",
+    "AgentTasksListTasksForRepoResponse400",
+    "AgentTasksListTasksForRepoResponse400ErrorsItem",
+    "AgentTasksListTasksForRepoResponse401",
+    "AgentTasksListTasksForRepoResponse401ErrorsItem",
+    "AgentTasksListTasksForRepoResponse403",
+    "AgentTasksListTasksForRepoResponse403ErrorsItem",
+    "AgentTasksListTasksForRepoResponse404",
+    "AgentTasksListTasksForRepoResponse404ErrorsItem",
+    "AgentTasksListTasksForRepoResponse422",
+    "AgentTasksListTasksForRepoResponse422ErrorsItem",
+    "AgentTasksListTasksForRepoResponseTasksItem",
+    "AgentTasksListTasksForRepoResponseTasksItemArtifactsItem",
+    "AgentTasksListTasksForRepoResponseTasksItemArtifactsItemDataWithHeadRef",
+    "AgentTasksListTasksForRepoResponseTasksItemArtifactsItemDataWithId",
+    "AgentTasksListTasksForRepoResponseTasksItemCreator",
+    "AgentTasksListTasksForRepoResponseTasksItemCustomAgent",
+    "AgentTasksListTasksForRepoResponseTasksItemOwner",
+    "AgentTasksListTasksForRepoResponseTasksItemRepository",
+    "AgentTasksListTasksForRepoResponseTasksItemUserCollaboratorsItem",
+    "AgentTasksListTasksResponse",
+    "AgentTasksListTasksResponse400",
+    "AgentTasksListTasksResponse400ErrorsItem",
+    "AgentTasksListTasksResponse401",
+    "AgentTasksListTasksResponse401ErrorsItem",
+    "AgentTasksListTasksResponse403",
+    "AgentTasksListTasksResponse403ErrorsItem",
+    "AgentTasksListTasksResponse422",
+    "AgentTasksListTasksResponse422ErrorsItem",
+    "AgentTasksListTasksResponseTasksItem",
+    "AgentTasksListTasksResponseTasksItemArtifactsItem",
+    "AgentTasksListTasksResponseTasksItemArtifactsItemDataWithHeadRef",
+    "AgentTasksListTasksResponseTasksItemArtifactsItemDataWithId",
+    "AgentTasksListTasksResponseTasksItemCreator",
+    "AgentTasksListTasksResponseTasksItemCustomAgent",
+    "AgentTasksListTasksResponseTasksItemOwner",
+    "AgentTasksListTasksResponseTasksItemRepository",
+    "AgentTasksListTasksResponseTasksItemUserCollaboratorsItem",
+]
 
 
 class AgentTasksListTasksForRepoResponse(_rt.Model):
@@ -151,7 +259,9 @@ class AgentTasksListTasksForRepoResponseTasksItemCustomAgent(_rt.Model):
     """Custom agent metadata associated with this task"""
 
     id: str | None = None
-    """The custom agent's filename without the extension - for example, `performance-optimizer` for a `.github/agents/performance-optimizer.agent.md` custom agent."""
+    """The custom agent's filename without the extension - for example, `performance-optimizer` for
+    a `.github/agents/performance-optimizer.agent.md` custom agent.
+    """
 
 
 class AgentTasksListTasksForRepoResponse400(_rt.Model):
@@ -434,7 +544,9 @@ class AgentTasksCreateTaskInRepoResponseCustomAgent(_rt.Model):
     """Custom agent metadata associated with this task"""
 
     id: str | None = None
-    """The custom agent's filename without the extension - for example, `performance-optimizer` for a `.github/agents/performance-optimizer.agent.md` custom agent."""
+    """The custom agent's filename without the extension - for example, `performance-optimizer` for
+    a `.github/agents/performance-optimizer.agent.md` custom agent.
+    """
 
 
 class AgentTasksCreateTaskInRepoResponse400(_rt.Model):
@@ -692,7 +804,9 @@ class AgentTasksGetTaskByRepoAndIdResponseCustomAgent(_rt.Model):
     """Custom agent metadata associated with this task"""
 
     id: str | None = None
-    """The custom agent's filename without the extension - for example, `performance-optimizer` for a `.github/agents/performance-optimizer.agent.md` custom agent."""
+    """The custom agent's filename without the extension - for example, `performance-optimizer` for
+    a `.github/agents/performance-optimizer.agent.md` custom agent.
+    """
 
 
 class AgentTasksGetTaskByRepoAndIdResponseSessionsItem(_rt.Model):
@@ -784,10 +898,18 @@ class AgentTasksGetTaskByRepoAndIdResponseSessionsItemUsage(_rt.Model):
     """Structured information about billing units consumed by the session."""
 
     type: Literal["ai_credits", "premium_requests"] | str
-    """Billing unit used for this session. New sessions since June 1, 2026 use `ai_credits`, but older sessions use `premium_requests`."""
+    """Billing unit used for this session. New sessions since June 1, 2026 use `ai_credits`, but
+    older sessions use `premium_requests`.
+    """
 
     amount: float
-    """Number of billing units used by this session. When the `type` is `ai_credits`, the value is a whole number, expressed in nano units. When presenting this to a human, divide by 1,000,000,000 and round to one decimal place. When aggregating (for example, summing usage across sessions), sum the nano values first, and divide once at the end before presenting to a human to avoid losing precision. When the `type` is `premium_requests`, the value may be fractional (for example `1.5`)."""
+    """Number of billing units used by this session. When the `type` is `ai_credits`, the value is a
+    whole number, expressed in nano units. When presenting this to a human, divide by
+    1,000,000,000 and round to one decimal place. When aggregating (for example, summing usage
+    across sessions), sum the nano values first, and divide once at the end before presenting to
+    a human to avoid losing precision. When the `type` is `premium_requests`, the value may be
+    fractional (for example `1.5`).
+    """
 
 
 class AgentTasksGetTaskByRepoAndIdResponseSessionsItemError(_rt.Model):
@@ -1090,7 +1212,9 @@ class AgentTasksListTasksResponseTasksItemCustomAgent(_rt.Model):
     """Custom agent metadata associated with this task"""
 
     id: str | None = None
-    """The custom agent's filename without the extension - for example, `performance-optimizer` for a `.github/agents/performance-optimizer.agent.md` custom agent."""
+    """The custom agent's filename without the extension - for example, `performance-optimizer` for
+    a `.github/agents/performance-optimizer.agent.md` custom agent.
+    """
 
 
 class AgentTasksListTasksResponse400(_rt.Model):
@@ -1346,7 +1470,9 @@ class AgentTasksGetTaskByIdResponseCustomAgent(_rt.Model):
     """Custom agent metadata associated with this task"""
 
     id: str | None = None
-    """The custom agent's filename without the extension - for example, `performance-optimizer` for a `.github/agents/performance-optimizer.agent.md` custom agent."""
+    """The custom agent's filename without the extension - for example, `performance-optimizer` for
+    a `.github/agents/performance-optimizer.agent.md` custom agent.
+    """
 
 
 class AgentTasksGetTaskByIdResponseSessionsItem(_rt.Model):
@@ -1438,10 +1564,18 @@ class AgentTasksGetTaskByIdResponseSessionsItemUsage(_rt.Model):
     """Structured information about billing units consumed by the session."""
 
     type: Literal["ai_credits", "premium_requests"] | str
-    """Billing unit used for this session. New sessions since June 1, 2026 use `ai_credits`, but older sessions use `premium_requests`."""
+    """Billing unit used for this session. New sessions since June 1, 2026 use `ai_credits`, but
+    older sessions use `premium_requests`.
+    """
 
     amount: float
-    """Number of billing units used by this session. When the `type` is `ai_credits`, the value is a whole number, expressed in nano units. When presenting this to a human, divide by 1,000,000,000 and round to one decimal place. When aggregating (for example, summing usage across sessions), sum the nano values first, and divide once at the end before presenting to a human to avoid losing precision. When the `type` is `premium_requests`, the value may be fractional (for example `1.5`)."""
+    """Number of billing units used by this session. When the `type` is `ai_credits`, the value is a
+    whole number, expressed in nano units. When presenting this to a human, divide by
+    1,000,000,000 and round to one decimal place. When aggregating (for example, summing usage
+    across sessions), sum the nano values first, and divide once at the end before presenting to
+    a human to avoid losing precision. When the `type` is `premium_requests`, the value may be
+    fractional (for example `1.5`).
+    """
 
 
 class AgentTasksGetTaskByIdResponseSessionsItemError(_rt.Model):

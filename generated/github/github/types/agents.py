@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.actions_secret import ActionsSecret
 from ..models.actions_variable import ActionsVariable
 from ..models.minimal_repository import MinimalRepository
 from ..models.organization_actions_secret import OrganizationActionsSecret
 from ..models.organization_actions_variable import OrganizationActionsVariable
+
+__all__ = [
+    "AgentsListOrgSecretsResponse",
+    "AgentsListOrgVariablesResponse",
+    "AgentsListRepoOrganizationSecretsResponse",
+    "AgentsListRepoOrganizationVariablesResponse",
+    "AgentsListRepoSecretsResponse",
+    "AgentsListRepoVariablesResponse",
+    "AgentsListSelectedReposForOrgSecretResponse",
+    "AgentsListSelectedReposForOrgVariableResponse",
+]
 
 
 class AgentsListOrgSecretsResponse(_rt.Model):

@@ -5,16 +5,36 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.enterprise import Enterprise
 from ..models.installation import Installation
 from ..models.nullable_license_simple import NullableLicenseSimple
 from ..models.simple_user import SimpleUser
 
+__all__ = [
+    "AppsCreateFromManifestResponse",
+    "AppsCreateFromManifestResponsePermissions",
+    "AppsListInstallationReposForAuthenticatedUserResponse",
+    "AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem",
+    "AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItemCodeSearchIndexStatus",
+    "AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItemPermissions",
+    "AppsListInstallationsForAuthenticatedUserResponse",
+    "AppsListInstallationsResponseItem",
+    "AppsListInstallationsResponseItemAccount",
+    "AppsListInstallationsResponseItemPermissions",
+    "AppsListInstallationsResponseItemSuspendedBy",
+    "AppsListReposAccessibleToInstallationResponse",
+    "AppsListReposAccessibleToInstallationResponseRepositoriesItem",
+    "AppsListReposAccessibleToInstallationResponseRepositoriesItemCodeSearchIndexStatus",
+    "AppsListReposAccessibleToInstallationResponseRepositoriesItemPermissions",
+]
+
 
 class AppsCreateFromManifestResponse(_rt.Model):
-    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub."""
+    """GitHub apps are a new way to extend GitHub. They can be installed directly on organizations
+    and user accounts and granted access to specific repositories. They come with granular
+    permissions and built-in webhooks. GitHub apps are first class actors within GitHub.
+    """
 
     id: int
     """Unique identifier of the GitHub app"""
@@ -37,10 +57,15 @@ class AppsCreateFromManifestResponse(_rt.Model):
     """The set of permissions for the GitHub app"""
 
     events: list[str]
-    """The list of events for the GitHub app. Note that the `installation_target`, `security_advisory`, and `meta` events are not included because they are global events and not specific to an installation."""
+    """The list of events for the GitHub app. Note that the `installation_target`,
+    `security_advisory`, and `meta` events are not included because they are global events and
+    not specific to an installation.
+    """
 
     installations_count: int | None = None
-    """The number of installations associated with the GitHub app. Only returned when the integration is requesting details about itself."""
+    """The number of installations associated with the GitHub app. Only returned when the
+    integration is requesting details about itself.
+    """
 
     client_secret: str
     webhook_secret: str | None
@@ -133,16 +158,22 @@ class AppsListInstallationsResponseItemPermissions(_rt.Model):
     """The permissions granted to the user access token."""
 
     actions: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for GitHub Actions workflows, workflow runs, and artifacts."""
+    """The level of permission to grant the access token for GitHub Actions workflows, workflow
+    runs, and artifacts.
+    """
 
     administration: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for repository creation, deletion, settings, teams, and collaborators creation."""
+    """The level of permission to grant the access token for repository creation, deletion,
+    settings, teams, and collaborators creation.
+    """
 
     checks: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token for checks on code."""
 
     contents: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for repository contents, commits, branches, downloads, releases, and merges."""
+    """The level of permission to grant the access token for repository contents, commits, branches,
+    downloads, releases, and merges.
+    """
 
     deployments: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token for deployments and deployment statuses."""
@@ -151,25 +182,37 @@ class AppsListInstallationsResponseItemPermissions(_rt.Model):
     """The level of permission to grant the access token for managing repository environments."""
 
     issues: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for issues and related comments, assignees, labels, and milestones."""
+    """The level of permission to grant the access token for issues and related comments, assignees,
+    labels, and milestones.
+    """
 
     metadata: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to search repositories, list collaborators, and access repository metadata."""
+    """The level of permission to grant the access token to search repositories, list collaborators,
+    and access repository metadata.
+    """
 
     packages: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token for packages published to GitHub Packages."""
 
     pages: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to retrieve Pages statuses, configuration, and builds, as well as create new builds."""
+    """The level of permission to grant the access token to retrieve Pages statuses, configuration,
+    and builds, as well as create new builds.
+    """
 
     pull_requests: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for pull requests and related comments, assignees, labels, milestones, and merges."""
+    """The level of permission to grant the access token for pull requests and related comments,
+    assignees, labels, milestones, and merges.
+    """
 
     repository_hooks: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to manage the post-receive hooks for a repository."""
+    """The level of permission to grant the access token to manage the post-receive hooks for a
+    repository.
+    """
 
     repository_projects: Literal["read", "write", "admin"] | str | None = None
-    """The level of permission to grant the access token to manage repository projects, columns, and cards."""
+    """The level of permission to grant the access token to manage repository projects, columns, and
+    cards.
+    """
 
     secret_scanning_alerts: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token to view and manage secret scanning alerts."""
@@ -178,7 +221,9 @@ class AppsListInstallationsResponseItemPermissions(_rt.Model):
     """The level of permission to grant the access token to manage repository secrets."""
 
     security_events: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage security events like code scanning alerts."""
+    """The level of permission to grant the access token to view and manage security events like
+    code scanning alerts.
+    """
 
     single_file: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token to manage just a single file."""
@@ -199,40 +244,60 @@ class AppsListInstallationsResponseItemPermissions(_rt.Model):
     """The level of permission to grant the access token to manage access to an organization."""
 
     organization_custom_roles: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for custom repository roles management. This property is in beta and is subject to change."""
+    """The level of permission to grant the access token for custom repository roles management.
+    This property is in beta and is subject to change.
+    """
 
     organization_announcement_banners: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage announcement banners for an organization."""
+    """The level of permission to grant the access token to view and manage announcement banners for
+    an organization.
+    """
 
     organization_hooks: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to manage the post-receive hooks for an organization."""
+    """The level of permission to grant the access token to manage the post-receive hooks for an
+    organization.
+    """
 
     organization_personal_access_tokens: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for viewing and managing fine-grained personal access token requests to an organization."""
+    """The level of permission to grant the access token for viewing and managing fine-grained
+    personal access token requests to an organization.
+    """
 
     organization_personal_access_token_requests: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for viewing and managing fine-grained personal access tokens that have been approved by an organization."""
+    """The level of permission to grant the access token for viewing and managing fine-grained
+    personal access tokens that have been approved by an organization.
+    """
 
     organization_plan: Literal["read"] | str | None = None
     """The level of permission to grant the access token for viewing an organization's plan."""
 
     organization_projects: Literal["read", "write", "admin"] | str | None = None
-    """The level of permission to grant the access token to manage organization projects and projects beta (where available)."""
+    """The level of permission to grant the access token to manage organization projects and
+    projects beta (where available).
+    """
 
     organization_packages: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token for organization packages published to GitHub Packages."""
+    """The level of permission to grant the access token for organization packages published to
+    GitHub Packages.
+    """
 
     organization_secrets: Literal["read", "write"] | str | None = None
     """The level of permission to grant the access token to manage organization secrets."""
 
     organization_self_hosted_runners: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage GitHub Actions self-hosted runners available to an organization."""
+    """The level of permission to grant the access token to view and manage GitHub Actions
+    self-hosted runners available to an organization.
+    """
 
     organization_user_blocking: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to view and manage users blocked by the organization."""
+    """The level of permission to grant the access token to view and manage users blocked by the
+    organization.
+    """
 
     team_discussions: Literal["read", "write"] | str | None = None
-    """The level of permission to grant the access token to manage team discussions and related comments."""
+    """The level of permission to grant the access token to manage team discussions and related
+    comments.
+    """
 
 
 class AppsListInstallationsResponseItemSuspendedBy(_rt.Model):
@@ -338,7 +403,9 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     stargazers_count: int
     watchers_count: int
     size: int
-    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0."""
+    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is
+    initially created, the size is 0.
+    """
 
     default_branch: str
     """The default branch of the repository."""
@@ -396,16 +463,21 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     """Whether to delete head branches when pull requests are merged"""
 
     allow_update_branch: bool | None = False
-    """Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging."""
+    """Whether or not a pull request head branch that is behind its base branch can always be
+    updated even if it is not required to be up to date before merging.
+    """
 
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     squash_merge_commit_title: Literal["PR_TITLE", "COMMIT_OR_PR_TITLE"] | str | None = None
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     squash_merge_commit_message: Literal["PR_BODY", "COMMIT_MESSAGES", "BLANK"] | str | None = None
@@ -420,7 +492,8 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
@@ -453,7 +526,10 @@ class AppsListReposAccessibleToInstallationResponseRepositoriesItem(_rt.Model):
     """The status of the code search index for this repository"""
 
     custom_properties: dict[str, Any] | None = None
-    """The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values. Present for org repos only."""
+    """The custom properties that were defined for the repository. The keys are the custom property
+    names, and the values are the corresponding custom property values. Present for org repos
+    only.
+    """
 
 
 class AppsListReposAccessibleToInstallationResponseRepositoriesItemPermissions(_rt.Model):
@@ -553,7 +629,9 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     stargazers_count: int
     watchers_count: int
     size: int
-    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0."""
+    """The size of the repository, in kilobytes. Size is calculated hourly. When a repository is
+    initially created, the size is 0.
+    """
 
     default_branch: str
     """The default branch of the repository."""
@@ -611,16 +689,21 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     """Whether to delete head branches when pull requests are merged"""
 
     allow_update_branch: bool | None = False
-    """Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging."""
+    """Whether or not a pull request head branch that is behind its base branch can always be
+    updated even if it is not required to be up to date before merging.
+    """
 
     use_squash_pr_title_as_default: bool | None = False
-    """Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead."""
+    """Whether a squash merge commit can use the pull request title as default. **This property is
+    closing down. Please use `squash_merge_commit_title` instead.
+    """
 
     squash_merge_commit_title: Literal["PR_TITLE", "COMMIT_OR_PR_TITLE"] | str | None = None
     """The default value for a squash merge commit title:
 
     - `PR_TITLE` - default to the pull request's title.
-    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull
+      request's title (when more than one commit).
     """
 
     squash_merge_commit_message: Literal["PR_BODY", "COMMIT_MESSAGES", "BLANK"] | str | None = None
@@ -635,7 +718,8 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     """The default value for a merge commit title.
 
     - `PR_TITLE` - default to the pull request's title.
-    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull
+      request #123 from branch-name).
     """
 
     merge_commit_message: Literal["PR_BODY", "PR_TITLE", "BLANK"] | str | None = None
@@ -669,7 +753,10 @@ class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItem(_rt.
     """The status of the code search index for this repository"""
 
     custom_properties: dict[str, Any] | None = None
-    """The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values. Present for org repos only."""
+    """The custom properties that were defined for the repository. The keys are the custom property
+    names, and the values are the corresponding custom property values. Present for org repos
+    only.
+    """
 
 
 class AppsListInstallationReposForAuthenticatedUserResponseRepositoriesItemPermissions(_rt.Model):

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "BillingCreateOrganizationBudgetParamsBudgetAlerting",
+    "BillingDeleteBudgetOrgResponse503",
+    "BillingGetBudgetOrgResponse503",
+    "BillingGetGithubBillingAiCreditUsageReportOrgResponse503",
+    "BillingGetGithubBillingAiCreditUsageReportUserResponse503",
+    "BillingGetGithubBillingPremiumRequestUsageReportOrgResponse503",
+    "BillingGetGithubBillingPremiumRequestUsageReportUserResponse503",
+    "BillingGetGithubBillingUsageReportOrgResponse503",
+    "BillingGetGithubBillingUsageReportUserResponse503",
+    "BillingGetGithubBillingUsageSummaryReportOrgResponse503",
+    "BillingGetGithubBillingUsageSummaryReportUserResponse503",
+    "BillingUpdateBudgetOrgParamsBudgetAlerting",
+]
 
 
 class BillingGetGithubBillingAiCreditUsageReportOrgResponse503(_rt.Model):
@@ -14,10 +30,14 @@ class BillingGetGithubBillingAiCreditUsageReportOrgResponse503(_rt.Model):
 
 class BillingCreateOrganizationBudgetParamsBudgetAlerting(TypedDict, total=False):
     will_alert: bool
-    """Whether alerts are enabled for this budget. Rejected for user-scope as alerting is always disabled for them."""
+    """Whether alerts are enabled for this budget. Rejected for user-scope as alerting is always
+    disabled for them.
+    """
 
     alert_recipients: list[str]
-    """Array of user login names who will receive alerts. Rejected for user-scope as alerting is always disabled for them."""
+    """Array of user login names who will receive alerts. Rejected for user-scope as alerting is
+    always disabled for them.
+    """
 
 
 class BillingGetBudgetOrgResponse503(_rt.Model):
@@ -34,10 +54,14 @@ class BillingDeleteBudgetOrgResponse503(_rt.Model):
 
 class BillingUpdateBudgetOrgParamsBudgetAlerting(TypedDict, total=False):
     will_alert: bool
-    """Whether alerts are enabled for this budget. Ignored for user-scopes as alerting is always disabled for them."""
+    """Whether alerts are enabled for this budget. Ignored for user-scopes as alerting is always
+    disabled for them.
+    """
 
     alert_recipients: list[str]
-    """Array of user login names who will receive alerts. Ignored for user-scopes as alerting is always disabled for them."""
+    """Array of user login names who will receive alerts. Ignored for user-scopes as alerting is
+    always disabled for them.
+    """
 
 
 class BillingGetGithubBillingPremiumRequestUsageReportOrgResponse503(_rt.Model):

@@ -5,8 +5,19 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "CampaignsCreateCampaignBody",
+    "CampaignsCreateCampaignBodyCodeScanningAlertsItem",
+    "CampaignsCreateCampaignResponse503",
+    "CampaignsDeleteCampaignResponse503",
+    "CampaignsGetCampaignSummaryResponse503",
+    "CampaignsListOrgCampaignsResponse503",
+    "CampaignsUpdateCampaignResponse503",
+]
 
 
 class CampaignsListOrgCampaignsResponse503(_rt.Model):
@@ -23,7 +34,9 @@ class CampaignsCreateCampaignBody(TypedDict, total=False):
     """A description for the campaign"""
 
     managers: list[str]
-    """The logins of the users to set as the campaign managers. At this time, only a single manager can be supplied."""
+    """The logins of the users to set as the campaign managers. At this time, only a single manager
+    can be supplied.
+    """
 
     team_managers: list[str]
     """The slugs of the teams to set as the campaign managers."""

@@ -5,27 +5,58 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.check_run import CheckRun
 from ..models.check_suite import CheckSuite
 
+__all__ = [
+    "ChecksCreateParamsActionsItem",
+    "ChecksCreateParamsOutput",
+    "ChecksCreateParamsOutputAnnotationsItem",
+    "ChecksCreateParamsOutputImagesItem",
+    "ChecksListForRefResponse",
+    "ChecksListForSuiteResponse",
+    "ChecksListSuitesForRefResponse",
+    "ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem",
+    "ChecksUpdateBody",
+    "ChecksUpdateBodyActionsItem",
+    "ChecksUpdateBodyOutput",
+    "ChecksUpdateBodyOutputAnnotationsItem",
+    "ChecksUpdateBodyOutputImagesItem",
+]
+
 
 class ChecksCreateParamsOutput(TypedDict, total=False):
-    """Check runs can accept a variety of data in the `output` object, including a `title` and `summary` and can optionally provide descriptive details about the run."""
+    """Check runs can accept a variety of data in the `output` object, including a `title` and
+    `summary` and can optionally provide descriptive details about the run.
+    """
 
     title: Required[str]
     """The title of the check run."""
 
     summary: Required[str]
-    """The summary of the check run. This parameter supports Markdown. **Maximum length**: 65535 characters."""
+    """The summary of the check run. This parameter supports Markdown. **Maximum length**: 65535
+    characters.
+    """
 
     text: str
-    """The details of the check run. This parameter supports Markdown. **Maximum length**: 65535 characters."""
+    """The details of the check run. This parameter supports Markdown. **Maximum length**: 65535
+    characters.
+    """
 
     annotations: list[ChecksCreateParamsOutputAnnotationsItem]
-    """Adds information from your analysis to specific lines of code. Annotations are visible on GitHub in the **Checks** and **Files changed** tab of the pull request. The Checks API limits the number of annotations to a maximum of 50 per API request. To create more than 50 annotations, you have to make multiple requests to the [Update a check run](https://docs.github.com/rest/reference/checks#update-a-check-run) endpoint. Each time you update the check run, annotations are appended to the list of annotations that already exist for the check run. GitHub Actions are limited to 10 warning annotations and 10 error annotations per step. For details about how you can view annotations on GitHub, see "[About status checks](https://docs.github.com/articles/about-status-checks#checks)"."""
+    """Adds information from your analysis to specific lines of code. Annotations are visible on
+    GitHub in the **Checks** and **Files changed** tab of the pull request. The Checks API limits
+    the number of annotations to a maximum of 50 per API request. To create more than 50
+    annotations, you have to make multiple requests to the [Update a check
+    run](https://docs.github.com/rest/reference/checks#update-a-check-run) endpoint. Each time
+    you update the check run, annotations are appended to the list of annotations that already
+    exist for the check run. GitHub Actions are limited to 10 warning annotations and 10 error
+    annotations per step. For details about how you can view annotations on GitHub, see "[About
+    status checks](https://docs.github.com/articles/about-status-checks#checks)".
+    """
 
     images: list[ChecksCreateParamsOutputImagesItem]
     """Adds images to the output displayed in the GitHub pull request UI."""
@@ -42,10 +73,15 @@ class ChecksCreateParamsOutputAnnotationsItem(TypedDict, total=False):
     """The end line of the annotation."""
 
     start_column: int
-    """The start column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values. Column numbers start at 1."""
+    """The start column of the annotation. Annotations only support `start_column` and `end_column`
+    on the same line. Omit this parameter if `start_line` and `end_line` have different values.
+    Column numbers start at 1.
+    """
 
     end_column: int
-    """The end column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values."""
+    """The end column of the annotation. Annotations only support `start_column` and `end_column` on
+    the same line. Omit this parameter if `start_line` and `end_line` have different values.
+    """
 
     annotation_level: Required[Literal["notice", "warning", "failure"]]
     """The level of the annotation."""
@@ -93,10 +129,14 @@ class ChecksUpdateBody(TypedDict, total=False):
     """A reference for the run on the integrator's system."""
 
     started_at: _dt.datetime
-    """This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`."""
+    """This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format:
+    `YYYY-MM-DDTHH:MM:SSZ`.
+    """
 
     status: Literal["queued", "in_progress", "completed", "waiting", "requested", "pending"]
-    """The current status of the check run. Only GitHub Actions can set a status of `waiting`, `pending`, or `requested`."""
+    """The current status of the check run. Only GitHub Actions can set a status of `waiting`,
+    `pending`, or `requested`.
+    """
 
     conclusion: Literal[
         "action_required",
@@ -108,22 +148,34 @@ class ChecksUpdateBody(TypedDict, total=False):
         "stale",
         "timed_out",
     ]
-    """**Required if you provide `completed_at` or a `status` of `completed`**. The final conclusion of the check.
-    **Note:** Providing `conclusion` will automatically set the `status` parameter to `completed`. You cannot change a check run conclusion to `stale`, only GitHub can set this.
+    """**Required if you provide `completed_at` or a `status` of `completed`**. The final conclusion
+    of the check.
+    **Note:** Providing `conclusion` will automatically set the `status` parameter to
+    `completed`. You cannot change a check run conclusion to `stale`, only GitHub can set this.
     """
 
     completed_at: _dt.datetime
-    """The time the check completed. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`."""
+    """The time the check completed. This is a timestamp in [ISO
+    8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+    """
 
     output: ChecksUpdateBodyOutput
-    """Check runs can accept a variety of data in the `output` object, including a `title` and `summary` and can optionally provide descriptive details about the run."""
+    """Check runs can accept a variety of data in the `output` object, including a `title` and
+    `summary` and can optionally provide descriptive details about the run.
+    """
 
     actions: list[ChecksUpdateBodyActionsItem]
-    """Possible further actions the integrator can perform, which a user may trigger. Each action includes a `label`, `identifier` and `description`. A maximum of three actions are accepted. To learn more about check runs and requested actions, see "[Check runs and requested actions](https://docs.github.com/rest/guides/using-the-rest-api-to-interact-with-checks#check-runs-and-requested-actions).\""""
+    """Possible further actions the integrator can perform, which a user may trigger. Each action
+    includes a `label`, `identifier` and `description`. A maximum of three actions are accepted.
+    To learn more about check runs and requested actions, see "[Check runs and requested
+    actions](https://docs.github.com/rest/guides/using-the-rest-api-to-interact-with-checks#check-runs-and-requested-actions).\"
+    """
 
 
 class ChecksUpdateBodyOutput(TypedDict, total=False):
-    """Check runs can accept a variety of data in the `output` object, including a `title` and `summary` and can optionally provide descriptive details about the run."""
+    """Check runs can accept a variety of data in the `output` object, including a `title` and
+    `summary` and can optionally provide descriptive details about the run.
+    """
 
     title: str
     """**Required**."""
@@ -135,7 +187,16 @@ class ChecksUpdateBodyOutput(TypedDict, total=False):
     """Can contain Markdown."""
 
     annotations: list[ChecksUpdateBodyOutputAnnotationsItem]
-    """Adds information from your analysis to specific lines of code. Annotations are visible in GitHub's pull request UI. Annotations are visible in GitHub's pull request UI. The Checks API limits the number of annotations to a maximum of 50 per API request. To create more than 50 annotations, you have to make multiple requests to the [Update a check run](https://docs.github.com/rest/checks/runs#update-a-check-run) endpoint. Each time you update the check run, annotations are appended to the list of annotations that already exist for the check run. GitHub Actions are limited to 10 warning annotations and 10 error annotations per step. For details about annotations in the UI, see "[About status checks](https://docs.github.com/articles/about-status-checks#checks)"."""
+    """Adds information from your analysis to specific lines of code. Annotations are visible in
+    GitHub's pull request UI. Annotations are visible in GitHub's pull request UI. The Checks API
+    limits the number of annotations to a maximum of 50 per API request. To create more than 50
+    annotations, you have to make multiple requests to the [Update a check
+    run](https://docs.github.com/rest/checks/runs#update-a-check-run) endpoint. Each time you
+    update the check run, annotations are appended to the list of annotations that already exist
+    for the check run. GitHub Actions are limited to 10 warning annotations and 10 error
+    annotations per step. For details about annotations in the UI, see "[About status
+    checks](https://docs.github.com/articles/about-status-checks#checks)".
+    """
 
     images: list[ChecksUpdateBodyOutputImagesItem]
     """Adds images to the output displayed in the GitHub pull request UI."""
@@ -152,10 +213,15 @@ class ChecksUpdateBodyOutputAnnotationsItem(TypedDict, total=False):
     """The end line of the annotation."""
 
     start_column: int
-    """The start column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values. Column numbers start at 1."""
+    """The start column of the annotation. Annotations only support `start_column` and `end_column`
+    on the same line. Omit this parameter if `start_line` and `end_line` have different values.
+    Column numbers start at 1.
+    """
 
     end_column: int
-    """The end column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values."""
+    """The end column of the annotation. Annotations only support `start_column` and `end_column` on
+    the same line. Omit this parameter if `start_line` and `end_line` have different values.
+    """
 
     annotation_level: Required[Literal["notice", "warning", "failure"]]
     """The level of the annotation."""
@@ -197,7 +263,9 @@ class ChecksSetSuitesPreferencesParamsAutoTriggerChecksItem(TypedDict, total=Fal
     """The `id` of the GitHub App."""
 
     setting: Required[bool]
-    """Set to `true` to enable automatic creation of CheckSuite events upon pushes to the repository, or `false` to disable them."""
+    """Set to `true` to enable automatic creation of CheckSuite events upon pushes to the
+    repository, or `false` to disable them.
+    """
 
 
 class ChecksListForSuiteResponse(_rt.Model):

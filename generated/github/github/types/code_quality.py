@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "CodeQualityGetFindingResponse503",
+    "CodeQualityGetSetupResponse503",
+    "CodeQualityListFindingsForRepoResponse503",
+    "CodeQualityUpdateSetupResponse503",
+]
 
 
 class CodeQualityListFindingsForRepoResponse503(_rt.Model):

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Required
+from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_scanning_alert_assignees import CodeScanningAlertAssignees
 from ..models.code_scanning_alert_create_request import CodeScanningAlertCreateRequest
 from ..models.code_scanning_alert_dismissed_comment import CodeScanningAlertDismissedComment
-from ..models.code_scanning_alert_dismissed_reason import CodeScanningAlertDismissedReason
-from ..models.code_scanning_alert_set_state import CodeScanningAlertSetState
-from ..models.code_scanning_variant_analysis_language import CodeScanningVariantAnalysisLanguage
+
+__all__ = [
+    "CodeScanningCommitAutofixResponse503",
+    "CodeScanningCreateVariantAnalysisBody",
+    "CodeScanningCreateVariantAnalysisResponse503",
+    "CodeScanningDeleteAnalysisResponse503",
+    "CodeScanningDeleteCodeqlDatabaseResponse503",
+    "CodeScanningGetAlertResponse503",
+    "CodeScanningGetAnalysisResponse503",
+    "CodeScanningGetCodeqlDatabaseResponse503",
+    "CodeScanningGetDefaultSetupResponse503",
+    "CodeScanningGetSarifResponse503",
+    "CodeScanningGetVariantAnalysisRepoTaskResponse503",
+    "CodeScanningGetVariantAnalysisResponse503",
+    "CodeScanningListAlertInstancesResponse503",
+    "CodeScanningListAlertsForOrgResponse503",
+    "CodeScanningListAlertsForRepoResponse503",
+    "CodeScanningListCodeqlDatabasesResponse503",
+    "CodeScanningListRecentAnalysesResponse503",
+    "CodeScanningUpdateAlertBody",
+    "CodeScanningUpdateAlertResponse503",
+    "CodeScanningUpdateDefaultSetupResponse503",
+    "CodeScanningUploadSarifResponse503",
+]
 
 
 class CodeScanningListAlertsForOrgResponse503(_rt.Model):
@@ -34,8 +55,8 @@ class CodeScanningGetAlertResponse503(_rt.Model):
 
 
 class CodeScanningUpdateAlertBody(TypedDict, total=False):
-    state: CodeScanningAlertSetState
-    dismissed_reason: CodeScanningAlertDismissedReason
+    state: Literal["open", "dismissed"]
+    dismissed_reason: Literal["false positive", "won't fix", "used in tests", "mitigated"] | None
     dismissed_comment: CodeScanningAlertDismissedComment
     create_request: CodeScanningAlertCreateRequest
     assignees: CodeScanningAlertAssignees
@@ -96,18 +117,38 @@ class CodeScanningDeleteCodeqlDatabaseResponse503(_rt.Model):
 
 
 class CodeScanningCreateVariantAnalysisBody(TypedDict, total=False):
-    language: Required[CodeScanningVariantAnalysisLanguage]
+    language: Required[
+        Literal[
+            "actions",
+            "cpp",
+            "csharp",
+            "go",
+            "java",
+            "javascript",
+            "python",
+            "ruby",
+            "rust",
+            "swift",
+        ]
+    ]
     query_pack: Required[str]
     """A Base64-encoded tarball containing a CodeQL query and all its dependencies"""
 
     repositories: list[str]
-    """List of repository names (in the form `owner/repo-name`) to run the query against. Precisely one property from `repositories`, `repository_lists` and `repository_owners` is required."""
+    """List of repository names (in the form `owner/repo-name`) to run the query against. Precisely
+    one property from `repositories`, `repository_lists` and `repository_owners` is required.
+    """
 
     repository_lists: list[str]
-    """List of repository lists to run the query against. Precisely one property from `repositories`, `repository_lists` and `repository_owners` is required."""
+    """List of repository lists to run the query against. Precisely one property from
+    `repositories`, `repository_lists` and `repository_owners` is required.
+    """
 
     repository_owners: list[str]
-    """List of organization or user names whose repositories the query should be run against. Precisely one property from `repositories`, `repository_lists` and `repository_owners` is required."""
+    """List of organization or user names whose repositories the query should be run against.
+    Precisely one property from `repositories`, `repository_lists` and `repository_owners` is
+    required.
+    """
 
 
 class CodeScanningCreateVariantAnalysisResponse503(_rt.Model):

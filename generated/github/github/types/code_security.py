@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_security_configuration import CodeSecurityConfiguration
+
+__all__ = [
+    "CodeSecurityCreateConfigurationForEnterpriseParamsDependencyGraphAutosubmitActionOptions",
+    "CodeSecurityCreateConfigurationParamsDependencyGraphAutosubmitActionOptions",
+    "CodeSecurityCreateConfigurationParamsSecretScanningDelegatedBypassOptions",
+    "CodeSecurityCreateConfigurationParamsSecretScanningDelegatedBypassOptionsReviewersItem",
+    "CodeSecuritySetConfigurationAsDefaultForEnterpriseResponse",
+    "CodeSecuritySetConfigurationAsDefaultResponse",
+    "CodeSecurityUpdateConfigurationParamsDependencyGraphAutosubmitActionOptions",
+    "CodeSecurityUpdateConfigurationParamsSecretScanningDelegatedBypassOptions",
+    "CodeSecurityUpdateConfigurationParamsSecretScanningDelegatedBypassOptionsReviewersItem",
+    "CodeSecurityUpdateEnterpriseConfigurationParamsDependencyGraphAutosubmitActionOptions",
+]
 
 
 class CodeSecurityCreateConfigurationForEnterpriseParamsDependencyGraphAutosubmitActionOptions(

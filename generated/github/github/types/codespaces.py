@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.codespace import Codespace
 from ..models.codespace_machine import CodespaceMachine
 from ..models.codespaces_org_secret import CodespacesOrgSecret
@@ -14,6 +14,31 @@ from ..models.codespaces_secret import CodespacesSecret
 from ..models.minimal_repository import MinimalRepository
 from ..models.repo_codespaces_secret import RepoCodespacesSecret
 from ..models.simple_user import SimpleUser
+
+__all__ = [
+    "CodespacesCheckPermissionsForDevcontainerResponse503",
+    "CodespacesCodespaceMachinesForAuthenticatedUserResponse",
+    "CodespacesCreateForAuthenticatedUserBodyWithPullRequest",
+    "CodespacesCreateForAuthenticatedUserBodyWithPullRequestPullRequest",
+    "CodespacesCreateForAuthenticatedUserBodyWithRepositoryId",
+    "CodespacesCreateForAuthenticatedUserResponse503",
+    "CodespacesCreateWithPrForAuthenticatedUserResponse503",
+    "CodespacesCreateWithRepoForAuthenticatedUserResponse503",
+    "CodespacesGetCodespacesForUserInOrgResponse",
+    "CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse",
+    "CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponseDevcontainersItem",
+    "CodespacesListForAuthenticatedUserResponse",
+    "CodespacesListInOrganizationResponse",
+    "CodespacesListInRepositoryForAuthenticatedUserResponse",
+    "CodespacesListOrgSecretsResponse",
+    "CodespacesListRepoSecretsResponse",
+    "CodespacesListRepositoriesForSecretForAuthenticatedUserResponse",
+    "CodespacesListSecretsForAuthenticatedUserResponse",
+    "CodespacesListSelectedReposForOrgSecretResponse",
+    "CodespacesPreFlightWithRepoForAuthenticatedUserResponse",
+    "CodespacesPreFlightWithRepoForAuthenticatedUserResponseDefaults",
+    "CodespacesRepoMachinesForAuthenticatedUserResponse",
+]
 
 
 class CodespacesListInOrganizationResponse(_rt.Model):
@@ -107,10 +132,14 @@ class CodespacesCreateForAuthenticatedUserBodyWithRepositoryId(TypedDict, total=
     """Git ref (typically a branch name) for this codespace"""
 
     location: str
-    """The requested location for a new codespace. Best efforts are made to respect this upon creation. Assigned by IP if not provided."""
+    """The requested location for a new codespace. Best efforts are made to respect this upon
+    creation. Assigned by IP if not provided.
+    """
 
     geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"]
-    """The geographic area for this codespace. If not specified, the value is assigned by IP. This property replaces `location`, which is closing down."""
+    """The geographic area for this codespace. If not specified, the value is assigned by IP. This
+    property replaces `location`, which is closing down.
+    """
 
     client_ip: str
     """IP for location auto-detection when proxying a request"""
@@ -134,7 +163,9 @@ class CodespacesCreateForAuthenticatedUserBodyWithRepositoryId(TypedDict, total=
     """Display name for this codespace"""
 
     retention_period_minutes: int
-    """Duration in minutes after codespace has gone idle in which it will be deleted. Must be integer minutes between 0 and 43200 (30 days)."""
+    """Duration in minutes after codespace has gone idle in which it will be deleted. Must be
+    integer minutes between 0 and 43200 (30 days).
+    """
 
 
 class CodespacesCreateForAuthenticatedUserBodyWithPullRequest(TypedDict, total=False):
@@ -142,10 +173,14 @@ class CodespacesCreateForAuthenticatedUserBodyWithPullRequest(TypedDict, total=F
     """Pull request number for this codespace"""
 
     location: str
-    """The requested location for a new codespace. Best efforts are made to respect this upon creation. Assigned by IP if not provided."""
+    """The requested location for a new codespace. Best efforts are made to respect this upon
+    creation. Assigned by IP if not provided.
+    """
 
     geo: Literal["EuropeWest", "SoutheastAsia", "UsEast", "UsWest"]
-    """The geographic area for this codespace. If not specified, the value is assigned by IP. This property replaces `location`, which is closing down."""
+    """The geographic area for this codespace. If not specified, the value is assigned by IP. This
+    property replaces `location`, which is closing down.
+    """
 
     machine: str
     """Machine type to use for this codespace"""

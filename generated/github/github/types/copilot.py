@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from typing import Any, Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.copilot_seat_details import CopilotSeatDetails
 from ..models.minimal_repository import MinimalRepository
+
+__all__ = [
+    "CopilotAddCopilotSeatsForTeamsResponse",
+    "CopilotAddCopilotSeatsForUsersResponse",
+    "CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem",
+    "CopilotCancelCopilotSeatAssignmentForTeamsResponse",
+    "CopilotCancelCopilotSeatAssignmentForUsersResponse",
+    "CopilotGetCopilotCloudAgentConfigurationResponse",
+    "CopilotGetCopilotCloudAgentConfigurationResponseEnabledTools",
+    "CopilotGetCopilotCodingAgentPermissionsOrganizationResponse",
+    "CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse",
+    "CopilotListCopilotSeatsResponse",
+    "CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem",
+    "CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfAnyMatch",
+    "CopilotSetCopilotContentExclusionForOrganizationBodyValueItemWithIfNoneMatch",
+    "CopilotSetCopilotContentExclusionForOrganizationResponse",
+]
 
 
 class CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem(
@@ -64,10 +81,14 @@ class CopilotCancelCopilotSeatAssignmentForUsersResponse(_rt.Model):
 
 class CopilotGetCopilotCodingAgentPermissionsOrganizationResponse(_rt.Model):
     enabled_repositories: Literal["all", "selected", "none"] | str
-    """The policy for which repositories can use Copilot cloud agent. Can be one of `all`, `selected`, or `none`."""
+    """The policy for which repositories can use Copilot cloud agent. Can be one of `all`,
+    `selected`, or `none`.
+    """
 
     selected_repositories_url: str | None = None
-    """The URL for the selected repositories endpoint. Only present when `enabled_repositories` is `selected`."""
+    """The URL for the selected repositories endpoint. Only present when `enabled_repositories` is
+    `selected`.
+    """
 
 
 class CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse(_rt.Model):
@@ -93,9 +114,11 @@ class CopilotSetCopilotContentExclusionForOrganizationResponse(_rt.Model):
 
 class CopilotGetCopilotCloudAgentConfigurationResponse(_rt.Model):
     mcp_configuration: dict[str, Any] | None
-    """The user-supplied MCP server configuration for the repository, as a free-form JSON object. This will be set to `null` if no configuration has been set.
+    """The user-supplied MCP server configuration for the repository, as a free-form JSON object.
+    This will be set to `null` if no configuration has been set.
 
-    The shape of a valid MCP configuration may evolve over time, so this property is intentionally not strictly typed. Clients should not assume a fixed schema.
+    The shape of a valid MCP configuration may evolve over time, so this property is
+    intentionally not strictly typed. Clients should not assume a fixed schema.
     """
 
     enabled_tools: CopilotGetCopilotCloudAgentConfigurationResponseEnabledTools
@@ -111,13 +134,21 @@ class CopilotGetCopilotCloudAgentConfigurationResponse(_rt.Model):
     """Whether the firewall recommended allowlist is enabled."""
 
     custom_allowlist: list[str]
-    """A list of custom allowlist entries, as hosts or URLs, that the firewall will allow the Copilot cloud agent to access."""
+    """A list of custom allowlist entries, as hosts or URLs, that the firewall will allow the
+    Copilot cloud agent to access.
+    """
 
     is_automations_enabled: bool
-    """Whether automations are enabled in this repository. When true, users can create automations that automatically run agents on a schedule or in response to events like new issues or updated pull requests."""
+    """Whether automations are enabled in this repository. When true, users can create automations
+    that automatically run agents on a schedule or in response to events like new issues or
+    updated pull requests.
+    """
 
     require_write_access_for_automation_triggers: bool
-    """Whether write access is required for automation triggers. When true, automations will only run if the user triggering the event has write access to the repository. When false, users can create automations that listen for events triggered by users without write access."""
+    """Whether write access is required for automation triggers. When true, automations will only
+    run if the user triggering the event has write access to the repository. When false, users
+    can create automations that listen for events triggered by users without write access.
+    """
 
 
 class CopilotGetCopilotCloudAgentConfigurationResponseEnabledTools(_rt.Model):

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.copilot_space import CopilotSpace
 from ..models.copilot_space_collaborator import CopilotSpaceCollaborator
 from ..models.copilot_space_resource import CopilotSpaceResource
+
+__all__ = [
+    "CopilotSpacesCreateForOrgParamsResourcesAttributesItem",
+    "CopilotSpacesCreateForOrgParamsResourcesAttributesItemMetadata",
+    "CopilotSpacesCreateForUserParamsResourcesAttributesItem",
+    "CopilotSpacesCreateForUserParamsResourcesAttributesItemMetadata",
+    "CopilotSpacesListCollaboratorsForOrgResponse",
+    "CopilotSpacesListCollaboratorsForUserResponse",
+    "CopilotSpacesListForOrgResponse",
+    "CopilotSpacesListForUserResponse",
+    "CopilotSpacesListResourcesForOrgResponse",
+    "CopilotSpacesListResourcesForUserResponse",
+    "CopilotSpacesUpdateForOrgParamsResourcesAttributesItem",
+    "CopilotSpacesUpdateForOrgParamsResourcesAttributesItemMetadata",
+    "CopilotSpacesUpdateForUserParamsResourcesAttributesItem",
+    "CopilotSpacesUpdateForUserParamsResourcesAttributesItemMetadata",
+]
 
 
 class CopilotSpacesListForOrgResponse(_rt.Model):

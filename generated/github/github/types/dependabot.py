@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.dependabot_secret import DependabotSecret
 from ..models.minimal_repository import MinimalRepository
 from ..models.organization_dependabot_secret import OrganizationDependabotSecret
+
+__all__ = [
+    "DependabotListOrgSecretsResponse",
+    "DependabotListRepoSecretsResponse",
+    "DependabotListSelectedReposForOrgSecretResponse",
+    "DependabotUpdateAlertBody",
+    "DependabotUpdateAlertBodyAgentAssignment",
+]
 
 
 class DependabotListOrgSecretsResponse(_rt.Model):

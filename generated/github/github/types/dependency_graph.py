@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "DependencyGraphCreateRepositorySnapshotParamsDetector",
+    "DependencyGraphCreateRepositorySnapshotParamsJob",
+    "DependencyGraphCreateRepositorySnapshotResponse",
+    "DependencyGraphDiffRangeResponse503",
+    "DependencyGraphGenerateSbomReportResponse",
+]
 
 
 class DependencyGraphDiffRangeResponse503(_rt.Model):
@@ -24,7 +33,15 @@ class DependencyGraphCreateRepositorySnapshotParamsJob(TypedDict, total=False):
     """The external ID of the job."""
 
     correlator: Required[str]
-    """Correlator provides a key that is used to group snapshots submitted over time. Only the "latest" submitted snapshot for a given combination of `job.correlator` and `detector.name` will be considered when calculating a repository's current dependencies. Correlator should be as unique as it takes to distinguish all detection runs for a given "wave" of CI workflow you run. If you're using GitHub Actions, a good default value for this could be the environment variables GITHUB_WORKFLOW and GITHUB_JOB concatenated together. If you're using a build matrix, then you'll also need to add additional key(s) to distinguish between each submission inside a matrix variation."""
+    """Correlator provides a key that is used to group snapshots submitted over time. Only the
+    "latest" submitted snapshot for a given combination of `job.correlator` and `detector.name`
+    will be considered when calculating a repository's current dependencies. Correlator should be
+    as unique as it takes to distinguish all detection runs for a given "wave" of CI workflow you
+    run. If you're using GitHub Actions, a good default value for this could be the environment
+    variables GITHUB_WORKFLOW and GITHUB_JOB concatenated together. If you're using a build
+    matrix, then you'll also need to add additional key(s) to distinguish between each submission
+    inside a matrix variation.
+    """
 
     html_url: str
     """The url for the job."""
@@ -51,7 +68,13 @@ class DependencyGraphCreateRepositorySnapshotResponse(_rt.Model):
     """The time at which the snapshot was created."""
 
     result: str
-    """Either "SUCCESS", "ACCEPTED", or "INVALID". "SUCCESS" indicates that the snapshot was successfully created and the repository's dependencies were updated. "ACCEPTED" indicates that the snapshot was successfully created, but the repository's dependencies were not updated. "INVALID" indicates that the snapshot was malformed."""
+    """Either "SUCCESS", "ACCEPTED", or "INVALID". "SUCCESS" indicates that the snapshot was
+    successfully created and the repository's dependencies were updated. "ACCEPTED" indicates
+    that the snapshot was successfully created, but the repository's dependencies were not
+    updated. "INVALID" indicates that the snapshot was malformed.
+    """
 
     message: str
-    """A message providing further details about the result, such as why the dependencies were not updated."""
+    """A message providing further details about the result, such as why the dependencies were not
+    updated.
+    """

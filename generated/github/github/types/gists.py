@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "GistsCreateParamsFilesValue",
+    "GistsGetCommentResponse403",
+    "GistsGetCommentResponse403Block",
+    "GistsGetResponse403",
+    "GistsGetResponse403Block",
+    "GistsUpdateParamsFilesValue",
+]
 
 
 class GistsCreateParamsFilesValue(TypedDict, total=False):

@@ -7,9 +7,19 @@ from typing import Literal, Required
 
 from typing_extensions import TypedDict
 
+__all__ = [
+    "GitCreateCommitParamsAuthor",
+    "GitCreateCommitParamsCommitter",
+    "GitCreateTagParamsTagger",
+    "GitCreateTreeParamsTreeItem",
+]
+
 
 class GitCreateCommitParamsAuthor(TypedDict, total=False):
-    """Information about the author of the commit. By default, the `author` will be the authenticated user and the current date. See the `author` and `committer` object below for details."""
+    """Information about the author of the commit. By default, the `author` will be the
+    authenticated user and the current date. See the `author` and `committer` object below for
+    details.
+    """
 
     name: Required[str]
     """The name of the author (or committer) of the commit"""
@@ -18,11 +28,15 @@ class GitCreateCommitParamsAuthor(TypedDict, total=False):
     """The email of the author (or committer) of the commit"""
 
     date: _dt.datetime
-    """Indicates when this commit was authored (or committed). This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`."""
+    """Indicates when this commit was authored (or committed). This is a timestamp in [ISO
+    8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+    """
 
 
 class GitCreateCommitParamsCommitter(TypedDict, total=False):
-    """Information about the person who is making the commit. By default, `committer` will use the information set in `author`. See the `author` and `committer` object below for details."""
+    """Information about the person who is making the commit. By default, `committer` will use the
+    information set in `author`. See the `author` and `committer` object below for details.
+    """
 
     name: str
     """The name of the author (or committer) of the commit"""
@@ -31,7 +45,9 @@ class GitCreateCommitParamsCommitter(TypedDict, total=False):
     """The email of the author (or committer) of the commit"""
 
     date: _dt.datetime
-    """Indicates when this commit was authored (or committed). This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`."""
+    """Indicates when this commit was authored (or committed). This is a timestamp in [ISO
+    8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+    """
 
 
 class GitCreateTagParamsTagger(TypedDict, total=False):
@@ -44,7 +60,9 @@ class GitCreateTagParamsTagger(TypedDict, total=False):
     """The email of the author of the tag"""
 
     date: _dt.datetime
-    """When this object was tagged. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`."""
+    """When this object was tagged. This is a timestamp in [ISO
+    8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`.
+    """
 
 
 class GitCreateTreeParamsTreeItem(TypedDict, total=False):
@@ -52,19 +70,26 @@ class GitCreateTreeParamsTreeItem(TypedDict, total=False):
     """The file referenced in the tree."""
 
     mode: Literal["100644", "100755", "040000", "160000", "120000"]
-    """The file mode; one of `100644` for file (blob), `100755` for executable (blob), `040000` for subdirectory (tree), `160000` for submodule (commit), or `120000` for a blob that specifies the path of a symlink."""
+    """The file mode; one of `100644` for file (blob), `100755` for executable (blob), `040000` for
+    subdirectory (tree), `160000` for submodule (commit), or `120000` for a blob that specifies
+    the path of a symlink.
+    """
 
     type: Literal["blob", "tree", "commit"]
     """Either `blob`, `tree`, or `commit`."""
 
     sha: str | None
-    """The SHA1 checksum ID of the object in the tree. Also called `tree.sha`. If the value is `null` then the file will be deleted.
+    """The SHA1 checksum ID of the object in the tree. Also called `tree.sha`. If the value is
+    `null` then the file will be deleted.
 
-    **Note:** Use either `tree.sha` or `content` to specify the contents of the entry. Using both `tree.sha` and `content` will return an error.
+    **Note:** Use either `tree.sha` or `content` to specify the contents of the entry. Using both
+    `tree.sha` and `content` will return an error.
     """
 
     content: str
-    """The content you want this file to have. GitHub will write this blob out and use that SHA for this entry. Use either this, or `tree.sha`.
+    """The content you want this file to have. GitHub will write this blob out and use that SHA for
+    this entry. Use either this, or `tree.sha`.
 
-    **Note:** Use either `tree.sha` or `content` to specify the contents of the entry. Using both `tree.sha` and `content` will return an error.
+    **Note:** Use either `tree.sha` or `content` to specify the contents of the entry. Using both
+    `tree.sha` and `content` will return an error.
     """

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.network_configuration import NetworkConfiguration
+
+__all__ = ["HostedComputeListNetworkConfigurationsForOrgResponse"]
 
 
 class HostedComputeListNetworkConfigurationsForOrgResponse(_rt.Model):

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "InteractionsGetPullRequestCreationCapForOrgResponse",
+    "InteractionsGetPullRequestCreationCapForRepoResponse",
+    "InteractionsUpdatePullRequestCreationCapForOrgResponse",
+    "InteractionsUpdatePullRequestCreationCapForRepoResponse",
+]
 
 
 class InteractionsGetPullRequestCreationCapForOrgResponse(_rt.Model):

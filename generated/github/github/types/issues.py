@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.author_association import AuthorAssociation
 from ..models.issue_dependencies_summary import IssueDependenciesSummary
 from ..models.issue_field_value import IssueFieldValue
@@ -20,6 +20,39 @@ from ..models.reaction_rollup import ReactionRollup
 from ..models.repository import Repository
 from ..models.simple_user import SimpleUser
 from ..models.sub_issues_summary import SubIssuesSummary
+
+__all__ = [
+    "IssuesAddAssigneesParamsAssigneesItem",
+    "IssuesAddIssueFieldValuesParamsIssueFieldValuesItem",
+    "IssuesAddIssueFieldValuesResponse503",
+    "IssuesAddLabelsBody",
+    "IssuesAddLabelsBodyLabelsItem",
+    "IssuesCreateParamsIssueFieldValuesItem",
+    "IssuesCreateParamsLabelsItem",
+    "IssuesCreateResponse503",
+    "IssuesDeleteIssueFieldValueResponse503",
+    "IssuesReprioritizeSubIssueResponse503",
+    "IssuesSetIssueFieldValuesParamsIssueFieldValuesItem",
+    "IssuesSetIssueFieldValuesResponse503",
+    "IssuesSetLabelsBodyObjectA",
+    "IssuesSetLabelsBodyObjectB",
+    "IssuesSetLabelsBodyObjectBLabelsItem",
+    "IssuesUnpinCommentResponse503",
+    "IssuesUpdateParamsAssigneesItem",
+    "IssuesUpdateParamsIssueFieldValuesItem",
+    "IssuesUpdateParamsLabelsItem",
+    "IssuesUpdateParamsType",
+    "IssuesUpdateResponse",
+    "IssuesUpdateResponse503",
+    "IssuesUpdateResponseLabelsItem",
+    "IssuesUpdateResponsePullRequest",
+    "IssuesUpdateResponseSuggestions",
+    "IssuesUpdateResponseSuggestionsAssigneesItem",
+    "IssuesUpdateResponseSuggestionsIssueFieldValuesItem",
+    "IssuesUpdateResponseSuggestionsLabelsItem",
+    "IssuesUpdateResponseSuggestionsStateItem",
+    "IssuesUpdateResponseSuggestionsTypeItem",
+]
 
 
 class IssuesCreateParamsLabelsItem(TypedDict, total=False):
@@ -58,7 +91,9 @@ class IssuesUpdateParamsLabelsItem(TypedDict, total=False):
     """Optional reasoning for selecting this label."""
 
     suggest: bool
-    """If `true`, the change is stored as a pending suggestion for human review rather than applied directly."""
+    """If `true`, the change is stored as a pending suggestion for human review rather than applied
+    directly.
+    """
 
     confidence: Literal["low", "medium", "high"]
     """The confidence level for this label choice."""
@@ -70,7 +105,9 @@ class IssuesUpdateParamsAssigneesItem(TypedDict, total=False):
     """Optional reasoning for selecting this assignee."""
 
     suggest: bool
-    """If `true`, the change is stored as a pending suggestion for human review rather than applied directly."""
+    """If `true`, the change is stored as a pending suggestion for human review rather than applied
+    directly.
+    """
 
     confidence: Literal["low", "medium", "high"]
     """The confidence level for this assignee choice."""
@@ -87,7 +124,9 @@ class IssuesUpdateParamsIssueFieldValuesItem(TypedDict, total=False):
     """Optional reasoning for setting this field value."""
 
     suggest: bool
-    """If `true`, the change is stored as a pending suggestion for human review rather than applied directly."""
+    """If `true`, the change is stored as a pending suggestion for human review rather than applied
+    directly.
+    """
 
     confidence: Literal["low", "medium", "high"]
     """The confidence level for this field value choice."""
@@ -97,13 +136,17 @@ class IssuesUpdateParamsType(TypedDict, total=False):
     """The issue type with optional metadata."""
 
     value: str | None
-    """The name of the issue type to associate with this issue, or `null` to remove the current issue type."""
+    """The name of the issue type to associate with this issue, or `null` to remove the current
+    issue type.
+    """
 
     rationale: str
     """Optional reasoning for selecting this type."""
 
     suggest: bool
-    """If `true`, the change is stored as a pending suggestion for human review rather than applied directly."""
+    """If `true`, the change is stored as a pending suggestion for human review rather than applied
+    directly.
+    """
 
     confidence: Literal["low", "medium", "high"]
     """The confidence level for this type choice."""
@@ -139,7 +182,10 @@ class IssuesUpdateResponse(_rt.Model):
 
     user: NullableSimpleUser | None
     labels: list[str | IssuesUpdateResponseLabelsItem]
-    """Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository"""
+    """Labels to associate with this issue; pass one or more label names to replace the set of
+    labels on this issue; send an empty array to clear all labels from the issue; note that the
+    labels are silently dropped for users without push access to the repository
+    """
 
     assignee: NullableSimpleUser | None
     assignees: list[SimpleUser] | None = None
@@ -274,7 +320,9 @@ class IssuesAddAssigneesParamsAssigneesItem(TypedDict, total=False):
     """Optional reasoning for adding this assignee."""
 
     suggest: bool
-    """If `true`, the assignee is stored as a pending suggestion for human review rather than applied directly."""
+    """If `true`, the assignee is stored as a pending suggestion for human review rather than
+    applied directly.
+    """
 
     confidence: Literal["low", "medium", "high"]
     """The confidence level for this assignee choice."""
@@ -287,7 +335,8 @@ class IssuesSetIssueFieldValuesParamsIssueFieldValuesItem(TypedDict, total=False
     value: Required[str | float]
     """The value to set for the field. The type depends on the field's data type:
     - For text fields: provide a string value
-    - For single_select fields: provide the option name as a string (must match an existing option)
+    - For single_select fields: provide the option name as a string (must match an existing
+      option)
     - For number fields: provide a numeric value
     - For date fields: provide an ISO 8601 date string
     """
@@ -306,7 +355,8 @@ class IssuesAddIssueFieldValuesParamsIssueFieldValuesItem(TypedDict, total=False
     value: Required[str | float | list[str]]
     """The value to set for the field. The type depends on the field's data type:
     - For text fields: provide a string value
-    - For single_select fields: provide the option name as a string (must match an existing option)
+    - For single_select fields: provide the option name as a string (must match an existing
+      option)
     - For number fields: provide a numeric value
     - For multi_select fields: provide an array of option names (must match existing options)
     - For date fields: provide an ISO 8601 date string
@@ -327,7 +377,13 @@ class IssuesDeleteIssueFieldValueResponse503(_rt.Model):
 
 class IssuesSetLabelsBodyObjectA(TypedDict, total=False):
     labels: list[str]
-    """The names of the labels to set for the issue. The labels you set replace any existing labels. You can pass an empty array to remove all labels. Alternatively, you can pass a single label as a `string` or an `array` of labels directly, but GitHub recommends passing an object with the `labels` key. You can also add labels to the existing labels for an issue. For more information, see "[Add labels to an issue](https://docs.github.com/rest/issues/labels#add-labels-to-an-issue).\""""
+    """The names of the labels to set for the issue. The labels you set replace any existing labels.
+    You can pass an empty array to remove all labels. Alternatively, you can pass a single label
+    as a `string` or an `array` of labels directly, but GitHub recommends passing an object with
+    the `labels` key. You can also add labels to the existing labels for an issue. For more
+    information, see "[Add labels to an
+    issue](https://docs.github.com/rest/issues/labels#add-labels-to-an-issue).\"
+    """
 
 
 class IssuesSetLabelsBodyObjectB(TypedDict, total=False):
@@ -340,7 +396,11 @@ class IssuesSetLabelsBodyObjectBLabelsItem(TypedDict, total=False):
 
 class IssuesAddLabelsBody(TypedDict, total=False):
     labels: list[str | IssuesAddLabelsBodyLabelsItem]
-    """The labels to add to the issue's existing labels. You can also pass an `array` of labels directly, but GitHub recommends passing an object with the `labels` key. To replace all of the labels for an issue, use "[Set labels for an issue](https://docs.github.com/rest/issues/labels#set-labels-for-an-issue).\""""
+    """The labels to add to the issue's existing labels. You can also pass an `array` of labels
+    directly, but GitHub recommends passing an object with the `labels` key. To replace all of
+    the labels for an issue, use "[Set labels for an
+    issue](https://docs.github.com/rest/issues/labels#set-labels-for-an-issue).\"
+    """
 
 
 class IssuesAddLabelsBodyLabelsItem(TypedDict, total=False):
@@ -351,7 +411,9 @@ class IssuesAddLabelsBodyLabelsItem(TypedDict, total=False):
     """Optional reasoning for adding this label."""
 
     suggest: bool
-    """If `true`, the label is stored as a pending suggestion for human review rather than applied directly."""
+    """If `true`, the label is stored as a pending suggestion for human review rather than applied
+    directly.
+    """
 
     confidence: Literal["low", "medium", "high"]
     """The confidence level for this label choice."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal, Required
 
-import apigen_runtime as _rt
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.artifact_deployment_record import ArtifactDeploymentRecord
 from ..models.installation import Installation
 from ..models.minimal_repository import MinimalRepository
@@ -17,6 +17,42 @@ from ..models.webhook_config_content_type import WebhookConfigContentType
 from ..models.webhook_config_insecure_ssl import WebhookConfigInsecureSsl
 from ..models.webhook_config_secret import WebhookConfigSecret
 from ..models.webhook_config_url import WebhookConfigUrl
+
+__all__ = [
+    "OrgsCreateArtifactDeploymentRecordResponse",
+    "OrgsCreateArtifactStorageRecordResponse",
+    "OrgsCreateArtifactStorageRecordResponseStorageRecordsItem",
+    "OrgsCreateClusterDeploymentRecordsJobParamsDeploymentsItem",
+    "OrgsCreateClusterDeploymentRecordsJobResponse",
+    "OrgsCreateIssueFieldParamsOptionsItem",
+    "OrgsCreateWebhookParamsConfig",
+    "OrgsDeleteAttestationsBulkBodyWithAttestationIds",
+    "OrgsDeleteAttestationsBulkBodyWithSubjectDigests",
+    "OrgsGetClusterDeploymentRecordsJobResponse",
+    "OrgsGetImmutableReleasesSettingsRepositoriesResponse",
+    "OrgsListAppInstallationsResponse",
+    "OrgsListArtifactDeploymentRecordsResponse",
+    "OrgsListArtifactStorageRecordsResponse",
+    "OrgsListArtifactStorageRecordsResponseStorageRecordsItem",
+    "OrgsListAttestationRepositoriesResponseItem",
+    "OrgsListAttestationsBulkResponse",
+    "OrgsListAttestationsBulkResponseAttestationsSubjectDigestsValueItem",
+    "OrgsListAttestationsBulkResponseAttestationsSubjectDigestsValueItemBundle",
+    "OrgsListAttestationsBulkResponsePageInfo",
+    "OrgsListAttestationsResponse",
+    "OrgsListAttestationsResponseAttestationsItem",
+    "OrgsListAttestationsResponseAttestationsItemBundle",
+    "OrgsListOrgRolesResponse",
+    "OrgsListOrganizationFineGrainedPermissionsResponseItem",
+    "OrgsRemoveOutsideCollaboratorResponse422",
+    "OrgsSetClusterDeploymentRecordsParamsDeploymentsItem",
+    "OrgsSetClusterDeploymentRecordsResponse",
+    "OrgsSetClusterDeploymentRecordsResponseObject",
+    "OrgsSetClusterDeploymentRecordsResponseObjectErrorsItem",
+    "OrgsSetClusterDeploymentRecordsResponseObjectErrorsItemDeployment",
+    "OrgsUpdateIssueFieldParamsOptionsItem",
+    "OrgsUpdateWebhookParamsConfig",
+]
 
 
 class OrgsCreateArtifactDeploymentRecordResponse(_rt.Model):
@@ -40,7 +76,8 @@ class OrgsSetClusterDeploymentRecordsParamsDeploymentsItem(TypedDict, total=Fals
     """The deployment status of the artifact."""
 
     deployment_name: Required[str]
-    """The unique identifier for the deployment represented by the new record. To accommodate differing
+    """The unique identifier for the deployment represented by the new record. To accommodate
+    differing
     containers and namespaces within a record set, the following format is recommended:
     {namespaceName}-{deploymentName}-{containerName}.
     The deployment_name must be unique across all entries in the deployments array.
@@ -285,7 +322,9 @@ class OrgsListAttestationsResponse(_rt.Model):
 class OrgsListAttestationsResponseAttestationsItem(_rt.Model):
     bundle: OrgsListAttestationsResponseAttestationsItemBundle | None = None
     """The attestation's Sigstore Bundle.
-    Refer to the [Sigstore Bundle Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto) for more information.
+    Refer to the [Sigstore Bundle
+    Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)
+    for more information.
     """
 
     repository_id: int | None = None
@@ -295,7 +334,9 @@ class OrgsListAttestationsResponseAttestationsItem(_rt.Model):
 
 class OrgsListAttestationsResponseAttestationsItemBundle(_rt.Model):
     """The attestation's Sigstore Bundle.
-    Refer to the [Sigstore Bundle Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto) for more information.
+    Refer to the [Sigstore Bundle
+    Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)
+    for more information.
     """
 
     media_type: str | None = Field(

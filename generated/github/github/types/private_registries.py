@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.org_private_registry_configuration import OrgPrivateRegistryConfiguration
+
+__all__ = [
+    "PrivateRegistriesGetOrgPublicKeyResponse",
+    "PrivateRegistriesListOrgPrivateRegistriesResponse",
+]
 
 
 class PrivateRegistriesListOrgPrivateRegistriesResponse(_rt.Model):

@@ -9,6 +9,20 @@ from typing_extensions import TypedDict
 from ..models.projects_v2_field_iteration_configuration import ProjectsV2FieldIterationConfiguration
 from ..models.projects_v2_field_single_select_option import ProjectsV2FieldSingleSelectOption
 
+__all__ = [
+    "ProjectsAddFieldForOrgBodyObject",
+    "ProjectsAddFieldForOrgBodyWithIssueFieldId",
+    "ProjectsAddFieldForOrgBodyWithIterationConfiguration",
+    "ProjectsAddFieldForOrgBodyWithSingleSelectOptions",
+    "ProjectsAddFieldForUserBodyObject",
+    "ProjectsAddFieldForUserBodyWithIterationConfiguration",
+    "ProjectsAddFieldForUserBodyWithSingleSelectOptions",
+    "ProjectsAddItemForOrgBody",
+    "ProjectsAddItemForUserBody",
+    "ProjectsUpdateItemForOrgParamsFieldsItem",
+    "ProjectsUpdateItemForUserParamsFieldsItem",
+]
+
 
 class ProjectsAddFieldForOrgBodyWithIssueFieldId(TypedDict, total=False):
     issue_field_id: Required[int]
@@ -31,7 +45,9 @@ class ProjectsAddFieldForOrgBodyWithSingleSelectOptions(TypedDict, total=False):
     """The field's data type."""
 
     single_select_options: Required[list[ProjectsV2FieldSingleSelectOption]]
-    """The options available for single select fields. At least one option must be provided when creating a single select field."""
+    """The options available for single select fields. At least one option must be provided when
+    creating a single select field.
+    """
 
 
 class ProjectsAddFieldForOrgBodyWithIterationConfiguration(TypedDict, total=False):
@@ -89,7 +105,9 @@ class ProjectsAddFieldForUserBodyWithSingleSelectOptions(TypedDict, total=False)
     """The field's data type."""
 
     single_select_options: Required[list[ProjectsV2FieldSingleSelectOption]]
-    """The options available for single select fields. At least one option must be provided when creating a single select field."""
+    """The options available for single select fields. At least one option must be provided when
+    creating a single select field.
+    """
 
 
 class ProjectsAddFieldForUserBodyWithIterationConfiguration(TypedDict, total=False):

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.pull_request_stack_pull_request import PullRequestStackPullRequest
+
+__all__ = [
+    "PullRequestStacksAddResponse",
+    "PullRequestStacksAddResponse422",
+    "PullRequestStacksAddResponse422ErrorsItem",
+    "PullRequestStacksAddResponseBase",
+    "PullRequestStacksCreateResponse",
+    "PullRequestStacksCreateResponse422",
+    "PullRequestStacksCreateResponse422ErrorsItem",
+    "PullRequestStacksCreateResponseBase",
+    "PullRequestStacksGetResponse",
+    "PullRequestStacksGetResponseBase",
+    "PullRequestStacksUnstackResponse",
+    "PullRequestStacksUnstackResponseBase",
+]
 
 
 class PullRequestStacksCreateResponse(_rt.Model):
@@ -16,7 +30,9 @@ class PullRequestStacksCreateResponse(_rt.Model):
     url: str
     base: PullRequestStacksCreateResponseBase
     open: bool
-    """Whether the stack has any open pull request. False when all pull requests are merged or closed."""
+    """Whether the stack has any open pull request. False when all pull requests are merged or
+    closed.
+    """
 
     created_at: _dt.datetime
     pull_requests: list[PullRequestStackPullRequest]
@@ -50,7 +66,9 @@ class PullRequestStacksGetResponse(_rt.Model):
     url: str
     base: PullRequestStacksGetResponseBase
     open: bool
-    """Whether the stack has any open pull request. False when all pull requests are merged or closed."""
+    """Whether the stack has any open pull request. False when all pull requests are merged or
+    closed.
+    """
 
     created_at: _dt.datetime
     pull_requests: list[PullRequestStackPullRequest]
@@ -67,7 +85,9 @@ class PullRequestStacksAddResponse(_rt.Model):
     url: str
     base: PullRequestStacksAddResponseBase
     open: bool
-    """Whether the stack has any open pull request. False when all pull requests are merged or closed."""
+    """Whether the stack has any open pull request. False when all pull requests are merged or
+    closed.
+    """
 
     created_at: _dt.datetime
     pull_requests: list[PullRequestStackPullRequest]
@@ -101,7 +121,9 @@ class PullRequestStacksUnstackResponse(_rt.Model):
     url: str
     base: PullRequestStacksUnstackResponseBase
     open: bool
-    """Whether the stack has any open pull request. False when all pull requests are merged or closed."""
+    """Whether the stack has any open pull request. False when all pull requests are merged or
+    closed.
+    """
 
     created_at: _dt.datetime
     pull_requests: list[PullRequestStackPullRequest]

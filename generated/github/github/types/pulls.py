@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "PullsCreateReviewParamsCommentsItem",
+    "PullsGetResponse503",
+    "PullsListFilesResponse503",
+    "PullsMergeResponse405",
+    "PullsMergeResponse409",
+    "PullsUpdateBranchResponse",
+]
 
 
 class PullsGetResponse503(_rt.Model):
@@ -35,7 +45,13 @@ class PullsCreateReviewParamsCommentsItem(TypedDict, total=False):
     """The relative path to the file that necessitates a review comment."""
 
     position: int
-    """The position in the diff where you want to add a review comment. Note this value is not the same as the line number in the file. The `position` value equals the number of lines down from the first "@@" hunk header in the file you want to add a comment. The line just below the "@@" line is position 1, the next line is position 2, and so on. The position in the diff continues to increase through lines of whitespace and additional hunks until the beginning of a new file."""
+    """The position in the diff where you want to add a review comment. Note this value is not the
+    same as the line number in the file. The `position` value equals the number of lines down
+    from the first "@@" hunk header in the file you want to add a comment. The line just below
+    the "@@" line is position 1, the next line is position 2, and so on. The position in the diff
+    continues to increase through lines of whitespace and additional hunks until the beginning of
+    a new file.
+    """
 
     body: Required[str]
     """Text of the review comment."""

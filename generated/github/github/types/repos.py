@@ -2,21 +2,79 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Required
+from typing import Annotated, Any, Literal, Required, TypeAlias
 
-import apigen_runtime as _rt
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.content_directory import ContentDirectory
+from ..models.content_file import ContentFile
+from ..models.content_submodule import ContentSubmodule
+from ..models.content_symlink import ContentSymlink
 from ..models.custom_deployment_rule_app import CustomDeploymentRuleApp
 from ..models.deployment_branch_policy import DeploymentBranchPolicy
 from ..models.deployment_protection_rule import DeploymentProtectionRule
-from ..models.deployment_reviewer_type import DeploymentReviewerType
 from ..models.environment import Environment
 from ..models.webhook_config_content_type import WebhookConfigContentType
 from ..models.webhook_config_insecure_ssl import WebhookConfigInsecureSsl
 from ..models.webhook_config_secret import WebhookConfigSecret
 from ..models.webhook_config_url import WebhookConfigUrl
+
+__all__ = [
+    "ReposAddStatusCheckContextsBody",
+    "ReposAddTeamAccessRestrictionsBody",
+    "ReposCheckPrivateVulnerabilityReportingResponse",
+    "ReposCompareCommitsWithBaseheadResponse503",
+    "ReposCreateAttestationParamsBundle",
+    "ReposCreateAttestationResponse",
+    "ReposCreateDeploymentResponse",
+    "ReposCreateOrUpdateEnvironmentParamsReviewersItem",
+    "ReposCreateOrUpdateFileContentsParamsAuthor",
+    "ReposCreateOrUpdateFileContentsParamsCommitter",
+    "ReposCreatePagesSiteBody",
+    "ReposCreatePagesSiteBodySource",
+    "ReposCreateWebhookParamsConfig",
+    "ReposDeleteFileParamsAuthor",
+    "ReposDeleteFileParamsCommitter",
+    "ReposDeleteFileResponse503",
+    "ReposDeleteResponse403",
+    "ReposGetAllDeploymentProtectionRulesResponse",
+    "ReposGetAllEnvironmentsResponse",
+    "ReposGetCommitResponse503",
+    "ReposGetContentResponse",
+    "ReposListAttestationsResponse",
+    "ReposListAttestationsResponseAttestationsItem",
+    "ReposListAttestationsResponseAttestationsItemBundle",
+    "ReposListCustomDeploymentRuleIntegrationsResponse",
+    "ReposListDeploymentBranchPoliciesResponse",
+    "ReposRemoveStatusCheckContextsBody",
+    "ReposRemoveTeamAccessRestrictionsBody",
+    "ReposSetStatusCheckContextsBody",
+    "ReposSetTeamAccessRestrictionsBody",
+    "ReposUpdateBranchProtectionParamsRequiredPullRequestReviews",
+    "ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsBypassPullRequestAllowances",
+    "ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsDismissalRestrictions",
+    "ReposUpdateBranchProtectionParamsRequiredStatusChecks",
+    "ReposUpdateBranchProtectionParamsRequiredStatusChecksChecksItem",
+    "ReposUpdateBranchProtectionParamsRestrictions",
+    "ReposUpdateInformationAboutPagesSiteBody",
+    "ReposUpdateInformationAboutPagesSiteBodySource",
+    "ReposUpdateParamsSecurityAndAnalysis",
+    "ReposUpdateParamsSecurityAndAnalysisAdvancedSecurity",
+    "ReposUpdateParamsSecurityAndAnalysisCodeSecurity",
+    "ReposUpdateParamsSecurityAndAnalysisSecretScanning",
+    "ReposUpdateParamsSecurityAndAnalysisSecretScanningAiDetection",
+    "ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedAlertDismissal",
+    "ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypass",
+    "ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptions",
+    "ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptionsReviewersItem",
+    "ReposUpdateParamsSecurityAndAnalysisSecretScanningNonProviderPatterns",
+    "ReposUpdateParamsSecurityAndAnalysisSecretScanningPushProtection",
+    "ReposUpdatePullRequestReviewProtectionParamsBypassPullRequestAllowances",
+    "ReposUpdatePullRequestReviewProtectionParamsDismissalRestrictions",
+    "ReposUpdateStatusCheckProtectionParamsChecksItem",
+]
 
 
 class ReposDeleteResponse403(_rt.Model):
@@ -27,12 +85,17 @@ class ReposDeleteResponse403(_rt.Model):
 class ReposUpdateParamsSecurityAndAnalysis(TypedDict, total=False):
     """Specify which security and analysis features to enable or disable for the repository.
 
-    To use this parameter, you must have admin permissions for the repository or be an owner or security manager for the organization that owns the repository. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
+    To use this parameter, you must have admin permissions for the repository or be an owner or
+    security manager for the organization that owns the repository. For more information, see
+    "[Managing security managers in your
+    organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
 
-    For example, to enable GitHub Advanced Security, use this data in the body of the `PATCH` request:
+    For example, to enable GitHub Advanced Security, use this data in the body of the `PATCH`
+    request:
     `{ "security_and_analysis": {"advanced_security": { "status": "enabled" } } }`.
 
-    You can check which security and analysis features are currently enabled by using a `GET /repos/{owner}/{repo}` request.
+    You can check which security and analysis features are currently enabled by using a `GET
+    /repos/{owner}/{repo}` request.
     """
 
     advanced_security: ReposUpdateParamsSecurityAndAnalysisAdvancedSecurity
@@ -47,37 +110,55 @@ class ReposUpdateParamsSecurityAndAnalysis(TypedDict, total=False):
     """Use the `status` property to enable or disable GitHub Code Security for this repository."""
 
     secret_scanning: ReposUpdateParamsSecurityAndAnalysisSecretScanning
-    """Use the `status` property to enable or disable secret scanning for this repository. For more information, see "[About secret scanning](/code-security/secret-security/about-secret-scanning).\""""
+    """Use the `status` property to enable or disable secret scanning for this repository. For more
+    information, see "[About secret
+    scanning](/code-security/secret-security/about-secret-scanning).\"
+    """
 
     secret_scanning_push_protection: (
         ReposUpdateParamsSecurityAndAnalysisSecretScanningPushProtection
     )
-    """Use the `status` property to enable or disable secret scanning push protection for this repository. For more information, see "[Protecting pushes with secret scanning](/code-security/secret-scanning/protecting-pushes-with-secret-scanning).\""""
+    """Use the `status` property to enable or disable secret scanning push protection for this
+    repository. For more information, see "[Protecting pushes with secret
+    scanning](/code-security/secret-scanning/protecting-pushes-with-secret-scanning).\"
+    """
 
     secret_scanning_ai_detection: ReposUpdateParamsSecurityAndAnalysisSecretScanningAiDetection
-    """Use the `status` property to enable or disable secret scanning AI detection for this repository. For more information, see "[Responsible detection of generic secrets with AI](https://docs.github.com/code-security/secret-scanning/using-advanced-secret-scanning-and-push-protection-features/generic-secret-detection/responsible-ai-generic-secrets).\""""
+    """Use the `status` property to enable or disable secret scanning AI detection for this
+    repository. For more information, see "[Responsible detection of generic secrets with
+    AI](https://docs.github.com/code-security/secret-scanning/using-advanced-secret-scanning-and-push-protection-features/generic-secret-detection/responsible-ai-generic-secrets).\"
+    """
 
     secret_scanning_non_provider_patterns: (
         ReposUpdateParamsSecurityAndAnalysisSecretScanningNonProviderPatterns
     )
-    """Use the `status` property to enable or disable secret scanning non-provider patterns for this repository. For more information, see "[Supported secret scanning patterns](/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets).\""""
+    """Use the `status` property to enable or disable secret scanning non-provider patterns for this
+    repository. For more information, see "[Supported secret scanning
+    patterns](/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets).\"
+    """
 
     secret_scanning_delegated_alert_dismissal: (
         ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedAlertDismissal
     )
-    """Use the `status` property to enable or disable secret scanning delegated alert dismissal for this repository."""
+    """Use the `status` property to enable or disable secret scanning delegated alert dismissal for
+    this repository.
+    """
 
     secret_scanning_delegated_bypass: (
         ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypass
     )
-    """Use the `status` property to enable or disable secret scanning delegated bypass for this repository."""
+    """Use the `status` property to enable or disable secret scanning delegated bypass for this
+    repository.
+    """
 
     secret_scanning_delegated_bypass_options: (
         ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptions
     )
     """Feature options for secret scanning delegated bypass.
-    This object is only honored when `security_and_analysis.secret_scanning_delegated_bypass.status` is set to `enabled`.
-    You can send this object in the same request as `secret_scanning_delegated_bypass`, or update just the options in a separate request.
+    This object is only honored when
+    `security_and_analysis.secret_scanning_delegated_bypass.status` is set to `enabled`.
+    You can send this object in the same request as `secret_scanning_delegated_bypass`, or update
+    just the options in a separate request.
     """
 
 
@@ -101,28 +182,40 @@ class ReposUpdateParamsSecurityAndAnalysisCodeSecurity(TypedDict, total=False):
 
 
 class ReposUpdateParamsSecurityAndAnalysisSecretScanning(TypedDict, total=False):
-    """Use the `status` property to enable or disable secret scanning for this repository. For more information, see "[About secret scanning](/code-security/secret-security/about-secret-scanning).\""""
+    """Use the `status` property to enable or disable secret scanning for this repository. For more
+    information, see "[About secret
+    scanning](/code-security/secret-security/about-secret-scanning).\"
+    """
 
     status: str
     """Can be `enabled` or `disabled`."""
 
 
 class ReposUpdateParamsSecurityAndAnalysisSecretScanningPushProtection(TypedDict, total=False):
-    """Use the `status` property to enable or disable secret scanning push protection for this repository. For more information, see "[Protecting pushes with secret scanning](/code-security/secret-scanning/protecting-pushes-with-secret-scanning).\""""
+    """Use the `status` property to enable or disable secret scanning push protection for this
+    repository. For more information, see "[Protecting pushes with secret
+    scanning](/code-security/secret-scanning/protecting-pushes-with-secret-scanning).\"
+    """
 
     status: str
     """Can be `enabled` or `disabled`."""
 
 
 class ReposUpdateParamsSecurityAndAnalysisSecretScanningAiDetection(TypedDict, total=False):
-    """Use the `status` property to enable or disable secret scanning AI detection for this repository. For more information, see "[Responsible detection of generic secrets with AI](https://docs.github.com/code-security/secret-scanning/using-advanced-secret-scanning-and-push-protection-features/generic-secret-detection/responsible-ai-generic-secrets).\""""
+    """Use the `status` property to enable or disable secret scanning AI detection for this
+    repository. For more information, see "[Responsible detection of generic secrets with
+    AI](https://docs.github.com/code-security/secret-scanning/using-advanced-secret-scanning-and-push-protection-features/generic-secret-detection/responsible-ai-generic-secrets).\"
+    """
 
     status: str
     """Can be `enabled` or `disabled`."""
 
 
 class ReposUpdateParamsSecurityAndAnalysisSecretScanningNonProviderPatterns(TypedDict, total=False):
-    """Use the `status` property to enable or disable secret scanning non-provider patterns for this repository. For more information, see "[Supported secret scanning patterns](/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets).\""""
+    """Use the `status` property to enable or disable secret scanning non-provider patterns for this
+    repository. For more information, see "[Supported secret scanning
+    patterns](/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets).\"
+    """
 
     status: str
     """Can be `enabled` or `disabled`."""
@@ -131,14 +224,18 @@ class ReposUpdateParamsSecurityAndAnalysisSecretScanningNonProviderPatterns(Type
 class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedAlertDismissal(
     TypedDict, total=False
 ):
-    """Use the `status` property to enable or disable secret scanning delegated alert dismissal for this repository."""
+    """Use the `status` property to enable or disable secret scanning delegated alert dismissal for
+    this repository.
+    """
 
     status: str
     """Can be `enabled` or `disabled`."""
 
 
 class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypass(TypedDict, total=False):
-    """Use the `status` property to enable or disable secret scanning delegated bypass for this repository."""
+    """Use the `status` property to enable or disable secret scanning delegated bypass for this
+    repository.
+    """
 
     status: str
     """Can be `enabled` or `disabled`."""
@@ -148,8 +245,10 @@ class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptions(
     TypedDict, total=False
 ):
     """Feature options for secret scanning delegated bypass.
-    This object is only honored when `security_and_analysis.secret_scanning_delegated_bypass.status` is set to `enabled`.
-    You can send this object in the same request as `secret_scanning_delegated_bypass`, or update just the options in a separate request.
+    This object is only honored when
+    `security_and_analysis.secret_scanning_delegated_bypass.status` is set to `enabled`.
+    You can send this object in the same request as `secret_scanning_delegated_bypass`, or update
+    just the options in a separate request.
     """
 
     reviewers: list[
@@ -175,7 +274,9 @@ class ReposUpdateParamsSecurityAndAnalysisSecretScanningDelegatedBypassOptionsRe
 
 class ReposCreateAttestationParamsBundle(TypedDict, total=False):
     """The attestation's Sigstore Bundle.
-    Refer to the [Sigstore Bundle Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto) for more information.
+    Refer to the [Sigstore Bundle
+    Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)
+    for more information.
     """
 
     mediaType: str
@@ -195,7 +296,9 @@ class ReposListAttestationsResponse(_rt.Model):
 class ReposListAttestationsResponseAttestationsItem(_rt.Model):
     bundle: ReposListAttestationsResponseAttestationsItemBundle | None = None
     """The attestation's Sigstore Bundle.
-    Refer to the [Sigstore Bundle Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto) for more information.
+    Refer to the [Sigstore Bundle
+    Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)
+    for more information.
     """
 
     repository_id: int | None = None
@@ -205,7 +308,9 @@ class ReposListAttestationsResponseAttestationsItem(_rt.Model):
 
 class ReposListAttestationsResponseAttestationsItemBundle(_rt.Model):
     """The attestation's Sigstore Bundle.
-    Refer to the [Sigstore Bundle Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto) for more information.
+    Refer to the [Sigstore Bundle
+    Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)
+    for more information.
     """
 
     media_type: str | None = Field(
@@ -228,7 +333,11 @@ class ReposUpdateBranchProtectionParamsRequiredStatusChecks(TypedDict, total=Fal
     """Require branches to be up to date before merging."""
 
     contexts: Required[list[str]]
-    """**Closing down notice**: The list of status checks to require in order to merge into this branch. If any of these checks have recently been set by a particular GitHub App, they will be required to come from that app in future for the branch to merge. Use `checks` instead of `contexts` for more fine-grained control."""
+    """**Closing down notice**: The list of status checks to require in order to merge into this
+    branch. If any of these checks have recently been set by a particular GitHub App, they will
+    be required to come from that app in future for the branch to merge. Use `checks` instead of
+    `contexts` for more fine-grained control.
+    """
 
     checks: list[ReposUpdateBranchProtectionParamsRequiredStatusChecksChecksItem]
     """The list of status checks to require in order to merge into this branch."""
@@ -239,28 +348,44 @@ class ReposUpdateBranchProtectionParamsRequiredStatusChecksChecksItem(TypedDict,
     """The name of the required check"""
 
     app_id: int
-    """The ID of the GitHub App that must provide this check. Omit this field to automatically select the GitHub App that has recently provided this check, or any app if it was not set by a GitHub App. Pass -1 to explicitly allow any app to set the status."""
+    """The ID of the GitHub App that must provide this check. Omit this field to automatically
+    select the GitHub App that has recently provided this check, or any app if it was not set by
+    a GitHub App. Pass -1 to explicitly allow any app to set the status.
+    """
 
 
 class ReposUpdateBranchProtectionParamsRequiredPullRequestReviews(TypedDict, total=False):
-    """Require at least one approving review on a pull request, before merging. Set to `null` to disable."""
+    """Require at least one approving review on a pull request, before merging. Set to `null` to
+    disable.
+    """
 
     dismissal_restrictions: (
         ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsDismissalRestrictions
     )
-    """Specify which users, teams, and apps can dismiss pull request reviews. Pass an empty `dismissal_restrictions` object to disable. User and team `dismissal_restrictions` are only available for organization-owned repositories. Omit this parameter for personal repositories."""
+    """Specify which users, teams, and apps can dismiss pull request reviews. Pass an empty
+    `dismissal_restrictions` object to disable. User and team `dismissal_restrictions` are only
+    available for organization-owned repositories. Omit this parameter for personal repositories.
+    """
 
     dismiss_stale_reviews: bool
-    """Set to `true` if you want to automatically dismiss approving reviews when someone pushes a new commit."""
+    """Set to `true` if you want to automatically dismiss approving reviews when someone pushes a
+    new commit.
+    """
 
     require_code_owner_reviews: bool
-    """Blocks merging pull requests until [code owners](https://docs.github.com/articles/about-code-owners/) review them."""
+    """Blocks merging pull requests until [code
+    owners](https://docs.github.com/articles/about-code-owners/) review them.
+    """
 
     required_approving_review_count: int
-    """Specify the number of reviewers required to approve pull requests. Use a number between 1 and 6 or 0 to not require reviewers."""
+    """Specify the number of reviewers required to approve pull requests. Use a number between 1 and
+    6 or 0 to not require reviewers.
+    """
 
     require_last_push_approval: bool
-    """Whether the most recent push must be approved by someone other than the person who pushed it. Default: `false`."""
+    """Whether the most recent push must be approved by someone other than the person who pushed it.
+    Default: `false`.
+    """
 
     bypass_pull_request_allowances: (
         ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsBypassPullRequestAllowances
@@ -271,7 +396,10 @@ class ReposUpdateBranchProtectionParamsRequiredPullRequestReviews(TypedDict, tot
 class ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsDismissalRestrictions(
     TypedDict, total=False
 ):
-    """Specify which users, teams, and apps can dismiss pull request reviews. Pass an empty `dismissal_restrictions` object to disable. User and team `dismissal_restrictions` are only available for organization-owned repositories. Omit this parameter for personal repositories."""
+    """Specify which users, teams, and apps can dismiss pull request reviews. Pass an empty
+    `dismissal_restrictions` object to disable. User and team `dismissal_restrictions` are only
+    available for organization-owned repositories. Omit this parameter for personal repositories.
+    """
 
     users: list[str]
     """The list of user `login`s with dismissal access"""
@@ -299,7 +427,9 @@ class ReposUpdateBranchProtectionParamsRequiredPullRequestReviewsBypassPullReque
 
 
 class ReposUpdateBranchProtectionParamsRestrictions(TypedDict, total=False):
-    """Restrict who can push to the protected branch. User, app, and team `restrictions` are only available for organization-owned repositories. Set to `null` to disable."""
+    """Restrict who can push to the protected branch. User, app, and team `restrictions` are only
+    available for organization-owned repositories. Set to `null` to disable.
+    """
 
     users: Required[list[str]]
     """The list of user `login`s with push access"""
@@ -312,7 +442,10 @@ class ReposUpdateBranchProtectionParamsRestrictions(TypedDict, total=False):
 
 
 class ReposUpdatePullRequestReviewProtectionParamsDismissalRestrictions(TypedDict, total=False):
-    """Specify which users, teams, and apps can dismiss pull request reviews. Pass an empty `dismissal_restrictions` object to disable. User and team `dismissal_restrictions` are only available for organization-owned repositories. Omit this parameter for personal repositories."""
+    """Specify which users, teams, and apps can dismiss pull request reviews. Pass an empty
+    `dismissal_restrictions` object to disable. User and team `dismissal_restrictions` are only
+    available for organization-owned repositories. Omit this parameter for personal repositories.
+    """
 
     users: list[str]
     """The list of user `login`s with dismissal access"""
@@ -344,7 +477,10 @@ class ReposUpdateStatusCheckProtectionParamsChecksItem(TypedDict, total=False):
     """The name of the required check"""
 
     app_id: int
-    """The ID of the GitHub App that must provide this check. Omit this field to automatically select the GitHub App that has recently provided this check, or any app if it was not set by a GitHub App. Pass -1 to explicitly allow any app to set the status."""
+    """The ID of the GitHub App that must provide this check. Omit this field to automatically
+    select the GitHub App that has recently provided this check, or any app if it was not set by
+    a GitHub App. Pass -1 to explicitly allow any app to set the status.
+    """
 
 
 class ReposSetStatusCheckContextsBody(TypedDict, total=False):
@@ -393,22 +529,32 @@ class ReposCreateOrUpdateFileContentsParamsCommitter(TypedDict, total=False):
     """The person that committed the file. Default: the authenticated user."""
 
     name: Required[str]
-    """The name of the author or committer of the commit. You'll receive a `422` status code if `name` is omitted."""
+    """The name of the author or committer of the commit. You'll receive a `422` status code if
+    `name` is omitted.
+    """
 
     email: Required[str]
-    """The email of the author or committer of the commit. You'll receive a `422` status code if `email` is omitted."""
+    """The email of the author or committer of the commit. You'll receive a `422` status code if
+    `email` is omitted.
+    """
 
     date: str
 
 
 class ReposCreateOrUpdateFileContentsParamsAuthor(TypedDict, total=False):
-    """The author of the file. Default: The `committer` or the authenticated user if you omit `committer`."""
+    """The author of the file. Default: The `committer` or the authenticated user if you omit
+    `committer`.
+    """
 
     name: Required[str]
-    """The name of the author or committer of the commit. You'll receive a `422` status code if `name` is omitted."""
+    """The name of the author or committer of the commit. You'll receive a `422` status code if
+    `name` is omitted.
+    """
 
     email: Required[str]
-    """The email of the author or committer of the commit. You'll receive a `422` status code if `email` is omitted."""
+    """The email of the author or committer of the commit. You'll receive a `422` status code if
+    `email` is omitted.
+    """
 
     date: str
 
@@ -451,7 +597,7 @@ class ReposGetAllEnvironmentsResponse(_rt.Model):
 
 
 class ReposCreateOrUpdateEnvironmentParamsReviewersItem(TypedDict, total=False):
-    type: DeploymentReviewerType
+    type: Literal["User", "Team"]
     id: int
     """The id of the user or team who can review the deployment"""
 
@@ -472,7 +618,9 @@ class ReposGetAllDeploymentProtectionRulesResponse(_rt.Model):
 
 class ReposListCustomDeploymentRuleIntegrationsResponse(_rt.Model):
     total_count: int | None = None
-    """The total number of custom deployment protection rule integrations available for this environment."""
+    """The total number of custom deployment protection rule integrations available for this
+    environment.
+    """
 
     available_custom_deployment_protection_rule_integrations: (
         list[CustomDeploymentRuleApp] | None
@@ -490,13 +638,19 @@ class ReposCreateWebhookParamsConfig(TypedDict, total=False):
 
 class ReposUpdateInformationAboutPagesSiteBody(TypedDict, total=False):
     cname: str | None
-    """Specify a custom domain for the repository. Sending a `null` value will remove the custom domain. For more about custom domains, see "[Using a custom domain with GitHub Pages](https://docs.github.com/pages/configuring-a-custom-domain-for-your-github-pages-site).\""""
+    """Specify a custom domain for the repository. Sending a `null` value will remove the custom
+    domain. For more about custom domains, see "[Using a custom domain with GitHub
+    Pages](https://docs.github.com/pages/configuring-a-custom-domain-for-your-github-pages-site).\"
+    """
 
     https_enforced: bool
     """Specify whether HTTPS should be enforced for the repository."""
 
     build_type: Literal["legacy", "workflow"]
-    """The process by which the GitHub Pages site will be built. `workflow` means that the site is built by a custom GitHub Actions workflow. `legacy` means that the site is built by GitHub when changes are pushed to a specific branch."""
+    """The process by which the GitHub Pages site will be built. `workflow` means that the site is
+    built by a custom GitHub Actions workflow. `legacy` means that the site is built by GitHub
+    when changes are pushed to a specific branch.
+    """
 
     source: (
         Literal["gh-pages", "master", "master /docs"]
@@ -511,7 +665,9 @@ class ReposUpdateInformationAboutPagesSiteBodySource(TypedDict, total=False):
     """The repository branch used to publish your site's source files."""
 
     path: Required[Literal["/", "/docs"]]
-    """The repository directory that includes the source files for the Pages site. Allowed paths are `/` or `/docs`."""
+    """The repository directory that includes the source files for the Pages site. Allowed paths are
+    `/` or `/docs`.
+    """
 
 
 class ReposCreatePagesSiteBody(TypedDict, total=False):
@@ -531,9 +687,33 @@ class ReposCreatePagesSiteBodySource(TypedDict, total=False):
     """The repository branch used to publish your site's source files."""
 
     path: Literal["/", "/docs"]
-    """The repository directory that includes the source files for the Pages site. Allowed paths are `/` or `/docs`. Default: `/`"""
+    """The repository directory that includes the source files for the Pages site. Allowed paths are
+    `/` or `/docs`. Default: `/`
+    """
 
 
 class ReposCheckPrivateVulnerabilityReportingResponse(_rt.Model):
     enabled: bool
     """Whether or not private vulnerability reporting is enabled for the repository."""
+
+
+ReposGetContentResponse: TypeAlias = Annotated[
+    Annotated[ContentDirectory, Tag("ContentDirectory")]
+    | Annotated[ContentFile, Tag("ContentFile")]
+    | Annotated[ContentSymlink, Tag("ContentSymlink")]
+    | Annotated[ContentSubmodule, Tag("ContentSubmodule")]
+    | Annotated[ContentDirectory | ContentFile | ContentSymlink | ContentSubmodule, Tag("*")],
+    Discriminator(
+        _rt.discriminator(
+            "type",
+            {
+                "array": "ContentDirectory",
+                "file": "ContentFile",
+                "symlink": "ContentSymlink",
+                "submodule": "ContentSubmodule",
+            },
+            fallback="*",
+        )
+    ),
+]
+"""What `repos.get_content` returns."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.code_search_result_item import CodeSearchResultItem
 from ..models.commit_search_result_item import CommitSearchResultItem
 from ..models.issue_search_result_item import IssueSearchResultItem
@@ -13,6 +12,20 @@ from ..models.label_search_result_item import LabelSearchResultItem
 from ..models.repo_search_result_item import RepoSearchResultItem
 from ..models.topic_search_result_item import TopicSearchResultItem
 from ..models.user_search_result_item import UserSearchResultItem
+
+__all__ = [
+    "SearchCodeResponse",
+    "SearchCodeResponse503",
+    "SearchCommitsResponse",
+    "SearchIssuesAndPullRequestsResponse",
+    "SearchIssuesAndPullRequestsResponse503",
+    "SearchLabelsResponse",
+    "SearchReposResponse",
+    "SearchReposResponse503",
+    "SearchTopicsResponse",
+    "SearchUsersResponse",
+    "SearchUsersResponse503",
+]
 
 
 class SearchCodeResponse(_rt.Model):
@@ -38,7 +51,9 @@ class SearchIssuesAndPullRequestsResponse(_rt.Model):
     incomplete_results: bool
     items: list[IssueSearchResultItem]
     search_type: Literal["lexical", "semantic", "hybrid"] | str
-    """The type of search that was performed. Possible values are `lexical`, `semantic`, or `hybrid`."""
+    """The type of search that was performed. Possible values are `lexical`, `semantic`, or
+    `hybrid`.
+    """
 
     lexical_fallback_reason: (
         list[
@@ -56,7 +71,9 @@ class SearchIssuesAndPullRequestsResponse(_rt.Model):
         ]
         | None
     ) = None
-    """When a semantic or hybrid search falls back to lexical search, this field contains the reasons for the fallback. Only present when a fallback occurred."""
+    """When a semantic or hybrid search falls back to lexical search, this field contains the
+    reasons for the fallback. Only present when a fallback occurred.
+    """
 
 
 class SearchIssuesAndPullRequestsResponse503(_rt.Model):

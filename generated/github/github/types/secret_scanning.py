@@ -4,18 +4,36 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.secret_scanning_alert_assignee import SecretScanningAlertAssignee
-from ..models.secret_scanning_alert_resolution import SecretScanningAlertResolution
 from ..models.secret_scanning_alert_resolution_comment import SecretScanningAlertResolutionComment
-from ..models.secret_scanning_alert_state import SecretScanningAlertState
 from ..models.secret_scanning_custom_pattern import SecretScanningCustomPattern
 from ..models.secret_scanning_custom_pattern_validation_error import (
     SecretScanningCustomPatternValidationError,
 )
 from ..models.secret_scanning_row_version import SecretScanningRowVersion
+
+__all__ = [
+    "SecretScanningBulkCreateOrgCustomPatternsResponse",
+    "SecretScanningBulkCreateOrgCustomPatternsResponse422",
+    "SecretScanningBulkCreateOrgCustomPatternsResponse422ValidationErrorsValue",
+    "SecretScanningBulkCreateRepoCustomPatternsResponse",
+    "SecretScanningBulkCreateRepoCustomPatternsResponse422",
+    "SecretScanningBulkCreateRepoCustomPatternsResponse422ValidationErrorsValue",
+    "SecretScanningCreatePushProtectionBypassResponse503",
+    "SecretScanningGetAlertResponse503",
+    "SecretScanningGetScanHistoryResponse503",
+    "SecretScanningListAlertsForOrgResponse503",
+    "SecretScanningListAlertsForRepoResponse503",
+    "SecretScanningListLocationsForAlertResponse503",
+    "SecretScanningUpdateAlertBody",
+    "SecretScanningUpdateAlertResponse503",
+    "SecretScanningUpdateOrgPatternConfigsParamsCustomPatternSettingsItem",
+    "SecretScanningUpdateOrgPatternConfigsParamsProviderPatternSettingsItem",
+    "SecretScanningUpdateOrgPatternConfigsResponse",
+]
 
 
 class SecretScanningListAlertsForOrgResponse503(_rt.Model):
@@ -81,12 +99,14 @@ class SecretScanningGetAlertResponse503(_rt.Model):
 
 
 class SecretScanningUpdateAlertBody(TypedDict, total=False):
-    state: SecretScanningAlertState
-    resolution: SecretScanningAlertResolution
+    state: Literal["open", "resolved"]
+    resolution: Literal["false_positive", "wont_fix", "revoked", "used_in_tests"] | None
     resolution_comment: SecretScanningAlertResolutionComment
     assignee: SecretScanningAlertAssignee
     validity: Literal["active", "inactive"] | None
-    """Sets the validity of the secret scanning alert. Can be `active`, `inactive`, or `null` to clear the override."""
+    """Sets the validity of the secret scanning alert. Can be `active`, `inactive`, or `null` to
+    clear the override.
+    """
 
 
 class SecretScanningUpdateAlertResponse503(_rt.Model):

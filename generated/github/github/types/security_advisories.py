@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Required
+from typing import Literal, Required
 
 from typing_extensions import TypedDict
 
-from ..models.security_advisory_credit_types import SecurityAdvisoryCreditTypes
-from ..models.security_advisory_ecosystems import SecurityAdvisoryEcosystems
+__all__ = [
+    "SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItem",
+    "SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItemPackage",
+    "SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem",
+    "SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem",
+    "SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItemPackage",
+    "SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem",
+    "SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItem",
+    "SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItemPackage",
+]
 
 
 class SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItem(TypedDict, total=False):
@@ -29,7 +37,23 @@ class SecurityAdvisoriesCreateRepositoryAdvisoryParamsVulnerabilitiesItemPackage
 ):
     """The name of the package affected by the vulnerability."""
 
-    ecosystem: Required[SecurityAdvisoryEcosystems]
+    ecosystem: Required[
+        Literal[
+            "rubygems",
+            "npm",
+            "pip",
+            "maven",
+            "nuget",
+            "composer",
+            "go",
+            "rust",
+            "erlang",
+            "actions",
+            "pub",
+            "other",
+            "swift",
+        ]
+    ]
     name: str | None
     """The unique package name within its ecosystem."""
 
@@ -38,7 +62,20 @@ class SecurityAdvisoriesCreateRepositoryAdvisoryParamsCreditsItem(TypedDict, tot
     login: Required[str]
     """The username of the user credited."""
 
-    type: Required[SecurityAdvisoryCreditTypes]
+    type: Required[
+        Literal[
+            "analyst",
+            "finder",
+            "reporter",
+            "coordinator",
+            "remediation_developer",
+            "remediation_reviewer",
+            "remediation_verifier",
+            "tool",
+            "sponsor",
+            "other",
+        ]
+    ]
 
 
 class SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesItem(
@@ -64,7 +101,23 @@ class SecurityAdvisoriesCreatePrivateVulnerabilityReportParamsVulnerabilitiesIte
 ):
     """The name of the package affected by the vulnerability."""
 
-    ecosystem: Required[SecurityAdvisoryEcosystems]
+    ecosystem: Required[
+        Literal[
+            "rubygems",
+            "npm",
+            "pip",
+            "maven",
+            "nuget",
+            "composer",
+            "go",
+            "rust",
+            "erlang",
+            "actions",
+            "pub",
+            "other",
+            "swift",
+        ]
+    ]
     name: str | None
     """The unique package name within its ecosystem."""
 
@@ -88,7 +141,23 @@ class SecurityAdvisoriesUpdateRepositoryAdvisoryParamsVulnerabilitiesItemPackage
 ):
     """The name of the package affected by the vulnerability."""
 
-    ecosystem: Required[SecurityAdvisoryEcosystems]
+    ecosystem: Required[
+        Literal[
+            "rubygems",
+            "npm",
+            "pip",
+            "maven",
+            "nuget",
+            "composer",
+            "go",
+            "rust",
+            "erlang",
+            "actions",
+            "pub",
+            "other",
+            "swift",
+        ]
+    ]
     name: str | None
     """The unique package name within its ecosystem."""
 
@@ -97,4 +166,17 @@ class SecurityAdvisoriesUpdateRepositoryAdvisoryParamsCreditsItem(TypedDict, tot
     login: Required[str]
     """The username of the user credited."""
 
-    type: Required[SecurityAdvisoryCreditTypes]
+    type: Required[
+        Literal[
+            "analyst",
+            "finder",
+            "reporter",
+            "coordinator",
+            "remediation_developer",
+            "remediation_reviewer",
+            "remediation_verifier",
+            "tool",
+            "sponsor",
+            "other",
+        ]
+    ]

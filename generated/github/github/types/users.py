@@ -4,18 +4,39 @@ from __future__ import annotations
 
 from typing import Any, Required
 
-import apigen_runtime as _rt
 from pydantic import Field
 from typing_extensions import TypedDict
+
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = [
+    "UsersAddEmailForAuthenticatedUserBody",
+    "UsersDeleteAttestationsBulkBodyWithAttestationIds",
+    "UsersDeleteAttestationsBulkBodyWithSubjectDigests",
+    "UsersDeleteEmailForAuthenticatedUserBody",
+    "UsersListAttestationsBulkResponse",
+    "UsersListAttestationsBulkResponseAttestationsSubjectDigestsValueItem",
+    "UsersListAttestationsBulkResponseAttestationsSubjectDigestsValueItemBundle",
+    "UsersListAttestationsBulkResponsePageInfo",
+    "UsersListAttestationsResponse",
+    "UsersListAttestationsResponseAttestationsItem",
+    "UsersListAttestationsResponseAttestationsItemBundle",
+]
 
 
 class UsersAddEmailForAuthenticatedUserBody(TypedDict, total=False):
     emails: Required[list[str]]
-    """Adds one or more email addresses to your GitHub account. Must contain at least one email address. **Note:** Alternatively, you can pass a single email address or an `array` of emails addresses directly, but we recommend that you pass an object using the `emails` key."""
+    """Adds one or more email addresses to your GitHub account. Must contain at least one email
+    address. **Note:** Alternatively, you can pass a single email address or an `array` of emails
+    addresses directly, but we recommend that you pass an object using the `emails` key.
+    """
 
 
 class UsersDeleteEmailForAuthenticatedUserBody(TypedDict, total=False):
-    """Deletes one or more email addresses from your GitHub account. Must contain at least one email address. **Note:** Alternatively, you can pass a single email address or an `array` of emails addresses directly, but we recommend that you pass an object using the `emails` key."""
+    """Deletes one or more email addresses from your GitHub account. Must contain at least one email
+    address. **Note:** Alternatively, you can pass a single email address or an `array` of emails
+    addresses directly, but we recommend that you pass an object using the `emails` key.
+    """
 
     emails: Required[list[str]]
     """Email addresses associated with the GitHub user account."""
@@ -89,7 +110,9 @@ class UsersListAttestationsResponse(_rt.Model):
 class UsersListAttestationsResponseAttestationsItem(_rt.Model):
     bundle: UsersListAttestationsResponseAttestationsItemBundle | None = None
     """The attestation's Sigstore Bundle.
-    Refer to the [Sigstore Bundle Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto) for more information.
+    Refer to the [Sigstore Bundle
+    Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)
+    for more information.
     """
 
     repository_id: int | None = None
@@ -99,7 +122,9 @@ class UsersListAttestationsResponseAttestationsItem(_rt.Model):
 
 class UsersListAttestationsResponseAttestationsItemBundle(_rt.Model):
     """The attestation's Sigstore Bundle.
-    Refer to the [Sigstore Bundle Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto) for more information.
+    Refer to the [Sigstore Bundle
+    Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)
+    for more information.
     """
 
     media_type: str | None = Field(

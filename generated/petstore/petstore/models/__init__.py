@@ -3,63 +3,45 @@
 
 from __future__ import annotations
 
-import importlib
+# `_`-aliased: importing a submodule binds its name here (Stripe's `types.files` would replace
+# importlib's `files`, and pyright strict reports the clash)
+import functools as _functools
+import importlib as _importlib
+import json as _json
+from importlib.resources import files as _files
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from .cat_details import CatDetails as CatDetails
-    from .dog_details import DogDetails as DogDetails
-    from .error import Error as Error
-    from .kind import Kind as Kind
-    from .new_pet import NewPet as NewPet
-    from .owner import Owner as Owner
-    from .owner_summary import OwnerSummary as OwnerSummary
-    from .pet import Pet as Pet
-    from .pet_details import PetDetails as PetDetails
-    from .pet_list import PetList as PetList
-    from .pet_status import PetStatus as PetStatus
-    from .photo import Photo as Photo
+if TYPE_CHECKING:  # every module's `__all__`, for type checkers and editors
+    from .cat_details import *
+    from .dog_details import *
+    from .error import *
+    from .kind import *
+    from .new_pet import *
+    from .owner import *
+    from .owner_summary import *
+    from .pet import *
+    from .pet_details import *
+    from .pet_list import *
+    from .pet_status import *
+    from .photo import *
 
-_MODULES: dict[str, str] = {
-    "CatDetails": "cat_details",
-    "DogDetails": "dog_details",
-    "Error": "error",
-    "Kind": "kind",
-    "NewPet": "new_pet",
-    "Owner": "owner",
-    "OwnerSummary": "owner_summary",
-    "Pet": "pet",
-    "PetDetails": "pet_details",
-    "PetList": "pet_list",
-    "PetStatus": "pet_status",
-    "Photo": "photo",
-}
 
-__all__ = [
-    "CatDetails",
-    "DogDetails",
-    "Error",
-    "Kind",
-    "NewPet",
-    "Owner",
-    "OwnerSummary",
-    "Pet",
-    "PetDetails",
-    "PetList",
-    "PetStatus",
-    "Photo",
-]
+@_functools.cache
+def _index() -> dict[str, str]:
+    """Name -> module, read from _index.json on first use."""
+    loaded: dict[str, str] = _json.loads(_files(__name__).joinpath("_index.json").read_text())
+    return loaded
 
 
 def __getattr__(name: str) -> Any:
     """Import a name's module on first use: importing this package stays cheap."""
-    module = _MODULES.get(name)
+    module = _index().get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return sorted(_index())

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
+__all__ = ["Kind"]
+
+
 Kind: TypeAlias = Literal["dog", "cat"] | str

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.kind import Kind
 from ..models.pet_status import PetStatus
+
+__all__ = ["NewPet"]
 
 
 class NewPet(_rt.Model):

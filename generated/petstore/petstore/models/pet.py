@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.kind import Kind
 from ..models.owner_summary import OwnerSummary
 from ..models.pet_details import PetDetails
 from ..models.pet_status import PetStatus
+
+__all__ = ["Pet"]
 
 
 class Pet(_rt.Model):

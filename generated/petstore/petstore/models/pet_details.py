@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, TypeAlias
 
-import apigen_runtime as _rt
 from pydantic import Discriminator, Tag
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.cat_details import CatDetails
 from ..models.dog_details import DogDetails
+
+__all__ = ["PetDetails"]
+
 
 PetDetails: TypeAlias = Annotated[
     Annotated[DogDetails, Tag("DogDetails")]

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.owner import Owner
+if TYPE_CHECKING:
+    from ..models.owner import Owner
+
+
+def _owners_get_owner_responses() -> dict[str, _rt.Response]:
+    from ..models.owner import Owner
+
+    return {"200": _rt.Response(Owner, "json")}
+
 
 _OWNERS_GET_OWNER: _rt.Operation[Owner] = _rt.Operation(
     method="get",
     path="/owners/{ownerId}",
     operation_id="getOwner",
     params=(_rt.Param("owner_id", "ownerId", "path"),),
-    responses={"200": _rt.Response(Owner, "json")},
+    responses=_rt.LazyResponses(_owners_get_owner_responses),
 )
 
 

@@ -5,16 +5,49 @@ from __future__ import annotations
 import datetime as _dt
 import uuid as _uuid
 from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.kind import Kind
-from ..models.pet import Pet
-from ..models.pet_list import PetList
-from ..models.pet_status import PetStatus
-from ..models.photo import Photo
+if TYPE_CHECKING:
+    from ..models.pet import Pet
+    from ..models.pet_list import PetList
+    from ..models.photo import Photo
+
+
+def _pets_list_pets_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.pet_list import PetList
+
+    return {"200": _rt.Response(PetList, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _pets_create_pet_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.pet import Pet
+
+    return {"201": _rt.Response(Pet, "json"), "422": _rt.Response(Error, "json")}
+
+
+def _pets_get_pet_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.pet import Pet
+
+    return {"200": _rt.Response(Pet, "json"), "404": _rt.Response(Error, "json")}
+
+
+def _pets_update_pet_responses() -> dict[str, _rt.Response]:
+    from ..models.pet import Pet
+
+    return {"200": _rt.Response(Pet, "json")}
+
+
+def _pets_upload_photo_responses() -> dict[str, _rt.Response]:
+    from ..models.photo import Photo
+
+    return {"200": _rt.Response(Photo, "json")}
+
 
 _PETS_LIST_PETS: _rt.Operation[PetList] = _rt.Operation(
     method="get",
@@ -26,7 +59,7 @@ _PETS_LIST_PETS: _rt.Operation[PetList] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query"),
         _rt.Param("x_request_id", "X-Request-Id", "header"),
     ),
-    responses={"200": _rt.Response(PetList, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_pets_list_pets_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -48,7 +81,7 @@ _PETS_CREATE_PET: _rt.Operation[Pet] = _rt.Operation(
         _rt.Param("birthday", "birthday", "field"),
     ),
     body=_rt.Body("application/json", required=True),
-    responses={"201": _rt.Response(Pet, "json"), "422": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_pets_create_pet_responses),
 )
 
 _PETS_GET_PET: _rt.Operation[Pet] = _rt.Operation(
@@ -56,7 +89,7 @@ _PETS_GET_PET: _rt.Operation[Pet] = _rt.Operation(
     path="/pets/{petId}",
     operation_id="getPet",
     params=(_rt.Param("pet_id", "petId", "path"), _rt.Param("session", "session", "cookie")),
-    responses={"200": _rt.Response(Pet, "json"), "404": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_pets_get_pet_responses),
 )
 
 _PETS_DELETE_PET: _rt.Operation[None] = _rt.Operation(
@@ -85,7 +118,7 @@ _PETS_UPDATE_PET: _rt.Operation[Pet] = _rt.Operation(
             "tags": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Pet, "json")},
+    responses=_rt.LazyResponses(_pets_update_pet_responses),
 )
 
 _PETS_DOWNLOAD_PHOTO: _rt.Operation[bytes] = _rt.Operation(
@@ -106,7 +139,7 @@ _PETS_UPLOAD_PHOTO: _rt.Operation[Photo] = _rt.Operation(
         _rt.Param("caption", "caption", "field"),
     ),
     body=_rt.Body("multipart/form-data", required=True),
-    responses={"200": _rt.Response(Photo, "json")},
+    responses=_rt.LazyResponses(_pets_upload_photo_responses),
 )
 
 
@@ -127,7 +160,7 @@ class Pets(_rt.SyncResource):
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        status: list[PetStatus] | NotGiven = NOT_GIVEN,
+        status: list[Literal["available", "pending", "sold"]] | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         x_request_id: _uuid.UUID | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -141,7 +174,8 @@ class Pets(_rt.SyncResource):
     ) -> _rt.SyncPage[Pet]:
         """List pets, newest first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             limit: How many pets to return (1-100).
@@ -172,8 +206,8 @@ class Pets(_rt.SyncResource):
         self,
         *,
         name: str,
-        kind: Kind,
-        status: PetStatus | NotGiven = NOT_GIVEN,
+        kind: Literal["dog", "cat"],
+        status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
         birthday: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -276,7 +310,7 @@ class Pets(_rt.SyncResource):
         pet_id: int,
         *,
         name: str | NotGiven = NOT_GIVEN,
-        status: PetStatus | NotGiven = NOT_GIVEN,
+        status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -422,7 +456,7 @@ class AsyncPets(_rt.AsyncResource):
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        status: list[PetStatus] | NotGiven = NOT_GIVEN,
+        status: list[Literal["available", "pending", "sold"]] | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         x_request_id: _uuid.UUID | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -436,7 +470,8 @@ class AsyncPets(_rt.AsyncResource):
     ) -> _rt.AsyncPaginator[Pet]:
         """List pets, newest first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             limit: How many pets to return (1-100).
@@ -467,8 +502,8 @@ class AsyncPets(_rt.AsyncResource):
         self,
         *,
         name: str,
-        kind: Kind,
-        status: PetStatus | NotGiven = NOT_GIVEN,
+        kind: Literal["dog", "cat"],
+        status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
         birthday: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -571,7 +606,7 @@ class AsyncPets(_rt.AsyncResource):
         pet_id: int,
         *,
         name: str | NotGiven = NOT_GIVEN,
-        status: PetStatus | NotGiven = NOT_GIVEN,
+        status: Literal["available", "pending", "sold"] | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
         metadata: dict[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,

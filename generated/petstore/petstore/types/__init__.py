@@ -3,23 +3,31 @@
 
 from __future__ import annotations
 
-import importlib
+# `_`-aliased: importing a submodule binds its name here (Stripe's `types.files` would replace
+# importlib's `files`, and pyright strict reports the clash)
+import functools as _functools
+import importlib as _importlib
+import json as _json
+from importlib.resources import files as _files
 from typing import Any
 
-_MODULES: dict[str, str] = {}
 
-__all__ = []
+@_functools.cache
+def _index() -> dict[str, str]:
+    """Name -> module, read from _index.json on first use."""
+    loaded: dict[str, str] = _json.loads(_files(__name__).joinpath("_index.json").read_text())
+    return loaded
 
 
 def __getattr__(name: str) -> Any:
     """Import a name's module on first use: importing this package stays cheap."""
-    module = _MODULES.get(name)
+    module = _index().get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return sorted(_index())

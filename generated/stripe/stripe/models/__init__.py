@@ -3,3315 +3,808 @@
 
 from __future__ import annotations
 
-import importlib
+# `_`-aliased: importing a submodule binds its name here (Stripe's `types.files` would replace
+# importlib's `files`, and pyright strict reports the clash)
+import functools as _functools
+import importlib as _importlib
+import json as _json
+from importlib.resources import files as _files
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from .account import Account as Account
-    from .account import AccountExternalAccounts as AccountExternalAccounts
-    from .account import ApiErrors as ApiErrors
-    from .account import ApplicationFee as ApplicationFee
-    from .account import ApplicationFeeRefunds as ApplicationFeeRefunds
-    from .account import BalanceTransaction as BalanceTransaction
-    from .account import BankAccount as BankAccount
-    from .account import Card as Card
-    from .account import Charge as Charge
-    from .account import ChargeRefunds as ChargeRefunds
-    from .account import ChargeTransferData as ChargeTransferData
-    from .account import ConnectCollectionTransfer as ConnectCollectionTransfer
-    from .account import Customer as Customer
-    from .account import CustomerSources as CustomerSources
-    from .account import CustomerSubscriptions as CustomerSubscriptions
-    from .account import CustomerTaxIds as CustomerTaxIds
-    from .account import DeletedDiscount as DeletedDiscount
-    from .account import Discount as Discount
-    from .account import DiscountsResourceDiscountAmount as DiscountsResourceDiscountAmount
-    from .account import Dispute as Dispute
-    from .account import FeeRefund as FeeRefund
-    from .account import Invoice as Invoice
-    from .account import InvoiceLines as InvoiceLines
-    from .account import InvoiceSettingCustomerSetting as InvoiceSettingCustomerSetting
-    from .account import InvoicesFromInvoice as InvoicesFromInvoice
-    from .account import InvoiceTransferData as InvoiceTransferData
-    from .account import IssuingAuthorization as IssuingAuthorization
-    from .account import IssuingDispute as IssuingDispute
-    from .account import IssuingTransaction as IssuingTransaction
-    from .account import Item as Item
-    from .account import LineItem as LineItem
-    from .account import LineItemsDiscountAmount as LineItemsDiscountAmount
-    from .account import Mandate as Mandate
-    from .account import PaymentIntent as PaymentIntent
-    from .account import PaymentMethod as PaymentMethod
-    from .account import PaymentMethodCard as PaymentMethodCard
-    from .account import PaymentMethodCardGeneratedCard as PaymentMethodCardGeneratedCard
-    from .account import PaymentMethodDetails as PaymentMethodDetails
-    from .account import PaymentMethodDetailsBancontact as PaymentMethodDetailsBancontact
-    from .account import PaymentMethodDetailsIdeal as PaymentMethodDetailsIdeal
-    from .account import PaymentMethodDetailsSofort as PaymentMethodDetailsSofort
-    from .account import PaymentMethodSepaDebit as PaymentMethodSepaDebit
-    from .account import Payout as Payout
-    from .account import PromotionCode as PromotionCode
-    from .account import Quote as Quote
-    from .account import QuoteLineItems as QuoteLineItems
-    from .account import QuotesResourceComputed as QuotesResourceComputed
-    from .account import QuotesResourceFromQuote as QuotesResourceFromQuote
-    from .account import QuotesResourceRecurring as QuotesResourceRecurring
-    from .account import QuotesResourceTotalDetails as QuotesResourceTotalDetails
-    from .account import (
-        QuotesResourceTotalDetailsResourceBreakdown as QuotesResourceTotalDetailsResourceBreakdown,
-    )
-    from .account import QuotesResourceTransferData as QuotesResourceTransferData
-    from .account import QuotesResourceUpfront as QuotesResourceUpfront
-    from .account import QuotesResourceUpfrontLineItems as QuotesResourceUpfrontLineItems
-    from .account import Refund as Refund
-    from .account import Review as Review
-    from .account import SepaDebitGeneratedFrom as SepaDebitGeneratedFrom
-    from .account import SetupAttempt as SetupAttempt
-    from .account import SetupAttemptPaymentMethodDetails as SetupAttemptPaymentMethodDetails
-    from .account import (
-        SetupAttemptPaymentMethodDetailsBancontact as SetupAttemptPaymentMethodDetailsBancontact,
-    )
-    from .account import (
-        SetupAttemptPaymentMethodDetailsCardPresent as SetupAttemptPaymentMethodDetailsCardPresent,
-    )
-    from .account import (
-        SetupAttemptPaymentMethodDetailsIdeal as SetupAttemptPaymentMethodDetailsIdeal,
-    )
-    from .account import (
-        SetupAttemptPaymentMethodDetailsSofort as SetupAttemptPaymentMethodDetailsSofort,
-    )
-    from .account import SetupIntent as SetupIntent
-    from .account import Subscription as Subscription
-    from .account import SubscriptionItems as SubscriptionItems
-    from .account import SubscriptionSchedule as SubscriptionSchedule
-    from .account import (
-        SubscriptionSchedulePhaseConfiguration as SubscriptionSchedulePhaseConfiguration,
-    )
-    from .account import (
-        SubscriptionSchedulesResourceDefaultSettings as SubscriptionSchedulesResourceDefaultSettings,
-    )
-    from .account import SubscriptionTransferData as SubscriptionTransferData
-    from .account import TaxId as TaxId
-    from .account import Topup as Topup
-    from .account import Transfer as Transfer
-    from .account import TransferData as TransferData
-    from .account import TransferReversal as TransferReversal
-    from .account import TransferReversals as TransferReversals
-    from .account_bacs_debit_payments_settings import (
-        AccountBacsDebitPaymentsSettings as AccountBacsDebitPaymentsSettings,
-    )
-    from .account_branding_settings import AccountBrandingSettings as AccountBrandingSettings
-    from .account_business_profile import AccountBusinessProfile as AccountBusinessProfile
-    from .account_capabilities import AccountCapabilities as AccountCapabilities
-    from .account_capability_future_requirements import (
-        AccountCapabilityFutureRequirements as AccountCapabilityFutureRequirements,
-    )
-    from .account_capability_requirements import (
-        AccountCapabilityRequirements as AccountCapabilityRequirements,
-    )
-    from .account_card_issuing_settings import (
-        AccountCardIssuingSettings as AccountCardIssuingSettings,
-    )
-    from .account_card_payments_settings import (
-        AccountCardPaymentsSettings as AccountCardPaymentsSettings,
-    )
-    from .account_dashboard_settings import AccountDashboardSettings as AccountDashboardSettings
-    from .account_decline_charge_on import AccountDeclineChargeOn as AccountDeclineChargeOn
-    from .account_future_requirements import AccountFutureRequirements as AccountFutureRequirements
-    from .account_link import AccountLink as AccountLink
-    from .account_payments_settings import AccountPaymentsSettings as AccountPaymentsSettings
-    from .account_payout_settings import AccountPayoutSettings as AccountPayoutSettings
-    from .account_requirements import AccountRequirements as AccountRequirements
-    from .account_requirements_alternative import (
-        AccountRequirementsAlternative as AccountRequirementsAlternative,
-    )
-    from .account_requirements_error import AccountRequirementsError as AccountRequirementsError
-    from .account_sepa_debit_payments_settings import (
-        AccountSepaDebitPaymentsSettings as AccountSepaDebitPaymentsSettings,
-    )
-    from .account_settings import AccountSettings as AccountSettings
-    from .account_terms_of_service import AccountTermsOfService as AccountTermsOfService
-    from .account_tos_acceptance import AccountTosAcceptance as AccountTosAcceptance
-    from .account_treasury_settings import AccountTreasurySettings as AccountTreasurySettings
-    from .account_unification_account_controller import (
-        AccountUnificationAccountController as AccountUnificationAccountController,
-    )
-    from .address import Address as Address
-    from .apple_pay_domain import ApplePayDomain as ApplePayDomain
-    from .application import Application as Application
-    from .apps_secret import AppsSecret as AppsSecret
-    from .automatic_tax import AutomaticTax as AutomaticTax
-    from .balance import Balance as Balance
-    from .balance_amount import BalanceAmount as BalanceAmount
-    from .balance_amount_by_source_type import (
-        BalanceAmountBySourceType as BalanceAmountBySourceType,
-    )
-    from .balance_detail import BalanceDetail as BalanceDetail
-    from .bank_connections_resource_accountholder import (
-        BankConnectionsResourceAccountholder as BankConnectionsResourceAccountholder,
-    )
-    from .bank_connections_resource_balance import (
-        BankConnectionsResourceBalance as BankConnectionsResourceBalance,
-    )
-    from .bank_connections_resource_balance_api_resource_cash_balance import (
-        BankConnectionsResourceBalanceApiResourceCashBalance as BankConnectionsResourceBalanceApiResourceCashBalance,
-    )
-    from .bank_connections_resource_balance_api_resource_credit_balance import (
-        BankConnectionsResourceBalanceApiResourceCreditBalance as BankConnectionsResourceBalanceApiResourceCreditBalance,
-    )
-    from .bank_connections_resource_balance_refresh import (
-        BankConnectionsResourceBalanceRefresh as BankConnectionsResourceBalanceRefresh,
-    )
-    from .bank_connections_resource_link_account_session_filters import (
-        BankConnectionsResourceLinkAccountSessionFilters as BankConnectionsResourceLinkAccountSessionFilters,
-    )
-    from .bank_connections_resource_ownership_refresh import (
-        BankConnectionsResourceOwnershipRefresh as BankConnectionsResourceOwnershipRefresh,
-    )
-    from .billing_details import BillingDetails as BillingDetails
-    from .billing_portal_configuration import (
-        BillingPortalConfiguration as BillingPortalConfiguration,
-    )
-    from .billing_portal_session import BillingPortalSession as BillingPortalSession
-    from .cancellation_details import CancellationDetails as CancellationDetails
-    from .capability import Capability as Capability
-    from .card_generated_from_payment_method_details import (
-        CardGeneratedFromPaymentMethodDetails as CardGeneratedFromPaymentMethodDetails,
-    )
-    from .card_issuing_account_terms_of_service import (
-        CardIssuingAccountTermsOfService as CardIssuingAccountTermsOfService,
-    )
-    from .card_mandate_payment_method_details import (
-        CardMandatePaymentMethodDetails as CardMandatePaymentMethodDetails,
-    )
-    from .cash_balance import CashBalance as CashBalance
-    from .charge_fraud_details import ChargeFraudDetails as ChargeFraudDetails
-    from .charge_outcome import ChargeOutcome as ChargeOutcome
-    from .checkout_acss_debit_mandate_options import (
-        CheckoutAcssDebitMandateOptions as CheckoutAcssDebitMandateOptions,
-    )
-    from .checkout_acss_debit_payment_method_options import (
-        CheckoutAcssDebitPaymentMethodOptions as CheckoutAcssDebitPaymentMethodOptions,
-    )
-    from .checkout_affirm_payment_method_options import (
-        CheckoutAffirmPaymentMethodOptions as CheckoutAffirmPaymentMethodOptions,
-    )
-    from .checkout_afterpay_clearpay_payment_method_options import (
-        CheckoutAfterpayClearpayPaymentMethodOptions as CheckoutAfterpayClearpayPaymentMethodOptions,
-    )
-    from .checkout_alipay_payment_method_options import (
-        CheckoutAlipayPaymentMethodOptions as CheckoutAlipayPaymentMethodOptions,
-    )
-    from .checkout_au_becs_debit_payment_method_options import (
-        CheckoutAuBecsDebitPaymentMethodOptions as CheckoutAuBecsDebitPaymentMethodOptions,
-    )
-    from .checkout_bacs_debit_payment_method_options import (
-        CheckoutBacsDebitPaymentMethodOptions as CheckoutBacsDebitPaymentMethodOptions,
-    )
-    from .checkout_bancontact_payment_method_options import (
-        CheckoutBancontactPaymentMethodOptions as CheckoutBancontactPaymentMethodOptions,
-    )
-    from .checkout_boleto_payment_method_options import (
-        CheckoutBoletoPaymentMethodOptions as CheckoutBoletoPaymentMethodOptions,
-    )
-    from .checkout_card_installments_options import (
-        CheckoutCardInstallmentsOptions as CheckoutCardInstallmentsOptions,
-    )
-    from .checkout_card_payment_method_options import (
-        CheckoutCardPaymentMethodOptions as CheckoutCardPaymentMethodOptions,
-    )
-    from .checkout_cashapp_payment_method_options import (
-        CheckoutCashappPaymentMethodOptions as CheckoutCashappPaymentMethodOptions,
-    )
-    from .checkout_customer_balance_bank_transfer_payment_method_options import (
-        CheckoutCustomerBalanceBankTransferPaymentMethodOptions as CheckoutCustomerBalanceBankTransferPaymentMethodOptions,
-    )
-    from .checkout_customer_balance_payment_method_options import (
-        CheckoutCustomerBalancePaymentMethodOptions as CheckoutCustomerBalancePaymentMethodOptions,
-    )
-    from .checkout_eps_payment_method_options import (
-        CheckoutEpsPaymentMethodOptions as CheckoutEpsPaymentMethodOptions,
-    )
-    from .checkout_fpx_payment_method_options import (
-        CheckoutFpxPaymentMethodOptions as CheckoutFpxPaymentMethodOptions,
-    )
-    from .checkout_giropay_payment_method_options import (
-        CheckoutGiropayPaymentMethodOptions as CheckoutGiropayPaymentMethodOptions,
-    )
-    from .checkout_grab_pay_payment_method_options import (
-        CheckoutGrabPayPaymentMethodOptions as CheckoutGrabPayPaymentMethodOptions,
-    )
-    from .checkout_ideal_payment_method_options import (
-        CheckoutIdealPaymentMethodOptions as CheckoutIdealPaymentMethodOptions,
-    )
-    from .checkout_klarna_payment_method_options import (
-        CheckoutKlarnaPaymentMethodOptions as CheckoutKlarnaPaymentMethodOptions,
-    )
-    from .checkout_konbini_payment_method_options import (
-        CheckoutKonbiniPaymentMethodOptions as CheckoutKonbiniPaymentMethodOptions,
-    )
-    from .checkout_oxxo_payment_method_options import (
-        CheckoutOxxoPaymentMethodOptions as CheckoutOxxoPaymentMethodOptions,
-    )
-    from .checkout_p24_payment_method_options import (
-        CheckoutP24PaymentMethodOptions as CheckoutP24PaymentMethodOptions,
-    )
-    from .checkout_paynow_payment_method_options import (
-        CheckoutPaynowPaymentMethodOptions as CheckoutPaynowPaymentMethodOptions,
-    )
-    from .checkout_pix_payment_method_options import (
-        CheckoutPixPaymentMethodOptions as CheckoutPixPaymentMethodOptions,
-    )
-    from .checkout_sepa_debit_payment_method_options import (
-        CheckoutSepaDebitPaymentMethodOptions as CheckoutSepaDebitPaymentMethodOptions,
-    )
-    from .checkout_session import CheckoutSession as CheckoutSession
-    from .checkout_session import CheckoutSessionLineItems as CheckoutSessionLineItems
-    from .checkout_session_payment_method_options import (
-        CheckoutSessionPaymentMethodOptions as CheckoutSessionPaymentMethodOptions,
-    )
-    from .checkout_sofort_payment_method_options import (
-        CheckoutSofortPaymentMethodOptions as CheckoutSofortPaymentMethodOptions,
-    )
-    from .checkout_us_bank_account_payment_method_options import (
-        CheckoutUsBankAccountPaymentMethodOptions as CheckoutUsBankAccountPaymentMethodOptions,
-    )
-    from .country_spec import CountrySpec as CountrySpec
-    from .country_spec_verification_field_details import (
-        CountrySpecVerificationFieldDetails as CountrySpecVerificationFieldDetails,
-    )
-    from .country_spec_verification_fields import (
-        CountrySpecVerificationFields as CountrySpecVerificationFields,
-    )
-    from .coupon import Coupon as Coupon
-    from .coupon_applies_to import CouponAppliesTo as CouponAppliesTo
-    from .coupon_currency_option import CouponCurrencyOption as CouponCurrencyOption
-    from .credit_note import CreditNote as CreditNote
-    from .credit_note import CreditNoteLines as CreditNoteLines
-    from .credit_note import CustomerBalanceTransaction as CustomerBalanceTransaction
-    from .credit_note_line_item import CreditNoteLineItem as CreditNoteLineItem
-    from .credit_note_tax_amount import CreditNoteTaxAmount as CreditNoteTaxAmount
-    from .currency_option import CurrencyOption as CurrencyOption
-    from .custom_unit_amount import CustomUnitAmount as CustomUnitAmount
-    from .customer_acceptance import CustomerAcceptance as CustomerAcceptance
-    from .customer_balance_customer_balance_settings import (
-        CustomerBalanceCustomerBalanceSettings as CustomerBalanceCustomerBalanceSettings,
-    )
-    from .customer_balance_resource_cash_balance_transaction_resource_applied_to_payment_t import (
-        CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction as CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction,
-    )
-    from .customer_balance_resource_cash_balance_transaction_resource_funded_transaction import (
-        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction as CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction,
-    )
-    from .customer_balance_resource_cash_balance_transaction_resource_funded_transaction_r import (
-        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer as CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer,
-    )
-    from .customer_balance_resource_cash_balance_transaction_resource_refunded_from_paymen import (
-        CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction as CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction,
-    )
-    from .customer_balance_resource_cash_balance_transaction_resource_unapplied_from_payme import (
-        CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction as CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction,
-    )
-    from .customer_cash_balance_transaction import (
-        CustomerCashBalanceTransaction as CustomerCashBalanceTransaction,
-    )
-    from .customer_tax import CustomerTax as CustomerTax
-    from .customer_tax_location import CustomerTaxLocation as CustomerTaxLocation
-    from .customer_underscore_balance_underscore_resource_underscore_cash_underscore_balan import (
-        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer as CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer,
-    )
-    from .deleted_account import DeletedAccount as DeletedAccount
-    from .deleted_apple_pay_domain import DeletedApplePayDomain as DeletedApplePayDomain
-    from .deleted_application import DeletedApplication as DeletedApplication
-    from .deleted_bank_account import DeletedBankAccount as DeletedBankAccount
-    from .deleted_card import DeletedCard as DeletedCard
-    from .deleted_coupon import DeletedCoupon as DeletedCoupon
-    from .deleted_customer import DeletedCustomer as DeletedCustomer
-    from .deleted_external_account import DeletedExternalAccount as DeletedExternalAccount
-    from .deleted_invoice import DeletedInvoice as DeletedInvoice
-    from .deleted_invoiceitem import DeletedInvoiceitem as DeletedInvoiceitem
-    from .deleted_payment_source import DeletedPaymentSource as DeletedPaymentSource
-    from .deleted_person import DeletedPerson as DeletedPerson
-    from .deleted_plan import DeletedPlan as DeletedPlan
-    from .deleted_price import DeletedPrice as DeletedPrice
-    from .deleted_product import DeletedProduct as DeletedProduct
-    from .deleted_radar_value_list import DeletedRadarValueList as DeletedRadarValueList
-    from .deleted_radar_value_list_item import (
-        DeletedRadarValueListItem as DeletedRadarValueListItem,
-    )
-    from .deleted_subscription_item import DeletedSubscriptionItem as DeletedSubscriptionItem
-    from .deleted_tax_id import DeletedTaxId as DeletedTaxId
-    from .deleted_terminal_configuration import (
-        DeletedTerminalConfiguration as DeletedTerminalConfiguration,
-    )
-    from .deleted_terminal_location import DeletedTerminalLocation as DeletedTerminalLocation
-    from .deleted_terminal_reader import DeletedTerminalReader as DeletedTerminalReader
-    from .deleted_test_helpers_test_clock import (
-        DeletedTestHelpersTestClock as DeletedTestHelpersTestClock,
-    )
-    from .deleted_webhook_endpoint import DeletedWebhookEndpoint as DeletedWebhookEndpoint
-    from .dispute_evidence import DisputeEvidence as DisputeEvidence
-    from .dispute_evidence_details import DisputeEvidenceDetails as DisputeEvidenceDetails
-    from .email_sent import EmailSent as EmailSent
-    from .ephemeral_key import EphemeralKey as EphemeralKey
-    from .error import Error as Error
-    from .event import Event as Event
-    from .exchange_rate import ExchangeRate as ExchangeRate
-    from .external_account import ExternalAccount as ExternalAccount
-    from .external_account_requirements import (
-        ExternalAccountRequirements as ExternalAccountRequirements,
-    )
-    from .fee import Fee as Fee
-    from .file import File as File
-    from .file import FileLink as FileLink
-    from .file import FileLinks as FileLinks
-    from .financial_connections_account import (
-        FinancialConnectionsAccount as FinancialConnectionsAccount,
-    )
-    from .financial_connections_account_owner import (
-        FinancialConnectionsAccountOwner as FinancialConnectionsAccountOwner,
-    )
-    from .financial_connections_account_ownership import (
-        FinancialConnectionsAccountOwnership as FinancialConnectionsAccountOwnership,
-    )
-    from .financial_connections_account_ownership import (
-        FinancialConnectionsAccountOwnershipOwners as FinancialConnectionsAccountOwnershipOwners,
-    )
-    from .financial_connections_session import (
-        FinancialConnectionsSession as FinancialConnectionsSession,
-    )
-    from .financial_connections_session import (
-        FinancialConnectionsSessionAccounts as FinancialConnectionsSessionAccounts,
-    )
-    from .financial_reporting_finance_report_run_run_parameters import (
-        FinancialReportingFinanceReportRunRunParameters as FinancialReportingFinanceReportRunRunParameters,
-    )
-    from .funding_instructions import FundingInstructions as FundingInstructions
-    from .funding_instructions_bank_transfer import (
-        FundingInstructionsBankTransfer as FundingInstructionsBankTransfer,
-    )
-    from .funding_instructions_bank_transfer_financial_address import (
-        FundingInstructionsBankTransferFinancialAddress as FundingInstructionsBankTransferFinancialAddress,
-    )
-    from .funding_instructions_bank_transfer_iban_record import (
-        FundingInstructionsBankTransferIbanRecord as FundingInstructionsBankTransferIbanRecord,
-    )
-    from .funding_instructions_bank_transfer_sort_code_record import (
-        FundingInstructionsBankTransferSortCodeRecord as FundingInstructionsBankTransferSortCodeRecord,
-    )
-    from .funding_instructions_bank_transfer_spei_record import (
-        FundingInstructionsBankTransferSpeiRecord as FundingInstructionsBankTransferSpeiRecord,
-    )
-    from .funding_instructions_bank_transfer_zengin_record import (
-        FundingInstructionsBankTransferZenginRecord as FundingInstructionsBankTransferZenginRecord,
-    )
-    from .gelato_data_document_report_date_of_birth import (
-        GelatoDataDocumentReportDateOfBirth as GelatoDataDocumentReportDateOfBirth,
-    )
-    from .gelato_data_document_report_expiration_date import (
-        GelatoDataDocumentReportExpirationDate as GelatoDataDocumentReportExpirationDate,
-    )
-    from .gelato_data_document_report_issued_date import (
-        GelatoDataDocumentReportIssuedDate as GelatoDataDocumentReportIssuedDate,
-    )
-    from .gelato_data_id_number_report_date import (
-        GelatoDataIdNumberReportDate as GelatoDataIdNumberReportDate,
-    )
-    from .gelato_data_verified_outputs_date import (
-        GelatoDataVerifiedOutputsDate as GelatoDataVerifiedOutputsDate,
-    )
-    from .gelato_document_report import GelatoDocumentReport as GelatoDocumentReport
-    from .gelato_document_report_error import GelatoDocumentReportError as GelatoDocumentReportError
-    from .gelato_id_number_report import GelatoIdNumberReport as GelatoIdNumberReport
-    from .gelato_id_number_report_error import (
-        GelatoIdNumberReportError as GelatoIdNumberReportError,
-    )
-    from .gelato_report_document_options import (
-        GelatoReportDocumentOptions as GelatoReportDocumentOptions,
-    )
-    from .gelato_report_id_number_options import (
-        GelatoReportIdNumberOptions as GelatoReportIdNumberOptions,
-    )
-    from .gelato_selfie_report import GelatoSelfieReport as GelatoSelfieReport
-    from .gelato_selfie_report_error import GelatoSelfieReportError as GelatoSelfieReportError
-    from .gelato_session_document_options import (
-        GelatoSessionDocumentOptions as GelatoSessionDocumentOptions,
-    )
-    from .gelato_session_id_number_options import (
-        GelatoSessionIdNumberOptions as GelatoSessionIdNumberOptions,
-    )
-    from .gelato_session_last_error import GelatoSessionLastError as GelatoSessionLastError
-    from .gelato_verification_report_options import (
-        GelatoVerificationReportOptions as GelatoVerificationReportOptions,
-    )
-    from .gelato_verification_session_options import (
-        GelatoVerificationSessionOptions as GelatoVerificationSessionOptions,
-    )
-    from .gelato_verified_outputs import GelatoVerifiedOutputs as GelatoVerifiedOutputs
-    from .identity_verification_report import (
-        IdentityVerificationReport as IdentityVerificationReport,
-    )
-    from .identity_verification_session import (
-        IdentityVerificationSession as IdentityVerificationSession,
-    )
-    from .inbound_transfers import InboundTransfers as InboundTransfers
-    from .inbound_transfers_payment_method_details_us_bank_account import (
-        InboundTransfersPaymentMethodDetailsUsBankAccount as InboundTransfersPaymentMethodDetailsUsBankAccount,
-    )
-    from .invoice_installments_card import InvoiceInstallmentsCard as InvoiceInstallmentsCard
-    from .invoice_item_threshold_reason import (
-        InvoiceItemThresholdReason as InvoiceItemThresholdReason,
-    )
-    from .invoice_line_item_period import InvoiceLineItemPeriod as InvoiceLineItemPeriod
-    from .invoice_mandate_options_card import InvoiceMandateOptionsCard as InvoiceMandateOptionsCard
-    from .invoice_payment_method_options_acss_debit import (
-        InvoicePaymentMethodOptionsAcssDebit as InvoicePaymentMethodOptionsAcssDebit,
-    )
-    from .invoice_payment_method_options_acss_debit_mandate_options import (
-        InvoicePaymentMethodOptionsAcssDebitMandateOptions as InvoicePaymentMethodOptionsAcssDebitMandateOptions,
-    )
-    from .invoice_payment_method_options_bancontact import (
-        InvoicePaymentMethodOptionsBancontact as InvoicePaymentMethodOptionsBancontact,
-    )
-    from .invoice_payment_method_options_card import (
-        InvoicePaymentMethodOptionsCard as InvoicePaymentMethodOptionsCard,
-    )
-    from .invoice_payment_method_options_customer_balance import (
-        InvoicePaymentMethodOptionsCustomerBalance as InvoicePaymentMethodOptionsCustomerBalance,
-    )
-    from .invoice_payment_method_options_customer_balance_bank_transfer import (
-        InvoicePaymentMethodOptionsCustomerBalanceBankTransfer as InvoicePaymentMethodOptionsCustomerBalanceBankTransfer,
-    )
-    from .invoice_payment_method_options_customer_balance_bank_transfer_eu_bank_transfer import (
-        InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer as InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
-    )
-    from .invoice_payment_method_options_konbini import (
-        InvoicePaymentMethodOptionsKonbini as InvoicePaymentMethodOptionsKonbini,
-    )
-    from .invoice_payment_method_options_us_bank_account import (
-        InvoicePaymentMethodOptionsUsBankAccount as InvoicePaymentMethodOptionsUsBankAccount,
-    )
-    from .invoice_payment_method_options_us_bank_account_linked_account_options import (
-        InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions as InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions,
-    )
-    from .invoice_setting_custom_field import InvoiceSettingCustomField as InvoiceSettingCustomField
-    from .invoice_setting_phase_setting import (
-        InvoiceSettingPhaseSetting as InvoiceSettingPhaseSetting,
-    )
-    from .invoice_setting_quote_setting import (
-        InvoiceSettingQuoteSetting as InvoiceSettingQuoteSetting,
-    )
-    from .invoice_setting_rendering_options import (
-        InvoiceSettingRenderingOptions as InvoiceSettingRenderingOptions,
-    )
-    from .invoice_setting_subscription_schedule_setting import (
-        InvoiceSettingSubscriptionScheduleSetting as InvoiceSettingSubscriptionScheduleSetting,
-    )
-    from .invoice_tax_amount import InvoiceTaxAmount as InvoiceTaxAmount
-    from .invoice_threshold_reason import InvoiceThresholdReason as InvoiceThresholdReason
-    from .invoiceitem import Invoiceitem as Invoiceitem
-    from .invoices_line_items_credited_items import (
-        InvoicesLineItemsCreditedItems as InvoicesLineItemsCreditedItems,
-    )
-    from .invoices_line_items_proration_details import (
-        InvoicesLineItemsProrationDetails as InvoicesLineItemsProrationDetails,
-    )
-    from .invoices_payment_method_options import (
-        InvoicesPaymentMethodOptions as InvoicesPaymentMethodOptions,
-    )
-    from .invoices_payment_settings import InvoicesPaymentSettings as InvoicesPaymentSettings
-    from .invoices_resource_invoice_tax_id import (
-        InvoicesResourceInvoiceTaxId as InvoicesResourceInvoiceTaxId,
-    )
-    from .invoices_shipping_cost import InvoicesShippingCost as InvoicesShippingCost
-    from .invoices_status_transitions import InvoicesStatusTransitions as InvoicesStatusTransitions
-    from .issuing_authorization_amount_details import (
-        IssuingAuthorizationAmountDetails as IssuingAuthorizationAmountDetails,
-    )
-    from .issuing_authorization_merchant_data import (
-        IssuingAuthorizationMerchantData as IssuingAuthorizationMerchantData,
-    )
-    from .issuing_authorization_network_data import (
-        IssuingAuthorizationNetworkData as IssuingAuthorizationNetworkData,
-    )
-    from .issuing_authorization_pending_request import (
-        IssuingAuthorizationPendingRequest as IssuingAuthorizationPendingRequest,
-    )
-    from .issuing_authorization_request import (
-        IssuingAuthorizationRequest as IssuingAuthorizationRequest,
-    )
-    from .issuing_authorization_treasury import (
-        IssuingAuthorizationTreasury as IssuingAuthorizationTreasury,
-    )
-    from .issuing_authorization_verification_data import (
-        IssuingAuthorizationVerificationData as IssuingAuthorizationVerificationData,
-    )
-    from .issuing_card import IssuingCard as IssuingCard
-    from .issuing_card_apple_pay import IssuingCardApplePay as IssuingCardApplePay
-    from .issuing_card_authorization_controls import (
-        IssuingCardAuthorizationControls as IssuingCardAuthorizationControls,
-    )
-    from .issuing_card_google_pay import IssuingCardGooglePay as IssuingCardGooglePay
-    from .issuing_card_shipping import IssuingCardShipping as IssuingCardShipping
-    from .issuing_card_shipping_customs import (
-        IssuingCardShippingCustoms as IssuingCardShippingCustoms,
-    )
-    from .issuing_card_spending_limit import IssuingCardSpendingLimit as IssuingCardSpendingLimit
-    from .issuing_card_wallets import IssuingCardWallets as IssuingCardWallets
-    from .issuing_cardholder import IssuingCardholder as IssuingCardholder
-    from .issuing_cardholder_address import IssuingCardholderAddress as IssuingCardholderAddress
-    from .issuing_cardholder_authorization_controls import (
-        IssuingCardholderAuthorizationControls as IssuingCardholderAuthorizationControls,
-    )
-    from .issuing_cardholder_card_issuing import (
-        IssuingCardholderCardIssuing as IssuingCardholderCardIssuing,
-    )
-    from .issuing_cardholder_company import IssuingCardholderCompany as IssuingCardholderCompany
-    from .issuing_cardholder_id_document import (
-        IssuingCardholderIdDocument as IssuingCardholderIdDocument,
-    )
-    from .issuing_cardholder_individual import (
-        IssuingCardholderIndividual as IssuingCardholderIndividual,
-    )
-    from .issuing_cardholder_individual_dob import (
-        IssuingCardholderIndividualDob as IssuingCardholderIndividualDob,
-    )
-    from .issuing_cardholder_requirements import (
-        IssuingCardholderRequirements as IssuingCardholderRequirements,
-    )
-    from .issuing_cardholder_spending_limit import (
-        IssuingCardholderSpendingLimit as IssuingCardholderSpendingLimit,
-    )
-    from .issuing_cardholder_user_terms_acceptance import (
-        IssuingCardholderUserTermsAcceptance as IssuingCardholderUserTermsAcceptance,
-    )
-    from .issuing_cardholder_verification import (
-        IssuingCardholderVerification as IssuingCardholderVerification,
-    )
-    from .issuing_dispute_canceled_evidence import (
-        IssuingDisputeCanceledEvidence as IssuingDisputeCanceledEvidence,
-    )
-    from .issuing_dispute_duplicate_evidence import (
-        IssuingDisputeDuplicateEvidence as IssuingDisputeDuplicateEvidence,
-    )
-    from .issuing_dispute_evidence import IssuingDisputeEvidence as IssuingDisputeEvidence
-    from .issuing_dispute_fraudulent_evidence import (
-        IssuingDisputeFraudulentEvidence as IssuingDisputeFraudulentEvidence,
-    )
-    from .issuing_dispute_merchandise_not_as_described_evidence import (
-        IssuingDisputeMerchandiseNotAsDescribedEvidence as IssuingDisputeMerchandiseNotAsDescribedEvidence,
-    )
-    from .issuing_dispute_not_received_evidence import (
-        IssuingDisputeNotReceivedEvidence as IssuingDisputeNotReceivedEvidence,
-    )
-    from .issuing_dispute_other_evidence import (
-        IssuingDisputeOtherEvidence as IssuingDisputeOtherEvidence,
-    )
-    from .issuing_dispute_service_not_as_described_evidence import (
-        IssuingDisputeServiceNotAsDescribedEvidence as IssuingDisputeServiceNotAsDescribedEvidence,
-    )
-    from .issuing_dispute_treasury import IssuingDisputeTreasury as IssuingDisputeTreasury
-    from .issuing_settlement import IssuingSettlement as IssuingSettlement
-    from .issuing_transaction_amount_details import (
-        IssuingTransactionAmountDetails as IssuingTransactionAmountDetails,
-    )
-    from .issuing_transaction_flight_data import (
-        IssuingTransactionFlightData as IssuingTransactionFlightData,
-    )
-    from .issuing_transaction_flight_data_leg import (
-        IssuingTransactionFlightDataLeg as IssuingTransactionFlightDataLeg,
-    )
-    from .issuing_transaction_fuel_data import (
-        IssuingTransactionFuelData as IssuingTransactionFuelData,
-    )
-    from .issuing_transaction_lodging_data import (
-        IssuingTransactionLodgingData as IssuingTransactionLodgingData,
-    )
-    from .issuing_transaction_purchase_details import (
-        IssuingTransactionPurchaseDetails as IssuingTransactionPurchaseDetails,
-    )
-    from .issuing_transaction_receipt_data import (
-        IssuingTransactionReceiptData as IssuingTransactionReceiptData,
-    )
-    from .issuing_transaction_treasury import (
-        IssuingTransactionTreasury as IssuingTransactionTreasury,
-    )
-    from .legal_entity_company import LegalEntityCompany as LegalEntityCompany
-    from .legal_entity_company_verification import (
-        LegalEntityCompanyVerification as LegalEntityCompanyVerification,
-    )
-    from .legal_entity_company_verification_document import (
-        LegalEntityCompanyVerificationDocument as LegalEntityCompanyVerificationDocument,
-    )
-    from .legal_entity_dob import LegalEntityDob as LegalEntityDob
-    from .legal_entity_japan_address import LegalEntityJapanAddress as LegalEntityJapanAddress
-    from .legal_entity_person_verification import (
-        LegalEntityPersonVerification as LegalEntityPersonVerification,
-    )
-    from .legal_entity_person_verification_document import (
-        LegalEntityPersonVerificationDocument as LegalEntityPersonVerificationDocument,
-    )
-    from .legal_entity_ubo_declaration import LegalEntityUboDeclaration as LegalEntityUboDeclaration
-    from .line_items_tax_amount import LineItemsTaxAmount as LineItemsTaxAmount
-    from .linked_account_options_us_bank_account import (
-        LinkedAccountOptionsUsBankAccount as LinkedAccountOptionsUsBankAccount,
-    )
-    from .login_link import LoginLink as LoginLink
-    from .mandate_acss_debit import MandateAcssDebit as MandateAcssDebit
-    from .mandate_au_becs_debit import MandateAuBecsDebit as MandateAuBecsDebit
-    from .mandate_bacs_debit import MandateBacsDebit as MandateBacsDebit
-    from .mandate_blik import MandateBlik as MandateBlik
-    from .mandate_cashapp import MandateCashapp as MandateCashapp
-    from .mandate_link import MandateLink as MandateLink
-    from .mandate_multi_use import MandateMultiUse as MandateMultiUse
-    from .mandate_options_off_session_details_blik import (
-        MandateOptionsOffSessionDetailsBlik as MandateOptionsOffSessionDetailsBlik,
-    )
-    from .mandate_payment_method_details import (
-        MandatePaymentMethodDetails as MandatePaymentMethodDetails,
-    )
-    from .mandate_sepa_debit import MandateSepaDebit as MandateSepaDebit
-    from .mandate_single_use import MandateSingleUse as MandateSingleUse
-    from .mandate_us_bank_account import MandateUsBankAccount as MandateUsBankAccount
-    from .networks import Networks as Networks
-    from .notification_event_data import NotificationEventData as NotificationEventData
-    from .notification_event_request import NotificationEventRequest as NotificationEventRequest
-    from .offline_acceptance import OfflineAcceptance as OfflineAcceptance
-    from .online_acceptance import OnlineAcceptance as OnlineAcceptance
-    from .outbound_payments_payment_method_details import (
-        OutboundPaymentsPaymentMethodDetails as OutboundPaymentsPaymentMethodDetails,
-    )
-    from .outbound_payments_payment_method_details_financial_account import (
-        OutboundPaymentsPaymentMethodDetailsFinancialAccount as OutboundPaymentsPaymentMethodDetailsFinancialAccount,
-    )
-    from .outbound_payments_payment_method_details_us_bank_account import (
-        OutboundPaymentsPaymentMethodDetailsUsBankAccount as OutboundPaymentsPaymentMethodDetailsUsBankAccount,
-    )
-    from .outbound_transfers_payment_method_details import (
-        OutboundTransfersPaymentMethodDetails as OutboundTransfersPaymentMethodDetails,
-    )
-    from .outbound_transfers_payment_method_details_us_bank_account import (
-        OutboundTransfersPaymentMethodDetailsUsBankAccount as OutboundTransfersPaymentMethodDetailsUsBankAccount,
-    )
-    from .package_dimensions import PackageDimensions as PackageDimensions
-    from .payment_flows_amount_details import PaymentFlowsAmountDetails as PaymentFlowsAmountDetails
-    from .payment_flows_amount_details_resource_tip import (
-        PaymentFlowsAmountDetailsResourceTip as PaymentFlowsAmountDetailsResourceTip,
-    )
-    from .payment_flows_automatic_payment_methods_payment_intent import (
-        PaymentFlowsAutomaticPaymentMethodsPaymentIntent as PaymentFlowsAutomaticPaymentMethodsPaymentIntent,
-    )
-    from .payment_flows_automatic_payment_methods_setup_intent import (
-        PaymentFlowsAutomaticPaymentMethodsSetupIntent as PaymentFlowsAutomaticPaymentMethodsSetupIntent,
-    )
-    from .payment_flows_installment_options import (
-        PaymentFlowsInstallmentOptions as PaymentFlowsInstallmentOptions,
-    )
-    from .payment_flows_private_payment_methods_alipay import (
-        PaymentFlowsPrivatePaymentMethodsAlipay as PaymentFlowsPrivatePaymentMethodsAlipay,
-    )
-    from .payment_flows_private_payment_methods_alipay_details import (
-        PaymentFlowsPrivatePaymentMethodsAlipayDetails as PaymentFlowsPrivatePaymentMethodsAlipayDetails,
-    )
-    from .payment_flows_private_payment_methods_klarna_dob import (
-        PaymentFlowsPrivatePaymentMethodsKlarnaDob as PaymentFlowsPrivatePaymentMethodsKlarnaDob,
-    )
-    from .payment_intent_card_processing import (
-        PaymentIntentCardProcessing as PaymentIntentCardProcessing,
-    )
-    from .payment_intent_next_action import PaymentIntentNextAction as PaymentIntentNextAction
-    from .payment_intent_next_action_alipay_handle_redirect import (
-        PaymentIntentNextActionAlipayHandleRedirect as PaymentIntentNextActionAlipayHandleRedirect,
-    )
-    from .payment_intent_next_action_boleto import (
-        PaymentIntentNextActionBoleto as PaymentIntentNextActionBoleto,
-    )
-    from .payment_intent_next_action_card_await_notification import (
-        PaymentIntentNextActionCardAwaitNotification as PaymentIntentNextActionCardAwaitNotification,
-    )
-    from .payment_intent_next_action_cashapp_handle_redirect_or_display_qr_code import (
-        PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode as PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode,
-    )
-    from .payment_intent_next_action_cashapp_qr_code import (
-        PaymentIntentNextActionCashappQrCode as PaymentIntentNextActionCashappQrCode,
-    )
-    from .payment_intent_next_action_display_bank_transfer_instructions import (
-        PaymentIntentNextActionDisplayBankTransferInstructions as PaymentIntentNextActionDisplayBankTransferInstructions,
-    )
-    from .payment_intent_next_action_display_oxxo_details import (
-        PaymentIntentNextActionDisplayOxxoDetails as PaymentIntentNextActionDisplayOxxoDetails,
-    )
-    from .payment_intent_next_action_konbini import (
-        PaymentIntentNextActionKonbini as PaymentIntentNextActionKonbini,
-    )
-    from .payment_intent_next_action_konbini_familymart import (
-        PaymentIntentNextActionKonbiniFamilymart as PaymentIntentNextActionKonbiniFamilymart,
-    )
-    from .payment_intent_next_action_konbini_lawson import (
-        PaymentIntentNextActionKonbiniLawson as PaymentIntentNextActionKonbiniLawson,
-    )
-    from .payment_intent_next_action_konbini_ministop import (
-        PaymentIntentNextActionKonbiniMinistop as PaymentIntentNextActionKonbiniMinistop,
-    )
-    from .payment_intent_next_action_konbini_seicomart import (
-        PaymentIntentNextActionKonbiniSeicomart as PaymentIntentNextActionKonbiniSeicomart,
-    )
-    from .payment_intent_next_action_konbini_stores import (
-        PaymentIntentNextActionKonbiniStores as PaymentIntentNextActionKonbiniStores,
-    )
-    from .payment_intent_next_action_paynow_display_qr_code import (
-        PaymentIntentNextActionPaynowDisplayQrCode as PaymentIntentNextActionPaynowDisplayQrCode,
-    )
-    from .payment_intent_next_action_pix_display_qr_code import (
-        PaymentIntentNextActionPixDisplayQrCode as PaymentIntentNextActionPixDisplayQrCode,
-    )
-    from .payment_intent_next_action_promptpay_display_qr_code import (
-        PaymentIntentNextActionPromptpayDisplayQrCode as PaymentIntentNextActionPromptpayDisplayQrCode,
-    )
-    from .payment_intent_next_action_redirect_to_url import (
-        PaymentIntentNextActionRedirectToUrl as PaymentIntentNextActionRedirectToUrl,
-    )
-    from .payment_intent_next_action_verify_with_microdeposits import (
-        PaymentIntentNextActionVerifyWithMicrodeposits as PaymentIntentNextActionVerifyWithMicrodeposits,
-    )
-    from .payment_intent_next_action_wechat_pay_display_qr_code import (
-        PaymentIntentNextActionWechatPayDisplayQrCode as PaymentIntentNextActionWechatPayDisplayQrCode,
-    )
-    from .payment_intent_next_action_wechat_pay_redirect_to_android_app import (
-        PaymentIntentNextActionWechatPayRedirectToAndroidApp as PaymentIntentNextActionWechatPayRedirectToAndroidApp,
-    )
-    from .payment_intent_next_action_wechat_pay_redirect_to_ios_app import (
-        PaymentIntentNextActionWechatPayRedirectToIosApp as PaymentIntentNextActionWechatPayRedirectToIosApp,
-    )
-    from .payment_intent_payment_method_options import (
-        PaymentIntentPaymentMethodOptions as PaymentIntentPaymentMethodOptions,
-    )
-    from .payment_intent_payment_method_options_acss_debit import (
-        PaymentIntentPaymentMethodOptionsAcssDebit as PaymentIntentPaymentMethodOptionsAcssDebit,
-    )
-    from .payment_intent_payment_method_options_au_becs_debit import (
-        PaymentIntentPaymentMethodOptionsAuBecsDebit as PaymentIntentPaymentMethodOptionsAuBecsDebit,
-    )
-    from .payment_intent_payment_method_options_blik import (
-        PaymentIntentPaymentMethodOptionsBlik as PaymentIntentPaymentMethodOptionsBlik,
-    )
-    from .payment_intent_payment_method_options_card import (
-        PaymentIntentPaymentMethodOptionsCard as PaymentIntentPaymentMethodOptionsCard,
-    )
-    from .payment_intent_payment_method_options_eps import (
-        PaymentIntentPaymentMethodOptionsEps as PaymentIntentPaymentMethodOptionsEps,
-    )
-    from .payment_intent_payment_method_options_link import (
-        PaymentIntentPaymentMethodOptionsLink as PaymentIntentPaymentMethodOptionsLink,
-    )
-    from .payment_intent_payment_method_options_mandate_options_acss_debit import (
-        PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit as PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit,
-    )
-    from .payment_intent_payment_method_options_mandate_options_sepa_debit import (
-        PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit as PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit,
-    )
-    from .payment_intent_payment_method_options_sepa_debit import (
-        PaymentIntentPaymentMethodOptionsSepaDebit as PaymentIntentPaymentMethodOptionsSepaDebit,
-    )
-    from .payment_intent_payment_method_options_us_bank_account import (
-        PaymentIntentPaymentMethodOptionsUsBankAccount as PaymentIntentPaymentMethodOptionsUsBankAccount,
-    )
-    from .payment_intent_processing import PaymentIntentProcessing as PaymentIntentProcessing
-    from .payment_intent_processing_customer_notification import (
-        PaymentIntentProcessingCustomerNotification as PaymentIntentProcessingCustomerNotification,
-    )
-    from .payment_intent_type_specific_payment_method_options_client import (
-        PaymentIntentTypeSpecificPaymentMethodOptionsClient as PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-    )
-    from .payment_link import PaymentLink as PaymentLink
-    from .payment_link import PaymentLinkLineItems as PaymentLinkLineItems
-    from .payment_links_resource_after_completion import (
-        PaymentLinksResourceAfterCompletion as PaymentLinksResourceAfterCompletion,
-    )
-    from .payment_links_resource_automatic_tax import (
-        PaymentLinksResourceAutomaticTax as PaymentLinksResourceAutomaticTax,
-    )
-    from .payment_links_resource_completion_behavior_confirmation_page import (
-        PaymentLinksResourceCompletionBehaviorConfirmationPage as PaymentLinksResourceCompletionBehaviorConfirmationPage,
-    )
-    from .payment_links_resource_completion_behavior_redirect import (
-        PaymentLinksResourceCompletionBehaviorRedirect as PaymentLinksResourceCompletionBehaviorRedirect,
-    )
-    from .payment_links_resource_consent_collection import (
-        PaymentLinksResourceConsentCollection as PaymentLinksResourceConsentCollection,
-    )
-    from .payment_links_resource_custom_fields import (
-        PaymentLinksResourceCustomFields as PaymentLinksResourceCustomFields,
-    )
-    from .payment_links_resource_custom_fields_dropdown import (
-        PaymentLinksResourceCustomFieldsDropdown as PaymentLinksResourceCustomFieldsDropdown,
-    )
-    from .payment_links_resource_custom_fields_dropdown_option import (
-        PaymentLinksResourceCustomFieldsDropdownOption as PaymentLinksResourceCustomFieldsDropdownOption,
-    )
-    from .payment_links_resource_custom_fields_label import (
-        PaymentLinksResourceCustomFieldsLabel as PaymentLinksResourceCustomFieldsLabel,
-    )
-    from .payment_links_resource_custom_text import (
-        PaymentLinksResourceCustomText as PaymentLinksResourceCustomText,
-    )
-    from .payment_links_resource_custom_text_position import (
-        PaymentLinksResourceCustomTextPosition as PaymentLinksResourceCustomTextPosition,
-    )
-    from .payment_links_resource_invoice_creation import (
-        PaymentLinksResourceInvoiceCreation as PaymentLinksResourceInvoiceCreation,
-    )
-    from .payment_links_resource_invoice_settings import (
-        PaymentLinksResourceInvoiceSettings as PaymentLinksResourceInvoiceSettings,
-    )
-    from .payment_links_resource_payment_intent_data import (
-        PaymentLinksResourcePaymentIntentData as PaymentLinksResourcePaymentIntentData,
-    )
-    from .payment_links_resource_phone_number_collection import (
-        PaymentLinksResourcePhoneNumberCollection as PaymentLinksResourcePhoneNumberCollection,
-    )
-    from .payment_links_resource_shipping_address_collection import (
-        PaymentLinksResourceShippingAddressCollection as PaymentLinksResourceShippingAddressCollection,
-    )
-    from .payment_links_resource_shipping_option import (
-        PaymentLinksResourceShippingOption as PaymentLinksResourceShippingOption,
-    )
-    from .payment_links_resource_subscription_data import (
-        PaymentLinksResourceSubscriptionData as PaymentLinksResourceSubscriptionData,
-    )
-    from .payment_links_resource_tax_id_collection import (
-        PaymentLinksResourceTaxIdCollection as PaymentLinksResourceTaxIdCollection,
-    )
-    from .payment_links_resource_transfer_data import (
-        PaymentLinksResourceTransferData as PaymentLinksResourceTransferData,
-    )
-    from .payment_method_acss_debit import PaymentMethodAcssDebit as PaymentMethodAcssDebit
-    from .payment_method_affirm import PaymentMethodAffirm as PaymentMethodAffirm
-    from .payment_method_afterpay_clearpay import (
-        PaymentMethodAfterpayClearpay as PaymentMethodAfterpayClearpay,
-    )
-    from .payment_method_au_becs_debit import PaymentMethodAuBecsDebit as PaymentMethodAuBecsDebit
-    from .payment_method_bacs_debit import PaymentMethodBacsDebit as PaymentMethodBacsDebit
-    from .payment_method_bancontact import PaymentMethodBancontact as PaymentMethodBancontact
-    from .payment_method_blik import PaymentMethodBlik as PaymentMethodBlik
-    from .payment_method_boleto import PaymentMethodBoleto as PaymentMethodBoleto
-    from .payment_method_card_checks import PaymentMethodCardChecks as PaymentMethodCardChecks
-    from .payment_method_card_present import PaymentMethodCardPresent as PaymentMethodCardPresent
-    from .payment_method_card_wallet import PaymentMethodCardWallet as PaymentMethodCardWallet
-    from .payment_method_card_wallet_amex_express_checkout import (
-        PaymentMethodCardWalletAmexExpressCheckout as PaymentMethodCardWalletAmexExpressCheckout,
-    )
-    from .payment_method_card_wallet_apple_pay import (
-        PaymentMethodCardWalletApplePay as PaymentMethodCardWalletApplePay,
-    )
-    from .payment_method_card_wallet_google_pay import (
-        PaymentMethodCardWalletGooglePay as PaymentMethodCardWalletGooglePay,
-    )
-    from .payment_method_card_wallet_masterpass import (
-        PaymentMethodCardWalletMasterpass as PaymentMethodCardWalletMasterpass,
-    )
-    from .payment_method_card_wallet_samsung_pay import (
-        PaymentMethodCardWalletSamsungPay as PaymentMethodCardWalletSamsungPay,
-    )
-    from .payment_method_card_wallet_visa_checkout import (
-        PaymentMethodCardWalletVisaCheckout as PaymentMethodCardWalletVisaCheckout,
-    )
-    from .payment_method_cashapp import PaymentMethodCashapp as PaymentMethodCashapp
-    from .payment_method_customer_balance import (
-        PaymentMethodCustomerBalance as PaymentMethodCustomerBalance,
-    )
-    from .payment_method_details_ach_credit_transfer import (
-        PaymentMethodDetailsAchCreditTransfer as PaymentMethodDetailsAchCreditTransfer,
-    )
-    from .payment_method_details_ach_debit import (
-        PaymentMethodDetailsAchDebit as PaymentMethodDetailsAchDebit,
-    )
-    from .payment_method_details_acss_debit import (
-        PaymentMethodDetailsAcssDebit as PaymentMethodDetailsAcssDebit,
-    )
-    from .payment_method_details_affirm import (
-        PaymentMethodDetailsAffirm as PaymentMethodDetailsAffirm,
-    )
-    from .payment_method_details_afterpay_clearpay import (
-        PaymentMethodDetailsAfterpayClearpay as PaymentMethodDetailsAfterpayClearpay,
-    )
-    from .payment_method_details_au_becs_debit import (
-        PaymentMethodDetailsAuBecsDebit as PaymentMethodDetailsAuBecsDebit,
-    )
-    from .payment_method_details_bacs_debit import (
-        PaymentMethodDetailsBacsDebit as PaymentMethodDetailsBacsDebit,
-    )
-    from .payment_method_details_blik import PaymentMethodDetailsBlik as PaymentMethodDetailsBlik
-    from .payment_method_details_boleto import (
-        PaymentMethodDetailsBoleto as PaymentMethodDetailsBoleto,
-    )
-    from .payment_method_details_card import PaymentMethodDetailsCard as PaymentMethodDetailsCard
-    from .payment_method_details_card_checks import (
-        PaymentMethodDetailsCardChecks as PaymentMethodDetailsCardChecks,
-    )
-    from .payment_method_details_card_installments import (
-        PaymentMethodDetailsCardInstallments as PaymentMethodDetailsCardInstallments,
-    )
-    from .payment_method_details_card_installments_plan import (
-        PaymentMethodDetailsCardInstallmentsPlan as PaymentMethodDetailsCardInstallmentsPlan,
-    )
-    from .payment_method_details_card_present import (
-        PaymentMethodDetailsCardPresent as PaymentMethodDetailsCardPresent,
-    )
-    from .payment_method_details_card_present_receipt import (
-        PaymentMethodDetailsCardPresentReceipt as PaymentMethodDetailsCardPresentReceipt,
-    )
-    from .payment_method_details_card_wallet import (
-        PaymentMethodDetailsCardWallet as PaymentMethodDetailsCardWallet,
-    )
-    from .payment_method_details_card_wallet_amex_express_checkout import (
-        PaymentMethodDetailsCardWalletAmexExpressCheckout as PaymentMethodDetailsCardWalletAmexExpressCheckout,
-    )
-    from .payment_method_details_card_wallet_apple_pay import (
-        PaymentMethodDetailsCardWalletApplePay as PaymentMethodDetailsCardWalletApplePay,
-    )
-    from .payment_method_details_card_wallet_google_pay import (
-        PaymentMethodDetailsCardWalletGooglePay as PaymentMethodDetailsCardWalletGooglePay,
-    )
-    from .payment_method_details_card_wallet_masterpass import (
-        PaymentMethodDetailsCardWalletMasterpass as PaymentMethodDetailsCardWalletMasterpass,
-    )
-    from .payment_method_details_card_wallet_samsung_pay import (
-        PaymentMethodDetailsCardWalletSamsungPay as PaymentMethodDetailsCardWalletSamsungPay,
-    )
-    from .payment_method_details_card_wallet_visa_checkout import (
-        PaymentMethodDetailsCardWalletVisaCheckout as PaymentMethodDetailsCardWalletVisaCheckout,
-    )
-    from .payment_method_details_cashapp import (
-        PaymentMethodDetailsCashapp as PaymentMethodDetailsCashapp,
-    )
-    from .payment_method_details_customer_balance import (
-        PaymentMethodDetailsCustomerBalance as PaymentMethodDetailsCustomerBalance,
-    )
-    from .payment_method_details_eps import PaymentMethodDetailsEps as PaymentMethodDetailsEps
-    from .payment_method_details_fpx import PaymentMethodDetailsFpx as PaymentMethodDetailsFpx
-    from .payment_method_details_giropay import (
-        PaymentMethodDetailsGiropay as PaymentMethodDetailsGiropay,
-    )
-    from .payment_method_details_grabpay import (
-        PaymentMethodDetailsGrabpay as PaymentMethodDetailsGrabpay,
-    )
-    from .payment_method_details_interac_present import (
-        PaymentMethodDetailsInteracPresent as PaymentMethodDetailsInteracPresent,
-    )
-    from .payment_method_details_interac_present_receipt import (
-        PaymentMethodDetailsInteracPresentReceipt as PaymentMethodDetailsInteracPresentReceipt,
-    )
-    from .payment_method_details_klarna import (
-        PaymentMethodDetailsKlarna as PaymentMethodDetailsKlarna,
-    )
-    from .payment_method_details_konbini import (
-        PaymentMethodDetailsKonbini as PaymentMethodDetailsKonbini,
-    )
-    from .payment_method_details_konbini_store import (
-        PaymentMethodDetailsKonbiniStore as PaymentMethodDetailsKonbiniStore,
-    )
-    from .payment_method_details_link import PaymentMethodDetailsLink as PaymentMethodDetailsLink
-    from .payment_method_details_multibanco import (
-        PaymentMethodDetailsMultibanco as PaymentMethodDetailsMultibanco,
-    )
-    from .payment_method_details_oxxo import PaymentMethodDetailsOxxo as PaymentMethodDetailsOxxo
-    from .payment_method_details_p24 import PaymentMethodDetailsP24 as PaymentMethodDetailsP24
-    from .payment_method_details_paynow import (
-        PaymentMethodDetailsPaynow as PaymentMethodDetailsPaynow,
-    )
-    from .payment_method_details_pix import PaymentMethodDetailsPix as PaymentMethodDetailsPix
-    from .payment_method_details_promptpay import (
-        PaymentMethodDetailsPromptpay as PaymentMethodDetailsPromptpay,
-    )
-    from .payment_method_details_sepa_debit import (
-        PaymentMethodDetailsSepaDebit as PaymentMethodDetailsSepaDebit,
-    )
-    from .payment_method_details_stripe_account import (
-        PaymentMethodDetailsStripeAccount as PaymentMethodDetailsStripeAccount,
-    )
-    from .payment_method_details_us_bank_account import (
-        PaymentMethodDetailsUsBankAccount as PaymentMethodDetailsUsBankAccount,
-    )
-    from .payment_method_details_wechat import (
-        PaymentMethodDetailsWechat as PaymentMethodDetailsWechat,
-    )
-    from .payment_method_details_wechat_pay import (
-        PaymentMethodDetailsWechatPay as PaymentMethodDetailsWechatPay,
-    )
-    from .payment_method_eps import PaymentMethodEps as PaymentMethodEps
-    from .payment_method_fpx import PaymentMethodFpx as PaymentMethodFpx
-    from .payment_method_giropay import PaymentMethodGiropay as PaymentMethodGiropay
-    from .payment_method_grabpay import PaymentMethodGrabpay as PaymentMethodGrabpay
-    from .payment_method_ideal import PaymentMethodIdeal as PaymentMethodIdeal
-    from .payment_method_interac_present import (
-        PaymentMethodInteracPresent as PaymentMethodInteracPresent,
-    )
-    from .payment_method_klarna import PaymentMethodKlarna as PaymentMethodKlarna
-    from .payment_method_konbini import PaymentMethodKonbini as PaymentMethodKonbini
-    from .payment_method_link import PaymentMethodLink as PaymentMethodLink
-    from .payment_method_options_affirm import (
-        PaymentMethodOptionsAffirm as PaymentMethodOptionsAffirm,
-    )
-    from .payment_method_options_afterpay_clearpay import (
-        PaymentMethodOptionsAfterpayClearpay as PaymentMethodOptionsAfterpayClearpay,
-    )
-    from .payment_method_options_alipay import (
-        PaymentMethodOptionsAlipay as PaymentMethodOptionsAlipay,
-    )
-    from .payment_method_options_bacs_debit import (
-        PaymentMethodOptionsBacsDebit as PaymentMethodOptionsBacsDebit,
-    )
-    from .payment_method_options_bancontact import (
-        PaymentMethodOptionsBancontact as PaymentMethodOptionsBancontact,
-    )
-    from .payment_method_options_boleto import (
-        PaymentMethodOptionsBoleto as PaymentMethodOptionsBoleto,
-    )
-    from .payment_method_options_card_installments import (
-        PaymentMethodOptionsCardInstallments as PaymentMethodOptionsCardInstallments,
-    )
-    from .payment_method_options_card_mandate_options import (
-        PaymentMethodOptionsCardMandateOptions as PaymentMethodOptionsCardMandateOptions,
-    )
-    from .payment_method_options_card_present import (
-        PaymentMethodOptionsCardPresent as PaymentMethodOptionsCardPresent,
-    )
-    from .payment_method_options_cashapp import (
-        PaymentMethodOptionsCashapp as PaymentMethodOptionsCashapp,
-    )
-    from .payment_method_options_customer_balance import (
-        PaymentMethodOptionsCustomerBalance as PaymentMethodOptionsCustomerBalance,
-    )
-    from .payment_method_options_customer_balance_bank_transfer import (
-        PaymentMethodOptionsCustomerBalanceBankTransfer as PaymentMethodOptionsCustomerBalanceBankTransfer,
-    )
-    from .payment_method_options_customer_balance_eu_bank_account import (
-        PaymentMethodOptionsCustomerBalanceEuBankAccount as PaymentMethodOptionsCustomerBalanceEuBankAccount,
-    )
-    from .payment_method_options_fpx import PaymentMethodOptionsFpx as PaymentMethodOptionsFpx
-    from .payment_method_options_giropay import (
-        PaymentMethodOptionsGiropay as PaymentMethodOptionsGiropay,
-    )
-    from .payment_method_options_grabpay import (
-        PaymentMethodOptionsGrabpay as PaymentMethodOptionsGrabpay,
-    )
-    from .payment_method_options_ideal import PaymentMethodOptionsIdeal as PaymentMethodOptionsIdeal
-    from .payment_method_options_interac_present import (
-        PaymentMethodOptionsInteracPresent as PaymentMethodOptionsInteracPresent,
-    )
-    from .payment_method_options_klarna import (
-        PaymentMethodOptionsKlarna as PaymentMethodOptionsKlarna,
-    )
-    from .payment_method_options_konbini import (
-        PaymentMethodOptionsKonbini as PaymentMethodOptionsKonbini,
-    )
-    from .payment_method_options_oxxo import PaymentMethodOptionsOxxo as PaymentMethodOptionsOxxo
-    from .payment_method_options_p24 import PaymentMethodOptionsP24 as PaymentMethodOptionsP24
-    from .payment_method_options_paynow import (
-        PaymentMethodOptionsPaynow as PaymentMethodOptionsPaynow,
-    )
-    from .payment_method_options_pix import PaymentMethodOptionsPix as PaymentMethodOptionsPix
-    from .payment_method_options_promptpay import (
-        PaymentMethodOptionsPromptpay as PaymentMethodOptionsPromptpay,
-    )
-    from .payment_method_options_sofort import (
-        PaymentMethodOptionsSofort as PaymentMethodOptionsSofort,
-    )
-    from .payment_method_options_wechat_pay import (
-        PaymentMethodOptionsWechatPay as PaymentMethodOptionsWechatPay,
-    )
-    from .payment_method_oxxo import PaymentMethodOxxo as PaymentMethodOxxo
-    from .payment_method_p24 import PaymentMethodP24 as PaymentMethodP24
-    from .payment_method_paynow import PaymentMethodPaynow as PaymentMethodPaynow
-    from .payment_method_pix import PaymentMethodPix as PaymentMethodPix
-    from .payment_method_promptpay import PaymentMethodPromptpay as PaymentMethodPromptpay
-    from .payment_method_sofort import PaymentMethodSofort as PaymentMethodSofort
-    from .payment_method_us_bank_account import (
-        PaymentMethodUsBankAccount as PaymentMethodUsBankAccount,
-    )
-    from .payment_method_us_bank_account_blocked import (
-        PaymentMethodUsBankAccountBlocked as PaymentMethodUsBankAccountBlocked,
-    )
-    from .payment_method_us_bank_account_status_details import (
-        PaymentMethodUsBankAccountStatusDetails as PaymentMethodUsBankAccountStatusDetails,
-    )
-    from .payment_method_wechat_pay import PaymentMethodWechatPay as PaymentMethodWechatPay
-    from .payment_pages_checkout_session_after_expiration import (
-        PaymentPagesCheckoutSessionAfterExpiration as PaymentPagesCheckoutSessionAfterExpiration,
-    )
-    from .payment_pages_checkout_session_after_expiration_recovery import (
-        PaymentPagesCheckoutSessionAfterExpirationRecovery as PaymentPagesCheckoutSessionAfterExpirationRecovery,
-    )
-    from .payment_pages_checkout_session_automatic_tax import (
-        PaymentPagesCheckoutSessionAutomaticTax as PaymentPagesCheckoutSessionAutomaticTax,
-    )
-    from .payment_pages_checkout_session_consent import (
-        PaymentPagesCheckoutSessionConsent as PaymentPagesCheckoutSessionConsent,
-    )
-    from .payment_pages_checkout_session_consent_collection import (
-        PaymentPagesCheckoutSessionConsentCollection as PaymentPagesCheckoutSessionConsentCollection,
-    )
-    from .payment_pages_checkout_session_currency_conversion import (
-        PaymentPagesCheckoutSessionCurrencyConversion as PaymentPagesCheckoutSessionCurrencyConversion,
-    )
-    from .payment_pages_checkout_session_custom_fields import (
-        PaymentPagesCheckoutSessionCustomFields as PaymentPagesCheckoutSessionCustomFields,
-    )
-    from .payment_pages_checkout_session_custom_fields_dropdown import (
-        PaymentPagesCheckoutSessionCustomFieldsDropdown as PaymentPagesCheckoutSessionCustomFieldsDropdown,
-    )
-    from .payment_pages_checkout_session_custom_fields_label import (
-        PaymentPagesCheckoutSessionCustomFieldsLabel as PaymentPagesCheckoutSessionCustomFieldsLabel,
-    )
-    from .payment_pages_checkout_session_custom_fields_numeric import (
-        PaymentPagesCheckoutSessionCustomFieldsNumeric as PaymentPagesCheckoutSessionCustomFieldsNumeric,
-    )
-    from .payment_pages_checkout_session_custom_fields_option import (
-        PaymentPagesCheckoutSessionCustomFieldsOption as PaymentPagesCheckoutSessionCustomFieldsOption,
-    )
-    from .payment_pages_checkout_session_custom_fields_text import (
-        PaymentPagesCheckoutSessionCustomFieldsText as PaymentPagesCheckoutSessionCustomFieldsText,
-    )
-    from .payment_pages_checkout_session_custom_text import (
-        PaymentPagesCheckoutSessionCustomText as PaymentPagesCheckoutSessionCustomText,
-    )
-    from .payment_pages_checkout_session_custom_text_position import (
-        PaymentPagesCheckoutSessionCustomTextPosition as PaymentPagesCheckoutSessionCustomTextPosition,
-    )
-    from .payment_pages_checkout_session_customer_details import (
-        PaymentPagesCheckoutSessionCustomerDetails as PaymentPagesCheckoutSessionCustomerDetails,
-    )
-    from .payment_pages_checkout_session_invoice_creation import (
-        PaymentPagesCheckoutSessionInvoiceCreation as PaymentPagesCheckoutSessionInvoiceCreation,
-    )
-    from .payment_pages_checkout_session_invoice_settings import (
-        PaymentPagesCheckoutSessionInvoiceSettings as PaymentPagesCheckoutSessionInvoiceSettings,
-    )
-    from .payment_pages_checkout_session_phone_number_collection import (
-        PaymentPagesCheckoutSessionPhoneNumberCollection as PaymentPagesCheckoutSessionPhoneNumberCollection,
-    )
-    from .payment_pages_checkout_session_shipping_address_collection import (
-        PaymentPagesCheckoutSessionShippingAddressCollection as PaymentPagesCheckoutSessionShippingAddressCollection,
-    )
-    from .payment_pages_checkout_session_shipping_cost import (
-        PaymentPagesCheckoutSessionShippingCost as PaymentPagesCheckoutSessionShippingCost,
-    )
-    from .payment_pages_checkout_session_shipping_option import (
-        PaymentPagesCheckoutSessionShippingOption as PaymentPagesCheckoutSessionShippingOption,
-    )
-    from .payment_pages_checkout_session_tax_id import (
-        PaymentPagesCheckoutSessionTaxId as PaymentPagesCheckoutSessionTaxId,
-    )
-    from .payment_pages_checkout_session_tax_id_collection import (
-        PaymentPagesCheckoutSessionTaxIdCollection as PaymentPagesCheckoutSessionTaxIdCollection,
-    )
-    from .payment_pages_checkout_session_total_details import (
-        PaymentPagesCheckoutSessionTotalDetails as PaymentPagesCheckoutSessionTotalDetails,
-    )
-    from .payment_pages_checkout_session_total_details_resource_breakdown import (
-        PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown as PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown,
-    )
-    from .payment_source import PaymentSource as PaymentSource
-    from .period import Period as Period
-    from .person import Person as Person
-    from .person_future_requirements import PersonFutureRequirements as PersonFutureRequirements
-    from .person_relationship import PersonRelationship as PersonRelationship
-    from .person_requirements import PersonRequirements as PersonRequirements
-    from .plan import Plan as Plan
-    from .plan_tier import PlanTier as PlanTier
-    from .platform_tax_fee import PlatformTaxFee as PlatformTaxFee
-    from .portal_business_profile import PortalBusinessProfile as PortalBusinessProfile
-    from .portal_customer_update import PortalCustomerUpdate as PortalCustomerUpdate
-    from .portal_features import PortalFeatures as PortalFeatures
-    from .portal_flows_after_completion_hosted_confirmation import (
-        PortalFlowsAfterCompletionHostedConfirmation as PortalFlowsAfterCompletionHostedConfirmation,
-    )
-    from .portal_flows_after_completion_redirect import (
-        PortalFlowsAfterCompletionRedirect as PortalFlowsAfterCompletionRedirect,
-    )
-    from .portal_flows_flow import PortalFlowsFlow as PortalFlowsFlow
-    from .portal_flows_flow_after_completion import (
-        PortalFlowsFlowAfterCompletion as PortalFlowsFlowAfterCompletion,
-    )
-    from .portal_flows_flow_subscription_cancel import (
-        PortalFlowsFlowSubscriptionCancel as PortalFlowsFlowSubscriptionCancel,
-    )
-    from .portal_invoice_list import PortalInvoiceList as PortalInvoiceList
-    from .portal_login_page import PortalLoginPage as PortalLoginPage
-    from .portal_payment_method_update import PortalPaymentMethodUpdate as PortalPaymentMethodUpdate
-    from .portal_subscription_cancel import PortalSubscriptionCancel as PortalSubscriptionCancel
-    from .portal_subscription_cancellation_reason import (
-        PortalSubscriptionCancellationReason as PortalSubscriptionCancellationReason,
-    )
-    from .portal_subscription_pause import PortalSubscriptionPause as PortalSubscriptionPause
-    from .portal_subscription_update import PortalSubscriptionUpdate as PortalSubscriptionUpdate
-    from .portal_subscription_update_product import (
-        PortalSubscriptionUpdateProduct as PortalSubscriptionUpdateProduct,
-    )
-    from .price import Price as Price
-    from .price import Product as Product
-    from .price_tier import PriceTier as PriceTier
-    from .promotion_code_currency_option import (
-        PromotionCodeCurrencyOption as PromotionCodeCurrencyOption,
-    )
-    from .promotion_codes_resource_restrictions import (
-        PromotionCodesResourceRestrictions as PromotionCodesResourceRestrictions,
-    )
-    from .quotes_resource_automatic_tax import (
-        QuotesResourceAutomaticTax as QuotesResourceAutomaticTax,
-    )
-    from .quotes_resource_status_transitions import (
-        QuotesResourceStatusTransitions as QuotesResourceStatusTransitions,
-    )
-    from .quotes_resource_subscription_data_subscription_data import (
-        QuotesResourceSubscriptionDataSubscriptionData as QuotesResourceSubscriptionDataSubscriptionData,
-    )
-    from .radar_early_fraud_warning import RadarEarlyFraudWarning as RadarEarlyFraudWarning
-    from .radar_radar_options import RadarRadarOptions as RadarRadarOptions
-    from .radar_review_resource_location import (
-        RadarReviewResourceLocation as RadarReviewResourceLocation,
-    )
-    from .radar_review_resource_session import (
-        RadarReviewResourceSession as RadarReviewResourceSession,
-    )
-    from .radar_value_list import RadarValueList as RadarValueList
-    from .radar_value_list import RadarValueListListItems as RadarValueListListItems
-    from .radar_value_list_item import RadarValueListItem as RadarValueListItem
-    from .received_payment_method_details_financial_account import (
-        ReceivedPaymentMethodDetailsFinancialAccount as ReceivedPaymentMethodDetailsFinancialAccount,
-    )
-    from .recurring import Recurring as Recurring
-    from .refund_next_action import RefundNextAction as RefundNextAction
-    from .refund_next_action_display_details import (
-        RefundNextActionDisplayDetails as RefundNextActionDisplayDetails,
-    )
-    from .reporting_report_run import ReportingReportRun as ReportingReportRun
-    from .reporting_report_type import ReportingReportType as ReportingReportType
-    from .reserve_transaction import ReserveTransaction as ReserveTransaction
-    from .rule import Rule as Rule
-    from .scheduled_query_run import ScheduledQueryRun as ScheduledQueryRun
-    from .schedules_phase_automatic_tax import (
-        SchedulesPhaseAutomaticTax as SchedulesPhaseAutomaticTax,
-    )
-    from .secret_service_resource_scope import (
-        SecretServiceResourceScope as SecretServiceResourceScope,
-    )
-    from .setup_attempt_payment_method_details_acss_debit import (
-        SetupAttemptPaymentMethodDetailsAcssDebit as SetupAttemptPaymentMethodDetailsAcssDebit,
-    )
-    from .setup_attempt_payment_method_details_au_becs_debit import (
-        SetupAttemptPaymentMethodDetailsAuBecsDebit as SetupAttemptPaymentMethodDetailsAuBecsDebit,
-    )
-    from .setup_attempt_payment_method_details_bacs_debit import (
-        SetupAttemptPaymentMethodDetailsBacsDebit as SetupAttemptPaymentMethodDetailsBacsDebit,
-    )
-    from .setup_attempt_payment_method_details_blik import (
-        SetupAttemptPaymentMethodDetailsBlik as SetupAttemptPaymentMethodDetailsBlik,
-    )
-    from .setup_attempt_payment_method_details_boleto import (
-        SetupAttemptPaymentMethodDetailsBoleto as SetupAttemptPaymentMethodDetailsBoleto,
-    )
-    from .setup_attempt_payment_method_details_card import (
-        SetupAttemptPaymentMethodDetailsCard as SetupAttemptPaymentMethodDetailsCard,
-    )
-    from .setup_attempt_payment_method_details_cashapp import (
-        SetupAttemptPaymentMethodDetailsCashapp as SetupAttemptPaymentMethodDetailsCashapp,
-    )
-    from .setup_attempt_payment_method_details_klarna import (
-        SetupAttemptPaymentMethodDetailsKlarna as SetupAttemptPaymentMethodDetailsKlarna,
-    )
-    from .setup_attempt_payment_method_details_link import (
-        SetupAttemptPaymentMethodDetailsLink as SetupAttemptPaymentMethodDetailsLink,
-    )
-    from .setup_attempt_payment_method_details_sepa_debit import (
-        SetupAttemptPaymentMethodDetailsSepaDebit as SetupAttemptPaymentMethodDetailsSepaDebit,
-    )
-    from .setup_attempt_payment_method_details_us_bank_account import (
-        SetupAttemptPaymentMethodDetailsUsBankAccount as SetupAttemptPaymentMethodDetailsUsBankAccount,
-    )
-    from .setup_intent_next_action import SetupIntentNextAction as SetupIntentNextAction
-    from .setup_intent_next_action_redirect_to_url import (
-        SetupIntentNextActionRedirectToUrl as SetupIntentNextActionRedirectToUrl,
-    )
-    from .setup_intent_next_action_verify_with_microdeposits import (
-        SetupIntentNextActionVerifyWithMicrodeposits as SetupIntentNextActionVerifyWithMicrodeposits,
-    )
-    from .setup_intent_payment_method_options import (
-        SetupIntentPaymentMethodOptions as SetupIntentPaymentMethodOptions,
-    )
-    from .setup_intent_payment_method_options_acss_debit import (
-        SetupIntentPaymentMethodOptionsAcssDebit as SetupIntentPaymentMethodOptionsAcssDebit,
-    )
-    from .setup_intent_payment_method_options_blik import (
-        SetupIntentPaymentMethodOptionsBlik as SetupIntentPaymentMethodOptionsBlik,
-    )
-    from .setup_intent_payment_method_options_card import (
-        SetupIntentPaymentMethodOptionsCard as SetupIntentPaymentMethodOptionsCard,
-    )
-    from .setup_intent_payment_method_options_card_mandate_options import (
-        SetupIntentPaymentMethodOptionsCardMandateOptions as SetupIntentPaymentMethodOptionsCardMandateOptions,
-    )
-    from .setup_intent_payment_method_options_link import (
-        SetupIntentPaymentMethodOptionsLink as SetupIntentPaymentMethodOptionsLink,
-    )
-    from .setup_intent_payment_method_options_mandate_options_acss_debit import (
-        SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit as SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit,
-    )
-    from .setup_intent_payment_method_options_mandate_options_blik import (
-        SetupIntentPaymentMethodOptionsMandateOptionsBlik as SetupIntentPaymentMethodOptionsMandateOptionsBlik,
-    )
-    from .setup_intent_payment_method_options_mandate_options_sepa_debit import (
-        SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit as SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit,
-    )
-    from .setup_intent_payment_method_options_sepa_debit import (
-        SetupIntentPaymentMethodOptionsSepaDebit as SetupIntentPaymentMethodOptionsSepaDebit,
-    )
-    from .setup_intent_payment_method_options_us_bank_account import (
-        SetupIntentPaymentMethodOptionsUsBankAccount as SetupIntentPaymentMethodOptionsUsBankAccount,
-    )
-    from .setup_intent_type_specific_payment_method_options_client import (
-        SetupIntentTypeSpecificPaymentMethodOptionsClient as SetupIntentTypeSpecificPaymentMethodOptionsClient,
-    )
-    from .shipping import Shipping as Shipping
-    from .shipping_rate import ShippingRate as ShippingRate
-    from .shipping_rate_currency_option import (
-        ShippingRateCurrencyOption as ShippingRateCurrencyOption,
-    )
-    from .shipping_rate_delivery_estimate import (
-        ShippingRateDeliveryEstimate as ShippingRateDeliveryEstimate,
-    )
-    from .shipping_rate_delivery_estimate_bound import (
-        ShippingRateDeliveryEstimateBound as ShippingRateDeliveryEstimateBound,
-    )
-    from .shipping_rate_fixed_amount import ShippingRateFixedAmount as ShippingRateFixedAmount
-    from .sigma_scheduled_query_run_error import (
-        SigmaScheduledQueryRunError as SigmaScheduledQueryRunError,
-    )
-    from .source import Source as Source
-    from .source_code_verification_flow import (
-        SourceCodeVerificationFlow as SourceCodeVerificationFlow,
-    )
-    from .source_mandate_notification import SourceMandateNotification as SourceMandateNotification
-    from .source_mandate_notification_acss_debit_data import (
-        SourceMandateNotificationAcssDebitData as SourceMandateNotificationAcssDebitData,
-    )
-    from .source_mandate_notification_bacs_debit_data import (
-        SourceMandateNotificationBacsDebitData as SourceMandateNotificationBacsDebitData,
-    )
-    from .source_mandate_notification_sepa_debit_data import (
-        SourceMandateNotificationSepaDebitData as SourceMandateNotificationSepaDebitData,
-    )
-    from .source_order import SourceOrder as SourceOrder
-    from .source_order_item import SourceOrderItem as SourceOrderItem
-    from .source_owner import SourceOwner as SourceOwner
-    from .source_receiver_flow import SourceReceiverFlow as SourceReceiverFlow
-    from .source_redirect_flow import SourceRedirectFlow as SourceRedirectFlow
-    from .source_transaction import SourceTransaction as SourceTransaction
-    from .source_transaction_ach_credit_transfer_data import (
-        SourceTransactionAchCreditTransferData as SourceTransactionAchCreditTransferData,
-    )
-    from .source_transaction_chf_credit_transfer_data import (
-        SourceTransactionChfCreditTransferData as SourceTransactionChfCreditTransferData,
-    )
-    from .source_transaction_gbp_credit_transfer_data import (
-        SourceTransactionGbpCreditTransferData as SourceTransactionGbpCreditTransferData,
-    )
-    from .source_transaction_paper_check_data import (
-        SourceTransactionPaperCheckData as SourceTransactionPaperCheckData,
-    )
-    from .source_transaction_sepa_credit_transfer_data import (
-        SourceTransactionSepaCreditTransferData as SourceTransactionSepaCreditTransferData,
-    )
-    from .source_type_ach_credit_transfer import (
-        SourceTypeAchCreditTransfer as SourceTypeAchCreditTransfer,
-    )
-    from .source_type_ach_debit import SourceTypeAchDebit as SourceTypeAchDebit
-    from .source_type_acss_debit import SourceTypeAcssDebit as SourceTypeAcssDebit
-    from .source_type_alipay import SourceTypeAlipay as SourceTypeAlipay
-    from .source_type_au_becs_debit import SourceTypeAuBecsDebit as SourceTypeAuBecsDebit
-    from .source_type_bancontact import SourceTypeBancontact as SourceTypeBancontact
-    from .source_type_card import SourceTypeCard as SourceTypeCard
-    from .source_type_card_present import SourceTypeCardPresent as SourceTypeCardPresent
-    from .source_type_eps import SourceTypeEps as SourceTypeEps
-    from .source_type_giropay import SourceTypeGiropay as SourceTypeGiropay
-    from .source_type_ideal import SourceTypeIdeal as SourceTypeIdeal
-    from .source_type_klarna import SourceTypeKlarna as SourceTypeKlarna
-    from .source_type_multibanco import SourceTypeMultibanco as SourceTypeMultibanco
-    from .source_type_p24 import SourceTypeP24 as SourceTypeP24
-    from .source_type_sepa_debit import SourceTypeSepaDebit as SourceTypeSepaDebit
-    from .source_type_sofort import SourceTypeSofort as SourceTypeSofort
-    from .source_type_three_d_secure import SourceTypeThreeDSecure as SourceTypeThreeDSecure
-    from .source_type_wechat import SourceTypeWechat as SourceTypeWechat
-    from .subscription_automatic_tax import SubscriptionAutomaticTax as SubscriptionAutomaticTax
-    from .subscription_billing_thresholds import (
-        SubscriptionBillingThresholds as SubscriptionBillingThresholds,
-    )
-    from .subscription_item import SubscriptionItem as SubscriptionItem
-    from .subscription_item_billing_thresholds import (
-        SubscriptionItemBillingThresholds as SubscriptionItemBillingThresholds,
-    )
-    from .subscription_payment_method_options_card import (
-        SubscriptionPaymentMethodOptionsCard as SubscriptionPaymentMethodOptionsCard,
-    )
-    from .subscription_pending_invoice_item_interval import (
-        SubscriptionPendingInvoiceItemInterval as SubscriptionPendingInvoiceItemInterval,
-    )
-    from .subscription_schedule_add_invoice_item import (
-        SubscriptionScheduleAddInvoiceItem as SubscriptionScheduleAddInvoiceItem,
-    )
-    from .subscription_schedule_configuration_item import (
-        SubscriptionScheduleConfigurationItem as SubscriptionScheduleConfigurationItem,
-    )
-    from .subscription_schedule_current_phase import (
-        SubscriptionScheduleCurrentPhase as SubscriptionScheduleCurrentPhase,
-    )
-    from .subscription_schedules_resource_default_settings_automatic_tax import (
-        SubscriptionSchedulesResourceDefaultSettingsAutomaticTax as SubscriptionSchedulesResourceDefaultSettingsAutomaticTax,
-    )
-    from .subscriptions_resource_pause_collection import (
-        SubscriptionsResourcePauseCollection as SubscriptionsResourcePauseCollection,
-    )
-    from .subscriptions_resource_payment_method_options import (
-        SubscriptionsResourcePaymentMethodOptions as SubscriptionsResourcePaymentMethodOptions,
-    )
-    from .subscriptions_resource_payment_settings import (
-        SubscriptionsResourcePaymentSettings as SubscriptionsResourcePaymentSettings,
-    )
-    from .subscriptions_resource_pending_update import (
-        SubscriptionsResourcePendingUpdate as SubscriptionsResourcePendingUpdate,
-    )
-    from .subscriptions_trials_resource_end_behavior import (
-        SubscriptionsTrialsResourceEndBehavior as SubscriptionsTrialsResourceEndBehavior,
-    )
-    from .subscriptions_trials_resource_trial_settings import (
-        SubscriptionsTrialsResourceTrialSettings as SubscriptionsTrialsResourceTrialSettings,
-    )
-    from .tax_calculation import TaxCalculation as TaxCalculation
-    from .tax_calculation import TaxCalculationLineItems as TaxCalculationLineItems
-    from .tax_calculation_line_item import TaxCalculationLineItem as TaxCalculationLineItem
-    from .tax_code import TaxCode as TaxCode
-    from .tax_deducted_at_source import TaxDeductedAtSource as TaxDeductedAtSource
-    from .tax_id_verification import TaxIdVerification as TaxIdVerification
-    from .tax_product_resource_customer_details import (
-        TaxProductResourceCustomerDetails as TaxProductResourceCustomerDetails,
-    )
-    from .tax_product_resource_customer_details_resource_tax_id import (
-        TaxProductResourceCustomerDetailsResourceTaxId as TaxProductResourceCustomerDetailsResourceTaxId,
-    )
-    from .tax_product_resource_jurisdiction import (
-        TaxProductResourceJurisdiction as TaxProductResourceJurisdiction,
-    )
-    from .tax_product_resource_line_item_tax_breakdown import (
-        TaxProductResourceLineItemTaxBreakdown as TaxProductResourceLineItemTaxBreakdown,
-    )
-    from .tax_product_resource_line_item_tax_rate_details import (
-        TaxProductResourceLineItemTaxRateDetails as TaxProductResourceLineItemTaxRateDetails,
-    )
-    from .tax_product_resource_postal_address import (
-        TaxProductResourcePostalAddress as TaxProductResourcePostalAddress,
-    )
-    from .tax_product_resource_shipping_cost import (
-        TaxProductResourceShippingCost as TaxProductResourceShippingCost,
-    )
-    from .tax_product_resource_tax_breakdown import (
-        TaxProductResourceTaxBreakdown as TaxProductResourceTaxBreakdown,
-    )
-    from .tax_product_resource_tax_rate_details import (
-        TaxProductResourceTaxRateDetails as TaxProductResourceTaxRateDetails,
-    )
-    from .tax_product_resource_tax_transaction_line_item_resource_reversal import (
-        TaxProductResourceTaxTransactionLineItemResourceReversal as TaxProductResourceTaxTransactionLineItemResourceReversal,
-    )
-    from .tax_product_resource_tax_transaction_resource_reversal import (
-        TaxProductResourceTaxTransactionResourceReversal as TaxProductResourceTaxTransactionResourceReversal,
-    )
-    from .tax_rate import TaxRate as TaxRate
-    from .tax_transaction import TaxTransaction as TaxTransaction
-    from .tax_transaction import TaxTransactionLineItems as TaxTransactionLineItems
-    from .tax_transaction_line_item import TaxTransactionLineItem as TaxTransactionLineItem
-    from .terminal_configuration import TerminalConfiguration as TerminalConfiguration
-    from .terminal_configuration_configuration_resource_currency_specific_config import (
-        TerminalConfigurationConfigurationResourceCurrencySpecificConfig as TerminalConfigurationConfigurationResourceCurrencySpecificConfig,
-    )
-    from .terminal_configuration_configuration_resource_device_type_specific_config import (
-        TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig as TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig,
-    )
-    from .terminal_configuration_configuration_resource_tipping import (
-        TerminalConfigurationConfigurationResourceTipping as TerminalConfigurationConfigurationResourceTipping,
-    )
-    from .terminal_connection_token import TerminalConnectionToken as TerminalConnectionToken
-    from .terminal_location import TerminalLocation as TerminalLocation
-    from .terminal_reader import TerminalReader as TerminalReader
-    from .terminal_reader_reader_resource_cart import (
-        TerminalReaderReaderResourceCart as TerminalReaderReaderResourceCart,
-    )
-    from .terminal_reader_reader_resource_line_item import (
-        TerminalReaderReaderResourceLineItem as TerminalReaderReaderResourceLineItem,
-    )
-    from .terminal_reader_reader_resource_process_config import (
-        TerminalReaderReaderResourceProcessConfig as TerminalReaderReaderResourceProcessConfig,
-    )
-    from .terminal_reader_reader_resource_process_payment_intent_action import (
-        TerminalReaderReaderResourceProcessPaymentIntentAction as TerminalReaderReaderResourceProcessPaymentIntentAction,
-    )
-    from .terminal_reader_reader_resource_process_setup_intent_action import (
-        TerminalReaderReaderResourceProcessSetupIntentAction as TerminalReaderReaderResourceProcessSetupIntentAction,
-    )
-    from .terminal_reader_reader_resource_reader_action import (
-        TerminalReaderReaderResourceReaderAction as TerminalReaderReaderResourceReaderAction,
-    )
-    from .terminal_reader_reader_resource_refund_payment_action import (
-        TerminalReaderReaderResourceRefundPaymentAction as TerminalReaderReaderResourceRefundPaymentAction,
-    )
-    from .terminal_reader_reader_resource_set_reader_display_action import (
-        TerminalReaderReaderResourceSetReaderDisplayAction as TerminalReaderReaderResourceSetReaderDisplayAction,
-    )
-    from .terminal_reader_reader_resource_tipping_config import (
-        TerminalReaderReaderResourceTippingConfig as TerminalReaderReaderResourceTippingConfig,
-    )
-    from .test_helpers_test_clock import TestHelpersTestClock as TestHelpersTestClock
-    from .three_d_secure_details import ThreeDSecureDetails as ThreeDSecureDetails
-    from .three_d_secure_usage import ThreeDSecureUsage as ThreeDSecureUsage
-    from .token import Token as Token
-    from .transfer_schedule import TransferSchedule as TransferSchedule
-    from .transform_quantity import TransformQuantity as TransformQuantity
-    from .transform_usage import TransformUsage as TransformUsage
-    from .treasury_credit_reversal import TreasuryCreditReversal as TreasuryCreditReversal
-    from .treasury_credit_reversal import TreasuryDebitReversal as TreasuryDebitReversal
-    from .treasury_credit_reversal import TreasuryInboundTransfer as TreasuryInboundTransfer
-    from .treasury_credit_reversal import TreasuryOutboundPayment as TreasuryOutboundPayment
-    from .treasury_credit_reversal import (
-        TreasuryOutboundPaymentsResourceReturnedStatus as TreasuryOutboundPaymentsResourceReturnedStatus,
-    )
-    from .treasury_credit_reversal import TreasuryOutboundTransfer as TreasuryOutboundTransfer
-    from .treasury_credit_reversal import (
-        TreasuryOutboundTransfersResourceReturnedDetails as TreasuryOutboundTransfersResourceReturnedDetails,
-    )
-    from .treasury_credit_reversal import TreasuryReceivedCredit as TreasuryReceivedCredit
-    from .treasury_credit_reversal import (
-        TreasuryReceivedCreditsResourceLinkedFlows as TreasuryReceivedCreditsResourceLinkedFlows,
-    )
-    from .treasury_credit_reversal import (
-        TreasuryReceivedCreditsResourceSourceFlowsDetails as TreasuryReceivedCreditsResourceSourceFlowsDetails,
-    )
-    from .treasury_credit_reversal import TreasuryReceivedDebit as TreasuryReceivedDebit
-    from .treasury_credit_reversal import TreasuryTransaction as TreasuryTransaction
-    from .treasury_credit_reversal import TreasuryTransactionEntries as TreasuryTransactionEntries
-    from .treasury_credit_reversal import TreasuryTransactionEntry as TreasuryTransactionEntry
-    from .treasury_credit_reversal import (
-        TreasuryTransactionsResourceFlowDetails as TreasuryTransactionsResourceFlowDetails,
-    )
-    from .treasury_financial_account import TreasuryFinancialAccount as TreasuryFinancialAccount
-    from .treasury_financial_account_features import (
-        TreasuryFinancialAccountFeatures as TreasuryFinancialAccountFeatures,
-    )
-    from .treasury_financial_accounts_resource_aba_record import (
-        TreasuryFinancialAccountsResourceAbaRecord as TreasuryFinancialAccountsResourceAbaRecord,
-    )
-    from .treasury_financial_accounts_resource_ach_toggle_settings import (
-        TreasuryFinancialAccountsResourceAchToggleSettings as TreasuryFinancialAccountsResourceAchToggleSettings,
-    )
-    from .treasury_financial_accounts_resource_balance import (
-        TreasuryFinancialAccountsResourceBalance as TreasuryFinancialAccountsResourceBalance,
-    )
-    from .treasury_financial_accounts_resource_closed_status_details import (
-        TreasuryFinancialAccountsResourceClosedStatusDetails as TreasuryFinancialAccountsResourceClosedStatusDetails,
-    )
-    from .treasury_financial_accounts_resource_financial_address import (
-        TreasuryFinancialAccountsResourceFinancialAddress as TreasuryFinancialAccountsResourceFinancialAddress,
-    )
-    from .treasury_financial_accounts_resource_financial_addresses_features import (
-        TreasuryFinancialAccountsResourceFinancialAddressesFeatures as TreasuryFinancialAccountsResourceFinancialAddressesFeatures,
-    )
-    from .treasury_financial_accounts_resource_inbound_transfers import (
-        TreasuryFinancialAccountsResourceInboundTransfers as TreasuryFinancialAccountsResourceInboundTransfers,
-    )
-    from .treasury_financial_accounts_resource_outbound_payments import (
-        TreasuryFinancialAccountsResourceOutboundPayments as TreasuryFinancialAccountsResourceOutboundPayments,
-    )
-    from .treasury_financial_accounts_resource_outbound_transfers import (
-        TreasuryFinancialAccountsResourceOutboundTransfers as TreasuryFinancialAccountsResourceOutboundTransfers,
-    )
-    from .treasury_financial_accounts_resource_platform_restrictions import (
-        TreasuryFinancialAccountsResourcePlatformRestrictions as TreasuryFinancialAccountsResourcePlatformRestrictions,
-    )
-    from .treasury_financial_accounts_resource_status_details import (
-        TreasuryFinancialAccountsResourceStatusDetails as TreasuryFinancialAccountsResourceStatusDetails,
-    )
-    from .treasury_financial_accounts_resource_toggle_settings import (
-        TreasuryFinancialAccountsResourceToggleSettings as TreasuryFinancialAccountsResourceToggleSettings,
-    )
-    from .treasury_financial_accounts_resource_toggles_setting_status_details import (
-        TreasuryFinancialAccountsResourceTogglesSettingStatusDetails as TreasuryFinancialAccountsResourceTogglesSettingStatusDetails,
-    )
-    from .treasury_inbound_transfers_resource_failure_details import (
-        TreasuryInboundTransfersResourceFailureDetails as TreasuryInboundTransfersResourceFailureDetails,
-    )
-    from .treasury_inbound_transfers_resource_inbound_transfer_resource_linked_flows import (
-        TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows as TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows,
-    )
-    from .treasury_inbound_transfers_resource_inbound_transfer_resource_status_transitions import (
-        TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions as TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions,
-    )
-    from .treasury_outbound_payments_resource_outbound_payment_resource_end_user_details import (
-        TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails as TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails,
-    )
-    from .treasury_outbound_payments_resource_outbound_payment_resource_status_transitions import (
-        TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions as TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions,
-    )
-    from .treasury_outbound_transfers_resource_status_transitions import (
-        TreasuryOutboundTransfersResourceStatusTransitions as TreasuryOutboundTransfersResourceStatusTransitions,
-    )
-    from .treasury_received_credits_resource_reversal_details import (
-        TreasuryReceivedCreditsResourceReversalDetails as TreasuryReceivedCreditsResourceReversalDetails,
-    )
-    from .treasury_received_credits_resource_status_transitions import (
-        TreasuryReceivedCreditsResourceStatusTransitions as TreasuryReceivedCreditsResourceStatusTransitions,
-    )
-    from .treasury_received_debits_resource_debit_reversal_linked_flows import (
-        TreasuryReceivedDebitsResourceDebitReversalLinkedFlows as TreasuryReceivedDebitsResourceDebitReversalLinkedFlows,
-    )
-    from .treasury_received_debits_resource_linked_flows import (
-        TreasuryReceivedDebitsResourceLinkedFlows as TreasuryReceivedDebitsResourceLinkedFlows,
-    )
-    from .treasury_received_debits_resource_reversal_details import (
-        TreasuryReceivedDebitsResourceReversalDetails as TreasuryReceivedDebitsResourceReversalDetails,
-    )
-    from .treasury_received_debits_resource_status_transitions import (
-        TreasuryReceivedDebitsResourceStatusTransitions as TreasuryReceivedDebitsResourceStatusTransitions,
-    )
-    from .treasury_shared_resource_billing_details import (
-        TreasurySharedResourceBillingDetails as TreasurySharedResourceBillingDetails,
-    )
-    from .treasury_shared_resource_initiating_payment_method_details_initiating_payment_me import (
-        TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails as TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails,
-    )
-    from .treasury_shared_resource_initiating_payment_method_details_us_bank_account import (
-        TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount as TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount,
-    )
-    from .treasury_transactions_resource_abstract_transaction_resource_status_transitions import (
-        TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions as TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions,
-    )
-    from .treasury_transactions_resource_balance_impact import (
-        TreasuryTransactionsResourceBalanceImpact as TreasuryTransactionsResourceBalanceImpact,
-    )
-    from .us_bank_account_networks import UsBankAccountNetworks as UsBankAccountNetworks
-    from .usage_record import UsageRecord as UsageRecord
-    from .usage_record_summary import UsageRecordSummary as UsageRecordSummary
-    from .verification_session_redaction import (
-        VerificationSessionRedaction as VerificationSessionRedaction,
-    )
-    from .webhook_endpoint import WebhookEndpoint as WebhookEndpoint
+if TYPE_CHECKING:  # every module's `__all__`, for type checkers and editors
+    from .account import *
+    from .account_bacs_debit_payments_settings import *
+    from .account_branding_settings import *
+    from .account_business_profile import *
+    from .account_capabilities import *
+    from .account_capability_future_requirements import *
+    from .account_capability_requirements import *
+    from .account_card_issuing_settings import *
+    from .account_card_payments_settings import *
+    from .account_dashboard_settings import *
+    from .account_decline_charge_on import *
+    from .account_future_requirements import *
+    from .account_link import *
+    from .account_payments_settings import *
+    from .account_payout_settings import *
+    from .account_requirements import *
+    from .account_requirements_alternative import *
+    from .account_requirements_error import *
+    from .account_sepa_debit_payments_settings import *
+    from .account_settings import *
+    from .account_terms_of_service import *
+    from .account_tos_acceptance import *
+    from .account_treasury_settings import *
+    from .account_unification_account_controller import *
+    from .address import *
+    from .api_errors import *
+    from .apple_pay_domain import *
+    from .application import *
+    from .application_fee import *
+    from .apps_secret import *
+    from .automatic_tax import *
+    from .balance import *
+    from .balance_amount import *
+    from .balance_amount_by_source_type import *
+    from .balance_detail import *
+    from .balance_transaction import *
+    from .bank_account import *
+    from .bank_connections_resource_accountholder import *
+    from .bank_connections_resource_balance import *
+    from .bank_connections_resource_balance_api_resource_cash_balance import *
+    from .bank_connections_resource_balance_api_resource_credit_balance import *
+    from .bank_connections_resource_balance_refresh import *
+    from .bank_connections_resource_link_account_session_filters import *
+    from .bank_connections_resource_ownership_refresh import *
+    from .billing_details import *
+    from .billing_portal_configuration import *
+    from .billing_portal_session import *
+    from .cancellation_details import *
+    from .capability import *
+    from .card import *
+    from .card_generated_from_payment_method_details import *
+    from .card_issuing_account_terms_of_service import *
+    from .card_mandate_payment_method_details import *
+    from .cash_balance import *
+    from .charge import *
+    from .charge_fraud_details import *
+    from .charge_outcome import *
+    from .charge_transfer_data import *
+    from .checkout_acss_debit_mandate_options import *
+    from .checkout_acss_debit_payment_method_options import *
+    from .checkout_affirm_payment_method_options import *
+    from .checkout_afterpay_clearpay_payment_method_options import *
+    from .checkout_alipay_payment_method_options import *
+    from .checkout_au_becs_debit_payment_method_options import *
+    from .checkout_bacs_debit_payment_method_options import *
+    from .checkout_bancontact_payment_method_options import *
+    from .checkout_boleto_payment_method_options import *
+    from .checkout_card_installments_options import *
+    from .checkout_card_payment_method_options import *
+    from .checkout_cashapp_payment_method_options import *
+    from .checkout_customer_balance_bank_transfer_payment_method_options import *
+    from .checkout_customer_balance_payment_method_options import *
+    from .checkout_eps_payment_method_options import *
+    from .checkout_fpx_payment_method_options import *
+    from .checkout_giropay_payment_method_options import *
+    from .checkout_grab_pay_payment_method_options import *
+    from .checkout_ideal_payment_method_options import *
+    from .checkout_klarna_payment_method_options import *
+    from .checkout_konbini_payment_method_options import *
+    from .checkout_oxxo_payment_method_options import *
+    from .checkout_p24_payment_method_options import *
+    from .checkout_paynow_payment_method_options import *
+    from .checkout_pix_payment_method_options import *
+    from .checkout_sepa_debit_payment_method_options import *
+    from .checkout_session import *
+    from .checkout_session_payment_method_options import *
+    from .checkout_sofort_payment_method_options import *
+    from .checkout_us_bank_account_payment_method_options import *
+    from .connect_collection_transfer import *
+    from .country_spec import *
+    from .country_spec_verification_field_details import *
+    from .country_spec_verification_fields import *
+    from .coupon import *
+    from .coupon_applies_to import *
+    from .coupon_currency_option import *
+    from .credit_note import *
+    from .credit_note_line_item import *
+    from .credit_note_tax_amount import *
+    from .currency_option import *
+    from .custom_unit_amount import *
+    from .customer import *
+    from .customer_acceptance import *
+    from .customer_balance_customer_balance_settings import *
+    from .customer_balance_resource_cash_balance_transaction_resource_applied_to_payment_t import *
+    from .customer_balance_resource_cash_balance_transaction_resource_funded_transaction import *
+    from .customer_balance_resource_cash_balance_transaction_resource_funded_transaction_r import *
+    from .customer_balance_resource_cash_balance_transaction_resource_refunded_from_paymen import *
+    from .customer_balance_resource_cash_balance_transaction_resource_unapplied_from_payme import *
+    from .customer_balance_transaction import *
+    from .customer_cash_balance_transaction import *
+    from .customer_tax import *
+    from .customer_tax_location import *
+    from .customer_underscore_balance_underscore_resource_underscore_cash_underscore_balan import *
+    from .deleted_account import *
+    from .deleted_apple_pay_domain import *
+    from .deleted_application import *
+    from .deleted_bank_account import *
+    from .deleted_card import *
+    from .deleted_coupon import *
+    from .deleted_customer import *
+    from .deleted_discount import *
+    from .deleted_external_account import *
+    from .deleted_invoice import *
+    from .deleted_invoiceitem import *
+    from .deleted_payment_source import *
+    from .deleted_person import *
+    from .deleted_plan import *
+    from .deleted_price import *
+    from .deleted_product import *
+    from .deleted_radar_value_list import *
+    from .deleted_radar_value_list_item import *
+    from .deleted_subscription_item import *
+    from .deleted_tax_id import *
+    from .deleted_terminal_configuration import *
+    from .deleted_terminal_location import *
+    from .deleted_terminal_reader import *
+    from .deleted_test_helpers_test_clock import *
+    from .deleted_webhook_endpoint import *
+    from .discount import *
+    from .discounts_resource_discount_amount import *
+    from .dispute import *
+    from .dispute_evidence import *
+    from .dispute_evidence_details import *
+    from .email_sent import *
+    from .ephemeral_key import *
+    from .error import *
+    from .event import *
+    from .exchange_rate import *
+    from .external_account import *
+    from .external_account_requirements import *
+    from .fee import *
+    from .fee_refund import *
+    from .file import *
+    from .file_link import *
+    from .financial_connections_account import *
+    from .financial_connections_account_owner import *
+    from .financial_connections_account_ownership import *
+    from .financial_connections_session import *
+    from .financial_reporting_finance_report_run_run_parameters import *
+    from .funding_instructions import *
+    from .funding_instructions_bank_transfer import *
+    from .funding_instructions_bank_transfer_financial_address import *
+    from .funding_instructions_bank_transfer_iban_record import *
+    from .funding_instructions_bank_transfer_sort_code_record import *
+    from .funding_instructions_bank_transfer_spei_record import *
+    from .funding_instructions_bank_transfer_zengin_record import *
+    from .gelato_data_document_report_date_of_birth import *
+    from .gelato_data_document_report_expiration_date import *
+    from .gelato_data_document_report_issued_date import *
+    from .gelato_data_id_number_report_date import *
+    from .gelato_data_verified_outputs_date import *
+    from .gelato_document_report import *
+    from .gelato_document_report_error import *
+    from .gelato_id_number_report import *
+    from .gelato_id_number_report_error import *
+    from .gelato_report_document_options import *
+    from .gelato_report_id_number_options import *
+    from .gelato_selfie_report import *
+    from .gelato_selfie_report_error import *
+    from .gelato_session_document_options import *
+    from .gelato_session_id_number_options import *
+    from .gelato_session_last_error import *
+    from .gelato_verification_report_options import *
+    from .gelato_verification_session_options import *
+    from .gelato_verified_outputs import *
+    from .identity_verification_report import *
+    from .identity_verification_session import *
+    from .inbound_transfers import *
+    from .inbound_transfers_payment_method_details_us_bank_account import *
+    from .invoice import *
+    from .invoice_installments_card import *
+    from .invoice_item_threshold_reason import *
+    from .invoice_line_item_period import *
+    from .invoice_mandate_options_card import *
+    from .invoice_payment_method_options_acss_debit import *
+    from .invoice_payment_method_options_acss_debit_mandate_options import *
+    from .invoice_payment_method_options_bancontact import *
+    from .invoice_payment_method_options_card import *
+    from .invoice_payment_method_options_customer_balance import *
+    from .invoice_payment_method_options_customer_balance_bank_transfer import *
+    from .invoice_payment_method_options_customer_balance_bank_transfer_eu_bank_transfer import *
+    from .invoice_payment_method_options_konbini import *
+    from .invoice_payment_method_options_us_bank_account import *
+    from .invoice_payment_method_options_us_bank_account_linked_account_options import *
+    from .invoice_setting_custom_field import *
+    from .invoice_setting_customer_setting import *
+    from .invoice_setting_phase_setting import *
+    from .invoice_setting_quote_setting import *
+    from .invoice_setting_rendering_options import *
+    from .invoice_setting_subscription_schedule_setting import *
+    from .invoice_tax_amount import *
+    from .invoice_threshold_reason import *
+    from .invoice_transfer_data import *
+    from .invoiceitem import *
+    from .invoices_from_invoice import *
+    from .invoices_line_items_credited_items import *
+    from .invoices_line_items_proration_details import *
+    from .invoices_payment_method_options import *
+    from .invoices_payment_settings import *
+    from .invoices_resource_invoice_tax_id import *
+    from .invoices_shipping_cost import *
+    from .invoices_status_transitions import *
+    from .issuing_authorization import *
+    from .issuing_authorization_amount_details import *
+    from .issuing_authorization_merchant_data import *
+    from .issuing_authorization_network_data import *
+    from .issuing_authorization_pending_request import *
+    from .issuing_authorization_request import *
+    from .issuing_authorization_treasury import *
+    from .issuing_authorization_verification_data import *
+    from .issuing_card import *
+    from .issuing_card_apple_pay import *
+    from .issuing_card_authorization_controls import *
+    from .issuing_card_google_pay import *
+    from .issuing_card_shipping import *
+    from .issuing_card_shipping_customs import *
+    from .issuing_card_spending_limit import *
+    from .issuing_card_wallets import *
+    from .issuing_cardholder import *
+    from .issuing_cardholder_address import *
+    from .issuing_cardholder_authorization_controls import *
+    from .issuing_cardholder_card_issuing import *
+    from .issuing_cardholder_company import *
+    from .issuing_cardholder_id_document import *
+    from .issuing_cardholder_individual import *
+    from .issuing_cardholder_individual_dob import *
+    from .issuing_cardholder_requirements import *
+    from .issuing_cardholder_spending_limit import *
+    from .issuing_cardholder_user_terms_acceptance import *
+    from .issuing_cardholder_verification import *
+    from .issuing_dispute import *
+    from .issuing_dispute_canceled_evidence import *
+    from .issuing_dispute_duplicate_evidence import *
+    from .issuing_dispute_evidence import *
+    from .issuing_dispute_fraudulent_evidence import *
+    from .issuing_dispute_merchandise_not_as_described_evidence import *
+    from .issuing_dispute_not_received_evidence import *
+    from .issuing_dispute_other_evidence import *
+    from .issuing_dispute_service_not_as_described_evidence import *
+    from .issuing_dispute_treasury import *
+    from .issuing_settlement import *
+    from .issuing_transaction import *
+    from .issuing_transaction_amount_details import *
+    from .issuing_transaction_flight_data import *
+    from .issuing_transaction_flight_data_leg import *
+    from .issuing_transaction_fuel_data import *
+    from .issuing_transaction_lodging_data import *
+    from .issuing_transaction_purchase_details import *
+    from .issuing_transaction_receipt_data import *
+    from .issuing_transaction_treasury import *
+    from .item import *
+    from .legal_entity_company import *
+    from .legal_entity_company_verification import *
+    from .legal_entity_company_verification_document import *
+    from .legal_entity_dob import *
+    from .legal_entity_japan_address import *
+    from .legal_entity_person_verification import *
+    from .legal_entity_person_verification_document import *
+    from .legal_entity_ubo_declaration import *
+    from .line_item import *
+    from .line_items_discount_amount import *
+    from .line_items_tax_amount import *
+    from .linked_account_options_us_bank_account import *
+    from .login_link import *
+    from .mandate import *
+    from .mandate_acss_debit import *
+    from .mandate_au_becs_debit import *
+    from .mandate_bacs_debit import *
+    from .mandate_blik import *
+    from .mandate_cashapp import *
+    from .mandate_link import *
+    from .mandate_multi_use import *
+    from .mandate_options_off_session_details_blik import *
+    from .mandate_payment_method_details import *
+    from .mandate_sepa_debit import *
+    from .mandate_single_use import *
+    from .mandate_us_bank_account import *
+    from .networks import *
+    from .notification_event_data import *
+    from .notification_event_request import *
+    from .offline_acceptance import *
+    from .online_acceptance import *
+    from .outbound_payments_payment_method_details import *
+    from .outbound_payments_payment_method_details_financial_account import *
+    from .outbound_payments_payment_method_details_us_bank_account import *
+    from .outbound_transfers_payment_method_details import *
+    from .outbound_transfers_payment_method_details_us_bank_account import *
+    from .package_dimensions import *
+    from .payment_flows_amount_details import *
+    from .payment_flows_amount_details_resource_tip import *
+    from .payment_flows_automatic_payment_methods_payment_intent import *
+    from .payment_flows_automatic_payment_methods_setup_intent import *
+    from .payment_flows_installment_options import *
+    from .payment_flows_private_payment_methods_alipay import *
+    from .payment_flows_private_payment_methods_alipay_details import *
+    from .payment_flows_private_payment_methods_klarna_dob import *
+    from .payment_intent import *
+    from .payment_intent_card_processing import *
+    from .payment_intent_next_action import *
+    from .payment_intent_next_action_alipay_handle_redirect import *
+    from .payment_intent_next_action_boleto import *
+    from .payment_intent_next_action_card_await_notification import *
+    from .payment_intent_next_action_cashapp_handle_redirect_or_display_qr_code import *
+    from .payment_intent_next_action_cashapp_qr_code import *
+    from .payment_intent_next_action_display_bank_transfer_instructions import *
+    from .payment_intent_next_action_display_oxxo_details import *
+    from .payment_intent_next_action_konbini import *
+    from .payment_intent_next_action_konbini_familymart import *
+    from .payment_intent_next_action_konbini_lawson import *
+    from .payment_intent_next_action_konbini_ministop import *
+    from .payment_intent_next_action_konbini_seicomart import *
+    from .payment_intent_next_action_konbini_stores import *
+    from .payment_intent_next_action_paynow_display_qr_code import *
+    from .payment_intent_next_action_pix_display_qr_code import *
+    from .payment_intent_next_action_promptpay_display_qr_code import *
+    from .payment_intent_next_action_redirect_to_url import *
+    from .payment_intent_next_action_verify_with_microdeposits import *
+    from .payment_intent_next_action_wechat_pay_display_qr_code import *
+    from .payment_intent_next_action_wechat_pay_redirect_to_android_app import *
+    from .payment_intent_next_action_wechat_pay_redirect_to_ios_app import *
+    from .payment_intent_payment_method_options import *
+    from .payment_intent_payment_method_options_acss_debit import *
+    from .payment_intent_payment_method_options_au_becs_debit import *
+    from .payment_intent_payment_method_options_blik import *
+    from .payment_intent_payment_method_options_card import *
+    from .payment_intent_payment_method_options_eps import *
+    from .payment_intent_payment_method_options_link import *
+    from .payment_intent_payment_method_options_mandate_options_acss_debit import *
+    from .payment_intent_payment_method_options_mandate_options_sepa_debit import *
+    from .payment_intent_payment_method_options_sepa_debit import *
+    from .payment_intent_payment_method_options_us_bank_account import *
+    from .payment_intent_processing import *
+    from .payment_intent_processing_customer_notification import *
+    from .payment_intent_type_specific_payment_method_options_client import *
+    from .payment_link import *
+    from .payment_links_resource_after_completion import *
+    from .payment_links_resource_automatic_tax import *
+    from .payment_links_resource_completion_behavior_confirmation_page import *
+    from .payment_links_resource_completion_behavior_redirect import *
+    from .payment_links_resource_consent_collection import *
+    from .payment_links_resource_custom_fields import *
+    from .payment_links_resource_custom_fields_dropdown import *
+    from .payment_links_resource_custom_fields_dropdown_option import *
+    from .payment_links_resource_custom_fields_label import *
+    from .payment_links_resource_custom_text import *
+    from .payment_links_resource_custom_text_position import *
+    from .payment_links_resource_invoice_creation import *
+    from .payment_links_resource_invoice_settings import *
+    from .payment_links_resource_payment_intent_data import *
+    from .payment_links_resource_phone_number_collection import *
+    from .payment_links_resource_shipping_address_collection import *
+    from .payment_links_resource_shipping_option import *
+    from .payment_links_resource_subscription_data import *
+    from .payment_links_resource_tax_id_collection import *
+    from .payment_links_resource_transfer_data import *
+    from .payment_method import *
+    from .payment_method_acss_debit import *
+    from .payment_method_affirm import *
+    from .payment_method_afterpay_clearpay import *
+    from .payment_method_au_becs_debit import *
+    from .payment_method_bacs_debit import *
+    from .payment_method_bancontact import *
+    from .payment_method_blik import *
+    from .payment_method_boleto import *
+    from .payment_method_card import *
+    from .payment_method_card_checks import *
+    from .payment_method_card_generated_card import *
+    from .payment_method_card_present import *
+    from .payment_method_card_wallet import *
+    from .payment_method_card_wallet_amex_express_checkout import *
+    from .payment_method_card_wallet_apple_pay import *
+    from .payment_method_card_wallet_google_pay import *
+    from .payment_method_card_wallet_masterpass import *
+    from .payment_method_card_wallet_samsung_pay import *
+    from .payment_method_card_wallet_visa_checkout import *
+    from .payment_method_cashapp import *
+    from .payment_method_customer_balance import *
+    from .payment_method_details import *
+    from .payment_method_details_ach_credit_transfer import *
+    from .payment_method_details_ach_debit import *
+    from .payment_method_details_acss_debit import *
+    from .payment_method_details_affirm import *
+    from .payment_method_details_afterpay_clearpay import *
+    from .payment_method_details_au_becs_debit import *
+    from .payment_method_details_bacs_debit import *
+    from .payment_method_details_bancontact import *
+    from .payment_method_details_blik import *
+    from .payment_method_details_boleto import *
+    from .payment_method_details_card import *
+    from .payment_method_details_card_checks import *
+    from .payment_method_details_card_installments import *
+    from .payment_method_details_card_installments_plan import *
+    from .payment_method_details_card_present import *
+    from .payment_method_details_card_present_receipt import *
+    from .payment_method_details_card_wallet import *
+    from .payment_method_details_card_wallet_amex_express_checkout import *
+    from .payment_method_details_card_wallet_apple_pay import *
+    from .payment_method_details_card_wallet_google_pay import *
+    from .payment_method_details_card_wallet_masterpass import *
+    from .payment_method_details_card_wallet_samsung_pay import *
+    from .payment_method_details_card_wallet_visa_checkout import *
+    from .payment_method_details_cashapp import *
+    from .payment_method_details_customer_balance import *
+    from .payment_method_details_eps import *
+    from .payment_method_details_fpx import *
+    from .payment_method_details_giropay import *
+    from .payment_method_details_grabpay import *
+    from .payment_method_details_ideal import *
+    from .payment_method_details_interac_present import *
+    from .payment_method_details_interac_present_receipt import *
+    from .payment_method_details_klarna import *
+    from .payment_method_details_konbini import *
+    from .payment_method_details_konbini_store import *
+    from .payment_method_details_link import *
+    from .payment_method_details_multibanco import *
+    from .payment_method_details_oxxo import *
+    from .payment_method_details_p24 import *
+    from .payment_method_details_paynow import *
+    from .payment_method_details_pix import *
+    from .payment_method_details_promptpay import *
+    from .payment_method_details_sepa_debit import *
+    from .payment_method_details_sofort import *
+    from .payment_method_details_stripe_account import *
+    from .payment_method_details_us_bank_account import *
+    from .payment_method_details_wechat import *
+    from .payment_method_details_wechat_pay import *
+    from .payment_method_eps import *
+    from .payment_method_fpx import *
+    from .payment_method_giropay import *
+    from .payment_method_grabpay import *
+    from .payment_method_ideal import *
+    from .payment_method_interac_present import *
+    from .payment_method_klarna import *
+    from .payment_method_konbini import *
+    from .payment_method_link import *
+    from .payment_method_options_affirm import *
+    from .payment_method_options_afterpay_clearpay import *
+    from .payment_method_options_alipay import *
+    from .payment_method_options_bacs_debit import *
+    from .payment_method_options_bancontact import *
+    from .payment_method_options_boleto import *
+    from .payment_method_options_card_installments import *
+    from .payment_method_options_card_mandate_options import *
+    from .payment_method_options_card_present import *
+    from .payment_method_options_cashapp import *
+    from .payment_method_options_customer_balance import *
+    from .payment_method_options_customer_balance_bank_transfer import *
+    from .payment_method_options_customer_balance_eu_bank_account import *
+    from .payment_method_options_fpx import *
+    from .payment_method_options_giropay import *
+    from .payment_method_options_grabpay import *
+    from .payment_method_options_ideal import *
+    from .payment_method_options_interac_present import *
+    from .payment_method_options_klarna import *
+    from .payment_method_options_konbini import *
+    from .payment_method_options_oxxo import *
+    from .payment_method_options_p24 import *
+    from .payment_method_options_paynow import *
+    from .payment_method_options_pix import *
+    from .payment_method_options_promptpay import *
+    from .payment_method_options_sofort import *
+    from .payment_method_options_wechat_pay import *
+    from .payment_method_oxxo import *
+    from .payment_method_p24 import *
+    from .payment_method_paynow import *
+    from .payment_method_pix import *
+    from .payment_method_promptpay import *
+    from .payment_method_sepa_debit import *
+    from .payment_method_sofort import *
+    from .payment_method_us_bank_account import *
+    from .payment_method_us_bank_account_blocked import *
+    from .payment_method_us_bank_account_status_details import *
+    from .payment_method_wechat_pay import *
+    from .payment_pages_checkout_session_after_expiration import *
+    from .payment_pages_checkout_session_after_expiration_recovery import *
+    from .payment_pages_checkout_session_automatic_tax import *
+    from .payment_pages_checkout_session_consent import *
+    from .payment_pages_checkout_session_consent_collection import *
+    from .payment_pages_checkout_session_currency_conversion import *
+    from .payment_pages_checkout_session_custom_fields import *
+    from .payment_pages_checkout_session_custom_fields_dropdown import *
+    from .payment_pages_checkout_session_custom_fields_label import *
+    from .payment_pages_checkout_session_custom_fields_numeric import *
+    from .payment_pages_checkout_session_custom_fields_option import *
+    from .payment_pages_checkout_session_custom_fields_text import *
+    from .payment_pages_checkout_session_custom_text import *
+    from .payment_pages_checkout_session_custom_text_position import *
+    from .payment_pages_checkout_session_customer_details import *
+    from .payment_pages_checkout_session_invoice_creation import *
+    from .payment_pages_checkout_session_invoice_settings import *
+    from .payment_pages_checkout_session_phone_number_collection import *
+    from .payment_pages_checkout_session_shipping_address_collection import *
+    from .payment_pages_checkout_session_shipping_cost import *
+    from .payment_pages_checkout_session_shipping_option import *
+    from .payment_pages_checkout_session_tax_id import *
+    from .payment_pages_checkout_session_tax_id_collection import *
+    from .payment_pages_checkout_session_total_details import *
+    from .payment_pages_checkout_session_total_details_resource_breakdown import *
+    from .payment_source import *
+    from .payout import *
+    from .period import *
+    from .person import *
+    from .person_future_requirements import *
+    from .person_relationship import *
+    from .person_requirements import *
+    from .plan import *
+    from .plan_tier import *
+    from .platform_tax_fee import *
+    from .portal_business_profile import *
+    from .portal_customer_update import *
+    from .portal_features import *
+    from .portal_flows_after_completion_hosted_confirmation import *
+    from .portal_flows_after_completion_redirect import *
+    from .portal_flows_flow import *
+    from .portal_flows_flow_after_completion import *
+    from .portal_flows_flow_subscription_cancel import *
+    from .portal_invoice_list import *
+    from .portal_login_page import *
+    from .portal_payment_method_update import *
+    from .portal_subscription_cancel import *
+    from .portal_subscription_cancellation_reason import *
+    from .portal_subscription_pause import *
+    from .portal_subscription_update import *
+    from .portal_subscription_update_product import *
+    from .price import *
+    from .price_tier import *
+    from .product import *
+    from .promotion_code import *
+    from .promotion_code_currency_option import *
+    from .promotion_codes_resource_restrictions import *
+    from .quote import *
+    from .quotes_resource_automatic_tax import *
+    from .quotes_resource_computed import *
+    from .quotes_resource_from_quote import *
+    from .quotes_resource_recurring import *
+    from .quotes_resource_status_transitions import *
+    from .quotes_resource_subscription_data_subscription_data import *
+    from .quotes_resource_total_details import *
+    from .quotes_resource_total_details_resource_breakdown import *
+    from .quotes_resource_transfer_data import *
+    from .quotes_resource_upfront import *
+    from .radar_early_fraud_warning import *
+    from .radar_radar_options import *
+    from .radar_review_resource_location import *
+    from .radar_review_resource_session import *
+    from .radar_value_list import *
+    from .radar_value_list_item import *
+    from .received_payment_method_details_financial_account import *
+    from .recurring import *
+    from .refund import *
+    from .refund_next_action import *
+    from .refund_next_action_display_details import *
+    from .reporting_report_run import *
+    from .reporting_report_type import *
+    from .reserve_transaction import *
+    from .review import *
+    from .rule import *
+    from .scheduled_query_run import *
+    from .schedules_phase_automatic_tax import *
+    from .secret_service_resource_scope import *
+    from .sepa_debit_generated_from import *
+    from .setup_attempt import *
+    from .setup_attempt_payment_method_details import *
+    from .setup_attempt_payment_method_details_acss_debit import *
+    from .setup_attempt_payment_method_details_au_becs_debit import *
+    from .setup_attempt_payment_method_details_bacs_debit import *
+    from .setup_attempt_payment_method_details_bancontact import *
+    from .setup_attempt_payment_method_details_blik import *
+    from .setup_attempt_payment_method_details_boleto import *
+    from .setup_attempt_payment_method_details_card import *
+    from .setup_attempt_payment_method_details_card_present import *
+    from .setup_attempt_payment_method_details_cashapp import *
+    from .setup_attempt_payment_method_details_ideal import *
+    from .setup_attempt_payment_method_details_klarna import *
+    from .setup_attempt_payment_method_details_link import *
+    from .setup_attempt_payment_method_details_sepa_debit import *
+    from .setup_attempt_payment_method_details_sofort import *
+    from .setup_attempt_payment_method_details_us_bank_account import *
+    from .setup_intent import *
+    from .setup_intent_next_action import *
+    from .setup_intent_next_action_redirect_to_url import *
+    from .setup_intent_next_action_verify_with_microdeposits import *
+    from .setup_intent_payment_method_options import *
+    from .setup_intent_payment_method_options_acss_debit import *
+    from .setup_intent_payment_method_options_blik import *
+    from .setup_intent_payment_method_options_card import *
+    from .setup_intent_payment_method_options_card_mandate_options import *
+    from .setup_intent_payment_method_options_link import *
+    from .setup_intent_payment_method_options_mandate_options_acss_debit import *
+    from .setup_intent_payment_method_options_mandate_options_blik import *
+    from .setup_intent_payment_method_options_mandate_options_sepa_debit import *
+    from .setup_intent_payment_method_options_sepa_debit import *
+    from .setup_intent_payment_method_options_us_bank_account import *
+    from .setup_intent_type_specific_payment_method_options_client import *
+    from .shipping import *
+    from .shipping_rate import *
+    from .shipping_rate_currency_option import *
+    from .shipping_rate_delivery_estimate import *
+    from .shipping_rate_delivery_estimate_bound import *
+    from .shipping_rate_fixed_amount import *
+    from .sigma_scheduled_query_run_error import *
+    from .source import *
+    from .source_code_verification_flow import *
+    from .source_mandate_notification import *
+    from .source_mandate_notification_acss_debit_data import *
+    from .source_mandate_notification_bacs_debit_data import *
+    from .source_mandate_notification_sepa_debit_data import *
+    from .source_order import *
+    from .source_order_item import *
+    from .source_owner import *
+    from .source_receiver_flow import *
+    from .source_redirect_flow import *
+    from .source_transaction import *
+    from .source_transaction_ach_credit_transfer_data import *
+    from .source_transaction_chf_credit_transfer_data import *
+    from .source_transaction_gbp_credit_transfer_data import *
+    from .source_transaction_paper_check_data import *
+    from .source_transaction_sepa_credit_transfer_data import *
+    from .source_type_ach_credit_transfer import *
+    from .source_type_ach_debit import *
+    from .source_type_acss_debit import *
+    from .source_type_alipay import *
+    from .source_type_au_becs_debit import *
+    from .source_type_bancontact import *
+    from .source_type_card import *
+    from .source_type_card_present import *
+    from .source_type_eps import *
+    from .source_type_giropay import *
+    from .source_type_ideal import *
+    from .source_type_klarna import *
+    from .source_type_multibanco import *
+    from .source_type_p24 import *
+    from .source_type_sepa_debit import *
+    from .source_type_sofort import *
+    from .source_type_three_d_secure import *
+    from .source_type_wechat import *
+    from .subscription import *
+    from .subscription_automatic_tax import *
+    from .subscription_billing_thresholds import *
+    from .subscription_item import *
+    from .subscription_item_billing_thresholds import *
+    from .subscription_payment_method_options_card import *
+    from .subscription_pending_invoice_item_interval import *
+    from .subscription_schedule import *
+    from .subscription_schedule_add_invoice_item import *
+    from .subscription_schedule_configuration_item import *
+    from .subscription_schedule_current_phase import *
+    from .subscription_schedule_phase_configuration import *
+    from .subscription_schedules_resource_default_settings import *
+    from .subscription_schedules_resource_default_settings_automatic_tax import *
+    from .subscription_transfer_data import *
+    from .subscriptions_resource_pause_collection import *
+    from .subscriptions_resource_payment_method_options import *
+    from .subscriptions_resource_payment_settings import *
+    from .subscriptions_resource_pending_update import *
+    from .subscriptions_trials_resource_end_behavior import *
+    from .subscriptions_trials_resource_trial_settings import *
+    from .tax_calculation import *
+    from .tax_calculation_line_item import *
+    from .tax_code import *
+    from .tax_deducted_at_source import *
+    from .tax_id import *
+    from .tax_id_verification import *
+    from .tax_product_resource_customer_details import *
+    from .tax_product_resource_customer_details_resource_tax_id import *
+    from .tax_product_resource_jurisdiction import *
+    from .tax_product_resource_line_item_tax_breakdown import *
+    from .tax_product_resource_line_item_tax_rate_details import *
+    from .tax_product_resource_postal_address import *
+    from .tax_product_resource_shipping_cost import *
+    from .tax_product_resource_tax_breakdown import *
+    from .tax_product_resource_tax_rate_details import *
+    from .tax_product_resource_tax_transaction_line_item_resource_reversal import *
+    from .tax_product_resource_tax_transaction_resource_reversal import *
+    from .tax_rate import *
+    from .tax_transaction import *
+    from .tax_transaction_line_item import *
+    from .terminal_configuration import *
+    from .terminal_configuration_configuration_resource_currency_specific_config import *
+    from .terminal_configuration_configuration_resource_device_type_specific_config import *
+    from .terminal_configuration_configuration_resource_tipping import *
+    from .terminal_connection_token import *
+    from .terminal_location import *
+    from .terminal_reader import *
+    from .terminal_reader_reader_resource_cart import *
+    from .terminal_reader_reader_resource_line_item import *
+    from .terminal_reader_reader_resource_process_config import *
+    from .terminal_reader_reader_resource_process_payment_intent_action import *
+    from .terminal_reader_reader_resource_process_setup_intent_action import *
+    from .terminal_reader_reader_resource_reader_action import *
+    from .terminal_reader_reader_resource_refund_payment_action import *
+    from .terminal_reader_reader_resource_set_reader_display_action import *
+    from .terminal_reader_reader_resource_tipping_config import *
+    from .test_helpers_test_clock import *
+    from .three_d_secure_details import *
+    from .three_d_secure_usage import *
+    from .token import *
+    from .topup import *
+    from .transfer import *
+    from .transfer_data import *
+    from .transfer_reversal import *
+    from .transfer_schedule import *
+    from .transform_quantity import *
+    from .transform_usage import *
+    from .treasury_credit_reversal import *
+    from .treasury_debit_reversal import *
+    from .treasury_financial_account import *
+    from .treasury_financial_account_features import *
+    from .treasury_financial_accounts_resource_aba_record import *
+    from .treasury_financial_accounts_resource_ach_toggle_settings import *
+    from .treasury_financial_accounts_resource_balance import *
+    from .treasury_financial_accounts_resource_closed_status_details import *
+    from .treasury_financial_accounts_resource_financial_address import *
+    from .treasury_financial_accounts_resource_financial_addresses_features import *
+    from .treasury_financial_accounts_resource_inbound_transfers import *
+    from .treasury_financial_accounts_resource_outbound_payments import *
+    from .treasury_financial_accounts_resource_outbound_transfers import *
+    from .treasury_financial_accounts_resource_platform_restrictions import *
+    from .treasury_financial_accounts_resource_status_details import *
+    from .treasury_financial_accounts_resource_toggle_settings import *
+    from .treasury_financial_accounts_resource_toggles_setting_status_details import *
+    from .treasury_inbound_transfer import *
+    from .treasury_inbound_transfers_resource_failure_details import *
+    from .treasury_inbound_transfers_resource_inbound_transfer_resource_linked_flows import *
+    from .treasury_inbound_transfers_resource_inbound_transfer_resource_status_transitions import *
+    from .treasury_outbound_payment import *
+    from .treasury_outbound_payments_resource_outbound_payment_resource_end_user_details import *
+    from .treasury_outbound_payments_resource_outbound_payment_resource_status_transitions import *
+    from .treasury_outbound_payments_resource_returned_status import *
+    from .treasury_outbound_transfer import *
+    from .treasury_outbound_transfers_resource_returned_details import *
+    from .treasury_outbound_transfers_resource_status_transitions import *
+    from .treasury_received_credit import *
+    from .treasury_received_credits_resource_linked_flows import *
+    from .treasury_received_credits_resource_reversal_details import *
+    from .treasury_received_credits_resource_source_flows_details import *
+    from .treasury_received_credits_resource_status_transitions import *
+    from .treasury_received_debit import *
+    from .treasury_received_debits_resource_debit_reversal_linked_flows import *
+    from .treasury_received_debits_resource_linked_flows import *
+    from .treasury_received_debits_resource_reversal_details import *
+    from .treasury_received_debits_resource_status_transitions import *
+    from .treasury_shared_resource_billing_details import *
+    from .treasury_shared_resource_initiating_payment_method_details_initiating_payment_me import *
+    from .treasury_shared_resource_initiating_payment_method_details_us_bank_account import *
+    from .treasury_transaction import *
+    from .treasury_transaction_entry import *
+    from .treasury_transactions_resource_abstract_transaction_resource_status_transitions import *
+    from .treasury_transactions_resource_balance_impact import *
+    from .treasury_transactions_resource_flow_details import *
+    from .us_bank_account_networks import *
+    from .usage_record import *
+    from .usage_record_summary import *
+    from .verification_session_redaction import *
+    from .webhook_endpoint import *
 
-_MODULES: dict[str, str] = {
-    "Account": "account",
-    "AccountExternalAccounts": "account",
-    "ApiErrors": "account",
-    "ApplicationFee": "account",
-    "ApplicationFeeRefunds": "account",
-    "BalanceTransaction": "account",
-    "BankAccount": "account",
-    "Card": "account",
-    "Charge": "account",
-    "ChargeRefunds": "account",
-    "ChargeTransferData": "account",
-    "ConnectCollectionTransfer": "account",
-    "Customer": "account",
-    "CustomerSources": "account",
-    "CustomerSubscriptions": "account",
-    "CustomerTaxIds": "account",
-    "DeletedDiscount": "account",
-    "Discount": "account",
-    "DiscountsResourceDiscountAmount": "account",
-    "Dispute": "account",
-    "FeeRefund": "account",
-    "Invoice": "account",
-    "InvoiceLines": "account",
-    "InvoiceSettingCustomerSetting": "account",
-    "InvoiceTransferData": "account",
-    "InvoicesFromInvoice": "account",
-    "IssuingAuthorization": "account",
-    "IssuingDispute": "account",
-    "IssuingTransaction": "account",
-    "Item": "account",
-    "LineItem": "account",
-    "LineItemsDiscountAmount": "account",
-    "Mandate": "account",
-    "PaymentIntent": "account",
-    "PaymentMethod": "account",
-    "PaymentMethodCard": "account",
-    "PaymentMethodCardGeneratedCard": "account",
-    "PaymentMethodDetails": "account",
-    "PaymentMethodDetailsBancontact": "account",
-    "PaymentMethodDetailsIdeal": "account",
-    "PaymentMethodDetailsSofort": "account",
-    "PaymentMethodSepaDebit": "account",
-    "Payout": "account",
-    "PromotionCode": "account",
-    "Quote": "account",
-    "QuoteLineItems": "account",
-    "QuotesResourceComputed": "account",
-    "QuotesResourceFromQuote": "account",
-    "QuotesResourceRecurring": "account",
-    "QuotesResourceTotalDetails": "account",
-    "QuotesResourceTotalDetailsResourceBreakdown": "account",
-    "QuotesResourceTransferData": "account",
-    "QuotesResourceUpfront": "account",
-    "QuotesResourceUpfrontLineItems": "account",
-    "Refund": "account",
-    "Review": "account",
-    "SepaDebitGeneratedFrom": "account",
-    "SetupAttempt": "account",
-    "SetupAttemptPaymentMethodDetails": "account",
-    "SetupAttemptPaymentMethodDetailsBancontact": "account",
-    "SetupAttemptPaymentMethodDetailsCardPresent": "account",
-    "SetupAttemptPaymentMethodDetailsIdeal": "account",
-    "SetupAttemptPaymentMethodDetailsSofort": "account",
-    "SetupIntent": "account",
-    "Subscription": "account",
-    "SubscriptionItems": "account",
-    "SubscriptionSchedule": "account",
-    "SubscriptionSchedulePhaseConfiguration": "account",
-    "SubscriptionSchedulesResourceDefaultSettings": "account",
-    "SubscriptionTransferData": "account",
-    "TaxId": "account",
-    "Topup": "account",
-    "Transfer": "account",
-    "TransferData": "account",
-    "TransferReversal": "account",
-    "TransferReversals": "account",
-    "AccountBacsDebitPaymentsSettings": "account_bacs_debit_payments_settings",
-    "AccountBrandingSettings": "account_branding_settings",
-    "AccountBusinessProfile": "account_business_profile",
-    "AccountCapabilities": "account_capabilities",
-    "AccountCapabilityFutureRequirements": "account_capability_future_requirements",
-    "AccountCapabilityRequirements": "account_capability_requirements",
-    "AccountCardIssuingSettings": "account_card_issuing_settings",
-    "AccountCardPaymentsSettings": "account_card_payments_settings",
-    "AccountDashboardSettings": "account_dashboard_settings",
-    "AccountDeclineChargeOn": "account_decline_charge_on",
-    "AccountFutureRequirements": "account_future_requirements",
-    "AccountLink": "account_link",
-    "AccountPaymentsSettings": "account_payments_settings",
-    "AccountPayoutSettings": "account_payout_settings",
-    "AccountRequirements": "account_requirements",
-    "AccountRequirementsAlternative": "account_requirements_alternative",
-    "AccountRequirementsError": "account_requirements_error",
-    "AccountSepaDebitPaymentsSettings": "account_sepa_debit_payments_settings",
-    "AccountSettings": "account_settings",
-    "AccountTermsOfService": "account_terms_of_service",
-    "AccountTosAcceptance": "account_tos_acceptance",
-    "AccountTreasurySettings": "account_treasury_settings",
-    "AccountUnificationAccountController": "account_unification_account_controller",
-    "Address": "address",
-    "ApplePayDomain": "apple_pay_domain",
-    "Application": "application",
-    "AppsSecret": "apps_secret",
-    "AutomaticTax": "automatic_tax",
-    "Balance": "balance",
-    "BalanceAmount": "balance_amount",
-    "BalanceAmountBySourceType": "balance_amount_by_source_type",
-    "BalanceDetail": "balance_detail",
-    "BankConnectionsResourceAccountholder": "bank_connections_resource_accountholder",
-    "BankConnectionsResourceBalance": "bank_connections_resource_balance",
-    "BankConnectionsResourceBalanceApiResourceCashBalance": "bank_connections_resource_balance_api_resource_cash_balance",
-    "BankConnectionsResourceBalanceApiResourceCreditBalance": "bank_connections_resource_balance_api_resource_credit_balance",
-    "BankConnectionsResourceBalanceRefresh": "bank_connections_resource_balance_refresh",
-    "BankConnectionsResourceLinkAccountSessionFilters": "bank_connections_resource_link_account_session_filters",
-    "BankConnectionsResourceOwnershipRefresh": "bank_connections_resource_ownership_refresh",
-    "BillingDetails": "billing_details",
-    "BillingPortalConfiguration": "billing_portal_configuration",
-    "BillingPortalSession": "billing_portal_session",
-    "CancellationDetails": "cancellation_details",
-    "Capability": "capability",
-    "CardGeneratedFromPaymentMethodDetails": "card_generated_from_payment_method_details",
-    "CardIssuingAccountTermsOfService": "card_issuing_account_terms_of_service",
-    "CardMandatePaymentMethodDetails": "card_mandate_payment_method_details",
-    "CashBalance": "cash_balance",
-    "ChargeFraudDetails": "charge_fraud_details",
-    "ChargeOutcome": "charge_outcome",
-    "CheckoutAcssDebitMandateOptions": "checkout_acss_debit_mandate_options",
-    "CheckoutAcssDebitPaymentMethodOptions": "checkout_acss_debit_payment_method_options",
-    "CheckoutAffirmPaymentMethodOptions": "checkout_affirm_payment_method_options",
-    "CheckoutAfterpayClearpayPaymentMethodOptions": "checkout_afterpay_clearpay_payment_method_options",
-    "CheckoutAlipayPaymentMethodOptions": "checkout_alipay_payment_method_options",
-    "CheckoutAuBecsDebitPaymentMethodOptions": "checkout_au_becs_debit_payment_method_options",
-    "CheckoutBacsDebitPaymentMethodOptions": "checkout_bacs_debit_payment_method_options",
-    "CheckoutBancontactPaymentMethodOptions": "checkout_bancontact_payment_method_options",
-    "CheckoutBoletoPaymentMethodOptions": "checkout_boleto_payment_method_options",
-    "CheckoutCardInstallmentsOptions": "checkout_card_installments_options",
-    "CheckoutCardPaymentMethodOptions": "checkout_card_payment_method_options",
-    "CheckoutCashappPaymentMethodOptions": "checkout_cashapp_payment_method_options",
-    "CheckoutCustomerBalanceBankTransferPaymentMethodOptions": "checkout_customer_balance_bank_transfer_payment_method_options",
-    "CheckoutCustomerBalancePaymentMethodOptions": "checkout_customer_balance_payment_method_options",
-    "CheckoutEpsPaymentMethodOptions": "checkout_eps_payment_method_options",
-    "CheckoutFpxPaymentMethodOptions": "checkout_fpx_payment_method_options",
-    "CheckoutGiropayPaymentMethodOptions": "checkout_giropay_payment_method_options",
-    "CheckoutGrabPayPaymentMethodOptions": "checkout_grab_pay_payment_method_options",
-    "CheckoutIdealPaymentMethodOptions": "checkout_ideal_payment_method_options",
-    "CheckoutKlarnaPaymentMethodOptions": "checkout_klarna_payment_method_options",
-    "CheckoutKonbiniPaymentMethodOptions": "checkout_konbini_payment_method_options",
-    "CheckoutOxxoPaymentMethodOptions": "checkout_oxxo_payment_method_options",
-    "CheckoutP24PaymentMethodOptions": "checkout_p24_payment_method_options",
-    "CheckoutPaynowPaymentMethodOptions": "checkout_paynow_payment_method_options",
-    "CheckoutPixPaymentMethodOptions": "checkout_pix_payment_method_options",
-    "CheckoutSepaDebitPaymentMethodOptions": "checkout_sepa_debit_payment_method_options",
-    "CheckoutSession": "checkout_session",
-    "CheckoutSessionLineItems": "checkout_session",
-    "CheckoutSessionPaymentMethodOptions": "checkout_session_payment_method_options",
-    "CheckoutSofortPaymentMethodOptions": "checkout_sofort_payment_method_options",
-    "CheckoutUsBankAccountPaymentMethodOptions": "checkout_us_bank_account_payment_method_options",
-    "CountrySpec": "country_spec",
-    "CountrySpecVerificationFieldDetails": "country_spec_verification_field_details",
-    "CountrySpecVerificationFields": "country_spec_verification_fields",
-    "Coupon": "coupon",
-    "CouponAppliesTo": "coupon_applies_to",
-    "CouponCurrencyOption": "coupon_currency_option",
-    "CreditNote": "credit_note",
-    "CreditNoteLines": "credit_note",
-    "CustomerBalanceTransaction": "credit_note",
-    "CreditNoteLineItem": "credit_note_line_item",
-    "CreditNoteTaxAmount": "credit_note_tax_amount",
-    "CurrencyOption": "currency_option",
-    "CustomUnitAmount": "custom_unit_amount",
-    "CustomerAcceptance": "customer_acceptance",
-    "CustomerBalanceCustomerBalanceSettings": "customer_balance_customer_balance_settings",
-    "CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction": "customer_balance_resource_cash_balance_transaction_resource_applied_to_payment_t",
-    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction": "customer_balance_resource_cash_balance_transaction_resource_funded_transaction",
-    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer": "customer_balance_resource_cash_balance_transaction_resource_funded_transaction_r",
-    "CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction": "customer_balance_resource_cash_balance_transaction_resource_refunded_from_paymen",
-    "CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction": "customer_balance_resource_cash_balance_transaction_resource_unapplied_from_payme",
-    "CustomerCashBalanceTransaction": "customer_cash_balance_transaction",
-    "CustomerTax": "customer_tax",
-    "CustomerTaxLocation": "customer_tax_location",
-    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer": "customer_underscore_balance_underscore_resource_underscore_cash_underscore_balan",
-    "DeletedAccount": "deleted_account",
-    "DeletedApplePayDomain": "deleted_apple_pay_domain",
-    "DeletedApplication": "deleted_application",
-    "DeletedBankAccount": "deleted_bank_account",
-    "DeletedCard": "deleted_card",
-    "DeletedCoupon": "deleted_coupon",
-    "DeletedCustomer": "deleted_customer",
-    "DeletedExternalAccount": "deleted_external_account",
-    "DeletedInvoice": "deleted_invoice",
-    "DeletedInvoiceitem": "deleted_invoiceitem",
-    "DeletedPaymentSource": "deleted_payment_source",
-    "DeletedPerson": "deleted_person",
-    "DeletedPlan": "deleted_plan",
-    "DeletedPrice": "deleted_price",
-    "DeletedProduct": "deleted_product",
-    "DeletedRadarValueList": "deleted_radar_value_list",
-    "DeletedRadarValueListItem": "deleted_radar_value_list_item",
-    "DeletedSubscriptionItem": "deleted_subscription_item",
-    "DeletedTaxId": "deleted_tax_id",
-    "DeletedTerminalConfiguration": "deleted_terminal_configuration",
-    "DeletedTerminalLocation": "deleted_terminal_location",
-    "DeletedTerminalReader": "deleted_terminal_reader",
-    "DeletedTestHelpersTestClock": "deleted_test_helpers_test_clock",
-    "DeletedWebhookEndpoint": "deleted_webhook_endpoint",
-    "DisputeEvidence": "dispute_evidence",
-    "DisputeEvidenceDetails": "dispute_evidence_details",
-    "EmailSent": "email_sent",
-    "EphemeralKey": "ephemeral_key",
-    "Error": "error",
-    "Event": "event",
-    "ExchangeRate": "exchange_rate",
-    "ExternalAccount": "external_account",
-    "ExternalAccountRequirements": "external_account_requirements",
-    "Fee": "fee",
-    "File": "file",
-    "FileLink": "file",
-    "FileLinks": "file",
-    "FinancialConnectionsAccount": "financial_connections_account",
-    "FinancialConnectionsAccountOwner": "financial_connections_account_owner",
-    "FinancialConnectionsAccountOwnership": "financial_connections_account_ownership",
-    "FinancialConnectionsAccountOwnershipOwners": "financial_connections_account_ownership",
-    "FinancialConnectionsSession": "financial_connections_session",
-    "FinancialConnectionsSessionAccounts": "financial_connections_session",
-    "FinancialReportingFinanceReportRunRunParameters": "financial_reporting_finance_report_run_run_parameters",
-    "FundingInstructions": "funding_instructions",
-    "FundingInstructionsBankTransfer": "funding_instructions_bank_transfer",
-    "FundingInstructionsBankTransferFinancialAddress": "funding_instructions_bank_transfer_financial_address",
-    "FundingInstructionsBankTransferIbanRecord": "funding_instructions_bank_transfer_iban_record",
-    "FundingInstructionsBankTransferSortCodeRecord": "funding_instructions_bank_transfer_sort_code_record",
-    "FundingInstructionsBankTransferSpeiRecord": "funding_instructions_bank_transfer_spei_record",
-    "FundingInstructionsBankTransferZenginRecord": "funding_instructions_bank_transfer_zengin_record",
-    "GelatoDataDocumentReportDateOfBirth": "gelato_data_document_report_date_of_birth",
-    "GelatoDataDocumentReportExpirationDate": "gelato_data_document_report_expiration_date",
-    "GelatoDataDocumentReportIssuedDate": "gelato_data_document_report_issued_date",
-    "GelatoDataIdNumberReportDate": "gelato_data_id_number_report_date",
-    "GelatoDataVerifiedOutputsDate": "gelato_data_verified_outputs_date",
-    "GelatoDocumentReport": "gelato_document_report",
-    "GelatoDocumentReportError": "gelato_document_report_error",
-    "GelatoIdNumberReport": "gelato_id_number_report",
-    "GelatoIdNumberReportError": "gelato_id_number_report_error",
-    "GelatoReportDocumentOptions": "gelato_report_document_options",
-    "GelatoReportIdNumberOptions": "gelato_report_id_number_options",
-    "GelatoSelfieReport": "gelato_selfie_report",
-    "GelatoSelfieReportError": "gelato_selfie_report_error",
-    "GelatoSessionDocumentOptions": "gelato_session_document_options",
-    "GelatoSessionIdNumberOptions": "gelato_session_id_number_options",
-    "GelatoSessionLastError": "gelato_session_last_error",
-    "GelatoVerificationReportOptions": "gelato_verification_report_options",
-    "GelatoVerificationSessionOptions": "gelato_verification_session_options",
-    "GelatoVerifiedOutputs": "gelato_verified_outputs",
-    "IdentityVerificationReport": "identity_verification_report",
-    "IdentityVerificationSession": "identity_verification_session",
-    "InboundTransfers": "inbound_transfers",
-    "InboundTransfersPaymentMethodDetailsUsBankAccount": "inbound_transfers_payment_method_details_us_bank_account",
-    "InvoiceInstallmentsCard": "invoice_installments_card",
-    "InvoiceItemThresholdReason": "invoice_item_threshold_reason",
-    "InvoiceLineItemPeriod": "invoice_line_item_period",
-    "InvoiceMandateOptionsCard": "invoice_mandate_options_card",
-    "InvoicePaymentMethodOptionsAcssDebit": "invoice_payment_method_options_acss_debit",
-    "InvoicePaymentMethodOptionsAcssDebitMandateOptions": "invoice_payment_method_options_acss_debit_mandate_options",
-    "InvoicePaymentMethodOptionsBancontact": "invoice_payment_method_options_bancontact",
-    "InvoicePaymentMethodOptionsCard": "invoice_payment_method_options_card",
-    "InvoicePaymentMethodOptionsCustomerBalance": "invoice_payment_method_options_customer_balance",
-    "InvoicePaymentMethodOptionsCustomerBalanceBankTransfer": "invoice_payment_method_options_customer_balance_bank_transfer",
-    "InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer": "invoice_payment_method_options_customer_balance_bank_transfer_eu_bank_transfer",
-    "InvoicePaymentMethodOptionsKonbini": "invoice_payment_method_options_konbini",
-    "InvoicePaymentMethodOptionsUsBankAccount": "invoice_payment_method_options_us_bank_account",
-    "InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions": "invoice_payment_method_options_us_bank_account_linked_account_options",
-    "InvoiceSettingCustomField": "invoice_setting_custom_field",
-    "InvoiceSettingPhaseSetting": "invoice_setting_phase_setting",
-    "InvoiceSettingQuoteSetting": "invoice_setting_quote_setting",
-    "InvoiceSettingRenderingOptions": "invoice_setting_rendering_options",
-    "InvoiceSettingSubscriptionScheduleSetting": "invoice_setting_subscription_schedule_setting",
-    "InvoiceTaxAmount": "invoice_tax_amount",
-    "InvoiceThresholdReason": "invoice_threshold_reason",
-    "Invoiceitem": "invoiceitem",
-    "InvoicesLineItemsCreditedItems": "invoices_line_items_credited_items",
-    "InvoicesLineItemsProrationDetails": "invoices_line_items_proration_details",
-    "InvoicesPaymentMethodOptions": "invoices_payment_method_options",
-    "InvoicesPaymentSettings": "invoices_payment_settings",
-    "InvoicesResourceInvoiceTaxId": "invoices_resource_invoice_tax_id",
-    "InvoicesShippingCost": "invoices_shipping_cost",
-    "InvoicesStatusTransitions": "invoices_status_transitions",
-    "IssuingAuthorizationAmountDetails": "issuing_authorization_amount_details",
-    "IssuingAuthorizationMerchantData": "issuing_authorization_merchant_data",
-    "IssuingAuthorizationNetworkData": "issuing_authorization_network_data",
-    "IssuingAuthorizationPendingRequest": "issuing_authorization_pending_request",
-    "IssuingAuthorizationRequest": "issuing_authorization_request",
-    "IssuingAuthorizationTreasury": "issuing_authorization_treasury",
-    "IssuingAuthorizationVerificationData": "issuing_authorization_verification_data",
-    "IssuingCard": "issuing_card",
-    "IssuingCardApplePay": "issuing_card_apple_pay",
-    "IssuingCardAuthorizationControls": "issuing_card_authorization_controls",
-    "IssuingCardGooglePay": "issuing_card_google_pay",
-    "IssuingCardShipping": "issuing_card_shipping",
-    "IssuingCardShippingCustoms": "issuing_card_shipping_customs",
-    "IssuingCardSpendingLimit": "issuing_card_spending_limit",
-    "IssuingCardWallets": "issuing_card_wallets",
-    "IssuingCardholder": "issuing_cardholder",
-    "IssuingCardholderAddress": "issuing_cardholder_address",
-    "IssuingCardholderAuthorizationControls": "issuing_cardholder_authorization_controls",
-    "IssuingCardholderCardIssuing": "issuing_cardholder_card_issuing",
-    "IssuingCardholderCompany": "issuing_cardholder_company",
-    "IssuingCardholderIdDocument": "issuing_cardholder_id_document",
-    "IssuingCardholderIndividual": "issuing_cardholder_individual",
-    "IssuingCardholderIndividualDob": "issuing_cardholder_individual_dob",
-    "IssuingCardholderRequirements": "issuing_cardholder_requirements",
-    "IssuingCardholderSpendingLimit": "issuing_cardholder_spending_limit",
-    "IssuingCardholderUserTermsAcceptance": "issuing_cardholder_user_terms_acceptance",
-    "IssuingCardholderVerification": "issuing_cardholder_verification",
-    "IssuingDisputeCanceledEvidence": "issuing_dispute_canceled_evidence",
-    "IssuingDisputeDuplicateEvidence": "issuing_dispute_duplicate_evidence",
-    "IssuingDisputeEvidence": "issuing_dispute_evidence",
-    "IssuingDisputeFraudulentEvidence": "issuing_dispute_fraudulent_evidence",
-    "IssuingDisputeMerchandiseNotAsDescribedEvidence": "issuing_dispute_merchandise_not_as_described_evidence",
-    "IssuingDisputeNotReceivedEvidence": "issuing_dispute_not_received_evidence",
-    "IssuingDisputeOtherEvidence": "issuing_dispute_other_evidence",
-    "IssuingDisputeServiceNotAsDescribedEvidence": "issuing_dispute_service_not_as_described_evidence",
-    "IssuingDisputeTreasury": "issuing_dispute_treasury",
-    "IssuingSettlement": "issuing_settlement",
-    "IssuingTransactionAmountDetails": "issuing_transaction_amount_details",
-    "IssuingTransactionFlightData": "issuing_transaction_flight_data",
-    "IssuingTransactionFlightDataLeg": "issuing_transaction_flight_data_leg",
-    "IssuingTransactionFuelData": "issuing_transaction_fuel_data",
-    "IssuingTransactionLodgingData": "issuing_transaction_lodging_data",
-    "IssuingTransactionPurchaseDetails": "issuing_transaction_purchase_details",
-    "IssuingTransactionReceiptData": "issuing_transaction_receipt_data",
-    "IssuingTransactionTreasury": "issuing_transaction_treasury",
-    "LegalEntityCompany": "legal_entity_company",
-    "LegalEntityCompanyVerification": "legal_entity_company_verification",
-    "LegalEntityCompanyVerificationDocument": "legal_entity_company_verification_document",
-    "LegalEntityDob": "legal_entity_dob",
-    "LegalEntityJapanAddress": "legal_entity_japan_address",
-    "LegalEntityPersonVerification": "legal_entity_person_verification",
-    "LegalEntityPersonVerificationDocument": "legal_entity_person_verification_document",
-    "LegalEntityUboDeclaration": "legal_entity_ubo_declaration",
-    "LineItemsTaxAmount": "line_items_tax_amount",
-    "LinkedAccountOptionsUsBankAccount": "linked_account_options_us_bank_account",
-    "LoginLink": "login_link",
-    "MandateAcssDebit": "mandate_acss_debit",
-    "MandateAuBecsDebit": "mandate_au_becs_debit",
-    "MandateBacsDebit": "mandate_bacs_debit",
-    "MandateBlik": "mandate_blik",
-    "MandateCashapp": "mandate_cashapp",
-    "MandateLink": "mandate_link",
-    "MandateMultiUse": "mandate_multi_use",
-    "MandateOptionsOffSessionDetailsBlik": "mandate_options_off_session_details_blik",
-    "MandatePaymentMethodDetails": "mandate_payment_method_details",
-    "MandateSepaDebit": "mandate_sepa_debit",
-    "MandateSingleUse": "mandate_single_use",
-    "MandateUsBankAccount": "mandate_us_bank_account",
-    "Networks": "networks",
-    "NotificationEventData": "notification_event_data",
-    "NotificationEventRequest": "notification_event_request",
-    "OfflineAcceptance": "offline_acceptance",
-    "OnlineAcceptance": "online_acceptance",
-    "OutboundPaymentsPaymentMethodDetails": "outbound_payments_payment_method_details",
-    "OutboundPaymentsPaymentMethodDetailsFinancialAccount": "outbound_payments_payment_method_details_financial_account",
-    "OutboundPaymentsPaymentMethodDetailsUsBankAccount": "outbound_payments_payment_method_details_us_bank_account",
-    "OutboundTransfersPaymentMethodDetails": "outbound_transfers_payment_method_details",
-    "OutboundTransfersPaymentMethodDetailsUsBankAccount": "outbound_transfers_payment_method_details_us_bank_account",
-    "PackageDimensions": "package_dimensions",
-    "PaymentFlowsAmountDetails": "payment_flows_amount_details",
-    "PaymentFlowsAmountDetailsResourceTip": "payment_flows_amount_details_resource_tip",
-    "PaymentFlowsAutomaticPaymentMethodsPaymentIntent": "payment_flows_automatic_payment_methods_payment_intent",
-    "PaymentFlowsAutomaticPaymentMethodsSetupIntent": "payment_flows_automatic_payment_methods_setup_intent",
-    "PaymentFlowsInstallmentOptions": "payment_flows_installment_options",
-    "PaymentFlowsPrivatePaymentMethodsAlipay": "payment_flows_private_payment_methods_alipay",
-    "PaymentFlowsPrivatePaymentMethodsAlipayDetails": "payment_flows_private_payment_methods_alipay_details",
-    "PaymentFlowsPrivatePaymentMethodsKlarnaDob": "payment_flows_private_payment_methods_klarna_dob",
-    "PaymentIntentCardProcessing": "payment_intent_card_processing",
-    "PaymentIntentNextAction": "payment_intent_next_action",
-    "PaymentIntentNextActionAlipayHandleRedirect": "payment_intent_next_action_alipay_handle_redirect",
-    "PaymentIntentNextActionBoleto": "payment_intent_next_action_boleto",
-    "PaymentIntentNextActionCardAwaitNotification": "payment_intent_next_action_card_await_notification",
-    "PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode": "payment_intent_next_action_cashapp_handle_redirect_or_display_qr_code",
-    "PaymentIntentNextActionCashappQrCode": "payment_intent_next_action_cashapp_qr_code",
-    "PaymentIntentNextActionDisplayBankTransferInstructions": "payment_intent_next_action_display_bank_transfer_instructions",
-    "PaymentIntentNextActionDisplayOxxoDetails": "payment_intent_next_action_display_oxxo_details",
-    "PaymentIntentNextActionKonbini": "payment_intent_next_action_konbini",
-    "PaymentIntentNextActionKonbiniFamilymart": "payment_intent_next_action_konbini_familymart",
-    "PaymentIntentNextActionKonbiniLawson": "payment_intent_next_action_konbini_lawson",
-    "PaymentIntentNextActionKonbiniMinistop": "payment_intent_next_action_konbini_ministop",
-    "PaymentIntentNextActionKonbiniSeicomart": "payment_intent_next_action_konbini_seicomart",
-    "PaymentIntentNextActionKonbiniStores": "payment_intent_next_action_konbini_stores",
-    "PaymentIntentNextActionPaynowDisplayQrCode": "payment_intent_next_action_paynow_display_qr_code",
-    "PaymentIntentNextActionPixDisplayQrCode": "payment_intent_next_action_pix_display_qr_code",
-    "PaymentIntentNextActionPromptpayDisplayQrCode": "payment_intent_next_action_promptpay_display_qr_code",
-    "PaymentIntentNextActionRedirectToUrl": "payment_intent_next_action_redirect_to_url",
-    "PaymentIntentNextActionVerifyWithMicrodeposits": "payment_intent_next_action_verify_with_microdeposits",
-    "PaymentIntentNextActionWechatPayDisplayQrCode": "payment_intent_next_action_wechat_pay_display_qr_code",
-    "PaymentIntentNextActionWechatPayRedirectToAndroidApp": "payment_intent_next_action_wechat_pay_redirect_to_android_app",
-    "PaymentIntentNextActionWechatPayRedirectToIosApp": "payment_intent_next_action_wechat_pay_redirect_to_ios_app",
-    "PaymentIntentPaymentMethodOptions": "payment_intent_payment_method_options",
-    "PaymentIntentPaymentMethodOptionsAcssDebit": "payment_intent_payment_method_options_acss_debit",
-    "PaymentIntentPaymentMethodOptionsAuBecsDebit": "payment_intent_payment_method_options_au_becs_debit",
-    "PaymentIntentPaymentMethodOptionsBlik": "payment_intent_payment_method_options_blik",
-    "PaymentIntentPaymentMethodOptionsCard": "payment_intent_payment_method_options_card",
-    "PaymentIntentPaymentMethodOptionsEps": "payment_intent_payment_method_options_eps",
-    "PaymentIntentPaymentMethodOptionsLink": "payment_intent_payment_method_options_link",
-    "PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit": "payment_intent_payment_method_options_mandate_options_acss_debit",
-    "PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit": "payment_intent_payment_method_options_mandate_options_sepa_debit",
-    "PaymentIntentPaymentMethodOptionsSepaDebit": "payment_intent_payment_method_options_sepa_debit",
-    "PaymentIntentPaymentMethodOptionsUsBankAccount": "payment_intent_payment_method_options_us_bank_account",
-    "PaymentIntentProcessing": "payment_intent_processing",
-    "PaymentIntentProcessingCustomerNotification": "payment_intent_processing_customer_notification",
-    "PaymentIntentTypeSpecificPaymentMethodOptionsClient": "payment_intent_type_specific_payment_method_options_client",
-    "PaymentLink": "payment_link",
-    "PaymentLinkLineItems": "payment_link",
-    "PaymentLinksResourceAfterCompletion": "payment_links_resource_after_completion",
-    "PaymentLinksResourceAutomaticTax": "payment_links_resource_automatic_tax",
-    "PaymentLinksResourceCompletionBehaviorConfirmationPage": "payment_links_resource_completion_behavior_confirmation_page",
-    "PaymentLinksResourceCompletionBehaviorRedirect": "payment_links_resource_completion_behavior_redirect",
-    "PaymentLinksResourceConsentCollection": "payment_links_resource_consent_collection",
-    "PaymentLinksResourceCustomFields": "payment_links_resource_custom_fields",
-    "PaymentLinksResourceCustomFieldsDropdown": "payment_links_resource_custom_fields_dropdown",
-    "PaymentLinksResourceCustomFieldsDropdownOption": "payment_links_resource_custom_fields_dropdown_option",
-    "PaymentLinksResourceCustomFieldsLabel": "payment_links_resource_custom_fields_label",
-    "PaymentLinksResourceCustomText": "payment_links_resource_custom_text",
-    "PaymentLinksResourceCustomTextPosition": "payment_links_resource_custom_text_position",
-    "PaymentLinksResourceInvoiceCreation": "payment_links_resource_invoice_creation",
-    "PaymentLinksResourceInvoiceSettings": "payment_links_resource_invoice_settings",
-    "PaymentLinksResourcePaymentIntentData": "payment_links_resource_payment_intent_data",
-    "PaymentLinksResourcePhoneNumberCollection": "payment_links_resource_phone_number_collection",
-    "PaymentLinksResourceShippingAddressCollection": "payment_links_resource_shipping_address_collection",
-    "PaymentLinksResourceShippingOption": "payment_links_resource_shipping_option",
-    "PaymentLinksResourceSubscriptionData": "payment_links_resource_subscription_data",
-    "PaymentLinksResourceTaxIdCollection": "payment_links_resource_tax_id_collection",
-    "PaymentLinksResourceTransferData": "payment_links_resource_transfer_data",
-    "PaymentMethodAcssDebit": "payment_method_acss_debit",
-    "PaymentMethodAffirm": "payment_method_affirm",
-    "PaymentMethodAfterpayClearpay": "payment_method_afterpay_clearpay",
-    "PaymentMethodAuBecsDebit": "payment_method_au_becs_debit",
-    "PaymentMethodBacsDebit": "payment_method_bacs_debit",
-    "PaymentMethodBancontact": "payment_method_bancontact",
-    "PaymentMethodBlik": "payment_method_blik",
-    "PaymentMethodBoleto": "payment_method_boleto",
-    "PaymentMethodCardChecks": "payment_method_card_checks",
-    "PaymentMethodCardPresent": "payment_method_card_present",
-    "PaymentMethodCardWallet": "payment_method_card_wallet",
-    "PaymentMethodCardWalletAmexExpressCheckout": "payment_method_card_wallet_amex_express_checkout",
-    "PaymentMethodCardWalletApplePay": "payment_method_card_wallet_apple_pay",
-    "PaymentMethodCardWalletGooglePay": "payment_method_card_wallet_google_pay",
-    "PaymentMethodCardWalletMasterpass": "payment_method_card_wallet_masterpass",
-    "PaymentMethodCardWalletSamsungPay": "payment_method_card_wallet_samsung_pay",
-    "PaymentMethodCardWalletVisaCheckout": "payment_method_card_wallet_visa_checkout",
-    "PaymentMethodCashapp": "payment_method_cashapp",
-    "PaymentMethodCustomerBalance": "payment_method_customer_balance",
-    "PaymentMethodDetailsAchCreditTransfer": "payment_method_details_ach_credit_transfer",
-    "PaymentMethodDetailsAchDebit": "payment_method_details_ach_debit",
-    "PaymentMethodDetailsAcssDebit": "payment_method_details_acss_debit",
-    "PaymentMethodDetailsAffirm": "payment_method_details_affirm",
-    "PaymentMethodDetailsAfterpayClearpay": "payment_method_details_afterpay_clearpay",
-    "PaymentMethodDetailsAuBecsDebit": "payment_method_details_au_becs_debit",
-    "PaymentMethodDetailsBacsDebit": "payment_method_details_bacs_debit",
-    "PaymentMethodDetailsBlik": "payment_method_details_blik",
-    "PaymentMethodDetailsBoleto": "payment_method_details_boleto",
-    "PaymentMethodDetailsCard": "payment_method_details_card",
-    "PaymentMethodDetailsCardChecks": "payment_method_details_card_checks",
-    "PaymentMethodDetailsCardInstallments": "payment_method_details_card_installments",
-    "PaymentMethodDetailsCardInstallmentsPlan": "payment_method_details_card_installments_plan",
-    "PaymentMethodDetailsCardPresent": "payment_method_details_card_present",
-    "PaymentMethodDetailsCardPresentReceipt": "payment_method_details_card_present_receipt",
-    "PaymentMethodDetailsCardWallet": "payment_method_details_card_wallet",
-    "PaymentMethodDetailsCardWalletAmexExpressCheckout": "payment_method_details_card_wallet_amex_express_checkout",
-    "PaymentMethodDetailsCardWalletApplePay": "payment_method_details_card_wallet_apple_pay",
-    "PaymentMethodDetailsCardWalletGooglePay": "payment_method_details_card_wallet_google_pay",
-    "PaymentMethodDetailsCardWalletMasterpass": "payment_method_details_card_wallet_masterpass",
-    "PaymentMethodDetailsCardWalletSamsungPay": "payment_method_details_card_wallet_samsung_pay",
-    "PaymentMethodDetailsCardWalletVisaCheckout": "payment_method_details_card_wallet_visa_checkout",
-    "PaymentMethodDetailsCashapp": "payment_method_details_cashapp",
-    "PaymentMethodDetailsCustomerBalance": "payment_method_details_customer_balance",
-    "PaymentMethodDetailsEps": "payment_method_details_eps",
-    "PaymentMethodDetailsFpx": "payment_method_details_fpx",
-    "PaymentMethodDetailsGiropay": "payment_method_details_giropay",
-    "PaymentMethodDetailsGrabpay": "payment_method_details_grabpay",
-    "PaymentMethodDetailsInteracPresent": "payment_method_details_interac_present",
-    "PaymentMethodDetailsInteracPresentReceipt": "payment_method_details_interac_present_receipt",
-    "PaymentMethodDetailsKlarna": "payment_method_details_klarna",
-    "PaymentMethodDetailsKonbini": "payment_method_details_konbini",
-    "PaymentMethodDetailsKonbiniStore": "payment_method_details_konbini_store",
-    "PaymentMethodDetailsLink": "payment_method_details_link",
-    "PaymentMethodDetailsMultibanco": "payment_method_details_multibanco",
-    "PaymentMethodDetailsOxxo": "payment_method_details_oxxo",
-    "PaymentMethodDetailsP24": "payment_method_details_p24",
-    "PaymentMethodDetailsPaynow": "payment_method_details_paynow",
-    "PaymentMethodDetailsPix": "payment_method_details_pix",
-    "PaymentMethodDetailsPromptpay": "payment_method_details_promptpay",
-    "PaymentMethodDetailsSepaDebit": "payment_method_details_sepa_debit",
-    "PaymentMethodDetailsStripeAccount": "payment_method_details_stripe_account",
-    "PaymentMethodDetailsUsBankAccount": "payment_method_details_us_bank_account",
-    "PaymentMethodDetailsWechat": "payment_method_details_wechat",
-    "PaymentMethodDetailsWechatPay": "payment_method_details_wechat_pay",
-    "PaymentMethodEps": "payment_method_eps",
-    "PaymentMethodFpx": "payment_method_fpx",
-    "PaymentMethodGiropay": "payment_method_giropay",
-    "PaymentMethodGrabpay": "payment_method_grabpay",
-    "PaymentMethodIdeal": "payment_method_ideal",
-    "PaymentMethodInteracPresent": "payment_method_interac_present",
-    "PaymentMethodKlarna": "payment_method_klarna",
-    "PaymentMethodKonbini": "payment_method_konbini",
-    "PaymentMethodLink": "payment_method_link",
-    "PaymentMethodOptionsAffirm": "payment_method_options_affirm",
-    "PaymentMethodOptionsAfterpayClearpay": "payment_method_options_afterpay_clearpay",
-    "PaymentMethodOptionsAlipay": "payment_method_options_alipay",
-    "PaymentMethodOptionsBacsDebit": "payment_method_options_bacs_debit",
-    "PaymentMethodOptionsBancontact": "payment_method_options_bancontact",
-    "PaymentMethodOptionsBoleto": "payment_method_options_boleto",
-    "PaymentMethodOptionsCardInstallments": "payment_method_options_card_installments",
-    "PaymentMethodOptionsCardMandateOptions": "payment_method_options_card_mandate_options",
-    "PaymentMethodOptionsCardPresent": "payment_method_options_card_present",
-    "PaymentMethodOptionsCashapp": "payment_method_options_cashapp",
-    "PaymentMethodOptionsCustomerBalance": "payment_method_options_customer_balance",
-    "PaymentMethodOptionsCustomerBalanceBankTransfer": "payment_method_options_customer_balance_bank_transfer",
-    "PaymentMethodOptionsCustomerBalanceEuBankAccount": "payment_method_options_customer_balance_eu_bank_account",
-    "PaymentMethodOptionsFpx": "payment_method_options_fpx",
-    "PaymentMethodOptionsGiropay": "payment_method_options_giropay",
-    "PaymentMethodOptionsGrabpay": "payment_method_options_grabpay",
-    "PaymentMethodOptionsIdeal": "payment_method_options_ideal",
-    "PaymentMethodOptionsInteracPresent": "payment_method_options_interac_present",
-    "PaymentMethodOptionsKlarna": "payment_method_options_klarna",
-    "PaymentMethodOptionsKonbini": "payment_method_options_konbini",
-    "PaymentMethodOptionsOxxo": "payment_method_options_oxxo",
-    "PaymentMethodOptionsP24": "payment_method_options_p24",
-    "PaymentMethodOptionsPaynow": "payment_method_options_paynow",
-    "PaymentMethodOptionsPix": "payment_method_options_pix",
-    "PaymentMethodOptionsPromptpay": "payment_method_options_promptpay",
-    "PaymentMethodOptionsSofort": "payment_method_options_sofort",
-    "PaymentMethodOptionsWechatPay": "payment_method_options_wechat_pay",
-    "PaymentMethodOxxo": "payment_method_oxxo",
-    "PaymentMethodP24": "payment_method_p24",
-    "PaymentMethodPaynow": "payment_method_paynow",
-    "PaymentMethodPix": "payment_method_pix",
-    "PaymentMethodPromptpay": "payment_method_promptpay",
-    "PaymentMethodSofort": "payment_method_sofort",
-    "PaymentMethodUsBankAccount": "payment_method_us_bank_account",
-    "PaymentMethodUsBankAccountBlocked": "payment_method_us_bank_account_blocked",
-    "PaymentMethodUsBankAccountStatusDetails": "payment_method_us_bank_account_status_details",
-    "PaymentMethodWechatPay": "payment_method_wechat_pay",
-    "PaymentPagesCheckoutSessionAfterExpiration": "payment_pages_checkout_session_after_expiration",
-    "PaymentPagesCheckoutSessionAfterExpirationRecovery": "payment_pages_checkout_session_after_expiration_recovery",
-    "PaymentPagesCheckoutSessionAutomaticTax": "payment_pages_checkout_session_automatic_tax",
-    "PaymentPagesCheckoutSessionConsent": "payment_pages_checkout_session_consent",
-    "PaymentPagesCheckoutSessionConsentCollection": "payment_pages_checkout_session_consent_collection",
-    "PaymentPagesCheckoutSessionCurrencyConversion": "payment_pages_checkout_session_currency_conversion",
-    "PaymentPagesCheckoutSessionCustomFields": "payment_pages_checkout_session_custom_fields",
-    "PaymentPagesCheckoutSessionCustomFieldsDropdown": "payment_pages_checkout_session_custom_fields_dropdown",
-    "PaymentPagesCheckoutSessionCustomFieldsLabel": "payment_pages_checkout_session_custom_fields_label",
-    "PaymentPagesCheckoutSessionCustomFieldsNumeric": "payment_pages_checkout_session_custom_fields_numeric",
-    "PaymentPagesCheckoutSessionCustomFieldsOption": "payment_pages_checkout_session_custom_fields_option",
-    "PaymentPagesCheckoutSessionCustomFieldsText": "payment_pages_checkout_session_custom_fields_text",
-    "PaymentPagesCheckoutSessionCustomText": "payment_pages_checkout_session_custom_text",
-    "PaymentPagesCheckoutSessionCustomTextPosition": "payment_pages_checkout_session_custom_text_position",
-    "PaymentPagesCheckoutSessionCustomerDetails": "payment_pages_checkout_session_customer_details",
-    "PaymentPagesCheckoutSessionInvoiceCreation": "payment_pages_checkout_session_invoice_creation",
-    "PaymentPagesCheckoutSessionInvoiceSettings": "payment_pages_checkout_session_invoice_settings",
-    "PaymentPagesCheckoutSessionPhoneNumberCollection": "payment_pages_checkout_session_phone_number_collection",
-    "PaymentPagesCheckoutSessionShippingAddressCollection": "payment_pages_checkout_session_shipping_address_collection",
-    "PaymentPagesCheckoutSessionShippingCost": "payment_pages_checkout_session_shipping_cost",
-    "PaymentPagesCheckoutSessionShippingOption": "payment_pages_checkout_session_shipping_option",
-    "PaymentPagesCheckoutSessionTaxId": "payment_pages_checkout_session_tax_id",
-    "PaymentPagesCheckoutSessionTaxIdCollection": "payment_pages_checkout_session_tax_id_collection",
-    "PaymentPagesCheckoutSessionTotalDetails": "payment_pages_checkout_session_total_details",
-    "PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown": "payment_pages_checkout_session_total_details_resource_breakdown",
-    "PaymentSource": "payment_source",
-    "Period": "period",
-    "Person": "person",
-    "PersonFutureRequirements": "person_future_requirements",
-    "PersonRelationship": "person_relationship",
-    "PersonRequirements": "person_requirements",
-    "Plan": "plan",
-    "PlanTier": "plan_tier",
-    "PlatformTaxFee": "platform_tax_fee",
-    "PortalBusinessProfile": "portal_business_profile",
-    "PortalCustomerUpdate": "portal_customer_update",
-    "PortalFeatures": "portal_features",
-    "PortalFlowsAfterCompletionHostedConfirmation": "portal_flows_after_completion_hosted_confirmation",
-    "PortalFlowsAfterCompletionRedirect": "portal_flows_after_completion_redirect",
-    "PortalFlowsFlow": "portal_flows_flow",
-    "PortalFlowsFlowAfterCompletion": "portal_flows_flow_after_completion",
-    "PortalFlowsFlowSubscriptionCancel": "portal_flows_flow_subscription_cancel",
-    "PortalInvoiceList": "portal_invoice_list",
-    "PortalLoginPage": "portal_login_page",
-    "PortalPaymentMethodUpdate": "portal_payment_method_update",
-    "PortalSubscriptionCancel": "portal_subscription_cancel",
-    "PortalSubscriptionCancellationReason": "portal_subscription_cancellation_reason",
-    "PortalSubscriptionPause": "portal_subscription_pause",
-    "PortalSubscriptionUpdate": "portal_subscription_update",
-    "PortalSubscriptionUpdateProduct": "portal_subscription_update_product",
-    "Price": "price",
-    "Product": "price",
-    "PriceTier": "price_tier",
-    "PromotionCodeCurrencyOption": "promotion_code_currency_option",
-    "PromotionCodesResourceRestrictions": "promotion_codes_resource_restrictions",
-    "QuotesResourceAutomaticTax": "quotes_resource_automatic_tax",
-    "QuotesResourceStatusTransitions": "quotes_resource_status_transitions",
-    "QuotesResourceSubscriptionDataSubscriptionData": "quotes_resource_subscription_data_subscription_data",
-    "RadarEarlyFraudWarning": "radar_early_fraud_warning",
-    "RadarRadarOptions": "radar_radar_options",
-    "RadarReviewResourceLocation": "radar_review_resource_location",
-    "RadarReviewResourceSession": "radar_review_resource_session",
-    "RadarValueList": "radar_value_list",
-    "RadarValueListListItems": "radar_value_list",
-    "RadarValueListItem": "radar_value_list_item",
-    "ReceivedPaymentMethodDetailsFinancialAccount": "received_payment_method_details_financial_account",
-    "Recurring": "recurring",
-    "RefundNextAction": "refund_next_action",
-    "RefundNextActionDisplayDetails": "refund_next_action_display_details",
-    "ReportingReportRun": "reporting_report_run",
-    "ReportingReportType": "reporting_report_type",
-    "ReserveTransaction": "reserve_transaction",
-    "Rule": "rule",
-    "ScheduledQueryRun": "scheduled_query_run",
-    "SchedulesPhaseAutomaticTax": "schedules_phase_automatic_tax",
-    "SecretServiceResourceScope": "secret_service_resource_scope",
-    "SetupAttemptPaymentMethodDetailsAcssDebit": "setup_attempt_payment_method_details_acss_debit",
-    "SetupAttemptPaymentMethodDetailsAuBecsDebit": "setup_attempt_payment_method_details_au_becs_debit",
-    "SetupAttemptPaymentMethodDetailsBacsDebit": "setup_attempt_payment_method_details_bacs_debit",
-    "SetupAttemptPaymentMethodDetailsBlik": "setup_attempt_payment_method_details_blik",
-    "SetupAttemptPaymentMethodDetailsBoleto": "setup_attempt_payment_method_details_boleto",
-    "SetupAttemptPaymentMethodDetailsCard": "setup_attempt_payment_method_details_card",
-    "SetupAttemptPaymentMethodDetailsCashapp": "setup_attempt_payment_method_details_cashapp",
-    "SetupAttemptPaymentMethodDetailsKlarna": "setup_attempt_payment_method_details_klarna",
-    "SetupAttemptPaymentMethodDetailsLink": "setup_attempt_payment_method_details_link",
-    "SetupAttemptPaymentMethodDetailsSepaDebit": "setup_attempt_payment_method_details_sepa_debit",
-    "SetupAttemptPaymentMethodDetailsUsBankAccount": "setup_attempt_payment_method_details_us_bank_account",
-    "SetupIntentNextAction": "setup_intent_next_action",
-    "SetupIntentNextActionRedirectToUrl": "setup_intent_next_action_redirect_to_url",
-    "SetupIntentNextActionVerifyWithMicrodeposits": "setup_intent_next_action_verify_with_microdeposits",
-    "SetupIntentPaymentMethodOptions": "setup_intent_payment_method_options",
-    "SetupIntentPaymentMethodOptionsAcssDebit": "setup_intent_payment_method_options_acss_debit",
-    "SetupIntentPaymentMethodOptionsBlik": "setup_intent_payment_method_options_blik",
-    "SetupIntentPaymentMethodOptionsCard": "setup_intent_payment_method_options_card",
-    "SetupIntentPaymentMethodOptionsCardMandateOptions": "setup_intent_payment_method_options_card_mandate_options",
-    "SetupIntentPaymentMethodOptionsLink": "setup_intent_payment_method_options_link",
-    "SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit": "setup_intent_payment_method_options_mandate_options_acss_debit",
-    "SetupIntentPaymentMethodOptionsMandateOptionsBlik": "setup_intent_payment_method_options_mandate_options_blik",
-    "SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit": "setup_intent_payment_method_options_mandate_options_sepa_debit",
-    "SetupIntentPaymentMethodOptionsSepaDebit": "setup_intent_payment_method_options_sepa_debit",
-    "SetupIntentPaymentMethodOptionsUsBankAccount": "setup_intent_payment_method_options_us_bank_account",
-    "SetupIntentTypeSpecificPaymentMethodOptionsClient": "setup_intent_type_specific_payment_method_options_client",
-    "Shipping": "shipping",
-    "ShippingRate": "shipping_rate",
-    "ShippingRateCurrencyOption": "shipping_rate_currency_option",
-    "ShippingRateDeliveryEstimate": "shipping_rate_delivery_estimate",
-    "ShippingRateDeliveryEstimateBound": "shipping_rate_delivery_estimate_bound",
-    "ShippingRateFixedAmount": "shipping_rate_fixed_amount",
-    "SigmaScheduledQueryRunError": "sigma_scheduled_query_run_error",
-    "Source": "source",
-    "SourceCodeVerificationFlow": "source_code_verification_flow",
-    "SourceMandateNotification": "source_mandate_notification",
-    "SourceMandateNotificationAcssDebitData": "source_mandate_notification_acss_debit_data",
-    "SourceMandateNotificationBacsDebitData": "source_mandate_notification_bacs_debit_data",
-    "SourceMandateNotificationSepaDebitData": "source_mandate_notification_sepa_debit_data",
-    "SourceOrder": "source_order",
-    "SourceOrderItem": "source_order_item",
-    "SourceOwner": "source_owner",
-    "SourceReceiverFlow": "source_receiver_flow",
-    "SourceRedirectFlow": "source_redirect_flow",
-    "SourceTransaction": "source_transaction",
-    "SourceTransactionAchCreditTransferData": "source_transaction_ach_credit_transfer_data",
-    "SourceTransactionChfCreditTransferData": "source_transaction_chf_credit_transfer_data",
-    "SourceTransactionGbpCreditTransferData": "source_transaction_gbp_credit_transfer_data",
-    "SourceTransactionPaperCheckData": "source_transaction_paper_check_data",
-    "SourceTransactionSepaCreditTransferData": "source_transaction_sepa_credit_transfer_data",
-    "SourceTypeAchCreditTransfer": "source_type_ach_credit_transfer",
-    "SourceTypeAchDebit": "source_type_ach_debit",
-    "SourceTypeAcssDebit": "source_type_acss_debit",
-    "SourceTypeAlipay": "source_type_alipay",
-    "SourceTypeAuBecsDebit": "source_type_au_becs_debit",
-    "SourceTypeBancontact": "source_type_bancontact",
-    "SourceTypeCard": "source_type_card",
-    "SourceTypeCardPresent": "source_type_card_present",
-    "SourceTypeEps": "source_type_eps",
-    "SourceTypeGiropay": "source_type_giropay",
-    "SourceTypeIdeal": "source_type_ideal",
-    "SourceTypeKlarna": "source_type_klarna",
-    "SourceTypeMultibanco": "source_type_multibanco",
-    "SourceTypeP24": "source_type_p24",
-    "SourceTypeSepaDebit": "source_type_sepa_debit",
-    "SourceTypeSofort": "source_type_sofort",
-    "SourceTypeThreeDSecure": "source_type_three_d_secure",
-    "SourceTypeWechat": "source_type_wechat",
-    "SubscriptionAutomaticTax": "subscription_automatic_tax",
-    "SubscriptionBillingThresholds": "subscription_billing_thresholds",
-    "SubscriptionItem": "subscription_item",
-    "SubscriptionItemBillingThresholds": "subscription_item_billing_thresholds",
-    "SubscriptionPaymentMethodOptionsCard": "subscription_payment_method_options_card",
-    "SubscriptionPendingInvoiceItemInterval": "subscription_pending_invoice_item_interval",
-    "SubscriptionScheduleAddInvoiceItem": "subscription_schedule_add_invoice_item",
-    "SubscriptionScheduleConfigurationItem": "subscription_schedule_configuration_item",
-    "SubscriptionScheduleCurrentPhase": "subscription_schedule_current_phase",
-    "SubscriptionSchedulesResourceDefaultSettingsAutomaticTax": "subscription_schedules_resource_default_settings_automatic_tax",
-    "SubscriptionsResourcePauseCollection": "subscriptions_resource_pause_collection",
-    "SubscriptionsResourcePaymentMethodOptions": "subscriptions_resource_payment_method_options",
-    "SubscriptionsResourcePaymentSettings": "subscriptions_resource_payment_settings",
-    "SubscriptionsResourcePendingUpdate": "subscriptions_resource_pending_update",
-    "SubscriptionsTrialsResourceEndBehavior": "subscriptions_trials_resource_end_behavior",
-    "SubscriptionsTrialsResourceTrialSettings": "subscriptions_trials_resource_trial_settings",
-    "TaxCalculation": "tax_calculation",
-    "TaxCalculationLineItems": "tax_calculation",
-    "TaxCalculationLineItem": "tax_calculation_line_item",
-    "TaxCode": "tax_code",
-    "TaxDeductedAtSource": "tax_deducted_at_source",
-    "TaxIdVerification": "tax_id_verification",
-    "TaxProductResourceCustomerDetails": "tax_product_resource_customer_details",
-    "TaxProductResourceCustomerDetailsResourceTaxId": "tax_product_resource_customer_details_resource_tax_id",
-    "TaxProductResourceJurisdiction": "tax_product_resource_jurisdiction",
-    "TaxProductResourceLineItemTaxBreakdown": "tax_product_resource_line_item_tax_breakdown",
-    "TaxProductResourceLineItemTaxRateDetails": "tax_product_resource_line_item_tax_rate_details",
-    "TaxProductResourcePostalAddress": "tax_product_resource_postal_address",
-    "TaxProductResourceShippingCost": "tax_product_resource_shipping_cost",
-    "TaxProductResourceTaxBreakdown": "tax_product_resource_tax_breakdown",
-    "TaxProductResourceTaxRateDetails": "tax_product_resource_tax_rate_details",
-    "TaxProductResourceTaxTransactionLineItemResourceReversal": "tax_product_resource_tax_transaction_line_item_resource_reversal",
-    "TaxProductResourceTaxTransactionResourceReversal": "tax_product_resource_tax_transaction_resource_reversal",
-    "TaxRate": "tax_rate",
-    "TaxTransaction": "tax_transaction",
-    "TaxTransactionLineItems": "tax_transaction",
-    "TaxTransactionLineItem": "tax_transaction_line_item",
-    "TerminalConfiguration": "terminal_configuration",
-    "TerminalConfigurationConfigurationResourceCurrencySpecificConfig": "terminal_configuration_configuration_resource_currency_specific_config",
-    "TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig": "terminal_configuration_configuration_resource_device_type_specific_config",
-    "TerminalConfigurationConfigurationResourceTipping": "terminal_configuration_configuration_resource_tipping",
-    "TerminalConnectionToken": "terminal_connection_token",
-    "TerminalLocation": "terminal_location",
-    "TerminalReader": "terminal_reader",
-    "TerminalReaderReaderResourceCart": "terminal_reader_reader_resource_cart",
-    "TerminalReaderReaderResourceLineItem": "terminal_reader_reader_resource_line_item",
-    "TerminalReaderReaderResourceProcessConfig": "terminal_reader_reader_resource_process_config",
-    "TerminalReaderReaderResourceProcessPaymentIntentAction": "terminal_reader_reader_resource_process_payment_intent_action",
-    "TerminalReaderReaderResourceProcessSetupIntentAction": "terminal_reader_reader_resource_process_setup_intent_action",
-    "TerminalReaderReaderResourceReaderAction": "terminal_reader_reader_resource_reader_action",
-    "TerminalReaderReaderResourceRefundPaymentAction": "terminal_reader_reader_resource_refund_payment_action",
-    "TerminalReaderReaderResourceSetReaderDisplayAction": "terminal_reader_reader_resource_set_reader_display_action",
-    "TerminalReaderReaderResourceTippingConfig": "terminal_reader_reader_resource_tipping_config",
-    "TestHelpersTestClock": "test_helpers_test_clock",
-    "ThreeDSecureDetails": "three_d_secure_details",
-    "ThreeDSecureUsage": "three_d_secure_usage",
-    "Token": "token",
-    "TransferSchedule": "transfer_schedule",
-    "TransformQuantity": "transform_quantity",
-    "TransformUsage": "transform_usage",
-    "TreasuryCreditReversal": "treasury_credit_reversal",
-    "TreasuryDebitReversal": "treasury_credit_reversal",
-    "TreasuryInboundTransfer": "treasury_credit_reversal",
-    "TreasuryOutboundPayment": "treasury_credit_reversal",
-    "TreasuryOutboundPaymentsResourceReturnedStatus": "treasury_credit_reversal",
-    "TreasuryOutboundTransfer": "treasury_credit_reversal",
-    "TreasuryOutboundTransfersResourceReturnedDetails": "treasury_credit_reversal",
-    "TreasuryReceivedCredit": "treasury_credit_reversal",
-    "TreasuryReceivedCreditsResourceLinkedFlows": "treasury_credit_reversal",
-    "TreasuryReceivedCreditsResourceSourceFlowsDetails": "treasury_credit_reversal",
-    "TreasuryReceivedDebit": "treasury_credit_reversal",
-    "TreasuryTransaction": "treasury_credit_reversal",
-    "TreasuryTransactionEntries": "treasury_credit_reversal",
-    "TreasuryTransactionEntry": "treasury_credit_reversal",
-    "TreasuryTransactionsResourceFlowDetails": "treasury_credit_reversal",
-    "TreasuryFinancialAccount": "treasury_financial_account",
-    "TreasuryFinancialAccountFeatures": "treasury_financial_account_features",
-    "TreasuryFinancialAccountsResourceAbaRecord": "treasury_financial_accounts_resource_aba_record",
-    "TreasuryFinancialAccountsResourceAchToggleSettings": "treasury_financial_accounts_resource_ach_toggle_settings",
-    "TreasuryFinancialAccountsResourceBalance": "treasury_financial_accounts_resource_balance",
-    "TreasuryFinancialAccountsResourceClosedStatusDetails": "treasury_financial_accounts_resource_closed_status_details",
-    "TreasuryFinancialAccountsResourceFinancialAddress": "treasury_financial_accounts_resource_financial_address",
-    "TreasuryFinancialAccountsResourceFinancialAddressesFeatures": "treasury_financial_accounts_resource_financial_addresses_features",
-    "TreasuryFinancialAccountsResourceInboundTransfers": "treasury_financial_accounts_resource_inbound_transfers",
-    "TreasuryFinancialAccountsResourceOutboundPayments": "treasury_financial_accounts_resource_outbound_payments",
-    "TreasuryFinancialAccountsResourceOutboundTransfers": "treasury_financial_accounts_resource_outbound_transfers",
-    "TreasuryFinancialAccountsResourcePlatformRestrictions": "treasury_financial_accounts_resource_platform_restrictions",
-    "TreasuryFinancialAccountsResourceStatusDetails": "treasury_financial_accounts_resource_status_details",
-    "TreasuryFinancialAccountsResourceToggleSettings": "treasury_financial_accounts_resource_toggle_settings",
-    "TreasuryFinancialAccountsResourceTogglesSettingStatusDetails": "treasury_financial_accounts_resource_toggles_setting_status_details",
-    "TreasuryInboundTransfersResourceFailureDetails": "treasury_inbound_transfers_resource_failure_details",
-    "TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows": "treasury_inbound_transfers_resource_inbound_transfer_resource_linked_flows",
-    "TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions": "treasury_inbound_transfers_resource_inbound_transfer_resource_status_transitions",
-    "TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails": "treasury_outbound_payments_resource_outbound_payment_resource_end_user_details",
-    "TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions": "treasury_outbound_payments_resource_outbound_payment_resource_status_transitions",
-    "TreasuryOutboundTransfersResourceStatusTransitions": "treasury_outbound_transfers_resource_status_transitions",
-    "TreasuryReceivedCreditsResourceReversalDetails": "treasury_received_credits_resource_reversal_details",
-    "TreasuryReceivedCreditsResourceStatusTransitions": "treasury_received_credits_resource_status_transitions",
-    "TreasuryReceivedDebitsResourceDebitReversalLinkedFlows": "treasury_received_debits_resource_debit_reversal_linked_flows",
-    "TreasuryReceivedDebitsResourceLinkedFlows": "treasury_received_debits_resource_linked_flows",
-    "TreasuryReceivedDebitsResourceReversalDetails": "treasury_received_debits_resource_reversal_details",
-    "TreasuryReceivedDebitsResourceStatusTransitions": "treasury_received_debits_resource_status_transitions",
-    "TreasurySharedResourceBillingDetails": "treasury_shared_resource_billing_details",
-    "TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails": "treasury_shared_resource_initiating_payment_method_details_initiating_payment_me",
-    "TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount": "treasury_shared_resource_initiating_payment_method_details_us_bank_account",
-    "TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions": "treasury_transactions_resource_abstract_transaction_resource_status_transitions",
-    "TreasuryTransactionsResourceBalanceImpact": "treasury_transactions_resource_balance_impact",
-    "UsBankAccountNetworks": "us_bank_account_networks",
-    "UsageRecord": "usage_record",
-    "UsageRecordSummary": "usage_record_summary",
-    "VerificationSessionRedaction": "verification_session_redaction",
-    "WebhookEndpoint": "webhook_endpoint",
-}
 
-__all__ = [
-    "Account",
-    "AccountBacsDebitPaymentsSettings",
-    "AccountBrandingSettings",
-    "AccountBusinessProfile",
-    "AccountCapabilities",
-    "AccountCapabilityFutureRequirements",
-    "AccountCapabilityRequirements",
-    "AccountCardIssuingSettings",
-    "AccountCardPaymentsSettings",
-    "AccountDashboardSettings",
-    "AccountDeclineChargeOn",
-    "AccountExternalAccounts",
-    "AccountFutureRequirements",
-    "AccountLink",
-    "AccountPaymentsSettings",
-    "AccountPayoutSettings",
-    "AccountRequirements",
-    "AccountRequirementsAlternative",
-    "AccountRequirementsError",
-    "AccountSepaDebitPaymentsSettings",
-    "AccountSettings",
-    "AccountTermsOfService",
-    "AccountTosAcceptance",
-    "AccountTreasurySettings",
-    "AccountUnificationAccountController",
-    "Address",
-    "ApiErrors",
-    "ApplePayDomain",
-    "Application",
-    "ApplicationFee",
-    "ApplicationFeeRefunds",
-    "AppsSecret",
-    "AutomaticTax",
-    "Balance",
-    "BalanceAmount",
-    "BalanceAmountBySourceType",
-    "BalanceDetail",
-    "BalanceTransaction",
-    "BankAccount",
-    "BankConnectionsResourceAccountholder",
-    "BankConnectionsResourceBalance",
-    "BankConnectionsResourceBalanceApiResourceCashBalance",
-    "BankConnectionsResourceBalanceApiResourceCreditBalance",
-    "BankConnectionsResourceBalanceRefresh",
-    "BankConnectionsResourceLinkAccountSessionFilters",
-    "BankConnectionsResourceOwnershipRefresh",
-    "BillingDetails",
-    "BillingPortalConfiguration",
-    "BillingPortalSession",
-    "CancellationDetails",
-    "Capability",
-    "Card",
-    "CardGeneratedFromPaymentMethodDetails",
-    "CardIssuingAccountTermsOfService",
-    "CardMandatePaymentMethodDetails",
-    "CashBalance",
-    "Charge",
-    "ChargeFraudDetails",
-    "ChargeOutcome",
-    "ChargeRefunds",
-    "ChargeTransferData",
-    "CheckoutAcssDebitMandateOptions",
-    "CheckoutAcssDebitPaymentMethodOptions",
-    "CheckoutAffirmPaymentMethodOptions",
-    "CheckoutAfterpayClearpayPaymentMethodOptions",
-    "CheckoutAlipayPaymentMethodOptions",
-    "CheckoutAuBecsDebitPaymentMethodOptions",
-    "CheckoutBacsDebitPaymentMethodOptions",
-    "CheckoutBancontactPaymentMethodOptions",
-    "CheckoutBoletoPaymentMethodOptions",
-    "CheckoutCardInstallmentsOptions",
-    "CheckoutCardPaymentMethodOptions",
-    "CheckoutCashappPaymentMethodOptions",
-    "CheckoutCustomerBalanceBankTransferPaymentMethodOptions",
-    "CheckoutCustomerBalancePaymentMethodOptions",
-    "CheckoutEpsPaymentMethodOptions",
-    "CheckoutFpxPaymentMethodOptions",
-    "CheckoutGiropayPaymentMethodOptions",
-    "CheckoutGrabPayPaymentMethodOptions",
-    "CheckoutIdealPaymentMethodOptions",
-    "CheckoutKlarnaPaymentMethodOptions",
-    "CheckoutKonbiniPaymentMethodOptions",
-    "CheckoutOxxoPaymentMethodOptions",
-    "CheckoutP24PaymentMethodOptions",
-    "CheckoutPaynowPaymentMethodOptions",
-    "CheckoutPixPaymentMethodOptions",
-    "CheckoutSepaDebitPaymentMethodOptions",
-    "CheckoutSession",
-    "CheckoutSessionLineItems",
-    "CheckoutSessionPaymentMethodOptions",
-    "CheckoutSofortPaymentMethodOptions",
-    "CheckoutUsBankAccountPaymentMethodOptions",
-    "ConnectCollectionTransfer",
-    "CountrySpec",
-    "CountrySpecVerificationFieldDetails",
-    "CountrySpecVerificationFields",
-    "Coupon",
-    "CouponAppliesTo",
-    "CouponCurrencyOption",
-    "CreditNote",
-    "CreditNoteLineItem",
-    "CreditNoteLines",
-    "CreditNoteTaxAmount",
-    "CurrencyOption",
-    "CustomUnitAmount",
-    "Customer",
-    "CustomerAcceptance",
-    "CustomerBalanceCustomerBalanceSettings",
-    "CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction",
-    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction",
-    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer",
-    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer",
-    "CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction",
-    "CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction",
-    "CustomerBalanceTransaction",
-    "CustomerCashBalanceTransaction",
-    "CustomerSources",
-    "CustomerSubscriptions",
-    "CustomerTax",
-    "CustomerTaxIds",
-    "CustomerTaxLocation",
-    "DeletedAccount",
-    "DeletedApplePayDomain",
-    "DeletedApplication",
-    "DeletedBankAccount",
-    "DeletedCard",
-    "DeletedCoupon",
-    "DeletedCustomer",
-    "DeletedDiscount",
-    "DeletedExternalAccount",
-    "DeletedInvoice",
-    "DeletedInvoiceitem",
-    "DeletedPaymentSource",
-    "DeletedPerson",
-    "DeletedPlan",
-    "DeletedPrice",
-    "DeletedProduct",
-    "DeletedRadarValueList",
-    "DeletedRadarValueListItem",
-    "DeletedSubscriptionItem",
-    "DeletedTaxId",
-    "DeletedTerminalConfiguration",
-    "DeletedTerminalLocation",
-    "DeletedTerminalReader",
-    "DeletedTestHelpersTestClock",
-    "DeletedWebhookEndpoint",
-    "Discount",
-    "DiscountsResourceDiscountAmount",
-    "Dispute",
-    "DisputeEvidence",
-    "DisputeEvidenceDetails",
-    "EmailSent",
-    "EphemeralKey",
-    "Error",
-    "Event",
-    "ExchangeRate",
-    "ExternalAccount",
-    "ExternalAccountRequirements",
-    "Fee",
-    "FeeRefund",
-    "File",
-    "FileLink",
-    "FileLinks",
-    "FinancialConnectionsAccount",
-    "FinancialConnectionsAccountOwner",
-    "FinancialConnectionsAccountOwnership",
-    "FinancialConnectionsAccountOwnershipOwners",
-    "FinancialConnectionsSession",
-    "FinancialConnectionsSessionAccounts",
-    "FinancialReportingFinanceReportRunRunParameters",
-    "FundingInstructions",
-    "FundingInstructionsBankTransfer",
-    "FundingInstructionsBankTransferFinancialAddress",
-    "FundingInstructionsBankTransferIbanRecord",
-    "FundingInstructionsBankTransferSortCodeRecord",
-    "FundingInstructionsBankTransferSpeiRecord",
-    "FundingInstructionsBankTransferZenginRecord",
-    "GelatoDataDocumentReportDateOfBirth",
-    "GelatoDataDocumentReportExpirationDate",
-    "GelatoDataDocumentReportIssuedDate",
-    "GelatoDataIdNumberReportDate",
-    "GelatoDataVerifiedOutputsDate",
-    "GelatoDocumentReport",
-    "GelatoDocumentReportError",
-    "GelatoIdNumberReport",
-    "GelatoIdNumberReportError",
-    "GelatoReportDocumentOptions",
-    "GelatoReportIdNumberOptions",
-    "GelatoSelfieReport",
-    "GelatoSelfieReportError",
-    "GelatoSessionDocumentOptions",
-    "GelatoSessionIdNumberOptions",
-    "GelatoSessionLastError",
-    "GelatoVerificationReportOptions",
-    "GelatoVerificationSessionOptions",
-    "GelatoVerifiedOutputs",
-    "IdentityVerificationReport",
-    "IdentityVerificationSession",
-    "InboundTransfers",
-    "InboundTransfersPaymentMethodDetailsUsBankAccount",
-    "Invoice",
-    "InvoiceInstallmentsCard",
-    "InvoiceItemThresholdReason",
-    "InvoiceLineItemPeriod",
-    "InvoiceLines",
-    "InvoiceMandateOptionsCard",
-    "InvoicePaymentMethodOptionsAcssDebit",
-    "InvoicePaymentMethodOptionsAcssDebitMandateOptions",
-    "InvoicePaymentMethodOptionsBancontact",
-    "InvoicePaymentMethodOptionsCard",
-    "InvoicePaymentMethodOptionsCustomerBalance",
-    "InvoicePaymentMethodOptionsCustomerBalanceBankTransfer",
-    "InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer",
-    "InvoicePaymentMethodOptionsKonbini",
-    "InvoicePaymentMethodOptionsUsBankAccount",
-    "InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions",
-    "InvoiceSettingCustomField",
-    "InvoiceSettingCustomerSetting",
-    "InvoiceSettingPhaseSetting",
-    "InvoiceSettingQuoteSetting",
-    "InvoiceSettingRenderingOptions",
-    "InvoiceSettingSubscriptionScheduleSetting",
-    "InvoiceTaxAmount",
-    "InvoiceThresholdReason",
-    "InvoiceTransferData",
-    "Invoiceitem",
-    "InvoicesFromInvoice",
-    "InvoicesLineItemsCreditedItems",
-    "InvoicesLineItemsProrationDetails",
-    "InvoicesPaymentMethodOptions",
-    "InvoicesPaymentSettings",
-    "InvoicesResourceInvoiceTaxId",
-    "InvoicesShippingCost",
-    "InvoicesStatusTransitions",
-    "IssuingAuthorization",
-    "IssuingAuthorizationAmountDetails",
-    "IssuingAuthorizationMerchantData",
-    "IssuingAuthorizationNetworkData",
-    "IssuingAuthorizationPendingRequest",
-    "IssuingAuthorizationRequest",
-    "IssuingAuthorizationTreasury",
-    "IssuingAuthorizationVerificationData",
-    "IssuingCard",
-    "IssuingCardApplePay",
-    "IssuingCardAuthorizationControls",
-    "IssuingCardGooglePay",
-    "IssuingCardShipping",
-    "IssuingCardShippingCustoms",
-    "IssuingCardSpendingLimit",
-    "IssuingCardWallets",
-    "IssuingCardholder",
-    "IssuingCardholderAddress",
-    "IssuingCardholderAuthorizationControls",
-    "IssuingCardholderCardIssuing",
-    "IssuingCardholderCompany",
-    "IssuingCardholderIdDocument",
-    "IssuingCardholderIndividual",
-    "IssuingCardholderIndividualDob",
-    "IssuingCardholderRequirements",
-    "IssuingCardholderSpendingLimit",
-    "IssuingCardholderUserTermsAcceptance",
-    "IssuingCardholderVerification",
-    "IssuingDispute",
-    "IssuingDisputeCanceledEvidence",
-    "IssuingDisputeDuplicateEvidence",
-    "IssuingDisputeEvidence",
-    "IssuingDisputeFraudulentEvidence",
-    "IssuingDisputeMerchandiseNotAsDescribedEvidence",
-    "IssuingDisputeNotReceivedEvidence",
-    "IssuingDisputeOtherEvidence",
-    "IssuingDisputeServiceNotAsDescribedEvidence",
-    "IssuingDisputeTreasury",
-    "IssuingSettlement",
-    "IssuingTransaction",
-    "IssuingTransactionAmountDetails",
-    "IssuingTransactionFlightData",
-    "IssuingTransactionFlightDataLeg",
-    "IssuingTransactionFuelData",
-    "IssuingTransactionLodgingData",
-    "IssuingTransactionPurchaseDetails",
-    "IssuingTransactionReceiptData",
-    "IssuingTransactionTreasury",
-    "Item",
-    "LegalEntityCompany",
-    "LegalEntityCompanyVerification",
-    "LegalEntityCompanyVerificationDocument",
-    "LegalEntityDob",
-    "LegalEntityJapanAddress",
-    "LegalEntityPersonVerification",
-    "LegalEntityPersonVerificationDocument",
-    "LegalEntityUboDeclaration",
-    "LineItem",
-    "LineItemsDiscountAmount",
-    "LineItemsTaxAmount",
-    "LinkedAccountOptionsUsBankAccount",
-    "LoginLink",
-    "Mandate",
-    "MandateAcssDebit",
-    "MandateAuBecsDebit",
-    "MandateBacsDebit",
-    "MandateBlik",
-    "MandateCashapp",
-    "MandateLink",
-    "MandateMultiUse",
-    "MandateOptionsOffSessionDetailsBlik",
-    "MandatePaymentMethodDetails",
-    "MandateSepaDebit",
-    "MandateSingleUse",
-    "MandateUsBankAccount",
-    "Networks",
-    "NotificationEventData",
-    "NotificationEventRequest",
-    "OfflineAcceptance",
-    "OnlineAcceptance",
-    "OutboundPaymentsPaymentMethodDetails",
-    "OutboundPaymentsPaymentMethodDetailsFinancialAccount",
-    "OutboundPaymentsPaymentMethodDetailsUsBankAccount",
-    "OutboundTransfersPaymentMethodDetails",
-    "OutboundTransfersPaymentMethodDetailsUsBankAccount",
-    "PackageDimensions",
-    "PaymentFlowsAmountDetails",
-    "PaymentFlowsAmountDetailsResourceTip",
-    "PaymentFlowsAutomaticPaymentMethodsPaymentIntent",
-    "PaymentFlowsAutomaticPaymentMethodsSetupIntent",
-    "PaymentFlowsInstallmentOptions",
-    "PaymentFlowsPrivatePaymentMethodsAlipay",
-    "PaymentFlowsPrivatePaymentMethodsAlipayDetails",
-    "PaymentFlowsPrivatePaymentMethodsKlarnaDob",
-    "PaymentIntent",
-    "PaymentIntentCardProcessing",
-    "PaymentIntentNextAction",
-    "PaymentIntentNextActionAlipayHandleRedirect",
-    "PaymentIntentNextActionBoleto",
-    "PaymentIntentNextActionCardAwaitNotification",
-    "PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode",
-    "PaymentIntentNextActionCashappQrCode",
-    "PaymentIntentNextActionDisplayBankTransferInstructions",
-    "PaymentIntentNextActionDisplayOxxoDetails",
-    "PaymentIntentNextActionKonbini",
-    "PaymentIntentNextActionKonbiniFamilymart",
-    "PaymentIntentNextActionKonbiniLawson",
-    "PaymentIntentNextActionKonbiniMinistop",
-    "PaymentIntentNextActionKonbiniSeicomart",
-    "PaymentIntentNextActionKonbiniStores",
-    "PaymentIntentNextActionPaynowDisplayQrCode",
-    "PaymentIntentNextActionPixDisplayQrCode",
-    "PaymentIntentNextActionPromptpayDisplayQrCode",
-    "PaymentIntentNextActionRedirectToUrl",
-    "PaymentIntentNextActionVerifyWithMicrodeposits",
-    "PaymentIntentNextActionWechatPayDisplayQrCode",
-    "PaymentIntentNextActionWechatPayRedirectToAndroidApp",
-    "PaymentIntentNextActionWechatPayRedirectToIosApp",
-    "PaymentIntentPaymentMethodOptions",
-    "PaymentIntentPaymentMethodOptionsAcssDebit",
-    "PaymentIntentPaymentMethodOptionsAuBecsDebit",
-    "PaymentIntentPaymentMethodOptionsBlik",
-    "PaymentIntentPaymentMethodOptionsCard",
-    "PaymentIntentPaymentMethodOptionsEps",
-    "PaymentIntentPaymentMethodOptionsLink",
-    "PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit",
-    "PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit",
-    "PaymentIntentPaymentMethodOptionsSepaDebit",
-    "PaymentIntentPaymentMethodOptionsUsBankAccount",
-    "PaymentIntentProcessing",
-    "PaymentIntentProcessingCustomerNotification",
-    "PaymentIntentTypeSpecificPaymentMethodOptionsClient",
-    "PaymentLink",
-    "PaymentLinkLineItems",
-    "PaymentLinksResourceAfterCompletion",
-    "PaymentLinksResourceAutomaticTax",
-    "PaymentLinksResourceCompletionBehaviorConfirmationPage",
-    "PaymentLinksResourceCompletionBehaviorRedirect",
-    "PaymentLinksResourceConsentCollection",
-    "PaymentLinksResourceCustomFields",
-    "PaymentLinksResourceCustomFieldsDropdown",
-    "PaymentLinksResourceCustomFieldsDropdownOption",
-    "PaymentLinksResourceCustomFieldsLabel",
-    "PaymentLinksResourceCustomText",
-    "PaymentLinksResourceCustomTextPosition",
-    "PaymentLinksResourceInvoiceCreation",
-    "PaymentLinksResourceInvoiceSettings",
-    "PaymentLinksResourcePaymentIntentData",
-    "PaymentLinksResourcePhoneNumberCollection",
-    "PaymentLinksResourceShippingAddressCollection",
-    "PaymentLinksResourceShippingOption",
-    "PaymentLinksResourceSubscriptionData",
-    "PaymentLinksResourceTaxIdCollection",
-    "PaymentLinksResourceTransferData",
-    "PaymentMethod",
-    "PaymentMethodAcssDebit",
-    "PaymentMethodAffirm",
-    "PaymentMethodAfterpayClearpay",
-    "PaymentMethodAuBecsDebit",
-    "PaymentMethodBacsDebit",
-    "PaymentMethodBancontact",
-    "PaymentMethodBlik",
-    "PaymentMethodBoleto",
-    "PaymentMethodCard",
-    "PaymentMethodCardChecks",
-    "PaymentMethodCardGeneratedCard",
-    "PaymentMethodCardPresent",
-    "PaymentMethodCardWallet",
-    "PaymentMethodCardWalletAmexExpressCheckout",
-    "PaymentMethodCardWalletApplePay",
-    "PaymentMethodCardWalletGooglePay",
-    "PaymentMethodCardWalletMasterpass",
-    "PaymentMethodCardWalletSamsungPay",
-    "PaymentMethodCardWalletVisaCheckout",
-    "PaymentMethodCashapp",
-    "PaymentMethodCustomerBalance",
-    "PaymentMethodDetails",
-    "PaymentMethodDetailsAchCreditTransfer",
-    "PaymentMethodDetailsAchDebit",
-    "PaymentMethodDetailsAcssDebit",
-    "PaymentMethodDetailsAffirm",
-    "PaymentMethodDetailsAfterpayClearpay",
-    "PaymentMethodDetailsAuBecsDebit",
-    "PaymentMethodDetailsBacsDebit",
-    "PaymentMethodDetailsBancontact",
-    "PaymentMethodDetailsBlik",
-    "PaymentMethodDetailsBoleto",
-    "PaymentMethodDetailsCard",
-    "PaymentMethodDetailsCardChecks",
-    "PaymentMethodDetailsCardInstallments",
-    "PaymentMethodDetailsCardInstallmentsPlan",
-    "PaymentMethodDetailsCardPresent",
-    "PaymentMethodDetailsCardPresentReceipt",
-    "PaymentMethodDetailsCardWallet",
-    "PaymentMethodDetailsCardWalletAmexExpressCheckout",
-    "PaymentMethodDetailsCardWalletApplePay",
-    "PaymentMethodDetailsCardWalletGooglePay",
-    "PaymentMethodDetailsCardWalletMasterpass",
-    "PaymentMethodDetailsCardWalletSamsungPay",
-    "PaymentMethodDetailsCardWalletVisaCheckout",
-    "PaymentMethodDetailsCashapp",
-    "PaymentMethodDetailsCustomerBalance",
-    "PaymentMethodDetailsEps",
-    "PaymentMethodDetailsFpx",
-    "PaymentMethodDetailsGiropay",
-    "PaymentMethodDetailsGrabpay",
-    "PaymentMethodDetailsIdeal",
-    "PaymentMethodDetailsInteracPresent",
-    "PaymentMethodDetailsInteracPresentReceipt",
-    "PaymentMethodDetailsKlarna",
-    "PaymentMethodDetailsKonbini",
-    "PaymentMethodDetailsKonbiniStore",
-    "PaymentMethodDetailsLink",
-    "PaymentMethodDetailsMultibanco",
-    "PaymentMethodDetailsOxxo",
-    "PaymentMethodDetailsP24",
-    "PaymentMethodDetailsPaynow",
-    "PaymentMethodDetailsPix",
-    "PaymentMethodDetailsPromptpay",
-    "PaymentMethodDetailsSepaDebit",
-    "PaymentMethodDetailsSofort",
-    "PaymentMethodDetailsStripeAccount",
-    "PaymentMethodDetailsUsBankAccount",
-    "PaymentMethodDetailsWechat",
-    "PaymentMethodDetailsWechatPay",
-    "PaymentMethodEps",
-    "PaymentMethodFpx",
-    "PaymentMethodGiropay",
-    "PaymentMethodGrabpay",
-    "PaymentMethodIdeal",
-    "PaymentMethodInteracPresent",
-    "PaymentMethodKlarna",
-    "PaymentMethodKonbini",
-    "PaymentMethodLink",
-    "PaymentMethodOptionsAffirm",
-    "PaymentMethodOptionsAfterpayClearpay",
-    "PaymentMethodOptionsAlipay",
-    "PaymentMethodOptionsBacsDebit",
-    "PaymentMethodOptionsBancontact",
-    "PaymentMethodOptionsBoleto",
-    "PaymentMethodOptionsCardInstallments",
-    "PaymentMethodOptionsCardMandateOptions",
-    "PaymentMethodOptionsCardPresent",
-    "PaymentMethodOptionsCashapp",
-    "PaymentMethodOptionsCustomerBalance",
-    "PaymentMethodOptionsCustomerBalanceBankTransfer",
-    "PaymentMethodOptionsCustomerBalanceEuBankAccount",
-    "PaymentMethodOptionsFpx",
-    "PaymentMethodOptionsGiropay",
-    "PaymentMethodOptionsGrabpay",
-    "PaymentMethodOptionsIdeal",
-    "PaymentMethodOptionsInteracPresent",
-    "PaymentMethodOptionsKlarna",
-    "PaymentMethodOptionsKonbini",
-    "PaymentMethodOptionsOxxo",
-    "PaymentMethodOptionsP24",
-    "PaymentMethodOptionsPaynow",
-    "PaymentMethodOptionsPix",
-    "PaymentMethodOptionsPromptpay",
-    "PaymentMethodOptionsSofort",
-    "PaymentMethodOptionsWechatPay",
-    "PaymentMethodOxxo",
-    "PaymentMethodP24",
-    "PaymentMethodPaynow",
-    "PaymentMethodPix",
-    "PaymentMethodPromptpay",
-    "PaymentMethodSepaDebit",
-    "PaymentMethodSofort",
-    "PaymentMethodUsBankAccount",
-    "PaymentMethodUsBankAccountBlocked",
-    "PaymentMethodUsBankAccountStatusDetails",
-    "PaymentMethodWechatPay",
-    "PaymentPagesCheckoutSessionAfterExpiration",
-    "PaymentPagesCheckoutSessionAfterExpirationRecovery",
-    "PaymentPagesCheckoutSessionAutomaticTax",
-    "PaymentPagesCheckoutSessionConsent",
-    "PaymentPagesCheckoutSessionConsentCollection",
-    "PaymentPagesCheckoutSessionCurrencyConversion",
-    "PaymentPagesCheckoutSessionCustomFields",
-    "PaymentPagesCheckoutSessionCustomFieldsDropdown",
-    "PaymentPagesCheckoutSessionCustomFieldsLabel",
-    "PaymentPagesCheckoutSessionCustomFieldsNumeric",
-    "PaymentPagesCheckoutSessionCustomFieldsOption",
-    "PaymentPagesCheckoutSessionCustomFieldsText",
-    "PaymentPagesCheckoutSessionCustomText",
-    "PaymentPagesCheckoutSessionCustomTextPosition",
-    "PaymentPagesCheckoutSessionCustomerDetails",
-    "PaymentPagesCheckoutSessionInvoiceCreation",
-    "PaymentPagesCheckoutSessionInvoiceSettings",
-    "PaymentPagesCheckoutSessionPhoneNumberCollection",
-    "PaymentPagesCheckoutSessionShippingAddressCollection",
-    "PaymentPagesCheckoutSessionShippingCost",
-    "PaymentPagesCheckoutSessionShippingOption",
-    "PaymentPagesCheckoutSessionTaxId",
-    "PaymentPagesCheckoutSessionTaxIdCollection",
-    "PaymentPagesCheckoutSessionTotalDetails",
-    "PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown",
-    "PaymentSource",
-    "Payout",
-    "Period",
-    "Person",
-    "PersonFutureRequirements",
-    "PersonRelationship",
-    "PersonRequirements",
-    "Plan",
-    "PlanTier",
-    "PlatformTaxFee",
-    "PortalBusinessProfile",
-    "PortalCustomerUpdate",
-    "PortalFeatures",
-    "PortalFlowsAfterCompletionHostedConfirmation",
-    "PortalFlowsAfterCompletionRedirect",
-    "PortalFlowsFlow",
-    "PortalFlowsFlowAfterCompletion",
-    "PortalFlowsFlowSubscriptionCancel",
-    "PortalInvoiceList",
-    "PortalLoginPage",
-    "PortalPaymentMethodUpdate",
-    "PortalSubscriptionCancel",
-    "PortalSubscriptionCancellationReason",
-    "PortalSubscriptionPause",
-    "PortalSubscriptionUpdate",
-    "PortalSubscriptionUpdateProduct",
-    "Price",
-    "PriceTier",
-    "Product",
-    "PromotionCode",
-    "PromotionCodeCurrencyOption",
-    "PromotionCodesResourceRestrictions",
-    "Quote",
-    "QuoteLineItems",
-    "QuotesResourceAutomaticTax",
-    "QuotesResourceComputed",
-    "QuotesResourceFromQuote",
-    "QuotesResourceRecurring",
-    "QuotesResourceStatusTransitions",
-    "QuotesResourceSubscriptionDataSubscriptionData",
-    "QuotesResourceTotalDetails",
-    "QuotesResourceTotalDetailsResourceBreakdown",
-    "QuotesResourceTransferData",
-    "QuotesResourceUpfront",
-    "QuotesResourceUpfrontLineItems",
-    "RadarEarlyFraudWarning",
-    "RadarRadarOptions",
-    "RadarReviewResourceLocation",
-    "RadarReviewResourceSession",
-    "RadarValueList",
-    "RadarValueListItem",
-    "RadarValueListListItems",
-    "ReceivedPaymentMethodDetailsFinancialAccount",
-    "Recurring",
-    "Refund",
-    "RefundNextAction",
-    "RefundNextActionDisplayDetails",
-    "ReportingReportRun",
-    "ReportingReportType",
-    "ReserveTransaction",
-    "Review",
-    "Rule",
-    "ScheduledQueryRun",
-    "SchedulesPhaseAutomaticTax",
-    "SecretServiceResourceScope",
-    "SepaDebitGeneratedFrom",
-    "SetupAttempt",
-    "SetupAttemptPaymentMethodDetails",
-    "SetupAttemptPaymentMethodDetailsAcssDebit",
-    "SetupAttemptPaymentMethodDetailsAuBecsDebit",
-    "SetupAttemptPaymentMethodDetailsBacsDebit",
-    "SetupAttemptPaymentMethodDetailsBancontact",
-    "SetupAttemptPaymentMethodDetailsBlik",
-    "SetupAttemptPaymentMethodDetailsBoleto",
-    "SetupAttemptPaymentMethodDetailsCard",
-    "SetupAttemptPaymentMethodDetailsCardPresent",
-    "SetupAttemptPaymentMethodDetailsCashapp",
-    "SetupAttemptPaymentMethodDetailsIdeal",
-    "SetupAttemptPaymentMethodDetailsKlarna",
-    "SetupAttemptPaymentMethodDetailsLink",
-    "SetupAttemptPaymentMethodDetailsSepaDebit",
-    "SetupAttemptPaymentMethodDetailsSofort",
-    "SetupAttemptPaymentMethodDetailsUsBankAccount",
-    "SetupIntent",
-    "SetupIntentNextAction",
-    "SetupIntentNextActionRedirectToUrl",
-    "SetupIntentNextActionVerifyWithMicrodeposits",
-    "SetupIntentPaymentMethodOptions",
-    "SetupIntentPaymentMethodOptionsAcssDebit",
-    "SetupIntentPaymentMethodOptionsBlik",
-    "SetupIntentPaymentMethodOptionsCard",
-    "SetupIntentPaymentMethodOptionsCardMandateOptions",
-    "SetupIntentPaymentMethodOptionsLink",
-    "SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit",
-    "SetupIntentPaymentMethodOptionsMandateOptionsBlik",
-    "SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit",
-    "SetupIntentPaymentMethodOptionsSepaDebit",
-    "SetupIntentPaymentMethodOptionsUsBankAccount",
-    "SetupIntentTypeSpecificPaymentMethodOptionsClient",
-    "Shipping",
-    "ShippingRate",
-    "ShippingRateCurrencyOption",
-    "ShippingRateDeliveryEstimate",
-    "ShippingRateDeliveryEstimateBound",
-    "ShippingRateFixedAmount",
-    "SigmaScheduledQueryRunError",
-    "Source",
-    "SourceCodeVerificationFlow",
-    "SourceMandateNotification",
-    "SourceMandateNotificationAcssDebitData",
-    "SourceMandateNotificationBacsDebitData",
-    "SourceMandateNotificationSepaDebitData",
-    "SourceOrder",
-    "SourceOrderItem",
-    "SourceOwner",
-    "SourceReceiverFlow",
-    "SourceRedirectFlow",
-    "SourceTransaction",
-    "SourceTransactionAchCreditTransferData",
-    "SourceTransactionChfCreditTransferData",
-    "SourceTransactionGbpCreditTransferData",
-    "SourceTransactionPaperCheckData",
-    "SourceTransactionSepaCreditTransferData",
-    "SourceTypeAchCreditTransfer",
-    "SourceTypeAchDebit",
-    "SourceTypeAcssDebit",
-    "SourceTypeAlipay",
-    "SourceTypeAuBecsDebit",
-    "SourceTypeBancontact",
-    "SourceTypeCard",
-    "SourceTypeCardPresent",
-    "SourceTypeEps",
-    "SourceTypeGiropay",
-    "SourceTypeIdeal",
-    "SourceTypeKlarna",
-    "SourceTypeMultibanco",
-    "SourceTypeP24",
-    "SourceTypeSepaDebit",
-    "SourceTypeSofort",
-    "SourceTypeThreeDSecure",
-    "SourceTypeWechat",
-    "Subscription",
-    "SubscriptionAutomaticTax",
-    "SubscriptionBillingThresholds",
-    "SubscriptionItem",
-    "SubscriptionItemBillingThresholds",
-    "SubscriptionItems",
-    "SubscriptionPaymentMethodOptionsCard",
-    "SubscriptionPendingInvoiceItemInterval",
-    "SubscriptionSchedule",
-    "SubscriptionScheduleAddInvoiceItem",
-    "SubscriptionScheduleConfigurationItem",
-    "SubscriptionScheduleCurrentPhase",
-    "SubscriptionSchedulePhaseConfiguration",
-    "SubscriptionSchedulesResourceDefaultSettings",
-    "SubscriptionSchedulesResourceDefaultSettingsAutomaticTax",
-    "SubscriptionTransferData",
-    "SubscriptionsResourcePauseCollection",
-    "SubscriptionsResourcePaymentMethodOptions",
-    "SubscriptionsResourcePaymentSettings",
-    "SubscriptionsResourcePendingUpdate",
-    "SubscriptionsTrialsResourceEndBehavior",
-    "SubscriptionsTrialsResourceTrialSettings",
-    "TaxCalculation",
-    "TaxCalculationLineItem",
-    "TaxCalculationLineItems",
-    "TaxCode",
-    "TaxDeductedAtSource",
-    "TaxId",
-    "TaxIdVerification",
-    "TaxProductResourceCustomerDetails",
-    "TaxProductResourceCustomerDetailsResourceTaxId",
-    "TaxProductResourceJurisdiction",
-    "TaxProductResourceLineItemTaxBreakdown",
-    "TaxProductResourceLineItemTaxRateDetails",
-    "TaxProductResourcePostalAddress",
-    "TaxProductResourceShippingCost",
-    "TaxProductResourceTaxBreakdown",
-    "TaxProductResourceTaxRateDetails",
-    "TaxProductResourceTaxTransactionLineItemResourceReversal",
-    "TaxProductResourceTaxTransactionResourceReversal",
-    "TaxRate",
-    "TaxTransaction",
-    "TaxTransactionLineItem",
-    "TaxTransactionLineItems",
-    "TerminalConfiguration",
-    "TerminalConfigurationConfigurationResourceCurrencySpecificConfig",
-    "TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig",
-    "TerminalConfigurationConfigurationResourceTipping",
-    "TerminalConnectionToken",
-    "TerminalLocation",
-    "TerminalReader",
-    "TerminalReaderReaderResourceCart",
-    "TerminalReaderReaderResourceLineItem",
-    "TerminalReaderReaderResourceProcessConfig",
-    "TerminalReaderReaderResourceProcessPaymentIntentAction",
-    "TerminalReaderReaderResourceProcessSetupIntentAction",
-    "TerminalReaderReaderResourceReaderAction",
-    "TerminalReaderReaderResourceRefundPaymentAction",
-    "TerminalReaderReaderResourceSetReaderDisplayAction",
-    "TerminalReaderReaderResourceTippingConfig",
-    "TestHelpersTestClock",
-    "ThreeDSecureDetails",
-    "ThreeDSecureUsage",
-    "Token",
-    "Topup",
-    "Transfer",
-    "TransferData",
-    "TransferReversal",
-    "TransferReversals",
-    "TransferSchedule",
-    "TransformQuantity",
-    "TransformUsage",
-    "TreasuryCreditReversal",
-    "TreasuryDebitReversal",
-    "TreasuryFinancialAccount",
-    "TreasuryFinancialAccountFeatures",
-    "TreasuryFinancialAccountsResourceAbaRecord",
-    "TreasuryFinancialAccountsResourceAchToggleSettings",
-    "TreasuryFinancialAccountsResourceBalance",
-    "TreasuryFinancialAccountsResourceClosedStatusDetails",
-    "TreasuryFinancialAccountsResourceFinancialAddress",
-    "TreasuryFinancialAccountsResourceFinancialAddressesFeatures",
-    "TreasuryFinancialAccountsResourceInboundTransfers",
-    "TreasuryFinancialAccountsResourceOutboundPayments",
-    "TreasuryFinancialAccountsResourceOutboundTransfers",
-    "TreasuryFinancialAccountsResourcePlatformRestrictions",
-    "TreasuryFinancialAccountsResourceStatusDetails",
-    "TreasuryFinancialAccountsResourceToggleSettings",
-    "TreasuryFinancialAccountsResourceTogglesSettingStatusDetails",
-    "TreasuryInboundTransfer",
-    "TreasuryInboundTransfersResourceFailureDetails",
-    "TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows",
-    "TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions",
-    "TreasuryOutboundPayment",
-    "TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails",
-    "TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions",
-    "TreasuryOutboundPaymentsResourceReturnedStatus",
-    "TreasuryOutboundTransfer",
-    "TreasuryOutboundTransfersResourceReturnedDetails",
-    "TreasuryOutboundTransfersResourceStatusTransitions",
-    "TreasuryReceivedCredit",
-    "TreasuryReceivedCreditsResourceLinkedFlows",
-    "TreasuryReceivedCreditsResourceReversalDetails",
-    "TreasuryReceivedCreditsResourceSourceFlowsDetails",
-    "TreasuryReceivedCreditsResourceStatusTransitions",
-    "TreasuryReceivedDebit",
-    "TreasuryReceivedDebitsResourceDebitReversalLinkedFlows",
-    "TreasuryReceivedDebitsResourceLinkedFlows",
-    "TreasuryReceivedDebitsResourceReversalDetails",
-    "TreasuryReceivedDebitsResourceStatusTransitions",
-    "TreasurySharedResourceBillingDetails",
-    "TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails",
-    "TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount",
-    "TreasuryTransaction",
-    "TreasuryTransactionEntries",
-    "TreasuryTransactionEntry",
-    "TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions",
-    "TreasuryTransactionsResourceBalanceImpact",
-    "TreasuryTransactionsResourceFlowDetails",
-    "UsBankAccountNetworks",
-    "UsageRecord",
-    "UsageRecordSummary",
-    "VerificationSessionRedaction",
-    "WebhookEndpoint",
-]
+@_functools.cache
+def _index() -> dict[str, str]:
+    """Name -> module, read from _index.json on first use."""
+    loaded: dict[str, str] = _json.loads(_files(__name__).joinpath("_index.json").read_text())
+    return loaded
 
 
 def __getattr__(name: str) -> Any:
     """Import a name's module on first use: importing this package stays cheap."""
-    module = _MODULES.get(name)
+    module = _index().get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return sorted(_index())

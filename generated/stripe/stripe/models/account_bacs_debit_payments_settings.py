@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AccountBacsDebitPaymentsSettings"]
 
 
 class AccountBacsDebitPaymentsSettings(_rt.Model):
-    """AccountBacsDebitPaymentsSettings"""
-
     display_name: str | None = None
-    """The Bacs Direct Debit Display Name for this account. For payments made with Bacs Direct Debit, this will appear on the mandate, and as the statement descriptor."""
+    """The Bacs Direct Debit Display Name for this account. For payments made with Bacs Direct
+    Debit, this will appear on the mandate, and as the statement descriptor.
+    """

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
+
+__all__ = ["AccountBrandingSettings"]
 
 
 class AccountBrandingSettings(_rt.Model):
-    """AccountBrandingSettings"""
-
     icon: str | File | None = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) An icon for the account. Must be square and at least 128px x 128px."""
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) An icon for the account.
+    Must be square and at least 128px x 128px.
+    """
 
     logo: str | File | None = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) A logo for the account that will be used in Checkout instead of the icon and without the account's name next to it if provided. Must be at least 128px x 128px."""
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) A logo for the account
+    that will be used in Checkout instead of the icon and without the account's name next to it
+    if provided. Must be at least 128px x 128px.
+    """
 
     primary_color: str | None = None
     """A CSS hex color value representing the primary branding color for this account"""

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
+
+__all__ = ["AccountBusinessProfile"]
 
 
 class AccountBusinessProfile(_rt.Model):
-    """AccountBusinessProfile"""
-
     mcc: str | None = None
-    """[The merchant category code for the account](https://stripe.com/docs/connect/setting-mcc). MCCs are used to classify businesses based on the goods or services they provide."""
+    """[The merchant category code for the account](https://stripe.com/docs/connect/setting-mcc).
+    MCCs are used to classify businesses based on the goods or services they provide.
+    """
 
     name: str | None = None
     """The customer-facing business name."""
 
     product_description: str | None = None
-    """Internal-only description of the product sold or service provided by the business. It's used by Stripe for risk and underwriting purposes."""
+    """Internal-only description of the product sold or service provided by the business. It's used
+    by Stripe for risk and underwriting purposes.
+    """
 
     support_address: Address | None = None
     """A publicly available mailing address for sending support issues to."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.card_issuing_account_terms_of_service import CardIssuingAccountTermsOfService
+
+__all__ = ["AccountCardIssuingSettings"]
 
 
 class AccountCardIssuingSettings(_rt.Model):
-    """AccountCardIssuingSettings"""
-
     tos_acceptance: CardIssuingAccountTermsOfService | None = None

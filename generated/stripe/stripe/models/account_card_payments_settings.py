@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.account_decline_charge_on import AccountDeclineChargeOn
+
+__all__ = ["AccountCardPaymentsSettings"]
 
 
 class AccountCardPaymentsSettings(_rt.Model):
-    """AccountCardPaymentsSettings"""
-
     decline_on: AccountDeclineChargeOn | None = None
     statement_descriptor_prefix: str | None = None
-    """The default text that appears on credit card statements when a charge is made. This field prefixes any dynamic `statement_descriptor` specified on the charge. `statement_descriptor_prefix` is useful for maximizing descriptor space for the dynamic portion."""
+    """The default text that appears on credit card statements when a charge is made. This field
+    prefixes any dynamic `statement_descriptor` specified on the charge.
+    `statement_descriptor_prefix` is useful for maximizing descriptor space for the dynamic
+    portion.
+    """
 
     statement_descriptor_prefix_kana: str | None = None
-    """The Kana variation of the default text that appears on credit card statements when a charge is made (Japan only). This field prefixes any dynamic `statement_descriptor_suffix_kana` specified on the charge. `statement_descriptor_prefix_kana` is useful for maximizing descriptor space for the dynamic portion."""
+    """The Kana variation of the default text that appears on credit card statements when a charge
+    is made (Japan only). This field prefixes any dynamic `statement_descriptor_suffix_kana`
+    specified on the charge. `statement_descriptor_prefix_kana` is useful for maximizing
+    descriptor space for the dynamic portion.
+    """
 
     statement_descriptor_prefix_kanji: str | None = None
-    """The Kanji variation of the default text that appears on credit card statements when a charge is made (Japan only). This field prefixes any dynamic `statement_descriptor_suffix_kanji` specified on the charge. `statement_descriptor_prefix_kanji` is useful for maximizing descriptor space for the dynamic portion."""
+    """The Kanji variation of the default text that appears on credit card statements when a charge
+    is made (Japan only). This field prefixes any dynamic `statement_descriptor_suffix_kanji`
+    specified on the charge. `statement_descriptor_prefix_kanji` is useful for maximizing
+    descriptor space for the dynamic portion.
+    """

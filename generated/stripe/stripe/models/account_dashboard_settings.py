@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AccountDashboardSettings"]
 
 
 class AccountDashboardSettings(_rt.Model):
-    """AccountDashboardSettings"""
-
     display_name: str | None = None
-    """The display name for this account. This is used on the Stripe Dashboard to differentiate between accounts."""
+    """The display name for this account. This is used on the Stripe Dashboard to differentiate
+    between accounts.
+    """
 
     timezone: str | None = None
-    """The timezone used in the Stripe Dashboard for this account. A list of possible time zone values is maintained at the [IANA Time Zone Database](http://www.iana.org/time-zones)."""
+    """The timezone used in the Stripe Dashboard for this account. A list of possible time zone
+    values is maintained at the [IANA Time Zone Database](http://www.iana.org/time-zones).
+    """

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AccountDeclineChargeOn"]
 
 
 class AccountDeclineChargeOn(_rt.Model):
-    """AccountDeclineChargeOn"""
-
     avs_failure: bool
-    """Whether Stripe automatically declines charges with an incorrect ZIP or postal code. This setting only applies when a ZIP or postal code is provided and they fail bank verification."""
+    """Whether Stripe automatically declines charges with an incorrect ZIP or postal code. This
+    setting only applies when a ZIP or postal code is provided and they fail bank verification.
+    """
 
     cvc_failure: bool
-    """Whether Stripe automatically declines charges with an incorrect CVC. This setting only applies when a CVC is provided and it fails bank verification."""
+    """Whether Stripe automatically declines charges with an incorrect CVC. This setting only
+    applies when a CVC is provided and it fails bank verification.
+    """

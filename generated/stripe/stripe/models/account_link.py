@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AccountLink"]
 
 
 class AccountLink(_rt.Model):
-    """Account Links are the means by which a Connect platform grants a connected account permission to access
+    """Account Links are the means by which a Connect platform grants a connected account permission
+    to access
     Stripe-hosted applications, such as Connect Onboarding.
 
     Related guide: [Connect Onboarding](https://stripe.com/docs/connect/connect-onboarding).

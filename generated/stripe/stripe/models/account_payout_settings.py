@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.transfer_schedule import TransferSchedule
+
+__all__ = ["AccountPayoutSettings"]
 
 
 class AccountPayoutSettings(_rt.Model):
-    """AccountPayoutSettings"""
-
     debit_negative_balances: bool
-    """A Boolean indicating if Stripe should try to reclaim negative balances from an attached bank account. See our [Understanding Connect Account Balances](https://stripe.com/docs/connect/account-balances) documentation for details. Default value is `false` for Custom accounts, otherwise `true`."""
+    """A Boolean indicating if Stripe should try to reclaim negative balances from an attached bank
+    account. See our [Understanding Connect Account
+    Balances](https://stripe.com/docs/connect/account-balances) documentation for details.
+    Default value is `false` for Custom accounts, otherwise `true`.
+    """
 
     schedule: TransferSchedule
     statement_descriptor: str | None = None
-    """The text that appears on the bank account statement for payouts. If not set, this defaults to the platform's bank descriptor as set in the Dashboard."""
+    """The text that appears on the bank account statement for payouts. If not set, this defaults to
+    the platform's bank descriptor as set in the Dashboard.
+    """

@@ -2,35 +2,53 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.account_requirements_alternative import AccountRequirementsAlternative
 from ..models.account_requirements_error import AccountRequirementsError
 
+__all__ = ["AccountRequirements"]
+
 
 class AccountRequirements(_rt.Model):
-    """AccountRequirements"""
-
     alternatives: list[AccountRequirementsAlternative] | None = None
-    """Fields that are due and can be satisfied by providing the corresponding alternative fields instead."""
+    """Fields that are due and can be satisfied by providing the corresponding alternative fields
+    instead.
+    """
 
     current_deadline: int | None = None
-    """Date by which the fields in `currently_due` must be collected to keep the account enabled. These fields may disable the account sooner if the next threshold is reached before they are collected."""
+    """Date by which the fields in `currently_due` must be collected to keep the account enabled.
+    These fields may disable the account sooner if the next threshold is reached before they are
+    collected.
+    """
 
     currently_due: list[str] | None = None
-    """Fields that need to be collected to keep the account enabled. If not collected by `current_deadline`, these fields appear in `past_due` as well, and the account is disabled."""
+    """Fields that need to be collected to keep the account enabled. If not collected by
+    `current_deadline`, these fields appear in `past_due` as well, and the account is disabled.
+    """
 
     disabled_reason: str | None = None
-    """If the account is disabled, this string describes why. Can be `requirements.past_due`, `requirements.pending_verification`, `listed`, `platform_paused`, `rejected.fraud`, `rejected.listed`, `rejected.terms_of_service`, `rejected.other`, `under_review`, or `other`."""
+    """If the account is disabled, this string describes why. Can be `requirements.past_due`,
+    `requirements.pending_verification`, `listed`, `platform_paused`, `rejected.fraud`,
+    `rejected.listed`, `rejected.terms_of_service`, `rejected.other`, `under_review`, or `other`.
+    """
 
     errors: list[AccountRequirementsError] | None = None
-    """Fields that are `currently_due` and need to be collected again because validation or verification failed."""
+    """Fields that are `currently_due` and need to be collected again because validation or
+    verification failed.
+    """
 
     eventually_due: list[str] | None = None
-    """Fields that need to be collected assuming all volume thresholds are reached. As they become required, they appear in `currently_due` as well, and `current_deadline` becomes set."""
+    """Fields that need to be collected assuming all volume thresholds are reached. As they become
+    required, they appear in `currently_due` as well, and `current_deadline` becomes set.
+    """
 
     past_due: list[str] | None = None
-    """Fields that weren't collected by `current_deadline`. These fields need to be collected to enable the account."""
+    """Fields that weren't collected by `current_deadline`. These fields need to be collected to
+    enable the account.
+    """
 
     pending_verification: list[str] | None = None
-    """Fields that may become required depending on the results of verification or review. Will be an empty array unless an asynchronous verification is pending. If verification fails, these fields move to `eventually_due`, `currently_due`, or `past_due`."""
+    """Fields that may become required depending on the results of verification or review. Will be
+    an empty array unless an asynchronous verification is pending. If verification fails, these
+    fields move to `eventually_due`, `currently_due`, or `past_due`.
+    """

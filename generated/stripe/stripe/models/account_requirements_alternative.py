@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AccountRequirementsAlternative"]
 
 
 class AccountRequirementsAlternative(_rt.Model):
-    """AccountRequirementsAlternative"""
-
     alternative_fields_due: list[str]
     """Fields that can be provided to satisfy all fields in `original_fields_due`."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AccountRequirementsError"]
 
 
 class AccountRequirementsError(_rt.Model):
-    """AccountRequirementsError"""
-
     code: (
         Literal[
             "invalid_address_city_state_postal_code",
@@ -67,7 +67,11 @@ class AccountRequirementsError(_rt.Model):
     """The code for the type of error."""
 
     reason: str
-    """An informative message that indicates the error type and provides additional details about the error."""
+    """An informative message that indicates the error type and provides additional details about
+    the error.
+    """
 
     requirement: str
-    """The specific user onboarding requirement field (in the requirements hash) that needs to be resolved."""
+    """The specific user onboarding requirement field (in the requirements hash) that needs to be
+    resolved.
+    """

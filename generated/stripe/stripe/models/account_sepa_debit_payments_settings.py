@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AccountSepaDebitPaymentsSettings"]
 
 
 class AccountSepaDebitPaymentsSettings(_rt.Model):
-    """AccountSepaDebitPaymentsSettings"""
-
     creditor_id: str | None = None
     """SEPA creditor identifier that identifies the company making the payment."""

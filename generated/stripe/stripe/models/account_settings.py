@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.account_bacs_debit_payments_settings import AccountBacsDebitPaymentsSettings
 from ..models.account_branding_settings import AccountBrandingSettings
 from ..models.account_card_issuing_settings import AccountCardIssuingSettings
@@ -14,10 +13,10 @@ from ..models.account_payout_settings import AccountPayoutSettings
 from ..models.account_sepa_debit_payments_settings import AccountSepaDebitPaymentsSettings
 from ..models.account_treasury_settings import AccountTreasurySettings
 
+__all__ = ["AccountSettings"]
+
 
 class AccountSettings(_rt.Model):
-    """AccountSettings"""
-
     bacs_debit_payments: AccountBacsDebitPaymentsSettings | None = None
     branding: AccountBrandingSettings
     card_issuing: AccountCardIssuingSettings | None = None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AccountTermsOfService"]
 
 
 class AccountTermsOfService(_rt.Model):
-    """AccountTermsOfService"""
-
     date: int | None = None
     """The Unix timestamp marking when the account representative accepted the service agreement."""
 
@@ -15,4 +15,6 @@ class AccountTermsOfService(_rt.Model):
     """The IP address from which the account representative accepted the service agreement."""
 
     user_agent: str | None = None
-    """The user agent of the browser from which the account representative accepted the service agreement."""
+    """The user agent of the browser from which the account representative accepted the service
+    agreement.
+    """

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AccountTosAcceptance"]
 
 
 class AccountTosAcceptance(_rt.Model):
-    """AccountTOSAcceptance"""
-
     date: int | None = None
     """The Unix timestamp marking when the account representative accepted their service agreement"""
 
@@ -18,4 +18,6 @@ class AccountTosAcceptance(_rt.Model):
     """The user's service agreement type"""
 
     user_agent: str | None = None
-    """The user agent of the browser from which the account representative accepted their service agreement"""
+    """The user agent of the browser from which the account representative accepted their service
+    agreement
+    """

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.account_terms_of_service import AccountTermsOfService
+
+__all__ = ["AccountTreasurySettings"]
 
 
 class AccountTreasurySettings(_rt.Model):
-    """AccountTreasurySettings"""
-
     tos_acceptance: AccountTermsOfService | None = None

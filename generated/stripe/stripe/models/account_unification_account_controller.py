@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AccountUnificationAccountController"]
 
 
 class AccountUnificationAccountController(_rt.Model):
-    """AccountUnificationAccountController"""
-
     is_controller: bool | None = None
-    """`true` if the Connect application retrieving the resource controls the account and can therefore exercise [platform controls](https://stripe.com/docs/connect/platform-controls-for-standard-accounts). Otherwise, this field is null."""
+    """`true` if the Connect application retrieving the resource controls the account and can
+    therefore exercise [platform
+    controls](https://stripe.com/docs/connect/platform-controls-for-standard-accounts).
+    Otherwise, this field is null.
+    """
 
     type: Literal["account", "application"] | str
-    """The controller type. Can be `application`, if a Connect application controls the account, or `account`, if the account controls itself."""
+    """The controller type. Can be `application`, if a Connect application controls the account, or
+    `account`, if the account controls itself.
+    """

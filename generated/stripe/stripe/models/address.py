@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Address"]
 
 
 class Address(_rt.Model):
-    """Address"""
-
     city: str | None = None
     """City, district, suburb, town, or village."""
 
     country: str | None = None
-    """Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2))."""
+    """Two-letter country code ([ISO 3166-1
+    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+    """
 
     line1: str | None = None
     """Address line 1 (e.g., street, PO Box, or company name)."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ApplePayDomain"]
 
 
 class ApplePayDomain(_rt.Model):
-    """ApplePayDomain"""
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -18,7 +18,9 @@ class ApplePayDomain(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["apple_pay_domain"] | str
     """String representing the object's type. Objects of the same type share the same value."""

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.secret_service_resource_scope import SecretServiceResourceScope
+
+__all__ = ["AppsSecret"]
 
 
 class AppsSecret(_rt.Model):
-    """Secret Store is an API that allows Stripe Apps developers to securely persist secrets for use by UI Extensions and app backends.
+    """Secret Store is an API that allows Stripe Apps developers to securely persist secrets for use
+    by UI Extensions and app backends.
 
-    The primary resource in Secret Store is a `secret`. Other apps can't view secrets created by an app. Additionally, secrets are scoped to provide further permission control.
+    The primary resource in Secret Store is a `secret`. Other apps can't view secrets created by
+    an app. Additionally, secrets are scoped to provide further permission control.
 
-    All Dashboard users and the app backend share `account` scoped secrets. Use the `account` scope for secrets that don't change per-user, like a third-party API key.
+    All Dashboard users and the app backend share `account` scoped secrets. Use the `account`
+    scope for secrets that don't change per-user, like a third-party API key.
 
-    A `user` scoped secret is accessible by the app backend and one specific Dashboard user. Use the `user` scope for per-user secrets like per-user OAuth tokens, where different users might have different permissions.
+    A `user` scoped secret is accessible by the app backend and one specific Dashboard user. Use
+    the `user` scope for per-user secrets like per-user OAuth tokens, where different users might
+    have different permissions.
 
-    Related guide: [Store data between page reloads](https://stripe.com/docs/stripe-apps/store-auth-data-custom-objects).
+    Related guide: [Store data between page
+    reloads](https://stripe.com/docs/stripe-apps/store-auth-data-custom-objects).
     """
 
     created: int
@@ -34,7 +41,9 @@ class AppsSecret(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     name: str
     """A name for the secret that's unique within the scope."""

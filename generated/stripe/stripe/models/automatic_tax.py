@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["AutomaticTax"]
 
 
 class AutomaticTax(_rt.Model):
-    """AutomaticTax"""
-
     enabled: bool
-    """Whether Stripe automatically computes tax on this invoice. Note that incompatible invoice items (invoice items with manually specified [tax rates](https://stripe.com/docs/api/tax_rates), negative amounts, or `tax_behavior=unspecified`) cannot be added to automatic tax invoices."""
+    """Whether Stripe automatically computes tax on this invoice. Note that incompatible invoice
+    items (invoice items with manually specified [tax
+    rates](https://stripe.com/docs/api/tax_rates), negative amounts, or
+    `tax_behavior=unspecified`) cannot be added to automatic tax invoices.
+    """
 
     status: Literal["complete", "failed", "requires_location_inputs"] | str | None = None
     """The status of the most recent automated tax calculation for this invoice."""

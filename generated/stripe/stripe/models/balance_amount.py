@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.balance_amount_by_source_type import BalanceAmountBySourceType
+
+__all__ = ["BalanceAmount"]
 
 
 class BalanceAmount(_rt.Model):
-    """BalanceAmount"""
-
     amount: int
     """Balance amount."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     source_types: BalanceAmountBySourceType | None = None

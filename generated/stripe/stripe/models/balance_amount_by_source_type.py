@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["BalanceAmountBySourceType"]
 
 
 class BalanceAmountBySourceType(_rt.Model):
-    """BalanceAmountBySourceType"""
-
     bank_account: int | None = None
     """Amount for bank account."""
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.balance_amount import BalanceAmount
+
+__all__ = ["BalanceDetail"]
 
 
 class BalanceDetail(_rt.Model):
-    """BalanceDetail"""
-
     available: list[BalanceAmount]
     """Funds that are available for use."""

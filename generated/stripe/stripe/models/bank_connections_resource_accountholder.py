@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.account import Account
+from ..models.customer import Customer
 
-from ..models.account import Account, Customer
+__all__ = ["BankConnectionsResourceAccountholder"]
 
 
 class BankConnectionsResourceAccountholder(_rt.Model):
-    """BankConnectionsResourceAccountholder"""
-
     account: str | Account | None = None
-    """The ID of the Stripe account this account belongs to. Should only be present if `account_holder.type` is `account`."""
+    """The ID of the Stripe account this account belongs to. Should only be present if
+    `account_holder.type` is `account`.
+    """
 
     customer: str | Customer | None = None
-    """ID of the Stripe customer this account belongs to. Present if and only if `account_holder.type` is `customer`."""
+    """ID of the Stripe customer this account belongs to. Present if and only if
+    `account_holder.type` is `customer`.
+    """
 
     type: Literal["account", "customer"] | str
     """Type of account holder that this account belongs to."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.bank_connections_resource_balance_api_resource_cash_balance import (
     BankConnectionsResourceBalanceApiResourceCashBalance,
 )
@@ -13,22 +12,28 @@ from ..models.bank_connections_resource_balance_api_resource_credit_balance impo
     BankConnectionsResourceBalanceApiResourceCreditBalance,
 )
 
+__all__ = ["BankConnectionsResourceBalance"]
+
 
 class BankConnectionsResourceBalance(_rt.Model):
-    """BankConnectionsResourceBalance"""
-
     as_of: int
-    """The time that the external institution calculated this balance. Measured in seconds since the Unix epoch."""
+    """The time that the external institution calculated this balance. Measured in seconds since the
+    Unix epoch.
+    """
 
     cash: BankConnectionsResourceBalanceApiResourceCashBalance | None = None
     credit: BankConnectionsResourceBalanceApiResourceCreditBalance | None = None
     current: dict[str, int]
     """The balances owed to (or by) the account holder.
 
-    Each key is a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+    Each key is a three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
 
-    Each value is a integer amount. A positive amount indicates money owed to the account holder. A negative amount indicates money owed by the account holder.
+    Each value is a integer amount. A positive amount indicates money owed to the account holder.
+    A negative amount indicates money owed by the account holder.
     """
 
     type: Literal["cash", "credit"] | str
-    """The `type` of the balance. An additional hash is included on the balance with a name matching this value."""
+    """The `type` of the balance. An additional hash is included on the balance with a name matching
+    this value.
+    """

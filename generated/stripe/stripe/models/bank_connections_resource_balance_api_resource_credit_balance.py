@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["BankConnectionsResourceBalanceApiResourceCreditBalance"]
 
 
 class BankConnectionsResourceBalanceApiResourceCreditBalance(_rt.Model):
-    """BankConnectionsResourceBalanceAPIResourceCreditBalance"""
-
     used: dict[str, int] | None = None
     """The credit that has been used by the account holder.
 
-    Each key is a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+    Each key is a three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
 
-    Each value is a integer amount. A positive amount indicates money owed to the account holder. A negative amount indicates money owed by the account holder.
+    Each value is a integer amount. A positive amount indicates money owed to the account holder.
+    A negative amount indicates money owed by the account holder.
     """

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["BankConnectionsResourceBalanceRefresh"]
 
 
 class BankConnectionsResourceBalanceRefresh(_rt.Model):
-    """BankConnectionsResourceBalanceRefresh"""
-
     last_attempted_at: int
-    """The time at which the last refresh attempt was initiated. Measured in seconds since the Unix epoch."""
+    """The time at which the last refresh attempt was initiated. Measured in seconds since the Unix
+    epoch.
+    """
 
     status: Literal["failed", "pending", "succeeded"] | str
     """The status of the last refresh attempt."""

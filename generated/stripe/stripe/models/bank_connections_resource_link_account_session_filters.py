@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["BankConnectionsResourceLinkAccountSessionFilters"]
 
 
 class BankConnectionsResourceLinkAccountSessionFilters(_rt.Model):
-    """BankConnectionsResourceLinkAccountSessionFilters"""
-
     countries: list[str] | None = None
     """List of countries from which to filter accounts."""

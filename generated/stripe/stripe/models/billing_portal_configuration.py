@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.application import Application
 from ..models.deleted_application import DeletedApplication
 from ..models.portal_business_profile import PortalBusinessProfile
 from ..models.portal_features import PortalFeatures
 from ..models.portal_login_page import PortalLoginPage
+
+__all__ = ["BillingPortalConfiguration"]
 
 
 class BillingPortalConfiguration(_rt.Model):
@@ -27,21 +28,33 @@ class BillingPortalConfiguration(_rt.Model):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     default_return_url: str | None = None
-    """The default URL to redirect customers to when they click on the portal's link to return to your website. This can be [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url) when creating the session."""
+    """The default URL to redirect customers to when they click on the portal's link to return to
+    your website. This can be
+    [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url)
+    when creating the session.
+    """
 
     features: PortalFeatures
     id: str
     """Unique identifier for the object."""
 
     is_default: bool
-    """Whether the configuration is the default. If `true`, this configuration can be managed in the Dashboard and portal sessions will use this configuration unless it is overriden when creating the session."""
+    """Whether the configuration is the default. If `true`, this configuration can be managed in the
+    Dashboard and portal sessions will use this configuration unless it is overriden when
+    creating the session.
+    """
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     login_page: PortalLoginPage
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["billing_portal.configuration"] | str
     """String representing the object's type. Objects of the same type share the same value."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.billing_portal_configuration import BillingPortalConfiguration
 from ..models.portal_flows_flow import PortalFlowsFlow
+
+__all__ = ["BillingPortalSession"]
 
 
 class BillingPortalSession(_rt.Model):
@@ -24,7 +25,8 @@ class BillingPortalSession(_rt.Model):
     Create sessions on-demand when customers intend to manage their subscriptions
     and billing details.
 
-    Learn more in the [integration guide](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal).
+    Learn more in the [integration
+    guide](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal).
     """
 
     configuration: str | BillingPortalConfiguration
@@ -37,13 +39,18 @@ class BillingPortalSession(_rt.Model):
     """The ID of the customer for this session."""
 
     flow: PortalFlowsFlow | None = None
-    """Information about a specific flow for the customer to go through. See the [docs](https://stripe.com/docs/customer-management/portal-deep-links) to learn more about using customer portal deep links and flows."""
+    """Information about a specific flow for the customer to go through. See the
+    [docs](https://stripe.com/docs/customer-management/portal-deep-links) to learn more about
+    using customer portal deep links and flows.
+    """
 
     id: str
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     locale: (
         Literal[
@@ -98,16 +105,26 @@ class BillingPortalSession(_rt.Model):
         | str
         | None
     ) = None
-    """The IETF language tag of the locale Customer Portal is displayed in. If blank or auto, the customer’s `preferred_locales` or browser’s locale is used."""
+    """The IETF language tag of the locale Customer Portal is displayed in. If blank or auto, the
+    customer’s `preferred_locales` or browser’s locale is used.
+    """
 
     object: Literal["billing_portal.session"] | str
     """String representing the object's type. Objects of the same type share the same value."""
 
     on_behalf_of: str | None = None
-    """The account for which the session was created on behalf of. When specified, only subscriptions and invoices with this `on_behalf_of` account appear in the portal. For more information, see the [docs](https://stripe.com/docs/connect/charges-transfers#on-behalf-of). Use the [Accounts API](https://stripe.com/docs/api/accounts/object#account_object-settings-branding) to modify the `on_behalf_of` account's branding settings, which the portal displays."""
+    """The account for which the session was created on behalf of. When specified, only
+    subscriptions and invoices with this `on_behalf_of` account appear in the portal. For more
+    information, see the [docs](https://stripe.com/docs/connect/charges-transfers#on-behalf-of).
+    Use the [Accounts
+    API](https://stripe.com/docs/api/accounts/object#account_object-settings-branding) to modify
+    the `on_behalf_of` account's branding settings, which the portal displays.
+    """
 
     return_url: str | None = None
-    """The URL to redirect customers to when they click on the portal's link to return to your website."""
+    """The URL to redirect customers to when they click on the portal's link to return to your
+    website.
+    """
 
     url: str
     """The short-lived URL of the session that gives customers access to the customer portal."""

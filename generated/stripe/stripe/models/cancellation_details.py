@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CancellationDetails"]
 
 
 class CancellationDetails(_rt.Model):
-    """CancellationDetails"""
-
     comment: str | None = None
-    """Additional comments about why the user canceled the subscription, if the subscription was cancelled explicitly by the user."""
+    """Additional comments about why the user canceled the subscription, if the subscription was
+    cancelled explicitly by the user.
+    """
 
     feedback: (
         Literal[
@@ -27,7 +29,9 @@ class CancellationDetails(_rt.Model):
         | str
         | None
     ) = None
-    """The customer submitted reason for why they cancelled, if the subscription was cancelled explicitly by the user."""
+    """The customer submitted reason for why they cancelled, if the subscription was cancelled
+    explicitly by the user.
+    """
 
     reason: Literal["cancellation_requested", "payment_disputed", "payment_failed"] | str | None = (
         None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.account import Account
 from ..models.account_capability_future_requirements import AccountCapabilityFutureRequirements
 from ..models.account_capability_requirements import AccountCapabilityRequirements
+
+__all__ = ["Capability"]
 
 
 class Capability(_rt.Model):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_details_card_present import PaymentMethodDetailsCardPresent
+
+__all__ = ["CardGeneratedFromPaymentMethodDetails"]
 
 
 class CardGeneratedFromPaymentMethodDetails(_rt.Model):
-    """card_generated_from_payment_method_details"""
-
     card_present: PaymentMethodDetailsCardPresent | None = None
     type: str
-    """The type of payment method transaction-specific details from the transaction that generated this `card` payment method. Always `card_present`."""
+    """The type of payment method transaction-specific details from the transaction that generated
+    this `card` payment method. Always `card_present`.
+    """

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["CardMandatePaymentMethodDetails"]
+
+
 CardMandatePaymentMethodDetails: TypeAlias = dict[str, Any]
-"""card_mandate_payment_method_details"""

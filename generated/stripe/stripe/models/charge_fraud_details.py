@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ChargeFraudDetails"]
 
 
 class ChargeFraudDetails(_rt.Model):
-    """ChargeFraudDetails"""
-
     stripe_report: str | None = None
     """Assessments from Stripe. If set, the value is `fraudulent`."""
 

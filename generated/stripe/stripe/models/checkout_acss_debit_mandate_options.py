@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CheckoutAcssDebitMandateOptions"]
 
 
 class CheckoutAcssDebitMandateOptions(_rt.Model):
-    """CheckoutAcssDebitMandateOptions"""
-
     custom_mandate_url: str | None = None
     """A URL for custom mandate text"""
 
     default_for: list[Literal["invoice", "subscription"] | str] | None = None
-    """List of Stripe products where this mandate can be selected automatically. Returned when the Session is in `setup` mode."""
+    """List of Stripe products where this mandate can be selected automatically. Returned when the
+    Session is in `setup` mode.
+    """
 
     interval_description: str | None = None
-    """Description of the interval. Only required if the 'payment_schedule' parameter is 'interval' or 'combined'."""
+    """Description of the interval. Only required if the 'payment_schedule' parameter is 'interval'
+    or 'combined'.
+    """
 
     payment_schedule: Literal["combined", "interval", "sporadic"] | str | None = None
     """Payment schedule for the mandate."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CheckoutCardInstallmentsOptions"]
 
 
 class CheckoutCardInstallmentsOptions(_rt.Model):
-    """CheckoutCardInstallmentsOptions"""
-
     enabled: bool | None = None
     """Indicates if installments are enabled"""

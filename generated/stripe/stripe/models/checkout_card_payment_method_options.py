@@ -4,25 +4,41 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.checkout_card_installments_options import CheckoutCardInstallmentsOptions
+
+__all__ = ["CheckoutCardPaymentMethodOptions"]
 
 
 class CheckoutCardPaymentMethodOptions(_rt.Model):
-    """CheckoutCardPaymentMethodOptions"""
-
     installments: CheckoutCardInstallmentsOptions | None = None
     setup_future_usage: Literal["none", "off_session", "on_session"] | str | None = None
     """Indicates that you intend to make future payments with this PaymentIntent's payment method.
 
-    Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions from the
+    user are complete. If no Customer was provided, the payment method can still be
+    [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the
+    transaction completes.
 
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize
+    your payment flow and comply with regional legislation and network rules, such as
+    [SCA](https://stripe.com/docs/strong-customer-authentication).
     """
 
     statement_descriptor_suffix_kana: str | None = None
-    """Provides information about a card payment that customers see on their statements. Concatenated with the Kana prefix (shortened Kana descriptor) or Kana statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 22 characters."""
+    """Provides information about a card payment that customers see on their statements.
+    Concatenated with the Kana prefix (shortened Kana descriptor) or Kana statement descriptor
+    that’s set on the account to form the complete statement descriptor. Maximum 22 characters.
+    On card statements, the *concatenation* of both prefix and suffix (including separators) will
+    appear truncated to 22 characters.
+    """
 
     statement_descriptor_suffix_kanji: str | None = None
-    """Provides information about a card payment that customers see on their statements. Concatenated with the Kanji prefix (shortened Kanji descriptor) or Kanji statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 17 characters. On card statements, the *concatenation* of both prefix and suffix (including separators) will appear truncated to 17 characters."""
+    """Provides information about a card payment that customers see on their statements.
+    Concatenated with the Kanji prefix (shortened Kanji descriptor) or Kanji statement descriptor
+    that’s set on the account to form the complete statement descriptor. Maximum 17 characters.
+    On card statements, the *concatenation* of both prefix and suffix (including separators) will
+    appear truncated to 17 characters.
+    """

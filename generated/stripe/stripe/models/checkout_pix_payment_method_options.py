@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CheckoutPixPaymentMethodOptions"]
 
 
 class CheckoutPixPaymentMethodOptions(_rt.Model):
-    """CheckoutPixPaymentMethodOptions"""
-
     expires_after_seconds: int | None = None
     """The number of seconds after which Pix payment will expire."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
-from ..models.account import Customer, Invoice, Item, PaymentIntent, SetupIntent, Subscription
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.checkout_session_payment_method_options import CheckoutSessionPaymentMethodOptions
+from ..models.customer import Customer
 from ..models.deleted_customer import DeletedCustomer
+from ..models.invoice import Invoice
+from ..models.item import Item
+from ..models.payment_intent import PaymentIntent
 from ..models.payment_link import PaymentLink
 from ..models.payment_pages_checkout_session_after_expiration import (
     PaymentPagesCheckoutSessionAfterExpiration,
@@ -53,12 +55,17 @@ from ..models.payment_pages_checkout_session_tax_id_collection import (
 from ..models.payment_pages_checkout_session_total_details import (
     PaymentPagesCheckoutSessionTotalDetails,
 )
+from ..models.setup_intent import SetupIntent
 from ..models.shipping import Shipping
+from ..models.subscription import Subscription
+
+__all__ = ["CheckoutSession", "CheckoutSessionLineItems"]
 
 
 class CheckoutSession(_rt.Model):
     """A Checkout Session represents your customer's session as they pay for
-    one-time purchases or subscriptions through [Checkout](https://stripe.com/docs/payments/checkout)
+    one-time purchases or subscriptions through
+    [Checkout](https://stripe.com/docs/payments/checkout)
     or [Payment Links](https://stripe.com/docs/payments/payment-links). We recommend creating a
     new Session each time your customer attempts to pay.
 
@@ -90,7 +97,9 @@ class CheckoutSession(_rt.Model):
     """Describes whether Checkout should collect the customer's billing address."""
 
     cancel_url: str | None = None
-    """If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website."""
+    """If set, Checkout displays a back button and customers will be directed to this URL if they
+    decide to cancel payment and return to your website.
+    """
 
     client_reference_id: str | None = None
     """A unique string to reference the Checkout Session. This can be a
@@ -102,19 +111,25 @@ class CheckoutSession(_rt.Model):
     """Results of `consent_collection` for this session."""
 
     consent_collection: PaymentPagesCheckoutSessionConsentCollection | None = None
-    """When set, provides configuration for the Checkout Session to gather active consent from customers."""
+    """When set, provides configuration for the Checkout Session to gather active consent from
+    customers.
+    """
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str | None = None
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     currency_conversion: PaymentPagesCheckoutSessionCurrencyConversion | None = None
     """Currency conversion details for automatic currency conversion sessions"""
 
     custom_fields: list[PaymentPagesCheckoutSessionCustomFields]
-    """Collect additional information from your customer using custom fields. Up to 2 fields are supported."""
+    """Collect additional information from your customer using custom fields. Up to 2 fields are
+    supported.
+    """
 
     custom_text: PaymentPagesCheckoutSessionCustomText
     customer: str | Customer | DeletedCustomer | None = None
@@ -129,7 +144,9 @@ class CheckoutSession(_rt.Model):
     """Configure whether a Checkout Session creates a Customer when the Checkout Session completes."""
 
     customer_details: PaymentPagesCheckoutSessionCustomerDetails | None = None
-    """The customer details including the customer's tax exempt status and the customer's tax IDs. Only the customer's email is present on Sessions in `setup` mode."""
+    """The customer details including the customer's tax exempt status and the customer's tax IDs.
+    Only the customer's email is present on Sessions in `setup` mode.
+    """
 
     customer_email: str | None = None
     """If provided, this value will be used when the Customer object is created.
@@ -155,7 +172,9 @@ class CheckoutSession(_rt.Model):
     """The line items purchased by the customer."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     locale: (
         Literal[
@@ -204,10 +223,15 @@ class CheckoutSession(_rt.Model):
         | str
         | None
     ) = None
-    """The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used."""
+    """The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the
+    browser's locale is used.
+    """
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     mode: Literal["payment", "setup", "subscription"] | str
     """The mode of the Checkout Session."""
@@ -225,7 +249,9 @@ class CheckoutSession(_rt.Model):
     """Configure whether a Checkout Session should collect a payment method."""
 
     payment_method_options: CheckoutSessionPaymentMethodOptions | None = None
-    """Payment-method-specific configuration for the PaymentIntent or SetupIntent of this CheckoutSession."""
+    """Payment-method-specific configuration for the PaymentIntent or SetupIntent of this
+    CheckoutSession.
+    """
 
     payment_method_types: list[str]
     """A list of the types of payment methods (e.g. card) this Checkout
@@ -233,7 +259,8 @@ class CheckoutSession(_rt.Model):
     """
 
     payment_status: Literal["no_payment_required", "paid", "unpaid"] | str
-    """The payment status of the Checkout Session, one of `paid`, `unpaid`, or `no_payment_required`.
+    """The payment status of the Checkout Session, one of `paid`, `unpaid`, or
+    `no_payment_required`.
     You can use this value to decide when to fulfill your customer's order.
     """
 
@@ -279,7 +306,9 @@ class CheckoutSession(_rt.Model):
     """Tax and discount details for the computed total amount."""
 
     url: str | None = None
-    """The URL to the Checkout Session. Redirect customers to this URL to take them to Checkout. If you’re using [Custom Domains](https://stripe.com/docs/payments/checkout/custom-domains), the URL will use your subdomain. Otherwise, it’ll use `checkout.stripe.com.`
+    """The URL to the Checkout Session. Redirect customers to this URL to take them to Checkout. If
+    you’re using [Custom Domains](https://stripe.com/docs/payments/checkout/custom-domains), the
+    URL will use your subdomain. Otherwise, it’ll use `checkout.stripe.com.`
     This value is only present when the session is active.
     """
 
@@ -294,7 +323,9 @@ class CheckoutSessionLineItems(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.checkout_acss_debit_payment_method_options import (
     CheckoutAcssDebitPaymentMethodOptions,
 )
@@ -46,10 +45,10 @@ from ..models.checkout_us_bank_account_payment_method_options import (
     CheckoutUsBankAccountPaymentMethodOptions,
 )
 
+__all__ = ["CheckoutSessionPaymentMethodOptions"]
+
 
 class CheckoutSessionPaymentMethodOptions(_rt.Model):
-    """CheckoutSessionPaymentMethodOptions"""
-
     acss_debit: CheckoutAcssDebitPaymentMethodOptions | None = None
     affirm: CheckoutAffirmPaymentMethodOptions | None = None
     afterpay_clearpay: CheckoutAfterpayClearpayPaymentMethodOptions | None = None

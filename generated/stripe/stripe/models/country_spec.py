@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.country_spec_verification_fields import CountrySpecVerificationFields
+
+__all__ = ["CountrySpec"]
 
 
 class CountrySpec(_rt.Model):
@@ -19,7 +20,9 @@ class CountrySpec(_rt.Model):
     """
 
     default_currency: str
-    """The default currency for this country. This applies to both payment methods and bank accounts."""
+    """The default currency for this country. This applies to both payment methods and bank
+    accounts.
+    """
 
     id: str
     """Unique identifier for the object. Represented as the ISO country code for this country."""
@@ -34,7 +37,11 @@ class CountrySpec(_rt.Model):
     """Currencies that can be accepted in the specified country (for payments)."""
 
     supported_payment_methods: list[str]
-    """Payment methods available in the specified country. You may need to enable some payment methods (e.g., [ACH](https://stripe.com/docs/ach)) on your account before they appear in this list. The `stripe` payment method refers to [charging through your platform](https://stripe.com/docs/connect/destination-charges)."""
+    """Payment methods available in the specified country. You may need to enable some payment
+    methods (e.g., [ACH](https://stripe.com/docs/ach)) on your account before they appear in this
+    list. The `stripe` payment method refers to [charging through your
+    platform](https://stripe.com/docs/connect/destination-charges).
+    """
 
     supported_transfer_countries: list[str]
     """Countries that can accept transfers from the specified country."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CountrySpecVerificationFieldDetails"]
 
 
 class CountrySpecVerificationFieldDetails(_rt.Model):
-    """CountrySpecVerificationFieldDetails"""
-
     additional: list[str]
     """Additional fields which are only required for some users."""
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.country_spec_verification_field_details import CountrySpecVerificationFieldDetails
+
+__all__ = ["CountrySpecVerificationFields"]
 
 
 class CountrySpecVerificationFields(_rt.Model):
-    """CountrySpecVerificationFields"""
-
     company: CountrySpecVerificationFieldDetails
     individual: CountrySpecVerificationFieldDetails

@@ -4,48 +4,72 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.coupon_applies_to import CouponAppliesTo
 from ..models.coupon_currency_option import CouponCurrencyOption
+
+__all__ = ["Coupon"]
 
 
 class Coupon(_rt.Model):
     """A coupon contains information about a percent-off or amount-off discount you
-    might want to apply to a customer. Coupons may be applied to [subscriptions](https://stripe.com/docs/api#subscriptions), [invoices](https://stripe.com/docs/api#invoices),
-    [checkout sessions](https://stripe.com/docs/api/checkout/sessions), [quotes](https://stripe.com/docs/api#quotes), and more. Coupons do not work with conventional one-off [charges](https://stripe.com/docs/api#create_charge) or [payment intents](https://stripe.com/docs/api/payment_intents).
+    might want to apply to a customer. Coupons may be applied to
+    [subscriptions](https://stripe.com/docs/api#subscriptions),
+    [invoices](https://stripe.com/docs/api#invoices),
+    [checkout sessions](https://stripe.com/docs/api/checkout/sessions),
+    [quotes](https://stripe.com/docs/api#quotes), and more. Coupons do not work with conventional
+    one-off [charges](https://stripe.com/docs/api#create_charge) or [payment
+    intents](https://stripe.com/docs/api/payment_intents).
     """
 
     amount_off: int | None = None
-    """Amount (in the `currency` specified) that will be taken off the subtotal of any invoices for this customer."""
+    """Amount (in the `currency` specified) that will be taken off the subtotal of any invoices for
+    this customer.
+    """
 
     applies_to: CouponAppliesTo | None = None
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str | None = None
-    """If `amount_off` has been set, the three-letter [ISO code for the currency](https://stripe.com/docs/currencies) of the amount to take off."""
+    """If `amount_off` has been set, the three-letter [ISO code for the
+    currency](https://stripe.com/docs/currencies) of the amount to take off.
+    """
 
     currency_options: dict[str, CouponCurrencyOption] | None = None
-    """Coupons defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies)."""
+    """Coupons defined in each available currency option. Each key must be a three-letter [ISO
+    currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+    currency](https://stripe.com/docs/currencies).
+    """
 
     duration: Literal["forever", "once", "repeating"] | str
-    """One of `forever`, `once`, and `repeating`. Describes how long a customer who applies this coupon will get the discount."""
+    """One of `forever`, `once`, and `repeating`. Describes how long a customer who applies this
+    coupon will get the discount.
+    """
 
     duration_in_months: int | None = None
-    """If `duration` is `repeating`, the number of months the coupon applies. Null if coupon `duration` is `forever` or `once`."""
+    """If `duration` is `repeating`, the number of months the coupon applies. Null if coupon
+    `duration` is `forever` or `once`.
+    """
 
     id: str
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     max_redemptions: int | None = None
-    """Maximum number of times this coupon can be redeemed, in total, across all customers, before it is no longer valid."""
+    """Maximum number of times this coupon can be redeemed, in total, across all customers, before
+    it is no longer valid.
+    """
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     name: str | None = None
     """Name of the coupon displayed to customers on for instance invoices or receipts."""
@@ -54,7 +78,10 @@ class Coupon(_rt.Model):
     """String representing the object's type. Objects of the same type share the same value."""
 
     percent_off: float | None = None
-    """Percent that will be taken off the subtotal of any invoices for this customer for the duration of the coupon. For example, a coupon with percent_off of 50 will make a %s100 invoice %s50 instead."""
+    """Percent that will be taken off the subtotal of any invoices for this customer for the
+    duration of the coupon. For example, a coupon with percent_off of 50 will make a %s100
+    invoice %s50 instead.
+    """
 
     redeem_by: int | None = None
     """Date after which the coupon can no longer be redeemed."""
@@ -63,4 +90,6 @@ class Coupon(_rt.Model):
     """Number of times this coupon has been applied to a customer."""
 
     valid: bool
-    """Taking account of the above properties, whether this coupon can still be applied to a customer."""
+    """Taking account of the above properties, whether this coupon can still be applied to a
+    customer.
+    """

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CouponAppliesTo"]
 
 
 class CouponAppliesTo(_rt.Model):
-    """CouponAppliesTo"""
-
     products: list[str]
     """A list of product IDs this coupon applies to"""

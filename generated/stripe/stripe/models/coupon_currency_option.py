@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CouponCurrencyOption"]
 
 
 class CouponCurrencyOption(_rt.Model):
-    """CouponCurrencyOption"""
-
     amount_off: int
-    """Amount (in the `currency` specified) that will be taken off the subtotal of any invoices for this customer."""
+    """Amount (in the `currency` specified) that will be taken off the subtotal of any invoices for
+    this customer.
+    """

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
-from ..models.account import Customer, DiscountsResourceDiscountAmount, Invoice, Refund
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.credit_note_line_item import CreditNoteLineItem
 from ..models.credit_note_tax_amount import CreditNoteTaxAmount
+from ..models.customer import Customer
 from ..models.deleted_customer import DeletedCustomer
+from ..models.discounts_resource_discount_amount import DiscountsResourceDiscountAmount
+from ..models.invoice import Invoice
 from ..models.invoices_shipping_cost import InvoicesShippingCost
+from ..models.refund import Refund
+
+__all__ = ["CreditNote", "CreditNoteLines"]
 
 
 class CreditNote(_rt.Model):
@@ -29,7 +33,9 @@ class CreditNote(_rt.Model):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     customer: str | Customer | DeletedCustomer
     """ID of the customer."""
@@ -53,16 +59,23 @@ class CreditNote(_rt.Model):
     """Line items that make up the credit note"""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     memo: str | None = None
     """Customer-facing text that appears on the credit note PDF."""
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     number: str
-    """A unique number that identifies this particular credit note and appears on the PDF of the credit note and its associated invoice."""
+    """A unique number that identifies this particular credit note and appears on the PDF of the
+    credit note and its associated invoice.
+    """
 
     object: Literal["credit_note"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -76,7 +89,9 @@ class CreditNote(_rt.Model):
     reason: (
         Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | str | None
     ) = None
-    """Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory`"""
+    """Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or
+    `product_unsatisfactory`
+    """
 
     refund: str | Refund | None = None
     """Refund related to this credit note."""
@@ -85,25 +100,38 @@ class CreditNote(_rt.Model):
     """The details of the cost of shipping, including the ShippingRate applied to the invoice."""
 
     status: Literal["issued", "void"] | str
-    """Status of this credit note, one of `issued` or `void`. Learn more about [voiding credit notes](https://stripe.com/docs/billing/invoices/credit-notes#voiding)."""
+    """Status of this credit note, one of `issued` or `void`. Learn more about [voiding credit
+    notes](https://stripe.com/docs/billing/invoices/credit-notes#voiding).
+    """
 
     subtotal: int
-    """The integer amount in %s representing the amount of the credit note, excluding exclusive tax and invoice level discounts."""
+    """The integer amount in %s representing the amount of the credit note, excluding exclusive tax
+    and invoice level discounts.
+    """
 
     subtotal_excluding_tax: int | None = None
-    """The integer amount in %s representing the amount of the credit note, excluding all tax and invoice level discounts."""
+    """The integer amount in %s representing the amount of the credit note, excluding all tax and
+    invoice level discounts.
+    """
 
     tax_amounts: list[CreditNoteTaxAmount]
     """The aggregate amounts calculated per tax rate for all line items."""
 
     total: int
-    """The integer amount in %s representing the total amount of the credit note, including tax and all discount."""
+    """The integer amount in %s representing the total amount of the credit note, including tax and
+    all discount.
+    """
 
     total_excluding_tax: int | None = None
-    """The integer amount in %s representing the total amount of the credit note, excluding tax, but including discounts."""
+    """The integer amount in %s representing the total amount of the credit note, excluding tax, but
+    including discounts.
+    """
 
     type: Literal["post_payment", "pre_payment"] | str
-    """Type of this credit note, one of `pre_payment` or `post_payment`. A `pre_payment` credit note means it was issued when the invoice was open. A `post_payment` credit note means it was issued when the invoice was paid."""
+    """Type of this credit note, one of `pre_payment` or `post_payment`. A `pre_payment` credit note
+    means it was issued when the invoice was open. A `post_payment` credit note means it was
+    issued when the invoice was paid.
+    """
 
     voided_at: int | None = None
     """The time that the credit note was voided."""
@@ -119,70 +147,14 @@ class CreditNoteLines(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
-class CustomerBalanceTransaction(_rt.Model):
-    """Each customer has a [`balance`](https://stripe.com/docs/api/customers/object#customer_object-balance) value,
-    which denotes a debit or credit that's automatically applied to their next invoice upon finalization.
-    You may modify the value directly by using the [update customer API](https://stripe.com/docs/api/customers/update),
-    or by creating a Customer Balance Transaction, which increments or decrements the customer's `balance` by the specified `amount`.
-
-    Related guide: [Customer Balance](https://stripe.com/docs/billing/customer/balance) to learn more.
-    """
-
-    amount: int
-    """The amount of the transaction. A negative value is a credit for the customer's balance, and a positive value is a debit to the customer's `balance`."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    credit_note: str | CreditNote | None = None
-    """The ID of the credit note (if any) related to the transaction."""
-
-    currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
-
-    customer: str | Customer
-    """The ID of the customer the transaction belongs to."""
-
-    description: str | None = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
-
-    ending_balance: int
-    """The customer's `balance` after the transaction was applied. A negative value decreases the amount due on the customer's next invoice. A positive value increases the amount due on the customer's next invoice."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    invoice: str | Invoice | None = None
-    """The ID of the invoice (if any) related to the transaction."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
-
-    metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
-
-    object: Literal["customer_balance_transaction"] | str
-    """String representing the object's type. Objects of the same type share the same value."""
-
-    type: (
-        Literal[
-            "adjustment",
-            "applied_to_invoice",
-            "credit_note",
-            "initial",
-            "invoice_overpaid",
-            "invoice_too_large",
-            "invoice_too_small",
-            "migration",
-            "unapplied_from_invoice",
-            "unspent_receiver_credit",
-        ]
-        | str
-    )
-    """Transaction type: `adjustment`, `applied_to_invoice`, `credit_note`, `initial`, `invoice_overpaid`, `invoice_too_large`, `invoice_too_small`, `unspent_receiver_credit`, or `unapplied_from_invoice`. See the [Customer Balance page](https://stripe.com/docs/billing/customer/balance#types) to learn more about transaction types."""
+# The rest of an import cycle, imported once this module's classes exist (pydantic resolves
+# their names on first use).
+from ..models.customer_balance_transaction import CustomerBalanceTransaction

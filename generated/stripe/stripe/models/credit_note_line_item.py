@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
-from ..models.account import DiscountsResourceDiscountAmount
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.credit_note_tax_amount import CreditNoteTaxAmount
+from ..models.discounts_resource_discount_amount import DiscountsResourceDiscountAmount
 from ..models.tax_rate import TaxRate
+
+__all__ = ["CreditNoteLineItem"]
 
 
 class CreditNoteLineItem(_rt.Model):
-    """CreditNoteLineItem"""
-
     amount: int
-    """The integer amount in %s representing the gross amount being credited for this line item, excluding (exclusive) tax and discounts."""
+    """The integer amount in %s representing the gross amount being credited for this line item,
+    excluding (exclusive) tax and discounts.
+    """
 
     amount_excluding_tax: int | None = None
-    """The integer amount in %s representing the amount being credited for this line item, excluding all tax and discounts."""
+    """The integer amount in %s representing the amount being credited for this line item, excluding
+    all tax and discounts.
+    """
 
     description: str | None = None
     """Description of the item being credited."""
@@ -36,7 +39,9 @@ class CreditNoteLineItem(_rt.Model):
     """ID of the invoice line item being credited"""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["credit_note_line_item"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -51,7 +56,10 @@ class CreditNoteLineItem(_rt.Model):
     """The tax rates which apply to the line item."""
 
     type: Literal["custom_line_item", "invoice_line_item"] | str
-    """The type of the credit note line item, one of `invoice_line_item` or `custom_line_item`. When the type is `invoice_line_item` there is an additional `invoice_line_item` property on the resource the value of which is the id of the credited line item on the invoice."""
+    """The type of the credit note line item, one of `invoice_line_item` or `custom_line_item`. When
+    the type is `invoice_line_item` there is an additional `invoice_line_item` property on the
+    resource the value of which is the id of the credited line item on the invoice.
+    """
 
     unit_amount: int | None = None
     """The cost of each unit of product being credited."""
@@ -60,4 +68,6 @@ class CreditNoteLineItem(_rt.Model):
     """Same as `unit_amount`, but contains a decimal value with at most 12 decimal places."""
 
     unit_amount_excluding_tax: str | None = None
-    """The amount in %s representing the unit amount being credited for this line item, excluding all tax and discounts."""
+    """The amount in %s representing the unit amount being credited for this line item, excluding
+    all tax and discounts.
+    """

@@ -4,26 +4,38 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.custom_unit_amount import CustomUnitAmount
 from ..models.price_tier import PriceTier
 
+__all__ = ["CurrencyOption"]
+
 
 class CurrencyOption(_rt.Model):
-    """CurrencyOption"""
-
     custom_unit_amount: CustomUnitAmount | None = None
-    """When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links."""
+    """When set, provides configuration for the amount to be adjusted by the customer during
+    Checkout Sessions and Payment Links.
+    """
 
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    """Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed."""
+    """Only required if a [default tax
+    behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+    was not provided in the Stripe Tax settings. Specifies whether the price is considered
+    inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+    Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+    """
 
     tiers: list[PriceTier] | None = None
-    """Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`."""
+    """Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to
+    `tiered`. See also the documentation for `billing_scheme`.
+    """
 
     unit_amount: int | None = None
-    """The unit amount in %s to be charged, represented as a whole integer if possible. Only set if `billing_scheme=per_unit`."""
+    """The unit amount in %s to be charged, represented as a whole integer if possible. Only set if
+    `billing_scheme=per_unit`.
+    """
 
     unit_amount_decimal: str | None = None
-    """The unit amount in %s to be charged, represented as a decimal string with at most 12 decimal places. Only set if `billing_scheme=per_unit`."""
+    """The unit amount in %s to be charged, represented as a decimal string with at most 12 decimal
+    places. Only set if `billing_scheme=per_unit`.
+    """

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CustomUnitAmount"]
 
 
 class CustomUnitAmount(_rt.Model):
-    """CustomUnitAmount"""
-
     maximum: int | None = None
     """The maximum unit amount the customer can specify for this item."""
 
     minimum: int | None = None
-    """The minimum unit amount the customer can specify for this item. Must be at least the minimum charge amount."""
+    """The minimum unit amount the customer can specify for this item. Must be at least the minimum
+    charge amount.
+    """
 
     preset: int | None = None
     """The starting unit amount which can be updated by the customer."""

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.offline_acceptance import OfflineAcceptance
 from ..models.online_acceptance import OnlineAcceptance
 
+__all__ = ["CustomerAcceptance"]
+
 
 class CustomerAcceptance(_rt.Model):
-    """customer_acceptance"""
-
     accepted_at: int | None = None
     """The time at which the customer accepted the Mandate."""
 
     offline: OfflineAcceptance | None = None
     online: OnlineAcceptance | None = None
     type: Literal["offline", "online"] | str
-    """The type of customer acceptance information included with the Mandate. One of `online` or `offline`."""
+    """The type of customer acceptance information included with the Mandate. One of `online` or
+    `offline`.
+    """

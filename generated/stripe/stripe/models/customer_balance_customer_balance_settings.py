@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CustomerBalanceCustomerBalanceSettings"]
 
 
 class CustomerBalanceCustomerBalanceSettings(_rt.Model):
-    """CustomerBalanceCustomerBalanceSettings"""
-
     reconciliation_mode: Literal["automatic", "manual"] | str
     """The configuration for how funds that land in the customer cash balance are reconciled."""
 
     using_merchant_default: bool
-    """A flag to indicate if reconciliation mode returned is the user's default or is specific to this customer cash balance"""
+    """A flag to indicate if reconciliation mode returned is the user's default or is specific to
+    this customer cash balance
+    """

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.payment_intent import PaymentIntent
 
-from ..models.account import PaymentIntent
+__all__ = ["CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction"]
 
 
 class CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction(_rt.Model):
-    """CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction"""
-
     payment_intent: str | PaymentIntent
-    """The [Payment Intent](https://stripe.com/docs/api/payment_intents/object) that funds were applied to."""
+    """The [Payment Intent](https://stripe.com/docs/api/payment_intents/object) that funds were
+    applied to.
+    """

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.customer_balance_resource_cash_balance_transaction_resource_funded_transaction_r import (
     CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer,
 )
 
+__all__ = ["CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction"]
+
 
 class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction(_rt.Model):
-    """CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction"""
-
     bank_transfer: (
         CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer
     )

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.customer_underscore_balance_underscore_resource_underscore_cash_underscore_balan import (
     CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer,
 )
+
+__all__ = [
+    "CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer"
+]
 
 
 class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer(
     _rt.Model
 ):
-    """CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer"""
-
     eu_bank_transfer: (
         CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer
         | None
@@ -27,4 +28,6 @@ class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionReso
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
         | str
     )
-    """The funding method type used to fund the customer balance. Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, or `mx_bank_transfer`."""
+    """The funding method type used to fund the customer balance. Permitted values include:
+    `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, or `mx_bank_transfer`.
+    """

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.refund import Refund
 
-from ..models.account import Refund
+__all__ = ["CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction"]
 
 
 class CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction(
     _rt.Model
 ):
-    """CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction"""
-
     refund: str | Refund
-    """The [Refund](https://stripe.com/docs/api/refunds/object) that moved these funds into the customer's cash balance."""
+    """The [Refund](https://stripe.com/docs/api/refunds/object) that moved these funds into the
+    customer's cash balance.
+    """

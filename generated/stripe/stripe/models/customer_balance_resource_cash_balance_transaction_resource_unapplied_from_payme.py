@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.payment_intent import PaymentIntent
 
-from ..models.account import PaymentIntent
+__all__ = ["CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction"]
 
 
 class CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction(
     _rt.Model
 ):
-    """CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction"""
-
     payment_intent: str | PaymentIntent
-    """The [Payment Intent](https://stripe.com/docs/api/payment_intents/object) that funds were unapplied from."""
+    """The [Payment Intent](https://stripe.com/docs/api/payment_intents/object) that funds were
+    unapplied from.
+    """

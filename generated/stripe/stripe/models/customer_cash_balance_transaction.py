@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
-from ..models.account import Customer
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.customer import Customer
 from ..models.customer_balance_resource_cash_balance_transaction_resource_applied_to_payment_t import (
     CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction,
 )
@@ -20,11 +19,16 @@ from ..models.customer_balance_resource_cash_balance_transaction_resource_unappl
     CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction,
 )
 
+__all__ = ["CustomerCashBalanceTransaction"]
+
 
 class CustomerCashBalanceTransaction(_rt.Model):
-    """Customers with certain payments enabled have a cash balance, representing funds that were paid
-    by the customer to a merchant, but have not yet been allocated to a payment. Cash Balance Transactions
-    represent when funds are moved into or out of this balance. This includes funding by the customer, allocation
+    """Customers with certain payments enabled have a cash balance, representing funds that were
+    paid
+    by the customer to a merchant, but have not yet been allocated to a payment. Cash Balance
+    Transactions
+    represent when funds are moved into or out of this balance. This includes funding by the
+    customer, allocation
     to payments, and refunds to the customer.
     """
 
@@ -35,23 +39,34 @@ class CustomerCashBalanceTransaction(_rt.Model):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     customer: str | Customer
     """The customer whose available cash balance changed as a result of this transaction."""
 
     ending_balance: int
-    """The total available cash balance for the specified currency after this transaction was applied. Represented in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal)."""
+    """The total available cash balance for the specified currency after this transaction was
+    applied. Represented in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal).
+    """
 
     funded: CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction | None = None
     id: str
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     net_amount: int
-    """The amount by which the cash balance changed, represented in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). A positive value represents funds being added to the cash balance, a negative value represents funds being removed from the cash balance."""
+    """The amount by which the cash balance changed, represented in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal). A positive value represents funds
+    being added to the cash balance, a negative value represents funds being removed from the
+    cash balance.
+    """
 
     object: Literal["customer_cash_balance_transaction"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -71,7 +86,12 @@ class CustomerCashBalanceTransaction(_rt.Model):
         ]
         | str
     )
-    """The type of the cash balance transaction. One of `applied_to_payment`, `unapplied_from_payment`, `refunded_from_payment`, `funded`, `return_initiated`, or `return_canceled`. New types may be added in future. See [Customer Balance](https://stripe.com/docs/payments/customer-balance#types) to learn more about these types."""
+    """The type of the cash balance transaction. One of `applied_to_payment`,
+    `unapplied_from_payment`, `refunded_from_payment`, `funded`, `return_initiated`, or
+    `return_canceled`. New types may be added in future. See [Customer
+    Balance](https://stripe.com/docs/payments/customer-balance#types) to learn more about these
+    types.
+    """
 
     unapplied_from_payment: (
         CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction | None

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.customer_tax_location import CustomerTaxLocation
+
+__all__ = ["CustomerTax"]
 
 
 class CustomerTax(_rt.Model):
-    """CustomerTax"""
-
     automatic_tax: Literal["failed", "not_collecting", "supported", "unrecognized_location"] | str
-    """Surfaces if automatic tax computation is possible given the current customer location information."""
+    """Surfaces if automatic tax computation is possible given the current customer location
+    information.
+    """
 
     ip_address: str | None = None
     """A recent IP address of the customer used for tax reporting and tax location inference."""

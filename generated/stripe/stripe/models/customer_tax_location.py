@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["CustomerTaxLocation"]
 
 
 class CustomerTaxLocation(_rt.Model):
-    """CustomerTaxLocation"""
-
     country: str
     """The customer's country as identified by Stripe Tax."""
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["DeletedCard"]
 
 
 class DeletedCard(_rt.Model):
-    """DeletedCard"""
-
     currency: str | None = None
-    """Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid out to the bank account."""
+    """Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid out to the
+    bank account.
+    """
 
     deleted: Literal[True]
     """Always true for a deleted object"""

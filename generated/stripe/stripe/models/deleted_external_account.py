@@ -7,5 +7,7 @@ from typing import TypeAlias
 from ..models.deleted_bank_account import DeletedBankAccount
 from ..models.deleted_card import DeletedCard
 
+__all__ = ["DeletedExternalAccount"]
+
+
 DeletedExternalAccount: TypeAlias = DeletedBankAccount | DeletedCard
-"""Polymorphic"""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["DeletedInvoiceitem"]
 
 
 class DeletedInvoiceitem(_rt.Model):
-    """DeletedInvoiceItem"""
-
     deleted: Literal[True]
     """Always true for a deleted object"""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["DeletedRadarValueListItem"]
 
 
 class DeletedRadarValueListItem(_rt.Model):
-    """RadarListDeletedListItem"""
-
     deleted: Literal[True]
     """Always true for a deleted object"""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["DeletedTestHelpersTestClock"]
 
 
 class DeletedTestHelpersTestClock(_rt.Model):
-    """DeletedTestClock"""
-
     deleted: Literal[True]
     """Always true for a deleted object"""
 

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["DisputeEvidenceDetails"]
 
 
 class DisputeEvidenceDetails(_rt.Model):
-    """DisputeEvidenceDetails"""
-
     due_by: int | None = None
-    """Date by which evidence must be submitted in order to successfully challenge dispute. Will be 0 if the customer's bank or credit card company doesn't allow a response for this particular dispute."""
+    """Date by which evidence must be submitted in order to successfully challenge dispute. Will be
+    0 if the customer's bank or credit card company doesn't allow a response for this particular
+    dispute.
+    """
 
     has_evidence: bool
     """Whether evidence has been staged for this dispute."""
 
     past_due: bool
-    """Whether the last evidence submission was submitted past the due date. Defaults to `false` if no evidence submissions have occurred. If `true`, then delivery of the latest evidence is *not* guaranteed."""
+    """Whether the last evidence submission was submitted past the due date. Defaults to `false` if
+    no evidence submissions have occurred. If `true`, then delivery of the latest evidence is
+    *not* guaranteed.
+    """
 
     submission_count: int
-    """The number of times evidence has been submitted. Typically, you may only submit evidence once."""
+    """The number of times evidence has been submitted. Typically, you may only submit evidence
+    once.
+    """

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["EmailSent"]
 
 
 class EmailSent(_rt.Model):
-    """EmailSent"""
-
     email_sent_at: int
     """The timestamp when the email was sent."""
 

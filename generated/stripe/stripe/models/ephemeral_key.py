@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["EphemeralKey"]
 
 
 class EphemeralKey(_rt.Model):
-    """EphemeralKey"""
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -20,7 +20,9 @@ class EphemeralKey(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["ephemeral_key"] | str
     """String representing the object's type. Objects of the same type share the same value."""

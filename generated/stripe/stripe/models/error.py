@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.api_errors import ApiErrors
 
-from ..models.account import ApiErrors
+__all__ = ["Error"]
 
 
 class Error(_rt.Model):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.notification_event_data import NotificationEventData
 from ..models.notification_event_request import NotificationEventRequest
+
+__all__ = ["Event"]
 
 
 class Event(_rt.Model):
@@ -26,7 +27,8 @@ class Event(_rt.Model):
     `invoice.payment_failed` event will contain an invoice.
 
     As with other API resources, you can use endpoints to retrieve an
-    [individual event](https://stripe.com/docs/api#retrieve_event) or a [list of events](https://stripe.com/docs/api#list_events)
+    [individual event](https://stripe.com/docs/api#retrieve_event) or a [list of
+    events](https://stripe.com/docs/api#list_events)
     from the API. We also have a separate
     [webhooks](http://en.wikipedia.org/wiki/Webhook) system for sending the
     `Event` objects directly to an endpoint on your server. Webhooks are managed
@@ -38,7 +40,8 @@ class Event(_rt.Model):
     events that occur in connected accounts. For these events, there will be an
     additional `account` attribute in the received `Event` object.
 
-    **NOTE:** Right now, access to events through the [Retrieve Event API](https://stripe.com/docs/api#retrieve_event) is
+    **NOTE:** Right now, access to events through the [Retrieve Event
+    API](https://stripe.com/docs/api#retrieve_event) is
     guaranteed only for 30 days.
     """
 
@@ -46,7 +49,9 @@ class Event(_rt.Model):
     """The connected account that originated the event."""
 
     api_version: str | None = None
-    """The Stripe API version used to render `data`. *Note: This property is populated only for events on or after October 31, 2014*."""
+    """The Stripe API version used to render `data`. *Note: This property is populated only for
+    events on or after October 31, 2014*.
+    """
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
@@ -56,13 +61,17 @@ class Event(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["event"] | str
     """String representing the object's type. Objects of the same type share the same value."""
 
     pending_webhooks: int
-    """Number of webhooks that have yet to be successfully delivered (i.e., to return a 20x response) to the URLs you've specified."""
+    """Number of webhooks that have yet to be successfully delivered (i.e., to return a 20x
+    response) to the URLs you've specified.
+    """
 
     request: NotificationEventRequest | None = None
     """Information on the API request that instigated the event."""

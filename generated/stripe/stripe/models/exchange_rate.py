@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ExchangeRate"]
 
 
 class ExchangeRate(_rt.Model):
@@ -22,10 +24,14 @@ class ExchangeRate(_rt.Model):
     """
 
     id: str
-    """Unique identifier for the object. Represented as the three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) in lowercase."""
+    """Unique identifier for the object. Represented as the three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html) in lowercase.
+    """
 
     object: Literal["exchange_rate"] | str
     """String representing the object's type. Objects of the same type share the same value."""
 
     rates: dict[str, float]
-    """Hash where the keys are supported currencies and the values are the exchange rate at which the base id currency converts to the key currency."""
+    """Hash where the keys are supported currencies and the values are the exchange rate at which
+    the base id currency converts to the key currency.
+    """

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from ..models.account import BankAccount, Card
+from ..models.bank_account import BankAccount
+from ..models.card import Card
+
+__all__ = ["ExternalAccount"]
+
 
 ExternalAccount: TypeAlias = BankAccount | Card
-"""Polymorphic"""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Fee"]
 
 
 class Fee(_rt.Model):
-    """Fee"""
-
     amount: int
     """Amount of the fee, in cents."""
 
@@ -15,7 +15,9 @@ class Fee(_rt.Model):
     """ID of the Connect application that earned the fee."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     description: str | None = None
     """An arbitrary string attached to the object. Often useful for displaying to users."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["File", "FileLinks"]
 
 
 class File(_rt.Model):
     """This is an object representing a file hosted on Stripe's servers. The
-    file may have been uploaded by yourself using the [create file](https://stripe.com/docs/api#create_file)
+    file may have been uploaded by yourself using the [create
+    file](https://stripe.com/docs/api#create_file)
     request (for example, when uploading dispute evidence) or it may have
     been created by Stripe (for example, the results of a [Sigma scheduled
     query](#scheduled_queries)).
@@ -80,41 +83,14 @@ class FileLinks(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
-class FileLink(_rt.Model):
-    """To share the contents of a `File` object with non-Stripe users, you can
-    create a `FileLink`. `FileLink`s contain a URL that can be used to
-    retrieve the contents of the file without authentication.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    expired: bool
-    """Whether this link is already expired."""
-
-    expires_at: int | None = None
-    """Time at which the link expires."""
-
-    file: str | File
-    """The file object this link points to."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
-
-    object: Literal["file_link"] | str
-    """String representing the object's type. Objects of the same type share the same value."""
-
-    url: str | None = None
-    """The publicly accessible URL to download the file."""
+# The rest of an import cycle, imported once this module's classes exist (pydantic resolves
+# their names on first use).
+from ..models.file_link import FileLink

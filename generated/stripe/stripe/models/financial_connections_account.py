@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.bank_connections_resource_accountholder import BankConnectionsResourceAccountholder
 from ..models.bank_connections_resource_balance import BankConnectionsResourceBalance
 from ..models.bank_connections_resource_balance_refresh import BankConnectionsResourceBalanceRefresh
@@ -14,9 +13,13 @@ from ..models.bank_connections_resource_ownership_refresh import (
 )
 from ..models.financial_connections_account_ownership import FinancialConnectionsAccountOwnership
 
+__all__ = ["FinancialConnectionsAccount"]
+
 
 class FinancialConnectionsAccount(_rt.Model):
-    """A Financial Connections Account represents an account that exists outside of Stripe, to which you have been granted some degree of access."""
+    """A Financial Connections Account represents an account that exists outside of Stripe, to which
+    you have been granted some degree of access.
+    """
 
     account_holder: BankConnectionsResourceAccountholder | None = None
     """The account holder that this account belongs to."""
@@ -34,7 +37,9 @@ class FinancialConnectionsAccount(_rt.Model):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     display_name: str | None = None
-    """A human-readable name that has been assigned to this account, either by the account holder or by the institution."""
+    """A human-readable name that has been assigned to this account, either by the account holder or
+    by the institution.
+    """
 
     id: str
     """Unique identifier for the object."""
@@ -46,7 +51,9 @@ class FinancialConnectionsAccount(_rt.Model):
     """The last 4 digits of the account number. If present, this will be 4 numeric characters."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["financial_connections.account"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -85,4 +92,7 @@ class FinancialConnectionsAccount(_rt.Model):
     """
 
     supported_payment_method_types: list[Literal["link", "us_bank_account"] | str]
-    """The [PaymentMethod type](https://stripe.com/docs/api/payment_methods/object#payment_method_object-type)(s) that can be created from this account."""
+    """The [PaymentMethod
+    type](https://stripe.com/docs/api/payment_methods/object#payment_method_object-type)(s) that
+    can be created from this account.
+    """

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
+
+__all__ = ["FinancialConnectionsAccountOwnership", "FinancialConnectionsAccountOwnershipOwners"]
 
 
 class FinancialConnectionsAccountOwnership(_rt.Model):
@@ -35,7 +36,9 @@ class FinancialConnectionsAccountOwnershipOwners(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

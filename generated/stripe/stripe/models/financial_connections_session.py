@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.bank_connections_resource_accountholder import BankConnectionsResourceAccountholder
 from ..models.bank_connections_resource_link_account_session_filters import (
     BankConnectionsResourceLinkAccountSessionFilters,
 )
 from ..models.financial_connections_account import FinancialConnectionsAccount
 
+__all__ = ["FinancialConnectionsSession", "FinancialConnectionsSessionAccounts"]
+
 
 class FinancialConnectionsSession(_rt.Model):
-    """A Financial Connections Session is the secure way to programmatically launch the client-side Stripe.js modal that lets your users link their accounts."""
+    """A Financial Connections Session is the secure way to programmatically launch the client-side
+    Stripe.js modal that lets your users link their accounts.
+    """
 
     account_holder: BankConnectionsResourceAccountholder | None = None
     """The account holder for whom accounts are collected in this session."""
@@ -30,7 +33,9 @@ class FinancialConnectionsSession(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["financial_connections.session"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -39,7 +44,9 @@ class FinancialConnectionsSession(_rt.Model):
     """Permissions requested for accounts collected during this session."""
 
     return_url: str | None = None
-    """For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app."""
+    """For webview integrations only. Upon completing OAuth login in the native browser, the user
+    will be redirected to this URL to return to your app.
+    """
 
 
 class FinancialConnectionsSessionAccounts(_rt.Model):
@@ -52,7 +59,9 @@ class FinancialConnectionsSessionAccounts(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

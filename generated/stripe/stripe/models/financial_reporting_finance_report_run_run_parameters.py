@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["FinancialReportingFinanceReportRunRunParameters"]
 
 
 class FinancialReportingFinanceReportRunRunParameters(_rt.Model):
-    """FinancialReportingFinanceReportRunRunParameters"""
-
     columns: list[str] | None = None
     """The set of output columns requested for inclusion in the report run."""
 
@@ -18,10 +18,16 @@ class FinancialReportingFinanceReportRunRunParameters(_rt.Model):
     """Currency of objects to be included in the report run."""
 
     interval_end: int | None = None
-    """Ending timestamp of data to be included in the report run. Can be any UTC timestamp between 1 second after the user specified `interval_start` and 1 second before this report's last `data_available_end` value."""
+    """Ending timestamp of data to be included in the report run. Can be any UTC timestamp between 1
+    second after the user specified `interval_start` and 1 second before this report's last
+    `data_available_end` value.
+    """
 
     interval_start: int | None = None
-    """Starting timestamp of data to be included in the report run. Can be any UTC timestamp between 1 second after this report's `data_available_start` and 1 second before the user specified `interval_end` value."""
+    """Starting timestamp of data to be included in the report run. Can be any UTC timestamp between
+    1 second after this report's `data_available_start` and 1 second before the user specified
+    `interval_end` value.
+    """
 
     payout: str | None = None
     """Payout ID by which to filter the report run."""
@@ -30,4 +36,8 @@ class FinancialReportingFinanceReportRunRunParameters(_rt.Model):
     """Category of balance transactions to be included in the report run."""
 
     timezone: str | None = None
-    """Defaults to `Etc/UTC`. The output timezone for all timestamps in the report. A list of possible time zone values is maintained at the [IANA Time Zone Database](http://www.iana.org/time-zones). Has no effect on `interval_start` or `interval_end`."""
+    """Defaults to `Etc/UTC`. The output timezone for all timestamps in the report. A list of
+    possible time zone values is maintained at the [IANA Time Zone
+    Database](http://www.iana.org/time-zones). Has no effect on `interval_start` or
+    `interval_end`.
+    """

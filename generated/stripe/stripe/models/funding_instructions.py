@@ -4,28 +4,37 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.funding_instructions_bank_transfer import FundingInstructionsBankTransfer
+
+__all__ = ["FundingInstructions"]
 
 
 class FundingInstructions(_rt.Model):
-    """Each customer has a [`balance`](https://stripe.com/docs/api/customers/object#customer_object-balance) that is
-    automatically applied to future invoices and payments using the `customer_balance` payment method.
+    """Each customer has a
+    [`balance`](https://stripe.com/docs/api/customers/object#customer_object-balance) that is
+    automatically applied to future invoices and payments using the `customer_balance` payment
+    method.
     Customers can fund this balance by initiating a bank transfer to any account in the
     `financial_addresses` field.
-    Related guide: [Customer Balance - Funding Instructions](https://stripe.com/docs/payments/customer-balance/funding-instructions) to learn more
+    Related guide: [Customer Balance - Funding
+    Instructions](https://stripe.com/docs/payments/customer-balance/funding-instructions) to
+    learn more
     """
 
     bank_transfer: FundingInstructionsBankTransfer
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     funding_type: Literal["bank_transfer"] | str
     """The `funding_type` of the returned instructions"""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["funding_instructions"] | str
     """String representing the object's type. Objects of the same type share the same value."""

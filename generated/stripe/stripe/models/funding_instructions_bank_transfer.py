@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.funding_instructions_bank_transfer_financial_address import (
     FundingInstructionsBankTransferFinancialAddress,
 )
 
+__all__ = ["FundingInstructionsBankTransfer"]
+
 
 class FundingInstructionsBankTransfer(_rt.Model):
-    """FundingInstructionsBankTransfer"""
-
     country: str
     """The country of the bank account to fund"""
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.funding_instructions_bank_transfer_iban_record import (
     FundingInstructionsBankTransferIbanRecord,
 )
@@ -18,6 +17,8 @@ from ..models.funding_instructions_bank_transfer_spei_record import (
 from ..models.funding_instructions_bank_transfer_zengin_record import (
     FundingInstructionsBankTransferZenginRecord,
 )
+
+__all__ = ["FundingInstructionsBankTransferFinancialAddress"]
 
 
 class FundingInstructionsBankTransferFinancialAddress(_rt.Model):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["FundingInstructionsBankTransferIbanRecord"]
 
 
 class FundingInstructionsBankTransferIbanRecord(_rt.Model):
@@ -15,7 +17,9 @@ class FundingInstructionsBankTransferIbanRecord(_rt.Model):
     """The BIC/SWIFT code of the account."""
 
     country: str
-    """Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2))."""
+    """Two-letter country code ([ISO 3166-1
+    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+    """
 
     iban: str
     """The IBAN of the account."""

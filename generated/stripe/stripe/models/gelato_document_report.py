@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
 from ..models.gelato_data_document_report_date_of_birth import GelatoDataDocumentReportDateOfBirth
 from ..models.gelato_data_document_report_expiration_date import (
@@ -13,6 +12,8 @@ from ..models.gelato_data_document_report_expiration_date import (
 )
 from ..models.gelato_data_document_report_issued_date import GelatoDataDocumentReportIssuedDate
 from ..models.gelato_document_report_error import GelatoDocumentReportError
+
+__all__ = ["GelatoDocumentReport"]
 
 
 class GelatoDocumentReport(_rt.Model):

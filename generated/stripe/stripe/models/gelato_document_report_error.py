@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["GelatoDocumentReportError"]
 
 
 class GelatoDocumentReportError(_rt.Model):
-    """GelatoDocumentReportError"""
-
     code: (
         Literal["document_expired", "document_type_not_supported", "document_unverified_other"]
         | str
@@ -18,4 +18,6 @@ class GelatoDocumentReportError(_rt.Model):
     """A short machine-readable string giving the reason for the verification failure."""
 
     reason: str | None = None
-    """A human-readable message giving the reason for the failure. These messages can be shown to your users."""
+    """A human-readable message giving the reason for the failure. These messages can be shown to
+    your users.
+    """

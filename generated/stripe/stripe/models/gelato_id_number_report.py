@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.gelato_data_id_number_report_date import GelatoDataIdNumberReportDate
 from ..models.gelato_id_number_report_error import GelatoIdNumberReportError
+
+__all__ = ["GelatoIdNumberReport"]
 
 
 class GelatoIdNumberReport(_rt.Model):

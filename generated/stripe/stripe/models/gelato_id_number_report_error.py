@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["GelatoIdNumberReportError"]
 
 
 class GelatoIdNumberReportError(_rt.Model):
-    """GelatoIdNumberReportError"""
-
     code: (
         Literal[
             "id_number_insufficient_document_data",
@@ -22,4 +22,6 @@ class GelatoIdNumberReportError(_rt.Model):
     """A short machine-readable string giving the reason for the verification failure."""
 
     reason: str | None = None
-    """A human-readable message giving the reason for the failure. These messages can be shown to your users."""
+    """A human-readable message giving the reason for the failure. These messages can be shown to
+    your users.
+    """

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["GelatoReportIdNumberOptions"]
+
+
 GelatoReportIdNumberOptions: TypeAlias = dict[str, Any]
-"""GelatoReportIdNumberOptions"""

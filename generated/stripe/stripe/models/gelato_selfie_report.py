@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.gelato_selfie_report_error import GelatoSelfieReportError
+
+__all__ = ["GelatoSelfieReport"]
 
 
 class GelatoSelfieReport(_rt.Model):
     """Result from a selfie check"""
 
     document: str | None = None
-    """ID of the [File](https://stripe.com/docs/api/files) holding the image of the identity document used in this check."""
+    """ID of the [File](https://stripe.com/docs/api/files) holding the image of the identity
+    document used in this check.
+    """
 
     error: GelatoSelfieReportError | None = None
     """Details on the verification error. Present when status is `unverified`."""
 
     selfie: str | None = None
-    """ID of the [File](https://stripe.com/docs/api/files) holding the image of the selfie used in this check."""
+    """ID of the [File](https://stripe.com/docs/api/files) holding the image of the selfie used in
+    this check.
+    """
 
     status: Literal["unverified", "verified"] | str
     """Status of this `selfie` check."""

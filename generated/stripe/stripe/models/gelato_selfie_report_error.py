@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["GelatoSelfieReportError"]
 
 
 class GelatoSelfieReportError(_rt.Model):
-    """GelatoSelfieReportError"""
-
     code: (
         Literal[
             "selfie_document_missing_photo",
@@ -23,4 +23,6 @@ class GelatoSelfieReportError(_rt.Model):
     """A short machine-readable string giving the reason for the verification failure."""
 
     reason: str | None = None
-    """A human-readable message giving the reason for the failure. These messages can be shown to your users."""
+    """A human-readable message giving the reason for the failure. These messages can be shown to
+    your users.
+    """

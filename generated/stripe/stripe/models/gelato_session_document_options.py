@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["GelatoSessionDocumentOptions"]
 
 
 class GelatoSessionDocumentOptions(_rt.Model):
-    """GelatoSessionDocumentOptions"""
-
     allowed_types: list[Literal["driving_license", "id_card", "passport"] | str] | None = None
-    """Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code."""
+    """Array of strings of allowed identity document types. If the provided identity document isn’t
+    one of the allowed types, the verification check will fail with a document_type_not_allowed
+    error code.
+    """
 
     require_id_number: bool | None = None
-    """Collect an ID number and perform an [ID number check](https://stripe.com/docs/identity/verification-checks?type=id-number) with the document’s extracted name and date of birth."""
+    """Collect an ID number and perform an [ID number
+    check](https://stripe.com/docs/identity/verification-checks?type=id-number) with the
+    document’s extracted name and date of birth.
+    """
 
     require_live_capture: bool | None = None
-    """Disable image uploads, identity document images have to be captured using the device’s camera."""
+    """Disable image uploads, identity document images have to be captured using the device’s
+    camera.
+    """
 
     require_matching_selfie: bool | None = None
-    """Capture a face image and perform a [selfie check](https://stripe.com/docs/identity/verification-checks?type=selfie) comparing a photo ID and a picture of your user’s face. [Learn more](https://stripe.com/docs/identity/selfie)."""
+    """Capture a face image and perform a [selfie
+    check](https://stripe.com/docs/identity/verification-checks?type=selfie) comparing a photo ID
+    and a picture of your user’s face. [Learn more](https://stripe.com/docs/identity/selfie).
+    """

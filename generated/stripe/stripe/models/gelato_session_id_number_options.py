@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["GelatoSessionIdNumberOptions"]
+
+
 GelatoSessionIdNumberOptions: TypeAlias = dict[str, Any]
-"""GelatoSessionIdNumberOptions"""

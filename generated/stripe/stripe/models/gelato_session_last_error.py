@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["GelatoSessionLastError"]
 
 
 class GelatoSessionLastError(_rt.Model):
@@ -31,7 +33,9 @@ class GelatoSessionLastError(_rt.Model):
         | str
         | None
     ) = None
-    """A short machine-readable string giving the reason for the verification or user-session failure."""
+    """A short machine-readable string giving the reason for the verification or user-session
+    failure.
+    """
 
     reason: str | None = None
     """A message that explains the reason for verification or user-session failure."""

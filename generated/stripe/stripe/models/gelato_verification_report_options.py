@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.gelato_report_document_options import GelatoReportDocumentOptions
 from ..models.gelato_report_id_number_options import GelatoReportIdNumberOptions
 
+__all__ = ["GelatoVerificationReportOptions"]
+
 
 class GelatoVerificationReportOptions(_rt.Model):
-    """GelatoVerificationReportOptions"""
-
     document: GelatoReportDocumentOptions | None = None
     id_number: GelatoReportIdNumberOptions | None = None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.gelato_session_document_options import GelatoSessionDocumentOptions
 from ..models.gelato_session_id_number_options import GelatoSessionIdNumberOptions
 
+__all__ = ["GelatoVerificationSessionOptions"]
+
 
 class GelatoVerificationSessionOptions(_rt.Model):
-    """GelatoVerificationSessionOptions"""
-
     document: GelatoSessionDocumentOptions | None = None
     id_number: GelatoSessionIdNumberOptions | None = None

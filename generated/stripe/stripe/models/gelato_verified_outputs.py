@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
 from ..models.gelato_data_verified_outputs_date import GelatoDataVerifiedOutputsDate
 
+__all__ = ["GelatoVerifiedOutputs"]
+
 
 class GelatoVerifiedOutputs(_rt.Model):
-    """GelatoVerifiedOutputs"""
-
     address: Address | None = None
     """The user's verified address."""
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.gelato_document_report import GelatoDocumentReport
 from ..models.gelato_id_number_report import GelatoIdNumberReport
 from ..models.gelato_selfie_report import GelatoSelfieReport
 from ..models.gelato_verification_report_options import GelatoVerificationReportOptions
+
+__all__ = ["IdentityVerificationReport"]
 
 
 class IdentityVerificationReport(_rt.Model):
@@ -19,11 +20,13 @@ class IdentityVerificationReport(_rt.Model):
     appropriate sub-resource: `document`, `id_number`, `selfie`.
 
     Each VerificationReport contains a copy of any data collected by the user as well as
-    reference IDs which can be used to access collected images through the [FileUpload](https://stripe.com/docs/api/files)
+    reference IDs which can be used to access collected images through the
+    [FileUpload](https://stripe.com/docs/api/files)
     API. To configure and create VerificationReports, use the
     [VerificationSession](https://stripe.com/docs/api/identity/verification_sessions) API.
 
-    Related guides: [Accessing verification results](https://stripe.com/docs/identity/verification-sessions#results).
+    Related guides: [Accessing verification
+    results](https://stripe.com/docs/identity/verification-sessions#results).
     """
 
     created: int
@@ -35,7 +38,9 @@ class IdentityVerificationReport(_rt.Model):
 
     id_number: GelatoIdNumberReport | None = None
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["identity.verification_report"] | str
     """String representing the object's type. Objects of the same type share the same value."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InboundTransfersPaymentMethodDetailsUsBankAccount"]
 
 
 class InboundTransfersPaymentMethodDetailsUsBankAccount(_rt.Model):
-    """inbound_transfers_payment_method_details_us_bank_account"""
-
     account_holder_type: Literal["company", "individual"] | str | None = None
     """Account holder type: individual or company."""
 
@@ -20,7 +20,9 @@ class InboundTransfersPaymentMethodDetailsUsBankAccount(_rt.Model):
     """Name of the bank associated with the bank account."""
 
     fingerprint: str | None = None
-    """Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same."""
+    """Uniquely identifies this particular bank account. You can use this attribute to check whether
+    two bank accounts are the same.
+    """
 
     last4: str | None = None
     """Last four digits of the bank account number."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoiceInstallmentsCard"]
 
 
 class InvoiceInstallmentsCard(_rt.Model):
-    """invoice_installments_card"""
-
     enabled: bool | None = None
     """Whether Installments are enabled for this Invoice."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoiceItemThresholdReason"]
 
 
 class InvoiceItemThresholdReason(_rt.Model):
-    """InvoiceItemThresholdReason"""
-
     line_item_ids: list[str]
     """The IDs of the line items that triggered the threshold invoice."""
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoiceLineItemPeriod"]
 
 
 class InvoiceLineItemPeriod(_rt.Model):
-    """InvoiceLineItemPeriod"""
-
     end: int
-    """The end of the period, which must be greater than or equal to the start. This value is inclusive."""
+    """The end of the period, which must be greater than or equal to the start. This value is
+    inclusive.
+    """
 
     start: int
     """The start of the period. This value is inclusive."""

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoiceMandateOptionsCard"]
 
 
 class InvoiceMandateOptionsCard(_rt.Model):
-    """invoice_mandate_options_card"""
-
     amount: int | None = None
     """Amount to be charged for future payments."""
 
     amount_type: Literal["fixed", "maximum"] | str | None = None
-    """One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact amount to be charged in future payments. If `maximum`, the amount charged can be up to the value passed for the `amount` param."""
+    """One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact amount to be
+    charged in future payments. If `maximum`, the amount charged can be up to the value passed
+    for the `amount` param.
+    """
 
     description: str | None = None
     """A description of the mandate or subscription that is meant to be displayed to the customer."""

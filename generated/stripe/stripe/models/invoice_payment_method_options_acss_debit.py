@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoice_payment_method_options_acss_debit_mandate_options import (
     InvoicePaymentMethodOptionsAcssDebitMandateOptions,
 )
 
+__all__ = ["InvoicePaymentMethodOptionsAcssDebit"]
+
 
 class InvoicePaymentMethodOptionsAcssDebit(_rt.Model):
-    """invoice_payment_method_options_acss_debit"""
-
     mandate_options: InvoicePaymentMethodOptionsAcssDebitMandateOptions | None = None
     verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
     """Bank account verification method."""

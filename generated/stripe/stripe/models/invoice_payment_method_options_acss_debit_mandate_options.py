@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoicePaymentMethodOptionsAcssDebitMandateOptions"]
 
 
 class InvoicePaymentMethodOptionsAcssDebitMandateOptions(_rt.Model):
-    """invoice_payment_method_options_acss_debit_mandate_options"""
-
     transaction_type: Literal["business", "personal"] | str | None = None
     """Transaction type of the mandate."""

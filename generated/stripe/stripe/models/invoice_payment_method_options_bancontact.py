@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoicePaymentMethodOptionsBancontact"]
 
 
 class InvoicePaymentMethodOptionsBancontact(_rt.Model):
-    """invoice_payment_method_options_bancontact"""
-
     preferred_language: Literal["de", "en", "fr", "nl"] | str
     """Preferred language of the Bancontact authorization page that the customer is redirected to."""

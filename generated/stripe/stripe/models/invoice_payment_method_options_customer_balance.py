@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoice_payment_method_options_customer_balance_bank_transfer import (
     InvoicePaymentMethodOptionsCustomerBalanceBankTransfer,
 )
 
+__all__ = ["InvoicePaymentMethodOptionsCustomerBalance"]
+
 
 class InvoicePaymentMethodOptionsCustomerBalance(_rt.Model):
-    """invoice_payment_method_options_customer_balance"""
-
     bank_transfer: InvoicePaymentMethodOptionsCustomerBalanceBankTransfer | None = None
     funding_type: Literal["bank_transfer"] | str | None = None
-    """The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`."""
+    """The funding method type to be used when there are not enough funds in the customer balance.
+    Permitted values include: `bank_transfer`.
+    """

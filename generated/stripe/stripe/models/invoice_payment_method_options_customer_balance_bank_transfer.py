@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoice_payment_method_options_customer_balance_bank_transfer_eu_bank_transfer import (
     InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer,
 )
 
+__all__ = ["InvoicePaymentMethodOptionsCustomerBalanceBankTransfer"]
+
 
 class InvoicePaymentMethodOptionsCustomerBalanceBankTransfer(_rt.Model):
-    """invoice_payment_method_options_customer_balance_bank_transfer"""
-
     eu_bank_transfer: (
         InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer | None
     ) = None
     type: str | None = None
-    """The bank transfer type that can be used for funding. Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, or `mx_bank_transfer`."""
+    """The bank transfer type that can be used for funding. Permitted values include:
+    `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, or `mx_bank_transfer`.
+    """

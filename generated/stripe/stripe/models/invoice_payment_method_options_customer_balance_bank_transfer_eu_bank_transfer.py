@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer"]
 
 
 class InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(_rt.Model):
-    """invoice_payment_method_options_customer_balance_bank_transfer_eu_bank_transfer"""
-
     country: Literal["BE", "DE", "ES", "FR", "IE", "NL"] | str
-    """The desired country code of the bank account information. Permitted values include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`."""
+    """The desired country code of the bank account information. Permitted values include: `BE`,
+    `DE`, `ES`, `FR`, `IE`, or `NL`.
+    """

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["InvoicePaymentMethodOptionsKonbini"]
+
+
 InvoicePaymentMethodOptionsKonbini: TypeAlias = dict[str, Any]
-"""invoice_payment_method_options_konbini"""

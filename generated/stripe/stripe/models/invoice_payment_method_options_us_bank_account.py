@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoice_payment_method_options_us_bank_account_linked_account_options import (
     InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions,
 )
 
+__all__ = ["InvoicePaymentMethodOptionsUsBankAccount"]
+
 
 class InvoicePaymentMethodOptionsUsBankAccount(_rt.Model):
-    """invoice_payment_method_options_us_bank_account"""
-
     financial_connections: InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions | None = (
         None
     )

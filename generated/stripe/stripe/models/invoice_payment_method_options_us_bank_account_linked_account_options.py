@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions"]
 
 
 class InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions(_rt.Model):
-    """invoice_payment_method_options_us_bank_account_linked_account_options"""
-
     permissions: list[Literal["balances", "payment_method", "transactions"] | str] | None = None
     """The list of permissions to request. The `payment_method` permission must be included."""

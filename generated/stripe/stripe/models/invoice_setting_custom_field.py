@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoiceSettingCustomField"]
 
 
 class InvoiceSettingCustomField(_rt.Model):
-    """InvoiceSettingCustomField"""
-
     name: str
     """The name of the custom field."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoiceSettingRenderingOptions"]
 
 
 class InvoiceSettingRenderingOptions(_rt.Model):
-    """InvoiceSettingRenderingOptions"""
-
     amount_tax_display: str | None = None
     """How line-item prices and amounts will be displayed with respect to tax on invoice PDFs."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoice_item_threshold_reason import InvoiceItemThresholdReason
+
+__all__ = ["InvoiceThresholdReason"]
 
 
 class InvoiceThresholdReason(_rt.Model):
-    """InvoiceThresholdReason"""
-
     amount_gte: int | None = None
     """The total invoice amount threshold boundary if it triggered the threshold invoice."""
 

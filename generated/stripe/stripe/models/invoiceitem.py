@@ -4,35 +4,51 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
-from ..models.account import Customer, Discount, Invoice, Subscription
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.customer import Customer
 from ..models.deleted_customer import DeletedCustomer
+from ..models.discount import Discount
+from ..models.invoice import Invoice
 from ..models.invoice_line_item_period import InvoiceLineItemPeriod
 from ..models.price import Price
+from ..models.subscription import Subscription
 from ..models.tax_rate import TaxRate
 from ..models.test_helpers_test_clock import TestHelpersTestClock
 
+__all__ = ["Invoiceitem"]
+
 
 class Invoiceitem(_rt.Model):
-    """Invoice Items represent the component lines of an [invoice](https://stripe.com/docs/api/invoices). An invoice item is added to an
-    invoice by creating or updating it with an `invoice` field, at which point it will be included as
+    """Invoice Items represent the component lines of an
+    [invoice](https://stripe.com/docs/api/invoices). An invoice item is added to an
+    invoice by creating or updating it with an `invoice` field, at which point it will be
+    included as
     [an invoice line item](https://stripe.com/docs/api/invoices/line_item) within
     [invoice.lines](https://stripe.com/docs/api/invoices/object#invoice_object-lines).
 
-    Invoice Items can be created before you are ready to actually send the invoice. This can be particularly useful when combined
-    with a [subscription](https://stripe.com/docs/api/subscriptions). Sometimes you want to add a charge or credit to a customer, but actually charge
-    or credit the customer’s card only at the end of a regular billing cycle. This is useful for combining several charges
-    (to minimize per-transaction fees), or for having Stripe tabulate your usage-based billing totals.
+    Invoice Items can be created before you are ready to actually send the invoice. This can be
+    particularly useful when combined
+    with a [subscription](https://stripe.com/docs/api/subscriptions). Sometimes you want to add a
+    charge or credit to a customer, but actually charge
+    or credit the customer’s card only at the end of a regular billing cycle. This is useful for
+    combining several charges
+    (to minimize per-transaction fees), or for having Stripe tabulate your usage-based billing
+    totals.
 
-    Related guides: [Integrate with the Invoicing API](https://stripe.com/docs/invoicing/integration), [Subscription Invoices](https://stripe.com/docs/billing/invoices/subscription#adding-upcoming-invoice-items).
+    Related guides: [Integrate with the Invoicing
+    API](https://stripe.com/docs/invoicing/integration), [Subscription
+    Invoices](https://stripe.com/docs/billing/invoices/subscription#adding-upcoming-invoice-items).
     """
 
     amount: int
-    """Amount (in the `currency` specified) of the invoice item. This should always be equal to `unit_amount * quantity`."""
+    """Amount (in the `currency` specified) of the invoice item. This should always be equal to
+    `unit_amount * quantity`.
+    """
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     customer: str | Customer | DeletedCustomer
     """The ID of the customer who will be billed when this invoice item is billed."""
@@ -47,7 +63,9 @@ class Invoiceitem(_rt.Model):
     """If true, discounts will apply to this invoice item. Always false for prorations."""
 
     discounts: list[str | Discount] | None = None
-    """The discounts which apply to the invoice item. Item discounts are applied before invoice discounts. Use `expand[]=discounts` to expand each discount."""
+    """The discounts which apply to the invoice item. Item discounts are applied before invoice
+    discounts. Use `expand[]=discounts` to expand each discount.
+    """
 
     id: str
     """Unique identifier for the object."""
@@ -56,10 +74,15 @@ class Invoiceitem(_rt.Model):
     """The ID of the invoice this invoice item belongs to."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["invoiceitem"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -69,10 +92,14 @@ class Invoiceitem(_rt.Model):
     """The price of the invoice item."""
 
     proration: bool
-    """Whether the invoice item was created automatically as a proration adjustment when the customer switched plans."""
+    """Whether the invoice item was created automatically as a proration adjustment when the
+    customer switched plans.
+    """
 
     quantity: int
-    """Quantity of units for the invoice item. If the invoice item is a proration, the quantity of the subscription that the proration was computed for."""
+    """Quantity of units for the invoice item. If the invoice item is a proration, the quantity of
+    the subscription that the proration was computed for.
+    """
 
     subscription: str | Subscription | None = None
     """The subscription that this invoice item has been created for, if any."""
@@ -81,7 +108,9 @@ class Invoiceitem(_rt.Model):
     """The subscription item that this invoice item has been created for, if any."""
 
     tax_rates: list[TaxRate] | None = None
-    """The tax rates which apply to the invoice item. When set, the `default_tax_rates` on the invoice do not apply to this invoice item."""
+    """The tax rates which apply to the invoice item. When set, the `default_tax_rates` on the
+    invoice do not apply to this invoice item.
+    """
 
     test_clock: str | TestHelpersTestClock | None = None
     """ID of the test clock this invoice item belongs to."""

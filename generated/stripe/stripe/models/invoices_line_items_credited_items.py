@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoicesLineItemsCreditedItems"]
 
 
 class InvoicesLineItemsCreditedItems(_rt.Model):
-    """InvoicesLineItemsCreditedItems"""
-
     invoice: str
     """Invoice containing the credited invoice line items"""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoices_line_items_credited_items import InvoicesLineItemsCreditedItems
+
+__all__ = ["InvoicesLineItemsProrationDetails"]
 
 
 class InvoicesLineItemsProrationDetails(_rt.Model):
-    """InvoicesLineItemsProrationDetails"""
-
     credited_items: InvoicesLineItemsCreditedItems | None = None
-    """For a credit proration `line_item`, the original debit line_items to which the credit proration applies."""
+    """For a credit proration `line_item`, the original debit line_items to which the credit
+    proration applies.
+    """

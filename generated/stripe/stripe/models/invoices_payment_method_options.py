@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoice_payment_method_options_acss_debit import InvoicePaymentMethodOptionsAcssDebit
 from ..models.invoice_payment_method_options_bancontact import InvoicePaymentMethodOptionsBancontact
 from ..models.invoice_payment_method_options_card import InvoicePaymentMethodOptionsCard
@@ -15,24 +14,36 @@ from ..models.invoice_payment_method_options_us_bank_account import (
     InvoicePaymentMethodOptionsUsBankAccount,
 )
 
+__all__ = ["InvoicesPaymentMethodOptions"]
+
 
 class InvoicesPaymentMethodOptions(_rt.Model):
-    """InvoicesPaymentMethodOptions"""
-
     acss_debit: InvoicePaymentMethodOptionsAcssDebit | None = None
-    """If paying by `acss_debit`, this sub-hash contains details about the Canadian pre-authorized debit payment method options to pass to the invoice’s PaymentIntent."""
+    """If paying by `acss_debit`, this sub-hash contains details about the Canadian pre-authorized
+    debit payment method options to pass to the invoice’s PaymentIntent.
+    """
 
     bancontact: InvoicePaymentMethodOptionsBancontact | None = None
-    """If paying by `bancontact`, this sub-hash contains details about the Bancontact payment method options to pass to the invoice’s PaymentIntent."""
+    """If paying by `bancontact`, this sub-hash contains details about the Bancontact payment method
+    options to pass to the invoice’s PaymentIntent.
+    """
 
     card: InvoicePaymentMethodOptionsCard | None = None
-    """If paying by `card`, this sub-hash contains details about the Card payment method options to pass to the invoice’s PaymentIntent."""
+    """If paying by `card`, this sub-hash contains details about the Card payment method options to
+    pass to the invoice’s PaymentIntent.
+    """
 
     customer_balance: InvoicePaymentMethodOptionsCustomerBalance | None = None
-    """If paying by `customer_balance`, this sub-hash contains details about the Bank transfer payment method options to pass to the invoice’s PaymentIntent."""
+    """If paying by `customer_balance`, this sub-hash contains details about the Bank transfer
+    payment method options to pass to the invoice’s PaymentIntent.
+    """
 
     konbini: InvoicePaymentMethodOptionsKonbini | None = None
-    """If paying by `konbini`, this sub-hash contains details about the Konbini payment method options to pass to the invoice’s PaymentIntent."""
+    """If paying by `konbini`, this sub-hash contains details about the Konbini payment method
+    options to pass to the invoice’s PaymentIntent.
+    """
 
     us_bank_account: InvoicePaymentMethodOptionsUsBankAccount | None = None
-    """If paying by `us_bank_account`, this sub-hash contains details about the ACH direct debit payment method options to pass to the invoice’s PaymentIntent."""
+    """If paying by `us_bank_account`, this sub-hash contains details about the ACH direct debit
+    payment method options to pass to the invoice’s PaymentIntent.
+    """

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoices_payment_method_options import InvoicesPaymentMethodOptions
+
+__all__ = ["InvoicesPaymentSettings"]
 
 
 class InvoicesPaymentSettings(_rt.Model):
-    """InvoicesPaymentSettings"""
-
     default_mandate: str | None = None
-    """ID of the mandate to be used for this invoice. It must correspond to the payment method used to pay the invoice, including the invoice's default_payment_method or default_source, if set."""
+    """ID of the mandate to be used for this invoice. It must correspond to the payment method used
+    to pay the invoice, including the invoice's default_payment_method or default_source, if set.
+    """
 
     payment_method_options: InvoicesPaymentMethodOptions | None = None
     """Payment-method-specific configuration to provide to the invoice’s PaymentIntent."""
@@ -48,4 +49,9 @@ class InvoicesPaymentSettings(_rt.Model):
         ]
         | None
     ) = None
-    """The list of payment method types (e.g. card) to provide to the invoice’s PaymentIntent. If not set, Stripe attempts to automatically determine the types to use by looking at the invoice’s default payment method, the subscription’s default payment method, the customer’s default payment method, and your [invoice template settings](https://dashboard.stripe.com/settings/billing/invoice)."""
+    """The list of payment method types (e.g. card) to provide to the invoice’s PaymentIntent. If
+    not set, Stripe attempts to automatically determine the types to use by looking at the
+    invoice’s default payment method, the subscription’s default payment method, the customer’s
+    default payment method, and your [invoice template
+    settings](https://dashboard.stripe.com/settings/billing/invoice).
+    """

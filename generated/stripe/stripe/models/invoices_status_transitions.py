@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["InvoicesStatusTransitions"]
 
 
 class InvoicesStatusTransitions(_rt.Model):
-    """InvoicesStatusTransitions"""
-
     finalized_at: int | None = None
     """The time that the invoice draft was finalized."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingAuthorizationAmountDetails"]
 
 
 class IssuingAuthorizationAmountDetails(_rt.Model):
-    """IssuingAuthorizationAmountDetails"""
-
     atm_fee: int | None = None
     """The fee charged by the ATM for the cash withdrawal."""

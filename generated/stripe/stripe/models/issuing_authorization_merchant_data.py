@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingAuthorizationMerchantData"]
 
 
 class IssuingAuthorizationMerchantData(_rt.Model):
-    """IssuingAuthorizationMerchantData"""
-
     category: str
-    """A categorization of the seller's type of business. See our [merchant categories guide](https://stripe.com/docs/issuing/merchant-categories) for a list of possible values."""
+    """A categorization of the seller's type of business. See our [merchant categories
+    guide](https://stripe.com/docs/issuing/merchant-categories) for a list of possible values.
+    """
 
     category_code: str
     """The merchant category code for the seller’s business"""
@@ -24,7 +26,9 @@ class IssuingAuthorizationMerchantData(_rt.Model):
     """Name of the seller"""
 
     network_id: str
-    """Identifier assigned to the seller by the card network. Different card networks may assign different network_id fields to the same merchant."""
+    """Identifier assigned to the seller by the card network. Different card networks may assign
+    different network_id fields to the same merchant.
+    """
 
     postal_code: str | None = None
     """Postal code where the seller is located"""

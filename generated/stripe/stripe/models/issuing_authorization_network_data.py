@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingAuthorizationNetworkData"]
 
 
 class IssuingAuthorizationNetworkData(_rt.Model):
-    """IssuingAuthorizationNetworkData"""
-
     acquiring_institution_id: str | None = None
-    """Identifier assigned to the acquirer by the card network. Sometimes this value is not provided by the network; in this case, the value will be `null`."""
+    """Identifier assigned to the acquirer by the card network. Sometimes this value is not provided
+    by the network; in this case, the value will be `null`.
+    """

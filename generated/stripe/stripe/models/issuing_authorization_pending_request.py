@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_authorization_amount_details import IssuingAuthorizationAmountDetails
+
+__all__ = ["IssuingAuthorizationPendingRequest"]
 
 
 class IssuingAuthorizationPendingRequest(_rt.Model):
-    """IssuingAuthorizationPendingRequest"""
-
     amount: int
-    """The additional amount Stripe will hold if the authorization is approved, in the card's [currency](https://stripe.com/docs/api#issuing_authorization_object-pending-request-currency) and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal)."""
+    """The additional amount Stripe will hold if the authorization is approved, in the card's
+    [currency](https://stripe.com/docs/api#issuing_authorization_object-pending-request-currency)
+    and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
+    """
 
     amount_details: IssuingAuthorizationAmountDetails | None = None
-    """Detailed breakdown of amount components. These amounts are denominated in `currency` and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal)."""
+    """Detailed breakdown of amount components. These amounts are denominated in `currency` and in
+    the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
+    """
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     is_amount_controllable: bool
-    """If set `true`, you may provide [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount) to control how much to hold for the authorization."""
+    """If set `true`, you may provide
+    [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
+    to control how much to hold for the authorization.
+    """
 
     merchant_amount: int
-    """The amount the merchant is requesting to be authorized in the `merchant_currency`. The amount is in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal)."""
+    """The amount the merchant is requesting to be authorized in the `merchant_currency`. The amount
+    is in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
+    """
 
     merchant_currency: str
     """The local currency the merchant is requesting to authorize."""

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_authorization_amount_details import IssuingAuthorizationAmountDetails
+
+__all__ = ["IssuingAuthorizationRequest"]
 
 
 class IssuingAuthorizationRequest(_rt.Model):
-    """IssuingAuthorizationRequest"""
-
     amount: int
-    """The `pending_request.amount` at the time of the request, presented in your card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). Stripe held this amount from your account to fund the authorization if the request was approved."""
+    """The `pending_request.amount` at the time of the request, presented in your card's currency
+    and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). Stripe
+    held this amount from your account to fund the authorization if the request was approved.
+    """
 
     amount_details: IssuingAuthorizationAmountDetails | None = None
-    """Detailed breakdown of amount components. These amounts are denominated in `currency` and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal)."""
+    """Detailed breakdown of amount components. These amounts are denominated in `currency` and in
+    the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
+    """
 
     approved: bool
     """Whether this request was approved."""
@@ -25,13 +29,22 @@ class IssuingAuthorizationRequest(_rt.Model):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     merchant_amount: int
-    """The `pending_request.merchant_amount` at the time of the request, presented in the `merchant_currency` and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal)."""
+    """The `pending_request.merchant_amount` at the time of the request, presented in the
+    `merchant_currency` and in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal).
+    """
 
     merchant_currency: str
-    """The currency that was collected by the merchant and presented to the cardholder for the authorization. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """The currency that was collected by the merchant and presented to the cardholder for the
+    authorization. Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported
+    currency](https://stripe.com/docs/currencies).
+    """
 
     reason: (
         Literal[
@@ -52,7 +65,11 @@ class IssuingAuthorizationRequest(_rt.Model):
         ]
         | str
     )
-    """When an authorization is approved or declined by you or by Stripe, this field provides additional detail on the reason for the outcome."""
+    """When an authorization is approved or declined by you or by Stripe, this field provides
+    additional detail on the reason for the outcome.
+    """
 
     reason_message: str | None = None
-    """If approve/decline decision is directly responsed to the webhook with json payload and if the response is invalid (e.g., parsing errors), we surface the detailed message via this field."""
+    """If approve/decline decision is directly responsed to the webhook with json payload and if the
+    response is invalid (e.g., parsing errors), we surface the detailed message via this field.
+    """

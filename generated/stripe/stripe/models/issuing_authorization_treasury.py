@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingAuthorizationTreasury"]
 
 
 class IssuingAuthorizationTreasury(_rt.Model):
-    """IssuingAuthorizationTreasury"""
-
     received_credits: list[str]
-    """The array of [ReceivedCredits](https://stripe.com/docs/api/treasury/received_credits) associated with this authorization"""
+    """The array of [ReceivedCredits](https://stripe.com/docs/api/treasury/received_credits)
+    associated with this authorization
+    """
 
     received_debits: list[str]
-    """The array of [ReceivedDebits](https://stripe.com/docs/api/treasury/received_debits) associated with this authorization"""
+    """The array of [ReceivedDebits](https://stripe.com/docs/api/treasury/received_debits)
+    associated with this authorization
+    """
 
     transaction: str | None = None
-    """The Treasury [Transaction](https://stripe.com/docs/api/treasury/transactions) associated with this authorization"""
+    """The Treasury [Transaction](https://stripe.com/docs/api/treasury/transactions) associated with
+    this authorization
+    """

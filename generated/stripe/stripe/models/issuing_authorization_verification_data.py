@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingAuthorizationVerificationData"]
 
 
 class IssuingAuthorizationVerificationData(_rt.Model):
-    """IssuingAuthorizationVerificationData"""
-
     address_line1_check: Literal["match", "mismatch", "not_provided"] | str
-    """Whether the cardholder provided an address first line and if it matched the cardholder’s `billing.address.line1`."""
+    """Whether the cardholder provided an address first line and if it matched the cardholder’s
+    `billing.address.line1`.
+    """
 
     address_postal_code_check: Literal["match", "mismatch", "not_provided"] | str
-    """Whether the cardholder provided a postal code and if it matched the cardholder’s `billing.address.postal_code`."""
+    """Whether the cardholder provided a postal code and if it matched the cardholder’s
+    `billing.address.postal_code`.
+    """
 
     cvc_check: Literal["match", "mismatch", "not_provided"] | str
     """Whether the cardholder provided a CVC and if it matched Stripe’s record."""

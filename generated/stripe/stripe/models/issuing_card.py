@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_card_authorization_controls import IssuingCardAuthorizationControls
 from ..models.issuing_card_shipping import IssuingCardShipping
 from ..models.issuing_card_wallets import IssuingCardWallets
 from ..models.issuing_cardholder import IssuingCardholder
 
+__all__ = ["IssuingCard"]
+
 
 class IssuingCard(_rt.Model):
-    """You can [create physical or virtual cards](https://stripe.com/docs/issuing/cards) that are issued to cardholders."""
+    """You can [create physical or virtual cards](https://stripe.com/docs/issuing/cards) that are
+    issued to cardholders.
+    """
 
     brand: str
     """The brand of the card."""
@@ -26,10 +29,17 @@ class IssuingCard(_rt.Model):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Supported currencies are `usd` in the US, `eur` in the EU, and `gbp` in the UK."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Supported currencies are `usd` in the US, `eur` in the EU, and `gbp` in the UK.
+    """
 
     cvc: str | None = None
-    """The card's CVC. For security reasons, this is only available for virtual cards, and will be omitted unless you explicitly request it with [the `expand` parameter](https://stripe.com/docs/api/expanding_objects). Additionally, it's only available via the ["Retrieve a card" endpoint](https://stripe.com/docs/api/issuing/cards/retrieve), not via "List all cards" or any other endpoint."""
+    """The card's CVC. For security reasons, this is only available for virtual cards, and will be
+    omitted unless you explicitly request it with [the `expand`
+    parameter](https://stripe.com/docs/api/expanding_objects). Additionally, it's only available
+    via the ["Retrieve a card" endpoint](https://stripe.com/docs/api/issuing/cards/retrieve), not
+    via "List all cards" or any other endpoint.
+    """
 
     exp_month: int
     """The expiration month of the card."""
@@ -47,13 +57,23 @@ class IssuingCard(_rt.Model):
     """The last 4 digits of the card number."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     number: str | None = None
-    """The full unredacted card number. For security reasons, this is only available for virtual cards, and will be omitted unless you explicitly request it with [the `expand` parameter](https://stripe.com/docs/api/expanding_objects). Additionally, it's only available via the ["Retrieve a card" endpoint](https://stripe.com/docs/api/issuing/cards/retrieve), not via "List all cards" or any other endpoint."""
+    """The full unredacted card number. For security reasons, this is only available for virtual
+    cards, and will be omitted unless you explicitly request it with [the `expand`
+    parameter](https://stripe.com/docs/api/expanding_objects). Additionally, it's only available
+    via the ["Retrieve a card" endpoint](https://stripe.com/docs/api/issuing/cards/retrieve), not
+    via "List all cards" or any other endpoint.
+    """
 
     object: Literal["issuing.card"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -72,7 +92,9 @@ class IssuingCard(_rt.Model):
 
     spending_controls: IssuingCardAuthorizationControls
     status: Literal["active", "canceled", "inactive"] | str
-    """Whether authorizations can be approved on this card. May be blocked from activating cards depending on past-due Cardholder requirements. Defaults to `inactive`."""
+    """Whether authorizations can be approved on this card. May be blocked from activating cards
+    depending on past-due Cardholder requirements. Defaults to `inactive`.
+    """
 
     type: Literal["physical", "virtual"] | str
     """The type of the card."""

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_card_spending_limit import IssuingCardSpendingLimit
+
+__all__ = ["IssuingCardAuthorizationControls"]
 
 
 class IssuingCardAuthorizationControls(_rt.Model):
-    """IssuingCardAuthorizationControls"""
-
     allowed_categories: (
         list[
             Literal[
@@ -315,7 +314,11 @@ class IssuingCardAuthorizationControls(_rt.Model):
         ]
         | None
     ) = None
-    """Array of strings containing [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category) of authorizations to allow. All other categories will be blocked. Cannot be set with `blocked_categories`."""
+    """Array of strings containing
+    [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category)
+    of authorizations to allow. All other categories will be blocked. Cannot be set with
+    `blocked_categories`.
+    """
 
     blocked_categories: (
         list[
@@ -620,10 +623,18 @@ class IssuingCardAuthorizationControls(_rt.Model):
         ]
         | None
     ) = None
-    """Array of strings containing [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category) of authorizations to decline. All other categories will be allowed. Cannot be set with `allowed_categories`."""
+    """Array of strings containing
+    [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category)
+    of authorizations to decline. All other categories will be allowed. Cannot be set with
+    `allowed_categories`.
+    """
 
     spending_limits: list[IssuingCardSpendingLimit] | None = None
-    """Limit spending with amount-based rules that apply across any cards this card replaced (i.e., its `replacement_for` card and _that_ card's `replacement_for` card, up the chain)."""
+    """Limit spending with amount-based rules that apply across any cards this card replaced (i.e.,
+    its `replacement_for` card and _that_ card's `replacement_for` card, up the chain).
+    """
 
     spending_limits_currency: str | None = None
-    """Currency of the amounts within `spending_limits`. Always the same as the currency of the card."""
+    """Currency of the amounts within `spending_limits`. Always the same as the currency of the
+    card.
+    """

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
 from ..models.issuing_card_shipping_customs import IssuingCardShippingCustoms
 
+__all__ = ["IssuingCardShipping"]
+
 
 class IssuingCardShipping(_rt.Model):
-    """IssuingCardShipping"""
-
     address: Address
     carrier: Literal["dhl", "fedex", "royal_mail", "usps"] | str | None = None
     """The delivery company that shipped a card."""
@@ -27,10 +26,15 @@ class IssuingCardShipping(_rt.Model):
     """Recipient name."""
 
     phone_number: str | None = None
-    """The phone number of the receiver of the bulk shipment. This phone number will be provided to the shipping company, who might use it to contact the receiver in case of delivery issues."""
+    """The phone number of the receiver of the bulk shipment. This phone number will be provided to
+    the shipping company, who might use it to contact the receiver in case of delivery issues.
+    """
 
     require_signature: bool | None = None
-    """Whether a signature is required for card delivery. This feature is only supported for US users. Standard shipping service does not support signature on delivery. The default value for standard shipping service is false and for express and priority services is true."""
+    """Whether a signature is required for card delivery. This feature is only supported for US
+    users. Standard shipping service does not support signature on delivery. The default value
+    for standard shipping service is false and for express and priority services is true.
+    """
 
     service: Literal["express", "priority", "standard"] | str
     """Shipment service, such as `standard` or `express`."""
@@ -44,7 +48,9 @@ class IssuingCardShipping(_rt.Model):
     """A tracking number for a card shipment."""
 
     tracking_url: str | None = None
-    """A link to the shipping carrier's site where you can view detailed information about a card shipment."""
+    """A link to the shipping carrier's site where you can view detailed information about a card
+    shipment.
+    """
 
     type: Literal["bulk", "individual"] | str
     """Packaging options."""

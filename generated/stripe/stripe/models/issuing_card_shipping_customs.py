@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingCardShippingCustoms"]
 
 
 class IssuingCardShippingCustoms(_rt.Model):
-    """IssuingCardShippingCustoms"""
-
     eori_number: str | None = None
-    """A registration number used for customs in Europe. See https://www.gov.uk/eori and https://ec.europa.eu/taxation_customs/business/customs-procedures-import-and-export/customs-procedures/economic-operators-registration-and-identification-number-eori_en."""
+    """A registration number used for customs in Europe. See https://www.gov.uk/eori and
+    https://ec.europa.eu/taxation_customs/business/customs-procedures-import-and-export/customs-procedures/economic-operators-registration-and-identification-number-eori_en.
+    """

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingCardSpendingLimit"]
 
 
 class IssuingCardSpendingLimit(_rt.Model):
-    """IssuingCardSpendingLimit"""
-
     amount: int
-    """Maximum amount allowed to spend per interval. This amount is in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal)."""
+    """Maximum amount allowed to spend per interval. This amount is in the card's currency and in
+    the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
+    """
 
     categories: (
         list[
@@ -316,7 +318,10 @@ class IssuingCardSpendingLimit(_rt.Model):
         ]
         | None
     ) = None
-    """Array of strings containing [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category) this limit applies to. Omitting this field will apply the limit to all categories."""
+    """Array of strings containing
+    [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category)
+    this limit applies to. Omitting this field will apply the limit to all categories.
+    """
 
     interval: Literal["all_time", "daily", "monthly", "per_authorization", "weekly", "yearly"] | str
     """Interval (or event) to which the amount applies."""

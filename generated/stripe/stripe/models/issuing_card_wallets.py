@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_card_apple_pay import IssuingCardApplePay
 from ..models.issuing_card_google_pay import IssuingCardGooglePay
 
+__all__ = ["IssuingCardWallets"]
+
 
 class IssuingCardWallets(_rt.Model):
-    """IssuingCardWallets"""
-
     apple_pay: IssuingCardApplePay
     google_pay: IssuingCardGooglePay
     primary_account_identifier: str | None = None

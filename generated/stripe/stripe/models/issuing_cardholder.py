@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_cardholder_address import IssuingCardholderAddress
 from ..models.issuing_cardholder_authorization_controls import (
     IssuingCardholderAuthorizationControls,
@@ -14,11 +13,15 @@ from ..models.issuing_cardholder_company import IssuingCardholderCompany
 from ..models.issuing_cardholder_individual import IssuingCardholderIndividual
 from ..models.issuing_cardholder_requirements import IssuingCardholderRequirements
 
+__all__ = ["IssuingCardholder"]
+
 
 class IssuingCardholder(_rt.Model):
-    """An Issuing `Cardholder` object represents an individual or business entity who is [issued](https://stripe.com/docs/issuing) cards.
+    """An Issuing `Cardholder` object represents an individual or business entity who is
+    [issued](https://stripe.com/docs/issuing) cards.
 
-    Related guide: [How to create a Cardholder](https://stripe.com/docs/issuing/cards#create-cardholder)
+    Related guide: [How to create a
+    Cardholder](https://stripe.com/docs/issuing/cards#create-cardholder)
     """
 
     billing: IssuingCardholderAddress
@@ -38,10 +41,15 @@ class IssuingCardholder(_rt.Model):
     """Additional information about an `individual` cardholder."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     name: str
     """The cardholder's name. This will be printed on cards issued to them."""
@@ -50,14 +58,22 @@ class IssuingCardholder(_rt.Model):
     """String representing the object's type. Objects of the same type share the same value."""
 
     phone_number: str | None = None
-    """The cardholder's phone number. This is required for all cardholders who will be creating EU cards. See the [3D Secure documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied) for more details."""
+    """The cardholder's phone number. This is required for all cardholders who will be creating EU
+    cards. See the [3D Secure
+    documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied) for more
+    details.
+    """
 
     requirements: IssuingCardholderRequirements
     spending_controls: IssuingCardholderAuthorizationControls | None = None
-    """Rules that control spending across this cardholder's cards. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details."""
+    """Rules that control spending across this cardholder's cards. Refer to our
+    [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details.
+    """
 
     status: Literal["active", "blocked", "inactive"] | str
     """Specifies whether to permit authorizations on this cardholder's cards."""
 
     type: Literal["company", "individual"] | str
-    """One of `individual` or `company`. See [Choose a cardholder type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details."""
+    """One of `individual` or `company`. See [Choose a cardholder
+    type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
+    """

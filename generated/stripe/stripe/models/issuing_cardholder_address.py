@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
+
+__all__ = ["IssuingCardholderAddress"]
 
 
 class IssuingCardholderAddress(_rt.Model):
-    """IssuingCardholderAddress"""
-
     address: Address

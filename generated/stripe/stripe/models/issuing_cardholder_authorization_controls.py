@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_cardholder_spending_limit import IssuingCardholderSpendingLimit
+
+__all__ = ["IssuingCardholderAuthorizationControls"]
 
 
 class IssuingCardholderAuthorizationControls(_rt.Model):
-    """IssuingCardholderAuthorizationControls"""
-
     allowed_categories: (
         list[
             Literal[
@@ -315,7 +314,11 @@ class IssuingCardholderAuthorizationControls(_rt.Model):
         ]
         | None
     ) = None
-    """Array of strings containing [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category) of authorizations to allow. All other categories will be blocked. Cannot be set with `blocked_categories`."""
+    """Array of strings containing
+    [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category)
+    of authorizations to allow. All other categories will be blocked. Cannot be set with
+    `blocked_categories`.
+    """
 
     blocked_categories: (
         list[
@@ -620,7 +623,11 @@ class IssuingCardholderAuthorizationControls(_rt.Model):
         ]
         | None
     ) = None
-    """Array of strings containing [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category) of authorizations to decline. All other categories will be allowed. Cannot be set with `allowed_categories`."""
+    """Array of strings containing
+    [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category)
+    of authorizations to decline. All other categories will be allowed. Cannot be set with
+    `allowed_categories`.
+    """
 
     spending_limits: list[IssuingCardholderSpendingLimit] | None = None
     """Limit spending with amount-based rules that apply across this cardholder's cards."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_cardholder_user_terms_acceptance import IssuingCardholderUserTermsAcceptance
+
+__all__ = ["IssuingCardholderCardIssuing"]
 
 
 class IssuingCardholderCardIssuing(_rt.Model):
-    """IssuingCardholderCardIssuing"""
-
     user_terms_acceptance: IssuingCardholderUserTermsAcceptance | None = None
-    """Information about cardholder acceptance of [Authorized User Terms](https://stripe.com/docs/issuing/cards)."""
+    """Information about cardholder acceptance of [Authorized User
+    Terms](https://stripe.com/docs/issuing/cards).
+    """

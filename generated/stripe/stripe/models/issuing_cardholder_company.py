@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingCardholderCompany"]
 
 
 class IssuingCardholderCompany(_rt.Model):
-    """IssuingCardholderCompany"""
-
     tax_id_provided: bool
     """Whether the company's business ID number was provided."""

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
+
+__all__ = ["IssuingCardholderIdDocument"]
 
 
 class IssuingCardholderIdDocument(_rt.Model):
-    """IssuingCardholderIdDocument"""
-
     back: str | File | None = None
-    """The back of a document returned by a [file upload](https://stripe.com/docs/api#create_file) with a `purpose` value of `identity_document`."""
+    """The back of a document returned by a [file upload](https://stripe.com/docs/api#create_file)
+    with a `purpose` value of `identity_document`.
+    """
 
     front: str | File | None = None
-    """The front of a document returned by a [file upload](https://stripe.com/docs/api#create_file) with a `purpose` value of `identity_document`."""
+    """The front of a document returned by a [file upload](https://stripe.com/docs/api#create_file)
+    with a `purpose` value of `identity_document`.
+    """

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_cardholder_card_issuing import IssuingCardholderCardIssuing
 from ..models.issuing_cardholder_individual_dob import IssuingCardholderIndividualDob
 from ..models.issuing_cardholder_verification import IssuingCardholderVerification
 
+__all__ = ["IssuingCardholderIndividual"]
+
 
 class IssuingCardholderIndividual(_rt.Model):
-    """IssuingCardholderIndividual"""
-
     card_issuing: IssuingCardholderCardIssuing | None = None
     """Information related to the card_issuing program for this cardholder."""
 
@@ -19,10 +18,16 @@ class IssuingCardholderIndividual(_rt.Model):
     """The date of birth of this cardholder."""
 
     first_name: str | None = None
-    """The first name of this cardholder. Required before activating Cards. This field cannot contain any numbers, special characters (except periods, commas, hyphens, spaces and apostrophes) or non-latin letters."""
+    """The first name of this cardholder. Required before activating Cards. This field cannot
+    contain any numbers, special characters (except periods, commas, hyphens, spaces and
+    apostrophes) or non-latin letters.
+    """
 
     last_name: str | None = None
-    """The last name of this cardholder. Required before activating Cards. This field cannot contain any numbers, special characters (except periods, commas, hyphens, spaces and apostrophes) or non-latin letters."""
+    """The last name of this cardholder. Required before activating Cards. This field cannot contain
+    any numbers, special characters (except periods, commas, hyphens, spaces and apostrophes) or
+    non-latin letters.
+    """
 
     verification: IssuingCardholderVerification | None = None
     """Government-issued ID document for this cardholder."""

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingCardholderRequirements"]
 
 
 class IssuingCardholderRequirements(_rt.Model):
-    """IssuingCardholderRequirements"""
-
     disabled_reason: (
         Literal["listed", "rejected.listed", "requirements.past_due", "under_review"] | str | None
     ) = None
-    """If `disabled_reason` is present, all cards will decline authorizations with `cardholder_verification_required` reason."""
+    """If `disabled_reason` is present, all cards will decline authorizations with
+    `cardholder_verification_required` reason.
+    """
 
     past_due: (
         list[

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingCardholderUserTermsAcceptance"]
 
 
 class IssuingCardholderUserTermsAcceptance(_rt.Model):
-    """IssuingCardholderUserTermsAcceptance"""
-
     date: int | None = None
-    """The Unix timestamp marking when the cardholder accepted the Authorized User Terms. Required for Celtic Spend Card users."""
+    """The Unix timestamp marking when the cardholder accepted the Authorized User Terms. Required
+    for Celtic Spend Card users.
+    """
 
     ip: str | None = None
-    """The IP address from which the cardholder accepted the Authorized User Terms. Required for Celtic Spend Card users."""
+    """The IP address from which the cardholder accepted the Authorized User Terms. Required for
+    Celtic Spend Card users.
+    """
 
     user_agent: str | None = None
     """The user agent of the browser from which the cardholder accepted the Authorized User Terms."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_cardholder_id_document import IssuingCardholderIdDocument
+
+__all__ = ["IssuingCardholderVerification"]
 
 
 class IssuingCardholderVerification(_rt.Model):
-    """IssuingCardholderVerification"""
-
     document: IssuingCardholderIdDocument | None = None
     """An identifying document, either a passport or local ID card."""

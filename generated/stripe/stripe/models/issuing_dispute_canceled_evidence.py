@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
+
+__all__ = ["IssuingDisputeCanceledEvidence"]
 
 
 class IssuingDisputeCanceledEvidence(_rt.Model):
-    """IssuingDisputeCanceledEvidence"""
-
     additional_documentation: str | File | None = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute."""
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation
+    supporting the dispute.
+    """
 
     canceled_at: int | None = None
     """Date when order was canceled."""

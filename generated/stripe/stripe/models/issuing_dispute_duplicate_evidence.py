@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
+
+__all__ = ["IssuingDisputeDuplicateEvidence"]
 
 
 class IssuingDisputeDuplicateEvidence(_rt.Model):
-    """IssuingDisputeDuplicateEvidence"""
-
     additional_documentation: str | File | None = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute."""
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation
+    supporting the dispute.
+    """
 
     card_statement: str | File | None = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Copy of the card statement showing that the product had already been paid for."""
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Copy of the card
+    statement showing that the product had already been paid for.
+    """
 
     cash_receipt: str | File | None = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Copy of the receipt showing that the product had been paid for in cash."""
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Copy of the receipt
+    showing that the product had been paid for in cash.
+    """
 
     check_image: str | File | None = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Image of the front and back of the check that was used to pay for the product."""
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Image of the front and
+    back of the check that was used to pay for the product.
+    """
 
     explanation: str | None = None
     """Explanation of why the cardholder is disputing this transaction."""
 
     original_transaction: str | None = None
-    """Transaction (e.g., ipi_...) that the disputed transaction is a duplicate of. Of the two or more transactions that are copies of each other, this is original undisputed one."""
+    """Transaction (e.g., ipi_...) that the disputed transaction is a duplicate of. Of the two or
+    more transactions that are copies of each other, this is original undisputed one.
+    """

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_dispute_canceled_evidence import IssuingDisputeCanceledEvidence
 from ..models.issuing_dispute_duplicate_evidence import IssuingDisputeDuplicateEvidence
 from ..models.issuing_dispute_fraudulent_evidence import IssuingDisputeFraudulentEvidence
@@ -18,10 +17,10 @@ from ..models.issuing_dispute_service_not_as_described_evidence import (
     IssuingDisputeServiceNotAsDescribedEvidence,
 )
 
+__all__ = ["IssuingDisputeEvidence"]
+
 
 class IssuingDisputeEvidence(_rt.Model):
-    """IssuingDisputeEvidence"""
-
     canceled: IssuingDisputeCanceledEvidence | None = None
     duplicate: IssuingDisputeDuplicateEvidence | None = None
     fraudulent: IssuingDisputeFraudulentEvidence | None = None

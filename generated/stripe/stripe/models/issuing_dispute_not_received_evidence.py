@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
+
+__all__ = ["IssuingDisputeNotReceivedEvidence"]
 
 
 class IssuingDisputeNotReceivedEvidence(_rt.Model):
-    """IssuingDisputeNotReceivedEvidence"""
-
     additional_documentation: str | File | None = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute."""
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation
+    supporting the dispute.
+    """
 
     expected_at: int | None = None
     """Date when the cardholder expected to receive the product."""

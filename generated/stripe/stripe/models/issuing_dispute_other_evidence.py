@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
+
+__all__ = ["IssuingDisputeOtherEvidence"]
 
 
 class IssuingDisputeOtherEvidence(_rt.Model):
-    """IssuingDisputeOtherEvidence"""
-
     additional_documentation: str | File | None = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute."""
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation
+    supporting the dispute.
+    """
 
     explanation: str | None = None
     """Explanation of why the cardholder is disputing this transaction."""

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
+
+__all__ = ["IssuingDisputeServiceNotAsDescribedEvidence"]
 
 
 class IssuingDisputeServiceNotAsDescribedEvidence(_rt.Model):
-    """IssuingDisputeServiceNotAsDescribedEvidence"""
-
     additional_documentation: str | File | None = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute."""
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation
+    supporting the dispute.
+    """
 
     canceled_at: int | None = None
     """Date when order was canceled."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingDisputeTreasury"]
 
 
 class IssuingDisputeTreasury(_rt.Model):
-    """IssuingDisputeTreasury"""
-
     debit_reversal: str | None = None
-    """The Treasury [DebitReversal](https://stripe.com/docs/api/treasury/debit_reversals) representing this Issuing dispute"""
+    """The Treasury [DebitReversal](https://stripe.com/docs/api/treasury/debit_reversals)
+    representing this Issuing dispute
+    """
 
     received_debit: str
-    """The Treasury [ReceivedDebit](https://stripe.com/docs/api/treasury/received_debits) that is being disputed."""
+    """The Treasury [ReceivedDebit](https://stripe.com/docs/api/treasury/received_debits) that is
+    being disputed.
+    """

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingSettlement"]
 
 
 class IssuingSettlement(_rt.Model):
-    """When a non-stripe BIN is used, any use of an [issued card](https://stripe.com/docs/issuing) must be settled directly with the card network. The net amount owed is represented by an Issuing `Settlement` object."""
+    """When a non-stripe BIN is used, any use of an [issued card](https://stripe.com/docs/issuing)
+    must be settled directly with the card network. The net amount owed is represented by an
+    Issuing `Settlement` object.
+    """
 
     bin: str
     """The Bank Identification Number reflecting this settlement record."""
@@ -20,7 +25,9 @@ class IssuingSettlement(_rt.Model):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     id: str
     """Unique identifier for the object."""
@@ -29,10 +36,15 @@ class IssuingSettlement(_rt.Model):
     """The total interchange received as reimbursement for the transactions."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     net_total: int
     """The total net amount required to settle with the network."""

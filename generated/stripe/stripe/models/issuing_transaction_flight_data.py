@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_transaction_flight_data_leg import IssuingTransactionFlightDataLeg
+
+__all__ = ["IssuingTransactionFlightData"]
 
 
 class IssuingTransactionFlightData(_rt.Model):
-    """IssuingTransactionFlightData"""
-
     departure_at: int | None = None
     """The time that the flight departed."""
 

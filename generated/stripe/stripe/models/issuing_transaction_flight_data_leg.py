@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingTransactionFlightDataLeg"]
 
 
 class IssuingTransactionFlightDataLeg(_rt.Model):
-    """IssuingTransactionFlightDataLeg"""
-
     arrival_airport_code: str | None = None
     """The three-letter IATA airport code of the flight's destination."""
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingTransactionFuelData"]
 
 
 class IssuingTransactionFuelData(_rt.Model):
-    """IssuingTransactionFuelData"""
-
     type: str
-    """The type of fuel that was purchased. One of `diesel`, `unleaded_plus`, `unleaded_regular`, `unleaded_super`, or `other`."""
+    """The type of fuel that was purchased. One of `diesel`, `unleaded_plus`, `unleaded_regular`,
+    `unleaded_super`, or `other`.
+    """
 
     unit: str
     """The units for `volume_decimal`. One of `us_gallon` or `liter`."""
 
     unit_cost_decimal: str
-    """The cost in cents per each unit of fuel, represented as a decimal string with at most 12 decimal places."""
+    """The cost in cents per each unit of fuel, represented as a decimal string with at most 12
+    decimal places.
+    """
 
     volume_decimal: str | None = None
-    """The volume of the fuel that was pumped, represented as a decimal string with at most 12 decimal places."""
+    """The volume of the fuel that was pumped, represented as a decimal string with at most 12
+    decimal places.
+    """

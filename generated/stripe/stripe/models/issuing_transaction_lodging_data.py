@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingTransactionLodgingData"]
 
 
 class IssuingTransactionLodgingData(_rt.Model):
-    """IssuingTransactionLodgingData"""
-
     check_in_at: int | None = None
     """The time of checking into the lodging."""
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.issuing_transaction_flight_data import IssuingTransactionFlightData
 from ..models.issuing_transaction_fuel_data import IssuingTransactionFuelData
 from ..models.issuing_transaction_lodging_data import IssuingTransactionLodgingData
 from ..models.issuing_transaction_receipt_data import IssuingTransactionReceiptData
 
+__all__ = ["IssuingTransactionPurchaseDetails"]
+
 
 class IssuingTransactionPurchaseDetails(_rt.Model):
-    """IssuingTransactionPurchaseDetails"""
-
     flight: IssuingTransactionFlightData | None = None
     """Information about the flight that was purchased with this transaction."""
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingTransactionReceiptData"]
 
 
 class IssuingTransactionReceiptData(_rt.Model):
-    """IssuingTransactionReceiptData"""
-
     description: str | None = None
     """The description of the item. The maximum length of this field is 26 characters."""
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["IssuingTransactionTreasury"]
 
 
 class IssuingTransactionTreasury(_rt.Model):
-    """IssuingTransactionTreasury"""
-
     received_credit: str | None = None
-    """The Treasury [ReceivedCredit](https://stripe.com/docs/api/treasury/received_credits) representing this Issuing transaction if it is a refund"""
+    """The Treasury [ReceivedCredit](https://stripe.com/docs/api/treasury/received_credits)
+    representing this Issuing transaction if it is a refund
+    """
 
     received_debit: str | None = None
-    """The Treasury [ReceivedDebit](https://stripe.com/docs/api/treasury/received_debits) representing this Issuing transaction if it is a capture"""
+    """The Treasury [ReceivedDebit](https://stripe.com/docs/api/treasury/received_debits)
+    representing this Issuing transaction if it is a capture
+    """

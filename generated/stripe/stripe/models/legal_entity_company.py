@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
 from ..models.legal_entity_company_verification import LegalEntityCompanyVerification
 from ..models.legal_entity_japan_address import LegalEntityJapanAddress
 from ..models.legal_entity_ubo_declaration import LegalEntityUboDeclaration
 
+__all__ = ["LegalEntityCompany"]
+
 
 class LegalEntityCompany(_rt.Model):
-    """LegalEntityCompany"""
-
     address: Address | None = None
     address_kana: LegalEntityJapanAddress | None = None
     """The Kana variation of the company's primary address (Japan only)."""
@@ -23,13 +22,22 @@ class LegalEntityCompany(_rt.Model):
     """The Kanji variation of the company's primary address (Japan only)."""
 
     directors_provided: bool | None = None
-    """Whether the company's directors have been provided. This Boolean will be `true` if you've manually indicated that all directors are provided via [the `directors_provided` parameter](https://stripe.com/docs/api/accounts/update#update_account-company-directors_provided)."""
+    """Whether the company's directors have been provided. This Boolean will be `true` if you've
+    manually indicated that all directors are provided via [the `directors_provided`
+    parameter](https://stripe.com/docs/api/accounts/update#update_account-company-directors_provided).
+    """
 
     executives_provided: bool | None = None
-    """Whether the company's executives have been provided. This Boolean will be `true` if you've manually indicated that all executives are provided via [the `executives_provided` parameter](https://stripe.com/docs/api/accounts/update#update_account-company-executives_provided), or if Stripe determined that sufficient executives were provided."""
+    """Whether the company's executives have been provided. This Boolean will be `true` if you've
+    manually indicated that all executives are provided via [the `executives_provided`
+    parameter](https://stripe.com/docs/api/accounts/update#update_account-company-executives_provided),
+    or if Stripe determined that sufficient executives were provided.
+    """
 
     export_license_id: str | None = None
-    """The export license ID number of the company, also referred as Import Export Code (India only)."""
+    """The export license ID number of the company, also referred as Import Export Code (India
+    only).
+    """
 
     export_purpose_code: str | None = None
     """The purpose code to use for export transactions (India only)."""
@@ -44,10 +52,18 @@ class LegalEntityCompany(_rt.Model):
     """The Kanji variation of the company's legal name (Japan only)."""
 
     owners_provided: bool | None = None
-    """Whether the company's owners have been provided. This Boolean will be `true` if you've manually indicated that all owners are provided via [the `owners_provided` parameter](https://stripe.com/docs/api/accounts/update#update_account-company-owners_provided), or if Stripe determined that sufficient owners were provided. Stripe determines ownership requirements using both the number of owners provided and their total percent ownership (calculated by adding the `percent_ownership` of each owner together)."""
+    """Whether the company's owners have been provided. This Boolean will be `true` if you've
+    manually indicated that all owners are provided via [the `owners_provided`
+    parameter](https://stripe.com/docs/api/accounts/update#update_account-company-owners_provided),
+    or if Stripe determined that sufficient owners were provided. Stripe determines ownership
+    requirements using both the number of owners provided and their total percent ownership
+    (calculated by adding the `percent_ownership` of each owner together).
+    """
 
     ownership_declaration: LegalEntityUboDeclaration | None = None
-    """This hash is used to attest that the beneficial owner information provided to Stripe is both current and correct."""
+    """This hash is used to attest that the beneficial owner information provided to Stripe is both
+    current and correct.
+    """
 
     phone: str | None = None
     """The company's phone number (used for verification)."""
@@ -78,7 +94,10 @@ class LegalEntityCompany(_rt.Model):
         | str
         | None
     ) = None
-    """The category identifying the legal structure of the company or legal entity. See [Business structure](https://stripe.com/docs/connect/identity-verification#business-structure) for more details."""
+    """The category identifying the legal structure of the company or legal entity. See [Business
+    structure](https://stripe.com/docs/connect/identity-verification#business-structure) for more
+    details.
+    """
 
     tax_id_provided: bool | None = None
     """Whether the company's business ID number was provided."""

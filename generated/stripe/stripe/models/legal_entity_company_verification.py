@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.legal_entity_company_verification_document import (
     LegalEntityCompanyVerificationDocument,
 )
 
+__all__ = ["LegalEntityCompanyVerification"]
+
 
 class LegalEntityCompanyVerification(_rt.Model):
-    """LegalEntityCompanyVerification"""
-
     document: LegalEntityCompanyVerificationDocument

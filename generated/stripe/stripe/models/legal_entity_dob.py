@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["LegalEntityDob"]
 
 
 class LegalEntityDob(_rt.Model):
-    """LegalEntityDOB"""
-
     day: int | None = None
     """The day of birth, between 1 and 31."""
 

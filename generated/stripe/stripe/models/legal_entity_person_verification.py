@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.legal_entity_person_verification_document import LegalEntityPersonVerificationDocument
+
+__all__ = ["LegalEntityPersonVerification"]
 
 
 class LegalEntityPersonVerification(_rt.Model):
-    """LegalEntityPersonVerification"""
-
     additional_document: LegalEntityPersonVerificationDocument | None = None
-    """A document showing address, either a passport, local ID card, or utility bill from a well-known utility company."""
+    """A document showing address, either a passport, local ID card, or utility bill from a
+    well-known utility company.
+    """
 
     details: str | None = None
-    """A user-displayable string describing the verification state for the person. For example, this may say "Provided identity information could not be verified"."""
+    """A user-displayable string describing the verification state for the person. For example, this
+    may say "Provided identity information could not be verified".
+    """
 
     details_code: str | None = None
-    """One of `document_address_mismatch`, `document_dob_mismatch`, `document_duplicate_type`, `document_id_number_mismatch`, `document_name_mismatch`, `document_nationality_mismatch`, `failed_keyed_identity`, or `failed_other`. A machine-readable code specifying the verification state for the person."""
+    """One of `document_address_mismatch`, `document_dob_mismatch`, `document_duplicate_type`,
+    `document_id_number_mismatch`, `document_name_mismatch`, `document_nationality_mismatch`,
+    `failed_keyed_identity`, or `failed_other`. A machine-readable code specifying the
+    verification state for the person.
+    """
 
     document: LegalEntityPersonVerificationDocument | None = None
     status: str
-    """The state of verification for the person. Possible values are `unverified`, `pending`, or `verified`."""
+    """The state of verification for the person. Possible values are `unverified`, `pending`, or
+    `verified`.
+    """

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
+
+__all__ = ["LegalEntityPersonVerificationDocument"]
 
 
 class LegalEntityPersonVerificationDocument(_rt.Model):
-    """LegalEntityPersonVerificationDocument"""
-
     back: str | File | None = None
-    """The back of an ID returned by a [file upload](https://stripe.com/docs/api#create_file) with a `purpose` value of `identity_document`."""
+    """The back of an ID returned by a [file upload](https://stripe.com/docs/api#create_file) with a
+    `purpose` value of `identity_document`.
+    """
 
     details: str | None = None
-    """A user-displayable string describing the verification state of this document. For example, if a document is uploaded and the picture is too fuzzy, this may say "Identity document is too unclear to read"."""
+    """A user-displayable string describing the verification state of this document. For example, if
+    a document is uploaded and the picture is too fuzzy, this may say "Identity document is too
+    unclear to read".
+    """
 
     details_code: str | None = None
-    """One of `document_corrupt`, `document_country_not_supported`, `document_expired`, `document_failed_copy`, `document_failed_other`, `document_failed_test_mode`, `document_fraudulent`, `document_failed_greyscale`, `document_incomplete`, `document_invalid`, `document_manipulated`, `document_missing_back`, `document_missing_front`, `document_not_readable`, `document_not_uploaded`, `document_photo_mismatch`, `document_too_large`, or `document_type_not_supported`. A machine-readable code specifying the verification state for this document."""
+    """One of `document_corrupt`, `document_country_not_supported`, `document_expired`,
+    `document_failed_copy`, `document_failed_other`, `document_failed_test_mode`,
+    `document_fraudulent`, `document_failed_greyscale`, `document_incomplete`,
+    `document_invalid`, `document_manipulated`, `document_missing_back`,
+    `document_missing_front`, `document_not_readable`, `document_not_uploaded`,
+    `document_photo_mismatch`, `document_too_large`, or `document_type_not_supported`. A
+    machine-readable code specifying the verification state for this document.
+    """
 
     front: str | File | None = None
-    """The front of an ID returned by a [file upload](https://stripe.com/docs/api#create_file) with a `purpose` value of `identity_document`."""
+    """The front of an ID returned by a [file upload](https://stripe.com/docs/api#create_file) with
+    a `purpose` value of `identity_document`.
+    """

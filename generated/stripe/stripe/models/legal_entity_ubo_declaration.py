@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["LegalEntityUboDeclaration"]
 
 
 class LegalEntityUboDeclaration(_rt.Model):
-    """LegalEntityUBODeclaration"""
-
     date: int | None = None
     """The Unix timestamp marking when the beneficial owner attestation was made."""
 

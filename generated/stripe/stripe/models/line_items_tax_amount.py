@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.tax_rate import TaxRate
+
+__all__ = ["LineItemsTaxAmount"]
 
 
 class LineItemsTaxAmount(_rt.Model):
-    """LineItemsTaxAmount"""
-
     amount: int
     """Amount of tax applied for this rate."""
 

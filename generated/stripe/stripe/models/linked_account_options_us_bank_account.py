@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["LinkedAccountOptionsUsBankAccount"]
 
 
 class LinkedAccountOptionsUsBankAccount(_rt.Model):
-    """linked_account_options_us_bank_account"""
-
     permissions: (
         list[Literal["balances", "ownership", "payment_method", "transactions"] | str] | None
     ) = None
     """The list of permissions to request. The `payment_method` permission must be included."""
 
     return_url: str | None = None
-    """For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app."""
+    """For webview integrations only. Upon completing OAuth login in the native browser, the user
+    will be redirected to this URL to return to your app.
+    """

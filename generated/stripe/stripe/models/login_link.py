@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["LoginLink"]
 
 
 class LoginLink(_rt.Model):
-    """LoginLink"""
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 

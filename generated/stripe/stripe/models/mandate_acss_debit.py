@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["MandateAcssDebit"]
 
 
 class MandateAcssDebit(_rt.Model):
-    """mandate_acss_debit"""
-
     default_for: list[Literal["invoice", "subscription"] | str] | None = None
     """List of Stripe products where this mandate can be selected automatically."""
 
     interval_description: str | None = None
-    """Description of the interval. Only required if the 'payment_schedule' parameter is 'interval' or 'combined'."""
+    """Description of the interval. Only required if the 'payment_schedule' parameter is 'interval'
+    or 'combined'.
+    """
 
     payment_schedule: Literal["combined", "interval", "sporadic"] | str
     """Payment schedule for the mandate."""

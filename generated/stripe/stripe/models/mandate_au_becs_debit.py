@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["MandateAuBecsDebit"]
 
 
 class MandateAuBecsDebit(_rt.Model):
-    """mandate_au_becs_debit"""
-
     url: str
-    """The URL of the mandate. This URL generally contains sensitive information about the customer and should be shared with them exclusively."""
+    """The URL of the mandate. This URL generally contains sensitive information about the customer
+    and should be shared with them exclusively.
+    """

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["MandateBacsDebit"]
 
 
 class MandateBacsDebit(_rt.Model):
-    """mandate_bacs_debit"""
-
     network_status: Literal["accepted", "pending", "refused", "revoked"] | str
-    """The status of the mandate on the Bacs network. Can be one of `pending`, `revoked`, `refused`, or `accepted`."""
+    """The status of the mandate on the Bacs network. Can be one of `pending`, `revoked`, `refused`,
+    or `accepted`.
+    """
 
     reference: str
     """The unique reference identifying the mandate on the Bacs network."""

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["MandateMultiUse"]
+
+
 MandateMultiUse: TypeAlias = dict[str, Any]
-"""mandate_multi_use"""

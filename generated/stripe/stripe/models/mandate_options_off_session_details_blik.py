@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["MandateOptionsOffSessionDetailsBlik"]
 
 
 class MandateOptionsOffSessionDetailsBlik(_rt.Model):
-    """mandate_options_off_session_details_blik"""
-
     amount: int | None = None
     """Amount of each recurring payment."""
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.card_mandate_payment_method_details import CardMandatePaymentMethodDetails
 from ..models.mandate_acss_debit import MandateAcssDebit
 from ..models.mandate_au_becs_debit import MandateAuBecsDebit
@@ -14,10 +13,10 @@ from ..models.mandate_link import MandateLink
 from ..models.mandate_sepa_debit import MandateSepaDebit
 from ..models.mandate_us_bank_account import MandateUsBankAccount
 
+__all__ = ["MandatePaymentMethodDetails"]
+
 
 class MandatePaymentMethodDetails(_rt.Model):
-    """mandate_payment_method_details"""
-
     acss_debit: MandateAcssDebit | None = None
     au_becs_debit: MandateAuBecsDebit | None = None
     bacs_debit: MandateBacsDebit | None = None
@@ -27,6 +26,9 @@ class MandatePaymentMethodDetails(_rt.Model):
     link: MandateLink | None = None
     sepa_debit: MandateSepaDebit | None = None
     type: str
-    """The type of the payment method associated with this mandate. An additional hash is included on `payment_method_details` with a name matching this value. It contains mandate information specific to the payment method."""
+    """The type of the payment method associated with this mandate. An additional hash is included
+    on `payment_method_details` with a name matching this value. It contains mandate information
+    specific to the payment method.
+    """
 
     us_bank_account: MandateUsBankAccount | None = None

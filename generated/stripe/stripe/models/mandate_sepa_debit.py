@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["MandateSepaDebit"]
 
 
 class MandateSepaDebit(_rt.Model):
-    """mandate_sepa_debit"""
-
     reference: str
     """The unique reference of the mandate."""
 
     url: str
-    """The URL of the mandate. This URL generally contains sensitive information about the customer and should be shared with them exclusively."""
+    """The URL of the mandate. This URL generally contains sensitive information about the customer
+    and should be shared with them exclusively.
+    """

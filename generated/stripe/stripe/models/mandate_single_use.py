@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["MandateSingleUse"]
 
 
 class MandateSingleUse(_rt.Model):
-    """mandate_single_use"""
-
     amount: int
     """On a single use mandate, the amount of the payment."""
 

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["MandateUsBankAccount"]
+
+
 MandateUsBankAccount: TypeAlias = dict[str, Any]
-"""mandate_us_bank_account"""

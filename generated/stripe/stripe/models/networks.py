@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Networks"]
 
 
 class Networks(_rt.Model):
-    """networks"""
-
     available: list[str]
     """All available networks for the card."""
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["NotificationEventData"]
 
 
 class NotificationEventData(_rt.Model):
-    """NotificationEventData"""
-
     object: dict[str, Any]
-    """Object containing the API resource relevant to the event. For example, an `invoice.created` event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the value of the object key."""
+    """Object containing the API resource relevant to the event. For example, an `invoice.created`
+    event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the
+    value of the object key.
+    """
 
     previous_attributes: dict[str, Any] | None = None
-    """Object containing the names of the attributes that have changed, and their previous values (sent along only with *.updated events)."""
+    """Object containing the names of the attributes that have changed, and their previous values
+    (sent along only with *.updated events).
+    """

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["NotificationEventRequest"]
 
 
 class NotificationEventRequest(_rt.Model):
-    """NotificationEventRequest"""
-
     id: str | None = None
-    """ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling). Request logs are available in the [dashboard](https://dashboard.stripe.com/logs), but currently not in the API."""
+    """ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's
+    automatic subscription handling). Request logs are available in the
+    [dashboard](https://dashboard.stripe.com/logs), but currently not in the API.
+    """
 
     idempotency_key: str | None = None
-    """The idempotency key transmitted during the request, if any. *Note: This property is populated only for events on or after May 23, 2017*."""
+    """The idempotency key transmitted during the request, if any. *Note: This property is populated
+    only for events on or after May 23, 2017*.
+    """

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["OfflineAcceptance"]
+
+
 OfflineAcceptance: TypeAlias = dict[str, Any]
-"""offline_acceptance"""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["OnlineAcceptance"]
 
 
 class OnlineAcceptance(_rt.Model):
-    """online_acceptance"""
-
     ip_address: str | None = None
     """The IP address from which the Mandate was accepted by the customer."""
 

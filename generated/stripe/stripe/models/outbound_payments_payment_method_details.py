@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.outbound_payments_payment_method_details_financial_account import (
     OutboundPaymentsPaymentMethodDetailsFinancialAccount,
 )
@@ -14,10 +13,10 @@ from ..models.outbound_payments_payment_method_details_us_bank_account import (
 )
 from ..models.treasury_shared_resource_billing_details import TreasurySharedResourceBillingDetails
 
+__all__ = ["OutboundPaymentsPaymentMethodDetails"]
+
 
 class OutboundPaymentsPaymentMethodDetails(_rt.Model):
-    """OutboundPaymentsPaymentMethodDetails"""
-
     billing_details: TreasurySharedResourceBillingDetails
     financial_account: OutboundPaymentsPaymentMethodDetailsFinancialAccount | None = None
     type: Literal["financial_account", "us_bank_account"] | str

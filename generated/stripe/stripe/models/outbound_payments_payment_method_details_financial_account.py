@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["OutboundPaymentsPaymentMethodDetailsFinancialAccount"]
 
 
 class OutboundPaymentsPaymentMethodDetailsFinancialAccount(_rt.Model):
-    """outbound_payments_payment_method_details_financial_account"""
-
     id: str
     """Token of the FinancialAccount."""
 

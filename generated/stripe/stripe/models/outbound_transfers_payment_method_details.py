@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.outbound_transfers_payment_method_details_us_bank_account import (
     OutboundTransfersPaymentMethodDetailsUsBankAccount,
 )
 from ..models.treasury_shared_resource_billing_details import TreasurySharedResourceBillingDetails
 
+__all__ = ["OutboundTransfersPaymentMethodDetails"]
+
 
 class OutboundTransfersPaymentMethodDetails(_rt.Model):
-    """OutboundTransfersPaymentMethodDetails"""
-
     billing_details: TreasurySharedResourceBillingDetails
     type: Literal["us_bank_account"] | str
     """The type of the payment method used in the OutboundTransfer."""

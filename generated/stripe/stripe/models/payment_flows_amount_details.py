@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_flows_amount_details_resource_tip import PaymentFlowsAmountDetailsResourceTip
+
+__all__ = ["PaymentFlowsAmountDetails"]
 
 
 class PaymentFlowsAmountDetails(_rt.Model):
-    """PaymentFlowsAmountDetails"""
-
     tip: PaymentFlowsAmountDetailsResourceTip | None = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentFlowsAmountDetailsResourceTip"]
 
 
 class PaymentFlowsAmountDetailsResourceTip(_rt.Model):
-    """PaymentFlowsAmountDetailsResourceTip"""
-
     amount: int | None = None
     """Portion of the amount that corresponds to a tip."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentFlowsAutomaticPaymentMethodsSetupIntent"]
 
 
 class PaymentFlowsAutomaticPaymentMethodsSetupIntent(_rt.Model):
-    """PaymentFlowsAutomaticPaymentMethodsSetupIntent"""
-
     enabled: bool | None = None
     """Automatically calculates compatible payment methods"""

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_details_card_installments_plan import (
     PaymentMethodDetailsCardInstallmentsPlan,
 )
 
+__all__ = ["PaymentFlowsInstallmentOptions"]
+
 
 class PaymentFlowsInstallmentOptions(_rt.Model):
-    """PaymentFlowsInstallmentOptions"""
-
     enabled: bool
     plan: PaymentMethodDetailsCardInstallmentsPlan | None = None

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentFlowsPrivatePaymentMethodsAlipayDetails"]
 
 
 class PaymentFlowsPrivatePaymentMethodsAlipayDetails(_rt.Model):
-    """PaymentFlowsPrivatePaymentMethodsAlipayDetails"""
-
     buyer_id: str | None = None
-    """Uniquely identifies this particular Alipay account. You can use this attribute to check whether two Alipay accounts are the same."""
+    """Uniquely identifies this particular Alipay account. You can use this attribute to check
+    whether two Alipay accounts are the same.
+    """
 
     fingerprint: str | None = None
-    """Uniquely identifies this particular Alipay account. You can use this attribute to check whether two Alipay accounts are the same."""
+    """Uniquely identifies this particular Alipay account. You can use this attribute to check
+    whether two Alipay accounts are the same.
+    """
 
     transaction_id: str | None = None
     """Transaction ID of this particular Alipay transaction."""

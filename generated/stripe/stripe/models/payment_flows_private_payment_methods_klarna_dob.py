@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentFlowsPrivatePaymentMethodsKlarnaDob"]
 
 
 class PaymentFlowsPrivatePaymentMethodsKlarnaDob(_rt.Model):
-    """PaymentFlowsPrivatePaymentMethodsKlarnaDOB"""
-
     day: int | None = None
     """The day of birth, between 1 and 31."""
 

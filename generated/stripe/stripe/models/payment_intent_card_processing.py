@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_intent_processing_customer_notification import (
     PaymentIntentProcessingCustomerNotification,
 )
 
+__all__ = ["PaymentIntentCardProcessing"]
+
 
 class PaymentIntentCardProcessing(_rt.Model):
-    """PaymentIntentCardProcessing"""
-
     customer_notification: PaymentIntentProcessingCustomerNotification | None = None

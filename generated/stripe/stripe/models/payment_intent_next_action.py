@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_intent_next_action_alipay_handle_redirect import (
     PaymentIntentNextActionAlipayHandleRedirect,
 )
@@ -46,10 +45,10 @@ from ..models.payment_intent_next_action_wechat_pay_redirect_to_ios_app import (
     PaymentIntentNextActionWechatPayRedirectToIosApp,
 )
 
+__all__ = ["PaymentIntentNextAction"]
+
 
 class PaymentIntentNextAction(_rt.Model):
-    """PaymentIntentNextAction"""
-
     alipay_handle_redirect: PaymentIntentNextActionAlipayHandleRedirect | None = None
     boleto_display_details: PaymentIntentNextActionBoleto | None = None
     card_await_notification: PaymentIntentNextActionCardAwaitNotification | None = None
@@ -66,10 +65,15 @@ class PaymentIntentNextAction(_rt.Model):
     promptpay_display_qr_code: PaymentIntentNextActionPromptpayDisplayQrCode | None = None
     redirect_to_url: PaymentIntentNextActionRedirectToUrl | None = None
     type: str
-    """Type of the next action to perform, one of `redirect_to_url`, `use_stripe_sdk`, `alipay_handle_redirect`, `oxxo_display_details`, or `verify_with_microdeposits`."""
+    """Type of the next action to perform, one of `redirect_to_url`, `use_stripe_sdk`,
+    `alipay_handle_redirect`, `oxxo_display_details`, or `verify_with_microdeposits`.
+    """
 
     use_stripe_sdk: dict[str, Any] | None = None
-    """When confirming a PaymentIntent with Stripe.js, Stripe.js depends on the contents of this dictionary to invoke authentication flows. The shape of the contents is subject to change and is only intended to be used by Stripe.js."""
+    """When confirming a PaymentIntent with Stripe.js, Stripe.js depends on the contents of this
+    dictionary to invoke authentication flows. The shape of the contents is subject to change and
+    is only intended to be used by Stripe.js.
+    """
 
     verify_with_microdeposits: PaymentIntentNextActionVerifyWithMicrodeposits | None = None
     wechat_pay_display_qr_code: PaymentIntentNextActionWechatPayDisplayQrCode | None = None

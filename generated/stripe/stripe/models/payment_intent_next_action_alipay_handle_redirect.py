@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionAlipayHandleRedirect"]
 
 
 class PaymentIntentNextActionAlipayHandleRedirect(_rt.Model):
-    """PaymentIntentNextActionAlipayHandleRedirect"""
-
     native_data: str | None = None
-    """The native data to be used with Alipay SDK you must redirect your customer to in order to authenticate the payment in an Android App."""
+    """The native data to be used with Alipay SDK you must redirect your customer to in order to
+    authenticate the payment in an Android App.
+    """
 
     native_url: str | None = None
-    """The native URL you must redirect your customer to in order to authenticate the payment in an iOS App."""
+    """The native URL you must redirect your customer to in order to authenticate the payment in an
+    iOS App.
+    """
 
     return_url: str | None = None
-    """If the customer does not exit their browser while authenticating, they will be redirected to this specified URL after completion."""
+    """If the customer does not exit their browser while authenticating, they will be redirected to
+    this specified URL after completion.
+    """
 
     url: str | None = None
     """The URL you must redirect your customer to in order to authenticate the payment."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionBoleto"]
 
 
 class PaymentIntentNextActionBoleto(_rt.Model):
-    """payment_intent_next_action_boleto"""
-
     expires_at: int | None = None
     """The timestamp after which the boleto expires."""
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionCardAwaitNotification"]
 
 
 class PaymentIntentNextActionCardAwaitNotification(_rt.Model):
-    """PaymentIntentNextActionCardAwaitNotification"""
-
     charge_attempt_at: int | None = None
-    """The time that payment will be attempted. If customer approval is required, they need to provide approval before this time."""
+    """The time that payment will be attempted. If customer approval is required, they need to
+    provide approval before this time.
+    """
 
     customer_approval_required: bool | None = None
-    """For payments greater than INR 15000, the customer must provide explicit approval of the payment with their bank. For payments of lower amount, no customer action is required."""
+    """For payments greater than INR 15000, the customer must provide explicit approval of the
+    payment with their bank. For payments of lower amount, no customer action is required.
+    """

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_intent_next_action_cashapp_qr_code import PaymentIntentNextActionCashappQrCode
+
+__all__ = ["PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode"]
 
 
 class PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode(_rt.Model):
-    """PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode"""
-
     hosted_instructions_url: str
-    """The URL to the hosted Cash App Pay instructions page, which allows customers to view the QR code, and supports QR code refreshing on expiration."""
+    """The URL to the hosted Cash App Pay instructions page, which allows customers to view the QR
+    code, and supports QR code refreshing on expiration.
+    """
 
     mobile_auth_url: str
     """The url for mobile redirect based auth"""

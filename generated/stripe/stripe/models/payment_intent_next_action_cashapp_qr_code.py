@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionCashappQrCode"]
 
 
 class PaymentIntentNextActionCashappQrCode(_rt.Model):
-    """PaymentIntentNextActionCashappQRCode"""
-
     expires_at: int
     """The date (unix timestamp) when the QR code expires."""
 

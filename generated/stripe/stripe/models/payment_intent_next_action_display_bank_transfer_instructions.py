@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.funding_instructions_bank_transfer_financial_address import (
     FundingInstructionsBankTransferFinancialAddress,
 )
 
+__all__ = ["PaymentIntentNextActionDisplayBankTransferInstructions"]
+
 
 class PaymentIntentNextActionDisplayBankTransferInstructions(_rt.Model):
-    """PaymentIntentNextActionDisplayBankTransferInstructions"""
-
     amount_remaining: int | None = None
     """The remaining amount that needs to be transferred to complete the payment."""
 
     currency: str | None = None
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     financial_addresses: list[FundingInstructionsBankTransferFinancialAddress] | None = None
     """A list of financial addresses that can be used to fund the customer balance"""
@@ -27,7 +28,9 @@ class PaymentIntentNextActionDisplayBankTransferInstructions(_rt.Model):
     """A link to a hosted page that guides your customer through completing the transfer."""
 
     reference: str | None = None
-    """A string identifying this payment. Instruct your customer to include this code in the reference or memo field of their bank transfer."""
+    """A string identifying this payment. Instruct your customer to include this code in the
+    reference or memo field of their bank transfer.
+    """
 
     type: (
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]

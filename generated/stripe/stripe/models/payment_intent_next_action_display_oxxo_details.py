@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionDisplayOxxoDetails"]
 
 
 class PaymentIntentNextActionDisplayOxxoDetails(_rt.Model):
-    """PaymentIntentNextActionDisplayOxxoDetails"""
-
     expires_after: int | None = None
     """The timestamp after which the OXXO voucher expires."""
 
     hosted_voucher_url: str | None = None
-    """The URL for the hosted OXXO voucher page, which allows customers to view and print an OXXO voucher."""
+    """The URL for the hosted OXXO voucher page, which allows customers to view and print an OXXO
+    voucher.
+    """
 
     number: str | None = None
     """OXXO reference number."""

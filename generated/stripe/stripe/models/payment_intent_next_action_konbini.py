@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_intent_next_action_konbini_stores import PaymentIntentNextActionKonbiniStores
+
+__all__ = ["PaymentIntentNextActionKonbini"]
 
 
 class PaymentIntentNextActionKonbini(_rt.Model):
-    """payment_intent_next_action_konbini"""
-
     expires_at: int
     """The timestamp at which the pending Konbini payment expires."""
 
     hosted_voucher_url: str | None = None
-    """The URL for the Konbini payment instructions page, which allows customers to view and print a Konbini voucher."""
+    """The URL for the Konbini payment instructions page, which allows customers to view and print a
+    Konbini voucher.
+    """
 
     stores: PaymentIntentNextActionKonbiniStores

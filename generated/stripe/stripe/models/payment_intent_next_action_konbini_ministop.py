@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionKonbiniMinistop"]
 
 
 class PaymentIntentNextActionKonbiniMinistop(_rt.Model):
-    """payment_intent_next_action_konbini_ministop"""
-
     confirmation_number: str | None = None
     """The confirmation number."""
 

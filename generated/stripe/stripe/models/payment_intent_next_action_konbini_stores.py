@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_intent_next_action_konbini_familymart import (
     PaymentIntentNextActionKonbiniFamilymart,
 )
@@ -15,10 +14,10 @@ from ..models.payment_intent_next_action_konbini_seicomart import (
     PaymentIntentNextActionKonbiniSeicomart,
 )
 
+__all__ = ["PaymentIntentNextActionKonbiniStores"]
+
 
 class PaymentIntentNextActionKonbiniStores(_rt.Model):
-    """payment_intent_next_action_konbini_stores"""
-
     familymart: PaymentIntentNextActionKonbiniFamilymart | None = None
     """FamilyMart instruction details."""
 

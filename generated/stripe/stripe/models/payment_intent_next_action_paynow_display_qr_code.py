@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionPaynowDisplayQrCode"]
 
 
 class PaymentIntentNextActionPaynowDisplayQrCode(_rt.Model):
-    """PaymentIntentNextActionPaynowDisplayQrCode"""
-
     data: str
-    """The raw data string used to generate QR code, it should be used together with QR code library."""
+    """The raw data string used to generate QR code, it should be used together with QR code
+    library.
+    """
 
     hosted_instructions_url: str | None = None
-    """The URL to the hosted PayNow instructions page, which allows customers to view the PayNow QR code."""
+    """The URL to the hosted PayNow instructions page, which allows customers to view the PayNow QR
+    code.
+    """
 
     image_url_png: str
     """The image_url_png string used to render QR code"""

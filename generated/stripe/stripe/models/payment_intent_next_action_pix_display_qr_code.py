@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionPixDisplayQrCode"]
 
 
 class PaymentIntentNextActionPixDisplayQrCode(_rt.Model):
-    """PaymentIntentNextActionPixDisplayQrCode"""
-
     data: str | None = None
-    """The raw data string used to generate QR code, it should be used together with QR code library."""
+    """The raw data string used to generate QR code, it should be used together with QR code
+    library.
+    """
 
     expires_at: int | None = None
     """The date (unix timestamp) when the PIX expires."""

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionPromptpayDisplayQrCode"]
 
 
 class PaymentIntentNextActionPromptpayDisplayQrCode(_rt.Model):
-    """PaymentIntentNextActionPromptpayDisplayQrCode"""
-
     data: str
-    """The raw data string used to generate QR code, it should be used together with QR code library."""
+    """The raw data string used to generate QR code, it should be used together with QR code
+    library.
+    """
 
     hosted_instructions_url: str
-    """The URL to the hosted PromptPay instructions page, which allows customers to view the PromptPay QR code."""
+    """The URL to the hosted PromptPay instructions page, which allows customers to view the
+    PromptPay QR code.
+    """
 
     image_url_png: str
     """The PNG path used to render the QR code, can be used as the source in an HTML img tag"""

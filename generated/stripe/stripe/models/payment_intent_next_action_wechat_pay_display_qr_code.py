@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionWechatPayDisplayQrCode"]
 
 
 class PaymentIntentNextActionWechatPayDisplayQrCode(_rt.Model):
-    """PaymentIntentNextActionWechatPayDisplayQrCode"""
-
     data: str
     """The data being used to generate QR code"""
 
     hosted_instructions_url: str
-    """The URL to the hosted WeChat Pay instructions page, which allows customers to view the WeChat Pay QR code."""
+    """The URL to the hosted WeChat Pay instructions page, which allows customers to view the WeChat
+    Pay QR code.
+    """
 
     image_data_url: str
     """The base64 image data for a pre-generated QR code"""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionWechatPayRedirectToAndroidApp"]
 
 
 class PaymentIntentNextActionWechatPayRedirectToAndroidApp(_rt.Model):
-    """PaymentIntentNextActionWechatPayRedirectToAndroidApp"""
-
     app_id: str
     """app_id is the APP ID registered on WeChat open platform"""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentNextActionWechatPayRedirectToIosApp"]
 
 
 class PaymentIntentNextActionWechatPayRedirectToIosApp(_rt.Model):
-    """PaymentIntentNextActionWechatPayRedirectToIOSApp"""
-
     native_url: str
     """An universal link that redirect to WeChat Pay app"""

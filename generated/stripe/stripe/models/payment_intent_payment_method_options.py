@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_intent_payment_method_options_acss_debit import (
     PaymentIntentPaymentMethodOptionsAcssDebit,
 )
@@ -53,10 +52,10 @@ from ..models.payment_method_options_promptpay import PaymentMethodOptionsPrompt
 from ..models.payment_method_options_sofort import PaymentMethodOptionsSofort
 from ..models.payment_method_options_wechat_pay import PaymentMethodOptionsWechatPay
 
+__all__ = ["PaymentIntentPaymentMethodOptions"]
+
 
 class PaymentIntentPaymentMethodOptions(_rt.Model):
-    """PaymentIntentPaymentMethodOptions"""
-
     acss_debit: (
         PaymentIntentPaymentMethodOptionsAcssDebit
         | PaymentIntentTypeSpecificPaymentMethodOptionsClient

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["PaymentIntentPaymentMethodOptionsBlik"]
+
+
 PaymentIntentPaymentMethodOptionsBlik: TypeAlias = dict[str, Any]
-"""payment_intent_payment_method_options_blik"""

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit"]
 
 
 class PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit(_rt.Model):
-    """payment_intent_payment_method_options_mandate_options_acss_debit"""
-
     custom_mandate_url: str | None = None
     """A URL for custom mandate text"""
 
     interval_description: str | None = None
-    """Description of the interval. Only required if the 'payment_schedule' parameter is 'interval' or 'combined'."""
+    """Description of the interval. Only required if the 'payment_schedule' parameter is 'interval'
+    or 'combined'.
+    """
 
     payment_schedule: Literal["combined", "interval", "sporadic"] | str | None = None
     """Payment schedule for the mandate."""

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit"]
+
+
 PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit: TypeAlias = dict[str, Any]
-"""payment_intent_payment_method_options_mandate_options_sepa_debit"""

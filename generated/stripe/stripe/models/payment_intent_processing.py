@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_intent_card_processing import PaymentIntentCardProcessing
+
+__all__ = ["PaymentIntentProcessing"]
 
 
 class PaymentIntentProcessing(_rt.Model):
-    """PaymentIntentProcessing"""
-
     card: PaymentIntentCardProcessing | None = None
     type: Literal["card"] | str
     """Type of the payment method for which payment is in `processing` state, one of `card`."""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentIntentProcessingCustomerNotification"]
 
 
 class PaymentIntentProcessingCustomerNotification(_rt.Model):
-    """PaymentIntentProcessingCustomerNotification"""
-
     approval_requested: bool | None = None
-    """Whether customer approval has been requested for this payment. For payments greater than INR 15000 or mandate amount, the customer must provide explicit approval of the payment with their bank."""
+    """Whether customer approval has been requested for this payment. For payments greater than INR
+    15000 or mandate amount, the customer must provide explicit approval of the payment with
+    their bank.
+    """
 
     completes_at: int | None = None
     """If customer approval is required, they need to provide approval before this time."""

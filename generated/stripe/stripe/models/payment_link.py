@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
-from ..models.account import Account, Item
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.account import Account
+from ..models.item import Item
 from ..models.payment_links_resource_after_completion import PaymentLinksResourceAfterCompletion
 from ..models.payment_links_resource_automatic_tax import PaymentLinksResourceAutomaticTax
 from ..models.payment_links_resource_consent_collection import PaymentLinksResourceConsentCollection
@@ -27,27 +27,40 @@ from ..models.payment_links_resource_subscription_data import PaymentLinksResour
 from ..models.payment_links_resource_tax_id_collection import PaymentLinksResourceTaxIdCollection
 from ..models.payment_links_resource_transfer_data import PaymentLinksResourceTransferData
 
+__all__ = ["PaymentLink", "PaymentLinkLineItems"]
+
 
 class PaymentLink(_rt.Model):
-    """A payment link is a shareable URL that will take your customers to a hosted payment page. A payment link can be shared and used multiple times.
+    """A payment link is a shareable URL that will take your customers to a hosted payment page. A
+    payment link can be shared and used multiple times.
 
-    When a customer opens a payment link it will open a new [checkout session](https://stripe.com/docs/api/checkout/sessions) to render the payment page. You can use [checkout session events](https://stripe.com/docs/api/events/types#event_types-checkout.session.completed) to track payments through payment links.
+    When a customer opens a payment link it will open a new [checkout
+    session](https://stripe.com/docs/api/checkout/sessions) to render the payment page. You can
+    use [checkout session
+    events](https://stripe.com/docs/api/events/types#event_types-checkout.session.completed) to
+    track payments through payment links.
 
     Related guide: [Payment Links API](https://stripe.com/docs/payment-links)
     """
 
     active: bool
-    """Whether the payment link's `url` is active. If `false`, customers visiting the URL will be shown a page saying that the link has been deactivated."""
+    """Whether the payment link's `url` is active. If `false`, customers visiting the URL will be
+    shown a page saying that the link has been deactivated.
+    """
 
     after_completion: PaymentLinksResourceAfterCompletion
     allow_promotion_codes: bool
     """Whether user redeemable promotion codes are enabled."""
 
     application_fee_amount: int | None = None
-    """The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account."""
+    """The amount of the application fee (if any) that will be requested to be applied to the
+    payment and transferred to the application owner's Stripe account.
+    """
 
     application_fee_percent: float | None = None
-    """This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account."""
+    """This represents the percentage of the subscription invoice subtotal that will be transferred
+    to the application owner's Stripe account.
+    """
 
     automatic_tax: PaymentLinksResourceAutomaticTax
     billing_address_collection: Literal["auto", "required"] | str
@@ -57,10 +70,14 @@ class PaymentLink(_rt.Model):
     """When set, provides configuration to gather active consent from customers."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     custom_fields: list[PaymentLinksResourceCustomFields]
-    """Collect additional information from your customer using custom fields. Up to 2 fields are supported."""
+    """Collect additional information from your customer using custom fields. Up to 2 fields are
+    supported.
+    """
 
     custom_text: PaymentLinksResourceCustomText
     customer_creation: Literal["always", "if_required"] | str
@@ -76,16 +93,24 @@ class PaymentLink(_rt.Model):
     """The line items representing what is being sold."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["payment_link"] | str
     """String representing the object's type. Objects of the same type share the same value."""
 
     on_behalf_of: str | Account | None = None
-    """The account on behalf of which to charge. See the [Connect documentation](https://support.stripe.com/questions/sending-invoices-on-behalf-of-connected-accounts) for details."""
+    """The account on behalf of which to charge. See the [Connect
+    documentation](https://support.stripe.com/questions/sending-invoices-on-behalf-of-connected-accounts)
+    for details.
+    """
 
     payment_intent_data: PaymentLinksResourcePaymentIntentData | None = None
     """Indicates the parameters to be passed to PaymentIntent creation during checkout."""
@@ -128,7 +153,10 @@ class PaymentLink(_rt.Model):
         ]
         | None
     ) = None
-    """The list of payment method types that customers can use. When `null`, Stripe will dynamically show relevant payment methods you've enabled in your [payment method settings](https://dashboard.stripe.com/settings/payment_methods)."""
+    """The list of payment method types that customers can use. When `null`, Stripe will dynamically
+    show relevant payment methods you've enabled in your [payment method
+    settings](https://dashboard.stripe.com/settings/payment_methods).
+    """
 
     phone_number_collection: PaymentLinksResourcePhoneNumberCollection
     shipping_address_collection: PaymentLinksResourceShippingAddressCollection | None = None
@@ -138,14 +166,20 @@ class PaymentLink(_rt.Model):
     """The shipping rate options applied to the session."""
 
     submit_type: Literal["auto", "book", "donate", "pay"] | str
-    """Indicates the type of transaction being performed which customizes relevant text on the page, such as the submit button."""
+    """Indicates the type of transaction being performed which customizes relevant text on the page,
+    such as the submit button.
+    """
 
     subscription_data: PaymentLinksResourceSubscriptionData | None = None
-    """When creating a subscription, the specified configuration data will be used. There must be at least one line item with a recurring price to use `subscription_data`."""
+    """When creating a subscription, the specified configuration data will be used. There must be at
+    least one line item with a recurring price to use `subscription_data`.
+    """
 
     tax_id_collection: PaymentLinksResourceTaxIdCollection
     transfer_data: PaymentLinksResourceTransferData | None = None
-    """The account (if any) the payments will be attributed to for tax reporting, and where funds from each payment will be transferred to."""
+    """The account (if any) the payments will be attributed to for tax reporting, and where funds
+    from each payment will be transferred to.
+    """
 
     url: str
     """The public URL that can be shared with customers."""
@@ -161,7 +195,9 @@ class PaymentLinkLineItems(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_links_resource_completion_behavior_confirmation_page import (
     PaymentLinksResourceCompletionBehaviorConfirmationPage,
 )
@@ -13,10 +12,10 @@ from ..models.payment_links_resource_completion_behavior_redirect import (
     PaymentLinksResourceCompletionBehaviorRedirect,
 )
 
+__all__ = ["PaymentLinksResourceAfterCompletion"]
+
 
 class PaymentLinksResourceAfterCompletion(_rt.Model):
-    """PaymentLinksResourceAfterCompletion"""
-
     hosted_confirmation: PaymentLinksResourceCompletionBehaviorConfirmationPage | None = None
     redirect: PaymentLinksResourceCompletionBehaviorRedirect | None = None
     type: Literal["hosted_confirmation", "redirect"] | str

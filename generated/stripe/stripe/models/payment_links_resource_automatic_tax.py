@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentLinksResourceAutomaticTax"]
 
 
 class PaymentLinksResourceAutomaticTax(_rt.Model):
-    """PaymentLinksResourceAutomaticTax"""
-
     enabled: bool
     """If `true`, tax will be calculated automatically using the customer's location."""

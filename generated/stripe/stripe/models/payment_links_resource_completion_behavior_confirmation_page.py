@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentLinksResourceCompletionBehaviorConfirmationPage"]
 
 
 class PaymentLinksResourceCompletionBehaviorConfirmationPage(_rt.Model):
-    """PaymentLinksResourceCompletionBehaviorConfirmationPage"""
-
     custom_message: str | None = None
     """The custom message that is displayed to the customer after the purchase is complete."""

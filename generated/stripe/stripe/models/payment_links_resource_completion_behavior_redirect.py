@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentLinksResourceCompletionBehaviorRedirect"]
 
 
 class PaymentLinksResourceCompletionBehaviorRedirect(_rt.Model):
-    """PaymentLinksResourceCompletionBehaviorRedirect"""
-
     url: str
     """The URL the customer will be redirected to after the purchase is complete."""

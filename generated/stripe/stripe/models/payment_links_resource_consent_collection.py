@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentLinksResourceConsentCollection"]
 
 
 class PaymentLinksResourceConsentCollection(_rt.Model):
-    """PaymentLinksResourceConsentCollection"""
-
     promotions: Literal["auto", "none"] | str | None = None
     """If set to `auto`, enables the collection of customer consent for promotional communications."""
 
     terms_of_service: Literal["none", "required"] | str | None = None
-    """If set to `required`, it requires cutomers to accept the terms of service before being able to pay. If set to `none`, customers won't be shown a checkbox to accept the terms of service."""
+    """If set to `required`, it requires cutomers to accept the terms of service before being able
+    to pay. If set to `none`, customers won't be shown a checkbox to accept the terms of service.
+    """

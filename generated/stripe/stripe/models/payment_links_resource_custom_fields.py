@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_links_resource_custom_fields_dropdown import (
     PaymentLinksResourceCustomFieldsDropdown,
 )
@@ -13,19 +12,23 @@ from ..models.payment_links_resource_custom_fields_label import (
     PaymentLinksResourceCustomFieldsLabel,
 )
 
+__all__ = ["PaymentLinksResourceCustomFields"]
+
 
 class PaymentLinksResourceCustomFields(_rt.Model):
-    """PaymentLinksResourceCustomFields"""
-
     dropdown: PaymentLinksResourceCustomFieldsDropdown | None = None
     """Configuration for `type=dropdown` fields."""
 
     key: str
-    """String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters."""
+    """String of your choice that your integration can use to reconcile this field. Must be unique
+    to this field, alphanumeric, and up to 200 characters.
+    """
 
     label: PaymentLinksResourceCustomFieldsLabel
     optional: bool
-    """Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`."""
+    """Whether the customer is required to complete the field before completing the Checkout
+    Session. Defaults to `false`.
+    """
 
     type: Literal["dropdown", "numeric", "text"] | str
     """The type of the field."""

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_links_resource_custom_fields_dropdown_option import (
     PaymentLinksResourceCustomFieldsDropdownOption,
 )
 
+__all__ = ["PaymentLinksResourceCustomFieldsDropdown"]
+
 
 class PaymentLinksResourceCustomFieldsDropdown(_rt.Model):
-    """PaymentLinksResourceCustomFieldsDropdown"""
-
     options: list[PaymentLinksResourceCustomFieldsDropdownOption]
     """The options available for the customer to select. Up to 200 options allowed."""

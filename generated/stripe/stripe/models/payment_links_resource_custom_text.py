@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_links_resource_custom_text_position import (
     PaymentLinksResourceCustomTextPosition,
 )
 
+__all__ = ["PaymentLinksResourceCustomText"]
+
 
 class PaymentLinksResourceCustomText(_rt.Model):
-    """PaymentLinksResourceCustomText"""
-
     shipping_address: PaymentLinksResourceCustomTextPosition | None = None
     """Custom text that should be displayed alongside shipping address collection."""
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_links_resource_invoice_settings import PaymentLinksResourceInvoiceSettings
+
+__all__ = ["PaymentLinksResourceInvoiceCreation"]
 
 
 class PaymentLinksResourceInvoiceCreation(_rt.Model):
-    """PaymentLinksResourceInvoiceCreation"""
-
     enabled: bool
     """Enable creating an invoice on successful payment."""
 

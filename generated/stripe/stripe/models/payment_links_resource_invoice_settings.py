@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
-from ..models.account import TaxId
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.deleted_tax_id import DeletedTaxId
 from ..models.invoice_setting_custom_field import InvoiceSettingCustomField
 from ..models.invoice_setting_rendering_options import InvoiceSettingRenderingOptions
+from ..models.tax_id import TaxId
+
+__all__ = ["PaymentLinksResourceInvoiceSettings"]
 
 
 class PaymentLinksResourceInvoiceSettings(_rt.Model):
-    """PaymentLinksResourceInvoiceSettings"""
-
     account_tax_ids: list[str | TaxId | DeletedTaxId] | None = None
     """The account tax IDs associated with the invoice."""
 
@@ -26,7 +25,10 @@ class PaymentLinksResourceInvoiceSettings(_rt.Model):
     """Footer to be displayed on the invoice."""
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     rendering_options: InvoiceSettingRenderingOptions | None = None
     """Options for invoice PDF rendering."""

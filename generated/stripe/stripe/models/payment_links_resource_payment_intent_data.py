@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentLinksResourcePaymentIntentData"]
 
 
 class PaymentLinksResourcePaymentIntentData(_rt.Model):
-    """PaymentLinksResourcePaymentIntentData"""
-
     capture_method: Literal["automatic", "automatic_async", "manual"] | str | None = None
     """Indicates when the funds will be captured from the customer's account."""
 
     setup_future_usage: Literal["off_session", "on_session"] | str | None = None
-    """Indicates that you intend to make future payments with the payment method collected during checkout."""
+    """Indicates that you intend to make future payments with the payment method collected during
+    checkout.
+    """

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentLinksResourcePhoneNumberCollection"]
 
 
 class PaymentLinksResourcePhoneNumberCollection(_rt.Model):
-    """PaymentLinksResourcePhoneNumberCollection"""
-
     enabled: bool
     """If `true`, a phone number will be collected during checkout."""

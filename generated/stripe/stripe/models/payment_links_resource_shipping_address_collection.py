@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentLinksResourceShippingAddressCollection"]
 
 
 class PaymentLinksResourceShippingAddressCollection(_rt.Model):
-    """PaymentLinksResourceShippingAddressCollection"""
-
     allowed_countries: list[
         Literal[
             "AC",
@@ -252,4 +252,7 @@ class PaymentLinksResourceShippingAddressCollection(_rt.Model):
         ]
         | str
     ]
-    """An array of two-letter ISO country codes representing which countries Checkout should provide as options for shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SD, SY, UM, VI`."""
+    """An array of two-letter ISO country codes representing which countries Checkout should provide
+    as options for shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP,
+    MH, FM, NF, MP, PW, SD, SY, UM, VI`.
+    """

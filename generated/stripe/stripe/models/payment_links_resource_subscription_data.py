@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentLinksResourceSubscriptionData"]
 
 
 class PaymentLinksResourceSubscriptionData(_rt.Model):
-    """PaymentLinksResourceSubscriptionData"""
-
     description: str | None = None
-    """The subscription's description, meant to be displayable to the customer. Use this field to optionally store an explanation of the subscription."""
+    """The subscription's description, meant to be displayable to the customer. Use this field to
+    optionally store an explanation of the subscription.
+    """
 
     trial_period_days: int | None = None
-    """Integer representing the number of trial period days before the customer is charged for the first time."""
+    """Integer representing the number of trial period days before the customer is charged for the
+    first time.
+    """

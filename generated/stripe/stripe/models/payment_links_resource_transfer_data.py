@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.account import Account
+
+__all__ = ["PaymentLinksResourceTransferData"]
 
 
 class PaymentLinksResourceTransferData(_rt.Model):
-    """PaymentLinksResourceTransferData"""
-
     amount: int | None = None
-    """The amount in %s that will be transferred to the destination account. By default, the entire amount is transferred to the destination."""
+    """The amount in %s that will be transferred to the destination account. By default, the entire
+    amount is transferred to the destination.
+    """
 
     destination: str | Account
     """The connected account receiving the transfer."""

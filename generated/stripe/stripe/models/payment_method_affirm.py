@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["PaymentMethodAffirm"]
+
+
 PaymentMethodAffirm: TypeAlias = dict[str, Any]
-"""payment_method_affirm"""

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodAuBecsDebit"]
 
 
 class PaymentMethodAuBecsDebit(_rt.Model):
-    """payment_method_au_becs_debit"""
-
     bsb_number: str | None = None
     """Six-digit number identifying bank and branch associated with this bank account."""
 
     fingerprint: str | None = None
-    """Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same."""
+    """Uniquely identifies this particular bank account. You can use this attribute to check whether
+    two bank accounts are the same.
+    """
 
     last4: str | None = None
     """Last four digits of the bank account number."""

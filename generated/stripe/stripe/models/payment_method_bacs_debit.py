@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodBacsDebit"]
 
 
 class PaymentMethodBacsDebit(_rt.Model):
-    """payment_method_bacs_debit"""
-
     fingerprint: str | None = None
-    """Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same."""
+    """Uniquely identifies this particular bank account. You can use this attribute to check whether
+    two bank accounts are the same.
+    """
 
     last4: str | None = None
     """Last four digits of the bank account number."""

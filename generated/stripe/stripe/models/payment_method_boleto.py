@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodBoleto"]
 
 
 class PaymentMethodBoleto(_rt.Model):
-    """payment_method_boleto"""
-
     tax_id: str
     """Uniquely identifies the customer tax id (CNPJ or CPF)"""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_card_wallet_amex_express_checkout import (
     PaymentMethodCardWalletAmexExpressCheckout,
 )
@@ -15,10 +14,10 @@ from ..models.payment_method_card_wallet_masterpass import PaymentMethodCardWall
 from ..models.payment_method_card_wallet_samsung_pay import PaymentMethodCardWalletSamsungPay
 from ..models.payment_method_card_wallet_visa_checkout import PaymentMethodCardWalletVisaCheckout
 
+__all__ = ["PaymentMethodCardWallet"]
+
 
 class PaymentMethodCardWallet(_rt.Model):
-    """payment_method_card_wallet"""
-
     amex_express_checkout: PaymentMethodCardWalletAmexExpressCheckout | None = None
     apple_pay: PaymentMethodCardWalletApplePay | None = None
     dynamic_last4: str | None = None
@@ -39,6 +38,10 @@ class PaymentMethodCardWallet(_rt.Model):
         ]
         | str
     )
-    """The type of the card wallet, one of `amex_express_checkout`, `apple_pay`, `google_pay`, `masterpass`, `samsung_pay`, `visa_checkout`, or `link`. An additional hash is included on the Wallet subhash with a name matching this value. It contains additional information specific to the card wallet type."""
+    """The type of the card wallet, one of `amex_express_checkout`, `apple_pay`, `google_pay`,
+    `masterpass`, `samsung_pay`, `visa_checkout`, or `link`. An additional hash is included on
+    the Wallet subhash with a name matching this value. It contains additional information
+    specific to the card wallet type.
+    """
 
     visa_checkout: PaymentMethodCardWalletVisaCheckout | None = None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsAchCreditTransfer"]
 
 
 class PaymentMethodDetailsAchCreditTransfer(_rt.Model):
-    """payment_method_details_ach_credit_transfer"""
-
     account_number: str | None = None
     """Account number to transfer funds to."""
 

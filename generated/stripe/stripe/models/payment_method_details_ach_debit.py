@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsAchDebit"]
 
 
 class PaymentMethodDetailsAchDebit(_rt.Model):
-    """payment_method_details_ach_debit"""
-
     account_holder_type: Literal["company", "individual"] | str | None = None
     """Type of entity that holds the account. This can be either `individual` or `company`."""
 
@@ -20,7 +20,9 @@ class PaymentMethodDetailsAchDebit(_rt.Model):
     """Two-letter ISO code representing the country the bank account is located in."""
 
     fingerprint: str | None = None
-    """Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same."""
+    """Uniquely identifies this particular bank account. You can use this attribute to check whether
+    two bank accounts are the same.
+    """
 
     last4: str | None = None
     """Last four digits of the bank account number."""

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsAcssDebit"]
 
 
 class PaymentMethodDetailsAcssDebit(_rt.Model):
-    """payment_method_details_acss_debit"""
-
     bank_name: str | None = None
     """Name of the bank associated with the bank account."""
 
     fingerprint: str | None = None
-    """Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same."""
+    """Uniquely identifies this particular bank account. You can use this attribute to check whether
+    two bank accounts are the same.
+    """
 
     institution_number: str | None = None
     """Institution number of the bank account"""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsAfterpayClearpay"]
 
 
 class PaymentMethodDetailsAfterpayClearpay(_rt.Model):
-    """payment_method_details_afterpay_clearpay"""
-
     reference: str | None = None
     """Order identifier shown to the merchant in Afterpay’s online portal."""

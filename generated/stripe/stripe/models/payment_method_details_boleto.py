@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsBoleto"]
 
 
 class PaymentMethodDetailsBoleto(_rt.Model):
-    """payment_method_details_boleto"""
-
     tax_id: str
     """The tax ID of the customer (CPF for individuals consumers or CNPJ for businesses consumers)"""

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_details_card_checks import PaymentMethodDetailsCardChecks
 from ..models.payment_method_details_card_installments import PaymentMethodDetailsCardInstallments
 from ..models.payment_method_details_card_wallet import PaymentMethodDetailsCardWallet
 from ..models.three_d_secure_details import ThreeDSecureDetails
 
+__all__ = ["PaymentMethodDetailsCard"]
+
 
 class PaymentMethodDetailsCard(_rt.Model):
-    """payment_method_details_card"""
-
     brand: str | None = None
-    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`, `mastercard`, `unionpay`, `visa`, or `unknown`."""
+    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`, `mastercard`,
+    `unionpay`, `visa`, or `unknown`.
+    """
 
     checks: PaymentMethodDetailsCardChecks | None = None
     """Check results by Card networks on Card address and CVC at time of payment."""
 
     country: str | None = None
-    """Two-letter ISO code representing the country of the card. You could use this attribute to get a sense of the international breakdown of cards you've collected."""
+    """Two-letter ISO code representing the country of the card. You could use this attribute to get
+    a sense of the international breakdown of cards you've collected.
+    """
 
     exp_month: int
     """Two-digit number representing the card's expiration month."""
@@ -29,9 +32,13 @@ class PaymentMethodDetailsCard(_rt.Model):
     """Four-digit number representing the card's expiration year."""
 
     fingerprint: str | None = None
-    """Uniquely identifies this particular card number. You can use this attribute to check whether two customers who’ve signed up with you are using the same card number, for example. For payment methods that tokenize card information (Apple Pay, Google Pay), the tokenized number might be provided instead of the underlying card number.
+    """Uniquely identifies this particular card number. You can use this attribute to check whether
+    two customers who’ve signed up with you are using the same card number, for example. For
+    payment methods that tokenize card information (Apple Pay, Google Pay), the tokenized number
+    might be provided instead of the underlying card number.
 
-    *Starting May 1, 2021, card fingerprint in India for Connect will change to allow two fingerprints for the same card --- one for India and one for the rest of the world.*
+    *Starting May 1, 2021, card fingerprint in India for Connect will change to allow two
+    fingerprints for the same card --- one for India and one for the rest of the world.*
     """
 
     funding: str | None = None
@@ -40,7 +47,8 @@ class PaymentMethodDetailsCard(_rt.Model):
     installments: PaymentMethodDetailsCardInstallments | None = None
     """Installment details for this payment (Mexico only).
 
-    For more information, see the [installments integration guide](https://stripe.com/docs/payments/installments).
+    For more information, see the [installments integration
+    guide](https://stripe.com/docs/payments/installments).
     """
 
     last4: str | None = None
@@ -50,7 +58,10 @@ class PaymentMethodDetailsCard(_rt.Model):
     """ID of the mandate used to make this payment or created by it."""
 
     network: str | None = None
-    """Identifies which network this charge was processed on. Can be `amex`, `cartes_bancaires`, `diners`, `discover`, `eftpos_au`, `interac`, `jcb`, `mastercard`, `unionpay`, `visa`, or `unknown`."""
+    """Identifies which network this charge was processed on. Can be `amex`, `cartes_bancaires`,
+    `diners`, `discover`, `eftpos_au`, `interac`, `jcb`, `mastercard`, `unionpay`, `visa`, or
+    `unknown`.
+    """
 
     three_d_secure: ThreeDSecureDetails | None = None
     """Populated if this transaction used 3D Secure authentication."""

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsCardChecks"]
 
 
 class PaymentMethodDetailsCardChecks(_rt.Model):
-    """payment_method_details_card_checks"""
-
     address_line1_check: str | None = None
-    """If a address line1 was provided, results of the check, one of `pass`, `fail`, `unavailable`, or `unchecked`."""
+    """If a address line1 was provided, results of the check, one of `pass`, `fail`, `unavailable`,
+    or `unchecked`.
+    """
 
     address_postal_code_check: str | None = None
-    """If a address postal code was provided, results of the check, one of `pass`, `fail`, `unavailable`, or `unchecked`."""
+    """If a address postal code was provided, results of the check, one of `pass`, `fail`,
+    `unavailable`, or `unchecked`.
+    """
 
     cvc_check: str | None = None
-    """If a CVC was provided, results of the check, one of `pass`, `fail`, `unavailable`, or `unchecked`."""
+    """If a CVC was provided, results of the check, one of `pass`, `fail`, `unavailable`, or
+    `unchecked`.
+    """

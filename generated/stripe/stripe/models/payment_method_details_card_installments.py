@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_details_card_installments_plan import (
     PaymentMethodDetailsCardInstallmentsPlan,
 )
 
+__all__ = ["PaymentMethodDetailsCardInstallments"]
+
 
 class PaymentMethodDetailsCardInstallments(_rt.Model):
-    """payment_method_details_card_installments"""
-
     plan: PaymentMethodDetailsCardInstallmentsPlan | None = None
     """Installment plan selected for the payment."""

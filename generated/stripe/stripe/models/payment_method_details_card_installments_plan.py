@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsCardInstallmentsPlan"]
 
 
 class PaymentMethodDetailsCardInstallmentsPlan(_rt.Model):
-    """payment_method_details_card_installments_plan"""
-
     count: int | None = None
-    """For `fixed_count` installment plans, this is the number of installment payments your customer will make to their credit card."""
+    """For `fixed_count` installment plans, this is the number of installment payments your customer
+    will make to their credit card.
+    """
 
     interval: Literal["month"] | str | None = None
-    """For `fixed_count` installment plans, this is the interval between installment payments your customer will make to their credit card.
+    """For `fixed_count` installment plans, this is the interval between installment payments your
+    customer will make to their credit card.
     One of `month`.
     """
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_details_card_wallet_amex_express_checkout import (
     PaymentMethodDetailsCardWalletAmexExpressCheckout,
 )
@@ -25,10 +24,10 @@ from ..models.payment_method_details_card_wallet_visa_checkout import (
     PaymentMethodDetailsCardWalletVisaCheckout,
 )
 
+__all__ = ["PaymentMethodDetailsCardWallet"]
+
 
 class PaymentMethodDetailsCardWallet(_rt.Model):
-    """payment_method_details_card_wallet"""
-
     amex_express_checkout: PaymentMethodDetailsCardWalletAmexExpressCheckout | None = None
     apple_pay: PaymentMethodDetailsCardWalletApplePay | None = None
     dynamic_last4: str | None = None
@@ -49,6 +48,10 @@ class PaymentMethodDetailsCardWallet(_rt.Model):
         ]
         | str
     )
-    """The type of the card wallet, one of `amex_express_checkout`, `apple_pay`, `google_pay`, `masterpass`, `samsung_pay`, `visa_checkout`, or `link`. An additional hash is included on the Wallet subhash with a name matching this value. It contains additional information specific to the card wallet type."""
+    """The type of the card wallet, one of `amex_express_checkout`, `apple_pay`, `google_pay`,
+    `masterpass`, `samsung_pay`, `visa_checkout`, or `link`. An additional hash is included on
+    the Wallet subhash with a name matching this value. It contains additional information
+    specific to the card wallet type.
+    """
 
     visa_checkout: PaymentMethodDetailsCardWalletVisaCheckout | None = None

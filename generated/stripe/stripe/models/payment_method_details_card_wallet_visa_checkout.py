@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
+
+__all__ = ["PaymentMethodDetailsCardWalletVisaCheckout"]
 
 
 class PaymentMethodDetailsCardWalletVisaCheckout(_rt.Model):
-    """payment_method_details_card_wallet_visa_checkout"""
-
     billing_address: Address | None = None
-    """Owner's verified billing address. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated."""
+    """Owner's verified billing address. Values are verified or provided by the wallet directly (if
+    supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """
 
     email: str | None = None
-    """Owner's verified email. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated."""
+    """Owner's verified email. Values are verified or provided by the wallet directly (if supported)
+    at the time of authorization or settlement. They cannot be set or mutated.
+    """
 
     name: str | None = None
-    """Owner's verified full name. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated."""
+    """Owner's verified full name. Values are verified or provided by the wallet directly (if
+    supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """
 
     shipping_address: Address | None = None
-    """Owner's verified shipping address. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated."""
+    """Owner's verified shipping address. Values are verified or provided by the wallet directly (if
+    supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """

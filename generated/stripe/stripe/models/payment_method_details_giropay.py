@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsGiropay"]
 
 
 class PaymentMethodDetailsGiropay(_rt.Model):
-    """payment_method_details_giropay"""
-
     bank_code: str | None = None
     """Bank code of bank associated with the bank account."""
 

@@ -4,24 +4,31 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_details_interac_present_receipt import (
     PaymentMethodDetailsInteracPresentReceipt,
 )
 
+__all__ = ["PaymentMethodDetailsInteracPresent"]
+
 
 class PaymentMethodDetailsInteracPresent(_rt.Model):
-    """payment_method_details_interac_present"""
-
     brand: str | None = None
     """Card brand. Can be `interac`, `mastercard` or `visa`."""
 
     cardholder_name: str | None = None
-    """The cardholder name as read from the card, in [ISO 7813](https://en.wikipedia.org/wiki/ISO/IEC_7813) format. May include alphanumeric characters, special characters and first/last name separator (`/`). In some cases, the cardholder name may not be available depending on how the issuer has configured the card. Cardholder name is typically not available on swipe or contactless payments, such as those made with Apple Pay and Google Pay."""
+    """The cardholder name as read from the card, in [ISO
+    7813](https://en.wikipedia.org/wiki/ISO/IEC_7813) format. May include alphanumeric
+    characters, special characters and first/last name separator (`/`). In some cases, the
+    cardholder name may not be available depending on how the issuer has configured the card.
+    Cardholder name is typically not available on swipe or contactless payments, such as those
+    made with Apple Pay and Google Pay.
+    """
 
     country: str | None = None
-    """Two-letter ISO code representing the country of the card. You could use this attribute to get a sense of the international breakdown of cards you've collected."""
+    """Two-letter ISO code representing the country of the card. You could use this attribute to get
+    a sense of the international breakdown of cards you've collected.
+    """
 
     emv_auth_data: str | None = None
     """Authorization response cryptogram."""
@@ -33,22 +40,32 @@ class PaymentMethodDetailsInteracPresent(_rt.Model):
     """Four-digit number representing the card's expiration year."""
 
     fingerprint: str | None = None
-    """Uniquely identifies this particular card number. You can use this attribute to check whether two customers who’ve signed up with you are using the same card number, for example. For payment methods that tokenize card information (Apple Pay, Google Pay), the tokenized number might be provided instead of the underlying card number.
+    """Uniquely identifies this particular card number. You can use this attribute to check whether
+    two customers who’ve signed up with you are using the same card number, for example. For
+    payment methods that tokenize card information (Apple Pay, Google Pay), the tokenized number
+    might be provided instead of the underlying card number.
 
-    *Starting May 1, 2021, card fingerprint in India for Connect will change to allow two fingerprints for the same card --- one for India and one for the rest of the world.*
+    *Starting May 1, 2021, card fingerprint in India for Connect will change to allow two
+    fingerprints for the same card --- one for India and one for the rest of the world.*
     """
 
     funding: str | None = None
     """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
 
     generated_card: str | None = None
-    """ID of a card PaymentMethod generated from the card_present PaymentMethod that may be attached to a Customer for future transactions. Only present if it was possible to generate a card PaymentMethod."""
+    """ID of a card PaymentMethod generated from the card_present PaymentMethod that may be attached
+    to a Customer for future transactions. Only present if it was possible to generate a card
+    PaymentMethod.
+    """
 
     last4: str | None = None
     """The last four digits of the card."""
 
     network: str | None = None
-    """Identifies which network this charge was processed on. Can be `amex`, `cartes_bancaires`, `diners`, `discover`, `eftpos_au`, `interac`, `jcb`, `mastercard`, `unionpay`, `visa`, or `unknown`."""
+    """Identifies which network this charge was processed on. Can be `amex`, `cartes_bancaires`,
+    `diners`, `discover`, `eftpos_au`, `interac`, `jcb`, `mastercard`, `unionpay`, `visa`, or
+    `unknown`.
+    """
 
     preferred_locales: list[str] | None = None
     """EMV tag 5F2D. Preferred languages specified by the integrated circuit chip."""
@@ -67,4 +84,6 @@ class PaymentMethodDetailsInteracPresent(_rt.Model):
     """How card details were read in this transaction."""
 
     receipt: PaymentMethodDetailsInteracPresentReceipt | None = None
-    """A collection of fields required to be displayed on receipts. Only required for EMV transactions."""
+    """A collection of fields required to be displayed on receipts. Only required for EMV
+    transactions.
+    """

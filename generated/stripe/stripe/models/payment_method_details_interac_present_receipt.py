@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsInteracPresentReceipt"]
 
 
 class PaymentMethodDetailsInteracPresentReceipt(_rt.Model):
-    """payment_method_details_interac_present_receipt"""
-
     account_type: Literal["checking", "savings", "unknown"] | str | None = None
     """The type of account being debited or credited"""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_details_konbini_store import PaymentMethodDetailsKonbiniStore
+
+__all__ = ["PaymentMethodDetailsKonbini"]
 
 
 class PaymentMethodDetailsKonbini(_rt.Model):
-    """payment_method_details_konbini"""
-
     store: PaymentMethodDetailsKonbiniStore | None = None
-    """If the payment succeeded, this contains the details of the convenience store where the payment was completed."""
+    """If the payment succeeded, this contains the details of the convenience store where the
+    payment was completed.
+    """

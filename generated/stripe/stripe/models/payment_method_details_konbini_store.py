@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsKonbiniStore"]
 
 
 class PaymentMethodDetailsKonbiniStore(_rt.Model):
-    """payment_method_details_konbini_store"""
-
     chain: Literal["familymart", "lawson", "ministop", "seicomart"] | str | None = None
     """The name of the convenience store chain where the payment was completed."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsLink"]
 
 
 class PaymentMethodDetailsLink(_rt.Model):
-    """payment_method_details_link"""
-
     country: str | None = None
     """Two-letter ISO code representing the funding source country beneath the Link payment.
     You could use this attribute to get a sense of international fees.

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsMultibanco"]
 
 
 class PaymentMethodDetailsMultibanco(_rt.Model):
-    """payment_method_details_multibanco"""
-
     entity: str | None = None
     """Entity number associated with this Multibanco payment."""
 

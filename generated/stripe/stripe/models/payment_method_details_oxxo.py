@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsOxxo"]
 
 
 class PaymentMethodDetailsOxxo(_rt.Model):
-    """payment_method_details_oxxo"""
-
     number: str | None = None
     """OXXO reference number"""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsPaynow"]
 
 
 class PaymentMethodDetailsPaynow(_rt.Model):
-    """payment_method_details_paynow"""
-
     reference: str | None = None
     """Reference number associated with this PayNow payment"""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsSepaDebit"]
 
 
 class PaymentMethodDetailsSepaDebit(_rt.Model):
-    """payment_method_details_sepa_debit"""
-
     bank_code: str | None = None
     """Bank code of bank associated with the bank account."""
 
@@ -18,7 +18,9 @@ class PaymentMethodDetailsSepaDebit(_rt.Model):
     """Two-letter ISO code representing the country the bank account is located in."""
 
     fingerprint: str | None = None
-    """Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same."""
+    """Uniquely identifies this particular bank account. You can use this attribute to check whether
+    two bank accounts are the same.
+    """
 
     last4: str | None = None
     """Last four characters of the IBAN."""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodDetailsWechatPay"]
 
 
 class PaymentMethodDetailsWechatPay(_rt.Model):
-    """payment_method_details_wechat_pay"""
-
     fingerprint: str | None = None
-    """Uniquely identifies this particular WeChat Pay account. You can use this attribute to check whether two WeChat accounts are the same."""
+    """Uniquely identifies this particular WeChat Pay account. You can use this attribute to check
+    whether two WeChat accounts are the same.
+    """
 
     transaction_id: str | None = None
     """Transaction ID of this particular WeChat Pay transaction."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodFpx"]
 
 
 class PaymentMethodFpx(_rt.Model):
-    """payment_method_fpx"""
-
     bank: (
         Literal[
             "affin_bank",
@@ -37,4 +37,8 @@ class PaymentMethodFpx(_rt.Model):
         ]
         | str
     )
-    """The customer's bank, if provided. Can be one of `affin_bank`, `agrobank`, `alliance_bank`, `ambank`, `bank_islam`, `bank_muamalat`, `bank_rakyat`, `bsn`, `cimb`, `hong_leong_bank`, `hsbc`, `kfh`, `maybank2u`, `ocbc`, `public_bank`, `rhb`, `standard_chartered`, `uob`, `deutsche_bank`, `maybank2e`, `pb_enterprise`, or `bank_of_china`."""
+    """The customer's bank, if provided. Can be one of `affin_bank`, `agrobank`, `alliance_bank`,
+    `ambank`, `bank_islam`, `bank_muamalat`, `bank_rakyat`, `bsn`, `cimb`, `hong_leong_bank`,
+    `hsbc`, `kfh`, `maybank2u`, `ocbc`, `public_bank`, `rhb`, `standard_chartered`, `uob`,
+    `deutsche_bank`, `maybank2e`, `pb_enterprise`, or `bank_of_china`.
+    """

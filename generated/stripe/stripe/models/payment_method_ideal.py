@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodIdeal"]
 
 
 class PaymentMethodIdeal(_rt.Model):
-    """payment_method_ideal"""
-
     bank: (
         Literal[
             "abn_amro",
@@ -30,7 +30,10 @@ class PaymentMethodIdeal(_rt.Model):
         | str
         | None
     ) = None
-    """The customer's bank, if provided. Can be one of `abn_amro`, `asn_bank`, `bunq`, `handelsbanken`, `ing`, `knab`, `moneyou`, `rabobank`, `regiobank`, `revolut`, `sns_bank`, `triodos_bank`, `van_lanschot`, or `yoursafe`."""
+    """The customer's bank, if provided. Can be one of `abn_amro`, `asn_bank`, `bunq`,
+    `handelsbanken`, `ing`, `knab`, `moneyou`, `rabobank`, `regiobank`, `revolut`, `sns_bank`,
+    `triodos_bank`, `van_lanschot`, or `yoursafe`.
+    """
 
     bic: (
         Literal[

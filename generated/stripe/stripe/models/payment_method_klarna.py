@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_flows_private_payment_methods_klarna_dob import (
     PaymentFlowsPrivatePaymentMethodsKlarnaDob,
 )
 
+__all__ = ["PaymentMethodKlarna"]
+
 
 class PaymentMethodKlarna(_rt.Model):
-    """payment_method_klarna"""
-
     dob: PaymentFlowsPrivatePaymentMethodsKlarnaDob | None = None
     """The customer's date of birth, if provided."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodLink"]
 
 
 class PaymentMethodLink(_rt.Model):
-    """payment_method_link"""
-
     email: str | None = None
     """Account owner's email address."""
 

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodOptionsBancontact"]
 
 
 class PaymentMethodOptionsBancontact(_rt.Model):
-    """payment_method_options_bancontact"""
-
     preferred_language: Literal["de", "en", "fr", "nl"] | str
     """Preferred language of the Bancontact authorization page that the customer is redirected to."""
 
     setup_future_usage: Literal["none", "off_session"] | str | None = None
     """Indicates that you intend to make future payments with this PaymentIntent's payment method.
 
-    Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions from the
+    user are complete. If no Customer was provided, the payment method can still be
+    [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the
+    transaction completes.
 
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize
+    your payment flow and comply with regional legislation and network rules, such as
+    [SCA](https://stripe.com/docs/strong-customer-authentication).
     """

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_details_card_installments_plan import (
     PaymentMethodDetailsCardInstallmentsPlan,
 )
 
+__all__ = ["PaymentMethodOptionsCardInstallments"]
+
 
 class PaymentMethodOptionsCardInstallments(_rt.Model):
-    """payment_method_options_card_installments"""
-
     available_plans: list[PaymentMethodDetailsCardInstallmentsPlan] | None = None
     """Installment plans that may be selected for this PaymentIntent."""
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodOptionsCardPresent"]
 
 
 class PaymentMethodOptionsCardPresent(_rt.Model):
-    """payment_method_options_card_present"""
-
     request_extended_authorization: bool | None = None
-    """Request ability to capture this payment beyond the standard [authorization validity window](https://stripe.com/docs/terminal/features/extended-authorizations#authorization-validity)"""
+    """Request ability to capture this payment beyond the standard [authorization validity
+    window](https://stripe.com/docs/terminal/features/extended-authorizations#authorization-validity)
+    """
 
     request_incremental_authorization_support: bool | None = None
-    """Request ability to [increment](https://stripe.com/docs/terminal/features/incremental-authorizations) this PaymentIntent if the combination of MCC and card brand is eligible. Check [incremental_authorization_supported](https://stripe.com/docs/api/charges/object#charge_object-payment_method_details-card_present-incremental_authorization_supported) in the [Confirm](https://stripe.com/docs/api/payment_intents/confirm) response to verify support."""
+    """Request ability to
+    [increment](https://stripe.com/docs/terminal/features/incremental-authorizations) this
+    PaymentIntent if the combination of MCC and card brand is eligible. Check
+    [incremental_authorization_supported](https://stripe.com/docs/api/charges/object#charge_object-payment_method_details-card_present-incremental_authorization_supported)
+    in the [Confirm](https://stripe.com/docs/api/payment_intents/confirm) response to verify
+    support.
+    """

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_options_customer_balance_eu_bank_account import (
     PaymentMethodOptionsCustomerBalanceEuBankAccount,
 )
 
+__all__ = ["PaymentMethodOptionsCustomerBalanceBankTransfer"]
+
 
 class PaymentMethodOptionsCustomerBalanceBankTransfer(_rt.Model):
-    """payment_method_options_customer_balance_bank_transfer"""
-
     eu_bank_transfer: PaymentMethodOptionsCustomerBalanceEuBankAccount | None = None
     requested_address_types: (
         list[Literal["iban", "sepa", "sort_code", "spei", "zengin"] | str] | None
     ) = None
-    """List of address types that should be returned in the financial_addresses response. If not specified, all valid types will be returned.
+    """List of address types that should be returned in the financial_addresses response. If not
+    specified, all valid types will be returned.
 
     Permitted values include: `sort_code`, `zengin`, `iban`, or `spei`.
     """
@@ -28,4 +28,6 @@ class PaymentMethodOptionsCustomerBalanceBankTransfer(_rt.Model):
         | str
         | None
     ) = None
-    """The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, or `mx_bank_transfer`."""
+    """The bank transfer type that this PaymentIntent is allowed to use for funding Permitted values
+    include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, or `mx_bank_transfer`.
+    """

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodOptionsCustomerBalanceEuBankAccount"]
 
 
 class PaymentMethodOptionsCustomerBalanceEuBankAccount(_rt.Model):
-    """payment_method_options_customer_balance_eu_bank_account"""
-
     country: Literal["BE", "DE", "ES", "FR", "IE", "NL"] | str
-    """The desired country code of the bank account information. Permitted values include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`."""
+    """The desired country code of the bank account information. Permitted values include: `BE`,
+    `DE`, `ES`, `FR`, `IE`, or `NL`.
+    """

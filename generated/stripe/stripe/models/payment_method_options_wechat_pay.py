@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodOptionsWechatPay"]
 
 
 class PaymentMethodOptionsWechatPay(_rt.Model):
-    """payment_method_options_wechat_pay"""
-
     app_id: str | None = None
     """The app ID registered with WeChat Pay. Only required when client is ios or android."""
 
@@ -19,7 +19,14 @@ class PaymentMethodOptionsWechatPay(_rt.Model):
     setup_future_usage: Literal["none"] | str | None = None
     """Indicates that you intend to make future payments with this PaymentIntent's payment method.
 
-    Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions from the
+    user are complete. If no Customer was provided, the payment method can still be
+    [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the
+    transaction completes.
 
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize
+    your payment flow and comply with regional legislation and network rules, such as
+    [SCA](https://stripe.com/docs/strong-customer-authentication).
     """

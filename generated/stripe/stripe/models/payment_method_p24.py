@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodP24"]
 
 
 class PaymentMethodP24(_rt.Model):
-    """payment_method_p24"""
-
     bank: (
         Literal[
             "alior_bank",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodSofort"]
 
 
 class PaymentMethodSofort(_rt.Model):
-    """payment_method_sofort"""
-
     country: str | None = None
     """Two-letter ISO code representing the country the bank account is located in."""

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_us_bank_account_status_details import (
     PaymentMethodUsBankAccountStatusDetails,
 )
 from ..models.us_bank_account_networks import UsBankAccountNetworks
 
+__all__ = ["PaymentMethodUsBankAccount"]
+
 
 class PaymentMethodUsBankAccount(_rt.Model):
-    """payment_method_us_bank_account"""
-
     account_holder_type: Literal["company", "individual"] | str | None = None
     """Account holder type: individual or company."""
 
@@ -28,7 +27,9 @@ class PaymentMethodUsBankAccount(_rt.Model):
     """The ID of the Financial Connections Account used to create the payment method."""
 
     fingerprint: str | None = None
-    """Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same."""
+    """Uniquely identifies this particular bank account. You can use this attribute to check whether
+    two bank accounts are the same.
+    """
 
     last4: str | None = None
     """Last four digits of the bank account number."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentMethodUsBankAccountBlocked"]
 
 
 class PaymentMethodUsBankAccountBlocked(_rt.Model):
-    """payment_method_us_bank_account_blocked"""
-
     network_code: (
         Literal["R02", "R03", "R04", "R05", "R07", "R08", "R10", "R11", "R16", "R20", "R29", "R31"]
         | str

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_us_bank_account_blocked import PaymentMethodUsBankAccountBlocked
+
+__all__ = ["PaymentMethodUsBankAccountStatusDetails"]
 
 
 class PaymentMethodUsBankAccountStatusDetails(_rt.Model):
-    """payment_method_us_bank_account_status_details"""
-
     blocked: PaymentMethodUsBankAccountBlocked | None = None

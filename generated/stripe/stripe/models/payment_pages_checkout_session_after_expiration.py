@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_pages_checkout_session_after_expiration_recovery import (
     PaymentPagesCheckoutSessionAfterExpirationRecovery,
 )
 
+__all__ = ["PaymentPagesCheckoutSessionAfterExpiration"]
+
 
 class PaymentPagesCheckoutSessionAfterExpiration(_rt.Model):
-    """PaymentPagesCheckoutSessionAfterExpiration"""
-
     recovery: PaymentPagesCheckoutSessionAfterExpirationRecovery | None = None
     """When set, configuration used to recover the Checkout Session on expiry."""

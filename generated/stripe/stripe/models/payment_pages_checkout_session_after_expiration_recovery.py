@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionAfterExpirationRecovery"]
 
 
 class PaymentPagesCheckoutSessionAfterExpirationRecovery(_rt.Model):
-    """PaymentPagesCheckoutSessionAfterExpirationRecovery"""
-
     allow_promotion_codes: bool
-    """Enables user redeemable promotion codes on the recovered Checkout Sessions. Defaults to `false`"""
+    """Enables user redeemable promotion codes on the recovered Checkout Sessions. Defaults to
+    `false`
+    """
 
     enabled: bool
     """If `true`, a recovery url will be generated to recover this Checkout Session if it
@@ -21,4 +23,6 @@ class PaymentPagesCheckoutSessionAfterExpirationRecovery(_rt.Model):
     """The timestamp at which the recovery URL will expire."""
 
     url: str | None = None
-    """URL that creates a new Checkout Session when clicked that is a copy of this expired Checkout Session"""
+    """URL that creates a new Checkout Session when clicked that is a copy of this expired Checkout
+    Session
+    """

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionAutomaticTax"]
 
 
 class PaymentPagesCheckoutSessionAutomaticTax(_rt.Model):
-    """PaymentPagesCheckoutSessionAutomaticTax"""
-
     enabled: bool
     """Indicates whether automatic tax is enabled for the session"""
 

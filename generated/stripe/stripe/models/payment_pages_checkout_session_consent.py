@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionConsent"]
 
 
 class PaymentPagesCheckoutSessionConsent(_rt.Model):
-    """PaymentPagesCheckoutSessionConsent"""
-
     promotions: Literal["opt_in", "opt_out"] | str | None = None
     """If `opt_in`, the customer consents to receiving promotional communications
     from the merchant about this Checkout Session.
     """
 
     terms_of_service: Literal["accepted"] | str | None = None
-    """If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of service."""
+    """If `accepted`, the customer in this Checkout Session has agreed to the merchant's terms of
+    service.
+    """

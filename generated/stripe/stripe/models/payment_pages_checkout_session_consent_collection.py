@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionConsentCollection"]
 
 
 class PaymentPagesCheckoutSessionConsentCollection(_rt.Model):
-    """PaymentPagesCheckoutSessionConsentCollection"""
-
     promotions: Literal["auto", "none"] | str | None = None
-    """If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
+    """If set to `auto`, enables the collection of customer consent for promotional communications.
+    The Checkout
     Session will determine whether to display an option to opt into promotional communication
     from the merchant depending on the customer's locale. Only available to US merchants.
     """
 
     terms_of_service: Literal["none", "required"] | str | None = None
-    """If set to `required`, it requires customers to accept the terms of service before being able to pay."""
+    """If set to `required`, it requires customers to accept the terms of service before being able
+    to pay.
+    """

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionCurrencyConversion"]
 
 
 class PaymentPagesCheckoutSessionCurrencyConversion(_rt.Model):
-    """PaymentPagesCheckoutSessionCurrencyConversion"""
-
     amount_subtotal: int
     """Total of all items in source currency before discounts or taxes are applied."""
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_pages_checkout_session_custom_fields_dropdown import (
     PaymentPagesCheckoutSessionCustomFieldsDropdown,
 )
@@ -19,22 +18,26 @@ from ..models.payment_pages_checkout_session_custom_fields_text import (
     PaymentPagesCheckoutSessionCustomFieldsText,
 )
 
+__all__ = ["PaymentPagesCheckoutSessionCustomFields"]
+
 
 class PaymentPagesCheckoutSessionCustomFields(_rt.Model):
-    """PaymentPagesCheckoutSessionCustomFields"""
-
     dropdown: PaymentPagesCheckoutSessionCustomFieldsDropdown | None = None
     """Configuration for `type=dropdown` fields."""
 
     key: str
-    """String of your choice that your integration can use to reconcile this field. Must be unique to this field, alphanumeric, and up to 200 characters."""
+    """String of your choice that your integration can use to reconcile this field. Must be unique
+    to this field, alphanumeric, and up to 200 characters.
+    """
 
     label: PaymentPagesCheckoutSessionCustomFieldsLabel
     numeric: PaymentPagesCheckoutSessionCustomFieldsNumeric | None = None
     """Configuration for `type=numeric` fields."""
 
     optional: bool
-    """Whether the customer is required to complete the field before completing the Checkout Session. Defaults to `false`."""
+    """Whether the customer is required to complete the field before completing the Checkout
+    Session. Defaults to `false`.
+    """
 
     text: PaymentPagesCheckoutSessionCustomFieldsText | None = None
     """Configuration for `type=text` fields."""

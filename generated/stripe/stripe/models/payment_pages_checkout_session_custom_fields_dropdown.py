@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_pages_checkout_session_custom_fields_option import (
     PaymentPagesCheckoutSessionCustomFieldsOption,
 )
 
+__all__ = ["PaymentPagesCheckoutSessionCustomFieldsDropdown"]
+
 
 class PaymentPagesCheckoutSessionCustomFieldsDropdown(_rt.Model):
-    """PaymentPagesCheckoutSessionCustomFieldsDropdown"""
-
     options: list[PaymentPagesCheckoutSessionCustomFieldsOption]
     """The options available for the customer to select. Up to 200 options allowed."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionCustomFieldsLabel"]
 
 
 class PaymentPagesCheckoutSessionCustomFieldsLabel(_rt.Model):
-    """PaymentPagesCheckoutSessionCustomFieldsLabel"""
-
     custom: str | None = None
     """Custom text for the label, displayed to the customer. Up to 50 characters."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionCustomFieldsNumeric"]
 
 
 class PaymentPagesCheckoutSessionCustomFieldsNumeric(_rt.Model):
-    """PaymentPagesCheckoutSessionCustomFieldsNumeric"""
-
     value: str | None = None
     """The value entered by the customer, containing only digits."""

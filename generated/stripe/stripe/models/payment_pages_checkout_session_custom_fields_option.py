@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionCustomFieldsOption"]
 
 
 class PaymentPagesCheckoutSessionCustomFieldsOption(_rt.Model):
-    """PaymentPagesCheckoutSessionCustomFieldsOption"""
-
     label: str
     """The label for the option, displayed to the customer. Up to 100 characters."""
 
     value: str
-    """The value for this option, not displayed to the customer, used by your integration to reconcile the option selected by the customer. Must be unique to this option, alphanumeric, and up to 100 characters."""
+    """The value for this option, not displayed to the customer, used by your integration to
+    reconcile the option selected by the customer. Must be unique to this option, alphanumeric,
+    and up to 100 characters.
+    """

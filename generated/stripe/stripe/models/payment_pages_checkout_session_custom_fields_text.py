@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionCustomFieldsText"]
 
 
 class PaymentPagesCheckoutSessionCustomFieldsText(_rt.Model):
-    """PaymentPagesCheckoutSessionCustomFieldsText"""
-
     value: str | None = None
     """The value entered by the customer."""

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_pages_checkout_session_custom_text_position import (
     PaymentPagesCheckoutSessionCustomTextPosition,
 )
 
+__all__ = ["PaymentPagesCheckoutSessionCustomText"]
+
 
 class PaymentPagesCheckoutSessionCustomText(_rt.Model):
-    """PaymentPagesCheckoutSessionCustomText"""
-
     shipping_address: PaymentPagesCheckoutSessionCustomTextPosition | None = None
     """Custom text that should be displayed alongside shipping address collection."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionCustomTextPosition"]
 
 
 class PaymentPagesCheckoutSessionCustomTextPosition(_rt.Model):
-    """PaymentPagesCheckoutSessionCustomTextPosition"""
-
     message: str
     """Text may be up to 1000 characters in length."""

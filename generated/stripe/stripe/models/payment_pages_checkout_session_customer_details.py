@@ -4,25 +4,30 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
 from ..models.payment_pages_checkout_session_tax_id import PaymentPagesCheckoutSessionTaxId
 
+__all__ = ["PaymentPagesCheckoutSessionCustomerDetails"]
+
 
 class PaymentPagesCheckoutSessionCustomerDetails(_rt.Model):
-    """PaymentPagesCheckoutSessionCustomerDetails"""
-
     address: Address | None = None
-    """The customer's address after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022."""
+    """The customer's address after a completed Checkout Session. Note: This property is populated
+    only for sessions on or after March 30, 2022.
+    """
 
     email: str | None = None
-    """The email associated with the Customer, if one exists, on the Checkout Session after a completed Checkout Session or at time of session expiry.
-    Otherwise, if the customer has consented to promotional content, this value is the most recent valid email provided by the customer on the Checkout form.
+    """The email associated with the Customer, if one exists, on the Checkout Session after a
+    completed Checkout Session or at time of session expiry.
+    Otherwise, if the customer has consented to promotional content, this value is the most
+    recent valid email provided by the customer on the Checkout form.
     """
 
     name: str | None = None
-    """The customer's name after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022."""
+    """The customer's name after a completed Checkout Session. Note: This property is populated only
+    for sessions on or after March 30, 2022.
+    """
 
     phone: str | None = None
     """The customer's phone number after a completed Checkout Session."""

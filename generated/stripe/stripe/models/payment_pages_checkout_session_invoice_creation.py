@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_pages_checkout_session_invoice_settings import (
     PaymentPagesCheckoutSessionInvoiceSettings,
 )
 
+__all__ = ["PaymentPagesCheckoutSessionInvoiceCreation"]
+
 
 class PaymentPagesCheckoutSessionInvoiceCreation(_rt.Model):
-    """PaymentPagesCheckoutSessionInvoiceCreation"""
-
     enabled: bool
     """Indicates whether invoice creation is enabled for the Checkout Session."""
 

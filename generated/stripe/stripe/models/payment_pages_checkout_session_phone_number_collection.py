@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionPhoneNumberCollection"]
 
 
 class PaymentPagesCheckoutSessionPhoneNumberCollection(_rt.Model):
-    """PaymentPagesCheckoutSessionPhoneNumberCollection"""
-
     enabled: bool
     """Indicates whether phone number collection is enabled for the session"""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionShippingAddressCollection"]
 
 
 class PaymentPagesCheckoutSessionShippingAddressCollection(_rt.Model):
-    """PaymentPagesCheckoutSessionShippingAddressCollection"""
-
     allowed_countries: list[
         Literal[
             "AC",
@@ -252,6 +252,8 @@ class PaymentPagesCheckoutSessionShippingAddressCollection(_rt.Model):
         ]
         | str
     ]
-    """An array of two-letter ISO country codes representing which countries Checkout should provide as options for
-    shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SD, SY, UM, VI`.
+    """An array of two-letter ISO country codes representing which countries Checkout should provide
+    as options for
+    shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP,
+    PW, SD, SY, UM, VI`.
     """

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.line_items_tax_amount import LineItemsTaxAmount
 from ..models.shipping_rate import ShippingRate
 
+__all__ = ["PaymentPagesCheckoutSessionShippingCost"]
+
 
 class PaymentPagesCheckoutSessionShippingCost(_rt.Model):
-    """PaymentPagesCheckoutSessionShippingCost"""
-
     amount_subtotal: int
     """Total shipping cost before any discounts or taxes are applied."""
 

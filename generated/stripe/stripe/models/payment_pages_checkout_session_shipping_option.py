@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.shipping_rate import ShippingRate
+
+__all__ = ["PaymentPagesCheckoutSessionShippingOption"]
 
 
 class PaymentPagesCheckoutSessionShippingOption(_rt.Model):
-    """PaymentPagesCheckoutSessionShippingOption"""
-
     shipping_amount: int
     """A non-negative integer in cents representing how much to charge."""
 

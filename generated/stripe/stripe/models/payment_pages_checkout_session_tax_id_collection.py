@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PaymentPagesCheckoutSessionTaxIdCollection"]
 
 
 class PaymentPagesCheckoutSessionTaxIdCollection(_rt.Model):
-    """PaymentPagesCheckoutSessionTaxIDCollection"""
-
     enabled: bool
     """Indicates whether tax ID collection is enabled for the session"""

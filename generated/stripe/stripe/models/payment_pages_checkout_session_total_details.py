@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_pages_checkout_session_total_details_resource_breakdown import (
     PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown,
 )
 
+__all__ = ["PaymentPagesCheckoutSessionTotalDetails"]
+
 
 class PaymentPagesCheckoutSessionTotalDetails(_rt.Model):
-    """PaymentPagesCheckoutSessionTotalDetails"""
-
     amount_discount: int
     """This is the sum of all the discounts."""
 

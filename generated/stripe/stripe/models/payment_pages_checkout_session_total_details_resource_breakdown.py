@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
-from ..models.account import LineItemsDiscountAmount
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.line_items_discount_amount import LineItemsDiscountAmount
 from ..models.line_items_tax_amount import LineItemsTaxAmount
+
+__all__ = ["PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown"]
 
 
 class PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown(_rt.Model):
-    """PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown"""
-
     discounts: list[LineItemsDiscountAmount]
     """The aggregated discounts."""
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from ..models.account import Account, BankAccount, Card
+from ..models.account import Account
+from ..models.bank_account import BankAccount
+from ..models.card import Card
 from ..models.source import Source
 
+__all__ = ["PaymentSource"]
+
+
 PaymentSource: TypeAlias = Account | BankAccount | Card | Source
-"""Polymorphic"""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Period"]
 
 
 class Period(_rt.Model):
-    """Period"""
-
     end: int | None = None
-    """The end date of this usage period. All usage up to and including this point in time is included."""
+    """The end date of this usage period. All usage up to and including this point in time is
+    included.
+    """
 
     start: int | None = None
     """The start date of this usage period. All usage after this point in time is included."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
 from ..models.legal_entity_dob import LegalEntityDob
 from ..models.legal_entity_japan_address import LegalEntityJapanAddress
@@ -14,14 +13,20 @@ from ..models.person_future_requirements import PersonFutureRequirements
 from ..models.person_relationship import PersonRelationship
 from ..models.person_requirements import PersonRequirements
 
+__all__ = ["Person"]
+
 
 class Person(_rt.Model):
     """This is an object representing a person associated with a Stripe account.
 
-    A platform cannot access a Standard or Express account's persons after the account starts onboarding, such as after generating an account link for the account.
-    See the [Standard onboarding](https://stripe.com/docs/connect/standard-accounts) or [Express onboarding documentation](https://stripe.com/docs/connect/express-accounts) for information about platform pre-filling and account onboarding steps.
+    A platform cannot access a Standard or Express account's persons after the account starts
+    onboarding, such as after generating an account link for the account.
+    See the [Standard onboarding](https://stripe.com/docs/connect/standard-accounts) or [Express
+    onboarding documentation](https://stripe.com/docs/connect/express-accounts) for information
+    about platform pre-filling and account onboarding steps.
 
-    Related guide: [Handling Identity Verification with the API](https://stripe.com/docs/connect/identity-verification-api#person-information).
+    Related guide: [Handling Identity Verification with the
+    API](https://stripe.com/docs/connect/identity-verification-api#person-information).
     """
 
     account: str
@@ -75,7 +80,10 @@ class Person(_rt.Model):
     """The person's maiden name."""
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     nationality: str | None = None
     """The country where the person is a national."""
@@ -87,12 +95,17 @@ class Person(_rt.Model):
     """The person's phone number."""
 
     political_exposure: Literal["existing", "none"] | str | None = None
-    """Indicates if the person or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction."""
+    """Indicates if the person or any of their representatives, family members, or other closely
+    related persons, declares that they hold or have held an important public job or function, in
+    any jurisdiction.
+    """
 
     registered_address: Address | None = None
     relationship: PersonRelationship | None = None
     requirements: PersonRequirements | None = None
     ssn_last_4_provided: bool | None = None
-    """Whether the last four digits of the person's Social Security number have been provided (U.S. only)."""
+    """Whether the last four digits of the person's Social Security number have been provided (U.S.
+    only).
+    """
 
     verification: LegalEntityPersonVerification | None = None

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PersonRelationship"]
 
 
 class PersonRelationship(_rt.Model):
-    """PersonRelationship"""
-
     director: bool | None = None
-    """Whether the person is a director of the account's legal entity. Directors are typically members of the governing board of the company, or responsible for ensuring the company meets its regulatory obligations."""
+    """Whether the person is a director of the account's legal entity. Directors are typically
+    members of the governing board of the company, or responsible for ensuring the company meets
+    its regulatory obligations.
+    """
 
     executive: bool | None = None
-    """Whether the person has significant responsibility to control, manage, or direct the organization."""
+    """Whether the person has significant responsibility to control, manage, or direct the
+    organization.
+    """
 
     owner: bool | None = None
     """Whether the person is an owner of the account’s legal entity."""
@@ -21,7 +26,12 @@ class PersonRelationship(_rt.Model):
     """The percent owned by the person of the account's legal entity."""
 
     representative: bool | None = None
-    """Whether the person is authorized as the primary representative of the account. This is the person nominated by the business to provide information about themselves, and general information about the account. There can only be one representative at any given time. At the time the account is created, this person should be set to the person responsible for opening the account."""
+    """Whether the person is authorized as the primary representative of the account. This is the
+    person nominated by the business to provide information about themselves, and general
+    information about the account. There can only be one representative at any given time. At the
+    time the account is created, this person should be set to the person responsible for opening
+    the account.
+    """
 
     title: str | None = None
     """The person's title (e.g., CEO, Support Engineer)."""

@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.account_requirements_alternative import AccountRequirementsAlternative
 from ..models.account_requirements_error import AccountRequirementsError
 
+__all__ = ["PersonRequirements"]
+
 
 class PersonRequirements(_rt.Model):
-    """PersonRequirements"""
-
     alternatives: list[AccountRequirementsAlternative] | None = None
-    """Fields that are due and can be satisfied by providing the corresponding alternative fields instead."""
+    """Fields that are due and can be satisfied by providing the corresponding alternative fields
+    instead.
+    """
 
     currently_due: list[str]
-    """Fields that need to be collected to keep the person's account enabled. If not collected by the account's `current_deadline`, these fields appear in `past_due` as well, and the account is disabled."""
+    """Fields that need to be collected to keep the person's account enabled. If not collected by
+    the account's `current_deadline`, these fields appear in `past_due` as well, and the account
+    is disabled.
+    """
 
     errors: list[AccountRequirementsError]
-    """Fields that are `currently_due` and need to be collected again because validation or verification failed."""
+    """Fields that are `currently_due` and need to be collected again because validation or
+    verification failed.
+    """
 
     eventually_due: list[str]
-    """Fields that need to be collected assuming all volume thresholds are reached. As they become required, they appear in `currently_due` as well, and the account's `current_deadline` becomes set."""
+    """Fields that need to be collected assuming all volume thresholds are reached. As they become
+    required, they appear in `currently_due` as well, and the account's `current_deadline`
+    becomes set.
+    """
 
     past_due: list[str]
-    """Fields that weren't collected by the account's `current_deadline`. These fields need to be collected to enable the person's account."""
+    """Fields that weren't collected by the account's `current_deadline`. These fields need to be
+    collected to enable the person's account.
+    """
 
     pending_verification: list[str]
-    """Fields that may become required depending on the results of verification or review. Will be an empty array unless an asynchronous verification is pending. If verification fails, these fields move to `eventually_due`, `currently_due`, or `past_due`."""
+    """Fields that may become required depending on the results of verification or review. Will be
+    an empty array unless an asynchronous verification is pending. If verification fails, these
+    fields move to `eventually_due`, `currently_due`, or `past_due`.
+    """

@@ -4,45 +4,70 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.deleted_product import DeletedProduct
 from ..models.plan_tier import PlanTier
-from ..models.price import Product
+from ..models.product import Product
 from ..models.transform_usage import TransformUsage
+
+__all__ = ["Plan"]
 
 
 class Plan(_rt.Model):
-    """You can now model subscriptions more flexibly using the [Prices API](https://stripe.com/docs/api#prices). It replaces the Plans API and is backwards compatible to simplify your migration.
+    """You can now model subscriptions more flexibly using the [Prices
+    API](https://stripe.com/docs/api#prices). It replaces the Plans API and is backwards
+    compatible to simplify your migration.
 
     Plans define the base price, currency, and billing cycle for recurring purchases of products.
-    [Products](https://stripe.com/docs/api#products) help you track inventory or provisioning, and plans help you track pricing. Different physical goods or levels of service should be represented by products, and pricing options should be represented by plans. This approach lets you change prices without having to change your provisioning scheme.
+    [Products](https://stripe.com/docs/api#products) help you track inventory or provisioning,
+    and plans help you track pricing. Different physical goods or levels of service should be
+    represented by products, and pricing options should be represented by plans. This approach
+    lets you change prices without having to change your provisioning scheme.
 
-    For example, you might have a single "gold" product that has plans for $10/month, $100/year, €9/month, and €90/year.
+    For example, you might have a single "gold" product that has plans for $10/month, $100/year,
+    €9/month, and €90/year.
 
-    Related guides: [Set up a subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription) and more about [products and prices](https://stripe.com/docs/products-prices/overview).
+    Related guides: [Set up a
+    subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription) and more
+    about [products and prices](https://stripe.com/docs/products-prices/overview).
     """
 
     active: bool
     """Whether the plan can be used for new purchases."""
 
     aggregate_usage: Literal["last_during_period", "last_ever", "max", "sum"] | str | None = None
-    """Specifies a usage aggregation strategy for plans of `usage_type=metered`. Allowed values are `sum` for summing up all usage during a period, `last_during_period` for using the last usage record reported within a period, `last_ever` for using the last usage record ever (across period bounds) or `max` which uses the usage record with the maximum reported usage during a period. Defaults to `sum`."""
+    """Specifies a usage aggregation strategy for plans of `usage_type=metered`. Allowed values are
+    `sum` for summing up all usage during a period, `last_during_period` for using the last usage
+    record reported within a period, `last_ever` for using the last usage record ever (across
+    period bounds) or `max` which uses the usage record with the maximum reported usage during a
+    period. Defaults to `sum`.
+    """
 
     amount: int | None = None
-    """The unit amount in %s to be charged, represented as a whole integer if possible. Only set if `billing_scheme=per_unit`."""
+    """The unit amount in %s to be charged, represented as a whole integer if possible. Only set if
+    `billing_scheme=per_unit`.
+    """
 
     amount_decimal: str | None = None
-    """The unit amount in %s to be charged, represented as a decimal string with at most 12 decimal places. Only set if `billing_scheme=per_unit`."""
+    """The unit amount in %s to be charged, represented as a decimal string with at most 12 decimal
+    places. Only set if `billing_scheme=per_unit`.
+    """
 
     billing_scheme: Literal["per_unit", "tiered"] | str
-    """Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `amount`) will be charged per unit in `quantity` (for plans with `usage_type=licensed`), or per unit of total usage (for plans with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes."""
+    """Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit`
+    indicates that the fixed amount (specified in `amount`) will be charged per unit in
+    `quantity` (for plans with `usage_type=licensed`), or per unit of total usage (for plans with
+    `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a
+    tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
+    """
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     id: str
     """Unique identifier for the object."""
@@ -51,13 +76,20 @@ class Plan(_rt.Model):
     """The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`."""
 
     interval_count: int
-    """The number of intervals (specified in the `interval` attribute) between subscription billings. For example, `interval=month` and `interval_count=3` bills every 3 months."""
+    """The number of intervals (specified in the `interval` attribute) between subscription
+    billings. For example, `interval=month` and `interval_count=3` bills every 3 months.
+    """
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     nickname: str | None = None
     """A brief description of the plan, hidden from customers."""
@@ -69,16 +101,29 @@ class Plan(_rt.Model):
     """The product whose pricing this plan determines."""
 
     tiers: list[PlanTier] | None = None
-    """Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`."""
+    """Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to
+    `tiered`. See also the documentation for `billing_scheme`.
+    """
 
     tiers_mode: Literal["graduated", "volume"] | str | None = None
-    """Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price. In `graduated` tiering, pricing can change as the quantity grows."""
+    """Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based
+    tiering, the maximum quantity within a period determines the per unit price. In `graduated`
+    tiering, pricing can change as the quantity grows.
+    """
 
     transform_usage: TransformUsage | None = None
-    """Apply a transformation to the reported usage or set quantity before computing the amount billed. Cannot be combined with `tiers`."""
+    """Apply a transformation to the reported usage or set quantity before computing the amount
+    billed. Cannot be combined with `tiers`.
+    """
 
     trial_period_days: int | None = None
-    """Default number of trial days when subscribing a customer to this plan using [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan)."""
+    """Default number of trial days when subscribing a customer to this plan using
+    [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
+    """
 
     usage_type: Literal["licensed", "metered"] | str
-    """Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`."""
+    """Configures how the quantity per period should be determined. Can be either `metered` or
+    `licensed`. `licensed` automatically bills the `quantity` set when adding it to a
+    subscription. `metered` aggregates the total usage based on usage records. Defaults to
+    `licensed`.
+    """

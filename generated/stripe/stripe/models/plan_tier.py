@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PlanTier"]
 
 
 class PlanTier(_rt.Model):
-    """PlanTier"""
-
     flat_amount: int | None = None
     """Price for the entire tier."""
 

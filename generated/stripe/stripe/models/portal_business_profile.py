@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PortalBusinessProfile"]
 
 
 class PortalBusinessProfile(_rt.Model):
-    """PortalBusinessProfile"""
-
     headline: str | None = None
     """The messaging shown to customers in the portal."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PortalCustomerUpdate"]
 
 
 class PortalCustomerUpdate(_rt.Model):
-    """PortalCustomerUpdate"""
-
     allowed_updates: list[Literal["address", "email", "name", "phone", "shipping", "tax_id"] | str]
     """The types of customer updates that are supported. When empty, customers are not updateable."""
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.portal_customer_update import PortalCustomerUpdate
 from ..models.portal_invoice_list import PortalInvoiceList
 from ..models.portal_payment_method_update import PortalPaymentMethodUpdate
@@ -11,10 +10,10 @@ from ..models.portal_subscription_cancel import PortalSubscriptionCancel
 from ..models.portal_subscription_pause import PortalSubscriptionPause
 from ..models.portal_subscription_update import PortalSubscriptionUpdate
 
+__all__ = ["PortalFeatures"]
+
 
 class PortalFeatures(_rt.Model):
-    """PortalFeatures"""
-
     customer_update: PortalCustomerUpdate
     invoice_history: PortalInvoiceList
     payment_method_update: PortalPaymentMethodUpdate

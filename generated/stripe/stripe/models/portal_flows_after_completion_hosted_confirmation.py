@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PortalFlowsAfterCompletionHostedConfirmation"]
 
 
 class PortalFlowsAfterCompletionHostedConfirmation(_rt.Model):
-    """PortalFlowsAfterCompletionHostedConfirmation"""
-
     custom_message: str | None = None
     """A custom message to display to the customer after the flow is completed."""

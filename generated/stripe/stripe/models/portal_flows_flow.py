@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.portal_flows_flow_after_completion import PortalFlowsFlowAfterCompletion
 from ..models.portal_flows_flow_subscription_cancel import PortalFlowsFlowSubscriptionCancel
 
+__all__ = ["PortalFlowsFlow"]
+
 
 class PortalFlowsFlow(_rt.Model):
-    """PortalFlowsFlow"""
-
     after_completion: PortalFlowsFlowAfterCompletion
     subscription_cancel: PortalFlowsFlowSubscriptionCancel | None = None
     """Configuration when `flow.type=subscription_cancel`."""

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.portal_flows_after_completion_hosted_confirmation import (
     PortalFlowsAfterCompletionHostedConfirmation,
 )
 from ..models.portal_flows_after_completion_redirect import PortalFlowsAfterCompletionRedirect
 
+__all__ = ["PortalFlowsFlowAfterCompletion"]
+
 
 class PortalFlowsFlowAfterCompletion(_rt.Model):
-    """PortalFlowsFlowAfterCompletion"""
-
     hosted_confirmation: PortalFlowsAfterCompletionHostedConfirmation | None = None
     """Configuration when `after_completion.type=hosted_confirmation`."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PortalFlowsFlowSubscriptionCancel"]
 
 
 class PortalFlowsFlowSubscriptionCancel(_rt.Model):
-    """PortalFlowsFlowSubscriptionCancel"""
-
     subscription: str
     """The ID of the subscription to be canceled."""

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PortalLoginPage"]
 
 
 class PortalLoginPage(_rt.Model):
-    """PortalLoginPage"""
-
     enabled: bool
-    """If `true`, a shareable `url` will be generated that will take your customers to a hosted login page for the customer portal.
+    """If `true`, a shareable `url` will be generated that will take your customers to a hosted
+    login page for the customer portal.
 
     If `false`, the previously generated `url`, if any, will be deactivated.
     """
 
     url: str | None = None
-    """A shareable URL to the hosted portal login page. Your customers will be able to log in with their [email](https://stripe.com/docs/api/customers/object#customer_object-email) and receive a link to their customer portal."""
+    """A shareable URL to the hosted portal login page. Your customers will be able to log in with
+    their [email](https://stripe.com/docs/api/customers/object#customer_object-email) and receive
+    a link to their customer portal.
+    """

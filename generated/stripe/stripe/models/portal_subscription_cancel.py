@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.portal_subscription_cancellation_reason import PortalSubscriptionCancellationReason
+
+__all__ = ["PortalSubscriptionCancel"]
 
 
 class PortalSubscriptionCancel(_rt.Model):
-    """PortalSubscriptionCancel"""
-
     cancellation_reason: PortalSubscriptionCancellationReason
     enabled: bool
     """Whether the feature is enabled."""
@@ -20,4 +19,6 @@ class PortalSubscriptionCancel(_rt.Model):
     """Whether to cancel subscriptions immediately or at the end of the billing period."""
 
     proration_behavior: Literal["always_invoice", "create_prorations", "none"] | str
-    """Whether to create prorations when canceling subscriptions. Possible values are `none` and `create_prorations`."""
+    """Whether to create prorations when canceling subscriptions. Possible values are `none` and
+    `create_prorations`.
+    """

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PortalSubscriptionPause"]
 
 
 class PortalSubscriptionPause(_rt.Model):
-    """PortalSubscriptionPause"""
-
     enabled: bool
     """Whether the feature is enabled."""

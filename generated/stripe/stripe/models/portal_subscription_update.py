@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.portal_subscription_update_product import PortalSubscriptionUpdateProduct
+
+__all__ = ["PortalSubscriptionUpdate"]
 
 
 class PortalSubscriptionUpdate(_rt.Model):
-    """PortalSubscriptionUpdate"""
-
     default_allowed_updates: list[Literal["price", "promotion_code", "quantity"] | str]
-    """The types of subscription updates that are supported for items listed in the `products` attribute. When empty, subscriptions are not updateable."""
+    """The types of subscription updates that are supported for items listed in the `products`
+    attribute. When empty, subscriptions are not updateable.
+    """
 
     enabled: bool
     """Whether the feature is enabled."""
@@ -22,4 +23,6 @@ class PortalSubscriptionUpdate(_rt.Model):
     """The list of products that support subscription updates."""
 
     proration_behavior: Literal["always_invoice", "create_prorations", "none"] | str
-    """Determines how to handle prorations resulting from subscription updates. Valid values are `none`, `create_prorations`, and `always_invoice`."""
+    """Determines how to handle prorations resulting from subscription updates. Valid values are
+    `none`, `create_prorations`, and `always_invoice`.
+    """

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PortalSubscriptionUpdateProduct"]
 
 
 class PortalSubscriptionUpdateProduct(_rt.Model):
-    """PortalSubscriptionUpdateProduct"""
-
     prices: list[str]
     """The list of price IDs which, when subscribed to, a subscription can be updated."""
 

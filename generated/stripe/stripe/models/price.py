@@ -4,56 +4,83 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.currency_option import CurrencyOption
 from ..models.custom_unit_amount import CustomUnitAmount
 from ..models.deleted_product import DeletedProduct
-from ..models.package_dimensions import PackageDimensions
 from ..models.price_tier import PriceTier
 from ..models.recurring import Recurring
-from ..models.tax_code import TaxCode
 from ..models.transform_quantity import TransformQuantity
+
+__all__ = ["Price"]
 
 
 class Price(_rt.Model):
-    """Prices define the unit cost, currency, and (optional) billing cycle for both recurring and one-time purchases of products.
-    [Products](https://stripe.com/docs/api#products) help you track inventory or provisioning, and prices help you track payment terms. Different physical goods or levels of service should be represented by products, and pricing options should be represented by prices. This approach lets you change prices without having to change your provisioning scheme.
+    """Prices define the unit cost, currency, and (optional) billing cycle for both recurring and
+    one-time purchases of products.
+    [Products](https://stripe.com/docs/api#products) help you track inventory or provisioning,
+    and prices help you track payment terms. Different physical goods or levels of service should
+    be represented by products, and pricing options should be represented by prices. This
+    approach lets you change prices without having to change your provisioning scheme.
 
-    For example, you might have a single "gold" product that has prices for $10/month, $100/year, and €9 once.
+    For example, you might have a single "gold" product that has prices for $10/month, $100/year,
+    and €9 once.
 
-    Related guides: [Set up a subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription), [create an invoice](https://stripe.com/docs/billing/invoices/create), and more about [products and prices](https://stripe.com/docs/products-prices/overview).
+    Related guides: [Set up a
+    subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription), [create an
+    invoice](https://stripe.com/docs/billing/invoices/create), and more about [products and
+    prices](https://stripe.com/docs/products-prices/overview).
     """
 
     active: bool
     """Whether the price can be used for new purchases."""
 
     billing_scheme: Literal["per_unit", "tiered"] | str
-    """Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes."""
+    """Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit`
+    indicates that the fixed amount (specified in `unit_amount` or `unit_amount_decimal`) will be
+    charged per unit in `quantity` (for prices with `usage_type=licensed`), or per unit of total
+    usage (for prices with `usage_type=metered`). `tiered` indicates that the unit pricing will
+    be computed using a tiering strategy as defined using the `tiers` and `tiers_mode`
+    attributes.
+    """
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     currency_options: dict[str, CurrencyOption] | None = None
-    """Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies)."""
+    """Prices defined in each available currency option. Each key must be a three-letter [ISO
+    currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+    currency](https://stripe.com/docs/currencies).
+    """
 
     custom_unit_amount: CustomUnitAmount | None = None
-    """When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links."""
+    """When set, provides configuration for the amount to be adjusted by the customer during
+    Checkout Sessions and Payment Links.
+    """
 
     id: str
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     lookup_key: str | None = None
-    """A lookup key used to retrieve prices dynamically from a static string. This may be up to 200 characters."""
+    """A lookup key used to retrieve prices dynamically from a static string. This may be up to 200
+    characters.
+    """
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     nickname: str | None = None
     """A brief description of the price, hidden from customers."""
@@ -68,85 +95,45 @@ class Price(_rt.Model):
     """The recurring components of a price such as `interval` and `usage_type`."""
 
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    """Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed."""
-
-    tiers: list[PriceTier] | None = None
-    """Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`."""
-
-    tiers_mode: Literal["graduated", "volume"] | str | None = None
-    """Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price. In `graduated` tiering, pricing can change as the quantity grows."""
-
-    transform_quantity: TransformQuantity | None = None
-    """Apply a transformation to the reported usage or set quantity before computing the amount billed. Cannot be combined with `tiers`."""
-
-    type: Literal["one_time", "recurring"] | str
-    """One of `one_time` or `recurring` depending on whether the price is for a one-time purchase or a recurring (subscription) purchase."""
-
-    unit_amount: int | None = None
-    """The unit amount in %s to be charged, represented as a whole integer if possible. Only set if `billing_scheme=per_unit`."""
-
-    unit_amount_decimal: str | None = None
-    """The unit amount in %s to be charged, represented as a decimal string with at most 12 decimal places. Only set if `billing_scheme=per_unit`."""
-
-
-class Product(_rt.Model):
-    """Products describe the specific goods or services you offer to your customers.
-    For example, you might offer a Standard and Premium version of your goods or service; each version would be a separate Product.
-    They can be used in conjunction with [Prices](https://stripe.com/docs/api#prices) to configure pricing in Payment Links, Checkout, and Subscriptions.
-
-    Related guides: [Set up a subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription),
-    [share a Payment Link](https://stripe.com/docs/payment-links),
-    [accept payments with Checkout](https://stripe.com/docs/payments/accept-a-payment#create-product-prices-upfront),
-    and more about [Products and Prices](https://stripe.com/docs/products-prices/overview)
+    """Only required if a [default tax
+    behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+    was not provided in the Stripe Tax settings. Specifies whether the price is considered
+    inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+    Once specified as either `inclusive` or `exclusive`, it cannot be changed.
     """
 
-    active: bool
-    """Whether the product is currently available for purchase."""
+    tiers: list[PriceTier] | None = None
+    """Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to
+    `tiered`. See also the documentation for `billing_scheme`.
+    """
 
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+    tiers_mode: Literal["graduated", "volume"] | str | None = None
+    """Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based
+    tiering, the maximum quantity within a period determines the per unit price. In `graduated`
+    tiering, pricing can change as the quantity grows.
+    """
 
-    default_price: str | Price | None = None
-    """The ID of the [Price](https://stripe.com/docs/api/prices) object that is the default price for this product."""
+    transform_quantity: TransformQuantity | None = None
+    """Apply a transformation to the reported usage or set quantity before computing the amount
+    billed. Cannot be combined with `tiers`.
+    """
 
-    description: str | None = None
-    """The product's description, meant to be displayable to the customer. Use this field to optionally store a long form explanation of the product being sold for your own rendering purposes."""
+    type: Literal["one_time", "recurring"] | str
+    """One of `one_time` or `recurring` depending on whether the price is for a one-time purchase or
+    a recurring (subscription) purchase.
+    """
 
-    id: str
-    """Unique identifier for the object."""
+    unit_amount: int | None = None
+    """The unit amount in %s to be charged, represented as a whole integer if possible. Only set if
+    `billing_scheme=per_unit`.
+    """
 
-    images: list[str]
-    """A list of up to 8 URLs of images for this product, meant to be displayable to the customer."""
+    unit_amount_decimal: str | None = None
+    """The unit amount in %s to be charged, represented as a decimal string with at most 12 decimal
+    places. Only set if `billing_scheme=per_unit`.
+    """
 
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
 
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
-
-    name: str
-    """The product's name, meant to be displayable to the customer."""
-
-    object: Literal["product"] | str
-    """String representing the object's type. Objects of the same type share the same value."""
-
-    package_dimensions: PackageDimensions | None = None
-    """The dimensions of this product for shipping purposes."""
-
-    shippable: bool | None = None
-    """Whether this product is shipped (i.e., physical goods)."""
-
-    statement_descriptor: str | None = None
-    """Extra information about a product which will appear on your customer's credit card statement. In the case that multiple products are billed at once, the first statement descriptor will be used."""
-
-    tax_code: str | TaxCode | None = None
-    """A [tax code](https://stripe.com/docs/tax/tax-categories) ID."""
-
-    unit_label: str | None = None
-    """A label that represents units of this product. When set, this will be included in customers' receipts, invoices, Checkout, and the customer portal."""
-
-    updated: int
-    """Time at which the object was last updated. Measured in seconds since the Unix epoch."""
-
-    url: str | None = None
-    """A URL of a publicly-accessible webpage for this product."""
+# The rest of an import cycle, imported once this module's classes exist (pydantic resolves
+# their names on first use).
+from ..models.product import Product

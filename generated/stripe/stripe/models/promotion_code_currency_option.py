@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["PromotionCodeCurrencyOption"]
 
 
 class PromotionCodeCurrencyOption(_rt.Model):
-    """PromotionCodeCurrencyOption"""
-
     minimum_amount: int
-    """Minimum amount required to redeem this Promotion Code into a Coupon (e.g., a purchase must be $100 or more to work)."""
+    """Minimum amount required to redeem this Promotion Code into a Coupon (e.g., a purchase must be
+    $100 or more to work).
+    """

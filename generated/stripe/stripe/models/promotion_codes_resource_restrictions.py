@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.promotion_code_currency_option import PromotionCodeCurrencyOption
+
+__all__ = ["PromotionCodesResourceRestrictions"]
 
 
 class PromotionCodesResourceRestrictions(_rt.Model):
-    """PromotionCodesResourceRestrictions"""
-
     currency_options: dict[str, PromotionCodeCurrencyOption] | None = None
-    """Promotion code restrictions defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies)."""
+    """Promotion code restrictions defined in each available currency option. Each key must be a
+    three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
 
     first_time_transaction: bool
-    """A Boolean indicating if the Promotion Code should only be redeemed for Customers without any successful payments or invoices"""
+    """A Boolean indicating if the Promotion Code should only be redeemed for Customers without any
+    successful payments or invoices
+    """
 
     minimum_amount: int | None = None
-    """Minimum amount required to redeem this Promotion Code into a Coupon (e.g., a purchase must be $100 or more to work)."""
+    """Minimum amount required to redeem this Promotion Code into a Coupon (e.g., a purchase must be
+    $100 or more to work).
+    """
 
     minimum_amount_currency: str | None = None
     """Three-letter [ISO code](https://stripe.com/docs/currencies) for minimum_amount"""

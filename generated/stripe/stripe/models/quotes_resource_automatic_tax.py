@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["QuotesResourceAutomaticTax"]
 
 
 class QuotesResourceAutomaticTax(_rt.Model):
-    """QuotesResourceAutomaticTax"""
-
     enabled: bool
     """Automatically calculate taxes"""
 

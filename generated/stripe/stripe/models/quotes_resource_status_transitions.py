@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["QuotesResourceStatusTransitions"]
 
 
 class QuotesResourceStatusTransitions(_rt.Model):
-    """QuotesResourceStatusTransitions"""
-
     accepted_at: int | None = None
     """The time that the quote was accepted. Measured in seconds since Unix epoch."""
 

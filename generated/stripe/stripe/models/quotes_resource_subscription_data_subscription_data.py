@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["QuotesResourceSubscriptionDataSubscriptionData"]
 
 
 class QuotesResourceSubscriptionDataSubscriptionData(_rt.Model):
-    """QuotesResourceSubscriptionDataSubscriptionData"""
-
     description: str | None = None
-    """The subscription's description, meant to be displayable to the customer. Use this field to optionally store an explanation of the subscription."""
+    """The subscription's description, meant to be displayable to the customer. Use this field to
+    optionally store an explanation of the subscription.
+    """
 
     effective_date: int | None = None
-    """When creating a new subscription, the date of which the subscription schedule will start after the quote is accepted. This date is ignored if it is in the past when the quote is accepted. Measured in seconds since the Unix epoch."""
+    """When creating a new subscription, the date of which the subscription schedule will start
+    after the quote is accepted. This date is ignored if it is in the past when the quote is
+    accepted. Measured in seconds since the Unix epoch.
+    """
 
     trial_period_days: int | None = None
-    """Integer representing the number of trial period days before the customer is charged for the first time."""
+    """Integer representing the number of trial period days before the customer is charged for the
+    first time.
+    """

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RadarRadarOptions"]
 
 
 class RadarRadarOptions(_rt.Model):
-    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session)
+    for more information.
+    """
 
     session: str | None = None
-    """A [Radar Session](https://stripe.com/docs/radar/radar-session) is a snapshot of the browser metadata and device details that help Radar make more accurate predictions on your payments."""
+    """A [Radar Session](https://stripe.com/docs/radar/radar-session) is a snapshot of the browser
+    metadata and device details that help Radar make more accurate predictions on your payments.
+    """

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RadarReviewResourceLocation"]
 
 
 class RadarReviewResourceLocation(_rt.Model):
-    """RadarReviewResourceLocation"""
-
     city: str | None = None
     """The city where the payment originated."""
 

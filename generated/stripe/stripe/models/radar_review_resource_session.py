@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RadarReviewResourceSession"]
 
 
 class RadarReviewResourceSession(_rt.Model):
-    """RadarReviewResourceSession"""
-
     browser: str | None = None
     """The browser used in this browser session (e.g., `Chrome`)."""
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.radar_value_list_item import RadarValueListItem
+
+__all__ = ["RadarValueList", "RadarValueListListItems"]
 
 
 class RadarValueList(_rt.Model):
     """Value lists allow you to group values together which can then be referenced in rules.
 
-    Related guide: [Default Stripe Lists](https://stripe.com/docs/radar/lists#managing-list-items).
+    Related guide: [Default Stripe
+    Lists](https://stripe.com/docs/radar/lists#managing-list-items).
     """
 
     alias: str
@@ -40,16 +42,23 @@ class RadarValueList(_rt.Model):
         ]
         | str
     )
-    """The type of items in the value list. One of `card_fingerprint`, `card_bin`, `email`, `ip_address`, `country`, `string`, `case_sensitive_string`, or `customer_id`."""
+    """The type of items in the value list. One of `card_fingerprint`, `card_bin`, `email`,
+    `ip_address`, `country`, `string`, `case_sensitive_string`, or `customer_id`.
+    """
 
     list_items: RadarValueListListItems
     """List of items contained within this value list."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     name: str
     """The name of the value list."""
@@ -68,7 +77,9 @@ class RadarValueListListItems(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["RadarValueListItem"]
 
 
 class RadarValueListItem(_rt.Model):
-    """Value list items allow you to add specific values to a given Radar value list, which can then be used in rules.
+    """Value list items allow you to add specific values to a given Radar value list, which can then
+    be used in rules.
 
-    Related guide: [Managing List Items](https://stripe.com/docs/radar/lists#managing-list-items).
+    Related guide: [Managing List
+    Items](https://stripe.com/docs/radar/lists#managing-list-items).
     """
 
     created: int
@@ -23,7 +27,9 @@ class RadarValueListItem(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["radar.value_list_item"] | str
     """String representing the object's type. Objects of the same type share the same value."""

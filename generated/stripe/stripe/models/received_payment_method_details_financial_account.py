@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ReceivedPaymentMethodDetailsFinancialAccount"]
 
 
 class ReceivedPaymentMethodDetailsFinancialAccount(_rt.Model):
-    """received_payment_method_details_financial_account"""
-
     id: str
     """The FinancialAccount ID."""
 
     network: Literal["stripe"] | str
-    """The rails the ReceivedCredit was sent over. A FinancialAccount can only send funds over `stripe`."""
+    """The rails the ReceivedCredit was sent over. A FinancialAccount can only send funds over
+    `stripe`.
+    """

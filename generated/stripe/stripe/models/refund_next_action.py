@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.refund_next_action_display_details import RefundNextActionDisplayDetails
+
+__all__ = ["RefundNextAction"]
 
 
 class RefundNextAction(_rt.Model):
-    """RefundNextAction"""
-
     display_details: RefundNextActionDisplayDetails | None = None
     """Contains the refund details."""
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.email_sent import EmailSent
+
+__all__ = ["RefundNextActionDisplayDetails"]
 
 
 class RefundNextActionDisplayDetails(_rt.Model):
-    """RefundNextActionDisplayDetails"""
-
     email_sent: EmailSent
     expires_at: int
     """The expiry timestamp."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
 from ..models.financial_reporting_finance_report_run_run_parameters import (
     FinancialReportingFinanceReportRunRunParameters,
 )
+
+__all__ = ["ReportingReportRun"]
 
 
 class ReportingReportRun(_rt.Model):
@@ -20,7 +21,8 @@ class ReportingReportRun(_rt.Model):
     [API Access to Reports](https://stripe.com/docs/reporting/statements/api).
 
     Note that certain report types can only be run based on your live-mode data (not test-mode
-    data), and will error when queried without a [live-mode API key](https://stripe.com/docs/keys#test-live-modes).
+    data), and will error when queried without a [live-mode API
+    key](https://stripe.com/docs/keys#test-live-modes).
     """
 
     created: int
@@ -42,7 +44,9 @@ class ReportingReportRun(_rt.Model):
 
     parameters: FinancialReportingFinanceReportRunRunParameters
     report_type: str
-    """The ID of the [report type](https://stripe.com/docs/reports/report-types) to run, such as `"balance.summary.1"`."""
+    """The ID of the [report type](https://stripe.com/docs/reports/report-types) to run, such as
+    `"balance.summary.1"`.
+    """
 
     result: File | None = None
     """The file object representing the result of the report run (populated when
@@ -51,8 +55,10 @@ class ReportingReportRun(_rt.Model):
 
     status: str
     """Status of this report run. This will be `pending` when the run is initially created.
-     When the run finishes, this will be set to `succeeded` and the `result` field will be populated.
-     Rarely, we may encounter an error, at which point this will be set to `failed` and the `error` field will be populated.
+     When the run finishes, this will be set to `succeeded` and the `result` field will be
+     populated.
+     Rarely, we may encounter an error, at which point this will be set to `failed` and the
+     `error` field will be populated.
     """
 
     succeeded_at: int | None = None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["Rule"]
 
 
 class Rule(_rt.Model):
-    """RadarRule"""
-
     action: str
     """The action taken on the payment."""
 

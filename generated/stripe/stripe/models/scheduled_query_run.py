@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
 from ..models.sigma_scheduled_query_run_error import SigmaScheduledQueryRunError
 
+__all__ = ["ScheduledQueryRun"]
+
 
 class ScheduledQueryRun(_rt.Model):
-    """If you have [scheduled a Sigma query](https://stripe.com/docs/sigma/scheduled-queries), you'll
+    """If you have [scheduled a Sigma query](https://stripe.com/docs/sigma/scheduled-queries),
+    you'll
     receive a `sigma.scheduled_query_run.created` webhook each time the query
     runs. The webhook contains a `ScheduledQueryRun` object, which you can use to
     retrieve the query results.
@@ -31,7 +33,9 @@ class ScheduledQueryRun(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["scheduled_query_run"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -43,7 +47,9 @@ class ScheduledQueryRun(_rt.Model):
     """SQL for the query."""
 
     status: str
-    """The query's execution status, which will be `completed` for successful runs, and `canceled`, `failed`, or `timed_out` otherwise."""
+    """The query's execution status, which will be `completed` for successful runs, and `canceled`,
+    `failed`, or `timed_out` otherwise.
+    """
 
     title: str
     """Title of the query."""

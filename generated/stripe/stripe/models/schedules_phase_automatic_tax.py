@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SchedulesPhaseAutomaticTax"]
 
 
 class SchedulesPhaseAutomaticTax(_rt.Model):
-    """SchedulesPhaseAutomaticTax"""
-
     enabled: bool
     """Whether Stripe automatically computes tax on invoices created during this phase."""

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["SetupAttemptPaymentMethodDetailsAcssDebit"]
+
+
 SetupAttemptPaymentMethodDetailsAcssDebit: TypeAlias = dict[str, Any]
-"""setup_attempt_payment_method_details_acss_debit"""

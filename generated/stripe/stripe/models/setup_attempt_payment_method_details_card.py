@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_method_details_card_checks import PaymentMethodDetailsCardChecks
 from ..models.three_d_secure_details import ThreeDSecureDetails
 
+__all__ = ["SetupAttemptPaymentMethodDetailsCard"]
+
 
 class SetupAttemptPaymentMethodDetailsCard(_rt.Model):
-    """setup_attempt_payment_method_details_card"""
-
     checks: PaymentMethodDetailsCardChecks | None = None
     """Check results by Card networks on Card address and CVC at time of payment."""
 

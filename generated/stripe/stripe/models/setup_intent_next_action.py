@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.payment_intent_next_action_cashapp_handle_redirect_or_display_qr_code import (
     PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode,
 )
@@ -14,18 +13,23 @@ from ..models.setup_intent_next_action_verify_with_microdeposits import (
     SetupIntentNextActionVerifyWithMicrodeposits,
 )
 
+__all__ = ["SetupIntentNextAction"]
+
 
 class SetupIntentNextAction(_rt.Model):
-    """SetupIntentNextAction"""
-
     cashapp_handle_redirect_or_display_qr_code: (
         PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode | None
     ) = None
     redirect_to_url: SetupIntentNextActionRedirectToUrl | None = None
     type: str
-    """Type of the next action to perform, one of `redirect_to_url`, `use_stripe_sdk`, `alipay_handle_redirect`, `oxxo_display_details`, or `verify_with_microdeposits`."""
+    """Type of the next action to perform, one of `redirect_to_url`, `use_stripe_sdk`,
+    `alipay_handle_redirect`, `oxxo_display_details`, or `verify_with_microdeposits`.
+    """
 
     use_stripe_sdk: dict[str, Any] | None = None
-    """When confirming a SetupIntent with Stripe.js, Stripe.js depends on the contents of this dictionary to invoke authentication flows. The shape of the contents is subject to change and is only intended to be used by Stripe.js."""
+    """When confirming a SetupIntent with Stripe.js, Stripe.js depends on the contents of this
+    dictionary to invoke authentication flows. The shape of the contents is subject to change and
+    is only intended to be used by Stripe.js.
+    """
 
     verify_with_microdeposits: SetupIntentNextActionVerifyWithMicrodeposits | None = None

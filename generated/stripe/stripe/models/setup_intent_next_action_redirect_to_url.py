@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SetupIntentNextActionRedirectToUrl"]
 
 
 class SetupIntentNextActionRedirectToUrl(_rt.Model):
-    """SetupIntentNextActionRedirectToUrl"""
-
     return_url: str | None = None
-    """If the customer does not exit their browser while authenticating, they will be redirected to this specified URL after completion."""
+    """If the customer does not exit their browser while authenticating, they will be redirected to
+    this specified URL after completion.
+    """
 
     url: str | None = None
     """The URL you must redirect your customer to in order to authenticate."""

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SetupIntentNextActionVerifyWithMicrodeposits"]
 
 
 class SetupIntentNextActionVerifyWithMicrodeposits(_rt.Model):
-    """SetupIntentNextActionVerifyWithMicrodeposits"""
-
     arrival_date: int
     """The timestamp when the microdeposits are expected to land."""
 
     hosted_verification_url: str
-    """The URL for the hosted verification page, which allows customers to verify their bank account."""
+    """The URL for the hosted verification page, which allows customers to verify their bank
+    account.
+    """
 
     microdeposit_type: Literal["amounts", "descriptor_code"] | str | None = None
-    """The type of the microdeposit sent to the customer. Used to distinguish between different verification methods."""
+    """The type of the microdeposit sent to the customer. Used to distinguish between different
+    verification methods.
+    """

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.setup_intent_payment_method_options_acss_debit import (
     SetupIntentPaymentMethodOptionsAcssDebit,
 )
@@ -20,10 +19,10 @@ from ..models.setup_intent_type_specific_payment_method_options_client import (
     SetupIntentTypeSpecificPaymentMethodOptionsClient,
 )
 
+__all__ = ["SetupIntentPaymentMethodOptions"]
+
 
 class SetupIntentPaymentMethodOptions(_rt.Model):
-    """SetupIntentPaymentMethodOptions"""
-
     acss_debit: (
         SetupIntentPaymentMethodOptionsAcssDebit
         | SetupIntentTypeSpecificPaymentMethodOptionsClient

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.setup_intent_payment_method_options_mandate_options_acss_debit import (
     SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit,
 )
 
+__all__ = ["SetupIntentPaymentMethodOptionsAcssDebit"]
+
 
 class SetupIntentPaymentMethodOptionsAcssDebit(_rt.Model):
-    """setup_intent_payment_method_options_acss_debit"""
-
     currency: Literal["cad", "usd"] | str | None = None
     """Currency supported by the bank account"""
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.setup_intent_payment_method_options_mandate_options_blik import (
     SetupIntentPaymentMethodOptionsMandateOptionsBlik,
 )
 
+__all__ = ["SetupIntentPaymentMethodOptionsBlik"]
+
 
 class SetupIntentPaymentMethodOptionsBlik(_rt.Model):
-    """setup_intent_payment_method_options_blik"""
-
     mandate_options: SetupIntentPaymentMethodOptionsMandateOptionsBlik | None = None

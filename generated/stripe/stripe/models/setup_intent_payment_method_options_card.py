@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.setup_intent_payment_method_options_card_mandate_options import (
     SetupIntentPaymentMethodOptionsCardMandateOptions,
 )
 
+__all__ = ["SetupIntentPaymentMethodOptionsCard"]
+
 
 class SetupIntentPaymentMethodOptionsCard(_rt.Model):
-    """setup_intent_payment_method_options_card"""
-
     mandate_options: SetupIntentPaymentMethodOptionsCardMandateOptions | None = None
     """Configuration options for setting up an eMandate for cards issued in India."""
 
@@ -33,7 +32,17 @@ class SetupIntentPaymentMethodOptionsCard(_rt.Model):
         | str
         | None
     ) = None
-    """Selected network to process this SetupIntent on. Depends on the available networks of the card attached to the setup intent. Can be only set confirm-time."""
+    """Selected network to process this SetupIntent on. Depends on the available networks of the
+    card attached to the setup intent. Can be only set confirm-time.
+    """
 
     request_three_d_secure: Literal["any", "automatic", "challenge_only"] | str | None = None
-    """We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://stripe.com/docs/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. Permitted values include: `automatic` or `any`. If not provided, defaults to `automatic`. Read our guide on [manually requesting 3D Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine."""
+    """We strongly recommend that you rely on our SCA Engine to automatically prompt your customers
+    for authentication based on risk level and [other
+    requirements](https://stripe.com/docs/strong-customer-authentication). However, if you wish
+    to request 3D Secure based on logic from your own fraud engine, provide this option.
+    Permitted values include: `automatic` or `any`. If not provided, defaults to `automatic`.
+    Read our guide on [manually requesting 3D
+    Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more information on
+    how this configuration interacts with Radar and our SCA Engine.
+    """

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SetupIntentPaymentMethodOptionsLink"]
 
 
 class SetupIntentPaymentMethodOptionsLink(_rt.Model):
-    """setup_intent_payment_method_options_link"""
-
     persistent_token: str | None = None
     """Token used for persistent Link logins."""

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.mandate_options_off_session_details_blik import MandateOptionsOffSessionDetailsBlik
+
+__all__ = ["SetupIntentPaymentMethodOptionsMandateOptionsBlik"]
 
 
 class SetupIntentPaymentMethodOptionsMandateOptionsBlik(_rt.Model):
-    """setup_intent_payment_method_options_mandate_options_blik"""
-
     expires_after: int | None = None
     """Date at which the mandate expires."""
 

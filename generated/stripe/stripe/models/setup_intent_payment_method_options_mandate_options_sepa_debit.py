@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+__all__ = ["SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit"]
+
+
 SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit: TypeAlias = dict[str, Any]
-"""setup_intent_payment_method_options_mandate_options_sepa_debit"""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.setup_intent_payment_method_options_mandate_options_sepa_debit import (
     SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit,
 )
 
+__all__ = ["SetupIntentPaymentMethodOptionsSepaDebit"]
+
 
 class SetupIntentPaymentMethodOptionsSepaDebit(_rt.Model):
-    """setup_intent_payment_method_options_sepa_debit"""
-
     mandate_options: SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit | None = None

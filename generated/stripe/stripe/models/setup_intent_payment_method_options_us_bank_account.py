@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.linked_account_options_us_bank_account import LinkedAccountOptionsUsBankAccount
+
+__all__ = ["SetupIntentPaymentMethodOptionsUsBankAccount"]
 
 
 class SetupIntentPaymentMethodOptionsUsBankAccount(_rt.Model):
-    """setup_intent_payment_method_options_us_bank_account"""
-
     financial_connections: LinkedAccountOptionsUsBankAccount | None = None
     verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
     """Bank account verification method."""

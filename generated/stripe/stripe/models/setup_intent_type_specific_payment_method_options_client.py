@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SetupIntentTypeSpecificPaymentMethodOptionsClient"]
 
 
 class SetupIntentTypeSpecificPaymentMethodOptionsClient(_rt.Model):
-    """SetupIntentTypeSpecificPaymentMethodOptionsClient"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"] | str | None = None
     """Bank account verification method."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
+
+__all__ = ["Shipping"]
 
 
 class Shipping(_rt.Model):
-    """Shipping"""
-
     address: Address | None = None
     carrier: str | None = None
     """The delivery service that shipped a physical product, such as Fedex, UPS, USPS, etc."""
@@ -21,4 +20,6 @@ class Shipping(_rt.Model):
     """Recipient phone (including extension)."""
 
     tracking_number: str | None = None
-    """The tracking number for a physical product, obtained from the delivery service. If multiple tracking numbers were generated for this purchase, please separate them with commas."""
+    """The tracking number for a physical product, obtained from the delivery service. If multiple
+    tracking numbers were generated for this purchase, please separate them with commas.
+    """

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.shipping_rate_delivery_estimate import ShippingRateDeliveryEstimate
 from ..models.shipping_rate_fixed_amount import ShippingRateFixedAmount
 from ..models.tax_code import TaxCode
+
+__all__ = ["ShippingRate"]
 
 
 class ShippingRate(_rt.Model):
@@ -24,29 +25,42 @@ class ShippingRate(_rt.Model):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     delivery_estimate: ShippingRateDeliveryEstimate | None = None
-    """The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions."""
+    """The estimated range for how long shipping will take, meant to be displayable to the customer.
+    This will appear on CheckoutSessions.
+    """
 
     display_name: str | None = None
-    """The name of the shipping rate, meant to be displayable to the customer. This will appear on CheckoutSessions."""
+    """The name of the shipping rate, meant to be displayable to the customer. This will appear on
+    CheckoutSessions.
+    """
 
     fixed_amount: ShippingRateFixedAmount | None = None
     id: str
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["shipping_rate"] | str
     """String representing the object's type. Objects of the same type share the same value."""
 
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str | None = None
-    """Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`."""
+    """Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of
+    `inclusive`, `exclusive`, or `unspecified`.
+    """
 
     tax_code: str | TaxCode | None = None
-    """A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping tax code is `txcd_92010001`."""
+    """A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping tax code is
+    `txcd_92010001`.
+    """
 
     type: Literal["fixed_amount"] | str
     """The type of calculation to use on the shipping rate. Can only be `fixed_amount` for now."""

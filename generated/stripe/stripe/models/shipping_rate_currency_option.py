@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ShippingRateCurrencyOption"]
 
 
 class ShippingRateCurrencyOption(_rt.Model):
-    """ShippingRateCurrencyOption"""
-
     amount: int
     """A non-negative integer in cents representing how much to charge."""
 
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | str
-    """Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`."""
+    """Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of
+    `inclusive`, `exclusive`, or `unspecified`.
+    """

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.shipping_rate_delivery_estimate_bound import ShippingRateDeliveryEstimateBound
+
+__all__ = ["ShippingRateDeliveryEstimate"]
 
 
 class ShippingRateDeliveryEstimate(_rt.Model):
-    """ShippingRateDeliveryEstimate"""
-
     maximum: ShippingRateDeliveryEstimateBound | None = None
     """The upper bound of the estimated range. If empty, represents no upper bound i.e., infinite."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ShippingRateDeliveryEstimateBound"]
 
 
 class ShippingRateDeliveryEstimateBound(_rt.Model):
-    """ShippingRateDeliveryEstimateBound"""
-
     unit: Literal["business_day", "day", "hour", "month", "week"] | str
     """A unit of time."""
 

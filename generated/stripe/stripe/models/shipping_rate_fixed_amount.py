@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.shipping_rate_currency_option import ShippingRateCurrencyOption
+
+__all__ = ["ShippingRateFixedAmount"]
 
 
 class ShippingRateFixedAmount(_rt.Model):
-    """ShippingRateFixedAmount"""
-
     amount: int
     """A non-negative integer in cents representing how much to charge."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     currency_options: dict[str, ShippingRateCurrencyOption] | None = None
-    """Shipping rates defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies)."""
+    """Shipping rates defined in each available currency option. Each key must be a three-letter
+    [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+    currency](https://stripe.com/docs/currencies).
+    """

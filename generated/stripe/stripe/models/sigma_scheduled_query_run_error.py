@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SigmaScheduledQueryRunError"]
 
 
 class SigmaScheduledQueryRunError(_rt.Model):
-    """SigmaScheduledQueryRunError"""
-
     message: str
     """Information about the run failure."""

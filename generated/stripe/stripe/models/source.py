@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.source_code_verification_flow import SourceCodeVerificationFlow
 from ..models.source_order import SourceOrder
 from ..models.source_owner import SourceOwner
@@ -30,6 +29,8 @@ from ..models.source_type_sofort import SourceTypeSofort
 from ..models.source_type_three_d_secure import SourceTypeThreeDSecure
 from ..models.source_type_wechat import SourceTypeWechat
 
+__all__ = ["Source"]
+
 
 class Source(_rt.Model):
     """`Source` objects allow you to accept a variety of payment methods. They
@@ -37,11 +38,14 @@ class Source(_rt.Model):
     just like a `Card` object: once chargeable, they can be charged, or can be
     attached to customers.
 
-    Stripe doesn't recommend using the deprecated [Sources API](https://stripe.com/docs/api/sources).
-    We recommend that you adopt the [PaymentMethods API](https://stripe.com/docs/api/payment_methods).
+    Stripe doesn't recommend using the deprecated [Sources
+    API](https://stripe.com/docs/api/sources).
+    We recommend that you adopt the [PaymentMethods
+    API](https://stripe.com/docs/api/payment_methods).
     This newer API provides access to our latest features and payment method types.
 
-    Related guides: [Sources API](https://stripe.com/docs/sources) and [Sources & Customers](https://stripe.com/docs/sources/customers).
+    Related guides: [Sources API](https://stripe.com/docs/sources) and [Sources &
+    Customers](https://stripe.com/docs/sources/customers).
     """
 
     ach_credit_transfer: SourceTypeAchCreditTransfer | None = None
@@ -49,7 +53,11 @@ class Source(_rt.Model):
     acss_debit: SourceTypeAcssDebit | None = None
     alipay: SourceTypeAlipay | None = None
     amount: int | None = None
-    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the total amount associated with the source. This is the amount for which the source will be chargeable once ready. Required for `single_use` sources."""
+    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1,
+    Japanese Yen being a zero-decimal currency) representing the total amount associated with the
+    source. This is the amount for which the source will be chargeable once ready. Required for
+    `single_use` sources.
+    """
 
     au_becs_debit: SourceTypeAuBecsDebit | None = None
     bancontact: SourceTypeBancontact | None = None
@@ -63,14 +71,21 @@ class Source(_rt.Model):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str | None = None
-    """Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) associated with the source. This is the currency for which the source will be chargeable once ready. Required for `single_use` sources."""
+    """Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) associated with
+    the source. This is the currency for which the source will be chargeable once ready. Required
+    for `single_use` sources.
+    """
 
     customer: str | None = None
-    """The ID of the customer to which this source is attached. This will not be present when the source has not been attached to a customer."""
+    """The ID of the customer to which this source is attached. This will not be present when the
+    source has not been attached to a customer.
+    """
 
     eps: SourceTypeEps | None = None
     flow: str
-    """The authentication `flow` of the source. `flow` is one of `redirect`, `receiver`, `code_verification`, `none`."""
+    """The authentication `flow` of the source. `flow` is one of `redirect`, `receiver`,
+    `code_verification`, `none`.
+    """
 
     giropay: SourceTypeGiropay | None = None
     id: str
@@ -79,17 +94,24 @@ class Source(_rt.Model):
     ideal: SourceTypeIdeal | None = None
     klarna: SourceTypeKlarna | None = None
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     multibanco: SourceTypeMultibanco | None = None
     object: Literal["source"] | str
     """String representing the object's type. Objects of the same type share the same value."""
 
     owner: SourceOwner | None = None
-    """Information about the owner of the payment instrument that may be used or required by particular source types."""
+    """Information about the owner of the payment instrument that may be used or required by
+    particular source types.
+    """
 
     p24: SourceTypeP24 | None = None
     receiver: SourceReceiverFlow | None = None
@@ -98,10 +120,14 @@ class Source(_rt.Model):
     sofort: SourceTypeSofort | None = None
     source_order: SourceOrder | None = None
     statement_descriptor: str | None = None
-    """Extra information about a source. This will appear on your customer's statement every time you charge the source."""
+    """Extra information about a source. This will appear on your customer's statement every time
+    you charge the source.
+    """
 
     status: str
-    """The status of the source, one of `canceled`, `chargeable`, `consumed`, `failed`, or `pending`. Only `chargeable` sources can be used to create a charge."""
+    """The status of the source, one of `canceled`, `chargeable`, `consumed`, `failed`, or
+    `pending`. Only `chargeable` sources can be used to create a charge.
+    """
 
     three_d_secure: SourceTypeThreeDSecure | None = None
     type: (
@@ -127,9 +153,18 @@ class Source(_rt.Model):
         ]
         | str
     )
-    """The `type` of the source. The `type` is a payment method, one of `ach_credit_transfer`, `ach_debit`, `alipay`, `bancontact`, `card`, `card_present`, `eps`, `giropay`, `ideal`, `multibanco`, `klarna`, `p24`, `sepa_debit`, `sofort`, `three_d_secure`, or `wechat`. An additional hash is included on the source with a name matching this value. It contains additional information specific to the [payment method](https://stripe.com/docs/sources) used."""
+    """The `type` of the source. The `type` is a payment method, one of `ach_credit_transfer`,
+    `ach_debit`, `alipay`, `bancontact`, `card`, `card_present`, `eps`, `giropay`, `ideal`,
+    `multibanco`, `klarna`, `p24`, `sepa_debit`, `sofort`, `three_d_secure`, or `wechat`. An
+    additional hash is included on the source with a name matching this value. It contains
+    additional information specific to the [payment method](https://stripe.com/docs/sources)
+    used.
+    """
 
     usage: str | None = None
-    """Either `reusable` or `single_use`. Whether this source should be reusable or not. Some source types may or may not be reusable by construction, while others may leave the option at creation. If an incompatible value is passed, an error will be returned."""
+    """Either `reusable` or `single_use`. Whether this source should be reusable or not. Some source
+    types may or may not be reusable by construction, while others may leave the option at
+    creation. If an incompatible value is passed, an error will be returned.
+    """
 
     wechat: SourceTypeWechat | None = None

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SourceCodeVerificationFlow"]
 
 
 class SourceCodeVerificationFlow(_rt.Model):
-    """SourceCodeVerificationFlow"""
-
     attempts_remaining: int
     """The number of attempts remaining to authenticate the source object with a verification code."""
 
     status: str
-    """The status of the code verification, either `pending` (awaiting verification, `attempts_remaining` should be greater than 0), `succeeded` (successful verification) or `failed` (failed verification, cannot be verified anymore as `attempts_remaining` should be 0)."""
+    """The status of the code verification, either `pending` (awaiting verification,
+    `attempts_remaining` should be greater than 0), `succeeded` (successful verification) or
+    `failed` (failed verification, cannot be verified anymore as `attempts_remaining` should be
+    0).
+    """

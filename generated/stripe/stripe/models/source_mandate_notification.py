@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.source import Source
 from ..models.source_mandate_notification_acss_debit_data import (
     SourceMandateNotificationAcssDebitData,
@@ -17,6 +16,8 @@ from ..models.source_mandate_notification_sepa_debit_data import (
     SourceMandateNotificationSepaDebitData,
 )
 
+__all__ = ["SourceMandateNotification"]
+
 
 class SourceMandateNotification(_rt.Model):
     """Source mandate notifications should be created when a notification related to
@@ -26,7 +27,11 @@ class SourceMandateNotification(_rt.Model):
 
     acss_debit: SourceMandateNotificationAcssDebitData | None = None
     amount: int | None = None
-    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the amount associated with the mandate notification. The amount is expressed in the currency of the underlying source. Required if the notification type is `debit_initiated`."""
+    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1,
+    Japanese Yen being a zero-decimal currency) representing the amount associated with the
+    mandate notification. The amount is expressed in the currency of the underlying source.
+    Required if the notification type is `debit_initiated`.
+    """
 
     bacs_debit: SourceMandateNotificationBacsDebitData | None = None
     created: int
@@ -36,13 +41,17 @@ class SourceMandateNotification(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["source_mandate_notification"] | str
     """String representing the object's type. Objects of the same type share the same value."""
 
     reason: str
-    """The reason of the mandate notification. Valid reasons are `mandate_confirmed` or `debit_initiated`."""
+    """The reason of the mandate notification. Valid reasons are `mandate_confirmed` or
+    `debit_initiated`.
+    """
 
     sepa_debit: SourceMandateNotificationSepaDebitData | None = None
     source: Source
@@ -50,4 +59,6 @@ class SourceMandateNotification(_rt.Model):
     """The status of the mandate notification. Valid statuses are `pending` or `submitted`."""
 
     type: str
-    """The type of source this mandate notification is attached to. Should be the source type identifier code for the payment method, such as `three_d_secure`."""
+    """The type of source this mandate notification is attached to. Should be the source type
+    identifier code for the payment method, such as `three_d_secure`.
+    """

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SourceMandateNotificationAcssDebitData"]
 
 
 class SourceMandateNotificationAcssDebitData(_rt.Model):
-    """SourceMandateNotificationAcssDebitData"""
-
     statement_descriptor: str | None = None
     """The statement descriptor associate with the debit."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SourceMandateNotificationBacsDebitData"]
 
 
 class SourceMandateNotificationBacsDebitData(_rt.Model):
-    """SourceMandateNotificationBacsDebitData"""
-
     last4: str | None = None
     """Last 4 digits of the account number associated with the debit."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SourceMandateNotificationSepaDebitData"]
 
 
 class SourceMandateNotificationSepaDebitData(_rt.Model):
-    """SourceMandateNotificationSepaDebitData"""
-
     creditor_identifier: str | None = None
     """SEPA creditor ID."""
 

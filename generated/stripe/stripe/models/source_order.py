@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.shipping import Shipping
 from ..models.source_order_item import SourceOrderItem
 
+__all__ = ["SourceOrder"]
+
 
 class SourceOrder(_rt.Model):
-    """SourceOrder"""
-
     amount: int
-    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the total amount for the order."""
+    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1,
+    Japanese Yen being a zero-decimal currency) representing the total amount for the order.
+    """
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     email: str | None = None
     """The email address of the customer placing the order."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SourceOrderItem"]
 
 
 class SourceOrderItem(_rt.Model):
-    """SourceOrderItem"""
-
     amount: int | None = None
     """The amount (price) for this order item."""
 
@@ -18,10 +18,14 @@ class SourceOrderItem(_rt.Model):
     """Human-readable description for this order item."""
 
     parent: str | None = None
-    """The ID of the associated object for this line item. Expandable if not null (e.g., expandable to a SKU)."""
+    """The ID of the associated object for this line item. Expandable if not null (e.g., expandable
+    to a SKU).
+    """
 
     quantity: int | None = None
-    """The quantity of this order item. When type is `sku`, this is the number of instances of the SKU to be ordered."""
+    """The quantity of this order item. When type is `sku`, this is the number of instances of the
+    SKU to be ordered.
+    """
 
     type: str | None = None
     """The type of this order item. Must be `sku`, `tax`, or `shipping`."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
+
+__all__ = ["SourceOwner"]
 
 
 class SourceOwner(_rt.Model):
-    """SourceOwner"""
-
     address: Address | None = None
     """Owner's address."""
 
@@ -23,13 +22,25 @@ class SourceOwner(_rt.Model):
     """Owner's phone number (including extension)."""
 
     verified_address: Address | None = None
-    """Verified owner's address. Verified values are verified or provided by the payment method directly (and if supported) at the time of authorization or settlement. They cannot be set or mutated."""
+    """Verified owner's address. Verified values are verified or provided by the payment method
+    directly (and if supported) at the time of authorization or settlement. They cannot be set or
+    mutated.
+    """
 
     verified_email: str | None = None
-    """Verified owner's email address. Verified values are verified or provided by the payment method directly (and if supported) at the time of authorization or settlement. They cannot be set or mutated."""
+    """Verified owner's email address. Verified values are verified or provided by the payment
+    method directly (and if supported) at the time of authorization or settlement. They cannot be
+    set or mutated.
+    """
 
     verified_name: str | None = None
-    """Verified owner's full name. Verified values are verified or provided by the payment method directly (and if supported) at the time of authorization or settlement. They cannot be set or mutated."""
+    """Verified owner's full name. Verified values are verified or provided by the payment method
+    directly (and if supported) at the time of authorization or settlement. They cannot be set or
+    mutated.
+    """
 
     verified_phone: str | None = None
-    """Verified owner's phone number (including extension). Verified values are verified or provided by the payment method directly (and if supported) at the time of authorization or settlement. They cannot be set or mutated."""
+    """Verified owner's phone number (including extension). Verified values are verified or provided
+    by the payment method directly (and if supported) at the time of authorization or settlement.
+    They cannot be set or mutated.
+    """

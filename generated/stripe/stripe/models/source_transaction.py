@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.source_transaction_ach_credit_transfer_data import (
     SourceTransactionAchCreditTransferData,
 )
@@ -20,6 +19,8 @@ from ..models.source_transaction_sepa_credit_transfer_data import (
     SourceTransactionSepaCreditTransferData,
 )
 
+__all__ = ["SourceTransaction"]
+
 
 class SourceTransaction(_rt.Model):
     """Some payment methods have no required amount that a customer must send.
@@ -30,21 +31,28 @@ class SourceTransaction(_rt.Model):
 
     ach_credit_transfer: SourceTransactionAchCreditTransferData | None = None
     amount: int
-    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the amount your customer has pushed to the receiver."""
+    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1,
+    Japanese Yen being a zero-decimal currency) representing the amount your customer has pushed
+    to the receiver.
+    """
 
     chf_credit_transfer: SourceTransactionChfCreditTransferData | None = None
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     gbp_credit_transfer: SourceTransactionGbpCreditTransferData | None = None
     id: str
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["source_transaction"] | str
     """String representing the object's type. Objects of the same type share the same value."""

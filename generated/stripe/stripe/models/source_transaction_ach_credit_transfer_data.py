@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SourceTransactionAchCreditTransferData"]
 
 
 class SourceTransactionAchCreditTransferData(_rt.Model):
-    """SourceTransactionAchCreditTransferData"""
-
     customer_data: str | None = None
     """Customer data associated with the transfer."""
 

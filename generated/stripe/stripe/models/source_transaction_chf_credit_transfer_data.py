@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SourceTransactionChfCreditTransferData"]
 
 
 class SourceTransactionChfCreditTransferData(_rt.Model):
-    """SourceTransactionChfCreditTransferData"""
-
     reference: str | None = None
     """Reference associated with the transfer."""
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SourceTransactionGbpCreditTransferData"]
 
 
 class SourceTransactionGbpCreditTransferData(_rt.Model):
-    """SourceTransactionGbpCreditTransferData"""
-
     fingerprint: str | None = None
-    """Bank account fingerprint associated with the Stripe owned bank account receiving the transfer."""
+    """Bank account fingerprint associated with the Stripe owned bank account receiving the
+    transfer.
+    """
 
     funding_method: str | None = None
-    """The credit transfer rails the sender used to push this transfer. The possible rails are: Faster Payments, BACS, CHAPS, and wire transfers. Currently only Faster Payments is supported."""
+    """The credit transfer rails the sender used to push this transfer. The possible rails are:
+    Faster Payments, BACS, CHAPS, and wire transfers. Currently only Faster Payments is
+    supported.
+    """
 
     last4: str | None = None
     """Last 4 digits of sender account number associated with the transfer."""

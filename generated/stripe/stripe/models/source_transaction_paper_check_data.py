@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SourceTransactionPaperCheckData"]
 
 
 class SourceTransactionPaperCheckData(_rt.Model):
-    """SourceTransactionPaperCheckData"""
-
     available_at: str | None = None
-    """Time at which the deposited funds will be available for use. Measured in seconds since the Unix epoch."""
+    """Time at which the deposited funds will be available for use. Measured in seconds since the
+    Unix epoch.
+    """
 
     invoices: str | None = None
     """Comma-separated list of invoice IDs associated with the paper check."""

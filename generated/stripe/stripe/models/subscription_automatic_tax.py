@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SubscriptionAutomaticTax"]
 
 
 class SubscriptionAutomaticTax(_rt.Model):
-    """SubscriptionAutomaticTax"""
-
     enabled: bool
     """Whether Stripe automatically computes tax on this subscription."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SubscriptionBillingThresholds"]
 
 
 class SubscriptionBillingThresholds(_rt.Model):
-    """SubscriptionBillingThresholds"""
-
     amount_gte: int | None = None
     """Monetary threshold that triggers the subscription to create an invoice"""
 
     reset_billing_cycle_anchor: bool | None = None
-    """Indicates if the `billing_cycle_anchor` should be reset when a threshold is reached. If true, `billing_cycle_anchor` will be updated to the date/time the threshold was last reached; otherwise, the value will remain unchanged. This value may not be `true` if the subscription contains items with plans that have `aggregate_usage=last_ever`."""
+    """Indicates if the `billing_cycle_anchor` should be reset when a threshold is reached. If true,
+    `billing_cycle_anchor` will be updated to the date/time the threshold was last reached;
+    otherwise, the value will remain unchanged. This value may not be `true` if the subscription
+    contains items with plans that have `aggregate_usage=last_ever`.
+    """

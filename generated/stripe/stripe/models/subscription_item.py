@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.price import Price
 from ..models.subscription_item_billing_thresholds import SubscriptionItemBillingThresholds
 from ..models.tax_rate import TaxRate
+
+__all__ = ["SubscriptionItem"]
 
 
 class SubscriptionItem(_rt.Model):
@@ -17,7 +18,9 @@ class SubscriptionItem(_rt.Model):
     """
 
     billing_thresholds: SubscriptionItemBillingThresholds | None = None
-    """Define thresholds at which an invoice will be sent, and the related subscription advanced to a new billing period"""
+    """Define thresholds at which an invoice will be sent, and the related subscription advanced to
+    a new billing period
+    """
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
@@ -26,17 +29,24 @@ class SubscriptionItem(_rt.Model):
     """Unique identifier for the object."""
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["subscription_item"] | str
     """String representing the object's type. Objects of the same type share the same value."""
 
     price: Price
     quantity: int | None = None
-    """The [quantity](https://stripe.com/docs/subscriptions/quantities) of the plan to which the customer should be subscribed."""
+    """The [quantity](https://stripe.com/docs/subscriptions/quantities) of the plan to which the
+    customer should be subscribed.
+    """
 
     subscription: str
     """The `subscription` this `subscription_item` belongs to."""
 
     tax_rates: list[TaxRate] | None = None
-    """The tax rates which apply to this `subscription_item`. When set, the `default_tax_rates` on the subscription do not apply to this `subscription_item`."""
+    """The tax rates which apply to this `subscription_item`. When set, the `default_tax_rates` on
+    the subscription do not apply to this `subscription_item`.
+    """

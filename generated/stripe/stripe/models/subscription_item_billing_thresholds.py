@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SubscriptionItemBillingThresholds"]
 
 
 class SubscriptionItemBillingThresholds(_rt.Model):
-    """SubscriptionItemBillingThresholds"""
-
     usage_gte: int | None = None
     """Usage threshold that triggers the subscription to create an invoice"""

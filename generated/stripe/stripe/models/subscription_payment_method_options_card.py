@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoice_mandate_options_card import InvoiceMandateOptionsCard
+
+__all__ = ["SubscriptionPaymentMethodOptionsCard"]
 
 
 class SubscriptionPaymentMethodOptionsCard(_rt.Model):
-    """subscription_payment_method_options_card"""
-
     mandate_options: InvoiceMandateOptionsCard | None = None
     network: (
         Literal[
@@ -29,7 +28,16 @@ class SubscriptionPaymentMethodOptionsCard(_rt.Model):
         | str
         | None
     ) = None
-    """Selected network to process this Subscription on. Depends on the available networks of the card attached to the Subscription. Can be only set confirm-time."""
+    """Selected network to process this Subscription on. Depends on the available networks of the
+    card attached to the Subscription. Can be only set confirm-time.
+    """
 
     request_three_d_secure: Literal["any", "automatic"] | str | None = None
-    """We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://stripe.com/docs/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. Read our guide on [manually requesting 3D Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine."""
+    """We strongly recommend that you rely on our SCA Engine to automatically prompt your customers
+    for authentication based on risk level and [other
+    requirements](https://stripe.com/docs/strong-customer-authentication). However, if you wish
+    to request 3D Secure based on logic from your own fraud engine, provide this option. Read our
+    guide on [manually requesting 3D
+    Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more information on
+    how this configuration interacts with Radar and our SCA Engine.
+    """

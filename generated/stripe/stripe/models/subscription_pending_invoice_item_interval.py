@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SubscriptionPendingInvoiceItemInterval"]
 
 
 class SubscriptionPendingInvoiceItemInterval(_rt.Model):
-    """SubscriptionPendingInvoiceItemInterval"""
-
     interval: Literal["day", "month", "week", "year"] | str
     """Specifies invoicing frequency. Either `day`, `week`, `month` or `year`."""
 
     interval_count: int
-    """The number of intervals between invoices. For example, `interval=month` and `interval_count=3` bills every 3 months. Maximum of one year interval allowed (1 year, 12 months, or 52 weeks)."""
+    """The number of intervals between invoices. For example, `interval=month` and
+    `interval_count=3` bills every 3 months. Maximum of one year interval allowed (1 year, 12
+    months, or 52 weeks).
+    """

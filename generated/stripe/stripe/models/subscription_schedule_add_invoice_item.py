@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.deleted_price import DeletedPrice
 from ..models.price import Price
 from ..models.tax_rate import TaxRate
 
+__all__ = ["SubscriptionScheduleAddInvoiceItem"]
+
 
 class SubscriptionScheduleAddInvoiceItem(_rt.Model):
-    """An Add Invoice Item describes the prices and quantities that will be added as pending invoice items when entering a phase."""
+    """An Add Invoice Item describes the prices and quantities that will be added as pending invoice
+    items when entering a phase.
+    """
 
     price: str | Price | DeletedPrice
     """ID of the price used to generate the invoice item."""
@@ -19,4 +22,6 @@ class SubscriptionScheduleAddInvoiceItem(_rt.Model):
     """The quantity of the invoice item."""
 
     tax_rates: list[TaxRate] | None = None
-    """The tax rates which apply to the item. When set, the `default_tax_rates` do not apply to this item."""
+    """The tax rates which apply to the item. When set, the `default_tax_rates` do not apply to this
+    item.
+    """

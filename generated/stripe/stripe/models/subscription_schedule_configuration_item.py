@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.deleted_price import DeletedPrice
 from ..models.price import Price
 from ..models.subscription_item_billing_thresholds import SubscriptionItemBillingThresholds
 from ..models.tax_rate import TaxRate
+
+__all__ = ["SubscriptionScheduleConfigurationItem"]
 
 
 class SubscriptionScheduleConfigurationItem(_rt.Model):
     """A phase item describes the price and quantity of a phase."""
 
     billing_thresholds: SubscriptionItemBillingThresholds | None = None
-    """Define thresholds at which an invoice will be sent, and the related subscription advanced to a new billing period"""
+    """Define thresholds at which an invoice will be sent, and the related subscription advanced to
+    a new billing period
+    """
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an item. Metadata on this item will update the underlying subscription item's `metadata` when the phase is entered."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    item. Metadata on this item will update the underlying subscription item's `metadata` when
+    the phase is entered.
+    """
 
     price: str | Price | DeletedPrice
     """ID of the price to which the customer should be subscribed."""
@@ -26,4 +32,6 @@ class SubscriptionScheduleConfigurationItem(_rt.Model):
     """Quantity of the plan to which the customer should be subscribed."""
 
     tax_rates: list[TaxRate] | None = None
-    """The tax rates which apply to this `phase_item`. When set, the `default_tax_rates` on the phase do not apply to this `phase_item`."""
+    """The tax rates which apply to this `phase_item`. When set, the `default_tax_rates` on the
+    phase do not apply to this `phase_item`.
+    """

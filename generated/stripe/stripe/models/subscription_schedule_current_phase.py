@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SubscriptionScheduleCurrentPhase"]
 
 
 class SubscriptionScheduleCurrentPhase(_rt.Model):
-    """SubscriptionScheduleCurrentPhase"""
-
     end_date: int
     """The end of this phase of the subscription schedule."""
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SubscriptionsResourcePauseCollection"]
 
 
 class SubscriptionsResourcePauseCollection(_rt.Model):
-    """The Pause Collection settings determine how we will pause collection for this subscription and for how long the subscription
+    """The Pause Collection settings determine how we will pause collection for this subscription
+    and for how long the subscription
     should be paused.
     """
 
     behavior: Literal["keep_as_draft", "mark_uncollectible", "void"] | str
-    """The payment collection behavior for this subscription while paused. One of `keep_as_draft`, `mark_uncollectible`, or `void`."""
+    """The payment collection behavior for this subscription while paused. One of `keep_as_draft`,
+    `mark_uncollectible`, or `void`.
+    """
 
     resumes_at: int | None = None
     """The time after which the subscription will resume collecting payments."""

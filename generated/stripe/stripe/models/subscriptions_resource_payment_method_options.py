@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoice_payment_method_options_acss_debit import InvoicePaymentMethodOptionsAcssDebit
 from ..models.invoice_payment_method_options_bancontact import InvoicePaymentMethodOptionsBancontact
 from ..models.invoice_payment_method_options_customer_balance import (
@@ -15,24 +14,36 @@ from ..models.invoice_payment_method_options_us_bank_account import (
 )
 from ..models.subscription_payment_method_options_card import SubscriptionPaymentMethodOptionsCard
 
+__all__ = ["SubscriptionsResourcePaymentMethodOptions"]
+
 
 class SubscriptionsResourcePaymentMethodOptions(_rt.Model):
-    """SubscriptionsResourcePaymentMethodOptions"""
-
     acss_debit: InvoicePaymentMethodOptionsAcssDebit | None = None
-    """This sub-hash contains details about the Canadian pre-authorized debit payment method options to pass to invoices created by the subscription."""
+    """This sub-hash contains details about the Canadian pre-authorized debit payment method options
+    to pass to invoices created by the subscription.
+    """
 
     bancontact: InvoicePaymentMethodOptionsBancontact | None = None
-    """This sub-hash contains details about the Bancontact payment method options to pass to invoices created by the subscription."""
+    """This sub-hash contains details about the Bancontact payment method options to pass to
+    invoices created by the subscription.
+    """
 
     card: SubscriptionPaymentMethodOptionsCard | None = None
-    """This sub-hash contains details about the Card payment method options to pass to invoices created by the subscription."""
+    """This sub-hash contains details about the Card payment method options to pass to invoices
+    created by the subscription.
+    """
 
     customer_balance: InvoicePaymentMethodOptionsCustomerBalance | None = None
-    """This sub-hash contains details about the Bank transfer payment method options to pass to invoices created by the subscription."""
+    """This sub-hash contains details about the Bank transfer payment method options to pass to
+    invoices created by the subscription.
+    """
 
     konbini: InvoicePaymentMethodOptionsKonbini | None = None
-    """This sub-hash contains details about the Konbini payment method options to pass to invoices created by the subscription."""
+    """This sub-hash contains details about the Konbini payment method options to pass to invoices
+    created by the subscription.
+    """
 
     us_bank_account: InvoicePaymentMethodOptionsUsBankAccount | None = None
-    """This sub-hash contains details about the ACH direct debit payment method options to pass to invoices created by the subscription."""
+    """This sub-hash contains details about the ACH direct debit payment method options to pass to
+    invoices created by the subscription.
+    """

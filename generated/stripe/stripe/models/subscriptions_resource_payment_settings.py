@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.subscriptions_resource_payment_method_options import (
     SubscriptionsResourcePaymentMethodOptions,
 )
 
+__all__ = ["SubscriptionsResourcePaymentSettings"]
+
 
 class SubscriptionsResourcePaymentSettings(_rt.Model):
-    """SubscriptionsResourcePaymentSettings"""
-
     payment_method_options: SubscriptionsResourcePaymentMethodOptions | None = None
     """Payment-method-specific configuration to provide to invoices created by the subscription."""
 
@@ -47,7 +46,14 @@ class SubscriptionsResourcePaymentSettings(_rt.Model):
         ]
         | None
     ) = None
-    """The list of payment method types to provide to every invoice created by the subscription. If not set, Stripe attempts to automatically determine the types to use by looking at the invoice’s default payment method, the subscription’s default payment method, the customer’s default payment method, and your [invoice template settings](https://dashboard.stripe.com/settings/billing/invoice)."""
+    """The list of payment method types to provide to every invoice created by the subscription. If
+    not set, Stripe attempts to automatically determine the types to use by looking at the
+    invoice’s default payment method, the subscription’s default payment method, the customer’s
+    default payment method, and your [invoice template
+    settings](https://dashboard.stripe.com/settings/billing/invoice).
+    """
 
     save_default_payment_method: Literal["off", "on_subscription"] | str | None = None
-    """Either `off`, or `on_subscription`. With `on_subscription` Stripe updates `subscription.default_payment_method` when a subscription payment succeeds."""
+    """Either `off`, or `on_subscription`. With `on_subscription` Stripe updates
+    `subscription.default_payment_method` when a subscription payment succeeds.
+    """

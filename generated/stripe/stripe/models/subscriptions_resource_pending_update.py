@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.subscription_item import SubscriptionItem
+
+__all__ = ["SubscriptionsResourcePendingUpdate"]
 
 
 class SubscriptionsResourcePendingUpdate(_rt.Model):
@@ -13,16 +14,29 @@ class SubscriptionsResourcePendingUpdate(_rt.Model):
     """
 
     billing_cycle_anchor: int | None = None
-    """If the update is applied, determines the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. The timestamp is in UTC format."""
+    """If the update is applied, determines the date of the first full invoice, and, for plans with
+    `month` or `year` intervals, the day of the month for subsequent invoices. The timestamp is
+    in UTC format.
+    """
 
     expires_at: int
-    """The point after which the changes reflected by this update will be discarded and no longer applied."""
+    """The point after which the changes reflected by this update will be discarded and no longer
+    applied.
+    """
 
     subscription_items: list[SubscriptionItem] | None = None
-    """List of subscription items, each with an attached plan, that will be set if the update is applied."""
+    """List of subscription items, each with an attached plan, that will be set if the update is
+    applied.
+    """
 
     trial_end: int | None = None
-    """Unix timestamp representing the end of the trial period the customer will get before being charged for the first time, if the update is applied."""
+    """Unix timestamp representing the end of the trial period the customer will get before being
+    charged for the first time, if the update is applied.
+    """
 
     trial_from_plan: bool | None = None
-    """Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more."""
+    """Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting
+    `trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to
+    `true` together with `trial_end` is not allowed. See [Using trial periods on
+    subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+    """

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["SubscriptionsTrialsResourceEndBehavior"]
 
 
 class SubscriptionsTrialsResourceEndBehavior(_rt.Model):
     """Defines how a subscription behaves when a free trial ends."""
 
     missing_payment_method: Literal["cancel", "create_invoice", "pause"] | str
-    """Indicates how the subscription should change when the trial ends if the user did not provide a payment method."""
+    """Indicates how the subscription should change when the trial ends if the user did not provide
+    a payment method.
+    """

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.subscriptions_trials_resource_end_behavior import (
     SubscriptionsTrialsResourceEndBehavior,
 )
+
+__all__ = ["SubscriptionsTrialsResourceTrialSettings"]
 
 
 class SubscriptionsTrialsResourceTrialSettings(_rt.Model):

@@ -4,28 +4,34 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.tax_calculation_line_item import TaxCalculationLineItem
 from ..models.tax_product_resource_customer_details import TaxProductResourceCustomerDetails
 from ..models.tax_product_resource_shipping_cost import TaxProductResourceShippingCost
 from ..models.tax_product_resource_tax_breakdown import TaxProductResourceTaxBreakdown
 
+__all__ = ["TaxCalculation", "TaxCalculationLineItems"]
+
 
 class TaxCalculation(_rt.Model):
     """A Tax Calculation allows you to calculate the tax to collect from your customer.
 
-    Related guide: [Calculate tax in your custom payment flow](https://stripe.com/docs/tax/custom).
+    Related guide: [Calculate tax in your custom payment
+    flow](https://stripe.com/docs/tax/custom).
     """
 
     amount_total: int
     """Total after taxes."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     customer: str | None = None
-    """The ID of an existing [Customer](https://stripe.com/docs/api/customers/object) used for the resource."""
+    """The ID of an existing [Customer](https://stripe.com/docs/api/customers/object) used for the
+    resource.
+    """
 
     customer_details: TaxProductResourceCustomerDetails
     expires_at: int | None = None
@@ -38,7 +44,9 @@ class TaxCalculation(_rt.Model):
     """The list of items the customer is purchasing."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["tax.calculation"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -69,7 +77,9 @@ class TaxCalculationLineItems(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.tax_product_resource_line_item_tax_breakdown import (
     TaxProductResourceLineItemTaxBreakdown,
 )
 
+__all__ = ["TaxCalculationLineItem"]
+
 
 class TaxCalculationLineItem(_rt.Model):
-    """TaxProductResourceTaxCalculationLineItem"""
-
     amount: int
-    """The line item amount in integer cents. If `tax_behavior=inclusive`, then this amount includes taxes. Otherwise, taxes were calculated on top of this amount."""
+    """The line item amount in integer cents. If `tax_behavior=inclusive`, then this amount includes
+    taxes. Otherwise, taxes were calculated on top of this amount.
+    """
 
     amount_tax: int
     """The amount of tax calculated for this line item, in integer cents."""
@@ -24,7 +25,9 @@ class TaxCalculationLineItem(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["tax.calculation_line_item"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -33,13 +36,17 @@ class TaxCalculationLineItem(_rt.Model):
     """A Product ID."""
 
     quantity: int
-    """The number of units of the item being purchased. For reversals, this is the quantity reversed."""
+    """The number of units of the item being purchased. For reversals, this is the quantity
+    reversed.
+    """
 
     reference: str | None = None
     """A custom identifier for this line item."""
 
     tax_behavior: Literal["exclusive", "inclusive"] | str
-    """Specifies whether the `amount` includes taxes. If `tax_behavior=inclusive`, then the amount includes taxes."""
+    """Specifies whether the `amount` includes taxes. If `tax_behavior=inclusive`, then the amount
+    includes taxes.
+    """
 
     tax_breakdown: list[TaxProductResourceLineItemTaxBreakdown] | None = None
     """Detailed account of taxes relevant to this line item."""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TaxCode"]
 
 
 class TaxCode(_rt.Model):
-    """[Tax codes](https://stripe.com/docs/tax/tax-categories) classify goods and services for tax purposes."""
+    """[Tax codes](https://stripe.com/docs/tax/tax-categories) classify goods and services for tax
+    purposes.
+    """
 
     description: str
     """A detailed description of which types of products the tax code represents."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TaxDeductedAtSource"]
 
 
 class TaxDeductedAtSource(_rt.Model):
-    """TaxDeductedAtSource"""
-
     id: str
     """Unique identifier for the object."""
 
@@ -17,10 +17,14 @@ class TaxDeductedAtSource(_rt.Model):
     """String representing the object's type. Objects of the same type share the same value."""
 
     period_end: int
-    """The end of the invoicing period. This TDS applies to Stripe fees collected during this invoicing period."""
+    """The end of the invoicing period. This TDS applies to Stripe fees collected during this
+    invoicing period.
+    """
 
     period_start: int
-    """The start of the invoicing period. This TDS applies to Stripe fees collected during this invoicing period."""
+    """The start of the invoicing period. This TDS applies to Stripe fees collected during this
+    invoicing period.
+    """
 
     tax_deduction_account_number: str
     """The TAN that was supplied to Stripe when TDS was assessed"""

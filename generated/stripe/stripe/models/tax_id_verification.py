@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TaxIdVerification"]
 
 
 class TaxIdVerification(_rt.Model):
-    """tax_id_verification"""
-
     status: Literal["pending", "unavailable", "unverified", "verified"] | str
     """Verification status, one of `pending`, `verified`, `unverified`, or `unavailable`."""
 

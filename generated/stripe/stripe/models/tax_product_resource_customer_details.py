@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.tax_product_resource_customer_details_resource_tax_id import (
     TaxProductResourceCustomerDetailsResourceTaxId,
 )
 from ..models.tax_product_resource_postal_address import TaxProductResourcePostalAddress
 
+__all__ = ["TaxProductResourceCustomerDetails"]
+
 
 class TaxProductResourceCustomerDetails(_rt.Model):
-    """TaxProductResourceCustomerDetails"""
-
     address: TaxProductResourcePostalAddress | None = None
     """The customer's postal address (for example, home or business location)."""
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TaxProductResourceJurisdiction"]
 
 
 class TaxProductResourceJurisdiction(_rt.Model):
-    """TaxProductResourceJurisdiction"""
-
     country: str
-    """Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2))."""
+    """Two-letter country code ([ISO 3166-1
+    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+    """
 
     display_name: str
     """A human-readable name for the jurisdiction imposing the tax."""
@@ -20,4 +22,6 @@ class TaxProductResourceJurisdiction(_rt.Model):
     """Indicates the level of the jurisdiction imposing the tax."""
 
     state: str | None = None
-    """[ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States."""
+    """[ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country
+    prefix. For example, "NY" for New York, United States.
+    """

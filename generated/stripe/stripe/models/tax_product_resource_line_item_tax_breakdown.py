@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.tax_product_resource_jurisdiction import TaxProductResourceJurisdiction
 from ..models.tax_product_resource_line_item_tax_rate_details import (
     TaxProductResourceLineItemTaxRateDetails,
 )
 
+__all__ = ["TaxProductResourceLineItemTaxBreakdown"]
+
 
 class TaxProductResourceLineItemTaxBreakdown(_rt.Model):
-    """TaxProductResourceLineItemTaxBreakdown"""
-
     amount: int
     """The amount of tax, in integer cents."""
 
     jurisdiction: TaxProductResourceJurisdiction
     sourcing: Literal["destination", "origin"] | str
-    """Indicates whether the jurisdiction was determined by the origin (merchant's address) or destination (customer's address)."""
+    """Indicates whether the jurisdiction was determined by the origin (merchant's address) or
+    destination (customer's address).
+    """
 
     tax_rate_details: TaxProductResourceLineItemTaxRateDetails | None = None
-    """Details regarding the rate for this tax. This field will be `null` when the tax is not imposed, for example if the product is exempt from tax."""
+    """Details regarding the rate for this tax. This field will be `null` when the tax is not
+    imposed, for example if the product is exempt from tax.
+    """
 
     taxability_reason: (
         Literal[
@@ -45,7 +48,9 @@ class TaxProductResourceLineItemTaxBreakdown(_rt.Model):
         ]
         | str
     )
-    """The reasoning behind this tax, for example, if the product is tax exempt. The possible values for this field may be extended as new tax rules are supported."""
+    """The reasoning behind this tax, for example, if the product is tax exempt. The possible values
+    for this field may be extended as new tax rules are supported.
+    """
 
     taxable_amount: int
     """The amount on which tax is calculated, in integer cents."""

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TaxProductResourceLineItemTaxRateDetails"]
 
 
 class TaxProductResourceLineItemTaxRateDetails(_rt.Model):
-    """TaxProductResourceLineItemTaxRateDetails"""
-
     display_name: str
-    """A localized display name for tax type, intended to be human-readable. For example, "Local Sales and Use Tax", "Value-added tax (VAT)", or "Umsatzsteuer (USt.)"."""
+    """A localized display name for tax type, intended to be human-readable. For example, "Local
+    Sales and Use Tax", "Value-added tax (VAT)", or "Umsatzsteuer (USt.)".
+    """
 
     percentage_decimal: str
     """The tax rate percentage as a string. For example, 8.5% is represented as "8.5"."""

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TaxProductResourcePostalAddress"]
 
 
 class TaxProductResourcePostalAddress(_rt.Model):
-    """TaxProductResourcePostalAddress"""
-
     city: str | None = None
     """City, district, suburb, town, or village."""
 
     country: str
-    """Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2))."""
+    """Two-letter country code ([ISO 3166-1
+    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+    """
 
     line1: str | None = None
     """Address line 1 (e.g., street, PO Box, or company name)."""
@@ -24,4 +26,6 @@ class TaxProductResourcePostalAddress(_rt.Model):
     """ZIP or postal code."""
 
     state: str | None = None
-    """State/province as an [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2) subdivision code, without country prefix. Example: "NY" or "TX"."""
+    """State/province as an [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2) subdivision code,
+    without country prefix. Example: "NY" or "TX".
+    """

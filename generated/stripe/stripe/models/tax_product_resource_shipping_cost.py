@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TaxProductResourceShippingCost"]
 
 
 class TaxProductResourceShippingCost(_rt.Model):
-    """TaxProductResourceShippingCost"""
-
     amount: int
-    """The shipping amount in integer cents. If `tax_behavior=inclusive`, then this amount includes taxes. Otherwise, taxes were calculated on top of this amount."""
+    """The shipping amount in integer cents. If `tax_behavior=inclusive`, then this amount includes
+    taxes. Otherwise, taxes were calculated on top of this amount.
+    """
 
     amount_tax: int
     """The amount of tax calculated for shipping, in integer cents."""
@@ -20,7 +22,9 @@ class TaxProductResourceShippingCost(_rt.Model):
     """The ID of an existing [ShippingRate](https://stripe.com/docs/api/shipping_rates/object)"""
 
     tax_behavior: Literal["exclusive", "inclusive"] | str
-    """Specifies whether the `amount` includes taxes. If `tax_behavior=inclusive`, then the amount includes taxes."""
+    """Specifies whether the `amount` includes taxes. If `tax_behavior=inclusive`, then the amount
+    includes taxes.
+    """
 
     tax_code: str
     """The [tax code](https://stripe.com/docs/tax/tax-categories) ID used for shipping."""

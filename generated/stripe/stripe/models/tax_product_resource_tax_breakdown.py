@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.tax_product_resource_tax_rate_details import TaxProductResourceTaxRateDetails
+
+__all__ = ["TaxProductResourceTaxBreakdown"]
 
 
 class TaxProductResourceTaxBreakdown(_rt.Model):
-    """TaxProductResourceTaxBreakdown"""
-
     amount: int
     """The amount of tax, in integer cents."""
 

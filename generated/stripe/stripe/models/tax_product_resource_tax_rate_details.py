@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TaxProductResourceTaxRateDetails"]
 
 
 class TaxProductResourceTaxRateDetails(_rt.Model):
-    """TaxProductResourceTaxRateDetails"""
-
     country: str | None = None
-    """Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2))."""
+    """Two-letter country code ([ISO 3166-1
+    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+    """
 
     percentage_decimal: str
     """The tax rate percentage as a string. For example, 8.5% is represented as `"8.5"`."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TaxProductResourceTaxTransactionLineItemResourceReversal"]
 
 
 class TaxProductResourceTaxTransactionLineItemResourceReversal(_rt.Model):
-    """TaxProductResourceTaxTransactionLineItemResourceReversal"""
-
     original_line_item: str
     """The `id` of the line item to reverse in the original transaction."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TaxProductResourceTaxTransactionResourceReversal"]
 
 
 class TaxProductResourceTaxTransactionResourceReversal(_rt.Model):
-    """TaxProductResourceTaxTransactionResourceReversal"""
-
     original_transaction: str | None = None
     """The `id` of the reversed `Transaction` object."""

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.tax_product_resource_customer_details import TaxProductResourceCustomerDetails
 from ..models.tax_product_resource_shipping_cost import TaxProductResourceShippingCost
 from ..models.tax_product_resource_tax_transaction_resource_reversal import (
@@ -13,21 +12,28 @@ from ..models.tax_product_resource_tax_transaction_resource_reversal import (
 )
 from ..models.tax_transaction_line_item import TaxTransactionLineItem
 
+__all__ = ["TaxTransaction", "TaxTransactionLineItems"]
+
 
 class TaxTransaction(_rt.Model):
     """A Tax Transaction records the tax collected from or refunded to your customer.
 
-    Related guide: [Calculate tax in your custom payment flow](https://stripe.com/docs/tax/custom#tax-transaction).
+    Related guide: [Calculate tax in your custom payment
+    flow](https://stripe.com/docs/tax/custom#tax-transaction).
     """
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     customer: str | None = None
-    """The ID of an existing [Customer](https://stripe.com/docs/api/customers/object) used for the resource."""
+    """The ID of an existing [Customer](https://stripe.com/docs/api/customers/object) used for the
+    resource.
+    """
 
     customer_details: TaxProductResourceCustomerDetails
     id: str
@@ -37,10 +43,15 @@ class TaxTransaction(_rt.Model):
     """The tax collected or refunded, by line item."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["tax.transaction"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -71,7 +82,9 @@ class TaxTransactionLineItems(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

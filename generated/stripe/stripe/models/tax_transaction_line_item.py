@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.tax_product_resource_tax_transaction_line_item_resource_reversal import (
     TaxProductResourceTaxTransactionLineItemResourceReversal,
 )
 
+__all__ = ["TaxTransactionLineItem"]
+
 
 class TaxTransactionLineItem(_rt.Model):
-    """TaxProductResourceTaxTransactionLineItem"""
-
     amount: int
-    """The line item amount in integer cents. If `tax_behavior=inclusive`, then this amount includes taxes. Otherwise, taxes were calculated on top of this amount."""
+    """The line item amount in integer cents. If `tax_behavior=inclusive`, then this amount includes
+    taxes. Otherwise, taxes were calculated on top of this amount.
+    """
 
     amount_tax: int
     """The amount of tax calculated for this line item, in integer cents."""
@@ -24,16 +25,23 @@ class TaxTransactionLineItem(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["tax.transaction_line_item"] | str
     """String representing the object's type. Objects of the same type share the same value."""
 
     quantity: int
-    """The number of units of the item being purchased. For reversals, this is the quantity reversed."""
+    """The number of units of the item being purchased. For reversals, this is the quantity
+    reversed.
+    """
 
     reference: str
     """A custom identifier for this line item in the transaction."""
@@ -42,7 +50,9 @@ class TaxTransactionLineItem(_rt.Model):
     """If `type=reversal`, contains information about what was reversed."""
 
     tax_behavior: Literal["exclusive", "inclusive"] | str
-    """Specifies whether the `amount` includes taxes. If `tax_behavior=inclusive`, then the amount includes taxes."""
+    """Specifies whether the `amount` includes taxes. If `tax_behavior=inclusive`, then the amount
+    includes taxes.
+    """
 
     tax_code: str
     """The [tax code](https://stripe.com/docs/tax/tax-categories) ID used for this resource."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.terminal_configuration_configuration_resource_device_type_specific_config import (
     TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig,
 )
 from ..models.terminal_configuration_configuration_resource_tipping import (
     TerminalConfigurationConfigurationResourceTipping,
 )
+
+__all__ = ["TerminalConfiguration"]
 
 
 class TerminalConfiguration(_rt.Model):
@@ -27,7 +28,9 @@ class TerminalConfiguration(_rt.Model):
     """Whether this Configuration is the default for your account"""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["terminal.configuration"] | str
     """String representing the object's type. Objects of the same type share the same value."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TerminalConfigurationConfigurationResourceCurrencySpecificConfig"]
 
 
 class TerminalConfigurationConfigurationResourceCurrencySpecificConfig(_rt.Model):
-    """TerminalConfigurationConfigurationResourceCurrencySpecificConfig"""
-
     fixed_amounts: list[int] | None = None
     """Fixed amounts displayed when collecting a tip"""
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
+
+__all__ = ["TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig"]
 
 
 class TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig(_rt.Model):
-    """TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig"""
-
     splashscreen: str | File | None = None
     """A File ID representing an image you would like displayed on the reader."""

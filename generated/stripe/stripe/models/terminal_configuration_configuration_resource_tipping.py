@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.terminal_configuration_configuration_resource_currency_specific_config import (
     TerminalConfigurationConfigurationResourceCurrencySpecificConfig,
 )
 
+__all__ = ["TerminalConfigurationConfigurationResourceTipping"]
+
 
 class TerminalConfigurationConfigurationResourceTipping(_rt.Model):
-    """TerminalConfigurationConfigurationResourceTipping"""
-
     aud: TerminalConfigurationConfigurationResourceCurrencySpecificConfig | None = None
     cad: TerminalConfigurationConfigurationResourceCurrencySpecificConfig | None = None
     chf: TerminalConfigurationConfigurationResourceCurrencySpecificConfig | None = None

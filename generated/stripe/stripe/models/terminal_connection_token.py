@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TerminalConnectionToken"]
 
 
 class TerminalConnectionToken(_rt.Model):
@@ -14,7 +16,10 @@ class TerminalConnectionToken(_rt.Model):
     """
 
     location: str | None = None
-    """The id of the location that this connection token is scoped to. Note that location scoping only applies to internet-connected readers. For more details, see [the docs on scoping connection tokens](https://stripe.com/docs/terminal/fleet/locations#connection-tokens)."""
+    """The id of the location that this connection token is scoped to. Note that location scoping
+    only applies to internet-connected readers. For more details, see [the docs on scoping
+    connection tokens](https://stripe.com/docs/terminal/fleet/locations#connection-tokens).
+    """
 
     object: Literal["terminal.connection_token"] | str
     """String representing the object's type. Objects of the same type share the same value."""

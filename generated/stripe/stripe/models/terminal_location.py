@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
+
+__all__ = ["TerminalLocation"]
 
 
 class TerminalLocation(_rt.Model):
@@ -26,10 +27,15 @@ class TerminalLocation(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["terminal.location"] | str
     """String representing the object's type. Objects of the same type share the same value."""

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.terminal_location import TerminalLocation
 from ..models.terminal_reader_reader_resource_reader_action import (
     TerminalReaderReaderResourceReaderAction,
 )
 
+__all__ = ["TerminalReader"]
+
 
 class TerminalReader(_rt.Model):
     """A Reader represents a physical device for accepting payment details.
 
-    Related guide: [Connecting to a Reader](https://stripe.com/docs/terminal/payments/connect-reader).
+    Related guide: [Connecting to a
+    Reader](https://stripe.com/docs/terminal/payments/connect-reader).
     """
 
     action: TerminalReaderReaderResourceReaderAction | None = None
@@ -35,7 +37,9 @@ class TerminalReader(_rt.Model):
         ]
         | str
     )
-    """Type of reader, one of `bbpos_wisepad3`, `stripe_m2`, `bbpos_chipper2x`, `bbpos_wisepos_e`, `verifone_P400`, or `simulated_wisepos_e`."""
+    """Type of reader, one of `bbpos_wisepad3`, `stripe_m2`, `bbpos_chipper2x`, `bbpos_wisepos_e`,
+    `verifone_P400`, or `simulated_wisepos_e`.
+    """
 
     id: str
     """Unique identifier for the object."""
@@ -47,13 +51,18 @@ class TerminalReader(_rt.Model):
     """Custom label given to the reader for easier identification."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     location: str | TerminalLocation | None = None
     """The location identifier of the reader."""
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["terminal.reader"] | str
     """String representing the object's type. Objects of the same type share the same value."""

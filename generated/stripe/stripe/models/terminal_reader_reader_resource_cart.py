@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.terminal_reader_reader_resource_line_item import TerminalReaderReaderResourceLineItem
+
+__all__ = ["TerminalReaderReaderResourceCart"]
 
 
 class TerminalReaderReaderResourceCart(_rt.Model):
     """Represents a cart to be displayed on the reader"""
 
     currency: str
-    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies)."""
+    """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
+    lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
 
     line_items: list[TerminalReaderReaderResourceLineItem]
     """List of line items in the cart."""
 
     tax: int | None = None
-    """Tax amount for the entire cart. A positive integer in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal)."""
+    """Tax amount for the entire cart. A positive integer in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal).
+    """
 
     total: int
-    """Total amount for the entire cart, including tax. A positive integer in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal)."""
+    """Total amount for the entire cart, including tax. A positive integer in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal).
+    """

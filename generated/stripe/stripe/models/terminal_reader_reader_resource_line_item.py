@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TerminalReaderReaderResourceLineItem"]
 
 
 class TerminalReaderReaderResourceLineItem(_rt.Model):
     """Represents a line item to be displayed on the reader"""
 
     amount: int
-    """The amount of the line item. A positive integer in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal)."""
+    """The amount of the line item. A positive integer in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal).
+    """
 
     description: str
     """Description of the line item."""

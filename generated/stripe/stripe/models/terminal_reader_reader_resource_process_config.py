@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.terminal_reader_reader_resource_tipping_config import (
     TerminalReaderReaderResourceTippingConfig,
 )
+
+__all__ = ["TerminalReaderReaderResourceProcessConfig"]
 
 
 class TerminalReaderReaderResourceProcessConfig(_rt.Model):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
-from ..models.account import PaymentIntent
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.payment_intent import PaymentIntent
 from ..models.terminal_reader_reader_resource_process_config import (
     TerminalReaderReaderResourceProcessConfig,
 )
+
+__all__ = ["TerminalReaderReaderResourceProcessPaymentIntentAction"]
 
 
 class TerminalReaderReaderResourceProcessPaymentIntentAction(_rt.Model):

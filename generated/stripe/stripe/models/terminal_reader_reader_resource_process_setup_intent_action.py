@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.setup_intent import SetupIntent
 
-from ..models.account import SetupIntent
+__all__ = ["TerminalReaderReaderResourceProcessSetupIntentAction"]
 
 
 class TerminalReaderReaderResourceProcessSetupIntentAction(_rt.Model):
     """Represents a reader action to process a setup intent"""
 
     generated_card: str | None = None
-    """ID of a card PaymentMethod generated from the card_present PaymentMethod that may be attached to a Customer for future transactions. Only present if it was possible to generate a card PaymentMethod."""
+    """ID of a card PaymentMethod generated from the card_present PaymentMethod that may be attached
+    to a Customer for future transactions. Only present if it was possible to generate a card
+    PaymentMethod.
+    """
 
     setup_intent: str | SetupIntent
     """Most recent SetupIntent processed by the reader."""

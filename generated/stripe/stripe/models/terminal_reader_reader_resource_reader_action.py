@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.terminal_reader_reader_resource_process_payment_intent_action import (
     TerminalReaderReaderResourceProcessPaymentIntentAction,
 )
@@ -18,6 +17,8 @@ from ..models.terminal_reader_reader_resource_refund_payment_action import (
 from ..models.terminal_reader_reader_resource_set_reader_display_action import (
     TerminalReaderReaderResourceSetReaderDisplayAction,
 )
+
+__all__ = ["TerminalReaderReaderResourceReaderAction"]
 
 
 class TerminalReaderReaderResourceReaderAction(_rt.Model):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.charge import Charge
+from ..models.payment_intent import PaymentIntent
+from ..models.refund import Refund
 
-from ..models.account import Charge, PaymentIntent, Refund
+__all__ = ["TerminalReaderReaderResourceRefundPaymentAction"]
 
 
 class TerminalReaderReaderResourceRefundPaymentAction(_rt.Model):
@@ -19,7 +22,10 @@ class TerminalReaderReaderResourceRefundPaymentAction(_rt.Model):
     """Charge that is being refunded."""
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     payment_intent: str | PaymentIntent | None = None
     """Payment intent that is being refunded."""
@@ -31,7 +37,14 @@ class TerminalReaderReaderResourceRefundPaymentAction(_rt.Model):
     """Unique identifier for the refund object."""
 
     refund_application_fee: bool | None = None
-    """Boolean indicating whether the application fee should be refunded when refunding this charge. If a full charge refund is given, the full application fee will be refunded. Otherwise, the application fee will be refunded in an amount proportional to the amount of the charge refunded. An application fee can be refunded only by the application that created the charge."""
+    """Boolean indicating whether the application fee should be refunded when refunding this charge.
+    If a full charge refund is given, the full application fee will be refunded. Otherwise, the
+    application fee will be refunded in an amount proportional to the amount of the charge
+    refunded. An application fee can be refunded only by the application that created the charge.
+    """
 
     reverse_transfer: bool | None = None
-    """Boolean indicating whether the transfer should be reversed when refunding this charge. The transfer will be reversed proportionally to the amount being refunded (either the entire or partial amount). A transfer can be reversed only by the application that created the charge."""
+    """Boolean indicating whether the transfer should be reversed when refunding this charge. The
+    transfer will be reversed proportionally to the amount being refunded (either the entire or
+    partial amount). A transfer can be reversed only by the application that created the charge.
+    """

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.terminal_reader_reader_resource_cart import TerminalReaderReaderResourceCart
+
+__all__ = ["TerminalReaderReaderResourceSetReaderDisplayAction"]
 
 
 class TerminalReaderReaderResourceSetReaderDisplayAction(_rt.Model):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TerminalReaderReaderResourceTippingConfig"]
 
 
 class TerminalReaderReaderResourceTippingConfig(_rt.Model):
     """Represents a per-transaction tipping configuration"""
 
     amount_eligible: int | None = None
-    """Amount used to calculate tip suggestions on tipping selection screen for this transaction. Must be a positive integer in the smallest currency unit (e.g., 100 cents to represent $1.00 or 100 to represent ¥100, a zero-decimal currency)."""
+    """Amount used to calculate tip suggestions on tipping selection screen for this transaction.
+    Must be a positive integer in the smallest currency unit (e.g., 100 cents to represent $1.00
+    or 100 to represent ¥100, a zero-decimal currency).
+    """

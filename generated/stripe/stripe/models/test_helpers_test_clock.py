@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TestHelpersTestClock"]
 
 
 class TestHelpersTestClock(_rt.Model):
-    """A test clock enables deterministic control over objects in testmode. With a test clock, you can create
-    objects at a frozen time in the past or future, and advance to a specific future time to observe webhooks and state changes. After the clock advances,
-    you can either validate the current state of your scenario (and test your assumptions), change the current state of your scenario (and test more complex scenarios), or keep advancing forward in time.
+    """A test clock enables deterministic control over objects in testmode. With a test clock, you
+    can create
+    objects at a frozen time in the past or future, and advance to a specific future time to
+    observe webhooks and state changes. After the clock advances,
+    you can either validate the current state of your scenario (and test your assumptions),
+    change the current state of your scenario (and test more complex scenarios), or keep
+    advancing forward in time.
     """
 
     created: int
@@ -26,7 +32,9 @@ class TestHelpersTestClock(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     name: str | None = None
     """The custom name supplied at creation."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ThreeDSecureDetails"]
 
 
 class ThreeDSecureDetails(_rt.Model):
-    """three_d_secure_details"""
-
     authentication_flow: Literal["challenge", "frictionless"] | str | None = None
     """For authenticated transactions: how the customer was authenticated by
     the issuing bank.

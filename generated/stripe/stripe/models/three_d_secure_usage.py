@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["ThreeDSecureUsage"]
 
 
 class ThreeDSecureUsage(_rt.Model):
-    """three_d_secure_usage"""
-
     supported: bool
     """Whether 3D Secure is supported on this card."""

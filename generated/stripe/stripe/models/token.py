@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.bank_account import BankAccount
+from ..models.card import Card
 
-from ..models.account import BankAccount, Card
+__all__ = ["Token"]
 
 
 class Token(_rt.Model):
@@ -28,10 +30,12 @@ class Token(_rt.Model):
     Tokens cannot be stored or used more than once. To store card or bank account
     information for later use, you can create [Customer](https://stripe.com/docs/api#customers)
     objects or [Custom accounts](https://stripe.com/docs/api#external_accounts). Note that
-    [Radar](https://stripe.com/docs/radar), our integrated solution for automatic fraud protection,
+    [Radar](https://stripe.com/docs/radar), our integrated solution for automatic fraud
+    protection,
     performs best with integrations that use client-side tokenization.
 
-    Related guide: [Accept a payment](https://stripe.com/docs/payments/accept-a-payment-charges#web-create-token)
+    Related guide: [Accept a
+    payment](https://stripe.com/docs/payments/accept-a-payment-charges#web-create-token)
     """
 
     bank_account: BankAccount | None = None
@@ -46,7 +50,9 @@ class Token(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["token"] | str
     """String representing the object's type. Objects of the same type share the same value."""

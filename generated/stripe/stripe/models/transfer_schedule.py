@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TransferSchedule"]
 
 
 class TransferSchedule(_rt.Model):
-    """TransferSchedule"""
-
     delay_days: int
     """The number of days charges for the account will be held before being paid out."""
 
     interval: str
-    """How frequently funds will be paid out. One of `manual` (payouts only created via API call), `daily`, `weekly`, or `monthly`."""
+    """How frequently funds will be paid out. One of `manual` (payouts only created via API call),
+    `daily`, `weekly`, or `monthly`.
+    """
 
     monthly_anchor: int | None = None
-    """The day of the month funds will be paid out. Only shown if `interval` is monthly. Payouts scheduled between the 29th and 31st of the month are sent on the last day of shorter months."""
+    """The day of the month funds will be paid out. Only shown if `interval` is monthly. Payouts
+    scheduled between the 29th and 31st of the month are sent on the last day of shorter months.
+    """
 
     weekly_anchor: str | None = None
-    """The day of the week funds will be paid out, of the style 'monday', 'tuesday', etc. Only shown if `interval` is weekly."""
+    """The day of the week funds will be paid out, of the style 'monday', 'tuesday', etc. Only shown
+    if `interval` is weekly.
+    """

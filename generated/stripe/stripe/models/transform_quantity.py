@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TransformQuantity"]
 
 
 class TransformQuantity(_rt.Model):
-    """TransformQuantity"""
-
     divide_by: int
     """Divide usage by this number."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TransformUsage"]
 
 
 class TransformUsage(_rt.Model):
-    """TransformUsage"""
-
     divide_by: int
     """Divide usage by this number."""
 

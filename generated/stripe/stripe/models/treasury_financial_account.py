@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.treasury_financial_account_features import TreasuryFinancialAccountFeatures
 from ..models.treasury_financial_accounts_resource_balance import (
     TreasuryFinancialAccountsResourceBalance,
@@ -20,9 +19,12 @@ from ..models.treasury_financial_accounts_resource_status_details import (
     TreasuryFinancialAccountsResourceStatusDetails,
 )
 
+__all__ = ["TreasuryFinancialAccount"]
+
 
 class TreasuryFinancialAccount(_rt.Model):
-    """Stripe Treasury provides users with a container for money called a FinancialAccount that is separate from their Payments balance.
+    """Stripe Treasury provides users with a container for money called a FinancialAccount that is
+    separate from their Payments balance.
     FinancialAccounts serve as the source and destination of Treasury’s money movement APIs.
     """
 
@@ -48,7 +50,9 @@ class TreasuryFinancialAccount(_rt.Model):
 
     balance: TreasuryFinancialAccountsResourceBalance
     country: str
-    """Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2))."""
+    """Two-letter country code ([ISO 3166-1
+    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+    """
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
@@ -61,10 +65,15 @@ class TreasuryFinancialAccount(_rt.Model):
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str] | None = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["treasury.financial_account"] | str
     """String representing the object's type. Objects of the same type share the same value."""
@@ -117,4 +126,6 @@ class TreasuryFinancialAccount(_rt.Model):
 
     status_details: TreasuryFinancialAccountsResourceStatusDetails
     supported_currencies: list[str]
-    """The currencies the FinancialAccount can hold a balance in. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase."""
+    """The currencies the FinancialAccount can hold a balance in. Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+    """

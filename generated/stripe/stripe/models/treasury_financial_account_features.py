@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.treasury_financial_accounts_resource_financial_addresses_features import (
     TreasuryFinancialAccountsResourceFinancialAddressesFeatures,
 )
@@ -22,9 +21,12 @@ from ..models.treasury_financial_accounts_resource_toggle_settings import (
     TreasuryFinancialAccountsResourceToggleSettings,
 )
 
+__all__ = ["TreasuryFinancialAccountFeatures"]
+
 
 class TreasuryFinancialAccountFeatures(_rt.Model):
-    """Encodes whether a FinancialAccount has access to a particular Feature, with a `status` enum and associated `status_details`.
+    """Encodes whether a FinancialAccount has access to a particular Feature, with a `status` enum
+    and associated `status_details`.
     Stripe or the platform can control Features via the requested field.
     """
 

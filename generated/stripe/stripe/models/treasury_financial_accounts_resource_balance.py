@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryFinancialAccountsResourceBalance"]
 
 
 class TreasuryFinancialAccountsResourceBalance(_rt.Model):
@@ -15,4 +17,6 @@ class TreasuryFinancialAccountsResourceBalance(_rt.Model):
     """Funds not spendable yet, but will become available at a later time."""
 
     outbound_pending: dict[str, int]
-    """Funds in the account, but not spendable because they are being held for pending outbound flows."""
+    """Funds in the account, but not spendable because they are being held for pending outbound
+    flows.
+    """

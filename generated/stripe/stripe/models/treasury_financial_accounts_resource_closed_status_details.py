@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryFinancialAccountsResourceClosedStatusDetails"]
 
 
 class TreasuryFinancialAccountsResourceClosedStatusDetails(_rt.Model):
-    """TreasuryFinancialAccountsResourceClosedStatusDetails"""
-
     reasons: list[Literal["account_rejected", "closed_by_platform", "other"] | str]
     """The array that contains reasons for a FinancialAccount closure."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.treasury_financial_accounts_resource_ach_toggle_settings import (
     TreasuryFinancialAccountsResourceAchToggleSettings,
 )
+
+__all__ = ["TreasuryFinancialAccountsResourceInboundTransfers"]
 
 
 class TreasuryFinancialAccountsResourceInboundTransfers(_rt.Model):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.treasury_financial_accounts_resource_ach_toggle_settings import (
     TreasuryFinancialAccountsResourceAchToggleSettings,
 )
 from ..models.treasury_financial_accounts_resource_toggle_settings import (
     TreasuryFinancialAccountsResourceToggleSettings,
 )
+
+__all__ = ["TreasuryFinancialAccountsResourceOutboundTransfers"]
 
 
 class TreasuryFinancialAccountsResourceOutboundTransfers(_rt.Model):

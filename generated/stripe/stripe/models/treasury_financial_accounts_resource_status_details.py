@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.treasury_financial_accounts_resource_closed_status_details import (
     TreasuryFinancialAccountsResourceClosedStatusDetails,
 )
 
+__all__ = ["TreasuryFinancialAccountsResourceStatusDetails"]
+
 
 class TreasuryFinancialAccountsResourceStatusDetails(_rt.Model):
-    """TreasuryFinancialAccountsResourceStatusDetails"""
-
     closed: TreasuryFinancialAccountsResourceClosedStatusDetails | None = None
     """Details related to the closure of this FinancialAccount"""

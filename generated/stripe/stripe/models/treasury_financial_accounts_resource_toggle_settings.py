@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.treasury_financial_accounts_resource_toggles_setting_status_details import (
     TreasuryFinancialAccountsResourceTogglesSettingStatusDetails,
 )
+
+__all__ = ["TreasuryFinancialAccountsResourceToggleSettings"]
 
 
 class TreasuryFinancialAccountsResourceToggleSettings(_rt.Model):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows"]
 
 
 class TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows(_rt.Model):
-    """TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows"""
-
     received_debit: str | None = None
-    """If funds for this flow were returned after the flow went to the `succeeded` state, this field contains a reference to the ReceivedDebit return."""
+    """If funds for this flow were returned after the flow went to the `succeeded` state, this field
+    contains a reference to the ReceivedDebit return.
+    """

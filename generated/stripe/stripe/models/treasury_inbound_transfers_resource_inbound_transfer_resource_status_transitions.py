@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions"]
 
 
 class TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions(_rt.Model):
-    """TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions"""
-
     canceled_at: int | None = None
     """Timestamp describing when an InboundTransfer changed status to `canceled`."""
 

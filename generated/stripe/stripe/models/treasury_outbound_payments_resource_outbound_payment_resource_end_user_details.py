@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails"]
 
 
 class TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails(_rt.Model):
-    """TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails"""
-
     ip_address: str | None = None
-    """IP address of the user initiating the OutboundPayment. Set if `present` is set to `true`. IP address collection is required for risk and compliance reasons. This will be used to help determine if the OutboundPayment is authorized or should be blocked."""
+    """IP address of the user initiating the OutboundPayment. Set if `present` is set to `true`. IP
+    address collection is required for risk and compliance reasons. This will be used to help
+    determine if the OutboundPayment is authorized or should be blocked.
+    """
 
     present: bool
-    """`true`` if the OutboundPayment creation request is being made on behalf of an end user by a platform. Otherwise, `false`."""
+    """`true`` if the OutboundPayment creation request is being made on behalf of an end user by a
+    platform. Otherwise, `false`.
+    """

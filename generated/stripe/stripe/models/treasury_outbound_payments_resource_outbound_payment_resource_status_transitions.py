@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions"]
 
 
 class TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions(_rt.Model):
-    """TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions"""
-
     canceled_at: int | None = None
     """Timestamp describing when an OutboundPayment changed status to `canceled`."""
 

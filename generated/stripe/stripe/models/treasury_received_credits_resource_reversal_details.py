@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryReceivedCreditsResourceReversalDetails"]
 
 
 class TreasuryReceivedCreditsResourceReversalDetails(_rt.Model):
-    """TreasuryReceivedCreditsResourceReversalDetails"""
-
     deadline: int | None = None
     """Time before which a ReceivedCredit can be reversed."""
 

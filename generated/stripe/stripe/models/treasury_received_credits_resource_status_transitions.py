@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryReceivedCreditsResourceStatusTransitions"]
 
 
 class TreasuryReceivedCreditsResourceStatusTransitions(_rt.Model):
-    """TreasuryReceivedCreditsResourceStatusTransitions"""
-
     posted_at: int | None = None
     """Timestamp describing when the CreditReversal changed status to `posted`"""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryReceivedDebitsResourceDebitReversalLinkedFlows"]
 
 
 class TreasuryReceivedDebitsResourceDebitReversalLinkedFlows(_rt.Model):
-    """TreasuryReceivedDebitsResourceDebitReversalLinkedFlows"""
-
     issuing_dispute: str | None = None
     """Set if there is an Issuing dispute associated with the DebitReversal."""

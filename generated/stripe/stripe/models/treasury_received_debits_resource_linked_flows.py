@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryReceivedDebitsResourceLinkedFlows"]
 
 
 class TreasuryReceivedDebitsResourceLinkedFlows(_rt.Model):
-    """TreasuryReceivedDebitsResourceLinkedFlows"""
-
     debit_reversal: str | None = None
     """The DebitReversal created as a result of this ReceivedDebit being reversed."""
 
@@ -15,7 +15,11 @@ class TreasuryReceivedDebitsResourceLinkedFlows(_rt.Model):
     """Set if the ReceivedDebit is associated with an InboundTransfer's return of funds."""
 
     issuing_authorization: str | None = None
-    """Set if the ReceivedDebit was created due to an [Issuing Authorization](https://stripe.com/docs/api#issuing_authorizations) object."""
+    """Set if the ReceivedDebit was created due to an [Issuing
+    Authorization](https://stripe.com/docs/api#issuing_authorizations) object.
+    """
 
     issuing_transaction: str | None = None
-    """Set if the ReceivedDebit is also viewable as an [Issuing Dispute](https://stripe.com/docs/api#issuing_disputes) object."""
+    """Set if the ReceivedDebit is also viewable as an [Issuing
+    Dispute](https://stripe.com/docs/api#issuing_disputes) object.
+    """

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryReceivedDebitsResourceStatusTransitions"]
 
 
 class TreasuryReceivedDebitsResourceStatusTransitions(_rt.Model):
-    """TreasuryReceivedDebitsResourceStatusTransitions"""
-
     completed_at: int | None = None
     """Timestamp describing when the DebitReversal changed status to `completed`."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.address import Address
+
+__all__ = ["TreasurySharedResourceBillingDetails"]
 
 
 class TreasurySharedResourceBillingDetails(_rt.Model):
-    """TreasurySharedResourceBillingDetails"""
-
     address: Address
     email: str | None = None
     """Email address."""

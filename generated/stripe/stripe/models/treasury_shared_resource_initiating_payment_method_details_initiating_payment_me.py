@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.received_payment_method_details_financial_account import (
     ReceivedPaymentMethodDetailsFinancialAccount,
 )
@@ -14,19 +13,23 @@ from ..models.treasury_shared_resource_initiating_payment_method_details_us_bank
     TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount,
 )
 
+__all__ = ["TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails"]
+
 
 class TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails(_rt.Model):
-    """TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails"""
-
     balance: Literal["payments"] | str | None = None
     """Set when `type` is `balance`."""
 
     billing_details: TreasurySharedResourceBillingDetails
     financial_account: ReceivedPaymentMethodDetailsFinancialAccount | None = None
     issuing_card: str | None = None
-    """Set when `type` is `issuing_card`. This is an [Issuing Card](https://stripe.com/docs/api#issuing_cards) ID."""
+    """Set when `type` is `issuing_card`. This is an [Issuing
+    Card](https://stripe.com/docs/api#issuing_cards) ID.
+    """
 
     type: Literal["balance", "financial_account", "issuing_card", "stripe", "us_bank_account"] | str
-    """Polymorphic type matching the originating money movement's source. This can be an external account, a Stripe balance, or a FinancialAccount."""
+    """Polymorphic type matching the originating money movement's source. This can be an external
+    account, a Stripe balance, or a FinancialAccount.
+    """
 
     us_bank_account: TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount | None = None

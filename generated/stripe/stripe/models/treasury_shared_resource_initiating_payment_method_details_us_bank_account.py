@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount"]
 
 
 class TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount(_rt.Model):
-    """TreasurySharedResourceInitiatingPaymentMethodDetailsUSBankAccount"""
-
     bank_name: str | None = None
     """Bank name."""
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions"]
 
 
 class TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions(_rt.Model):
-    """TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions"""
-
     posted_at: int | None = None
     """Timestamp describing when the Transaction changed status to `posted`."""
 

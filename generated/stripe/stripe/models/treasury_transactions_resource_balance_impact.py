@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["TreasuryTransactionsResourceBalanceImpact"]
 
 
 class TreasuryTransactionsResourceBalanceImpact(_rt.Model):
@@ -12,7 +14,11 @@ class TreasuryTransactionsResourceBalanceImpact(_rt.Model):
     """The change made to funds the user can spend right now."""
 
     inbound_pending: int
-    """The change made to funds that are not spendable yet, but will become available at a later time."""
+    """The change made to funds that are not spendable yet, but will become available at a later
+    time.
+    """
 
     outbound_pending: int
-    """The change made to funds in the account, but not spendable because they are being held for pending outbound flows."""
+    """The change made to funds in the account, but not spendable because they are being held for
+    pending outbound flows.
+    """

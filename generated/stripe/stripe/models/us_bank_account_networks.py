@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["UsBankAccountNetworks"]
 
 
 class UsBankAccountNetworks(_rt.Model):
-    """us_bank_account_networks"""
-
     preferred: str | None = None
     """The preferred network."""
 

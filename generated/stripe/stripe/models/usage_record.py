@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["UsageRecord"]
 
 
 class UsageRecord(_rt.Model):
     """Usage records allow you to report customer usage and metrics to Stripe for
     metered billing of subscription prices.
 
-    Related guide: [Metered Billing](https://stripe.com/docs/billing/subscriptions/metered-billing).
+    Related guide: [Metered
+    Billing](https://stripe.com/docs/billing/subscriptions/metered-billing).
     """
 
     id: str
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["usage_record"] | str
     """String representing the object's type. Objects of the same type share the same value."""

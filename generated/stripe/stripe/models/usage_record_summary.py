@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.period import Period
+
+__all__ = ["UsageRecordSummary"]
 
 
 class UsageRecordSummary(_rt.Model):
-    """UsageRecordSummary"""
-
     id: str
     """Unique identifier for the object."""
 
@@ -19,7 +18,9 @@ class UsageRecordSummary(_rt.Model):
     """The invoice in which this usage period has been billed for."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     object: Literal["usage_record_summary"] | str
     """String representing the object's type. Objects of the same type share the same value."""

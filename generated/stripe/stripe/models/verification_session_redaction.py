@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["VerificationSessionRedaction"]
 
 
 class VerificationSessionRedaction(_rt.Model):
-    """verification_session_redaction"""
-
     status: Literal["processing", "redacted"] | str
     """Indicates whether this object and its related objects have been redacted or not."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+
+__all__ = ["WebhookEndpoint"]
 
 
 class WebhookEndpoint(_rt.Model):
@@ -12,7 +14,8 @@ class WebhookEndpoint(_rt.Model):
     notified about events that happen in your Stripe account or connected
     accounts.
 
-    Most users configure webhooks from [the dashboard](https://dashboard.stripe.com/webhooks), which provides a user interface for registering and testing your webhook endpoints.
+    Most users configure webhooks from [the dashboard](https://dashboard.stripe.com/webhooks),
+    which provides a user interface for registering and testing your webhook endpoints.
 
     Related guide: [Setting up Webhooks](https://stripe.com/docs/webhooks/configure).
     """
@@ -30,22 +33,31 @@ class WebhookEndpoint(_rt.Model):
     """An optional description of what the webhook is used for."""
 
     enabled_events: list[str]
-    """The list of events to enable for this endpoint. `['*']` indicates that all events are enabled, except those that require explicit selection."""
+    """The list of events to enable for this endpoint. `['*']` indicates that all events are
+    enabled, except those that require explicit selection.
+    """
 
     id: str
     """Unique identifier for the object."""
 
     livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode."""
+    """Has the value `true` if the object exists in live mode or the value `false` if the object
+    exists in test mode.
+    """
 
     metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format."""
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
+    object. This can be useful for storing additional information about the object in a
+    structured format.
+    """
 
     object: Literal["webhook_endpoint"] | str
     """String representing the object's type. Objects of the same type share the same value."""
 
     secret: str | None = None
-    """The endpoint's secret, used to generate [webhook signatures](https://stripe.com/docs/webhooks/signatures). Only returned at creation."""
+    """The endpoint's secret, used to generate [webhook
+    signatures](https://stripe.com/docs/webhooks/signatures). Only returned at creation.
+    """
 
     status: str
     """The status of the webhook. It can be `enabled` or `disabled`."""

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Account
-from ..models.error import Error
+if TYPE_CHECKING:
+    from ..models.account import Account
+
+
+def _account_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.account import Account
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")}
+
 
 _ACCOUNT_RETRIEVE: _rt.Operation[Account] = _rt.Operation(
     method="get",
     path="/v1/account",
     operation_id="GetAccount",
-    params=(
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")},
+    params=(_rt.Param("expand", "expand", "query", style="deepObject", explode=True),),
+    responses=_rt.LazyResponses(_account_retrieve_responses),
 )
 
 
@@ -41,7 +45,6 @@ class AccountResource(_rt.SyncResource):
         self,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -51,17 +54,15 @@ class AccountResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
-        """<p>Retrieves the details of an account.</p>
+        """Retrieves the details of an account.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _ACCOUNT_RETRIEVE,
             {
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -109,7 +110,6 @@ class AsyncAccountResource(_rt.AsyncResource):
         self,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -119,17 +119,15 @@ class AsyncAccountResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
-        """<p>Retrieves the details of an account.</p>
+        """Retrieves the details of an account.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _ACCOUNT_RETRIEVE,
             {
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

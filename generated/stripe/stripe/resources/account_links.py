@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account_link import AccountLink
-from ..models.error import Error
+if TYPE_CHECKING:
+    from ..models.account_link import AccountLink
+
+
+def _account_links_create_responses() -> dict[str, _rt.Response]:
+    from ..models.account_link import AccountLink
+    from ..models.error import Error
+
+    return {"200": _rt.Response(AccountLink, "json"), "default": _rt.Response(Error, "json")}
+
 
 _ACCOUNT_LINKS_CREATE: _rt.Operation[AccountLink] = _rt.Operation(
     method="post",
@@ -28,7 +36,7 @@ _ACCOUNT_LINKS_CREATE: _rt.Operation[AccountLink] = _rt.Operation(
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(AccountLink, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_account_links_create_responses),
 )
 
 
@@ -63,15 +71,24 @@ class AccountLinks(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AccountLink:
-        """<p>Creates an AccountLink object that includes a single-use Stripe URL that the platform can redirect their user to in order to take them through the Connect Onboarding flow.</p>
+        """Creates an AccountLink object that includes a single-use Stripe URL that the platform can
+        redirect their user to in order to take them through the Connect Onboarding flow.
 
         Args:
             account: The identifier of the account to create an account link for.
-            type: The type of account link the user is requesting. Possible values are `account_onboarding` or `account_update`.
-            collect: Which information the platform needs to collect from the user. One of `currently_due` or `eventually_due`. Default is `currently_due`.
+            type: The type of account link the user is requesting. Possible values are
+                `account_onboarding` or `account_update`.
+            collect: Which information the platform needs to collect from the user. One of
+                `currently_due` or `eventually_due`. Default is `currently_due`.
             expand: Specifies which fields in the response should be expanded.
-            refresh_url: The URL the user will be redirected to if the account link is expired, has been previously-visited, or is otherwise invalid. The URL you specify should attempt to generate a new account link with the same parameters used to create the original account link, then redirect the user to the new account link's URL so they can continue with Connect Onboarding. If a new account link cannot be generated or the redirect fails you should display a useful error to the user.
-            return_url: The URL that the user will be redirected to upon leaving or completing the linked flow.
+            refresh_url: The URL the user will be redirected to if the account link is expired,
+                has been previously-visited, or is otherwise invalid. The URL you specify should
+                attempt to generate a new account link with the same parameters used to create
+                the original account link, then redirect the user to the new account link's URL
+                so they can continue with Connect Onboarding. If a new account link cannot be
+                generated or the redirect fails you should display a useful error to the user.
+            return_url: The URL that the user will be redirected to upon leaving or completing
+                the linked flow.
         """
         return self._client.request(
             _ACCOUNT_LINKS_CREATE,
@@ -143,15 +160,24 @@ class AsyncAccountLinks(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> AccountLink:
-        """<p>Creates an AccountLink object that includes a single-use Stripe URL that the platform can redirect their user to in order to take them through the Connect Onboarding flow.</p>
+        """Creates an AccountLink object that includes a single-use Stripe URL that the platform can
+        redirect their user to in order to take them through the Connect Onboarding flow.
 
         Args:
             account: The identifier of the account to create an account link for.
-            type: The type of account link the user is requesting. Possible values are `account_onboarding` or `account_update`.
-            collect: Which information the platform needs to collect from the user. One of `currently_due` or `eventually_due`. Default is `currently_due`.
+            type: The type of account link the user is requesting. Possible values are
+                `account_onboarding` or `account_update`.
+            collect: Which information the platform needs to collect from the user. One of
+                `currently_due` or `eventually_due`. Default is `currently_due`.
             expand: Specifies which fields in the response should be expanded.
-            refresh_url: The URL the user will be redirected to if the account link is expired, has been previously-visited, or is otherwise invalid. The URL you specify should attempt to generate a new account link with the same parameters used to create the original account link, then redirect the user to the new account link's URL so they can continue with Connect Onboarding. If a new account link cannot be generated or the redirect fails you should display a useful error to the user.
-            return_url: The URL that the user will be redirected to upon leaving or completing the linked flow.
+            refresh_url: The URL the user will be redirected to if the account link is expired,
+                has been previously-visited, or is otherwise invalid. The URL you specify should
+                attempt to generate a new account link with the same parameters used to create
+                the original account link, then redirect the user to the new account link's URL
+                so they can continue with Connect Onboarding. If a new account link cannot be
+                generated or the redirect fails you should display a useful error to the user.
+            return_url: The URL that the user will be redirected to upon leaving or completing
+                the linked flow.
         """
         return await self._client.request(
             _ACCOUNT_LINKS_CREATE,

@@ -4,81 +4,127 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Account, BankAccount, Card
-from ..models.capability import Capability
-from ..models.deleted_account import DeletedAccount
-from ..models.deleted_external_account import DeletedExternalAccount
-from ..models.deleted_person import DeletedPerson
-from ..models.error import Error
-from ..models.external_account import ExternalAccount
-from ..models.login_link import LoginLink
-from ..models.person import Person
-from ..types.accounts import (
-    AccountsBankAccountsCreateParamsBankAccount,
-    AccountsBankAccountsUpdateParamsDocuments,
-    AccountsCapabilitiesListResponse,
-    AccountsCreateParamsBankAccount,
-    AccountsCreateParamsBusinessProfile,
-    AccountsCreateParamsCapabilities,
-    AccountsCreateParamsCompany,
-    AccountsCreateParamsDocuments,
-    AccountsCreateParamsIndividual,
-    AccountsCreateParamsSettings,
-    AccountsCreateParamsTosAcceptance,
-    AccountsExternalAccountsCreateParamsBankAccount,
-    AccountsExternalAccountsListResponse,
-    AccountsExternalAccountsUpdateParamsDocuments,
-    AccountsListCreated,
-    AccountsListResponse,
-    AccountsPeopleCreateParamsAddress,
-    AccountsPeopleCreateParamsAddressKana,
-    AccountsPeopleCreateParamsAddressKanji,
-    AccountsPeopleCreateParamsDob,
-    AccountsPeopleCreateParamsDocuments,
-    AccountsPeopleCreateParamsRegisteredAddress,
-    AccountsPeopleCreateParamsRelationship,
-    AccountsPeopleCreateParamsVerification,
-    AccountsPeopleListRelationship,
-    AccountsPeopleListResponse,
-    AccountsPeopleUpdateParamsAddress,
-    AccountsPeopleUpdateParamsAddressKana,
-    AccountsPeopleUpdateParamsAddressKanji,
-    AccountsPeopleUpdateParamsDob,
-    AccountsPeopleUpdateParamsDocuments,
-    AccountsPeopleUpdateParamsRegisteredAddress,
-    AccountsPeopleUpdateParamsRelationship,
-    AccountsPeopleUpdateParamsVerification,
-    AccountsPersonsCreateParamsAddress,
-    AccountsPersonsCreateParamsAddressKana,
-    AccountsPersonsCreateParamsAddressKanji,
-    AccountsPersonsCreateParamsDob,
-    AccountsPersonsCreateParamsDocuments,
-    AccountsPersonsCreateParamsRegisteredAddress,
-    AccountsPersonsCreateParamsRelationship,
-    AccountsPersonsCreateParamsVerification,
-    AccountsPersonsListRelationship,
-    AccountsPersonsListResponse,
-    AccountsPersonsUpdateParamsAddress,
-    AccountsPersonsUpdateParamsAddressKana,
-    AccountsPersonsUpdateParamsAddressKanji,
-    AccountsPersonsUpdateParamsDob,
-    AccountsPersonsUpdateParamsDocuments,
-    AccountsPersonsUpdateParamsRegisteredAddress,
-    AccountsPersonsUpdateParamsRelationship,
-    AccountsPersonsUpdateParamsVerification,
-    AccountsUpdateParamsBusinessProfile,
-    AccountsUpdateParamsCapabilities,
-    AccountsUpdateParamsCompany,
-    AccountsUpdateParamsDocuments,
-    AccountsUpdateParamsIndividual,
-    AccountsUpdateParamsSettings,
-    AccountsUpdateParamsTosAcceptance,
-)
+if TYPE_CHECKING:
+    from ..models.account import Account
+    from ..models.deleted_account import DeletedAccount
+    from ..models.login_link import LoginLink
+    from ..resources.accounts_bank_accounts import (
+        AccountsBankAccounts,
+        AccountsBankAccountsWithRawResponse,
+        AccountsBankAccountsWithStreamingResponse,
+        AsyncAccountsBankAccounts,
+        AsyncAccountsBankAccountsWithRawResponse,
+        AsyncAccountsBankAccountsWithStreamingResponse,
+    )
+    from ..resources.accounts_capabilities import (
+        AccountsCapabilities,
+        AccountsCapabilitiesWithRawResponse,
+        AccountsCapabilitiesWithStreamingResponse,
+        AsyncAccountsCapabilities,
+        AsyncAccountsCapabilitiesWithRawResponse,
+        AsyncAccountsCapabilitiesWithStreamingResponse,
+    )
+    from ..resources.accounts_external_accounts import (
+        AccountsExternalAccounts,
+        AccountsExternalAccountsWithRawResponse,
+        AccountsExternalAccountsWithStreamingResponse,
+        AsyncAccountsExternalAccounts,
+        AsyncAccountsExternalAccountsWithRawResponse,
+        AsyncAccountsExternalAccountsWithStreamingResponse,
+    )
+    from ..resources.accounts_people import (
+        AccountsPeople,
+        AccountsPeopleWithRawResponse,
+        AccountsPeopleWithStreamingResponse,
+        AsyncAccountsPeople,
+        AsyncAccountsPeopleWithRawResponse,
+        AsyncAccountsPeopleWithStreamingResponse,
+    )
+    from ..resources.accounts_persons import (
+        AccountsPersons,
+        AccountsPersonsWithRawResponse,
+        AccountsPersonsWithStreamingResponse,
+        AsyncAccountsPersons,
+        AsyncAccountsPersonsWithRawResponse,
+        AsyncAccountsPersonsWithStreamingResponse,
+    )
+    from ..types.accounts import (
+        AccountsCreateParamsBankAccount,
+        AccountsCreateParamsBusinessProfile,
+        AccountsCreateParamsCapabilities,
+        AccountsCreateParamsCompany,
+        AccountsCreateParamsDocuments,
+        AccountsCreateParamsIndividual,
+        AccountsCreateParamsSettings,
+        AccountsCreateParamsTosAcceptance,
+        AccountsListCreated,
+        AccountsListResponse,
+        AccountsUpdateParamsBusinessProfile,
+        AccountsUpdateParamsCapabilities,
+        AccountsUpdateParamsCompany,
+        AccountsUpdateParamsDocuments,
+        AccountsUpdateParamsIndividual,
+        AccountsUpdateParamsSettings,
+        AccountsUpdateParamsTosAcceptance,
+    )
+
+
+def _accounts_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.accounts import AccountsListResponse
+
+    return {
+        "200": _rt.Response(AccountsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _accounts_create_responses() -> dict[str, _rt.Response]:
+    from ..models.account import Account
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _accounts_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.account import Account
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _accounts_update_responses() -> dict[str, _rt.Response]:
+    from ..models.account import Account
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _accounts_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.deleted_account import DeletedAccount
+    from ..models.error import Error
+
+    return {"200": _rt.Response(DeletedAccount, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _accounts_login_links_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.login_link import LoginLink
+
+    return {"200": _rt.Response(LoginLink, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _accounts_reject_responses() -> dict[str, _rt.Response]:
+    from ..models.account import Account
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")}
+
 
 _ACCOUNTS_LIST: _rt.Operation[AccountsListResponse] = _rt.Operation(
     method="get",
@@ -90,13 +136,8 @@ _ACCOUNTS_LIST: _rt.Operation[AccountsListResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(AccountsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_accounts_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -144,7 +185,7 @@ _ACCOUNTS_CREATE: _rt.Operation[Account] = _rt.Operation(
             "tos_acceptance": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_accounts_create_responses),
 )
 
 _ACCOUNTS_RETRIEVE: _rt.Operation[Account] = _rt.Operation(
@@ -154,10 +195,8 @@ _ACCOUNTS_RETRIEVE: _rt.Operation[Account] = _rt.Operation(
     params=(
         _rt.Param("account", "account", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_accounts_retrieve_responses),
 )
 
 _ACCOUNTS_UPDATE: _rt.Operation[Account] = _rt.Operation(
@@ -195,19 +234,15 @@ _ACCOUNTS_UPDATE: _rt.Operation[Account] = _rt.Operation(
             "tos_acceptance": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_accounts_update_responses),
 )
 
 _ACCOUNTS_DELETE: _rt.Operation[DeletedAccount] = _rt.Operation(
     method="delete",
     path="/v1/accounts/{account}",
     operation_id="DeleteAccountsAccount",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(DeletedAccount, "json"), "default": _rt.Response(Error, "json")},
+    params=(_rt.Param("account", "account", "path", style="simple"),),
+    responses=_rt.LazyResponses(_accounts_delete_responses),
 )
 
 _ACCOUNTS_LOGIN_LINKS: _rt.Operation[LoginLink] = _rt.Operation(
@@ -222,7 +257,7 @@ _ACCOUNTS_LOGIN_LINKS: _rt.Operation[LoginLink] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(LoginLink, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_accounts_login_links_responses),
 )
 
 _ACCOUNTS_REJECT: _rt.Operation[Account] = _rt.Operation(
@@ -239,598 +274,7 @@ _ACCOUNTS_REJECT: _rt.Operation[Account] = _rt.Operation(
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Account, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_ACCOUNTS_BANK_ACCOUNTS_CREATE: _rt.Operation[ExternalAccount] = _rt.Operation(
-    method="post",
-    path="/v1/accounts/{account}/bank_accounts",
-    operation_id="PostAccountsAccountBankAccounts",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("bank_account", "bank_account", "field"),
-        _rt.Param("default_for_currency", "default_for_currency", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("external_account", "external_account", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "bank_account": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(ExternalAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_ACCOUNTS_BANK_ACCOUNTS_RETRIEVE: _rt.Operation[ExternalAccount] = _rt.Operation(
-    method="get",
-    path="/v1/accounts/{account}/bank_accounts/{id}",
-    operation_id="GetAccountsAccountBankAccountsId",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ExternalAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_ACCOUNTS_BANK_ACCOUNTS_UPDATE: _rt.Operation[ExternalAccount] = _rt.Operation(
-    method="post",
-    path="/v1/accounts/{account}/bank_accounts/{id}",
-    operation_id="PostAccountsAccountBankAccountsId",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("account_holder_name", "account_holder_name", "field"),
-        _rt.Param("account_holder_type", "account_holder_type", "field"),
-        _rt.Param("account_type", "account_type", "field"),
-        _rt.Param("address_city", "address_city", "field"),
-        _rt.Param("address_country", "address_country", "field"),
-        _rt.Param("address_line1", "address_line1", "field"),
-        _rt.Param("address_line2", "address_line2", "field"),
-        _rt.Param("address_state", "address_state", "field"),
-        _rt.Param("address_zip", "address_zip", "field"),
-        _rt.Param("default_for_currency", "default_for_currency", "field"),
-        _rt.Param("documents", "documents", "field"),
-        _rt.Param("exp_month", "exp_month", "field"),
-        _rt.Param("exp_year", "exp_year", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("name", "name", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "documents": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(ExternalAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_ACCOUNTS_BANK_ACCOUNTS_DELETE: _rt.Operation[DeletedExternalAccount] = _rt.Operation(
-    method="delete",
-    path="/v1/accounts/{account}/bank_accounts/{id}",
-    operation_id="DeleteAccountsAccountBankAccountsId",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(DeletedExternalAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_ACCOUNTS_CAPABILITIES_LIST: _rt.Operation[AccountsCapabilitiesListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/accounts/{account}/capabilities",
-    operation_id="GetAccountsAccountCapabilities",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(AccountsCapabilitiesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_ACCOUNTS_CAPABILITIES_RETRIEVE: _rt.Operation[Capability] = _rt.Operation(
-    method="get",
-    path="/v1/accounts/{account}/capabilities/{capability}",
-    operation_id="GetAccountsAccountCapabilitiesCapability",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("capability", "capability", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Capability, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_ACCOUNTS_CAPABILITIES_UPDATE: _rt.Operation[Capability] = _rt.Operation(
-    method="post",
-    path="/v1/accounts/{account}/capabilities/{capability}",
-    operation_id="PostAccountsAccountCapabilitiesCapability",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("capability", "capability", "path", style="simple"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("requested", "requested", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
-    ),
-    responses={"200": _rt.Response(Capability, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_ACCOUNTS_EXTERNAL_ACCOUNTS_LIST: _rt.Operation[AccountsExternalAccountsListResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/v1/accounts/{account}/external_accounts",
-        operation_id="GetAccountsAccountExternalAccounts",
-        params=(
-            _rt.Param("account", "account", "path", style="simple"),
-            _rt.Param("ending_before", "ending_before", "query", style="form"),
-            _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-            _rt.Param("limit", "limit", "query", style="form"),
-            _rt.Param("starting_after", "starting_after", "query", style="form"),
-            _rt.Param("body", "body", "body"),
-        ),
-        body=_rt.Body("application/x-www-form-urlencoded"),
-        responses={
-            "200": _rt.Response(AccountsExternalAccountsListResponse, "json"),
-            "default": _rt.Response(Error, "json"),
-        },
-        pagination=_rt.CursorPagination(
-            items="data",
-            has_more="has_more",
-            cursor_param="starting_after",
-            cursor_field="id",
-            reverse_param="ending_before",
-        ),
-    )
-)
-
-_ACCOUNTS_EXTERNAL_ACCOUNTS_CREATE: _rt.Operation[ExternalAccount] = _rt.Operation(
-    method="post",
-    path="/v1/accounts/{account}/external_accounts",
-    operation_id="PostAccountsAccountExternalAccounts",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("bank_account", "bank_account", "field"),
-        _rt.Param("default_for_currency", "default_for_currency", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("external_account", "external_account", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "bank_account": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(ExternalAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_ACCOUNTS_EXTERNAL_ACCOUNTS_RETRIEVE: _rt.Operation[ExternalAccount] = _rt.Operation(
-    method="get",
-    path="/v1/accounts/{account}/external_accounts/{id}",
-    operation_id="GetAccountsAccountExternalAccountsId",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ExternalAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_ACCOUNTS_EXTERNAL_ACCOUNTS_UPDATE: _rt.Operation[ExternalAccount] = _rt.Operation(
-    method="post",
-    path="/v1/accounts/{account}/external_accounts/{id}",
-    operation_id="PostAccountsAccountExternalAccountsId",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("account_holder_name", "account_holder_name", "field"),
-        _rt.Param("account_holder_type", "account_holder_type", "field"),
-        _rt.Param("account_type", "account_type", "field"),
-        _rt.Param("address_city", "address_city", "field"),
-        _rt.Param("address_country", "address_country", "field"),
-        _rt.Param("address_line1", "address_line1", "field"),
-        _rt.Param("address_line2", "address_line2", "field"),
-        _rt.Param("address_state", "address_state", "field"),
-        _rt.Param("address_zip", "address_zip", "field"),
-        _rt.Param("default_for_currency", "default_for_currency", "field"),
-        _rt.Param("documents", "documents", "field"),
-        _rt.Param("exp_month", "exp_month", "field"),
-        _rt.Param("exp_year", "exp_year", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("name", "name", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "documents": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(ExternalAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_ACCOUNTS_EXTERNAL_ACCOUNTS_DELETE: _rt.Operation[DeletedExternalAccount] = _rt.Operation(
-    method="delete",
-    path="/v1/accounts/{account}/external_accounts/{id}",
-    operation_id="DeleteAccountsAccountExternalAccountsId",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(DeletedExternalAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_ACCOUNTS_PEOPLE_LIST: _rt.Operation[AccountsPeopleListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/accounts/{account}/people",
-    operation_id="GetAccountsAccountPeople",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("relationship", "relationship", "query", style="deepObject", explode=True),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(AccountsPeopleListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_ACCOUNTS_PEOPLE_CREATE: _rt.Operation[Person] = _rt.Operation(
-    method="post",
-    path="/v1/accounts/{account}/people",
-    operation_id="PostAccountsAccountPeople",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("address", "address", "field"),
-        _rt.Param("address_kana", "address_kana", "field"),
-        _rt.Param("address_kanji", "address_kanji", "field"),
-        _rt.Param("dob", "dob", "field"),
-        _rt.Param("documents", "documents", "field"),
-        _rt.Param("email", "email", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("first_name", "first_name", "field"),
-        _rt.Param("first_name_kana", "first_name_kana", "field"),
-        _rt.Param("first_name_kanji", "first_name_kanji", "field"),
-        _rt.Param("full_name_aliases", "full_name_aliases", "field"),
-        _rt.Param("gender", "gender", "field"),
-        _rt.Param("id_number", "id_number", "field"),
-        _rt.Param("id_number_secondary", "id_number_secondary", "field"),
-        _rt.Param("last_name", "last_name", "field"),
-        _rt.Param("last_name_kana", "last_name_kana", "field"),
-        _rt.Param("last_name_kanji", "last_name_kanji", "field"),
-        _rt.Param("maiden_name", "maiden_name", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("nationality", "nationality", "field"),
-        _rt.Param("person_token", "person_token", "field"),
-        _rt.Param("phone", "phone", "field"),
-        _rt.Param("political_exposure", "political_exposure", "field"),
-        _rt.Param("registered_address", "registered_address", "field"),
-        _rt.Param("relationship", "relationship", "field"),
-        _rt.Param("ssn_last_4", "ssn_last_4", "field"),
-        _rt.Param("verification", "verification", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "address": _rt.Encoding(style="deepObject", explode=True),
-            "address_kana": _rt.Encoding(style="deepObject", explode=True),
-            "address_kanji": _rt.Encoding(style="deepObject", explode=True),
-            "dob": _rt.Encoding(style="deepObject", explode=True),
-            "documents": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "full_name_aliases": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-            "registered_address": _rt.Encoding(style="deepObject", explode=True),
-            "relationship": _rt.Encoding(style="deepObject", explode=True),
-            "verification": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(Person, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_ACCOUNTS_PEOPLE_RETRIEVE: _rt.Operation[Person] = _rt.Operation(
-    method="get",
-    path="/v1/accounts/{account}/people/{person}",
-    operation_id="GetAccountsAccountPeoplePerson",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("person", "person", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Person, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_ACCOUNTS_PEOPLE_UPDATE: _rt.Operation[Person] = _rt.Operation(
-    method="post",
-    path="/v1/accounts/{account}/people/{person}",
-    operation_id="PostAccountsAccountPeoplePerson",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("person", "person", "path", style="simple"),
-        _rt.Param("address", "address", "field"),
-        _rt.Param("address_kana", "address_kana", "field"),
-        _rt.Param("address_kanji", "address_kanji", "field"),
-        _rt.Param("dob", "dob", "field"),
-        _rt.Param("documents", "documents", "field"),
-        _rt.Param("email", "email", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("first_name", "first_name", "field"),
-        _rt.Param("first_name_kana", "first_name_kana", "field"),
-        _rt.Param("first_name_kanji", "first_name_kanji", "field"),
-        _rt.Param("full_name_aliases", "full_name_aliases", "field"),
-        _rt.Param("gender", "gender", "field"),
-        _rt.Param("id_number", "id_number", "field"),
-        _rt.Param("id_number_secondary", "id_number_secondary", "field"),
-        _rt.Param("last_name", "last_name", "field"),
-        _rt.Param("last_name_kana", "last_name_kana", "field"),
-        _rt.Param("last_name_kanji", "last_name_kanji", "field"),
-        _rt.Param("maiden_name", "maiden_name", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("nationality", "nationality", "field"),
-        _rt.Param("person_token", "person_token", "field"),
-        _rt.Param("phone", "phone", "field"),
-        _rt.Param("political_exposure", "political_exposure", "field"),
-        _rt.Param("registered_address", "registered_address", "field"),
-        _rt.Param("relationship", "relationship", "field"),
-        _rt.Param("ssn_last_4", "ssn_last_4", "field"),
-        _rt.Param("verification", "verification", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "address": _rt.Encoding(style="deepObject", explode=True),
-            "address_kana": _rt.Encoding(style="deepObject", explode=True),
-            "address_kanji": _rt.Encoding(style="deepObject", explode=True),
-            "dob": _rt.Encoding(style="deepObject", explode=True),
-            "documents": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "full_name_aliases": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-            "registered_address": _rt.Encoding(style="deepObject", explode=True),
-            "relationship": _rt.Encoding(style="deepObject", explode=True),
-            "verification": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(Person, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_ACCOUNTS_PEOPLE_DELETE: _rt.Operation[DeletedPerson] = _rt.Operation(
-    method="delete",
-    path="/v1/accounts/{account}/people/{person}",
-    operation_id="DeleteAccountsAccountPeoplePerson",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("person", "person", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(DeletedPerson, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_ACCOUNTS_PERSONS_LIST: _rt.Operation[AccountsPersonsListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/accounts/{account}/persons",
-    operation_id="GetAccountsAccountPersons",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("relationship", "relationship", "query", style="deepObject", explode=True),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(AccountsPersonsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_ACCOUNTS_PERSONS_CREATE: _rt.Operation[Person] = _rt.Operation(
-    method="post",
-    path="/v1/accounts/{account}/persons",
-    operation_id="PostAccountsAccountPersons",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("address", "address", "field"),
-        _rt.Param("address_kana", "address_kana", "field"),
-        _rt.Param("address_kanji", "address_kanji", "field"),
-        _rt.Param("dob", "dob", "field"),
-        _rt.Param("documents", "documents", "field"),
-        _rt.Param("email", "email", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("first_name", "first_name", "field"),
-        _rt.Param("first_name_kana", "first_name_kana", "field"),
-        _rt.Param("first_name_kanji", "first_name_kanji", "field"),
-        _rt.Param("full_name_aliases", "full_name_aliases", "field"),
-        _rt.Param("gender", "gender", "field"),
-        _rt.Param("id_number", "id_number", "field"),
-        _rt.Param("id_number_secondary", "id_number_secondary", "field"),
-        _rt.Param("last_name", "last_name", "field"),
-        _rt.Param("last_name_kana", "last_name_kana", "field"),
-        _rt.Param("last_name_kanji", "last_name_kanji", "field"),
-        _rt.Param("maiden_name", "maiden_name", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("nationality", "nationality", "field"),
-        _rt.Param("person_token", "person_token", "field"),
-        _rt.Param("phone", "phone", "field"),
-        _rt.Param("political_exposure", "political_exposure", "field"),
-        _rt.Param("registered_address", "registered_address", "field"),
-        _rt.Param("relationship", "relationship", "field"),
-        _rt.Param("ssn_last_4", "ssn_last_4", "field"),
-        _rt.Param("verification", "verification", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "address": _rt.Encoding(style="deepObject", explode=True),
-            "address_kana": _rt.Encoding(style="deepObject", explode=True),
-            "address_kanji": _rt.Encoding(style="deepObject", explode=True),
-            "dob": _rt.Encoding(style="deepObject", explode=True),
-            "documents": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "full_name_aliases": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-            "registered_address": _rt.Encoding(style="deepObject", explode=True),
-            "relationship": _rt.Encoding(style="deepObject", explode=True),
-            "verification": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(Person, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_ACCOUNTS_PERSONS_RETRIEVE: _rt.Operation[Person] = _rt.Operation(
-    method="get",
-    path="/v1/accounts/{account}/persons/{person}",
-    operation_id="GetAccountsAccountPersonsPerson",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("person", "person", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Person, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_ACCOUNTS_PERSONS_UPDATE: _rt.Operation[Person] = _rt.Operation(
-    method="post",
-    path="/v1/accounts/{account}/persons/{person}",
-    operation_id="PostAccountsAccountPersonsPerson",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("person", "person", "path", style="simple"),
-        _rt.Param("address", "address", "field"),
-        _rt.Param("address_kana", "address_kana", "field"),
-        _rt.Param("address_kanji", "address_kanji", "field"),
-        _rt.Param("dob", "dob", "field"),
-        _rt.Param("documents", "documents", "field"),
-        _rt.Param("email", "email", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("first_name", "first_name", "field"),
-        _rt.Param("first_name_kana", "first_name_kana", "field"),
-        _rt.Param("first_name_kanji", "first_name_kanji", "field"),
-        _rt.Param("full_name_aliases", "full_name_aliases", "field"),
-        _rt.Param("gender", "gender", "field"),
-        _rt.Param("id_number", "id_number", "field"),
-        _rt.Param("id_number_secondary", "id_number_secondary", "field"),
-        _rt.Param("last_name", "last_name", "field"),
-        _rt.Param("last_name_kana", "last_name_kana", "field"),
-        _rt.Param("last_name_kanji", "last_name_kanji", "field"),
-        _rt.Param("maiden_name", "maiden_name", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("nationality", "nationality", "field"),
-        _rt.Param("person_token", "person_token", "field"),
-        _rt.Param("phone", "phone", "field"),
-        _rt.Param("political_exposure", "political_exposure", "field"),
-        _rt.Param("registered_address", "registered_address", "field"),
-        _rt.Param("relationship", "relationship", "field"),
-        _rt.Param("ssn_last_4", "ssn_last_4", "field"),
-        _rt.Param("verification", "verification", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "address": _rt.Encoding(style="deepObject", explode=True),
-            "address_kana": _rt.Encoding(style="deepObject", explode=True),
-            "address_kanji": _rt.Encoding(style="deepObject", explode=True),
-            "dob": _rt.Encoding(style="deepObject", explode=True),
-            "documents": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "full_name_aliases": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-            "registered_address": _rt.Encoding(style="deepObject", explode=True),
-            "relationship": _rt.Encoding(style="deepObject", explode=True),
-            "verification": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(Person, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_ACCOUNTS_PERSONS_DELETE: _rt.Operation[DeletedPerson] = _rt.Operation(
-    method="delete",
-    path="/v1/accounts/{account}/persons/{person}",
-    operation_id="DeleteAccountsAccountPersonsPerson",
-    params=(
-        _rt.Param("account", "account", "path", style="simple"),
-        _rt.Param("person", "person", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(DeletedPerson, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_accounts_reject_responses),
 )
 
 
@@ -849,22 +293,32 @@ class Accounts(_rt.SyncResource):
 
     @cached_property
     def bank_accounts(self) -> AccountsBankAccounts:
+        from .accounts_bank_accounts import AccountsBankAccounts
+
         return AccountsBankAccounts(self._client)
 
     @cached_property
     def capabilities(self) -> AccountsCapabilities:
+        from .accounts_capabilities import AccountsCapabilities
+
         return AccountsCapabilities(self._client)
 
     @cached_property
     def external_accounts(self) -> AccountsExternalAccounts:
+        from .accounts_external_accounts import AccountsExternalAccounts
+
         return AccountsExternalAccounts(self._client)
 
     @cached_property
     def people(self) -> AccountsPeople:
+        from .accounts_people import AccountsPeople
+
         return AccountsPeople(self._client)
 
     @cached_property
     def persons(self) -> AccountsPersons:
+        from .accounts_persons import AccountsPersons
+
         return AccountsPersons(self._client)
 
     def list(
@@ -875,7 +329,6 @@ class Accounts(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -885,16 +338,24 @@ class Accounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Account]:
-        """<p>Returns a list of accounts connected to your platform via <a href="/docs/connect">Connect</a>. If you’re not a platform, the list is empty.</p>
+        """Returns a list of accounts connected to your platform via
+        [Connect](https://stripe.com/docs/connect). If you’re not a platform, the list is empty.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _ACCOUNTS_LIST,
@@ -904,7 +365,6 @@ class Accounts(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -948,31 +408,63 @@ class Accounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
-        """<p>With <a href="/docs/connect">Connect</a>, you can create Stripe accounts for your users.
-        To do this, you’ll first need to <a href="https://dashboard.stripe.com/account/applications/settings">register your platform</a>.</p>
+        """With [Connect](https://stripe.com/docs/connect), you can create Stripe accounts for your
+        users. To do this, you’ll first need to [register your
+        platform](https://dashboard.stripe.com/account/applications/settings).
 
-        <p>If you’ve already collected information for your connected accounts, you <a href="/docs/connect/best-practices#onboarding">can pre-fill that information</a> when
-        creating the account. Connect Onboarding won’t ask for the pre-filled information during account onboarding.
-        You can pre-fill any information on the account.</p>
+        If you’ve already collected information for your connected accounts, you [can pre-fill
+        that information](https://stripe.com/docs/connect/best-practices#onboarding) when
+        creating the account. Connect Onboarding won’t ask for the pre-filled information during
+        account onboarding. You can pre-fill any information on the account.
 
         Args:
-            account_token: An [account token](https://stripe.com/docs/api#create_account_token), used to securely provide details to the account.
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
             business_profile: Business information about the account.
             business_type: The business type.
-            capabilities: Each key of the dictionary represents a capability, and each capability maps to its settings (e.g. whether it has been requested or not). Each capability will be inactive until you have provided its specific requirements and Stripe has verified them. An account may have some of its requested capabilities be active and some be inactive.
-            company: Information about the company or business. This field is available for any `business_type`.
-            country: The country in which the account holder resides, or in which the business is legally established. This should be an ISO 3166-1 alpha-2 country code. For example, if you are in the United States and the business for which you're creating an account is legally represented in Canada, you would use `CA` as the country for the account being created. Available countries include [Stripe's global markets](https://stripe.com/global) as well as countries where [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are supported.
-            default_currency: Three-letter ISO currency code representing the default currency for the account. This must be a currency that [Stripe supports in the account's country](https://stripe.com/docs/payouts).
+            capabilities: Each key of the dictionary represents a capability, and each capability
+                maps to its settings (e.g. whether it has been requested or not). Each capability
+                will be inactive until you have provided its specific requirements and Stripe has
+                verified them. An account may have some of its requested capabilities be active
+                and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
+            country: The country in which the account holder resides, or in which the business is
+                legally established. This should be an ISO 3166-1 alpha-2 country code. For
+                example, if you are in the United States and the business for which you're
+                creating an account is legally represented in Canada, you would use `CA` as the
+                country for the account being created. Available countries include [Stripe's
+                global markets](https://stripe.com/global) as well as countries where
+                [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are
+                supported.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational requests.
-            email: The email address of the account holder. This is only to make the account easier to identify to you. Stripe only emails Custom accounts with your consent.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
-            external_account: A card or bank account to attach to the account for receiving [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be able to use it for top-ups). You can provide either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as documented in the `external_account` parameter for [bank account](https://stripe.com/docs/api#account_create_bank_account) creation. <br><br>By default, providing an external account sets it as the new default external account for its currency, and deletes the old default if one exists. To add additional external accounts without replacing the existing default for the currency, use the [bank account](https://stripe.com/docs/api#account_create_bank_account) or [card creation](https://stripe.com/docs/api#account_create_card) APIs.
-            individual: Information about the person represented by the account. This field is null unless `business_type` is set to `individual`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            external_account: A card or bank account to attach to the account for receiving
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
-            tos_acceptance: Details on the account's acceptance of the [Stripe Services Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
-            type: The type of Stripe account to create. May be one of `custom`, `express` or `standard`.
+            tos_acceptance: Details on the account's acceptance of the [Stripe Services
+                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
+            type: The type of Stripe account to create. May be one of `custom`, `express` or
+                `standard`.
         """
         return self._client.request(
             _ACCOUNTS_CREATE,
@@ -1012,7 +504,6 @@ class Accounts(_rt.SyncResource):
         account: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1022,18 +513,16 @@ class Accounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
-        """<p>Retrieves the details of an account.</p>
+        """Retrieves the details of an account.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _ACCOUNTS_RETRIEVE,
             {
                 "account": account,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1075,32 +564,54 @@ class Accounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
-        """<p>Updates a <a href="/docs/connect/accounts">connected account</a> by setting the values of the parameters passed. Any parameters not provided are
-        left unchanged.</p>
+        """Updates a [connected account](https://stripe.com/docs/connect/accounts) by setting the
+        values of the parameters passed. Any parameters not provided are left unchanged.
 
-        <p>For Custom accounts, you can update any information on the account. For other accounts, you can update all information until that
-        account has started to go through Connect Onboarding. Once you create an <a href="/docs/api/account_links">Account Link</a>
-        for a Standard or Express account, some parameters can no longer be changed. These are marked as <strong>Custom Only</strong> or <strong>Custom and Express</strong>
-        below.</p>
+        For Custom accounts, you can update any information on the account. For other accounts,
+        you can update all information until that account has started to go through Connect
+        Onboarding. Once you create an [Account Link](https://stripe.com/docs/api/account_links)
+        for a Standard or Express account, some parameters can no longer be changed. These are
+        marked as **Custom Only** or **Custom and Express** below.
 
-        <p>To update your own account, use the <a href="https://dashboard.stripe.com/account">Dashboard</a>. Refer to our
-        <a href="/docs/connect/updating-accounts">Connect</a> documentation to learn more about updating accounts.</p>
+        To update your own account, use the [Dashboard](https://dashboard.stripe.com/account).
+        Refer to our [Connect](https://stripe.com/docs/connect/updating-accounts) documentation
+        to learn more about updating accounts.
 
         Args:
-            account_token: An [account token](https://stripe.com/docs/api#create_account_token), used to securely provide details to the account.
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
             business_profile: Business information about the account.
             business_type: The business type.
-            capabilities: Each key of the dictionary represents a capability, and each capability maps to its settings (e.g. whether it has been requested or not). Each capability will be inactive until you have provided its specific requirements and Stripe has verified them. An account may have some of its requested capabilities be active and some be inactive.
-            company: Information about the company or business. This field is available for any `business_type`.
-            default_currency: Three-letter ISO currency code representing the default currency for the account. This must be a currency that [Stripe supports in the account's country](https://stripe.com/docs/payouts).
+            capabilities: Each key of the dictionary represents a capability, and each capability
+                maps to its settings (e.g. whether it has been requested or not). Each capability
+                will be inactive until you have provided its specific requirements and Stripe has
+                verified them. An account may have some of its requested capabilities be active
+                and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational requests.
-            email: The email address of the account holder. This is only to make the account easier to identify to you. Stripe only emails Custom accounts with your consent.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
-            external_account: A card or bank account to attach to the account for receiving [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be able to use it for top-ups). You can provide either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as documented in the `external_account` parameter for [bank account](https://stripe.com/docs/api#account_create_bank_account) creation. <br><br>By default, providing an external account sets it as the new default external account for its currency, and deletes the old default if one exists. To add additional external accounts without replacing the existing default for the currency, use the [bank account](https://stripe.com/docs/api#account_create_bank_account) or [card creation](https://stripe.com/docs/api#account_create_card) APIs.
-            individual: Information about the person represented by the account. This field is null unless `business_type` is set to `individual`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            external_account: A card or bank account to attach to the account for receiving
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
-            tos_acceptance: Details on the account's acceptance of the [Stripe Services Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
+            tos_acceptance: Details on the account's acceptance of the [Stripe Services
+                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
         """
         return self._client.request(
             _ACCOUNTS_UPDATE,
@@ -1137,7 +648,6 @@ class Accounts(_rt.SyncResource):
         self,
         account: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1147,20 +657,19 @@ class Accounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedAccount:
-        """<p>With <a href="/docs/connect">Connect</a>, you can delete accounts you manage.</p>
+        """With [Connect](https://stripe.com/docs/connect), you can delete accounts you manage.
 
-        <p>Accounts created using test-mode keys can be deleted at any time. Standard accounts created using live-mode keys cannot be deleted. Custom or Express accounts created using live-mode keys can only be deleted once all balances are zero.</p>
+        Accounts created using test-mode keys can be deleted at any time. Standard accounts
+        created using live-mode keys cannot be deleted. Custom or Express accounts created using
+        live-mode keys can only be deleted once all balances are zero.
 
-        <p>If you want to delete your own account, use the <a href="https://dashboard.stripe.com/account">account information tab in your account settings</a> instead.</p>
-
-        Args:
-            body: The request body.
+        If you want to delete your own account, use the [account information tab in your account
+        settings](https://dashboard.stripe.com/account) instead.
         """
         return self._client.request(
             _ACCOUNTS_DELETE,
             {
                 "account": account,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1188,9 +697,10 @@ class Accounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> LoginLink:
-        """<p>Creates a single-use login link for an Express account to access their Stripe dashboard.</p>
+        """Creates a single-use login link for an Express account to access their Stripe dashboard.
 
-        <p><strong>You may only create login links for <a href="/docs/connect/express-accounts">Express accounts</a> connected to your platform</strong>.</p>
+        **You may only create login links for[Express
+        accounts](https://stripe.com/docs/connect/express-accounts) connected to your platform**.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -1228,12 +738,14 @@ class Accounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
-        """<p>With <a href="/docs/connect">Connect</a>, you may flag accounts as suspicious.</p>
+        """With [Connect](https://stripe.com/docs/connect), you may flag accounts as suspicious.
 
-        <p>Test-mode Custom and Express accounts can be rejected at any time. Accounts created using live-mode keys may only be rejected once all balances are zero.</p>
+        Test-mode Custom and Express accounts can be rejected at any time. Accounts created using
+        live-mode keys may only be rejected once all balances are zero.
 
         Args:
-            reason: The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or `other`.
+            reason: The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or
+                `other`.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -1324,1531 +836,6 @@ class AccountsWithStreamingResponse:
         return self._resource.persons.with_streaming_response
 
 
-class AccountsBankAccounts(_rt.SyncResource):
-    """Operations under `accounts.bank_accounts`."""
-
-    @cached_property
-    def with_raw_response(self) -> AccountsBankAccountsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AccountsBankAccountsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AccountsBankAccountsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AccountsBankAccountsWithStreamingResponse(self)
-
-    def create(
-        self,
-        account: str,
-        *,
-        bank_account: AccountsBankAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
-        default_for_currency: bool | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        external_account: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Create an external account for a given account.</p>
-
-        Args:
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
-            default_for_currency: When set to true, or if this is the first external account added in this currency, this account becomes the default external account for its currency.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return self._client.request(
-            _ACCOUNTS_BANK_ACCOUNTS_CREATE,
-            {
-                "account": account,
-                "bank_account": bank_account,
-                "default_for_currency": default_for_currency,
-                "expand": expand,
-                "external_account": external_account,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        id: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Retrieve a specified external account for a given account.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _ACCOUNTS_BANK_ACCOUNTS_RETRIEVE,
-            {
-                "account": account,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        account: str,
-        id: str,
-        *,
-        account_holder_name: str | NotGiven = NOT_GIVEN,
-        account_holder_type: Literal["", "company", "individual"] | NotGiven = NOT_GIVEN,
-        account_type: Literal["checking", "futsu", "savings", "toza"] | NotGiven = NOT_GIVEN,
-        address_city: str | NotGiven = NOT_GIVEN,
-        address_country: str | NotGiven = NOT_GIVEN,
-        address_line1: str | NotGiven = NOT_GIVEN,
-        address_line2: str | NotGiven = NOT_GIVEN,
-        address_state: str | NotGiven = NOT_GIVEN,
-        address_zip: str | NotGiven = NOT_GIVEN,
-        default_for_currency: bool | NotGiven = NOT_GIVEN,
-        documents: AccountsBankAccountsUpdateParamsDocuments | NotGiven = NOT_GIVEN,
-        exp_month: str | NotGiven = NOT_GIVEN,
-        exp_year: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
-
-        <p>You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.</p>
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account. This can be either `individual` or `company`.
-            account_type: The bank account type. This can only be `checking` or `savings` in most countries. In Japan, this can only be `futsu` or `toza`.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external account for its currency.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Cardholder name.
-        """
-        return self._client.request(
-            _ACCOUNTS_BANK_ACCOUNTS_UPDATE,
-            {
-                "account": account,
-                "id": id,
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "account_type": account_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "default_for_currency": default_for_currency,
-                "documents": documents,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        account: str,
-        id: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedExternalAccount:
-        """<p>Delete a specified external account for a given account.</p>
-
-        Args:
-            body: The request body.
-        """
-        return self._client.request(
-            _ACCOUNTS_BANK_ACCOUNTS_DELETE,
-            {
-                "account": account,
-                "id": id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AccountsBankAccountsWithRawResponse:
-    """`AccountsBankAccounts.with_raw_response`."""
-
-    def __init__(self, resource: AccountsBankAccounts) -> None:
-        self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AccountsBankAccountsWithStreamingResponse:
-    """`AccountsBankAccounts.with_streaming_response`."""
-
-    def __init__(self, resource: AccountsBankAccounts) -> None:
-        self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class AccountsCapabilities(_rt.SyncResource):
-    """Operations under `accounts.capabilities`."""
-
-    @cached_property
-    def with_raw_response(self) -> AccountsCapabilitiesWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AccountsCapabilitiesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AccountsCapabilitiesWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AccountsCapabilitiesWithStreamingResponse(self)
-
-    def list(
-        self,
-        account: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> AccountsCapabilitiesListResponse:
-        """<p>Returns a list of capabilities associated with the account. The capabilities are returned sorted by creation date, with the most recent capability appearing first.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _ACCOUNTS_CAPABILITIES_LIST,
-            {
-                "account": account,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        capability: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Capability:
-        """<p>Retrieves information about the specified Account Capability.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _ACCOUNTS_CAPABILITIES_RETRIEVE,
-            {
-                "account": account,
-                "capability": capability,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        account: str,
-        capability: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        requested: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Capability:
-        """<p>Updates an existing Account Capability.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            requested: Passing true requests the capability for the account, if it is not already requested. A requested capability may not immediately become active. Any requirements to activate the capability are returned in the `requirements` arrays.
-        """
-        return self._client.request(
-            _ACCOUNTS_CAPABILITIES_UPDATE,
-            {
-                "account": account,
-                "capability": capability,
-                "expand": expand,
-                "requested": requested,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AccountsCapabilitiesWithRawResponse:
-    """`AccountsCapabilities.with_raw_response`."""
-
-    def __init__(self, resource: AccountsCapabilities) -> None:
-        self._resource = resource
-        self.list = _rt.with_raw_response(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-
-
-class AccountsCapabilitiesWithStreamingResponse:
-    """`AccountsCapabilities.with_streaming_response`."""
-
-    def __init__(self, resource: AccountsCapabilities) -> None:
-        self._resource = resource
-        self.list = _rt.with_streaming_response(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-
-
-class AccountsExternalAccounts(_rt.SyncResource):
-    """Operations under `accounts.external_accounts`."""
-
-    @cached_property
-    def with_raw_response(self) -> AccountsExternalAccountsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AccountsExternalAccountsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AccountsExternalAccountsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AccountsExternalAccountsWithStreamingResponse(self)
-
-    def list(
-        self,
-        account: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[BankAccount | Card]:
-        """<p>List external accounts for an account.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _ACCOUNTS_EXTERNAL_ACCOUNTS_LIST,
-            {
-                "account": account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        account: str,
-        *,
-        bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
-        default_for_currency: bool | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        external_account: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Create an external account for a given account.</p>
-
-        Args:
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
-            default_for_currency: When set to true, or if this is the first external account added in this currency, this account becomes the default external account for its currency.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return self._client.request(
-            _ACCOUNTS_EXTERNAL_ACCOUNTS_CREATE,
-            {
-                "account": account,
-                "bank_account": bank_account,
-                "default_for_currency": default_for_currency,
-                "expand": expand,
-                "external_account": external_account,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Retrieve a specified external account for a given account.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _ACCOUNTS_EXTERNAL_ACCOUNTS_RETRIEVE,
-            {
-                "account": account,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        account: str,
-        id: str,
-        *,
-        account_holder_name: str | NotGiven = NOT_GIVEN,
-        account_holder_type: Literal["", "company", "individual"] | NotGiven = NOT_GIVEN,
-        account_type: Literal["checking", "futsu", "savings", "toza"] | NotGiven = NOT_GIVEN,
-        address_city: str | NotGiven = NOT_GIVEN,
-        address_country: str | NotGiven = NOT_GIVEN,
-        address_line1: str | NotGiven = NOT_GIVEN,
-        address_line2: str | NotGiven = NOT_GIVEN,
-        address_state: str | NotGiven = NOT_GIVEN,
-        address_zip: str | NotGiven = NOT_GIVEN,
-        default_for_currency: bool | NotGiven = NOT_GIVEN,
-        documents: AccountsExternalAccountsUpdateParamsDocuments | NotGiven = NOT_GIVEN,
-        exp_month: str | NotGiven = NOT_GIVEN,
-        exp_year: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
-
-        <p>You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.</p>
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account. This can be either `individual` or `company`.
-            account_type: The bank account type. This can only be `checking` or `savings` in most countries. In Japan, this can only be `futsu` or `toza`.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external account for its currency.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Cardholder name.
-        """
-        return self._client.request(
-            _ACCOUNTS_EXTERNAL_ACCOUNTS_UPDATE,
-            {
-                "account": account,
-                "id": id,
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "account_type": account_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "default_for_currency": default_for_currency,
-                "documents": documents,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        account: str,
-        id: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedExternalAccount:
-        """<p>Delete a specified external account for a given account.</p>
-
-        Args:
-            body: The request body.
-        """
-        return self._client.request(
-            _ACCOUNTS_EXTERNAL_ACCOUNTS_DELETE,
-            {
-                "account": account,
-                "id": id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AccountsExternalAccountsWithRawResponse:
-    """`AccountsExternalAccounts.with_raw_response`."""
-
-    def __init__(self, resource: AccountsExternalAccounts) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AccountsExternalAccountsWithStreamingResponse:
-    """`AccountsExternalAccounts.with_streaming_response`."""
-
-    def __init__(self, resource: AccountsExternalAccounts) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class AccountsPeople(_rt.SyncResource):
-    """Operations under `accounts.people`."""
-
-    @cached_property
-    def with_raw_response(self) -> AccountsPeopleWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AccountsPeopleWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AccountsPeopleWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AccountsPeopleWithStreamingResponse(self)
-
-    def list(
-        self,
-        account: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        relationship: AccountsPeopleListRelationship | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Person]:
-        """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            relationship: Filters on the list of people returned based on the person's relationship to the account's company.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _ACCOUNTS_PEOPLE_LIST,
-            {
-                "account": account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "relationship": relationship,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        account: str,
-        *,
-        address: AccountsPeopleCreateParamsAddress | NotGiven = NOT_GIVEN,
-        address_kana: AccountsPeopleCreateParamsAddressKana | NotGiven = NOT_GIVEN,
-        address_kanji: AccountsPeopleCreateParamsAddressKanji | NotGiven = NOT_GIVEN,
-        dob: AccountsPeopleCreateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
-        documents: AccountsPeopleCreateParamsDocuments | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        first_name: str | NotGiven = NOT_GIVEN,
-        first_name_kana: str | NotGiven = NOT_GIVEN,
-        first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        gender: str | NotGiven = NOT_GIVEN,
-        id_number: str | NotGiven = NOT_GIVEN,
-        id_number_secondary: str | NotGiven = NOT_GIVEN,
-        last_name: str | NotGiven = NOT_GIVEN,
-        last_name_kana: str | NotGiven = NOT_GIVEN,
-        last_name_kanji: str | NotGiven = NOT_GIVEN,
-        maiden_name: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        nationality: str | NotGiven = NOT_GIVEN,
-        person_token: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        political_exposure: str | NotGiven = NOT_GIVEN,
-        registered_address: AccountsPeopleCreateParamsRegisteredAddress | NotGiven = NOT_GIVEN,
-        relationship: AccountsPeopleCreateParamsRelationship | NotGiven = NOT_GIVEN,
-        ssn_last_4: str | NotGiven = NOT_GIVEN,
-        verification: AccountsPeopleCreateParamsVerification | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Creates a new person.</p>
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or "female").
-            id_number: The person's ID number, as appropriate for their country. For example, a social security number in the U.S., social insurance number in Canada, etc. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            id_number_secondary: The person's secondary ID number, as appropriate for their country, will be used for enhanced verification checks. In Thailand, this would be the laser code found on the back of an ID card. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            nationality: The country where the person is a national. Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or "XX" if unavailable.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
-            verification: The person's verification status.
-        """
-        return self._client.request(
-            _ACCOUNTS_PEOPLE_CREATE,
-            {
-                "account": account,
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        person: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Retrieves an existing person.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _ACCOUNTS_PEOPLE_RETRIEVE,
-            {
-                "account": account,
-                "person": person,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        account: str,
-        person: str,
-        *,
-        address: AccountsPeopleUpdateParamsAddress | NotGiven = NOT_GIVEN,
-        address_kana: AccountsPeopleUpdateParamsAddressKana | NotGiven = NOT_GIVEN,
-        address_kanji: AccountsPeopleUpdateParamsAddressKanji | NotGiven = NOT_GIVEN,
-        dob: AccountsPeopleUpdateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
-        documents: AccountsPeopleUpdateParamsDocuments | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        first_name: str | NotGiven = NOT_GIVEN,
-        first_name_kana: str | NotGiven = NOT_GIVEN,
-        first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        gender: str | NotGiven = NOT_GIVEN,
-        id_number: str | NotGiven = NOT_GIVEN,
-        id_number_secondary: str | NotGiven = NOT_GIVEN,
-        last_name: str | NotGiven = NOT_GIVEN,
-        last_name_kana: str | NotGiven = NOT_GIVEN,
-        last_name_kanji: str | NotGiven = NOT_GIVEN,
-        maiden_name: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        nationality: str | NotGiven = NOT_GIVEN,
-        person_token: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        political_exposure: str | NotGiven = NOT_GIVEN,
-        registered_address: AccountsPeopleUpdateParamsRegisteredAddress | NotGiven = NOT_GIVEN,
-        relationship: AccountsPeopleUpdateParamsRelationship | NotGiven = NOT_GIVEN,
-        ssn_last_4: str | NotGiven = NOT_GIVEN,
-        verification: AccountsPeopleUpdateParamsVerification | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Updates an existing person.</p>
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or "female").
-            id_number: The person's ID number, as appropriate for their country. For example, a social security number in the U.S., social insurance number in Canada, etc. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            id_number_secondary: The person's secondary ID number, as appropriate for their country, will be used for enhanced verification checks. In Thailand, this would be the laser code found on the back of an ID card. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            nationality: The country where the person is a national. Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or "XX" if unavailable.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
-            verification: The person's verification status.
-        """
-        return self._client.request(
-            _ACCOUNTS_PEOPLE_UPDATE,
-            {
-                "account": account,
-                "person": person,
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        account: str,
-        person: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedPerson:
-        """<p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p>
-
-        Args:
-            body: The request body.
-        """
-        return self._client.request(
-            _ACCOUNTS_PEOPLE_DELETE,
-            {
-                "account": account,
-                "person": person,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AccountsPeopleWithRawResponse:
-    """`AccountsPeople.with_raw_response`."""
-
-    def __init__(self, resource: AccountsPeople) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AccountsPeopleWithStreamingResponse:
-    """`AccountsPeople.with_streaming_response`."""
-
-    def __init__(self, resource: AccountsPeople) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class AccountsPersons(_rt.SyncResource):
-    """Operations under `accounts.persons`."""
-
-    @cached_property
-    def with_raw_response(self) -> AccountsPersonsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AccountsPersonsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AccountsPersonsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AccountsPersonsWithStreamingResponse(self)
-
-    def list(
-        self,
-        account: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        relationship: AccountsPersonsListRelationship | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Person]:
-        """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            relationship: Filters on the list of people returned based on the person's relationship to the account's company.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _ACCOUNTS_PERSONS_LIST,
-            {
-                "account": account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "relationship": relationship,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        account: str,
-        *,
-        address: AccountsPersonsCreateParamsAddress | NotGiven = NOT_GIVEN,
-        address_kana: AccountsPersonsCreateParamsAddressKana | NotGiven = NOT_GIVEN,
-        address_kanji: AccountsPersonsCreateParamsAddressKanji | NotGiven = NOT_GIVEN,
-        dob: AccountsPersonsCreateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
-        documents: AccountsPersonsCreateParamsDocuments | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        first_name: str | NotGiven = NOT_GIVEN,
-        first_name_kana: str | NotGiven = NOT_GIVEN,
-        first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        gender: str | NotGiven = NOT_GIVEN,
-        id_number: str | NotGiven = NOT_GIVEN,
-        id_number_secondary: str | NotGiven = NOT_GIVEN,
-        last_name: str | NotGiven = NOT_GIVEN,
-        last_name_kana: str | NotGiven = NOT_GIVEN,
-        last_name_kanji: str | NotGiven = NOT_GIVEN,
-        maiden_name: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        nationality: str | NotGiven = NOT_GIVEN,
-        person_token: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        political_exposure: str | NotGiven = NOT_GIVEN,
-        registered_address: AccountsPersonsCreateParamsRegisteredAddress | NotGiven = NOT_GIVEN,
-        relationship: AccountsPersonsCreateParamsRelationship | NotGiven = NOT_GIVEN,
-        ssn_last_4: str | NotGiven = NOT_GIVEN,
-        verification: AccountsPersonsCreateParamsVerification | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Creates a new person.</p>
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or "female").
-            id_number: The person's ID number, as appropriate for their country. For example, a social security number in the U.S., social insurance number in Canada, etc. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            id_number_secondary: The person's secondary ID number, as appropriate for their country, will be used for enhanced verification checks. In Thailand, this would be the laser code found on the back of an ID card. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            nationality: The country where the person is a national. Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or "XX" if unavailable.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
-            verification: The person's verification status.
-        """
-        return self._client.request(
-            _ACCOUNTS_PERSONS_CREATE,
-            {
-                "account": account,
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        person: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Retrieves an existing person.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _ACCOUNTS_PERSONS_RETRIEVE,
-            {
-                "account": account,
-                "person": person,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        account: str,
-        person: str,
-        *,
-        address: AccountsPersonsUpdateParamsAddress | NotGiven = NOT_GIVEN,
-        address_kana: AccountsPersonsUpdateParamsAddressKana | NotGiven = NOT_GIVEN,
-        address_kanji: AccountsPersonsUpdateParamsAddressKanji | NotGiven = NOT_GIVEN,
-        dob: AccountsPersonsUpdateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
-        documents: AccountsPersonsUpdateParamsDocuments | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        first_name: str | NotGiven = NOT_GIVEN,
-        first_name_kana: str | NotGiven = NOT_GIVEN,
-        first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        gender: str | NotGiven = NOT_GIVEN,
-        id_number: str | NotGiven = NOT_GIVEN,
-        id_number_secondary: str | NotGiven = NOT_GIVEN,
-        last_name: str | NotGiven = NOT_GIVEN,
-        last_name_kana: str | NotGiven = NOT_GIVEN,
-        last_name_kanji: str | NotGiven = NOT_GIVEN,
-        maiden_name: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        nationality: str | NotGiven = NOT_GIVEN,
-        person_token: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        political_exposure: str | NotGiven = NOT_GIVEN,
-        registered_address: AccountsPersonsUpdateParamsRegisteredAddress | NotGiven = NOT_GIVEN,
-        relationship: AccountsPersonsUpdateParamsRelationship | NotGiven = NOT_GIVEN,
-        ssn_last_4: str | NotGiven = NOT_GIVEN,
-        verification: AccountsPersonsUpdateParamsVerification | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Updates an existing person.</p>
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or "female").
-            id_number: The person's ID number, as appropriate for their country. For example, a social security number in the U.S., social insurance number in Canada, etc. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            id_number_secondary: The person's secondary ID number, as appropriate for their country, will be used for enhanced verification checks. In Thailand, this would be the laser code found on the back of an ID card. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            nationality: The country where the person is a national. Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or "XX" if unavailable.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
-            verification: The person's verification status.
-        """
-        return self._client.request(
-            _ACCOUNTS_PERSONS_UPDATE,
-            {
-                "account": account,
-                "person": person,
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        account: str,
-        person: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedPerson:
-        """<p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p>
-
-        Args:
-            body: The request body.
-        """
-        return self._client.request(
-            _ACCOUNTS_PERSONS_DELETE,
-            {
-                "account": account,
-                "person": person,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AccountsPersonsWithRawResponse:
-    """`AccountsPersons.with_raw_response`."""
-
-    def __init__(self, resource: AccountsPersons) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AccountsPersonsWithStreamingResponse:
-    """`AccountsPersons.with_streaming_response`."""
-
-    def __init__(self, resource: AccountsPersons) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
 class AsyncAccounts(_rt.AsyncResource):
     """Operations under `accounts`."""
 
@@ -2864,22 +851,32 @@ class AsyncAccounts(_rt.AsyncResource):
 
     @cached_property
     def bank_accounts(self) -> AsyncAccountsBankAccounts:
+        from .accounts_bank_accounts import AsyncAccountsBankAccounts
+
         return AsyncAccountsBankAccounts(self._client)
 
     @cached_property
     def capabilities(self) -> AsyncAccountsCapabilities:
+        from .accounts_capabilities import AsyncAccountsCapabilities
+
         return AsyncAccountsCapabilities(self._client)
 
     @cached_property
     def external_accounts(self) -> AsyncAccountsExternalAccounts:
+        from .accounts_external_accounts import AsyncAccountsExternalAccounts
+
         return AsyncAccountsExternalAccounts(self._client)
 
     @cached_property
     def people(self) -> AsyncAccountsPeople:
+        from .accounts_people import AsyncAccountsPeople
+
         return AsyncAccountsPeople(self._client)
 
     @cached_property
     def persons(self) -> AsyncAccountsPersons:
+        from .accounts_persons import AsyncAccountsPersons
+
         return AsyncAccountsPersons(self._client)
 
     def list(
@@ -2890,7 +887,6 @@ class AsyncAccounts(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -2900,16 +896,24 @@ class AsyncAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Account]:
-        """<p>Returns a list of accounts connected to your platform via <a href="/docs/connect">Connect</a>. If you’re not a platform, the list is empty.</p>
+        """Returns a list of accounts connected to your platform via
+        [Connect](https://stripe.com/docs/connect). If you’re not a platform, the list is empty.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _ACCOUNTS_LIST,
@@ -2919,7 +923,6 @@ class AsyncAccounts(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -2963,31 +966,63 @@ class AsyncAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
-        """<p>With <a href="/docs/connect">Connect</a>, you can create Stripe accounts for your users.
-        To do this, you’ll first need to <a href="https://dashboard.stripe.com/account/applications/settings">register your platform</a>.</p>
+        """With [Connect](https://stripe.com/docs/connect), you can create Stripe accounts for your
+        users. To do this, you’ll first need to [register your
+        platform](https://dashboard.stripe.com/account/applications/settings).
 
-        <p>If you’ve already collected information for your connected accounts, you <a href="/docs/connect/best-practices#onboarding">can pre-fill that information</a> when
-        creating the account. Connect Onboarding won’t ask for the pre-filled information during account onboarding.
-        You can pre-fill any information on the account.</p>
+        If you’ve already collected information for your connected accounts, you [can pre-fill
+        that information](https://stripe.com/docs/connect/best-practices#onboarding) when
+        creating the account. Connect Onboarding won’t ask for the pre-filled information during
+        account onboarding. You can pre-fill any information on the account.
 
         Args:
-            account_token: An [account token](https://stripe.com/docs/api#create_account_token), used to securely provide details to the account.
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
             business_profile: Business information about the account.
             business_type: The business type.
-            capabilities: Each key of the dictionary represents a capability, and each capability maps to its settings (e.g. whether it has been requested or not). Each capability will be inactive until you have provided its specific requirements and Stripe has verified them. An account may have some of its requested capabilities be active and some be inactive.
-            company: Information about the company or business. This field is available for any `business_type`.
-            country: The country in which the account holder resides, or in which the business is legally established. This should be an ISO 3166-1 alpha-2 country code. For example, if you are in the United States and the business for which you're creating an account is legally represented in Canada, you would use `CA` as the country for the account being created. Available countries include [Stripe's global markets](https://stripe.com/global) as well as countries where [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are supported.
-            default_currency: Three-letter ISO currency code representing the default currency for the account. This must be a currency that [Stripe supports in the account's country](https://stripe.com/docs/payouts).
+            capabilities: Each key of the dictionary represents a capability, and each capability
+                maps to its settings (e.g. whether it has been requested or not). Each capability
+                will be inactive until you have provided its specific requirements and Stripe has
+                verified them. An account may have some of its requested capabilities be active
+                and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
+            country: The country in which the account holder resides, or in which the business is
+                legally established. This should be an ISO 3166-1 alpha-2 country code. For
+                example, if you are in the United States and the business for which you're
+                creating an account is legally represented in Canada, you would use `CA` as the
+                country for the account being created. Available countries include [Stripe's
+                global markets](https://stripe.com/global) as well as countries where
+                [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are
+                supported.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational requests.
-            email: The email address of the account holder. This is only to make the account easier to identify to you. Stripe only emails Custom accounts with your consent.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
-            external_account: A card or bank account to attach to the account for receiving [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be able to use it for top-ups). You can provide either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as documented in the `external_account` parameter for [bank account](https://stripe.com/docs/api#account_create_bank_account) creation. <br><br>By default, providing an external account sets it as the new default external account for its currency, and deletes the old default if one exists. To add additional external accounts without replacing the existing default for the currency, use the [bank account](https://stripe.com/docs/api#account_create_bank_account) or [card creation](https://stripe.com/docs/api#account_create_card) APIs.
-            individual: Information about the person represented by the account. This field is null unless `business_type` is set to `individual`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            external_account: A card or bank account to attach to the account for receiving
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
-            tos_acceptance: Details on the account's acceptance of the [Stripe Services Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
-            type: The type of Stripe account to create. May be one of `custom`, `express` or `standard`.
+            tos_acceptance: Details on the account's acceptance of the [Stripe Services
+                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
+            type: The type of Stripe account to create. May be one of `custom`, `express` or
+                `standard`.
         """
         return await self._client.request(
             _ACCOUNTS_CREATE,
@@ -3027,7 +1062,6 @@ class AsyncAccounts(_rt.AsyncResource):
         account: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -3037,18 +1071,16 @@ class AsyncAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
-        """<p>Retrieves the details of an account.</p>
+        """Retrieves the details of an account.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _ACCOUNTS_RETRIEVE,
             {
                 "account": account,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -3090,32 +1122,54 @@ class AsyncAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
-        """<p>Updates a <a href="/docs/connect/accounts">connected account</a> by setting the values of the parameters passed. Any parameters not provided are
-        left unchanged.</p>
+        """Updates a [connected account](https://stripe.com/docs/connect/accounts) by setting the
+        values of the parameters passed. Any parameters not provided are left unchanged.
 
-        <p>For Custom accounts, you can update any information on the account. For other accounts, you can update all information until that
-        account has started to go through Connect Onboarding. Once you create an <a href="/docs/api/account_links">Account Link</a>
-        for a Standard or Express account, some parameters can no longer be changed. These are marked as <strong>Custom Only</strong> or <strong>Custom and Express</strong>
-        below.</p>
+        For Custom accounts, you can update any information on the account. For other accounts,
+        you can update all information until that account has started to go through Connect
+        Onboarding. Once you create an [Account Link](https://stripe.com/docs/api/account_links)
+        for a Standard or Express account, some parameters can no longer be changed. These are
+        marked as **Custom Only** or **Custom and Express** below.
 
-        <p>To update your own account, use the <a href="https://dashboard.stripe.com/account">Dashboard</a>. Refer to our
-        <a href="/docs/connect/updating-accounts">Connect</a> documentation to learn more about updating accounts.</p>
+        To update your own account, use the [Dashboard](https://dashboard.stripe.com/account).
+        Refer to our [Connect](https://stripe.com/docs/connect/updating-accounts) documentation
+        to learn more about updating accounts.
 
         Args:
-            account_token: An [account token](https://stripe.com/docs/api#create_account_token), used to securely provide details to the account.
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
             business_profile: Business information about the account.
             business_type: The business type.
-            capabilities: Each key of the dictionary represents a capability, and each capability maps to its settings (e.g. whether it has been requested or not). Each capability will be inactive until you have provided its specific requirements and Stripe has verified them. An account may have some of its requested capabilities be active and some be inactive.
-            company: Information about the company or business. This field is available for any `business_type`.
-            default_currency: Three-letter ISO currency code representing the default currency for the account. This must be a currency that [Stripe supports in the account's country](https://stripe.com/docs/payouts).
+            capabilities: Each key of the dictionary represents a capability, and each capability
+                maps to its settings (e.g. whether it has been requested or not). Each capability
+                will be inactive until you have provided its specific requirements and Stripe has
+                verified them. An account may have some of its requested capabilities be active
+                and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational requests.
-            email: The email address of the account holder. This is only to make the account easier to identify to you. Stripe only emails Custom accounts with your consent.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
-            external_account: A card or bank account to attach to the account for receiving [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be able to use it for top-ups). You can provide either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as documented in the `external_account` parameter for [bank account](https://stripe.com/docs/api#account_create_bank_account) creation. <br><br>By default, providing an external account sets it as the new default external account for its currency, and deletes the old default if one exists. To add additional external accounts without replacing the existing default for the currency, use the [bank account](https://stripe.com/docs/api#account_create_bank_account) or [card creation](https://stripe.com/docs/api#account_create_card) APIs.
-            individual: Information about the person represented by the account. This field is null unless `business_type` is set to `individual`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            external_account: A card or bank account to attach to the account for receiving
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
-            tos_acceptance: Details on the account's acceptance of the [Stripe Services Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
+            tos_acceptance: Details on the account's acceptance of the [Stripe Services
+                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
         """
         return await self._client.request(
             _ACCOUNTS_UPDATE,
@@ -3152,7 +1206,6 @@ class AsyncAccounts(_rt.AsyncResource):
         self,
         account: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -3162,20 +1215,19 @@ class AsyncAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedAccount:
-        """<p>With <a href="/docs/connect">Connect</a>, you can delete accounts you manage.</p>
+        """With [Connect](https://stripe.com/docs/connect), you can delete accounts you manage.
 
-        <p>Accounts created using test-mode keys can be deleted at any time. Standard accounts created using live-mode keys cannot be deleted. Custom or Express accounts created using live-mode keys can only be deleted once all balances are zero.</p>
+        Accounts created using test-mode keys can be deleted at any time. Standard accounts
+        created using live-mode keys cannot be deleted. Custom or Express accounts created using
+        live-mode keys can only be deleted once all balances are zero.
 
-        <p>If you want to delete your own account, use the <a href="https://dashboard.stripe.com/account">account information tab in your account settings</a> instead.</p>
-
-        Args:
-            body: The request body.
+        If you want to delete your own account, use the [account information tab in your account
+        settings](https://dashboard.stripe.com/account) instead.
         """
         return await self._client.request(
             _ACCOUNTS_DELETE,
             {
                 "account": account,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -3203,9 +1255,10 @@ class AsyncAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> LoginLink:
-        """<p>Creates a single-use login link for an Express account to access their Stripe dashboard.</p>
+        """Creates a single-use login link for an Express account to access their Stripe dashboard.
 
-        <p><strong>You may only create login links for <a href="/docs/connect/express-accounts">Express accounts</a> connected to your platform</strong>.</p>
+        **You may only create login links for[Express
+        accounts](https://stripe.com/docs/connect/express-accounts) connected to your platform**.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -3243,12 +1296,14 @@ class AsyncAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Account:
-        """<p>With <a href="/docs/connect">Connect</a>, you may flag accounts as suspicious.</p>
+        """With [Connect](https://stripe.com/docs/connect), you may flag accounts as suspicious.
 
-        <p>Test-mode Custom and Express accounts can be rejected at any time. Accounts created using live-mode keys may only be rejected once all balances are zero.</p>
+        Test-mode Custom and Express accounts can be rejected at any time. Accounts created using
+        live-mode keys may only be rejected once all balances are zero.
 
         Args:
-            reason: The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or `other`.
+            reason: The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or
+                `other`.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -3337,1528 +1392,3 @@ class AsyncAccountsWithStreamingResponse:
     @cached_property
     def persons(self) -> AsyncAccountsPersonsWithStreamingResponse:
         return self._resource.persons.with_streaming_response
-
-
-class AsyncAccountsBankAccounts(_rt.AsyncResource):
-    """Operations under `accounts.bank_accounts`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncAccountsBankAccountsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncAccountsBankAccountsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncAccountsBankAccountsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncAccountsBankAccountsWithStreamingResponse(self)
-
-    async def create(
-        self,
-        account: str,
-        *,
-        bank_account: AccountsBankAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
-        default_for_currency: bool | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        external_account: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Create an external account for a given account.</p>
-
-        Args:
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
-            default_for_currency: When set to true, or if this is the first external account added in this currency, this account becomes the default external account for its currency.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return await self._client.request(
-            _ACCOUNTS_BANK_ACCOUNTS_CREATE,
-            {
-                "account": account,
-                "bank_account": bank_account,
-                "default_for_currency": default_for_currency,
-                "expand": expand,
-                "external_account": external_account,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        id: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Retrieve a specified external account for a given account.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _ACCOUNTS_BANK_ACCOUNTS_RETRIEVE,
-            {
-                "account": account,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        account: str,
-        id: str,
-        *,
-        account_holder_name: str | NotGiven = NOT_GIVEN,
-        account_holder_type: Literal["", "company", "individual"] | NotGiven = NOT_GIVEN,
-        account_type: Literal["checking", "futsu", "savings", "toza"] | NotGiven = NOT_GIVEN,
-        address_city: str | NotGiven = NOT_GIVEN,
-        address_country: str | NotGiven = NOT_GIVEN,
-        address_line1: str | NotGiven = NOT_GIVEN,
-        address_line2: str | NotGiven = NOT_GIVEN,
-        address_state: str | NotGiven = NOT_GIVEN,
-        address_zip: str | NotGiven = NOT_GIVEN,
-        default_for_currency: bool | NotGiven = NOT_GIVEN,
-        documents: AccountsBankAccountsUpdateParamsDocuments | NotGiven = NOT_GIVEN,
-        exp_month: str | NotGiven = NOT_GIVEN,
-        exp_year: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
-
-        <p>You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.</p>
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account. This can be either `individual` or `company`.
-            account_type: The bank account type. This can only be `checking` or `savings` in most countries. In Japan, this can only be `futsu` or `toza`.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external account for its currency.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Cardholder name.
-        """
-        return await self._client.request(
-            _ACCOUNTS_BANK_ACCOUNTS_UPDATE,
-            {
-                "account": account,
-                "id": id,
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "account_type": account_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "default_for_currency": default_for_currency,
-                "documents": documents,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        account: str,
-        id: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedExternalAccount:
-        """<p>Delete a specified external account for a given account.</p>
-
-        Args:
-            body: The request body.
-        """
-        return await self._client.request(
-            _ACCOUNTS_BANK_ACCOUNTS_DELETE,
-            {
-                "account": account,
-                "id": id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncAccountsBankAccountsWithRawResponse:
-    """`AsyncAccountsBankAccounts.with_raw_response`."""
-
-    def __init__(self, resource: AsyncAccountsBankAccounts) -> None:
-        self._resource = resource
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AsyncAccountsBankAccountsWithStreamingResponse:
-    """`AsyncAccountsBankAccounts.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncAccountsBankAccounts) -> None:
-        self._resource = resource
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class AsyncAccountsCapabilities(_rt.AsyncResource):
-    """Operations under `accounts.capabilities`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncAccountsCapabilitiesWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncAccountsCapabilitiesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncAccountsCapabilitiesWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncAccountsCapabilitiesWithStreamingResponse(self)
-
-    async def list(
-        self,
-        account: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> AccountsCapabilitiesListResponse:
-        """<p>Returns a list of capabilities associated with the account. The capabilities are returned sorted by creation date, with the most recent capability appearing first.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _ACCOUNTS_CAPABILITIES_LIST,
-            {
-                "account": account,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        capability: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Capability:
-        """<p>Retrieves information about the specified Account Capability.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _ACCOUNTS_CAPABILITIES_RETRIEVE,
-            {
-                "account": account,
-                "capability": capability,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        account: str,
-        capability: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        requested: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Capability:
-        """<p>Updates an existing Account Capability.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            requested: Passing true requests the capability for the account, if it is not already requested. A requested capability may not immediately become active. Any requirements to activate the capability are returned in the `requirements` arrays.
-        """
-        return await self._client.request(
-            _ACCOUNTS_CAPABILITIES_UPDATE,
-            {
-                "account": account,
-                "capability": capability,
-                "expand": expand,
-                "requested": requested,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncAccountsCapabilitiesWithRawResponse:
-    """`AsyncAccountsCapabilities.with_raw_response`."""
-
-    def __init__(self, resource: AsyncAccountsCapabilities) -> None:
-        self._resource = resource
-        self.list = _rt.with_raw_response(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-
-
-class AsyncAccountsCapabilitiesWithStreamingResponse:
-    """`AsyncAccountsCapabilities.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncAccountsCapabilities) -> None:
-        self._resource = resource
-        self.list = _rt.with_streaming_response(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-
-
-class AsyncAccountsExternalAccounts(_rt.AsyncResource):
-    """Operations under `accounts.external_accounts`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncAccountsExternalAccountsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncAccountsExternalAccountsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncAccountsExternalAccountsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncAccountsExternalAccountsWithStreamingResponse(self)
-
-    def list(
-        self,
-        account: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[BankAccount | Card]:
-        """<p>List external accounts for an account.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _ACCOUNTS_EXTERNAL_ACCOUNTS_LIST,
-            {
-                "account": account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        account: str,
-        *,
-        bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
-        default_for_currency: bool | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        external_account: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Create an external account for a given account.</p>
-
-        Args:
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
-            default_for_currency: When set to true, or if this is the first external account added in this currency, this account becomes the default external account for its currency.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return await self._client.request(
-            _ACCOUNTS_EXTERNAL_ACCOUNTS_CREATE,
-            {
-                "account": account,
-                "bank_account": bank_account,
-                "default_for_currency": default_for_currency,
-                "expand": expand,
-                "external_account": external_account,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Retrieve a specified external account for a given account.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _ACCOUNTS_EXTERNAL_ACCOUNTS_RETRIEVE,
-            {
-                "account": account,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        account: str,
-        id: str,
-        *,
-        account_holder_name: str | NotGiven = NOT_GIVEN,
-        account_holder_type: Literal["", "company", "individual"] | NotGiven = NOT_GIVEN,
-        account_type: Literal["checking", "futsu", "savings", "toza"] | NotGiven = NOT_GIVEN,
-        address_city: str | NotGiven = NOT_GIVEN,
-        address_country: str | NotGiven = NOT_GIVEN,
-        address_line1: str | NotGiven = NOT_GIVEN,
-        address_line2: str | NotGiven = NOT_GIVEN,
-        address_state: str | NotGiven = NOT_GIVEN,
-        address_zip: str | NotGiven = NOT_GIVEN,
-        default_for_currency: bool | NotGiven = NOT_GIVEN,
-        documents: AccountsExternalAccountsUpdateParamsDocuments | NotGiven = NOT_GIVEN,
-        exp_month: str | NotGiven = NOT_GIVEN,
-        exp_year: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ExternalAccount:
-        """<p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
-
-        <p>You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.</p>
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account. This can be either `individual` or `company`.
-            account_type: The bank account type. This can only be `checking` or `savings` in most countries. In Japan, this can only be `futsu` or `toza`.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external account for its currency.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Cardholder name.
-        """
-        return await self._client.request(
-            _ACCOUNTS_EXTERNAL_ACCOUNTS_UPDATE,
-            {
-                "account": account,
-                "id": id,
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "account_type": account_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "default_for_currency": default_for_currency,
-                "documents": documents,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        account: str,
-        id: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedExternalAccount:
-        """<p>Delete a specified external account for a given account.</p>
-
-        Args:
-            body: The request body.
-        """
-        return await self._client.request(
-            _ACCOUNTS_EXTERNAL_ACCOUNTS_DELETE,
-            {
-                "account": account,
-                "id": id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncAccountsExternalAccountsWithRawResponse:
-    """`AsyncAccountsExternalAccounts.with_raw_response`."""
-
-    def __init__(self, resource: AsyncAccountsExternalAccounts) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AsyncAccountsExternalAccountsWithStreamingResponse:
-    """`AsyncAccountsExternalAccounts.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncAccountsExternalAccounts) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class AsyncAccountsPeople(_rt.AsyncResource):
-    """Operations under `accounts.people`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncAccountsPeopleWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncAccountsPeopleWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncAccountsPeopleWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncAccountsPeopleWithStreamingResponse(self)
-
-    def list(
-        self,
-        account: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        relationship: AccountsPeopleListRelationship | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Person]:
-        """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            relationship: Filters on the list of people returned based on the person's relationship to the account's company.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _ACCOUNTS_PEOPLE_LIST,
-            {
-                "account": account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "relationship": relationship,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        account: str,
-        *,
-        address: AccountsPeopleCreateParamsAddress | NotGiven = NOT_GIVEN,
-        address_kana: AccountsPeopleCreateParamsAddressKana | NotGiven = NOT_GIVEN,
-        address_kanji: AccountsPeopleCreateParamsAddressKanji | NotGiven = NOT_GIVEN,
-        dob: AccountsPeopleCreateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
-        documents: AccountsPeopleCreateParamsDocuments | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        first_name: str | NotGiven = NOT_GIVEN,
-        first_name_kana: str | NotGiven = NOT_GIVEN,
-        first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        gender: str | NotGiven = NOT_GIVEN,
-        id_number: str | NotGiven = NOT_GIVEN,
-        id_number_secondary: str | NotGiven = NOT_GIVEN,
-        last_name: str | NotGiven = NOT_GIVEN,
-        last_name_kana: str | NotGiven = NOT_GIVEN,
-        last_name_kanji: str | NotGiven = NOT_GIVEN,
-        maiden_name: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        nationality: str | NotGiven = NOT_GIVEN,
-        person_token: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        political_exposure: str | NotGiven = NOT_GIVEN,
-        registered_address: AccountsPeopleCreateParamsRegisteredAddress | NotGiven = NOT_GIVEN,
-        relationship: AccountsPeopleCreateParamsRelationship | NotGiven = NOT_GIVEN,
-        ssn_last_4: str | NotGiven = NOT_GIVEN,
-        verification: AccountsPeopleCreateParamsVerification | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Creates a new person.</p>
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or "female").
-            id_number: The person's ID number, as appropriate for their country. For example, a social security number in the U.S., social insurance number in Canada, etc. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            id_number_secondary: The person's secondary ID number, as appropriate for their country, will be used for enhanced verification checks. In Thailand, this would be the laser code found on the back of an ID card. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            nationality: The country where the person is a national. Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or "XX" if unavailable.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
-            verification: The person's verification status.
-        """
-        return await self._client.request(
-            _ACCOUNTS_PEOPLE_CREATE,
-            {
-                "account": account,
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        person: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Retrieves an existing person.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _ACCOUNTS_PEOPLE_RETRIEVE,
-            {
-                "account": account,
-                "person": person,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        account: str,
-        person: str,
-        *,
-        address: AccountsPeopleUpdateParamsAddress | NotGiven = NOT_GIVEN,
-        address_kana: AccountsPeopleUpdateParamsAddressKana | NotGiven = NOT_GIVEN,
-        address_kanji: AccountsPeopleUpdateParamsAddressKanji | NotGiven = NOT_GIVEN,
-        dob: AccountsPeopleUpdateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
-        documents: AccountsPeopleUpdateParamsDocuments | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        first_name: str | NotGiven = NOT_GIVEN,
-        first_name_kana: str | NotGiven = NOT_GIVEN,
-        first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        gender: str | NotGiven = NOT_GIVEN,
-        id_number: str | NotGiven = NOT_GIVEN,
-        id_number_secondary: str | NotGiven = NOT_GIVEN,
-        last_name: str | NotGiven = NOT_GIVEN,
-        last_name_kana: str | NotGiven = NOT_GIVEN,
-        last_name_kanji: str | NotGiven = NOT_GIVEN,
-        maiden_name: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        nationality: str | NotGiven = NOT_GIVEN,
-        person_token: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        political_exposure: str | NotGiven = NOT_GIVEN,
-        registered_address: AccountsPeopleUpdateParamsRegisteredAddress | NotGiven = NOT_GIVEN,
-        relationship: AccountsPeopleUpdateParamsRelationship | NotGiven = NOT_GIVEN,
-        ssn_last_4: str | NotGiven = NOT_GIVEN,
-        verification: AccountsPeopleUpdateParamsVerification | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Updates an existing person.</p>
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or "female").
-            id_number: The person's ID number, as appropriate for their country. For example, a social security number in the U.S., social insurance number in Canada, etc. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            id_number_secondary: The person's secondary ID number, as appropriate for their country, will be used for enhanced verification checks. In Thailand, this would be the laser code found on the back of an ID card. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            nationality: The country where the person is a national. Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or "XX" if unavailable.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
-            verification: The person's verification status.
-        """
-        return await self._client.request(
-            _ACCOUNTS_PEOPLE_UPDATE,
-            {
-                "account": account,
-                "person": person,
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        account: str,
-        person: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedPerson:
-        """<p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p>
-
-        Args:
-            body: The request body.
-        """
-        return await self._client.request(
-            _ACCOUNTS_PEOPLE_DELETE,
-            {
-                "account": account,
-                "person": person,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncAccountsPeopleWithRawResponse:
-    """`AsyncAccountsPeople.with_raw_response`."""
-
-    def __init__(self, resource: AsyncAccountsPeople) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AsyncAccountsPeopleWithStreamingResponse:
-    """`AsyncAccountsPeople.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncAccountsPeople) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class AsyncAccountsPersons(_rt.AsyncResource):
-    """Operations under `accounts.persons`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncAccountsPersonsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncAccountsPersonsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncAccountsPersonsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncAccountsPersonsWithStreamingResponse(self)
-
-    def list(
-        self,
-        account: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        relationship: AccountsPersonsListRelationship | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Person]:
-        """<p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            relationship: Filters on the list of people returned based on the person's relationship to the account's company.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _ACCOUNTS_PERSONS_LIST,
-            {
-                "account": account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "relationship": relationship,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        account: str,
-        *,
-        address: AccountsPersonsCreateParamsAddress | NotGiven = NOT_GIVEN,
-        address_kana: AccountsPersonsCreateParamsAddressKana | NotGiven = NOT_GIVEN,
-        address_kanji: AccountsPersonsCreateParamsAddressKanji | NotGiven = NOT_GIVEN,
-        dob: AccountsPersonsCreateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
-        documents: AccountsPersonsCreateParamsDocuments | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        first_name: str | NotGiven = NOT_GIVEN,
-        first_name_kana: str | NotGiven = NOT_GIVEN,
-        first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        gender: str | NotGiven = NOT_GIVEN,
-        id_number: str | NotGiven = NOT_GIVEN,
-        id_number_secondary: str | NotGiven = NOT_GIVEN,
-        last_name: str | NotGiven = NOT_GIVEN,
-        last_name_kana: str | NotGiven = NOT_GIVEN,
-        last_name_kanji: str | NotGiven = NOT_GIVEN,
-        maiden_name: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        nationality: str | NotGiven = NOT_GIVEN,
-        person_token: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        political_exposure: str | NotGiven = NOT_GIVEN,
-        registered_address: AccountsPersonsCreateParamsRegisteredAddress | NotGiven = NOT_GIVEN,
-        relationship: AccountsPersonsCreateParamsRelationship | NotGiven = NOT_GIVEN,
-        ssn_last_4: str | NotGiven = NOT_GIVEN,
-        verification: AccountsPersonsCreateParamsVerification | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Creates a new person.</p>
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or "female").
-            id_number: The person's ID number, as appropriate for their country. For example, a social security number in the U.S., social insurance number in Canada, etc. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            id_number_secondary: The person's secondary ID number, as appropriate for their country, will be used for enhanced verification checks. In Thailand, this would be the laser code found on the back of an ID card. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            nationality: The country where the person is a national. Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or "XX" if unavailable.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
-            verification: The person's verification status.
-        """
-        return await self._client.request(
-            _ACCOUNTS_PERSONS_CREATE,
-            {
-                "account": account,
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        person: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Retrieves an existing person.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _ACCOUNTS_PERSONS_RETRIEVE,
-            {
-                "account": account,
-                "person": person,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        account: str,
-        person: str,
-        *,
-        address: AccountsPersonsUpdateParamsAddress | NotGiven = NOT_GIVEN,
-        address_kana: AccountsPersonsUpdateParamsAddressKana | NotGiven = NOT_GIVEN,
-        address_kanji: AccountsPersonsUpdateParamsAddressKanji | NotGiven = NOT_GIVEN,
-        dob: AccountsPersonsUpdateParamsDob | Literal[""] | NotGiven = NOT_GIVEN,
-        documents: AccountsPersonsUpdateParamsDocuments | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        first_name: str | NotGiven = NOT_GIVEN,
-        first_name_kana: str | NotGiven = NOT_GIVEN,
-        first_name_kanji: str | NotGiven = NOT_GIVEN,
-        full_name_aliases: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        gender: str | NotGiven = NOT_GIVEN,
-        id_number: str | NotGiven = NOT_GIVEN,
-        id_number_secondary: str | NotGiven = NOT_GIVEN,
-        last_name: str | NotGiven = NOT_GIVEN,
-        last_name_kana: str | NotGiven = NOT_GIVEN,
-        last_name_kanji: str | NotGiven = NOT_GIVEN,
-        maiden_name: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        nationality: str | NotGiven = NOT_GIVEN,
-        person_token: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        political_exposure: str | NotGiven = NOT_GIVEN,
-        registered_address: AccountsPersonsUpdateParamsRegisteredAddress | NotGiven = NOT_GIVEN,
-        relationship: AccountsPersonsUpdateParamsRelationship | NotGiven = NOT_GIVEN,
-        ssn_last_4: str | NotGiven = NOT_GIVEN,
-        verification: AccountsPersonsUpdateParamsVerification | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Person:
-        """<p>Updates an existing person.</p>
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or "female").
-            id_number: The person's ID number, as appropriate for their country. For example, a social security number in the U.S., social insurance number in Canada, etc. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            id_number_secondary: The person's secondary ID number, as appropriate for their country, will be used for enhanced verification checks. In Thailand, this would be the laser code found on the back of an ID card. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            nationality: The country where the person is a national. Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or "XX" if unavailable.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
-            verification: The person's verification status.
-        """
-        return await self._client.request(
-            _ACCOUNTS_PERSONS_UPDATE,
-            {
-                "account": account,
-                "person": person,
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        account: str,
-        person: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedPerson:
-        """<p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p>
-
-        Args:
-            body: The request body.
-        """
-        return await self._client.request(
-            _ACCOUNTS_PERSONS_DELETE,
-            {
-                "account": account,
-                "person": person,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncAccountsPersonsWithRawResponse:
-    """`AsyncAccountsPersons.with_raw_response`."""
-
-    def __init__(self, resource: AsyncAccountsPersons) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AsyncAccountsPersonsWithStreamingResponse:
-    """`AsyncAccountsPersons.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncAccountsPersons) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)

@@ -4,18 +4,47 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import ApplicationFee, FeeRefund
-from ..models.error import Error
-from ..types.application_fees import (
-    ApplicationFeesListCreated,
-    ApplicationFeesListResponse,
-    ApplicationFeesRefundsListResponse,
-)
+if TYPE_CHECKING:
+    from ..models.application_fee import ApplicationFee
+    from ..resources.application_fees_refunds import (
+        ApplicationFeesRefunds,
+        ApplicationFeesRefundsWithRawResponse,
+        ApplicationFeesRefundsWithStreamingResponse,
+        AsyncApplicationFeesRefunds,
+        AsyncApplicationFeesRefundsWithRawResponse,
+        AsyncApplicationFeesRefundsWithStreamingResponse,
+    )
+    from ..types.application_fees import ApplicationFeesListCreated, ApplicationFeesListResponse
+
+
+def _application_fees_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.application_fees import ApplicationFeesListResponse
+
+    return {
+        "200": _rt.Response(ApplicationFeesListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _application_fees_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.application_fee import ApplicationFee
+    from ..models.error import Error
+
+    return {"200": _rt.Response(ApplicationFee, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _application_fees_refund_responses() -> dict[str, _rt.Response]:
+    from ..models.application_fee import ApplicationFee
+    from ..models.error import Error
+
+    return {"200": _rt.Response(ApplicationFee, "json"), "default": _rt.Response(Error, "json")}
+
 
 _APPLICATION_FEES_LIST: _rt.Operation[ApplicationFeesListResponse] = _rt.Operation(
     method="get",
@@ -28,13 +57,8 @@ _APPLICATION_FEES_LIST: _rt.Operation[ApplicationFeesListResponse] = _rt.Operati
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ApplicationFeesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_application_fees_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -51,10 +75,8 @@ _APPLICATION_FEES_RETRIEVE: _rt.Operation[ApplicationFee] = _rt.Operation(
     params=(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(ApplicationFee, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_application_fees_retrieve_responses),
 )
 
 _APPLICATION_FEES_REFUND: _rt.Operation[ApplicationFee] = _rt.Operation(
@@ -71,87 +93,7 @@ _APPLICATION_FEES_REFUND: _rt.Operation[ApplicationFee] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(ApplicationFee, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_APPLICATION_FEES_REFUNDS_RETRIEVE: _rt.Operation[FeeRefund] = _rt.Operation(
-    method="get",
-    path="/v1/application_fees/{fee}/refunds/{id}",
-    operation_id="GetApplicationFeesFeeRefundsId",
-    params=(
-        _rt.Param("fee", "fee", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(FeeRefund, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_APPLICATION_FEES_REFUNDS_UPDATE: _rt.Operation[FeeRefund] = _rt.Operation(
-    method="post",
-    path="/v1/application_fees/{fee}/refunds/{id}",
-    operation_id="PostApplicationFeesFeeRefundsId",
-    params=(
-        _rt.Param("fee", "fee", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(FeeRefund, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_APPLICATION_FEES_REFUNDS_LIST: _rt.Operation[ApplicationFeesRefundsListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/application_fees/{id}/refunds",
-    operation_id="GetApplicationFeesIdRefunds",
-    params=(
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ApplicationFeesRefundsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_APPLICATION_FEES_REFUNDS_CREATE: _rt.Operation[FeeRefund] = _rt.Operation(
-    method="post",
-    path="/v1/application_fees/{id}/refunds",
-    operation_id="PostApplicationFeesIdRefunds",
-    params=(
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("amount", "amount", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(FeeRefund, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_application_fees_refund_responses),
 )
 
 
@@ -170,6 +112,8 @@ class ApplicationFees(_rt.SyncResource):
 
     @cached_property
     def refunds(self) -> ApplicationFeesRefunds:
+        from .application_fees_refunds import ApplicationFeesRefunds
+
         return ApplicationFeesRefunds(self._client)
 
     def list(
@@ -181,7 +125,6 @@ class ApplicationFees(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -191,17 +134,25 @@ class ApplicationFees(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ApplicationFee]:
-        """<p>Returns a list of application fees you’ve previously collected. The application fees are returned in sorted order, with the most recent fees appearing first.</p>
+        """Returns a list of application fees you’ve previously collected. The application fees are
+        returned in sorted order, with the most recent fees appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return application fees for the charge specified by this charge ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _APPLICATION_FEES_LIST,
@@ -212,7 +163,6 @@ class ApplicationFees(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -231,7 +181,6 @@ class ApplicationFees(_rt.SyncResource):
         id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -241,18 +190,17 @@ class ApplicationFees(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApplicationFee:
-        """<p>Retrieves the details of an application fee that your account has collected. The same information is returned when refunding the application fee.</p>
+        """Retrieves the details of an application fee that your account has collected. The same
+        information is returned when refunding the application fee.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _APPLICATION_FEES_RETRIEVE,
             {
                 "id": id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -336,230 +284,6 @@ class ApplicationFeesWithStreamingResponse:
         return self._resource.refunds.with_streaming_response
 
 
-class ApplicationFeesRefunds(_rt.SyncResource):
-    """Operations under `application_fees.refunds`."""
-
-    @cached_property
-    def with_raw_response(self) -> ApplicationFeesRefundsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return ApplicationFeesRefundsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> ApplicationFeesRefundsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return ApplicationFeesRefundsWithStreamingResponse(self)
-
-    def retrieve(
-        self,
-        fee: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> FeeRefund:
-        """<p>By default, you can see the 10 most recent refunds stored directly on the application fee object, but you can also retrieve details about a specific refund stored on the application fee.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _APPLICATION_FEES_REFUNDS_RETRIEVE,
-            {
-                "fee": fee,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        fee: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> FeeRefund:
-        """<p>Updates the specified application fee refund by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
-
-        <p>This request only accepts metadata as an argument.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return self._client.request(
-            _APPLICATION_FEES_REFUNDS_UPDATE,
-            {
-                "fee": fee,
-                "id": id,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list(
-        self,
-        id: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[FeeRefund]:
-        """<p>You can see a list of the refunds belonging to a specific application fee. Note that the 10 most recent refunds are always available by default on the application fee object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _APPLICATION_FEES_REFUNDS_LIST,
-            {
-                "id": id,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        id: str,
-        *,
-        amount: int | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> FeeRefund:
-        """<p>Refunds an application fee that has previously been collected but not yet refunded.
-        Funds will be refunded to the Stripe account from which the fee was originally collected.</p>
-
-        <p>You can optionally refund only part of an application fee.
-        You can do so multiple times, until the entire fee has been refunded.</p>
-
-        <p>Once entirely refunded, an application fee can’t be refunded again.
-        This method will raise an error when called on an already-refunded application fee,
-        or when trying to refund more money than is left on an application fee.</p>
-
-        Args:
-            amount: A positive integer, in _cents (or local equivalent)_, representing how much of this fee to refund. Can refund only up to the remaining unrefunded amount of the fee.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return self._client.request(
-            _APPLICATION_FEES_REFUNDS_CREATE,
-            {
-                "id": id,
-                "amount": amount,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class ApplicationFeesRefundsWithRawResponse:
-    """`ApplicationFeesRefunds.with_raw_response`."""
-
-    def __init__(self, resource: ApplicationFeesRefunds) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-
-
-class ApplicationFeesRefundsWithStreamingResponse:
-    """`ApplicationFeesRefunds.with_streaming_response`."""
-
-    def __init__(self, resource: ApplicationFeesRefunds) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-
-
 class AsyncApplicationFees(_rt.AsyncResource):
     """Operations under `application_fees`."""
 
@@ -575,6 +299,8 @@ class AsyncApplicationFees(_rt.AsyncResource):
 
     @cached_property
     def refunds(self) -> AsyncApplicationFeesRefunds:
+        from .application_fees_refunds import AsyncApplicationFeesRefunds
+
         return AsyncApplicationFeesRefunds(self._client)
 
     def list(
@@ -586,7 +312,6 @@ class AsyncApplicationFees(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -596,17 +321,25 @@ class AsyncApplicationFees(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ApplicationFee]:
-        """<p>Returns a list of application fees you’ve previously collected. The application fees are returned in sorted order, with the most recent fees appearing first.</p>
+        """Returns a list of application fees you’ve previously collected. The application fees are
+        returned in sorted order, with the most recent fees appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return application fees for the charge specified by this charge ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _APPLICATION_FEES_LIST,
@@ -617,7 +350,6 @@ class AsyncApplicationFees(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -636,7 +368,6 @@ class AsyncApplicationFees(_rt.AsyncResource):
         id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -646,18 +377,17 @@ class AsyncApplicationFees(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ApplicationFee:
-        """<p>Retrieves the details of an application fee that your account has collected. The same information is returned when refunding the application fee.</p>
+        """Retrieves the details of an application fee that your account has collected. The same
+        information is returned when refunding the application fee.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _APPLICATION_FEES_RETRIEVE,
             {
                 "id": id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -739,227 +469,3 @@ class AsyncApplicationFeesWithStreamingResponse:
     @cached_property
     def refunds(self) -> AsyncApplicationFeesRefundsWithStreamingResponse:
         return self._resource.refunds.with_streaming_response
-
-
-class AsyncApplicationFeesRefunds(_rt.AsyncResource):
-    """Operations under `application_fees.refunds`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncApplicationFeesRefundsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncApplicationFeesRefundsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncApplicationFeesRefundsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncApplicationFeesRefundsWithStreamingResponse(self)
-
-    async def retrieve(
-        self,
-        fee: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> FeeRefund:
-        """<p>By default, you can see the 10 most recent refunds stored directly on the application fee object, but you can also retrieve details about a specific refund stored on the application fee.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _APPLICATION_FEES_REFUNDS_RETRIEVE,
-            {
-                "fee": fee,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        fee: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> FeeRefund:
-        """<p>Updates the specified application fee refund by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
-
-        <p>This request only accepts metadata as an argument.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return await self._client.request(
-            _APPLICATION_FEES_REFUNDS_UPDATE,
-            {
-                "fee": fee,
-                "id": id,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list(
-        self,
-        id: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[FeeRefund]:
-        """<p>You can see a list of the refunds belonging to a specific application fee. Note that the 10 most recent refunds are always available by default on the application fee object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _APPLICATION_FEES_REFUNDS_LIST,
-            {
-                "id": id,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        id: str,
-        *,
-        amount: int | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> FeeRefund:
-        """<p>Refunds an application fee that has previously been collected but not yet refunded.
-        Funds will be refunded to the Stripe account from which the fee was originally collected.</p>
-
-        <p>You can optionally refund only part of an application fee.
-        You can do so multiple times, until the entire fee has been refunded.</p>
-
-        <p>Once entirely refunded, an application fee can’t be refunded again.
-        This method will raise an error when called on an already-refunded application fee,
-        or when trying to refund more money than is left on an application fee.</p>
-
-        Args:
-            amount: A positive integer, in _cents (or local equivalent)_, representing how much of this fee to refund. Can refund only up to the remaining unrefunded amount of the fee.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return await self._client.request(
-            _APPLICATION_FEES_REFUNDS_CREATE,
-            {
-                "id": id,
-                "amount": amount,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncApplicationFeesRefundsWithRawResponse:
-    """`AsyncApplicationFeesRefunds.with_raw_response`."""
-
-    def __init__(self, resource: AsyncApplicationFeesRefunds) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-
-
-class AsyncApplicationFeesRefundsWithStreamingResponse:
-    """`AsyncApplicationFeesRefunds.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncApplicationFeesRefunds) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)

@@ -2,74 +2,37 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import BalanceTransaction
-from ..models.balance import Balance
-from ..models.error import Error
-from ..types.balance import BalanceHistoryListCreated, BalanceHistoryListResponse
+if TYPE_CHECKING:
+    from ..models.balance import Balance
+    from ..resources.balance_history import (
+        AsyncBalanceHistory,
+        AsyncBalanceHistoryWithRawResponse,
+        AsyncBalanceHistoryWithStreamingResponse,
+        BalanceHistory,
+        BalanceHistoryWithRawResponse,
+        BalanceHistoryWithStreamingResponse,
+    )
+
+
+def _balance_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.balance import Balance
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Balance, "json"), "default": _rt.Response(Error, "json")}
+
 
 _BALANCE_RETRIEVE: _rt.Operation[Balance] = _rt.Operation(
     method="get",
     path="/v1/balance",
     operation_id="GetBalance",
-    params=(
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Balance, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_BALANCE_HISTORY_LIST: _rt.Operation[BalanceHistoryListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/balance/history",
-    operation_id="GetBalanceHistory",
-    params=(
-        _rt.Param("created", "created", "query", style="deepObject", explode=True),
-        _rt.Param("currency", "currency", "query", style="form"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("payout", "payout", "query", style="form"),
-        _rt.Param("source", "source", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("type", "type", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(BalanceHistoryListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_BALANCE_HISTORY_RETRIEVE: _rt.Operation[BalanceTransaction] = _rt.Operation(
-    method="get",
-    path="/v1/balance/history/{id}",
-    operation_id="GetBalanceHistoryId",
-    params=(
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(BalanceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    params=(_rt.Param("expand", "expand", "query", style="deepObject", explode=True),),
+    responses=_rt.LazyResponses(_balance_retrieve_responses),
 )
 
 
@@ -88,13 +51,14 @@ class BalanceResource(_rt.SyncResource):
 
     @cached_property
     def history(self) -> BalanceHistory:
+        from .balance_history import BalanceHistory
+
         return BalanceHistory(self._client)
 
     def retrieve(
         self,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -104,18 +68,17 @@ class BalanceResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Balance:
-        """<p>Retrieves the current account balance, based on the authentication that was used to make the request.
-         For a sample request, see <a href="/docs/connect/account-balances#accounting-for-negative-balances">Accounting for negative balances</a>.</p>
+        """Retrieves the current account balance, based on the authentication that was used to make
+        the request. For a sample request, see [Accounting for negative
+        balances](https://stripe.com/docs/connect/account-balances#accounting-for-negative-balances).
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _BALANCE_RETRIEVE,
             {
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -154,145 +117,6 @@ class BalanceResourceWithStreamingResponse:
         return self._resource.history.with_streaming_response
 
 
-class BalanceHistory(_rt.SyncResource):
-    """Operations under `balance.history`."""
-
-    @cached_property
-    def with_raw_response(self) -> BalanceHistoryWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return BalanceHistoryWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> BalanceHistoryWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return BalanceHistoryWithStreamingResponse(self)
-
-    def list(
-        self,
-        *,
-        created: BalanceHistoryListCreated | int | NotGiven = NOT_GIVEN,
-        currency: str | NotGiven = NOT_GIVEN,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        payout: str | NotGiven = NOT_GIVEN,
-        source: str | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        type: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[BalanceTransaction]:
-        """<p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
-
-        <p>Note that this endpoint was previously called “Balance history” and used the path <code>/v1/balance/history</code>.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            currency: Only return transactions in a certain currency. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            payout: For automatic Stripe payouts only, only returns transactions that were paid out on the specified payout ID.
-            source: Only returns the original transaction.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            type: Only returns transactions of the given type. One of: `adjustment`, `advance`, `advance_funding`, `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`, `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`, `payment`, `payment_failure_refund`, `payment_refund`, `payout`, `payout_cancel`, `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or `transfer_refund`.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _BALANCE_HISTORY_LIST,
-            {
-                "created": created,
-                "currency": currency,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payout": payout,
-                "source": source,
-                "starting_after": starting_after,
-                "type": type,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> BalanceTransaction:
-        """<p>Retrieves the balance transaction with the given ID.</p>
-
-        <p>Note that this endpoint previously used the path <code>/v1/balance/history/:id</code>.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _BALANCE_HISTORY_RETRIEVE,
-            {
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class BalanceHistoryWithRawResponse:
-    """`BalanceHistory.with_raw_response`."""
-
-    def __init__(self, resource: BalanceHistory) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class BalanceHistoryWithStreamingResponse:
-    """`BalanceHistory.with_streaming_response`."""
-
-    def __init__(self, resource: BalanceHistory) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-
-
 class AsyncBalanceResource(_rt.AsyncResource):
     """Operations under `balance`."""
 
@@ -308,13 +132,14 @@ class AsyncBalanceResource(_rt.AsyncResource):
 
     @cached_property
     def history(self) -> AsyncBalanceHistory:
+        from .balance_history import AsyncBalanceHistory
+
         return AsyncBalanceHistory(self._client)
 
     async def retrieve(
         self,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -324,18 +149,17 @@ class AsyncBalanceResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Balance:
-        """<p>Retrieves the current account balance, based on the authentication that was used to make the request.
-         For a sample request, see <a href="/docs/connect/account-balances#accounting-for-negative-balances">Accounting for negative balances</a>.</p>
+        """Retrieves the current account balance, based on the authentication that was used to make
+        the request. For a sample request, see [Accounting for negative
+        balances](https://stripe.com/docs/connect/account-balances#accounting-for-negative-balances).
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _BALANCE_RETRIEVE,
             {
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -372,142 +196,3 @@ class AsyncBalanceResourceWithStreamingResponse:
     @cached_property
     def history(self) -> AsyncBalanceHistoryWithStreamingResponse:
         return self._resource.history.with_streaming_response
-
-
-class AsyncBalanceHistory(_rt.AsyncResource):
-    """Operations under `balance.history`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncBalanceHistoryWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncBalanceHistoryWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncBalanceHistoryWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncBalanceHistoryWithStreamingResponse(self)
-
-    def list(
-        self,
-        *,
-        created: BalanceHistoryListCreated | int | NotGiven = NOT_GIVEN,
-        currency: str | NotGiven = NOT_GIVEN,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        payout: str | NotGiven = NOT_GIVEN,
-        source: str | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        type: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[BalanceTransaction]:
-        """<p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
-
-        <p>Note that this endpoint was previously called “Balance history” and used the path <code>/v1/balance/history</code>.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            currency: Only return transactions in a certain currency. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            payout: For automatic Stripe payouts only, only returns transactions that were paid out on the specified payout ID.
-            source: Only returns the original transaction.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            type: Only returns transactions of the given type. One of: `adjustment`, `advance`, `advance_funding`, `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`, `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`, `payment`, `payment_failure_refund`, `payment_refund`, `payout`, `payout_cancel`, `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or `transfer_refund`.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _BALANCE_HISTORY_LIST,
-            {
-                "created": created,
-                "currency": currency,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payout": payout,
-                "source": source,
-                "starting_after": starting_after,
-                "type": type,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> BalanceTransaction:
-        """<p>Retrieves the balance transaction with the given ID.</p>
-
-        <p>Note that this endpoint previously used the path <code>/v1/balance/history/:id</code>.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _BALANCE_HISTORY_RETRIEVE,
-            {
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncBalanceHistoryWithRawResponse:
-    """`AsyncBalanceHistory.with_raw_response`."""
-
-    def __init__(self, resource: AsyncBalanceHistory) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class AsyncBalanceHistoryWithStreamingResponse:
-    """`AsyncBalanceHistory.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncBalanceHistory) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)

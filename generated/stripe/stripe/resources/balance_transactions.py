@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import BalanceTransaction
-from ..models.error import Error
-from ..types.balance_transactions import (
-    BalanceTransactionsListCreated,
-    BalanceTransactionsListResponse,
-)
+if TYPE_CHECKING:
+    from ..models.balance_transaction import BalanceTransaction
+    from ..types.balance_transactions import (
+        BalanceTransactionsListCreated,
+        BalanceTransactionsListResponse,
+    )
+
+
+def _balance_transactions_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.balance_transactions import BalanceTransactionsListResponse
+
+    return {
+        "200": _rt.Response(BalanceTransactionsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _balance_transactions_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.balance_transaction import BalanceTransaction
+    from ..models.error import Error
+
+    return {"200": _rt.Response(BalanceTransaction, "json"), "default": _rt.Response(Error, "json")}
+
 
 _BALANCE_TRANSACTIONS_LIST: _rt.Operation[BalanceTransactionsListResponse] = _rt.Operation(
     method="get",
@@ -30,13 +48,8 @@ _BALANCE_TRANSACTIONS_LIST: _rt.Operation[BalanceTransactionsListResponse] = _rt
         _rt.Param("source", "source", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(BalanceTransactionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_balance_transactions_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -53,13 +66,8 @@ _BALANCE_TRANSACTIONS_RETRIEVE: _rt.Operation[BalanceTransaction] = _rt.Operatio
     params=(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(BalanceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_balance_transactions_retrieve_responses),
 )
 
 
@@ -88,7 +96,6 @@ class BalanceTransactions(_rt.SyncResource):
         source: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         type: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -98,22 +105,43 @@ class BalanceTransactions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[BalanceTransaction]:
-        """<p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
+        """Returns a list of transactions that have contributed to the Stripe account balance (e.g.,
+        charges, transfers, and so forth). The transactions are returned in sorted order, with
+        the most recent transactions appearing first.
 
-        <p>Note that this endpoint was previously called “Balance history” and used the path <code>/v1/balance/history</code>.</p>
+        Note that this endpoint was previously called “Balance history” and used the path
+        `/v1/balance/history`.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            currency: Only return transactions in a certain currency. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            currency: Only return transactions in a certain currency. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            payout: For automatic Stripe payouts only, only returns transactions that were paid out on the specified payout ID.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            payout: For automatic Stripe payouts only, only returns transactions that were paid
+                out on the specified payout ID.
             source: Only returns the original transaction.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            type: Only returns transactions of the given type. One of: `adjustment`, `advance`, `advance_funding`, `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`, `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`, `payment`, `payment_failure_refund`, `payment_refund`, `payout`, `payout_cancel`, `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or `transfer_refund`.
-            body: The request body.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only returns transactions of the given type. One of: `adjustment`, `advance`,
+                `advance_funding`, `anticipation_repayment`, `application_fee`,
+                `application_fee_refund`, `charge`, `connect_collection_transfer`,
+                `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`,
+                `issuing_dispute`, `issuing_transaction`, `payment`, `payment_failure_refund`,
+                `payment_refund`, `payout`, `payout_cancel`, `payout_failure`, `refund`,
+                `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`,
+                `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`,
+                `transfer_cancel`, `transfer_failure`, or `transfer_refund`.
         """
         return self._client.paginate(
             _BALANCE_TRANSACTIONS_LIST,
@@ -127,7 +155,6 @@ class BalanceTransactions(_rt.SyncResource):
                 "source": source,
                 "starting_after": starting_after,
                 "type": type,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -146,7 +173,6 @@ class BalanceTransactions(_rt.SyncResource):
         id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -156,20 +182,18 @@ class BalanceTransactions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BalanceTransaction:
-        """<p>Retrieves the balance transaction with the given ID.</p>
+        """Retrieves the balance transaction with the given ID.
 
-        <p>Note that this endpoint previously used the path <code>/v1/balance/history/:id</code>.</p>
+        Note that this endpoint previously used the path `/v1/balance/history/:id`.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _BALANCE_TRANSACTIONS_RETRIEVE,
             {
                 "id": id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -227,7 +251,6 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
         source: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         type: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -237,22 +260,43 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[BalanceTransaction]:
-        """<p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
+        """Returns a list of transactions that have contributed to the Stripe account balance (e.g.,
+        charges, transfers, and so forth). The transactions are returned in sorted order, with
+        the most recent transactions appearing first.
 
-        <p>Note that this endpoint was previously called “Balance history” and used the path <code>/v1/balance/history</code>.</p>
+        Note that this endpoint was previously called “Balance history” and used the path
+        `/v1/balance/history`.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            currency: Only return transactions in a certain currency. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            currency: Only return transactions in a certain currency. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            payout: For automatic Stripe payouts only, only returns transactions that were paid out on the specified payout ID.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            payout: For automatic Stripe payouts only, only returns transactions that were paid
+                out on the specified payout ID.
             source: Only returns the original transaction.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            type: Only returns transactions of the given type. One of: `adjustment`, `advance`, `advance_funding`, `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`, `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`, `payment`, `payment_failure_refund`, `payment_refund`, `payout`, `payout_cancel`, `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or `transfer_refund`.
-            body: The request body.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only returns transactions of the given type. One of: `adjustment`, `advance`,
+                `advance_funding`, `anticipation_repayment`, `application_fee`,
+                `application_fee_refund`, `charge`, `connect_collection_transfer`,
+                `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`,
+                `issuing_dispute`, `issuing_transaction`, `payment`, `payment_failure_refund`,
+                `payment_refund`, `payout`, `payout_cancel`, `payout_failure`, `refund`,
+                `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`,
+                `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`,
+                `transfer_cancel`, `transfer_failure`, or `transfer_refund`.
         """
         return self._client.paginate(
             _BALANCE_TRANSACTIONS_LIST,
@@ -266,7 +310,6 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
                 "source": source,
                 "starting_after": starting_after,
                 "type": type,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -285,7 +328,6 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
         id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -295,20 +337,18 @@ class AsyncBalanceTransactions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> BalanceTransaction:
-        """<p>Retrieves the balance transaction with the given ID.</p>
+        """Retrieves the balance transaction with the given ID.
 
-        <p>Note that this endpoint previously used the path <code>/v1/balance/history/:id</code>.</p>
+        Note that this endpoint previously used the path `/v1/balance/history/:id`.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _BALANCE_TRANSACTIONS_RETRIEVE,
             {
                 "id": id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

@@ -4,28 +4,98 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Charge, Dispute, Refund
-from ..models.error import Error
-from ..types.charges import (
-    ChargesCaptureParamsTransferData,
-    ChargesCreateParamsCard,
-    ChargesCreateParamsDestination,
-    ChargesCreateParamsRadarOptions,
-    ChargesCreateParamsShipping,
-    ChargesCreateParamsTransferData,
-    ChargesDisputeCreateParamsEvidence,
-    ChargesListCreated,
-    ChargesListResponse,
-    ChargesRefundsListResponse,
-    ChargesSearchResponse,
-    ChargesUpdateParamsFraudDetails,
-    ChargesUpdateParamsShipping,
-)
+if TYPE_CHECKING:
+    from ..models.charge import Charge
+    from ..resources.charges_dispute import (
+        AsyncChargesDispute,
+        AsyncChargesDisputeWithRawResponse,
+        AsyncChargesDisputeWithStreamingResponse,
+        ChargesDispute,
+        ChargesDisputeWithRawResponse,
+        ChargesDisputeWithStreamingResponse,
+    )
+    from ..resources.charges_refunds import (
+        AsyncChargesRefunds,
+        AsyncChargesRefundsWithRawResponse,
+        AsyncChargesRefundsWithStreamingResponse,
+        ChargesRefunds,
+        ChargesRefundsWithRawResponse,
+        ChargesRefundsWithStreamingResponse,
+    )
+    from ..types.charges import (
+        ChargesCaptureParamsTransferData,
+        ChargesCreateParamsCard,
+        ChargesCreateParamsDestination,
+        ChargesCreateParamsRadarOptions,
+        ChargesCreateParamsShipping,
+        ChargesCreateParamsTransferData,
+        ChargesListCreated,
+        ChargesListResponse,
+        ChargesSearchResponse,
+        ChargesUpdateParamsFraudDetails,
+        ChargesUpdateParamsShipping,
+    )
+
+
+def _charges_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.charges import ChargesListResponse
+
+    return {
+        "200": _rt.Response(ChargesListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _charges_create_responses() -> dict[str, _rt.Response]:
+    from ..models.charge import Charge
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _charges_search_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.charges import ChargesSearchResponse
+
+    return {
+        "200": _rt.Response(ChargesSearchResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _charges_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.charge import Charge
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _charges_update_responses() -> dict[str, _rt.Response]:
+    from ..models.charge import Charge
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _charges_capture_responses() -> dict[str, _rt.Response]:
+    from ..models.charge import Charge
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _charges_refund_responses() -> dict[str, _rt.Response]:
+    from ..models.charge import Charge
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")}
+
 
 _CHARGES_LIST: _rt.Operation[ChargesListResponse] = _rt.Operation(
     method="get",
@@ -40,13 +110,8 @@ _CHARGES_LIST: _rt.Operation[ChargesListResponse] = _rt.Operation(
         _rt.Param("payment_intent", "payment_intent", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("transfer_group", "transfer_group", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ChargesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_charges_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -94,7 +159,7 @@ _CHARGES_CREATE: _rt.Operation[Charge] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_charges_create_responses),
 )
 
 _CHARGES_SEARCH: _rt.Operation[ChargesSearchResponse] = _rt.Operation(
@@ -106,13 +171,8 @@ _CHARGES_SEARCH: _rt.Operation[ChargesSearchResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ChargesSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_charges_search_responses),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -125,10 +185,8 @@ _CHARGES_RETRIEVE: _rt.Operation[Charge] = _rt.Operation(
     params=(
         _rt.Param("charge", "charge", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_charges_retrieve_responses),
 )
 
 _CHARGES_UPDATE: _rt.Operation[Charge] = _rt.Operation(
@@ -155,7 +213,7 @@ _CHARGES_UPDATE: _rt.Operation[Charge] = _rt.Operation(
             "shipping": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_charges_update_responses),
 )
 
 _CHARGES_CAPTURE: _rt.Operation[Charge] = _rt.Operation(
@@ -181,7 +239,7 @@ _CHARGES_CAPTURE: _rt.Operation[Charge] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_charges_capture_responses),
 )
 
 _CHARGES_REFUND: _rt.Operation[Charge] = _rt.Operation(
@@ -206,145 +264,7 @@ _CHARGES_REFUND: _rt.Operation[Charge] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Charge, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CHARGES_DISPUTE_RETRIEVE: _rt.Operation[Dispute] = _rt.Operation(
-    method="get",
-    path="/v1/charges/{charge}/dispute",
-    operation_id="GetChargesChargeDispute",
-    params=(
-        _rt.Param("charge", "charge", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CHARGES_DISPUTE_CREATE: _rt.Operation[Dispute] = _rt.Operation(
-    method="post",
-    path="/v1/charges/{charge}/dispute",
-    operation_id="PostChargesChargeDispute",
-    params=(
-        _rt.Param("charge", "charge", "path", style="simple"),
-        _rt.Param("evidence", "evidence", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("submit", "submit", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "evidence": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CHARGES_DISPUTE_CLOSE: _rt.Operation[Dispute] = _rt.Operation(
-    method="post",
-    path="/v1/charges/{charge}/dispute/close",
-    operation_id="PostChargesChargeDisputeClose",
-    params=(
-        _rt.Param("charge", "charge", "path", style="simple"),
-        _rt.Param("expand", "expand", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
-    ),
-    responses={"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CHARGES_REFUNDS_LIST: _rt.Operation[ChargesRefundsListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/charges/{charge}/refunds",
-    operation_id="GetChargesChargeRefunds",
-    params=(
-        _rt.Param("charge", "charge", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ChargesRefundsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_CHARGES_REFUNDS_CREATE: _rt.Operation[Refund] = _rt.Operation(
-    method="post",
-    path="/v1/charges/{charge}/refunds",
-    operation_id="PostChargesChargeRefunds",
-    params=(
-        _rt.Param("charge", "charge", "path", style="simple"),
-        _rt.Param("amount", "amount", "field"),
-        _rt.Param("currency", "currency", "field"),
-        _rt.Param("customer", "customer", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("instructions_email", "instructions_email", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("origin", "origin", "field"),
-        _rt.Param("payment_intent", "payment_intent", "field"),
-        _rt.Param("reason", "reason", "field"),
-        _rt.Param("refund_application_fee", "refund_application_fee", "field"),
-        _rt.Param("reverse_transfer", "reverse_transfer", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CHARGES_REFUNDS_RETRIEVE: _rt.Operation[Refund] = _rt.Operation(
-    method="get",
-    path="/v1/charges/{charge}/refunds/{refund}",
-    operation_id="GetChargesChargeRefundsRefund",
-    params=(
-        _rt.Param("charge", "charge", "path", style="simple"),
-        _rt.Param("refund", "refund", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CHARGES_REFUNDS_UPDATE: _rt.Operation[Refund] = _rt.Operation(
-    method="post",
-    path="/v1/charges/{charge}/refunds/{refund}",
-    operation_id="PostChargesChargeRefundsRefund",
-    params=(
-        _rt.Param("charge", "charge", "path", style="simple"),
-        _rt.Param("refund", "refund", "path", style="simple"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_charges_refund_responses),
 )
 
 
@@ -363,10 +283,14 @@ class Charges(_rt.SyncResource):
 
     @cached_property
     def dispute(self) -> ChargesDispute:
+        from .charges_dispute import ChargesDispute
+
         return ChargesDispute(self._client)
 
     @cached_property
     def refunds(self) -> ChargesRefunds:
+        from .charges_refunds import ChargesRefunds
+
         return ChargesRefunds(self._client)
 
     def list(
@@ -380,7 +304,6 @@ class Charges(_rt.SyncResource):
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -390,19 +313,28 @@ class Charges(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Charge]:
-        """<p>Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first.</p>
+        """Returns a list of charges you’ve previously created. The charges are returned in sorted
+        order, with the most recent charges appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             customer: Only return charges for the customer specified by this customer ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            payment_intent: Only return charges that were created by the PaymentIntent specified by this PaymentIntent ID.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            payment_intent: Only return charges that were created by the PaymentIntent specified
+                by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return charges for this transfer group.
-            body: The request body.
         """
         return self._client.paginate(
             _CHARGES_LIST,
@@ -415,7 +347,6 @@ class Charges(_rt.SyncResource):
                 "payment_intent": payment_intent,
                 "starting_after": starting_after,
                 "transfer_group": transfer_group,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -461,27 +392,85 @@ class Charges(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
-        """<p>To charge a credit card or other payment source, you create a <code>Charge</code> object. If your API key is in test mode, the supplied payment source (e.g., card) won’t actually be charged, although everything else will occur as if in live mode. (Stripe assumes that the charge would have completed successfully).</p>
+        """To charge a credit card or other payment source, you create a `Charge` object. If your
+        API key is in test mode, the supplied payment source (e.g., card) won’t actually be
+        charged, although everything else will occur as if in live mode. (Stripe assumes that the
+        charge would have completed successfully).
 
         Args:
-            amount: Amount intended to be collected by this payment. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to the charge and transferred to the application owner's Stripe account. The request must be made with an OAuth key or the `Stripe-Account` header in order to take an application fee. For more information, see the application fees [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
-            capture: Whether to immediately capture the charge. Defaults to `true`. When `false`, the charge issues an authorization (or pre-authorization), and will need to be [captured](https://stripe.com/docs/api#capture_charge) later. Uncaptured charges expire after a set number of days (7 by default). For more information, see the [authorizing charges and settling later](https://stripe.com/docs/charges/placing-a-hold) documentation.
+            amount: Amount intended to be collected by this payment. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is
+                $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+                charge of $999,999.99).
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the charge and transferred to the application owner's Stripe account. The request
+                must be made with an OAuth key or the `Stripe-Account` header in order to take an
+                application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
+            capture: Whether to immediately capture the charge. Defaults to `true`. When `false`,
+                the charge issues an authorization (or pre-authorization), and will need to be
+                [captured](https://stripe.com/docs/api#capture_charge) later. Uncaptured charges
+                expire after a set number of days (7 by default). For more information, see the
+                [authorizing charges and settling
+                later](https://stripe.com/docs/charges/placing-a-hold) documentation.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: The ID of an existing customer that will be charged in this request.
-            description: An arbitrary string which you can attach to a `Charge` object. It is displayed when in the web interface alongside the charge. Note that if you use Stripe to send automatic email receipts to your customers, your receipt emails will include the `description` of the charge(s) that they are describing.
+            description: An arbitrary string which you can attach to a `Charge` object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            on_behalf_of: The Stripe account ID for which these funds are intended. Automatically set if you use the `destination` parameter. For details, see [Creating Separate Charges and Transfers](https://stripe.com/docs/connect/charges-transfers#on-behalf-of).
-            radar_options: Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
-            receipt_email: The email address to which this charge's [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt will not be sent until the charge is paid, and no receipts will be sent for test mode charges. If this charge is for a [Customer](https://stripe.com/docs/api/customers/object), the email address specified here will override the customer's email address. If `receipt_email` is specified for a charge in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails).
-            shipping: Shipping information for the charge. Helps prevent fraud on charges for physical goods.
-            source: A payment source to be charged. This can be the ID of a [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank account](https://stripe.com/docs/api#bank_accounts), a [source](https://stripe.com/docs/api#sources), a [token](https://stripe.com/docs/api#tokens), or a [connected account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account). For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank accounts](https://stripe.com/docs/api#bank_accounts), and attached [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of the associated customer.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can use this value as the complete description of a charge on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            statement_descriptor_suffix: Provides information about the charge that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-            transfer_data: An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details.
-            transfer_group: A string that identifies this transaction as part of a group. For details, see [Grouping transactions](https://stripe.com/docs/connect/charges-transfers#transfer-options).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The Stripe account ID for which these funds are intended. Automatically
+                set if you use the `destination` parameter. For details, see [Creating Separate
+                Charges and
+                Transfers](https://stripe.com/docs/connect/charges-transfers#on-behalf-of).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: The email address to which this charge's
+                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt
+                will not be sent until the charge is paid, and no receipts will be sent for test
+                mode charges. If this charge is for a
+                [Customer](https://stripe.com/docs/api/customers/object), the email address
+                specified here will override the customer's email address. If `receipt_email` is
+                specified for a charge in live mode, a receipt will be sent regardless of your
+                [email settings](https://dashboard.stripe.com/account/emails).
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            source: A payment source to be charged. This can be the ID of a
+                [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank
+                account](https://stripe.com/docs/api#bank_accounts), a
+                [source](https://stripe.com/docs/api#sources), a
+                [token](https://stripe.com/docs/api#tokens), or a [connected
+                account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account).
+                For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank
+                accounts](https://stripe.com/docs/api#bank_accounts), and attached
+                [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of the
+                associated customer.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on your
+                customers’ statements. Must contain at least one letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about the charge that customers see
+                on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: An optional dictionary including the account to automatically transfer
+                to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group. For
+                details, see [Grouping
+                transactions](https://stripe.com/docs/connect/charges-transfers#transfer-options).
         """
         return self._client.request(
             _CHARGES_CREATE,
@@ -526,7 +515,6 @@ class Charges(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -536,19 +524,27 @@ class Charges(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Charge]:
-        """<p>Search for charges you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for charges you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for charges](https://stripe.com/docs/search#query-fields-for-charges).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                charges](https://stripe.com/docs/search#query-fields-for-charges).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _CHARGES_SEARCH,
@@ -557,7 +553,6 @@ class Charges(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -576,7 +571,6 @@ class Charges(_rt.SyncResource):
         charge: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -586,18 +580,19 @@ class Charges(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
-        """<p>Retrieves the details of a charge that has previously been created. Supply the unique charge ID that was returned from your previous request, and Stripe will return the corresponding charge information. The same information is returned when creating or refunding the charge.</p>
+        """Retrieves the details of a charge that has previously been created. Supply the unique
+        charge ID that was returned from your previous request, and Stripe will return the
+        corresponding charge information. The same information is returned when creating or
+        refunding the charge.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _CHARGES_RETRIEVE,
             {
                 "charge": charge,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -632,17 +627,37 @@ class Charges(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
-        """<p>Updates the specified charge by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+        """Updates the specified charge by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
 
         Args:
-            customer: The ID of an existing customer that will be associated with this request. This field may only be updated if there is no existing associated customer with this charge.
-            description: An arbitrary string which you can attach to a charge object. It is displayed when in the web interface alongside the charge. Note that if you use Stripe to send automatic email receipts to your customers, your receipt emails will include the `description` of the charge(s) that they are describing.
+            customer: The ID of an existing customer that will be associated with this request.
+                This field may only be updated if there is no existing associated customer with
+                this charge.
+            description: An arbitrary string which you can attach to a charge object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             expand: Specifies which fields in the response should be expanded.
-            fraud_details: A set of key-value pairs you can attach to a charge giving information about its riskiness. If you believe a charge is fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe a charge is safe, include a `user_report` key with a value of `safe`. Stripe will use the information you send to improve our fraud detection algorithms.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            receipt_email: This is the email address that the receipt for this charge will be sent to. If this field is updated, then a new email receipt will be sent to the updated address.
-            shipping: Shipping information for the charge. Helps prevent fraud on charges for physical goods.
-            transfer_group: A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details.
+            fraud_details: A set of key-value pairs you can attach to a charge giving information
+                about its riskiness. If you believe a charge is fraudulent, include a
+                `user_report` key with a value of `fraudulent`. If you believe a charge is safe,
+                include a `user_report` key with a value of `safe`. Stripe will use the
+                information you send to improve our fraud detection algorithms.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            receipt_email: This is the email address that the receipt for this charge will be
+                sent to. If this field is updated, then a new email receipt will be sent to the
+                updated address.
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options)
+                for details.
         """
         return self._client.request(
             _CHARGES_UPDATE,
@@ -691,20 +706,38 @@ class Charges(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
-        """<p>Capture the payment of an existing, uncaptured, charge. This is the second half of the two-step payment flow, where first you <a href="#create_charge">created a charge</a> with the capture option set to false.</p>
+        """Capture the payment of an existing, uncaptured, charge. This is the second half of the
+        two-step payment flow, where first you created a charge with the capture option set to
+        false.
 
-        <p>Uncaptured payments expire a set number of days after they are created (<a href="/docs/charges/placing-a-hold">7 by default</a>). If they are not captured by that point in time, they will be marked as refunded and will no longer be capturable.</p>
+        Uncaptured payments expire a set number of days after they are created ([7 by
+        default](https://stripe.com/docs/charges/placing-a-hold)). If they are not captured by
+        that point in time, they will be marked as refunded and will no longer be capturable.
 
         Args:
-            amount: The amount to capture, which must be less than or equal to the original amount. Any additional amount will be automatically refunded.
+            amount: The amount to capture, which must be less than or equal to the original
+                amount. Any additional amount will be automatically refunded.
             application_fee: An application fee to add on to this charge.
-            application_fee_amount: An application fee amount to add on to this charge, which must be less than or equal to the original amount.
+            application_fee_amount: An application fee amount to add on to this charge, which
+                must be less than or equal to the original amount.
             expand: Specifies which fields in the response should be expanded.
-            receipt_email: The email address to send this charge's receipt to. This will override the previously-specified email address for this charge, if one was set. Receipts will not be sent in test mode.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can use this value as the complete description of a charge on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            statement_descriptor_suffix: Provides information about the charge that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-            transfer_data: An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details.
-            transfer_group: A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details.
+            receipt_email: The email address to send this charge's receipt to. This will override
+                the previously-specified email address for this charge, if one was set. Receipts
+                will not be sent in test mode.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on your
+                customers’ statements. Must contain at least one letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about the charge that customers see
+                on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: An optional dictionary including the account to automatically transfer
+                to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options)
+                for details.
         """
         return self._client.request(
             _CHARGES_CAPTURE,
@@ -753,22 +786,28 @@ class Charges(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
-        """<p>When you create a new refund, you must specify a Charge or a PaymentIntent object on which to create it.</p>
+        """When you create a new refund, you must specify a Charge or a PaymentIntent object on
+        which to create it.
 
-        <p>Creating a new refund will refund a charge that has previously been created but not yet refunded.
-        Funds will be refunded to the credit or debit card that was originally charged.</p>
+        Creating a new refund will refund a charge that has previously been created but not yet
+        refunded. Funds will be refunded to the credit or debit card that was originally charged.
 
-        <p>You can optionally refund only part of a charge.
-        You can do so multiple times, until the entire charge has been refunded.</p>
+        You can optionally refund only part of a charge. You can do so multiple times, until the
+        entire charge has been refunded.
 
-        <p>Once entirely refunded, a charge can’t be refunded again.
-        This method will raise an error when called on an already-refunded charge,
-        or when trying to refund more money than is left on a charge.</p>
+        Once entirely refunded, a charge can’t be refunded again. This method will raise an error
+        when called on an already-refunded charge, or when trying to refund more money than is
+        left on a charge.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            instructions_email: For payment methods without native refund support (e.g., Konbini,
+                PromptPay), use this email from the customer to receive refund instructions.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _CHARGES_REFUND,
@@ -840,396 +879,6 @@ class ChargesWithStreamingResponse:
         return self._resource.refunds.with_streaming_response
 
 
-class ChargesDispute(_rt.SyncResource):
-    """Operations under `charges.dispute`."""
-
-    @cached_property
-    def with_raw_response(self) -> ChargesDisputeWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return ChargesDisputeWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> ChargesDisputeWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return ChargesDisputeWithStreamingResponse(self)
-
-    def retrieve(
-        self,
-        charge: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Dispute:
-        """<p>Retrieve a dispute for a specified charge.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CHARGES_DISPUTE_RETRIEVE,
-            {
-                "charge": charge,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        charge: str,
-        *,
-        evidence: ChargesDisputeCreateParamsEvidence | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        submit: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Dispute:
-        """POST /v1/charges/{charge}/dispute
-
-        Args:
-            evidence: Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is staged on the dispute. Staged evidence is visible in the API and Dashboard, and can be submitted to the bank by making another request with this attribute set to `true` (the default).
-        """
-        return self._client.request(
-            _CHARGES_DISPUTE_CREATE,
-            {
-                "charge": charge,
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-                "submit": submit,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def close(
-        self,
-        charge: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Dispute:
-        """POST /v1/charges/{charge}/dispute/close
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _CHARGES_DISPUTE_CLOSE,
-            {
-                "charge": charge,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class ChargesDisputeWithRawResponse:
-    """`ChargesDispute.with_raw_response`."""
-
-    def __init__(self, resource: ChargesDispute) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.create = _rt.with_raw_response(resource.create)
-        self.close = _rt.with_raw_response(resource.close)
-
-
-class ChargesDisputeWithStreamingResponse:
-    """`ChargesDispute.with_streaming_response`."""
-
-    def __init__(self, resource: ChargesDispute) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.close = _rt.with_streaming_response(resource.close)
-
-
-class ChargesRefunds(_rt.SyncResource):
-    """Operations under `charges.refunds`."""
-
-    @cached_property
-    def with_raw_response(self) -> ChargesRefundsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return ChargesRefundsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> ChargesRefundsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return ChargesRefundsWithStreamingResponse(self)
-
-    def list(
-        self,
-        charge: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Refund]:
-        """<p>You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CHARGES_REFUNDS_LIST,
-            {
-                "charge": charge,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        charge: str,
-        *,
-        amount: int | NotGiven = NOT_GIVEN,
-        currency: str | NotGiven = NOT_GIVEN,
-        customer: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        instructions_email: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        origin: Literal["customer_balance"] | NotGiven = NOT_GIVEN,
-        payment_intent: str | NotGiven = NOT_GIVEN,
-        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | NotGiven = NOT_GIVEN,
-        refund_application_fee: bool | NotGiven = NOT_GIVEN,
-        reverse_transfer: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Refund:
-        """<p>Create a refund.</p>
-
-        Args:
-            amount: A positive integer representing how much to refund.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            customer: Customer whose customer balance to refund from.
-            expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            origin: Origin of the refund
-        """
-        return self._client.request(
-            _CHARGES_REFUNDS_CREATE,
-            {
-                "charge": charge,
-                "amount": amount,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "origin": origin,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        charge: str,
-        refund: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Refund:
-        """<p>Retrieves the details of an existing refund.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CHARGES_REFUNDS_RETRIEVE,
-            {
-                "charge": charge,
-                "refund": refund,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        charge: str,
-        refund: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Refund:
-        """<p>Update a specified refund.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _CHARGES_REFUNDS_UPDATE,
-            {
-                "charge": charge,
-                "refund": refund,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class ChargesRefundsWithRawResponse:
-    """`ChargesRefunds.with_raw_response`."""
-
-    def __init__(self, resource: ChargesRefunds) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-
-
-class ChargesRefundsWithStreamingResponse:
-    """`ChargesRefunds.with_streaming_response`."""
-
-    def __init__(self, resource: ChargesRefunds) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-
-
 class AsyncCharges(_rt.AsyncResource):
     """Operations under `charges`."""
 
@@ -1245,10 +894,14 @@ class AsyncCharges(_rt.AsyncResource):
 
     @cached_property
     def dispute(self) -> AsyncChargesDispute:
+        from .charges_dispute import AsyncChargesDispute
+
         return AsyncChargesDispute(self._client)
 
     @cached_property
     def refunds(self) -> AsyncChargesRefunds:
+        from .charges_refunds import AsyncChargesRefunds
+
         return AsyncChargesRefunds(self._client)
 
     def list(
@@ -1262,7 +915,6 @@ class AsyncCharges(_rt.AsyncResource):
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1272,19 +924,28 @@ class AsyncCharges(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Charge]:
-        """<p>Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first.</p>
+        """Returns a list of charges you’ve previously created. The charges are returned in sorted
+        order, with the most recent charges appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             customer: Only return charges for the customer specified by this customer ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            payment_intent: Only return charges that were created by the PaymentIntent specified by this PaymentIntent ID.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            payment_intent: Only return charges that were created by the PaymentIntent specified
+                by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return charges for this transfer group.
-            body: The request body.
         """
         return self._client.paginate(
             _CHARGES_LIST,
@@ -1297,7 +958,6 @@ class AsyncCharges(_rt.AsyncResource):
                 "payment_intent": payment_intent,
                 "starting_after": starting_after,
                 "transfer_group": transfer_group,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1343,27 +1003,85 @@ class AsyncCharges(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
-        """<p>To charge a credit card or other payment source, you create a <code>Charge</code> object. If your API key is in test mode, the supplied payment source (e.g., card) won’t actually be charged, although everything else will occur as if in live mode. (Stripe assumes that the charge would have completed successfully).</p>
+        """To charge a credit card or other payment source, you create a `Charge` object. If your
+        API key is in test mode, the supplied payment source (e.g., card) won’t actually be
+        charged, although everything else will occur as if in live mode. (Stripe assumes that the
+        charge would have completed successfully).
 
         Args:
-            amount: Amount intended to be collected by this payment. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to the charge and transferred to the application owner's Stripe account. The request must be made with an OAuth key or the `Stripe-Account` header in order to take an application fee. For more information, see the application fees [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
-            capture: Whether to immediately capture the charge. Defaults to `true`. When `false`, the charge issues an authorization (or pre-authorization), and will need to be [captured](https://stripe.com/docs/api#capture_charge) later. Uncaptured charges expire after a set number of days (7 by default). For more information, see the [authorizing charges and settling later](https://stripe.com/docs/charges/placing-a-hold) documentation.
+            amount: Amount intended to be collected by this payment. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is
+                $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+                charge of $999,999.99).
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the charge and transferred to the application owner's Stripe account. The request
+                must be made with an OAuth key or the `Stripe-Account` header in order to take an
+                application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
+            capture: Whether to immediately capture the charge. Defaults to `true`. When `false`,
+                the charge issues an authorization (or pre-authorization), and will need to be
+                [captured](https://stripe.com/docs/api#capture_charge) later. Uncaptured charges
+                expire after a set number of days (7 by default). For more information, see the
+                [authorizing charges and settling
+                later](https://stripe.com/docs/charges/placing-a-hold) documentation.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: The ID of an existing customer that will be charged in this request.
-            description: An arbitrary string which you can attach to a `Charge` object. It is displayed when in the web interface alongside the charge. Note that if you use Stripe to send automatic email receipts to your customers, your receipt emails will include the `description` of the charge(s) that they are describing.
+            description: An arbitrary string which you can attach to a `Charge` object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            on_behalf_of: The Stripe account ID for which these funds are intended. Automatically set if you use the `destination` parameter. For details, see [Creating Separate Charges and Transfers](https://stripe.com/docs/connect/charges-transfers#on-behalf-of).
-            radar_options: Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
-            receipt_email: The email address to which this charge's [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt will not be sent until the charge is paid, and no receipts will be sent for test mode charges. If this charge is for a [Customer](https://stripe.com/docs/api/customers/object), the email address specified here will override the customer's email address. If `receipt_email` is specified for a charge in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails).
-            shipping: Shipping information for the charge. Helps prevent fraud on charges for physical goods.
-            source: A payment source to be charged. This can be the ID of a [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank account](https://stripe.com/docs/api#bank_accounts), a [source](https://stripe.com/docs/api#sources), a [token](https://stripe.com/docs/api#tokens), or a [connected account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account). For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank accounts](https://stripe.com/docs/api#bank_accounts), and attached [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of the associated customer.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can use this value as the complete description of a charge on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            statement_descriptor_suffix: Provides information about the charge that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-            transfer_data: An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details.
-            transfer_group: A string that identifies this transaction as part of a group. For details, see [Grouping transactions](https://stripe.com/docs/connect/charges-transfers#transfer-options).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The Stripe account ID for which these funds are intended. Automatically
+                set if you use the `destination` parameter. For details, see [Creating Separate
+                Charges and
+                Transfers](https://stripe.com/docs/connect/charges-transfers#on-behalf-of).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: The email address to which this charge's
+                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt
+                will not be sent until the charge is paid, and no receipts will be sent for test
+                mode charges. If this charge is for a
+                [Customer](https://stripe.com/docs/api/customers/object), the email address
+                specified here will override the customer's email address. If `receipt_email` is
+                specified for a charge in live mode, a receipt will be sent regardless of your
+                [email settings](https://dashboard.stripe.com/account/emails).
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            source: A payment source to be charged. This can be the ID of a
+                [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank
+                account](https://stripe.com/docs/api#bank_accounts), a
+                [source](https://stripe.com/docs/api#sources), a
+                [token](https://stripe.com/docs/api#tokens), or a [connected
+                account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account).
+                For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank
+                accounts](https://stripe.com/docs/api#bank_accounts), and attached
+                [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of the
+                associated customer.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on your
+                customers’ statements. Must contain at least one letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about the charge that customers see
+                on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: An optional dictionary including the account to automatically transfer
+                to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group. For
+                details, see [Grouping
+                transactions](https://stripe.com/docs/connect/charges-transfers#transfer-options).
         """
         return await self._client.request(
             _CHARGES_CREATE,
@@ -1408,7 +1126,6 @@ class AsyncCharges(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1418,19 +1135,27 @@ class AsyncCharges(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Charge]:
-        """<p>Search for charges you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for charges you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for charges](https://stripe.com/docs/search#query-fields-for-charges).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                charges](https://stripe.com/docs/search#query-fields-for-charges).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _CHARGES_SEARCH,
@@ -1439,7 +1164,6 @@ class AsyncCharges(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1458,7 +1182,6 @@ class AsyncCharges(_rt.AsyncResource):
         charge: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1468,18 +1191,19 @@ class AsyncCharges(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
-        """<p>Retrieves the details of a charge that has previously been created. Supply the unique charge ID that was returned from your previous request, and Stripe will return the corresponding charge information. The same information is returned when creating or refunding the charge.</p>
+        """Retrieves the details of a charge that has previously been created. Supply the unique
+        charge ID that was returned from your previous request, and Stripe will return the
+        corresponding charge information. The same information is returned when creating or
+        refunding the charge.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _CHARGES_RETRIEVE,
             {
                 "charge": charge,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1514,17 +1238,37 @@ class AsyncCharges(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
-        """<p>Updates the specified charge by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+        """Updates the specified charge by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
 
         Args:
-            customer: The ID of an existing customer that will be associated with this request. This field may only be updated if there is no existing associated customer with this charge.
-            description: An arbitrary string which you can attach to a charge object. It is displayed when in the web interface alongside the charge. Note that if you use Stripe to send automatic email receipts to your customers, your receipt emails will include the `description` of the charge(s) that they are describing.
+            customer: The ID of an existing customer that will be associated with this request.
+                This field may only be updated if there is no existing associated customer with
+                this charge.
+            description: An arbitrary string which you can attach to a charge object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             expand: Specifies which fields in the response should be expanded.
-            fraud_details: A set of key-value pairs you can attach to a charge giving information about its riskiness. If you believe a charge is fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe a charge is safe, include a `user_report` key with a value of `safe`. Stripe will use the information you send to improve our fraud detection algorithms.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            receipt_email: This is the email address that the receipt for this charge will be sent to. If this field is updated, then a new email receipt will be sent to the updated address.
-            shipping: Shipping information for the charge. Helps prevent fraud on charges for physical goods.
-            transfer_group: A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details.
+            fraud_details: A set of key-value pairs you can attach to a charge giving information
+                about its riskiness. If you believe a charge is fraudulent, include a
+                `user_report` key with a value of `fraudulent`. If you believe a charge is safe,
+                include a `user_report` key with a value of `safe`. Stripe will use the
+                information you send to improve our fraud detection algorithms.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            receipt_email: This is the email address that the receipt for this charge will be
+                sent to. If this field is updated, then a new email receipt will be sent to the
+                updated address.
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options)
+                for details.
         """
         return await self._client.request(
             _CHARGES_UPDATE,
@@ -1573,20 +1317,38 @@ class AsyncCharges(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
-        """<p>Capture the payment of an existing, uncaptured, charge. This is the second half of the two-step payment flow, where first you <a href="#create_charge">created a charge</a> with the capture option set to false.</p>
+        """Capture the payment of an existing, uncaptured, charge. This is the second half of the
+        two-step payment flow, where first you created a charge with the capture option set to
+        false.
 
-        <p>Uncaptured payments expire a set number of days after they are created (<a href="/docs/charges/placing-a-hold">7 by default</a>). If they are not captured by that point in time, they will be marked as refunded and will no longer be capturable.</p>
+        Uncaptured payments expire a set number of days after they are created ([7 by
+        default](https://stripe.com/docs/charges/placing-a-hold)). If they are not captured by
+        that point in time, they will be marked as refunded and will no longer be capturable.
 
         Args:
-            amount: The amount to capture, which must be less than or equal to the original amount. Any additional amount will be automatically refunded.
+            amount: The amount to capture, which must be less than or equal to the original
+                amount. Any additional amount will be automatically refunded.
             application_fee: An application fee to add on to this charge.
-            application_fee_amount: An application fee amount to add on to this charge, which must be less than or equal to the original amount.
+            application_fee_amount: An application fee amount to add on to this charge, which
+                must be less than or equal to the original amount.
             expand: Specifies which fields in the response should be expanded.
-            receipt_email: The email address to send this charge's receipt to. This will override the previously-specified email address for this charge, if one was set. Receipts will not be sent in test mode.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can use this value as the complete description of a charge on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            statement_descriptor_suffix: Provides information about the charge that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-            transfer_data: An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details.
-            transfer_group: A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details.
+            receipt_email: The email address to send this charge's receipt to. This will override
+                the previously-specified email address for this charge, if one was set. Receipts
+                will not be sent in test mode.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on your
+                customers’ statements. Must contain at least one letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about the charge that customers see
+                on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: An optional dictionary including the account to automatically transfer
+                to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options)
+                for details.
         """
         return await self._client.request(
             _CHARGES_CAPTURE,
@@ -1635,22 +1397,28 @@ class AsyncCharges(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Charge:
-        """<p>When you create a new refund, you must specify a Charge or a PaymentIntent object on which to create it.</p>
+        """When you create a new refund, you must specify a Charge or a PaymentIntent object on
+        which to create it.
 
-        <p>Creating a new refund will refund a charge that has previously been created but not yet refunded.
-        Funds will be refunded to the credit or debit card that was originally charged.</p>
+        Creating a new refund will refund a charge that has previously been created but not yet
+        refunded. Funds will be refunded to the credit or debit card that was originally charged.
 
-        <p>You can optionally refund only part of a charge.
-        You can do so multiple times, until the entire charge has been refunded.</p>
+        You can optionally refund only part of a charge. You can do so multiple times, until the
+        entire charge has been refunded.
 
-        <p>Once entirely refunded, a charge can’t be refunded again.
-        This method will raise an error when called on an already-refunded charge,
-        or when trying to refund more money than is left on a charge.</p>
+        Once entirely refunded, a charge can’t be refunded again. This method will raise an error
+        when called on an already-refunded charge, or when trying to refund more money than is
+        left on a charge.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            instructions_email: For payment methods without native refund support (e.g., Konbini,
+                PromptPay), use this email from the customer to receive refund instructions.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _CHARGES_REFUND,
@@ -1720,393 +1488,3 @@ class AsyncChargesWithStreamingResponse:
     @cached_property
     def refunds(self) -> AsyncChargesRefundsWithStreamingResponse:
         return self._resource.refunds.with_streaming_response
-
-
-class AsyncChargesDispute(_rt.AsyncResource):
-    """Operations under `charges.dispute`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncChargesDisputeWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncChargesDisputeWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncChargesDisputeWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncChargesDisputeWithStreamingResponse(self)
-
-    async def retrieve(
-        self,
-        charge: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Dispute:
-        """<p>Retrieve a dispute for a specified charge.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CHARGES_DISPUTE_RETRIEVE,
-            {
-                "charge": charge,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        charge: str,
-        *,
-        evidence: ChargesDisputeCreateParamsEvidence | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        submit: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Dispute:
-        """POST /v1/charges/{charge}/dispute
-
-        Args:
-            evidence: Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is staged on the dispute. Staged evidence is visible in the API and Dashboard, and can be submitted to the bank by making another request with this attribute set to `true` (the default).
-        """
-        return await self._client.request(
-            _CHARGES_DISPUTE_CREATE,
-            {
-                "charge": charge,
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-                "submit": submit,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def close(
-        self,
-        charge: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Dispute:
-        """POST /v1/charges/{charge}/dispute/close
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _CHARGES_DISPUTE_CLOSE,
-            {
-                "charge": charge,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncChargesDisputeWithRawResponse:
-    """`AsyncChargesDispute.with_raw_response`."""
-
-    def __init__(self, resource: AsyncChargesDispute) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.create = _rt.with_raw_response(resource.create)
-        self.close = _rt.with_raw_response(resource.close)
-
-
-class AsyncChargesDisputeWithStreamingResponse:
-    """`AsyncChargesDispute.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncChargesDispute) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.close = _rt.with_streaming_response(resource.close)
-
-
-class AsyncChargesRefunds(_rt.AsyncResource):
-    """Operations under `charges.refunds`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncChargesRefundsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncChargesRefundsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncChargesRefundsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncChargesRefundsWithStreamingResponse(self)
-
-    def list(
-        self,
-        charge: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Refund]:
-        """<p>You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CHARGES_REFUNDS_LIST,
-            {
-                "charge": charge,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        charge: str,
-        *,
-        amount: int | NotGiven = NOT_GIVEN,
-        currency: str | NotGiven = NOT_GIVEN,
-        customer: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        instructions_email: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        origin: Literal["customer_balance"] | NotGiven = NOT_GIVEN,
-        payment_intent: str | NotGiven = NOT_GIVEN,
-        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | NotGiven = NOT_GIVEN,
-        refund_application_fee: bool | NotGiven = NOT_GIVEN,
-        reverse_transfer: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Refund:
-        """<p>Create a refund.</p>
-
-        Args:
-            amount: A positive integer representing how much to refund.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            customer: Customer whose customer balance to refund from.
-            expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            origin: Origin of the refund
-        """
-        return await self._client.request(
-            _CHARGES_REFUNDS_CREATE,
-            {
-                "charge": charge,
-                "amount": amount,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "origin": origin,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        charge: str,
-        refund: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Refund:
-        """<p>Retrieves the details of an existing refund.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CHARGES_REFUNDS_RETRIEVE,
-            {
-                "charge": charge,
-                "refund": refund,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        charge: str,
-        refund: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Refund:
-        """<p>Update a specified refund.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _CHARGES_REFUNDS_UPDATE,
-            {
-                "charge": charge,
-                "refund": refund,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncChargesRefundsWithRawResponse:
-    """`AsyncChargesRefunds.with_raw_response`."""
-
-    def __init__(self, resource: AsyncChargesRefunds) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-
-
-class AsyncChargesRefundsWithStreamingResponse:
-    """`AsyncChargesRefunds.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncChargesRefunds) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)

@@ -4,21 +4,60 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.coupon import Coupon
-from ..models.deleted_coupon import DeletedCoupon
-from ..models.error import Error
-from ..types.coupons import (
-    CouponsCreateParamsAppliesTo,
-    CouponsCreateParamsCurrencyOptionsValue,
-    CouponsListCreated,
-    CouponsListResponse,
-    CouponsUpdateParamsCurrencyOptionsValue,
-)
+if TYPE_CHECKING:
+    from ..models.coupon import Coupon
+    from ..models.deleted_coupon import DeletedCoupon
+    from ..types.coupons import (
+        CouponsCreateParamsAppliesTo,
+        CouponsCreateParamsCurrencyOptionsValue,
+        CouponsListCreated,
+        CouponsListResponse,
+        CouponsUpdateParamsCurrencyOptionsValue,
+    )
+
+
+def _coupons_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.coupons import CouponsListResponse
+
+    return {
+        "200": _rt.Response(CouponsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _coupons_create_responses() -> dict[str, _rt.Response]:
+    from ..models.coupon import Coupon
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Coupon, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _coupons_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.coupon import Coupon
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Coupon, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _coupons_update_responses() -> dict[str, _rt.Response]:
+    from ..models.coupon import Coupon
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Coupon, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _coupons_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.deleted_coupon import DeletedCoupon
+    from ..models.error import Error
+
+    return {"200": _rt.Response(DeletedCoupon, "json"), "default": _rt.Response(Error, "json")}
+
 
 _COUPONS_LIST: _rt.Operation[CouponsListResponse] = _rt.Operation(
     method="get",
@@ -30,13 +69,8 @@ _COUPONS_LIST: _rt.Operation[CouponsListResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CouponsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_coupons_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -74,7 +108,7 @@ _COUPONS_CREATE: _rt.Operation[Coupon] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Coupon, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_coupons_create_responses),
 )
 
 _COUPONS_RETRIEVE: _rt.Operation[Coupon] = _rt.Operation(
@@ -84,10 +118,8 @@ _COUPONS_RETRIEVE: _rt.Operation[Coupon] = _rt.Operation(
     params=(
         _rt.Param("coupon", "coupon", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Coupon, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_coupons_retrieve_responses),
 )
 
 _COUPONS_UPDATE: _rt.Operation[Coupon] = _rt.Operation(
@@ -109,19 +141,15 @@ _COUPONS_UPDATE: _rt.Operation[Coupon] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Coupon, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_coupons_update_responses),
 )
 
 _COUPONS_DELETE: _rt.Operation[DeletedCoupon] = _rt.Operation(
     method="delete",
     path="/v1/coupons/{coupon}",
     operation_id="DeleteCouponsCoupon",
-    params=(
-        _rt.Param("coupon", "coupon", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(DeletedCoupon, "json"), "default": _rt.Response(Error, "json")},
+    params=(_rt.Param("coupon", "coupon", "path", style="simple"),),
+    responses=_rt.LazyResponses(_coupons_delete_responses),
 )
 
 
@@ -146,7 +174,6 @@ class Coupons(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -156,17 +183,26 @@ class Coupons(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Coupon]:
-        """<p>Returns a list of your coupons.</p>
+        """Returns a list of your coupons.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _COUPONS_LIST,
@@ -176,7 +212,6 @@ class Coupons(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -215,24 +250,53 @@ class Coupons(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
-        """<p>You can create coupons easily via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. Coupon creation is also accessible via the API if you need to create coupons on the fly.</p>
+        """You can create coupons easily via the [coupon
+        management](https://dashboard.stripe.com/coupons) page of the Stripe dashboard. Coupon
+        creation is also accessible via the API if you need to create coupons on the fly.
 
-        <p>A coupon has either a <code>percent_off</code> or an <code>amount_off</code> and <code>currency</code>. If you set an <code>amount_off</code>, that amount will be subtracted from any invoice’s subtotal. For example, an invoice with a subtotal of <currency>100</currency> will have a final total of <currency>0</currency> if a coupon with an <code>amount_off</code> of <amount>200</amount> is applied to it and an invoice with a subtotal of <currency>300</currency> will have a final total of <currency>100</currency> if a coupon with an <code>amount_off</code> of <amount>200</amount> is applied to it.</p>
+        A coupon has either a `percent_off` or an `amount_off` and `currency`. If you set an
+        `amount_off`, that amount will be subtracted from any invoice’s subtotal. For example, an
+        invoice with a subtotal of 100 will have a final total of 0 if a coupon with an
+        `amount_off` of 200 is applied to it and an invoice with a subtotal of 300 will have a
+        final total of 100 if a coupon with an `amount_off` of 200 is applied to it.
 
         Args:
-            amount_off: A positive integer representing the amount to subtract from an invoice total (required if `percent_off` is not passed).
-            applies_to: A hash containing directions for what this Coupon will apply discounts to.
-            currency: Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) of the `amount_off` parameter (required if `amount_off` is passed).
-            currency_options: Coupons defined in each available currency option (only supported if `amount_off` is passed). Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
-            duration: Specifies how long the discount will be in effect if used on a subscription. Defaults to `once`.
-            duration_in_months: Required only if `duration` is `repeating`, in which case it must be a positive integer that specifies the number of months the discount will be in effect.
+            amount_off: A positive integer representing the amount to subtract from an invoice
+                total (required if `percent_off` is not passed).
+            applies_to: A hash containing directions for what this Coupon will apply discounts
+                to.
+            currency: Three-letter [ISO code for the
+                currency](https://stripe.com/docs/currencies) of the `amount_off` parameter
+                (required if `amount_off` is passed).
+            currency_options: Coupons defined in each available currency option (only supported
+                if `amount_off` is passed). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            duration: Specifies how long the discount will be in effect if used on a
+                subscription. Defaults to `once`.
+            duration_in_months: Required only if `duration` is `repeating`, in which case it must
+                be a positive integer that specifies the number of months the discount will be in
+                effect.
             expand: Specifies which fields in the response should be expanded.
-            id: Unique string of your choice that will be used to identify this coupon when applying it to a customer. If you don't want to specify a particular code, you can leave the ID blank and we'll generate a random code for you.
-            max_redemptions: A positive integer specifying the number of times the coupon can be redeemed before it's no longer valid. For example, you might have a 50% off coupon that the first 20 readers of your blog can use.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Name of the coupon displayed to customers on, for instance invoices, or receipts. By default the `id` is shown if `name` is not set.
-            percent_off: A positive float larger than 0, and smaller or equal to 100, that represents the discount the coupon will apply (required if `amount_off` is not passed).
-            redeem_by: Unix timestamp specifying the last time at which the coupon can be redeemed. After the redeem_by date, the coupon can no longer be applied to new customers.
+            id: Unique string of your choice that will be used to identify this coupon when
+                applying it to a customer. If you don't want to specify a particular code, you
+                can leave the ID blank and we'll generate a random code for you.
+            max_redemptions: A positive integer specifying the number of times the coupon can be
+                redeemed before it's no longer valid. For example, you might have a 50% off
+                coupon that the first 20 readers of your blog can use.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Name of the coupon displayed to customers on, for instance invoices, or
+                receipts. By default the `id` is shown if `name` is not set.
+            percent_off: A positive float larger than 0, and smaller or equal to 100, that
+                represents the discount the coupon will apply (required if `amount_off` is not
+                passed).
+            redeem_by: Unix timestamp specifying the last time at which the coupon can be
+                redeemed. After the redeem_by date, the coupon can no longer be applied to new
+                customers.
         """
         return self._client.request(
             _COUPONS_CREATE,
@@ -268,7 +332,6 @@ class Coupons(_rt.SyncResource):
         coupon: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -278,18 +341,16 @@ class Coupons(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
-        """<p>Retrieves the coupon with the given ID.</p>
+        """Retrieves the coupon with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _COUPONS_RETRIEVE,
             {
                 "coupon": coupon,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -320,13 +381,22 @@ class Coupons(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
-        """<p>Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off) are, by design, not editable.</p>
+        """Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off)
+        are, by design, not editable.
 
         Args:
-            currency_options: Coupons defined in each available currency option (only supported if the coupon is amount-based). Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
+            currency_options: Coupons defined in each available currency option (only supported
+                if the coupon is amount-based). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Name of the coupon displayed to customers on, for instance invoices, or receipts. By default the `id` is shown if `name` is not set.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Name of the coupon displayed to customers on, for instance invoices, or
+                receipts. By default the `id` is shown if `name` is not set.
         """
         return self._client.request(
             _COUPONS_UPDATE,
@@ -353,7 +423,6 @@ class Coupons(_rt.SyncResource):
         self,
         coupon: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -363,16 +432,15 @@ class Coupons(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedCoupon:
-        """<p>You can delete coupons via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. However, deleting a coupon does not affect any customers who have already applied the coupon; it means that new customers can’t redeem the coupon. You can also delete coupons via the API.</p>
-
-        Args:
-            body: The request body.
+        """You can delete coupons via the [coupon management](https://dashboard.stripe.com/coupons)
+        page of the Stripe dashboard. However, deleting a coupon does not affect any customers
+        who have already applied the coupon; it means that new customers can’t redeem the coupon.
+        You can also delete coupons via the API.
         """
         return self._client.request(
             _COUPONS_DELETE,
             {
                 "coupon": coupon,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -432,7 +500,6 @@ class AsyncCoupons(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -442,17 +509,26 @@ class AsyncCoupons(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Coupon]:
-        """<p>Returns a list of your coupons.</p>
+        """Returns a list of your coupons.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _COUPONS_LIST,
@@ -462,7 +538,6 @@ class AsyncCoupons(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -501,24 +576,53 @@ class AsyncCoupons(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
-        """<p>You can create coupons easily via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. Coupon creation is also accessible via the API if you need to create coupons on the fly.</p>
+        """You can create coupons easily via the [coupon
+        management](https://dashboard.stripe.com/coupons) page of the Stripe dashboard. Coupon
+        creation is also accessible via the API if you need to create coupons on the fly.
 
-        <p>A coupon has either a <code>percent_off</code> or an <code>amount_off</code> and <code>currency</code>. If you set an <code>amount_off</code>, that amount will be subtracted from any invoice’s subtotal. For example, an invoice with a subtotal of <currency>100</currency> will have a final total of <currency>0</currency> if a coupon with an <code>amount_off</code> of <amount>200</amount> is applied to it and an invoice with a subtotal of <currency>300</currency> will have a final total of <currency>100</currency> if a coupon with an <code>amount_off</code> of <amount>200</amount> is applied to it.</p>
+        A coupon has either a `percent_off` or an `amount_off` and `currency`. If you set an
+        `amount_off`, that amount will be subtracted from any invoice’s subtotal. For example, an
+        invoice with a subtotal of 100 will have a final total of 0 if a coupon with an
+        `amount_off` of 200 is applied to it and an invoice with a subtotal of 300 will have a
+        final total of 100 if a coupon with an `amount_off` of 200 is applied to it.
 
         Args:
-            amount_off: A positive integer representing the amount to subtract from an invoice total (required if `percent_off` is not passed).
-            applies_to: A hash containing directions for what this Coupon will apply discounts to.
-            currency: Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) of the `amount_off` parameter (required if `amount_off` is passed).
-            currency_options: Coupons defined in each available currency option (only supported if `amount_off` is passed). Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
-            duration: Specifies how long the discount will be in effect if used on a subscription. Defaults to `once`.
-            duration_in_months: Required only if `duration` is `repeating`, in which case it must be a positive integer that specifies the number of months the discount will be in effect.
+            amount_off: A positive integer representing the amount to subtract from an invoice
+                total (required if `percent_off` is not passed).
+            applies_to: A hash containing directions for what this Coupon will apply discounts
+                to.
+            currency: Three-letter [ISO code for the
+                currency](https://stripe.com/docs/currencies) of the `amount_off` parameter
+                (required if `amount_off` is passed).
+            currency_options: Coupons defined in each available currency option (only supported
+                if `amount_off` is passed). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            duration: Specifies how long the discount will be in effect if used on a
+                subscription. Defaults to `once`.
+            duration_in_months: Required only if `duration` is `repeating`, in which case it must
+                be a positive integer that specifies the number of months the discount will be in
+                effect.
             expand: Specifies which fields in the response should be expanded.
-            id: Unique string of your choice that will be used to identify this coupon when applying it to a customer. If you don't want to specify a particular code, you can leave the ID blank and we'll generate a random code for you.
-            max_redemptions: A positive integer specifying the number of times the coupon can be redeemed before it's no longer valid. For example, you might have a 50% off coupon that the first 20 readers of your blog can use.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Name of the coupon displayed to customers on, for instance invoices, or receipts. By default the `id` is shown if `name` is not set.
-            percent_off: A positive float larger than 0, and smaller or equal to 100, that represents the discount the coupon will apply (required if `amount_off` is not passed).
-            redeem_by: Unix timestamp specifying the last time at which the coupon can be redeemed. After the redeem_by date, the coupon can no longer be applied to new customers.
+            id: Unique string of your choice that will be used to identify this coupon when
+                applying it to a customer. If you don't want to specify a particular code, you
+                can leave the ID blank and we'll generate a random code for you.
+            max_redemptions: A positive integer specifying the number of times the coupon can be
+                redeemed before it's no longer valid. For example, you might have a 50% off
+                coupon that the first 20 readers of your blog can use.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Name of the coupon displayed to customers on, for instance invoices, or
+                receipts. By default the `id` is shown if `name` is not set.
+            percent_off: A positive float larger than 0, and smaller or equal to 100, that
+                represents the discount the coupon will apply (required if `amount_off` is not
+                passed).
+            redeem_by: Unix timestamp specifying the last time at which the coupon can be
+                redeemed. After the redeem_by date, the coupon can no longer be applied to new
+                customers.
         """
         return await self._client.request(
             _COUPONS_CREATE,
@@ -554,7 +658,6 @@ class AsyncCoupons(_rt.AsyncResource):
         coupon: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -564,18 +667,16 @@ class AsyncCoupons(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
-        """<p>Retrieves the coupon with the given ID.</p>
+        """Retrieves the coupon with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _COUPONS_RETRIEVE,
             {
                 "coupon": coupon,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -606,13 +707,22 @@ class AsyncCoupons(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Coupon:
-        """<p>Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off) are, by design, not editable.</p>
+        """Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off)
+        are, by design, not editable.
 
         Args:
-            currency_options: Coupons defined in each available currency option (only supported if the coupon is amount-based). Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
+            currency_options: Coupons defined in each available currency option (only supported
+                if the coupon is amount-based). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Name of the coupon displayed to customers on, for instance invoices, or receipts. By default the `id` is shown if `name` is not set.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Name of the coupon displayed to customers on, for instance invoices, or
+                receipts. By default the `id` is shown if `name` is not set.
         """
         return await self._client.request(
             _COUPONS_UPDATE,
@@ -639,7 +749,6 @@ class AsyncCoupons(_rt.AsyncResource):
         self,
         coupon: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -649,16 +758,15 @@ class AsyncCoupons(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedCoupon:
-        """<p>You can delete coupons via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. However, deleting a coupon does not affect any customers who have already applied the coupon; it means that new customers can’t redeem the coupon. You can also delete coupons via the API.</p>
-
-        Args:
-            body: The request body.
+        """You can delete coupons via the [coupon management](https://dashboard.stripe.com/coupons)
+        page of the Stripe dashboard. However, deleting a coupon does not affect any customers
+        who have already applied the coupon; it means that new customers can’t redeem the coupon.
+        You can also delete coupons via the API.
         """
         return await self._client.request(
             _COUPONS_DELETE,
             {
                 "coupon": coupon,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

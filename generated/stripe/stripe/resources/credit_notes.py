@@ -4,25 +4,77 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.credit_note import CreditNote
-from ..models.credit_note_line_item import CreditNoteLineItem
-from ..models.error import Error
-from ..types.credit_notes import (
-    CreditNotesCreateParamsLinesItem,
-    CreditNotesCreateParamsShippingCost,
-    CreditNotesLinesResponse,
-    CreditNotesListResponse,
-    CreditNotesPreviewLinesLinesItem,
-    CreditNotesPreviewLinesResponse,
-    CreditNotesPreviewLinesShippingCost,
-    CreditNotesPreviewRetrieveLinesItem,
-    CreditNotesPreviewRetrieveShippingCost,
-)
+if TYPE_CHECKING:
+    from ..models.credit_note import CreditNote
+    from ..models.credit_note_line_item import CreditNoteLineItem
+    from ..resources.credit_notes_preview import (
+        AsyncCreditNotesPreview,
+        AsyncCreditNotesPreviewWithRawResponse,
+        AsyncCreditNotesPreviewWithStreamingResponse,
+        CreditNotesPreview,
+        CreditNotesPreviewWithRawResponse,
+        CreditNotesPreviewWithStreamingResponse,
+    )
+    from ..types.credit_notes import (
+        CreditNotesCreateParamsLinesItem,
+        CreditNotesCreateParamsShippingCost,
+        CreditNotesLinesResponse,
+        CreditNotesListResponse,
+    )
+
+
+def _credit_notes_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.credit_notes import CreditNotesListResponse
+
+    return {
+        "200": _rt.Response(CreditNotesListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _credit_notes_create_responses() -> dict[str, _rt.Response]:
+    from ..models.credit_note import CreditNote
+    from ..models.error import Error
+
+    return {"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _credit_notes_lines_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.credit_notes import CreditNotesLinesResponse
+
+    return {
+        "200": _rt.Response(CreditNotesLinesResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _credit_notes_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.credit_note import CreditNote
+    from ..models.error import Error
+
+    return {"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _credit_notes_update_responses() -> dict[str, _rt.Response]:
+    from ..models.credit_note import CreditNote
+    from ..models.error import Error
+
+    return {"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _credit_notes_void_responses() -> dict[str, _rt.Response]:
+    from ..models.credit_note import CreditNote
+    from ..models.error import Error
+
+    return {"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")}
+
 
 _CREDIT_NOTES_LIST: _rt.Operation[CreditNotesListResponse] = _rt.Operation(
     method="get",
@@ -35,13 +87,8 @@ _CREDIT_NOTES_LIST: _rt.Operation[CreditNotesListResponse] = _rt.Operation(
         _rt.Param("invoice", "invoice", "query", style="form"),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CreditNotesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_credit_notes_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -79,7 +126,7 @@ _CREDIT_NOTES_CREATE: _rt.Operation[CreditNote] = _rt.Operation(
             "shipping_cost": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_credit_notes_create_responses),
 )
 
 _CREDIT_NOTES_LINES: _rt.Operation[CreditNotesLinesResponse] = _rt.Operation(
@@ -92,13 +139,8 @@ _CREDIT_NOTES_LINES: _rt.Operation[CreditNotesLinesResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CreditNotesLinesResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_credit_notes_lines_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -115,10 +157,8 @@ _CREDIT_NOTES_RETRIEVE: _rt.Operation[CreditNote] = _rt.Operation(
     params=(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_credit_notes_retrieve_responses),
 )
 
 _CREDIT_NOTES_UPDATE: _rt.Operation[CreditNote] = _rt.Operation(
@@ -138,7 +178,7 @@ _CREDIT_NOTES_UPDATE: _rt.Operation[CreditNote] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_credit_notes_update_responses),
 )
 
 _CREDIT_NOTES_VOID: _rt.Operation[CreditNote] = _rt.Operation(
@@ -150,66 +190,7 @@ _CREDIT_NOTES_VOID: _rt.Operation[CreditNote] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CREDIT_NOTES_PREVIEW_RETRIEVE: _rt.Operation[CreditNote] = _rt.Operation(
-    method="get",
-    path="/v1/credit_notes/preview",
-    operation_id="GetCreditNotesPreview",
-    params=(
-        _rt.Param("invoice", "invoice", "query", style="form"),
-        _rt.Param("amount", "amount", "query", style="form"),
-        _rt.Param("credit_amount", "credit_amount", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("lines", "lines", "query", style="deepObject", explode=True),
-        _rt.Param("memo", "memo", "query", style="form"),
-        _rt.Param("metadata", "metadata", "query", style="deepObject", explode=True),
-        _rt.Param("out_of_band_amount", "out_of_band_amount", "query", style="form"),
-        _rt.Param("reason", "reason", "query", style="form"),
-        _rt.Param("refund", "refund", "query", style="form"),
-        _rt.Param("refund_amount", "refund_amount", "query", style="form"),
-        _rt.Param("shipping_cost", "shipping_cost", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(CreditNote, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CREDIT_NOTES_PREVIEW_LINES: _rt.Operation[CreditNotesPreviewLinesResponse] = _rt.Operation(
-    method="get",
-    path="/v1/credit_notes/preview/lines",
-    operation_id="GetCreditNotesPreviewLines",
-    params=(
-        _rt.Param("invoice", "invoice", "query", style="form"),
-        _rt.Param("amount", "amount", "query", style="form"),
-        _rt.Param("credit_amount", "credit_amount", "query", style="form"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("lines", "lines", "query", style="deepObject", explode=True),
-        _rt.Param("memo", "memo", "query", style="form"),
-        _rt.Param("metadata", "metadata", "query", style="deepObject", explode=True),
-        _rt.Param("out_of_band_amount", "out_of_band_amount", "query", style="form"),
-        _rt.Param("reason", "reason", "query", style="form"),
-        _rt.Param("refund", "refund", "query", style="form"),
-        _rt.Param("refund_amount", "refund_amount", "query", style="form"),
-        _rt.Param("shipping_cost", "shipping_cost", "query", style="deepObject", explode=True),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CreditNotesPreviewLinesResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
+    responses=_rt.LazyResponses(_credit_notes_void_responses),
 )
 
 
@@ -228,6 +209,8 @@ class CreditNotes(_rt.SyncResource):
 
     @cached_property
     def preview(self) -> CreditNotesPreview:
+        from .credit_notes_preview import CreditNotesPreview
+
         return CreditNotesPreview(self._client)
 
     def list(
@@ -239,7 +222,6 @@ class CreditNotes(_rt.SyncResource):
         invoice: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -249,18 +231,25 @@ class CreditNotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CreditNote]:
-        """<p>Returns a list of credit notes.</p>
+        """Returns a list of credit notes.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             customer: Only return credit notes for the customer specified by this customer ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
             invoice: Only return credit notes for the invoice specified by this invoice ID.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _CREDIT_NOTES_LIST,
@@ -271,7 +260,6 @@ class CreditNotes(_rt.SyncResource):
                 "invoice": invoice,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -310,34 +298,50 @@ class CreditNotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
-        """<p>Issue a credit note to adjust the amount of a finalized invoice. For a <code>status=open</code> invoice, a credit note reduces
-        its <code>amount_due</code>. For a <code>status=paid</code> invoice, a credit note does not affect its <code>amount_due</code>. Instead, it can result
-        in any combination of the following:</p>
+        """Issue a credit note to adjust the amount of a finalized invoice. For a `status=open`
+        invoice, a credit note reduces its `amount_due`. For a `status=paid` invoice, a credit
+        note does not affect its `amount_due`. Instead, it can result in any combination of the
+        following:
 
-        <ul>
-        <li>Refund: create a new refund (using <code>refund_amount</code>) or link an existing refund (using <code>refund</code>).</li>
-        <li>Customer balance credit: credit the customer’s balance (using <code>credit_amount</code>) which will be automatically applied to their next invoice when it’s finalized.</li>
-        <li>Outside of Stripe credit: record the amount that is or will be credited outside of Stripe (using <code>out_of_band_amount</code>).</li>
-        </ul>
+          * Refund: create a new refund (using `refund_amount`) or link an existing refund (using
+            `refund`).
+          * Customer balance credit: credit the customer’s balance (using `credit_amount`) which
+            will be automatically applied to their next invoice when it’s finalized.
+          * Outside of Stripe credit: record the amount that is or will be credited outside of
+            Stripe (using `out_of_band_amount`).
 
-        <p>For post-payment credit notes the sum of the refund, credit and outside of Stripe amounts must equal the credit note total.</p>
+        For post-payment credit notes the sum of the refund, credit and outside of Stripe amounts
+        must equal the credit note total.
 
-        <p>You may issue multiple credit notes for an invoice. Each credit note will increment the invoice’s <code>pre_payment_credit_notes_amount</code>
-        or <code>post_payment_credit_notes_amount</code> depending on its <code>status</code> at the time of credit note creation.</p>
+        You may issue multiple credit notes for an invoice. Each credit note will increment the
+        invoice’s `pre_payment_credit_notes_amount` or `post_payment_credit_notes_amount`
+        depending on its `status` at the time of credit note creation.
 
         Args:
             invoice: ID of the invoice.
-            amount: The integer amount in cents (or local equivalent) representing the total amount of the credit note.
-            credit_amount: The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
             expand: Specifies which fields in the response should be expanded.
             lines: Line items that make up the credit note.
             memo: The credit note's memo appears on the credit note PDF.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            out_of_band_amount: The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe.
-            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory`
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
             refund: ID of an existing refund to link this credit note to.
-            refund_amount: The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice.
-            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated with
+                the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
         """
         return self._client.request(
             _CREDIT_NOTES_CREATE,
@@ -375,7 +379,6 @@ class CreditNotes(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -385,16 +388,25 @@ class CreditNotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[CreditNoteLineItem]:
-        """<p>When retrieving a credit note, you’ll get a <strong>lines</strong> property containing the the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+        """When retrieving a credit note, you’ll get a **lines** property containing the the first
+        handful of those items. There is also a URL where you can retrieve the full (paginated)
+        list of line items.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _CREDIT_NOTES_LINES,
@@ -404,7 +416,6 @@ class CreditNotes(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -423,7 +434,6 @@ class CreditNotes(_rt.SyncResource):
         id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -433,18 +443,16 @@ class CreditNotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
-        """<p>Retrieves the credit note object with the given identifier.</p>
+        """Retrieves the credit note object with the given identifier.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _CREDIT_NOTES_RETRIEVE,
             {
                 "id": id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -474,12 +482,16 @@ class CreditNotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
-        """<p>Updates an existing credit note.</p>
+        """Updates an existing credit note.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
             memo: Credit note memo.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _CREDIT_NOTES_UPDATE,
@@ -515,7 +527,8 @@ class CreditNotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
-        """<p>Marks a credit note as void. Learn more about <a href="/docs/billing/invoices/credit-notes#voiding">voiding credit notes</a>.</p>
+        """Marks a credit note as void. Learn more about [voiding credit
+        notes](https://stripe.com/docs/billing/invoices/credit-notes#voiding).
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -573,193 +586,6 @@ class CreditNotesWithStreamingResponse:
         return self._resource.preview.with_streaming_response
 
 
-class CreditNotesPreview(_rt.SyncResource):
-    """Operations under `credit_notes.preview`."""
-
-    @cached_property
-    def with_raw_response(self) -> CreditNotesPreviewWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CreditNotesPreviewWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CreditNotesPreviewWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CreditNotesPreviewWithStreamingResponse(self)
-
-    def retrieve(
-        self,
-        *,
-        invoice: str,
-        amount: int | NotGiven = NOT_GIVEN,
-        credit_amount: int | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        lines: list[CreditNotesPreviewRetrieveLinesItem] | NotGiven = NOT_GIVEN,
-        memo: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        out_of_band_amount: int | NotGiven = NOT_GIVEN,
-        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"]
-        | NotGiven = NOT_GIVEN,
-        refund: str | NotGiven = NOT_GIVEN,
-        refund_amount: int | NotGiven = NOT_GIVEN,
-        shipping_cost: CreditNotesPreviewRetrieveShippingCost | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CreditNote:
-        """<p>Get a preview of a credit note without creating it.</p>
-
-        Args:
-            invoice: ID of the invoice.
-            amount: The integer amount in cents (or local equivalent) representing the total amount of the credit note.
-            credit_amount: The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice.
-            expand: Specifies which fields in the response should be expanded.
-            lines: Line items that make up the credit note.
-            memo: The credit note's memo appears on the credit note PDF.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            out_of_band_amount: The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe.
-            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory`
-            refund: ID of an existing refund to link this credit note to.
-            refund_amount: The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice.
-            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note.
-            body: The request body.
-        """
-        return self._client.request(
-            _CREDIT_NOTES_PREVIEW_RETRIEVE,
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "expand": expand,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def lines(
-        self,
-        *,
-        invoice: str,
-        amount: int | NotGiven = NOT_GIVEN,
-        credit_amount: int | NotGiven = NOT_GIVEN,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        lines: list[CreditNotesPreviewLinesLinesItem] | NotGiven = NOT_GIVEN,
-        memo: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        out_of_band_amount: int | NotGiven = NOT_GIVEN,
-        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"]
-        | NotGiven = NOT_GIVEN,
-        refund: str | NotGiven = NOT_GIVEN,
-        refund_amount: int | NotGiven = NOT_GIVEN,
-        shipping_cost: CreditNotesPreviewLinesShippingCost | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[CreditNoteLineItem]:
-        """<p>When retrieving a credit note preview, you’ll get a <strong>lines</strong> property containing the first handful of those items. This URL you can retrieve the full (paginated) list of line items.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            invoice: ID of the invoice.
-            amount: The integer amount in cents (or local equivalent) representing the total amount of the credit note.
-            credit_amount: The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            lines: Line items that make up the credit note.
-            memo: The credit note's memo appears on the credit note PDF.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            out_of_band_amount: The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe.
-            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory`
-            refund: ID of an existing refund to link this credit note to.
-            refund_amount: The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice.
-            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CREDIT_NOTES_PREVIEW_LINES,
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CreditNotesPreviewWithRawResponse:
-    """`CreditNotesPreview.with_raw_response`."""
-
-    def __init__(self, resource: CreditNotesPreview) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.lines = _rt.raw_page(resource.lines)
-
-
-class CreditNotesPreviewWithStreamingResponse:
-    """`CreditNotesPreview.with_streaming_response`."""
-
-    def __init__(self, resource: CreditNotesPreview) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.lines = _rt.streaming_page(resource.lines)
-
-
 class AsyncCreditNotes(_rt.AsyncResource):
     """Operations under `credit_notes`."""
 
@@ -775,6 +601,8 @@ class AsyncCreditNotes(_rt.AsyncResource):
 
     @cached_property
     def preview(self) -> AsyncCreditNotesPreview:
+        from .credit_notes_preview import AsyncCreditNotesPreview
+
         return AsyncCreditNotesPreview(self._client)
 
     def list(
@@ -786,7 +614,6 @@ class AsyncCreditNotes(_rt.AsyncResource):
         invoice: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -796,18 +623,25 @@ class AsyncCreditNotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CreditNote]:
-        """<p>Returns a list of credit notes.</p>
+        """Returns a list of credit notes.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             customer: Only return credit notes for the customer specified by this customer ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
             invoice: Only return credit notes for the invoice specified by this invoice ID.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _CREDIT_NOTES_LIST,
@@ -818,7 +652,6 @@ class AsyncCreditNotes(_rt.AsyncResource):
                 "invoice": invoice,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -857,34 +690,50 @@ class AsyncCreditNotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
-        """<p>Issue a credit note to adjust the amount of a finalized invoice. For a <code>status=open</code> invoice, a credit note reduces
-        its <code>amount_due</code>. For a <code>status=paid</code> invoice, a credit note does not affect its <code>amount_due</code>. Instead, it can result
-        in any combination of the following:</p>
+        """Issue a credit note to adjust the amount of a finalized invoice. For a `status=open`
+        invoice, a credit note reduces its `amount_due`. For a `status=paid` invoice, a credit
+        note does not affect its `amount_due`. Instead, it can result in any combination of the
+        following:
 
-        <ul>
-        <li>Refund: create a new refund (using <code>refund_amount</code>) or link an existing refund (using <code>refund</code>).</li>
-        <li>Customer balance credit: credit the customer’s balance (using <code>credit_amount</code>) which will be automatically applied to their next invoice when it’s finalized.</li>
-        <li>Outside of Stripe credit: record the amount that is or will be credited outside of Stripe (using <code>out_of_band_amount</code>).</li>
-        </ul>
+          * Refund: create a new refund (using `refund_amount`) or link an existing refund (using
+            `refund`).
+          * Customer balance credit: credit the customer’s balance (using `credit_amount`) which
+            will be automatically applied to their next invoice when it’s finalized.
+          * Outside of Stripe credit: record the amount that is or will be credited outside of
+            Stripe (using `out_of_band_amount`).
 
-        <p>For post-payment credit notes the sum of the refund, credit and outside of Stripe amounts must equal the credit note total.</p>
+        For post-payment credit notes the sum of the refund, credit and outside of Stripe amounts
+        must equal the credit note total.
 
-        <p>You may issue multiple credit notes for an invoice. Each credit note will increment the invoice’s <code>pre_payment_credit_notes_amount</code>
-        or <code>post_payment_credit_notes_amount</code> depending on its <code>status</code> at the time of credit note creation.</p>
+        You may issue multiple credit notes for an invoice. Each credit note will increment the
+        invoice’s `pre_payment_credit_notes_amount` or `post_payment_credit_notes_amount`
+        depending on its `status` at the time of credit note creation.
 
         Args:
             invoice: ID of the invoice.
-            amount: The integer amount in cents (or local equivalent) representing the total amount of the credit note.
-            credit_amount: The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
             expand: Specifies which fields in the response should be expanded.
             lines: Line items that make up the credit note.
             memo: The credit note's memo appears on the credit note PDF.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            out_of_band_amount: The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe.
-            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory`
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
             refund: ID of an existing refund to link this credit note to.
-            refund_amount: The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice.
-            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated with
+                the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
         """
         return await self._client.request(
             _CREDIT_NOTES_CREATE,
@@ -922,7 +771,6 @@ class AsyncCreditNotes(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -932,16 +780,25 @@ class AsyncCreditNotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[CreditNoteLineItem]:
-        """<p>When retrieving a credit note, you’ll get a <strong>lines</strong> property containing the the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+        """When retrieving a credit note, you’ll get a **lines** property containing the the first
+        handful of those items. There is also a URL where you can retrieve the full (paginated)
+        list of line items.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _CREDIT_NOTES_LINES,
@@ -951,7 +808,6 @@ class AsyncCreditNotes(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -970,7 +826,6 @@ class AsyncCreditNotes(_rt.AsyncResource):
         id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -980,18 +835,16 @@ class AsyncCreditNotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
-        """<p>Retrieves the credit note object with the given identifier.</p>
+        """Retrieves the credit note object with the given identifier.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _CREDIT_NOTES_RETRIEVE,
             {
                 "id": id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1021,12 +874,16 @@ class AsyncCreditNotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
-        """<p>Updates an existing credit note.</p>
+        """Updates an existing credit note.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
             memo: Credit note memo.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _CREDIT_NOTES_UPDATE,
@@ -1062,7 +919,8 @@ class AsyncCreditNotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> CreditNote:
-        """<p>Marks a credit note as void. Learn more about <a href="/docs/billing/invoices/credit-notes#voiding">voiding credit notes</a>.</p>
+        """Marks a credit note as void. Learn more about [voiding credit
+        notes](https://stripe.com/docs/billing/invoices/credit-notes#voiding).
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -1118,190 +976,3 @@ class AsyncCreditNotesWithStreamingResponse:
     @cached_property
     def preview(self) -> AsyncCreditNotesPreviewWithStreamingResponse:
         return self._resource.preview.with_streaming_response
-
-
-class AsyncCreditNotesPreview(_rt.AsyncResource):
-    """Operations under `credit_notes.preview`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCreditNotesPreviewWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCreditNotesPreviewWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCreditNotesPreviewWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCreditNotesPreviewWithStreamingResponse(self)
-
-    async def retrieve(
-        self,
-        *,
-        invoice: str,
-        amount: int | NotGiven = NOT_GIVEN,
-        credit_amount: int | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        lines: list[CreditNotesPreviewRetrieveLinesItem] | NotGiven = NOT_GIVEN,
-        memo: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        out_of_band_amount: int | NotGiven = NOT_GIVEN,
-        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"]
-        | NotGiven = NOT_GIVEN,
-        refund: str | NotGiven = NOT_GIVEN,
-        refund_amount: int | NotGiven = NOT_GIVEN,
-        shipping_cost: CreditNotesPreviewRetrieveShippingCost | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CreditNote:
-        """<p>Get a preview of a credit note without creating it.</p>
-
-        Args:
-            invoice: ID of the invoice.
-            amount: The integer amount in cents (or local equivalent) representing the total amount of the credit note.
-            credit_amount: The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice.
-            expand: Specifies which fields in the response should be expanded.
-            lines: Line items that make up the credit note.
-            memo: The credit note's memo appears on the credit note PDF.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            out_of_band_amount: The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe.
-            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory`
-            refund: ID of an existing refund to link this credit note to.
-            refund_amount: The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice.
-            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CREDIT_NOTES_PREVIEW_RETRIEVE,
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "expand": expand,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def lines(
-        self,
-        *,
-        invoice: str,
-        amount: int | NotGiven = NOT_GIVEN,
-        credit_amount: int | NotGiven = NOT_GIVEN,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        lines: list[CreditNotesPreviewLinesLinesItem] | NotGiven = NOT_GIVEN,
-        memo: str | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        out_of_band_amount: int | NotGiven = NOT_GIVEN,
-        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"]
-        | NotGiven = NOT_GIVEN,
-        refund: str | NotGiven = NOT_GIVEN,
-        refund_amount: int | NotGiven = NOT_GIVEN,
-        shipping_cost: CreditNotesPreviewLinesShippingCost | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[CreditNoteLineItem]:
-        """<p>When retrieving a credit note preview, you’ll get a <strong>lines</strong> property containing the first handful of those items. This URL you can retrieve the full (paginated) list of line items.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            invoice: ID of the invoice.
-            amount: The integer amount in cents (or local equivalent) representing the total amount of the credit note.
-            credit_amount: The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            lines: Line items that make up the credit note.
-            memo: The credit note's memo appears on the credit note PDF.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            out_of_band_amount: The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe.
-            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory`
-            refund: ID of an existing refund to link this credit note to.
-            refund_amount: The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice.
-            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CREDIT_NOTES_PREVIEW_LINES,
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCreditNotesPreviewWithRawResponse:
-    """`AsyncCreditNotesPreview.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCreditNotesPreview) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.lines = _rt.raw_async_page(resource.lines)
-
-
-class AsyncCreditNotesPreviewWithStreamingResponse:
-    """`AsyncCreditNotesPreview.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCreditNotesPreview) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.lines = _rt.streaming_async_page(resource.lines)

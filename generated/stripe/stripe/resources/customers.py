@@ -4,86 +4,177 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import (
-    BankAccount,
-    Card,
-    Customer,
-    DeletedDiscount,
-    Discount,
-    PaymentMethod,
-    Subscription,
-    TaxId,
-)
-from ..models.cash_balance import CashBalance
-from ..models.credit_note import CustomerBalanceTransaction
-from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
-from ..models.deleted_customer import DeletedCustomer
-from ..models.deleted_payment_source import DeletedPaymentSource
-from ..models.deleted_tax_id import DeletedTaxId
-from ..models.error import Error
-from ..models.funding_instructions import FundingInstructions
-from ..models.payment_source import PaymentSource
-from ..models.source import Source
-from ..types.customers import (
-    CustomersBalanceTransactionsListResponse,
-    CustomersBankAccountsCreateParamsBankAccount,
-    CustomersBankAccountsCreateParamsCard,
-    CustomersBankAccountsListResponse,
-    CustomersBankAccountsUpdateParamsOwner,
-    CustomersCardsCreateParamsBankAccount,
-    CustomersCardsCreateParamsCard,
-    CustomersCardsListResponse,
-    CustomersCardsUpdateParamsOwner,
-    CustomersCashBalanceCreateParamsSettings,
-    CustomersCashBalanceTransactionsListResponse,
-    CustomersCreateParamsAddress,
-    CustomersCreateParamsCashBalance,
-    CustomersCreateParamsInvoiceSettings,
-    CustomersCreateParamsShipping,
-    CustomersCreateParamsTax,
-    CustomersCreateParamsTaxIdDataItem,
-    CustomersFundingInstructionsParamsBankTransfer,
-    CustomersListCreated,
-    CustomersListResponse,
-    CustomersPaymentMethodsListResponse,
-    CustomersSearchResponse,
-    CustomersSourcesCreateParamsBankAccount,
-    CustomersSourcesCreateParamsCard,
-    CustomersSourcesListResponse,
-    CustomersSourcesUpdateParamsOwner,
-    CustomersSubscriptionsCreateParamsAddInvoiceItemsItem,
-    CustomersSubscriptionsCreateParamsAutomaticTax,
-    CustomersSubscriptionsCreateParamsBillingThresholds,
-    CustomersSubscriptionsCreateParamsItemsItem,
-    CustomersSubscriptionsCreateParamsPaymentSettings,
-    CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval,
-    CustomersSubscriptionsCreateParamsTransferData,
-    CustomersSubscriptionsCreateParamsTrialSettings,
-    CustomersSubscriptionsListResponse,
-    CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem,
-    CustomersSubscriptionsUpdateParamsAutomaticTax,
-    CustomersSubscriptionsUpdateParamsBillingThresholds,
-    CustomersSubscriptionsUpdateParamsCancellationDetails,
-    CustomersSubscriptionsUpdateParamsItemsItem,
-    CustomersSubscriptionsUpdateParamsPauseCollection,
-    CustomersSubscriptionsUpdateParamsPaymentSettings,
-    CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval,
-    CustomersSubscriptionsUpdateParamsTransferData,
-    CustomersSubscriptionsUpdateParamsTrialSettings,
-    CustomersTaxIdsListResponse,
-    CustomersUpdateParamsAddress,
-    CustomersUpdateParamsBankAccount,
-    CustomersUpdateParamsCard,
-    CustomersUpdateParamsCashBalance,
-    CustomersUpdateParamsInvoiceSettings,
-    CustomersUpdateParamsShipping,
-    CustomersUpdateParamsTax,
-)
+if TYPE_CHECKING:
+    from ..models.customer import Customer
+    from ..models.deleted_customer import DeletedCustomer
+    from ..models.funding_instructions import FundingInstructions
+    from ..resources.customers_balance_transactions import (
+        AsyncCustomersBalanceTransactions,
+        AsyncCustomersBalanceTransactionsWithRawResponse,
+        AsyncCustomersBalanceTransactionsWithStreamingResponse,
+        CustomersBalanceTransactions,
+        CustomersBalanceTransactionsWithRawResponse,
+        CustomersBalanceTransactionsWithStreamingResponse,
+    )
+    from ..resources.customers_bank_accounts import (
+        AsyncCustomersBankAccounts,
+        AsyncCustomersBankAccountsWithRawResponse,
+        AsyncCustomersBankAccountsWithStreamingResponse,
+        CustomersBankAccounts,
+        CustomersBankAccountsWithRawResponse,
+        CustomersBankAccountsWithStreamingResponse,
+    )
+    from ..resources.customers_cards import (
+        AsyncCustomersCards,
+        AsyncCustomersCardsWithRawResponse,
+        AsyncCustomersCardsWithStreamingResponse,
+        CustomersCards,
+        CustomersCardsWithRawResponse,
+        CustomersCardsWithStreamingResponse,
+    )
+    from ..resources.customers_cash_balance import (
+        AsyncCustomersCashBalance,
+        AsyncCustomersCashBalanceWithRawResponse,
+        AsyncCustomersCashBalanceWithStreamingResponse,
+        CustomersCashBalance,
+        CustomersCashBalanceWithRawResponse,
+        CustomersCashBalanceWithStreamingResponse,
+    )
+    from ..resources.customers_cash_balance_transactions import (
+        AsyncCustomersCashBalanceTransactions,
+        AsyncCustomersCashBalanceTransactionsWithRawResponse,
+        AsyncCustomersCashBalanceTransactionsWithStreamingResponse,
+        CustomersCashBalanceTransactions,
+        CustomersCashBalanceTransactionsWithRawResponse,
+        CustomersCashBalanceTransactionsWithStreamingResponse,
+    )
+    from ..resources.customers_discount import (
+        AsyncCustomersDiscount,
+        AsyncCustomersDiscountWithRawResponse,
+        AsyncCustomersDiscountWithStreamingResponse,
+        CustomersDiscount,
+        CustomersDiscountWithRawResponse,
+        CustomersDiscountWithStreamingResponse,
+    )
+    from ..resources.customers_payment_methods import (
+        AsyncCustomersPaymentMethods,
+        AsyncCustomersPaymentMethodsWithRawResponse,
+        AsyncCustomersPaymentMethodsWithStreamingResponse,
+        CustomersPaymentMethods,
+        CustomersPaymentMethodsWithRawResponse,
+        CustomersPaymentMethodsWithStreamingResponse,
+    )
+    from ..resources.customers_sources import (
+        AsyncCustomersSources,
+        AsyncCustomersSourcesWithRawResponse,
+        AsyncCustomersSourcesWithStreamingResponse,
+        CustomersSources,
+        CustomersSourcesWithRawResponse,
+        CustomersSourcesWithStreamingResponse,
+    )
+    from ..resources.customers_subscriptions import (
+        AsyncCustomersSubscriptions,
+        AsyncCustomersSubscriptionsWithRawResponse,
+        AsyncCustomersSubscriptionsWithStreamingResponse,
+        CustomersSubscriptions,
+        CustomersSubscriptionsWithRawResponse,
+        CustomersSubscriptionsWithStreamingResponse,
+    )
+    from ..resources.customers_tax_ids import (
+        AsyncCustomersTaxIds,
+        AsyncCustomersTaxIdsWithRawResponse,
+        AsyncCustomersTaxIdsWithStreamingResponse,
+        CustomersTaxIds,
+        CustomersTaxIdsWithRawResponse,
+        CustomersTaxIdsWithStreamingResponse,
+    )
+    from ..types.customers import (
+        CustomersCreateParamsAddress,
+        CustomersCreateParamsCashBalance,
+        CustomersCreateParamsInvoiceSettings,
+        CustomersCreateParamsShipping,
+        CustomersCreateParamsTax,
+        CustomersCreateParamsTaxIdDataItem,
+        CustomersFundingInstructionsParamsBankTransfer,
+        CustomersListCreated,
+        CustomersListResponse,
+        CustomersSearchResponse,
+        CustomersUpdateParamsAddress,
+        CustomersUpdateParamsBankAccount,
+        CustomersUpdateParamsCard,
+        CustomersUpdateParamsCashBalance,
+        CustomersUpdateParamsInvoiceSettings,
+        CustomersUpdateParamsShipping,
+        CustomersUpdateParamsTax,
+    )
+
+
+def _customers_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.customers import CustomersListResponse
+
+    return {
+        "200": _rt.Response(CustomersListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _customers_create_responses() -> dict[str, _rt.Response]:
+    from ..models.customer import Customer
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Customer, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _customers_search_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.customers import CustomersSearchResponse
+
+    return {
+        "200": _rt.Response(CustomersSearchResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _customers_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.customer import Customer
+    from ..models.deleted_customer import DeletedCustomer
+    from ..models.error import Error
+
+    return {
+        "200": _rt.Response(Customer | DeletedCustomer, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _customers_update_responses() -> dict[str, _rt.Response]:
+    from ..models.customer import Customer
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Customer, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _customers_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.deleted_customer import DeletedCustomer
+    from ..models.error import Error
+
+    return {"200": _rt.Response(DeletedCustomer, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _customers_funding_instructions_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.funding_instructions import FundingInstructions
+
+    return {
+        "200": _rt.Response(FundingInstructions, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
 
 _CUSTOMERS_LIST: _rt.Operation[CustomersListResponse] = _rt.Operation(
     method="get",
@@ -97,13 +188,8 @@ _CUSTOMERS_LIST: _rt.Operation[CustomersListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("test_clock", "test_clock", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CustomersListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_customers_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -155,7 +241,7 @@ _CUSTOMERS_CREATE: _rt.Operation[Customer] = _rt.Operation(
             "tax_id_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Customer, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_customers_create_responses),
 )
 
 _CUSTOMERS_SEARCH: _rt.Operation[CustomersSearchResponse] = _rt.Operation(
@@ -167,13 +253,8 @@ _CUSTOMERS_SEARCH: _rt.Operation[CustomersSearchResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CustomersSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_customers_search_responses),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -186,13 +267,8 @@ _CUSTOMERS_RETRIEVE: _rt.Operation[Customer | DeletedCustomer] = _rt.Operation(
     params=(
         _rt.Param("customer", "customer", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(Customer | DeletedCustomer, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_customers_retrieve_responses),
 )
 
 _CUSTOMERS_UPDATE: _rt.Operation[Customer] = _rt.Operation(
@@ -242,22 +318,15 @@ _CUSTOMERS_UPDATE: _rt.Operation[Customer] = _rt.Operation(
             "tax": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Customer, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_customers_update_responses),
 )
 
 _CUSTOMERS_DELETE: _rt.Operation[DeletedCustomer] = _rt.Operation(
     method="delete",
     path="/v1/customers/{customer}",
     operation_id="DeleteCustomersCustomer",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(DeletedCustomer, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    params=(_rt.Param("customer", "customer", "path", style="simple"),),
+    responses=_rt.LazyResponses(_customers_delete_responses),
 )
 
 _CUSTOMERS_FUNDING_INSTRUCTIONS: _rt.Operation[FundingInstructions] = _rt.Operation(
@@ -279,931 +348,7 @@ _CUSTOMERS_FUNDING_INSTRUCTIONS: _rt.Operation[FundingInstructions] = _rt.Operat
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={
-        "200": _rt.Response(FundingInstructions, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_BALANCE_TRANSACTIONS_LIST: _rt.Operation[CustomersBalanceTransactionsListResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/v1/customers/{customer}/balance_transactions",
-        operation_id="GetCustomersCustomerBalanceTransactions",
-        params=(
-            _rt.Param("customer", "customer", "path", style="simple"),
-            _rt.Param("ending_before", "ending_before", "query", style="form"),
-            _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-            _rt.Param("limit", "limit", "query", style="form"),
-            _rt.Param("starting_after", "starting_after", "query", style="form"),
-            _rt.Param("body", "body", "body"),
-        ),
-        body=_rt.Body("application/x-www-form-urlencoded"),
-        responses={
-            "200": _rt.Response(CustomersBalanceTransactionsListResponse, "json"),
-            "default": _rt.Response(Error, "json"),
-        },
-        pagination=_rt.CursorPagination(
-            items="data",
-            has_more="has_more",
-            cursor_param="starting_after",
-            cursor_field="id",
-            reverse_param="ending_before",
-        ),
-    )
-)
-
-_CUSTOMERS_BALANCE_TRANSACTIONS_CREATE: _rt.Operation[CustomerBalanceTransaction] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/balance_transactions",
-    operation_id="PostCustomersCustomerBalanceTransactions",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("amount", "amount", "field"),
-        _rt.Param("currency", "currency", "field"),
-        _rt.Param("description", "description", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        required=True,
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(CustomerBalanceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_BALANCE_TRANSACTIONS_RETRIEVE: _rt.Operation[CustomerBalanceTransaction] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/balance_transactions/{transaction}",
-    operation_id="GetCustomersCustomerBalanceTransactionsTransaction",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("transaction", "transaction", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CustomerBalanceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_BALANCE_TRANSACTIONS_UPDATE: _rt.Operation[CustomerBalanceTransaction] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/balance_transactions/{transaction}",
-    operation_id="PostCustomersCustomerBalanceTransactionsTransaction",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("transaction", "transaction", "path", style="simple"),
-        _rt.Param("description", "description", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(CustomerBalanceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_BANK_ACCOUNTS_LIST: _rt.Operation[CustomersBankAccountsListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/bank_accounts",
-    operation_id="GetCustomersCustomerBankAccounts",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CustomersBankAccountsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_CUSTOMERS_BANK_ACCOUNTS_CREATE: _rt.Operation[PaymentSource] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/bank_accounts",
-    operation_id="PostCustomersCustomerBankAccounts",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("alipay_account", "alipay_account", "field"),
-        _rt.Param("bank_account", "bank_account", "field"),
-        _rt.Param("card", "card", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("source", "source", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "bank_account": _rt.Encoding(style="deepObject", explode=True),
-            "card": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(PaymentSource, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_BANK_ACCOUNTS_RETRIEVE: _rt.Operation[BankAccount] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/bank_accounts/{id}",
-    operation_id="GetCustomersCustomerBankAccountsId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(BankAccount, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_BANK_ACCOUNTS_UPDATE: _rt.Operation[Card | BankAccount | Source] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/bank_accounts/{id}",
-    operation_id="PostCustomersCustomerBankAccountsId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("account_holder_name", "account_holder_name", "field"),
-        _rt.Param("account_holder_type", "account_holder_type", "field"),
-        _rt.Param("address_city", "address_city", "field"),
-        _rt.Param("address_country", "address_country", "field"),
-        _rt.Param("address_line1", "address_line1", "field"),
-        _rt.Param("address_line2", "address_line2", "field"),
-        _rt.Param("address_state", "address_state", "field"),
-        _rt.Param("address_zip", "address_zip", "field"),
-        _rt.Param("exp_month", "exp_month", "field"),
-        _rt.Param("exp_year", "exp_year", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("name", "name", "field"),
-        _rt.Param("owner", "owner", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-            "owner": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(Card | BankAccount | Source, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_BANK_ACCOUNTS_DELETE: _rt.Operation[PaymentSource | DeletedPaymentSource] = (
-    _rt.Operation(
-        method="delete",
-        path="/v1/customers/{customer}/bank_accounts/{id}",
-        operation_id="DeleteCustomersCustomerBankAccountsId",
-        params=(
-            _rt.Param("customer", "customer", "path", style="simple"),
-            _rt.Param("id", "id", "path", style="simple"),
-            _rt.Param("expand", "expand", "field"),
-        ),
-        body=_rt.Body(
-            "application/x-www-form-urlencoded",
-            encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
-        ),
-        responses={
-            "200": _rt.Response(PaymentSource | DeletedPaymentSource, "json"),
-            "default": _rt.Response(Error, "json"),
-        },
-    )
-)
-
-_CUSTOMERS_BANK_ACCOUNTS_VERIFY: _rt.Operation[BankAccount] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/bank_accounts/{id}/verify",
-    operation_id="PostCustomersCustomerBankAccountsIdVerify",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("amounts", "amounts", "field"),
-        _rt.Param("expand", "expand", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "amounts": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(BankAccount, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_CARDS_LIST: _rt.Operation[CustomersCardsListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/cards",
-    operation_id="GetCustomersCustomerCards",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CustomersCardsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_CUSTOMERS_CARDS_CREATE: _rt.Operation[PaymentSource] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/cards",
-    operation_id="PostCustomersCustomerCards",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("alipay_account", "alipay_account", "field"),
-        _rt.Param("bank_account", "bank_account", "field"),
-        _rt.Param("card", "card", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("source", "source", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "bank_account": _rt.Encoding(style="deepObject", explode=True),
-            "card": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(PaymentSource, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_CARDS_RETRIEVE: _rt.Operation[Card] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/cards/{id}",
-    operation_id="GetCustomersCustomerCardsId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Card, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_CARDS_UPDATE: _rt.Operation[Card | BankAccount | Source] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/cards/{id}",
-    operation_id="PostCustomersCustomerCardsId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("account_holder_name", "account_holder_name", "field"),
-        _rt.Param("account_holder_type", "account_holder_type", "field"),
-        _rt.Param("address_city", "address_city", "field"),
-        _rt.Param("address_country", "address_country", "field"),
-        _rt.Param("address_line1", "address_line1", "field"),
-        _rt.Param("address_line2", "address_line2", "field"),
-        _rt.Param("address_state", "address_state", "field"),
-        _rt.Param("address_zip", "address_zip", "field"),
-        _rt.Param("exp_month", "exp_month", "field"),
-        _rt.Param("exp_year", "exp_year", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("name", "name", "field"),
-        _rt.Param("owner", "owner", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-            "owner": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(Card | BankAccount | Source, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_CARDS_DELETE: _rt.Operation[PaymentSource | DeletedPaymentSource] = _rt.Operation(
-    method="delete",
-    path="/v1/customers/{customer}/cards/{id}",
-    operation_id="DeleteCustomersCustomerCardsId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
-    ),
-    responses={
-        "200": _rt.Response(PaymentSource | DeletedPaymentSource, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_CASH_BALANCE_RETRIEVE: _rt.Operation[CashBalance] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/cash_balance",
-    operation_id="GetCustomersCustomerCashBalance",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(CashBalance, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_CASH_BALANCE_CREATE: _rt.Operation[CashBalance] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/cash_balance",
-    operation_id="PostCustomersCustomerCashBalance",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("settings", "settings", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "settings": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(CashBalance, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_CASH_BALANCE_TRANSACTIONS_LIST: _rt.Operation[
-    CustomersCashBalanceTransactionsListResponse
-] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/cash_balance_transactions",
-    operation_id="GetCustomersCustomerCashBalanceTransactions",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CustomersCashBalanceTransactionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_CUSTOMERS_CASH_BALANCE_TRANSACTIONS_RETRIEVE: _rt.Operation[CustomerCashBalanceTransaction] = (
-    _rt.Operation(
-        method="get",
-        path="/v1/customers/{customer}/cash_balance_transactions/{transaction}",
-        operation_id="GetCustomersCustomerCashBalanceTransactionsTransaction",
-        params=(
-            _rt.Param("customer", "customer", "path", style="simple"),
-            _rt.Param("transaction", "transaction", "path", style="simple"),
-            _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-            _rt.Param("body", "body", "body"),
-        ),
-        body=_rt.Body("application/x-www-form-urlencoded"),
-        responses={
-            "200": _rt.Response(CustomerCashBalanceTransaction, "json"),
-            "default": _rt.Response(Error, "json"),
-        },
-    )
-)
-
-_CUSTOMERS_DISCOUNT_RETRIEVE: _rt.Operation[Discount] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/discount",
-    operation_id="GetCustomersCustomerDiscount",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Discount, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_DISCOUNT_DELETE: _rt.Operation[DeletedDiscount] = _rt.Operation(
-    method="delete",
-    path="/v1/customers/{customer}/discount",
-    operation_id="DeleteCustomersCustomerDiscount",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(DeletedDiscount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_PAYMENT_METHODS_LIST: _rt.Operation[CustomersPaymentMethodsListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/payment_methods",
-    operation_id="GetCustomersCustomerPaymentMethods",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("type", "type", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CustomersPaymentMethodsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_CUSTOMERS_PAYMENT_METHODS_RETRIEVE: _rt.Operation[PaymentMethod] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/payment_methods/{payment_method}",
-    operation_id="GetCustomersCustomerPaymentMethodsPaymentMethod",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("payment_method", "payment_method", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_SOURCES_LIST: _rt.Operation[CustomersSourcesListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/sources",
-    operation_id="GetCustomersCustomerSources",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("object", "object", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CustomersSourcesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_CUSTOMERS_SOURCES_CREATE: _rt.Operation[PaymentSource] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/sources",
-    operation_id="PostCustomersCustomerSources",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("alipay_account", "alipay_account", "field"),
-        _rt.Param("bank_account", "bank_account", "field"),
-        _rt.Param("card", "card", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("source", "source", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "bank_account": _rt.Encoding(style="deepObject", explode=True),
-            "card": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(PaymentSource, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_SOURCES_RETRIEVE: _rt.Operation[PaymentSource] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/sources/{id}",
-    operation_id="GetCustomersCustomerSourcesId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(PaymentSource, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_SOURCES_UPDATE: _rt.Operation[Card | BankAccount | Source] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/sources/{id}",
-    operation_id="PostCustomersCustomerSourcesId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("account_holder_name", "account_holder_name", "field"),
-        _rt.Param("account_holder_type", "account_holder_type", "field"),
-        _rt.Param("address_city", "address_city", "field"),
-        _rt.Param("address_country", "address_country", "field"),
-        _rt.Param("address_line1", "address_line1", "field"),
-        _rt.Param("address_line2", "address_line2", "field"),
-        _rt.Param("address_state", "address_state", "field"),
-        _rt.Param("address_zip", "address_zip", "field"),
-        _rt.Param("exp_month", "exp_month", "field"),
-        _rt.Param("exp_year", "exp_year", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("name", "name", "field"),
-        _rt.Param("owner", "owner", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-            "owner": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(Card | BankAccount | Source, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_SOURCES_DELETE: _rt.Operation[PaymentSource | DeletedPaymentSource] = _rt.Operation(
-    method="delete",
-    path="/v1/customers/{customer}/sources/{id}",
-    operation_id="DeleteCustomersCustomerSourcesId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
-    ),
-    responses={
-        "200": _rt.Response(PaymentSource | DeletedPaymentSource, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_SOURCES_VERIFY: _rt.Operation[BankAccount] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/sources/{id}/verify",
-    operation_id="PostCustomersCustomerSourcesIdVerify",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("amounts", "amounts", "field"),
-        _rt.Param("expand", "expand", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "amounts": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(BankAccount, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_SUBSCRIPTIONS_LIST: _rt.Operation[CustomersSubscriptionsListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/subscriptions",
-    operation_id="GetCustomersCustomerSubscriptions",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CustomersSubscriptionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_CUSTOMERS_SUBSCRIPTIONS_CREATE: _rt.Operation[Subscription] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/subscriptions",
-    operation_id="PostCustomersCustomerSubscriptions",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("add_invoice_items", "add_invoice_items", "field"),
-        _rt.Param("application_fee_percent", "application_fee_percent", "field"),
-        _rt.Param("automatic_tax", "automatic_tax", "field"),
-        _rt.Param("backdate_start_date", "backdate_start_date", "field"),
-        _rt.Param("billing_cycle_anchor", "billing_cycle_anchor", "field"),
-        _rt.Param("billing_thresholds", "billing_thresholds", "field"),
-        _rt.Param("cancel_at", "cancel_at", "field"),
-        _rt.Param("cancel_at_period_end", "cancel_at_period_end", "field"),
-        _rt.Param("collection_method", "collection_method", "field"),
-        _rt.Param("coupon", "coupon", "field"),
-        _rt.Param("currency", "currency", "field"),
-        _rt.Param("days_until_due", "days_until_due", "field"),
-        _rt.Param("default_payment_method", "default_payment_method", "field"),
-        _rt.Param("default_source", "default_source", "field"),
-        _rt.Param("default_tax_rates", "default_tax_rates", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("items", "items", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("off_session", "off_session", "field"),
-        _rt.Param("payment_behavior", "payment_behavior", "field"),
-        _rt.Param("payment_settings", "payment_settings", "field"),
-        _rt.Param("pending_invoice_item_interval", "pending_invoice_item_interval", "field"),
-        _rt.Param("promotion_code", "promotion_code", "field"),
-        _rt.Param("proration_behavior", "proration_behavior", "field"),
-        _rt.Param("transfer_data", "transfer_data", "field"),
-        _rt.Param("trial_end", "trial_end", "field"),
-        _rt.Param("trial_from_plan", "trial_from_plan", "field"),
-        _rt.Param("trial_period_days", "trial_period_days", "field"),
-        _rt.Param("trial_settings", "trial_settings", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "add_invoice_items": _rt.Encoding(style="deepObject", explode=True),
-            "automatic_tax": _rt.Encoding(style="deepObject", explode=True),
-            "billing_thresholds": _rt.Encoding(style="deepObject", explode=True),
-            "default_tax_rates": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "items": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-            "payment_settings": _rt.Encoding(style="deepObject", explode=True),
-            "pending_invoice_item_interval": _rt.Encoding(style="deepObject", explode=True),
-            "transfer_data": _rt.Encoding(style="deepObject", explode=True),
-            "trial_end": _rt.Encoding(style="deepObject", explode=True),
-            "trial_settings": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_SUBSCRIPTIONS_RETRIEVE: _rt.Operation[Subscription] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/subscriptions/{subscription_exposed_id}",
-    operation_id="GetCustomersCustomerSubscriptionsSubscriptionExposedId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_SUBSCRIPTIONS_UPDATE: _rt.Operation[Subscription] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/subscriptions/{subscription_exposed_id}",
-    operation_id="PostCustomersCustomerSubscriptionsSubscriptionExposedId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
-        _rt.Param("add_invoice_items", "add_invoice_items", "field"),
-        _rt.Param("application_fee_percent", "application_fee_percent", "field"),
-        _rt.Param("automatic_tax", "automatic_tax", "field"),
-        _rt.Param("billing_cycle_anchor", "billing_cycle_anchor", "field"),
-        _rt.Param("billing_thresholds", "billing_thresholds", "field"),
-        _rt.Param("cancel_at", "cancel_at", "field"),
-        _rt.Param("cancel_at_period_end", "cancel_at_period_end", "field"),
-        _rt.Param("cancellation_details", "cancellation_details", "field"),
-        _rt.Param("collection_method", "collection_method", "field"),
-        _rt.Param("coupon", "coupon", "field"),
-        _rt.Param("days_until_due", "days_until_due", "field"),
-        _rt.Param("default_payment_method", "default_payment_method", "field"),
-        _rt.Param("default_source", "default_source", "field"),
-        _rt.Param("default_tax_rates", "default_tax_rates", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("items", "items", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("off_session", "off_session", "field"),
-        _rt.Param("pause_collection", "pause_collection", "field"),
-        _rt.Param("payment_behavior", "payment_behavior", "field"),
-        _rt.Param("payment_settings", "payment_settings", "field"),
-        _rt.Param("pending_invoice_item_interval", "pending_invoice_item_interval", "field"),
-        _rt.Param("promotion_code", "promotion_code", "field"),
-        _rt.Param("proration_behavior", "proration_behavior", "field"),
-        _rt.Param("proration_date", "proration_date", "field"),
-        _rt.Param("transfer_data", "transfer_data", "field"),
-        _rt.Param("trial_end", "trial_end", "field"),
-        _rt.Param("trial_from_plan", "trial_from_plan", "field"),
-        _rt.Param("trial_settings", "trial_settings", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "add_invoice_items": _rt.Encoding(style="deepObject", explode=True),
-            "automatic_tax": _rt.Encoding(style="deepObject", explode=True),
-            "billing_thresholds": _rt.Encoding(style="deepObject", explode=True),
-            "cancel_at": _rt.Encoding(style="deepObject", explode=True),
-            "cancellation_details": _rt.Encoding(style="deepObject", explode=True),
-            "default_tax_rates": _rt.Encoding(style="deepObject", explode=True),
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "items": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-            "pause_collection": _rt.Encoding(style="deepObject", explode=True),
-            "payment_settings": _rt.Encoding(style="deepObject", explode=True),
-            "pending_invoice_item_interval": _rt.Encoding(style="deepObject", explode=True),
-            "transfer_data": _rt.Encoding(style="deepObject", explode=True),
-            "trial_end": _rt.Encoding(style="deepObject", explode=True),
-            "trial_settings": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_SUBSCRIPTIONS_DELETE: _rt.Operation[Subscription] = _rt.Operation(
-    method="delete",
-    path="/v1/customers/{customer}/subscriptions/{subscription_exposed_id}",
-    operation_id="DeleteCustomersCustomerSubscriptionsSubscriptionExposedId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("invoice_now", "invoice_now", "field"),
-        _rt.Param("prorate", "prorate", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
-    ),
-    responses={"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_SUBSCRIPTIONS_DISCOUNT_RETRIEVE: _rt.Operation[Discount] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount",
-    operation_id="GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Discount, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_SUBSCRIPTIONS_DISCOUNT_DELETE: _rt.Operation[DeletedDiscount] = _rt.Operation(
-    method="delete",
-    path="/v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount",
-    operation_id="DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(DeletedDiscount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_CUSTOMERS_TAX_IDS_LIST: _rt.Operation[CustomersTaxIdsListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/tax_ids",
-    operation_id="GetCustomersCustomerTaxIds",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(CustomersTaxIdsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_CUSTOMERS_TAX_IDS_CREATE: _rt.Operation[TaxId] = _rt.Operation(
-    method="post",
-    path="/v1/customers/{customer}/tax_ids",
-    operation_id="PostCustomersCustomerTaxIds",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("type", "type", "field"),
-        _rt.Param("value", "value", "field"),
-        _rt.Param("expand", "expand", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        required=True,
-        encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
-    ),
-    responses={"200": _rt.Response(TaxId, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_TAX_IDS_RETRIEVE: _rt.Operation[TaxId] = _rt.Operation(
-    method="get",
-    path="/v1/customers/{customer}/tax_ids/{id}",
-    operation_id="GetCustomersCustomerTaxIdsId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(TaxId, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_CUSTOMERS_TAX_IDS_DELETE: _rt.Operation[DeletedTaxId] = _rt.Operation(
-    method="delete",
-    path="/v1/customers/{customer}/tax_ids/{id}",
-    operation_id="DeleteCustomersCustomerTaxIdsId",
-    params=(
-        _rt.Param("customer", "customer", "path", style="simple"),
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(DeletedTaxId, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_customers_funding_instructions_responses),
 )
 
 
@@ -1222,42 +367,62 @@ class Customers(_rt.SyncResource):
 
     @cached_property
     def balance_transactions(self) -> CustomersBalanceTransactions:
+        from .customers_balance_transactions import CustomersBalanceTransactions
+
         return CustomersBalanceTransactions(self._client)
 
     @cached_property
     def bank_accounts(self) -> CustomersBankAccounts:
+        from .customers_bank_accounts import CustomersBankAccounts
+
         return CustomersBankAccounts(self._client)
 
     @cached_property
     def cards(self) -> CustomersCards:
+        from .customers_cards import CustomersCards
+
         return CustomersCards(self._client)
 
     @cached_property
     def cash_balance(self) -> CustomersCashBalance:
+        from .customers_cash_balance import CustomersCashBalance
+
         return CustomersCashBalance(self._client)
 
     @cached_property
     def cash_balance_transactions(self) -> CustomersCashBalanceTransactions:
+        from .customers_cash_balance_transactions import CustomersCashBalanceTransactions
+
         return CustomersCashBalanceTransactions(self._client)
 
     @cached_property
     def discount(self) -> CustomersDiscount:
+        from .customers_discount import CustomersDiscount
+
         return CustomersDiscount(self._client)
 
     @cached_property
     def payment_methods(self) -> CustomersPaymentMethods:
+        from .customers_payment_methods import CustomersPaymentMethods
+
         return CustomersPaymentMethods(self._client)
 
     @cached_property
     def sources(self) -> CustomersSources:
+        from .customers_sources import CustomersSources
+
         return CustomersSources(self._client)
 
     @cached_property
     def subscriptions(self) -> CustomersSubscriptions:
+        from .customers_subscriptions import CustomersSubscriptions
+
         return CustomersSubscriptions(self._client)
 
     @cached_property
     def tax_ids(self) -> CustomersTaxIds:
+        from .customers_tax_ids import CustomersTaxIds
+
         return CustomersTaxIds(self._client)
 
     def list(
@@ -1270,7 +435,6 @@ class Customers(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1280,18 +444,29 @@ class Customers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Customer]:
-        """<p>Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first.</p>
+        """Returns a list of your customers. The customers are returned sorted by creation date,
+        with the most recent customers appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            email: A case-sensitive filter on the list based on the customer's `email` field. The value must be a string.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            email: A case-sensitive filter on the list based on the customer's `email` field. The
+                value must be a string.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            test_clock: Provides a list of customers that are associated with the specified test clock. The response will not include customers with test clocks if this parameter is not set.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            test_clock: Provides a list of customers that are associated with the specified test
+                clock. The response will not include customers with test clocks if this parameter
+                is not set.
         """
         return self._client.paginate(
             _CUSTOMERS_LIST,
@@ -1303,7 +478,6 @@ class Customers(_rt.SyncResource):
                 "limit": limit,
                 "starting_after": starting_after,
                 "test_clock": test_clock,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1351,24 +525,39 @@ class Customers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
-        """<p>Creates a new customer object.</p>
+        """Creates a new customer object.
 
         Args:
             address: The customer's address.
-            balance: An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice.
+            balance: An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
             cash_balance: Balance information and default balance settings for this customer.
-            description: An arbitrary string that you can attach to a customer object. It is displayed alongside the customer in the dashboard.
-            email: Customer's email address. It's displayed alongside the customer in your dashboard and can be useful for searching and tracking. This may be up to *512 characters*.
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
             expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
             invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The customer's full name or business name.
-            next_invoice_sequence: The sequence to be used on the customer's next invoice. Defaults to 1.
+            next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
             phone: The customer's phone number.
             preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount.
-            shipping: The customer's shipping information. Appears on invoices emailed to this customer.
+            promotion_code: The API ID of a promotion code to apply to the customer. The customer
+                will have a discount applied on all recurring payments. Charges you create
+                through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
             tax: Tax details about the customer.
             tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
             tax_id_data: The customer's tax IDs.
@@ -1419,7 +608,6 @@ class Customers(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1429,19 +617,27 @@ class Customers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Customer]:
-        """<p>Search for customers you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for customers you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for customers](https://stripe.com/docs/search#query-fields-for-customers).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                customers](https://stripe.com/docs/search#query-fields-for-customers).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _CUSTOMERS_SEARCH,
@@ -1450,7 +646,6 @@ class Customers(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1469,7 +664,6 @@ class Customers(_rt.SyncResource):
         customer: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1479,18 +673,16 @@ class Customers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer | DeletedCustomer:
-        """<p>Retrieves a Customer object.</p>
+        """Retrieves a Customer object.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _CUSTOMERS_RETRIEVE,
             {
                 "customer": customer,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1542,32 +734,63 @@ class Customers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
-        """<p>Updates the specified customer by setting the values of the parameters passed. Any parameters not provided will be left unchanged. For example, if you pass the <strong>source</strong> parameter, that becomes the customer’s active source (e.g., a card) to be used for all charges in the future. When you update a customer to a new valid card source by passing the <strong>source</strong> parameter: for each of the customer’s current subscriptions, if the subscription bills automatically and is in the <code>past_due</code> state, then the latest open invoice for the subscription with automatic collection enabled will be retried. This retry will not count as an automatic retry, and will not affect the next regularly scheduled payment for the invoice. Changing the <strong>default_source</strong> for a customer will not trigger this behavior.</p>
+        """Updates the specified customer by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. For example, if you pass the **source**
+        parameter, that becomes the customer’s active source (e.g., a card) to be used for all
+        charges in the future. When you update a customer to a new valid card source by passing
+        the **source** parameter: for each of the customer’s current subscriptions, if the
+        subscription bills automatically and is in the `past_due` state, then the latest open
+        invoice for the subscription with automatic collection enabled will be retried. This
+        retry will not count as an automatic retry, and will not affect the next regularly
+        scheduled payment for the invoice. Changing the **default_source** for a customer will
+        not trigger this behavior.
 
-        <p>This request accepts mostly the same arguments as the customer creation call.</p>
+        This request accepts mostly the same arguments as the customer creation call.
 
         Args:
             address: The customer's address.
-            balance: An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice.
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
+            balance: An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             cash_balance: Balance information and default balance settings for this customer.
-            default_alipay_account: ID of Alipay account to make the customer's new default for invoice payments.
-            default_bank_account: ID of bank account to make the customer's new default for invoice payments.
+            default_alipay_account: ID of Alipay account to make the customer's new default for
+                invoice payments.
+            default_bank_account: ID of bank account to make the customer's new default for
+                invoice payments.
             default_card: ID of card to make the customer's new default for invoice payments.
-            default_source: If you are using payment methods created via the PaymentMethods API, see the [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method) parameter.
-            description: An arbitrary string that you can attach to a customer object. It is displayed alongside the customer in the dashboard.
-            email: Customer's email address. It's displayed alongside the customer in your dashboard and can be useful for searching and tracking. This may be up to *512 characters*.
+            default_source: If you are using payment methods created via the PaymentMethods API,
+                see the
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                parameter.
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
             expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
             invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The customer's full name or business name.
-            next_invoice_sequence: The sequence to be used on the customer's next invoice. Defaults to 1.
+            next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
             phone: The customer's phone number.
             preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount.
-            shipping: The customer's shipping information. Appears on invoices emailed to this customer.
+            promotion_code: The API ID of a promotion code to apply to the customer. The customer
+                will have a discount applied on all recurring payments. Charges you create
+                through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
             tax: Tax details about the customer.
             tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
         """
@@ -1617,7 +840,6 @@ class Customers(_rt.SyncResource):
         self,
         customer: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1627,16 +849,13 @@ class Customers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedCustomer:
-        """<p>Permanently deletes a customer. It cannot be undone. Also immediately cancels any active subscriptions on the customer.</p>
-
-        Args:
-            body: The request body.
+        """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
+        subscriptions on the customer.
         """
         return self._client.request(
             _CUSTOMERS_DELETE,
             {
                 "customer": customer,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1667,13 +886,17 @@ class Customers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FundingInstructions:
-        """<p>Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new
-        funding instructions will be created. If funding instructions have already been created for a given customer, the same
-        funding instructions will be retrieved. In other words, we will return the same funding instructions each time.</p>
+        """Retrieve funding instructions for a customer cash balance. If funding instructions do not
+        yet exist for the customer, new funding instructions will be created. If funding
+        instructions have already been created for a given customer, the same funding
+        instructions will be retrieved. In other words, we will return the same funding
+        instructions each time.
 
         Args:
             bank_transfer: Additional parameters for `bank_transfer` funding types
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             funding_type: The `funding_type` to get the instructions for.
             expand: Specifies which fields in the response should be expanded.
         """
@@ -1807,2582 +1030,6 @@ class CustomersWithStreamingResponse:
         return self._resource.tax_ids.with_streaming_response
 
 
-class CustomersBalanceTransactions(_rt.SyncResource):
-    """Operations under `customers.balance_transactions`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersBalanceTransactionsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersBalanceTransactionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersBalanceTransactionsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersBalanceTransactionsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[CustomerBalanceTransaction]:
-        """<p>Returns a list of transactions that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_BALANCE_TRANSACTIONS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        customer: str,
-        *,
-        amount: int,
-        currency: str,
-        description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CustomerBalanceTransaction:
-        """<p>Creates an immutable transaction that updates the customer’s credit <a href="/docs/billing/customer/balance">balance</a>.</p>
-
-        Args:
-            amount: The integer amount in **cents (or local equivalent)** to apply to the customer's credit balance.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). Specifies the [`invoice_credit_balance`](https://stripe.com/docs/api/customers/object#customer_object-invoice_credit_balance) that this transaction will apply to. If the customer's `currency` is not set, it will be updated to this value.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return self._client.request(
-            _CUSTOMERS_BALANCE_TRANSACTIONS_CREATE,
-            {
-                "customer": customer,
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        transaction: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CustomerBalanceTransaction:
-        """<p>Retrieves a specific customer balance transaction that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_BALANCE_TRANSACTIONS_RETRIEVE,
-            {
-                "customer": customer,
-                "transaction": transaction,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        customer: str,
-        transaction: str,
-        *,
-        description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CustomerBalanceTransaction:
-        """<p>Most credit balance transaction fields are immutable, but you may update its <code>description</code> and <code>metadata</code>.</p>
-
-        Args:
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return self._client.request(
-            _CUSTOMERS_BALANCE_TRANSACTIONS_UPDATE,
-            {
-                "customer": customer,
-                "transaction": transaction,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersBalanceTransactionsWithRawResponse:
-    """`CustomersBalanceTransactions.with_raw_response`."""
-
-    def __init__(self, resource: CustomersBalanceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-
-
-class CustomersBalanceTransactionsWithStreamingResponse:
-    """`CustomersBalanceTransactions.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersBalanceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-
-
-class CustomersBankAccounts(_rt.SyncResource):
-    """Operations under `customers.bank_accounts`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersBankAccountsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersBankAccountsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersBankAccountsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersBankAccountsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[BankAccount]:
-        """Deprecated.
-
-        <p>You can see a list of the bank accounts belonging to a Customer. Note that the 10 most recent sources are always available by default on the Customer. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional bank accounts.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_BANK_ACCOUNTS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        customer: str,
-        *,
-        alipay_account: str | NotGiven = NOT_GIVEN,
-        bank_account: CustomersBankAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
-        card: CustomersBankAccountsCreateParamsCard | str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        source: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource:
-        """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
-
-        <p>If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return self._client.request(
-            _CUSTOMERS_BANK_ACCOUNTS_CREATE,
-            {
-                "customer": customer,
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> BankAccount:
-        """Deprecated.
-
-        <p>By default, you can see the 10 most recent sources stored on a Customer directly on the object, but you can also retrieve details about a specific bank account stored on the Stripe account.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_BANK_ACCOUNTS_RETRIEVE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        customer: str,
-        id: str,
-        *,
-        account_holder_name: str | NotGiven = NOT_GIVEN,
-        account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
-        address_city: str | NotGiven = NOT_GIVEN,
-        address_country: str | NotGiven = NOT_GIVEN,
-        address_line1: str | NotGiven = NOT_GIVEN,
-        address_line2: str | NotGiven = NOT_GIVEN,
-        address_state: str | NotGiven = NOT_GIVEN,
-        address_zip: str | NotGiven = NOT_GIVEN,
-        exp_month: str | NotGiven = NOT_GIVEN,
-        exp_year: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        owner: CustomersBankAccountsUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Card | BankAccount | Source:
-        """<p>Update a specified source for a given customer.</p>
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account. This can be either `individual` or `company`.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Cardholder name.
-            owner: owner
-        """
-        return self._client.request(
-            _CUSTOMERS_BANK_ACCOUNTS_UPDATE,
-            {
-                "customer": customer,
-                "id": id,
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource | DeletedPaymentSource:
-        """<p>Delete a specified source for a given customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _CUSTOMERS_BANK_ACCOUNTS_DELETE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def verify(
-        self,
-        customer: str,
-        id: str,
-        *,
-        amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> BankAccount:
-        """<p>Verify a specified bank account for a given customer.</p>
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _CUSTOMERS_BANK_ACCOUNTS_VERIFY,
-            {
-                "customer": customer,
-                "id": id,
-                "amounts": amounts,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersBankAccountsWithRawResponse:
-    """`CustomersBankAccounts.with_raw_response`."""
-
-    def __init__(self, resource: CustomersBankAccounts) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.verify = _rt.with_raw_response(resource.verify)
-
-
-class CustomersBankAccountsWithStreamingResponse:
-    """`CustomersBankAccounts.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersBankAccounts) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.verify = _rt.with_streaming_response(resource.verify)
-
-
-class CustomersCards(_rt.SyncResource):
-    """Operations under `customers.cards`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersCardsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersCardsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersCardsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersCardsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Card]:
-        """Deprecated.
-
-        <p>You can see a list of the cards belonging to a customer.
-        Note that the 10 most recent sources are always available on the <code>Customer</code> object.
-        If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional cards.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_CARDS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        customer: str,
-        *,
-        alipay_account: str | NotGiven = NOT_GIVEN,
-        bank_account: CustomersCardsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
-        card: CustomersCardsCreateParamsCard | str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        source: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource:
-        """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
-
-        <p>If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return self._client.request(
-            _CUSTOMERS_CARDS_CREATE,
-            {
-                "customer": customer,
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Card:
-        """Deprecated.
-
-        <p>You can always see the 10 most recent cards directly on a customer; this method lets you retrieve details about a specific card stored on the customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_CARDS_RETRIEVE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        customer: str,
-        id: str,
-        *,
-        account_holder_name: str | NotGiven = NOT_GIVEN,
-        account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
-        address_city: str | NotGiven = NOT_GIVEN,
-        address_country: str | NotGiven = NOT_GIVEN,
-        address_line1: str | NotGiven = NOT_GIVEN,
-        address_line2: str | NotGiven = NOT_GIVEN,
-        address_state: str | NotGiven = NOT_GIVEN,
-        address_zip: str | NotGiven = NOT_GIVEN,
-        exp_month: str | NotGiven = NOT_GIVEN,
-        exp_year: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        owner: CustomersCardsUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Card | BankAccount | Source:
-        """<p>Update a specified source for a given customer.</p>
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account. This can be either `individual` or `company`.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Cardholder name.
-            owner: owner
-        """
-        return self._client.request(
-            _CUSTOMERS_CARDS_UPDATE,
-            {
-                "customer": customer,
-                "id": id,
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource | DeletedPaymentSource:
-        """<p>Delete a specified source for a given customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _CUSTOMERS_CARDS_DELETE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersCardsWithRawResponse:
-    """`CustomersCards.with_raw_response`."""
-
-    def __init__(self, resource: CustomersCards) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class CustomersCardsWithStreamingResponse:
-    """`CustomersCards.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersCards) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class CustomersCashBalance(_rt.SyncResource):
-    """Operations under `customers.cash_balance`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersCashBalanceWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersCashBalanceWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersCashBalanceWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersCashBalanceWithStreamingResponse(self)
-
-    def retrieve(
-        self,
-        customer: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CashBalance:
-        """<p>Retrieves a customer’s cash balance.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_CASH_BALANCE_RETRIEVE,
-            {
-                "customer": customer,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        customer: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        settings: CustomersCashBalanceCreateParamsSettings | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CashBalance:
-        """<p>Changes the settings on a customer’s cash balance.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            settings: A hash of settings for this cash balance.
-        """
-        return self._client.request(
-            _CUSTOMERS_CASH_BALANCE_CREATE,
-            {
-                "customer": customer,
-                "expand": expand,
-                "settings": settings,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersCashBalanceWithRawResponse:
-    """`CustomersCashBalance.with_raw_response`."""
-
-    def __init__(self, resource: CustomersCashBalance) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.create = _rt.with_raw_response(resource.create)
-
-
-class CustomersCashBalanceWithStreamingResponse:
-    """`CustomersCashBalance.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersCashBalance) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.create = _rt.with_streaming_response(resource.create)
-
-
-class CustomersCashBalanceTransactions(_rt.SyncResource):
-    """Operations under `customers.cash_balance_transactions`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersCashBalanceTransactionsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersCashBalanceTransactionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersCashBalanceTransactionsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersCashBalanceTransactionsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[CustomerCashBalanceTransaction]:
-        """<p>Returns a list of transactions that modified the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        transaction: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CustomerCashBalanceTransaction:
-        """<p>Retrieves a specific cash balance transaction, which updated the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_RETRIEVE,
-            {
-                "customer": customer,
-                "transaction": transaction,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersCashBalanceTransactionsWithRawResponse:
-    """`CustomersCashBalanceTransactions.with_raw_response`."""
-
-    def __init__(self, resource: CustomersCashBalanceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class CustomersCashBalanceTransactionsWithStreamingResponse:
-    """`CustomersCashBalanceTransactions.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersCashBalanceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-
-
-class CustomersDiscount(_rt.SyncResource):
-    """Operations under `customers.discount`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersDiscountWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersDiscountWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersDiscountWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersDiscountWithStreamingResponse(self)
-
-    def retrieve(
-        self,
-        customer: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Discount:
-        """GET /v1/customers/{customer}/discount
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_DISCOUNT_RETRIEVE,
-            {
-                "customer": customer,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        customer: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedDiscount:
-        """<p>Removes the currently applied discount on a customer.</p>
-
-        Args:
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_DISCOUNT_DELETE,
-            {
-                "customer": customer,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersDiscountWithRawResponse:
-    """`CustomersDiscount.with_raw_response`."""
-
-    def __init__(self, resource: CustomersDiscount) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class CustomersDiscountWithStreamingResponse:
-    """`CustomersDiscount.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersDiscount) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class CustomersPaymentMethods(_rt.SyncResource):
-    """Operations under `customers.payment_methods`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersPaymentMethodsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersPaymentMethodsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersPaymentMethodsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersPaymentMethodsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        type: Literal[
-            "acss_debit",
-            "affirm",
-            "afterpay_clearpay",
-            "alipay",
-            "au_becs_debit",
-            "bacs_debit",
-            "bancontact",
-            "blik",
-            "boleto",
-            "card",
-            "cashapp",
-            "customer_balance",
-            "eps",
-            "fpx",
-            "giropay",
-            "grabpay",
-            "ideal",
-            "klarna",
-            "konbini",
-            "link",
-            "oxxo",
-            "p24",
-            "paynow",
-            "pix",
-            "promptpay",
-            "sepa_debit",
-            "sofort",
-            "us_bank_account",
-            "wechat_pay",
-        ]
-        | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[PaymentMethod]:
-        """<p>Returns a list of PaymentMethods for a given Customer</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            type: An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_PAYMENT_METHODS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        payment_method: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentMethod:
-        """<p>Retrieves a PaymentMethod object for a given Customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_PAYMENT_METHODS_RETRIEVE,
-            {
-                "customer": customer,
-                "payment_method": payment_method,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersPaymentMethodsWithRawResponse:
-    """`CustomersPaymentMethods.with_raw_response`."""
-
-    def __init__(self, resource: CustomersPaymentMethods) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class CustomersPaymentMethodsWithStreamingResponse:
-    """`CustomersPaymentMethods.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersPaymentMethods) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-
-
-class CustomersSources(_rt.SyncResource):
-    """Operations under `customers.sources`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersSourcesWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersSourcesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersSourcesWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersSourcesWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        object: str | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[BankAccount | Card | Source]:
-        """<p>List sources for a specified customer.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            object: Filter sources according to a particular object type.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_SOURCES_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "object": object,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        customer: str,
-        *,
-        alipay_account: str | NotGiven = NOT_GIVEN,
-        bank_account: CustomersSourcesCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
-        card: CustomersSourcesCreateParamsCard | str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        source: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource:
-        """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
-
-        <p>If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return self._client.request(
-            _CUSTOMERS_SOURCES_CREATE,
-            {
-                "customer": customer,
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource:
-        """<p>Retrieve a specified source for a given customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_SOURCES_RETRIEVE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        customer: str,
-        id: str,
-        *,
-        account_holder_name: str | NotGiven = NOT_GIVEN,
-        account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
-        address_city: str | NotGiven = NOT_GIVEN,
-        address_country: str | NotGiven = NOT_GIVEN,
-        address_line1: str | NotGiven = NOT_GIVEN,
-        address_line2: str | NotGiven = NOT_GIVEN,
-        address_state: str | NotGiven = NOT_GIVEN,
-        address_zip: str | NotGiven = NOT_GIVEN,
-        exp_month: str | NotGiven = NOT_GIVEN,
-        exp_year: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        owner: CustomersSourcesUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Card | BankAccount | Source:
-        """<p>Update a specified source for a given customer.</p>
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account. This can be either `individual` or `company`.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Cardholder name.
-            owner: owner
-        """
-        return self._client.request(
-            _CUSTOMERS_SOURCES_UPDATE,
-            {
-                "customer": customer,
-                "id": id,
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource | DeletedPaymentSource:
-        """<p>Delete a specified source for a given customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _CUSTOMERS_SOURCES_DELETE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def verify(
-        self,
-        customer: str,
-        id: str,
-        *,
-        amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> BankAccount:
-        """<p>Verify a specified bank account for a given customer.</p>
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _CUSTOMERS_SOURCES_VERIFY,
-            {
-                "customer": customer,
-                "id": id,
-                "amounts": amounts,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersSourcesWithRawResponse:
-    """`CustomersSources.with_raw_response`."""
-
-    def __init__(self, resource: CustomersSources) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.verify = _rt.with_raw_response(resource.verify)
-
-
-class CustomersSourcesWithStreamingResponse:
-    """`CustomersSources.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersSources) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.verify = _rt.with_streaming_response(resource.verify)
-
-
-class CustomersSubscriptions(_rt.SyncResource):
-    """Operations under `customers.subscriptions`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersSubscriptionsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersSubscriptionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersSubscriptionsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersSubscriptionsWithStreamingResponse(self)
-
-    @cached_property
-    def discount(self) -> CustomersSubscriptionsDiscount:
-        return CustomersSubscriptionsDiscount(self._client)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Subscription]:
-        """<p>You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_SUBSCRIPTIONS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        customer: str,
-        *,
-        add_invoice_items: _builtins.list[CustomersSubscriptionsCreateParamsAddInvoiceItemsItem]
-        | NotGiven = NOT_GIVEN,
-        application_fee_percent: float | NotGiven = NOT_GIVEN,
-        automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
-        backdate_start_date: int | NotGiven = NOT_GIVEN,
-        billing_cycle_anchor: int | NotGiven = NOT_GIVEN,
-        billing_thresholds: CustomersSubscriptionsCreateParamsBillingThresholds
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        cancel_at: int | NotGiven = NOT_GIVEN,
-        cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
-        collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
-        coupon: str | NotGiven = NOT_GIVEN,
-        currency: str | NotGiven = NOT_GIVEN,
-        days_until_due: int | NotGiven = NOT_GIVEN,
-        default_payment_method: str | NotGiven = NOT_GIVEN,
-        default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[CustomersSubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        off_session: bool | NotGiven = NOT_GIVEN,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | NotGiven = NOT_GIVEN,
-        payment_settings: CustomersSubscriptionsCreateParamsPaymentSettings | NotGiven = NOT_GIVEN,
-        pending_invoice_item_interval: CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        promotion_code: str | NotGiven = NOT_GIVEN,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"]
-        | NotGiven = NOT_GIVEN,
-        transfer_data: CustomersSubscriptionsCreateParamsTransferData | NotGiven = NOT_GIVEN,
-        trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
-        trial_from_plan: bool | NotGiven = NOT_GIVEN,
-        trial_period_days: int | NotGiven = NOT_GIVEN,
-        trial_settings: CustomersSubscriptionsCreateParamsTrialSettings | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Subscription:
-        """<p>Creates a new subscription on an existing customer.</p>
-
-        Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
-            automatic_tax: Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.
-            backdate_start_date: For new subscriptions, a past timestamp to backdate the subscription's start date to. If set, the first invoice will contain a proration for the timespan between the start date and the current time. Can be combined with trials and the billing cycle anchor.
-            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. The timestamp is in UTC format.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.
-            cancel_at: A timestamp at which the subscription should cancel. If set to a date before the current period ends, this will cause a proration if prorations have been enabled using `proration_behavior`. If set during a future period, this will always cause a proration for that period.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a subscription will only affect invoices created for that particular subscription.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            days_until_due: Number of days a customer has to pay invoices generated by this subscription. Valid only for subscriptions where `collection_method` is set to `send_invoice`.
-            default_payment_method: ID of the default payment method for the subscription. It must belong to the customer associated with the subscription. This takes precedence over `default_source`. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_source: ID of the default payment source for the subscription. It must belong to the customer associated with the subscription and be in a chargeable state. If `default_payment_method` is also set, `default_payment_method` will take precedence. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_tax_rates: The tax rates that will apply to any subscription item that does not have `tax_rates` set. Invoices created will have their `default_tax_rates` populated from the subscription.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted.
-            payment_behavior: Only applies to subscriptions with `collection_method=charge_automatically`.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.
-            promotion_code: The API ID of a promotion code to apply to this subscription. A promotion code applied to a subscription will only affect invoices created for that particular subscription.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) resulting from the `billing_cycle_anchor`. If no value is passed, the default is `create_prorations`.
-            transfer_data: If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will get before being charged for the first time. If set, trial_end will override the default trial period of the plan the customer is being subscribed to. The special value `now` can be provided to end the customer's trial immediately. Can be at most two years from `billing_cycle_anchor`. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_period_days: Integer representing the number of trial period days before the customer is charged for the first time. This will always overwrite any trials that might apply via a subscribed plan. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_settings: Settings related to subscription trials.
-        """
-        return self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_CREATE,
-            {
-                "customer": customer,
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "backdate_start_date": backdate_start_date,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "currency": currency,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_period_days": trial_period_days,
-                "trial_settings": trial_settings,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Subscription:
-        """<p>Retrieves the subscription with the given ID.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_RETRIEVE,
-            {
-                "customer": customer,
-                "subscription_exposed_id": subscription_exposed_id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        *,
-        add_invoice_items: _builtins.list[CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem]
-        | NotGiven = NOT_GIVEN,
-        application_fee_percent: float | NotGiven = NOT_GIVEN,
-        automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
-        billing_cycle_anchor: Literal["now", "unchanged"] | NotGiven = NOT_GIVEN,
-        billing_thresholds: CustomersSubscriptionsUpdateParamsBillingThresholds
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
-        cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
-        cancellation_details: CustomersSubscriptionsUpdateParamsCancellationDetails
-        | NotGiven = NOT_GIVEN,
-        collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
-        coupon: str | NotGiven = NOT_GIVEN,
-        days_until_due: int | NotGiven = NOT_GIVEN,
-        default_payment_method: str | NotGiven = NOT_GIVEN,
-        default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[CustomersSubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        off_session: bool | NotGiven = NOT_GIVEN,
-        pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | NotGiven = NOT_GIVEN,
-        payment_settings: CustomersSubscriptionsUpdateParamsPaymentSettings | NotGiven = NOT_GIVEN,
-        pending_invoice_item_interval: CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        promotion_code: str | NotGiven = NOT_GIVEN,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"]
-        | NotGiven = NOT_GIVEN,
-        proration_date: int | NotGiven = NOT_GIVEN,
-        transfer_data: CustomersSubscriptionsUpdateParamsTransferData
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
-        trial_from_plan: bool | NotGiven = NOT_GIVEN,
-        trial_settings: CustomersSubscriptionsUpdateParamsTrialSettings | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Subscription:
-        """<p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p>
-
-        Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
-            automatic_tax: Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.
-            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time. For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.
-            cancel_at: A timestamp at which the subscription should cancel. If set to a date before the current period ends, this will cause a proration if prorations have been enabled using `proration_behavior`. If set during a future period, this will always cause a proration for that period.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
-            cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a subscription will only affect invoices created for that particular subscription.
-            days_until_due: Number of days a customer has to pay invoices generated by this subscription. Valid only for subscriptions where `collection_method` is set to `send_invoice`.
-            default_payment_method: ID of the default payment method for the subscription. It must belong to the customer associated with the subscription. This takes precedence over `default_source`. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_source: ID of the default payment source for the subscription. It must belong to the customer associated with the subscription and be in a chargeable state. If `default_payment_method` is also set, `default_payment_method` will take precedence. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_tax_rates: The tax rates that will apply to any subscription item that does not have `tax_rates` set. Invoices created will have their `default_tax_rates` populated from the subscription. Pass an empty string to remove previously-defined tax rates.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted.
-            pause_collection: If specified, payment collection for this subscription will be paused.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.
-            promotion_code: The promotion code to apply to this subscription. A promotion code applied to a subscription will only affect invoices created for that particular subscription.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply exactly the same proration that was previewed with [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint. It can also be used to implement custom proration logic, such as prorating by day instead of by second, by providing the time that you wish to use for proration calculations.
-            transfer_data: If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges. This will be unset if you POST an empty value.
-            trial_end: Unix timestamp representing the end of the trial period the customer will get before being charged for the first time. This will always overwrite any trials that might apply via a subscribed plan. If set, trial_end will override the default trial period of the plan the customer is being subscribed to. The special value `now` can be provided to end the customer's trial immediately. Can be at most two years from `billing_cycle_anchor`.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_settings: Settings related to subscription trials.
-        """
-        return self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_UPDATE,
-            {
-                "customer": customer,
-                "subscription_exposed_id": subscription_exposed_id,
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "cancellation_details": cancellation_details,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "pause_collection": pause_collection,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_settings": trial_settings,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        invoice_now: bool | NotGiven = NOT_GIVEN,
-        prorate: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Subscription:
-        """<p>Cancels a customer’s subscription. If you set the <code>at_period_end</code> parameter to <code>true</code>, the subscription will remain active until the end of the period, at which point it will be canceled and not renewed. Otherwise, with the default <code>false</code> value, the subscription is terminated immediately. In either case, the customer will not be charged again for the subscription.</p>
-
-        <p>Note, however, that any pending invoice items that you’ve created will still be charged for at the end of the period, unless manually <a href="#delete_invoiceitem">deleted</a>. If you’ve set the subscription to cancel at the end of the period, any pending prorations will also be left in place and collected at the end of the period. But if the subscription is set to cancel immediately, pending prorations will be removed.</p>
-
-        <p>By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            invoice_now: Can be set to `true` if `at_period_end` is not set to `true`. Will generate a final invoice that invoices for any un-invoiced metered usage and new/pending proration invoice items.
-            prorate: Can be set to `true` if `at_period_end` is not set to `true`. Will generate a proration invoice item that credits remaining unused time until the subscription period end.
-        """
-        return self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_DELETE,
-            {
-                "customer": customer,
-                "subscription_exposed_id": subscription_exposed_id,
-                "expand": expand,
-                "invoice_now": invoice_now,
-                "prorate": prorate,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersSubscriptionsWithRawResponse:
-    """`CustomersSubscriptions.with_raw_response`."""
-
-    def __init__(self, resource: CustomersSubscriptions) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-    @cached_property
-    def discount(self) -> CustomersSubscriptionsDiscountWithRawResponse:
-        return self._resource.discount.with_raw_response
-
-
-class CustomersSubscriptionsWithStreamingResponse:
-    """`CustomersSubscriptions.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersSubscriptions) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-    @cached_property
-    def discount(self) -> CustomersSubscriptionsDiscountWithStreamingResponse:
-        return self._resource.discount.with_streaming_response
-
-
-class CustomersSubscriptionsDiscount(_rt.SyncResource):
-    """Operations under `customers.subscriptions.discount`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersSubscriptionsDiscountWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersSubscriptionsDiscountWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersSubscriptionsDiscountWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersSubscriptionsDiscountWithStreamingResponse(self)
-
-    def retrieve(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Discount:
-        """GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_DISCOUNT_RETRIEVE,
-            {
-                "customer": customer,
-                "subscription_exposed_id": subscription_exposed_id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedDiscount:
-        """<p>Removes the currently applied discount on a customer.</p>
-
-        Args:
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_DISCOUNT_DELETE,
-            {
-                "customer": customer,
-                "subscription_exposed_id": subscription_exposed_id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersSubscriptionsDiscountWithRawResponse:
-    """`CustomersSubscriptionsDiscount.with_raw_response`."""
-
-    def __init__(self, resource: CustomersSubscriptionsDiscount) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class CustomersSubscriptionsDiscountWithStreamingResponse:
-    """`CustomersSubscriptionsDiscount.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersSubscriptionsDiscount) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class CustomersTaxIds(_rt.SyncResource):
-    """Operations under `customers.tax_ids`."""
-
-    @cached_property
-    def with_raw_response(self) -> CustomersTaxIdsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return CustomersTaxIdsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> CustomersTaxIdsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return CustomersTaxIdsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[TaxId]:
-        """<p>Returns a list of tax IDs for a customer.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_TAX_IDS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        customer: str,
-        *,
-        type: Literal[
-            "ae_trn",
-            "au_abn",
-            "au_arn",
-            "bg_uic",
-            "br_cnpj",
-            "br_cpf",
-            "ca_bn",
-            "ca_gst_hst",
-            "ca_pst_bc",
-            "ca_pst_mb",
-            "ca_pst_sk",
-            "ca_qst",
-            "ch_vat",
-            "cl_tin",
-            "eg_tin",
-            "es_cif",
-            "eu_oss_vat",
-            "eu_vat",
-            "gb_vat",
-            "ge_vat",
-            "hk_br",
-            "hu_tin",
-            "id_npwp",
-            "il_vat",
-            "in_gst",
-            "is_vat",
-            "jp_cn",
-            "jp_rn",
-            "jp_trn",
-            "ke_pin",
-            "kr_brn",
-            "li_uid",
-            "mx_rfc",
-            "my_frp",
-            "my_itn",
-            "my_sst",
-            "no_vat",
-            "nz_gst",
-            "ph_tin",
-            "ru_inn",
-            "ru_kpp",
-            "sa_vat",
-            "sg_gst",
-            "sg_uen",
-            "si_tin",
-            "th_vat",
-            "tr_tin",
-            "tw_vat",
-            "ua_vat",
-            "us_ein",
-            "za_vat",
-        ],
-        value: str,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> TaxId:
-        """<p>Creates a new <code>TaxID</code> object for a customer.</p>
-
-        Args:
-            type: Type of the tax ID, one of `ae_trn`, `au_abn`, `au_arn`, `bg_uic`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`, `my_sst`, `no_vat`, `nz_gst`, `ph_tin`, `ru_inn`, `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `th_vat`, `tr_tin`, `tw_vat`, `ua_vat`, `us_ein`, or `za_vat`
-            value: Value of the tax ID.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _CUSTOMERS_TAX_IDS_CREATE,
-            {
-                "customer": customer,
-                "type": type,
-                "value": value,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> TaxId:
-        """<p>Retrieves the <code>TaxID</code> object with the given identifier.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_TAX_IDS_RETRIEVE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete(
-        self,
-        customer: str,
-        id: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedTaxId:
-        """<p>Deletes an existing <code>TaxID</code> object.</p>
-
-        Args:
-            body: The request body.
-        """
-        return self._client.request(
-            _CUSTOMERS_TAX_IDS_DELETE,
-            {
-                "customer": customer,
-                "id": id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class CustomersTaxIdsWithRawResponse:
-    """`CustomersTaxIds.with_raw_response`."""
-
-    def __init__(self, resource: CustomersTaxIds) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class CustomersTaxIdsWithStreamingResponse:
-    """`CustomersTaxIds.with_streaming_response`."""
-
-    def __init__(self, resource: CustomersTaxIds) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
 class AsyncCustomers(_rt.AsyncResource):
     """Operations under `customers`."""
 
@@ -4398,42 +1045,62 @@ class AsyncCustomers(_rt.AsyncResource):
 
     @cached_property
     def balance_transactions(self) -> AsyncCustomersBalanceTransactions:
+        from .customers_balance_transactions import AsyncCustomersBalanceTransactions
+
         return AsyncCustomersBalanceTransactions(self._client)
 
     @cached_property
     def bank_accounts(self) -> AsyncCustomersBankAccounts:
+        from .customers_bank_accounts import AsyncCustomersBankAccounts
+
         return AsyncCustomersBankAccounts(self._client)
 
     @cached_property
     def cards(self) -> AsyncCustomersCards:
+        from .customers_cards import AsyncCustomersCards
+
         return AsyncCustomersCards(self._client)
 
     @cached_property
     def cash_balance(self) -> AsyncCustomersCashBalance:
+        from .customers_cash_balance import AsyncCustomersCashBalance
+
         return AsyncCustomersCashBalance(self._client)
 
     @cached_property
     def cash_balance_transactions(self) -> AsyncCustomersCashBalanceTransactions:
+        from .customers_cash_balance_transactions import AsyncCustomersCashBalanceTransactions
+
         return AsyncCustomersCashBalanceTransactions(self._client)
 
     @cached_property
     def discount(self) -> AsyncCustomersDiscount:
+        from .customers_discount import AsyncCustomersDiscount
+
         return AsyncCustomersDiscount(self._client)
 
     @cached_property
     def payment_methods(self) -> AsyncCustomersPaymentMethods:
+        from .customers_payment_methods import AsyncCustomersPaymentMethods
+
         return AsyncCustomersPaymentMethods(self._client)
 
     @cached_property
     def sources(self) -> AsyncCustomersSources:
+        from .customers_sources import AsyncCustomersSources
+
         return AsyncCustomersSources(self._client)
 
     @cached_property
     def subscriptions(self) -> AsyncCustomersSubscriptions:
+        from .customers_subscriptions import AsyncCustomersSubscriptions
+
         return AsyncCustomersSubscriptions(self._client)
 
     @cached_property
     def tax_ids(self) -> AsyncCustomersTaxIds:
+        from .customers_tax_ids import AsyncCustomersTaxIds
+
         return AsyncCustomersTaxIds(self._client)
 
     def list(
@@ -4446,7 +1113,6 @@ class AsyncCustomers(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -4456,18 +1122,29 @@ class AsyncCustomers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Customer]:
-        """<p>Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first.</p>
+        """Returns a list of your customers. The customers are returned sorted by creation date,
+        with the most recent customers appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            email: A case-sensitive filter on the list based on the customer's `email` field. The value must be a string.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            email: A case-sensitive filter on the list based on the customer's `email` field. The
+                value must be a string.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            test_clock: Provides a list of customers that are associated with the specified test clock. The response will not include customers with test clocks if this parameter is not set.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            test_clock: Provides a list of customers that are associated with the specified test
+                clock. The response will not include customers with test clocks if this parameter
+                is not set.
         """
         return self._client.paginate(
             _CUSTOMERS_LIST,
@@ -4479,7 +1156,6 @@ class AsyncCustomers(_rt.AsyncResource):
                 "limit": limit,
                 "starting_after": starting_after,
                 "test_clock": test_clock,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -4527,24 +1203,39 @@ class AsyncCustomers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
-        """<p>Creates a new customer object.</p>
+        """Creates a new customer object.
 
         Args:
             address: The customer's address.
-            balance: An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice.
+            balance: An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
             cash_balance: Balance information and default balance settings for this customer.
-            description: An arbitrary string that you can attach to a customer object. It is displayed alongside the customer in the dashboard.
-            email: Customer's email address. It's displayed alongside the customer in your dashboard and can be useful for searching and tracking. This may be up to *512 characters*.
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
             expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
             invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The customer's full name or business name.
-            next_invoice_sequence: The sequence to be used on the customer's next invoice. Defaults to 1.
+            next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
             phone: The customer's phone number.
             preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount.
-            shipping: The customer's shipping information. Appears on invoices emailed to this customer.
+            promotion_code: The API ID of a promotion code to apply to the customer. The customer
+                will have a discount applied on all recurring payments. Charges you create
+                through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
             tax: Tax details about the customer.
             tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
             tax_id_data: The customer's tax IDs.
@@ -4595,7 +1286,6 @@ class AsyncCustomers(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -4605,19 +1295,27 @@ class AsyncCustomers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Customer]:
-        """<p>Search for customers you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for customers you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for customers](https://stripe.com/docs/search#query-fields-for-customers).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                customers](https://stripe.com/docs/search#query-fields-for-customers).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _CUSTOMERS_SEARCH,
@@ -4626,7 +1324,6 @@ class AsyncCustomers(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -4645,7 +1342,6 @@ class AsyncCustomers(_rt.AsyncResource):
         customer: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -4655,18 +1351,16 @@ class AsyncCustomers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer | DeletedCustomer:
-        """<p>Retrieves a Customer object.</p>
+        """Retrieves a Customer object.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _CUSTOMERS_RETRIEVE,
             {
                 "customer": customer,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -4718,32 +1412,63 @@ class AsyncCustomers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
-        """<p>Updates the specified customer by setting the values of the parameters passed. Any parameters not provided will be left unchanged. For example, if you pass the <strong>source</strong> parameter, that becomes the customer’s active source (e.g., a card) to be used for all charges in the future. When you update a customer to a new valid card source by passing the <strong>source</strong> parameter: for each of the customer’s current subscriptions, if the subscription bills automatically and is in the <code>past_due</code> state, then the latest open invoice for the subscription with automatic collection enabled will be retried. This retry will not count as an automatic retry, and will not affect the next regularly scheduled payment for the invoice. Changing the <strong>default_source</strong> for a customer will not trigger this behavior.</p>
+        """Updates the specified customer by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. For example, if you pass the **source**
+        parameter, that becomes the customer’s active source (e.g., a card) to be used for all
+        charges in the future. When you update a customer to a new valid card source by passing
+        the **source** parameter: for each of the customer’s current subscriptions, if the
+        subscription bills automatically and is in the `past_due` state, then the latest open
+        invoice for the subscription with automatic collection enabled will be retried. This
+        retry will not count as an automatic retry, and will not affect the next regularly
+        scheduled payment for the invoice. Changing the **default_source** for a customer will
+        not trigger this behavior.
 
-        <p>This request accepts mostly the same arguments as the customer creation call.</p>
+        This request accepts mostly the same arguments as the customer creation call.
 
         Args:
             address: The customer's address.
-            balance: An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice.
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
+            balance: An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             cash_balance: Balance information and default balance settings for this customer.
-            default_alipay_account: ID of Alipay account to make the customer's new default for invoice payments.
-            default_bank_account: ID of bank account to make the customer's new default for invoice payments.
+            default_alipay_account: ID of Alipay account to make the customer's new default for
+                invoice payments.
+            default_bank_account: ID of bank account to make the customer's new default for
+                invoice payments.
             default_card: ID of card to make the customer's new default for invoice payments.
-            default_source: If you are using payment methods created via the PaymentMethods API, see the [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method) parameter.
-            description: An arbitrary string that you can attach to a customer object. It is displayed alongside the customer in the dashboard.
-            email: Customer's email address. It's displayed alongside the customer in your dashboard and can be useful for searching and tracking. This may be up to *512 characters*.
+            default_source: If you are using payment methods created via the PaymentMethods API,
+                see the
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                parameter.
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
             expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
             invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The customer's full name or business name.
-            next_invoice_sequence: The sequence to be used on the customer's next invoice. Defaults to 1.
+            next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
             phone: The customer's phone number.
             preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount.
-            shipping: The customer's shipping information. Appears on invoices emailed to this customer.
+            promotion_code: The API ID of a promotion code to apply to the customer. The customer
+                will have a discount applied on all recurring payments. Charges you create
+                through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
             tax: Tax details about the customer.
             tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
         """
@@ -4793,7 +1518,6 @@ class AsyncCustomers(_rt.AsyncResource):
         self,
         customer: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -4803,16 +1527,13 @@ class AsyncCustomers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedCustomer:
-        """<p>Permanently deletes a customer. It cannot be undone. Also immediately cancels any active subscriptions on the customer.</p>
-
-        Args:
-            body: The request body.
+        """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
+        subscriptions on the customer.
         """
         return await self._client.request(
             _CUSTOMERS_DELETE,
             {
                 "customer": customer,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -4843,13 +1564,17 @@ class AsyncCustomers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FundingInstructions:
-        """<p>Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new
-        funding instructions will be created. If funding instructions have already been created for a given customer, the same
-        funding instructions will be retrieved. In other words, we will return the same funding instructions each time.</p>
+        """Retrieve funding instructions for a customer cash balance. If funding instructions do not
+        yet exist for the customer, new funding instructions will be created. If funding
+        instructions have already been created for a given customer, the same funding
+        instructions will be retrieved. In other words, we will return the same funding
+        instructions each time.
 
         Args:
             bank_transfer: Additional parameters for `bank_transfer` funding types
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             funding_type: The `funding_type` to get the instructions for.
             expand: Specifies which fields in the response should be expanded.
         """
@@ -4983,2579 +1708,3 @@ class AsyncCustomersWithStreamingResponse:
     @cached_property
     def tax_ids(self) -> AsyncCustomersTaxIdsWithStreamingResponse:
         return self._resource.tax_ids.with_streaming_response
-
-
-class AsyncCustomersBalanceTransactions(_rt.AsyncResource):
-    """Operations under `customers.balance_transactions`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersBalanceTransactionsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersBalanceTransactionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersBalanceTransactionsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersBalanceTransactionsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[CustomerBalanceTransaction]:
-        """<p>Returns a list of transactions that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_BALANCE_TRANSACTIONS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        customer: str,
-        *,
-        amount: int,
-        currency: str,
-        description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CustomerBalanceTransaction:
-        """<p>Creates an immutable transaction that updates the customer’s credit <a href="/docs/billing/customer/balance">balance</a>.</p>
-
-        Args:
-            amount: The integer amount in **cents (or local equivalent)** to apply to the customer's credit balance.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). Specifies the [`invoice_credit_balance`](https://stripe.com/docs/api/customers/object#customer_object-invoice_credit_balance) that this transaction will apply to. If the customer's `currency` is not set, it will be updated to this value.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return await self._client.request(
-            _CUSTOMERS_BALANCE_TRANSACTIONS_CREATE,
-            {
-                "customer": customer,
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        transaction: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CustomerBalanceTransaction:
-        """<p>Retrieves a specific customer balance transaction that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_BALANCE_TRANSACTIONS_RETRIEVE,
-            {
-                "customer": customer,
-                "transaction": transaction,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        customer: str,
-        transaction: str,
-        *,
-        description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CustomerBalanceTransaction:
-        """<p>Most credit balance transaction fields are immutable, but you may update its <code>description</code> and <code>metadata</code>.</p>
-
-        Args:
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return await self._client.request(
-            _CUSTOMERS_BALANCE_TRANSACTIONS_UPDATE,
-            {
-                "customer": customer,
-                "transaction": transaction,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersBalanceTransactionsWithRawResponse:
-    """`AsyncCustomersBalanceTransactions.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersBalanceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-
-
-class AsyncCustomersBalanceTransactionsWithStreamingResponse:
-    """`AsyncCustomersBalanceTransactions.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersBalanceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-
-
-class AsyncCustomersBankAccounts(_rt.AsyncResource):
-    """Operations under `customers.bank_accounts`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersBankAccountsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersBankAccountsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersBankAccountsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersBankAccountsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[BankAccount]:
-        """Deprecated.
-
-        <p>You can see a list of the bank accounts belonging to a Customer. Note that the 10 most recent sources are always available by default on the Customer. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional bank accounts.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_BANK_ACCOUNTS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        customer: str,
-        *,
-        alipay_account: str | NotGiven = NOT_GIVEN,
-        bank_account: CustomersBankAccountsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
-        card: CustomersBankAccountsCreateParamsCard | str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        source: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource:
-        """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
-
-        <p>If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return await self._client.request(
-            _CUSTOMERS_BANK_ACCOUNTS_CREATE,
-            {
-                "customer": customer,
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> BankAccount:
-        """Deprecated.
-
-        <p>By default, you can see the 10 most recent sources stored on a Customer directly on the object, but you can also retrieve details about a specific bank account stored on the Stripe account.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_BANK_ACCOUNTS_RETRIEVE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        customer: str,
-        id: str,
-        *,
-        account_holder_name: str | NotGiven = NOT_GIVEN,
-        account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
-        address_city: str | NotGiven = NOT_GIVEN,
-        address_country: str | NotGiven = NOT_GIVEN,
-        address_line1: str | NotGiven = NOT_GIVEN,
-        address_line2: str | NotGiven = NOT_GIVEN,
-        address_state: str | NotGiven = NOT_GIVEN,
-        address_zip: str | NotGiven = NOT_GIVEN,
-        exp_month: str | NotGiven = NOT_GIVEN,
-        exp_year: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        owner: CustomersBankAccountsUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Card | BankAccount | Source:
-        """<p>Update a specified source for a given customer.</p>
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account. This can be either `individual` or `company`.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Cardholder name.
-            owner: owner
-        """
-        return await self._client.request(
-            _CUSTOMERS_BANK_ACCOUNTS_UPDATE,
-            {
-                "customer": customer,
-                "id": id,
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource | DeletedPaymentSource:
-        """<p>Delete a specified source for a given customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _CUSTOMERS_BANK_ACCOUNTS_DELETE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def verify(
-        self,
-        customer: str,
-        id: str,
-        *,
-        amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> BankAccount:
-        """<p>Verify a specified bank account for a given customer.</p>
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _CUSTOMERS_BANK_ACCOUNTS_VERIFY,
-            {
-                "customer": customer,
-                "id": id,
-                "amounts": amounts,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersBankAccountsWithRawResponse:
-    """`AsyncCustomersBankAccounts.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersBankAccounts) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.verify = _rt.with_raw_response(resource.verify)
-
-
-class AsyncCustomersBankAccountsWithStreamingResponse:
-    """`AsyncCustomersBankAccounts.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersBankAccounts) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.verify = _rt.with_streaming_response(resource.verify)
-
-
-class AsyncCustomersCards(_rt.AsyncResource):
-    """Operations under `customers.cards`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersCardsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersCardsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersCardsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersCardsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Card]:
-        """Deprecated.
-
-        <p>You can see a list of the cards belonging to a customer.
-        Note that the 10 most recent sources are always available on the <code>Customer</code> object.
-        If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional cards.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_CARDS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        customer: str,
-        *,
-        alipay_account: str | NotGiven = NOT_GIVEN,
-        bank_account: CustomersCardsCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
-        card: CustomersCardsCreateParamsCard | str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        source: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource:
-        """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
-
-        <p>If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return await self._client.request(
-            _CUSTOMERS_CARDS_CREATE,
-            {
-                "customer": customer,
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Card:
-        """Deprecated.
-
-        <p>You can always see the 10 most recent cards directly on a customer; this method lets you retrieve details about a specific card stored on the customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_CARDS_RETRIEVE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        customer: str,
-        id: str,
-        *,
-        account_holder_name: str | NotGiven = NOT_GIVEN,
-        account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
-        address_city: str | NotGiven = NOT_GIVEN,
-        address_country: str | NotGiven = NOT_GIVEN,
-        address_line1: str | NotGiven = NOT_GIVEN,
-        address_line2: str | NotGiven = NOT_GIVEN,
-        address_state: str | NotGiven = NOT_GIVEN,
-        address_zip: str | NotGiven = NOT_GIVEN,
-        exp_month: str | NotGiven = NOT_GIVEN,
-        exp_year: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        owner: CustomersCardsUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Card | BankAccount | Source:
-        """<p>Update a specified source for a given customer.</p>
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account. This can be either `individual` or `company`.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Cardholder name.
-            owner: owner
-        """
-        return await self._client.request(
-            _CUSTOMERS_CARDS_UPDATE,
-            {
-                "customer": customer,
-                "id": id,
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource | DeletedPaymentSource:
-        """<p>Delete a specified source for a given customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _CUSTOMERS_CARDS_DELETE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersCardsWithRawResponse:
-    """`AsyncCustomersCards.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersCards) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AsyncCustomersCardsWithStreamingResponse:
-    """`AsyncCustomersCards.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersCards) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class AsyncCustomersCashBalance(_rt.AsyncResource):
-    """Operations under `customers.cash_balance`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersCashBalanceWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersCashBalanceWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersCashBalanceWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersCashBalanceWithStreamingResponse(self)
-
-    async def retrieve(
-        self,
-        customer: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CashBalance:
-        """<p>Retrieves a customer’s cash balance.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_CASH_BALANCE_RETRIEVE,
-            {
-                "customer": customer,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        customer: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        settings: CustomersCashBalanceCreateParamsSettings | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CashBalance:
-        """<p>Changes the settings on a customer’s cash balance.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            settings: A hash of settings for this cash balance.
-        """
-        return await self._client.request(
-            _CUSTOMERS_CASH_BALANCE_CREATE,
-            {
-                "customer": customer,
-                "expand": expand,
-                "settings": settings,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersCashBalanceWithRawResponse:
-    """`AsyncCustomersCashBalance.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersCashBalance) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.create = _rt.with_raw_response(resource.create)
-
-
-class AsyncCustomersCashBalanceWithStreamingResponse:
-    """`AsyncCustomersCashBalance.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersCashBalance) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.create = _rt.with_streaming_response(resource.create)
-
-
-class AsyncCustomersCashBalanceTransactions(_rt.AsyncResource):
-    """Operations under `customers.cash_balance_transactions`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersCashBalanceTransactionsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersCashBalanceTransactionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersCashBalanceTransactionsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersCashBalanceTransactionsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[CustomerCashBalanceTransaction]:
-        """<p>Returns a list of transactions that modified the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        transaction: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CustomerCashBalanceTransaction:
-        """<p>Retrieves a specific cash balance transaction, which updated the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_CASH_BALANCE_TRANSACTIONS_RETRIEVE,
-            {
-                "customer": customer,
-                "transaction": transaction,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersCashBalanceTransactionsWithRawResponse:
-    """`AsyncCustomersCashBalanceTransactions.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersCashBalanceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class AsyncCustomersCashBalanceTransactionsWithStreamingResponse:
-    """`AsyncCustomersCashBalanceTransactions.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersCashBalanceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-
-
-class AsyncCustomersDiscount(_rt.AsyncResource):
-    """Operations under `customers.discount`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersDiscountWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersDiscountWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersDiscountWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersDiscountWithStreamingResponse(self)
-
-    async def retrieve(
-        self,
-        customer: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Discount:
-        """GET /v1/customers/{customer}/discount
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_DISCOUNT_RETRIEVE,
-            {
-                "customer": customer,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedDiscount:
-        """<p>Removes the currently applied discount on a customer.</p>
-
-        Args:
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_DISCOUNT_DELETE,
-            {
-                "customer": customer,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersDiscountWithRawResponse:
-    """`AsyncCustomersDiscount.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersDiscount) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AsyncCustomersDiscountWithStreamingResponse:
-    """`AsyncCustomersDiscount.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersDiscount) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class AsyncCustomersPaymentMethods(_rt.AsyncResource):
-    """Operations under `customers.payment_methods`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersPaymentMethodsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersPaymentMethodsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersPaymentMethodsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersPaymentMethodsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        type: Literal[
-            "acss_debit",
-            "affirm",
-            "afterpay_clearpay",
-            "alipay",
-            "au_becs_debit",
-            "bacs_debit",
-            "bancontact",
-            "blik",
-            "boleto",
-            "card",
-            "cashapp",
-            "customer_balance",
-            "eps",
-            "fpx",
-            "giropay",
-            "grabpay",
-            "ideal",
-            "klarna",
-            "konbini",
-            "link",
-            "oxxo",
-            "p24",
-            "paynow",
-            "pix",
-            "promptpay",
-            "sepa_debit",
-            "sofort",
-            "us_bank_account",
-            "wechat_pay",
-        ]
-        | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[PaymentMethod]:
-        """<p>Returns a list of PaymentMethods for a given Customer</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            type: An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_PAYMENT_METHODS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        payment_method: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentMethod:
-        """<p>Retrieves a PaymentMethod object for a given Customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_PAYMENT_METHODS_RETRIEVE,
-            {
-                "customer": customer,
-                "payment_method": payment_method,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersPaymentMethodsWithRawResponse:
-    """`AsyncCustomersPaymentMethods.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersPaymentMethods) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class AsyncCustomersPaymentMethodsWithStreamingResponse:
-    """`AsyncCustomersPaymentMethods.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersPaymentMethods) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-
-
-class AsyncCustomersSources(_rt.AsyncResource):
-    """Operations under `customers.sources`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersSourcesWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersSourcesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersSourcesWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersSourcesWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        object: str | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[BankAccount | Card | Source]:
-        """<p>List sources for a specified customer.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            object: Filter sources according to a particular object type.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_SOURCES_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "object": object,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        customer: str,
-        *,
-        alipay_account: str | NotGiven = NOT_GIVEN,
-        bank_account: CustomersSourcesCreateParamsBankAccount | str | NotGiven = NOT_GIVEN,
-        card: CustomersSourcesCreateParamsCard | str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | NotGiven = NOT_GIVEN,
-        source: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource:
-        """<p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
-
-        <p>If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return await self._client.request(
-            _CUSTOMERS_SOURCES_CREATE,
-            {
-                "customer": customer,
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource:
-        """<p>Retrieve a specified source for a given customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_SOURCES_RETRIEVE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        customer: str,
-        id: str,
-        *,
-        account_holder_name: str | NotGiven = NOT_GIVEN,
-        account_holder_type: Literal["company", "individual"] | NotGiven = NOT_GIVEN,
-        address_city: str | NotGiven = NOT_GIVEN,
-        address_country: str | NotGiven = NOT_GIVEN,
-        address_line1: str | NotGiven = NOT_GIVEN,
-        address_line2: str | NotGiven = NOT_GIVEN,
-        address_state: str | NotGiven = NOT_GIVEN,
-        address_zip: str | NotGiven = NOT_GIVEN,
-        exp_month: str | NotGiven = NOT_GIVEN,
-        exp_year: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        name: str | NotGiven = NOT_GIVEN,
-        owner: CustomersSourcesUpdateParamsOwner | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Card | BankAccount | Source:
-        """<p>Update a specified source for a given customer.</p>
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account. This can be either `individual` or `company`.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            name: Cardholder name.
-            owner: owner
-        """
-        return await self._client.request(
-            _CUSTOMERS_SOURCES_UPDATE,
-            {
-                "customer": customer,
-                "id": id,
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> PaymentSource | DeletedPaymentSource:
-        """<p>Delete a specified source for a given customer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _CUSTOMERS_SOURCES_DELETE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def verify(
-        self,
-        customer: str,
-        id: str,
-        *,
-        amounts: _builtins.list[int] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> BankAccount:
-        """<p>Verify a specified bank account for a given customer.</p>
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _CUSTOMERS_SOURCES_VERIFY,
-            {
-                "customer": customer,
-                "id": id,
-                "amounts": amounts,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersSourcesWithRawResponse:
-    """`AsyncCustomersSources.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersSources) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.verify = _rt.with_raw_response(resource.verify)
-
-
-class AsyncCustomersSourcesWithStreamingResponse:
-    """`AsyncCustomersSources.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersSources) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.verify = _rt.with_streaming_response(resource.verify)
-
-
-class AsyncCustomersSubscriptions(_rt.AsyncResource):
-    """Operations under `customers.subscriptions`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersSubscriptionsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersSubscriptionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersSubscriptionsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersSubscriptionsWithStreamingResponse(self)
-
-    @cached_property
-    def discount(self) -> AsyncCustomersSubscriptionsDiscount:
-        return AsyncCustomersSubscriptionsDiscount(self._client)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Subscription]:
-        """<p>You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_SUBSCRIPTIONS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        customer: str,
-        *,
-        add_invoice_items: _builtins.list[CustomersSubscriptionsCreateParamsAddInvoiceItemsItem]
-        | NotGiven = NOT_GIVEN,
-        application_fee_percent: float | NotGiven = NOT_GIVEN,
-        automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | NotGiven = NOT_GIVEN,
-        backdate_start_date: int | NotGiven = NOT_GIVEN,
-        billing_cycle_anchor: int | NotGiven = NOT_GIVEN,
-        billing_thresholds: CustomersSubscriptionsCreateParamsBillingThresholds
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        cancel_at: int | NotGiven = NOT_GIVEN,
-        cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
-        collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
-        coupon: str | NotGiven = NOT_GIVEN,
-        currency: str | NotGiven = NOT_GIVEN,
-        days_until_due: int | NotGiven = NOT_GIVEN,
-        default_payment_method: str | NotGiven = NOT_GIVEN,
-        default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[CustomersSubscriptionsCreateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        off_session: bool | NotGiven = NOT_GIVEN,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | NotGiven = NOT_GIVEN,
-        payment_settings: CustomersSubscriptionsCreateParamsPaymentSettings | NotGiven = NOT_GIVEN,
-        pending_invoice_item_interval: CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        promotion_code: str | NotGiven = NOT_GIVEN,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"]
-        | NotGiven = NOT_GIVEN,
-        transfer_data: CustomersSubscriptionsCreateParamsTransferData | NotGiven = NOT_GIVEN,
-        trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
-        trial_from_plan: bool | NotGiven = NOT_GIVEN,
-        trial_period_days: int | NotGiven = NOT_GIVEN,
-        trial_settings: CustomersSubscriptionsCreateParamsTrialSettings | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Subscription:
-        """<p>Creates a new subscription on an existing customer.</p>
-
-        Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
-            automatic_tax: Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.
-            backdate_start_date: For new subscriptions, a past timestamp to backdate the subscription's start date to. If set, the first invoice will contain a proration for the timespan between the start date and the current time. Can be combined with trials and the billing cycle anchor.
-            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. The timestamp is in UTC format.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.
-            cancel_at: A timestamp at which the subscription should cancel. If set to a date before the current period ends, this will cause a proration if prorations have been enabled using `proration_behavior`. If set during a future period, this will always cause a proration for that period.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a subscription will only affect invoices created for that particular subscription.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            days_until_due: Number of days a customer has to pay invoices generated by this subscription. Valid only for subscriptions where `collection_method` is set to `send_invoice`.
-            default_payment_method: ID of the default payment method for the subscription. It must belong to the customer associated with the subscription. This takes precedence over `default_source`. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_source: ID of the default payment source for the subscription. It must belong to the customer associated with the subscription and be in a chargeable state. If `default_payment_method` is also set, `default_payment_method` will take precedence. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_tax_rates: The tax rates that will apply to any subscription item that does not have `tax_rates` set. Invoices created will have their `default_tax_rates` populated from the subscription.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted.
-            payment_behavior: Only applies to subscriptions with `collection_method=charge_automatically`.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.
-            promotion_code: The API ID of a promotion code to apply to this subscription. A promotion code applied to a subscription will only affect invoices created for that particular subscription.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) resulting from the `billing_cycle_anchor`. If no value is passed, the default is `create_prorations`.
-            transfer_data: If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will get before being charged for the first time. If set, trial_end will override the default trial period of the plan the customer is being subscribed to. The special value `now` can be provided to end the customer's trial immediately. Can be at most two years from `billing_cycle_anchor`. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_period_days: Integer representing the number of trial period days before the customer is charged for the first time. This will always overwrite any trials that might apply via a subscribed plan. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_settings: Settings related to subscription trials.
-        """
-        return await self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_CREATE,
-            {
-                "customer": customer,
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "backdate_start_date": backdate_start_date,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "currency": currency,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_period_days": trial_period_days,
-                "trial_settings": trial_settings,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Subscription:
-        """<p>Retrieves the subscription with the given ID.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_RETRIEVE,
-            {
-                "customer": customer,
-                "subscription_exposed_id": subscription_exposed_id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        *,
-        add_invoice_items: _builtins.list[CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem]
-        | NotGiven = NOT_GIVEN,
-        application_fee_percent: float | NotGiven = NOT_GIVEN,
-        automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | NotGiven = NOT_GIVEN,
-        billing_cycle_anchor: Literal["now", "unchanged"] | NotGiven = NOT_GIVEN,
-        billing_thresholds: CustomersSubscriptionsUpdateParamsBillingThresholds
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
-        cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
-        cancellation_details: CustomersSubscriptionsUpdateParamsCancellationDetails
-        | NotGiven = NOT_GIVEN,
-        collection_method: Literal["charge_automatically", "send_invoice"] | NotGiven = NOT_GIVEN,
-        coupon: str | NotGiven = NOT_GIVEN,
-        days_until_due: int | NotGiven = NOT_GIVEN,
-        default_payment_method: str | NotGiven = NOT_GIVEN,
-        default_source: str | NotGiven = NOT_GIVEN,
-        default_tax_rates: _builtins.list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        items: _builtins.list[CustomersSubscriptionsUpdateParamsItemsItem] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        off_session: bool | NotGiven = NOT_GIVEN,
-        pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | NotGiven = NOT_GIVEN,
-        payment_settings: CustomersSubscriptionsUpdateParamsPaymentSettings | NotGiven = NOT_GIVEN,
-        pending_invoice_item_interval: CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        promotion_code: str | NotGiven = NOT_GIVEN,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"]
-        | NotGiven = NOT_GIVEN,
-        proration_date: int | NotGiven = NOT_GIVEN,
-        transfer_data: CustomersSubscriptionsUpdateParamsTransferData
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
-        trial_from_plan: bool | NotGiven = NOT_GIVEN,
-        trial_settings: CustomersSubscriptionsUpdateParamsTrialSettings | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Subscription:
-        """<p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p>
-
-        Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
-            automatic_tax: Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.
-            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time. For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.
-            cancel_at: A timestamp at which the subscription should cancel. If set to a date before the current period ends, this will cause a proration if prorations have been enabled using `proration_behavior`. If set during a future period, this will always cause a proration for that period.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
-            cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a subscription will only affect invoices created for that particular subscription.
-            days_until_due: Number of days a customer has to pay invoices generated by this subscription. Valid only for subscriptions where `collection_method` is set to `send_invoice`.
-            default_payment_method: ID of the default payment method for the subscription. It must belong to the customer associated with the subscription. This takes precedence over `default_source`. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_source: ID of the default payment source for the subscription. It must belong to the customer associated with the subscription and be in a chargeable state. If `default_payment_method` is also set, `default_payment_method` will take precedence. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_tax_rates: The tax rates that will apply to any subscription item that does not have `tax_rates` set. Invoices created will have their `default_tax_rates` populated from the subscription. Pass an empty string to remove previously-defined tax rates.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted.
-            pause_collection: If specified, payment collection for this subscription will be paused.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.
-            promotion_code: The promotion code to apply to this subscription. A promotion code applied to a subscription will only affect invoices created for that particular subscription.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply exactly the same proration that was previewed with [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint. It can also be used to implement custom proration logic, such as prorating by day instead of by second, by providing the time that you wish to use for proration calculations.
-            transfer_data: If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges. This will be unset if you POST an empty value.
-            trial_end: Unix timestamp representing the end of the trial period the customer will get before being charged for the first time. This will always overwrite any trials that might apply via a subscribed plan. If set, trial_end will override the default trial period of the plan the customer is being subscribed to. The special value `now` can be provided to end the customer's trial immediately. Can be at most two years from `billing_cycle_anchor`.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_settings: Settings related to subscription trials.
-        """
-        return await self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_UPDATE,
-            {
-                "customer": customer,
-                "subscription_exposed_id": subscription_exposed_id,
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "cancellation_details": cancellation_details,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "pause_collection": pause_collection,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_settings": trial_settings,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        invoice_now: bool | NotGiven = NOT_GIVEN,
-        prorate: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Subscription:
-        """<p>Cancels a customer’s subscription. If you set the <code>at_period_end</code> parameter to <code>true</code>, the subscription will remain active until the end of the period, at which point it will be canceled and not renewed. Otherwise, with the default <code>false</code> value, the subscription is terminated immediately. In either case, the customer will not be charged again for the subscription.</p>
-
-        <p>Note, however, that any pending invoice items that you’ve created will still be charged for at the end of the period, unless manually <a href="#delete_invoiceitem">deleted</a>. If you’ve set the subscription to cancel at the end of the period, any pending prorations will also be left in place and collected at the end of the period. But if the subscription is set to cancel immediately, pending prorations will be removed.</p>
-
-        <p>By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            invoice_now: Can be set to `true` if `at_period_end` is not set to `true`. Will generate a final invoice that invoices for any un-invoiced metered usage and new/pending proration invoice items.
-            prorate: Can be set to `true` if `at_period_end` is not set to `true`. Will generate a proration invoice item that credits remaining unused time until the subscription period end.
-        """
-        return await self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_DELETE,
-            {
-                "customer": customer,
-                "subscription_exposed_id": subscription_exposed_id,
-                "expand": expand,
-                "invoice_now": invoice_now,
-                "prorate": prorate,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersSubscriptionsWithRawResponse:
-    """`AsyncCustomersSubscriptions.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersSubscriptions) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-    @cached_property
-    def discount(self) -> AsyncCustomersSubscriptionsDiscountWithRawResponse:
-        return self._resource.discount.with_raw_response
-
-
-class AsyncCustomersSubscriptionsWithStreamingResponse:
-    """`AsyncCustomersSubscriptions.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersSubscriptions) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-    @cached_property
-    def discount(self) -> AsyncCustomersSubscriptionsDiscountWithStreamingResponse:
-        return self._resource.discount.with_streaming_response
-
-
-class AsyncCustomersSubscriptionsDiscount(_rt.AsyncResource):
-    """Operations under `customers.subscriptions.discount`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersSubscriptionsDiscountWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersSubscriptionsDiscountWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersSubscriptionsDiscountWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersSubscriptionsDiscountWithStreamingResponse(self)
-
-    async def retrieve(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Discount:
-        """GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_DISCOUNT_RETRIEVE,
-            {
-                "customer": customer,
-                "subscription_exposed_id": subscription_exposed_id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedDiscount:
-        """<p>Removes the currently applied discount on a customer.</p>
-
-        Args:
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_SUBSCRIPTIONS_DISCOUNT_DELETE,
-            {
-                "customer": customer,
-                "subscription_exposed_id": subscription_exposed_id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersSubscriptionsDiscountWithRawResponse:
-    """`AsyncCustomersSubscriptionsDiscount.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersSubscriptionsDiscount) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AsyncCustomersSubscriptionsDiscountWithStreamingResponse:
-    """`AsyncCustomersSubscriptionsDiscount.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersSubscriptionsDiscount) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.delete = _rt.with_streaming_response(resource.delete)
-
-
-class AsyncCustomersTaxIds(_rt.AsyncResource):
-    """Operations under `customers.tax_ids`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCustomersTaxIdsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncCustomersTaxIdsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncCustomersTaxIdsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncCustomersTaxIdsWithStreamingResponse(self)
-
-    def list(
-        self,
-        customer: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[TaxId]:
-        """<p>Returns a list of tax IDs for a customer.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _CUSTOMERS_TAX_IDS_LIST,
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        customer: str,
-        *,
-        type: Literal[
-            "ae_trn",
-            "au_abn",
-            "au_arn",
-            "bg_uic",
-            "br_cnpj",
-            "br_cpf",
-            "ca_bn",
-            "ca_gst_hst",
-            "ca_pst_bc",
-            "ca_pst_mb",
-            "ca_pst_sk",
-            "ca_qst",
-            "ch_vat",
-            "cl_tin",
-            "eg_tin",
-            "es_cif",
-            "eu_oss_vat",
-            "eu_vat",
-            "gb_vat",
-            "ge_vat",
-            "hk_br",
-            "hu_tin",
-            "id_npwp",
-            "il_vat",
-            "in_gst",
-            "is_vat",
-            "jp_cn",
-            "jp_rn",
-            "jp_trn",
-            "ke_pin",
-            "kr_brn",
-            "li_uid",
-            "mx_rfc",
-            "my_frp",
-            "my_itn",
-            "my_sst",
-            "no_vat",
-            "nz_gst",
-            "ph_tin",
-            "ru_inn",
-            "ru_kpp",
-            "sa_vat",
-            "sg_gst",
-            "sg_uen",
-            "si_tin",
-            "th_vat",
-            "tr_tin",
-            "tw_vat",
-            "ua_vat",
-            "us_ein",
-            "za_vat",
-        ],
-        value: str,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> TaxId:
-        """<p>Creates a new <code>TaxID</code> object for a customer.</p>
-
-        Args:
-            type: Type of the tax ID, one of `ae_trn`, `au_abn`, `au_arn`, `bg_uic`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`, `my_sst`, `no_vat`, `nz_gst`, `ph_tin`, `ru_inn`, `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `th_vat`, `tr_tin`, `tw_vat`, `ua_vat`, `us_ein`, or `za_vat`
-            value: Value of the tax ID.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _CUSTOMERS_TAX_IDS_CREATE,
-            {
-                "customer": customer,
-                "type": type,
-                "value": value,
-                "expand": expand,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> TaxId:
-        """<p>Retrieves the <code>TaxID</code> object with the given identifier.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_TAX_IDS_RETRIEVE,
-            {
-                "customer": customer,
-                "id": id,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        id: str,
-        *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> DeletedTaxId:
-        """<p>Deletes an existing <code>TaxID</code> object.</p>
-
-        Args:
-            body: The request body.
-        """
-        return await self._client.request(
-            _CUSTOMERS_TAX_IDS_DELETE,
-            {
-                "customer": customer,
-                "id": id,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncCustomersTaxIdsWithRawResponse:
-    """`AsyncCustomersTaxIds.with_raw_response`."""
-
-    def __init__(self, resource: AsyncCustomersTaxIds) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.delete = _rt.with_raw_response(resource.delete)
-
-
-class AsyncCustomersTaxIdsWithStreamingResponse:
-    """`AsyncCustomersTaxIds.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncCustomersTaxIds) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.delete = _rt.with_streaming_response(resource.delete)

@@ -4,14 +4,50 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Dispute
-from ..models.error import Error
-from ..types.disputes import DisputesListCreated, DisputesListResponse, DisputesUpdateParamsEvidence
+if TYPE_CHECKING:
+    from ..models.dispute import Dispute
+    from ..types.disputes import (
+        DisputesListCreated,
+        DisputesListResponse,
+        DisputesUpdateParamsEvidence,
+    )
+
+
+def _disputes_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.disputes import DisputesListResponse
+
+    return {
+        "200": _rt.Response(DisputesListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _disputes_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.dispute import Dispute
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _disputes_update_responses() -> dict[str, _rt.Response]:
+    from ..models.dispute import Dispute
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _disputes_close_responses() -> dict[str, _rt.Response]:
+    from ..models.dispute import Dispute
+    from ..models.error import Error
+
+    return {"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")}
+
 
 _DISPUTES_LIST: _rt.Operation[DisputesListResponse] = _rt.Operation(
     method="get",
@@ -25,13 +61,8 @@ _DISPUTES_LIST: _rt.Operation[DisputesListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("payment_intent", "payment_intent", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(DisputesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_disputes_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -48,10 +79,8 @@ _DISPUTES_RETRIEVE: _rt.Operation[Dispute] = _rt.Operation(
     params=(
         _rt.Param("dispute", "dispute", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_disputes_retrieve_responses),
 )
 
 _DISPUTES_UPDATE: _rt.Operation[Dispute] = _rt.Operation(
@@ -73,7 +102,7 @@ _DISPUTES_UPDATE: _rt.Operation[Dispute] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_disputes_update_responses),
 )
 
 _DISPUTES_CLOSE: _rt.Operation[Dispute] = _rt.Operation(
@@ -88,7 +117,7 @@ _DISPUTES_CLOSE: _rt.Operation[Dispute] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Dispute, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_disputes_close_responses),
 )
 
 
@@ -115,7 +144,6 @@ class Disputes(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -125,18 +153,26 @@ class Disputes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Dispute]:
-        """<p>Returns a list of your disputes.</p>
+        """Returns a list of your disputes.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return disputes associated to the charge specified by this charge ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            payment_intent: Only return disputes associated to the PaymentIntent specified by this PaymentIntent ID.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            payment_intent: Only return disputes associated to the PaymentIntent specified by
+                this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _DISPUTES_LIST,
@@ -148,7 +184,6 @@ class Disputes(_rt.SyncResource):
                 "limit": limit,
                 "payment_intent": payment_intent,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -167,7 +202,6 @@ class Disputes(_rt.SyncResource):
         dispute: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -177,18 +211,16 @@ class Disputes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
-        """<p>Retrieves the dispute with the given ID.</p>
+        """Retrieves the dispute with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _DISPUTES_RETRIEVE,
             {
                 "dispute": dispute,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -219,15 +251,29 @@ class Disputes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
-        """<p>When you get a dispute, contacting your customer is always the best first step. If that doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You can do this in your <a href="https://dashboard.stripe.com/disputes">dashboard</a>, but if you prefer, you can use the API to submit evidence programmatically.</p>
+        """When you get a dispute, contacting your customer is always the best first step. If that
+        doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You
+        can do this in your [dashboard](https://dashboard.stripe.com/disputes), but if you
+        prefer, you can use the API to submit evidence programmatically.
 
-        <p>Depending on your dispute type, different evidence fields will give you a better chance of winning your dispute. To figure out which evidence fields to provide, see our <a href="/docs/disputes/categories">guide to dispute types</a>.</p>
+        Depending on your dispute type, different evidence fields will give you a better chance
+        of winning your dispute. To figure out which evidence fields to provide, see our [guide
+        to dispute types](https://stripe.com/docs/disputes/categories).
 
         Args:
-            evidence: Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000.
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the hash
+                will submit all fields in the hash for review. The combined character count of
+                all fields is limited to 150,000.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is staged on the dispute. Staged evidence is visible in the API and Dashboard, and can be submitted to the bank by making another request with this attribute set to `true` (the default).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set to
+                `true` (the default).
         """
         return self._client.request(
             _DISPUTES_UPDATE,
@@ -264,9 +310,11 @@ class Disputes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
-        """<p>Closing the dispute for a charge indicates that you do not have any evidence to submit and are essentially dismissing the dispute, acknowledging it as lost.</p>
+        """Closing the dispute for a charge indicates that you do not have any evidence to submit
+        and are essentially dismissing the dispute, acknowledging it as lost.
 
-        <p>The status of the dispute will change from <code>needs_response</code> to <code>lost</code>. <em>Closing a dispute is irreversible</em>.</p>
+        The status of the dispute will change from `needs_response` to `lost`. _Closing a dispute
+        is irreversible_.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -335,7 +383,6 @@ class AsyncDisputes(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -345,18 +392,26 @@ class AsyncDisputes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Dispute]:
-        """<p>Returns a list of your disputes.</p>
+        """Returns a list of your disputes.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return disputes associated to the charge specified by this charge ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            payment_intent: Only return disputes associated to the PaymentIntent specified by this PaymentIntent ID.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            payment_intent: Only return disputes associated to the PaymentIntent specified by
+                this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _DISPUTES_LIST,
@@ -368,7 +423,6 @@ class AsyncDisputes(_rt.AsyncResource):
                 "limit": limit,
                 "payment_intent": payment_intent,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -387,7 +441,6 @@ class AsyncDisputes(_rt.AsyncResource):
         dispute: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -397,18 +450,16 @@ class AsyncDisputes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
-        """<p>Retrieves the dispute with the given ID.</p>
+        """Retrieves the dispute with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _DISPUTES_RETRIEVE,
             {
                 "dispute": dispute,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -439,15 +490,29 @@ class AsyncDisputes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
-        """<p>When you get a dispute, contacting your customer is always the best first step. If that doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You can do this in your <a href="https://dashboard.stripe.com/disputes">dashboard</a>, but if you prefer, you can use the API to submit evidence programmatically.</p>
+        """When you get a dispute, contacting your customer is always the best first step. If that
+        doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You
+        can do this in your [dashboard](https://dashboard.stripe.com/disputes), but if you
+        prefer, you can use the API to submit evidence programmatically.
 
-        <p>Depending on your dispute type, different evidence fields will give you a better chance of winning your dispute. To figure out which evidence fields to provide, see our <a href="/docs/disputes/categories">guide to dispute types</a>.</p>
+        Depending on your dispute type, different evidence fields will give you a better chance
+        of winning your dispute. To figure out which evidence fields to provide, see our [guide
+        to dispute types](https://stripe.com/docs/disputes/categories).
 
         Args:
-            evidence: Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000.
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the hash
+                will submit all fields in the hash for review. The combined character count of
+                all fields is limited to 150,000.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is staged on the dispute. Staged evidence is visible in the API and Dashboard, and can be submitted to the bank by making another request with this attribute set to `true` (the default).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set to
+                `true` (the default).
         """
         return await self._client.request(
             _DISPUTES_UPDATE,
@@ -484,9 +549,11 @@ class AsyncDisputes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Dispute:
-        """<p>Closing the dispute for a charge indicates that you do not have any evidence to submit and are essentially dismissing the dispute, acknowledging it as lost.</p>
+        """Closing the dispute for a charge indicates that you do not have any evidence to submit
+        and are essentially dismissing the dispute, acknowledging it as lost.
 
-        <p>The status of the dispute will change from <code>needs_response</code> to <code>lost</code>. <em>Closing a dispute is irreversible</em>.</p>
+        The status of the dispute will change from `needs_response` to `lost`. _Closing a dispute
+        is irreversible_.
 
         Args:
             expand: Specifies which fields in the response should be expanded.

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.ephemeral_key import EphemeralKey
-from ..models.error import Error
+if TYPE_CHECKING:
+    from ..models.ephemeral_key import EphemeralKey
+
+
+def _ephemeral_keys_create_responses() -> dict[str, _rt.Response]:
+    from ..models.ephemeral_key import EphemeralKey
+    from ..models.error import Error
+
+    return {"200": _rt.Response(EphemeralKey, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _ephemeral_keys_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.ephemeral_key import EphemeralKey
+    from ..models.error import Error
+
+    return {"200": _rt.Response(EphemeralKey, "json"), "default": _rt.Response(Error, "json")}
+
 
 _EPHEMERAL_KEYS_CREATE: _rt.Operation[EphemeralKey] = _rt.Operation(
     method="post",
@@ -24,7 +40,7 @@ _EPHEMERAL_KEYS_CREATE: _rt.Operation[EphemeralKey] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(EphemeralKey, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_ephemeral_keys_create_responses),
 )
 
 _EPHEMERAL_KEYS_DELETE: _rt.Operation[EphemeralKey] = _rt.Operation(
@@ -39,7 +55,7 @@ _EPHEMERAL_KEYS_DELETE: _rt.Operation[EphemeralKey] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(EphemeralKey, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_ephemeral_keys_delete_responses),
 )
 
 
@@ -72,13 +88,16 @@ class EphemeralKeys(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EphemeralKey:
-        """<p>Creates a short-lived API key for a given resource.</p>
+        """Creates a short-lived API key for a given resource.
 
         Args:
-            customer: The ID of the Customer you'd like to modify using the resulting ephemeral key.
+            customer: The ID of the Customer you'd like to modify using the resulting ephemeral
+                key.
             expand: Specifies which fields in the response should be expanded.
-            issuing_card: The ID of the Issuing Card you'd like to access using the resulting ephemeral key.
-            verification_session: The ID of the Identity VerificationSession you'd like to access using the resulting ephemeral key
+            issuing_card: The ID of the Issuing Card you'd like to access using the resulting
+                ephemeral key.
+            verification_session: The ID of the Identity VerificationSession you'd like to access
+                using the resulting ephemeral key
         """
         return self._client.request(
             _EPHEMERAL_KEYS_CREATE,
@@ -114,7 +133,7 @@ class EphemeralKeys(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EphemeralKey:
-        """<p>Invalidates a short-lived API key for a given resource.</p>
+        """Invalidates a short-lived API key for a given resource.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -185,13 +204,16 @@ class AsyncEphemeralKeys(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EphemeralKey:
-        """<p>Creates a short-lived API key for a given resource.</p>
+        """Creates a short-lived API key for a given resource.
 
         Args:
-            customer: The ID of the Customer you'd like to modify using the resulting ephemeral key.
+            customer: The ID of the Customer you'd like to modify using the resulting ephemeral
+                key.
             expand: Specifies which fields in the response should be expanded.
-            issuing_card: The ID of the Issuing Card you'd like to access using the resulting ephemeral key.
-            verification_session: The ID of the Identity VerificationSession you'd like to access using the resulting ephemeral key
+            issuing_card: The ID of the Issuing Card you'd like to access using the resulting
+                ephemeral key.
+            verification_session: The ID of the Identity VerificationSession you'd like to access
+                using the resulting ephemeral key
         """
         return await self._client.request(
             _EPHEMERAL_KEYS_CREATE,
@@ -227,7 +249,7 @@ class AsyncEphemeralKeys(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> EphemeralKey:
-        """<p>Invalidates a short-lived API key for a given resource.</p>
+        """Invalidates a short-lived API key for a given resource.
 
         Args:
             expand: Specifies which fields in the response should be expanded.

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.event import Event
-from ..types.events import EventsListCreated, EventsListResponse
+if TYPE_CHECKING:
+    from ..models.event import Event
+    from ..types.events import EventsListCreated, EventsListResponse
+
+
+def _events_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.events import EventsListResponse
+
+    return {"200": _rt.Response(EventsListResponse, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _events_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.event import Event
+
+    return {"200": _rt.Response(Event, "json"), "default": _rt.Response(Error, "json")}
+
 
 _EVENTS_LIST: _rt.Operation[EventsListResponse] = _rt.Operation(
     method="get",
@@ -26,13 +41,8 @@ _EVENTS_LIST: _rt.Operation[EventsListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
         _rt.Param("types", "types", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(EventsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_events_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -49,10 +59,8 @@ _EVENTS_RETRIEVE: _rt.Operation[Event] = _rt.Operation(
     params=(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Event, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_events_retrieve_responses),
 )
 
 
@@ -80,7 +88,6 @@ class Events(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         type: str | NotGiven = NOT_GIVEN,
         types: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -90,19 +97,35 @@ class Events(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Event]:
-        """<p>List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in <a href="/docs/api/events/object">event object</a> <code>api_version</code> attribute (not according to your current Stripe API version or <code>Stripe-Version</code> header).</p>
+        """List events, going back up to 30 days. Each event data is rendered according to Stripe
+        API version at its creation time, specified in [event
+        object](https://stripe.com/docs/api/events/object) `api_version` attribute (not according
+        to your current Stripe API version or `Stripe-Version` header).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            delivery_success: Filter events by whether all webhooks were successfully delivered. If false, events which are still pending or have failed all delivery attempts to a webhook endpoint will be returned.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            delivery_success: Filter events by whether all webhooks were successfully delivered.
+                If false, events which are still pending or have failed all delivery attempts to
+                a webhook endpoint will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            type: A string containing a specific event name, or group of events using * as a wildcard. The list will be filtered to include only events with a matching event property.
-            types: An array of up to 20 strings containing specific event names. The list will be filtered to include only events with a matching event property. You may pass either `type` or `types`, but not both.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: A string containing a specific event name, or group of events using * as a
+                wildcard. The list will be filtered to include only events with a matching event
+                property.
+            types: An array of up to 20 strings containing specific event names. The list will be
+                filtered to include only events with a matching event property. You may pass
+                either `type` or `types`, but not both.
         """
         return self._client.paginate(
             _EVENTS_LIST,
@@ -115,7 +138,6 @@ class Events(_rt.SyncResource):
                 "starting_after": starting_after,
                 "type": type,
                 "types": types,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -134,7 +156,6 @@ class Events(_rt.SyncResource):
         id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -144,18 +165,17 @@ class Events(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Event:
-        """<p>Retrieves the details of an event. Supply the unique identifier of the event, which you might have received in a webhook.</p>
+        """Retrieves the details of an event. Supply the unique identifier of the event, which you
+        might have received in a webhook.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _EVENTS_RETRIEVE,
             {
                 "id": id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -212,7 +232,6 @@ class AsyncEvents(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         type: str | NotGiven = NOT_GIVEN,
         types: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -222,19 +241,35 @@ class AsyncEvents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Event]:
-        """<p>List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in <a href="/docs/api/events/object">event object</a> <code>api_version</code> attribute (not according to your current Stripe API version or <code>Stripe-Version</code> header).</p>
+        """List events, going back up to 30 days. Each event data is rendered according to Stripe
+        API version at its creation time, specified in [event
+        object](https://stripe.com/docs/api/events/object) `api_version` attribute (not according
+        to your current Stripe API version or `Stripe-Version` header).
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            delivery_success: Filter events by whether all webhooks were successfully delivered. If false, events which are still pending or have failed all delivery attempts to a webhook endpoint will be returned.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            delivery_success: Filter events by whether all webhooks were successfully delivered.
+                If false, events which are still pending or have failed all delivery attempts to
+                a webhook endpoint will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            type: A string containing a specific event name, or group of events using * as a wildcard. The list will be filtered to include only events with a matching event property.
-            types: An array of up to 20 strings containing specific event names. The list will be filtered to include only events with a matching event property. You may pass either `type` or `types`, but not both.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: A string containing a specific event name, or group of events using * as a
+                wildcard. The list will be filtered to include only events with a matching event
+                property.
+            types: An array of up to 20 strings containing specific event names. The list will be
+                filtered to include only events with a matching event property. You may pass
+                either `type` or `types`, but not both.
         """
         return self._client.paginate(
             _EVENTS_LIST,
@@ -247,7 +282,6 @@ class AsyncEvents(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "type": type,
                 "types": types,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -266,7 +300,6 @@ class AsyncEvents(_rt.AsyncResource):
         id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -276,18 +309,17 @@ class AsyncEvents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Event:
-        """<p>Retrieves the details of an event. Supply the unique identifier of the event, which you might have received in a webhook.</p>
+        """Retrieves the details of an event. Supply the unique identifier of the event, which you
+        might have received in a webhook.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _EVENTS_RETRIEVE,
             {
                 "id": id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

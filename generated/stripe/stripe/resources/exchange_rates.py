@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.exchange_rate import ExchangeRate
-from ..types.exchange_rates import ExchangeRatesListResponse
+if TYPE_CHECKING:
+    from ..models.exchange_rate import ExchangeRate
+    from ..types.exchange_rates import ExchangeRatesListResponse
+
+
+def _exchange_rates_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.exchange_rates import ExchangeRatesListResponse
+
+    return {
+        "200": _rt.Response(ExchangeRatesListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _exchange_rates_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.exchange_rate import ExchangeRate
+
+    return {"200": _rt.Response(ExchangeRate, "json"), "default": _rt.Response(Error, "json")}
+
 
 _EXCHANGE_RATES_LIST: _rt.Operation[ExchangeRatesListResponse] = _rt.Operation(
     method="get",
@@ -22,13 +40,8 @@ _EXCHANGE_RATES_LIST: _rt.Operation[ExchangeRatesListResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ExchangeRatesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_exchange_rates_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -45,10 +58,8 @@ _EXCHANGE_RATES_RETRIEVE: _rt.Operation[ExchangeRate] = _rt.Operation(
     params=(
         _rt.Param("rate_id", "rate_id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(ExchangeRate, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_exchange_rates_retrieve_responses),
 )
 
 
@@ -72,7 +83,6 @@ class ExchangeRates(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -82,16 +92,26 @@ class ExchangeRates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ExchangeRate]:
-        """<p>Returns a list of objects that contain the rates at which foreign currencies are converted to one another. Only shows the currencies for which Stripe supports.</p>
+        """Returns a list of objects that contain the rates at which foreign currencies are
+        converted to one another. Only shows the currencies for which Stripe supports.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with the exchange rate for currency X your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is the currency that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with the exchange rate for currency X your
+                subsequent call can include `ending_before=obj_bar` in order to fetch the
+                previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and total number of supported payout currencies, and the default is the max.
-            starting_after: A cursor for use in pagination. `starting_after` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with the exchange rate for currency X, your subsequent call can include `starting_after=X` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                total number of supported payout currencies, and the default is the max.
+            starting_after: A cursor for use in pagination. `starting_after` is the currency that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with the exchange rate for currency X, your
+                subsequent call can include `starting_after=X` in order to fetch the next page of
+                the list.
         """
         return self._client.paginate(
             _EXCHANGE_RATES_LIST,
@@ -100,7 +120,6 @@ class ExchangeRates(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -119,7 +138,6 @@ class ExchangeRates(_rt.SyncResource):
         rate_id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -129,18 +147,16 @@ class ExchangeRates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExchangeRate:
-        """<p>Retrieves the exchange rates from the given currency to every supported currency.</p>
+        """Retrieves the exchange rates from the given currency to every supported currency.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _EXCHANGE_RATES_RETRIEVE,
             {
                 "rate_id": rate_id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -193,7 +209,6 @@ class AsyncExchangeRates(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -203,16 +218,26 @@ class AsyncExchangeRates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ExchangeRate]:
-        """<p>Returns a list of objects that contain the rates at which foreign currencies are converted to one another. Only shows the currencies for which Stripe supports.</p>
+        """Returns a list of objects that contain the rates at which foreign currencies are
+        converted to one another. Only shows the currencies for which Stripe supports.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with the exchange rate for currency X your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is the currency that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with the exchange rate for currency X your
+                subsequent call can include `ending_before=obj_bar` in order to fetch the
+                previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and total number of supported payout currencies, and the default is the max.
-            starting_after: A cursor for use in pagination. `starting_after` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with the exchange rate for currency X, your subsequent call can include `starting_after=X` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                total number of supported payout currencies, and the default is the max.
+            starting_after: A cursor for use in pagination. `starting_after` is the currency that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with the exchange rate for currency X, your
+                subsequent call can include `starting_after=X` in order to fetch the next page of
+                the list.
         """
         return self._client.paginate(
             _EXCHANGE_RATES_LIST,
@@ -221,7 +246,6 @@ class AsyncExchangeRates(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -240,7 +264,6 @@ class AsyncExchangeRates(_rt.AsyncResource):
         rate_id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -250,18 +273,16 @@ class AsyncExchangeRates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ExchangeRate:
-        """<p>Retrieves the exchange rates from the given currency to every supported currency.</p>
+        """Retrieves the exchange rates from the given currency to every supported currency.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _EXCHANGE_RATES_RETRIEVE,
             {
                 "rate_id": rate_id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

@@ -4,14 +4,46 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.file import FileLink
-from ..types.file_links import FileLinksListCreated, FileLinksListResponse
+if TYPE_CHECKING:
+    from ..models.file_link import FileLink
+    from ..types.file_links import FileLinksListCreated, FileLinksListResponse
+
+
+def _file_links_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.file_links import FileLinksListResponse
+
+    return {
+        "200": _rt.Response(FileLinksListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _file_links_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.file_link import FileLink
+
+    return {"200": _rt.Response(FileLink, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _file_links_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.file_link import FileLink
+
+    return {"200": _rt.Response(FileLink, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _file_links_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.file_link import FileLink
+
+    return {"200": _rt.Response(FileLink, "json"), "default": _rt.Response(Error, "json")}
+
 
 _FILE_LINKS_LIST: _rt.Operation[FileLinksListResponse] = _rt.Operation(
     method="get",
@@ -25,13 +57,8 @@ _FILE_LINKS_LIST: _rt.Operation[FileLinksListResponse] = _rt.Operation(
         _rt.Param("file", "file", "query", style="form"),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(FileLinksListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_file_links_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -59,7 +86,7 @@ _FILE_LINKS_CREATE: _rt.Operation[FileLink] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(FileLink, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_file_links_create_responses),
 )
 
 _FILE_LINKS_RETRIEVE: _rt.Operation[FileLink] = _rt.Operation(
@@ -69,10 +96,8 @@ _FILE_LINKS_RETRIEVE: _rt.Operation[FileLink] = _rt.Operation(
     params=(
         _rt.Param("link", "link", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(FileLink, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_file_links_retrieve_responses),
 )
 
 _FILE_LINKS_UPDATE: _rt.Operation[FileLink] = _rt.Operation(
@@ -93,7 +118,7 @@ _FILE_LINKS_UPDATE: _rt.Operation[FileLink] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(FileLink, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_file_links_update_responses),
 )
 
 
@@ -120,7 +145,6 @@ class FileLinksResource(_rt.SyncResource):
         file: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -130,18 +154,25 @@ class FileLinksResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[FileLink]:
-        """<p>Returns a list of file links.</p>
+        """Returns a list of file links.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
             expired: Filter links by their expiration status. By default, all links are returned.
             file: Only return links for the given file.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _FILE_LINKS_LIST,
@@ -153,7 +184,6 @@ class FileLinksResource(_rt.SyncResource):
                 "file": file,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -183,13 +213,21 @@ class FileLinksResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FileLink:
-        """<p>Creates a new file link object.</p>
+        """Creates a new file link object.
 
         Args:
-            file: The ID of the file. The file's `purpose` must be one of the following: `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`, `finance_report_run`, `identity_document_downloadable`, `pci_document`, `selfie`, `sigma_scheduled_query`, `tax_document_user_upload`, or `terminal_reader_splashscreen`.
+            file: The ID of the file. The file's `purpose` must be one of the following:
+                `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`,
+                `finance_report_run`, `identity_document_downloadable`, `pci_document`, `selfie`,
+                `sigma_scheduled_query`, `tax_document_user_upload`, or
+                `terminal_reader_splashscreen`.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp after which the link will no longer be usable.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _FILE_LINKS_CREATE,
@@ -216,7 +254,6 @@ class FileLinksResource(_rt.SyncResource):
         link: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -226,18 +263,16 @@ class FileLinksResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FileLink:
-        """<p>Retrieves the file link with the given ID.</p>
+        """Retrieves the file link with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _FILE_LINKS_RETRIEVE,
             {
                 "link": link,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -267,12 +302,17 @@ class FileLinksResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FileLink:
-        """<p>Updates an existing file link object. Expired links can no longer be updated.</p>
+        """Updates an existing file link object. Expired links can no longer be updated.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp after which the link will no longer be usable, or `now` to expire the link immediately.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            expires_at: A future timestamp after which the link will no longer be usable, or
+                `now` to expire the link immediately.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _FILE_LINKS_UPDATE,
@@ -340,7 +380,6 @@ class AsyncFileLinksResource(_rt.AsyncResource):
         file: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -350,18 +389,25 @@ class AsyncFileLinksResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[FileLink]:
-        """<p>Returns a list of file links.</p>
+        """Returns a list of file links.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
             expired: Filter links by their expiration status. By default, all links are returned.
             file: Only return links for the given file.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _FILE_LINKS_LIST,
@@ -373,7 +419,6 @@ class AsyncFileLinksResource(_rt.AsyncResource):
                 "file": file,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -403,13 +448,21 @@ class AsyncFileLinksResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FileLink:
-        """<p>Creates a new file link object.</p>
+        """Creates a new file link object.
 
         Args:
-            file: The ID of the file. The file's `purpose` must be one of the following: `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`, `finance_report_run`, `identity_document_downloadable`, `pci_document`, `selfie`, `sigma_scheduled_query`, `tax_document_user_upload`, or `terminal_reader_splashscreen`.
+            file: The ID of the file. The file's `purpose` must be one of the following:
+                `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`,
+                `finance_report_run`, `identity_document_downloadable`, `pci_document`, `selfie`,
+                `sigma_scheduled_query`, `tax_document_user_upload`, or
+                `terminal_reader_splashscreen`.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp after which the link will no longer be usable.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _FILE_LINKS_CREATE,
@@ -436,7 +489,6 @@ class AsyncFileLinksResource(_rt.AsyncResource):
         link: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -446,18 +498,16 @@ class AsyncFileLinksResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FileLink:
-        """<p>Retrieves the file link with the given ID.</p>
+        """Retrieves the file link with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _FILE_LINKS_RETRIEVE,
             {
                 "link": link,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -487,12 +537,17 @@ class AsyncFileLinksResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FileLink:
-        """<p>Updates an existing file link object. Expired links can no longer be updated.</p>
+        """Updates an existing file link object. Expired links can no longer be updated.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp after which the link will no longer be usable, or `now` to expire the link immediately.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            expires_at: A future timestamp after which the link will no longer be usable, or
+                `now` to expire the link immediately.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _FILE_LINKS_UPDATE,

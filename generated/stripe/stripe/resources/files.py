@@ -4,14 +4,36 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.file import File
-from ..types.files import FilesCreateParamsFileLinkData, FilesListCreated, FilesListResponse
+if TYPE_CHECKING:
+    from ..models.file import File
+    from ..types.files import FilesCreateParamsFileLinkData, FilesListCreated, FilesListResponse
+
+
+def _files_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.files import FilesListResponse
+
+    return {"200": _rt.Response(FilesListResponse, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _files_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.file import File
+
+    return {"200": _rt.Response(File, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _files_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.file import File
+
+    return {"200": _rt.Response(File, "json"), "default": _rt.Response(Error, "json")}
+
 
 _FILES_LIST: _rt.Operation[FilesListResponse] = _rt.Operation(
     method="get",
@@ -24,13 +46,8 @@ _FILES_LIST: _rt.Operation[FilesListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("purpose", "purpose", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(FilesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_files_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -58,7 +75,7 @@ _FILES_CREATE: _rt.Operation[File] = _rt.Operation(
             "file_link_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(File, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_files_create_responses),
     server="https://files.stripe.com",
 )
 
@@ -69,10 +86,8 @@ _FILES_RETRIEVE: _rt.Operation[File] = _rt.Operation(
     params=(
         _rt.Param("file", "file", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(File, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_files_retrieve_responses),
 )
 
 
@@ -115,7 +130,6 @@ class Files(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -125,17 +139,26 @@ class Files(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[File]:
-        """<p>Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first.</p>
+        """Returns a list of the files that your account has access to. The files are returned
+        sorted by creation date, with the most recently created files appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            purpose: The file purpose to filter queries by. If none is provided, files will not be filtered by purpose.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            purpose: The file purpose to filter queries by. If none is provided, files will not
+                be filtered by purpose.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _FILES_LIST,
@@ -146,7 +169,6 @@ class Files(_rt.SyncResource):
                 "limit": limit,
                 "purpose": purpose,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -187,15 +209,21 @@ class Files(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> File:
-        """<p>To upload a file to Stripe, you’ll need to send a request of type <code>multipart/form-data</code>. The request should contain the file you would like to upload, as well as the parameters for creating a file.</p>
+        """To upload a file to Stripe, you’ll need to send a request of type `multipart/form-data`.
+        The request should contain the file you would like to upload, as well as the parameters
+        for creating a file.
 
-        <p>All of Stripe’s officially supported Client libraries should have support for sending <code>multipart/form-data</code>.</p>
+        All of Stripe’s officially supported Client libraries should have support for sending
+        `multipart/form-data`.
 
         Args:
-            file: A file to upload. The file should follow the specifications of RFC 2388 (which defines file transfers for the `multipart/form-data` protocol).
-            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the uploaded file.
+            file: A file to upload. The file should follow the specifications of RFC 2388 (which
+                defines file transfers for the `multipart/form-data` protocol).
+            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
+                uploaded file.
             expand: Specifies which fields in the response should be expanded.
-            file_link_data: Optional parameters to automatically create a [file link](https://stripe.com/docs/api#file_links) for the newly created file.
+            file_link_data: Optional parameters to automatically create a [file
+                link](https://stripe.com/docs/api#file_links) for the newly created file.
         """
         return self._client.request(
             _FILES_CREATE,
@@ -222,7 +250,6 @@ class Files(_rt.SyncResource):
         file: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -232,18 +259,18 @@ class Files(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> File:
-        """<p>Retrieves the details of an existing file object. Supply the unique file ID from a file, and Stripe will return the corresponding file object. To access file contents, see the <a href="/docs/file-upload#download-file-contents">File Upload Guide</a>.</p>
+        """Retrieves the details of an existing file object. Supply the unique file ID from a file,
+        and Stripe will return the corresponding file object. To access file contents, see the
+        [File Upload Guide](https://stripe.com/docs/file-upload#download-file-contents).
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _FILES_RETRIEVE,
             {
                 "file": file,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -317,7 +344,6 @@ class AsyncFiles(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -327,17 +353,26 @@ class AsyncFiles(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[File]:
-        """<p>Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first.</p>
+        """Returns a list of the files that your account has access to. The files are returned
+        sorted by creation date, with the most recently created files appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            purpose: The file purpose to filter queries by. If none is provided, files will not be filtered by purpose.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            purpose: The file purpose to filter queries by. If none is provided, files will not
+                be filtered by purpose.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _FILES_LIST,
@@ -348,7 +383,6 @@ class AsyncFiles(_rt.AsyncResource):
                 "limit": limit,
                 "purpose": purpose,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -389,15 +423,21 @@ class AsyncFiles(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> File:
-        """<p>To upload a file to Stripe, you’ll need to send a request of type <code>multipart/form-data</code>. The request should contain the file you would like to upload, as well as the parameters for creating a file.</p>
+        """To upload a file to Stripe, you’ll need to send a request of type `multipart/form-data`.
+        The request should contain the file you would like to upload, as well as the parameters
+        for creating a file.
 
-        <p>All of Stripe’s officially supported Client libraries should have support for sending <code>multipart/form-data</code>.</p>
+        All of Stripe’s officially supported Client libraries should have support for sending
+        `multipart/form-data`.
 
         Args:
-            file: A file to upload. The file should follow the specifications of RFC 2388 (which defines file transfers for the `multipart/form-data` protocol).
-            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the uploaded file.
+            file: A file to upload. The file should follow the specifications of RFC 2388 (which
+                defines file transfers for the `multipart/form-data` protocol).
+            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
+                uploaded file.
             expand: Specifies which fields in the response should be expanded.
-            file_link_data: Optional parameters to automatically create a [file link](https://stripe.com/docs/api#file_links) for the newly created file.
+            file_link_data: Optional parameters to automatically create a [file
+                link](https://stripe.com/docs/api#file_links) for the newly created file.
         """
         return await self._client.request(
             _FILES_CREATE,
@@ -424,7 +464,6 @@ class AsyncFiles(_rt.AsyncResource):
         file: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -434,18 +473,18 @@ class AsyncFiles(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> File:
-        """<p>Retrieves the details of an existing file object. Supply the unique file ID from a file, and Stripe will return the corresponding file object. To access file contents, see the <a href="/docs/file-upload#download-file-contents">File Upload Guide</a>.</p>
+        """Retrieves the details of an existing file object. Supply the unique file ID from a file,
+        and Stripe will return the corresponding file object. To access file contents, see the
+        [File Upload Guide](https://stripe.com/docs/file-upload#download-file-contents).
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _FILES_RETRIEVE,
             {
                 "file": file,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

@@ -4,24 +4,63 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.deleted_invoiceitem import DeletedInvoiceitem
-from ..models.error import Error
-from ..models.invoiceitem import Invoiceitem
-from ..types.invoiceitems import (
-    InvoiceitemsCreateParamsDiscountsArrayItem,
-    InvoiceitemsCreateParamsPeriod,
-    InvoiceitemsCreateParamsPriceData,
-    InvoiceitemsListCreated,
-    InvoiceitemsListResponse,
-    InvoiceitemsUpdateParamsDiscountsArrayItem,
-    InvoiceitemsUpdateParamsPeriod,
-    InvoiceitemsUpdateParamsPriceData,
-)
+if TYPE_CHECKING:
+    from ..models.deleted_invoiceitem import DeletedInvoiceitem
+    from ..models.invoiceitem import Invoiceitem
+    from ..types.invoiceitems import (
+        InvoiceitemsCreateParamsDiscountsArrayItem,
+        InvoiceitemsCreateParamsPeriod,
+        InvoiceitemsCreateParamsPriceData,
+        InvoiceitemsListCreated,
+        InvoiceitemsListResponse,
+        InvoiceitemsUpdateParamsDiscountsArrayItem,
+        InvoiceitemsUpdateParamsPeriod,
+        InvoiceitemsUpdateParamsPriceData,
+    )
+
+
+def _invoiceitems_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.invoiceitems import InvoiceitemsListResponse
+
+    return {
+        "200": _rt.Response(InvoiceitemsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _invoiceitems_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoiceitem import Invoiceitem
+
+    return {"200": _rt.Response(Invoiceitem, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoiceitems_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoiceitem import Invoiceitem
+
+    return {"200": _rt.Response(Invoiceitem, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoiceitems_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoiceitem import Invoiceitem
+
+    return {"200": _rt.Response(Invoiceitem, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoiceitems_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.deleted_invoiceitem import DeletedInvoiceitem
+    from ..models.error import Error
+
+    return {"200": _rt.Response(DeletedInvoiceitem, "json"), "default": _rt.Response(Error, "json")}
+
 
 _INVOICEITEMS_LIST: _rt.Operation[InvoiceitemsListResponse] = _rt.Operation(
     method="get",
@@ -36,13 +75,8 @@ _INVOICEITEMS_LIST: _rt.Operation[InvoiceitemsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("pending", "pending", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(InvoiceitemsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_invoiceitems_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -90,7 +124,7 @@ _INVOICEITEMS_CREATE: _rt.Operation[Invoiceitem] = _rt.Operation(
             "tax_rates": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Invoiceitem, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_invoiceitems_create_responses),
 )
 
 _INVOICEITEMS_RETRIEVE: _rt.Operation[Invoiceitem] = _rt.Operation(
@@ -100,10 +134,8 @@ _INVOICEITEMS_RETRIEVE: _rt.Operation[Invoiceitem] = _rt.Operation(
     params=(
         _rt.Param("invoiceitem", "invoiceitem", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Invoiceitem, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_invoiceitems_retrieve_responses),
 )
 
 _INVOICEITEMS_UPDATE: _rt.Operation[Invoiceitem] = _rt.Operation(
@@ -140,22 +172,15 @@ _INVOICEITEMS_UPDATE: _rt.Operation[Invoiceitem] = _rt.Operation(
             "tax_rates": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Invoiceitem, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_invoiceitems_update_responses),
 )
 
 _INVOICEITEMS_DELETE: _rt.Operation[DeletedInvoiceitem] = _rt.Operation(
     method="delete",
     path="/v1/invoiceitems/{invoiceitem}",
     operation_id="DeleteInvoiceitemsInvoiceitem",
-    params=(
-        _rt.Param("invoiceitem", "invoiceitem", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(DeletedInvoiceitem, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    params=(_rt.Param("invoiceitem", "invoiceitem", "path", style="simple"),),
+    responses=_rt.LazyResponses(_invoiceitems_delete_responses),
 )
 
 
@@ -183,7 +208,6 @@ class Invoiceitems(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         pending: bool | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -193,19 +217,32 @@ class Invoiceitems(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Invoiceitem]:
-        """<p>Returns a list of your invoice items. Invoice items are returned sorted by creation date, with the most recently created invoice items appearing first.</p>
+        """Returns a list of your invoice items. Invoice items are returned sorted by creation date,
+        with the most recently created invoice items appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            customer: The identifier of the customer whose invoice items to return. If none is provided, all invoice items will be returned.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            customer: The identifier of the customer whose invoice items to return. If none is
+                provided, all invoice items will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            invoice: Only return invoice items belonging to this invoice. If none is provided, all invoice items will be returned. If specifying an invoice, no customer identifier is needed.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            pending: Set to `true` to only show pending invoice items, which are not yet attached to any invoices. Set to `false` to only show invoice items already attached to invoices. If unspecified, no filter is applied.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            invoice: Only return invoice items belonging to this invoice. If none is provided,
+                all invoice items will be returned. If specifying an invoice, no customer
+                identifier is needed.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            pending: Set to `true` to only show pending invoice items, which are not yet attached
+                to any invoices. Set to `false` to only show invoice items already attached to
+                invoices. If unspecified, no filter is applied.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _INVOICEITEMS_LIST,
@@ -218,7 +255,6 @@ class Invoiceitems(_rt.SyncResource):
                 "limit": limit,
                 "pending": pending,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -265,28 +301,67 @@ class Invoiceitems(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoiceitem:
-        """<p>Creates an item to be added to a draft invoice (up to 250 items per invoice). If no invoice is specified, the item will be on the next invoice created for the customer specified.</p>
+        """Creates an item to be added to a draft invoice (up to 250 items per invoice). If no
+        invoice is specified, the item will be on the next invoice created for the customer
+        specified.
 
         Args:
             customer: The ID of the customer who will be billed when this invoice item is billed.
-            amount: The integer amount in cents (or local equivalent) of the charge to be applied to the upcoming invoice. Passing in a negative `amount` will reduce the `amount_due` on the invoice.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            description: An arbitrary string which you can attach to the invoice item. The description is displayed in the invoice for easy tracking.
-            discountable: Controls whether discounts apply to this invoice item. Defaults to false for prorations or negative invoice items, and true for all other invoice items.
-            discounts: The coupons to redeem into discounts for the invoice item or invoice line item.
+            amount: The integer amount in cents (or local equivalent) of the charge to be applied
+                to the upcoming invoice. Passing in a negative `amount` will reduce the
+                `amount_due` on the invoice.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items.
+            discounts: The coupons to redeem into discounts for the invoice item or invoice line
+                item.
             expand: Specifies which fields in the response should be expanded.
-            invoice: The ID of an existing invoice to add this invoice item to. When left blank, the invoice item will be added to the next upcoming scheduled invoice. This is useful when adding invoice items in response to an invoice.created webhook. You can only add invoice items to draft invoices and there is a maximum of 250 items per invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            period: The period associated with this invoice item. When set to different values, the period will be rendered on the invoice. If you have [Stripe Revenue Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to recognize and defer revenue. See the [Revenue Recognition documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing) for details.
+            invoice: The ID of an existing invoice to add this invoice item to. When left blank,
+                the invoice item will be added to the next upcoming scheduled invoice. This is
+                useful when adding invoice items in response to an invoice.created webhook. You
+                can only add invoice items to draft invoices and there is a maximum of 250 items
+                per invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
             price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             quantity: Non-negative integer. The quantity of units for the invoice item.
-            subscription: The ID of a subscription to add this invoice item to. When left blank, the invoice item will be be added to the next upcoming scheduled invoice. When set, scheduled invoices for subscriptions other than the specified subscription will ignore the invoice item. Use this when you want to express that an invoice item has been accrued within the context of a particular subscription.
-            tax_behavior: Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+            subscription: The ID of a subscription to add this invoice item to. When left blank,
+                the invoice item will be be added to the next upcoming scheduled invoice. When
+                set, scheduled invoices for subscriptions other than the specified subscription
+                will ignore the invoice item. Use this when you want to express that an invoice
+                item has been accrued within the context of a particular subscription.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item. When set, the `default_tax_rates` on the invoice do not apply to this invoice item.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to be applied to the upcoming invoice. This `unit_amount` will be multiplied by the quantity to get the full amount. Passing in a negative `unit_amount` will reduce the `amount_due` on the invoice.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or local equivalent) with at most 12 decimal places. Only one of `unit_amount` and `unit_amount_decimal` can be set.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice. This `unit_amount` will be multiplied by the
+                quantity to get the full amount. Passing in a negative `unit_amount` will reduce
+                the `amount_due` on the invoice.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return self._client.request(
             _INVOICEITEMS_CREATE,
@@ -328,7 +403,6 @@ class Invoiceitems(_rt.SyncResource):
         invoiceitem: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -338,18 +412,16 @@ class Invoiceitems(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoiceitem:
-        """<p>Retrieves the invoice item with the given ID.</p>
+        """Retrieves the invoice item with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _INVOICEITEMS_RETRIEVE,
             {
                 "invoiceitem": invoiceitem,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -393,24 +465,54 @@ class Invoiceitems(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoiceitem:
-        """<p>Updates the amount or description of an invoice item on an upcoming invoice. Updating an invoice item is only possible before the invoice it’s attached to is closed.</p>
+        """Updates the amount or description of an invoice item on an upcoming invoice. Updating an
+        invoice item is only possible before the invoice it’s attached to is closed.
 
         Args:
-            amount: The integer amount in cents (or local equivalent) of the charge to be applied to the upcoming invoice. If you want to apply a credit to the customer's account, pass a negative amount.
-            description: An arbitrary string which you can attach to the invoice item. The description is displayed in the invoice for easy tracking.
-            discountable: Controls whether discounts apply to this invoice item. Defaults to false for prorations or negative invoice items, and true for all other invoice items. Cannot be set to true for prorations.
-            discounts: The coupons & existing discounts which apply to the invoice item or invoice line item. Item discounts are applied before invoice discounts. Pass an empty string to remove previously-defined discounts.
+            amount: The integer amount in cents (or local equivalent) of the charge to be applied
+                to the upcoming invoice. If you want to apply a credit to the customer's account,
+                pass a negative amount.
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items. Cannot be set to true for prorations.
+            discounts: The coupons & existing discounts which apply to the invoice item or
+                invoice line item. Item discounts are applied before invoice discounts. Pass an
+                empty string to remove previously-defined discounts.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            period: The period associated with this invoice item. When set to different values, the period will be rendered on the invoice. If you have [Stripe Revenue Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to recognize and defer revenue. See the [Revenue Recognition documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing) for details.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
             price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             quantity: Non-negative integer. The quantity of units for the invoice item.
-            tax_behavior: Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item. When set, the `default_tax_rates` on the invoice do not apply to this invoice item. Pass an empty string to remove previously-defined tax rates.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to be applied to the upcoming invoice. This unit_amount will be multiplied by the quantity to get the full amount. If you want to apply a credit to the customer's account, pass a negative unit_amount.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or local equivalent) with at most 12 decimal places. Only one of `unit_amount` and `unit_amount_decimal` can be set.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item. Pass an
+                empty string to remove previously-defined tax rates.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice. This unit_amount will be multiplied by the
+                quantity to get the full amount. If you want to apply a credit to the customer's
+                account, pass a negative unit_amount.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return self._client.request(
             _INVOICEITEMS_UPDATE,
@@ -448,7 +550,6 @@ class Invoiceitems(_rt.SyncResource):
         self,
         invoiceitem: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -458,16 +559,13 @@ class Invoiceitems(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedInvoiceitem:
-        """<p>Deletes an invoice item, removing it from an invoice. Deleting invoice items is only possible when they’re not attached to invoices, or if it’s attached to a draft invoice.</p>
-
-        Args:
-            body: The request body.
+        """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
+        possible when they’re not attached to invoices, or if it’s attached to a draft invoice.
         """
         return self._client.request(
             _INVOICEITEMS_DELETE,
             {
                 "invoiceitem": invoiceitem,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -530,7 +628,6 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         pending: bool | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -540,19 +637,32 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Invoiceitem]:
-        """<p>Returns a list of your invoice items. Invoice items are returned sorted by creation date, with the most recently created invoice items appearing first.</p>
+        """Returns a list of your invoice items. Invoice items are returned sorted by creation date,
+        with the most recently created invoice items appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            customer: The identifier of the customer whose invoice items to return. If none is provided, all invoice items will be returned.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            customer: The identifier of the customer whose invoice items to return. If none is
+                provided, all invoice items will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            invoice: Only return invoice items belonging to this invoice. If none is provided, all invoice items will be returned. If specifying an invoice, no customer identifier is needed.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            pending: Set to `true` to only show pending invoice items, which are not yet attached to any invoices. Set to `false` to only show invoice items already attached to invoices. If unspecified, no filter is applied.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            invoice: Only return invoice items belonging to this invoice. If none is provided,
+                all invoice items will be returned. If specifying an invoice, no customer
+                identifier is needed.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            pending: Set to `true` to only show pending invoice items, which are not yet attached
+                to any invoices. Set to `false` to only show invoice items already attached to
+                invoices. If unspecified, no filter is applied.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _INVOICEITEMS_LIST,
@@ -565,7 +675,6 @@ class AsyncInvoiceitems(_rt.AsyncResource):
                 "limit": limit,
                 "pending": pending,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -612,28 +721,67 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoiceitem:
-        """<p>Creates an item to be added to a draft invoice (up to 250 items per invoice). If no invoice is specified, the item will be on the next invoice created for the customer specified.</p>
+        """Creates an item to be added to a draft invoice (up to 250 items per invoice). If no
+        invoice is specified, the item will be on the next invoice created for the customer
+        specified.
 
         Args:
             customer: The ID of the customer who will be billed when this invoice item is billed.
-            amount: The integer amount in cents (or local equivalent) of the charge to be applied to the upcoming invoice. Passing in a negative `amount` will reduce the `amount_due` on the invoice.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            description: An arbitrary string which you can attach to the invoice item. The description is displayed in the invoice for easy tracking.
-            discountable: Controls whether discounts apply to this invoice item. Defaults to false for prorations or negative invoice items, and true for all other invoice items.
-            discounts: The coupons to redeem into discounts for the invoice item or invoice line item.
+            amount: The integer amount in cents (or local equivalent) of the charge to be applied
+                to the upcoming invoice. Passing in a negative `amount` will reduce the
+                `amount_due` on the invoice.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items.
+            discounts: The coupons to redeem into discounts for the invoice item or invoice line
+                item.
             expand: Specifies which fields in the response should be expanded.
-            invoice: The ID of an existing invoice to add this invoice item to. When left blank, the invoice item will be added to the next upcoming scheduled invoice. This is useful when adding invoice items in response to an invoice.created webhook. You can only add invoice items to draft invoices and there is a maximum of 250 items per invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            period: The period associated with this invoice item. When set to different values, the period will be rendered on the invoice. If you have [Stripe Revenue Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to recognize and defer revenue. See the [Revenue Recognition documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing) for details.
+            invoice: The ID of an existing invoice to add this invoice item to. When left blank,
+                the invoice item will be added to the next upcoming scheduled invoice. This is
+                useful when adding invoice items in response to an invoice.created webhook. You
+                can only add invoice items to draft invoices and there is a maximum of 250 items
+                per invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
             price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             quantity: Non-negative integer. The quantity of units for the invoice item.
-            subscription: The ID of a subscription to add this invoice item to. When left blank, the invoice item will be be added to the next upcoming scheduled invoice. When set, scheduled invoices for subscriptions other than the specified subscription will ignore the invoice item. Use this when you want to express that an invoice item has been accrued within the context of a particular subscription.
-            tax_behavior: Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+            subscription: The ID of a subscription to add this invoice item to. When left blank,
+                the invoice item will be be added to the next upcoming scheduled invoice. When
+                set, scheduled invoices for subscriptions other than the specified subscription
+                will ignore the invoice item. Use this when you want to express that an invoice
+                item has been accrued within the context of a particular subscription.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item. When set, the `default_tax_rates` on the invoice do not apply to this invoice item.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to be applied to the upcoming invoice. This `unit_amount` will be multiplied by the quantity to get the full amount. Passing in a negative `unit_amount` will reduce the `amount_due` on the invoice.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or local equivalent) with at most 12 decimal places. Only one of `unit_amount` and `unit_amount_decimal` can be set.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice. This `unit_amount` will be multiplied by the
+                quantity to get the full amount. Passing in a negative `unit_amount` will reduce
+                the `amount_due` on the invoice.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return await self._client.request(
             _INVOICEITEMS_CREATE,
@@ -675,7 +823,6 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         invoiceitem: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -685,18 +832,16 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoiceitem:
-        """<p>Retrieves the invoice item with the given ID.</p>
+        """Retrieves the invoice item with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _INVOICEITEMS_RETRIEVE,
             {
                 "invoiceitem": invoiceitem,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -740,24 +885,54 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoiceitem:
-        """<p>Updates the amount or description of an invoice item on an upcoming invoice. Updating an invoice item is only possible before the invoice it’s attached to is closed.</p>
+        """Updates the amount or description of an invoice item on an upcoming invoice. Updating an
+        invoice item is only possible before the invoice it’s attached to is closed.
 
         Args:
-            amount: The integer amount in cents (or local equivalent) of the charge to be applied to the upcoming invoice. If you want to apply a credit to the customer's account, pass a negative amount.
-            description: An arbitrary string which you can attach to the invoice item. The description is displayed in the invoice for easy tracking.
-            discountable: Controls whether discounts apply to this invoice item. Defaults to false for prorations or negative invoice items, and true for all other invoice items. Cannot be set to true for prorations.
-            discounts: The coupons & existing discounts which apply to the invoice item or invoice line item. Item discounts are applied before invoice discounts. Pass an empty string to remove previously-defined discounts.
+            amount: The integer amount in cents (or local equivalent) of the charge to be applied
+                to the upcoming invoice. If you want to apply a credit to the customer's account,
+                pass a negative amount.
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items. Cannot be set to true for prorations.
+            discounts: The coupons & existing discounts which apply to the invoice item or
+                invoice line item. Item discounts are applied before invoice discounts. Pass an
+                empty string to remove previously-defined discounts.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            period: The period associated with this invoice item. When set to different values, the period will be rendered on the invoice. If you have [Stripe Revenue Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to recognize and defer revenue. See the [Revenue Recognition documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing) for details.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
             price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             quantity: Non-negative integer. The quantity of units for the invoice item.
-            tax_behavior: Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item. When set, the `default_tax_rates` on the invoice do not apply to this invoice item. Pass an empty string to remove previously-defined tax rates.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to be applied to the upcoming invoice. This unit_amount will be multiplied by the quantity to get the full amount. If you want to apply a credit to the customer's account, pass a negative unit_amount.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or local equivalent) with at most 12 decimal places. Only one of `unit_amount` and `unit_amount_decimal` can be set.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item. Pass an
+                empty string to remove previously-defined tax rates.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice. This unit_amount will be multiplied by the
+                quantity to get the full amount. If you want to apply a credit to the customer's
+                account, pass a negative unit_amount.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return await self._client.request(
             _INVOICEITEMS_UPDATE,
@@ -795,7 +970,6 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         self,
         invoiceitem: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -805,16 +979,13 @@ class AsyncInvoiceitems(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedInvoiceitem:
-        """<p>Deletes an invoice item, removing it from an invoice. Deleting invoice items is only possible when they’re not attached to invoices, or if it’s attached to a draft invoice.</p>
-
-        Args:
-            body: The request body.
+        """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
+        possible when they’re not attached to invoices, or if it’s attached to a draft invoice.
         """
         return await self._client.request(
             _INVOICEITEMS_DELETE,
             {
                 "invoiceitem": invoiceitem,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

@@ -4,49 +4,141 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Invoice, LineItem
-from ..models.deleted_invoice import DeletedInvoice
-from ..models.error import Error
-from ..types.invoices import (
-    InvoicesCreateParamsAutomaticTax,
-    InvoicesCreateParamsCustomFieldsArrayItem,
-    InvoicesCreateParamsDiscountsArrayItem,
-    InvoicesCreateParamsFromInvoice,
-    InvoicesCreateParamsPaymentSettings,
-    InvoicesCreateParamsRenderingOptions,
-    InvoicesCreateParamsShippingCost,
-    InvoicesCreateParamsShippingDetails,
-    InvoicesCreateParamsTransferData,
-    InvoicesLinesResponse,
-    InvoicesListCreated,
-    InvoicesListDueDate,
-    InvoicesListResponse,
-    InvoicesSearchResponse,
-    InvoicesUpcomingLinesAutomaticTax,
-    InvoicesUpcomingLinesCustomerDetails,
-    InvoicesUpcomingLinesDiscountsArrayItem,
-    InvoicesUpcomingLinesInvoiceItemsItem,
-    InvoicesUpcomingLinesResponse,
-    InvoicesUpcomingLinesSubscriptionItemsItem,
-    InvoicesUpcomingRetrieveAutomaticTax,
-    InvoicesUpcomingRetrieveCustomerDetails,
-    InvoicesUpcomingRetrieveDiscountsArrayItem,
-    InvoicesUpcomingRetrieveInvoiceItemsItem,
-    InvoicesUpcomingRetrieveSubscriptionItemsItem,
-    InvoicesUpdateParamsAutomaticTax,
-    InvoicesUpdateParamsCustomFieldsArrayItem,
-    InvoicesUpdateParamsDiscountsArrayItem,
-    InvoicesUpdateParamsPaymentSettings,
-    InvoicesUpdateParamsRenderingOptions,
-    InvoicesUpdateParamsShippingCost,
-    InvoicesUpdateParamsShippingDetails,
-    InvoicesUpdateParamsTransferData,
-)
+if TYPE_CHECKING:
+    from ..models.deleted_invoice import DeletedInvoice
+    from ..models.invoice import Invoice
+    from ..models.line_item import LineItem
+    from ..resources.invoices_upcoming import (
+        AsyncInvoicesUpcoming,
+        AsyncInvoicesUpcomingWithRawResponse,
+        AsyncInvoicesUpcomingWithStreamingResponse,
+        InvoicesUpcoming,
+        InvoicesUpcomingWithRawResponse,
+        InvoicesUpcomingWithStreamingResponse,
+    )
+    from ..types.invoices import (
+        InvoicesCreateParamsAutomaticTax,
+        InvoicesCreateParamsCustomFieldsArrayItem,
+        InvoicesCreateParamsDiscountsArrayItem,
+        InvoicesCreateParamsFromInvoice,
+        InvoicesCreateParamsPaymentSettings,
+        InvoicesCreateParamsRenderingOptions,
+        InvoicesCreateParamsShippingCost,
+        InvoicesCreateParamsShippingDetails,
+        InvoicesCreateParamsTransferData,
+        InvoicesLinesResponse,
+        InvoicesListCreated,
+        InvoicesListDueDate,
+        InvoicesListResponse,
+        InvoicesSearchResponse,
+        InvoicesUpdateParamsAutomaticTax,
+        InvoicesUpdateParamsCustomFieldsArrayItem,
+        InvoicesUpdateParamsDiscountsArrayItem,
+        InvoicesUpdateParamsPaymentSettings,
+        InvoicesUpdateParamsRenderingOptions,
+        InvoicesUpdateParamsShippingCost,
+        InvoicesUpdateParamsShippingDetails,
+        InvoicesUpdateParamsTransferData,
+    )
+
+
+def _invoices_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.invoices import InvoicesListResponse
+
+    return {
+        "200": _rt.Response(InvoicesListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _invoices_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoice import Invoice
+
+    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoices_search_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.invoices import InvoicesSearchResponse
+
+    return {
+        "200": _rt.Response(InvoicesSearchResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _invoices_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoice import Invoice
+
+    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoices_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoice import Invoice
+
+    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoices_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.deleted_invoice import DeletedInvoice
+    from ..models.error import Error
+
+    return {"200": _rt.Response(DeletedInvoice, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoices_finalize_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoice import Invoice
+
+    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoices_lines_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.invoices import InvoicesLinesResponse
+
+    return {
+        "200": _rt.Response(InvoicesLinesResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _invoices_mark_uncollectible_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoice import Invoice
+
+    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoices_pay_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoice import Invoice
+
+    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoices_send_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoice import Invoice
+
+    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _invoices_void_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.invoice import Invoice
+
+    return {"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")}
+
 
 _INVOICES_LIST: _rt.Operation[InvoicesListResponse] = _rt.Operation(
     method="get",
@@ -63,13 +155,8 @@ _INVOICES_LIST: _rt.Operation[InvoicesListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
         _rt.Param("subscription", "subscription", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(InvoicesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_invoices_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -131,7 +218,7 @@ _INVOICES_CREATE: _rt.Operation[Invoice] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_invoices_create_responses),
 )
 
 _INVOICES_SEARCH: _rt.Operation[InvoicesSearchResponse] = _rt.Operation(
@@ -143,13 +230,8 @@ _INVOICES_SEARCH: _rt.Operation[InvoicesSearchResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(InvoicesSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_invoices_search_responses),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -162,10 +244,8 @@ _INVOICES_RETRIEVE: _rt.Operation[Invoice] = _rt.Operation(
     params=(
         _rt.Param("invoice", "invoice", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_invoices_retrieve_responses),
 )
 
 _INVOICES_UPDATE: _rt.Operation[Invoice] = _rt.Operation(
@@ -216,19 +296,15 @@ _INVOICES_UPDATE: _rt.Operation[Invoice] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_invoices_update_responses),
 )
 
 _INVOICES_DELETE: _rt.Operation[DeletedInvoice] = _rt.Operation(
     method="delete",
     path="/v1/invoices/{invoice}",
     operation_id="DeleteInvoicesInvoice",
-    params=(
-        _rt.Param("invoice", "invoice", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(DeletedInvoice, "json"), "default": _rt.Response(Error, "json")},
+    params=(_rt.Param("invoice", "invoice", "path", style="simple"),),
+    responses=_rt.LazyResponses(_invoices_delete_responses),
 )
 
 _INVOICES_FINALIZE: _rt.Operation[Invoice] = _rt.Operation(
@@ -244,7 +320,7 @@ _INVOICES_FINALIZE: _rt.Operation[Invoice] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_invoices_finalize_responses),
 )
 
 _INVOICES_LINES: _rt.Operation[InvoicesLinesResponse] = _rt.Operation(
@@ -257,13 +333,8 @@ _INVOICES_LINES: _rt.Operation[InvoicesLinesResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(InvoicesLinesResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_invoices_lines_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -285,7 +356,7 @@ _INVOICES_MARK_UNCOLLECTIBLE: _rt.Operation[Invoice] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_invoices_mark_uncollectible_responses),
 )
 
 _INVOICES_PAY: _rt.Operation[Invoice] = _rt.Operation(
@@ -306,7 +377,7 @@ _INVOICES_PAY: _rt.Operation[Invoice] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_invoices_pay_responses),
 )
 
 _INVOICES_SEND: _rt.Operation[Invoice] = _rt.Operation(
@@ -321,7 +392,7 @@ _INVOICES_SEND: _rt.Operation[Invoice] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_invoices_send_responses),
 )
 
 _INVOICES_VOID: _rt.Operation[Invoice] = _rt.Operation(
@@ -336,170 +407,7 @@ _INVOICES_VOID: _rt.Operation[Invoice] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_INVOICES_UPCOMING_RETRIEVE: _rt.Operation[Invoice] = _rt.Operation(
-    method="get",
-    path="/v1/invoices/upcoming",
-    operation_id="GetInvoicesUpcoming",
-    params=(
-        _rt.Param("automatic_tax", "automatic_tax", "query", style="deepObject", explode=True),
-        _rt.Param("coupon", "coupon", "query", style="form"),
-        _rt.Param("currency", "currency", "query", style="form"),
-        _rt.Param("customer", "customer", "query", style="form"),
-        _rt.Param(
-            "customer_details", "customer_details", "query", style="deepObject", explode=True
-        ),
-        _rt.Param("discounts", "discounts", "query", style="deepObject", explode=True),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("invoice_items", "invoice_items", "query", style="deepObject", explode=True),
-        _rt.Param("schedule", "schedule", "query", style="form"),
-        _rt.Param("subscription", "subscription", "query", style="form"),
-        _rt.Param(
-            "subscription_billing_cycle_anchor",
-            "subscription_billing_cycle_anchor",
-            "query",
-            style="deepObject",
-            explode=True,
-        ),
-        _rt.Param(
-            "subscription_cancel_at",
-            "subscription_cancel_at",
-            "query",
-            style="deepObject",
-            explode=True,
-        ),
-        _rt.Param(
-            "subscription_cancel_at_period_end",
-            "subscription_cancel_at_period_end",
-            "query",
-            style="form",
-        ),
-        _rt.Param("subscription_cancel_now", "subscription_cancel_now", "query", style="form"),
-        _rt.Param(
-            "subscription_default_tax_rates",
-            "subscription_default_tax_rates",
-            "query",
-            style="deepObject",
-            explode=True,
-        ),
-        _rt.Param(
-            "subscription_items", "subscription_items", "query", style="deepObject", explode=True
-        ),
-        _rt.Param(
-            "subscription_proration_behavior",
-            "subscription_proration_behavior",
-            "query",
-            style="form",
-        ),
-        _rt.Param(
-            "subscription_proration_date", "subscription_proration_date", "query", style="form"
-        ),
-        _rt.Param("subscription_resume_at", "subscription_resume_at", "query", style="form"),
-        _rt.Param("subscription_start_date", "subscription_start_date", "query", style="form"),
-        _rt.Param(
-            "subscription_trial_end",
-            "subscription_trial_end",
-            "query",
-            style="deepObject",
-            explode=True,
-        ),
-        _rt.Param(
-            "subscription_trial_from_plan", "subscription_trial_from_plan", "query", style="form"
-        ),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Invoice, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_INVOICES_UPCOMING_LINES: _rt.Operation[InvoicesUpcomingLinesResponse] = _rt.Operation(
-    method="get",
-    path="/v1/invoices/upcoming/lines",
-    operation_id="GetInvoicesUpcomingLines",
-    params=(
-        _rt.Param("automatic_tax", "automatic_tax", "query", style="deepObject", explode=True),
-        _rt.Param("coupon", "coupon", "query", style="form"),
-        _rt.Param("currency", "currency", "query", style="form"),
-        _rt.Param("customer", "customer", "query", style="form"),
-        _rt.Param(
-            "customer_details", "customer_details", "query", style="deepObject", explode=True
-        ),
-        _rt.Param("discounts", "discounts", "query", style="deepObject", explode=True),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("invoice_items", "invoice_items", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("schedule", "schedule", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("subscription", "subscription", "query", style="form"),
-        _rt.Param(
-            "subscription_billing_cycle_anchor",
-            "subscription_billing_cycle_anchor",
-            "query",
-            style="deepObject",
-            explode=True,
-        ),
-        _rt.Param(
-            "subscription_cancel_at",
-            "subscription_cancel_at",
-            "query",
-            style="deepObject",
-            explode=True,
-        ),
-        _rt.Param(
-            "subscription_cancel_at_period_end",
-            "subscription_cancel_at_period_end",
-            "query",
-            style="form",
-        ),
-        _rt.Param("subscription_cancel_now", "subscription_cancel_now", "query", style="form"),
-        _rt.Param(
-            "subscription_default_tax_rates",
-            "subscription_default_tax_rates",
-            "query",
-            style="deepObject",
-            explode=True,
-        ),
-        _rt.Param(
-            "subscription_items", "subscription_items", "query", style="deepObject", explode=True
-        ),
-        _rt.Param(
-            "subscription_proration_behavior",
-            "subscription_proration_behavior",
-            "query",
-            style="form",
-        ),
-        _rt.Param(
-            "subscription_proration_date", "subscription_proration_date", "query", style="form"
-        ),
-        _rt.Param("subscription_resume_at", "subscription_resume_at", "query", style="form"),
-        _rt.Param("subscription_start_date", "subscription_start_date", "query", style="form"),
-        _rt.Param(
-            "subscription_trial_end",
-            "subscription_trial_end",
-            "query",
-            style="deepObject",
-            explode=True,
-        ),
-        _rt.Param(
-            "subscription_trial_from_plan", "subscription_trial_from_plan", "query", style="form"
-        ),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(InvoicesUpcomingLinesResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
+    responses=_rt.LazyResponses(_invoices_void_responses),
 )
 
 
@@ -518,6 +426,8 @@ class Invoices(_rt.SyncResource):
 
     @cached_property
     def upcoming(self) -> InvoicesUpcoming:
+        from .invoices_upcoming import InvoicesUpcoming
+
         return InvoicesUpcoming(self._client)
 
     def list(
@@ -533,7 +443,6 @@ class Invoices(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["draft", "open", "paid", "uncollectible", "void"] | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -543,20 +452,33 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Invoice]:
-        """<p>You can list all invoices, or list the invoices for a specific customer. The invoices are returned sorted by creation date, with the most recently created invoices appearing first.</p>
+        """You can list all invoices, or list the invoices for a specific customer. The invoices are
+        returned sorted by creation date, with the most recently created invoices appearing
+        first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            collection_method: The collection method of the invoice to retrieve. Either `charge_automatically` or `send_invoice`.
+            collection_method: The collection method of the invoice to retrieve. Either
+                `charge_automatically` or `send_invoice`.
             customer: Only return invoices for the customer specified by this customer ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            status: The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`, or `void`. [Learn more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview)
-            subscription: Only return invoices for the subscription specified by this subscription ID.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`,
+                or `void`. [Learn
+                more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview)
+            subscription: Only return invoices for the subscription specified by this
+                subscription ID.
         """
         return self._client.paginate(
             _INVOICES_LIST,
@@ -571,7 +493,6 @@ class Invoices(_rt.SyncResource):
                 "starting_after": starting_after,
                 "status": status,
                 "subscription": subscription,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -632,37 +553,89 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>This endpoint creates a draft invoice for a given customer. The invoice remains a draft until you <a href="#finalize_invoice">finalize</a> the invoice, which allows you to <a href="#pay_invoice">pay</a> or <a href="#send_invoice">send</a> the invoice to your customers.</p>
+        """This endpoint creates a draft invoice for a given customer. The invoice remains a draft
+        until you finalize the invoice, which allows you to pay or send the invoice to your
+        customers.
 
         Args:
-            account_tax_ids: The account tax IDs associated with the invoice. Only editable when the invoice is a draft.
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to the invoice and transferred to the application owner's Stripe account. The request must be made with an OAuth key or the Stripe-Account header in order to take an application fee. For more information, see the application fees [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
-            auto_advance: Controls whether Stripe will perform [automatic collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of the invoice. When `false`, the invoice's state will not automatically advance without an explicit action.
+            account_tax_ids: The account tax IDs associated with the invoice. Only editable when
+                the invoice is a draft.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the Stripe-Account header in order to
+                take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
+            auto_advance: Controls whether Stripe will perform [automatic
+                collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of
+                the invoice. When `false`, the invoice's state will not automatically advance
+                without an explicit action.
             automatic_tax: Settings for automatic tax lookup for this invoice.
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this invoice using the default source attached to the customer. When sending an invoice, Stripe will email this invoice to the customer with payment instructions. Defaults to `charge_automatically`.
-            currency: The currency to create this invoice in. Defaults to that of `customer` if not specified.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this invoice using the default source
+                attached to the customer. When sending an invoice, Stripe will email this invoice
+                to the customer with payment instructions. Defaults to `charge_automatically`.
+            currency: The currency to create this invoice in. Defaults to that of `customer` if
+                not specified.
             custom_fields: A list of up to 4 custom fields to be displayed on the invoice.
             customer: The ID of the customer who will be billed.
-            days_until_due: The number of days from when the invoice is created until it is due. Valid only for invoices where `collection_method=send_invoice`.
-            default_payment_method: ID of the default payment method for the invoice. It must belong to the customer associated with the invoice. If not set, defaults to the subscription's default payment method, if any, or to the default payment method in the customer's invoice settings.
-            default_source: ID of the default payment source for the invoice. It must belong to the customer associated with the invoice and be in a chargeable state. If not set, defaults to the subscription's default source, if any, or to the customer's default source.
-            default_tax_rates: The tax rates that will apply to any line item that does not have `tax_rates` set.
-            description: An arbitrary string attached to the object. Often useful for displaying to users. Referenced as 'memo' in the Dashboard.
-            discounts: The coupons to redeem into discounts for the invoice. If not specified, inherits the discount from the invoice's customer. Pass an empty string to avoid inheriting any discounts.
-            due_date: The date on which payment for this invoice is due. Valid only for invoices where `collection_method=send_invoice`.
+            days_until_due: The number of days from when the invoice is created until it is due.
+                Valid only for invoices where `collection_method=send_invoice`.
+            default_payment_method: ID of the default payment method for the invoice. It must
+                belong to the customer associated with the invoice. If not set, defaults to the
+                subscription's default payment method, if any, or to the default payment method
+                in the customer's invoice settings.
+            default_source: ID of the default payment source for the invoice. It must belong to
+                the customer associated with the invoice and be in a chargeable state. If not
+                set, defaults to the subscription's default source, if any, or to the customer's
+                default source.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users. Referenced as 'memo' in the Dashboard.
+            discounts: The coupons to redeem into discounts for the invoice. If not specified,
+                inherits the discount from the invoice's customer. Pass an empty string to avoid
+                inheriting any discounts.
+            due_date: The date on which payment for this invoice is due. Valid only for invoices
+                where `collection_method=send_invoice`.
             expand: Specifies which fields in the response should be expanded.
             footer: Footer to be displayed on the invoice.
-            from_invoice: Revise an existing invoice. The new invoice will be created in `status=draft`. See the [revision documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more details.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details.
-            payment_settings: Configuration settings for the PaymentIntent that is generated when the invoice is finalized.
-            pending_invoice_items_behavior: How to handle pending invoice items on invoice creation. One of `include` or `exclude`. `include` will include any pending invoice items, and will create an empty draft invoice if no pending invoice items exist. `exclude` will always create an empty invoice draft regardless if there are pending invoice items or not. Defaults to `exclude` if the parameter is omitted.
+            from_invoice: Revise an existing invoice. The new invoice will be created in
+                `status=draft`. See the [revision
+                documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more
+                details.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended. If set, the invoice will be presented with the branding and support
+                information of the specified account. See the [Invoices with
+                Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+                details.
+            payment_settings: Configuration settings for the PaymentIntent that is generated when
+                the invoice is finalized.
+            pending_invoice_items_behavior: How to handle pending invoice items on invoice
+                creation. One of `include` or `exclude`. `include` will include any pending
+                invoice items, and will create an empty draft invoice if no pending invoice items
+                exist. `exclude` will always create an empty invoice draft regardless if there
+                are pending invoice items or not. Defaults to `exclude` if the parameter is
+                omitted.
             rendering_options: Options for invoice PDF rendering.
             shipping_cost: Settings for the cost of shipping for this invoice.
-            shipping_details: Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer.
-            statement_descriptor: Extra information about a charge for the customer's credit card statement. It must contain at least one letter. If not specified and this invoice is part of a subscription, the default `statement_descriptor` will be set to the first subscription item's product's `statement_descriptor`.
-            subscription: The ID of the subscription to invoice, if any. If set, the created invoice will only include pending invoice items for that subscription. The subscription's billing cycle and regular subscription events won't be affected.
-            transfer_data: If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge.
+            shipping_details: Shipping details for the invoice. The Invoice PDF will use the
+                `shipping_details` value if it is set, otherwise the PDF will render the shipping
+                address from the customer.
+            statement_descriptor: Extra information about a charge for the customer's credit card
+                statement. It must contain at least one letter. If not specified and this invoice
+                is part of a subscription, the default `statement_descriptor` will be set to the
+                first subscription item's product's `statement_descriptor`.
+            subscription: The ID of the subscription to invoice, if any. If set, the created
+                invoice will only include pending invoice items for that subscription. The
+                subscription's billing cycle and regular subscription events won't be affected.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge.
         """
         return self._client.request(
             _INVOICES_CREATE,
@@ -715,7 +688,6 @@ class Invoices(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -725,19 +697,27 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Invoice]:
-        """<p>Search for invoices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for invoices you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for invoices](https://stripe.com/docs/search#query-fields-for-invoices).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                invoices](https://stripe.com/docs/search#query-fields-for-invoices).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _INVOICES_SEARCH,
@@ -746,7 +726,6 @@ class Invoices(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -765,7 +744,6 @@ class Invoices(_rt.SyncResource):
         invoice: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -775,18 +753,16 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Retrieves the invoice with the given ID.</p>
+        """Retrieves the invoice with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _INVOICES_RETRIEVE,
             {
                 "invoice": invoice,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -842,37 +818,79 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Draft invoices are fully editable. Once an invoice is <a href="/docs/billing/invoices/workflow#finalized">finalized</a>,
-        monetary values, as well as <code>collection_method</code>, become uneditable.</p>
+        """Draft invoices are fully editable. Once an invoice is
+        [finalized](https://stripe.com/docs/billing/invoices/workflow#finalized), monetary
+        values, as well as `collection_method`, become uneditable.
 
-        <p>If you would like to stop the Stripe Billing engine from automatically finalizing, reattempting payments on,
-        sending reminders for, or <a href="/docs/billing/invoices/reconciliation">automatically reconciling</a> invoices, pass
-        <code>auto_advance=false</code>.</p>
+        If you would like to stop the Stripe Billing engine from automatically finalizing,
+        reattempting payments on, sending reminders for, or [automatically
+        reconciling](https://stripe.com/docs/billing/invoices/reconciliation) invoices, pass
+        `auto_advance=false`.
 
         Args:
-            account_tax_ids: The account tax IDs associated with the invoice. Only editable when the invoice is a draft.
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to the invoice and transferred to the application owner's Stripe account. The request must be made with an OAuth key or the Stripe-Account header in order to take an application fee. For more information, see the application fees [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
-            auto_advance: Controls whether Stripe will perform [automatic collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of the invoice.
+            account_tax_ids: The account tax IDs associated with the invoice. Only editable when
+                the invoice is a draft.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the Stripe-Account header in order to
+                take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
+            auto_advance: Controls whether Stripe will perform [automatic
+                collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of
+                the invoice.
             automatic_tax: Settings for automatic tax lookup for this invoice.
-            collection_method: Either `charge_automatically` or `send_invoice`. This field can be updated only on `draft` invoices.
-            custom_fields: A list of up to 4 custom fields to be displayed on the invoice. If a value for `custom_fields` is specified, the list specified will replace the existing custom field list on this invoice. Pass an empty string to remove previously-defined fields.
-            days_until_due: The number of days from which the invoice is created until it is due. Only valid for invoices where `collection_method=send_invoice`. This field can only be updated on `draft` invoices.
-            default_payment_method: ID of the default payment method for the invoice. It must belong to the customer associated with the invoice. If not set, defaults to the subscription's default payment method, if any, or to the default payment method in the customer's invoice settings.
-            default_source: ID of the default payment source for the invoice. It must belong to the customer associated with the invoice and be in a chargeable state. If not set, defaults to the subscription's default source, if any, or to the customer's default source.
-            default_tax_rates: The tax rates that will apply to any line item that does not have `tax_rates` set. Pass an empty string to remove previously-defined tax rates.
-            description: An arbitrary string attached to the object. Often useful for displaying to users. Referenced as 'memo' in the Dashboard.
-            discounts: The discounts that will apply to the invoice. Pass an empty string to remove previously-defined discounts.
-            due_date: The date on which payment for this invoice is due. Only valid for invoices where `collection_method=send_invoice`. This field can only be updated on `draft` invoices.
+            collection_method: Either `charge_automatically` or `send_invoice`. This field can be
+                updated only on `draft` invoices.
+            custom_fields: A list of up to 4 custom fields to be displayed on the invoice. If a
+                value for `custom_fields` is specified, the list specified will replace the
+                existing custom field list on this invoice. Pass an empty string to remove
+                previously-defined fields.
+            days_until_due: The number of days from which the invoice is created until it is due.
+                Only valid for invoices where `collection_method=send_invoice`. This field can
+                only be updated on `draft` invoices.
+            default_payment_method: ID of the default payment method for the invoice. It must
+                belong to the customer associated with the invoice. If not set, defaults to the
+                subscription's default payment method, if any, or to the default payment method
+                in the customer's invoice settings.
+            default_source: ID of the default payment source for the invoice. It must belong to
+                the customer associated with the invoice and be in a chargeable state. If not
+                set, defaults to the subscription's default source, if any, or to the customer's
+                default source.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set. Pass an empty string to remove previously-defined tax rates.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users. Referenced as 'memo' in the Dashboard.
+            discounts: The discounts that will apply to the invoice. Pass an empty string to
+                remove previously-defined discounts.
+            due_date: The date on which payment for this invoice is due. Only valid for invoices
+                where `collection_method=send_invoice`. This field can only be updated on `draft`
+                invoices.
             expand: Specifies which fields in the response should be expanded.
             footer: Footer to be displayed on the invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details.
-            payment_settings: Configuration settings for the PaymentIntent that is generated when the invoice is finalized.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended. If set, the invoice will be presented with the branding and support
+                information of the specified account. See the [Invoices with
+                Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+                details.
+            payment_settings: Configuration settings for the PaymentIntent that is generated when
+                the invoice is finalized.
             rendering_options: Options for invoice PDF rendering.
             shipping_cost: Settings for the cost of shipping for this invoice.
-            shipping_details: Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer.
-            statement_descriptor: Extra information about a charge for the customer's credit card statement. It must contain at least one letter. If not specified and this invoice is part of a subscription, the default `statement_descriptor` will be set to the first subscription item's product's `statement_descriptor`.
-            transfer_data: If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge. This will be unset if you POST an empty value.
+            shipping_details: Shipping details for the invoice. The Invoice PDF will use the
+                `shipping_details` value if it is set, otherwise the PDF will render the shipping
+                address from the customer.
+            statement_descriptor: Extra information about a charge for the customer's credit card
+                statement. It must contain at least one letter. If not specified and this invoice
+                is part of a subscription, the default `statement_descriptor` will be set to the
+                first subscription item's product's `statement_descriptor`.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge. This will be unset if you POST an empty value.
         """
         return self._client.request(
             _INVOICES_UPDATE,
@@ -918,7 +936,6 @@ class Invoices(_rt.SyncResource):
         self,
         invoice: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -928,16 +945,14 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedInvoice:
-        """<p>Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete invoices that are no longer in a draft state will fail; once an invoice has been finalized or if an invoice is for a subscription, it must be <a href="#void_invoice">voided</a>.</p>
-
-        Args:
-            body: The request body.
+        """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
+        invoices that are no longer in a draft state will fail; once an invoice has been
+        finalized or if an invoice is for a subscription, it must be voided.
         """
         return self._client.request(
             _INVOICES_DELETE,
             {
                 "invoice": invoice,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -966,10 +981,15 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Stripe automatically finalizes drafts before sending and attempting payment on invoices. However, if you’d like to finalize a draft invoice manually, you can do so using this method.</p>
+        """Stripe automatically finalizes drafts before sending and attempting payment on invoices.
+        However, if you’d like to finalize a draft invoice manually, you can do so using this
+        method.
 
         Args:
-            auto_advance: Controls whether Stripe will perform [automatic collection](https://stripe.com/docs/invoicing/automatic-charging) of the invoice. When `false`, the invoice's state will not automatically advance without an explicit action.
+            auto_advance: Controls whether Stripe will perform [automatic
+                collection](https://stripe.com/docs/invoicing/automatic-charging) of the invoice.
+                When `false`, the invoice's state will not automatically advance without an
+                explicit action.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -999,7 +1019,6 @@ class Invoices(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1009,16 +1028,25 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[LineItem]:
-        """<p>When retrieving an invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+        """When retrieving an invoice, you’ll get a **lines** property containing the total count of
+        line items and the first handful of those items. There is also a URL where you can
+        retrieve the full (paginated) list of line items.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _INVOICES_LINES,
@@ -1028,7 +1056,6 @@ class Invoices(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1056,7 +1083,8 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Marking an invoice as uncollectible is useful for keeping track of bad debts that can be written off for accounting purposes.</p>
+        """Marking an invoice as uncollectible is useful for keeping track of bad debts that can be
+        written off for accounting purposes.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -1099,16 +1127,30 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Stripe automatically creates and then attempts to collect payment on invoices for customers on subscriptions according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to attempt payment on an invoice out of the normal collection schedule or for some other reason, you can do so.</p>
+        """Stripe automatically creates and then attempts to collect payment on invoices for
+        customers on subscriptions according to your [subscriptions
+        settings](https://dashboard.stripe.com/account/billing/automatic). However, if you’d like
+        to attempt payment on an invoice out of the normal collection schedule or for some other
+        reason, you can do so.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            forgive: In cases where the source used to pay the invoice has insufficient funds, passing `forgive=true` controls whether a charge should be attempted for the full amount available on the source, up to the amount to fully pay the invoice. This effectively forgives the difference between the amount available on the source and the amount due.
-            mandate: ID of the mandate to be used for this invoice. It must correspond to the payment method used to pay the invoice, including the payment_method param or the invoice's default_payment_method or default_source, if set.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted. Defaults to `true` (off-session).
-            paid_out_of_band: Boolean representing whether an invoice is paid outside of Stripe. This will result in no charge being made. Defaults to `false`.
-            payment_method: A PaymentMethod to be charged. The PaymentMethod must be the ID of a PaymentMethod belonging to the customer associated with the invoice being paid.
-            source: A payment source to be charged. The source must be the ID of a source belonging to the customer associated with the invoice being paid.
+            forgive: In cases where the source used to pay the invoice has insufficient funds,
+                passing `forgive=true` controls whether a charge should be attempted for the full
+                amount available on the source, up to the amount to fully pay the invoice. This
+                effectively forgives the difference between the amount available on the source
+                and the amount due.
+            mandate: ID of the mandate to be used for this invoice. It must correspond to the
+                payment method used to pay the invoice, including the payment_method param or the
+                invoice's default_payment_method or default_source, if set.
+            off_session: Indicates if a customer is on or off-session while an invoice payment is
+                attempted. Defaults to `true` (off-session).
+            paid_out_of_band: Boolean representing whether an invoice is paid outside of Stripe.
+                This will result in no charge being made. Defaults to `false`.
+            payment_method: A PaymentMethod to be charged. The PaymentMethod must be the ID of a
+                PaymentMethod belonging to the customer associated with the invoice being paid.
+            source: A payment source to be charged. The source must be the ID of a source
+                belonging to the customer associated with the invoice being paid.
         """
         return self._client.request(
             _INVOICES_PAY,
@@ -1148,9 +1190,14 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Stripe will automatically send invoices to customers according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to manually send an invoice to your customer out of the normal schedule, you can do so. When sending invoices that have already been paid, there will be no reference to the payment in the email.</p>
+        """Stripe will automatically send invoices to customers according to your [subscriptions
+        settings](https://dashboard.stripe.com/account/billing/automatic). However, if you’d like
+        to manually send an invoice to your customer out of the normal schedule, you can do so.
+        When sending invoices that have already been paid, there will be no reference to the
+        payment in the email.
 
-        <p>Requests made in test-mode result in no emails being sent, despite sending an <code>invoice.sent</code> event.</p>
+        Requests made in test-mode result in no emails being sent, despite sending an
+        `invoice.sent` event.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -1187,7 +1234,9 @@ class Invoices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar to <a href="#delete_invoice">deletion</a>, however it only applies to finalized invoices and maintains a papertrail where the invoice can still be found.</p>
+        """Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar to
+        deletion, however it only applies to finalized invoices and maintains a papertrail where
+        the invoice can still be found.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -1257,262 +1306,6 @@ class InvoicesWithStreamingResponse:
         return self._resource.upcoming.with_streaming_response
 
 
-class InvoicesUpcoming(_rt.SyncResource):
-    """Operations under `invoices.upcoming`."""
-
-    @cached_property
-    def with_raw_response(self) -> InvoicesUpcomingWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return InvoicesUpcomingWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> InvoicesUpcomingWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return InvoicesUpcomingWithStreamingResponse(self)
-
-    def retrieve(
-        self,
-        *,
-        automatic_tax: InvoicesUpcomingRetrieveAutomaticTax | NotGiven = NOT_GIVEN,
-        coupon: str | NotGiven = NOT_GIVEN,
-        currency: str | NotGiven = NOT_GIVEN,
-        customer: str | NotGiven = NOT_GIVEN,
-        customer_details: InvoicesUpcomingRetrieveCustomerDetails | NotGiven = NOT_GIVEN,
-        discounts: list[InvoicesUpcomingRetrieveDiscountsArrayItem]
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        invoice_items: list[InvoicesUpcomingRetrieveInvoiceItemsItem] | NotGiven = NOT_GIVEN,
-        schedule: str | NotGiven = NOT_GIVEN,
-        subscription: str | NotGiven = NOT_GIVEN,
-        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | NotGiven = NOT_GIVEN,
-        subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
-        subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_items: list[InvoicesUpcomingRetrieveSubscriptionItemsItem]
-        | NotGiven = NOT_GIVEN,
-        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
-        | NotGiven = NOT_GIVEN,
-        subscription_proration_date: int | NotGiven = NOT_GIVEN,
-        subscription_resume_at: Literal["now"] | NotGiven = NOT_GIVEN,
-        subscription_start_date: int | NotGiven = NOT_GIVEN,
-        subscription_trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
-        subscription_trial_from_plan: bool | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Invoice:
-        """<p>At any time, you can preview the upcoming invoice for a customer. This will show you all the charges that are pending, including subscription renewal charges, invoice item charges, etc. It will also show you any discounts that are applicable to the invoice.</p>
-
-        <p>Note that when you are viewing an upcoming invoice, you are simply viewing a preview – the invoice has not yet been created. As such, the upcoming invoice will not show up in invoice listing calls, and you cannot use the API to pay or edit the invoice. If you want to change the amount that your customer will be billed, you can add, remove, or update pending invoice items, or update the customer’s discount.</p>
-
-        <p>You can preview the effects of updating a subscription, including a preview of what proration will take place. To ensure that the actual proration is calculated exactly the same as the previewed proration, you should pass a <code>proration_date</code> parameter when doing the actual subscription update. The value passed in should be the same as the <code>subscription_proration_date</code> returned on the upcoming invoice resource. The recommended way to get only the prorations being previewed is to consider only proration line items where <code>period[start]</code> is equal to the <code>subscription_proration_date</code> on the upcoming invoice resource.</p>
-
-        Args:
-            automatic_tax: Settings for automatic tax lookup for this invoice preview.
-            coupon: The code of the coupon to apply. If `subscription` or `subscription_items` is provided, the invoice returned will preview updating or creating a subscription with that coupon. Otherwise, it will preview applying that coupon to the customer for the next upcoming invoice from among the customer's subscriptions. The invoice can be previewed without a coupon by passing this value as an empty string.
-            currency: The currency to preview this invoice in. Defaults to that of `customer` if not specified.
-            customer: The identifier of the customer whose upcoming invoice you'd like to retrieve.
-            customer_details: Details about the customer you want to invoice or overrides for an existing customer.
-            discounts: The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead.
-            expand: Specifies which fields in the response should be expanded.
-            invoice_items: List of invoice items to add or update in the upcoming invoice preview.
-            schedule: The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields.
-            subscription: The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions.
-            subscription_billing_cycle_anchor: For new subscriptions, a future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. For existing subscriptions, the value can only be set to `now` or `unchanged`.
-            subscription_cancel_at: Timestamp indicating when the subscription should be scheduled to cancel. Will prorate if within the current period and prorations have been enabled using `proration_behavior`.
-            subscription_cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
-            subscription_cancel_now: This simulates the subscription being canceled or expired immediately.
-            subscription_default_tax_rates: If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set.
-            subscription_items: A list of up to 20 subscription items, each with an attached price.
-            subscription_proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            subscription_proration_date: If previewing an update to a subscription, and doing proration, `subscription_proration_date` forces the proration to be calculated as though the update was done at the specified time. The time given must be within the current subscription period and within the current phase of the schedule backing this subscription, if the schedule exists. If set, `subscription`, and one of `subscription_items`, or `subscription_trial_end` are required. Also, `subscription_proration_behavior` cannot be set to 'none'.
-            subscription_resume_at: For paused subscriptions, setting `subscription_resume_at` to `now` will preview the invoice that will be generated if the subscription is resumed.
-            subscription_start_date: Date a subscription is intended to start (can be future or past)
-            subscription_trial_end: If provided, the invoice returned will preview updating or creating a subscription with that trial end. If set, one of `subscription_items` or `subscription` is required.
-            subscription_trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `subscription_trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `subscription_trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            body: The request body.
-        """
-        return self._client.request(
-            _INVOICES_UPCOMING_RETRIEVE,
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "schedule": schedule,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def lines(
-        self,
-        *,
-        automatic_tax: InvoicesUpcomingLinesAutomaticTax | NotGiven = NOT_GIVEN,
-        coupon: str | NotGiven = NOT_GIVEN,
-        currency: str | NotGiven = NOT_GIVEN,
-        customer: str | NotGiven = NOT_GIVEN,
-        customer_details: InvoicesUpcomingLinesCustomerDetails | NotGiven = NOT_GIVEN,
-        discounts: list[InvoicesUpcomingLinesDiscountsArrayItem]
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        invoice_items: list[InvoicesUpcomingLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        schedule: str | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        subscription: str | NotGiven = NOT_GIVEN,
-        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | NotGiven = NOT_GIVEN,
-        subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
-        subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_items: list[InvoicesUpcomingLinesSubscriptionItemsItem] | NotGiven = NOT_GIVEN,
-        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
-        | NotGiven = NOT_GIVEN,
-        subscription_proration_date: int | NotGiven = NOT_GIVEN,
-        subscription_resume_at: Literal["now"] | NotGiven = NOT_GIVEN,
-        subscription_start_date: int | NotGiven = NOT_GIVEN,
-        subscription_trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
-        subscription_trial_from_plan: bool | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[LineItem]:
-        """<p>When retrieving an upcoming invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            automatic_tax: Settings for automatic tax lookup for this invoice preview.
-            coupon: The code of the coupon to apply. If `subscription` or `subscription_items` is provided, the invoice returned will preview updating or creating a subscription with that coupon. Otherwise, it will preview applying that coupon to the customer for the next upcoming invoice from among the customer's subscriptions. The invoice can be previewed without a coupon by passing this value as an empty string.
-            currency: The currency to preview this invoice in. Defaults to that of `customer` if not specified.
-            customer: The identifier of the customer whose upcoming invoice you'd like to retrieve.
-            customer_details: Details about the customer you want to invoice or overrides for an existing customer.
-            discounts: The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            invoice_items: List of invoice items to add or update in the upcoming invoice preview.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            schedule: The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            subscription: The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions.
-            subscription_billing_cycle_anchor: For new subscriptions, a future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. For existing subscriptions, the value can only be set to `now` or `unchanged`.
-            subscription_cancel_at: Timestamp indicating when the subscription should be scheduled to cancel. Will prorate if within the current period and prorations have been enabled using `proration_behavior`.
-            subscription_cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
-            subscription_cancel_now: This simulates the subscription being canceled or expired immediately.
-            subscription_default_tax_rates: If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set.
-            subscription_items: A list of up to 20 subscription items, each with an attached price.
-            subscription_proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            subscription_proration_date: If previewing an update to a subscription, and doing proration, `subscription_proration_date` forces the proration to be calculated as though the update was done at the specified time. The time given must be within the current subscription period and within the current phase of the schedule backing this subscription, if the schedule exists. If set, `subscription`, and one of `subscription_items`, or `subscription_trial_end` are required. Also, `subscription_proration_behavior` cannot be set to 'none'.
-            subscription_resume_at: For paused subscriptions, setting `subscription_resume_at` to `now` will preview the invoice that will be generated if the subscription is resumed.
-            subscription_start_date: Date a subscription is intended to start (can be future or past)
-            subscription_trial_end: If provided, the invoice returned will preview updating or creating a subscription with that trial end. If set, one of `subscription_items` or `subscription` is required.
-            subscription_trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `subscription_trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `subscription_trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _INVOICES_UPCOMING_LINES,
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "ending_before": ending_before,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "limit": limit,
-                "schedule": schedule,
-                "starting_after": starting_after,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class InvoicesUpcomingWithRawResponse:
-    """`InvoicesUpcoming.with_raw_response`."""
-
-    def __init__(self, resource: InvoicesUpcoming) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.lines = _rt.raw_page(resource.lines)
-
-
-class InvoicesUpcomingWithStreamingResponse:
-    """`InvoicesUpcoming.with_streaming_response`."""
-
-    def __init__(self, resource: InvoicesUpcoming) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.lines = _rt.streaming_page(resource.lines)
-
-
 class AsyncInvoices(_rt.AsyncResource):
     """Operations under `invoices`."""
 
@@ -1528,6 +1321,8 @@ class AsyncInvoices(_rt.AsyncResource):
 
     @cached_property
     def upcoming(self) -> AsyncInvoicesUpcoming:
+        from .invoices_upcoming import AsyncInvoicesUpcoming
+
         return AsyncInvoicesUpcoming(self._client)
 
     def list(
@@ -1543,7 +1338,6 @@ class AsyncInvoices(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["draft", "open", "paid", "uncollectible", "void"] | NotGiven = NOT_GIVEN,
         subscription: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1553,20 +1347,33 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Invoice]:
-        """<p>You can list all invoices, or list the invoices for a specific customer. The invoices are returned sorted by creation date, with the most recently created invoices appearing first.</p>
+        """You can list all invoices, or list the invoices for a specific customer. The invoices are
+        returned sorted by creation date, with the most recently created invoices appearing
+        first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            collection_method: The collection method of the invoice to retrieve. Either `charge_automatically` or `send_invoice`.
+            collection_method: The collection method of the invoice to retrieve. Either
+                `charge_automatically` or `send_invoice`.
             customer: Only return invoices for the customer specified by this customer ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            status: The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`, or `void`. [Learn more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview)
-            subscription: Only return invoices for the subscription specified by this subscription ID.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`,
+                or `void`. [Learn
+                more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview)
+            subscription: Only return invoices for the subscription specified by this
+                subscription ID.
         """
         return self._client.paginate(
             _INVOICES_LIST,
@@ -1581,7 +1388,6 @@ class AsyncInvoices(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "status": status,
                 "subscription": subscription,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1642,37 +1448,89 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>This endpoint creates a draft invoice for a given customer. The invoice remains a draft until you <a href="#finalize_invoice">finalize</a> the invoice, which allows you to <a href="#pay_invoice">pay</a> or <a href="#send_invoice">send</a> the invoice to your customers.</p>
+        """This endpoint creates a draft invoice for a given customer. The invoice remains a draft
+        until you finalize the invoice, which allows you to pay or send the invoice to your
+        customers.
 
         Args:
-            account_tax_ids: The account tax IDs associated with the invoice. Only editable when the invoice is a draft.
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to the invoice and transferred to the application owner's Stripe account. The request must be made with an OAuth key or the Stripe-Account header in order to take an application fee. For more information, see the application fees [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
-            auto_advance: Controls whether Stripe will perform [automatic collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of the invoice. When `false`, the invoice's state will not automatically advance without an explicit action.
+            account_tax_ids: The account tax IDs associated with the invoice. Only editable when
+                the invoice is a draft.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the Stripe-Account header in order to
+                take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
+            auto_advance: Controls whether Stripe will perform [automatic
+                collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of
+                the invoice. When `false`, the invoice's state will not automatically advance
+                without an explicit action.
             automatic_tax: Settings for automatic tax lookup for this invoice.
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this invoice using the default source attached to the customer. When sending an invoice, Stripe will email this invoice to the customer with payment instructions. Defaults to `charge_automatically`.
-            currency: The currency to create this invoice in. Defaults to that of `customer` if not specified.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this invoice using the default source
+                attached to the customer. When sending an invoice, Stripe will email this invoice
+                to the customer with payment instructions. Defaults to `charge_automatically`.
+            currency: The currency to create this invoice in. Defaults to that of `customer` if
+                not specified.
             custom_fields: A list of up to 4 custom fields to be displayed on the invoice.
             customer: The ID of the customer who will be billed.
-            days_until_due: The number of days from when the invoice is created until it is due. Valid only for invoices where `collection_method=send_invoice`.
-            default_payment_method: ID of the default payment method for the invoice. It must belong to the customer associated with the invoice. If not set, defaults to the subscription's default payment method, if any, or to the default payment method in the customer's invoice settings.
-            default_source: ID of the default payment source for the invoice. It must belong to the customer associated with the invoice and be in a chargeable state. If not set, defaults to the subscription's default source, if any, or to the customer's default source.
-            default_tax_rates: The tax rates that will apply to any line item that does not have `tax_rates` set.
-            description: An arbitrary string attached to the object. Often useful for displaying to users. Referenced as 'memo' in the Dashboard.
-            discounts: The coupons to redeem into discounts for the invoice. If not specified, inherits the discount from the invoice's customer. Pass an empty string to avoid inheriting any discounts.
-            due_date: The date on which payment for this invoice is due. Valid only for invoices where `collection_method=send_invoice`.
+            days_until_due: The number of days from when the invoice is created until it is due.
+                Valid only for invoices where `collection_method=send_invoice`.
+            default_payment_method: ID of the default payment method for the invoice. It must
+                belong to the customer associated with the invoice. If not set, defaults to the
+                subscription's default payment method, if any, or to the default payment method
+                in the customer's invoice settings.
+            default_source: ID of the default payment source for the invoice. It must belong to
+                the customer associated with the invoice and be in a chargeable state. If not
+                set, defaults to the subscription's default source, if any, or to the customer's
+                default source.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users. Referenced as 'memo' in the Dashboard.
+            discounts: The coupons to redeem into discounts for the invoice. If not specified,
+                inherits the discount from the invoice's customer. Pass an empty string to avoid
+                inheriting any discounts.
+            due_date: The date on which payment for this invoice is due. Valid only for invoices
+                where `collection_method=send_invoice`.
             expand: Specifies which fields in the response should be expanded.
             footer: Footer to be displayed on the invoice.
-            from_invoice: Revise an existing invoice. The new invoice will be created in `status=draft`. See the [revision documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more details.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details.
-            payment_settings: Configuration settings for the PaymentIntent that is generated when the invoice is finalized.
-            pending_invoice_items_behavior: How to handle pending invoice items on invoice creation. One of `include` or `exclude`. `include` will include any pending invoice items, and will create an empty draft invoice if no pending invoice items exist. `exclude` will always create an empty invoice draft regardless if there are pending invoice items or not. Defaults to `exclude` if the parameter is omitted.
+            from_invoice: Revise an existing invoice. The new invoice will be created in
+                `status=draft`. See the [revision
+                documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more
+                details.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended. If set, the invoice will be presented with the branding and support
+                information of the specified account. See the [Invoices with
+                Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+                details.
+            payment_settings: Configuration settings for the PaymentIntent that is generated when
+                the invoice is finalized.
+            pending_invoice_items_behavior: How to handle pending invoice items on invoice
+                creation. One of `include` or `exclude`. `include` will include any pending
+                invoice items, and will create an empty draft invoice if no pending invoice items
+                exist. `exclude` will always create an empty invoice draft regardless if there
+                are pending invoice items or not. Defaults to `exclude` if the parameter is
+                omitted.
             rendering_options: Options for invoice PDF rendering.
             shipping_cost: Settings for the cost of shipping for this invoice.
-            shipping_details: Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer.
-            statement_descriptor: Extra information about a charge for the customer's credit card statement. It must contain at least one letter. If not specified and this invoice is part of a subscription, the default `statement_descriptor` will be set to the first subscription item's product's `statement_descriptor`.
-            subscription: The ID of the subscription to invoice, if any. If set, the created invoice will only include pending invoice items for that subscription. The subscription's billing cycle and regular subscription events won't be affected.
-            transfer_data: If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge.
+            shipping_details: Shipping details for the invoice. The Invoice PDF will use the
+                `shipping_details` value if it is set, otherwise the PDF will render the shipping
+                address from the customer.
+            statement_descriptor: Extra information about a charge for the customer's credit card
+                statement. It must contain at least one letter. If not specified and this invoice
+                is part of a subscription, the default `statement_descriptor` will be set to the
+                first subscription item's product's `statement_descriptor`.
+            subscription: The ID of the subscription to invoice, if any. If set, the created
+                invoice will only include pending invoice items for that subscription. The
+                subscription's billing cycle and regular subscription events won't be affected.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge.
         """
         return await self._client.request(
             _INVOICES_CREATE,
@@ -1725,7 +1583,6 @@ class AsyncInvoices(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1735,19 +1592,27 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Invoice]:
-        """<p>Search for invoices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for invoices you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for invoices](https://stripe.com/docs/search#query-fields-for-invoices).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                invoices](https://stripe.com/docs/search#query-fields-for-invoices).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _INVOICES_SEARCH,
@@ -1756,7 +1621,6 @@ class AsyncInvoices(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1775,7 +1639,6 @@ class AsyncInvoices(_rt.AsyncResource):
         invoice: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1785,18 +1648,16 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Retrieves the invoice with the given ID.</p>
+        """Retrieves the invoice with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _INVOICES_RETRIEVE,
             {
                 "invoice": invoice,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1852,37 +1713,79 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Draft invoices are fully editable. Once an invoice is <a href="/docs/billing/invoices/workflow#finalized">finalized</a>,
-        monetary values, as well as <code>collection_method</code>, become uneditable.</p>
+        """Draft invoices are fully editable. Once an invoice is
+        [finalized](https://stripe.com/docs/billing/invoices/workflow#finalized), monetary
+        values, as well as `collection_method`, become uneditable.
 
-        <p>If you would like to stop the Stripe Billing engine from automatically finalizing, reattempting payments on,
-        sending reminders for, or <a href="/docs/billing/invoices/reconciliation">automatically reconciling</a> invoices, pass
-        <code>auto_advance=false</code>.</p>
+        If you would like to stop the Stripe Billing engine from automatically finalizing,
+        reattempting payments on, sending reminders for, or [automatically
+        reconciling](https://stripe.com/docs/billing/invoices/reconciliation) invoices, pass
+        `auto_advance=false`.
 
         Args:
-            account_tax_ids: The account tax IDs associated with the invoice. Only editable when the invoice is a draft.
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to the invoice and transferred to the application owner's Stripe account. The request must be made with an OAuth key or the Stripe-Account header in order to take an application fee. For more information, see the application fees [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
-            auto_advance: Controls whether Stripe will perform [automatic collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of the invoice.
+            account_tax_ids: The account tax IDs associated with the invoice. Only editable when
+                the invoice is a draft.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the Stripe-Account header in order to
+                take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
+            auto_advance: Controls whether Stripe will perform [automatic
+                collection](https://stripe.com/docs/billing/invoices/workflow/#auto_advance) of
+                the invoice.
             automatic_tax: Settings for automatic tax lookup for this invoice.
-            collection_method: Either `charge_automatically` or `send_invoice`. This field can be updated only on `draft` invoices.
-            custom_fields: A list of up to 4 custom fields to be displayed on the invoice. If a value for `custom_fields` is specified, the list specified will replace the existing custom field list on this invoice. Pass an empty string to remove previously-defined fields.
-            days_until_due: The number of days from which the invoice is created until it is due. Only valid for invoices where `collection_method=send_invoice`. This field can only be updated on `draft` invoices.
-            default_payment_method: ID of the default payment method for the invoice. It must belong to the customer associated with the invoice. If not set, defaults to the subscription's default payment method, if any, or to the default payment method in the customer's invoice settings.
-            default_source: ID of the default payment source for the invoice. It must belong to the customer associated with the invoice and be in a chargeable state. If not set, defaults to the subscription's default source, if any, or to the customer's default source.
-            default_tax_rates: The tax rates that will apply to any line item that does not have `tax_rates` set. Pass an empty string to remove previously-defined tax rates.
-            description: An arbitrary string attached to the object. Often useful for displaying to users. Referenced as 'memo' in the Dashboard.
-            discounts: The discounts that will apply to the invoice. Pass an empty string to remove previously-defined discounts.
-            due_date: The date on which payment for this invoice is due. Only valid for invoices where `collection_method=send_invoice`. This field can only be updated on `draft` invoices.
+            collection_method: Either `charge_automatically` or `send_invoice`. This field can be
+                updated only on `draft` invoices.
+            custom_fields: A list of up to 4 custom fields to be displayed on the invoice. If a
+                value for `custom_fields` is specified, the list specified will replace the
+                existing custom field list on this invoice. Pass an empty string to remove
+                previously-defined fields.
+            days_until_due: The number of days from which the invoice is created until it is due.
+                Only valid for invoices where `collection_method=send_invoice`. This field can
+                only be updated on `draft` invoices.
+            default_payment_method: ID of the default payment method for the invoice. It must
+                belong to the customer associated with the invoice. If not set, defaults to the
+                subscription's default payment method, if any, or to the default payment method
+                in the customer's invoice settings.
+            default_source: ID of the default payment source for the invoice. It must belong to
+                the customer associated with the invoice and be in a chargeable state. If not
+                set, defaults to the subscription's default source, if any, or to the customer's
+                default source.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set. Pass an empty string to remove previously-defined tax rates.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users. Referenced as 'memo' in the Dashboard.
+            discounts: The discounts that will apply to the invoice. Pass an empty string to
+                remove previously-defined discounts.
+            due_date: The date on which payment for this invoice is due. Only valid for invoices
+                where `collection_method=send_invoice`. This field can only be updated on `draft`
+                invoices.
             expand: Specifies which fields in the response should be expanded.
             footer: Footer to be displayed on the invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details.
-            payment_settings: Configuration settings for the PaymentIntent that is generated when the invoice is finalized.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended. If set, the invoice will be presented with the branding and support
+                information of the specified account. See the [Invoices with
+                Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+                details.
+            payment_settings: Configuration settings for the PaymentIntent that is generated when
+                the invoice is finalized.
             rendering_options: Options for invoice PDF rendering.
             shipping_cost: Settings for the cost of shipping for this invoice.
-            shipping_details: Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer.
-            statement_descriptor: Extra information about a charge for the customer's credit card statement. It must contain at least one letter. If not specified and this invoice is part of a subscription, the default `statement_descriptor` will be set to the first subscription item's product's `statement_descriptor`.
-            transfer_data: If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge. This will be unset if you POST an empty value.
+            shipping_details: Shipping details for the invoice. The Invoice PDF will use the
+                `shipping_details` value if it is set, otherwise the PDF will render the shipping
+                address from the customer.
+            statement_descriptor: Extra information about a charge for the customer's credit card
+                statement. It must contain at least one letter. If not specified and this invoice
+                is part of a subscription, the default `statement_descriptor` will be set to the
+                first subscription item's product's `statement_descriptor`.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge. This will be unset if you POST an empty value.
         """
         return await self._client.request(
             _INVOICES_UPDATE,
@@ -1928,7 +1831,6 @@ class AsyncInvoices(_rt.AsyncResource):
         self,
         invoice: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1938,16 +1840,14 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedInvoice:
-        """<p>Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete invoices that are no longer in a draft state will fail; once an invoice has been finalized or if an invoice is for a subscription, it must be <a href="#void_invoice">voided</a>.</p>
-
-        Args:
-            body: The request body.
+        """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
+        invoices that are no longer in a draft state will fail; once an invoice has been
+        finalized or if an invoice is for a subscription, it must be voided.
         """
         return await self._client.request(
             _INVOICES_DELETE,
             {
                 "invoice": invoice,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1976,10 +1876,15 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Stripe automatically finalizes drafts before sending and attempting payment on invoices. However, if you’d like to finalize a draft invoice manually, you can do so using this method.</p>
+        """Stripe automatically finalizes drafts before sending and attempting payment on invoices.
+        However, if you’d like to finalize a draft invoice manually, you can do so using this
+        method.
 
         Args:
-            auto_advance: Controls whether Stripe will perform [automatic collection](https://stripe.com/docs/invoicing/automatic-charging) of the invoice. When `false`, the invoice's state will not automatically advance without an explicit action.
+            auto_advance: Controls whether Stripe will perform [automatic
+                collection](https://stripe.com/docs/invoicing/automatic-charging) of the invoice.
+                When `false`, the invoice's state will not automatically advance without an
+                explicit action.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -2009,7 +1914,6 @@ class AsyncInvoices(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -2019,16 +1923,25 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[LineItem]:
-        """<p>When retrieving an invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+        """When retrieving an invoice, you’ll get a **lines** property containing the total count of
+        line items and the first handful of those items. There is also a URL where you can
+        retrieve the full (paginated) list of line items.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _INVOICES_LINES,
@@ -2038,7 +1951,6 @@ class AsyncInvoices(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -2066,7 +1978,8 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Marking an invoice as uncollectible is useful for keeping track of bad debts that can be written off for accounting purposes.</p>
+        """Marking an invoice as uncollectible is useful for keeping track of bad debts that can be
+        written off for accounting purposes.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -2109,16 +2022,30 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Stripe automatically creates and then attempts to collect payment on invoices for customers on subscriptions according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to attempt payment on an invoice out of the normal collection schedule or for some other reason, you can do so.</p>
+        """Stripe automatically creates and then attempts to collect payment on invoices for
+        customers on subscriptions according to your [subscriptions
+        settings](https://dashboard.stripe.com/account/billing/automatic). However, if you’d like
+        to attempt payment on an invoice out of the normal collection schedule or for some other
+        reason, you can do so.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            forgive: In cases where the source used to pay the invoice has insufficient funds, passing `forgive=true` controls whether a charge should be attempted for the full amount available on the source, up to the amount to fully pay the invoice. This effectively forgives the difference between the amount available on the source and the amount due.
-            mandate: ID of the mandate to be used for this invoice. It must correspond to the payment method used to pay the invoice, including the payment_method param or the invoice's default_payment_method or default_source, if set.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted. Defaults to `true` (off-session).
-            paid_out_of_band: Boolean representing whether an invoice is paid outside of Stripe. This will result in no charge being made. Defaults to `false`.
-            payment_method: A PaymentMethod to be charged. The PaymentMethod must be the ID of a PaymentMethod belonging to the customer associated with the invoice being paid.
-            source: A payment source to be charged. The source must be the ID of a source belonging to the customer associated with the invoice being paid.
+            forgive: In cases where the source used to pay the invoice has insufficient funds,
+                passing `forgive=true` controls whether a charge should be attempted for the full
+                amount available on the source, up to the amount to fully pay the invoice. This
+                effectively forgives the difference between the amount available on the source
+                and the amount due.
+            mandate: ID of the mandate to be used for this invoice. It must correspond to the
+                payment method used to pay the invoice, including the payment_method param or the
+                invoice's default_payment_method or default_source, if set.
+            off_session: Indicates if a customer is on or off-session while an invoice payment is
+                attempted. Defaults to `true` (off-session).
+            paid_out_of_band: Boolean representing whether an invoice is paid outside of Stripe.
+                This will result in no charge being made. Defaults to `false`.
+            payment_method: A PaymentMethod to be charged. The PaymentMethod must be the ID of a
+                PaymentMethod belonging to the customer associated with the invoice being paid.
+            source: A payment source to be charged. The source must be the ID of a source
+                belonging to the customer associated with the invoice being paid.
         """
         return await self._client.request(
             _INVOICES_PAY,
@@ -2158,9 +2085,14 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Stripe will automatically send invoices to customers according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to manually send an invoice to your customer out of the normal schedule, you can do so. When sending invoices that have already been paid, there will be no reference to the payment in the email.</p>
+        """Stripe will automatically send invoices to customers according to your [subscriptions
+        settings](https://dashboard.stripe.com/account/billing/automatic). However, if you’d like
+        to manually send an invoice to your customer out of the normal schedule, you can do so.
+        When sending invoices that have already been paid, there will be no reference to the
+        payment in the email.
 
-        <p>Requests made in test-mode result in no emails being sent, despite sending an <code>invoice.sent</code> event.</p>
+        Requests made in test-mode result in no emails being sent, despite sending an
+        `invoice.sent` event.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -2197,7 +2129,9 @@ class AsyncInvoices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Invoice:
-        """<p>Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar to <a href="#delete_invoice">deletion</a>, however it only applies to finalized invoices and maintains a papertrail where the invoice can still be found.</p>
+        """Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar to
+        deletion, however it only applies to finalized invoices and maintains a papertrail where
+        the invoice can still be found.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -2265,259 +2199,3 @@ class AsyncInvoicesWithStreamingResponse:
     @cached_property
     def upcoming(self) -> AsyncInvoicesUpcomingWithStreamingResponse:
         return self._resource.upcoming.with_streaming_response
-
-
-class AsyncInvoicesUpcoming(_rt.AsyncResource):
-    """Operations under `invoices.upcoming`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncInvoicesUpcomingWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncInvoicesUpcomingWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncInvoicesUpcomingWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncInvoicesUpcomingWithStreamingResponse(self)
-
-    async def retrieve(
-        self,
-        *,
-        automatic_tax: InvoicesUpcomingRetrieveAutomaticTax | NotGiven = NOT_GIVEN,
-        coupon: str | NotGiven = NOT_GIVEN,
-        currency: str | NotGiven = NOT_GIVEN,
-        customer: str | NotGiven = NOT_GIVEN,
-        customer_details: InvoicesUpcomingRetrieveCustomerDetails | NotGiven = NOT_GIVEN,
-        discounts: list[InvoicesUpcomingRetrieveDiscountsArrayItem]
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        invoice_items: list[InvoicesUpcomingRetrieveInvoiceItemsItem] | NotGiven = NOT_GIVEN,
-        schedule: str | NotGiven = NOT_GIVEN,
-        subscription: str | NotGiven = NOT_GIVEN,
-        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | NotGiven = NOT_GIVEN,
-        subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
-        subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_items: list[InvoicesUpcomingRetrieveSubscriptionItemsItem]
-        | NotGiven = NOT_GIVEN,
-        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
-        | NotGiven = NOT_GIVEN,
-        subscription_proration_date: int | NotGiven = NOT_GIVEN,
-        subscription_resume_at: Literal["now"] | NotGiven = NOT_GIVEN,
-        subscription_start_date: int | NotGiven = NOT_GIVEN,
-        subscription_trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
-        subscription_trial_from_plan: bool | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Invoice:
-        """<p>At any time, you can preview the upcoming invoice for a customer. This will show you all the charges that are pending, including subscription renewal charges, invoice item charges, etc. It will also show you any discounts that are applicable to the invoice.</p>
-
-        <p>Note that when you are viewing an upcoming invoice, you are simply viewing a preview – the invoice has not yet been created. As such, the upcoming invoice will not show up in invoice listing calls, and you cannot use the API to pay or edit the invoice. If you want to change the amount that your customer will be billed, you can add, remove, or update pending invoice items, or update the customer’s discount.</p>
-
-        <p>You can preview the effects of updating a subscription, including a preview of what proration will take place. To ensure that the actual proration is calculated exactly the same as the previewed proration, you should pass a <code>proration_date</code> parameter when doing the actual subscription update. The value passed in should be the same as the <code>subscription_proration_date</code> returned on the upcoming invoice resource. The recommended way to get only the prorations being previewed is to consider only proration line items where <code>period[start]</code> is equal to the <code>subscription_proration_date</code> on the upcoming invoice resource.</p>
-
-        Args:
-            automatic_tax: Settings for automatic tax lookup for this invoice preview.
-            coupon: The code of the coupon to apply. If `subscription` or `subscription_items` is provided, the invoice returned will preview updating or creating a subscription with that coupon. Otherwise, it will preview applying that coupon to the customer for the next upcoming invoice from among the customer's subscriptions. The invoice can be previewed without a coupon by passing this value as an empty string.
-            currency: The currency to preview this invoice in. Defaults to that of `customer` if not specified.
-            customer: The identifier of the customer whose upcoming invoice you'd like to retrieve.
-            customer_details: Details about the customer you want to invoice or overrides for an existing customer.
-            discounts: The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead.
-            expand: Specifies which fields in the response should be expanded.
-            invoice_items: List of invoice items to add or update in the upcoming invoice preview.
-            schedule: The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields.
-            subscription: The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions.
-            subscription_billing_cycle_anchor: For new subscriptions, a future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. For existing subscriptions, the value can only be set to `now` or `unchanged`.
-            subscription_cancel_at: Timestamp indicating when the subscription should be scheduled to cancel. Will prorate if within the current period and prorations have been enabled using `proration_behavior`.
-            subscription_cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
-            subscription_cancel_now: This simulates the subscription being canceled or expired immediately.
-            subscription_default_tax_rates: If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set.
-            subscription_items: A list of up to 20 subscription items, each with an attached price.
-            subscription_proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            subscription_proration_date: If previewing an update to a subscription, and doing proration, `subscription_proration_date` forces the proration to be calculated as though the update was done at the specified time. The time given must be within the current subscription period and within the current phase of the schedule backing this subscription, if the schedule exists. If set, `subscription`, and one of `subscription_items`, or `subscription_trial_end` are required. Also, `subscription_proration_behavior` cannot be set to 'none'.
-            subscription_resume_at: For paused subscriptions, setting `subscription_resume_at` to `now` will preview the invoice that will be generated if the subscription is resumed.
-            subscription_start_date: Date a subscription is intended to start (can be future or past)
-            subscription_trial_end: If provided, the invoice returned will preview updating or creating a subscription with that trial end. If set, one of `subscription_items` or `subscription` is required.
-            subscription_trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `subscription_trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `subscription_trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            body: The request body.
-        """
-        return await self._client.request(
-            _INVOICES_UPCOMING_RETRIEVE,
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "schedule": schedule,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def lines(
-        self,
-        *,
-        automatic_tax: InvoicesUpcomingLinesAutomaticTax | NotGiven = NOT_GIVEN,
-        coupon: str | NotGiven = NOT_GIVEN,
-        currency: str | NotGiven = NOT_GIVEN,
-        customer: str | NotGiven = NOT_GIVEN,
-        customer_details: InvoicesUpcomingLinesCustomerDetails | NotGiven = NOT_GIVEN,
-        discounts: list[InvoicesUpcomingLinesDiscountsArrayItem]
-        | Literal[""]
-        | NotGiven = NOT_GIVEN,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        invoice_items: list[InvoicesUpcomingLinesInvoiceItemsItem] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        schedule: str | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        subscription: str | NotGiven = NOT_GIVEN,
-        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | NotGiven = NOT_GIVEN,
-        subscription_cancel_at: int | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_cancel_at_period_end: bool | NotGiven = NOT_GIVEN,
-        subscription_cancel_now: bool | NotGiven = NOT_GIVEN,
-        subscription_default_tax_rates: list[str] | Literal[""] | NotGiven = NOT_GIVEN,
-        subscription_items: list[InvoicesUpcomingLinesSubscriptionItemsItem] | NotGiven = NOT_GIVEN,
-        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"]
-        | NotGiven = NOT_GIVEN,
-        subscription_proration_date: int | NotGiven = NOT_GIVEN,
-        subscription_resume_at: Literal["now"] | NotGiven = NOT_GIVEN,
-        subscription_start_date: int | NotGiven = NOT_GIVEN,
-        subscription_trial_end: Literal["now"] | int | NotGiven = NOT_GIVEN,
-        subscription_trial_from_plan: bool | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[LineItem]:
-        """<p>When retrieving an upcoming invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            automatic_tax: Settings for automatic tax lookup for this invoice preview.
-            coupon: The code of the coupon to apply. If `subscription` or `subscription_items` is provided, the invoice returned will preview updating or creating a subscription with that coupon. Otherwise, it will preview applying that coupon to the customer for the next upcoming invoice from among the customer's subscriptions. The invoice can be previewed without a coupon by passing this value as an empty string.
-            currency: The currency to preview this invoice in. Defaults to that of `customer` if not specified.
-            customer: The identifier of the customer whose upcoming invoice you'd like to retrieve.
-            customer_details: Details about the customer you want to invoice or overrides for an existing customer.
-            discounts: The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            invoice_items: List of invoice items to add or update in the upcoming invoice preview.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            schedule: The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            subscription: The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions.
-            subscription_billing_cycle_anchor: For new subscriptions, a future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. For existing subscriptions, the value can only be set to `now` or `unchanged`.
-            subscription_cancel_at: Timestamp indicating when the subscription should be scheduled to cancel. Will prorate if within the current period and prorations have been enabled using `proration_behavior`.
-            subscription_cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
-            subscription_cancel_now: This simulates the subscription being canceled or expired immediately.
-            subscription_default_tax_rates: If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set.
-            subscription_items: A list of up to 20 subscription items, each with an attached price.
-            subscription_proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            subscription_proration_date: If previewing an update to a subscription, and doing proration, `subscription_proration_date` forces the proration to be calculated as though the update was done at the specified time. The time given must be within the current subscription period and within the current phase of the schedule backing this subscription, if the schedule exists. If set, `subscription`, and one of `subscription_items`, or `subscription_trial_end` are required. Also, `subscription_proration_behavior` cannot be set to 'none'.
-            subscription_resume_at: For paused subscriptions, setting `subscription_resume_at` to `now` will preview the invoice that will be generated if the subscription is resumed.
-            subscription_start_date: Date a subscription is intended to start (can be future or past)
-            subscription_trial_end: If provided, the invoice returned will preview updating or creating a subscription with that trial end. If set, one of `subscription_items` or `subscription` is required.
-            subscription_trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `subscription_trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `subscription_trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _INVOICES_UPCOMING_LINES,
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "ending_before": ending_before,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "limit": limit,
-                "schedule": schedule,
-                "starting_after": starting_after,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncInvoicesUpcomingWithRawResponse:
-    """`AsyncInvoicesUpcoming.with_raw_response`."""
-
-    def __init__(self, resource: AsyncInvoicesUpcoming) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.lines = _rt.raw_async_page(resource.lines)
-
-
-class AsyncInvoicesUpcomingWithStreamingResponse:
-    """`AsyncInvoicesUpcoming.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncInvoicesUpcoming) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.lines = _rt.streaming_async_page(resource.lines)

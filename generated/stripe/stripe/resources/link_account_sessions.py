@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.financial_connections_session import FinancialConnectionsSession
-from ..types.link_account_sessions import (
-    LinkAccountSessionsCreateParamsAccountHolder,
-    LinkAccountSessionsCreateParamsFilters,
-)
+if TYPE_CHECKING:
+    from ..models.financial_connections_session import FinancialConnectionsSession
+    from ..types.link_account_sessions import (
+        LinkAccountSessionsCreateParamsAccountHolder,
+        LinkAccountSessionsCreateParamsFilters,
+    )
+
+
+def _link_account_sessions_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.financial_connections_session import FinancialConnectionsSession
+
+    return {
+        "200": _rt.Response(FinancialConnectionsSession, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _link_account_sessions_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.financial_connections_session import FinancialConnectionsSession
+
+    return {
+        "200": _rt.Response(FinancialConnectionsSession, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
 
 _LINK_ACCOUNT_SESSIONS_CREATE: _rt.Operation[FinancialConnectionsSession] = _rt.Operation(
     method="post",
@@ -36,10 +57,7 @@ _LINK_ACCOUNT_SESSIONS_CREATE: _rt.Operation[FinancialConnectionsSession] = _rt.
             "permissions": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={
-        "200": _rt.Response(FinancialConnectionsSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_link_account_sessions_create_responses),
 )
 
 _LINK_ACCOUNT_SESSIONS_RETRIEVE: _rt.Operation[FinancialConnectionsSession] = _rt.Operation(
@@ -49,13 +67,8 @@ _LINK_ACCOUNT_SESSIONS_RETRIEVE: _rt.Operation[FinancialConnectionsSession] = _r
     params=(
         _rt.Param("session", "session", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(FinancialConnectionsSession, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_link_account_sessions_retrieve_responses),
 )
 
 
@@ -89,14 +102,16 @@ class LinkAccountSessions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
-        """<p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p>
+        """To launch the Financial Connections authorization flow, create a `Session`. The session’s
+        `client_secret` can be used to launch the flow using Stripe.js.
 
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
-            return_url: For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
         """
         return self._client.request(
             _LINK_ACCOUNT_SESSIONS_CREATE,
@@ -124,7 +139,6 @@ class LinkAccountSessions(_rt.SyncResource):
         session: str,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -134,18 +148,16 @@ class LinkAccountSessions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
-        """<p>Retrieves the details of a Financial Connections <code>Session</code></p>
+        """Retrieves the details of a Financial Connections `Session`
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _LINK_ACCOUNT_SESSIONS_RETRIEVE,
             {
                 "session": session,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -208,14 +220,16 @@ class AsyncLinkAccountSessions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
-        """<p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p>
+        """To launch the Financial Connections authorization flow, create a `Session`. The session’s
+        `client_secret` can be used to launch the flow using Stripe.js.
 
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
-            return_url: For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
         """
         return await self._client.request(
             _LINK_ACCOUNT_SESSIONS_CREATE,
@@ -243,7 +257,6 @@ class AsyncLinkAccountSessions(_rt.AsyncResource):
         session: str,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -253,18 +266,16 @@ class AsyncLinkAccountSessions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsSession:
-        """<p>Retrieves the details of a Financial Connections <code>Session</code></p>
+        """Retrieves the details of a Financial Connections `Session`
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _LINK_ACCOUNT_SESSIONS_RETRIEVE,
             {
                 "session": session,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

@@ -4,19 +4,70 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.financial_connections_account import FinancialConnectionsAccount
-from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
-from ..types.linked_accounts import (
-    LinkedAccountsListAccountHolder,
-    LinkedAccountsListResponse,
-    LinkedAccountsOwnersResponse,
-)
+if TYPE_CHECKING:
+    from ..models.financial_connections_account import FinancialConnectionsAccount
+    from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
+    from ..types.linked_accounts import (
+        LinkedAccountsListAccountHolder,
+        LinkedAccountsListResponse,
+        LinkedAccountsOwnersResponse,
+    )
+
+
+def _linked_accounts_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.linked_accounts import LinkedAccountsListResponse
+
+    return {
+        "200": _rt.Response(LinkedAccountsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _linked_accounts_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.financial_connections_account import FinancialConnectionsAccount
+
+    return {
+        "200": _rt.Response(FinancialConnectionsAccount, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _linked_accounts_disconnect_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.financial_connections_account import FinancialConnectionsAccount
+
+    return {
+        "200": _rt.Response(FinancialConnectionsAccount, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _linked_accounts_owners_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.linked_accounts import LinkedAccountsOwnersResponse
+
+    return {
+        "200": _rt.Response(LinkedAccountsOwnersResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _linked_accounts_refresh_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.financial_connections_account import FinancialConnectionsAccount
+
+    return {
+        "200": _rt.Response(FinancialConnectionsAccount, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
 
 _LINKED_ACCOUNTS_LIST: _rt.Operation[LinkedAccountsListResponse] = _rt.Operation(
     method="get",
@@ -29,13 +80,8 @@ _LINKED_ACCOUNTS_LIST: _rt.Operation[LinkedAccountsListResponse] = _rt.Operation
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("session", "session", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(LinkedAccountsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_linked_accounts_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -52,13 +98,8 @@ _LINKED_ACCOUNTS_RETRIEVE: _rt.Operation[FinancialConnectionsAccount] = _rt.Oper
     params=(
         _rt.Param("account", "account", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(FinancialConnectionsAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_linked_accounts_retrieve_responses),
 )
 
 _LINKED_ACCOUNTS_DISCONNECT: _rt.Operation[FinancialConnectionsAccount] = _rt.Operation(
@@ -73,10 +114,7 @@ _LINKED_ACCOUNTS_DISCONNECT: _rt.Operation[FinancialConnectionsAccount] = _rt.Op
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={
-        "200": _rt.Response(FinancialConnectionsAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_linked_accounts_disconnect_responses),
 )
 
 _LINKED_ACCOUNTS_OWNERS: _rt.Operation[LinkedAccountsOwnersResponse] = _rt.Operation(
@@ -90,13 +128,8 @@ _LINKED_ACCOUNTS_OWNERS: _rt.Operation[LinkedAccountsOwnersResponse] = _rt.Opera
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(LinkedAccountsOwnersResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_linked_accounts_owners_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -123,10 +156,7 @@ _LINKED_ACCOUNTS_REFRESH: _rt.Operation[FinancialConnectionsAccount] = _rt.Opera
             "features": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={
-        "200": _rt.Response(FinancialConnectionsAccount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_linked_accounts_refresh_responses),
 )
 
 
@@ -152,7 +182,6 @@ class LinkedAccounts(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -162,18 +191,28 @@ class LinkedAccounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[FinancialConnectionsAccount]:
-        """<p>Returns a list of Financial Connections <code>Account</code> objects.</p>
+        """Returns a list of Financial Connections `Account` objects.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            account_holder: If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            account_holder: If present, only return accounts that belong to the specified account
+                holder. `account_holder[customer]` and `account_holder[account]` are mutually
+                exclusive.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            session: If present, only return accounts that were collected as part of the given session.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            session: If present, only return accounts that were collected as part of the given
+                session.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _LINKED_ACCOUNTS_LIST,
@@ -184,7 +223,6 @@ class LinkedAccounts(_rt.SyncResource):
                 "limit": limit,
                 "session": session,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -203,7 +241,6 @@ class LinkedAccounts(_rt.SyncResource):
         account: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -213,18 +250,16 @@ class LinkedAccounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
-        """<p>Retrieves the details of an Financial Connections <code>Account</code>.</p>
+        """Retrieves the details of an Financial Connections `Account`.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _LINKED_ACCOUNTS_RETRIEVE,
             {
                 "account": account,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -252,7 +287,8 @@ class LinkedAccounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
-        """<p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p>
+        """Disables your access to a Financial Connections `Account`. You will no longer be able to
+        access data associated with the account (e.g. balances, transactions).
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -284,7 +320,6 @@ class LinkedAccounts(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -294,17 +329,24 @@ class LinkedAccounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[FinancialConnectionsAccountOwner]:
-        """<p>Lists all owners for a given <code>Account</code></p>
+        """Lists all owners for a given `Account`
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             ownership: The ID of the ownership object to fetch owners from.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _LINKED_ACCOUNTS_OWNERS,
@@ -315,7 +357,6 @@ class LinkedAccounts(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -344,7 +385,7 @@ class LinkedAccounts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
-        """<p>Refreshes the data associated with a Financial Connections <code>Account</code>.</p>
+        """Refreshes the data associated with a Financial Connections `Account`.
 
         Args:
             features: The list of account features that you would like to refresh.
@@ -416,7 +457,6 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -426,18 +466,28 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[FinancialConnectionsAccount]:
-        """<p>Returns a list of Financial Connections <code>Account</code> objects.</p>
+        """Returns a list of Financial Connections `Account` objects.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            account_holder: If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            account_holder: If present, only return accounts that belong to the specified account
+                holder. `account_holder[customer]` and `account_holder[account]` are mutually
+                exclusive.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            session: If present, only return accounts that were collected as part of the given session.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            session: If present, only return accounts that were collected as part of the given
+                session.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _LINKED_ACCOUNTS_LIST,
@@ -448,7 +498,6 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
                 "limit": limit,
                 "session": session,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -467,7 +516,6 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         account: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -477,18 +525,16 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
-        """<p>Retrieves the details of an Financial Connections <code>Account</code>.</p>
+        """Retrieves the details of an Financial Connections `Account`.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _LINKED_ACCOUNTS_RETRIEVE,
             {
                 "account": account,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -516,7 +562,8 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
-        """<p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p>
+        """Disables your access to a Financial Connections `Account`. You will no longer be able to
+        access data associated with the account (e.g. balances, transactions).
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -548,7 +595,6 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -558,17 +604,24 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[FinancialConnectionsAccountOwner]:
-        """<p>Lists all owners for a given <code>Account</code></p>
+        """Lists all owners for a given `Account`
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             ownership: The ID of the ownership object to fetch owners from.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _LINKED_ACCOUNTS_OWNERS,
@@ -579,7 +632,6 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -608,7 +660,7 @@ class AsyncLinkedAccounts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> FinancialConnectionsAccount:
-        """<p>Refreshes the data associated with a Financial Connections <code>Account</code>.</p>
+        """Refreshes the data associated with a Financial Connections `Account`.
 
         Args:
             features: The list of account features that you would like to refresh.

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Mandate
-from ..models.error import Error
+if TYPE_CHECKING:
+    from ..models.mandate import Mandate
+
+
+def _mandates_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.mandate import Mandate
+
+    return {"200": _rt.Response(Mandate, "json"), "default": _rt.Response(Error, "json")}
+
 
 _MANDATES_RETRIEVE: _rt.Operation[Mandate] = _rt.Operation(
     method="get",
@@ -18,10 +26,8 @@ _MANDATES_RETRIEVE: _rt.Operation[Mandate] = _rt.Operation(
     params=(
         _rt.Param("mandate", "mandate", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Mandate, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_mandates_retrieve_responses),
 )
 
 
@@ -43,7 +49,6 @@ class Mandates(_rt.SyncResource):
         mandate: str,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -53,18 +58,16 @@ class Mandates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Mandate:
-        """<p>Retrieves a Mandate object.</p>
+        """Retrieves a Mandate object.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _MANDATES_RETRIEVE,
             {
                 "mandate": mandate,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -113,7 +116,6 @@ class AsyncMandates(_rt.AsyncResource):
         mandate: str,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -123,18 +125,16 @@ class AsyncMandates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Mandate:
-        """<p>Retrieves a Mandate object.</p>
+        """Retrieves a Mandate object.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _MANDATES_RETRIEVE,
             {
                 "mandate": mandate,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

@@ -4,37 +4,121 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import PaymentIntent
-from ..models.error import Error
-from ..types.payment_intents import (
-    PaymentIntentsCaptureParamsTransferData,
-    PaymentIntentsConfirmParamsMandateDataClientKeyParam,
-    PaymentIntentsConfirmParamsMandateDataSecretKeyParam,
-    PaymentIntentsConfirmParamsPaymentMethodData,
-    PaymentIntentsConfirmParamsPaymentMethodOptions,
-    PaymentIntentsConfirmParamsRadarOptions,
-    PaymentIntentsConfirmParamsShipping,
-    PaymentIntentsCreateParamsAutomaticPaymentMethods,
-    PaymentIntentsCreateParamsMandateData,
-    PaymentIntentsCreateParamsPaymentMethodData,
-    PaymentIntentsCreateParamsPaymentMethodOptions,
-    PaymentIntentsCreateParamsRadarOptions,
-    PaymentIntentsCreateParamsShipping,
-    PaymentIntentsCreateParamsTransferData,
-    PaymentIntentsIncrementAuthorizationParamsTransferData,
-    PaymentIntentsListCreated,
-    PaymentIntentsListResponse,
-    PaymentIntentsSearchResponse,
-    PaymentIntentsUpdateParamsPaymentMethodData,
-    PaymentIntentsUpdateParamsPaymentMethodOptions,
-    PaymentIntentsUpdateParamsShipping,
-    PaymentIntentsUpdateParamsTransferData,
-)
+if TYPE_CHECKING:
+    from ..models.payment_intent import PaymentIntent
+    from ..types.payment_intents import (
+        PaymentIntentsCaptureParamsTransferData,
+        PaymentIntentsConfirmParamsMandateDataClientKeyParam,
+        PaymentIntentsConfirmParamsMandateDataSecretKeyParam,
+        PaymentIntentsConfirmParamsPaymentMethodData,
+        PaymentIntentsConfirmParamsPaymentMethodOptions,
+        PaymentIntentsConfirmParamsRadarOptions,
+        PaymentIntentsConfirmParamsShipping,
+        PaymentIntentsCreateParamsAutomaticPaymentMethods,
+        PaymentIntentsCreateParamsMandateData,
+        PaymentIntentsCreateParamsPaymentMethodData,
+        PaymentIntentsCreateParamsPaymentMethodOptions,
+        PaymentIntentsCreateParamsRadarOptions,
+        PaymentIntentsCreateParamsShipping,
+        PaymentIntentsCreateParamsTransferData,
+        PaymentIntentsIncrementAuthorizationParamsTransferData,
+        PaymentIntentsListCreated,
+        PaymentIntentsListResponse,
+        PaymentIntentsSearchResponse,
+        PaymentIntentsUpdateParamsPaymentMethodData,
+        PaymentIntentsUpdateParamsPaymentMethodOptions,
+        PaymentIntentsUpdateParamsShipping,
+        PaymentIntentsUpdateParamsTransferData,
+    )
+
+
+def _payment_intents_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.payment_intents import PaymentIntentsListResponse
+
+    return {
+        "200": _rt.Response(PaymentIntentsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _payment_intents_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_intent import PaymentIntent
+
+    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_intents_search_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.payment_intents import PaymentIntentsSearchResponse
+
+    return {
+        "200": _rt.Response(PaymentIntentsSearchResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _payment_intents_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_intent import PaymentIntent
+
+    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_intents_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_intent import PaymentIntent
+
+    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_intents_apply_customer_balance_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_intent import PaymentIntent
+
+    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_intents_cancel_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_intent import PaymentIntent
+
+    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_intents_capture_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_intent import PaymentIntent
+
+    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_intents_confirm_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_intent import PaymentIntent
+
+    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_intents_increment_authorization_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_intent import PaymentIntent
+
+    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_intents_verify_microdeposits_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_intent import PaymentIntent
+
+    return {"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")}
+
 
 _PAYMENT_INTENTS_LIST: _rt.Operation[PaymentIntentsListResponse] = _rt.Operation(
     method="get",
@@ -47,13 +131,8 @@ _PAYMENT_INTENTS_LIST: _rt.Operation[PaymentIntentsListResponse] = _rt.Operation
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(PaymentIntentsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_payment_intents_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -116,7 +195,7 @@ _PAYMENT_INTENTS_CREATE: _rt.Operation[PaymentIntent] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_intents_create_responses),
 )
 
 _PAYMENT_INTENTS_SEARCH: _rt.Operation[PaymentIntentsSearchResponse] = _rt.Operation(
@@ -128,13 +207,8 @@ _PAYMENT_INTENTS_SEARCH: _rt.Operation[PaymentIntentsSearchResponse] = _rt.Opera
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(PaymentIntentsSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_payment_intents_search_responses),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -148,10 +222,8 @@ _PAYMENT_INTENTS_RETRIEVE: _rt.Operation[PaymentIntent] = _rt.Operation(
         _rt.Param("intent", "intent", "path", style="simple"),
         _rt.Param("client_secret", "client_secret", "query", style="form"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_intents_retrieve_responses),
 )
 
 _PAYMENT_INTENTS_UPDATE: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -194,7 +266,7 @@ _PAYMENT_INTENTS_UPDATE: _rt.Operation[PaymentIntent] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_intents_update_responses),
 )
 
 _PAYMENT_INTENTS_APPLY_CUSTOMER_BALANCE: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -211,7 +283,7 @@ _PAYMENT_INTENTS_APPLY_CUSTOMER_BALANCE: _rt.Operation[PaymentIntent] = _rt.Oper
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_intents_apply_customer_balance_responses),
 )
 
 _PAYMENT_INTENTS_CANCEL: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -227,7 +299,7 @@ _PAYMENT_INTENTS_CANCEL: _rt.Operation[PaymentIntent] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_intents_cancel_responses),
 )
 
 _PAYMENT_INTENTS_CAPTURE: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -252,7 +324,7 @@ _PAYMENT_INTENTS_CAPTURE: _rt.Operation[PaymentIntent] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_intents_capture_responses),
 )
 
 _PAYMENT_INTENTS_CONFIRM: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -293,7 +365,7 @@ _PAYMENT_INTENTS_CONFIRM: _rt.Operation[PaymentIntent] = _rt.Operation(
             "shipping": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_intents_confirm_responses),
 )
 
 _PAYMENT_INTENTS_INCREMENT_AUTHORIZATION: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -319,7 +391,7 @@ _PAYMENT_INTENTS_INCREMENT_AUTHORIZATION: _rt.Operation[PaymentIntent] = _rt.Ope
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_intents_increment_authorization_responses),
 )
 
 _PAYMENT_INTENTS_VERIFY_MICRODEPOSITS: _rt.Operation[PaymentIntent] = _rt.Operation(
@@ -340,7 +412,7 @@ _PAYMENT_INTENTS_VERIFY_MICRODEPOSITS: _rt.Operation[PaymentIntent] = _rt.Operat
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PaymentIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_intents_verify_microdeposits_responses),
 )
 
 
@@ -366,7 +438,6 @@ class PaymentIntents(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -376,18 +447,27 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PaymentIntent]:
-        """<p>Returns a list of PaymentIntents.</p>
+        """Returns a list of PaymentIntents.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
             customer: Only return PaymentIntents for the customer specified by this customer ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _PAYMENT_INTENTS_LIST,
@@ -398,7 +478,6 @@ class PaymentIntents(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -456,47 +535,114 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Creates a PaymentIntent object.</p>
+        """Creates a PaymentIntent object.
 
-        <p>After the PaymentIntent is created, attach a payment method and <a href="/docs/api/payment_intents/confirm">confirm</a>
-        to continue the payment. You can read more about the different payment flows
-        available via the Payment Intents API <a href="/docs/payments/payment-intents">here</a>.</p>
+        After the PaymentIntent is created, attach a payment method and
+        [confirm](https://stripe.com/docs/api/payment_intents/confirm) to continue the payment.
+        You can read more about the different payment flows available via the Payment Intents API
+        [here](https://stripe.com/docs/payments/payment-intents).
 
-        <p>When <code>confirm=true</code> is used during creation, it is equivalent to creating
-        and confirming the PaymentIntent in the same call. You may use any parameters
-        available in the <a href="/docs/api/payment_intents/confirm">confirm API</a> when <code>confirm=true</code>
-        is supplied.</p>
+        When `confirm=true` is used during creation, it is equivalent to creating and confirming
+        the PaymentIntent in the same call. You may use any parameters available in the [confirm
+        API](https://stripe.com/docs/api/payment_intents/confirm) when `confirm=true` is
+        supplied.
 
         Args:
-            amount: Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
-            automatic_payment_methods: When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.
+            amount: Amount intended to be collected by this PaymentIntent. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is
+                $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+                charge of $999,999.99).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            automatic_payment_methods: When enabled, this PaymentIntent will accept payment
+                methods that you have enabled in the Dashboard and are compatible with this
+                PaymentIntent's other parameters.
             capture_method: Controls when the funds will be captured from the customer's account.
-            confirm: Set to `true` to attempt to [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent immediately. This parameter defaults to `false`. When creating and confirming a PaymentIntent at the same time, parameters available in the [confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be provided.
+            confirm: Set to `true` to attempt to
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent
+                immediately. This parameter defaults to `false`. When creating and confirming a
+                PaymentIntent at the same time, parameters available in the
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be
+                provided.
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
-            error_on_requires_action: Set to `true` to fail the payment attempt if the PaymentIntent transitions into `requires_action`. This parameter is intended for simpler integrations that do not handle customer actions, like [saving cards without authentication](https://stripe.com/docs/payments/save-card-without-authentication). This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            error_on_requires_action: Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards
+                without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+                This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
             expand: Specifies which fields in the response should be expanded.
-            mandate: ID of the mandate to be used for this payment. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
-            mandate_data: This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate. This parameter is intended for scenarios where you collect card details and [charge them later](https://stripe.com/docs/payments/cards/charging-saved-cards). This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
-            on_behalf_of: The Stripe account ID for which these funds are intended. For details, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
+            mandate: ID of the mandate to be used for this payment. This parameter can only be
+                used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            mandate_data: This hash contains details about the Mandate to create. This parameter
+                can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Set to `true` to indicate that the customer is not in your checkout flow
+                during this payment attempt, and therefore is unable to authenticate. This
+                parameter is intended for scenarios where you collect card details and [charge
+                them later](https://stripe.com/docs/payments/cards/charging-saved-cards). This
+                parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            on_behalf_of: The Stripe account ID for which these funds are intended. For details,
+                see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
-            payment_method_types: The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. If this is not provided, defaults to ["card"]. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
-            radar_options: Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
-            receipt_email: Email address that the receipt for the resulting payment will be sent to. If `receipt_email` is specified for a payment in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails).
-            return_url: The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site. If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
-            setup_future_usage: Indicates that you intend to make future payments with this PaymentIntent's payment method.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. If this is not provided, defaults to ["card"].
+                Use automatic_payment_methods to manage payment methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will be
+                sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application URI
+                scheme. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            statement_descriptor_suffix: Provides information about a card payment that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-            transfer_data: The parameters used to automatically create a Transfer when the payment succeeds.
-            transfer_group: A string that identifies the resulting payment as part of a group. See the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts) for details.
-            use_stripe_sdk: Set to `true` only when using manual confirmation and the iOS or Android SDKs to handle additional authentication steps.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment succeeds.
+            transfer_group: A string that identifies the resulting payment as part of a group.
+                See the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts) for details.
+            use_stripe_sdk: Set to `true` only when using manual confirmation and the iOS or
+                Android SDKs to handle additional authentication steps.
         """
         return self._client.request(
             _PAYMENT_INTENTS_CREATE,
@@ -551,7 +697,6 @@ class PaymentIntents(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -561,19 +706,27 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PaymentIntent]:
-        """<p>Search for PaymentIntents you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for PaymentIntents you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for payment intents](https://stripe.com/docs/search#query-fields-for-payment-intents).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for payment
+                intents](https://stripe.com/docs/search#query-fields-for-payment-intents).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _PAYMENT_INTENTS_SEARCH,
@@ -582,7 +735,6 @@ class PaymentIntents(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -602,7 +754,6 @@ class PaymentIntents(_rt.SyncResource):
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -612,16 +763,18 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Retrieves the details of a PaymentIntent that has previously been created. </p>
+        """Retrieves the details of a PaymentIntent that has previously been created.
 
-        <p>Client-side retrieval using a publishable key is allowed when the <code>client_secret</code> is provided in the query string. </p>
+        Client-side retrieval using a publishable key is allowed when the `client_secret` is
+        provided in the query string.
 
-        <p>When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the <a href="#payment_intent_object">payment intent</a> object reference for more details.</p>
+        When retrieved with a publishable key, only a subset of properties will be returned.
+        Please refer to the payment intent object reference for more details.
 
         Args:
-            client_secret: The client secret of the PaymentIntent. Required if a publishable key is used to retrieve the source.
+            client_secret: The client secret of the PaymentIntent. Required if a publishable key
+                is used to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _PAYMENT_INTENTS_RETRIEVE,
@@ -629,7 +782,6 @@ class PaymentIntents(_rt.SyncResource):
                 "intent": intent,
                 "client_secret": client_secret,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -676,34 +828,72 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Updates properties on a PaymentIntent object without confirming.</p>
+        """Updates properties on a PaymentIntent object without confirming.
 
-        <p>Depending on which properties you update, you may need to confirm the
-        PaymentIntent again. For example, updating the <code>payment_method</code> will
-        always require you to confirm the PaymentIntent again. If you prefer to
-        update and confirm at the same time, we recommend updating properties via
-        the <a href="/docs/api/payment_intents/confirm">confirm API</a> instead.</p>
+        Depending on which properties you update, you may need to confirm the PaymentIntent
+        again. For example, updating the `payment_method` will always require you to confirm the
+        PaymentIntent again. If you prefer to update and confirm at the same time, we recommend
+        updating properties via the [confirm
+        API](https://stripe.com/docs/api/payment_intents/confirm) instead.
 
         Args:
-            amount: Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            amount: Amount intended to be collected by this PaymentIntent. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is
+                $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+                charge of $999,999.99).
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
             capture_method: Controls when the funds will be captured from the customer's account.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
-            payment_method_types: The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
-            receipt_email: Email address that the receipt for the resulting payment will be sent to. If `receipt_email` is specified for a payment in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails).
-            setup_future_usage: Indicates that you intend to make future payments with this PaymentIntent's payment method.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
+                methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will be
+                sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            statement_descriptor_suffix: Provides information about a card payment that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-            transfer_data: The parameters used to automatically create a Transfer when the payment succeeds. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
-            transfer_group: A string that identifies the resulting payment as part of a group. `transfer_group` may only be provided if it has not been set. See the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts) for details.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment succeeds. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            transfer_group: A string that identifies the resulting payment as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the
+                PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts) for details.
         """
         return self._client.request(
             _PAYMENT_INTENTS_UPDATE,
@@ -757,11 +947,14 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Manually reconcile the remaining amount for a customer_balance PaymentIntent.</p>
+        """Manually reconcile the remaining amount for a customer_balance PaymentIntent.
 
         Args:
-            amount: Amount intended to be applied to this PaymentIntent from the customer’s cash balance.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            amount: Amount intended to be applied to this PaymentIntent from the customer’s cash
+                balance.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -802,14 +995,20 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>A PaymentIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_capture</code>, <code>requires_confirmation</code>, <code>requires_action</code> or, <a href="/docs/payments/intents">in rare cases</a>, <code>processing</code>. </p>
+        """A PaymentIntent object can be canceled when it is in one of these statuses:
+        `requires_payment_method`, `requires_capture`, `requires_confirmation`, `requires_action`
+        or, [in rare cases](https://stripe.com/docs/payments/intents), `processing`.
 
-        <p>Once canceled, no additional charges will be made by the PaymentIntent and any operations on the PaymentIntent will fail with an error. For PaymentIntents with a <code>status</code> of <code>requires_capture</code>, the remaining <code>amount_capturable</code> will automatically be refunded. </p>
+        Once canceled, no additional charges will be made by the PaymentIntent and any operations
+        on the PaymentIntent will fail with an error. For PaymentIntents with a `status` of
+        `requires_capture`, the remaining `amount_capturable` will automatically be refunded.
 
-        <p>You cannot cancel the PaymentIntent for a Checkout Session. <a href="/docs/api/checkout/sessions/expire">Expire the Checkout Session</a> instead.</p>
+        You cannot cancel the PaymentIntent for a Checkout Session. [Expire the Checkout
+        Session](https://stripe.com/docs/api/checkout/sessions/expire) instead.
 
         Args:
-            cancellation_reason: Reason for canceling this PaymentIntent. Possible values are `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
+            cancellation_reason: Reason for canceling this PaymentIntent. Possible values are
+                `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -851,20 +1050,39 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Capture the funds of an existing uncaptured PaymentIntent when its status is <code>requires_capture</code>.</p>
+        """Capture the funds of an existing uncaptured PaymentIntent when its status is
+        `requires_capture`.
 
-        <p>Uncaptured PaymentIntents will be canceled a set number of days after they are created (7 by default).</p>
+        Uncaptured PaymentIntents will be canceled a set number of days after they are created (7
+        by default).
 
-        <p>Learn more about <a href="/docs/payments/capture-later">separate authorization and capture</a>.</p>
+        Learn more about [separate authorization and
+        capture](https://stripe.com/docs/payments/capture-later).
 
         Args:
-            amount_to_capture: The amount to capture from the PaymentIntent, which must be less than or equal to the original amount. Any additional amount will be automatically refunded. Defaults to the full `amount_capturable` if not provided.
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            amount_to_capture: The amount to capture from the PaymentIntent, which must be less
+                than or equal to the original amount. Any additional amount will be automatically
+                refunded. Defaults to the full `amount_capturable` if not provided.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            statement_descriptor: For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            statement_descriptor_suffix: Provides information about a card payment that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-            transfer_data: The parameters used to automatically create a Transfer when the payment
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment
         """
         return self._client.request(
             _PAYMENT_INTENTS_CAPTURE,
@@ -923,47 +1141,62 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Confirm that your customer intends to pay with current or provided
-        payment method. Upon confirmation, the PaymentIntent will attempt to initiate
-        a payment.
-        If the selected payment method requires additional authentication steps, the
-        PaymentIntent will transition to the <code>requires_action</code> status and
-        suggest additional actions via <code>next_action</code>. If payment fails,
-        the PaymentIntent will transition to the <code>requires_payment_method</code> status. If
-        payment succeeds, the PaymentIntent will transition to the <code>succeeded</code>
-        status (or <code>requires_capture</code>, if <code>capture_method</code> is set to <code>manual</code>).
-        If the <code>confirmation_method</code> is <code>automatic</code>, payment may be attempted
-        using our <a href="/docs/stripe-js/reference#stripe-handle-card-payment">client SDKs</a>
-        and the PaymentIntent’s <a href="#payment_intent_object-client_secret">client_secret</a>.
-        After <code>next_action</code>s are handled by the client, no additional
-        confirmation is required to complete the payment.
-        If the <code>confirmation_method</code> is <code>manual</code>, all payment attempts must be
-        initiated using a secret key.
-        If any actions are required for the payment, the PaymentIntent will
-        return to the <code>requires_confirmation</code> state
-        after those actions are completed. Your server needs to then
-        explicitly re-confirm the PaymentIntent to initiate the next payment
-        attempt. Read the <a href="/docs/payments/payment-intents/web-manual">expanded documentation</a>
-        to learn more about manual confirmation.</p>
+        """Confirm that your customer intends to pay with current or provided payment method. Upon
+        confirmation, the PaymentIntent will attempt to initiate a payment. If the selected
+        payment method requires additional authentication steps, the PaymentIntent will
+        transition to the `requires_action` status and suggest additional actions via
+        `next_action`. If payment fails, the PaymentIntent will transition to the
+        `requires_payment_method` status. If payment succeeds, the PaymentIntent will transition
+        to the `succeeded` status (or `requires_capture`, if `capture_method` is set to
+        `manual`). If the `confirmation_method` is `automatic`, payment may be attempted using
+        our [client SDKs](https://stripe.com/docs/stripe-js/reference#stripe-handle-card-payment)
+        and the PaymentIntent’s client_secret. After `next_action`s are handled by the client, no
+        additional confirmation is required to complete the payment. If the `confirmation_method`
+        is `manual`, all payment attempts must be initiated using a secret key. If any actions
+        are required for the payment, the PaymentIntent will return to the
+        `requires_confirmation` state after those actions are completed. Your server needs to
+        then explicitly re-confirm the PaymentIntent to initiate the next payment attempt. Read
+        the [expanded documentation](https://stripe.com/docs/payments/payment-intents/web-manual)
+        to learn more about manual confirmation.
 
         Args:
             capture_method: Controls when the funds will be captured from the customer's account.
             client_secret: The client secret of the PaymentIntent.
-            error_on_requires_action: Set to `true` to fail the payment attempt if the PaymentIntent transitions into `requires_action`. This parameter is intended for simpler integrations that do not handle customer actions, like [saving cards without authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+            error_on_requires_action: Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards
+                without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
             expand: Specifies which fields in the response should be expanded.
             mandate: ID of the mandate to be used for this payment.
             mandate_data: This hash contains details about the Mandate to create
-            off_session: Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate. This parameter is intended for scenarios where you collect card details and [charge them later](https://stripe.com/docs/payments/cards/charging-saved-cards).
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
+            off_session: Set to `true` to indicate that the customer is not in your checkout flow
+                during this payment attempt, and therefore is unable to authenticate. This
+                parameter is intended for scenarios where you collect card details and [charge
+                them later](https://stripe.com/docs/payments/cards/charging-saved-cards).
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
-            payment_method_types: The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
-            radar_options: Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
-            receipt_email: Email address that the receipt for the resulting payment will be sent to. If `receipt_email` is specified for a payment in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails).
-            return_url: The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
-            setup_future_usage: Indicates that you intend to make future payments with this PaymentIntent's payment method.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
+                methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will be
+                sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site.
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            use_stripe_sdk: Set to `true` only when using manual confirmation and the iOS or Android SDKs to handle additional authentication steps.
+            use_stripe_sdk: Set to `true` only when using manual confirmation and the iOS or
+                Android SDKs to handle additional authentication steps.
         """
         return self._client.request(
             _PAYMENT_INTENTS_CONFIRM,
@@ -1020,39 +1253,52 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Perform an incremental authorization on an eligible
-        <a href="/docs/api/payment_intents/object">PaymentIntent</a>. To be eligible, the
-        PaymentIntent’s status must be <code>requires_capture</code> and
-        <a href="/docs/api/charges/object#charge_object-payment_method_details-card_present-incremental_authorization_supported">incremental_authorization_supported</a>
-        must be <code>true</code>.</p>
+        """Perform an incremental authorization on an eligible
+        [PaymentIntent](https://stripe.com/docs/api/payment_intents/object). To be eligible, the
+        PaymentIntent’s status must be `requires_capture` and
+        [incremental_authorization_supported](https://stripe.com/docs/api/charges/object#charge_object-payment_method_details-card_present-incremental_authorization_supported)
+        must be `true`.
 
-        <p>Incremental authorizations attempt to increase the authorized amount on
-        your customer’s card to the new, higher <code>amount</code> provided. As with the
-        initial authorization, incremental authorizations may be declined. A
-        single PaymentIntent can call this endpoint multiple times to further
-        increase the authorized amount.</p>
+        Incremental authorizations attempt to increase the authorized amount on your customer’s
+        card to the new, higher `amount` provided. As with the initial authorization, incremental
+        authorizations may be declined. A single PaymentIntent can call this endpoint multiple
+        times to further increase the authorized amount.
 
-        <p>If the incremental authorization succeeds, the PaymentIntent object is
-        returned with the updated
-        <a href="/docs/api/payment_intents/object#payment_intent_object-amount">amount</a>.
+        If the incremental authorization succeeds, the PaymentIntent object is returned with the
+        updated
+        [amount](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-amount).
         If the incremental authorization fails, a
-        <a href="/docs/error-codes#card-declined">card_declined</a> error is returned, and no
-        fields on the PaymentIntent or Charge are updated. The PaymentIntent
-        object remains capturable for the previously authorized amount.</p>
+        [card_declined](https://stripe.com/docs/error-codes#card-declined) error is returned, and
+        no fields on the PaymentIntent or Charge are updated. The PaymentIntent object remains
+        capturable for the previously authorized amount.
 
-        <p>Each PaymentIntent can have a maximum of 10 incremental authorization attempts, including declines.
-        Once captured, a PaymentIntent can no longer be incremented.</p>
+        Each PaymentIntent can have a maximum of 10 incremental authorization attempts, including
+        declines. Once captured, a PaymentIntent can no longer be incremented.
 
-        <p>Learn more about <a href="/docs/terminal/features/incremental-authorizations">incremental authorizations</a>.</p>
+        Learn more about [incremental
+        authorizations](https://stripe.com/docs/terminal/features/incremental-authorizations).
 
         Args:
-            amount: The updated total amount you intend to collect from the cardholder. This amount must be greater than the currently authorized amount.
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            amount: The updated total amount you intend to collect from the cardholder. This
+                amount must be greater than the currently authorized amount.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            statement_descriptor: For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            transfer_data: The parameters used to automatically create a Transfer when the payment is captured.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment is captured.
         """
         return self._client.request(
             _PAYMENT_INTENTS_INCREMENT_AUTHORIZATION,
@@ -1095,12 +1341,14 @@ class PaymentIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Verifies microdeposits on a PaymentIntent object.</p>
+        """Verifies microdeposits on a PaymentIntent object.
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             client_secret: The client secret of the PaymentIntent.
-            descriptor_code: A six-character code starting with SM present in the microdeposit sent to the bank account.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -1183,7 +1431,6 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1193,18 +1440,27 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PaymentIntent]:
-        """<p>Returns a list of PaymentIntents.</p>
+        """Returns a list of PaymentIntents.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
             customer: Only return PaymentIntents for the customer specified by this customer ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _PAYMENT_INTENTS_LIST,
@@ -1215,7 +1471,6 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1273,47 +1528,114 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Creates a PaymentIntent object.</p>
+        """Creates a PaymentIntent object.
 
-        <p>After the PaymentIntent is created, attach a payment method and <a href="/docs/api/payment_intents/confirm">confirm</a>
-        to continue the payment. You can read more about the different payment flows
-        available via the Payment Intents API <a href="/docs/payments/payment-intents">here</a>.</p>
+        After the PaymentIntent is created, attach a payment method and
+        [confirm](https://stripe.com/docs/api/payment_intents/confirm) to continue the payment.
+        You can read more about the different payment flows available via the Payment Intents API
+        [here](https://stripe.com/docs/payments/payment-intents).
 
-        <p>When <code>confirm=true</code> is used during creation, it is equivalent to creating
-        and confirming the PaymentIntent in the same call. You may use any parameters
-        available in the <a href="/docs/api/payment_intents/confirm">confirm API</a> when <code>confirm=true</code>
-        is supplied.</p>
+        When `confirm=true` is used during creation, it is equivalent to creating and confirming
+        the PaymentIntent in the same call. You may use any parameters available in the [confirm
+        API](https://stripe.com/docs/api/payment_intents/confirm) when `confirm=true` is
+        supplied.
 
         Args:
-            amount: Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
-            automatic_payment_methods: When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.
+            amount: Amount intended to be collected by this PaymentIntent. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is
+                $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+                charge of $999,999.99).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            automatic_payment_methods: When enabled, this PaymentIntent will accept payment
+                methods that you have enabled in the Dashboard and are compatible with this
+                PaymentIntent's other parameters.
             capture_method: Controls when the funds will be captured from the customer's account.
-            confirm: Set to `true` to attempt to [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent immediately. This parameter defaults to `false`. When creating and confirming a PaymentIntent at the same time, parameters available in the [confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be provided.
+            confirm: Set to `true` to attempt to
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent
+                immediately. This parameter defaults to `false`. When creating and confirming a
+                PaymentIntent at the same time, parameters available in the
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be
+                provided.
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
-            error_on_requires_action: Set to `true` to fail the payment attempt if the PaymentIntent transitions into `requires_action`. This parameter is intended for simpler integrations that do not handle customer actions, like [saving cards without authentication](https://stripe.com/docs/payments/save-card-without-authentication). This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            error_on_requires_action: Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards
+                without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+                This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
             expand: Specifies which fields in the response should be expanded.
-            mandate: ID of the mandate to be used for this payment. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
-            mandate_data: This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate. This parameter is intended for scenarios where you collect card details and [charge them later](https://stripe.com/docs/payments/cards/charging-saved-cards). This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
-            on_behalf_of: The Stripe account ID for which these funds are intended. For details, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
+            mandate: ID of the mandate to be used for this payment. This parameter can only be
+                used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            mandate_data: This hash contains details about the Mandate to create. This parameter
+                can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Set to `true` to indicate that the customer is not in your checkout flow
+                during this payment attempt, and therefore is unable to authenticate. This
+                parameter is intended for scenarios where you collect card details and [charge
+                them later](https://stripe.com/docs/payments/cards/charging-saved-cards). This
+                parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            on_behalf_of: The Stripe account ID for which these funds are intended. For details,
+                see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
-            payment_method_types: The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. If this is not provided, defaults to ["card"]. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
-            radar_options: Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
-            receipt_email: Email address that the receipt for the resulting payment will be sent to. If `receipt_email` is specified for a payment in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails).
-            return_url: The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site. If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
-            setup_future_usage: Indicates that you intend to make future payments with this PaymentIntent's payment method.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. If this is not provided, defaults to ["card"].
+                Use automatic_payment_methods to manage payment methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will be
+                sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application URI
+                scheme. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            statement_descriptor_suffix: Provides information about a card payment that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-            transfer_data: The parameters used to automatically create a Transfer when the payment succeeds.
-            transfer_group: A string that identifies the resulting payment as part of a group. See the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts) for details.
-            use_stripe_sdk: Set to `true` only when using manual confirmation and the iOS or Android SDKs to handle additional authentication steps.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment succeeds.
+            transfer_group: A string that identifies the resulting payment as part of a group.
+                See the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts) for details.
+            use_stripe_sdk: Set to `true` only when using manual confirmation and the iOS or
+                Android SDKs to handle additional authentication steps.
         """
         return await self._client.request(
             _PAYMENT_INTENTS_CREATE,
@@ -1368,7 +1690,6 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1378,19 +1699,27 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PaymentIntent]:
-        """<p>Search for PaymentIntents you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for PaymentIntents you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for payment intents](https://stripe.com/docs/search#query-fields-for-payment-intents).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for payment
+                intents](https://stripe.com/docs/search#query-fields-for-payment-intents).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _PAYMENT_INTENTS_SEARCH,
@@ -1399,7 +1728,6 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1419,7 +1747,6 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1429,16 +1756,18 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Retrieves the details of a PaymentIntent that has previously been created. </p>
+        """Retrieves the details of a PaymentIntent that has previously been created.
 
-        <p>Client-side retrieval using a publishable key is allowed when the <code>client_secret</code> is provided in the query string. </p>
+        Client-side retrieval using a publishable key is allowed when the `client_secret` is
+        provided in the query string.
 
-        <p>When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the <a href="#payment_intent_object">payment intent</a> object reference for more details.</p>
+        When retrieved with a publishable key, only a subset of properties will be returned.
+        Please refer to the payment intent object reference for more details.
 
         Args:
-            client_secret: The client secret of the PaymentIntent. Required if a publishable key is used to retrieve the source.
+            client_secret: The client secret of the PaymentIntent. Required if a publishable key
+                is used to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _PAYMENT_INTENTS_RETRIEVE,
@@ -1446,7 +1775,6 @@ class AsyncPaymentIntents(_rt.AsyncResource):
                 "intent": intent,
                 "client_secret": client_secret,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1493,34 +1821,72 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Updates properties on a PaymentIntent object without confirming.</p>
+        """Updates properties on a PaymentIntent object without confirming.
 
-        <p>Depending on which properties you update, you may need to confirm the
-        PaymentIntent again. For example, updating the <code>payment_method</code> will
-        always require you to confirm the PaymentIntent again. If you prefer to
-        update and confirm at the same time, we recommend updating properties via
-        the <a href="/docs/api/payment_intents/confirm">confirm API</a> instead.</p>
+        Depending on which properties you update, you may need to confirm the PaymentIntent
+        again. For example, updating the `payment_method` will always require you to confirm the
+        PaymentIntent again. If you prefer to update and confirm at the same time, we recommend
+        updating properties via the [confirm
+        API](https://stripe.com/docs/api/payment_intents/confirm) instead.
 
         Args:
-            amount: Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            amount: Amount intended to be collected by this PaymentIntent. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+                $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is
+                $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+                charge of $999,999.99).
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
             capture_method: Controls when the funds will be captured from the customer's account.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
-            payment_method_types: The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
-            receipt_email: Email address that the receipt for the resulting payment will be sent to. If `receipt_email` is specified for a payment in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails).
-            setup_future_usage: Indicates that you intend to make future payments with this PaymentIntent's payment method.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
+                methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will be
+                sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            statement_descriptor_suffix: Provides information about a card payment that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-            transfer_data: The parameters used to automatically create a Transfer when the payment succeeds. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
-            transfer_group: A string that identifies the resulting payment as part of a group. `transfer_group` may only be provided if it has not been set. See the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts) for details.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment succeeds. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            transfer_group: A string that identifies the resulting payment as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the
+                PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts) for details.
         """
         return await self._client.request(
             _PAYMENT_INTENTS_UPDATE,
@@ -1574,11 +1940,14 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Manually reconcile the remaining amount for a customer_balance PaymentIntent.</p>
+        """Manually reconcile the remaining amount for a customer_balance PaymentIntent.
 
         Args:
-            amount: Amount intended to be applied to this PaymentIntent from the customer’s cash balance.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            amount: Amount intended to be applied to this PaymentIntent from the customer’s cash
+                balance.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -1619,14 +1988,20 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>A PaymentIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_capture</code>, <code>requires_confirmation</code>, <code>requires_action</code> or, <a href="/docs/payments/intents">in rare cases</a>, <code>processing</code>. </p>
+        """A PaymentIntent object can be canceled when it is in one of these statuses:
+        `requires_payment_method`, `requires_capture`, `requires_confirmation`, `requires_action`
+        or, [in rare cases](https://stripe.com/docs/payments/intents), `processing`.
 
-        <p>Once canceled, no additional charges will be made by the PaymentIntent and any operations on the PaymentIntent will fail with an error. For PaymentIntents with a <code>status</code> of <code>requires_capture</code>, the remaining <code>amount_capturable</code> will automatically be refunded. </p>
+        Once canceled, no additional charges will be made by the PaymentIntent and any operations
+        on the PaymentIntent will fail with an error. For PaymentIntents with a `status` of
+        `requires_capture`, the remaining `amount_capturable` will automatically be refunded.
 
-        <p>You cannot cancel the PaymentIntent for a Checkout Session. <a href="/docs/api/checkout/sessions/expire">Expire the Checkout Session</a> instead.</p>
+        You cannot cancel the PaymentIntent for a Checkout Session. [Expire the Checkout
+        Session](https://stripe.com/docs/api/checkout/sessions/expire) instead.
 
         Args:
-            cancellation_reason: Reason for canceling this PaymentIntent. Possible values are `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
+            cancellation_reason: Reason for canceling this PaymentIntent. Possible values are
+                `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -1668,20 +2043,39 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Capture the funds of an existing uncaptured PaymentIntent when its status is <code>requires_capture</code>.</p>
+        """Capture the funds of an existing uncaptured PaymentIntent when its status is
+        `requires_capture`.
 
-        <p>Uncaptured PaymentIntents will be canceled a set number of days after they are created (7 by default).</p>
+        Uncaptured PaymentIntents will be canceled a set number of days after they are created (7
+        by default).
 
-        <p>Learn more about <a href="/docs/payments/capture-later">separate authorization and capture</a>.</p>
+        Learn more about [separate authorization and
+        capture](https://stripe.com/docs/payments/capture-later).
 
         Args:
-            amount_to_capture: The amount to capture from the PaymentIntent, which must be less than or equal to the original amount. Any additional amount will be automatically refunded. Defaults to the full `amount_capturable` if not provided.
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            amount_to_capture: The amount to capture from the PaymentIntent, which must be less
+                than or equal to the original amount. Any additional amount will be automatically
+                refunded. Defaults to the full `amount_capturable` if not provided.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            statement_descriptor: For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            statement_descriptor_suffix: Provides information about a card payment that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-            transfer_data: The parameters used to automatically create a Transfer when the payment
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment
         """
         return await self._client.request(
             _PAYMENT_INTENTS_CAPTURE,
@@ -1740,47 +2134,62 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Confirm that your customer intends to pay with current or provided
-        payment method. Upon confirmation, the PaymentIntent will attempt to initiate
-        a payment.
-        If the selected payment method requires additional authentication steps, the
-        PaymentIntent will transition to the <code>requires_action</code> status and
-        suggest additional actions via <code>next_action</code>. If payment fails,
-        the PaymentIntent will transition to the <code>requires_payment_method</code> status. If
-        payment succeeds, the PaymentIntent will transition to the <code>succeeded</code>
-        status (or <code>requires_capture</code>, if <code>capture_method</code> is set to <code>manual</code>).
-        If the <code>confirmation_method</code> is <code>automatic</code>, payment may be attempted
-        using our <a href="/docs/stripe-js/reference#stripe-handle-card-payment">client SDKs</a>
-        and the PaymentIntent’s <a href="#payment_intent_object-client_secret">client_secret</a>.
-        After <code>next_action</code>s are handled by the client, no additional
-        confirmation is required to complete the payment.
-        If the <code>confirmation_method</code> is <code>manual</code>, all payment attempts must be
-        initiated using a secret key.
-        If any actions are required for the payment, the PaymentIntent will
-        return to the <code>requires_confirmation</code> state
-        after those actions are completed. Your server needs to then
-        explicitly re-confirm the PaymentIntent to initiate the next payment
-        attempt. Read the <a href="/docs/payments/payment-intents/web-manual">expanded documentation</a>
-        to learn more about manual confirmation.</p>
+        """Confirm that your customer intends to pay with current or provided payment method. Upon
+        confirmation, the PaymentIntent will attempt to initiate a payment. If the selected
+        payment method requires additional authentication steps, the PaymentIntent will
+        transition to the `requires_action` status and suggest additional actions via
+        `next_action`. If payment fails, the PaymentIntent will transition to the
+        `requires_payment_method` status. If payment succeeds, the PaymentIntent will transition
+        to the `succeeded` status (or `requires_capture`, if `capture_method` is set to
+        `manual`). If the `confirmation_method` is `automatic`, payment may be attempted using
+        our [client SDKs](https://stripe.com/docs/stripe-js/reference#stripe-handle-card-payment)
+        and the PaymentIntent’s client_secret. After `next_action`s are handled by the client, no
+        additional confirmation is required to complete the payment. If the `confirmation_method`
+        is `manual`, all payment attempts must be initiated using a secret key. If any actions
+        are required for the payment, the PaymentIntent will return to the
+        `requires_confirmation` state after those actions are completed. Your server needs to
+        then explicitly re-confirm the PaymentIntent to initiate the next payment attempt. Read
+        the [expanded documentation](https://stripe.com/docs/payments/payment-intents/web-manual)
+        to learn more about manual confirmation.
 
         Args:
             capture_method: Controls when the funds will be captured from the customer's account.
             client_secret: The client secret of the PaymentIntent.
-            error_on_requires_action: Set to `true` to fail the payment attempt if the PaymentIntent transitions into `requires_action`. This parameter is intended for simpler integrations that do not handle customer actions, like [saving cards without authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+            error_on_requires_action: Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards
+                without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
             expand: Specifies which fields in the response should be expanded.
             mandate: ID of the mandate to be used for this payment.
             mandate_data: This hash contains details about the Mandate to create
-            off_session: Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate. This parameter is intended for scenarios where you collect card details and [charge them later](https://stripe.com/docs/payments/cards/charging-saved-cards).
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
+            off_session: Set to `true` to indicate that the customer is not in your checkout flow
+                during this payment attempt, and therefore is unable to authenticate. This
+                parameter is intended for scenarios where you collect card details and [charge
+                them later](https://stripe.com/docs/payments/cards/charging-saved-cards).
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear
             payment_method_options: Payment-method-specific configuration for this PaymentIntent.
-            payment_method_types: The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods).
-            radar_options: Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
-            receipt_email: Email address that the receipt for the resulting payment will be sent to. If `receipt_email` is specified for a payment in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails).
-            return_url: The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
-            setup_future_usage: Indicates that you intend to make future payments with this PaymentIntent's payment method.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
+                methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will be
+                sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site.
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            use_stripe_sdk: Set to `true` only when using manual confirmation and the iOS or Android SDKs to handle additional authentication steps.
+            use_stripe_sdk: Set to `true` only when using manual confirmation and the iOS or
+                Android SDKs to handle additional authentication steps.
         """
         return await self._client.request(
             _PAYMENT_INTENTS_CONFIRM,
@@ -1837,39 +2246,52 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Perform an incremental authorization on an eligible
-        <a href="/docs/api/payment_intents/object">PaymentIntent</a>. To be eligible, the
-        PaymentIntent’s status must be <code>requires_capture</code> and
-        <a href="/docs/api/charges/object#charge_object-payment_method_details-card_present-incremental_authorization_supported">incremental_authorization_supported</a>
-        must be <code>true</code>.</p>
+        """Perform an incremental authorization on an eligible
+        [PaymentIntent](https://stripe.com/docs/api/payment_intents/object). To be eligible, the
+        PaymentIntent’s status must be `requires_capture` and
+        [incremental_authorization_supported](https://stripe.com/docs/api/charges/object#charge_object-payment_method_details-card_present-incremental_authorization_supported)
+        must be `true`.
 
-        <p>Incremental authorizations attempt to increase the authorized amount on
-        your customer’s card to the new, higher <code>amount</code> provided. As with the
-        initial authorization, incremental authorizations may be declined. A
-        single PaymentIntent can call this endpoint multiple times to further
-        increase the authorized amount.</p>
+        Incremental authorizations attempt to increase the authorized amount on your customer’s
+        card to the new, higher `amount` provided. As with the initial authorization, incremental
+        authorizations may be declined. A single PaymentIntent can call this endpoint multiple
+        times to further increase the authorized amount.
 
-        <p>If the incremental authorization succeeds, the PaymentIntent object is
-        returned with the updated
-        <a href="/docs/api/payment_intents/object#payment_intent_object-amount">amount</a>.
+        If the incremental authorization succeeds, the PaymentIntent object is returned with the
+        updated
+        [amount](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-amount).
         If the incremental authorization fails, a
-        <a href="/docs/error-codes#card-declined">card_declined</a> error is returned, and no
-        fields on the PaymentIntent or Charge are updated. The PaymentIntent
-        object remains capturable for the previously authorized amount.</p>
+        [card_declined](https://stripe.com/docs/error-codes#card-declined) error is returned, and
+        no fields on the PaymentIntent or Charge are updated. The PaymentIntent object remains
+        capturable for the previously authorized amount.
 
-        <p>Each PaymentIntent can have a maximum of 10 incremental authorization attempts, including declines.
-        Once captured, a PaymentIntent can no longer be incremented.</p>
+        Each PaymentIntent can have a maximum of 10 incremental authorization attempts, including
+        declines. Once captured, a PaymentIntent can no longer be incremented.
 
-        <p>Learn more about <a href="/docs/terminal/features/incremental-authorizations">incremental authorizations</a>.</p>
+        Learn more about [incremental
+        authorizations](https://stripe.com/docs/terminal/features/incremental-authorizations).
 
         Args:
-            amount: The updated total amount you intend to collect from the cardholder. This amount must be greater than the currently authorized amount.
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            amount: The updated total amount you intend to collect from the cardholder. This
+                amount must be greater than the currently authorized amount.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. The amount of the application fee collected will be capped at the
+                total payment amount. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            statement_descriptor: For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-            transfer_data: The parameters used to automatically create a Transfer when the payment is captured.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least one
+                letter, maximum 22 characters.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment is captured.
         """
         return await self._client.request(
             _PAYMENT_INTENTS_INCREMENT_AUTHORIZATION,
@@ -1912,12 +2334,14 @@ class AsyncPaymentIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentIntent:
-        """<p>Verifies microdeposits on a PaymentIntent object.</p>
+        """Verifies microdeposits on a PaymentIntent object.
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             client_secret: The client secret of the PaymentIntent.
-            descriptor_code: A six-character code starting with SM present in the microdeposit sent to the bank account.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(

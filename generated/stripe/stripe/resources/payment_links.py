@@ -4,39 +4,81 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Item
-from ..models.error import Error
-from ..models.payment_link import PaymentLink
-from ..types.payment_links import (
-    PaymentLinksCreateParamsAfterCompletion,
-    PaymentLinksCreateParamsAutomaticTax,
-    PaymentLinksCreateParamsConsentCollection,
-    PaymentLinksCreateParamsCustomFieldsItem,
-    PaymentLinksCreateParamsCustomText,
-    PaymentLinksCreateParamsInvoiceCreation,
-    PaymentLinksCreateParamsLineItemsItem,
-    PaymentLinksCreateParamsPaymentIntentData,
-    PaymentLinksCreateParamsPhoneNumberCollection,
-    PaymentLinksCreateParamsShippingAddressCollection,
-    PaymentLinksCreateParamsShippingOptionsItem,
-    PaymentLinksCreateParamsSubscriptionData,
-    PaymentLinksCreateParamsTaxIdCollection,
-    PaymentLinksCreateParamsTransferData,
-    PaymentLinksLineItemsResponse,
-    PaymentLinksListResponse,
-    PaymentLinksUpdateParamsAfterCompletion,
-    PaymentLinksUpdateParamsAutomaticTax,
-    PaymentLinksUpdateParamsCustomFieldsArrayItem,
-    PaymentLinksUpdateParamsCustomText,
-    PaymentLinksUpdateParamsInvoiceCreation,
-    PaymentLinksUpdateParamsLineItemsItem,
-    PaymentLinksUpdateParamsShippingAddressCollection,
-)
+if TYPE_CHECKING:
+    from ..models.item import Item
+    from ..models.payment_link import PaymentLink
+    from ..types.payment_links import (
+        PaymentLinksCreateParamsAfterCompletion,
+        PaymentLinksCreateParamsAutomaticTax,
+        PaymentLinksCreateParamsConsentCollection,
+        PaymentLinksCreateParamsCustomFieldsItem,
+        PaymentLinksCreateParamsCustomText,
+        PaymentLinksCreateParamsInvoiceCreation,
+        PaymentLinksCreateParamsLineItemsItem,
+        PaymentLinksCreateParamsPaymentIntentData,
+        PaymentLinksCreateParamsPhoneNumberCollection,
+        PaymentLinksCreateParamsShippingAddressCollection,
+        PaymentLinksCreateParamsShippingOptionsItem,
+        PaymentLinksCreateParamsSubscriptionData,
+        PaymentLinksCreateParamsTaxIdCollection,
+        PaymentLinksCreateParamsTransferData,
+        PaymentLinksLineItemsResponse,
+        PaymentLinksListResponse,
+        PaymentLinksUpdateParamsAfterCompletion,
+        PaymentLinksUpdateParamsAutomaticTax,
+        PaymentLinksUpdateParamsCustomFieldsArrayItem,
+        PaymentLinksUpdateParamsCustomText,
+        PaymentLinksUpdateParamsInvoiceCreation,
+        PaymentLinksUpdateParamsLineItemsItem,
+        PaymentLinksUpdateParamsShippingAddressCollection,
+    )
+
+
+def _payment_links_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.payment_links import PaymentLinksListResponse
+
+    return {
+        "200": _rt.Response(PaymentLinksListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _payment_links_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_link import PaymentLink
+
+    return {"200": _rt.Response(PaymentLink, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_links_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_link import PaymentLink
+
+    return {"200": _rt.Response(PaymentLink, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_links_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_link import PaymentLink
+
+    return {"200": _rt.Response(PaymentLink, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_links_line_items_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.payment_links import PaymentLinksLineItemsResponse
+
+    return {
+        "200": _rt.Response(PaymentLinksLineItemsResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
 
 _PAYMENT_LINKS_LIST: _rt.Operation[PaymentLinksListResponse] = _rt.Operation(
     method="get",
@@ -48,13 +90,8 @@ _PAYMENT_LINKS_LIST: _rt.Operation[PaymentLinksListResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(PaymentLinksListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_payment_links_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -119,7 +156,7 @@ _PAYMENT_LINKS_CREATE: _rt.Operation[PaymentLink] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PaymentLink, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_links_create_responses),
 )
 
 _PAYMENT_LINKS_RETRIEVE: _rt.Operation[PaymentLink] = _rt.Operation(
@@ -129,10 +166,8 @@ _PAYMENT_LINKS_RETRIEVE: _rt.Operation[PaymentLink] = _rt.Operation(
     params=(
         _rt.Param("payment_link", "payment_link", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(PaymentLink, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_links_retrieve_responses),
 )
 
 _PAYMENT_LINKS_UPDATE: _rt.Operation[PaymentLink] = _rt.Operation(
@@ -172,7 +207,7 @@ _PAYMENT_LINKS_UPDATE: _rt.Operation[PaymentLink] = _rt.Operation(
             "shipping_address_collection": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PaymentLink, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_links_update_responses),
 )
 
 _PAYMENT_LINKS_LINE_ITEMS: _rt.Operation[PaymentLinksLineItemsResponse] = _rt.Operation(
@@ -185,13 +220,8 @@ _PAYMENT_LINKS_LINE_ITEMS: _rt.Operation[PaymentLinksLineItemsResponse] = _rt.Op
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(PaymentLinksLineItemsResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_payment_links_line_items_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -223,7 +253,6 @@ class PaymentLinks(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -233,17 +262,25 @@ class PaymentLinks(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PaymentLink]:
-        """<p>Returns a list of your payment links.</p>
+        """Returns a list of your payment links.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            active: Only return payment links that are active or inactive (e.g., pass `false` to list all inactive payment links).
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            active: Only return payment links that are active or inactive (e.g., pass `false` to
+                list all inactive payment links).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _PAYMENT_LINKS_LIST,
@@ -253,7 +290,6 @@ class PaymentLinks(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -340,35 +376,73 @@ class PaymentLinks(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
-        """<p>Creates a payment link.</p>
+        """Creates a payment link.
 
         Args:
-            line_items: The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported.
+            line_items: The line items representing what is being sold. Each line item represents
+                an item being sold. Up to 20 line items are supported.
             after_completion: Behavior after the purchase is complete.
             allow_promotion_codes: Enables user redeemable promotion codes.
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. Can only be applied when there are no line items with recurring prices.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. There must be at least 1 line item with a recurring price to use this field.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. Can only be applied when there are no line items with recurring
+                prices.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account.
+                There must be at least 1 line item with a recurring price to use this field.
             automatic_tax: Configuration for automatic tax collection.
-            billing_address_collection: Configuration for collecting the customer's billing address.
+            billing_address_collection: Configuration for collecting the customer's billing
+                address.
             consent_collection: Configure fields to gather active consent from customers.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies) and supported by each line item's price.
-            custom_fields: Collect additional information from your customer using custom fields. Up to 2 fields are supported.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies) and supported by each
+                line item's price.
+            custom_fields: Collect additional information from your customer using custom fields.
+                Up to 2 fields are supported.
             custom_text: Display additional text for your customers using custom text.
-            customer_creation: Configures whether [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link create a [Customer](https://stripe.com/docs/api/customers).
+            customer_creation: Configures whether [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
             expand: Specifies which fields in the response should be expanded.
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. Metadata associated with this Payment Link will automatically be copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`. Metadata associated with this Payment Link will automatically be
+                copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions)
+                created by this payment link.
             on_behalf_of: The account on behalf of which to charge.
-            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
-            payment_method_collection: Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.This may occur if the Checkout Session includes a free trial or a discount.
-            payment_method_types: The list of payment method types that customers can use. If no value is passed, Stripe will dynamically show relevant payment methods from your [payment method settings](https://dashboard.stripe.com/settings/payment_methods) (20+ payment methods [supported](https://stripe.com/docs/payments/payment-methods/integration-options#payment-method-product-support)).
+            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
+                for Checkout Sessions in `payment` mode.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
+                When set to `if_required`, Checkout will not collect a payment method when the
+                total due for the session is 0.This may occur if the Checkout Session includes a
+                free trial or a discount.
+            payment_method_types: The list of payment method types that customers can use. If no
+                value is passed, Stripe will dynamically show relevant payment methods from your
+                [payment method settings](https://dashboard.stripe.com/settings/payment_methods)
+                (20+ payment methods
+                [supported](https://stripe.com/docs/payments/payment-methods/integration-options#payment-method-product-support)).
             phone_number_collection: Controls phone number collection settings during checkout.
-            shipping_address_collection: Configuration for collecting the customer's shipping address.
-            shipping_options: The shipping rate options to apply to [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link.
-            submit_type: Describes the type of transaction being performed in order to customize relevant text on the page, such as the submit button. Changing this value will also affect the hostname in the [url](https://stripe.com/docs/api/payment_links/payment_links/object#url) property (example: `donate.stripe.com`).
-            subscription_data: When creating a subscription, the specified configuration data will be used. There must be at least one line item with a recurring price to use `subscription_data`.
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
+            shipping_options: The shipping rate options to apply to [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link.
+            submit_type: Describes the type of transaction being performed in order to customize
+                relevant text on the page, such as the submit button. Changing this value will
+                also affect the hostname in the
+                [url](https://stripe.com/docs/api/payment_links/payment_links/object#url)
+                property (example: `donate.stripe.com`).
+            subscription_data: When creating a subscription, the specified configuration data
+                will be used. There must be at least one line item with a recurring price to use
+                `subscription_data`.
             tax_id_collection: Controls tax ID collection during checkout.
-            transfer_data: The account (if any) the payments will be attributed to for tax reporting, and where funds from each payment will be transferred to.
+            transfer_data: The account (if any) the payments will be attributed to for tax
+                reporting, and where funds from each payment will be transferred to.
         """
         return self._client.request(
             _PAYMENT_LINKS_CREATE,
@@ -417,7 +491,6 @@ class PaymentLinks(_rt.SyncResource):
         payment_link: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -427,18 +500,16 @@ class PaymentLinks(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
-        """<p>Retrieve a payment link.</p>
+        """Retrieve a payment link.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _PAYMENT_LINKS_RETRIEVE,
             {
                 "payment_link": payment_link,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -516,24 +587,42 @@ class PaymentLinks(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
-        """<p>Updates a payment link.</p>
+        """Updates a payment link.
 
         Args:
-            active: Whether the payment link's `url` is active. If `false`, customers visiting the URL will be shown a page saying that the link has been deactivated.
+            active: Whether the payment link's `url` is active. If `false`, customers visiting
+                the URL will be shown a page saying that the link has been deactivated.
             after_completion: Behavior after the purchase is complete.
             allow_promotion_codes: Enables user redeemable promotion codes.
             automatic_tax: Configuration for automatic tax collection.
-            billing_address_collection: Configuration for collecting the customer's billing address.
-            custom_fields: Collect additional information from your customer using custom fields. Up to 2 fields are supported.
+            billing_address_collection: Configuration for collecting the customer's billing
+                address.
+            custom_fields: Collect additional information from your customer using custom fields.
+                Up to 2 fields are supported.
             custom_text: Display additional text for your customers using custom text.
-            customer_creation: Configures whether [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link create a [Customer](https://stripe.com/docs/api/customers).
+            customer_creation: Configures whether [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
             expand: Specifies which fields in the response should be expanded.
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            line_items: The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. Metadata associated with this Payment Link will automatically be copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link.
-            payment_method_collection: Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.This may occur if the Checkout Session includes a free trial or a discount.
-            payment_method_types: The list of payment method types that customers can use. Pass an empty string to enable automatic payment methods that use your [payment method settings](https://dashboard.stripe.com/settings/payment_methods).
-            shipping_address_collection: Configuration for collecting the customer's shipping address.
+            line_items: The line items representing what is being sold. Each line item represents
+                an item being sold. Up to 20 line items are supported.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`. Metadata associated with this Payment Link will automatically be
+                copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions)
+                created by this payment link.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
+                When set to `if_required`, Checkout will not collect a payment method when the
+                total due for the session is 0.This may occur if the Checkout Session includes a
+                free trial or a discount.
+            payment_method_types: The list of payment method types that customers can use. Pass
+                an empty string to enable automatic payment methods that use your [payment method
+                settings](https://dashboard.stripe.com/settings/payment_methods).
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
         """
         return self._client.request(
             _PAYMENT_LINKS_UPDATE,
@@ -575,7 +664,6 @@ class PaymentLinks(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -585,16 +673,25 @@ class PaymentLinks(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Item]:
-        """<p>When retrieving a payment link, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+        """When retrieving a payment link, there is an includable **line_items** property containing
+        the first handful of those items. There is also a URL where you can retrieve the full
+        (paginated) list of line items.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _PAYMENT_LINKS_LINE_ITEMS,
@@ -604,7 +701,6 @@ class PaymentLinks(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -664,7 +760,6 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -674,17 +769,25 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PaymentLink]:
-        """<p>Returns a list of your payment links.</p>
+        """Returns a list of your payment links.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            active: Only return payment links that are active or inactive (e.g., pass `false` to list all inactive payment links).
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            active: Only return payment links that are active or inactive (e.g., pass `false` to
+                list all inactive payment links).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _PAYMENT_LINKS_LIST,
@@ -694,7 +797,6 @@ class AsyncPaymentLinks(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -781,35 +883,73 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
-        """<p>Creates a payment link.</p>
+        """Creates a payment link.
 
         Args:
-            line_items: The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported.
+            line_items: The line items representing what is being sold. Each line item represents
+                an item being sold. Up to 20 line items are supported.
             after_completion: Behavior after the purchase is complete.
             allow_promotion_codes: Enables user redeemable promotion codes.
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. Can only be applied when there are no line items with recurring prices.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. There must be at least 1 line item with a recurring price to use this field.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. Can only be applied when there are no line items with recurring
+                prices.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account.
+                There must be at least 1 line item with a recurring price to use this field.
             automatic_tax: Configuration for automatic tax collection.
-            billing_address_collection: Configuration for collecting the customer's billing address.
+            billing_address_collection: Configuration for collecting the customer's billing
+                address.
             consent_collection: Configure fields to gather active consent from customers.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies) and supported by each line item's price.
-            custom_fields: Collect additional information from your customer using custom fields. Up to 2 fields are supported.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies) and supported by each
+                line item's price.
+            custom_fields: Collect additional information from your customer using custom fields.
+                Up to 2 fields are supported.
             custom_text: Display additional text for your customers using custom text.
-            customer_creation: Configures whether [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link create a [Customer](https://stripe.com/docs/api/customers).
+            customer_creation: Configures whether [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
             expand: Specifies which fields in the response should be expanded.
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. Metadata associated with this Payment Link will automatically be copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`. Metadata associated with this Payment Link will automatically be
+                copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions)
+                created by this payment link.
             on_behalf_of: The account on behalf of which to charge.
-            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.
-            payment_method_collection: Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.This may occur if the Checkout Session includes a free trial or a discount.
-            payment_method_types: The list of payment method types that customers can use. If no value is passed, Stripe will dynamically show relevant payment methods from your [payment method settings](https://dashboard.stripe.com/settings/payment_methods) (20+ payment methods [supported](https://stripe.com/docs/payments/payment-methods/integration-options#payment-method-product-support)).
+            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
+                for Checkout Sessions in `payment` mode.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
+                When set to `if_required`, Checkout will not collect a payment method when the
+                total due for the session is 0.This may occur if the Checkout Session includes a
+                free trial or a discount.
+            payment_method_types: The list of payment method types that customers can use. If no
+                value is passed, Stripe will dynamically show relevant payment methods from your
+                [payment method settings](https://dashboard.stripe.com/settings/payment_methods)
+                (20+ payment methods
+                [supported](https://stripe.com/docs/payments/payment-methods/integration-options#payment-method-product-support)).
             phone_number_collection: Controls phone number collection settings during checkout.
-            shipping_address_collection: Configuration for collecting the customer's shipping address.
-            shipping_options: The shipping rate options to apply to [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link.
-            submit_type: Describes the type of transaction being performed in order to customize relevant text on the page, such as the submit button. Changing this value will also affect the hostname in the [url](https://stripe.com/docs/api/payment_links/payment_links/object#url) property (example: `donate.stripe.com`).
-            subscription_data: When creating a subscription, the specified configuration data will be used. There must be at least one line item with a recurring price to use `subscription_data`.
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
+            shipping_options: The shipping rate options to apply to [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link.
+            submit_type: Describes the type of transaction being performed in order to customize
+                relevant text on the page, such as the submit button. Changing this value will
+                also affect the hostname in the
+                [url](https://stripe.com/docs/api/payment_links/payment_links/object#url)
+                property (example: `donate.stripe.com`).
+            subscription_data: When creating a subscription, the specified configuration data
+                will be used. There must be at least one line item with a recurring price to use
+                `subscription_data`.
             tax_id_collection: Controls tax ID collection during checkout.
-            transfer_data: The account (if any) the payments will be attributed to for tax reporting, and where funds from each payment will be transferred to.
+            transfer_data: The account (if any) the payments will be attributed to for tax
+                reporting, and where funds from each payment will be transferred to.
         """
         return await self._client.request(
             _PAYMENT_LINKS_CREATE,
@@ -858,7 +998,6 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         payment_link: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -868,18 +1007,16 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
-        """<p>Retrieve a payment link.</p>
+        """Retrieve a payment link.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _PAYMENT_LINKS_RETRIEVE,
             {
                 "payment_link": payment_link,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -957,24 +1094,42 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentLink:
-        """<p>Updates a payment link.</p>
+        """Updates a payment link.
 
         Args:
-            active: Whether the payment link's `url` is active. If `false`, customers visiting the URL will be shown a page saying that the link has been deactivated.
+            active: Whether the payment link's `url` is active. If `false`, customers visiting
+                the URL will be shown a page saying that the link has been deactivated.
             after_completion: Behavior after the purchase is complete.
             allow_promotion_codes: Enables user redeemable promotion codes.
             automatic_tax: Configuration for automatic tax collection.
-            billing_address_collection: Configuration for collecting the customer's billing address.
-            custom_fields: Collect additional information from your customer using custom fields. Up to 2 fields are supported.
+            billing_address_collection: Configuration for collecting the customer's billing
+                address.
+            custom_fields: Collect additional information from your customer using custom fields.
+                Up to 2 fields are supported.
             custom_text: Display additional text for your customers using custom text.
-            customer_creation: Configures whether [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link create a [Customer](https://stripe.com/docs/api/customers).
+            customer_creation: Configures whether [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
             expand: Specifies which fields in the response should be expanded.
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            line_items: The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. Metadata associated with this Payment Link will automatically be copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link.
-            payment_method_collection: Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.This may occur if the Checkout Session includes a free trial or a discount.
-            payment_method_types: The list of payment method types that customers can use. Pass an empty string to enable automatic payment methods that use your [payment method settings](https://dashboard.stripe.com/settings/payment_methods).
-            shipping_address_collection: Configuration for collecting the customer's shipping address.
+            line_items: The line items representing what is being sold. Each line item represents
+                an item being sold. Up to 20 line items are supported.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`. Metadata associated with this Payment Link will automatically be
+                copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions)
+                created by this payment link.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
+                When set to `if_required`, Checkout will not collect a payment method when the
+                total due for the session is 0.This may occur if the Checkout Session includes a
+                free trial or a discount.
+            payment_method_types: The list of payment method types that customers can use. Pass
+                an empty string to enable automatic payment methods that use your [payment method
+                settings](https://dashboard.stripe.com/settings/payment_methods).
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
         """
         return await self._client.request(
             _PAYMENT_LINKS_UPDATE,
@@ -1016,7 +1171,6 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1026,16 +1180,25 @@ class AsyncPaymentLinks(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Item]:
-        """<p>When retrieving a payment link, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+        """When retrieving a payment link, there is an includable **line_items** property containing
+        the first handful of those items. There is also a URL where you can retrieve the full
+        (paginated) list of line items.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _PAYMENT_LINKS_LINE_ITEMS,
@@ -1045,7 +1208,6 @@ class AsyncPaymentLinks(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

@@ -4,35 +4,81 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import PaymentMethod
-from ..models.error import Error
-from ..types.payment_methods import (
-    PaymentMethodsCreateParamsAcssDebit,
-    PaymentMethodsCreateParamsAuBecsDebit,
-    PaymentMethodsCreateParamsBacsDebit,
-    PaymentMethodsCreateParamsBillingDetails,
-    PaymentMethodsCreateParamsBoleto,
-    PaymentMethodsCreateParamsCardCardDetailsParams,
-    PaymentMethodsCreateParamsCardTokenParams,
-    PaymentMethodsCreateParamsEps,
-    PaymentMethodsCreateParamsFpx,
-    PaymentMethodsCreateParamsIdeal,
-    PaymentMethodsCreateParamsKlarna,
-    PaymentMethodsCreateParamsP24,
-    PaymentMethodsCreateParamsRadarOptions,
-    PaymentMethodsCreateParamsSepaDebit,
-    PaymentMethodsCreateParamsSofort,
-    PaymentMethodsCreateParamsUsBankAccount,
-    PaymentMethodsListResponse,
-    PaymentMethodsUpdateParamsBillingDetails,
-    PaymentMethodsUpdateParamsCard,
-    PaymentMethodsUpdateParamsUsBankAccount,
-)
+if TYPE_CHECKING:
+    from ..models.payment_method import PaymentMethod
+    from ..types.payment_methods import (
+        PaymentMethodsCreateParamsAcssDebit,
+        PaymentMethodsCreateParamsAuBecsDebit,
+        PaymentMethodsCreateParamsBacsDebit,
+        PaymentMethodsCreateParamsBillingDetails,
+        PaymentMethodsCreateParamsBoleto,
+        PaymentMethodsCreateParamsCardCardDetailsParams,
+        PaymentMethodsCreateParamsCardTokenParams,
+        PaymentMethodsCreateParamsEps,
+        PaymentMethodsCreateParamsFpx,
+        PaymentMethodsCreateParamsIdeal,
+        PaymentMethodsCreateParamsKlarna,
+        PaymentMethodsCreateParamsP24,
+        PaymentMethodsCreateParamsRadarOptions,
+        PaymentMethodsCreateParamsSepaDebit,
+        PaymentMethodsCreateParamsSofort,
+        PaymentMethodsCreateParamsUsBankAccount,
+        PaymentMethodsListResponse,
+        PaymentMethodsUpdateParamsBillingDetails,
+        PaymentMethodsUpdateParamsCard,
+        PaymentMethodsUpdateParamsUsBankAccount,
+    )
+
+
+def _payment_methods_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.payment_methods import PaymentMethodsListResponse
+
+    return {
+        "200": _rt.Response(PaymentMethodsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _payment_methods_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_method import PaymentMethod
+
+    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_methods_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_method import PaymentMethod
+
+    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_methods_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_method import PaymentMethod
+
+    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_methods_attach_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_method import PaymentMethod
+
+    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payment_methods_detach_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payment_method import PaymentMethod
+
+    return {"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")}
+
 
 _PAYMENT_METHODS_LIST: _rt.Operation[PaymentMethodsListResponse] = _rt.Operation(
     method="get",
@@ -45,13 +91,8 @@ _PAYMENT_METHODS_LIST: _rt.Operation[PaymentMethodsListResponse] = _rt.Operation
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(PaymentMethodsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_payment_methods_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -143,7 +184,7 @@ _PAYMENT_METHODS_CREATE: _rt.Operation[PaymentMethod] = _rt.Operation(
             "wechat_pay": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_methods_create_responses),
 )
 
 _PAYMENT_METHODS_RETRIEVE: _rt.Operation[PaymentMethod] = _rt.Operation(
@@ -153,10 +194,8 @@ _PAYMENT_METHODS_RETRIEVE: _rt.Operation[PaymentMethod] = _rt.Operation(
     params=(
         _rt.Param("payment_method", "payment_method", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_methods_retrieve_responses),
 )
 
 _PAYMENT_METHODS_UPDATE: _rt.Operation[PaymentMethod] = _rt.Operation(
@@ -183,7 +222,7 @@ _PAYMENT_METHODS_UPDATE: _rt.Operation[PaymentMethod] = _rt.Operation(
             "us_bank_account": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_methods_update_responses),
 )
 
 _PAYMENT_METHODS_ATTACH: _rt.Operation[PaymentMethod] = _rt.Operation(
@@ -200,7 +239,7 @@ _PAYMENT_METHODS_ATTACH: _rt.Operation[PaymentMethod] = _rt.Operation(
         required=True,
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_methods_attach_responses),
 )
 
 _PAYMENT_METHODS_DETACH: _rt.Operation[PaymentMethod] = _rt.Operation(
@@ -215,7 +254,7 @@ _PAYMENT_METHODS_DETACH: _rt.Operation[PaymentMethod] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(PaymentMethod, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payment_methods_detach_responses),
 )
 
 
@@ -272,7 +311,6 @@ class PaymentMethods(_rt.SyncResource):
             "wechat_pay",
         ]
         | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -282,18 +320,30 @@ class PaymentMethods(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PaymentMethod]:
-        """<p>Returns a list of PaymentMethods for Treasury flows. If you want to list the PaymentMethods attached to a Customer for payments, you should use the <a href="/docs/api/payment_methods/customer_list">List a Customer’s PaymentMethods</a> API instead.</p>
+        """Returns a list of PaymentMethods for Treasury flows. If you want to list the
+        PaymentMethods attached to a Customer for payments, you should use the [List a Customer’s
+        PaymentMethods](https://stripe.com/docs/api/payment_methods/customer_list) API instead.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             customer: The ID of the customer whose PaymentMethods will be retrieved.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            type: An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure to
+                provide a type value in the request.
         """
         return self._client.paginate(
             _PAYMENT_METHODS_LIST,
@@ -304,7 +354,6 @@ class PaymentMethods(_rt.SyncResource):
                 "limit": limit,
                 "starting_after": starting_after,
                 "type": type,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -400,48 +449,96 @@ class PaymentMethods(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
-        """<p>Creates a PaymentMethod object. Read the <a href="/docs/stripe-js/reference#stripe-create-payment-method">Stripe.js reference</a> to learn how to create PaymentMethods via Stripe.js.</p>
+        """Creates a PaymentMethod object. Read the [Stripe.js
+        reference](https://stripe.com/docs/stripe-js/reference#stripe-create-payment-method) to
+        learn how to create PaymentMethods via Stripe.js.
 
-        <p>Instead of creating a PaymentMethod directly, we recommend using the <a href="/docs/payments/accept-a-payment">PaymentIntents</a> API to accept a payment immediately or the <a href="/docs/payments/save-and-reuse">SetupIntent</a> API to collect payment method details ahead of a future payment.</p>
+        Instead of creating a PaymentMethod directly, we recommend using the
+        [PaymentIntents](https://stripe.com/docs/payments/accept-a-payment) API to accept a
+        payment immediately or the [SetupIntent](https://stripe.com/docs/payments/save-and-reuse)
+        API to collect payment method details ahead of a future payment.
 
         Args:
-            acss_debit: If this is an `acss_debit` PaymentMethod, this hash contains details about the ACSS Debit payment method.
-            affirm: If this is an `affirm` PaymentMethod, this hash contains details about the Affirm payment method.
-            afterpay_clearpay: If this is an `AfterpayClearpay` PaymentMethod, this hash contains details about the AfterpayClearpay payment method.
-            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about the Alipay payment method.
-            au_becs_debit: If this is an `au_becs_debit` PaymentMethod, this hash contains details about the bank account.
-            bacs_debit: If this is a `bacs_debit` PaymentMethod, this hash contains details about the Bacs Direct Debit bank account.
-            bancontact: If this is a `bancontact` PaymentMethod, this hash contains details about the Bancontact payment method.
-            billing_details: Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods.
-            blik: If this is a `blik` PaymentMethod, this hash contains details about the BLIK payment method.
-            boleto: If this is a `boleto` PaymentMethod, this hash contains details about the Boleto payment method.
-            card: If this is a `card` PaymentMethod, this hash contains the user's card details. For backwards compatibility, you can alternatively provide a Stripe token (e.g., for Apple Pay, Amex Express Checkout, or legacy Checkout) into the card hash with format `card: {token: "tok_visa"}`. When providing a card number, you must meet the requirements for [PCI compliance](https://stripe.com/docs/security#validating-pci-compliance). We strongly recommend using Stripe.js instead of interacting with this API directly.
-            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the Cash App Pay payment method.
+            acss_debit: If this is an `acss_debit` PaymentMethod, this hash contains details
+                about the ACSS Debit payment method.
+            affirm: If this is an `affirm` PaymentMethod, this hash contains details about the
+                Affirm payment method.
+            afterpay_clearpay: If this is an `AfterpayClearpay` PaymentMethod, this hash contains
+                details about the AfterpayClearpay payment method.
+            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about the
+                Alipay payment method.
+            au_becs_debit: If this is an `au_becs_debit` PaymentMethod, this hash contains
+                details about the bank account.
+            bacs_debit: If this is a `bacs_debit` PaymentMethod, this hash contains details about
+                the Bacs Direct Debit bank account.
+            bancontact: If this is a `bancontact` PaymentMethod, this hash contains details about
+                the Bancontact payment method.
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
+            blik: If this is a `blik` PaymentMethod, this hash contains details about the BLIK
+                payment method.
+            boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
+                Boleto payment method.
+            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+                For backwards compatibility, you can alternatively provide a Stripe token (e.g.,
+                for Apple Pay, Amex Express Checkout, or legacy Checkout) into the card hash with
+                format `card: {token: "tok_visa"}`. When providing a card number, you must meet
+                the requirements for [PCI
+                compliance](https://stripe.com/docs/security#validating-pci-compliance). We
+                strongly recommend using Stripe.js instead of interacting with this API directly.
+            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
+                Cash App Pay payment method.
             customer: The `Customer` to whom the original PaymentMethod is attached.
-            customer_balance: If this is a `customer_balance` PaymentMethod, this hash contains details about the CustomerBalance payment method.
-            eps: If this is an `eps` PaymentMethod, this hash contains details about the EPS payment method.
+            customer_balance: If this is a `customer_balance` PaymentMethod, this hash contains
+                details about the CustomerBalance payment method.
+            eps: If this is an `eps` PaymentMethod, this hash contains details about the EPS
+                payment method.
             expand: Specifies which fields in the response should be expanded.
-            fpx: If this is an `fpx` PaymentMethod, this hash contains details about the FPX payment method.
-            giropay: If this is a `giropay` PaymentMethod, this hash contains details about the Giropay payment method.
-            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about the GrabPay payment method.
-            ideal: If this is an `ideal` PaymentMethod, this hash contains details about the iDEAL payment method.
-            interac_present: If this is an `interac_present` PaymentMethod, this hash contains details about the Interac Present payment method.
-            klarna: If this is a `klarna` PaymentMethod, this hash contains details about the Klarna payment method.
-            konbini: If this is a `konbini` PaymentMethod, this hash contains details about the Konbini payment method.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the Link payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO payment method.
-            p24: If this is a `p24` PaymentMethod, this hash contains details about the P24 payment method.
+            fpx: If this is an `fpx` PaymentMethod, this hash contains details about the FPX
+                payment method.
+            giropay: If this is a `giropay` PaymentMethod, this hash contains details about the
+                Giropay payment method.
+            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about the
+                GrabPay payment method.
+            ideal: If this is an `ideal` PaymentMethod, this hash contains details about the
+                iDEAL payment method.
+            interac_present: If this is an `interac_present` PaymentMethod, this hash contains
+                details about the Interac Present payment method.
+            klarna: If this is a `klarna` PaymentMethod, this hash contains details about the
+                Klarna payment method.
+            konbini: If this is a `konbini` PaymentMethod, this hash contains details about the
+                Konbini payment method.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
+                payment method.
+            p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
+                payment method.
             payment_method: The PaymentMethod to share.
-            paynow: If this is a `paynow` PaymentMethod, this hash contains details about the PayNow payment method.
-            pix: If this is a `pix` PaymentMethod, this hash contains details about the Pix payment method.
-            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about the PromptPay payment method.
-            radar_options: Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
-            sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details about the SEPA debit bank account.
-            sofort: If this is a `sofort` PaymentMethod, this hash contains details about the SOFORT payment method.
-            type: The type of the PaymentMethod. An additional hash is included on the PaymentMethod with a name matching this value. It contains additional information specific to the PaymentMethod type.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank account payment method.
-            wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details about the wechat_pay payment method.
+            paynow: If this is a `paynow` PaymentMethod, this hash contains details about the
+                PayNow payment method.
+            pix: If this is a `pix` PaymentMethod, this hash contains details about the Pix
+                payment method.
+            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
+                the PromptPay payment method.
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details about
+                the SEPA debit bank account.
+            sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
+                SOFORT payment method.
+            type: The type of the PaymentMethod. An additional hash is included on the
+                PaymentMethod with a name matching this value. It contains additional information
+                specific to the PaymentMethod type.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
+            wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
+                about the wechat_pay payment method.
         """
         return self._client.request(
             _PAYMENT_METHODS_CREATE,
@@ -501,7 +598,6 @@ class PaymentMethods(_rt.SyncResource):
         payment_method: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -511,18 +607,18 @@ class PaymentMethods(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
-        """<p>Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment method attached to a Customer, you should use <a href="/docs/api/payment_methods/customer">Retrieve a Customer’s PaymentMethods</a></p>
+        """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
+        method attached to a Customer, you should use [Retrieve a Customer’s
+        PaymentMethods](https://stripe.com/docs/api/payment_methods/customer)
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _PAYMENT_METHODS_RETRIEVE,
             {
                 "payment_method": payment_method,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -555,15 +651,23 @@ class PaymentMethods(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
-        """<p>Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be updated.</p>
+        """Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be
+        updated.
 
         Args:
-            billing_details: Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods.
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
             card: If this is a `card` PaymentMethod, this hash contains the user's card details.
             expand: Specifies which fields in the response should be expanded.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the Link payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank account payment method.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
         """
         return self._client.request(
             _PAYMENT_METHODS_UPDATE,
@@ -603,19 +707,22 @@ class PaymentMethods(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
-        """<p>Attaches a PaymentMethod object to a Customer.</p>
+        """Attaches a PaymentMethod object to a Customer.
 
-        <p>To attach a new PaymentMethod to a customer for future payments, we recommend you use a <a href="/docs/api/setup_intents">SetupIntent</a>
-        or a PaymentIntent with <a href="/docs/api/payment_intents/create#create_payment_intent-setup_future_usage">setup_future_usage</a>.
-        These approaches will perform any necessary steps to set up the PaymentMethod for future payments. Using the <code>/v1/payment_methods/:id/attach</code>
-        endpoint without first using a SetupIntent or PaymentIntent with <code>setup_future_usage</code> does not optimize the PaymentMethod for
-        future use, which makes later declines and payment friction more likely.
-        See <a href="/docs/payments/payment-intents#future-usage">Optimizing cards for future payments</a> for more information about setting up
-        future payments.</p>
+        To attach a new PaymentMethod to a customer for future payments, we recommend you use a
+        [SetupIntent](https://stripe.com/docs/api/setup_intents) or a PaymentIntent with
+        [setup_future_usage](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-setup_future_usage).
+        These approaches will perform any necessary steps to set up the PaymentMethod for future
+        payments. Using the `/v1/payment_methods/:id/attach` endpoint without first using a
+        SetupIntent or PaymentIntent with `setup_future_usage` does not optimize the
+        PaymentMethod for future use, which makes later declines and payment friction more
+        likely. See [Optimizing cards for future
+        payments](https://stripe.com/docs/payments/payment-intents#future-usage) for more
+        information about setting up future payments.
 
-        <p>To use this PaymentMethod as the default for invoice or subscription payments,
-        set <a href="/docs/api/customers/update#update_customer-invoice_settings-default_payment_method"><code>invoice_settings.default_payment_method</code></a>,
-        on the Customer to the PaymentMethod’s ID.</p>
+        To use this PaymentMethod as the default for invoice or subscription payments, set
+        [`invoice_settings.default_payment_method`](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method),
+        on the Customer to the PaymentMethod’s ID.
 
         Args:
             customer: The ID of the customer to which to attach the PaymentMethod.
@@ -654,7 +761,8 @@ class PaymentMethods(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
-        """<p>Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it can no longer be used for a payment or re-attached to a Customer.</p>
+        """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
+        can no longer be used for a payment or re-attached to a Customer.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -757,7 +865,6 @@ class AsyncPaymentMethods(_rt.AsyncResource):
             "wechat_pay",
         ]
         | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -767,18 +874,30 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PaymentMethod]:
-        """<p>Returns a list of PaymentMethods for Treasury flows. If you want to list the PaymentMethods attached to a Customer for payments, you should use the <a href="/docs/api/payment_methods/customer_list">List a Customer’s PaymentMethods</a> API instead.</p>
+        """Returns a list of PaymentMethods for Treasury flows. If you want to list the
+        PaymentMethods attached to a Customer for payments, you should use the [List a Customer’s
+        PaymentMethods](https://stripe.com/docs/api/payment_methods/customer_list) API instead.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             customer: The ID of the customer whose PaymentMethods will be retrieved.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            type: An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure to
+                provide a type value in the request.
         """
         return self._client.paginate(
             _PAYMENT_METHODS_LIST,
@@ -789,7 +908,6 @@ class AsyncPaymentMethods(_rt.AsyncResource):
                 "limit": limit,
                 "starting_after": starting_after,
                 "type": type,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -885,48 +1003,96 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
-        """<p>Creates a PaymentMethod object. Read the <a href="/docs/stripe-js/reference#stripe-create-payment-method">Stripe.js reference</a> to learn how to create PaymentMethods via Stripe.js.</p>
+        """Creates a PaymentMethod object. Read the [Stripe.js
+        reference](https://stripe.com/docs/stripe-js/reference#stripe-create-payment-method) to
+        learn how to create PaymentMethods via Stripe.js.
 
-        <p>Instead of creating a PaymentMethod directly, we recommend using the <a href="/docs/payments/accept-a-payment">PaymentIntents</a> API to accept a payment immediately or the <a href="/docs/payments/save-and-reuse">SetupIntent</a> API to collect payment method details ahead of a future payment.</p>
+        Instead of creating a PaymentMethod directly, we recommend using the
+        [PaymentIntents](https://stripe.com/docs/payments/accept-a-payment) API to accept a
+        payment immediately or the [SetupIntent](https://stripe.com/docs/payments/save-and-reuse)
+        API to collect payment method details ahead of a future payment.
 
         Args:
-            acss_debit: If this is an `acss_debit` PaymentMethod, this hash contains details about the ACSS Debit payment method.
-            affirm: If this is an `affirm` PaymentMethod, this hash contains details about the Affirm payment method.
-            afterpay_clearpay: If this is an `AfterpayClearpay` PaymentMethod, this hash contains details about the AfterpayClearpay payment method.
-            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about the Alipay payment method.
-            au_becs_debit: If this is an `au_becs_debit` PaymentMethod, this hash contains details about the bank account.
-            bacs_debit: If this is a `bacs_debit` PaymentMethod, this hash contains details about the Bacs Direct Debit bank account.
-            bancontact: If this is a `bancontact` PaymentMethod, this hash contains details about the Bancontact payment method.
-            billing_details: Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods.
-            blik: If this is a `blik` PaymentMethod, this hash contains details about the BLIK payment method.
-            boleto: If this is a `boleto` PaymentMethod, this hash contains details about the Boleto payment method.
-            card: If this is a `card` PaymentMethod, this hash contains the user's card details. For backwards compatibility, you can alternatively provide a Stripe token (e.g., for Apple Pay, Amex Express Checkout, or legacy Checkout) into the card hash with format `card: {token: "tok_visa"}`. When providing a card number, you must meet the requirements for [PCI compliance](https://stripe.com/docs/security#validating-pci-compliance). We strongly recommend using Stripe.js instead of interacting with this API directly.
-            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the Cash App Pay payment method.
+            acss_debit: If this is an `acss_debit` PaymentMethod, this hash contains details
+                about the ACSS Debit payment method.
+            affirm: If this is an `affirm` PaymentMethod, this hash contains details about the
+                Affirm payment method.
+            afterpay_clearpay: If this is an `AfterpayClearpay` PaymentMethod, this hash contains
+                details about the AfterpayClearpay payment method.
+            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about the
+                Alipay payment method.
+            au_becs_debit: If this is an `au_becs_debit` PaymentMethod, this hash contains
+                details about the bank account.
+            bacs_debit: If this is a `bacs_debit` PaymentMethod, this hash contains details about
+                the Bacs Direct Debit bank account.
+            bancontact: If this is a `bancontact` PaymentMethod, this hash contains details about
+                the Bancontact payment method.
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
+            blik: If this is a `blik` PaymentMethod, this hash contains details about the BLIK
+                payment method.
+            boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
+                Boleto payment method.
+            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+                For backwards compatibility, you can alternatively provide a Stripe token (e.g.,
+                for Apple Pay, Amex Express Checkout, or legacy Checkout) into the card hash with
+                format `card: {token: "tok_visa"}`. When providing a card number, you must meet
+                the requirements for [PCI
+                compliance](https://stripe.com/docs/security#validating-pci-compliance). We
+                strongly recommend using Stripe.js instead of interacting with this API directly.
+            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
+                Cash App Pay payment method.
             customer: The `Customer` to whom the original PaymentMethod is attached.
-            customer_balance: If this is a `customer_balance` PaymentMethod, this hash contains details about the CustomerBalance payment method.
-            eps: If this is an `eps` PaymentMethod, this hash contains details about the EPS payment method.
+            customer_balance: If this is a `customer_balance` PaymentMethod, this hash contains
+                details about the CustomerBalance payment method.
+            eps: If this is an `eps` PaymentMethod, this hash contains details about the EPS
+                payment method.
             expand: Specifies which fields in the response should be expanded.
-            fpx: If this is an `fpx` PaymentMethod, this hash contains details about the FPX payment method.
-            giropay: If this is a `giropay` PaymentMethod, this hash contains details about the Giropay payment method.
-            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about the GrabPay payment method.
-            ideal: If this is an `ideal` PaymentMethod, this hash contains details about the iDEAL payment method.
-            interac_present: If this is an `interac_present` PaymentMethod, this hash contains details about the Interac Present payment method.
-            klarna: If this is a `klarna` PaymentMethod, this hash contains details about the Klarna payment method.
-            konbini: If this is a `konbini` PaymentMethod, this hash contains details about the Konbini payment method.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the Link payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO payment method.
-            p24: If this is a `p24` PaymentMethod, this hash contains details about the P24 payment method.
+            fpx: If this is an `fpx` PaymentMethod, this hash contains details about the FPX
+                payment method.
+            giropay: If this is a `giropay` PaymentMethod, this hash contains details about the
+                Giropay payment method.
+            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about the
+                GrabPay payment method.
+            ideal: If this is an `ideal` PaymentMethod, this hash contains details about the
+                iDEAL payment method.
+            interac_present: If this is an `interac_present` PaymentMethod, this hash contains
+                details about the Interac Present payment method.
+            klarna: If this is a `klarna` PaymentMethod, this hash contains details about the
+                Klarna payment method.
+            konbini: If this is a `konbini` PaymentMethod, this hash contains details about the
+                Konbini payment method.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
+                payment method.
+            p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
+                payment method.
             payment_method: The PaymentMethod to share.
-            paynow: If this is a `paynow` PaymentMethod, this hash contains details about the PayNow payment method.
-            pix: If this is a `pix` PaymentMethod, this hash contains details about the Pix payment method.
-            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about the PromptPay payment method.
-            radar_options: Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
-            sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details about the SEPA debit bank account.
-            sofort: If this is a `sofort` PaymentMethod, this hash contains details about the SOFORT payment method.
-            type: The type of the PaymentMethod. An additional hash is included on the PaymentMethod with a name matching this value. It contains additional information specific to the PaymentMethod type.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank account payment method.
-            wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details about the wechat_pay payment method.
+            paynow: If this is a `paynow` PaymentMethod, this hash contains details about the
+                PayNow payment method.
+            pix: If this is a `pix` PaymentMethod, this hash contains details about the Pix
+                payment method.
+            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
+                the PromptPay payment method.
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details about
+                the SEPA debit bank account.
+            sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
+                SOFORT payment method.
+            type: The type of the PaymentMethod. An additional hash is included on the
+                PaymentMethod with a name matching this value. It contains additional information
+                specific to the PaymentMethod type.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
+            wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
+                about the wechat_pay payment method.
         """
         return await self._client.request(
             _PAYMENT_METHODS_CREATE,
@@ -986,7 +1152,6 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         payment_method: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -996,18 +1161,18 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
-        """<p>Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment method attached to a Customer, you should use <a href="/docs/api/payment_methods/customer">Retrieve a Customer’s PaymentMethods</a></p>
+        """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
+        method attached to a Customer, you should use [Retrieve a Customer’s
+        PaymentMethods](https://stripe.com/docs/api/payment_methods/customer)
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _PAYMENT_METHODS_RETRIEVE,
             {
                 "payment_method": payment_method,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1040,15 +1205,23 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
-        """<p>Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be updated.</p>
+        """Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be
+        updated.
 
         Args:
-            billing_details: Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods.
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
             card: If this is a `card` PaymentMethod, this hash contains the user's card details.
             expand: Specifies which fields in the response should be expanded.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the Link payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank account payment method.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
         """
         return await self._client.request(
             _PAYMENT_METHODS_UPDATE,
@@ -1088,19 +1261,22 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
-        """<p>Attaches a PaymentMethod object to a Customer.</p>
+        """Attaches a PaymentMethod object to a Customer.
 
-        <p>To attach a new PaymentMethod to a customer for future payments, we recommend you use a <a href="/docs/api/setup_intents">SetupIntent</a>
-        or a PaymentIntent with <a href="/docs/api/payment_intents/create#create_payment_intent-setup_future_usage">setup_future_usage</a>.
-        These approaches will perform any necessary steps to set up the PaymentMethod for future payments. Using the <code>/v1/payment_methods/:id/attach</code>
-        endpoint without first using a SetupIntent or PaymentIntent with <code>setup_future_usage</code> does not optimize the PaymentMethod for
-        future use, which makes later declines and payment friction more likely.
-        See <a href="/docs/payments/payment-intents#future-usage">Optimizing cards for future payments</a> for more information about setting up
-        future payments.</p>
+        To attach a new PaymentMethod to a customer for future payments, we recommend you use a
+        [SetupIntent](https://stripe.com/docs/api/setup_intents) or a PaymentIntent with
+        [setup_future_usage](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-setup_future_usage).
+        These approaches will perform any necessary steps to set up the PaymentMethod for future
+        payments. Using the `/v1/payment_methods/:id/attach` endpoint without first using a
+        SetupIntent or PaymentIntent with `setup_future_usage` does not optimize the
+        PaymentMethod for future use, which makes later declines and payment friction more
+        likely. See [Optimizing cards for future
+        payments](https://stripe.com/docs/payments/payment-intents#future-usage) for more
+        information about setting up future payments.
 
-        <p>To use this PaymentMethod as the default for invoice or subscription payments,
-        set <a href="/docs/api/customers/update#update_customer-invoice_settings-default_payment_method"><code>invoice_settings.default_payment_method</code></a>,
-        on the Customer to the PaymentMethod’s ID.</p>
+        To use this PaymentMethod as the default for invoice or subscription payments, set
+        [`invoice_settings.default_payment_method`](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method),
+        on the Customer to the PaymentMethod’s ID.
 
         Args:
             customer: The ID of the customer to which to attach the PaymentMethod.
@@ -1139,7 +1315,8 @@ class AsyncPaymentMethods(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PaymentMethod:
-        """<p>Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it can no longer be used for a payment or re-attached to a Customer.</p>
+        """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
+        can no longer be used for a payment or re-attached to a Customer.
 
         Args:
             expand: Specifies which fields in the response should be expanded.

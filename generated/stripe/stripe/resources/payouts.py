@@ -4,14 +4,60 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Payout
-from ..models.error import Error
-from ..types.payouts import PayoutsListArrivalDate, PayoutsListCreated, PayoutsListResponse
+if TYPE_CHECKING:
+    from ..models.payout import Payout
+    from ..types.payouts import PayoutsListArrivalDate, PayoutsListCreated, PayoutsListResponse
+
+
+def _payouts_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.payouts import PayoutsListResponse
+
+    return {
+        "200": _rt.Response(PayoutsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _payouts_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payout import Payout
+
+    return {"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payouts_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payout import Payout
+
+    return {"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payouts_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payout import Payout
+
+    return {"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payouts_cancel_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payout import Payout
+
+    return {"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _payouts_reverse_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.payout import Payout
+
+    return {"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")}
+
 
 _PAYOUTS_LIST: _rt.Operation[PayoutsListResponse] = _rt.Operation(
     method="get",
@@ -26,13 +72,8 @@ _PAYOUTS_LIST: _rt.Operation[PayoutsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(PayoutsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_payouts_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -65,7 +106,7 @@ _PAYOUTS_CREATE: _rt.Operation[Payout] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payouts_create_responses),
 )
 
 _PAYOUTS_RETRIEVE: _rt.Operation[Payout] = _rt.Operation(
@@ -75,10 +116,8 @@ _PAYOUTS_RETRIEVE: _rt.Operation[Payout] = _rt.Operation(
     params=(
         _rt.Param("payout", "payout", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payouts_retrieve_responses),
 )
 
 _PAYOUTS_UPDATE: _rt.Operation[Payout] = _rt.Operation(
@@ -97,7 +136,7 @@ _PAYOUTS_UPDATE: _rt.Operation[Payout] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payouts_update_responses),
 )
 
 _PAYOUTS_CANCEL: _rt.Operation[Payout] = _rt.Operation(
@@ -112,7 +151,7 @@ _PAYOUTS_CANCEL: _rt.Operation[Payout] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payouts_cancel_responses),
 )
 
 _PAYOUTS_REVERSE: _rt.Operation[Payout] = _rt.Operation(
@@ -131,7 +170,7 @@ _PAYOUTS_REVERSE: _rt.Operation[Payout] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Payout, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_payouts_reverse_responses),
 )
 
 
@@ -159,7 +198,6 @@ class Payouts(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -169,18 +207,29 @@ class Payouts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Payout]:
-        """<p>Returns a list of existing payouts sent to third-party bank accounts or that Stripe has sent you. The payouts are returned in sorted order, with the most recently created payouts appearing first.</p>
+        """Returns a list of existing payouts sent to third-party bank accounts or that Stripe has
+        sent you. The payouts are returned in sorted order, with the most recently created
+        payouts appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            destination: The ID of an external account - only return payouts sent to this external account.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            destination: The ID of an external account - only return payouts sent to this
+                external account.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            status: Only return payouts that have the given status: `pending`, `paid`, `failed`, or `canceled`.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
+                or `canceled`.
         """
         return self._client.paginate(
             _PAYOUTS_LIST,
@@ -193,7 +242,6 @@ class Payouts(_rt.SyncResource):
                 "limit": limit,
                 "starting_after": starting_after,
                 "status": status,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -228,22 +276,45 @@ class Payouts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Payout:
-        """<p>To send funds to your own bank account, you create a new payout object. Your <a href="#balance">Stripe balance</a> must be able to cover the payout amount, or you’ll receive an “Insufficient Funds” error.</p>
+        """To send funds to your own bank account, you create a new payout object. Your Stripe
+        balance must be able to cover the payout amount, or you’ll receive an “Insufficient
+        Funds” error.
 
-        <p>If your API key is in test mode, money won’t actually be sent, though everything else will occur as if in live mode.</p>
+        If your API key is in test mode, money won’t actually be sent, though everything else
+        will occur as if in live mode.
 
-        <p>If you are creating a manual payout on a Stripe account that uses multiple payment source types, you’ll need to specify the source type balance that the payout should draw from. The <a href="#balance_object">balance object</a> details available and pending amounts by source type.</p>
+        If you are creating a manual payout on a Stripe account that uses multiple payment source
+        types, you’ll need to specify the source type balance that the payout should draw from.
+        The balance object details available and pending amounts by source type.
 
         Args:
             amount: A positive integer in cents representing how much to payout.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
-            destination: The ID of a bank account or a card to send the payout to. If no destination is supplied, the default external account for the specified currency will be used.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            destination: The ID of a bank account or a card to send the payout to. If no
+                destination is supplied, the default external account for the specified currency
+                will be used.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            method: The method used to send this payout, which can be `standard` or `instant`. `instant` is only supported for payouts to debit cards. (See [Instant payouts for marketplaces for more information](https://stripe.com/blog/instant-payouts-for-marketplaces).)
-            source_type: The balance type of your Stripe balance to draw this payout from. Balances for different payment sources are kept separately. You can find the amounts with the balances API. One of `bank_account`, `card`, or `fpx`.
-            statement_descriptor: A string to be displayed on the recipient's bank or card statement. This may be at most 22 characters. Attempting to use a `statement_descriptor` longer than 22 characters will return an error. Note: Most banks will truncate this information and/or display it inconsistently. Some may not display it at all.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            method: The method used to send this payout, which can be `standard` or `instant`.
+                `instant` is only supported for payouts to debit cards. (See [Instant payouts for
+                marketplaces for more
+                information](https://stripe.com/blog/instant-payouts-for-marketplaces).)
+            source_type: The balance type of your Stripe balance to draw this payout from.
+                Balances for different payment sources are kept separately. You can find the
+                amounts with the balances API. One of `bank_account`, `card`, or `fpx`.
+            statement_descriptor: A string to be displayed on the recipient's bank or card
+                statement. This may be at most 22 characters. Attempting to use a
+                `statement_descriptor` longer than 22 characters will return an error. Note: Most
+                banks will truncate this information and/or display it inconsistently. Some may
+                not display it at all.
         """
         return self._client.request(
             _PAYOUTS_CREATE,
@@ -275,7 +346,6 @@ class Payouts(_rt.SyncResource):
         payout: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -285,18 +355,18 @@ class Payouts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Payout:
-        """<p>Retrieves the details of an existing payout. Supply the unique payout ID from either a payout creation request or the payout list, and Stripe will return the corresponding payout information.</p>
+        """Retrieves the details of an existing payout. Supply the unique payout ID from either a
+        payout creation request or the payout list, and Stripe will return the corresponding
+        payout information.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _PAYOUTS_RETRIEVE,
             {
                 "payout": payout,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -325,11 +395,17 @@ class Payouts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Payout:
-        """<p>Updates the specified payout by setting the values of the parameters passed. Any parameters not provided will be left unchanged. This request accepts only the metadata as arguments.</p>
+        """Updates the specified payout by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. This request accepts only the metadata as
+        arguments.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PAYOUTS_UPDATE,
@@ -364,7 +440,8 @@ class Payouts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Payout:
-        """<p>A previously created payout can be canceled if it has not yet been paid out. Funds will be refunded to your available balance. You may not cancel automatic Stripe payouts.</p>
+        """A previously created payout can be canceled if it has not yet been paid out. Funds will
+        be refunded to your available balance. You may not cancel automatic Stripe payouts.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -402,13 +479,21 @@ class Payouts(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Payout:
-        """<p>Reverses a payout by debiting the destination bank account. Only payouts for connected accounts to US bank accounts may be reversed at this time. If the payout is in the <code>pending</code> status, <code>/v1/payouts/:id/cancel</code> should be used instead.</p>
+        """Reverses a payout by debiting the destination bank account. Only payouts for connected
+        accounts to US bank accounts may be reversed at this time. If the payout is in the
+        `pending` status, `/v1/payouts/:id/cancel` should be used instead.
 
-        <p>By requesting a reversal via <code>/v1/payouts/:id/reverse</code>, you confirm that the authorized signatory of the selected bank account has authorized the debit on the bank account and that no other authorization is required.</p>
+        By requesting a reversal via `/v1/payouts/:id/reverse`, you confirm that the authorized
+        signatory of the selected bank account has authorized the debit on the bank account and
+        that no other authorization is required.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PAYOUTS_REVERSE,
@@ -480,7 +565,6 @@ class AsyncPayouts(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -490,18 +574,29 @@ class AsyncPayouts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Payout]:
-        """<p>Returns a list of existing payouts sent to third-party bank accounts or that Stripe has sent you. The payouts are returned in sorted order, with the most recently created payouts appearing first.</p>
+        """Returns a list of existing payouts sent to third-party bank accounts or that Stripe has
+        sent you. The payouts are returned in sorted order, with the most recently created
+        payouts appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            destination: The ID of an external account - only return payouts sent to this external account.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            destination: The ID of an external account - only return payouts sent to this
+                external account.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            status: Only return payouts that have the given status: `pending`, `paid`, `failed`, or `canceled`.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
+                or `canceled`.
         """
         return self._client.paginate(
             _PAYOUTS_LIST,
@@ -514,7 +609,6 @@ class AsyncPayouts(_rt.AsyncResource):
                 "limit": limit,
                 "starting_after": starting_after,
                 "status": status,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -549,22 +643,45 @@ class AsyncPayouts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Payout:
-        """<p>To send funds to your own bank account, you create a new payout object. Your <a href="#balance">Stripe balance</a> must be able to cover the payout amount, or you’ll receive an “Insufficient Funds” error.</p>
+        """To send funds to your own bank account, you create a new payout object. Your Stripe
+        balance must be able to cover the payout amount, or you’ll receive an “Insufficient
+        Funds” error.
 
-        <p>If your API key is in test mode, money won’t actually be sent, though everything else will occur as if in live mode.</p>
+        If your API key is in test mode, money won’t actually be sent, though everything else
+        will occur as if in live mode.
 
-        <p>If you are creating a manual payout on a Stripe account that uses multiple payment source types, you’ll need to specify the source type balance that the payout should draw from. The <a href="#balance_object">balance object</a> details available and pending amounts by source type.</p>
+        If you are creating a manual payout on a Stripe account that uses multiple payment source
+        types, you’ll need to specify the source type balance that the payout should draw from.
+        The balance object details available and pending amounts by source type.
 
         Args:
             amount: A positive integer in cents representing how much to payout.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
-            destination: The ID of a bank account or a card to send the payout to. If no destination is supplied, the default external account for the specified currency will be used.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            destination: The ID of a bank account or a card to send the payout to. If no
+                destination is supplied, the default external account for the specified currency
+                will be used.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            method: The method used to send this payout, which can be `standard` or `instant`. `instant` is only supported for payouts to debit cards. (See [Instant payouts for marketplaces for more information](https://stripe.com/blog/instant-payouts-for-marketplaces).)
-            source_type: The balance type of your Stripe balance to draw this payout from. Balances for different payment sources are kept separately. You can find the amounts with the balances API. One of `bank_account`, `card`, or `fpx`.
-            statement_descriptor: A string to be displayed on the recipient's bank or card statement. This may be at most 22 characters. Attempting to use a `statement_descriptor` longer than 22 characters will return an error. Note: Most banks will truncate this information and/or display it inconsistently. Some may not display it at all.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            method: The method used to send this payout, which can be `standard` or `instant`.
+                `instant` is only supported for payouts to debit cards. (See [Instant payouts for
+                marketplaces for more
+                information](https://stripe.com/blog/instant-payouts-for-marketplaces).)
+            source_type: The balance type of your Stripe balance to draw this payout from.
+                Balances for different payment sources are kept separately. You can find the
+                amounts with the balances API. One of `bank_account`, `card`, or `fpx`.
+            statement_descriptor: A string to be displayed on the recipient's bank or card
+                statement. This may be at most 22 characters. Attempting to use a
+                `statement_descriptor` longer than 22 characters will return an error. Note: Most
+                banks will truncate this information and/or display it inconsistently. Some may
+                not display it at all.
         """
         return await self._client.request(
             _PAYOUTS_CREATE,
@@ -596,7 +713,6 @@ class AsyncPayouts(_rt.AsyncResource):
         payout: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -606,18 +722,18 @@ class AsyncPayouts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Payout:
-        """<p>Retrieves the details of an existing payout. Supply the unique payout ID from either a payout creation request or the payout list, and Stripe will return the corresponding payout information.</p>
+        """Retrieves the details of an existing payout. Supply the unique payout ID from either a
+        payout creation request or the payout list, and Stripe will return the corresponding
+        payout information.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _PAYOUTS_RETRIEVE,
             {
                 "payout": payout,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -646,11 +762,17 @@ class AsyncPayouts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Payout:
-        """<p>Updates the specified payout by setting the values of the parameters passed. Any parameters not provided will be left unchanged. This request accepts only the metadata as arguments.</p>
+        """Updates the specified payout by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. This request accepts only the metadata as
+        arguments.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PAYOUTS_UPDATE,
@@ -685,7 +807,8 @@ class AsyncPayouts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Payout:
-        """<p>A previously created payout can be canceled if it has not yet been paid out. Funds will be refunded to your available balance. You may not cancel automatic Stripe payouts.</p>
+        """A previously created payout can be canceled if it has not yet been paid out. Funds will
+        be refunded to your available balance. You may not cancel automatic Stripe payouts.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -723,13 +846,21 @@ class AsyncPayouts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Payout:
-        """<p>Reverses a payout by debiting the destination bank account. Only payouts for connected accounts to US bank accounts may be reversed at this time. If the payout is in the <code>pending</code> status, <code>/v1/payouts/:id/cancel</code> should be used instead.</p>
+        """Reverses a payout by debiting the destination bank account. Only payouts for connected
+        accounts to US bank accounts may be reversed at this time. If the payout is in the
+        `pending` status, `/v1/payouts/:id/cancel` should be used instead.
 
-        <p>By requesting a reversal via <code>/v1/payouts/:id/reverse</code>, you confirm that the authorized signatory of the selected bank account has authorized the debit on the bank account and that no other authorization is required.</p>
+        By requesting a reversal via `/v1/payouts/:id/reverse`, you confirm that the authorized
+        signatory of the selected bank account has authorized the debit on the bank account and
+        that no other authorization is required.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PAYOUTS_REVERSE,

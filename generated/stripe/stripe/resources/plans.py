@@ -4,21 +4,57 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.deleted_plan import DeletedPlan
-from ..models.error import Error
-from ..models.plan import Plan
-from ..types.plans import (
-    PlansCreateParamsProduct,
-    PlansCreateParamsTiersItem,
-    PlansCreateParamsTransformUsage,
-    PlansListCreated,
-    PlansListResponse,
-)
+if TYPE_CHECKING:
+    from ..models.deleted_plan import DeletedPlan
+    from ..models.plan import Plan
+    from ..types.plans import (
+        PlansCreateParamsProduct,
+        PlansCreateParamsTiersItem,
+        PlansCreateParamsTransformUsage,
+        PlansListCreated,
+        PlansListResponse,
+    )
+
+
+def _plans_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.plans import PlansListResponse
+
+    return {"200": _rt.Response(PlansListResponse, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _plans_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.plan import Plan
+
+    return {"200": _rt.Response(Plan, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _plans_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.plan import Plan
+
+    return {"200": _rt.Response(Plan, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _plans_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.plan import Plan
+
+    return {"200": _rt.Response(Plan, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _plans_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.deleted_plan import DeletedPlan
+    from ..models.error import Error
+
+    return {"200": _rt.Response(DeletedPlan, "json"), "default": _rt.Response(Error, "json")}
+
 
 _PLANS_LIST: _rt.Operation[PlansListResponse] = _rt.Operation(
     method="get",
@@ -32,13 +68,8 @@ _PLANS_LIST: _rt.Operation[PlansListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("product", "product", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(PlansListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_plans_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -83,7 +114,7 @@ _PLANS_CREATE: _rt.Operation[Plan] = _rt.Operation(
             "transform_usage": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Plan, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_plans_create_responses),
 )
 
 _PLANS_RETRIEVE: _rt.Operation[Plan] = _rt.Operation(
@@ -93,10 +124,8 @@ _PLANS_RETRIEVE: _rt.Operation[Plan] = _rt.Operation(
     params=(
         _rt.Param("plan", "plan", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Plan, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_plans_retrieve_responses),
 )
 
 _PLANS_UPDATE: _rt.Operation[Plan] = _rt.Operation(
@@ -119,16 +148,15 @@ _PLANS_UPDATE: _rt.Operation[Plan] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Plan, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_plans_update_responses),
 )
 
 _PLANS_DELETE: _rt.Operation[DeletedPlan] = _rt.Operation(
     method="delete",
     path="/v1/plans/{plan}",
     operation_id="DeletePlansPlan",
-    params=(_rt.Param("plan", "plan", "path", style="simple"), _rt.Param("body", "body", "body")),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(DeletedPlan, "json"), "default": _rt.Response(Error, "json")},
+    params=(_rt.Param("plan", "plan", "path", style="simple"),),
+    responses=_rt.LazyResponses(_plans_delete_responses),
 )
 
 
@@ -155,7 +183,6 @@ class Plans(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -165,19 +192,29 @@ class Plans(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Plan]:
-        """<p>Returns a list of your plans.</p>
+        """Returns a list of your plans.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            active: Only return plans that are active or inactive (e.g., pass `false` to list all inactive plans).
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            active: Only return plans that are active or inactive (e.g., pass `false` to list all
+                inactive plans).
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
             product: Only return plans for the given product.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _PLANS_LIST,
@@ -189,7 +226,6 @@ class Plans(_rt.SyncResource):
                 "limit": limit,
                 "product": product,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -234,26 +270,62 @@ class Plans(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Plan:
-        """<p>You can now model subscriptions more flexibly using the <a href="#prices">Prices API</a>. It replaces the Plans API and is backwards compatible to simplify your migration.</p>
+        """You can now model subscriptions more flexibly using the Prices API. It replaces the Plans
+        API and is backwards compatible to simplify your migration.
 
         Args:
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             interval: Specifies billing frequency. Either `day`, `week`, `month` or `year`.
-            active: Whether the plan is currently available for new subscriptions. Defaults to `true`.
-            aggregate_usage: Specifies a usage aggregation strategy for plans of `usage_type=metered`. Allowed values are `sum` for summing up all usage during a period, `last_during_period` for using the last usage record reported within a period, `last_ever` for using the last usage record ever (across period bounds) or `max` which uses the usage record with the maximum reported usage during a period. Defaults to `sum`.
-            amount: A positive integer in cents (or local equivalent) (or 0 for a free plan) representing how much to charge on a recurring basis.
-            amount_decimal: Same as `amount`, but accepts a decimal value with at most 12 decimal places. Only one of `amount` and `amount_decimal` can be set.
-            billing_scheme: Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `amount`) will be charged per unit in `quantity` (for plans with `usage_type=licensed`), or per unit of total usage (for plans with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
+            active: Whether the plan is currently available for new subscriptions. Defaults to
+                `true`.
+            aggregate_usage: Specifies a usage aggregation strategy for plans of
+                `usage_type=metered`. Allowed values are `sum` for summing up all usage during a
+                period, `last_during_period` for using the last usage record reported within a
+                period, `last_ever` for using the last usage record ever (across period bounds)
+                or `max` which uses the usage record with the maximum reported usage during a
+                period. Defaults to `sum`.
+            amount: A positive integer in cents (or local equivalent) (or 0 for a free plan)
+                representing how much to charge on a recurring basis.
+            amount_decimal: Same as `amount`, but accepts a decimal value with at most 12 decimal
+                places. Only one of `amount` and `amount_decimal` can be set.
+            billing_scheme: Describes how to compute the price per period. Either `per_unit` or
+                `tiered`. `per_unit` indicates that the fixed amount (specified in `amount`) will
+                be charged per unit in `quantity` (for plans with `usage_type=licensed`), or per
+                unit of total usage (for plans with `usage_type=metered`). `tiered` indicates
+                that the unit pricing will be computed using a tiering strategy as defined using
+                the `tiers` and `tiers_mode` attributes.
             expand: Specifies which fields in the response should be expanded.
-            id: An identifier randomly generated by Stripe. Used to identify this plan when subscribing a customer. You can optionally override this ID, but the ID must be unique across all plans in your Stripe account. You can, however, use the same plan ID in both live and test modes.
-            interval_count: The number of intervals between subscription billings. For example, `interval=month` and `interval_count=3` bills every 3 months. Maximum of one year interval allowed (1 year, 12 months, or 52 weeks).
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            id: An identifier randomly generated by Stripe. Used to identify this plan when
+                subscribing a customer. You can optionally override this ID, but the ID must be
+                unique across all plans in your Stripe account. You can, however, use the same
+                plan ID in both live and test modes.
+            interval_count: The number of intervals between subscription billings. For example,
+                `interval=month` and `interval_count=3` bills every 3 months. Maximum of one year
+                interval allowed (1 year, 12 months, or 52 weeks).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the plan, hidden from customers.
-            tiers: Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
-            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price, in `graduated` tiering pricing can successively change as the quantity grows.
-            transform_usage: Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`.
-            trial_period_days: Default number of trial days when subscribing a customer to this plan using [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
-            usage_type: Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
+            tiers: Each element represents a pricing tier. This parameter requires
+                `billing_scheme` to be set to `tiered`. See also the documentation for
+                `billing_scheme`.
+            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In
+                `volume`-based tiering, the maximum quantity within a period determines the per
+                unit price, in `graduated` tiering pricing can successively change as the
+                quantity grows.
+            transform_usage: Apply a transformation to the reported usage or set quantity before
+                computing the billed price. Cannot be combined with `tiers`.
+            trial_period_days: Default number of trial days when subscribing a customer to this
+                plan using
+                [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
+            usage_type: Configures how the quantity per period should be determined. Can be
+                either `metered` or `licensed`. `licensed` automatically bills the `quantity` set
+                when adding it to a subscription. `metered` aggregates the total usage based on
+                usage records. Defaults to `licensed`.
         """
         return self._client.request(
             _PLANS_CREATE,
@@ -294,7 +366,6 @@ class Plans(_rt.SyncResource):
         plan: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -304,18 +375,16 @@ class Plans(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Plan:
-        """<p>Retrieves the plan with the given ID.</p>
+        """Retrieves the plan with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _PLANS_RETRIEVE,
             {
                 "plan": plan,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -348,15 +417,24 @@ class Plans(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Plan:
-        """<p>Updates the specified plan by setting the values of the parameters passed. Any parameters not provided are left unchanged. By design, you cannot change a plan’s ID, amount, currency, or billing cycle.</p>
+        """Updates the specified plan by setting the values of the parameters passed. Any parameters
+        not provided are left unchanged. By design, you cannot change a plan’s ID, amount,
+        currency, or billing cycle.
 
         Args:
             active: Whether the plan is currently available for new subscriptions.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the plan, hidden from customers.
-            product: The product the plan belongs to. This cannot be changed once it has been used in a subscription or subscription schedule.
-            trial_period_days: Default number of trial days when subscribing a customer to this plan using [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
+            product: The product the plan belongs to. This cannot be changed once it has been
+                used in a subscription or subscription schedule.
+            trial_period_days: Default number of trial days when subscribing a customer to this
+                plan using
+                [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
         """
         return self._client.request(
             _PLANS_UPDATE,
@@ -385,7 +463,6 @@ class Plans(_rt.SyncResource):
         self,
         plan: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -395,16 +472,13 @@ class Plans(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedPlan:
-        """<p>Deleting plans means new subscribers can’t be added. Existing subscribers aren’t affected.</p>
-
-        Args:
-            body: The request body.
+        """Deleting plans means new subscribers can’t be added. Existing subscribers aren’t
+        affected.
         """
         return self._client.request(
             _PLANS_DELETE,
             {
                 "plan": plan,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -466,7 +540,6 @@ class AsyncPlans(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         product: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -476,19 +549,29 @@ class AsyncPlans(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Plan]:
-        """<p>Returns a list of your plans.</p>
+        """Returns a list of your plans.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            active: Only return plans that are active or inactive (e.g., pass `false` to list all inactive plans).
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            active: Only return plans that are active or inactive (e.g., pass `false` to list all
+                inactive plans).
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
             product: Only return plans for the given product.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _PLANS_LIST,
@@ -500,7 +583,6 @@ class AsyncPlans(_rt.AsyncResource):
                 "limit": limit,
                 "product": product,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -545,26 +627,62 @@ class AsyncPlans(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Plan:
-        """<p>You can now model subscriptions more flexibly using the <a href="#prices">Prices API</a>. It replaces the Plans API and is backwards compatible to simplify your migration.</p>
+        """You can now model subscriptions more flexibly using the Prices API. It replaces the Plans
+        API and is backwards compatible to simplify your migration.
 
         Args:
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             interval: Specifies billing frequency. Either `day`, `week`, `month` or `year`.
-            active: Whether the plan is currently available for new subscriptions. Defaults to `true`.
-            aggregate_usage: Specifies a usage aggregation strategy for plans of `usage_type=metered`. Allowed values are `sum` for summing up all usage during a period, `last_during_period` for using the last usage record reported within a period, `last_ever` for using the last usage record ever (across period bounds) or `max` which uses the usage record with the maximum reported usage during a period. Defaults to `sum`.
-            amount: A positive integer in cents (or local equivalent) (or 0 for a free plan) representing how much to charge on a recurring basis.
-            amount_decimal: Same as `amount`, but accepts a decimal value with at most 12 decimal places. Only one of `amount` and `amount_decimal` can be set.
-            billing_scheme: Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `amount`) will be charged per unit in `quantity` (for plans with `usage_type=licensed`), or per unit of total usage (for plans with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
+            active: Whether the plan is currently available for new subscriptions. Defaults to
+                `true`.
+            aggregate_usage: Specifies a usage aggregation strategy for plans of
+                `usage_type=metered`. Allowed values are `sum` for summing up all usage during a
+                period, `last_during_period` for using the last usage record reported within a
+                period, `last_ever` for using the last usage record ever (across period bounds)
+                or `max` which uses the usage record with the maximum reported usage during a
+                period. Defaults to `sum`.
+            amount: A positive integer in cents (or local equivalent) (or 0 for a free plan)
+                representing how much to charge on a recurring basis.
+            amount_decimal: Same as `amount`, but accepts a decimal value with at most 12 decimal
+                places. Only one of `amount` and `amount_decimal` can be set.
+            billing_scheme: Describes how to compute the price per period. Either `per_unit` or
+                `tiered`. `per_unit` indicates that the fixed amount (specified in `amount`) will
+                be charged per unit in `quantity` (for plans with `usage_type=licensed`), or per
+                unit of total usage (for plans with `usage_type=metered`). `tiered` indicates
+                that the unit pricing will be computed using a tiering strategy as defined using
+                the `tiers` and `tiers_mode` attributes.
             expand: Specifies which fields in the response should be expanded.
-            id: An identifier randomly generated by Stripe. Used to identify this plan when subscribing a customer. You can optionally override this ID, but the ID must be unique across all plans in your Stripe account. You can, however, use the same plan ID in both live and test modes.
-            interval_count: The number of intervals between subscription billings. For example, `interval=month` and `interval_count=3` bills every 3 months. Maximum of one year interval allowed (1 year, 12 months, or 52 weeks).
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            id: An identifier randomly generated by Stripe. Used to identify this plan when
+                subscribing a customer. You can optionally override this ID, but the ID must be
+                unique across all plans in your Stripe account. You can, however, use the same
+                plan ID in both live and test modes.
+            interval_count: The number of intervals between subscription billings. For example,
+                `interval=month` and `interval_count=3` bills every 3 months. Maximum of one year
+                interval allowed (1 year, 12 months, or 52 weeks).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the plan, hidden from customers.
-            tiers: Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
-            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price, in `graduated` tiering pricing can successively change as the quantity grows.
-            transform_usage: Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`.
-            trial_period_days: Default number of trial days when subscribing a customer to this plan using [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
-            usage_type: Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
+            tiers: Each element represents a pricing tier. This parameter requires
+                `billing_scheme` to be set to `tiered`. See also the documentation for
+                `billing_scheme`.
+            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In
+                `volume`-based tiering, the maximum quantity within a period determines the per
+                unit price, in `graduated` tiering pricing can successively change as the
+                quantity grows.
+            transform_usage: Apply a transformation to the reported usage or set quantity before
+                computing the billed price. Cannot be combined with `tiers`.
+            trial_period_days: Default number of trial days when subscribing a customer to this
+                plan using
+                [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
+            usage_type: Configures how the quantity per period should be determined. Can be
+                either `metered` or `licensed`. `licensed` automatically bills the `quantity` set
+                when adding it to a subscription. `metered` aggregates the total usage based on
+                usage records. Defaults to `licensed`.
         """
         return await self._client.request(
             _PLANS_CREATE,
@@ -605,7 +723,6 @@ class AsyncPlans(_rt.AsyncResource):
         plan: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -615,18 +732,16 @@ class AsyncPlans(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Plan:
-        """<p>Retrieves the plan with the given ID.</p>
+        """Retrieves the plan with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _PLANS_RETRIEVE,
             {
                 "plan": plan,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -659,15 +774,24 @@ class AsyncPlans(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Plan:
-        """<p>Updates the specified plan by setting the values of the parameters passed. Any parameters not provided are left unchanged. By design, you cannot change a plan’s ID, amount, currency, or billing cycle.</p>
+        """Updates the specified plan by setting the values of the parameters passed. Any parameters
+        not provided are left unchanged. By design, you cannot change a plan’s ID, amount,
+        currency, or billing cycle.
 
         Args:
             active: Whether the plan is currently available for new subscriptions.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the plan, hidden from customers.
-            product: The product the plan belongs to. This cannot be changed once it has been used in a subscription or subscription schedule.
-            trial_period_days: Default number of trial days when subscribing a customer to this plan using [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
+            product: The product the plan belongs to. This cannot be changed once it has been
+                used in a subscription or subscription schedule.
+            trial_period_days: Default number of trial days when subscribing a customer to this
+                plan using
+                [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
         """
         return await self._client.request(
             _PLANS_UPDATE,
@@ -696,7 +820,6 @@ class AsyncPlans(_rt.AsyncResource):
         self,
         plan: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -706,16 +829,13 @@ class AsyncPlans(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedPlan:
-        """<p>Deleting plans means new subscribers can’t be added. Existing subscribers aren’t affected.</p>
-
-        Args:
-            body: The request body.
+        """Deleting plans means new subscribers can’t be added. Existing subscribers aren’t
+        affected.
         """
         return await self._client.request(
             _PLANS_DELETE,
             {
                 "plan": plan,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

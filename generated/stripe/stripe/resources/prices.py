@@ -4,26 +4,65 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.price import Price
-from ..types.prices import (
-    PricesCreateParamsCurrencyOptionsValue,
-    PricesCreateParamsCustomUnitAmount,
-    PricesCreateParamsProductData,
-    PricesCreateParamsRecurring,
-    PricesCreateParamsTiersItem,
-    PricesCreateParamsTransformQuantity,
-    PricesListCreated,
-    PricesListRecurring,
-    PricesListResponse,
-    PricesSearchResponse,
-    PricesUpdateParamsCurrencyOptionsObjectValue,
-)
+if TYPE_CHECKING:
+    from ..models.price import Price
+    from ..types.prices import (
+        PricesCreateParamsCurrencyOptionsValue,
+        PricesCreateParamsCustomUnitAmount,
+        PricesCreateParamsProductData,
+        PricesCreateParamsRecurring,
+        PricesCreateParamsTiersItem,
+        PricesCreateParamsTransformQuantity,
+        PricesListCreated,
+        PricesListRecurring,
+        PricesListResponse,
+        PricesSearchResponse,
+        PricesUpdateParamsCurrencyOptionsObjectValue,
+    )
+
+
+def _prices_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.prices import PricesListResponse
+
+    return {"200": _rt.Response(PricesListResponse, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _prices_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.price import Price
+
+    return {"200": _rt.Response(Price, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _prices_search_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.prices import PricesSearchResponse
+
+    return {
+        "200": _rt.Response(PricesSearchResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _prices_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.price import Price
+
+    return {"200": _rt.Response(Price, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _prices_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.price import Price
+
+    return {"200": _rt.Response(Price, "json"), "default": _rt.Response(Error, "json")}
+
 
 _PRICES_LIST: _rt.Operation[PricesListResponse] = _rt.Operation(
     method="get",
@@ -41,13 +80,8 @@ _PRICES_LIST: _rt.Operation[PricesListResponse] = _rt.Operation(
         _rt.Param("recurring", "recurring", "query", style="deepObject", explode=True),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("type", "type", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(PricesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_prices_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -96,7 +130,7 @@ _PRICES_CREATE: _rt.Operation[Price] = _rt.Operation(
             "transform_quantity": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Price, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_prices_create_responses),
 )
 
 _PRICES_SEARCH: _rt.Operation[PricesSearchResponse] = _rt.Operation(
@@ -108,13 +142,8 @@ _PRICES_SEARCH: _rt.Operation[PricesSearchResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(PricesSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_prices_search_responses),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -127,10 +156,8 @@ _PRICES_RETRIEVE: _rt.Operation[Price] = _rt.Operation(
     params=(
         _rt.Param("price", "price", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Price, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_prices_retrieve_responses),
 )
 
 _PRICES_UPDATE: _rt.Operation[Price] = _rt.Operation(
@@ -156,7 +183,7 @@ _PRICES_UPDATE: _rt.Operation[Price] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Price, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_prices_update_responses),
 )
 
 
@@ -187,7 +214,6 @@ class Prices(_rt.SyncResource):
         recurring: PricesListRecurring | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         type: Literal["one_time", "recurring"] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -197,23 +223,33 @@ class Prices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Price]:
-        """<p>Returns a list of your prices.</p>
+        """Returns a list of your prices.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            active: Only return prices that are active or inactive (e.g., pass `false` to list all inactive prices).
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
+            active: Only return prices that are active or inactive (e.g., pass `false` to list
+                all inactive prices).
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
             currency: Only return prices for the given currency.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
             lookup_keys: Only return the price with these lookup_keys, if any exist.
             product: Only return prices for the given product.
             recurring: Only return prices with these recurring fields.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
             type: Only return prices of type `recurring` or `one_time`.
-            body: The request body.
         """
         return self._client.paginate(
             _PRICES_LIST,
@@ -229,7 +265,6 @@ class Prices(_rt.SyncResource):
                 "recurring": recurring,
                 "starting_after": starting_after,
                 "type": type,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -274,28 +309,62 @@ class Prices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Price:
-        """<p>Creates a new price for an existing product. The price can be recurring or one-time.</p>
+        """Creates a new price for an existing product. The price can be recurring or one-time.
 
         Args:
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             active: Whether the price can be used for new purchases. Defaults to `true`.
-            billing_scheme: Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
-            currency_options: Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
-            custom_unit_amount: When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
+            billing_scheme: Describes how to compute the price per period. Either `per_unit` or
+                `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount`
+                or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with
+                `usage_type=licensed`), or per unit of total usage (for prices with
+                `usage_type=metered`). `tiered` indicates that the unit pricing will be computed
+                using a tiering strategy as defined using the `tiers` and `tiers_mode`
+                attributes.
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            custom_unit_amount: When set, provides configuration for the amount to be adjusted by
+                the customer during Checkout Sessions and Payment Links.
             expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static string. This may be up to 200 characters.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the price, hidden from customers.
             product: The ID of the product that this price will belong to.
-            product_data: These fields can be used to create a new product that this price will belong to.
+            product_data: These fields can be used to create a new product that this price will
+                belong to.
             recurring: The recurring components of a price such as `interval` and `usage_type`.
-            tax_behavior: Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
-            tiers: Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
-            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price, in `graduated` tiering pricing can successively change as the quantity grows.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from the existing price, and assign it to this price.
-            transform_quantity: Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`.
-            unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free price) representing how much to charge. One of `unit_amount` or `custom_unit_amount` is required, unless `billing_scheme=tiered`.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or local equivalent) with at most 12 decimal places. Only one of `unit_amount` and `unit_amount_decimal` can be set.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            tiers: Each element represents a pricing tier. This parameter requires
+                `billing_scheme` to be set to `tiered`. See also the documentation for
+                `billing_scheme`.
+            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In
+                `volume`-based tiering, the maximum quantity within a period determines the per
+                unit price, in `graduated` tiering pricing can successively change as the
+                quantity grows.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
+            transform_quantity: Apply a transformation to the reported usage or set quantity
+                before computing the billed price. Cannot be combined with `tiers`.
+            unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free
+                price) representing how much to charge. One of `unit_amount` or
+                `custom_unit_amount` is required, unless `billing_scheme=tiered`.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return self._client.request(
             _PRICES_CREATE,
@@ -339,7 +408,6 @@ class Prices(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -349,19 +417,27 @@ class Prices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Price]:
-        """<p>Search for prices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for prices you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for prices](https://stripe.com/docs/search#query-fields-for-prices).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                prices](https://stripe.com/docs/search#query-fields-for-prices).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _PRICES_SEARCH,
@@ -370,7 +446,6 @@ class Prices(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -389,7 +464,6 @@ class Prices(_rt.SyncResource):
         price: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -399,18 +473,16 @@ class Prices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Price:
-        """<p>Retrieves the price with the given ID.</p>
+        """Retrieves the price with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _PRICES_RETRIEVE,
             {
                 "price": price,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -447,17 +519,32 @@ class Prices(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Price:
-        """<p>Updates the specified price by setting the values of the parameters passed. Any parameters not provided are left unchanged.</p>
+        """Updates the specified price by setting the values of the parameters passed. Any
+        parameters not provided are left unchanged.
 
         Args:
             active: Whether the price can be used for new purchases. Defaults to `true`.
-            currency_options: Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static string. This may be up to 200 characters.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the price, hidden from customers.
-            tax_behavior: Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from the existing price, and assign it to this price.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
         """
         return self._client.request(
             _PRICES_UPDATE,
@@ -536,7 +623,6 @@ class AsyncPrices(_rt.AsyncResource):
         recurring: PricesListRecurring | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         type: Literal["one_time", "recurring"] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -546,23 +632,33 @@ class AsyncPrices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Price]:
-        """<p>Returns a list of your prices.</p>
+        """Returns a list of your prices.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            active: Only return prices that are active or inactive (e.g., pass `false` to list all inactive prices).
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
+            active: Only return prices that are active or inactive (e.g., pass `false` to list
+                all inactive prices).
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
             currency: Only return prices for the given currency.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
             lookup_keys: Only return the price with these lookup_keys, if any exist.
             product: Only return prices for the given product.
             recurring: Only return prices with these recurring fields.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
             type: Only return prices of type `recurring` or `one_time`.
-            body: The request body.
         """
         return self._client.paginate(
             _PRICES_LIST,
@@ -578,7 +674,6 @@ class AsyncPrices(_rt.AsyncResource):
                 "recurring": recurring,
                 "starting_after": starting_after,
                 "type": type,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -623,28 +718,62 @@ class AsyncPrices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Price:
-        """<p>Creates a new price for an existing product. The price can be recurring or one-time.</p>
+        """Creates a new price for an existing product. The price can be recurring or one-time.
 
         Args:
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             active: Whether the price can be used for new purchases. Defaults to `true`.
-            billing_scheme: Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
-            currency_options: Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
-            custom_unit_amount: When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
+            billing_scheme: Describes how to compute the price per period. Either `per_unit` or
+                `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount`
+                or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with
+                `usage_type=licensed`), or per unit of total usage (for prices with
+                `usage_type=metered`). `tiered` indicates that the unit pricing will be computed
+                using a tiering strategy as defined using the `tiers` and `tiers_mode`
+                attributes.
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            custom_unit_amount: When set, provides configuration for the amount to be adjusted by
+                the customer during Checkout Sessions and Payment Links.
             expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static string. This may be up to 200 characters.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the price, hidden from customers.
             product: The ID of the product that this price will belong to.
-            product_data: These fields can be used to create a new product that this price will belong to.
+            product_data: These fields can be used to create a new product that this price will
+                belong to.
             recurring: The recurring components of a price such as `interval` and `usage_type`.
-            tax_behavior: Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
-            tiers: Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
-            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price, in `graduated` tiering pricing can successively change as the quantity grows.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from the existing price, and assign it to this price.
-            transform_quantity: Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`.
-            unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free price) representing how much to charge. One of `unit_amount` or `custom_unit_amount` is required, unless `billing_scheme=tiered`.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or local equivalent) with at most 12 decimal places. Only one of `unit_amount` and `unit_amount_decimal` can be set.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            tiers: Each element represents a pricing tier. This parameter requires
+                `billing_scheme` to be set to `tiered`. See also the documentation for
+                `billing_scheme`.
+            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In
+                `volume`-based tiering, the maximum quantity within a period determines the per
+                unit price, in `graduated` tiering pricing can successively change as the
+                quantity grows.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
+            transform_quantity: Apply a transformation to the reported usage or set quantity
+                before computing the billed price. Cannot be combined with `tiers`.
+            unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free
+                price) representing how much to charge. One of `unit_amount` or
+                `custom_unit_amount` is required, unless `billing_scheme=tiered`.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return await self._client.request(
             _PRICES_CREATE,
@@ -688,7 +817,6 @@ class AsyncPrices(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -698,19 +826,27 @@ class AsyncPrices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Price]:
-        """<p>Search for prices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for prices you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for prices](https://stripe.com/docs/search#query-fields-for-prices).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                prices](https://stripe.com/docs/search#query-fields-for-prices).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _PRICES_SEARCH,
@@ -719,7 +855,6 @@ class AsyncPrices(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -738,7 +873,6 @@ class AsyncPrices(_rt.AsyncResource):
         price: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -748,18 +882,16 @@ class AsyncPrices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Price:
-        """<p>Retrieves the price with the given ID.</p>
+        """Retrieves the price with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _PRICES_RETRIEVE,
             {
                 "price": price,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -796,17 +928,32 @@ class AsyncPrices(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Price:
-        """<p>Updates the specified price by setting the values of the parameters passed. Any parameters not provided are left unchanged.</p>
+        """Updates the specified price by setting the values of the parameters passed. Any
+        parameters not provided are left unchanged.
 
         Args:
             active: Whether the price can be used for new purchases. Defaults to `true`.
-            currency_options: Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static string. This may be up to 200 characters.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the price, hidden from customers.
-            tax_behavior: Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from the existing price, and assign it to this price.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
         """
         return await self._client.request(
             _PRICES_UPDATE,

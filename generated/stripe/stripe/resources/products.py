@@ -4,22 +4,71 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.deleted_product import DeletedProduct
-from ..models.error import Error
-from ..models.price import Product
-from ..types.products import (
-    ProductsCreateParamsDefaultPriceData,
-    ProductsCreateParamsPackageDimensions,
-    ProductsListCreated,
-    ProductsListResponse,
-    ProductsSearchResponse,
-    ProductsUpdateParamsPackageDimensions,
-)
+if TYPE_CHECKING:
+    from ..models.deleted_product import DeletedProduct
+    from ..models.product import Product
+    from ..types.products import (
+        ProductsCreateParamsDefaultPriceData,
+        ProductsCreateParamsPackageDimensions,
+        ProductsListCreated,
+        ProductsListResponse,
+        ProductsSearchResponse,
+        ProductsUpdateParamsPackageDimensions,
+    )
+
+
+def _products_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.products import ProductsListResponse
+
+    return {
+        "200": _rt.Response(ProductsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _products_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.product import Product
+
+    return {"200": _rt.Response(Product, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _products_search_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.products import ProductsSearchResponse
+
+    return {
+        "200": _rt.Response(ProductsSearchResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _products_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.product import Product
+
+    return {"200": _rt.Response(Product, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _products_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.product import Product
+
+    return {"200": _rt.Response(Product, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _products_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.deleted_product import DeletedProduct
+    from ..models.error import Error
+
+    return {"200": _rt.Response(DeletedProduct, "json"), "default": _rt.Response(Error, "json")}
+
 
 _PRODUCTS_LIST: _rt.Operation[ProductsListResponse] = _rt.Operation(
     method="get",
@@ -35,13 +84,8 @@ _PRODUCTS_LIST: _rt.Operation[ProductsListResponse] = _rt.Operation(
         _rt.Param("shippable", "shippable", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("url", "url", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ProductsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_products_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -82,7 +126,7 @@ _PRODUCTS_CREATE: _rt.Operation[Product] = _rt.Operation(
             "package_dimensions": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Product, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_products_create_responses),
 )
 
 _PRODUCTS_SEARCH: _rt.Operation[ProductsSearchResponse] = _rt.Operation(
@@ -94,13 +138,8 @@ _PRODUCTS_SEARCH: _rt.Operation[ProductsSearchResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ProductsSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_products_search_responses),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -113,10 +152,8 @@ _PRODUCTS_RETRIEVE: _rt.Operation[Product] = _rt.Operation(
     params=(
         _rt.Param("id", "id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Product, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_products_retrieve_responses),
 )
 
 _PRODUCTS_UPDATE: _rt.Operation[Product] = _rt.Operation(
@@ -150,16 +187,15 @@ _PRODUCTS_UPDATE: _rt.Operation[Product] = _rt.Operation(
             "url": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Product, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_products_update_responses),
 )
 
 _PRODUCTS_DELETE: _rt.Operation[DeletedProduct] = _rt.Operation(
     method="delete",
     path="/v1/products/{id}",
     operation_id="DeleteProductsId",
-    params=(_rt.Param("id", "id", "path", style="simple"), _rt.Param("body", "body", "body")),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(DeletedProduct, "json"), "default": _rt.Response(Error, "json")},
+    params=(_rt.Param("id", "id", "path", style="simple"),),
+    responses=_rt.LazyResponses(_products_delete_responses),
 )
 
 
@@ -188,7 +224,6 @@ class Products(_rt.SyncResource):
         shippable: bool | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         url: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -198,21 +233,33 @@ class Products(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Product]:
-        """<p>Returns a list of your products. The products are returned sorted by creation date, with the most recently created products appearing first.</p>
+        """Returns a list of your products. The products are returned sorted by creation date, with
+        the most recently created products appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            active: Only return products that are active or inactive (e.g., pass `false` to list all inactive products).
+            active: Only return products that are active or inactive (e.g., pass `false` to list
+                all inactive products).
             created: Only return products that were created during the given date interval.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            ids: Only return products with the given IDs. Cannot be used with [starting_after](https://stripe.com/docs/api#list_products-starting_after) or [ending_before](https://stripe.com/docs/api#list_products-ending_before).
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            shippable: Only return products that can be shipped (i.e., physical, not digital products).
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+            ids: Only return products with the given IDs. Cannot be used with
+                [starting_after](https://stripe.com/docs/api#list_products-starting_after) or
+                [ending_before](https://stripe.com/docs/api#list_products-ending_before).
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            shippable: Only return products that can be shipped (i.e., physical, not digital
+                products).
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
             url: Only return products with the given url.
-            body: The request body.
         """
         return self._client.paginate(
             _PRODUCTS_LIST,
@@ -226,7 +273,6 @@ class Products(_rt.SyncResource):
                 "shippable": shippable,
                 "starting_after": starting_after,
                 "url": url,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -266,22 +312,35 @@ class Products(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Product:
-        """<p>Creates a new product object.</p>
+        """Creates a new product object.
 
         Args:
             name: The product's name, meant to be displayable to the customer.
             active: Whether the product is currently available for purchase. Defaults to `true`.
-            default_price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the default price for this product.
-            description: The product's description, meant to be displayable to the customer. Use this field to optionally store a long form explanation of the product being sold for your own rendering purposes.
+            default_price_data: Data used to generate a new
+                [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the
+                default price for this product.
+            description: The product's description, meant to be displayable to the customer. Use
+                this field to optionally store a long form explanation of the product being sold
+                for your own rendering purposes.
             expand: Specifies which fields in the response should be expanded.
-            id: An identifier will be randomly generated by Stripe. You can optionally override this ID, but the ID must be unique across all products in your Stripe account.
-            images: A list of up to 8 URLs of images for this product, meant to be displayable to the customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            id: An identifier will be randomly generated by Stripe. You can optionally override
+                this ID, but the ID must be unique across all products in your Stripe account.
+            images: A list of up to 8 URLs of images for this product, meant to be displayable to
+                the customer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             package_dimensions: The dimensions of this product for shipping purposes.
             shippable: Whether this product is shipped (i.e., physical goods).
-            statement_descriptor: An arbitrary string to be displayed on your customer's credit card or bank statement. While most banks display this information consistently, some may display it incorrectly or not at all.
+            statement_descriptor: An arbitrary string to be displayed on your customer's credit
+                card or bank statement. While most banks display this information consistently,
+                some may display it incorrectly or not at all.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            unit_label: A label that represents units of this product. When set, this will be included in customers' receipts, invoices, Checkout, and the customer portal.
+            unit_label: A label that represents units of this product. When set, this will be
+                included in customers' receipts, invoices, Checkout, and the customer portal.
             url: A URL of a publicly-accessible webpage for this product.
         """
         return self._client.request(
@@ -321,7 +380,6 @@ class Products(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -331,19 +389,27 @@ class Products(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Product]:
-        """<p>Search for products you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for products you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for products](https://stripe.com/docs/search#query-fields-for-products).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                products](https://stripe.com/docs/search#query-fields-for-products).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _PRODUCTS_SEARCH,
@@ -352,7 +418,6 @@ class Products(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -371,7 +436,6 @@ class Products(_rt.SyncResource):
         id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -381,18 +445,18 @@ class Products(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Product:
-        """<p>Retrieves the details of an existing product. Supply the unique product ID from either a product creation request or the product list, and Stripe will return the corresponding product information.</p>
+        """Retrieves the details of an existing product. Supply the unique product ID from either a
+        product creation request or the product list, and Stripe will return the corresponding
+        product information.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _PRODUCTS_RETRIEVE,
             {
                 "id": id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -434,21 +498,34 @@ class Products(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Product:
-        """<p>Updates the specific product by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+        """Updates the specific product by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
 
         Args:
             active: Whether the product is available for purchase.
-            default_price: The ID of the [Price](https://stripe.com/docs/api/prices) object that is the default price for this product.
-            description: The product's description, meant to be displayable to the customer. Use this field to optionally store a long form explanation of the product being sold for your own rendering purposes.
+            default_price: The ID of the [Price](https://stripe.com/docs/api/prices) object that
+                is the default price for this product.
+            description: The product's description, meant to be displayable to the customer. Use
+                this field to optionally store a long form explanation of the product being sold
+                for your own rendering purposes.
             expand: Specifies which fields in the response should be expanded.
-            images: A list of up to 8 URLs of images for this product, meant to be displayable to the customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            images: A list of up to 8 URLs of images for this product, meant to be displayable to
+                the customer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The product's name, meant to be displayable to the customer.
             package_dimensions: The dimensions of this product for shipping purposes.
             shippable: Whether this product is shipped (i.e., physical goods).
-            statement_descriptor: An arbitrary string to be displayed on your customer's credit card or bank statement. While most banks display this information consistently, some may display it incorrectly or not at all.
+            statement_descriptor: An arbitrary string to be displayed on your customer's credit
+                card or bank statement. While most banks display this information consistently,
+                some may display it incorrectly or not at all.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            unit_label: A label that represents units of this product. When set, this will be included in customers' receipts, invoices, Checkout, and the customer portal. May only be set if `type=service`.
+            unit_label: A label that represents units of this product. When set, this will be
+                included in customers' receipts, invoices, Checkout, and the customer portal. May
+                only be set if `type=service`.
             url: A URL of a publicly-accessible webpage for this product.
         """
         return self._client.request(
@@ -485,7 +562,6 @@ class Products(_rt.SyncResource):
         self,
         id: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -495,16 +571,14 @@ class Products(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedProduct:
-        """<p>Delete a product. Deleting a product is only possible if it has no prices associated with it. Additionally, deleting a product with <code>type=good</code> is only possible if it has no SKUs associated with it.</p>
-
-        Args:
-            body: The request body.
+        """Delete a product. Deleting a product is only possible if it has no prices associated with
+        it. Additionally, deleting a product with `type=good` is only possible if it has no SKUs
+        associated with it.
         """
         return self._client.request(
             _PRODUCTS_DELETE,
             {
                 "id": id,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -570,7 +644,6 @@ class AsyncProducts(_rt.AsyncResource):
         shippable: bool | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         url: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -580,21 +653,33 @@ class AsyncProducts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Product]:
-        """<p>Returns a list of your products. The products are returned sorted by creation date, with the most recently created products appearing first.</p>
+        """Returns a list of your products. The products are returned sorted by creation date, with
+        the most recently created products appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            active: Only return products that are active or inactive (e.g., pass `false` to list all inactive products).
+            active: Only return products that are active or inactive (e.g., pass `false` to list
+                all inactive products).
             created: Only return products that were created during the given date interval.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            ids: Only return products with the given IDs. Cannot be used with [starting_after](https://stripe.com/docs/api#list_products-starting_after) or [ending_before](https://stripe.com/docs/api#list_products-ending_before).
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            shippable: Only return products that can be shipped (i.e., physical, not digital products).
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+            ids: Only return products with the given IDs. Cannot be used with
+                [starting_after](https://stripe.com/docs/api#list_products-starting_after) or
+                [ending_before](https://stripe.com/docs/api#list_products-ending_before).
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            shippable: Only return products that can be shipped (i.e., physical, not digital
+                products).
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
             url: Only return products with the given url.
-            body: The request body.
         """
         return self._client.paginate(
             _PRODUCTS_LIST,
@@ -608,7 +693,6 @@ class AsyncProducts(_rt.AsyncResource):
                 "shippable": shippable,
                 "starting_after": starting_after,
                 "url": url,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -648,22 +732,35 @@ class AsyncProducts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Product:
-        """<p>Creates a new product object.</p>
+        """Creates a new product object.
 
         Args:
             name: The product's name, meant to be displayable to the customer.
             active: Whether the product is currently available for purchase. Defaults to `true`.
-            default_price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the default price for this product.
-            description: The product's description, meant to be displayable to the customer. Use this field to optionally store a long form explanation of the product being sold for your own rendering purposes.
+            default_price_data: Data used to generate a new
+                [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the
+                default price for this product.
+            description: The product's description, meant to be displayable to the customer. Use
+                this field to optionally store a long form explanation of the product being sold
+                for your own rendering purposes.
             expand: Specifies which fields in the response should be expanded.
-            id: An identifier will be randomly generated by Stripe. You can optionally override this ID, but the ID must be unique across all products in your Stripe account.
-            images: A list of up to 8 URLs of images for this product, meant to be displayable to the customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            id: An identifier will be randomly generated by Stripe. You can optionally override
+                this ID, but the ID must be unique across all products in your Stripe account.
+            images: A list of up to 8 URLs of images for this product, meant to be displayable to
+                the customer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             package_dimensions: The dimensions of this product for shipping purposes.
             shippable: Whether this product is shipped (i.e., physical goods).
-            statement_descriptor: An arbitrary string to be displayed on your customer's credit card or bank statement. While most banks display this information consistently, some may display it incorrectly or not at all.
+            statement_descriptor: An arbitrary string to be displayed on your customer's credit
+                card or bank statement. While most banks display this information consistently,
+                some may display it incorrectly or not at all.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            unit_label: A label that represents units of this product. When set, this will be included in customers' receipts, invoices, Checkout, and the customer portal.
+            unit_label: A label that represents units of this product. When set, this will be
+                included in customers' receipts, invoices, Checkout, and the customer portal.
             url: A URL of a publicly-accessible webpage for this product.
         """
         return await self._client.request(
@@ -703,7 +800,6 @@ class AsyncProducts(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -713,19 +809,27 @@ class AsyncProducts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Product]:
-        """<p>Search for products you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for products you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for products](https://stripe.com/docs/search#query-fields-for-products).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                products](https://stripe.com/docs/search#query-fields-for-products).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _PRODUCTS_SEARCH,
@@ -734,7 +838,6 @@ class AsyncProducts(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -753,7 +856,6 @@ class AsyncProducts(_rt.AsyncResource):
         id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -763,18 +865,18 @@ class AsyncProducts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Product:
-        """<p>Retrieves the details of an existing product. Supply the unique product ID from either a product creation request or the product list, and Stripe will return the corresponding product information.</p>
+        """Retrieves the details of an existing product. Supply the unique product ID from either a
+        product creation request or the product list, and Stripe will return the corresponding
+        product information.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _PRODUCTS_RETRIEVE,
             {
                 "id": id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -816,21 +918,34 @@ class AsyncProducts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Product:
-        """<p>Updates the specific product by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+        """Updates the specific product by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
 
         Args:
             active: Whether the product is available for purchase.
-            default_price: The ID of the [Price](https://stripe.com/docs/api/prices) object that is the default price for this product.
-            description: The product's description, meant to be displayable to the customer. Use this field to optionally store a long form explanation of the product being sold for your own rendering purposes.
+            default_price: The ID of the [Price](https://stripe.com/docs/api/prices) object that
+                is the default price for this product.
+            description: The product's description, meant to be displayable to the customer. Use
+                this field to optionally store a long form explanation of the product being sold
+                for your own rendering purposes.
             expand: Specifies which fields in the response should be expanded.
-            images: A list of up to 8 URLs of images for this product, meant to be displayable to the customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            images: A list of up to 8 URLs of images for this product, meant to be displayable to
+                the customer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The product's name, meant to be displayable to the customer.
             package_dimensions: The dimensions of this product for shipping purposes.
             shippable: Whether this product is shipped (i.e., physical goods).
-            statement_descriptor: An arbitrary string to be displayed on your customer's credit card or bank statement. While most banks display this information consistently, some may display it incorrectly or not at all.
+            statement_descriptor: An arbitrary string to be displayed on your customer's credit
+                card or bank statement. While most banks display this information consistently,
+                some may display it incorrectly or not at all.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            unit_label: A label that represents units of this product. When set, this will be included in customers' receipts, invoices, Checkout, and the customer portal. May only be set if `type=service`.
+            unit_label: A label that represents units of this product. When set, this will be
+                included in customers' receipts, invoices, Checkout, and the customer portal. May
+                only be set if `type=service`.
             url: A URL of a publicly-accessible webpage for this product.
         """
         return await self._client.request(
@@ -867,7 +982,6 @@ class AsyncProducts(_rt.AsyncResource):
         self,
         id: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -877,16 +991,14 @@ class AsyncProducts(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedProduct:
-        """<p>Delete a product. Deleting a product is only possible if it has no prices associated with it. Additionally, deleting a product with <code>type=good</code> is only possible if it has no SKUs associated with it.</p>
-
-        Args:
-            body: The request body.
+        """Delete a product. Deleting a product is only possible if it has no prices associated with
+        it. Additionally, deleting a product with `type=good` is only possible if it has no SKUs
+        associated with it.
         """
         return await self._client.request(
             _PRODUCTS_DELETE,
             {
                 "id": id,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

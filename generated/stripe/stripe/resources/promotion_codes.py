@@ -4,19 +4,51 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import PromotionCode
-from ..models.error import Error
-from ..types.promotion_codes import (
-    PromotionCodesCreateParamsRestrictions,
-    PromotionCodesListCreated,
-    PromotionCodesListResponse,
-    PromotionCodesUpdateParamsRestrictions,
-)
+if TYPE_CHECKING:
+    from ..models.promotion_code import PromotionCode
+    from ..types.promotion_codes import (
+        PromotionCodesCreateParamsRestrictions,
+        PromotionCodesListCreated,
+        PromotionCodesListResponse,
+        PromotionCodesUpdateParamsRestrictions,
+    )
+
+
+def _promotion_codes_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.promotion_codes import PromotionCodesListResponse
+
+    return {
+        "200": _rt.Response(PromotionCodesListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _promotion_codes_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.promotion_code import PromotionCode
+
+    return {"200": _rt.Response(PromotionCode, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _promotion_codes_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.promotion_code import PromotionCode
+
+    return {"200": _rt.Response(PromotionCode, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _promotion_codes_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.promotion_code import PromotionCode
+
+    return {"200": _rt.Response(PromotionCode, "json"), "default": _rt.Response(Error, "json")}
+
 
 _PROMOTION_CODES_LIST: _rt.Operation[PromotionCodesListResponse] = _rt.Operation(
     method="get",
@@ -32,13 +64,8 @@ _PROMOTION_CODES_LIST: _rt.Operation[PromotionCodesListResponse] = _rt.Operation
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(PromotionCodesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_promotion_codes_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -72,7 +99,7 @@ _PROMOTION_CODES_CREATE: _rt.Operation[PromotionCode] = _rt.Operation(
             "restrictions": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PromotionCode, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_promotion_codes_create_responses),
 )
 
 _PROMOTION_CODES_RETRIEVE: _rt.Operation[PromotionCode] = _rt.Operation(
@@ -82,10 +109,8 @@ _PROMOTION_CODES_RETRIEVE: _rt.Operation[PromotionCode] = _rt.Operation(
     params=(
         _rt.Param("promotion_code", "promotion_code", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(PromotionCode, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_promotion_codes_retrieve_responses),
 )
 
 _PROMOTION_CODES_UPDATE: _rt.Operation[PromotionCode] = _rt.Operation(
@@ -107,7 +132,7 @@ _PROMOTION_CODES_UPDATE: _rt.Operation[PromotionCode] = _rt.Operation(
             "restrictions": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(PromotionCode, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_promotion_codes_update_responses),
 )
 
 
@@ -136,7 +161,6 @@ class PromotionCodes(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -146,21 +170,30 @@ class PromotionCodes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[PromotionCode]:
-        """<p>Returns a list of your promotion codes.</p>
+        """Returns a list of your promotion codes.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             active: Filter promotion codes by whether they are active.
             code: Only return promotion codes that have this case-insensitive code.
             coupon: Only return promotion codes for this coupon.
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
             customer: Only return promotion codes that are restricted to this customer.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _PROMOTION_CODES_LIST,
@@ -174,7 +207,6 @@ class PromotionCodes(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -209,17 +241,29 @@ class PromotionCodes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PromotionCode:
-        """<p>A promotion code points to a coupon. You can optionally restrict the code to a specific customer, redemption limit, and expiration date.</p>
+        """A promotion code points to a coupon. You can optionally restrict the code to a specific
+        customer, redemption limit, and expiration date.
 
         Args:
             coupon: The coupon for this promotion code.
             active: Whether the promotion code is currently active.
-            code: The customer-facing code. Regardless of case, this code must be unique across all active promotion codes for a specific customer. If left blank, we will generate one automatically.
-            customer: The customer that this promotion code can be used by. If not set, the promotion code can be used by all customers.
+            code: The customer-facing code. Regardless of case, this code must be unique across
+                all active promotion codes for a specific customer. If left blank, we will
+                generate one automatically.
+            customer: The customer that this promotion code can be used by. If not set, the
+                promotion code can be used by all customers.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: The timestamp at which this promotion code will expire. If the coupon has specified a `redeems_by`, then this value cannot be after the coupon's `redeems_by`.
-            max_redemptions: A positive integer specifying the number of times the promotion code can be redeemed. If the coupon has specified a `max_redemptions`, then this value cannot be greater than the coupon's `max_redemptions`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            expires_at: The timestamp at which this promotion code will expire. If the coupon has
+                specified a `redeems_by`, then this value cannot be after the coupon's
+                `redeems_by`.
+            max_redemptions: A positive integer specifying the number of times the promotion code
+                can be redeemed. If the coupon has specified a `max_redemptions`, then this value
+                cannot be greater than the coupon's `max_redemptions`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
         return self._client.request(
@@ -252,7 +296,6 @@ class PromotionCodes(_rt.SyncResource):
         promotion_code: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -262,18 +305,18 @@ class PromotionCodes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PromotionCode:
-        """<p>Retrieves the promotion code with the given ID. In order to retrieve a promotion code by the customer-facing <code>code</code> use <a href="/docs/api/promotion_codes/list">list</a> with the desired <code>code</code>.</p>
+        """Retrieves the promotion code with the given ID. In order to retrieve a promotion code by
+        the customer-facing `code` use [list](https://stripe.com/docs/api/promotion_codes/list)
+        with the desired `code`.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _PROMOTION_CODES_RETRIEVE,
             {
                 "promotion_code": promotion_code,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -304,12 +347,19 @@ class PromotionCodes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PromotionCode:
-        """<p>Updates the specified promotion code by setting the values of the parameters passed. Most fields are, by design, not editable.</p>
+        """Updates the specified promotion code by setting the values of the parameters passed. Most
+        fields are, by design, not editable.
 
         Args:
-            active: Whether the promotion code is currently active. A promotion code can only be reactivated when the coupon is still valid and the promotion code is otherwise redeemable.
+            active: Whether the promotion code is currently active. A promotion code can only be
+                reactivated when the coupon is still valid and the promotion code is otherwise
+                redeemable.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
         return self._client.request(
@@ -381,7 +431,6 @@ class AsyncPromotionCodes(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -391,21 +440,30 @@ class AsyncPromotionCodes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[PromotionCode]:
-        """<p>Returns a list of your promotion codes.</p>
+        """Returns a list of your promotion codes.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             active: Filter promotion codes by whether they are active.
             code: Only return promotion codes that have this case-insensitive code.
             coupon: Only return promotion codes for this coupon.
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
             customer: Only return promotion codes that are restricted to this customer.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _PROMOTION_CODES_LIST,
@@ -419,7 +477,6 @@ class AsyncPromotionCodes(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -454,17 +511,29 @@ class AsyncPromotionCodes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PromotionCode:
-        """<p>A promotion code points to a coupon. You can optionally restrict the code to a specific customer, redemption limit, and expiration date.</p>
+        """A promotion code points to a coupon. You can optionally restrict the code to a specific
+        customer, redemption limit, and expiration date.
 
         Args:
             coupon: The coupon for this promotion code.
             active: Whether the promotion code is currently active.
-            code: The customer-facing code. Regardless of case, this code must be unique across all active promotion codes for a specific customer. If left blank, we will generate one automatically.
-            customer: The customer that this promotion code can be used by. If not set, the promotion code can be used by all customers.
+            code: The customer-facing code. Regardless of case, this code must be unique across
+                all active promotion codes for a specific customer. If left blank, we will
+                generate one automatically.
+            customer: The customer that this promotion code can be used by. If not set, the
+                promotion code can be used by all customers.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: The timestamp at which this promotion code will expire. If the coupon has specified a `redeems_by`, then this value cannot be after the coupon's `redeems_by`.
-            max_redemptions: A positive integer specifying the number of times the promotion code can be redeemed. If the coupon has specified a `max_redemptions`, then this value cannot be greater than the coupon's `max_redemptions`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            expires_at: The timestamp at which this promotion code will expire. If the coupon has
+                specified a `redeems_by`, then this value cannot be after the coupon's
+                `redeems_by`.
+            max_redemptions: A positive integer specifying the number of times the promotion code
+                can be redeemed. If the coupon has specified a `max_redemptions`, then this value
+                cannot be greater than the coupon's `max_redemptions`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
         return await self._client.request(
@@ -497,7 +566,6 @@ class AsyncPromotionCodes(_rt.AsyncResource):
         promotion_code: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -507,18 +575,18 @@ class AsyncPromotionCodes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PromotionCode:
-        """<p>Retrieves the promotion code with the given ID. In order to retrieve a promotion code by the customer-facing <code>code</code> use <a href="/docs/api/promotion_codes/list">list</a> with the desired <code>code</code>.</p>
+        """Retrieves the promotion code with the given ID. In order to retrieve a promotion code by
+        the customer-facing `code` use [list](https://stripe.com/docs/api/promotion_codes/list)
+        with the desired `code`.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _PROMOTION_CODES_RETRIEVE,
             {
                 "promotion_code": promotion_code,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -549,12 +617,19 @@ class AsyncPromotionCodes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> PromotionCode:
-        """<p>Updates the specified promotion code by setting the values of the parameters passed. Most fields are, by design, not editable.</p>
+        """Updates the specified promotion code by setting the values of the parameters passed. Most
+        fields are, by design, not editable.
 
         Args:
-            active: Whether the promotion code is currently active. A promotion code can only be reactivated when the coupon is still valid and the promotion code is otherwise redeemable.
+            active: Whether the promotion code is currently active. A promotion code can only be
+                reactivated when the coupon is still valid and the promotion code is otherwise
+                redeemable.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
         return await self._client.request(

@@ -4,31 +4,108 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Item, Quote
-from ..models.error import Error
-from ..types.quotes import (
-    QuotesComputedUpfrontLineItemsResponse,
-    QuotesCreateParamsAutomaticTax,
-    QuotesCreateParamsDiscountsArrayItem,
-    QuotesCreateParamsFromQuote,
-    QuotesCreateParamsInvoiceSettings,
-    QuotesCreateParamsLineItemsItem,
-    QuotesCreateParamsSubscriptionData,
-    QuotesCreateParamsTransferData,
-    QuotesLineItemsResponse,
-    QuotesListResponse,
-    QuotesUpdateParamsAutomaticTax,
-    QuotesUpdateParamsDiscountsArrayItem,
-    QuotesUpdateParamsInvoiceSettings,
-    QuotesUpdateParamsLineItemsItem,
-    QuotesUpdateParamsSubscriptionData,
-    QuotesUpdateParamsTransferData,
-)
+if TYPE_CHECKING:
+    from ..models.item import Item
+    from ..models.quote import Quote
+    from ..types.quotes import (
+        QuotesComputedUpfrontLineItemsResponse,
+        QuotesCreateParamsAutomaticTax,
+        QuotesCreateParamsDiscountsArrayItem,
+        QuotesCreateParamsFromQuote,
+        QuotesCreateParamsInvoiceSettings,
+        QuotesCreateParamsLineItemsItem,
+        QuotesCreateParamsSubscriptionData,
+        QuotesCreateParamsTransferData,
+        QuotesLineItemsResponse,
+        QuotesListResponse,
+        QuotesUpdateParamsAutomaticTax,
+        QuotesUpdateParamsDiscountsArrayItem,
+        QuotesUpdateParamsInvoiceSettings,
+        QuotesUpdateParamsLineItemsItem,
+        QuotesUpdateParamsSubscriptionData,
+        QuotesUpdateParamsTransferData,
+    )
+
+
+def _quotes_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.quotes import QuotesListResponse
+
+    return {"200": _rt.Response(QuotesListResponse, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _quotes_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.quote import Quote
+
+    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _quotes_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.quote import Quote
+
+    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _quotes_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.quote import Quote
+
+    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _quotes_accept_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.quote import Quote
+
+    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _quotes_cancel_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.quote import Quote
+
+    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _quotes_computed_upfront_line_items_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.quotes import QuotesComputedUpfrontLineItemsResponse
+
+    return {
+        "200": _rt.Response(QuotesComputedUpfrontLineItemsResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _quotes_finalize_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.quote import Quote
+
+    return {"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _quotes_line_items_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.quotes import QuotesLineItemsResponse
+
+    return {
+        "200": _rt.Response(QuotesLineItemsResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _quotes_pdf_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+
+    return {"200": _rt.Response(bytes, "binary"), "default": _rt.Response(Error, "json")}
+
 
 _QUOTES_LIST: _rt.Operation[QuotesListResponse] = _rt.Operation(
     method="get",
@@ -42,13 +119,8 @@ _QUOTES_LIST: _rt.Operation[QuotesListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
         _rt.Param("test_clock", "test_clock", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(QuotesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_quotes_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -102,7 +174,7 @@ _QUOTES_CREATE: _rt.Operation[Quote] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_quotes_create_responses),
 )
 
 _QUOTES_RETRIEVE: _rt.Operation[Quote] = _rt.Operation(
@@ -112,10 +184,8 @@ _QUOTES_RETRIEVE: _rt.Operation[Quote] = _rt.Operation(
     params=(
         _rt.Param("quote", "quote", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_quotes_retrieve_responses),
 )
 
 _QUOTES_UPDATE: _rt.Operation[Quote] = _rt.Operation(
@@ -160,7 +230,7 @@ _QUOTES_UPDATE: _rt.Operation[Quote] = _rt.Operation(
             "transfer_data": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_quotes_update_responses),
 )
 
 _QUOTES_ACCEPT: _rt.Operation[Quote] = _rt.Operation(
@@ -175,7 +245,7 @@ _QUOTES_ACCEPT: _rt.Operation[Quote] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_quotes_accept_responses),
 )
 
 _QUOTES_CANCEL: _rt.Operation[Quote] = _rt.Operation(
@@ -190,7 +260,7 @@ _QUOTES_CANCEL: _rt.Operation[Quote] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_quotes_cancel_responses),
 )
 
 _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS: _rt.Operation[QuotesComputedUpfrontLineItemsResponse] = (
@@ -204,13 +274,8 @@ _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS: _rt.Operation[QuotesComputedUpfrontLineItem
             _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
             _rt.Param("limit", "limit", "query", style="form"),
             _rt.Param("starting_after", "starting_after", "query", style="form"),
-            _rt.Param("body", "body", "body"),
         ),
-        body=_rt.Body("application/x-www-form-urlencoded"),
-        responses={
-            "200": _rt.Response(QuotesComputedUpfrontLineItemsResponse, "json"),
-            "default": _rt.Response(Error, "json"),
-        },
+        responses=_rt.LazyResponses(_quotes_computed_upfront_line_items_responses),
         pagination=_rt.CursorPagination(
             items="data",
             has_more="has_more",
@@ -234,7 +299,7 @@ _QUOTES_FINALIZE: _rt.Operation[Quote] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Quote, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_quotes_finalize_responses),
 )
 
 _QUOTES_LINE_ITEMS: _rt.Operation[QuotesLineItemsResponse] = _rt.Operation(
@@ -247,13 +312,8 @@ _QUOTES_LINE_ITEMS: _rt.Operation[QuotesLineItemsResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(QuotesLineItemsResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_quotes_line_items_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -270,10 +330,8 @@ _QUOTES_PDF: _rt.Operation[bytes] = _rt.Operation(
     params=(
         _rt.Param("quote", "quote", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(bytes, "binary"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_quotes_pdf_responses),
 )
 
 
@@ -300,7 +358,6 @@ class Quotes(_rt.SyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["accepted", "canceled", "draft", "open"] | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -310,19 +367,28 @@ class Quotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Quote]:
-        """<p>Returns a list of your quotes.</p>
+        """Returns a list of your quotes.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             customer: The ID of the customer whose quotes will be retrieved.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
             status: The status of the quote.
-            test_clock: Provides a list of quotes that are associated with the specified test clock. The response will not include quotes with test clocks if this and the customer parameter is not set.
-            body: The request body.
+            test_clock: Provides a list of quotes that are associated with the specified test
+                clock. The response will not include quotes with test clocks if this and the
+                customer parameter is not set.
         """
         return self._client.paginate(
             _QUOTES_LIST,
@@ -334,7 +400,6 @@ class Quotes(_rt.SyncResource):
                 "starting_after": starting_after,
                 "status": status,
                 "test_clock": test_clock,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -382,29 +447,66 @@ class Quotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>A quote models prices and services for a customer. Default options for <code>header</code>, <code>description</code>, <code>footer</code>, and <code>expires_at</code> can be set in the dashboard via the <a href="https://dashboard.stripe.com/settings/billing/quote">quote template</a>.</p>
+        """A quote models prices and services for a customer. Default options for `header`,
+        `description`, `footer`, and `expires_at` can be set in the dashboard via the [quote
+        template](https://dashboard.stripe.com/settings/billing/quote).
 
         Args:
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. There cannot be any line items with recurring prices when using this field.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. There must be at least 1 line item with a recurring price to use this field.
-            automatic_tax: Settings for automatic tax lookup for this quote and resulting invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay invoices at the end of the subscription cycle or at invoice finalization using the default payment method attached to the subscription or customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            customer: The customer for which this quote belongs to. A customer is required before finalizing the quote. Once specified, it cannot be changed.
-            default_tax_rates: The tax rates that will apply to any line item that does not have `tax_rates` set.
-            description: A description that will be displayed on the quote PDF. If no value is passed, the default description configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. There cannot be any line items with recurring prices when using
+                this field.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account.
+                There must be at least 1 line item with a recurring price to use this field.
+            automatic_tax: Settings for automatic tax lookup for this quote and resulting
+                invoices and subscriptions.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the subscription
+                cycle or at invoice finalization using the default payment method attached to the
+                subscription or customer. When sending an invoice, Stripe will email your
+                customer an invoice with payment instructions and mark the subscription as
+                `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required before
+                finalizing the quote. Once specified, it cannot be changed.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
+            description: A description that will be displayed on the quote PDF. If no value is
+                passed, the default description configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
             discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch. If no value is passed, the default expiration date configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
-            footer: A footer that will be displayed on the quote PDF. If no value is passed, the default footer configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
-            from_quote: Clone an existing quote. The new quote will be created in `status=draft`. When using this parameter, you cannot specify any other parameters except for `expires_at`.
-            header: A header that will be displayed on the quote PDF. If no value is passed, the default header configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch. If no value is passed,
+                the default expiration date configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            footer: A footer that will be displayed on the quote PDF. If no value is passed, the
+                default footer configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            from_quote: Clone an existing quote. The new quote will be created in `status=draft`.
+                When using this parameter, you cannot specify any other parameters except for
+                `expires_at`.
+            header: A header that will be displayed on the quote PDF. If no value is passed, the
+                default header configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for. Each line item includes information about the product, the quantity, and the resulting cost.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
-            subscription_data: When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created.
+            subscription_data: When creating a subscription or subscription schedule, the
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be created.
+                A subscription schedule is created if `subscription_data[effective_date]` is
+                present and in the future, otherwise a subscription is created.
             test_clock: ID of the test clock to attach to the quote.
-            transfer_data: The data with which to automatically create a Transfer for each of the invoices.
+            transfer_data: The data with which to automatically create a Transfer for each of the
+                invoices.
         """
         return self._client.request(
             _QUOTES_CREATE,
@@ -447,7 +549,6 @@ class Quotes(_rt.SyncResource):
         quote: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -457,18 +558,16 @@ class Quotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>Retrieves the quote with the given ID.</p>
+        """Retrieves the quote with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _QUOTES_RETRIEVE,
             {
                 "quote": quote,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -515,27 +614,52 @@ class Quotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>A quote models prices and services for a customer.</p>
+        """A quote models prices and services for a customer.
 
         Args:
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. There cannot be any line items with recurring prices when using this field.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. There must be at least 1 line item with a recurring price to use this field.
-            automatic_tax: Settings for automatic tax lookup for this quote and resulting invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay invoices at the end of the subscription cycle or at invoice finalization using the default payment method attached to the subscription or customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            customer: The customer for which this quote belongs to. A customer is required before finalizing the quote. Once specified, it cannot be changed.
-            default_tax_rates: The tax rates that will apply to any line item that does not have `tax_rates` set.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. There cannot be any line items with recurring prices when using
+                this field.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account.
+                There must be at least 1 line item with a recurring price to use this field.
+            automatic_tax: Settings for automatic tax lookup for this quote and resulting
+                invoices and subscriptions.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the subscription
+                cycle or at invoice finalization using the default payment method attached to the
+                subscription or customer. When sending an invoice, Stripe will email your
+                customer an invoice with payment instructions and mark the subscription as
+                `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required before
+                finalizing the quote. Once specified, it cannot be changed.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
             description: A description that will be displayed on the quote PDF.
             discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch.
             footer: A footer that will be displayed on the quote PDF.
             header: A header that will be displayed on the quote PDF.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for. Each line item includes information about the product, the quantity, and the resulting cost.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
-            subscription_data: When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created.
-            transfer_data: The data with which to automatically create a Transfer for each of the invoices.
+            subscription_data: When creating a subscription or subscription schedule, the
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be created.
+                A subscription schedule is created if `subscription_data[effective_date]` is
+                present and in the future, otherwise a subscription is created.
+            transfer_data: The data with which to automatically create a Transfer for each of the
+                invoices.
         """
         return self._client.request(
             _QUOTES_UPDATE,
@@ -586,7 +710,7 @@ class Quotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>Accepts the specified quote.</p>
+        """Accepts the specified quote.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -623,7 +747,7 @@ class Quotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>Cancels the quote.</p>
+        """Cancels the quote.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -654,7 +778,6 @@ class Quotes(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -664,16 +787,26 @@ class Quotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Item]:
-        """<p>When retrieving a quote, there is an includable <a href="https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items"><strong>computed.upfront.line_items</strong></a> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of upfront line items.</p>
+        """When retrieving a quote, there is an includable
+        [**computed.upfront.line_items**](https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items)
+        property containing the first handful of those items. There is also a URL where you can
+        retrieve the full (paginated) list of upfront line items.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS,
@@ -683,7 +816,6 @@ class Quotes(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -712,11 +844,12 @@ class Quotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>Finalizes the quote.</p>
+        """Finalizes the quote.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch.
         """
         return self._client.request(
             _QUOTES_FINALIZE,
@@ -745,7 +878,6 @@ class Quotes(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -755,16 +887,25 @@ class Quotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Item]:
-        """<p>When retrieving a quote, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+        """When retrieving a quote, there is an includable **line_items** property containing the
+        first handful of those items. There is also a URL where you can retrieve the full
+        (paginated) list of line items.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _QUOTES_LINE_ITEMS,
@@ -774,7 +915,6 @@ class Quotes(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -793,7 +933,6 @@ class Quotes(_rt.SyncResource):
         quote: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -803,18 +942,16 @@ class Quotes(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> bytes:
-        """<p>Download the PDF for a finalized quote</p>
+        """Download the PDF for a finalized quote
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _QUOTES_PDF,
             {
                 "quote": quote,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -886,7 +1023,6 @@ class AsyncQuotes(_rt.AsyncResource):
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["accepted", "canceled", "draft", "open"] | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -896,19 +1032,28 @@ class AsyncQuotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Quote]:
-        """<p>Returns a list of your quotes.</p>
+        """Returns a list of your quotes.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             customer: The ID of the customer whose quotes will be retrieved.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
             status: The status of the quote.
-            test_clock: Provides a list of quotes that are associated with the specified test clock. The response will not include quotes with test clocks if this and the customer parameter is not set.
-            body: The request body.
+            test_clock: Provides a list of quotes that are associated with the specified test
+                clock. The response will not include quotes with test clocks if this and the
+                customer parameter is not set.
         """
         return self._client.paginate(
             _QUOTES_LIST,
@@ -920,7 +1065,6 @@ class AsyncQuotes(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "status": status,
                 "test_clock": test_clock,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -968,29 +1112,66 @@ class AsyncQuotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>A quote models prices and services for a customer. Default options for <code>header</code>, <code>description</code>, <code>footer</code>, and <code>expires_at</code> can be set in the dashboard via the <a href="https://dashboard.stripe.com/settings/billing/quote">quote template</a>.</p>
+        """A quote models prices and services for a customer. Default options for `header`,
+        `description`, `footer`, and `expires_at` can be set in the dashboard via the [quote
+        template](https://dashboard.stripe.com/settings/billing/quote).
 
         Args:
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. There cannot be any line items with recurring prices when using this field.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. There must be at least 1 line item with a recurring price to use this field.
-            automatic_tax: Settings for automatic tax lookup for this quote and resulting invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay invoices at the end of the subscription cycle or at invoice finalization using the default payment method attached to the subscription or customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            customer: The customer for which this quote belongs to. A customer is required before finalizing the quote. Once specified, it cannot be changed.
-            default_tax_rates: The tax rates that will apply to any line item that does not have `tax_rates` set.
-            description: A description that will be displayed on the quote PDF. If no value is passed, the default description configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. There cannot be any line items with recurring prices when using
+                this field.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account.
+                There must be at least 1 line item with a recurring price to use this field.
+            automatic_tax: Settings for automatic tax lookup for this quote and resulting
+                invoices and subscriptions.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the subscription
+                cycle or at invoice finalization using the default payment method attached to the
+                subscription or customer. When sending an invoice, Stripe will email your
+                customer an invoice with payment instructions and mark the subscription as
+                `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required before
+                finalizing the quote. Once specified, it cannot be changed.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
+            description: A description that will be displayed on the quote PDF. If no value is
+                passed, the default description configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
             discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch. If no value is passed, the default expiration date configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
-            footer: A footer that will be displayed on the quote PDF. If no value is passed, the default footer configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
-            from_quote: Clone an existing quote. The new quote will be created in `status=draft`. When using this parameter, you cannot specify any other parameters except for `expires_at`.
-            header: A header that will be displayed on the quote PDF. If no value is passed, the default header configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch. If no value is passed,
+                the default expiration date configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            footer: A footer that will be displayed on the quote PDF. If no value is passed, the
+                default footer configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            from_quote: Clone an existing quote. The new quote will be created in `status=draft`.
+                When using this parameter, you cannot specify any other parameters except for
+                `expires_at`.
+            header: A header that will be displayed on the quote PDF. If no value is passed, the
+                default header configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for. Each line item includes information about the product, the quantity, and the resulting cost.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
-            subscription_data: When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created.
+            subscription_data: When creating a subscription or subscription schedule, the
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be created.
+                A subscription schedule is created if `subscription_data[effective_date]` is
+                present and in the future, otherwise a subscription is created.
             test_clock: ID of the test clock to attach to the quote.
-            transfer_data: The data with which to automatically create a Transfer for each of the invoices.
+            transfer_data: The data with which to automatically create a Transfer for each of the
+                invoices.
         """
         return await self._client.request(
             _QUOTES_CREATE,
@@ -1033,7 +1214,6 @@ class AsyncQuotes(_rt.AsyncResource):
         quote: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1043,18 +1223,16 @@ class AsyncQuotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>Retrieves the quote with the given ID.</p>
+        """Retrieves the quote with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _QUOTES_RETRIEVE,
             {
                 "quote": quote,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1101,27 +1279,52 @@ class AsyncQuotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>A quote models prices and services for a customer.</p>
+        """A quote models prices and services for a customer.
 
         Args:
-            application_fee_amount: The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. There cannot be any line items with recurring prices when using this field.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. There must be at least 1 line item with a recurring price to use this field.
-            automatic_tax: Settings for automatic tax lookup for this quote and resulting invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay invoices at the end of the subscription cycle or at invoice finalization using the default payment method attached to the subscription or customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            customer: The customer for which this quote belongs to. A customer is required before finalizing the quote. Once specified, it cannot be changed.
-            default_tax_rates: The tax rates that will apply to any line item that does not have `tax_rates` set.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account. There cannot be any line items with recurring prices when using
+                this field.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account.
+                There must be at least 1 line item with a recurring price to use this field.
+            automatic_tax: Settings for automatic tax lookup for this quote and resulting
+                invoices and subscriptions.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the subscription
+                cycle or at invoice finalization using the default payment method attached to the
+                subscription or customer. When sending an invoice, Stripe will email your
+                customer an invoice with payment instructions and mark the subscription as
+                `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required before
+                finalizing the quote. Once specified, it cannot be changed.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
             description: A description that will be displayed on the quote PDF.
             discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch.
             footer: A footer that will be displayed on the quote PDF.
             header: A header that will be displayed on the quote PDF.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for. Each line item includes information about the product, the quantity, and the resulting cost.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
-            subscription_data: When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created.
-            transfer_data: The data with which to automatically create a Transfer for each of the invoices.
+            subscription_data: When creating a subscription or subscription schedule, the
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be created.
+                A subscription schedule is created if `subscription_data[effective_date]` is
+                present and in the future, otherwise a subscription is created.
+            transfer_data: The data with which to automatically create a Transfer for each of the
+                invoices.
         """
         return await self._client.request(
             _QUOTES_UPDATE,
@@ -1172,7 +1375,7 @@ class AsyncQuotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>Accepts the specified quote.</p>
+        """Accepts the specified quote.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -1209,7 +1412,7 @@ class AsyncQuotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>Cancels the quote.</p>
+        """Cancels the quote.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -1240,7 +1443,6 @@ class AsyncQuotes(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1250,16 +1452,26 @@ class AsyncQuotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Item]:
-        """<p>When retrieving a quote, there is an includable <a href="https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items"><strong>computed.upfront.line_items</strong></a> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of upfront line items.</p>
+        """When retrieving a quote, there is an includable
+        [**computed.upfront.line_items**](https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items)
+        property containing the first handful of those items. There is also a URL where you can
+        retrieve the full (paginated) list of upfront line items.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _QUOTES_COMPUTED_UPFRONT_LINE_ITEMS,
@@ -1269,7 +1481,6 @@ class AsyncQuotes(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1298,11 +1509,12 @@ class AsyncQuotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Quote:
-        """<p>Finalizes the quote.</p>
+        """Finalizes the quote.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch.
         """
         return await self._client.request(
             _QUOTES_FINALIZE,
@@ -1331,7 +1543,6 @@ class AsyncQuotes(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1341,16 +1552,25 @@ class AsyncQuotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Item]:
-        """<p>When retrieving a quote, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p>
+        """When retrieving a quote, there is an includable **line_items** property containing the
+        first handful of those items. There is also a URL where you can retrieve the full
+        (paginated) list of line items.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _QUOTES_LINE_ITEMS,
@@ -1360,7 +1580,6 @@ class AsyncQuotes(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1379,7 +1598,6 @@ class AsyncQuotes(_rt.AsyncResource):
         quote: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1389,18 +1607,16 @@ class AsyncQuotes(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> bytes:
-        """<p>Download the PDF for a finalized quote</p>
+        """Download the PDF for a finalized quote
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _QUOTES_PDF,
             {
                 "quote": quote,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

@@ -4,14 +4,53 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Refund
-from ..models.error import Error
-from ..types.refunds import RefundsListCreated, RefundsListResponse
+if TYPE_CHECKING:
+    from ..models.refund import Refund
+    from ..types.refunds import RefundsListCreated, RefundsListResponse
+
+
+def _refunds_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.refunds import RefundsListResponse
+
+    return {
+        "200": _rt.Response(RefundsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _refunds_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.refund import Refund
+
+    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _refunds_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.refund import Refund
+
+    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _refunds_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.refund import Refund
+
+    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _refunds_cancel_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.refund import Refund
+
+    return {"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")}
+
 
 _REFUNDS_LIST: _rt.Operation[RefundsListResponse] = _rt.Operation(
     method="get",
@@ -25,13 +64,8 @@ _REFUNDS_LIST: _rt.Operation[RefundsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("payment_intent", "payment_intent", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(RefundsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_refunds_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -66,7 +100,7 @@ _REFUNDS_CREATE: _rt.Operation[Refund] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_refunds_create_responses),
 )
 
 _REFUNDS_RETRIEVE: _rt.Operation[Refund] = _rt.Operation(
@@ -76,10 +110,8 @@ _REFUNDS_RETRIEVE: _rt.Operation[Refund] = _rt.Operation(
     params=(
         _rt.Param("refund", "refund", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_refunds_retrieve_responses),
 )
 
 _REFUNDS_UPDATE: _rt.Operation[Refund] = _rt.Operation(
@@ -98,7 +130,7 @@ _REFUNDS_UPDATE: _rt.Operation[Refund] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_refunds_update_responses),
 )
 
 _REFUNDS_CANCEL: _rt.Operation[Refund] = _rt.Operation(
@@ -113,7 +145,7 @@ _REFUNDS_CANCEL: _rt.Operation[Refund] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Refund, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_refunds_cancel_responses),
 )
 
 
@@ -140,7 +172,6 @@ class Refunds(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -150,18 +181,27 @@ class Refunds(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Refund]:
-        """<p>Returns a list of all refunds you’ve previously created. The refunds are returned in sorted order, with the most recent refunds appearing first. For convenience, the 10 most recent refunds are always available by default on the charge object.</p>
+        """Returns a list of all refunds you’ve previously created. The refunds are returned in
+        sorted order, with the most recent refunds appearing first. For convenience, the 10 most
+        recent refunds are always available by default on the charge object.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return refunds for the charge specified by this charge ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
             payment_intent: Only return refunds for the PaymentIntent specified by this ID.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _REFUNDS_LIST,
@@ -173,7 +213,6 @@ class Refunds(_rt.SyncResource):
                 "limit": limit,
                 "payment_intent": payment_intent,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -211,15 +250,22 @@ class Refunds(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
-        """<p>Create a refund.</p>
+        """Create a refund.
 
         Args:
             amount: A positive integer representing how much to refund.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: Customer whose customer balance to refund from.
             expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            instructions_email: For payment methods without native refund support (e.g., Konbini,
+                PromptPay), use this email from the customer to receive refund instructions.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             origin: Origin of the refund
         """
         return self._client.request(
@@ -255,7 +301,6 @@ class Refunds(_rt.SyncResource):
         refund: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -265,18 +310,16 @@ class Refunds(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
-        """<p>Retrieves the details of an existing refund.</p>
+        """Retrieves the details of an existing refund.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _REFUNDS_RETRIEVE,
             {
                 "refund": refund,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -305,13 +348,18 @@ class Refunds(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
-        """<p>Updates the specified refund by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+        """Updates the specified refund by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
 
-        <p>This request only accepts <code>metadata</code> as an argument.</p>
+        This request only accepts `metadata` as an argument.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _REFUNDS_UPDATE,
@@ -346,9 +394,10 @@ class Refunds(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
-        """<p>Cancels a refund with a status of <code>requires_action</code>.</p>
+        """Cancels a refund with a status of `requires_action`.
 
-        <p>Refunds in other states cannot be canceled, and only refunds for payment methods that require customer action will enter the <code>requires_action</code> state.</p>
+        Refunds in other states cannot be canceled, and only refunds for payment methods that
+        require customer action will enter the `requires_action` state.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -419,7 +468,6 @@ class AsyncRefunds(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         payment_intent: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -429,18 +477,27 @@ class AsyncRefunds(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Refund]:
-        """<p>Returns a list of all refunds you’ve previously created. The refunds are returned in sorted order, with the most recent refunds appearing first. For convenience, the 10 most recent refunds are always available by default on the charge object.</p>
+        """Returns a list of all refunds you’ve previously created. The refunds are returned in
+        sorted order, with the most recent refunds appearing first. For convenience, the 10 most
+        recent refunds are always available by default on the charge object.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             charge: Only return refunds for the charge specified by this charge ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
             payment_intent: Only return refunds for the PaymentIntent specified by this ID.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _REFUNDS_LIST,
@@ -452,7 +509,6 @@ class AsyncRefunds(_rt.AsyncResource):
                 "limit": limit,
                 "payment_intent": payment_intent,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -490,15 +546,22 @@ class AsyncRefunds(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
-        """<p>Create a refund.</p>
+        """Create a refund.
 
         Args:
             amount: A positive integer representing how much to refund.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: Customer whose customer balance to refund from.
             expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            instructions_email: For payment methods without native refund support (e.g., Konbini,
+                PromptPay), use this email from the customer to receive refund instructions.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             origin: Origin of the refund
         """
         return await self._client.request(
@@ -534,7 +597,6 @@ class AsyncRefunds(_rt.AsyncResource):
         refund: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -544,18 +606,16 @@ class AsyncRefunds(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
-        """<p>Retrieves the details of an existing refund.</p>
+        """Retrieves the details of an existing refund.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _REFUNDS_RETRIEVE,
             {
                 "refund": refund,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -584,13 +644,18 @@ class AsyncRefunds(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
-        """<p>Updates the specified refund by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+        """Updates the specified refund by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
 
-        <p>This request only accepts <code>metadata</code> as an argument.</p>
+        This request only accepts `metadata` as an argument.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _REFUNDS_UPDATE,
@@ -625,9 +690,10 @@ class AsyncRefunds(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Refund:
-        """<p>Cancels a refund with a status of <code>requires_action</code>.</p>
+        """Cancels a refund with a status of `requires_action`.
 
-        <p>Refunds in other states cannot be canceled, and only refunds for payment methods that require customer action will enter the <code>requires_action</code> state.</p>
+        Refunds in other states cannot be canceled, and only refunds for payment methods that
+        require customer action will enter the `requires_action` state.
 
         Args:
             expand: Specifies which fields in the response should be expanded.

@@ -4,14 +4,39 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Review
-from ..models.error import Error
-from ..types.reviews import ReviewsListCreated, ReviewsListResponse
+if TYPE_CHECKING:
+    from ..models.review import Review
+    from ..types.reviews import ReviewsListCreated, ReviewsListResponse
+
+
+def _reviews_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.reviews import ReviewsListResponse
+
+    return {
+        "200": _rt.Response(ReviewsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _reviews_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.review import Review
+
+    return {"200": _rt.Response(Review, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _reviews_approve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.review import Review
+
+    return {"200": _rt.Response(Review, "json"), "default": _rt.Response(Error, "json")}
+
 
 _REVIEWS_LIST: _rt.Operation[ReviewsListResponse] = _rt.Operation(
     method="get",
@@ -23,13 +48,8 @@ _REVIEWS_LIST: _rt.Operation[ReviewsListResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ReviewsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_reviews_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -46,10 +66,8 @@ _REVIEWS_RETRIEVE: _rt.Operation[Review] = _rt.Operation(
     params=(
         _rt.Param("review", "review", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Review, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_reviews_retrieve_responses),
 )
 
 _REVIEWS_APPROVE: _rt.Operation[Review] = _rt.Operation(
@@ -64,7 +82,7 @@ _REVIEWS_APPROVE: _rt.Operation[Review] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Review, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_reviews_approve_responses),
 )
 
 
@@ -89,7 +107,6 @@ class Reviews(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -99,16 +116,25 @@ class Reviews(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Review]:
-        """<p>Returns a list of <code>Review</code> objects that have <code>open</code> set to <code>true</code>. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+        """Returns a list of `Review` objects that have `open` set to `true`. The objects are sorted
+        in descending order by creation date, with the most recently created object appearing
+        first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _REVIEWS_LIST,
@@ -118,7 +144,6 @@ class Reviews(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -137,7 +162,6 @@ class Reviews(_rt.SyncResource):
         review: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -147,18 +171,16 @@ class Reviews(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Review:
-        """<p>Retrieves a <code>Review</code> object.</p>
+        """Retrieves a `Review` object.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _REVIEWS_RETRIEVE,
             {
                 "review": review,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -186,7 +208,7 @@ class Reviews(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Review:
-        """<p>Approves a <code>Review</code> object, closing it and removing it from the list of reviews.</p>
+        """Approves a `Review` object, closing it and removing it from the list of reviews.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -251,7 +273,6 @@ class AsyncReviews(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -261,16 +282,25 @@ class AsyncReviews(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Review]:
-        """<p>Returns a list of <code>Review</code> objects that have <code>open</code> set to <code>true</code>. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p>
+        """Returns a list of `Review` objects that have `open` set to `true`. The objects are sorted
+        in descending order by creation date, with the most recently created object appearing
+        first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _REVIEWS_LIST,
@@ -280,7 +310,6 @@ class AsyncReviews(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -299,7 +328,6 @@ class AsyncReviews(_rt.AsyncResource):
         review: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -309,18 +337,16 @@ class AsyncReviews(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Review:
-        """<p>Retrieves a <code>Review</code> object.</p>
+        """Retrieves a `Review` object.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _REVIEWS_RETRIEVE,
             {
                 "review": review,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -348,7 +374,7 @@ class AsyncReviews(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Review:
-        """<p>Approves a <code>Review</code> object, closing it and removing it from the list of reviews.</p>
+        """Approves a `Review` object, closing it and removing it from the list of reviews.
 
         Args:
             expand: Specifies which fields in the response should be expanded.

@@ -4,28 +4,81 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import SetupIntent
-from ..models.error import Error
-from ..types.setup_intents import (
-    SetupIntentsConfirmParamsMandateDataClientKeyParam,
-    SetupIntentsConfirmParamsMandateDataSecretKeyParam,
-    SetupIntentsConfirmParamsPaymentMethodData,
-    SetupIntentsConfirmParamsPaymentMethodOptions,
-    SetupIntentsCreateParamsAutomaticPaymentMethods,
-    SetupIntentsCreateParamsMandateData,
-    SetupIntentsCreateParamsPaymentMethodData,
-    SetupIntentsCreateParamsPaymentMethodOptions,
-    SetupIntentsCreateParamsSingleUse,
-    SetupIntentsListCreated,
-    SetupIntentsListResponse,
-    SetupIntentsUpdateParamsPaymentMethodData,
-    SetupIntentsUpdateParamsPaymentMethodOptions,
-)
+if TYPE_CHECKING:
+    from ..models.setup_intent import SetupIntent
+    from ..types.setup_intents import (
+        SetupIntentsConfirmParamsMandateDataClientKeyParam,
+        SetupIntentsConfirmParamsMandateDataSecretKeyParam,
+        SetupIntentsConfirmParamsPaymentMethodData,
+        SetupIntentsConfirmParamsPaymentMethodOptions,
+        SetupIntentsCreateParamsAutomaticPaymentMethods,
+        SetupIntentsCreateParamsMandateData,
+        SetupIntentsCreateParamsPaymentMethodData,
+        SetupIntentsCreateParamsPaymentMethodOptions,
+        SetupIntentsCreateParamsSingleUse,
+        SetupIntentsListCreated,
+        SetupIntentsListResponse,
+        SetupIntentsUpdateParamsPaymentMethodData,
+        SetupIntentsUpdateParamsPaymentMethodOptions,
+    )
+
+
+def _setup_intents_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.setup_intents import SetupIntentsListResponse
+
+    return {
+        "200": _rt.Response(SetupIntentsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _setup_intents_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.setup_intent import SetupIntent
+
+    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _setup_intents_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.setup_intent import SetupIntent
+
+    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _setup_intents_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.setup_intent import SetupIntent
+
+    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _setup_intents_cancel_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.setup_intent import SetupIntent
+
+    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _setup_intents_confirm_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.setup_intent import SetupIntent
+
+    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _setup_intents_verify_microdeposits_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.setup_intent import SetupIntent
+
+    return {"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")}
+
 
 _SETUP_INTENTS_LIST: _rt.Operation[SetupIntentsListResponse] = _rt.Operation(
     method="get",
@@ -40,13 +93,8 @@ _SETUP_INTENTS_LIST: _rt.Operation[SetupIntentsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("payment_method", "payment_method", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(SetupIntentsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_setup_intents_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -93,7 +141,7 @@ _SETUP_INTENTS_CREATE: _rt.Operation[SetupIntent] = _rt.Operation(
             "single_use": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_setup_intents_create_responses),
 )
 
 _SETUP_INTENTS_RETRIEVE: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -104,10 +152,8 @@ _SETUP_INTENTS_RETRIEVE: _rt.Operation[SetupIntent] = _rt.Operation(
         _rt.Param("intent", "intent", "path", style="simple"),
         _rt.Param("client_secret", "client_secret", "query", style="form"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_setup_intents_retrieve_responses),
 )
 
 _SETUP_INTENTS_UPDATE: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -138,7 +184,7 @@ _SETUP_INTENTS_UPDATE: _rt.Operation[SetupIntent] = _rt.Operation(
             "payment_method_types": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_setup_intents_update_responses),
 )
 
 _SETUP_INTENTS_CANCEL: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -154,7 +200,7 @@ _SETUP_INTENTS_CANCEL: _rt.Operation[SetupIntent] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_setup_intents_cancel_responses),
 )
 
 _SETUP_INTENTS_CONFIRM: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -180,7 +226,7 @@ _SETUP_INTENTS_CONFIRM: _rt.Operation[SetupIntent] = _rt.Operation(
             "payment_method_options": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_setup_intents_confirm_responses),
 )
 
 _SETUP_INTENTS_VERIFY_MICRODEPOSITS: _rt.Operation[SetupIntent] = _rt.Operation(
@@ -201,7 +247,7 @@ _SETUP_INTENTS_VERIFY_MICRODEPOSITS: _rt.Operation[SetupIntent] = _rt.Operation(
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(SetupIntent, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_setup_intents_verify_microdeposits_responses),
 )
 
 
@@ -229,7 +275,6 @@ class SetupIntents(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -239,20 +284,31 @@ class SetupIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SetupIntent]:
-        """<p>Returns a list of SetupIntents.</p>
+        """Returns a list of SetupIntents.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
             customer: Only return SetupIntents for the customer specified by this customer ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            payment_method: Only return SetupIntents associated with the specified payment method.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            payment_method: Only return SetupIntents associated with the specified payment
+                method.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _SETUP_INTENTS_LIST,
@@ -265,7 +321,6 @@ class SetupIntents(_rt.SyncResource):
                 "limit": limit,
                 "payment_method": payment_method,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -309,29 +364,53 @@ class SetupIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>Creates a SetupIntent object.</p>
+        """Creates a SetupIntent object.
 
-        <p>After the SetupIntent is created, attach a payment method and <a href="/docs/api/setup_intents/confirm">confirm</a>
-        to collect any required permissions to charge the payment method later.</p>
+        After the SetupIntent is created, attach a payment method and
+        [confirm](https://stripe.com/docs/api/setup_intents/confirm) to collect any required
+        permissions to charge the payment method later.
 
         Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
-            automatic_payment_methods: When enabled, this SetupIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this SetupIntent's other parameters.
-            confirm: Set to `true` to attempt to confirm this SetupIntent immediately. This parameter defaults to `false`. If the payment method attached is a card, a return_url may be provided in case additional authentication is required.
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
+            automatic_payment_methods: When enabled, this SetupIntent will accept payment methods
+                that you have enabled in the Dashboard and are compatible with this SetupIntent's
+                other parameters.
+            confirm: Set to `true` to attempt to confirm this SetupIntent immediately. This
+                parameter defaults to `false`. If the payment method attached is a card, a
+                return_url may be provided in case additional authentication is required.
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this payment method is intended to be used.
-            mandate_data: This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
+            mandate_data: This hash contains details about the Mandate to create. This parameter
+                can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The Stripe account ID for which this SetupIntent is created.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            payment_method_types: The list of payment method types (e.g. card) that this SetupIntent is allowed to use. If this is not provided, defaults to ["card"].
-            return_url: The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site. If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
-            single_use: If this hash is populated, this SetupIntent will generate a single_use Mandate on success.
-            usage: Indicates how the payment method is intended to be used in the future. If not provided, this value defaults to `off_session`.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                SetupIntent is allowed to use. If this is not provided, defaults to ["card"].
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application URI
+                scheme. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
+            single_use: If this hash is populated, this SetupIntent will generate a single_use
+                Mandate on success.
+            usage: Indicates how the payment method is intended to be used in the future. If not
+                provided, this value defaults to `off_session`.
         """
         return self._client.request(
             _SETUP_INTENTS_CREATE,
@@ -372,7 +451,6 @@ class SetupIntents(_rt.SyncResource):
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -382,16 +460,18 @@ class SetupIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>Retrieves the details of a SetupIntent that has previously been created. </p>
+        """Retrieves the details of a SetupIntent that has previously been created.
 
-        <p>Client-side retrieval using a publishable key is allowed when the <code>client_secret</code> is provided in the query string. </p>
+        Client-side retrieval using a publishable key is allowed when the `client_secret` is
+        provided in the query string.
 
-        <p>When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the <a href="#setup_intent_object">SetupIntent</a> object reference for more details.</p>
+        When retrieved with a publishable key, only a subset of properties will be returned.
+        Please refer to the SetupIntent object reference for more details.
 
         Args:
-            client_secret: The client secret of the SetupIntent. Required if a publishable key is used to retrieve the SetupIntent.
+            client_secret: The client secret of the SetupIntent. Required if a publishable key is
+                used to retrieve the SetupIntent.
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _SETUP_INTENTS_RETRIEVE,
@@ -399,7 +479,6 @@ class SetupIntents(_rt.SyncResource):
                 "intent": intent,
                 "client_secret": client_secret,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -436,19 +515,30 @@ class SetupIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>Updates a SetupIntent object.</p>
+        """Updates a SetupIntent object.
 
         Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this payment method is intended to be used.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            payment_method_types: The list of payment method types (e.g. card) that this SetupIntent is allowed to set up. If this is not provided, defaults to ["card"].
+            payment_method_types: The list of payment method types (e.g. card) that this
+                SetupIntent is allowed to set up. If this is not provided, defaults to ["card"].
         """
         return self._client.request(
             _SETUP_INTENTS_UPDATE,
@@ -493,12 +583,15 @@ class SetupIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>A SetupIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_confirmation</code>, or <code>requires_action</code>. </p>
+        """A SetupIntent object can be canceled when it is in one of these statuses:
+        `requires_payment_method`, `requires_confirmation`, or `requires_action`.
 
-        <p>Once canceled, setup is abandoned and any operations on the SetupIntent will fail with an error.</p>
+        Once canceled, setup is abandoned and any operations on the SetupIntent will fail with an
+        error.
 
         Args:
-            cancellation_reason: Reason for canceling this SetupIntent. Possible values are `abandoned`, `requested_by_customer`, or `duplicate`
+            cancellation_reason: Reason for canceling this SetupIntent. Possible values are
+                `abandoned`, `requested_by_customer`, or `duplicate`
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -543,28 +636,29 @@ class SetupIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>Confirm that your customer intends to set up the current or
-        provided payment method. For example, you would confirm a SetupIntent
-        when a customer hits the “Save” button on a payment method management
-        page on your website.</p>
+        """Confirm that your customer intends to set up the current or provided payment method. For
+        example, you would confirm a SetupIntent when a customer hits the “Save” button on a
+        payment method management page on your website.
 
-        <p>If the selected payment method does not require any additional
-        steps from the customer, the SetupIntent will transition to the
-        <code>succeeded</code> status.</p>
+        If the selected payment method does not require any additional steps from the customer,
+        the SetupIntent will transition to the `succeeded` status.
 
-        <p>Otherwise, it will transition to the <code>requires_action</code> status and
-        suggest additional actions via <code>next_action</code>. If setup fails,
-        the SetupIntent will transition to the
-        <code>requires_payment_method</code> status.</p>
+        Otherwise, it will transition to the `requires_action` status and suggest additional
+        actions via `next_action`. If setup fails, the SetupIntent will transition to the
+        `requires_payment_method` status.
 
         Args:
             client_secret: The client secret of the SetupIntent.
             expand: Specifies which fields in the response should be expanded.
             mandate_data: This hash contains details about the Mandate to create
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            return_url: The URL to redirect your customer back to after they authenticate on the payment method's app or site.
+            return_url: The URL to redirect your customer back to after they authenticate on the
+                payment method's app or site.
         """
         return self._client.request(
             _SETUP_INTENTS_CONFIRM,
@@ -607,12 +701,14 @@ class SetupIntents(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>Verifies microdeposits on a SetupIntent object.</p>
+        """Verifies microdeposits on a SetupIntent object.
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             client_secret: The client secret of the SetupIntent.
-            descriptor_code: A six-character code starting with SM present in the microdeposit sent to the bank account.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -689,7 +785,6 @@ class AsyncSetupIntents(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         payment_method: str | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -699,20 +794,31 @@ class AsyncSetupIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SetupIntent]:
-        """<p>Returns a list of SetupIntents.</p>
+        """Returns a list of SetupIntents.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
             customer: Only return SetupIntents for the customer specified by this customer ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            payment_method: Only return SetupIntents associated with the specified payment method.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            payment_method: Only return SetupIntents associated with the specified payment
+                method.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _SETUP_INTENTS_LIST,
@@ -725,7 +831,6 @@ class AsyncSetupIntents(_rt.AsyncResource):
                 "limit": limit,
                 "payment_method": payment_method,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -769,29 +874,53 @@ class AsyncSetupIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>Creates a SetupIntent object.</p>
+        """Creates a SetupIntent object.
 
-        <p>After the SetupIntent is created, attach a payment method and <a href="/docs/api/setup_intents/confirm">confirm</a>
-        to collect any required permissions to charge the payment method later.</p>
+        After the SetupIntent is created, attach a payment method and
+        [confirm](https://stripe.com/docs/api/setup_intents/confirm) to collect any required
+        permissions to charge the payment method later.
 
         Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
-            automatic_payment_methods: When enabled, this SetupIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this SetupIntent's other parameters.
-            confirm: Set to `true` to attempt to confirm this SetupIntent immediately. This parameter defaults to `false`. If the payment method attached is a card, a return_url may be provided in case additional authentication is required.
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
+            automatic_payment_methods: When enabled, this SetupIntent will accept payment methods
+                that you have enabled in the Dashboard and are compatible with this SetupIntent's
+                other parameters.
+            confirm: Set to `true` to attempt to confirm this SetupIntent immediately. This
+                parameter defaults to `false`. If the payment method attached is a card, a
+                return_url may be provided in case additional authentication is required.
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this payment method is intended to be used.
-            mandate_data: This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
+            mandate_data: This hash contains details about the Mandate to create. This parameter
+                can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The Stripe account ID for which this SetupIntent is created.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            payment_method_types: The list of payment method types (e.g. card) that this SetupIntent is allowed to use. If this is not provided, defaults to ["card"].
-            return_url: The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site. If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
-            single_use: If this hash is populated, this SetupIntent will generate a single_use Mandate on success.
-            usage: Indicates how the payment method is intended to be used in the future. If not provided, this value defaults to `off_session`.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                SetupIntent is allowed to use. If this is not provided, defaults to ["card"].
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application URI
+                scheme. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
+            single_use: If this hash is populated, this SetupIntent will generate a single_use
+                Mandate on success.
+            usage: Indicates how the payment method is intended to be used in the future. If not
+                provided, this value defaults to `off_session`.
         """
         return await self._client.request(
             _SETUP_INTENTS_CREATE,
@@ -832,7 +961,6 @@ class AsyncSetupIntents(_rt.AsyncResource):
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -842,16 +970,18 @@ class AsyncSetupIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>Retrieves the details of a SetupIntent that has previously been created. </p>
+        """Retrieves the details of a SetupIntent that has previously been created.
 
-        <p>Client-side retrieval using a publishable key is allowed when the <code>client_secret</code> is provided in the query string. </p>
+        Client-side retrieval using a publishable key is allowed when the `client_secret` is
+        provided in the query string.
 
-        <p>When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the <a href="#setup_intent_object">SetupIntent</a> object reference for more details.</p>
+        When retrieved with a publishable key, only a subset of properties will be returned.
+        Please refer to the SetupIntent object reference for more details.
 
         Args:
-            client_secret: The client secret of the SetupIntent. Required if a publishable key is used to retrieve the SetupIntent.
+            client_secret: The client secret of the SetupIntent. Required if a publishable key is
+                used to retrieve the SetupIntent.
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _SETUP_INTENTS_RETRIEVE,
@@ -859,7 +989,6 @@ class AsyncSetupIntents(_rt.AsyncResource):
                 "intent": intent,
                 "client_secret": client_secret,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -896,19 +1025,30 @@ class AsyncSetupIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>Updates a SetupIntent object.</p>
+        """Updates a SetupIntent object.
 
         Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this payment method is intended to be used.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            payment_method_types: The list of payment method types (e.g. card) that this SetupIntent is allowed to set up. If this is not provided, defaults to ["card"].
+            payment_method_types: The list of payment method types (e.g. card) that this
+                SetupIntent is allowed to set up. If this is not provided, defaults to ["card"].
         """
         return await self._client.request(
             _SETUP_INTENTS_UPDATE,
@@ -953,12 +1093,15 @@ class AsyncSetupIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>A SetupIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_confirmation</code>, or <code>requires_action</code>. </p>
+        """A SetupIntent object can be canceled when it is in one of these statuses:
+        `requires_payment_method`, `requires_confirmation`, or `requires_action`.
 
-        <p>Once canceled, setup is abandoned and any operations on the SetupIntent will fail with an error.</p>
+        Once canceled, setup is abandoned and any operations on the SetupIntent will fail with an
+        error.
 
         Args:
-            cancellation_reason: Reason for canceling this SetupIntent. Possible values are `abandoned`, `requested_by_customer`, or `duplicate`
+            cancellation_reason: Reason for canceling this SetupIntent. Possible values are
+                `abandoned`, `requested_by_customer`, or `duplicate`
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -1003,28 +1146,29 @@ class AsyncSetupIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>Confirm that your customer intends to set up the current or
-        provided payment method. For example, you would confirm a SetupIntent
-        when a customer hits the “Save” button on a payment method management
-        page on your website.</p>
+        """Confirm that your customer intends to set up the current or provided payment method. For
+        example, you would confirm a SetupIntent when a customer hits the “Save” button on a
+        payment method management page on your website.
 
-        <p>If the selected payment method does not require any additional
-        steps from the customer, the SetupIntent will transition to the
-        <code>succeeded</code> status.</p>
+        If the selected payment method does not require any additional steps from the customer,
+        the SetupIntent will transition to the `succeeded` status.
 
-        <p>Otherwise, it will transition to the <code>requires_action</code> status and
-        suggest additional actions via <code>next_action</code>. If setup fails,
-        the SetupIntent will transition to the
-        <code>requires_payment_method</code> status.</p>
+        Otherwise, it will transition to the `requires_action` status and suggest additional
+        actions via `next_action`. If setup fails, the SetupIntent will transition to the
+        `requires_payment_method` status.
 
         Args:
             client_secret: The client secret of the SetupIntent.
             expand: Specifies which fields in the response should be expanded.
             mandate_data: This hash contains details about the Mandate to create
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
             payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            return_url: The URL to redirect your customer back to after they authenticate on the payment method's app or site.
+            return_url: The URL to redirect your customer back to after they authenticate on the
+                payment method's app or site.
         """
         return await self._client.request(
             _SETUP_INTENTS_CONFIRM,
@@ -1067,12 +1211,14 @@ class AsyncSetupIntents(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SetupIntent:
-        """<p>Verifies microdeposits on a SetupIntent object.</p>
+        """Verifies microdeposits on a SetupIntent object.
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             client_secret: The client secret of the SetupIntent.
-            descriptor_code: A six-character code starting with SM present in the microdeposit sent to the bank account.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(

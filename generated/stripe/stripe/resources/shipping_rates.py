@@ -4,20 +4,52 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.shipping_rate import ShippingRate
-from ..types.shipping_rates import (
-    ShippingRatesCreateParamsDeliveryEstimate,
-    ShippingRatesCreateParamsFixedAmount,
-    ShippingRatesListCreated,
-    ShippingRatesListResponse,
-    ShippingRatesUpdateParamsFixedAmount,
-)
+if TYPE_CHECKING:
+    from ..models.shipping_rate import ShippingRate
+    from ..types.shipping_rates import (
+        ShippingRatesCreateParamsDeliveryEstimate,
+        ShippingRatesCreateParamsFixedAmount,
+        ShippingRatesListCreated,
+        ShippingRatesListResponse,
+        ShippingRatesUpdateParamsFixedAmount,
+    )
+
+
+def _shipping_rates_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.shipping_rates import ShippingRatesListResponse
+
+    return {
+        "200": _rt.Response(ShippingRatesListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _shipping_rates_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.shipping_rate import ShippingRate
+
+    return {"200": _rt.Response(ShippingRate, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _shipping_rates_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.shipping_rate import ShippingRate
+
+    return {"200": _rt.Response(ShippingRate, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _shipping_rates_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.shipping_rate import ShippingRate
+
+    return {"200": _rt.Response(ShippingRate, "json"), "default": _rt.Response(Error, "json")}
+
 
 _SHIPPING_RATES_LIST: _rt.Operation[ShippingRatesListResponse] = _rt.Operation(
     method="get",
@@ -31,13 +63,8 @@ _SHIPPING_RATES_LIST: _rt.Operation[ShippingRatesListResponse] = _rt.Operation(
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ShippingRatesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_shipping_rates_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -71,7 +98,7 @@ _SHIPPING_RATES_CREATE: _rt.Operation[ShippingRate] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(ShippingRate, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_shipping_rates_create_responses),
 )
 
 _SHIPPING_RATES_RETRIEVE: _rt.Operation[ShippingRate] = _rt.Operation(
@@ -81,10 +108,8 @@ _SHIPPING_RATES_RETRIEVE: _rt.Operation[ShippingRate] = _rt.Operation(
     params=(
         _rt.Param("shipping_rate_token", "shipping_rate_token", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(ShippingRate, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_shipping_rates_retrieve_responses),
 )
 
 _SHIPPING_RATES_UPDATE: _rt.Operation[ShippingRate] = _rt.Operation(
@@ -107,7 +132,7 @@ _SHIPPING_RATES_UPDATE: _rt.Operation[ShippingRate] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(ShippingRate, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_shipping_rates_update_responses),
 )
 
 
@@ -134,7 +159,6 @@ class ShippingRates(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -144,19 +168,28 @@ class ShippingRates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[ShippingRate]:
-        """<p>Returns a list of your shipping rates.</p>
+        """Returns a list of your shipping rates.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return shipping rates that are active or inactive.
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
             currency: Only return shipping rates for the given currency.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _SHIPPING_RATES_LIST,
@@ -168,7 +201,6 @@ class ShippingRates(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -202,17 +234,27 @@ class ShippingRates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ShippingRate:
-        """<p>Creates a new shipping rate object.</p>
+        """Creates a new shipping rate object.
 
         Args:
-            display_name: The name of the shipping rate, meant to be displayable to the customer. This will appear on CheckoutSessions.
-            delivery_estimate: The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions.
+            display_name: The name of the shipping rate, meant to be displayable to the customer.
+                This will appear on CheckoutSessions.
+            delivery_estimate: The estimated range for how long shipping will take, meant to be
+                displayable to the customer. This will appear on CheckoutSessions.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            tax_behavior: Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping tax code is `txcd_92010001`.
-            type: The type of calculation to use on the shipping rate. Can only be `fixed_amount` for now.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping
+                tax code is `txcd_92010001`.
+            type: The type of calculation to use on the shipping rate. Can only be `fixed_amount`
+                for now.
         """
         return self._client.request(
             _SHIPPING_RATES_CREATE,
@@ -243,7 +285,6 @@ class ShippingRates(_rt.SyncResource):
         shipping_rate_token: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -253,18 +294,16 @@ class ShippingRates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ShippingRate:
-        """<p>Returns the shipping rate object with the given ID.</p>
+        """Returns the shipping rate object with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _SHIPPING_RATES_RETRIEVE,
             {
                 "shipping_rate_token": shipping_rate_token,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -296,14 +335,20 @@ class ShippingRates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ShippingRate:
-        """<p>Updates an existing shipping rate object.</p>
+        """Updates an existing shipping rate object.
 
         Args:
             active: Whether the shipping rate can be used for new purchases. Defaults to `true`.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            tax_behavior: Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
         return self._client.request(
             _SHIPPING_RATES_UPDATE,
@@ -373,7 +418,6 @@ class AsyncShippingRates(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -383,19 +427,28 @@ class AsyncShippingRates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[ShippingRate]:
-        """<p>Returns a list of your shipping rates.</p>
+        """Returns a list of your shipping rates.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             active: Only return shipping rates that are active or inactive.
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
             currency: Only return shipping rates for the given currency.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _SHIPPING_RATES_LIST,
@@ -407,7 +460,6 @@ class AsyncShippingRates(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -441,17 +493,27 @@ class AsyncShippingRates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ShippingRate:
-        """<p>Creates a new shipping rate object.</p>
+        """Creates a new shipping rate object.
 
         Args:
-            display_name: The name of the shipping rate, meant to be displayable to the customer. This will appear on CheckoutSessions.
-            delivery_estimate: The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions.
+            display_name: The name of the shipping rate, meant to be displayable to the customer.
+                This will appear on CheckoutSessions.
+            delivery_estimate: The estimated range for how long shipping will take, meant to be
+                displayable to the customer. This will appear on CheckoutSessions.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            tax_behavior: Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping tax code is `txcd_92010001`.
-            type: The type of calculation to use on the shipping rate. Can only be `fixed_amount` for now.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping
+                tax code is `txcd_92010001`.
+            type: The type of calculation to use on the shipping rate. Can only be `fixed_amount`
+                for now.
         """
         return await self._client.request(
             _SHIPPING_RATES_CREATE,
@@ -482,7 +544,6 @@ class AsyncShippingRates(_rt.AsyncResource):
         shipping_rate_token: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -492,18 +553,16 @@ class AsyncShippingRates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ShippingRate:
-        """<p>Returns the shipping rate object with the given ID.</p>
+        """Returns the shipping rate object with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _SHIPPING_RATES_RETRIEVE,
             {
                 "shipping_rate_token": shipping_rate_token,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -535,14 +594,20 @@ class AsyncShippingRates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> ShippingRate:
-        """<p>Updates an existing shipping rate object.</p>
+        """Updates an existing shipping rate object.
 
         Args:
             active: Whether the shipping rate can be used for new purchases. Defaults to `true`.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            tax_behavior: Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
         return await self._client.request(
             _SHIPPING_RATES_UPDATE,

@@ -2,59 +2,20 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
-from ..models.error import Error
-from ..models.scheduled_query_run import ScheduledQueryRun
-from ..types.sigma import SigmaScheduledQueryRunsListResponse
-
-_SIGMA_SCHEDULED_QUERY_RUNS_LIST: _rt.Operation[SigmaScheduledQueryRunsListResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/v1/sigma/scheduled_query_runs",
-        operation_id="GetSigmaScheduledQueryRuns",
-        params=(
-            _rt.Param("ending_before", "ending_before", "query", style="form"),
-            _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-            _rt.Param("limit", "limit", "query", style="form"),
-            _rt.Param("starting_after", "starting_after", "query", style="form"),
-            _rt.Param("body", "body", "body"),
-        ),
-        body=_rt.Body("application/x-www-form-urlencoded"),
-        responses={
-            "200": _rt.Response(SigmaScheduledQueryRunsListResponse, "json"),
-            "default": _rt.Response(Error, "json"),
-        },
-        pagination=_rt.CursorPagination(
-            items="data",
-            has_more="has_more",
-            cursor_param="starting_after",
-            cursor_field="id",
-            reverse_param="ending_before",
-        ),
+if TYPE_CHECKING:
+    from ..resources.sigma_scheduled_query_runs import (
+        AsyncSigmaScheduledQueryRuns,
+        AsyncSigmaScheduledQueryRunsWithRawResponse,
+        AsyncSigmaScheduledQueryRunsWithStreamingResponse,
+        SigmaScheduledQueryRuns,
+        SigmaScheduledQueryRunsWithRawResponse,
+        SigmaScheduledQueryRunsWithStreamingResponse,
     )
-)
-
-_SIGMA_SCHEDULED_QUERY_RUNS_RETRIEVE: _rt.Operation[ScheduledQueryRun] = _rt.Operation(
-    method="get",
-    path="/v1/sigma/scheduled_query_runs/{scheduled_query_run}",
-    operation_id="GetSigmaScheduledQueryRunsScheduledQueryRun",
-    params=(
-        _rt.Param("scheduled_query_run", "scheduled_query_run", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(ScheduledQueryRun, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
 
 
 class Sigma(_rt.SyncResource):
@@ -72,6 +33,8 @@ class Sigma(_rt.SyncResource):
 
     @cached_property
     def scheduled_query_runs(self) -> SigmaScheduledQueryRuns:
+        from .sigma_scheduled_query_runs import SigmaScheduledQueryRuns
+
         return SigmaScheduledQueryRuns(self._client)
 
 
@@ -97,127 +60,6 @@ class SigmaWithStreamingResponse:
         return self._resource.scheduled_query_runs.with_streaming_response
 
 
-class SigmaScheduledQueryRuns(_rt.SyncResource):
-    """Operations under `sigma.scheduled_query_runs`."""
-
-    @cached_property
-    def with_raw_response(self) -> SigmaScheduledQueryRunsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return SigmaScheduledQueryRunsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> SigmaScheduledQueryRunsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return SigmaScheduledQueryRunsWithStreamingResponse(self)
-
-    def list(
-        self,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[ScheduledQueryRun]:
-        """<p>Returns a list of scheduled query runs.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _SIGMA_SCHEDULED_QUERY_RUNS_LIST,
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        scheduled_query_run: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ScheduledQueryRun:
-        """<p>Retrieves the details of an scheduled query run.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _SIGMA_SCHEDULED_QUERY_RUNS_RETRIEVE,
-            {
-                "scheduled_query_run": scheduled_query_run,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class SigmaScheduledQueryRunsWithRawResponse:
-    """`SigmaScheduledQueryRuns.with_raw_response`."""
-
-    def __init__(self, resource: SigmaScheduledQueryRuns) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class SigmaScheduledQueryRunsWithStreamingResponse:
-    """`SigmaScheduledQueryRuns.with_streaming_response`."""
-
-    def __init__(self, resource: SigmaScheduledQueryRuns) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-
-
 class AsyncSigma(_rt.AsyncResource):
     """Operations under `sigma`."""
 
@@ -233,6 +75,8 @@ class AsyncSigma(_rt.AsyncResource):
 
     @cached_property
     def scheduled_query_runs(self) -> AsyncSigmaScheduledQueryRuns:
+        from .sigma_scheduled_query_runs import AsyncSigmaScheduledQueryRuns
+
         return AsyncSigmaScheduledQueryRuns(self._client)
 
 
@@ -256,124 +100,3 @@ class AsyncSigmaWithStreamingResponse:
     @cached_property
     def scheduled_query_runs(self) -> AsyncSigmaScheduledQueryRunsWithStreamingResponse:
         return self._resource.scheduled_query_runs.with_streaming_response
-
-
-class AsyncSigmaScheduledQueryRuns(_rt.AsyncResource):
-    """Operations under `sigma.scheduled_query_runs`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncSigmaScheduledQueryRunsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncSigmaScheduledQueryRunsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncSigmaScheduledQueryRunsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncSigmaScheduledQueryRunsWithStreamingResponse(self)
-
-    def list(
-        self,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[ScheduledQueryRun]:
-        """<p>Returns a list of scheduled query runs.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _SIGMA_SCHEDULED_QUERY_RUNS_LIST,
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        scheduled_query_run: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ScheduledQueryRun:
-        """<p>Retrieves the details of an scheduled query run.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _SIGMA_SCHEDULED_QUERY_RUNS_RETRIEVE,
-            {
-                "scheduled_query_run": scheduled_query_run,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncSigmaScheduledQueryRunsWithRawResponse:
-    """`AsyncSigmaScheduledQueryRuns.with_raw_response`."""
-
-    def __init__(self, resource: AsyncSigmaScheduledQueryRuns) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class AsyncSigmaScheduledQueryRunsWithStreamingResponse:
-    """`AsyncSigmaScheduledQueryRuns.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncSigmaScheduledQueryRuns) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)

@@ -2,28 +2,69 @@
 
 from __future__ import annotations
 
-import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.source import Source
-from ..models.source_mandate_notification import SourceMandateNotification
-from ..models.source_transaction import SourceTransaction
-from ..types.sources import (
-    SourcesCreateParamsMandate,
-    SourcesCreateParamsOwner,
-    SourcesCreateParamsReceiver,
-    SourcesCreateParamsRedirect,
-    SourcesCreateParamsSourceOrder,
-    SourcesSourceTransactionsListResponse,
-    SourcesUpdateParamsMandate,
-    SourcesUpdateParamsOwner,
-    SourcesUpdateParamsSourceOrder,
-)
+if TYPE_CHECKING:
+    from ..models.source import Source
+    from ..resources.sources_mandate_notifications import (
+        AsyncSourcesMandateNotifications,
+        AsyncSourcesMandateNotificationsWithRawResponse,
+        AsyncSourcesMandateNotificationsWithStreamingResponse,
+        SourcesMandateNotifications,
+        SourcesMandateNotificationsWithRawResponse,
+        SourcesMandateNotificationsWithStreamingResponse,
+    )
+    from ..resources.sources_source_transactions import (
+        AsyncSourcesSourceTransactions,
+        AsyncSourcesSourceTransactionsWithRawResponse,
+        AsyncSourcesSourceTransactionsWithStreamingResponse,
+        SourcesSourceTransactions,
+        SourcesSourceTransactionsWithRawResponse,
+        SourcesSourceTransactionsWithStreamingResponse,
+    )
+    from ..types.sources import (
+        SourcesCreateParamsMandate,
+        SourcesCreateParamsOwner,
+        SourcesCreateParamsReceiver,
+        SourcesCreateParamsRedirect,
+        SourcesCreateParamsSourceOrder,
+        SourcesUpdateParamsMandate,
+        SourcesUpdateParamsOwner,
+        SourcesUpdateParamsSourceOrder,
+    )
+
+
+def _sources_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.source import Source
+
+    return {"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _sources_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.source import Source
+
+    return {"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _sources_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.source import Source
+
+    return {"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _sources_verify_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.source import Source
+
+    return {"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")}
+
 
 _SOURCES_CREATE: _rt.Operation[Source] = _rt.Operation(
     method="post",
@@ -59,7 +100,7 @@ _SOURCES_CREATE: _rt.Operation[Source] = _rt.Operation(
             "source_order": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_sources_create_responses),
 )
 
 _SOURCES_RETRIEVE: _rt.Operation[Source] = _rt.Operation(
@@ -70,10 +111,8 @@ _SOURCES_RETRIEVE: _rt.Operation[Source] = _rt.Operation(
         _rt.Param("source", "source", "path", style="simple"),
         _rt.Param("client_secret", "client_secret", "query", style="form"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_sources_retrieve_responses),
 )
 
 _SOURCES_UPDATE: _rt.Operation[Source] = _rt.Operation(
@@ -99,7 +138,7 @@ _SOURCES_UPDATE: _rt.Operation[Source] = _rt.Operation(
             "source_order": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_sources_update_responses),
 )
 
 _SOURCES_VERIFY: _rt.Operation[Source] = _rt.Operation(
@@ -119,69 +158,7 @@ _SOURCES_VERIFY: _rt.Operation[Source] = _rt.Operation(
             "values": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Source, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_SOURCES_MANDATE_NOTIFICATIONS_RETRIEVE: _rt.Operation[SourceMandateNotification] = _rt.Operation(
-    method="get",
-    path="/v1/sources/{source}/mandate_notifications/{mandate_notification}",
-    operation_id="GetSourcesSourceMandateNotificationsMandateNotification",
-    params=(
-        _rt.Param("mandate_notification", "mandate_notification", "path", style="simple"),
-        _rt.Param("source", "source", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(SourceMandateNotification, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_SOURCES_SOURCE_TRANSACTIONS_LIST: _rt.Operation[SourcesSourceTransactionsListResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/v1/sources/{source}/source_transactions",
-        operation_id="GetSourcesSourceSourceTransactions",
-        params=(
-            _rt.Param("source", "source", "path", style="simple"),
-            _rt.Param("ending_before", "ending_before", "query", style="form"),
-            _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-            _rt.Param("limit", "limit", "query", style="form"),
-            _rt.Param("starting_after", "starting_after", "query", style="form"),
-            _rt.Param("body", "body", "body"),
-        ),
-        body=_rt.Body("application/x-www-form-urlencoded"),
-        responses={
-            "200": _rt.Response(SourcesSourceTransactionsListResponse, "json"),
-            "default": _rt.Response(Error, "json"),
-        },
-        pagination=_rt.CursorPagination(
-            items="data",
-            has_more="has_more",
-            cursor_param="starting_after",
-            cursor_field="id",
-            reverse_param="ending_before",
-        ),
-    )
-)
-
-_SOURCES_SOURCE_TRANSACTIONS_RETRIEVE: _rt.Operation[SourceTransaction] = _rt.Operation(
-    method="get",
-    path="/v1/sources/{source}/source_transactions/{source_transaction}",
-    operation_id="GetSourcesSourceSourceTransactionsSourceTransaction",
-    params=(
-        _rt.Param("source", "source", "path", style="simple"),
-        _rt.Param("source_transaction", "source_transaction", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(SourceTransaction, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_sources_verify_responses),
 )
 
 
@@ -200,10 +177,14 @@ class Sources(_rt.SyncResource):
 
     @cached_property
     def mandate_notifications(self) -> SourcesMandateNotifications:
+        from .sources_mandate_notifications import SourcesMandateNotifications
+
         return SourcesMandateNotifications(self._client)
 
     @cached_property
     def source_transactions(self) -> SourcesSourceTransactions:
+        from .sources_source_transactions import SourcesSourceTransactions
+
         return SourcesSourceTransactions(self._client)
 
     def create(
@@ -234,23 +215,44 @@ class Sources(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
-        """<p>Creates a new source object.</p>
+        """Creates a new source object.
 
         Args:
-            amount: Amount associated with the source. This is the amount for which the source will be chargeable once ready. Required for `single_use` sources. Not supported for `receiver` type sources, where charge amount may not be specified until funds land.
-            currency: Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) associated with the source. This is the currency for which the source will be chargeable once ready.
-            customer: The `Customer` to whom the original source is attached to. Must be set when the original source is not a `Source` (e.g., `Card`).
+            amount: Amount associated with the source. This is the amount for which the source
+                will be chargeable once ready. Required for `single_use` sources. Not supported
+                for `receiver` type sources, where charge amount may not be specified until funds
+                land.
+            currency: Three-letter [ISO code for the
+                currency](https://stripe.com/docs/currencies) associated with the source. This is
+                the currency for which the source will be chargeable once ready.
+            customer: The `Customer` to whom the original source is attached to. Must be set when
+                the original source is not a `Source` (e.g., `Card`).
             expand: Specifies which fields in the response should be expanded.
-            flow: The authentication `flow` of the source to create. `flow` is one of `redirect`, `receiver`, `code_verification`, `none`. It is generally inferred unless a type supports multiple flows.
-            mandate: Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status.
+            flow: The authentication `flow` of the source to create. `flow` is one of `redirect`,
+                `receiver`, `code_verification`, `none`. It is generally inferred unless a type
+                supports multiple flows.
+            mandate: Information about a mandate possibility attached to a source object
+                (generally for bank debits) as well as its acceptance status.
             original_source: The source to share.
-            owner: Information about the owner of the payment instrument that may be used or required by particular source types.
-            receiver: Optional parameters for the receiver flow. Can be set only if the source is a receiver (`flow` is `receiver`).
-            redirect: Parameters required for the redirect flow. Required if the source is authenticated by a redirect (`flow` is `redirect`).
-            source_order: Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it.
-            statement_descriptor: An arbitrary string to be displayed on your customer's statement. As an example, if your website is `RunClub` and the item you're charging for is a race ticket, you may want to specify a `statement_descriptor` of `RunClub 5K race ticket.` While many payment types will display this information, some may not display it at all.
-            token: An optional token used to create the source. When passed, token properties will override source parameters.
-            type: The `type` of the source to create. Required unless `customer` and `original_source` are specified (see the [Cloning card Sources](https://stripe.com/docs/sources/connect#cloning-card-sources) guide)
+            owner: Information about the owner of the payment instrument that may be used or
+                required by particular source types.
+            receiver: Optional parameters for the receiver flow. Can be set only if the source is
+                a receiver (`flow` is `receiver`).
+            redirect: Parameters required for the redirect flow. Required if the source is
+                authenticated by a redirect (`flow` is `redirect`).
+            source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
+            statement_descriptor: An arbitrary string to be displayed on your customer's
+                statement. As an example, if your website is `RunClub` and the item you're
+                charging for is a race ticket, you may want to specify a `statement_descriptor`
+                of `RunClub 5K race ticket.` While many payment types will display this
+                information, some may not display it at all.
+            token: An optional token used to create the source. When passed, token properties
+                will override source parameters.
+            type: The `type` of the source to create. Required unless `customer` and
+                `original_source` are specified (see the [Cloning card
+                Sources](https://stripe.com/docs/sources/connect#cloning-card-sources) guide)
         """
         return self._client.request(
             _SOURCES_CREATE,
@@ -290,7 +292,6 @@ class Sources(_rt.SyncResource):
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -300,12 +301,13 @@ class Sources(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
-        """<p>Retrieves an existing source object. Supply the unique source ID from a source creation request and Stripe will return the corresponding up-to-date source object information.</p>
+        """Retrieves an existing source object. Supply the unique source ID from a source creation
+        request and Stripe will return the corresponding up-to-date source object information.
 
         Args:
-            client_secret: The client secret of the source. Required if a publishable key is used to retrieve the source.
+            client_secret: The client secret of the source. Required if a publishable key is used
+                to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _SOURCES_RETRIEVE,
@@ -313,7 +315,6 @@ class Sources(_rt.SyncResource):
                 "source": source,
                 "client_secret": client_secret,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -346,17 +347,28 @@ class Sources(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
-        """<p>Updates the specified source by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+        """Updates the specified source by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
 
-        <p>This request accepts the <code>metadata</code> and <code>owner</code> as arguments. It is also possible to update type specific information for selected payment methods. Please refer to our <a href="/docs/sources">payment method guides</a> for more detail.</p>
+        This request accepts the `metadata` and `owner` as arguments. It is also possible to
+        update type specific information for selected payment methods. Please refer to our
+        [payment method guides](https://stripe.com/docs/sources) for more detail.
 
         Args:
             amount: Amount associated with the source.
             expand: Specifies which fields in the response should be expanded.
-            mandate: Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            owner: Information about the owner of the payment instrument that may be used or required by particular source types.
-            source_order: Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it.
+            mandate: Information about a mandate possibility attached to a source object
+                (generally for bank debits) as well as its acceptance status.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            owner: Information about the owner of the payment instrument that may be used or
+                required by particular source types.
+            source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
         """
         return self._client.request(
             _SOURCES_UPDATE,
@@ -396,7 +408,7 @@ class Sources(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
-        """<p>Verify a given source.</p>
+        """Verify a given source.
 
         Args:
             values: The values needed to verify the source.
@@ -460,203 +472,6 @@ class SourcesWithStreamingResponse:
         return self._resource.source_transactions.with_streaming_response
 
 
-class SourcesMandateNotifications(_rt.SyncResource):
-    """Operations under `sources.mandate_notifications`."""
-
-    @cached_property
-    def with_raw_response(self) -> SourcesMandateNotificationsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return SourcesMandateNotificationsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> SourcesMandateNotificationsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return SourcesMandateNotificationsWithStreamingResponse(self)
-
-    def retrieve(
-        self,
-        source: str,
-        mandate_notification: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SourceMandateNotification:
-        """<p>Retrieves a new Source MandateNotification.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _SOURCES_MANDATE_NOTIFICATIONS_RETRIEVE,
-            {
-                "mandate_notification": mandate_notification,
-                "source": source,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class SourcesMandateNotificationsWithRawResponse:
-    """`SourcesMandateNotifications.with_raw_response`."""
-
-    def __init__(self, resource: SourcesMandateNotifications) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class SourcesMandateNotificationsWithStreamingResponse:
-    """`SourcesMandateNotifications.with_streaming_response`."""
-
-    def __init__(self, resource: SourcesMandateNotifications) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-
-
-class SourcesSourceTransactions(_rt.SyncResource):
-    """Operations under `sources.source_transactions`."""
-
-    @cached_property
-    def with_raw_response(self) -> SourcesSourceTransactionsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return SourcesSourceTransactionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> SourcesSourceTransactionsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return SourcesSourceTransactionsWithStreamingResponse(self)
-
-    def list(
-        self,
-        source: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[SourceTransaction]:
-        """<p>List source transactions for a given source.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _SOURCES_SOURCE_TRANSACTIONS_LIST,
-            {
-                "source": source,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        source: str,
-        source_transaction: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SourceTransaction:
-        """<p>Retrieve an existing source transaction object. Supply the unique source ID from a source creation request and the source transaction ID and Stripe will return the corresponding up-to-date source object information.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _SOURCES_SOURCE_TRANSACTIONS_RETRIEVE,
-            {
-                "source": source,
-                "source_transaction": source_transaction,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class SourcesSourceTransactionsWithRawResponse:
-    """`SourcesSourceTransactions.with_raw_response`."""
-
-    def __init__(self, resource: SourcesSourceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class SourcesSourceTransactionsWithStreamingResponse:
-    """`SourcesSourceTransactions.with_streaming_response`."""
-
-    def __init__(self, resource: SourcesSourceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-
-
 class AsyncSources(_rt.AsyncResource):
     """Operations under `sources`."""
 
@@ -672,10 +487,14 @@ class AsyncSources(_rt.AsyncResource):
 
     @cached_property
     def mandate_notifications(self) -> AsyncSourcesMandateNotifications:
+        from .sources_mandate_notifications import AsyncSourcesMandateNotifications
+
         return AsyncSourcesMandateNotifications(self._client)
 
     @cached_property
     def source_transactions(self) -> AsyncSourcesSourceTransactions:
+        from .sources_source_transactions import AsyncSourcesSourceTransactions
+
         return AsyncSourcesSourceTransactions(self._client)
 
     async def create(
@@ -706,23 +525,44 @@ class AsyncSources(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
-        """<p>Creates a new source object.</p>
+        """Creates a new source object.
 
         Args:
-            amount: Amount associated with the source. This is the amount for which the source will be chargeable once ready. Required for `single_use` sources. Not supported for `receiver` type sources, where charge amount may not be specified until funds land.
-            currency: Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) associated with the source. This is the currency for which the source will be chargeable once ready.
-            customer: The `Customer` to whom the original source is attached to. Must be set when the original source is not a `Source` (e.g., `Card`).
+            amount: Amount associated with the source. This is the amount for which the source
+                will be chargeable once ready. Required for `single_use` sources. Not supported
+                for `receiver` type sources, where charge amount may not be specified until funds
+                land.
+            currency: Three-letter [ISO code for the
+                currency](https://stripe.com/docs/currencies) associated with the source. This is
+                the currency for which the source will be chargeable once ready.
+            customer: The `Customer` to whom the original source is attached to. Must be set when
+                the original source is not a `Source` (e.g., `Card`).
             expand: Specifies which fields in the response should be expanded.
-            flow: The authentication `flow` of the source to create. `flow` is one of `redirect`, `receiver`, `code_verification`, `none`. It is generally inferred unless a type supports multiple flows.
-            mandate: Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status.
+            flow: The authentication `flow` of the source to create. `flow` is one of `redirect`,
+                `receiver`, `code_verification`, `none`. It is generally inferred unless a type
+                supports multiple flows.
+            mandate: Information about a mandate possibility attached to a source object
+                (generally for bank debits) as well as its acceptance status.
             original_source: The source to share.
-            owner: Information about the owner of the payment instrument that may be used or required by particular source types.
-            receiver: Optional parameters for the receiver flow. Can be set only if the source is a receiver (`flow` is `receiver`).
-            redirect: Parameters required for the redirect flow. Required if the source is authenticated by a redirect (`flow` is `redirect`).
-            source_order: Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it.
-            statement_descriptor: An arbitrary string to be displayed on your customer's statement. As an example, if your website is `RunClub` and the item you're charging for is a race ticket, you may want to specify a `statement_descriptor` of `RunClub 5K race ticket.` While many payment types will display this information, some may not display it at all.
-            token: An optional token used to create the source. When passed, token properties will override source parameters.
-            type: The `type` of the source to create. Required unless `customer` and `original_source` are specified (see the [Cloning card Sources](https://stripe.com/docs/sources/connect#cloning-card-sources) guide)
+            owner: Information about the owner of the payment instrument that may be used or
+                required by particular source types.
+            receiver: Optional parameters for the receiver flow. Can be set only if the source is
+                a receiver (`flow` is `receiver`).
+            redirect: Parameters required for the redirect flow. Required if the source is
+                authenticated by a redirect (`flow` is `redirect`).
+            source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
+            statement_descriptor: An arbitrary string to be displayed on your customer's
+                statement. As an example, if your website is `RunClub` and the item you're
+                charging for is a race ticket, you may want to specify a `statement_descriptor`
+                of `RunClub 5K race ticket.` While many payment types will display this
+                information, some may not display it at all.
+            token: An optional token used to create the source. When passed, token properties
+                will override source parameters.
+            type: The `type` of the source to create. Required unless `customer` and
+                `original_source` are specified (see the [Cloning card
+                Sources](https://stripe.com/docs/sources/connect#cloning-card-sources) guide)
         """
         return await self._client.request(
             _SOURCES_CREATE,
@@ -762,7 +602,6 @@ class AsyncSources(_rt.AsyncResource):
         *,
         client_secret: str | NotGiven = NOT_GIVEN,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -772,12 +611,13 @@ class AsyncSources(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
-        """<p>Retrieves an existing source object. Supply the unique source ID from a source creation request and Stripe will return the corresponding up-to-date source object information.</p>
+        """Retrieves an existing source object. Supply the unique source ID from a source creation
+        request and Stripe will return the corresponding up-to-date source object information.
 
         Args:
-            client_secret: The client secret of the source. Required if a publishable key is used to retrieve the source.
+            client_secret: The client secret of the source. Required if a publishable key is used
+                to retrieve the source.
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _SOURCES_RETRIEVE,
@@ -785,7 +625,6 @@ class AsyncSources(_rt.AsyncResource):
                 "source": source,
                 "client_secret": client_secret,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -818,17 +657,28 @@ class AsyncSources(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
-        """<p>Updates the specified source by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+        """Updates the specified source by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
 
-        <p>This request accepts the <code>metadata</code> and <code>owner</code> as arguments. It is also possible to update type specific information for selected payment methods. Please refer to our <a href="/docs/sources">payment method guides</a> for more detail.</p>
+        This request accepts the `metadata` and `owner` as arguments. It is also possible to
+        update type specific information for selected payment methods. Please refer to our
+        [payment method guides](https://stripe.com/docs/sources) for more detail.
 
         Args:
             amount: Amount associated with the source.
             expand: Specifies which fields in the response should be expanded.
-            mandate: Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            owner: Information about the owner of the payment instrument that may be used or required by particular source types.
-            source_order: Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it.
+            mandate: Information about a mandate possibility attached to a source object
+                (generally for bank debits) as well as its acceptance status.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            owner: Information about the owner of the payment instrument that may be used or
+                required by particular source types.
+            source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
         """
         return await self._client.request(
             _SOURCES_UPDATE,
@@ -868,7 +718,7 @@ class AsyncSources(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Source:
-        """<p>Verify a given source.</p>
+        """Verify a given source.
 
         Args:
             values: The values needed to verify the source.
@@ -930,200 +780,3 @@ class AsyncSourcesWithStreamingResponse:
     @cached_property
     def source_transactions(self) -> AsyncSourcesSourceTransactionsWithStreamingResponse:
         return self._resource.source_transactions.with_streaming_response
-
-
-class AsyncSourcesMandateNotifications(_rt.AsyncResource):
-    """Operations under `sources.mandate_notifications`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncSourcesMandateNotificationsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncSourcesMandateNotificationsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncSourcesMandateNotificationsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncSourcesMandateNotificationsWithStreamingResponse(self)
-
-    async def retrieve(
-        self,
-        source: str,
-        mandate_notification: str,
-        *,
-        expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SourceMandateNotification:
-        """<p>Retrieves a new Source MandateNotification.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _SOURCES_MANDATE_NOTIFICATIONS_RETRIEVE,
-            {
-                "mandate_notification": mandate_notification,
-                "source": source,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncSourcesMandateNotificationsWithRawResponse:
-    """`AsyncSourcesMandateNotifications.with_raw_response`."""
-
-    def __init__(self, resource: AsyncSourcesMandateNotifications) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class AsyncSourcesMandateNotificationsWithStreamingResponse:
-    """`AsyncSourcesMandateNotifications.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncSourcesMandateNotifications) -> None:
-        self._resource = resource
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-
-
-class AsyncSourcesSourceTransactions(_rt.AsyncResource):
-    """Operations under `sources.source_transactions`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncSourcesSourceTransactionsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncSourcesSourceTransactionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncSourcesSourceTransactionsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncSourcesSourceTransactionsWithStreamingResponse(self)
-
-    def list(
-        self,
-        source: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[SourceTransaction]:
-        """<p>List source transactions for a given source.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _SOURCES_SOURCE_TRANSACTIONS_LIST,
-            {
-                "source": source,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        source: str,
-        source_transaction: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> SourceTransaction:
-        """<p>Retrieve an existing source transaction object. Supply the unique source ID from a source creation request and the source transaction ID and Stripe will return the corresponding up-to-date source object information.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _SOURCES_SOURCE_TRANSACTIONS_RETRIEVE,
-            {
-                "source": source,
-                "source_transaction": source_transaction,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncSourcesSourceTransactionsWithRawResponse:
-    """`AsyncSourcesSourceTransactions.with_raw_response`."""
-
-    def __init__(self, resource: AsyncSourcesSourceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-
-
-class AsyncSourcesSourceTransactionsWithStreamingResponse:
-    """`AsyncSourcesSourceTransactions.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncSourcesSourceTransactions) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)

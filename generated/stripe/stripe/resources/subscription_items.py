@@ -4,24 +4,83 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.deleted_subscription_item import DeletedSubscriptionItem
-from ..models.error import Error
-from ..models.subscription_item import SubscriptionItem
-from ..models.usage_record import UsageRecord
-from ..models.usage_record_summary import UsageRecordSummary
-from ..types.subscription_items import (
-    SubscriptionItemsCreateParamsBillingThresholds,
-    SubscriptionItemsCreateParamsPriceData,
-    SubscriptionItemsListResponse,
-    SubscriptionItemsUpdateParamsBillingThresholds,
-    SubscriptionItemsUpdateParamsPriceData,
-    SubscriptionItemsUsageRecordSummariesResponse,
-)
+if TYPE_CHECKING:
+    from ..models.deleted_subscription_item import DeletedSubscriptionItem
+    from ..models.subscription_item import SubscriptionItem
+    from ..models.usage_record import UsageRecord
+    from ..models.usage_record_summary import UsageRecordSummary
+    from ..types.subscription_items import (
+        SubscriptionItemsCreateParamsBillingThresholds,
+        SubscriptionItemsCreateParamsPriceData,
+        SubscriptionItemsListResponse,
+        SubscriptionItemsUpdateParamsBillingThresholds,
+        SubscriptionItemsUpdateParamsPriceData,
+        SubscriptionItemsUsageRecordSummariesResponse,
+    )
+
+
+def _subscription_items_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.subscription_items import SubscriptionItemsListResponse
+
+    return {
+        "200": _rt.Response(SubscriptionItemsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _subscription_items_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription_item import SubscriptionItem
+
+    return {"200": _rt.Response(SubscriptionItem, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _subscription_items_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription_item import SubscriptionItem
+
+    return {"200": _rt.Response(SubscriptionItem, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _subscription_items_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription_item import SubscriptionItem
+
+    return {"200": _rt.Response(SubscriptionItem, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _subscription_items_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.deleted_subscription_item import DeletedSubscriptionItem
+    from ..models.error import Error
+
+    return {
+        "200": _rt.Response(DeletedSubscriptionItem, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _subscription_items_usage_record_summaries_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.subscription_items import SubscriptionItemsUsageRecordSummariesResponse
+
+    return {
+        "200": _rt.Response(SubscriptionItemsUsageRecordSummariesResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _subscription_items_usage_records_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.usage_record import UsageRecord
+
+    return {"200": _rt.Response(UsageRecord, "json"), "default": _rt.Response(Error, "json")}
+
 
 _SUBSCRIPTION_ITEMS_LIST: _rt.Operation[SubscriptionItemsListResponse] = _rt.Operation(
     method="get",
@@ -33,13 +92,8 @@ _SUBSCRIPTION_ITEMS_LIST: _rt.Operation[SubscriptionItemsListResponse] = _rt.Ope
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(SubscriptionItemsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_items_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -77,10 +131,7 @@ _SUBSCRIPTION_ITEMS_CREATE: _rt.Operation[SubscriptionItem] = _rt.Operation(
             "tax_rates": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={
-        "200": _rt.Response(SubscriptionItem, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_items_create_responses),
 )
 
 _SUBSCRIPTION_ITEMS_RETRIEVE: _rt.Operation[SubscriptionItem] = _rt.Operation(
@@ -90,13 +141,8 @@ _SUBSCRIPTION_ITEMS_RETRIEVE: _rt.Operation[SubscriptionItem] = _rt.Operation(
     params=(
         _rt.Param("item", "item", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(SubscriptionItem, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_items_retrieve_responses),
 )
 
 _SUBSCRIPTION_ITEMS_UPDATE: _rt.Operation[SubscriptionItem] = _rt.Operation(
@@ -127,10 +173,7 @@ _SUBSCRIPTION_ITEMS_UPDATE: _rt.Operation[SubscriptionItem] = _rt.Operation(
             "tax_rates": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={
-        "200": _rt.Response(SubscriptionItem, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_items_update_responses),
 )
 
 _SUBSCRIPTION_ITEMS_DELETE: _rt.Operation[DeletedSubscriptionItem] = _rt.Operation(
@@ -144,10 +187,7 @@ _SUBSCRIPTION_ITEMS_DELETE: _rt.Operation[DeletedSubscriptionItem] = _rt.Operati
         _rt.Param("proration_date", "proration_date", "field"),
     ),
     body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(DeletedSubscriptionItem, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_items_delete_responses),
 )
 
 _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES: _rt.Operation[
@@ -162,13 +202,8 @@ _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES: _rt.Operation[
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(SubscriptionItemsUsageRecordSummariesResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_items_usage_record_summaries_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -197,7 +232,7 @@ _SUBSCRIPTION_ITEMS_USAGE_RECORDS: _rt.Operation[UsageRecord] = _rt.Operation(
             "timestamp": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(UsageRecord, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_subscription_items_usage_records_responses),
 )
 
 
@@ -222,7 +257,6 @@ class SubscriptionItemsResource(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -232,17 +266,24 @@ class SubscriptionItemsResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SubscriptionItem]:
-        """<p>Returns a list of your subscription items for a given subscription.</p>
+        """Returns a list of your subscription items for a given subscription.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             subscription: The ID of the subscription whose items will be retrieved.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _SUBSCRIPTION_ITEMS_LIST,
@@ -252,7 +293,6 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -295,20 +335,45 @@ class SubscriptionItemsResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
-        """<p>Adds a new item to an existing subscription. No existing items will be changed or replaced.</p>
+        """Adds a new item to an existing subscription. No existing items will be changed or
+        replaced.
 
         Args:
             subscription: The identifier of the subscription to modify.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. When updating, pass an empty string to remove previously-defined thresholds.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you to
+                manage scenarios where additional user actions are needed to pay a subscription's
+                invoice. For example, SCA regulation may require 3DS authentication to complete
+                payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
             price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply the same proration that was previewed with the [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
             quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These Tax Rates will override the [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates) on the Subscription. When updating, pass an empty string to remove previously-defined tax rates.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These Tax
+                Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
         """
         return self._client.request(
             _SUBSCRIPTION_ITEMS_CREATE,
@@ -342,7 +407,6 @@ class SubscriptionItemsResource(_rt.SyncResource):
         item: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -352,18 +416,16 @@ class SubscriptionItemsResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
-        """<p>Retrieves the subscription item with the given ID.</p>
+        """Retrieves the subscription item with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _SUBSCRIPTION_ITEMS_RETRIEVE,
             {
                 "item": item,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -407,20 +469,46 @@ class SubscriptionItemsResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
-        """<p>Updates the plan or quantity of an item on a current subscription.</p>
+        """Updates the plan or quantity of an item on a current subscription.
 
         Args:
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. When updating, pass an empty string to remove previously-defined thresholds.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.
-            price: The ID of the price object. When changing a subscription item's price, `quantity` is set to 1 unless a `quantity` parameter is provided.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply the same proration that was previewed with the [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment is
+                attempted.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you to
+                manage scenarios where additional user actions are needed to pay a subscription's
+                invoice. For example, SCA regulation may require 3DS authentication to complete
+                payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+            price: The ID of the price object. When changing a subscription item's price,
+                `quantity` is set to 1 unless a `quantity` parameter is provided.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
             quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These Tax Rates will override the [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates) on the Subscription. When updating, pass an empty string to remove previously-defined tax rates.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These Tax
+                Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
         """
         return self._client.request(
             _SUBSCRIPTION_ITEMS_UPDATE,
@@ -467,12 +555,21 @@ class SubscriptionItemsResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedSubscriptionItem:
-        """<p>Deletes an item from the subscription. Removing a subscription item from a subscription will not cancel the subscription.</p>
+        """Deletes an item from the subscription. Removing a subscription item from a subscription
+        will not cancel the subscription.
 
         Args:
-            clear_usage: Delete all usage for the given subscription item. Allowed only when the current plan's `usage_type` is `metered`.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply the same proration that was previewed with the [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            clear_usage: Delete all usage for the given subscription item. Allowed only when the
+                current plan's `usage_type` is `metered`.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
         return self._client.request(
             _SUBSCRIPTION_ITEMS_DELETE,
@@ -502,7 +599,6 @@ class SubscriptionItemsResource(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -512,18 +608,31 @@ class SubscriptionItemsResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[UsageRecordSummary]:
-        """<p>For the specified subscription item, returns a list of summary objects. Each object in the list provides usage information that’s been summarized from multiple usage records and over a subscription billing period (e.g., 15 usage records in the month of September).</p>
+        """For the specified subscription item, returns a list of summary objects. Each object in
+        the list provides usage information that’s been summarized from multiple usage records
+        and over a subscription billing period (e.g., 15 usage records in the month of
+        September).
 
-        <p>The list is sorted in reverse-chronological order (newest first). The first list item represents the most current usage period that hasn’t ended yet. Since new usage records can still be added, the returned summary information for the subscription item’s ID should be seen as unstable until the subscription billing period ends.</p>
+        The list is sorted in reverse-chronological order (newest first). The first list item
+        represents the most current usage period that hasn’t ended yet. Since new usage records
+        can still be added, the returned summary information for the subscription item’s ID
+        should be seen as unstable until the subscription billing period ends.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES,
@@ -533,7 +642,6 @@ class SubscriptionItemsResource(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -564,19 +672,40 @@ class SubscriptionItemsResource(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> UsageRecord:
-        """<p>Creates a usage record for a specified subscription item and date, and fills it with a quantity.</p>
+        """Creates a usage record for a specified subscription item and date, and fills it with a
+        quantity.
 
-        <p>Usage records provide <code>quantity</code> information that Stripe uses to track how much a customer is using your service. With usage information and the pricing model set up by the <a href="https://stripe.com/docs/billing/subscriptions/metered-billing">metered billing</a> plan, Stripe helps you send accurate invoices to your customers.</p>
+        Usage records provide `quantity` information that Stripe uses to track how much a
+        customer is using your service. With usage information and the pricing model set up by
+        the [metered billing](https://stripe.com/docs/billing/subscriptions/metered-billing)
+        plan, Stripe helps you send accurate invoices to your customers.
 
-        <p>The default calculation for usage is to add up all the <code>quantity</code> values of the usage records within a billing period. You can change this default behavior with the billing plan’s <code>aggregate_usage</code> <a href="/docs/api/plans/create#create_plan-aggregate_usage">parameter</a>. When there is more than one usage record with the same timestamp, Stripe adds the <code>quantity</code> values together. In most cases, this is the desired resolution, however, you can change this behavior with the <code>action</code> parameter.</p>
+        The default calculation for usage is to add up all the `quantity` values of the usage
+        records within a billing period. You can change this default behavior with the billing
+        plan’s `aggregate_usage`
+        [parameter](https://stripe.com/docs/api/plans/create#create_plan-aggregate_usage). When
+        there is more than one usage record with the same timestamp, Stripe adds the `quantity`
+        values together. In most cases, this is the desired resolution, however, you can change
+        this behavior with the `action` parameter.
 
-        <p>The default pricing model for metered billing is <a href="/docs/api/plans/object#plan_object-billing_scheme">per-unit pricing</a>. For finer granularity, you can configure metered billing to have a <a href="https://stripe.com/docs/billing/subscriptions/tiers">tiered pricing</a> model.</p>
+        The default pricing model for metered billing is [per-unit
+        pricing](https://stripe.com/docs/api/plans/object#plan_object-billing_scheme). For finer
+        granularity, you can configure metered billing to have a [tiered
+        pricing](https://stripe.com/docs/billing/subscriptions/tiers) model.
 
         Args:
             quantity: The usage quantity for the specified timestamp.
-            action: Valid values are `increment` (default) or `set`. When using `increment` the specified `quantity` will be added to the usage at the specified timestamp. The `set` action will overwrite the usage quantity at that timestamp. If the subscription has [billing thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds), `increment` is the only allowed value.
+            action: Valid values are `increment` (default) or `set`. When using `increment` the
+                specified `quantity` will be added to the usage at the specified timestamp. The
+                `set` action will overwrite the usage quantity at that timestamp. If the
+                subscription has [billing
+                thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds),
+                `increment` is the only allowed value.
             expand: Specifies which fields in the response should be expanded.
-            timestamp: The timestamp for the usage event. This timestamp must be within the current billing period of the subscription of the provided `subscription_item`, and must not be in the future. When passing `"now"`, Stripe records usage for the current time. Default is `"now"` if a value is not provided.
+            timestamp: The timestamp for the usage event. This timestamp must be within the
+                current billing period of the subscription of the provided `subscription_item`,
+                and must not be in the future. When passing `"now"`, Stripe records usage for the
+                current time. Default is `"now"` if a value is not provided.
         """
         return self._client.request(
             _SUBSCRIPTION_ITEMS_USAGE_RECORDS,
@@ -649,7 +778,6 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -659,17 +787,24 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SubscriptionItem]:
-        """<p>Returns a list of your subscription items for a given subscription.</p>
+        """Returns a list of your subscription items for a given subscription.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             subscription: The ID of the subscription whose items will be retrieved.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _SUBSCRIPTION_ITEMS_LIST,
@@ -679,7 +814,6 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -722,20 +856,45 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
-        """<p>Adds a new item to an existing subscription. No existing items will be changed or replaced.</p>
+        """Adds a new item to an existing subscription. No existing items will be changed or
+        replaced.
 
         Args:
             subscription: The identifier of the subscription to modify.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. When updating, pass an empty string to remove previously-defined thresholds.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you to
+                manage scenarios where additional user actions are needed to pay a subscription's
+                invoice. For example, SCA regulation may require 3DS authentication to complete
+                payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
             price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply the same proration that was previewed with the [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
             quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These Tax Rates will override the [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates) on the Subscription. When updating, pass an empty string to remove previously-defined tax rates.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These Tax
+                Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
         """
         return await self._client.request(
             _SUBSCRIPTION_ITEMS_CREATE,
@@ -769,7 +928,6 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         item: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -779,18 +937,16 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
-        """<p>Retrieves the subscription item with the given ID.</p>
+        """Retrieves the subscription item with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _SUBSCRIPTION_ITEMS_RETRIEVE,
             {
                 "item": item,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -834,20 +990,46 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionItem:
-        """<p>Updates the plan or quantity of an item on a current subscription.</p>
+        """Updates the plan or quantity of an item on a current subscription.
 
         Args:
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. When updating, pass an empty string to remove previously-defined thresholds.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.
-            price: The ID of the price object. When changing a subscription item's price, `quantity` is set to 1 unless a `quantity` parameter is provided.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply the same proration that was previewed with the [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment is
+                attempted.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you to
+                manage scenarios where additional user actions are needed to pay a subscription's
+                invoice. For example, SCA regulation may require 3DS authentication to complete
+                payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+            price: The ID of the price object. When changing a subscription item's price,
+                `quantity` is set to 1 unless a `quantity` parameter is provided.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
             quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These Tax Rates will override the [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates) on the Subscription. When updating, pass an empty string to remove previously-defined tax rates.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These Tax
+                Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
         """
         return await self._client.request(
             _SUBSCRIPTION_ITEMS_UPDATE,
@@ -894,12 +1076,21 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedSubscriptionItem:
-        """<p>Deletes an item from the subscription. Removing a subscription item from a subscription will not cancel the subscription.</p>
+        """Deletes an item from the subscription. Removing a subscription item from a subscription
+        will not cancel the subscription.
 
         Args:
-            clear_usage: Delete all usage for the given subscription item. Allowed only when the current plan's `usage_type` is `metered`.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply the same proration that was previewed with the [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            clear_usage: Delete all usage for the given subscription item. Allowed only when the
+                current plan's `usage_type` is `metered`.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
         return await self._client.request(
             _SUBSCRIPTION_ITEMS_DELETE,
@@ -929,7 +1120,6 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -939,18 +1129,31 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[UsageRecordSummary]:
-        """<p>For the specified subscription item, returns a list of summary objects. Each object in the list provides usage information that’s been summarized from multiple usage records and over a subscription billing period (e.g., 15 usage records in the month of September).</p>
+        """For the specified subscription item, returns a list of summary objects. Each object in
+        the list provides usage information that’s been summarized from multiple usage records
+        and over a subscription billing period (e.g., 15 usage records in the month of
+        September).
 
-        <p>The list is sorted in reverse-chronological order (newest first). The first list item represents the most current usage period that hasn’t ended yet. Since new usage records can still be added, the returned summary information for the subscription item’s ID should be seen as unstable until the subscription billing period ends.</p>
+        The list is sorted in reverse-chronological order (newest first). The first list item
+        represents the most current usage period that hasn’t ended yet. Since new usage records
+        can still be added, the returned summary information for the subscription item’s ID
+        should be seen as unstable until the subscription billing period ends.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _SUBSCRIPTION_ITEMS_USAGE_RECORD_SUMMARIES,
@@ -960,7 +1163,6 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -991,19 +1193,40 @@ class AsyncSubscriptionItemsResource(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> UsageRecord:
-        """<p>Creates a usage record for a specified subscription item and date, and fills it with a quantity.</p>
+        """Creates a usage record for a specified subscription item and date, and fills it with a
+        quantity.
 
-        <p>Usage records provide <code>quantity</code> information that Stripe uses to track how much a customer is using your service. With usage information and the pricing model set up by the <a href="https://stripe.com/docs/billing/subscriptions/metered-billing">metered billing</a> plan, Stripe helps you send accurate invoices to your customers.</p>
+        Usage records provide `quantity` information that Stripe uses to track how much a
+        customer is using your service. With usage information and the pricing model set up by
+        the [metered billing](https://stripe.com/docs/billing/subscriptions/metered-billing)
+        plan, Stripe helps you send accurate invoices to your customers.
 
-        <p>The default calculation for usage is to add up all the <code>quantity</code> values of the usage records within a billing period. You can change this default behavior with the billing plan’s <code>aggregate_usage</code> <a href="/docs/api/plans/create#create_plan-aggregate_usage">parameter</a>. When there is more than one usage record with the same timestamp, Stripe adds the <code>quantity</code> values together. In most cases, this is the desired resolution, however, you can change this behavior with the <code>action</code> parameter.</p>
+        The default calculation for usage is to add up all the `quantity` values of the usage
+        records within a billing period. You can change this default behavior with the billing
+        plan’s `aggregate_usage`
+        [parameter](https://stripe.com/docs/api/plans/create#create_plan-aggregate_usage). When
+        there is more than one usage record with the same timestamp, Stripe adds the `quantity`
+        values together. In most cases, this is the desired resolution, however, you can change
+        this behavior with the `action` parameter.
 
-        <p>The default pricing model for metered billing is <a href="/docs/api/plans/object#plan_object-billing_scheme">per-unit pricing</a>. For finer granularity, you can configure metered billing to have a <a href="https://stripe.com/docs/billing/subscriptions/tiers">tiered pricing</a> model.</p>
+        The default pricing model for metered billing is [per-unit
+        pricing](https://stripe.com/docs/api/plans/object#plan_object-billing_scheme). For finer
+        granularity, you can configure metered billing to have a [tiered
+        pricing](https://stripe.com/docs/billing/subscriptions/tiers) model.
 
         Args:
             quantity: The usage quantity for the specified timestamp.
-            action: Valid values are `increment` (default) or `set`. When using `increment` the specified `quantity` will be added to the usage at the specified timestamp. The `set` action will overwrite the usage quantity at that timestamp. If the subscription has [billing thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds), `increment` is the only allowed value.
+            action: Valid values are `increment` (default) or `set`. When using `increment` the
+                specified `quantity` will be added to the usage at the specified timestamp. The
+                `set` action will overwrite the usage quantity at that timestamp. If the
+                subscription has [billing
+                thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds),
+                `increment` is the only allowed value.
             expand: Specifies which fields in the response should be expanded.
-            timestamp: The timestamp for the usage event. This timestamp must be within the current billing period of the subscription of the provided `subscription_item`, and must not be in the future. When passing `"now"`, Stripe records usage for the current time. Default is `"now"` if a value is not provided.
+            timestamp: The timestamp for the usage event. This timestamp must be within the
+                current billing period of the subscription of the provided `subscription_item`,
+                and must not be in the future. When passing `"now"`, Stripe records usage for the
+                current time. Default is `"now"` if a value is not provided.
         """
         return await self._client.request(
             _SUBSCRIPTION_ITEMS_USAGE_RECORDS,

@@ -4,24 +4,85 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import SubscriptionSchedule
-from ..models.error import Error
-from ..types.subscription_schedules import (
-    SubscriptionSchedulesCreateParamsDefaultSettings,
-    SubscriptionSchedulesCreateParamsPhasesItem,
-    SubscriptionSchedulesListCanceledAt,
-    SubscriptionSchedulesListCompletedAt,
-    SubscriptionSchedulesListCreated,
-    SubscriptionSchedulesListReleasedAt,
-    SubscriptionSchedulesListResponse,
-    SubscriptionSchedulesUpdateParamsDefaultSettings,
-    SubscriptionSchedulesUpdateParamsPhasesItem,
-)
+if TYPE_CHECKING:
+    from ..models.subscription_schedule import SubscriptionSchedule
+    from ..types.subscription_schedules import (
+        SubscriptionSchedulesCreateParamsDefaultSettings,
+        SubscriptionSchedulesCreateParamsPhasesItem,
+        SubscriptionSchedulesListCanceledAt,
+        SubscriptionSchedulesListCompletedAt,
+        SubscriptionSchedulesListCreated,
+        SubscriptionSchedulesListReleasedAt,
+        SubscriptionSchedulesListResponse,
+        SubscriptionSchedulesUpdateParamsDefaultSettings,
+        SubscriptionSchedulesUpdateParamsPhasesItem,
+    )
+
+
+def _subscription_schedules_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.subscription_schedules import SubscriptionSchedulesListResponse
+
+    return {
+        "200": _rt.Response(SubscriptionSchedulesListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _subscription_schedules_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription_schedule import SubscriptionSchedule
+
+    return {
+        "200": _rt.Response(SubscriptionSchedule, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _subscription_schedules_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription_schedule import SubscriptionSchedule
+
+    return {
+        "200": _rt.Response(SubscriptionSchedule, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _subscription_schedules_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription_schedule import SubscriptionSchedule
+
+    return {
+        "200": _rt.Response(SubscriptionSchedule, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _subscription_schedules_cancel_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription_schedule import SubscriptionSchedule
+
+    return {
+        "200": _rt.Response(SubscriptionSchedule, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _subscription_schedules_release_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription_schedule import SubscriptionSchedule
+
+    return {
+        "200": _rt.Response(SubscriptionSchedule, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
 
 _SUBSCRIPTION_SCHEDULES_LIST: _rt.Operation[SubscriptionSchedulesListResponse] = _rt.Operation(
     method="get",
@@ -38,13 +99,8 @@ _SUBSCRIPTION_SCHEDULES_LIST: _rt.Operation[SubscriptionSchedulesListResponse] =
         _rt.Param("released_at", "released_at", "query", style="deepObject", explode=True),
         _rt.Param("scheduled", "scheduled", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(SubscriptionSchedulesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_schedules_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -78,10 +134,7 @@ _SUBSCRIPTION_SCHEDULES_CREATE: _rt.Operation[SubscriptionSchedule] = _rt.Operat
             "start_date": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={
-        "200": _rt.Response(SubscriptionSchedule, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_schedules_create_responses),
 )
 
 _SUBSCRIPTION_SCHEDULES_RETRIEVE: _rt.Operation[SubscriptionSchedule] = _rt.Operation(
@@ -91,13 +144,8 @@ _SUBSCRIPTION_SCHEDULES_RETRIEVE: _rt.Operation[SubscriptionSchedule] = _rt.Oper
     params=(
         _rt.Param("schedule", "schedule", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(SubscriptionSchedule, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_schedules_retrieve_responses),
 )
 
 _SUBSCRIPTION_SCHEDULES_UPDATE: _rt.Operation[SubscriptionSchedule] = _rt.Operation(
@@ -122,10 +170,7 @@ _SUBSCRIPTION_SCHEDULES_UPDATE: _rt.Operation[SubscriptionSchedule] = _rt.Operat
             "phases": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={
-        "200": _rt.Response(SubscriptionSchedule, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_schedules_update_responses),
 )
 
 _SUBSCRIPTION_SCHEDULES_CANCEL: _rt.Operation[SubscriptionSchedule] = _rt.Operation(
@@ -142,10 +187,7 @@ _SUBSCRIPTION_SCHEDULES_CANCEL: _rt.Operation[SubscriptionSchedule] = _rt.Operat
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={
-        "200": _rt.Response(SubscriptionSchedule, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_schedules_cancel_responses),
 )
 
 _SUBSCRIPTION_SCHEDULES_RELEASE: _rt.Operation[SubscriptionSchedule] = _rt.Operation(
@@ -161,10 +203,7 @@ _SUBSCRIPTION_SCHEDULES_RELEASE: _rt.Operation[SubscriptionSchedule] = _rt.Opera
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={
-        "200": _rt.Response(SubscriptionSchedule, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscription_schedules_release_responses),
 )
 
 
@@ -194,7 +233,6 @@ class SubscriptionSchedules(_rt.SyncResource):
         released_at: SubscriptionSchedulesListReleasedAt | int | NotGiven = NOT_GIVEN,
         scheduled: bool | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -204,22 +242,33 @@ class SubscriptionSchedules(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[SubscriptionSchedule]:
-        """<p>Retrieves the list of your subscription schedules.</p>
+        """Retrieves the list of your subscription schedules.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            canceled_at: Only return subscription schedules that were created canceled the given date interval.
-            completed_at: Only return subscription schedules that completed during the given date interval.
-            created: Only return subscription schedules that were created during the given date interval.
+            canceled_at: Only return subscription schedules that were created canceled the given
+                date interval.
+            completed_at: Only return subscription schedules that completed during the given date
+                interval.
+            created: Only return subscription schedules that were created during the given date
+                interval.
             customer: Only return subscription schedules for the given customer.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            released_at: Only return subscription schedules that were released during the given date interval.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            released_at: Only return subscription schedules that were released during the given
+                date interval.
             scheduled: Only return subscription schedules that have not started yet.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _SUBSCRIPTION_SCHEDULES_LIST,
@@ -234,7 +283,6 @@ class SubscriptionSchedules(_rt.SyncResource):
                 "released_at": released_at,
                 "scheduled": scheduled,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -268,17 +316,37 @@ class SubscriptionSchedules(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
-        """<p>Creates a new subscription schedule object. Each customer can have up to 500 active or scheduled subscriptions.</p>
+        """Creates a new subscription schedule object. Each customer can have up to 500 active or
+        scheduled subscriptions.
 
         Args:
             customer: The identifier of the customer to create the subscription schedule for.
             default_settings: Object representing the subscription schedule's default settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
             expand: Specifies which fields in the response should be expanded.
-            from_subscription: Migrate an existing subscription to be managed by a subscription schedule. If this parameter is set, a subscription schedule will be created using the subscription's item(s), set to auto-renew using the subscription's interval. When using this parameter, other parameters (such as phase values) cannot be set. To create a subscription schedule with other modifications, we recommend making two separate API calls.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            phases: List representing phases of the subscription schedule. Each phase can be customized to have different durations, plans, and coupons. If there are multiple phases, the `end_date` of one phase will always equal the `start_date` of the next phase.
-            start_date: When the subscription schedule starts. We recommend using `now` so that it starts the subscription immediately. You can also use a Unix timestamp to backdate the subscription so that it starts on a past date, or set a future date for the subscription to start on.
+            from_subscription: Migrate an existing subscription to be managed by a subscription
+                schedule. If this parameter is set, a subscription schedule will be created using
+                the subscription's item(s), set to auto-renew using the subscription's interval.
+                When using this parameter, other parameters (such as phase values) cannot be set.
+                To create a subscription schedule with other modifications, we recommend making
+                two separate API calls.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are multiple
+                phases, the `end_date` of one phase will always equal the `start_date` of the
+                next phase.
+            start_date: When the subscription schedule starts. We recommend using `now` so that
+                it starts the subscription immediately. You can also use a Unix timestamp to
+                backdate the subscription so that it starts on a past date, or set a future date
+                for the subscription to start on.
         """
         return self._client.request(
             _SUBSCRIPTION_SCHEDULES_CREATE,
@@ -309,7 +377,6 @@ class SubscriptionSchedules(_rt.SyncResource):
         schedule: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -319,18 +386,18 @@ class SubscriptionSchedules(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
-        """<p>Retrieves the details of an existing subscription schedule. You only need to supply the unique subscription schedule identifier that was returned upon subscription schedule creation.</p>
+        """Retrieves the details of an existing subscription schedule. You only need to supply the
+        unique subscription schedule identifier that was returned upon subscription schedule
+        creation.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _SUBSCRIPTION_SCHEDULES_RETRIEVE,
             {
                 "schedule": schedule,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -364,15 +431,27 @@ class SubscriptionSchedules(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
-        """<p>Updates an existing subscription schedule.</p>
+        """Updates an existing subscription schedule.
 
         Args:
             default_settings: Object representing the subscription schedule's default settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            phases: List representing phases of the subscription schedule. Each phase can be customized to have different durations, plans, and coupons. If there are multiple phases, the `end_date` of one phase will always equal the `start_date` of the next phase. Note that past phases can be omitted.
-            proration_behavior: If the update changes the current phase, indicates whether the changes should be prorated. The default value is `create_prorations`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are multiple
+                phases, the `end_date` of one phase will always equal the `start_date` of the
+                next phase. Note that past phases can be omitted.
+            proration_behavior: If the update changes the current phase, indicates whether the
+                changes should be prorated. The default value is `create_prorations`.
         """
         return self._client.request(
             _SUBSCRIPTION_SCHEDULES_UPDATE,
@@ -413,12 +492,17 @@ class SubscriptionSchedules(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
-        """<p>Cancels a subscription schedule and its associated subscription immediately (if the subscription schedule has an active subscription). A subscription schedule can only be canceled if its status is <code>not_started</code> or <code>active</code>.</p>
+        """Cancels a subscription schedule and its associated subscription immediately (if the
+        subscription schedule has an active subscription). A subscription schedule can only be
+        canceled if its status is `not_started` or `active`.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            invoice_now: If the subscription schedule is `active`, indicates if a final invoice will be generated that contains any un-invoiced metered usage and new/pending proration invoice items. Defaults to `true`.
-            prorate: If the subscription schedule is `active`, indicates if the cancellation should be prorated. Defaults to `true`.
+            invoice_now: If the subscription schedule is `active`, indicates if a final invoice
+                will be generated that contains any un-invoiced metered usage and new/pending
+                proration invoice items. Defaults to `true`.
+            prorate: If the subscription schedule is `active`, indicates if the cancellation
+                should be prorated. Defaults to `true`.
         """
         return self._client.request(
             _SUBSCRIPTION_SCHEDULES_CANCEL,
@@ -455,11 +539,16 @@ class SubscriptionSchedules(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
-        """<p>Releases the subscription schedule immediately, which will stop scheduling of its phases, but leave any existing subscription in place. A schedule can only be released if its status is <code>not_started</code> or <code>active</code>. If the subscription schedule is currently associated with a subscription, releasing it will remove its <code>subscription</code> property and set the subscription’s ID to the <code>released_subscription</code> property.</p>
+        """Releases the subscription schedule immediately, which will stop scheduling of its phases,
+        but leave any existing subscription in place. A schedule can only be released if its
+        status is `not_started` or `active`. If the subscription schedule is currently associated
+        with a subscription, releasing it will remove its `subscription` property and set the
+        subscription’s ID to the `released_subscription` property.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            preserve_cancel_date: Keep any cancellation on the subscription that the schedule has set
+            preserve_cancel_date: Keep any cancellation on the subscription that the schedule has
+                set
         """
         return self._client.request(
             _SUBSCRIPTION_SCHEDULES_RELEASE,
@@ -533,7 +622,6 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         released_at: SubscriptionSchedulesListReleasedAt | int | NotGiven = NOT_GIVEN,
         scheduled: bool | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -543,22 +631,33 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[SubscriptionSchedule]:
-        """<p>Retrieves the list of your subscription schedules.</p>
+        """Retrieves the list of your subscription schedules.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            canceled_at: Only return subscription schedules that were created canceled the given date interval.
-            completed_at: Only return subscription schedules that completed during the given date interval.
-            created: Only return subscription schedules that were created during the given date interval.
+            canceled_at: Only return subscription schedules that were created canceled the given
+                date interval.
+            completed_at: Only return subscription schedules that completed during the given date
+                interval.
+            created: Only return subscription schedules that were created during the given date
+                interval.
             customer: Only return subscription schedules for the given customer.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            released_at: Only return subscription schedules that were released during the given date interval.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            released_at: Only return subscription schedules that were released during the given
+                date interval.
             scheduled: Only return subscription schedules that have not started yet.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _SUBSCRIPTION_SCHEDULES_LIST,
@@ -573,7 +672,6 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
                 "released_at": released_at,
                 "scheduled": scheduled,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -607,17 +705,37 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
-        """<p>Creates a new subscription schedule object. Each customer can have up to 500 active or scheduled subscriptions.</p>
+        """Creates a new subscription schedule object. Each customer can have up to 500 active or
+        scheduled subscriptions.
 
         Args:
             customer: The identifier of the customer to create the subscription schedule for.
             default_settings: Object representing the subscription schedule's default settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
             expand: Specifies which fields in the response should be expanded.
-            from_subscription: Migrate an existing subscription to be managed by a subscription schedule. If this parameter is set, a subscription schedule will be created using the subscription's item(s), set to auto-renew using the subscription's interval. When using this parameter, other parameters (such as phase values) cannot be set. To create a subscription schedule with other modifications, we recommend making two separate API calls.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            phases: List representing phases of the subscription schedule. Each phase can be customized to have different durations, plans, and coupons. If there are multiple phases, the `end_date` of one phase will always equal the `start_date` of the next phase.
-            start_date: When the subscription schedule starts. We recommend using `now` so that it starts the subscription immediately. You can also use a Unix timestamp to backdate the subscription so that it starts on a past date, or set a future date for the subscription to start on.
+            from_subscription: Migrate an existing subscription to be managed by a subscription
+                schedule. If this parameter is set, a subscription schedule will be created using
+                the subscription's item(s), set to auto-renew using the subscription's interval.
+                When using this parameter, other parameters (such as phase values) cannot be set.
+                To create a subscription schedule with other modifications, we recommend making
+                two separate API calls.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are multiple
+                phases, the `end_date` of one phase will always equal the `start_date` of the
+                next phase.
+            start_date: When the subscription schedule starts. We recommend using `now` so that
+                it starts the subscription immediately. You can also use a Unix timestamp to
+                backdate the subscription so that it starts on a past date, or set a future date
+                for the subscription to start on.
         """
         return await self._client.request(
             _SUBSCRIPTION_SCHEDULES_CREATE,
@@ -648,7 +766,6 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         schedule: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -658,18 +775,18 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
-        """<p>Retrieves the details of an existing subscription schedule. You only need to supply the unique subscription schedule identifier that was returned upon subscription schedule creation.</p>
+        """Retrieves the details of an existing subscription schedule. You only need to supply the
+        unique subscription schedule identifier that was returned upon subscription schedule
+        creation.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _SUBSCRIPTION_SCHEDULES_RETRIEVE,
             {
                 "schedule": schedule,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -703,15 +820,27 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
-        """<p>Updates an existing subscription schedule.</p>
+        """Updates an existing subscription schedule.
 
         Args:
             default_settings: Object representing the subscription schedule's default settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            phases: List representing phases of the subscription schedule. Each phase can be customized to have different durations, plans, and coupons. If there are multiple phases, the `end_date` of one phase will always equal the `start_date` of the next phase. Note that past phases can be omitted.
-            proration_behavior: If the update changes the current phase, indicates whether the changes should be prorated. The default value is `create_prorations`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are multiple
+                phases, the `end_date` of one phase will always equal the `start_date` of the
+                next phase. Note that past phases can be omitted.
+            proration_behavior: If the update changes the current phase, indicates whether the
+                changes should be prorated. The default value is `create_prorations`.
         """
         return await self._client.request(
             _SUBSCRIPTION_SCHEDULES_UPDATE,
@@ -752,12 +881,17 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
-        """<p>Cancels a subscription schedule and its associated subscription immediately (if the subscription schedule has an active subscription). A subscription schedule can only be canceled if its status is <code>not_started</code> or <code>active</code>.</p>
+        """Cancels a subscription schedule and its associated subscription immediately (if the
+        subscription schedule has an active subscription). A subscription schedule can only be
+        canceled if its status is `not_started` or `active`.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            invoice_now: If the subscription schedule is `active`, indicates if a final invoice will be generated that contains any un-invoiced metered usage and new/pending proration invoice items. Defaults to `true`.
-            prorate: If the subscription schedule is `active`, indicates if the cancellation should be prorated. Defaults to `true`.
+            invoice_now: If the subscription schedule is `active`, indicates if a final invoice
+                will be generated that contains any un-invoiced metered usage and new/pending
+                proration invoice items. Defaults to `true`.
+            prorate: If the subscription schedule is `active`, indicates if the cancellation
+                should be prorated. Defaults to `true`.
         """
         return await self._client.request(
             _SUBSCRIPTION_SCHEDULES_CANCEL,
@@ -794,11 +928,16 @@ class AsyncSubscriptionSchedules(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> SubscriptionSchedule:
-        """<p>Releases the subscription schedule immediately, which will stop scheduling of its phases, but leave any existing subscription in place. A schedule can only be released if its status is <code>not_started</code> or <code>active</code>. If the subscription schedule is currently associated with a subscription, releasing it will remove its <code>subscription</code> property and set the subscription’s ID to the <code>released_subscription</code> property.</p>
+        """Releases the subscription schedule immediately, which will stop scheduling of its phases,
+        but leave any existing subscription in place. A schedule can only be released if its
+        status is `not_started` or `active`. If the subscription schedule is currently associated
+        with a subscription, releasing it will remove its `subscription` property and set the
+        subscription’s ID to the `released_subscription` property.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            preserve_cancel_date: Keep any cancellation on the subscription that the schedule has set
+            preserve_cancel_date: Keep any cancellation on the subscription that the schedule has
+                set
         """
         return await self._client.request(
             _SUBSCRIPTION_SCHEDULES_RELEASE,

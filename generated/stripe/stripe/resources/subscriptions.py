@@ -4,39 +4,103 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import DeletedDiscount, Subscription
-from ..models.error import Error
-from ..types.subscriptions import (
-    SubscriptionsCreateParamsAddInvoiceItemsItem,
-    SubscriptionsCreateParamsAutomaticTax,
-    SubscriptionsCreateParamsBillingThresholds,
-    SubscriptionsCreateParamsItemsItem,
-    SubscriptionsCreateParamsPaymentSettings,
-    SubscriptionsCreateParamsPendingInvoiceItemInterval,
-    SubscriptionsCreateParamsTransferData,
-    SubscriptionsCreateParamsTrialSettings,
-    SubscriptionsDeleteParamsCancellationDetails,
-    SubscriptionsListCreated,
-    SubscriptionsListCurrentPeriodEnd,
-    SubscriptionsListCurrentPeriodStart,
-    SubscriptionsListResponse,
-    SubscriptionsSearchResponse,
-    SubscriptionsUpdateParamsAddInvoiceItemsItem,
-    SubscriptionsUpdateParamsAutomaticTax,
-    SubscriptionsUpdateParamsBillingThresholds,
-    SubscriptionsUpdateParamsCancellationDetails,
-    SubscriptionsUpdateParamsItemsItem,
-    SubscriptionsUpdateParamsPauseCollection,
-    SubscriptionsUpdateParamsPaymentSettings,
-    SubscriptionsUpdateParamsPendingInvoiceItemInterval,
-    SubscriptionsUpdateParamsTransferData,
-    SubscriptionsUpdateParamsTrialSettings,
-)
+if TYPE_CHECKING:
+    from ..models.deleted_discount import DeletedDiscount
+    from ..models.subscription import Subscription
+    from ..types.subscriptions import (
+        SubscriptionsCreateParamsAddInvoiceItemsItem,
+        SubscriptionsCreateParamsAutomaticTax,
+        SubscriptionsCreateParamsBillingThresholds,
+        SubscriptionsCreateParamsItemsItem,
+        SubscriptionsCreateParamsPaymentSettings,
+        SubscriptionsCreateParamsPendingInvoiceItemInterval,
+        SubscriptionsCreateParamsTransferData,
+        SubscriptionsCreateParamsTrialSettings,
+        SubscriptionsDeleteParamsCancellationDetails,
+        SubscriptionsListCreated,
+        SubscriptionsListCurrentPeriodEnd,
+        SubscriptionsListCurrentPeriodStart,
+        SubscriptionsListResponse,
+        SubscriptionsSearchResponse,
+        SubscriptionsUpdateParamsAddInvoiceItemsItem,
+        SubscriptionsUpdateParamsAutomaticTax,
+        SubscriptionsUpdateParamsBillingThresholds,
+        SubscriptionsUpdateParamsCancellationDetails,
+        SubscriptionsUpdateParamsItemsItem,
+        SubscriptionsUpdateParamsPauseCollection,
+        SubscriptionsUpdateParamsPaymentSettings,
+        SubscriptionsUpdateParamsPendingInvoiceItemInterval,
+        SubscriptionsUpdateParamsTransferData,
+        SubscriptionsUpdateParamsTrialSettings,
+    )
+
+
+def _subscriptions_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.subscriptions import SubscriptionsListResponse
+
+    return {
+        "200": _rt.Response(SubscriptionsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _subscriptions_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription import Subscription
+
+    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _subscriptions_search_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.subscriptions import SubscriptionsSearchResponse
+
+    return {
+        "200": _rt.Response(SubscriptionsSearchResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _subscriptions_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription import Subscription
+
+    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _subscriptions_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription import Subscription
+
+    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _subscriptions_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription import Subscription
+
+    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _subscriptions_discount_responses() -> dict[str, _rt.Response]:
+    from ..models.deleted_discount import DeletedDiscount
+    from ..models.error import Error
+
+    return {"200": _rt.Response(DeletedDiscount, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _subscriptions_resume_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.subscription import Subscription
+
+    return {"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")}
+
 
 _SUBSCRIPTIONS_LIST: _rt.Operation[SubscriptionsListResponse] = _rt.Operation(
     method="get",
@@ -63,13 +127,8 @@ _SUBSCRIPTIONS_LIST: _rt.Operation[SubscriptionsListResponse] = _rt.Operation(
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
         _rt.Param("test_clock", "test_clock", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(SubscriptionsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscriptions_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -136,7 +195,7 @@ _SUBSCRIPTIONS_CREATE: _rt.Operation[Subscription] = _rt.Operation(
             "trial_settings": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_subscriptions_create_responses),
 )
 
 _SUBSCRIPTIONS_SEARCH: _rt.Operation[SubscriptionsSearchResponse] = _rt.Operation(
@@ -148,13 +207,8 @@ _SUBSCRIPTIONS_SEARCH: _rt.Operation[SubscriptionsSearchResponse] = _rt.Operatio
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("page", "page", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(SubscriptionsSearchResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscriptions_search_responses),
     pagination=_rt.BodyCursorPagination(
         items="data", cursor="next_page", cursor_param="page", has_more="has_more"
     ),
@@ -167,10 +221,8 @@ _SUBSCRIPTIONS_RETRIEVE: _rt.Operation[Subscription] = _rt.Operation(
     params=(
         _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_subscriptions_retrieve_responses),
 )
 
 _SUBSCRIPTIONS_UPDATE: _rt.Operation[Subscription] = _rt.Operation(
@@ -232,7 +284,7 @@ _SUBSCRIPTIONS_UPDATE: _rt.Operation[Subscription] = _rt.Operation(
             "trial_settings": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_subscriptions_update_responses),
 )
 
 _SUBSCRIPTIONS_DELETE: _rt.Operation[Subscription] = _rt.Operation(
@@ -253,7 +305,7 @@ _SUBSCRIPTIONS_DELETE: _rt.Operation[Subscription] = _rt.Operation(
             "expand": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_subscriptions_delete_responses),
 )
 
 _SUBSCRIPTIONS_DISCOUNT: _rt.Operation[DeletedDiscount] = _rt.Operation(
@@ -262,13 +314,8 @@ _SUBSCRIPTIONS_DISCOUNT: _rt.Operation[DeletedDiscount] = _rt.Operation(
     operation_id="DeleteSubscriptionsSubscriptionExposedIdDiscount",
     params=(
         _rt.Param("subscription_exposed_id", "subscription_exposed_id", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(DeletedDiscount, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_subscriptions_discount_responses),
 )
 
 _SUBSCRIPTIONS_RESUME: _rt.Operation[Subscription] = _rt.Operation(
@@ -286,7 +333,7 @@ _SUBSCRIPTIONS_RESUME: _rt.Operation[Subscription] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Subscription, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_subscriptions_resume_responses),
 )
 
 
@@ -330,7 +377,6 @@ class Subscriptions(_rt.SyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -340,21 +386,38 @@ class Subscriptions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Subscription]:
-        """<p>By default, returns a list of subscriptions that have not been canceled. In order to list canceled subscriptions, specify <code>status=canceled</code>.</p>
+        """By default, returns a list of subscriptions that have not been canceled. In order to list
+        canceled subscriptions, specify `status=canceled`.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            collection_method: The collection method of the subscriptions to retrieve. Either `charge_automatically` or `send_invoice`.
+            collection_method: The collection method of the subscriptions to retrieve. Either
+                `charge_automatically` or `send_invoice`.
             customer: The ID of the customer whose subscriptions will be retrieved.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
             price: Filter for subscriptions that contain this recurring price ID.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            status: The status of the subscriptions to retrieve. Passing in a value of `canceled` will return all canceled subscriptions, including those belonging to deleted customers. Pass `ended` to find subscriptions that are canceled and subscriptions that are expired due to [incomplete payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses). Passing in a value of `all` will return subscriptions of all statuses. If no value is supplied, all subscriptions that have not been canceled are returned.
-            test_clock: Filter for subscriptions that are associated with the specified test clock. The response will not include subscriptions with test clocks if this and the customer parameter is not set.
-            body: The request body.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the subscriptions to retrieve. Passing in a value of `canceled`
+                will return all canceled subscriptions, including those belonging to deleted
+                customers. Pass `ended` to find subscriptions that are canceled and subscriptions
+                that are expired due to [incomplete
+                payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses).
+                Passing in a value of `all` will return subscriptions of all statuses. If no
+                value is supplied, all subscriptions that have not been canceled are returned.
+            test_clock: Filter for subscriptions that are associated with the specified test
+                clock. The response will not include subscriptions with test clocks if this and
+                the customer parameter is not set.
         """
         return self._client.paginate(
             _SUBSCRIPTIONS_LIST,
@@ -371,7 +434,6 @@ class Subscriptions(_rt.SyncResource):
                 "starting_after": starting_after,
                 "status": status,
                 "test_clock": test_clock,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -438,46 +500,128 @@ class Subscriptions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
-        """<p>Creates a new subscription on an existing customer. Each customer can have up to 500 active or scheduled subscriptions.</p>
+        """Creates a new subscription on an existing customer. Each customer can have up to 500
+        active or scheduled subscriptions.
 
-        <p>When you create a subscription with <code>collection_method=charge_automatically</code>, the first invoice is finalized as part of the request.
-        The <code>payment_behavior</code> parameter determines the exact behavior of the initial payment.</p>
+        When you create a subscription with `collection_method=charge_automatically`, the first
+        invoice is finalized as part of the request. The `payment_behavior` parameter determines
+        the exact behavior of the initial payment.
 
-        <p>To start subscriptions where the first invoice always begins in a <code>draft</code> status, use <a href="/docs/billing/subscriptions/subscription-schedules#managing">subscription schedules</a> instead.
-        Schedules provide the flexibility to model more complex billing configurations that change over time.</p>
+        To start subscriptions where the first invoice always begins in a `draft` status, use
+        [subscription
+        schedules](https://stripe.com/docs/billing/subscriptions/subscription-schedules#managing)
+        instead. Schedules provide the flexibility to model more complex billing configurations
+        that change over time.
 
         Args:
             customer: The identifier of the customer to subscribe.
-            add_invoice_items: A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
-            automatic_tax: Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.
-            backdate_start_date: For new subscriptions, a past timestamp to backdate the subscription's start date to. If set, the first invoice will contain a proration for the timespan between the start date and the current time. Can be combined with trials and the billing cycle anchor.
-            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. The timestamp is in UTC format.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.
-            cancel_at: A timestamp at which the subscription should cancel. If set to a date before the current period ends, this will cause a proration if prorations have been enabled using `proration_behavior`. If set during a future period, this will always cause a proration for that period.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a subscription will only affect invoices created for that particular subscription.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            days_until_due: Number of days a customer has to pay invoices generated by this subscription. Valid only for subscriptions where `collection_method` is set to `send_invoice`.
-            default_payment_method: ID of the default payment method for the subscription. It must belong to the customer associated with the subscription. This takes precedence over `default_source`. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_source: ID of the default payment source for the subscription. It must belong to the customer associated with the subscription and be in a chargeable state. If `default_payment_method` is also set, `default_payment_method` will take precedence. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_tax_rates: The tax rates that will apply to any subscription item that does not have `tax_rates` set. Invoices created will have their `default_tax_rates` populated from the subscription.
-            description: The subscription's description, meant to be displayable to the customer. Use this field to optionally store an explanation of the subscription for rendering in Stripe surfaces.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account. The
+                request must be made by a platform account on a connected account in order to set
+                an application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            backdate_start_date: For new subscriptions, a past timestamp to backdate the
+                subscription's start date to. If set, the first invoice will contain a proration
+                for the timespan between the start date and the current time. Can be combined
+                with trials and the billing cycle anchor.
+            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. The timestamp is
+                in UTC format.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this will
+                always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an invoice,
+                Stripe will email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must belong
+                to the customer associated with the subscription and be in a chargeable state. If
+                `default_payment_method` is also set, `default_payment_method` will take
+                precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription.
+            description: The subscription's description, meant to be displayable to the customer.
+                Use this field to optionally store an explanation of the subscription for
+                rendering in Stripe surfaces.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted.
-            on_behalf_of: The account on behalf of which to charge, for each of the subscription's invoices.
-            payment_behavior: Only applies to subscriptions with `collection_method=charge_automatically`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment is
+                attempted.
+            on_behalf_of: The account on behalf of which to charge, for each of the
+                subscription's invoices.
+            payment_behavior: Only applies to subscriptions with
+                `collection_method=charge_automatically`.
             payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.
-            promotion_code: The API ID of a promotion code to apply to this subscription. A promotion code applied to a subscription will only affect invoices created for that particular subscription.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) resulting from the `billing_cycle_anchor`. If no value is passed, the default is `create_prorations`.
-            transfer_data: If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will get before being charged for the first time. If set, trial_end will override the default trial period of the plan the customer is being subscribed to. The special value `now` can be provided to end the customer's trial immediately. Can be at most two years from `billing_cycle_anchor`. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_period_days: Integer representing the number of trial period days before the customer is charged for the first time. This will always overwrite any trials that might apply via a subscribed plan. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for
+                that particular subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. If set, trial_end will override the
+                default trial period of the plan the customer is being subscribed to. The special
+                value `now` can be provided to end the customer's trial immediately. Can be at
+                most two years from `billing_cycle_anchor`. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is not
+                allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_period_days: Integer representing the number of trial period days before the
+                customer is charged for the first time. This will always overwrite any trials
+                that might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return self._client.request(
@@ -535,7 +679,6 @@ class Subscriptions(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -545,19 +688,27 @@ class Subscriptions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Subscription]:
-        """<p>Search for subscriptions you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for subscriptions you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _SUBSCRIPTIONS_SEARCH,
@@ -566,7 +717,6 @@ class Subscriptions(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -585,7 +735,6 @@ class Subscriptions(_rt.SyncResource):
         subscription_exposed_id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -595,18 +744,16 @@ class Subscriptions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
-        """<p>Retrieves the subscription with the given ID.</p>
+        """Retrieves the subscription with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _SUBSCRIPTIONS_RETRIEVE,
             {
                 "subscription_exposed_id": subscription_exposed_id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -675,39 +822,122 @@ class Subscriptions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
-        """<p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p>
+        """Updates an existing subscription on a customer to match the specified parameters. When
+        changing plans or quantities, we will optionally prorate the price we charge next month
+        to make up for any price changes. To preview how the proration will be calculated, use
+        the upcoming invoice endpoint.
 
         Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
-            automatic_tax: Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.
-            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time (in UTC). For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.
-            cancel_at: A timestamp at which the subscription should cancel. If set to a date before the current period ends, this will cause a proration if prorations have been enabled using `proration_behavior`. If set during a future period, this will always cause a proration for that period.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account. The
+                request must be made by a platform account on a connected account in order to set
+                an application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). For more
+                information, see the billing cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this will
+                always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
             cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a subscription will only affect invoices created for that particular subscription.
-            days_until_due: Number of days a customer has to pay invoices generated by this subscription. Valid only for subscriptions where `collection_method` is set to `send_invoice`.
-            default_payment_method: ID of the default payment method for the subscription. It must belong to the customer associated with the subscription. This takes precedence over `default_source`. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_source: ID of the default payment source for the subscription. It must belong to the customer associated with the subscription and be in a chargeable state. If `default_payment_method` is also set, `default_payment_method` will take precedence. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_tax_rates: The tax rates that will apply to any subscription item that does not have `tax_rates` set. Invoices created will have their `default_tax_rates` populated from the subscription. Pass an empty string to remove previously-defined tax rates.
-            description: The subscription's description, meant to be displayable to the customer. Use this field to optionally store an explanation of the subscription for rendering in Stripe surfaces.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an invoice,
+                Stripe will email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must belong
+                to the customer associated with the subscription and be in a chargeable state. If
+                `default_payment_method` is also set, `default_payment_method` will take
+                precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription. Pass an empty string to remove
+                previously-defined tax rates.
+            description: The subscription's description, meant to be displayable to the customer.
+                Use this field to optionally store an explanation of the subscription for
+                rendering in Stripe surfaces.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted.
-            on_behalf_of: The account on behalf of which to charge, for each of the subscription's invoices.
-            pause_collection: If specified, payment collection for this subscription will be paused.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment is
+                attempted.
+            on_behalf_of: The account on behalf of which to charge, for each of the
+                subscription's invoices.
+            pause_collection: If specified, payment collection for this subscription will be
+                paused.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you to
+                manage scenarios where additional user actions are needed to pay a subscription's
+                invoice. For example, SCA regulation may require 3DS authentication to complete
+                payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
             payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.
-            promotion_code: The promotion code to apply to this subscription. A promotion code applied to a subscription will only affect invoices created for that particular subscription.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply exactly the same proration that was previewed with [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint. It can also be used to implement custom proration logic, such as prorating by day instead of by second, by providing the time that you wish to use for proration calculations.
-            transfer_data: If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges. This will be unset if you POST an empty value.
-            trial_end: Unix timestamp representing the end of the trial period the customer will get before being charged for the first time. This will always overwrite any trials that might apply via a subscribed plan. If set, trial_end will override the default trial period of the plan the customer is being subscribed to. The special value `now` can be provided to end the customer's trial immediately. Can be at most two years from `billing_cycle_anchor`.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The promotion code to apply to this subscription. A promotion code
+                applied to a subscription will only affect invoices created for that particular
+                subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint. It can
+                also be used to implement custom proration logic, such as prorating by day
+                instead of by second, by providing the time that you wish to use for proration
+                calculations.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges. This will be unset if you POST an empty value.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. This will always overwrite any
+                trials that might apply via a subscribed plan. If set, trial_end will override
+                the default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is not
+                allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return self._client.request(
@@ -775,17 +1005,29 @@ class Subscriptions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
-        """<p>Cancels a customer’s subscription immediately. The customer will not be charged again for the subscription.</p>
+        """Cancels a customer’s subscription immediately. The customer will not be charged again for
+        the subscription.
 
-        <p>Note, however, that any pending invoice items that you’ve created will still be charged for at the end of the period, unless manually <a href="#delete_invoiceitem">deleted</a>. If you’ve set the subscription to cancel at the end of the period, any pending prorations will also be left in place and collected at the end of the period. But if the subscription is set to cancel immediately, pending prorations will be removed.</p>
+        Note, however, that any pending invoice items that you’ve created will still be charged
+        for at the end of the period, unless manually deleted. If you’ve set the subscription to
+        cancel at the end of the period, any pending prorations will also be left in place and
+        collected at the end of the period. But if the subscription is set to cancel immediately,
+        pending prorations will be removed.
 
-        <p>By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.</p>
+        By default, upon subscription cancellation, Stripe will stop automatic collection of all
+        finalized invoices for the customer. This is intended to prevent unexpected payment
+        attempts after the customer has canceled a subscription. However, you can resume
+        automatic collection of the invoices manually after subscription cancellation to have us
+        proceed. Or, you could check for unpaid invoices before allowing the customer to cancel
+        the subscription at all.
 
         Args:
             cancellation_details: Details about why this subscription was cancelled
             expand: Specifies which fields in the response should be expanded.
-            invoice_now: Will generate a final invoice that invoices for any un-invoiced metered usage and new/pending proration invoice items.
-            prorate: Will generate a proration invoice item that credits remaining unused time until the subscription period end.
+            invoice_now: Will generate a final invoice that invoices for any un-invoiced metered
+                usage and new/pending proration invoice items.
+            prorate: Will generate a proration invoice item that credits remaining unused time
+                until the subscription period end.
         """
         return self._client.request(
             _SUBSCRIPTIONS_DELETE,
@@ -812,7 +1054,6 @@ class Subscriptions(_rt.SyncResource):
         self,
         subscription_exposed_id: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -822,16 +1063,11 @@ class Subscriptions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedDiscount:
-        """<p>Removes the currently applied discount on a subscription.</p>
-
-        Args:
-            body: The request body.
-        """
+        """Removes the currently applied discount on a subscription."""
         return self._client.request(
             _SUBSCRIPTIONS_DISCOUNT,
             {
                 "subscription_exposed_id": subscription_exposed_id,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -863,13 +1099,30 @@ class Subscriptions(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
-        """<p>Initiates resumption of a paused subscription, optionally resetting the billing cycle anchor and creating prorations. If a resumption invoice is generated, it must be paid or marked uncollectible before the subscription will be unpaused. If payment succeeds the subscription will become <code>active</code>, and if payment fails the subscription will be <code>past_due</code>. The resumption invoice will void automatically if not paid by the expiration date.</p>
+        """Initiates resumption of a paused subscription, optionally resetting the billing cycle
+        anchor and creating prorations. If a resumption invoice is generated, it must be paid or
+        marked uncollectible before the subscription will be unpaused. If payment succeeds the
+        subscription will become `active`, and if payment fails the subscription will be
+        `past_due`. The resumption invoice will void automatically if not paid by the expiration
+        date.
 
         Args:
-            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time (in UTC). Setting the value to `unchanged` advances the subscription's billing cycle anchor to the period that surrounds the current time. For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). Setting the
+                value to `unchanged` advances the subscription's billing cycle anchor to the
+                period that surrounds the current time. For more information, see the billing
+                cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
             expand: Specifies which fields in the response should be expanded.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was resumed at the given time. This can be used to apply exactly the same proration that was previewed with [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was resumed at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
         return self._client.request(
             _SUBSCRIPTIONS_RESUME,
@@ -963,7 +1216,6 @@ class AsyncSubscriptions(_rt.AsyncResource):
         ]
         | NotGiven = NOT_GIVEN,
         test_clock: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -973,21 +1225,38 @@ class AsyncSubscriptions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Subscription]:
-        """<p>By default, returns a list of subscriptions that have not been canceled. In order to list canceled subscriptions, specify <code>status=canceled</code>.</p>
+        """By default, returns a list of subscriptions that have not been canceled. In order to list
+        canceled subscriptions, specify `status=canceled`.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            collection_method: The collection method of the subscriptions to retrieve. Either `charge_automatically` or `send_invoice`.
+            collection_method: The collection method of the subscriptions to retrieve. Either
+                `charge_automatically` or `send_invoice`.
             customer: The ID of the customer whose subscriptions will be retrieved.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
             price: Filter for subscriptions that contain this recurring price ID.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            status: The status of the subscriptions to retrieve. Passing in a value of `canceled` will return all canceled subscriptions, including those belonging to deleted customers. Pass `ended` to find subscriptions that are canceled and subscriptions that are expired due to [incomplete payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses). Passing in a value of `all` will return subscriptions of all statuses. If no value is supplied, all subscriptions that have not been canceled are returned.
-            test_clock: Filter for subscriptions that are associated with the specified test clock. The response will not include subscriptions with test clocks if this and the customer parameter is not set.
-            body: The request body.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the subscriptions to retrieve. Passing in a value of `canceled`
+                will return all canceled subscriptions, including those belonging to deleted
+                customers. Pass `ended` to find subscriptions that are canceled and subscriptions
+                that are expired due to [incomplete
+                payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses).
+                Passing in a value of `all` will return subscriptions of all statuses. If no
+                value is supplied, all subscriptions that have not been canceled are returned.
+            test_clock: Filter for subscriptions that are associated with the specified test
+                clock. The response will not include subscriptions with test clocks if this and
+                the customer parameter is not set.
         """
         return self._client.paginate(
             _SUBSCRIPTIONS_LIST,
@@ -1004,7 +1273,6 @@ class AsyncSubscriptions(_rt.AsyncResource):
                 "starting_after": starting_after,
                 "status": status,
                 "test_clock": test_clock,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1071,46 +1339,128 @@ class AsyncSubscriptions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
-        """<p>Creates a new subscription on an existing customer. Each customer can have up to 500 active or scheduled subscriptions.</p>
+        """Creates a new subscription on an existing customer. Each customer can have up to 500
+        active or scheduled subscriptions.
 
-        <p>When you create a subscription with <code>collection_method=charge_automatically</code>, the first invoice is finalized as part of the request.
-        The <code>payment_behavior</code> parameter determines the exact behavior of the initial payment.</p>
+        When you create a subscription with `collection_method=charge_automatically`, the first
+        invoice is finalized as part of the request. The `payment_behavior` parameter determines
+        the exact behavior of the initial payment.
 
-        <p>To start subscriptions where the first invoice always begins in a <code>draft</code> status, use <a href="/docs/billing/subscriptions/subscription-schedules#managing">subscription schedules</a> instead.
-        Schedules provide the flexibility to model more complex billing configurations that change over time.</p>
+        To start subscriptions where the first invoice always begins in a `draft` status, use
+        [subscription
+        schedules](https://stripe.com/docs/billing/subscriptions/subscription-schedules#managing)
+        instead. Schedules provide the flexibility to model more complex billing configurations
+        that change over time.
 
         Args:
             customer: The identifier of the customer to subscribe.
-            add_invoice_items: A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
-            automatic_tax: Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.
-            backdate_start_date: For new subscriptions, a past timestamp to backdate the subscription's start date to. If set, the first invoice will contain a proration for the timespan between the start date and the current time. Can be combined with trials and the billing cycle anchor.
-            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. The timestamp is in UTC format.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.
-            cancel_at: A timestamp at which the subscription should cancel. If set to a date before the current period ends, this will cause a proration if prorations have been enabled using `proration_behavior`. If set during a future period, this will always cause a proration for that period.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a subscription will only affect invoices created for that particular subscription.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            days_until_due: Number of days a customer has to pay invoices generated by this subscription. Valid only for subscriptions where `collection_method` is set to `send_invoice`.
-            default_payment_method: ID of the default payment method for the subscription. It must belong to the customer associated with the subscription. This takes precedence over `default_source`. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_source: ID of the default payment source for the subscription. It must belong to the customer associated with the subscription and be in a chargeable state. If `default_payment_method` is also set, `default_payment_method` will take precedence. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_tax_rates: The tax rates that will apply to any subscription item that does not have `tax_rates` set. Invoices created will have their `default_tax_rates` populated from the subscription.
-            description: The subscription's description, meant to be displayable to the customer. Use this field to optionally store an explanation of the subscription for rendering in Stripe surfaces.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account. The
+                request must be made by a platform account on a connected account in order to set
+                an application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            backdate_start_date: For new subscriptions, a past timestamp to backdate the
+                subscription's start date to. If set, the first invoice will contain a proration
+                for the timespan between the start date and the current time. Can be combined
+                with trials and the billing cycle anchor.
+            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. The timestamp is
+                in UTC format.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this will
+                always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an invoice,
+                Stripe will email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must belong
+                to the customer associated with the subscription and be in a chargeable state. If
+                `default_payment_method` is also set, `default_payment_method` will take
+                precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription.
+            description: The subscription's description, meant to be displayable to the customer.
+                Use this field to optionally store an explanation of the subscription for
+                rendering in Stripe surfaces.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted.
-            on_behalf_of: The account on behalf of which to charge, for each of the subscription's invoices.
-            payment_behavior: Only applies to subscriptions with `collection_method=charge_automatically`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment is
+                attempted.
+            on_behalf_of: The account on behalf of which to charge, for each of the
+                subscription's invoices.
+            payment_behavior: Only applies to subscriptions with
+                `collection_method=charge_automatically`.
             payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.
-            promotion_code: The API ID of a promotion code to apply to this subscription. A promotion code applied to a subscription will only affect invoices created for that particular subscription.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) resulting from the `billing_cycle_anchor`. If no value is passed, the default is `create_prorations`.
-            transfer_data: If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will get before being charged for the first time. If set, trial_end will override the default trial period of the plan the customer is being subscribed to. The special value `now` can be provided to end the customer's trial immediately. Can be at most two years from `billing_cycle_anchor`. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-            trial_period_days: Integer representing the number of trial period days before the customer is charged for the first time. This will always overwrite any trials that might apply via a subscribed plan. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for
+                that particular subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. If set, trial_end will override the
+                default trial period of the plan the customer is being subscribed to. The special
+                value `now` can be provided to end the customer's trial immediately. Can be at
+                most two years from `billing_cycle_anchor`. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is not
+                allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_period_days: Integer representing the number of trial period days before the
+                customer is charged for the first time. This will always overwrite any trials
+                that might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return await self._client.request(
@@ -1168,7 +1518,6 @@ class AsyncSubscriptions(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         page: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1178,19 +1527,27 @@ class AsyncSubscriptions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Subscription]:
-        """<p>Search for subscriptions you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+        """Search for subscriptions you’ve previously created using Stripe’s [Search Query
+        Language](https://stripe.com/docs/search#search-query-language). Don’t use search in
+        read-after-write flows where strict consistency is necessary. Under normal operating
+        conditions, data is searchable in less than a minute. Occasionally, propagation of new or
+        updated data can be up to an hour behind during outages. Search functionality is not
+        available to merchants in India.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            query: The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions).
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions).
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            page: A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.paginate(
             _SUBSCRIPTIONS_SEARCH,
@@ -1199,7 +1556,6 @@ class AsyncSubscriptions(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "page": page,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1218,7 +1574,6 @@ class AsyncSubscriptions(_rt.AsyncResource):
         subscription_exposed_id: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1228,18 +1583,16 @@ class AsyncSubscriptions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
-        """<p>Retrieves the subscription with the given ID.</p>
+        """Retrieves the subscription with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _SUBSCRIPTIONS_RETRIEVE,
             {
                 "subscription_exposed_id": subscription_exposed_id,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1308,39 +1661,122 @@ class AsyncSubscriptions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
-        """<p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p>
+        """Updates an existing subscription on a customer to match the specified parameters. When
+        changing plans or quantities, we will optionally prorate the price we charge next month
+        to make up for any price changes. To preview how the proration will be calculated, use
+        the upcoming invoice endpoint.
 
         Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
-            automatic_tax: Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.
-            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time (in UTC). For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.
-            cancel_at: A timestamp at which the subscription should cancel. If set to a date before the current period ends, this will cause a proration if prorations have been enabled using `proration_behavior`. If set during a future period, this will always cause a proration for that period.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at the end of the current period.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice
+                subtotal that will be transferred to the application owner's Stripe account. The
+                request must be made by a platform account on a connected account in order to set
+                an application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). For more
+                information, see the billing cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this will
+                always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
             cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a subscription will only affect invoices created for that particular subscription.
-            days_until_due: Number of days a customer has to pay invoices generated by this subscription. Valid only for subscriptions where `collection_method` is set to `send_invoice`.
-            default_payment_method: ID of the default payment method for the subscription. It must belong to the customer associated with the subscription. This takes precedence over `default_source`. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_source: ID of the default payment source for the subscription. It must belong to the customer associated with the subscription and be in a chargeable state. If `default_payment_method` is also set, `default_payment_method` will take precedence. If neither are set, invoices will use the customer's [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method) or [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-            default_tax_rates: The tax rates that will apply to any subscription item that does not have `tax_rates` set. Invoices created will have their `default_tax_rates` populated from the subscription. Pass an empty string to remove previously-defined tax rates.
-            description: The subscription's description, meant to be displayable to the customer. Use this field to optionally store an explanation of the subscription for rendering in Stripe surfaces.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an invoice,
+                Stripe will email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must belong
+                to the customer associated with the subscription and be in a chargeable state. If
+                `default_payment_method` is also set, `default_payment_method` will take
+                precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription. Pass an empty string to remove
+                previously-defined tax rates.
+            description: The subscription's description, meant to be displayable to the customer.
+                Use this field to optionally store an explanation of the subscription for
+                rendering in Stripe surfaces.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            off_session: Indicates if a customer is on or off-session while an invoice payment is attempted.
-            on_behalf_of: The account on behalf of which to charge, for each of the subscription's invoices.
-            pause_collection: If specified, payment collection for this subscription will be paused.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment is
+                attempted.
+            on_behalf_of: The account on behalf of which to charge, for each of the
+                subscription's invoices.
+            pause_collection: If specified, payment collection for this subscription will be
+                paused.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you to
+                manage scenarios where additional user actions are needed to pay a subscription's
+                invoice. For example, SCA regulation may require 3DS authentication to complete
+                payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
             payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.
-            promotion_code: The promotion code to apply to this subscription. A promotion code applied to a subscription will only affect invoices created for that particular subscription.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply exactly the same proration that was previewed with [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint. It can also be used to implement custom proration logic, such as prorating by day instead of by second, by providing the time that you wish to use for proration calculations.
-            transfer_data: If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges. This will be unset if you POST an empty value.
-            trial_end: Unix timestamp representing the end of the trial period the customer will get before being charged for the first time. This will always overwrite any trials that might apply via a subscribed plan. If set, trial_end will override the default trial period of the plan the customer is being subscribed to. The special value `now` can be provided to end the customer's trial immediately. Can be at most two years from `billing_cycle_anchor`.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The promotion code to apply to this subscription. A promotion code
+                applied to a subscription will only affect invoices created for that particular
+                subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint. It can
+                also be used to implement custom proration logic, such as prorating by day
+                instead of by second, by providing the time that you wish to use for proration
+                calculations.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges. This will be unset if you POST an empty value.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. This will always overwrite any
+                trials that might apply via a subscribed plan. If set, trial_end will override
+                the default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is not
+                allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return await self._client.request(
@@ -1408,17 +1844,29 @@ class AsyncSubscriptions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
-        """<p>Cancels a customer’s subscription immediately. The customer will not be charged again for the subscription.</p>
+        """Cancels a customer’s subscription immediately. The customer will not be charged again for
+        the subscription.
 
-        <p>Note, however, that any pending invoice items that you’ve created will still be charged for at the end of the period, unless manually <a href="#delete_invoiceitem">deleted</a>. If you’ve set the subscription to cancel at the end of the period, any pending prorations will also be left in place and collected at the end of the period. But if the subscription is set to cancel immediately, pending prorations will be removed.</p>
+        Note, however, that any pending invoice items that you’ve created will still be charged
+        for at the end of the period, unless manually deleted. If you’ve set the subscription to
+        cancel at the end of the period, any pending prorations will also be left in place and
+        collected at the end of the period. But if the subscription is set to cancel immediately,
+        pending prorations will be removed.
 
-        <p>By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.</p>
+        By default, upon subscription cancellation, Stripe will stop automatic collection of all
+        finalized invoices for the customer. This is intended to prevent unexpected payment
+        attempts after the customer has canceled a subscription. However, you can resume
+        automatic collection of the invoices manually after subscription cancellation to have us
+        proceed. Or, you could check for unpaid invoices before allowing the customer to cancel
+        the subscription at all.
 
         Args:
             cancellation_details: Details about why this subscription was cancelled
             expand: Specifies which fields in the response should be expanded.
-            invoice_now: Will generate a final invoice that invoices for any un-invoiced metered usage and new/pending proration invoice items.
-            prorate: Will generate a proration invoice item that credits remaining unused time until the subscription period end.
+            invoice_now: Will generate a final invoice that invoices for any un-invoiced metered
+                usage and new/pending proration invoice items.
+            prorate: Will generate a proration invoice item that credits remaining unused time
+                until the subscription period end.
         """
         return await self._client.request(
             _SUBSCRIPTIONS_DELETE,
@@ -1445,7 +1893,6 @@ class AsyncSubscriptions(_rt.AsyncResource):
         self,
         subscription_exposed_id: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1455,16 +1902,11 @@ class AsyncSubscriptions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedDiscount:
-        """<p>Removes the currently applied discount on a subscription.</p>
-
-        Args:
-            body: The request body.
-        """
+        """Removes the currently applied discount on a subscription."""
         return await self._client.request(
             _SUBSCRIPTIONS_DISCOUNT,
             {
                 "subscription_exposed_id": subscription_exposed_id,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1496,13 +1938,30 @@ class AsyncSubscriptions(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Subscription:
-        """<p>Initiates resumption of a paused subscription, optionally resetting the billing cycle anchor and creating prorations. If a resumption invoice is generated, it must be paid or marked uncollectible before the subscription will be unpaused. If payment succeeds the subscription will become <code>active</code>, and if payment fails the subscription will be <code>past_due</code>. The resumption invoice will void automatically if not paid by the expiration date.</p>
+        """Initiates resumption of a paused subscription, optionally resetting the billing cycle
+        anchor and creating prorations. If a resumption invoice is generated, it must be paid or
+        marked uncollectible before the subscription will be unpaused. If payment succeeds the
+        subscription will become `active`, and if payment fails the subscription will be
+        `past_due`. The resumption invoice will void automatically if not paid by the expiration
+        date.
 
         Args:
-            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time (in UTC). Setting the value to `unchanged` advances the subscription's billing cycle anchor to the period that surrounds the current time. For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). Setting the
+                value to `unchanged` advances the subscription's billing cycle anchor to the
+                period that surrounds the current time. For more information, see the billing
+                cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
             expand: Specifies which fields in the response should be expanded.
-            proration_behavior: Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.
-            proration_date: If set, the proration will be calculated as though the subscription was resumed at the given time. This can be used to apply exactly the same proration that was previewed with [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was resumed at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
         return await self._client.request(
             _SUBSCRIPTIONS_RESUME,

@@ -4,14 +4,46 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.tax_rate import TaxRate
-from ..types.tax_rates import TaxRatesListCreated, TaxRatesListResponse
+if TYPE_CHECKING:
+    from ..models.tax_rate import TaxRate
+    from ..types.tax_rates import TaxRatesListCreated, TaxRatesListResponse
+
+
+def _tax_rates_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.tax_rates import TaxRatesListResponse
+
+    return {
+        "200": _rt.Response(TaxRatesListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _tax_rates_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.tax_rate import TaxRate
+
+    return {"200": _rt.Response(TaxRate, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _tax_rates_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.tax_rate import TaxRate
+
+    return {"200": _rt.Response(TaxRate, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _tax_rates_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.tax_rate import TaxRate
+
+    return {"200": _rt.Response(TaxRate, "json"), "default": _rt.Response(Error, "json")}
+
 
 _TAX_RATES_LIST: _rt.Operation[TaxRatesListResponse] = _rt.Operation(
     method="get",
@@ -25,13 +57,8 @@ _TAX_RATES_LIST: _rt.Operation[TaxRatesListResponse] = _rt.Operation(
         _rt.Param("inclusive", "inclusive", "query", style="form"),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(TaxRatesListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_tax_rates_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -66,7 +93,7 @@ _TAX_RATES_CREATE: _rt.Operation[TaxRate] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(TaxRate, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_tax_rates_create_responses),
 )
 
 _TAX_RATES_RETRIEVE: _rt.Operation[TaxRate] = _rt.Operation(
@@ -76,10 +103,8 @@ _TAX_RATES_RETRIEVE: _rt.Operation[TaxRate] = _rt.Operation(
     params=(
         _rt.Param("tax_rate", "tax_rate", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(TaxRate, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_tax_rates_retrieve_responses),
 )
 
 _TAX_RATES_UPDATE: _rt.Operation[TaxRate] = _rt.Operation(
@@ -105,7 +130,7 @@ _TAX_RATES_UPDATE: _rt.Operation[TaxRate] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(TaxRate, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_tax_rates_update_responses),
 )
 
 
@@ -132,7 +157,6 @@ class TaxRates(_rt.SyncResource):
         inclusive: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -142,19 +166,29 @@ class TaxRates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[TaxRate]:
-        """<p>Returns a list of your tax rates. Tax rates are returned sorted by creation date, with the most recently created tax rates appearing first.</p>
+        """Returns a list of your tax rates. Tax rates are returned sorted by creation date, with
+        the most recently created tax rates appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            active: Optional flag to filter by tax rates that are either active or inactive (archived).
+            active: Optional flag to filter by tax rates that are either active or inactive
+                (archived).
             created: Optional range for filtering created date.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            inclusive: Optional flag to filter by tax rates that are inclusive (or those that are not inclusive).
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            inclusive: Optional flag to filter by tax rates that are inclusive (or those that are
+                not inclusive).
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _TAX_RATES_LIST,
@@ -166,7 +200,6 @@ class TaxRates(_rt.SyncResource):
                 "inclusive": inclusive,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -206,19 +239,29 @@ class TaxRates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxRate:
-        """<p>Creates a new tax rate.</p>
+        """Creates a new tax rate.
 
         Args:
             display_name: The display name of the tax rate, which will be shown to users.
             inclusive: This specifies if the tax rate is inclusive or exclusive.
             percentage: This represents the tax rate percent out of 100.
-            active: Flag determining whether the tax rate is active or inactive (archived). Inactive tax rates cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.
-            country: Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-            description: An arbitrary string attached to the tax rate for your internal use only. It will not be visible to your customers.
+            active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions, but
+                will still work for subscriptions and invoices that already have it set.
+            country: Two-letter country code ([ISO 3166-1
+                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+            description: An arbitrary string attached to the tax rate for your internal use only.
+                It will not be visible to your customers.
             expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate. You can use this label field for tax reporting purposes. It also appears on your customer’s invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for tax
+                reporting purposes. It also appears on your customer’s invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return self._client.request(
@@ -253,7 +296,6 @@ class TaxRates(_rt.SyncResource):
         tax_rate: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -263,18 +305,16 @@ class TaxRates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxRate:
-        """<p>Retrieves a tax rate with the given ID</p>
+        """Retrieves a tax rate with the given ID
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _TAX_RATES_RETRIEVE,
             {
                 "tax_rate": tax_rate,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -313,17 +353,27 @@ class TaxRates(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxRate:
-        """<p>Updates an existing tax rate.</p>
+        """Updates an existing tax rate.
 
         Args:
-            active: Flag determining whether the tax rate is active or inactive (archived). Inactive tax rates cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.
-            country: Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-            description: An arbitrary string attached to the tax rate for your internal use only. It will not be visible to your customers.
+            active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions, but
+                will still work for subscriptions and invoices that already have it set.
+            country: Two-letter country code ([ISO 3166-1
+                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+            description: An arbitrary string attached to the tax rate for your internal use only.
+                It will not be visible to your customers.
             display_name: The display name of the tax rate, which will be shown to users.
             expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate. You can use this label field for tax reporting purposes. It also appears on your customer’s invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for tax
+                reporting purposes. It also appears on your customer’s invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return self._client.request(
@@ -398,7 +448,6 @@ class AsyncTaxRates(_rt.AsyncResource):
         inclusive: bool | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -408,19 +457,29 @@ class AsyncTaxRates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[TaxRate]:
-        """<p>Returns a list of your tax rates. Tax rates are returned sorted by creation date, with the most recently created tax rates appearing first.</p>
+        """Returns a list of your tax rates. Tax rates are returned sorted by creation date, with
+        the most recently created tax rates appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            active: Optional flag to filter by tax rates that are either active or inactive (archived).
+            active: Optional flag to filter by tax rates that are either active or inactive
+                (archived).
             created: Optional range for filtering created date.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            inclusive: Optional flag to filter by tax rates that are inclusive (or those that are not inclusive).
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            inclusive: Optional flag to filter by tax rates that are inclusive (or those that are
+                not inclusive).
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _TAX_RATES_LIST,
@@ -432,7 +491,6 @@ class AsyncTaxRates(_rt.AsyncResource):
                 "inclusive": inclusive,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -472,19 +530,29 @@ class AsyncTaxRates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxRate:
-        """<p>Creates a new tax rate.</p>
+        """Creates a new tax rate.
 
         Args:
             display_name: The display name of the tax rate, which will be shown to users.
             inclusive: This specifies if the tax rate is inclusive or exclusive.
             percentage: This represents the tax rate percent out of 100.
-            active: Flag determining whether the tax rate is active or inactive (archived). Inactive tax rates cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.
-            country: Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-            description: An arbitrary string attached to the tax rate for your internal use only. It will not be visible to your customers.
+            active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions, but
+                will still work for subscriptions and invoices that already have it set.
+            country: Two-letter country code ([ISO 3166-1
+                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+            description: An arbitrary string attached to the tax rate for your internal use only.
+                It will not be visible to your customers.
             expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate. You can use this label field for tax reporting purposes. It also appears on your customer’s invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for tax
+                reporting purposes. It also appears on your customer’s invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return await self._client.request(
@@ -519,7 +587,6 @@ class AsyncTaxRates(_rt.AsyncResource):
         tax_rate: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -529,18 +596,16 @@ class AsyncTaxRates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxRate:
-        """<p>Retrieves a tax rate with the given ID</p>
+        """Retrieves a tax rate with the given ID
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _TAX_RATES_RETRIEVE,
             {
                 "tax_rate": tax_rate,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -579,17 +644,27 @@ class AsyncTaxRates(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> TaxRate:
-        """<p>Updates an existing tax rate.</p>
+        """Updates an existing tax rate.
 
         Args:
-            active: Flag determining whether the tax rate is active or inactive (archived). Inactive tax rates cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.
-            country: Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-            description: An arbitrary string attached to the tax rate for your internal use only. It will not be visible to your customers.
+            active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions, but
+                will still work for subscriptions and invoices that already have it set.
+            country: Two-letter country code ([ISO 3166-1
+                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+            description: An arbitrary string attached to the tax rate for your internal use only.
+                It will not be visible to your customers.
             display_name: The display name of the tax rate, which will be shown to users.
             expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate. You can use this label field for tax reporting purposes. It also appears on your customer’s invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for tax
+                reporting purposes. It also appears on your customer’s invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return await self._client.request(

@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.error import Error
-from ..models.token import Token
-from ..types.tokens import (
-    TokensCreateParamsAccount,
-    TokensCreateParamsBankAccount,
-    TokensCreateParamsCard,
-    TokensCreateParamsCvcUpdate,
-    TokensCreateParamsPerson,
-    TokensCreateParamsPii,
-)
+if TYPE_CHECKING:
+    from ..models.token import Token
+    from ..types.tokens import (
+        TokensCreateParamsAccount,
+        TokensCreateParamsBankAccount,
+        TokensCreateParamsCard,
+        TokensCreateParamsCvcUpdate,
+        TokensCreateParamsPerson,
+        TokensCreateParamsPii,
+    )
+
+
+def _tokens_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.token import Token
+
+    return {"200": _rt.Response(Token, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _tokens_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.token import Token
+
+    return {"200": _rt.Response(Token, "json"), "default": _rt.Response(Error, "json")}
+
 
 _TOKENS_CREATE: _rt.Operation[Token] = _rt.Operation(
     method="post",
@@ -45,7 +60,7 @@ _TOKENS_CREATE: _rt.Operation[Token] = _rt.Operation(
             "pii": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Token, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_tokens_create_responses),
 )
 
 _TOKENS_RETRIEVE: _rt.Operation[Token] = _rt.Operation(
@@ -55,10 +70,8 @@ _TOKENS_RETRIEVE: _rt.Operation[Token] = _rt.Operation(
     params=(
         _rt.Param("token", "token", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Token, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_tokens_retrieve_responses),
 )
 
 
@@ -95,13 +108,19 @@ class Tokens(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Token:
-        """<p>Creates a single-use token that represents a bank account’s details.
-        This token can be used with any API method in place of a bank account dictionary. This token can be used only once, by attaching it to a <a href="#accounts">Custom account</a>.</p>
+        """Creates a single-use token that represents a bank account’s details. This token can be
+        used with any API method in place of a bank account dictionary. This token can be used
+        only once, by attaching it to a Custom account.
 
         Args:
             account: Information for the account this token will represent.
             bank_account: The bank account this token will represent.
-            customer: The customer (owned by the application's account) for which to create a token. This can be used only with an [OAuth access token](https://stripe.com/docs/connect/standard-accounts) or [Stripe-Account header](https://stripe.com/docs/connect/authentication). For more details, see [Cloning Saved Payment Methods](https://stripe.com/docs/connect/cloning-saved-payment-methods).
+            customer: The customer (owned by the application's account) for which to create a
+                token. This can be used only with an [OAuth access
+                token](https://stripe.com/docs/connect/standard-accounts) or [Stripe-Account
+                header](https://stripe.com/docs/connect/authentication). For more details, see
+                [Cloning Saved Payment
+                Methods](https://stripe.com/docs/connect/cloning-saved-payment-methods).
             cvc_update: The updated CVC value this token will represent.
             expand: Specifies which fields in the response should be expanded.
             person: Information for the person this token will represent.
@@ -136,7 +155,6 @@ class Tokens(_rt.SyncResource):
         token: str,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -146,18 +164,16 @@ class Tokens(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Token:
-        """<p>Retrieves the token with the given ID.</p>
+        """Retrieves the token with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _TOKENS_RETRIEVE,
             {
                 "token": token,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -223,13 +239,19 @@ class AsyncTokens(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Token:
-        """<p>Creates a single-use token that represents a bank account’s details.
-        This token can be used with any API method in place of a bank account dictionary. This token can be used only once, by attaching it to a <a href="#accounts">Custom account</a>.</p>
+        """Creates a single-use token that represents a bank account’s details. This token can be
+        used with any API method in place of a bank account dictionary. This token can be used
+        only once, by attaching it to a Custom account.
 
         Args:
             account: Information for the account this token will represent.
             bank_account: The bank account this token will represent.
-            customer: The customer (owned by the application's account) for which to create a token. This can be used only with an [OAuth access token](https://stripe.com/docs/connect/standard-accounts) or [Stripe-Account header](https://stripe.com/docs/connect/authentication). For more details, see [Cloning Saved Payment Methods](https://stripe.com/docs/connect/cloning-saved-payment-methods).
+            customer: The customer (owned by the application's account) for which to create a
+                token. This can be used only with an [OAuth access
+                token](https://stripe.com/docs/connect/standard-accounts) or [Stripe-Account
+                header](https://stripe.com/docs/connect/authentication). For more details, see
+                [Cloning Saved Payment
+                Methods](https://stripe.com/docs/connect/cloning-saved-payment-methods).
             cvc_update: The updated CVC value this token will represent.
             expand: Specifies which fields in the response should be expanded.
             person: Information for the person this token will represent.
@@ -264,7 +286,6 @@ class AsyncTokens(_rt.AsyncResource):
         token: str,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -274,18 +295,16 @@ class AsyncTokens(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Token:
-        """<p>Retrieves the token with the given ID.</p>
+        """Retrieves the token with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _TOKENS_RETRIEVE,
             {
                 "token": token,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

@@ -4,14 +4,50 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Topup
-from ..models.error import Error
-from ..types.topups import TopupsListAmount, TopupsListCreated, TopupsListResponse
+if TYPE_CHECKING:
+    from ..models.topup import Topup
+    from ..types.topups import TopupsListAmount, TopupsListCreated, TopupsListResponse
+
+
+def _topups_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.topups import TopupsListResponse
+
+    return {"200": _rt.Response(TopupsListResponse, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _topups_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.topup import Topup
+
+    return {"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _topups_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.topup import Topup
+
+    return {"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _topups_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.topup import Topup
+
+    return {"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _topups_cancel_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.topup import Topup
+
+    return {"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")}
+
 
 _TOPUPS_LIST: _rt.Operation[TopupsListResponse] = _rt.Operation(
     method="get",
@@ -25,13 +61,8 @@ _TOPUPS_LIST: _rt.Operation[TopupsListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("status", "status", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(TopupsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_topups_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -63,7 +94,7 @@ _TOPUPS_CREATE: _rt.Operation[Topup] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_topups_create_responses),
 )
 
 _TOPUPS_RETRIEVE: _rt.Operation[Topup] = _rt.Operation(
@@ -73,10 +104,8 @@ _TOPUPS_RETRIEVE: _rt.Operation[Topup] = _rt.Operation(
     params=(
         _rt.Param("topup", "topup", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_topups_retrieve_responses),
 )
 
 _TOPUPS_UPDATE: _rt.Operation[Topup] = _rt.Operation(
@@ -96,7 +125,7 @@ _TOPUPS_UPDATE: _rt.Operation[Topup] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_topups_update_responses),
 )
 
 _TOPUPS_CANCEL: _rt.Operation[Topup] = _rt.Operation(
@@ -111,7 +140,7 @@ _TOPUPS_CANCEL: _rt.Operation[Topup] = _rt.Operation(
         "application/x-www-form-urlencoded",
         encoding={"expand": _rt.Encoding(style="deepObject", explode=True)},
     ),
-    responses={"200": _rt.Response(Topup, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_topups_cancel_responses),
 )
 
 
@@ -138,7 +167,6 @@ class Topups(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "failed", "pending", "succeeded"] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -148,19 +176,29 @@ class Topups(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Topup]:
-        """<p>Returns a list of top-ups.</p>
+        """Returns a list of top-ups.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             amount: A positive integer representing how much to transfer.
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            status: Only return top-ups that have the given status. One of `canceled`, `failed`, `pending` or `succeeded`.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return top-ups that have the given status. One of `canceled`, `failed`,
+                `pending` or `succeeded`.
         """
         return self._client.paginate(
             _TOPUPS_LIST,
@@ -172,7 +210,6 @@ class Topups(_rt.SyncResource):
                 "limit": limit,
                 "starting_after": starting_after,
                 "status": status,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -206,16 +243,27 @@ class Topups(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Topup:
-        """<p>Top up the balance of an account</p>
+        """Top up the balance of an account
 
         Args:
             amount: A positive integer representing how much to transfer.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            source: The ID of a source to transfer funds from. For most users, this should be left unspecified which will use the bank account that was set up in the dashboard for the specified currency. In test mode, this can be a test bank token (see [Testing Top-ups](https://stripe.com/docs/connect/testing#testing-top-ups)).
-            statement_descriptor: Extra information about a top-up for the source's bank statement. Limited to 15 ASCII characters.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: The ID of a source to transfer funds from. For most users, this should be
+                left unspecified which will use the bank account that was set up in the dashboard
+                for the specified currency. In test mode, this can be a test bank token (see
+                [Testing Top-ups](https://stripe.com/docs/connect/testing#testing-top-ups)).
+            statement_descriptor: Extra information about a top-up for the source's bank
+                statement. Limited to 15 ASCII characters.
             transfer_group: A string that identifies this top-up as part of a group.
         """
         return self._client.request(
@@ -247,7 +295,6 @@ class Topups(_rt.SyncResource):
         topup: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -257,18 +304,18 @@ class Topups(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Topup:
-        """<p>Retrieves the details of a top-up that has previously been created. Supply the unique top-up ID that was returned from your previous request, and Stripe will return the corresponding top-up information.</p>
+        """Retrieves the details of a top-up that has previously been created. Supply the unique
+        top-up ID that was returned from your previous request, and Stripe will return the
+        corresponding top-up information.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _TOPUPS_RETRIEVE,
             {
                 "topup": topup,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -298,12 +345,17 @@ class Topups(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Topup:
-        """<p>Updates the metadata of a top-up. Other top-up details are not editable by design.</p>
+        """Updates the metadata of a top-up. Other top-up details are not editable by design.
 
         Args:
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _TOPUPS_UPDATE,
@@ -339,7 +391,7 @@ class Topups(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Topup:
-        """<p>Cancels a top-up. Only pending top-ups can be canceled.</p>
+        """Cancels a top-up. Only pending top-ups can be canceled.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
@@ -410,7 +462,6 @@ class AsyncTopups(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         status: Literal["canceled", "failed", "pending", "succeeded"] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -420,19 +471,29 @@ class AsyncTopups(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Topup]:
-        """<p>Returns a list of top-ups.</p>
+        """Returns a list of top-ups.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             amount: A positive integer representing how much to transfer.
-            created: A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            status: Only return top-ups that have the given status. One of `canceled`, `failed`, `pending` or `succeeded`.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return top-ups that have the given status. One of `canceled`, `failed`,
+                `pending` or `succeeded`.
         """
         return self._client.paginate(
             _TOPUPS_LIST,
@@ -444,7 +505,6 @@ class AsyncTopups(_rt.AsyncResource):
                 "limit": limit,
                 "starting_after": starting_after,
                 "status": status,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -478,16 +538,27 @@ class AsyncTopups(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Topup:
-        """<p>Top up the balance of an account</p>
+        """Top up the balance of an account
 
         Args:
             amount: A positive integer representing how much to transfer.
-            currency: Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            source: The ID of a source to transfer funds from. For most users, this should be left unspecified which will use the bank account that was set up in the dashboard for the specified currency. In test mode, this can be a test bank token (see [Testing Top-ups](https://stripe.com/docs/connect/testing#testing-top-ups)).
-            statement_descriptor: Extra information about a top-up for the source's bank statement. Limited to 15 ASCII characters.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: The ID of a source to transfer funds from. For most users, this should be
+                left unspecified which will use the bank account that was set up in the dashboard
+                for the specified currency. In test mode, this can be a test bank token (see
+                [Testing Top-ups](https://stripe.com/docs/connect/testing#testing-top-ups)).
+            statement_descriptor: Extra information about a top-up for the source's bank
+                statement. Limited to 15 ASCII characters.
             transfer_group: A string that identifies this top-up as part of a group.
         """
         return await self._client.request(
@@ -519,7 +590,6 @@ class AsyncTopups(_rt.AsyncResource):
         topup: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -529,18 +599,18 @@ class AsyncTopups(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Topup:
-        """<p>Retrieves the details of a top-up that has previously been created. Supply the unique top-up ID that was returned from your previous request, and Stripe will return the corresponding top-up information.</p>
+        """Retrieves the details of a top-up that has previously been created. Supply the unique
+        top-up ID that was returned from your previous request, and Stripe will return the
+        corresponding top-up information.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _TOPUPS_RETRIEVE,
             {
                 "topup": topup,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -570,12 +640,17 @@ class AsyncTopups(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Topup:
-        """<p>Updates the metadata of a top-up. Other top-up details are not editable by design.</p>
+        """Updates the metadata of a top-up. Other top-up details are not editable by design.
 
         Args:
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _TOPUPS_UPDATE,
@@ -611,7 +686,7 @@ class AsyncTopups(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Topup:
-        """<p>Cancels a top-up. Only pending top-ups can be canceled.</p>
+        """Cancels a top-up. Only pending top-ups can be canceled.
 
         Args:
             expand: Specifies which fields in the response should be expanded.

@@ -4,18 +4,54 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.account import Transfer, TransferReversal
-from ..models.error import Error
-from ..types.transfers import (
-    TransfersListCreated,
-    TransfersListResponse,
-    TransfersReversalsListResponse,
-)
+if TYPE_CHECKING:
+    from ..models.transfer import Transfer
+    from ..resources.transfers_reversals import (
+        AsyncTransfersReversals,
+        AsyncTransfersReversalsWithRawResponse,
+        AsyncTransfersReversalsWithStreamingResponse,
+        TransfersReversals,
+        TransfersReversalsWithRawResponse,
+        TransfersReversalsWithStreamingResponse,
+    )
+    from ..types.transfers import TransfersListCreated, TransfersListResponse
+
+
+def _transfers_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.transfers import TransfersListResponse
+
+    return {
+        "200": _rt.Response(TransfersListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _transfers_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.transfer import Transfer
+
+    return {"200": _rt.Response(Transfer, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _transfers_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.transfer import Transfer
+
+    return {"200": _rt.Response(Transfer, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _transfers_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.transfer import Transfer
+
+    return {"200": _rt.Response(Transfer, "json"), "default": _rt.Response(Error, "json")}
+
 
 _TRANSFERS_LIST: _rt.Operation[TransfersListResponse] = _rt.Operation(
     method="get",
@@ -29,13 +65,8 @@ _TRANSFERS_LIST: _rt.Operation[TransfersListResponse] = _rt.Operation(
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
         _rt.Param("transfer_group", "transfer_group", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(TransfersListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_transfers_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -68,7 +99,7 @@ _TRANSFERS_CREATE: _rt.Operation[Transfer] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Transfer, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_transfers_create_responses),
 )
 
 _TRANSFERS_RETRIEVE: _rt.Operation[Transfer] = _rt.Operation(
@@ -78,10 +109,8 @@ _TRANSFERS_RETRIEVE: _rt.Operation[Transfer] = _rt.Operation(
     params=(
         _rt.Param("transfer", "transfer", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={"200": _rt.Response(Transfer, "json"), "default": _rt.Response(Error, "json")},
+    responses=_rt.LazyResponses(_transfers_retrieve_responses),
 )
 
 _TRANSFERS_UPDATE: _rt.Operation[Transfer] = _rt.Operation(
@@ -101,98 +130,7 @@ _TRANSFERS_UPDATE: _rt.Operation[Transfer] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={"200": _rt.Response(Transfer, "json"), "default": _rt.Response(Error, "json")},
-)
-
-_TRANSFERS_REVERSALS_LIST: _rt.Operation[TransfersReversalsListResponse] = _rt.Operation(
-    method="get",
-    path="/v1/transfers/{id}/reversals",
-    operation_id="GetTransfersIdReversals",
-    params=(
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("ending_before", "ending_before", "query", style="form"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("limit", "limit", "query", style="form"),
-        _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(TransfersReversalsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-    pagination=_rt.CursorPagination(
-        items="data",
-        has_more="has_more",
-        cursor_param="starting_after",
-        cursor_field="id",
-        reverse_param="ending_before",
-    ),
-)
-
-_TRANSFERS_REVERSALS_CREATE: _rt.Operation[TransferReversal] = _rt.Operation(
-    method="post",
-    path="/v1/transfers/{id}/reversals",
-    operation_id="PostTransfersIdReversals",
-    params=(
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("amount", "amount", "field"),
-        _rt.Param("description", "description", "field"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-        _rt.Param("refund_application_fee", "refund_application_fee", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(TransferReversal, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_TRANSFERS_REVERSALS_RETRIEVE: _rt.Operation[TransferReversal] = _rt.Operation(
-    method="get",
-    path="/v1/transfers/{transfer}/reversals/{id}",
-    operation_id="GetTransfersTransferReversalsId",
-    params=(
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("transfer", "transfer", "path", style="simple"),
-        _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(TransferReversal, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
-)
-
-_TRANSFERS_REVERSALS_UPDATE: _rt.Operation[TransferReversal] = _rt.Operation(
-    method="post",
-    path="/v1/transfers/{transfer}/reversals/{id}",
-    operation_id="PostTransfersTransferReversalsId",
-    params=(
-        _rt.Param("id", "id", "path", style="simple"),
-        _rt.Param("transfer", "transfer", "path", style="simple"),
-        _rt.Param("expand", "expand", "field"),
-        _rt.Param("metadata", "metadata", "field"),
-    ),
-    body=_rt.Body(
-        "application/x-www-form-urlencoded",
-        encoding={
-            "expand": _rt.Encoding(style="deepObject", explode=True),
-            "metadata": _rt.Encoding(style="deepObject", explode=True),
-        },
-    ),
-    responses={
-        "200": _rt.Response(TransferReversal, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_transfers_update_responses),
 )
 
 
@@ -211,6 +149,8 @@ class Transfers(_rt.SyncResource):
 
     @cached_property
     def reversals(self) -> TransfersReversals:
+        from .transfers_reversals import TransfersReversals
+
         return TransfersReversals(self._client)
 
     def list(
@@ -223,7 +163,6 @@ class Transfers(_rt.SyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -233,18 +172,26 @@ class Transfers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[Transfer]:
-        """<p>Returns a list of existing transfers sent to connected accounts. The transfers are returned in sorted order, with the most recently created transfers appearing first.</p>
+        """Returns a list of existing transfers sent to connected accounts. The transfers are
+        returned in sorted order, with the most recently created transfers appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             destination: Only return transfers for the destination specified by this account ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return transfers with the specified transfer group.
-            body: The request body.
         """
         return self._client.paginate(
             _TRANSFERS_LIST,
@@ -256,7 +203,6 @@ class Transfers(_rt.SyncResource):
                 "limit": limit,
                 "starting_after": starting_after,
                 "transfer_group": transfer_group,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -291,18 +237,36 @@ class Transfers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Transfer:
-        """<p>To send funds from your Stripe account to a connected account, you create a new transfer object. Your <a href="#balance">Stripe balance</a> must be able to cover the transfer amount, or you’ll receive an “Insufficient Funds” error.</p>
+        """To send funds from your Stripe account to a connected account, you create a new transfer
+        object. Your Stripe balance must be able to cover the transfer amount, or you’ll receive
+        an “Insufficient Funds” error.
 
         Args:
             currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
-            destination: The ID of a connected Stripe account. <a href="/docs/connect/charges-transfers">See the Connect documentation</a> for details.
-            amount: A positive integer in cents (or local equivalent) representing how much to transfer.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            destination: The ID of a connected Stripe account. [See the Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers) for details.
+            amount: A positive integer in cents (or local equivalent) representing how much to
+                transfer.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            source_transaction: You can use this parameter to transfer funds from a charge before they are added to your available balance. A pending balance will transfer immediately but the funds will not become available until the original charge becomes available. [See the Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-availability) for details.
-            source_type: The source balance to use for this transfer. One of `bank_account`, `card`, or `fpx`. For most users, this will default to `card`.
-            transfer_group: A string that identifies this transaction as part of a group. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source_transaction: You can use this parameter to transfer funds from a charge before
+                they are added to your available balance. A pending balance will transfer
+                immediately but the funds will not become available until the original charge
+                becomes available. [See the Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-availability)
+                for details.
+            source_type: The source balance to use for this transfer. One of `bank_account`,
+                `card`, or `fpx`. For most users, this will default to `card`.
+            transfer_group: A string that identifies this transaction as part of a group. See the
+                [Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options)
+                for details.
         """
         return self._client.request(
             _TRANSFERS_CREATE,
@@ -334,7 +298,6 @@ class Transfers(_rt.SyncResource):
         transfer: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -344,18 +307,18 @@ class Transfers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Transfer:
-        """<p>Retrieves the details of an existing transfer. Supply the unique transfer ID from either a transfer creation request or the transfer list, and Stripe will return the corresponding transfer information.</p>
+        """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
+        a transfer creation request or the transfer list, and Stripe will return the
+        corresponding transfer information.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _TRANSFERS_RETRIEVE,
             {
                 "transfer": transfer,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -385,14 +348,20 @@ class Transfers(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Transfer:
-        """<p>Updates the specified transfer by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+        """Updates the specified transfer by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
 
-        <p>This request accepts only metadata as an argument.</p>
+        This request accepts only metadata as an argument.
 
         Args:
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _TRANSFERS_UPDATE,
@@ -445,232 +414,6 @@ class TransfersWithStreamingResponse:
         return self._resource.reversals.with_streaming_response
 
 
-class TransfersReversals(_rt.SyncResource):
-    """Operations under `transfers.reversals`."""
-
-    @cached_property
-    def with_raw_response(self) -> TransfersReversalsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return TransfersReversalsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> TransfersReversalsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return TransfersReversalsWithStreamingResponse(self)
-
-    def list(
-        self,
-        id: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[TransferReversal]:
-        """<p>You can see a list of the reversals belonging to a specific transfer. Note that the 10 most recent reversals are always available by default on the transfer object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional reversals.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _TRANSFERS_REVERSALS_LIST,
-            {
-                "id": id,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create(
-        self,
-        id: str,
-        *,
-        amount: int | NotGiven = NOT_GIVEN,
-        description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        refund_application_fee: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> TransferReversal:
-        """<p>When you create a new reversal, you must specify a transfer to create it on.</p>
-
-        <p>When reversing transfers, you can optionally reverse part of the transfer. You can do so as many times as you wish until the entire transfer has been reversed.</p>
-
-        <p>Once entirely reversed, a transfer can’t be reversed again. This method will return an error when called on an already-reversed transfer, or when trying to reverse more money than is left on a transfer.</p>
-
-        Args:
-            amount: A positive integer in cents (or local equivalent) representing how much of this transfer to reverse. Can only reverse up to the unreversed amount remaining of the transfer. Partial transfer reversals are only allowed for transfers to Stripe Accounts. Defaults to the entire transfer amount.
-            description: An arbitrary string which you can attach to a reversal object. It is displayed alongside the reversal in the Dashboard. This will be unset if you POST an empty value.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            refund_application_fee: Boolean indicating whether the application fee should be refunded when reversing this transfer. If a full transfer reversal is given, the full application fee will be refunded. Otherwise, the application fee will be refunded with an amount proportional to the amount of the transfer reversed.
-        """
-        return self._client.request(
-            _TRANSFERS_REVERSALS_CREATE,
-            {
-                "id": id,
-                "amount": amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "refund_application_fee": refund_application_fee,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def retrieve(
-        self,
-        transfer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> TransferReversal:
-        """<p>By default, you can see the 10 most recent reversals stored directly on the transfer object, but you can also retrieve details about a specific reversal stored on the transfer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return self._client.request(
-            _TRANSFERS_REVERSALS_RETRIEVE,
-            {
-                "id": id,
-                "transfer": transfer,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update(
-        self,
-        transfer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> TransferReversal:
-        """<p>Updates the specified reversal by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
-
-        <p>This request only accepts metadata and description as arguments.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return self._client.request(
-            _TRANSFERS_REVERSALS_UPDATE,
-            {
-                "id": id,
-                "transfer": transfer,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class TransfersReversalsWithRawResponse:
-    """`TransfersReversals.with_raw_response`."""
-
-    def __init__(self, resource: TransfersReversals) -> None:
-        self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-
-
-class TransfersReversalsWithStreamingResponse:
-    """`TransfersReversals.with_streaming_response`."""
-
-    def __init__(self, resource: TransfersReversals) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)
-
-
 class AsyncTransfers(_rt.AsyncResource):
     """Operations under `transfers`."""
 
@@ -686,6 +429,8 @@ class AsyncTransfers(_rt.AsyncResource):
 
     @cached_property
     def reversals(self) -> AsyncTransfersReversals:
+        from .transfers_reversals import AsyncTransfersReversals
+
         return AsyncTransfersReversals(self._client)
 
     def list(
@@ -698,7 +443,6 @@ class AsyncTransfers(_rt.AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
         transfer_group: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -708,18 +452,26 @@ class AsyncTransfers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[Transfer]:
-        """<p>Returns a list of existing transfers sent to connected accounts. The transfers are returned in sorted order, with the most recently created transfers appearing first.</p>
+        """Returns a list of existing transfers sent to connected accounts. The transfers are
+        returned in sorted order, with the most recently created transfers appearing first.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
             destination: Only return transfers for the destination specified by this account ID.
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
             transfer_group: Only return transfers with the specified transfer group.
-            body: The request body.
         """
         return self._client.paginate(
             _TRANSFERS_LIST,
@@ -731,7 +483,6 @@ class AsyncTransfers(_rt.AsyncResource):
                 "limit": limit,
                 "starting_after": starting_after,
                 "transfer_group": transfer_group,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -766,18 +517,36 @@ class AsyncTransfers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Transfer:
-        """<p>To send funds from your Stripe account to a connected account, you create a new transfer object. Your <a href="#balance">Stripe balance</a> must be able to cover the transfer amount, or you’ll receive an “Insufficient Funds” error.</p>
+        """To send funds from your Stripe account to a connected account, you create a new transfer
+        object. Your Stripe balance must be able to cover the transfer amount, or you’ll receive
+        an “Insufficient Funds” error.
 
         Args:
             currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
-            destination: The ID of a connected Stripe account. <a href="/docs/connect/charges-transfers">See the Connect documentation</a> for details.
-            amount: A positive integer in cents (or local equivalent) representing how much to transfer.
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            destination: The ID of a connected Stripe account. [See the Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers) for details.
+            amount: A positive integer in cents (or local equivalent) representing how much to
+                transfer.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            source_transaction: You can use this parameter to transfer funds from a charge before they are added to your available balance. A pending balance will transfer immediately but the funds will not become available until the original charge becomes available. [See the Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-availability) for details.
-            source_type: The source balance to use for this transfer. One of `bank_account`, `card`, or `fpx`. For most users, this will default to `card`.
-            transfer_group: A string that identifies this transaction as part of a group. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source_transaction: You can use this parameter to transfer funds from a charge before
+                they are added to your available balance. A pending balance will transfer
+                immediately but the funds will not become available until the original charge
+                becomes available. [See the Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-availability)
+                for details.
+            source_type: The source balance to use for this transfer. One of `bank_account`,
+                `card`, or `fpx`. For most users, this will default to `card`.
+            transfer_group: A string that identifies this transaction as part of a group. See the
+                [Connect
+                documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options)
+                for details.
         """
         return await self._client.request(
             _TRANSFERS_CREATE,
@@ -809,7 +578,6 @@ class AsyncTransfers(_rt.AsyncResource):
         transfer: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -819,18 +587,18 @@ class AsyncTransfers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Transfer:
-        """<p>Retrieves the details of an existing transfer. Supply the unique transfer ID from either a transfer creation request or the transfer list, and Stripe will return the corresponding transfer information.</p>
+        """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
+        a transfer creation request or the transfer list, and Stripe will return the
+        corresponding transfer information.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _TRANSFERS_RETRIEVE,
             {
                 "transfer": transfer,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -860,14 +628,20 @@ class AsyncTransfers(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> Transfer:
-        """<p>Updates the specified transfer by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+        """Updates the specified transfer by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
 
-        <p>This request accepts only metadata as an argument.</p>
+        This request accepts only metadata as an argument.
 
         Args:
-            description: An arbitrary string attached to the object. Often useful for displaying to users.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _TRANSFERS_UPDATE,
@@ -918,229 +692,3 @@ class AsyncTransfersWithStreamingResponse:
     @cached_property
     def reversals(self) -> AsyncTransfersReversalsWithStreamingResponse:
         return self._resource.reversals.with_streaming_response
-
-
-class AsyncTransfersReversals(_rt.AsyncResource):
-    """Operations under `transfers.reversals`."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncTransfersReversalsWithRawResponse:
-        """The same methods, returning the raw response (`.parse()`, `.headers`, ...)."""
-        return AsyncTransfersReversalsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncTransfersReversalsWithStreamingResponse:
-        """The same methods as context managers whose response body is not read yet."""
-        return AsyncTransfersReversalsWithStreamingResponse(self)
-
-    def list(
-        self,
-        id: str,
-        *,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[TransferReversal]:
-        """<p>You can see a list of the reversals belonging to a specific transfer. Note that the 10 most recent reversals are always available by default on the transfer object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional reversals.</p>
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
-
-        Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-            expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
-        """
-        return self._client.paginate(
-            _TRANSFERS_REVERSALS_LIST,
-            {
-                "id": id,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def create(
-        self,
-        id: str,
-        *,
-        amount: int | NotGiven = NOT_GIVEN,
-        description: str | NotGiven = NOT_GIVEN,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        refund_application_fee: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> TransferReversal:
-        """<p>When you create a new reversal, you must specify a transfer to create it on.</p>
-
-        <p>When reversing transfers, you can optionally reverse part of the transfer. You can do so as many times as you wish until the entire transfer has been reversed.</p>
-
-        <p>Once entirely reversed, a transfer can’t be reversed again. This method will return an error when called on an already-reversed transfer, or when trying to reverse more money than is left on a transfer.</p>
-
-        Args:
-            amount: A positive integer in cents (or local equivalent) representing how much of this transfer to reverse. Can only reverse up to the unreversed amount remaining of the transfer. Partial transfer reversals are only allowed for transfers to Stripe Accounts. Defaults to the entire transfer amount.
-            description: An arbitrary string which you can attach to a reversal object. It is displayed alongside the reversal in the Dashboard. This will be unset if you POST an empty value.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-            refund_application_fee: Boolean indicating whether the application fee should be refunded when reversing this transfer. If a full transfer reversal is given, the full application fee will be refunded. Otherwise, the application fee will be refunded with an amount proportional to the amount of the transfer reversed.
-        """
-        return await self._client.request(
-            _TRANSFERS_REVERSALS_CREATE,
-            {
-                "id": id,
-                "amount": amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "refund_application_fee": refund_application_fee,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def retrieve(
-        self,
-        transfer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> TransferReversal:
-        """<p>By default, you can see the 10 most recent reversals stored directly on the transfer object, but you can also retrieve details about a specific reversal stored on the transfer.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            body: The request body.
-        """
-        return await self._client.request(
-            _TRANSFERS_REVERSALS_RETRIEVE,
-            {
-                "id": id,
-                "transfer": transfer,
-                "expand": expand,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update(
-        self,
-        transfer: str,
-        id: str,
-        *,
-        expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        metadata: dict[str, str] | Literal[""] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> TransferReversal:
-        """<p>Updates the specified reversal by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
-
-        <p>This request only accepts metadata and description as arguments.</p>
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-        """
-        return await self._client.request(
-            _TRANSFERS_REVERSALS_UPDATE,
-            {
-                "id": id,
-                "transfer": transfer,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class AsyncTransfersReversalsWithRawResponse:
-    """`AsyncTransfersReversals.with_raw_response`."""
-
-    def __init__(self, resource: AsyncTransfersReversals) -> None:
-        self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.retrieve = _rt.with_raw_response(resource.retrieve)
-        self.update = _rt.with_raw_response(resource.update)
-
-
-class AsyncTransfersReversalsWithStreamingResponse:
-    """`AsyncTransfersReversals.with_streaming_response`."""
-
-    def __init__(self, resource: AsyncTransfersReversals) -> None:
-        self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.retrieve = _rt.with_streaming_response(resource.retrieve)
-        self.update = _rt.with_streaming_response(resource.update)

@@ -4,15 +4,57 @@ from __future__ import annotations
 
 import builtins as _builtins
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import apigen_runtime as _rt
-from apigen_runtime import NOT_GIVEN, NotGiven
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from .._runtime import NOT_GIVEN, NotGiven
 
-from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
-from ..models.error import Error
-from ..models.webhook_endpoint import WebhookEndpoint
-from ..types.webhook_endpoints import WebhookEndpointsListResponse
+if TYPE_CHECKING:
+    from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
+    from ..models.webhook_endpoint import WebhookEndpoint
+    from ..types.webhook_endpoints import WebhookEndpointsListResponse
+
+
+def _webhook_endpoints_list_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..types.webhook_endpoints import WebhookEndpointsListResponse
+
+    return {
+        "200": _rt.Response(WebhookEndpointsListResponse, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
+
+def _webhook_endpoints_create_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.webhook_endpoint import WebhookEndpoint
+
+    return {"200": _rt.Response(WebhookEndpoint, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _webhook_endpoints_retrieve_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.webhook_endpoint import WebhookEndpoint
+
+    return {"200": _rt.Response(WebhookEndpoint, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _webhook_endpoints_update_responses() -> dict[str, _rt.Response]:
+    from ..models.error import Error
+    from ..models.webhook_endpoint import WebhookEndpoint
+
+    return {"200": _rt.Response(WebhookEndpoint, "json"), "default": _rt.Response(Error, "json")}
+
+
+def _webhook_endpoints_delete_responses() -> dict[str, _rt.Response]:
+    from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
+    from ..models.error import Error
+
+    return {
+        "200": _rt.Response(DeletedWebhookEndpoint, "json"),
+        "default": _rt.Response(Error, "json"),
+    }
+
 
 _WEBHOOK_ENDPOINTS_LIST: _rt.Operation[WebhookEndpointsListResponse] = _rt.Operation(
     method="get",
@@ -23,13 +65,8 @@ _WEBHOOK_ENDPOINTS_LIST: _rt.Operation[WebhookEndpointsListResponse] = _rt.Opera
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
         _rt.Param("limit", "limit", "query", style="form"),
         _rt.Param("starting_after", "starting_after", "query", style="form"),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(WebhookEndpointsListResponse, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_webhook_endpoints_list_responses),
     pagination=_rt.CursorPagination(
         items="data",
         has_more="has_more",
@@ -61,10 +98,7 @@ _WEBHOOK_ENDPOINTS_CREATE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={
-        "200": _rt.Response(WebhookEndpoint, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_webhook_endpoints_create_responses),
 )
 
 _WEBHOOK_ENDPOINTS_RETRIEVE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
@@ -74,13 +108,8 @@ _WEBHOOK_ENDPOINTS_RETRIEVE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
     params=(
         _rt.Param("webhook_endpoint", "webhook_endpoint", "path", style="simple"),
         _rt.Param("expand", "expand", "query", style="deepObject", explode=True),
-        _rt.Param("body", "body", "body"),
     ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(WebhookEndpoint, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_webhook_endpoints_retrieve_responses),
 )
 
 _WEBHOOK_ENDPOINTS_UPDATE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
@@ -104,25 +133,15 @@ _WEBHOOK_ENDPOINTS_UPDATE: _rt.Operation[WebhookEndpoint] = _rt.Operation(
             "metadata": _rt.Encoding(style="deepObject", explode=True),
         },
     ),
-    responses={
-        "200": _rt.Response(WebhookEndpoint, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    responses=_rt.LazyResponses(_webhook_endpoints_update_responses),
 )
 
 _WEBHOOK_ENDPOINTS_DELETE: _rt.Operation[DeletedWebhookEndpoint] = _rt.Operation(
     method="delete",
     path="/v1/webhook_endpoints/{webhook_endpoint}",
     operation_id="DeleteWebhookEndpointsWebhookEndpoint",
-    params=(
-        _rt.Param("webhook_endpoint", "webhook_endpoint", "path", style="simple"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/x-www-form-urlencoded"),
-    responses={
-        "200": _rt.Response(DeletedWebhookEndpoint, "json"),
-        "default": _rt.Response(Error, "json"),
-    },
+    params=(_rt.Param("webhook_endpoint", "webhook_endpoint", "path", style="simple"),),
+    responses=_rt.LazyResponses(_webhook_endpoints_delete_responses),
 )
 
 
@@ -146,7 +165,6 @@ class WebhookEndpoints(_rt.SyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -156,16 +174,23 @@ class WebhookEndpoints(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.SyncPage[WebhookEndpoint]:
-        """<p>Returns a list of your webhook endpoints.</p>
+        """Returns a list of your webhook endpoints.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _WEBHOOK_ENDPOINTS_LIST,
@@ -174,7 +199,6 @@ class WebhookEndpoints(_rt.SyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -433,16 +457,28 @@ class WebhookEndpoints(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
-        """<p>A webhook endpoint must have a <code>url</code> and a list of <code>enabled_events</code>. You may optionally specify the Boolean <code>connect</code> parameter. If set to true, then a Connect webhook endpoint that notifies the specified <code>url</code> about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified <code>url</code> only about events from your account is created. You can also create webhook endpoints in the <a href="https://dashboard.stripe.com/account/webhooks">webhooks settings</a> section of the Dashboard.</p>
+        """A webhook endpoint must have a `url` and a list of `enabled_events`. You may optionally
+        specify the Boolean `connect` parameter. If set to true, then a Connect webhook endpoint
+        that notifies the specified `url` about events from all connected accounts is created;
+        otherwise an account webhook endpoint that notifies the specified `url` only about events
+        from your account is created. You can also create webhook endpoints in the [webhooks
+        settings](https://dashboard.stripe.com/account/webhooks) section of the Dashboard.
 
         Args:
-            enabled_events: The list of events to enable for this endpoint. You may specify `['*']` to enable all events, except those that require explicit selection.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             url: The URL of the webhook endpoint.
-            api_version: Events sent to this endpoint will be generated with this Stripe Version instead of your account's default Stripe Version.
-            connect: Whether this endpoint should receive events from connected accounts (`true`), or from your account (`false`). Defaults to `false`.
+            api_version: Events sent to this endpoint will be generated with this Stripe Version
+                instead of your account's default Stripe Version.
+            connect: Whether this endpoint should receive events from connected accounts
+                (`true`), or from your account (`false`). Defaults to `false`.
             description: An optional description of what the webhook is used for.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _WEBHOOK_ENDPOINTS_CREATE,
@@ -472,7 +508,6 @@ class WebhookEndpoints(_rt.SyncResource):
         webhook_endpoint: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -482,18 +517,16 @@ class WebhookEndpoints(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
-        """<p>Retrieves the webhook endpoint with the given ID.</p>
+        """Retrieves the webhook endpoint with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return self._client.request(
             _WEBHOOK_ENDPOINTS_RETRIEVE,
             {
                 "webhook_endpoint": webhook_endpoint,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -753,14 +786,20 @@ class WebhookEndpoints(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
-        """<p>Updates the webhook endpoint. You may edit the <code>url</code>, the list of <code>enabled_events</code>, and the status of your endpoint.</p>
+        """Updates the webhook endpoint. You may edit the `url`, the list of `enabled_events`, and
+        the status of your endpoint.
 
         Args:
             description: An optional description of what the webhook is used for.
             disabled: Disable the webhook endpoint if set to true.
-            enabled_events: The list of events to enable for this endpoint. You may specify `['*']` to enable all events, except those that require explicit selection.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             url: The URL of the webhook endpoint.
         """
         return self._client.request(
@@ -790,7 +829,6 @@ class WebhookEndpoints(_rt.SyncResource):
         self,
         webhook_endpoint: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -800,16 +838,13 @@ class WebhookEndpoints(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedWebhookEndpoint:
-        """<p>You can also delete webhook endpoints via the <a href="https://dashboard.stripe.com/account/webhooks">webhook endpoint management</a> page of the Stripe dashboard.</p>
-
-        Args:
-            body: The request body.
+        """You can also delete webhook endpoints via the [webhook endpoint
+        management](https://dashboard.stripe.com/account/webhooks) page of the Stripe dashboard.
         """
         return self._client.request(
             _WEBHOOK_ENDPOINTS_DELETE,
             {
                 "webhook_endpoint": webhook_endpoint,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -868,7 +903,6 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         starting_after: str | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -878,16 +912,23 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> _rt.AsyncPaginator[WebhookEndpoint]:
-        """<p>Returns a list of your webhook endpoints.</p>
+        """Returns a list of your webhook endpoints.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this page's, `.iter_pages()` walks pages).
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
 
         Args:
-            ending_before: A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
             expand: Specifies which fields in the response should be expanded.
-            limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-            starting_after: A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-            body: The request body.
+            limit: A limit on the number of objects to be returned. Limit can range between 1 and
+                100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.paginate(
             _WEBHOOK_ENDPOINTS_LIST,
@@ -896,7 +937,6 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
                 "expand": expand,
                 "limit": limit,
                 "starting_after": starting_after,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1155,16 +1195,28 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
-        """<p>A webhook endpoint must have a <code>url</code> and a list of <code>enabled_events</code>. You may optionally specify the Boolean <code>connect</code> parameter. If set to true, then a Connect webhook endpoint that notifies the specified <code>url</code> about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified <code>url</code> only about events from your account is created. You can also create webhook endpoints in the <a href="https://dashboard.stripe.com/account/webhooks">webhooks settings</a> section of the Dashboard.</p>
+        """A webhook endpoint must have a `url` and a list of `enabled_events`. You may optionally
+        specify the Boolean `connect` parameter. If set to true, then a Connect webhook endpoint
+        that notifies the specified `url` about events from all connected accounts is created;
+        otherwise an account webhook endpoint that notifies the specified `url` only about events
+        from your account is created. You can also create webhook endpoints in the [webhooks
+        settings](https://dashboard.stripe.com/account/webhooks) section of the Dashboard.
 
         Args:
-            enabled_events: The list of events to enable for this endpoint. You may specify `['*']` to enable all events, except those that require explicit selection.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             url: The URL of the webhook endpoint.
-            api_version: Events sent to this endpoint will be generated with this Stripe Version instead of your account's default Stripe Version.
-            connect: Whether this endpoint should receive events from connected accounts (`true`), or from your account (`false`). Defaults to `false`.
+            api_version: Events sent to this endpoint will be generated with this Stripe Version
+                instead of your account's default Stripe Version.
+            connect: Whether this endpoint should receive events from connected accounts
+                (`true`), or from your account (`false`). Defaults to `false`.
             description: An optional description of what the webhook is used for.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _WEBHOOK_ENDPOINTS_CREATE,
@@ -1194,7 +1246,6 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         webhook_endpoint: str,
         *,
         expand: _builtins.list[str] | NotGiven = NOT_GIVEN,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1204,18 +1255,16 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
-        """<p>Retrieves the webhook endpoint with the given ID.</p>
+        """Retrieves the webhook endpoint with the given ID.
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            body: The request body.
         """
         return await self._client.request(
             _WEBHOOK_ENDPOINTS_RETRIEVE,
             {
                 "webhook_endpoint": webhook_endpoint,
                 "expand": expand,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,
@@ -1475,14 +1524,20 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> WebhookEndpoint:
-        """<p>Updates the webhook endpoint. You may edit the <code>url</code>, the list of <code>enabled_events</code>, and the status of your endpoint.</p>
+        """Updates the webhook endpoint. You may edit the `url`, the list of `enabled_events`, and
+        the status of your endpoint.
 
         Args:
             description: An optional description of what the webhook is used for.
             disabled: Disable the webhook endpoint if set to true.
-            enabled_events: The list of events to enable for this endpoint. You may specify `['*']` to enable all events, except those that require explicit selection.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+                attach to an object. This can be useful for storing additional information about
+                the object in a structured format. Individual keys can be unset by posting an
+                empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             url: The URL of the webhook endpoint.
         """
         return await self._client.request(
@@ -1512,7 +1567,6 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         self,
         webhook_endpoint: str,
         *,
-        body: dict[str, Any] | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -1522,16 +1576,13 @@ class AsyncWebhookEndpoints(_rt.AsyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> DeletedWebhookEndpoint:
-        """<p>You can also delete webhook endpoints via the <a href="https://dashboard.stripe.com/account/webhooks">webhook endpoint management</a> page of the Stripe dashboard.</p>
-
-        Args:
-            body: The request body.
+        """You can also delete webhook endpoints via the [webhook endpoint
+        management](https://dashboard.stripe.com/account/webhooks) page of the Stripe dashboard.
         """
         return await self._client.request(
             _WEBHOOK_ENDPOINTS_DELETE,
             {
                 "webhook_endpoint": webhook_endpoint,
-                "body": body,
             },
             _rt.request_options(
                 extra_headers,

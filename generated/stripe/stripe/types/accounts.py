@@ -4,17 +4,169 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import Account, BankAccount, Card
-from ..models.capability import Capability
-from ..models.person import Person
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.account import Account
+
+__all__ = [
+    "AccountsCreateParamsBankAccount",
+    "AccountsCreateParamsBankAccountDocuments",
+    "AccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification",
+    "AccountsCreateParamsBusinessProfile",
+    "AccountsCreateParamsBusinessProfileSupportAddress",
+    "AccountsCreateParamsCapabilities",
+    "AccountsCreateParamsCapabilitiesAcssDebitPayments",
+    "AccountsCreateParamsCapabilitiesAffirmPayments",
+    "AccountsCreateParamsCapabilitiesAfterpayClearpayPayments",
+    "AccountsCreateParamsCapabilitiesAuBecsDebitPayments",
+    "AccountsCreateParamsCapabilitiesBacsDebitPayments",
+    "AccountsCreateParamsCapabilitiesBancontactPayments",
+    "AccountsCreateParamsCapabilitiesBankTransferPayments",
+    "AccountsCreateParamsCapabilitiesBlikPayments",
+    "AccountsCreateParamsCapabilitiesBoletoPayments",
+    "AccountsCreateParamsCapabilitiesCardIssuing",
+    "AccountsCreateParamsCapabilitiesCardPayments",
+    "AccountsCreateParamsCapabilitiesCartesBancairesPayments",
+    "AccountsCreateParamsCapabilitiesCashappPayments",
+    "AccountsCreateParamsCapabilitiesEpsPayments",
+    "AccountsCreateParamsCapabilitiesFpxPayments",
+    "AccountsCreateParamsCapabilitiesGiropayPayments",
+    "AccountsCreateParamsCapabilitiesGrabpayPayments",
+    "AccountsCreateParamsCapabilitiesIdealPayments",
+    "AccountsCreateParamsCapabilitiesIndiaInternationalPayments",
+    "AccountsCreateParamsCapabilitiesJcbPayments",
+    "AccountsCreateParamsCapabilitiesKlarnaPayments",
+    "AccountsCreateParamsCapabilitiesKonbiniPayments",
+    "AccountsCreateParamsCapabilitiesLegacyPayments",
+    "AccountsCreateParamsCapabilitiesLinkPayments",
+    "AccountsCreateParamsCapabilitiesOxxoPayments",
+    "AccountsCreateParamsCapabilitiesP24Payments",
+    "AccountsCreateParamsCapabilitiesPaynowPayments",
+    "AccountsCreateParamsCapabilitiesPromptpayPayments",
+    "AccountsCreateParamsCapabilitiesSepaDebitPayments",
+    "AccountsCreateParamsCapabilitiesSofortPayments",
+    "AccountsCreateParamsCapabilitiesTaxReportingUs1099K",
+    "AccountsCreateParamsCapabilitiesTaxReportingUs1099Misc",
+    "AccountsCreateParamsCapabilitiesTransfers",
+    "AccountsCreateParamsCapabilitiesTreasury",
+    "AccountsCreateParamsCapabilitiesUsBankAccountAchPayments",
+    "AccountsCreateParamsCompany",
+    "AccountsCreateParamsCompanyAddress",
+    "AccountsCreateParamsCompanyAddressKana",
+    "AccountsCreateParamsCompanyAddressKanji",
+    "AccountsCreateParamsCompanyOwnershipDeclaration",
+    "AccountsCreateParamsCompanyVerification",
+    "AccountsCreateParamsCompanyVerificationDocument",
+    "AccountsCreateParamsDocuments",
+    "AccountsCreateParamsDocumentsBankAccountOwnershipVerification",
+    "AccountsCreateParamsDocumentsCompanyLicense",
+    "AccountsCreateParamsDocumentsCompanyMemorandumOfAssociation",
+    "AccountsCreateParamsDocumentsCompanyMinisterialDecree",
+    "AccountsCreateParamsDocumentsCompanyRegistrationVerification",
+    "AccountsCreateParamsDocumentsCompanyTaxIdVerification",
+    "AccountsCreateParamsDocumentsProofOfRegistration",
+    "AccountsCreateParamsIndividual",
+    "AccountsCreateParamsIndividualAddress",
+    "AccountsCreateParamsIndividualAddressKana",
+    "AccountsCreateParamsIndividualAddressKanji",
+    "AccountsCreateParamsIndividualDob",
+    "AccountsCreateParamsIndividualRegisteredAddress",
+    "AccountsCreateParamsIndividualVerification",
+    "AccountsCreateParamsIndividualVerificationAdditionalDocument",
+    "AccountsCreateParamsIndividualVerificationDocument",
+    "AccountsCreateParamsSettings",
+    "AccountsCreateParamsSettingsBranding",
+    "AccountsCreateParamsSettingsCardIssuing",
+    "AccountsCreateParamsSettingsCardIssuingTosAcceptance",
+    "AccountsCreateParamsSettingsCardPayments",
+    "AccountsCreateParamsSettingsCardPaymentsDeclineOn",
+    "AccountsCreateParamsSettingsPayments",
+    "AccountsCreateParamsSettingsPayouts",
+    "AccountsCreateParamsSettingsPayoutsSchedule",
+    "AccountsCreateParamsSettingsTreasury",
+    "AccountsCreateParamsSettingsTreasuryTosAcceptance",
+    "AccountsCreateParamsTosAcceptance",
+    "AccountsListCreated",
+    "AccountsListResponse",
+    "AccountsUpdateParamsBusinessProfile",
+    "AccountsUpdateParamsBusinessProfileSupportAddress",
+    "AccountsUpdateParamsCapabilities",
+    "AccountsUpdateParamsCapabilitiesAcssDebitPayments",
+    "AccountsUpdateParamsCapabilitiesAffirmPayments",
+    "AccountsUpdateParamsCapabilitiesAfterpayClearpayPayments",
+    "AccountsUpdateParamsCapabilitiesAuBecsDebitPayments",
+    "AccountsUpdateParamsCapabilitiesBacsDebitPayments",
+    "AccountsUpdateParamsCapabilitiesBancontactPayments",
+    "AccountsUpdateParamsCapabilitiesBankTransferPayments",
+    "AccountsUpdateParamsCapabilitiesBlikPayments",
+    "AccountsUpdateParamsCapabilitiesBoletoPayments",
+    "AccountsUpdateParamsCapabilitiesCardIssuing",
+    "AccountsUpdateParamsCapabilitiesCardPayments",
+    "AccountsUpdateParamsCapabilitiesCartesBancairesPayments",
+    "AccountsUpdateParamsCapabilitiesCashappPayments",
+    "AccountsUpdateParamsCapabilitiesEpsPayments",
+    "AccountsUpdateParamsCapabilitiesFpxPayments",
+    "AccountsUpdateParamsCapabilitiesGiropayPayments",
+    "AccountsUpdateParamsCapabilitiesGrabpayPayments",
+    "AccountsUpdateParamsCapabilitiesIdealPayments",
+    "AccountsUpdateParamsCapabilitiesIndiaInternationalPayments",
+    "AccountsUpdateParamsCapabilitiesJcbPayments",
+    "AccountsUpdateParamsCapabilitiesKlarnaPayments",
+    "AccountsUpdateParamsCapabilitiesKonbiniPayments",
+    "AccountsUpdateParamsCapabilitiesLegacyPayments",
+    "AccountsUpdateParamsCapabilitiesLinkPayments",
+    "AccountsUpdateParamsCapabilitiesOxxoPayments",
+    "AccountsUpdateParamsCapabilitiesP24Payments",
+    "AccountsUpdateParamsCapabilitiesPaynowPayments",
+    "AccountsUpdateParamsCapabilitiesPromptpayPayments",
+    "AccountsUpdateParamsCapabilitiesSepaDebitPayments",
+    "AccountsUpdateParamsCapabilitiesSofortPayments",
+    "AccountsUpdateParamsCapabilitiesTaxReportingUs1099K",
+    "AccountsUpdateParamsCapabilitiesTaxReportingUs1099Misc",
+    "AccountsUpdateParamsCapabilitiesTransfers",
+    "AccountsUpdateParamsCapabilitiesTreasury",
+    "AccountsUpdateParamsCapabilitiesUsBankAccountAchPayments",
+    "AccountsUpdateParamsCompany",
+    "AccountsUpdateParamsCompanyAddress",
+    "AccountsUpdateParamsCompanyAddressKana",
+    "AccountsUpdateParamsCompanyAddressKanji",
+    "AccountsUpdateParamsCompanyOwnershipDeclaration",
+    "AccountsUpdateParamsCompanyVerification",
+    "AccountsUpdateParamsCompanyVerificationDocument",
+    "AccountsUpdateParamsDocuments",
+    "AccountsUpdateParamsDocumentsBankAccountOwnershipVerification",
+    "AccountsUpdateParamsDocumentsCompanyLicense",
+    "AccountsUpdateParamsDocumentsCompanyMemorandumOfAssociation",
+    "AccountsUpdateParamsDocumentsCompanyMinisterialDecree",
+    "AccountsUpdateParamsDocumentsCompanyRegistrationVerification",
+    "AccountsUpdateParamsDocumentsCompanyTaxIdVerification",
+    "AccountsUpdateParamsDocumentsProofOfRegistration",
+    "AccountsUpdateParamsIndividual",
+    "AccountsUpdateParamsIndividualAddress",
+    "AccountsUpdateParamsIndividualAddressKana",
+    "AccountsUpdateParamsIndividualAddressKanji",
+    "AccountsUpdateParamsIndividualDob",
+    "AccountsUpdateParamsIndividualRegisteredAddress",
+    "AccountsUpdateParamsIndividualVerification",
+    "AccountsUpdateParamsIndividualVerificationAdditionalDocument",
+    "AccountsUpdateParamsIndividualVerificationDocument",
+    "AccountsUpdateParamsSettings",
+    "AccountsUpdateParamsSettingsBranding",
+    "AccountsUpdateParamsSettingsCardIssuing",
+    "AccountsUpdateParamsSettingsCardIssuingTosAcceptance",
+    "AccountsUpdateParamsSettingsCardPayments",
+    "AccountsUpdateParamsSettingsCardPaymentsDeclineOn",
+    "AccountsUpdateParamsSettingsPayments",
+    "AccountsUpdateParamsSettingsPayouts",
+    "AccountsUpdateParamsSettingsPayoutsSchedule",
+    "AccountsUpdateParamsSettingsTreasury",
+    "AccountsUpdateParamsSettingsTreasuryTosAcceptance",
+    "AccountsUpdateParamsTosAcceptance",
+]
 
 
 class AccountsListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -22,22 +174,20 @@ class AccountsListCreated(TypedDict, total=False):
 
 
 class AccountsListResponse(_rt.Model):
-    """AccountList"""
-
     data: list[Account]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class AccountsCreateParamsBankAccount(TypedDict, total=False):
-    """external_account_payout_bank_account"""
-
     account_holder_name: str
     account_holder_type: Literal["company", "individual"]
     account_number: Required[str]
@@ -45,26 +195,19 @@ class AccountsCreateParamsBankAccount(TypedDict, total=False):
     country: Required[str]
     currency: str
     documents: AccountsCreateParamsBankAccountDocuments
-    """external_account_documents_param"""
-
     object: Literal["bank_account"]
     routing_number: str
 
 
 class AccountsCreateParamsBankAccountDocuments(TypedDict, total=False):
-    """external_account_documents_param"""
-
     bank_account_ownership_verification: (
         AccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification
     )
-    """documents_param"""
 
 
 class AccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(
     TypedDict, total=False
 ):
-    """documents_param"""
-
     files: list[str]
 
 
@@ -75,8 +218,6 @@ class AccountsCreateParamsBusinessProfile(TypedDict, total=False):
     name: str
     product_description: str
     support_address: AccountsCreateParamsBusinessProfileSupportAddress
-    """address_specs"""
-
     support_email: str
     support_phone: str
     support_url: str
@@ -84,8 +225,6 @@ class AccountsCreateParamsBusinessProfile(TypedDict, total=False):
 
 
 class AccountsCreateParamsBusinessProfileSupportAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -95,321 +234,186 @@ class AccountsCreateParamsBusinessProfileSupportAddress(TypedDict, total=False):
 
 
 class AccountsCreateParamsCapabilities(TypedDict, total=False):
-    """Each key of the dictionary represents a capability, and each capability maps to its settings (e.g. whether it has been requested or not). Each capability will be inactive until you have provided its specific requirements and Stripe has verified them. An account may have some of its requested capabilities be active and some be inactive."""
+    """Each key of the dictionary represents a capability, and each capability maps to its settings
+    (e.g. whether it has been requested or not). Each capability will be inactive until you have
+    provided its specific requirements and Stripe has verified them. An account may have some of
+    its requested capabilities be active and some be inactive.
+    """
 
     acss_debit_payments: AccountsCreateParamsCapabilitiesAcssDebitPayments
-    """capability_param"""
-
     affirm_payments: AccountsCreateParamsCapabilitiesAffirmPayments
-    """capability_param"""
-
     afterpay_clearpay_payments: AccountsCreateParamsCapabilitiesAfterpayClearpayPayments
-    """capability_param"""
-
     au_becs_debit_payments: AccountsCreateParamsCapabilitiesAuBecsDebitPayments
-    """capability_param"""
-
     bacs_debit_payments: AccountsCreateParamsCapabilitiesBacsDebitPayments
-    """capability_param"""
-
     bancontact_payments: AccountsCreateParamsCapabilitiesBancontactPayments
-    """capability_param"""
-
     bank_transfer_payments: AccountsCreateParamsCapabilitiesBankTransferPayments
-    """capability_param"""
-
     blik_payments: AccountsCreateParamsCapabilitiesBlikPayments
-    """capability_param"""
-
     boleto_payments: AccountsCreateParamsCapabilitiesBoletoPayments
-    """capability_param"""
-
     card_issuing: AccountsCreateParamsCapabilitiesCardIssuing
-    """capability_param"""
-
     card_payments: AccountsCreateParamsCapabilitiesCardPayments
-    """capability_param"""
-
     cartes_bancaires_payments: AccountsCreateParamsCapabilitiesCartesBancairesPayments
-    """capability_param"""
-
     cashapp_payments: AccountsCreateParamsCapabilitiesCashappPayments
-    """capability_param"""
-
     eps_payments: AccountsCreateParamsCapabilitiesEpsPayments
-    """capability_param"""
-
     fpx_payments: AccountsCreateParamsCapabilitiesFpxPayments
-    """capability_param"""
-
     giropay_payments: AccountsCreateParamsCapabilitiesGiropayPayments
-    """capability_param"""
-
     grabpay_payments: AccountsCreateParamsCapabilitiesGrabpayPayments
-    """capability_param"""
-
     ideal_payments: AccountsCreateParamsCapabilitiesIdealPayments
-    """capability_param"""
-
     india_international_payments: AccountsCreateParamsCapabilitiesIndiaInternationalPayments
-    """capability_param"""
-
     jcb_payments: AccountsCreateParamsCapabilitiesJcbPayments
-    """capability_param"""
-
     klarna_payments: AccountsCreateParamsCapabilitiesKlarnaPayments
-    """capability_param"""
-
     konbini_payments: AccountsCreateParamsCapabilitiesKonbiniPayments
-    """capability_param"""
-
     legacy_payments: AccountsCreateParamsCapabilitiesLegacyPayments
-    """capability_param"""
-
     link_payments: AccountsCreateParamsCapabilitiesLinkPayments
-    """capability_param"""
-
     oxxo_payments: AccountsCreateParamsCapabilitiesOxxoPayments
-    """capability_param"""
-
     p24_payments: AccountsCreateParamsCapabilitiesP24Payments
-    """capability_param"""
-
     paynow_payments: AccountsCreateParamsCapabilitiesPaynowPayments
-    """capability_param"""
-
     promptpay_payments: AccountsCreateParamsCapabilitiesPromptpayPayments
-    """capability_param"""
-
     sepa_debit_payments: AccountsCreateParamsCapabilitiesSepaDebitPayments
-    """capability_param"""
-
     sofort_payments: AccountsCreateParamsCapabilitiesSofortPayments
-    """capability_param"""
-
     tax_reporting_us_1099_k: AccountsCreateParamsCapabilitiesTaxReportingUs1099K
-    """capability_param"""
-
     tax_reporting_us_1099_misc: AccountsCreateParamsCapabilitiesTaxReportingUs1099Misc
-    """capability_param"""
-
     transfers: AccountsCreateParamsCapabilitiesTransfers
-    """capability_param"""
-
     treasury: AccountsCreateParamsCapabilitiesTreasury
-    """capability_param"""
-
     us_bank_account_ach_payments: AccountsCreateParamsCapabilitiesUsBankAccountAchPayments
-    """capability_param"""
 
 
 class AccountsCreateParamsCapabilitiesAcssDebitPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesAffirmPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesAfterpayClearpayPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesAuBecsDebitPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesBacsDebitPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesBancontactPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesBankTransferPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesBlikPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesBoletoPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesCardIssuing(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesCardPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesCartesBancairesPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesCashappPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesEpsPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesFpxPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesGiropayPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesGrabpayPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesIdealPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesIndiaInternationalPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesJcbPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesKlarnaPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesKonbiniPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesLegacyPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesLinkPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesOxxoPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesP24Payments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesPaynowPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesPromptpayPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesSepaDebitPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesSofortPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesTaxReportingUs1099K(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesTaxReportingUs1099Misc(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesTransfers(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesTreasury(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsCreateParamsCapabilitiesUsBankAccountAchPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
@@ -417,14 +421,8 @@ class AccountsCreateParamsCompany(TypedDict, total=False):
     """Information about the company or business. This field is available for any `business_type`."""
 
     address: AccountsCreateParamsCompanyAddress
-    """address_specs"""
-
     address_kana: AccountsCreateParamsCompanyAddressKana
-    """japan_address_kana_specs"""
-
     address_kanji: AccountsCreateParamsCompanyAddressKanji
-    """japan_address_kanji_specs"""
-
     directors_provided: bool
     executives_provided: bool
     export_license_id: str
@@ -434,8 +432,6 @@ class AccountsCreateParamsCompany(TypedDict, total=False):
     name_kanji: str
     owners_provided: bool
     ownership_declaration: AccountsCreateParamsCompanyOwnershipDeclaration
-    """company_ownership_declaration"""
-
     phone: str
     registration_number: str
     structure: Literal[
@@ -465,12 +461,9 @@ class AccountsCreateParamsCompany(TypedDict, total=False):
     tax_id_registrar: str
     vat_id: str
     verification: AccountsCreateParamsCompanyVerification
-    """verification_specs"""
 
 
 class AccountsCreateParamsCompanyAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -480,8 +473,6 @@ class AccountsCreateParamsCompanyAddress(TypedDict, total=False):
 
 
 class AccountsCreateParamsCompanyAddressKana(TypedDict, total=False):
-    """japan_address_kana_specs"""
-
     city: str
     country: str
     line1: str
@@ -492,8 +483,6 @@ class AccountsCreateParamsCompanyAddressKana(TypedDict, total=False):
 
 
 class AccountsCreateParamsCompanyAddressKanji(TypedDict, total=False):
-    """japan_address_kanji_specs"""
-
     city: str
     country: str
     line1: str
@@ -504,23 +493,16 @@ class AccountsCreateParamsCompanyAddressKanji(TypedDict, total=False):
 
 
 class AccountsCreateParamsCompanyOwnershipDeclaration(TypedDict, total=False):
-    """company_ownership_declaration"""
-
     date: int
     ip: str
     user_agent: str
 
 
 class AccountsCreateParamsCompanyVerification(TypedDict, total=False):
-    """verification_specs"""
-
     document: AccountsCreateParamsCompanyVerificationDocument
-    """verification_document_specs"""
 
 
 class AccountsCreateParamsCompanyVerificationDocument(TypedDict, total=False):
-    """verification_document_specs"""
-
     back: str
     front: str
 
@@ -531,81 +513,50 @@ class AccountsCreateParamsDocuments(TypedDict, total=False):
     bank_account_ownership_verification: (
         AccountsCreateParamsDocumentsBankAccountOwnershipVerification
     )
-    """documents_param"""
-
     company_license: AccountsCreateParamsDocumentsCompanyLicense
-    """documents_param"""
-
     company_memorandum_of_association: AccountsCreateParamsDocumentsCompanyMemorandumOfAssociation
-    """documents_param"""
-
     company_ministerial_decree: AccountsCreateParamsDocumentsCompanyMinisterialDecree
-    """documents_param"""
-
     company_registration_verification: AccountsCreateParamsDocumentsCompanyRegistrationVerification
-    """documents_param"""
-
     company_tax_id_verification: AccountsCreateParamsDocumentsCompanyTaxIdVerification
-    """documents_param"""
-
     proof_of_registration: AccountsCreateParamsDocumentsProofOfRegistration
-    """documents_param"""
 
 
 class AccountsCreateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsCreateParamsDocumentsCompanyLicense(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsCreateParamsDocumentsCompanyMemorandumOfAssociation(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsCreateParamsDocumentsCompanyMinisterialDecree(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsCreateParamsDocumentsCompanyRegistrationVerification(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsCreateParamsDocumentsCompanyTaxIdVerification(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsCreateParamsDocumentsProofOfRegistration(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsCreateParamsIndividual(TypedDict, total=False):
-    """Information about the person represented by the account. This field is null unless `business_type` is set to `individual`."""
+    """Information about the person represented by the account. This field is null unless
+    `business_type` is set to `individual`.
+    """
 
     address: AccountsCreateParamsIndividualAddress
-    """address_specs"""
-
     address_kana: AccountsCreateParamsIndividualAddressKana
-    """japan_address_kana_specs"""
-
     address_kanji: AccountsCreateParamsIndividualAddressKanji
-    """japan_address_kanji_specs"""
-
     dob: AccountsCreateParamsIndividualDob | Literal[""]
     email: str
     first_name: str
@@ -623,16 +574,11 @@ class AccountsCreateParamsIndividual(TypedDict, total=False):
     phone: str
     political_exposure: Literal["existing", "none"]
     registered_address: AccountsCreateParamsIndividualRegisteredAddress
-    """address_specs"""
-
     ssn_last_4: str
     verification: AccountsCreateParamsIndividualVerification
-    """person_verification_specs"""
 
 
 class AccountsCreateParamsIndividualAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -642,8 +588,6 @@ class AccountsCreateParamsIndividualAddress(TypedDict, total=False):
 
 
 class AccountsCreateParamsIndividualAddressKana(TypedDict, total=False):
-    """japan_address_kana_specs"""
-
     city: str
     country: str
     line1: str
@@ -654,8 +598,6 @@ class AccountsCreateParamsIndividualAddressKana(TypedDict, total=False):
 
 
 class AccountsCreateParamsIndividualAddressKanji(TypedDict, total=False):
-    """japan_address_kanji_specs"""
-
     city: str
     country: str
     line1: str
@@ -666,16 +608,12 @@ class AccountsCreateParamsIndividualAddressKanji(TypedDict, total=False):
 
 
 class AccountsCreateParamsIndividualDob(TypedDict, total=False):
-    """date_of_birth_specs"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
 
 
 class AccountsCreateParamsIndividualRegisteredAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -685,25 +623,16 @@ class AccountsCreateParamsIndividualRegisteredAddress(TypedDict, total=False):
 
 
 class AccountsCreateParamsIndividualVerification(TypedDict, total=False):
-    """person_verification_specs"""
-
     additional_document: AccountsCreateParamsIndividualVerificationAdditionalDocument
-    """person_verification_document_specs"""
-
     document: AccountsCreateParamsIndividualVerificationDocument
-    """person_verification_document_specs"""
 
 
 class AccountsCreateParamsIndividualVerificationAdditionalDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
     back: str
     front: str
 
 
 class AccountsCreateParamsIndividualVerificationDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
     back: str
     front: str
 
@@ -712,27 +641,14 @@ class AccountsCreateParamsSettings(TypedDict, total=False):
     """Options for customizing how the account functions within Stripe."""
 
     branding: AccountsCreateParamsSettingsBranding
-    """branding_settings_specs"""
-
     card_issuing: AccountsCreateParamsSettingsCardIssuing
-    """card_issuing_settings_specs"""
-
     card_payments: AccountsCreateParamsSettingsCardPayments
-    """card_payments_settings_specs"""
-
     payments: AccountsCreateParamsSettingsPayments
-    """payments_settings_specs"""
-
     payouts: AccountsCreateParamsSettingsPayouts
-    """payout_settings_specs"""
-
     treasury: AccountsCreateParamsSettingsTreasury
-    """treasury_settings_specs"""
 
 
 class AccountsCreateParamsSettingsBranding(TypedDict, total=False):
-    """branding_settings_specs"""
-
     icon: str
     logo: str
     primary_color: str
@@ -740,59 +656,40 @@ class AccountsCreateParamsSettingsBranding(TypedDict, total=False):
 
 
 class AccountsCreateParamsSettingsCardIssuing(TypedDict, total=False):
-    """card_issuing_settings_specs"""
-
     tos_acceptance: AccountsCreateParamsSettingsCardIssuingTosAcceptance
-    """settings_terms_of_service_specs"""
 
 
 class AccountsCreateParamsSettingsCardIssuingTosAcceptance(TypedDict, total=False):
-    """settings_terms_of_service_specs"""
-
     date: int
     ip: str
     user_agent: str
 
 
 class AccountsCreateParamsSettingsCardPayments(TypedDict, total=False):
-    """card_payments_settings_specs"""
-
     decline_on: AccountsCreateParamsSettingsCardPaymentsDeclineOn
-    """decline_charge_on_specs"""
-
     statement_descriptor_prefix: str
     statement_descriptor_prefix_kana: str
     statement_descriptor_prefix_kanji: str
 
 
 class AccountsCreateParamsSettingsCardPaymentsDeclineOn(TypedDict, total=False):
-    """decline_charge_on_specs"""
-
     avs_failure: bool
     cvc_failure: bool
 
 
 class AccountsCreateParamsSettingsPayments(TypedDict, total=False):
-    """payments_settings_specs"""
-
     statement_descriptor: str
     statement_descriptor_kana: str
     statement_descriptor_kanji: str
 
 
 class AccountsCreateParamsSettingsPayouts(TypedDict, total=False):
-    """payout_settings_specs"""
-
     debit_negative_balances: bool
     schedule: AccountsCreateParamsSettingsPayoutsSchedule
-    """transfer_schedule_specs"""
-
     statement_descriptor: str
 
 
 class AccountsCreateParamsSettingsPayoutsSchedule(TypedDict, total=False):
-    """transfer_schedule_specs"""
-
     delay_days: Literal["minimum"] | int
     interval: Literal["daily", "manual", "monthly", "weekly"]
     monthly_anchor: int
@@ -802,22 +699,19 @@ class AccountsCreateParamsSettingsPayoutsSchedule(TypedDict, total=False):
 
 
 class AccountsCreateParamsSettingsTreasury(TypedDict, total=False):
-    """treasury_settings_specs"""
-
     tos_acceptance: AccountsCreateParamsSettingsTreasuryTosAcceptance
-    """settings_terms_of_service_specs"""
 
 
 class AccountsCreateParamsSettingsTreasuryTosAcceptance(TypedDict, total=False):
-    """settings_terms_of_service_specs"""
-
     date: int
     ip: str
     user_agent: str
 
 
 class AccountsCreateParamsTosAcceptance(TypedDict, total=False):
-    """Details on the account's acceptance of the [Stripe Services Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance)."""
+    """Details on the account's acceptance of the [Stripe Services
+    Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
+    """
 
     date: int
     ip: str
@@ -832,8 +726,6 @@ class AccountsUpdateParamsBusinessProfile(TypedDict, total=False):
     name: str
     product_description: str
     support_address: AccountsUpdateParamsBusinessProfileSupportAddress
-    """address_specs"""
-
     support_email: str
     support_phone: str
     support_url: str
@@ -841,8 +733,6 @@ class AccountsUpdateParamsBusinessProfile(TypedDict, total=False):
 
 
 class AccountsUpdateParamsBusinessProfileSupportAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -852,321 +742,186 @@ class AccountsUpdateParamsBusinessProfileSupportAddress(TypedDict, total=False):
 
 
 class AccountsUpdateParamsCapabilities(TypedDict, total=False):
-    """Each key of the dictionary represents a capability, and each capability maps to its settings (e.g. whether it has been requested or not). Each capability will be inactive until you have provided its specific requirements and Stripe has verified them. An account may have some of its requested capabilities be active and some be inactive."""
+    """Each key of the dictionary represents a capability, and each capability maps to its settings
+    (e.g. whether it has been requested or not). Each capability will be inactive until you have
+    provided its specific requirements and Stripe has verified them. An account may have some of
+    its requested capabilities be active and some be inactive.
+    """
 
     acss_debit_payments: AccountsUpdateParamsCapabilitiesAcssDebitPayments
-    """capability_param"""
-
     affirm_payments: AccountsUpdateParamsCapabilitiesAffirmPayments
-    """capability_param"""
-
     afterpay_clearpay_payments: AccountsUpdateParamsCapabilitiesAfterpayClearpayPayments
-    """capability_param"""
-
     au_becs_debit_payments: AccountsUpdateParamsCapabilitiesAuBecsDebitPayments
-    """capability_param"""
-
     bacs_debit_payments: AccountsUpdateParamsCapabilitiesBacsDebitPayments
-    """capability_param"""
-
     bancontact_payments: AccountsUpdateParamsCapabilitiesBancontactPayments
-    """capability_param"""
-
     bank_transfer_payments: AccountsUpdateParamsCapabilitiesBankTransferPayments
-    """capability_param"""
-
     blik_payments: AccountsUpdateParamsCapabilitiesBlikPayments
-    """capability_param"""
-
     boleto_payments: AccountsUpdateParamsCapabilitiesBoletoPayments
-    """capability_param"""
-
     card_issuing: AccountsUpdateParamsCapabilitiesCardIssuing
-    """capability_param"""
-
     card_payments: AccountsUpdateParamsCapabilitiesCardPayments
-    """capability_param"""
-
     cartes_bancaires_payments: AccountsUpdateParamsCapabilitiesCartesBancairesPayments
-    """capability_param"""
-
     cashapp_payments: AccountsUpdateParamsCapabilitiesCashappPayments
-    """capability_param"""
-
     eps_payments: AccountsUpdateParamsCapabilitiesEpsPayments
-    """capability_param"""
-
     fpx_payments: AccountsUpdateParamsCapabilitiesFpxPayments
-    """capability_param"""
-
     giropay_payments: AccountsUpdateParamsCapabilitiesGiropayPayments
-    """capability_param"""
-
     grabpay_payments: AccountsUpdateParamsCapabilitiesGrabpayPayments
-    """capability_param"""
-
     ideal_payments: AccountsUpdateParamsCapabilitiesIdealPayments
-    """capability_param"""
-
     india_international_payments: AccountsUpdateParamsCapabilitiesIndiaInternationalPayments
-    """capability_param"""
-
     jcb_payments: AccountsUpdateParamsCapabilitiesJcbPayments
-    """capability_param"""
-
     klarna_payments: AccountsUpdateParamsCapabilitiesKlarnaPayments
-    """capability_param"""
-
     konbini_payments: AccountsUpdateParamsCapabilitiesKonbiniPayments
-    """capability_param"""
-
     legacy_payments: AccountsUpdateParamsCapabilitiesLegacyPayments
-    """capability_param"""
-
     link_payments: AccountsUpdateParamsCapabilitiesLinkPayments
-    """capability_param"""
-
     oxxo_payments: AccountsUpdateParamsCapabilitiesOxxoPayments
-    """capability_param"""
-
     p24_payments: AccountsUpdateParamsCapabilitiesP24Payments
-    """capability_param"""
-
     paynow_payments: AccountsUpdateParamsCapabilitiesPaynowPayments
-    """capability_param"""
-
     promptpay_payments: AccountsUpdateParamsCapabilitiesPromptpayPayments
-    """capability_param"""
-
     sepa_debit_payments: AccountsUpdateParamsCapabilitiesSepaDebitPayments
-    """capability_param"""
-
     sofort_payments: AccountsUpdateParamsCapabilitiesSofortPayments
-    """capability_param"""
-
     tax_reporting_us_1099_k: AccountsUpdateParamsCapabilitiesTaxReportingUs1099K
-    """capability_param"""
-
     tax_reporting_us_1099_misc: AccountsUpdateParamsCapabilitiesTaxReportingUs1099Misc
-    """capability_param"""
-
     transfers: AccountsUpdateParamsCapabilitiesTransfers
-    """capability_param"""
-
     treasury: AccountsUpdateParamsCapabilitiesTreasury
-    """capability_param"""
-
     us_bank_account_ach_payments: AccountsUpdateParamsCapabilitiesUsBankAccountAchPayments
-    """capability_param"""
 
 
 class AccountsUpdateParamsCapabilitiesAcssDebitPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesAffirmPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesAfterpayClearpayPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesAuBecsDebitPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesBacsDebitPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesBancontactPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesBankTransferPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesBlikPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesBoletoPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesCardIssuing(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesCardPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesCartesBancairesPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesCashappPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesEpsPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesFpxPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesGiropayPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesGrabpayPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesIdealPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesIndiaInternationalPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesJcbPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesKlarnaPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesKonbiniPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesLegacyPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesLinkPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesOxxoPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesP24Payments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesPaynowPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesPromptpayPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesSepaDebitPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesSofortPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesTaxReportingUs1099K(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesTaxReportingUs1099Misc(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesTransfers(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesTreasury(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
 class AccountsUpdateParamsCapabilitiesUsBankAccountAchPayments(TypedDict, total=False):
-    """capability_param"""
-
     requested: bool
 
 
@@ -1174,14 +929,8 @@ class AccountsUpdateParamsCompany(TypedDict, total=False):
     """Information about the company or business. This field is available for any `business_type`."""
 
     address: AccountsUpdateParamsCompanyAddress
-    """address_specs"""
-
     address_kana: AccountsUpdateParamsCompanyAddressKana
-    """japan_address_kana_specs"""
-
     address_kanji: AccountsUpdateParamsCompanyAddressKanji
-    """japan_address_kanji_specs"""
-
     directors_provided: bool
     executives_provided: bool
     export_license_id: str
@@ -1191,8 +940,6 @@ class AccountsUpdateParamsCompany(TypedDict, total=False):
     name_kanji: str
     owners_provided: bool
     ownership_declaration: AccountsUpdateParamsCompanyOwnershipDeclaration
-    """company_ownership_declaration"""
-
     phone: str
     registration_number: str
     structure: Literal[
@@ -1222,12 +969,9 @@ class AccountsUpdateParamsCompany(TypedDict, total=False):
     tax_id_registrar: str
     vat_id: str
     verification: AccountsUpdateParamsCompanyVerification
-    """verification_specs"""
 
 
 class AccountsUpdateParamsCompanyAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -1237,8 +981,6 @@ class AccountsUpdateParamsCompanyAddress(TypedDict, total=False):
 
 
 class AccountsUpdateParamsCompanyAddressKana(TypedDict, total=False):
-    """japan_address_kana_specs"""
-
     city: str
     country: str
     line1: str
@@ -1249,8 +991,6 @@ class AccountsUpdateParamsCompanyAddressKana(TypedDict, total=False):
 
 
 class AccountsUpdateParamsCompanyAddressKanji(TypedDict, total=False):
-    """japan_address_kanji_specs"""
-
     city: str
     country: str
     line1: str
@@ -1261,23 +1001,16 @@ class AccountsUpdateParamsCompanyAddressKanji(TypedDict, total=False):
 
 
 class AccountsUpdateParamsCompanyOwnershipDeclaration(TypedDict, total=False):
-    """company_ownership_declaration"""
-
     date: int
     ip: str
     user_agent: str
 
 
 class AccountsUpdateParamsCompanyVerification(TypedDict, total=False):
-    """verification_specs"""
-
     document: AccountsUpdateParamsCompanyVerificationDocument
-    """verification_document_specs"""
 
 
 class AccountsUpdateParamsCompanyVerificationDocument(TypedDict, total=False):
-    """verification_document_specs"""
-
     back: str
     front: str
 
@@ -1288,81 +1021,50 @@ class AccountsUpdateParamsDocuments(TypedDict, total=False):
     bank_account_ownership_verification: (
         AccountsUpdateParamsDocumentsBankAccountOwnershipVerification
     )
-    """documents_param"""
-
     company_license: AccountsUpdateParamsDocumentsCompanyLicense
-    """documents_param"""
-
     company_memorandum_of_association: AccountsUpdateParamsDocumentsCompanyMemorandumOfAssociation
-    """documents_param"""
-
     company_ministerial_decree: AccountsUpdateParamsDocumentsCompanyMinisterialDecree
-    """documents_param"""
-
     company_registration_verification: AccountsUpdateParamsDocumentsCompanyRegistrationVerification
-    """documents_param"""
-
     company_tax_id_verification: AccountsUpdateParamsDocumentsCompanyTaxIdVerification
-    """documents_param"""
-
     proof_of_registration: AccountsUpdateParamsDocumentsProofOfRegistration
-    """documents_param"""
 
 
 class AccountsUpdateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyLicense(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyMemorandumOfAssociation(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyMinisterialDecree(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyRegistrationVerification(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyTaxIdVerification(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsUpdateParamsDocumentsProofOfRegistration(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class AccountsUpdateParamsIndividual(TypedDict, total=False):
-    """Information about the person represented by the account. This field is null unless `business_type` is set to `individual`."""
+    """Information about the person represented by the account. This field is null unless
+    `business_type` is set to `individual`.
+    """
 
     address: AccountsUpdateParamsIndividualAddress
-    """address_specs"""
-
     address_kana: AccountsUpdateParamsIndividualAddressKana
-    """japan_address_kana_specs"""
-
     address_kanji: AccountsUpdateParamsIndividualAddressKanji
-    """japan_address_kanji_specs"""
-
     dob: AccountsUpdateParamsIndividualDob | Literal[""]
     email: str
     first_name: str
@@ -1380,16 +1082,11 @@ class AccountsUpdateParamsIndividual(TypedDict, total=False):
     phone: str
     political_exposure: Literal["existing", "none"]
     registered_address: AccountsUpdateParamsIndividualRegisteredAddress
-    """address_specs"""
-
     ssn_last_4: str
     verification: AccountsUpdateParamsIndividualVerification
-    """person_verification_specs"""
 
 
 class AccountsUpdateParamsIndividualAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -1399,8 +1096,6 @@ class AccountsUpdateParamsIndividualAddress(TypedDict, total=False):
 
 
 class AccountsUpdateParamsIndividualAddressKana(TypedDict, total=False):
-    """japan_address_kana_specs"""
-
     city: str
     country: str
     line1: str
@@ -1411,8 +1106,6 @@ class AccountsUpdateParamsIndividualAddressKana(TypedDict, total=False):
 
 
 class AccountsUpdateParamsIndividualAddressKanji(TypedDict, total=False):
-    """japan_address_kanji_specs"""
-
     city: str
     country: str
     line1: str
@@ -1423,16 +1116,12 @@ class AccountsUpdateParamsIndividualAddressKanji(TypedDict, total=False):
 
 
 class AccountsUpdateParamsIndividualDob(TypedDict, total=False):
-    """date_of_birth_specs"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
 
 
 class AccountsUpdateParamsIndividualRegisteredAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -1442,25 +1131,16 @@ class AccountsUpdateParamsIndividualRegisteredAddress(TypedDict, total=False):
 
 
 class AccountsUpdateParamsIndividualVerification(TypedDict, total=False):
-    """person_verification_specs"""
-
     additional_document: AccountsUpdateParamsIndividualVerificationAdditionalDocument
-    """person_verification_document_specs"""
-
     document: AccountsUpdateParamsIndividualVerificationDocument
-    """person_verification_document_specs"""
 
 
 class AccountsUpdateParamsIndividualVerificationAdditionalDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
     back: str
     front: str
 
 
 class AccountsUpdateParamsIndividualVerificationDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
     back: str
     front: str
 
@@ -1469,27 +1149,14 @@ class AccountsUpdateParamsSettings(TypedDict, total=False):
     """Options for customizing how the account functions within Stripe."""
 
     branding: AccountsUpdateParamsSettingsBranding
-    """branding_settings_specs"""
-
     card_issuing: AccountsUpdateParamsSettingsCardIssuing
-    """card_issuing_settings_specs"""
-
     card_payments: AccountsUpdateParamsSettingsCardPayments
-    """card_payments_settings_specs"""
-
     payments: AccountsUpdateParamsSettingsPayments
-    """payments_settings_specs"""
-
     payouts: AccountsUpdateParamsSettingsPayouts
-    """payout_settings_specs"""
-
     treasury: AccountsUpdateParamsSettingsTreasury
-    """treasury_settings_specs"""
 
 
 class AccountsUpdateParamsSettingsBranding(TypedDict, total=False):
-    """branding_settings_specs"""
-
     icon: str
     logo: str
     primary_color: str
@@ -1497,59 +1164,40 @@ class AccountsUpdateParamsSettingsBranding(TypedDict, total=False):
 
 
 class AccountsUpdateParamsSettingsCardIssuing(TypedDict, total=False):
-    """card_issuing_settings_specs"""
-
     tos_acceptance: AccountsUpdateParamsSettingsCardIssuingTosAcceptance
-    """settings_terms_of_service_specs"""
 
 
 class AccountsUpdateParamsSettingsCardIssuingTosAcceptance(TypedDict, total=False):
-    """settings_terms_of_service_specs"""
-
     date: int
     ip: str
     user_agent: str
 
 
 class AccountsUpdateParamsSettingsCardPayments(TypedDict, total=False):
-    """card_payments_settings_specs"""
-
     decline_on: AccountsUpdateParamsSettingsCardPaymentsDeclineOn
-    """decline_charge_on_specs"""
-
     statement_descriptor_prefix: str
     statement_descriptor_prefix_kana: str
     statement_descriptor_prefix_kanji: str
 
 
 class AccountsUpdateParamsSettingsCardPaymentsDeclineOn(TypedDict, total=False):
-    """decline_charge_on_specs"""
-
     avs_failure: bool
     cvc_failure: bool
 
 
 class AccountsUpdateParamsSettingsPayments(TypedDict, total=False):
-    """payments_settings_specs"""
-
     statement_descriptor: str
     statement_descriptor_kana: str
     statement_descriptor_kanji: str
 
 
 class AccountsUpdateParamsSettingsPayouts(TypedDict, total=False):
-    """payout_settings_specs"""
-
     debit_negative_balances: bool
     schedule: AccountsUpdateParamsSettingsPayoutsSchedule
-    """transfer_schedule_specs"""
-
     statement_descriptor: str
 
 
 class AccountsUpdateParamsSettingsPayoutsSchedule(TypedDict, total=False):
-    """transfer_schedule_specs"""
-
     delay_days: Literal["minimum"] | int
     interval: Literal["daily", "manual", "monthly", "weekly"]
     monthly_anchor: int
@@ -1559,680 +1207,21 @@ class AccountsUpdateParamsSettingsPayoutsSchedule(TypedDict, total=False):
 
 
 class AccountsUpdateParamsSettingsTreasury(TypedDict, total=False):
-    """treasury_settings_specs"""
-
     tos_acceptance: AccountsUpdateParamsSettingsTreasuryTosAcceptance
-    """settings_terms_of_service_specs"""
 
 
 class AccountsUpdateParamsSettingsTreasuryTosAcceptance(TypedDict, total=False):
-    """settings_terms_of_service_specs"""
-
     date: int
     ip: str
     user_agent: str
 
 
 class AccountsUpdateParamsTosAcceptance(TypedDict, total=False):
-    """Details on the account's acceptance of the [Stripe Services Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance)."""
+    """Details on the account's acceptance of the [Stripe Services
+    Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
+    """
 
     date: int
     ip: str
     service_agreement: str
     user_agent: str
-
-
-class AccountsBankAccountsCreateParamsBankAccount(TypedDict, total=False):
-    """external_account_payout_bank_account"""
-
-    account_holder_name: str
-    account_holder_type: Literal["company", "individual"]
-    account_number: Required[str]
-    account_type: Literal["checking", "futsu", "savings", "toza"]
-    country: Required[str]
-    currency: str
-    documents: AccountsBankAccountsCreateParamsBankAccountDocuments
-    """external_account_documents_param"""
-
-    object: Literal["bank_account"]
-    routing_number: str
-
-
-class AccountsBankAccountsCreateParamsBankAccountDocuments(TypedDict, total=False):
-    """external_account_documents_param"""
-
-    bank_account_ownership_verification: (
-        AccountsBankAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification
-    )
-    """documents_param"""
-
-
-class AccountsBankAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(
-    TypedDict, total=False
-):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsBankAccountsUpdateParamsDocuments(TypedDict, total=False):
-    """Documents that may be submitted to satisfy various informational requests."""
-
-    bank_account_ownership_verification: (
-        AccountsBankAccountsUpdateParamsDocumentsBankAccountOwnershipVerification
-    )
-    """documents_param"""
-
-
-class AccountsBankAccountsUpdateParamsDocumentsBankAccountOwnershipVerification(
-    TypedDict, total=False
-):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsCapabilitiesListResponse(_rt.Model):
-    """ListAccountCapability"""
-
-    data: list[Capability]
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class AccountsExternalAccountsListResponse(_rt.Model):
-    """ExternalAccountList"""
-
-    data: list[BankAccount | Card]
-    """The list contains all external accounts that have been attached to the Stripe account. These may be bank accounts or cards."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class AccountsExternalAccountsCreateParamsBankAccount(TypedDict, total=False):
-    """external_account_payout_bank_account"""
-
-    account_holder_name: str
-    account_holder_type: Literal["company", "individual"]
-    account_number: Required[str]
-    account_type: Literal["checking", "futsu", "savings", "toza"]
-    country: Required[str]
-    currency: str
-    documents: AccountsExternalAccountsCreateParamsBankAccountDocuments
-    """external_account_documents_param"""
-
-    object: Literal["bank_account"]
-    routing_number: str
-
-
-class AccountsExternalAccountsCreateParamsBankAccountDocuments(TypedDict, total=False):
-    """external_account_documents_param"""
-
-    bank_account_ownership_verification: (
-        AccountsExternalAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification
-    )
-    """documents_param"""
-
-
-class AccountsExternalAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(
-    TypedDict, total=False
-):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsExternalAccountsUpdateParamsDocuments(TypedDict, total=False):
-    """Documents that may be submitted to satisfy various informational requests."""
-
-    bank_account_ownership_verification: (
-        AccountsExternalAccountsUpdateParamsDocumentsBankAccountOwnershipVerification
-    )
-    """documents_param"""
-
-
-class AccountsExternalAccountsUpdateParamsDocumentsBankAccountOwnershipVerification(
-    TypedDict, total=False
-):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPeopleListRelationship(TypedDict, total=False):
-    """all_people_relationship_specs"""
-
-    director: bool
-    executive: bool
-    owner: bool
-    representative: bool
-
-
-class AccountsPeopleListResponse(_rt.Model):
-    """PersonList"""
-
-    data: list[Person]
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class AccountsPeopleCreateParamsAddress(TypedDict, total=False):
-    """The person's address."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class AccountsPeopleCreateParamsAddressKana(TypedDict, total=False):
-    """The Kana variation of the person's address (Japan only)."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-    town: str
-
-
-class AccountsPeopleCreateParamsAddressKanji(TypedDict, total=False):
-    """The Kanji variation of the person's address (Japan only)."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-    town: str
-
-
-class AccountsPeopleCreateParamsDob(TypedDict, total=False):
-    """date_of_birth_specs"""
-
-    day: Required[int]
-    month: Required[int]
-    year: Required[int]
-
-
-class AccountsPeopleCreateParamsDocuments(TypedDict, total=False):
-    """Documents that may be submitted to satisfy various informational requests."""
-
-    company_authorization: AccountsPeopleCreateParamsDocumentsCompanyAuthorization
-    """documents_param"""
-
-    passport: AccountsPeopleCreateParamsDocumentsPassport
-    """documents_param"""
-
-    visa: AccountsPeopleCreateParamsDocumentsVisa
-    """documents_param"""
-
-
-class AccountsPeopleCreateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPeopleCreateParamsDocumentsPassport(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPeopleCreateParamsDocumentsVisa(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPeopleCreateParamsRegisteredAddress(TypedDict, total=False):
-    """The person's registered address."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class AccountsPeopleCreateParamsRelationship(TypedDict, total=False):
-    """The relationship that this person has with the account's legal entity."""
-
-    director: bool
-    executive: bool
-    owner: bool
-    percent_ownership: float | Literal[""]
-    representative: bool
-    title: str
-
-
-class AccountsPeopleCreateParamsVerification(TypedDict, total=False):
-    """The person's verification status."""
-
-    additional_document: AccountsPeopleCreateParamsVerificationAdditionalDocument
-    """person_verification_document_specs"""
-
-    document: AccountsPeopleCreateParamsVerificationDocument
-    """person_verification_document_specs"""
-
-
-class AccountsPeopleCreateParamsVerificationAdditionalDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
-    back: str
-    front: str
-
-
-class AccountsPeopleCreateParamsVerificationDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
-    back: str
-    front: str
-
-
-class AccountsPeopleUpdateParamsAddress(TypedDict, total=False):
-    """The person's address."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class AccountsPeopleUpdateParamsAddressKana(TypedDict, total=False):
-    """The Kana variation of the person's address (Japan only)."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-    town: str
-
-
-class AccountsPeopleUpdateParamsAddressKanji(TypedDict, total=False):
-    """The Kanji variation of the person's address (Japan only)."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-    town: str
-
-
-class AccountsPeopleUpdateParamsDob(TypedDict, total=False):
-    """date_of_birth_specs"""
-
-    day: Required[int]
-    month: Required[int]
-    year: Required[int]
-
-
-class AccountsPeopleUpdateParamsDocuments(TypedDict, total=False):
-    """Documents that may be submitted to satisfy various informational requests."""
-
-    company_authorization: AccountsPeopleUpdateParamsDocumentsCompanyAuthorization
-    """documents_param"""
-
-    passport: AccountsPeopleUpdateParamsDocumentsPassport
-    """documents_param"""
-
-    visa: AccountsPeopleUpdateParamsDocumentsVisa
-    """documents_param"""
-
-
-class AccountsPeopleUpdateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPeopleUpdateParamsDocumentsPassport(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPeopleUpdateParamsDocumentsVisa(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPeopleUpdateParamsRegisteredAddress(TypedDict, total=False):
-    """The person's registered address."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class AccountsPeopleUpdateParamsRelationship(TypedDict, total=False):
-    """The relationship that this person has with the account's legal entity."""
-
-    director: bool
-    executive: bool
-    owner: bool
-    percent_ownership: float | Literal[""]
-    representative: bool
-    title: str
-
-
-class AccountsPeopleUpdateParamsVerification(TypedDict, total=False):
-    """The person's verification status."""
-
-    additional_document: AccountsPeopleUpdateParamsVerificationAdditionalDocument
-    """person_verification_document_specs"""
-
-    document: AccountsPeopleUpdateParamsVerificationDocument
-    """person_verification_document_specs"""
-
-
-class AccountsPeopleUpdateParamsVerificationAdditionalDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
-    back: str
-    front: str
-
-
-class AccountsPeopleUpdateParamsVerificationDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
-    back: str
-    front: str
-
-
-class AccountsPersonsListRelationship(TypedDict, total=False):
-    """all_people_relationship_specs"""
-
-    director: bool
-    executive: bool
-    owner: bool
-    representative: bool
-
-
-class AccountsPersonsListResponse(_rt.Model):
-    """PersonList"""
-
-    data: list[Person]
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class AccountsPersonsCreateParamsAddress(TypedDict, total=False):
-    """The person's address."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class AccountsPersonsCreateParamsAddressKana(TypedDict, total=False):
-    """The Kana variation of the person's address (Japan only)."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-    town: str
-
-
-class AccountsPersonsCreateParamsAddressKanji(TypedDict, total=False):
-    """The Kanji variation of the person's address (Japan only)."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-    town: str
-
-
-class AccountsPersonsCreateParamsDob(TypedDict, total=False):
-    """date_of_birth_specs"""
-
-    day: Required[int]
-    month: Required[int]
-    year: Required[int]
-
-
-class AccountsPersonsCreateParamsDocuments(TypedDict, total=False):
-    """Documents that may be submitted to satisfy various informational requests."""
-
-    company_authorization: AccountsPersonsCreateParamsDocumentsCompanyAuthorization
-    """documents_param"""
-
-    passport: AccountsPersonsCreateParamsDocumentsPassport
-    """documents_param"""
-
-    visa: AccountsPersonsCreateParamsDocumentsVisa
-    """documents_param"""
-
-
-class AccountsPersonsCreateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPersonsCreateParamsDocumentsPassport(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPersonsCreateParamsDocumentsVisa(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPersonsCreateParamsRegisteredAddress(TypedDict, total=False):
-    """The person's registered address."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class AccountsPersonsCreateParamsRelationship(TypedDict, total=False):
-    """The relationship that this person has with the account's legal entity."""
-
-    director: bool
-    executive: bool
-    owner: bool
-    percent_ownership: float | Literal[""]
-    representative: bool
-    title: str
-
-
-class AccountsPersonsCreateParamsVerification(TypedDict, total=False):
-    """The person's verification status."""
-
-    additional_document: AccountsPersonsCreateParamsVerificationAdditionalDocument
-    """person_verification_document_specs"""
-
-    document: AccountsPersonsCreateParamsVerificationDocument
-    """person_verification_document_specs"""
-
-
-class AccountsPersonsCreateParamsVerificationAdditionalDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
-    back: str
-    front: str
-
-
-class AccountsPersonsCreateParamsVerificationDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
-    back: str
-    front: str
-
-
-class AccountsPersonsUpdateParamsAddress(TypedDict, total=False):
-    """The person's address."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class AccountsPersonsUpdateParamsAddressKana(TypedDict, total=False):
-    """The Kana variation of the person's address (Japan only)."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-    town: str
-
-
-class AccountsPersonsUpdateParamsAddressKanji(TypedDict, total=False):
-    """The Kanji variation of the person's address (Japan only)."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-    town: str
-
-
-class AccountsPersonsUpdateParamsDob(TypedDict, total=False):
-    """date_of_birth_specs"""
-
-    day: Required[int]
-    month: Required[int]
-    year: Required[int]
-
-
-class AccountsPersonsUpdateParamsDocuments(TypedDict, total=False):
-    """Documents that may be submitted to satisfy various informational requests."""
-
-    company_authorization: AccountsPersonsUpdateParamsDocumentsCompanyAuthorization
-    """documents_param"""
-
-    passport: AccountsPersonsUpdateParamsDocumentsPassport
-    """documents_param"""
-
-    visa: AccountsPersonsUpdateParamsDocumentsVisa
-    """documents_param"""
-
-
-class AccountsPersonsUpdateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPersonsUpdateParamsDocumentsPassport(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPersonsUpdateParamsDocumentsVisa(TypedDict, total=False):
-    """documents_param"""
-
-    files: list[str]
-
-
-class AccountsPersonsUpdateParamsRegisteredAddress(TypedDict, total=False):
-    """The person's registered address."""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class AccountsPersonsUpdateParamsRelationship(TypedDict, total=False):
-    """The relationship that this person has with the account's legal entity."""
-
-    director: bool
-    executive: bool
-    owner: bool
-    percent_ownership: float | Literal[""]
-    representative: bool
-    title: str
-
-
-class AccountsPersonsUpdateParamsVerification(TypedDict, total=False):
-    """The person's verification status."""
-
-    additional_document: AccountsPersonsUpdateParamsVerificationAdditionalDocument
-    """person_verification_document_specs"""
-
-    document: AccountsPersonsUpdateParamsVerificationDocument
-    """person_verification_document_specs"""
-
-
-class AccountsPersonsUpdateParamsVerificationAdditionalDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
-    back: str
-    front: str
-
-
-class AccountsPersonsUpdateParamsVerificationDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
-    back: str
-    front: str

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import ApplicationFee, FeeRefund
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.application_fee import ApplicationFee
+
+__all__ = ["ApplicationFeesListCreated", "ApplicationFeesListResponse"]
 
 
 class ApplicationFeesListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,30 +20,14 @@ class ApplicationFeesListCreated(TypedDict, total=False):
 
 
 class ApplicationFeesListResponse(_rt.Model):
-    """PlatformEarningList"""
-
     data: list[ApplicationFee]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class ApplicationFeesRefundsListResponse(_rt.Model):
-    """FeeRefundList"""
-
-    data: list[FeeRefund]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import Charge, Refund
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.charge import Charge
+
+__all__ = [
+    "ChargesCaptureParamsTransferData",
+    "ChargesCreateParamsCard",
+    "ChargesCreateParamsDestination",
+    "ChargesCreateParamsRadarOptions",
+    "ChargesCreateParamsShipping",
+    "ChargesCreateParamsShippingAddress",
+    "ChargesCreateParamsTransferData",
+    "ChargesListCreated",
+    "ChargesListResponse",
+    "ChargesSearchResponse",
+    "ChargesUpdateParamsFraudDetails",
+    "ChargesUpdateParamsShipping",
+    "ChargesUpdateParamsShippingAddress",
+]
 
 
 class ChargesListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,22 +34,20 @@ class ChargesListCreated(TypedDict, total=False):
 
 
 class ChargesListResponse(_rt.Model):
-    """ChargeList"""
-
     data: list[Charge]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class ChargesCreateParamsCard(TypedDict, total=False):
-    """customer_payment_source_card"""
-
     address_city: str
     address_country: str
     address_line1: str
@@ -52,14 +64,14 @@ class ChargesCreateParamsCard(TypedDict, total=False):
 
 
 class ChargesCreateParamsDestination(TypedDict, total=False):
-    """destination_specs"""
-
     account: Required[str]
     amount: int
 
 
 class ChargesCreateParamsRadarOptions(TypedDict, total=False):
-    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session)
+    for more information.
+    """
 
     session: str
 
@@ -68,8 +80,6 @@ class ChargesCreateParamsShipping(TypedDict, total=False):
     """Shipping information for the charge. Helps prevent fraud on charges for physical goods."""
 
     address: Required[ChargesCreateParamsShippingAddress]
-    """optional_fields_address"""
-
     carrier: str
     name: Required[str]
     phone: str
@@ -77,8 +87,6 @@ class ChargesCreateParamsShipping(TypedDict, total=False):
 
 
 class ChargesCreateParamsShippingAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -88,15 +96,16 @@ class ChargesCreateParamsShippingAddress(TypedDict, total=False):
 
 
 class ChargesCreateParamsTransferData(TypedDict, total=False):
-    """An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details."""
+    """An optional dictionary including the account to automatically transfer to as part of a
+    destination charge. [See the Connect
+    documentation](https://stripe.com/docs/connect/destination-charges) for details.
+    """
 
     amount: int
     destination: Required[str]
 
 
 class ChargesSearchResponse(_rt.Model):
-    """SearchResult"""
-
     data: list[Charge]
     has_more: bool
     next_page: str | None = None
@@ -110,7 +119,11 @@ class ChargesSearchResponse(_rt.Model):
 
 
 class ChargesUpdateParamsFraudDetails(TypedDict, total=False):
-    """A set of key-value pairs you can attach to a charge giving information about its riskiness. If you believe a charge is fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe a charge is safe, include a `user_report` key with a value of `safe`. Stripe will use the information you send to improve our fraud detection algorithms."""
+    """A set of key-value pairs you can attach to a charge giving information about its riskiness.
+    If you believe a charge is fraudulent, include a `user_report` key with a value of
+    `fraudulent`. If you believe a charge is safe, include a `user_report` key with a value of
+    `safe`. Stripe will use the information you send to improve our fraud detection algorithms.
+    """
 
     user_report: Required[Literal["", "fraudulent", "safe"]]
 
@@ -119,8 +132,6 @@ class ChargesUpdateParamsShipping(TypedDict, total=False):
     """Shipping information for the charge. Helps prevent fraud on charges for physical goods."""
 
     address: Required[ChargesUpdateParamsShippingAddress]
-    """optional_fields_address"""
-
     carrier: str
     name: Required[str]
     phone: str
@@ -128,8 +139,6 @@ class ChargesUpdateParamsShipping(TypedDict, total=False):
 
 
 class ChargesUpdateParamsShippingAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -139,54 +148,9 @@ class ChargesUpdateParamsShippingAddress(TypedDict, total=False):
 
 
 class ChargesCaptureParamsTransferData(TypedDict, total=False):
-    """An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details."""
+    """An optional dictionary including the account to automatically transfer to as part of a
+    destination charge. [See the Connect
+    documentation](https://stripe.com/docs/connect/destination-charges) for details.
+    """
 
     amount: int
-
-
-class ChargesDisputeCreateParamsEvidence(TypedDict, total=False):
-    """Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000."""
-
-    access_activity_log: str
-    billing_address: str
-    cancellation_policy: str
-    cancellation_policy_disclosure: str
-    cancellation_rebuttal: str
-    customer_communication: str
-    customer_email_address: str
-    customer_name: str
-    customer_purchase_ip: str
-    customer_signature: str
-    duplicate_charge_documentation: str
-    duplicate_charge_explanation: str
-    duplicate_charge_id: str
-    product_description: str
-    receipt: str
-    refund_policy: str
-    refund_policy_disclosure: str
-    refund_refusal_explanation: str
-    service_date: str
-    service_documentation: str
-    shipping_address: str
-    shipping_carrier: str
-    shipping_date: str
-    shipping_documentation: str
-    shipping_tracking_number: str
-    uncategorized_file: str
-    uncategorized_text: str
-
-
-class ChargesRefundsListResponse(_rt.Model):
-    """RefundList"""
-
-    data: list[Refund]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""

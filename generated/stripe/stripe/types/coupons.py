@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.coupon import Coupon
+
+__all__ = [
+    "CouponsCreateParamsAppliesTo",
+    "CouponsCreateParamsCurrencyOptionsValue",
+    "CouponsListCreated",
+    "CouponsListResponse",
+    "CouponsUpdateParamsCurrencyOptionsValue",
+]
 
 
 class CouponsListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,14 +26,14 @@ class CouponsListCreated(TypedDict, total=False):
 
 
 class CouponsListResponse(_rt.Model):
-    """CouponsResourceCouponList"""
-
     data: list[Coupon]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
@@ -40,12 +46,8 @@ class CouponsCreateParamsAppliesTo(TypedDict, total=False):
 
 
 class CouponsCreateParamsCurrencyOptionsValue(TypedDict, total=False):
-    """currency_option"""
-
     amount_off: Required[int]
 
 
 class CouponsUpdateParamsCurrencyOptionsValue(TypedDict, total=False):
-    """currency_option"""
-
     amount_off: Required[int]

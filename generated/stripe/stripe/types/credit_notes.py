@@ -4,30 +4,35 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.credit_note import CreditNote
 from ..models.credit_note_line_item import CreditNoteLineItem
 
+__all__ = [
+    "CreditNotesCreateParamsLinesItem",
+    "CreditNotesCreateParamsShippingCost",
+    "CreditNotesLinesResponse",
+    "CreditNotesListResponse",
+]
+
 
 class CreditNotesListResponse(_rt.Model):
-    """CreditNotesList"""
-
     data: list[CreditNote]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class CreditNotesCreateParamsLinesItem(TypedDict, total=False):
-    """credit_note_line_item_params"""
-
     amount: int
     description: str
     invoice_line_item: str
@@ -39,68 +44,14 @@ class CreditNotesCreateParamsLinesItem(TypedDict, total=False):
 
 
 class CreditNotesCreateParamsShippingCost(TypedDict, total=False):
-    """When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note."""
+    """When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included
+    in the credit note.
+    """
 
     shipping_rate: str
-
-
-class CreditNotesPreviewRetrieveLinesItem(TypedDict, total=False):
-    """credit_note_line_item_params"""
-
-    amount: int
-    description: str
-    invoice_line_item: str
-    quantity: int
-    tax_rates: list[str] | Literal[""]
-    type: Required[Literal["custom_line_item", "invoice_line_item"]]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class CreditNotesPreviewRetrieveShippingCost(TypedDict, total=False):
-    """credit_note_shipping_cost"""
-
-    shipping_rate: str
-
-
-class CreditNotesPreviewLinesLinesItem(TypedDict, total=False):
-    """credit_note_line_item_params"""
-
-    amount: int
-    description: str
-    invoice_line_item: str
-    quantity: int
-    tax_rates: list[str] | Literal[""]
-    type: Required[Literal["custom_line_item", "invoice_line_item"]]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class CreditNotesPreviewLinesShippingCost(TypedDict, total=False):
-    """credit_note_shipping_cost"""
-
-    shipping_rate: str
-
-
-class CreditNotesPreviewLinesResponse(_rt.Model):
-    """CreditNoteLinesList"""
-
-    data: list[CreditNoteLineItem]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
 
 
 class CreditNotesLinesResponse(_rt.Model):
-    """CreditNoteLinesList"""
-
     data: list[CreditNoteLineItem]
     """Details about each object."""
 
@@ -108,7 +59,9 @@ class CreditNotesLinesResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Required
+from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import BankAccount, Card, Customer, PaymentMethod, Subscription, TaxId
-from ..models.credit_note import CustomerBalanceTransaction
-from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
-from ..models.source import Source
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.customer import Customer
+
+__all__ = [
+    "CustomersCreateParamsAddress",
+    "CustomersCreateParamsCashBalance",
+    "CustomersCreateParamsCashBalanceSettings",
+    "CustomersCreateParamsInvoiceSettings",
+    "CustomersCreateParamsInvoiceSettingsCustomFieldsArrayItem",
+    "CustomersCreateParamsInvoiceSettingsRenderingOptions",
+    "CustomersCreateParamsShipping",
+    "CustomersCreateParamsShippingAddress",
+    "CustomersCreateParamsTax",
+    "CustomersCreateParamsTaxIdDataItem",
+    "CustomersFundingInstructionsParamsBankTransfer",
+    "CustomersFundingInstructionsParamsBankTransferEuBankTransfer",
+    "CustomersListCreated",
+    "CustomersListResponse",
+    "CustomersSearchResponse",
+    "CustomersUpdateParamsAddress",
+    "CustomersUpdateParamsBankAccount",
+    "CustomersUpdateParamsCard",
+    "CustomersUpdateParamsCashBalance",
+    "CustomersUpdateParamsCashBalanceSettings",
+    "CustomersUpdateParamsInvoiceSettings",
+    "CustomersUpdateParamsInvoiceSettingsCustomFieldsArrayItem",
+    "CustomersUpdateParamsInvoiceSettingsRenderingOptions",
+    "CustomersUpdateParamsShipping",
+    "CustomersUpdateParamsShippingAddress",
+    "CustomersUpdateParamsTax",
+]
 
 
 class CustomersListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -23,22 +47,20 @@ class CustomersListCreated(TypedDict, total=False):
 
 
 class CustomersListResponse(_rt.Model):
-    """CustomerResourceCustomerList"""
-
     data: list[Customer]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class CustomersCreateParamsAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -51,12 +73,9 @@ class CustomersCreateParamsCashBalance(TypedDict, total=False):
     """Balance information and default balance settings for this customer."""
 
     settings: CustomersCreateParamsCashBalanceSettings
-    """balance_settings_param"""
 
 
 class CustomersCreateParamsCashBalanceSettings(TypedDict, total=False):
-    """balance_settings_param"""
-
     reconciliation_mode: Literal["automatic", "manual", "merchant_default"]
 
 
@@ -70,31 +89,21 @@ class CustomersCreateParamsInvoiceSettings(TypedDict, total=False):
 
 
 class CustomersCreateParamsInvoiceSettingsCustomFieldsArrayItem(TypedDict, total=False):
-    """custom_field_params"""
-
     name: Required[str]
     value: Required[str]
 
 
 class CustomersCreateParamsInvoiceSettingsRenderingOptions(TypedDict, total=False):
-    """rendering_options_param"""
-
     amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
 class CustomersCreateParamsShipping(TypedDict, total=False):
-    """customer_shipping"""
-
     address: Required[CustomersCreateParamsShippingAddress]
-    """optional_fields_address"""
-
     name: Required[str]
     phone: str
 
 
 class CustomersCreateParamsShippingAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -110,8 +119,6 @@ class CustomersCreateParamsTax(TypedDict, total=False):
 
 
 class CustomersCreateParamsTaxIdDataItem(TypedDict, total=False):
-    """data_params"""
-
     type: Required[
         Literal[
             "ae_trn",
@@ -171,8 +178,6 @@ class CustomersCreateParamsTaxIdDataItem(TypedDict, total=False):
 
 
 class CustomersSearchResponse(_rt.Model):
-    """SearchResult"""
-
     data: list[Customer]
     has_more: bool
     next_page: str | None = None
@@ -186,8 +191,6 @@ class CustomersSearchResponse(_rt.Model):
 
 
 class CustomersUpdateParamsAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -197,8 +200,6 @@ class CustomersUpdateParamsAddress(TypedDict, total=False):
 
 
 class CustomersUpdateParamsBankAccount(TypedDict, total=False):
-    """customer_payment_source_bank_account"""
-
     account_holder_name: str
     account_holder_type: Literal["company", "individual"]
     account_number: Required[str]
@@ -209,8 +210,6 @@ class CustomersUpdateParamsBankAccount(TypedDict, total=False):
 
 
 class CustomersUpdateParamsCard(TypedDict, total=False):
-    """customer_payment_source_card"""
-
     address_city: str
     address_country: str
     address_line1: str
@@ -230,12 +229,9 @@ class CustomersUpdateParamsCashBalance(TypedDict, total=False):
     """Balance information and default balance settings for this customer."""
 
     settings: CustomersUpdateParamsCashBalanceSettings
-    """balance_settings_param"""
 
 
 class CustomersUpdateParamsCashBalanceSettings(TypedDict, total=False):
-    """balance_settings_param"""
-
     reconciliation_mode: Literal["automatic", "manual", "merchant_default"]
 
 
@@ -249,31 +245,21 @@ class CustomersUpdateParamsInvoiceSettings(TypedDict, total=False):
 
 
 class CustomersUpdateParamsInvoiceSettingsCustomFieldsArrayItem(TypedDict, total=False):
-    """custom_field_params"""
-
     name: Required[str]
     value: Required[str]
 
 
 class CustomersUpdateParamsInvoiceSettingsRenderingOptions(TypedDict, total=False):
-    """rendering_options_param"""
-
     amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
 class CustomersUpdateParamsShipping(TypedDict, total=False):
-    """customer_shipping"""
-
     address: Required[CustomersUpdateParamsShippingAddress]
-    """optional_fields_address"""
-
     name: Required[str]
     phone: str
 
 
 class CustomersUpdateParamsShippingAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -288,188 +274,10 @@ class CustomersUpdateParamsTax(TypedDict, total=False):
     ip_address: str
 
 
-class CustomersBalanceTransactionsListResponse(_rt.Model):
-    """CustomerBalanceTransactionList"""
-
-    data: list[CustomerBalanceTransaction]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class CustomersBankAccountsListResponse(_rt.Model):
-    """BankAccountList"""
-
-    data: list[BankAccount]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class CustomersBankAccountsCreateParamsBankAccount(TypedDict, total=False):
-    """customer_payment_source_bank_account"""
-
-    account_holder_name: str
-    account_holder_type: Literal["company", "individual"]
-    account_number: Required[str]
-    country: Required[str]
-    currency: str
-    object: Literal["bank_account"]
-    routing_number: str
-
-
-class CustomersBankAccountsCreateParamsCard(TypedDict, total=False):
-    """customer_payment_source_card"""
-
-    address_city: str
-    address_country: str
-    address_line1: str
-    address_line2: str
-    address_state: str
-    address_zip: str
-    cvc: str
-    exp_month: Required[int]
-    exp_year: Required[int]
-    metadata: dict[str, str]
-    name: str
-    number: Required[str]
-    object: Literal["card"]
-
-
-class CustomersBankAccountsUpdateParamsOwner(TypedDict, total=False):
-    """owner"""
-
-    address: CustomersBankAccountsUpdateParamsOwnerAddress
-    """source_address"""
-
-    email: str
-    name: str
-    phone: str
-
-
-class CustomersBankAccountsUpdateParamsOwnerAddress(TypedDict, total=False):
-    """source_address"""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class CustomersCardsListResponse(_rt.Model):
-    """CardList"""
-
-    data: list[Card]
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class CustomersCardsCreateParamsBankAccount(TypedDict, total=False):
-    """customer_payment_source_bank_account"""
-
-    account_holder_name: str
-    account_holder_type: Literal["company", "individual"]
-    account_number: Required[str]
-    country: Required[str]
-    currency: str
-    object: Literal["bank_account"]
-    routing_number: str
-
-
-class CustomersCardsCreateParamsCard(TypedDict, total=False):
-    """customer_payment_source_card"""
-
-    address_city: str
-    address_country: str
-    address_line1: str
-    address_line2: str
-    address_state: str
-    address_zip: str
-    cvc: str
-    exp_month: Required[int]
-    exp_year: Required[int]
-    metadata: dict[str, str]
-    name: str
-    number: Required[str]
-    object: Literal["card"]
-
-
-class CustomersCardsUpdateParamsOwner(TypedDict, total=False):
-    """owner"""
-
-    address: CustomersCardsUpdateParamsOwnerAddress
-    """source_address"""
-
-    email: str
-    name: str
-    phone: str
-
-
-class CustomersCardsUpdateParamsOwnerAddress(TypedDict, total=False):
-    """source_address"""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class CustomersCashBalanceCreateParamsSettings(TypedDict, total=False):
-    """A hash of settings for this cash balance."""
-
-    reconciliation_mode: Literal["automatic", "manual", "merchant_default"]
-
-
-class CustomersCashBalanceTransactionsListResponse(_rt.Model):
-    """Customers with certain payments enabled have a cash balance, representing funds that were paid
-    by the customer to a merchant, but have not yet been allocated to a payment. Cash Balance Transactions
-    represent when funds are moved into or out of this balance. This includes funding by the customer, allocation
-    to payments, and refunds to the customer.
-    """
-
-    data: list[CustomerCashBalanceTransaction]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
 class CustomersFundingInstructionsParamsBankTransfer(TypedDict, total=False):
     """Additional parameters for `bank_transfer` funding types"""
 
     eu_bank_transfer: CustomersFundingInstructionsParamsBankTransferEuBankTransfer
-    """eu_bank_account_params"""
-
     requested_address_types: list[Literal["iban", "sort_code", "spei", "zengin"]]
     type: Required[
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
@@ -477,693 +285,4 @@ class CustomersFundingInstructionsParamsBankTransfer(TypedDict, total=False):
 
 
 class CustomersFundingInstructionsParamsBankTransferEuBankTransfer(TypedDict, total=False):
-    """eu_bank_account_params"""
-
     country: Required[str]
-
-
-class CustomersPaymentMethodsListResponse(_rt.Model):
-    """CustomerPaymentMethodResourceList"""
-
-    data: list[PaymentMethod]
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class CustomersSourcesListResponse(_rt.Model):
-    """ApmsSourcesSourceList"""
-
-    data: list[BankAccount | Card | Source]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class CustomersSourcesCreateParamsBankAccount(TypedDict, total=False):
-    """customer_payment_source_bank_account"""
-
-    account_holder_name: str
-    account_holder_type: Literal["company", "individual"]
-    account_number: Required[str]
-    country: Required[str]
-    currency: str
-    object: Literal["bank_account"]
-    routing_number: str
-
-
-class CustomersSourcesCreateParamsCard(TypedDict, total=False):
-    """customer_payment_source_card"""
-
-    address_city: str
-    address_country: str
-    address_line1: str
-    address_line2: str
-    address_state: str
-    address_zip: str
-    cvc: str
-    exp_month: Required[int]
-    exp_year: Required[int]
-    metadata: dict[str, str]
-    name: str
-    number: Required[str]
-    object: Literal["card"]
-
-
-class CustomersSourcesUpdateParamsOwner(TypedDict, total=False):
-    """owner"""
-
-    address: CustomersSourcesUpdateParamsOwnerAddress
-    """source_address"""
-
-    email: str
-    name: str
-    phone: str
-
-
-class CustomersSourcesUpdateParamsOwnerAddress(TypedDict, total=False):
-    """source_address"""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class CustomersSubscriptionsListResponse(_rt.Model):
-    """SubscriptionList"""
-
-    data: list[Subscription]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class CustomersSubscriptionsCreateParamsAddInvoiceItemsItem(TypedDict, total=False):
-    """add_invoice_item_entry"""
-
-    price: str
-    price_data: CustomersSubscriptionsCreateParamsAddInvoiceItemsItemPriceData
-    """one_time_price_data_with_negative_amounts"""
-
-    quantity: int
-    tax_rates: list[str] | Literal[""]
-
-
-class CustomersSubscriptionsCreateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
-    """one_time_price_data_with_negative_amounts"""
-
-    currency: Required[str]
-    product: Required[str]
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class CustomersSubscriptionsCreateParamsAutomaticTax(TypedDict, total=False):
-    """Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed."""
-
-    enabled: Required[bool]
-
-
-class CustomersSubscriptionsCreateParamsBillingThresholds(TypedDict, total=False):
-    """billing_thresholds_param"""
-
-    amount_gte: int
-    reset_billing_cycle_anchor: bool
-
-
-class CustomersSubscriptionsCreateParamsItemsItem(TypedDict, total=False):
-    """subscription_item_create_params"""
-
-    billing_thresholds: CustomersSubscriptionsCreateParamsItemsItemBillingThresholds | Literal[""]
-    metadata: dict[str, str]
-    price: str
-    price_data: CustomersSubscriptionsCreateParamsItemsItemPriceData
-    """recurring_price_data"""
-
-    quantity: int
-    tax_rates: list[str] | Literal[""]
-
-
-class CustomersSubscriptionsCreateParamsItemsItemBillingThresholds(TypedDict, total=False):
-    """item_billing_thresholds_param"""
-
-    usage_gte: Required[int]
-
-
-class CustomersSubscriptionsCreateParamsItemsItemPriceData(TypedDict, total=False):
-    """recurring_price_data"""
-
-    currency: Required[str]
-    product: Required[str]
-    recurring: Required[CustomersSubscriptionsCreateParamsItemsItemPriceDataRecurring]
-    """recurring_adhoc"""
-
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class CustomersSubscriptionsCreateParamsItemsItemPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
-    interval: Required[Literal["day", "month", "week", "year"]]
-    interval_count: int
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettings(TypedDict, total=False):
-    """Payment settings to pass to invoices created by the subscription."""
-
-    payment_method_options: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions
-    """payment_method_options"""
-
-    payment_method_types: (
-        list[
-            Literal[
-                "ach_credit_transfer",
-                "ach_debit",
-                "acss_debit",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "boleto",
-                "card",
-                "cashapp",
-                "customer_balance",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "konbini",
-                "link",
-                "paynow",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ]
-        | Literal[""]
-    )
-    save_default_payment_method: Literal["off", "on_subscription"]
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
-    """payment_method_options"""
-
-    acss_debit: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
-    )
-    bancontact: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact
-        | Literal[""]
-    )
-    card: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
-    customer_balance: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance
-        | Literal[""]
-    )
-    konbini: dict[str, Any] | Literal[""]
-    us_bank_account: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount
-        | Literal[""]
-    )
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(
-    TypedDict, total=False
-):
-    """invoice_payment_method_options_param"""
-
-    mandate_options: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
-    )
-    """mandate_options_param"""
-
-    verification_method: Literal["automatic", "instant", "microdeposits"]
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
-    TypedDict, total=False
-):
-    """mandate_options_param"""
-
-    transaction_type: Literal["business", "personal"]
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact(
-    TypedDict, total=False
-):
-    """invoice_payment_method_options_param"""
-
-    preferred_language: Literal["de", "en", "fr", "nl"]
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard(
-    TypedDict, total=False
-):
-    """subscription_payment_method_options_param"""
-
-    mandate_options: (
-        CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions
-    )
-    """mandate_options_param"""
-
-    network: Literal[
-        "amex",
-        "cartes_bancaires",
-        "diners",
-        "discover",
-        "interac",
-        "jcb",
-        "mastercard",
-        "unionpay",
-        "unknown",
-        "visa",
-    ]
-    request_three_d_secure: Literal["any", "automatic"]
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions(
-    TypedDict, total=False
-):
-    """mandate_options_param"""
-
-    amount: int
-    amount_type: Literal["fixed", "maximum"]
-    description: str
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
-    TypedDict, total=False
-):
-    """invoice_payment_method_options_param"""
-
-    bank_transfer: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
-    """bank_transfer_param"""
-
-    funding_type: str
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
-    TypedDict, total=False
-):
-    """bank_transfer_param"""
-
-    eu_bank_transfer: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    """eu_bank_transfer_param"""
-
-    type: str
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    TypedDict, total=False
-):
-    """eu_bank_transfer_param"""
-
-    country: Required[str]
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
-    TypedDict, total=False
-):
-    """invoice_payment_method_options_param"""
-
-    financial_connections: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
-    """invoice_linked_account_options_param"""
-
-    verification_method: Literal["automatic", "instant", "microdeposits"]
-
-
-class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
-    TypedDict, total=False
-):
-    """invoice_linked_account_options_param"""
-
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-
-
-class CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval(TypedDict, total=False):
-    """pending_invoice_item_interval_params"""
-
-    interval: Required[Literal["day", "month", "week", "year"]]
-    interval_count: int
-
-
-class CustomersSubscriptionsCreateParamsTransferData(TypedDict, total=False):
-    """If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges."""
-
-    amount_percent: float
-    destination: Required[str]
-
-
-class CustomersSubscriptionsCreateParamsTrialSettings(TypedDict, total=False):
-    """Settings related to subscription trials."""
-
-    end_behavior: Required[CustomersSubscriptionsCreateParamsTrialSettingsEndBehavior]
-    """end_behavior"""
-
-
-class CustomersSubscriptionsCreateParamsTrialSettingsEndBehavior(TypedDict, total=False):
-    """end_behavior"""
-
-    missing_payment_method: Required[Literal["cancel", "create_invoice", "pause"]]
-
-
-class CustomersSubscriptionsUpdateParamsAddInvoiceItemsItem(TypedDict, total=False):
-    """add_invoice_item_entry"""
-
-    price: str
-    price_data: CustomersSubscriptionsUpdateParamsAddInvoiceItemsItemPriceData
-    """one_time_price_data_with_negative_amounts"""
-
-    quantity: int
-    tax_rates: list[str] | Literal[""]
-
-
-class CustomersSubscriptionsUpdateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
-    """one_time_price_data_with_negative_amounts"""
-
-    currency: Required[str]
-    product: Required[str]
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class CustomersSubscriptionsUpdateParamsAutomaticTax(TypedDict, total=False):
-    """Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed."""
-
-    enabled: Required[bool]
-
-
-class CustomersSubscriptionsUpdateParamsBillingThresholds(TypedDict, total=False):
-    """billing_thresholds_param"""
-
-    amount_gte: int
-    reset_billing_cycle_anchor: bool
-
-
-class CustomersSubscriptionsUpdateParamsCancellationDetails(TypedDict, total=False):
-    """Details about why this subscription was cancelled"""
-
-    comment: str
-    feedback: Literal[
-        "",
-        "customer_service",
-        "low_quality",
-        "missing_features",
-        "other",
-        "switched_service",
-        "too_complex",
-        "too_expensive",
-        "unused",
-    ]
-
-
-class CustomersSubscriptionsUpdateParamsItemsItem(TypedDict, total=False):
-    """subscription_item_update_params"""
-
-    billing_thresholds: CustomersSubscriptionsUpdateParamsItemsItemBillingThresholds | Literal[""]
-    clear_usage: bool
-    deleted: bool
-    id: str
-    metadata: dict[str, str] | Literal[""]
-    price: str
-    price_data: CustomersSubscriptionsUpdateParamsItemsItemPriceData
-    """recurring_price_data"""
-
-    quantity: int
-    tax_rates: list[str] | Literal[""]
-
-
-class CustomersSubscriptionsUpdateParamsItemsItemBillingThresholds(TypedDict, total=False):
-    """item_billing_thresholds_param"""
-
-    usage_gte: Required[int]
-
-
-class CustomersSubscriptionsUpdateParamsItemsItemPriceData(TypedDict, total=False):
-    """recurring_price_data"""
-
-    currency: Required[str]
-    product: Required[str]
-    recurring: Required[CustomersSubscriptionsUpdateParamsItemsItemPriceDataRecurring]
-    """recurring_adhoc"""
-
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class CustomersSubscriptionsUpdateParamsItemsItemPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
-    interval: Required[Literal["day", "month", "week", "year"]]
-    interval_count: int
-
-
-class CustomersSubscriptionsUpdateParamsPauseCollection(TypedDict, total=False):
-    """pause_collection_param"""
-
-    behavior: Required[Literal["keep_as_draft", "mark_uncollectible", "void"]]
-    resumes_at: int
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettings(TypedDict, total=False):
-    """Payment settings to pass to invoices created by the subscription."""
-
-    payment_method_options: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions
-    """payment_method_options"""
-
-    payment_method_types: (
-        list[
-            Literal[
-                "ach_credit_transfer",
-                "ach_debit",
-                "acss_debit",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "boleto",
-                "card",
-                "cashapp",
-                "customer_balance",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "konbini",
-                "link",
-                "paynow",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ]
-        | Literal[""]
-    )
-    save_default_payment_method: Literal["off", "on_subscription"]
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
-    """payment_method_options"""
-
-    acss_debit: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
-    )
-    bancontact: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact
-        | Literal[""]
-    )
-    card: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
-    customer_balance: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance
-        | Literal[""]
-    )
-    konbini: dict[str, Any] | Literal[""]
-    us_bank_account: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount
-        | Literal[""]
-    )
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(
-    TypedDict, total=False
-):
-    """invoice_payment_method_options_param"""
-
-    mandate_options: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
-    )
-    """mandate_options_param"""
-
-    verification_method: Literal["automatic", "instant", "microdeposits"]
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
-    TypedDict, total=False
-):
-    """mandate_options_param"""
-
-    transaction_type: Literal["business", "personal"]
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact(
-    TypedDict, total=False
-):
-    """invoice_payment_method_options_param"""
-
-    preferred_language: Literal["de", "en", "fr", "nl"]
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard(
-    TypedDict, total=False
-):
-    """subscription_payment_method_options_param"""
-
-    mandate_options: (
-        CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions
-    )
-    """mandate_options_param"""
-
-    network: Literal[
-        "amex",
-        "cartes_bancaires",
-        "diners",
-        "discover",
-        "interac",
-        "jcb",
-        "mastercard",
-        "unionpay",
-        "unknown",
-        "visa",
-    ]
-    request_three_d_secure: Literal["any", "automatic"]
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions(
-    TypedDict, total=False
-):
-    """mandate_options_param"""
-
-    amount: int
-    amount_type: Literal["fixed", "maximum"]
-    description: str
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
-    TypedDict, total=False
-):
-    """invoice_payment_method_options_param"""
-
-    bank_transfer: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
-    """bank_transfer_param"""
-
-    funding_type: str
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
-    TypedDict, total=False
-):
-    """bank_transfer_param"""
-
-    eu_bank_transfer: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    """eu_bank_transfer_param"""
-
-    type: str
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
-    TypedDict, total=False
-):
-    """eu_bank_transfer_param"""
-
-    country: Required[str]
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
-    TypedDict, total=False
-):
-    """invoice_payment_method_options_param"""
-
-    financial_connections: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
-    """invoice_linked_account_options_param"""
-
-    verification_method: Literal["automatic", "instant", "microdeposits"]
-
-
-class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
-    TypedDict, total=False
-):
-    """invoice_linked_account_options_param"""
-
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-
-
-class CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval(TypedDict, total=False):
-    """pending_invoice_item_interval_params"""
-
-    interval: Required[Literal["day", "month", "week", "year"]]
-    interval_count: int
-
-
-class CustomersSubscriptionsUpdateParamsTransferData(TypedDict, total=False):
-    """transfer_data_specs"""
-
-    amount_percent: float
-    destination: Required[str]
-
-
-class CustomersSubscriptionsUpdateParamsTrialSettings(TypedDict, total=False):
-    """Settings related to subscription trials."""
-
-    end_behavior: Required[CustomersSubscriptionsUpdateParamsTrialSettingsEndBehavior]
-    """end_behavior"""
-
-
-class CustomersSubscriptionsUpdateParamsTrialSettingsEndBehavior(TypedDict, total=False):
-    """end_behavior"""
-
-    missing_payment_method: Required[Literal["cancel", "create_invoice", "pause"]]
-
-
-class CustomersTaxIdsListResponse(_rt.Model):
-    """TaxIDsList"""
-
-    data: list[TaxId]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""

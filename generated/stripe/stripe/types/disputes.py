@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import Dispute
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.dispute import Dispute
+
+__all__ = ["DisputesListCreated", "DisputesListResponse", "DisputesUpdateParamsEvidence"]
 
 
 class DisputesListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,21 +20,24 @@ class DisputesListCreated(TypedDict, total=False):
 
 
 class DisputesListResponse(_rt.Model):
-    """DisputeList"""
-
     data: list[Dispute]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class DisputesUpdateParamsEvidence(TypedDict, total=False):
-    """Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000."""
+    """Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all
+    fields in the hash for review. The combined character count of all fields is limited to
+    150,000.
+    """
 
     access_activity_log: str
     billing_address: str

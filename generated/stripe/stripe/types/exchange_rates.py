@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
-
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.exchange_rate import ExchangeRate
+
+__all__ = ["ExchangeRatesListResponse"]
 
 
 class ExchangeRatesListResponse(_rt.Model):
-    """ExchangeRateList"""
-
     data: list[ExchangeRate]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

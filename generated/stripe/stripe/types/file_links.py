@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.file import FileLink
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.file_link import FileLink
+
+__all__ = ["FileLinksListCreated", "FileLinksListResponse"]
 
 
 class FileLinksListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,8 +20,6 @@ class FileLinksListCreated(TypedDict, total=False):
 
 
 class FileLinksListResponse(_rt.Model):
-    """FileFileLinkList"""
-
     data: list[FileLink]
     """Details about each object."""
 
@@ -29,7 +27,9 @@ class FileLinksListResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.file import File
+
+__all__ = ["FilesCreateParamsFileLinkData", "FilesListCreated", "FilesListResponse"]
 
 
 class FilesListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,21 +20,23 @@ class FilesListCreated(TypedDict, total=False):
 
 
 class FilesListResponse(_rt.Model):
-    """FileFileList"""
-
     data: list[File]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class FilesCreateParamsFileLinkData(TypedDict, total=False):
-    """Optional parameters to automatically create a [file link](https://stripe.com/docs/api#file_links) for the newly created file."""
+    """Optional parameters to automatically create a [file
+    link](https://stripe.com/docs/api#file_links) for the newly created file.
+    """
 
     create: Required[bool]
     expires_at: int

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.invoiceitem import Invoiceitem
+
+__all__ = [
+    "InvoiceitemsCreateParamsDiscountsArrayItem",
+    "InvoiceitemsCreateParamsPeriod",
+    "InvoiceitemsCreateParamsPriceData",
+    "InvoiceitemsListCreated",
+    "InvoiceitemsListResponse",
+    "InvoiceitemsUpdateParamsDiscountsArrayItem",
+    "InvoiceitemsUpdateParamsPeriod",
+    "InvoiceitemsUpdateParamsPriceData",
+]
 
 
 class InvoiceitemsListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,28 +29,32 @@ class InvoiceitemsListCreated(TypedDict, total=False):
 
 
 class InvoiceitemsListResponse(_rt.Model):
-    """InvoicesItemsList"""
-
     data: list[Invoiceitem]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class InvoiceitemsCreateParamsDiscountsArrayItem(TypedDict, total=False):
-    """discounts_data_param"""
-
     coupon: str
     discount: str
 
 
 class InvoiceitemsCreateParamsPeriod(TypedDict, total=False):
-    """The period associated with this invoice item. When set to different values, the period will be rendered on the invoice. If you have [Stripe Revenue Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to recognize and defer revenue. See the [Revenue Recognition documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing) for details."""
+    """The period associated with this invoice item. When set to different values, the period will
+    be rendered on the invoice. If you have [Stripe Revenue
+    Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to
+    recognize and defer revenue. See the [Revenue Recognition
+    documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+    for details.
+    """
 
     end: Required[int]
     start: Required[int]
@@ -58,14 +71,18 @@ class InvoiceitemsCreateParamsPriceData(TypedDict, total=False):
 
 
 class InvoiceitemsUpdateParamsDiscountsArrayItem(TypedDict, total=False):
-    """discounts_data_param"""
-
     coupon: str
     discount: str
 
 
 class InvoiceitemsUpdateParamsPeriod(TypedDict, total=False):
-    """The period associated with this invoice item. When set to different values, the period will be rendered on the invoice. If you have [Stripe Revenue Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to recognize and defer revenue. See the [Revenue Recognition documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing) for details."""
+    """The period associated with this invoice item. When set to different values, the period will
+    be rendered on the invoice. If you have [Stripe Revenue
+    Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to
+    recognize and defer revenue. See the [Revenue Recognition
+    documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+    for details.
+    """
 
     end: Required[int]
     start: Required[int]

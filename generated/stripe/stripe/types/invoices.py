@@ -4,15 +4,77 @@ from __future__ import annotations
 
 from typing import Any, Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import Invoice, LineItem
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.invoice import Invoice
+from ..models.line_item import LineItem
+
+__all__ = [
+    "InvoicesCreateParamsAutomaticTax",
+    "InvoicesCreateParamsCustomFieldsArrayItem",
+    "InvoicesCreateParamsDiscountsArrayItem",
+    "InvoicesCreateParamsFromInvoice",
+    "InvoicesCreateParamsPaymentSettings",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptions",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsBancontact",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCard",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallments",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount",
+    "InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections",
+    "InvoicesCreateParamsRenderingOptions",
+    "InvoicesCreateParamsShippingCost",
+    "InvoicesCreateParamsShippingCostShippingRateData",
+    "InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimate",
+    "InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMaximum",
+    "InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMinimum",
+    "InvoicesCreateParamsShippingCostShippingRateDataFixedAmount",
+    "InvoicesCreateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue",
+    "InvoicesCreateParamsShippingDetails",
+    "InvoicesCreateParamsShippingDetailsAddress",
+    "InvoicesCreateParamsTransferData",
+    "InvoicesLinesResponse",
+    "InvoicesListCreated",
+    "InvoicesListDueDate",
+    "InvoicesListResponse",
+    "InvoicesSearchResponse",
+    "InvoicesUpdateParamsAutomaticTax",
+    "InvoicesUpdateParamsCustomFieldsArrayItem",
+    "InvoicesUpdateParamsDiscountsArrayItem",
+    "InvoicesUpdateParamsPaymentSettings",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCard",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallments",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount",
+    "InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections",
+    "InvoicesUpdateParamsRenderingOptions",
+    "InvoicesUpdateParamsShippingCost",
+    "InvoicesUpdateParamsShippingCostShippingRateData",
+    "InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimate",
+    "InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMaximum",
+    "InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMinimum",
+    "InvoicesUpdateParamsShippingCostShippingRateDataFixedAmount",
+    "InvoicesUpdateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue",
+    "InvoicesUpdateParamsShippingDetails",
+    "InvoicesUpdateParamsShippingDetailsAddress",
+    "InvoicesUpdateParamsTransferData",
+]
 
 
 class InvoicesListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,8 +82,6 @@ class InvoicesListCreated(TypedDict, total=False):
 
 
 class InvoicesListDueDate(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -29,14 +89,14 @@ class InvoicesListDueDate(TypedDict, total=False):
 
 
 class InvoicesListResponse(_rt.Model):
-    """InvoicesList"""
-
     data: list[Invoice]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
@@ -49,21 +109,20 @@ class InvoicesCreateParamsAutomaticTax(TypedDict, total=False):
 
 
 class InvoicesCreateParamsCustomFieldsArrayItem(TypedDict, total=False):
-    """custom_field_params"""
-
     name: Required[str]
     value: Required[str]
 
 
 class InvoicesCreateParamsDiscountsArrayItem(TypedDict, total=False):
-    """discounts_data_param"""
-
     coupon: str
     discount: str
 
 
 class InvoicesCreateParamsFromInvoice(TypedDict, total=False):
-    """Revise an existing invoice. The new invoice will be created in `status=draft`. See the [revision documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more details."""
+    """Revise an existing invoice. The new invoice will be created in `status=draft`. See the
+    [revision documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more
+    details.
+    """
 
     action: Required[Literal["revision"]]
     invoice: Required[str]
@@ -74,8 +133,6 @@ class InvoicesCreateParamsPaymentSettings(TypedDict, total=False):
 
     default_mandate: str
     payment_method_options: InvoicesCreateParamsPaymentSettingsPaymentMethodOptions
-    """payment_method_options"""
-
     payment_method_types: (
         list[
             Literal[
@@ -108,8 +165,6 @@ class InvoicesCreateParamsPaymentSettings(TypedDict, total=False):
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
-    """payment_method_options"""
-
     acss_debit: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
     bancontact: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal[""]
     card: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
@@ -123,42 +178,28 @@ class InvoicesCreateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=F
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
-    """invoice_payment_method_options_param"""
-
     mandate_options: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
-    """mandate_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
     TypedDict, total=False
 ):
-    """mandate_options_param"""
-
     transaction_type: Literal["business", "personal"]
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsBancontact(TypedDict, total=False):
-    """invoice_payment_method_options_param"""
-
     preferred_language: Literal["de", "en", "fr", "nl"]
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCard(TypedDict, total=False):
-    """invoice_payment_method_options_param"""
-
     installments: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallments
-    """installments_param"""
-
     request_three_d_secure: Literal["any", "automatic"]
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallments(
     TypedDict, total=False
 ):
-    """installments_param"""
-
     enabled: bool
     plan: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan | Literal[""]
 
@@ -166,8 +207,6 @@ class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallments(
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan(
     TypedDict, total=False
 ):
-    """installment_plan"""
-
     count: Required[int]
     interval: Required[Literal["month"]]
     type: Required[Literal["fixed_count"]]
@@ -176,57 +215,39 @@ class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPla
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
     TypedDict, total=False
 ):
-    """invoice_payment_method_options_param"""
-
     bank_transfer: (
         InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
     )
-    """bank_transfer_param"""
-
     funding_type: str
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
     TypedDict, total=False
 ):
-    """bank_transfer_param"""
-
     eu_bank_transfer: InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    """eu_bank_transfer_param"""
-
     type: str
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
     TypedDict, total=False
 ):
-    """eu_bank_transfer_param"""
-
     country: Required[str]
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
-    """invoice_payment_method_options_param"""
-
     financial_connections: (
         InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
     )
-    """invoice_linked_account_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    """invoice_linked_account_options_param"""
-
     permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
 class InvoicesCreateParamsRenderingOptions(TypedDict, total=False):
-    """rendering_options_param"""
-
     amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
@@ -235,19 +256,12 @@ class InvoicesCreateParamsShippingCost(TypedDict, total=False):
 
     shipping_rate: str
     shipping_rate_data: InvoicesCreateParamsShippingCostShippingRateData
-    """method_params"""
 
 
 class InvoicesCreateParamsShippingCostShippingRateData(TypedDict, total=False):
-    """method_params"""
-
     delivery_estimate: InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimate
-    """delivery_estimate"""
-
     display_name: Required[str]
     fixed_amount: InvoicesCreateParamsShippingCostShippingRateDataFixedAmount
-    """fixed_amount"""
-
     metadata: dict[str, str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tax_code: str
@@ -255,20 +269,13 @@ class InvoicesCreateParamsShippingCostShippingRateData(TypedDict, total=False):
 
 
 class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimate(TypedDict, total=False):
-    """delivery_estimate"""
-
     maximum: InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMaximum
-    """delivery_estimate_bound"""
-
     minimum: InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMinimum
-    """delivery_estimate_bound"""
 
 
 class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMaximum(
     TypedDict, total=False
 ):
-    """delivery_estimate_bound"""
-
     unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
     value: Required[int]
 
@@ -276,15 +283,11 @@ class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMaximum(
 class InvoicesCreateParamsShippingCostShippingRateDataDeliveryEstimateMinimum(
     TypedDict, total=False
 ):
-    """delivery_estimate_bound"""
-
     unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
     value: Required[int]
 
 
 class InvoicesCreateParamsShippingCostShippingRateDataFixedAmount(TypedDict, total=False):
-    """fixed_amount"""
-
     amount: Required[int]
     currency: Required[str]
     currency_options: dict[
@@ -295,25 +298,21 @@ class InvoicesCreateParamsShippingCostShippingRateDataFixedAmount(TypedDict, tot
 class InvoicesCreateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue(
     TypedDict, total=False
 ):
-    """currency_option"""
-
     amount: Required[int]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
 
 
 class InvoicesCreateParamsShippingDetails(TypedDict, total=False):
-    """Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer."""
+    """Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it
+    is set, otherwise the PDF will render the shipping address from the customer.
+    """
 
     address: Required[InvoicesCreateParamsShippingDetailsAddress]
-    """optional_fields_address"""
-
     name: Required[str]
     phone: str
 
 
 class InvoicesCreateParamsShippingDetailsAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -323,15 +322,15 @@ class InvoicesCreateParamsShippingDetailsAddress(TypedDict, total=False):
 
 
 class InvoicesCreateParamsTransferData(TypedDict, total=False):
-    """If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge."""
+    """If specified, the funds from the invoice will be transferred to the destination and the ID of
+    the resulting transfer will be found on the invoice's charge.
+    """
 
     amount: int
     destination: Required[str]
 
 
 class InvoicesSearchResponse(_rt.Model):
-    """SearchResult"""
-
     data: list[Invoice]
     has_more: bool
     next_page: str | None = None
@@ -344,452 +343,6 @@ class InvoicesSearchResponse(_rt.Model):
     url: str
 
 
-class InvoicesUpcomingRetrieveAutomaticTax(TypedDict, total=False):
-    """automatic_tax_param"""
-
-    enabled: Required[bool]
-
-
-class InvoicesUpcomingRetrieveCustomerDetails(TypedDict, total=False):
-    """customer_details_param"""
-
-    address: InvoicesUpcomingRetrieveCustomerDetailsAddress | Literal[""]
-    shipping: InvoicesUpcomingRetrieveCustomerDetailsShipping | Literal[""]
-    tax: InvoicesUpcomingRetrieveCustomerDetailsTax
-    """tax_param"""
-
-    tax_exempt: Literal["", "exempt", "none", "reverse"]
-    tax_ids: list[InvoicesUpcomingRetrieveCustomerDetailsTaxIdsItem]
-
-
-class InvoicesUpcomingRetrieveCustomerDetailsAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class InvoicesUpcomingRetrieveCustomerDetailsShipping(TypedDict, total=False):
-    """customer_shipping"""
-
-    address: Required[InvoicesUpcomingRetrieveCustomerDetailsShippingAddress]
-    """optional_fields_address"""
-
-    name: Required[str]
-    phone: str
-
-
-class InvoicesUpcomingRetrieveCustomerDetailsShippingAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class InvoicesUpcomingRetrieveCustomerDetailsTax(TypedDict, total=False):
-    """tax_param"""
-
-    ip_address: str
-
-
-class InvoicesUpcomingRetrieveCustomerDetailsTaxIdsItem(TypedDict, total=False):
-    """data_params"""
-
-    type: Required[
-        Literal[
-            "ae_trn",
-            "au_abn",
-            "au_arn",
-            "bg_uic",
-            "br_cnpj",
-            "br_cpf",
-            "ca_bn",
-            "ca_gst_hst",
-            "ca_pst_bc",
-            "ca_pst_mb",
-            "ca_pst_sk",
-            "ca_qst",
-            "ch_vat",
-            "cl_tin",
-            "eg_tin",
-            "es_cif",
-            "eu_oss_vat",
-            "eu_vat",
-            "gb_vat",
-            "ge_vat",
-            "hk_br",
-            "hu_tin",
-            "id_npwp",
-            "il_vat",
-            "in_gst",
-            "is_vat",
-            "jp_cn",
-            "jp_rn",
-            "jp_trn",
-            "ke_pin",
-            "kr_brn",
-            "li_uid",
-            "mx_rfc",
-            "my_frp",
-            "my_itn",
-            "my_sst",
-            "no_vat",
-            "nz_gst",
-            "ph_tin",
-            "ru_inn",
-            "ru_kpp",
-            "sa_vat",
-            "sg_gst",
-            "sg_uen",
-            "si_tin",
-            "th_vat",
-            "tr_tin",
-            "tw_vat",
-            "ua_vat",
-            "us_ein",
-            "za_vat",
-        ]
-    ]
-    value: Required[str]
-
-
-class InvoicesUpcomingRetrieveDiscountsArrayItem(TypedDict, total=False):
-    """discounts_data_param"""
-
-    coupon: str
-    discount: str
-
-
-class InvoicesUpcomingRetrieveInvoiceItemsItem(TypedDict, total=False):
-    """invoice_item_preview_params"""
-
-    amount: int
-    currency: str
-    description: str
-    discountable: bool
-    discounts: list[InvoicesUpcomingRetrieveInvoiceItemsItemDiscountsArrayItem] | Literal[""]
-    invoiceitem: str
-    metadata: dict[str, str] | Literal[""]
-    period: InvoicesUpcomingRetrieveInvoiceItemsItemPeriod
-    """period"""
-
-    price: str
-    price_data: InvoicesUpcomingRetrieveInvoiceItemsItemPriceData
-    """one_time_price_data"""
-
-    quantity: int
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    tax_code: str
-    tax_rates: list[str] | Literal[""]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class InvoicesUpcomingRetrieveInvoiceItemsItemDiscountsArrayItem(TypedDict, total=False):
-    """discounts_data_param"""
-
-    coupon: str
-    discount: str
-
-
-class InvoicesUpcomingRetrieveInvoiceItemsItemPeriod(TypedDict, total=False):
-    """period"""
-
-    end: Required[int]
-    start: Required[int]
-
-
-class InvoicesUpcomingRetrieveInvoiceItemsItemPriceData(TypedDict, total=False):
-    """one_time_price_data"""
-
-    currency: Required[str]
-    product: Required[str]
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class InvoicesUpcomingRetrieveSubscriptionItemsItem(TypedDict, total=False):
-    """subscription_item_update_params"""
-
-    billing_thresholds: InvoicesUpcomingRetrieveSubscriptionItemsItemBillingThresholds | Literal[""]
-    clear_usage: bool
-    deleted: bool
-    id: str
-    metadata: dict[str, str] | Literal[""]
-    price: str
-    price_data: InvoicesUpcomingRetrieveSubscriptionItemsItemPriceData
-    """recurring_price_data"""
-
-    quantity: int
-    tax_rates: list[str] | Literal[""]
-
-
-class InvoicesUpcomingRetrieveSubscriptionItemsItemBillingThresholds(TypedDict, total=False):
-    """item_billing_thresholds_param"""
-
-    usage_gte: Required[int]
-
-
-class InvoicesUpcomingRetrieveSubscriptionItemsItemPriceData(TypedDict, total=False):
-    """recurring_price_data"""
-
-    currency: Required[str]
-    product: Required[str]
-    recurring: Required[InvoicesUpcomingRetrieveSubscriptionItemsItemPriceDataRecurring]
-    """recurring_adhoc"""
-
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class InvoicesUpcomingRetrieveSubscriptionItemsItemPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
-    interval: Required[Literal["day", "month", "week", "year"]]
-    interval_count: int
-
-
-class InvoicesUpcomingLinesAutomaticTax(TypedDict, total=False):
-    """automatic_tax_param"""
-
-    enabled: Required[bool]
-
-
-class InvoicesUpcomingLinesCustomerDetails(TypedDict, total=False):
-    """customer_details_param"""
-
-    address: InvoicesUpcomingLinesCustomerDetailsAddress | Literal[""]
-    shipping: InvoicesUpcomingLinesCustomerDetailsShipping | Literal[""]
-    tax: InvoicesUpcomingLinesCustomerDetailsTax
-    """tax_param"""
-
-    tax_exempt: Literal["", "exempt", "none", "reverse"]
-    tax_ids: list[InvoicesUpcomingLinesCustomerDetailsTaxIdsItem]
-
-
-class InvoicesUpcomingLinesCustomerDetailsAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class InvoicesUpcomingLinesCustomerDetailsShipping(TypedDict, total=False):
-    """customer_shipping"""
-
-    address: Required[InvoicesUpcomingLinesCustomerDetailsShippingAddress]
-    """optional_fields_address"""
-
-    name: Required[str]
-    phone: str
-
-
-class InvoicesUpcomingLinesCustomerDetailsShippingAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
-    city: str
-    country: str
-    line1: str
-    line2: str
-    postal_code: str
-    state: str
-
-
-class InvoicesUpcomingLinesCustomerDetailsTax(TypedDict, total=False):
-    """tax_param"""
-
-    ip_address: str
-
-
-class InvoicesUpcomingLinesCustomerDetailsTaxIdsItem(TypedDict, total=False):
-    """data_params"""
-
-    type: Required[
-        Literal[
-            "ae_trn",
-            "au_abn",
-            "au_arn",
-            "bg_uic",
-            "br_cnpj",
-            "br_cpf",
-            "ca_bn",
-            "ca_gst_hst",
-            "ca_pst_bc",
-            "ca_pst_mb",
-            "ca_pst_sk",
-            "ca_qst",
-            "ch_vat",
-            "cl_tin",
-            "eg_tin",
-            "es_cif",
-            "eu_oss_vat",
-            "eu_vat",
-            "gb_vat",
-            "ge_vat",
-            "hk_br",
-            "hu_tin",
-            "id_npwp",
-            "il_vat",
-            "in_gst",
-            "is_vat",
-            "jp_cn",
-            "jp_rn",
-            "jp_trn",
-            "ke_pin",
-            "kr_brn",
-            "li_uid",
-            "mx_rfc",
-            "my_frp",
-            "my_itn",
-            "my_sst",
-            "no_vat",
-            "nz_gst",
-            "ph_tin",
-            "ru_inn",
-            "ru_kpp",
-            "sa_vat",
-            "sg_gst",
-            "sg_uen",
-            "si_tin",
-            "th_vat",
-            "tr_tin",
-            "tw_vat",
-            "ua_vat",
-            "us_ein",
-            "za_vat",
-        ]
-    ]
-    value: Required[str]
-
-
-class InvoicesUpcomingLinesDiscountsArrayItem(TypedDict, total=False):
-    """discounts_data_param"""
-
-    coupon: str
-    discount: str
-
-
-class InvoicesUpcomingLinesInvoiceItemsItem(TypedDict, total=False):
-    """invoice_item_preview_params"""
-
-    amount: int
-    currency: str
-    description: str
-    discountable: bool
-    discounts: list[InvoicesUpcomingLinesInvoiceItemsItemDiscountsArrayItem] | Literal[""]
-    invoiceitem: str
-    metadata: dict[str, str] | Literal[""]
-    period: InvoicesUpcomingLinesInvoiceItemsItemPeriod
-    """period"""
-
-    price: str
-    price_data: InvoicesUpcomingLinesInvoiceItemsItemPriceData
-    """one_time_price_data"""
-
-    quantity: int
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    tax_code: str
-    tax_rates: list[str] | Literal[""]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class InvoicesUpcomingLinesInvoiceItemsItemDiscountsArrayItem(TypedDict, total=False):
-    """discounts_data_param"""
-
-    coupon: str
-    discount: str
-
-
-class InvoicesUpcomingLinesInvoiceItemsItemPeriod(TypedDict, total=False):
-    """period"""
-
-    end: Required[int]
-    start: Required[int]
-
-
-class InvoicesUpcomingLinesInvoiceItemsItemPriceData(TypedDict, total=False):
-    """one_time_price_data"""
-
-    currency: Required[str]
-    product: Required[str]
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class InvoicesUpcomingLinesSubscriptionItemsItem(TypedDict, total=False):
-    """subscription_item_update_params"""
-
-    billing_thresholds: InvoicesUpcomingLinesSubscriptionItemsItemBillingThresholds | Literal[""]
-    clear_usage: bool
-    deleted: bool
-    id: str
-    metadata: dict[str, str] | Literal[""]
-    price: str
-    price_data: InvoicesUpcomingLinesSubscriptionItemsItemPriceData
-    """recurring_price_data"""
-
-    quantity: int
-    tax_rates: list[str] | Literal[""]
-
-
-class InvoicesUpcomingLinesSubscriptionItemsItemBillingThresholds(TypedDict, total=False):
-    """item_billing_thresholds_param"""
-
-    usage_gte: Required[int]
-
-
-class InvoicesUpcomingLinesSubscriptionItemsItemPriceData(TypedDict, total=False):
-    """recurring_price_data"""
-
-    currency: Required[str]
-    product: Required[str]
-    recurring: Required[InvoicesUpcomingLinesSubscriptionItemsItemPriceDataRecurring]
-    """recurring_adhoc"""
-
-    tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    unit_amount: int
-    unit_amount_decimal: str
-
-
-class InvoicesUpcomingLinesSubscriptionItemsItemPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
-    interval: Required[Literal["day", "month", "week", "year"]]
-    interval_count: int
-
-
-class InvoicesUpcomingLinesResponse(_rt.Model):
-    """InvoiceLinesList"""
-
-    data: list[LineItem]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
 class InvoicesUpdateParamsAutomaticTax(TypedDict, total=False):
     """Settings for automatic tax lookup for this invoice."""
 
@@ -797,15 +350,11 @@ class InvoicesUpdateParamsAutomaticTax(TypedDict, total=False):
 
 
 class InvoicesUpdateParamsCustomFieldsArrayItem(TypedDict, total=False):
-    """custom_field_params"""
-
     name: Required[str]
     value: Required[str]
 
 
 class InvoicesUpdateParamsDiscountsArrayItem(TypedDict, total=False):
-    """discounts_data_param"""
-
     coupon: str
     discount: str
 
@@ -815,8 +364,6 @@ class InvoicesUpdateParamsPaymentSettings(TypedDict, total=False):
 
     default_mandate: str
     payment_method_options: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions
-    """payment_method_options"""
-
     payment_method_types: (
         list[
             Literal[
@@ -849,8 +396,6 @@ class InvoicesUpdateParamsPaymentSettings(TypedDict, total=False):
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
-    """payment_method_options"""
-
     acss_debit: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
     bancontact: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal[""]
     card: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
@@ -864,42 +409,28 @@ class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=F
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
-    """invoice_payment_method_options_param"""
-
     mandate_options: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
-    """mandate_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
     TypedDict, total=False
 ):
-    """mandate_options_param"""
-
     transaction_type: Literal["business", "personal"]
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact(TypedDict, total=False):
-    """invoice_payment_method_options_param"""
-
     preferred_language: Literal["de", "en", "fr", "nl"]
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCard(TypedDict, total=False):
-    """invoice_payment_method_options_param"""
-
     installments: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallments
-    """installments_param"""
-
     request_three_d_secure: Literal["any", "automatic"]
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallments(
     TypedDict, total=False
 ):
-    """installments_param"""
-
     enabled: bool
     plan: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan | Literal[""]
 
@@ -907,8 +438,6 @@ class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallments(
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPlan(
     TypedDict, total=False
 ):
-    """installment_plan"""
-
     count: Required[int]
     interval: Required[Literal["month"]]
     type: Required[Literal["fixed_count"]]
@@ -917,78 +446,51 @@ class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCardInstallmentsPla
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
     TypedDict, total=False
 ):
-    """invoice_payment_method_options_param"""
-
     bank_transfer: (
         InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
     )
-    """bank_transfer_param"""
-
     funding_type: str
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
     TypedDict, total=False
 ):
-    """bank_transfer_param"""
-
     eu_bank_transfer: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    """eu_bank_transfer_param"""
-
     type: str
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
     TypedDict, total=False
 ):
-    """eu_bank_transfer_param"""
-
     country: Required[str]
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
-    """invoice_payment_method_options_param"""
-
     financial_connections: (
         InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
     )
-    """invoice_linked_account_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    """invoice_linked_account_options_param"""
-
     permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
 class InvoicesUpdateParamsRenderingOptions(TypedDict, total=False):
-    """rendering_options_param"""
-
     amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
 class InvoicesUpdateParamsShippingCost(TypedDict, total=False):
-    """shipping_cost"""
-
     shipping_rate: str
     shipping_rate_data: InvoicesUpdateParamsShippingCostShippingRateData
-    """method_params"""
 
 
 class InvoicesUpdateParamsShippingCostShippingRateData(TypedDict, total=False):
-    """method_params"""
-
     delivery_estimate: InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimate
-    """delivery_estimate"""
-
     display_name: Required[str]
     fixed_amount: InvoicesUpdateParamsShippingCostShippingRateDataFixedAmount
-    """fixed_amount"""
-
     metadata: dict[str, str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tax_code: str
@@ -996,20 +498,13 @@ class InvoicesUpdateParamsShippingCostShippingRateData(TypedDict, total=False):
 
 
 class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimate(TypedDict, total=False):
-    """delivery_estimate"""
-
     maximum: InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMaximum
-    """delivery_estimate_bound"""
-
     minimum: InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMinimum
-    """delivery_estimate_bound"""
 
 
 class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMaximum(
     TypedDict, total=False
 ):
-    """delivery_estimate_bound"""
-
     unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
     value: Required[int]
 
@@ -1017,15 +512,11 @@ class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMaximum(
 class InvoicesUpdateParamsShippingCostShippingRateDataDeliveryEstimateMinimum(
     TypedDict, total=False
 ):
-    """delivery_estimate_bound"""
-
     unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
     value: Required[int]
 
 
 class InvoicesUpdateParamsShippingCostShippingRateDataFixedAmount(TypedDict, total=False):
-    """fixed_amount"""
-
     amount: Required[int]
     currency: Required[str]
     currency_options: dict[
@@ -1036,25 +527,17 @@ class InvoicesUpdateParamsShippingCostShippingRateDataFixedAmount(TypedDict, tot
 class InvoicesUpdateParamsShippingCostShippingRateDataFixedAmountCurrencyOptionsValue(
     TypedDict, total=False
 ):
-    """currency_option"""
-
     amount: Required[int]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
 
 
 class InvoicesUpdateParamsShippingDetails(TypedDict, total=False):
-    """recipient_shipping_with_optional_fields_address"""
-
     address: Required[InvoicesUpdateParamsShippingDetailsAddress]
-    """optional_fields_address"""
-
     name: Required[str]
     phone: str
 
 
 class InvoicesUpdateParamsShippingDetailsAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -1064,15 +547,11 @@ class InvoicesUpdateParamsShippingDetailsAddress(TypedDict, total=False):
 
 
 class InvoicesUpdateParamsTransferData(TypedDict, total=False):
-    """transfer_data_specs"""
-
     amount: int
     destination: Required[str]
 
 
 class InvoicesLinesResponse(_rt.Model):
-    """InvoiceLinesList"""
-
     data: list[LineItem]
     """Details about each object."""
 
@@ -1080,7 +559,9 @@ class InvoicesLinesResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -6,6 +6,8 @@ from typing import Literal, Required
 
 from typing_extensions import TypedDict
 
+__all__ = ["LinkAccountSessionsCreateParamsAccountHolder", "LinkAccountSessionsCreateParamsFilters"]
+
 
 class LinkAccountSessionsCreateParamsAccountHolder(TypedDict, total=False):
     """The account holder to link accounts for."""

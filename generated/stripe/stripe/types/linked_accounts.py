@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.financial_connections_account import FinancialConnectionsAccount
 from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
 
+__all__ = [
+    "LinkedAccountsListAccountHolder",
+    "LinkedAccountsListResponse",
+    "LinkedAccountsOwnersResponse",
+]
+
 
 class LinkedAccountsListAccountHolder(TypedDict, total=False):
-    """accountholder_params"""
-
     account: str
     customer: str
 
 
 class LinkedAccountsListResponse(_rt.Model):
-    """BankConnectionsResourceLinkedAccountList"""
-
     data: list[FinancialConnectionsAccount]
     """Details about each object."""
 
@@ -28,15 +30,15 @@ class LinkedAccountsListResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class LinkedAccountsOwnersResponse(_rt.Model):
-    """BankConnectionsResourceOwnerList"""
-
     data: list[FinancialConnectionsAccountOwner]
     """Details about each object."""
 
@@ -44,7 +46,9 @@ class LinkedAccountsOwnersResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

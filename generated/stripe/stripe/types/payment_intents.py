@@ -4,15 +4,209 @@ from __future__ import annotations
 
 from typing import Any, Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import PaymentIntent
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.payment_intent import PaymentIntent
+
+__all__ = [
+    "PaymentIntentsCaptureParamsTransferData",
+    "PaymentIntentsConfirmParamsMandateDataClientKeyParam",
+    "PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance",
+    "PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline",
+    "PaymentIntentsConfirmParamsMandateDataSecretKeyParam",
+    "PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance",
+    "PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline",
+    "PaymentIntentsConfirmParamsPaymentMethodData",
+    "PaymentIntentsConfirmParamsPaymentMethodDataAcssDebit",
+    "PaymentIntentsConfirmParamsPaymentMethodDataAuBecsDebit",
+    "PaymentIntentsConfirmParamsPaymentMethodDataBacsDebit",
+    "PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails",
+    "PaymentIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress",
+    "PaymentIntentsConfirmParamsPaymentMethodDataBoleto",
+    "PaymentIntentsConfirmParamsPaymentMethodDataEps",
+    "PaymentIntentsConfirmParamsPaymentMethodDataFpx",
+    "PaymentIntentsConfirmParamsPaymentMethodDataIdeal",
+    "PaymentIntentsConfirmParamsPaymentMethodDataKlarna",
+    "PaymentIntentsConfirmParamsPaymentMethodDataKlarnaDob",
+    "PaymentIntentsConfirmParamsPaymentMethodDataP24",
+    "PaymentIntentsConfirmParamsPaymentMethodDataRadarOptions",
+    "PaymentIntentsConfirmParamsPaymentMethodDataSepaDebit",
+    "PaymentIntentsConfirmParamsPaymentMethodDataSofort",
+    "PaymentIntentsConfirmParamsPaymentMethodDataUsBankAccount",
+    "PaymentIntentsConfirmParamsPaymentMethodOptions",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebit",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsAffirm",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsAfterpayClearpay",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsAlipay",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsAuBecsDebit",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsBacsDebit",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsBancontact",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsBlik",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsBoleto",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsCard",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallments",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallmentsPlan",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsCardPresent",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsCashapp",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsEps",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsFpx",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsGiropay",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsGrabpay",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsIdeal",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsKlarna",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsKonbini",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsLink",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsOxxo",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsP24",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsPaynow",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsPix",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsPromptpay",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsSepaDebit",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsSofort",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccount",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks",
+    "PaymentIntentsConfirmParamsPaymentMethodOptionsWechatPay",
+    "PaymentIntentsConfirmParamsRadarOptions",
+    "PaymentIntentsConfirmParamsShipping",
+    "PaymentIntentsConfirmParamsShippingAddress",
+    "PaymentIntentsCreateParamsAutomaticPaymentMethods",
+    "PaymentIntentsCreateParamsMandateData",
+    "PaymentIntentsCreateParamsMandateDataCustomerAcceptance",
+    "PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline",
+    "PaymentIntentsCreateParamsPaymentMethodData",
+    "PaymentIntentsCreateParamsPaymentMethodDataAcssDebit",
+    "PaymentIntentsCreateParamsPaymentMethodDataAuBecsDebit",
+    "PaymentIntentsCreateParamsPaymentMethodDataBacsDebit",
+    "PaymentIntentsCreateParamsPaymentMethodDataBillingDetails",
+    "PaymentIntentsCreateParamsPaymentMethodDataBillingDetailsAddress",
+    "PaymentIntentsCreateParamsPaymentMethodDataBoleto",
+    "PaymentIntentsCreateParamsPaymentMethodDataEps",
+    "PaymentIntentsCreateParamsPaymentMethodDataFpx",
+    "PaymentIntentsCreateParamsPaymentMethodDataIdeal",
+    "PaymentIntentsCreateParamsPaymentMethodDataKlarna",
+    "PaymentIntentsCreateParamsPaymentMethodDataKlarnaDob",
+    "PaymentIntentsCreateParamsPaymentMethodDataP24",
+    "PaymentIntentsCreateParamsPaymentMethodDataRadarOptions",
+    "PaymentIntentsCreateParamsPaymentMethodDataSepaDebit",
+    "PaymentIntentsCreateParamsPaymentMethodDataSofort",
+    "PaymentIntentsCreateParamsPaymentMethodDataUsBankAccount",
+    "PaymentIntentsCreateParamsPaymentMethodOptions",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebit",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsAffirm",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsAfterpayClearpay",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsAlipay",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsAuBecsDebit",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsBacsDebit",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsBancontact",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsBlik",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsBoleto",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsCard",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallments",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallmentsPlan",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsCardPresent",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsCashapp",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsEps",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsFpx",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsGiropay",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsGrabpay",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsIdeal",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsKlarna",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsKonbini",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsLink",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsOxxo",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsP24",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsPaynow",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsPix",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsPromptpay",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsSepaDebit",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsSofort",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccount",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks",
+    "PaymentIntentsCreateParamsPaymentMethodOptionsWechatPay",
+    "PaymentIntentsCreateParamsRadarOptions",
+    "PaymentIntentsCreateParamsShipping",
+    "PaymentIntentsCreateParamsShippingAddress",
+    "PaymentIntentsCreateParamsTransferData",
+    "PaymentIntentsIncrementAuthorizationParamsTransferData",
+    "PaymentIntentsListCreated",
+    "PaymentIntentsListResponse",
+    "PaymentIntentsSearchResponse",
+    "PaymentIntentsUpdateParamsPaymentMethodData",
+    "PaymentIntentsUpdateParamsPaymentMethodDataAcssDebit",
+    "PaymentIntentsUpdateParamsPaymentMethodDataAuBecsDebit",
+    "PaymentIntentsUpdateParamsPaymentMethodDataBacsDebit",
+    "PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails",
+    "PaymentIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress",
+    "PaymentIntentsUpdateParamsPaymentMethodDataBoleto",
+    "PaymentIntentsUpdateParamsPaymentMethodDataEps",
+    "PaymentIntentsUpdateParamsPaymentMethodDataFpx",
+    "PaymentIntentsUpdateParamsPaymentMethodDataIdeal",
+    "PaymentIntentsUpdateParamsPaymentMethodDataKlarna",
+    "PaymentIntentsUpdateParamsPaymentMethodDataKlarnaDob",
+    "PaymentIntentsUpdateParamsPaymentMethodDataP24",
+    "PaymentIntentsUpdateParamsPaymentMethodDataRadarOptions",
+    "PaymentIntentsUpdateParamsPaymentMethodDataSepaDebit",
+    "PaymentIntentsUpdateParamsPaymentMethodDataSofort",
+    "PaymentIntentsUpdateParamsPaymentMethodDataUsBankAccount",
+    "PaymentIntentsUpdateParamsPaymentMethodOptions",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebit",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsAffirm",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsAfterpayClearpay",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsAlipay",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsAuBecsDebit",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsBacsDebit",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsBancontact",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsBlik",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsBoleto",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsCard",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallments",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallmentsPlan",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsCardPresent",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsCashapp",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsEps",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsFpx",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsGiropay",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsGrabpay",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsIdeal",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsKlarna",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsKonbini",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsLink",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsOxxo",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsP24",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsPaynow",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsPix",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsPromptpay",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsSepaDebit",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsSofort",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccount",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks",
+    "PaymentIntentsUpdateParamsPaymentMethodOptionsWechatPay",
+    "PaymentIntentsUpdateParamsShipping",
+    "PaymentIntentsUpdateParamsShippingAddress",
+    "PaymentIntentsUpdateParamsTransferData",
+]
 
 
 class PaymentIntentsListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,146 +214,85 @@ class PaymentIntentsListCreated(TypedDict, total=False):
 
 
 class PaymentIntentsListResponse(_rt.Model):
-    """PaymentFlowsPaymentIntentList"""
-
     data: list[PaymentIntent]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class PaymentIntentsCreateParamsAutomaticPaymentMethods(TypedDict, total=False):
-    """When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters."""
+    """When enabled, this PaymentIntent will accept payment methods that you have enabled in the
+    Dashboard and are compatible with this PaymentIntent's other parameters.
+    """
 
     enabled: Required[bool]
 
 
 class PaymentIntentsCreateParamsMandateData(TypedDict, total=False):
-    """This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm)."""
+    """This hash contains details about the Mandate to create. This parameter can only be used with
+    [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+    """
 
     customer_acceptance: Required[PaymentIntentsCreateParamsMandateDataCustomerAcceptance]
-    """customer_acceptance_param"""
 
 
 class PaymentIntentsCreateParamsMandateDataCustomerAcceptance(TypedDict, total=False):
-    """customer_acceptance_param"""
-
     accepted_at: int
     offline: dict[str, Any]
-    """offline_param"""
-
     online: PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline
-    """online_param"""
-
     type: Required[Literal["offline", "online"]]
 
 
 class PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline(TypedDict, total=False):
-    """online_param"""
-
     ip_address: Required[str]
     user_agent: Required[str]
 
 
 class PaymentIntentsCreateParamsPaymentMethodData(TypedDict, total=False):
-    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
-    in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
+    appear
+    in the
+    [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
 
     acss_debit: PaymentIntentsCreateParamsPaymentMethodDataAcssDebit
-    """payment_method_param"""
-
     affirm: dict[str, Any]
-    """param"""
-
     afterpay_clearpay: dict[str, Any]
-    """param"""
-
     alipay: dict[str, Any]
-    """param"""
-
     au_becs_debit: PaymentIntentsCreateParamsPaymentMethodDataAuBecsDebit
-    """param"""
-
     bacs_debit: PaymentIntentsCreateParamsPaymentMethodDataBacsDebit
-    """param"""
-
     bancontact: dict[str, Any]
-    """param"""
-
     billing_details: PaymentIntentsCreateParamsPaymentMethodDataBillingDetails
-    """billing_details_inner_params"""
-
     blik: dict[str, Any]
-    """param"""
-
     boleto: PaymentIntentsCreateParamsPaymentMethodDataBoleto
-    """param"""
-
     cashapp: dict[str, Any]
-    """param"""
-
     customer_balance: dict[str, Any]
-    """param"""
-
     eps: PaymentIntentsCreateParamsPaymentMethodDataEps
-    """param"""
-
     fpx: PaymentIntentsCreateParamsPaymentMethodDataFpx
-    """param"""
-
     giropay: dict[str, Any]
-    """param"""
-
     grabpay: dict[str, Any]
-    """param"""
-
     ideal: PaymentIntentsCreateParamsPaymentMethodDataIdeal
-    """param"""
-
     interac_present: dict[str, Any]
-    """param"""
-
     klarna: PaymentIntentsCreateParamsPaymentMethodDataKlarna
-    """param"""
-
     konbini: dict[str, Any]
-    """param"""
-
     link: dict[str, Any]
-    """param"""
-
     metadata: dict[str, str]
     oxxo: dict[str, Any]
-    """param"""
-
     p24: PaymentIntentsCreateParamsPaymentMethodDataP24
-    """param"""
-
     paynow: dict[str, Any]
-    """param"""
-
     pix: dict[str, Any]
-    """param"""
-
     promptpay: dict[str, Any]
-    """param"""
-
     radar_options: PaymentIntentsCreateParamsPaymentMethodDataRadarOptions
-    """radar_options"""
-
     sepa_debit: PaymentIntentsCreateParamsPaymentMethodDataSepaDebit
-    """param"""
-
     sofort: PaymentIntentsCreateParamsPaymentMethodDataSofort
-    """param"""
-
     type: Required[
         Literal[
             "acss_debit",
@@ -193,37 +326,26 @@ class PaymentIntentsCreateParamsPaymentMethodData(TypedDict, total=False):
         ]
     ]
     us_bank_account: PaymentIntentsCreateParamsPaymentMethodDataUsBankAccount
-    """payment_method_param"""
-
     wechat_pay: dict[str, Any]
-    """param"""
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
-    """payment_method_param"""
-
     account_number: Required[str]
     institution_number: Required[str]
     transit_number: Required[str]
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: Required[str]
     bsb_number: Required[str]
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: str
     sort_code: str
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
-    """billing_details_inner_params"""
-
     address: PaymentIntentsCreateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
     email: str
     name: str
@@ -231,8 +353,6 @@ class PaymentIntentsCreateParamsPaymentMethodDataBillingDetails(TypedDict, total
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
-    """billing_details_address"""
-
     city: str
     country: str
     line1: str
@@ -242,14 +362,10 @@ class PaymentIntentsCreateParamsPaymentMethodDataBillingDetailsAddress(TypedDict
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataBoleto(TypedDict, total=False):
-    """param"""
-
     tax_id: Required[str]
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataEps(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "arzte_und_apotheker_bank",
         "austrian_anadi_bank_ag",
@@ -283,8 +399,6 @@ class PaymentIntentsCreateParamsPaymentMethodDataEps(TypedDict, total=False):
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataFpx(TypedDict, total=False):
-    """param"""
-
     bank: Required[
         Literal[
             "affin_bank",
@@ -314,8 +428,6 @@ class PaymentIntentsCreateParamsPaymentMethodDataFpx(TypedDict, total=False):
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataIdeal(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "abn_amro",
         "asn_bank",
@@ -335,23 +447,16 @@ class PaymentIntentsCreateParamsPaymentMethodDataIdeal(TypedDict, total=False):
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataKlarna(TypedDict, total=False):
-    """param"""
-
     dob: PaymentIntentsCreateParamsPaymentMethodDataKlarnaDob
-    """date_of_birth"""
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
-    """date_of_birth"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataP24(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "alior_bank",
         "bank_millennium",
@@ -382,26 +487,18 @@ class PaymentIntentsCreateParamsPaymentMethodDataP24(TypedDict, total=False):
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
-    """radar_options"""
-
     session: str
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
-    """param"""
-
     iban: Required[str]
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataSofort(TypedDict, total=False):
-    """param"""
-
     country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
 class PaymentIntentsCreateParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
-    """payment_method_param"""
-
     account_holder_type: Literal["company", "individual"]
     account_number: str
     account_type: Literal["checking", "savings"]
@@ -446,18 +543,12 @@ class PaymentIntentsCreateParamsPaymentMethodOptions(TypedDict, total=False):
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     mandate_options: PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions
-    """payment_intent_payment_method_options_mandate_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
-    """payment_intent_payment_method_options_mandate_options_param"""
-
     custom_mandate_url: str
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
@@ -465,70 +556,48 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(Type
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsAffirm(TypedDict, total=False):
-    """payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     preferred_locale: str
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsAfterpayClearpay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     reference: str
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsAlipay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsAuBecsDebit(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsBacsDebit(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsBancontact(TypedDict, total=False):
-    """payment_method_options_param"""
-
     preferred_language: Literal["de", "en", "fr", "nl"]
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsBlik(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     code: str
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsBoleto(TypedDict, total=False):
-    """payment_method_options_param"""
-
     expires_after_days: int
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCard(TypedDict, total=False):
-    """payment_intent_param"""
-
     capture_method: Literal["", "manual"]
     cvc_token: str
     installments: PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallments
-    """installments_param"""
-
     mandate_options: PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions
-    """mandate_options_param"""
-
     network: Literal[
         "amex",
         "cartes_bancaires",
@@ -548,23 +617,17 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCard(TypedDict, total=False)
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallments(TypedDict, total=False):
-    """installments_param"""
-
     enabled: bool
     plan: PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallmentsPlan | Literal[""]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCardInstallmentsPlan(TypedDict, total=False):
-    """installment_plan"""
-
     count: Required[int]
     interval: Required[Literal["month"]]
     type: Required[Literal["fixed_count"]]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
-    """mandate_options_param"""
-
     amount: Required[int]
     amount_type: Required[Literal["fixed", "maximum"]]
     description: str
@@ -577,25 +640,17 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
-    """payment_method_options_param"""
-
     request_extended_authorization: bool
     request_incremental_authorization_support: bool
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCashapp(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     bank_transfer: PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer
-    """bank_transfer_param"""
-
     funding_type: Literal["bank_transfer"]
     setup_future_usage: Literal["none"]
 
@@ -603,13 +658,9 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance(TypedDict, t
 class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
     TypedDict, total=False
 ):
-    """bank_transfer_param"""
-
     eu_bank_transfer: (
         PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     )
-    """eu_bank_transfer_params"""
-
     requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
     type: Required[
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
@@ -619,44 +670,30 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
 class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
     TypedDict, total=False
 ):
-    """eu_bank_transfer_params"""
-
     country: Required[str]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsEps(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsFpx(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsGiropay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsGrabpay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsIdeal(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsKlarna(TypedDict, total=False):
-    """payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     preferred_locale: Literal[
         "cs-CZ",
@@ -708,8 +745,6 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsKlarna(TypedDict, total=Fals
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsKonbini(TypedDict, total=False):
-    """payment_method_options_param"""
-
     confirmation_number: str
     expires_after_days: int | Literal[""]
     expires_at: int | Literal[""]
@@ -718,74 +753,50 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsKonbini(TypedDict, total=Fal
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsLink(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     persistent_token: str
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsOxxo(TypedDict, total=False):
-    """payment_method_options_param"""
-
     expires_after_days: int
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsP24(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
     tos_shown_and_accepted: bool
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsPaynow(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsPix(TypedDict, total=False):
-    """payment_method_options_param"""
-
     expires_after_seconds: int
     expires_at: int
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsPromptpay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     mandate_options: dict[str, Any]
-    """payment_method_options_mandate_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsSofort(TypedDict, total=False):
-    """payment_method_options_param"""
-
     preferred_language: Literal["", "de", "en", "es", "fr", "it", "nl", "pl"]
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     financial_connections: (
         PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections
     )
-    """linked_account_options_param"""
-
     networks: PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks
-    """networks_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
@@ -793,28 +804,24 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, tot
 class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    """linked_account_options_param"""
-
     permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
     return_url: str
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    """networks_options_param"""
-
     requested: list[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     app_id: str
     client: Required[Literal["android", "ios", "web"]]
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsCreateParamsRadarOptions(TypedDict, total=False):
-    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session)
+    for more information.
+    """
 
     session: str
 
@@ -823,8 +830,6 @@ class PaymentIntentsCreateParamsShipping(TypedDict, total=False):
     """Shipping information for this PaymentIntent."""
 
     address: Required[PaymentIntentsCreateParamsShippingAddress]
-    """optional_fields_address"""
-
     carrier: str
     name: Required[str]
     phone: str
@@ -832,8 +837,6 @@ class PaymentIntentsCreateParamsShipping(TypedDict, total=False):
 
 
 class PaymentIntentsCreateParamsShippingAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -844,7 +847,8 @@ class PaymentIntentsCreateParamsShippingAddress(TypedDict, total=False):
 
 class PaymentIntentsCreateParamsTransferData(TypedDict, total=False):
     """The parameters used to automatically create a Transfer when the payment succeeds.
-    For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
+    For more information, see the PaymentIntents [use case for connected
+    accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
     amount: int
@@ -852,8 +856,6 @@ class PaymentIntentsCreateParamsTransferData(TypedDict, total=False):
 
 
 class PaymentIntentsSearchResponse(_rt.Model):
-    """SearchResult"""
-
     data: list[PaymentIntent]
     has_more: bool
     next_page: str | None = None
@@ -867,99 +869,43 @@ class PaymentIntentsSearchResponse(_rt.Model):
 
 
 class PaymentIntentsUpdateParamsPaymentMethodData(TypedDict, total=False):
-    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
-    in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
+    appear
+    in the
+    [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
 
     acss_debit: PaymentIntentsUpdateParamsPaymentMethodDataAcssDebit
-    """payment_method_param"""
-
     affirm: dict[str, Any]
-    """param"""
-
     afterpay_clearpay: dict[str, Any]
-    """param"""
-
     alipay: dict[str, Any]
-    """param"""
-
     au_becs_debit: PaymentIntentsUpdateParamsPaymentMethodDataAuBecsDebit
-    """param"""
-
     bacs_debit: PaymentIntentsUpdateParamsPaymentMethodDataBacsDebit
-    """param"""
-
     bancontact: dict[str, Any]
-    """param"""
-
     billing_details: PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails
-    """billing_details_inner_params"""
-
     blik: dict[str, Any]
-    """param"""
-
     boleto: PaymentIntentsUpdateParamsPaymentMethodDataBoleto
-    """param"""
-
     cashapp: dict[str, Any]
-    """param"""
-
     customer_balance: dict[str, Any]
-    """param"""
-
     eps: PaymentIntentsUpdateParamsPaymentMethodDataEps
-    """param"""
-
     fpx: PaymentIntentsUpdateParamsPaymentMethodDataFpx
-    """param"""
-
     giropay: dict[str, Any]
-    """param"""
-
     grabpay: dict[str, Any]
-    """param"""
-
     ideal: PaymentIntentsUpdateParamsPaymentMethodDataIdeal
-    """param"""
-
     interac_present: dict[str, Any]
-    """param"""
-
     klarna: PaymentIntentsUpdateParamsPaymentMethodDataKlarna
-    """param"""
-
     konbini: dict[str, Any]
-    """param"""
-
     link: dict[str, Any]
-    """param"""
-
     metadata: dict[str, str]
     oxxo: dict[str, Any]
-    """param"""
-
     p24: PaymentIntentsUpdateParamsPaymentMethodDataP24
-    """param"""
-
     paynow: dict[str, Any]
-    """param"""
-
     pix: dict[str, Any]
-    """param"""
-
     promptpay: dict[str, Any]
-    """param"""
-
     radar_options: PaymentIntentsUpdateParamsPaymentMethodDataRadarOptions
-    """radar_options"""
-
     sepa_debit: PaymentIntentsUpdateParamsPaymentMethodDataSepaDebit
-    """param"""
-
     sofort: PaymentIntentsUpdateParamsPaymentMethodDataSofort
-    """param"""
-
     type: Required[
         Literal[
             "acss_debit",
@@ -993,37 +939,26 @@ class PaymentIntentsUpdateParamsPaymentMethodData(TypedDict, total=False):
         ]
     ]
     us_bank_account: PaymentIntentsUpdateParamsPaymentMethodDataUsBankAccount
-    """payment_method_param"""
-
     wechat_pay: dict[str, Any]
-    """param"""
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
-    """payment_method_param"""
-
     account_number: Required[str]
     institution_number: Required[str]
     transit_number: Required[str]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: Required[str]
     bsb_number: Required[str]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: str
     sort_code: str
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
-    """billing_details_inner_params"""
-
     address: PaymentIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
     email: str
     name: str
@@ -1031,8 +966,6 @@ class PaymentIntentsUpdateParamsPaymentMethodDataBillingDetails(TypedDict, total
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
-    """billing_details_address"""
-
     city: str
     country: str
     line1: str
@@ -1042,14 +975,10 @@ class PaymentIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress(TypedDict
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataBoleto(TypedDict, total=False):
-    """param"""
-
     tax_id: Required[str]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataEps(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "arzte_und_apotheker_bank",
         "austrian_anadi_bank_ag",
@@ -1083,8 +1012,6 @@ class PaymentIntentsUpdateParamsPaymentMethodDataEps(TypedDict, total=False):
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataFpx(TypedDict, total=False):
-    """param"""
-
     bank: Required[
         Literal[
             "affin_bank",
@@ -1114,8 +1041,6 @@ class PaymentIntentsUpdateParamsPaymentMethodDataFpx(TypedDict, total=False):
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataIdeal(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "abn_amro",
         "asn_bank",
@@ -1135,23 +1060,16 @@ class PaymentIntentsUpdateParamsPaymentMethodDataIdeal(TypedDict, total=False):
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataKlarna(TypedDict, total=False):
-    """param"""
-
     dob: PaymentIntentsUpdateParamsPaymentMethodDataKlarnaDob
-    """date_of_birth"""
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
-    """date_of_birth"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataP24(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "alior_bank",
         "bank_millennium",
@@ -1182,26 +1100,18 @@ class PaymentIntentsUpdateParamsPaymentMethodDataP24(TypedDict, total=False):
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
-    """radar_options"""
-
     session: str
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
-    """param"""
-
     iban: Required[str]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataSofort(TypedDict, total=False):
-    """param"""
-
     country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
-    """payment_method_param"""
-
     account_holder_type: Literal["company", "individual"]
     account_number: str
     account_type: Literal["checking", "savings"]
@@ -1246,18 +1156,12 @@ class PaymentIntentsUpdateParamsPaymentMethodOptions(TypedDict, total=False):
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     mandate_options: PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions
-    """payment_intent_payment_method_options_mandate_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
-    """payment_intent_payment_method_options_mandate_options_param"""
-
     custom_mandate_url: str
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
@@ -1265,70 +1169,48 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(Type
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsAffirm(TypedDict, total=False):
-    """payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     preferred_locale: str
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsAfterpayClearpay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     reference: str
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsAlipay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsAuBecsDebit(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsBacsDebit(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsBancontact(TypedDict, total=False):
-    """payment_method_options_param"""
-
     preferred_language: Literal["de", "en", "fr", "nl"]
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsBlik(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     code: str
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsBoleto(TypedDict, total=False):
-    """payment_method_options_param"""
-
     expires_after_days: int
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCard(TypedDict, total=False):
-    """payment_intent_param"""
-
     capture_method: Literal["", "manual"]
     cvc_token: str
     installments: PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallments
-    """installments_param"""
-
     mandate_options: PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions
-    """mandate_options_param"""
-
     network: Literal[
         "amex",
         "cartes_bancaires",
@@ -1348,23 +1230,17 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCard(TypedDict, total=False)
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallments(TypedDict, total=False):
-    """installments_param"""
-
     enabled: bool
     plan: PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallmentsPlan | Literal[""]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCardInstallmentsPlan(TypedDict, total=False):
-    """installment_plan"""
-
     count: Required[int]
     interval: Required[Literal["month"]]
     type: Required[Literal["fixed_count"]]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
-    """mandate_options_param"""
-
     amount: Required[int]
     amount_type: Required[Literal["fixed", "maximum"]]
     description: str
@@ -1377,25 +1253,17 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
-    """payment_method_options_param"""
-
     request_extended_authorization: bool
     request_incremental_authorization_support: bool
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCashapp(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     bank_transfer: PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer
-    """bank_transfer_param"""
-
     funding_type: Literal["bank_transfer"]
     setup_future_usage: Literal["none"]
 
@@ -1403,13 +1271,9 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance(TypedDict, t
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
     TypedDict, total=False
 ):
-    """bank_transfer_param"""
-
     eu_bank_transfer: (
         PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     )
-    """eu_bank_transfer_params"""
-
     requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
     type: Required[
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
@@ -1419,44 +1283,30 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
     TypedDict, total=False
 ):
-    """eu_bank_transfer_params"""
-
     country: Required[str]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsEps(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsFpx(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsGiropay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsGrabpay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsIdeal(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsKlarna(TypedDict, total=False):
-    """payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     preferred_locale: Literal[
         "cs-CZ",
@@ -1508,8 +1358,6 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsKlarna(TypedDict, total=Fals
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsKonbini(TypedDict, total=False):
-    """payment_method_options_param"""
-
     confirmation_number: str
     expires_after_days: int | Literal[""]
     expires_at: int | Literal[""]
@@ -1518,74 +1366,50 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsKonbini(TypedDict, total=Fal
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsLink(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     persistent_token: str
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsOxxo(TypedDict, total=False):
-    """payment_method_options_param"""
-
     expires_after_days: int
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsP24(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
     tos_shown_and_accepted: bool
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsPaynow(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsPix(TypedDict, total=False):
-    """payment_method_options_param"""
-
     expires_after_seconds: int
     expires_at: int
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsPromptpay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     mandate_options: dict[str, Any]
-    """payment_method_options_mandate_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsSofort(TypedDict, total=False):
-    """payment_method_options_param"""
-
     preferred_language: Literal["", "de", "en", "es", "fr", "it", "nl", "pl"]
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     financial_connections: (
         PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections
     )
-    """linked_account_options_param"""
-
     networks: PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks
-    """networks_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
@@ -1593,32 +1417,22 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(TypedDict, tot
 class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    """linked_account_options_param"""
-
     permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
     return_url: str
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    """networks_options_param"""
-
     requested: list[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     app_id: str
     client: Required[Literal["android", "ios", "web"]]
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsUpdateParamsShipping(TypedDict, total=False):
-    """optional_fields_shipping"""
-
     address: Required[PaymentIntentsUpdateParamsShippingAddress]
-    """optional_fields_address"""
-
     carrier: str
     name: Required[str]
     phone: str
@@ -1626,8 +1440,6 @@ class PaymentIntentsUpdateParamsShipping(TypedDict, total=False):
 
 
 class PaymentIntentsUpdateParamsShippingAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -1637,175 +1449,103 @@ class PaymentIntentsUpdateParamsShippingAddress(TypedDict, total=False):
 
 
 class PaymentIntentsUpdateParamsTransferData(TypedDict, total=False):
-    """The parameters used to automatically create a Transfer when the payment succeeds. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts)."""
+    """The parameters used to automatically create a Transfer when the payment succeeds. For more
+    information, see the PaymentIntents [use case for connected
+    accounts](https://stripe.com/docs/payments/connected-accounts).
+    """
 
     amount: int
 
 
 class PaymentIntentsCaptureParamsTransferData(TypedDict, total=False):
     """The parameters used to automatically create a Transfer when the payment
-    is captured. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
+    is captured. For more information, see the PaymentIntents [use case for connected
+    accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
     amount: int
 
 
 class PaymentIntentsConfirmParamsMandateDataSecretKeyParam(TypedDict, total=False):
-    """secret_key_param"""
-
     customer_acceptance: Required[
         PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance
     ]
-    """customer_acceptance_param"""
 
 
 class PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance(
     TypedDict, total=False
 ):
-    """customer_acceptance_param"""
-
     accepted_at: int
     offline: dict[str, Any]
-    """offline_param"""
-
     online: PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline
-    """online_param"""
-
     type: Required[Literal["offline", "online"]]
 
 
 class PaymentIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline(
     TypedDict, total=False
 ):
-    """online_param"""
-
     ip_address: Required[str]
     user_agent: Required[str]
 
 
 class PaymentIntentsConfirmParamsMandateDataClientKeyParam(TypedDict, total=False):
-    """client_key_param"""
-
     customer_acceptance: Required[
         PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance
     ]
-    """customer_acceptance_param"""
 
 
 class PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance(
     TypedDict, total=False
 ):
-    """customer_acceptance_param"""
-
     online: Required[PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline]
-    """online_param"""
-
     type: Required[Literal["online"]]
 
 
 class PaymentIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline(
     TypedDict, total=False
 ):
-    """online_param"""
-
     ip_address: str
     user_agent: str
 
 
 class PaymentIntentsConfirmParamsPaymentMethodData(TypedDict, total=False):
-    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
-    in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+    """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
+    appear
+    in the
+    [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
 
     acss_debit: PaymentIntentsConfirmParamsPaymentMethodDataAcssDebit
-    """payment_method_param"""
-
     affirm: dict[str, Any]
-    """param"""
-
     afterpay_clearpay: dict[str, Any]
-    """param"""
-
     alipay: dict[str, Any]
-    """param"""
-
     au_becs_debit: PaymentIntentsConfirmParamsPaymentMethodDataAuBecsDebit
-    """param"""
-
     bacs_debit: PaymentIntentsConfirmParamsPaymentMethodDataBacsDebit
-    """param"""
-
     bancontact: dict[str, Any]
-    """param"""
-
     billing_details: PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails
-    """billing_details_inner_params"""
-
     blik: dict[str, Any]
-    """param"""
-
     boleto: PaymentIntentsConfirmParamsPaymentMethodDataBoleto
-    """param"""
-
     cashapp: dict[str, Any]
-    """param"""
-
     customer_balance: dict[str, Any]
-    """param"""
-
     eps: PaymentIntentsConfirmParamsPaymentMethodDataEps
-    """param"""
-
     fpx: PaymentIntentsConfirmParamsPaymentMethodDataFpx
-    """param"""
-
     giropay: dict[str, Any]
-    """param"""
-
     grabpay: dict[str, Any]
-    """param"""
-
     ideal: PaymentIntentsConfirmParamsPaymentMethodDataIdeal
-    """param"""
-
     interac_present: dict[str, Any]
-    """param"""
-
     klarna: PaymentIntentsConfirmParamsPaymentMethodDataKlarna
-    """param"""
-
     konbini: dict[str, Any]
-    """param"""
-
     link: dict[str, Any]
-    """param"""
-
     metadata: dict[str, str]
     oxxo: dict[str, Any]
-    """param"""
-
     p24: PaymentIntentsConfirmParamsPaymentMethodDataP24
-    """param"""
-
     paynow: dict[str, Any]
-    """param"""
-
     pix: dict[str, Any]
-    """param"""
-
     promptpay: dict[str, Any]
-    """param"""
-
     radar_options: PaymentIntentsConfirmParamsPaymentMethodDataRadarOptions
-    """radar_options"""
-
     sepa_debit: PaymentIntentsConfirmParamsPaymentMethodDataSepaDebit
-    """param"""
-
     sofort: PaymentIntentsConfirmParamsPaymentMethodDataSofort
-    """param"""
-
     type: Required[
         Literal[
             "acss_debit",
@@ -1839,37 +1579,26 @@ class PaymentIntentsConfirmParamsPaymentMethodData(TypedDict, total=False):
         ]
     ]
     us_bank_account: PaymentIntentsConfirmParamsPaymentMethodDataUsBankAccount
-    """payment_method_param"""
-
     wechat_pay: dict[str, Any]
-    """param"""
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
-    """payment_method_param"""
-
     account_number: Required[str]
     institution_number: Required[str]
     transit_number: Required[str]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: Required[str]
     bsb_number: Required[str]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: str
     sort_code: str
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
-    """billing_details_inner_params"""
-
     address: PaymentIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
     email: str
     name: str
@@ -1877,8 +1606,6 @@ class PaymentIntentsConfirmParamsPaymentMethodDataBillingDetails(TypedDict, tota
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
-    """billing_details_address"""
-
     city: str
     country: str
     line1: str
@@ -1888,14 +1615,10 @@ class PaymentIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress(TypedDic
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataBoleto(TypedDict, total=False):
-    """param"""
-
     tax_id: Required[str]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataEps(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "arzte_und_apotheker_bank",
         "austrian_anadi_bank_ag",
@@ -1929,8 +1652,6 @@ class PaymentIntentsConfirmParamsPaymentMethodDataEps(TypedDict, total=False):
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataFpx(TypedDict, total=False):
-    """param"""
-
     bank: Required[
         Literal[
             "affin_bank",
@@ -1960,8 +1681,6 @@ class PaymentIntentsConfirmParamsPaymentMethodDataFpx(TypedDict, total=False):
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataIdeal(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "abn_amro",
         "asn_bank",
@@ -1981,23 +1700,16 @@ class PaymentIntentsConfirmParamsPaymentMethodDataIdeal(TypedDict, total=False):
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataKlarna(TypedDict, total=False):
-    """param"""
-
     dob: PaymentIntentsConfirmParamsPaymentMethodDataKlarnaDob
-    """date_of_birth"""
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
-    """date_of_birth"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataP24(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "alior_bank",
         "bank_millennium",
@@ -2028,26 +1740,18 @@ class PaymentIntentsConfirmParamsPaymentMethodDataP24(TypedDict, total=False):
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
-    """radar_options"""
-
     session: str
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
-    """param"""
-
     iban: Required[str]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataSofort(TypedDict, total=False):
-    """param"""
-
     country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
-    """payment_method_param"""
-
     account_holder_type: Literal["company", "individual"]
     account_number: str
     account_type: Literal["checking", "savings"]
@@ -2092,11 +1796,7 @@ class PaymentIntentsConfirmParamsPaymentMethodOptions(TypedDict, total=False):
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     mandate_options: PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions
-    """payment_intent_payment_method_options_mandate_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
@@ -2104,8 +1804,6 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebit(TypedDict, total=
 class PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(
     TypedDict, total=False
 ):
-    """payment_intent_payment_method_options_mandate_options_param"""
-
     custom_mandate_url: str
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
@@ -2113,70 +1811,48 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsAffirm(TypedDict, total=False):
-    """payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     preferred_locale: str
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsAfterpayClearpay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     reference: str
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsAlipay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsAuBecsDebit(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsBacsDebit(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsBancontact(TypedDict, total=False):
-    """payment_method_options_param"""
-
     preferred_language: Literal["de", "en", "fr", "nl"]
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsBlik(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     code: str
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsBoleto(TypedDict, total=False):
-    """payment_method_options_param"""
-
     expires_after_days: int
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCard(TypedDict, total=False):
-    """payment_intent_param"""
-
     capture_method: Literal["", "manual"]
     cvc_token: str
     installments: PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallments
-    """installments_param"""
-
     mandate_options: PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions
-    """mandate_options_param"""
-
     network: Literal[
         "amex",
         "cartes_bancaires",
@@ -2196,23 +1872,17 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCard(TypedDict, total=False
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallments(TypedDict, total=False):
-    """installments_param"""
-
     enabled: bool
     plan: PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallmentsPlan | Literal[""]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCardInstallmentsPlan(TypedDict, total=False):
-    """installment_plan"""
-
     count: Required[int]
     interval: Required[Literal["month"]]
     type: Required[Literal["fixed_count"]]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
-    """mandate_options_param"""
-
     amount: Required[int]
     amount_type: Required[Literal["fixed", "maximum"]]
     description: str
@@ -2225,25 +1895,17 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDic
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
-    """payment_method_options_param"""
-
     request_extended_authorization: bool
     request_incremental_authorization_support: bool
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCashapp(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     bank_transfer: PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer
-    """bank_transfer_param"""
-
     funding_type: Literal["bank_transfer"]
     setup_future_usage: Literal["none"]
 
@@ -2251,13 +1913,9 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance(TypedDict, 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer(
     TypedDict, total=False
 ):
-    """bank_transfer_param"""
-
     eu_bank_transfer: (
         PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     )
-    """eu_bank_transfer_params"""
-
     requested_address_types: list[Literal["iban", "sepa", "sort_code", "spei", "zengin"]]
     type: Required[
         Literal["eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer"]
@@ -2267,44 +1925,30 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
     TypedDict, total=False
 ):
-    """eu_bank_transfer_params"""
-
     country: Required[str]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsEps(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsFpx(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsGiropay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsGrabpay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsIdeal(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsKlarna(TypedDict, total=False):
-    """payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     preferred_locale: Literal[
         "cs-CZ",
@@ -2356,8 +2000,6 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsKlarna(TypedDict, total=Fal
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsKonbini(TypedDict, total=False):
-    """payment_method_options_param"""
-
     confirmation_number: str
     expires_after_days: int | Literal[""]
     expires_at: int | Literal[""]
@@ -2366,74 +2008,50 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsKonbini(TypedDict, total=Fa
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsLink(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     capture_method: Literal["", "manual"]
     persistent_token: str
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsOxxo(TypedDict, total=False):
-    """payment_method_options_param"""
-
     expires_after_days: int
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsP24(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
     tos_shown_and_accepted: bool
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsPaynow(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsPix(TypedDict, total=False):
-    """payment_method_options_param"""
-
     expires_after_seconds: int
     expires_at: int
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsPromptpay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     mandate_options: dict[str, Any]
-    """payment_method_options_mandate_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsSofort(TypedDict, total=False):
-    """payment_method_options_param"""
-
     preferred_language: Literal["", "de", "en", "es", "fr", "it", "nl", "pl"]
     setup_future_usage: Literal["", "none", "off_session"]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
-    """payment_intent_payment_method_options_param"""
-
     financial_connections: (
         PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections
     )
-    """linked_account_options_param"""
-
     networks: PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks
-    """networks_options_param"""
-
     setup_future_usage: Literal["", "none", "off_session", "on_session"]
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
@@ -2441,38 +2059,30 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(TypedDict, to
 class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    """linked_account_options_param"""
-
     permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
     return_url: str
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    """networks_options_param"""
-
     requested: list[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
-    """payment_method_options_param"""
-
     app_id: str
     client: Required[Literal["android", "ios", "web"]]
     setup_future_usage: Literal["none"]
 
 
 class PaymentIntentsConfirmParamsRadarOptions(TypedDict, total=False):
-    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session)
+    for more information.
+    """
 
     session: str
 
 
 class PaymentIntentsConfirmParamsShipping(TypedDict, total=False):
-    """optional_fields_shipping"""
-
     address: Required[PaymentIntentsConfirmParamsShippingAddress]
-    """optional_fields_address"""
-
     carrier: str
     name: Required[str]
     phone: str
@@ -2480,8 +2090,6 @@ class PaymentIntentsConfirmParamsShipping(TypedDict, total=False):
 
 
 class PaymentIntentsConfirmParamsShippingAddress(TypedDict, total=False):
-    """optional_fields_address"""
-
     city: str
     country: str
     line1: str
@@ -2492,7 +2100,8 @@ class PaymentIntentsConfirmParamsShippingAddress(TypedDict, total=False):
 
 class PaymentIntentsIncrementAuthorizationParamsTransferData(TypedDict, total=False):
     """The parameters used to automatically create a Transfer when the payment is captured.
-    For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
+    For more information, see the PaymentIntents [use case for connected
+    accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
     amount: int

@@ -4,22 +4,70 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import Item
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.item import Item
 from ..models.payment_link import PaymentLink
+
+__all__ = [
+    "PaymentLinksCreateParamsAfterCompletion",
+    "PaymentLinksCreateParamsAfterCompletionHostedConfirmation",
+    "PaymentLinksCreateParamsAfterCompletionRedirect",
+    "PaymentLinksCreateParamsAutomaticTax",
+    "PaymentLinksCreateParamsConsentCollection",
+    "PaymentLinksCreateParamsCustomFieldsItem",
+    "PaymentLinksCreateParamsCustomFieldsItemDropdown",
+    "PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem",
+    "PaymentLinksCreateParamsCustomFieldsItemLabel",
+    "PaymentLinksCreateParamsCustomText",
+    "PaymentLinksCreateParamsCustomTextShippingAddress",
+    "PaymentLinksCreateParamsCustomTextSubmit",
+    "PaymentLinksCreateParamsInvoiceCreation",
+    "PaymentLinksCreateParamsInvoiceCreationInvoiceData",
+    "PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem",
+    "PaymentLinksCreateParamsInvoiceCreationInvoiceDataRenderingOptions",
+    "PaymentLinksCreateParamsLineItemsItem",
+    "PaymentLinksCreateParamsLineItemsItemAdjustableQuantity",
+    "PaymentLinksCreateParamsPaymentIntentData",
+    "PaymentLinksCreateParamsPhoneNumberCollection",
+    "PaymentLinksCreateParamsShippingAddressCollection",
+    "PaymentLinksCreateParamsShippingOptionsItem",
+    "PaymentLinksCreateParamsSubscriptionData",
+    "PaymentLinksCreateParamsTaxIdCollection",
+    "PaymentLinksCreateParamsTransferData",
+    "PaymentLinksLineItemsResponse",
+    "PaymentLinksListResponse",
+    "PaymentLinksUpdateParamsAfterCompletion",
+    "PaymentLinksUpdateParamsAfterCompletionHostedConfirmation",
+    "PaymentLinksUpdateParamsAfterCompletionRedirect",
+    "PaymentLinksUpdateParamsAutomaticTax",
+    "PaymentLinksUpdateParamsCustomFieldsArrayItem",
+    "PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown",
+    "PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem",
+    "PaymentLinksUpdateParamsCustomFieldsArrayItemLabel",
+    "PaymentLinksUpdateParamsCustomText",
+    "PaymentLinksUpdateParamsCustomTextShippingAddress",
+    "PaymentLinksUpdateParamsCustomTextSubmit",
+    "PaymentLinksUpdateParamsInvoiceCreation",
+    "PaymentLinksUpdateParamsInvoiceCreationInvoiceData",
+    "PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem",
+    "PaymentLinksUpdateParamsInvoiceCreationInvoiceDataRenderingOptions",
+    "PaymentLinksUpdateParamsLineItemsItem",
+    "PaymentLinksUpdateParamsLineItemsItemAdjustableQuantity",
+    "PaymentLinksUpdateParamsShippingAddressCollection",
+]
 
 
 class PaymentLinksListResponse(_rt.Model):
-    """PaymentLinksResourcePaymentLinkList"""
-
     data: list[PaymentLink]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
@@ -29,23 +77,15 @@ class PaymentLinksCreateParamsAfterCompletion(TypedDict, total=False):
     """Behavior after the purchase is complete."""
 
     hosted_confirmation: PaymentLinksCreateParamsAfterCompletionHostedConfirmation
-    """after_completion_confirmation_page_params"""
-
     redirect: PaymentLinksCreateParamsAfterCompletionRedirect
-    """after_completion_redirect_params"""
-
     type: Required[Literal["hosted_confirmation", "redirect"]]
 
 
 class PaymentLinksCreateParamsAfterCompletionHostedConfirmation(TypedDict, total=False):
-    """after_completion_confirmation_page_params"""
-
     custom_message: str
 
 
 class PaymentLinksCreateParamsAfterCompletionRedirect(TypedDict, total=False):
-    """after_completion_redirect_params"""
-
     url: Required[str]
 
 
@@ -63,35 +103,23 @@ class PaymentLinksCreateParamsConsentCollection(TypedDict, total=False):
 
 
 class PaymentLinksCreateParamsCustomFieldsItem(TypedDict, total=False):
-    """custom_field_param"""
-
     dropdown: PaymentLinksCreateParamsCustomFieldsItemDropdown
-    """custom_field_dropdown_param"""
-
     key: Required[str]
     label: Required[PaymentLinksCreateParamsCustomFieldsItemLabel]
-    """custom_field_label_param"""
-
     optional: bool
     type: Required[Literal["dropdown", "numeric", "text"]]
 
 
 class PaymentLinksCreateParamsCustomFieldsItemDropdown(TypedDict, total=False):
-    """custom_field_dropdown_param"""
-
     options: Required[list[PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem]]
 
 
 class PaymentLinksCreateParamsCustomFieldsItemDropdownOptionsItem(TypedDict, total=False):
-    """custom_field_option_param"""
-
     label: Required[str]
     value: Required[str]
 
 
 class PaymentLinksCreateParamsCustomFieldsItemLabel(TypedDict, total=False):
-    """custom_field_label_param"""
-
     custom: Required[str]
     type: Required[Literal["custom"]]
 
@@ -104,14 +132,10 @@ class PaymentLinksCreateParamsCustomText(TypedDict, total=False):
 
 
 class PaymentLinksCreateParamsCustomTextShippingAddress(TypedDict, total=False):
-    """custom_text_position_param"""
-
     message: Required[str]
 
 
 class PaymentLinksCreateParamsCustomTextSubmit(TypedDict, total=False):
-    """custom_text_position_param"""
-
     message: Required[str]
 
 
@@ -120,12 +144,9 @@ class PaymentLinksCreateParamsInvoiceCreation(TypedDict, total=False):
 
     enabled: Required[bool]
     invoice_data: PaymentLinksCreateParamsInvoiceCreationInvoiceData
-    """invoice_settings_params"""
 
 
 class PaymentLinksCreateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    """invoice_settings_params"""
-
     account_tax_ids: list[str] | Literal[""]
     custom_fields: (
         list[PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem] | Literal[""]
@@ -141,38 +162,30 @@ class PaymentLinksCreateParamsInvoiceCreationInvoiceData(TypedDict, total=False)
 class PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem(
     TypedDict, total=False
 ):
-    """custom_field_params"""
-
     name: Required[str]
     value: Required[str]
 
 
 class PaymentLinksCreateParamsInvoiceCreationInvoiceDataRenderingOptions(TypedDict, total=False):
-    """rendering_options_param"""
-
     amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
 class PaymentLinksCreateParamsLineItemsItem(TypedDict, total=False):
-    """line_items_create_params"""
-
     adjustable_quantity: PaymentLinksCreateParamsLineItemsItemAdjustableQuantity
-    """adjustable_quantity_params"""
-
     price: Required[str]
     quantity: Required[int]
 
 
 class PaymentLinksCreateParamsLineItemsItemAdjustableQuantity(TypedDict, total=False):
-    """adjustable_quantity_params"""
-
     enabled: Required[bool]
     maximum: int
     minimum: int
 
 
 class PaymentLinksCreateParamsPaymentIntentData(TypedDict, total=False):
-    """A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode."""
+    """A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in
+    `payment` mode.
+    """
 
     capture_method: Literal["automatic", "automatic_async", "manual"]
     setup_future_usage: Literal["off_session", "on_session"]
@@ -436,13 +449,13 @@ class PaymentLinksCreateParamsShippingAddressCollection(TypedDict, total=False):
 
 
 class PaymentLinksCreateParamsShippingOptionsItem(TypedDict, total=False):
-    """shipping_option_params"""
-
     shipping_rate: str
 
 
 class PaymentLinksCreateParamsSubscriptionData(TypedDict, total=False):
-    """When creating a subscription, the specified configuration data will be used. There must be at least one line item with a recurring price to use `subscription_data`."""
+    """When creating a subscription, the specified configuration data will be used. There must be at
+    least one line item with a recurring price to use `subscription_data`.
+    """
 
     description: str
     trial_period_days: int
@@ -455,7 +468,9 @@ class PaymentLinksCreateParamsTaxIdCollection(TypedDict, total=False):
 
 
 class PaymentLinksCreateParamsTransferData(TypedDict, total=False):
-    """The account (if any) the payments will be attributed to for tax reporting, and where funds from each payment will be transferred to."""
+    """The account (if any) the payments will be attributed to for tax reporting, and where funds
+    from each payment will be transferred to.
+    """
 
     amount: int
     destination: Required[str]
@@ -465,23 +480,15 @@ class PaymentLinksUpdateParamsAfterCompletion(TypedDict, total=False):
     """Behavior after the purchase is complete."""
 
     hosted_confirmation: PaymentLinksUpdateParamsAfterCompletionHostedConfirmation
-    """after_completion_confirmation_page_params"""
-
     redirect: PaymentLinksUpdateParamsAfterCompletionRedirect
-    """after_completion_redirect_params"""
-
     type: Required[Literal["hosted_confirmation", "redirect"]]
 
 
 class PaymentLinksUpdateParamsAfterCompletionHostedConfirmation(TypedDict, total=False):
-    """after_completion_confirmation_page_params"""
-
     custom_message: str
 
 
 class PaymentLinksUpdateParamsAfterCompletionRedirect(TypedDict, total=False):
-    """after_completion_redirect_params"""
-
     url: Required[str]
 
 
@@ -492,35 +499,23 @@ class PaymentLinksUpdateParamsAutomaticTax(TypedDict, total=False):
 
 
 class PaymentLinksUpdateParamsCustomFieldsArrayItem(TypedDict, total=False):
-    """custom_field_param"""
-
     dropdown: PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown
-    """custom_field_dropdown_param"""
-
     key: Required[str]
     label: Required[PaymentLinksUpdateParamsCustomFieldsArrayItemLabel]
-    """custom_field_label_param"""
-
     optional: bool
     type: Required[Literal["dropdown", "numeric", "text"]]
 
 
 class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdown(TypedDict, total=False):
-    """custom_field_dropdown_param"""
-
     options: Required[list[PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem]]
 
 
 class PaymentLinksUpdateParamsCustomFieldsArrayItemDropdownOptionsItem(TypedDict, total=False):
-    """custom_field_option_param"""
-
     label: Required[str]
     value: Required[str]
 
 
 class PaymentLinksUpdateParamsCustomFieldsArrayItemLabel(TypedDict, total=False):
-    """custom_field_label_param"""
-
     custom: Required[str]
     type: Required[Literal["custom"]]
 
@@ -533,14 +528,10 @@ class PaymentLinksUpdateParamsCustomText(TypedDict, total=False):
 
 
 class PaymentLinksUpdateParamsCustomTextShippingAddress(TypedDict, total=False):
-    """custom_text_position_param"""
-
     message: Required[str]
 
 
 class PaymentLinksUpdateParamsCustomTextSubmit(TypedDict, total=False):
-    """custom_text_position_param"""
-
     message: Required[str]
 
 
@@ -549,12 +540,9 @@ class PaymentLinksUpdateParamsInvoiceCreation(TypedDict, total=False):
 
     enabled: Required[bool]
     invoice_data: PaymentLinksUpdateParamsInvoiceCreationInvoiceData
-    """invoice_settings_params"""
 
 
 class PaymentLinksUpdateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    """invoice_settings_params"""
-
     account_tax_ids: list[str] | Literal[""]
     custom_fields: (
         list[PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem] | Literal[""]
@@ -570,39 +558,27 @@ class PaymentLinksUpdateParamsInvoiceCreationInvoiceData(TypedDict, total=False)
 class PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFieldsArrayItem(
     TypedDict, total=False
 ):
-    """custom_field_params"""
-
     name: Required[str]
     value: Required[str]
 
 
 class PaymentLinksUpdateParamsInvoiceCreationInvoiceDataRenderingOptions(TypedDict, total=False):
-    """rendering_options_param"""
-
     amount_tax_display: Literal["", "exclude_tax", "include_inclusive_tax"]
 
 
 class PaymentLinksUpdateParamsLineItemsItem(TypedDict, total=False):
-    """line_items_update_params"""
-
     adjustable_quantity: PaymentLinksUpdateParamsLineItemsItemAdjustableQuantity
-    """adjustable_quantity_params"""
-
     id: Required[str]
     quantity: int
 
 
 class PaymentLinksUpdateParamsLineItemsItemAdjustableQuantity(TypedDict, total=False):
-    """adjustable_quantity_params"""
-
     enabled: Required[bool]
     maximum: int
     minimum: int
 
 
 class PaymentLinksUpdateParamsShippingAddressCollection(TypedDict, total=False):
-    """shipping_address_collection_params"""
-
     allowed_countries: Required[
         list[
             Literal[
@@ -849,8 +825,6 @@ class PaymentLinksUpdateParamsShippingAddressCollection(TypedDict, total=False):
 
 
 class PaymentLinksLineItemsResponse(_rt.Model):
-    """PaymentLinksResourceListLineItems"""
-
     data: list[Item]
     """Details about each object."""
 
@@ -858,7 +832,9 @@ class PaymentLinksLineItemsResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

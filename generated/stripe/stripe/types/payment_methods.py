@@ -4,28 +4,56 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import PaymentMethod
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.payment_method import PaymentMethod
+
+__all__ = [
+    "PaymentMethodsCreateParamsAcssDebit",
+    "PaymentMethodsCreateParamsAuBecsDebit",
+    "PaymentMethodsCreateParamsBacsDebit",
+    "PaymentMethodsCreateParamsBillingDetails",
+    "PaymentMethodsCreateParamsBillingDetailsAddress",
+    "PaymentMethodsCreateParamsBoleto",
+    "PaymentMethodsCreateParamsCardCardDetailsParams",
+    "PaymentMethodsCreateParamsCardTokenParams",
+    "PaymentMethodsCreateParamsEps",
+    "PaymentMethodsCreateParamsFpx",
+    "PaymentMethodsCreateParamsIdeal",
+    "PaymentMethodsCreateParamsKlarna",
+    "PaymentMethodsCreateParamsKlarnaDob",
+    "PaymentMethodsCreateParamsP24",
+    "PaymentMethodsCreateParamsRadarOptions",
+    "PaymentMethodsCreateParamsSepaDebit",
+    "PaymentMethodsCreateParamsSofort",
+    "PaymentMethodsCreateParamsUsBankAccount",
+    "PaymentMethodsListResponse",
+    "PaymentMethodsUpdateParamsBillingDetails",
+    "PaymentMethodsUpdateParamsBillingDetailsAddress",
+    "PaymentMethodsUpdateParamsCard",
+    "PaymentMethodsUpdateParamsUsBankAccount",
+]
 
 
 class PaymentMethodsListResponse(_rt.Model):
-    """PaymentFlowsPaymentMethodList"""
-
     data: list[PaymentMethod]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class PaymentMethodsCreateParamsAcssDebit(TypedDict, total=False):
-    """If this is an `acss_debit` PaymentMethod, this hash contains details about the ACSS Debit payment method."""
+    """If this is an `acss_debit` PaymentMethod, this hash contains details about the ACSS Debit
+    payment method.
+    """
 
     account_number: Required[str]
     institution_number: Required[str]
@@ -33,21 +61,27 @@ class PaymentMethodsCreateParamsAcssDebit(TypedDict, total=False):
 
 
 class PaymentMethodsCreateParamsAuBecsDebit(TypedDict, total=False):
-    """If this is an `au_becs_debit` PaymentMethod, this hash contains details about the bank account."""
+    """If this is an `au_becs_debit` PaymentMethod, this hash contains details about the bank
+    account.
+    """
 
     account_number: Required[str]
     bsb_number: Required[str]
 
 
 class PaymentMethodsCreateParamsBacsDebit(TypedDict, total=False):
-    """If this is a `bacs_debit` PaymentMethod, this hash contains details about the Bacs Direct Debit bank account."""
+    """If this is a `bacs_debit` PaymentMethod, this hash contains details about the Bacs Direct
+    Debit bank account.
+    """
 
     account_number: str
     sort_code: str
 
 
 class PaymentMethodsCreateParamsBillingDetails(TypedDict, total=False):
-    """Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods."""
+    """Billing information associated with the PaymentMethod that may be used or required by
+    particular types of payment methods.
+    """
 
     address: PaymentMethodsCreateParamsBillingDetailsAddress | Literal[""]
     email: str
@@ -56,8 +90,6 @@ class PaymentMethodsCreateParamsBillingDetails(TypedDict, total=False):
 
 
 class PaymentMethodsCreateParamsBillingDetailsAddress(TypedDict, total=False):
-    """billing_details_address"""
-
     city: str
     country: str
     line1: str
@@ -67,14 +99,14 @@ class PaymentMethodsCreateParamsBillingDetailsAddress(TypedDict, total=False):
 
 
 class PaymentMethodsCreateParamsBoleto(TypedDict, total=False):
-    """If this is a `boleto` PaymentMethod, this hash contains details about the Boleto payment method."""
+    """If this is a `boleto` PaymentMethod, this hash contains details about the Boleto payment
+    method.
+    """
 
     tax_id: Required[str]
 
 
 class PaymentMethodsCreateParamsCardCardDetailsParams(TypedDict, total=False):
-    """card_details_params"""
-
     cvc: str
     exp_month: Required[int]
     exp_year: Required[int]
@@ -82,8 +114,6 @@ class PaymentMethodsCreateParamsCardCardDetailsParams(TypedDict, total=False):
 
 
 class PaymentMethodsCreateParamsCardTokenParams(TypedDict, total=False):
-    """token_params"""
-
     token: Required[str]
 
 
@@ -154,7 +184,9 @@ class PaymentMethodsCreateParamsFpx(TypedDict, total=False):
 
 
 class PaymentMethodsCreateParamsIdeal(TypedDict, total=False):
-    """If this is an `ideal` PaymentMethod, this hash contains details about the iDEAL payment method."""
+    """If this is an `ideal` PaymentMethod, this hash contains details about the iDEAL payment
+    method.
+    """
 
     bank: Literal[
         "abn_amro",
@@ -175,15 +207,14 @@ class PaymentMethodsCreateParamsIdeal(TypedDict, total=False):
 
 
 class PaymentMethodsCreateParamsKlarna(TypedDict, total=False):
-    """If this is a `klarna` PaymentMethod, this hash contains details about the Klarna payment method."""
+    """If this is a `klarna` PaymentMethod, this hash contains details about the Klarna payment
+    method.
+    """
 
     dob: PaymentMethodsCreateParamsKlarnaDob
-    """date_of_birth"""
 
 
 class PaymentMethodsCreateParamsKlarnaDob(TypedDict, total=False):
-    """date_of_birth"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
@@ -222,25 +253,33 @@ class PaymentMethodsCreateParamsP24(TypedDict, total=False):
 
 
 class PaymentMethodsCreateParamsRadarOptions(TypedDict, total=False):
-    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information."""
+    """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session)
+    for more information.
+    """
 
     session: str
 
 
 class PaymentMethodsCreateParamsSepaDebit(TypedDict, total=False):
-    """If this is a `sepa_debit` PaymentMethod, this hash contains details about the SEPA debit bank account."""
+    """If this is a `sepa_debit` PaymentMethod, this hash contains details about the SEPA debit bank
+    account.
+    """
 
     iban: Required[str]
 
 
 class PaymentMethodsCreateParamsSofort(TypedDict, total=False):
-    """If this is a `sofort` PaymentMethod, this hash contains details about the SOFORT payment method."""
+    """If this is a `sofort` PaymentMethod, this hash contains details about the SOFORT payment
+    method.
+    """
 
     country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
 class PaymentMethodsCreateParamsUsBankAccount(TypedDict, total=False):
-    """If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank account payment method."""
+    """If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank
+    account payment method.
+    """
 
     account_holder_type: Literal["company", "individual"]
     account_number: str
@@ -250,7 +289,9 @@ class PaymentMethodsCreateParamsUsBankAccount(TypedDict, total=False):
 
 
 class PaymentMethodsUpdateParamsBillingDetails(TypedDict, total=False):
-    """Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods."""
+    """Billing information associated with the PaymentMethod that may be used or required by
+    particular types of payment methods.
+    """
 
     address: PaymentMethodsUpdateParamsBillingDetailsAddress | Literal[""]
     email: str
@@ -259,8 +300,6 @@ class PaymentMethodsUpdateParamsBillingDetails(TypedDict, total=False):
 
 
 class PaymentMethodsUpdateParamsBillingDetailsAddress(TypedDict, total=False):
-    """billing_details_address"""
-
     city: str
     country: str
     line1: str
@@ -277,6 +316,8 @@ class PaymentMethodsUpdateParamsCard(TypedDict, total=False):
 
 
 class PaymentMethodsUpdateParamsUsBankAccount(TypedDict, total=False):
-    """If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank account payment method."""
+    """If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank
+    account payment method.
+    """
 
     account_holder_type: Literal["company", "individual"]

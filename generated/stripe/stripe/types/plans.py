@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.plan import Plan
+
+__all__ = [
+    "PlansCreateParamsProduct",
+    "PlansCreateParamsTiersItem",
+    "PlansCreateParamsTransformUsage",
+    "PlansListCreated",
+    "PlansListResponse",
+]
 
 
 class PlansListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,8 +26,6 @@ class PlansListCreated(TypedDict, total=False):
 
 
 class PlansListResponse(_rt.Model):
-    """PlanList"""
-
     data: list[Plan]
     """Details about each object."""
 
@@ -29,14 +33,19 @@ class PlansListResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class PlansCreateParamsProduct(TypedDict, total=False):
-    """The product whose pricing the created plan will represent. This can either be the ID of an existing product, or a dictionary containing fields used to create a [service product](https://stripe.com/docs/api#product_object-type)."""
+    """The product whose pricing the created plan will represent. This can either be the ID of an
+    existing product, or a dictionary containing fields used to create a [service
+    product](https://stripe.com/docs/api#product_object-type).
+    """
 
     active: bool
     id: str
@@ -48,8 +57,6 @@ class PlansCreateParamsProduct(TypedDict, total=False):
 
 
 class PlansCreateParamsTiersItem(TypedDict, total=False):
-    """tier"""
-
     flat_amount: int
     flat_amount_decimal: str
     unit_amount: int
@@ -58,7 +65,9 @@ class PlansCreateParamsTiersItem(TypedDict, total=False):
 
 
 class PlansCreateParamsTransformUsage(TypedDict, total=False):
-    """Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`."""
+    """Apply a transformation to the reported usage or set quantity before computing the billed
+    price. Cannot be combined with `tiers`.
+    """
 
     divide_by: Required[int]
     round: Required[Literal["down", "up"]]

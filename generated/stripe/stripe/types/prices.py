@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.price import Price
+
+__all__ = [
+    "PricesCreateParamsCurrencyOptionsValue",
+    "PricesCreateParamsCurrencyOptionsValueCustomUnitAmount",
+    "PricesCreateParamsCurrencyOptionsValueTiersItem",
+    "PricesCreateParamsCustomUnitAmount",
+    "PricesCreateParamsProductData",
+    "PricesCreateParamsRecurring",
+    "PricesCreateParamsTiersItem",
+    "PricesCreateParamsTransformQuantity",
+    "PricesListCreated",
+    "PricesListRecurring",
+    "PricesListResponse",
+    "PricesSearchResponse",
+    "PricesUpdateParamsCurrencyOptionsObjectValue",
+    "PricesUpdateParamsCurrencyOptionsObjectValueCustomUnitAmount",
+    "PricesUpdateParamsCurrencyOptionsObjectValueTiersItem",
+]
 
 
 class PricesListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,15 +36,11 @@ class PricesListCreated(TypedDict, total=False):
 
 
 class PricesListRecurring(TypedDict, total=False):
-    """all_prices_recurring_params"""
-
     interval: Literal["day", "month", "week", "year"]
     usage_type: Literal["licensed", "metered"]
 
 
 class PricesListResponse(_rt.Model):
-    """PriceList"""
-
     data: list[Price]
     """Details about each object."""
 
@@ -36,18 +48,16 @@ class PricesListResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class PricesCreateParamsCurrencyOptionsValue(TypedDict, total=False):
-    """currency_option"""
-
     custom_unit_amount: PricesCreateParamsCurrencyOptionsValueCustomUnitAmount
-    """custom_unit_amount"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tiers: list[PricesCreateParamsCurrencyOptionsValueTiersItem]
     unit_amount: int
@@ -55,8 +65,6 @@ class PricesCreateParamsCurrencyOptionsValue(TypedDict, total=False):
 
 
 class PricesCreateParamsCurrencyOptionsValueCustomUnitAmount(TypedDict, total=False):
-    """custom_unit_amount"""
-
     enabled: Required[bool]
     maximum: int
     minimum: int
@@ -64,8 +72,6 @@ class PricesCreateParamsCurrencyOptionsValueCustomUnitAmount(TypedDict, total=Fa
 
 
 class PricesCreateParamsCurrencyOptionsValueTiersItem(TypedDict, total=False):
-    """tier"""
-
     flat_amount: int
     flat_amount_decimal: str
     unit_amount: int
@@ -74,7 +80,9 @@ class PricesCreateParamsCurrencyOptionsValueTiersItem(TypedDict, total=False):
 
 
 class PricesCreateParamsCustomUnitAmount(TypedDict, total=False):
-    """When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links."""
+    """When set, provides configuration for the amount to be adjusted by the customer during
+    Checkout Sessions and Payment Links.
+    """
 
     enabled: Required[bool]
     maximum: int
@@ -104,8 +112,6 @@ class PricesCreateParamsRecurring(TypedDict, total=False):
 
 
 class PricesCreateParamsTiersItem(TypedDict, total=False):
-    """tier"""
-
     flat_amount: int
     flat_amount_decimal: str
     unit_amount: int
@@ -114,15 +120,15 @@ class PricesCreateParamsTiersItem(TypedDict, total=False):
 
 
 class PricesCreateParamsTransformQuantity(TypedDict, total=False):
-    """Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`."""
+    """Apply a transformation to the reported usage or set quantity before computing the billed
+    price. Cannot be combined with `tiers`.
+    """
 
     divide_by: Required[int]
     round: Required[Literal["down", "up"]]
 
 
 class PricesSearchResponse(_rt.Model):
-    """SearchResult"""
-
     data: list[Price]
     has_more: bool
     next_page: str | None = None
@@ -136,11 +142,7 @@ class PricesSearchResponse(_rt.Model):
 
 
 class PricesUpdateParamsCurrencyOptionsObjectValue(TypedDict, total=False):
-    """currency_option"""
-
     custom_unit_amount: PricesUpdateParamsCurrencyOptionsObjectValueCustomUnitAmount
-    """custom_unit_amount"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tiers: list[PricesUpdateParamsCurrencyOptionsObjectValueTiersItem]
     unit_amount: int
@@ -148,8 +150,6 @@ class PricesUpdateParamsCurrencyOptionsObjectValue(TypedDict, total=False):
 
 
 class PricesUpdateParamsCurrencyOptionsObjectValueCustomUnitAmount(TypedDict, total=False):
-    """custom_unit_amount"""
-
     enabled: Required[bool]
     maximum: int
     minimum: int
@@ -157,8 +157,6 @@ class PricesUpdateParamsCurrencyOptionsObjectValueCustomUnitAmount(TypedDict, to
 
 
 class PricesUpdateParamsCurrencyOptionsObjectValueTiersItem(TypedDict, total=False):
-    """tier"""
-
     flat_amount: int
     flat_amount_decimal: str
     unit_amount: int

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.price import Product
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.product import Product
+
+__all__ = [
+    "ProductsCreateParamsDefaultPriceData",
+    "ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue",
+    "ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount",
+    "ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiersItem",
+    "ProductsCreateParamsDefaultPriceDataRecurring",
+    "ProductsCreateParamsPackageDimensions",
+    "ProductsListCreated",
+    "ProductsListResponse",
+    "ProductsSearchResponse",
+    "ProductsUpdateParamsPackageDimensions",
+]
 
 
 class ProductsListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,8 +31,6 @@ class ProductsListCreated(TypedDict, total=False):
 
 
 class ProductsListResponse(_rt.Model):
-    """ProductList"""
-
     data: list[Product]
     """Details about each object."""
 
@@ -29,31 +38,29 @@ class ProductsListResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class ProductsCreateParamsDefaultPriceData(TypedDict, total=False):
-    """Data used to generate a new [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the default price for this product."""
+    """Data used to generate a new [Price](https://stripe.com/docs/api/prices) object. This Price
+    will be set as the default price for this product.
+    """
 
     currency: Required[str]
     currency_options: dict[str, ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue]
     recurring: ProductsCreateParamsDefaultPriceDataRecurring
-    """recurring_adhoc"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
 
 
 class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue(TypedDict, total=False):
-    """currency_option"""
-
     custom_unit_amount: ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount
-    """custom_unit_amount"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tiers: list[ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiersItem]
     unit_amount: int
@@ -63,8 +70,6 @@ class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue(TypedDict, total=
 class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount(
     TypedDict, total=False
 ):
-    """custom_unit_amount"""
-
     enabled: Required[bool]
     maximum: int
     minimum: int
@@ -72,8 +77,6 @@ class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount(
 
 
 class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiersItem(TypedDict, total=False):
-    """tier"""
-
     flat_amount: int
     flat_amount_decimal: str
     unit_amount: int
@@ -82,8 +85,6 @@ class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiersItem(TypedDic
 
 
 class ProductsCreateParamsDefaultPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
@@ -98,8 +99,6 @@ class ProductsCreateParamsPackageDimensions(TypedDict, total=False):
 
 
 class ProductsSearchResponse(_rt.Model):
-    """SearchResult"""
-
     data: list[Product]
     has_more: bool
     next_page: str | None = None
@@ -113,8 +112,6 @@ class ProductsSearchResponse(_rt.Model):
 
 
 class ProductsUpdateParamsPackageDimensions(TypedDict, total=False):
-    """package_dimensions_specs"""
-
     height: Required[float]
     length: Required[float]
     weight: Required[float]

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import PromotionCode
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.promotion_code import PromotionCode
+
+__all__ = [
+    "PromotionCodesCreateParamsRestrictions",
+    "PromotionCodesCreateParamsRestrictionsCurrencyOptionsValue",
+    "PromotionCodesListCreated",
+    "PromotionCodesListResponse",
+    "PromotionCodesUpdateParamsRestrictions",
+    "PromotionCodesUpdateParamsRestrictionsCurrencyOptionsValue",
+]
 
 
 class PromotionCodesListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,14 +27,14 @@ class PromotionCodesListCreated(TypedDict, total=False):
 
 
 class PromotionCodesListResponse(_rt.Model):
-    """PromotionCodesResourcePromotionCodeList"""
-
     data: list[PromotionCode]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
@@ -43,8 +50,6 @@ class PromotionCodesCreateParamsRestrictions(TypedDict, total=False):
 
 
 class PromotionCodesCreateParamsRestrictionsCurrencyOptionsValue(TypedDict, total=False):
-    """currency_option"""
-
     minimum_amount: int
 
 
@@ -55,6 +60,4 @@ class PromotionCodesUpdateParamsRestrictions(TypedDict, total=False):
 
 
 class PromotionCodesUpdateParamsRestrictionsCurrencyOptionsValue(TypedDict, total=False):
-    """currency_option"""
-
     minimum_amount: int

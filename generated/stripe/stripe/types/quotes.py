@@ -4,21 +4,45 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import Item, Quote
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.item import Item
+from ..models.quote import Quote
+
+__all__ = [
+    "QuotesComputedUpfrontLineItemsResponse",
+    "QuotesCreateParamsAutomaticTax",
+    "QuotesCreateParamsDiscountsArrayItem",
+    "QuotesCreateParamsFromQuote",
+    "QuotesCreateParamsInvoiceSettings",
+    "QuotesCreateParamsLineItemsItem",
+    "QuotesCreateParamsLineItemsItemPriceData",
+    "QuotesCreateParamsLineItemsItemPriceDataRecurring",
+    "QuotesCreateParamsSubscriptionData",
+    "QuotesCreateParamsTransferData",
+    "QuotesLineItemsResponse",
+    "QuotesListResponse",
+    "QuotesUpdateParamsAutomaticTax",
+    "QuotesUpdateParamsDiscountsArrayItem",
+    "QuotesUpdateParamsInvoiceSettings",
+    "QuotesUpdateParamsLineItemsItem",
+    "QuotesUpdateParamsLineItemsItemPriceData",
+    "QuotesUpdateParamsLineItemsItemPriceDataRecurring",
+    "QuotesUpdateParamsSubscriptionData",
+    "QuotesUpdateParamsTransferData",
+]
 
 
 class QuotesListResponse(_rt.Model):
-    """QuotesResourceQuoteList"""
-
     data: list[Quote]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
@@ -31,14 +55,14 @@ class QuotesCreateParamsAutomaticTax(TypedDict, total=False):
 
 
 class QuotesCreateParamsDiscountsArrayItem(TypedDict, total=False):
-    """discounts_data_param"""
-
     coupon: str
     discount: str
 
 
 class QuotesCreateParamsFromQuote(TypedDict, total=False):
-    """Clone an existing quote. The new quote will be created in `status=draft`. When using this parameter, you cannot specify any other parameters except for `expires_at`."""
+    """Clone an existing quote. The new quote will be created in `status=draft`. When using this
+    parameter, you cannot specify any other parameters except for `expires_at`.
+    """
 
     is_revision: bool
     quote: Required[str]
@@ -51,38 +75,33 @@ class QuotesCreateParamsInvoiceSettings(TypedDict, total=False):
 
 
 class QuotesCreateParamsLineItemsItem(TypedDict, total=False):
-    """line_item_create_params"""
-
     price: str
     price_data: QuotesCreateParamsLineItemsItemPriceData
-    """price_data"""
-
     quantity: int
     tax_rates: list[str] | Literal[""]
 
 
 class QuotesCreateParamsLineItemsItemPriceData(TypedDict, total=False):
-    """price_data"""
-
     currency: Required[str]
     product: Required[str]
     recurring: QuotesCreateParamsLineItemsItemPriceDataRecurring
-    """recurring_adhoc"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
 
 
 class QuotesCreateParamsLineItemsItemPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
 
 class QuotesCreateParamsSubscriptionData(TypedDict, total=False):
-    """When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created."""
+    """When creating a subscription or subscription schedule, the specified configuration data will
+    be used. There must be at least one line item with a recurring price for a subscription or
+    subscription schedule to be created. A subscription schedule is created if
+    `subscription_data[effective_date]` is present and in the future, otherwise a subscription is
+    created.
+    """
 
     description: str
     effective_date: Literal["current_period_end", ""] | int
@@ -90,8 +109,6 @@ class QuotesCreateParamsSubscriptionData(TypedDict, total=False):
 
 
 class QuotesCreateParamsTransferData(TypedDict, total=False):
-    """transfer_data_specs"""
-
     amount: int
     amount_percent: float
     destination: Required[str]
@@ -104,8 +121,6 @@ class QuotesUpdateParamsAutomaticTax(TypedDict, total=False):
 
 
 class QuotesUpdateParamsDiscountsArrayItem(TypedDict, total=False):
-    """discounts_data_param"""
-
     coupon: str
     discount: str
 
@@ -117,39 +132,34 @@ class QuotesUpdateParamsInvoiceSettings(TypedDict, total=False):
 
 
 class QuotesUpdateParamsLineItemsItem(TypedDict, total=False):
-    """line_item_update_params"""
-
     id: str
     price: str
     price_data: QuotesUpdateParamsLineItemsItemPriceData
-    """price_data"""
-
     quantity: int
     tax_rates: list[str] | Literal[""]
 
 
 class QuotesUpdateParamsLineItemsItemPriceData(TypedDict, total=False):
-    """price_data"""
-
     currency: Required[str]
     product: Required[str]
     recurring: QuotesUpdateParamsLineItemsItemPriceDataRecurring
-    """recurring_adhoc"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
 
 
 class QuotesUpdateParamsLineItemsItemPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
 
 class QuotesUpdateParamsSubscriptionData(TypedDict, total=False):
-    """When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created."""
+    """When creating a subscription or subscription schedule, the specified configuration data will
+    be used. There must be at least one line item with a recurring price for a subscription or
+    subscription schedule to be created. A subscription schedule is created if
+    `subscription_data[effective_date]` is present and in the future, otherwise a subscription is
+    created.
+    """
 
     description: str
     effective_date: Literal["current_period_end", ""] | int
@@ -157,16 +167,12 @@ class QuotesUpdateParamsSubscriptionData(TypedDict, total=False):
 
 
 class QuotesUpdateParamsTransferData(TypedDict, total=False):
-    """transfer_data_specs"""
-
     amount: int
     amount_percent: float
     destination: Required[str]
 
 
 class QuotesComputedUpfrontLineItemsResponse(_rt.Model):
-    """QuotesResourceListLineItems"""
-
     data: list[Item]
     """Details about each object."""
 
@@ -174,15 +180,15 @@ class QuotesComputedUpfrontLineItemsResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class QuotesLineItemsResponse(_rt.Model):
-    """QuotesResourceListLineItems"""
-
     data: list[Item]
     """Details about each object."""
 
@@ -190,7 +196,9 @@ class QuotesLineItemsResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import Refund
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.refund import Refund
+
+__all__ = ["RefundsListCreated", "RefundsListResponse"]
 
 
 class RefundsListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,14 +20,14 @@ class RefundsListCreated(TypedDict, total=False):
 
 
 class RefundsListResponse(_rt.Model):
-    """APIMethodRefundList"""
-
     data: list[Refund]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import SetupAttempt
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.setup_attempt import SetupAttempt
+
+__all__ = ["SetupAttemptsListCreated", "SetupAttemptsListResponse"]
 
 
 class SetupAttemptsListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,14 +20,14 @@ class SetupAttemptsListCreated(TypedDict, total=False):
 
 
 class SetupAttemptsListResponse(_rt.Model):
-    """PaymentFlowsSetupIntentSetupAttemptList"""
-
     data: list[SetupAttempt]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

@@ -4,15 +4,113 @@ from __future__ import annotations
 
 from typing import Any, Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import SetupIntent
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.setup_intent import SetupIntent
+
+__all__ = [
+    "SetupIntentsConfirmParamsMandateDataClientKeyParam",
+    "SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance",
+    "SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline",
+    "SetupIntentsConfirmParamsMandateDataSecretKeyParam",
+    "SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance",
+    "SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline",
+    "SetupIntentsConfirmParamsPaymentMethodData",
+    "SetupIntentsConfirmParamsPaymentMethodDataAcssDebit",
+    "SetupIntentsConfirmParamsPaymentMethodDataAuBecsDebit",
+    "SetupIntentsConfirmParamsPaymentMethodDataBacsDebit",
+    "SetupIntentsConfirmParamsPaymentMethodDataBillingDetails",
+    "SetupIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress",
+    "SetupIntentsConfirmParamsPaymentMethodDataBoleto",
+    "SetupIntentsConfirmParamsPaymentMethodDataEps",
+    "SetupIntentsConfirmParamsPaymentMethodDataFpx",
+    "SetupIntentsConfirmParamsPaymentMethodDataIdeal",
+    "SetupIntentsConfirmParamsPaymentMethodDataKlarna",
+    "SetupIntentsConfirmParamsPaymentMethodDataKlarnaDob",
+    "SetupIntentsConfirmParamsPaymentMethodDataP24",
+    "SetupIntentsConfirmParamsPaymentMethodDataRadarOptions",
+    "SetupIntentsConfirmParamsPaymentMethodDataSepaDebit",
+    "SetupIntentsConfirmParamsPaymentMethodDataSofort",
+    "SetupIntentsConfirmParamsPaymentMethodDataUsBankAccount",
+    "SetupIntentsConfirmParamsPaymentMethodOptions",
+    "SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebit",
+    "SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions",
+    "SetupIntentsConfirmParamsPaymentMethodOptionsBlik",
+    "SetupIntentsConfirmParamsPaymentMethodOptionsCard",
+    "SetupIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions",
+    "SetupIntentsConfirmParamsPaymentMethodOptionsLink",
+    "SetupIntentsConfirmParamsPaymentMethodOptionsSepaDebit",
+    "SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccount",
+    "SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections",
+    "SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks",
+    "SetupIntentsCreateParamsAutomaticPaymentMethods",
+    "SetupIntentsCreateParamsMandateData",
+    "SetupIntentsCreateParamsMandateDataCustomerAcceptance",
+    "SetupIntentsCreateParamsMandateDataCustomerAcceptanceOnline",
+    "SetupIntentsCreateParamsPaymentMethodData",
+    "SetupIntentsCreateParamsPaymentMethodDataAcssDebit",
+    "SetupIntentsCreateParamsPaymentMethodDataAuBecsDebit",
+    "SetupIntentsCreateParamsPaymentMethodDataBacsDebit",
+    "SetupIntentsCreateParamsPaymentMethodDataBillingDetails",
+    "SetupIntentsCreateParamsPaymentMethodDataBillingDetailsAddress",
+    "SetupIntentsCreateParamsPaymentMethodDataBoleto",
+    "SetupIntentsCreateParamsPaymentMethodDataEps",
+    "SetupIntentsCreateParamsPaymentMethodDataFpx",
+    "SetupIntentsCreateParamsPaymentMethodDataIdeal",
+    "SetupIntentsCreateParamsPaymentMethodDataKlarna",
+    "SetupIntentsCreateParamsPaymentMethodDataKlarnaDob",
+    "SetupIntentsCreateParamsPaymentMethodDataP24",
+    "SetupIntentsCreateParamsPaymentMethodDataRadarOptions",
+    "SetupIntentsCreateParamsPaymentMethodDataSepaDebit",
+    "SetupIntentsCreateParamsPaymentMethodDataSofort",
+    "SetupIntentsCreateParamsPaymentMethodDataUsBankAccount",
+    "SetupIntentsCreateParamsPaymentMethodOptions",
+    "SetupIntentsCreateParamsPaymentMethodOptionsAcssDebit",
+    "SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions",
+    "SetupIntentsCreateParamsPaymentMethodOptionsBlik",
+    "SetupIntentsCreateParamsPaymentMethodOptionsCard",
+    "SetupIntentsCreateParamsPaymentMethodOptionsCardMandateOptions",
+    "SetupIntentsCreateParamsPaymentMethodOptionsLink",
+    "SetupIntentsCreateParamsPaymentMethodOptionsSepaDebit",
+    "SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccount",
+    "SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections",
+    "SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks",
+    "SetupIntentsCreateParamsSingleUse",
+    "SetupIntentsListCreated",
+    "SetupIntentsListResponse",
+    "SetupIntentsUpdateParamsPaymentMethodData",
+    "SetupIntentsUpdateParamsPaymentMethodDataAcssDebit",
+    "SetupIntentsUpdateParamsPaymentMethodDataAuBecsDebit",
+    "SetupIntentsUpdateParamsPaymentMethodDataBacsDebit",
+    "SetupIntentsUpdateParamsPaymentMethodDataBillingDetails",
+    "SetupIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress",
+    "SetupIntentsUpdateParamsPaymentMethodDataBoleto",
+    "SetupIntentsUpdateParamsPaymentMethodDataEps",
+    "SetupIntentsUpdateParamsPaymentMethodDataFpx",
+    "SetupIntentsUpdateParamsPaymentMethodDataIdeal",
+    "SetupIntentsUpdateParamsPaymentMethodDataKlarna",
+    "SetupIntentsUpdateParamsPaymentMethodDataKlarnaDob",
+    "SetupIntentsUpdateParamsPaymentMethodDataP24",
+    "SetupIntentsUpdateParamsPaymentMethodDataRadarOptions",
+    "SetupIntentsUpdateParamsPaymentMethodDataSepaDebit",
+    "SetupIntentsUpdateParamsPaymentMethodDataSofort",
+    "SetupIntentsUpdateParamsPaymentMethodDataUsBankAccount",
+    "SetupIntentsUpdateParamsPaymentMethodOptions",
+    "SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebit",
+    "SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions",
+    "SetupIntentsUpdateParamsPaymentMethodOptionsBlik",
+    "SetupIntentsUpdateParamsPaymentMethodOptionsCard",
+    "SetupIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions",
+    "SetupIntentsUpdateParamsPaymentMethodOptionsLink",
+    "SetupIntentsUpdateParamsPaymentMethodOptionsSepaDebit",
+    "SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccount",
+    "SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections",
+    "SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks",
+]
 
 
 class SetupIntentsListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,145 +118,83 @@ class SetupIntentsListCreated(TypedDict, total=False):
 
 
 class SetupIntentsListResponse(_rt.Model):
-    """PaymentFlowsSetupIntentList"""
-
     data: list[SetupIntent]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class SetupIntentsCreateParamsAutomaticPaymentMethods(TypedDict, total=False):
-    """When enabled, this SetupIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this SetupIntent's other parameters."""
+    """When enabled, this SetupIntent will accept payment methods that you have enabled in the
+    Dashboard and are compatible with this SetupIntent's other parameters.
+    """
 
     enabled: Required[bool]
 
 
 class SetupIntentsCreateParamsMandateData(TypedDict, total=False):
-    """This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm)."""
+    """This hash contains details about the Mandate to create. This parameter can only be used with
+    [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
+    """
 
     customer_acceptance: Required[SetupIntentsCreateParamsMandateDataCustomerAcceptance]
-    """customer_acceptance_param"""
 
 
 class SetupIntentsCreateParamsMandateDataCustomerAcceptance(TypedDict, total=False):
-    """customer_acceptance_param"""
-
     accepted_at: int
     offline: dict[str, Any]
-    """offline_param"""
-
     online: SetupIntentsCreateParamsMandateDataCustomerAcceptanceOnline
-    """online_param"""
-
     type: Required[Literal["offline", "online"]]
 
 
 class SetupIntentsCreateParamsMandateDataCustomerAcceptanceOnline(TypedDict, total=False):
-    """online_param"""
-
     ip_address: Required[str]
     user_agent: Required[str]
 
 
 class SetupIntentsCreateParamsPaymentMethodData(TypedDict, total=False):
-    """When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+    """When included, this hash creates a PaymentMethod that is set as the
+    [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
     value in the SetupIntent.
     """
 
     acss_debit: SetupIntentsCreateParamsPaymentMethodDataAcssDebit
-    """payment_method_param"""
-
     affirm: dict[str, Any]
-    """param"""
-
     afterpay_clearpay: dict[str, Any]
-    """param"""
-
     alipay: dict[str, Any]
-    """param"""
-
     au_becs_debit: SetupIntentsCreateParamsPaymentMethodDataAuBecsDebit
-    """param"""
-
     bacs_debit: SetupIntentsCreateParamsPaymentMethodDataBacsDebit
-    """param"""
-
     bancontact: dict[str, Any]
-    """param"""
-
     billing_details: SetupIntentsCreateParamsPaymentMethodDataBillingDetails
-    """billing_details_inner_params"""
-
     blik: dict[str, Any]
-    """param"""
-
     boleto: SetupIntentsCreateParamsPaymentMethodDataBoleto
-    """param"""
-
     cashapp: dict[str, Any]
-    """param"""
-
     customer_balance: dict[str, Any]
-    """param"""
-
     eps: SetupIntentsCreateParamsPaymentMethodDataEps
-    """param"""
-
     fpx: SetupIntentsCreateParamsPaymentMethodDataFpx
-    """param"""
-
     giropay: dict[str, Any]
-    """param"""
-
     grabpay: dict[str, Any]
-    """param"""
-
     ideal: SetupIntentsCreateParamsPaymentMethodDataIdeal
-    """param"""
-
     interac_present: dict[str, Any]
-    """param"""
-
     klarna: SetupIntentsCreateParamsPaymentMethodDataKlarna
-    """param"""
-
     konbini: dict[str, Any]
-    """param"""
-
     link: dict[str, Any]
-    """param"""
-
     metadata: dict[str, str]
     oxxo: dict[str, Any]
-    """param"""
-
     p24: SetupIntentsCreateParamsPaymentMethodDataP24
-    """param"""
-
     paynow: dict[str, Any]
-    """param"""
-
     pix: dict[str, Any]
-    """param"""
-
     promptpay: dict[str, Any]
-    """param"""
-
     radar_options: SetupIntentsCreateParamsPaymentMethodDataRadarOptions
-    """radar_options"""
-
     sepa_debit: SetupIntentsCreateParamsPaymentMethodDataSepaDebit
-    """param"""
-
     sofort: SetupIntentsCreateParamsPaymentMethodDataSofort
-    """param"""
-
     type: Required[
         Literal[
             "acss_debit",
@@ -192,37 +228,26 @@ class SetupIntentsCreateParamsPaymentMethodData(TypedDict, total=False):
         ]
     ]
     us_bank_account: SetupIntentsCreateParamsPaymentMethodDataUsBankAccount
-    """payment_method_param"""
-
     wechat_pay: dict[str, Any]
-    """param"""
 
 
 class SetupIntentsCreateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
-    """payment_method_param"""
-
     account_number: Required[str]
     institution_number: Required[str]
     transit_number: Required[str]
 
 
 class SetupIntentsCreateParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: Required[str]
     bsb_number: Required[str]
 
 
 class SetupIntentsCreateParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: str
     sort_code: str
 
 
 class SetupIntentsCreateParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
-    """billing_details_inner_params"""
-
     address: SetupIntentsCreateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
     email: str
     name: str
@@ -230,8 +255,6 @@ class SetupIntentsCreateParamsPaymentMethodDataBillingDetails(TypedDict, total=F
 
 
 class SetupIntentsCreateParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
-    """billing_details_address"""
-
     city: str
     country: str
     line1: str
@@ -241,14 +264,10 @@ class SetupIntentsCreateParamsPaymentMethodDataBillingDetailsAddress(TypedDict, 
 
 
 class SetupIntentsCreateParamsPaymentMethodDataBoleto(TypedDict, total=False):
-    """param"""
-
     tax_id: Required[str]
 
 
 class SetupIntentsCreateParamsPaymentMethodDataEps(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "arzte_und_apotheker_bank",
         "austrian_anadi_bank_ag",
@@ -282,8 +301,6 @@ class SetupIntentsCreateParamsPaymentMethodDataEps(TypedDict, total=False):
 
 
 class SetupIntentsCreateParamsPaymentMethodDataFpx(TypedDict, total=False):
-    """param"""
-
     bank: Required[
         Literal[
             "affin_bank",
@@ -313,8 +330,6 @@ class SetupIntentsCreateParamsPaymentMethodDataFpx(TypedDict, total=False):
 
 
 class SetupIntentsCreateParamsPaymentMethodDataIdeal(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "abn_amro",
         "asn_bank",
@@ -334,23 +349,16 @@ class SetupIntentsCreateParamsPaymentMethodDataIdeal(TypedDict, total=False):
 
 
 class SetupIntentsCreateParamsPaymentMethodDataKlarna(TypedDict, total=False):
-    """param"""
-
     dob: SetupIntentsCreateParamsPaymentMethodDataKlarnaDob
-    """date_of_birth"""
 
 
 class SetupIntentsCreateParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
-    """date_of_birth"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
 
 
 class SetupIntentsCreateParamsPaymentMethodDataP24(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "alior_bank",
         "bank_millennium",
@@ -381,26 +389,18 @@ class SetupIntentsCreateParamsPaymentMethodDataP24(TypedDict, total=False):
 
 
 class SetupIntentsCreateParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
-    """radar_options"""
-
     session: str
 
 
 class SetupIntentsCreateParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
-    """param"""
-
     iban: Required[str]
 
 
 class SetupIntentsCreateParamsPaymentMethodDataSofort(TypedDict, total=False):
-    """param"""
-
     country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
 class SetupIntentsCreateParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
-    """payment_method_param"""
-
     account_holder_type: Literal["company", "individual"]
     account_number: str
     account_type: Literal["checking", "savings"]
@@ -412,37 +412,20 @@ class SetupIntentsCreateParamsPaymentMethodOptions(TypedDict, total=False):
     """Payment-method-specific configuration for this SetupIntent."""
 
     acss_debit: SetupIntentsCreateParamsPaymentMethodOptionsAcssDebit
-    """setup_intent_payment_method_options_param"""
-
     blik: SetupIntentsCreateParamsPaymentMethodOptionsBlik
-    """setup_intent_payment_method_options_param"""
-
     card: SetupIntentsCreateParamsPaymentMethodOptionsCard
-    """setup_intent_param"""
-
     link: SetupIntentsCreateParamsPaymentMethodOptionsLink
-    """setup_intent_payment_method_options_param"""
-
     sepa_debit: SetupIntentsCreateParamsPaymentMethodOptionsSepaDebit
-    """setup_intent_payment_method_options_param"""
-
     us_bank_account: SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccount
-    """setup_intent_payment_method_options_param"""
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     currency: Literal["cad", "usd"]
     mandate_options: SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions
-    """setup_intent_payment_method_options_mandate_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
-    """setup_intent_payment_method_options_mandate_options_param"""
-
     custom_mandate_url: str
     default_for: list[Literal["invoice", "subscription"]]
     interval_description: str
@@ -451,17 +434,11 @@ class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedD
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsBlik(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     code: str
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsCard(TypedDict, total=False):
-    """setup_intent_param"""
-
     mandate_options: SetupIntentsCreateParamsPaymentMethodOptionsCardMandateOptions
-    """setup_intent_mandate_options_param"""
-
     network: Literal[
         "amex",
         "cartes_bancaires",
@@ -478,8 +455,6 @@ class SetupIntentsCreateParamsPaymentMethodOptionsCard(TypedDict, total=False):
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
-    """setup_intent_mandate_options_param"""
-
     amount: Required[int]
     amount_type: Required[Literal["fixed", "maximum"]]
     currency: Required[str]
@@ -493,44 +468,29 @@ class SetupIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, 
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsLink(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     persistent_token: str
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     mandate_options: dict[str, Any]
-    """payment_method_options_mandate_options_param"""
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     financial_connections: (
         SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections
     )
-    """linked_account_options_param"""
-
     networks: SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks
-    """networks_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    """linked_account_options_param"""
-
     permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
     return_url: str
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    """networks_options_param"""
-
     requested: list[Literal["ach", "us_domestic_wire"]]
 
 
@@ -542,98 +502,41 @@ class SetupIntentsCreateParamsSingleUse(TypedDict, total=False):
 
 
 class SetupIntentsUpdateParamsPaymentMethodData(TypedDict, total=False):
-    """When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+    """When included, this hash creates a PaymentMethod that is set as the
+    [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
     value in the SetupIntent.
     """
 
     acss_debit: SetupIntentsUpdateParamsPaymentMethodDataAcssDebit
-    """payment_method_param"""
-
     affirm: dict[str, Any]
-    """param"""
-
     afterpay_clearpay: dict[str, Any]
-    """param"""
-
     alipay: dict[str, Any]
-    """param"""
-
     au_becs_debit: SetupIntentsUpdateParamsPaymentMethodDataAuBecsDebit
-    """param"""
-
     bacs_debit: SetupIntentsUpdateParamsPaymentMethodDataBacsDebit
-    """param"""
-
     bancontact: dict[str, Any]
-    """param"""
-
     billing_details: SetupIntentsUpdateParamsPaymentMethodDataBillingDetails
-    """billing_details_inner_params"""
-
     blik: dict[str, Any]
-    """param"""
-
     boleto: SetupIntentsUpdateParamsPaymentMethodDataBoleto
-    """param"""
-
     cashapp: dict[str, Any]
-    """param"""
-
     customer_balance: dict[str, Any]
-    """param"""
-
     eps: SetupIntentsUpdateParamsPaymentMethodDataEps
-    """param"""
-
     fpx: SetupIntentsUpdateParamsPaymentMethodDataFpx
-    """param"""
-
     giropay: dict[str, Any]
-    """param"""
-
     grabpay: dict[str, Any]
-    """param"""
-
     ideal: SetupIntentsUpdateParamsPaymentMethodDataIdeal
-    """param"""
-
     interac_present: dict[str, Any]
-    """param"""
-
     klarna: SetupIntentsUpdateParamsPaymentMethodDataKlarna
-    """param"""
-
     konbini: dict[str, Any]
-    """param"""
-
     link: dict[str, Any]
-    """param"""
-
     metadata: dict[str, str]
     oxxo: dict[str, Any]
-    """param"""
-
     p24: SetupIntentsUpdateParamsPaymentMethodDataP24
-    """param"""
-
     paynow: dict[str, Any]
-    """param"""
-
     pix: dict[str, Any]
-    """param"""
-
     promptpay: dict[str, Any]
-    """param"""
-
     radar_options: SetupIntentsUpdateParamsPaymentMethodDataRadarOptions
-    """radar_options"""
-
     sepa_debit: SetupIntentsUpdateParamsPaymentMethodDataSepaDebit
-    """param"""
-
     sofort: SetupIntentsUpdateParamsPaymentMethodDataSofort
-    """param"""
-
     type: Required[
         Literal[
             "acss_debit",
@@ -667,37 +570,26 @@ class SetupIntentsUpdateParamsPaymentMethodData(TypedDict, total=False):
         ]
     ]
     us_bank_account: SetupIntentsUpdateParamsPaymentMethodDataUsBankAccount
-    """payment_method_param"""
-
     wechat_pay: dict[str, Any]
-    """param"""
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
-    """payment_method_param"""
-
     account_number: Required[str]
     institution_number: Required[str]
     transit_number: Required[str]
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: Required[str]
     bsb_number: Required[str]
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: str
     sort_code: str
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
-    """billing_details_inner_params"""
-
     address: SetupIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
     email: str
     name: str
@@ -705,8 +597,6 @@ class SetupIntentsUpdateParamsPaymentMethodDataBillingDetails(TypedDict, total=F
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
-    """billing_details_address"""
-
     city: str
     country: str
     line1: str
@@ -716,14 +606,10 @@ class SetupIntentsUpdateParamsPaymentMethodDataBillingDetailsAddress(TypedDict, 
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataBoleto(TypedDict, total=False):
-    """param"""
-
     tax_id: Required[str]
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataEps(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "arzte_und_apotheker_bank",
         "austrian_anadi_bank_ag",
@@ -757,8 +643,6 @@ class SetupIntentsUpdateParamsPaymentMethodDataEps(TypedDict, total=False):
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataFpx(TypedDict, total=False):
-    """param"""
-
     bank: Required[
         Literal[
             "affin_bank",
@@ -788,8 +672,6 @@ class SetupIntentsUpdateParamsPaymentMethodDataFpx(TypedDict, total=False):
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataIdeal(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "abn_amro",
         "asn_bank",
@@ -809,23 +691,16 @@ class SetupIntentsUpdateParamsPaymentMethodDataIdeal(TypedDict, total=False):
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataKlarna(TypedDict, total=False):
-    """param"""
-
     dob: SetupIntentsUpdateParamsPaymentMethodDataKlarnaDob
-    """date_of_birth"""
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
-    """date_of_birth"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataP24(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "alior_bank",
         "bank_millennium",
@@ -856,26 +731,18 @@ class SetupIntentsUpdateParamsPaymentMethodDataP24(TypedDict, total=False):
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
-    """radar_options"""
-
     session: str
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
-    """param"""
-
     iban: Required[str]
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataSofort(TypedDict, total=False):
-    """param"""
-
     country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
 class SetupIntentsUpdateParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
-    """payment_method_param"""
-
     account_holder_type: Literal["company", "individual"]
     account_number: str
     account_type: Literal["checking", "savings"]
@@ -887,37 +754,20 @@ class SetupIntentsUpdateParamsPaymentMethodOptions(TypedDict, total=False):
     """Payment-method-specific configuration for this SetupIntent."""
 
     acss_debit: SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebit
-    """setup_intent_payment_method_options_param"""
-
     blik: SetupIntentsUpdateParamsPaymentMethodOptionsBlik
-    """setup_intent_payment_method_options_param"""
-
     card: SetupIntentsUpdateParamsPaymentMethodOptionsCard
-    """setup_intent_param"""
-
     link: SetupIntentsUpdateParamsPaymentMethodOptionsLink
-    """setup_intent_payment_method_options_param"""
-
     sepa_debit: SetupIntentsUpdateParamsPaymentMethodOptionsSepaDebit
-    """setup_intent_payment_method_options_param"""
-
     us_bank_account: SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccount
-    """setup_intent_payment_method_options_param"""
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     currency: Literal["cad", "usd"]
     mandate_options: SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions
-    """setup_intent_payment_method_options_mandate_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
-    """setup_intent_payment_method_options_mandate_options_param"""
-
     custom_mandate_url: str
     default_for: list[Literal["invoice", "subscription"]]
     interval_description: str
@@ -926,17 +776,11 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedD
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsBlik(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     code: str
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsCard(TypedDict, total=False):
-    """setup_intent_param"""
-
     mandate_options: SetupIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions
-    """setup_intent_mandate_options_param"""
-
     network: Literal[
         "amex",
         "cartes_bancaires",
@@ -953,8 +797,6 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsCard(TypedDict, total=False):
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
-    """setup_intent_mandate_options_param"""
-
     amount: Required[int]
     amount_type: Required[Literal["fixed", "maximum"]]
     currency: Required[str]
@@ -968,198 +810,106 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, 
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsLink(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     persistent_token: str
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     mandate_options: dict[str, Any]
-    """payment_method_options_mandate_options_param"""
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     financial_connections: (
         SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections
     )
-    """linked_account_options_param"""
-
     networks: SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks
-    """networks_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    """linked_account_options_param"""
-
     permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
     return_url: str
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    """networks_options_param"""
-
     requested: list[Literal["ach", "us_domestic_wire"]]
 
 
 class SetupIntentsConfirmParamsMandateDataSecretKeyParam(TypedDict, total=False):
-    """secret_key_param"""
-
     customer_acceptance: Required[
         SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance
     ]
-    """customer_acceptance_param"""
 
 
 class SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptance(TypedDict, total=False):
-    """customer_acceptance_param"""
-
     accepted_at: int
     offline: dict[str, Any]
-    """offline_param"""
-
     online: SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline
-    """online_param"""
-
     type: Required[Literal["offline", "online"]]
 
 
 class SetupIntentsConfirmParamsMandateDataSecretKeyParamCustomerAcceptanceOnline(
     TypedDict, total=False
 ):
-    """online_param"""
-
     ip_address: Required[str]
     user_agent: Required[str]
 
 
 class SetupIntentsConfirmParamsMandateDataClientKeyParam(TypedDict, total=False):
-    """client_key_param"""
-
     customer_acceptance: Required[
         SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance
     ]
-    """customer_acceptance_param"""
 
 
 class SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptance(TypedDict, total=False):
-    """customer_acceptance_param"""
-
     online: Required[SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline]
-    """online_param"""
-
     type: Required[Literal["online"]]
 
 
 class SetupIntentsConfirmParamsMandateDataClientKeyParamCustomerAcceptanceOnline(
     TypedDict, total=False
 ):
-    """online_param"""
-
     ip_address: str
     user_agent: str
 
 
 class SetupIntentsConfirmParamsPaymentMethodData(TypedDict, total=False):
-    """When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+    """When included, this hash creates a PaymentMethod that is set as the
+    [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
     value in the SetupIntent.
     """
 
     acss_debit: SetupIntentsConfirmParamsPaymentMethodDataAcssDebit
-    """payment_method_param"""
-
     affirm: dict[str, Any]
-    """param"""
-
     afterpay_clearpay: dict[str, Any]
-    """param"""
-
     alipay: dict[str, Any]
-    """param"""
-
     au_becs_debit: SetupIntentsConfirmParamsPaymentMethodDataAuBecsDebit
-    """param"""
-
     bacs_debit: SetupIntentsConfirmParamsPaymentMethodDataBacsDebit
-    """param"""
-
     bancontact: dict[str, Any]
-    """param"""
-
     billing_details: SetupIntentsConfirmParamsPaymentMethodDataBillingDetails
-    """billing_details_inner_params"""
-
     blik: dict[str, Any]
-    """param"""
-
     boleto: SetupIntentsConfirmParamsPaymentMethodDataBoleto
-    """param"""
-
     cashapp: dict[str, Any]
-    """param"""
-
     customer_balance: dict[str, Any]
-    """param"""
-
     eps: SetupIntentsConfirmParamsPaymentMethodDataEps
-    """param"""
-
     fpx: SetupIntentsConfirmParamsPaymentMethodDataFpx
-    """param"""
-
     giropay: dict[str, Any]
-    """param"""
-
     grabpay: dict[str, Any]
-    """param"""
-
     ideal: SetupIntentsConfirmParamsPaymentMethodDataIdeal
-    """param"""
-
     interac_present: dict[str, Any]
-    """param"""
-
     klarna: SetupIntentsConfirmParamsPaymentMethodDataKlarna
-    """param"""
-
     konbini: dict[str, Any]
-    """param"""
-
     link: dict[str, Any]
-    """param"""
-
     metadata: dict[str, str]
     oxxo: dict[str, Any]
-    """param"""
-
     p24: SetupIntentsConfirmParamsPaymentMethodDataP24
-    """param"""
-
     paynow: dict[str, Any]
-    """param"""
-
     pix: dict[str, Any]
-    """param"""
-
     promptpay: dict[str, Any]
-    """param"""
-
     radar_options: SetupIntentsConfirmParamsPaymentMethodDataRadarOptions
-    """radar_options"""
-
     sepa_debit: SetupIntentsConfirmParamsPaymentMethodDataSepaDebit
-    """param"""
-
     sofort: SetupIntentsConfirmParamsPaymentMethodDataSofort
-    """param"""
-
     type: Required[
         Literal[
             "acss_debit",
@@ -1193,37 +943,26 @@ class SetupIntentsConfirmParamsPaymentMethodData(TypedDict, total=False):
         ]
     ]
     us_bank_account: SetupIntentsConfirmParamsPaymentMethodDataUsBankAccount
-    """payment_method_param"""
-
     wechat_pay: dict[str, Any]
-    """param"""
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataAcssDebit(TypedDict, total=False):
-    """payment_method_param"""
-
     account_number: Required[str]
     institution_number: Required[str]
     transit_number: Required[str]
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataAuBecsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: Required[str]
     bsb_number: Required[str]
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataBacsDebit(TypedDict, total=False):
-    """param"""
-
     account_number: str
     sort_code: str
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataBillingDetails(TypedDict, total=False):
-    """billing_details_inner_params"""
-
     address: SetupIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress | Literal[""]
     email: str
     name: str
@@ -1231,8 +970,6 @@ class SetupIntentsConfirmParamsPaymentMethodDataBillingDetails(TypedDict, total=
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress(TypedDict, total=False):
-    """billing_details_address"""
-
     city: str
     country: str
     line1: str
@@ -1242,14 +979,10 @@ class SetupIntentsConfirmParamsPaymentMethodDataBillingDetailsAddress(TypedDict,
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataBoleto(TypedDict, total=False):
-    """param"""
-
     tax_id: Required[str]
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataEps(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "arzte_und_apotheker_bank",
         "austrian_anadi_bank_ag",
@@ -1283,8 +1016,6 @@ class SetupIntentsConfirmParamsPaymentMethodDataEps(TypedDict, total=False):
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataFpx(TypedDict, total=False):
-    """param"""
-
     bank: Required[
         Literal[
             "affin_bank",
@@ -1314,8 +1045,6 @@ class SetupIntentsConfirmParamsPaymentMethodDataFpx(TypedDict, total=False):
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataIdeal(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "abn_amro",
         "asn_bank",
@@ -1335,23 +1064,16 @@ class SetupIntentsConfirmParamsPaymentMethodDataIdeal(TypedDict, total=False):
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataKlarna(TypedDict, total=False):
-    """param"""
-
     dob: SetupIntentsConfirmParamsPaymentMethodDataKlarnaDob
-    """date_of_birth"""
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataKlarnaDob(TypedDict, total=False):
-    """date_of_birth"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataP24(TypedDict, total=False):
-    """param"""
-
     bank: Literal[
         "alior_bank",
         "bank_millennium",
@@ -1382,26 +1104,18 @@ class SetupIntentsConfirmParamsPaymentMethodDataP24(TypedDict, total=False):
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataRadarOptions(TypedDict, total=False):
-    """radar_options"""
-
     session: str
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataSepaDebit(TypedDict, total=False):
-    """param"""
-
     iban: Required[str]
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataSofort(TypedDict, total=False):
-    """param"""
-
     country: Required[Literal["AT", "BE", "DE", "ES", "IT", "NL"]]
 
 
 class SetupIntentsConfirmParamsPaymentMethodDataUsBankAccount(TypedDict, total=False):
-    """payment_method_param"""
-
     account_holder_type: Literal["company", "individual"]
     account_number: str
     account_type: Literal["checking", "savings"]
@@ -1413,37 +1127,20 @@ class SetupIntentsConfirmParamsPaymentMethodOptions(TypedDict, total=False):
     """Payment-method-specific configuration for this SetupIntent."""
 
     acss_debit: SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebit
-    """setup_intent_payment_method_options_param"""
-
     blik: SetupIntentsConfirmParamsPaymentMethodOptionsBlik
-    """setup_intent_payment_method_options_param"""
-
     card: SetupIntentsConfirmParamsPaymentMethodOptionsCard
-    """setup_intent_param"""
-
     link: SetupIntentsConfirmParamsPaymentMethodOptionsLink
-    """setup_intent_payment_method_options_param"""
-
     sepa_debit: SetupIntentsConfirmParamsPaymentMethodOptionsSepaDebit
-    """setup_intent_payment_method_options_param"""
-
     us_bank_account: SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccount
-    """setup_intent_payment_method_options_param"""
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     currency: Literal["cad", "usd"]
     mandate_options: SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions
-    """setup_intent_payment_method_options_mandate_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
-    """setup_intent_payment_method_options_mandate_options_param"""
-
     custom_mandate_url: str
     default_for: list[Literal["invoice", "subscription"]]
     interval_description: str
@@ -1452,17 +1149,11 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(Typed
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsBlik(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     code: str
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsCard(TypedDict, total=False):
-    """setup_intent_param"""
-
     mandate_options: SetupIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions
-    """setup_intent_mandate_options_param"""
-
     network: Literal[
         "amex",
         "cartes_bancaires",
@@ -1479,8 +1170,6 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsCard(TypedDict, total=False):
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDict, total=False):
-    """setup_intent_mandate_options_param"""
-
     amount: Required[int]
     amount_type: Required[Literal["fixed", "maximum"]]
     currency: Required[str]
@@ -1494,42 +1183,27 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDict,
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsLink(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     persistent_token: str
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsSepaDebit(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     mandate_options: dict[str, Any]
-    """payment_method_options_mandate_options_param"""
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(TypedDict, total=False):
-    """setup_intent_payment_method_options_param"""
-
     financial_connections: (
         SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections
     )
-    """linked_account_options_param"""
-
     networks: SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks
-    """networks_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    """linked_account_options_param"""
-
     permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
     return_url: str
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    """networks_options_param"""
-
     requested: list[Literal["ach", "us_domestic_wire"]]

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.shipping_rate import ShippingRate
+
+__all__ = [
+    "ShippingRatesCreateParamsDeliveryEstimate",
+    "ShippingRatesCreateParamsDeliveryEstimateMaximum",
+    "ShippingRatesCreateParamsDeliveryEstimateMinimum",
+    "ShippingRatesCreateParamsFixedAmount",
+    "ShippingRatesCreateParamsFixedAmountCurrencyOptionsValue",
+    "ShippingRatesListCreated",
+    "ShippingRatesListResponse",
+    "ShippingRatesUpdateParamsFixedAmount",
+    "ShippingRatesUpdateParamsFixedAmountCurrencyOptionsValue",
+]
 
 
 class ShippingRatesListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,39 +30,34 @@ class ShippingRatesListCreated(TypedDict, total=False):
 
 
 class ShippingRatesListResponse(_rt.Model):
-    """ShippingResourcesShippingRateList"""
-
     data: list[ShippingRate]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class ShippingRatesCreateParamsDeliveryEstimate(TypedDict, total=False):
-    """The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions."""
+    """The estimated range for how long shipping will take, meant to be displayable to the customer.
+    This will appear on CheckoutSessions.
+    """
 
     maximum: ShippingRatesCreateParamsDeliveryEstimateMaximum
-    """delivery_estimate_bound"""
-
     minimum: ShippingRatesCreateParamsDeliveryEstimateMinimum
-    """delivery_estimate_bound"""
 
 
 class ShippingRatesCreateParamsDeliveryEstimateMaximum(TypedDict, total=False):
-    """delivery_estimate_bound"""
-
     unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
     value: Required[int]
 
 
 class ShippingRatesCreateParamsDeliveryEstimateMinimum(TypedDict, total=False):
-    """delivery_estimate_bound"""
-
     unit: Required[Literal["business_day", "day", "hour", "month", "week"]]
     value: Required[int]
 
@@ -66,8 +71,6 @@ class ShippingRatesCreateParamsFixedAmount(TypedDict, total=False):
 
 
 class ShippingRatesCreateParamsFixedAmountCurrencyOptionsValue(TypedDict, total=False):
-    """currency_option"""
-
     amount: Required[int]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
 
@@ -79,7 +82,5 @@ class ShippingRatesUpdateParamsFixedAmount(TypedDict, total=False):
 
 
 class ShippingRatesUpdateParamsFixedAmountCurrencyOptionsValue(TypedDict, total=False):
-    """currency_option_update"""
-
     amount: int
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]

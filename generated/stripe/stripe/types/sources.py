@@ -4,18 +4,40 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.source_transaction import SourceTransaction
+__all__ = [
+    "SourcesCreateParamsMandate",
+    "SourcesCreateParamsMandateAcceptance",
+    "SourcesCreateParamsMandateAcceptanceOffline",
+    "SourcesCreateParamsMandateAcceptanceOnline",
+    "SourcesCreateParamsOwner",
+    "SourcesCreateParamsOwnerAddress",
+    "SourcesCreateParamsReceiver",
+    "SourcesCreateParamsRedirect",
+    "SourcesCreateParamsSourceOrder",
+    "SourcesCreateParamsSourceOrderItemsItem",
+    "SourcesCreateParamsSourceOrderShipping",
+    "SourcesCreateParamsSourceOrderShippingAddress",
+    "SourcesUpdateParamsMandate",
+    "SourcesUpdateParamsMandateAcceptance",
+    "SourcesUpdateParamsMandateAcceptanceOffline",
+    "SourcesUpdateParamsMandateAcceptanceOnline",
+    "SourcesUpdateParamsOwner",
+    "SourcesUpdateParamsOwnerAddress",
+    "SourcesUpdateParamsSourceOrder",
+    "SourcesUpdateParamsSourceOrderItemsItem",
+    "SourcesUpdateParamsSourceOrderShipping",
+    "SourcesUpdateParamsSourceOrderShippingAddress",
+]
 
 
 class SourcesCreateParamsMandate(TypedDict, total=False):
-    """Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status."""
+    """Information about a mandate possibility attached to a source object (generally for bank
+    debits) as well as its acceptance status.
+    """
 
     acceptance: SourcesCreateParamsMandateAcceptance
-    """mandate_acceptance_params"""
-
     amount: int | Literal[""]
     currency: str
     interval: Literal["one_time", "scheduled", "variable"]
@@ -23,49 +45,37 @@ class SourcesCreateParamsMandate(TypedDict, total=False):
 
 
 class SourcesCreateParamsMandateAcceptance(TypedDict, total=False):
-    """mandate_acceptance_params"""
-
     date: int
     ip: str
     offline: SourcesCreateParamsMandateAcceptanceOffline
-    """mandate_offline_acceptance_params"""
-
     online: SourcesCreateParamsMandateAcceptanceOnline
-    """mandate_online_acceptance_params"""
-
     status: Required[Literal["accepted", "pending", "refused", "revoked"]]
     type: Literal["offline", "online"]
     user_agent: str
 
 
 class SourcesCreateParamsMandateAcceptanceOffline(TypedDict, total=False):
-    """mandate_offline_acceptance_params"""
-
     contact_email: Required[str]
 
 
 class SourcesCreateParamsMandateAcceptanceOnline(TypedDict, total=False):
-    """mandate_online_acceptance_params"""
-
     date: int
     ip: str
     user_agent: str
 
 
 class SourcesCreateParamsOwner(TypedDict, total=False):
-    """Information about the owner of the payment instrument that may be used or required by particular source types."""
+    """Information about the owner of the payment instrument that may be used or required by
+    particular source types.
+    """
 
     address: SourcesCreateParamsOwnerAddress
-    """source_address"""
-
     email: str
     name: str
     phone: str
 
 
 class SourcesCreateParamsOwnerAddress(TypedDict, total=False):
-    """source_address"""
-
     city: str
     country: str
     line1: str
@@ -75,28 +85,31 @@ class SourcesCreateParamsOwnerAddress(TypedDict, total=False):
 
 
 class SourcesCreateParamsReceiver(TypedDict, total=False):
-    """Optional parameters for the receiver flow. Can be set only if the source is a receiver (`flow` is `receiver`)."""
+    """Optional parameters for the receiver flow. Can be set only if the source is a receiver
+    (`flow` is `receiver`).
+    """
 
     refund_attributes_method: Literal["email", "manual", "none"]
 
 
 class SourcesCreateParamsRedirect(TypedDict, total=False):
-    """Parameters required for the redirect flow. Required if the source is authenticated by a redirect (`flow` is `redirect`)."""
+    """Parameters required for the redirect flow. Required if the source is authenticated by a
+    redirect (`flow` is `redirect`).
+    """
 
     return_url: Required[str]
 
 
 class SourcesCreateParamsSourceOrder(TypedDict, total=False):
-    """Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it."""
+    """Information about the items and shipping associated with the source. Required for
+    transactional credit (for example Klarna) sources before you can charge it.
+    """
 
     items: list[SourcesCreateParamsSourceOrderItemsItem]
     shipping: SourcesCreateParamsSourceOrderShipping
-    """order_shipping"""
 
 
 class SourcesCreateParamsSourceOrderItemsItem(TypedDict, total=False):
-    """order_item_specs"""
-
     amount: int
     currency: str
     description: str
@@ -106,11 +119,7 @@ class SourcesCreateParamsSourceOrderItemsItem(TypedDict, total=False):
 
 
 class SourcesCreateParamsSourceOrderShipping(TypedDict, total=False):
-    """order_shipping"""
-
     address: Required[SourcesCreateParamsSourceOrderShippingAddress]
-    """address"""
-
     carrier: str
     name: str
     phone: str
@@ -118,8 +127,6 @@ class SourcesCreateParamsSourceOrderShipping(TypedDict, total=False):
 
 
 class SourcesCreateParamsSourceOrderShippingAddress(TypedDict, total=False):
-    """address"""
-
     city: str
     country: str
     line1: Required[str]
@@ -129,11 +136,11 @@ class SourcesCreateParamsSourceOrderShippingAddress(TypedDict, total=False):
 
 
 class SourcesUpdateParamsMandate(TypedDict, total=False):
-    """Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status."""
+    """Information about a mandate possibility attached to a source object (generally for bank
+    debits) as well as its acceptance status.
+    """
 
     acceptance: SourcesUpdateParamsMandateAcceptance
-    """mandate_acceptance_params"""
-
     amount: int | Literal[""]
     currency: str
     interval: Literal["one_time", "scheduled", "variable"]
@@ -141,49 +148,37 @@ class SourcesUpdateParamsMandate(TypedDict, total=False):
 
 
 class SourcesUpdateParamsMandateAcceptance(TypedDict, total=False):
-    """mandate_acceptance_params"""
-
     date: int
     ip: str
     offline: SourcesUpdateParamsMandateAcceptanceOffline
-    """mandate_offline_acceptance_params"""
-
     online: SourcesUpdateParamsMandateAcceptanceOnline
-    """mandate_online_acceptance_params"""
-
     status: Required[Literal["accepted", "pending", "refused", "revoked"]]
     type: Literal["offline", "online"]
     user_agent: str
 
 
 class SourcesUpdateParamsMandateAcceptanceOffline(TypedDict, total=False):
-    """mandate_offline_acceptance_params"""
-
     contact_email: Required[str]
 
 
 class SourcesUpdateParamsMandateAcceptanceOnline(TypedDict, total=False):
-    """mandate_online_acceptance_params"""
-
     date: int
     ip: str
     user_agent: str
 
 
 class SourcesUpdateParamsOwner(TypedDict, total=False):
-    """Information about the owner of the payment instrument that may be used or required by particular source types."""
+    """Information about the owner of the payment instrument that may be used or required by
+    particular source types.
+    """
 
     address: SourcesUpdateParamsOwnerAddress
-    """source_address"""
-
     email: str
     name: str
     phone: str
 
 
 class SourcesUpdateParamsOwnerAddress(TypedDict, total=False):
-    """source_address"""
-
     city: str
     country: str
     line1: str
@@ -193,16 +188,15 @@ class SourcesUpdateParamsOwnerAddress(TypedDict, total=False):
 
 
 class SourcesUpdateParamsSourceOrder(TypedDict, total=False):
-    """Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it."""
+    """Information about the items and shipping associated with the source. Required for
+    transactional credit (for example Klarna) sources before you can charge it.
+    """
 
     items: list[SourcesUpdateParamsSourceOrderItemsItem]
     shipping: SourcesUpdateParamsSourceOrderShipping
-    """order_shipping"""
 
 
 class SourcesUpdateParamsSourceOrderItemsItem(TypedDict, total=False):
-    """order_item_specs"""
-
     amount: int
     currency: str
     description: str
@@ -212,11 +206,7 @@ class SourcesUpdateParamsSourceOrderItemsItem(TypedDict, total=False):
 
 
 class SourcesUpdateParamsSourceOrderShipping(TypedDict, total=False):
-    """order_shipping"""
-
     address: Required[SourcesUpdateParamsSourceOrderShippingAddress]
-    """address"""
-
     carrier: str
     name: str
     phone: str
@@ -224,25 +214,9 @@ class SourcesUpdateParamsSourceOrderShipping(TypedDict, total=False):
 
 
 class SourcesUpdateParamsSourceOrderShippingAddress(TypedDict, total=False):
-    """address"""
-
     city: str
     country: str
     line1: Required[str]
     line2: str
     postal_code: str
     state: str
-
-
-class SourcesSourceTransactionsListResponse(_rt.Model):
-    """ApmsSourcesSourceTransactionList"""
-
-    data: list[SourceTransaction]
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""

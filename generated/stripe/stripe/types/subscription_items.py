@@ -4,30 +4,39 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from ..models.subscription_item import SubscriptionItem
 from ..models.usage_record_summary import UsageRecordSummary
 
+__all__ = [
+    "SubscriptionItemsCreateParamsBillingThresholds",
+    "SubscriptionItemsCreateParamsPriceData",
+    "SubscriptionItemsCreateParamsPriceDataRecurring",
+    "SubscriptionItemsListResponse",
+    "SubscriptionItemsUpdateParamsBillingThresholds",
+    "SubscriptionItemsUpdateParamsPriceData",
+    "SubscriptionItemsUpdateParamsPriceDataRecurring",
+    "SubscriptionItemsUsageRecordSummariesResponse",
+]
+
 
 class SubscriptionItemsListResponse(_rt.Model):
-    """SubscriptionsItemsSubscriptionItemList"""
-
     data: list[SubscriptionItem]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class SubscriptionItemsCreateParamsBillingThresholds(TypedDict, total=False):
-    """item_billing_thresholds_param"""
-
     usage_gte: Required[int]
 
 
@@ -37,23 +46,17 @@ class SubscriptionItemsCreateParamsPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
     recurring: Required[SubscriptionItemsCreateParamsPriceDataRecurring]
-    """recurring_adhoc"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
 
 
 class SubscriptionItemsCreateParamsPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
 
 class SubscriptionItemsUpdateParamsBillingThresholds(TypedDict, total=False):
-    """item_billing_thresholds_param"""
-
     usage_gte: Required[int]
 
 
@@ -63,29 +66,25 @@ class SubscriptionItemsUpdateParamsPriceData(TypedDict, total=False):
     currency: Required[str]
     product: Required[str]
     recurring: Required[SubscriptionItemsUpdateParamsPriceDataRecurring]
-    """recurring_adhoc"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
 
 
 class SubscriptionItemsUpdateParamsPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
 
 class SubscriptionItemsUsageRecordSummariesResponse(_rt.Model):
-    """UsageEventsResourceUsageRecordSummaryList"""
-
     data: list[UsageRecordSummary]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

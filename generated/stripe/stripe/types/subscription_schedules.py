@@ -4,15 +4,53 @@ from __future__ import annotations
 
 from typing import Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import SubscriptionSchedule
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.subscription_schedule import SubscriptionSchedule
+
+__all__ = [
+    "SubscriptionSchedulesCreateParamsDefaultSettings",
+    "SubscriptionSchedulesCreateParamsDefaultSettingsAutomaticTax",
+    "SubscriptionSchedulesCreateParamsDefaultSettingsBillingThresholds",
+    "SubscriptionSchedulesCreateParamsDefaultSettingsInvoiceSettings",
+    "SubscriptionSchedulesCreateParamsDefaultSettingsTransferData",
+    "SubscriptionSchedulesCreateParamsPhasesItem",
+    "SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItem",
+    "SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItemPriceData",
+    "SubscriptionSchedulesCreateParamsPhasesItemAutomaticTax",
+    "SubscriptionSchedulesCreateParamsPhasesItemBillingThresholds",
+    "SubscriptionSchedulesCreateParamsPhasesItemInvoiceSettings",
+    "SubscriptionSchedulesCreateParamsPhasesItemItemsItem",
+    "SubscriptionSchedulesCreateParamsPhasesItemItemsItemBillingThresholds",
+    "SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceData",
+    "SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceDataRecurring",
+    "SubscriptionSchedulesCreateParamsPhasesItemTransferData",
+    "SubscriptionSchedulesListCanceledAt",
+    "SubscriptionSchedulesListCompletedAt",
+    "SubscriptionSchedulesListCreated",
+    "SubscriptionSchedulesListReleasedAt",
+    "SubscriptionSchedulesListResponse",
+    "SubscriptionSchedulesUpdateParamsDefaultSettings",
+    "SubscriptionSchedulesUpdateParamsDefaultSettingsAutomaticTax",
+    "SubscriptionSchedulesUpdateParamsDefaultSettingsBillingThresholds",
+    "SubscriptionSchedulesUpdateParamsDefaultSettingsInvoiceSettings",
+    "SubscriptionSchedulesUpdateParamsDefaultSettingsTransferData",
+    "SubscriptionSchedulesUpdateParamsPhasesItem",
+    "SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItem",
+    "SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItemPriceData",
+    "SubscriptionSchedulesUpdateParamsPhasesItemAutomaticTax",
+    "SubscriptionSchedulesUpdateParamsPhasesItemBillingThresholds",
+    "SubscriptionSchedulesUpdateParamsPhasesItemInvoiceSettings",
+    "SubscriptionSchedulesUpdateParamsPhasesItemItemsItem",
+    "SubscriptionSchedulesUpdateParamsPhasesItemItemsItemBillingThresholds",
+    "SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceData",
+    "SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceDataRecurring",
+    "SubscriptionSchedulesUpdateParamsPhasesItemTransferData",
+]
 
 
 class SubscriptionSchedulesListCanceledAt(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,8 +58,6 @@ class SubscriptionSchedulesListCanceledAt(TypedDict, total=False):
 
 
 class SubscriptionSchedulesListCompletedAt(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -29,8 +65,6 @@ class SubscriptionSchedulesListCompletedAt(TypedDict, total=False):
 
 
 class SubscriptionSchedulesListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -38,8 +72,6 @@ class SubscriptionSchedulesListCreated(TypedDict, total=False):
 
 
 class SubscriptionSchedulesListReleasedAt(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -47,14 +79,14 @@ class SubscriptionSchedulesListReleasedAt(TypedDict, total=False):
 
 
 class SubscriptionSchedulesListResponse(_rt.Model):
-    """SubscriptionSchedulesResourceScheduleList"""
-
     data: list[SubscriptionSchedule]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
@@ -65,8 +97,6 @@ class SubscriptionSchedulesCreateParamsDefaultSettings(TypedDict, total=False):
 
     application_fee_percent: float
     automatic_tax: SubscriptionSchedulesCreateParamsDefaultSettingsAutomaticTax
-    """automatic_tax_config"""
-
     billing_cycle_anchor: Literal["automatic", "phase_start"]
     billing_thresholds: (
         SubscriptionSchedulesCreateParamsDefaultSettingsBillingThresholds | Literal[""]
@@ -75,46 +105,32 @@ class SubscriptionSchedulesCreateParamsDefaultSettings(TypedDict, total=False):
     default_payment_method: str
     description: str
     invoice_settings: SubscriptionSchedulesCreateParamsDefaultSettingsInvoiceSettings
-    """subscription_schedule_default_settings_param"""
-
     on_behalf_of: str
     transfer_data: SubscriptionSchedulesCreateParamsDefaultSettingsTransferData | Literal[""]
 
 
 class SubscriptionSchedulesCreateParamsDefaultSettingsAutomaticTax(TypedDict, total=False):
-    """automatic_tax_config"""
-
     enabled: Required[bool]
 
 
 class SubscriptionSchedulesCreateParamsDefaultSettingsBillingThresholds(TypedDict, total=False):
-    """billing_thresholds_param"""
-
     amount_gte: int
     reset_billing_cycle_anchor: bool
 
 
 class SubscriptionSchedulesCreateParamsDefaultSettingsInvoiceSettings(TypedDict, total=False):
-    """subscription_schedule_default_settings_param"""
-
     days_until_due: int
 
 
 class SubscriptionSchedulesCreateParamsDefaultSettingsTransferData(TypedDict, total=False):
-    """transfer_data_specs"""
-
     amount_percent: float
     destination: Required[str]
 
 
 class SubscriptionSchedulesCreateParamsPhasesItem(TypedDict, total=False):
-    """phase_configuration_params"""
-
     add_invoice_items: list[SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItem]
     application_fee_percent: float
     automatic_tax: SubscriptionSchedulesCreateParamsPhasesItemAutomaticTax
-    """automatic_tax_config"""
-
     billing_cycle_anchor: Literal["automatic", "phase_start"]
     billing_thresholds: SubscriptionSchedulesCreateParamsPhasesItemBillingThresholds | Literal[""]
     collection_method: Literal["charge_automatically", "send_invoice"]
@@ -125,27 +141,19 @@ class SubscriptionSchedulesCreateParamsPhasesItem(TypedDict, total=False):
     description: str
     end_date: int
     invoice_settings: SubscriptionSchedulesCreateParamsPhasesItemInvoiceSettings
-    """invoice_settings"""
-
     items: Required[list[SubscriptionSchedulesCreateParamsPhasesItemItemsItem]]
     iterations: int
     metadata: dict[str, str]
     on_behalf_of: str
     proration_behavior: Literal["always_invoice", "create_prorations", "none"]
     transfer_data: SubscriptionSchedulesCreateParamsPhasesItemTransferData
-    """transfer_data_specs"""
-
     trial: bool
     trial_end: int
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItem(TypedDict, total=False):
-    """add_invoice_item_entry"""
-
     price: str
     price_data: SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItemPriceData
-    """one_time_price_data_with_negative_amounts"""
-
     quantity: int
     tax_rates: list[str] | Literal[""]
 
@@ -153,8 +161,6 @@ class SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItem(TypedDict, 
 class SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItemPriceData(
     TypedDict, total=False
 ):
-    """one_time_price_data_with_negative_amounts"""
-
     currency: Required[str]
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
@@ -163,53 +169,37 @@ class SubscriptionSchedulesCreateParamsPhasesItemAddInvoiceItemsItemPriceData(
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemAutomaticTax(TypedDict, total=False):
-    """automatic_tax_config"""
-
     enabled: Required[bool]
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemBillingThresholds(TypedDict, total=False):
-    """billing_thresholds_param"""
-
     amount_gte: int
     reset_billing_cycle_anchor: bool
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemInvoiceSettings(TypedDict, total=False):
-    """invoice_settings"""
-
     days_until_due: int
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemItemsItem(TypedDict, total=False):
-    """configuration_item_params"""
-
     billing_thresholds: (
         SubscriptionSchedulesCreateParamsPhasesItemItemsItemBillingThresholds | Literal[""]
     )
     metadata: dict[str, str]
     price: str
     price_data: SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceData
-    """recurring_price_data"""
-
     quantity: int
     tax_rates: list[str] | Literal[""]
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemItemsItemBillingThresholds(TypedDict, total=False):
-    """item_billing_thresholds_param"""
-
     usage_gte: Required[int]
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceData(TypedDict, total=False):
-    """recurring_price_data"""
-
     currency: Required[str]
     product: Required[str]
     recurring: Required[SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceDataRecurring]
-    """recurring_adhoc"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
@@ -218,15 +208,11 @@ class SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceData(TypedDict, t
 class SubscriptionSchedulesCreateParamsPhasesItemItemsItemPriceDataRecurring(
     TypedDict, total=False
 ):
-    """recurring_adhoc"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemTransferData(TypedDict, total=False):
-    """transfer_data_specs"""
-
     amount_percent: float
     destination: Required[str]
 
@@ -236,8 +222,6 @@ class SubscriptionSchedulesUpdateParamsDefaultSettings(TypedDict, total=False):
 
     application_fee_percent: float
     automatic_tax: SubscriptionSchedulesUpdateParamsDefaultSettingsAutomaticTax
-    """automatic_tax_config"""
-
     billing_cycle_anchor: Literal["automatic", "phase_start"]
     billing_thresholds: (
         SubscriptionSchedulesUpdateParamsDefaultSettingsBillingThresholds | Literal[""]
@@ -246,46 +230,32 @@ class SubscriptionSchedulesUpdateParamsDefaultSettings(TypedDict, total=False):
     default_payment_method: str
     description: str
     invoice_settings: SubscriptionSchedulesUpdateParamsDefaultSettingsInvoiceSettings
-    """subscription_schedule_default_settings_param"""
-
     on_behalf_of: str
     transfer_data: SubscriptionSchedulesUpdateParamsDefaultSettingsTransferData | Literal[""]
 
 
 class SubscriptionSchedulesUpdateParamsDefaultSettingsAutomaticTax(TypedDict, total=False):
-    """automatic_tax_config"""
-
     enabled: Required[bool]
 
 
 class SubscriptionSchedulesUpdateParamsDefaultSettingsBillingThresholds(TypedDict, total=False):
-    """billing_thresholds_param"""
-
     amount_gte: int
     reset_billing_cycle_anchor: bool
 
 
 class SubscriptionSchedulesUpdateParamsDefaultSettingsInvoiceSettings(TypedDict, total=False):
-    """subscription_schedule_default_settings_param"""
-
     days_until_due: int
 
 
 class SubscriptionSchedulesUpdateParamsDefaultSettingsTransferData(TypedDict, total=False):
-    """transfer_data_specs"""
-
     amount_percent: float
     destination: Required[str]
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItem(TypedDict, total=False):
-    """phase_configuration_params"""
-
     add_invoice_items: list[SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItem]
     application_fee_percent: float
     automatic_tax: SubscriptionSchedulesUpdateParamsPhasesItemAutomaticTax
-    """automatic_tax_config"""
-
     billing_cycle_anchor: Literal["automatic", "phase_start"]
     billing_thresholds: SubscriptionSchedulesUpdateParamsPhasesItemBillingThresholds | Literal[""]
     collection_method: Literal["charge_automatically", "send_invoice"]
@@ -295,8 +265,6 @@ class SubscriptionSchedulesUpdateParamsPhasesItem(TypedDict, total=False):
     description: str
     end_date: int | Literal["now"]
     invoice_settings: SubscriptionSchedulesUpdateParamsPhasesItemInvoiceSettings
-    """invoice_settings"""
-
     items: Required[list[SubscriptionSchedulesUpdateParamsPhasesItemItemsItem]]
     iterations: int
     metadata: dict[str, str]
@@ -304,19 +272,13 @@ class SubscriptionSchedulesUpdateParamsPhasesItem(TypedDict, total=False):
     proration_behavior: Literal["always_invoice", "create_prorations", "none"]
     start_date: int | Literal["now"]
     transfer_data: SubscriptionSchedulesUpdateParamsPhasesItemTransferData
-    """transfer_data_specs"""
-
     trial: bool
     trial_end: int | Literal["now"]
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItem(TypedDict, total=False):
-    """add_invoice_item_entry"""
-
     price: str
     price_data: SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItemPriceData
-    """one_time_price_data_with_negative_amounts"""
-
     quantity: int
     tax_rates: list[str] | Literal[""]
 
@@ -324,8 +286,6 @@ class SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItem(TypedDict, 
 class SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItemPriceData(
     TypedDict, total=False
 ):
-    """one_time_price_data_with_negative_amounts"""
-
     currency: Required[str]
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
@@ -334,53 +294,37 @@ class SubscriptionSchedulesUpdateParamsPhasesItemAddInvoiceItemsItemPriceData(
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemAutomaticTax(TypedDict, total=False):
-    """automatic_tax_config"""
-
     enabled: Required[bool]
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemBillingThresholds(TypedDict, total=False):
-    """billing_thresholds_param"""
-
     amount_gte: int
     reset_billing_cycle_anchor: bool
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemInvoiceSettings(TypedDict, total=False):
-    """invoice_settings"""
-
     days_until_due: int
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemItemsItem(TypedDict, total=False):
-    """configuration_item_params"""
-
     billing_thresholds: (
         SubscriptionSchedulesUpdateParamsPhasesItemItemsItemBillingThresholds | Literal[""]
     )
     metadata: dict[str, str]
     price: str
     price_data: SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceData
-    """recurring_price_data"""
-
     quantity: int
     tax_rates: list[str] | Literal[""]
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemBillingThresholds(TypedDict, total=False):
-    """item_billing_thresholds_param"""
-
     usage_gte: Required[int]
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceData(TypedDict, total=False):
-    """recurring_price_data"""
-
     currency: Required[str]
     product: Required[str]
     recurring: Required[SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceDataRecurring]
-    """recurring_adhoc"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
@@ -389,14 +333,10 @@ class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceData(TypedDict, t
 class SubscriptionSchedulesUpdateParamsPhasesItemItemsItemPriceDataRecurring(
     TypedDict, total=False
 ):
-    """recurring_adhoc"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemTransferData(TypedDict, total=False):
-    """transfer_data_specs"""
-
     amount_percent: float
     destination: Required[str]

@@ -4,15 +4,72 @@ from __future__ import annotations
 
 from typing import Any, Literal, Required
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import Subscription
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.subscription import Subscription
+
+__all__ = [
+    "SubscriptionsCreateParamsAddInvoiceItemsItem",
+    "SubscriptionsCreateParamsAddInvoiceItemsItemPriceData",
+    "SubscriptionsCreateParamsAutomaticTax",
+    "SubscriptionsCreateParamsBillingThresholds",
+    "SubscriptionsCreateParamsItemsItem",
+    "SubscriptionsCreateParamsItemsItemBillingThresholds",
+    "SubscriptionsCreateParamsItemsItemPriceData",
+    "SubscriptionsCreateParamsItemsItemPriceDataRecurring",
+    "SubscriptionsCreateParamsPaymentSettings",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount",
+    "SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections",
+    "SubscriptionsCreateParamsPendingInvoiceItemInterval",
+    "SubscriptionsCreateParamsTransferData",
+    "SubscriptionsCreateParamsTrialSettings",
+    "SubscriptionsCreateParamsTrialSettingsEndBehavior",
+    "SubscriptionsDeleteParamsCancellationDetails",
+    "SubscriptionsListCreated",
+    "SubscriptionsListCurrentPeriodEnd",
+    "SubscriptionsListCurrentPeriodStart",
+    "SubscriptionsListResponse",
+    "SubscriptionsSearchResponse",
+    "SubscriptionsUpdateParamsAddInvoiceItemsItem",
+    "SubscriptionsUpdateParamsAddInvoiceItemsItemPriceData",
+    "SubscriptionsUpdateParamsAutomaticTax",
+    "SubscriptionsUpdateParamsBillingThresholds",
+    "SubscriptionsUpdateParamsCancellationDetails",
+    "SubscriptionsUpdateParamsItemsItem",
+    "SubscriptionsUpdateParamsItemsItemBillingThresholds",
+    "SubscriptionsUpdateParamsItemsItemPriceData",
+    "SubscriptionsUpdateParamsItemsItemPriceDataRecurring",
+    "SubscriptionsUpdateParamsPauseCollection",
+    "SubscriptionsUpdateParamsPaymentSettings",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount",
+    "SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections",
+    "SubscriptionsUpdateParamsPendingInvoiceItemInterval",
+    "SubscriptionsUpdateParamsTransferData",
+    "SubscriptionsUpdateParamsTrialSettings",
+    "SubscriptionsUpdateParamsTrialSettingsEndBehavior",
+]
 
 
 class SubscriptionsListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,8 +77,6 @@ class SubscriptionsListCreated(TypedDict, total=False):
 
 
 class SubscriptionsListCurrentPeriodEnd(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -29,8 +84,6 @@ class SubscriptionsListCurrentPeriodEnd(TypedDict, total=False):
 
 
 class SubscriptionsListCurrentPeriodStart(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -38,33 +91,27 @@ class SubscriptionsListCurrentPeriodStart(TypedDict, total=False):
 
 
 class SubscriptionsListResponse(_rt.Model):
-    """SubscriptionsSubscriptionList"""
-
     data: list[Subscription]
     has_more: bool
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""
 
 
 class SubscriptionsCreateParamsAddInvoiceItemsItem(TypedDict, total=False):
-    """add_invoice_item_entry"""
-
     price: str
     price_data: SubscriptionsCreateParamsAddInvoiceItemsItemPriceData
-    """one_time_price_data_with_negative_amounts"""
-
     quantity: int
     tax_rates: list[str] | Literal[""]
 
 
 class SubscriptionsCreateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
-    """one_time_price_data_with_negative_amounts"""
-
     currency: Required[str]
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
@@ -73,53 +120,41 @@ class SubscriptionsCreateParamsAddInvoiceItemsItemPriceData(TypedDict, total=Fal
 
 
 class SubscriptionsCreateParamsAutomaticTax(TypedDict, total=False):
-    """Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed."""
+    """Automatic tax settings for this subscription. We recommend you only include this parameter
+    when the existing value is being changed.
+    """
 
     enabled: Required[bool]
 
 
 class SubscriptionsCreateParamsBillingThresholds(TypedDict, total=False):
-    """billing_thresholds_param"""
-
     amount_gte: int
     reset_billing_cycle_anchor: bool
 
 
 class SubscriptionsCreateParamsItemsItem(TypedDict, total=False):
-    """subscription_item_create_params"""
-
     billing_thresholds: SubscriptionsCreateParamsItemsItemBillingThresholds | Literal[""]
     metadata: dict[str, str]
     price: str
     price_data: SubscriptionsCreateParamsItemsItemPriceData
-    """recurring_price_data"""
-
     quantity: int
     tax_rates: list[str] | Literal[""]
 
 
 class SubscriptionsCreateParamsItemsItemBillingThresholds(TypedDict, total=False):
-    """item_billing_thresholds_param"""
-
     usage_gte: Required[int]
 
 
 class SubscriptionsCreateParamsItemsItemPriceData(TypedDict, total=False):
-    """recurring_price_data"""
-
     currency: Required[str]
     product: Required[str]
     recurring: Required[SubscriptionsCreateParamsItemsItemPriceDataRecurring]
-    """recurring_adhoc"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
 
 
 class SubscriptionsCreateParamsItemsItemPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
@@ -128,8 +163,6 @@ class SubscriptionsCreateParamsPaymentSettings(TypedDict, total=False):
     """Payment settings to pass to invoices created by the subscription."""
 
     payment_method_options: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions
-    """payment_method_options"""
-
     payment_method_types: (
         list[
             Literal[
@@ -163,8 +196,6 @@ class SubscriptionsCreateParamsPaymentSettings(TypedDict, total=False):
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
-    """payment_method_options"""
-
     acss_debit: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
     bancontact: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal[""]
     card: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
@@ -178,38 +209,26 @@ class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions(TypedDict, to
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
-    """invoice_payment_method_options_param"""
-
     mandate_options: (
         SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
     )
-    """mandate_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
     TypedDict, total=False
 ):
-    """mandate_options_param"""
-
     transaction_type: Literal["business", "personal"]
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsBancontact(
     TypedDict, total=False
 ):
-    """invoice_payment_method_options_param"""
-
     preferred_language: Literal["de", "en", "fr", "nl"]
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard(TypedDict, total=False):
-    """subscription_payment_method_options_param"""
-
     mandate_options: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions
-    """mandate_options_param"""
-
     network: Literal[
         "amex",
         "cartes_bancaires",
@@ -228,8 +247,6 @@ class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCard(TypedDict
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions(
     TypedDict, total=False
 ):
-    """mandate_options_param"""
-
     amount: int
     amount_type: Literal["fixed", "maximum"]
     description: str
@@ -238,63 +255,47 @@ class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCardMandateOpt
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
     TypedDict, total=False
 ):
-    """invoice_payment_method_options_param"""
-
     bank_transfer: (
         SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
     )
-    """bank_transfer_param"""
-
     funding_type: str
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
     TypedDict, total=False
 ):
-    """bank_transfer_param"""
-
     eu_bank_transfer: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    """eu_bank_transfer_param"""
-
     type: str
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
     TypedDict, total=False
 ):
-    """eu_bank_transfer_param"""
-
     country: Required[str]
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
     TypedDict, total=False
 ):
-    """invoice_payment_method_options_param"""
-
     financial_connections: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
-    """invoice_linked_account_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    """invoice_linked_account_options_param"""
-
     permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
 class SubscriptionsCreateParamsPendingInvoiceItemInterval(TypedDict, total=False):
-    """pending_invoice_item_interval_params"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
 
 class SubscriptionsCreateParamsTransferData(TypedDict, total=False):
-    """If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges."""
+    """If specified, the funds from the subscription's invoices will be transferred to the
+    destination and the ID of the resulting transfers will be found on the resulting charges.
+    """
 
     amount_percent: float
     destination: Required[str]
@@ -304,18 +305,13 @@ class SubscriptionsCreateParamsTrialSettings(TypedDict, total=False):
     """Settings related to subscription trials."""
 
     end_behavior: Required[SubscriptionsCreateParamsTrialSettingsEndBehavior]
-    """end_behavior"""
 
 
 class SubscriptionsCreateParamsTrialSettingsEndBehavior(TypedDict, total=False):
-    """end_behavior"""
-
     missing_payment_method: Required[Literal["cancel", "create_invoice", "pause"]]
 
 
 class SubscriptionsSearchResponse(_rt.Model):
-    """SearchResult"""
-
     data: list[Subscription]
     has_more: bool
     next_page: str | None = None
@@ -329,19 +325,13 @@ class SubscriptionsSearchResponse(_rt.Model):
 
 
 class SubscriptionsUpdateParamsAddInvoiceItemsItem(TypedDict, total=False):
-    """add_invoice_item_entry"""
-
     price: str
     price_data: SubscriptionsUpdateParamsAddInvoiceItemsItemPriceData
-    """one_time_price_data_with_negative_amounts"""
-
     quantity: int
     tax_rates: list[str] | Literal[""]
 
 
 class SubscriptionsUpdateParamsAddInvoiceItemsItemPriceData(TypedDict, total=False):
-    """one_time_price_data_with_negative_amounts"""
-
     currency: Required[str]
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
@@ -350,14 +340,14 @@ class SubscriptionsUpdateParamsAddInvoiceItemsItemPriceData(TypedDict, total=Fal
 
 
 class SubscriptionsUpdateParamsAutomaticTax(TypedDict, total=False):
-    """Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed."""
+    """Automatic tax settings for this subscription. We recommend you only include this parameter
+    when the existing value is being changed.
+    """
 
     enabled: Required[bool]
 
 
 class SubscriptionsUpdateParamsBillingThresholds(TypedDict, total=False):
-    """billing_thresholds_param"""
-
     amount_gte: int
     reset_billing_cycle_anchor: bool
 
@@ -380,8 +370,6 @@ class SubscriptionsUpdateParamsCancellationDetails(TypedDict, total=False):
 
 
 class SubscriptionsUpdateParamsItemsItem(TypedDict, total=False):
-    """subscription_item_update_params"""
-
     billing_thresholds: SubscriptionsUpdateParamsItemsItemBillingThresholds | Literal[""]
     clear_usage: bool
     deleted: bool
@@ -389,41 +377,29 @@ class SubscriptionsUpdateParamsItemsItem(TypedDict, total=False):
     metadata: dict[str, str] | Literal[""]
     price: str
     price_data: SubscriptionsUpdateParamsItemsItemPriceData
-    """recurring_price_data"""
-
     quantity: int
     tax_rates: list[str] | Literal[""]
 
 
 class SubscriptionsUpdateParamsItemsItemBillingThresholds(TypedDict, total=False):
-    """item_billing_thresholds_param"""
-
     usage_gte: Required[int]
 
 
 class SubscriptionsUpdateParamsItemsItemPriceData(TypedDict, total=False):
-    """recurring_price_data"""
-
     currency: Required[str]
     product: Required[str]
     recurring: Required[SubscriptionsUpdateParamsItemsItemPriceDataRecurring]
-    """recurring_adhoc"""
-
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
     unit_amount_decimal: str
 
 
 class SubscriptionsUpdateParamsItemsItemPriceDataRecurring(TypedDict, total=False):
-    """recurring_adhoc"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
 
 class SubscriptionsUpdateParamsPauseCollection(TypedDict, total=False):
-    """pause_collection_param"""
-
     behavior: Required[Literal["keep_as_draft", "mark_uncollectible", "void"]]
     resumes_at: int
 
@@ -432,8 +408,6 @@ class SubscriptionsUpdateParamsPaymentSettings(TypedDict, total=False):
     """Payment settings to pass to invoices created by the subscription."""
 
     payment_method_options: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions
-    """payment_method_options"""
-
     payment_method_types: (
         list[
             Literal[
@@ -467,8 +441,6 @@ class SubscriptionsUpdateParamsPaymentSettings(TypedDict, total=False):
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions(TypedDict, total=False):
-    """payment_method_options"""
-
     acss_debit: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit | Literal[""]
     bancontact: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact | Literal[""]
     card: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard | Literal[""]
@@ -482,38 +454,26 @@ class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions(TypedDict, to
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebit(TypedDict, total=False):
-    """invoice_payment_method_options_param"""
-
     mandate_options: (
         SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions
     )
-    """mandate_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions(
     TypedDict, total=False
 ):
-    """mandate_options_param"""
-
     transaction_type: Literal["business", "personal"]
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsBancontact(
     TypedDict, total=False
 ):
-    """invoice_payment_method_options_param"""
-
     preferred_language: Literal["de", "en", "fr", "nl"]
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard(TypedDict, total=False):
-    """subscription_payment_method_options_param"""
-
     mandate_options: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions
-    """mandate_options_param"""
-
     network: Literal[
         "amex",
         "cartes_bancaires",
@@ -532,8 +492,6 @@ class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCard(TypedDict
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOptions(
     TypedDict, total=False
 ):
-    """mandate_options_param"""
-
     amount: int
     amount_type: Literal["fixed", "maximum"]
     description: str
@@ -542,64 +500,44 @@ class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCardMandateOpt
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalance(
     TypedDict, total=False
 ):
-    """invoice_payment_method_options_param"""
-
     bank_transfer: (
         SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer
     )
-    """bank_transfer_param"""
-
     funding_type: str
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer(
     TypedDict, total=False
 ):
-    """bank_transfer_param"""
-
     eu_bank_transfer: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    """eu_bank_transfer_param"""
-
     type: str
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(
     TypedDict, total=False
 ):
-    """eu_bank_transfer_param"""
-
     country: Required[str]
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
     TypedDict, total=False
 ):
-    """invoice_payment_method_options_param"""
-
     financial_connections: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections
-    """invoice_linked_account_options_param"""
-
     verification_method: Literal["automatic", "instant", "microdeposits"]
 
 
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    """invoice_linked_account_options_param"""
-
     permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
 
 
 class SubscriptionsUpdateParamsPendingInvoiceItemInterval(TypedDict, total=False):
-    """pending_invoice_item_interval_params"""
-
     interval: Required[Literal["day", "month", "week", "year"]]
     interval_count: int
 
 
 class SubscriptionsUpdateParamsTransferData(TypedDict, total=False):
-    """transfer_data_specs"""
-
     amount_percent: float
     destination: Required[str]
 
@@ -608,12 +546,9 @@ class SubscriptionsUpdateParamsTrialSettings(TypedDict, total=False):
     """Settings related to subscription trials."""
 
     end_behavior: Required[SubscriptionsUpdateParamsTrialSettingsEndBehavior]
-    """end_behavior"""
 
 
 class SubscriptionsUpdateParamsTrialSettingsEndBehavior(TypedDict, total=False):
-    """end_behavior"""
-
     missing_payment_method: Required[Literal["cancel", "create_invoice", "pause"]]
 
 

@@ -6,32 +6,58 @@ from typing import Literal, Required
 
 from typing_extensions import TypedDict
 
+__all__ = [
+    "TokensCreateParamsAccount",
+    "TokensCreateParamsAccountCompany",
+    "TokensCreateParamsAccountCompanyAddress",
+    "TokensCreateParamsAccountCompanyAddressKana",
+    "TokensCreateParamsAccountCompanyAddressKanji",
+    "TokensCreateParamsAccountCompanyOwnershipDeclaration",
+    "TokensCreateParamsAccountCompanyVerification",
+    "TokensCreateParamsAccountCompanyVerificationDocument",
+    "TokensCreateParamsAccountIndividual",
+    "TokensCreateParamsAccountIndividualAddress",
+    "TokensCreateParamsAccountIndividualAddressKana",
+    "TokensCreateParamsAccountIndividualAddressKanji",
+    "TokensCreateParamsAccountIndividualDob",
+    "TokensCreateParamsAccountIndividualRegisteredAddress",
+    "TokensCreateParamsAccountIndividualVerification",
+    "TokensCreateParamsAccountIndividualVerificationAdditionalDocument",
+    "TokensCreateParamsAccountIndividualVerificationDocument",
+    "TokensCreateParamsBankAccount",
+    "TokensCreateParamsCard",
+    "TokensCreateParamsCvcUpdate",
+    "TokensCreateParamsPerson",
+    "TokensCreateParamsPersonAddress",
+    "TokensCreateParamsPersonAddressKana",
+    "TokensCreateParamsPersonAddressKanji",
+    "TokensCreateParamsPersonDob",
+    "TokensCreateParamsPersonDocuments",
+    "TokensCreateParamsPersonDocumentsCompanyAuthorization",
+    "TokensCreateParamsPersonDocumentsPassport",
+    "TokensCreateParamsPersonDocumentsVisa",
+    "TokensCreateParamsPersonRegisteredAddress",
+    "TokensCreateParamsPersonRelationship",
+    "TokensCreateParamsPersonVerification",
+    "TokensCreateParamsPersonVerificationAdditionalDocument",
+    "TokensCreateParamsPersonVerificationDocument",
+    "TokensCreateParamsPii",
+]
+
 
 class TokensCreateParamsAccount(TypedDict, total=False):
     """Information for the account this token will represent."""
 
     business_type: Literal["company", "government_entity", "individual", "non_profit"]
     company: TokensCreateParamsAccountCompany
-    """connect_js_account_token_company_specs"""
-
     individual: TokensCreateParamsAccountIndividual
-    """individual_specs"""
-
     tos_shown_and_accepted: bool
 
 
 class TokensCreateParamsAccountCompany(TypedDict, total=False):
-    """connect_js_account_token_company_specs"""
-
     address: TokensCreateParamsAccountCompanyAddress
-    """address_specs"""
-
     address_kana: TokensCreateParamsAccountCompanyAddressKana
-    """japan_address_kana_specs"""
-
     address_kanji: TokensCreateParamsAccountCompanyAddressKanji
-    """japan_address_kanji_specs"""
-
     directors_provided: bool
     executives_provided: bool
     export_license_id: str
@@ -41,8 +67,6 @@ class TokensCreateParamsAccountCompany(TypedDict, total=False):
     name_kanji: str
     owners_provided: bool
     ownership_declaration: TokensCreateParamsAccountCompanyOwnershipDeclaration
-    """company_ownership_declaration"""
-
     ownership_declaration_shown_and_signed: bool
     phone: str
     registration_number: str
@@ -73,12 +97,9 @@ class TokensCreateParamsAccountCompany(TypedDict, total=False):
     tax_id_registrar: str
     vat_id: str
     verification: TokensCreateParamsAccountCompanyVerification
-    """verification_specs"""
 
 
 class TokensCreateParamsAccountCompanyAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -88,8 +109,6 @@ class TokensCreateParamsAccountCompanyAddress(TypedDict, total=False):
 
 
 class TokensCreateParamsAccountCompanyAddressKana(TypedDict, total=False):
-    """japan_address_kana_specs"""
-
     city: str
     country: str
     line1: str
@@ -100,8 +119,6 @@ class TokensCreateParamsAccountCompanyAddressKana(TypedDict, total=False):
 
 
 class TokensCreateParamsAccountCompanyAddressKanji(TypedDict, total=False):
-    """japan_address_kanji_specs"""
-
     city: str
     country: str
     line1: str
@@ -112,39 +129,24 @@ class TokensCreateParamsAccountCompanyAddressKanji(TypedDict, total=False):
 
 
 class TokensCreateParamsAccountCompanyOwnershipDeclaration(TypedDict, total=False):
-    """company_ownership_declaration"""
-
     date: int
     ip: str
     user_agent: str
 
 
 class TokensCreateParamsAccountCompanyVerification(TypedDict, total=False):
-    """verification_specs"""
-
     document: TokensCreateParamsAccountCompanyVerificationDocument
-    """verification_document_specs"""
 
 
 class TokensCreateParamsAccountCompanyVerificationDocument(TypedDict, total=False):
-    """verification_document_specs"""
-
     back: str
     front: str
 
 
 class TokensCreateParamsAccountIndividual(TypedDict, total=False):
-    """individual_specs"""
-
     address: TokensCreateParamsAccountIndividualAddress
-    """address_specs"""
-
     address_kana: TokensCreateParamsAccountIndividualAddressKana
-    """japan_address_kana_specs"""
-
     address_kanji: TokensCreateParamsAccountIndividualAddressKanji
-    """japan_address_kanji_specs"""
-
     dob: TokensCreateParamsAccountIndividualDob | Literal[""]
     email: str
     first_name: str
@@ -162,16 +164,11 @@ class TokensCreateParamsAccountIndividual(TypedDict, total=False):
     phone: str
     political_exposure: Literal["existing", "none"]
     registered_address: TokensCreateParamsAccountIndividualRegisteredAddress
-    """address_specs"""
-
     ssn_last_4: str
     verification: TokensCreateParamsAccountIndividualVerification
-    """person_verification_specs"""
 
 
 class TokensCreateParamsAccountIndividualAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -181,8 +178,6 @@ class TokensCreateParamsAccountIndividualAddress(TypedDict, total=False):
 
 
 class TokensCreateParamsAccountIndividualAddressKana(TypedDict, total=False):
-    """japan_address_kana_specs"""
-
     city: str
     country: str
     line1: str
@@ -193,8 +188,6 @@ class TokensCreateParamsAccountIndividualAddressKana(TypedDict, total=False):
 
 
 class TokensCreateParamsAccountIndividualAddressKanji(TypedDict, total=False):
-    """japan_address_kanji_specs"""
-
     city: str
     country: str
     line1: str
@@ -205,16 +198,12 @@ class TokensCreateParamsAccountIndividualAddressKanji(TypedDict, total=False):
 
 
 class TokensCreateParamsAccountIndividualDob(TypedDict, total=False):
-    """date_of_birth_specs"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
 
 
 class TokensCreateParamsAccountIndividualRegisteredAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -224,25 +213,16 @@ class TokensCreateParamsAccountIndividualRegisteredAddress(TypedDict, total=Fals
 
 
 class TokensCreateParamsAccountIndividualVerification(TypedDict, total=False):
-    """person_verification_specs"""
-
     additional_document: TokensCreateParamsAccountIndividualVerificationAdditionalDocument
-    """person_verification_document_specs"""
-
     document: TokensCreateParamsAccountIndividualVerificationDocument
-    """person_verification_document_specs"""
 
 
 class TokensCreateParamsAccountIndividualVerificationAdditionalDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
     back: str
     front: str
 
 
 class TokensCreateParamsAccountIndividualVerificationDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
     back: str
     front: str
 
@@ -260,8 +240,6 @@ class TokensCreateParamsBankAccount(TypedDict, total=False):
 
 
 class TokensCreateParamsCard(TypedDict, total=False):
-    """credit_card_specs"""
-
     address_city: str
     address_country: str
     address_line1: str
@@ -286,18 +264,10 @@ class TokensCreateParamsPerson(TypedDict, total=False):
     """Information for the person this token will represent."""
 
     address: TokensCreateParamsPersonAddress
-    """address_specs"""
-
     address_kana: TokensCreateParamsPersonAddressKana
-    """japan_address_kana_specs"""
-
     address_kanji: TokensCreateParamsPersonAddressKanji
-    """japan_address_kanji_specs"""
-
     dob: TokensCreateParamsPersonDob | Literal[""]
     documents: TokensCreateParamsPersonDocuments
-    """person_documents_specs"""
-
     email: str
     first_name: str
     first_name_kana: str
@@ -315,19 +285,12 @@ class TokensCreateParamsPerson(TypedDict, total=False):
     phone: str
     political_exposure: str
     registered_address: TokensCreateParamsPersonRegisteredAddress
-    """address_specs"""
-
     relationship: TokensCreateParamsPersonRelationship
-    """relationship_specs"""
-
     ssn_last_4: str
     verification: TokensCreateParamsPersonVerification
-    """person_verification_specs"""
 
 
 class TokensCreateParamsPersonAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -337,8 +300,6 @@ class TokensCreateParamsPersonAddress(TypedDict, total=False):
 
 
 class TokensCreateParamsPersonAddressKana(TypedDict, total=False):
-    """japan_address_kana_specs"""
-
     city: str
     country: str
     line1: str
@@ -349,8 +310,6 @@ class TokensCreateParamsPersonAddressKana(TypedDict, total=False):
 
 
 class TokensCreateParamsPersonAddressKanji(TypedDict, total=False):
-    """japan_address_kanji_specs"""
-
     city: str
     country: str
     line1: str
@@ -361,47 +320,30 @@ class TokensCreateParamsPersonAddressKanji(TypedDict, total=False):
 
 
 class TokensCreateParamsPersonDob(TypedDict, total=False):
-    """date_of_birth_specs"""
-
     day: Required[int]
     month: Required[int]
     year: Required[int]
 
 
 class TokensCreateParamsPersonDocuments(TypedDict, total=False):
-    """person_documents_specs"""
-
     company_authorization: TokensCreateParamsPersonDocumentsCompanyAuthorization
-    """documents_param"""
-
     passport: TokensCreateParamsPersonDocumentsPassport
-    """documents_param"""
-
     visa: TokensCreateParamsPersonDocumentsVisa
-    """documents_param"""
 
 
 class TokensCreateParamsPersonDocumentsCompanyAuthorization(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class TokensCreateParamsPersonDocumentsPassport(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class TokensCreateParamsPersonDocumentsVisa(TypedDict, total=False):
-    """documents_param"""
-
     files: list[str]
 
 
 class TokensCreateParamsPersonRegisteredAddress(TypedDict, total=False):
-    """address_specs"""
-
     city: str
     country: str
     line1: str
@@ -411,8 +353,6 @@ class TokensCreateParamsPersonRegisteredAddress(TypedDict, total=False):
 
 
 class TokensCreateParamsPersonRelationship(TypedDict, total=False):
-    """relationship_specs"""
-
     director: bool
     executive: bool
     owner: bool
@@ -422,25 +362,16 @@ class TokensCreateParamsPersonRelationship(TypedDict, total=False):
 
 
 class TokensCreateParamsPersonVerification(TypedDict, total=False):
-    """person_verification_specs"""
-
     additional_document: TokensCreateParamsPersonVerificationAdditionalDocument
-    """person_verification_document_specs"""
-
     document: TokensCreateParamsPersonVerificationDocument
-    """person_verification_document_specs"""
 
 
 class TokensCreateParamsPersonVerificationAdditionalDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
     back: str
     front: str
 
 
 class TokensCreateParamsPersonVerificationDocument(TypedDict, total=False):
-    """person_verification_document_specs"""
-
     back: str
     front: str
 

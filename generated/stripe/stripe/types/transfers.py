@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import apigen_runtime as _rt
 from typing_extensions import TypedDict
 
-from ..models.account import Transfer, TransferReversal
+from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
+from ..models.transfer import Transfer
+
+__all__ = ["TransfersListCreated", "TransfersListResponse"]
 
 
 class TransfersListCreated(TypedDict, total=False):
-    """range_query_specs"""
-
     gt: int
     gte: int
     lt: int
@@ -20,8 +20,6 @@ class TransfersListCreated(TypedDict, total=False):
 
 
 class TransfersListResponse(_rt.Model):
-    """TransferList"""
-
     data: list[Transfer]
     """Details about each object."""
 
@@ -29,23 +27,9 @@ class TransfersListResponse(_rt.Model):
     """True if this list has another page of items after this one that can be fetched."""
 
     object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class TransfersReversalsListResponse(_rt.Model):
-    """TransferReversalList"""
-
-    data: list[TransferReversal]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"] | str
-    """String representing the object's type. Objects of the same type share the same value. Always has the value `list`."""
+    """String representing the object's type. Objects of the same type share the same value. Always
+    has the value `list`.
+    """
 
     url: str
     """The URL where this list can be accessed."""

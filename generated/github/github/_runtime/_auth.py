@@ -1,0 +1,223 @@
+"""Security schemes and per-operation selection of the first usable alternative."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import ipaddress
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import quote, urlsplit
+
+from ._drivers import Flow
+from ._errors import InsecureTransportError, MissingCredentialsError
+from ._request import BuildRequest, Prepared
+
+if TYPE_CHECKING:
+    from ._tokens import TokenCache
+
+__all__ = ["ApiKey", "HTTPBasic", "HTTPBearer", "InsecureTransportError", "SecurityScheme"]
+
+
+@dataclass
+class AuthContext:
+    """Per request: what token-fetching schemes need from the client, and what they applied."""
+
+    build_request: BuildRequest
+    base_url: str
+    tokens: TokenCache
+    allow_insecure: bool = False  # credentials over plain http to another host (opted in)
+    # scheme -> token sent (SecurityScheme is defined below: the factory looks it up when called)
+    applied: dict[SecurityScheme, str] = field(default_factory=lambda: dict[SecurityScheme, str]())
+
+
+class SecurityScheme:
+    """Base class. ``credentials`` names the client keyword arguments holding the secrets."""
+
+    credentials: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()  # credentials used when given, never required
+
+    def missing(self, found: Mapping[str, str], tokens: TokenCache | None) -> list[str]:
+        """The credentials still needed, given those ``found`` (empty: the scheme is usable)."""
+        return [c for c in self.credentials if c not in found]
+
+    def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
+        raise NotImplementedError
+
+    def auth_flow(
+        self, request: Prepared, creds: Mapping[str, str], ctx: AuthContext
+    ) -> Flow[None]:
+        """Like httpx's auth flow: may yield ``Send`` to fetch tokens before amending ``request``."""
+        self.apply(request, creds)
+        yield from ()
+
+    def reauth_flow(
+        self, request: Prepared, creds: Mapping[str, str], ctx: AuthContext
+    ) -> Flow[bool]:
+        """After a 401: renew the credentials in ``request``; True means replay it (once)."""
+        yield from ()
+        return False
+
+
+def _set_header(request: Prepared, name: str, value: str) -> bool:
+    if name in request.headers:  # an explicit header from the caller wins
+        return False
+    request.headers[name] = value
+    return True
+
+
+class ApiKey(SecurityScheme):
+    def __init__(
+        self, credential: str, name: str, location: Literal["header", "query", "cookie"]
+    ) -> None:
+        self.credentials = (credential,)
+        self.name = name
+        self.location = location
+
+    def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
+        value = creds[self.credentials[0]]
+        if self.location == "header":
+            _set_header(request, self.name, value)
+        elif self.location == "query":
+            request.query.append(f"{quote(self.name, safe='')}={quote(value, safe='')}")
+        else:
+            request.cookies.append(f"{self.name}={value}")
+
+
+class HTTPBasic(SecurityScheme):
+    """The password is optional: an empty one is common (Stripe sends its secret key as user)."""
+
+    def __init__(self, username: str, password: str | None = None) -> None:
+        self.credentials = (username,)
+        self.optional = () if password is None else (password,)
+
+    def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
+        user = creds[self.credentials[0]]
+        password = creds.get(self.optional[0], "") if self.optional else ""
+        _set_header(request, "Authorization", _basic(user, password))
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+class HTTPBearer(SecurityScheme):
+    def __init__(self, credential: str) -> None:
+        self.credentials = (credential,)
+
+    def apply(self, request: Prepared, creds: Mapping[str, str]) -> None:
+        _set_header(request, "Authorization", f"Bearer {creds[self.credentials[0]]}")
+
+
+def _loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@functools.lru_cache(maxsize=1024)  # once per base URL, not per call
+def _exposed(url: str) -> tuple[bool, str | None]:
+    """Whether ``url`` goes over plain http to another machine, and its host."""
+    parts = urlsplit(url)
+    return parts.scheme.lower() == "http" and not _loopback(parts.hostname), parts.hostname
+
+
+def check_transport(url: str, allow_insecure: bool, what: str = "credentials") -> None:
+    """Refuse to send ``what`` over plain http, except to loopback or when the client opted in
+    (``allow_insecure_credentials=True``): anyone on the path could read them."""
+    if allow_insecure:
+        return
+    exposed, hostname = _exposed(url)
+    if not exposed:
+        return
+    raise InsecureTransportError(
+        f"Refusing to send {what} over plain http to {hostname}: anyone on the network"
+        " path could read them. Use an https:// base URL, or pass"
+        " allow_insecure_credentials=True to the client if this network is trusted."
+    )
+
+
+def env_var(env_prefix: str, credential: str, names: Mapping[str, str] | None = None) -> str | None:
+    """The environment variable read for ``credential``: a configured name (``GITHUB_TOKEN``)
+    or ``<PREFIX>_<CREDENTIAL>``."""
+    if names and credential in names:
+        return names[credential]
+    return f"{env_prefix}_{credential.upper()}" if env_prefix else None
+
+
+def select_security(
+    alternatives: Sequence[Sequence[str]] | None,
+    schemes: Mapping[str, SecurityScheme],
+    lookup: Callable[[str], str | None],
+    env_prefix: str,
+    operation_id: str,
+    tokens: TokenCache | None = None,
+    env_names: Mapping[str, str] | None = None,
+) -> list[tuple[SecurityScheme, dict[str, str]]]:
+    """The schemes of the first alternative whose credentials are all present.
+
+    ``None`` or no alternatives means no security; an empty alternative allows anonymous access.
+    """
+    if not alternatives:
+        return []
+    problems: list[str] = []
+    for alternative in alternatives:
+        chosen: list[tuple[SecurityScheme, dict[str, str]]] = []
+        missing: dict[str, None] = {}  # ordered set
+        for scheme_name in alternative:
+            scheme = schemes.get(scheme_name)
+            if scheme is None:
+                problems.append(f"security scheme {scheme_name!r} is not configured")
+                break
+            names = (*scheme.credentials, *scheme.optional)
+            found = {c: v for c in names if (v := lookup(c)) is not None}
+            missing.update(dict.fromkeys(scheme.missing(found, tokens)))
+            chosen.append((scheme, found))
+        else:
+            if not missing:
+                return chosen
+            problems.append(_describe(list(missing), env_prefix, env_names))
+    raise MissingCredentialsError(
+        f"Missing credentials for {operation_id or 'this operation'}: "
+        + "; or ".join(problems)
+        + "."
+    )
+
+
+def reauthorize(
+    chosen: Sequence[tuple[SecurityScheme, Mapping[str, str]]], request: Prepared, ctx: AuthContext
+) -> Flow[bool]:
+    """After a 401: let each chosen scheme renew its credentials; True if any did."""
+    renewed = False
+    for scheme, creds in chosen:
+        renewed = (yield from scheme.reauth_flow(request, creds, ctx)) or renewed
+    return renewed
+
+
+def _describe(
+    missing: Sequence[str], env_prefix: str, env_names: Mapping[str, str] | None = None
+) -> str:
+    text = "pass " + ", ".join(f"{n}=" for n in missing) + " to the client"
+    envs = [e for e in (env_var(env_prefix, n, env_names) for n in missing) if e]
+    return f"{text} (or set {', '.join(envs)})" if envs else text
+
+
+def credential_lookup(
+    given: Mapping[str, str | None], env_prefix: str, env_names: Mapping[str, str] | None = None
+) -> Callable[[str], str | None]:
+    def lookup(name: str) -> str | None:
+        value = given.get(name)
+        env = env_var(env_prefix, name, env_names)
+        if not value and env:
+            value = os.environ.get(env)
+        return value or None
+
+    return lookup

@@ -1,0 +1,87 @@
+"""A circuit breaker per host: stop calling a host that keeps failing, probe it after a pause."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+
+from ._errors import CircuitOpenError
+
+__all__ = ["CircuitBreaker", "CircuitOpenError", "is_failure"]
+
+
+def is_failure(outcome: httpx.Response | httpx.TransportError) -> bool:
+    """What counts against a host: a transport error or a 5xx (a 4xx means the host is up)."""
+    return not isinstance(outcome, httpx.Response) or outcome.status_code >= 500
+
+
+@dataclass
+class _Host:
+    failures: int = 0
+    opened_at: float | None = None
+    probe_at: float | None = None  # when the half-open probe went out
+
+
+class CircuitBreaker:
+    """Opens for a host after ``failure_threshold`` consecutive failures. While open, calls raise
+    ``CircuitOpenError`` without sending. After ``cooldown`` seconds one call goes through as a
+    probe (half-open): success closes the circuit, failure opens it for another cooldown.
+    Thread-safe; one instance can serve several clients."""
+
+    def __init__(
+        self,
+        failure_threshold: int = 5,
+        cooldown: float = 30.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if failure_threshold < 1:
+            raise ValueError("failure_threshold must be at least 1")
+        self.failure_threshold = failure_threshold
+        self.cooldown = cooldown
+        self._clock = clock
+        self._hosts: dict[str, _Host] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"CircuitBreaker(failure_threshold={self.failure_threshold}, cooldown={self.cooldown})"
+        )
+
+    def state(self, host: str) -> Literal["closed", "open", "half-open"]:
+        with self._lock:
+            entry = self._hosts.get(host)
+            if entry is None or entry.opened_at is None:
+                return "closed"
+            return "open" if self._clock() < entry.opened_at + self.cooldown else "half-open"
+
+    def allow(self, host: str) -> None:
+        """Raise ``CircuitOpenError`` unless a request to ``host`` may go out now."""
+        with self._lock:
+            entry = self._hosts.get(host)
+            if entry is None or entry.opened_at is None:
+                return
+            now = self._clock()
+            wait = entry.opened_at + self.cooldown - now
+            # One probe at a time; a probe that never reported back is replaced after a cooldown.
+            probing = entry.probe_at is not None and now < entry.probe_at + self.cooldown
+            if wait <= 0 and not probing:
+                entry.probe_at = now
+                return
+            failures = entry.failures
+        raise CircuitOpenError(host, failures, max(wait, 0.0))
+
+    def record(self, host: str, failed: bool) -> None:
+        with self._lock:
+            entry = self._hosts.setdefault(host, _Host())
+            if not failed:
+                entry.failures, entry.opened_at, entry.probe_at = 0, None, None
+                return
+            entry.failures += 1
+            if entry.probe_at is not None or entry.failures >= self.failure_threshold:
+                entry.opened_at, entry.probe_at = self._clock(), None

@@ -1,0 +1,690 @@
+"""Pagination: descriptors generated code puts on ``Operation(pagination=...)`` and page objects.
+
+A paginated method returns the first page; iterating it yields every item of every page, fetching
+the next page only when the previous one is used up. The next request is the original operation
+and values with the page parameter replaced; a next-page URL (``Link`` header, ``next`` in the
+body) is followed as given, relative to the client's base URL.
+
+    for customer in client.customers.list(limit=100): ...        # sync: SyncPage
+    async for customer in client.customers.list(limit=100): ...  # async: AsyncPaginator
+    page = await client.customers.list()                         # AsyncPage (first page)
+
+Page-number, offset and ``Link`` styles with a page parameter also fetch ahead concurrently:
+``page.iter_all(concurrency=4)`` keeps up to 4 pages in flight (a thread pool for sync clients,
+asyncio tasks for async ones), yields items in order and stops at the first empty or short page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from urllib.parse import parse_qsl
+
+import httpx
+from pydantic import BaseModel
+
+from ._drivers import Flow, Outcome
+from ._errors import APIError, PaginationLoopError, package_error
+from ._operation import Operation
+from ._types import NotGiven, RequestOptions
+
+if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from ._client import AsyncAPIClient, SyncAPIClient
+
+__all__ = [
+    "AsyncPage",
+    "AsyncPaginator",
+    "BodyCursorPagination",
+    "CursorPagination",
+    "LinkHeaderPagination",
+    "NextUrlPagination",
+    "OffsetPagination",
+    "PageNumberPagination",
+    "PageRequest",
+    "Pagination",
+    "PaginationLoopError",
+    "SyncPage",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+_PAGE_LOCATIONS = ("query", "field")  # where page parameters may go; fields: POST searches
+
+# --- the request of one page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What to send for one page: an operation, its values (by Python name) and options."""
+
+    op: Operation[Any]
+    values: Mapping[str, object]
+    options: RequestOptions = field(default_factory=lambda: RequestOptions())
+    followed: bool = False  # ``op`` was derived from a next-page URL
+
+    def __post_init__(self) -> None:
+        _pagination(self.op)  # fail before sending anything
+
+    def param(self, wire: str) -> object:
+        """The value sent for parameter ``wire`` (``None`` when omitted)."""
+        for p in self.op.params:
+            if p.wire_name == wire and p.location in _PAGE_LOCATIONS:
+                value = self.values.get(p.py_name)
+                return None if isinstance(value, NotGiven) else value
+        return (self.options.get("extra_query") or {}).get(wire)
+
+    def with_param(self, wire: str, value: object) -> PageRequest:
+        """The same request with parameter ``wire`` set to ``value`` (a query parameter or body
+        field the operation declares, else an extra query parameter)."""
+        for p in self.op.params:
+            if p.wire_name == wire and p.location in _PAGE_LOCATIONS:
+                return dataclasses.replace(self, values={**self.values, p.py_name: value})
+        extra = {**(self.options.get("extra_query") or {}), wire: value}
+        options: RequestOptions = {**self.options, "extra_query": extra}
+        return dataclasses.replace(self, options=options)
+
+    def follow(self, url: str, base_url: str) -> PageRequest:
+        """A request for ``url`` as given: same method, headers and options, no path or query
+        params (the URL carries them). Only URLs under ``base_url`` are followed, so
+        credentials never leave the API."""
+        target, base = httpx.URL(url), httpx.URL(base_url.rstrip("/") + "/")
+        prefix = str(base.copy_with(query=None, fragment=None))
+        plain = str(target.copy_with(query=None, fragment=None))
+        if not (plain + "/").startswith(prefix):
+            raise ValueError(f"next page URL {url!r} is not under the base URL {base_url!r}")
+        path = plain[len(prefix) :]
+        query: dict[str, object] = {}
+        for key, value in parse_qsl(target.query.decode("ascii"), keep_blank_values=True):
+            previous = query.get(key)
+            if previous is None:
+                query[key] = value
+            else:
+                query[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        op = dataclasses.replace(
+            self.op,
+            path="/" + path,
+            params=tuple(p for p in self.op.params if p.location in ("header", "cookie")),
+        )
+        options: RequestOptions = {**self.options, "extra_query": query}
+        return PageRequest(op, self.values, options, followed=True)
+
+    def key(self) -> str:
+        """What identifies the page this request asks for: method, path, values and query."""
+        op = self.op
+        sent = {p.py_name for p in op.params if p.location not in ("header", "cookie")}
+        values = sorted(
+            (k, repr(v))
+            for k, v in self.values.items()
+            if k in sent and not isinstance(v, NotGiven)
+        )
+        extra = sorted((k, repr(v)) for k, v in (self.options.get("extra_query") or {}).items())
+        return repr((op.method.upper(), op.path, values, extra))
+
+
+class _Visited:
+    """The pages one walk has requested; asking for one again raises ``PaginationLoopError``."""
+
+    def __init__(
+        self, first: PageRequest, errors: Mapping[type[APIError], type[APIError]] | None = None
+    ) -> None:
+        self._seen = {first.key()}
+        self._errors = errors or {}  # the generated package's error classes
+
+    def check(self, request: PageRequest) -> None:
+        key = request.key()
+        if key in self._seen:
+            op = request.op.operation_id or request.op.path
+            raise package_error(
+                PaginationLoopError(
+                    f"{op}: the server pointed back to a page already fetched"
+                    f" (after {len(self._seen)} pages); stopping instead of looping"
+                ),
+                self._errors,
+            )
+        self._seen.add(key)
+
+
+# --- reading bodies ----------------------------------------------------------------------------
+
+
+def _field(obj: Any, path: str | None) -> Any:
+    """The value at dotted wire-name ``path`` in a parsed body (models or plain JSON)."""
+    if path is None:
+        return obj
+    for part in path.split("."):
+        if obj is None:
+            return None
+        if isinstance(obj, Mapping):
+            obj = cast("Mapping[str, Any]", obj).get(part)
+        elif isinstance(obj, BaseModel):
+            obj = _model_field(obj, part)
+        else:
+            return None
+    return obj
+
+
+def _model_field(model: BaseModel, wire: str) -> Any:
+    for name, info in type(model).model_fields.items():
+        if wire in (info.validation_alias, info.alias, info.serialization_alias):
+            return getattr(model, name, None)
+    extra = model.model_extra or {}
+    if wire in extra:
+        return extra[wire]
+    return getattr(model, wire, None) if wire in type(model).model_fields else None
+
+
+def _list(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple):
+        return list(cast("list[object] | tuple[object, ...]", value))
+    return []
+
+
+def _link_next(response: httpx.Response | None) -> str | None:
+    """The ``rel="next"`` target of an RFC 8288 ``Link`` header, resolved against the URL."""
+    if response is None:
+        return None
+    for header in response.headers.get_list("link"):
+        for link in _split_links(header):
+            target, _, params = link.partition(">")
+            rels = [
+                v.strip().strip('"').lower()
+                for k, _, v in (p.strip().partition("=") for p in params.split(";"))
+                if k.strip().lower() == "rel"
+            ]
+            if any("next" in rel.split() for rel in rels):
+                return str(response.url.join(target.strip().lstrip("<").strip()))
+    return None
+
+
+def _split_links(header: str) -> list[str]:
+    """Split on commas outside ``<...>`` and quotes (URLs may contain commas)."""
+    parts: list[str] = []
+    depth, quoted, start = 0, False, 0
+    for i, ch in enumerate(header):
+        if ch == '"' and not depth:
+            quoted = not quoted
+        elif ch == "<" and not quoted:
+            depth += 1
+        elif ch == ">" and not quoted:
+            depth = max(0, depth - 1)
+        elif ch == "," and not depth and not quoted:
+            parts.append(header[start:i])
+            start = i + 1
+    parts.append(header[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _int(value: object, default: int) -> int:
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return default
+
+
+# --- descriptors -------------------------------------------------------------------------------
+
+
+class Pagination:
+    """How one operation pages. ``items`` is the dotted wire path of the item array in the body
+    (``None``: the body is the array)."""
+
+    items: str | None = None
+
+    def items_of(self, body: Any) -> list[Any]:
+        return _list(_field(body, self.items))
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        """The request for the page after this one, or ``None`` on the last page."""
+        raise NotImplementedError
+
+    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+        """The request ``k`` pages after this one, when the style can compute it up front
+        (page numbers, offsets); ``None`` otherwise. Used by the concurrent fan-out."""
+        return None
+
+    def _more(self, body: Any, flag: str | None) -> bool:
+        return flag is None or _field(body, flag) is not False
+
+
+@dataclass(frozen=True, kw_only=True)
+class CursorPagination(Pagination):
+    """Stripe: ``{"data": [...], "has_more": true}``; the next page sends
+    ``starting_after=<last item's id>`` (``ending_before=<first item's id>`` when the caller
+    paged backwards with ``reverse_param``)."""
+
+    items: str | None = "data"
+    has_more: str | None = "has_more"
+    cursor_param: str = "starting_after"
+    cursor_field: str = "id"
+    reverse_param: str | None = None
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        items = self.items_of(body)
+        if not items or not self._more(body, self.has_more):
+            return None
+        if self.reverse_param and request.param(self.reverse_param) is not None:
+            cursor, param = _field(items[0], self.cursor_field), self.reverse_param
+        else:
+            cursor, param = _field(items[-1], self.cursor_field), self.cursor_param
+        if cursor is None:
+            return None
+        return request.with_param(param, cursor)  # a repeated cursor: PaginationLoopError
+
+
+@dataclass(frozen=True, kw_only=True)
+class BodyCursorPagination(Pagination):
+    """An opaque cursor in the body (``next_cursor``, ``nextPageToken``, Stripe search's
+    ``next_page``) sent back as ``cursor_param``; an empty or missing cursor ends the list."""
+
+    items: str | None = "data"
+    cursor: str = "next_cursor"
+    cursor_param: str = "cursor"
+    has_more: str | None = None
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        cursor = _field(body, self.cursor)
+        if cursor in (None, "") or not self._more(body, self.has_more):
+            return None
+        return request.with_param(self.cursor_param, cursor)  # repeated: PaginationLoopError
+
+
+@dataclass(frozen=True, kw_only=True)
+class NextUrlPagination(Pagination):
+    """The body names the next page's URL (``next``, ``links.next``); null ends the list."""
+
+    items: str | None = "results"
+    next: str = "next"
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        url = _field(body, self.next)
+        if not isinstance(url, str) or not url:
+            return None
+        if response is not None:
+            url = str(response.url.join(url))  # the same URL again: PaginationLoopError
+        return request.follow(url, base_url)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkHeaderPagination(Pagination):
+    """GitHub: follow the ``Link: <...>; rel="next"`` response header. With ``page_param`` the
+    pages can also be fetched ahead concurrently by number."""
+
+    items: str | None = None
+    page_param: str | None = None
+    size_param: str | None = None
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        url = _link_next(response)
+        if url is None:
+            return None
+        return request.follow(url, base_url)  # the same URL again: PaginationLoopError
+
+    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+        if self.page_param is None or request.followed:
+            return None
+        page = _int(request.param(self.page_param), 1)
+        return request.with_param(self.page_param, page + k)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OffsetPagination(Pagination):
+    """``offset`` + ``limit`` query params; the next offset is this one plus the items received.
+    An empty page ends the list, as does ``total`` (a body field) once reached."""
+
+    items: str | None = "data"
+    offset_param: str = "offset"
+    limit_param: str | None = "limit"
+    has_more: str | None = None
+    total: str | None = None
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        items = self.items_of(body)
+        if not items or not self._more(body, self.has_more):
+            return None
+        offset = _int(request.param(self.offset_param), 0) + len(items)
+        total = _field(body, self.total) if self.total else None
+        if isinstance(total, int) and not isinstance(total, bool) and offset >= total:
+            return None
+        return request.with_param(self.offset_param, offset)
+
+    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+        step = len(self.items_of(body))
+        if not step:
+            return None
+        offset = _int(request.param(self.offset_param), 0) + k * step
+        return request.with_param(self.offset_param, offset)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageNumberPagination(Pagination):
+    """``page`` (+ ``per_page``/``page_size``) query params; an empty page ends the list, as does
+    a false ``has_more`` flag in the body when there is one."""
+
+    items: str | None = "data"
+    page_param: str = "page"
+    size_param: str | None = None
+    has_more: str | None = None
+    first_page: int = 1
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        if not self.items_of(body) or not self._more(body, self.has_more):
+            return None
+        return self.nth_request(request, body, 1)
+
+    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+        page = _int(request.param(self.page_param), self.first_page)
+        return request.with_param(self.page_param, page + k)
+
+
+# --- fetching ----------------------------------------------------------------------------------
+
+
+def capture_response(flow: Flow[R]) -> Flow[tuple[R, httpx.Response | None]]:
+    """Run ``flow`` unchanged and also return the last HTTP response it received."""
+    last: httpx.Response | None = None
+    outcome: Outcome = None
+    try:
+        while True:
+            try:
+                action = flow.send(outcome)
+            except StopIteration as stop:
+                return stop.value, last
+            outcome = yield action
+            if isinstance(outcome, httpx.Response):
+                last = outcome
+    finally:
+        flow.close()
+
+
+def _pagination(op: Operation[Any]) -> Pagination:
+    if op.pagination is None:
+        raise TypeError(f"operation {op.operation_id or op.path!r} is not paginated")
+    return op.pagination
+
+
+class _PageBase(Generic[T]):
+    def __init__(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> None:
+        self._request = request
+        self._pagination = _pagination(request.op)
+        self._base_url = base_url
+        self.raw: Any = body
+        """The parsed page object (the model the operation declares, or the list itself)."""
+        self.response = response
+        """The ``httpx.Response`` this page came from."""
+        self.items: list[T] = self._pagination.items_of(body)
+        """The items on this page only."""
+        self._next: PageRequest | NotGiven | None = NotGiven()
+
+    @property
+    def data(self) -> list[T]:
+        """Alias of ``items``."""
+        return self.items
+
+    @property
+    def request(self) -> PageRequest:
+        return self._request
+
+    def next_page_request(self) -> PageRequest | None:
+        if isinstance(self._next, NotGiven):
+            self._next = self._pagination.next_request(
+                self._request, self.raw, self.response, self._base_url
+            )
+        return self._next
+
+    def has_next_page(self) -> bool:
+        return self.next_page_request() is not None
+
+    def _ahead(self, k: int) -> PageRequest | None:
+        return self._pagination.nth_request(self._request, self.raw, k)
+
+    def __repr__(self) -> str:
+        op = self._request.op.operation_id or self._request.op.path
+        return f"<{type(self).__name__} {op}: {len(self.items)} items on this page>"
+
+
+def _done(page: _PageBase[Any], full: int) -> bool:
+    """A fanned-out page ends the list when it is empty, short or says so."""
+    return not page.items or len(page.items) < full or not page.has_next_page()
+
+
+class SyncPage(_PageBase[T]):
+    """One page of a paginated list; iterating it yields the items of this and every later page."""
+
+    def __init__(
+        self,
+        client: SyncAPIClient,
+        request: PageRequest,
+        body: Any,
+        response: httpx.Response | None,
+    ) -> None:
+        super().__init__(request, body, response, client.base_url_for(request.op))
+        self._client = client
+
+    @classmethod
+    def fetch(cls, client: SyncAPIClient, request: PageRequest) -> SyncPage[T]:
+        # the client's page fetch: underscored so it never shadows a generated resource
+        fetch = client._fetch_page  # pyright: ignore[reportPrivateUsage]
+        body, response = fetch(request.op, request.values, request.options)
+        return cls(client, request, body, response)
+
+    def next_page(self) -> SyncPage[T]:
+        """Fetch the next page (raises ``LookupError`` on the last)."""
+        request = self.next_page_request()
+        if request is None:
+            raise LookupError("no next page: check has_next_page() first")
+        # the server sent this page's own cursor/URL
+        errors = self._client._errors  # pyright: ignore[reportPrivateUsage]
+        _Visited(self._request, errors).check(request)
+        return SyncPage[T].fetch(self._client, request)
+
+    def iter_pages(self, *, max_pages: int | None = None) -> Iterator[SyncPage[T]]:
+        """This page and every later one, fetched one at a time."""
+        page: SyncPage[T] = self
+        count = 1
+        visited = _Visited(self._request, self._client._errors)  # pyright: ignore[reportPrivateUsage]
+        yield page
+        while page.has_next_page() and (max_pages is None or count < max_pages):
+            request = page.next_page_request()
+            assert request is not None
+            visited.check(request)
+            page = SyncPage[T].fetch(self._client, request)
+            count += 1
+            yield page
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.items
+
+    def iter_all(self, *, concurrency: int = 4, max_pages: int | None = None) -> Iterator[T]:
+        """Every item, fetching up to ``concurrency`` pages at once where the style allows it
+        (page numbers, offsets, ``Link`` with a page parameter); otherwise one at a time.
+        Stops at the first empty or short page, or after ``max_pages`` pages in all."""
+        if concurrency <= 1 or not self.has_next_page() or self._ahead(1) is None:
+            for page in self.iter_pages(max_pages=max_pages):
+                yield from page.items
+            return
+        yield from self.items
+        full, k = len(self.items), 0
+
+        def submit(pool: ThreadPoolExecutor) -> Future[SyncPage[T]] | None:
+            nonlocal k
+            k += 1
+            request = self._ahead(k)
+            if request is None or (max_pages is not None and k >= max_pages):
+                return None
+            return pool.submit(SyncPage.fetch, self._client, request)
+
+        pending: deque[Future[SyncPage[T]]] = deque()
+        from concurrent.futures import ThreadPoolExecutor  # iter_all only
+
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="apigen-page") as pool:
+            try:
+                for _ in range(concurrency):
+                    future = submit(pool)
+                    if future is None:
+                        break
+                    pending.append(future)
+                while pending:
+                    page = pending.popleft().result()
+                    yield from page.items
+                    if _done(page, full):
+                        break
+                    future = submit(pool)
+                    if future is not None:
+                        pending.append(future)
+            finally:
+                for future in pending:
+                    future.cancel()
+
+
+class AsyncPage(_PageBase[T]):
+    """One page of a paginated list; ``async for`` over it yields every item of every page."""
+
+    def __init__(
+        self,
+        client: AsyncAPIClient,
+        request: PageRequest,
+        body: Any,
+        response: httpx.Response | None,
+    ) -> None:
+        super().__init__(request, body, response, client.base_url_for(request.op))
+        self._client = client
+
+    @classmethod
+    async def fetch(cls, client: AsyncAPIClient, request: PageRequest) -> AsyncPage[T]:
+        # the client's page fetch: underscored so it never shadows a generated resource
+        fetch = client._fetch_page  # pyright: ignore[reportPrivateUsage]
+        body, response = await fetch(request.op, request.values, request.options)
+        return cls(client, request, body, response)
+
+    async def next_page(self) -> AsyncPage[T]:
+        """Fetch the next page (raises ``LookupError`` on the last)."""
+        request = self.next_page_request()
+        if request is None:
+            raise LookupError("no next page: check has_next_page() first")
+        # the server sent this page's own cursor/URL
+        errors = self._client._errors  # pyright: ignore[reportPrivateUsage]
+        _Visited(self._request, errors).check(request)
+        return await AsyncPage[T].fetch(self._client, request)
+
+    async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[T]]:
+        """This page and every later one, fetched one at a time."""
+        page: AsyncPage[T] = self
+        count = 1
+        visited = _Visited(self._request, self._client._errors)  # pyright: ignore[reportPrivateUsage]
+        yield page
+        while page.has_next_page() and (max_pages is None or count < max_pages):
+            request = page.next_page_request()
+            assert request is not None
+            visited.check(request)
+            page = await AsyncPage[T].fetch(self._client, request)
+            count += 1
+            yield page
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item
+
+    async def iter_all(
+        self, *, concurrency: int = 4, max_pages: int | None = None
+    ) -> AsyncIterator[T]:
+        """Like ``SyncPage.iter_all``: up to ``concurrency`` requests in flight (asyncio tasks)."""
+        if concurrency <= 1 or not self.has_next_page() or self._ahead(1) is None:
+            async for page in self.iter_pages(max_pages=max_pages):
+                for item in page.items:
+                    yield item
+            return
+        for item in self.items:
+            yield item
+        full, k = len(self.items), 0
+
+        import asyncio  # iter_all only
+
+        def submit() -> asyncio.Task[AsyncPage[T]] | None:
+            nonlocal k
+            k += 1
+            request = self._ahead(k)
+            if request is None or (max_pages is not None and k >= max_pages):
+                return None
+            return asyncio.ensure_future(AsyncPage[T].fetch(self._client, request))
+
+        pending: deque[asyncio.Task[AsyncPage[T]]] = deque()
+        try:
+            for _ in range(concurrency):
+                task = submit()
+                if task is None:
+                    break
+                pending.append(task)
+            while pending:
+                page = await pending.popleft()
+                for item in page.items:
+                    yield item
+                if _done(page, full):
+                    break
+                task = submit()
+                if task is not None:
+                    pending.append(task)
+        finally:
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+
+
+class AsyncPaginator(Generic[T]):
+    """What async paginated methods return, before any request is sent:
+
+    ``page = await client.x.list()`` gives the first ``AsyncPage``;
+    ``async for item in client.x.list()`` walks every item of every page.
+    """
+
+    def __init__(self, client: AsyncAPIClient, request: PageRequest) -> None:
+        self._client = client
+        self._request = request
+
+    async def _first(self) -> AsyncPage[T]:
+        return await AsyncPage[T].fetch(self._client, self._request)
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._first().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._first()
+        async for item in page:
+            yield item
+
+    async def iter_all(
+        self, *, concurrency: int = 4, max_pages: int | None = None
+    ) -> AsyncIterator[T]:
+        """``AsyncPage.iter_all`` from the first page."""
+        page = await self._first()
+        async for item in page.iter_all(concurrency=concurrency, max_pages=max_pages):
+            yield item

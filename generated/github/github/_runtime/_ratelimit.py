@@ -1,0 +1,260 @@
+"""Client-side rate limiting: a token bucket, a concurrency cap and pacing from server headers.
+
+One ``RateLimit`` is one budget: the client's threads and tasks share it, and so do several
+clients given the same instance. A ``backend`` (``RedisRateLimit``) moves the bucket out of the
+process so that many processes share one budget; the concurrency cap and header pacing stay local.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import inspect
+import math
+import threading
+import time
+from collections.abc import Awaitable, Generator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from ._drivers import Await, Outcome, Send, Sleep
+from ._telemetry import record_rate_limit_wait
+
+__all__ = ["Quota", "RateLimit", "RateLimitBackend", "read_quota", "retry_after", "server_wait"]
+
+NO_DEADLINE = 1e9  # "wait as long as needed", finite so that backends can pass it on
+
+
+class RateLimitBackend(Protocol):
+    """Keeps a token bucket somewhere shared (see ``RedisRateLimit``)."""
+
+    def reserve(self, interval: float, burst: int, max_wait: float) -> float | Awaitable[float]:
+        """Take the next slot of a bucket that refills one token every ``interval`` seconds and
+        holds ``burst``; return the seconds to wait for it. A result above ``max_wait`` means
+        nothing was taken. Async clients may use a backend that returns an awaitable."""
+        ...
+
+
+class RateLimit:
+    """At most ``rate`` requests per ``per`` seconds (bursts of up to ``burst``), at most
+    ``max_concurrency`` in flight, and, when ``adaptive``, slower still once the server's
+    rate-limit headers report that few requests remain: the remainder is spread until the reset.
+
+    ``rate=None`` keeps only the concurrency cap and the adaptive pacing.
+    """
+
+    def __init__(
+        self,
+        rate: float | None = None,
+        per: float = 1.0,
+        *,
+        burst: int | None = None,
+        max_concurrency: int | None = None,
+        adaptive: bool = True,
+        low_fraction: float = 0.1,
+        max_pause: float = 60.0,
+        backend: RateLimitBackend | None = None,
+    ) -> None:
+        if rate is not None and (rate <= 0 or per <= 0):
+            raise ValueError("rate and per must be positive")
+        if max_concurrency is not None and max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        self.rate, self.per = rate, per
+        self.burst = burst or max(1, math.floor(rate or 1))
+        self.max_concurrency = max_concurrency
+        self.adaptive = adaptive
+        self.low_fraction = low_fraction
+        self.max_pause = max_pause
+        self.backend = backend
+        self._interval = per / rate if rate else 0.0
+        self._lock = threading.Lock()
+        self._tat = 0.0  # GCRA "theoretical arrival time" of the local bucket
+        self._server_next = 0.0  # header pacing: earliest next send ...
+        self._server_interval = 0.0  # ... then one send per interval ...
+        self._server_until = 0.0  # ... until the server's window resets
+        self._in_flight = 0
+
+    def __repr__(self) -> str:
+        return (
+            f"RateLimit(rate={self.rate}, per={self.per}, burst={self.burst}, "
+            f"max_concurrency={self.max_concurrency}, adaptive={self.adaptive})"
+        )
+
+    def reserve(self, now: float, max_wait: float = NO_DEADLINE) -> float:
+        """Book a send time; returns seconds from ``now`` until it. More than ``max_wait``: nothing
+        is booked. (GCRA: same result as a token bucket holding ``burst`` tokens.)"""
+        with self._lock:
+            local = max(self._tat, now) if self.rate and self.backend is None else now
+            wait = max(0.0, local - (self.burst - 1) * self._interval - now)
+            server = now
+            if now < self._server_until:
+                server = max(self._server_next, now)
+                wait = max(wait, server - now)
+            if wait > max_wait:
+                return wait
+            if self.rate and self.backend is None:
+                self._tat = local + self._interval
+            if now < self._server_until:
+                self._server_next = server + self._server_interval
+            return wait
+
+    def observe(self, response: httpx.Response, now: float | None = None) -> None:
+        """Follow the server's word: after a 429 (or an exhausted budget) everyone waits out
+        ``Retry-After`` or the reset (unless that is over ``max_pause``: then calls fail fast);
+        once the remaining budget is low, the rest is spread evenly until the reset."""
+        if not self.adaptive:
+            return
+        quota = read_quota(response.headers)
+        now = time.monotonic() if now is None else now
+        if response.status_code == 429 or (quota and quota.remaining == 0):
+            pause = retry_after(response.headers)
+            pause = quota.reset if pause is None and quota else pause
+            if pause is not None and 0 < pause <= self.max_pause:
+                with self._lock:
+                    self._server_until = max(self._server_until, now + pause)
+                    self._server_next = self._server_until
+                    self._server_interval = 0.0
+            return
+        if quota is None or quota.remaining is None or not quota.reset or quota.reset <= 0:
+            return
+        if quota.remaining > (max(1.0, quota.limit * self.low_fraction) if quota.limit else 10):
+            return
+        with self._lock:
+            self._server_until = now + quota.reset
+            self._server_interval = quota.reset / quota.remaining
+
+    def acquire(self, deadline: float | None) -> Generator[Send | Sleep | Await, Outcome, bool]:
+        """Flow step: take a concurrency slot, then wait for a send time (so that sends never
+        bunch up behind the cap). ``False``, holding nothing, when that would pass ``deadline``;
+        otherwise the caller holds the slot until ``release()``."""
+        pause = 0.001
+        while not self._enter():
+            if deadline is not None and time.monotonic() + pause > deadline:
+                return False
+            yield Sleep(pause)
+            pause = min(pause * 2, 0.05)
+        try:
+            now = time.monotonic()
+            max_wait = NO_DEADLINE if deadline is None else deadline - now
+            wait = self.reserve(now, max_wait)
+            if self.rate and self.backend is not None and wait <= max_wait:
+                shared: Any = self.backend.reserve(self._interval, self.burst, max_wait)
+                if inspect.isawaitable(shared):
+                    action = Await(shared)
+                    yield action
+                    shared = action.result
+                wait = max(wait, float(shared))
+            if wait > max_wait:
+                self.release()
+                return False
+            if wait > 0:
+                record_rate_limit_wait(wait)
+                yield Sleep(wait)
+        except BaseException:  # including the flow being closed while it waits
+            self.release()
+            raise
+        return True
+
+    def _enter(self) -> bool:
+        with self._lock:
+            if self.max_concurrency is not None and self._in_flight >= self.max_concurrency:
+                return False
+            self._in_flight += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What the server says about its budget; ``reset`` is seconds from now."""
+
+    limit: float | None
+    remaining: float | None
+    reset: float | None
+
+
+def read_quota(headers: httpx.Headers) -> Quota | None:
+    """``X-RateLimit-*`` (reset as epoch seconds, or seconds when small), ``RateLimit-*``
+    (reset as seconds) and the IETF draft ``RateLimit``/``RateLimit-Policy`` fields, both the
+    older ``limit=10, remaining=5, reset=3`` and the newer ``"default";r=5;t=3`` spelling."""
+    limit = _num(headers.get("x-ratelimit-limit") or headers.get("ratelimit-limit"))
+    remaining = _num(headers.get("x-ratelimit-remaining") or headers.get("ratelimit-remaining"))
+    reset = _num(headers.get("x-ratelimit-reset") or headers.get("ratelimit-reset"))
+    if reset is not None and reset > 1e9:  # an epoch timestamp (GitHub), not a delta
+        reset -= time.time()
+    if combined := headers.get("ratelimit"):
+        fields = _fields(combined, "r")
+        remaining = _num(fields.get("r") or fields.get("remaining"))
+        reset = _num(fields.get("t") or fields.get("reset"))
+        limit = _num(fields.get("limit")) or limit
+    if limit is None and (policy := headers.get("ratelimit-policy")):
+        fields = _fields(policy, "q")
+        limit = _num(fields.get("q") or fields.get(""))
+    if remaining is None and reset is None:
+        return None
+    return Quota(limit, remaining, reset)
+
+
+def retry_after(headers: httpx.Headers) -> float | None:
+    """``Retry-After`` in seconds (delta-seconds or HTTP date), or ``retry-after-ms``."""
+    if (ms := _num(headers.get("retry-after-ms"))) is not None:
+        return ms / 1000
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    if (seconds := _num(value)) is not None:
+        return seconds
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when.timestamp() - time.time()
+
+
+def server_wait(response: httpx.Response) -> float | None:
+    """How long the server asked us to wait: ``Retry-After`` on any response; the rate-limit
+    reset on a 429, or on a 403 that reports an exhausted budget (GitHub's primary limit)."""
+    wait = retry_after(response.headers)
+    if wait is not None or response.status_code not in (403, 429):
+        return wait
+    quota = read_quota(response.headers)
+    if quota is None or quota.reset is None:
+        return None
+    if response.status_code == 403 and quota.remaining != 0:
+        return None
+    return quota.reset
+
+
+def _fields(value: str, pick: str) -> dict[str, str]:
+    """Parameters of a structured header: of the member with the smallest ``pick`` value when
+    several policies are listed, or all ``key=value`` members merged (the older draft)."""
+    members: list[dict[str, str]] = []
+    for member in value.split(","):
+        params: dict[str, str] = {}
+        for part in member.split(";"):
+            key, _, val = part.strip().partition("=")
+            if not val and key.isdigit():
+                key, val = "", key  # "100;w=60": a bare quota
+            params.setdefault(key.lower(), val.strip('"'))
+        members.append(params)
+    ranked = [m for m in members if _num(m.get(pick)) is not None]
+    if ranked:
+        return min(ranked, key=lambda m: _num(m.get(pick)) or 0.0)
+    merged: dict[str, str] = {}
+    for m in members:
+        merged.update(m)
+    return merged
+
+
+def _num(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None

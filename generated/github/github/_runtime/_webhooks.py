@@ -1,0 +1,202 @@
+"""Webhook signature verification (``apigen_runtime.webhooks``): Stripe's scheme and generic HMAC.
+
+Both raise ``WebhookVerificationError`` on any problem; its message never contains the secret,
+the expected signature or the payload. Digests are compared with ``hmac.compare_digest``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import math
+import re
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, cast
+
+from ._errors import WebhookVerificationError
+
+__all__ = [
+    "WebhookVerificationError",
+    "verify_hmac",
+    "verify_standard_webhook",
+    "verify_stripe",
+]
+
+
+def _bytes(value: object, what: str = "payload") -> bytes:
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    if isinstance(value, memoryview):
+        return value.tobytes()
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    raise WebhookVerificationError(
+        f"Webhook {what} must be bytes or str, not {type(value).__name__}."
+    )
+
+
+def _text(value: object, what: str) -> str:
+    """A header value as text: a missing or non-text value fails verification."""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("ascii")
+        except UnicodeDecodeError:
+            raise WebhookVerificationError(f"Webhook {what} is not ASCII.") from None
+    if not isinstance(value, str) or not value.strip():
+        raise WebhookVerificationError(f"Webhook {what} is missing.")
+    return value
+
+
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+
+
+def _timestamp(value: object) -> int:
+    text = _text(value, "timestamp").strip()
+    if not _TIMESTAMP.fullmatch(text):
+        raise WebhookVerificationError("Webhook timestamp is not a Unix time in seconds.")
+    return int(text)
+
+
+def _check_age(timestamp: float, tolerance: float) -> None:
+    if not math.isfinite(timestamp) or abs(time.time() - timestamp) > tolerance:
+        raise WebhookVerificationError(
+            f"Webhook timestamp is outside the {tolerance:g} s tolerance (replayed or clock skew)."
+        )
+
+
+def verify_stripe(
+    payload: bytes | str, header: str | None, secret: str, tolerance: float | None = 300
+) -> None:
+    """Verify a ``Stripe-Signature`` header (``t=<unix time>,v1=<hex>[,v1=<hex>...]``): one
+    ``v1`` must be the HMAC-SHA256 of ``"<t>." + payload`` under ``secret``, and ``t`` within
+    ``tolerance`` seconds of now (``None`` skips the age check). Pass the raw request body."""
+    header = _text(header, "signature header")
+    timestamp: str | None = None
+    signatures: list[str] = []
+    for item in header.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t":
+            timestamp = value
+        elif key == "v1":
+            signatures.append(value)
+    if timestamp is None or not _TIMESTAMP.fullmatch(timestamp):
+        raise WebhookVerificationError("Webhook signature header has no valid timestamp (t=).")
+    if not signatures:
+        raise WebhookVerificationError("Webhook signature header has no v1 signature.")
+    signed = timestamp.encode("ascii") + b"." + _bytes(payload)
+    expected = hmac.new(_bytes(secret, "secret"), signed, hashlib.sha256).hexdigest()
+    expected_bytes = expected.encode("ascii")
+    if not any(
+        hmac.compare_digest(expected_bytes, s.encode("ascii", "replace")) for s in signatures
+    ):
+        raise WebhookVerificationError("No webhook signature matches the payload.")
+    if tolerance is not None:
+        _check_age(int(timestamp), tolerance)
+
+
+def verify_hmac(
+    payload: bytes | str,
+    signature: str | Sequence[str],
+    secret: bytes | str,
+    *,
+    algorithm: str = "sha256",
+    encoding: Literal["hex", "base64"] = "hex",
+    prefix: str = "",
+    timestamp: float | str | None = None,
+    tolerance: float | None = None,
+) -> None:
+    """Verify that one of ``signature`` is ``prefix`` + the HMAC of ``payload`` (``algorithm``
+    from hashlib, ``encoding`` hex or base64) under ``secret``.
+
+    ``payload`` must be exactly the signed bytes. When a provider signs a timestamp too, build
+    them yourself (Slack: ``b"v0:" + ts + b":" + body`` with ``prefix="v0="``) and also pass
+    ``timestamp`` and ``tolerance`` (seconds) to reject stale deliveries.
+    """
+    digest = hmac.new(_bytes(secret, "secret"), _bytes(payload), algorithm).digest()
+    given = cast(object, signature)  # untyped callers may pass None or bytes
+    if given is None or isinstance(given, bytes):
+        candidates: list[object] = [_text(given, "signature")]
+    else:
+        candidates = [signature] if isinstance(signature, str) else list(signature)
+    matched = False
+    for candidate in candidates:
+        if not isinstance(candidate, str) or not candidate.startswith(prefix):
+            continue
+        text = candidate[len(prefix) :].strip()
+        try:
+            given = (
+                bytes.fromhex(text) if encoding == "hex" else base64.b64decode(text, validate=True)
+            )
+        except (ValueError, binascii.Error):
+            continue
+        matched = hmac.compare_digest(digest, given) or matched
+    if not matched:
+        raise WebhookVerificationError("No webhook signature matches the payload.")
+    if tolerance is not None:
+        if timestamp is None:
+            raise WebhookVerificationError("A tolerance needs the webhook's timestamp.")
+        try:
+            when = float(timestamp)
+        except (TypeError, ValueError):
+            raise WebhookVerificationError("Webhook timestamp is not a number.") from None
+        _check_age(when, tolerance)
+
+
+def _header(headers: Mapping[str, str] | Any, name: str) -> object:
+    """``headers[name]`` from any mapping (case-insensitive), ``None`` when absent."""
+    try:
+        value = headers.get(name)
+    except AttributeError:
+        raise WebhookVerificationError("Webhook headers must be a mapping.") from None
+    if value is None and isinstance(headers, Mapping):
+        for key, item in cast("Mapping[object, object]", headers).items():
+            if isinstance(key, str) and key.lower() == name:
+                return item
+    return value
+
+
+def verify_standard_webhook(
+    payload: bytes | str,
+    headers: Mapping[str, str],
+    secret: str | bytes,
+    *,
+    tolerance: float = 300,
+) -> None:
+    """Verify a Standard Webhooks delivery (standardwebhooks.com, also Svix): ``webhook-id``,
+    ``webhook-timestamp`` and ``webhook-signature`` (space-separated ``v1,<base64>`` entries,
+    any one may match) over ``"<id>.<timestamp>.<payload>"`` with HMAC-SHA256. ``secret`` is
+    the ``whsec_<base64>`` key (raw key bytes are accepted too); the timestamp must be within
+    ``tolerance`` seconds of now. Pass the raw request body and its headers."""
+    msg_id = _text(_header(headers, "webhook-id"), "webhook-id header")
+    stamp = _text(_header(headers, "webhook-timestamp"), "webhook-timestamp header")
+    header = _text(_header(headers, "webhook-signature"), "webhook-signature header")
+    when = _timestamp(stamp)
+    if isinstance(secret, str):
+        text = secret.removeprefix("whsec_")
+        try:
+            key = base64.b64decode(text, validate=True)
+        except (ValueError, binascii.Error):
+            raise WebhookVerificationError("Webhook secret is not a whsec_ base64 key.") from None
+    else:
+        key = _bytes(secret, "secret")
+    try:
+        signed = f"{msg_id}.{when}.".encode("ascii") + _bytes(payload)
+    except UnicodeEncodeError:
+        raise WebhookVerificationError("Webhook id is not ASCII.") from None
+    digest = hmac.new(key, signed, hashlib.sha256).digest()
+    matched = False
+    for entry in header.split():
+        version, _, value = entry.partition(",")
+        if version != "v1":
+            continue
+        try:
+            given = base64.b64decode(value, validate=True)
+        except (ValueError, binascii.Error):
+            continue
+        matched = hmac.compare_digest(digest, given) or matched
+    if not matched:
+        raise WebhookVerificationError("No webhook signature matches the payload.")
+    _check_age(when, tolerance)

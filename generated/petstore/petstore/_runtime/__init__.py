@@ -1,0 +1,303 @@
+"""Runtime support for apigen-generated API clients: request building, auth, retries, errors."""
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._auth import (
+    ApiKey,
+    HTTPBasic,
+    HTTPBearer,
+    InsecureTransportError,
+    SecurityScheme,
+)
+from ._client import (
+    AsyncAPIClient,
+    AsyncResource,
+    SyncAPIClient,
+    SyncResource,
+)
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APIStreamError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CircuitOpenError,
+    ConflictError,
+    InternalServerError,
+    LongRunningCancelledError,
+    LongRunningTimeoutError,
+    MissingCredentialsError,
+    NotFoundError,
+    OAuthError,
+    OperationFailedError,
+    PaginationLoopError,
+    PermissionDeniedError,
+    RateLimitBackendError,
+    RateLimitError,
+    UnprocessableEntityError,
+    WebhookVerificationError,
+)
+from ._hooks import Hooks
+from ._limits import DEFAULT_MAX_RESPONSE_BYTES, ResponseDecodingError, ResponseTooLargeError
+from ._logging import JSONFormatter, enable_logging
+from ._operation import (
+    Body,
+    Encoding,
+    LazyResponses,
+    Operation,
+    Param,
+    Response,
+)
+from ._ratelimit import RateLimit, RateLimitBackend
+from ._resource import (
+    part_method,
+    raw_async_page,
+    raw_page,
+    streaming_async_page,
+    streaming_page,
+)
+from ._response import (
+    AsyncStreamedResponse,
+    RawResponse,
+    StreamedResponse,
+    with_raw_response,
+    with_streaming_response,
+)
+from ._retry import RetryPolicy, RetryStrategy, may_resend
+from ._telemetry import RateWarning
+from ._types import (
+    NOT_GIVEN,
+    ExtraBody,
+    ExtraHeaders,
+    ExtraQuery,
+    FileInput,
+    NotGiven,
+    Omit,
+    RequestOptions,
+    TimeoutOption,
+    omit,
+    request_options,
+)
+from ._version import __version__
+
+# Imported on first use (PEP 562): a plain call never loads pagination, event streams, OAuth,
+# Redis, circuit breakers or long-running operations.
+_LAZY: dict[str, str] = {
+    "Cache": "._cache",
+    "CacheStore": "._cache",
+    "MemoryCacheStore": "._cache",
+    "RedisCacheStore": "._cache",
+    "Model": "._models",
+    "discriminator": "._models",
+    "AsyncOAuth": "._oauth",
+    "AsyncPage": "._pagination",
+    "AsyncPaginator": "._pagination",
+    "AsyncStream": "._sse",
+    "AuthorizationRequest": "._oauth",
+    "BodyCursorPagination": "._pagination",
+    "CircuitBreaker": "._circuit",
+    "CursorPagination": "._pagination",
+    "InMemoryTokenStore": "._oauth",
+    "JSONFileTokenStore": "._oauth",
+    "LinkHeaderPagination": "._pagination",
+    "LongRunning": "._lro",
+    "NextUrlPagination": "._pagination",
+    "OAuth": "._oauth",
+    "OAuth2AuthorizationCode": "._oauth",
+    "OAuth2ClientCredentials": "._oauth",
+    "OffsetPagination": "._pagination",
+    "PageNumberPagination": "._pagination",
+    "PageRequest": "._pagination",
+    "Pagination": "._pagination",
+    "RedisRateLimit": "._ratelimit_redis",
+    "ServerSentEvent": "._sse",
+    "Stream": "._sse",
+    "SyncPage": "._pagination",
+    "Token": "._oauth",
+    "TokenStore": "._oauth",
+    "webhooks": ".",
+}
+
+if TYPE_CHECKING:
+    from . import webhooks
+    from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore
+    from ._circuit import CircuitBreaker
+    from ._lro import LongRunning
+    from ._models import Model, discriminator
+    from ._oauth import (
+        AsyncOAuth,
+        AuthorizationRequest,
+        InMemoryTokenStore,
+        JSONFileTokenStore,
+        OAuth,
+        OAuth2AuthorizationCode,
+        OAuth2ClientCredentials,
+        Token,
+        TokenStore,
+    )
+    from ._pagination import (
+        AsyncPage,
+        AsyncPaginator,
+        BodyCursorPagination,
+        CursorPagination,
+        LinkHeaderPagination,
+        NextUrlPagination,
+        OffsetPagination,
+        PageNumberPagination,
+        PageRequest,
+        Pagination,
+        SyncPage,
+    )
+    from ._ratelimit_redis import RedisRateLimit
+    from ._sse import AsyncStream, ServerSentEvent, Stream
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = importlib.import_module(module if module != "." else f".{name}", __name__)
+    if module != ".":
+        value = getattr(value, name)
+    _relocate(value)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APIStreamError",
+    "APITimeoutError",
+    "ApiKey",
+    "AsyncAPIClient",
+    "AsyncOAuth",
+    "AsyncPage",
+    "AsyncPaginator",
+    "AsyncResource",
+    "AsyncStream",
+    "AsyncStreamedResponse",
+    "AuthenticationError",
+    "AuthorizationRequest",
+    "BadRequestError",
+    "Body",
+    "BodyCursorPagination",
+    "Cache",
+    "CacheStore",
+    "CircuitBreaker",
+    "CircuitOpenError",
+    "ConflictError",
+    "CursorPagination",
+    "Encoding",
+    "ExtraBody",
+    "ExtraHeaders",
+    "ExtraQuery",
+    "FileInput",
+    "HTTPBasic",
+    "HTTPBearer",
+    "Hooks",
+    "InMemoryTokenStore",
+    "InsecureTransportError",
+    "InternalServerError",
+    "JSONFileTokenStore",
+    "JSONFormatter",
+    "LazyResponses",
+    "LinkHeaderPagination",
+    "LongRunning",
+    "LongRunningCancelledError",
+    "LongRunningTimeoutError",
+    "MemoryCacheStore",
+    "MissingCredentialsError",
+    "Model",
+    "NextUrlPagination",
+    "NotFoundError",
+    "NotGiven",
+    "OAuth",
+    "OAuth2AuthorizationCode",
+    "OAuth2ClientCredentials",
+    "OAuthError",
+    "OffsetPagination",
+    "Omit",
+    "Operation",
+    "OperationFailedError",
+    "PageNumberPagination",
+    "PageRequest",
+    "Pagination",
+    "PaginationLoopError",
+    "Param",
+    "PermissionDeniedError",
+    "RateLimit",
+    "RateLimitBackend",
+    "RateLimitBackendError",
+    "RateLimitError",
+    "RateWarning",
+    "RawResponse",
+    "RedisCacheStore",
+    "RedisRateLimit",
+    "RequestOptions",
+    "Response",
+    "ResponseDecodingError",
+    "ResponseTooLargeError",
+    "RetryPolicy",
+    "RetryStrategy",
+    "SecurityScheme",
+    "ServerSentEvent",
+    "Stream",
+    "StreamedResponse",
+    "SyncAPIClient",
+    "SyncPage",
+    "SyncResource",
+    "TimeoutOption",
+    "Token",
+    "TokenStore",
+    "UnprocessableEntityError",
+    "WebhookVerificationError",
+    "__version__",
+    "discriminator",
+    "enable_logging",
+    "may_resend",
+    "omit",
+    "part_method",
+    "raw_async_page",
+    "raw_page",
+    "request_options",
+    "streaming_async_page",
+    "streaming_page",
+    "webhooks",
+    "with_raw_response",
+    "with_streaming_response",
+]
+
+
+def _relocate(obj: object) -> None:
+    """Show a public class as living here, like httpx does."""
+    # (not `Model`: pydantic resolves its annotations in the module it was defined in)
+    module = getattr(obj, "__module__", "")
+    if (
+        isinstance(obj, type)
+        and module != f"{__name__}._models"
+        and module.startswith(f"{__name__}._")
+    ):
+        obj.__module__ = __name__  # "apigen_runtime", or "<package>._runtime" when vendored
+
+
+def _relocate_loaded() -> None:
+    for name in __all__:
+        if name in globals():  # the lazy ones are relocated when first imported
+            _relocate(globals()[name])
+
+
+_relocate_loaded()
+del _relocate_loaded

@@ -1,0 +1,212 @@
+"""The I/O-free flow protocol and its two tiny drivers.
+
+Request logic is written once as a generator that yields actions (``Send``, ``Sleep``) and is
+sent back outcomes (an ``httpx.Response`` or the ``httpx.TransportError`` raised while
+sending). ``run_sync`` and ``run_async`` perform the actions; nothing else differs. Redirects
+are never followed here: the request flow follows them itself, so that credentials reach only
+the origins the client was configured for. ``Await`` (an async hook or backend call) is only
+valid under ``run_async``. ``Exclusive`` runs a sub-flow holding a ``FlowLock`` (a
+``threading.Lock`` under ``run_sync``, an ``asyncio.Lock`` per event loop under ``run_async``):
+single-flight token renewal.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import time
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
+
+import httpx
+
+if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads asyncio
+    import asyncio
+
+__all__ = [
+    "Await",
+    "Exclusive",
+    "Flow",
+    "FlowLock",
+    "Outcome",
+    "Send",
+    "Sleep",
+    "run_async",
+    "run_sync",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    request: httpx.Request
+    deadline: float | None = None  # ``time.monotonic()`` by which the whole body must be in
+    stream: bool = False  # leave a 2xx body unread: the caller streams it, then closes it
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    seconds: float
+
+
+@dataclass(slots=True)
+class Await:
+    """Await ``awaitable`` (an async hook or rate-limit backend) and store its ``result``."""
+
+    awaitable: Awaitable[object]
+    result: object = None
+
+
+class FlowLock:
+    """A lock both drivers can hold across I/O: a ``threading.Lock`` for sync callers and one
+    ``asyncio.Lock`` per event loop for async ones."""
+
+    def __init__(self) -> None:
+        self.sync = threading.Lock()
+        self._guard = threading.Lock()
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def for_running_loop(self) -> asyncio.Lock:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        with self._guard:
+            lock = self._loops.get(loop)
+            if lock is None:
+                lock = self._loops[loop] = asyncio.Lock()
+            return lock
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusive:
+    """Run ``flow`` to completion while holding ``lock``; the outcome sent back is ``None``."""
+
+    lock: FlowLock
+    flow: Flow[None]
+
+
+Outcome: TypeAlias = httpx.Response | httpx.TransportError | None
+Flow: TypeAlias = Generator[Send | Sleep | Await | Exclusive, Outcome, T]
+
+
+def run_sync(flow: Flow[T], client: httpx.Client, sleep: Callable[[float], object]) -> T:
+    outcome: Outcome = None
+    try:
+        while True:
+            try:
+                action = flow.send(outcome)
+            except StopIteration as stop:
+                result: T = stop.value
+                return result
+            if isinstance(action, Sleep):
+                sleep(action.seconds)
+                outcome = None
+                continue
+            if isinstance(action, Await):
+                if inspect.iscoroutine(action.awaitable):
+                    action.awaitable.close()  # never awaited, by design: no warning
+                raise TypeError("an async hook or backend needs the async client")
+            if isinstance(action, Exclusive):
+                with action.lock.sync:
+                    run_sync(action.flow, client, sleep)
+                outcome = None
+                continue
+            try:
+                if action.deadline is None and not action.stream:
+                    outcome = client.send(action.request, follow_redirects=False)
+                else:
+                    outcome = client.send(action.request, stream=True, follow_redirects=False)
+                    if action.deadline is not None:
+                        outcome.stream = _Bounded(outcome.stream, action)
+                    if not (action.stream and outcome.is_success):
+                        try:
+                            outcome.read()
+                        finally:
+                            outcome.close()
+            except httpx.TransportError as exc:
+                outcome = exc
+    finally:
+        flow.close()
+
+
+async def run_async(
+    flow: Flow[T], client: httpx.AsyncClient, sleep: Callable[[float], Awaitable[object]]
+) -> T:
+    outcome: Outcome = None
+    try:
+        while True:
+            try:
+                action = flow.send(outcome)
+            except StopIteration as stop:
+                result: T = stop.value
+                return result
+            if isinstance(action, Sleep):
+                await sleep(action.seconds)
+                outcome = None
+                continue
+            if isinstance(action, Await):
+                action.result = await action.awaitable
+                outcome = None
+                continue
+            if isinstance(action, Exclusive):
+                async with action.lock.for_running_loop():
+                    await run_async(action.flow, client, sleep)
+                outcome = None
+                continue
+            try:
+                if action.deadline is None and not action.stream:
+                    outcome = await client.send(action.request, follow_redirects=False)
+                else:
+                    outcome = await client.send(action.request, stream=True, follow_redirects=False)
+                    if action.deadline is not None:
+                        outcome.stream = _Bounded(outcome.stream, action)
+                    if not (action.stream and outcome.is_success):
+                        try:
+                            await outcome.aread()
+                        finally:
+                            await outcome.aclose()
+            except httpx.TransportError as exc:
+                outcome = exc
+    finally:
+        flow.close()
+
+
+class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body stream that fails with ``ReadTimeout`` once ``send.deadline`` passes, so
+    a body that trickles in (each read within the read timeout) cannot outlast a deadline."""
+
+    def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, send: Send) -> None:
+        self._stream = stream
+        self._send = send
+
+    def _check(self) -> None:
+        assert self._send.deadline is not None
+        if time.monotonic() > self._send.deadline:
+            raise httpx.ReadTimeout(
+                "deadline passed while reading the body", request=self._send.request
+            )
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._stream, httpx.SyncByteStream)
+        for chunk in self._stream:
+            self._check()
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._stream, httpx.AsyncByteStream)
+        async for chunk in self._stream:
+            self._check()
+            yield chunk
+
+    def close(self) -> None:
+        if isinstance(self._stream, httpx.SyncByteStream):
+            self._stream.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._stream, httpx.AsyncByteStream):
+            await self._stream.aclose()

@@ -1,0 +1,328 @@
+"""Bounds on what a response may cost: its decoded size, and well-formed encoding.
+
+A request built for a body the runtime reads into memory carries ``MAX_BYTES_EXTENSION`` (the
+limit in bytes). An httpx response event hook, installed once per ``httpx`` client, wraps the
+body stream of such responses: each raw chunk is first decompressed here, into bounded pieces
+that are counted and dropped, and only handed on to httpx's own decoder once the total stays
+within the limit. A 2 MB gzip that inflates to 2 GB fails after reading about the limit, with
+``ResponseTooLargeError``; a corrupt gzip/deflate body fails with ``ResponseDecodingError``
+(both ``APIError``s) instead of ``httpx.DecodingError``. Bodies left unread for the caller
+(``with_streaming_response``, event streams) carry no limit.
+
+Header values are checked before anything is sent: CR, LF, NUL or non-ASCII in a header (a
+pasted API key with a trailing newline, say) is a ``ValueError`` naming the header.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar, cast
+
+import httpx
+
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    ResponseDecodingError,
+    ResponseTooLargeError,
+)
+from ._operation import Operation
+from ._plan import plan
+from ._types import RequestOptions
+
+T = TypeVar("T")
+
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "MAX_BYTES_EXTENSION",
+    "ResponseDecodingError",
+    "ResponseTooLargeError",
+    "check_header_inputs",
+    "check_headers",
+    "guard_async",
+    "guard_sync",
+    "limit_responses",
+    "stream_error",
+]
+
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+MAX_BYTES_EXTENSION = "apigen.max_response_bytes"
+_PIECE = 256 * 1024  # the most one decompression step may produce
+
+
+# --- request headers ---------------------------------------------------------------------------
+
+_BAD_HEADER = re.compile(r"[\r\n\x00]|[^\x00-\x7f]")
+_BAD_BYTES = re.compile(rb"[\r\n\x00]")
+
+
+def _bad_header(name: str) -> ValueError:
+    return ValueError(
+        f"header {name!r} has a value with CR, LF, NUL or non-ASCII characters:"
+        " it cannot be sent (check for a stray newline or a pasted character)"
+    )
+
+
+def _bad(value: object) -> bool:
+    if isinstance(value, str):
+        return _BAD_HEADER.search(value) is not None
+    if isinstance(value, list | tuple):
+        return any(_bad(v) for v in cast("Iterable[object]", value))
+    if isinstance(value, Mapping):
+        items = cast("Mapping[object, object]", value).items()
+        return any(_bad(k) or _bad(v) for k, v in items)
+    return False
+
+
+def check_header_inputs(
+    op: Operation[Any],
+    values: Mapping[str, object],
+    options: RequestOptions,
+    default_headers: Mapping[str, str],
+) -> None:
+    """The header values a request is about to be built from (default and extra headers,
+    header parameters): ``ValueError`` naming the header, rather than httpx's bare
+    ``UnicodeEncodeError`` or an h11 error retried as a connection failure."""
+    extra = options.get("extra_headers") or {}
+    for name, value in [*default_headers.items(), *extra.items()]:
+        if not isinstance(value, str):  # ``omit``
+            continue
+        if _bad(name) or _bad(value):
+            raise _bad_header(name)
+    for p in plan(op).header_params:
+        if not p.content_type and _bad(values.get(p.py_name)):
+            raise _bad_header(p.wire_name)
+
+
+def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> None:
+    """``ValueError`` (before sending) for a header value httpx cannot send or a server would
+    split: CR, LF, NUL or non-ASCII. Only the header name is shown: values may be secrets."""
+    for raw_name, value in headers.raw:  # the encoded values: non-ASCII shows as bytes > 0x7f
+        if not value.isascii() or _BAD_BYTES.search(value):
+            raise _bad_header(raw_name.decode("latin-1"))
+    for cookie in cookies or ():
+        if _BAD_HEADER.search(cookie):
+            cookie_name = cookie.partition("=")[0]
+            raise ValueError(
+                f"cookie {cookie_name!r} has CR, LF, NUL or non-ASCII characters: it cannot be sent"
+            )
+
+
+# --- response size -----------------------------------------------------------------------------
+
+
+def limit_responses(
+    build_request: Callable[..., httpx.Request], limit: int | None
+) -> Callable[..., httpx.Request]:
+    """``build_request`` marking each request with ``limit`` (``None``: any size, the encoding
+    is still checked); installs the hook on the httpx client ``build_request`` belongs to (once;
+    it ignores unmarked requests)."""
+    client = getattr(build_request, "__self__", None)
+    if isinstance(client, httpx.Client | httpx.AsyncClient):
+        _install(client)
+
+    def build(*args: Any, **kwargs: Any) -> httpx.Request:
+        request = build_request(*args, **kwargs)
+        request.extensions = {**request.extensions, MAX_BYTES_EXTENSION: limit}
+        return request
+
+    return build
+
+
+_INSTALL = threading.Lock()
+
+
+def _install(client: httpx.Client | httpx.AsyncClient) -> None:
+    hook: Any = _hook_async if isinstance(client, httpx.AsyncClient) else _hook
+    if hook in client.event_hooks.get("response", ()):  # the common case: no lock taken
+        return
+    with _INSTALL:  # two first calls at once must not add the hook twice
+        hooks = client.event_hooks
+        responses = list(hooks.get("response", []))
+        if hook not in responses:
+            client.event_hooks = {**hooks, "response": [*responses, hook]}
+
+
+def _hook(response: httpx.Response) -> None:
+    extensions = response.request.extensions
+    if MAX_BYTES_EXTENSION not in extensions:
+        return
+    limit = extensions[MAX_BYTES_EXTENSION]
+    if isinstance(limit, int) and _within(response.headers, limit):
+        return  # identity-encoded with a Content-Length within the limit: nothing to count
+    counter = _Counter(response, limit if isinstance(limit, int) else None)
+    try:
+        content = response.content  # already read (a mock transport's ``content=``)
+    except httpx.ResponseNotRead:
+        response.stream = _Limited(response.stream, counter)
+    else:
+        counter.count(len(content))
+
+
+async def _hook_async(response: httpx.Response) -> None:
+    _hook(response)
+
+
+def _within(headers: httpx.Headers, limit: int) -> bool:
+    """Whether the body is sure to fit: no ``Content-Encoding`` (so the decoded size is the
+    wire size), no ``Transfer-Encoding`` and a ``Content-Length`` within ``limit``. HTTP/1.1
+    (h11), HTTP/2 (h2) and aiohttp never deliver more body than the ``Content-Length`` they
+    read such a message by, so it needs no counting stream (the common JSON response)."""
+    length = None
+    for name, value in headers.raw:
+        lower = name.lower()
+        if lower == b"content-encoding":
+            if value.strip().lower() not in (b"", b"identity"):
+                return False
+        elif lower == b"transfer-encoding":  # framed by chunks, whatever the length says
+            return False
+        elif lower == b"content-length":
+            value = value.strip()
+            if length is not None or not value.isdigit():
+                return False  # repeated or malformed: let the counting stream decide
+            length = int(value)
+    return length is not None and length <= limit
+
+
+class _Counter:
+    """Decodes raw chunks the way httpx will (gzip, deflate), in bounded pieces that are only
+    counted, and raises once the decoded total passes ``limit``."""
+
+    def __init__(self, response: httpx.Response, limit: int | None) -> None:
+        self.response = response
+        self.limit = limit
+        self.total = 0
+        encodings = response.headers.get("content-encoding", "").lower()
+        names = [e.strip() for e in encodings.split(",") if e.strip() not in ("", "identity")]
+        # httpx skips encodings it does not know and decodes the last-applied one first
+        self._decoders: list[_Zlib] = [_Zlib(name) for name in reversed(names) if name in _WBITS]
+        self._raw_only = any(name in ("br", "zstd") for name in names)  # optional httpx extras
+
+    def feed(self, chunk: bytes) -> None:
+        if self._raw_only or not self._decoders:  # identity (or an encoding httpx keeps as is)
+            self.count(len(chunk))
+            return
+        self._through(0, chunk)
+
+    def _through(self, level: int, data: bytes) -> None:
+        decoder = self._decoders[level]
+        try:
+            for piece in decoder.decode(data):
+                if level + 1 < len(self._decoders):
+                    self._through(level + 1, piece)
+                else:
+                    self.count(len(piece))
+        except zlib.error:
+            request = self.response.request
+            raise ResponseDecodingError(
+                f"Response body of {request.method} {request.url.path} is not valid"
+                f" {decoder.name} (Content-Encoding)",
+                response=self.response,
+            ) from None
+
+    def count(self, n: int) -> None:
+        self.total += n
+        if self.limit is not None and self.total > self.limit:
+            request = self.response.request
+            raise ResponseTooLargeError(
+                f"Response body of {request.method} {request.url.path} is larger than"
+                f" max_response_bytes={self.limit} (decoded); use with_streaming_response"
+                " for large downloads, or raise the limit",
+                response=self.response,
+                limit=self.limit,
+            )
+
+
+_WBITS = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}  # what httpx decodes
+
+
+class _Zlib:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._d = zlib.decompressobj(_WBITS[name])
+        self._first = name == "deflate"  # like httpx: zlib-wrapped, else raw deflate
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        if self._first and data:
+            self._first = False
+            try:
+                probe = zlib.decompressobj(zlib.MAX_WBITS)
+                probe.decompress(data[:64], 1)
+            except zlib.error:
+                self._d = zlib.decompressobj(-zlib.MAX_WBITS)
+        while data and not self._d.eof:
+            piece = self._d.decompress(data, _PIECE)
+            data = self._d.unconsumed_tail
+            yield piece
+
+
+class _Limited(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body stream checked by a ``_Counter`` before each chunk is passed on."""
+
+    def __init__(
+        self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, counter: _Counter
+    ) -> None:
+        self._stream = stream
+        self._counter = counter
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._stream, httpx.SyncByteStream)
+        for chunk in self._stream:
+            self._counter.feed(chunk)
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._stream, httpx.AsyncByteStream)
+        async for chunk in self._stream:
+            self._counter.feed(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        if isinstance(self._stream, httpx.SyncByteStream):
+            self._stream.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._stream, httpx.AsyncByteStream):
+            await self._stream.aclose()
+
+
+# --- errors while a caller reads a body left unread ------------------------------------------
+
+
+def stream_error(response: httpx.Response, exc: httpx.HTTPError) -> APIError:
+    """The ``APIError`` for an httpx failure while reading ``response``'s body: a dropped
+    connection is an ``APIConnectionError``, a broken encoding a ``ResponseDecodingError``."""
+    request = response.request
+    if isinstance(exc, httpx.DecodingError):
+        error: APIError = ResponseDecodingError(
+            f"Response body of {request.method} {request.url.path} could not be decoded",
+            response=response,
+        )
+    elif isinstance(exc, httpx.TimeoutException):
+        error = APITimeoutError(request, f"Timed out reading {request.method} {request.url.path}")
+    else:
+        error = APIConnectionError(
+            f"Connection lost while reading {request.method} {request.url.path}", request=request
+        )
+    error.__cause__ = exc
+    return error
+
+
+def guard_sync(response: httpx.Response, chunks: Iterator[T]) -> Iterator[T]:
+    """``chunks`` (read from ``response``) with httpx failures turned into ``APIError``s."""
+    try:
+        yield from chunks
+    except httpx.HTTPError as exc:
+        raise stream_error(response, exc) from exc
+
+
+async def guard_async(response: httpx.Response, chunks: AsyncIterator[T]) -> AsyncIterator[T]:
+    try:
+        async for chunk in chunks:
+            yield chunk
+    except httpx.HTTPError as exc:
+        raise stream_error(response, exc) from exc

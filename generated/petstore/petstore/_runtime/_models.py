@@ -1,0 +1,261 @@
+"""The generated-model base class and the lenient fallback used when a response breaks its spec."""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter
+from pydantic.fields import FieldInfo
+
+__all__ = ["Model", "construct", "discriminator"]
+
+
+class Model(BaseModel):
+    """Base of generated models: unknown fields are kept, wire or Python names both accepted."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+        protected_namespaces=(),
+        arbitrary_types_allowed=False,
+    )
+
+    # The ``request-id``/``x-request-id`` response header of the call that returned this model
+    # (None when absent); set by the runtime, never part of ``model_dump()``.
+    _request_id: str | None = PrivateAttr(default=None)
+
+    def __str__(self) -> str:
+        return self.model_dump_json(by_alias=True, exclude_unset=True, warnings=False)
+
+
+def construct(type_: Any, data: Any) -> Any:
+    """Best-effort conversion of ``data`` to ``type_`` without failing.
+
+    Used after validation failed: models are built with ``model_construct`` (recursively, so
+    nested dicts still become models); a union gives its best-matching variant (a discriminated
+    union the variant its tag names, else the one whose fields fit the data best). Values are
+    never changed: a leaf is converted only when strict validation accepts it (``"19"`` stays
+    ``"19"`` for an ``int``; a date string may become a ``datetime``), and numbers are kept as
+    received (``2**53 + 1`` never goes through a ``float``). Anything else is kept as is.
+    """
+    origin = get_origin(type_)
+    args = get_args(type_)
+    if origin is Annotated:
+        return _construct_annotated(args[0], args[1:], data)
+    if origin is Union or origin is types.UnionType:
+        return _construct_union(args, data, None)
+    obj = _json_object(data)
+    if isinstance(type_, type) and issubclass(type_, BaseModel):
+        return _construct_model(type_, obj) if obj is not None else data
+    if origin in (list, set, frozenset, tuple) and isinstance(data, list):
+        item = args[0] if args else Any
+        return [construct(item, x) for x in cast("list[object]", data)]
+    if origin is dict and obj is not None:
+        value = args[1] if len(args) == 2 else Any
+        return {k: construct(value, v) for k, v in obj.items()}
+    return _leaf(type_, data)
+
+
+def _json_object(data: object) -> dict[str, Any] | None:
+    """``data`` when it is a JSON object (a dict), else None."""
+    return cast("dict[str, Any]", data) if isinstance(data, dict) else None
+
+
+def _leaf(type_: Any, data: Any) -> Any:
+    """``data`` as ``type_`` when strict (JSON-mode) validation accepts it unchanged in value."""
+    if type_ is Any or _json_object(data) is not None or issubclass(type(data), list):
+        return data
+    try:
+        value = _adapter(type_).validate_json(json.dumps(data), strict=True)
+    except Exception:  # this is the never-fail path: keep what the server sent
+        return data
+    if isinstance(value, int | float) and not isinstance(value, enum.Enum):
+        return data  # no int -> float (or bool) round trip: the number exactly as received
+    return value
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_adapter(type_: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(type_)
+
+
+def _adapter(type_: Any) -> TypeAdapter[Any]:
+    try:
+        return _cached_adapter(type_)
+    except TypeError:  # unhashable type expression
+        return TypeAdapter(type_)
+
+
+def _fits(type_: Any, data: Any) -> bool:
+    """Whether ``data`` validates strictly (no coercion) as ``type_``."""
+    try:
+        _adapter(type_).validate_json(json.dumps(data), strict=True)
+    except Exception:
+        return False
+    return True
+
+
+def _construct_annotated(inner: Any, metadata: tuple[Any, ...], data: Any) -> Any:
+    origin = get_origin(inner)
+    if origin is Union or origin is types.UnionType:
+        for meta in metadata:
+            chooser = getattr(meta, "discriminator", None)
+            if chooser is not None:
+                return _construct_union(get_args(inner), data, chooser)
+    return construct(inner, data)
+
+
+def _arms(args: tuple[Any, ...]) -> list[tuple[str | None, Any]]:
+    """``(tag, type)`` of each union member (``Annotated[X, Tag("x")]`` gives ``"x"``)."""
+    from pydantic import Tag  # pydantic.types: only for tagged unions (10 ms to import)
+
+    found: list[tuple[str | None, Any]] = []
+    for arm in args:
+        tag = None
+        if get_origin(arm) is Annotated:
+            tag = next((m.tag for m in get_args(arm)[1:] if isinstance(m, Tag)), None)
+        if arm is not type(None):
+            found.append((tag, arm))
+    return found
+
+
+def _models_in(type_: Any) -> list[type[BaseModel]]:
+    """The model classes a (possibly annotated, possibly union) type may be."""
+    origin = get_origin(type_)
+    if origin is Annotated:
+        return _models_in(get_args(type_)[0])
+    if origin is Union or origin is types.UnionType:
+        return [m for arg in get_args(type_) for m in _models_in(arg)]
+    if isinstance(type_, type) and issubclass(type_, BaseModel):
+        return [type_]
+    return []
+
+
+def _construct_union(args: tuple[Any, ...], data: Any, chooser: Any) -> Any:
+    arms = _arms(args)
+    if data is None:
+        return None
+    for _, arm in arms:  # an arm that validates strictly (no coercion) as it is wins
+        if _fits(arm, data):
+            return construct(arm, data)
+    obj = _json_object(data)
+    if obj is not None:
+        chosen = _by_discriminator(arms, obj, chooser)
+        if chosen is not None:
+            return construct(chosen, obj)
+        models = [m for _, arm in arms for m in _models_in(arm)]
+        if models:  # the variant whose fields fit the data best (the first on a tie)
+            best = max(models, key=lambda m: _score(m, obj))
+            return _construct_model(best, obj)
+    for _, arm in arms:  # otherwise the first arm whose shape matches
+        inner = get_args(arm)[0] if get_origin(arm) is Annotated else arm
+        container = get_origin(inner)
+        if container in (list, dict) and issubclass(type(data), container):
+            return construct(inner, data)
+    return data
+
+
+def _by_discriminator(
+    arms: list[tuple[str | None, Any]], data: dict[str, Any], chooser: Any
+) -> Any:
+    """The arm a discriminator names for ``data`` (``None``: unknown value, or a fallback tag
+    naming a union of every member, which the best match decides)."""
+    if callable(chooser):
+        try:
+            tag = chooser(data)
+        except Exception:
+            return None
+        arm = next((a for t, a in arms if t is not None and t == tag), None)
+        return arm if arm is not None and len(_models_in(arm)) == 1 else None
+    if isinstance(chooser, str):
+        for _, arm in arms:
+            for model in _models_in(arm):
+                if _literal_match(model, chooser, data) is True:
+                    return model
+    return None
+
+
+def _literal_match(model: type[BaseModel], field: str, data: dict[str, Any]) -> bool | None:
+    """Whether ``data`` has the ``Literal`` value ``model`` declares for ``field`` (wire or
+    Python name); ``None`` when the model declares no such literal or the data lacks it."""
+    info = model.model_fields.get(field) or next(
+        (i for i in model.model_fields.values() if field in (i.alias, i.validation_alias)), None
+    )
+    if info is None or get_origin(info.annotation) is not Literal:
+        return None
+    name = info.alias if isinstance(info.alias, str) else field
+    key = next((k for k in (name, field) if k in data), None)
+    if key is None:
+        return None
+    return data[key] in get_args(info.annotation)
+
+
+def _score(model: type[BaseModel], data: dict[str, Any]) -> tuple[int, int, int]:
+    """How well ``data`` fits ``model``: literal (tag) fields that match, minus those that do
+    not; then fields present; then fewer required fields missing."""
+    literal = present = missing = 0
+    for name, info in model.model_fields.items():
+        keys = {k for k in (name, info.alias, info.validation_alias) if isinstance(k, str)}
+        match = _literal_match(model, name, data)
+        literal += 0 if match is None else (1 if match else -1)
+        if keys & data.keys():
+            present += 1
+        elif info.is_required():
+            missing += 1
+    return literal, present, -missing
+
+
+def _construct_model(cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    try:  # resolves forward references that field annotations may still hold
+        hints = typing.get_type_hints(cls, include_extras=True)
+    except Exception:
+        hints = {}
+    values: dict[str, Any] = {}
+    rest = dict(data)
+    for name, info in cls.model_fields.items():
+        for key in (info.validation_alias, info.alias, name):
+            if isinstance(key, str) and key in rest:
+                values[name] = construct(hints.get(name, info.annotation), rest.pop(key))
+                break
+    fields_set = set(values)
+    if cls.model_config.get("extra") == "allow":
+        values.update(rest)
+    return cls.model_construct(_fields_set=fields_set, **values)
+
+
+def discriminator(
+    prop: str, tags: Mapping[str, str], fallback: str | None = None
+) -> Callable[[Any], str | None]:
+    """A pydantic callable discriminator: the member tag for the value of ``prop``.
+
+    Works on raw dicts (wire names) and on model instances (when validating built objects);
+    an unknown or missing value gives ``fallback`` (generated unions tag a plain union of every
+    member with it, so each is tried), or ``None`` without one, which pydantic reports.
+    """
+
+    def pick(value: Any) -> str | None:
+        raw: object
+        if isinstance(value, Mapping):
+            raw = cast("Mapping[str, object]", value).get(prop)
+        else:
+            extra: dict[str, object] = getattr(value, "model_extra", None) or {}
+            raw = extra.get(prop) if prop in extra else _attr_by_alias(value, prop)
+        tag = tags.get(raw) if isinstance(raw, str) else None
+        return fallback if tag is None else tag
+
+    return pick
+
+
+def _attr_by_alias(value: Any, wire: str) -> Any:
+    fields: dict[str, FieldInfo] = getattr(value.__class__, "model_fields", {})
+    for name, info in fields.items():
+        if wire in (name, info.alias, info.validation_alias, info.serialization_alias):
+            return getattr(value, name, None)
+    return None

@@ -1,0 +1,115 @@
+"""Operation descriptors: the data-only constants that generated code declares per endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from pydantic import TypeAdapter
+
+if TYPE_CHECKING:
+    from ._lro import LongRunning
+    from ._pagination import Pagination
+
+__all__ = ["Body", "Encoding", "LazyResponses", "Operation", "Param", "Response"]
+
+T = TypeVar("T")
+Location = Literal["path", "query", "header", "cookie", "field", "body"]
+Kind = Literal["json", "text", "binary", "empty", "sse"]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One operation argument and where it goes on the wire."""
+
+    py_name: str
+    wire_name: str
+    location: Location
+    style: str | None = field(default=None, kw_only=True)
+    explode: bool | None = field(default=None, kw_only=True)
+    allow_reserved: bool = field(default=False, kw_only=True)
+    content_type: str | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """How one field of a form or multipart body is serialised (OpenAPI ``encoding``)."""
+
+    style: str | None = None
+    explode: bool | None = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """The request body's media type; field values come from ``field``/``body`` params."""
+
+    media_type: str
+    required: bool = field(default=False, kw_only=True)
+    encoding: Mapping[str, Encoding] | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Response:
+    """A declared response: the Python type to parse into and how to read the payload."""
+
+    type_: Any
+    kind: Kind
+    _adapter: TypeAdapter[Any] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def adapter(self) -> TypeAdapter[Any]:
+        """Build the validator on first use: import time stays cheap for huge APIs."""
+        if self._adapter is None:
+            object.__setattr__(self, "_adapter", TypeAdapter(self.type_))
+        assert self._adapter is not None
+        return self._adapter
+
+
+class LazyResponses(Mapping[str, Response]):
+    """The responses of an operation, built by ``load`` on first access (it imports the model
+    modules they parse into: an API with thousands of models loads only those a call needs)."""
+
+    __slots__ = ("_load", "_loaded")
+
+    def __init__(self, load: Callable[[], Mapping[str, Response]]) -> None:
+        self._load = load
+        self._loaded: Mapping[str, Response] | None = None
+
+    def _get(self) -> Mapping[str, Response]:
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded
+
+    def __getitem__(self, key: str) -> Response:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+@dataclass(frozen=True, eq=False)
+class Operation(Generic[T]):
+    """Everything the runtime needs to call one endpoint; ``T`` is the parsed success type."""
+
+    method: str
+    path: str
+    operation_id: str = ""
+    params: tuple[Param, ...] = ()
+    body: Body | None = None
+    # Or a function returning them: generated code imports the models a response parses only
+    # when the operation is first called (``LazyResponses``), so resolving a method is cheap.
+    responses: Mapping[str, Response] = field(default_factory=dict[str, Response])
+    security: tuple[tuple[str, ...], ...] | None = None
+    pagination: Pagination | None = None  # list operations: how to reach the next page
+    # The spec's operation- or path-level server (absolute, variables substituted) when it
+    # differs from the root server; used only while the client keeps the spec's base URL.
+    server: str | None = None
+    # The idempotency-key header the spec declares for this operation (a header parameter named
+    # like ``Idempotency-Key``): the API honours it, so a keyed POST/PATCH may be retried.
+    idempotency_header: str | None = None
+    # It finishes later (202 + a monitor URL, or a status field): `<method>_and_wait()` polls.
+    long_running: LongRunning | None = None

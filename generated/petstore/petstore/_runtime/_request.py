@@ -1,0 +1,264 @@
+"""Turn an ``Operation`` plus argument values into a ``Prepared`` request (pure, no I/O)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import httpx
+
+from ._body import StreamBody, encode_body, is_json
+from ._operation import Operation
+from ._params import (
+    encode_cookie,
+    encode_header,
+    encode_path,
+    encode_query,
+    jsonable,
+    quoter,
+    scalar,
+)
+from ._plan import plan
+from ._types import NOT_GIVEN, NotGiven, RequestOptions
+
+__all__ = ["IDEMPOTENCY_EXTENSION", "Prepared", "prepare"]
+
+BuildRequest = Callable[..., httpx.Request]
+# ``httpx.Request.extensions`` key naming the idempotency-key header the API honours (set only
+# when the request carries one): retries read it to know that a resend cannot repeat an effect.
+IDEMPOTENCY_EXTENSION = "apigen_idempotency_header"
+# Methods that never get an automatic idempotency key (they change nothing).
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+@dataclass
+class Prepared:
+    """A fully encoded request that auth may still amend; rebuilt into a fresh
+    ``httpx.Request`` for every attempt."""
+
+    method: str
+    url: str
+    query: list[str] = field(default_factory=list[str])
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    cookies: list[str] = field(default_factory=list[str])
+    content: bytes | StreamBody | None = None  # StreamBody: read while sending (uploads)
+    idempotency_header: str | None = None  # set when the request carries an honoured key
+    retry_count_header: str | None = None  # header telling the server the retry number
+
+    def copy(self) -> Prepared:
+        """An independent copy (auth amends headers, query and cookies in place)."""
+        return Prepared(
+            self.method,
+            self.url,
+            list(self.query),
+            _copy(self.headers),
+            list(self.cookies),
+            self.content,
+            self.idempotency_header,
+            self.retry_count_header,
+        )
+
+    def build(self, build_request: BuildRequest, timeout: httpx.Timeout) -> httpx.Request:
+        body = self.content
+        # httpx merges ``headers`` into a new ``Headers``: a copy is needed only to amend them
+        copied = bool(self.cookies) or isinstance(body, StreamBody)
+        headers = _copy(self.headers) if copied else self.headers
+        if self.cookies:
+            headers["Cookie"] = "; ".join([*headers.get_list("cookie"), *self.cookies])
+        url = f"{self.url}?{'&'.join(self.query)}" if self.query else self.url
+        extensions = (
+            {IDEMPOTENCY_EXTENSION: self.idempotency_header} if self.idempotency_header else None
+        )
+        if not isinstance(body, StreamBody):
+            return build_request(
+                self.method,
+                url,
+                headers=headers,
+                content=body,
+                timeout=timeout,
+                extensions=extensions,
+            )
+        # A streamed upload: httpx's ``content=`` would pick a sync-only or async-only stream
+        # by type; ``StreamBody`` is both, so it is set as the request's stream directly.
+        headers.pop("transfer-encoding", None)
+        if body.length is not None:
+            headers["Content-Length"] = str(body.length)
+        else:
+            headers["Transfer-Encoding"] = "chunked"
+        request = build_request(
+            self.method, url, headers=headers, timeout=timeout, extensions=extensions
+        )
+        return httpx.Request(
+            request.method,
+            request.url,
+            headers=request.headers,
+            stream=body,
+            extensions=request.extensions,
+        )
+
+
+def _copy(headers: httpx.Headers) -> httpx.Headers:
+    """A copy that knows its text encoding: a plain ``Headers(headers)`` works it out again
+    (decoding every header) on its first lookup. UTF-8 is what a copy without one encodes set
+    values as, and decodes what we put in (ASCII, or values set as ``str``) the same way."""
+    return httpx.Headers(headers, encoding="utf-8")
+
+
+def prepare(
+    op: Operation[Any],
+    values: Mapping[str, object],
+    options: RequestOptions,
+    *,
+    base_url: str,
+    headers: Mapping[str, str],
+    idempotency_header: str | None = None,
+) -> Prepared:
+    """Encode path, query, header and cookie params and the body; merge ``extra_*`` options.
+
+    ``idempotency_header`` is the header the API honours as an idempotency key (declared by the
+    operation or configured on the client): a non-safe request gets a fresh key in it (one per
+    call, reused by every attempt) unless it already has one. A per-call ``idempotency_key`` is
+    sent in it (``Idempotency-Key`` when none is configured) and vouches that the API honours
+    it. Without either, no key is sent: a key the API ignores would only suggest safety."""
+    segments: dict[str, str] = {}
+    # (``headers``: an ``httpx.Headers`` is copied as is, a mapping is encoded)
+    copied = _copy(headers) if isinstance(headers, httpx.Headers) else httpx.Headers(headers)
+    req = Prepared(op.method.upper(), "", [], copied, [])
+    if plan(op).accepts_json and "accept" not in req.headers:
+        req.headers["Accept"] = "application/json"
+    fields: dict[str, Any] = {}
+    whole: Any = NOT_GIVEN
+    for p in op.params:
+        value = values.get(p.py_name, NOT_GIVEN)
+        if p.location == "path" and (value is None or value is NOT_GIVEN):
+            raise ValueError(f"path parameter {p.py_name!r} must not be None or omitted")
+        if value is NOT_GIVEN:  # the sentinel is a singleton
+            continue
+        if p.location == "field":
+            fields[p.wire_name] = value
+            continue
+        if p.location == "body":
+            whole = value
+            continue
+        value = jsonable(value)
+        if p.content_type and is_json(p.content_type):
+            # Header values must be ASCII: there, non-ASCII goes as JSON ``\u`` escapes.
+            ascii_only = p.location == "header"
+            value = json.dumps(value, separators=(",", ":"), ensure_ascii=ascii_only)
+        if value is None:
+            continue  # null has no spelling outside a JSON body
+        if p.location == "path":
+            if not isinstance(value, dict | list) and scalar(value) in _DOT_SEGMENTS:
+                raise ValueError(
+                    f"path parameter {p.py_name!r} must not be {scalar(value)!r}:"
+                    " it would change the endpoint"
+                )
+            # Always one segment: ``allowReserved`` applies to query parameters only.
+            segments[p.wire_name] = encode_path(
+                p.wire_name, value, p.style, bool(p.explode), quoter()
+            )
+        elif p.location == "query":
+            req.query += encode_query(
+                p.wire_name, value, p.style, p.explode, quoter(p.allow_reserved)
+            )
+        elif p.location == "header":
+            req.headers[p.wire_name] = encode_header(value, bool(p.explode))
+        elif p.location == "cookie":
+            req.cookies += encode_cookie(p.wire_name, value, p.explode)
+    req.url = base_url.rstrip("/") + "/" + fill_path(op.path, segments).lstrip("/")
+
+    extra_query = options.get("extra_query")
+    for name, value in jsonable(extra_query).items() if extra_query else ():
+        key = f"{name}="
+        req.query = [s for s in req.query if not s.startswith(key)]
+        req.query += encode_query(name, value, "form", True, quoter())
+
+    _set_body(req, op, fields, whole, options.get("extra_body"))
+    for name, value in (options.get("extra_headers") or {}).items():
+        if isinstance(value, str):
+            req.headers[name] = value
+        else:  # ``omit``: drop a default header (User-Agent, the client's) for this call
+            req.headers.pop(name, None)
+    if "idempotency_key" in options:
+        req.idempotency_header = idempotency_header or "Idempotency-Key"
+        req.headers[req.idempotency_header] = options["idempotency_key"]
+    elif idempotency_header and req.method not in _SAFE_METHODS:
+        req.idempotency_header = idempotency_header
+        if not req.headers.get(idempotency_header):
+            req.headers[idempotency_header] = str(uuid.uuid4())
+    return req
+
+
+_DOT_SEGMENTS = frozenset({"", ".", ".."})
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``template``'s segments, each with its placeholder split (empty: a literal segment)."""
+    return tuple(
+        (part, tuple(_PLACEHOLDER.split(part)) if _PLACEHOLDER.search(part) else ())
+        for part in template.split("/")
+    )
+
+
+def fill_path(template: str, segments: Mapping[str, str]) -> str:
+    """Put the encoded ``segments`` into ``template``'s placeholders, segment by segment.
+
+    A filled segment that is empty, ``.`` or ``..`` would be normalised away (or climb a level)
+    on the wire and so reach another endpoint: ``ValueError`` before anything is sent."""
+    parts: list[str] = []
+    for part, pieces in _compiled(template):
+        if not pieces:  # no placeholder: the segment as written
+            parts.append(part)
+            continue
+        # pieces: text, name, text, name, ..., text (what the placeholder regex splits into)
+        if len(pieces) == 3 and not pieces[0] and not pieces[2]:  # the usual ``{name}``
+            filled = segments.get(pieces[1], part)
+        else:
+            filled = "".join(
+                segments.get(piece, f"{{{piece}}}") if i % 2 else piece
+                for i, piece in enumerate(pieces)
+            )
+        if filled != part and filled in _DOT_SEGMENTS:
+            raise ValueError(
+                f"path segment {part!r} would be {filled!r}, which changes the endpoint"
+            )
+        parts.append(filled)
+    return "/".join(parts)
+
+
+def _set_body(
+    req: Prepared,
+    op: Operation[Any],
+    fields: dict[str, Any],
+    whole: Any,
+    extra: Mapping[str, object] | None,
+) -> None:
+    body = op.body
+    media = body.media_type if body else "application/json"
+    payload: Any
+    if not isinstance(whole, NotGiven):
+        payload = whole
+        if fields and isinstance(whole, Mapping):
+            payload = {**cast("Mapping[str, Any]", whole), **fields}
+    elif fields or extra or (body and body.required and (is_json(media) or "form" in media)):
+        payload = fields  # a required object body is sent even when empty: ``{}``
+    else:
+        return
+    if extra:
+        if not isinstance(payload, Mapping):
+            payload = jsonable(payload)
+        if not isinstance(payload, Mapping):
+            raise TypeError("extra_body needs an object request body")
+        payload = {**cast("Mapping[str, Any]", payload), **extra}
+    content, content_type = encode_body(media, payload, body.encoding if body else None)
+    if content or content_type:
+        req.content = content
+    if content_type:
+        req.headers["Content-Type"] = content_type

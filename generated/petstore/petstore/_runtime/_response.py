@@ -1,0 +1,554 @@
+"""Reading responses: pick the declared response by status, parse leniently, or raise; and the
+typed ways to get more than the parsed value: ``with_raw_response`` (status and headers),
+``with_streaming_response`` (an unread body, e.g. a download) and event streams (SSE).
+
+The wrappers set a context variable that the client's ``request`` reads (and clears) at the
+start of the call, so generated methods stay one line and the flow stays the one request path.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import functools
+import inspect
+import json
+import os
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Coroutine,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeAlias, TypeVar, overload
+
+import httpx
+import pydantic
+
+from ._errors import APIError, APIResponseValidationError, APIStatusError, make_status_error
+from ._limits import guard_async, guard_sync, stream_error
+from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
+from ._operation import Operation, Response
+from ._plan import plan
+from ._types import RequestOptions
+
+if TYPE_CHECKING:  # event streams are imported by the call that reads one
+    from ._sse import AsyncStream, Stream
+
+__all__ = [
+    "AsyncStreamedResponse",
+    "RawResponse",
+    "StreamedResponse",
+    "error_for",
+    "finish",
+    "open_async",
+    "open_sync",
+    "parse_success",
+    "pick_response",
+    "scrub",
+    "sse_options",
+    "take_mode",
+    "with_raw_response",
+    "with_streaming_response",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
+E = TypeVar("E", bound=APIError)
+Mode: TypeAlias = Literal["raw", "stream"] | None
+_MODE: ContextVar[Mode] = ContextVar("apigen_runtime_response_mode", default=None)
+
+
+def pick_response(responses: Mapping[str, Response], status: int) -> Response | None:
+    """Exact code, then the ``2XX``-style range, then ``default``."""
+    for key in (str(status), f"{status // 100}XX", f"{status // 100}xx", "default"):
+        if key in responses:
+            return responses[key]
+    return None
+
+
+def _pick(op: Operation[Any], status: int) -> Response | None:
+    """``pick_response`` for ``op``, remembered per status code."""
+    by_status = plan(op).by_status
+    try:
+        return by_status[status]
+    except KeyError:
+        found = by_status[status] = pick_response(op.responses, status)
+        return found
+
+
+def parse_success(op: Operation[Any], response: httpx.Response) -> Any:
+    spec = _pick(op, response.status_code)
+    kind = spec.kind if spec else _guess_kind(response)
+    if kind == "empty" or response.status_code == 204:
+        return None
+    if kind == "text":
+        return response.text
+    if kind == "binary":
+        return response.content
+    if not response.content:
+        return _empty(op, spec, response)
+    return _validate(op, spec, response.content, response)
+
+
+def _empty(op: Operation[Any], spec: Response | None, response: httpx.Response) -> None:
+    """A success without a body: ``None`` when nothing (or ``Any``, or an optional type) was
+    declared, or for ``HEAD``; otherwise the spec promised a value: ``APIResponseValidationError``
+    (as openai-python and stripe-python fail on an empty JSON body, never a silent ``None``)."""
+    if spec is None or spec.type_ is Any or response.request.method == "HEAD":
+        return None
+    try:
+        spec.adapter().validate_python(None)
+    except pydantic.ValidationError:
+        request = response.request
+        raise APIResponseValidationError(
+            f"{op.operation_id or op.path}: the {response.status_code} response body was empty, "
+            f"but the spec declares a JSON body ({request.method} {request.url.path})",
+            response=response,
+            body=None,
+        ) from None
+    return None
+
+
+def _validate(
+    op: Operation[Any], spec: Response | None, content: bytes | str, response: httpx.Response
+) -> Any:
+    """JSON ``content`` validated into the declared type, or returned unvalidated on mismatch."""
+    from ._models import construct  # with the first model parsed (import time stays low)
+
+    if spec is None or spec.type_ is Any:
+        return _json(content, response)
+    try:
+        return spec.adapter().validate_json(content)
+    except RecursionError:
+        raise _too_deep(response) from None
+    except pydantic.ValidationError as exc:
+        data = _json(content, response)  # raises if the body is not JSON at all
+        first = exc.errors(include_url=False, include_input=False, include_context=False)[0]
+        logger.warning(
+            "%s: response body does not match the spec (%d errors, first at %s: %s); "
+            "returning it unvalidated",
+            op.operation_id or op.path,
+            exc.error_count(),
+            ".".join(map(str, first["loc"])) or "<root>",
+            first["msg"],
+        )
+        return construct(spec.type_, data)
+
+
+def error_for(op: Operation[Any], response: httpx.Response) -> APIStatusError:
+    """The status error with ``.body`` parsed into the declared error type when possible."""
+    body: Any = None
+    if response.content:
+        try:
+            body = response.json()
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
+            body = response.text
+    spec = pick_response(op.responses, response.status_code)
+    if body is not None and spec is not None and spec.kind == "json" and spec.type_ is not Any:
+        # On mismatch keep the raw JSON: an unexpected error body is still informative.
+        with contextlib.suppress(pydantic.ValidationError):
+            body = spec.adapter().validate_python(body)
+    return scrub(make_status_error(response, body), _request_secrets(response.request))
+
+
+def scrub(error: E, hidden: Iterable[str]) -> E:
+    """Blank out any of the ``hidden`` secrets that a server echoed into the error message."""
+    message = error.message
+    for secret in sorted({h for h in hidden if len(h) >= 6}, key=len, reverse=True):
+        message = message.replace(secret, REDACTED)
+    if message != error.message:
+        error.message = message
+        error.args = (message,)
+    return error
+
+
+def _request_secrets(request: httpx.Request) -> list[str]:
+    """Credential values a request carries: auth-like headers, cookies and query parameters."""
+    found: list[str] = []
+    for name, value in request.headers.multi_items():
+        lower = name.lower()
+        if lower in SENSITIVE_HEADERS or any(
+            w in lower for w in ("key", "token", "secret", "auth")
+        ):
+            found += [value, *value.split(" ", 1)[1:]]
+            if value.lower().startswith("basic "):
+                with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+                    found += base64.b64decode(value[6:]).decode().split(":", 1)
+        if lower == "cookie":
+            found += [part.partition("=")[2].strip() for part in value.split(";")]
+    for name, value in request.url.params.multi_items():
+        lower = name.lower()
+        if lower in SENSITIVE_QUERY or any(w in lower for w in ("key", "token", "secret", "sig")):
+            found.append(value)
+    return found
+
+
+def _guess_kind(response: httpx.Response) -> str:
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not response.content:
+        return "empty"
+    if content_type.endswith(("/json", "+json")):
+        return "json"
+    return "text" if content_type.startswith("text/") else "binary"
+
+
+def _json(content: bytes | str, response: httpx.Response) -> Any:
+    try:
+        return json.loads(content)
+    except RecursionError:
+        raise _too_deep(response) from None
+    except ValueError as exc:
+        raise APIResponseValidationError(
+            f"Expected a JSON body from {response.request.method} {response.request.url.path}",
+            response=response,
+            # the content itself: an event stream's response body is never read into memory
+            body=content if isinstance(content, str) else content.decode("utf-8", "replace"),
+        ) from exc
+
+
+def _too_deep(response: httpx.Response) -> APIResponseValidationError:
+    request = response.request
+    return APIResponseValidationError(
+        f"JSON body from {request.method} {request.url.path} is nested too deeply to parse",
+        response=response,
+    )
+
+
+# --- raw, streamed and event-stream responses ---------------------------------------------------
+
+
+class RawResponse(Generic[T]):
+    """A call's HTTP status and headers; ``parse()`` returns what the method itself returns."""
+
+    def __init__(self, http_response: httpx.Response, parse: Callable[[], T]) -> None:
+        self.http_response = http_response
+        self._parse = functools.cache(parse)
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def cache_status(self) -> str | None:
+        """`hit`, `revalidated`, `miss` or `bypass` with a response cache (`Client(cache=)`);
+        `None` without one."""
+        value = self.http_response.extensions.get("apigen.cache")
+        return value if isinstance(value, str) else None
+
+    @property
+    def retries_taken(self) -> int:
+        """How many times the request was retried before this response (0: first attempt)."""
+        taken = self.http_response.request.extensions.get("apigen_retries_taken", 0)
+        return taken if isinstance(taken, int) else 0
+
+    @overload
+    def parse(self) -> T: ...
+    @overload
+    def parse(self, *, to: type[R]) -> R: ...
+    def parse(self, *, to: type[Any] | None = None) -> Any:
+        """What the method returns; ``to=``: the body read as that type instead (a model,
+        ``dict``, ``str``, ``bytes`` or ``httpx.Response``), e.g. for an undocumented field."""
+        if to is None:
+            return self._parse()
+        if to is httpx.Response:
+            return self.http_response
+        if to is bytes:
+            return self.http_response.content
+        if to is str:
+            return self.http_response.text
+        try:
+            return pydantic.TypeAdapter(to).validate_python(self.http_response.json())
+        except (ValueError, pydantic.ValidationError) as exc:
+            raise APIResponseValidationError(
+                f"Response body is not a valid {getattr(to, '__name__', to)}: {exc}",
+                response=self.http_response,
+            ) from exc
+
+    def __repr__(self) -> str:
+        return f"<RawResponse [{self.status_code}]>"
+
+
+class _StreamedBase(Generic[T]):
+    def __init__(self, op: Operation[Any], http_response: httpx.Response) -> None:
+        self._op = op
+        self.http_response = http_response
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}]>"
+
+
+class StreamedResponse(_StreamedBase[T]):
+    """A successful response whose body is not read yet; closed when its ``with`` block ends."""
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        return guard_sync(self.http_response, self.http_response.iter_bytes(chunk_size))
+
+    def write_to(self, file: str | os.PathLike[str] | IO[bytes], chunk_size: int = 65536) -> int:
+        """Copy the body to a path or binary file chunk by chunk; returns the bytes written."""
+        if isinstance(file, str | os.PathLike):
+            with open(file, "wb") as out:
+                return self.write_to(out, chunk_size)
+        written = 0
+        for chunk in self.iter_bytes(chunk_size):
+            file.write(chunk)
+            written += len(chunk)
+        return written
+
+    def parse(self) -> T:
+        """Read the whole body and return what the method returns (an event stream stays lazy)."""
+        if is_sse(self._op):
+            result: T = _event_stream(self._op, self.http_response, asynchronous=False)
+            return result
+        try:
+            self.http_response.read()
+        except httpx.HTTPError as exc:
+            raise stream_error(self.http_response, exc) from exc
+        return parse_success(self._op, self.http_response)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self.http_response.close()
+
+
+class AsyncStreamedResponse(_StreamedBase[T]):
+    """Async ``StreamedResponse``: ``aiter_bytes``, ``await write_to(...)``, ``await parse()``."""
+
+    def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        return guard_async(self.http_response, self.http_response.aiter_bytes(chunk_size))
+
+    async def write_to(
+        self, file: str | os.PathLike[str] | IO[bytes], chunk_size: int = 65536
+    ) -> int:
+        """Copy the body to a path or binary file chunk by chunk; returns the bytes written."""
+        if isinstance(file, str | os.PathLike):
+            with open(file, "wb") as out:  # blocking, like any local file write
+                return await self.write_to(out, chunk_size)
+        written = 0
+        async for chunk in self.aiter_bytes(chunk_size):
+            file.write(chunk)
+            written += len(chunk)
+        return written
+
+    async def parse(self) -> T:
+        if is_sse(self._op):
+            result: T = _event_stream(self._op, self.http_response, asynchronous=True)
+            return result
+        try:
+            await self.http_response.aread()
+        except httpx.HTTPError as exc:
+            raise stream_error(self.http_response, exc) from exc
+        return parse_success(self._op, self.http_response)  # type: ignore[no-any-return]
+
+    async def close(self) -> None:
+        await self.http_response.aclose()
+
+
+def is_sse(op: Operation[Any]) -> bool:
+    return plan(op).sse
+
+
+def _event_stream(op: Operation[Any], response: httpx.Response, asynchronous: bool) -> Any:
+    """A (sync or async) stream converting each event's data into the declared type: ``str``
+    keeps the data as is, ``ServerSentEvent`` the whole event, anything else is read as JSON."""
+    from ._sse import AsyncStream, ServerSentEvent, Stream
+
+    cls: type[Stream[Any]] | type[AsyncStream[Any]] = AsyncStream if asynchronous else Stream
+    spec = pick_response(op.responses, response.status_code)
+    type_ = spec.type_ if spec else Any
+    if type_ is ServerSentEvent:
+        return cls(response, lambda event: event, False)
+    if type_ is str:
+        return cls(response, lambda event: event.data, False)
+    return cls(response, lambda event: _validate(op, spec, event.data, response), True)
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """What the flow returns for a body left unread; the sync/async caller wraps it."""
+
+    op: Operation[Any]
+    response: httpx.Response
+    mode: Mode
+
+
+def sse_options(options: RequestOptions | None) -> RequestOptions:
+    """``options`` plus ``Accept: text/event-stream`` (a caller's own Accept header wins)."""
+    options = options or {}
+    headers = {"Accept": "text/event-stream", **(options.get("extra_headers") or {})}
+    return {**options, "extra_headers": headers}
+
+
+def take_mode() -> Mode:
+    """The response mode the caller asked for, cleared so nested requests are not affected."""
+    mode = _MODE.get()
+    if mode is not None:
+        _MODE.set(None)
+    return mode
+
+
+def streams(op: Operation[Any], mode: Mode) -> bool:
+    """Whether to leave the success body unread (``Send(stream=...)``)."""
+    return mode == "stream" or is_sse(op)
+
+
+def finish(op: Operation[Any], response: httpx.Response, mode: Mode) -> Any:
+    """The flow's result for a 2xx ``response``."""
+    if streams(op, mode):
+        return _Opened(op, response, mode)
+    if mode == "raw":
+        return RawResponse(response, functools.partial(_parse_with_id, op, response))
+    return _parse_with_id(op, response)
+
+
+def _parse_with_id(op: Operation[Any], response: httpx.Response) -> Any:
+    return with_request_id(parse_success(op, response), response)
+
+
+REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-github-request-id")
+_REQUEST_ID_NAMES = tuple(name.encode() for name in REQUEST_ID_HEADERS)  # in that order
+
+
+def with_request_id(result: T, response: httpx.Response) -> T:
+    """``result``, a parsed model, carrying the response's request id as ``_request_id``."""
+    from ._models import Model
+
+    if isinstance(result, Model):
+        # one pass over the raw headers (a ``headers.get`` per name scans them all each time)
+        found: dict[bytes, list[bytes]] = {}
+        for name, value in response.headers.raw:
+            lower = name.lower()
+            if lower in _REQUEST_ID_NAMES:
+                found.setdefault(lower, []).append(value)
+        joined = (b", ".join(found.get(n, ())) for n in _REQUEST_ID_NAMES)  # as headers.get
+        first = next((i for i in joined if i), None)
+        # a private attribute of Model, never part of model_dump(): set by the runtime only
+        result._request_id = (  # pyright: ignore[reportPrivateUsage]
+            None if first is None else first.decode(response.headers.encoding)
+        )
+    return result
+
+
+def open_sync(result: Any) -> Any:
+    if not isinstance(result, _Opened):
+        return result
+    if result.mode == "stream":
+        return StreamedResponse[Any](result.op, result.response)
+    stream = _event_stream(result.op, result.response, asynchronous=False)
+    return RawResponse(result.response, lambda: stream) if result.mode == "raw" else stream
+
+
+def open_async(result: Any) -> Any:
+    if not isinstance(result, _Opened):
+        return result
+    if result.mode == "stream":
+        return AsyncStreamedResponse[Any](result.op, result.response)
+    stream = _event_stream(result.op, result.response, asynchronous=True)
+    return RawResponse(result.response, lambda: stream) if result.mode == "raw" else stream
+
+
+def _expect(result: Any, cls: type[Any], method: Callable[..., Any]) -> Any:
+    if not isinstance(result, cls):
+        name = getattr(method, "__qualname__", repr(method))
+        raise TypeError(f"{name} did not return a single response (paginated methods cannot)")
+    return result
+
+
+@overload  # async methods first: a coroutine function is also a Callable[P, R]
+def with_raw_response(  # type: ignore[overload-overlap]
+    method: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, RawResponse[R]]]: ...
+@overload
+def with_raw_response(method: Callable[P, R]) -> Callable[P, RawResponse[R]]: ...
+def with_raw_response(method: Callable[P, Any]) -> Callable[P, Any]:
+    """``with_raw_response(client.pets.get)(pet_id=1)``: the same call, returning a
+    ``RawResponse`` with ``status_code``, ``headers`` and ``parse()``. Errors still raise."""
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def call_async(*args: P.args, **kwargs: P.kwargs) -> Any:
+            token = _MODE.set("raw")
+            try:
+                result = await method(*args, **kwargs)
+            finally:
+                _MODE.reset(token)
+            return _expect(result, RawResponse, method)
+
+        return call_async
+
+    @functools.wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> Any:
+        token = _MODE.set("raw")
+        try:
+            result = method(*args, **kwargs)
+        finally:
+            _MODE.reset(token)
+        return _expect(result, RawResponse, method)
+
+    return call
+
+
+@overload  # async methods first: a coroutine function is also a Callable[P, R]
+def with_streaming_response(  # type: ignore[overload-overlap]
+    method: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, AbstractAsyncContextManager[AsyncStreamedResponse[R]]]: ...
+@overload
+def with_streaming_response(
+    method: Callable[P, R],
+) -> Callable[P, AbstractContextManager[StreamedResponse[R]]]: ...
+def with_streaming_response(method: Callable[P, Any]) -> Callable[P, Any]:
+    """``with with_streaming_response(client.files.download)(id=...) as r: r.write_to(path)``:
+    the body is not read into memory; the response is closed when the block ends."""
+    if inspect.iscoroutinefunction(method):
+
+        @contextlib.asynccontextmanager
+        async def open_stream_async(
+            *args: P.args, **kwargs: P.kwargs
+        ) -> AsyncGenerator[AsyncStreamedResponse[Any], None]:
+            token = _MODE.set("stream")
+            try:
+                response = _expect(await method(*args, **kwargs), AsyncStreamedResponse, method)
+            finally:
+                _MODE.reset(token)
+            try:
+                yield response
+            finally:
+                await response.close()
+
+        return open_stream_async
+
+    @contextlib.contextmanager
+    def open_stream(
+        *args: P.args, **kwargs: P.kwargs
+    ) -> Generator[StreamedResponse[Any], None, None]:
+        token = _MODE.set("stream")
+        try:
+            response = _expect(method(*args, **kwargs), StreamedResponse, method)
+        finally:
+            _MODE.reset(token)
+        try:
+            yield response
+        finally:
+            response.close()
+
+    return open_stream

@@ -1,0 +1,248 @@
+"""When to retry and how long to wait: exponential backoff with bounded jitter, server hints."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Protocol, TypeAlias
+
+import httpx
+
+from ._circuit import CircuitBreaker, is_failure
+from ._drivers import Flow, Send, Sleep
+from ._errors import APITimeoutError, connection_error
+from ._hooks import Hooks
+from ._logging import log_outcome, log_request
+from ._ratelimit import RateLimit, read_quota, retry_after
+from ._request import IDEMPOTENCY_EXTENSION, BuildRequest, Prepared
+from ._telemetry import RateWarning, count_retry, end_span, record_request, start_span
+
+__all__ = ["Resilience", "RetryPolicy", "RetryStrategy", "may_resend", "retry_after"]
+
+RETRIES_TAKEN = "apigen_retries_taken"  # request extension: retries before this attempt
+
+Attempt: TypeAlias = httpx.Response | httpx.TransportError
+# Statuses retried below 500 (every status >= 500 is retried too).
+RETRY_STATUSES = frozenset({408, 409, 429})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+# Failures where the request provably never reached the server: safe for any method
+# (connection refused, DNS failure and TLS handshake errors are ``ConnectError``s).
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures no retry can fix: a bad URL scheme, a request h11 refuses to write.
+_HOPELESS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
+
+
+class RetryStrategy(Protocol):
+    """Decides after each failed attempt (a non-2xx response or a transport error).
+
+    ``attempt`` is the number of attempts made so far (1 after the first). Return the seconds to
+    wait before the next attempt, or ``None`` to stop and raise. The client still enforces
+    ``max_retries`` and the deadline around whatever the strategy says. ``may_resend(request,
+    outcome)`` tells whether resending cannot duplicate a side effect.
+    """
+
+    def decide(self, attempt: int, request: httpx.Request, outcome: Attempt) -> float | None: ...
+
+
+def may_resend(request: httpx.Request, outcome: Attempt) -> bool:
+    """Whether sending ``request`` again cannot repeat a side effect: it never left (connection
+    refused, connect timeout, DNS failure), its method is idempotent (GET, HEAD, OPTIONS, PUT,
+    DELETE, TRACE), or it carries an idempotency key the API honours (the header the spec
+    declares for the operation, the client's ``idempotency_header``, or a per-call
+    ``idempotency_key``)."""
+    if isinstance(outcome, _NOT_SENT) or request.method in IDEMPOTENT_METHODS:
+        return True
+    header = request.extensions.get(IDEMPOTENCY_EXTENSION)
+    return isinstance(header, str) and bool(request.headers.get(header))
+
+
+SHOULD_RETRY_HEADER = "x-should-retry"
+
+
+def should_retry_header(
+    response: httpx.Response, name: str | None = SHOULD_RETRY_HEADER
+) -> bool | None:
+    """The server's ``x-should-retry: true|false`` (``None``: absent, anything else, or no
+    header ``name`` to read)."""
+    if not name:
+        return None
+    value = response.headers.get(name, "").strip().lower()
+    return True if value == "true" else False if value == "false" else None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """The default strategy.
+
+    Retries connection errors, timeouts, 408, 409, 429 and every status >= 500, plus a 403 that
+    reports an exhausted rate limit; ``x-should-retry: true|false`` from the server overrides
+    the status rule. A request that may have reached the server is resent only when
+    ``may_resend`` says that cannot duplicate a side effect.
+
+    Waits: ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms`` when it is in
+    ``(0, max_wait]``; else, on a 429 (or the rate-limited 403), the rate-limit reset when it is
+    in ``(0, max_wait]`` (a reset further away gives up at once: the quota will not be back
+    sooner); else exponential backoff ``min(max_delay, base_delay * 2**retry)`` reduced by up to
+    ``jitter`` (25 %: never below 75 % of that)."""
+
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    max_wait: float = 60.0
+    jitter: float = 0.25
+    # The provider's header that overrides the status rule (``None``: ignore any such header).
+    should_retry_header: str | None = SHOULD_RETRY_HEADER
+
+    def decide(self, attempt: int, request: httpx.Request, outcome: Attempt) -> float | None:
+        if not self.should_retry(request, outcome):
+            return None
+        return self.delay(attempt - 1, outcome if isinstance(outcome, httpx.Response) else None)
+
+    def should_retry(self, request: httpx.Request, outcome: Attempt) -> bool:
+        if isinstance(outcome, httpx.Response):
+            told = should_retry_header(outcome, self.should_retry_header)
+            if told is False or (told is None and not _retryable_status(outcome)):
+                return False
+        elif isinstance(outcome, _HOPELESS):
+            return False
+        return may_resend(request, outcome)
+
+    def delay(self, retries_done: int, response: httpx.Response | None) -> float | None:
+        """Seconds to wait before retry number ``retries_done + 1`` (``None``: do not retry)."""
+        if response is not None:
+            wait = retry_after(response.headers)
+            if wait is not None and 0 < wait <= self.max_wait:
+                return wait
+            reset = _quota_reset(response)
+            if reset is not None and reset > 0:
+                return reset if reset <= self.max_wait else None
+        nominal: float = min(self.max_delay, self.base_delay * 2.0**retries_done)
+        return nominal * (1 - self.jitter * random.random())
+
+
+def _retryable_status(response: httpx.Response) -> bool:
+    status = response.status_code
+    if status >= 500 or status in RETRY_STATUSES:
+        return True
+    # GitHub: a 403 with ``Retry-After`` (secondary limit) or an exhausted primary budget.
+    limited = retry_after(response.headers) is not None or _quota_reset(response) is not None
+    return status == 403 and limited
+
+
+def _quota_reset(response: httpx.Response) -> float | None:
+    """Seconds until the rate-limit budget resets, on a 429 or on a 403 that reports an
+    exhausted budget (GitHub's primary limit)."""
+    if response.status_code not in (403, 429):
+        return None
+    quota = read_quota(response.headers)
+    if quota is None or quota.reset is None:
+        return None
+    if response.status_code == 403 and quota.remaining != 0:
+        return None
+    return quota.reset
+
+
+@dataclass
+class Resilience:
+    """A client's retry strategy, deadline, rate limit, circuit breaker, hooks and rate-spike
+    warning, and ``exchange``: the attempt loop both clients drive (it is a flow, no I/O)."""
+
+    strategy: RetryStrategy = field(default_factory=RetryPolicy)
+    deadline: float | None = None
+    rate_limit: RateLimit | None = None
+    breaker: CircuitBreaker | None = None
+    hooks: Hooks = field(default_factory=Hooks)
+    rate_warning: RateWarning | None = None
+    secret_headers: Collection[str] = ()
+    secret_query: Collection[str] = ()
+
+    def exchange(
+        self,
+        name: str,
+        prepared: Prepared,
+        build_request: BuildRequest,
+        timeout: httpx.Timeout,
+        max_retries: int,
+        deadline: float | None,
+        stream: bool = False,
+    ) -> Flow[httpx.Response]:
+        """Rate limit -> send -> classify -> retry, until a response to return (any status) or
+        an error to raise. ``deadline`` is a ``time.monotonic()`` bounding every attempt and
+        wait: an attempt cut short by it raises ``APITimeoutError``; a retry that could not
+        start before it is not made (the last error is raised)."""
+        attempt = 0
+        host = prepared.url.split("/", 3)[2]  # "host:port" of the absolute URL
+        while True:
+            attempt += 1
+            if self.breaker:
+                self.breaker.allow(host)
+            if self.rate_limit and not (yield from self.rate_limit.acquire(deadline)):
+                raise _late(prepared.build(build_request, timeout), attempt)
+            try:
+                left = None if deadline is None else deadline - time.monotonic()
+                request = prepared.build(build_request, _clip(timeout, left))
+                request.extensions[RETRIES_TAKEN] = attempt - 1  # RawResponse.retries_taken
+                count = prepared.retry_count_header
+                if count and count not in prepared.headers:  # the caller's own value wins
+                    request.headers[count] = str(attempt - 1)
+                if left is not None and left <= 0:
+                    raise _late(request, attempt)
+                if self.rate_warning:
+                    self.rate_warning.record()
+                span = start_span(name, request, attempt)
+                log_request(request, self.secret_headers, self.secret_query)
+                started = time.monotonic()
+                outcome = yield Send(request, deadline, stream)  # stream: 2xx body left unread
+            finally:
+                if self.rate_limit:
+                    self.rate_limit.release()
+            assert outcome is not None
+            log_outcome(request, outcome, time.monotonic() - started, attempt)
+            record_request(name, request, outcome, time.monotonic() - started)
+            end_span(span, outcome)
+            if self.breaker:
+                self.breaker.record(host, is_failure(outcome))
+            if self.rate_limit and isinstance(outcome, httpx.Response):
+                self.rate_limit.observe(outcome)
+            if isinstance(outcome, httpx.Response) and outcome.is_success:
+                return outcome
+            wait = (
+                self.strategy.decide(attempt, request, outcome) if attempt <= max_retries else None
+            )
+            if wait is not None and deadline is not None:
+                now = time.monotonic()
+                if now >= deadline:
+                    error = _late(request, attempt + 1)
+                    error.__cause__ = None if isinstance(outcome, httpx.Response) else outcome
+                    raise error
+                if now + wait >= deadline:
+                    wait = None  # hopeless: the server's own error says more than a timeout
+            if wait is None:
+                if isinstance(outcome, httpx.Response):
+                    return outcome
+                raise connection_error(request, outcome)
+            reason = (
+                str(outcome.status_code)
+                if isinstance(outcome, httpx.Response)
+                else type(outcome).__qualname__
+            )
+            count_retry(name, request.method, reason)
+            yield Sleep(wait)
+
+
+def _clip(timeout: httpx.Timeout, left: float | None) -> httpx.Timeout:
+    """``timeout`` with no part longer than the ``left`` seconds before the deadline."""
+    if left is None:
+        return timeout
+    left = max(left, 0.001)
+    parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    connect, read, write, pool = (left if p is None else min(p, left) for p in parts)
+    return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
+
+
+def _late(request: httpx.Request, attempt: int) -> APITimeoutError:
+    done = f"after {attempt - 1} attempt{'s' * (attempt != 2)}" if attempt > 1 else "before sending"
+    return APITimeoutError(
+        request, f"Deadline exceeded {done}: {request.method} {request.url.path}"
+    )

@@ -1,0 +1,358 @@
+"""Server-sent events (``text/event-stream``): the line decoder and the sync/async streams.
+
+Lines end only at CR, LF or CRLF (the SSE spec): U+2028, U+0085, form feed and the other
+characters ``str.splitlines`` treats as line breaks are data. The byte stream is split before
+decoding (UTF-8 never puts a CR or LF byte inside a multi-byte character), so a character cut
+between two chunks is reassembled.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+import httpx
+
+from ._errors import APIError, APIStreamError, package_error
+from ._limits import stream_error
+
+__all__ = [
+    "DEFAULT_RECONNECT_DELAY",
+    "MAX_RECONNECT_DELAY",
+    "APIStreamError",
+    "AsyncStream",
+    "Reconnect",
+    "SSEDecoder",
+    "ServerSentEvent",
+    "Stream",
+    "iter_lines",
+]
+
+T = TypeVar("T")
+
+# Seconds to wait before reconnecting when the server sent no ``retry:``; a ``retry:`` above
+# the maximum is capped (as long ``Retry-After`` waits are).
+DEFAULT_RECONNECT_DELAY = 1.0
+MAX_RECONNECT_DELAY = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSentEvent:
+    """One dispatched event. ``id`` is the last event id seen so far, as the spec defines it."""
+
+    event: str = "message"
+    data: str = ""
+    id: str | None = None
+    retry: int | None = None
+
+    def json(self) -> Any:
+        return json.loads(self.data)
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+class _LineSplitter:
+    """Bytes in, complete lines out (without their ending). Only CR, LF and CRLF end a line; a
+    CR at the end of a chunk waits for the next one, in case an LF follows."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._pending_cr = False
+
+    def feed(self, chunk: bytes) -> list[str]:
+        if not chunk:
+            return []
+        if self._pending_cr and chunk.startswith(b"\n"):
+            chunk = chunk[1:]  # the LF of a CRLF split across chunks
+        self._pending_cr = False
+        data = self._buffer + chunk
+        lines: list[str] = []
+        start = 0
+        for match in _LINE_END.finditer(data):
+            lines.append(data[start : match.start()].decode("utf-8", errors="replace"))
+            start = match.end()
+            # a CR ending the chunk may be the first half of a CRLF
+            self._pending_cr = match.group() == b"\r" and start == len(data)
+        self._buffer = data[start:]
+        return lines
+
+    def flush(self) -> list[str]:
+        """The last, unterminated line (the decoder ignores it unless a blank line follows)."""
+        rest, self._buffer = self._buffer, b""
+        return [rest.decode("utf-8", errors="replace")] if rest else []
+
+
+def iter_lines(chunks: Iterable[bytes]) -> Iterator[str]:
+    """The lines of a byte stream, split at CR, LF and CRLF only."""
+    splitter = _LineSplitter()
+    for chunk in chunks:
+        yield from splitter.feed(chunk)
+    yield from splitter.flush()
+
+
+class SSEDecoder:
+    """Feed it lines (without their line ending); it returns an event at each blank line.
+
+    ``last_event_id`` and ``reconnection_time`` (seconds, from ``retry:``) outlive the events,
+    as the spec's "last event ID buffer" and "reconnection time" do: a reconnect sends the
+    former and waits the latter."""
+
+    def __init__(
+        self, last_event_id: str | None = None, reconnection_time: float | None = None
+    ) -> None:
+        self._event = ""
+        self._data: list[str] = []
+        self._last_id: str | None = last_event_id
+        self._retry: int | None = None
+        self._first = True
+        self.reconnection_time = reconnection_time
+
+    @property
+    def last_event_id(self) -> str | None:
+        return self._last_id
+
+    def feed(self, line: str) -> ServerSentEvent | None:
+        if self._first:
+            self._first = False
+            line = line.removeprefix("\ufeff")
+        if not line:
+            return self._dispatch()
+        if line.startswith(":"):
+            return None  # comment (often a keep-alive)
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        elif name == "id" and "\0" not in value:
+            self._last_id = value
+        elif name == "retry" and value.isascii() and value.isdigit():
+            self._retry = int(value)
+            self.reconnection_time = int(value) / 1000
+        return None
+
+    def _dispatch(self) -> ServerSentEvent | None:
+        data, event, retry = self._data, self._event, self._retry
+        self._data, self._event, self._retry = [], "", None
+        if not data:
+            return None
+        return ServerSentEvent(event or "message", "\n".join(data), self._last_id, retry)
+
+    def decode(self, lines: Iterable[str]) -> Iterator[ServerSentEvent]:
+        for line in lines:
+            event = self.feed(line)
+            if event is not None:
+                yield event
+
+
+def _done(event: ServerSentEvent) -> bool:
+    return event.data == "[DONE]"  # the end marker many streaming APIs send
+
+
+def _reconnect_delay(decoder: SSEDecoder) -> float:
+    seconds = decoder.reconnection_time
+    return DEFAULT_RECONNECT_DELAY if seconds is None else min(seconds, MAX_RECONNECT_DELAY)
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnect:
+    """How a stream resumes after its connection drops (opt-in): at most ``limit`` times, each
+    after ``sleep(seconds)``, by ``reopen(last_event_id)``: a fresh request sending
+    ``Last-Event-ID`` that returns the new response (async: coroutine functions)."""
+
+    limit: int
+    sleep: Callable[[float], Any]
+    reopen: Callable[[str | None], Any]
+
+
+class Stream(Generic[T]):
+    """An iterator of each event's data parsed into ``T`` (``for``, or ``next(stream)``);
+    ``events()`` gives the raw events instead. An ``event: error`` raises ``APIStreamError``.
+    The response closes when the stream is exhausted; use ``with`` (or ``close()``) to stop
+    early."""
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        convert: Callable[[ServerSentEvent], T],
+        stop_at_done: bool,
+        reconnect: Reconnect | None = None,
+    ) -> None:
+        self.response: httpx.Response = response
+        self._convert = convert
+        self._stop_at_done = stop_at_done
+        self._reconnect = reconnect
+        # the generated package's error classes (``package_error``); set by the client
+        self._errors: Mapping[type[APIError], type[APIError]] = {}
+        self._iterator = self.__stream__()
+
+    def events(self) -> Generator[ServerSentEvent, None, None]:
+        """The raw events (resuming after a dropped connection when enabled)."""
+        decoder = SSEDecoder()
+        reconnects = 0
+        while True:
+            response = self.response
+            try:
+                splitter = _LineSplitter()
+                for chunk in response.iter_bytes():
+                    yield from decoder.decode(splitter.feed(chunk))
+                yield from decoder.decode(splitter.flush())
+                return
+            except httpx.HTTPError as exc:
+                again = self._reconnect
+                if (
+                    again is None
+                    or reconnects >= again.limit
+                    or not isinstance(exc, httpx.TransportError)
+                ):
+                    raise stream_error(response, exc) from exc
+            finally:
+                response.close()
+            reconnects += 1
+            assert self._reconnect is not None
+            self._reconnect.sleep(_reconnect_delay(decoder))
+            self.response = self._reconnect.reopen(decoder.last_event_id)
+            # an event cut by the drop is discarded; the id and reconnection time carry over
+            decoder = SSEDecoder(decoder.last_event_id, decoder.reconnection_time)
+
+    def __stream__(self) -> Iterator[T]:
+        events = self.events()
+        try:
+            for event in events:
+                if event.event == "error":
+                    raise APIStreamError(
+                        event, request=self.response.request, response=self.response
+                    )
+                if self._stop_at_done and _done(event):
+                    return
+                yield self._convert(event)
+        finally:
+            events.close()
+
+    def __iter__(self) -> Iterator[T]:
+        return self
+
+    def __next__(self) -> T:
+        try:
+            return next(self._iterator)
+        except APIError as exc:  # the generated package's class, as for the call itself
+            package_error(exc, self._errors)
+            raise
+
+    def close(self) -> None:
+        self.response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncStream(Generic[T]):
+    """An async iterator of each event's data parsed into ``T`` (``async for``, or
+    ``await anext(stream)``); ``events()`` gives the raw events. An ``event: error`` raises
+    ``APIStreamError``. The response closes when the stream is exhausted; use ``async with``
+    to stop early."""
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        convert: Callable[[ServerSentEvent], T],
+        stop_at_done: bool,
+        reconnect: Reconnect | None = None,
+    ) -> None:
+        self.response: httpx.Response = response
+        self._convert = convert
+        self._stop_at_done = stop_at_done
+        self._reconnect = reconnect
+        # the generated package's error classes (``package_error``); set by the client
+        self._errors: Mapping[type[APIError], type[APIError]] = {}
+        self._iterator = self.__stream__()
+
+    async def events(self) -> AsyncGenerator[ServerSentEvent, None]:
+        """The raw events (resuming after a dropped connection when enabled)."""
+        decoder = SSEDecoder()
+        reconnects = 0
+        while True:
+            response = self.response
+            try:
+                splitter = _LineSplitter()
+                async for chunk in response.aiter_bytes():
+                    for event in decoder.decode(splitter.feed(chunk)):
+                        yield event
+                for event in decoder.decode(splitter.flush()):
+                    yield event
+                return
+            except httpx.HTTPError as exc:
+                again = self._reconnect
+                if (
+                    again is None
+                    or reconnects >= again.limit
+                    or not isinstance(exc, httpx.TransportError)
+                ):
+                    raise stream_error(response, exc) from exc
+            finally:
+                await response.aclose()
+            reconnects += 1
+            assert self._reconnect is not None
+            await self._reconnect.sleep(_reconnect_delay(decoder))
+            self.response = await self._reconnect.reopen(decoder.last_event_id)
+            decoder = SSEDecoder(decoder.last_event_id, decoder.reconnection_time)
+
+    async def __stream__(self) -> AsyncIterator[T]:
+        events = self.events()
+        try:
+            async for event in events:
+                if event.event == "error":
+                    raise APIStreamError(
+                        event, request=self.response.request, response=self.response
+                    )
+                if self._stop_at_done and _done(event):
+                    return
+                yield self._convert(event)
+        finally:
+            await events.aclose()
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> T:
+        try:
+            return await self._iterator.__anext__()
+        except APIError as exc:  # the generated package's class, as for the call itself
+            package_error(exc, self._errors)
+            raise
+
+    async def close(self) -> None:
+        await self.response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,408 @@
+"""Request bodies by media type: JSON, Stripe-style urlencoded forms, multipart, raw bytes.
+
+JSON, forms and in-memory multipart are encoded to bytes once per call, so retries resend
+identical content. Files (paths, open binary files) and iterators of bytes are streamed instead
+(``StreamBody``): read in chunks while sending, never held in memory whole. Paths and seekable
+files are re-read for a retry; an iterator can be sent once only, so such a call is not retried.
+"""
+
+from __future__ import annotations
+
+import binascii
+import io
+import json
+import mimetypes
+import os
+import re
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path, PurePath
+from typing import Any, cast
+from urllib.parse import unquote
+
+import httpx
+
+from ._operation import Encoding
+from ._params import deep_pairs, encode_query, jsonable, quoter, scalar
+
+__all__ = ["StreamBody", "encode_body", "is_json"]
+
+CHUNK_SIZE = 64 * 1024
+
+
+def is_json(media_type: str) -> bool:
+    media = media_type.split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith(("+json", "/json"))
+
+
+def encode_body(
+    media_type: str, value: Any, encoding: Mapping[str, Encoding] | None
+) -> tuple[bytes | StreamBody, str | None]:
+    """Return ``(content, content_type)`` for ``value`` sent as ``media_type``."""
+    media = media_type.split(";")[0].strip().lower()
+    encoding = encoding or {}
+    if is_json(media):
+        return _json(jsonable(value)), media_type
+    if media == "application/x-www-form-urlencoded":
+        return _form(_mapping(value, media), encoding), media_type
+    if media.startswith("multipart/"):
+        return _multipart(_mapping(value, media), encoding)
+    return _raw(value), "application/octet-stream" if "*" in media else media_type
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(
+        value, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_text
+    ).encode()
+
+
+def _json_text(value: Any) -> str:
+    """Bytes inside JSON (a ``format: binary`` string property) go as their UTF-8 text, as they
+    do in queries and forms; JSON has no spelling for other bytes (``format: byte`` is base64)."""
+    if isinstance(value, bytes | bytearray):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise TypeError(
+                "bytes in a JSON body must be UTF-8 text: JSON cannot carry other octets "
+                "(send a base64 string for `format: byte`, or upload the file as multipart)"
+            ) from None
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _mapping(value: Any, media: str) -> Mapping[str, Any]:
+    if isinstance(value, Mapping):
+        return cast("Mapping[str, Any]", value)
+    data = jsonable(value)
+    if not isinstance(data, Mapping):
+        raise TypeError(f"a {media} body must be an object, got {type(data).__name__}")
+    return cast("Mapping[str, Any]", data)
+
+
+def _form(fields: Mapping[str, Any], encoding: Mapping[str, Encoding]) -> bytes:
+    q = quoter(plus=True)
+    parts: list[str] = []
+    for name, raw in fields.items():
+        value = _plain(jsonable(raw), name)
+        enc = encoding.get(name)
+        if enc is not None and enc.content_type and is_json(enc.content_type):
+            parts.append(f"{q(name)}={q(_json(value).decode())}")
+            continue
+        custom = enc is not None and (enc.style is not None or enc.explode is not None)
+        style = (enc.style or "form") if enc is not None and custom else "deepObject"
+        parts += encode_query(name, value, style, enc.explode if enc else None, q)
+    return "&".join(parts).encode()
+
+
+def _is_file(value: Any) -> bool:
+    if isinstance(value, tuple):
+        parts = cast("tuple[object, ...]", value)
+        return 2 <= len(parts) <= 3 and isinstance(parts[0], str | None)
+    return isinstance(value, bytes | bytearray | PurePath) or hasattr(value, "read")
+
+
+def _content(value: Any) -> bytes | _Source:
+    """A file's content: bytes as they are, a path or an open file streamed from disk."""
+    if isinstance(value, PurePath):
+        return _PathSource(Path(value))
+    if hasattr(value, "read"):
+        return _FileSource(value)
+    if isinstance(value, str):
+        return value.encode()
+    if (data := _as_bytes(value)) is not None:
+        return data
+    raise TypeError(
+        f"cannot upload a {type(value).__name__} as a file: pass bytes, a path or "
+        "an open binary file"
+    )
+
+
+def _file(value: Any, content_type: str | None) -> tuple[str | None, bytes | _Source, str | None]:
+    if isinstance(value, tuple):  # (filename, content[, content type]), checked by _is_file
+        parts = cast("tuple[object, ...]", value)
+        filename = parts[0] if isinstance(parts[0], str) else None
+        media = cast("str | None", parts[2]) if len(parts) == 3 else content_type
+        return filename, _content(parts[1]), media
+    name = getattr(value, "name", None)
+    filename = os.path.basename(str(name)) if isinstance(name, str | PurePath) else "upload"
+    return filename, _content(value), content_type
+
+
+_Part = tuple[str, tuple[str | None, "bytes | _Source", str | None]]
+
+
+def _multipart(
+    fields: Mapping[str, Any], encoding: Mapping[str, Encoding]
+) -> tuple[bytes | StreamBody, str | None]:
+    parts: list[_Part] = []
+    for name, value in fields.items():
+        if value is None:
+            continue
+        enc = encoding.get(name)
+        content_type = enc.content_type if enc else None
+        data = None if _is_file(value) else jsonable(value)
+        items: list[object] = cast("list[object]", value) if isinstance(value, list) else [value]
+        files_in_list = isinstance(value, list) and any(_is_file(v) for v in items)
+        if (
+            isinstance(data, dict | list)
+            and not files_in_list  # files are file parts, one per item
+            and enc is not None
+            and (enc.style is not None or enc.explode is not None)
+        ):
+            data = _plain(data, name)
+            # OpenAPI 3.1: an explicit style serialises the value as in a form, one part per
+            # pair (Stripe's ``file_link_data[create]=true``).
+            for key, pair_value in styled_pairs(name, data, enc.style or "form", enc.explode):
+                parts.append((key, (None, pair_value.encode(), content_type)))
+            continue
+        # An array is one part per item (files and scalars alike); an object one JSON part.
+        for item in items:
+            if item is None:
+                continue
+            if _is_file(item):
+                parts.append((name, _file(item, content_type)))
+                continue
+            data = _plain(jsonable(item), name)
+            text = _json(data) if isinstance(data, dict | list) else scalar(data).encode()
+            parts.append((name, (None, text, content_type)))
+    if not parts:
+        return b"", None
+    boundary = binascii.hexlify(os.urandom(16)).decode()
+    body = StreamBody(_multipart_pieces(parts, boundary))
+    media = f"multipart/form-data; boundary={boundary}"
+    if body.in_memory():
+        return b"".join(body), media
+    return body, media
+
+
+_FORM_PARAM_ESCAPES = {'"': "%22", "\\": "\\\\"} | {
+    chr(c): f"%{c:02X}" for c in range(0x20) if c != 0x1B
+}
+_FORM_PARAM_RE = re.compile("|".join(re.escape(c) for c in _FORM_PARAM_ESCAPES))
+
+
+def _form_param(name: str, value: str) -> str:
+    return f'{name}="{_FORM_PARAM_RE.sub(lambda m: _FORM_PARAM_ESCAPES[m.group(0)], value)}"'
+
+
+def _multipart_pieces(parts: list[_Part], boundary: str) -> list[bytes | _Source]:
+    """The body as httpx would render it, with file contents left as sources to stream."""
+    pieces: list[bytes | _Source] = []
+    for name, (filename, content, content_type) in parts:
+        head = f"--{boundary}\r\nContent-Disposition: form-data; {_form_param('name', name)}"
+        if filename:
+            head += f"; {_form_param('filename', filename)}"
+            content_type = content_type or mimetypes.guess_type(filename)[0]
+            content_type = content_type or "application/octet-stream"
+        if content_type:
+            head += f"\r\nContent-Type: {content_type}"
+        pieces += [(head + "\r\n\r\n").encode(), content, b"\r\n"]
+    pieces.append(f"--{boundary}--\r\n".encode())
+    return pieces
+
+
+def styled_pairs(
+    name: str, value: dict[str, Any] | list[Any], style: str, explode: bool | None
+) -> list[tuple[str, str]]:
+    """Unencoded ``(name, value)`` pairs of a form-style serialisation (multipart parts)."""
+    if style == "deepObject":
+        return [(unquote(k), v) for k, v in deep_pairs(name, value)]
+    items: list[Any] = list(value.items()) if isinstance(value, dict) else list(value)
+    if explode if explode is not None else style == "form":
+        if isinstance(value, dict):
+            return [(str(k), scalar(v)) for k, v in items if v is not None]
+        return [(name, scalar(v)) for v in items if v is not None]
+    flat = (
+        [x for k, v in items if v is not None for x in (str(k), scalar(v))]
+        if isinstance(value, dict)
+        else [scalar(v) for v in items if v is not None]
+    )
+    sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+    return [(name, sep.join(flat))]
+
+
+def _raw(value: Any) -> bytes | StreamBody:
+    """A whole body sent as is: bytes or text; a path, an open file or an iterator (sync or
+    async) of bytes, streamed; JSON-shaped data (a model, a dict) as JSON; a number as text."""
+    if (data := _as_bytes(value)) is not None:
+        return data
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, PurePath) or hasattr(value, "read"):
+        return StreamBody([_content(value)])
+    if isinstance(value, AsyncIterable):
+        return StreamBody([_AsyncIterSource(cast("AsyncIterable[object]", value))])
+    if isinstance(value, Iterator) or (
+        isinstance(value, Iterable) and not isinstance(value, Mapping | list | tuple | set)
+    ):
+        return StreamBody([_IterSource(cast("Iterable[object]", value))])
+    data = _plain(jsonable(value), "body")
+    return _json(data) if isinstance(data, dict | list) else scalar(data).encode()
+
+
+_PLAIN = (str, int, float, bool, type(None), bytes, Decimal)
+
+
+def _plain(value: Any, where: str) -> Any:
+    """``value`` (after ``jsonable``) when it is made only of JSON-shaped data; otherwise a
+    ``TypeError`` before anything is sent (never ``str(obj)`` on the wire)."""
+    _check_plain(value, where)
+    return value
+
+
+def _check_plain(value: object, where: str) -> None:
+    if isinstance(value, dict):
+        for item in cast("dict[str, object]", value).values():
+            _check_plain(item, where)
+    elif isinstance(value, list):
+        for item in cast("list[object]", value):
+            _check_plain(item, where)
+    elif not isinstance(value, _PLAIN):
+        raise TypeError(
+            f"cannot send a {type(value).__module__}.{type(value).__qualname__} in {where!r}: "
+            "pass JSON-shaped data (str, int, float, bool, None, dict, list or a model), bytes, "
+            "a path, an open binary file or an iterator of bytes"
+        )
+
+
+# --- streamed bodies --------------------------------------------------------------------------
+
+
+class _Source:
+    """One streamed piece of a body."""
+
+    length: int | None = None
+    replayable = True
+    async_only = False
+
+    def chunks(self) -> Iterator[bytes]:
+        raise NotImplementedError
+
+    async def achunks(self) -> AsyncIterator[bytes]:
+        for chunk in self.chunks():  # local file reads block briefly, as in httpx
+            yield chunk
+
+
+def _as_bytes(value: object) -> bytes | None:
+    """bytes, bytearray and memoryview as bytes; None for anything else."""
+    if isinstance(value, memoryview):
+        return value.tobytes()
+    return bytes(value) if isinstance(value, bytes | bytearray) else None
+
+
+def _to_bytes(chunk: object) -> bytes:
+    if isinstance(chunk, str):
+        return chunk.encode()
+    if (data := _as_bytes(chunk)) is not None:
+        return data
+    raise TypeError(f"an upload body must yield bytes, got {type(chunk).__name__}")
+
+
+class _PathSource(_Source):
+    """A file on disk, opened (and closed) at each send: retries re-read it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.length = path.stat().st_size  # also: a missing file fails before sending
+
+    def chunks(self) -> Iterator[bytes]:
+        with self.path.open("rb") as file:
+            while chunk := file.read(CHUNK_SIZE):
+                yield chunk
+
+
+class _FileSource(_Source):
+    """An open file (binary, or text sent as UTF-8), read in chunks from where it stood when
+    the call was made; a seekable file is rewound there for a retry."""
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+        self.start: int | None = None
+        try:
+            if file.seekable():
+                self.start = file.tell()
+                end = file.seek(0, io.SEEK_END)
+                file.seek(self.start)
+                if not isinstance(file, io.TextIOBase):
+                    self.length = end - self.start
+        except (AttributeError, OSError, ValueError):
+            self.start = None
+        self.replayable = self.start is not None
+        self._used = False
+
+    def chunks(self) -> Iterator[bytes]:
+        if self.start is not None:
+            self.file.seek(self.start)
+        elif self._used:
+            raise RuntimeError("this upload was an unseekable file and has been sent already")
+        self._used = True
+        while chunk := self.file.read(CHUNK_SIZE):
+            yield _to_bytes(chunk)
+
+
+class _IterSource(_Source):
+    """An iterator of bytes, consumed lazily while sending: it can be sent once only."""
+
+    replayable = False
+
+    def __init__(self, iterable: Iterable[Any]) -> None:
+        self.iterable = iterable
+        self._used = False
+
+    def chunks(self) -> Iterator[bytes]:
+        if self._used:
+            raise RuntimeError("this upload was an iterator and has been sent already")
+        self._used = True
+        for chunk in self.iterable:
+            yield _to_bytes(chunk)
+
+
+class _AsyncIterSource(_Source):
+    """An async iterator of bytes (``AsyncClient`` only), consumed once, lazily."""
+
+    replayable = False
+    async_only = True
+
+    def __init__(self, iterable: AsyncIterable[Any]) -> None:
+        self.iterable = iterable
+        self._used = False
+
+    def chunks(self) -> Iterator[bytes]:
+        raise TypeError("an async iterable upload body needs the AsyncClient")
+
+    async def achunks(self) -> AsyncIterator[bytes]:
+        if self._used:
+            raise RuntimeError("this upload was an async iterator and has been sent already")
+        self._used = True
+        async for chunk in self.iterable:
+            yield _to_bytes(chunk)
+
+
+class StreamBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A request body read piece by piece while it is sent (each send starts over)."""
+
+    def __init__(self, pieces: list[bytes | _Source]) -> None:
+        self.pieces = pieces
+        sources = [p for p in pieces if isinstance(p, _Source)]
+        self.replayable = all(s.replayable for s in sources)
+        self.async_only = any(s.async_only for s in sources)
+        lengths = [len(p) if isinstance(p, bytes) else p.length for p in pieces]
+        self.length: int | None = None if None in lengths else sum(x or 0 for x in lengths)
+
+    def in_memory(self) -> bool:
+        return all(isinstance(p, bytes) for p in self.pieces)
+
+    def __iter__(self) -> Iterator[bytes]:
+        for piece in self.pieces:
+            if isinstance(piece, bytes):
+                yield piece
+            else:
+                yield from piece.chunks()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for piece in self.pieces:
+            if isinstance(piece, bytes):
+                yield piece
+            else:
+                async for chunk in piece.achunks():
+                    yield chunk

@@ -1,0 +1,1246 @@
+"""``SyncAPIClient``/``AsyncAPIClient``: configuration plus the one request flow both drive."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import threading
+import time
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
+
+import httpx
+
+from ._auth import (
+    ApiKey,
+    AuthContext,
+    SecurityScheme,
+    check_transport,
+    credential_lookup,
+    reauthorize,
+    select_security,
+)
+from ._body import StreamBody
+from ._drivers import Flow, run_async, run_sync
+from ._errors import APIError, package_error
+from ._hooks import Hooks, before_request, run_hooks
+from ._limits import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    check_header_inputs,
+    check_headers,
+    limit_responses,
+)
+from ._logging import setup_client_logging
+from ._operation import Body, Operation, Param, Response
+from ._plan import plan
+from ._request import BuildRequest, Prepared, prepare
+from ._response import (
+    Mode,
+    RawResponse,
+    error_for,
+    finish,
+    is_sse,
+    open_async,
+    open_sync,
+    sse_options,
+    streams,
+    take_mode,
+    with_raw_response,
+)
+from ._retry import Resilience, RetryPolicy, RetryStrategy
+from ._telemetry import RateWarning, abandon_span
+from ._tokens import TokenCache
+from ._types import (
+    NOT_GIVEN,
+    ExtraBody,
+    ExtraHeaders,
+    ExtraQuery,
+    NotGiven,
+    RequestOptions,
+    TimeoutOption,
+    request_options,
+)
+from ._version import __version__
+
+if TYPE_CHECKING:  # features a plain call never needs are imported where they are used
+    from ._cache import Cache
+    from ._circuit import CircuitBreaker
+    from ._oauth import AsyncOAuth, OAuth
+    from ._pagination import AsyncPaginator, SyncPage
+    from ._ratelimit import RateLimit
+    from ._sse import AsyncStream, Stream
+
+__all__ = ["AsyncAPIClient", "AsyncResource", "SyncAPIClient", "SyncResource"]
+
+T = TypeVar("T")
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+
+# 60 s to read, write or wait for a pooled connection, 5 s to connect: an unreachable host
+# fails fast (and a connect failure is always safe to retry).
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+RETRY_COUNT_HEADER = "X-Retry-Count"
+
+
+class _BaseClient(Generic[HttpT]):
+    """Shared configuration and the single request/retry flow (no I/O happens here)."""
+
+    # Event streams: how many times a dropped stream reconnects (sending ``Last-Event-ID`` and
+    # waiting the server's ``retry:``); 0, the default, raises ``APIConnectionError`` instead.
+    max_stream_reconnects: int = 0
+    _init_kwargs: dict[str, Any]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        # The constructor's keywords (the generated client's own ones: typed credentials...),
+        # which ``copy()`` calls ``type(self)`` again with.
+        self = super().__new__(cls)
+        self._init_kwargs = dict(kwargs)
+        return self
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        default_base_url: str = "",
+        env_prefix: str = "",
+        credentials: Mapping[str, str | None] | None = None,
+        credential_env: Mapping[str, str] | None = None,
+        security_schemes: Mapping[str, SecurityScheme] | None = None,
+        default_security: Sequence[Sequence[str]] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int = 2,
+        http_client: HttpT | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        retry: RetryStrategy | None = None,
+        deadline: float | None = None,
+        rate_limit: RateLimit | None = None,
+        circuit_breaker: CircuitBreaker | None = None,
+        hooks: Hooks | None = None,
+        rate_warning: RateWarning | None = None,
+        idempotency_header: str | None = None,
+        retry_count_header: str | None = RETRY_COUNT_HEADER,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_stream_reconnects: int = 0,
+        allow_insecure_credentials: bool = False,
+        cache: Cache | None = None,
+        package: tuple[str, str] | None = None,
+        errors: Mapping[type[APIError], type[APIError]] | None = None,
+    ) -> None:
+        env_url = os.environ.get(f"{env_prefix}_BASE_URL") if env_prefix else None
+        self.base_url: str = base_url or env_url or default_base_url
+        self._default_base_url = default_base_url
+        self._check_http_client(http_client)
+        self.max_retries = _check_max_retries(max_retries)
+        if isinstance(timeout, NotGiven):  # a caller's http_client keeps its own timeout
+            timeout = DEFAULT_TIMEOUT if http_client is None else http_client.timeout
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.idempotency_header = idempotency_header
+        self.retry_count_header = retry_count_header
+        self.max_response_bytes = max_response_bytes  # decoded body read into memory; None: any
+        if max_stream_reconnects < 0:
+            raise ValueError(f"max_stream_reconnects must be >= 0, got {max_stream_reconnects!r}")
+        self.max_stream_reconnects = max_stream_reconnects
+        # credentials over plain http to a host that is not this machine (refused by default)
+        self.allow_insecure_credentials = allow_insecure_credentials
+        self._cache = cache  # opt-in response cache (_cache.py); None: every call is sent
+        self._http: HttpT | None = http_client
+        self._owns_http = http_client is None  # a caller-supplied client is never closed by us
+        self._closed = False
+        self._lock = threading.Lock()
+        self._env_prefix = env_prefix
+        # credential keyword -> environment variable, where not `<PREFIX>_<KEYWORD>`
+        self._credential_env: Mapping[str, str] = dict(credential_env or {})
+        self._lookup = credential_lookup(dict(credentials or {}), env_prefix, self._credential_env)
+        self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
+        self._default_security = default_security
+        self._headers = {"User-Agent": user_agent(package), **(default_headers or {})}
+        # ``_headers`` as last checked (every value sendable) and encoded for httpx
+        self._checked_headers: dict[str, str] | None = None
+        self._http_headers = httpx.Headers()
+        self._http_headers_json = httpx.Headers()  # the same plus ``Accept: application/json``
+        self._default_query: dict[str, object] = dict(default_query or {})
+        self._errors: Mapping[type[APIError], type[APIError]] = dict(errors or {})
+        self._tokens = TokenCache()  # OAuth2 tokens of this client
+        keys = [s for s in self._schemes.values() if isinstance(s, ApiKey)]
+        self._secret_headers = {k.name for k in keys if k.location == "header"}
+        self._secret_query = {k.name for k in keys if k.location == "query"}
+        setup_client_logging(env_prefix, self._secret_query)  # <PREFIX>_LOG; httpx's line redacted
+        self._configure(
+            retry=retry,
+            deadline=deadline,
+            rate_limit=rate_limit,
+            circuit_breaker=circuit_breaker,
+            hooks=hooks,
+            rate_warning=rate_warning,
+        )
+
+    def _configure(
+        self,
+        *,
+        retry: RetryStrategy | None = None,
+        deadline: float | None = None,
+        rate_limit: RateLimit | None = None,
+        circuit_breaker: CircuitBreaker | None = None,
+        hooks: Hooks | None = None,
+        rate_warning: RateWarning | None = None,
+    ) -> None:
+        """Set the resilience and observability options (``__init__`` passes them through)."""
+        hooks = hooks or Hooks()
+        if hooks.is_async() and not isinstance(self, AsyncAPIClient):
+            raise TypeError("async hooks need the AsyncClient")
+        self._resilience = Resilience(
+            strategy=retry or RetryPolicy(),
+            deadline=deadline,
+            rate_limit=rate_limit,
+            breaker=circuit_breaker,
+            hooks=hooks,
+            rate_warning=rate_warning,
+            secret_headers=frozenset(self._secret_headers),
+            secret_query=frozenset(self._secret_query),
+        )
+
+    @property
+    def default_headers(self) -> dict[str, str]:
+        """The headers sent with every request (a copy): User-Agent and ``default_headers``."""
+        return dict(self._headers)
+
+    @property
+    def default_query(self) -> dict[str, object]:
+        """The query parameters sent with every request (a copy); ``extra_query`` wins."""
+        return dict(self._default_query)
+
+    def is_closed(self) -> bool:
+        """True once ``close()`` (or the ``with`` block) ended this client."""
+        return self._closed
+
+    def copy(
+        self,
+        *,
+        set_default_headers: Mapping[str, str] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+        **overrides: Any,
+    ) -> Self:
+        """A new client with this one's configuration except ``overrides`` (any constructor
+        keyword: ``timeout=``, ``max_retries=``, ``api_key=``...). ``default_headers=`` and
+        ``default_query=`` are merged into this client's; ``set_default_headers=`` and
+        ``set_default_query=`` replace them. A caller-supplied ``http_client`` is shared;
+        otherwise the copy opens its own connection pool (lazily) and closes it itself."""
+        if "default_headers" in overrides and set_default_headers is not None:
+            raise ValueError("pass default_headers= or set_default_headers=, not both")
+        if "default_query" in overrides and set_default_query is not None:
+            raise ValueError("pass default_query= or set_default_query=, not both")
+        reconnects = overrides.pop("max_stream_reconnects", self.max_stream_reconnects)
+        kwargs: dict[str, Any] = dict(self._init_kwargs)
+        old_headers = dict(kwargs.get("default_headers") or {})
+        old_query = dict(kwargs.get("default_query") or {})
+        kwargs.update(overrides)
+        if set_default_headers is not None:
+            kwargs["default_headers"] = dict(set_default_headers)
+        elif "default_headers" in overrides:
+            kwargs["default_headers"] = {**old_headers, **(overrides["default_headers"] or {})}
+        if set_default_query is not None:
+            kwargs["default_query"] = dict(set_default_query)
+        elif "default_query" in overrides:
+            kwargs["default_query"] = {**old_query, **(overrides["default_query"] or {})}
+        if "http_client" not in overrides:
+            kwargs["http_client"] = None if self._owns_http else self._http
+        if "max_retries" not in overrides:
+            kwargs["max_retries"] = self.max_retries
+        if "timeout" not in overrides:
+            kwargs["timeout"] = self.timeout
+        if "base_url" not in overrides:
+            kwargs["base_url"] = self.base_url
+        new = type(self)(**kwargs)
+        if reconnects != type(new).max_stream_reconnects:
+            new.max_stream_reconnects = reconnects
+        return new
+
+    with_options = copy
+
+    def _check_http_client(self, http_client: object) -> None:
+        wanted = httpx.AsyncClient if isinstance(self, AsyncAPIClient) else httpx.Client
+        if http_client is not None and not isinstance(http_client, wanted):
+            raise TypeError(
+                f"{type(self).__name__} needs http_client to be an {wanted.__module__}."
+                f"{wanted.__name__}, got {type(http_client).__module__}."
+                f"{type(http_client).__name__}"
+            )
+
+    def _custom_security(self) -> tuple[tuple[str, ...], ...]:
+        """What ``client.get(...)`` & co authenticate with: the spec's default security, or
+        else the first scheme whose credentials the client has (or none)."""
+        if self._default_security:
+            return tuple(tuple(alt) for alt in self._default_security)
+        return (*((name,) for name in self._schemes), ())
+
+    def base_url_for(self, op: Operation[Any]) -> str:
+        """Where ``op`` is sent: the spec's operation/path server (``op.server``) while the
+        client uses the spec's own base URL, else ``base_url`` for every operation (a base URL
+        the caller chose replaces all of the spec's servers)."""
+        if op.server and self.base_url.rstrip("/") == self._default_base_url.rstrip("/"):
+            return op.server
+        return self.base_url
+
+    def _flow(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None,
+        build_request: BuildRequest,
+        mode: Mode = None,
+    ) -> Flow[Any]:
+        """``_send_flow``, raising the generated package's own error classes (``errors=``)."""
+        try:
+            return (yield from self._send_flow(op, values, options, build_request, mode))
+        except APIError as exc:
+            package_error(exc, self._errors)
+            raise
+
+    @contextlib.contextmanager
+    def _package_errors(self) -> Generator[None, None, None]:
+        """Errors met outside the flow (reading the body, parsing) as the package's classes."""
+        try:
+            yield
+        except APIError as exc:
+            package_error(exc, self._errors)
+            raise
+
+    def _send_flow(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None,
+        build_request: BuildRequest,
+        mode: Mode = None,
+    ) -> Flow[Any]:
+        """The one request path, shared by both clients: yields ``Send``/``Sleep`` actions and
+        returns the parsed result. Everything that can fail locally fails before any ``Send``."""
+        options = options or {}
+        if self._default_query:  # every request's query; a per-call ``extra_query`` wins
+            query = {**self._default_query, **(options.get("extra_query") or {})}
+            options = {**options, "extra_query": query}
+        max_retries = _check_max_retries(options.get("max_retries", self.max_retries))
+        base_url = self.base_url_for(op)
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"Need an absolute base URL, got {base_url!r}: pass base_url= to the client"
+                + (f" or set {self._env_prefix}_BASE_URL" if self._env_prefix else "")
+            )
+        security = op.security if op.security is not None else self._default_security
+        chosen = select_security(
+            security,
+            self._schemes,
+            self._lookup,
+            self._env_prefix,
+            op.operation_id,
+            self._tokens,
+            self._credential_env,
+        )
+        # clear errors, before sending; the client's own headers only when they changed
+        unchecked = self._headers != self._checked_headers
+        check_header_inputs(op, values, options, self._headers if unchecked else {})
+        if unchecked:
+            self._checked_headers = dict(self._headers)
+            self._http_headers = httpx.Headers(self._headers)  # copied per call, not re-encoded
+            self._http_headers_json = httpx.Headers(self._headers)
+            if "accept" not in self._http_headers_json:  # as ``prepare`` would add it
+                self._http_headers_json["Accept"] = "application/json"
+        prepared = prepare(
+            op,
+            values,
+            options,
+            base_url=base_url,
+            headers=self._http_headers_json if plan(op).accepts_json else self._http_headers,
+            idempotency_header=op.idempotency_header or self.idempotency_header,
+        )
+        prepared.retry_count_header = options.get("retry_count_header", self.retry_count_header)
+        if isinstance(prepared.content, StreamBody):
+            if prepared.content.async_only and not isinstance(self, AsyncAPIClient):
+                raise TypeError("an async iterable request body needs the AsyncClient")
+            if not prepared.content.replayable:
+                max_retries = 0  # an iterator is consumed by the first attempt: never resent
+        timeout = options.get("timeout", self.timeout)
+        timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        res = self._resilience
+        seconds = options.get("deadline", res.deadline)
+        deadline = None if seconds is None else time.monotonic() + seconds
+        if prepared.cookies or "idempotency_key" in options or res.hooks.before_request:
+            # CR/LF, non-ASCII: before sending (what ``check_header_inputs`` did not see)
+            check_headers(prepared.headers, prepared.cookies)
+        if res.hooks.before_request:  # before auth: hooks never see credentials
+            request = prepared.build(build_request, timeout)
+            yield from before_request(res.hooks, request, prepared.headers)
+        anonymous = prepared.copy()  # what a redirect to another origin may carry
+        if chosen:  # credentials about to be applied: never in clear to another machine
+            check_transport(base_url, self.allow_insecure_credentials)
+        ctx = AuthContext(
+            build_request, self.base_url, self._tokens, self.allow_insecure_credentials
+        )
+        for scheme, creds in chosen:
+            yield from scheme.auth_flow(prepared, creds, ctx)
+        check_headers(prepared.headers, prepared.cookies)  # credentials too (a pasted newline)
+        stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
+        if not stream:  # downloads and event streams are read by the caller: unbounded
+            build_request = limit_responses(build_request, self.max_response_bytes)
+
+        try:
+
+            def send(request: Prepared) -> Flow[httpx.Response]:
+                return res.exchange(
+                    op.path, request, build_request, timeout, max_retries, deadline, stream
+                )
+
+            if self._cache is None:
+                response = yield from self._redirects(prepared, anonymous, send)
+            else:  # opt-in: imported only by clients created with `cache=` (_cache.py)
+                response = yield from self._through_cache(
+                    prepared, anonymous, send, build_request, timeout, stream
+                )
+            if response.status_code == 401 and (yield from reauthorize(chosen, prepared, ctx)):
+                # replayed once, with the renewed token
+                response = yield from self._redirects(prepared, anonymous, send)
+            if res.hooks.after_response:
+                yield from run_hooks(res.hooks.after_response, response)
+            if not response.is_success:
+                raise error_for(op, response)
+            return finish(op, response, mode)
+        except APIError as exc:
+            if res.hooks.on_error:
+                yield from run_hooks(res.hooks.on_error, exc)
+            raise
+        finally:
+            abandon_span()  # a request cut short while sending leaves no span current
+
+    def _through_cache(
+        self,
+        prepared: Prepared,
+        anonymous: Prepared,
+        send: Callable[[Prepared], Flow[httpx.Response]],
+        build_request: BuildRequest,
+        timeout: httpx.Timeout,
+        stream: bool,
+    ) -> Flow[httpx.Response]:
+        """``_redirects`` through the client's cache: GET/HEAD answered or revalidated from it,
+        a successful unsafe request dropping its URL's entries."""
+        from ._cache import credential_fingerprint, unsafe
+
+        cache = self._cache
+        assert cache is not None
+
+        def go(request: Prepared) -> Flow[httpx.Response]:
+            return self._redirects(request, anonymous, send)
+
+        if not stream and prepared.method.upper() in ("GET", "HEAD"):
+            credential = credential_fingerprint(prepared, self._secret_headers, self._secret_query)
+            return (yield from cache.fetch(prepared, credential, go, build_request, timeout))
+        response = yield from go(prepared)
+        if unsafe(prepared.method) and response.is_success:
+            yield from cache.invalidate(prepared)
+        return response
+
+    def _redirects(
+        self,
+        prepared: Prepared,
+        anonymous: Prepared,
+        send: Callable[[Prepared], Flow[httpx.Response]],
+    ) -> Flow[httpx.Response]:
+        """Send ``prepared`` and follow redirects (at most ``MAX_REDIRECTS``). Credentials go
+        along only while the target keeps the origin the request was meant for (or upgrades it
+        from http to https); towards any other origin the request is rebuilt from ``anonymous``
+        (as it was before auth) without ``Authorization``, cookies or API-key headers, and they
+        never come back on later hops."""
+        trusted: httpx.URL | None = None  # parsed only when a redirect is followed
+        current = prepared
+        response = yield from send(current)
+        for _ in range(MAX_REDIRECTS):
+            if not response.has_redirect_location:  # 304, or a 3xx without Location
+                break
+            if trusted is None:
+                trusted = httpx.URL(prepared.url)
+            target = response.request.url.join(response.headers["location"])
+            if target.scheme not in ("http", "https"):
+                break
+            if _same_origin(trusted, target):
+                nxt = current.copy()
+            else:
+                nxt = (anonymous if current is prepared else current).copy()
+                for name in ("authorization", "proxy-authorization", "cookie"):
+                    nxt.headers.pop(name, None)
+                for name in self._secret_headers:
+                    nxt.headers.pop(name, None)
+                nxt.cookies = []
+            nxt.url, nxt.query = str(target), []
+            method = _redirect_method(current.method, response.status_code)
+            if method != nxt.method:  # 303 (and 301/302 after POST): a GET without the body
+                nxt.method, nxt.content = method, None
+                for name in ("content-type", "content-length", "transfer-encoding"):
+                    nxt.headers.pop(name, None)
+            elif isinstance(nxt.content, StreamBody) and not nxt.content.replayable:
+                break  # 307/308 would resend an upload iterator that is already consumed
+            current = nxt
+            response = yield from send(current)
+        return response
+
+
+MAX_REDIRECTS = 20
+
+
+def resume_options(options: RequestOptions | None, last_event_id: str | None) -> RequestOptions:
+    """``options`` for reopening an event stream: ``Accept: text/event-stream`` and, when an
+    event id was seen, ``Last-Event-ID`` (an empty id resets it: no header, as the spec says)."""
+    options = sse_options(options)
+    if last_event_id:
+        headers = {**(options.get("extra_headers") or {}), "Last-Event-ID": last_event_id}
+        options = {**options, "extra_headers": headers}
+    return options
+
+
+def custom_operation(
+    method: str,
+    path: str,
+    cast_to: type[Any] | None,
+    body: object,
+    query: Mapping[str, object] | None,
+    options: RequestOptions,
+    security: tuple[tuple[str, ...], ...] | None = None,
+) -> tuple[Operation[Any], dict[str, object], RequestOptions]:
+    """An ``Operation`` for ``client.get/post/...(path, cast_to=...)``: an endpoint the spec
+    does not describe, sent through the same flow (auth, retries, hooks). Only a path relative
+    to the client's base URL is accepted: credentials never go to another origin."""
+    url = httpx.URL(path)
+    if url.is_absolute_url or path.startswith("//") or url.scheme:
+        raise ValueError(
+            f"client.{method}() takes a path relative to base_url (like '/v1/things'), not the"
+            f" absolute URL {path!r}: credentials are only sent to the client's own origin"
+        )
+    extra: dict[str, object] = dict(url.params.multi_items())
+    extra.update(query or {})
+    extra.update(options.get("extra_query") or {})
+    if extra:
+        options = {**options, "extra_query": extra}
+    if cast_to is str:
+        kind = "text"
+    elif cast_to is bytes:
+        kind = "binary"
+    elif cast_to is None or cast_to is type(None):
+        kind = "empty"
+    else:
+        kind = "json"
+    target = Any if cast_to is None or kind == "empty" else cast_to
+    has_body = not isinstance(body, NotGiven)
+    op: Operation[Any] = Operation(
+        method=method,
+        path="/" + url.raw_path.decode("ascii").split("?", 1)[0].lstrip("/"),
+        operation_id=f"{method.upper()} {path}",
+        params=(Param("body", "body", "body"),) if has_body else (),
+        body=Body("application/json", required=True) if has_body else None,
+        responses={"2XX": Response(target, kind)},  # type: ignore[arg-type]
+        security=security,
+    )
+    return op, ({"body": body} if has_body else {}), options
+
+
+async def _async_sleep(seconds: float) -> None:
+    """``asyncio.sleep``, imported on first use: a sync client never loads asyncio."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
+def user_agent(package: tuple[str, str] | None = None) -> str:
+    """``stripe/0.1.0 apigen/0.1.0 Python/3.11.7``: the generated package (name, version),
+    the runtime and the interpreter."""
+    own = f"apigen/{__version__} Python/{platform.python_version()}"
+    return f"{package[0]}/{package[1]} {own}" if package else own
+
+
+def _check_max_retries(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"max_retries must be an int (0: no retries), got {value!r}")
+    if value < 0:
+        raise ValueError(f"max_retries must be 0 or more, got {value}")
+    return value
+
+
+def _same_origin(trusted: httpx.URL, target: httpx.URL) -> bool:
+    if (trusted.scheme, trusted.host, trusted.port) == (target.scheme, target.host, target.port):
+        return True
+    return (  # an http -> https upgrade of the same host on default ports (as httpx allows)
+        trusted.scheme == "http"
+        and target.scheme == "https"
+        and trusted.host == target.host
+        and trusted.port in (None, 80)
+        and target.port in (None, 443)
+    )
+
+
+def _redirect_method(method: str, status: int) -> str:
+    if status == 303 and method != "HEAD":
+        return "GET"
+    if status in (301, 302) and method == "POST":
+        return "GET"
+    return method
+
+
+class SyncAPIClient(_BaseClient[httpx.Client]):
+    """Base of generated ``Client`` classes. Cheap to build: the HTTP pool is created lazily."""
+
+    _sleep: Callable[[float], object] = staticmethod(time.sleep)  # tests replace it
+
+    def _client(self) -> httpx.Client:
+        if self._http is not None:  # the common case: no lock taken
+            return self._http
+        with self._lock:
+            if self._http is None:
+                self._http = httpx.Client(timeout=self.timeout, follow_redirects=True)
+            return self._http
+
+    def request(
+        self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
+    ) -> T:
+        """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
+        http = self._client()
+        flow = self._flow(op, values, options, http.build_request, take_mode())
+        try:  # not ``_package_errors()``: a context manager per call costs more than the call
+            result: T = open_sync(run_sync(flow, http, self._sleep))
+        except APIError as exc:
+            package_error(exc, self._errors)
+            raise
+        return result
+
+    def stream(
+        self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
+    ) -> Stream[T]:
+        """Send ``op`` (its 2xx response is ``text/event-stream``); iterate the parsed events."""
+        from ._sse import Reconnect, Stream
+
+        if not is_sse(op):
+            raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
+        http = self._client()
+        flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
+        # a RawResponse under with_raw_response
+        with self._package_errors():
+            result = open_sync(run_sync(flow, http, self._sleep))
+        if isinstance(result, Stream):
+            result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
+        if self.max_stream_reconnects and isinstance(result, Stream):
+            # set by the client only, so it stays off the stream's public surface
+            result._reconnect = Reconnect(  # pyright: ignore[reportPrivateUsage]
+                self.max_stream_reconnects,
+                self._sleep,
+                lambda last_id: self._reopen_stream(op, values, options, last_id),
+            )
+        return cast("Stream[T]", result)
+
+    def wait_for(
+        self,
+        op: Operation[Any],
+        first: RawResponse[Any],
+        *,
+        timeout: float | None = 600.0,
+        interval: float = 1.0,
+        max_interval: float = 30.0,
+        cancel: threading.Event | None = None,
+    ) -> Any:
+        """Poll a long-running operation's first response until it is done (``_lro.py``) and
+        parse the final body as the operation's result type."""
+        from ._lro import parse_final, wait_sync
+
+        with self._package_errors():
+            final = wait_sync(
+                first.http_response,
+                op.long_running,
+                self._poll,
+                self.base_url_for(op),
+                timeout=timeout,
+                interval=interval,
+                max_interval=max_interval,
+                cancel=cancel,
+                sleep=self._sleep,
+            )
+            return parse_final(op, final)
+
+    def _poll(self, path: str) -> httpx.Response:
+        op, values, options = custom_operation(
+            "get", path, None, NOT_GIVEN, None, {}, self._custom_security()
+        )
+        # mypy picks with_raw_response's coroutine overload here, pyright the sync one
+        raw = cast(  # pyright: ignore[reportUnnecessaryCast]
+            "RawResponse[Any]", with_raw_response(self.request)(op, values, options)
+        )
+        return raw.http_response
+
+    def _reopen_stream(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None,
+        last_event_id: str | None,
+    ) -> httpx.Response:
+        """The same event-stream request again, resuming after ``last_event_id``."""
+        http = self._client()
+        flow = self._flow(op, values, resume_options(options, last_event_id), http.build_request)
+        with self._package_errors():
+            opened: Any = run_sync(flow, http, self._sleep)
+        response: httpx.Response = opened.response
+        return response
+
+    def _custom(
+        self,
+        method: str,
+        path: str,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        options = request_options(
+            extra_headers, extra_query, extra_body, timeout, max_retries, idempotency_key
+        )
+        op, values, options = custom_operation(
+            method, path, cast_to, body, query, options, self._custom_security()
+        )
+        return self.request(op, values, options)  # type: ignore[no-any-return]
+
+    def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``GET path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``)."""
+        return self._custom(
+            "get",
+            path,
+            cast_to,
+            NOT_GIVEN,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return self._custom(
+            "post",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return self._custom(
+            "put",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return self._custom(
+            "patch",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return self._custom(
+            "delete",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    @property
+    def oauth(self) -> OAuth:
+        """Authorization-code sign-in (PKCE), refresh and the token store: see ``OAuth``."""
+        from ._oauth import OAuth
+
+        return OAuth(self)
+
+    def paginate(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None = None,
+    ) -> SyncPage[Any]:
+        """Fetch the first page of a paginated ``op``; iterating it walks every page."""
+        from ._pagination import PageRequest, SyncPage
+
+        return SyncPage[Any].fetch(self, PageRequest(op, values, options or {}))
+
+    def _fetch_page(
+        self, op: Operation[Any], values: Mapping[str, object], options: RequestOptions | None
+    ) -> tuple[Any, httpx.Response | None]:
+        """``request``, also returning the HTTP response (pagination reads its headers)."""
+        from ._pagination import capture_response
+
+        http = self._client()
+        flow = capture_response(self._flow(op, values, options, http.build_request))
+        with self._package_errors():
+            return run_sync(flow, http, self._sleep)
+
+    def close(self) -> None:
+        """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
+        self._closed = True
+        if self._owns_http and self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
+    """Base of generated ``AsyncClient`` classes; same constructor as ``SyncAPIClient``."""
+
+    _sleep: Callable[[float], Awaitable[object]] = staticmethod(_async_sleep)
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+        return self._http
+
+    async def request(
+        self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
+    ) -> T:
+        """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
+        http = self._client()
+        flow = self._flow(op, values, options, http.build_request, take_mode())
+        try:
+            result: T = open_async(await run_async(flow, http, self._sleep))
+        except APIError as exc:
+            package_error(exc, self._errors)
+            raise
+        return result
+
+    async def stream(
+        self, op: Operation[T], values: Mapping[str, object], options: RequestOptions | None = None
+    ) -> AsyncStream[T]:
+        """Send ``op`` (its 2xx response is ``text/event-stream``); ``async for`` the events."""
+        from ._sse import AsyncStream, Reconnect
+
+        if not is_sse(op):
+            raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
+        http = self._client()
+        flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
+        # a RawResponse under with_raw_response
+        with self._package_errors():
+            result = open_async(await run_async(flow, http, self._sleep))
+        if isinstance(result, AsyncStream):
+            result._errors = self._errors  # pyright: ignore[reportPrivateUsage]
+        if self.max_stream_reconnects and isinstance(result, AsyncStream):
+            # set by the client only, so it stays off the stream's public surface
+            result._reconnect = Reconnect(  # pyright: ignore[reportPrivateUsage]
+                self.max_stream_reconnects,
+                self._sleep,
+                lambda last_id: self._reopen_stream(op, values, options, last_id),
+            )
+        return cast("AsyncStream[T]", result)
+
+    async def wait_for(
+        self,
+        op: Operation[Any],
+        first: RawResponse[Any],
+        *,
+        timeout: float | None = 600.0,
+        interval: float = 1.0,
+        max_interval: float = 30.0,
+    ) -> Any:
+        """As the sync client's; cancel the awaiting task to stop waiting."""
+        from ._lro import parse_final, wait_async
+
+        with self._package_errors():
+            final = await wait_async(
+                first.http_response,
+                op.long_running,
+                self._poll,
+                self.base_url_for(op),
+                timeout=timeout,
+                interval=interval,
+                max_interval=max_interval,
+                sleep=self._sleep,
+            )
+            return parse_final(op, final)
+
+    async def _poll(self, path: str) -> httpx.Response:
+        op, values, options = custom_operation(
+            "get", path, None, NOT_GIVEN, None, {}, self._custom_security()
+        )
+        raw: RawResponse[Any] = await with_raw_response(self.request)(op, values, options)
+        return raw.http_response
+
+    async def _reopen_stream(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None,
+        last_event_id: str | None,
+    ) -> httpx.Response:
+        """The same event-stream request again, resuming after ``last_event_id``."""
+        http = self._client()
+        flow = self._flow(op, values, resume_options(options, last_event_id), http.build_request)
+        with self._package_errors():
+            opened: Any = await run_async(flow, http, self._sleep)
+        response: httpx.Response = opened.response
+        return response
+
+    async def _custom(
+        self,
+        method: str,
+        path: str,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        options = request_options(
+            extra_headers, extra_query, extra_body, timeout, max_retries, idempotency_key
+        )
+        op, values, options = custom_operation(
+            method, path, cast_to, body, query, options, self._custom_security()
+        )
+        return await self.request(op, values, options)
+
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``GET path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``)."""
+        return await self._custom(
+            "get",
+            path,
+            cast_to,
+            NOT_GIVEN,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``POST path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return await self._custom(
+            "post",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    async def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``PUT path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return await self._custom(
+            "put",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    async def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``PATCH path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return await self._custom(
+            "patch",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    async def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: object = NOT_GIVEN,
+        query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_body: ExtraBody | None = None,
+        timeout: TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+    ) -> T:
+        """``DELETE path`` (relative to ``base_url``) for an endpoint the spec does not
+        describe, with the client's auth, retries and hooks; the response is read as
+        ``cast_to`` (a model, ``dict``, ``str``, ``bytes`` or ``None``). ``body`` is sent as JSON."""
+        return await self._custom(
+            "delete",
+            path,
+            cast_to,
+            body,
+            query,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            idempotency_key,
+        )
+
+    @property
+    def oauth(self) -> AsyncOAuth:
+        """Authorization-code sign-in (PKCE), refresh and the token store: see ``AsyncOAuth``."""
+        from ._oauth import AsyncOAuth
+
+        return AsyncOAuth(self)
+
+    def paginate(
+        self,
+        op: Operation[Any],
+        values: Mapping[str, object],
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[Any]:
+        """A paginator for ``op``: ``await`` it for the first page, or ``async for`` every item."""
+        from ._pagination import AsyncPaginator, PageRequest
+
+        return AsyncPaginator(self, PageRequest(op, values, options or {}))
+
+    async def _fetch_page(
+        self, op: Operation[Any], values: Mapping[str, object], options: RequestOptions | None
+    ) -> tuple[Any, httpx.Response | None]:
+        """``request``, also returning the HTTP response (pagination reads its headers)."""
+        from ._pagination import capture_response
+
+        http = self._client()
+        flow = capture_response(self._flow(op, values, options, http.build_request))
+        with self._package_errors():
+            return await run_async(flow, http, self._sleep)
+
+    async def aclose(self) -> None:
+        """Close the connection pool (a caller-supplied ``http_client`` is left open)."""
+        self._closed = True
+        if self._owns_http and self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    async def close(self) -> None:
+        await self.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class SyncResource:
+    """Base of generated resource classes (``client.customers``)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+
+class AsyncResource:
+    """Base of generated async resource classes."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client

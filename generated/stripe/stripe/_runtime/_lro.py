@@ -1,0 +1,250 @@
+"""Long-running operations: `..._and_wait()` polls until the operation is finished.
+
+Two ways an API says "accepted, not done yet", both handled by one loop (openai-python's
+`create_and_poll` is the model):
+- the HTTP protocol: `202 Accepted` with `Operation-Location` or `Location`; the monitor URL is
+  polled until it answers something other than 202 (or its body's status field is terminal);
+- a status field (`LongRunning(status_field="status", done=..., failed=...)`, from the spec's
+  `x-apigen-long-running` or configuration): the resource itself, or a configured status path
+  (`poll="/jobs/{id}"`, filled from the first body), is fetched until the field is terminal.
+
+Waits honour `Retry-After`, otherwise back off from `interval` doubling to `max_interval`; the
+whole wait is bounded by `timeout` (`LongRunningTimeoutError`); a sync caller can cancel through
+a `threading.Event`, an async one by cancelling its task. A failed terminal status raises
+`OperationFailedError` carrying the status and the body. A monitor URL on another origin is
+refused: the client's credentials go to its own origin only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ._errors import (
+    APIError,
+    LongRunningCancelledError,
+    LongRunningTimeoutError,
+    OperationFailedError,
+)
+from ._ratelimit import retry_after
+
+if TYPE_CHECKING:
+    from ._operation import Operation
+
+__all__ = [
+    "LongRunning",
+    "LongRunningCancelledError",
+    "LongRunningTimeoutError",
+    "OperationFailedError",
+]
+
+
+@dataclass(frozen=True)
+class LongRunning:
+    """How an operation finishes later (generated from the spec or configuration)."""
+
+    status_field: str | None = None  # dotted body field holding the status
+    done: tuple[str, ...] = ()  # terminal values meaning success
+    failed: tuple[str, ...] = ()  # terminal values meaning failure
+    poll: str | None = None  # a path to GET while waiting, `{field}` filled from the first body
+    result_status: str | None = None  # the declared response whose type the final body has
+
+
+def _field(body: object, dotted: str) -> object:
+    for part in dotted.split("."):
+        if not isinstance(body, Mapping):
+            return None
+        body = cast("Mapping[str, object]", body).get(part)
+    return body
+
+
+def _json(response: httpx.Response) -> object:
+    try:
+        return response.json() if response.content else None
+    except ValueError:
+        return None
+
+
+def parse_final(op: Operation[Any], response: httpx.Response) -> Any:
+    """The finished operation's body, as its declared result (`LongRunning.result_status`)."""
+    lro = op.long_running
+    spec = op.responses.get(lro.result_status) if lro and lro.result_status else None
+    if spec is None or not response.content:
+        return _json(response)
+    return spec.adapter().validate_json(response.content)
+
+
+def monitor_url(response: httpx.Response) -> str | None:
+    """Where to poll, from a 202's `Operation-Location` (Azure's) or `Location` header."""
+    if response.status_code != 202:
+        return None
+    found: str | None = response.headers.get("operation-location") or response.headers.get(
+        "location"
+    )
+    return found
+
+
+def state(lro: LongRunning | None, response: httpx.Response) -> tuple[str, str | None]:
+    """("pending" | "done" | "failed", the status value read, if any)."""
+    body = _json(response)
+    if lro is not None and lro.status_field:
+        value = _field(body, lro.status_field)
+        status = None if value is None else str(value)
+        if status is not None and status in lro.failed:
+            return "failed", status
+        if status is not None and status in lro.done:
+            return "done", status
+        return "pending", status
+    return ("pending" if response.status_code == 202 else "done"), None
+
+
+def same_origin_path(url: str, base_url: str, current: httpx.URL) -> str:
+    """`url` (absolute or relative to the response that named it) as a path relative to the
+    client's base URL; another origin is refused (credentials would follow it)."""
+    absolute = current.join(url)
+    base = httpx.URL(base_url)
+    if (absolute.scheme, absolute.host, absolute.port) != (base.scheme, base.host, base.port):
+        raise APIError(
+            f"the operation's monitor URL {str(absolute)!r} is on another origin than the"
+            f" client's ({base.scheme}://{base.host}): not polled, credentials stay at the origin",
+        )
+    base_path = base.raw_path.decode("ascii").split("?", 1)[0].rstrip("/")
+    path = absolute.raw_path.decode("ascii")
+    if base_path and path.startswith(base_path + "/"):
+        path = path[len(base_path) :]
+    return path
+
+
+def poll_path(lro: LongRunning, first: httpx.Response) -> str:
+    """The configured status path with `{field}`s filled from the first response's body."""
+    assert lro.poll is not None
+    body = _json(first)
+    path = lro.poll
+    for name in [p.split("}", 1)[0] for p in path.split("{")[1:]]:
+        value = _field(body, name)
+        if value is None:
+            raise APIError(f"cannot poll {lro.poll}: the response has no {name!r}")
+        path = path.replace("{" + name + "}", quote(str(value), safe=""))
+    return path
+
+
+@dataclass
+class _Wait:
+    timeout: float | None
+    interval: float
+    max_interval: float
+
+    def __post_init__(self) -> None:
+        self.deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        self.delay = self.interval
+
+    def next(self, response: httpx.Response) -> float:
+        asked = retry_after(response.headers)
+        wait = asked if asked is not None and asked > 0 else self.delay
+        self.delay = min(self.delay * 2, self.max_interval)
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise LongRunningTimeoutError(
+                    response.request,
+                    f"the operation did not finish within {self.timeout} s"
+                    f" (last status {response.status_code})",
+                )
+            wait = min(wait, left)
+        return max(wait, 0.0)
+
+
+def _finish(response: httpx.Response, status: str | None, kind: str) -> None:
+    if kind == "failed":
+        raise OperationFailedError(
+            f"the long-running operation failed (status {status!r})",
+            status=status,
+            body=_json(response),
+            response=response,
+        )
+
+
+def wait_sync(
+    first: httpx.Response,
+    lro: LongRunning | None,
+    get: Callable[[str], httpx.Response],
+    base_url: str,
+    *,
+    timeout: float | None,
+    interval: float,
+    max_interval: float,
+    cancel: threading.Event | None,
+    sleep: Callable[[float], object] = time.sleep,
+) -> httpx.Response:
+    """Poll until done; returns the final response (the caller parses it)."""
+    waiting = _Wait(timeout, interval, max_interval)
+    response = first
+    target = _target(lro, first, base_url)
+    while True:
+        kind, status = state(lro, response)
+        _finish(response, status, kind)
+        if kind == "done":
+            return response
+        target = _next_target(response, target, base_url)
+        delay = waiting.next(response)
+        if cancel is not None:
+            if cancel.wait(delay):
+                raise LongRunningCancelledError("waiting for the operation was cancelled")
+        else:
+            sleep(delay)
+        response = get(target)
+
+
+async def wait_async(
+    first: httpx.Response,
+    lro: LongRunning | None,
+    get: Callable[[str], Awaitable[httpx.Response]],
+    base_url: str,
+    *,
+    timeout: float | None,
+    interval: float,
+    max_interval: float,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> httpx.Response:
+    """As `wait_sync`; cancelling the awaiting task stops it."""
+    waiting = _Wait(timeout, interval, max_interval)
+    response = first
+    target = _target(lro, first, base_url)
+    while True:
+        kind, status = state(lro, response)
+        _finish(response, status, kind)
+        if kind == "done":
+            return response
+        target = _next_target(response, target, base_url)
+        await sleep(waiting.next(response))
+        response = await get(target)
+
+
+def _target(lro: LongRunning | None, first: httpx.Response, base_url: str) -> str | None:
+    if lro is not None and lro.poll:
+        return poll_path(lro, first)
+    return None
+
+
+def _next_target(response: httpx.Response, target: str | None, base_url: str) -> str:
+    """A monitor URL the latest response names wins; else keep polling the known one; else the
+    resource the operation acted on (the first request's URL)."""
+    named = monitor_url(response)
+    if named:
+        return same_origin_path(named, base_url, response.request.url)
+    if target is not None:
+        return target
+    if response.request.method == "GET":  # a GET of the resource itself: fetch it again
+        return same_origin_path(str(response.request.url), base_url, response.request.url)
+    raise APIError(
+        f"{response.request.method} {response.request.url.path} answered"
+        f" {response.status_code} without a monitor URL (Operation-Location/Location) and no"
+        " status path is configured: cannot tell where to poll"
+    )

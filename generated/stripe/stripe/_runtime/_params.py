@@ -1,0 +1,182 @@
+"""OpenAPI parameter serialisation (path, query, header, cookie) and Stripe-style deep objects.
+
+Encoders return ready-to-join, already percent-encoded strings so that delimiters (``,``, ``|``,
+``[]``) stay literal and exact wire output is under our control rather than httpx's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any, cast
+from urllib.parse import quote, quote_plus
+
+from pydantic import BaseModel
+
+from ._types import NotGiven
+
+__all__ = ["deep_pairs", "encode_cookie", "encode_header", "encode_path", "encode_query"]
+
+RESERVED = ":/?#[]@!$&'()*+,;="
+_COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
+Quote = Callable[[str], str]
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # never percent-encoded (RFC 3986)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def jsonable(value: Any) -> Any:
+    """Reduce models, enums, dates and containers to JSON-shaped data; drop NOT_GIVEN members."""
+    if type(value) in _PLAIN:  # the common case, before the (slower) isinstance checks
+        return value
+    if isinstance(value, BaseModel):
+        # warnings=False: a leniently parsed response model may be sent back as received.
+        return value.model_dump(by_alias=True, exclude_unset=True, mode="json", warnings=False)
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if isinstance(value, dt.date | dt.time):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        items = cast("Mapping[object, Any]", value).items()
+        return {str(k): jsonable(v) for k, v in items if not isinstance(v, NotGiven)}
+    if isinstance(value, list | tuple | set | frozenset):
+        members = cast("Iterable[Any]", value)
+        return [jsonable(v) for v in members if not isinstance(v, NotGiven)]
+    return value
+
+
+def _container(value: object) -> dict[str, Any] | list[Any] | None:
+    """``value`` as the JSON object or array it is (after ``jsonable``), else None."""
+    if isinstance(value, dict):
+        return cast("dict[str, Any]", value)
+    return cast("list[object]", value) if isinstance(value, list) else None
+
+
+def scalar(value: Any) -> str:
+    """A JSON-shaped value as wire text: lowercase booleans, compact JSON for nested data."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+@functools.cache  # one function per combination, not a new lambda per parameter
+def quoter(allow_reserved: bool = False, *, plus: bool = False) -> Quote:
+    safe = RESERVED if allow_reserved else ""
+    if plus:
+        return lambda s: quote_plus(s, safe=safe)
+    # text needing no escape (ids, numbers) skips ``quote``'s encode/decode round trip
+    return lambda s: s if _UNRESERVED(s) else quote(s, safe=safe)
+
+
+def _pairs(value: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(str(k), scalar(v)) for k, v in value.items() if v is not None]
+
+
+def _flat(value: dict[str, Any] | list[Any]) -> list[str]:
+    """An object as ``[k1, v1, k2, v2]``, an array as its items (nulls dropped)."""
+    if isinstance(value, dict):
+        return [x for kv in _pairs(value) for x in kv]
+    return [scalar(v) for v in value if v is not None]
+
+
+def encode_path(name: str, value: Any, style: str | None, explode: bool, q: Quote) -> str:
+    """``simple`` (default), ``label`` and ``matrix`` styles."""
+    style = style or "simple"
+    container = _container(value)
+    if isinstance(container, dict) and explode:
+        parts = [f"{q(k)}={q(v)}" for k, v in _pairs(container)]
+        if style == "matrix":
+            return "".join(f";{p}" for p in parts)
+        return "." + ".".join(parts) if style == "label" else ",".join(parts)
+    if isinstance(container, list) and explode and style != "simple":
+        parts = [q(v) for v in _flat(container)]
+        return "." + ".".join(parts) if style == "label" else "".join(f";{name}={p}" for p in parts)
+    joined = ",".join(q(v) for v in _flat(container)) if container is not None else q(scalar(value))
+    if style == "label":
+        return "." + joined
+    if style == "matrix":
+        return f";{name}={joined}" if joined else f";{name}"
+    return joined
+
+
+def encode_query(
+    name: str, value: Any, style: str | None, explode: bool | None, q: Quote
+) -> list[str]:
+    """``form`` (default), ``spaceDelimited``, ``pipeDelimited`` and ``deepObject`` styles."""
+    style = style or "form"
+    key = quote(name, safe="[]")
+    if value is None:
+        return []
+    if style == "deepObject":
+        return [f"{k}={q(v)}" for k, v in deep_pairs(key, value)]
+    container = _container(value)
+    if container is None:
+        return [f"{key}={q(scalar(value))}"]
+    if explode is None:
+        explode = style == "form"  # OpenAPI: explode defaults to true for "form" only
+    if explode:
+        if isinstance(container, dict):
+            return [f"{q(k)}={q(v)}" for k, v in _pairs(container)]
+        return [f"{key}={q(v)}" for v in _flat(container)]
+    sep = {"spaceDelimited": "%20", "pipeDelimited": "|"}.get(style, ",")
+    return [f"{key}={sep.join(q(v) for v in _flat(container))}"]
+
+
+def deep_pairs(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
+    """Stripe-style nesting: ``a[b][c]=v``, scalar arrays ``a[]=v``, object arrays ``a[0][k]=v``.
+
+    ``None`` is dropped (a form has no null), an empty string is kept (Stripe's "unset").
+    """
+    if value is None:
+        return
+    container = _container(value)
+    if isinstance(container, dict):
+        for k, v in container.items():
+            yield from deep_pairs(f"{prefix}[{quote(str(k), safe='')}]", v)
+    elif isinstance(container, list):
+        nested = any(isinstance(v, dict | list) for v in container)
+        for i, v in enumerate(container):
+            yield from deep_pairs(f"{prefix}[{i}]" if nested else f"{prefix}[]", v)
+    else:
+        yield prefix, scalar(value)
+
+
+def encode_header(value: Any, explode: bool) -> str:
+    """``simple`` style, no percent-encoding: arrays comma-joined."""
+    container = _container(value)
+    if isinstance(container, dict) and explode:
+        return ",".join(f"{k}={v}" for k, v in _pairs(container))
+    return ",".join(_flat(container)) if container is not None else scalar(value)
+
+
+def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
+    """``form`` style cookie pairs, later joined as ``Cookie: a=1; b=2``."""
+
+    def q(s: str) -> str:
+        return quote(s, safe=_COOKIE_SAFE)
+
+    container = _container(value)
+    if container is None:
+        return [f"{name}={q(scalar(value))}"]
+    if explode is not False:
+        if isinstance(container, dict):
+            return [f"{k}={q(v)}" for k, v in _pairs(container)]
+        return [f"{name}={q(v)}" for v in _flat(container)]
+    return [f"{name}={','.join(q(v) for v in _flat(container))}"]
