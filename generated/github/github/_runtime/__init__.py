@@ -52,6 +52,7 @@ from ._operation import (
     Param,
     Response,
 )
+from ._public import publish as _publish
 from ._ratelimit import RateLimit, RateLimitBackend
 from ._resource import (
     part_method,
@@ -163,7 +164,6 @@ def __getattr__(name: str) -> Any:
     value = importlib.import_module(module if module != "." else f".{name}", __name__)
     if module != ".":
         value = getattr(value, name)
-    _relocate(value)
     globals()[name] = value
     return value
 
@@ -281,23 +281,6 @@ __all__ = [
 ]
 
 
-def _relocate(obj: object) -> None:
-    """Show a public class as living here, like httpx does."""
-    # (not `Model`: pydantic resolves its annotations in the module it was defined in)
-    module = getattr(obj, "__module__", "")
-    if (
-        isinstance(obj, type)
-        and module != f"{__name__}._models"
-        and module.startswith(f"{__name__}._")
-    ):
-        obj.__module__ = __name__  # "apigen_runtime", or "<package>._runtime" when vendored
-
-
-def _relocate_loaded() -> None:
-    for name in __all__:
-        if name in globals():  # the lazy ones are relocated when first imported
-            _relocate(globals()[name])
-
-
-_relocate_loaded()
-del _relocate_loaded
+# Show the public classes as living here, like httpx does (`_public.py`); the modules loaded
+# on first use publish theirs when they are imported.
+_publish([n for n in __all__ if n in globals()], globals(), __name__)

@@ -33,6 +33,7 @@ from ._errors import (
     LongRunningTimeoutError,
     OperationFailedError,
 )
+from ._public import publish
 from ._ratelimit import retry_after
 
 if TYPE_CHECKING:
@@ -248,3 +249,6 @@ def _next_target(response: httpx.Response, target: str | None, base_url: str) ->
         f" {response.status_code} without a monitor URL (Operation-Location/Location) and no"
         " status path is configured: cannot tell where to poll"
     )
+
+
+publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

@@ -27,6 +27,7 @@ import httpx
 
 from ._errors import APIError, APIStreamError, package_error
 from ._limits import stream_error
+from ._public import publish
 
 __all__ = [
     "DEFAULT_RECONNECT_DELAY",
@@ -356,3 +357,6 @@ class AsyncStream(Generic[T]):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

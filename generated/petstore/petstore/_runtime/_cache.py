@@ -37,6 +37,7 @@ import httpx
 
 from ._drivers import Await, Flow
 from ._logging import logger
+from ._public import publish
 from ._request import BuildRequest, Prepared
 
 __all__ = ["Cache", "CacheStore", "MemoryCacheStore", "RedisCacheStore", "cache_status"]
@@ -380,3 +381,6 @@ def _mark(response: httpx.Response, status: str, request: Prepared) -> httpx.Res
 
     annotate_current_span("apigen.cache", status)
     return response
+
+
+publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

@@ -49,6 +49,7 @@ from ._errors import (
     make_status_error,
 )
 from ._logging import logger
+from ._public import publish
 from ._request import Prepared
 from ._response import scrub
 from ._tokens import TokenCache  # pyright: ignore[reportPrivateUsage]
@@ -726,3 +727,6 @@ class AsyncOAuth(_OAuthHelper):
         """Refresh now (normally automatic: before expiry and after a 401)."""
         http = self._async._client()
         return await run_async(self._refresh(http.build_request), http, self._async._sleep)
+
+
+publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

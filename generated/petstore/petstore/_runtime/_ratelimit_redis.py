@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ._errors import RateLimitBackendError
+from ._public import publish
 
 __all__ = ["RedisRateLimit"]
 
@@ -129,3 +130,6 @@ class RedisRateLimit:
             self._failing = True
             logger.warning("%r failed (%s): sending without the shared rate limit", self, reason)
         return 0.0
+
+
+publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

@@ -11,6 +11,7 @@ from typing import Literal
 import httpx
 
 from ._errors import CircuitOpenError
+from ._public import publish
 
 __all__ = ["CircuitBreaker", "CircuitOpenError", "is_failure"]
 
@@ -85,3 +86,6 @@ class CircuitBreaker:
             entry.failures += 1
             if entry.probe_at is not None or entry.failures >= self.failure_threshold:
                 entry.opened_at, entry.probe_at = self._clock(), None
+
+
+publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above

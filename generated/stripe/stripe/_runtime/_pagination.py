@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from ._drivers import Flow, Outcome
 from ._errors import APIError, PaginationLoopError, package_error
 from ._operation import Operation
+from ._public import publish
 from ._types import NotGiven, RequestOptions
 
 if TYPE_CHECKING:
@@ -688,3 +689,6 @@ class AsyncPaginator(Generic[T]):
         page = await self._first()
         async for item in page.iter_all(concurrency=concurrency, max_pages=max_pages):
             yield item
+
+
+publish(__all__, globals(), __name__.rpartition(".")[0])  # after every class above
