@@ -46,7 +46,7 @@ OPC_VERSION = "0.29.1"
 # The generated opc client needs httpx, attrs and python-dateutil; mypy needs dateutil's stubs.
 OPC_EXTRAS = ("python-dateutil", "types-python-dateutil")
 OPC_VENV = REPO / ".bench" / "venv-opc"
-SHARED_BENCH_VENV = REPO / ".bench" / "venv"
+SHARED_BENCH_VENV = REPO / ".venv-bench"  # `make bench` creates it (scripts/bench-requirements.txt)
 INSTALL_TIMEOUT_S = 900.0
 # Steps per spec with their own timeout: apigen build/probe/mypy, opc generate/probe/mypy.
 STEPS_PER_SPEC = 6
@@ -116,7 +116,7 @@ def _usable(venv: Path) -> bool:
 def ensure_opc_venv() -> Path:
     """The bin directory of a venv with opc 0.29.1; created in .bench/venv-opc when needed.
 
-    Reuses .bench/venv (another script's) only if it already has everything, because a venv
+    Reuses .venv-bench (`make bench`'s) only if it already has everything, because a venv
     without python-dateutil would make every opc client with a date field "fail to import".
     """
     for venv in (OPC_VENV, SHARED_BENCH_VENV):
