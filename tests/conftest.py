@@ -56,6 +56,15 @@ _SLOW_MODULES = {
     "test_validator_oracle",
     "test_real_specs",
     "test_lint",  # ruff, mypy and pyright over the repository
+    # a build (or several) per test, through the CLI or a subprocess
+    "test_write",
+    "test_runtime_modes",
+    "test_cli_console",
+    "test_spec_url",
+    "test_long_running",
+    "test_config",
+    "test_cli",  # `apigen` in subprocesses
+    "test_ratelimit_redis",  # real redis-server processes
 }
 # Session fixtures that build Stripe and GitHub (or serve them): any test using one is slow.
 _SLOW_FIXTURES = {"built", "specs_dir", "stripe_sandbox", "github_sandbox", "fuzz_builds"}
