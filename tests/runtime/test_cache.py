@@ -9,6 +9,7 @@ import asyncio
 import logging
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -273,3 +274,38 @@ def test_the_cache_is_not_imported_without_cache() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_cache_status_is_set_on_the_callers_span() -> None:
+    code = textwrap.dedent(
+        """
+        import httpx
+        from opentelemetry import trace
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        exporter = InMemorySpanExporter()
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        trace.set_tracer_provider(provider)
+        import apigen_runtime as rt
+
+        def handler(request):
+            return httpx.Response(200, json={}, headers={"Cache-Control": "max-age=60"})
+
+        op = rt.Operation(method="get", path="/x", responses={"200": rt.Response(dict, "json")})
+        c = rt.SyncAPIClient(base_url="https://a.test", cache=rt.Cache(),
+                             http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+        tracer = trace.get_tracer("app")
+        for name in ("first", "second"):
+            with tracer.start_as_current_span(name):
+                c.request(op, {})
+        print({s.name: s.attributes.get("apigen.cache") for s in exporter.get_finished_spans()
+               if s.name in ("first", "second")})
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "{'first': 'miss', 'second': 'hit'}"

@@ -120,7 +120,7 @@ class Client(_rt.SyncAPIClient):
         max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
         max_stream_reconnects: int = 0,
         allow_insecure_credentials: bool = False,
-        cache: _rt.Cache | None = None,
+        cache: _rt.Cache | _rt.NotGiven | None = _rt.NOT_GIVEN,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -148,7 +148,7 @@ class Client(_rt.SyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_stream_reconnects=max_stream_reconnects,
             allow_insecure_credentials=allow_insecure_credentials,
-            cache=cache,
+            cache=None if isinstance(cache, _rt.NotGiven) else cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
         )
@@ -543,7 +543,7 @@ class AsyncClient(_rt.AsyncAPIClient):
         max_response_bytes: int | None = _rt.DEFAULT_MAX_RESPONSE_BYTES,
         max_stream_reconnects: int = 0,
         allow_insecure_credentials: bool = False,
-        cache: _rt.Cache | None = None,
+        cache: _rt.Cache | _rt.NotGiven | None = _rt.NOT_GIVEN,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -571,7 +571,7 @@ class AsyncClient(_rt.AsyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_stream_reconnects=max_stream_reconnects,
             allow_insecure_credentials=allow_insecure_credentials,
-            cache=cache,
+            cache=None if isinstance(cache, _rt.NotGiven) else cache,
             package=(_PACKAGE_NAME, _PACKAGE_VERSION),
             errors=ERRORS,
         )

@@ -345,6 +345,7 @@ def _client(
         should_retry_header=t.get("should_retry_header"),
         spec_url=t.get("url"),
         long_running={k: dict(v) for k, v in t.get("long_running", {}).items()},
+        cache=dict(t["cache"]) if "cache" in t else None,
     )
     output = path("output")
     assert output is not None  # required by the schema

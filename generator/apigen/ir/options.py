@@ -72,6 +72,8 @@ class ApiOptions:
     spec_url: str | None = None
     # operationId or `METHOD /path` -> {status_field, done, failed, poll} (ir/long_running.py)
     long_running: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the client's response cache when the caller passes none: ttl, max_entries, max_bytes
+    cache: dict[str, Any] | None = None
 
     def at(self, *keys: str) -> str:
         """A dotted location inside this client's table (`clients.x.renames.methods.GetFoo`)."""

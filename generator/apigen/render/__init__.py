@@ -329,7 +329,15 @@ def _configured(api: Api) -> dict[str, str]:
     """Client defaults a configuration file sets (ir/options.py); empty strings: not set."""
     opts = api.options
     headers = ", ".join(f"{literal(k)}: {literal(v)}" for k, v in opts.headers.items())
+    cache = "None"
+    if opts.cache is not None:  # configured: a fresh cache per client unless the caller passes one
+        store = ", ".join(
+            f"{k}={literal(opts.cache[k])}" for k in ("max_entries", "max_bytes") if k in opts.cache
+        )
+        ttl = f"ttl={literal(float(opts.cache['ttl']))}, " if "ttl" in opts.cache else ""
+        cache = f"_rt.Cache({ttl}store=_rt.MemoryCacheStore({store}))"
     return {
+        "cache_default": cache,
         "fixed_headers": "{" + headers + "}" if opts.headers else "",
         "idempotency_header": literal(opts.idempotency_header),
         "should_retry_header": (
