@@ -75,7 +75,16 @@ def _instruments() -> dict[str, Any] | None:
                     description="Time a request waited for the client's rate limit.",
                 ),
             }
-    return _meter or None
+    if not _meter or _unset(_meter["duration"]):
+        return None
+    instruments: dict[str, Any] = _meter
+    return instruments
+
+
+def _unset(instrument: Any) -> bool:
+    """The API's proxy instrument while no meter provider is set up: records would go nowhere,
+    so none are made (checked on every call: a provider set up later counts)."""
+    return getattr(instrument, "_real_instrument", instrument) is None
 
 
 def record_request(
