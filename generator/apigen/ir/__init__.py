@@ -11,7 +11,7 @@ from ..diagnostics import Report
 from . import grouping, layout, long_running, pagination, unions, usage
 from . import options as custom
 from .lock import NameLock
-from .nodes import Api, OperationDef, ResourceDef
+from .nodes import Api, OperationDef, ResourceDef, find_resource
 from .operations import (
     OperationBuilder,
     collect,
@@ -79,7 +79,7 @@ def build_api(
     schemes, default_security = build_security(document, report, spec_file)
     known = {s.name for s in schemes}
     for op in ops:
-        res = _find(resources, op.resource)
+        res = find_resource(resources, op.resource)
         base = res.class_name.removesuffix("Resource")
         # inline types: one module per resource (`types/customers_sources.py`)
         builder.build(op, [base, op.name], "types." + res.module.removeprefix("resources."))
@@ -166,16 +166,6 @@ def _resource_tree(ops: list[OperationDef], schemas: SchemaConverter) -> dict[st
         assert node is not None
         node.operations.append(op)
     return roots
-
-
-def _find(roots: dict[str, ResourceDef], path: tuple[str, ...]) -> ResourceDef:
-    level = roots
-    node: ResourceDef | None = None
-    for key in path:
-        node = level[key]
-        level = node.children
-    assert node is not None
-    return node
 
 
 def _known_security(

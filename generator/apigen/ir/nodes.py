@@ -268,3 +268,14 @@ class Api:
     options: ApiOptions = field(default_factory=ApiOptions)
     # model modules of an import cycle -> the modules of that cycle (imported at their end)
     cycles: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def find_resource(roots: dict[str, ResourceDef], path: tuple[str, ...]) -> ResourceDef:
+    """The resource at `path` (a prefix of some operation's `resource`)."""
+    level = roots
+    node: ResourceDef | None = None
+    for key in path:
+        node = level[key]
+        level = node.children
+    assert node is not None
+    return node

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .nodes import AliasDef, OperationDef, Ref, ResourceDef, UnionOf
+from .nodes import AliasDef, OperationDef, Ref, ResourceDef, UnionOf, find_resource
 from .schemas import SchemaConverter
 
 MIN_MEMBERS = 3
@@ -23,7 +23,7 @@ def name_returned_unions(
         union = op.returns
         if not isinstance(union, UnionOf) or len(union.items) < MIN_MEMBERS:
             continue
-        resource = _find(resources, op.resource)
+        resource = find_resource(resources, op.resource)
         base = resource.class_name.removesuffix("Resource")
         name = schemas.claim_class_name([base, op.name, "Response"], ["Result"], suffix="Response")
         key = op.pointer + "/x-apigen-returns"
@@ -34,12 +34,3 @@ def name_returned_unions(
         ref = Ref(key)
         op.returns = ref
         op.responses = [replace(r, type=ref) if r.type == union else r for r in op.responses]
-
-
-def _find(roots: dict[str, ResourceDef], path: tuple[str, ...]) -> ResourceDef:
-    level, node = roots, None
-    for key in path:
-        node = level[key]
-        level = node.children
-    assert node is not None
-    return node
