@@ -29,14 +29,19 @@ from .distribution import (
     default_version,
     spec_license,
 )
-from .fetch import fetch_spec, is_url
 from .format import format_tree
 from .ir import Api, build_api
 from .ir.lock import LockError, NameLock, read_lock
 from .ir.options import ApiOptions
-from .load import LoadedSpec, load_spec
 from .render import render_api
-from .validate import validate_in_background, validate_spec
+from .spec import (
+    LoadedSpec,
+    fetch_spec,
+    is_url,
+    load_spec,
+    validate_in_background,
+    validate_spec,
+)
 from .write import OutputError, check_target, write_tree
 
 Progress = Callable[[str], None]

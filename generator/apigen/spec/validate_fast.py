@@ -57,8 +57,8 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from apigen.load import canonical_ref
-from apigen.locate import split_pointer
+from .pointer import split as split_pointer
+from .refs import canonical_ref
 
 __all__ = ["CRASH", "crash_error", "family", "fast_errors"]
 
