@@ -8,7 +8,7 @@ so pointers and lines match the user's file.
 By default the errors come from validate_fast.py (jsonschema-rs for the meta-schema pass, the
 library's semantic walk redone over plain dicts: github.json 0.25 s CPU instead of ~9.5 s);
 `full=True` (`apigen check --full`) runs openapi-spec-validator itself (validate_full.py), the
-oracle the fast path is tested against (tests/input/test_validator_oracle.py). Both yield the
+oracle the fast path is tested against (tests/spec/test_validator_oracle.py). Both yield the
 library's error objects, classified and located here the same way. Both are imported only when
 validating (not on a cache hit). Results are cached per (content hash, validator version, rules
 version, mode) and `validate_in_background` runs validation in a second process.

@@ -18,7 +18,7 @@ relative to), so `validate.py` classifies, locates and words them exactly as for
   checked by the Python format checker the library uses); only a schema it rejects is
   re-checked in Python to get the library's first error.
 
-The library stays the oracle (`apigen check --full`); tests/input/test_validator_oracle.py
+The library stays the oracle (`apigen check --full`); tests/spec/test_validator_oracle.py
 compares the two on every spec under ../shared/specs and on deliberately broken variants.
 """
 
