@@ -146,6 +146,8 @@ def _components_to_swagger2(segments: list[str]) -> list[str]:
 def _version(
     doc: Any, file: str, report: Report, locate: Callable[[str], tuple[str, int | None]]
 ) -> str:
+    """The `openapi`/`swagger` version, which must be one apigen reads (a number is read as a
+    string, with a warning); anything that is not an OpenAPI or Swagger document is refused."""
     if not isinstance(doc, dict):
         kind = type(doc).__name__ if doc is not None else "empty"
         raise fatal(
