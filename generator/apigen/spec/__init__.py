@@ -17,11 +17,16 @@ Modules, in the order a spec goes through them:
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ..diagnostics import SpecError
-from .fetch import FetchedSpec, fetch_spec, is_url
-from .load import LoadedSpec, load_spec
-from .parse import parse_document
-from .validate import validate_in_background, validate_spec
+
+if TYPE_CHECKING:
+    from .fetch import FetchedSpec, fetch_spec, is_url
+    from .load import LoadedSpec, load_spec
+    from .parse import parse_document
+    from .validate import validate_in_background, validate_spec
 
 __all__ = [
     "FetchedSpec",
@@ -34,3 +39,27 @@ __all__ = [
     "validate_in_background",
     "validate_spec",
 ]
+
+# Entry point -> the module holding it, imported on first use: importing `apigen.spec.pointer`
+# alone (the IR, the contract runner: every `apigen` command at start-up) must not pull in
+# YAML, the loader and the validators (~60 ms).
+_HOME = {
+    "FetchedSpec": "fetch",
+    "fetch_spec": "fetch",
+    "is_url": "fetch",
+    "LoadedSpec": "load",
+    "load_spec": "load",
+    "parse_document": "parse",
+    "validate_in_background": "validate",
+    "validate_spec": "validate",
+}
+
+if not TYPE_CHECKING:  # type checkers see the imports above, so a misspelt name still fails
+
+    def __getattr__(name: str) -> Any:
+        home = _HOME.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{home}", __name__), name)
+        globals()[name] = value
+        return value
