@@ -76,7 +76,7 @@ corpus: install
 .PHONY: validate-oracle
 validate-oracle: install
 	APIGEN_SHARED_SPECS=$(SHARED) APIGEN_ORACLE=all $(PY) -m pytest -q -p no:cacheprovider \
-		tests/input/test_validator_oracle.py
+		tests/spec/test_validator_oracle.py
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -10,9 +10,9 @@ import tempfile
 from pathlib import Path
 
 from apigen.diagnostics import Report
-from apigen.load import load_spec
 from apigen.pipeline import build
 from apigen.sandbox import Sandbox
+from apigen.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "specs" / "petstore.yaml"

@@ -190,7 +190,7 @@ class _SpecSource(_ParamType):
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> Path | str:
-        from .fetch import is_url
+        from .spec import is_url
 
         if isinstance(value, Path):
             return value
@@ -367,8 +367,8 @@ def sandbox(spec: Path, port: int, seed: int, static: bool, no_validate: bool) -
 
     Requests may send `Prefer: code=NNN`, `Prefer: example=NAME` or `Prefer: dynamic=false`.
     """
-    from .load import load_spec
     from .sandbox import serve
+    from .spec import load_spec
 
     try:
         loaded = load_spec(spec, report=Report())

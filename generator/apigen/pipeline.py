@@ -29,14 +29,19 @@ from .distribution import (
     default_version,
     spec_license,
 )
-from .fetch import fetch_spec, is_url
 from .format import format_tree
 from .ir import Api, build_api
 from .ir.lock import LockError, NameLock, read_lock
 from .ir.options import ApiOptions
-from .load import LoadedSpec, load_spec
 from .render import render_api
-from .validate import validate_in_background, validate_spec
+from .spec import (
+    LoadedSpec,
+    fetch_spec,
+    is_url,
+    load_spec,
+    validate_in_background,
+    validate_spec,
+)
 from .write import OutputError, check_target, write_tree
 
 Progress = Callable[[str], None]
@@ -154,7 +159,7 @@ class _Emitter:
 def open_spec(
     source: Path | str, *, report: Report, ref_root: Path | None = None
 ) -> tuple[LoadedSpec, str]:
-    """Load a spec from a file or an http(s) URL (fetched with its relative `$ref`s, fetch.py);
+    """Load a spec from a file or an http(s) URL (fetched with its relative `$ref`s, spec/fetch.py);
     returns it and its file name (what the manifest and the README call it)."""
     if is_url(source):
         fetched = fetch_spec(str(source))
@@ -235,7 +240,7 @@ def build(
     it, while the build goes on (the CLI prints warnings as they come); the result's report
     still lists them all.
     `full`: validate with openapi-spec-validator itself (slow; the oracle the default fast
-    validator is tested against, validate.py) instead of the fast path.
+    validator is tested against, spec/validate.py) instead of the fast path.
     """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}

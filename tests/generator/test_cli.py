@@ -93,7 +93,7 @@ def test_unresolvable_ref_builds_as_any_with_a_located_warning(tmp_path: Path) -
     assert apigen("check", SPECS / "broken-ref.yaml").returncode == 0
 
 
-MONOREPO = ROOT / "tests" / "input" / "specs" / "monorepo"
+MONOREPO = ROOT / "tests" / "spec" / "specs" / "monorepo"
 MONOREPO_PETS = MONOREPO / "services" / "pets" / "openapi.yaml"
 
 
@@ -123,7 +123,7 @@ def test_ref_root_help_names_the_config_key() -> None:
 
 
 def test_validator_crash_is_a_located_warning_not_an_internal_error(tmp_path: Path) -> None:
-    spec = ROOT / "tests" / "input" / "specs" / "param-without-name.yaml"
+    spec = ROOT / "tests" / "spec" / "specs" / "param-without-name.yaml"
     result = apigen("build", spec, "-o", tmp_path / "nameless")
     assert result.returncode == 0, result.stderr
     assert "internal error" not in result.stderr

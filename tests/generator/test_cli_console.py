@@ -17,7 +17,7 @@ import pytest
 
 from apigen import cli, pipeline
 from apigen.diagnostics import Diagnostic
-from apigen.load import LoadedSpec
+from apigen.spec import LoadedSpec
 from tests.conftest import ROOT
 
 SPECS = Path(__file__).parent / "specs"

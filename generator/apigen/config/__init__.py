@@ -349,7 +349,7 @@ def _client(
     )
     output = path("output")
     assert output is not None  # required by the schema
-    # `spec` (a file) is read; without it the spec is fetched from `url` (fetch.py)
+    # `spec` (a file) is read; without it the spec is fetched from `url` (spec/fetch.py)
     spec: Path | str | None = path("spec") or t.get("url")
     assert spec is not None  # the schema requires one of them
     return ClientConfig(

@@ -119,7 +119,7 @@ def _spec_search(config: ContractConfig) -> list[Path]:
 
 def load_document(path: Path) -> dict[str, Any]:
     from ..diagnostics import Report, SpecError
-    from ..load import load_spec
+    from ..spec import load_spec
 
     try:
         return dict(load_spec(path, report=Report()).document)

@@ -9,7 +9,7 @@ from typing import Any
 
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
-from ..pointer import MISSING, find
+from ..spec.pointer import MISSING, find
 
 __all__ = ["Param", "SpecView"]
 

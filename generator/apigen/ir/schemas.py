@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import naming
-from .. import pointer as _pointer
 from ..diagnostics import Report
+from ..spec import pointer as _pointer
 from .nodes import (
     ANY,
     NONE,

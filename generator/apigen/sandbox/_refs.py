@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from ..pointer import escape, unescape
+from ..spec.pointer import escape, unescape
 
 _MAX_HOPS = 32
 

@@ -188,7 +188,7 @@ def _load(spec: Mapping[str, Any] | str | Path) -> Mapping[str, Any]:
     if isinstance(spec, Mapping):
         return spec
     from ..diagnostics import Report
-    from ..load import load_spec
+    from ..spec import load_spec
 
     return load_spec(Path(spec), report=Report()).document
 

@@ -18,7 +18,7 @@ relative to), so `validate.py` classifies, locates and words them exactly as for
   checked by the Python format checker the library uses); only a schema it rejects is
   re-checked in Python to get the library's first error.
 
-The library stays the oracle (`apigen check --full`); tests/input/test_validator_oracle.py
+The library stays the oracle (`apigen check --full`); tests/spec/test_validator_oracle.py
 compares the two on every spec under ../shared/specs and on deliberately broken variants.
 """
 
@@ -57,8 +57,8 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from apigen.load import canonical_ref
-from apigen.locate import split_pointer
+from .pointer import split as split_pointer
+from .refs import canonical_ref
 
 __all__ = ["CRASH", "crash_error", "family", "fast_errors"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from apigen.diagnostics import Report, SpecError
-from apigen.load import LoadedSpec, load_spec
+from apigen.spec import LoadedSpec, load_spec
 
 from .conftest import FIXTURES
 

@@ -20,18 +20,9 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
 
-from . import pointer as _pointer
+from .pointer import split as split_pointer
 
-__all__ = [
-    "Locator",
-    "compose_yaml",
-    "deep_recursion",
-    "escape",
-    "join_pointer",
-    "line_of",
-    "split_pointer",
-    "unescape",
-]
+__all__ = ["Locator", "compose_yaml", "deep_recursion", "is_nesting_limit", "line_of"]
 
 _WS = re.compile(r"[ \t\n\r]*")
 _scan_value: Any = json.scanner.make_scanner(json.decoder.JSONDecoder())  # type: ignore[arg-type]
@@ -53,13 +44,6 @@ def deep_recursion(limit: int = DEEP_RECURSION_LIMIT) -> Iterator[None]:
     finally:
         if old < limit:
             sys.setrecursionlimit(old)
-
-
-# Pointer spelling lives in `pointer.py`; these names are kept for the loader's callers.
-unescape = _pointer.unescape
-escape = _pointer.escape
-split_pointer = _pointer.split
-join_pointer = _pointer.join
 
 
 class _JsonLocator:

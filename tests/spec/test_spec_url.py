@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from apigen.diagnostics import Report, SpecError
-from apigen.fetch import fetch_spec
 from apigen.pipeline import build, check
+from apigen.spec import fetch_spec
 
 ROOT_SPEC = """
 openapi: 3.0.3

@@ -1,4 +1,4 @@
-"""Fixtures for the input stages (load, upgrade, validate, locate).
+"""Fixtures for the spec stage (apigen.spec: parse, bundle, upgrade, validate, locate).
 
 Tests over the real specs need `../shared/specs` beside the checkout (or $APIGEN_SHARED_SPECS);
 when it is missing they fail loudly instead of skipping.
@@ -22,7 +22,7 @@ def require_shared() -> Path:
     """The shared real-spec folder, or a test failure naming where it was looked for."""
     if not (SHARED / "github.json").is_file():
         pytest.fail(
-            f"real specs missing: {SHARED} (tests/input needs /work/shared/specs or APIGEN_SHARED_SPECS)",
+            f"real specs missing: {SHARED} (tests/spec needs /work/shared/specs or APIGEN_SHARED_SPECS)",
             pytrace=False,
         )
     return SHARED

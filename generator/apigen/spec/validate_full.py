@@ -24,7 +24,7 @@ from openapi_spec_validator.validation.validators import (
     SpecValidator,
 )
 
-from apigen.validate_fast import crash_error, family
+from .validate_fast import crash_error, family
 
 __all__ = ["library_errors"]
 

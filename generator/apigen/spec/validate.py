@@ -8,7 +8,7 @@ so pointers and lines match the user's file.
 By default the errors come from validate_fast.py (jsonschema-rs for the meta-schema pass, the
 library's semantic walk redone over plain dicts: github.json 0.25 s CPU instead of ~9.5 s);
 `full=True` (`apigen check --full`) runs openapi-spec-validator itself (validate_full.py), the
-oracle the fast path is tested against (tests/input/test_validator_oracle.py). Both yield the
+oracle the fast path is tested against (tests/spec/test_validator_oracle.py). Both yield the
 library's error objects, classified and located here the same way. Both are imported only when
 validating (not on a cache hit). Results are cached per (content hash, validator version, rules
 version, mode) and `validate_in_background` runs validation in a second process.
@@ -35,9 +35,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from apigen.diagnostics import Diagnostic, Report
-from apigen.load import LoadedSpec, canonical_ref
-from apigen.locate import join_pointer, split_pointer
+from ..diagnostics import Diagnostic, Report
+from .load import LoadedSpec
+from .pointer import join as join_pointer
+from .pointer import split as split_pointer
+from .refs import canonical_ref
 
 __all__ = [
     "cache_dir",
@@ -453,9 +455,9 @@ def findings(spec: LoadedSpec, *, full: bool = False) -> tuple[list[Finding], bo
         warnings.simplefilter("ignore")
         try:
             if full:
-                from apigen.validate_full import library_errors as errors_of
+                from .validate_full import library_errors as errors_of
             else:
-                from apigen.validate_fast import fast_errors as errors_of
+                from .validate_fast import fast_errors as errors_of
             errors = errors_of(doc, ver)
             for err in errors:
                 for leaf in _leaves(err):

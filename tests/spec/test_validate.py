@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from apigen import validate as validate_module
 from apigen.diagnostics import Diagnostic, Report
-from apigen.load import LoadedSpec, load_spec
-from apigen.validate import validate_in_background, validate_spec, validation_diagnostics
+from apigen.spec import LoadedSpec, load_spec
+from apigen.spec import validate as validate_module
+from apigen.spec.validate import validate_in_background, validate_spec, validation_diagnostics
 
 from .conftest import FIXTURES, require_shared
 
@@ -169,7 +169,7 @@ def test_the_spec_shape_is_checked_by_python_jsonschema_even_with_jsonschema_rs(
     import jsonschema_rs  # noqa: F401  (installed with schemathesis: the case this guards)
 
     monkeypatch.setenv("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema-rs")
-    from apigen import validate_full
+    from apigen.spec import validate_full
 
     for cls in validate_full._VALIDATORS.values():
         assert type(cls.schema_validator).__module__.startswith("jsonschema.")

@@ -11,9 +11,9 @@ import pytest
 from openapi_spec_validator.validation import keywords
 
 from apigen.diagnostics import Report
-from apigen.load import load_spec
 from apigen.pipeline import build
-from apigen.validate import validation_diagnostics
+from apigen.spec import load_spec
+from apigen.spec.validate import validation_diagnostics
 
 from .conftest import FIXTURES
 
@@ -64,7 +64,7 @@ def test_any_other_validator_crash_is_a_located_warning(monkeypatch: pytest.Monk
 
 
 def test_a_crash_in_the_fast_walk_is_a_located_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    from apigen import validate_fast
+    from apigen.spec import validate_fast
 
     def crash(self: Any, responses: Any) -> Iterator[Any]:
         raise RuntimeError("boom")
@@ -78,7 +78,7 @@ def test_a_crash_in_the_fast_walk_is_a_located_warning(monkeypatch: pytest.Monke
 
 
 def test_a_crash_outside_the_keyword_checks_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    import apigen.validate_full as validate_full
+    import apigen.spec.validate_full as validate_full
 
     def crash(validator: Any) -> Iterator[Any]:
         raise ValueError("odd")

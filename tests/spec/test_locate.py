@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from apigen.locate import Locator, join_pointer, line_of, split_pointer
+from apigen.spec.locate import Locator, line_of
+from apigen.spec.pointer import join as join_pointer
+from apigen.spec.pointer import split as split_pointer
 
 JSON_TEXT = """{
   "openapi": "3.0.3",

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from apigen.diagnostics import Report
-from apigen.load import LoadedSpec, canonical_ref, load_spec
-from apigen.upgrade import upgrade
+from apigen.spec import LoadedSpec, load_spec
+from apigen.spec.refs import canonical_ref
+from apigen.spec.swagger2 import upgrade
 
 from .conftest import FIXTURES, SHARED, require_shared
 from .test_refs import all_refs

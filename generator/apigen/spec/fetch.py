@@ -23,7 +23,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-from .diagnostics import Diagnostic, SpecError
+from ..diagnostics import Diagnostic, SpecError
+from .parse import parse_document
 from .pointer import escape
 
 MAX_BYTES = 64 * 1024 * 1024  # per file
@@ -116,8 +117,6 @@ def fetch_spec(
 ) -> FetchedSpec:
     """Fetch `url` and the files its relative `$ref`s name (same origin, or a host in
     `allow_hosts`) into a fresh mirror folder removed when the process exits."""
-    from .load import parse_document  # load imports nothing of ours back: no cycle at run time
-
     url = urldefrag(url)[0]
     mirror = Path(tempfile.mkdtemp(prefix="apigen-url-"))
     atexit.register(shutil.rmtree, mirror, True)

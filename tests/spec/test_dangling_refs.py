@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from apigen.diagnostics import Diagnostic, Report, SpecError
-from apigen.load import load_spec
 from apigen.pipeline import build
+from apigen.spec import load_spec
 
 from .conftest import FIXTURES
 

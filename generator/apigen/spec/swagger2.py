@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from apigen.diagnostics import Diagnostic, Report
-from apigen.locate import escape, join_pointer, unescape
+from ..diagnostics import Diagnostic, Report
+from .pointer import escape, unescape
+from .pointer import join as join_pointer
 
 __all__ = ["upgrade"]
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from apigen.diagnostics import Diagnostic, Report, SpecError
-from apigen.load import LoadedSpec, canonical_ref, load_spec
-from apigen.locate import split_pointer
+from apigen.spec import LoadedSpec, load_spec
+from apigen.spec.pointer import split as split_pointer
+from apigen.spec.refs import canonical_ref
 
 from .conftest import FIXTURES
 

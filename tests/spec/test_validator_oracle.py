@@ -25,9 +25,9 @@ import pytest
 import yaml  # type: ignore[import-untyped, unused-ignore]
 
 from apigen.diagnostics import Report, SpecError
-from apigen.load import load_spec
-from apigen.locate import join_pointer
-from apigen.validate import findings, validation_diagnostics
+from apigen.spec import load_spec
+from apigen.spec.pointer import join as join_pointer
+from apigen.spec.validate import findings, validation_diagnostics
 
 from .conftest import SHARED, require_shared
 
@@ -350,7 +350,7 @@ NOT_FLAGGED = {
     "bad-default-in-example",  # examples are not checked against their schema by either
     "31-draft7-dialect",
     # `load` reports a dangling `$ref` (typed as Any) and hands the validators a document
-    # without it (tests/input/test_dangling_refs.py)
+    # without it (tests/spec/test_dangling_refs.py)
     "bad-ref-in-schema",
     "bad-ref-in-response",
     "deeply-nested",  # nothing wrong but the depth

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from apigen.diagnostics import Report, SpecError
-from apigen.load import canonical_ref, load_spec
 from apigen.pipeline import check
+from apigen.spec import load_spec
+from apigen.spec.refs import canonical_ref
 
 from .conftest import FIXTURES
 from .test_refs import all_refs

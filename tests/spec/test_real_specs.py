@@ -10,7 +10,8 @@ import time
 import pytest
 
 from apigen.diagnostics import Report
-from apigen.load import canonical_ref, load_spec
+from apigen.spec import load_spec
+from apigen.spec.refs import canonical_ref
 
 from .conftest import SHARED, require_shared
 from .test_refs import all_refs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apigen import pointer
+from apigen.spec import pointer
 
 
 def test_escape_round_trip() -> None:

@@ -1,0 +1,421 @@
+"""Multi-file specs: relative external `$ref`s bundled into the root document, then every
+internal `$ref` checked.
+
+A `$ref` naming a schema in another file becomes a schema in components/schemas (definitions in
+Swagger 2.0) under a name derived from the target; anything else is inlined. Absolute paths,
+`file://`, `http(s)` and refs leaving the spec's folder (or `--ref-root`) are refused unless
+`allow_remote`. Where bundled content came from is recorded, so diagnostics name its own file.
+
+The ref check is a regex over the text for a JSON file (github.json's refs are checked without
+walking its tree); a tree walk otherwise, or when the regex is unsure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
+
+from ..diagnostics import Diagnostic, SpecError
+from .dangling import Dangling
+from .fetch import FetchedSpec
+from .locate import Locator
+from .parse import decode, fatal, parse_document
+from .pointer import MISSING, find
+from .pointer import join as join_pointer
+from .pointer import split as split_pointer
+from .refs import Frame, canonical_ref, copy_tree, is_schema_ref, walk_refs
+
+__all__ = ["EXTERNAL_REF_IN_JSON", "BundleFile", "Bundler", "check_refs"]
+
+_MAX_REMOTE_BYTES = 64 * 1024 * 1024
+_REF_IN_JSON = re.compile(r'"\$ref"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"')
+EXTERNAL_REF_IN_JSON = re.compile(r'"\$ref"\s*:\s*+(?!"#)')
+"""A `$ref` whose value does not start with `#` in JSON text: the document needs bundling."""
+_COMPONENT_NAME_BAD = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class _Unreadable(Exception):
+    """An external `$ref`'s file cannot be read (missing, a folder, no permission)."""
+
+
+@dataclass
+class BundleFile:
+    """One file (or, with allow_remote, URL) taking part in the bundle."""
+
+    key: str  # resolved path or URL: identity
+    display: str  # as shown in diagnostics
+    path: Path | None
+    url: str | None
+    doc: Any
+    sha256: str
+
+
+class Bundler:
+    """Pulls relative external `$ref`s into the root document; cycles end because each target is
+    registered before it is walked."""
+
+    def __init__(
+        self,
+        root: BundleFile,
+        *,
+        allow_remote: bool,
+        swagger2: bool,
+        ref_root: Path | None = None,
+        dangling: Dangling | None = None,
+        mirror: FetchedSpec | None = None,
+        remote_hosts: frozenset[str] = frozenset(),
+    ) -> None:
+        self.root = root
+        self.mirror = mirror  # a spec fetched from a URL: files are shown by their URL
+        self.remote_hosts = remote_hosts  # hosts a URL `$ref` may be fetched from
+        assert root.path is not None
+        self.root_dir = root.path.resolve().parent
+        # files may be read from here down: the spec's folder, or the folder the user allowed
+        self.allowed = ref_root.resolve() if ref_root is not None else self.root_dir
+        self.ref_root_given = ref_root is not None
+        self.dangling = dangling
+        self.allow_remote = allow_remote
+        self.swagger2 = swagger2
+        self.files: dict[str, BundleFile] = {root.key: root}
+        self.names: dict[tuple[str, str], str] = {}
+        self.origins: dict[str, tuple[str, str]] = {}
+        self.prefix = ["definitions"] if swagger2 else ["components", "schemas"]
+        schemas = find(root.doc, self.prefix)
+        self.used: set[str] = set(schemas) if type(schemas) is dict else set()
+        self._locators: dict[str, Locator] = {}
+
+    # -- errors --------------------------------------------------------------------------------
+
+    def _error(self, file: BundleFile, segments: list[str], message: str, kind: str) -> SpecError:
+        pointer = join_pointer(segments)
+        line = None
+        if file.path is not None:
+            locator = self._locators.get(file.key)
+            if locator is None:
+                locator = self._locators[file.key] = Locator(
+                    decode(file.path.read_bytes(), file.display)
+                )
+            line = locator.line(pointer)
+        return fatal(file.display, pointer, message, kind, line)
+
+    # -- reading targets -----------------------------------------------------------------------
+
+    def _display(self, path: Path) -> str:
+        """As the user would write it: relative to how the root spec was named (`..` allowed
+        when the file sits under --ref-root but beside the spec's folder)."""
+        if self.mirror is not None and path.is_relative_to(self.mirror.mirror.resolve()):
+            return self.mirror.display(path)
+        if not path.is_relative_to(self.allowed) and not path.is_relative_to(self.root_dir):
+            return str(path)
+        root_display = Path(self.root.display).parent
+        return os.path.normpath(root_display / os.path.relpath(path, self.root_dir))
+
+    def _open(
+        self, ref: str, base: BundleFile, where: Callable[[str, str], SpecError]
+    ) -> BundleFile:
+        """The file a ref's URL part names, read once; refusals name the referring place."""
+        url_part = ref.split("#", 1)[0]
+        parts = urlsplit(url_part)
+        scheme = parts.scheme.lower()
+        remote_base = base.url is not None
+        if scheme in ("http", "https") or (remote_base and not scheme):
+            host = urlsplit(urljoin(base.url or "", url_part)).hostname or ""
+            if not self.allow_remote and host not in self.remote_hosts:
+                raise where(
+                    f"$ref {ref!r} refused: remote URLs are not fetched (allow_remote=False)",
+                    "external-ref",
+                )
+            url = urljoin(base.url or "", url_part)
+            return self._fetch(url, where)
+        if scheme == "file":
+            if not self.allow_remote:
+                raise where(
+                    f"$ref {ref!r} refused: file:// URLs are not read (allow_remote=False)",
+                    "external-ref",
+                )
+            path = Path(url2pathname(parts.path))
+        elif len(scheme) > 1:
+            raise where(f"$ref {ref!r} refused: unsupported URL scheme {scheme!r}", "external-ref")
+        else:
+            raw = unquote(url_part)
+            if os.path.isabs(raw) or re.match(r"^[A-Za-z]:[\\/]", raw):
+                if not self.allow_remote:
+                    raise where(
+                        f"$ref {ref!r} refused: absolute paths are not read (allow_remote=False)",
+                        "external-ref",
+                    )
+                path = Path(raw)
+            else:
+                assert base.path is not None
+                path = base.path.parent / raw
+        resolved = path.resolve()  # symlinks followed and `..` folded before the check
+        if not self.allow_remote and not resolved.is_relative_to(self.allowed):
+            if self.ref_root_given:
+                raise where(
+                    f"$ref {ref!r} refused: it leaves the allowed folder {self.allowed} "
+                    "(--ref-root)",
+                    "external-ref",
+                )
+            raise where(
+                f"$ref {ref!r} refused: it leaves the spec's folder {self.root_dir}; "
+                "to let $refs read files under a folder above it, pass --ref-root DIR",
+                "external-ref",
+            )
+        key = str(resolved)
+        known = self.files.get(key)
+        if known is not None:
+            return known
+        try:
+            data = resolved.read_bytes()
+        except OSError as exc:
+            raise _Unreadable(
+                f"$ref {ref!r}: cannot read {self._display(resolved)}: {exc.strerror or exc}"
+            ) from None
+        display = self._display(resolved)
+        doc = parse_document(decode(data, display), display, json_hint=resolved.suffix == ".json")
+        file = BundleFile(key, display, resolved, None, doc, hashlib.sha256(data).hexdigest())
+        self.files[key] = file
+        return file
+
+    def _fetch(self, url: str, where: Callable[[str, str], SpecError]) -> BundleFile:
+        known = self.files.get(url)
+        if known is not None:
+            return known
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                data = response.read(_MAX_REMOTE_BYTES + 1)
+        except OSError as exc:
+            raise where(f"cannot fetch {url}: {exc}", "external-ref") from None
+        if len(data) > _MAX_REMOTE_BYTES:
+            raise where(f"{url} is larger than {_MAX_REMOTE_BYTES} bytes", "external-ref")
+        doc = parse_document(decode(data, url), url, json_hint=url.endswith(".json"))
+        file = BundleFile(url, url, None, url, doc, hashlib.sha256(data).hexdigest())
+        self.files[url] = file
+        return file
+
+    # -- naming --------------------------------------------------------------------------------
+
+    def _schema_name(self, target: BundleFile, fragment: list[str]) -> str:
+        stem = _COMPONENT_NAME_BAD.sub("_", Path(urlsplit(target.key).path).stem) or "schema"
+        last = fragment[-1] if fragment else ""
+        base = _COMPONENT_NAME_BAD.sub("_", last).strip("_") if last and not last.isdigit() else ""
+        parent_dir = _COMPONENT_NAME_BAD.sub("_", Path(urlsplit(target.key).path).parent.name)
+        candidates = (
+            [base, f"{stem}_{base}", f"{parent_dir}_{stem}_{base}"]
+            if base
+            else [stem, f"{parent_dir}_{stem}"]
+        )
+        for name in candidates:
+            if name and name not in self.used:
+                return name
+        n = 2
+        while f"{candidates[0]}_{n}" in self.used:
+            n += 1
+        return f"{candidates[0]}_{n}"
+
+    # -- the walk ------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        # (subtree, where it sits, its file, its pointer in that file, its pointer in the bundle,
+        #  external targets being inlined around it: a repeat is a cycle that cannot be inlined)
+        queue: list[
+            tuple[Any, Any, Any, bool, BundleFile, list[str], list[str], frozenset[tuple[str, str]]]
+        ]
+        queue = [(self.root.doc, None, None, False, self.root, [], [], frozenset())]
+        while queue:
+            subtree, key, container, named, base, base_ptr, bundle_ptr, chain = queue.pop()
+            for frame in walk_refs(
+                subtree, swagger2=self.swagger2, key=key, container=container, named=named
+            ):
+                self._visit(frame, base, base_ptr, bundle_ptr, chain, queue)
+
+    def _visit(
+        self,
+        frame: Frame,
+        base: BundleFile,
+        base_ptr: list[str],
+        bundle_ptr: list[str],
+        chain: frozenset[tuple[str, str]],
+        queue: list[Any],
+    ) -> None:
+        node = frame.node
+        ref = node["$ref"]
+        if not isinstance(ref, str) or (base is self.root and ref.startswith("#")):
+            return  # checked with every other internal ref afterwards
+        here = [*base_ptr, *frame.segments()]
+
+        def where(message: str, kind: str) -> SpecError:
+            return self._error(base, [*here, "$ref"], message, kind)
+
+        fragment_text = ref.split("#", 1)[1] if "#" in ref else ""
+        try:
+            fragment = split_pointer("#" + fragment_text)
+        except ValueError:
+            raise where(f"$ref {ref!r}: the part after '#' is not a JSON pointer", "ref") from None
+        try:
+            target = base if ref.startswith("#") else self._open(ref, base, where)
+        except _Unreadable as exc:
+            self._dangling(frame, base, here, fragment, str(exc), where)
+            return
+        if target is self.root:
+            node["$ref"] = join_pointer(fragment)
+            return
+        value = find(target.doc, fragment)
+        if value is MISSING and "%" in fragment_text:
+            fragment = split_pointer("#" + unquote(fragment_text))
+            value = find(target.doc, fragment)
+        if value is MISSING:
+            message = f"$ref {ref!r}: {join_pointer(fragment)} does not exist in {target.display}"
+            self._dangling(frame, base, here, fragment, message, where)
+            return
+        if frame.is_schema_position() or is_schema_ref(fragment):
+            self._link_schema(node, target, fragment, value, queue, chain)
+            return
+        ident = (target.key, join_pointer(fragment))
+        if ident in chain:
+            raise where(
+                f"$ref {ref!r} is part of a reference cycle that can only be inlined forever", "ref"
+            )
+        new = copy_tree(value)
+        at = [*bundle_ptr, *frame.segments()]
+        self.origins[join_pointer(at)] = (target.display, join_pointer(fragment))
+        frame.skip = True
+        if type(new) is dict:
+            for k, v in node.items():
+                if k != "$ref":
+                    new[k] = v  # 3.1 Reference Objects may override summary/description
+            node.clear()
+            node.update(new)
+            new = node
+        elif frame.container is not None:
+            frame.container[frame.key] = new
+        else:
+            raise where(f"$ref {ref!r} at the document root must name a mapping", "ref")
+        queue.append(
+            (new, frame.key, frame.container, frame.named, target, fragment, at, chain | {ident})
+        )
+
+    def _dangling(
+        self,
+        frame: Frame,
+        base: BundleFile,
+        here: list[str],
+        fragment: list[str],
+        message: str,
+        where: Callable[[str, str], SpecError],
+    ) -> None:
+        """A ref whose file or target is missing: degraded with a warning, or fatal."""
+        action = None
+        if self.dangling is not None:
+            action = self.dangling.degrade(frame, is_schema_ref(fragment))
+        if action is None:
+            raise where(message, "ref")
+        assert self.dangling is not None
+        err = self._error(base, [*here, "$ref"], message, "ref").diagnostics[0]
+        self.dangling.report.add(replace(err, severity="warning", action=action))
+
+    def _link_schema(
+        self,
+        node: dict[str, Any],
+        target: BundleFile,
+        fragment: list[str],
+        value: Any,
+        queue: list[Any],
+        chain: frozenset[tuple[str, str]],
+    ) -> None:
+        ident = (target.key, join_pointer(fragment))
+        name = self.names.get(ident)
+        if name is None:
+            name = self._schema_name(target, fragment)
+            self.names[ident] = name
+            self.used.add(name)
+            holder = self.root.doc
+            for seg in self.prefix:
+                holder = holder.setdefault(seg, {})
+            copy = copy_tree(value)
+            holder[name] = copy
+            at = [*self.prefix, name]
+            self.origins[join_pointer(at)] = (target.display, join_pointer(fragment))
+            queue.append((copy, name, holder, False, target, fragment, at, frozenset()))
+        node["$ref"] = join_pointer([*self.prefix, name])
+
+
+# --------------------------------------------------------------------------- ref check
+
+
+def _json_refs_ok(doc: dict[str, Any], text: str) -> bool:
+    """Fast path: every distinct `$ref` string in the JSON text resolves as written. False means
+    "walk the tree to be sure" (the regex also sees refs inside example data)."""
+    found = _REF_IN_JSON.findall(text)
+    if len(found) != text.count('"$ref"'):
+        return False  # a non-string $ref, a property named "$ref", or "$ref" as a value
+    targets = set(found)
+    for raw in targets:
+        ref = json.loads(f'"{raw}"') if "\\" in raw else raw
+        if not ref.startswith("#") or canonical_ref(doc, ref) != (True, ref):
+            return False
+    return True
+
+
+def check_refs(
+    doc: dict[str, Any],
+    text: str | None,
+    *,
+    swagger2: bool,
+    place: Callable[[str], tuple[str, str, int | None]],
+    dangling: Dangling,
+) -> None:
+    """Every internal `$ref` must resolve. One that does not is degraded where something
+    untyped can stand in for it (a schema becomes Any), with a located warning; elsewhere it
+    is fatal."""
+    if text is not None and _json_refs_ok(doc, text):
+        return
+    errors: list[Diagnostic] = []
+    cache: dict[str, tuple[bool, str]] = {}
+
+    def error(frame: Frame, message: str) -> None:
+        file, pointer, line = place(join_pointer([*frame.segments(), "$ref"]))  # error path only
+        errors.append(Diagnostic(file, pointer, message, "error", "ref", line))
+
+    def missing(frame: Frame, ref: str) -> None:
+        try:
+            schema_ref = is_schema_ref(split_pointer(ref))
+        except ValueError:
+            schema_ref = False
+        where = join_pointer([*frame.segments(), "$ref"])  # before degrading changes the frame
+        action = dangling.degrade(frame, schema_ref)
+        message = f"$ref {ref!r} does not resolve"
+        if action is None:
+            error(frame, message)
+            return
+        file, pointer, line = place(where)
+        dangling.report.add(Diagnostic(file, pointer, message, "warning", "ref", line, action))
+
+    for frame in walk_refs(doc, swagger2=swagger2):
+        ref = frame.node["$ref"]
+        if not isinstance(ref, str):
+            error(frame, "$ref must be a string")
+            continue
+        if not ref.startswith("#"):
+            error(frame, f"$ref {ref!r} was not bundled")
+            continue
+        hit = cache.get(ref)
+        if hit is None:
+            hit = cache[ref] = canonical_ref(doc, ref)
+        found, canonical = hit
+        if not found:
+            missing(frame, ref)
+        elif canonical != ref:
+            frame.node["$ref"] = canonical
+    dangling.finish()
+    if errors:
+        raise SpecError(errors)
