@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from ..spec.pointer import escape, unescape
+from ..spec.pointer import MISSING, escape, find, split
 
 _MAX_HOPS = 32
 
@@ -35,17 +35,13 @@ class Resolver:
             pass
         if not ref.startswith("#"):
             raise RefError(f"only internal references are supported: {ref!r}")
-        node: Any = self.document
-        pointer = unquote(ref[1:])
-        if pointer:
-            if not pointer.startswith("/"):
-                raise RefError(f"malformed reference: {ref!r}")
-            for raw in pointer[1:].split("/"):
-                token = unescape(raw)
-                try:
-                    node = node[int(token)] if isinstance(node, list) else node[token]
-                except (KeyError, IndexError, ValueError, TypeError) as exc:
-                    raise RefError(f"dangling reference: {ref!r}") from exc
+        try:
+            segments = split(unquote(ref))
+        except ValueError as exc:
+            raise RefError(f"malformed reference: {ref!r}") from exc
+        node = find(self.document, segments)
+        if node is MISSING:
+            raise RefError(f"dangling reference: {ref!r}")
         self._cache[ref] = node
         return node
 
