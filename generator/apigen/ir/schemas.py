@@ -90,6 +90,7 @@ class SchemaConverter:
         self.class_names: set[str] = set()
         self._building: set[str] = set()
         self._nullable: dict[str, bool] = {}
+        self._read_only_refs: dict[str, bool] = {}  # `$ref` -> what `read_only` found there
 
     # --- naming ---------------------------------------------------------------------------
 
@@ -395,14 +396,18 @@ class SchemaConverter:
         """`readOnly` on a property or on a schema its `$ref` leads to (3.0 reads it on the
         target only, 3.1 also beside the ref): such a property is never sent. One rule for
         model fields (`FieldDef.read_only`) and the fields of a flattened request body."""
-        for _ in range(32):  # a ref chain that long is a cycle
-            if not isinstance(prop, Mapping) or prop.get("readOnly") is True:
-                return isinstance(prop, Mapping)
-            ref = prop.get("$ref")
-            if not (isinstance(ref, str) and ref.startswith("#")):
-                return False
-            prop = resolve_pointer(self.document, ref)
-        return False
+        if not isinstance(prop, Mapping):
+            return False
+        if prop.get("readOnly") is True:
+            return True
+        ref = prop.get("$ref")
+        if not (isinstance(ref, str) and ref.startswith("#")):
+            return False
+        found = self._read_only_refs.get(ref)
+        if found is None:
+            self._read_only_refs[ref] = False  # a ref cycle ends here
+            found = self._read_only_refs[ref] = self.read_only(resolve_pointer(self.document, ref))
+        return found
 
     def _default(
         self, schema: Mapping[str, Any], ftype: TypeExpr, pointer: str
