@@ -15,6 +15,7 @@ from apigen.diagnostics import Report
 from apigen.ir import Api, build_api
 from apigen.ir.freeze import FrozenDict, FrozenList
 from apigen.ir.nodes import FieldDef, ModelDef, OperationDef, ResourceDef
+from apigen.ir.options import ApiOptions
 from apigen.pipeline import _reserved, open_spec
 from apigen.render import render_api
 from tests.conftest import shared_specs
@@ -24,6 +25,10 @@ freeze_module = importlib.import_module("apigen.ir.freeze")
 
 
 def _build(path: Path, *, frozen: bool = True) -> Api:
+    return _build_with(path, None, frozen=frozen)
+
+
+def _build_with(path: Path, options: ApiOptions | None, *, frozen: bool = True) -> Api:
     report = Report()
     spec, name = open_spec(path, report=report)
     reserved_client, reserved_resource = _reserved()
@@ -40,6 +45,7 @@ def _build(path: Path, *, frozen: bool = True) -> Api:
             report=report,
             reserved_client=reserved_client,
             reserved_resource=reserved_resource,
+            options=options,
         )
     finally:
         api_module.freeze = saved
@@ -162,3 +168,14 @@ def test_rendering_a_frozen_ir_gives_the_same_files(name: str) -> None:
     frozen = render_api(_build(path))
     assert frozen == render_api(_build(path, frozen=False))
     assert any(f.endswith(".py") for f in frozen)
+
+
+def test_the_callers_options_stay_mutable() -> None:
+    options = ApiOptions(headers={"X-Team": "a"})
+    api = _build_with(SPECS / "model-shapes.yaml", options)
+    assert api.options.headers == {"X-Team": "a"}
+    with pytest.raises(TypeError):
+        api.options.headers["X-Team"] = "b"
+    options.headers["X-Team"] = "b"  # the caller's object is not the Api's
+    options.spec_url = "https://example.com/spec.yaml"
+    assert api.options.headers == {"X-Team": "a"} and api.options.spec_url is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from .. import naming
@@ -118,7 +119,7 @@ def build_api(
         security_schemes=schemes,
         default_security=default_security,
         components=schemas.components,
-        options=opts,
+        options=replace(opts),  # a copy: freezing the Api leaves the caller's options alone
     )
     api.cycles = cycles
     markdown_pass(api, docs_site(document))  # descriptions as Markdown, links absolute
