@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import importlib
 from collections.abc import Iterator
-from dataclasses import FrozenInstanceError, fields, is_dataclass, replace
+from dataclasses import FrozenInstanceError, dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +179,22 @@ def test_the_callers_options_stay_mutable() -> None:
     options.headers["X-Team"] = "b"  # the caller's object is not the Api's
     options.spec_url = "https://example.com/spec.yaml"
     assert api.options.headers == {"X-Team": "a"} and api.options.spec_url is None
+
+
+@dataclass
+class _Holder:
+    items: list[int]
+    extra: Any  # anything: looked at by value
+    tags: tuple[str, ...] = ()
+
+
+def test_freeze_follows_any_and_tuples_and_leaves_plain_fields() -> None:
+    holder = freeze_module.freeze(_Holder([1], ({"a": [2]},), ("t",)))
+    assert isinstance(holder.items, FrozenList) and holder.items == [1]
+    (inner,) = holder.extra
+    assert isinstance(inner, FrozenDict) and isinstance(inner["a"], FrozenList)
+    assert holder.tags == ("t",)
+    with pytest.raises(FrozenInstanceError):
+        holder.tags = ()
+    with pytest.raises(TypeError, match="cannot freeze"):
+        freeze_module.freeze(_Holder([], object()))

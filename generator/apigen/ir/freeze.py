@@ -111,6 +111,8 @@ def _value(obj: Any) -> Any:
         return FrozenList(_items(obj))
     if kind is dict or kind is FrozenDict:
         return FrozenDict({k: _value(v) for k, v in obj.items()})
+    if kind is tuple:  # only met where an annotation admits mutable items (or `Any`)
+        return tuple([_value(v) for v in obj])
     plan = _plans.get(kind)
     if plan is None:
         if not is_dataclass(kind):
@@ -141,8 +143,9 @@ def _items(values: list[Any]) -> list[Any]:
     return out
 
 
-# scalars, tuples, frozen dataclasses and frozen node classes: nothing in them to freeze
-_IMMUTABLE: set[type] = {str, int, float, bool, type(None), tuple, frozenset}
+# scalars, frozensets (of hashables: no mutable node), frozen dataclasses and frozen node
+# classes: nothing in them to freeze
+_IMMUTABLE: set[type] = {str, int, float, bool, type(None), frozenset}
 # node class -> the fields that may hold mutable values, and its frozen class
 _plans: dict[type, tuple[tuple[str, ...], type]] = {}
 
@@ -160,7 +163,7 @@ def _may_be_mutable(hint: Any) -> bool:
         return False
     if origin in (list, dict) or hint is Any:
         return True
-    if origin is not None:  # unions, tuples, frozensets: mutable if a member may be
+    if origin is not None:  # unions, tuples: mutable if a member may be
         return any(_may_be_mutable(arg) for arg in get_args(hint) if arg is not Ellipsis)
     if isinstance(hint, type):
         if hint in (list, dict):
