@@ -160,7 +160,7 @@ def test_x_apigen_pagination_overrides() -> None:
     pages = {op.operation_id: op.pagination for op in api.operations}
     assert pages["listWidgets"] is None  # false: detection off
     gadgets = pages["listGadgets"]
-    assert gadgets is not None and gadgets.configured
+    assert gadgets is not None
     assert (gadgets.style, gadgets.items, gadgets.cursor, gadgets.cursor_param) == (
         "body_cursor",
         "entries",
@@ -174,7 +174,7 @@ def test_x_apigen_pagination_overrides() -> None:
         "page",
         0,
     )
-    assert gizmos.size_param == "limit" and gizmos.configured
+    assert gizmos.size_param == "limit"
     post = pages["searchGizmos"]
     assert post is not None and (post.style, post.items, post.page_param) == (
         "page",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
 from . import grouping, layout, long_running, pagination, unions, usage
 from . import options as custom
+from .freeze import freeze
 from .lock import NameLock
 from .nodes import Api, OperationDef, ResourceDef, find_resource
 from .operations import (
@@ -41,7 +43,8 @@ def build_api(
     lock: NameLock | None = None,
 ) -> Api:
     """`options`: a configured client's filters, renames and settings (ir/options.py).
-    `lock`: the previous build's call paths, kept for operations that still exist (ir/lock.py)."""
+    `lock`: the previous build's call paths, kept for operations that still exist (ir/lock.py).
+    The `Api` returned is frozen: assigning to a node or changing a list or dict raises."""
     opts = options or ApiOptions()
     info = document.get("info") if isinstance(document.get("info"), Mapping) else {}
     assert isinstance(info, Mapping)
@@ -116,11 +119,11 @@ def build_api(
         security_schemes=schemes,
         default_security=default_security,
         components=schemas.components,
-        options=opts,
+        options=replace(opts),  # a copy: freezing the Api leaves the caller's options alone
     )
     api.cycles = cycles
     markdown_pass(api, docs_site(document))  # descriptions as Markdown, links absolute
-    return api
+    return freeze(api)  # readers cannot change it (ir/freeze.py)
 
 
 def _component_modules(names: list[str]) -> dict[str, str]:

@@ -87,9 +87,7 @@ class FieldDef:
     default: JsonScalar = None
     has_default: bool = False
     doc: str = ""
-    read_only: bool = False
-    write_only: bool = False
-    deprecated: bool = False
+    read_only: bool = False  # never sent: request examples leave it out
 
 
 @dataclass
@@ -101,7 +99,6 @@ class ModelDef:
     module: str
     fields: list[FieldDef]
     doc: str = ""
-    pointer: str = ""
     component: str | None = None  # the components/schemas name, when it is one
     typed_dict: bool = False  # request-only: callers pass plain dicts, checked by type checkers
 
@@ -115,7 +112,6 @@ class AliasDef:
     module: str
     target: TypeExpr
     doc: str = ""
-    pointer: str = ""
     component: str | None = None
     request_only: bool = False  # rendered with strict (closed) enums
 
@@ -140,7 +136,6 @@ class ParamDef:
     style: str | None = None
     explode: bool | None = None
     allow_reserved: bool = False
-    deprecated: bool = False
     content_type: str | None = None  # `content:` parameters: the value is sent as this media
     example: str | int | float | bool | None = None  # a value the API accepts, for docs
 
@@ -196,7 +191,6 @@ class PaginationDef:
     page_param: str | None = None
     size_param: str | None = None
     first_page: int | None = None
-    configured: bool = False  # set by `x-apigen-pagination` rather than detected
 
 
 @dataclass

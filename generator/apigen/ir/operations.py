@@ -223,7 +223,6 @@ class OperationBuilder:
                     allow_reserved=location == "query"
                     and content_type is None
                     and p.get("allowReserved") is True,
-                    deprecated=p.get("deprecated") is True,
                     example=example_value(schema, self._deref, p),
                     content_type=content_type,
                 )
@@ -282,9 +281,9 @@ class OperationBuilder:
             fields: list[ParamDef] = []
             multipart = "multipart" in media_type
             for wire, prop in props.items():
-                prop_r = deref(self.document, prop)
-                if isinstance(prop_r, Mapping) and prop_r.get("readOnly") is True:
+                if self.schemas.read_only(prop):  # the rule of FieldDef.read_only
                     continue
+                prop_r = deref(self.document, prop)
                 pptr = f"{ptr}/properties/{escape(str(wire))}"
                 if multipart and _is_binary(prop_r):
                     ptype: TypeExpr = Prim("file")
@@ -305,7 +304,6 @@ class OperationBuilder:
                         type=ptype,
                         required=str(wire) in req,
                         doc=schema_doc(prop_r),
-                        deprecated=isinstance(prop_r, Mapping) and prop_r.get("deprecated") is True,
                         example=example_value(prop_r, self._deref),
                     )
                 )

@@ -81,9 +81,7 @@ _DEFAULTS: dict[str, dict[str, str | None]] = {
     "page": {"page_param": "page"},
 }
 _NAMES = {
-    f.name
-    for f in dataclass_fields(PaginationDef)
-    if f.name not in ("style", "item", "configured", "first_page")
+    f.name for f in dataclass_fields(PaginationDef) if f.name not in ("style", "item", "first_page")
 }
 
 
@@ -234,7 +232,6 @@ def _configured(
         item,
         items,
         first_page=first_page if isinstance(first_page, int) and first_page >= 0 else None,
-        configured=True,
         **names,
     )
 

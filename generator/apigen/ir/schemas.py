@@ -90,6 +90,7 @@ class SchemaConverter:
         self.class_names: set[str] = set()
         self._building: set[str] = set()
         self._nullable: dict[str, bool] = {}
+        self._read_only_refs: dict[str, bool] = {}  # `$ref` -> what `read_only` found there
 
     # --- naming ---------------------------------------------------------------------------
 
@@ -264,14 +265,14 @@ class SchemaConverter:
             doc = schema_doc(schema)
             merged = self.merge_all_of(schema, key) if isinstance(schema, Mapping) else None
             if merged is not None and _is_object(merged):
-                placeholder = ModelDef(key, name, module, [], doc, key, component)
+                placeholder = ModelDef(key, name, module, [], doc, component)
                 self.definitions[key] = placeholder
                 placeholder.fields = self._fields(merged, key, hint, module, 0)
                 return
             target = self.convert(schema, key, hint, module)
             if isinstance(target, Ref) and target.key == key:
                 target = ANY
-            self.definitions[key] = AliasDef(key, name, module, target, doc, key, component)
+            self.definitions[key] = AliasDef(key, name, module, target, doc, component)
         finally:
             self._building.discard(key)
 
@@ -355,7 +356,7 @@ class SchemaConverter:
         title = schema.get("title")
         qualifiers = [title] if isinstance(title, str) and title.strip() else []
         name = self.claim_class_name(hint, [*qualifiers, "Object"])
-        model = ModelDef(pointer, name, module, [], schema_doc(schema), pointer, None)
+        model = ModelDef(pointer, name, module, [], schema_doc(schema), None)
         self.definitions[pointer] = model
         model.fields = self._fields(schema, pointer, [name], module, depth + 1)
         return Ref(pointer)
@@ -386,12 +387,27 @@ class SchemaConverter:
                     default=default,
                     has_default=has_default,
                     doc=schema_doc(prop_map),
-                    read_only=prop_map.get("readOnly") is True,
-                    write_only=prop_map.get("writeOnly") is True,
-                    deprecated=prop_map.get("deprecated") is True,
+                    read_only=self.read_only(prop_map),
                 )
             )
         return fields
+
+    def read_only(self, prop: Any) -> bool:
+        """`readOnly` on a property or on a schema its `$ref` leads to (3.0 reads it on the
+        target only, 3.1 also beside the ref): such a property is never sent. One rule for
+        model fields (`FieldDef.read_only`) and the fields of a flattened request body."""
+        if not isinstance(prop, Mapping):
+            return False
+        if prop.get("readOnly") is True:
+            return True
+        ref = prop.get("$ref")
+        if not (isinstance(ref, str) and ref.startswith("#")):
+            return False
+        found = self._read_only_refs.get(ref)
+        if found is None:
+            self._read_only_refs[ref] = False  # a ref cycle ends here
+            found = self._read_only_refs[ref] = self.read_only(resolve_pointer(self.document, ref))
+        return found
 
     def _default(
         self, schema: Mapping[str, Any], ftype: TypeExpr, pointer: str
