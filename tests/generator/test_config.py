@@ -561,7 +561,7 @@ def test_security_keys_are_checked(tmp_path: Path) -> None:
 
 
 def test_ref_root_and_strict_keys(tmp_path: Path) -> None:
-    monorepo = ROOT / "tests" / "input" / "specs" / "monorepo"
+    monorepo = ROOT / "tests" / "spec" / "specs" / "monorepo"
     cfg = write(
         tmp_path / "apigen.toml",
         f"""\
