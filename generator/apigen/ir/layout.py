@@ -54,6 +54,31 @@ def definition_refs(d: Definition) -> Iterator[str]:
         yield from refs_of(d.target)
 
 
+def lazy_models(definitions: dict[str, Definition]) -> frozenset[str]:
+    """Models another model's field names through `_rt.later` (imported and built when data
+    for it is first validated) instead of an import: every model that refers to a model
+    itself, so a call loads only the model graph its response holds. A leaf model (fields of
+    plain types only) stays a plain import: one small class, validated inline (cheaper per
+    nested value than a call through another validator)."""
+
+    def models_named(key: str, seen: set[str]) -> bool:
+        d = definitions.get(key)
+        if d is None or key in seen:
+            return False
+        seen.add(key)
+        if isinstance(d, ModelDef):
+            return not d.typed_dict
+        return any(models_named(r, seen) for r in definition_refs(d))
+
+    return frozenset(
+        key
+        for key, d in definitions.items()
+        if isinstance(d, ModelDef)
+        and not d.typed_dict
+        and any(models_named(r, set()) for r in definition_refs(d))
+    )
+
+
 def break_alias_cycles(definitions: dict[str, Definition]) -> list[str]:
     """Aliases are evaluated at import, so one may not name itself, even through other aliases
     (a JSON-value schema: `oneOf: [string, array of itself, ...]`). The back-references become
