@@ -122,15 +122,20 @@ def merge_cycles(definitions: dict[str, Definition]) -> dict[str, frozenset[str]
     A cycle made only of model classes keeps one module per model (annotations are evaluated
     late, so each module imports the others of its cycle at its end: pydantic resolves the
     names on first use); returned as module -> the modules of its cycle. A cycle through a type
-    alias or a functional TypedDict (evaluated at import) is merged into one module."""
+    alias or a functional TypedDict (evaluated at import) is merged into one module. A model
+    naming a model through `_rt.later` (`lazy_models`) is no import at all."""
     edges: dict[str, set[str]] = defaultdict(set)
     order: list[str] = []
+    later = lazy_models(definitions)
     for d in definitions.values():
         if d.module not in edges:
             order.append(d.module)
             edges[d.module] = set()
+        model = isinstance(d, ModelDef) and not d.typed_dict
         for key in definition_refs(d):
             target = definitions.get(key)
+            if model and key in later:
+                continue
             if target is not None and target.module != d.module:
                 edges[d.module].add(target.module)
     rename: dict[str, str] = {}
