@@ -81,10 +81,13 @@ class _Lazy:
         return handler(value)
 
     def json_schema(self, _schema: CoreSchema, handler: GetJsonSchemaHandler) -> Any:
-        target = self.target()
-        if isinstance(target, type) and issubclass(target, BaseModel):
-            return handler(target.__pydantic_core_schema__)
-        return handler(TypeAdapter(target).core_schema)
+        from pydantic.json_schema import GenerateJsonSchema  # only for JSON schemas
+
+        schema = TypeAdapter(self.target()).core_schema
+        generator = getattr(handler, "generate_json_schema", None)
+        if isinstance(generator, GenerateJsonSchema):  # a model becomes a `$defs` entry
+            return generator.generate_inner(schema)
+        return handler(schema)
 
     def schema(self) -> CoreSchema:
         return core_schema.with_info_plain_validator_function(
@@ -92,7 +95,7 @@ class _Lazy:
             serialization=core_schema.wrap_serializer_function_ser_schema(
                 self.serialize, schema=core_schema.any_schema()
             ),
-            metadata={"pydantic_js_functions": [self.json_schema]},
+            metadata={"pydantic_js_annotation_functions": [self.json_schema]},
         )
 
 
