@@ -128,8 +128,8 @@ if TYPE_CHECKING:
     from . import webhooks
     from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore
     from ._circuit import CircuitBreaker
-    from ._lro import LongRunning
     from ._lazy import later
+    from ._lro import LongRunning
     from ._models import Model, discriminator
     from ._oauth import (
         AsyncOAuth,

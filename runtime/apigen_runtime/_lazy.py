@@ -15,7 +15,7 @@ import importlib
 import json
 import typing
 from collections.abc import Callable
-from typing import Any, Union
+from typing import Any, TypeGuard, Union
 
 from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter
 from pydantic_core import CoreSchema, SchemaValidator, core_schema
@@ -35,7 +35,7 @@ def later(package: str | None, module: str, name: str) -> Later:
 class _Lazy:
     """A validator built on its first use from ``load`` (a type that may import modules)."""
 
-    __slots__ = ("_load", "_validator", "_type", "_plain")
+    __slots__ = ("_load", "_plain", "_type", "_validator")
 
     def __init__(self, load: Callable[[], Any], plain: tuple[type, ...] = ()) -> None:
         self._load = load
@@ -54,14 +54,15 @@ class _Lazy:
         found = self._validator
         if found is None:
             target = self.target()
-            if isinstance(target, type) and issubclass(target, BaseModel):
+            if _is_model(target):
                 if not target.__pydantic_complete__:
                     target.model_rebuild(_parent_namespace_depth=0)
                 found = cast_validator(target.__pydantic_validator__)
             else:
-                found = TypeAdapter(target).validator  # pyright: ignore[reportAssignmentType]
+                adapter: TypeAdapter[Any] = TypeAdapter(target)
+                found = cast_validator(adapter.validator)
             self._validator = found
-        return found  # pyright: ignore[reportReturnType]
+        return found
 
     def validate(self, value: Any, info: core_schema.ValidationInfo) -> Any:
         if type(value) in self._plain:
@@ -75,9 +76,10 @@ class _Lazy:
         return validator.validate_python(value, context=context)
 
     def serialize(self, value: Any, handler: core_schema.SerializerFunctionWrapHandler) -> Any:
-        cls = type(value)
-        if isinstance(value, BaseModel) and not cls.__pydantic_complete__:
-            cls.model_rebuild(_parent_namespace_depth=0)  # e.g. a model_construct()ed value
+        if isinstance(value, BaseModel):
+            cls = type(value)
+            if not cls.__pydantic_complete__:  # e.g. a model_construct()ed value
+                cls.model_rebuild(_parent_namespace_depth=0)
         return handler(value)
 
     def json_schema(self, _schema: CoreSchema, handler: GetJsonSchemaHandler) -> Any:
@@ -99,15 +101,20 @@ class _Lazy:
         )
 
 
+def _is_model(value: object) -> TypeGuard[type[BaseModel]]:
+    return isinstance(value, type) and issubclass(value, BaseModel)
+
+
 def cast_validator(value: object) -> SchemaValidator:
-    """The real validator behind a (rebuilt) model's ``__pydantic_validator__``."""
+    """The validator behind a (rebuilt) model's ``__pydantic_validator__`` or an adapter's
+    (pydantic types them as possibly mock or plugin-wrapped: same methods)."""
     return typing.cast("SchemaValidator", value)
 
 
 class Later:
     """A model imported and built when data for it is first validated."""
 
-    __slots__ = ("_package", "_module", "_name", "_lazy")
+    __slots__ = ("_lazy", "_module", "_name", "_package")
 
     def __init__(self, package: str | None, module: str, name: str) -> None:
         self._package = package
@@ -144,13 +151,16 @@ class Later:
         return self._lazy.schema()
 
 
-_PLAIN: tuple[tuple[type, tuple[object, ...]], ...] = ((str, (str,)), (type(None), (None, type(None))))
+_PLAIN: tuple[tuple[type, tuple[object, ...]], ...] = (
+    (str, (str,)),
+    (type(None), (None, type(None))),
+)
 
 
 class LaterUnion:
     """``A | B | ...`` where a member is a ``Later``: one union, built on first use."""
 
-    __slots__ = ("members", "_lazy")
+    __slots__ = ("_lazy", "members")
 
     def __init__(self, members: tuple[Any, ...]) -> None:
         self.members = members

@@ -61,9 +61,7 @@ def _write(root: Path, package: str, lazy: bool) -> None:
     (folder / "__init__.py").write_text("")
     for name, body in _MEMBERS.items():
         head = "from .leaf import Leaf\n" if name == "b" else ""
-        (folder / f"{name}.py").write_text(
-            textwrap.dedent(_HEADER) + head + textwrap.dedent(body)
-        )
+        (folder / f"{name}.py").write_text(textwrap.dedent(_HEADER) + head + textwrap.dedent(body))
     if lazy:
         names = textwrap.dedent("""
             if TYPE_CHECKING:
@@ -152,10 +150,14 @@ def test_invalid_nested_data_fails_with_the_same_errors(
         with pytest.raises(pydantic.ValidationError) as caught:
             module.A.model_validate(bad)
         errors.append([(e["type"], e["loc"]) for e in caught.value.errors()])
-    assert errors[0] == errors[1] == [
-        ("int_parsing", ("one", "x")),
-        ("missing", ("many", 0, "x")),
-    ]
+    assert (
+        errors[0]
+        == errors[1]
+        == [
+            ("int_parsing", ("one", "x")),
+            ("missing", ("many", 0, "x")),
+        ]
+    )
 
 
 def test_unions_pick_the_same_member(pkgs: tuple[ModuleType, ModuleType]) -> None:

@@ -128,7 +128,9 @@ class Imports:
 
     def later_lines(self, package_depth: int) -> list[str]:
         """`if TYPE_CHECKING: from .. import X` / `else: X = _rt.later(...)` for `later`."""
-        names = {(m, n) for m, ns in self.later.items() for n in ns if n not in self.local.get(m, ())}
+        names = {
+            (m, n) for m, ns in self.later.items() for n in ns if n not in self.local.get(m, ())
+        }
         if not names:
             return []
         dots = "." * package_depth
