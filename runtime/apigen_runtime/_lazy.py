@@ -58,7 +58,10 @@ class _Lazy:
                 if not target.__pydantic_complete__:
                     target.model_rebuild(_parent_namespace_depth=0)
                 found = cast_validator(target.__pydantic_validator__)
-            else:
+            else:  # a union: its models built first, so the union reuses their schemas
+                for member in typing.get_args(target):
+                    if _is_model(member) and not member.__pydantic_complete__:
+                        member.model_rebuild(_parent_namespace_depth=0)
                 adapter: TypeAdapter[Any] = TypeAdapter(target)
                 found = cast_validator(adapter.validator)
             self._validator = found
