@@ -61,21 +61,25 @@ def lazy_models(definitions: dict[str, Definition]) -> frozenset[str]:
     plain types only) stays a plain import: one small class, validated inline (cheaper per
     nested value than a call through another validator)."""
 
-    def models_named(key: str, seen: set[str]) -> bool:
-        d = definitions.get(key)
-        if d is None or key in seen:
-            return False
-        seen.add(key)
-        if isinstance(d, ModelDef):
-            return not d.typed_dict
-        return any(models_named(r, seen) for r in definition_refs(d))
+    def names_a_model(d: Definition) -> bool:
+        seen: set[str] = set()
+        todo = list(definition_refs(d))
+        while todo:  # through aliases (a loop: alias chains may be thousands deep)
+            target = definitions.get(key := todo.pop())
+            if target is None or key in seen:
+                continue
+            seen.add(key)
+            if isinstance(target, ModelDef):
+                if not target.typed_dict:
+                    return True
+            else:
+                todo.extend(definition_refs(target))
+        return False
 
     return frozenset(
         key
         for key, d in definitions.items()
-        if isinstance(d, ModelDef)
-        and not d.typed_dict
-        and any(models_named(r, set()) for r in definition_refs(d))
+        if isinstance(d, ModelDef) and not d.typed_dict and names_a_model(d)
     )
 
 
