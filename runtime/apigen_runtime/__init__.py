@@ -94,6 +94,7 @@ _LAZY: dict[str, str] = {
     "RedisCacheStore": "._cache",
     "Model": "._models",
     "discriminator": "._models",
+    "later": "._lazy",
     "AsyncOAuth": "._oauth",
     "AsyncPage": "._pagination",
     "AsyncPaginator": "._pagination",
@@ -127,6 +128,7 @@ if TYPE_CHECKING:
     from . import webhooks
     from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore
     from ._circuit import CircuitBreaker
+    from ._lazy import later
     from ._lro import LongRunning
     from ._models import Model, discriminator
     from ._oauth import (
@@ -267,6 +269,7 @@ __all__ = [
     "__version__",
     "discriminator",
     "enable_logging",
+    "later",
     "may_resend",
     "omit",
     "part_method",

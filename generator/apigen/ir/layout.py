@@ -54,6 +54,35 @@ def definition_refs(d: Definition) -> Iterator[str]:
         yield from refs_of(d.target)
 
 
+def lazy_models(definitions: dict[str, Definition]) -> frozenset[str]:
+    """Models another model's field names through `_rt.later` (imported and built when data
+    for it is first validated) instead of an import: every model that refers to a model
+    itself, so a call loads only the model graph its response holds. A leaf model (fields of
+    plain types only) stays a plain import: one small class, validated inline (cheaper per
+    nested value than a call through another validator)."""
+
+    def names_a_model(d: Definition) -> bool:
+        seen: set[str] = set()
+        todo = list(definition_refs(d))
+        while todo:  # through aliases (a loop: alias chains may be thousands deep)
+            target = definitions.get(key := todo.pop())
+            if target is None or key in seen:
+                continue
+            seen.add(key)
+            if isinstance(target, ModelDef):
+                if not target.typed_dict:
+                    return True
+            else:
+                todo.extend(definition_refs(target))
+        return False
+
+    return frozenset(
+        key
+        for key, d in definitions.items()
+        if isinstance(d, ModelDef) and not d.typed_dict and names_a_model(d)
+    )
+
+
 def break_alias_cycles(definitions: dict[str, Definition]) -> list[str]:
     """Aliases are evaluated at import, so one may not name itself, even through other aliases
     (a JSON-value schema: `oneOf: [string, array of itself, ...]`). The back-references become
@@ -97,15 +126,20 @@ def merge_cycles(definitions: dict[str, Definition]) -> dict[str, frozenset[str]
     A cycle made only of model classes keeps one module per model (annotations are evaluated
     late, so each module imports the others of its cycle at its end: pydantic resolves the
     names on first use); returned as module -> the modules of its cycle. A cycle through a type
-    alias or a functional TypedDict (evaluated at import) is merged into one module."""
+    alias or a functional TypedDict (evaluated at import) is merged into one module. A model
+    naming a model through `_rt.later` (`lazy_models`) is no import at all."""
     edges: dict[str, set[str]] = defaultdict(set)
     order: list[str] = []
+    later = lazy_models(definitions)
     for d in definitions.values():
         if d.module not in edges:
             order.append(d.module)
             edges[d.module] = set()
+        model = isinstance(d, ModelDef) and not d.typed_dict
         for key in definition_refs(d):
             target = definitions.get(key)
+            if model and key in later:
+                continue
             if target is not None and target.module != d.module:
                 edges[d.module].add(target.module)
     rename: dict[str, str] = {}

@@ -18,6 +18,7 @@ from ..bundled import (
     runtime_requirement,
 )
 from ..distribution import Distribution, default_dist_name, default_version, is_spdx
+from ..ir.layout import lazy_models
 from ..ir.nodes import Api, Definition, OperationDef
 from . import views
 from .code import comment_text, docstring, literal
@@ -120,8 +121,9 @@ def render_api(
     for d in api.definitions.values():
         by_module[d.module].append(d)
     model_template = env.get_template("models_module.py.jinja")
+    later = lazy_models(api.definitions)
     for module, defs in sorted(by_module.items()):
-        view = views.model_module(api, module, defs)
+        view = views.model_module(api, module, defs, later)
         files[f"{pkg}/{module.replace('.', '/')}.py"] = model_template.render(
             header=header, view=view
         )

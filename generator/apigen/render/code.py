@@ -123,6 +123,25 @@ class Imports:
     runtime: bool = False  # `from <package root> import _runtime as _rt`
     runtime_names: set[str] = field(default_factory=set)  # `from <root>._runtime import ...`
     builtins: bool = False
+    # models named through `_rt.later` (module -> names): imported under TYPE_CHECKING only
+    later: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def later_lines(self, package_depth: int) -> list[str]:
+        """`if TYPE_CHECKING: from .. import X` / `else: X = _rt.later(...)` for `later`."""
+        names = {
+            (m, n) for m, ns in self.later.items() for n in ns if n not in self.local.get(m, ())
+        }
+        if not names:
+            return []
+        dots = "." * package_depth
+        lines = ["if TYPE_CHECKING:"]
+        lines += [f"    from {dots}{m} import {n}" for m, n in sorted(names)]
+        lines.append("else:  # imported when data for it is first validated")
+        lines += [
+            f"    {n} = _rt.later(__package__, {literal(dots + m)}, {literal(n)})"
+            for m, n in sorted(names)
+        ]
+        return lines
 
     def lines(self, package_depth: int, *, extra_third_party: tuple[str, ...] = ()) -> list[str]:
         std = set(self.stdlib)
@@ -169,8 +188,10 @@ class TypeRenderer:
         shadowed: frozenset[str] = frozenset(),
         *,
         open_enums: bool = True,
+        lazy: frozenset[str] = frozenset(),
     ) -> None:
         self.definitions = definitions
+        self.lazy = lazy  # models named through `_rt.later` (keys), see `layout.lazy_models`
         self.module = module
         self.imports = imports
         self.shadowed = shadowed
@@ -181,7 +202,7 @@ class TypeRenderer:
         """The same module and imports, another scope (a class body, a request signature)."""
         return TypeRenderer(
             self.definitions, self.module, self.imports, shadowed, open_enums=open_enums
-        )
+        )  # (no `lazy`: only model fields name models lazily)
 
     def builtin(self, name: str) -> str:
         if name in self.shadowed:
@@ -202,7 +223,9 @@ class TypeRenderer:
             case Ref(key=key):
                 d = self.definitions[key]
                 if d.module != self.module:
-                    self.imports.local[d.module].add(d.name)
+                    (self.imports.later if key in self.lazy else self.imports.local)[d.module].add(
+                        d.name
+                    )
                 return d.name
             case ListOf(item=item):
                 return f"{self.builtin('list')}[{self.expr(item)}]"

@@ -60,9 +60,13 @@ def _depth(module: str) -> int:
     return module.count(".") + 1
 
 
-def model_module(api: Api, module: str, defs: list[Definition]) -> ModelModuleView:
+def model_module(
+    api: Api, module: str, defs: list[Definition], lazy: frozenset[str] = frozenset()
+) -> ModelModuleView:
+    """`lazy`: the models fields name through `_rt.later` (`layout.lazy_models`)."""
     imports = Imports()
     types = TypeRenderer(api.definitions, module, imports)
+    model_types = TypeRenderer(api.definitions, module, imports, lazy=lazy)
     requests = types.variant(shadowed=frozenset(), open_enums=False)
     classes: list[ClassView] = []
     assigned: list[Definition] = []
@@ -76,7 +80,8 @@ def model_module(api: Api, module: str, defs: list[Definition]) -> ModelModuleVi
             classes.append(ClassView(d.name, doc, fields, "TypedDict, total=False"))
         else:
             imports.runtime = True
-            classes.append(ClassView(d.name, docstring(d.doc, indent="    "), _fields(d, types)))
+            view = ClassView(d.name, docstring(d.doc, indent="    "), _fields(d, model_types))
+            classes.append(view)
     aliases: list[AliasView] = []
     for d in _assignment_order(assigned):
         if isinstance(d, AliasDef):
@@ -92,13 +97,19 @@ def model_module(api: Api, module: str, defs: list[Definition]) -> ModelModuleVi
             statement = f"{d.name} = TypedDict({literal(d.name)}, {{{items}}}, total=False)"
             aliases.append(AliasView(statement, docstring(d.doc)))
     names = sorted(d.name for d in defs)
+    later = imports.later_lines(_depth(module))
+    if later:
+        imports.typing.add("TYPE_CHECKING")
     cycle = api.cycles.get(module, frozenset())
     dots = "." * _depth(module)
     deferred = [  # the other modules of an import cycle: imported once this one is defined
         f"from {dots}{m} import {', '.join(sorted(imports.local.pop(m)))}"
         for m in sorted(cycle & set(imports.local))
     ]
-    return ModelModuleView(imports.lines(_depth(module)), classes, aliases, names, deferred)
+    import_blocks = imports.lines(_depth(module))
+    if later:
+        import_blocks.append("\n".join(later))
+    return ModelModuleView(import_blocks, classes, aliases, names, deferred)
 
 
 def _identifier_keys(d: ModelDef) -> bool:
