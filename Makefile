@@ -45,7 +45,7 @@ lint: install
 
 # pyright strict (pinned in package.json; mypy --strict is `make lint`) on the runtime and the
 # committed clients: what users running pyright see. CI runs the same on fresh builds
-# (tests/test_lint.py, tests/generator/test_quality.py). CPU time on this 2-core machine:
+# (tests/test_lint.py, tests/render/test_quality.py). CPU time on this 2-core machine:
 # runtime ~11 s, petstore ~12 s, Stripe ~36 s, GitHub ~57 s.
 .PHONY: typecheck
 typecheck: install

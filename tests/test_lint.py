@@ -1,5 +1,5 @@
 """The generator and the runtime pass `mypy --strict` and `ruff check` (as `make lint` runs); the
-runtime passes pyright strict too (generated clients: tests/generator/test_quality.py)."""
+runtime passes pyright strict too (generated clients: tests/render/test_quality.py)."""
 
 from __future__ import annotations
 

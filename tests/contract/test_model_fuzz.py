@@ -47,8 +47,8 @@ from typing import Any
 import pydantic
 import pytest
 
+from tests.builds import build_into, manifest, on_path
 from tests.conftest import ROOT, shared_specs
-from tests.generator.helpers import build_into, manifest, on_path
 
 from .model_fuzz import Converter, SchemaResult, fuzz_component, load_document
 

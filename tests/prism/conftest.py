@@ -30,8 +30,8 @@ from types import ModuleType
 
 import pytest
 
+from tests.builds import build_into, on_path
 from tests.conftest import ROOT, shared_specs
-from tests.generator.helpers import build_into, on_path
 
 from .slicing import write_slice
 

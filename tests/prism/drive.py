@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.generator.helpers import resolve_call
+from tests.builds import resolve_call
 
 from .conftest import LENIENT_MARK, PrismServer
 from .oracle import body_errors

@@ -1,0 +1,100 @@
+"""Helpers for tests that build clients: build into a folder, import it, read its manifest."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from apigen.distribution import RuntimeMode
+from apigen.pipeline import BuildResult, build
+
+
+def build_into(
+    spec: Path, out: Path, name: str | None = None, runtime: RuntimeMode = "vendored"
+) -> BuildResult:
+    """`runtime="shared"`: for tests that hand the generated client `apigen_runtime` objects or
+    expect its exception classes (the runtime seam itself)."""
+    return build(spec, out, name=name, runtime=runtime)
+
+
+def manifest(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "apigen.json").read_text())
+    return data
+
+
+@contextmanager
+def on_path(out: Path, package: str) -> Iterator[ModuleType]:
+    """Import `package` from `out`, and forget it afterwards so builds do not leak."""
+    sys.path.insert(0, str(out))
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(out))
+        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[name]
+
+
+def import_all_modules(out: Path, package: str) -> list[str]:
+    """Import every generated module; returns their names."""
+    names = []
+    root = out / package
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(out).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        name = ".".join(parts)
+        importlib.import_module(name)
+        names.append(name)
+    return names
+
+
+def resolve_call(client: object, call: str) -> object:
+    target = client
+    for attr in call.split("."):
+        target = getattr(target, attr)
+    return target
+
+
+def resolve_dotted(path: str) -> object:
+    module, _, attr = path.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def check_generated(out: Path) -> dict[str, Any]:
+    """The manifest's promises hold: every module imports, every call and model resolves."""
+    data = manifest(out)
+    package = data["package"]
+    with on_path(out, package) as pkg:
+        import_all_modules(out, package)
+        client, aclient = pkg.Client(), pkg.AsyncClient()
+        for op in data["operations"]:
+            for c in (client, aclient):
+                method = resolve_call(c, op["call"])
+                assert callable(method), f"{op['call']} is not callable on {type(c).__name__}"
+        for name, dotted in data["models"].items():
+            assert resolve_dotted(dotted) is not None, name
+        client.close()
+    return data
+
+
+def spec_operation_count(spec: Path) -> int:
+    import yaml
+
+    text = spec.read_text()
+    doc = json.loads(text) if spec.suffix == ".json" else yaml.safe_load(text)
+    methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+    count = 0
+    for item in (doc.get("paths") or {}).values():
+        if isinstance(item, dict) and str(item.get("$ref", "")).startswith("#/paths/"):
+            key = item["$ref"][len("#/paths/") :].replace("~1", "/").replace("~0", "~")
+            item = doc["paths"][key]
+        if isinstance(item, dict):
+            count += sum(1 for m in item if m in methods)
+    return count

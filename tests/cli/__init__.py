@@ -1,0 +1,1 @@
+"""The `apigen` command line and its configuration."""

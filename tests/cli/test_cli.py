@@ -1,0 +1,182 @@
+"""The command line: clear errors, warnings with locations, atomic and deterministic output."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.builds import check_generated
+from tests.conftest import FIXTURES, ROOT
+
+SPECS = FIXTURES
+PETSTORE = ROOT / "specs" / "petstore.yaml"
+
+
+def apigen(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "apigen", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_unresolvable_ref_fails_cleanly_and_keeps_previous_output(tmp_path: Path) -> None:
+    out = tmp_path / "petstore"
+    assert apigen("build", PETSTORE, "-o", out).returncode == 0
+    before = tree_digest(out)
+    result = apigen("build", SPECS / "broken-ref.yaml", "-o", out, "--strict")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "broken-ref.yaml" in result.stderr
+    assert "#/components/schemas/Missing" in result.stderr
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["petstore"]  # no staging left
+
+
+def test_not_an_openapi_document(tmp_path: Path) -> None:
+    result = apigen("build", SPECS / "not-openapi.yaml", "-o", tmp_path / "x")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "not-openapi.yaml" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_recoverable_problems_warn_with_locations_and_still_build(tmp_path: Path) -> None:
+    out = tmp_path / "recoverable"
+    result = apigen("build", SPECS / "recoverable.yaml", "-o", out)
+    assert result.returncode == 0, result.stderr
+    err = result.stderr
+    assert "warning" in err
+    assert "recoverable.yaml:" in err
+    assert "#/components/schemas/Item/properties/size/default" in err
+    assert "pattern" in err
+    data = check_generated(out)
+    assert [op["call"] for op in data["operations"]] == ["items.list"]
+
+
+def test_strict_fails_on_recoverable_problems(tmp_path: Path) -> None:
+    result = apigen("build", SPECS / "recoverable.yaml", "-o", tmp_path / "r", "--strict")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_check_command(tmp_path: Path) -> None:
+    assert apigen("check", PETSTORE).returncode == 0
+    bad = apigen("check", SPECS / "broken-ref.yaml", "--strict")
+    assert bad.returncode == 1 and "#/components/schemas/Missing" in bad.stderr
+
+
+def test_unresolvable_ref_builds_as_any_with_a_located_warning(tmp_path: Path) -> None:
+    result = apigen("build", SPECS / "broken-ref.yaml", "-o", tmp_path / "broken")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "broken-ref.yaml:11: warning: #/paths/~1items/get/responses/200/content/application~1json"
+        "/schema/$ref: $ref '#/components/schemas/Missing' does not resolve (typed as Any)"
+    ) in result.stderr
+    assert apigen("check", SPECS / "broken-ref.yaml").returncode == 0
+
+
+MONOREPO = ROOT / "tests" / "spec" / "specs" / "monorepo"
+MONOREPO_PETS = MONOREPO / "services" / "pets" / "openapi.yaml"
+
+
+def test_ref_leaving_the_spec_folder_needs_ref_root(tmp_path: Path) -> None:
+    out = tmp_path / "pets"
+    refused = apigen("build", MONOREPO_PETS, "-o", out)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "openapi.yaml:19: error: #/paths/~1pets/get/responses/default/$ref" in refused.stderr
+    assert "pass --ref-root DIR" in refused.stderr
+    assert not out.exists()
+    assert apigen("check", MONOREPO_PETS).returncode == 1
+
+    built = apigen("build", MONOREPO_PETS, "-o", out, "--ref-root", MONOREPO)
+    assert built.returncode == 0, built.stderr
+    assert "limit" in (out / "pets" / "resources" / "pets.py").read_text()
+    assert apigen("check", MONOREPO_PETS, "--ref-root", MONOREPO).returncode == 0
+
+    narrow = apigen("build", MONOREPO_PETS, "-o", tmp_path / "n", "--ref-root", MONOREPO / "common")
+    assert narrow.returncode == 1 and "does not contain the spec" in narrow.stderr
+    assert "Traceback" not in narrow.stderr
+
+
+def test_ref_root_help_names_the_config_key() -> None:
+    for command in ("build", "check"):
+        text = " ".join(apigen(command, "--help").stdout.split())
+        assert "--ref-root DIR" in text and "Config key: ref_root" in text
+
+
+def test_validator_crash_is_a_located_warning_not_an_internal_error(tmp_path: Path) -> None:
+    spec = ROOT / "tests" / "spec" / "specs" / "param-without-name.yaml"
+    result = apigen("build", spec, "-o", tmp_path / "nameless")
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+    assert (
+        "param-without-name.yaml:9: warning: #/paths/~1items/get/parameters/0: parameter "
+        "without 'name': it cannot be sent (parameter left out)"
+    ) in result.stderr
+    strict = apigen("build", spec, "-o", tmp_path / "strict", "--strict")
+    assert strict.returncode == 1 and "internal error" not in strict.stderr
+    assert "param-without-name.yaml:9: error: #/paths/~1items/get/parameters/0" in strict.stderr
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("precious")
+    result = apigen("build", PETSTORE, "-o", out)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (out / "notes.txt").read_text() == "precious"
+
+
+def test_missing_spec_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = apigen("build", tmp_path / "nope.yaml", "-o", tmp_path / "x")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+
+
+def test_same_spec_same_bytes(tmp_path: Path) -> None:
+    apigen("build", PETSTORE, "-o", tmp_path / "a" / "petstore")
+    apigen("build", PETSTORE, "-o", tmp_path / "b" / "petstore")
+    assert tree_digest(tmp_path / "a" / "petstore") == tree_digest(tmp_path / "b" / "petstore")
+
+
+def test_importing_and_constructing_is_lazy(built: dict[str, Path]) -> None:
+    code = (
+        "import sys; import github; c = github.Client(); a = github.AsyncClient();"
+        "loaded = [m for m in sys.modules if m.startswith('github.')"
+        " and not m.startswith('github._runtime')];"  # the runtime, vendored or the shim
+        "print(','.join(sorted(loaded)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=built["github"],
+        check=True,
+        timeout=120,
+    ).stdout.strip()
+    assert out.split(",") == ["github._client", "github._exceptions"]  # no resource, no model
+
+
+@pytest.mark.parametrize("name", ["petstore"])
+def test_name_option(tmp_path: Path, name: str) -> None:
+    result = apigen("build", PETSTORE, "-o", tmp_path / "out", "--name", "my-pets")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "my_pets" / "__init__.py").is_file()

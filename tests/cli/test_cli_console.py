@@ -1,0 +1,170 @@
+"""The command line on a terminal and in a pipe: progress that moves during every stage
+(validation included) on a terminal only, and warnings printed as the build finds them."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigen import cli, pipeline
+from apigen.diagnostics import Diagnostic
+from apigen.spec import LoadedSpec
+from tests.conftest import FIXTURES, ROOT
+
+SPECS = FIXTURES
+RECOVERABLE = SPECS / "recoverable.yaml"  # load/IR warnings and validator warnings
+PETSTORE = ROOT / "specs" / "petstore.yaml"
+STATUS = re.compile(r"\r\x1b\[K([|/\\-]) (.+?) \((\d+)s\)")
+
+
+def _slow_validation(
+    monkeypatch: pytest.MonkeyPatch, seconds: float, before_wait: Callable[[], None]
+) -> None:
+    """Validation that takes `seconds` longer; `before_wait` runs when the build starts waiting."""
+    real = pipeline.validate_in_background
+
+    def start(spec: LoadedSpec, **options: Any) -> Callable[[], list[Diagnostic]]:
+        wait = real(spec, **options)
+
+        def slow_wait() -> list[Diagnostic]:
+            before_wait()
+            time.sleep(seconds)
+            return wait()
+
+        return slow_wait
+
+    monkeypatch.setattr(pipeline, "validate_in_background", start)
+
+
+def test_pipeline_hands_on_each_warning_at_the_end_of_its_stage(tmp_path: Path) -> None:
+    events: list[str] = []
+    found: list[Diagnostic] = []
+
+    def on_diagnostic(d: Diagnostic) -> None:
+        found.append(d)
+        events.append(f"warning {d.kind} {d.pointer}")
+
+    result = pipeline.build(
+        RECOVERABLE, tmp_path / "out", progress=events.append, on_diagnostic=on_diagnostic
+    )
+    waiting = events.index("waiting for validation")
+    # The generator's own findings (the relative server URL) come before validation ends...
+    assert any(e.startswith("warning servers") for e in events[:waiting]), events
+    # ...the validator's (a pattern that is not a regex) after it, before anything is written.
+    writing = next(i for i, e in enumerate(events) if e.startswith("formatting"))
+    assert any(e.startswith("warning pattern") for e in events[waiting:writing]), events
+    # Each place and kind once, and the same findings the final report lists.
+    keys = [(d.file, d.pointer, d.kind) for d in found]
+    assert len(keys) == len(set(keys)) == 6
+    assert set(keys) == {(d.file, d.pointer, d.kind) for d in result.report.warnings}
+    assert all(d.line is not None for d in found)  # located, as the final report is
+
+
+def test_piped_warnings_are_printed_while_validation_still_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before_validation_ended: list[str] = []
+    _slow_validation(
+        monkeypatch, 0.3, lambda: before_validation_ended.append(capsys.readouterr().err)
+    )
+    cli.main(["build", str(RECOVERABLE), "-o", str(tmp_path / "out")], standalone_mode=False)
+    [early] = before_validation_ended
+    err = early + capsys.readouterr().err
+    assert "#/servers: server URL '/' is not absolute" in early  # printed as found
+    assert "pattern left out" not in early  # the validator had not answered yet
+    lines = err.splitlines()
+    warnings = [line for line in lines if ": warning: " in line]
+    assert len(warnings) == len(set(warnings)) == 6, err  # each once
+    assert lines[-2] == "6 warning(s): 3 default, 2 pattern, 1 servers"  # the summary stays
+    assert lines[-1].startswith(f"wrote {tmp_path / 'out'}/out: 1 operations")
+    assert "\r" not in err and "\x1b" not in err  # no progress drawn into a pipe
+
+
+def test_terminal_status_line_moves_while_waiting_for_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "_is_terminal", lambda: True)
+    _slow_validation(monkeypatch, 1.0, lambda: None)
+    cli.main(["build", str(PETSTORE), "-o", str(tmp_path / "pets")], standalone_mode=False)
+    err = capsys.readouterr().err
+    stage_at = err.index("waiting for validation\x1b[0m\n")
+    written_at = err.index("formatting and writing")
+    frames = STATUS.findall(err[stage_at:written_at])
+    assert all(stage == "waiting for validation" for _, stage, _ in frames), frames
+    assert len(frames) >= 5, frames  # redrawn every 0.1 s during the 1 s wait
+    assert len({spin for spin, _, _ in frames}) == 4  # the spinner turns
+    assert {seconds for _, _, seconds in frames} >= {"0", "1"}  # and the time counts up
+    # Leaving clears the status line: what is left on screen after the last clear is the result.
+    shown = err.rsplit("\r\x1b[K", 1)[1]
+    assert shown.startswith("wrote ") and shown.count("\n") == 1 and shown.endswith("\n"), shown
+
+
+def test_quiet_on_a_terminal_draws_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "_is_terminal", lambda: True)
+    cli.main(
+        ["build", str(RECOVERABLE), "-o", str(tmp_path / "out"), "--quiet"], standalone_mode=False
+    )
+    assert capsys.readouterr().err == ""
+
+
+def _run_on_pty(*args: str) -> str:
+    """`apigen ARGS` with stderr on a pseudo-terminal (a real isatty); what it printed there."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "apigen", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=300) == 0
+    return b"".join(chunks).decode()
+
+
+def test_real_terminal_gets_stage_lines_and_a_status_line(tmp_path: Path) -> None:
+    err = _run_on_pty("build", str(PETSTORE), "-o", str(tmp_path / "pets"))
+    assert "[   0.0s] loading" in err
+    stages = {stage for _, stage, _ in STATUS.findall(err)}
+    assert any(s.startswith("loading") for s in stages), err
+    assert "\r\x1b[Kwrote " in err  # the status line is cleared before the result
+    piped = subprocess.run(
+        [sys.executable, "-m", "apigen", "build", str(PETSTORE), "-o", str(tmp_path / "p2")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stderr
+    assert piped.startswith("wrote "), piped  # piped: the result only
+
+
+def test_check_prints_each_warning_once_then_the_verdict(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cli.main(["check", str(RECOVERABLE)], standalone_mode=False)
+    lines = capsys.readouterr().err.splitlines()
+    warnings = [line for line in lines if ": warning: " in line]
+    assert len(warnings) == len(set(warnings)) == 5, lines  # no IR: no servers warning
+    assert all(re.match(r".*recoverable\.yaml:\d+: warning: ", w) for w in warnings)  # located
+    assert lines[-2:] == ["5 warning(s): 3 default, 2 pattern", f"{RECOVERABLE}: ok (5 warning(s))"]

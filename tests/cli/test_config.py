@@ -1,0 +1,588 @@
+"""Issue 9, configuration: `apigen.toml` / `[tool.apigen]`, validated with located errors, and
+every key's effect on the generated client; `apigen generate` end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import httpx
+import pytest
+
+from apigen.config import ConfigError, discover, load_config
+from apigen.config.command import CommandError, run_post_generate
+from apigen.diagnostics import SpecError
+from tests.builds import manifest, on_path
+from tests.conftest import FIXTURES, ROOT
+
+DEMO = FIXTURES / "config-demo.yaml"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    return err.value.problems
+
+
+def build_client(config: Path, name: str = "demo") -> Path:
+    client = load_config(config).select([name])[0]
+    assert client.problems() == []
+    client.build()
+    run_post_generate(client)
+    return client.output
+
+
+# --- the file: schema, locations, discovery, paths ---------------------------------------------
+
+
+def test_schema_errors_name_the_file_and_the_key(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out"
+        pakage = "x"
+        version = 2023-10-16
+        runtime = "bundled"
+        post_generate = ["ruff"]
+        [clients.demo.renames]
+        methods = "list"
+        [clients.demo.headers]
+        "Bad Header" = "v"
+        [clients.demo.include]
+        tag = ["a"]
+        [clients.other]
+        output = "o"
+        """,
+    )
+    assert problems(cfg) == [
+        f'{cfg}: clients.demo.headers."Bad Header": expected an HTTP header name',
+        f"{cfg}: clients.demo.include.tag: unknown key 'tag' (did you mean 'tags'?)",
+        f"{cfg}: clients.demo.pakage: unknown key 'pakage' (did you mean 'package'?)",
+        f"{cfg}: clients.demo.post_generate[0]: expected an array",
+        f"{cfg}: clients.demo.renames.methods: expected a table",
+        f"{cfg}: clients.demo.runtime: expected one of 'vendored', 'shared', not 'bundled'",
+        f'{cfg}: clients.demo.version: expected a string (TOML read a date: quote it, "2023-10-16")',
+        f"{cfg}: clients.other: needs `spec` (a file) or `url` (fetched)",
+    ]
+
+
+def test_package_name_and_version_are_checked_where_written(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "apigen.toml",
+        """\
+        [clients.demo]
+        spec = "s.yaml"
+        output = "out"
+        package = "class"
+        dist_name = "-bad"
+        version = "one"
+        """,
+    )
+    found = problems(cfg)
+    assert [line.split(": ", 2)[1] for line in found] == [
+        "clients.demo.package",
+        "clients.demo.dist_name",
+        "clients.demo.version",
+    ]
+    assert "a Python keyword" in found[0] and "PEP 440" in found[2]
+
+
+def test_pyproject_locations_and_toml_syntax(tmp_path: Path) -> None:
+    py = write(
+        tmp_path / "pyproject.toml",
+        """\
+        [project]
+        name = "x"
+        [tool.apigen.clients.demo]
+        spec = "s.yaml"
+        output = "out"
+        renames = { methods = { listWidgets = "list-all" } }
+        """,
+    )
+    assert problems(py) == [
+        f"{py}: tool.apigen.clients.demo.renames.methods.listWidgets: expected a Python "
+        "identifier or a dotted path of them (`issues.comments`) (got 'list-all')"
+    ]
+    broken = write(tmp_path / "apigen.toml", "[clients.demo\n")
+    [message] = problems(broken)
+    assert message.startswith(f"{broken}: not valid TOML:") and "line 1" in message
+
+
+def test_discovery_prefers_apigen_toml_then_pyproject(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no configuration in"):
+        discover(tmp_path)
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'x'\n")
+    with pytest.raises(ConfigError, match="no configuration in"):
+        discover(tmp_path)  # a pyproject.toml without [tool.apigen] is not one
+    write(tmp_path / "pyproject.toml", "[tool.apigen.clients.a]\nspec = 's'\noutput = 'o'\n")
+    assert discover(tmp_path) == tmp_path / "pyproject.toml"
+    write(tmp_path / "apigen.toml", "[clients.b]\nspec = 's'\noutput = 'o'\n")
+    assert discover(tmp_path) == tmp_path / "apigen.toml"
+
+
+def test_paths_are_relative_to_the_file_and_expand_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CFG_SPECS", str(tmp_path / "elsewhere"))
+    monkeypatch.delenv("CFG_UNSET", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "sub").mkdir()
+    cfg = write(
+        tmp_path / "sub" / "apigen.toml",
+        """\
+        [clients.a]
+        spec = "${CFG_SPECS}/a.json"
+        output = "${CFG_UNSET:-../gen}/a"
+        [clients.b]
+        spec = "~/b.yaml"
+        output = "gen/b"
+        """,
+    )
+    a, b = load_config(cfg).clients
+    assert a.spec == tmp_path / "elsewhere" / "a.json"
+    assert a.output == tmp_path / "gen" / "a"
+    assert b.spec == tmp_path / "home" / "b.yaml" and b.output == tmp_path / "sub" / "gen" / "b"
+    assert a.problems() == [f"{cfg}: clients.a.spec: {a.spec} is not a file"]
+    write(cfg, '[clients.a]\nspec = "${CFG_UNSET}/a.json"\noutput = "o"\n')
+    assert problems(cfg) == [
+        f"{cfg}: clients.a.spec: environment variable CFG_UNSET is not set "
+        "(write ${CFG_UNSET:-...})"
+    ]
+
+
+def test_select_by_name(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "apigen.toml",
+        "[clients.one]\nspec='s'\noutput='o'\n[clients.two]\nspec='s'\noutput='p'\n",
+    )
+    config = load_config(cfg)
+    assert [c.name for c in config.select([])] == ["one", "two"]
+    assert [c.name for c in config.select(["two"])] == ["two"]
+    with pytest.raises(ConfigError, match=r"no client named 'tow' \(did you mean 'two'\?\)"):
+        config.select(["tow"])
+
+
+# --- each key's effect on the generated client ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def configured(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("configured")
+    overlay = root / "overlay"
+    overlay.mkdir()
+    (overlay / "README.md.jinja").write_text(
+        '# {{ view.package }}: custom readme\n{% include "builtin/README.md.jinja" %}'
+    )
+    cfg = write(
+        root / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        url = "https://example.test/specs/config-demo.yaml"
+        output = "out/demo"
+        package = "cfgdemo"
+        templates = "overlay"
+        idempotency_header = "Idempotency-Key"
+        should_retry_header = "x-please-retry"
+        post_generate = [["{sys.executable}", "-c", "open('post.txt', 'w').write('ran')"]]
+
+        [clients.demo.headers]
+        Stripe-Version = "2023-10-16"
+
+        [clients.demo.exclude]
+        tags = ["admin"]
+        paths = ["DELETE /widgets/*"]
+
+        [clients.demo.renames.methods]
+        listWidgets = "all"
+        "GET /widgets/{{id}}" = "fetch"
+        doohickeysIndex = "everything"
+
+        [clients.demo.renames.resources]
+        widgets = "parts"
+
+        [clients.demo.renames.models]
+        Widget = "Part"
+        """,
+    )
+    return build_client(cfg)
+
+
+@pytest.fixture
+def pkg(configured: Path) -> Iterator[ModuleType]:
+    with on_path(configured, "cfgdemo") as module:
+        yield module
+
+
+def test_renames_filters_and_extensions_shape_the_calls(configured: Path) -> None:
+    calls = {op["operation_id"]: op["call"] for op in manifest(configured)["operations"]}
+    assert calls == {
+        "listWidgets": "parts.all",  # renames.methods + renames.resources
+        "createWidget": "parts.create_widget",  # renames.resources
+        "getWidget": "parts.fetch",  # keyed by `METHOD /path`
+        # exclude: deleteWidget (path glob with a method), getStats (tag admin)
+        "gadgetsIndex": "inventory.gadgets.enumerate",  # x-speakeasy-name-override / -group
+        "gizmosIndex": "inventory.gizmos.browse",  # x-fern-sdk-group-name / -method-name
+        "doohickeysIndex": "doohickeys.everything",  # config wins over x-fern-sdk-method-name
+    }
+    data = manifest(configured)
+    assert data["models"] == {"Widget": "cfgdemo.models.Part"}
+    assert data["spec_url"] == "https://example.test/specs/config-demo.yaml"
+
+
+def test_regenerating_keeps_the_configured_names(configured: Path) -> None:
+    before = manifest(configured)["operations"]
+    build_client(configured.parents[1] / "apigen.toml")  # over the output: its names are locked
+    assert manifest(configured)["operations"] == before
+
+
+def test_template_overlay_replaces_one_template(configured: Path) -> None:
+    readme = (configured / "README.md").read_text()
+    assert readme.startswith("# cfgdemo: custom readme\n<!-- Generated by apigen")  # built-in
+    assert "pip install" in readme
+    assert "class Client(" in (configured / "cfgdemo" / "_client.py").read_text()
+
+
+def test_post_generate_command_ran_in_the_output(configured: Path) -> None:
+    assert (configured / "post.txt").read_text() == "ran"
+
+
+def test_fixed_header_and_idempotency_header_are_sent(pkg: ModuleType) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(201, json={"id": "w1"})
+
+    client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    part = client.parts.create_widget(id="w1")
+    assert part.id == "w1" and type(part).__name__ == "Part"
+    assert seen[-1].headers["Stripe-Version"] == "2023-10-16"
+    assert seen[-1].headers["Idempotency-Key"]  # generated for a POST
+    client.parts.create_widget(id="w1", extra_headers={"Stripe-Version": "2024-01-01"})
+    assert seen[-1].headers.get_list("Stripe-Version") == ["2024-01-01"]  # per call wins
+    other = pkg.Client(
+        default_headers={"Stripe-Version": "2022-11-15"},
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    other.parts.create_widget(id="w1")
+    assert seen[-1].headers["Stripe-Version"] == "2022-11-15"  # the client's own default wins
+    assert other.with_options(max_retries=0).default_headers["Stripe-Version"] == "2022-11-15"
+
+
+def test_should_retry_header_is_the_configured_one(pkg: ModuleType) -> None:
+    answers = iter(
+        [
+            httpx.Response(400, headers={"x-please-retry": "true"}, json={}),
+            httpx.Response(200, json=[]),
+            httpx.Response(500, headers={"x-please-retry": "false"}, json={}),
+        ]
+    )
+    count = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal count
+        count += 1
+        return next(answers)
+
+    client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    assert client.parts.all() == []  # the 400 was retried because the server said so
+    assert count == 2
+    with pytest.raises(pkg.InternalServerError):
+        client.parts.all()  # a 500 the server says not to retry
+    assert count == 3
+
+
+def test_unknown_names_in_renames_are_located_errors(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out"
+        renames.methods = {{ listWidget = "x", getStats = "list_widgets" }}
+        renames.resources = {{ widget = "parts" }}
+        renames.models = {{ Widgets = "Part" }}
+        exclude.tags = ["nosuch"]
+        """,
+    )
+    with pytest.raises(SpecError) as err:
+        build_client(cfg)
+    assert sorted(d.format() for d in err.value.diagnostics) == [
+        f"{cfg}: error: clients.demo.renames.methods.listWidget: names no operation "
+        "(did you mean 'listWidgets'?)",
+        f"{cfg}: error: clients.demo.renames.models.Widgets: names no component schema "
+        "(did you mean 'Widget'?)",
+        f"{cfg}: error: clients.demo.renames.resources.widget: names no resource "
+        "(did you mean 'widgets'?)",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_rename_that_collides_is_an_error(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out"
+        renames.methods = {{ getWidget = "widgets.list_widgets" }}
+        """,
+    )
+    with pytest.raises(SpecError, match=r"renames.methods.getWidget: 'widgets.list_widgets'"):
+        build_client(cfg)
+
+
+def test_overlay_file_that_replaces_nothing_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "overlay").mkdir()
+    (tmp_path / "overlay" / "client.jinja").write_text("x")
+    (tmp_path / "overlay" / "_macros.jinja").write_text("x")  # a helper: allowed
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f'[clients.demo]\nspec = "{DEMO}"\noutput = "out"\ntemplates = "overlay"\n',
+    )
+    [problem] = load_config(cfg).clients[0].problems()
+    assert problem.startswith(
+        f"{cfg}: clients.demo.templates: client.jinja replaces no built-in template "
+        "(did you mean 'client.py.jinja'?)"
+    )
+
+
+def test_a_failing_post_generate_command_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out"
+        post_generate = [["{sys.executable}", "-c", "import sys; print('bad'); sys.exit(3)"],
+                         ["no-such-command-apigen"]]
+        """,
+    )
+    client = load_config(cfg).clients[0]
+    with pytest.raises(CommandError) as err:
+        run_post_generate(client)
+    assert str(err.value).startswith(f"{cfg}: clients.demo.post_generate[0]: `")
+    assert "exited with status 3" in str(err.value) and str(err.value).endswith("bad")
+    missing = load_config(cfg).clients[0]
+    object.__setattr__(missing, "post_generate", missing.post_generate[1:])
+    with pytest.raises(CommandError, match=r"post_generate\[0\]: cannot run `no-such-command"):
+        run_post_generate(missing)
+
+
+# --- `apigen generate` end to end -----------------------------------------------------------------
+
+
+def apigen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "apigen", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_apigen_generate_end_to_end(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "demo.yaml").write_text(DEMO.read_text())
+    write(
+        tmp_path / "pyproject.toml",
+        """\
+        [tool.apigen.clients.first]
+        spec = "specs/demo.yaml"
+        output = "gen/first"
+        package = "first_api"
+        dist_name = "acme-first"
+        version = "2.1.0"
+        runtime = "shared"
+        exclude.tags = ["admin"]
+        [tool.apigen.clients.second]
+        spec = "specs/demo.yaml"
+        output = "gen/second"
+        post_generate = [["false"]]
+        """,
+    )
+    only = apigen("generate", "first", "--quiet", cwd=tmp_path)
+    assert only.returncode == 0, only.stderr
+    assert sorted(p.name for p in (tmp_path / "gen").iterdir()) == ["first"]
+    calls = [
+        op["call"]
+        for op in json.loads((tmp_path / "gen/first/apigen.json").read_text())["operations"]
+    ]
+    assert "admin.get_stats" not in calls and "widgets.list_widgets" in calls
+    pyproject = (tmp_path / "gen/first/pyproject.toml").read_text()
+    assert 'name = "acme-first"' in pyproject and 'version = "2.1.0"' in pyproject
+    assert '"apigen-runtime>=' in pyproject  # runtime = "shared"
+    assert (tmp_path / "gen/first/first_api/_client.py").is_file()
+
+    both = apigen("generate", cwd=tmp_path)
+    assert both.returncode == 1 and "Traceback" not in both.stderr
+    assert "tool.apigen.clients.second.post_generate[0]: `false` exited with status 1" in (
+        both.stderr
+    )
+    assert "1 of 2 client(s) failed: second" in both.stderr
+    assert (tmp_path / "gen/second/apigen.json").is_file()  # written; the command failed after
+
+    usage = apigen("generate", "thrid", cwd=tmp_path)
+    assert usage.returncode == 2 and "no client named 'thrid'" in usage.stderr
+
+    write(tmp_path / "apigen.toml", "[clients.x]\nspec = 'specs/demo.yaml'\nouput = 'o'\n")
+    bad = apigen("generate", cwd=tmp_path)  # apigen.toml is found before pyproject.toml
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert "apigen.toml: clients.x.ouput: unknown key 'ouput' (did you mean 'output'?)" in (
+        bad.stderr
+    )
+    assert "apigen.toml: clients.x: missing required key 'output'" in bad.stderr
+
+
+def test_the_repository_config_drives_the_committed_clients() -> None:
+    config = load_config(ROOT / "apigen.toml")
+    by_name = {c.name: c for c in config.clients}
+    assert set(by_name) == {"petstore", "github", "stripe"}
+    assert by_name["petstore"].output == ROOT / "generated" / "petstore"
+    assert by_name["github"].output == ROOT / "generated" / "github"
+    stripe = by_name["stripe"].options
+    assert stripe.headers == {"Stripe-Version": "2022-11-15"}
+    assert stripe.idempotency_header == "Idempotency-Key"
+    assert stripe.should_retry_header == "Stripe-Should-Retry"
+    [token] = by_name["github"].options.security
+    assert dict(token.env) == {"api_key": "GITHUB_TOKEN"}
+
+
+# --- security from the configuration ---------------------------------------------------------------
+
+
+def test_configured_bearer_token_replaces_the_implicit_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out/sec_demo"
+        [[clients.demo.security]]
+        name = "token"
+        type = "http"
+        scheme = "bearer"
+        env = "CFG_DEMO_TOKEN"
+        [[clients.demo.security]]
+        name = "key"
+        type = "apiKey"
+        parameter = "X-Api-Key"
+        keyword = "app_key"
+        """,
+    )
+    out = build_client(cfg)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=[])
+
+    transport = httpx.MockTransport(handler)
+    with on_path(out, "sec_demo") as pkg:
+        assert set(pkg._client._SECURITY_SCHEMES) == {"token", "key"}  # no implicit "bearer"
+        assert pkg._client._DEFAULT_SECURITY == (("token",), ("key",), ())
+        monkeypatch.delenv("CFG_DEMO_TOKEN", raising=False)
+        pkg.Client(http_client=httpx.Client(transport=transport)).widgets.list_widgets()
+        assert "Authorization" not in seen[-1].headers  # optional: sent without
+        monkeypatch.setenv("CFG_DEMO_TOKEN", "from-env")
+        pkg.Client(http_client=httpx.Client(transport=transport)).widgets.list_widgets()
+        assert seen[-1].headers["Authorization"] == "Bearer from-env"
+        monkeypatch.delenv("CFG_DEMO_TOKEN")
+        client = pkg.Client(app_key="k1", http_client=httpx.Client(transport=transport))
+        client.widgets.list_widgets()
+        assert seen[-1].headers["X-Api-Key"] == "k1" and "Authorization" not in seen[-1].headers
+        client = pkg.Client(api_key="given", http_client=httpx.Client(transport=transport))
+        client.widgets.list_widgets()
+        assert seen[-1].headers["Authorization"] == "Bearer given"
+
+
+def test_a_required_configured_scheme_must_be_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out/req_demo"
+        security = [{{ name = "token", type = "http", env = "CFG_REQ_TOKEN", required = true }}]
+        """,
+    )
+    out = build_client(cfg)
+    monkeypatch.delenv("CFG_REQ_TOKEN", raising=False)
+    with on_path(out, "req_demo") as pkg:
+        client = pkg.Client(base_url="http://127.0.0.1:9")
+        with pytest.raises(pkg.MissingCredentialsError, match="CFG_REQ_TOKEN"):
+            client.widgets.list_widgets()
+
+
+def test_security_keys_are_checked(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.demo]
+        spec = "{DEMO}"
+        output = "out"
+        security = [
+          {{ name = "a", type = "apiKey" }},
+          {{ name = "b", type = "http", scheme = "basic", env = {{ user = "X" }} }},
+          {{ name = "c", type = "http", keyword = "timeout" }},
+          {{ name = "d", type = "oauth2" }},
+        ]
+        """,
+    )
+    here = f"{cfg}: clients.demo.security"
+    assert problems(cfg) == [f"{here}[3].type: expected one of 'http', 'apiKey', not 'oauth2'"]
+    write(cfg, cfg.read_text().replace('{ name = "d", type = "oauth2" },', ""))
+    assert problems(cfg) == [
+        f"{here}[0]: an apiKey scheme needs `parameter` (the header or query name)",
+        f"{here}[1].env.user: not a keyword of this scheme (username, password)",
+        f"{here}[2].keyword: 'timeout' is taken by the client itself",
+    ]
+
+
+def test_ref_root_and_strict_keys(tmp_path: Path) -> None:
+    monorepo = ROOT / "tests" / "spec" / "specs" / "monorepo"
+    cfg = write(
+        tmp_path / "apigen.toml",
+        f"""\
+        [clients.narrow]
+        spec = "{monorepo}/services/pets/openapi.yaml"
+        output = "out/narrow"
+        [clients.wide]
+        spec = "{monorepo}/services/pets/openapi.yaml"
+        output = "out/wide"
+        ref_root = "{monorepo}"
+        """,
+    )
+    narrow, wide = load_config(cfg).clients
+    with pytest.raises(SpecError):
+        narrow.build()  # `../../common/...` is outside the spec's folder
+    wide.build()
+    assert (tmp_path / "out" / "wide" / "apigen.json").is_file()
+    strict = write(
+        tmp_path / "strict.toml",
+        f'[clients.s]\nspec = "{FIXTURES / "recoverable.yaml"}"\noutput = "out/s"\nstrict = true\n',
+    )
+    with pytest.raises(SpecError):
+        load_config(strict).clients[0].build()  # warnings fail under strict
+    write(strict, strict.read_text().replace("strict = true", "strict = false"))
+    assert load_config(strict).clients[0].build().report.warnings  # built, with warnings

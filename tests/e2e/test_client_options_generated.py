@@ -1,0 +1,78 @@
+"""Issue 8, first contact: ``with_options()`` on a generated client (petstore) keeps its class
+and its typed credentials, shares nothing mutable, and type-checks under mypy --strict."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import httpx
+import pytest
+
+from tests.builds import build_into, on_path
+
+SPEC = Path(__file__).parents[2] / "specs" / "petstore.yaml"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("client_options") / "optpkg"
+    build_into(SPEC, root, name="optpkg")
+    return root
+
+
+@pytest.fixture
+def pkg(out: Path) -> Iterator[ModuleType]:
+    with on_path(out, "optpkg") as module:
+        yield module
+
+
+def test_with_options_returns_a_new_generated_client(pkg: ModuleType) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=[])
+
+    client = pkg.Client(
+        api_key="sk_test",
+        base_url="https://pets.test/v1",
+        default_headers={"X-A": "1"},
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    copy = client.with_options(timeout=7.0, max_retries=0)
+    assert type(copy) is pkg.Client and copy is not client
+    assert copy.timeout == httpx.Timeout(7.0) and copy.max_retries == 0
+    assert client.max_retries == 2 and client.timeout != copy.timeout
+    assert copy.base_url == "https://pets.test/v1"
+    assert copy._headers is not client._headers and copy._tokens is not client._tokens
+    assert copy._resilience is not client._resilience
+    copy._headers["X-B"] = "2"
+    assert "X-B" not in client.default_headers
+    copy.get("/pets", cast_to=object)
+    assert seen[-1].headers["X-API-Key"] == "sk_test" and seen[-1].headers["X-A"] == "1"
+    assert type(pkg.AsyncClient(api_key="k").with_options(max_retries=1)) is pkg.AsyncClient
+    assert pkg.omit is not None
+
+
+def test_with_options_under_mypy(out: Path, tmp_path: Path) -> None:
+    snippet = tmp_path / "use_options.py"
+    snippet.write_text(
+        "from optpkg import AsyncClient, Client\n\n\n"
+        "def use(client: Client, aclient: AsyncClient) -> None:\n"
+        "    copy: Client = client.with_options(timeout=3.0, max_retries=0)\n"
+        "    acopy: AsyncClient = aclient.with_options(timeout=3.0, max_retries=0)\n"
+        "    closed: bool = copy.is_closed()\n"
+        "    print(copy, acopy, closed, client.copy(default_query={'a': 1}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        env={"MYPYPATH": str(out), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stdout

@@ -1,0 +1,217 @@
+"""Issue 12: long-running operations. `202 + Location` (detected) and a status field with a
+status path (`x-apigen-long-running`, or configuration) get `<method>_and_wait()`: it polls with
+backoff honouring Retry-After, stops at a deadline or on cancel, returns the final typed result
+or raises a typed error with the failed status's body. Sync and async, against recording
+transports that count what they receive."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.builds import build_into, on_path
+from tests.conftest import FIXTURES
+
+SPEC = FIXTURES / "long-running.yaml"
+BASE = "https://jobs.example.com/v1"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("lro")
+    build_into(SPEC, root / "jobs", name="jobs")
+    return root
+
+
+@pytest.fixture
+def jobs(out: Path) -> Iterator[ModuleType]:
+    with on_path(out / "jobs", "jobs") as module:
+        yield module
+
+
+class Api:
+    """Jobs: 202 + Location, then `pending` 202s, then 200 with the job. Exports: a status
+    field moving running -> `final` (completed or failed)."""
+
+    def __init__(
+        self, pending: int = 2, final: str = "completed", location: str = "/v1/jobs/j1/status"
+    ) -> None:
+        self.pending = pending
+        self.final = final
+        self.location = location
+        self.seen: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request)
+        path = request.url.path
+        if request.method == "POST" and path == "/v1/jobs":
+            return httpx.Response(202, headers={"Location": self.location, "Retry-After": "0"})
+        if path == "/v1/jobs/j1/status":
+            if self.pending:
+                self.pending -= 1
+                return httpx.Response(202, json={"state": "running"}, headers={"Retry-After": "0"})
+            return httpx.Response(200, json={"id": "j1", "state": "done"})
+        if request.method == "POST" and path == "/v1/exports":
+            return httpx.Response(200, json={"id": "e 1", "status": "running"})
+        if request.url.raw_path == b"/v1/exports/e%201":
+            if self.pending:
+                self.pending -= 1
+                return httpx.Response(200, json={"id": "e 1", "status": "running"})
+            return httpx.Response(200, json={"id": "e 1", "status": self.final, "url": "u"})
+        return httpx.Response(404, json={"error": path})
+
+
+def sync_client(jobs: ModuleType, api: Api) -> Any:
+    return jobs.Client(base_url=BASE, http_client=httpx.Client(transport=httpx.MockTransport(api)))
+
+
+def async_client(jobs: ModuleType, api: Api) -> Any:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(api))
+    return jobs.AsyncClient(base_url=BASE, http_client=http)
+
+
+def test_location_protocol_returns_the_final_typed_result(jobs: ModuleType) -> None:
+    api = Api(pending=2)
+    job = sync_client(jobs, api).jobs.create_and_wait(name="x", poll_interval=0.001)
+    assert type(job).__name__ == "Job" and job.state == "done"
+    assert [r.url.path for r in api.seen] == ["/v1/jobs"] + ["/v1/jobs/j1/status"] * 3
+    assert all(r.method == "GET" for r in api.seen[1:])
+
+
+def test_location_protocol_async(jobs: ModuleType) -> None:
+    api = Api(pending=1)
+
+    async def run() -> Any:
+        return await async_client(jobs, api).jobs.create_and_wait(name="x", poll_interval=0.001)
+
+    job = asyncio.run(run())
+    assert job.id == "j1" and len(api.seen) == 3
+
+
+def test_status_field_with_a_status_path(jobs: ModuleType) -> None:
+    api = Api(pending=2)
+    export = sync_client(jobs, api).exports.create_and_wait(poll_interval=0.001)
+    assert export.status == "completed" and export.url == "u"
+    assert [r.url.raw_path for r in api.seen[1:]] == [b"/v1/exports/e%201"] * 3
+
+
+def test_failed_status_raises_with_the_body(jobs: ModuleType) -> None:
+    api = Api(pending=1, final="failed")
+    with pytest.raises(jobs.OperationFailedError) as caught:
+        sync_client(jobs, api).exports.create_and_wait(poll_interval=0.001)
+    assert caught.value.status == "failed"
+    assert caught.value.body == {"id": "e 1", "status": "failed", "url": "u"}
+    assert isinstance(caught.value, jobs.APIError)
+
+    async def run() -> None:
+        with pytest.raises(jobs.OperationFailedError):
+            await async_client(jobs, Api(pending=0, final="failed")).exports.create_and_wait()
+
+    asyncio.run(run())
+
+
+def test_deadline_stops_the_wait(jobs: ModuleType) -> None:
+    api = Api(pending=10**6)
+    with pytest.raises(jobs.LongRunningTimeoutError):
+        sync_client(jobs, api).jobs.create_and_wait(poll_timeout=0.05, poll_interval=0.01)
+    assert 2 <= len(api.seen) < 100  # it polled, and stopped
+
+
+def test_cancel_event_stops_the_wait(jobs: ModuleType) -> None:
+    api = Api(pending=10**6)
+    cancel = threading.Event()
+    threading.Timer(0.05, cancel.set).start()
+    with pytest.raises(jobs.LongRunningCancelledError):
+        sync_client(jobs, api).jobs.create_and_wait(poll_interval=0.01, cancel=cancel)
+
+
+def test_async_task_cancel_stops_the_wait(jobs: ModuleType) -> None:
+    api = Api(pending=10**6)
+
+    async def run() -> None:
+        task = asyncio.create_task(async_client(jobs, api).jobs.create_and_wait(poll_interval=0.01))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(run())
+    polled = len(api.seen)
+    assert polled >= 2
+
+
+def test_retry_after_is_honoured(jobs: ModuleType) -> None:
+    api = Api(pending=1)
+    client = sync_client(jobs, api)
+    waits: list[float] = []
+    client._sleep = waits.append
+    original = api.__call__
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        response = original(request)
+        if response.status_code == 202:
+            response.headers["Retry-After"] = "7"
+        return response
+
+    client = jobs.Client(
+        base_url=BASE, http_client=httpx.Client(transport=httpx.MockTransport(slow))
+    )
+    client._sleep = waits.append
+    client.jobs.create_and_wait(poll_interval=0.001)
+    assert waits == [7.0, 7.0]
+
+
+def test_monitor_on_another_origin_is_refused(jobs: ModuleType) -> None:
+    api = Api(location="https://evil.example.net/steal")
+    with pytest.raises(jobs.APIError, match="another origin"):
+        sync_client(jobs, api).jobs.create_and_wait(poll_interval=0.001)
+    assert [r.url.host for r in api.seen] == ["jobs.example.com"]
+
+
+def test_ordinary_operations_get_no_wait_method(jobs: ModuleType) -> None:
+    client = jobs.Client(base_url=BASE)
+    assert not hasattr(client.exports, "retrieve_and_wait")
+    assert hasattr(client.jobs, "create_and_wait") and hasattr(client.exports, "create_and_wait")
+
+
+def test_configured_long_running_operation(tmp_path: Path) -> None:
+    """`long_running` in configuration: a GET whose body's status field is polled in place."""
+    from apigen.ir.options import ApiOptions
+    from apigen.pipeline import build
+
+    options = ApiOptions(
+        long_running={
+            "getExport": {"status_field": "status", "done": ["completed"], "failed": ["failed"]}
+        }
+    )
+    build(SPEC, tmp_path / "cfgjobs", options=options)
+    with on_path(tmp_path / "cfgjobs", "cfgjobs") as pkg:
+        api = Api(pending=2)
+        export = sync_client(pkg, api).exports.retrieve_and_wait("e 1", poll_interval=0.001)
+        assert export.status == "completed"
+        assert [r.method for r in api.seen] == ["GET"] * 3
+
+
+def test_configured_key_naming_no_operation_is_an_error(tmp_path: Path) -> None:
+    from apigen.diagnostics import SpecError
+    from apigen.ir.options import ApiOptions
+    from apigen.pipeline import build
+
+    options = ApiOptions(
+        source="apigen.toml",
+        where="clients.x",
+        long_running={"nope": {"status_field": "s", "done": ["d"]}},
+    )
+    with pytest.raises(SpecError) as caught:
+        build(SPEC, tmp_path / "bad", options=options)
+    assert any(
+        "long_running.nope" in d.pointer and "names no operation" in d.message
+        for d in caught.value.diagnostics
+    )

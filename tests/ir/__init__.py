@@ -1,0 +1,1 @@
+"""What the IR decides from a spec: names, types, pagination, credentials, frozen nodes."""

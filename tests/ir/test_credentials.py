@@ -1,0 +1,217 @@
+"""Issue 8, credentials by the name users expect: one secret is `api_key=` / `<PREFIX>_API_KEY`
+(API key, bearer, basic with the key as user name); richer schemes keep their keywords; a spec
+without security still takes an optional bearer token. Sync and async, on the wire."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import inspect
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from apigen.diagnostics import Report
+from apigen.ir.security import build_security
+from tests.builds import build_into, on_path
+
+OP = {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}
+
+
+def _spec(schemes: dict[str, Any] | None, security: list[dict[str, Any]] | None) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "Creds", "version": "1"},
+        "servers": [{"url": "https://api.example.com"}],
+        "paths": {"/ping": copy.deepcopy(OP)},
+    }
+    if schemes is not None:
+        doc["components"] = {"securitySchemes": schemes}
+    if security is not None:
+        doc["security"] = security
+    return doc
+
+
+def _keywords(doc: dict[str, Any]) -> dict[str, dict[str, str]]:
+    schemes, _ = build_security(doc, Report(), "spec.json")
+    return {s.name: s.credentials for s in schemes}
+
+
+BASIC = {"type": "http", "scheme": "basic"}
+BEARER = {"type": "http", "scheme": "bearer"}
+KEY = {"type": "apiKey", "in": "header", "name": "X-Api-Key"}
+QUERY_KEY = {"type": "apiKey", "in": "query", "name": "key"}
+OAUTH = {
+    "type": "oauth2",
+    "flows": {"clientCredentials": {"tokenUrl": "https://auth.example.com/token", "scopes": {}}},
+}
+
+
+def test_basic_or_bearer_is_one_api_key() -> None:  # Stripe
+    doc = _spec({"basicAuth": BASIC, "bearerAuth": BEARER}, [{"basicAuth": []}, {"bearerAuth": []}])
+    assert _keywords(doc) == {
+        "basicAuth": {"username": "api_key"},
+        "bearerAuth": {"credential": "api_key"},
+    }
+
+
+def test_header_or_query_key_is_one_api_key() -> None:
+    doc = _spec({"h": KEY, "q": QUERY_KEY}, [{"h": []}, {"q": []}])
+    assert _keywords(doc) == {"h": {"credential": "api_key"}, "q": {"credential": "api_key"}}
+
+
+def test_single_bearer_is_api_key() -> None:
+    assert _keywords(_spec({"auth": BEARER}, [{"auth": []}])) == {"auth": {"credential": "api_key"}}
+
+
+def test_basic_described_as_key_is_one_api_key() -> None:
+    basic = {**BASIC, "description": "Use your API key as the user name; no password."}
+    assert _keywords(_spec({"b": basic}, [{"b": []}])) == {"b": {"username": "api_key"}}
+
+
+def test_plain_basic_keeps_username_and_password() -> None:
+    assert _keywords(_spec({"b": BASIC}, [{"b": []}])) == {
+        "b": {"username": "username", "password": "password"}
+    }
+
+
+def test_two_secrets_together_keep_their_own_keywords() -> None:
+    other = {"type": "apiKey", "in": "header", "name": "X-App-Id"}
+    doc = _spec({"app_key": KEY, "app_id": other}, [{"app_key": [], "app_id": []}])
+    assert _keywords(doc) == {
+        "app_key": {"credential": "app_key_api_key"},
+        "app_id": {"credential": "app_id_api_key"},
+    }
+
+
+def test_oauth_alternative_keeps_richer_keywords() -> None:
+    doc = _spec({"key": KEY, "oauth": OAUTH}, [{"key": []}, {"oauth": []}])
+    keywords = _keywords(doc)
+    assert keywords["key"] == {"credential": "api_key"}
+    assert keywords["oauth"]["credential_client_id"] == "client_id"
+
+
+def test_operation_level_requirements_count() -> None:
+    doc = _spec({"key": KEY, "b": BASIC}, [{"key": []}])
+    doc["paths"]["/ping"]["get"]["security"] = [{"b": []}]  # a real user/password here
+    assert _keywords(doc)["b"] == {"username": "username", "password": "password"}
+
+
+def test_no_security_gets_an_optional_bearer() -> None:
+    schemes, default = build_security(_spec(None, None), Report(), "spec.json")
+    assert [(s.kind, s.credentials, s.implicit) for s in schemes] == [
+        ("HTTPBearer", {"credential": "api_key"}, True)
+    ]
+    assert default == (("bearer",), ())  # the token when given, else anonymous
+
+
+# --- generated clients, on the wire -------------------------------------------------------------
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return httpx.Response(200, json={})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("creds")
+    specs = {
+        "onekey": _spec(
+            {"basicAuth": BASIC, "bearerAuth": BEARER}, [{"basicAuth": []}, {"bearerAuth": []}]
+        ),
+        "nosec": _spec(None, None),
+        "userpass": _spec({"b": BASIC}, [{"b": []}]),
+    }
+    for name, doc in specs.items():
+        path = root / f"{name}.json"
+        path.write_text(json.dumps(doc))
+        build_into(path, root / name, name=name)
+    return root
+
+
+@pytest.fixture
+def onekey(built: Path) -> Iterator[ModuleType]:
+    with on_path(built / "onekey", "onekey") as module:
+        yield module
+
+
+@pytest.fixture
+def nosec(built: Path) -> Iterator[ModuleType]:
+    with on_path(built / "nosec", "nosec") as module:
+        yield module
+
+
+def _call(pkg: ModuleType, mode: str, **kwargs: Any) -> httpx.Request:
+    rec = Recorder()
+    if mode == "sync":
+        with pkg.Client(
+            http_client=httpx.Client(transport=httpx.MockTransport(rec)), **kwargs
+        ) as c:
+            c.ping.retrieve() if hasattr(c, "ping") else c.get("/ping", cast_to=dict)
+    else:
+
+        async def run() -> None:
+            http = httpx.AsyncClient(transport=httpx.MockTransport(rec))
+            async with pkg.AsyncClient(http_client=http, **kwargs) as c:
+                await (c.ping.retrieve() if hasattr(c, "ping") else c.get("/ping", cast_to=dict))
+
+        asyncio.run(run())
+    assert len(rec.requests) == 1
+    return rec.requests[0]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_one_secret_client_takes_api_key_and_env(
+    onekey: ModuleType, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params = inspect.signature(onekey.Client.__init__).parameters
+    assert "api_key" in params and not {"username", "password", "bearer_token"} & set(params)
+    sent = _call(onekey, mode, api_key="sk_1")
+    assert sent.headers["Authorization"] == "Basic " + base64.b64encode(b"sk_1:").decode()
+    monkeypatch.setenv("ONEKEY_API_KEY", "sk_env")
+    sent = _call(onekey, mode)
+    assert sent.headers["Authorization"] == "Basic " + base64.b64encode(b"sk_env:").decode()
+
+
+def test_one_secret_missing_names_keyword_and_env(
+    onekey: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ONEKEY_API_KEY", raising=False)
+    with pytest.raises(onekey.MissingCredentialsError, match=r"api_key=.*ONEKEY_API_KEY"):
+        _call(onekey, "sync")
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_spec_without_security_sends_a_bearer_only_when_given(
+    nosec: ModuleType, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NOSEC_API_KEY", raising=False)
+    assert "authorization" not in _call(nosec, mode).headers
+    assert _call(nosec, mode, api_key="tok").headers["Authorization"] == "Bearer tok"
+    monkeypatch.setenv("NOSEC_API_KEY", "envtok")
+    assert _call(nosec, mode).headers["Authorization"] == "Bearer envtok"
+
+
+def test_userpass_client_keeps_its_keywords(built: Path) -> None:
+    with on_path(built / "userpass", "userpass") as pkg:
+        params = inspect.signature(pkg.Client.__init__).parameters
+        assert {"username", "password"} <= set(params) and "api_key" not in params
+        sent = _call(pkg, "sync", username="ada", password="pw")
+        assert sent.headers["Authorization"] == "Basic " + base64.b64encode(b"ada:pw").decode()
+
+
+def test_readme_documents_the_api_key(built: Path) -> None:
+    readme = (built / "onekey" / "README.md").read_text()
+    assert "| `api_key` | `ONEKEY_API_KEY` |" in readme
+    assert 'api_key=os.environ.get("ONEKEY_API_KEY"),' in readme

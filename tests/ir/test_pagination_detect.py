@@ -1,0 +1,247 @@
+"""Pagination detection (`ir/pagination.py`) on one small spec per style, plus the override."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from apigen.diagnostics import Report
+from apigen.ir import Api, build_api
+from apigen.ir.nodes import ANY, PaginationDef, Prim, Ref
+from tests.builds import build_into, check_generated
+from tests.conftest import FIXTURES
+
+SPECS = FIXTURES
+
+
+def _api(name: str) -> tuple[Api, Report]:
+    document = yaml.safe_load((SPECS / f"pagination-{name}.yaml").read_text())
+    report = Report()
+    api = build_api(
+        document,
+        package="pages",
+        spec_file=f"pagination-{name}.yaml",
+        spec_sha256="",
+        report=report,
+        reserved_client=set(),
+        reserved_resource=set(),
+    )
+    return api, report
+
+
+def _pages(name: str) -> dict[str, PaginationDef | None]:
+    api, _ = _api(name)
+    return {op.operation_id: op.pagination for op in api.operations}
+
+
+def _item_name(api: Api, p: PaginationDef) -> str:
+    assert isinstance(p.item, Ref)
+    return api.definitions[p.item.key].name
+
+
+def test_cursor_stripe_style() -> None:
+    api, _ = _api("cursor")
+    pages = {op.operation_id: op.pagination for op in api.operations}
+    p = pages["GetCustomers"]
+    assert p is not None and p.style == "cursor"
+    assert (p.items, p.has_more, p.cursor_param, p.cursor_field, p.reverse_param) == (
+        "data",
+        "has_more",
+        "starting_after",
+        "id",
+        "ending_before",
+    )
+    assert _item_name(api, p) == "Customer"
+    after = pages["GetEvents"]
+    assert after is not None and after.style == "cursor"
+    assert (after.cursor_param, after.reverse_param) == ("after", None)
+    assert pages["PostCustomers"] is None  # not a GET
+    assert pages["GetBalance"] is None  # has_more but nothing to send the cursor in
+
+
+def test_body_cursors() -> None:
+    pages = _pages("body-cursor")
+    slack = pages["listConversations"]
+    assert slack is not None and slack.style == "body_cursor"
+    assert (slack.items, slack.cursor, slack.cursor_param) == (
+        "channels",
+        "response_metadata.next_cursor",
+        "cursor",
+    )
+    google = pages["listFiles"]
+    assert google is not None
+    assert (google.style, google.items, google.cursor, google.cursor_param) == (
+        "body_cursor",
+        "files",
+        "nextPageToken",
+        "pageToken",
+    )
+    search = pages["search"]
+    assert search is not None
+    assert (search.style, search.cursor, search.cursor_param, search.has_more) == (
+        "body_cursor",
+        "next_page",
+        "page",
+        "has_more",
+    )
+
+
+def test_next_url_in_body() -> None:
+    pages = _pages("next-url")
+    drf = pages["listBooks"]
+    assert drf is not None and (drf.style, drf.items, drf.next) == ("next_url", "results", "next")
+    jsonapi = pages["listAuthors"]
+    assert jsonapi is not None
+    assert (jsonapi.style, jsonapi.items, jsonapi.next) == ("next_url", "data", "links.next")
+
+
+def test_offset_limit() -> None:
+    pages = _pages("offset")
+    records = pages["listRecords"]
+    assert records is not None
+    assert (records.style, records.items, records.offset_param, records.limit_param) == (
+        "offset",
+        "records",
+        "offset",
+        "limit",
+    )
+    assert records.total == "total"
+    logs = pages["listLogs"]
+    assert logs is not None and (logs.style, logs.items, logs.offset_param, logs.limit_param) == (
+        "offset",
+        None,
+        "skip",
+        "take",
+    )
+    assert logs.item == Prim("str")
+
+
+def test_page_number() -> None:
+    pages = _pages("page")
+    orders = pages["listOrders"]
+    assert orders is not None
+    assert (orders.style, orders.items, orders.page_param, orders.size_param) == (
+        "page",
+        "items",
+        "page",
+        "page_size",
+    )
+    assert orders.has_more == "has_next_page"
+    tags = pages["listTags"]
+    assert tags is not None and (tags.style, tags.items, tags.size_param) == ("page", None, None)
+    assert pages["getReport"] is None  # two arrays: no single item list
+
+
+def test_link_header_github_style() -> None:
+    api, _ = _api("link")
+    pages = {op.operation_id: op.pagination for op in api.operations}
+    issues = pages["issues/list-for-repo"]
+    assert issues is not None
+    assert (issues.style, issues.items, issues.page_param, issues.size_param) == (
+        "link",
+        None,
+        "page",
+        "per_page",
+    )
+    assert _item_name(api, issues) == "Issue"
+    users = pages["users/list"]  # undeclared Link, but per_page + an array
+    assert users is not None and (users.style, users.page_param) == ("link", None)
+    runs = pages["actions/list-workflow-runs-for-repo"]
+    assert runs is not None and (runs.style, runs.items) == ("link", "workflow_runs")
+    assert pages["repos/get"] is None
+
+
+def test_x_apigen_pagination_overrides() -> None:
+    api, report = _api("config")
+    pages = {op.operation_id: op.pagination for op in api.operations}
+    assert pages["listWidgets"] is None  # false: detection off
+    gadgets = pages["listGadgets"]
+    assert gadgets is not None
+    assert (gadgets.style, gadgets.items, gadgets.cursor, gadgets.cursor_param) == (
+        "body_cursor",
+        "entries",
+        "state.resume",
+        "resume",
+    )
+    assert _item_name(api, gadgets) == "Gadget"
+    gizmos = pages["listGizmos"]  # detected, one name overridden
+    assert gizmos is not None and (gizmos.style, gizmos.page_param, gizmos.first_page) == (
+        "page",
+        "page",
+        0,
+    )
+    assert gizmos.size_param == "limit"
+    post = pages["searchGizmos"]
+    assert post is not None and (post.style, post.items, post.page_param) == (
+        "page",
+        "data",
+        "page",
+    )
+    assert pages["listDoodads"] is not None  # a bad style falls back to detection
+    assert pages["listDoodads"].style == "page"  # type: ignore[union-attr]
+    odd = pages["listThingamajigs"]
+    assert odd is not None and odd.item == ANY and odd.items == "nope"
+    messages = [w.message for w in report.warnings]
+    assert any("'sideways'" in m for m in messages)
+    assert any("unknown keys wat" in m for m in messages)
+    assert any("no item array at 'nope'" in m for m in messages)
+
+
+def test_root_false_turns_detection_off() -> None:
+    document = yaml.safe_load((SPECS / "pagination-link.yaml").read_text())
+    document["x-apigen-pagination"] = False
+    api = build_api(
+        document,
+        package="pages",
+        spec_file="x.yaml",
+        spec_sha256="",
+        report=Report(),
+        reserved_client=set(),
+        reserved_resource=set(),
+    )
+    assert all(op.pagination is None for op in api.operations)
+
+
+STYLES = ["cursor", "body-cursor", "next-url", "offset", "page", "link", "config"]
+
+
+@pytest.fixture(scope="module")
+def style_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pagination")
+    for name in STYLES:
+        package = "pages_" + name.replace("-", "_")
+        build_into(SPECS / f"pagination-{name}.yaml", root / package, name=package)
+    return root
+
+
+@pytest.mark.parametrize("name", STYLES)
+def test_paginated_specs_build_and_import(name: str, style_builds: Path) -> None:
+    data = check_generated(style_builds / ("pages_" + name.replace("-", "_")))
+    assert any("pagination" in op for op in data["operations"])
+
+
+def test_paginated_clients_pass_ruff_and_mypy_strict(style_builds: Path) -> None:
+    """Every style renders into clients that type-check and lint."""
+    outs = sorted(p for p in style_builds.iterdir() if p.is_dir())
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", *map(str, outs)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ruff.returncode == 0, ruff.stdout[-3000:]
+    args = [arg for out in outs for arg in ("-p", out.name)]
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"MYPYPATH": ":".join(map(str, outs)), "PATH": "/usr/bin:/bin"},
+        cwd=style_builds,
+        timeout=600,
+    )
+    assert mypy.returncode == 0, mypy.stdout[-5000:]

@@ -1,0 +1,1 @@
+"""What the generated code looks like: docstrings, layout, lint and type checks, the runtime seam, writing."""

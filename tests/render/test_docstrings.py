@@ -1,0 +1,95 @@
+"""Issue 11: generated docstrings are Markdown (no HTML), wrapped at the line length, with
+absolute links; identifier titles never show as docs; no `body=` on operations whose body
+can hold nothing."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from apigen.ir.text import docs_site, schema_doc, to_markdown
+from apigen.render.code import docstring, wrap_markdown
+from tests.builds import on_path
+
+_TAG = re.compile(r"</?(p|a|ul|ol|li|code|strong|em|br|div|table)\b[^>]*>", re.IGNORECASE)
+
+
+def test_html_becomes_markdown_with_absolute_links() -> None:
+    text = '<p>With <a href="/docs/connect">Connect</a>, you can.</p><ul><li>one</li></ul>'
+    out = to_markdown(text, "https://stripe.com")
+    assert "[Connect](https://stripe.com/docs/connect)" in out
+    assert "<" not in out and "* one" in out
+
+
+def test_inline_tags_in_markdown_keep_the_markdown() -> None:
+    text = "Use <code>x_y</code> and [docs](https://a.b/c_d).<br>Next\n\n- a\n- b"
+    assert to_markdown(text) == "Use `x_y` and [docs](https://a.b/c_d).\nNext\n\n- a\n- b"
+
+
+def test_text_that_is_not_html_is_untouched() -> None:
+    for text in ("a < b", "replace <owner> with yours", "plain"):
+        assert to_markdown(text) == text
+
+
+def test_docs_site_from_the_spec() -> None:
+    assert docs_site({"externalDocs": {"url": "https://docs.x.io/guide"}}) == "https://docs.x.io"
+    assert docs_site({"info": {"contact": {"url": "https://stripe.com"}}}) == "https://stripe.com"
+    assert docs_site({"info": {"contact": {"url": "mailto:a@b"}}}) is None
+
+
+def test_identifier_titles_are_not_docs() -> None:
+    assert schema_doc({"title": "optional_fields_address"}) == ""
+    assert schema_doc({"title": "A postal address"}) == "A postal address"
+    assert schema_doc({"title": "x", "description": " The thing. "}) == "The thing."
+
+
+def test_wrapping_keeps_urls_fences_and_tables() -> None:
+    url = "https://example.com/" + "a" * 120
+    text = f"word {url} word\n\n```\n{'x ' * 80}\n```\n| {'c ' * 60}|"
+    out = wrap_markdown(text, 60)
+    assert url in out.split("\n")[1]  # on its own line, whole
+    assert f"{'x ' * 80}" in out and f"| {'c ' * 60}|" in out
+    assert all(len(line) <= 60 for line in wrap_markdown("word " * 50, 60).split("\n"))
+
+
+def test_docstring_lines_fit_the_line_length() -> None:
+    doc = docstring("word " * 100 + "\n\nArgs:\n    name: " + "text " * 40, indent="        ")
+    assert all(len(line) <= 100 for line in doc.split("\n"))
+    assert "\n                text" in doc  # an Args entry hangs under its name
+
+
+@pytest.fixture(scope="module")
+def stripe(built: dict[str, Path]) -> Iterator[ModuleType]:
+    with on_path(built["stripe"], "stripe") as pkg:
+        yield pkg
+
+
+@pytest.mark.parametrize("name", ["stripe", "github"])
+def test_no_html_in_generated_docstrings(built: dict[str, Path], name: str) -> None:
+    found = []
+    for path in (built[name] / name).rglob("*.py"):
+        if "_runtime" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text().split("\n"), 1):
+            if _TAG.search(line):
+                found.append(f"{path.name}:{number}: {line.strip()[:80]}")
+    assert not found, found[:10]
+
+
+def test_stripe_docs_links_are_absolute(built: dict[str, Path]) -> None:
+    text = (built["stripe"] / "stripe" / "resources" / "accounts.py").read_text()
+    assert "(https://stripe.com/docs/" in text
+    assert "](/docs/" not in text
+
+
+def test_no_body_parameter_where_the_body_holds_nothing(stripe: ModuleType) -> None:
+    client = stripe.Client(api_key="sk_test")
+    for method in (client.customers.retrieve, client.customers.delete, client.charges.list):
+        assert "body" not in inspect.signature(method).parameters, method
+    assert "email" in inspect.signature(client.customers.create).parameters
+    client.close()
