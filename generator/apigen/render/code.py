@@ -10,6 +10,7 @@ import re
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..ir.nodes import (
     AliasDef,
@@ -50,6 +51,11 @@ LINE_LENGTH = 100  # the generated packages' ruff line length
 def docstring(text: str, *, indent: str = "", width: int = LINE_LENGTH) -> str:
     """The text as a safe triple-quoted docstring, or '' for no text; prose wrapped so that
     lines fit `width` (with the indent and the quotes)."""
+    return _docstring(text, indent, width)
+
+
+@lru_cache(maxsize=1 << 14)  # descriptions repeat across a spec's schemas and operations
+def _docstring(text: str, indent: str, width: int) -> str:
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = wrap_markdown(text, width - len(indent) - 3)
