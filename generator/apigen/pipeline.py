@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -301,7 +302,7 @@ def build(
     report.items = _merge(spec, report.items, diags)
     _verdict(report, strict)
     say(f"formatting and writing {len(files)} files")
-    write_tree(out_dir, files, finish=format_tree)
+    write_tree(out_dir, files, finish=partial(format_tree, sources=files))
     lap("format+write")
     return BuildResult(api=api, files=len(files), report=report, timings=timings)
 
