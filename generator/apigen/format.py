@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from .write import OutputError
@@ -29,6 +29,9 @@ _ARGS = (
     "py311",
 )
 
+# The import pass: sort imports, drop unused ones, nothing else.
+_IMPORTS = (*_ARGS, "--select", "I,F401", "--fix", "--exit-zero")
+
 
 class GeneratedCodeError(OutputError):
     """apigen produced code that does not compile or format (a generator bug, clearly located)."""
@@ -41,25 +44,36 @@ def _read_sources(root: Path) -> dict[str, str]:
     }
 
 
+def compile_problems(sources: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(relative path, message) for each source that does not compile."""
+    problems: list[tuple[str, str]] = []
+    for rel, source in sources:
+        try:
+            compile(source, rel, "exec", dont_inherit=True)
+        except SyntaxError as err:
+            line = (err.text or "").rstrip("\n")
+            problems.append(
+                (rel, f"{rel} line {err.lineno}: {err.msg}" + (f"\n    {line}" if line else ""))
+            )
+    return problems
+
+
+def raise_problems(problems: Iterable[tuple[str, str]]) -> None:
+    """A `GeneratedCodeError` listing the problems (in path order), if there are any."""
+    ordered = sorted(problems, key=lambda p: (PurePosixPath(p[0]), p[1]))
+    if ordered:
+        raise GeneratedCodeError(
+            "apigen generated invalid Python (a bug in apigen, please report it):\n"
+            + "\n".join(message for _, message in ordered[:20])
+        )
+
+
 def check_syntax(root: Path, sources: Mapping[str, str] | None = None) -> None:
     """Compile every Python file under `root` (or `sources`, the same files by relative path,
     as text); the first error names the file and line."""
     if sources is None:
         sources = _read_sources(root)
-    problems: list[str] = []
-    for rel in sorted((r for r in sources if r.endswith(".py")), key=PurePosixPath):
-        try:
-            compile(sources[rel], str(root / rel), "exec", dont_inherit=True)
-        except SyntaxError as err:
-            line = (err.text or "").rstrip("\n")
-            problems.append(
-                f"{rel} line {err.lineno}: {err.msg}" + (f"\n    {line}" if line else "")
-            )
-    if problems:
-        raise GeneratedCodeError(
-            "apigen generated invalid Python (a bug in apigen, please report it):\n"
-            + "\n".join(problems[:20])
-        )
+    raise_problems(compile_problems((r, t) for r, t in sources.items() if r.endswith(".py")))
 
 
 def _ruff() -> list[str]:
@@ -86,17 +100,22 @@ def _start(command: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def format_tree(root: Path, sources: Mapping[str, str] | None = None) -> None:
+def format_tree(
+    root: Path, sources: Mapping[str, str] | None = None, *, compiled: bool = False
+) -> None:
     """Compile, then sort imports and format every Python file under `root` in place.
 
     `sources`: the files as written (relative path -> text), to compile without reading them
-    back; by default they are read from `root`."""
+    back; by default they are read from `root`. `compiled`: every one of them has been
+    compiled already (syntax_check.py), so ruff alone runs."""
+    if compiled:
+        _finish(_start([*_ruff(), "check", *_IMPORTS, str(root)]))
+        _finish(_start([*_ruff(), "format", *_ARGS, str(root)]))
+        return
     if sources is None:
         sources = _read_sources(root)  # before ruff starts rewriting them
     ruff = _ruff()
-    imports = _start(
-        [*ruff, "check", *_ARGS, "--select", "I,F401", "--fix", "--exit-zero", str(root)]
-    )
+    imports = _start([*ruff, "check", *_IMPORTS, str(root)])
     try:
         check_syntax(root, sources)
     except BaseException:

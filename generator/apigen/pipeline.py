@@ -37,6 +37,7 @@ from .ir.lock import LockError, NameLock, read_lock
 from .ir.options import ApiOptions
 from .load import LoadedSpec, load_spec
 from .render import render_api
+from .syntax_check import BackgroundSyntaxCheck
 from .validate import validate_in_background, validate_spec
 from .write import OutputError, check_target, write_tree
 
@@ -292,17 +293,23 @@ def build(
         runtime,
         spec_license(spec.document),
     )
-    files = render_api(api, templates=templates, dist=dist)
-    lap("render")
-    say("waiting for validation")
-    diags = wait_for_validation()
-    lap("validate-wait")
-    emit.ours(report)  # anything rendering added
-    emit.validator(diags)
-    report.items = _merge(spec, report.items, diags)
-    _verdict(report, strict)
+    syntax = BackgroundSyntaxCheck()
+    try:
+        files = render_api(api, templates=templates, dist=dist, on_file=syntax.add)
+        lap("render")
+        say("waiting for validation")
+        diags = wait_for_validation()
+        lap("validate-wait")
+        emit.ours(report)  # anything rendering added
+        emit.validator(diags)
+        report.items = _merge(spec, report.items, diags)
+        _verdict(report, strict)
+        syntax.wait(files)  # every file compiles: only now is anything written
+        lap("compile-wait")
+    finally:
+        syntax.close()
     say(f"formatting and writing {len(files)} files")
-    write_tree(out_dir, files, finish=partial(format_tree, sources=files))
+    write_tree(out_dir, files, finish=partial(format_tree, sources=files, compiled=True))
     lap("format+write")
     return BuildResult(api=api, files=len(files), report=report, timings=timings)
 

@@ -203,7 +203,7 @@ def test_cli_reports_generated_code_errors_plainly(
 
     from apigen import cli, format
 
-    def broken(root: Path, sources: object = None) -> None:
+    def broken(root: Path, **_: object) -> None:
         raise GeneratedCodeError("shapes/models/x.py line 3: unterminated string literal")
 
     monkeypatch.setattr(format, "format_tree", broken)
