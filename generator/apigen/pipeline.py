@@ -6,10 +6,12 @@ process while this one builds and renders; its verdict is awaited before anythin
 
 from __future__ import annotations
 
+import gc
 import keyword
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -199,6 +201,22 @@ def check(
     return report
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A build allocates millions of objects that live to its end (the document, the IR, the
+    rendered text) and little cyclic garbage: the cycle collector's passes over them took a
+    fifth of GitHub's build CPU and freed nothing (peak RSS unchanged). Paused while building
+    (and in the children forked meanwhile), then restored."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def build(
     spec_path: Path | str,
     out_dir: Path,
@@ -314,6 +332,7 @@ def build(
     return BuildResult(api=api, files=len(files), report=report, timings=timings)
 
 
+@_collector_paused()
 def build_ir(
     spec_path: Path | str,
     *,
