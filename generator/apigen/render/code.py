@@ -35,6 +35,8 @@ _FALLBACK_TAG = "*"  # not a class name, so no member's own tag
 def literal(value: object) -> str:
     """A Python literal for a JSON scalar (strings via repr: quotes and escapes are safe)."""
     if isinstance(value, str):
+        if value.isascii():  # nothing to replace: skip the round trip
+            return repr(value)
         return repr(value.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
     if value is None or isinstance(value, bool | int):
         return repr(value)
