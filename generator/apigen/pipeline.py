@@ -39,7 +39,7 @@ from .ir.lock import LockError, NameLock, read_lock
 from .ir.options import ApiOptions
 from .load import LoadedSpec, load_spec
 from .render import render_api
-from .syntax_check import BackgroundSyntaxCheck
+from .syntax_check import check_files
 from .validate import validate_in_background, validate_spec
 from .write import OutputError, check_target, write_tree
 
@@ -311,21 +311,17 @@ def build(
         runtime,
         spec_license(spec.document),
     )
-    syntax = BackgroundSyntaxCheck()
-    try:
-        files = render_api(api, templates=templates, dist=dist, on_file=syntax.add)
-        lap("render")
-        say("waiting for validation")
-        diags = wait_for_validation()
-        lap("validate-wait")
-        emit.ours(report)  # anything rendering added
-        emit.validator(diags)
-        report.items = _merge(spec, report.items, diags)
-        _verdict(report, strict)
-        syntax.wait(files)  # every file compiles: only now is anything written
-        lap("compile-wait")
-    finally:
-        syntax.close()
+    files = render_api(api, templates=templates, dist=dist)
+    lap("render")
+    say("waiting for validation")
+    diags = wait_for_validation()
+    lap("validate-wait")
+    emit.ours(report)  # anything rendering added
+    emit.validator(diags)
+    report.items = _merge(spec, report.items, diags)
+    _verdict(report, strict)
+    check_files(files)  # every .py file compiles (on both cores): only now is anything written
+    lap("compile")
     say(f"formatting and writing {len(files)} files")
     write_tree(out_dir, files, finish=partial(format_tree, sources=files, compiled=True))
     lap("format+write")
