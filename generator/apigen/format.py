@@ -1,10 +1,9 @@
 """Check and format generated code: compile every file, then ruff, isolated from any config.
 
-Every generated `.py` file is compiled, and a compile error wins over anything ruff says, so a
-rendering bug (a bad escape, an unterminated string) is reported with the generated file and
-line rather than as a formatter failure; when ruff itself fails, its own message is passed on.
-The sources are compiled from memory while ruff's import pass runs on the written copies (the
-two take the machine's two cores); nothing is swapped into the output before both succeed.
+Every generated `.py` file is compiled before ruff sees it, so a rendering bug (a bad escape,
+an unterminated string) is reported with the generated file and line rather than as a formatter
+failure; when ruff itself fails, its own message is passed on. A build compiles the rendered
+text before writing anything (syntax_check.py, on both cores) and then only runs ruff here.
 """
 
 from __future__ import annotations
@@ -108,20 +107,9 @@ def format_tree(
     `sources`: the files as written (relative path -> text), to compile without reading them
     back; by default they are read from `root`. `compiled`: every one of them has been
     compiled already (syntax_check.py), so ruff alone runs."""
-    if compiled:
-        _finish(_start([*_ruff(), "check", *_IMPORTS, str(root)]))
-        _finish(_start([*_ruff(), "format", *_ARGS, str(root)]))
-        return
-    if sources is None:
-        sources = _read_sources(root)  # before ruff starts rewriting them
-    ruff = _ruff()
-    imports = _start([*ruff, "check", *_IMPORTS, str(root)])
-    try:
+    if not compiled:
         check_syntax(root, sources)
-    except BaseException:
-        imports.kill()
-        imports.communicate()
-        raise
-    _finish(imports)
+    ruff = _ruff()
+    _finish(_start([*ruff, "check", *_IMPORTS, str(root)]))
     # not --quiet: it would hide ruff's errors too
     _finish(_start([*ruff, "format", *_ARGS, str(root)]))

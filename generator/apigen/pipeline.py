@@ -323,7 +323,7 @@ def build(
     check_files(files)  # every .py file compiles (on both cores): only now is anything written
     lap("compile")
     say(f"formatting and writing {len(files)} files")
-    write_tree(out_dir, files, finish=partial(format_tree, sources=files, compiled=True))
+    write_tree(out_dir, files, finish=partial(format_tree, compiled=True))
     lap("format+write")
     return BuildResult(api=api, files=len(files), report=report, timings=timings)
 
