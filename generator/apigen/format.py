@@ -1,15 +1,17 @@
 """Check and format generated code: compile every file, then ruff, isolated from any config.
 
-Every generated `.py` file is compiled before ruff sees it, so a rendering bug (a bad escape, an
-unterminated string) is reported with the generated file and line rather than as a formatter
-failure; when ruff itself fails, its own message is passed on.
+Every generated `.py` file is compiled before ruff sees it, so a rendering bug (a bad escape,
+an unterminated string) is reported with the generated file and line rather than as a formatter
+failure; when ruff itself fails, its own message is passed on. A build compiles the rendered
+text before writing anything (syntax_check.py, on both cores) and then only runs ruff here.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
 
 from .write import OutputError
 
@@ -26,52 +28,88 @@ _ARGS = (
     "py311",
 )
 
+# The import pass: sort imports, drop unused ones, nothing else.
+_IMPORTS = (*_ARGS, "--select", "I,F401", "--fix", "--exit-zero")
+
 
 class GeneratedCodeError(OutputError):
     """apigen produced code that does not compile or format (a generator bug, clearly located)."""
 
 
-def check_syntax(root: Path) -> None:
-    """Compile every Python file under `root`; the first error names the file and line."""
-    problems: list[str] = []
-    for path in sorted(root.rglob("*.py")):
-        source = path.read_text(encoding="utf-8")
+def _read_sources(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        for path in root.rglob("*.py")
+    }
+
+
+def compile_problems(sources: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(relative path, message) for each source that does not compile."""
+    problems: list[tuple[str, str]] = []
+    for rel, source in sources:
         try:
-            compile(source, str(path), "exec", dont_inherit=True)
+            compile(source, rel, "exec", dont_inherit=True)
         except SyntaxError as err:
             line = (err.text or "").rstrip("\n")
             problems.append(
-                f"{path.relative_to(root).as_posix()} line {err.lineno}: {err.msg}"
-                + (f"\n    {line}" if line else "")
+                (rel, f"{rel} line {err.lineno}: {err.msg}" + (f"\n    {line}" if line else ""))
             )
-    if problems:
+    return problems
+
+
+def raise_problems(problems: Iterable[tuple[str, str]]) -> None:
+    """A `GeneratedCodeError` listing the problems (in path order), if there are any."""
+    ordered = sorted(problems, key=lambda p: (PurePosixPath(p[0]), p[1]))
+    if ordered:
         raise GeneratedCodeError(
             "apigen generated invalid Python (a bug in apigen, please report it):\n"
-            + "\n".join(problems[:20])
+            + "\n".join(message for _, message in ordered[:20])
         )
 
 
-def format_tree(root: Path) -> None:
-    """Compile, then sort imports and format every Python file under `root` in place."""
-    check_syntax(root)
-    ruff = [sys.executable, "-m", "ruff"]
-    for command in (
-        [
-            *ruff,
-            "check",
-            *_ARGS,
-            "--select",
-            "I,F401",
-            "--fix",
-            "--exit-zero",
-            str(root),
-        ],
-        [*ruff, "format", *_ARGS, str(root)],  # not --quiet: it would hide ruff's errors too
-    ):
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            output = "\n".join(s.strip() for s in (result.stderr, result.stdout) if s.strip())
-            raise GeneratedCodeError(
-                f"ruff failed on generated code (exit {result.returncode}): "
-                f"{output or 'no message'}"
-            )
+def check_syntax(root: Path, sources: Mapping[str, str] | None = None) -> None:
+    """Compile every Python file under `root` (or `sources`, the same files by relative path,
+    as text); the first error names the file and line."""
+    if sources is None:
+        sources = _read_sources(root)
+    raise_problems(compile_problems((r, t) for r, t in sources.items() if r.endswith(".py")))
+
+
+def _ruff() -> list[str]:
+    """The ruff executable itself: `python -m ruff` would start an interpreter only to exec it."""
+    try:
+        from ruff import find_ruff_bin  # type: ignore[import-untyped, unused-ignore]
+
+        return [find_ruff_bin()]
+    except (ImportError, FileNotFoundError):
+        return [sys.executable, "-m", "ruff"]
+
+
+def _finish(process: subprocess.Popen[str]) -> None:
+    """Wait for a ruff run; its own message when it fails."""
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        output = "\n".join(s.strip() for s in (stderr, stdout) if s.strip())
+        raise GeneratedCodeError(
+            f"ruff failed on generated code (exit {process.returncode}): {output or 'no message'}"
+        )
+
+
+def _start(command: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def format_tree(
+    root: Path, sources: Mapping[str, str] | None = None, *, compiled: bool = False
+) -> None:
+    """Compile, then sort imports and format every Python file under `root` in place.
+
+    `sources`: the files as written (relative path -> text), to compile without reading them
+    back; by default they are read from `root`. `compiled`: every one of them has been
+    compiled already (syntax_check.py), so ruff alone runs."""
+    if not compiled:
+        check_syntax(root, sources)
+    ruff = _ruff()
+    _finish(_start([*ruff, "check", *_IMPORTS, str(root)]))
+    # not --quiet: it would hide ruff's errors too
+    _finish(_start([*ruff, "format", *_ARGS, str(root)]))

@@ -11,6 +11,7 @@ import builtins
 import keyword
 import re
 import unicodedata
+from functools import lru_cache
 
 _SYMBOLS = {
     "+": "plus",
@@ -123,8 +124,25 @@ CLASS_RESERVED: frozenset[str] = frozenset(
 )
 
 
+# Names repeat across a spec (the same property in hundreds of schemas): the pure functions
+# below are memoized, bounded so a long-lived process cannot grow without limit.
+_memo = lru_cache(maxsize=1 << 16)
+
+
 def _ascii_words(text: str) -> list[str]:
     """Split free text into ASCII words, spelling out symbols that carry meaning."""
+    if text.isascii():  # the common case: nothing to normalize, every letter is a word letter
+        out = [chunk for chunk in _WORD_SPLIT.split(text) if chunk]
+    else:
+        out = _unicode_chunks(text)
+    words: list[str] = []
+    for chunk in out:
+        words.extend(w for w in _CAMEL.split(chunk) if w)
+    return words
+
+
+def _unicode_chunks(text: str) -> list[str]:
+    """`_ascii_words`' chunks of non-ASCII text: accents dropped, other letters spelled `uXXXX`."""
     text = unicodedata.normalize("NFKD", text)
     out: list[str] = []
     buf: list[str] = []
@@ -141,10 +159,7 @@ def _ascii_words(text: str) -> list[str]:
             out.append(f"u{ord(ch):04x}")
     if buf:
         out.append("".join(buf))
-    words: list[str] = []
-    for chunk in out:
-        words.extend(w for w in _CAMEL.split(chunk) if w)
-    return words
+    return out
 
 
 def _leading_symbol(text: str) -> str | None:
@@ -156,6 +171,11 @@ def _leading_symbol(text: str) -> str | None:
 
 def words(text: str) -> list[str]:
     """Words of a name, with a meaningful sign kept (`+1` -> plus 1, `-created` -> minus created)."""
+    return list(_words(text))
+
+
+@_memo
+def _words(text: str) -> tuple[str, ...]:
     ws = _ascii_words(text)
     sign = _leading_symbol(text)
     if sign is not None:
@@ -163,26 +183,29 @@ def words(text: str) -> list[str]:
     if not ws:
         symbols = [_SYMBOLS[c] for c in text if c in _SYMBOLS]
         ws = symbols or ["value"]
-    return ws
+    return tuple(ws)
 
 
+@_memo
 def snake(text: str) -> str:
     """snake_case identifier (may still be a keyword; callers add their own suffix rules)."""
-    name = "_".join(w.lower() for w in words(text))
+    name = "_".join(w.lower() for w in _words(text))
     if name[0].isdigit():
         name = "n" + name
     return name
 
 
+@_memo
 def pascal(text: str) -> str:
     """PascalCase identifier; a leading digit gets a letter prefix."""
-    parts = words(text)
+    parts = _words(text)
     name = "".join(w[:1].upper() + w[1:] for w in parts)
     if name[0].isdigit():
         name = "N" + name
     return name
 
 
+@_memo
 def field_name(wire: str) -> str:
     """Attribute name for a model field (its alias keeps the wire name)."""
     name = snake(wire).lstrip("_") or "value"
@@ -193,6 +216,7 @@ def field_name(wire: str) -> str:
     return name
 
 
+@_memo
 def param_name(wire: str) -> str:
     """Keyword argument name for a method parameter."""
     name = snake(wire).lstrip("_") or "value"
@@ -234,8 +258,11 @@ def unique_names(wires: list[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     taken: set[str] = set()
     first = {w: field_name(w) for w in wires}
+    position: dict[str, int] = {}
+    for i, w in enumerate(wires):
+        position.setdefault(w, i)
     # A wire name that already is its Python spelling keeps it; the others yield.
-    order = sorted(wires, key=lambda w: (first[w] != w, wires.index(w)))
+    order = sorted(wires, key=lambda w: (first[w] != w, position[w]))
     for wire in order:
         candidate = first[wire]
         if candidate in taken:

@@ -187,7 +187,7 @@ def test_formatter_failure_prints_ruffs_message(
     """Code that compiles is formatted; should ruff still fail, its own message is shown (the
     compile check is switched off here so that ruff meets a file it cannot parse)."""
     (tmp_path / "bad.py").write_text("x = (\n")
-    monkeypatch.setattr("apigen.format.check_syntax", lambda root: None)
+    monkeypatch.setattr("apigen.format.check_syntax", lambda root, sources=None: None)
     with pytest.raises(GeneratedCodeError) as info:
         format_tree(tmp_path)
     message = str(info.value)
@@ -203,7 +203,7 @@ def test_cli_reports_generated_code_errors_plainly(
 
     from apigen import cli, format
 
-    def broken(root: Path) -> None:
+    def broken(root: Path, **_: object) -> None:
         raise GeneratedCodeError("shapes/models/x.py line 3: unterminated string literal")
 
     monkeypatch.setattr(format, "format_tree", broken)

@@ -48,6 +48,7 @@ def assign(
         1 for op in ops if _SLASH_ID.match(op.operation_id or "")
     ) >= 0.8 * len(ops)
     paths = {op.path for op in ops}
+    below = _folders(paths)
     methods_on_path: dict[str, set[str]] = defaultdict(set)
     for op in ops:
         methods_on_path[op.path].add(op.method)
@@ -65,15 +66,30 @@ def assign(
                 else _verb_name(op, methods_on_path, id(op) in list_like)
             )
         else:
-            op.resource, op.name = _path_name(op, paths, methods_on_path, id(op) in list_like)
+            op.resource, op.name = _path_name(
+                op, paths, below, methods_on_path, id(op) in list_like
+            )
     if explicit is not None:
         explicit(ops)
     _settle(ops, reserved_client, reserved_resource)
 
 
+def _folders(paths: set[str]) -> dict[str, int]:
+    """How many of `paths` start with each folder (a prefix ending in `/`): one pass instead of
+    a scan of every path per operation (quadratic on specs with thousands of paths)."""
+    count: dict[str, int] = defaultdict(int)
+    for path in paths:
+        i = path.find("/")
+        while i >= 0:
+            count[path[: i + 1]] += 1
+            i = path.find("/", i + 1)
+    return count
+
+
 def _path_name(
     op: OperationDef,
     paths: set[str],
+    below: dict[str, int],
     methods_on_path: dict[str, set[str]],
     is_list: bool,
 ) -> tuple[tuple[str, ...], str]:
@@ -83,7 +99,8 @@ def _path_name(
         return ("root",), _verb_name(op, methods_on_path, is_list)
     last_is_param = _is_param(segs[-1])
     parent = "/" + "/".join(op.path.strip("/").split("/")[:-1])
-    has_children = any(p != op.path and p.startswith(op.path.rstrip("/") + "/") for p in paths)
+    folder = op.path.rstrip("/") + "/"
+    has_children = below.get(folder, 0) > (1 if op.path.startswith(folder) else 0)
     single = len(methods_on_path[op.path]) == 1
     is_action = (
         not last_is_param

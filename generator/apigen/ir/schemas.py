@@ -442,10 +442,12 @@ class SchemaConverter:
 
     def _literal(self, values: list[Any], pointer: str, types: set[str]) -> TypeExpr:
         kept: list[str | int | bool] = []
+        seen: set[str | int | bool] = set()  # `in` as on the list (1 == True), without its scan
         for v in values:
             if v is None:
                 continue
-            if isinstance(v, str | bool | int) and v not in kept:
+            if isinstance(v, str | bool | int) and v not in seen:
+                seen.add(v)
                 kept.append(v)
         if not kept or len(kept) != len([v for v in values if v is not None]):
             bases = [self._scalar(t, {}) for t in sorted(types)] or [ANY]

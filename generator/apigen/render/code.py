@@ -10,6 +10,7 @@ import re
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..ir.nodes import (
     AliasDef,
@@ -34,6 +35,8 @@ _FALLBACK_TAG = "*"  # not a class name, so no member's own tag
 def literal(value: object) -> str:
     """A Python literal for a JSON scalar (strings via repr: quotes and escapes are safe)."""
     if isinstance(value, str):
+        if value.isascii():  # nothing to replace: skip the round trip
+            return repr(value)
         return repr(value.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
     if value is None or isinstance(value, bool | int):
         return repr(value)
@@ -50,6 +53,11 @@ LINE_LENGTH = 100  # the generated packages' ruff line length
 def docstring(text: str, *, indent: str = "", width: int = LINE_LENGTH) -> str:
     """The text as a safe triple-quoted docstring, or '' for no text; prose wrapped so that
     lines fit `width` (with the indent and the quotes)."""
+    return _docstring(text, indent, width)
+
+
+@lru_cache(maxsize=1 << 14)  # descriptions repeat across a spec's schemas and operations
+def _docstring(text: str, indent: str, width: int) -> str:
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = wrap_markdown(text, width - len(indent) - 3)

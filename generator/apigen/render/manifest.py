@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring
 from typing import Any
 
 from ..ir.nodes import (
@@ -170,10 +171,7 @@ def _dump(value: Any, depth: int, width: int) -> str:
         return flat
     pad = "  " * (depth + 1)
     if isinstance(value, dict):
-        items = [
-            f"{pad}{json.dumps(k, ensure_ascii=False)}: {_dump(v, depth + 1, width)}"
-            for k, v in value.items()
-        ]
+        items = [f"{pad}{_scalar(k)}: {_dump(v, depth + 1, width)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
     items = [pad + _dump(v, depth + 1, width) for v in value]
     return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
@@ -183,13 +181,13 @@ def _flat(value: Any, budget: int) -> str | None:
     """`value` on one line if that takes at most `budget` characters (scalars always), else
     None; gives up as soon as the budget is spent, so big containers cost little."""
     if not isinstance(value, dict | list) or not value:
-        return json.dumps(value, ensure_ascii=False)
+        return _scalar(value)
     parts: list[str] = []
     budget -= 2  # the brackets
     for i, item in enumerate(value.items() if isinstance(value, dict) else value):
         if isinstance(value, dict):
             key, inner = item
-            prefix = json.dumps(key, ensure_ascii=False) + ": "
+            prefix = _scalar(key) + ": "
         else:
             prefix, inner = "", item
         budget -= len(prefix) + (2 if i else 0)
@@ -202,3 +200,19 @@ def _flat(value: Any, budget: int) -> str | None:
         parts.append(prefix + text)
     open_, close = ("{", "}") if isinstance(value, dict) else ("[", "]")
     return open_ + ", ".join(parts) + close
+
+
+def _scalar(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)` for the common scalars without building an
+    encoder per call (the manifest has a hundred thousand of them)."""
+    if type(value) is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)

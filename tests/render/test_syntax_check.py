@@ -1,0 +1,77 @@
+"""The compile check on both cores (syntax_check.py): every generated `.py` file is compiled
+before anything is written, half in a forked child, whatever happens to the child."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigen import pipeline, syntax_check
+from apigen.format import GeneratedCodeError
+from apigen.syntax_check import check_files
+from tests.conftest import FIXTURES
+
+SPEC = FIXTURES / "model-shapes.yaml"
+
+
+def _many(bad: dict[str, str]) -> dict[str, str]:
+    files = {f"pkg/m{i}.py": f"x{i} = {i}\n" * (i + 1) for i in range(30)}
+    return {**files, **bad, "README.md": "y = (\n"}
+
+
+def test_every_file_that_does_not_compile_is_named_in_path_order() -> None:
+    files = _many({"pkg/b.py": 'x = 1\ny = """\n', "pkg/a.py": "def f(:\n" * 50})
+    assert {r for half in syntax_check._halves(files) for r, _ in half} == {
+        r for r in files if r.endswith(".py")
+    }  # every .py file is in one half, the README in none
+    with pytest.raises(GeneratedCodeError) as info:
+        check_files(files)
+    message = str(info.value)
+    assert "pkg/a.py line 1" in message and "pkg/b.py line 2" in message, message
+    assert message.index("pkg/a.py") < message.index("pkg/b.py")
+    assert "m1.py" not in message and "README" not in message, message
+
+
+def test_valid_files_pass() -> None:
+    check_files(_many({}))
+    check_files({"one.py": "x = 1\n"})  # too few to share: compiled here
+    check_files({})
+
+
+def test_a_child_that_gives_no_answer_has_its_half_compiled_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def silent(sources: Any, conn: Any) -> None:
+        conn.close()  # dies without an answer
+
+    monkeypatch.setattr(syntax_check, "_worker", silent)
+    files = _many({"pkg/a.py": "def f(:\n", "pkg/b.py": "class X(:\n"})
+    with pytest.raises(GeneratedCodeError) as info:
+        check_files(files)
+    message = str(info.value)
+    assert "pkg/a.py line 1" in message and "pkg/b.py line 1" in message, message
+
+
+def test_without_fork_everything_is_compiled_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(syntax_check.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    with pytest.raises(GeneratedCodeError) as info:
+        check_files(_many({"pkg/a.py": "def f(:\n", "pkg/b.py": "class X(:\n"}))
+    assert "pkg/a.py line 1" in str(info.value) and "pkg/b.py line 1" in str(info.value)
+
+
+def test_broken_render_fails_the_build_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render = pipeline.render_api
+
+    def broken(*args: Any, **kwargs: Any) -> dict[str, str]:
+        return {**render(*args, **kwargs), "shapes/models/broken.py": "class X(:\n"}
+
+    monkeypatch.setattr(pipeline, "render_api", broken)
+    out = tmp_path / "shapes"
+    with pytest.raises(GeneratedCodeError) as info:
+        pipeline.build(SPEC, out)
+    assert "shapes/models/broken.py line 1" in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # no output, no staging folder
