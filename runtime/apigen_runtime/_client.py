@@ -23,6 +23,7 @@ from ._auth import (
     select_security,
 )
 from ._body import StreamBody
+from ._build import request_builder
 from ._drivers import Flow, run_async, run_sync
 from ._errors import APIError, package_error
 from ._hooks import Hooks, before_request, run_hooks
@@ -602,7 +603,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, http.build_request, take_mode())
+        flow = self._flow(op, values, options, request_builder(http), take_mode())
         try:  # not ``_package_errors()``: a context manager per call costs more than the call
             result: T = open_sync(run_sync(flow, http, self._sleep))
         except APIError as exc:
@@ -619,7 +620,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         if not is_sse(op):
             raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
         http = self._client()
-        flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
+        flow = self._flow(op, values, sse_options(options), request_builder(http), take_mode())
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_sync(run_sync(flow, http, self._sleep))
@@ -681,7 +682,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> httpx.Response:
         """The same event-stream request again, resuming after ``last_event_id``."""
         http = self._client()
-        flow = self._flow(op, values, resume_options(options, last_event_id), http.build_request)
+        flow = self._flow(op, values, resume_options(options, last_event_id), request_builder(http))
         with self._package_errors():
             opened: Any = run_sync(flow, http, self._sleep)
         response: httpx.Response = opened.response
@@ -888,7 +889,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         from ._pagination import capture_response
 
         http = self._client()
-        flow = capture_response(self._flow(op, values, options, http.build_request))
+        flow = capture_response(self._flow(op, values, options, request_builder(http)))
         with self._package_errors():
             return run_sync(flow, http, self._sleep)
 
@@ -926,7 +927,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, http.build_request, take_mode())
+        flow = self._flow(op, values, options, request_builder(http), take_mode())
         try:
             result: T = open_async(await run_async(flow, http, self._sleep))
         except APIError as exc:
@@ -943,7 +944,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         if not is_sse(op):
             raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
         http = self._client()
-        flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
+        flow = self._flow(op, values, sse_options(options), request_builder(http), take_mode())
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_async(await run_async(flow, http, self._sleep))
@@ -999,7 +1000,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> httpx.Response:
         """The same event-stream request again, resuming after ``last_event_id``."""
         http = self._client()
-        flow = self._flow(op, values, resume_options(options, last_event_id), http.build_request)
+        flow = self._flow(op, values, resume_options(options, last_event_id), request_builder(http))
         with self._package_errors():
             opened: Any = await run_async(flow, http, self._sleep)
         response: httpx.Response = opened.response
@@ -1206,7 +1207,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         from ._pagination import capture_response
 
         http = self._client()
-        flow = capture_response(self._flow(op, values, options, http.build_request))
+        flow = capture_response(self._flow(op, values, options, request_builder(http)))
         with self._package_errors():
             return await run_async(flow, http, self._sleep)
 

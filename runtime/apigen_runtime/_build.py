@@ -1,0 +1,114 @@
+"""``request_builder``: the ``httpx.Request`` that ``client.build_request`` makes, without its
+per-call cost of parsing the whole absolute URL again (host validation included: ~25 µs of a
+~400 µs call) and merging headers through two ``Headers`` copies.
+
+The fast path is taken only when the result is the same request ``build_request`` would make:
+the client is a plain ``httpx.Client``/``AsyncClient`` (``build_request`` not overridden), has
+no cookies and no default query parameters, and the URL's path and query hold only characters
+httpx leaves as they are (no dot segment to normalise, nothing to percent-encode). Anything
+else goes through ``client.build_request`` unchanged."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+__all__ = ["request_builder"]
+
+# "scheme://authority" + "/path" + optional "?query"; no fragment
+_SPLIT = re.compile(r"(https?://[^/?#]+)(/[^?#]*)(?:\?([^#]*))?")
+# unreserved, sub-delims, ":@/" and %XX: what httpx's quoting keeps as is (0.27 and 0.28)
+_CLEAN_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
+_CLEAN_QUERY = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*")
+_PLAIN = {
+    httpx.Client: httpx.Client.build_request,
+    httpx.AsyncClient: httpx.AsyncClient.build_request,
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _origin(origin: str) -> Any:
+    """``origin``'s parsed form (httpx's private ``ParseResult``), or ``None``."""
+    try:
+        return getattr(httpx.URL(origin), "_uri_reference", None)
+    except httpx.InvalidURL:
+        return None  # build_request raises it
+
+
+def fast_url(url: str) -> httpx.URL | None:
+    """``httpx.URL(url)`` from the origin's cached parse, or ``None`` where that might differ."""
+    match = _SPLIT.fullmatch(url)
+    if match is None:
+        return None
+    origin, path, query = match.groups()
+    if "/." in path or not _CLEAN_PATH.fullmatch(path):
+        return None
+    if query is not None and not _CLEAN_QUERY.fullmatch(query):
+        return None
+    parsed = _origin(origin)
+    if parsed is None or parsed.path:
+        return None
+    made = httpx.URL.__new__(httpx.URL)
+    made._uri_reference = parsed._replace(path=path, query=query)  # pyright: ignore[reportPrivateUsage]
+    return made
+
+
+def request_builder(client: httpx.Client | httpx.AsyncClient) -> Callable[..., httpx.Request]:
+    """``client.build_request``, or a faster equivalent for a plain client (see module doc)."""
+    kind = type(client)
+    if kind not in _PLAIN or getattr(kind, "build_request", None) is not _PLAIN[kind]:
+        return client.build_request
+    return _Builder(client)
+
+
+class _Builder:
+    """``build_request(method, url, headers=, content=, timeout=, extensions=)`` as httpx's."""
+
+    __slots__ = ("__self__",)
+
+    def __init__(self, client: httpx.Client | httpx.AsyncClient) -> None:
+        self.__self__ = client  # as on a bound method: ``limit_responses`` finds the client
+
+    def __call__(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: httpx.Headers | None = None,
+        content: Any = None,
+        timeout: httpx.Timeout | None = None,
+        extensions: dict[str, Any] | None = None,
+        **other: Any,
+    ) -> httpx.Request:
+        client = self.__self__
+        parsed = None
+        if (
+            not other
+            and timeout is not None
+            and (content is None or isinstance(content, bytes))
+            and not client.params
+            and not client.cookies
+        ):
+            parsed = fast_url(url)
+        if parsed is None:
+            if timeout is not None:
+                other["timeout"] = timeout
+            return client.build_request(
+                method, url, headers=headers, content=content, extensions=extensions, **other
+            )
+        # ``Headers(client.headers).update(headers)``: the client's, minus those we set, + ours
+        base = client.headers.raw
+        if headers is not None:
+            ours = headers.raw
+            if base:
+                names = {name.lower() for name, _ in ours}
+                base = [item for item in base if item[0].lower() not in names]
+            base = base + ours if base else ours
+        ext = dict(extensions) if extensions else {}
+        if "timeout" not in ext and timeout is not None:  # (never None here)
+            ext["timeout"] = timeout.as_dict()
+        return httpx.Request(method, parsed, content=content, headers=base, extensions=ext)
