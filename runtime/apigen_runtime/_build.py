@@ -22,8 +22,9 @@ __all__ = ["request_builder"]
 # "scheme://authority" + "/path" + optional "?query"; no fragment
 _SPLIT = re.compile(r"(https?://[^/?#]+)(/[^?#]*)(?:\?([^#]*))?")
 # unreserved, sub-delims, ":@/" and %XX: what httpx's quoting keeps as is (0.27 and 0.28)
-_CLEAN_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
-_CLEAN_QUERY = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*")
+_CLEAN_PATH = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*")
+_CLEAN_QUERY = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*")
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # httpx would encode it as %25
 _PLAIN = {
     httpx.Client: httpx.Client.build_request,
     httpx.AsyncClient: httpx.AsyncClient.build_request,
@@ -48,6 +49,8 @@ def fast_url(url: str) -> httpx.URL | None:
     if "/." in path or not _CLEAN_PATH.fullmatch(path):
         return None
     if query is not None and not _CLEAN_QUERY.fullmatch(query):
+        return None
+    if "%" in url and _STRAY_PERCENT.search(url):
         return None
     parsed = _origin(origin)
     if parsed is None or parsed.path:
@@ -78,7 +81,7 @@ class _Builder:
         method: str,
         url: str,
         *,
-        headers: httpx.Headers | None = None,
+        headers: httpx.Headers | None = None,  # as ``Prepared.build`` passes them
         content: Any = None,
         timeout: httpx.Timeout | None = None,
         extensions: dict[str, Any] | None = None,
@@ -90,6 +93,7 @@ class _Builder:
             not other
             and timeout is not None
             and (content is None or isinstance(content, bytes))
+            and (headers is None or isinstance(headers, httpx.Headers))
             and not client.params
             and not client.cookies
         ):
@@ -101,14 +105,14 @@ class _Builder:
                 method, url, headers=headers, content=content, extensions=extensions, **other
             )
         # ``Headers(client.headers).update(headers)``: the client's, minus those we set, + ours
-        base = client.headers.raw
-        if headers is not None:
-            ours = headers.raw
-            if base:
-                names = {name.lower() for name, _ in ours}
-                base = [item for item in base if item[0].lower() not in names]
-            base = base + ours if base else ours
+        # (on the (raw name, lower name, value) triples both hold)
+        merged = httpx.Headers(client.headers)
+        if headers:
+            ours: list[tuple[bytes, bytes, bytes]] = headers._list  # pyright: ignore[reportPrivateUsage]
+            names = {item[1] for item in ours}
+            mine: list[tuple[bytes, bytes, bytes]] = merged._list  # pyright: ignore[reportPrivateUsage]
+            merged._list = [i for i in mine if i[1] not in names] + ours  # pyright: ignore[reportPrivateUsage]
         ext = dict(extensions) if extensions else {}
         if "timeout" not in ext and timeout is not None:  # (never None here)
             ext["timeout"] = timeout.as_dict()
-        return httpx.Request(method, parsed, content=content, headers=base, extensions=ext)
+        return httpx.Request(method, parsed, content=content, headers=merged, extensions=ext)

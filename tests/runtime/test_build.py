@@ -95,3 +95,12 @@ def test_async_client_and_headers_changed_later() -> None:
     built = build("GET", URLS[1], headers=httpx.Headers({"X-A": "1"}), timeout=TIMEOUT)
     assert built.headers["x-later"] == "yes"
     _same(built, client.build_request("GET", URLS[1], headers={"X-A": "1"}, timeout=TIMEOUT))
+
+
+def test_plain_mapping_headers_and_stray_percent() -> None:
+    client = httpx.Client(headers={"X-Client": "1"})
+    for url, headers in ((URLS[0], {"X-A": "1"}), ("https://h.example/a%2Fb%zz", None)):
+        built = request_builder(client)("GET", url, headers=headers, timeout=TIMEOUT)
+        _same(built, client.build_request("GET", url, headers=headers, timeout=TIMEOUT))
+    assert fast_url("https://h.example/a%2Fb") is not None
+    assert fast_url("https://h.example/a%2Fb?x=%") is None
