@@ -137,10 +137,10 @@ def mode_percall(spec: dict[str, object]) -> None:
     else:
 
         async def main() -> None:
-            # httpx's default pool (100 connections, 20 kept alive): the one the generated
-            # AsyncClient opens (an unlimited keep-alive pool here made the floor skip the
-            # reconnects the generated client pays at concurrency 50)
-            plain = httpx.AsyncClient(base_url=url)
+            # the pool the generated AsyncClient opens (runtime DEFAULT_LIMITS): 100 connections,
+            # all kept alive (httpx's default keeps 20: reconnects at concurrency 50)
+            pool = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+            plain = httpx.AsyncClient(base_url=url, limits=pool)
             generated = package.AsyncClient(base_url=url, api_key="sk_test_bench")
             method = _walk(generated, str(spec["call"]))
 

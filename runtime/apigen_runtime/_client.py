@@ -82,6 +82,10 @@ HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 # fails fast (and a connect failure is always safe to retry).
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 RETRY_COUNT_HEADER = "X-Retry-Count"
+# The pool the client opens (a caller's http_client keeps its own): up to 100 connections, all
+# kept alive. httpx's default keeps 20: at more concurrent calls than that, every answered call
+# closed a connection and a later one opened a new one (at 50 tasks: ~1 connect per 4 calls).
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 
 class _BaseClient(Generic[HttpT]):
@@ -595,7 +599,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             return self._http
         with self._lock:
             if self._http is None:
-                self._http = httpx.Client(timeout=self.timeout, follow_redirects=True)
+                self._http = httpx.Client(
+                    timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS
+                )
             return self._http
 
     def request(
@@ -919,7 +925,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+            self._http = httpx.AsyncClient(
+                timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS
+            )
         return self._http
 
     async def request(
