@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -81,19 +81,20 @@ class _Builder:
         method: str,
         url: str,
         *,
-        headers: httpx.Headers | None = None,  # as ``Prepared.build`` passes them
+        headers: httpx.Headers | Mapping[str, str] | None = None,  # Prepared: Headers
         content: Any = None,
         timeout: httpx.Timeout | None = None,
         extensions: dict[str, Any] | None = None,
         **other: Any,
     ) -> httpx.Request:
         client = self.__self__
+        given = headers if isinstance(headers, httpx.Headers) else None
         parsed = None
         if (
             not other
             and timeout is not None
             and (content is None or isinstance(content, bytes))
-            and (headers is None or isinstance(headers, httpx.Headers))
+            and (headers is None or given is not None)
             and not client.params
             and not client.cookies
         ):
@@ -107,8 +108,8 @@ class _Builder:
         # ``Headers(client.headers).update(headers)``: the client's, minus those we set, + ours
         # (on the (raw name, lower name, value) triples both hold)
         merged = httpx.Headers(client.headers)
-        if headers:
-            ours: list[tuple[bytes, bytes, bytes]] = headers._list  # pyright: ignore[reportPrivateUsage]
+        if given:
+            ours: list[tuple[bytes, bytes, bytes]] = given._list  # pyright: ignore[reportPrivateUsage]
             names = {item[1] for item in ours}
             mine: list[tuple[bytes, bytes, bytes]] = merged._list  # pyright: ignore[reportPrivateUsage]
             merged._list = [i for i in mine if i[1] not in names] + ours  # pyright: ignore[reportPrivateUsage]
