@@ -81,7 +81,7 @@ def mode_first(spec: dict[str, object]) -> None:
 
 
 def mode_percall(spec: dict[str, object]) -> None:
-    """Interleaved rounds of plain httpx + model_validate_json and the generated client."""
+    """Interleaved rounds of plain httpx + validating the declared type and the generated client."""
     import asyncio
 
     import httpx
