@@ -5,6 +5,7 @@ Run by scripts/_bench_targets.py with the bench venv's python; prints one JSON o
     _bench_client.py import  SPEC_JSON   import + Client() + resolving methods (CPU s)
     _bench_client.py first   SPEC_JSON   time to the first response, from interpreter start
     _bench_client.py percall SPEC_JSON   CPU per call vs plain httpx + Model.model_validate_json
+                                         (a TypeAdapter when the method returns a union)
     _bench_client.py serve   BODIES_JSON a canned keep-alive HTTP server on 127.0.0.1 (prints
                                          its port; answers by longest path prefix)
 
@@ -80,14 +81,27 @@ def mode_first(spec: dict[str, object]) -> None:
 
 
 def mode_percall(spec: dict[str, object]) -> None:
-    """Interleaved rounds of plain httpx + model_validate_json and the generated client."""
+    """Interleaved rounds of plain httpx + validating the declared type and the generated client."""
     import asyncio
 
     import httpx
 
     sys.path.insert(0, str(spec["path"]))
     package = __import__(str(spec["package"]))
-    model = getattr(__import__(f"{spec['package']}.models", fromlist=["x"]), str(spec["model"]))
+    from functools import reduce
+    from operator import or_
+
+    from pydantic import BaseModel, TypeAdapter
+
+    # The floor parses into the method's declared return type: one model with
+    # ``Model.model_validate_json``; a union (Stripe ``customers.retrieve`` returns ``Customer |
+    # DeletedCustomer``, which the generated client must tell apart) with a ``TypeAdapter``.
+    models = __import__(f"{spec['package']}.models", fromlist=["x"])
+    types = [getattr(models, name.strip()) for name in str(spec["model"]).split("|")]
+    if len(types) == 1 and issubclass(types[0], BaseModel):
+        parse = types[0].model_validate_json
+    else:
+        parse = TypeAdapter(reduce(or_, types)).validate_json
     url, route = str(spec["url"]), str(spec["route"])
     headers = {"Authorization": "Bearer sk_test_bench"}
     args, kwargs = list(spec.get("args", [])), dict(spec.get("kwargs", {}))  # type: ignore[call-overload]
@@ -103,7 +117,7 @@ def mode_percall(spec: dict[str, object]) -> None:
         def raw() -> object:
             response = plain.get(route, headers=headers)
             response.raise_for_status()
-            return model.model_validate_json(response.content)
+            return parse(response.content)
 
         def ours() -> object:
             return method(*args, **kwargs)
@@ -123,14 +137,17 @@ def mode_percall(spec: dict[str, object]) -> None:
     else:
 
         async def main() -> None:
-            plain = httpx.AsyncClient(base_url=url, limits=httpx.Limits(max_connections=100))
+            # the pool the generated AsyncClient opens (runtime DEFAULT_LIMITS): 100 connections,
+            # all kept alive (httpx's default keeps 20: reconnects at concurrency 50)
+            pool = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+            plain = httpx.AsyncClient(base_url=url, limits=pool)
             generated = package.AsyncClient(base_url=url, api_key="sk_test_bench")
             method = _walk(generated, str(spec["call"]))
 
             async def raw() -> object:
                 response = await plain.get(route, headers=headers)
                 response.raise_for_status()
-                return model.model_validate_json(response.content)
+                return parse(response.content)
 
             async def ours() -> object:
                 return await method(*args, **kwargs)

@@ -47,7 +47,7 @@ PERCALL: dict[str, dict[str, Any]] = {
     "stripe": {
         "call": "customers.retrieve",
         "args": ["cus_123"],
-        "model": "Customer",
+        "model": "Customer | DeletedCustomer",  # the declared return type
         "route": "/v1/customers/cus_123",
     },
 }

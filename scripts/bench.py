@@ -761,7 +761,7 @@ def evaluate(state: dict[str, Any]) -> list[Target]:
         rows.append(
             Target(
                 "3",
-                f"per call CPU, {row.spec} ({label}) / httpx + model_validate_json",
+                f"per call CPU, {row.spec} ({label}) / httpx + validating the declared type",
                 row.ratio,
                 "<= 1.05",
                 f"{_fmt(row.apigen_us, '.0f')} us vs {_fmt(row.httpx_us, '.0f')} us"

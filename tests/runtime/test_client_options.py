@@ -80,6 +80,20 @@ def test_copy_of_an_owned_pool_opens_its_own() -> None:
     assert not copy.is_closed()
 
 
+async def test_own_pool_keeps_as_many_connections_alive_as_it_opens() -> None:
+    """At more concurrent calls than httpx's 20 kept-alive connections, each answered call
+    closed one and a later call reconnected: the pools the clients open keep all 100."""
+    sync, aio = (
+        rt.SyncAPIClient(base_url="https://a.test"),
+        rt.AsyncAPIClient(base_url="https://a.test"),
+    )
+    for pool in (sync._client()._transport._pool, aio._client()._transport._pool):  # type: ignore[attr-defined]
+        assert pool._max_connections == 100
+        assert pool._max_keepalive_connections == 100
+    sync.close()
+    await aio.close()
+
+
 async def test_copy_async() -> None:
     recorder = Recorder()
     client = make_async_client(

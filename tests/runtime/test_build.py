@@ -1,0 +1,106 @@
+"""``request_builder``: the same ``httpx.Request`` as ``client.build_request``, only cheaper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from apigen_runtime._build import fast_url, request_builder
+
+TIMEOUT = httpx.Timeout(7.0, connect=2.0)
+URLS = [
+    "http://127.0.0.1:8000/pets/7",
+    "https://api.example.com/v1/customers/cus_123?expand%5B0%5D=x&limit=3",
+    "https://API.Example.com:443/a/b%20c/d",
+    "http://user:pw@example.com:8080/x?",
+    "https://[::1]:9000/v6/path",
+    "https://example.com/a/./b/../c",  # dot segments: normalised by httpx
+    "https://example.com/caf\u00e9?q=\u00e9",  # non-ASCII: percent-encoded by httpx
+    "https://example.com/a b?x=1 2",  # spaces
+    "https://example.com/x%zz",  # a stray percent
+    "https://example.com/{id}",  # braces: encoded in a path
+    "https://example.com/p?a=[1]&b=`",
+    "https://example.com/.well-known/x",
+    "https://example.com/x#frag",
+]
+
+
+def _same(a: httpx.Request, b: httpx.Request) -> None:
+    assert (a.method, str(a.url), a.url.raw_path) == (b.method, str(b.url), b.url.raw_path)
+    assert a.headers.raw == b.headers.raw
+    assert a.extensions == b.extensions
+    assert a.read() == b.read()
+
+
+@pytest.mark.parametrize("url", URLS)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_same_request_as_build_request(url: str, method: str) -> None:
+    client = httpx.Client(headers={"X-Client": "1", "user-agent": "theirs"})
+    headers = httpx.Headers({"User-Agent": "ours", "Accept": "application/json", "X-A": "b"})
+    content = b'{"a": 1}' if method == "POST" else None
+    kwargs: dict[str, Any] = {"headers": headers, "content": content, "timeout": TIMEOUT}
+    built = request_builder(client)(method, url, **kwargs)
+    _same(built, client.build_request(method, url, **kwargs))
+
+
+@pytest.mark.parametrize("url", URLS[:5])
+def test_fast_url_parses_as_httpx(url: str) -> None:
+    made = fast_url(url)
+    assert made is not None
+    assert made == httpx.URL(url)
+    assert (made.host, made.port, made.raw_path) == (
+        httpx.URL(url).host,
+        httpx.URL(url).port,
+        httpx.URL(url).raw_path,
+    )
+
+
+@pytest.mark.parametrize("url", URLS[5:])
+def test_fast_url_declines_what_httpx_would_rewrite(url: str) -> None:
+    assert fast_url(url) is None
+
+
+def test_extensions_kept_and_timeout_added() -> None:
+    client = httpx.Client()
+    built = request_builder(client)("GET", URLS[0], timeout=TIMEOUT, extensions={"x": 1})
+    assert built.extensions == {"x": 1, "timeout": TIMEOUT.as_dict()}
+    _same(built, client.build_request("GET", URLS[0], timeout=TIMEOUT, extensions={"x": 1}))
+
+
+def test_client_cookies_and_params_go_through_build_request() -> None:
+    client = httpx.Client(params={"key": "v"}, cookies={"session": "s"})
+    built = request_builder(client)("GET", URLS[0], timeout=TIMEOUT)
+    assert built.url.params["key"] == "v"
+    assert built.headers["cookie"] == "session=s"
+    _same(built, client.build_request("GET", URLS[0], timeout=TIMEOUT))
+
+
+def test_a_client_with_its_own_build_request_is_used_as_is() -> None:
+    class Tagged(httpx.Client):
+        def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
+            request = super().build_request(*args, **kwargs)
+            request.headers["X-Tagged"] = "1"
+            return request
+
+    client = Tagged()
+    assert request_builder(client)("GET", URLS[0], timeout=TIMEOUT).headers["x-tagged"] == "1"
+
+
+def test_async_client_and_headers_changed_later() -> None:
+    client = httpx.AsyncClient()
+    build = request_builder(client)
+    client.headers["X-Later"] = "yes"
+    built = build("GET", URLS[1], headers=httpx.Headers({"X-A": "1"}), timeout=TIMEOUT)
+    assert built.headers["x-later"] == "yes"
+    _same(built, client.build_request("GET", URLS[1], headers={"X-A": "1"}, timeout=TIMEOUT))
+
+
+def test_plain_mapping_headers_and_stray_percent() -> None:
+    client = httpx.Client(headers={"X-Client": "1"})
+    for url, headers in ((URLS[0], {"X-A": "1"}), ("https://h.example/a%2Fb%zz", None)):
+        built = request_builder(client)("GET", url, headers=headers, timeout=TIMEOUT)
+        _same(built, client.build_request("GET", url, headers=headers, timeout=TIMEOUT))
+    assert fast_url("https://h.example/a%2Fb") is not None
+    assert fast_url("https://h.example/a%2Fb?x=%") is None
