@@ -63,6 +63,15 @@ def test_docstring_lines_fit_the_line_length() -> None:
     assert "\n                text" in doc  # an Args entry hangs under its name
 
 
+def test_a_one_line_docstring_fits_with_both_quotes() -> None:
+    text = "The level of permission to grant the access token for packages published to GitHub Packages."
+    assert len("    " + '"""' + text) <= 100 < len("    " + '"""' + text + '"""')
+    doc = docstring(text, indent="    ")
+    assert all(len(line) <= 100 for line in doc.split("\n")), doc
+    assert doc.endswith('\n    """') and " ".join(doc.replace('"""', "").split()) == text
+    assert docstring("Short.", indent="    ") == '    """Short."""'
+
+
 @pytest.fixture(scope="module")
 def stripe(built: dict[str, Path]) -> Iterator[ModuleType]:
     with on_path(built["stripe"], "stripe") as pkg:

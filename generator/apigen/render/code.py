@@ -60,12 +60,12 @@ def docstring(text: str, *, indent: str = "", width: int = LINE_LENGTH) -> str:
 def _docstring(text: str, indent: str, width: int) -> str:
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = wrap_markdown(text, width - len(indent) - 3)
-    lines = [line.rstrip() for line in text.strip().split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
+    lines = _wrapped(text, width - len(indent) - 3)
     if not lines:
         return ""
+    if len(lines) == 1 and len(indent) + len(lines[0]) + 6 > width:
+        # a one-liner carries the closing quotes too: wrap it so that both fit
+        lines = _wrapped(text, width - len(indent) - 6)
     text = "\n".join(lines).replace("\\", "\\\\")
     # A run of three quotes would close the string, and so would quotes just before the closing
     # ones: escape every quote of such a run (backslashes are already doubled, so `\"` is safe).
@@ -77,6 +77,13 @@ def _docstring(text: str, indent: str, width: int) -> str:
         return f'{indent}"""{lines[0]}"""'
     body = "\n".join((indent + line) if line else "" for line in lines[1:])
     return f'{indent}"""{lines[0]}\n{body}\n{indent}"""'
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    lines = [line.rstrip() for line in wrap_markdown(text, width).strip().split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 _LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)]|[A-Za-z_][\w.]*:)\s+")
