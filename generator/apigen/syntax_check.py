@@ -26,12 +26,8 @@ def _worker(sources: _Sources, conn: Connection) -> None:
     conn.close()
 
 
-def _halves(files: Mapping[str, str]) -> tuple[_Sources, _Sources]:
-    """The `.py` files in two halves of about the same size (largest first, dealt in turn)."""
-    return _split([(rel, text) for rel, text in files.items() if rel.endswith(".py")])
-
-
-def _split(sources: _Sources) -> tuple[_Sources, _Sources]:
+def _halves(sources: _Sources) -> tuple[_Sources, _Sources]:
+    """Two halves of about the same size (largest first, dealt in turn)."""
     sources = sorted(sources, key=lambda item: (-len(item[1]), item[0]))
     return sources[0::2], sources[1::2]
 
@@ -50,7 +46,7 @@ def check_files(files: Mapping[str, str]) -> None:
 
 def _compile(sources: _Sources) -> None:
     """Compile `sources` on both cores; raise when any does not compile."""
-    mine, theirs = _split(sources)
+    mine, theirs = _halves(sources)
     if not theirs or "fork" not in multiprocessing.get_all_start_methods():
         raise_problems(compile_problems([*mine, *theirs]))
         return
