@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import naming
-from .bundled import runtime_module
 from .diagnostics import Diagnostic, Report, SpecError
 from .distribution import (
     DEFAULT_RUNTIME,
@@ -98,16 +97,40 @@ def checked_package_name(name: str) -> str:
     return pkg
 
 
+# Public attribute names of the runtime's client and resource base classes, which generated
+# resources must not shadow. Written out rather than read by `dir()`: that would import the
+# whole runtime (httpx, pydantic) into every build. tests/test_pipeline_reserved.py checks
+# these against the runtime itself.
+RESERVED_CLIENT = frozenset(
+    {
+        "aclose",
+        "base_url_for",
+        "close",
+        "copy",
+        "default_headers",
+        "default_query",
+        "delete",
+        "get",
+        "is_closed",
+        "max_stream_reconnects",
+        "oauth",
+        "paginate",
+        "patch",
+        "post",
+        "put",
+        "request",
+        "stream",
+        "wait_for",
+        "with_options",
+    }
+)
+# Generated on every resource; the base classes have no public attribute of their own.
+RESERVED_RESOURCE = frozenset({"with_raw_response", "with_streaming_response"})
+
+
 def _reserved() -> tuple[set[str], set[str]]:
     """Attribute names the runtime's base classes already use (resources must not shadow them)."""
-    rt = runtime_module()
-
-    client = {n for cls in (rt.SyncAPIClient, rt.AsyncAPIClient) for n in dir(cls)}
-    resource = {n for cls in (rt.SyncResource, rt.AsyncResource) for n in dir(cls)}
-    resource |= {"with_raw_response", "with_streaming_response"}  # generated on every resource
-    return {n for n in client if not n.startswith("_")}, {
-        n for n in resource if not n.startswith("_")
-    }
+    return set(RESERVED_CLIENT), set(RESERVED_RESOURCE)
 
 
 def _verdict(report: Report, strict: bool) -> None:

@@ -4,7 +4,8 @@ Compiling every generated file (format.py) costs about as much CPU as rendering 
 is forked once the files are rendered, so it inherits them (nothing is pickled or piped but its
 answer); each process compiles half, by size. Without `fork` (Windows, macOS's default), or
 should the child give no answer, its half is compiled here: every `.py` file is compiled before
-anything is written, whatever happens to the child.
+anything is written, whatever happens to the child. A file whose exact text compiled on an
+earlier build is not compiled again (compile_cache.py): a warm build compiles only what changed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
+from . import compile_cache
 from .format import compile_problems, raise_problems
 
 _Sources = list[tuple[str, str]]  # (relative path, source)
@@ -24,18 +26,27 @@ def _worker(sources: _Sources, conn: Connection) -> None:
     conn.close()
 
 
-def _halves(files: Mapping[str, str]) -> tuple[_Sources, _Sources]:
-    """The `.py` files in two halves of about the same size (largest first, dealt in turn)."""
-    sources = sorted(
-        ((rel, text) for rel, text in files.items() if rel.endswith(".py")),
-        key=lambda item: (-len(item[1]), item[0]),
-    )
+def _halves(sources: _Sources) -> tuple[_Sources, _Sources]:
+    """Two halves of about the same size (largest first, dealt in turn)."""
+    sources = sorted(sources, key=lambda item: (-len(item[1]), item[0]))
     return sources[0::2], sources[1::2]
 
 
 def check_files(files: Mapping[str, str]) -> None:
-    """Raise `GeneratedCodeError` unless every `.py` file of `files` compiles."""
-    mine, theirs = _halves(files)
+    """Raise `GeneratedCodeError` unless every `.py` file of `files` compiles (or compiled
+    before, byte for byte); remember the ones that do."""
+    digests = {
+        rel: compile_cache.digest(text) for rel, text in files.items() if rel.endswith(".py")
+    }
+    known = compile_cache.known()
+    _compile([(rel, files[rel]) for rel, d in digests.items() if d not in known])
+    if not known.issuperset(digests.values()):
+        compile_cache.remember(digests.values(), known)
+
+
+def _compile(sources: _Sources) -> None:
+    """Compile `sources` on both cores; raise when any does not compile."""
+    mine, theirs = _halves(sources)
     if not theirs or "fork" not in multiprocessing.get_all_start_methods():
         raise_problems(compile_problems([*mine, *theirs]))
         return

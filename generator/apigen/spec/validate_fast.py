@@ -255,16 +255,19 @@ class _Path:
     """A lazily resolved place in the document, with SchemaPath's semantics: every node on the
     way is `$ref`-followed, a missing key raises KeyError when read, `in` never raises."""
 
-    __slots__ = ("_value", "doc", "parent", "parts")
+    __slots__ = ("_value", "doc", "parent", "parts", "targets")
 
-    def __init__(self, doc: Any, parts: tuple[Any, ...], parent: _Path | None) -> None:
+    def __init__(
+        self, doc: Any, parts: tuple[Any, ...], parent: _Path | None, targets: dict[str, Any]
+    ) -> None:
         self.doc = doc
         self.parts = parts
         self.parent = parent
+        self.targets = targets  # `$ref` -> the node it names, shared by every path of the walk
         self._value: Any = _UNSET
 
     def __truediv__(self, key: Any) -> _Path:
-        return _Path(self.doc, (*self.parts, key), self)
+        return _Path(self.doc, (*self.parts, key), self, self.targets)
 
     def value(self) -> Any:
         if self._value is _UNSET:
@@ -272,7 +275,7 @@ class _Path:
                 node = self.doc
             else:
                 node = _subnode(self.parent.value(), self.parts[-1])
-            self._value = _deref(self.doc, node)
+            self._value = _deref(self.doc, node, self.targets)
         return self._value
 
     def contains(self, key: Any) -> bool:
@@ -333,21 +336,31 @@ def _subnode(node: Any, key: Any) -> Any:
     raise KeyError(key)
 
 
-def _deref(doc: Any, node: Any) -> Any:
+def _deref(doc: Any, node: Any, targets: dict[str, Any]) -> Any:
+    """The node behind `node`'s `$ref`s; each `$ref` is resolved once per walk (`targets`)."""
     seen = 0
     while isinstance(node, dict) and isinstance(node.get("$ref"), str):
         ref = node["$ref"]
-        if not ref.startswith("#"):
-            raise _Unresolved(ref)
-        found, canonical = canonical_ref(doc, ref)
-        if not found:
-            raise _Unresolved(ref)
-        node = doc
-        for seg in split_pointer(canonical):
-            node = node[int(seg)] if isinstance(node, list) else node[seg]
+        target = targets.get(ref, _UNSET)
+        if target is _UNSET:
+            target = targets[ref] = _target(doc, ref)
+        node = target
         seen += 1
         if seen > 64:
             raise _Unresolved(ref)
+    return node
+
+
+def _target(doc: Any, ref: str) -> Any:
+    """The node one local `$ref` names (not followed further)."""
+    if not ref.startswith("#"):
+        raise _Unresolved(ref)
+    found, canonical = canonical_ref(doc, ref)
+    if not found:
+        raise _Unresolved(ref)
+    node = doc
+    for seg in split_pointer(canonical):
+        node = node[int(seg)] if isinstance(node, list) else node[seg]
     return node
 
 
@@ -361,7 +374,7 @@ class _Walk:
     def __init__(self, doc: dict[str, Any], fam: str) -> None:
         self.doc = doc
         self.fam = fam
-        self.root = _Path(doc, (), None)
+        self.root = _Path(doc, (), None, {})
         self.visited: set[int] = set()
         self.meta_checked: set[int] = set()
         self.operation_ids: set[Any] = set()
