@@ -23,6 +23,7 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
+from ._build import Builder
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -124,6 +125,8 @@ def limit_responses(
     client = getattr(build_request, "__self__", None)
     if isinstance(client, httpx.Client | httpx.AsyncClient):
         _install(client)
+    if isinstance(build_request, Builder):  # the runtime's own: marks without a wrapper
+        return build_request.marked(MAX_BYTES_EXTENSION, limit)
 
     def build(*args: Any, **kwargs: Any) -> httpx.Request:
         request = build_request(*args, **kwargs)
