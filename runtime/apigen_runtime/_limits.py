@@ -102,9 +102,13 @@ def check_header_inputs(
 def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> None:
     """``ValueError`` (before sending) for a header value httpx cannot send or a server would
     split: CR, LF, NUL or non-ASCII. Only the header name is shown: values may be secrets."""
-    for raw_name, value in headers.raw:  # the encoded values: non-ASCII shows as bytes > 0x7f
-        if not value.isascii() or _BAD_BYTES.search(value):
-            raise _bad_header(raw_name.decode("latin-1"))
+    # one scan of all values joined (the common case: clean); then the one to name
+    raw = headers.raw  # the encoded values: non-ASCII shows as bytes > 0x7f
+    joined = b"".join([value for _, value in raw])
+    if not joined.isascii() or _BAD_BYTES.search(joined):
+        for raw_name, value in raw:
+            if not value.isascii() or _BAD_BYTES.search(value):
+                raise _bad_header(raw_name.decode("latin-1"))
     for cookie in cookies or ():
         if _BAD_HEADER.search(cookie):
             cookie_name = cookie.partition("=")[0]
