@@ -278,7 +278,9 @@ def bench_percall(clients: dict[str, Client], url: str, calls: int, rounds: int)
                 "package": c.package,
                 "url": url,
                 "n": calls * (2 if mode == "async" else 1),
-                "rounds": rounds,
+                # async: twice the interleaved rounds (half as long each): its pool swings
+                # more between rounds, and the best of more short rounds is steadier
+                "rounds": rounds * (2 if mode == "async" else 1),
                 "concurrency": 50,
                 **target,
             }

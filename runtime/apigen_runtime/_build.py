@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["request_builder"]
+__all__ = ["Builder", "request_builder"]
 
 # "scheme://authority" + "/path" + optional "?query"; no fragment
 _SPLIT = re.compile(r"(https?://[^/?#]+)(/[^?#]*)(?:\?([^#]*))?")
@@ -65,16 +65,25 @@ def request_builder(client: httpx.Client | httpx.AsyncClient) -> Callable[..., h
     kind = type(client)
     if kind not in _PLAIN or getattr(kind, "build_request", None) is not _PLAIN[kind]:
         return client.build_request
-    return _Builder(client)
+    return Builder(client)
 
 
-class _Builder:
-    """``build_request(method, url, headers=, content=, timeout=, extensions=)`` as httpx's."""
+class Builder:
+    """``build_request(method, url, headers=, content=, timeout=, extensions=)`` as httpx's;
+    ``marks`` are extensions every request it builds carries (set by ``marked``)."""
 
-    __slots__ = ("__self__",)
+    __slots__ = ("__self__", "marks")
 
-    def __init__(self, client: httpx.Client | httpx.AsyncClient) -> None:
+    def __init__(
+        self, client: httpx.Client | httpx.AsyncClient, marks: dict[str, Any] | None = None
+    ) -> None:
         self.__self__ = client  # as on a bound method: ``limit_responses`` finds the client
+        self.marks = marks
+
+    def marked(self, name: str, value: object) -> Builder:
+        """This builder, with extension ``name`` set to ``value`` on every request (one dict
+        merge per request, not a wrapper that copies each request's extensions again)."""
+        return Builder(self.__self__, {**(self.marks or {}), name: value})
 
     def __call__(
         self,
@@ -102,9 +111,12 @@ class _Builder:
         if parsed is None:
             if timeout is not None:
                 other["timeout"] = timeout
-            return client.build_request(
+            request = client.build_request(
                 method, url, headers=headers, content=content, extensions=extensions, **other
             )
+            if self.marks:
+                request.extensions = {**request.extensions, **self.marks}
+            return request
         # ``Headers(client.headers).update(headers)``: the client's, minus those we set, + ours
         # (on the (raw name, lower name, value) triples both hold)
         merged = httpx.Headers(client.headers)
@@ -116,4 +128,6 @@ class _Builder:
         ext = dict(extensions) if extensions else {}
         if "timeout" not in ext and timeout is not None:  # (never None here)
             ext["timeout"] = timeout.as_dict()
+        if self.marks:
+            ext.update(self.marks)
         return httpx.Request(method, parsed, content=content, headers=merged, extensions=ext)

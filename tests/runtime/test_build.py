@@ -104,3 +104,32 @@ def test_plain_mapping_headers_and_stray_percent() -> None:
         _same(built, client.build_request("GET", url, headers=headers, timeout=TIMEOUT))
     assert fast_url("https://h.example/a%2Fb") is not None
     assert fast_url("https://h.example/a%2Fb?x=%") is None
+
+
+@pytest.mark.parametrize("url", [URLS[0], URLS[5]])  # the fast path, then build_request's
+def test_response_limit_marks_every_request_like_a_wrapper(url: str) -> None:
+    """``limit_responses`` on the runtime's builder: the size mark on both paths, the caller's
+    extensions kept, the hook installed once, the unmarked builder left as it was."""
+    from apigen_runtime._limits import MAX_BYTES_EXTENSION, limit_responses
+
+    client = httpx.Client()
+    plain = request_builder(client)
+    limited = limit_responses(limit_responses(plain, 10), 123)  # the later limit wins
+    request = limited("GET", url, headers=httpx.Headers(), timeout=TIMEOUT, extensions={"x": 1})
+    assert request.extensions[MAX_BYTES_EXTENSION] == 123
+    assert request.extensions["x"] == 1
+    assert request.extensions["timeout"] == TIMEOUT.as_dict()
+    assert len(client.event_hooks["response"]) == 1
+    unmarked = plain("GET", url, headers=httpx.Headers(), timeout=TIMEOUT)
+    assert MAX_BYTES_EXTENSION not in unmarked.extensions
+    _same(unmarked, client.build_request("GET", url, timeout=TIMEOUT))
+
+
+def test_check_headers_names_the_bad_header_among_clean_ones() -> None:
+    from apigen_runtime._limits import check_headers
+
+    check_headers(httpx.Headers({"A": "1", "B": "2"}))  # clean: no error
+    for bad in (b"x\r\ny", "caf\u00e9".encode(), b"nul\x00"):  # as a pasted value encodes
+        headers = httpx.Headers({"A": "1", "X-Bad": bad, "C": "3"})
+        with pytest.raises(ValueError, match="'X-Bad'"):
+            check_headers(headers)
