@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from apigen_runtime._tls import default_tls_context
 
 
