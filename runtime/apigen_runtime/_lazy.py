@@ -15,7 +15,7 @@ import gc
 import importlib
 import json
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from typing import Any, TypeGuard, Union
 
@@ -30,7 +30,7 @@ STRICT: dict[str, bool] = {"apigen.strict": True}
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused() -> Generator[None, None, None]:
     """The cyclic garbage collector off while a model graph is imported and built.
 
     Creating classes and schemas allocates hundreds of thousands of container objects, which

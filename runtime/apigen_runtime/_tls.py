@@ -27,6 +27,11 @@ class _LazyCAContext(ssl.SSLContext):
     _ca_loaded: bool = False
     _ca_lock: threading.Lock
 
+    def defer_ca(self, cafile: str | None, capath: str | None) -> None:
+        """Where the certificates come from (certifi when both are None), loaded on first use."""
+        self._ca_lock = threading.Lock()
+        self._cafile, self._capath = cafile, capath
+
     def _load_ca(self) -> None:
         with self._ca_lock:
             if self._ca_loaded:
@@ -54,11 +59,13 @@ class _LazyCAContext(ssl.SSLContext):
 def default_tls_context(trust_env: bool = True) -> ssl.SSLContext:
     """What ``httpx.create_ssl_context(verify=True, trust_env=...)`` returns, CAs loaded lazily."""
     ctx = _LazyCAContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx._ca_lock = threading.Lock()
+    cafile: str | None = None
+    capath: str | None = None
     if trust_env and os.environ.get("SSL_CERT_FILE"):
-        ctx._cafile = os.environ["SSL_CERT_FILE"]
+        cafile = os.environ["SSL_CERT_FILE"]
     elif trust_env and os.environ.get("SSL_CERT_DIR"):
-        ctx._capath = os.environ["SSL_CERT_DIR"]
+        capath = os.environ["SSL_CERT_DIR"]
+    ctx.defer_ca(cafile, capath)
     keylog = os.environ.get("SSLKEYLOGFILE")  # as ssl.create_default_context does
     if keylog and not sys.flags.ignore_environment:
         ctx.keylog_filename = keylog
