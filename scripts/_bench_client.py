@@ -73,7 +73,7 @@ def mode_first(spec: dict[str, object]) -> None:
 
         stripe.api_base = url
         stripe.api_key = "sk_test_bench"
-        result = stripe.Customer.retrieve("cus_123")
+        result = stripe.Customer.retrieve(*spec.get("args", ["cus_123"]))  # type: ignore[call-overload]
     else:
         raise SystemExit(f"unknown kind {kind}")
     cpu, wall = time.process_time() - _CPU0, time.perf_counter() - _WALL0

@@ -33,10 +33,59 @@ CANNED = {
     "stripe": ("/v1/customers/", "/v1/customers/cus_123", {"Authorization": "Bearer sk_bench"}),
     "github": ("/repos/octocat/", "/repos/octocat/hello-world", {}),
 }
-FIRST_CALLS: dict[str, dict[str, Any]] = {
-    "stripe": {"call": "customers.retrieve", "args": ["cus_123"]},
-    "github": {"call": "repos.get", "kwargs": {"owner": "octocat", "repo": "hello-world"}},
+#: Stripe's default (unexpanded) customer, as the API reference documents the object: what
+#: `customers.retrieve` returns unless the caller asks for `expand[]`. The sandbox draw above
+#: expands every expandable field (101 models), the worst case; this is the common case.
+STRIPE_DEFAULT_ID = "cus_default"
+STRIPE_DEFAULT_CUSTOMER: dict[str, Any] = {
+    "id": STRIPE_DEFAULT_ID,
+    "object": "customer",
+    "address": None,
+    "balance": 0,
+    "created": 1680893993,
+    "currency": None,
+    "default_source": None,
+    "delinquent": False,
+    "description": None,
+    "discount": None,
+    "email": "jennyrosen@example.com",
+    "invoice_prefix": "0759376C",
+    "invoice_settings": {
+        "custom_fields": None,
+        "default_payment_method": None,
+        "footer": None,
+        "rendering_options": None,
+    },
+    "livemode": False,
+    "metadata": {},
+    "name": "Jenny Rosen",
+    "next_invoice_sequence": 1,
+    "phone": None,
+    "preferred_locales": [],
+    "shipping": None,
+    "tax_exempt": "none",
+    "test_clock": None,
 }
+#: First-response rows: (row key, target spec, call, the stripe-python row it is compared with).
+FIRST_CALLS: dict[str, tuple[str, dict[str, Any], str]] = {
+    "apigen stripe": (
+        "stripe",
+        {"call": "customers.retrieve", "args": ["cus_123"]},
+        "stripe-python",
+    ),
+    "apigen stripe default": (
+        "stripe",
+        {"call": "customers.retrieve", "args": [STRIPE_DEFAULT_ID]},
+        "stripe-python default",
+    ),
+    "apigen github": (
+        "github",
+        {"call": "repos.get", "kwargs": {"owner": "octocat", "repo": "hello-world"}},
+        "stripe-python",
+    ),
+}
+#: stripe-python rows: the customer id each retrieves (the expanded draw, the default shape).
+FIRST_PEERS = {"stripe-python": "cus_123", "stripe-python default": STRIPE_DEFAULT_ID}
 PERCALL: dict[str, dict[str, Any]] = {
     "petstore": {
         "call": "pets.get_pet",
@@ -98,6 +147,7 @@ def canned_bodies(shared: Path) -> dict[str, str]:
         if reply.status != 200:
             raise RuntimeError(f"sandbox {name} GET {path}: {reply.status}")
         bodies[prefix] = reply.body.decode()
+    bodies[f"/v1/customers/{STRIPE_DEFAULT_ID}"] = json.dumps(STRIPE_DEFAULT_CUSTOMER)
     return bodies
 
 
@@ -220,12 +270,16 @@ class FirstBench:
 
 
 def bench_first(clients: dict[str, Client], url: str, repeat: int = 5) -> FirstBench:
-    """Interleaved: apigen Stripe customers.retrieve, GitHub repos.get, stripe-python."""
-    specs: dict[str, dict[str, Any]] = {"stripe-python": {"kind": "stripe-python", "url": url}}
-    for name, call in FIRST_CALLS.items():
+    """Interleaved: apigen Stripe customers.retrieve (expanded draw, default shape), GitHub
+    repos.get, and stripe-python's Customer.retrieve on each Stripe body."""
+    specs: dict[str, dict[str, Any]] = {
+        key: {"kind": "stripe-python", "url": url, "args": [cid]}
+        for key, cid in FIRST_PEERS.items()
+    }
+    for key, (name, call, _peer) in FIRST_CALLS.items():
         if name in clients:
             c = clients[name]
-            specs[f"apigen {name}"] = {
+            specs[key] = {
                 "kind": "apigen",
                 "path": str(c.path),
                 "package": c.package,

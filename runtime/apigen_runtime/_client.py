@@ -599,8 +599,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             return self._http
         with self._lock:
             if self._http is None:
+                from ._tls import default_tls_context  # ssl: loaded with the pool, not at import
+
                 self._http = httpx.Client(
-                    timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS
+                    timeout=self.timeout,
+                    follow_redirects=True,
+                    limits=DEFAULT_LIMITS,
+                    verify=default_tls_context(),
                 )
             return self._http
 
@@ -925,8 +930,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
+            from ._tls import default_tls_context
+
             self._http = httpx.AsyncClient(
-                timeout=self.timeout, follow_redirects=True, limits=DEFAULT_LIMITS
+                timeout=self.timeout,
+                follow_redirects=True,
+                limits=DEFAULT_LIMITS,
+                verify=default_tls_context(),
             )
         return self._http
 

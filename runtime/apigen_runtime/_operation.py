@@ -61,7 +61,10 @@ class Response:
     def adapter(self) -> TypeAdapter[Any]:
         """Build the validator on first use: import time stays cheap for huge APIs."""
         if self._adapter is None:
-            object.__setattr__(self, "_adapter", TypeAdapter(self.type_))
+            from ._lazy import gc_paused
+
+            with gc_paused():
+                object.__setattr__(self, "_adapter", TypeAdapter(self.type_))
         assert self._adapter is not None
         return self._adapter
 
@@ -78,7 +81,10 @@ class LazyResponses(Mapping[str, Response]):
 
     def _get(self) -> Mapping[str, Response]:
         if self._loaded is None:
-            self._loaded = self._load()
+            from ._lazy import gc_paused  # imports model modules: classes are created
+
+            with gc_paused():
+                self._loaded = self._load()
         return self._loaded
 
     def __getitem__(self, key: str) -> Response:

@@ -213,3 +213,46 @@ def test_cli_reports_generated_code_errors_plainly(
     assert "internal error" not in result.output, result.output
     assert "shapes/models/x.py line 3" in result.output, result.output
     assert sys.version_info >= (3, 11)
+
+
+# --- model modules evaluate annotations at class creation (no string annotations to compile) --
+
+
+def test_forward_names_in_a_model_module_stay_quoted() -> None:
+    from apigen.render.views import ClassView, FieldView, _evaluated_annotations
+
+    first = ClassView(
+        "A",
+        "",
+        [
+            FieldView("b", "B | None", "None", ""),
+            FieldView("me", "list[A]", None, ""),
+            FieldView("kind", 'Literal["B"]', None, ""),  # a name only inside a string
+            FieldView("other", "Leaf | int", None, ""),  # imported: bound at import
+        ],
+    )
+    second = ClassView("B", "", [FieldView("a", "A", None, "")])
+    _evaluated_annotations([first, second], {"A", "B"})
+    assert [f.annotation for f in first.fields] == [
+        "'B | None'",
+        "'list[A]'",
+        'Literal["B"]',
+        "Leaf | int",
+    ]
+    assert second.fields[0].annotation == "A"  # created before B: evaluated as is
+
+
+def test_model_modules_have_no_future_import_and_all_build(shapes: Path) -> None:
+    modules = sorted(p for p in (shapes / PKG / "models").glob("*.py") if p.stem != "__init__")
+    assert modules
+    for path in modules:
+        assert "from __future__ import annotations" not in path.read_text(), path.name
+    with on_path(shapes, PKG):
+        import importlib
+
+        for path in modules:
+            module = importlib.import_module(f"{PKG}.models.{path.stem}")
+            for value in vars(module).values():
+                if isinstance(value, type) and issubclass(value, pydantic.BaseModel):
+                    value.model_rebuild()
+                    assert value.__pydantic_complete__, value

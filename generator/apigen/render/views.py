@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -109,7 +110,34 @@ def model_module(
     import_blocks = imports.lines(_depth(module))
     if later:
         import_blocks.append("\n".join(later))
+    if deferred:  # names the end of the module imports: annotations must stay strings
+        import_blocks.insert(0, "from __future__ import annotations")
+    else:
+        _evaluated_annotations(classes, {d.name for d in defs})
     return ModelModuleView(import_blocks, classes, aliases, names, deferred)
+
+
+_STRING_LITERAL = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _evaluated_annotations(classes: list[ClassView], local: set[str]) -> None:
+    """Quote the annotations that name a class of this module not yet created at that point.
+
+    Model modules are rendered without `from __future__ import annotations`: pydantic would
+    otherwise turn every annotation string into a `ForwardRef`, compile and evaluate it when the
+    class is created (~20 % of creating a model). Every name an annotation uses is bound at
+    import (leaf models imported, other models bound to `_rt.later` placeholders) except this
+    module's own classes and assignments defined later (or the class itself): those annotations
+    stay strings, which pydantic resolves once the module is complete, as before.
+    """
+    bound: set[str] = set()
+    for cls in classes:
+        for f in cls.fields:
+            names = set(_IDENTIFIER.findall(_STRING_LITERAL.sub("", f.annotation)))
+            if names & (local - bound):
+                f.annotation = repr(f.annotation)
+        bound.add(cls.name)
 
 
 def _identifier_keys(d: ModelDef) -> bool:
