@@ -113,13 +113,29 @@ class _Lazy:
         return handler(value)
 
     def json_schema(self, _schema: CoreSchema, handler: GetJsonSchemaHandler) -> Any:
-        from pydantic.json_schema import GenerateJsonSchema  # only for JSON schemas
+        from pydantic.json_schema import CoreRef, GenerateJsonSchema  # only for JSON schemas
 
         schema = TypeAdapter(self.target()).core_schema
         generator = getattr(handler, "generate_json_schema", None)
-        if isinstance(generator, GenerateJsonSchema):  # a model becomes a `$defs` entry
+        if not isinstance(generator, GenerateJsonSchema):
+            return handler(schema)
+        # A model becomes a `$defs` entry. Lazily named models may form a cycle (A names B,
+        # B names A): a model whose schema is being generated further up is referred to by
+        # its `$ref`, as pydantic does for the cycles it sees itself.
+        ref = _ref_of(schema)
+        if ref is None:
             return generator.generate_inner(schema)
-        return handler(schema)
+        busy = _IN_PROGRESS.setdefault(id(generator), set())
+        key = (ref, generator.mode)
+        if key in busy:
+            return generator.get_cache_defs_ref_schema(CoreRef(ref))[1]
+        busy.add(key)
+        try:
+            return generator.generate_inner(schema)
+        finally:
+            busy.discard(key)
+            if not busy:
+                del _IN_PROGRESS[id(generator)]
 
     def schema(self) -> CoreSchema:
         return core_schema.with_info_plain_validator_function(
@@ -129,6 +145,19 @@ class _Lazy:
             ),
             metadata={"pydantic_js_annotation_functions": [self.json_schema]},
         )
+
+
+# JSON-schema generators (by id) -> the (core ref, mode) of lazily named models whose schema
+# they are generating now; an entry lives only while its generation runs.
+_IN_PROGRESS: dict[int, set[tuple[str, str]]] = {}
+
+
+def _ref_of(schema: CoreSchema) -> str | None:
+    """The core ref a model's (or a definitions-wrapped model's) schema is known by."""
+    found = schema.get("ref")
+    if found is None and schema["type"] == "definitions":
+        found = schema["schema"].get("schema_ref")
+    return found if isinstance(found, str) else None
 
 
 def _is_model(value: object) -> TypeGuard[type[BaseModel]]:

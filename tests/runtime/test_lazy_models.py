@@ -217,3 +217,51 @@ def test_first_use_from_many_threads_at_once(pkgs: tuple[ModuleType, ModuleType]
     results = asyncio.run(main())
     assert {type(r.one).__name__ for r in results} == {"B"}
     assert len({r.model_dump_json() for r in results}) == 1
+
+
+_CYCLE = {
+    "node": """
+        if TYPE_CHECKING:
+            from .edge import Edge
+        else:
+            Edge = later(__package__, ".edge", "Edge")
+
+        class Node(Model):
+            name: str
+            out: list[Edge] | None = None
+    """,
+    "edge": """
+        if TYPE_CHECKING:
+            from .node import Node
+        else:
+            Node = later(__package__, ".node", "Node")
+
+        class Edge(Model):
+            to: str | Node
+    """,
+}
+
+
+def test_a_cycle_of_lazily_named_models_validates_and_has_a_json_schema(tmp_path: Path) -> None:
+    folder = tmp_path / "lazy_cycle_pkg"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    for name, body in _CYCLE.items():
+        (folder / f"{name}.py").write_text(textwrap.dedent(_HEADER) + textwrap.dedent(body))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        node = importlib.import_module("lazy_cycle_pkg.node").Node
+        value = node.model_validate(
+            {"name": "a", "out": [{"to": "b"}, {"to": {"name": "c", "out": [{"to": "a"}]}}]}
+        )
+        assert value.out[1].to.out[0].to == "a"
+        # before: RecursionError (each lazily named model generated the other's schema again)
+        for mode in ("validation", "serialization"):
+            schema = node.model_json_schema(mode=mode)
+            assert set(schema["$defs"]) == {"Edge", "Node"}, schema
+            edge = schema["$defs"]["Edge"]["properties"]["to"]
+            assert {"$ref": "#/$defs/Node"} in edge["anyOf"], edge
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.startswith("lazy_cycle_pkg")]:
+            del sys.modules[name]
