@@ -1,20 +1,21 @@
-"""``record``: frozen keyword-only records, built without ``@dataclass``'s per-class ``exec``.
+"""``record``: frozen records, built without ``@dataclass``'s per-class ``exec``.
 
 ``@dataclass`` writes each class's ``__init__``/``__eq__``/``__repr__``/... as source and compiles
 it (~0.5 ms a class on this project's bench machine): paid at import by every class, needed or
 not. A record shares one set of methods instead. Modules declare ``@dataclass(frozen=True,
 kw_only=True)`` for type checkers and bind ``dataclass`` to ``record`` at run time, so the static
-types are the dataclass's and the behaviour matches it: keyword-only ``__init__`` (fields are the
-class's own annotations; a class attribute is the default), field-wise ``==`` and ``hash`` within
+types are the dataclass's and the behaviour matches it: the same ``__init__`` arguments (fields
+are the class's own annotations; a class attribute or ``field(default=...)`` is the default), field-wise ``==`` and ``hash`` within
 one class, a dataclass-style ``repr``, ``FrozenInstanceError`` on assignment. Not provided:
-``dataclasses.fields``/``replace``/``asdict`` (no ``__dataclass_fields__``), mutable defaults.
+``dataclasses.fields``/``replace``/``asdict`` (no ``__dataclass_fields__``), ``__slots__``,
+default factories, ``__post_init__``.
 """
 
 from __future__ import annotations
 
 import inspect
-from dataclasses import FrozenInstanceError
-from typing import Any, TypeVar
+from dataclasses import MISSING, Field, FrozenInstanceError
+from typing import Any, TypeVar, cast
 
 __all__ = ["record"]
 
@@ -22,21 +23,40 @@ C = TypeVar("C", bound=type)
 _MISSING: Any = object()
 
 
-def record(*, frozen: bool = True, kw_only: bool = True) -> Any:
-    """The class decorator (called like ``dataclass(frozen=True, kw_only=True)``)."""
-    if not (frozen and kw_only):
-        raise TypeError("record() makes frozen keyword-only records only")
-    return _record
+def record(*, frozen: bool = True, kw_only: bool = False, slots: bool = False) -> Any:
+    """The class decorator, called like ``dataclass(frozen=True, ...)``. ``slots`` is accepted
+    and ignored (instances keep a ``__dict__``); a ``dataclasses.field(default=..., kw_only=...)``
+    class attribute is read for its default and ``kw_only``."""
+    if not frozen:
+        raise TypeError("record() makes frozen records only")
 
+    def decorate(cls: C) -> C:
+        names = tuple(inspect.get_annotations(cls))  # its own fields, as strings: unevaluated
+        defaults: dict[str, object] = {}
+        positional: list[str] = []
+        for name in names:
+            default: object = cls.__dict__.get(name, _MISSING)
+            keyword = kw_only
+            if isinstance(default, Field):
+                spec = cast("Field[object]", default)
+                keyword = keyword or spec.kw_only is True
+                default = _MISSING if spec.default is MISSING else spec.default
+                delattr(cls, name)  # the Field object is no class attribute of a dataclass
+            if default is not _MISSING:
+                setattr(cls, name, default)
+            defaults[name] = default
+            if not keyword:
+                positional.append(name)
+        target: Any = cls
+        target.__record_fields__ = names
+        target.__record_defaults__ = defaults
+        target.__record_positional__ = tuple(positional)
+        for name, method in _METHODS.items():
+            setattr(cls, name, method)
+        setattr(cls, "__match_args__", tuple(positional))  # noqa: B010
+        return cls
 
-def _record(cls: C) -> C:
-    names = tuple(inspect.get_annotations(cls))  # its own fields, as strings: not evaluated
-    target: Any = cls
-    target.__record_fields__ = names
-    target.__record_defaults__ = {n: cls.__dict__.get(n, _MISSING) for n in names}
-    for name, method in _METHODS.items():
-        setattr(cls, name, method)
-    return cls
+    return decorate
 
 
 def _fields(self: object) -> tuple[str, ...]:
@@ -44,8 +64,21 @@ def _fields(self: object) -> tuple[str, ...]:
     return names
 
 
-def _init(self: object, **values: object) -> None:
+def _init(self: object, *args: object, **values: object) -> None:
     defaults: dict[str, object] = getattr(type(self), "__record_defaults__")  # noqa: B009
+    if args:
+        positional: tuple[str, ...] = getattr(type(self), "__record_positional__")  # noqa: B009
+        if len(args) > len(positional):
+            raise TypeError(
+                f"{type(self).__qualname__}.__init__() takes {len(positional)} positional "
+                f"arguments but {len(args)} were given"
+            )
+        for name, value in zip(positional, args, strict=False):
+            if name in values:
+                raise TypeError(
+                    f"{type(self).__qualname__}.__init__() got multiple values for {name!r}"
+                )
+            values[name] = value
     for name in values:
         if name not in defaults:
             raise TypeError(
@@ -94,5 +127,4 @@ _METHODS: dict[str, Any] = {
     "__repr__": _repr,
     "__setattr__": _setattr,
     "__delattr__": _delattr,
-    "__match_args__": (),
 }
