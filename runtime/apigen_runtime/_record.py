@@ -7,19 +7,21 @@ kw_only=True)`` for type checkers and bind ``dataclass`` to ``record`` at run ti
 types are the dataclass's and the behaviour matches it: the same ``__init__`` arguments (fields
 are the class's own annotations; a class attribute or ``field(default=...)`` is the default), field-wise ``==`` and ``hash`` within
 one class, a dataclass-style ``repr``, ``FrozenInstanceError`` on assignment. Not provided:
-``dataclasses.fields``/``replace``/``asdict`` (no ``__dataclass_fields__``), ``__slots__``,
-default factories, ``__post_init__``.
+``__slots__``, default factories, ``__post_init__``. ``dataclasses.fields``/``replace``/
+``asdict`` work (``__dataclass_fields__`` holds plain ``Field`` objects).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
-from dataclasses import MISSING, Field, FrozenInstanceError
+from dataclasses import MISSING, Field, FrozenInstanceError, field
 from typing import Any, TypeVar, cast
 
 __all__ = ["record"]
 
 C = TypeVar("C", bound=type)
+_FIELD: object = getattr(dataclasses, "_FIELD")  # noqa: B009  # a plain field's marker
 _MISSING: Any = object()
 
 
@@ -31,8 +33,10 @@ def record(*, frozen: bool = True, kw_only: bool = False, slots: bool = False) -
         raise TypeError("record() makes frozen records only")
 
     def decorate(cls: C) -> C:
-        names = tuple(inspect.get_annotations(cls))  # its own fields, as strings: unevaluated
+        annotations = inspect.get_annotations(cls)  # its own fields, as strings: unevaluated
+        names = tuple(annotations)
         defaults: dict[str, object] = {}
+        described: dict[str, Field[object]] = {}  # for dataclasses.fields/replace/asdict
         positional: list[str] = []
         for name in names:
             default: object = cls.__dict__.get(name, _MISSING)
@@ -47,16 +51,27 @@ def record(*, frozen: bool = True, kw_only: bool = False, slots: bool = False) -
             defaults[name] = default
             if not keyword:
                 positional.append(name)
+            described[name] = _described(name, annotations[name], default, keyword)
         target: Any = cls
         target.__record_fields__ = names
         target.__record_defaults__ = defaults
         target.__record_positional__ = tuple(positional)
+        target.__dataclass_fields__ = described
         for name, method in _METHODS.items():
             setattr(cls, name, method)
         setattr(cls, "__match_args__", tuple(positional))  # noqa: B010
         return cls
 
     return decorate
+
+
+def _described(name: str, annotation: object, default: object, keyword: bool) -> Field[object]:
+    """A plain ``dataclasses.Field``, so ``dataclasses.fields``/``replace``/``asdict`` work."""
+    spec: Any = field(kw_only=keyword)
+    spec.default = MISSING if default is _MISSING else default
+    spec.name, spec.type, spec._field_type = name, annotation, _FIELD
+    described: Field[object] = spec
+    return described
 
 
 def _fields(self: object) -> tuple[str, ...]:

@@ -21,7 +21,9 @@ def test_keyword_only_style_has_the_dataclass_defaults_eq_hash_and_repr() -> Non
         "CursorPagination(items='data', has_more='has_more', cursor_param='after', "
         "cursor_field='id', reverse_param=None)"
     )
-    assert not dataclasses.is_dataclass(style)  # no `exec`-built dataclass machinery
+    # dataclasses' helpers still work on a record
+    assert dataclasses.replace(style, cursor_param="x") == CursorPagination(cursor_param="x")
+    assert dataclasses.asdict(style)["cursor_field"] == "id"
 
 
 def test_records_are_frozen_and_check_their_arguments() -> None:
@@ -48,3 +50,6 @@ def test_positional_fields_then_keyword_only_fields() -> None:
     body = Body("application/json", required=True)
     assert (body.media_type, body.required, body.encoding) == ("application/json", True, None)
     assert Encoding(style="deepObject").explode is None
+    renamed = dataclasses.replace(param, py_name="n", wire_name="n")
+    assert (renamed.py_name, renamed.location, renamed.style) == ("n", "query", "form")
+    assert [f.name for f in dataclasses.fields(param)][:3] == ["py_name", "wire_name", "location"]
