@@ -204,9 +204,12 @@ class Client:
 @dataclass
 class ImportBench:
     floor_cpu: list[float] = field(default_factory=list)
-    per_resource: dict[str, dict[str, float]] = field(default_factory=dict)  # spec -> res -> cpu
+    per_resource: dict[str, dict[str, float]] = field(default_factory=dict)  # spec -> res -> median
+    samples: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # every sample
     errors: dict[str, str] = field(default_factory=dict)
     peers: dict[str, float] = field(default_factory=dict)  # stripe-python, openai: cpu
+    rounds: int = 1
+    seconds: float = 0.0  # wall time of the section
 
     @property
     def floor(self) -> float:
@@ -219,9 +222,16 @@ class ImportBench:
         )
 
 
-def bench_imports(clients: list[Client], limit: int | None) -> ImportBench:
-    """Every resource, each in a fresh interpreter: import + Client() + resolving its methods."""
-    result = ImportBench()
+def bench_imports(clients: list[Client], limit: int | None, rounds: int = 3) -> ImportBench:
+    """Every resource in ROUNDS fresh interpreters: import + Client() + resolving its methods.
+
+    A resource's figure is the median of its samples. The rounds are interleaved (every resource
+    once, then every resource again) and the floor is sampled every 25 workers, so a load spike
+    lands on one sample of a few resources rather than on the only sample of one.
+    """
+    result = ImportBench(rounds=rounds)
+    start = time.perf_counter()
+    since_floor = 0
 
     def floor() -> None:
         out = worker("import", {"kind": "floor"})
@@ -237,25 +247,37 @@ def bench_imports(clients: list[Client], limit: int | None) -> ImportBench:
             result.peers[kind] = statistics.median(cpus)
         else:
             result.errors[kind] = runs[0].get("error", "?")
-    for client in clients:
-        resources = list(client.resources().items())[: limit or None]
-        print(f"bench: imports {client.name}: {len(resources)} resources", flush=True)
-        found = result.per_resource.setdefault(client.name, {})
-        for index, (resource, methods) in enumerate(resources):
+    plan = [(client, list(client.resources().items())[: limit or None]) for client in clients]
+    for client, resources in plan:
+        print(f"bench: imports {client.name}: {len(resources)} resources x {rounds}", flush=True)
+    for _ in range(rounds):
+        for client, resources in plan:
+            samples = result.samples.setdefault(client.name, {})
             spec = {"kind": "apigen", "path": str(client.path), "package": client.package}
-            out = worker("import", {**spec, "resource": resource, "methods": methods})
-            if "cpu" in out:
-                found[resource] = out["cpu"]
-            else:
-                result.errors[f"{client.name}.{resource}"] = out.get("error", "?")
-            if index % 25 == 24:
-                floor()  # the floor sampled throughout: machine load drifts
+            for resource, methods in resources:
+                if f"{client.name}.{resource}" in result.errors:
+                    continue
+                out = worker("import", {**spec, "resource": resource, "methods": methods})
+                if "cpu" in out:
+                    samples.setdefault(resource, []).append(out["cpu"])
+                else:
+                    result.errors[f"{client.name}.{resource}"] = out.get("error", "?")
+                since_floor += 1
+                if since_floor % 25 == 0:
+                    floor()  # the floor sampled throughout: machine load drifts
+    for client, _ in plan:
+        found = result.per_resource.setdefault(client.name, {})
+        for resource, cpus in result.samples.get(client.name, {}).items():
+            if f"{client.name}.{resource}" not in result.errors:
+                found[resource] = statistics.median(cpus)
         failed = sum(1 for key in result.errors if key.startswith(f"{client.name}."))
         if failed:
             first = next(v for k, v in result.errors.items() if k.startswith(f"{client.name}."))
             print(f"bench: imports {client.name}: {failed} failed, e.g. {first}", flush=True)
     for _ in range(3):
         floor()
+    result.seconds = time.perf_counter() - start
+    print(f"bench: imports: {result.seconds:.0f} s wall, {rounds} samples per resource", flush=True)
     return result
 
 

@@ -25,8 +25,8 @@ WARM (cache shared with the first cold run, so validation is a cache hit).
 
     .venv-bench/bin/python scripts/bench.py [--specs github,stripe] [--tools apigen,opc,dcg]
         [--repeat N] [--timeout S] [--json OUT] [--sections generate,sandbox,imports,first,
-        percall,corpus] [--clients fresh|generated] [--resources N] [--corpus-limit N]
-        [--calls N] [--no-docs]
+        percall,corpus] [--clients fresh|generated] [--resources N] [--import-samples N]
+        [--corpus-limit N] [--calls N] [--no-docs]
 
 The `sandbox` section (scripts/_bench_sandbox.py) serves each spec with `apigen sandbox` and
 measures startup, requests/s on one kept-alive connection (drawn bodies, static bodies, 404s),
@@ -557,6 +557,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="clients for imports/first/percall: built now (default) or the committed generated/",
     )
     p.add_argument("--resources", type=int, default=None, help="at most N resources per spec")
+    p.add_argument(
+        "--import-samples",
+        type=int,
+        default=3,
+        help="fresh interpreters per resource in the imports section (its median counts)",
+    )
     p.add_argument("--corpus-limit", type=int, default=None, help="at most N corpus specs")
     p.add_argument("--calls", type=int, default=2000, help="calls per client in the per-call test")
     p.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
@@ -575,6 +581,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"unknown tool(s): {', '.join(sorted(unknown))}")
     if args.repeat is not None and args.repeat < 1:
         p.error("--repeat must be >= 1")
+    if args.import_samples < 1:
+        p.error("--import-samples must be >= 1")
     return args
 
 
@@ -734,7 +742,8 @@ def evaluate(state: dict[str, Any]) -> list[Target]:
                 worst[1] if worst else None,
                 "<= 1.25",
                 (
-                    f"worst `{worst[0]}`, median {median:.2f}x over {len(ratios)} resources; "
+                    f"worst `{worst[0]}`, median {median:.2f}x over {len(ratios)} resources "
+                    f"(each the median of {imports.rounds} samples); "
                     f"floor {imports.floor * 1000:.0f} ms CPU"
                 )
                 if worst and imports
@@ -877,6 +886,8 @@ def render_report(state: dict[str, Any], rows: list[Target], info: dict[str, str
         parts += [
             "### Import + `Client()` + resolving every method of one resource (fresh interpreter)",
             "",
+            f"Each resource: the median of {imports.rounds} fresh interpreters, rounds interleaved "
+            f"(section {imports.seconds:.0f} s wall). "
             f"Floor `import httpx; from pydantic import BaseModel`: median "
             f"{imports.floor * 1000:.0f} ms CPU over {len(imports.floor_cpu)} samples taken "
             "throughout the section. Peers (not targets): "
@@ -1016,7 +1027,9 @@ def main(argv: list[str] | None = None) -> int:
             targets.prime_pycache([c.path for c in clients.values()])
             if "imports" in args.sections:
                 wanted = [clients[n] for n in ("stripe", "github") if n in clients]
-                state["imports"] = targets.bench_imports(wanted, args.resources)
+                state["imports"] = targets.bench_imports(
+                    wanted, args.resources, args.import_samples
+                )
             if {"first", "percall"} & set(args.sections):
                 with targets.canned_server(targets.canned_bodies(shared_dir())) as url:
                     if "first" in args.sections:

@@ -9,8 +9,12 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from pydantic import TypeAdapter
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+
     from ._lro import LongRunning
     from ._pagination import Pagination
+else:  # generated modules build many of these at import: no per-class `exec` (see _record)
+    from ._record import record
 
 __all__ = ["Body", "Encoding", "LazyResponses", "Operation", "Param", "Response"]
 
@@ -19,7 +23,7 @@ Location = Literal["path", "query", "header", "cookie", "field", "body"]
 Kind = Literal["json", "text", "binary", "empty", "sse"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Param:
     """One operation argument and where it goes on the wire."""
 
@@ -32,7 +36,7 @@ class Param:
     content_type: str | None = field(default=None, kw_only=True)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Encoding:
     """How one field of a form or multipart body is serialised (OpenAPI ``encoding``)."""
 
@@ -41,7 +45,7 @@ class Encoding:
     content_type: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Body:
     """The request body's media type; field values come from ``field``/``body`` params."""
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 import apigen_runtime as rt
-from apigen_runtime._pagination import _link_next
+from apigen_runtime._paging import _link_next
 
 from .conftest import Pet
 
