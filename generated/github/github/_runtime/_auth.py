@@ -215,9 +215,9 @@ def credential_lookup(
 ) -> Callable[[str], str | None]:
     def lookup(name: str) -> str | None:
         value = given.get(name)
+        if value:  # the common case: passed to the client, no environment name to work out
+            return value
         env = env_var(env_prefix, name, env_names)
-        if not value and env:
-            value = os.environ.get(env)
-        return value or None
+        return (os.environ.get(env) if env else None) or None
 
     return lookup

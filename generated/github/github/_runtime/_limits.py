@@ -23,6 +23,7 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
+from ._build import Builder
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -101,9 +102,13 @@ def check_header_inputs(
 def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> None:
     """``ValueError`` (before sending) for a header value httpx cannot send or a server would
     split: CR, LF, NUL or non-ASCII. Only the header name is shown: values may be secrets."""
-    for raw_name, value in headers.raw:  # the encoded values: non-ASCII shows as bytes > 0x7f
-        if not value.isascii() or _BAD_BYTES.search(value):
-            raise _bad_header(raw_name.decode("latin-1"))
+    # one scan of all values joined (the common case: clean); then the one to name
+    raw = headers.raw  # the encoded values: non-ASCII shows as bytes > 0x7f
+    joined = b"".join([value for _, value in raw])
+    if not joined.isascii() or _BAD_BYTES.search(joined):
+        for raw_name, value in raw:
+            if not value.isascii() or _BAD_BYTES.search(value):
+                raise _bad_header(raw_name.decode("latin-1"))
     for cookie in cookies or ():
         if _BAD_HEADER.search(cookie):
             cookie_name = cookie.partition("=")[0]
@@ -124,6 +129,8 @@ def limit_responses(
     client = getattr(build_request, "__self__", None)
     if isinstance(client, httpx.Client | httpx.AsyncClient):
         _install(client)
+    if isinstance(build_request, Builder):  # the runtime's own: marks without a wrapper
+        return build_request.marked(MAX_BYTES_EXTENSION, limit)
 
     def build(*args: Any, **kwargs: Any) -> httpx.Request:
         request = build_request(*args, **kwargs)

@@ -9,8 +9,12 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from pydantic import TypeAdapter
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+
     from ._lro import LongRunning
     from ._pagination import Pagination
+else:  # generated modules build many of these at import: no per-class `exec` (see _record)
+    from ._record import record
 
 __all__ = ["Body", "Encoding", "LazyResponses", "Operation", "Param", "Response"]
 
@@ -19,7 +23,7 @@ Location = Literal["path", "query", "header", "cookie", "field", "body"]
 Kind = Literal["json", "text", "binary", "empty", "sse"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Param:
     """One operation argument and where it goes on the wire."""
 
@@ -32,7 +36,7 @@ class Param:
     content_type: str | None = field(default=None, kw_only=True)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Encoding:
     """How one field of a form or multipart body is serialised (OpenAPI ``encoding``)."""
 
@@ -41,7 +45,7 @@ class Encoding:
     content_type: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Body:
     """The request body's media type; field values come from ``field``/``body`` params."""
 
@@ -61,7 +65,10 @@ class Response:
     def adapter(self) -> TypeAdapter[Any]:
         """Build the validator on first use: import time stays cheap for huge APIs."""
         if self._adapter is None:
-            object.__setattr__(self, "_adapter", TypeAdapter(self.type_))
+            from ._lazy import gc_paused
+
+            with gc_paused():
+                object.__setattr__(self, "_adapter", TypeAdapter(self.type_))
         assert self._adapter is not None
         return self._adapter
 
@@ -78,7 +85,10 @@ class LazyResponses(Mapping[str, Response]):
 
     def _get(self) -> Mapping[str, Response]:
         if self._loaded is None:
-            self._loaded = self._load()
+            from ._lazy import gc_paused  # imports model modules: classes are created
+
+            with gc_paused():
+                self._loaded = self._load()
         return self._loaded
 
     def __getitem__(self, key: str) -> Response:

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter
 from pydantic.fields import FieldInfo
 
+from ._lazy import STRICT, Later, LaterUnion
+
 __all__ = ["Model", "construct", "discriminator"]
 
 
@@ -45,6 +47,8 @@ def construct(type_: Any, data: Any) -> Any:
     ``"19"`` for an ``int``; a date string may become a ``datetime``), and numbers are kept as
     received (``2**53 + 1`` never goes through a ``float``). Anything else is kept as is.
     """
+    if isinstance(type_, Later | LaterUnion):
+        type_ = type_.resolve()
     origin = get_origin(type_)
     args = get_args(type_)
     if origin is Annotated:
@@ -96,7 +100,7 @@ def _adapter(type_: Any) -> TypeAdapter[Any]:
 def _fits(type_: Any, data: Any) -> bool:
     """Whether ``data`` validates strictly (no coercion) as ``type_``."""
     try:
-        _adapter(type_).validate_json(json.dumps(data), strict=True)
+        _adapter(type_).validate_json(json.dumps(data), strict=True, context=STRICT)
     except Exception:
         return False
     return True
@@ -128,6 +132,8 @@ def _arms(args: tuple[Any, ...]) -> list[tuple[str | None, Any]]:
 
 def _models_in(type_: Any) -> list[type[BaseModel]]:
     """The model classes a (possibly annotated, possibly union) type may be."""
+    if isinstance(type_, Later | LaterUnion):
+        type_ = type_.resolve()
     origin = get_origin(type_)
     if origin is Annotated:
         return _models_in(get_args(type_)[0])

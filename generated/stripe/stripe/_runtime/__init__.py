@@ -94,26 +94,27 @@ _LAZY: dict[str, str] = {
     "RedisCacheStore": "._cache",
     "Model": "._models",
     "discriminator": "._models",
+    "later": "._lazy",
     "AsyncOAuth": "._oauth",
     "AsyncPage": "._pagination",
     "AsyncPaginator": "._pagination",
     "AsyncStream": "._sse",
     "AuthorizationRequest": "._oauth",
-    "BodyCursorPagination": "._pagination",
+    "BodyCursorPagination": "._paging",
     "CircuitBreaker": "._circuit",
-    "CursorPagination": "._pagination",
+    "CursorPagination": "._paging",
     "InMemoryTokenStore": "._oauth",
     "JSONFileTokenStore": "._oauth",
-    "LinkHeaderPagination": "._pagination",
+    "LinkHeaderPagination": "._paging",
     "LongRunning": "._lro",
-    "NextUrlPagination": "._pagination",
+    "NextUrlPagination": "._paging",
     "OAuth": "._oauth",
     "OAuth2AuthorizationCode": "._oauth",
     "OAuth2ClientCredentials": "._oauth",
-    "OffsetPagination": "._pagination",
-    "PageNumberPagination": "._pagination",
+    "OffsetPagination": "._paging",
+    "PageNumberPagination": "._paging",
     "PageRequest": "._pagination",
-    "Pagination": "._pagination",
+    "Pagination": "._paging",
     "RedisRateLimit": "._ratelimit_redis",
     "ServerSentEvent": "._sse",
     "Stream": "._sse",
@@ -127,6 +128,7 @@ if TYPE_CHECKING:
     from . import webhooks
     from ._cache import Cache, CacheStore, MemoryCacheStore, RedisCacheStore
     from ._circuit import CircuitBreaker
+    from ._lazy import later
     from ._lro import LongRunning
     from ._models import Model, discriminator
     from ._oauth import (
@@ -267,6 +269,7 @@ __all__ = [
     "__version__",
     "discriminator",
     "enable_logging",
+    "later",
     "may_resend",
     "omit",
     "part_method",

@@ -23,6 +23,7 @@ from ._auth import (
     select_security,
 )
 from ._body import StreamBody
+from ._build import request_builder
 from ._drivers import Flow, run_async, run_sync
 from ._errors import APIError, package_error
 from ._hooks import Hooks, before_request, run_hooks
@@ -81,6 +82,10 @@ HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 # fails fast (and a connect failure is always safe to retry).
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 RETRY_COUNT_HEADER = "X-Retry-Count"
+# The pool the client opens (a caller's http_client keeps its own): up to 100 connections, all
+# kept alive. httpx's default keeps 20: at more concurrent calls than that, every answered call
+# closed a connection and a later one opened a new one (at 50 tasks: ~1 connect per 4 calls).
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 
 class _BaseClient(Generic[HttpT]):
@@ -594,7 +599,14 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             return self._http
         with self._lock:
             if self._http is None:
-                self._http = httpx.Client(timeout=self.timeout, follow_redirects=True)
+                from ._tls import default_tls_context  # ssl: loaded with the pool, not at import
+
+                self._http = httpx.Client(
+                    timeout=self.timeout,
+                    follow_redirects=True,
+                    limits=DEFAULT_LIMITS,
+                    verify=default_tls_context(),
+                )
             return self._http
 
     def request(
@@ -602,7 +614,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, http.build_request, take_mode())
+        flow = self._flow(op, values, options, request_builder(http), take_mode())
         try:  # not ``_package_errors()``: a context manager per call costs more than the call
             result: T = open_sync(run_sync(flow, http, self._sleep))
         except APIError as exc:
@@ -619,7 +631,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         if not is_sse(op):
             raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
         http = self._client()
-        flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
+        flow = self._flow(op, values, sse_options(options), request_builder(http), take_mode())
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_sync(run_sync(flow, http, self._sleep))
@@ -681,7 +693,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> httpx.Response:
         """The same event-stream request again, resuming after ``last_event_id``."""
         http = self._client()
-        flow = self._flow(op, values, resume_options(options, last_event_id), http.build_request)
+        flow = self._flow(op, values, resume_options(options, last_event_id), request_builder(http))
         with self._package_errors():
             opened: Any = run_sync(flow, http, self._sleep)
         response: httpx.Response = opened.response
@@ -888,7 +900,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         from ._pagination import capture_response
 
         http = self._client()
-        flow = capture_response(self._flow(op, values, options, http.build_request))
+        flow = capture_response(self._flow(op, values, options, request_builder(http)))
         with self._package_errors():
             return run_sync(flow, http, self._sleep)
 
@@ -918,7 +930,14 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+            from ._tls import default_tls_context
+
+            self._http = httpx.AsyncClient(
+                timeout=self.timeout,
+                follow_redirects=True,
+                limits=DEFAULT_LIMITS,
+                verify=default_tls_context(),
+            )
         return self._http
 
     async def request(
@@ -926,7 +945,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, http.build_request, take_mode())
+        flow = self._flow(op, values, options, request_builder(http), take_mode())
         try:
             result: T = open_async(await run_async(flow, http, self._sleep))
         except APIError as exc:
@@ -943,7 +962,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         if not is_sse(op):
             raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
         http = self._client()
-        flow = self._flow(op, values, sse_options(options), http.build_request, take_mode())
+        flow = self._flow(op, values, sse_options(options), request_builder(http), take_mode())
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_async(await run_async(flow, http, self._sleep))
@@ -999,7 +1018,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> httpx.Response:
         """The same event-stream request again, resuming after ``last_event_id``."""
         http = self._client()
-        flow = self._flow(op, values, resume_options(options, last_event_id), http.build_request)
+        flow = self._flow(op, values, resume_options(options, last_event_id), request_builder(http))
         with self._package_errors():
             opened: Any = await run_async(flow, http, self._sleep)
         response: httpx.Response = opened.response
@@ -1206,7 +1225,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         from ._pagination import capture_response
 
         http = self._client()
-        flow = capture_response(self._flow(op, values, options, http.build_request))
+        flow = capture_response(self._flow(op, values, options, request_builder(http)))
         with self._package_errors():
             return await run_async(flow, http, self._sleep)
 

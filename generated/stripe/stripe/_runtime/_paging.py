@@ -1,0 +1,288 @@
+"""Pagination styles: the descriptors generated code puts on ``Operation(pagination=...)``.
+
+They are built when a resource module is imported, so this module is cheap to import: the page
+objects and fetching live in ``_pagination`` (imported on the first paginated call), and the
+styles are plain records (``_record``), not dataclasses: ``@dataclass`` compiles its methods with
+``exec`` (~0.5 ms a class), which resolving a method should not pay. Type checkers see them as
+frozen keyword-only dataclasses, which is what they behave as.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from pydantic import BaseModel
+
+from ._public import publish
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+
+    import httpx
+
+    from ._pagination import PageRequest
+else:
+    from ._record import record as dataclass
+
+__all__ = [
+    "BodyCursorPagination",
+    "CursorPagination",
+    "LinkHeaderPagination",
+    "NextUrlPagination",
+    "OffsetPagination",
+    "PageNumberPagination",
+    "Pagination",
+]
+
+
+# --- reading bodies ----------------------------------------------------------------------------
+
+
+def _field(obj: Any, path: str | None) -> Any:
+    """The value at dotted wire-name ``path`` in a parsed body (models or plain JSON)."""
+    if path is None:
+        return obj
+    for part in path.split("."):
+        if obj is None:
+            return None
+        if isinstance(obj, Mapping):
+            obj = cast("Mapping[str, Any]", obj).get(part)
+        elif isinstance(obj, BaseModel):
+            obj = _model_field(obj, part)
+        else:
+            return None
+    return obj
+
+
+def _model_field(model: BaseModel, wire: str) -> Any:
+    for name, info in type(model).model_fields.items():
+        if wire in (info.validation_alias, info.alias, info.serialization_alias):
+            return getattr(model, name, None)
+    extra = model.model_extra or {}
+    if wire in extra:
+        return extra[wire]
+    return getattr(model, wire, None) if wire in type(model).model_fields else None
+
+
+def _list(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple):
+        return list(cast("list[object] | tuple[object, ...]", value))
+    return []
+
+
+def _link_next(response: httpx.Response | None) -> str | None:
+    """The ``rel="next"`` target of an RFC 8288 ``Link`` header, resolved against the URL."""
+    if response is None:
+        return None
+    for header in response.headers.get_list("link"):
+        for link in _split_links(header):
+            target, _, params = link.partition(">")
+            rels = [
+                v.strip().strip('"').lower()
+                for k, _, v in (p.strip().partition("=") for p in params.split(";"))
+                if k.strip().lower() == "rel"
+            ]
+            if any("next" in rel.split() for rel in rels):
+                return str(response.url.join(target.strip().lstrip("<").strip()))
+    return None
+
+
+def _split_links(header: str) -> list[str]:
+    """Split on commas outside ``<...>`` and quotes (URLs may contain commas)."""
+    parts: list[str] = []
+    depth, quoted, start = 0, False, 0
+    for i, ch in enumerate(header):
+        if ch == '"' and not depth:
+            quoted = not quoted
+        elif ch == "<" and not quoted:
+            depth += 1
+        elif ch == ">" and not quoted:
+            depth = max(0, depth - 1)
+        elif ch == "," and not depth and not quoted:
+            parts.append(header[start:i])
+            start = i + 1
+    parts.append(header[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _int(value: object, default: int) -> int:
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return default
+
+
+# --- descriptors -------------------------------------------------------------------------------
+
+
+class Pagination:
+    """How one operation pages. ``items`` is the dotted wire path of the item array in the body
+    (``None``: the body is the array)."""
+
+    items: str | None = None
+
+    def items_of(self, body: Any) -> list[Any]:
+        return _list(_field(body, self.items))
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        """The request for the page after this one, or ``None`` on the last page."""
+        raise NotImplementedError
+
+    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+        """The request ``k`` pages after this one, when the style can compute it up front
+        (page numbers, offsets); ``None`` otherwise. Used by the concurrent fan-out."""
+        return None
+
+    def _more(self, body: Any, flag: str | None) -> bool:
+        return flag is None or _field(body, flag) is not False
+
+
+@dataclass(frozen=True, kw_only=True)
+class CursorPagination(Pagination):
+    """Stripe: ``{"data": [...], "has_more": true}``; the next page sends
+    ``starting_after=<last item's id>`` (``ending_before=<first item's id>`` when the caller
+    paged backwards with ``reverse_param``)."""
+
+    items: str | None = "data"
+    has_more: str | None = "has_more"
+    cursor_param: str = "starting_after"
+    cursor_field: str = "id"
+    reverse_param: str | None = None
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        items = self.items_of(body)
+        if not items or not self._more(body, self.has_more):
+            return None
+        if self.reverse_param and request.param(self.reverse_param) is not None:
+            cursor, param = _field(items[0], self.cursor_field), self.reverse_param
+        else:
+            cursor, param = _field(items[-1], self.cursor_field), self.cursor_param
+        if cursor is None:
+            return None
+        return request.with_param(param, cursor)  # a repeated cursor: PaginationLoopError
+
+
+@dataclass(frozen=True, kw_only=True)
+class BodyCursorPagination(Pagination):
+    """An opaque cursor in the body (``next_cursor``, ``nextPageToken``, Stripe search's
+    ``next_page``) sent back as ``cursor_param``; an empty or missing cursor ends the list."""
+
+    items: str | None = "data"
+    cursor: str = "next_cursor"
+    cursor_param: str = "cursor"
+    has_more: str | None = None
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        cursor = _field(body, self.cursor)
+        if cursor in (None, "") or not self._more(body, self.has_more):
+            return None
+        return request.with_param(self.cursor_param, cursor)  # repeated: PaginationLoopError
+
+
+@dataclass(frozen=True, kw_only=True)
+class NextUrlPagination(Pagination):
+    """The body names the next page's URL (``next``, ``links.next``); null ends the list."""
+
+    items: str | None = "results"
+    next: str = "next"
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        url = _field(body, self.next)
+        if not isinstance(url, str) or not url:
+            return None
+        if response is not None:
+            url = str(response.url.join(url))  # the same URL again: PaginationLoopError
+        return request.follow(url, base_url)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkHeaderPagination(Pagination):
+    """GitHub: follow the ``Link: <...>; rel="next"`` response header. With ``page_param`` the
+    pages can also be fetched ahead concurrently by number."""
+
+    items: str | None = None
+    page_param: str | None = None
+    size_param: str | None = None
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        url = _link_next(response)
+        if url is None:
+            return None
+        return request.follow(url, base_url)  # the same URL again: PaginationLoopError
+
+    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+        if self.page_param is None or request.followed:
+            return None
+        page = _int(request.param(self.page_param), 1)
+        return request.with_param(self.page_param, page + k)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OffsetPagination(Pagination):
+    """``offset`` + ``limit`` query params; the next offset is this one plus the items received.
+    An empty page ends the list, as does ``total`` (a body field) once reached."""
+
+    items: str | None = "data"
+    offset_param: str = "offset"
+    limit_param: str | None = "limit"
+    has_more: str | None = None
+    total: str | None = None
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        items = self.items_of(body)
+        if not items or not self._more(body, self.has_more):
+            return None
+        offset = _int(request.param(self.offset_param), 0) + len(items)
+        total = _field(body, self.total) if self.total else None
+        if isinstance(total, int) and not isinstance(total, bool) and offset >= total:
+            return None
+        return request.with_param(self.offset_param, offset)
+
+    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+        step = len(self.items_of(body))
+        if not step:
+            return None
+        offset = _int(request.param(self.offset_param), 0) + k * step
+        return request.with_param(self.offset_param, offset)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageNumberPagination(Pagination):
+    """``page`` (+ ``per_page``/``page_size``) query params; an empty page ends the list, as does
+    a false ``has_more`` flag in the body when there is one."""
+
+    items: str | None = "data"
+    page_param: str = "page"
+    size_param: str | None = None
+    has_more: str | None = None
+    first_page: int = 1
+
+    def next_request(
+        self, request: PageRequest, body: Any, response: httpx.Response | None, base_url: str
+    ) -> PageRequest | None:
+        if not self.items_of(body) or not self._more(body, self.has_more):
+            return None
+        return self.nth_request(request, body, 1)
+
+    def nth_request(self, request: PageRequest, body: Any, k: int) -> PageRequest | None:
+        page = _int(request.param(self.page_param), self.first_page)
+        return request.with_param(self.page_param, page + k)
+
+
+publish(__all__, globals(), __name__.rpartition(".")[0])
