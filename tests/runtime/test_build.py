@@ -133,3 +133,19 @@ def test_check_headers_names_the_bad_header_among_clean_ones() -> None:
         headers = httpx.Headers({"A": "1", "X-Bad": bad, "C": "3"})
         with pytest.raises(ValueError, match="'X-Bad'"):
             check_headers(headers)
+
+
+def test_an_httpx_without_the_internals_gets_build_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from apigen_runtime import _build
+
+    assert _build._internals_known()  # the installed httpx (0.27/0.28) has them
+    # an httpx whose URL keeps its parse under another name: the fast path is off
+    other = SimpleNamespace(URL=lambda url: SimpleNamespace(), Headers=httpx.Headers)
+    monkeypatch.setattr(_build, "httpx", other)
+    assert not _build._internals_known()
+    monkeypatch.setattr(_build, "httpx", httpx)
+    monkeypatch.setattr(_build, "_FAST", False)
+    client = httpx.Client()
+    assert request_builder(client) == client.build_request

@@ -31,6 +31,21 @@ _PLAIN = {
 }
 
 
+def _internals_known() -> bool:
+    """Whether this httpx has the two private attributes the fast path uses (0.27, 0.28): an
+    httpx that renamed them gets ``build_request`` itself instead of failing on every call."""
+    url = httpx.URL("http://a/")
+    reference = getattr(url, "_uri_reference", None)
+    return (
+        isinstance(getattr(httpx.Headers({"a": "b"}), "_list", None), list)
+        and reference is not None
+        and callable(getattr(reference, "_replace", None))
+    )
+
+
+_FAST = _internals_known()
+
+
 @functools.lru_cache(maxsize=64)
 def _origin(origin: str) -> Any:
     """``origin``'s parsed form (httpx's private ``ParseResult``), or ``None``."""
@@ -63,7 +78,7 @@ def fast_url(url: str) -> httpx.URL | None:
 def request_builder(client: httpx.Client | httpx.AsyncClient) -> Callable[..., httpx.Request]:
     """``client.build_request``, or a faster equivalent for a plain client (see module doc)."""
     kind = type(client)
-    if kind not in _PLAIN or getattr(kind, "build_request", None) is not _PLAIN[kind]:
+    if not _FAST or kind not in _PLAIN or getattr(kind, "build_request", None) is not _PLAIN[kind]:
         return client.build_request
     return Builder(client)
 
