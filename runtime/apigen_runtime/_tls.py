@@ -59,6 +59,8 @@ class _LazyCAContext(ssl.SSLContext):
 def default_tls_context(trust_env: bool = True) -> ssl.SSLContext:
     """What ``httpx.create_ssl_context(verify=True, trust_env=...)`` returns, CAs loaded lazily."""
     ctx = _LazyCAContext(ssl.PROTOCOL_TLS_CLIENT)
+    if sys.version_info >= (3, 13):  # what ssl.create_default_context adds since 3.13
+        ctx.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | ssl.VERIFY_X509_STRICT
     cafile: str | None = None
     capath: str | None = None
     if trust_env and os.environ.get("SSL_CERT_FILE"):

@@ -26,6 +26,25 @@ def test_context_requires_verified_certificates_and_hostnames() -> None:
     assert ctx.check_hostname is True
 
 
+def test_context_settings_equal_httpx_default() -> None:
+    """Everything but the (deferred) certificates is what httpx's default context holds."""
+    ours, theirs = default_tls_context(), httpx.create_ssl_context()
+    for attr in (
+        "protocol",
+        "verify_mode",
+        "check_hostname",
+        "verify_flags",
+        "options",
+        "minimum_version",
+        "maximum_version",
+        "post_handshake_auth",
+        "security_level",
+        "hostname_checks_common_name",
+    ):
+        assert getattr(ours, attr) == getattr(theirs, attr), attr
+    assert ours.get_ciphers() == theirs.get_ciphers()
+
+
 def test_ca_bundle_is_loaded_on_first_wrap_only() -> None:
     ctx = default_tls_context()
     assert _ca_count(ctx) == 0  # nothing loaded while no connection uses TLS
