@@ -10,13 +10,11 @@ replaced atomically; a missing, unreadable or unwritable cache only costs the ti
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .spec.validate import cache_dir
+from .cache import cache_dir, write_entry
 
 # Bounds the file (~65 bytes an entry): the newest build's digests come first, older ones are
 # kept up to this count (several large clients).
@@ -48,16 +46,4 @@ def remember(digests: Iterable[str], previous: Iterable[str]) -> None:
         if len(entries) >= MAX_ENTRIES:
             break
         entries.setdefault(d)
-    target = _cache_file()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".compiled-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as fh:
-                fh.write("\n".join(entries) + "\n")
-            os.replace(tmp, target)
-        except OSError:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        return  # an unwritable cache only costs time on the next build
+    write_entry(_cache_file(), "\n".join(entries) + "\n", encoding="ascii")

@@ -24,9 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import re
-import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict
@@ -35,6 +33,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from ..cache import cache_dir, write_entry
 from ..diagnostics import Diagnostic, Report
 from .load import LoadedSpec
 from .pointer import join as join_pointer
@@ -42,7 +41,6 @@ from .pointer import split as split_pointer
 from .refs import canonical_ref
 
 __all__ = [
-    "cache_dir",
     "findings",
     "validate_in_background",
     "validate_spec",
@@ -155,13 +153,6 @@ def _worker(spec: LoadedSpec, sender: Any, full: bool = False) -> None:
 # --------------------------------------------------------------------------- cache
 
 
-def cache_dir() -> Path:
-    env = os.environ.get("APIGEN_CACHE_DIR")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "apigen"
-
-
 def _cache_file(spec: LoadedSpec, full: bool) -> Path:
     mode = "full" if full else "fast"
     key = hashlib.sha256(
@@ -195,19 +186,7 @@ def _write_cache(spec: LoadedSpec, diags: list[Diagnostic], full: bool = False) 
             item["file"] = ""
         items.append(item)
     payload = json.dumps({"validator": validator_version(), "diagnostics": items})
-    target = _cache_file(spec, full)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".validate-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-            os.replace(tmp, target)
-        except OSError:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        return  # an unwritable cache only costs time on the next run
+    write_entry(_cache_file(spec, full), payload)
 
 
 # --------------------------------------------------------------------------- running the validator
