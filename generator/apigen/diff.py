@@ -298,6 +298,27 @@ class _Comparer:
             detail += ": " + "; ".join(parts)
         self.add(category, kind, target, detail, old=old, new=new)
 
+    # client credentials (manifests before 2026-12-02 have none: nothing to compare)
+
+    def credentials(self) -> None:
+        if "credentials" not in self.old or "credentials" not in self.new:
+            return
+        old: Mapping[str, str] = self.old["credentials"]
+        new: Mapping[str, str] = self.new["credentials"]
+        client = str(self.new.get("client", "Client"))
+        for keyword in old:
+            if keyword not in new:
+                self.add("breaking", "credential-removed", f"{client}({keyword}=)", old[keyword])
+            elif old[keyword] != new[keyword] and self.old.get("package") == self.new.get(
+                "package"
+            ):
+                # (a renamed package renames its variables too: its imports break first)
+                detail = f"{old[keyword]} -> {new[keyword]}"
+                self.add("breaking", "credential-env-changed", f"{client}({keyword}=)", detail)
+        for keyword in new:
+            if keyword not in old:
+                self.add("addition", "credential-added", f"{client}({keyword}=)", new[keyword])
+
     # operations
 
     def operations(self) -> None:
@@ -499,12 +520,24 @@ def _match(
     return sorted(pairs, key=lambda pair: order[id(pair[0])])
 
 
-_ORDER = ("method", "positional", "param", "return", "body", "model", "field", "enum", "alias")
+_ORDER = (
+    "credential",
+    "method",
+    "positional",
+    "param",
+    "return",
+    "body",
+    "model",
+    "field",
+    "enum",
+    "alias",
+)
 
 
 def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     """Every change, grouped by what changed (methods first), in manifest order within."""
     comparer = _Comparer(old, new)
+    comparer.credentials()
     comparer.operations()
     comparer.definitions()
     return sorted(comparer.changes, key=lambda c: _ORDER.index(c.kind.split("-")[0]))

@@ -324,3 +324,50 @@ def test_an_untyped_manifest_compares_methods_only(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "method-removed             pets.delete_pet" in result.output
     assert "records no types" in result.output
+
+
+def _basic_auth(spec: dict[str, Any]) -> None:
+    spec["components"]["securitySchemes"] = {"basic": {"type": "http", "scheme": "basic"}}
+    spec["security"] = [{"basic": []}]
+
+
+def _bearer_auth(spec: dict[str, Any]) -> None:
+    spec["components"]["securitySchemes"] = {"token": {"type": "http", "scheme": "bearer"}}
+    spec["security"] = [{"token": []}]
+
+
+def test_client_credential_keywords_are_compared(tmp_path: Path) -> None:
+    """`Client(username=..., password=...)` becoming `Client(api_key=...)` breaks every caller."""
+    old_spec, new_spec = copy.deepcopy(_pets()), copy.deepcopy(_pets())
+    _basic_auth(old_spec)
+    _bearer_auth(new_spec)
+    old = _write(tmp_path / "old.json", old_spec)
+    new = _write(tmp_path / "new.json", new_spec)
+    report = diff_paths(old, new)
+    found = {(c.category, c.kind, c.target.split(".")[-1]) for c in report.changes}
+    assert ("breaking", "credential-removed", "Client(username=)") in found
+    assert ("breaking", "credential-removed", "Client(password=)") in found
+    assert ("addition", "credential-added", "Client(api_key=)") in found
+    assert report.breaking
+    added = [c for c in report.changes if c.kind == "credential-added"]
+    assert [c.detail for c in added] == [added[0].detail] and added[0].detail.endswith("_API_KEY")
+    # the same credentials on both sides: nothing to report
+    same = diff_paths(new, _write(tmp_path / "same.json", new_spec))
+    assert not [c for c in same.changes if c.kind.startswith("credential")]
+
+
+def test_a_credential_read_from_another_variable_is_breaking(tmp_path: Path) -> None:
+    from apigen.diff import compare
+
+    old = {"package": "pets", "client": "pets.Client", "operations": []}
+    old["credentials"] = {"api_key": "PETS_API_KEY"}
+    new = {**old, "credentials": {"api_key": "PETS_TOKEN"}}
+    (change,) = compare(old, new)
+    assert (change.category, change.kind, change.target, change.detail) == (
+        "breaking",
+        "credential-env-changed",
+        "pets.Client(api_key=)",
+        "PETS_API_KEY -> PETS_TOKEN",
+    )
+    assert compare(old, {**new, "package": "pets2"}) == []  # a renamed package renames them too
+    assert compare({k: v for k, v in old.items() if k != "credentials"}, new) == []  # old manifest

@@ -361,6 +361,7 @@ def manifest(api: Api) -> dict[str, Any]:
         "package": pkg,
         "client": f"{pkg}.Client",
         "async_client": f"{pkg}.AsyncClient",
+        "credentials": _manifest_credentials(api),
         "operations": [{**_manifest_op(op), **typed.operation(op)} for op in api.operations],
         "models": {
             name: f"{pkg}.models.{api.definitions[key].name}"
@@ -370,6 +371,17 @@ def manifest(api: Api) -> dict[str, Any]:
         **typed.definitions(),  # model fields and enum values, for `apigen diff`
         "literals": typed.literals(),  # long Literal[...] values, once (render/manifest.py)
     }
+
+
+def _manifest_credentials(api: Api) -> dict[str, str]:
+    """The client's credential keywords and the environment variable each falls back to, so
+    `apigen diff` sees `Client(username=...)` become `Client(api_key=...)`."""
+    prefix = naming.env_prefix(api.package)
+    out: dict[str, str] = {}
+    for s in api.security_schemes:
+        for keyword in s.credentials.values():
+            out.setdefault(keyword, s.env.get(keyword) or f"{prefix}_{keyword.upper()}")
+    return dict(sorted(out.items()))
 
 
 def _manifest_op(op: OperationDef) -> dict[str, Any]:
