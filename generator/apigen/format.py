@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .write import OutputError
@@ -34,13 +34,6 @@ _IMPORTS = (*_ARGS, "--select", "I,F401", "--fix", "--exit-zero")
 
 class GeneratedCodeError(OutputError):
     """apigen produced code that does not compile or format (a generator bug, clearly located)."""
-
-
-def _read_sources(root: Path) -> dict[str, str]:
-    return {
-        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
-        for path in root.rglob("*.py")
-    }
 
 
 def compile_problems(sources: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -67,12 +60,13 @@ def raise_problems(problems: Iterable[tuple[str, str]]) -> None:
         )
 
 
-def check_syntax(root: Path, sources: Mapping[str, str] | None = None) -> None:
-    """Compile every Python file under `root` (or `sources`, the same files by relative path,
-    as text); the first error names the file and line."""
-    if sources is None:
-        sources = _read_sources(root)
-    raise_problems(compile_problems((r, t) for r, t in sources.items() if r.endswith(".py")))
+def check_syntax(root: Path) -> None:
+    """Compile every Python file under `root`; the first error names the file and line."""
+    sources = (
+        (path.relative_to(root).as_posix(), path.read_text(encoding="utf-8"))
+        for path in root.rglob("*.py")
+    )
+    raise_problems(compile_problems(sources))
 
 
 def _ruff() -> list[str]:
@@ -85,31 +79,22 @@ def _ruff() -> list[str]:
         return [sys.executable, "-m", "ruff"]
 
 
-def _finish(process: subprocess.Popen[str]) -> None:
-    """Wait for a ruff run; its own message when it fails."""
-    stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        output = "\n".join(s.strip() for s in (stderr, stdout) if s.strip())
+def _run(command: list[str]) -> None:
+    """Run ruff; its own message when it fails."""
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        output = "\n".join(s.strip() for s in (result.stderr, result.stdout) if s.strip())
         raise GeneratedCodeError(
-            f"ruff failed on generated code (exit {process.returncode}): {output or 'no message'}"
+            f"ruff failed on generated code (exit {result.returncode}): {output or 'no message'}"
         )
 
 
-def _start(command: list[str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def format_tree(
-    root: Path, sources: Mapping[str, str] | None = None, *, compiled: bool = False
-) -> None:
+def format_tree(root: Path, *, compiled: bool = False) -> None:
     """Compile, then sort imports and format every Python file under `root` in place.
 
-    `sources`: the files as written (relative path -> text), to compile without reading them
-    back; by default they are read from `root`. `compiled`: every one of them has been
-    compiled already (syntax_check.py), so ruff alone runs."""
+    `compiled`: every file has been compiled already (syntax_check.py), so ruff alone runs."""
     if not compiled:
-        check_syntax(root, sources)
+        check_syntax(root)
     ruff = _ruff()
-    _finish(_start([*ruff, "check", *_IMPORTS, str(root)]))
-    # not --quiet: it would hide ruff's errors too
-    _finish(_start([*ruff, "format", *_ARGS, str(root)]))
+    _run([*ruff, "check", *_IMPORTS, str(root)])
+    _run([*ruff, "format", *_ARGS, str(root)])  # not --quiet: it would hide ruff's errors too

@@ -99,8 +99,8 @@ def checked_package_name(name: str) -> str:
 
 # Public attribute names of the runtime's client and resource base classes, which generated
 # resources must not shadow. Written out rather than read by `dir()`: that would import the
-# whole runtime (httpx, pydantic) into every build. tests/test_pipeline_reserved.py checks
-# these against the runtime itself.
+# whole runtime (httpx, pydantic) into every build. tests/render/test_reserved_names.py
+# checks these against the runtime itself.
 RESERVED_CLIENT = frozenset(
     {
         "aclose",

@@ -104,7 +104,8 @@ def build_api(
             kind="recursion",
             action="the recursive part is typed as Any",
         )
-    cycles = layout.merge_cycles(schemas.definitions)
+    lazy = layout.lazy_models(schemas.definitions)
+    cycles = layout.merge_cycles(schemas.definitions, lazy)
     api = Api(
         package=package,
         title=str(info.get("title") or package),
@@ -122,6 +123,7 @@ def build_api(
         options=replace(opts),  # a copy: freezing the Api leaves the caller's options alone
     )
     api.cycles = cycles
+    api.lazy_models = lazy
     markdown_pass(api, docs_site(document))  # descriptions as Markdown, links absolute
     return freeze(api)  # readers cannot change it (ir/freeze.py)
 

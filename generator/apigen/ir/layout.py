@@ -120,17 +120,18 @@ def _without(t: TypeExpr, keys: set[str]) -> TypeExpr:
     return t
 
 
-def merge_cycles(definitions: dict[str, Definition]) -> dict[str, frozenset[str]]:
+def merge_cycles(
+    definitions: dict[str, Definition], later: frozenset[str]
+) -> dict[str, frozenset[str]]:
     """Rewrite `module` of definitions so that no two modules import each other at import time.
 
     A cycle made only of model classes keeps one module per model (annotations are evaluated
     late, so each module imports the others of its cycle at its end: pydantic resolves the
     names on first use); returned as module -> the modules of its cycle. A cycle through a type
     alias or a functional TypedDict (evaluated at import) is merged into one module. A model
-    naming a model through `_rt.later` (`lazy_models`) is no import at all."""
+    naming a model through `_rt.later` (`later`: `lazy_models`) is no import at all."""
     edges: dict[str, set[str]] = defaultdict(set)
     order: list[str] = []
-    later = lazy_models(definitions)
     for d in definitions.values():
         if d.module not in edges:
             order.append(d.module)

@@ -262,6 +262,8 @@ class Api:
     options: ApiOptions = field(default_factory=ApiOptions)
     # model modules of an import cycle -> the modules of that cycle (imported at their end)
     cycles: dict[str, frozenset[str]] = field(default_factory=dict)
+    # models that model fields name through `_rt.later` (keys; layout.lazy_models)
+    lazy_models: frozenset[str] = frozenset()
 
 
 def find_resource(roots: dict[str, ResourceDef], path: tuple[str, ...]) -> ResourceDef:

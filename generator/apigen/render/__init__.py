@@ -18,7 +18,6 @@ from ..bundled import (
     runtime_requirement,
 )
 from ..distribution import Distribution, default_dist_name, default_version, is_spdx
-from ..ir.layout import lazy_models
 from ..ir.nodes import Api, Definition, OperationDef
 from . import views
 from .code import comment_text, docstring, literal
@@ -121,9 +120,8 @@ def render_api(
     for d in api.definitions.values():
         by_module[d.module].append(d)
     model_template = env.get_template("models_module.py.jinja")
-    later = lazy_models(api.definitions)
     for module, defs in sorted(by_module.items()):
-        view = views.model_module(api, module, defs, later)
+        view = views.model_module(api, module, defs, api.lazy_models)
         files[f"{pkg}/{module.replace('.', '/')}.py"] = model_template.render(
             header=header, view=view
         )

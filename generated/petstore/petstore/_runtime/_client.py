@@ -152,6 +152,8 @@ class _BaseClient(Generic[HttpT]):
         self._cache = cache  # opt-in response cache (_cache.py); None: every call is sent
         self._http: HttpT | None = http_client
         self._owns_http = http_client is None  # a caller-supplied client is never closed by us
+        # (the http client, its request builder): worked out once per pool, not per call
+        self._builder: tuple[HttpT, Callable[..., httpx.Request]] | None = None
         self._closed = False
         self._lock = threading.Lock()
         self._env_prefix = env_prefix
@@ -287,6 +289,13 @@ class _BaseClient(Generic[HttpT]):
         if op.server and self.base_url.rstrip("/") == self._default_base_url.rstrip("/"):
             return op.server
         return self.base_url
+
+    def _build_request(self, http: HttpT) -> Callable[..., httpx.Request]:
+        """``request_builder(http)``, kept while the client uses the same pool."""
+        cached = self._builder
+        if cached is None or cached[0] is not http:
+            cached = self._builder = (http, request_builder(http))
+        return cached[1]
 
     def _flow(
         self,
@@ -614,7 +623,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, request_builder(http), take_mode())
+        flow = self._flow(op, values, options, self._build_request(http), take_mode())
         try:  # not ``_package_errors()``: a context manager per call costs more than the call
             result: T = open_sync(run_sync(flow, http, self._sleep))
         except APIError as exc:
@@ -631,7 +640,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         if not is_sse(op):
             raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
         http = self._client()
-        flow = self._flow(op, values, sse_options(options), request_builder(http), take_mode())
+        flow = self._flow(op, values, sse_options(options), self._build_request(http), take_mode())
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_sync(run_sync(flow, http, self._sleep))
@@ -693,7 +702,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     ) -> httpx.Response:
         """The same event-stream request again, resuming after ``last_event_id``."""
         http = self._client()
-        flow = self._flow(op, values, resume_options(options, last_event_id), request_builder(http))
+        flow = self._flow(
+            op, values, resume_options(options, last_event_id), self._build_request(http)
+        )
         with self._package_errors():
             opened: Any = run_sync(flow, http, self._sleep)
         response: httpx.Response = opened.response
@@ -900,7 +911,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         from ._pagination import capture_response
 
         http = self._client()
-        flow = capture_response(self._flow(op, values, options, request_builder(http)))
+        flow = capture_response(self._flow(op, values, options, self._build_request(http)))
         with self._package_errors():
             return run_sync(flow, http, self._sleep)
 
@@ -910,6 +921,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         if self._owns_http and self._http is not None:
             self._http.close()
             self._http = None
+            self._builder = None
 
     def __enter__(self) -> Self:
         return self
@@ -945,7 +957,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> T:
         """Send ``op`` with ``values`` (keyed by Python name) and return the parsed result."""
         http = self._client()
-        flow = self._flow(op, values, options, request_builder(http), take_mode())
+        flow = self._flow(op, values, options, self._build_request(http), take_mode())
         try:
             result: T = open_async(await run_async(flow, http, self._sleep))
         except APIError as exc:
@@ -962,7 +974,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         if not is_sse(op):
             raise TypeError(f"{op.operation_id or op.path} does not respond with an event stream")
         http = self._client()
-        flow = self._flow(op, values, sse_options(options), request_builder(http), take_mode())
+        flow = self._flow(op, values, sse_options(options), self._build_request(http), take_mode())
         # a RawResponse under with_raw_response
         with self._package_errors():
             result = open_async(await run_async(flow, http, self._sleep))
@@ -1018,7 +1030,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> httpx.Response:
         """The same event-stream request again, resuming after ``last_event_id``."""
         http = self._client()
-        flow = self._flow(op, values, resume_options(options, last_event_id), request_builder(http))
+        flow = self._flow(
+            op, values, resume_options(options, last_event_id), self._build_request(http)
+        )
         with self._package_errors():
             opened: Any = await run_async(flow, http, self._sleep)
         response: httpx.Response = opened.response
@@ -1225,7 +1239,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         from ._pagination import capture_response
 
         http = self._client()
-        flow = capture_response(self._flow(op, values, options, request_builder(http)))
+        flow = capture_response(self._flow(op, values, options, self._build_request(http)))
         with self._package_errors():
             return await run_async(flow, http, self._sleep)
 
@@ -1235,6 +1249,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         if self._owns_http and self._http is not None:
             await self._http.aclose()
             self._http = None
+            self._builder = None
 
     async def close(self) -> None:
         await self.aclose()
