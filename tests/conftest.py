@@ -17,6 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _hermetic_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """apigen's caches in a folder of this test session, not the user's; and no whole-build
+    cache (the CLI's default): every test that builds runs the stages it tests, monkeypatched
+    or not. tests/cli/test_build_cache.py turns it back on."""
+    os.environ.setdefault("APIGEN_CACHE_DIR", str(tmp_path_factory.mktemp("apigen-cache")))
+    os.environ["APIGEN_NO_BUILD_CACHE"] = "1"
+
+
 def shared_specs() -> Path:
     """`../shared/specs` beside the checkout (or $APIGEN_SHARED_SPECS); a missing one fails."""
     path = Path(os.environ.get("APIGEN_SHARED_SPECS", ROOT.parent / "shared" / "specs"))

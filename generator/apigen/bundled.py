@@ -22,6 +22,7 @@ __all__ = [
     "runtime_module",
     "runtime_requirement",
     "runtime_version",
+    "templates_dir",
 ]
 
 #: What the runtime imports (runtime/pyproject.toml; tests/install checks they agree), which a
@@ -41,6 +42,15 @@ def runtime_dir() -> Path:
         if (candidate / "__init__.py").is_file():
             return candidate
     raise FileNotFoundError(f"the apigen runtime is missing from {here} (a broken install?)")
+
+
+def templates_dir() -> Path:
+    """Templates ship inside the wheel as `apigen/templates`; in a checkout they are top-level."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("apigen templates not found")
 
 
 def runtime_files() -> dict[str, str]:

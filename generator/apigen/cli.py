@@ -167,6 +167,16 @@ _ref_root_option = click.option(
 )
 
 
+_no_cache_option = click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Build everything anew: neither reuse nor store the files of an identical earlier "
+    "build (the build cache, in APIGEN_CACHE_DIR or ~/.cache/apigen; "
+    "APIGEN_NO_BUILD_CACHE=1 does the same).",
+)
+
+
 _fresh_names_option = click.option(
     "--fresh-names",
     "--no-lock",
@@ -277,6 +287,7 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="Print errors only.")
 @_fresh_names_option
 @_ref_root_option
+@_no_cache_option
 def build(
     spec: Path | str,
     output: Path,
@@ -288,10 +299,12 @@ def build(
     quiet: bool,
     fresh_names: bool,
     ref_root: Path | None,
+    no_cache: bool,
 ) -> None:
     """Generate a client package from SPEC into OUTPUT.
 
     Method names already in OUTPUT's apigen.json are kept (see --fresh-names)."""
+    from . import build_cache
     from .pipeline import build as run_build
 
     started = time.perf_counter()
@@ -310,6 +323,7 @@ def build(
                 version=package_version,
                 fresh_names=fresh_names,
                 on_diagnostic=None if strict else console.warning,
+                cache=build_cache.enabled(no_cache),
             )
     except OptionError as err:
         raise click.UsageError(str(err)) from None
@@ -332,13 +346,7 @@ def build(
         return
     console.summary()  # every warning was printed as it came (none can pass --strict)
     if not quiet:
-        api = result.api
-        click.echo(
-            f"wrote {output}/{api.package}: {len(api.operations)} operations, "
-            f"{len(api.definitions)} models, {result.files} files "
-            f"in {time.perf_counter() - started:.1f}s",
-            err=True,
-        )
+        click.echo(f"wrote {output}/{result.summary(time.perf_counter() - started)}", err=True)
 
 
 @main.command()

@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import naming
+from . import build_cache, naming
 from .diagnostics import Diagnostic, Report, SpecError
 from .distribution import (
     DEFAULT_RUNTIME,
@@ -31,21 +31,15 @@ from .distribution import (
     default_version,
     spec_license,
 )
-from .format import format_tree
-from .ir import Api, build_api
-from .ir.lock import LockError, NameLock, read_lock
-from .ir.options import ApiOptions
-from .render import render_api
-from .spec import (
-    LoadedSpec,
-    fetch_spec,
-    is_url,
-    load_spec,
-    validate_in_background,
-    validate_spec,
-)
-from .syntax_check import check_files
 from .write import OutputError, check_target, write_tree
+
+# The stages are imported where they run: a build served from the cache (build_cache.py) needs
+# none of them, and importing them (jinja2, the IR, the validators) was most of its time.
+if TYPE_CHECKING:
+    from .ir import Api
+    from .ir.lock import NameLock
+    from .ir.options import ApiOptions
+    from .spec import LoadedSpec
 
 Progress = Callable[[str], None]
 OnDiagnostic = Callable[[Diagnostic], None]
@@ -55,10 +49,22 @@ _TAKEN = {"apigen", "apigen_runtime", "httpx", "pydantic", "pydantic_core", "typ
 
 @dataclass
 class BuildResult:
-    api: Api
+    api: Api | None  # None when the files came from the build cache (build_cache.py)
     files: int
     report: Report
+    package: str
+    operations: int
+    models: int
     timings: dict[str, float] = field(default_factory=dict)
+    cached: bool = False
+
+    def summary(self, seconds: float) -> str:
+        """`<package>: N operations, M models, K files in 1.2s` (what the CLI prints)."""
+        reused = " (reused from the build cache)" if self.cached else ""
+        return (
+            f"{self.package}: {self.operations} operations, {self.models} models, "
+            f"{self.files} files in {seconds:.1f}s{reused}"
+        )
 
 
 def package_name(name: str) -> str:
@@ -188,6 +194,8 @@ def open_spec(
 ) -> tuple[LoadedSpec, str]:
     """Load a spec from a file or an http(s) URL (fetched with its relative `$ref`s, spec/fetch.py);
     returns it and its file name (what the manifest and the README call it)."""
+    from .spec import fetch_spec, is_url, load_spec
+
     if is_url(source):
         fetched = fetch_spec(str(source))
         name = Path(urlsplit(fetched.url).path).name or "openapi"
@@ -198,6 +206,9 @@ def open_spec(
 
 def _with_source(options: ApiOptions | None, spec: LoadedSpec) -> ApiOptions | None:
     """A spec fetched from a URL records it (the manifest's `spec_url`) unless configured."""
+    from .ir.options import ApiOptions
+    from .spec import is_url
+
     if not is_url(spec.file):
         return options
     if options is None:
@@ -216,6 +227,8 @@ def check(
 ) -> Report:
     """Load and validate only (`apigen check`). `ref_root`, `on_diagnostic`, `full`: see
     `build`."""
+    from .spec import validate_spec
+
     report = Report()
     say = progress or (lambda _msg: None)
     say(f"loading {spec_path}")
@@ -261,6 +274,7 @@ def build(
     fresh_names: bool = False,
     on_diagnostic: OnDiagnostic | None = None,
     full: bool = False,
+    cache: bool = False,
 ) -> BuildResult:
     """Generate a client package from `spec_path` into `out_dir`.
 
@@ -284,7 +298,12 @@ def build(
     still lists them all.
     `full`: validate with openapi-spec-validator itself (slow; the oracle the default fast
     validator is tested against, spec/validate.py) instead of the fast path.
+    `cache`: reuse the files of an earlier build of exactly the same inputs by the same
+    generator, and store this one (build_cache.py; the CLI's default, `--no-cache` to skip).
     """
+    from .ir.lock import LockError, read_lock
+    from .spec import is_url
+
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -303,6 +322,26 @@ def build(
     if version is not None:
         version = check_version(version)
     check_target(out_dir)
+    key = None
+    if cache and not is_url(spec_path):
+        inputs = {
+            "spec": str(spec_path),
+            "package": pkg,
+            "dist_name": dist_name,
+            "version": version,
+            "runtime": runtime,
+            "strict": strict,
+            "full": full,
+            "ref_root": str(ref_root),
+            "options": repr(options),
+            # the method-name lock: the previous manifest's bytes (parsed only on a miss, which
+            # reports an unreadable one)
+            "lock": None if fresh_names else _manifest_digest(out_dir / "apigen.json"),
+        }
+        key = build_cache.build_key(Path(spec_path), inputs, templates)
+        hit = build_cache.load(key) if key is not None else None
+        if hit is not None:
+            return _from_cache(hit, out_dir, strict, on_diagnostic, say, timings)
     try:  # read before anything is written: the lock of method names
         lock = None if fresh_names else read_lock(out_dir)
     except LockError as err:
@@ -312,7 +351,14 @@ def build(
     spec, spec_name = open_spec(spec_path, report=report, ref_root=ref_root)
     options = _with_source(options, spec)
     lap("load")
-    emit = _Emitter(spec, on_diagnostic)
+    from .format import format_tree
+    from .ir import build_api
+    from .render import render_api
+    from .spec import validate_in_background
+    from .syntax_check import check_files
+
+    capture = _Capture(on_diagnostic)
+    emit = _Emitter(spec, capture)
     emit.ours(report)
     say("reading operations and schemas (validating in the background)")
     wait_for_validation = validate_in_background(spec, full=full)
@@ -351,9 +397,84 @@ def build(
     check_files(files)  # every .py file compiles (on both cores): only now is anything written
     lap("compile")
     say(f"formatting and writing {len(files)} files")
-    write_tree(out_dir, files, finish=partial(format_tree, compiled=True))
+    written: dict[str, str] = {}
+
+    def finish(staging: Path) -> None:
+        format_tree(staging, compiled=True)
+        if key is not None:
+            written.update(build_cache.read_tree(staging, list(files)))
+
+    write_tree(out_dir, files, finish=finish)
     lap("format+write")
-    return BuildResult(api=api, files=len(files), report=report, timings=timings)
+    sources = spec.local_files()
+    if key is not None and sources is not None:
+        entry = build_cache.Entry(
+            written,
+            sources,
+            capture.emitted,
+            report.items,
+            api.package,
+            len(api.operations),
+            len(api.definitions),
+            lock.kept if lock is not None else 0,
+        )
+        build_cache.store(key, entry)
+        lap("cache-store")
+    return BuildResult(
+        api, len(files), report, api.package, len(api.operations), len(api.definitions), timings
+    )
+
+
+def _manifest_digest(path: Path) -> str | None:
+    if not path.is_file():
+        return None  # as read_lock: no lock
+    return build_cache.file_digest(path) or "unreadable"
+
+
+class _Capture:
+    """Passes findings on to `on_diagnostic` and keeps them: a build served from the cache
+    hands the same ones on again."""
+
+    def __init__(self, sink: OnDiagnostic | None) -> None:
+        self.sink = sink
+        self.emitted: list[Diagnostic] = []
+
+    def __call__(self, d: Diagnostic) -> None:
+        self.emitted.append(d)
+        if self.sink is not None:
+            self.sink(d)
+
+
+def _from_cache(
+    hit: build_cache.Entry,
+    out_dir: Path,
+    strict: bool,
+    on_diagnostic: OnDiagnostic | None,
+    say: Progress,
+    timings: dict[str, float],
+) -> BuildResult:
+    """Report what the stored build reported, then write its files as a build would."""
+    if on_diagnostic is not None:
+        for d in hit.emitted:
+            on_diagnostic(d)
+    report = Report(list(hit.items))
+    _verdict(report, strict)
+    if hit.kept:
+        say(f"kept the names of {hit.kept} operations from the existing apigen.json")
+    say(f"writing the {len(hit.files)} files of an identical earlier build (the build cache)")
+    clock = time.perf_counter()
+    write_tree(out_dir, hit.files)
+    timings["cache-write"] = time.perf_counter() - clock
+    return BuildResult(
+        None,
+        len(hit.files),
+        report,
+        hit.package,
+        hit.operations,
+        hit.models,
+        timings,
+        cached=True,
+    )
 
 
 @_collector_paused()
@@ -369,6 +490,9 @@ def build_ir(
 ) -> tuple[Api, Report]:
     """The IR `build` would render from `spec_path` (validated, method names locked by `lock`),
     with nothing rendered, formatted or written: what `apigen diff` compares."""
+    from .ir import build_api
+    from .spec import validate_in_background
+
     say = progress or (lambda _msg: None)
     report = Report()
     say(f"loading {spec_path}")

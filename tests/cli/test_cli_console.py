@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import apigen.spec
 from apigen import cli, pipeline
 from apigen.diagnostics import Diagnostic
 from apigen.spec import LoadedSpec
@@ -30,7 +31,7 @@ def _slow_validation(
     monkeypatch: pytest.MonkeyPatch, seconds: float, before_wait: Callable[[], None]
 ) -> None:
     """Validation that takes `seconds` longer; `before_wait` runs when the build starts waiting."""
-    real = pipeline.validate_in_background
+    real = apigen.spec.validate_in_background
 
     def start(spec: LoadedSpec, **options: Any) -> Callable[[], list[Diagnostic]]:
         wait = real(spec, **options)
@@ -42,7 +43,7 @@ def _slow_validation(
 
         return slow_wait
 
-    monkeypatch.setattr(pipeline, "validate_in_background", start)
+    monkeypatch.setattr(apigen.spec, "validate_in_background", start)  # imported when it runs
 
 
 def test_pipeline_hands_on_each_warning_at_the_end_of_its_stage(tmp_path: Path) -> None:

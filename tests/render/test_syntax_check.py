@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import apigen.render
 from apigen import compile_cache, pipeline, syntax_check
 from apigen.format import GeneratedCodeError
 from apigen.syntax_check import check_files
@@ -69,12 +70,12 @@ def test_without_fork_everything_is_compiled_here(monkeypatch: pytest.MonkeyPatc
 def test_broken_render_fails_the_build_before_anything_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    render = pipeline.render_api
+    render = apigen.render.render_api
 
     def broken(*args: Any, **kwargs: Any) -> dict[str, str]:
         return {**render(*args, **kwargs), "shapes/models/broken.py": "class X(:\n"}
 
-    monkeypatch.setattr(pipeline, "render_api", broken)
+    monkeypatch.setattr(apigen.render, "render_api", broken)  # the build imports it when it runs
     out = tmp_path / "shapes"
     with pytest.raises(GeneratedCodeError) as info:
         pipeline.build(SPEC, out)

@@ -77,6 +77,7 @@ class ClientConfig:
         *,
         fresh_names: bool = False,
         on_diagnostic: Callable[[Diagnostic], None] | None = None,
+        cache: bool = False,
     ) -> BuildResult:
         """Build this client (into `out_dir` instead of `output` when given), as configured."""
         from ..distribution import DEFAULT_RUNTIME
@@ -96,6 +97,7 @@ class ClientConfig:
             version=self.version,
             fresh_names=fresh_names,
             on_diagnostic=on_diagnostic,
+            cache=cache,
         )
 
     def problems(self) -> list[str]:
@@ -441,7 +443,7 @@ def _scheme(t: Mapping[str, Any], here: str, problems: list[str]) -> ExtraScheme
 
 def _overlay_problems(folder: Path) -> list[str]:
     """An overlay file must replace a built-in template (helpers it includes start with `_`)."""
-    from ..render import templates_dir
+    from ..bundled import templates_dir
 
     builtin = sorted(p.name for p in templates_dir().iterdir() if p.is_file())
     out: list[str] = []

@@ -52,7 +52,7 @@ def run_post_generate(client: ClientConfig) -> None:
             )
 
 
-def _build_one(client: ClientConfig, quiet: bool, fresh_names: bool) -> bool:
+def _build_one(client: ClientConfig, quiet: bool, fresh_names: bool, cache: bool) -> bool:
     """Build one client and run its commands; print what happened; False on failure."""
     from ..cli import Console
 
@@ -67,6 +67,7 @@ def _build_one(client: ClientConfig, quiet: bool, fresh_names: bool) -> bool:
                 progress=console.progress,
                 fresh_names=fresh_names,
                 on_diagnostic=None if client.strict else console.warning,
+                cache=cache,
             )
     except SpecError as err:
         console.summary([d for d in err.diagnostics if d.severity == "warning"])
@@ -101,13 +102,7 @@ def _build_one(client: ClientConfig, quiet: bool, fresh_names: bool) -> bool:
         click.secho(f"apigen: {err}", err=True, fg="red")
         return False
     if not quiet:
-        api = result.api
-        click.echo(
-            f"wrote {output}/{api.package}: {len(api.operations)} operations, "
-            f"{len(api.definitions)} models, {result.files} files "
-            f"in {time.perf_counter() - started:.1f}s",
-            err=True,
-        )
+        click.echo(f"wrote {output}/{result.summary(time.perf_counter() - started)}", err=True)
     return True
 
 
@@ -129,13 +124,24 @@ def _build_one(client: ClientConfig, quiet: bool, fresh_names: bool) -> bool:
     help="Derive resource and method names anew instead of keeping those of each output's "
     "apigen.json (as `apigen build --fresh-names`).",
 )
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Build every client anew (as `apigen build --no-cache`).",
+)
 def generate(
-    names: tuple[str, ...], config_file: Path | None, quiet: bool, fresh_names: bool
+    names: tuple[str, ...],
+    config_file: Path | None,
+    quiet: bool,
+    fresh_names: bool,
+    no_cache: bool,
 ) -> None:
     """Build every client of the configuration file, or the NAMES given.
 
     See docs/configuration.md for the file's keys.
     """
+    from .. import build_cache
     from . import ConfigError, discover, load_config
 
     try:
@@ -153,7 +159,11 @@ def generate(
         for line in problems:
             click.secho(line, err=True, fg="red")
         raise SystemExit(1)
-    failed = [c.name for c in clients if not _build_one(c, quiet, fresh_names)]
+    failed = [
+        c.name
+        for c in clients
+        if not _build_one(c, quiet, fresh_names, build_cache.enabled(no_cache))
+    ]
     if failed:
         click.secho(
             f"apigen: {len(failed)} of {len(clients)} client(s) failed: {', '.join(failed)}",

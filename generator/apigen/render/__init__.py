@@ -16,6 +16,7 @@ from ..bundled import (
     runtime_files,
     runtime_module,
     runtime_requirement,
+    templates_dir,
 )
 from ..distribution import Distribution, default_dist_name, default_version, is_spdx
 from ..ir.nodes import Api, Definition, OperationDef
@@ -69,15 +70,6 @@ def default_distribution(api: Api) -> Distribution:
     """The default identity (docs/decisions.md): `<package>-apigen-client`, the spec's
     version when PEP 440, vendored runtime, no licence."""
     return Distribution(default_dist_name(api.package), default_version(api.version))
-
-
-def templates_dir() -> Path:
-    """Templates ship inside the wheel as `apigen/templates`; in a checkout they are top-level."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "templates", here.parent.parent / "templates"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("apigen templates not found")
 
 
 def _environment(overlay: Path | None = None) -> jinja2.Environment:

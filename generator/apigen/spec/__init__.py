@@ -18,12 +18,14 @@ Modules, in the order a spec goes through them:
 from __future__ import annotations
 
 import importlib
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import SpecError
 
 if TYPE_CHECKING:
-    from .fetch import FetchedSpec, fetch_spec, is_url
+    from .fetch import FetchedSpec, fetch_spec
     from .load import LoadedSpec, load_spec
     from .parse import parse_document
     from .validate import validate_in_background, validate_spec
@@ -46,13 +48,20 @@ __all__ = [
 _HOME = {
     "FetchedSpec": "fetch",
     "fetch_spec": "fetch",
-    "is_url": "fetch",
     "LoadedSpec": "load",
     "load_spec": "load",
     "parse_document": "parse",
     "validate_in_background": "validate",
     "validate_spec": "validate",
 }
+
+_URL = re.compile(r"https?://", re.IGNORECASE)
+
+
+def is_url(text: str | Path) -> bool:
+    """A spec given as an http(s) URL (fetched, spec/fetch.py) rather than a file path."""
+    return isinstance(text, str) and _URL.match(text) is not None
+
 
 if not TYPE_CHECKING:  # type checkers see the imports above, so a misspelt name still fails
 

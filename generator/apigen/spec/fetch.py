@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import re
 import shutil
 import tempfile
 import urllib.error
@@ -30,10 +29,6 @@ from .pointer import escape
 MAX_BYTES = 64 * 1024 * 1024  # per file
 TIMEOUT = 30.0  # seconds, per file
 MAX_FILES = 500
-
-
-def is_url(text: str | Path) -> bool:
-    return isinstance(text, str) and bool(re.match(r"^https?://", text, re.IGNORECASE))
 
 
 @dataclass

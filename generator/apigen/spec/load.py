@@ -82,6 +82,17 @@ class LoadedSpec:
             h.update(f"{name}\0{self.files[name]}\0".encode())
         return h.hexdigest()
 
+    def local_files(self) -> dict[str, str] | None:
+        """Every file read, as its path -> sha256 (root first); None when one of them did not
+        come from a local file (a spec fetched from a URL)."""
+        out: dict[str, str] = {}
+        for display, sha in self.files.items():
+            path = self._paths.get(display)
+            if path is None:
+                return None
+            out[str(path.resolve())] = sha
+        return out
+
     def locate(self, pointer: str) -> tuple[str, int | None]:
         """(file, 1-based line) of a pointer into `original` (or, best effort, into `document`)."""
         file, _, line = self.place(pointer)

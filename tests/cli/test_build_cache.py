@@ -1,0 +1,257 @@
+"""The build cache (build_cache.py): an identical earlier build's files are reused, and any
+change to what the output depends on is a miss."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from apigen import build_cache
+from apigen.diagnostics import Diagnostic
+from apigen.pipeline import build
+from tests.conftest import FIXTURES, ROOT
+
+PETSTORE = ROOT / "specs" / "petstore.yaml"
+RECOVERABLE = FIXTURES / "recoverable.yaml"
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("APIGEN_CACHE_DIR", str(folder))
+    monkeypatch.delenv("APIGEN_NO_BUILD_CACHE", raising=False)  # tests/conftest.py sets it
+    return folder
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted((cache / "builds").glob("*.bin"))
+
+
+def test_a_second_identical_build_is_served_from_the_cache(tmp_path: Path, cache: Path) -> None:
+    first = build(PETSTORE, tmp_path / "a" / "petstore", cache=True)
+    second = build(PETSTORE, tmp_path / "b" / "petstore", cache=True)
+    plain = build(PETSTORE, tmp_path / "c" / "petstore")
+    assert not first.cached and second.cached and not plain.cached
+    assert second.api is None
+    assert (second.package, second.operations, second.models, second.files) == (
+        first.package,
+        first.operations,
+        first.models,
+        first.files,
+    )
+    assert tree(tmp_path / "b" / "petstore") == tree(tmp_path / "a" / "petstore")
+    assert tree(tmp_path / "c" / "petstore") == tree(tmp_path / "a" / "petstore")
+    assert len(entries(cache)) == 1
+
+
+def test_the_default_library_build_neither_reads_nor_writes_the_cache(
+    tmp_path: Path, cache: Path
+) -> None:
+    build(PETSTORE, tmp_path / "a" / "petstore")
+    assert entries(cache) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"name": "other"},
+        {"version": "9.9.9"},
+        {"dist_name": "other-dist"},
+        {"runtime": "shared"},
+        {"fresh_names": True, "strict": True},
+    ],
+    ids=["name", "version", "dist_name", "runtime", "strict"],
+)
+def test_a_changed_option_is_a_miss(tmp_path: Path, cache: Path, change: dict[str, object]) -> None:
+    build(PETSTORE, tmp_path / "a" / "petstore", cache=True)
+    again = build(PETSTORE, tmp_path / "b" / "petstore", cache=True, **change)  # type: ignore[arg-type]
+    assert not again.cached
+    assert len(entries(cache)) == 2
+
+
+def test_a_changed_spec_is_a_miss(tmp_path: Path, cache: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(PETSTORE.read_bytes())
+    build(spec, tmp_path / "a" / "petstore", cache=True)
+    changed = PETSTORE.read_bytes().replace(b"title: Apigen Petstore", b"title: Apigen Shop", 1)
+    assert changed != PETSTORE.read_bytes()
+    spec.write_bytes(changed)
+    again = build(spec, tmp_path / "b" / "petstore", cache=True)
+    assert not again.cached
+    assert b"Apigen Shop" in (tmp_path / "b" / "petstore" / "README.md").read_bytes()
+
+
+def _multi_file(folder: Path, title: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "schemas.yaml").write_text(
+        f"Pet:\n  type: object\n  properties:\n    {title}: {{type: string}}\n",
+        encoding="utf-8",
+    )
+    root = folder / "api.yaml"
+    root.write_text(
+        "openapi: 3.0.3\ninfo: {title: Multi, version: '1'}\npaths:\n  /pets:\n    get:\n"
+        "      operationId: listPets\n      responses:\n        '200':\n"
+        "          description: ok\n          content:\n            application/json:\n"
+        "              schema: {$ref: 'schemas.yaml#/Pet'}\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_a_changed_file_read_through_a_ref_is_a_miss(tmp_path: Path, cache: Path) -> None:
+    root = _multi_file(tmp_path / "spec", "nickname")
+    build(root, tmp_path / "a" / "multi", cache=True)
+    assert build(root, tmp_path / "b" / "multi", cache=True).cached
+    _multi_file(tmp_path / "spec", "callsign")  # only the referenced file changes
+    again = build(root, tmp_path / "c" / "multi", cache=True)
+    assert not again.cached
+    models = "".join(p.read_text() for p in (tmp_path / "c" / "multi").rglob("*.py"))
+    assert "callsign" in models and "nickname" not in models
+
+
+def test_the_method_name_lock_of_the_output_is_part_of_the_key(tmp_path: Path, cache: Path) -> None:
+    out = tmp_path / "a" / "petstore"
+    build(PETSTORE, out, cache=True)  # no apigen.json yet
+    second = build(PETSTORE, out, cache=True)  # now locked by the first build's apigen.json
+    assert not second.cached
+    assert build(PETSTORE, out, cache=True).cached
+
+
+def test_a_changed_generator_is_a_miss(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(PETSTORE, tmp_path / "a" / "petstore", cache=True)
+    monkeypatch.setattr(build_cache, "generator_fingerprint", lambda: "another generator")
+    assert not build(PETSTORE, tmp_path / "b" / "petstore", cache=True).cached
+
+
+def test_the_fingerprint_covers_the_generator_templates_and_runtime() -> None:
+    from apigen.bundled import runtime_dir, templates_dir
+
+    fingerprint = build_cache.generator_fingerprint()
+    assert len(fingerprint) == 64
+    for folder, name in (
+        (Path(build_cache.__file__).parent, "pipeline.py"),
+        (templates_dir(), "client.py.jinja"),
+        (runtime_dir(), "_client.py"),
+    ):
+        recorder = _Recorder()
+        build_cache._tree_digest(folder, recorder)
+        assert any(chunk.startswith(name.encode() + b"\0") for chunk in recorder.seen), folder
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.seen: list[bytes] = []
+
+    def update(self, data: bytes) -> None:
+        self.seen.append(data)
+
+
+def test_findings_are_reported_again_on_a_hit(tmp_path: Path, cache: Path) -> None:
+    first: list[Diagnostic] = []
+    second: list[Diagnostic] = []
+    one = build(RECOVERABLE, tmp_path / "a" / "rec", cache=True, on_diagnostic=first.append)
+    two = build(RECOVERABLE, tmp_path / "b" / "rec", cache=True, on_diagnostic=second.append)
+    assert two.cached
+    assert first and second == first
+    assert two.report.items == one.report.items
+
+
+def test_strict_is_not_served_a_lenient_build(tmp_path: Path, cache: Path) -> None:
+    from apigen.diagnostics import SpecError
+
+    build(RECOVERABLE, tmp_path / "a" / "rec", cache=True)
+    with pytest.raises(SpecError):
+        build(RECOVERABLE, tmp_path / "b" / "rec", cache=True, strict=True)
+    assert not (tmp_path / "b" / "rec").exists()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign"])
+def test_a_damaged_entry_is_a_miss_and_is_replaced(
+    tmp_path: Path, cache: Path, damage: str
+) -> None:
+    build(PETSTORE, tmp_path / "a" / "petstore", cache=True)
+    [entry] = entries(cache)
+    data = entry.read_bytes()
+    if damage == "truncate":
+        entry.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":
+        entry.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    else:
+        entry.write_bytes(b"not a cache entry\n" + data)
+    again = build(PETSTORE, tmp_path / "b" / "petstore", cache=True)
+    assert not again.cached
+    assert tree(tmp_path / "b" / "petstore") == tree(tmp_path / "a" / "petstore")
+    assert build(PETSTORE, tmp_path / "c" / "petstore", cache=True).cached
+
+
+def test_an_unwritable_cache_only_costs_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("APIGEN_CACHE_DIR", str(blocker))
+    assert not build(PETSTORE, tmp_path / "a" / "petstore", cache=True).cached
+    assert not build(PETSTORE, tmp_path / "b" / "petstore", cache=True).cached
+    assert (tmp_path / "b" / "petstore" / "apigen.json").is_file()
+
+
+def _entry(n: int) -> build_cache.Entry:
+    return build_cache.Entry({"a.py": f"x = {n}\n"}, {"spec.yaml": "0" * 64}, [], [], "p", 1, 1, 0)
+
+
+def test_only_the_newest_entries_are_kept(cache: Path) -> None:
+    keys = [f"{n:064x}" for n in range(build_cache.MAX_ENTRIES + 3)]
+    for n, key in enumerate(keys):
+        build_cache.store(key, _entry(n))
+        os.utime(cache / "builds" / f"{key}.bin", ns=(n * 10**9, n * 10**9))
+    assert [p.stem for p in entries(cache)] == sorted(keys[3:])
+    loaded = build_cache.load(keys[-1])
+    assert loaded is not None and loaded.files == {"a.py": f"x = {len(keys) - 1}\n"}
+
+
+def test_the_cli_reuses_a_build_and_no_cache_skips_it(tmp_path: Path, cache: Path) -> None:
+    def run(out: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "apigen", "build", str(PETSTORE), "-o", out, *extra],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=300,
+            check=False,
+            env={**os.environ, "APIGEN_CACHE_DIR": str(cache)},
+        )
+
+    first = run("a/petstore")
+    second = run("b/petstore")
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert "reused from the build cache" not in first.stderr
+    assert "reused from the build cache" in second.stderr
+    assert tree(tmp_path / "a" / "petstore") == tree(tmp_path / "b" / "petstore")
+    third = run("c/petstore", "--no-cache")
+    assert third.returncode == 0 and "reused from the build cache" not in third.stderr
+    assert len(entries(cache)) == 1
+
+
+def test_the_environment_can_turn_the_cache_off(cache: Path) -> None:
+    assert build_cache.enabled(no_cache=False)
+    assert not build_cache.enabled(no_cache=True)
+    os.environ["APIGEN_NO_BUILD_CACHE"] = "1"
+    try:
+        assert not build_cache.enabled(no_cache=False)
+    finally:
+        del os.environ["APIGEN_NO_BUILD_CACHE"]
