@@ -24,9 +24,12 @@ compares the two on every spec under ../shared/specs and on deliberately broken 
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import string
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
@@ -45,14 +48,6 @@ from openapi_schema_validator import (
     oas30_format_checker,
     oas31_format_checker,
 )
-from openapi_spec_validator.schemas import schema_v2, schema_v30, schema_v31
-from openapi_spec_validator.validation.exceptions import (
-    DuplicateOperationIDError,
-    ExtraParametersError,
-    OpenAPIValidationError,
-    ParameterDuplicateError,
-    UnresolvableParameterError,
-)
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
@@ -61,6 +56,29 @@ from .pointer import split as split_pointer
 from .refs import canonical_ref
 
 __all__ = ["CRASH", "crash_error", "family", "fast_errors"]
+
+
+# openapi-spec-validator's error classes (validation/exceptions.py), by the same names:
+# validate.py classifies errors by class name, the library's and these alike.
+class OpenAPIValidationError(ValidationError):  # type: ignore[misc, unused-ignore]
+    """An error of the semantic pass (the library's class of the same name)."""
+
+
+class ExtraParametersError(OpenAPIValidationError):
+    """`required` names a property no `allOf` member defines."""
+
+
+class ParameterDuplicateError(OpenAPIValidationError):
+    """An operation lists the same parameter twice."""
+
+
+class UnresolvableParameterError(OpenAPIValidationError):
+    """A path template names a parameter that is not declared, or the other way round."""
+
+
+class DuplicateOperationIDError(OpenAPIValidationError):
+    """Two operations share an operationId."""
+
 
 CRASH = "apigen-validator-crash"
 
@@ -90,13 +108,27 @@ def fast_errors(doc: dict[str, Any], version: str) -> Iterator[Any]:
 # --------------------------------------------------------------------------- meta-schema pass
 
 
-_META = {"2": schema_v2, "3.0": schema_v30, "3.1": schema_v31}
+# The library's meta-schemas, read from its package data: importing `openapi_spec_validator`
+# (its schemas proxies pull in jsonschema-path, requests and urllib3) cost the validation
+# process ~75 ms before it checked anything.
+_META = {"2": "2.0", "3.0": "3.0", "3.1": "3.1"}
+
+
+def _meta_schema(fam: str) -> dict[str, Any]:
+    """openapi-spec-validator's `resources/schemas/v<version>/schema.json` for a family."""
+    found = importlib.util.find_spec("openapi_spec_validator")
+    folders = list(found.submodule_search_locations or ()) if found is not None else []
+    if not folders:
+        raise ModuleNotFoundError("openapi-spec-validator is not installed")
+    path = Path(folders[0]) / "resources" / "schemas" / f"v{_META[fam]}" / "schema.json"
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
 @cache
 def _meta_checkers(fam: str) -> tuple[Any, Any, dict[str, Any]]:
     """(jsonschema-rs validator, Python validator, meta-schema) for a family's document."""
-    schema: dict[str, Any] = dict(_META[fam])
+    schema = _meta_schema(fam)
     rs = jsonschema_rs.validator_for(schema, validate_formats=False)
     py = py_validator_for(schema)(schema)  # the library's jsonschema backend, no format checks
     return rs, py, schema
@@ -553,36 +585,36 @@ class _Walk:
             return
         self.visited.add(schema_id)
 
+        # `schema.contains(k)` is `k in schema_value` here (a bool schema contains nothing);
+        # read directly: the walk visits every schema of the document.
+        keys: Any = schema_value if isinstance(schema_value, dict) else ()
         nested_properties: list[Any] = []
-        if schema.contains("allOf"):
+        if "allOf" in keys:
             for inner in schema / "allOf":
                 yield from self._guard(inner, self._schema(inner, False, True))
                 nested_properties += list(self._collect_properties(inner))
-        for keyword in ("anyOf", "oneOf"):
-            if schema.contains(keyword):
-                for inner in schema / keyword:
+        for keyword in ("anyOf", "oneOf", "not", "items"):
+            if keyword in keys:
+                inners = schema / keyword
+                for inner in inners if keyword in ("anyOf", "oneOf") else (inners,):
                     yield from self._guard(inner, self._schema(inner, False, True))
-        for keyword in ("not", "items"):
-            if schema.contains(keyword):
-                inner = schema / keyword
-                yield from self._guard(inner, self._schema(inner, False, True))
-        if schema.contains("properties"):
+        if "properties" in keys:
             for _, prop in (schema / "properties").items():
                 yield from self._guard(prop, self._schema(prop, False, True))
 
-        required = (schema.contains("required") and (schema / "required").value()) or []
-        properties = (schema.contains("properties") and (schema / "properties").keys()) or []
-        if schema.contains("allOf"):
+        required = ("required" in keys and (schema / "required").value()) or []
+        properties = ("properties" in keys and (schema / "properties").keys()) or []
+        if "allOf" in keys:
             extra = list(set(required) - set(properties) - set(nested_properties))
         else:
             extra = []
         if extra and require_properties:
             yield ExtraParametersError(f"Required list has not defined properties: {extra}")
 
-        if schema.contains("default"):
+        if "default" in keys:
             default_value = (schema / "default").value()
             nullable = False
-            if schema.contains("nullable"):
+            if "nullable" in keys:
                 nullable = (schema / "nullable").value()
             if default_value is not None or nullable is not True:
                 yield from self._guard(schema, self._default(schema, default_value), ("default",))
