@@ -26,33 +26,38 @@ from .manifest import TypedManifest, dumps
 from .readme import api_reference, readme_view
 from .resources import resource_modules
 
-_ERRORS = (
-    "APIConnectionError",
-    "APIError",
-    "APIResponseValidationError",
-    "APIStatusError",
-    "APIStreamError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "CircuitOpenError",
-    "ConflictError",
-    "InsecureTransportError",
-    "InternalServerError",
-    "LongRunningCancelledError",
-    "LongRunningTimeoutError",
-    "MissingCredentialsError",
-    "NotFoundError",
-    "OAuthError",
-    "OperationFailedError",
-    "PaginationLoopError",
-    "PermissionDeniedError",
-    "RateLimitBackendError",
-    "RateLimitError",
-    "ResponseDecodingError",
-    "ResponseTooLargeError",
-    "UnprocessableEntityError",
-)
+# The runtime's error classes, each with its own base class: the package's `_exceptions`
+# re-exports them in this order (parents first). Written out, so rendering does not import the
+# runtime (httpx and pydantic: ~0.15 s a build); tests/render/test_reserved_names.py checks them
+# against the runtime.
+ERROR_BASES: dict[str, str] = {
+    "APIConnectionError": "APIError",
+    "APIError": "Exception",
+    "APIResponseValidationError": "APIError",
+    "APIStatusError": "APIError",
+    "APIStreamError": "APIError",
+    "APITimeoutError": "APIConnectionError",
+    "AuthenticationError": "APIStatusError",
+    "BadRequestError": "APIStatusError",
+    "CircuitOpenError": "APIError",
+    "ConflictError": "APIStatusError",
+    "InsecureTransportError": "APIError",
+    "InternalServerError": "APIStatusError",
+    "LongRunningCancelledError": "APIError",
+    "LongRunningTimeoutError": "APITimeoutError",
+    "MissingCredentialsError": "APIError",
+    "NotFoundError": "APIStatusError",
+    "OAuthError": "APIError",
+    "OperationFailedError": "APIError",
+    "PaginationLoopError": "APIError",
+    "PermissionDeniedError": "APIStatusError",
+    "RateLimitBackendError": "APIError",
+    "RateLimitError": "APIStatusError",
+    "ResponseDecodingError": "APIError",
+    "ResponseTooLargeError": "APIError",
+    "UnprocessableEntityError": "APIStatusError",
+}
+_ERRORS = tuple(ERROR_BASES)
 
 
 # Runtime helpers re-exported so users need not import apigen_runtime themselves.
@@ -240,23 +245,19 @@ def _pyproject_view(api: Api, dist: Distribution) -> dict[str, Any]:
 
 def _error_classes() -> list[tuple[str, str | None]]:
     """(name, parent in the package) of each runtime error class, parents first."""
-    rt = runtime_module()
-
-    names = set(_ERRORS)
     out: list[tuple[str, str | None]] = []
     done: set[str] = set()
 
     def add(name: str) -> None:
         if name in done:
             return
-        base = getattr(rt, name).__bases__[0].__name__
-        parent = base if base in names else None
+        parent = ERROR_BASES[name] if ERROR_BASES[name] in ERROR_BASES else None
         if parent:
             add(parent)
         done.add(name)
         out.append((name, parent))
 
-    for name in sorted(names):
+    for name in sorted(ERROR_BASES):
         add(name)
     return out
 
