@@ -113,7 +113,8 @@ def prime_pycache(dirs: list[Path]) -> None:
     import site
     import sysconfig
 
-    roots = [Path(sysconfig.get_paths()["purelib"]), REPO / "runtime", *dirs]
+    # generator/: apigen's own source (an editable install), which a pip install byte-compiles
+    roots = [Path(sysconfig.get_paths()["purelib"]), REPO / "generator", REPO / "runtime", *dirs]
     roots += [Path(p) for p in site.getsitepackages() if Path(p) not in roots]
     argv = [PYTHON, "-m", "compileall", "-q", "-j", "2", *(str(r) for r in roots if r.exists())]
     subprocess.run(argv, env=bench_env(), capture_output=True, check=False, timeout=1800)

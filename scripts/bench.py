@@ -238,7 +238,9 @@ def _last_error_line(log: Path) -> str:
 def measure(argv: list[str], env: dict[str, str], log: Path, timeout: float) -> Run:
     """Run argv in its own session; wall time, single-process max RSS and tree peak PSS."""
     rss_file = log.with_suffix(".rss")
-    full_env = {**os.environ, **env}
+    # every tool runs from primed bytecode, as installed by pip (the machine sets
+    # PYTHONDONTWRITEBYTECODE: apigen's editable source would otherwise compile on every run)
+    full_env = {**targets.bench_env(), **env}
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -1027,6 +1029,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         keep: dict[str, Path] = {}
         if generate:
+            targets.prime_pycache([])
             state["generate"] = run_all(args, work, keep)
             print(
                 "\n" + render_table(state["generate"]) + "\n\n" + render_quality(state["generate"])
@@ -1134,6 +1137,7 @@ def client_dirs(
 def run_corpus(args: argparse.Namespace) -> targets.CorpusFit:
     corpus = shared_dir() / "corpus"
     base, _ = apigen_argv()
+    targets.prime_pycache([])
     rows = targets.bench_corpus(corpus, base, args.corpus_limit, args.timeout)
     fitted = targets.fit(rows)
     targets.plot(fitted, PLOT)
