@@ -1,5 +1,6 @@
-"""The names a build reserves (pipeline.py, written out so a build need not import the runtime)
-are exactly the public attributes of the runtime's client and resource base classes."""
+"""The runtime facts a build writes out so that it need not import the runtime: the names it
+reserves (pipeline.py) are exactly the public attributes of the runtime's client and resource
+base classes, and the error classes it re-exports (render `_ERRORS`) have the bases listed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 
 from apigen import pipeline
 from apigen.bundled import runtime_module
+from apigen.render import _ERRORS
 
 
 def _public(*classes: type) -> set[str]:
@@ -21,11 +23,21 @@ def test_reserved_names_match_the_runtime() -> None:
     assert resource | {"with_raw_response", "with_streaming_response"} == pipeline.RESERVED_RESOURCE
 
 
+def test_error_bases_match_the_runtime() -> None:
+    rt = runtime_module()
+    assert {name: getattr(rt, name).__bases__[0].__name__ for name in _ERRORS} == _ERRORS
+
+
 def test_a_build_does_not_import_the_runtime() -> None:
-    """Importing the pipeline and asking for the reserved names loads neither httpx nor the
-    runtime (they cost ~0.15 s a build)."""
+    """Importing the pipeline, asking for the reserved names and rendering a (vendored) client
+    load neither httpx nor the runtime (they cost ~0.15 s a build)."""
     code = (
         "import sys; from apigen import pipeline; pipeline._reserved();"
+        "from apigen.diagnostics import Report; from apigen.render import render_api;"
+        "doc = {'openapi': '3.0.3', 'info': {'title': 'T', 'version': '1'}, 'paths': {}};"
+        "render_api(pipeline.build_api(doc, package='pkg', spec_file='t.json',"
+        " spec_sha256='0', report=Report(), reserved_client=set(), reserved_resource=set(),"
+        " options=None, lock=None));"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in"
         " ('httpx', 'apigen_runtime', 'pydantic')))"
     )

@@ -25,33 +25,37 @@ from .manifest import TypedManifest, dumps
 from .readme import api_reference, readme_view
 from .resources import resource_modules
 
-_ERRORS = (
-    "APIConnectionError",
-    "APIError",
-    "APIResponseValidationError",
-    "APIStatusError",
-    "APIStreamError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "CircuitOpenError",
-    "ConflictError",
-    "InsecureTransportError",
-    "InternalServerError",
-    "LongRunningCancelledError",
-    "LongRunningTimeoutError",
-    "MissingCredentialsError",
-    "NotFoundError",
-    "OAuthError",
-    "OperationFailedError",
-    "PaginationLoopError",
-    "PermissionDeniedError",
-    "RateLimitBackendError",
-    "RateLimitError",
-    "ResponseDecodingError",
-    "ResponseTooLargeError",
-    "UnprocessableEntityError",
-)
+# The runtime's error classes a package re-exports, each with its runtime base class (the
+# package's class subclasses its own copy of that base). Written out rather than read from
+# the runtime: importing it (httpx, pydantic) costs a build ~0.1 s.
+# tests/render/test_reserved_names.py checks this table against the runtime.
+_ERRORS: dict[str, str] = {
+    "APIConnectionError": "APIError",
+    "APIError": "Exception",
+    "APIResponseValidationError": "APIError",
+    "APIStatusError": "APIError",
+    "APIStreamError": "APIError",
+    "APITimeoutError": "APIConnectionError",
+    "AuthenticationError": "APIStatusError",
+    "BadRequestError": "APIStatusError",
+    "CircuitOpenError": "APIError",
+    "ConflictError": "APIStatusError",
+    "InsecureTransportError": "APIError",
+    "InternalServerError": "APIStatusError",
+    "LongRunningCancelledError": "APIError",
+    "LongRunningTimeoutError": "APITimeoutError",
+    "MissingCredentialsError": "APIError",
+    "NotFoundError": "APIStatusError",
+    "OAuthError": "APIError",
+    "OperationFailedError": "APIError",
+    "PaginationLoopError": "APIError",
+    "PermissionDeniedError": "APIStatusError",
+    "RateLimitBackendError": "APIError",
+    "RateLimitError": "APIStatusError",
+    "ResponseDecodingError": "APIError",
+    "ResponseTooLargeError": "APIError",
+    "UnprocessableEntityError": "APIStatusError",
+}
 
 
 # Runtime helpers re-exported so users need not import apigen_runtime themselves.
@@ -248,23 +252,20 @@ def _pyproject_view(api: Api, dist: Distribution) -> dict[str, Any]:
 
 def _error_classes() -> list[tuple[str, str | None]]:
     """(name, parent in the package) of each runtime error class, parents first."""
-    rt = runtime_module()
-
-    names = set(_ERRORS)
     out: list[tuple[str, str | None]] = []
     done: set[str] = set()
 
     def add(name: str) -> None:
         if name in done:
             return
-        base = getattr(rt, name).__bases__[0].__name__
-        parent = base if base in names else None
+        base = _ERRORS[name]
+        parent = base if base in _ERRORS else None
         if parent:
             add(parent)
         done.add(name)
         out.append((name, parent))
 
-    for name in sorted(names):
+    for name in sorted(_ERRORS):
         add(name)
     return out
 
