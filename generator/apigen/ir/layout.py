@@ -17,10 +17,8 @@ from .nodes import (
     Definition,
     DictOf,
     ListOf,
-    LiteralOf,
     ModelDef,
     Nullable,
-    Prim,
     Ref,
     TypeExpr,
     UnionOf,
@@ -28,22 +26,20 @@ from .nodes import (
 
 
 def refs_of(t: TypeExpr) -> Iterator[str]:
+    # Dispatch on the exact node class (no subclasses exist), cheaper than class patterns.
     stack = [t]
     while stack:
         node = stack.pop()
-        match node:
-            case Ref(key=key):
-                yield key
-            case ListOf(item=item):
-                stack.append(item)
-            case DictOf(value=value):
-                stack.append(value)
-            case Nullable(inner=inner):
-                stack.append(inner)
-            case UnionOf(items=items):
-                stack.extend(items)
-            case Prim() | LiteralOf():
-                pass
+        if type(node) is Ref:
+            yield node.key
+        elif type(node) is Nullable:
+            stack.append(node.inner)
+        elif type(node) is ListOf:
+            stack.append(node.item)
+        elif type(node) is DictOf:
+            stack.append(node.value)
+        elif type(node) is UnionOf:
+            stack.extend(node.items)
 
 
 def definition_refs(d: Definition) -> Iterator[str]:
