@@ -122,16 +122,17 @@ def _wrap_words(text: str, width: int, initial: str, subsequent: str) -> list[st
     break_long_words=False, break_on_hyphens=False)`, line for line, a few times faster: its
     chunks are runs of spaces and of the rest, so each line is found by slicing the text
     instead of by moving chunks one at a time (tests/render/test_wrap_words.py compares)."""
-    text = text.expandtabs().translate(_TEXTWRAP_SPACES)
-    if _OTHER_SPACE.search(text):
-        return textwrap.wrap(
-            text,
-            width=width,
-            initial_indent=initial,
-            subsequent_indent=subsequent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+    if _OTHER_SPACE.search(text):  # (rare) tabs and other whitespace
+        text = text.expandtabs().translate(_TEXTWRAP_SPACES)
+        if _OTHER_SPACE.search(text):
+            return textwrap.wrap(
+                text,
+                width=width,
+                initial_indent=initial,
+                subsequent_indent=subsequent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
     lines: list[str] = []
     n = len(text)
     start = 0

@@ -16,7 +16,6 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from ..ir.nodes import (
-    ANY,
     AliasDef,
     Api,
     Definition,
@@ -28,7 +27,7 @@ from ..ir.nodes import (
     TypeExpr,
 )
 from .code import Imports, TypeRenderer
-from .views import _positional
+from .views import _positional, _takes_none
 
 _PLAIN = {
     "datetime": "datetime",
@@ -148,10 +147,6 @@ class TypedManifest:
         return dict(sorted(self._literals.items()))
 
 
-def _takes_none(t: TypeExpr) -> bool:
-    return isinstance(t, Nullable) or t == ANY
-
-
 def public_name(d: Definition) -> str:
     """`models.Customer` / `types.CustomerCreateParams`: where users import it from."""
     return f"{d.module.split('.', 1)[0]}.{d.name}"
@@ -166,6 +161,8 @@ def dumps(value: Any, width: int = 100) -> str:
 
 
 def _dump(value: Any, depth: int, width: int) -> str:
+    if type(value) is str:  # most values: a string is always flat
+        return encode_basestring(value)
     flat = _flat(value, width - 2 * depth)
     if flat is not None:
         return flat
@@ -193,7 +190,7 @@ def _flat(value: Any, budget: int) -> str | None:
         budget -= len(prefix) + (2 if i else 0)
         if budget < 0:
             return None
-        text = _flat(inner, budget)
+        text = encode_basestring(inner) if type(inner) is str else _flat(inner, budget)
         if text is None or len(text) > budget:
             return None
         budget -= len(text)
