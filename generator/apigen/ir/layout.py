@@ -9,7 +9,6 @@ never needs a late import.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 
 from .nodes import (
     ANY,
@@ -25,13 +24,21 @@ from .nodes import (
 )
 
 
-def refs_of(t: TypeExpr) -> Iterator[str]:
-    # Dispatch on the exact node class (no subclasses exist), cheaper than class patterns.
+def refs_of(t: TypeExpr) -> list[str]:
+    """The definition keys `t` names, depth first."""
+    out: list[str] = []
+    _collect_refs(t, out)
+    return out
+
+
+def _collect_refs(t: TypeExpr, out: list[str]) -> None:
+    # Dispatch on the exact node class (no subclasses exist), cheaper than class patterns;
+    # a list, not a generator: the layout passes call this ~100 000 times on GitHub's spec.
     stack = [t]
     while stack:
         node = stack.pop()
         if type(node) is Ref:
-            yield node.key
+            out.append(node.key)
         elif type(node) is Nullable:
             stack.append(node.inner)
         elif type(node) is ListOf:
@@ -42,12 +49,15 @@ def refs_of(t: TypeExpr) -> Iterator[str]:
             stack.extend(node.items)
 
 
-def definition_refs(d: Definition) -> Iterator[str]:
+def definition_refs(d: Definition) -> list[str]:
+    """The definition keys `d` names, field by field."""
+    out: list[str] = []
     if isinstance(d, ModelDef):
         for f in d.fields:
-            yield from refs_of(f.type)
+            _collect_refs(f.type, out)
     else:
-        yield from refs_of(d.target)
+        _collect_refs(d.target, out)
+    return out
 
 
 def lazy_models(definitions: dict[str, Definition]) -> frozenset[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,19 @@ def templates_dir() -> Path:
 def _environment(overlay: Path | None = None) -> jinja2.Environment:
     """`overlay`: a folder of templates that replace the built-in ones of the same name (which
     stay reachable as `builtin/<name>`, to include or extend)."""
+    if overlay is None:
+        return _builtin_environment()
+    return _new_environment(overlay)
+
+
+@cache
+def _builtin_environment() -> jinja2.Environment:
+    """One per process, so that builds after the first (`apigen generate` of several clients,
+    the tests) reuse its compiled templates (~0.05 s); Jinja still reloads one edited since."""
+    return _new_environment(None)
+
+
+def _new_environment(overlay: Path | None) -> jinja2.Environment:
     builtin = jinja2.FileSystemLoader(str(templates_dir()))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(
