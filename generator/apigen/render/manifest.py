@@ -23,6 +23,7 @@ from ..ir.nodes import (
     LiteralOf,
     Nullable,
     OperationDef,
+    Prim,
     Ref,
     TypeExpr,
 )
@@ -51,9 +52,12 @@ class _ManifestTypes(TypeRenderer):
     def __init__(self, api: Api, literals: dict[str, list[Any]], *, open_enums: bool) -> None:
         super().__init__(api.definitions, "", Imports(), open_enums=open_enums)
         self.literals = literals
+        self._prims: dict[str, str] = {}  # no shadowing, imports discarded: one text a name
 
     def expr(self, t: TypeExpr) -> str:
-        if isinstance(t, LiteralOf) and len(t.values) >= LONG_LITERAL:
+        if type(t) is Prim:  # most annotations: skip the generic dispatch
+            return self._prim(t.name)
+        if type(t) is LiteralOf and len(t.values) >= LONG_LITERAL:
             values = list(t.values)
             text = json.dumps(values, ensure_ascii=False)
             key = "$" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
@@ -68,7 +72,10 @@ class _ManifestTypes(TypeRenderer):
         return " | ".join(dict.fromkeys(self.expr(i) for i in items if isinstance(i, Ref)))
 
     def _prim(self, name: str) -> str:
-        return _PLAIN.get(name) or super()._prim(name)
+        text = self._prims.get(name)
+        if text is None:
+            text = self._prims[name] = _PLAIN.get(name) or super()._prim(name)
+        return text
 
 
 class TypedManifest:
