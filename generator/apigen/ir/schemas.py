@@ -378,7 +378,9 @@ class SchemaConverter:
             ptr = f"{pointer}/properties/{escape(wire)}"
             ftype = self.convert(prop, ptr, [*hint, wire], module, depth + 1)
             prop_map = prop if isinstance(prop, JSON_OBJECT) else {}
-            default, has_default = self._default(prop_map, ftype, ptr)
+            default, has_default = (
+                self._default(prop_map, ftype, ptr) if "default" in prop_map else (None, False)
+            )
             fields.append(
                 FieldDef(
                     py_name=py_names[wire],
