@@ -28,7 +28,7 @@ from ..ir.nodes import (
     TypeExpr,
 )
 from .code import Imports, TypeRenderer
-from .views import _positional, _takes_none
+from .views import _positional, takes_none
 
 _PLAIN = {
     "datetime": "datetime",
@@ -140,7 +140,7 @@ class TypedManifest:
             for f in d.fields:
                 name = f.wire_name if d.typed_dict else f.py_name
                 annotation = types.expr(f.type)
-                if not d.typed_dict and not f.required and not _takes_none(f.type):
+                if not d.typed_dict and not f.required and not takes_none(f.type):
                     annotation += " | None"  # as the model declares it (views._fields)
                 fields[name + ("" if f.required else "?")] = annotation
                 if f.wire_name != name:

@@ -163,7 +163,7 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
     for f in model.fields:
         annotation = types.expr(f.type)
         optional = not f.required
-        if optional and not _takes_none(f.type):
+        if optional and not takes_none(f.type):
             annotation += " | None"
         default_value = literal(f.default) if f.has_default else ("None" if optional else None)
         default: str | None
@@ -179,7 +179,7 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
     return views
 
 
-def _takes_none(t: TypeExpr) -> bool:
+def takes_none(t: TypeExpr) -> bool:
     """`t` already admits None (`X | None`, `Any`): an optional field needs no `| None`."""
     return type(t) is Nullable or (type(t) is Prim and t.name == "Any")
 
