@@ -255,9 +255,11 @@ def spelled(wire: str) -> str:
 
 def unique_names(wires: list[str]) -> dict[str, str]:
     """Map each wire name to a distinct field name; exact spellings win, others get `spelled`."""
+    first = {w: field_name(w) for w in wires}
+    if len(first) == len(wires) and len(set(first.values())) == len(first):
+        return first  # no two spell alike (nearly every model): nothing to decide
     result: dict[str, str] = {}
     taken: set[str] = set()
-    first = {w: field_name(w) for w in wires}
     position: dict[str, int] = {}
     for i, w in enumerate(wires):
         position.setdefault(w, i)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .nodes import JSON_OBJECT
+
 JsonScalar = str | int | float | bool
 
 _FORMATS = {
@@ -34,14 +36,14 @@ def example_value(
     schema: object, deref: Callable[[object], object], parameter: object = None
 ) -> JsonScalar | None:
     """A scalar example for `schema` (or the parameter's own `example`), or None."""
-    if isinstance(parameter, Mapping):
+    if isinstance(parameter, JSON_OBJECT):
         value = _scalar(parameter.get("example"))
         if value is None:
             value = _first_example(parameter.get("examples"), deref)
         if value is not None:
             return value
     s = deref(schema)
-    if not isinstance(s, Mapping):
+    if not isinstance(s, JSON_OBJECT):
         return None
     for key in ("const", "example", "default"):
         if (value := _scalar(s.get(key))) is not None:
@@ -75,11 +77,11 @@ def _scalar(value: object) -> JsonScalar | None:
 
 
 def _first_example(examples: object, deref: Callable[[object], object]) -> JsonScalar | None:
-    if not isinstance(examples, Mapping):
+    if not isinstance(examples, JSON_OBJECT):
         return None
     for item in examples.values():
         item = deref(item)
-        if isinstance(item, Mapping) and (value := _scalar(item.get("value"))) is not None:
+        if isinstance(item, JSON_OBJECT) and (value := _scalar(item.get("value"))) is not None:
             return value
     return None
 

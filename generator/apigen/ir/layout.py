@@ -9,7 +9,6 @@ never needs a late import.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 
 from .nodes import (
     ANY,
@@ -17,41 +16,48 @@ from .nodes import (
     Definition,
     DictOf,
     ListOf,
-    LiteralOf,
     ModelDef,
     Nullable,
-    Prim,
     Ref,
     TypeExpr,
     UnionOf,
 )
 
 
-def refs_of(t: TypeExpr) -> Iterator[str]:
+def refs_of(t: TypeExpr) -> list[str]:
+    """The definition keys `t` names, depth first."""
+    out: list[str] = []
+    _collect_refs(t, out)
+    return out
+
+
+def _collect_refs(t: TypeExpr, out: list[str]) -> None:
+    # Dispatch on the exact node class (no subclasses exist), cheaper than class patterns;
+    # a list, not a generator: the layout passes call this ~100 000 times on GitHub's spec.
     stack = [t]
     while stack:
         node = stack.pop()
-        match node:
-            case Ref(key=key):
-                yield key
-            case ListOf(item=item):
-                stack.append(item)
-            case DictOf(value=value):
-                stack.append(value)
-            case Nullable(inner=inner):
-                stack.append(inner)
-            case UnionOf(items=items):
-                stack.extend(items)
-            case Prim() | LiteralOf():
-                pass
+        if type(node) is Ref:
+            out.append(node.key)
+        elif type(node) is Nullable:
+            stack.append(node.inner)
+        elif type(node) is ListOf:
+            stack.append(node.item)
+        elif type(node) is DictOf:
+            stack.append(node.value)
+        elif type(node) is UnionOf:
+            stack.extend(node.items)
 
 
-def definition_refs(d: Definition) -> Iterator[str]:
+def definition_refs(d: Definition) -> list[str]:
+    """The definition keys `d` names, field by field."""
+    out: list[str] = []
     if isinstance(d, ModelDef):
         for f in d.fields:
-            yield from refs_of(f.type)
+            _collect_refs(f.type, out)
     else:
-        yield from refs_of(d.target)
+        _collect_refs(d.target, out)
+    return out
 
 
 def lazy_models(definitions: dict[str, Definition]) -> frozenset[str]:

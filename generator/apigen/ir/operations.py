@@ -11,6 +11,7 @@ from .. import naming
 from .examples import example_value
 from .nodes import (
     ANY,
+    JSON_OBJECT,
     NONE,
     BodyDef,
     ListOf,
@@ -40,17 +41,17 @@ def collect(document: Mapping[str, Any]) -> list[OperationDef]:
     ops: list[OperationDef] = []
     paths = document.get("paths") or {}
     for path, item in paths.items():
-        if not isinstance(item, Mapping):
+        if not isinstance(item, JSON_OBJECT):
             continue
         base = f"#/paths/{escape(str(path))}"
         if isinstance(item.get("$ref"), str) and item["$ref"].startswith("#"):
             base = item["$ref"]
             item = resolve_pointer(document, base)
-            if not isinstance(item, Mapping):
+            if not isinstance(item, JSON_OBJECT):
                 continue
         for method in HTTP_METHODS:
             op = item.get(method)
-            if not isinstance(op, Mapping):
+            if not isinstance(op, JSON_OBJECT):
                 continue
             tags = tuple(str(t) for t in op.get("tags") or [] if isinstance(t, str | int))
             ops.append(
@@ -71,12 +72,12 @@ def collect(document: Mapping[str, Any]) -> list[OperationDef]:
 def operation_node(document: Mapping[str, Any], op: OperationDef) -> Mapping[str, Any]:
     """The spec's operation object behind `op`."""
     node = resolve_pointer(document, op.pointer)
-    return node if isinstance(node, Mapping) else {}
+    return node if isinstance(node, JSON_OBJECT) else {}
 
 
 def deref(document: Mapping[str, Any], node: Any, limit: int = 32) -> Any:
     """Follow `$ref`s of non-schema objects (parameters, bodies, responses)."""
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and limit:
+    while isinstance(node, JSON_OBJECT) and isinstance(node.get("$ref"), str) and limit:
         ref = node["$ref"]
         if not ref.startswith("#"):
             return {}
@@ -92,20 +93,20 @@ def is_list_response(document: Mapping[str, Any], op_node: Mapping[str, Any]) ->
         if not str(status).startswith("2"):
             continue
         resp = deref(document, resp)
-        content = resp.get("content") if isinstance(resp, Mapping) else None
-        if not isinstance(content, Mapping):
+        content = resp.get("content") if isinstance(resp, JSON_OBJECT) else None
+        if not isinstance(content, JSON_OBJECT):
             continue
         for media, body in content.items():
-            if not _JSON.match(str(media)) or not isinstance(body, Mapping):
+            if not _JSON.match(str(media)) or not isinstance(body, JSON_OBJECT):
                 continue
             schema = deref(document, body.get("schema"))
-            if not isinstance(schema, Mapping):
+            if not isinstance(schema, JSON_OBJECT):
                 continue
             if schema.get("type") == "array":
                 return True
             props = schema.get("properties") or {}
             if (
-                isinstance(props, Mapping)
+                isinstance(props, JSON_OBJECT)
                 and "data" in props
                 and ("has_more" in props or "next_page" in props or "url" in props)
             ):
@@ -149,7 +150,9 @@ class OperationBuilder:
         security = node.get("security")
         if isinstance(security, list):
             alternatives = tuple(
-                tuple(sorted(str(k) for k in req)) for req in security if isinstance(req, Mapping)
+                tuple(sorted(str(k) for k in req))
+                for req in security
+                if isinstance(req, JSON_OBJECT)
             )
             op.security = alternatives or ((),)  # `security: []` means anonymous access
 
@@ -160,8 +163,8 @@ class OperationBuilder:
         the first server is used, variables take their defaults, and a relative URL is resolved
         against the root server. An empty list overrides nothing."""
         for owner in (node, path_item):
-            servers = owner.get("servers") if isinstance(owner, Mapping) else None
-            if isinstance(servers, list) and servers and isinstance(servers[0], Mapping):
+            servers = owner.get("servers") if isinstance(owner, JSON_OBJECT) else None
+            if isinstance(servers, list) and servers and isinstance(servers[0], JSON_OBJECT):
                 root = root_server_url(self.document)
                 url = urljoin(root + "/", server_url(servers[0]) or "/").rstrip("/")
                 if not re.match(r"^https?://", url, re.IGNORECASE):
@@ -179,13 +182,13 @@ class OperationBuilder:
     ) -> list[ParamDef]:
         merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
         sources = []
-        if isinstance(path_item, Mapping):
+        if isinstance(path_item, JSON_OBJECT):
             sources.append((path_item.get("parameters") or [], op.pointer.rsplit("/", 1)[0]))
         sources.append((node.get("parameters") or [], op.pointer))
         for plist, base in sources:
             for i, raw in enumerate(plist):
                 p = deref(self.document, raw)
-                if not isinstance(p, Mapping) or "name" not in p or "in" not in p:
+                if not isinstance(p, JSON_OBJECT) or "name" not in p or "in" not in p:
                     continue
                 merged[(str(p["name"]), str(p["in"]))] = (p, f"{base}/parameters/{i}")
         result: list[ParamDef] = []
@@ -196,10 +199,10 @@ class OperationBuilder:
                 continue  # the client sets these itself
             schema = p.get("schema")
             content_type = None
-            if schema is None and isinstance(p.get("content"), Mapping) and p["content"]:
+            if schema is None and isinstance(p.get("content"), JSON_OBJECT) and p["content"]:
                 content_type, media = next(iter(p["content"].items()))
                 content_type = str(content_type)
-                schema = media.get("schema") if isinstance(media, Mapping) else None
+                schema = media.get("schema") if isinstance(media, JSON_OBJECT) else None
             ptype = self.schemas.convert(
                 schema if schema is not None else {"type": "string"},
                 f"{ptr}/schema",
@@ -236,11 +239,11 @@ class OperationBuilder:
         if raw is None:
             return [], None
         body = deref(self.document, raw)
-        content = body.get("content") if isinstance(body, Mapping) else None
-        if not isinstance(content, Mapping) or not content:
+        content = body.get("content") if isinstance(body, JSON_OBJECT) else None
+        if not isinstance(content, JSON_OBJECT) or not content:
             return [], None
         media_type = _pick_media(list(content))
-        media = content[media_type] if isinstance(content[media_type], Mapping) else {}
+        media = content[media_type] if isinstance(content[media_type], JSON_OBJECT) else {}
         others = [m for m in content if m != media_type]
         if others:
             op.notes.append(
@@ -249,7 +252,7 @@ class OperationBuilder:
         required = body.get("required") is True
         encoding: dict[str, tuple[str | None, bool | None, str | None]] = {}
         for prop, enc in (media.get("encoding") or {}).items():
-            if isinstance(enc, Mapping):
+            if isinstance(enc, JSON_OBJECT):
                 style = enc.get("style") if isinstance(enc.get("style"), str) else None
                 explode = enc.get("explode") if isinstance(enc.get("explode"), bool) else None
                 ctype = enc.get("contentType") if isinstance(enc.get("contentType"), str) else None
@@ -265,14 +268,16 @@ class OperationBuilder:
         if schema is None:
             return [ParamDef("body", "body", "body", ANY, required, "The request body.")], bdef
         resolved = deref(self.document, schema)
-        merged = self.schemas.merge_all_of(resolved, ptr) if isinstance(resolved, Mapping) else None
+        merged = (
+            self.schemas.merge_all_of(resolved, ptr) if isinstance(resolved, JSON_OBJECT) else None
+        )
         props = merged.get("properties") if merged else None
         if merged is not None and _holds_nothing(merged):
             # an empty, closed object (Stripe declares one on every GET and DELETE): no
             # parameter that cannot carry anything
             return [], (bdef if required else None)
         if (
-            isinstance(props, Mapping)
+            isinstance(props, JSON_OBJECT)
             and props
             and not merged.get("oneOf")  # type: ignore[union-attr]
             and not merged.get("anyOf")  # type: ignore[union-attr]
@@ -289,7 +294,7 @@ class OperationBuilder:
                     ptype: TypeExpr = Prim("file")
                 elif (
                     multipart
-                    and isinstance(prop_r, Mapping)
+                    and isinstance(prop_r, JSON_OBJECT)
                     and prop_r.get("type") == "array"
                     and _is_binary(prop_r.get("items"))
                 ):
@@ -320,14 +325,14 @@ class OperationBuilder:
     ) -> list[ResponseDef]:
         result: list[ResponseDef] = []
         responses = node.get("responses") or {}
-        if not isinstance(responses, Mapping):
+        if not isinstance(responses, JSON_OBJECT):
             return result
         for status, raw in responses.items():
             status = str(status)
             resp = deref(self.document, raw)
-            content = resp.get("content") if isinstance(resp, Mapping) else None
+            content = resp.get("content") if isinstance(resp, JSON_OBJECT) else None
             success = status.startswith("2")
-            if not isinstance(content, Mapping) or not content:
+            if not isinstance(content, JSON_OBJECT) or not content:
                 result.append(ResponseDef(status, "empty", NONE))
                 continue
             media_types = list(content)
@@ -340,7 +345,7 @@ class OperationBuilder:
             json_media = next((m for m in media_types if _JSON.match(m)), None)
             kind: ResponseKind
             if json_media is not None:
-                media = content[json_media] if isinstance(content[json_media], Mapping) else {}
+                media = content[json_media] if isinstance(content[json_media], JSON_OBJECT) else {}
                 schema = media.get("schema")
                 if schema is None:
                     if success:
@@ -372,8 +377,8 @@ class OperationBuilder:
         module: str,
     ) -> ResponseDef:
         """`text/event-stream`: each event's `data` parsed as the schema (raw events without one)."""
-        schema = media.get("schema") if isinstance(media, Mapping) else None
-        if schema is None or (isinstance(schema, Mapping) and schema.get("type") == "string"):
+        schema = media.get("schema") if isinstance(media, JSON_OBJECT) else None
+        if schema is None or (isinstance(schema, JSON_OBJECT) and schema.get("type") == "string"):
             return ResponseDef(status, "sse", Prim("ServerSentEvent"))
         ptr = f"{op.pointer}/responses/{escape(status)}/content/{escape(media_type)}/schema"
         return ResponseDef(
@@ -388,11 +393,11 @@ def server_url(server: Mapping[str, Any]) -> str:
     """A Server Object's URL with each variable replaced by its default."""
     url = str(server.get("url") or "")
     variables = server.get("variables")
-    variables = variables if isinstance(variables, Mapping) else {}
+    variables = variables if isinstance(variables, JSON_OBJECT) else {}
 
     def substitute(m: re.Match[str]) -> str:
         var = variables.get(m.group(1))
-        if isinstance(var, Mapping) and "default" in var:
+        if isinstance(var, JSON_OBJECT) and "default" in var:
             return str(var["default"])
         return m.group(0)
 
@@ -403,7 +408,7 @@ def root_server_url(document: Mapping[str, Any]) -> str:
     """The spec's root server as the client's default base URL (relative: on localhost)."""
     servers = document.get("servers") or []
     server = servers[0] if isinstance(servers, list) and servers else {}
-    url = server_url(server if isinstance(server, Mapping) else {}) or "/"
+    url = server_url(server if isinstance(server, JSON_OBJECT) else {}) or "/"
     if not re.match(r"^https?://", url, re.IGNORECASE):
         url = "http://localhost" + ("/" + url.lstrip("/") if url.strip("/") else "")
     return url.rstrip("/")
@@ -436,7 +441,7 @@ def _is_text(media: str) -> bool:
 
 def _is_binary(schema: Any) -> bool:
     return (
-        isinstance(schema, Mapping)
+        isinstance(schema, JSON_OBJECT)
         and schema.get("type") == "string"
         and schema.get("format") in ("binary", "byte")
     )

@@ -17,6 +17,7 @@ from ..diagnostics import Report
 from ..spec import pointer as _pointer
 from .nodes import (
     ANY,
+    JSON_OBJECT,
     NONE,
     AliasDef,
     Definition,
@@ -72,7 +73,7 @@ def type_set(schema: Mapping[str, Any]) -> tuple[set[str], bool]:
 
 
 def is_null_schema(schema: Any) -> bool:
-    if not isinstance(schema, Mapping):
+    if not isinstance(schema, JSON_OBJECT):
         return False
     raw = schema.get("type")
     return raw == "null" or raw == ["null"] or schema.get("enum") == [None]
@@ -122,7 +123,7 @@ class SchemaConverter:
         `renames`: component name -> class name (configuration `renames.models`), claimed first.
         """
         schemas = self.document.get("components", {}).get("schemas", {}) or {}
-        if not isinstance(schemas, Mapping):
+        if not isinstance(schemas, JSON_OBJECT):
             return
         names: dict[str, str] = {}
         for name, cls in (renames or {}).items():
@@ -162,7 +163,7 @@ class SchemaConverter:
         if schema is False:
             self.warn(pointer, "schema `false` accepts nothing", "schema", "typed as Any")
             return ANY
-        if not isinstance(schema, Mapping):
+        if not isinstance(schema, JSON_OBJECT):
             self.warn(pointer, "schema is not an object", "schema", "typed as Any")
             return ANY
         ref = schema.get("$ref")
@@ -182,7 +183,7 @@ class SchemaConverter:
         target = resolve_pointer(self.document, ref)
         if ref in self._building:
             return self._named(ref)
-        if isinstance(target, Mapping) and self._needs_definition(target):
+        if isinstance(target, JSON_OBJECT) and self._needs_definition(target):
             last = unescape(ref.rsplit("/", 1)[-1])
             parent = unescape(ref.rsplit("/", 2)[-2]) if ref.count("/") > 1 else ""
             name = self.claim_class_name([last], [parent, "Schema"])
@@ -219,7 +220,7 @@ class SchemaConverter:
                 schema = resolve_pointer(self.document, current)
             except (KeyError, IndexError, ValueError, TypeError):
                 continue
-            if not isinstance(schema, Mapping):
+            if not isinstance(schema, JSON_OBJECT):
                 continue
             if type_set(schema)[1]:
                 return True
@@ -227,9 +228,9 @@ class SchemaConverter:
                 variants = schema.get(combiner)
                 if isinstance(variants, list):
                     for v in variants:
-                        if is_null_schema(v) or (isinstance(v, Mapping) and type_set(v)[1]):
+                        if is_null_schema(v) or (isinstance(v, JSON_OBJECT) and type_set(v)[1]):
                             return True
-                        if isinstance(v, Mapping) and isinstance(v.get("$ref"), str):
+                        if isinstance(v, JSON_OBJECT) and isinstance(v.get("$ref"), str):
                             stack.append(v["$ref"])
             inner = schema.get("$ref")
             if isinstance(inner, str):
@@ -263,7 +264,7 @@ class SchemaConverter:
         self._building.add(key)
         try:
             doc = schema_doc(schema)
-            merged = self.merge_all_of(schema, key) if isinstance(schema, Mapping) else None
+            merged = self.merge_all_of(schema, key) if isinstance(schema, JSON_OBJECT) else None
             if merged is not None and _is_object(merged):
                 placeholder = ModelDef(key, name, module, [], doc, component)
                 self.definitions[key] = placeholder
@@ -365,7 +366,7 @@ class SchemaConverter:
         self, schema: Mapping[str, Any], pointer: str, hint: list[str], module: str, depth: int
     ) -> list[FieldDef]:
         props = schema.get("properties") or {}
-        if not isinstance(props, Mapping):
+        if not isinstance(props, JSON_OBJECT):
             return []
         required = (
             set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
@@ -376,8 +377,10 @@ class SchemaConverter:
             wire = str(wire)
             ptr = f"{pointer}/properties/{escape(wire)}"
             ftype = self.convert(prop, ptr, [*hint, wire], module, depth + 1)
-            prop_map = prop if isinstance(prop, Mapping) else {}
-            default, has_default = self._default(prop_map, ftype, ptr)
+            prop_map = prop if isinstance(prop, JSON_OBJECT) else {}
+            default, has_default = (
+                self._default(prop_map, ftype, ptr) if "default" in prop_map else (None, False)
+            )
             fields.append(
                 FieldDef(
                     py_name=py_names[wire],
@@ -396,7 +399,7 @@ class SchemaConverter:
         """`readOnly` on a property or on a schema its `$ref` leads to (3.0 reads it on the
         target only, 3.1 also beside the ref): such a property is never sent. One rule for
         model fields (`FieldDef.read_only`) and the fields of a flattened request body."""
-        if not isinstance(prop, Mapping):
+        if not isinstance(prop, JSON_OBJECT):
             return False
         if prop.get("readOnly") is True:
             return True
@@ -478,7 +481,7 @@ class SchemaConverter:
     def _discriminate(self, union: TypeExpr, raw: Any) -> TypeExpr:
         """Attach the spec's discriminator when every member is a model it can name."""
         inner = union.inner if isinstance(union, Nullable) else union
-        if not isinstance(raw, Mapping) or not isinstance(inner, UnionOf):
+        if not isinstance(raw, JSON_OBJECT) or not isinstance(inner, UnionOf):
             return union
         prop = raw.get("propertyName")
         if not isinstance(prop, str):
@@ -487,8 +490,8 @@ class SchemaConverter:
         if len(members) != len(inner.items):
             return union
         mapping: list[tuple[str, str]] = []
-        explicit = raw.get("mapping") if isinstance(raw.get("mapping"), Mapping) else {}
-        assert isinstance(explicit, Mapping)
+        explicit = raw.get("mapping") if isinstance(raw.get("mapping"), JSON_OBJECT) else {}
+        assert isinstance(explicit, JSON_OBJECT)
         for value, target in explicit.items():
             key = target if str(target).startswith("#") else COMPONENT_PREFIX + escape(str(target))
             if key in members:
@@ -514,7 +517,7 @@ class SchemaConverter:
         seen: set[str] = set()
         while stack:
             part, level = stack.pop()
-            if not isinstance(part, Mapping) or level > MAX_DEPTH:
+            if not isinstance(part, JSON_OBJECT) or level > MAX_DEPTH:
                 continue
             ref = part.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):
@@ -522,12 +525,12 @@ class SchemaConverter:
                     continue
                 seen.add(ref)
                 part = resolve_pointer(self.document, ref)
-                if not isinstance(part, Mapping):
+                if not isinstance(part, JSON_OBJECT):
                     continue
             for key, value in part.items():
                 if key == "allOf":
                     stack.extend((s, level + 1) for s in reversed(value or []))
-                elif key == "properties" and isinstance(value, Mapping):
+                elif key == "properties" and isinstance(value, JSON_OBJECT):
                     for pname, pschema in value.items():
                         props.setdefault(pname, pschema)
                 elif key == "required" and isinstance(value, list):
@@ -568,7 +571,7 @@ def _single_ref(schema: Mapping[str, Any]) -> str | None:
         "xml",
         "externalDocs",
     }
-    if len(parts) == 1 and isinstance(parts[0], Mapping) and not substantive:
+    if len(parts) == 1 and isinstance(parts[0], JSON_OBJECT) and not substantive:
         ref = parts[0].get("$ref")
         if isinstance(ref, str) and ref.startswith("#") and len(parts[0]) == 1:
             return ref
@@ -647,13 +650,13 @@ _TITLE_SAFE = re.compile(r"[A-Za-z]")
 def _variant_names(variants: list[Any], document: Mapping[str, Any]) -> list[str]:
     """Names for inline union members, from what tells them apart: title, type or a property."""
     names: list[str] = []
-    objects = [v for v in variants if isinstance(v, Mapping) and v.get("properties")]
+    objects = [v for v in variants if isinstance(v, JSON_OBJECT) and v.get("properties")]
     for v in variants:
         name = ""
         if len(objects) == 1 and v is objects[0]:
             names.append("")  # the only object member takes the plain name: `...Address`
             continue
-        if isinstance(v, Mapping):
+        if isinstance(v, JSON_OBJECT):
             title = v.get("title")
             types, _ = type_set(v)
             if isinstance(title, str) and _TITLE_SAFE.search(title):
@@ -662,7 +665,7 @@ def _variant_names(variants: list[Any], document: Mapping[str, Any]) -> list[str
                 others = [
                     set((o.get("properties") or {}).keys())
                     for o in variants
-                    if o is not v and isinstance(o, Mapping)
+                    if o is not v and isinstance(o, JSON_OBJECT)
                 ]
                 props = list((v.get("properties") or {}).keys())
                 distinct = [p for p in props if not any(p in o for o in others)]

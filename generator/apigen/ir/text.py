@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import html2text
 
-from .nodes import Api, ModelDef
+from .nodes import JSON_OBJECT, Api, ModelDef
 
 _BLOCK = re.compile(r"<(p|div|ul|ol|li|table|h[1-6]|pre|blockquote|dl)\b[^>]*>", re.IGNORECASE)
 _INLINE = re.compile(r"</?(a|code|strong|b|em|i|br|span|tt|kbd|sup|sub)\b[^>]*/?>", re.IGNORECASE)
@@ -29,13 +29,13 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][\w.\-]*$")
 
 def docs_site(document: Mapping[str, Any]) -> str | None:
     """The origin relative doc links are resolved against, if the spec says where it is."""
-    info = document.get("info") if isinstance(document.get("info"), Mapping) else {}
-    assert isinstance(info, Mapping)
-    contact = info.get("contact") if isinstance(info.get("contact"), Mapping) else {}
-    assert isinstance(contact, Mapping)
+    info = document.get("info") if isinstance(document.get("info"), JSON_OBJECT) else {}
+    assert isinstance(info, JSON_OBJECT)
+    contact = info.get("contact") if isinstance(info.get("contact"), JSON_OBJECT) else {}
+    assert isinstance(contact, JSON_OBJECT)
     external = document.get("externalDocs")
     for url in (
-        external.get("url") if isinstance(external, Mapping) else None,
+        external.get("url") if isinstance(external, JSON_OBJECT) else None,
         contact.get("url"),
     ):
         if isinstance(url, str):
@@ -83,7 +83,7 @@ def _tidy(text: str) -> str:
 
 def schema_doc(schema: object) -> str:
     """A schema's documentation: its description, else a title that is prose."""
-    if not isinstance(schema, Mapping):
+    if not isinstance(schema, JSON_OBJECT):
         return ""
     description = schema.get("description")
     if isinstance(description, str) and description.strip():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,6 @@ from ..bundled import (
     runtime_files,
     runtime_module,
     runtime_requirement,
-    templates_dir,
 )
 from ..distribution import Distribution, default_dist_name, default_version, is_spdx
 from ..ir.nodes import Api, Definition, OperationDef
@@ -26,11 +26,11 @@ from .manifest import TypedManifest, dumps
 from .readme import api_reference, readme_view
 from .resources import resource_modules
 
-# The runtime's error classes, each with its own base class: the package's `_exceptions`
-# re-exports them in this order (parents first). Written out, so rendering does not import the
-# runtime (httpx and pydantic: ~0.15 s a build); tests/render/test_reserved_names.py checks them
-# against the runtime.
-ERROR_BASES: dict[str, str] = {
+# The runtime's error classes a package re-exports, each with its runtime base class (the
+# package's class subclasses its own copy of that base). Written out rather than read from
+# the runtime: importing it (httpx, pydantic) costs a build ~0.1 s.
+# tests/render/test_reserved_names.py checks this table against the runtime.
+_ERRORS: dict[str, str] = {
     "APIConnectionError": "APIError",
     "APIError": "Exception",
     "APIResponseValidationError": "APIError",
@@ -57,7 +57,6 @@ ERROR_BASES: dict[str, str] = {
     "ResponseTooLargeError": "APIError",
     "UnprocessableEntityError": "APIStatusError",
 }
-_ERRORS = tuple(ERROR_BASES)
 
 
 # Runtime helpers re-exported so users need not import apigen_runtime themselves.
@@ -77,9 +76,31 @@ def default_distribution(api: Api) -> Distribution:
     return Distribution(default_dist_name(api.package), default_version(api.version))
 
 
+def templates_dir() -> Path:
+    """Templates ship inside the wheel as `apigen/templates`; in a checkout they are top-level."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "templates", here.parent.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("apigen templates not found")
+
+
 def _environment(overlay: Path | None = None) -> jinja2.Environment:
     """`overlay`: a folder of templates that replace the built-in ones of the same name (which
     stay reachable as `builtin/<name>`, to include or extend)."""
+    if overlay is None:
+        return _builtin_environment()
+    return _new_environment(overlay)
+
+
+@cache
+def _builtin_environment() -> jinja2.Environment:
+    """One per process, so that builds after the first (`apigen generate` of several clients,
+    the tests) reuse its compiled templates (~0.05 s); Jinja still reloads one edited since."""
+    return _new_environment(None)
+
+
+def _new_environment(overlay: Path | None) -> jinja2.Environment:
     builtin = jinja2.FileSystemLoader(str(templates_dir()))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(
@@ -251,13 +272,14 @@ def _error_classes() -> list[tuple[str, str | None]]:
     def add(name: str) -> None:
         if name in done:
             return
-        parent = ERROR_BASES[name] if ERROR_BASES[name] in ERROR_BASES else None
+        base = _ERRORS[name]
+        parent = base if base in _ERRORS else None
         if parent:
             add(parent)
         done.add(name)
         out.append((name, parent))
 
-    for name in sorted(ERROR_BASES):
+    for name in sorted(_ERRORS):
         add(name)
     return out
 

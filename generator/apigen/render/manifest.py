@@ -16,7 +16,6 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from ..ir.nodes import (
-    ANY,
     AliasDef,
     Api,
     Definition,
@@ -24,11 +23,12 @@ from ..ir.nodes import (
     LiteralOf,
     Nullable,
     OperationDef,
+    Prim,
     Ref,
     TypeExpr,
 )
 from .code import Imports, TypeRenderer
-from .views import _positional
+from .views import _positional, takes_none
 
 _PLAIN = {
     "datetime": "datetime",
@@ -52,9 +52,12 @@ class _ManifestTypes(TypeRenderer):
     def __init__(self, api: Api, literals: dict[str, list[Any]], *, open_enums: bool) -> None:
         super().__init__(api.definitions, "", Imports(), open_enums=open_enums)
         self.literals = literals
+        self._prims: dict[str, str] = {}  # no shadowing, imports discarded: one text a name
 
     def expr(self, t: TypeExpr) -> str:
-        if isinstance(t, LiteralOf) and len(t.values) >= LONG_LITERAL:
+        if type(t) is Prim:  # most annotations: skip the generic dispatch
+            return self._prim(t.name)
+        if type(t) is LiteralOf and len(t.values) >= LONG_LITERAL:
             values = list(t.values)
             text = json.dumps(values, ensure_ascii=False)
             key = "$" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
@@ -69,7 +72,10 @@ class _ManifestTypes(TypeRenderer):
         return " | ".join(dict.fromkeys(self.expr(i) for i in items if isinstance(i, Ref)))
 
     def _prim(self, name: str) -> str:
-        return _PLAIN.get(name) or super()._prim(name)
+        text = self._prims.get(name)
+        if text is None:
+            text = self._prims[name] = _PLAIN.get(name) or super()._prim(name)
+        return text
 
 
 class TypedManifest:
@@ -134,7 +140,7 @@ class TypedManifest:
             for f in d.fields:
                 name = f.wire_name if d.typed_dict else f.py_name
                 annotation = types.expr(f.type)
-                if not d.typed_dict and not f.required and not _takes_none(f.type):
+                if not d.typed_dict and not f.required and not takes_none(f.type):
                     annotation += " | None"  # as the model declares it (views._fields)
                 fields[name + ("" if f.required else "?")] = annotation
                 if f.wire_name != name:
@@ -146,10 +152,6 @@ class TypedManifest:
 
     def literals(self) -> dict[str, list[Any]]:
         return dict(sorted(self._literals.items()))
-
-
-def _takes_none(t: TypeExpr) -> bool:
-    return isinstance(t, Nullable) or t == ANY
 
 
 def public_name(d: Definition) -> str:
@@ -166,6 +168,8 @@ def dumps(value: Any, width: int = 100) -> str:
 
 
 def _dump(value: Any, depth: int, width: int) -> str:
+    if type(value) is str:  # most values: a string is always flat
+        return encode_basestring(value)
     flat = _flat(value, width - 2 * depth)
     if flat is not None:
         return flat
@@ -193,7 +197,7 @@ def _flat(value: Any, budget: int) -> str | None:
         budget -= len(prefix) + (2 if i else 0)
         if budget < 0:
             return None
-        text = _flat(inner, budget)
+        text = encode_basestring(inner) if type(inner) is str else _flat(inner, budget)
         if text is None or len(text) > budget:
             return None
         budget -= len(text)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from ..ir.layout import definition_refs
 from ..ir.nodes import (
-    ANY,
     AliasDef,
     Api,
     Definition,
@@ -19,7 +18,9 @@ from ..ir.nodes import (
     OperationDef,
     PaginationDef,
     ParamDef,
+    Prim,
     ResourceDef,
+    TypeExpr,
 )
 from .code import Imports, TypeRenderer, docstring, literal
 
@@ -133,9 +134,12 @@ def _evaluated_annotations(classes: list[ClassView], local: set[str]) -> None:
     """
     bound: set[str] = set()
     for cls in classes:
+        pending = local - bound
         for f in cls.fields:
+            if len(pending) < 8 and not any(name in f.annotation for name in pending):
+                continue  # (most annotations: no pending name even as a substring)
             names = set(_IDENTIFIER.findall(_STRING_LITERAL.sub("", f.annotation)))
-            if names & (local - bound):
+            if names & pending:
                 f.annotation = repr(f.annotation)
         bound.add(cls.name)
 
@@ -159,7 +163,7 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
     for f in model.fields:
         annotation = types.expr(f.type)
         optional = not f.required
-        if optional and not isinstance(f.type, Nullable) and f.type != ANY:
+        if optional and not takes_none(f.type):
             annotation += " | None"
         default_value = literal(f.default) if f.has_default else ("None" if optional else None)
         default: str | None
@@ -173,6 +177,11 @@ def _fields(model: ModelDef, types: TypeRenderer) -> list[FieldView]:
             default = default_value
         views.append(FieldView(f.py_name, annotation, default, docstring(f.doc, indent="    ")))
     return views
+
+
+def takes_none(t: TypeExpr) -> bool:
+    """`t` already admits None (`X | None`, `Any`): an optional field needs no `| None`."""
+    return type(t) is Nullable or (type(t) is Prim and t.name == "Any")
 
 
 def _assignment_order(aliases: list[Definition]) -> list[Definition]:

@@ -27,7 +27,8 @@ def split(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
-    return [unescape(s) for s in pointer[1:].split("/")]
+    segments = pointer[1:].split("/")
+    return [unescape(s) for s in segments] if "~" in pointer else segments
 
 
 def join(segments: Sequence[str | int]) -> str:
@@ -43,7 +44,7 @@ def find(document: Any, pointer: str | Sequence[str]) -> Any:
         return MISSING
     node = document
     for seg in segments:
-        if isinstance(node, Mapping):
+        if type(node) is dict or isinstance(node, Mapping):  # (a spec's are dicts: skip the ABC)
             if seg not in node:
                 return MISSING
             node = node[seg]
