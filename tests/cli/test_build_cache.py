@@ -255,3 +255,50 @@ def test_the_environment_can_turn_the_cache_off(cache: Path) -> None:
         assert not build_cache.enabled(no_cache=False)
     finally:
         del os.environ["APIGEN_NO_BUILD_CACHE"]
+
+
+def test_a_configured_client_is_reused_across_processes(tmp_path: Path, cache: Path) -> None:
+    """The key is stable from one process to the next (no set order or id in it), with the
+    configuration's options, security schemes and renames."""
+    (tmp_path / "apigen.toml").write_text(
+        f"""
+[clients.pets]
+spec = {str(PETSTORE)!r}
+output = "out/pets"
+idempotency_header = "Idempotency-Key"
+headers = {{ "X-Team" = "core" }}
+
+[[clients.pets.security]]
+name = "token"
+type = "http"
+scheme = "bearer"
+keyword = "api_key"
+env = "PETS_TOKEN"
+
+[clients.pets.renames.models]
+Pet = "Animal"
+""",
+        encoding="utf-8",
+    )
+
+    def generate() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "apigen", "generate"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=300,
+            check=False,
+            env={**os.environ, "APIGEN_CACHE_DIR": str(cache), "PYTHONHASHSEED": "random"},
+        )
+
+    first = generate()
+    assert first.returncode == 0, first.stderr
+    before = tree(tmp_path / "out" / "pets")
+    second = generate()  # the output now holds an apigen.json: a new key, built and stored
+    third = generate()
+    assert second.returncode == 0 and third.returncode == 0, second.stderr + third.stderr
+    assert "reused from the build cache" in third.stderr, third.stderr
+    assert tree(tmp_path / "out" / "pets") == before
+    models = tmp_path / "out" / "pets" / "pets" / "models"
+    assert any("class Animal(" in p.read_text() for p in models.glob("*.py"))
