@@ -89,12 +89,15 @@ def _run(command: list[str]) -> None:
         )
 
 
-def format_tree(root: Path, *, compiled: bool = False) -> None:
+def format_tree(root: Path, *, compiled: bool = False, sort_imports: bool = True) -> None:
     """Compile, then sort imports and format every Python file under `root` in place.
 
-    `compiled`: every file has been compiled already (syntax_check.py), so ruff alone runs."""
+    `compiled`: every file has been compiled already (syntax_check.py), so ruff alone runs.
+    `sort_imports=False`: the files' imports are already in isort's order and all used (the
+    built-in templates write them so, render/isort.py), so only the formatter runs."""
     if not compiled:
         check_syntax(root)
     ruff = _ruff()
-    _run([*ruff, "check", *_IMPORTS, str(root)])
+    if sort_imports:
+        _run([*ruff, "check", *_IMPORTS, str(root)])
     _run([*ruff, "format", *_ARGS, str(root)])  # not --quiet: it would hide ruff's errors too

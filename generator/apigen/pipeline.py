@@ -400,7 +400,8 @@ def build(
     written: dict[str, str] = {}
 
     def finish(staging: Path) -> None:
-        format_tree(staging, compiled=True)
+        # a template overlay may import anything, in any order: ruff's import pass tidies it
+        format_tree(staging, compiled=True, sort_imports=templates is not None)
         if key is not None:
             written.update(build_cache.read_tree(staging, list(files)))
 

@@ -22,6 +22,7 @@ from ..distribution import Distribution, default_dist_name, default_version, is_
 from ..ir.nodes import Api, Definition, OperationDef
 from . import views
 from .code import comment_text, docstring, literal
+from .isort import module_order, sort_block
 from .manifest import TypedManifest, dumps
 from .readme import api_reference, readme_view
 from .resources import resource_modules
@@ -161,7 +162,7 @@ def render_api(
             header=header,
             view={
                 "doc": docstring(doc),
-                "modules": sorted({module for module, _ in entries}),
+                "modules": module_order({module for module, _ in entries}),
             },
         )
 
@@ -333,7 +334,7 @@ def _client_view(api: Api, dist: Distribution) -> dict[str, Any]:
         + "}",
         "env_prefix": literal(naming.env_prefix(api.package)),
         **_configured(api),
-        "type_imports": sorted(type_imports),
+        "type_imports": sort_block(type_imports),
         "resources": resources,
         "sync_doc": docstring(f"Synchronous client for {title}.{about}", indent="    "),
         "async_doc": docstring(f"Asynchronous client for {title}.{about}", indent="    "),

@@ -25,6 +25,7 @@ from ..ir.nodes import (
     TypeExpr,
     UnionOf,
 )
+from .isort import sort_block
 
 _BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes", "list", "dict"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -194,7 +195,9 @@ class Imports:
             return []
         dots = "." * package_depth
         lines = ["if TYPE_CHECKING:"]
-        lines += [f"    from {dots}{m} import {n}" for m, n in sorted(names)]
+        lines += [
+            "    " + line for line in sort_block(f"from {dots}{m} import {n}" for m, n in names)
+        ]
         lines.append("else:  # imported when data for it is first validated")
         lines += [
             f"    {n} = _rt.later(__package__, {literal(dots + m)}, {literal(n)})"
@@ -207,12 +210,12 @@ class Imports:
         if self.builtins:
             std.add("import builtins as _builtins")
         if self.typing:
-            std.add(f"from typing import {', '.join(sorted(self.typing))}")
-        out = sorted(std, key=_isort_key)
+            std.add(f"from typing import {', '.join(self.typing)}")
+        out = sort_block(std)
         third = {*extra_third_party, *self.third_party}
         if self.typing_extensions:
-            third.add(f"from typing_extensions import {', '.join(sorted(self.typing_extensions))}")
-        block2 = sorted(third, key=_isort_key)
+            third.add(f"from typing_extensions import {', '.join(self.typing_extensions)}")
+        block2 = sort_block(third)
         local: list[str] = []
         dots = "." * package_depth
         # The runtime is the package's own `_runtime` (vendored, or a shim over the shared
@@ -223,17 +226,11 @@ class Imports:
                 f"from {dots} import _runtime as _rt  # pyright: ignore[reportPrivateUsage]"
             )
         if self.runtime_names:
-            local.append(f"from {dots}_runtime import {', '.join(sorted(self.runtime_names))}")
-        for module in sorted(self.local):
-            names = sorted(self.local[module])
+            local.append(f"from {dots}_runtime import {', '.join(self.runtime_names)}")
+        for module, names in self.local.items():
             local.append(f"from {dots}{module} import {', '.join(names)}")
-        blocks = [b for b in (out, block2, local) if b]
+        blocks = [b for b in (out, block2, sort_block(local)) if b]
         return ["\n".join(b) for b in blocks]
-
-
-def _isort_key(line: str) -> tuple[bool, str]:
-    """isort's order inside a section: plain imports first, then from-imports, by module."""
-    return line.startswith("from "), line.split()[1]
 
 
 class TypeRenderer:

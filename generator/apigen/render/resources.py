@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from .. import naming
 from ..ir.nodes import Api, OperationDef, ResourceDef
 from .code import Imports, TypeRenderer, docstring, literal
+from .isort import sort_block
 from .views import (
     MethodView,
     OperationConstView,
@@ -124,7 +125,9 @@ def _node_modules(api: Api, node: ResourceDef) -> dict[str, ResourceModuleView]:
         )
         tc.local[f"resources{child.module}"].update((*names, *wrappers))
     part_lines = [f"from {p.module} import {p.async_cls}, {p.sync_cls}" for p in parts]
-    main.type_checking = sorted({*main.type_checking, *_local_lines(tc, node.module), *part_lines})
+    main.type_checking = sort_block(
+        [*main.type_checking, *_local_lines(tc, node.module), *part_lines]
+    )
     if parts:  # the class's `__getattr__` (hidden from type checkers) imports parts lazily
         main.imports = _with_typing(main.imports, "Any", "TYPE_CHECKING")
     out[node.module] = main
@@ -132,21 +135,29 @@ def _node_modules(api: Api, node: ResourceDef) -> dict[str, ResourceModuleView]:
 
 
 def _with_typing(blocks: list[str], *names: str) -> list[str]:
-    """`blocks` (rendered import blocks) with `names` added to the `from typing import` line."""
-    out: list[str] = []
-    done = False
-    for block in blocks:
-        lines = block.split("\n")
-        for i, line in enumerate(lines):
-            if line.startswith("from typing import "):
-                have = {n.strip() for n in line.removeprefix("from typing import ").split(",")}
-                lines[i] = "from typing import " + ", ".join(sorted(have | set(names)))
-                done = True
-        out.append("\n".join(lines))
-    if not done:
-        line = "from typing import " + ", ".join(sorted(names))
-        out = [out[0] + "\n" + line, *out[1:]] if out else [line]
-    return out
+    """`blocks` (rendered import blocks, stdlib first when there is one) with `names` added to
+    the `from typing import` line, which is made when there is none."""
+    out = [block.split("\n") for block in blocks]
+    stdlib = next((b for b in out if b and _is_stdlib(b[0])), None)
+    if stdlib is None:
+        stdlib = []
+        out.insert(0, stdlib)
+    stdlib.append("from typing import " + ", ".join(names))
+    return ["\n".join(sort_block(b)) if b is stdlib else "\n".join(b) for b in out]
+
+
+def _is_stdlib(line: str) -> bool:
+    """A line of the standard-library block (the only modules its imports come from)."""
+    module = line.split()[1].split(".")[0]
+    return module in {
+        "builtins",
+        "collections",
+        "datetime",
+        "functools",
+        "threading",
+        "typing",
+        "uuid",
+    }
 
 
 def _part_module(node: ResourceDef, key: str, taken: dict[str, ResourceModuleView]) -> str:
@@ -187,10 +198,9 @@ def _chunks(node: ResourceDef) -> list[tuple[str, list[OperationDef]]]:
 
 def _local_lines(imports: Imports, module: str) -> list[str]:
     dots = "." * (module.count(".") + 1)
-    return [
-        f"from {dots}{m} import {', '.join(sorted(names))}"
-        for m, names in sorted(imports.local.items())
-    ]
+    return sort_block(
+        f"from {dots}{m} import {', '.join(names)}" for m, names in imports.local.items()
+    )
 
 
 def _module(

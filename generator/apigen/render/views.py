@@ -23,6 +23,7 @@ from ..ir.nodes import (
     TypeExpr,
 )
 from .code import Imports, TypeRenderer, docstring, literal
+from .isort import sort_block
 
 
 @dataclass
@@ -104,10 +105,10 @@ def model_module(
         imports.typing.add("TYPE_CHECKING")
     cycle = api.cycles.get(module, frozenset())
     dots = "." * _depth(module)
-    deferred = [  # the other modules of an import cycle: imported once this one is defined
-        f"from {dots}{m} import {', '.join(sorted(imports.local.pop(m)))}"
+    deferred = sort_block(  # the other modules of an import cycle: imported once this one is
+        f"from {dots}{m} import {', '.join(imports.local.pop(m))}"  # defined
         for m in sorted(cycle & set(imports.local))
-    ]
+    )
     import_blocks = imports.lines(_depth(module))
     if later:
         import_blocks.append("\n".join(later))

@@ -1,0 +1,142 @@
+"""render/isort.py orders import statements exactly as ruff's isort rules do, so a build can
+skip ruff's import pass: checked against ruff itself, on drawn and on rendered imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apigen.format import _ARGS, _ruff
+from apigen.render.isort import member_key, module_order, sort_block
+from tests.builds import build_into
+from tests.conftest import FIXTURES, ROOT
+
+
+def ruff_sorted(lines: list[str], tmp: Path) -> list[str]:
+    """What `ruff check --select I --fix` makes of `lines` (one block of a module)."""
+    path = tmp / "block.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    subprocess.run(
+        [*_ruff(), "check", *_ARGS, "--select", "I", "--fix", "--exit-zero", str(path)],
+        capture_output=True,
+        check=True,
+    )
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+_NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True).filter(
+    lambda n: (
+        n not in {"as", "if", "in", "is", "or", "and", "not", "for", "def", "del"}
+        and not n.startswith("__")
+    )
+)
+_MODULES = st.from_regex(r"[a-z_][a-z0-9_]{0,5}(\.[a-z_][a-z0-9_]{0,5})?", fullmatch=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(  # one section: relative imports (the local-folder section the templates write)
+        st.tuples(
+            st.integers(1, 3), st.just("") | _MODULES, st.lists(_NAMES, min_size=1, max_size=4)
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_same_order_as_ruff(
+    tmp_path_factory: pytest.TempPathFactory, drawn: list[tuple[int, str, list[str]]]
+) -> None:
+    lines = [
+        f"from {'.' * level}{module} import {', '.join(names)}" for level, module, names in drawn
+    ]
+    ours = sort_block(lines)
+    assert ours == ruff_sorted(lines, tmp_path_factory.mktemp("isort"))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["from typing import Literal, TYPE_CHECKING, Any, cast"],
+        ["from .part_10 import B", "from .part_2 import A", "from .Part_3 import C"],
+        [
+            "from . import _runtime as _rt  # pyright: ignore[reportPrivateUsage]",
+            "from .x import Y",
+        ],
+        [
+            "from ..models.a import A",
+            "from .b import B",
+            "from ..models.a import Z",
+            "from .. import c",
+        ],
+        ["import uuid as _uuid", "from functools import cached_property", "import datetime as _dt"],
+        ["from .m import V2, v2, Value10, Value9, value, VALUE, _private, X"],
+    ],
+    ids=["member-types", "natural", "as-comment", "levels-merge", "straight-first", "mixed"],
+)
+def test_cases_the_templates_write(tmp_path: Path, lines: list[str]) -> None:
+    assert sort_block(lines) == ruff_sorted(lines, tmp_path)
+
+
+def test_star_imports_of_a_lazy_package(tmp_path: Path) -> None:
+    modules = ["s_max64", "s_max128", "s_max32", "a", "B_x", "b_y"]
+    lines = [f"from .{m} import *" for m in module_order(modules)]
+    assert lines == ruff_sorted(lines[::-1], tmp_path)
+
+
+def test_member_order() -> None:
+    names = ["value", "Value", "VALUE", "V2", "Part10", "Part9", "A"]
+    assert sorted(names, key=member_key) == [
+        "V2",
+        "VALUE",
+        "A",
+        "Part9",
+        "Part10",
+        "Value",
+        "value",
+    ]
+
+
+def test_a_line_it_does_not_write_is_refused() -> None:
+    with pytest.raises(ValueError, match="not an import apigen writes"):
+        sort_block(["x = 1"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ROOT / "specs" / "petstore.yaml",
+        FIXTURES / "model-shapes.yaml",
+        FIXTURES / "long-running.yaml",
+    ],
+)
+def test_rendered_clients_need_no_import_pass(spec: Path, tmp_path: Path) -> None:
+    """A built client (formatter only) has nothing for ruff's `I` and `F401` rules to fix."""
+    out = tmp_path / "client"
+    build_into(spec, out)
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--select",
+            "I,F401",
+            "--line-length",
+            "100",
+            "--extend-exclude",
+            "_runtime",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert found.returncode == 0, found.stdout[-2000:]
