@@ -23,7 +23,7 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from ._build import Builder
+from ._build import Builder, header_triples
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -103,10 +103,10 @@ def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> N
     """``ValueError`` (before sending) for a header value httpx cannot send or a server would
     split: CR, LF, NUL or non-ASCII. Only the header name is shown: values may be secrets."""
     # one scan of all values joined (the common case: clean); then the one to name
-    raw = headers.raw  # the encoded values: non-ASCII shows as bytes > 0x7f
-    joined = b"".join([value for _, value in raw])
+    triples = header_triples(headers)  # the encoded values: non-ASCII shows as bytes > 0x7f
+    joined = b"".join([value for _, _, value in triples])
     if not joined.isascii() or _BAD_BYTES.search(joined):
-        for raw_name, value in raw:
+        for raw_name, _, value in triples:
             if not value.isascii() or _BAD_BYTES.search(value):
                 raise _bad_header(raw_name.decode("latin-1"))
     for cookie in cookies or ():
@@ -180,8 +180,7 @@ def _within(headers: httpx.Headers, limit: int) -> bool:
     (h11), HTTP/2 (h2) and aiohttp never deliver more body than the ``Content-Length`` they
     read such a message by, so it needs no counting stream (the common JSON response)."""
     length = None
-    for name, value in headers.raw:
-        lower = name.lower()
+    for _, lower, value in header_triples(headers):
         if lower == b"content-encoding":
             if value.strip().lower() not in (b"", b"identity"):
                 return False

@@ -172,7 +172,11 @@ class Resilience:
         wait: an attempt cut short by it raises ``APITimeoutError``; a retry that could not
         start before it is not made (the last error is raised)."""
         attempt = 0
-        host = prepared.url.split("/", 3)[2]  # "host:port" of the absolute URL
+        # "host:port" of the absolute URL, for the circuit breaker
+        host = prepared.url.split("/", 3)[2] if self.breaker else ""
+        count = prepared.retry_count_header
+        if count and count in prepared.headers:  # the caller's own value wins
+            count = None
         while True:
             attempt += 1
             if self.breaker:
@@ -183,8 +187,7 @@ class Resilience:
                 left = None if deadline is None else deadline - time.monotonic()
                 request = prepared.build(build_request, _clip(timeout, left))
                 request.extensions[RETRIES_TAKEN] = attempt - 1  # RawResponse.retries_taken
-                count = prepared.retry_count_header
-                if count and count not in prepared.headers:  # the caller's own value wins
+                if count:
                     request.headers[count] = str(attempt - 1)
                 if left is not None and left <= 0:
                     raise _late(request, attempt)
