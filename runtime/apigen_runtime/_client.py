@@ -330,20 +330,23 @@ class _BaseClient(Generic[HttpT]):
             chosen, fixed = self._select_security(op)
             # clear errors, before sending; the client's own headers only when they changed
             unchecked = self._headers != self._checked_headers
-            check_header_inputs(op, values, options, self._headers if unchecked else {})
+            if unchecked or "extra_headers" in options or plan(op).header_params:
+                check_header_inputs(op, values, options, self._headers if unchecked else {})
             if unchecked:
                 self._checked_headers = dict(self._headers)
                 self._http_headers = httpx.Headers(self._headers)  # copied per call, not re-encoded
                 self._http_headers_json = httpx.Headers(self._headers)
                 if "accept" not in self._http_headers_json:  # as ``prepare`` would add it
                     self._http_headers_json["Accept"] = "application/json"
+            accepts_json = plan(op).accepts_json
             prepared = prepare(
                 op,
                 values,
                 options,
                 base_url=base_url,
-                headers=self._http_headers_json if plan(op).accepts_json else self._http_headers,
+                headers=self._http_headers_json if accepts_json else self._http_headers,
                 idempotency_header=op.idempotency_header or self.idempotency_header,
+                has_accept=accepts_json,  # ``_http_headers_json`` has one
             )
             prepared.retry_count_header = options.get("retry_count_header", self.retry_count_header)
             if isinstance(prepared.content, StreamBody):

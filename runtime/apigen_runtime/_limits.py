@@ -126,11 +126,12 @@ def limit_responses(
     """``build_request`` marking each request with ``limit`` (``None``: any size, the encoding
     is still checked); installs the hook on the httpx client ``build_request`` belongs to (once;
     it ignores unmarked requests)."""
+    if isinstance(build_request, Builder):  # the runtime's own: marks without a wrapper
+        _install(build_request.__self__)
+        return build_request.marked(MAX_BYTES_EXTENSION, limit)
     client = getattr(build_request, "__self__", None)
     if isinstance(client, httpx.Client | httpx.AsyncClient):
         _install(client)
-    if isinstance(build_request, Builder):  # the runtime's own: marks without a wrapper
-        return build_request.marked(MAX_BYTES_EXTENSION, limit)
 
     def build(*args: Any, **kwargs: Any) -> httpx.Request:
         request = build_request(*args, **kwargs)
