@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["Builder", "header_triples", "request_builder"]
+__all__ = ["Builder", "add_header", "header_triples", "request_builder"]
 
 # "scheme://authority" + "/path" + optional "?query"; no fragment
 _SPLIT = re.compile(r"(https?://[^/?#]+)(/[^?#]*)(?:\?([^#]*))?")
@@ -91,6 +91,22 @@ def request_builder(client: httpx.Client | httpx.AsyncClient) -> Callable[..., h
     if not _FAST or kind not in _PLAIN or getattr(kind, "build_request", None) is not _PLAIN[kind]:
         return client.build_request
     return Builder(client)
+
+
+def add_header(headers: httpx.Headers, name: str, value: str) -> None:
+    """``headers[name] = value``; a new ASCII header is appended in one pass over the names,
+    as httpx's ``__setitem__`` appends it (its pass builds a list of indexes first)."""
+    if _FAST and name.isascii() and value.isascii():
+        key = name.encode()
+        lower = key.lower()
+        triples: list[tuple[bytes, bytes, bytes]] = headers._list  # pyright: ignore[reportPrivateUsage]
+        for item in triples:
+            if item[1] == lower:
+                break
+        else:
+            triples.append((key, lower, value.encode()))
+            return
+    headers[name] = value
 
 
 def _same(a: object, b: object) -> bool:

@@ -394,7 +394,8 @@ class _BaseClient(Generic[HttpT]):
                 if self._cache is None:
                     # the first attempt sent from here: ``_redirects`` only when one is answered
                     response = yield from send(prepared)
-                    if response.has_redirect_location:
+                    # (the status first: ``has_redirect_location`` reads five enum members)
+                    if response.status_code in _REDIRECTS and response.has_redirect_location:
                         response = yield from self._redirects(prepared, anonymous, send, response)
                 else:  # opt-in: imported only by clients created with `cache=` (_cache.py)
                     response = yield from self._through_cache(
@@ -409,7 +410,7 @@ class _BaseClient(Generic[HttpT]):
                     response = yield from self._redirects(prepared, anonymous, send)
                 if hooks.after_response:
                     yield from run_hooks(hooks.after_response, response)
-                if not response.is_success:
+                if not 200 <= response.status_code < 300:  # ``is_success``, inlined
                     raise error_for(op, response)
                 return finish(op, response, mode)
             except APIError as exc:
@@ -530,6 +531,7 @@ class _BaseClient(Generic[HttpT]):
 
 
 MAX_REDIRECTS = 20
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})  # what ``has_redirect_location`` checks
 
 
 def resume_options(options: RequestOptions | None, last_event_id: str | None) -> RequestOptions:

@@ -423,7 +423,7 @@ def streams(op: Operation[Any], mode: Mode) -> bool:
 
 def finish(op: Operation[Any], response: httpx.Response, mode: Mode) -> Any:
     """The flow's result for a 2xx ``response``."""
-    if streams(op, mode):
+    if mode == "stream" or plan(op).sse:  # ``streams(op, mode)``
         return _Opened(op, response, mode)
     if mode == "raw":
         return RawResponse(response, functools.partial(_parse_with_id, op, response))

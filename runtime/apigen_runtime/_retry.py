@@ -10,6 +10,7 @@ from typing import Protocol, TypeAlias
 
 import httpx
 
+from ._build import add_header
 from ._circuit import CircuitBreaker, is_failure
 from ._drivers import Flow, Send, Sleep
 from ._errors import APITimeoutError, connection_error
@@ -188,7 +189,7 @@ class Resilience:
                 request = prepared.build(build_request, _clip(timeout, left))
                 request.extensions[RETRIES_TAKEN] = attempt - 1  # RawResponse.retries_taken
                 if count:
-                    request.headers[count] = str(attempt - 1)
+                    add_header(request.headers, count, str(attempt - 1))
                 if left is not None and left <= 0:
                     raise _late(request, attempt)
                 if self.rate_warning:
@@ -208,7 +209,7 @@ class Resilience:
                 self.breaker.record(host, is_failure(outcome))
             if self.rate_limit and isinstance(outcome, httpx.Response):
                 self.rate_limit.observe(outcome)
-            if isinstance(outcome, httpx.Response) and outcome.is_success:
+            if isinstance(outcome, httpx.Response) and 200 <= outcome.status_code < 300:
                 return outcome
             wait = (
                 self.strategy.decide(attempt, request, outcome) if attempt <= max_retries else None
