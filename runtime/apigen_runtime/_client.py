@@ -32,6 +32,7 @@ from ._limits import (
     DEFAULT_MAX_RESPONSE_BYTES,
     check_header_inputs,
     check_headers,
+    header_safe,
     limit_responses,
 )
 from ._logging import setup_client_logging
@@ -78,6 +79,7 @@ __all__ = ["AsyncAPIClient", "AsyncResource", "SyncAPIClient", "SyncResource"]
 
 T = TypeVar("T")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+Chosen = list[tuple[SecurityScheme, dict[str, str]]]  # the schemes applied, with credentials
 
 # 60 s to read, write or wait for a pooled connection, 5 s to connect: an unreachable host
 # fails fast (and a connect failure is always safe to retry).
@@ -164,8 +166,7 @@ class _BaseClient(Generic[HttpT]):
         # the credentials passed (the lookup finds them before the environment), and the
         # security choices that depend on them alone: id(requirement) -> (requirement, choice)
         self._given = frozenset(name for name, value in (credentials or {}).items() if value)
-        self._fixed_security: dict[int, tuple[object, list[tuple[SecurityScheme, dict[str, str]]]]]
-        self._fixed_security = {}
+        self._fixed_security: dict[int, tuple[object, Chosen, bool]] = {}
         self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
         self._default_security = default_security
         self._headers = {"User-Agent": user_agent(package), **(default_headers or {})}
@@ -327,7 +328,7 @@ class _BaseClient(Generic[HttpT]):
                     f"Need an absolute base URL, got {base_url!r}: pass base_url= to the client"
                     + (f" or set {self._env_prefix}_BASE_URL" if self._env_prefix else "")
                 )
-            chosen, fixed = self._select_security(op)
+            chosen, fixed, sendable = self._select_security(op)
             # clear errors, before sending; the client's own headers only when they changed
             unchecked = self._headers != self._checked_headers
             if unchecked or "extra_headers" in options or plan(op).header_params:
@@ -379,7 +380,10 @@ class _BaseClient(Generic[HttpT]):
                     )
                     for scheme, creds in chosen:
                         yield from scheme.auth_flow(prepared, creds, ctx)
-            check_headers(prepared.headers, prepared.cookies)  # credentials too (a pasted newline)
+            if not (sendable and prepared.content is None):
+                # credentials too (a pasted newline), and the body's Content-Type; a fixed
+                # choice's credentials were checked once (a GET adds nothing else unchecked)
+                check_headers(prepared.headers, prepared.cookies)
             stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
             if not stream:  # downloads and event streams are read by the caller: unbounded
                 build_request = limit_responses(build_request, self.max_response_bytes)
@@ -423,17 +427,16 @@ class _BaseClient(Generic[HttpT]):
             package_error(exc, self._errors)
             raise
 
-    def _select_security(
-        self, op: Operation[Any]
-    ) -> tuple[list[tuple[SecurityScheme, dict[str, str]]], bool]:
-        """``select_security`` for ``op``, and whether every chosen scheme is ``fixed`` (see
-        ``_auth.fixed_choice``). A fixed choice is kept per security requirement: it depends
-        only on credentials passed to the client, which never change."""
+    def _select_security(self, op: Operation[Any]) -> tuple[Chosen, bool, bool]:
+        """``select_security`` for ``op``; whether the choice is fixed (see
+        ``_auth.fixed_choice``: applied without a flow); and whether it is fixed with every
+        credential value sendable in a header. A fixed choice is kept per security
+        requirement: it depends only on credentials passed to the client, which never change."""
         security = op.security if op.security is not None else self._default_security
         key = id(security)
         kept = self._fixed_security.get(key)
         if kept is not None and kept[0] is security:
-            return kept[1], True
+            return kept[1], True, kept[2]
         chosen = select_security(
             security,
             self._schemes,
@@ -443,10 +446,13 @@ class _BaseClient(Generic[HttpT]):
             self._tokens,
             self._credential_env,
         )
-        if fixed_choice(security, self._schemes, chosen, self._given):
-            self._fixed_security[key] = (security, chosen)
-            return chosen, True
-        return chosen, False
+        if not fixed_choice(security, self._schemes, chosen, self._given):
+            return chosen, False, False
+        texts = [value for _, creds in chosen for value in creds.values()]
+        texts += [scheme.name for scheme, _ in chosen if isinstance(scheme, ApiKey)]
+        sendable = header_safe(texts)
+        self._fixed_security[key] = (security, chosen, sendable)
+        return chosen, True, sendable
 
     @contextlib.contextmanager
     def _package_errors(self) -> Generator[None, None, None]:

@@ -46,6 +46,7 @@ __all__ = [
     "check_headers",
     "guard_async",
     "guard_sync",
+    "header_safe",
     "limit_responses",
     "stream_error",
 ]
@@ -77,6 +78,12 @@ def _bad(value: object) -> bool:
         items = cast("Mapping[object, object]", value).items()
         return any(_bad(k) or _bad(v) for k, v in items)
     return False
+
+
+def header_safe(texts: Iterable[str]) -> bool:
+    """Whether every one of ``texts`` can go in a header or cookie as it is: no CR, LF, NUL or
+    non-ASCII character (what ``check_headers`` refuses)."""
+    return not any(_BAD_HEADER.search(text) for text in texts)
 
 
 def check_header_inputs(

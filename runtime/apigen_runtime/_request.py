@@ -158,11 +158,10 @@ def prepare(
             continue  # null has no spelling outside a JSON body
         if p.location == "path":
             if not p.style or p.style == "simple":  # the usual ``{id}``: ids and numbers
-                kind = type(value)
-                if kind is int:  # digits (and "-"): nothing to quote, never a dot segment
+                if type(value) is int:  # digits (and "-"): nothing to quote, never a dot segment
                     segments[p.wire_name] = str(value)
                     continue
-                if kind is str and value not in _DOT_SEGMENTS:
+                if type(value) is str and value not in _DOT_SEGMENTS:
                     segments[p.wire_name] = quoter()(value)  # what ``encode_path`` makes of it
                     continue
             if not isinstance(value, dict | list) and scalar(value) in _DOT_SEGMENTS:
