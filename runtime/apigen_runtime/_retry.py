@@ -202,8 +202,9 @@ class Resilience:
                 if self.rate_limit:
                     self.rate_limit.release()
             assert outcome is not None
-            log_outcome(request, outcome, time.monotonic() - started, attempt)
-            record_request(name, request, outcome, time.monotonic() - started)
+            elapsed = time.monotonic() - started
+            log_outcome(request, outcome, elapsed, attempt)
+            record_request(name, request, outcome, elapsed)
             end_span(span, outcome)
             if self.breaker:
                 self.breaker.record(host, is_failure(outcome))
