@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, urlsplit
 
+from ._build import default_header
 from ._drivers import Flow
 from ._errors import InsecureTransportError, MissingCredentialsError
 from ._request import BuildRequest, Prepared
@@ -62,10 +63,7 @@ class SecurityScheme:
 
 
 def _set_header(request: Prepared, name: str, value: str) -> bool:
-    if name in request.headers:  # an explicit header from the caller wins
-        return False
-    request.headers[name] = value
-    return True
+    return default_header(request.headers, name, value)  # an explicit header from the caller wins
 
 
 class ApiKey(SecurityScheme):

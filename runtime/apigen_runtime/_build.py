@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["Builder", "add_header", "header_triples", "request_builder"]
+__all__ = ["Builder", "add_header", "default_header", "header_triples", "request_builder"]
 
 # "scheme://authority" + "/path" + optional "?query"; no fragment
 _SPLIT = re.compile(r"(https?://[^/?#]+)(/[^?#]*)(?:\?([^#]*))?")
@@ -107,6 +107,25 @@ def add_header(headers: httpx.Headers, name: str, value: str) -> None:
             triples.append((key, lower, value.encode()))
             return
     headers[name] = value
+
+
+def default_header(headers: httpx.Headers, name: str, value: str) -> bool:
+    """Set ``name`` unless ``headers`` has it (True: set): ``if name not in headers:
+    headers[name] = value`` in one pass over the names for ASCII text (``in`` builds a list of
+    every name, and the set scans them again)."""
+    if _FAST and name.isascii() and value.isascii():
+        key = name.encode()
+        lower = key.lower()
+        triples: list[tuple[bytes, bytes, bytes]] = headers._list  # pyright: ignore[reportPrivateUsage]
+        for item in triples:
+            if item[1] == lower:
+                return False
+        triples.append((key, lower, value.encode()))
+        return True
+    if name in headers:
+        return False
+    headers[name] = value
+    return True
 
 
 def _same(a: object, b: object) -> bool:

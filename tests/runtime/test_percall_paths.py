@@ -10,7 +10,7 @@ import pytest
 
 import apigen_runtime as rt
 from apigen_runtime._auth import SecurityScheme, fixed_choice, select_security
-from apigen_runtime._build import Builder, add_header, request_builder
+from apigen_runtime._build import Builder, add_header, default_header, request_builder
 from apigen_runtime._params import encode_path, quoter
 
 from .conftest import Recorder, make_client
@@ -143,3 +143,21 @@ def test_dot_segments_are_still_refused(value: str) -> None:
     with pytest.raises(ValueError, match="path parameter 'id'"):
         make_client(recorder).request(OP, {"id": value})
     assert recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    ("start", "name", "value"),
+    [
+        ({"A": "1"}, "Authorization", "Bearer x"),
+        ({"A": "1", "authorization": "mine"}, "Authorization", "Bearer x"),  # the caller's wins
+        ({"A": "1"}, "X-Key", "caf\u00e9"),  # non-ASCII: httpx's own ``in`` and set
+    ],
+)
+def test_default_header_sets_only_a_missing_header(start: Any, name: str, value: str) -> None:
+    # as ``Prepared`` holds them (``_request._copy``): UTF-8
+    ours, theirs = httpx.Headers(start, encoding="utf-8"), httpx.Headers(start, encoding="utf-8")
+    expected = name not in theirs
+    if expected:
+        theirs[name] = value
+    assert default_header(ours, name, value) is expected
+    assert ours.raw == theirs.raw
