@@ -164,9 +164,10 @@ class _BaseClient(Generic[HttpT]):
         self._credential_env: Mapping[str, str] = dict(credential_env or {})
         self._lookup = credential_lookup(dict(credentials or {}), env_prefix, self._credential_env)
         # the credentials passed (the lookup finds them before the environment), and the
-        # security choices that depend on them alone: id(requirement) -> (requirement, choice)
+        # security choices that depend on them alone: requirement -> (choice, sendable); keyed
+        # by value (``client.get`` makes a new, equal requirement per call)
         self._given = frozenset(name for name, value in (credentials or {}).items() if value)
-        self._fixed_security: dict[int, tuple[object, Chosen, bool]] = {}
+        self._fixed_security: dict[object, tuple[Chosen, bool]] = {}
         self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
         self._default_security = default_security
         self._headers = {"User-Agent": user_agent(package), **(default_headers or {})}
@@ -380,9 +381,9 @@ class _BaseClient(Generic[HttpT]):
                     )
                     for scheme, creds in chosen:
                         yield from scheme.auth_flow(prepared, creds, ctx)
-            if not (sendable and prepared.content is None):
-                # credentials too (a pasted newline), and the body's Content-Type; a fixed
-                # choice's credentials were checked once (a GET adds nothing else unchecked)
+            if not (sendable and prepared.content is None and not hooks.before_request):
+                # credentials too (a pasted newline), what a hook set, the body's Content-Type;
+                # a fixed choice's credentials were checked once (a GET adds nothing else)
                 check_headers(prepared.headers, prepared.cookies)
             stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
             if not stream:  # downloads and event streams are read by the caller: unbounded
@@ -433,10 +434,12 @@ class _BaseClient(Generic[HttpT]):
         credential value sendable in a header. A fixed choice is kept per security
         requirement: it depends only on credentials passed to the client, which never change."""
         security = op.security if op.security is not None else self._default_security
-        key = id(security)
-        kept = self._fixed_security.get(key)
-        if kept is not None and kept[0] is security:
-            return kept[1], True, kept[2]
+        try:
+            kept = self._fixed_security.get(security)
+        except TypeError:  # unhashable (lists): worked out on every call
+            kept = None
+        if kept is not None:
+            return kept[0], True, kept[1]
         chosen = select_security(
             security,
             self._schemes,
@@ -451,7 +454,8 @@ class _BaseClient(Generic[HttpT]):
         texts = [value for _, creds in chosen for value in creds.values()]
         texts += [scheme.name for scheme, _ in chosen if isinstance(scheme, ApiKey)]
         sendable = header_safe(texts)
-        self._fixed_security[key] = (security, chosen, sendable)
+        with contextlib.suppress(TypeError):  # unhashable: not kept
+            self._fixed_security[security] = (chosen, sendable)
         return chosen, True, sendable
 
     @contextlib.contextmanager

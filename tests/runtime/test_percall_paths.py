@@ -40,6 +40,19 @@ def test_a_bad_passed_credential_is_refused_on_every_call() -> None:
     assert recorder.requests == []
 
 
+def test_a_header_a_hook_sets_is_still_checked_with_a_fixed_key() -> None:
+    """The post-auth scan a GET with a checked key skips is kept when a hook edits headers."""
+
+    def bad(request: httpx.Request) -> None:
+        request.headers["X-Hooked"] = "a\r\nb"
+
+    recorder = Recorder()
+    client = _keyed(recorder, credentials={"api_key": "sk_1"}, hooks=rt.Hooks(before_request=[bad]))
+    with pytest.raises(ValueError, match=r"(?i)x-hooked"):
+        client.request(OP, {"id": 1})
+    assert recorder.requests == []
+
+
 def test_a_credential_from_the_environment_is_looked_up_on_every_call(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -62,6 +75,25 @@ def test_a_passed_credential_is_sent_on_every_call_and_a_caller_header_wins() ->
     client.request(OP, {"id": 3})
     assert [r.headers["X-Api-Key"] for r in recorder.requests] == ["sk_1", "mine", "sk_1"]
     assert [r.headers["X-Retry-Count"] for r in recorder.requests] == ["0", "0", "0"]
+
+
+def test_fixed_choices_are_kept_per_requirement_value() -> None:
+    """``client.get`` makes a new (equal) requirement per call: one kept choice, not one a
+    call; an unhashable requirement is worked out on every call."""
+    recorder = Recorder()
+    client = _keyed(recorder, credentials={"api_key": "sk_1"})
+    for _ in range(3):
+        client.get("/custom", cast_to=dict)
+        client.request(OP, {"id": 1})
+    assert len(client._fixed_security) == 1  # pyright: ignore[reportPrivateUsage]
+    assert [r.headers["X-Api-Key"] for r in recorder.requests] == ["sk_1"] * 6
+    listed = make_client(
+        recorder, security_schemes=KEY, default_security=[["key"]], credentials={"api_key": "k"}
+    )
+    for _ in range(2):
+        listed.request(OP, {"id": 1})
+        assert recorder.last.headers["X-Api-Key"] == "k"
+    assert listed._fixed_security == {}  # pyright: ignore[reportPrivateUsage]
 
 
 def test_a_401_with_a_fixed_key_is_not_replayed() -> None:
