@@ -3,6 +3,7 @@ skip ruff's import pass: checked against ruff itself, on drawn and on rendered i
 
 from __future__ import annotations
 
+import keyword
 import subprocess
 import sys
 from pathlib import Path
@@ -30,12 +31,11 @@ def ruff_sorted(lines: list[str], tmp: Path) -> list[str]:
 
 
 _NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True).filter(
-    lambda n: (
-        n not in {"as", "if", "in", "is", "or", "and", "not", "for", "def", "del"}
-        and not n.startswith("__")
-    )
+    lambda n: not keyword.iskeyword(n) and not n.startswith("__")
 )
-_MODULES = st.from_regex(r"[a-z_][a-z0-9_]{0,5}(\.[a-z_][a-z0-9_]{0,5})?", fullmatch=True)
+_MODULES = st.from_regex(r"[a-z_][a-z0-9_]{0,5}(\.[a-z_][a-z0-9_]{0,5})?", fullmatch=True).filter(
+    lambda m: not any(keyword.iskeyword(part) for part in m.split("."))
+)
 
 
 @settings(max_examples=40, deadline=None)

@@ -18,26 +18,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 __all__ = ["member_key", "module_order", "sort_block"]
 
 _STRAIGHT = re.compile(r"import ([\w.]+)(?: as (\w+))?(\s+#.*)?")
 _FROM = re.compile(r"from (\.*)([\w.]*) import ([\w ,]+?)(\s+#.*)?")
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"\d+")
+_HAS_DIGIT = re.compile(r"\d")
 
 _Key = tuple[object, ...]
 
 
-def _natural(text: str) -> _Key:
-    """natord's order: a run of digits compares as a number (by length, then digits: the
-    identifiers rendered carry no leading zeros), any other character by its code point."""
-    key: list[tuple[int, int, str]] = []
-    for i, part in enumerate(_DIGITS.split(text)):
-        if i % 2:  # digits: below every letter and `_`, above `.`, as their code points are
-            key.append((0x30, len(part), part))
-        else:
-            key.extend((ord(c), 0, "") for c in part)
-    return tuple(key)
+@cache
+def _natural(text: str) -> str:
+    """A string that sorts as natord orders `text`: each run of digits becomes `0`, a
+    character for its length, then the digits. Digits sort below letters and `_` and above `.`
+    either way, so the `0` keeps the run's place against any other character; two runs compare
+    by length, then digit by digit: as numbers (the identifiers rendered have no leading
+    zeros)."""
+    if not _HAS_DIGIT.search(text):
+        return text
+    return _DIGITS.sub(lambda m: "0" + chr(0x30 + len(m.group())) + m.group(), text)
 
 
 def _member_type(name: str) -> int:
@@ -47,6 +49,7 @@ def _member_type(name: str) -> int:
     return 1 if name[:1].isupper() else 2
 
 
+@cache
 def member_key(name: str) -> _Key:
     """Where `name` goes among the names of one from-import (`x as y`: by `x`, then `y`)."""
     base, _, alias = name.partition(" as ")
