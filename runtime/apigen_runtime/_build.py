@@ -96,35 +96,36 @@ def request_builder(client: httpx.Client | httpx.AsyncClient) -> Callable[..., h
 def add_header(headers: httpx.Headers, name: str, value: str) -> None:
     """``headers[name] = value``; a new ASCII header is appended in one pass over the names,
     as httpx's ``__setitem__`` appends it (its pass builds a list of indexes first)."""
-    if _FAST and name.isascii() and value.isascii():
-        key = name.encode()
-        lower = key.lower()
-        triples: list[tuple[bytes, bytes, bytes]] = headers._list  # pyright: ignore[reportPrivateUsage]
-        for item in triples:
-            if item[1] == lower:
-                break
-        else:
-            triples.append((key, lower, value.encode()))
-            return
-    headers[name] = value
+    if not _append_new(headers, name, value):
+        headers[name] = value
 
 
 def default_header(headers: httpx.Headers, name: str, value: str) -> bool:
     """Set ``name`` unless ``headers`` has it (True: set): ``if name not in headers:
     headers[name] = value`` in one pass over the names for ASCII text (``in`` builds a list of
     every name, and the set scans them again)."""
-    if _FAST and name.isascii() and value.isascii():
-        key = name.encode()
-        lower = key.lower()
-        triples: list[tuple[bytes, bytes, bytes]] = headers._list  # pyright: ignore[reportPrivateUsage]
-        for item in triples:
-            if item[1] == lower:
-                return False
-        triples.append((key, lower, value.encode()))
-        return True
+    appended = _append_new(headers, name, value)
+    if appended is not None:
+        return appended
     if name in headers:
         return False
     headers[name] = value
+    return True
+
+
+def _append_new(headers: httpx.Headers, name: str, value: str) -> bool | None:
+    """Append an ASCII header whose name ``headers`` lacks (True), in one pass over httpx's
+    lower-cased names; False when the name is there; None when httpx must do it (not ASCII,
+    or an httpx without the internals)."""
+    if not (_FAST and name.isascii() and value.isascii()):
+        return None
+    key = name.encode()
+    lower = key.lower()
+    triples: list[tuple[bytes, bytes, bytes]] = headers._list  # pyright: ignore[reportPrivateUsage]
+    for item in triples:
+        if item[1] == lower:
+            return False
+    triples.append((key, lower, value.encode()))
     return True
 
 
