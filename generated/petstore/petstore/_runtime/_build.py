@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["Builder", "request_builder"]
+__all__ = ["Builder", "add_header", "default_header", "header_triples", "request_builder"]
 
 # "scheme://authority" + "/path" + optional "?query"; no fragment
 _SPLIT = re.compile(r"(https?://[^/?#]+)(/[^?#]*)(?:\?([^#]*))?")
@@ -44,6 +44,16 @@ def _internals_known() -> bool:
 
 
 _FAST = _internals_known()
+
+
+def header_triples(headers: httpx.Headers) -> list[tuple[bytes, bytes, bytes]]:
+    """``headers`` as httpx holds them: (raw name, lower-case name, value), encoded. Scans that
+    look for a few names read the lower-case name as is (``headers.raw`` builds a new list and
+    each name is lowered again). Do not modify the list."""
+    if _FAST:
+        triples: list[tuple[bytes, bytes, bytes]] = headers._list  # pyright: ignore[reportPrivateUsage]
+        return triples
+    return [(name, name.lower(), value) for name, value in headers.raw]
 
 
 @functools.lru_cache(maxsize=64)
@@ -83,22 +93,70 @@ def request_builder(client: httpx.Client | httpx.AsyncClient) -> Callable[..., h
     return Builder(client)
 
 
+def add_header(headers: httpx.Headers, name: str, value: str) -> None:
+    """``headers[name] = value``; a new ASCII header is appended in one pass over the names,
+    as httpx's ``__setitem__`` appends it (its pass builds a list of indexes first)."""
+    if not _append_new(headers, name, value):
+        headers[name] = value
+
+
+def default_header(headers: httpx.Headers, name: str, value: str) -> bool:
+    """Set ``name`` unless ``headers`` has it (True: set): ``if name not in headers:
+    headers[name] = value`` in one pass over the names for ASCII text (``in`` builds a list of
+    every name, and the set scans them again)."""
+    appended = _append_new(headers, name, value)
+    if appended is not None:
+        return appended
+    if name in headers:
+        return False
+    headers[name] = value
+    return True
+
+
+def _append_new(headers: httpx.Headers, name: str, value: str) -> bool | None:
+    """Append an ASCII header whose name ``headers`` lacks (True), in one pass over httpx's
+    lower-cased names; False when the name is there; None when httpx must do it (not ASCII,
+    or an httpx without the internals)."""
+    if not (_FAST and name.isascii() and value.isascii()):
+        return None
+    key = name.encode()
+    lower = key.lower()
+    triples: list[tuple[bytes, bytes, bytes]] = headers._list  # pyright: ignore[reportPrivateUsage]
+    for item in triples:
+        if item[1] == lower:
+            return False
+    triples.append((key, lower, value.encode()))
+    return True
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal and of the same type (``True`` is not the limit ``1``)."""
+    return a is b or (type(a) is type(b) and a == b)
+
+
 class Builder:
     """``build_request(method, url, headers=, content=, timeout=, extensions=)`` as httpx's;
     ``marks`` are extensions every request it builds carries (set by ``marked``)."""
 
-    __slots__ = ("__self__", "marks")
+    __slots__ = ("__self__", "_last", "marks")
 
     def __init__(
         self, client: httpx.Client | httpx.AsyncClient, marks: dict[str, Any] | None = None
     ) -> None:
         self.__self__ = client  # as on a bound method: ``limit_responses`` finds the client
         self.marks = marks
+        self._last: tuple[str, object, Builder] | None = None  # the last ``marked`` result
 
     def marked(self, name: str, value: object) -> Builder:
         """This builder, with extension ``name`` set to ``value`` on every request (one dict
-        merge per request, not a wrapper that copies each request's extensions again)."""
-        return Builder(self.__self__, {**(self.marks or {}), name: value})
+        merge per request, not a wrapper that copies each request's extensions again). The
+        result is kept: every call of a client asks for the same mark."""
+        last = self._last
+        if last is not None and last[0] == name and _same(last[1], value):
+            return last[2]
+        made = Builder(self.__self__, {**(self.marks or {}), name: value})
+        self._last = (name, value, made)
+        return made
 
     def __call__(
         self,

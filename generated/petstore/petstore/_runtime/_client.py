@@ -19,6 +19,7 @@ from ._auth import (
     SecurityScheme,
     check_transport,
     credential_lookup,
+    fixed_choice,
     reauthorize,
     select_security,
 )
@@ -31,6 +32,7 @@ from ._limits import (
     DEFAULT_MAX_RESPONSE_BYTES,
     check_header_inputs,
     check_headers,
+    header_safe,
     limit_responses,
 )
 from ._logging import setup_client_logging
@@ -77,6 +79,7 @@ __all__ = ["AsyncAPIClient", "AsyncResource", "SyncAPIClient", "SyncResource"]
 
 T = TypeVar("T")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+Chosen = list[tuple[SecurityScheme, dict[str, str]]]  # the schemes applied, with credentials
 
 # 60 s to read, write or wait for a pooled connection, 5 s to connect: an unreachable host
 # fails fast (and a connect failure is always safe to retry).
@@ -160,6 +163,11 @@ class _BaseClient(Generic[HttpT]):
         # credential keyword -> environment variable, where not `<PREFIX>_<KEYWORD>`
         self._credential_env: Mapping[str, str] = dict(credential_env or {})
         self._lookup = credential_lookup(dict(credentials or {}), env_prefix, self._credential_env)
+        # the credentials passed (the lookup finds them before the environment), and the
+        # security choices that depend on them alone: requirement -> (choice, sendable); keyed
+        # by value (``client.get`` makes a new, equal requirement per call)
+        self._given = frozenset(name for name, value in (credentials or {}).items() if value)
+        self._fixed_security: dict[object, tuple[Chosen, bool]] = {}
         self._schemes: Mapping[str, SecurityScheme] = dict(security_schemes or {})
         self._default_security = default_security
         self._headers = {"User-Agent": user_agent(package), **(default_headers or {})}
@@ -305,44 +313,133 @@ class _BaseClient(Generic[HttpT]):
         build_request: BuildRequest,
         mode: Mode = None,
     ) -> Flow[Any]:
-        """``_send_flow``, raising the generated package's own error classes (``errors=``)."""
-        try:
-            return (yield from self._send_flow(op, values, options, build_request, mode))
-        except APIError as exc:
-            package_error(exc, self._errors)
-            raise
-
-    @contextlib.contextmanager
-    def _package_errors(self) -> Generator[None, None, None]:
-        """Errors met outside the flow (reading the body, parsing) as the package's classes."""
-        try:
-            yield
-        except APIError as exc:
-            package_error(exc, self._errors)
-            raise
-
-    def _send_flow(
-        self,
-        op: Operation[Any],
-        values: Mapping[str, object],
-        options: RequestOptions | None,
-        build_request: BuildRequest,
-        mode: Mode = None,
-    ) -> Flow[Any]:
         """The one request path, shared by both clients: yields ``Send``/``Sleep`` actions and
-        returns the parsed result. Everything that can fail locally fails before any ``Send``."""
-        options = options or {}
-        if self._default_query:  # every request's query; a per-call ``extra_query`` wins
-            query = {**self._default_query, **(options.get("extra_query") or {})}
-            options = {**options, "extra_query": query}
-        max_retries = _check_max_retries(options.get("max_retries", self.max_retries))
-        base_url = self.base_url_for(op)
-        if not base_url.startswith(("http://", "https://")):
-            raise ValueError(
-                f"Need an absolute base URL, got {base_url!r}: pass base_url= to the client"
-                + (f" or set {self._env_prefix}_BASE_URL" if self._env_prefix else "")
+        returns the parsed result, raising the generated package's own error classes
+        (``errors=``). Everything that can fail locally fails before any ``Send``. (One
+        generator, not one wrapping another: every layer costs each call its resumes.)"""
+        try:
+            options = options or {}
+            if self._default_query:  # every request's query; a per-call ``extra_query`` wins
+                query = {**self._default_query, **(options.get("extra_query") or {})}
+                options = {**options, "extra_query": query}
+            max_retries = _check_max_retries(options.get("max_retries", self.max_retries))
+            base_url = self.base_url_for(op)
+            if not base_url.startswith(("http://", "https://")):
+                raise ValueError(
+                    f"Need an absolute base URL, got {base_url!r}: pass base_url= to the client"
+                    + (f" or set {self._env_prefix}_BASE_URL" if self._env_prefix else "")
+                )
+            chosen, fixed, sendable = self._select_security(op)
+            # clear errors, before sending; the client's own headers only when they changed
+            unchecked = self._headers != self._checked_headers
+            if unchecked or "extra_headers" in options or plan(op).header_params:
+                check_header_inputs(op, values, options, self._headers if unchecked else {})
+            if unchecked:
+                self._checked_headers = dict(self._headers)
+                self._http_headers = httpx.Headers(self._headers)  # copied per call, not re-encoded
+                self._http_headers_json = httpx.Headers(self._headers)
+                if "accept" not in self._http_headers_json:  # as ``prepare`` would add it
+                    self._http_headers_json["Accept"] = "application/json"
+            accepts_json = plan(op).accepts_json
+            prepared = prepare(
+                op,
+                values,
+                options,
+                base_url=base_url,
+                headers=self._http_headers_json if accepts_json else self._http_headers,
+                idempotency_header=op.idempotency_header or self.idempotency_header,
+                has_accept=accepts_json,  # ``_http_headers_json`` has one
             )
+            prepared.retry_count_header = options.get("retry_count_header", self.retry_count_header)
+            if isinstance(prepared.content, StreamBody):
+                if prepared.content.async_only and not isinstance(self, AsyncAPIClient):
+                    raise TypeError("an async iterable request body needs the AsyncClient")
+                if not prepared.content.replayable:
+                    max_retries = 0  # an iterator is consumed by the first attempt: never resent
+            timeout = options.get("timeout", self.timeout)
+            timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            res = self._resilience
+            hooks = res.hooks
+            seconds = options.get("deadline", res.deadline)
+            deadline = None if seconds is None else time.monotonic() + seconds
+            if prepared.cookies or "idempotency_key" in options or hooks.before_request:
+                # CR/LF, non-ASCII: before sending (what ``check_header_inputs`` did not see)
+                check_headers(prepared.headers, prepared.cookies)
+            if hooks.before_request:  # before auth: hooks never see credentials
+                request = prepared.build(build_request, timeout)
+                yield from before_request(hooks, request, prepared.headers)
+            anonymous = prepared.copy()  # what a redirect to another origin may carry
+            ctx: AuthContext | None = None
+            if chosen:  # credentials about to be applied: never in clear to another machine
+                check_transport(base_url, self.allow_insecure_credentials)
+                if fixed:  # keys and passwords: set as they are, no token to fetch or renew
+                    for scheme, creds in chosen:
+                        scheme.apply(prepared, creds)
+                else:
+                    ctx = AuthContext(
+                        build_request, self.base_url, self._tokens, self.allow_insecure_credentials
+                    )
+                    for scheme, creds in chosen:
+                        yield from scheme.auth_flow(prepared, creds, ctx)
+            if not (sendable and prepared.content is None and not hooks.before_request):
+                # credentials too (a pasted newline), what a hook set, the body's Content-Type;
+                # a fixed choice's credentials were checked once (a GET adds nothing else)
+                check_headers(prepared.headers, prepared.cookies)
+            stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
+            if not stream:  # downloads and event streams are read by the caller: unbounded
+                build_request = limit_responses(build_request, self.max_response_bytes)
+
+            try:
+
+                def send(request: Prepared) -> Flow[httpx.Response]:
+                    return res.exchange(
+                        op.path, request, build_request, timeout, max_retries, deadline, stream
+                    )
+
+                if self._cache is None:
+                    # the first attempt sent from here: ``_redirects`` only when one is answered
+                    response = yield from send(prepared)
+                    # (the status first: ``has_redirect_location`` reads five enum members)
+                    if response.status_code in _REDIRECTS and response.has_redirect_location:
+                        response = yield from self._redirects(prepared, anonymous, send, response)
+                else:  # opt-in: imported only by clients created with `cache=` (_cache.py)
+                    response = yield from self._through_cache(
+                        prepared, anonymous, send, build_request, timeout, stream
+                    )
+                if (
+                    response.status_code == 401
+                    and ctx is not None  # (``fixed`` schemes renew nothing)
+                    and (yield from reauthorize(chosen, prepared, ctx))
+                ):
+                    # replayed once, with the renewed token
+                    response = yield from self._redirects(prepared, anonymous, send)
+                if hooks.after_response:
+                    yield from run_hooks(hooks.after_response, response)
+                if not 200 <= response.status_code < 300:  # ``is_success``, inlined
+                    raise error_for(op, response)
+                return finish(op, response, mode)
+            except APIError as exc:
+                if hooks.on_error:
+                    yield from run_hooks(hooks.on_error, exc)
+                raise
+            finally:
+                abandon_span()  # a request cut short while sending leaves no span current
+        except APIError as exc:
+            package_error(exc, self._errors)
+            raise
+
+    def _select_security(self, op: Operation[Any]) -> tuple[Chosen, bool, bool]:
+        """``select_security`` for ``op``; whether the choice is fixed (see
+        ``_auth.fixed_choice``: applied without a flow); and whether it is fixed with every
+        credential value sendable in a header. A fixed choice is kept per security
+        requirement: it depends only on credentials passed to the client, which never change."""
         security = op.security if op.security is not None else self._default_security
+        try:
+            kept = self._fixed_security.get(security)
+        except TypeError:  # unhashable (lists): worked out on every call
+            kept = None
+        if kept is not None:
+            return kept[0], True, kept[1]
         chosen = select_security(
             security,
             self._schemes,
@@ -352,80 +449,23 @@ class _BaseClient(Generic[HttpT]):
             self._tokens,
             self._credential_env,
         )
-        # clear errors, before sending; the client's own headers only when they changed
-        unchecked = self._headers != self._checked_headers
-        check_header_inputs(op, values, options, self._headers if unchecked else {})
-        if unchecked:
-            self._checked_headers = dict(self._headers)
-            self._http_headers = httpx.Headers(self._headers)  # copied per call, not re-encoded
-            self._http_headers_json = httpx.Headers(self._headers)
-            if "accept" not in self._http_headers_json:  # as ``prepare`` would add it
-                self._http_headers_json["Accept"] = "application/json"
-        prepared = prepare(
-            op,
-            values,
-            options,
-            base_url=base_url,
-            headers=self._http_headers_json if plan(op).accepts_json else self._http_headers,
-            idempotency_header=op.idempotency_header or self.idempotency_header,
-        )
-        prepared.retry_count_header = options.get("retry_count_header", self.retry_count_header)
-        if isinstance(prepared.content, StreamBody):
-            if prepared.content.async_only and not isinstance(self, AsyncAPIClient):
-                raise TypeError("an async iterable request body needs the AsyncClient")
-            if not prepared.content.replayable:
-                max_retries = 0  # an iterator is consumed by the first attempt: never resent
-        timeout = options.get("timeout", self.timeout)
-        timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        res = self._resilience
-        seconds = options.get("deadline", res.deadline)
-        deadline = None if seconds is None else time.monotonic() + seconds
-        if prepared.cookies or "idempotency_key" in options or res.hooks.before_request:
-            # CR/LF, non-ASCII: before sending (what ``check_header_inputs`` did not see)
-            check_headers(prepared.headers, prepared.cookies)
-        if res.hooks.before_request:  # before auth: hooks never see credentials
-            request = prepared.build(build_request, timeout)
-            yield from before_request(res.hooks, request, prepared.headers)
-        anonymous = prepared.copy()  # what a redirect to another origin may carry
-        if chosen:  # credentials about to be applied: never in clear to another machine
-            check_transport(base_url, self.allow_insecure_credentials)
-        ctx = AuthContext(
-            build_request, self.base_url, self._tokens, self.allow_insecure_credentials
-        )
-        for scheme, creds in chosen:
-            yield from scheme.auth_flow(prepared, creds, ctx)
-        check_headers(prepared.headers, prepared.cookies)  # credentials too (a pasted newline)
-        stream = streams(op, mode)  # leave a 2xx body unread (downloads, event streams)
-        if not stream:  # downloads and event streams are read by the caller: unbounded
-            build_request = limit_responses(build_request, self.max_response_bytes)
+        if not fixed_choice(security, self._schemes, chosen, self._given):
+            return chosen, False, False
+        texts = [value for _, creds in chosen for value in creds.values()]
+        texts += [scheme.name for scheme, _ in chosen if isinstance(scheme, ApiKey)]
+        sendable = header_safe(texts)
+        with contextlib.suppress(TypeError):  # unhashable: not kept
+            self._fixed_security[security] = (chosen, sendable)
+        return chosen, True, sendable
 
+    @contextlib.contextmanager
+    def _package_errors(self) -> Generator[None, None, None]:
+        """Errors met outside the flow (reading the body, parsing) as the package's classes."""
         try:
-
-            def send(request: Prepared) -> Flow[httpx.Response]:
-                return res.exchange(
-                    op.path, request, build_request, timeout, max_retries, deadline, stream
-                )
-
-            if self._cache is None:
-                response = yield from self._redirects(prepared, anonymous, send)
-            else:  # opt-in: imported only by clients created with `cache=` (_cache.py)
-                response = yield from self._through_cache(
-                    prepared, anonymous, send, build_request, timeout, stream
-                )
-            if response.status_code == 401 and (yield from reauthorize(chosen, prepared, ctx)):
-                # replayed once, with the renewed token
-                response = yield from self._redirects(prepared, anonymous, send)
-            if res.hooks.after_response:
-                yield from run_hooks(res.hooks.after_response, response)
-            if not response.is_success:
-                raise error_for(op, response)
-            return finish(op, response, mode)
+            yield
         except APIError as exc:
-            if res.hooks.on_error:
-                yield from run_hooks(res.hooks.on_error, exc)
+            package_error(exc, self._errors)
             raise
-        finally:
-            abandon_span()  # a request cut short while sending leaves no span current
 
     def _through_cache(
         self,
@@ -459,15 +499,17 @@ class _BaseClient(Generic[HttpT]):
         prepared: Prepared,
         anonymous: Prepared,
         send: Callable[[Prepared], Flow[httpx.Response]],
+        first: httpx.Response | None = None,
     ) -> Flow[httpx.Response]:
-        """Send ``prepared`` and follow redirects (at most ``MAX_REDIRECTS``). Credentials go
+        """Send ``prepared`` (or take ``first``, its response, when it was sent already) and
+        follow redirects (at most ``MAX_REDIRECTS``). Credentials go
         along only while the target keeps the origin the request was meant for (or upgrades it
         from http to https); towards any other origin the request is rebuilt from ``anonymous``
         (as it was before auth) without ``Authorization``, cookies or API-key headers, and they
         never come back on later hops."""
         trusted: httpx.URL | None = None  # parsed only when a redirect is followed
         current = prepared
-        response = yield from send(current)
+        response = first if first is not None else (yield from send(current))
         for _ in range(MAX_REDIRECTS):
             if not response.has_redirect_location:  # 304, or a 3xx without Location
                 break
@@ -499,6 +541,7 @@ class _BaseClient(Generic[HttpT]):
 
 
 MAX_REDIRECTS = 20
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})  # what ``has_redirect_location`` checks
 
 
 def resume_options(options: RequestOptions | None, last_event_id: str | None) -> RequestOptions:

@@ -10,6 +10,7 @@ from typing import Protocol, TypeAlias
 
 import httpx
 
+from ._build import add_header
 from ._circuit import CircuitBreaker, is_failure
 from ._drivers import Flow, Send, Sleep
 from ._errors import APITimeoutError, connection_error
@@ -172,7 +173,11 @@ class Resilience:
         wait: an attempt cut short by it raises ``APITimeoutError``; a retry that could not
         start before it is not made (the last error is raised)."""
         attempt = 0
-        host = prepared.url.split("/", 3)[2]  # "host:port" of the absolute URL
+        # "host:port" of the absolute URL, for the circuit breaker
+        host = prepared.url.split("/", 3)[2] if self.breaker else ""
+        count = prepared.retry_count_header
+        if count and count in prepared.headers:  # the caller's own value wins
+            count = None
         while True:
             attempt += 1
             if self.breaker:
@@ -183,9 +188,8 @@ class Resilience:
                 left = None if deadline is None else deadline - time.monotonic()
                 request = prepared.build(build_request, _clip(timeout, left))
                 request.extensions[RETRIES_TAKEN] = attempt - 1  # RawResponse.retries_taken
-                count = prepared.retry_count_header
-                if count and count not in prepared.headers:  # the caller's own value wins
-                    request.headers[count] = str(attempt - 1)
+                if count:
+                    add_header(request.headers, count, str(attempt - 1))
                 if left is not None and left <= 0:
                     raise _late(request, attempt)
                 if self.rate_warning:
@@ -198,14 +202,15 @@ class Resilience:
                 if self.rate_limit:
                     self.rate_limit.release()
             assert outcome is not None
-            log_outcome(request, outcome, time.monotonic() - started, attempt)
-            record_request(name, request, outcome, time.monotonic() - started)
+            elapsed = time.monotonic() - started
+            log_outcome(request, outcome, elapsed, attempt)
+            record_request(name, request, outcome, elapsed)
             end_span(span, outcome)
             if self.breaker:
                 self.breaker.record(host, is_failure(outcome))
             if self.rate_limit and isinstance(outcome, httpx.Response):
                 self.rate_limit.observe(outcome)
-            if isinstance(outcome, httpx.Response) and outcome.is_success:
+            if isinstance(outcome, httpx.Response) and 200 <= outcome.status_code < 300:
                 return outcome
             wait = (
                 self.strategy.decide(attempt, request, outcome) if attempt <= max_retries else None

@@ -6,11 +6,12 @@ import base64
 import functools
 import ipaddress
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, urlsplit
 
+from ._build import default_header
 from ._drivers import Flow
 from ._errors import InsecureTransportError, MissingCredentialsError
 from ._request import BuildRequest, Prepared
@@ -62,10 +63,7 @@ class SecurityScheme:
 
 
 def _set_header(request: Prepared, name: str, value: str) -> bool:
-    if name in request.headers:  # an explicit header from the caller wins
-        return False
-    request.headers[name] = value
-    return True
+    return default_header(request.headers, name, value)  # an explicit header from the caller wins
 
 
 class ApiKey(SecurityScheme):
@@ -190,6 +188,35 @@ def select_security(
         + "; or ".join(problems)
         + "."
     )
+
+
+def fixed_choice(
+    alternatives: Sequence[Sequence[str]] | None,
+    schemes: Mapping[str, SecurityScheme],
+    chosen: Sequence[tuple[SecurityScheme, Mapping[str, str]]],
+    given: Collection[str],
+) -> bool:
+    """Whether ``select_security`` is sure to make ``chosen`` again, and its schemes need no
+    flow: no security at all, or the first alternative, all of whose credentials (optional
+    ones too) were passed to the client (``given``: looked up before the environment), made
+    of schemes that only set them (``apply``: no token to fetch, check or renew)."""
+    if not alternatives:
+        return True
+    first = [schemes.get(name) for name in alternatives[0]]
+    if len(first) != len(chosen) or any(
+        s is not c for s, (c, _) in zip(first, chosen, strict=False)
+    ):
+        return False
+    for scheme, _ in chosen:
+        kind = type(scheme)
+        if (
+            kind.auth_flow is not SecurityScheme.auth_flow
+            or kind.reauth_flow is not SecurityScheme.reauth_flow
+            or kind.missing is not SecurityScheme.missing
+            or any(name not in given for name in (*scheme.credentials, *scheme.optional))
+        ):
+            return False
+    return True
 
 
 def reauthorize(

@@ -23,7 +23,7 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from ._build import Builder
+from ._build import Builder, header_triples
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -46,6 +46,7 @@ __all__ = [
     "check_headers",
     "guard_async",
     "guard_sync",
+    "header_safe",
     "limit_responses",
     "stream_error",
 ]
@@ -79,6 +80,12 @@ def _bad(value: object) -> bool:
     return False
 
 
+def header_safe(texts: Iterable[str]) -> bool:
+    """Whether every one of ``texts`` can go in a header or cookie as it is: no CR, LF, NUL or
+    non-ASCII character (what ``check_headers`` refuses)."""
+    return not any(_BAD_HEADER.search(text) for text in texts)
+
+
 def check_header_inputs(
     op: Operation[Any],
     values: Mapping[str, object],
@@ -103,10 +110,10 @@ def check_headers(headers: httpx.Headers, cookies: list[str] | None = None) -> N
     """``ValueError`` (before sending) for a header value httpx cannot send or a server would
     split: CR, LF, NUL or non-ASCII. Only the header name is shown: values may be secrets."""
     # one scan of all values joined (the common case: clean); then the one to name
-    raw = headers.raw  # the encoded values: non-ASCII shows as bytes > 0x7f
-    joined = b"".join([value for _, value in raw])
+    triples = header_triples(headers)  # the encoded values: non-ASCII shows as bytes > 0x7f
+    joined = b"".join([value for _, _, value in triples])
     if not joined.isascii() or _BAD_BYTES.search(joined):
-        for raw_name, value in raw:
+        for raw_name, _, value in triples:
             if not value.isascii() or _BAD_BYTES.search(value):
                 raise _bad_header(raw_name.decode("latin-1"))
     for cookie in cookies or ():
@@ -126,11 +133,12 @@ def limit_responses(
     """``build_request`` marking each request with ``limit`` (``None``: any size, the encoding
     is still checked); installs the hook on the httpx client ``build_request`` belongs to (once;
     it ignores unmarked requests)."""
+    if isinstance(build_request, Builder):  # the runtime's own: marks without a wrapper
+        _install(build_request.__self__)
+        return build_request.marked(MAX_BYTES_EXTENSION, limit)
     client = getattr(build_request, "__self__", None)
     if isinstance(client, httpx.Client | httpx.AsyncClient):
         _install(client)
-    if isinstance(build_request, Builder):  # the runtime's own: marks without a wrapper
-        return build_request.marked(MAX_BYTES_EXTENSION, limit)
 
     def build(*args: Any, **kwargs: Any) -> httpx.Request:
         request = build_request(*args, **kwargs)
@@ -180,8 +188,7 @@ def _within(headers: httpx.Headers, limit: int) -> bool:
     (h11), HTTP/2 (h2) and aiohttp never deliver more body than the ``Content-Length`` they
     read such a message by, so it needs no counting stream (the common JSON response)."""
     length = None
-    for name, value in headers.raw:
-        lower = name.lower()
+    for _, lower, value in header_triples(headers):
         if lower == b"content-encoding":
             if value.strip().lower() not in (b"", b"identity"):
                 return False

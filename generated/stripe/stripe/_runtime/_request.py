@@ -117,6 +117,7 @@ def prepare(
     base_url: str,
     headers: Mapping[str, str],
     idempotency_header: str | None = None,
+    has_accept: bool = False,
 ) -> Prepared:
     """Encode path, query, header and cookie params and the body; merge ``extra_*`` options.
 
@@ -124,12 +125,15 @@ def prepare(
     operation or configured on the client): a non-safe request gets a fresh key in it (one per
     call, reused by every attempt) unless it already has one. A per-call ``idempotency_key`` is
     sent in it (``Idempotency-Key`` when none is configured) and vouches that the API honours
-    it. Without either, no key is sent: a key the API ignores would only suggest safety."""
+    it. Without either, no key is sent: a key the API ignores would only suggest safety.
+
+    ``has_accept``: ``headers`` already has an ``Accept`` header (the client's own headers, as
+    prepared for an operation answering JSON), so the lookup for one is skipped."""
     segments: dict[str, str] = {}
     # (``headers``: an ``httpx.Headers`` is copied as is, a mapping is encoded)
     copied = _copy(headers) if isinstance(headers, httpx.Headers) else httpx.Headers(headers)
     req = Prepared(op.method.upper(), "", [], copied, [])
-    if plan(op).accepts_json and "accept" not in req.headers:
+    if not has_accept and plan(op).accepts_json and "accept" not in req.headers:
         req.headers["Accept"] = "application/json"
     fields: dict[str, Any] = {}
     whole: Any = NOT_GIVEN
@@ -153,6 +157,13 @@ def prepare(
         if value is None:
             continue  # null has no spelling outside a JSON body
         if p.location == "path":
+            if not p.style or p.style == "simple":  # the usual ``{id}``: ids and numbers
+                if type(value) is int:  # digits (and "-"): nothing to quote, never a dot segment
+                    segments[p.wire_name] = str(value)
+                    continue
+                if type(value) is str and value not in _DOT_SEGMENTS:
+                    segments[p.wire_name] = quoter()(value)  # what ``encode_path`` makes of it
+                    continue
             if not isinstance(value, dict | list) and scalar(value) in _DOT_SEGMENTS:
                 raise ValueError(
                     f"path parameter {p.py_name!r} must not be {scalar(value)!r}:"

@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeAlia
 import httpx
 import pydantic
 
+from ._build import header_triples
 from ._errors import APIError, APIResponseValidationError, APIStatusError, make_status_error
 from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
@@ -422,7 +423,7 @@ def streams(op: Operation[Any], mode: Mode) -> bool:
 
 def finish(op: Operation[Any], response: httpx.Response, mode: Mode) -> Any:
     """The flow's result for a 2xx ``response``."""
-    if streams(op, mode):
+    if mode == "stream" or plan(op).sse:  # ``streams(op, mode)``
         return _Opened(op, response, mode)
     if mode == "raw":
         return RawResponse(response, functools.partial(_parse_with_id, op, response))
@@ -442,8 +443,7 @@ def with_request_id(result: T, response: httpx.Response) -> T:
     if isinstance(result, _models()[0]):
         # one pass over the raw headers (a ``headers.get`` per name scans them all each time)
         found: dict[bytes, list[bytes]] | None = None
-        for name, value in response.headers.raw:
-            lower = name.lower()
+        for _, lower, value in header_triples(response.headers):
             if lower in _REQUEST_ID_NAMES:
                 found = found or {}
                 found.setdefault(lower, []).append(value)
