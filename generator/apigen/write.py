@@ -13,8 +13,8 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path, PurePosixPath
 
 MANIFEST = "apigen.json"
 
@@ -74,9 +74,14 @@ def _os_error(target: Path, err: OSError) -> OutputError:
 
 def write_tree(
     target: Path, files: Mapping[str, str], finish: Callable[[Path], None] | None = None
-) -> None:
-    """Write `files` under a temporary sibling of `target`, run `finish` on it, then swap."""
+) -> bool:
+    """Write `files` under a temporary sibling of `target`, run `finish` on it, then swap.
+
+    False when `target` already held exactly the files that would be swapped in: nothing is
+    replaced, so their modification times stay (make-style tools and editors see no change)."""
     check_target(target)
+    if finish is None and _holds(target, files, lambda rel: files[rel].encode("utf-8")):
+        return False
     in_place = _in_place(target)
     try:
         if not in_place:
@@ -94,6 +99,8 @@ def write_tree(
             path.write_text(files[rel], encoding="utf-8", newline="\n")
         if finish is not None:
             finish(staging)
+            if _holds(target, files, lambda rel: (staging / rel).read_bytes()):
+                return False
         if in_place:
             _move_in(staging, target)
         elif not _swap(staging, target):  # the target itself cannot move: write inside it
@@ -107,6 +114,41 @@ def write_tree(
         raise _os_error(target, err) from err
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return True
+
+
+def _holds(target: Path, names: Iterable[str], new: Callable[[str], bytes]) -> bool:
+    """`target` (a previous output) has exactly the files `names`, byte for byte as `new`
+    gives them, and no other file or folder (Python's `__pycache__` folders aside). The
+    manifest is compared first: a build that changed anything has changed it."""
+    wanted = set(names)
+    if MANIFEST not in wanted or not (target / MANIFEST).is_file():
+        return False
+    try:
+        if (target / MANIFEST).read_bytes() != new(MANIFEST):
+            return False
+        folders = {str(PurePosixPath(rel).parent) for rel in wanted}
+        found: set[str] = set()
+        for top, dirs, filenames in os.walk(target):
+            here = PurePosixPath(Path(top).relative_to(target).as_posix())
+            skip = {d for d in dirs if d == "__pycache__" or (top == str(target) and not _ours(d))}
+            dirs[:] = sorted(set(dirs) - skip)
+            if str(here) not in folders and here != PurePosixPath("."):
+                return False  # a folder the new output does not have
+            found.update(str(here / f) for f in filenames if top != str(target) or _ours(f))
+        if found != wanted:
+            return False
+        return all(
+            not (target / rel).is_symlink() and (target / rel).read_bytes() == new(rel)
+            for rel in sorted(wanted - {MANIFEST})
+        )
+    except OSError:
+        return False  # unreadable: write it as before
+
+
+def _ours(name: str) -> bool:
+    """A top-level entry that counts as output (`_entries`: not a staging folder or lost+found)."""
+    return ".apigen-" not in name and name != "lost+found"
 
 
 # Renaming these folders fails although writing inside them works: a mount point (EBUSY), and

@@ -229,3 +229,67 @@ def test_build_leaves_no_ruff_cache_in_the_working_directory(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert list(work.iterdir()) == []
     assert not list((tmp_path / "out").rglob(".ruff_cache"))
+
+
+# ------------------------------------------------------------------------------ unchanged
+
+
+def _times(root: Path) -> dict[str, int]:
+    return {
+        p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_an_unchanged_output_is_left_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert write_tree(out, FILES)
+    before = _times(out)
+    assert not write_tree(out, FILES)  # the same files: nothing replaced
+    assert _times(out) == before
+    assert not write_tree(out, dict(FILES), finish=lambda staging: None)  # after a finish too
+    assert _times(out) == before
+
+
+def test_pycache_does_not_count_and_stays(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree(out, FILES)
+    (out / "pkg" / "__pycache__").mkdir()
+    (out / "pkg" / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"x")
+    assert not write_tree(out, FILES)
+    assert (out / "pkg" / "__pycache__" / "m.cpython-311.pyc").is_file()
+
+
+@pytest.mark.parametrize("change", ["edited", "extra-file", "extra-folder", "missing", "symlink"])
+def test_any_difference_rewrites_the_whole_output(tmp_path: Path, change: str) -> None:
+    out = tmp_path / "out"
+    write_tree(out, FILES)
+    if change == "edited":
+        (out / "pkg" / "sub" / "m.py").write_text("Y = 3\n")
+    elif change == "extra-file":
+        (out / "pkg" / "stale.py").write_text("Z = 0\n")
+    elif change == "extra-folder":
+        (out / "pkg" / "old").mkdir()
+    elif change == "missing":
+        (out / "pkg" / "sub" / "m.py").unlink()
+    else:
+        (tmp_path / "elsewhere.py").write_text("X = 1\n")
+        (out / "pkg" / "__init__.py").unlink()
+        (out / "pkg" / "__init__.py").symlink_to(tmp_path / "elsewhere.py")
+    assert write_tree(out, FILES)
+    found = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert found == set(FILES)
+    assert not (out / "pkg" / "old").exists()
+    assert not (out / "pkg" / "__init__.py").is_symlink()
+    assert all((out / rel).read_text() == text for rel, text in FILES.items())
+
+
+def test_a_rebuild_of_the_same_spec_keeps_modification_times(tmp_path: Path) -> None:
+    from apigen.pipeline import build
+
+    out = tmp_path / "petstore"
+    build(PETSTORE, out)
+    before = _times(out)
+    build(PETSTORE, out)  # formatted in staging, found identical, nothing swapped in
+    assert _times(out) == before
