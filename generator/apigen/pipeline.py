@@ -57,13 +57,17 @@ class BuildResult:
     models: int
     timings: dict[str, float] = field(default_factory=dict)
     cached: bool = False
+    unchanged: bool = False  # the output already held exactly these files: none was written
 
     def summary(self, seconds: float) -> str:
         """`<package>: N operations, M models, K files in 1.2s` (what the CLI prints)."""
-        reused = " (reused from the build cache)" if self.cached else ""
+        notes = [
+            *(["reused from the build cache"] if self.cached else []),
+            *(["output unchanged"] if self.unchanged else []),
+        ]
         return (
             f"{self.package}: {self.operations} operations, {self.models} models, "
-            f"{self.files} files in {seconds:.1f}s{reused}"
+            f"{self.files} files in {seconds:.1f}s" + (f" ({'; '.join(notes)})" if notes else "")
         )
 
 
@@ -397,20 +401,20 @@ def build(
     check_files(files)  # every .py file compiles (on both cores): only now is anything written
     lap("compile")
     say(f"formatting and writing {len(files)} files")
-    written: dict[str, str] = {}
+    formatted: dict[str, str] = {}
 
     def finish(staging: Path) -> None:
         # a template overlay may import anything, in any order: ruff's import pass tidies it
         format_tree(staging, compiled=True, sort_imports=templates is not None)
         if key is not None:
-            written.update(build_cache.read_tree(staging, list(files)))
+            formatted.update(build_cache.read_tree(staging, list(files)))
 
-    write_tree(out_dir, files, finish=finish)
+    swapped = write_tree(out_dir, files, finish=finish)
     lap("format+write")
     sources = spec.local_files()
     if key is not None and sources is not None:
         entry = build_cache.Entry(
-            written,
+            formatted,
             sources,
             capture.emitted,
             report.items,
@@ -422,7 +426,14 @@ def build(
         build_cache.store(key, entry)
         lap("cache-store")
     return BuildResult(
-        api, len(files), report, api.package, len(api.operations), len(api.definitions), timings
+        api,
+        len(files),
+        report,
+        api.package,
+        len(api.operations),
+        len(api.definitions),
+        timings,
+        unchanged=not swapped,
     )
 
 
@@ -464,7 +475,7 @@ def _from_cache(
         say(f"kept the names of {hit.kept} operations from the existing apigen.json")
     say(f"writing the {len(hit.files)} files of an identical earlier build (the build cache)")
     clock = time.perf_counter()
-    write_tree(out_dir, hit.files)
+    swapped = write_tree(out_dir, hit.files)
     timings["cache-write"] = time.perf_counter() - clock
     return BuildResult(
         None,
@@ -475,6 +486,7 @@ def _from_cache(
         hit.models,
         timings,
         cached=True,
+        unchanged=not swapped,
     )
 
 
