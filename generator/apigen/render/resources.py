@@ -14,6 +14,7 @@ Two rules keep import time and file size down (issues 10 and 11):
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -147,17 +148,8 @@ def _with_typing(blocks: list[str], *names: str) -> list[str]:
 
 
 def _is_stdlib(line: str) -> bool:
-    """A line of the standard-library block (the only modules its imports come from)."""
-    module = line.split()[1].split(".")[0]
-    return module in {
-        "builtins",
-        "collections",
-        "datetime",
-        "functools",
-        "threading",
-        "typing",
-        "uuid",
-    }
+    """A line of the standard-library block (isort's section: the module is the stdlib's)."""
+    return line.split()[1].split(".")[0] in sys.stdlib_module_names
 
 
 def _part_module(node: ResourceDef, key: str, taken: dict[str, ResourceModuleView]) -> str:
