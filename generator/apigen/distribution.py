@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 __all__ = [
@@ -55,8 +54,14 @@ class Distribution:
 
 def default_dist_name(package: str) -> str:
     """`stripe` -> `stripe-apigen-client` (a trailing `_client` is not repeated)."""
-    base = str(canonicalize_name(package))
+    base = _normalized(package)
     return (base.removesuffix("-client") or base) + SUFFIX
+
+
+def _normalized(name: str) -> str:
+    """PEP 503's normalised name (`packaging.utils.canonicalize_name`, whose module imports
+    `packaging.tags`: 10 ms of every build and of every cache hit)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def check_dist_name(name: str) -> str:

@@ -16,23 +16,23 @@ import hashlib
 import json
 import os
 import re
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
 
 from ..diagnostics import Diagnostic, SpecError
 from .dangling import Dangling
-from .fetch import FetchedSpec
 from .locate import Locator
 from .parse import decode, fatal, parse_document
 from .pointer import MISSING, find
 from .pointer import join as join_pointer
 from .pointer import split as split_pointer
 from .refs import Frame, canonical_ref, copy_tree, is_schema_ref, walk_refs
+
+if TYPE_CHECKING:  # spec/fetch.py imports urllib.request (12 ms): only a URL needs it
+    from .fetch import FetchedSpec
 
 __all__ = ["EXTERNAL_REF_IN_JSON", "BundleFile", "Bundler", "check_refs"]
 
@@ -142,6 +142,8 @@ class Bundler:
                     f"$ref {ref!r} refused: file:// URLs are not read (allow_remote=False)",
                     "external-ref",
                 )
+            from urllib.request import url2pathname  # 12 ms (http.client, email, ssl): lazily
+
             path = Path(url2pathname(parts.path))
         elif len(scheme) > 1:
             raise where(f"$ref {ref!r} refused: unsupported URL scheme {scheme!r}", "external-ref")
@@ -190,6 +192,8 @@ class Bundler:
         known = self.files.get(url)
         if known is not None:
             return known
+        import urllib.request
+
         try:
             with urllib.request.urlopen(url, timeout=30) as response:
                 data = response.read(_MAX_REMOTE_BYTES + 1)

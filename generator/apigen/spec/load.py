@@ -16,17 +16,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Report, SpecError
 from .bundle import EXTERNAL_REF_IN_JSON, BundleFile, Bundler, check_refs
 from .dangling import Dangling
-from .fetch import FetchedSpec
 from .locate import Locator
 from .parse import decode, fatal, parse
 from .pointer import join as join_pointer
 from .pointer import split as split_pointer
 from .swagger2 import upgrade
+
+if TYPE_CHECKING:  # spec/fetch.py imports urllib.request (12 ms): only a URL needs it
+    from .fetch import FetchedSpec
 
 __all__ = ["LoadedSpec", "load_spec"]
 

@@ -16,11 +16,12 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
-
-import yaml  # type: ignore[import-untyped, unused-ignore]
+from typing import TYPE_CHECKING, Any
 
 from .pointer import split as split_pointer
+
+if TYPE_CHECKING:
+    import yaml  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = ["Locator", "compose_yaml", "deep_recursion", "is_nesting_limit", "line_of"]
 
@@ -115,6 +116,9 @@ def is_nesting_limit(exc: yaml.YAMLError) -> bool:
 
 def compose_yaml(text: str) -> yaml.Node | None:
     """The node graph of a single-document YAML text (libyaml when available)."""
+    # PyYAML: 10 ms a JSON spec never needs
+    import yaml  # type: ignore[import-untyped, unused-ignore]
+
     classes: list[type[Any]] = [yaml.SafeLoader]
     if hasattr(yaml, "CSafeLoader"):
         classes.insert(0, yaml.CSafeLoader)
@@ -139,6 +143,8 @@ class _YamlLocator:
         self.root = compose_yaml(text)
 
     def line(self, segments: list[str]) -> int | None:
+        import yaml  # type: ignore[import-untyped, unused-ignore]
+
         node: Any = self.root
         if node is None:
             return None
@@ -188,6 +194,8 @@ class Locator:
         if self._broken:
             return None
         if self._yaml is None:
+            import yaml  # type: ignore[import-untyped, unused-ignore]
+
             try:
                 self._yaml = _YamlLocator(self.text)
             except (yaml.YAMLError, RecursionError):

@@ -8,23 +8,12 @@ alias is refused before the tree is built.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import yaml  # type: ignore[import-untyped, unused-ignore]
-import yaml.constructor  # type: ignore[import-untyped, unused-ignore]
-import yaml.nodes  # type: ignore[import-untyped, unused-ignore]
-
 from ..diagnostics import Diagnostic, SpecError
-from .locate import deep_recursion, is_nesting_limit
+from .locate import deep_recursion
 
 __all__ = ["decode", "fatal", "parse", "parse_document"]
-
-# A YAML file whose aliases expand past this many nodes, and to more than _MAX_ALIAS_RATIO times
-# its written size, is refused: later stages walk the expanded tree ("billion laughs").
-_MAX_EXPANDED_NODES = 1_000_000
-_MAX_ALIAS_RATIO = 10
 
 
 def decode(data: bytes, file: str) -> str:
@@ -55,164 +44,10 @@ def fatal(file: str, pointer: str, message: str, kind: str, line: int | None = N
     return SpecError([Diagnostic(file, pointer, message, "error", kind, line)])
 
 
-def _int_12(loader: Any, node: yaml.nodes.ScalarNode) -> int:
-    """YAML 1.2 core ints: `0777` is 777 (not octal 511), `0o17` and `0x1F` as written."""
-    text = str(node.value)
-    sign = -1 if text[0] == "-" else 1
-    body = text.lstrip("+-")
-    if body.startswith("0o"):
-        return sign * int(body[2:], 8)
-    if body.startswith("0x"):
-        return sign * int(body[2:], 16)
-    return sign * int(body)
-
-
-def _float_12(loader: Any, node: yaml.nodes.ScalarNode) -> float:
-    return float(str(node.value))
-
-
-def _as_text(loader: Any, node: yaml.nodes.Node) -> Any:
-    """Explicit `!!timestamp`/`!!binary` and unknown tags: keep what was written (JSON types only)."""
-    if isinstance(node, yaml.nodes.ScalarNode):
-        return str(node.value)
-    if isinstance(node, yaml.nodes.SequenceNode):
-        return _seq(loader, node)
-    return _map(loader, node)
-
-
-def _seq(loader: Any, node: yaml.nodes.SequenceNode) -> Iterator[list[Any]]:
-    data: list[Any] = []
-    yield data  # generator constructors keep PyYAML's construction iterative (deep documents)
-    data.extend(loader.construct_object(child, deep=False) for child in node.value)
-
-
-def _map(loader: Any, node: yaml.nodes.MappingNode) -> Iterator[dict[str, Any]]:
-    """Mappings with string keys as written: `200:` -> "200", `1.10:` -> "1.10"."""
-    data: dict[str, Any] = {}
-    yield data
-    loader.flatten_mapping(node)  # `<<` merge keys
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.nodes.ScalarNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, "mapping keys must be plain strings or numbers", key_node.start_mark
-            )
-        data[str(key_node.value)] = loader.construct_object(value_node, deep=False)
-
-
-def _json_compatible_loader(base: type[Any]) -> type[Any]:
-    """A loader resolving only YAML 1.2 core (JSON) scalars; everything else stays a string."""
-
-    class JsonCompatibleLoader(base):  # type: ignore[misc]
-        yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  (PyYAML's class registry)
-
-    add = JsonCompatibleLoader.add_implicit_resolver
-    add("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-    add(
-        "tag:yaml.org,2002:bool",
-        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        list("tTfF"),
-    )
-    add(
-        "tag:yaml.org,2002:int",
-        re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-        list("-+0123456789"),
-    )
-    add(
-        "tag:yaml.org,2002:float",
-        re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
-        list("-+.0123456789"),
-    )
-    add("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
-    constructors: dict[str | None, Callable[[Any, Any], Any]] = {
-        "tag:yaml.org,2002:int": _int_12,
-        "tag:yaml.org,2002:float": _float_12,
-        "tag:yaml.org,2002:map": _map,
-        "tag:yaml.org,2002:seq": _seq,
-        "tag:yaml.org,2002:timestamp": _as_text,
-        "tag:yaml.org,2002:binary": _as_text,
-        "tag:yaml.org,2002:set": _as_text,
-        "tag:yaml.org,2002:omap": _as_text,
-        "tag:yaml.org,2002:pairs": _as_text,
-        None: _as_text,
-    }
-    for tag, fn in constructors.items():
-        JsonCompatibleLoader.add_constructor(tag, fn)
-    return JsonCompatibleLoader
-
-
-_YAML_LOADERS: list[type[Any]] = [_json_compatible_loader(yaml.SafeLoader)]
-if hasattr(yaml, "CSafeLoader"):
-    _YAML_LOADERS.insert(0, _json_compatible_loader(yaml.CSafeLoader))
-
-
-def _node_children(node: yaml.nodes.Node) -> list[yaml.nodes.Node]:
-    if isinstance(node, yaml.nodes.MappingNode):
-        return [n for pair in node.value for n in pair]
-    if isinstance(node, yaml.nodes.SequenceNode):
-        return list(node.value)
-    return []
-
-
-def _check_aliases(root: yaml.nodes.Node, file: str) -> None:
-    """Refuse recursive aliases and alias bombs by sizing the node graph (each node once)."""
-    sizes: dict[int, int] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.nodes.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        nid = id(node)
-        children = _node_children(node)
-        if done:
-            on_path.discard(nid)
-            sizes[nid] = 1 + sum(sizes[id(c)] for c in children)
-            continue
-        if nid in sizes:
-            continue
-        on_path.add(nid)
-        stack.append((node, True))
-        for child in children:
-            if id(child) in on_path:
-                line = int(child.start_mark.line) + 1
-                raise fatal(
-                    file, "#", "recursive YAML alias (a node contains itself)", "yaml-alias", line
-                )
-            if id(child) not in sizes:
-                stack.append((child, False))
-    expanded = sizes[id(root)]
-    if expanded > _MAX_EXPANDED_NODES and expanded > _MAX_ALIAS_RATIO * len(sizes):
-        raise fatal(
-            file,
-            "#",
-            f"YAML aliases expand {len(sizes):,} written nodes to {expanded:,}; refusing to expand (alias bomb?)",
-            "yaml-alias",
-        )
-
-
 def _parse_yaml(text: str, file: str) -> Any:
-    for i, cls in enumerate(_YAML_LOADERS):
-        loader = cls(text)
-        try:
-            with deep_recursion():
-                node = loader.get_single_node()
-                if node is None:
-                    return None
-                if "&" in text:  # no anchors, no aliases
-                    _check_aliases(node, file)
-                return loader.construct_document(node)
-        except yaml.MarkedYAMLError as exc:
-            if i + 1 < len(_YAML_LOADERS) and is_nesting_limit(exc):
-                continue  # libyaml stops at 1,000 levels; the pure-Python parser does not
-            mark = exc.problem_mark or exc.context_mark
-            line = int(mark.line) + 1 if mark is not None else None
-            problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-            raise fatal(file, "#", f"invalid YAML: {problem}", "syntax", line) from None
-        except yaml.YAMLError as exc:
-            raise fatal(file, "#", f"invalid YAML: {exc}", "syntax") from None
-        except RecursionError:
-            raise fatal(file, "#", "document nested too deeply to parse", "depth") from None
-        finally:
-            loader.dispose()
-    return None  # pragma: no cover  (the last loader either returns or raises)
+    from .yaml_load import parse_yaml  # PyYAML and the loaders: 10 ms a JSON spec never needs
+
+    return parse_yaml(text, file)
 
 
 def parse_document(text: str, file: str, *, json_hint: bool = False) -> Any:
