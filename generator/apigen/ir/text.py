@@ -82,7 +82,9 @@ def _tidy(text: str) -> str:
 
 
 def schema_doc(schema: object) -> str:
-    """A schema's documentation: its description, else a title that is prose."""
+    """A schema's documentation: its description, else a title that is prose, else that of an
+    inline `allOf` member (`allOf: [{$ref}, {description}]`, how AWS specs document almost
+    every property: the description is the property's, not the referenced schema's)."""
     if not isinstance(schema, JSON_OBJECT):
         return ""
     description = schema.get("description")
@@ -91,21 +93,39 @@ def schema_doc(schema: object) -> str:
     title = schema.get("title")
     if isinstance(title, str) and title.strip() and not _IDENTIFIER.match(title.strip()):
         return title.strip()
+    members = schema.get("allOf")
+    if isinstance(members, list):
+        for member in members:
+            if isinstance(member, JSON_OBJECT) and "$ref" not in member:
+                found = schema_doc(member)
+                if found:
+                    return found
     return ""
 
 
 def markdown_pass(api: Api, site: str | None) -> None:
-    """Rewrite every description the IR holds as Markdown (in place, once, after the build)."""
-    api.description = to_markdown(api.description, site)
+    """Rewrite every description the IR holds as Markdown (in place, once, after the build).
+
+    Each distinct text is converted once: specs repeat descriptions (AWS EC2: 3,351 HTML
+    descriptions, 980 distinct; html2text took 1 s of its 7.8 s build)."""
+    done: dict[str, str] = {}
+
+    def md(text: str) -> str:
+        found = done.get(text)
+        if found is None:
+            found = done[text] = to_markdown(text, site)
+        return found
+
+    api.description = md(api.description)
     for op in api.operations:
-        op.summary = to_markdown(op.summary, site)
-        op.description = to_markdown(op.description, site)
+        op.summary = md(op.summary)
+        op.description = md(op.description)
         for p in op.params:
-            p.doc = to_markdown(p.doc, site)
+            p.doc = md(p.doc)
     for d in api.definitions.values():
-        d.doc = to_markdown(d.doc, site)
+        d.doc = md(d.doc)
         if isinstance(d, ModelDef):
             for f in d.fields:
-                f.doc = to_markdown(f.doc, site)
+                f.doc = md(f.doc)
     for s in api.security_schemes:
-        s.doc = to_markdown(s.doc, site)
+        s.doc = md(s.doc)

@@ -1,0 +1,96 @@
+"""Work the IR does once per distinct input, not once per use (issue 10: AWS specs repeat the
+same HTML descriptions and wrap almost every property in `allOf: [$ref, {description}]`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apigen.diagnostics import Report
+from apigen.ir import build_api, text
+from apigen.ir.nodes import Api, ModelDef
+from apigen.ir.schemas import SchemaConverter
+
+_HTML = "<p>The ID of the <b>VPC</b>.</p>"
+
+
+def _spec() -> dict[str, Any]:
+    wrapped = {"allOf": [{"$ref": "#/components/schemas/Id"}, {"description": _HTML}]}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/vpcs": {
+                "post": {
+                    "operationId": "createVpc",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Vpc"}}
+                        }
+                    },
+                    "responses": {
+                        "200": {
+                            "description": _HTML,
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Vpc"}}
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Id": {"type": "string"},
+                "Vpc": {
+                    "type": "object",
+                    "description": _HTML,
+                    "properties": {"vpc_id": wrapped, "peer_id": wrapped, "owner_id": wrapped},
+                },
+            }
+        },
+    }
+
+
+def _build(document: dict[str, Any]) -> Api:
+    return build_api(
+        document,
+        package="p",
+        spec_file="spec.json",
+        spec_sha256="0" * 64,
+        report=Report(),
+        reserved_client=set(),
+        reserved_resource=set(),
+    )
+
+
+def test_each_distinct_description_is_converted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    convert = text.to_markdown
+
+    def counting(value: str, site: str | None = None) -> str:
+        seen.append(value)
+        return convert(value, site)
+
+    monkeypatch.setattr(text, "to_markdown", counting)
+    api = _build(_spec())
+    assert seen.count(_HTML) == 1
+    vpc = next(d for d in api.definitions.values() if isinstance(d, ModelDef) and d.name == "Vpc")
+    assert vpc.doc == "The ID of the **VPC**."
+    assert [f.doc for f in vpc.fields] == ["The ID of the **VPC**."] * 3
+
+
+def test_an_all_of_is_merged_once_and_equals_a_fresh_merge() -> None:
+    document = _spec()
+    wrapped = document["components"]["schemas"]["Vpc"]["properties"]["vpc_id"]
+    converter = SchemaConverter(document, Report(), "spec.json")
+    first = converter.merge_all_of(wrapped, "#/a")
+    assert converter.merge_all_of(wrapped, "#/b") is first  # the same node: computed once
+    fresh = SchemaConverter(document, Report(), "spec.json").merge_all_of(wrapped, "#/a")
+    assert first == fresh == {"type": "string", "description": _HTML}
+    twin = {"allOf": [{"$ref": "#/components/schemas/Id"}, {"description": "other"}]}
+    assert converter.merge_all_of(twin, "#/c") == {"type": "string", "description": "other"}
+    plain = {"type": "integer"}
+    assert converter.merge_all_of(plain, "#/d") == plain
+    assert converter.merge_all_of(plain, "#/d") is not plain  # (a copy, as before)
