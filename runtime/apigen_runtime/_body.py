@@ -165,8 +165,8 @@ def _multipart(
             data = _plain(jsonable(item), name)
             text = _json(data) if isinstance(data, dict | list) else scalar(data).encode()
             parts.append((name, (None, text, content_type)))
-    if not parts:
-        return b"", None
+    # No part at all is still a body (the closing boundary alone): a required multipart body
+    # whose fields are all optional is sent empty, as a required JSON body is sent as ``{}``.
     boundary = binascii.hexlify(os.urandom(16)).decode()
     body = StreamBody(_multipart_pieces(parts, boundary))
     media = f"multipart/form-data; boundary={boundary}"

@@ -160,6 +160,24 @@ def test_multipart_with_files_and_fields(recorder: Recorder, tmp_path: Path) -> 
     assert 'name="flag"\r\n\r\ntrue\r\n' in body
 
 
+def test_a_required_multipart_body_with_nothing_given_is_sent_empty(recorder: Recorder) -> None:
+    """Like ``{}`` for a required JSON body: no part at all is still a body (the closing
+    boundary alone), not a request without one; an optional body is left out."""
+    required = op(
+        *fields("spec", "url"), method="post", body=rt.Body("multipart/form-data", required=True)
+    )
+    client = make_client(recorder)
+    client.request(required, {"spec": NOT_GIVEN, "url": NOT_GIVEN})
+    content_type = recorder.last.headers["Content-Type"]
+    boundary = content_type.removeprefix("multipart/form-data; boundary=")
+    assert boundary != content_type
+    assert recorder.last.content == f"--{boundary}--\r\n".encode()
+    optional = op(*fields("spec", "url"), method="post", body=rt.Body("multipart/form-data"))
+    client.request(optional, {"spec": NOT_GIVEN, "url": NOT_GIVEN})
+    assert recorder.last.content == b""
+    assert "Content-Type" not in recorder.last.headers
+
+
 def test_multipart_fields_with_a_style_are_one_part_per_pair(recorder: Recorder) -> None:
     """Stripe ``files.create``: ``file_link_data`` (deepObject) goes as ``file_link_data[create]``
     parts, as OpenAPI 3.1 says for a multipart field with an explicit style."""

@@ -199,6 +199,8 @@ class EdgeValues:
             return []
         out: list[CaseInput] = []
         for value in REFUSED_PATH_VALUES:
+            if self.view.errors(p.schema, value):
+                continue  # not a value of the parameter (`format: uuid`, `minLength: 1`, ...)
             out.append(
                 replace(
                     base,

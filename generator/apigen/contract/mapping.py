@@ -10,6 +10,7 @@ spec-valid value the annotation refuses is found as a client failure.
 from __future__ import annotations
 
 import functools
+import inspect
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -165,7 +166,18 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
                 name,
                 value,
             ) from None
+    if dropped and isinstance(case.body, Mapping) and "extra_body" in _parameters(method):
+        # Body properties no argument carries (undeclared ones the schema allows, or required
+        # without a definition): a user sends them through `extra_body`, so the case does too.
+        kwargs["extra_body"] = {k: case.body[k] for k in dropped}
     return Call(kwargs, dropped)
+
+
+def _parameters(method: Callable[..., Any]) -> Mapping[str, Any]:
+    try:
+        return inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return {}
 
 
 def _keep_undeclared(given: Any, converted: Any) -> Any:

@@ -25,7 +25,7 @@ from .checks import fallback_warnings, schemathesis_checks, strict_parse
 from .client import ClientError, GeneratedClient, ManifestOperation, load_client, resolve_call
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
-from .sandbox import RunningSandbox, start_sandbox
+from .sandbox import RunningSandbox, default_status, start_sandbox
 
 if TYPE_CHECKING:
     from apigen_runtime import Operation
@@ -67,9 +67,24 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.exchanges: list[tuple[httpx.Request, httpx.Response | None]] = []
         self._sync = httpx.HTTPTransport()
         self._async = httpx.AsyncHTTPTransport()
+        # OAuth2 token endpoints of the spec, answered here with a dummy token against a
+        # sandbox: the run must not reach the real API's token server (nor be checked as an
+        # operation's request).
+        self.token_urls: frozenset[str] = frozenset()
+
+    def _token(self, request: httpx.Request) -> httpx.Response | None:
+        url = str(request.url.copy_with(query=None))
+        if request.method != "POST" or not any(
+            url == t or (t.startswith("/") and url.endswith(t)) for t in self.token_urls
+        ):
+            return None
+        token = {"access_token": "contract-token", "token_type": "Bearer", "expires_in": 3600}
+        return httpx.Response(200, json=token, request=request)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
+        if (token := self._token(request)) is not None:
+            return token
         try:
             response = self._sync.handle_request(request)
             response.read()
@@ -82,6 +97,8 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
+        if (token := self._token(request)) is not None:
+            return token
         try:
             response = await self._async.handle_async_request(request)
             await response.aread()
@@ -261,6 +278,8 @@ class _Run:
             own = self.config.mock
         self.own = own
         self.base_url = base_url
+        if own:
+            self.recorder.token_urls = _token_urls(self.document)
         report = RunReport(
             client=str(self.config.client_dir),
             spec=str(self.spec),
@@ -270,7 +289,11 @@ class _Run:
             variants=list(self.config.variants),
         )
         sync_cls, async_cls = self.client.client_classes()
-        credentials = self.client.make_credentials(dummy=own)
+        credentials: dict[str, Any] = dict(self.client.make_credentials(dummy=own))
+        if own and "allow_insecure_credentials" in inspect.signature(sync_cls).parameters:
+            # the token server is answered by the recorder: a spec's plain-http tokenUrl
+            # (features/3.0/security.yaml) carries only the dummy secret
+            credentials["allow_insecure_credentials"] = True
         sync_client = sync_cls(
             base_url=base_url,
             max_retries=0,
@@ -309,7 +332,7 @@ class _Run:
         self.baseline.apply(report)
         return report
 
-    async def _make_async(self, cls: type[Any], base_url: str, credentials: dict[str, str]) -> Any:
+    async def _make_async(self, cls: type[Any], base_url: str, credentials: dict[str, Any]) -> Any:
         return cls(
             base_url=base_url,
             max_retries=0,
@@ -351,6 +374,16 @@ class _Run:
             if self.out_of_time():
                 break
             result.cases += 1
+            if self._untyped_fields(op, constant, case):
+                fail(
+                    "untyped_schema",
+                    "spec",
+                    f"body {_short_repr(case.body)} is valid for the spec (its schema has "
+                    "`properties` but no `type: object`) but the method takes the body's "
+                    "properties as arguments",
+                    case=case.label,
+                )
+                continue
             try:
                 call = to_call(case, constant, sync_method)
             except MappingError as exc:
@@ -421,6 +454,7 @@ class _Run:
         problems = check_request(
             self.view, op.method, op.path, self.base_url, request, intended, body, given
         )
+        spec_request = False  # the request is invalid through the spec's fault
         for problem in problems:
             if problem.startswith(SCHEMA_PROBLEM) and (
                 _sent_as_drawn(request, case) or NULL_BESIDE_ONEOF in problem
@@ -428,10 +462,13 @@ class _Run:
                 # The client sent schemathesis' value unchanged and the OpenAPI validator refuses
                 # it: the two read the schema differently (e.g. `nullable` beside `oneOf`).
                 fail("request_schema", "spec", f"validators disagree: {problem}", http=http)
+                spec_request = True
             elif problem.startswith(EMPTY_REQUIRED):
                 fail("empty_query_value", "spec", problem, http=http)
+                spec_request = True
             elif problem.startswith(UNSPELLABLE_KEY):
                 fail("form_key", "spec", problem, http=http)
+                spec_request = True
             else:
                 fail("request", "client", problem, http=http)
         if response is None:
@@ -453,12 +490,20 @@ class _Run:
             )
         responder = "sandbox" if self.own else "spec"
         if self.own and 400 <= response.status_code < 500 and not problems:
-            fail(
-                "sandbox_rejected",
-                "sandbox",
-                f"{response.status_code} for a valid request: {_rejection(response)}",
-                http=http,
-            )
+            if self._only_errors_declared(op, response.status_code):
+                fail(
+                    "no_success_response",
+                    "spec",
+                    f"{response.status_code}: {NO_SUCCESS}",
+                    http=http,
+                )
+            else:
+                fail(
+                    "sandbox_rejected",
+                    "sandbox",
+                    f"{response.status_code} for a valid request: {_rejection(response)}",
+                    http=http,
+                )
         try:
             response.elapsed  # noqa: B018  (httpx sets it when the client closes the response)
         except RuntimeError:
@@ -466,7 +511,15 @@ class _Run:
         st_case = case.st_case or self.source.make_case(op.method, op.path, case)
         st_problems = schemathesis_checks(st_case, response) if st_case is not None else []
         for p in st_problems:
-            fail(p.check, responder, p.message, http=http)
+            # A refusal of a request the spec made invalid (above) that the operation does not
+            # document (no 4xx declared) follows from the same spec fault.
+            follows = spec_request and p.check == "status_code_conformance"
+            fail(
+                p.check,
+                "spec" if follows and 400 <= response.status_code < 500 else responder,
+                p.message,
+                http=http,
+            )
         strict = strict_parse(constant, response)
         if strict is not None and not any(
             p.check == "response_schema_conformance" for p in st_problems
@@ -485,16 +538,34 @@ class _Run:
                 http=http,
             )
 
+    def _untyped_fields(
+        self, op: ManifestOperation, constant: Operation[Any], case: CaseInput
+    ) -> bool:
+        """A drawn body that is not an object, for a body flattened into arguments: its schema
+        admits any JSON value (`properties`, or `allOf`, without `type: object`)."""
+        if case.body is MISSING or isinstance(case.body, Mapping):
+            return False
+        if not any(p.location == "field" for p in constant.params):
+            return False
+        return self._untyped(op, case)
+
+    def _untyped(self, op: ManifestOperation, case: CaseInput) -> bool:
+        body = self.view.request_body(op.path, op.method) or {}
+        media = self.view.deref((body.get("content") or {}).get(case.media_type or "", {}))
+        schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
+        return (
+            isinstance(schema, Mapping)
+            and "type" not in schema
+            and ("properties" in schema or "allOf" in schema)
+        )
+
     def _untyped_body(
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError, case: CaseInput
     ) -> bool:
         param = next((p for p in constant.params if p.py_name == exc.name), None)
         if param is None or param.location != "body" or isinstance(exc.value, Mapping):
             return False
-        body = self.view.request_body(op.path, op.method) or {}
-        media = self.view.deref((body.get("content") or {}).get(case.media_type or "", {}))
-        schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
-        return isinstance(schema, Mapping) and "type" not in schema and "properties" in schema
+        return self._untyped(op, case)
 
     def _server(
         self,
@@ -531,7 +602,9 @@ class _Run:
         if not seen:
             return
         url = str(seen[0].url)
-        if not url.startswith(expected.rstrip("/") + "/"):
+        # httpx drops a default port (`https://h:443/v2` is sent as `https://h/v2`)
+        expected = str(httpx.URL(expected)).rstrip("/")
+        if not url.startswith(expected + "/"):
             result.failures.append(
                 Failure(
                     op.operation_id,
@@ -543,6 +616,14 @@ class _Run:
                     http=_http(seen[0]),
                 )
             )
+
+    def _only_errors_declared(self, op: ManifestOperation, status: int) -> bool:
+        """Whether `status` is the sandbox's answer to a valid request because the operation
+        declares no 2xx, `2XX` or `default` response (the lowest declared code is all there is)."""
+        responses = self.view.deref(self.view.operation(op.path, op.method).get("responses", {}))
+        if not isinstance(responses, Mapping) or not responses:
+            return False
+        return default_status(responses) == status and not 200 <= status < 300
 
     def _intended(
         self, constant: Operation[Any], call: Call, case: CaseInput
@@ -561,6 +642,9 @@ class _Run:
                 whole = value
             else:
                 intended[(p.location, p.wire_name)] = value
+        extra = call.kwargs.get("extra_body")
+        if isinstance(extra, Mapping):
+            fields.update({k: jsonable(v) for k, v in extra.items()})
         if whole is not MISSING:
             body = {**whole, **fields} if fields and isinstance(whole, Mapping) else whole
             return intended, body, True
@@ -568,6 +652,25 @@ class _Run:
             return intended, fields, True
         required = constant.body is not None and constant.body.required
         return intended, {}, required
+
+
+def _token_urls(document: Mapping[str, Any]) -> frozenset[str]:
+    """Every OAuth2 `tokenUrl` and `refreshUrl` of the spec's security schemes."""
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    found: set[str] = set()
+    for scheme in schemes.values() if isinstance(schemes, Mapping) else ():
+        flows = scheme.get("flows") if isinstance(scheme, Mapping) else None
+        for flow in flows.values() if isinstance(flows, Mapping) else ():
+            for key in ("tokenUrl", "refreshUrl"):
+                url = flow.get(key) if isinstance(flow, Mapping) else None
+                if isinstance(url, str) and url:
+                    found.add(str(httpx.URL(url).copy_with(query=None)))
+    return frozenset(found)
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 async def _await(value: Any) -> Any:
@@ -583,6 +686,11 @@ def _close(value: Any) -> None:
 # OpenAPI 3.0 validators refuse null for `nullable: true` beside `oneOf`/`anyOf` (the keyword
 # only widens `type`); schemathesis and pydantic accept it: a spec ambiguity, not a client bug.
 NULL_BESIDE_ONEOF = "None is not valid under any of the given schemas"
+# An operation declaring only error responses (Swagger 2.0 petstore's `405: Invalid input`):
+# the sandbox can only answer one of them, so a valid request meets a 4xx the spec documents.
+NO_SUCCESS = (
+    "the operation declares no 2xx or default response, so its documented answer is an error"
+)
 
 
 def _sent_as_drawn(request: httpx.Request, case: CaseInput) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["RunningSandbox", "start_sandbox"]
+__all__ = ["RunningSandbox", "default_status", "start_sandbox"]
 
 
 @dataclass
@@ -46,3 +46,12 @@ def start_sandbox(document: Mapping[str, Any], seed: int = 0) -> RunningSandbox:
     sandbox = Sandbox(document, seed=seed)
     url = sandbox.start("127.0.0.1", 0)
     return RunningSandbox(url, sandbox)
+
+
+def default_status(responses: Mapping[str, Any]) -> int | None:
+    """The status the sandbox answers a valid request with (lowest 2xx, else `default` as 200,
+    else the lowest declared code)."""
+    from ..sandbox._responses import status_key
+
+    picked = status_key(responses)
+    return None if picked is None else picked[1]

@@ -26,6 +26,10 @@ class Param:
     allow_empty: bool = False  # `allowEmptyValue` (query only): `name=` is a value
 
 
+# Header parameters OpenAPI 3 ignores (the media types and the security schemes say them).
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
 class SpecView:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
@@ -63,6 +67,8 @@ class SpecView:
                 merged[(str(p["name"]), str(p["in"]))] = p
         out: list[Param] = []
         for (name, location), p in merged.items():
+            if location == "header" and name.lower() in _IGNORED_HEADERS:
+                continue  # OpenAPI 3: such a parameter definition SHALL be ignored
             content = p.get("content")
             content_type = None
             schema: Any = p.get("schema", {})

@@ -42,6 +42,8 @@ def _scalar_text(value: Any) -> str:
 
 def same(wire: Any, intended: Any) -> bool:
     """Whether the decoded wire text `wire` spells the JSON-shaped `intended` value."""
+    if isinstance(intended, bytes):
+        intended = intended.decode("utf-8", "replace")  # bytes go as their UTF-8 text
     wire = normal(wire, intended)
     if isinstance(intended, Mapping):
         # An empty key (`a[]=v`) reads as an array item in a deepObject: not compared.
@@ -198,7 +200,8 @@ def check_request(
     _check_path(
         problems, url.raw_path.split(b"?")[0].decode("ascii"), base.path, template, params, intended
     )
-    _check_query(problems, url.query.decode("ascii"), params, intended)
+    credentials = _credential_query(view, template, method)
+    _check_query(problems, url.query.decode("ascii"), params, intended, credentials)
     _check_headers(problems, request, params, intended)
     if check_security:
         _check_security(problems, view, template, method, request)
@@ -261,7 +264,11 @@ def _check_path(
 
 
 def _check_query(
-    problems: list[str], query: str, params: list[Param], intended: Mapping[tuple[str, str], Any]
+    problems: list[str],
+    query: str,
+    params: list[Param],
+    intended: Mapping[tuple[str, str], Any],
+    credentials: set[str],
 ) -> None:
     pairs = parse_qsl(query, keep_blank_values=True)
     claimed = [False] * len(pairs)
@@ -345,15 +352,21 @@ def _check_query(
                 f"query parameter {p.name}: sent {texts!r}, which reads as {decoded!r}, not {value!r}"
             )
     for i, (key, _) in enumerate(pairs):
-        if not claimed[i] and not _is_credential(key):
+        if not claimed[i] and key.lower() not in credentials:
             problems.append(f"query parameter {key!r} is not declared by the operation")
 
 
-def _is_credential(name: str) -> bool:
-    return False if not name else name.lower() in _CREDENTIAL_QUERY
-
-
-_CREDENTIAL_QUERY: set[str] = set()
+def _credential_query(view: SpecView, template: str, method: str) -> set[str]:
+    """The query names (lowercased) of the operation's `apiKey` schemes `in: query`: the client
+    sends them beside the declared parameters."""
+    return {
+        str(scheme.get("name", "")).lower()
+        for alt in view.security(template, method)
+        for scheme in alt.values()
+        if isinstance(scheme, Mapping)
+        and scheme.get("type") == "apiKey"
+        and scheme.get("in") == "query"
+    }
 
 
 def _check_headers(
@@ -403,6 +416,11 @@ def _check_security(
     alternatives = view.security(template, method)
     if not alternatives or any(not alt for alt in alternatives):
         return
+    # A requirement naming a scheme that `securitySchemes` does not define cannot be met; the
+    # generator warns and sends the operation without credentials when none is left.
+    alternatives = [alt for alt in alternatives if all(alt.values())]
+    if not alternatives:
+        return
     query = {k for k, _ in parse_qsl(request.url.query.decode("ascii"), keep_blank_values=True)}
     cookie = request.headers.get("cookie", "")
     for alt in alternatives:
@@ -420,7 +438,6 @@ def _has_credential(
         name = str(scheme.get("name", ""))
         where = scheme.get("in")
         if where == "query":
-            _CREDENTIAL_QUERY.add(name.lower())
             return name in query
         if where == "cookie":
             return f"{name}=" in cookie
@@ -492,7 +509,14 @@ def _check_body(
     else:
         return
     form = media == "application/x-www-form-urlencoded"
+    unspelled: set[str] = set()  # roots of names read back as other keys
     for name, value in intended.items():
+        if name == "" or "[" in name or "]" in name:
+            # an undeclared property (sent through extra_body) whose name reads back as an
+            # array item or a nested key, in a form and in multipart part names alike
+            problems.append(f"{UNSPELLABLE_KEY}: body {name!r}")
+            unspelled.add(name.partition("[")[0])
+            continue
         enc_style = encoding.get(name, {}).get("style") if isinstance(encoding, Mapping) else None
         if form or enc_style == "deepObject":
             value = prune(value)
@@ -501,6 +525,8 @@ def _check_body(
                 problems.append(f"{UNSPELLABLE_KEY}: body {bad!r}")
                 continue
         enc = view.deref(encoding.get(name, {})) if isinstance(encoding, Mapping) else {}
+        if media.startswith("multipart/") and enc_style is None and isinstance(value, list):
+            value = [v for v in value if v is not None]  # a null item has no part to be
         sent = fields.get(name)
         if value is None or ((form or enc_style == "deepObject") and value in ({}, [])):
             continue
@@ -508,8 +534,24 @@ def _check_body(
             if not (isinstance(value, list | dict) and not value):
                 problems.append(f"body field {name}={_short(value)} not sent")
             continue
+        if isinstance(value, list) and value and all(isinstance(v, bytes) for v in value):
+            files = normal(sent, value)  # one file part per item, under the field's name
+            files = files if isinstance(files, list) else [files]
+            if files != value:
+                problems.append(f"file field {name}: sent {_short(files)}, not {_short(value)}")
+            continue
         json_field = isinstance(enc, Mapping) and "json" in str(enc.get("contentType", ""))
         implicit_json = media.startswith("multipart/") and enc_style is None
+        if implicit_json and not json_field and isinstance(value, list):
+            # OpenAPI 3.0: an array's parts take the default of its item type, one part per
+            # item (an object item is a JSON part); not the whole array as one JSON part
+            items = normal(sent, value)
+            items = items if isinstance(items, list) else [items]
+            if len(items) != len(value) or not all(
+                _part_is(p, v) for p, v in zip(items, value, strict=True)
+            ):
+                problems.append(f"body field {name}: sent {_short(items)}, not {_short(value)}")
+            continue
         if (json_field or (implicit_json and isinstance(value, dict | list))) and isinstance(
             sent, str | bytes
         ):
@@ -531,8 +573,20 @@ def _check_body(
         if not same(sent, value):
             problems.append(f"body field {name}: sent {_short(sent)}, not {_short(value)}")
     for name in fields:
-        if name not in intended:
+        if name not in intended and name not in unspelled:
             problems.append(f"body field {name!r} sent though not given")
+
+
+def _part_is(part: Any, item: Any) -> bool:
+    """Whether one multipart part spells one array item (JSON for an object or array)."""
+    if isinstance(part, bytes):
+        part = part.decode("utf-8", "replace")
+    if isinstance(item, dict | list):
+        try:
+            return bool(json.loads(part) == item)
+        except (TypeError, ValueError):
+            return False
+    return same(part, item)
 
 
 def _multipart(ctype: str, content: bytes, problems: list[str]) -> dict[str, Any]:

@@ -282,7 +282,10 @@ class OperationBuilder:
             and not merged.get("oneOf")  # type: ignore[union-attr]
             and not merged.get("anyOf")  # type: ignore[union-attr]
         ):
-            req = set(merged.get("required") or [])  # type: ignore[union-attr]
+            # An optional body may be left out whole: then no field is required, even those
+            # its schema requires once a body is sent (the runtime sends no body when none is
+            # given).
+            req = set(merged.get("required") or []) if required else set()  # type: ignore[union-attr]
             fields: list[ParamDef] = []
             multipart = "multipart" in media_type
             for wire, prop in props.items():

@@ -168,6 +168,9 @@ def parse_multipart(body: bytes, content_type: str) -> dict[str, Any]:
     """A multipart/form-data body as nested data; file parts become their text (or "")."""
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    boundary = message.get_boundary()
+    if boundary and body.strip() == f"--{boundary}--".encode():
+        return {}  # no part at all: an empty form (a required body whose fields are optional)
     if not message.is_multipart():
         raise ValueError("not a multipart body (no boundary, or no parts)")
     root: dict[str, Any] = {}

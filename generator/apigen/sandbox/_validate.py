@@ -245,8 +245,10 @@ class RequestValidator:
         headers: Mapping[str, str],
         cookies: Mapping[str, str],
     ) -> Problem | None:
-        split = [(split_key(k), v) for k, v in query]
         known = {p.name for p in plan.params if p.location == "query"} | plan.api_key_queries
+        # A declared name holding brackets (JSON:API's `page[offset]`) is that parameter, not
+        # a nested key of `page`.
+        split = [([k] if k in known else split_key(k), v) for k, v in query]
         if not plan.free_query:
             for parts, _ in split:
                 if parts[0] not in known:
