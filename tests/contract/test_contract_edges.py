@@ -64,3 +64,14 @@ def test_the_refusal_of_an_empty_required_query_value_is_the_spec_s(report: RunR
         ("spec", "empty_query_value"),
         ("spec", "status_code_conformance"),
     }
+
+
+def test_content_documented_for_a_204_is_the_spec_s(report: RunReport) -> None:
+    checks = _checks(report, "removeMember")
+    assert checks and {klass for klass, _ in checks} == {"spec"}
+
+
+def test_an_empty_value_for_a_typed_allow_empty_parameter_is_the_spec_s(
+    report: RunReport,
+) -> None:
+    assert _checks(report, "getPretty") == {("spec", "empty_value_typed")}

@@ -7,7 +7,13 @@ from typing import Any
 import httpx
 
 from apigen.contract.spec import SpecView
-from apigen.contract.wire import EMPTY_REQUIRED, UNSPELLABLE_KEY, check_request, same
+from apigen.contract.wire import (
+    EMPTY_REQUIRED,
+    UNSPELLABLE_KEY,
+    UNSPELLABLE_VALUE,
+    check_request,
+    same,
+)
 
 BASE = "http://127.0.0.1:9/v1"
 
@@ -109,3 +115,21 @@ def test_unspellable_deep_object_query_parameter_still_claims_its_pairs() -> Non
     query = "q[a]=1&q[b][]=2"
     problems = _query(view, query, {"a": "1", "b": {"": "2"}})
     assert len(problems) == 1 and problems[0].startswith(UNSPELLABLE_KEY), problems
+
+
+def test_a_delimiter_inside_a_joined_item_is_a_spec_problem() -> None:
+    # Asana `opt_fields` (form, explode false): ["a,b"] and ["a", "b"] are both `a,b`; OpenAPI
+    # defines no escape, so the reader cannot get the item back.
+    array = {"type": "array", "items": {"type": "string"}}
+    view = _q(schema=array, explode=False)
+    problems = _query(view, "q=a%2Cb", ["a,b"])
+    assert len(problems) == 1 and problems[0].startswith(UNSPELLABLE_VALUE), problems
+    assert _query(view, "q=a,b", ["a", "b"]) == []
+    pipes = _q(schema=array, style="pipeDelimited", explode=False)
+    assert _query(pipes, "q=a%7Cb", ["a|b"])[0].startswith(UNSPELLABLE_VALUE)
+    assert _query(pipes, "q=a,b", ["a,b"]) == []  # a comma is no delimiter of pipes
+    exploded = _q(schema=array)  # form, explode true: one pair per item, nothing joined
+    assert _query(exploded, "q=a%2Cb", ["a,b"]) == []
+    obj = _q(schema={"type": "object", "additionalProperties": {"type": "string"}}, explode=False)
+    assert _query(obj, "q=k,v%2Cw", {"k": "v,w"})[0].startswith(UNSPELLABLE_VALUE)
+    assert _query(obj, "q=k,v", {"k": "v"}) == []

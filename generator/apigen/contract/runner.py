@@ -29,7 +29,13 @@ from .sandbox import RunningSandbox, default_status, start_sandbox
 
 if TYPE_CHECKING:
     from apigen_runtime import Operation
-from .wire import EMPTY_REQUIRED, SCHEMA_PROBLEM, UNSPELLABLE_KEY, check_request
+from .wire import (
+    EMPTY_REQUIRED,
+    SCHEMA_PROBLEM,
+    UNSPELLABLE_KEY,
+    UNSPELLABLE_VALUE,
+    check_request,
+)
 
 __all__ = ["ContractConfig", "ContractError", "run_contract", "select_operations"]
 
@@ -391,6 +397,8 @@ class _Run:
                     # `properties` without `type: object`: JSON Schema admits any value there,
                     # the generated model (rightly) wants an object.
                     fail("untyped_schema", "spec", str(exc), case=case.label)
+                elif self._empty_but_typed(op, constant, exc):
+                    fail("empty_value_typed", "spec", f"{EMPTY_TYPED}: {exc}", case=case.label)
                 else:
                     fail("argument_type", "client", str(exc), case=case.label)
                 continue
@@ -469,6 +477,9 @@ class _Run:
             elif problem.startswith(UNSPELLABLE_KEY):
                 fail("form_key", "spec", problem, http=http)
                 spec_request = True
+            elif problem.startswith(UNSPELLABLE_VALUE):
+                fail("delimiter_in_value", "spec", problem, http=http)
+                spec_request = True
             else:
                 fail("request", "client", problem, http=http)
         if response is None:
@@ -510,10 +521,14 @@ class _Run:
             response.elapsed = datetime.timedelta(0)
         st_case = case.st_case or self.source.make_case(op.method, op.path, case)
         st_problems = schemathesis_checks(st_case, response) if st_case is not None else []
+        bodiless = response.status_code in _BODILESS and not response.content
         for p in st_problems:
             # A refusal of a request the spec made invalid (above) that the operation does not
             # document (no 4xx declared) follows from the same spec fault.
             follows = spec_request and p.check == "status_code_conformance"
+            if bodiless and _about_the_body(p.check, p.message):
+                fail(p.check, "spec", f"{NO_BODY_ALLOWED}: {p.message}", http=http)
+                continue
             fail(
                 p.check,
                 "spec" if follows and 400 <= response.status_code < 500 else responder,
@@ -558,6 +573,24 @@ class _Run:
             and "type" not in schema
             and ("properties" in schema or "allOf" in schema)
         )
+
+    def _empty_but_typed(
+        self, op: ManifestOperation, constant: Operation[Any], exc: MappingError
+    ) -> bool:
+        """`name=` drawn for an `allowEmptyValue` parameter whose type has no empty value."""
+        param = next((p for p in constant.params if p.py_name == exc.name), None)
+        if param is None or exc.value != "" or param.location != "query":
+            return False
+        declared = next(
+            (
+                p
+                for p in self.view.parameters(op.path, op.method)
+                if p.location == "query" and p.name == param.wire_name
+            ),
+            None,
+        )
+        kind = declared.schema.get("type") if declared is not None else None
+        return declared is not None and declared.allow_empty and kind not in (None, "string")
 
     def _untyped_body(
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError, case: CaseInput
@@ -691,6 +724,23 @@ NULL_BESIDE_ONEOF = "None is not valid under any of the given schemas"
 NO_SUCCESS = (
     "the operation declares no 2xx or default response, so its documented answer is an error"
 )
+
+
+# `allowEmptyValue: true` lets `name=` be sent, but a boolean or number parameter has no empty
+# value in its type: schemathesis draws "" for it, the typed argument (rightly) refuses it.
+EMPTY_TYPED = "allowEmptyValue on a parameter whose type has no empty value"
+
+# 204, 205 and 304 responses carry no content (RFC 9110 15.3.5, 15.3.6, 15.4.5): a spec that
+# documents a body for one (Asana's `204: {content: application/json}`) cannot be met, by the
+# sandbox or a real server; schemathesis then misses the body and its Content-Type.
+_BODILESS = frozenset({204, 205, 304})
+NO_BODY_ALLOWED = "the spec documents content for a status that cannot carry a body"
+
+
+def _about_the_body(check: str, message: str) -> bool:
+    if check in ("response_schema_conformance", "content_type_conformance"):
+        return True
+    return "Content-Type" in message or "JSON deserialization" in message
 
 
 def _sent_as_drawn(request: httpx.Request, case: CaseInput) -> bool:

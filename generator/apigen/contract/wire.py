@@ -9,7 +9,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -17,7 +17,14 @@ import httpx
 
 from .spec import Param, SpecView
 
-__all__ = ["EMPTY_REQUIRED", "SCHEMA_PROBLEM", "UNSPELLABLE_KEY", "check_request", "same"]
+__all__ = [
+    "EMPTY_REQUIRED",
+    "SCHEMA_PROBLEM",
+    "UNSPELLABLE_KEY",
+    "UNSPELLABLE_VALUE",
+    "check_request",
+    "same",
+]
 
 SCHEMA_PROBLEM = "JSON body does not match the schema"
 # OpenAPI 3.0: `allowEmptyValue` defaults to false, so `q=` spells no value. A required query
@@ -28,6 +35,15 @@ EMPTY_REQUIRED = "required query parameter has an empty value, which the spec re
 # percent-decoding by Rack, PHP and the sandbox alike). The client sends the only spelling there
 # is; a schema admitting such keys asks for what the encoding cannot carry.
 UNSPELLABLE_KEY = "a key the bracketed form encoding cannot spell"
+# A non-exploded array or object (`a=x,y`, `a=x|y`, `a=x%20y`) joins its items with the style's
+# delimiter, and OpenAPI defines no escape for a delimiter inside an item: `["a,b"]` and
+# `["a", "b"]` have the same spelling. The client sends it; the reader cannot tell them apart.
+UNSPELLABLE_VALUE = "a value holding its style's delimiter, which the style cannot spell"
+
+
+def _holds(items: Iterable[Any], delimiter: str) -> bool:
+    """Whether an item's text holds `delimiter` (then the joined spelling is ambiguous)."""
+    return any(delimiter in _scalar_text(item) for item in items)
 
 
 def _scalar_text(value: Any) -> str:
@@ -333,13 +349,20 @@ def _check_query(
             decoded = _deep([pairs[i] for i in mine]).get(p.name, {})
         elif shape == "array":
             sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(p.style, ",")
-            decoded = texts if p.explode and p.style == "form" else texts[0].split(sep)
+            joined = not (p.explode and p.style == "form")
+            if joined and isinstance(value, list) and _holds(value, sep):
+                problems.append(f"{UNSPELLABLE_VALUE}: query {p.name}={value!r}")
+                continue
+            decoded = texts if not joined else texts[0].split(sep)
             if decoded == [""] and value == []:
                 decoded = []  # `name=`: the empty list, not omitted
         elif shape == "object":
             if p.explode:
                 decoded = {pairs[i][0]: pairs[i][1] for i in mine}
             else:
+                if isinstance(value, Mapping) and _holds([*value, *value.values()], ","):
+                    problems.append(f"{UNSPELLABLE_VALUE}: query {p.name}={value!r}")
+                    continue
                 items = texts[0].split(",")
                 decoded = dict(zip(items[::2], items[1::2], strict=False))
         else:
