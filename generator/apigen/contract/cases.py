@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
+from ..path_keys import split_key
 from .spec import Param, SpecView
 
 __all__ = ["MISSING", "CaseInput", "CaseSource", "EdgeValues"]
@@ -72,6 +73,31 @@ def from_schemathesis(case: Any, label: str) -> CaseInput:
     )
 
 
+def keyed_case(path: str, case: CaseInput) -> CaseInput:
+    """A drawn case as a client sends it for a path key with a query (decisions.md 27):
+    `?name={param}` carries `param`'s value as the query's `name` (schemathesis draws it
+    where the spec declares it); `?name=value` adds the constant."""
+    key = split_key(path)
+    if not key.bound and not key.constants:
+        return case
+    where = {"path": case.path, "query": case.query, "headers": case.headers}
+    query = dict(case.query)
+    moved = {**case.path}
+    for name, target in key.bound:
+        for values in where.values():
+            if target in values:
+                value = values[target]
+                if values is case.path:
+                    moved.pop(target, None)
+                elif values is case.query:
+                    query.pop(target, None)
+                query[name] = value
+                break
+    for name, value in key.constants:
+        query.setdefault(name, value)
+    return replace(case, path=moved, query=query)
+
+
 class CaseSource:
     """Loads the spec into schemathesis once; `draw` gives the cases of one operation."""
 
@@ -125,7 +151,9 @@ class CaseSource:
                 drawn.append(case)
 
         collect()
-        return [from_schemathesis(c, f"drawn #{i + 1}") for i, c in enumerate(drawn)]
+        return [
+            keyed_case(path, from_schemathesis(c, f"drawn #{i + 1}")) for i, c in enumerate(drawn)
+        ]
 
     def make_case(self, method: str, path: str, base: CaseInput) -> Any:
         """A schemathesis Case carrying `base`'s values (for its response checks)."""
@@ -134,9 +162,13 @@ class CaseSource:
         op = self.operation(method, path)
         if op is None:
             return None
+        path_values, query = dict(base.path), dict(base.query)
+        for name, target in split_key(path).bound:  # back where the spec declares them
+            if name in query and target not in path_values:
+                path_values[target] = query.pop(name)
         return op.Case(
-            path_parameters=dict(base.path),
-            query=dict(base.query),
+            path_parameters=path_values,
+            query=query,
             headers=dict(base.headers),
             cookies=dict(base.cookies),
             body=NOT_SET if base.body is MISSING else base.body,

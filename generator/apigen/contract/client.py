@@ -17,6 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from ..path_keys import split_key
+
 if TYPE_CHECKING:
     from apigen_runtime import Operation
 
@@ -48,7 +50,7 @@ class GeneratedClient:
     package: str
     manifest: dict[str, Any]
     operations: list[ManifestOperation]
-    constants: dict[tuple[str, str], Operation[Any]] = field(default_factory=dict)
+    constants: dict[tuple[str, str, str], Operation[Any]] = field(default_factory=dict)
     module: ModuleType | None = None
     stale_specs: list[Path] = field(default_factory=list)  # same name, other SHA-256
     # The runtime the package runs on (its vendored `<package>._runtime`, or `apigen_runtime`):
@@ -87,7 +89,12 @@ class GeneratedClient:
         return None
 
     def operation(self, op: ManifestOperation) -> Operation[Any] | None:
-        return self.constants.get((op.method.lower(), op.path))
+        """The constant of `op`: by method, path sent and operation id (operations of one
+        path told apart by a `#fragment` share the path sent; decisions.md 27)."""
+        op_id = op.operation_id or op.call.rsplit(".", 1)[-1]
+        method = op.method.lower()
+        found = self.constants.get((method, split_key(op.path).wire, op_id))
+        return found or self.constants.get((method, op.path, op_id))  # built before the split
 
     def client_classes(self) -> tuple[type[Any], type[Any]]:
         assert self.module is not None
@@ -202,7 +209,8 @@ def load_client(folder: Path) -> GeneratedClient:
     for mod in _iter_modules(resources):
         for value in vars(mod).values():
             if isinstance(value, rt.Operation):
-                client.constants[(value.method.lower(), value.path)] = value
+                key = (value.method.lower(), value.path, value.operation_id)
+                client.constants[key] = value
     return client
 
 

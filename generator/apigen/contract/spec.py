@@ -4,11 +4,12 @@ request bodies and schema validators (local `$ref`s only: `load_spec` bundles th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
+from ..path_keys import split_key
 from ..spec.pointer import MISSING, find
 
 __all__ = ["Param", "SpecView"]
@@ -28,6 +29,26 @@ class Param:
 
 # Header parameters OpenAPI 3 ignores (the media types and the security schemes say them).
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
+def keyed_parameters(path: str, params: list[Param]) -> list[Param]:
+    """`params` as a client sends them for a path key with a query (decisions.md 27):
+    `?name={param}` moves `param` into the query as `name`, `?name=value` adds a constant."""
+    key = split_key(path)
+    if not key.bound and not key.constants:
+        return params
+    out = list(params)
+    for name, target in key.bound:
+        for i, p in enumerate(out):
+            if p.name == target:
+                out[i] = replace(p, name=name, location="query", required=True, style="form")
+                out[i] = replace(out[i], explode=True)
+    for name, value in key.constants:
+        if not any(p.location == "query" and p.name == name for p in out):
+            out.append(
+                Param(name, "query", True, {"type": "string", "enum": [value]}, "form", True)
+            )
+    return out
 
 
 class SpecView:
@@ -90,7 +111,7 @@ class SpecView:
                     bool(p.get("allowEmptyValue", False)),
                 )
             )
-        return out
+        return keyed_parameters(path, out)
 
     def request_body(self, path: str, method: str) -> Mapping[str, Any] | None:
         body = self.deref(self.operation(path, method).get("requestBody"))

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 
+from ..path_keys import split_key
 from .spec import Param, SpecView
 
 __all__ = [
@@ -213,9 +214,9 @@ def check_request(
             f"sent to {url.scheme}://{url.netloc.decode()} instead of {base.scheme}://{base.netloc}"
         )
     params = view.parameters(template, method)
-    _check_path(
-        problems, url.raw_path.split(b"?")[0].decode("ascii"), base.path, template, params, intended
-    )
+    sent_path = url.raw_path.split(b"?")[0].decode("ascii")
+    wire = split_key(template).wire  # a key's `?query` or `#fragment` is not part of the path
+    _check_path(problems, sent_path, base.path, wire, params, intended)
     credentials = _credential_query(view, template, method)
     _check_query(problems, url.query.decode("ascii"), params, intended, credentials)
     _check_headers(problems, request, params, intended)

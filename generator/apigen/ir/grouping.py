@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from .. import naming
+from ..path_keys import PathKey, split_key
 from .nodes import OperationDef
 
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|api|rest)$", re.IGNORECASE)
@@ -53,11 +54,23 @@ def assign(
     for op in ops:
         methods_on_path[op.path].add(op.method)
 
+    keyed: list[OperationDef] = []  # path keys holding a query or a fragment
     for op in ops:
+        key = split_key(op.path)
         if slash_style and _SLASH_ID.match(op.operation_id or ""):
             group, _, rest = op.operation_id.partition("/")
             op.resource = (naming.snake(group),)
             op.name = naming.snake(rest)
+        elif not key.plain:
+            keyed.append(op)
+            verb = _verb_name(op, methods_on_path, id(op) in list_like)
+            if op.tags:
+                op.resource = (naming.snake(op.tags[0]),)
+                op.name = naming.snake(op.operation_id) if op.operation_id else _keyed(verb, key)
+            else:
+                literal = [s for s in _segments(key.wire) if not _is_param(s)]
+                op.resource = tuple(naming.snake(s) for s in literal) or ("root",)
+                op.name = _keyed_name(op, key, verb)
         elif op.tags:
             op.resource = (naming.snake(op.tags[0]),)
             op.name = (
@@ -69,9 +82,45 @@ def assign(
             op.resource, op.name = _path_name(
                 op, paths, below, methods_on_path, id(op) in list_like
             )
+    _twins(keyed)
     if explicit is not None:
         explicit(ops)
     _settle(ops, reserved_client, reserved_resource)
+
+
+def _keyed(verb: str, key: PathKey) -> str:
+    """A verb named for what the key's query or fragment adds: `retrieve_by_lat_and_lon`."""
+    words = [verb]
+    if key.bound:
+        words += ["by", " and ".join(param for _, param in key.bound)]
+    words += [value for _, value in key.constants]
+    if key.fragment_word:
+        words.append(key.fragment_word)
+    elif key.fragment_pairs:
+        words.append(key.fragment_pairs[0][1].rsplit(".", 1)[-1])
+    return naming.snake(" ".join(words))
+
+
+def _keyed_name(op: OperationDef, key: PathKey, verb: str) -> str:
+    """An operation told apart by its key's fragment or query (`/#Action=RunInstances`): its
+    operation id without a leading method (`GET_RunInstances`), else the fragment's value
+    (`X-Amz-Target=Service.RunInstances`: `run_instances`), else `_keyed`."""
+    if op.operation_id:
+        stripped = re.sub(rf"^{op.method}[_\s-]+(?=\w)", "", op.operation_id, flags=re.I)
+        return naming.snake(stripped)
+    if key.fragment_pairs and not key.bound and not key.constants:
+        return naming.snake(key.fragment_pairs[0][1].rsplit(".", 1)[-1])
+    return _keyed(verb, key)
+
+
+def _twins(ops: list[OperationDef]) -> None:
+    """Operations of one path key and one name (AWS's GET and POST of each action): the first
+    in spec order keeps the name, the others take their method as a suffix."""
+    seen: set[tuple[str, tuple[str, ...], str]] = set()
+    for op in ops:
+        if (op.path, op.resource, op.name) in seen:
+            op.name = f"{op.name}_{op.method}"
+        seen.add((op.path, op.resource, op.name))
 
 
 def _folders(paths: set[str]) -> dict[str, int]:

@@ -143,6 +143,10 @@ class ParamDef:
     allow_reserved: bool = False
     content_type: str | None = None  # `content:` parameters: the value is sent as this media
     example: str | int | float | bool | None = None  # a value the API accepts, for docs
+    # a required one-value enum (or `const`), or a constant of the path key: the method's
+    # default for it, so it is always sent (decisions.md 27)
+    has_const: bool = False
+    const: str | int | float | bool | None = None
 
 
 @dataclass
@@ -220,6 +224,7 @@ class OperationDef:
     server: str | None = None  # operation/path-level server URL when it differs from the root
     idempotency_header: str | None = None  # a declared header parameter like Idempotency-Key
     long_running: LongRunningDef | None = None
+    wire_path: str = ""  # the path sent: `path` before any `?` or `#` (path_keys.py)
 
 
 # --- security and the whole API ---------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .. import naming
+from ..path_keys import split_key
 from .examples import example_value
 from .nodes import (
     ANY,
@@ -15,6 +16,7 @@ from .nodes import (
     NONE,
     BodyDef,
     ListOf,
+    LiteralOf,
     Nullable,
     OperationDef,
     ParamDef,
@@ -58,6 +60,7 @@ def collect(document: Mapping[str, Any]) -> list[OperationDef]:
                 OperationDef(
                     method=method,
                     path=str(path),
+                    wire_path=split_key(str(path)).wire,
                     operation_id=str(op.get("operationId") or ""),
                     pointer=f"{base}/{method}",
                     summary=str(op.get("summary") or "").strip(),
@@ -230,7 +233,8 @@ class OperationBuilder:
                     content_type=content_type,
                 )
             )
-        return result
+            _constant(result[-1], self._deref(schema))
+        return _apply_key(op, result)
 
     def _body(
         self, op: OperationDef, node: Mapping[str, Any], hint: list[str], module: str
@@ -459,6 +463,63 @@ def _holds_nothing(schema: Mapping[str, Any]) -> bool:
         and not schema.get("patternProperties")
         and not any(schema.get(k) for k in ("oneOf", "anyOf", "allOf", "items", "enum"))
     )
+
+
+def _apply_key(op: OperationDef, params: list[ParamDef]) -> list[ParamDef]:
+    """The query and fragment of a path key as parameters (decisions.md 27).
+
+    `?name={param}`: the declared parameter `param` goes in the query as `name`, whatever its
+    `in:` says; `?name=value`: the declared query parameter `name` is that constant, else one is
+    added. `#name=value` sets the constant of a declared query, header or cookie parameter
+    `name`; with no such parameter nothing is sent (a fragment never is)."""
+    key = split_key(op.path)
+    if key.plain:
+        return params
+    for name, target in key.bound:
+        p = next((p for p in params if p.wire_name == target), None)
+        if p is None:
+            p = ParamDef(naming.param_name(target), target, "query", Prim("str"), True)
+            params.append(p)
+        p.location, p.wire_name, p.required = "query", name, True
+        p.style = p.explode = None  # the query's own `form` style
+    for name, value in key.constants:
+        p = next((p for p in params if p.location == "query" and p.wire_name == name), None)
+        if p is None:
+            ptype = LiteralOf((value,), None)
+            p = ParamDef(naming.param_name(name), name, "query", ptype, True, example=value)
+            params.append(p)
+        p.required, p.has_const, p.const = True, True, value
+    for name, value in key.fragment_pairs:
+        p = next((p for p in params if _carries(p, name)), None)
+        if p is None:
+            op.notes.append(f"the path key's fragment pair {name}={value} is not sent")
+        elif not p.has_const and _admits(p.type, value):
+            p.required, p.has_const, p.const = True, True, value
+    return params
+
+
+def _constant(p: ParamDef, schema: Any) -> None:
+    """A required query/header/cookie parameter whose schema allows one scalar value."""
+    if not p.required or p.location not in ("query", "header", "cookie"):
+        return
+    if not isinstance(schema, JSON_OBJECT) or schema.get("nullable") is True:
+        return
+    values = [schema["const"]] if "const" in schema else schema.get("enum")
+    if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str | int | bool):
+        p.has_const, p.const = True, values[0]
+
+
+def _carries(p: ParamDef, name: str) -> bool:
+    if p.location == "header":
+        return p.wire_name.lower() == name.lower()
+    return p.location in ("query", "cookie") and p.wire_name == name
+
+
+def _admits(t: TypeExpr, value: str) -> bool:
+    """Can a fragment's text be this parameter's value (a string, or a string literal)?"""
+    if isinstance(t, LiteralOf):
+        return value in t.values
+    return t == Prim("str")
 
 
 def _disambiguate(params: list[ParamDef], fields: list[ParamDef]) -> list[ParamDef]:

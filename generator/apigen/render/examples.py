@@ -97,7 +97,7 @@ def _fits(api: Api, t: TypeExpr, value: str | int | float | bool, depth: int = 0
 def _required(op: OperationDef) -> list[ParamDef]:
     """Path parameters first, in path order (as the method takes them), then the others."""
     path = positional(op)
-    return [*path, *(p for p in op.params if p.required and p not in path)]
+    return [*path, *(p for p in op.params if p.required and not p.has_const and p not in path)]
 
 
 def call_expression(api: Api, op: OperationDef, receiver: str = "client") -> str:
@@ -131,8 +131,8 @@ def with_imports(code: str) -> str:
 
 
 def example_path(api: Api, op: OperationDef) -> str:
-    """`op.path` with every path parameter filled in (for `client.get(...)`)."""
-    path = op.path
+    """`op.path` (as sent) with every path parameter filled in (for `client.get(...)`)."""
+    path = op.wire_path or op.path
     for p in op.params:
         if p.location == "path":
             value = p.example if p.example is not None else "string"

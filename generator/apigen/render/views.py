@@ -359,6 +359,10 @@ def _positional(op: OperationDef) -> list[ParamDef]:
 
 def _param_view(p: ParamDef, types: TypeRenderer) -> ParamView:
     annotation = types.expr(p.type)
+    if p.has_const:  # always sent; the default spares callers the one value (decisions.md 27)
+        return ParamView(
+            f"{p.py_name}: {annotation} = {literal(p.const)}", p.py_name, literal(p.py_name)
+        )
     if p.required:
         return ParamView(f"{p.py_name}: {annotation}", p.py_name, literal(p.py_name))
     return ParamView(
@@ -369,7 +373,7 @@ def _param_view(p: ParamDef, types: TypeRenderer) -> ParamView:
 def _op_args(op: OperationDef, types: TypeRenderer) -> list[str]:
     args = [
         f"method={literal(op.method)}",
-        f"path={literal(op.path)}",
+        f"path={literal(op.wire_path or op.path)}",
         f"operation_id={literal(op.operation_id or op.name)}",
     ]
     params: list[str] = []

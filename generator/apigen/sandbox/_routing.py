@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..path_keys import split_key
 from ._refs import RefError, Resolver, escape_token
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -32,6 +33,11 @@ class Route:
     patterns: tuple[re.Pattern[str], ...]
     names: tuple[tuple[str, ...], ...]
     rank: tuple[int, ...] = field(compare=False)
+    # per method: what a request must carry to be this route's operation when several keys
+    # share one path (`/#Action=X`, `/x?mode={m}`): (location, name, value or None for any)
+    needs: Mapping[str, tuple[tuple[str, str, str | None], ...]] = field(
+        default_factory=dict, compare=False
+    )
 
     def match(self, segments: list[str]) -> dict[str, str] | None:
         """Path parameters if `segments` (percent-decoded, one per template segment) fit."""
@@ -72,7 +78,7 @@ def compile_template(
     names: list[tuple[str, ...]] = []
     rank: list[int] = []
     # Some specs tell operations apart with `/x#variant` or `/x?mode=y`; clients never send those.
-    path = template.split("#", 1)[0].split("?", 1)[0]
+    path = split_key(template).wire
     for segment in split_path(path):
         pieces = _PARAM.split(segment)  # literal, name, literal, name, ..., literal
         regex = "".join(re.escape(p) if i % 2 == 0 else "(.+?)" for i, p in enumerate(pieces))
@@ -127,7 +133,8 @@ class Router:
                     prefixes.add(server_prefix(server))
             patterns, names, rank = compile_template(template)
             pointer = "#/paths/" + escape_token(template)
-            routes.append(Route(template, pointer, operations, patterns, names, rank))
+            needs = {m: _needs(template, item, op, resolver) for m, op in operations.items()}
+            routes.append(Route(template, pointer, operations, patterns, names, rank, needs))
         self.routes = sorted(routes, key=lambda r: (r.rank, r.template))
         self._by_length: dict[int, list[Route]] = {}
         for route in self.routes:  # exact matches need the same segment count: index by it
@@ -145,7 +152,13 @@ class Router:
             elif path == prefix or path.startswith(prefix + "/"):
                 yield path[len(prefix) :] or "/"
 
-    def match(self, method: str, raw_path: str) -> Match | None:
+    def match(
+        self,
+        method: str,
+        raw_path: str,
+        query: list[tuple[str, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Match | None:
         """The route for a request path (still percent-encoded), or None when no template fits.
 
         A template that fits the path but not the method yields to a less specific one that
@@ -154,6 +167,8 @@ class Router:
         """
         method = method.lower()
         fallback: Match | None = None
+        first: Match | None = None
+        best: tuple[int, Match] | None = None
         for path in self.strip_prefix(raw_path):
             segments = [unquote(s) for s in split_path(path)]
             for route in self._by_length.get(len(segments), []):
@@ -163,7 +178,73 @@ class Router:
                 operation = route.operations.get(method)
                 if operation is None and method == "head":
                     operation = route.operations.get("get")
-                if operation is not None:
-                    return Match(route, method, operation, params)
-                fallback = fallback or Match(route, method, None, params)
-        return fallback
+                if operation is None:
+                    fallback = fallback or Match(route, method, None, params)
+                    continue
+                found = Match(route, method, operation, params)
+                needs = route.needs.get(method) or route.needs.get("get") or ()
+                if not needs:
+                    return found
+                # keys sharing this path: the one whose constants the request carries, the
+                # most specific first; else the first (its validation says what is missing)
+                met = _meets(needs, query or [], headers or {})
+                if met and (best is None or len(needs) > best[0]):
+                    best = (len(needs), found)
+                first = first or found
+        if best is not None:
+            return best[1]
+        return first or fallback
+
+
+def _needs(
+    template: str, item: Mapping[str, Any], operation: Mapping[str, Any], resolver: Resolver
+) -> tuple[tuple[str, str, str | None], ...]:
+    """What tells this key's operation apart from others on its path (decisions.md 27): the
+    key's query (`?a=1` a value, `?b={p}` a presence) and, for a key with a query or fragment,
+    its required query and header parameters of one value (AWS's `Action`, `X-Amz-Target`)."""
+    key = split_key(template)
+    if key.plain:
+        return ()
+    needs: list[tuple[str, str, str | None]] = [("query", n, v) for n, v in key.constants]
+    needs += [("query", n, None) for n, _ in key.bound]
+    for raw in [*(item.get("parameters") or ()), *(operation.get("parameters") or ())]:
+        try:
+            param, _ = resolver.resolve(raw)
+            schema, _ = resolver.resolve(param.get("schema") if isinstance(param, Mapping) else {})
+        except RefError:
+            continue
+        if not isinstance(param, Mapping) or param.get("required") is not True:
+            continue
+        where, name = param.get("in"), param.get("name")
+        if where not in ("query", "header") or not isinstance(name, str):
+            continue
+        if any(n == name for _, n, _ in needs):
+            continue
+        values = (
+            [schema["const"]]
+            if isinstance(schema, Mapping) and "const" in schema
+            else schema.get("enum")
+            if isinstance(schema, Mapping)
+            else None
+        )
+        if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
+            needs.append((str(where), name.lower() if where == "header" else name, values[0]))
+    return tuple(needs)
+
+
+def _meets(
+    needs: tuple[tuple[str, str, str | None], ...],
+    query: list[tuple[str, str]],
+    headers: Mapping[str, str],
+) -> bool:
+    lowered = {k.lower(): v for k, v in headers.items()}
+    for where, name, value in needs:
+        if where == "header":
+            got = lowered.get(name)
+            if got is None or (value is not None and got != value):
+                return False
+        else:
+            sent = [v for k, v in query if k == name]
+            if not sent or (value is not None and value not in sent):
+                return False
+    return True

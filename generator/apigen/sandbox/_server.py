@@ -332,7 +332,7 @@ class Sandbox:
         too_long = len(target) > MAX_URL
         if not too_long and method in ("GET", "HEAD") and path == self._redirect_target():
             return self._record_plain(method, path, parts.query, query, lowered, body)
-        match = None if too_long else self.router.match(method, path)
+        match = None if too_long else self.router.match(method, path, query, lowered)
         operation = match.operation if match else None
         problem: Problem | None = None
         with self._lock:

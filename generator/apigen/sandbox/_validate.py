@@ -32,6 +32,7 @@ from typing import Any
 
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
 
+from ..path_keys import split_key as split_path_key
 from ._fits import Checker
 from ._formats import REQUEST_FORMATS
 from ._forms import parse_form, split_key
@@ -128,6 +129,7 @@ class RequestValidator:
         if plan is None:
             with self._lock:
                 plan = self._plans.get(pointer) or self._build(item, operation)
+                _keyed(plan, pointer)
                 self._plans[pointer] = plan
         return plan
 
@@ -371,6 +373,32 @@ class RequestValidator:
         if error is not None:
             return Problem(plan.semantic_status, f"invalid request body: {error}", "body")
         return None
+
+
+def _keyed(plan: _Plan, pointer: str) -> None:
+    """The parameters as sent for a path key with a query (`#/paths/~1a?b={c}/get`,
+    decisions.md 27): `?name={param}` is `param` in the query as `name`; `?name=value` is a
+    required constant."""
+    parts = pointer.split("/")
+    if len(parts) < 4 or parts[1] != "paths":
+        return
+    key = split_path_key(parts[2].replace("~1", "/").replace("~0", "~"))
+    for name, target in key.bound:
+        for p in plan.params:
+            if p.name == target:
+                p.name, p.location, p.required, p.style, p.explode = (
+                    name,
+                    "query",
+                    True,
+                    "form",
+                    True,
+                )
+    for name, value in key.constants:
+        if not any(p.location == "query" and p.name == name for p in plan.params):
+            schema = {"type": "string", "enum": [value]}
+            plan.params.append(
+                _Param(name, "query", True, "form", True, schema, False, False, False)
+            )
 
 
 def _spells_empty(param: _Param) -> bool:
