@@ -133,3 +133,40 @@ def test_a_delimiter_inside_a_joined_item_is_a_spec_problem() -> None:
     obj = _q(schema={"type": "object", "additionalProperties": {"type": "string"}}, explode=False)
     assert _query(obj, "q=k,v%2Cw", {"k": "v,w"})[0].startswith(UNSPELLABLE_VALUE)
     assert _query(obj, "q=k,v", {"k": "v"}) == []
+
+
+def test_a_nested_value_in_a_form_query_and_an_empty_exploded_object_are_spec_problems() -> None:
+    # AWS EC2 `Filter: [{Name, Values}]` (form): OpenAPI spells no array or object inside one,
+    # the client's JSON item cannot be read back as the object meant
+    objects = _q(schema={"type": "array", "items": {"type": "object"}}, required=True)
+    problems = _query(objects, "q=%7B%7D", [{}])
+    assert len(problems) == 1 and problems[0].startswith(UNSPELLABLE_VALUE), problems
+    assert "undeclared" not in " ".join(problems)  # its pairs are still its own
+    # a required exploded object drawn empty has no pair to send: absent, the spec's fault
+    obj = _q(schema={"type": "object", "properties": {"a": {"type": "string"}}}, required=True)
+    problems = _query(obj, "", {})
+    assert len(problems) == 1 and problems[0].startswith(EMPTY_REQUIRED), problems
+    assert _query(obj, "a=1", {"a": "1"}) == []
+
+
+def test_an_exploded_member_named_like_another_parameter_is_ambiguous_not_the_client_s() -> None:
+    # AWS ModifyInstanceAttribute: `Value` is a parameter and a member of `EbsOptimized`
+    obj = {"type": "object", "properties": {"Value": {"type": "string"}}}
+    view = _view(
+        {
+            "parameters": [
+                {"name": "EbsOptimized", "in": "query", "schema": obj},
+                {"name": "Value", "in": "query", "schema": {"type": "string"}},
+            ]
+        }
+    )
+
+    def sent(query: str, intended: dict[tuple[str, str], Any]) -> list[str]:
+        request = httpx.Request("POST", f"{BASE}/things?{query}")
+        return check_request(view, "POST", "/things", BASE, request, intended, None, False)
+
+    assert sent("Value=false", {("query", "EbsOptimized"): {"Value": "false"}}) == []
+    both = {("query", "EbsOptimized"): {"Value": "a"}, ("query", "Value"): "b"}
+    problems = sent("Value=a&Value=b", both)
+    assert problems and all(p.startswith(UNSPELLABLE_VALUE) for p in problems), problems
+    assert sent("Value=b", {("query", "Value"): "b"}) == []

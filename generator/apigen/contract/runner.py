@@ -478,7 +478,7 @@ class _Run:
                 fail("form_key", "spec", problem, http=http)
                 spec_request = True
             elif problem.startswith(UNSPELLABLE_VALUE):
-                fail("delimiter_in_value", "spec", problem, http=http)
+                fail("unspellable_value", "spec", problem, http=http)
                 spec_request = True
             else:
                 fail("request", "client", problem, http=http)

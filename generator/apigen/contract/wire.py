@@ -38,8 +38,18 @@ EMPTY_REQUIRED = "required query parameter has an empty value, which the spec re
 UNSPELLABLE_KEY = "a key the bracketed form encoding cannot spell"
 # A non-exploded array or object (`a=x,y`, `a=x|y`, `a=x%20y`) joins its items with the style's
 # delimiter, and OpenAPI defines no escape for a delimiter inside an item: `["a,b"]` and
-# `["a", "b"]` have the same spelling. The client sends it; the reader cannot tell them apart.
-UNSPELLABLE_VALUE = "a value holding its style's delimiter, which the style cannot spell"
+# `["a", "b"]` have the same spelling. Nor does any style but deepObject spell an array or object
+# inside one (AWS query parameters, `Filter.1.Name=...` on the real API). The client sends its
+# spelling (JSON for a nested item); no reader can get the value back.
+UNSPELLABLE_VALUE = "a value its style cannot spell (a delimiter inside an item, or nesting)"
+
+
+def _nested(value: Any) -> bool:
+    """An array or object holding an array or object (AWS's `Filter: [{Name, Values}]`)."""
+    items = (
+        value.values() if isinstance(value, Mapping) else value if isinstance(value, list) else ()
+    )
+    return any(isinstance(item, Mapping | list) for item in items)
 
 
 def _holds(items: Iterable[Any], delimiter: str) -> bool:
@@ -289,6 +299,17 @@ def _check_query(
 ) -> None:
     pairs = parse_qsl(query, keep_blank_values=True)
     claimed = [False] * len(pairs)
+    # The members of exploded objects are spelled as top-level keys (`InstanceId=...`): one that
+    # shares a name with another parameter (AWS `ModifyInstanceAttribute`: `Value` and
+    # `EbsOptimized.Value`) makes the query ambiguous, whoever sends it.
+    members = {
+        str(k)
+        for p in params
+        if p.location == "query" and p.explode and p.style == "form" and not p.content_type
+        for v in [intended.get(("query", p.name))]
+        if isinstance(v, Mapping)
+        for k in v
+    }
     for p in (p for p in params if p.location == "query"):
         value = intended.get(("query", p.name))
         if p.style == "deepObject" and isinstance(value, list | Mapping):
@@ -303,6 +324,13 @@ def _check_query(
         given = ("query", p.name) in intended and value is not None
         shape = _shape(p, value)
         mine = [i for i, (k, _) in enumerate(pairs) if k == p.name]
+        if given and not p.content_type and p.style != "deepObject" and _nested(value):
+            # form/pipe/space styles spell scalars and one level of array or object only
+            problems.append(f"{UNSPELLABLE_VALUE}: query {p.name}={value!r} (nested)")
+            for i, (k, _) in enumerate(pairs):  # still this parameter's pairs
+                if k == p.name or (isinstance(value, Mapping) and k in value):
+                    claimed[i] = True
+            continue
         if p.content_type:
             pass  # one JSON-encoded value under the parameter's own name
         elif p.style == "deepObject":
@@ -325,13 +353,17 @@ def _check_query(
             continue
         if not given:
             if mine:
-                problems.append(f"query parameter {p.name} sent though not given")
+                if p.name not in members:
+                    problems.append(f"query parameter {p.name} sent though not given")
             elif p.required:
                 problems.append(f"required query parameter {p.name} missing")
             continue
         if not mine:
             if not (isinstance(value, list | dict) and not value):
                 problems.append(f"query parameter {p.name}={value!r} not sent")
+            elif p.required and p.explode and shape == "object":
+                # an exploded object's pairs are its members: `{}` spells nothing at all
+                problems.append(f"{EMPTY_REQUIRED}: {p.name}={value!r} has no pair to send")
             continue
         texts = [pairs[i][1] for i in mine]
         decoded: Any
@@ -359,6 +391,18 @@ def _check_query(
                 decoded = []  # `name=`: the empty list, not omitted
         elif shape == "object":
             if p.explode:
+                others = {q.name for q in params if q.location == "query" and q is not p}
+                clash = sorted(
+                    k
+                    for k in (value if isinstance(value, Mapping) else ())
+                    if k in others and ("query", k) in intended
+                )
+                if clash:
+                    problems.append(
+                        f"{UNSPELLABLE_VALUE}: query {p.name}'s member {clash[0]!r} is also a "
+                        "parameter"
+                    )
+                    continue
                 decoded = {pairs[i][0]: pairs[i][1] for i in mine}
             else:
                 if isinstance(value, Mapping) and _holds([*value, *value.values()], ","):
@@ -368,7 +412,12 @@ def _check_query(
                 decoded = dict(zip(items[::2], items[1::2], strict=False))
         else:
             if len(texts) != 1:
-                problems.append(f"query parameter {p.name} sent {len(texts)} times")
+                if p.name in members:
+                    problems.append(
+                        f"{UNSPELLABLE_VALUE}: query {p.name} is also an exploded object's member"
+                    )
+                else:
+                    problems.append(f"query parameter {p.name} sent {len(texts)} times")
                 continue
             decoded = texts[0]
         if not same(decoded, value):
