@@ -7,9 +7,10 @@ kw_only=True)`` for type checkers and bind ``dataclass`` to ``record`` at run ti
 types are the dataclass's and the behaviour matches it: the same ``__init__`` arguments (fields
 are the class's own annotations; a class attribute or ``field(default=...)`` is the default),
 field-wise ``==`` and ``hash`` within one class, a dataclass-style ``repr``,
-``FrozenInstanceError`` on assignment. Not provided: ``__slots__``, ``__post_init__``, default
-factories (unless the class writes its own ``__init__``). ``dataclasses.fields``/``replace``/
-``asdict`` work (``__dataclass_fields__`` holds plain ``Field`` objects).
+``FrozenInstanceError`` on assignment, ``__post_init__`` called after the fields are set. Not
+provided: ``__slots__``, default factories (unless the class writes its own ``__init__``).
+``dataclasses.fields``/``replace``/``asdict`` work (``__dataclass_fields__`` holds plain
+``Field`` objects), and a ``@dataclass`` may subclass a record (``__dataclass_params__``).
 
 ``Struct``/``FrozenStruct``: bases for the runtime's own small classes (per-call ones such as
 ``Send`` or ``Prepared``), which write their ``__init__`` by hand (as fast as a dataclass's) and
@@ -75,6 +76,7 @@ def record(
         target.__record_defaults__ = defaults
         target.__record_positional__ = tuple(positional)
         target.__dataclass_fields__ = described
+        target.__dataclass_params__ = _Params(eq)
         for name, method in _METHODS.items():
             if (name == "__init__" and own_init) or (not eq and name in ("__eq__", "__hash__")):
                 continue
@@ -83,6 +85,18 @@ def record(
         return cls
 
     return decorate
+
+
+class _Params:
+    """What ``dataclasses`` reads of a base class's ``__dataclass_params__`` when a
+    ``@dataclass`` subclasses a record (``frozen``); the rest as ``dataclass(frozen=True)``."""
+
+    init = repr = match_args = True
+    order = unsafe_hash = kw_only = slots = weakref_slot = False
+    frozen = True
+
+    def __init__(self, eq: bool) -> None:
+        self.eq = eq
 
 
 def _described(
@@ -128,6 +142,9 @@ def _init(self: object, *args: object, **values: object) -> None:
                 f"{type(self).__qualname__}.__init__() missing keyword argument {name!r}"
             )
         object.__setattr__(self, name, value)
+    post_init = getattr(self, "__post_init__", None)
+    if post_init is not None:
+        post_init()
 
 
 def _values(self: object) -> tuple[object, ...]:

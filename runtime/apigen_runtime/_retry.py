@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Collection
-from dataclasses import dataclass
-from typing import Protocol, TypeAlias
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import httpx
 
@@ -20,6 +19,11 @@ from ._ratelimit import RateLimit, read_quota, retry_after
 from ._record import Struct
 from ._request import IDEMPOTENCY_EXTENSION, BuildRequest, Prepared
 from ._telemetry import RateWarning, count_retry, end_span, record_request, start_span
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # every client makes one: no class compiled at import (see _record)
+    from ._record import record as dataclass
 
 __all__ = ["Resilience", "RetryPolicy", "RetryStrategy", "may_resend", "retry_after"]
 

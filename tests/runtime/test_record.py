@@ -5,6 +5,7 @@ compare and print like dataclasses, all without `@dataclass`'s per-class `exec`.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import httpx
 import pytest
@@ -13,10 +14,12 @@ from apigen_runtime import (
     Body,
     CursorPagination,
     Encoding,
+    Hooks,
     LinkHeaderPagination,
     Operation,
     Param,
     Response,
+    RetryPolicy,
 )
 from apigen_runtime._drivers import Send, Sleep
 from apigen_runtime._record import record
@@ -124,7 +127,35 @@ def test_structs_compare_and_print_like_dataclasses() -> None:
     with pytest.raises(TypeError, match="unhashable"):
         hash(first)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        again.seconds = 1.0  # type: ignore[misc]
+        again.seconds = 1.0  # pyright: ignore[reportAttributeAccessIssue]
     prepared = Prepared("GET", "https://x")
     assert (prepared.query, prepared.cookies, len(prepared.headers)) == ([], [], 0)
     assert prepared.copy() == prepared and prepared.copy() is not prepared
+
+
+def test_public_records_keep_dataclass_behaviour_for_callers() -> None:
+    """`RetryPolicy` and `Hooks` (made by every client) are records: a caller can still
+    `replace` them, subclass them with `@dataclass`, and `Hooks` still checks its hooks."""
+    policy = RetryPolicy(1.0)
+    assert policy == RetryPolicy(base_delay=1.0) and hash(policy) == hash(RetryPolicy(1.0))
+    assert dataclasses.replace(policy, max_delay=3.0).max_delay == 3.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        policy.base_delay = 2.0  # type: ignore[misc]
+
+    @dataclasses.dataclass(frozen=True)
+    class Patient(RetryPolicy):
+        attempts_logged: int = 0
+
+    mine = Patient(base_delay=2.0, attempts_logged=3)
+    assert (mine.base_delay, mine.max_wait, mine.attempts_logged) == (2.0, 60.0, 3)
+    assert repr(mine).endswith(
+        "Patient(base_delay=2.0, max_delay=8.0, max_wait=60.0, "
+        "jitter=0.25, should_retry_header='x-should-retry', "
+        "attempts_logged=3)"
+    )
+    lone: Any = print
+    hooks = Hooks(before_request=lone)  # __post_init__: a lone callable becomes a tuple
+    assert hooks.before_request == (print,) and hooks.on_error == ()
+    one_not_callable: Any = [lone, 1]
+    with pytest.raises(TypeError, match="needs callables"):
+        Hooks(on_error=one_not_callable)
