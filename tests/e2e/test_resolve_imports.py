@@ -1,7 +1,9 @@
 """Issue 10 target 2: resolving a method imports no model, no inline type and no runtime feature.
 
 `import <client>; Client(); resource.<every method>` in a fresh interpreter, for the resources the
-import bench found slowest (Stripe `accounts`, `quotes`; GitHub `repos`, split into part modules).
+import bench found slowest (Stripe `accounts`, `quotes`; GitHub `repos`, split into part modules;
+GitHub `users`, whose responses are tagged unions: pydantic's `Tag` is imported by the function
+building them, not by the module, since `pydantic.types` costs ~15 ms).
 Models and `types/` modules are imported when a call parses a response (`_rt.LazyResponses`),
 never when a method is looked up; pagination pages, event streams, OAuth, long-running polling,
 caching and lazy-model machinery load with the first call that uses them.
@@ -52,7 +54,12 @@ def _resolve(out: Path, package: str, resource: str) -> dict[str, Any]:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("spec", "resource", "parts"),
-    [("stripe", "accounts", 0), ("stripe", "quotes", 0), ("github", "repos", 14)],
+    [
+        ("stripe", "accounts", 0),
+        ("stripe", "quotes", 0),
+        ("github", "repos", 14),
+        ("github", "users", 4),
+    ],
 )
 def test_resolving_every_method_imports_no_model_type_or_feature(
     built: dict[str, Path], spec: str, resource: str, parts: int
@@ -64,6 +71,7 @@ def test_resolving_every_method_imports_no_model_type_or_feature(
     assert not [m for m in ours if m.startswith((f"{spec}.models", f"{spec}.types"))]
     assert not [m for m in ours if m.rpartition(".")[2] in FEATURES]
     assert "asyncio" not in loaded  # a sync client resolving methods
+    assert "pydantic.types" not in loaded and "annotated_types" not in loaded
     # the resource's own module, and its part modules when it has more than 15 methods
     modules = [m for m in ours if m.startswith(f"{spec}.resources.")]
     assert len(modules) >= 1 + parts

@@ -76,10 +76,13 @@ class ResourceClassView:
 @dataclass
 class ResourceModuleView:
     imports: list[str]
-    type_checking: list[str]  # imports for annotations only
+    type_checking: list[str]  # imports for annotations only (this package's)
     factories: list[FactoryView]
     operations: list[OperationConstView]
     cls: ResourceClassView
+    # third-party names annotations use (pydantic's `Tag`): importing pydantic.types costs a
+    # resolve ~15 ms; the responses functions that build them import them themselves
+    type_checking_third_party: list[str] = field(default_factory=list[str])
 
 
 def resource_modules(api: Api) -> dict[str, ResourceModuleView]:
@@ -215,6 +218,7 @@ def _module(
     factories: list[FactoryView] = []
     methods: list[MethodView] = []
     taken: set[str] = set()
+    run_time_third_party: set[str] = set()  # what responses built at import call
     for op in ops:
         const = "_" + "_".join([*node.path, op.name]).upper()
         while const in taken:  # ("a", "b_c").d and ("a_b", "c").d spell alike
@@ -226,6 +230,8 @@ def _module(
         args = _op_args(op, TypeRenderer(api.definitions, module, scratch))
         _merge_runtime_imports(imports, scratch)
         args, factory = _lazy_responses(api, module, const, args, op, imports)
+        if factory is None:  # responses built at import: their third-party names are needed
+            run_time_third_party |= _inline_third_party(api, module, op)
         if factory is not None:
             factories.append(factory)
         consts.append(OperationConstView(const, types.expr(op.returns), args))
@@ -252,7 +258,11 @@ def _module(
         imports.runtime_names.update(("NOT_GIVEN", "NotGiven"))
     type_checking = _local_lines(imports, module)
     imports.local.clear()
-    if type_checking or node.children:
+    # `from __future__ import annotations`: a name only annotations use is imported for type
+    # checkers only
+    annotation_third_party = sort_block(imports.third_party - run_time_third_party)
+    imports.third_party &= run_time_third_party
+    if type_checking or annotation_third_party or node.children:
         imports.typing.add("TYPE_CHECKING")
     what = f"`{'.'.join(node.path)}`"
     doc = docstring(
@@ -261,7 +271,12 @@ def _module(
     )
     cls = ResourceClassView(sync_cls, async_cls, doc, methods, methods, mixin=mixin)
     return ResourceModuleView(
-        imports.lines(module.count(".") + 1), type_checking, factories, consts, cls
+        imports.lines(module.count(".") + 1),
+        type_checking,
+        factories,
+        consts,
+        cls,
+        annotation_third_party,
     )
 
 
@@ -275,6 +290,15 @@ def _merge_runtime_imports(imports: Imports, other: Imports) -> None:
     imports.runtime_names |= other.runtime_names
 
 
+def _inline_third_party(api: Api, module: str, op: OperationDef) -> set[str]:
+    """The third-party imports `op`'s responses need when they are built at import."""
+    own = Imports()
+    types = TypeRenderer(api.definitions, module, own)
+    for r in op.responses:
+        types.expr(r.type)
+    return own.third_party
+
+
 def _lazy_responses(
     api: Api,
     module: str,
@@ -284,7 +308,8 @@ def _lazy_responses(
     imports: Imports,
 ) -> tuple[list[str], FactoryView | None]:
     """`responses=...` of `args` rebuilt in a function that imports its models itself; the
-    module-level imports keep only what is cheap (typing, pydantic, the runtime)."""
+    module-level imports keep only what is cheap (typing, the runtime); third-party names
+    (pydantic's `Tag`, 15 ms to import) are imported in the function too."""
     own = Imports()
     types = TypeRenderer(api.definitions, module, own)
     responses = (
@@ -295,11 +320,15 @@ def _lazy_responses(
         )
         + "}"
     )
-    _merge_runtime_imports(imports, own)  # what the responses need besides models
-    if not own.local:
+    if not own.local:  # built at import: what the responses need besides models, there
+        _merge_runtime_imports(imports, own)
         return args, None
+    third_party = sort_block(own.third_party)  # pydantic's `Tag`: imported here, when called
+    own.third_party.clear()
+    _merge_runtime_imports(imports, own)
     name = const.lower() + "_responses"
-    factory = FactoryView(name, _local_lines(own, module), responses)
+    lines = _local_lines(own, module)
+    factory = FactoryView(name, [*third_party, *([""] if third_party else []), *lines], responses)
     index = next(i for i, a in enumerate(args) if a.startswith("responses="))
     args = [*args[:index], f"responses=_rt.LazyResponses({name})", *args[index + 1 :]]
     return args, factory
