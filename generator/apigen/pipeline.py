@@ -1,7 +1,8 @@
-"""The build, stage by stage: load -> validate -> IR -> render -> format -> write.
+"""The build, stage by stage: load -> validate -> IR -> render -> compile -> format -> write.
 
 Validation (openapi-spec-validator) is the slowest stage on big specs, so it runs in a second
-process while this one builds and renders; its verdict is awaited before anything is written.
+process while this one builds the IR; a third compiles each file as soon as it is rendered
+(syntax_check.py). Both verdicts are awaited before anything is written.
 """
 
 from __future__ import annotations
