@@ -34,10 +34,10 @@ from .format import compile_problems, raise_problems
 _Source = tuple[str, str]  # (relative path, source)
 _Problem = tuple[str, str]  # (relative path, message)
 _HEAD = struct.Struct("<II")  # a frame: path and source lengths (UTF-8 bytes), then both
-# The pipe's capacity (Linux lets an unprivileged process raise it to 1 MiB): what the child
-# may still have to compile once rendering is done, against how long this process may spend
-# rendering one file before the child runs dry.
-_PIPE_SIZE = 256 * 1024
+# The pipe's capacity (Linux lets an unprivileged process raise it to 1 MiB): the vendored
+# runtime (~380 kB) fits, sent before the IR is built; at most this much (~35 ms of compiling)
+# is left for the child alone once everything is rendered.
+_PIPE_SIZE = 512 * 1024
 
 
 class _Frame:

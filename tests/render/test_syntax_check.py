@@ -122,7 +122,7 @@ def test_what_a_slow_child_was_not_sent_is_compiled_here_from_the_last(
         return real(sources)
 
     monkeypatch.setattr(syntax_check, "_serve", slow)
-    big = "x = 1\n" * 10_000  # 60 kB: the pipe (256 kB) holds four
+    big = "x = 1\n" * 20_000  # 120 kB: the pipe (512 kB) holds four
     files = {f"pkg/m{i:02}.py": big for i in range(20)}
     files["pkg/m00.py"] = "def f(:\n" + big
     files["pkg/m19.py"] = big + "class X(:\n"
