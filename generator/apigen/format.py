@@ -47,6 +47,8 @@ def compile_problems(sources: Iterable[tuple[str, str]]) -> list[tuple[str, str]
             problems.append(
                 (rel, f"{rel} line {err.lineno}: {err.msg}" + (f"\n    {line}" if line else ""))
             )
+        except ValueError as err:  # a NUL character (a SyntaxError from Python 3.12 on)
+            problems.append((rel, f"{rel}: {err}"))
     return problems
 
 

@@ -1,7 +1,8 @@
-"""The build, stage by stage: load -> validate -> IR -> render -> format -> write.
+"""The build, stage by stage: load -> validate -> IR -> render -> compile -> format -> write.
 
 Validation (openapi-spec-validator) is the slowest stage on big specs, so it runs in a second
-process while this one builds and renders; its verdict is awaited before anything is written.
+process while this one builds the IR; a third compiles each file as soon as it is rendered
+(syntax_check.py). Both verdicts are awaited before anything is written.
 """
 
 from __future__ import annotations
@@ -360,49 +361,55 @@ def build(
     lap("load")
     from .format import format_tree
     from .ir import build_api
-    from .render import render_api
+    from .render import render_api, vendored_runtime
     from .spec import validate_in_background
-    from .syntax_check import check_files
+    from .syntax_check import Checker
 
     capture = _Capture(on_diagnostic)
     emit = _Emitter(spec, capture)
     emit.ours(report)
     say("reading operations and schemas (validating in the background)")
     wait_for_validation = validate_in_background(spec, full=full)
-    reserved_client, reserved_resource = _reserved()
-    api = build_api(
-        spec.document,
-        package=pkg,
-        spec_file=spec_name,
-        spec_sha256=spec.sha256,
-        report=report,
-        reserved_client=reserved_client,
-        reserved_resource=reserved_resource,
-        options=options,
-        lock=lock,
-    )
-    lap("ir")
-    emit.ours(report)
-    if lock is not None:
-        say(f"kept the names of {lock.kept} operations from {lock.source}")
-    say(f"rendering {len(api.operations)} operations, {len(api.definitions)} models")
-    dist = Distribution(
-        dist_name or default_dist_name(pkg),
-        version or default_version(api.version),
-        runtime,
-        spec_license(spec.document),
-    )
-    files = render_api(api, templates=templates, dist=dist)
-    lap("render")
-    say("waiting for validation")
-    diags = wait_for_validation()
-    lap("validate-wait")
-    emit.ours(report)  # anything rendering added
-    emit.validator(diags)
-    report.items = _merge(spec, report.items, diags)
-    _verdict(report, strict)
-    check_files(files)  # every .py file compiles (on both cores): only now is anything written
-    lap("compile")
+    # forked after the validation child (which would otherwise hold its pipe open): it compiles
+    # each file as soon as it is rendered, on the core validation leaves free
+    with Checker() as checker:
+        if runtime == "vendored":  # known already: compiled while the IR is built
+            for rel, text in vendored_runtime(pkg).items():
+                checker.add(rel, text)
+        reserved_client, reserved_resource = _reserved()
+        api = build_api(
+            spec.document,
+            package=pkg,
+            spec_file=spec_name,
+            spec_sha256=spec.sha256,
+            report=report,
+            reserved_client=reserved_client,
+            reserved_resource=reserved_resource,
+            options=options,
+            lock=lock,
+        )
+        lap("ir")
+        emit.ours(report)
+        if lock is not None:
+            say(f"kept the names of {lock.kept} operations from {lock.source}")
+        say(f"rendering {len(api.operations)} operations, {len(api.definitions)} models")
+        dist = Distribution(
+            dist_name or default_dist_name(pkg),
+            version or default_version(api.version),
+            runtime,
+            spec_license(spec.document),
+        )
+        files = render_api(api, templates=templates, dist=dist, on_file=checker.add)
+        lap("render")
+        say("waiting for validation")
+        diags = wait_for_validation()
+        lap("validate-wait")
+        emit.ours(report)  # anything rendering added
+        emit.validator(diags)
+        report.items = _merge(spec, report.items, diags)
+        _verdict(report, strict)
+        checker.finish(files)  # every .py file compiles: only now is anything written
+        lap("compile")
     say(f"formatting and writing {len(files)} files")
     formatted: dict[str, str] = {}
 

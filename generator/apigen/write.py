@@ -93,10 +93,7 @@ def write_tree(
     except OSError as err:
         raise _os_error(target, err) from err
     try:
-        for rel in sorted(files):
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(files[rel], encoding="utf-8", newline="\n")
+        _write_files(staging, files)
         if finish is not None:
             finish(staging)
             if _holds(target, files, lambda rel: (staging / rel).read_bytes()):
@@ -115,6 +112,30 @@ def write_tree(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return True
+
+
+# O_BINARY: Windows would otherwise write "\r\n" for "\n"
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def _write_files(root: Path, files: Mapping[str, str]) -> None:
+    """Write `files` (relative POSIX paths) under `root` as UTF-8: each folder made once, each
+    file by `os` calls (half the CPU of `Path.mkdir` + `Path.write_text` a file)."""
+    made: set[str] = set()
+    base = str(root)
+    for rel in sorted(files):
+        folder = rel.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(os.path.join(base, folder), exist_ok=True)
+            made.add(folder)
+        data = files[rel].encode("utf-8")
+        fd = os.open(os.path.join(base, rel), _CREATE, 0o666)
+        try:
+            view = memoryview(data)
+            while view:  # a write may be partial
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
 
 
 def _holds(target: Path, names: Iterable[str], new: Callable[[str], bytes]) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import naming
@@ -85,13 +86,12 @@ class ResourceModuleView:
     type_checking_third_party: list[str] = field(default_factory=list[str])
 
 
-def resource_modules(api: Api) -> dict[str, ResourceModuleView]:
-    """Module name (`resources.customers`) -> view, for every resource and part."""
-    out: dict[str, ResourceModuleView] = {}
+def resource_modules(api: Api) -> Iterator[tuple[str, ResourceModuleView]]:
+    """(module name (`resources.customers`), view) for every resource and part, made one
+    resource at a time: the build compiles a resource's modules while the next is rendered."""
     for root in api.resources.values():
         for node in walk(root):
-            out.update(_node_modules(api, node))
-    return out
+            yield from _node_modules(api, node).items()
 
 
 def _node_modules(api: Api, node: ResourceDef) -> dict[str, ResourceModuleView]:
