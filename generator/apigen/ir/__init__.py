@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
-from . import grouping, layout, long_running, pagination, unions, usage
+from . import grouping, layout, long_running, pagination, parts, unions, usage
 from . import options as custom
 from .freeze import freeze
 from .lock import NameLock
@@ -104,6 +104,8 @@ def build_api(
             kind="recursion",
             action="the recursive part is typed as Any",
         )
+    for resource in _every_resource(resources):  # large ones split, their types too
+        parts.assign(resource, schemas.definitions)
     lazy = layout.lazy_models(schemas.definitions)
     cycles = layout.merge_cycles(schemas.definitions, lazy)
     api = Api(
@@ -171,6 +173,16 @@ def _resource_tree(ops: list[OperationDef], schemas: SchemaConverter) -> dict[st
         assert node is not None
         node.operations.append(op)
     return roots
+
+
+def _every_resource(resources: dict[str, ResourceDef]) -> list[ResourceDef]:
+    out: list[ResourceDef] = []
+    todo = list(resources.values())
+    while todo:
+        node = todo.pop(0)
+        out.append(node)
+        todo.extend(node.children.values())
+    return out
 
 
 def _known_security(

@@ -251,6 +251,20 @@ class ResourceDef:
     module: str
     operations: list[OperationDef] = field(default_factory=list)
     children: dict[str, ResourceDef] = field(default_factory=dict)
+    # a large resource's methods, split into part modules (ir/parts.py); empty: one module
+    parts: list[PartDef] = field(default_factory=list)
+
+
+@dataclass
+class PartDef:
+    """Some methods of a large resource, in a module of their own (`resources._repos_branches`);
+    `types` is where their inline types live when the resource's would be too large for one
+    module (`types._root_base_2`), else the resource's own types module."""
+
+    key: str  # what the methods share: a path segment (`branches`), else `base`
+    module: str
+    types: str
+    operations: list[OperationDef] = field(default_factory=list)
 
 
 @dataclass

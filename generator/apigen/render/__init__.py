@@ -26,7 +26,7 @@ from .code import comment_text, docstring, literal
 from .isort import module_order, sort_block
 from .manifest import TypedManifest, dumps
 from .readme import api_reference, readme_view
-from .resources import resource_modules
+from .resources import resource_modules, split_types_modules
 
 # The runtime's error classes a package re-exports, each with its runtime base class (the
 # package's class subclasses its own copy of that base). Written out rather than read from
@@ -184,6 +184,9 @@ def _render_files(
                 },
             ),
         )
+
+    for module, text in split_types_modules(api, header):
+        yield f"{pkg}/{module.replace('.', '/')}.py", text
 
     resource_template = env.get_template("resource_module.py.jinja")
     for module, resource_view in resource_modules(api):

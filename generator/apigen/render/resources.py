@@ -6,16 +6,16 @@ Two rules keep import time and file size down (issues 10 and 11):
   `TYPE_CHECKING`, and each operation's responses are built on its first call by a function that
   imports only the models that call parses (`_rt.LazyResponses`). Sub-resources are imported
   when first used.
-- A resource with more than `MAX_METHODS` methods gets its methods from mixin classes in private
-  modules (`resources/_repos_branches.py`), grouped along the path (the segment after the
-  resource's own name: GitHub's `repos` splits into `branches`, `hooks`, `contents`, ...). The
-  call API is unchanged: `client.repos.get_branch(...)`.
+- A large resource (ir/parts.py: more than 15 methods, or more lines than fit a module) gets its
+  methods from mixin classes in private modules (`resources/_repos_branches.py`), grouped along
+  the path (the segment after the resource's own name: GitHub's `repos` splits into `branches`,
+  `hooks`, `contents`, ...), each with the raw/streaming wrappers of its methods. The call API
+  is unchanged: `client.repos.get_branch(...)`, `client.repos.with_raw_response.get_branch`.
 """
 
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -33,8 +33,6 @@ from .views import (
     _positional,
     walk,
 )
-
-MAX_METHODS = 15  # per module: keeps every generated resource module well under 3,000 lines
 
 
 @dataclass
@@ -68,10 +66,15 @@ class ResourceClassView:
     async_name: str
     doc: str
     methods: list[MethodView]  # defined in this class
-    wrapped: list[MethodView]  # every method, its parts' too (the raw/streaming wrappers)
+    wrapped: list[MethodView]  # the raw/streaming wrappers' (a part's are in its module)
     children: list[ChildView] = field(default_factory=list)
     parts: list[PartView] = field(default_factory=list)
-    mixin: bool = False  # a part: methods only
+    mixin: bool = False  # a part: methods and their wrappers only
+
+    @property
+    def exports(self) -> list[str]:
+        """A part module's `__all__`."""
+        return sorted([self.name, self.async_name, *_wrapper_names((self.name, self.async_name))])
 
 
 @dataclass
@@ -95,28 +98,24 @@ def resource_modules(api: Api) -> Iterator[tuple[str, ResourceModuleView]]:
 
 
 def _node_modules(api: Api, node: ResourceDef) -> dict[str, ResourceModuleView]:
-    chunks = _chunks(node) if len(node.operations) > MAX_METHODS else []
     out: dict[str, ResourceModuleView] = {}
     parts: list[PartView] = []
-    wrapped: list[MethodView] = []
-    for key, ops in chunks:
-        module = _part_module(node, key, out)
+    for part in node.parts:  # ir/parts.py: a large resource's methods in part modules
+        module = part.module
         # `_repos_branches_2` -> `Branches2`: unique within the resource
         tail = module.removeprefix("resources._" + node.module.removeprefix("resources.") + "_")
         suffix = naming.pascal(tail) + "Methods"
         sync_cls = f"_{node.class_name.removesuffix('Resource')}{suffix}"
         async_cls = f"_{node.async_class_name.removesuffix('Resource')}{suffix}"
-        view = _module(api, module, node, ops, sync_cls, async_cls, mixin=True)
+        view = _module(api, module, node, list(part.operations), sync_cls, async_cls, mixin=True)
         out[module] = view
-        wrapped.extend(view.cls.methods)
         methods = [m.name for m in view.cls.methods]
         parts.append(
             PartView("." + module.removeprefix("resources."), sync_cls, async_cls, methods)
         )
-    own = [] if chunks else list(node.operations)
+    own = [] if parts else list(node.operations)
     main = _module(api, node.module, node, own, node.class_name, node.async_class_name)
     main.cls.parts = parts
-    main.cls.wrapped = [*main.cls.methods, *wrapped]
     main.cls.children = [
         ChildView(attr, "." + c.module.removeprefix("resources."), c.class_name, c.async_class_name)
         for attr, c in node.children.items()
@@ -124,18 +123,72 @@ def _node_modules(api: Api, node: ResourceDef) -> dict[str, ResourceModuleView]:
     tc = Imports()
     for child in main.cls.children:
         names = (child.sync_cls, child.async_cls)
-        wrappers = (
-            f"{n}With{kind}" for n in names for kind in ("RawResponse", "StreamingResponse")
-        )
-        tc.local[f"resources{child.module}"].update((*names, *wrappers))
-    part_lines = [f"from {p.module} import {p.async_cls}, {p.sync_cls}" for p in parts]
-    main.type_checking = sort_block(
-        [*main.type_checking, *_local_lines(tc, node.module), *part_lines]
-    )
+        tc.local[f"resources{child.module}"].update((*names, *_wrapper_names(names)))
+    for p in parts:  # the parts' classes are the class's bases for type checkers
+        names = (p.sync_cls, p.async_cls)
+        tc.local[f"resources{p.module}"].update((*names, *_wrapper_names(names)))
+    main.type_checking = sort_block([*main.type_checking, *_local_lines(tc, node.module)])
     if parts:  # the class's `__getattr__` (hidden from type checkers) imports parts lazily
         main.imports = _with_typing(main.imports, "Any", "TYPE_CHECKING")
     out[node.module] = main
     return out
+
+
+def split_types_modules(api: Api, header: str) -> Iterator[tuple[str, str]]:
+    """`types.<resource>` of a resource whose inline types are split by part (ir/parts.py):
+    it re-exports them, so `from <pkg>.types.<resource> import X` works as for any resource,
+    and importing it imports no part (a name's part is imported on first use)."""
+    for root in api.resources.values():
+        for node in walk(root):
+            own = "types." + node.module.removeprefix("resources.")
+            modules = sorted({p.types for p in node.parts if p.types != own})
+            if modules:
+                yield own, _split_types_text(node, header, [m.split(".", 1)[1] for m in modules])
+
+
+def _split_types_text(node: ResourceDef, header: str, modules: list[str]) -> str:
+    stars = "".join(f"    from .{m} import *  # noqa: F403\n" for m in modules)
+    parts = "".join(f"    {m!r},\n" for m in modules).replace("'", '"')
+    what = ".".join(node.path)
+    return f'''{header}
+"""Inline types of `{what}`'s methods, from the modules of its parts (one module would be too
+large to read): importing this module imports none of them, a name imports its part."""
+
+from __future__ import annotations
+
+import importlib as _importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # every part's `__all__`, for type checkers and editors
+{stars}
+_PARTS = frozenset(
+    (
+{parts}    )
+)
+
+
+def _index() -> dict[str, str]:
+    """Name -> module of the types package (its `_index.json`, read once)."""
+    index: dict[str, str] = _importlib.import_module(__package__ or "")._index()
+    return index
+
+
+def __getattr__(name: str) -> Any:
+    module = _index().get(name)
+    if module not in _PARTS:
+        raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
+    value = getattr(_importlib.import_module(f"{{__package__}}.{{module}}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(name for name, module in _index().items() if module in _PARTS)
+'''
+
+
+def _wrapper_names(classes: tuple[str, ...]) -> list[str]:
+    return [f"{n}With{kind}" for n in classes for kind in ("RawResponse", "StreamingResponse")]
 
 
 def _with_typing(blocks: list[str], *names: str) -> list[str]:
@@ -153,42 +206,6 @@ def _with_typing(blocks: list[str], *names: str) -> list[str]:
 def _is_stdlib(line: str) -> bool:
     """A line of the standard-library block (isort's section: the module is the stdlib's)."""
     return line.split()[1].split(".")[0] in sys.stdlib_module_names
-
-
-def _part_module(node: ResourceDef, key: str, taken: dict[str, ResourceModuleView]) -> str:
-    base = "resources._" + node.module.removeprefix("resources.") + "_" + naming.module_name(key)
-    module, n = base, 2
-    while module in taken:
-        module, n = f"{base}_{n}", n + 1
-    return module
-
-
-def _group_key(node: ResourceDef, op: OperationDef) -> str:
-    """The path segment after the resource's own name (`/repos/{o}/{r}/branches/...` ->
-    `branches`), else the last static segment, else `base`."""
-    statics = [s for s in op.path.split("/") if s and not s.startswith("{")]
-    name = node.path[-1].lower()
-    for i, segment in enumerate(statics):
-        if naming.module_name(segment) == name and i + 1 < len(statics):
-            return statics[i + 1]
-    return statics[-1] if len(statics) > 1 else "base"
-
-
-def _chunks(node: ResourceDef) -> list[tuple[str, list[OperationDef]]]:
-    """Methods grouped by `_group_key` (groups in order of first appearance), consecutive small
-    groups packed together and large ones cut, at most `MAX_METHODS` a chunk."""
-    groups: dict[str, list[OperationDef]] = defaultdict(list)
-    for op in node.operations:
-        groups[_group_key(node, op)].append(op)
-    chunks: list[tuple[str, list[OperationDef]]] = []
-    for key, ops in groups.items():
-        for start in range(0, len(ops), MAX_METHODS):
-            piece = ops[start : start + MAX_METHODS]
-            if chunks and start == 0 and len(chunks[-1][1]) + len(piece) <= MAX_METHODS:
-                chunks[-1] = (chunks[-1][0], [*chunks[-1][1], *piece])
-            else:
-                chunks.append((key, piece))
-    return chunks
 
 
 def _local_lines(imports: Imports, module: str) -> list[str]:
