@@ -94,3 +94,40 @@ def test_an_all_of_is_merged_once_and_equals_a_fresh_merge() -> None:
     plain = {"type": "integer"}
     assert converter.merge_all_of(plain, "#/d") == plain
     assert converter.merge_all_of(plain, "#/d") is not plain  # (a copy, as before)
+
+
+def test_an_all_of_member_that_only_documents_keeps_the_ref() -> None:
+    """`allOf: [{$ref: Vpc}, {xml, description}]` (AWS: nearly every property and array item)
+    is a reference to `Vpc`, not a copy of it (EC2 had 7,805 model classes, 1,833 after)."""
+    document = _spec()
+    schemas = document["components"]["schemas"]
+    schemas["Holder"] = {
+        "type": "object",
+        "properties": {
+            "vpc": {"allOf": [{"$ref": "#/components/schemas/Vpc"}, {"description": "The VPC."}]},
+            "vpcs": {
+                "type": "array",
+                "items": {
+                    "allOf": [{"$ref": "#/components/schemas/Vpc"}, {"xml": {"name": "item"}}]
+                },
+            },
+            "extended": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Vpc"},
+                    {"properties": {"extra": {"type": "string"}}},
+                ]
+            },
+        },
+    }
+    api = _build(document)
+    models = {d.name: d for d in api.definitions.values() if isinstance(d, ModelDef)}
+    fields = {f.py_name: f for f in models["Holder"].fields}
+    vpc = "#/components/schemas/Vpc"
+    assert getattr(fields["vpc"].type, "key", None) == vpc
+    assert fields["vpc"].doc == "The VPC."
+    assert getattr(getattr(fields["vpcs"].type, "item", None), "key", None) == vpc
+    assert getattr(fields["extended"].type, "key", None) != vpc  # a real extension: merged
+    assert (
+        sum(1 for m in models.values() if {"vpc_id", "peer_id"} <= {f.py_name for f in m.fields})
+        == 2
+    )

@@ -19,10 +19,16 @@ from .conftest import GITHUB_SLICE, PrismServer
 SPEC = ROOT / "specs" / "petstore.yaml"
 
 JS_SAFE_INTEGER = 2**53 - 1
+# Failures the runner classes as the spec's own limits whoever answers (docs/contract.md): a
+# free-form body key the bracketed form encoding cannot spell, drawn into `extra_body`.
+SPEC_LIMITS = frozenset({"form_key", "unspellable_value", "empty_query_value"})
 
 
-def prism_defect(failure: Failure) -> str | None:
-    """Why `failure` is Prism's fault (see docs/prism.md), or None when it is not known."""
+def prism_defect(failure: Failure, crashed: bool = False) -> str | None:
+    """Why `failure` is Prism's fault (see docs/prism.md), or None when it is not known.
+    `crashed`: Prism's log shows it died of its URIError (a form key or value holding `%`)."""
+    if crashed and failure.check == "connection":
+        return "Prism died of an uncaught URIError in decodeUriEntities (a `%` in a form key)"
     if failure.operation_id == "getOwner" and failure.check == "response_schema_conformance":
         return "Prism cuts the recursive Owner.referred_by with `{}` (no id, name, pets)"
     pet_id = re.search(r"/pets/(-?\d+)", failure.http)
@@ -37,8 +43,9 @@ def prism_defect(failure: Failure) -> str | None:
 
 
 def test_contract_runner_against_prism(
-    petstore_pkg: ModuleType, petstore_prism: PrismServer, monkeypatch: pytest.MonkeyPatch
+    petstore_pkg: ModuleType, petstore_prism_own: PrismServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    petstore_prism = petstore_prism_own
     client_dir = Path(str(petstore_pkg.__file__)).parents[1]
     monkeypatch.setenv("PRISM_PETSTORE_API_KEY", "prism-test-key")  # Prism checks X-API-Key
     report = run_contract(
@@ -56,7 +63,12 @@ def test_contract_runner_against_prism(
     assert not client, (
         f"client failures against Prism:\n{text}\n--- Prism log ---\n{petstore_prism.log()}"
     )
-    unexplained = [f for f in report.failures() if prism_defect(f) is None]
+    crashed = "URIError: URI malformed" in petstore_prism.log_path.read_text(errors="replace")
+    unexplained = [
+        f
+        for f in report.failures()
+        if prism_defect(f, crashed) is None and not (f.klass == "spec" and f.check in SPEC_LIMITS)
+    ]
     assert not unexplained, f"failures not explained by a known Prism defect:\n{text}"
 
 

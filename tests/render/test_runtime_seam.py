@@ -510,8 +510,16 @@ def test_emitted_parameters_keep_what_the_spec_declares(emitted: Emitted) -> Non
         document = _load(spec)
         if not str(document.get("openapi", "")).startswith("3."):
             continue  # Swagger 2.0: upgraded first, its parameters are rewritten
+        keys = {  # an operation's path key (`/cookies#formNonExploded`): `op.path` is the
+            # path sent, which keys holding a fragment or a query share (decisions §27)
+            (method, item[method].get("operationId")): key
+            for key, item in (document.get("paths") or {}).items()
+            for method in item
+            if isinstance(item[method], dict) and "operationId" in item[method]
+        }
         for op in ops:
-            item = _deref(document, document["paths"][op.path])
+            key = keys.get((op.method, op.operation_id), op.path)
+            item = _deref(document, document["paths"][key])
             declared: dict[tuple[str, str], dict[str, Any]] = {}
             for raw in [*item.get("parameters", []), *item[op.method].get("parameters", [])]:
                 p = _deref(document, raw)

@@ -565,27 +565,44 @@ def _is_object(schema: Mapping[str, Any]) -> bool:
     return bool(schema.get("properties")) and (not types or "object" in types)
 
 
-def _single_ref(schema: Mapping[str, Any]) -> str | None:
-    """`allOf: [$ref]` with nothing else of substance is just that ref (a common 3.0 idiom)."""
-    parts = schema.get("allOf") or []
-    substantive = set(schema) - {
-        "allOf",
+# Keywords that document a schema without changing what it accepts: an `allOf` member holding
+# only these (AWS: `allOf: [{$ref: Vpc}, {xml: {name: item}, description: ...}]`) adds nothing to
+# the type, so the `allOf` is its `$ref`. (`nullable` and `default` are left out on purpose.)
+_ANNOTATIONS = frozenset(
+    {
         "description",
         "title",
-        "nullable",
         "readOnly",
         "writeOnly",
         "deprecated",
         "example",
-        "default",
+        "examples",
         "xml",
         "externalDocs",
+        "$comment",
     }
-    if len(parts) == 1 and isinstance(parts[0], JSON_OBJECT) and not substantive:
-        ref = parts[0].get("$ref")
-        if isinstance(ref, str) and ref.startswith("#") and len(parts[0]) == 1:
-            return ref
-    return None
+)
+
+
+def _single_ref(schema: Mapping[str, Any]) -> str | None:
+    """`allOf: [$ref]` with nothing else of substance is just that ref (a common 3.0 idiom); so
+    is `allOf: [$ref, {annotations}]` (the member only documents it)."""
+    parts = schema.get("allOf") or []
+    substantive = set(schema) - {"allOf", "nullable", "default", *_ANNOTATIONS}
+    if substantive or not isinstance(parts, list):
+        return None
+    refs = [p for p in parts if isinstance(p, JSON_OBJECT) and set(p) == {"$ref"}]
+    if len(refs) != 1:
+        return None
+    ref = refs[0]["$ref"]
+    if not (isinstance(ref, str) and ref.startswith("#")):
+        return None
+    for p in parts:
+        if p is refs[0]:
+            continue
+        if not isinstance(p, JSON_OBJECT) or not p or not set(p) <= _ANNOTATIONS:
+            return None
+    return ref
 
 
 def union_of(members: list[TypeExpr]) -> TypeExpr:
