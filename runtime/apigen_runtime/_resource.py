@@ -161,8 +161,9 @@ def part_attribute(
         bound = getattr(cls, name).__get__(owner, type(owner))
         owner.__dict__[name] = bound
         return bound
-    wrappers = cls(owner._resource)  # type: ignore[attr-defined]
-    for attr, value in vars(wrappers).items():
+    wrappers: object = cls(owner._resource)  # type: ignore[attr-defined]
+    found: dict[str, object] = vars(wrappers)
+    for attr, value in found.items():
         if attr != "_resource":
             owner.__dict__.setdefault(attr, value)
     return owner.__dict__[name]

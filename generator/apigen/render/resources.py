@@ -147,12 +147,15 @@ def split_types_modules(api: Api, header: str) -> Iterator[tuple[str, str]]:
 
 
 def _split_types_text(node: ResourceDef, header: str, modules: list[str]) -> str:
-    stars = "".join(f"    from .{m} import *  # noqa: F403\n" for m in modules)
+    stars = "".join(f"    from .{m} import *\n" for m in modules)
     parts = "".join(f"    {m!r},\n" for m in modules).replace("'", '"')
-    what = ".".join(node.path)
+    doc = docstring(
+        f"Inline types of the methods of `{'.'.join(node.path)}`.\n\n"
+        "They live in the modules of its parts (one module would be too large to read): "
+        "importing this module imports none of them, a name imports its part."
+    )
     return f'''{header}
-"""Inline types of `{what}`'s methods, from the modules of its parts (one module would be too
-large to read): importing this module imports none of them, a name imports its part."""
+{doc}
 
 from __future__ import annotations
 
