@@ -271,6 +271,8 @@ class _Run:
             self.client, self.document, self.config.operations, self.config.tags
         )
         if not ops:
+            if not self.client.operations:
+                raise ContractError(_nothing_to_call(self.document))
             raise ContractError("no operation matches the --operation/--tag filters")
         own = self.config.sandbox_url is not None
         if self.config.sandbox_url is not None:
@@ -529,6 +531,9 @@ class _Run:
             if bodiless and _about_the_body(p.check, p.message):
                 fail(p.check, "spec", f"{NO_BODY_ALLOWED}: {p.message}", http=http)
                 continue
+            if p.check == "status_code_conformance" and self._no_responses(op):
+                fail(p.check, "spec", f"{NO_RESPONSES}: {p.message}", http=http)
+                continue
             fail(
                 p.check,
                 "spec" if follows and 400 <= response.status_code < 500 else responder,
@@ -650,6 +655,12 @@ class _Run:
                 )
             )
 
+    def _no_responses(self, op: ManifestOperation) -> bool:
+        """Whether the operation documents no response at all (OpenAPI 3.1 makes `responses`
+        optional), so whatever status answers it is undocumented."""
+        responses = self.view.deref(self.view.operation(op.path, op.method).get("responses"))
+        return not isinstance(responses, Mapping) or not responses
+
     def _only_errors_declared(self, op: ManifestOperation, status: int) -> bool:
         """Whether `status` is the sandbox's answer to a valid request because the operation
         declares no 2xx, `2XX` or `default` response (the lowest declared code is all there is)."""
@@ -724,6 +735,20 @@ NULL_BESIDE_ONEOF = "None is not valid under any of the given schemas"
 NO_SUCCESS = (
     "the operation declares no 2xx or default response, so its documented answer is an error"
 )
+
+# OpenAPI 3.1 makes an operation's `responses` optional: with none documented, every answer
+# (the sandbox's 204, a real server's 200) fails schemathesis' status code check.
+NO_RESPONSES = "the operation documents no response, so any status is undocumented"
+
+
+def _nothing_to_call(document: Mapping[str, Any]) -> str:
+    """Why a client has no operation to call: a webhooks-only 3.1 spec says so plainly."""
+    if document.get("webhooks") and not document.get("paths"):
+        return (
+            "the spec has no paths, only webhooks (requests the API sends, not calls a client "
+            "makes): there is no operation to run"
+        )
+    return "the spec has no operation the client can call (no paths)"
 
 
 # `allowEmptyValue: true` lets `name=` be sent, but a boolean or number parameter has no empty
