@@ -310,3 +310,45 @@ def test_yaml_dates_in_examples_become_strings() -> None:
     assert (
         synth({"type": "string", "format": "date", "example": dt.date(2020, 5, 17)}) == "2020-05-17"
     )
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\/projects\/(me|[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*)\/apikeys\/[a-f\d]{24}",
+        r"^[a-f\d]{24}$",
+        r"^(?:{[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}}|[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7})$",
+        r"^[^/]+\.json$",
+        r"^(\w)\1-[A-Z]{2,3}$",
+    ],
+)
+def test_a_pattern_no_plain_candidate_matches_is_walked(pattern: str) -> None:
+    # readme.com's URIs: none of the sandbox's fixed candidates match, the regex walk does
+    value = synth({"type": "string", "pattern": pattern, "minLength": 5}, version="3.1.0")
+    assert isinstance(value, str) and len(value) >= 5
+
+
+def test_a_boolean_exclusive_bound_is_read_the_draft_4_way_in_3_1() -> None:
+    from apigen.sandbox._dialect import OAS31BoundsValidator
+
+    schema = {"minimum": 10, "maximum": 20, "exclusiveMinimum": True, "exclusiveMaximum": True}
+    validator = OAS31BoundsValidator(schema)
+    assert validator.is_valid(12.0) and validator.is_valid(19.5)
+    assert not validator.is_valid(20) and not validator.is_valid(10)
+    assert not OAS31BoundsValidator({"exclusiveMaximum": 20}).is_valid(20)
+    # below a 2019-09 `$schema` too (jsonschema would switch to its own class there)
+    nested = OAS31BoundsValidator(
+        {"allOf": [{"$schema": "https://json-schema.org/draft/2019-09/schema#", **schema}]}
+    )
+    assert nested.is_valid(12.0) and not nested.is_valid(20)
+
+
+def test_a_required_write_only_property_is_left_out_of_a_response() -> None:
+    schema = {
+        "type": "object",
+        "required": ["number", "cvc"],
+        "properties": {"number": {"type": "string"}, "cvc": {"type": "integer", "writeOnly": True}},
+    }
+    document = {"openapi": "3.1.0", "components": {"schemas": {}}}
+    value = ExampleGenerator(document, seed=0).generate(schema)
+    assert value == {"number": value["number"]}

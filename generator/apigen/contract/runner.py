@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 from .wire import (
     EMPTY_REQUIRED,
     SCHEMA_PROBLEM,
+    UNMEETABLE_SECURITY,
     UNSPELLABLE_KEY,
     UNSPELLABLE_VALUE,
     check_request,
@@ -271,6 +272,8 @@ class _Run:
             self.client, self.document, self.config.operations, self.config.tags
         )
         if not ops:
+            if not self.client.operations:
+                raise ContractError(_nothing_to_call(self.document))
             raise ContractError("no operation matches the --operation/--tag filters")
         own = self.config.sandbox_url is not None
         if self.config.sandbox_url is not None:
@@ -393,7 +396,9 @@ class _Run:
             try:
                 call = to_call(case, constant, sync_method)
             except MappingError as exc:
-                if self._untyped_body(op, constant, exc, case):
+                if self._untyped_body(op, constant, exc, case) or self._untyped_field(
+                    op, constant, exc, case
+                ):
                     # `properties` without `type: object`: JSON Schema admits any value there,
                     # the generated model (rightly) wants an object.
                     fail("untyped_schema", "spec", str(exc), case=case.label)
@@ -450,6 +455,9 @@ class _Run:
             )
             return
         if not exchanges:
+            if isinstance(error, TypeError) and BINARY_IN_JSON in str(error):
+                fail("binary_in_json", "spec", f"{BINARY_IN_JSON_SPEC}: {str(error)[:200]}")
+                return
             fail(
                 "exception",
                 "client",
@@ -479,6 +487,9 @@ class _Run:
                 spec_request = True
             elif problem.startswith(UNSPELLABLE_VALUE):
                 fail("unspellable_value", "spec", problem, http=http)
+                spec_request = True
+            elif problem.startswith(UNMEETABLE_SECURITY):
+                fail("security_requirement", "spec", problem, http=http)
                 spec_request = True
             else:
                 fail("request", "client", problem, http=http)
@@ -528,6 +539,9 @@ class _Run:
             follows = spec_request and p.check == "status_code_conformance"
             if bodiless and _about_the_body(p.check, p.message):
                 fail(p.check, "spec", f"{NO_BODY_ALLOWED}: {p.message}", http=http)
+                continue
+            if p.check == "status_code_conformance" and self._no_responses(op):
+                fail(p.check, "spec", f"{NO_RESPONSES}: {p.message}", http=http)
                 continue
             fail(
                 p.check,
@@ -600,6 +614,25 @@ class _Run:
             return False
         return self._untyped(op, case)
 
+    def _untyped_field(
+        self, op: ManifestOperation, constant: Operation[Any], exc: MappingError, case: CaseInput
+    ) -> bool:
+        """A body property with `items` or `properties` but no `type`: JSON Schema admits any
+        value there (null included), the generated argument (rightly) wants a list or object."""
+        param = next((p for p in constant.params if p.py_name == exc.name), None)
+        if param is None or param.location != "field":
+            return False
+        body = self.view.request_body(op.path, op.method) or {}
+        media = self.view.deref((body.get("content") or {}).get(case.media_type or "", {}))
+        schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
+        props = schema.get("properties") if isinstance(schema, Mapping) else None
+        prop = self.view.deref(props.get(param.wire_name)) if isinstance(props, Mapping) else None
+        return (
+            isinstance(prop, Mapping)
+            and "type" not in prop
+            and ("items" in prop or "properties" in prop)
+        )
+
     def _server(
         self,
         result: OperationResult,
@@ -650,6 +683,12 @@ class _Run:
                 )
             )
 
+    def _no_responses(self, op: ManifestOperation) -> bool:
+        """Whether the operation documents no response at all (OpenAPI 3.1 makes `responses`
+        optional), so whatever status answers it is undocumented."""
+        responses = self.view.deref(self.view.operation(op.path, op.method).get("responses"))
+        return not isinstance(responses, Mapping) or not responses
+
     def _only_errors_declared(self, op: ManifestOperation, status: int) -> bool:
         """Whether `status` is the sandbox's answer to a valid request because the operation
         declares no 2xx, `2XX` or `default` response (the lowest declared code is all there is)."""
@@ -678,6 +717,9 @@ class _Run:
         extra = call.kwargs.get("extra_body")
         if isinstance(extra, Mapping):
             fields.update({k: jsonable(v) for k, v in extra.items()})
+        if "json" in (case.media_type or ""):  # the runtime sends UTF-8 bytes as JSON text
+            fields = _utf8_text(fields)
+            whole = _utf8_text(whole)
         if whole is not MISSING:
             body = {**whole, **fields} if fields and isinstance(whole, Mapping) else whole
             return intended, body, True
@@ -685,6 +727,20 @@ class _Run:
             return intended, fields, True
         required = constant.body is not None and constant.body.required
         return intended, {}, required
+
+
+def _utf8_text(value: Any) -> Any:
+    """`value` with UTF-8 bytes as the text a JSON body carries them as (the runtime's rule)."""
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value
+    if isinstance(value, dict):
+        return {k: _utf8_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_utf8_text(v) for v in value]
+    return value
 
 
 def _token_urls(document: Mapping[str, Any]) -> frozenset[str]:
@@ -725,6 +781,27 @@ NO_SUCCESS = (
     "the operation declares no 2xx or default response, so its documented answer is an error"
 )
 
+# OpenAPI 3.1 makes an operation's `responses` optional: with none documented, every answer
+# (the sandbox's 204, a real server's 200) fails schemathesis' status code check.
+NO_RESPONSES = "the operation documents no response, so any status is undocumented"
+
+
+def _nothing_to_call(document: Mapping[str, Any]) -> str:
+    """Why a client has no operation to call: a webhooks-only 3.1 spec says so plainly."""
+    if document.get("webhooks") and not document.get("paths"):
+        return (
+            "the spec has no paths, only webhooks (requests the API sends, not calls a client "
+            "makes): there is no operation to run"
+        )
+    return "the spec has no operation the client can call (no paths)"
+
+
+# `format: binary` in a JSON body: schemathesis draws raw bytes, which JSON cannot carry (the
+# runtime refuses octets that are not UTF-8 text before sending, with this message).
+BINARY_IN_JSON = "bytes in a JSON body must be UTF-8 text"
+BINARY_IN_JSON_SPEC = (
+    "the spec declares `format: binary` inside a JSON body, which carries text, not octets"
+)
 
 # `allowEmptyValue: true` lets `name=` be sent, but a boolean or number parameter has no empty
 # value in its type: schemathesis draws "" for it, the typed argument (rightly) refuses it.

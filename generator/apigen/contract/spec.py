@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from openapi_schema_validator import OAS30Validator, OAS31Validator
+from openapi_schema_validator import OAS30Validator
 
 from ..path_keys import split_key
+from ..sandbox._dialect import OAS31BoundsValidator
 from ..spec.pointer import MISSING, find
 
 __all__ = ["Param", "SpecView"]
@@ -55,7 +56,9 @@ class SpecView:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         version = str(document.get("openapi", "3.0"))
-        self._validator_cls: Any = OAS31Validator if version.startswith("3.1") else OAS30Validator
+        self._validator_cls: Any = (
+            OAS31BoundsValidator if version.startswith("3.1") else OAS30Validator
+        )
         self._validators: dict[int, Any] = {}
         self._keep: list[Any] = []
 

@@ -21,6 +21,7 @@ from .spec import Param, SpecView
 __all__ = [
     "EMPTY_REQUIRED",
     "SCHEMA_PROBLEM",
+    "UNMEETABLE_SECURITY",
     "UNSPELLABLE_KEY",
     "UNSPELLABLE_VALUE",
     "check_request",
@@ -42,6 +43,10 @@ UNSPELLABLE_KEY = "a key the bracketed form encoding cannot spell"
 # inside one (AWS query parameters, `Filter.1.Name=...` on the real API). The client sends its
 # spelling (JSON for a nested item); no reader can get the value back.
 UNSPELLABLE_VALUE = "a value its style cannot spell (a delimiter inside an item, or nesting)"
+# A security requirement that ANDs two schemes which both take the Authorization header (basic +
+# an OAuth2 bearer token): one request carries one such header, so no request can meet it.
+UNMEETABLE_SECURITY = "no request can meet the security requirement"
+_AUTHORIZATION_KINDS = frozenset({"http", "oauth2", "openIdConnect"})
 
 
 def _nested(value: Any) -> bool:
@@ -494,6 +499,14 @@ def _check_security(
     alternatives = [alt for alt in alternatives if all(alt.values())]
     if not alternatives:
         return
+    meetable = [alt for alt in alternatives if _meetable(alt)]
+    if not meetable:
+        names = " or ".join("+".join(alt) for alt in alternatives)
+        problems.append(
+            f"{UNMEETABLE_SECURITY} {names}: its schemes all want the one Authorization header"
+        )
+        return
+    alternatives = meetable
     query = {k for k, _ in parse_qsl(request.url.query.decode("ascii"), keep_blank_values=True)}
     cookie = request.headers.get("cookie", "")
     for alt in alternatives:
@@ -503,10 +516,18 @@ def _check_security(
     problems.append(f"no credentials sent (the operation needs {names})")
 
 
+def _meetable(requirement: Mapping[str, Mapping[str, Any]]) -> bool:
+    """At most one of the ANDed schemes takes the Authorization header."""
+    kinds = [s.get("type") for s in requirement.values()]
+    return sum(kind in _AUTHORIZATION_KINDS for kind in kinds) <= 1
+
+
 def _has_credential(
     scheme: Mapping[str, Any], request: httpx.Request, query: set[str], cookie: str
 ) -> bool:
     kind = scheme.get("type")
+    if kind == "mutualTLS":  # a client certificate, carried by TLS: nothing to see in HTTP
+        return True
     if kind == "apiKey":
         name = str(scheme.get("name", ""))
         where = scheme.get("in")

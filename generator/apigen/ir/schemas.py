@@ -91,7 +91,8 @@ class SchemaConverter:
         self.class_names: set[str] = set()
         self._building: set[str] = set()
         self._nullable: dict[str, bool] = {}
-        self._read_only_refs: dict[str, bool] = {}  # `$ref` -> what `read_only` found there
+        # (keyword, `$ref`) -> what `read_only` found there
+        self._read_only_refs: dict[tuple[str, str], bool] = {}
         # `allOf` schema -> (it, its merge): the same inline schema is converted once per place
         # it is used (a component, a flattened body, a response); AWS specs wrap almost every
         # property in `allOf: [$ref, {description}]` (EC2: 44,794 merges of 8,600 nodes)
@@ -390,7 +391,9 @@ class SchemaConverter:
                     py_name=py_names[wire],
                     wire_name=wire,
                     type=ftype,
-                    required=wire in required,
+                    # a required writeOnly property is required of requests only (OpenAPI 3.0
+                    # and 3.1): responses leave it out, so the model cannot demand it
+                    required=wire in required and not self.read_only(prop_map, "writeOnly"),
                     default=default,
                     has_default=has_default,
                     doc=schema_doc(prop_map),
@@ -399,21 +402,24 @@ class SchemaConverter:
             )
         return fields
 
-    def read_only(self, prop: Any) -> bool:
+    def read_only(self, prop: Any, keyword: str = "readOnly") -> bool:
         """`readOnly` on a property or on a schema its `$ref` leads to (3.0 reads it on the
         target only, 3.1 also beside the ref): such a property is never sent. One rule for
-        model fields (`FieldDef.read_only`) and the fields of a flattened request body."""
+        model fields (`FieldDef.read_only`) and the fields of a flattened request body; with
+        `keyword="writeOnly"`, the same rule for a property never received."""
         if not isinstance(prop, JSON_OBJECT):
             return False
-        if prop.get("readOnly") is True:
+        if prop.get(keyword) is True:
             return True
         ref = prop.get("$ref")
         if not (isinstance(ref, str) and ref.startswith("#")):
             return False
-        found = self._read_only_refs.get(ref)
+        key = (keyword, ref)
+        found = self._read_only_refs.get(key)
         if found is None:
-            self._read_only_refs[ref] = False  # a ref cycle ends here
-            found = self._read_only_refs[ref] = self.read_only(resolve_pointer(self.document, ref))
+            self._read_only_refs[key] = False  # a ref cycle ends here
+            target = resolve_pointer(self.document, ref)
+            found = self._read_only_refs[key] = self.read_only(target, keyword)
         return found
 
     def _default(

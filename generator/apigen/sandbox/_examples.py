@@ -484,7 +484,13 @@ class ExampleGenerator:
     ) -> dict[str, Any]:
         props = schema.get("properties")
         props = props if isinstance(props, Mapping) else {}
-        required = [r for r in schema.get("required") or () if isinstance(r, str)]
+        # A required writeOnly property is required of requests only (OpenAPI 3.0 and 3.1):
+        # a response leaves it out (schemathesis forbids it there).
+        required = [
+            r
+            for r in schema.get("required") or ()
+            if isinstance(r, str) and not self._write_only(props.get(r))
+        ]
         extra = schema.get("additionalProperties")
         limit = schema.get("maxProperties")
         limit = limit if isinstance(limit, int) and not isinstance(limit, bool) else None
@@ -537,7 +543,7 @@ class ExampleGenerator:
         """Optional properties that would recurse, or that a server never sends, are left out."""
         if not isinstance(sub, Mapping):
             return False
-        if sub.get("writeOnly") is True:
+        if self._write_only(sub):
             return True
         refs = [sub.get("$ref")]
         items = sub.get("items")
@@ -547,15 +553,21 @@ class ExampleGenerator:
             for member in sub.get(key) or ():
                 if isinstance(member, Mapping):
                     refs.append(member.get("$ref"))
-        if any(isinstance(r, str) and r in stack for r in refs):
+        return any(isinstance(r, str) and r in stack for r in refs)
+
+    def _write_only(self, sub: Any) -> bool:
+        """Whether a property schema (or the schema its `$ref` names) is writeOnly."""
+        if not isinstance(sub, Mapping):
+            return False
+        if sub.get("writeOnly") is True:
             return True
-        if isinstance(sub.get("$ref"), str):
-            try:
-                target, _ = self.resolver.resolve(sub)
-            except RefError:
-                return False
-            return isinstance(target, Mapping) and target.get("writeOnly") is True
-        return False
+        if not isinstance(sub.get("$ref"), str):
+            return False
+        try:
+            target, _ = self.resolver.resolve(sub)
+        except RefError:
+            return False
+        return isinstance(target, Mapping) and target.get("writeOnly") is True
 
     def _array(
         self,

@@ -140,13 +140,14 @@ class Checker:
         return not isinstance(items, Mapping) or all(self.fits(v, items, depth + 1) for v in value)
 
     def _object_ok(self, value: dict[str, Any], schema: Mapping[str, Any], depth: int) -> bool:
-        required = schema.get("required")
-        if isinstance(required, list) and any(
-            isinstance(r, str) and r not in value for r in required
-        ):
-            return False
         props = schema.get("properties")
         props = props if isinstance(props, Mapping) else {}
+        required = schema.get("required")
+        if isinstance(required, list) and any(
+            isinstance(r, str) and r not in value and not _write_only(props.get(r))
+            for r in required
+        ):
+            return False
         extra = schema.get("additionalProperties")
         for key, item in value.items():
             if key in props:
@@ -159,6 +160,11 @@ class Checker:
             ):
                 return False
         return True
+
+
+def _write_only(sub: Any) -> bool:
+    """A writeOnly property is required of requests only; responses (all we check) leave it out."""
+    return isinstance(sub, Mapping) and sub.get("writeOnly") is True
 
 
 def _int(raw: Any, fallback: int) -> int:

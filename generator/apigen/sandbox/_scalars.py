@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ._fits import compile_pattern, is_num
+from ._regex import example as regex_example
 
 Schema = Mapping[str, Any]
 
@@ -56,7 +57,7 @@ INT_RANGES: Final[dict[str, tuple[int, int]]] = {
     "uint32": (0, 2**32 - 1),
     "uint64": (0, 2**64 - 1),
 }
-#: Tried in order when a string must match a `pattern` (no regex inversion, on purpose).
+#: Tried in order when a string must match a `pattern`, before walking the regex (`_regex`).
 _PATTERN_CANDIDATES: Final = (
     "string",
     "a",
@@ -98,7 +99,7 @@ _PATTERN_CANDIDATES: Final = (
 def string(
     schema: Schema, rng: random.Random, hint: str | None, variant: int, *, vary: bool = False
 ) -> str:
-    """A string honouring format, length and (by trial, not inversion) pattern.
+    """A string honouring format, length and pattern (plain candidates first, then `_regex`).
 
     With `vary`, formatted and plain strings differ from draw to draw (random timestamps,
     addresses, suffixes); a drawn value that breaks the pattern falls back to the usual
@@ -131,7 +132,8 @@ def string(
     for candidate in (hint or "", *_PATTERN_CANDIDATES, *(lead + t for t in tails)):
         if candidate and low <= len(candidate) <= top and compiled.search(candidate):
             return candidate
-    return value
+    built = regex_example(str(pattern), low, high)
+    return built if built is not None else value
 
 
 def _drawn(fmt: Any, rng: random.Random, hint: str | None) -> str | None:

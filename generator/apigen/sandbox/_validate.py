@@ -30,9 +30,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
+from openapi_schema_validator import OAS30Validator, OAS30WriteValidator
 
 from ..path_keys import split_key as split_path_key
+from ._dialect import OAS31BoundsValidator
 from ._fits import Checker
 from ._formats import REQUEST_FORMATS
 from ._forms import parse_form, split_key
@@ -217,7 +218,7 @@ class RequestValidator:
     def _validator(self, schema: Any, *, write: bool) -> Any:
         root = {**self._root, "allOf": [schema]}
         if self._openapi31:
-            return OAS31Validator(root, format_checker=REQUEST_FORMATS)
+            return OAS31BoundsValidator(root, format_checker=REQUEST_FORMATS)
         cls = OAS30WriteValidator if write else OAS30Validator
         return cls(root, format_checker=REQUEST_FORMATS)
 

@@ -1,0 +1,80 @@
+"""The OpenAPI 3.1 validator, reading a boolean `exclusiveMinimum`/`exclusiveMaximum` as draft 4.
+
+A 3.1 schema may declare an older dialect (`$schema: draft-04`, or `jsonSchemaDialect` for the
+document), where `exclusiveMaximum: true` makes `maximum` strict. jsonschema's 2020-12 keywords
+read that `true` as the number 1 (`12 is greater than or equal to the maximum of True`) and
+refuse every valid value. A boolean is never a valid 2020-12 bound, so it can only mean the
+draft 4 reading, whatever dialect is declared: that is what this validator does, and it stays
+the validator below a `$schema` naming 2019-09 or 2020-12 (jsonschema would switch to its own
+class there, which reads the boolean as a number again). Older dialects switch as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+import attrs
+from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
+    Draft201909Validator,
+    Draft202012Validator,
+    ValidationError,
+    validators,
+)
+from openapi_schema_validator import OAS31Validator
+
+_BASE: Final[Mapping[str, Any]] = OAS31Validator.VALIDATORS
+
+
+def _bound(keyword: str, exclusive: str, below: bool) -> Any:
+    def check(
+        validator: Any, limit: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[Any]:
+        if schema.get(exclusive) is not True:
+            yield from _BASE[keyword](validator, limit, instance, schema)
+            return
+        if not validator.is_type(instance, "number") or isinstance(limit, bool):
+            return
+        if (instance >= limit) if below else (instance <= limit):
+            word = "greater" if below else "less"
+            yield ValidationError(
+                f"{instance!r} is {word} than or equal to the {keyword} of {limit!r}"
+            )
+
+    return check
+
+
+def _exclusive(keyword: str) -> Any:
+    def check(
+        validator: Any, limit: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[Any]:
+        if not isinstance(limit, bool):
+            yield from _BASE[keyword](validator, limit, instance, schema)
+
+    return check
+
+
+OAS31BoundsValidator: Any = validators.extend(
+    OAS31Validator,
+    {
+        "maximum": _bound("maximum", "exclusiveMaximum", below=True),
+        "minimum": _bound("minimum", "exclusiveMinimum", below=False),
+        "exclusiveMaximum": _exclusive("exclusiveMaximum"),
+        "exclusiveMinimum": _exclusive("exclusiveMinimum"),
+    },
+)
+
+
+def _evolve(self: Any, **changes: Any) -> Any:
+    """jsonschema's `evolve`, but a 2019-09 or 2020-12 `$schema` keeps this validator."""
+    schema = changes.setdefault("schema", self.schema)
+    cls = validators.validator_for(schema, default=type(self))
+    if cls in (Draft201909Validator, Draft202012Validator):
+        cls = type(self)
+    for spec in attrs.fields(type(self)):
+        if spec.init and spec.alias not in changes:
+            changes[spec.alias] = getattr(self, spec.name)
+    return cls(**changes)
+
+
+OAS31BoundsValidator.evolve = _evolve

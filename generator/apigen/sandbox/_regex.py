@@ -1,0 +1,137 @@
+"""A string that matches a `pattern`, built from Python's own parse of the regex.
+
+The sandbox first tries plain candidates (see `_scalars`); a pattern none of them matches
+(`\\/projects\\/(me|[a-z0-9]+)\\/apikeys\\/[a-f\\d]{24}`, readme.com's URIs) is walked here:
+each literal kept, each class answered by a plain member, each repeat taken its minimum number
+of times (more when minLength asks for it), the first (else the last) branch of each choice. Lookarounds and
+backreferences are approximated; the caller checks the result, so a miss costs nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any, Final
+
+_parser: Any = importlib.import_module("re._parser")  # no public API; stable since 3.11
+
+#: Characters tried, in order, for a class or a negated literal: readable ones first.
+_PLAIN: Final = "a0A_-b1Bz9Z. /:@x"
+_CATEGORY: Final[dict[str, str]] = {
+    "CATEGORY_DIGIT": "0",
+    "CATEGORY_NOT_DIGIT": "a",
+    "CATEGORY_WORD": "a",
+    "CATEGORY_NOT_WORD": "-",
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_SPACE": "a",
+}
+#: Extra repeats tried in turn, so a minLength can be reached through the pattern's repeats.
+_EXTRAS: Final = (0, 1, 2, 4, 8, 16, 32, 64)
+
+
+def example(pattern: str, low: int = 0, high: int | None = None) -> str | None:
+    """A string `re.search(pattern, ...)` accepts with a length in [low, high], or None."""
+    try:
+        compiled = re.compile(pattern)
+        tree = _parser.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    for last in (False, True):
+        for extra in _EXTRAS:
+            try:
+                text = _Walker(extra, last).walk(tree)
+            except (_NoMatch, RecursionError):
+                break
+            if high is not None and len(text) > high:
+                break
+            if len(text) >= low and compiled.search(text):
+                return text
+    return None
+
+
+class _NoMatch(Exception):
+    """The walker met a construct it cannot answer."""
+
+
+class _Walker:
+    def __init__(self, extra: int, last: bool) -> None:
+        self.extra = extra
+        self.last = last
+        self.groups: dict[int, str] = {}
+
+    def walk(self, items: Any) -> str:
+        return "".join(self.one(str(op), av) for op, av in items)
+
+    def one(self, op: str, av: Any) -> str:
+        if op == "LITERAL":
+            return chr(av)
+        if op == "NOT_LITERAL":
+            return next(c for c in _PLAIN if ord(c) != av)
+        if op == "ANY":
+            return "a"
+        if op == "IN":
+            return _member(av)
+        if op == "AT" or op in ("ASSERT", "ASSERT_NOT"):
+            return ""
+        if op == "BRANCH":
+            return self.walk(av[1][-1 if self.last else 0])
+        if op == "SUBPATTERN":
+            group, _, _, body = av
+            text = self.walk(body)
+            if group is not None:
+                self.groups[group] = text
+            return text
+        if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            least, most, body = av
+            count = min(least + self.extra, most)
+            return "".join(self.walk(body) for _ in range(count))
+        if op == "GROUPREF":
+            return self.groups.get(av, "")
+        if op == "GROUPREF_EXISTS":
+            group, yes, no = av
+            return self.walk(yes if group in self.groups else (no or []))
+        if op == "ATOMIC_GROUP":
+            return self.walk(av)
+        raise _NoMatch(op)
+
+
+def _member(items: Any) -> str:
+    """A character inside a class (`[a-f\\d]`, `[^/]`): a listed one, else a plain one that fits."""
+    negate = bool(items) and str(items[0][0]) == "NEGATE"
+    if negate:
+        return next((c for c in _PLAIN if not _in_class(items[1:], c)), "a")
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            return chr(av)
+        if name == "RANGE":
+            for c in _PLAIN:
+                if av[0] <= ord(c) <= av[1]:
+                    return c
+            return chr(av[0])
+        if name == "CATEGORY":
+            return _CATEGORY.get(str(av), "a")
+    raise _NoMatch("IN")
+
+
+def _in_class(items: Any, char: str) -> bool:
+    code = ord(char)
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL" and av == code:
+            return True
+        if name == "RANGE" and av[0] <= code <= av[1]:
+            return True
+        if name == "CATEGORY" and re.fullmatch(_CATEGORY_RE.get(str(av), "(?!)"), char):
+            return True
+    return False
+
+
+_CATEGORY_RE: Final[dict[str, str]] = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+}
