@@ -63,12 +63,44 @@ def response_schemas(
                         yield f"{method.upper()} {path} {code} {media}", schema
 
 
+def _read_view(node: Any) -> Any:
+    """`node` as a response must satisfy it: a required writeOnly property is required of
+    requests only (OpenAPI 3.0; JSON Schema's writeOnly in 3.1: "never present when the
+    instance is retrieved"), so it leaves `required`. (OAS30ReadValidator does this for 3.0;
+    openapi-schema-validator has no 3.1 counterpart.)"""
+    if isinstance(node, list):
+        return [_read_view(item) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    out = {key: _read_view(value) for key, value in node.items()}
+    props = node.get("properties")
+    if isinstance(node.get("required"), list) and isinstance(props, Mapping):
+        out["required"] = [
+            name
+            for name in node["required"]
+            if not (isinstance(props.get(name), Mapping) and props[name].get("writeOnly") is True)
+        ]
+    return out
+
+
+_READ_ROOTS: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+
+def _read_root(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The read view of a document's components and paths, made once per document."""
+    known = _READ_ROOTS.get(id(document))
+    if known is None or known[0] is not document:
+        view = {k: _read_view(document[k]) for k in ("components", "paths") if k in document}
+        known = _READ_ROOTS[id(document)] = (document, view)
+    return known[1]
+
+
 def validation_errors(document: Mapping[str, Any], schema: Any, value: Any) -> list[str]:
     validator = (
         OAS31Validator if str(document.get("openapi", "")).startswith("3.1") else OAS30Validator
     )
-    root = {key: document[key] for key in ("components", "paths") if key in document}
-    root["allOf"] = [schema]
+    root = dict(_read_root(document))
+    root["allOf"] = [_read_view(schema)]
     return [
         e.message
         for e in validator(root, format_checker=validator.FORMAT_CHECKER).iter_errors(value)
