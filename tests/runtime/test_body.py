@@ -128,6 +128,20 @@ def test_form_encoding_styles(recorder: Recorder) -> None:
     )
 
 
+def test_bytes_in_a_form_and_a_query_are_their_octets(recorder: Recorder) -> None:
+    # `format: binary` fields of a urlencoded form (APIs.guru: apacta, avaza): any octets,
+    # UTF-8 or not, are percent-encoded as they are, not decoded first
+    operation = op(
+        *fields("file", "note"),
+        rt.Param("q", "q", "query"),
+        method="post",
+        body=rt.Body(FORM),
+    )
+    make_client(recorder).request(operation, {"file": b"\x89PNG\r\n", "note": "é, ", "q": b"\xff"})
+    assert recorder.last.content == b"file=%89PNG%0D%0A&note=%C3%A9%2C+"
+    assert recorder.last.url.query == b"q=%FF"
+
+
 def test_multipart_with_files_and_fields(recorder: Recorder, tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("from disk")

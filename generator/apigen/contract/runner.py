@@ -364,7 +364,13 @@ class _Run:
             )
             return result
         try:
-            cases = self.source.draw(op.method, op.path, self.config.max_examples, self.config.seed)
+            cases = self.source.draw(
+                op.method,
+                op.path,
+                self.config.max_examples,
+                self.config.seed,
+                constant.body.media_type if constant.body is not None else None,
+            )
         except Exception as exc:
             fail(
                 "generation",
@@ -542,6 +548,9 @@ class _Run:
                 continue
             if p.check == "status_code_conformance" and self._no_responses(op):
                 fail(p.check, "spec", f"{NO_RESPONSES}: {p.message}", http=http)
+                continue
+            if p.check == "schemathesis" and p.message.startswith("InvalidSchema:"):
+                fail(p.check, "spec", f"{INVALID_RESPONSE_SCHEMA}: {p.message}", http=http)
                 continue
             fail(
                 p.check,
@@ -802,6 +811,10 @@ BINARY_IN_JSON = "bytes in a JSON body must be UTF-8 text"
 BINARY_IN_JSON_SPEC = (
     "the spec declares `format: binary` inside a JSON body, which carries text, not octets"
 )
+
+# A response schema that is no Schema Object (Codat's `definitions: {itemType: {type: {enum...}}}`
+# where a schema belongs): schemathesis cannot check any response against it.
+INVALID_RESPONSE_SCHEMA = "the spec's response schema is not a valid Schema Object"
 
 # `allowEmptyValue: true` lets `name=` be sent, but a boolean or number parameter has no empty
 # value in its type: schemathesis draws "" for it, the typed argument (rightly) refuses it.

@@ -76,6 +76,8 @@ def same(wire: Any, intended: Any) -> bool:
     """Whether the decoded wire text `wire` spells the JSON-shaped `intended` value."""
     if isinstance(intended, bytes):
         intended = intended.decode("utf-8", "replace")  # bytes go as their UTF-8 text
+        if isinstance(wire, str):  # a form's octets, read back with surrogateescape
+            wire = wire.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     wire = normal(wire, intended)
     if isinstance(intended, Mapping):
         # An empty key (`a[]=v`) reads as an array item in a deepObject: not compared.
@@ -597,7 +599,9 @@ def _check_body(
         return
     encoding = media_object.get("encoding", {}) if isinstance(media_object, Mapping) else {}
     if media == "application/x-www-form-urlencoded":
-        fields = _deep(parse_qsl(content.decode("ascii", "replace"), keep_blank_values=True))
+        # a form carries any octets (`format: binary`): read them back as they were sent
+        text = content.decode("ascii", "replace")
+        fields = _deep(parse_qsl(text, keep_blank_values=True, errors="surrogateescape"))
     elif media.startswith("multipart/"):
         fields = _multipart(ctype, content, problems)
     else:
@@ -630,7 +634,7 @@ def _check_body(
             continue
         if isinstance(value, list) and value and all(isinstance(v, bytes) for v in value):
             files = normal(sent, value)  # one file part per item, under the field's name
-            files = files if isinstance(files, list) else [files]
+            files = [_octets(f) for f in (files if isinstance(files, list) else [files])]
             if files != value:
                 problems.append(f"file field {name}: sent {_short(files)}, not {_short(value)}")
             continue
@@ -657,6 +661,7 @@ def _check_body(
                 problems.append(f"body field {name}: sent {_short(sent)}, not JSON {_short(value)}")
             continue
         if isinstance(value, bytes):
+            sent = _octets(sent)
             if sent != value:
                 problems.append(
                     f"file field {name}: {len(sent)} bytes sent, not the {len(value)} given"
@@ -669,6 +674,11 @@ def _check_body(
     for name in fields:
         if name not in intended and name not in unspelled:
             problems.append(f"body field {name!r} sent though not given")
+
+
+def _octets(sent: Any) -> Any:
+    """A form field's text as the octets it spelled (multipart parts already are bytes)."""
+    return sent.encode("utf-8", "surrogateescape") if isinstance(sent, str) else sent
 
 
 def _part_is(part: Any, item: Any) -> bool:
