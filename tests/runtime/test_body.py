@@ -74,6 +74,10 @@ def test_required_body_without_values_sends_empty_object(recorder: Recorder) -> 
     client.request(optional, {})
     assert recorder.last.content == b""
     assert "Content-Type" not in recorder.last.headers
+    # Kubernetes declares its object bodies as `*/*` (kubernetes.io in APIs.guru)
+    wildcard = op(*fields("kind"), method="post", body=rt.Body("*/*", required=True))
+    client.request(wildcard, {})
+    assert recorder.last.content == b"{}"
 
 
 def test_stripe_form_encoding(recorder: Recorder) -> None:
