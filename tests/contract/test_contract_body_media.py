@@ -1,7 +1,7 @@
 """The contract runner on tests/fixtures/contract-body-media.yaml: request bodies the APIs.guru
 corpus sweep found reported as client or sandbox failures: octets that are not UTF-8 in a
-urlencoded form, cases drawn for a media type the client does not send, and a response schema
-schemathesis cannot use."""
+urlencoded form, cases drawn for a media type the client does not send, a required `*/*` body,
+an HTTP scheme computed per request, and a response schema schemathesis cannot use."""
 
 from __future__ import annotations
 
@@ -48,3 +48,12 @@ def test_a_response_schema_that_is_no_schema_object_is_the_spec_s(report: RunRep
 def test_a_required_wildcard_body_with_no_property_given_is_sent(report: RunReport) -> None:
     # the runtime sent `{}` only for JSON and forms: "the required request body is not sent"
     assert _checks(report, "createNamespace") == set()
+
+
+def test_a_per_request_http_scheme_is_the_spec_s(report: RunReport) -> None:
+    # `scheme: oauth` wants `Authorization: OAuth <signature>`, which no generated client
+    # computes: it was a client failure ("no credentials sent"), the sandbox's 401 with it
+    assert _checks(report, "signedToken") == {
+        ("spec", "security_requirement"),
+        ("spec", "status_code_conformance"),
+    }

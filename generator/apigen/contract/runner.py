@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 from .wire import (
     EMPTY_REQUIRED,
     SCHEMA_PROBLEM,
+    UNCOMPUTABLE_SECURITY,
     UNMEETABLE_SECURITY,
     UNSPELLABLE_KEY,
     UNSPELLABLE_VALUE,
@@ -494,7 +495,9 @@ class _Run:
             elif problem.startswith(UNSPELLABLE_VALUE):
                 fail("unspellable_value", "spec", problem, http=http)
                 spec_request = True
-            elif problem.startswith(UNMEETABLE_SECURITY):
+            elif problem.startswith(UNMEETABLE_SECURITY) or problem.startswith(
+                UNCOMPUTABLE_SECURITY
+            ):
                 fail("security_requirement", "spec", problem, http=http)
                 spec_request = True
             else:

@@ -21,6 +21,7 @@ from .spec import Param, SpecView
 __all__ = [
     "EMPTY_REQUIRED",
     "SCHEMA_PROBLEM",
+    "UNCOMPUTABLE_SECURITY",
     "UNMEETABLE_SECURITY",
     "UNSPELLABLE_KEY",
     "UNSPELLABLE_VALUE",
@@ -46,6 +47,10 @@ UNSPELLABLE_VALUE = "a value its style cannot spell (a delimiter inside an item,
 # A security requirement that ANDs two schemes which both take the Authorization header (basic +
 # an OAuth2 bearer token): one request carries one such header, so no request can meet it.
 UNMEETABLE_SECURITY = "no request can meet the security requirement"
+# An HTTP scheme other than basic and bearer (`oauth`: an OAuth 1.0 signature, here.com;
+# `digest`) is computed per request from a challenge or the request itself; the generated
+# client sends the caller's credential as a bearer token, which such a server refuses.
+UNCOMPUTABLE_SECURITY = "an HTTP authentication scheme computed per request, not sent:"
 _AUTHORIZATION_KINDS = frozenset({"http", "oauth2", "openIdConnect"})
 
 
@@ -515,7 +520,16 @@ def _check_security(
         if all(_has_credential(s, request, query, cookie) for s in alt.values()):
             return
     names = " or ".join("+".join(alt) for alt in alternatives)
+    if all(any(_computed(s) for s in alt.values()) for alt in alternatives):
+        problems.append(f"{UNCOMPUTABLE_SECURITY} {names}")
+        return
     problems.append(f"no credentials sent (the operation needs {names})")
+
+
+def _computed(scheme: Mapping[str, Any]) -> bool:
+    """An HTTP scheme whose credential is computed per request from the request itself."""
+    name = str(scheme.get("scheme", "")).lower()
+    return scheme.get("type") == "http" and name not in ("basic", "bearer")
 
 
 def _meetable(requirement: Mapping[str, Mapping[str, Any]]) -> bool:
