@@ -80,7 +80,7 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
         # operation's request).
         self.token_urls: frozenset[str] = frozenset()
 
-    def _token(self, request: httpx.Request) -> httpx.Response | None:
+    def token_reply(self, request: httpx.Request) -> httpx.Response | None:
         url = str(request.url.copy_with(query=None))
         if request.method != "POST" or not any(
             url == t or (t.startswith("/") and url.endswith(t)) for t in self.token_urls
@@ -91,7 +91,7 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        if (token := self._token(request)) is not None:
+        if (token := self.token_reply(request)) is not None:
             return token
         try:
             response = self._sync.handle_request(request)
@@ -105,7 +105,7 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
-        if (token := self._token(request)) is not None:
+        if (token := self.token_reply(request)) is not None:
             return token
         try:
             response = await self._async.handle_async_request(request)
@@ -660,6 +660,9 @@ class _Run:
         seen: list[httpx.Request] = []
 
         def answer(request: httpx.Request) -> httpx.Response:
+            # an OAuth2 client-credentials token comes first (Paylocity): not the operation's
+            if (token := self.recorder.token_reply(request)) is not None:
+                return token
             seen.append(request)
             return httpx.Response(599)
 
