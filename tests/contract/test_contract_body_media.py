@@ -1,8 +1,8 @@
 """The contract runner on tests/fixtures/contract-body-media.yaml: request bodies the APIs.guru
 corpus sweep found reported as client or sandbox failures: octets that are not UTF-8 in a
 urlencoded form, cases drawn for a media type the client does not send, a required `*/*` body,
-an HTTP scheme computed per request, the token request of OAuth2 client credentials, and a
-response schema schemathesis cannot use."""
+an HTTP scheme computed per request, the token request of OAuth2 client credentials, a path
+parameter serialised as JSON, and a response schema schemathesis cannot use."""
 
 from __future__ import annotations
 
@@ -64,3 +64,8 @@ def test_the_server_check_skips_the_token_request(report: RunReport) -> None:
     # the client's first request is the token's POST: it was checked as the operation's
     # ("client/server: sent to .../connect/token, the spec's server for it is ...")
     assert _checks(report, "listReports") == set()
+
+
+def test_a_json_path_parameter_is_read_back_as_json(report: RunReport) -> None:
+    # `"0"` percent-encoded is the spec's spelling of "0"; `"."` is no dot segment to refuse
+    assert _checks(report, "updateCampaign") == set()

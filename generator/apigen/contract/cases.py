@@ -254,7 +254,9 @@ class EdgeValues:
         if not self._stringy(p.schema):
             return []
         out: list[CaseInput] = []
-        for value in REFUSED_PATH_VALUES:
+        # a `content: application/json` parameter goes as JSON text (`"."`): no dot segment
+        refused = () if p.content_type and "json" in p.content_type else REFUSED_PATH_VALUES
+        for value in refused:
             if self.view.errors(p.schema, value):
                 continue  # not a value of the parameter (`format: uuid`, `minLength: 1`, ...)
             out.append(

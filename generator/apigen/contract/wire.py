@@ -295,6 +295,14 @@ def _check_path(
         p = by_name.get(name)
         if p is None or value is None:
             continue
+        if p.content_type and "json" in p.content_type:  # `content:`: the value as JSON text
+            try:
+                ok = json.loads(unquote(segment)) == value
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"path parameter {name}: sent {segment!r}, not JSON {value!r}")
+            continue
         decoded = _read_simple(unquote(segment), value, explode=bool(p.explode))
         if not same(decoded, value):
             problems.append(
