@@ -400,6 +400,15 @@ class _Run:
                     case=case.label,
                 )
                 continue
+            if self._null_fields(op, constant, case):
+                fail(
+                    "nullable_body",
+                    "spec",
+                    f"{NULL_BODY}: a null body is valid for the spec but the method takes the "
+                    "body's properties as arguments",
+                    case=case.label,
+                )
+                continue
             try:
                 call = to_call(case, constant, sync_method)
             except MappingError as exc:
@@ -464,6 +473,9 @@ class _Run:
         if not exchanges:
             if isinstance(error, TypeError) and BINARY_IN_JSON in str(error):
                 fail("binary_in_json", "spec", f"{BINARY_IN_JSON_SPEC}: {str(error)[:200]}")
+                return
+            if isinstance(error, TypeError) and self._form_not_object(op, constant, error):
+                fail("form_not_object", "spec", f"{FORM_NOT_OBJECT}: {str(error)[:200]}")
                 return
             fail(
                 "exception",
@@ -589,6 +601,31 @@ class _Run:
         if not any(p.location == "field" for p in constant.params):
             return False
         return self._untyped(op, case)
+
+    def _form_not_object(
+        self, op: ManifestOperation, constant: Operation[Any], error: TypeError
+    ) -> bool:
+        """The runtime refused a form or multipart body that is not an object because the
+        spec's schema for it is none (Codat: `multipart/form-data: {type: string, binary}`)."""
+        if constant.body is None or "body must be an object" not in str(error):
+            return False
+        body = self.view.request_body(op.path, op.method) or {}
+        media = self.view.deref((body.get("content") or {}).get(constant.body.media_type, {}))
+        schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
+        kind = schema.get("type") if isinstance(schema, Mapping) else None
+        return kind is not None and kind != "object"
+
+    def _null_fields(
+        self, op: ManifestOperation, constant: Operation[Any], case: CaseInput
+    ) -> bool:
+        """A drawn null for a `nullable: true` object body flattened into arguments (Stream's
+        `CreateBlockListRequest`): no call spells it, required properties are required."""
+        if case.body is not None or not any(p.location == "field" for p in constant.params):
+            return False
+        body = self.view.request_body(op.path, op.method) or {}
+        media = self.view.deref((body.get("content") or {}).get(case.media_type or "", {}))
+        schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
+        return isinstance(schema, Mapping) and schema.get("nullable") is True
 
     def _untyped(self, op: ManifestOperation, case: CaseInput) -> bool:
         body = self.view.request_body(op.path, op.method) or {}
@@ -821,6 +858,14 @@ BINARY_IN_JSON_SPEC = (
 # A response schema that is no Schema Object (Codat's `definitions: {itemType: {type: {enum...}}}`
 # where a schema belongs): schemathesis cannot check any response against it.
 INVALID_RESPONSE_SCHEMA = "the spec's response schema is not a valid Schema Object"
+
+# A whole request body of `nullable: true` (3.0) may be `null`; a method taking the object's
+# properties as arguments has no spelling for it.
+NULL_BODY = "the spec makes the whole request body nullable"
+
+# A form or multipart body is an object of fields (encoding applies to its properties): a
+# schema of another type (a binary string) names no field to send the value under.
+FORM_NOT_OBJECT = "the spec's form or multipart body schema is not an object"
 
 # `allowEmptyValue: true` lets `name=` be sent, but a boolean or number parameter has no empty
 # value in its type: schemathesis draws "" for it, the typed argument (rightly) refuses it.
