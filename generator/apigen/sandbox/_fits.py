@@ -185,9 +185,18 @@ def _string_ok(value: str, schema: Mapping[str, Any]) -> bool:
         return False
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
+        if len(value) > _NESTED_SAFE_LENGTH and _NESTED_QUANTIFIER.search(pattern):
+            return False  # too costly to tell: a value is drawn from the pattern instead
         compiled = compile_pattern(pattern)
         return compiled is None or compiled.search(value) is not None
     return True
+
+
+# A quantified group ending in a quantifier (`([\/\w .-]*)*`, BeezUP's URL patterns) makes
+# Python's `re` backtrack exponentially on a text it does not match: an example longer than
+# this is not checked (nor trusted), which once hung the sandbox for minutes on one response.
+_NESTED_QUANTIFIER = re.compile(r"[*+}]\)[*+{]")
+_NESTED_SAFE_LENGTH = 16
 
 
 _FORMAT_PATTERNS: dict[str, re.Pattern[str]] = {
