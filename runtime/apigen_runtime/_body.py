@@ -153,7 +153,9 @@ def _multipart(
             # OpenAPI 3.1: an explicit style serialises the value as in a form, one part per
             # pair (Stripe's ``file_link_data[create]=true``).
             for key, pair_value in styled_pairs(name, data, enc.style or "form", enc.explode):
-                parts.append((key, (None, pair_value.encode(), content_type)))
+                parts.append(
+                    (key, (None, pair_value.encode("utf-8", "surrogateescape"), content_type))
+                )
             continue
         # An array is one part per item (files and scalars alike); an object one JSON part.
         for item in items:

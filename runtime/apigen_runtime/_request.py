@@ -267,6 +267,11 @@ def fill_path(template: str, segments: Mapping[str, str]) -> str:
     return "/".join(parts)
 
 
+def _object_media(media: str) -> bool:
+    """Media an object body's fields go as: JSON, a form, or any type (``*/*``, Kubernetes')."""
+    return is_json(media) or "form" in media or "*" in media
+
+
 def _set_body(
     req: Prepared,
     op: Operation[Any],
@@ -281,7 +286,7 @@ def _set_body(
         payload = whole
         if fields and isinstance(whole, Mapping):
             payload = {**cast("Mapping[str, Any]", whole), **fields}
-    elif fields or extra or (body and body.required and (is_json(media) or "form" in media)):
+    elif fields or extra or (body and body.required and _object_media(media)):
         payload = fields  # a required object body is sent even when empty: ``{}``
     else:
         return

@@ -74,6 +74,10 @@ def test_required_body_without_values_sends_empty_object(recorder: Recorder) -> 
     client.request(optional, {})
     assert recorder.last.content == b""
     assert "Content-Type" not in recorder.last.headers
+    # Kubernetes declares its object bodies as `*/*` (kubernetes.io in APIs.guru)
+    wildcard = op(*fields("kind"), method="post", body=rt.Body("*/*", required=True))
+    client.request(wildcard, {})
+    assert recorder.last.content == b"{}"
 
 
 def test_stripe_form_encoding(recorder: Recorder) -> None:
@@ -126,6 +130,20 @@ def test_form_encoding_styles(recorder: Recorder) -> None:
     assert recorder.last.content.decode() == (
         "ids=1&ids=2&tags=x,y&meta=%7B%22a%22%3A1%7D&deep[a][]=1&deep[a][]=2"
     )
+
+
+def test_bytes_in_a_form_and_a_query_are_their_octets(recorder: Recorder) -> None:
+    # `format: binary` fields of a urlencoded form (APIs.guru: apacta, avaza): any octets,
+    # UTF-8 or not, are percent-encoded as they are, not decoded first
+    operation = op(
+        *fields("file", "note"),
+        rt.Param("q", "q", "query"),
+        method="post",
+        body=rt.Body(FORM),
+    )
+    make_client(recorder).request(operation, {"file": b"\x89PNG\r\n", "note": "é, ", "q": b"\xff"})
+    assert recorder.last.content == b"file=%89PNG%0D%0A&note=%C3%A9%2C+"
+    assert recorder.last.url.query == b"q=%FF"
 
 
 def test_multipart_with_files_and_fields(recorder: Recorder, tmp_path: Path) -> None:

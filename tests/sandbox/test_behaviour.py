@@ -239,3 +239,22 @@ def test_link_pagination_points_back_at_the_sandbox(github_doc: dict[str, Any]) 
     # `GET /organizations` pages by `since` (an id): no `page` to move on, so no Link at all
     organizations = sandbox.handle("GET", "/organizations?per_page=2")
     assert organizations.status == 200 and "Link" not in organizations.headers
+
+
+def test_a_declared_content_encoding_is_not_sent() -> None:
+    # Notion declares `Content-Encoding` (example gzip) with its other recorded headers: sent
+    # over an uncompressed body, every client failed to decode the response
+    header = {"schema": {"type": "string", "example": "gzip"}}
+    ok = {
+        "description": "OK",
+        "headers": {"Content-Encoding": header, "CF-RAY": {"schema": {"type": "string"}}},
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/blocks": {"get": {"responses": {"200": ok}}}},
+    }
+    reply = Sandbox(doc).handle("GET", "/blocks", {})
+    assert reply.status == 200 and "CF-RAY" in reply.headers
+    assert "content-encoding" not in {name.lower() for name in reply.headers}

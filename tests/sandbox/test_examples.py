@@ -66,6 +66,18 @@ def test_enum_const_and_schema_examples() -> None:
         synth({"type": "string", "format": "date-time", "example": "yesterday"})
         == "2024-01-02T03:04:05Z"
     )
+    # amadeus' Error_400 example: two members in a `maxProperties: 1` object
+    source = {"type": "object", "maxProperties": 1, "properties": {"a": {}, "b": {}}}
+    assert len(synth({**source, "example": {"a": "x", "b": "y"}})) <= 1
+    assert synth({"type": "object", "minProperties": 1, "example": {}}) != {}
+    # BeezUP's URL pattern backtracks exponentially on its own (non-matching) example
+    url = r"^(https?:\/\/)?([\da-z\.-]+)\.([a-z\.]{2,6})([\/\w \.-]*)*\/?$"
+    bad = "https://www.gravatar.com/avatar/205e460b479e2e5b48aec07710c08d50?d=mm"
+    assert synth({"type": "string", "pattern": url, "example": bad}) != bad
+    # Codat's HAL links: a URI template is no `uri-reference`, a relative reference is one
+    link = {"type": "string", "format": "uri-reference"}
+    assert "{" not in synth({**link, "example": "/companies/{id}/data?page=1"})
+    assert synth({**link, "example": "/companies/1/data?page=1"}) == "/companies/1/data?page=1"
 
 
 @pytest.mark.parametrize(

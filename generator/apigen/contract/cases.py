@@ -3,6 +3,7 @@ that matter to clients but that random data rarely hits are added on top."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import zlib
 from collections.abc import Mapping
@@ -125,8 +126,23 @@ class CaseSource:
     def operation(self, method: str, path: str) -> Any:
         return self._operations.get((method.lower(), path))
 
-    def draw(self, method: str, path: str, max_examples: int, seed: int) -> list[CaseInput]:
-        """Up to `max_examples` distinct positive cases, deterministic for `seed`."""
+    def draw(
+        self, method: str, path: str, max_examples: int, seed: int, media_type: str | None = None
+    ) -> list[CaseInput]:
+        """Up to `max_examples` distinct positive cases, deterministic for `seed`; only bodies
+        of `media_type` (the one the client sends) when schemathesis can draw them."""
+        from hypothesis.errors import Unsatisfiable
+
+        body = self.view.request_body(path, method) or {}
+        if media_type is not None and len(body.get("content") or {}) > 1:
+            with contextlib.suppress(Unsatisfiable):
+                if cases := self._draw(method, path, max_examples, seed, media_type):
+                    return cases
+        return self._draw(method, path, max_examples, seed, None)
+
+    def _draw(
+        self, method: str, path: str, max_examples: int, seed: int, media_type: str | None
+    ) -> list[CaseInput]:
         from hypothesis import HealthCheck, Phase, given, settings
         from hypothesis import seed as hseed
         from schemathesis.generation import GenerationMode
@@ -135,6 +151,14 @@ class CaseSource:
         if op is None:
             raise LookupError(self.load_errors.get((method.lower(), path), "not in the spec"))
         drawn: list[Any] = []
+        strategy = op.as_strategy(generation_mode=GenerationMode.POSITIVE)
+        if media_type is not None:
+            # A body drawn for another declared media type is shaped for it (an array body
+            # for a form becomes key/value pairs) and is not what the client sends.
+            wanted = media_type.split(";")[0].strip().lower()
+            strategy = strategy.filter(
+                lambda case: (case.media_type or wanted).split(";")[0].strip().lower() == wanted
+            )
 
         @hseed(seed ^ zlib.crc32(f"{method} {path}".encode()))
         @settings(
@@ -145,7 +169,7 @@ class CaseSource:
             deadline=None,
             derandomize=False,
         )
-        @given(op.as_strategy(generation_mode=GenerationMode.POSITIVE))
+        @given(strategy)
         def collect(case: Any) -> None:
             if len(drawn) < max_examples:
                 drawn.append(case)
@@ -230,7 +254,9 @@ class EdgeValues:
         if not self._stringy(p.schema):
             return []
         out: list[CaseInput] = []
-        for value in REFUSED_PATH_VALUES:
+        # a `content: application/json` parameter goes as JSON text (`"."`): no dot segment
+        refused = () if p.content_type and "json" in p.content_type else REFUSED_PATH_VALUES
+        for value in refused:
             if self.view.errors(p.schema, value):
                 continue  # not a value of the parameter (`format: uuid`, `minLength: 1`, ...)
             out.append(

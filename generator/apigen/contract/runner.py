@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 from .wire import (
     EMPTY_REQUIRED,
     SCHEMA_PROBLEM,
+    UNCOMPUTABLE_SECURITY,
     UNMEETABLE_SECURITY,
     UNSPELLABLE_KEY,
     UNSPELLABLE_VALUE,
@@ -79,7 +80,7 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
         # operation's request).
         self.token_urls: frozenset[str] = frozenset()
 
-    def _token(self, request: httpx.Request) -> httpx.Response | None:
+    def token_reply(self, request: httpx.Request) -> httpx.Response | None:
         url = str(request.url.copy_with(query=None))
         if request.method != "POST" or not any(
             url == t or (t.startswith("/") and url.endswith(t)) for t in self.token_urls
@@ -90,7 +91,7 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        if (token := self._token(request)) is not None:
+        if (token := self.token_reply(request)) is not None:
             return token
         try:
             response = self._sync.handle_request(request)
@@ -104,7 +105,7 @@ class _Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
-        if (token := self._token(request)) is not None:
+        if (token := self.token_reply(request)) is not None:
             return token
         try:
             response = await self._async.handle_async_request(request)
@@ -364,7 +365,13 @@ class _Run:
             )
             return result
         try:
-            cases = self.source.draw(op.method, op.path, self.config.max_examples, self.config.seed)
+            cases = self.source.draw(
+                op.method,
+                op.path,
+                self.config.max_examples,
+                self.config.seed,
+                constant.body.media_type if constant.body is not None else None,
+            )
         except Exception as exc:
             fail(
                 "generation",
@@ -390,6 +397,15 @@ class _Run:
                     f"body {_short_repr(case.body)} is valid for the spec (its schema has "
                     "`properties` but no `type: object`) but the method takes the body's "
                     "properties as arguments",
+                    case=case.label,
+                )
+                continue
+            if self._null_fields(op, constant, case):
+                fail(
+                    "nullable_body",
+                    "spec",
+                    f"{NULL_BODY}: a null body is valid for the spec but the method takes the "
+                    "body's properties as arguments",
                     case=case.label,
                 )
                 continue
@@ -458,6 +474,9 @@ class _Run:
             if isinstance(error, TypeError) and BINARY_IN_JSON in str(error):
                 fail("binary_in_json", "spec", f"{BINARY_IN_JSON_SPEC}: {str(error)[:200]}")
                 return
+            if isinstance(error, TypeError) and self._form_not_object(op, constant, error):
+                fail("form_not_object", "spec", f"{FORM_NOT_OBJECT}: {str(error)[:200]}")
+                return
             fail(
                 "exception",
                 "client",
@@ -488,7 +507,9 @@ class _Run:
             elif problem.startswith(UNSPELLABLE_VALUE):
                 fail("unspellable_value", "spec", problem, http=http)
                 spec_request = True
-            elif problem.startswith(UNMEETABLE_SECURITY):
+            elif problem.startswith(UNMEETABLE_SECURITY) or problem.startswith(
+                UNCOMPUTABLE_SECURITY
+            ):
                 fail("security_requirement", "spec", problem, http=http)
                 spec_request = True
             else:
@@ -543,6 +564,9 @@ class _Run:
             if p.check == "status_code_conformance" and self._no_responses(op):
                 fail(p.check, "spec", f"{NO_RESPONSES}: {p.message}", http=http)
                 continue
+            if p.check == "schemathesis" and p.message.startswith("InvalidSchema:"):
+                fail(p.check, "spec", f"{INVALID_RESPONSE_SCHEMA}: {p.message}", http=http)
+                continue
             fail(
                 p.check,
                 "spec" if follows and 400 <= response.status_code < 500 else responder,
@@ -577,6 +601,31 @@ class _Run:
         if not any(p.location == "field" for p in constant.params):
             return False
         return self._untyped(op, case)
+
+    def _form_not_object(
+        self, op: ManifestOperation, constant: Operation[Any], error: TypeError
+    ) -> bool:
+        """The runtime refused a form or multipart body that is not an object because the
+        spec's schema for it is none (Codat: `multipart/form-data: {type: string, binary}`)."""
+        if constant.body is None or "body must be an object" not in str(error):
+            return False
+        body = self.view.request_body(op.path, op.method) or {}
+        media = self.view.deref((body.get("content") or {}).get(constant.body.media_type, {}))
+        schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
+        kind = schema.get("type") if isinstance(schema, Mapping) else None
+        return kind is not None and kind != "object"
+
+    def _null_fields(
+        self, op: ManifestOperation, constant: Operation[Any], case: CaseInput
+    ) -> bool:
+        """A drawn null for a `nullable: true` object body flattened into arguments (Stream's
+        `CreateBlockListRequest`): no call spells it, required properties are required."""
+        if case.body is not None or not any(p.location == "field" for p in constant.params):
+            return False
+        body = self.view.request_body(op.path, op.method) or {}
+        media = self.view.deref((body.get("content") or {}).get(case.media_type or "", {}))
+        schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
+        return isinstance(schema, Mapping) and schema.get("nullable") is True
 
     def _untyped(self, op: ManifestOperation, case: CaseInput) -> bool:
         body = self.view.request_body(op.path, op.method) or {}
@@ -648,6 +697,9 @@ class _Run:
         seen: list[httpx.Request] = []
 
         def answer(request: httpx.Request) -> httpx.Response:
+            # an OAuth2 client-credentials token comes first (Paylocity): not the operation's
+            if (token := self.recorder.token_reply(request)) is not None:
+                return token
             seen.append(request)
             return httpx.Response(599)
 
@@ -802,6 +854,18 @@ BINARY_IN_JSON = "bytes in a JSON body must be UTF-8 text"
 BINARY_IN_JSON_SPEC = (
     "the spec declares `format: binary` inside a JSON body, which carries text, not octets"
 )
+
+# A response schema that is no Schema Object (Codat's `definitions: {itemType: {type: {enum...}}}`
+# where a schema belongs): schemathesis cannot check any response against it.
+INVALID_RESPONSE_SCHEMA = "the spec's response schema is not a valid Schema Object"
+
+# A whole request body of `nullable: true` (3.0) may be `null`; a method taking the object's
+# properties as arguments has no spelling for it.
+NULL_BODY = "the spec makes the whole request body nullable"
+
+# A form or multipart body is an object of fields (encoding applies to its properties): a
+# schema of another type (a binary string) names no field to send the value under.
+FORM_NOT_OBJECT = "the spec's form or multipart body schema is not an object"
 
 # `allowEmptyValue: true` lets `name=` be sent, but a boolean or number parameter has no empty
 # value in its type: schemathesis draws "" for it, the typed argument (rightly) refuses it.

@@ -21,6 +21,7 @@ from .spec import Param, SpecView
 __all__ = [
     "EMPTY_REQUIRED",
     "SCHEMA_PROBLEM",
+    "UNCOMPUTABLE_SECURITY",
     "UNMEETABLE_SECURITY",
     "UNSPELLABLE_KEY",
     "UNSPELLABLE_VALUE",
@@ -46,6 +47,10 @@ UNSPELLABLE_VALUE = "a value its style cannot spell (a delimiter inside an item,
 # A security requirement that ANDs two schemes which both take the Authorization header (basic +
 # an OAuth2 bearer token): one request carries one such header, so no request can meet it.
 UNMEETABLE_SECURITY = "no request can meet the security requirement"
+# An HTTP scheme other than basic and bearer (`oauth`: an OAuth 1.0 signature, here.com;
+# `digest`) is computed per request from a challenge or the request itself; the generated
+# client sends the caller's credential as a bearer token, which such a server refuses.
+UNCOMPUTABLE_SECURITY = "an HTTP authentication scheme computed per request, not sent:"
 _AUTHORIZATION_KINDS = frozenset({"http", "oauth2", "openIdConnect"})
 
 
@@ -76,6 +81,8 @@ def same(wire: Any, intended: Any) -> bool:
     """Whether the decoded wire text `wire` spells the JSON-shaped `intended` value."""
     if isinstance(intended, bytes):
         intended = intended.decode("utf-8", "replace")  # bytes go as their UTF-8 text
+        if isinstance(wire, str):  # a form's octets, read back with surrogateescape
+            wire = wire.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     wire = normal(wire, intended)
     if isinstance(intended, Mapping):
         # An empty key (`a[]=v`) reads as an array item in a deepObject: not compared.
@@ -287,6 +294,14 @@ def _check_path(
         value = intended.get(("path", name))
         p = by_name.get(name)
         if p is None or value is None:
+            continue
+        if p.content_type and "json" in p.content_type:  # `content:`: the value as JSON text
+            try:
+                ok = json.loads(unquote(segment)) == value
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"path parameter {name}: sent {segment!r}, not JSON {value!r}")
             continue
         decoded = _read_simple(unquote(segment), value, explode=bool(p.explode))
         if not same(decoded, value):
@@ -513,7 +528,16 @@ def _check_security(
         if all(_has_credential(s, request, query, cookie) for s in alt.values()):
             return
     names = " or ".join("+".join(alt) for alt in alternatives)
+    if all(any(_computed(s) for s in alt.values()) for alt in alternatives):
+        problems.append(f"{UNCOMPUTABLE_SECURITY} {names}")
+        return
     problems.append(f"no credentials sent (the operation needs {names})")
+
+
+def _computed(scheme: Mapping[str, Any]) -> bool:
+    """An HTTP scheme whose credential is computed per request from the request itself."""
+    name = str(scheme.get("scheme", "")).lower()
+    return scheme.get("type") == "http" and name not in ("basic", "bearer")
 
 
 def _meetable(requirement: Mapping[str, Mapping[str, Any]]) -> bool:
@@ -597,7 +621,9 @@ def _check_body(
         return
     encoding = media_object.get("encoding", {}) if isinstance(media_object, Mapping) else {}
     if media == "application/x-www-form-urlencoded":
-        fields = _deep(parse_qsl(content.decode("ascii", "replace"), keep_blank_values=True))
+        # a form carries any octets (`format: binary`): read them back as they were sent
+        text = content.decode("ascii", "replace")
+        fields = _deep(parse_qsl(text, keep_blank_values=True, errors="surrogateescape"))
     elif media.startswith("multipart/"):
         fields = _multipart(ctype, content, problems)
     else:
@@ -630,7 +656,7 @@ def _check_body(
             continue
         if isinstance(value, list) and value and all(isinstance(v, bytes) for v in value):
             files = normal(sent, value)  # one file part per item, under the field's name
-            files = files if isinstance(files, list) else [files]
+            files = [_octets(f) for f in (files if isinstance(files, list) else [files])]
             if files != value:
                 problems.append(f"file field {name}: sent {_short(files)}, not {_short(value)}")
             continue
@@ -657,6 +683,7 @@ def _check_body(
                 problems.append(f"body field {name}: sent {_short(sent)}, not JSON {_short(value)}")
             continue
         if isinstance(value, bytes):
+            sent = _octets(sent)
             if sent != value:
                 problems.append(
                     f"file field {name}: {len(sent)} bytes sent, not the {len(value)} given"
@@ -669,6 +696,11 @@ def _check_body(
     for name in fields:
         if name not in intended and name not in unspelled:
             problems.append(f"body field {name!r} sent though not given")
+
+
+def _octets(sent: Any) -> Any:
+    """A form field's text as the octets it spelled (multipart parts already are bytes)."""
+    return sent.encode("utf-8", "surrogateescape") if isinstance(sent, str) else sent
 
 
 def _part_is(part: Any, item: Any) -> bool:

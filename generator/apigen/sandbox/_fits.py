@@ -3,8 +3,8 @@
 It decides whether a spec-provided `example`/`default` can be trusted (authors get them wrong)
 and whether a generated `oneOf` value also matches a sibling variant. It only ever says "no"
 when a real validator would too (type, enum, const, required, additionalProperties: false,
-lengths, bounds, pattern); what it does not check it accepts, so it stays cheap and never
-needs third-party validators inside the server.
+lengths, property counts, bounds, pattern); what it does not check it accepts, so it stays cheap
+and never needs third-party validators inside the server.
 """
 
 from __future__ import annotations
@@ -140,6 +140,10 @@ class Checker:
         return not isinstance(items, Mapping) or all(self.fits(v, items, depth + 1) for v in value)
 
     def _object_ok(self, value: dict[str, Any], schema: Mapping[str, Any], depth: int) -> bool:
+        if len(value) < _int(schema.get("minProperties"), 0) or len(value) > _int(
+            schema.get("maxProperties"), len(value)
+        ):
+            return False
         props = schema.get("properties")
         props = props if isinstance(props, Mapping) else {}
         required = schema.get("required")
@@ -181,9 +185,18 @@ def _string_ok(value: str, schema: Mapping[str, Any]) -> bool:
         return False
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
+        if len(value) > _NESTED_SAFE_LENGTH and _NESTED_QUANTIFIER.search(pattern):
+            return False  # too costly to tell: a value is drawn from the pattern instead
         compiled = compile_pattern(pattern)
         return compiled is None or compiled.search(value) is not None
     return True
+
+
+# A quantified group ending in a quantifier (`([\/\w .-]*)*`, BeezUP's URL patterns) makes
+# Python's `re` backtrack exponentially on a text it does not match: an example longer than
+# this is not checked (nor trusted), which once hung the sandbox for minutes on one response.
+_NESTED_QUANTIFIER = re.compile(r"[*+}]\)[*+{]")
+_NESTED_SAFE_LENGTH = 16
 
 
 _FORMAT_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -197,6 +210,9 @@ _FORMAT_PATTERNS: dict[str, re.Pattern[str]] = {
     # absolute (a scheme first), as jsonschema's `uri` check wants: GitHub's example
     # `hello-world.github.io` for a `format: uri` property is not one
     "uri": re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]*$"),
+    # no scheme needed, the same characters refused: Codat's HAL example
+    # `/companies/{id}/data/{dataType}?page=1` is a URI template, not a reference
+    "uri-reference": re.compile(r"^[^\s\x00-\x1f\x7f<>\"{}|\\^`]*$"),
 }
 
 

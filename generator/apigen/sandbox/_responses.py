@@ -43,7 +43,11 @@ _MESSAGE_KEYS = (
 )
 _PARAM_KEYS = ("param", "parameter", "field")
 _TYPE_VALUES = ("invalid_request_error", "invalid_request", "validation_error", "bad_request")
-_SKIPPED_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "connection"})
+# Framing headers are the server's own; `Content-Encoding: gzip` (Notion's recorded headers)
+# would make clients try to decompress a body the sandbox never compresses.
+_SKIPPED_HEADERS = frozenset(
+    {"content-type", "content-length", "content-encoding", "transfer-encoding", "connection"}
+)
 
 
 @dataclass(frozen=True)
