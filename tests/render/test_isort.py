@@ -38,6 +38,16 @@ _MODULES = st.from_regex(r"[a-z_][a-z0-9_]{0,5}(\.[a-z_][a-z0-9_]{0,5})?", fullm
 )
 
 
+def test_digit_runs_with_leading_zeros_as_ruff(tmp_path: Path) -> None:
+    """natord compares runs starting with `0` left-aligned (`A00` < `A01` < `A1` < `A10`);
+    hypothesis found `A1, A00` once."""
+    names = ["A1", "A00", "A01", "A10", "A2", "A0_x", "A05", "A0", "B007", "B07", "B7", "b0"]
+    lines = [f"from .m1 import {', '.join(names)}", "from .m01 import X", "from .m00x import Y"]
+    assert sort_block(lines) == ruff_sorted(lines, tmp_path)
+    shuffled = [*lines[::-1]]
+    assert sort_block(shuffled) == ruff_sorted(shuffled, tmp_path)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(  # one section: relative imports (the local-folder section the templates write)

@@ -32,14 +32,24 @@ _Key = tuple[object, ...]
 
 @cache
 def _natural(text: str) -> str:
-    """A string that sorts as natord orders `text`: each run of digits becomes `0`, a
-    character for its length, then the digits. Digits sort below letters and `_` and above `.`
-    either way, so the `0` keeps the run's place against any other character; two runs compare
-    by length, then digit by digit: as numbers (the identifiers rendered have no leading
-    zeros)."""
+    """A string that sorts as natord (ruff's natural order) orders `text`. natord compares two
+    digit runs as numbers (the longer run, then the first different digit) unless either
+    starts with `0`; then it compares them left-aligned, digit by digit, the run that ends
+    first being the smaller (`A00` < `A01` < `A1` < `A2` < `A10`). So a run starting with `0`
+    becomes `00`, its digits and `/` (below any digit), and any other run `0`, a character for
+    its length and its digits: every `0`-run sorts before every other run. Runs start with
+    `0` either way, and digits sort below letters and `_` and above `.`, so a run keeps its
+    place against any other character."""
     if not _HAS_DIGIT.search(text):
         return text
-    return _DIGITS.sub(lambda m: "0" + chr(0x30 + len(m.group())) + m.group(), text)
+    return _DIGITS.sub(_run, text)
+
+
+def _run(match: re.Match[str]) -> str:
+    digits = match.group()
+    if digits[0] == "0":
+        return "00" + digits + "/"
+    return "0" + chr(0x30 + len(digits)) + digits
 
 
 def _member_type(name: str) -> int:
