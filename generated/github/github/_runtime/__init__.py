@@ -55,6 +55,7 @@ from ._operation import (
 from ._public import publish as _publish
 from ._ratelimit import RateLimit, RateLimitBackend
 from ._resource import (
+    part_attribute,
     part_method,
     raw_async_page,
     raw_page,
@@ -272,6 +273,7 @@ __all__ = [
     "later",
     "may_resend",
     "omit",
+    "part_attribute",
     "part_method",
     "raw_async_page",
     "raw_page",

@@ -153,7 +153,9 @@ def _multipart(
             # OpenAPI 3.1: an explicit style serialises the value as in a form, one part per
             # pair (Stripe's ``file_link_data[create]=true``).
             for key, pair_value in styled_pairs(name, data, enc.style or "form", enc.explode):
-                parts.append((key, (None, pair_value.encode(), content_type)))
+                parts.append(
+                    (key, (None, pair_value.encode("utf-8", "surrogateescape"), content_type))
+                )
             continue
         # An array is one part per item (files and scalars alike); an object one JSON part.
         for item in items:
@@ -165,8 +167,8 @@ def _multipart(
             data = _plain(jsonable(item), name)
             text = _json(data) if isinstance(data, dict | list) else scalar(data).encode()
             parts.append((name, (None, text, content_type)))
-    if not parts:
-        return b"", None
+    # No part at all is still a body (the closing boundary alone): a required multipart body
+    # whose fields are all optional is sent empty, as a required JSON body is sent as ``{}``.
     boundary = binascii.hexlify(os.urandom(16)).decode()
     body = StreamBody(_multipart_pieces(parts, boundary))
     media = f"multipart/form-data; boundary={boundary}"

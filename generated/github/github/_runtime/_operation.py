@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
-
-from pydantic import TypeAdapter
 
 if TYPE_CHECKING:
     from dataclasses import dataclass as record
+
+    from pydantic import TypeAdapter
 
     from ._lro import LongRunning
     from ._pagination import Pagination
@@ -35,6 +35,26 @@ class Param:
     allow_reserved: bool = field(default=False, kw_only=True)
     content_type: str | None = field(default=None, kw_only=True)
 
+    def __init__(  # written out: generated modules make thousands (GitHub `actions`: 704)
+        self,
+        py_name: str,
+        wire_name: str,
+        location: Location,
+        *,
+        style: str | None = None,
+        explode: bool | None = None,
+        allow_reserved: bool = False,
+        content_type: str | None = None,
+    ) -> None:
+        values = self.__dict__  # frozen: assigned past ``__setattr__``
+        values["py_name"] = py_name
+        values["wire_name"] = wire_name
+        values["location"] = location
+        values["style"] = style
+        values["explode"] = explode
+        values["allow_reserved"] = allow_reserved
+        values["content_type"] = content_type
+
 
 @record(frozen=True, slots=True)
 class Encoding:
@@ -43,6 +63,14 @@ class Encoding:
     style: str | None = None
     explode: bool | None = None
     content_type: str | None = None
+
+    def __init__(
+        self, style: str | None = None, explode: bool | None = None, content_type: str | None = None
+    ) -> None:
+        values = self.__dict__  # frozen: assigned past ``__setattr__``
+        values["style"] = style
+        values["explode"] = explode
+        values["content_type"] = content_type
 
 
 @record(frozen=True, slots=True)
@@ -53,8 +81,20 @@ class Body:
     required: bool = field(default=False, kw_only=True)
     encoding: Mapping[str, Encoding] | None = field(default=None, kw_only=True)
 
+    def __init__(
+        self,
+        media_type: str,
+        *,
+        required: bool = False,
+        encoding: Mapping[str, Encoding] | None = None,
+    ) -> None:
+        values = self.__dict__  # frozen: assigned past ``__setattr__``
+        values["media_type"] = media_type
+        values["required"] = required
+        values["encoding"] = encoding
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Response:
     """A declared response: the Python type to parse into and how to read the payload."""
 
@@ -62,9 +102,16 @@ class Response:
     kind: Kind
     _adapter: TypeAdapter[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
+    def __init__(self, type_: Any, kind: Kind) -> None:
+        values = self.__dict__
+        values["type_"] = type_
+        values["kind"] = kind
+
     def adapter(self) -> TypeAdapter[Any]:
         """Build the validator on first use: import time stays cheap for huge APIs."""
         if self._adapter is None:
+            from pydantic import TypeAdapter
+
             from ._lazy import gc_paused
 
             with gc_paused():
@@ -101,7 +148,7 @@ class LazyResponses(Mapping[str, Response]):
         return len(self._get())
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Operation(Generic[T]):
     """Everything the runtime needs to call one endpoint; ``T`` is the parsed success type."""
 
@@ -123,3 +170,30 @@ class Operation(Generic[T]):
     idempotency_header: str | None = None
     # It finishes later (202 + a monitor URL, or a status field): `<method>_and_wait()` polls.
     long_running: LongRunning | None = None
+
+    def __init__(  # written out: generated modules make one per endpoint at import
+        self,
+        method: str,
+        path: str,
+        operation_id: str = "",
+        params: tuple[Param, ...] = (),
+        body: Body | None = None,
+        responses: Mapping[str, Response] | None = None,
+        security: tuple[tuple[str, ...], ...] | None = None,
+        pagination: Pagination | None = None,
+        server: str | None = None,
+        idempotency_header: str | None = None,
+        long_running: LongRunning | None = None,
+    ) -> None:
+        values = self.__dict__  # frozen: assigned past ``__setattr__``
+        values["method"] = method
+        values["path"] = path
+        values["operation_id"] = operation_id
+        values["params"] = params
+        values["body"] = body
+        values["responses"] = {} if responses is None else responses
+        values["security"] = security
+        values["pagination"] = pagination
+        values["server"] = server
+        values["idempotency_header"] = idempotency_header
+        values["long_running"] = long_running

@@ -13,12 +13,12 @@ import math
 import threading
 import time
 from collections.abc import Awaitable, Generator
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
 
 from ._drivers import Await, Outcome, Send, Sleep
+from ._record import FrozenStruct
 from ._telemetry import record_rate_limit_wait
 
 __all__ = ["Quota", "RateLimit", "RateLimitBackend", "read_quota", "retry_after", "server_wait"]
@@ -168,13 +168,19 @@ class RateLimit:
             self._in_flight -= 1
 
 
-@dataclass(frozen=True)
-class Quota:
+class Quota(FrozenStruct):
     """What the server says about its budget; ``reset`` is seconds from now."""
 
+    __slots__ = ("limit", "remaining", "reset")
+    __match_args__ = ("limit", "remaining", "reset")
     limit: float | None
     remaining: float | None
     reset: float | None
+
+    def __init__(self, limit: float | None, remaining: float | None, reset: float | None) -> None:
+        object.__setattr__(self, "limit", limit)
+        object.__setattr__(self, "remaining", remaining)
+        object.__setattr__(self, "reset", reset)
 
 
 def read_quota(headers: httpx.Headers) -> Quota | None:

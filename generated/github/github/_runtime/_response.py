@@ -27,7 +27,6 @@ from collections.abc import (
 )
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeAlias, TypeVar, overload
 
 import httpx
@@ -39,6 +38,7 @@ from ._limits import guard_async, guard_sync, stream_error
 from ._logging import REDACTED, SENSITIVE_HEADERS, SENSITIVE_QUERY, logger
 from ._operation import Operation, Response
 from ._plan import plan
+from ._record import FrozenStruct
 from ._types import RequestOptions
 
 if TYPE_CHECKING:  # event streams are imported by the call that reads one
@@ -392,13 +392,19 @@ def _event_stream(op: Operation[Any], response: httpx.Response, asynchronous: bo
     return cls(response, lambda event: _validate(op, spec, event.data, response), True)
 
 
-@dataclass(frozen=True)
-class _Opened:
+class _Opened(FrozenStruct):
     """What the flow returns for a body left unread; the sync/async caller wraps it."""
 
+    __slots__ = ("mode", "op", "response")
+    __match_args__ = ("op", "response", "mode")
     op: Operation[Any]
     response: httpx.Response
     mode: Mode
+
+    def __init__(self, op: Operation[Any], response: httpx.Response, mode: Mode) -> None:
+        object.__setattr__(self, "op", op)
+        object.__setattr__(self, "response", response)
+        object.__setattr__(self, "mode", mode)
 
 
 def sse_options(options: RequestOptions | None) -> RequestOptions:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Collection
-from dataclasses import dataclass, field
-from typing import Protocol, TypeAlias
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import httpx
 
@@ -17,8 +16,14 @@ from ._errors import APITimeoutError, connection_error
 from ._hooks import Hooks
 from ._logging import log_outcome, log_request
 from ._ratelimit import RateLimit, read_quota, retry_after
+from ._record import Struct
 from ._request import IDEMPOTENCY_EXTENSION, BuildRequest, Prepared
 from ._telemetry import RateWarning, count_retry, end_span, record_request, start_span
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # every client makes one: no class compiled at import (see _record)
+    from ._record import record as dataclass
 
 __all__ = ["Resilience", "RetryPolicy", "RetryStrategy", "may_resend", "retry_after"]
 
@@ -144,19 +149,40 @@ def _quota_reset(response: httpx.Response) -> float | None:
     return quota.reset
 
 
-@dataclass
-class Resilience:
+class Resilience(Struct):
     """A client's retry strategy, deadline, rate limit, circuit breaker, hooks and rate-spike
     warning, and ``exchange``: the attempt loop both clients drive (it is a flow, no I/O)."""
 
-    strategy: RetryStrategy = field(default_factory=RetryPolicy)
-    deadline: float | None = None
-    rate_limit: RateLimit | None = None
-    breaker: CircuitBreaker | None = None
-    hooks: Hooks = field(default_factory=Hooks)
-    rate_warning: RateWarning | None = None
-    secret_headers: Collection[str] = ()
-    secret_query: Collection[str] = ()
+    __match_args__ = (
+        "strategy",
+        "deadline",
+        "rate_limit",
+        "breaker",
+        "hooks",
+        "rate_warning",
+        "secret_headers",
+        "secret_query",
+    )
+
+    def __init__(
+        self,
+        strategy: RetryStrategy | None = None,
+        deadline: float | None = None,
+        rate_limit: RateLimit | None = None,
+        breaker: CircuitBreaker | None = None,
+        hooks: Hooks | None = None,
+        rate_warning: RateWarning | None = None,
+        secret_headers: Collection[str] = (),
+        secret_query: Collection[str] = (),
+    ) -> None:
+        self.strategy: RetryStrategy = RetryPolicy() if strategy is None else strategy
+        self.deadline = deadline
+        self.rate_limit = rate_limit
+        self.breaker = breaker
+        self.hooks = Hooks() if hooks is None else hooks
+        self.rate_warning = rate_warning
+        self.secret_headers = secret_headers
+        self.secret_query = secret_query
 
     def exchange(
         self,

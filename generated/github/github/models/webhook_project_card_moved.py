@@ -36,6 +36,8 @@ class WebhookProjectCardMoved(_rt.Model):
     installation: SimpleInstallation | None = None
     organization: OrganizationSimpleWebhooks | None = None
     project_card: "WebhookProjectCardMovedProjectCard"
+    """Project Card"""
+
     repository: RepositoryWebhooks | None = None
     sender: SimpleUser
 

@@ -118,8 +118,12 @@ class WebhookStatusCommitAuthor(_rt.Model):
 
 class WebhookStatusCommitCommit(_rt.Model):
     author: "WebhookStatusCommitCommitAuthor"
+    """Metaproperties for Git author/committer information."""
+
     comment_count: int
     committer: "WebhookStatusCommitCommitCommitter"
+    """Metaproperties for Git author/committer information."""
+
     message: str
     tree: "WebhookStatusCommitCommitTree"
     url: str

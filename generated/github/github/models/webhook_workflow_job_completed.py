@@ -34,6 +34,10 @@ class WebhookWorkflowJobCompleted(_rt.Model):
     repository: RepositoryWebhooks
     sender: SimpleUser
     workflow_job: "WebhookWorkflowJobCompletedWorkflowJob"
+    """The workflow job. Many `workflow_job` keys, such as `head_sha`, `conclusion`, and
+    `started_at` are the same as those in a [`check_run`](#check_run) object.
+    """
+
     deployment: Deployment | None = None
 
 

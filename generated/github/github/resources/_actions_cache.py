@@ -32,7 +32,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsCacheMethods", "_AsyncActionsCacheMethods"]
+__all__ = [
+    "_ActionsCacheMethods",
+    "_ActionsCacheMethodsWithRawResponse",
+    "_ActionsCacheMethodsWithStreamingResponse",
+    "_AsyncActionsCacheMethods",
+    "_AsyncActionsCacheMethodsWithRawResponse",
+    "_AsyncActionsCacheMethodsWithStreamingResponse",
+]
 
 
 def _actions_get_actions_cache_retention_limit_for_enterprise_responses() -> dict[
@@ -1090,6 +1097,104 @@ class _ActionsCacheMethods(_rt.SyncResource):
         )
 
 
+class _ActionsCacheMethodsWithRawResponse:
+    """`_ActionsCacheMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsCacheMethods) -> None:
+        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_enterprise
+        )
+        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_enterprise
+        )
+        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_enterprise
+        )
+        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_enterprise
+        )
+        self.get_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_organization
+        )
+        self.set_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_organization
+        )
+        self.get_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_organization
+        )
+        self.set_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_organization
+        )
+        self.get_actions_cache_usage_for_org = _rt.with_raw_response(
+            resource.get_actions_cache_usage_for_org
+        )
+        self.get_actions_cache_usage_by_repo_for_org = _rt.raw_page(
+            resource.get_actions_cache_usage_by_repo_for_org
+        )
+        self.get_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_repository
+        )
+        self.set_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_repository
+        )
+        self.get_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_repository
+        )
+        self.set_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_repository
+        )
+        self.get_actions_cache_usage = _rt.with_raw_response(resource.get_actions_cache_usage)
+
+
+class _ActionsCacheMethodsWithStreamingResponse:
+    """`_ActionsCacheMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsCacheMethods) -> None:
+        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_enterprise
+        )
+        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_enterprise
+        )
+        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_enterprise
+        )
+        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_enterprise
+        )
+        self.get_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_organization
+        )
+        self.set_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_organization
+        )
+        self.get_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_organization
+        )
+        self.set_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_organization
+        )
+        self.get_actions_cache_usage_for_org = _rt.with_streaming_response(
+            resource.get_actions_cache_usage_for_org
+        )
+        self.get_actions_cache_usage_by_repo_for_org = _rt.streaming_page(
+            resource.get_actions_cache_usage_by_repo_for_org
+        )
+        self.get_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_repository
+        )
+        self.set_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_repository
+        )
+        self.get_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_repository
+        )
+        self.set_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_repository
+        )
+        self.get_actions_cache_usage = _rt.with_streaming_response(resource.get_actions_cache_usage)
+
+
 class _AsyncActionsCacheMethods(_rt.AsyncResource):
     """Operations under `actions` (part of it)."""
 
@@ -1779,3 +1884,101 @@ class _AsyncActionsCacheMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncActionsCacheMethodsWithRawResponse:
+    """`_AsyncActionsCacheMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsCacheMethods) -> None:
+        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_enterprise
+        )
+        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_enterprise
+        )
+        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_enterprise
+        )
+        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_enterprise
+        )
+        self.get_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_organization
+        )
+        self.set_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_organization
+        )
+        self.get_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_organization
+        )
+        self.set_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_organization
+        )
+        self.get_actions_cache_usage_for_org = _rt.with_raw_response(
+            resource.get_actions_cache_usage_for_org
+        )
+        self.get_actions_cache_usage_by_repo_for_org = _rt.raw_async_page(
+            resource.get_actions_cache_usage_by_repo_for_org
+        )
+        self.get_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
+            resource.get_actions_cache_retention_limit_for_repository
+        )
+        self.set_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
+            resource.set_actions_cache_retention_limit_for_repository
+        )
+        self.get_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
+            resource.get_actions_cache_storage_limit_for_repository
+        )
+        self.set_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
+            resource.set_actions_cache_storage_limit_for_repository
+        )
+        self.get_actions_cache_usage = _rt.with_raw_response(resource.get_actions_cache_usage)
+
+
+class _AsyncActionsCacheMethodsWithStreamingResponse:
+    """`_AsyncActionsCacheMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsCacheMethods) -> None:
+        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_enterprise
+        )
+        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_enterprise
+        )
+        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_enterprise
+        )
+        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_enterprise
+        )
+        self.get_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_organization
+        )
+        self.set_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_organization
+        )
+        self.get_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_organization
+        )
+        self.set_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_organization
+        )
+        self.get_actions_cache_usage_for_org = _rt.with_streaming_response(
+            resource.get_actions_cache_usage_for_org
+        )
+        self.get_actions_cache_usage_by_repo_for_org = _rt.streaming_async_page(
+            resource.get_actions_cache_usage_by_repo_for_org
+        )
+        self.get_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
+            resource.get_actions_cache_retention_limit_for_repository
+        )
+        self.set_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
+            resource.set_actions_cache_retention_limit_for_repository
+        )
+        self.get_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
+            resource.get_actions_cache_storage_limit_for_repository
+        )
+        self.set_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
+            resource.set_actions_cache_storage_limit_for_repository
+        )
+        self.get_actions_cache_usage = _rt.with_streaming_response(resource.get_actions_cache_usage)

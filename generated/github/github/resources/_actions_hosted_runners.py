@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsHostedRunnersMethods", "_AsyncActionsHostedRunnersMethods"]
+__all__ = [
+    "_ActionsHostedRunnersMethods",
+    "_ActionsHostedRunnersMethodsWithRawResponse",
+    "_ActionsHostedRunnersMethodsWithStreamingResponse",
+    "_AsyncActionsHostedRunnersMethods",
+    "_AsyncActionsHostedRunnersMethodsWithRawResponse",
+    "_AsyncActionsHostedRunnersMethodsWithStreamingResponse",
+]
 
 
 def _actions_list_hosted_runners_for_org_responses() -> dict[str, _rt.Response]:
@@ -931,6 +938,98 @@ class _ActionsHostedRunnersMethods(_rt.SyncResource):
         )
 
 
+class _ActionsHostedRunnersMethodsWithRawResponse:
+    """`_ActionsHostedRunnersMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsHostedRunnersMethods) -> None:
+        self.list_hosted_runners_for_org = _rt.raw_page(resource.list_hosted_runners_for_org)
+        self.create_hosted_runner_for_org = _rt.with_raw_response(
+            resource.create_hosted_runner_for_org
+        )
+        self.list_custom_images_for_org = _rt.with_raw_response(resource.list_custom_images_for_org)
+        self.get_custom_image_for_org = _rt.with_raw_response(resource.get_custom_image_for_org)
+        self.delete_custom_image_from_org = _rt.with_raw_response(
+            resource.delete_custom_image_from_org
+        )
+        self.list_custom_image_versions_for_org = _rt.with_raw_response(
+            resource.list_custom_image_versions_for_org
+        )
+        self.get_custom_image_version_for_org = _rt.with_raw_response(
+            resource.get_custom_image_version_for_org
+        )
+        self.delete_custom_image_version_from_org = _rt.with_raw_response(
+            resource.delete_custom_image_version_from_org
+        )
+        self.get_hosted_runners_github_owned_images_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_github_owned_images_for_org
+        )
+        self.get_hosted_runners_partner_images_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_partner_images_for_org
+        )
+        self.get_hosted_runners_limits_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_limits_for_org
+        )
+        self.get_hosted_runners_machine_specs_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_machine_specs_for_org
+        )
+        self.get_hosted_runners_platforms_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_platforms_for_org
+        )
+        self.get_hosted_runner_for_org = _rt.with_raw_response(resource.get_hosted_runner_for_org)
+        self.delete_hosted_runner_for_org = _rt.with_raw_response(
+            resource.delete_hosted_runner_for_org
+        )
+
+
+class _ActionsHostedRunnersMethodsWithStreamingResponse:
+    """`_ActionsHostedRunnersMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsHostedRunnersMethods) -> None:
+        self.list_hosted_runners_for_org = _rt.streaming_page(resource.list_hosted_runners_for_org)
+        self.create_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.create_hosted_runner_for_org
+        )
+        self.list_custom_images_for_org = _rt.with_streaming_response(
+            resource.list_custom_images_for_org
+        )
+        self.get_custom_image_for_org = _rt.with_streaming_response(
+            resource.get_custom_image_for_org
+        )
+        self.delete_custom_image_from_org = _rt.with_streaming_response(
+            resource.delete_custom_image_from_org
+        )
+        self.list_custom_image_versions_for_org = _rt.with_streaming_response(
+            resource.list_custom_image_versions_for_org
+        )
+        self.get_custom_image_version_for_org = _rt.with_streaming_response(
+            resource.get_custom_image_version_for_org
+        )
+        self.delete_custom_image_version_from_org = _rt.with_streaming_response(
+            resource.delete_custom_image_version_from_org
+        )
+        self.get_hosted_runners_github_owned_images_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_github_owned_images_for_org
+        )
+        self.get_hosted_runners_partner_images_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_partner_images_for_org
+        )
+        self.get_hosted_runners_limits_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_limits_for_org
+        )
+        self.get_hosted_runners_machine_specs_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_machine_specs_for_org
+        )
+        self.get_hosted_runners_platforms_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_platforms_for_org
+        )
+        self.get_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runner_for_org
+        )
+        self.delete_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.delete_hosted_runner_for_org
+        )
+
+
 class _AsyncActionsHostedRunnersMethods(_rt.AsyncResource):
     """Operations under `actions` (part of it)."""
 
@@ -1570,4 +1669,98 @@ class _AsyncActionsHostedRunnersMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncActionsHostedRunnersMethodsWithRawResponse:
+    """`_AsyncActionsHostedRunnersMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsHostedRunnersMethods) -> None:
+        self.list_hosted_runners_for_org = _rt.raw_async_page(resource.list_hosted_runners_for_org)
+        self.create_hosted_runner_for_org = _rt.with_raw_response(
+            resource.create_hosted_runner_for_org
+        )
+        self.list_custom_images_for_org = _rt.with_raw_response(resource.list_custom_images_for_org)
+        self.get_custom_image_for_org = _rt.with_raw_response(resource.get_custom_image_for_org)
+        self.delete_custom_image_from_org = _rt.with_raw_response(
+            resource.delete_custom_image_from_org
+        )
+        self.list_custom_image_versions_for_org = _rt.with_raw_response(
+            resource.list_custom_image_versions_for_org
+        )
+        self.get_custom_image_version_for_org = _rt.with_raw_response(
+            resource.get_custom_image_version_for_org
+        )
+        self.delete_custom_image_version_from_org = _rt.with_raw_response(
+            resource.delete_custom_image_version_from_org
+        )
+        self.get_hosted_runners_github_owned_images_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_github_owned_images_for_org
+        )
+        self.get_hosted_runners_partner_images_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_partner_images_for_org
+        )
+        self.get_hosted_runners_limits_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_limits_for_org
+        )
+        self.get_hosted_runners_machine_specs_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_machine_specs_for_org
+        )
+        self.get_hosted_runners_platforms_for_org = _rt.with_raw_response(
+            resource.get_hosted_runners_platforms_for_org
+        )
+        self.get_hosted_runner_for_org = _rt.with_raw_response(resource.get_hosted_runner_for_org)
+        self.delete_hosted_runner_for_org = _rt.with_raw_response(
+            resource.delete_hosted_runner_for_org
+        )
+
+
+class _AsyncActionsHostedRunnersMethodsWithStreamingResponse:
+    """`_AsyncActionsHostedRunnersMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsHostedRunnersMethods) -> None:
+        self.list_hosted_runners_for_org = _rt.streaming_async_page(
+            resource.list_hosted_runners_for_org
+        )
+        self.create_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.create_hosted_runner_for_org
+        )
+        self.list_custom_images_for_org = _rt.with_streaming_response(
+            resource.list_custom_images_for_org
+        )
+        self.get_custom_image_for_org = _rt.with_streaming_response(
+            resource.get_custom_image_for_org
+        )
+        self.delete_custom_image_from_org = _rt.with_streaming_response(
+            resource.delete_custom_image_from_org
+        )
+        self.list_custom_image_versions_for_org = _rt.with_streaming_response(
+            resource.list_custom_image_versions_for_org
+        )
+        self.get_custom_image_version_for_org = _rt.with_streaming_response(
+            resource.get_custom_image_version_for_org
+        )
+        self.delete_custom_image_version_from_org = _rt.with_streaming_response(
+            resource.delete_custom_image_version_from_org
+        )
+        self.get_hosted_runners_github_owned_images_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_github_owned_images_for_org
+        )
+        self.get_hosted_runners_partner_images_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_partner_images_for_org
+        )
+        self.get_hosted_runners_limits_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_limits_for_org
+        )
+        self.get_hosted_runners_machine_specs_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_machine_specs_for_org
+        )
+        self.get_hosted_runners_platforms_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runners_platforms_for_org
+        )
+        self.get_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.get_hosted_runner_for_org
+        )
+        self.delete_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.delete_hosted_runner_for_org
         )

@@ -12,7 +12,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsHostedRunners2Methods", "_AsyncActionsHostedRunners2Methods"]
+__all__ = [
+    "_ActionsHostedRunners2Methods",
+    "_ActionsHostedRunners2MethodsWithRawResponse",
+    "_ActionsHostedRunners2MethodsWithStreamingResponse",
+    "_AsyncActionsHostedRunners2Methods",
+    "_AsyncActionsHostedRunners2MethodsWithRawResponse",
+    "_AsyncActionsHostedRunners2MethodsWithStreamingResponse",
+]
 
 
 def _actions_update_hosted_runner_for_org_responses() -> dict[str, _rt.Response]:
@@ -128,6 +135,24 @@ class _ActionsHostedRunners2Methods(_rt.SyncResource):
         )
 
 
+class _ActionsHostedRunners2MethodsWithRawResponse:
+    """`_ActionsHostedRunners2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsHostedRunners2Methods) -> None:
+        self.update_hosted_runner_for_org = _rt.with_raw_response(
+            resource.update_hosted_runner_for_org
+        )
+
+
+class _ActionsHostedRunners2MethodsWithStreamingResponse:
+    """`_ActionsHostedRunners2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsHostedRunners2Methods) -> None:
+        self.update_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.update_hosted_runner_for_org
+        )
+
+
 class _AsyncActionsHostedRunners2Methods(_rt.AsyncResource):
     """Operations under `actions` (part of it)."""
 
@@ -210,4 +235,22 @@ class _AsyncActionsHostedRunners2Methods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncActionsHostedRunners2MethodsWithRawResponse:
+    """`_AsyncActionsHostedRunners2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsHostedRunners2Methods) -> None:
+        self.update_hosted_runner_for_org = _rt.with_raw_response(
+            resource.update_hosted_runner_for_org
+        )
+
+
+class _AsyncActionsHostedRunners2MethodsWithStreamingResponse:
+    """`_AsyncActionsHostedRunners2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsHostedRunners2Methods) -> None:
+        self.update_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.update_hosted_runner_for_org
         )

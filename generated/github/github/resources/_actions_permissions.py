@@ -24,7 +24,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsPermissionsMethods", "_AsyncActionsPermissionsMethods"]
+__all__ = [
+    "_ActionsPermissionsMethods",
+    "_ActionsPermissionsMethodsWithRawResponse",
+    "_ActionsPermissionsMethodsWithStreamingResponse",
+    "_AsyncActionsPermissionsMethods",
+    "_AsyncActionsPermissionsMethodsWithRawResponse",
+    "_AsyncActionsPermissionsMethodsWithStreamingResponse",
+]
 
 
 def _actions_get_github_actions_permissions_organization_responses() -> dict[str, _rt.Response]:
@@ -1055,6 +1062,114 @@ class _ActionsPermissionsMethods(_rt.SyncResource):
         )
 
 
+class _ActionsPermissionsMethodsWithRawResponse:
+    """`_ActionsPermissionsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsPermissionsMethods) -> None:
+        self.get_github_actions_permissions_organization = _rt.with_raw_response(
+            resource.get_github_actions_permissions_organization
+        )
+        self.set_github_actions_permissions_organization = _rt.with_raw_response(
+            resource.set_github_actions_permissions_organization
+        )
+        self.get_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
+            resource.get_artifact_and_log_retention_settings_organization
+        )
+        self.set_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
+            resource.set_artifact_and_log_retention_settings_organization
+        )
+        self.get_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
+            resource.get_fork_pr_contributor_approval_permissions_organization
+        )
+        self.set_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
+            resource.set_fork_pr_contributor_approval_permissions_organization
+        )
+        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
+            resource.get_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
+            resource.set_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.list_selected_repositories_enabled_github_actions_organization = _rt.raw_page(
+            resource.list_selected_repositories_enabled_github_actions_organization
+        )
+        self.set_selected_repositories_enabled_github_actions_organization = _rt.with_raw_response(
+            resource.set_selected_repositories_enabled_github_actions_organization
+        )
+        self.enable_selected_repository_github_actions_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_github_actions_organization
+        )
+        self.disable_selected_repository_github_actions_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_github_actions_organization
+        )
+        self.get_allowed_actions_organization = _rt.with_raw_response(
+            resource.get_allowed_actions_organization
+        )
+        self.set_allowed_actions_organization = _rt.with_raw_response(
+            resource.set_allowed_actions_organization
+        )
+        self.get_self_hosted_runners_permissions_organization = _rt.with_raw_response(
+            resource.get_self_hosted_runners_permissions_organization
+        )
+
+
+class _ActionsPermissionsMethodsWithStreamingResponse:
+    """`_ActionsPermissionsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsPermissionsMethods) -> None:
+        self.get_github_actions_permissions_organization = _rt.with_streaming_response(
+            resource.get_github_actions_permissions_organization
+        )
+        self.set_github_actions_permissions_organization = _rt.with_streaming_response(
+            resource.set_github_actions_permissions_organization
+        )
+        self.get_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
+            resource.get_artifact_and_log_retention_settings_organization
+        )
+        self.set_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
+            resource.set_artifact_and_log_retention_settings_organization
+        )
+        self.get_fork_pr_contributor_approval_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.get_fork_pr_contributor_approval_permissions_organization
+            )
+        )
+        self.set_fork_pr_contributor_approval_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.set_fork_pr_contributor_approval_permissions_organization
+            )
+        )
+        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
+            resource.get_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
+            resource.set_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.list_selected_repositories_enabled_github_actions_organization = _rt.streaming_page(
+            resource.list_selected_repositories_enabled_github_actions_organization
+        )
+        self.set_selected_repositories_enabled_github_actions_organization = (
+            _rt.with_streaming_response(
+                resource.set_selected_repositories_enabled_github_actions_organization
+            )
+        )
+        self.enable_selected_repository_github_actions_organization = _rt.with_streaming_response(
+            resource.enable_selected_repository_github_actions_organization
+        )
+        self.disable_selected_repository_github_actions_organization = _rt.with_streaming_response(
+            resource.disable_selected_repository_github_actions_organization
+        )
+        self.get_allowed_actions_organization = _rt.with_streaming_response(
+            resource.get_allowed_actions_organization
+        )
+        self.set_allowed_actions_organization = _rt.with_streaming_response(
+            resource.set_allowed_actions_organization
+        )
+        self.get_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
+            resource.get_self_hosted_runners_permissions_organization
+        )
+
+
 class _AsyncActionsPermissionsMethods(_rt.AsyncResource):
     """Operations under `actions` (part of it)."""
 
@@ -1751,4 +1866,114 @@ class _AsyncActionsPermissionsMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncActionsPermissionsMethodsWithRawResponse:
+    """`_AsyncActionsPermissionsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsPermissionsMethods) -> None:
+        self.get_github_actions_permissions_organization = _rt.with_raw_response(
+            resource.get_github_actions_permissions_organization
+        )
+        self.set_github_actions_permissions_organization = _rt.with_raw_response(
+            resource.set_github_actions_permissions_organization
+        )
+        self.get_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
+            resource.get_artifact_and_log_retention_settings_organization
+        )
+        self.set_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
+            resource.set_artifact_and_log_retention_settings_organization
+        )
+        self.get_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
+            resource.get_fork_pr_contributor_approval_permissions_organization
+        )
+        self.set_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
+            resource.set_fork_pr_contributor_approval_permissions_organization
+        )
+        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
+            resource.get_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
+            resource.set_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.list_selected_repositories_enabled_github_actions_organization = _rt.raw_async_page(
+            resource.list_selected_repositories_enabled_github_actions_organization
+        )
+        self.set_selected_repositories_enabled_github_actions_organization = _rt.with_raw_response(
+            resource.set_selected_repositories_enabled_github_actions_organization
+        )
+        self.enable_selected_repository_github_actions_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_github_actions_organization
+        )
+        self.disable_selected_repository_github_actions_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_github_actions_organization
+        )
+        self.get_allowed_actions_organization = _rt.with_raw_response(
+            resource.get_allowed_actions_organization
+        )
+        self.set_allowed_actions_organization = _rt.with_raw_response(
+            resource.set_allowed_actions_organization
+        )
+        self.get_self_hosted_runners_permissions_organization = _rt.with_raw_response(
+            resource.get_self_hosted_runners_permissions_organization
+        )
+
+
+class _AsyncActionsPermissionsMethodsWithStreamingResponse:
+    """`_AsyncActionsPermissionsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsPermissionsMethods) -> None:
+        self.get_github_actions_permissions_organization = _rt.with_streaming_response(
+            resource.get_github_actions_permissions_organization
+        )
+        self.set_github_actions_permissions_organization = _rt.with_streaming_response(
+            resource.set_github_actions_permissions_organization
+        )
+        self.get_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
+            resource.get_artifact_and_log_retention_settings_organization
+        )
+        self.set_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
+            resource.set_artifact_and_log_retention_settings_organization
+        )
+        self.get_fork_pr_contributor_approval_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.get_fork_pr_contributor_approval_permissions_organization
+            )
+        )
+        self.set_fork_pr_contributor_approval_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.set_fork_pr_contributor_approval_permissions_organization
+            )
+        )
+        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
+            resource.get_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
+            resource.set_private_repo_fork_pr_workflows_settings_organization
+        )
+        self.list_selected_repositories_enabled_github_actions_organization = (
+            _rt.streaming_async_page(
+                resource.list_selected_repositories_enabled_github_actions_organization
+            )
+        )
+        self.set_selected_repositories_enabled_github_actions_organization = (
+            _rt.with_streaming_response(
+                resource.set_selected_repositories_enabled_github_actions_organization
+            )
+        )
+        self.enable_selected_repository_github_actions_organization = _rt.with_streaming_response(
+            resource.enable_selected_repository_github_actions_organization
+        )
+        self.disable_selected_repository_github_actions_organization = _rt.with_streaming_response(
+            resource.disable_selected_repository_github_actions_organization
+        )
+        self.get_allowed_actions_organization = _rt.with_streaming_response(
+            resource.get_allowed_actions_organization
+        )
+        self.set_allowed_actions_organization = _rt.with_streaming_response(
+            resource.set_allowed_actions_organization
+        )
+        self.get_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
+            resource.get_self_hosted_runners_permissions_organization
         )

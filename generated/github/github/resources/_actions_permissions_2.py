@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsPermissions2Methods", "_AsyncActionsPermissions2Methods"]
+__all__ = [
+    "_ActionsPermissions2Methods",
+    "_ActionsPermissions2MethodsWithRawResponse",
+    "_ActionsPermissions2MethodsWithStreamingResponse",
+    "_AsyncActionsPermissions2Methods",
+    "_AsyncActionsPermissions2MethodsWithRawResponse",
+    "_AsyncActionsPermissions2MethodsWithStreamingResponse",
+]
 
 
 def _actions_set_self_hosted_runners_permissions_organization_responses() -> dict[
@@ -1112,6 +1119,118 @@ class _ActionsPermissions2Methods(_rt.SyncResource):
         )
 
 
+class _ActionsPermissions2MethodsWithRawResponse:
+    """`_ActionsPermissions2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsPermissions2Methods) -> None:
+        self.set_self_hosted_runners_permissions_organization = _rt.with_raw_response(
+            resource.set_self_hosted_runners_permissions_organization
+        )
+        self.list_selected_repositories_self_hosted_runners_organization = _rt.raw_page(
+            resource.list_selected_repositories_self_hosted_runners_organization
+        )
+        self.set_selected_repositories_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.set_selected_repositories_self_hosted_runners_organization
+        )
+        self.enable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_self_hosted_runners_organization
+        )
+        self.disable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_self_hosted_runners_organization
+        )
+        self.get_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
+            resource.get_github_actions_default_workflow_permissions_organization
+        )
+        self.set_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
+            resource.set_github_actions_default_workflow_permissions_organization
+        )
+        self.get_github_actions_permissions_repository = _rt.with_raw_response(
+            resource.get_github_actions_permissions_repository
+        )
+        self.set_github_actions_permissions_repository = _rt.with_raw_response(
+            resource.set_github_actions_permissions_repository
+        )
+        self.get_workflow_access_to_repository = _rt.with_raw_response(
+            resource.get_workflow_access_to_repository
+        )
+        self.set_workflow_access_to_repository = _rt.with_raw_response(
+            resource.set_workflow_access_to_repository
+        )
+        self.get_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
+            resource.get_artifact_and_log_retention_settings_repository
+        )
+        self.set_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
+            resource.set_artifact_and_log_retention_settings_repository
+        )
+        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
+            resource.get_fork_pr_contributor_approval_permissions_repository
+        )
+        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
+            resource.set_fork_pr_contributor_approval_permissions_repository
+        )
+
+
+class _ActionsPermissions2MethodsWithStreamingResponse:
+    """`_ActionsPermissions2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsPermissions2Methods) -> None:
+        self.set_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
+            resource.set_self_hosted_runners_permissions_organization
+        )
+        self.list_selected_repositories_self_hosted_runners_organization = _rt.streaming_page(
+            resource.list_selected_repositories_self_hosted_runners_organization
+        )
+        self.set_selected_repositories_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.set_selected_repositories_self_hosted_runners_organization
+            )
+        )
+        self.enable_selected_repository_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.enable_selected_repository_self_hosted_runners_organization
+            )
+        )
+        self.disable_selected_repository_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.disable_selected_repository_self_hosted_runners_organization
+            )
+        )
+        self.get_github_actions_default_workflow_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.get_github_actions_default_workflow_permissions_organization
+            )
+        )
+        self.set_github_actions_default_workflow_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.set_github_actions_default_workflow_permissions_organization
+            )
+        )
+        self.get_github_actions_permissions_repository = _rt.with_streaming_response(
+            resource.get_github_actions_permissions_repository
+        )
+        self.set_github_actions_permissions_repository = _rt.with_streaming_response(
+            resource.set_github_actions_permissions_repository
+        )
+        self.get_workflow_access_to_repository = _rt.with_streaming_response(
+            resource.get_workflow_access_to_repository
+        )
+        self.set_workflow_access_to_repository = _rt.with_streaming_response(
+            resource.set_workflow_access_to_repository
+        )
+        self.get_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
+            resource.get_artifact_and_log_retention_settings_repository
+        )
+        self.set_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
+            resource.set_artifact_and_log_retention_settings_repository
+        )
+        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
+            resource.get_fork_pr_contributor_approval_permissions_repository
+        )
+        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
+            resource.set_fork_pr_contributor_approval_permissions_repository
+        )
+
+
 class _AsyncActionsPermissions2Methods(_rt.AsyncResource):
     """Operations under `actions` (part of it)."""
 
@@ -1830,4 +1949,116 @@ class _AsyncActionsPermissions2Methods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncActionsPermissions2MethodsWithRawResponse:
+    """`_AsyncActionsPermissions2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsPermissions2Methods) -> None:
+        self.set_self_hosted_runners_permissions_organization = _rt.with_raw_response(
+            resource.set_self_hosted_runners_permissions_organization
+        )
+        self.list_selected_repositories_self_hosted_runners_organization = _rt.raw_async_page(
+            resource.list_selected_repositories_self_hosted_runners_organization
+        )
+        self.set_selected_repositories_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.set_selected_repositories_self_hosted_runners_organization
+        )
+        self.enable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_self_hosted_runners_organization
+        )
+        self.disable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_self_hosted_runners_organization
+        )
+        self.get_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
+            resource.get_github_actions_default_workflow_permissions_organization
+        )
+        self.set_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
+            resource.set_github_actions_default_workflow_permissions_organization
+        )
+        self.get_github_actions_permissions_repository = _rt.with_raw_response(
+            resource.get_github_actions_permissions_repository
+        )
+        self.set_github_actions_permissions_repository = _rt.with_raw_response(
+            resource.set_github_actions_permissions_repository
+        )
+        self.get_workflow_access_to_repository = _rt.with_raw_response(
+            resource.get_workflow_access_to_repository
+        )
+        self.set_workflow_access_to_repository = _rt.with_raw_response(
+            resource.set_workflow_access_to_repository
+        )
+        self.get_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
+            resource.get_artifact_and_log_retention_settings_repository
+        )
+        self.set_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
+            resource.set_artifact_and_log_retention_settings_repository
+        )
+        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
+            resource.get_fork_pr_contributor_approval_permissions_repository
+        )
+        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
+            resource.set_fork_pr_contributor_approval_permissions_repository
+        )
+
+
+class _AsyncActionsPermissions2MethodsWithStreamingResponse:
+    """`_AsyncActionsPermissions2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsPermissions2Methods) -> None:
+        self.set_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
+            resource.set_self_hosted_runners_permissions_organization
+        )
+        self.list_selected_repositories_self_hosted_runners_organization = _rt.streaming_async_page(
+            resource.list_selected_repositories_self_hosted_runners_organization
+        )
+        self.set_selected_repositories_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.set_selected_repositories_self_hosted_runners_organization
+            )
+        )
+        self.enable_selected_repository_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.enable_selected_repository_self_hosted_runners_organization
+            )
+        )
+        self.disable_selected_repository_self_hosted_runners_organization = (
+            _rt.with_streaming_response(
+                resource.disable_selected_repository_self_hosted_runners_organization
+            )
+        )
+        self.get_github_actions_default_workflow_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.get_github_actions_default_workflow_permissions_organization
+            )
+        )
+        self.set_github_actions_default_workflow_permissions_organization = (
+            _rt.with_streaming_response(
+                resource.set_github_actions_default_workflow_permissions_organization
+            )
+        )
+        self.get_github_actions_permissions_repository = _rt.with_streaming_response(
+            resource.get_github_actions_permissions_repository
+        )
+        self.set_github_actions_permissions_repository = _rt.with_streaming_response(
+            resource.set_github_actions_permissions_repository
+        )
+        self.get_workflow_access_to_repository = _rt.with_streaming_response(
+            resource.get_workflow_access_to_repository
+        )
+        self.set_workflow_access_to_repository = _rt.with_streaming_response(
+            resource.set_workflow_access_to_repository
+        )
+        self.get_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
+            resource.get_artifact_and_log_retention_settings_repository
+        )
+        self.set_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
+            resource.set_artifact_and_log_retention_settings_repository
+        )
+        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
+            resource.get_fork_pr_contributor_approval_permissions_repository
+        )
+        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
+            resource.set_fork_pr_contributor_approval_permissions_repository
         )

@@ -19,7 +19,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsPermissions3Methods", "_AsyncActionsPermissions3Methods"]
+__all__ = [
+    "_ActionsPermissions3Methods",
+    "_ActionsPermissions3MethodsWithRawResponse",
+    "_ActionsPermissions3MethodsWithStreamingResponse",
+    "_AsyncActionsPermissions3Methods",
+    "_AsyncActionsPermissions3MethodsWithRawResponse",
+    "_AsyncActionsPermissions3MethodsWithStreamingResponse",
+]
 
 
 def _actions_get_private_repo_fork_pr_workflows_settings_repository_responses() -> dict[
@@ -482,6 +489,58 @@ class _ActionsPermissions3Methods(_rt.SyncResource):
         )
 
 
+class _ActionsPermissions3MethodsWithRawResponse:
+    """`_ActionsPermissions3Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsPermissions3Methods) -> None:
+        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
+            resource.get_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
+            resource.set_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.get_allowed_actions_repository = _rt.with_raw_response(
+            resource.get_allowed_actions_repository
+        )
+        self.set_allowed_actions_repository = _rt.with_raw_response(
+            resource.set_allowed_actions_repository
+        )
+        self.get_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
+            resource.get_github_actions_default_workflow_permissions_repository
+        )
+        self.set_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
+            resource.set_github_actions_default_workflow_permissions_repository
+        )
+
+
+class _ActionsPermissions3MethodsWithStreamingResponse:
+    """`_ActionsPermissions3Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsPermissions3Methods) -> None:
+        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
+            resource.get_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
+            resource.set_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.get_allowed_actions_repository = _rt.with_streaming_response(
+            resource.get_allowed_actions_repository
+        )
+        self.set_allowed_actions_repository = _rt.with_streaming_response(
+            resource.set_allowed_actions_repository
+        )
+        self.get_github_actions_default_workflow_permissions_repository = (
+            _rt.with_streaming_response(
+                resource.get_github_actions_default_workflow_permissions_repository
+            )
+        )
+        self.set_github_actions_default_workflow_permissions_repository = (
+            _rt.with_streaming_response(
+                resource.set_github_actions_default_workflow_permissions_repository
+            )
+        )
+
+
 class _AsyncActionsPermissions3Methods(_rt.AsyncResource):
     """Operations under `actions` (part of it)."""
 
@@ -803,4 +862,56 @@ class _AsyncActionsPermissions3Methods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncActionsPermissions3MethodsWithRawResponse:
+    """`_AsyncActionsPermissions3Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsPermissions3Methods) -> None:
+        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
+            resource.get_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
+            resource.set_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.get_allowed_actions_repository = _rt.with_raw_response(
+            resource.get_allowed_actions_repository
+        )
+        self.set_allowed_actions_repository = _rt.with_raw_response(
+            resource.set_allowed_actions_repository
+        )
+        self.get_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
+            resource.get_github_actions_default_workflow_permissions_repository
+        )
+        self.set_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
+            resource.set_github_actions_default_workflow_permissions_repository
+        )
+
+
+class _AsyncActionsPermissions3MethodsWithStreamingResponse:
+    """`_AsyncActionsPermissions3Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsPermissions3Methods) -> None:
+        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
+            resource.get_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
+            resource.set_private_repo_fork_pr_workflows_settings_repository
+        )
+        self.get_allowed_actions_repository = _rt.with_streaming_response(
+            resource.get_allowed_actions_repository
+        )
+        self.set_allowed_actions_repository = _rt.with_streaming_response(
+            resource.set_allowed_actions_repository
+        )
+        self.get_github_actions_default_workflow_permissions_repository = (
+            _rt.with_streaming_response(
+                resource.get_github_actions_default_workflow_permissions_repository
+            )
+        )
+        self.set_github_actions_default_workflow_permissions_repository = (
+            _rt.with_streaming_response(
+                resource.set_github_actions_default_workflow_permissions_repository
+            )
         )

@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsRunnerGroupsMethods", "_AsyncActionsRunnerGroupsMethods"]
+__all__ = [
+    "_ActionsRunnerGroupsMethods",
+    "_ActionsRunnerGroupsMethodsWithRawResponse",
+    "_ActionsRunnerGroupsMethodsWithStreamingResponse",
+    "_AsyncActionsRunnerGroupsMethods",
+    "_AsyncActionsRunnerGroupsMethodsWithRawResponse",
+    "_AsyncActionsRunnerGroupsMethodsWithStreamingResponse",
+]
 
 
 def _actions_list_self_hosted_runner_groups_for_org_responses() -> dict[str, _rt.Response]:
@@ -1006,6 +1013,102 @@ class _ActionsRunnerGroupsMethods(_rt.SyncResource):
         )
 
 
+class _ActionsRunnerGroupsMethodsWithRawResponse:
+    """`_ActionsRunnerGroupsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsRunnerGroupsMethods) -> None:
+        self.list_self_hosted_runner_groups_for_org = _rt.raw_page(
+            resource.list_self_hosted_runner_groups_for_org
+        )
+        self.create_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.create_self_hosted_runner_group_for_org
+        )
+        self.get_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.get_self_hosted_runner_group_for_org
+        )
+        self.delete_self_hosted_runner_group_from_org = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_group_from_org
+        )
+        self.update_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.update_self_hosted_runner_group_for_org
+        )
+        self.list_github_hosted_runners_in_group_for_org = _rt.raw_page(
+            resource.list_github_hosted_runners_in_group_for_org
+        )
+        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.raw_page(
+            resource.list_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.set_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.add_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.remove_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.list_self_hosted_runners_in_group_for_org = _rt.raw_page(
+            resource.list_self_hosted_runners_in_group_for_org
+        )
+        self.set_self_hosted_runners_in_group_for_org = _rt.with_raw_response(
+            resource.set_self_hosted_runners_in_group_for_org
+        )
+        self.add_self_hosted_runner_to_group_for_org = _rt.with_raw_response(
+            resource.add_self_hosted_runner_to_group_for_org
+        )
+        self.remove_self_hosted_runner_from_group_for_org = _rt.with_raw_response(
+            resource.remove_self_hosted_runner_from_group_for_org
+        )
+
+
+class _ActionsRunnerGroupsMethodsWithStreamingResponse:
+    """`_ActionsRunnerGroupsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsRunnerGroupsMethods) -> None:
+        self.list_self_hosted_runner_groups_for_org = _rt.streaming_page(
+            resource.list_self_hosted_runner_groups_for_org
+        )
+        self.create_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.create_self_hosted_runner_group_for_org
+        )
+        self.get_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_group_for_org
+        )
+        self.delete_self_hosted_runner_group_from_org = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_group_from_org
+        )
+        self.update_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.update_self_hosted_runner_group_for_org
+        )
+        self.list_github_hosted_runners_in_group_for_org = _rt.streaming_page(
+            resource.list_github_hosted_runners_in_group_for_org
+        )
+        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.streaming_page(
+            resource.list_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.set_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.add_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.remove_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.list_self_hosted_runners_in_group_for_org = _rt.streaming_page(
+            resource.list_self_hosted_runners_in_group_for_org
+        )
+        self.set_self_hosted_runners_in_group_for_org = _rt.with_streaming_response(
+            resource.set_self_hosted_runners_in_group_for_org
+        )
+        self.add_self_hosted_runner_to_group_for_org = _rt.with_streaming_response(
+            resource.add_self_hosted_runner_to_group_for_org
+        )
+        self.remove_self_hosted_runner_from_group_for_org = _rt.with_streaming_response(
+            resource.remove_self_hosted_runner_from_group_for_org
+        )
+
+
 class _AsyncActionsRunnerGroupsMethods(_rt.AsyncResource):
     """Operations under `actions` (part of it)."""
 
@@ -1737,4 +1840,100 @@ class _AsyncActionsRunnerGroupsMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncActionsRunnerGroupsMethodsWithRawResponse:
+    """`_AsyncActionsRunnerGroupsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsRunnerGroupsMethods) -> None:
+        self.list_self_hosted_runner_groups_for_org = _rt.raw_async_page(
+            resource.list_self_hosted_runner_groups_for_org
+        )
+        self.create_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.create_self_hosted_runner_group_for_org
+        )
+        self.get_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.get_self_hosted_runner_group_for_org
+        )
+        self.delete_self_hosted_runner_group_from_org = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_group_from_org
+        )
+        self.update_self_hosted_runner_group_for_org = _rt.with_raw_response(
+            resource.update_self_hosted_runner_group_for_org
+        )
+        self.list_github_hosted_runners_in_group_for_org = _rt.raw_async_page(
+            resource.list_github_hosted_runners_in_group_for_org
+        )
+        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.raw_async_page(
+            resource.list_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.set_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.add_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
+            resource.remove_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.list_self_hosted_runners_in_group_for_org = _rt.raw_async_page(
+            resource.list_self_hosted_runners_in_group_for_org
+        )
+        self.set_self_hosted_runners_in_group_for_org = _rt.with_raw_response(
+            resource.set_self_hosted_runners_in_group_for_org
+        )
+        self.add_self_hosted_runner_to_group_for_org = _rt.with_raw_response(
+            resource.add_self_hosted_runner_to_group_for_org
+        )
+        self.remove_self_hosted_runner_from_group_for_org = _rt.with_raw_response(
+            resource.remove_self_hosted_runner_from_group_for_org
+        )
+
+
+class _AsyncActionsRunnerGroupsMethodsWithStreamingResponse:
+    """`_AsyncActionsRunnerGroupsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsRunnerGroupsMethods) -> None:
+        self.list_self_hosted_runner_groups_for_org = _rt.streaming_async_page(
+            resource.list_self_hosted_runner_groups_for_org
+        )
+        self.create_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.create_self_hosted_runner_group_for_org
+        )
+        self.get_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_group_for_org
+        )
+        self.delete_self_hosted_runner_group_from_org = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_group_from_org
+        )
+        self.update_self_hosted_runner_group_for_org = _rt.with_streaming_response(
+            resource.update_self_hosted_runner_group_for_org
+        )
+        self.list_github_hosted_runners_in_group_for_org = _rt.streaming_async_page(
+            resource.list_github_hosted_runners_in_group_for_org
+        )
+        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.streaming_async_page(
+            resource.list_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.set_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.add_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
+            resource.remove_repo_access_to_self_hosted_runner_group_in_org
+        )
+        self.list_self_hosted_runners_in_group_for_org = _rt.streaming_async_page(
+            resource.list_self_hosted_runners_in_group_for_org
+        )
+        self.set_self_hosted_runners_in_group_for_org = _rt.with_streaming_response(
+            resource.set_self_hosted_runners_in_group_for_org
+        )
+        self.add_self_hosted_runner_to_group_for_org = _rt.with_streaming_response(
+            resource.add_self_hosted_runner_to_group_for_org
+        )
+        self.remove_self_hosted_runner_from_group_for_org = _rt.with_streaming_response(
+            resource.remove_self_hosted_runner_from_group_for_org
         )

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from ..types.actions import (
         ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse,
         ActionsGenerateRunnerJitconfigForOrgResponse,
-        ActionsGenerateRunnerJitconfigForRepoResponse,
         ActionsListLabelsForSelfHostedRunnerForOrgResponse,
         ActionsListSelfHostedRunnersForOrgResponse,
         ActionsListSelfHostedRunnersForRepoResponse,
@@ -25,7 +24,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsRunnersMethods", "_AsyncActionsRunnersMethods"]
+__all__ = [
+    "_ActionsRunnersMethods",
+    "_ActionsRunnersMethodsWithRawResponse",
+    "_ActionsRunnersMethodsWithStreamingResponse",
+    "_AsyncActionsRunnersMethods",
+    "_AsyncActionsRunnersMethodsWithRawResponse",
+    "_AsyncActionsRunnersMethodsWithStreamingResponse",
+]
 
 
 def _actions_list_self_hosted_runners_for_org_responses() -> dict[str, _rt.Response]:
@@ -149,19 +155,6 @@ def _actions_list_runner_applications_for_repo_responses() -> dict[str, _rt.Resp
     from ..models.runner_application import RunnerApplication
 
     return {"200": _rt.Response(list[RunnerApplication], "json")}
-
-
-def _actions_generate_runner_jitconfig_for_repo_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error_simple import ValidationErrorSimple
-    from ..types.actions import ActionsGenerateRunnerJitconfigForRepoResponse
-
-    return {
-        "201": _rt.Response(ActionsGenerateRunnerJitconfigForRepoResponse, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationErrorSimple, "json"),
-    }
 
 
 _ACTIONS_LIST_SELF_HOSTED_RUNNERS_FOR_ORG: _rt.Operation[
@@ -330,24 +323,6 @@ _ACTIONS_LIST_RUNNER_APPLICATIONS_FOR_REPO: _rt.Operation[list[RunnerApplication
     operation_id="actions/list-runner-applications-for-repo",
     params=(_rt.Param("owner", "owner", "path"), _rt.Param("repo", "repo", "path")),
     responses=_rt.LazyResponses(_actions_list_runner_applications_for_repo_responses),
-)
-
-_ACTIONS_GENERATE_RUNNER_JITCONFIG_FOR_REPO: _rt.Operation[
-    ActionsGenerateRunnerJitconfigForRepoResponse
-] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/actions/runners/generate-jitconfig",
-    operation_id="actions/generate-runner-jitconfig-for-repo",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("name", "name", "field"),
-        _rt.Param("runner_group_id", "runner_group_id", "field"),
-        _rt.Param("labels", "labels", "field"),
-        _rt.Param("work_folder", "work_folder", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_actions_generate_runner_jitconfig_for_repo_responses),
 )
 
 
@@ -1055,64 +1030,100 @@ class _ActionsRunnersMethods(_rt.SyncResource):
             ),
         )
 
-    def generate_runner_jitconfig_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        name: str,
-        runner_group_id: int,
-        labels: list[str],
-        work_folder: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ActionsGenerateRunnerJitconfigForRepoResponse:
-        """Create configuration for a just-in-time runner for a repository
 
-        Generates a configuration that can be passed to the runner application at startup.
+class _ActionsRunnersMethodsWithRawResponse:
+    """`_ActionsRunnersMethods.with_raw_response` (part of it)."""
 
-        The authenticated user must have admin access to the repository.
+    def __init__(self, resource: _ActionsRunnersMethods) -> None:
+        self.list_self_hosted_runners_for_org = _rt.raw_page(
+            resource.list_self_hosted_runners_for_org
+        )
+        self.list_runner_applications_for_org = _rt.with_raw_response(
+            resource.list_runner_applications_for_org
+        )
+        self.generate_runner_jitconfig_for_org = _rt.with_raw_response(
+            resource.generate_runner_jitconfig_for_org
+        )
+        self.create_registration_token_for_org = _rt.with_raw_response(
+            resource.create_registration_token_for_org
+        )
+        self.create_remove_token_for_org = _rt.with_raw_response(
+            resource.create_remove_token_for_org
+        )
+        self.get_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.get_self_hosted_runner_for_org
+        )
+        self.delete_self_hosted_runner_from_org = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_from_org
+        )
+        self.list_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.list_labels_for_self_hosted_runner_for_org
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_org
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_org
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_org
+        )
+        self.list_self_hosted_runners_for_repo = _rt.raw_page(
+            resource.list_self_hosted_runners_for_repo
+        )
+        self.list_runner_applications_for_repo = _rt.with_raw_response(
+            resource.list_runner_applications_for_repo
+        )
 
-        OAuth tokens and personal access tokens (classic) need the`repo` scope to use this
-        endpoint.
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            name: The name of the new runner.
-            runner_group_id: The ID of the runner group to register the runner to.
-            labels: The names of the custom labels to add to the runner. **Minimum items**: 1.
-                **Maximum items**: 100.
-            work_folder: The working directory to be used for job execution, relative to the
-                runner install directory.
-        """
-        return self._client.request(
-            _ACTIONS_GENERATE_RUNNER_JITCONFIG_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "name": name,
-                "runner_group_id": runner_group_id,
-                "labels": labels,
-                "work_folder": work_folder,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+class _ActionsRunnersMethodsWithStreamingResponse:
+    """`_ActionsRunnersMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsRunnersMethods) -> None:
+        self.list_self_hosted_runners_for_org = _rt.streaming_page(
+            resource.list_self_hosted_runners_for_org
+        )
+        self.list_runner_applications_for_org = _rt.with_streaming_response(
+            resource.list_runner_applications_for_org
+        )
+        self.generate_runner_jitconfig_for_org = _rt.with_streaming_response(
+            resource.generate_runner_jitconfig_for_org
+        )
+        self.create_registration_token_for_org = _rt.with_streaming_response(
+            resource.create_registration_token_for_org
+        )
+        self.create_remove_token_for_org = _rt.with_streaming_response(
+            resource.create_remove_token_for_org
+        )
+        self.get_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_for_org
+        )
+        self.delete_self_hosted_runner_from_org = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_from_org
+        )
+        self.list_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.list_labels_for_self_hosted_runner_for_org
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_org
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_org
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_org
+        )
+        self.list_self_hosted_runners_for_repo = _rt.streaming_page(
+            resource.list_self_hosted_runners_for_repo
+        )
+        self.list_runner_applications_for_repo = _rt.with_streaming_response(
+            resource.list_runner_applications_for_repo
         )
 
 
@@ -1820,62 +1831,98 @@ class _AsyncActionsRunnersMethods(_rt.AsyncResource):
             ),
         )
 
-    async def generate_runner_jitconfig_for_repo(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        name: str,
-        runner_group_id: int,
-        labels: list[str],
-        work_folder: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ActionsGenerateRunnerJitconfigForRepoResponse:
-        """Create configuration for a just-in-time runner for a repository
 
-        Generates a configuration that can be passed to the runner application at startup.
+class _AsyncActionsRunnersMethodsWithRawResponse:
+    """`_AsyncActionsRunnersMethods.with_raw_response` (part of it)."""
 
-        The authenticated user must have admin access to the repository.
+    def __init__(self, resource: _AsyncActionsRunnersMethods) -> None:
+        self.list_self_hosted_runners_for_org = _rt.raw_async_page(
+            resource.list_self_hosted_runners_for_org
+        )
+        self.list_runner_applications_for_org = _rt.with_raw_response(
+            resource.list_runner_applications_for_org
+        )
+        self.generate_runner_jitconfig_for_org = _rt.with_raw_response(
+            resource.generate_runner_jitconfig_for_org
+        )
+        self.create_registration_token_for_org = _rt.with_raw_response(
+            resource.create_registration_token_for_org
+        )
+        self.create_remove_token_for_org = _rt.with_raw_response(
+            resource.create_remove_token_for_org
+        )
+        self.get_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.get_self_hosted_runner_for_org
+        )
+        self.delete_self_hosted_runner_from_org = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_from_org
+        )
+        self.list_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.list_labels_for_self_hosted_runner_for_org
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_org
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_org
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_raw_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_org
+        )
+        self.list_self_hosted_runners_for_repo = _rt.raw_async_page(
+            resource.list_self_hosted_runners_for_repo
+        )
+        self.list_runner_applications_for_repo = _rt.with_raw_response(
+            resource.list_runner_applications_for_repo
+        )
 
-        OAuth tokens and personal access tokens (classic) need the`repo` scope to use this
-        endpoint.
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            name: The name of the new runner.
-            runner_group_id: The ID of the runner group to register the runner to.
-            labels: The names of the custom labels to add to the runner. **Minimum items**: 1.
-                **Maximum items**: 100.
-            work_folder: The working directory to be used for job execution, relative to the
-                runner install directory.
-        """
-        return await self._client.request(
-            _ACTIONS_GENERATE_RUNNER_JITCONFIG_FOR_REPO,
-            {
-                "owner": owner,
-                "repo": repo,
-                "name": name,
-                "runner_group_id": runner_group_id,
-                "labels": labels,
-                "work_folder": work_folder,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+class _AsyncActionsRunnersMethodsWithStreamingResponse:
+    """`_AsyncActionsRunnersMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsRunnersMethods) -> None:
+        self.list_self_hosted_runners_for_org = _rt.streaming_async_page(
+            resource.list_self_hosted_runners_for_org
+        )
+        self.list_runner_applications_for_org = _rt.with_streaming_response(
+            resource.list_runner_applications_for_org
+        )
+        self.generate_runner_jitconfig_for_org = _rt.with_streaming_response(
+            resource.generate_runner_jitconfig_for_org
+        )
+        self.create_registration_token_for_org = _rt.with_streaming_response(
+            resource.create_registration_token_for_org
+        )
+        self.create_remove_token_for_org = _rt.with_streaming_response(
+            resource.create_remove_token_for_org
+        )
+        self.get_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_for_org
+        )
+        self.delete_self_hosted_runner_from_org = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_from_org
+        )
+        self.list_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.list_labels_for_self_hosted_runner_for_org
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_org
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_org
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_streaming_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_org
+        )
+        self.list_self_hosted_runners_for_repo = _rt.streaming_async_page(
+            resource.list_self_hosted_runners_for_repo
+        )
+        self.list_runner_applications_for_repo = _rt.with_streaming_response(
+            resource.list_runner_applications_for_repo
         )

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..models.runner import Runner
     from ..types.actions import (
         ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse,
+        ActionsGenerateRunnerJitconfigForRepoResponse,
         ActionsListLabelsForSelfHostedRunnerForRepoResponse,
         ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse,
         ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse,
@@ -20,7 +21,27 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsRunners2Methods", "_AsyncActionsRunners2Methods"]
+__all__ = [
+    "_ActionsRunners2Methods",
+    "_ActionsRunners2MethodsWithRawResponse",
+    "_ActionsRunners2MethodsWithStreamingResponse",
+    "_AsyncActionsRunners2Methods",
+    "_AsyncActionsRunners2MethodsWithRawResponse",
+    "_AsyncActionsRunners2MethodsWithStreamingResponse",
+]
+
+
+def _actions_generate_runner_jitconfig_for_repo_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.validation_error_simple import ValidationErrorSimple
+    from ..types.actions import ActionsGenerateRunnerJitconfigForRepoResponse
+
+    return {
+        "201": _rt.Response(ActionsGenerateRunnerJitconfigForRepoResponse, "json"),
+        "404": _rt.Response(BasicError, "json"),
+        "409": _rt.Response(BasicError, "json"),
+        "422": _rt.Response(ValidationErrorSimple, "json"),
+    }
 
 
 def _actions_create_registration_token_for_repo_responses() -> dict[str, _rt.Response]:
@@ -112,6 +133,24 @@ def _actions_remove_custom_label_from_self_hosted_runner_for_repo_responses() ->
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
 
+
+_ACTIONS_GENERATE_RUNNER_JITCONFIG_FOR_REPO: _rt.Operation[
+    ActionsGenerateRunnerJitconfigForRepoResponse
+] = _rt.Operation(
+    method="post",
+    path="/repos/{owner}/{repo}/actions/runners/generate-jitconfig",
+    operation_id="actions/generate-runner-jitconfig-for-repo",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("name", "name", "field"),
+        _rt.Param("runner_group_id", "runner_group_id", "field"),
+        _rt.Param("labels", "labels", "field"),
+        _rt.Param("work_folder", "work_folder", "field"),
+    ),
+    body=_rt.Body("application/json", required=True),
+    responses=_rt.LazyResponses(_actions_generate_runner_jitconfig_for_repo_responses),
+)
 
 _ACTIONS_CREATE_REGISTRATION_TOKEN_FOR_REPO: _rt.Operation[AuthenticationToken] = _rt.Operation(
     method="post",
@@ -239,6 +278,66 @@ _ACTIONS_REMOVE_CUSTOM_LABEL_FROM_SELF_HOSTED_RUNNER_FOR_REPO: _rt.Operation[
 
 class _ActionsRunners2Methods(_rt.SyncResource):
     """Operations under `actions` (part of it)."""
+
+    def generate_runner_jitconfig_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        name: str,
+        runner_group_id: int,
+        labels: list[str],
+        work_folder: str | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> ActionsGenerateRunnerJitconfigForRepoResponse:
+        """Create configuration for a just-in-time runner for a repository
+
+        Generates a configuration that can be passed to the runner application at startup.
+
+        The authenticated user must have admin access to the repository.
+
+        OAuth tokens and personal access tokens (classic) need the`repo` scope to use this
+        endpoint.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            name: The name of the new runner.
+            runner_group_id: The ID of the runner group to register the runner to.
+            labels: The names of the custom labels to add to the runner. **Minimum items**: 1.
+                **Maximum items**: 100.
+            work_folder: The working directory to be used for job execution, relative to the
+                runner install directory.
+        """
+        return self._client.request(
+            _ACTIONS_GENERATE_RUNNER_JITCONFIG_FOR_REPO,
+            {
+                "owner": owner,
+                "repo": repo,
+                "name": name,
+                "runner_group_id": runner_group_id,
+                "labels": labels,
+                "work_folder": work_folder,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     def create_registration_token_for_repo(
         self,
@@ -709,8 +808,142 @@ class _ActionsRunners2Methods(_rt.SyncResource):
         )
 
 
+class _ActionsRunners2MethodsWithRawResponse:
+    """`_ActionsRunners2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsRunners2Methods) -> None:
+        self.generate_runner_jitconfig_for_repo = _rt.with_raw_response(
+            resource.generate_runner_jitconfig_for_repo
+        )
+        self.create_registration_token_for_repo = _rt.with_raw_response(
+            resource.create_registration_token_for_repo
+        )
+        self.create_remove_token_for_repo = _rt.with_raw_response(
+            resource.create_remove_token_for_repo
+        )
+        self.get_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.get_self_hosted_runner_for_repo
+        )
+        self.delete_self_hosted_runner_from_repo = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_from_repo
+        )
+        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.list_labels_for_self_hosted_runner_for_repo
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_repo
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_repo
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_repo
+        )
+
+
+class _ActionsRunners2MethodsWithStreamingResponse:
+    """`_ActionsRunners2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsRunners2Methods) -> None:
+        self.generate_runner_jitconfig_for_repo = _rt.with_streaming_response(
+            resource.generate_runner_jitconfig_for_repo
+        )
+        self.create_registration_token_for_repo = _rt.with_streaming_response(
+            resource.create_registration_token_for_repo
+        )
+        self.create_remove_token_for_repo = _rt.with_streaming_response(
+            resource.create_remove_token_for_repo
+        )
+        self.get_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_for_repo
+        )
+        self.delete_self_hosted_runner_from_repo = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_from_repo
+        )
+        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.list_labels_for_self_hosted_runner_for_repo
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_repo
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_repo
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = (
+            _rt.with_streaming_response(
+                resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
+            )
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_repo
+        )
+
+
 class _AsyncActionsRunners2Methods(_rt.AsyncResource):
     """Operations under `actions` (part of it)."""
+
+    async def generate_runner_jitconfig_for_repo(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        name: str,
+        runner_group_id: int,
+        labels: list[str],
+        work_folder: str | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> ActionsGenerateRunnerJitconfigForRepoResponse:
+        """Create configuration for a just-in-time runner for a repository
+
+        Generates a configuration that can be passed to the runner application at startup.
+
+        The authenticated user must have admin access to the repository.
+
+        OAuth tokens and personal access tokens (classic) need the`repo` scope to use this
+        endpoint.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            name: The name of the new runner.
+            runner_group_id: The ID of the runner group to register the runner to.
+            labels: The names of the custom labels to add to the runner. **Minimum items**: 1.
+                **Maximum items**: 100.
+            work_folder: The working directory to be used for job execution, relative to the
+                runner install directory.
+        """
+        return await self._client.request(
+            _ACTIONS_GENERATE_RUNNER_JITCONFIG_FOR_REPO,
+            {
+                "owner": owner,
+                "repo": repo,
+                "name": name,
+                "runner_group_id": runner_group_id,
+                "labels": labels,
+                "work_folder": work_folder,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     async def create_registration_token_for_repo(
         self,
@@ -1178,4 +1411,78 @@ class _AsyncActionsRunners2Methods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncActionsRunners2MethodsWithRawResponse:
+    """`_AsyncActionsRunners2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsRunners2Methods) -> None:
+        self.generate_runner_jitconfig_for_repo = _rt.with_raw_response(
+            resource.generate_runner_jitconfig_for_repo
+        )
+        self.create_registration_token_for_repo = _rt.with_raw_response(
+            resource.create_registration_token_for_repo
+        )
+        self.create_remove_token_for_repo = _rt.with_raw_response(
+            resource.create_remove_token_for_repo
+        )
+        self.get_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.get_self_hosted_runner_for_repo
+        )
+        self.delete_self_hosted_runner_from_repo = _rt.with_raw_response(
+            resource.delete_self_hosted_runner_from_repo
+        )
+        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.list_labels_for_self_hosted_runner_for_repo
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_repo
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_repo
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_raw_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_repo
+        )
+
+
+class _AsyncActionsRunners2MethodsWithStreamingResponse:
+    """`_AsyncActionsRunners2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsRunners2Methods) -> None:
+        self.generate_runner_jitconfig_for_repo = _rt.with_streaming_response(
+            resource.generate_runner_jitconfig_for_repo
+        )
+        self.create_registration_token_for_repo = _rt.with_streaming_response(
+            resource.create_registration_token_for_repo
+        )
+        self.create_remove_token_for_repo = _rt.with_streaming_response(
+            resource.create_remove_token_for_repo
+        )
+        self.get_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.get_self_hosted_runner_for_repo
+        )
+        self.delete_self_hosted_runner_from_repo = _rt.with_streaming_response(
+            resource.delete_self_hosted_runner_from_repo
+        )
+        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.list_labels_for_self_hosted_runner_for_repo
+        )
+        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.set_custom_labels_for_self_hosted_runner_for_repo
+        )
+        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.add_custom_labels_to_self_hosted_runner_for_repo
+        )
+        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = (
+            _rt.with_streaming_response(
+                resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
+            )
+        )
+        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_streaming_response(
+            resource.remove_custom_label_from_self_hosted_runner_for_repo
         )

@@ -22,14 +22,20 @@ if TYPE_CHECKING:
     from ..models.workflow_run import WorkflowRun
     from ..types.actions import (
         ActionsListJobsForWorkflowRunAttemptResponse,
-        ActionsListJobsForWorkflowRunResponse,
         ActionsListWorkflowRunArtifactsResponse,
         ActionsListWorkflowRunsForRepoResponse,
     )
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsRunsMethods", "_AsyncActionsRunsMethods"]
+__all__ = [
+    "_ActionsRunsMethods",
+    "_ActionsRunsMethodsWithRawResponse",
+    "_ActionsRunsMethodsWithStreamingResponse",
+    "_AsyncActionsRunsMethods",
+    "_AsyncActionsRunsMethodsWithRawResponse",
+    "_AsyncActionsRunsMethodsWithStreamingResponse",
+]
 
 
 def _actions_list_workflow_runs_for_repo_responses() -> dict[str, _rt.Response]:
@@ -100,19 +106,6 @@ def _actions_list_concurrency_groups_for_workflow_run_responses() -> dict[str, _
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationError, "json"),
     }
-
-
-def _actions_force_cancel_workflow_run_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.empty_object import EmptyObject
-
-    return {"202": _rt.Response(EmptyObject, "json"), "409": _rt.Response(BasicError, "json")}
-
-
-def _actions_list_jobs_for_workflow_run_responses() -> dict[str, _rt.Response]:
-    from ..types.actions import ActionsListJobsForWorkflowRunResponse
-
-    return {"200": _rt.Response(ActionsListJobsForWorkflowRunResponse, "json")}
 
 
 _ACTIONS_LIST_WORKFLOW_RUNS_FOR_REPO: _rt.Operation[ActionsListWorkflowRunsForRepoResponse] = (
@@ -300,48 +293,6 @@ _ACTIONS_REVIEW_CUSTOM_GATES_FOR_RUN: _rt.Operation[None] = _rt.Operation(
     ),
     body=_rt.Body("application/json", required=True),
     responses={"204": _rt.Response(None, "empty")},
-)
-
-_ACTIONS_FORCE_CANCEL_WORKFLOW_RUN: _rt.Operation[EmptyObject] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel",
-    operation_id="actions/force-cancel-workflow-run",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("run_id", "run_id", "path"),
-    ),
-    responses=_rt.LazyResponses(_actions_force_cancel_workflow_run_responses),
-)
-
-_ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN: _rt.Operation[ActionsListJobsForWorkflowRunResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
-        operation_id="actions/list-jobs-for-workflow-run",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("run_id", "run_id", "path"),
-            _rt.Param("filter", "filter", "query"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("page", "page", "query"),
-        ),
-        responses=_rt.LazyResponses(_actions_list_jobs_for_workflow_run_responses),
-        pagination=_rt.LinkHeaderPagination(items="jobs", page_param="page", size_param="per_page"),
-    )
-)
-
-_ACTIONS_DOWNLOAD_WORKFLOW_RUN_LOGS: _rt.Operation[None] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/actions/runs/{run_id}/logs",
-    operation_id="actions/download-workflow-run-logs",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("run_id", "run_id", "path"),
-    ),
-    responses={"302": _rt.Response(None, "empty")},
 )
 
 
@@ -1099,176 +1050,58 @@ class _ActionsRunsMethods(_rt.SyncResource):
             ),
         )
 
-    def force_cancel_workflow_run(
-        self,
-        owner: str,
-        repo: str,
-        run_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> EmptyObject:
-        """Force cancel a workflow run
 
-        Cancels a workflow run and bypasses conditions that would otherwise cause a workflow
-        execution to continue, such as an `always()` condition on a job.
-        You should only use this endpoint to cancel a workflow run when the workflow run is not
-        responding to [`POST
-        /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`](/rest/actions/workflow-runs#cancel-a-workflow-run).
+class _ActionsRunsMethodsWithRawResponse:
+    """`_ActionsRunsMethods.with_raw_response` (part of it)."""
 
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            run_id: The unique identifier of the workflow run.
-        """
-        return self._client.request(
-            _ACTIONS_FORCE_CANCEL_WORKFLOW_RUN,
-            {
-                "owner": owner,
-                "repo": repo,
-                "run_id": run_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _ActionsRunsMethods) -> None:
+        self.list_workflow_runs_for_repo = _rt.raw_page(resource.list_workflow_runs_for_repo)
+        self.get_workflow_run = _rt.with_raw_response(resource.get_workflow_run)
+        self.delete_workflow_run = _rt.with_raw_response(resource.delete_workflow_run)
+        self.get_reviews_for_run = _rt.with_raw_response(resource.get_reviews_for_run)
+        self.approve_workflow_run = _rt.with_raw_response(resource.approve_workflow_run)
+        self.list_workflow_run_artifacts = _rt.raw_page(resource.list_workflow_run_artifacts)
+        self.get_workflow_run_attempt = _rt.with_raw_response(resource.get_workflow_run_attempt)
+        self.list_jobs_for_workflow_run_attempt = _rt.raw_page(
+            resource.list_jobs_for_workflow_run_attempt
+        )
+        self.download_workflow_run_attempt_logs = _rt.with_raw_response(
+            resource.download_workflow_run_attempt_logs
+        )
+        self.cancel_workflow_run = _rt.with_raw_response(resource.cancel_workflow_run)
+        self.list_concurrency_groups_for_workflow_run = _rt.raw_page(
+            resource.list_concurrency_groups_for_workflow_run
+        )
+        self.review_custom_gates_for_run = _rt.with_raw_response(
+            resource.review_custom_gates_for_run
         )
 
-    def list_jobs_for_workflow_run(
-        self,
-        owner: str,
-        repo: str,
-        run_id: int,
-        *,
-        filter: Literal["latest", "all"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Job]:
-        """List jobs for a workflow run
 
-        Lists jobs for a workflow run. You can use parameters to narrow the list of results. For
-        more information
-        about using parameters, see
-        [Parameters](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#parameters).
+class _ActionsRunsMethodsWithStreamingResponse:
+    """`_ActionsRunsMethods.with_streaming_response` (part of it)."""
 
-        Anyone with read access to the repository can use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            run_id: The unique identifier of the workflow run.
-            filter: Filters jobs by their `completed_at` timestamp. `latest` returns jobs from
-                the most recent execution of the workflow run. `all` returns all jobs for a
-                workflow run, including from old executions of the workflow run.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN,
-            {
-                "owner": owner,
-                "repo": repo,
-                "run_id": run_id,
-                "filter": filter,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _ActionsRunsMethods) -> None:
+        self.list_workflow_runs_for_repo = _rt.streaming_page(resource.list_workflow_runs_for_repo)
+        self.get_workflow_run = _rt.with_streaming_response(resource.get_workflow_run)
+        self.delete_workflow_run = _rt.with_streaming_response(resource.delete_workflow_run)
+        self.get_reviews_for_run = _rt.with_streaming_response(resource.get_reviews_for_run)
+        self.approve_workflow_run = _rt.with_streaming_response(resource.approve_workflow_run)
+        self.list_workflow_run_artifacts = _rt.streaming_page(resource.list_workflow_run_artifacts)
+        self.get_workflow_run_attempt = _rt.with_streaming_response(
+            resource.get_workflow_run_attempt
         )
-
-    def download_workflow_run_logs(
-        self,
-        owner: str,
-        repo: str,
-        run_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Download workflow run logs
-
-        Gets a redirect URL to download an archive of log files for a workflow run. This link
-        expires after 1 minute. Look for
-        `Location:` in the response header to find the URL for the download.
-
-        Anyone with read access to the repository can use this endpoint.
-
-        If the repository is private, OAuth tokens and personal access tokens (classic) need the
-        `repo` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            run_id: The unique identifier of the workflow run.
-        """
-        return self._client.request(
-            _ACTIONS_DOWNLOAD_WORKFLOW_RUN_LOGS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "run_id": run_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.list_jobs_for_workflow_run_attempt = _rt.streaming_page(
+            resource.list_jobs_for_workflow_run_attempt
+        )
+        self.download_workflow_run_attempt_logs = _rt.with_streaming_response(
+            resource.download_workflow_run_attempt_logs
+        )
+        self.cancel_workflow_run = _rt.with_streaming_response(resource.cancel_workflow_run)
+        self.list_concurrency_groups_for_workflow_run = _rt.streaming_page(
+            resource.list_concurrency_groups_for_workflow_run
+        )
+        self.review_custom_gates_for_run = _rt.with_streaming_response(
+            resource.review_custom_gates_for_run
         )
 
 
@@ -2026,174 +1859,60 @@ class _AsyncActionsRunsMethods(_rt.AsyncResource):
             ),
         )
 
-    async def force_cancel_workflow_run(
-        self,
-        owner: str,
-        repo: str,
-        run_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> EmptyObject:
-        """Force cancel a workflow run
 
-        Cancels a workflow run and bypasses conditions that would otherwise cause a workflow
-        execution to continue, such as an `always()` condition on a job.
-        You should only use this endpoint to cancel a workflow run when the workflow run is not
-        responding to [`POST
-        /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`](/rest/actions/workflow-runs#cancel-a-workflow-run).
+class _AsyncActionsRunsMethodsWithRawResponse:
+    """`_AsyncActionsRunsMethods.with_raw_response` (part of it)."""
 
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            run_id: The unique identifier of the workflow run.
-        """
-        return await self._client.request(
-            _ACTIONS_FORCE_CANCEL_WORKFLOW_RUN,
-            {
-                "owner": owner,
-                "repo": repo,
-                "run_id": run_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncActionsRunsMethods) -> None:
+        self.list_workflow_runs_for_repo = _rt.raw_async_page(resource.list_workflow_runs_for_repo)
+        self.get_workflow_run = _rt.with_raw_response(resource.get_workflow_run)
+        self.delete_workflow_run = _rt.with_raw_response(resource.delete_workflow_run)
+        self.get_reviews_for_run = _rt.with_raw_response(resource.get_reviews_for_run)
+        self.approve_workflow_run = _rt.with_raw_response(resource.approve_workflow_run)
+        self.list_workflow_run_artifacts = _rt.raw_async_page(resource.list_workflow_run_artifacts)
+        self.get_workflow_run_attempt = _rt.with_raw_response(resource.get_workflow_run_attempt)
+        self.list_jobs_for_workflow_run_attempt = _rt.raw_async_page(
+            resource.list_jobs_for_workflow_run_attempt
+        )
+        self.download_workflow_run_attempt_logs = _rt.with_raw_response(
+            resource.download_workflow_run_attempt_logs
+        )
+        self.cancel_workflow_run = _rt.with_raw_response(resource.cancel_workflow_run)
+        self.list_concurrency_groups_for_workflow_run = _rt.raw_async_page(
+            resource.list_concurrency_groups_for_workflow_run
+        )
+        self.review_custom_gates_for_run = _rt.with_raw_response(
+            resource.review_custom_gates_for_run
         )
 
-    def list_jobs_for_workflow_run(
-        self,
-        owner: str,
-        repo: str,
-        run_id: int,
-        *,
-        filter: Literal["latest", "all"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Job]:
-        """List jobs for a workflow run
 
-        Lists jobs for a workflow run. You can use parameters to narrow the list of results. For
-        more information
-        about using parameters, see
-        [Parameters](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#parameters).
+class _AsyncActionsRunsMethodsWithStreamingResponse:
+    """`_AsyncActionsRunsMethods.with_streaming_response` (part of it)."""
 
-        Anyone with read access to the repository can use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            run_id: The unique identifier of the workflow run.
-            filter: Filters jobs by their `completed_at` timestamp. `latest` returns jobs from
-                the most recent execution of the workflow run. `all` returns all jobs for a
-                workflow run, including from old executions of the workflow run.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN,
-            {
-                "owner": owner,
-                "repo": repo,
-                "run_id": run_id,
-                "filter": filter,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncActionsRunsMethods) -> None:
+        self.list_workflow_runs_for_repo = _rt.streaming_async_page(
+            resource.list_workflow_runs_for_repo
         )
-
-    async def download_workflow_run_logs(
-        self,
-        owner: str,
-        repo: str,
-        run_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Download workflow run logs
-
-        Gets a redirect URL to download an archive of log files for a workflow run. This link
-        expires after 1 minute. Look for
-        `Location:` in the response header to find the URL for the download.
-
-        Anyone with read access to the repository can use this endpoint.
-
-        If the repository is private, OAuth tokens and personal access tokens (classic) need the
-        `repo` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            run_id: The unique identifier of the workflow run.
-        """
-        return await self._client.request(
-            _ACTIONS_DOWNLOAD_WORKFLOW_RUN_LOGS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "run_id": run_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.get_workflow_run = _rt.with_streaming_response(resource.get_workflow_run)
+        self.delete_workflow_run = _rt.with_streaming_response(resource.delete_workflow_run)
+        self.get_reviews_for_run = _rt.with_streaming_response(resource.get_reviews_for_run)
+        self.approve_workflow_run = _rt.with_streaming_response(resource.approve_workflow_run)
+        self.list_workflow_run_artifacts = _rt.streaming_async_page(
+            resource.list_workflow_run_artifacts
+        )
+        self.get_workflow_run_attempt = _rt.with_streaming_response(
+            resource.get_workflow_run_attempt
+        )
+        self.list_jobs_for_workflow_run_attempt = _rt.streaming_async_page(
+            resource.list_jobs_for_workflow_run_attempt
+        )
+        self.download_workflow_run_attempt_logs = _rt.with_streaming_response(
+            resource.download_workflow_run_attempt_logs
+        )
+        self.cancel_workflow_run = _rt.with_streaming_response(resource.cancel_workflow_run)
+        self.list_concurrency_groups_for_workflow_run = _rt.streaming_async_page(
+            resource.list_concurrency_groups_for_workflow_run
+        )
+        self.review_custom_gates_for_run = _rt.with_streaming_response(
+            resource.review_custom_gates_for_run
         )

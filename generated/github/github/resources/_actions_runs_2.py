@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from ..models.actions_public_key import ActionsPublicKey
     from ..models.deployment import Deployment
     from ..models.empty_object import EmptyObject
+    from ..models.job import Job
     from ..models.pending_deployment import PendingDeployment
-    from ..models.workflow import Workflow
-    from ..models.workflow_dispatch_response import WorkflowDispatchResponse
-    from ..models.workflow_run import WorkflowRun
     from ..models.workflow_run_usage import WorkflowRunUsage
-    from ..models.workflow_usage import WorkflowUsage
-    from ..types.actions import ActionsListRepoWorkflowsResponse, ActionsListWorkflowRunsResponse
+    from ..types.actions import ActionsListJobsForWorkflowRunResponse
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsRuns2Methods", "_AsyncActionsRuns2Methods"]
+__all__ = [
+    "_ActionsRuns2Methods",
+    "_ActionsRuns2MethodsWithRawResponse",
+    "_ActionsRuns2MethodsWithStreamingResponse",
+    "_AsyncActionsRuns2Methods",
+    "_AsyncActionsRuns2MethodsWithRawResponse",
+    "_AsyncActionsRuns2MethodsWithStreamingResponse",
+]
+
+
+def _actions_force_cancel_workflow_run_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.empty_object import EmptyObject
+
+    return {"202": _rt.Response(EmptyObject, "json"), "409": _rt.Response(BasicError, "json")}
+
+
+def _actions_list_jobs_for_workflow_run_responses() -> dict[str, _rt.Response]:
+    from ..types.actions import ActionsListJobsForWorkflowRunResponse
+
+    return {"200": _rt.Response(ActionsListJobsForWorkflowRunResponse, "json")}
 
 
 def _actions_delete_workflow_run_logs_responses() -> dict[str, _rt.Response]:
@@ -65,44 +80,47 @@ def _actions_get_workflow_run_usage_responses() -> dict[str, _rt.Response]:
     return {"200": _rt.Response(WorkflowRunUsage, "json")}
 
 
-def _actions_list_repo_workflows_responses() -> dict[str, _rt.Response]:
-    from ..types.actions import ActionsListRepoWorkflowsResponse
+_ACTIONS_FORCE_CANCEL_WORKFLOW_RUN: _rt.Operation[EmptyObject] = _rt.Operation(
+    method="post",
+    path="/repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel",
+    operation_id="actions/force-cancel-workflow-run",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("run_id", "run_id", "path"),
+    ),
+    responses=_rt.LazyResponses(_actions_force_cancel_workflow_run_responses),
+)
 
-    return {"200": _rt.Response(ActionsListRepoWorkflowsResponse, "json")}
+_ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN: _rt.Operation[ActionsListJobsForWorkflowRunResponse] = (
+    _rt.Operation(
+        method="get",
+        path="/repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+        operation_id="actions/list-jobs-for-workflow-run",
+        params=(
+            _rt.Param("owner", "owner", "path"),
+            _rt.Param("repo", "repo", "path"),
+            _rt.Param("run_id", "run_id", "path"),
+            _rt.Param("filter", "filter", "query"),
+            _rt.Param("per_page", "per_page", "query"),
+            _rt.Param("page", "page", "query"),
+        ),
+        responses=_rt.LazyResponses(_actions_list_jobs_for_workflow_run_responses),
+        pagination=_rt.LinkHeaderPagination(items="jobs", page_param="page", size_param="per_page"),
+    )
+)
 
-
-def _actions_get_workflow_responses() -> dict[str, _rt.Response]:
-    from ..models.workflow import Workflow
-
-    return {"200": _rt.Response(Workflow, "json")}
-
-
-def _actions_create_workflow_dispatch_responses() -> dict[str, _rt.Response]:
-    from ..models.workflow_dispatch_response import WorkflowDispatchResponse
-
-    return {
-        "200": _rt.Response(WorkflowDispatchResponse, "json"),
-        "204": _rt.Response(None, "empty"),
-    }
-
-
-def _actions_list_workflow_runs_responses() -> dict[str, _rt.Response]:
-    from ..types.actions import ActionsListWorkflowRunsResponse
-
-    return {"200": _rt.Response(ActionsListWorkflowRunsResponse, "json")}
-
-
-def _actions_get_workflow_usage_responses() -> dict[str, _rt.Response]:
-    from ..models.workflow_usage import WorkflowUsage
-
-    return {"200": _rt.Response(WorkflowUsage, "json")}
-
-
-def _actions_get_environment_public_key_responses() -> dict[str, _rt.Response]:
-    from ..models.actions_public_key import ActionsPublicKey
-
-    return {"200": _rt.Response(ActionsPublicKey, "json")}
-
+_ACTIONS_DOWNLOAD_WORKFLOW_RUN_LOGS: _rt.Operation[None] = _rt.Operation(
+    method="get",
+    path="/repos/{owner}/{repo}/actions/runs/{run_id}/logs",
+    operation_id="actions/download-workflow-run-logs",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("run_id", "run_id", "path"),
+    ),
+    responses={"302": _rt.Response(None, "empty")},
+)
 
 _ACTIONS_DELETE_WORKFLOW_RUN_LOGS: _rt.Operation[None] = _rt.Operation(
     method="delete",
@@ -184,126 +202,181 @@ _ACTIONS_GET_WORKFLOW_RUN_USAGE: _rt.Operation[WorkflowRunUsage] = _rt.Operation
     responses=_rt.LazyResponses(_actions_get_workflow_run_usage_responses),
 )
 
-_ACTIONS_LIST_REPO_WORKFLOWS: _rt.Operation[ActionsListRepoWorkflowsResponse] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/actions/workflows",
-    operation_id="actions/list-repo-workflows",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses=_rt.LazyResponses(_actions_list_repo_workflows_responses),
-    pagination=_rt.LinkHeaderPagination(
-        items="workflows", page_param="page", size_param="per_page"
-    ),
-)
-
-_ACTIONS_GET_WORKFLOW: _rt.Operation[Workflow] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/actions/workflows/{workflow_id}",
-    operation_id="actions/get-workflow",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("workflow_id", "workflow_id", "path"),
-    ),
-    responses=_rt.LazyResponses(_actions_get_workflow_responses),
-)
-
-_ACTIONS_DISABLE_WORKFLOW: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable",
-    operation_id="actions/disable-workflow",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("workflow_id", "workflow_id", "path"),
-    ),
-    responses={"204": _rt.Response(None, "empty")},
-)
-
-_ACTIONS_CREATE_WORKFLOW_DISPATCH: _rt.Operation[WorkflowDispatchResponse | None] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
-    operation_id="actions/create-workflow-dispatch",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("workflow_id", "workflow_id", "path"),
-        _rt.Param("ref", "ref", "field"),
-        _rt.Param("inputs", "inputs", "field"),
-        _rt.Param("return_run_details", "return_run_details", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_actions_create_workflow_dispatch_responses),
-)
-
-_ACTIONS_ENABLE_WORKFLOW: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable",
-    operation_id="actions/enable-workflow",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("workflow_id", "workflow_id", "path"),
-    ),
-    responses={"204": _rt.Response(None, "empty")},
-)
-
-_ACTIONS_LIST_WORKFLOW_RUNS: _rt.Operation[ActionsListWorkflowRunsResponse] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-    operation_id="actions/list-workflow-runs",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("workflow_id", "workflow_id", "path"),
-        _rt.Param("actor", "actor", "query"),
-        _rt.Param("branch", "branch", "query"),
-        _rt.Param("event", "event", "query"),
-        _rt.Param("status", "status", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("created", "created", "query"),
-        _rt.Param("exclude_pull_requests", "exclude_pull_requests", "query"),
-        _rt.Param("check_suite_id", "check_suite_id", "query"),
-        _rt.Param("head_sha", "head_sha", "query"),
-    ),
-    responses=_rt.LazyResponses(_actions_list_workflow_runs_responses),
-    pagination=_rt.LinkHeaderPagination(
-        items="workflow_runs", page_param="page", size_param="per_page"
-    ),
-)
-
-_ACTIONS_GET_WORKFLOW_USAGE: _rt.Operation[WorkflowUsage] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing",
-    operation_id="actions/get-workflow-usage",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("workflow_id", "workflow_id", "path"),
-    ),
-    responses=_rt.LazyResponses(_actions_get_workflow_usage_responses),
-)
-
-_ACTIONS_GET_ENVIRONMENT_PUBLIC_KEY: _rt.Operation[ActionsPublicKey] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key",
-    operation_id="actions/get-environment-public-key",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("environment_name", "environment_name", "path"),
-    ),
-    responses=_rt.LazyResponses(_actions_get_environment_public_key_responses),
-)
-
 
 class _ActionsRuns2Methods(_rt.SyncResource):
     """Operations under `actions` (part of it)."""
+
+    def force_cancel_workflow_run(
+        self,
+        owner: str,
+        repo: str,
+        run_id: int,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> EmptyObject:
+        """Force cancel a workflow run
+
+        Cancels a workflow run and bypasses conditions that would otherwise cause a workflow
+        execution to continue, such as an `always()` condition on a job.
+        You should only use this endpoint to cancel a workflow run when the workflow run is not
+        responding to [`POST
+        /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`](/rest/actions/workflow-runs#cancel-a-workflow-run).
+
+        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            run_id: The unique identifier of the workflow run.
+        """
+        return self._client.request(
+            _ACTIONS_FORCE_CANCEL_WORKFLOW_RUN,
+            {
+                "owner": owner,
+                "repo": repo,
+                "run_id": run_id,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    def list_jobs_for_workflow_run(
+        self,
+        owner: str,
+        repo: str,
+        run_id: int,
+        *,
+        filter: Literal["latest", "all"] | NotGiven = NOT_GIVEN,
+        per_page: int | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> _rt.SyncPage[Job]:
+        """List jobs for a workflow run
+
+        Lists jobs for a workflow run. You can use parameters to narrow the list of results. For
+        more information
+        about using parameters, see
+        [Parameters](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#parameters).
+
+        Anyone with read access to the repository can use this endpoint.
+
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint with a private repository.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            run_id: The unique identifier of the workflow run.
+            filter: Filters jobs by their `completed_at` timestamp. `latest` returns jobs from
+                the most recent execution of the workflow run. `all` returns all jobs for a
+                workflow run, including from old executions of the workflow run.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+        """
+        return self._client.paginate(
+            _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN,
+            {
+                "owner": owner,
+                "repo": repo,
+                "run_id": run_id,
+                "filter": filter,
+                "per_page": per_page,
+                "page": page,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    def download_workflow_run_logs(
+        self,
+        owner: str,
+        repo: str,
+        run_id: int,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> None:
+        """Download workflow run logs
+
+        Gets a redirect URL to download an archive of log files for a workflow run. This link
+        expires after 1 minute. Look for
+        `Location:` in the response header to find the URL for the download.
+
+        Anyone with read access to the repository can use this endpoint.
+
+        If the repository is private, OAuth tokens and personal access tokens (classic) need the
+        `repo` scope to use this endpoint.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            run_id: The unique identifier of the workflow run.
+        """
+        return self._client.request(
+            _ACTIONS_DOWNLOAD_WORKFLOW_RUN_LOGS,
+            {
+                "owner": owner,
+                "repo": repo,
+                "run_id": run_id,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     def delete_workflow_run_logs(
         self,
@@ -624,11 +697,116 @@ class _ActionsRuns2Methods(_rt.SyncResource):
             ),
         )
 
-    def list_repo_workflows(
+
+class _ActionsRuns2MethodsWithRawResponse:
+    """`_ActionsRuns2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsRuns2Methods) -> None:
+        self.force_cancel_workflow_run = _rt.with_raw_response(resource.force_cancel_workflow_run)
+        self.list_jobs_for_workflow_run = _rt.raw_page(resource.list_jobs_for_workflow_run)
+        self.download_workflow_run_logs = _rt.with_raw_response(resource.download_workflow_run_logs)
+        self.delete_workflow_run_logs = _rt.with_raw_response(resource.delete_workflow_run_logs)
+        self.get_pending_deployments_for_run = _rt.with_raw_response(
+            resource.get_pending_deployments_for_run
+        )
+        self.review_pending_deployments_for_run = _rt.with_raw_response(
+            resource.review_pending_deployments_for_run
+        )
+        self.re_run_workflow = _rt.with_raw_response(resource.re_run_workflow)
+        self.re_run_workflow_failed_jobs = _rt.with_raw_response(
+            resource.re_run_workflow_failed_jobs
+        )
+        self.get_workflow_run_usage = _rt.with_raw_response(resource.get_workflow_run_usage)
+
+
+class _ActionsRuns2MethodsWithStreamingResponse:
+    """`_ActionsRuns2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsRuns2Methods) -> None:
+        self.force_cancel_workflow_run = _rt.with_streaming_response(
+            resource.force_cancel_workflow_run
+        )
+        self.list_jobs_for_workflow_run = _rt.streaming_page(resource.list_jobs_for_workflow_run)
+        self.download_workflow_run_logs = _rt.with_streaming_response(
+            resource.download_workflow_run_logs
+        )
+        self.delete_workflow_run_logs = _rt.with_streaming_response(
+            resource.delete_workflow_run_logs
+        )
+        self.get_pending_deployments_for_run = _rt.with_streaming_response(
+            resource.get_pending_deployments_for_run
+        )
+        self.review_pending_deployments_for_run = _rt.with_streaming_response(
+            resource.review_pending_deployments_for_run
+        )
+        self.re_run_workflow = _rt.with_streaming_response(resource.re_run_workflow)
+        self.re_run_workflow_failed_jobs = _rt.with_streaming_response(
+            resource.re_run_workflow_failed_jobs
+        )
+        self.get_workflow_run_usage = _rt.with_streaming_response(resource.get_workflow_run_usage)
+
+
+class _AsyncActionsRuns2Methods(_rt.AsyncResource):
+    """Operations under `actions` (part of it)."""
+
+    async def force_cancel_workflow_run(
         self,
         owner: str,
         repo: str,
+        run_id: int,
         *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> EmptyObject:
+        """Force cancel a workflow run
+
+        Cancels a workflow run and bypasses conditions that would otherwise cause a workflow
+        execution to continue, such as an `always()` condition on a job.
+        You should only use this endpoint to cancel a workflow run when the workflow run is not
+        responding to [`POST
+        /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`](/rest/actions/workflow-runs#cancel-a-workflow-run).
+
+        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            run_id: The unique identifier of the workflow run.
+        """
+        return await self._client.request(
+            _ACTIONS_FORCE_CANCEL_WORKFLOW_RUN,
+            {
+                "owner": owner,
+                "repo": repo,
+                "run_id": run_id,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    def list_jobs_for_workflow_run(
+        self,
+        owner: str,
+        repo: str,
+        run_id: int,
+        *,
+        filter: Literal["latest", "all"] | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
@@ -639,10 +817,13 @@ class _ActionsRuns2Methods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Workflow]:
-        """List repository workflows
+    ) -> _rt.AsyncPaginator[Job]:
+        """List jobs for a workflow run
 
-        Lists the workflows in a repository.
+        Lists jobs for a workflow run. You can use parameters to narrow the list of results. For
+        more information
+        about using parameters, see
+        [Parameters](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#parameters).
 
         Anyone with read access to the repository can use this endpoint.
 
@@ -656,6 +837,10 @@ class _ActionsRuns2Methods(_rt.SyncResource):
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
+            run_id: The unique identifier of the workflow run.
+            filter: Filters jobs by their `completed_at` timestamp. `latest` returns jobs from
+                the most recent execution of the workflow run. `all` returns all jobs for a
+                workflow run, including from old executions of the workflow run.
             per_page: The number of results per page (max 100). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
@@ -664,10 +849,12 @@ class _ActionsRuns2Methods(_rt.SyncResource):
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
-            _ACTIONS_LIST_REPO_WORKFLOWS,
+            _ACTIONS_LIST_JOBS_FOR_WORKFLOW_RUN,
             {
                 "owner": owner,
                 "repo": repo,
+                "run_id": run_id,
+                "filter": filter,
                 "per_page": per_page,
                 "page": page,
             },
@@ -683,62 +870,11 @@ class _ActionsRuns2Methods(_rt.SyncResource):
             ),
         )
 
-    def get_workflow(
+    async def download_workflow_run_logs(
         self,
         owner: str,
         repo: str,
-        workflow_id: int | str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Workflow:
-        """Get a workflow
-
-        Gets a specific workflow. You can replace `workflow_id` with the workflow
-        file name. For example, you could use `main.yaml`.
-
-        Anyone with read access to the repository can use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-        """
-        return self._client.request(
-            _ACTIONS_GET_WORKFLOW,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def disable_workflow(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
+        run_id: int,
         *,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
@@ -749,363 +885,11 @@ class _ActionsRuns2Methods(_rt.SyncResource):
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
     ) -> None:
-        """Disable a workflow
+        """Download workflow run logs
 
-        Disables a workflow and sets the `state` of the workflow to `disabled_manually`. You can
-        replace `workflow_id` with the workflow file name. For example, you could use
-        `main.yaml`.
-
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-        """
-        return self._client.request(
-            _ACTIONS_DISABLE_WORKFLOW,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def create_workflow_dispatch(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
-        *,
-        ref: str,
-        inputs: dict[str, Any] | NotGiven = NOT_GIVEN,
-        return_run_details: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> WorkflowDispatchResponse | None:
-        """Create a workflow dispatch event
-
-        You can use this endpoint to manually trigger a GitHub Actions workflow run. You can
-        replace `workflow_id` with the workflow file name. For example, you could use
-        `main.yaml`.
-
-        You must configure your GitHub Actions workflow to run when the [`workflow_dispatch`
-        webhook](/developers/webhooks-and-events/webhook-events-and-payloads#workflow_dispatch)
-        event occurs. The `inputs` are configured in the workflow file. For more information
-        about how to configure the `workflow_dispatch` event in the workflow file, see "[Events
-        that trigger
-        workflows](/actions/reference/events-that-trigger-workflows#workflow_dispatch)."
-
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-            ref: The git reference for the workflow. The reference can be a branch or tag name.
-            inputs: Input keys and values configured in the workflow file. The maximum number of
-                properties is 25. Any default properties configured in the workflow file will be
-                used when `inputs` are omitted.
-            return_run_details: Whether the response should include the workflow run ID and URLs.
-        """
-        return self._client.request(
-            _ACTIONS_CREATE_WORKFLOW_DISPATCH,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-                "ref": ref,
-                "inputs": inputs,
-                "return_run_details": return_run_details,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def enable_workflow(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Enable a workflow
-
-        Enables a workflow and sets the `state` of the workflow to `active`. You can replace
-        `workflow_id` with the workflow file name. For example, you could use `main.yaml`.
-
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-        """
-        return self._client.request(
-            _ACTIONS_ENABLE_WORKFLOW,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_workflow_runs(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
-        *,
-        actor: str | NotGiven = NOT_GIVEN,
-        branch: str | NotGiven = NOT_GIVEN,
-        event: str | NotGiven = NOT_GIVEN,
-        status: Literal[
-            "completed",
-            "action_required",
-            "cancelled",
-            "failure",
-            "neutral",
-            "skipped",
-            "stale",
-            "success",
-            "timed_out",
-            "in_progress",
-            "queued",
-            "requested",
-            "waiting",
-            "pending",
-        ]
-        | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        created: _dt.datetime | NotGiven = NOT_GIVEN,
-        exclude_pull_requests: bool | NotGiven = NOT_GIVEN,
-        check_suite_id: int | NotGiven = NOT_GIVEN,
-        head_sha: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[WorkflowRun]:
-        """List workflow runs for a workflow
-
-        List all workflow runs for a workflow. You can replace `workflow_id` with the workflow
-        file name. For example, you could use `main.yaml`. You can use parameters to narrow the
-        list of results. For more information about using parameters, see
-        [Parameters](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#parameters).
-
-        Anyone with read access to the repository can use this endpoint
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        This endpoint will return up to 1,000 results for each search when using the following
-        parameters: `actor`, `branch`, `check_suite_id`, `created`, `event`, `head_sha`,
-        `status`.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-            actor: Returns someone's workflow runs. Use the login for the user who created the
-                `push` associated with the check suite or workflow run.
-            branch: Returns workflow runs associated with a branch. Use the name of the branch of
-                the `push`.
-            event: Returns workflow run triggered by the event you specify. For example, `push`,
-                `pull_request` or `issue`. For more information, see "[Events that trigger
-                workflows](https://docs.github.com/actions/automating-your-workflow-with-github-actions/events-that-trigger-workflows)."
-            status: Returns workflow runs with the check run `status` or `conclusion` that you
-                specify. For example, a conclusion can be `success` or a status can be
-                `in_progress`. Only GitHub Actions can set a status of `waiting`, `pending`, or
-                `requested`.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            created: Returns workflow runs created within the given date-time range. For more
-                information on the syntax, see "[Understanding the search
-                syntax](https://docs.github.com/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates)."
-            exclude_pull_requests: If `true` pull requests are omitted from the response (empty
-                array).
-            check_suite_id: Returns workflow runs with the `check_suite_id` that you specify.
-            head_sha: Only returns workflow runs that are associated with the specified
-                `head_sha`.
-        """
-        return self._client.paginate(
-            _ACTIONS_LIST_WORKFLOW_RUNS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-                "actor": actor,
-                "branch": branch,
-                "event": event,
-                "status": status,
-                "per_page": per_page,
-                "page": page,
-                "created": created,
-                "exclude_pull_requests": exclude_pull_requests,
-                "check_suite_id": check_suite_id,
-                "head_sha": head_sha,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_workflow_usage(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> WorkflowUsage:
-        """Get workflow usage
-
-        > [!WARNING]
-        > This endpoint is in the process of closing down. Refer to "[Actions Get workflow usage
-        and Get workflow run usage endpoints closing
-        down](https://github.blog/changelog/2025-02-02-actions-get-workflow-usage-and-get-workflow-run-usage-endpoints-closing-down/)"
-        for more information.
-
-        Gets the number of billable minutes used by a specific workflow during the current
-        billing cycle. Billable minutes only apply to workflows in private repositories that use
-        GitHub-hosted runners. Usage is listed for each GitHub-hosted runner operating system in
-        milliseconds. Any job re-runs are also included in the usage. The usage does not include
-        the multiplier for macOS and Windows runners and is not rounded up to the nearest whole
-        minute. For more information, see "[Managing billing for GitHub
-        Actions](https://docs.github.com/github/setting-up-and-managing-billing-and-payments-on-github/managing-billing-for-github-actions)".
-
-        You can replace `workflow_id` with the workflow file name. For example, you could use
-        `main.yaml`.
-
-        Anyone with read access to the repository can use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-        """
-        return self._client.request(
-            _ACTIONS_GET_WORKFLOW_USAGE,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_environment_public_key(
-        self,
-        owner: str,
-        repo: str,
-        environment_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ActionsPublicKey:
-        """Get an environment public key
-
-        Get the public key for an environment, which you need to encrypt environment
-        secrets. You need to encrypt a secret before you can create or update secrets.
+        Gets a redirect URL to download an archive of log files for a workflow run. This link
+        expires after 1 minute. Look for
+        `Location:` in the response header to find the URL for the download.
 
         Anyone with read access to the repository can use this endpoint.
 
@@ -1116,15 +900,14 @@ class _ActionsRuns2Methods(_rt.SyncResource):
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
+            run_id: The unique identifier of the workflow run.
         """
-        return self._client.request(
-            _ACTIONS_GET_ENVIRONMENT_PUBLIC_KEY,
+        return await self._client.request(
+            _ACTIONS_DOWNLOAD_WORKFLOW_RUN_LOGS,
             {
                 "owner": owner,
                 "repo": repo,
-                "environment_name": environment_name,
+                "run_id": run_id,
             },
             _rt.request_options(
                 extra_headers,
@@ -1137,10 +920,6 @@ class _ActionsRuns2Methods(_rt.SyncResource):
                 retry_count_header,
             ),
         )
-
-
-class _AsyncActionsRuns2Methods(_rt.AsyncResource):
-    """Operations under `actions` (part of it)."""
 
     async def delete_workflow_run_logs(
         self,
@@ -1461,516 +1240,52 @@ class _AsyncActionsRuns2Methods(_rt.AsyncResource):
             ),
         )
 
-    def list_repo_workflows(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Workflow]:
-        """List repository workflows
 
-        Lists the workflows in a repository.
+class _AsyncActionsRuns2MethodsWithRawResponse:
+    """`_AsyncActionsRuns2Methods.with_raw_response` (part of it)."""
 
-        Anyone with read access to the repository can use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIONS_LIST_REPO_WORKFLOWS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncActionsRuns2Methods) -> None:
+        self.force_cancel_workflow_run = _rt.with_raw_response(resource.force_cancel_workflow_run)
+        self.list_jobs_for_workflow_run = _rt.raw_async_page(resource.list_jobs_for_workflow_run)
+        self.download_workflow_run_logs = _rt.with_raw_response(resource.download_workflow_run_logs)
+        self.delete_workflow_run_logs = _rt.with_raw_response(resource.delete_workflow_run_logs)
+        self.get_pending_deployments_for_run = _rt.with_raw_response(
+            resource.get_pending_deployments_for_run
         )
-
-    async def get_workflow(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Workflow:
-        """Get a workflow
-
-        Gets a specific workflow. You can replace `workflow_id` with the workflow
-        file name. For example, you could use `main.yaml`.
-
-        Anyone with read access to the repository can use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-        """
-        return await self._client.request(
-            _ACTIONS_GET_WORKFLOW,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.review_pending_deployments_for_run = _rt.with_raw_response(
+            resource.review_pending_deployments_for_run
         )
-
-    async def disable_workflow(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Disable a workflow
-
-        Disables a workflow and sets the `state` of the workflow to `disabled_manually`. You can
-        replace `workflow_id` with the workflow file name. For example, you could use
-        `main.yaml`.
-
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-        """
-        return await self._client.request(
-            _ACTIONS_DISABLE_WORKFLOW,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.re_run_workflow = _rt.with_raw_response(resource.re_run_workflow)
+        self.re_run_workflow_failed_jobs = _rt.with_raw_response(
+            resource.re_run_workflow_failed_jobs
         )
+        self.get_workflow_run_usage = _rt.with_raw_response(resource.get_workflow_run_usage)
 
-    async def create_workflow_dispatch(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
-        *,
-        ref: str,
-        inputs: dict[str, Any] | NotGiven = NOT_GIVEN,
-        return_run_details: bool | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> WorkflowDispatchResponse | None:
-        """Create a workflow dispatch event
 
-        You can use this endpoint to manually trigger a GitHub Actions workflow run. You can
-        replace `workflow_id` with the workflow file name. For example, you could use
-        `main.yaml`.
+class _AsyncActionsRuns2MethodsWithStreamingResponse:
+    """`_AsyncActionsRuns2Methods.with_streaming_response` (part of it)."""
 
-        You must configure your GitHub Actions workflow to run when the [`workflow_dispatch`
-        webhook](/developers/webhooks-and-events/webhook-events-and-payloads#workflow_dispatch)
-        event occurs. The `inputs` are configured in the workflow file. For more information
-        about how to configure the `workflow_dispatch` event in the workflow file, see "[Events
-        that trigger
-        workflows](/actions/reference/events-that-trigger-workflows#workflow_dispatch)."
-
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-            ref: The git reference for the workflow. The reference can be a branch or tag name.
-            inputs: Input keys and values configured in the workflow file. The maximum number of
-                properties is 25. Any default properties configured in the workflow file will be
-                used when `inputs` are omitted.
-            return_run_details: Whether the response should include the workflow run ID and URLs.
-        """
-        return await self._client.request(
-            _ACTIONS_CREATE_WORKFLOW_DISPATCH,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-                "ref": ref,
-                "inputs": inputs,
-                "return_run_details": return_run_details,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncActionsRuns2Methods) -> None:
+        self.force_cancel_workflow_run = _rt.with_streaming_response(
+            resource.force_cancel_workflow_run
         )
-
-    async def enable_workflow(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Enable a workflow
-
-        Enables a workflow and sets the `state` of the workflow to `active`. You can replace
-        `workflow_id` with the workflow file name. For example, you could use `main.yaml`.
-
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-        """
-        return await self._client.request(
-            _ACTIONS_ENABLE_WORKFLOW,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.list_jobs_for_workflow_run = _rt.streaming_async_page(
+            resource.list_jobs_for_workflow_run
         )
-
-    def list_workflow_runs(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
-        *,
-        actor: str | NotGiven = NOT_GIVEN,
-        branch: str | NotGiven = NOT_GIVEN,
-        event: str | NotGiven = NOT_GIVEN,
-        status: Literal[
-            "completed",
-            "action_required",
-            "cancelled",
-            "failure",
-            "neutral",
-            "skipped",
-            "stale",
-            "success",
-            "timed_out",
-            "in_progress",
-            "queued",
-            "requested",
-            "waiting",
-            "pending",
-        ]
-        | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        created: _dt.datetime | NotGiven = NOT_GIVEN,
-        exclude_pull_requests: bool | NotGiven = NOT_GIVEN,
-        check_suite_id: int | NotGiven = NOT_GIVEN,
-        head_sha: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[WorkflowRun]:
-        """List workflow runs for a workflow
-
-        List all workflow runs for a workflow. You can replace `workflow_id` with the workflow
-        file name. For example, you could use `main.yaml`. You can use parameters to narrow the
-        list of results. For more information about using parameters, see
-        [Parameters](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#parameters).
-
-        Anyone with read access to the repository can use this endpoint
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        This endpoint will return up to 1,000 results for each search when using the following
-        parameters: `actor`, `branch`, `check_suite_id`, `created`, `event`, `head_sha`,
-        `status`.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-            actor: Returns someone's workflow runs. Use the login for the user who created the
-                `push` associated with the check suite or workflow run.
-            branch: Returns workflow runs associated with a branch. Use the name of the branch of
-                the `push`.
-            event: Returns workflow run triggered by the event you specify. For example, `push`,
-                `pull_request` or `issue`. For more information, see "[Events that trigger
-                workflows](https://docs.github.com/actions/automating-your-workflow-with-github-actions/events-that-trigger-workflows)."
-            status: Returns workflow runs with the check run `status` or `conclusion` that you
-                specify. For example, a conclusion can be `success` or a status can be
-                `in_progress`. Only GitHub Actions can set a status of `waiting`, `pending`, or
-                `requested`.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            created: Returns workflow runs created within the given date-time range. For more
-                information on the syntax, see "[Understanding the search
-                syntax](https://docs.github.com/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates)."
-            exclude_pull_requests: If `true` pull requests are omitted from the response (empty
-                array).
-            check_suite_id: Returns workflow runs with the `check_suite_id` that you specify.
-            head_sha: Only returns workflow runs that are associated with the specified
-                `head_sha`.
-        """
-        return self._client.paginate(
-            _ACTIONS_LIST_WORKFLOW_RUNS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-                "actor": actor,
-                "branch": branch,
-                "event": event,
-                "status": status,
-                "per_page": per_page,
-                "page": page,
-                "created": created,
-                "exclude_pull_requests": exclude_pull_requests,
-                "check_suite_id": check_suite_id,
-                "head_sha": head_sha,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.download_workflow_run_logs = _rt.with_streaming_response(
+            resource.download_workflow_run_logs
         )
-
-    async def get_workflow_usage(
-        self,
-        owner: str,
-        repo: str,
-        workflow_id: int | str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> WorkflowUsage:
-        """Get workflow usage
-
-        > [!WARNING]
-        > This endpoint is in the process of closing down. Refer to "[Actions Get workflow usage
-        and Get workflow run usage endpoints closing
-        down](https://github.blog/changelog/2025-02-02-actions-get-workflow-usage-and-get-workflow-run-usage-endpoints-closing-down/)"
-        for more information.
-
-        Gets the number of billable minutes used by a specific workflow during the current
-        billing cycle. Billable minutes only apply to workflows in private repositories that use
-        GitHub-hosted runners. Usage is listed for each GitHub-hosted runner operating system in
-        milliseconds. Any job re-runs are also included in the usage. The usage does not include
-        the multiplier for macOS and Windows runners and is not rounded up to the nearest whole
-        minute. For more information, see "[Managing billing for GitHub
-        Actions](https://docs.github.com/github/setting-up-and-managing-billing-and-payments-on-github/managing-billing-for-github-actions)".
-
-        You can replace `workflow_id` with the workflow file name. For example, you could use
-        `main.yaml`.
-
-        Anyone with read access to the repository can use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            workflow_id: The ID of the workflow. You can also pass the workflow file name as a
-                string.
-        """
-        return await self._client.request(
-            _ACTIONS_GET_WORKFLOW_USAGE,
-            {
-                "owner": owner,
-                "repo": repo,
-                "workflow_id": workflow_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.delete_workflow_run_logs = _rt.with_streaming_response(
+            resource.delete_workflow_run_logs
         )
-
-    async def get_environment_public_key(
-        self,
-        owner: str,
-        repo: str,
-        environment_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ActionsPublicKey:
-        """Get an environment public key
-
-        Get the public key for an environment, which you need to encrypt environment
-        secrets. You need to encrypt a secret before you can create or update secrets.
-
-        Anyone with read access to the repository can use this endpoint.
-
-        If the repository is private, OAuth tokens and personal access tokens (classic) need the
-        `repo` scope to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
-        """
-        return await self._client.request(
-            _ACTIONS_GET_ENVIRONMENT_PUBLIC_KEY,
-            {
-                "owner": owner,
-                "repo": repo,
-                "environment_name": environment_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.get_pending_deployments_for_run = _rt.with_streaming_response(
+            resource.get_pending_deployments_for_run
         )
+        self.review_pending_deployments_for_run = _rt.with_streaming_response(
+            resource.review_pending_deployments_for_run
+        )
+        self.re_run_workflow = _rt.with_streaming_response(resource.re_run_workflow)
+        self.re_run_workflow_failed_jobs = _rt.with_streaming_response(
+            resource.re_run_workflow_failed_jobs
+        )
+        self.get_workflow_run_usage = _rt.with_streaming_response(resource.get_workflow_run_usage)

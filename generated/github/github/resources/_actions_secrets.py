@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from ..models.minimal_repository import MinimalRepository
     from ..models.organization_actions_secret import OrganizationActionsSecret
     from ..types.actions import (
-        ActionsListEnvironmentSecretsResponse,
         ActionsListOrgSecretsResponse,
         ActionsListRepoSecretsResponse,
         ActionsListSelectedReposForOrgSecretResponse,
@@ -22,7 +21,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsSecretsMethods", "_AsyncActionsSecretsMethods"]
+__all__ = [
+    "_ActionsSecretsMethods",
+    "_ActionsSecretsMethodsWithRawResponse",
+    "_ActionsSecretsMethodsWithStreamingResponse",
+    "_AsyncActionsSecretsMethods",
+    "_AsyncActionsSecretsMethodsWithRawResponse",
+    "_AsyncActionsSecretsMethodsWithStreamingResponse",
+]
 
 
 def _actions_list_org_secrets_responses() -> dict[str, _rt.Response]:
@@ -71,18 +77,6 @@ def _actions_get_repo_secret_responses() -> dict[str, _rt.Response]:
     from ..models.actions_secret import ActionsSecret
 
     return {"200": _rt.Response(ActionsSecret, "json")}
-
-
-def _actions_create_or_update_repo_secret_responses() -> dict[str, _rt.Response]:
-    from ..models.empty_object import EmptyObject
-
-    return {"201": _rt.Response(EmptyObject, "json"), "204": _rt.Response(None, "empty")}
-
-
-def _actions_list_environment_secrets_responses() -> dict[str, _rt.Response]:
-    from ..types.actions import ActionsListEnvironmentSecretsResponse
-
-    return {"200": _rt.Response(ActionsListEnvironmentSecretsResponse, "json")}
 
 
 _ACTIONS_LIST_ORG_SECRETS: _rt.Operation[ActionsListOrgSecretsResponse] = _rt.Operation(
@@ -225,52 +219,6 @@ _ACTIONS_GET_REPO_SECRET: _rt.Operation[ActionsSecret] = _rt.Operation(
         _rt.Param("secret_name", "secret_name", "path"),
     ),
     responses=_rt.LazyResponses(_actions_get_repo_secret_responses),
-)
-
-_ACTIONS_CREATE_OR_UPDATE_REPO_SECRET: _rt.Operation[EmptyObject | None] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/actions/secrets/{secret_name}",
-    operation_id="actions/create-or-update-repo-secret",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-        _rt.Param("encrypted_value", "encrypted_value", "field"),
-        _rt.Param("key_id", "key_id", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_actions_create_or_update_repo_secret_responses),
-)
-
-_ACTIONS_DELETE_REPO_SECRET: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/actions/secrets/{secret_name}",
-    operation_id="actions/delete-repo-secret",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-    ),
-    responses={"204": _rt.Response(None, "empty")},
-)
-
-_ACTIONS_LIST_ENVIRONMENT_SECRETS: _rt.Operation[ActionsListEnvironmentSecretsResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/environments/{environment_name}/secrets",
-        operation_id="actions/list-environment-secrets",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("environment_name", "environment_name", "path"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("page", "page", "query"),
-        ),
-        responses=_rt.LazyResponses(_actions_list_environment_secrets_responses),
-        pagination=_rt.LinkHeaderPagination(
-            items="secrets", page_param="page", size_param="per_page"
-        ),
-    )
 )
 
 
@@ -1002,183 +950,61 @@ class _ActionsSecretsMethods(_rt.SyncResource):
             ),
         )
 
-    def create_or_update_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        encrypted_value: str,
-        key_id: str,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> EmptyObject | None:
-        """Create or update a repository secret
 
-        Creates or updates a repository secret with an encrypted value. Encrypt your secret using
-        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more
-        information, see "[Encrypting secrets for the REST
-        API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
+class _ActionsSecretsMethodsWithRawResponse:
+    """`_ActionsSecretsMethods.with_raw_response` (part of it)."""
 
-        Authenticated users must have collaborator access to a repository to create, update, or
-        read secrets.
-
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            secret_name: The name of the secret.
-            encrypted_value: Value for your secret, encrypted with
-                [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using
-                the public key retrieved from the [Get a repository public
-                key](https://docs.github.com/rest/actions/secrets#get-a-repository-public-key)
-                endpoint.
-            key_id: ID of the key you used to encrypt the secret.
-        """
-        return self._client.request(
-            _ACTIONS_CREATE_OR_UPDATE_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-                "encrypted_value": encrypted_value,
-                "key_id": key_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _ActionsSecretsMethods) -> None:
+        self.list_org_secrets = _rt.raw_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
         )
-
-    def delete_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a repository secret
-
-        Deletes a secret in a repository using the secret name.
-
-        Authenticated users must have collaborator access to a repository to create, update, or
-        read secrets.
-
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _ACTIONS_DELETE_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_page(
+            resource.list_selected_repos_for_org_secret
         )
-
-    def list_environment_secrets(
-        self,
-        owner: str,
-        repo: str,
-        environment_name: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[ActionsSecret]:
-        """List environment secrets
-
-        Lists all secrets available in an environment without revealing their
-        encrypted values.
-
-        Authenticated users must have collaborator access to a repository to create, update, or
-        read secrets.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIONS_LIST_ENVIRONMENT_SECRETS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "environment_name": environment_name,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
         )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+
+
+class _ActionsSecretsMethodsWithStreamingResponse:
+    """`_ActionsSecretsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsSecretsMethods) -> None:
+        self.list_org_secrets = _rt.streaming_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
 
 
 class _AsyncActionsSecretsMethods(_rt.AsyncResource):
@@ -1909,180 +1735,58 @@ class _AsyncActionsSecretsMethods(_rt.AsyncResource):
             ),
         )
 
-    async def create_or_update_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        encrypted_value: str,
-        key_id: str,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> EmptyObject | None:
-        """Create or update a repository secret
 
-        Creates or updates a repository secret with an encrypted value. Encrypt your secret using
-        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more
-        information, see "[Encrypting secrets for the REST
-        API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
+class _AsyncActionsSecretsMethodsWithRawResponse:
+    """`_AsyncActionsSecretsMethods.with_raw_response` (part of it)."""
 
-        Authenticated users must have collaborator access to a repository to create, update, or
-        read secrets.
-
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            secret_name: The name of the secret.
-            encrypted_value: Value for your secret, encrypted with
-                [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using
-                the public key retrieved from the [Get a repository public
-                key](https://docs.github.com/rest/actions/secrets#get-a-repository-public-key)
-                endpoint.
-            key_id: ID of the key you used to encrypt the secret.
-        """
-        return await self._client.request(
-            _ACTIONS_CREATE_OR_UPDATE_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-                "encrypted_value": encrypted_value,
-                "key_id": key_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncActionsSecretsMethods) -> None:
+        self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
         )
-
-    async def delete_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a repository secret
-
-        Deletes a secret in a repository using the secret name.
-
-        Authenticated users must have collaborator access to a repository to create, update, or
-        read secrets.
-
-        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _ACTIONS_DELETE_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_async_page(
+            resource.list_selected_repos_for_org_secret
         )
-
-    def list_environment_secrets(
-        self,
-        owner: str,
-        repo: str,
-        environment_name: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[ActionsSecret]:
-        """List environment secrets
-
-        Lists all secrets available in an environment without revealing their
-        encrypted values.
-
-        Authenticated users must have collaborator access to a repository to create, update, or
-        read secrets.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIONS_LIST_ENVIRONMENT_SECRETS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "environment_name": environment_name,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
         )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+
+
+class _AsyncActionsSecretsMethodsWithStreamingResponse:
+    """`_AsyncActionsSecretsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsSecretsMethods) -> None:
+        self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)

@@ -10,10 +10,30 @@ from .._runtime import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ..models.actions_secret import ActionsSecret
     from ..models.empty_object import EmptyObject
+    from ..types.actions import ActionsListEnvironmentSecretsResponse
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsSecrets2Methods", "_AsyncActionsSecrets2Methods"]
+__all__ = [
+    "_ActionsSecrets2Methods",
+    "_ActionsSecrets2MethodsWithRawResponse",
+    "_ActionsSecrets2MethodsWithStreamingResponse",
+    "_AsyncActionsSecrets2Methods",
+    "_AsyncActionsSecrets2MethodsWithRawResponse",
+    "_AsyncActionsSecrets2MethodsWithStreamingResponse",
+]
+
+
+def _actions_create_or_update_repo_secret_responses() -> dict[str, _rt.Response]:
+    from ..models.empty_object import EmptyObject
+
+    return {"201": _rt.Response(EmptyObject, "json"), "204": _rt.Response(None, "empty")}
+
+
+def _actions_list_environment_secrets_responses() -> dict[str, _rt.Response]:
+    from ..types.actions import ActionsListEnvironmentSecretsResponse
+
+    return {"200": _rt.Response(ActionsListEnvironmentSecretsResponse, "json")}
 
 
 def _actions_get_environment_secret_responses() -> dict[str, _rt.Response]:
@@ -27,6 +47,52 @@ def _actions_create_or_update_environment_secret_responses() -> dict[str, _rt.Re
 
     return {"201": _rt.Response(EmptyObject, "json"), "204": _rt.Response(None, "empty")}
 
+
+_ACTIONS_CREATE_OR_UPDATE_REPO_SECRET: _rt.Operation[EmptyObject | None] = _rt.Operation(
+    method="put",
+    path="/repos/{owner}/{repo}/actions/secrets/{secret_name}",
+    operation_id="actions/create-or-update-repo-secret",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("secret_name", "secret_name", "path"),
+        _rt.Param("encrypted_value", "encrypted_value", "field"),
+        _rt.Param("key_id", "key_id", "field"),
+    ),
+    body=_rt.Body("application/json", required=True),
+    responses=_rt.LazyResponses(_actions_create_or_update_repo_secret_responses),
+)
+
+_ACTIONS_DELETE_REPO_SECRET: _rt.Operation[None] = _rt.Operation(
+    method="delete",
+    path="/repos/{owner}/{repo}/actions/secrets/{secret_name}",
+    operation_id="actions/delete-repo-secret",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("secret_name", "secret_name", "path"),
+    ),
+    responses={"204": _rt.Response(None, "empty")},
+)
+
+_ACTIONS_LIST_ENVIRONMENT_SECRETS: _rt.Operation[ActionsListEnvironmentSecretsResponse] = (
+    _rt.Operation(
+        method="get",
+        path="/repos/{owner}/{repo}/environments/{environment_name}/secrets",
+        operation_id="actions/list-environment-secrets",
+        params=(
+            _rt.Param("owner", "owner", "path"),
+            _rt.Param("repo", "repo", "path"),
+            _rt.Param("environment_name", "environment_name", "path"),
+            _rt.Param("per_page", "per_page", "query"),
+            _rt.Param("page", "page", "query"),
+        ),
+        responses=_rt.LazyResponses(_actions_list_environment_secrets_responses),
+        pagination=_rt.LinkHeaderPagination(
+            items="secrets", page_param="page", size_param="per_page"
+        ),
+    )
+)
 
 _ACTIONS_GET_ENVIRONMENT_SECRET: _rt.Operation[ActionsSecret] = _rt.Operation(
     method="get",
@@ -73,6 +139,184 @@ _ACTIONS_DELETE_ENVIRONMENT_SECRET: _rt.Operation[None] = _rt.Operation(
 
 class _ActionsSecrets2Methods(_rt.SyncResource):
     """Operations under `actions` (part of it)."""
+
+    def create_or_update_repo_secret(
+        self,
+        owner: str,
+        repo: str,
+        secret_name: str,
+        *,
+        encrypted_value: str,
+        key_id: str,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> EmptyObject | None:
+        """Create or update a repository secret
+
+        Creates or updates a repository secret with an encrypted value. Encrypt your secret using
+        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more
+        information, see "[Encrypting secrets for the REST
+        API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
+
+        Authenticated users must have collaborator access to a repository to create, update, or
+        read secrets.
+
+        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            secret_name: The name of the secret.
+            encrypted_value: Value for your secret, encrypted with
+                [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using
+                the public key retrieved from the [Get a repository public
+                key](https://docs.github.com/rest/actions/secrets#get-a-repository-public-key)
+                endpoint.
+            key_id: ID of the key you used to encrypt the secret.
+        """
+        return self._client.request(
+            _ACTIONS_CREATE_OR_UPDATE_REPO_SECRET,
+            {
+                "owner": owner,
+                "repo": repo,
+                "secret_name": secret_name,
+                "encrypted_value": encrypted_value,
+                "key_id": key_id,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    def delete_repo_secret(
+        self,
+        owner: str,
+        repo: str,
+        secret_name: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> None:
+        """Delete a repository secret
+
+        Deletes a secret in a repository using the secret name.
+
+        Authenticated users must have collaborator access to a repository to create, update, or
+        read secrets.
+
+        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            secret_name: The name of the secret.
+        """
+        return self._client.request(
+            _ACTIONS_DELETE_REPO_SECRET,
+            {
+                "owner": owner,
+                "repo": repo,
+                "secret_name": secret_name,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    def list_environment_secrets(
+        self,
+        owner: str,
+        repo: str,
+        environment_name: str,
+        *,
+        per_page: int | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> _rt.SyncPage[ActionsSecret]:
+        """List environment secrets
+
+        Lists all secrets available in an environment without revealing their
+        encrypted values.
+
+        Authenticated users must have collaborator access to a repository to create, update, or
+        read secrets.
+
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+        """
+        return self._client.paginate(
+            _ACTIONS_LIST_ENVIRONMENT_SECRETS,
+            {
+                "owner": owner,
+                "repo": repo,
+                "environment_name": environment_name,
+                "per_page": per_page,
+                "page": page,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     def get_environment_secret(
         self,
@@ -251,8 +495,220 @@ class _ActionsSecrets2Methods(_rt.SyncResource):
         )
 
 
+class _ActionsSecrets2MethodsWithRawResponse:
+    """`_ActionsSecrets2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsSecrets2Methods) -> None:
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+        self.list_environment_secrets = _rt.raw_page(resource.list_environment_secrets)
+        self.get_environment_secret = _rt.with_raw_response(resource.get_environment_secret)
+        self.create_or_update_environment_secret = _rt.with_raw_response(
+            resource.create_or_update_environment_secret
+        )
+        self.delete_environment_secret = _rt.with_raw_response(resource.delete_environment_secret)
+
+
+class _ActionsSecrets2MethodsWithStreamingResponse:
+    """`_ActionsSecrets2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsSecrets2Methods) -> None:
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+        self.list_environment_secrets = _rt.streaming_page(resource.list_environment_secrets)
+        self.get_environment_secret = _rt.with_streaming_response(resource.get_environment_secret)
+        self.create_or_update_environment_secret = _rt.with_streaming_response(
+            resource.create_or_update_environment_secret
+        )
+        self.delete_environment_secret = _rt.with_streaming_response(
+            resource.delete_environment_secret
+        )
+
+
 class _AsyncActionsSecrets2Methods(_rt.AsyncResource):
     """Operations under `actions` (part of it)."""
+
+    async def create_or_update_repo_secret(
+        self,
+        owner: str,
+        repo: str,
+        secret_name: str,
+        *,
+        encrypted_value: str,
+        key_id: str,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> EmptyObject | None:
+        """Create or update a repository secret
+
+        Creates or updates a repository secret with an encrypted value. Encrypt your secret using
+        [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages). For more
+        information, see "[Encrypting secrets for the REST
+        API](https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api)."
+
+        Authenticated users must have collaborator access to a repository to create, update, or
+        read secrets.
+
+        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            secret_name: The name of the secret.
+            encrypted_value: Value for your secret, encrypted with
+                [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using
+                the public key retrieved from the [Get a repository public
+                key](https://docs.github.com/rest/actions/secrets#get-a-repository-public-key)
+                endpoint.
+            key_id: ID of the key you used to encrypt the secret.
+        """
+        return await self._client.request(
+            _ACTIONS_CREATE_OR_UPDATE_REPO_SECRET,
+            {
+                "owner": owner,
+                "repo": repo,
+                "secret_name": secret_name,
+                "encrypted_value": encrypted_value,
+                "key_id": key_id,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    async def delete_repo_secret(
+        self,
+        owner: str,
+        repo: str,
+        secret_name: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> None:
+        """Delete a repository secret
+
+        Deletes a secret in a repository using the secret name.
+
+        Authenticated users must have collaborator access to a repository to create, update, or
+        read secrets.
+
+        OAuth tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            secret_name: The name of the secret.
+        """
+        return await self._client.request(
+            _ACTIONS_DELETE_REPO_SECRET,
+            {
+                "owner": owner,
+                "repo": repo,
+                "secret_name": secret_name,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    def list_environment_secrets(
+        self,
+        owner: str,
+        repo: str,
+        environment_name: str,
+        *,
+        per_page: int | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> _rt.AsyncPaginator[ActionsSecret]:
+        """List environment secrets
+
+        Lists all secrets available in an environment without revealing their
+        encrypted values.
+
+        Authenticated users must have collaborator access to a repository to create, update, or
+        read secrets.
+
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+        """
+        return self._client.paginate(
+            _ACTIONS_LIST_ENVIRONMENT_SECRETS,
+            {
+                "owner": owner,
+                "repo": repo,
+                "environment_name": environment_name,
+                "per_page": per_page,
+                "page": page,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     async def get_environment_secret(
         self,
@@ -428,4 +884,38 @@ class _AsyncActionsSecrets2Methods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncActionsSecrets2MethodsWithRawResponse:
+    """`_AsyncActionsSecrets2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsSecrets2Methods) -> None:
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+        self.list_environment_secrets = _rt.raw_async_page(resource.list_environment_secrets)
+        self.get_environment_secret = _rt.with_raw_response(resource.get_environment_secret)
+        self.create_or_update_environment_secret = _rt.with_raw_response(
+            resource.create_or_update_environment_secret
+        )
+        self.delete_environment_secret = _rt.with_raw_response(resource.delete_environment_secret)
+
+
+class _AsyncActionsSecrets2MethodsWithStreamingResponse:
+    """`_AsyncActionsSecrets2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsSecrets2Methods) -> None:
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+        self.list_environment_secrets = _rt.streaming_async_page(resource.list_environment_secrets)
+        self.get_environment_secret = _rt.with_streaming_response(resource.get_environment_secret)
+        self.create_or_update_environment_secret = _rt.with_streaming_response(
+            resource.create_or_update_environment_secret
+        )
+        self.delete_environment_secret = _rt.with_streaming_response(
+            resource.delete_environment_secret
         )

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from ..models.minimal_repository import MinimalRepository
     from ..models.organization_actions_variable import OrganizationActionsVariable
     from ..types.actions import (
-        ActionsListEnvironmentVariablesResponse,
         ActionsListOrgVariablesResponse,
         ActionsListRepoVariablesResponse,
         ActionsListSelectedReposForOrgVariableResponse,
@@ -21,7 +20,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsVariablesMethods", "_AsyncActionsVariablesMethods"]
+__all__ = [
+    "_ActionsVariablesMethods",
+    "_ActionsVariablesMethodsWithRawResponse",
+    "_ActionsVariablesMethodsWithStreamingResponse",
+    "_AsyncActionsVariablesMethods",
+    "_AsyncActionsVariablesMethodsWithRawResponse",
+    "_AsyncActionsVariablesMethodsWithStreamingResponse",
+]
 
 
 def _actions_list_org_variables_responses() -> dict[str, _rt.Response]:
@@ -67,12 +73,6 @@ def _actions_get_repo_variable_responses() -> dict[str, _rt.Response]:
     from ..models.actions_variable import ActionsVariable
 
     return {"200": _rt.Response(ActionsVariable, "json")}
-
-
-def _actions_list_environment_variables_responses() -> dict[str, _rt.Response]:
-    from ..types.actions import ActionsListEnvironmentVariablesResponse
-
-    return {"200": _rt.Response(ActionsListEnvironmentVariablesResponse, "json")}
 
 
 _ACTIONS_LIST_ORG_VARIABLES: _rt.Operation[ActionsListOrgVariablesResponse] = _rt.Operation(
@@ -259,25 +259,6 @@ _ACTIONS_UPDATE_REPO_VARIABLE: _rt.Operation[None] = _rt.Operation(
     ),
     body=_rt.Body("application/json", required=True),
     responses={"204": _rt.Response(None, "empty")},
-)
-
-_ACTIONS_LIST_ENVIRONMENT_VARIABLES: _rt.Operation[ActionsListEnvironmentVariablesResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/environments/{environment_name}/variables",
-        operation_id="actions/list-environment-variables",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("environment_name", "environment_name", "path"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("page", "page", "query"),
-        ),
-        responses=_rt.LazyResponses(_actions_list_environment_variables_responses),
-        pagination=_rt.LinkHeaderPagination(
-            items="variables", page_param="page", size_param="per_page"
-        ),
-    )
 )
 
 
@@ -1038,69 +1019,61 @@ class _ActionsVariablesMethods(_rt.SyncResource):
             ),
         )
 
-    def list_environment_variables(
-        self,
-        owner: str,
-        repo: str,
-        environment_name: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[ActionsVariable]:
-        """List environment variables
 
-        Lists all environment variables.
+class _ActionsVariablesMethodsWithRawResponse:
+    """`_ActionsVariablesMethods.with_raw_response` (part of it)."""
 
-        Authenticated users must have collaborator access to a repository to create, update, or
-        read variables.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
-            per_page: The number of results per page (max 30). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIONS_LIST_ENVIRONMENT_VARIABLES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "environment_name": environment_name,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _ActionsVariablesMethods) -> None:
+        self.list_org_variables = _rt.raw_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.raw_page(
+            resource.list_selected_repos_for_org_variable
         )
+        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_repo_variables = _rt.raw_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
+
+
+class _ActionsVariablesMethodsWithStreamingResponse:
+    """`_ActionsVariablesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsVariablesMethods) -> None:
+        self.list_org_variables = _rt.streaming_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.streaming_page(
+            resource.list_selected_repos_for_org_variable
+        )
+        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_repo_variables = _rt.streaming_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)
 
 
 class _AsyncActionsVariablesMethods(_rt.AsyncResource):
@@ -1860,66 +1833,58 @@ class _AsyncActionsVariablesMethods(_rt.AsyncResource):
             ),
         )
 
-    def list_environment_variables(
-        self,
-        owner: str,
-        repo: str,
-        environment_name: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[ActionsVariable]:
-        """List environment variables
 
-        Lists all environment variables.
+class _AsyncActionsVariablesMethodsWithRawResponse:
+    """`_AsyncActionsVariablesMethods.with_raw_response` (part of it)."""
 
-        Authenticated users must have collaborator access to a repository to create, update, or
-        read variables.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
-            per_page: The number of results per page (max 30). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIONS_LIST_ENVIRONMENT_VARIABLES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "environment_name": environment_name,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncActionsVariablesMethods) -> None:
+        self.list_org_variables = _rt.raw_async_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.raw_async_page(
+            resource.list_selected_repos_for_org_variable
         )
+        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_repo_variables = _rt.raw_async_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
+
+
+class _AsyncActionsVariablesMethodsWithStreamingResponse:
+    """`_AsyncActionsVariablesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActionsVariablesMethods) -> None:
+        self.list_org_variables = _rt.streaming_async_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.streaming_async_page(
+            resource.list_selected_repos_for_org_variable
+        )
+        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_repo_variables = _rt.streaming_async_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)

@@ -11,17 +11,28 @@ if TYPE_CHECKING:
     from ..models.actions_cache_list import ActionsCacheList, ActionsCacheListActionsCachesItem
     from ..models.actions_variable import ActionsVariable
     from ..models.artifact import Artifact
-    from ..models.concurrency_group import ConcurrencyGroup
-    from ..models.concurrency_group_list import (
-        ConcurrencyGroupList,
-        ConcurrencyGroupListConcurrencyGroupsItem,
-    )
     from ..models.empty_object import EmptyObject
-    from ..types.actions import ActionsListArtifactsForRepoResponse
+    from ..types.actions import (
+        ActionsListArtifactsForRepoResponse,
+        ActionsListEnvironmentVariablesResponse,
+    )
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActionsVariables2Methods", "_AsyncActionsVariables2Methods"]
+__all__ = [
+    "_ActionsVariables2Methods",
+    "_ActionsVariables2MethodsWithRawResponse",
+    "_ActionsVariables2MethodsWithStreamingResponse",
+    "_AsyncActionsVariables2Methods",
+    "_AsyncActionsVariables2MethodsWithRawResponse",
+    "_AsyncActionsVariables2MethodsWithStreamingResponse",
+]
+
+
+def _actions_list_environment_variables_responses() -> dict[str, _rt.Response]:
+    from ..types.actions import ActionsListEnvironmentVariablesResponse
+
+    return {"200": _rt.Response(ActionsListEnvironmentVariablesResponse, "json")}
 
 
 def _actions_create_environment_variable_responses() -> dict[str, _rt.Response]:
@@ -66,27 +77,24 @@ def _actions_delete_actions_cache_by_key_responses() -> dict[str, _rt.Response]:
     return {"200": _rt.Response(ActionsCacheList, "json")}
 
 
-def _actions_list_concurrency_groups_for_repository_responses() -> dict[str, _rt.Response]:
-    from ..models.concurrency_group_list import ConcurrencyGroupList
-    from ..models.validation_error import ValidationError
-
-    return {
-        "200": _rt.Response(ConcurrencyGroupList, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
-
-
-def _actions_get_concurrency_group_for_repository_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.concurrency_group import ConcurrencyGroup
-    from ..models.validation_error import ValidationError
-
-    return {
-        "200": _rt.Response(ConcurrencyGroup, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
-
+_ACTIONS_LIST_ENVIRONMENT_VARIABLES: _rt.Operation[ActionsListEnvironmentVariablesResponse] = (
+    _rt.Operation(
+        method="get",
+        path="/repos/{owner}/{repo}/environments/{environment_name}/variables",
+        operation_id="actions/list-environment-variables",
+        params=(
+            _rt.Param("owner", "owner", "path"),
+            _rt.Param("repo", "repo", "path"),
+            _rt.Param("environment_name", "environment_name", "path"),
+            _rt.Param("per_page", "per_page", "query"),
+            _rt.Param("page", "page", "query"),
+        ),
+        responses=_rt.LazyResponses(_actions_list_environment_variables_responses),
+        pagination=_rt.LinkHeaderPagination(
+            items="variables", page_param="page", size_param="per_page"
+        ),
+    )
+)
 
 _ACTIONS_CREATE_ENVIRONMENT_VARIABLE: _rt.Operation[EmptyObject] = _rt.Operation(
     method="post",
@@ -246,41 +254,73 @@ _ACTIONS_DELETE_ACTIONS_CACHE_BY_ID: _rt.Operation[None] = _rt.Operation(
     responses={"204": _rt.Response(None, "empty")},
 )
 
-_ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY: _rt.Operation[ConcurrencyGroupList] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/actions/concurrency_groups",
-        operation_id="actions/list-concurrency-groups-for-repository",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("after", "after", "query"),
-        ),
-        responses=_rt.LazyResponses(_actions_list_concurrency_groups_for_repository_responses),
-        pagination=_rt.LinkHeaderPagination(
-            items="concurrency_groups", page_param=None, size_param=None
-        ),
-    )
-)
-
-_ACTIONS_GET_CONCURRENCY_GROUP_FOR_REPOSITORY: _rt.Operation[ConcurrencyGroup] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/actions/concurrency_groups/{concurrency_group_name}",
-    operation_id="actions/get-concurrency-group-for-repository",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("concurrency_group_name", "concurrency_group_name", "path"),
-        _rt.Param("ahead_of_run", "ahead_of_run", "query"),
-        _rt.Param("ahead_of_job", "ahead_of_job", "query"),
-    ),
-    responses=_rt.LazyResponses(_actions_get_concurrency_group_for_repository_responses),
-)
-
 
 class _ActionsVariables2Methods(_rt.SyncResource):
     """Operations under `actions` (part of it)."""
+
+    def list_environment_variables(
+        self,
+        owner: str,
+        repo: str,
+        environment_name: str,
+        *,
+        per_page: int | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> _rt.SyncPage[ActionsVariable]:
+        """List environment variables
+
+        Lists all environment variables.
+
+        Authenticated users must have collaborator access to a repository to create, update, or
+        read variables.
+
+        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
+        endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
+            per_page: The number of results per page (max 30). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+        """
+        return self._client.paginate(
+            _ACTIONS_LIST_ENVIRONMENT_VARIABLES,
+            {
+                "owner": owner,
+                "repo": repo,
+                "environment_name": environment_name,
+                "per_page": per_page,
+                "page": page,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     def create_environment_variable(
         self,
@@ -890,13 +930,74 @@ class _ActionsVariables2Methods(_rt.SyncResource):
             ),
         )
 
-    def list_concurrency_groups_for_repository(
+
+class _ActionsVariables2MethodsWithRawResponse:
+    """`_ActionsVariables2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsVariables2Methods) -> None:
+        self.list_environment_variables = _rt.raw_page(resource.list_environment_variables)
+        self.create_environment_variable = _rt.with_raw_response(
+            resource.create_environment_variable
+        )
+        self.get_environment_variable = _rt.with_raw_response(resource.get_environment_variable)
+        self.delete_environment_variable = _rt.with_raw_response(
+            resource.delete_environment_variable
+        )
+        self.update_environment_variable = _rt.with_raw_response(
+            resource.update_environment_variable
+        )
+        self.list_artifacts_for_repo = _rt.raw_page(resource.list_artifacts_for_repo)
+        self.get_artifact = _rt.with_raw_response(resource.get_artifact)
+        self.delete_artifact = _rt.with_raw_response(resource.delete_artifact)
+        self.download_artifact = _rt.with_raw_response(resource.download_artifact)
+        self.get_actions_cache_list = _rt.raw_page(resource.get_actions_cache_list)
+        self.delete_actions_cache_by_key = _rt.with_raw_response(
+            resource.delete_actions_cache_by_key
+        )
+        self.delete_actions_cache_by_id = _rt.with_raw_response(resource.delete_actions_cache_by_id)
+
+
+class _ActionsVariables2MethodsWithStreamingResponse:
+    """`_ActionsVariables2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActionsVariables2Methods) -> None:
+        self.list_environment_variables = _rt.streaming_page(resource.list_environment_variables)
+        self.create_environment_variable = _rt.with_streaming_response(
+            resource.create_environment_variable
+        )
+        self.get_environment_variable = _rt.with_streaming_response(
+            resource.get_environment_variable
+        )
+        self.delete_environment_variable = _rt.with_streaming_response(
+            resource.delete_environment_variable
+        )
+        self.update_environment_variable = _rt.with_streaming_response(
+            resource.update_environment_variable
+        )
+        self.list_artifacts_for_repo = _rt.streaming_page(resource.list_artifacts_for_repo)
+        self.get_artifact = _rt.with_streaming_response(resource.get_artifact)
+        self.delete_artifact = _rt.with_streaming_response(resource.delete_artifact)
+        self.download_artifact = _rt.with_streaming_response(resource.download_artifact)
+        self.get_actions_cache_list = _rt.streaming_page(resource.get_actions_cache_list)
+        self.delete_actions_cache_by_key = _rt.with_streaming_response(
+            resource.delete_actions_cache_by_key
+        )
+        self.delete_actions_cache_by_id = _rt.with_streaming_response(
+            resource.delete_actions_cache_by_id
+        )
+
+
+class _AsyncActionsVariables2Methods(_rt.AsyncResource):
+    """Operations under `actions` (part of it)."""
+
+    def list_environment_variables(
         self,
         owner: str,
         repo: str,
+        environment_name: str,
         *,
         per_page: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
         extra_headers: _rt.ExtraHeaders | None = None,
         extra_query: _rt.ExtraQuery | None = None,
         extra_body: _rt.ExtraBody | None = None,
@@ -905,13 +1006,16 @@ class _ActionsVariables2Methods(_rt.SyncResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[ConcurrencyGroupListConcurrencyGroupsItem]:
-        """List concurrency groups for a repository
+    ) -> _rt.AsyncPaginator[ActionsVariable]:
+        """List environment variables
 
-        Lists the active concurrency groups for a repository.
+        Lists all environment variables.
+
+        Authenticated users must have collaborator access to a repository to create, update, or
+        read variables.
 
         OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
+        endpoint.
 
         Returns the first page; iterating it yields every item of every page (`.items` holds this
         page's, `.iter_pages()` walks pages).
@@ -920,22 +1024,23 @@ class _ActionsVariables2Methods(_rt.SyncResource):
             owner: The account owner of the repository. The name is not case sensitive.
             repo: The name of the repository without the `.git` extension. The name is not case
                 sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using
+            environment_name: The name of the environment. The name must be URL encoded. For
+                example, any slashes in the name must be replaced with `%2F`.
+            per_page: The number of results per page (max 30). For more information, see "[Using
                 pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link
-                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
-                If specified, the query only searches for results after this cursor. For more
-                information, see "[Using pagination in the REST
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
                 API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
         """
         return self._client.paginate(
-            _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY,
+            _ACTIONS_LIST_ENVIRONMENT_VARIABLES,
             {
                 "owner": owner,
                 "repo": repo,
+                "environment_name": environment_name,
                 "per_page": per_page,
-                "after": after,
+                "page": page,
             },
             _rt.request_options(
                 extra_headers,
@@ -948,79 +1053,6 @@ class _ActionsVariables2Methods(_rt.SyncResource):
                 retry_count_header,
             ),
         )
-
-    def get_concurrency_group_for_repository(
-        self,
-        owner: str,
-        repo: str,
-        concurrency_group_name: str,
-        *,
-        ahead_of_run: int | NotGiven = NOT_GIVEN,
-        ahead_of_job: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ConcurrencyGroup:
-        """Get a concurrency group for a repository
-
-        Gets a specific concurrency group for a repository, including all instances in the
-        group's queue.
-        Returns 404 if the group is inactive or does not exist.
-
-        Optionally, pass `ahead_of_run` or `ahead_of_job` to filter the results to only the items
-        ahead of the specified workflow run or job in the queue, plus the specified item itself
-        (returned as the last element). This is useful for determining what is blocking a
-        particular
-        run or job. Returns 422 if the specified run or job is not in this concurrency group.
-
-        When using `ahead_of_run`, this matches workflow-level concurrency and any
-        reusable-workflow
-        leases held on behalf of that run. Job-level leases within the run are not considered to
-        block the run as a whole. Use `ahead_of_job` to match job-level concurrency and
-        reusable-workflow
-        leases on the job's ancestor paths.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            concurrency_group_name: The name of the concurrency group.
-            ahead_of_run: Filter to items ahead of this workflow run ID in the queue, plus the
-                run itself.
-            ahead_of_job: Filter to items ahead of this job ID in the queue, plus the job itself.
-        """
-        return self._client.request(
-            _ACTIONS_GET_CONCURRENCY_GROUP_FOR_REPOSITORY,
-            {
-                "owner": owner,
-                "repo": repo,
-                "concurrency_group_name": concurrency_group_name,
-                "ahead_of_run": ahead_of_run,
-                "ahead_of_job": ahead_of_job,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-
-class _AsyncActionsVariables2Methods(_rt.AsyncResource):
-    """Operations under `actions` (part of it)."""
 
     async def create_environment_variable(
         self,
@@ -1630,130 +1662,60 @@ class _AsyncActionsVariables2Methods(_rt.AsyncResource):
             ),
         )
 
-    def list_concurrency_groups_for_repository(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        after: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[ConcurrencyGroupListConcurrencyGroupsItem]:
-        """List concurrency groups for a repository
 
-        Lists the active concurrency groups for a repository.
+class _AsyncActionsVariables2MethodsWithRawResponse:
+    """`_AsyncActionsVariables2Methods.with_raw_response` (part of it)."""
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            after: A cursor, as given in the [Link
-                header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers).
-                If specified, the query only searches for results after this cursor. For more
-                information, see "[Using pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ACTIONS_LIST_CONCURRENCY_GROUPS_FOR_REPOSITORY,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "after": after,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncActionsVariables2Methods) -> None:
+        self.list_environment_variables = _rt.raw_async_page(resource.list_environment_variables)
+        self.create_environment_variable = _rt.with_raw_response(
+            resource.create_environment_variable
         )
+        self.get_environment_variable = _rt.with_raw_response(resource.get_environment_variable)
+        self.delete_environment_variable = _rt.with_raw_response(
+            resource.delete_environment_variable
+        )
+        self.update_environment_variable = _rt.with_raw_response(
+            resource.update_environment_variable
+        )
+        self.list_artifacts_for_repo = _rt.raw_async_page(resource.list_artifacts_for_repo)
+        self.get_artifact = _rt.with_raw_response(resource.get_artifact)
+        self.delete_artifact = _rt.with_raw_response(resource.delete_artifact)
+        self.download_artifact = _rt.with_raw_response(resource.download_artifact)
+        self.get_actions_cache_list = _rt.raw_async_page(resource.get_actions_cache_list)
+        self.delete_actions_cache_by_key = _rt.with_raw_response(
+            resource.delete_actions_cache_by_key
+        )
+        self.delete_actions_cache_by_id = _rt.with_raw_response(resource.delete_actions_cache_by_id)
 
-    async def get_concurrency_group_for_repository(
-        self,
-        owner: str,
-        repo: str,
-        concurrency_group_name: str,
-        *,
-        ahead_of_run: int | NotGiven = NOT_GIVEN,
-        ahead_of_job: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ConcurrencyGroup:
-        """Get a concurrency group for a repository
 
-        Gets a specific concurrency group for a repository, including all instances in the
-        group's queue.
-        Returns 404 if the group is inactive or does not exist.
+class _AsyncActionsVariables2MethodsWithStreamingResponse:
+    """`_AsyncActionsVariables2Methods.with_streaming_response` (part of it)."""
 
-        Optionally, pass `ahead_of_run` or `ahead_of_job` to filter the results to only the items
-        ahead of the specified workflow run or job in the queue, plus the specified item itself
-        (returned as the last element). This is useful for determining what is blocking a
-        particular
-        run or job. Returns 422 if the specified run or job is not in this concurrency group.
-
-        When using `ahead_of_run`, this matches workflow-level concurrency and any
-        reusable-workflow
-        leases held on behalf of that run. Job-level leases within the run are not considered to
-        block the run as a whole. Use `ahead_of_job` to match job-level concurrency and
-        reusable-workflow
-        leases on the job's ancestor paths.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with a private repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            concurrency_group_name: The name of the concurrency group.
-            ahead_of_run: Filter to items ahead of this workflow run ID in the queue, plus the
-                run itself.
-            ahead_of_job: Filter to items ahead of this job ID in the queue, plus the job itself.
-        """
-        return await self._client.request(
-            _ACTIONS_GET_CONCURRENCY_GROUP_FOR_REPOSITORY,
-            {
-                "owner": owner,
-                "repo": repo,
-                "concurrency_group_name": concurrency_group_name,
-                "ahead_of_run": ahead_of_run,
-                "ahead_of_job": ahead_of_job,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncActionsVariables2Methods) -> None:
+        self.list_environment_variables = _rt.streaming_async_page(
+            resource.list_environment_variables
+        )
+        self.create_environment_variable = _rt.with_streaming_response(
+            resource.create_environment_variable
+        )
+        self.get_environment_variable = _rt.with_streaming_response(
+            resource.get_environment_variable
+        )
+        self.delete_environment_variable = _rt.with_streaming_response(
+            resource.delete_environment_variable
+        )
+        self.update_environment_variable = _rt.with_streaming_response(
+            resource.update_environment_variable
+        )
+        self.list_artifacts_for_repo = _rt.streaming_async_page(resource.list_artifacts_for_repo)
+        self.get_artifact = _rt.with_streaming_response(resource.get_artifact)
+        self.delete_artifact = _rt.with_streaming_response(resource.delete_artifact)
+        self.download_artifact = _rt.with_streaming_response(resource.download_artifact)
+        self.get_actions_cache_list = _rt.streaming_async_page(resource.get_actions_cache_list)
+        self.delete_actions_cache_by_key = _rt.with_streaming_response(
+            resource.delete_actions_cache_by_key
+        )
+        self.delete_actions_cache_by_id = _rt.with_streaming_response(
+            resource.delete_actions_cache_by_id
         )

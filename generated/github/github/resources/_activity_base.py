@@ -16,7 +16,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActivityBaseMethods", "_AsyncActivityBaseMethods"]
+__all__ = [
+    "_ActivityBaseMethods",
+    "_ActivityBaseMethodsWithRawResponse",
+    "_ActivityBaseMethodsWithStreamingResponse",
+    "_AsyncActivityBaseMethods",
+    "_AsyncActivityBaseMethodsWithRawResponse",
+    "_AsyncActivityBaseMethodsWithStreamingResponse",
+]
 
 
 def _activity_list_public_events_responses() -> dict[str, _rt.Response]:
@@ -805,6 +812,54 @@ class _ActivityBaseMethods(_rt.SyncResource):
         )
 
 
+class _ActivityBaseMethodsWithRawResponse:
+    """`_ActivityBaseMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActivityBaseMethods) -> None:
+        self.list_public_events = _rt.raw_page(resource.list_public_events)
+        self.get_feeds = _rt.with_raw_response(resource.get_feeds)
+        self.list_notifications_for_authenticated_user = _rt.raw_page(
+            resource.list_notifications_for_authenticated_user
+        )
+        self.mark_notifications_as_read = _rt.with_raw_response(resource.mark_notifications_as_read)
+        self.list_public_events_for_repo_network = _rt.raw_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_public_org_events = _rt.raw_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.raw_page(resource.list_repo_events)
+        self.list_events_for_authenticated_user = _rt.raw_page(
+            resource.list_events_for_authenticated_user
+        )
+        self.get_thread = _rt.with_raw_response(resource.get_thread)
+        self.mark_thread_as_done = _rt.with_raw_response(resource.mark_thread_as_done)
+        self.mark_thread_as_read = _rt.with_raw_response(resource.mark_thread_as_read)
+
+
+class _ActivityBaseMethodsWithStreamingResponse:
+    """`_ActivityBaseMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActivityBaseMethods) -> None:
+        self.list_public_events = _rt.streaming_page(resource.list_public_events)
+        self.get_feeds = _rt.with_streaming_response(resource.get_feeds)
+        self.list_notifications_for_authenticated_user = _rt.streaming_page(
+            resource.list_notifications_for_authenticated_user
+        )
+        self.mark_notifications_as_read = _rt.with_streaming_response(
+            resource.mark_notifications_as_read
+        )
+        self.list_public_events_for_repo_network = _rt.streaming_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_public_org_events = _rt.streaming_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.streaming_page(resource.list_repo_events)
+        self.list_events_for_authenticated_user = _rt.streaming_page(
+            resource.list_events_for_authenticated_user
+        )
+        self.get_thread = _rt.with_streaming_response(resource.get_thread)
+        self.mark_thread_as_done = _rt.with_streaming_response(resource.mark_thread_as_done)
+        self.mark_thread_as_read = _rt.with_streaming_response(resource.mark_thread_as_read)
+
+
 class _AsyncActivityBaseMethods(_rt.AsyncResource):
     """Operations under `activity` (part of it)."""
 
@@ -1367,3 +1422,51 @@ class _AsyncActivityBaseMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncActivityBaseMethodsWithRawResponse:
+    """`_AsyncActivityBaseMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActivityBaseMethods) -> None:
+        self.list_public_events = _rt.raw_async_page(resource.list_public_events)
+        self.get_feeds = _rt.with_raw_response(resource.get_feeds)
+        self.list_notifications_for_authenticated_user = _rt.raw_async_page(
+            resource.list_notifications_for_authenticated_user
+        )
+        self.mark_notifications_as_read = _rt.with_raw_response(resource.mark_notifications_as_read)
+        self.list_public_events_for_repo_network = _rt.raw_async_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_public_org_events = _rt.raw_async_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.raw_async_page(resource.list_repo_events)
+        self.list_events_for_authenticated_user = _rt.raw_async_page(
+            resource.list_events_for_authenticated_user
+        )
+        self.get_thread = _rt.with_raw_response(resource.get_thread)
+        self.mark_thread_as_done = _rt.with_raw_response(resource.mark_thread_as_done)
+        self.mark_thread_as_read = _rt.with_raw_response(resource.mark_thread_as_read)
+
+
+class _AsyncActivityBaseMethodsWithStreamingResponse:
+    """`_AsyncActivityBaseMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActivityBaseMethods) -> None:
+        self.list_public_events = _rt.streaming_async_page(resource.list_public_events)
+        self.get_feeds = _rt.with_streaming_response(resource.get_feeds)
+        self.list_notifications_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_notifications_for_authenticated_user
+        )
+        self.mark_notifications_as_read = _rt.with_streaming_response(
+            resource.mark_notifications_as_read
+        )
+        self.list_public_events_for_repo_network = _rt.streaming_async_page(
+            resource.list_public_events_for_repo_network
+        )
+        self.list_public_org_events = _rt.streaming_async_page(resource.list_public_org_events)
+        self.list_repo_events = _rt.streaming_async_page(resource.list_repo_events)
+        self.list_events_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_events_for_authenticated_user
+        )
+        self.get_thread = _rt.with_streaming_response(resource.get_thread)
+        self.mark_thread_as_done = _rt.with_streaming_response(resource.mark_thread_as_done)
+        self.mark_thread_as_read = _rt.with_streaming_response(resource.mark_thread_as_read)

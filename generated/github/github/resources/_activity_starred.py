@@ -15,7 +15,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActivityStarredMethods", "_AsyncActivityStarredMethods"]
+__all__ = [
+    "_ActivityStarredMethods",
+    "_ActivityStarredMethodsWithRawResponse",
+    "_ActivityStarredMethodsWithStreamingResponse",
+    "_AsyncActivityStarredMethods",
+    "_AsyncActivityStarredMethodsWithRawResponse",
+    "_AsyncActivityStarredMethodsWithStreamingResponse",
+]
 
 
 def _activity_list_repos_starred_by_authenticated_user_responses() -> dict[str, _rt.Response]:
@@ -813,6 +820,72 @@ class _ActivityStarredMethods(_rt.SyncResource):
         )
 
 
+class _ActivityStarredMethodsWithRawResponse:
+    """`_ActivityStarredMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActivityStarredMethods) -> None:
+        self.list_repos_starred_by_authenticated_user = _rt.raw_page(
+            resource.list_repos_starred_by_authenticated_user
+        )
+        self.check_repo_is_starred_by_authenticated_user = _rt.with_raw_response(
+            resource.check_repo_is_starred_by_authenticated_user
+        )
+        self.star_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.star_repo_for_authenticated_user
+        )
+        self.unstar_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.unstar_repo_for_authenticated_user
+        )
+        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
+        self.list_watched_repos_for_authenticated_user = _rt.raw_page(
+            resource.list_watched_repos_for_authenticated_user
+        )
+        self.list_repos_watched_by_user = _rt.raw_page(resource.list_repos_watched_by_user)
+        self.list_org_events_for_authenticated_user = _rt.raw_page(
+            resource.list_org_events_for_authenticated_user
+        )
+        self.list_public_events_for_user = _rt.raw_page(resource.list_public_events_for_user)
+        self.list_received_public_events_for_user = _rt.raw_page(
+            resource.list_received_public_events_for_user
+        )
+        self.list_received_events_for_user = _rt.raw_page(resource.list_received_events_for_user)
+
+
+class _ActivityStarredMethodsWithStreamingResponse:
+    """`_ActivityStarredMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActivityStarredMethods) -> None:
+        self.list_repos_starred_by_authenticated_user = _rt.streaming_page(
+            resource.list_repos_starred_by_authenticated_user
+        )
+        self.check_repo_is_starred_by_authenticated_user = _rt.with_streaming_response(
+            resource.check_repo_is_starred_by_authenticated_user
+        )
+        self.star_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.star_repo_for_authenticated_user
+        )
+        self.unstar_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.unstar_repo_for_authenticated_user
+        )
+        self.list_repos_starred_by_user = _rt.with_streaming_response(
+            resource.list_repos_starred_by_user
+        )
+        self.list_watched_repos_for_authenticated_user = _rt.streaming_page(
+            resource.list_watched_repos_for_authenticated_user
+        )
+        self.list_repos_watched_by_user = _rt.streaming_page(resource.list_repos_watched_by_user)
+        self.list_org_events_for_authenticated_user = _rt.streaming_page(
+            resource.list_org_events_for_authenticated_user
+        )
+        self.list_public_events_for_user = _rt.streaming_page(resource.list_public_events_for_user)
+        self.list_received_public_events_for_user = _rt.streaming_page(
+            resource.list_received_public_events_for_user
+        )
+        self.list_received_events_for_user = _rt.streaming_page(
+            resource.list_received_events_for_user
+        )
+
+
 class _AsyncActivityStarredMethods(_rt.AsyncResource):
     """Operations under `activity` (part of it)."""
 
@@ -1376,4 +1449,76 @@ class _AsyncActivityStarredMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncActivityStarredMethodsWithRawResponse:
+    """`_AsyncActivityStarredMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActivityStarredMethods) -> None:
+        self.list_repos_starred_by_authenticated_user = _rt.raw_async_page(
+            resource.list_repos_starred_by_authenticated_user
+        )
+        self.check_repo_is_starred_by_authenticated_user = _rt.with_raw_response(
+            resource.check_repo_is_starred_by_authenticated_user
+        )
+        self.star_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.star_repo_for_authenticated_user
+        )
+        self.unstar_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.unstar_repo_for_authenticated_user
+        )
+        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
+        self.list_watched_repos_for_authenticated_user = _rt.raw_async_page(
+            resource.list_watched_repos_for_authenticated_user
+        )
+        self.list_repos_watched_by_user = _rt.raw_async_page(resource.list_repos_watched_by_user)
+        self.list_org_events_for_authenticated_user = _rt.raw_async_page(
+            resource.list_org_events_for_authenticated_user
+        )
+        self.list_public_events_for_user = _rt.raw_async_page(resource.list_public_events_for_user)
+        self.list_received_public_events_for_user = _rt.raw_async_page(
+            resource.list_received_public_events_for_user
+        )
+        self.list_received_events_for_user = _rt.raw_async_page(
+            resource.list_received_events_for_user
+        )
+
+
+class _AsyncActivityStarredMethodsWithStreamingResponse:
+    """`_AsyncActivityStarredMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActivityStarredMethods) -> None:
+        self.list_repos_starred_by_authenticated_user = _rt.streaming_async_page(
+            resource.list_repos_starred_by_authenticated_user
+        )
+        self.check_repo_is_starred_by_authenticated_user = _rt.with_streaming_response(
+            resource.check_repo_is_starred_by_authenticated_user
+        )
+        self.star_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.star_repo_for_authenticated_user
+        )
+        self.unstar_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.unstar_repo_for_authenticated_user
+        )
+        self.list_repos_starred_by_user = _rt.with_streaming_response(
+            resource.list_repos_starred_by_user
+        )
+        self.list_watched_repos_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_watched_repos_for_authenticated_user
+        )
+        self.list_repos_watched_by_user = _rt.streaming_async_page(
+            resource.list_repos_watched_by_user
+        )
+        self.list_org_events_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_org_events_for_authenticated_user
+        )
+        self.list_public_events_for_user = _rt.streaming_async_page(
+            resource.list_public_events_for_user
+        )
+        self.list_received_public_events_for_user = _rt.streaming_async_page(
+            resource.list_received_public_events_for_user
+        )
+        self.list_received_events_for_user = _rt.streaming_async_page(
+            resource.list_received_events_for_user
         )

@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_ActivitySubscriptionMethods", "_AsyncActivitySubscriptionMethods"]
+__all__ = [
+    "_ActivitySubscriptionMethods",
+    "_ActivitySubscriptionMethodsWithRawResponse",
+    "_ActivitySubscriptionMethodsWithStreamingResponse",
+    "_AsyncActivitySubscriptionMethods",
+    "_AsyncActivitySubscriptionMethodsWithRawResponse",
+    "_AsyncActivitySubscriptionMethodsWithStreamingResponse",
+]
 
 
 def _activity_get_thread_subscription_for_authenticated_user_responses() -> dict[str, _rt.Response]:
@@ -817,6 +824,62 @@ class _ActivitySubscriptionMethods(_rt.SyncResource):
         )
 
 
+class _ActivitySubscriptionMethodsWithRawResponse:
+    """`_ActivitySubscriptionMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ActivitySubscriptionMethods) -> None:
+        self.get_thread_subscription_for_authenticated_user = _rt.with_raw_response(
+            resource.get_thread_subscription_for_authenticated_user
+        )
+        self.set_thread_subscription = _rt.with_raw_response(resource.set_thread_subscription)
+        self.delete_thread_subscription = _rt.with_raw_response(resource.delete_thread_subscription)
+        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
+        self.list_repo_notifications_for_authenticated_user = _rt.raw_page(
+            resource.list_repo_notifications_for_authenticated_user
+        )
+        self.mark_repo_notifications_as_read = _rt.with_raw_response(
+            resource.mark_repo_notifications_as_read
+        )
+        self.list_stargazers_for_repo = _rt.with_raw_response(resource.list_stargazers_for_repo)
+        self.get_stargazer_count_for_repo = _rt.with_raw_response(
+            resource.get_stargazer_count_for_repo
+        )
+        self.list_watchers_for_repo = _rt.raw_page(resource.list_watchers_for_repo)
+
+
+class _ActivitySubscriptionMethodsWithStreamingResponse:
+    """`_ActivitySubscriptionMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ActivitySubscriptionMethods) -> None:
+        self.get_thread_subscription_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_thread_subscription_for_authenticated_user
+        )
+        self.set_thread_subscription = _rt.with_streaming_response(resource.set_thread_subscription)
+        self.delete_thread_subscription = _rt.with_streaming_response(
+            resource.delete_thread_subscription
+        )
+        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_streaming_response(
+            resource.delete_repo_subscription
+        )
+        self.list_repo_notifications_for_authenticated_user = _rt.streaming_page(
+            resource.list_repo_notifications_for_authenticated_user
+        )
+        self.mark_repo_notifications_as_read = _rt.with_streaming_response(
+            resource.mark_repo_notifications_as_read
+        )
+        self.list_stargazers_for_repo = _rt.with_streaming_response(
+            resource.list_stargazers_for_repo
+        )
+        self.get_stargazer_count_for_repo = _rt.with_streaming_response(
+            resource.get_stargazer_count_for_repo
+        )
+        self.list_watchers_for_repo = _rt.streaming_page(resource.list_watchers_for_repo)
+
+
 class _AsyncActivitySubscriptionMethods(_rt.AsyncResource):
     """Operations under `activity` (part of it)."""
 
@@ -1378,3 +1441,59 @@ class _AsyncActivitySubscriptionMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncActivitySubscriptionMethodsWithRawResponse:
+    """`_AsyncActivitySubscriptionMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActivitySubscriptionMethods) -> None:
+        self.get_thread_subscription_for_authenticated_user = _rt.with_raw_response(
+            resource.get_thread_subscription_for_authenticated_user
+        )
+        self.set_thread_subscription = _rt.with_raw_response(resource.set_thread_subscription)
+        self.delete_thread_subscription = _rt.with_raw_response(resource.delete_thread_subscription)
+        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
+        self.list_repo_notifications_for_authenticated_user = _rt.raw_async_page(
+            resource.list_repo_notifications_for_authenticated_user
+        )
+        self.mark_repo_notifications_as_read = _rt.with_raw_response(
+            resource.mark_repo_notifications_as_read
+        )
+        self.list_stargazers_for_repo = _rt.with_raw_response(resource.list_stargazers_for_repo)
+        self.get_stargazer_count_for_repo = _rt.with_raw_response(
+            resource.get_stargazer_count_for_repo
+        )
+        self.list_watchers_for_repo = _rt.raw_async_page(resource.list_watchers_for_repo)
+
+
+class _AsyncActivitySubscriptionMethodsWithStreamingResponse:
+    """`_AsyncActivitySubscriptionMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncActivitySubscriptionMethods) -> None:
+        self.get_thread_subscription_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_thread_subscription_for_authenticated_user
+        )
+        self.set_thread_subscription = _rt.with_streaming_response(resource.set_thread_subscription)
+        self.delete_thread_subscription = _rt.with_streaming_response(
+            resource.delete_thread_subscription
+        )
+        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
+        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
+        self.delete_repo_subscription = _rt.with_streaming_response(
+            resource.delete_repo_subscription
+        )
+        self.list_repo_notifications_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_repo_notifications_for_authenticated_user
+        )
+        self.mark_repo_notifications_as_read = _rt.with_streaming_response(
+            resource.mark_repo_notifications_as_read
+        )
+        self.list_stargazers_for_repo = _rt.with_streaming_response(
+            resource.list_stargazers_for_repo
+        )
+        self.get_stargazer_count_for_repo = _rt.with_streaming_response(
+            resource.get_stargazer_count_for_repo
+        )
+        self.list_watchers_for_repo = _rt.streaming_async_page(resource.list_watchers_for_repo)

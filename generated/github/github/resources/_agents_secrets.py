@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AgentsSecretsMethods", "_AsyncAgentsSecretsMethods"]
+__all__ = [
+    "_AgentsSecretsMethods",
+    "_AgentsSecretsMethodsWithRawResponse",
+    "_AgentsSecretsMethodsWithStreamingResponse",
+    "_AsyncAgentsSecretsMethods",
+    "_AsyncAgentsSecretsMethodsWithRawResponse",
+    "_AsyncAgentsSecretsMethodsWithStreamingResponse",
+]
 
 
 def _agents_list_org_secrets_responses() -> dict[str, _rt.Response]:
@@ -1019,6 +1026,70 @@ class _AgentsSecretsMethods(_rt.SyncResource):
         )
 
 
+class _AgentsSecretsMethodsWithRawResponse:
+    """`_AgentsSecretsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AgentsSecretsMethods) -> None:
+        self.list_org_secrets = _rt.raw_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+
+
+class _AgentsSecretsMethodsWithStreamingResponse:
+    """`_AgentsSecretsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AgentsSecretsMethods) -> None:
+        self.list_org_secrets = _rt.streaming_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+
+
 class _AsyncAgentsSecretsMethods(_rt.AsyncResource):
     """Operations under `agents` (part of it)."""
 
@@ -1788,3 +1859,67 @@ class _AsyncAgentsSecretsMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncAgentsSecretsMethodsWithRawResponse:
+    """`_AsyncAgentsSecretsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncAgentsSecretsMethods) -> None:
+        self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+
+
+class _AsyncAgentsSecretsMethodsWithStreamingResponse:
+    """`_AsyncAgentsSecretsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncAgentsSecretsMethods) -> None:
+        self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)

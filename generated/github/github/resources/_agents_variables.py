@@ -8,21 +8,26 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from ..models.actions_secret import ActionsSecret
     from ..models.actions_variable import ActionsVariable
     from ..models.empty_object import EmptyObject
     from ..models.minimal_repository import MinimalRepository
     from ..models.organization_actions_variable import OrganizationActionsVariable
     from ..types.agents import (
         AgentsListOrgVariablesResponse,
-        AgentsListRepoOrganizationSecretsResponse,
         AgentsListRepoVariablesResponse,
         AgentsListSelectedReposForOrgVariableResponse,
     )
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AgentsVariablesMethods", "_AsyncAgentsVariablesMethods"]
+__all__ = [
+    "_AgentsVariablesMethods",
+    "_AgentsVariablesMethodsWithRawResponse",
+    "_AgentsVariablesMethodsWithStreamingResponse",
+    "_AsyncAgentsVariablesMethods",
+    "_AsyncAgentsVariablesMethodsWithRawResponse",
+    "_AsyncAgentsVariablesMethodsWithStreamingResponse",
+]
 
 
 def _agents_list_org_variables_responses() -> dict[str, _rt.Response]:
@@ -68,12 +73,6 @@ def _agents_get_repo_variable_responses() -> dict[str, _rt.Response]:
     from ..models.actions_variable import ActionsVariable
 
     return {"200": _rt.Response(ActionsVariable, "json")}
-
-
-def _agents_list_repo_organization_secrets_responses() -> dict[str, _rt.Response]:
-    from ..types.agents import AgentsListRepoOrganizationSecretsResponse
-
-    return {"200": _rt.Response(AgentsListRepoOrganizationSecretsResponse, "json")}
 
 
 _AGENTS_LIST_ORG_VARIABLES: _rt.Operation[AgentsListOrgVariablesResponse] = _rt.Operation(
@@ -260,24 +259,6 @@ _AGENTS_UPDATE_REPO_VARIABLE: _rt.Operation[None] = _rt.Operation(
     ),
     body=_rt.Body("application/json", required=True),
     responses={"204": _rt.Response(None, "empty")},
-)
-
-_AGENTS_LIST_REPO_ORGANIZATION_SECRETS: _rt.Operation[AgentsListRepoOrganizationSecretsResponse] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/agents/organization-secrets",
-        operation_id="agents/list-repo-organization-secrets",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("per_page", "per_page", "query"),
-            _rt.Param("page", "page", "query"),
-        ),
-        responses=_rt.LazyResponses(_agents_list_repo_organization_secrets_responses),
-        pagination=_rt.LinkHeaderPagination(
-            items="secrets", page_param="page", size_param="per_page"
-        ),
-    )
 )
 
 
@@ -1042,66 +1023,61 @@ class _AgentsVariablesMethods(_rt.SyncResource):
             ),
         )
 
-    def list_repo_organization_secrets(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[ActionsSecret]:
-        """List repository organization secrets
 
-        Lists all organization secrets shared with a repository without revealing their encrypted
-        values.
+class _AgentsVariablesMethodsWithRawResponse:
+    """`_AgentsVariablesMethods.with_raw_response` (part of it)."""
 
-        Authenticated users must have collaborator access to a repository to create, update, or
-        read secrets.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _AGENTS_LIST_REPO_ORGANIZATION_SECRETS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AgentsVariablesMethods) -> None:
+        self.list_org_variables = _rt.raw_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.raw_page(
+            resource.list_selected_repos_for_org_variable
         )
+        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_repo_variables = _rt.raw_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
+
+
+class _AgentsVariablesMethodsWithStreamingResponse:
+    """`_AgentsVariablesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AgentsVariablesMethods) -> None:
+        self.list_org_variables = _rt.streaming_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.streaming_page(
+            resource.list_selected_repos_for_org_variable
+        )
+        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_repo_variables = _rt.streaming_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)
 
 
 class _AsyncAgentsVariablesMethods(_rt.AsyncResource):
@@ -1865,63 +1841,58 @@ class _AsyncAgentsVariablesMethods(_rt.AsyncResource):
             ),
         )
 
-    def list_repo_organization_secrets(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[ActionsSecret]:
-        """List repository organization secrets
 
-        Lists all organization secrets shared with a repository without revealing their encrypted
-        values.
+class _AsyncAgentsVariablesMethodsWithRawResponse:
+    """`_AsyncAgentsVariablesMethods.with_raw_response` (part of it)."""
 
-        Authenticated users must have collaborator access to a repository to create, update, or
-        read secrets.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _AGENTS_LIST_REPO_ORGANIZATION_SECRETS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncAgentsVariablesMethods) -> None:
+        self.list_org_variables = _rt.raw_async_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.raw_async_page(
+            resource.list_selected_repos_for_org_variable
         )
+        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_repo_variables = _rt.raw_async_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
+
+
+class _AsyncAgentsVariablesMethodsWithStreamingResponse:
+    """`_AsyncAgentsVariablesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncAgentsVariablesMethods) -> None:
+        self.list_org_variables = _rt.streaming_async_page(resource.list_org_variables)
+        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
+        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
+        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
+        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
+        self.list_selected_repos_for_org_variable = _rt.streaming_async_page(
+            resource.list_selected_repos_for_org_variable
+        )
+        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_variable
+        )
+        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_variable
+        )
+        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_variable
+        )
+        self.list_repo_variables = _rt.streaming_async_page(resource.list_repo_variables)
+        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
+        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
+        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
+        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)

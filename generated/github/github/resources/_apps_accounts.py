@@ -15,7 +15,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AppsAccountsMethods", "_AsyncAppsAccountsMethods"]
+__all__ = [
+    "_AppsAccountsMethods",
+    "_AppsAccountsMethodsWithRawResponse",
+    "_AppsAccountsMethodsWithStreamingResponse",
+    "_AsyncAppsAccountsMethods",
+    "_AsyncAppsAccountsMethodsWithRawResponse",
+    "_AsyncAppsAccountsMethodsWithStreamingResponse",
+]
 
 
 def _apps_get_subscription_plan_for_account_responses() -> dict[str, _rt.Response]:
@@ -798,6 +805,58 @@ class _AppsAccountsMethods(_rt.SyncResource):
         )
 
 
+class _AppsAccountsMethodsWithRawResponse:
+    """`_AppsAccountsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AppsAccountsMethods) -> None:
+        self.get_subscription_plan_for_account = _rt.with_raw_response(
+            resource.get_subscription_plan_for_account
+        )
+        self.list_accounts_for_plan = _rt.raw_page(resource.list_accounts_for_plan)
+        self.get_subscription_plan_for_account_stubbed = _rt.with_raw_response(
+            resource.get_subscription_plan_for_account_stubbed
+        )
+        self.list_accounts_for_plan_stubbed = _rt.raw_page(resource.list_accounts_for_plan_stubbed)
+        self.list_plans = _rt.raw_page(resource.list_plans)
+        self.list_plans_stubbed = _rt.raw_page(resource.list_plans_stubbed)
+        self.get_org_installation = _rt.with_raw_response(resource.get_org_installation)
+        self.get_repo_installation = _rt.with_raw_response(resource.get_repo_installation)
+        self.get_user_installation = _rt.with_raw_response(resource.get_user_installation)
+        self.list_subscriptions_for_authenticated_user = _rt.raw_page(
+            resource.list_subscriptions_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user_stubbed = _rt.raw_page(
+            resource.list_subscriptions_for_authenticated_user_stubbed
+        )
+
+
+class _AppsAccountsMethodsWithStreamingResponse:
+    """`_AppsAccountsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AppsAccountsMethods) -> None:
+        self.get_subscription_plan_for_account = _rt.with_streaming_response(
+            resource.get_subscription_plan_for_account
+        )
+        self.list_accounts_for_plan = _rt.streaming_page(resource.list_accounts_for_plan)
+        self.get_subscription_plan_for_account_stubbed = _rt.with_streaming_response(
+            resource.get_subscription_plan_for_account_stubbed
+        )
+        self.list_accounts_for_plan_stubbed = _rt.streaming_page(
+            resource.list_accounts_for_plan_stubbed
+        )
+        self.list_plans = _rt.streaming_page(resource.list_plans)
+        self.list_plans_stubbed = _rt.streaming_page(resource.list_plans_stubbed)
+        self.get_org_installation = _rt.with_streaming_response(resource.get_org_installation)
+        self.get_repo_installation = _rt.with_streaming_response(resource.get_repo_installation)
+        self.get_user_installation = _rt.with_streaming_response(resource.get_user_installation)
+        self.list_subscriptions_for_authenticated_user = _rt.streaming_page(
+            resource.list_subscriptions_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user_stubbed = _rt.streaming_page(
+            resource.list_subscriptions_for_authenticated_user_stubbed
+        )
+
+
 class _AsyncAppsAccountsMethods(_rt.AsyncResource):
     """Operations under `apps` (part of it)."""
 
@@ -1352,4 +1411,58 @@ class _AsyncAppsAccountsMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncAppsAccountsMethodsWithRawResponse:
+    """`_AsyncAppsAccountsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncAppsAccountsMethods) -> None:
+        self.get_subscription_plan_for_account = _rt.with_raw_response(
+            resource.get_subscription_plan_for_account
+        )
+        self.list_accounts_for_plan = _rt.raw_async_page(resource.list_accounts_for_plan)
+        self.get_subscription_plan_for_account_stubbed = _rt.with_raw_response(
+            resource.get_subscription_plan_for_account_stubbed
+        )
+        self.list_accounts_for_plan_stubbed = _rt.raw_async_page(
+            resource.list_accounts_for_plan_stubbed
+        )
+        self.list_plans = _rt.raw_async_page(resource.list_plans)
+        self.list_plans_stubbed = _rt.raw_async_page(resource.list_plans_stubbed)
+        self.get_org_installation = _rt.with_raw_response(resource.get_org_installation)
+        self.get_repo_installation = _rt.with_raw_response(resource.get_repo_installation)
+        self.get_user_installation = _rt.with_raw_response(resource.get_user_installation)
+        self.list_subscriptions_for_authenticated_user = _rt.raw_async_page(
+            resource.list_subscriptions_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user_stubbed = _rt.raw_async_page(
+            resource.list_subscriptions_for_authenticated_user_stubbed
+        )
+
+
+class _AsyncAppsAccountsMethodsWithStreamingResponse:
+    """`_AsyncAppsAccountsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncAppsAccountsMethods) -> None:
+        self.get_subscription_plan_for_account = _rt.with_streaming_response(
+            resource.get_subscription_plan_for_account
+        )
+        self.list_accounts_for_plan = _rt.streaming_async_page(resource.list_accounts_for_plan)
+        self.get_subscription_plan_for_account_stubbed = _rt.with_streaming_response(
+            resource.get_subscription_plan_for_account_stubbed
+        )
+        self.list_accounts_for_plan_stubbed = _rt.streaming_async_page(
+            resource.list_accounts_for_plan_stubbed
+        )
+        self.list_plans = _rt.streaming_async_page(resource.list_plans)
+        self.list_plans_stubbed = _rt.streaming_async_page(resource.list_plans_stubbed)
+        self.get_org_installation = _rt.with_streaming_response(resource.get_org_installation)
+        self.get_repo_installation = _rt.with_streaming_response(resource.get_repo_installation)
+        self.get_user_installation = _rt.with_streaming_response(resource.get_user_installation)
+        self.list_subscriptions_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_subscriptions_for_authenticated_user
+        )
+        self.list_subscriptions_for_authenticated_user_stubbed = _rt.streaming_async_page(
+            resource.list_subscriptions_for_authenticated_user_stubbed
         )

@@ -29,7 +29,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AppsBaseMethods", "_AsyncAppsBaseMethods"]
+__all__ = [
+    "_AppsBaseMethods",
+    "_AppsBaseMethodsWithRawResponse",
+    "_AppsBaseMethodsWithStreamingResponse",
+    "_AsyncAppsBaseMethods",
+    "_AsyncAppsBaseMethodsWithRawResponse",
+    "_AsyncAppsBaseMethodsWithStreamingResponse",
+]
 
 
 def _apps_get_authenticated_responses() -> dict[str, _rt.Response]:
@@ -974,6 +981,66 @@ class _AppsBaseMethods(_rt.SyncResource):
         )
 
 
+class _AppsBaseMethodsWithRawResponse:
+    """`_AppsBaseMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AppsBaseMethods) -> None:
+        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
+        self.get_by_slug = _rt.with_raw_response(resource.get_by_slug)
+        self.create_from_manifest = _rt.with_raw_response(resource.create_from_manifest)
+        self.get_webhook_config_for_app = _rt.with_raw_response(resource.get_webhook_config_for_app)
+        self.update_webhook_config_for_app = _rt.with_raw_response(
+            resource.update_webhook_config_for_app
+        )
+        self.list_webhook_deliveries = _rt.raw_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.list_installation_requests_for_authenticated_app = _rt.raw_page(
+            resource.list_installation_requests_for_authenticated_app
+        )
+        self.list_installations = _rt.raw_page(resource.list_installations)
+        self.get_installation = _rt.with_raw_response(resource.get_installation)
+        self.delete_installation = _rt.with_raw_response(resource.delete_installation)
+        self.list_installations_for_authenticated_user = _rt.raw_page(
+            resource.list_installations_for_authenticated_user
+        )
+        self.create_installation_access_token = _rt.with_raw_response(
+            resource.create_installation_access_token
+        )
+
+
+class _AppsBaseMethodsWithStreamingResponse:
+    """`_AppsBaseMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AppsBaseMethods) -> None:
+        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
+        self.get_by_slug = _rt.with_streaming_response(resource.get_by_slug)
+        self.create_from_manifest = _rt.with_streaming_response(resource.create_from_manifest)
+        self.get_webhook_config_for_app = _rt.with_streaming_response(
+            resource.get_webhook_config_for_app
+        )
+        self.update_webhook_config_for_app = _rt.with_streaming_response(
+            resource.update_webhook_config_for_app
+        )
+        self.list_webhook_deliveries = _rt.streaming_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+            resource.redeliver_webhook_delivery
+        )
+        self.list_installation_requests_for_authenticated_app = _rt.streaming_page(
+            resource.list_installation_requests_for_authenticated_app
+        )
+        self.list_installations = _rt.streaming_page(resource.list_installations)
+        self.get_installation = _rt.with_streaming_response(resource.get_installation)
+        self.delete_installation = _rt.with_streaming_response(resource.delete_installation)
+        self.list_installations_for_authenticated_user = _rt.streaming_page(
+            resource.list_installations_for_authenticated_user
+        )
+        self.create_installation_access_token = _rt.with_streaming_response(
+            resource.create_installation_access_token
+        )
+
+
 class _AsyncAppsBaseMethods(_rt.AsyncResource):
     """Operations under `apps` (part of it)."""
 
@@ -1637,4 +1704,64 @@ class _AsyncAppsBaseMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncAppsBaseMethodsWithRawResponse:
+    """`_AsyncAppsBaseMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncAppsBaseMethods) -> None:
+        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
+        self.get_by_slug = _rt.with_raw_response(resource.get_by_slug)
+        self.create_from_manifest = _rt.with_raw_response(resource.create_from_manifest)
+        self.get_webhook_config_for_app = _rt.with_raw_response(resource.get_webhook_config_for_app)
+        self.update_webhook_config_for_app = _rt.with_raw_response(
+            resource.update_webhook_config_for_app
+        )
+        self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.list_installation_requests_for_authenticated_app = _rt.raw_async_page(
+            resource.list_installation_requests_for_authenticated_app
+        )
+        self.list_installations = _rt.raw_async_page(resource.list_installations)
+        self.get_installation = _rt.with_raw_response(resource.get_installation)
+        self.delete_installation = _rt.with_raw_response(resource.delete_installation)
+        self.list_installations_for_authenticated_user = _rt.raw_async_page(
+            resource.list_installations_for_authenticated_user
+        )
+        self.create_installation_access_token = _rt.with_raw_response(
+            resource.create_installation_access_token
+        )
+
+
+class _AsyncAppsBaseMethodsWithStreamingResponse:
+    """`_AsyncAppsBaseMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncAppsBaseMethods) -> None:
+        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
+        self.get_by_slug = _rt.with_streaming_response(resource.get_by_slug)
+        self.create_from_manifest = _rt.with_streaming_response(resource.create_from_manifest)
+        self.get_webhook_config_for_app = _rt.with_streaming_response(
+            resource.get_webhook_config_for_app
+        )
+        self.update_webhook_config_for_app = _rt.with_streaming_response(
+            resource.update_webhook_config_for_app
+        )
+        self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+            resource.redeliver_webhook_delivery
+        )
+        self.list_installation_requests_for_authenticated_app = _rt.streaming_async_page(
+            resource.list_installation_requests_for_authenticated_app
+        )
+        self.list_installations = _rt.streaming_async_page(resource.list_installations)
+        self.get_installation = _rt.with_streaming_response(resource.get_installation)
+        self.delete_installation = _rt.with_streaming_response(resource.delete_installation)
+        self.list_installations_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_installations_for_authenticated_user
+        )
+        self.create_installation_access_token = _rt.with_streaming_response(
+            resource.create_installation_access_token
         )

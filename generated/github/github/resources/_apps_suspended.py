@@ -19,7 +19,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AppsSuspendedMethods", "_AsyncAppsSuspendedMethods"]
+__all__ = [
+    "_AppsSuspendedMethods",
+    "_AppsSuspendedMethodsWithRawResponse",
+    "_AppsSuspendedMethodsWithStreamingResponse",
+    "_AsyncAppsSuspendedMethods",
+    "_AsyncAppsSuspendedMethodsWithRawResponse",
+    "_AsyncAppsSuspendedMethodsWithStreamingResponse",
+]
 
 
 def _apps_suspend_installation_responses() -> dict[str, _rt.Response]:
@@ -831,6 +838,62 @@ class _AppsSuspendedMethods(_rt.SyncResource):
         )
 
 
+class _AppsSuspendedMethodsWithRawResponse:
+    """`_AppsSuspendedMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AppsSuspendedMethods) -> None:
+        self.suspend_installation = _rt.with_raw_response(resource.suspend_installation)
+        self.unsuspend_installation = _rt.with_raw_response(resource.unsuspend_installation)
+        self.delete_authorization = _rt.with_raw_response(resource.delete_authorization)
+        self.check_token = _rt.with_raw_response(resource.check_token)
+        self.delete_token = _rt.with_raw_response(resource.delete_token)
+        self.reset_token = _rt.with_raw_response(resource.reset_token)
+        self.revoke_installation_access_token = _rt.with_raw_response(
+            resource.revoke_installation_access_token
+        )
+        self.scope_token = _rt.with_raw_response(resource.scope_token)
+        self.list_repos_accessible_to_installation = _rt.raw_page(
+            resource.list_repos_accessible_to_installation
+        )
+        self.list_installation_repos_for_authenticated_user = _rt.raw_page(
+            resource.list_installation_repos_for_authenticated_user
+        )
+        self.add_repo_to_installation_for_authenticated_user = _rt.with_raw_response(
+            resource.add_repo_to_installation_for_authenticated_user
+        )
+        self.remove_repo_from_installation_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_repo_from_installation_for_authenticated_user
+        )
+
+
+class _AppsSuspendedMethodsWithStreamingResponse:
+    """`_AppsSuspendedMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AppsSuspendedMethods) -> None:
+        self.suspend_installation = _rt.with_streaming_response(resource.suspend_installation)
+        self.unsuspend_installation = _rt.with_streaming_response(resource.unsuspend_installation)
+        self.delete_authorization = _rt.with_streaming_response(resource.delete_authorization)
+        self.check_token = _rt.with_streaming_response(resource.check_token)
+        self.delete_token = _rt.with_streaming_response(resource.delete_token)
+        self.reset_token = _rt.with_streaming_response(resource.reset_token)
+        self.revoke_installation_access_token = _rt.with_streaming_response(
+            resource.revoke_installation_access_token
+        )
+        self.scope_token = _rt.with_streaming_response(resource.scope_token)
+        self.list_repos_accessible_to_installation = _rt.streaming_page(
+            resource.list_repos_accessible_to_installation
+        )
+        self.list_installation_repos_for_authenticated_user = _rt.streaming_page(
+            resource.list_installation_repos_for_authenticated_user
+        )
+        self.add_repo_to_installation_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_repo_to_installation_for_authenticated_user
+        )
+        self.remove_repo_from_installation_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_repo_from_installation_for_authenticated_user
+        )
+
+
 class _AsyncAppsSuspendedMethods(_rt.AsyncResource):
     """Operations under `apps` (part of it)."""
 
@@ -1384,4 +1447,60 @@ class _AsyncAppsSuspendedMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncAppsSuspendedMethodsWithRawResponse:
+    """`_AsyncAppsSuspendedMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncAppsSuspendedMethods) -> None:
+        self.suspend_installation = _rt.with_raw_response(resource.suspend_installation)
+        self.unsuspend_installation = _rt.with_raw_response(resource.unsuspend_installation)
+        self.delete_authorization = _rt.with_raw_response(resource.delete_authorization)
+        self.check_token = _rt.with_raw_response(resource.check_token)
+        self.delete_token = _rt.with_raw_response(resource.delete_token)
+        self.reset_token = _rt.with_raw_response(resource.reset_token)
+        self.revoke_installation_access_token = _rt.with_raw_response(
+            resource.revoke_installation_access_token
+        )
+        self.scope_token = _rt.with_raw_response(resource.scope_token)
+        self.list_repos_accessible_to_installation = _rt.raw_async_page(
+            resource.list_repos_accessible_to_installation
+        )
+        self.list_installation_repos_for_authenticated_user = _rt.raw_async_page(
+            resource.list_installation_repos_for_authenticated_user
+        )
+        self.add_repo_to_installation_for_authenticated_user = _rt.with_raw_response(
+            resource.add_repo_to_installation_for_authenticated_user
+        )
+        self.remove_repo_from_installation_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_repo_from_installation_for_authenticated_user
+        )
+
+
+class _AsyncAppsSuspendedMethodsWithStreamingResponse:
+    """`_AsyncAppsSuspendedMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncAppsSuspendedMethods) -> None:
+        self.suspend_installation = _rt.with_streaming_response(resource.suspend_installation)
+        self.unsuspend_installation = _rt.with_streaming_response(resource.unsuspend_installation)
+        self.delete_authorization = _rt.with_streaming_response(resource.delete_authorization)
+        self.check_token = _rt.with_streaming_response(resource.check_token)
+        self.delete_token = _rt.with_streaming_response(resource.delete_token)
+        self.reset_token = _rt.with_streaming_response(resource.reset_token)
+        self.revoke_installation_access_token = _rt.with_streaming_response(
+            resource.revoke_installation_access_token
+        )
+        self.scope_token = _rt.with_streaming_response(resource.scope_token)
+        self.list_repos_accessible_to_installation = _rt.streaming_async_page(
+            resource.list_repos_accessible_to_installation
+        )
+        self.list_installation_repos_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_installation_repos_for_authenticated_user
+        )
+        self.add_repo_to_installation_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_repo_to_installation_for_authenticated_user
+        )
+        self.remove_repo_from_installation_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_repo_from_installation_for_authenticated_user
         )

@@ -12,9 +12,6 @@ if TYPE_CHECKING:
     from ..models.code_scanning_alert import CodeScanningAlert
     from ..models.code_scanning_alert_instance_list import CodeScanningAlertInstanceList
     from ..models.code_scanning_alert_items import CodeScanningAlertItems
-    from ..models.code_scanning_analysis import CodeScanningAnalysis
-    from ..models.code_scanning_analysis_deletion import CodeScanningAnalysisDeletion
-    from ..models.code_scanning_analysis_sarif_id import CodeScanningAnalysisSarifId
     from ..models.code_scanning_analysis_tool_guid import CodeScanningAnalysisToolGuid
     from ..models.code_scanning_analysis_tool_name import CodeScanningAnalysisToolName
     from ..models.code_scanning_autofix import CodeScanningAutofix
@@ -25,7 +22,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncCodeScanningAlertsMethods", "_CodeScanningAlertsMethods"]
+__all__ = [
+    "_AsyncCodeScanningAlertsMethods",
+    "_AsyncCodeScanningAlertsMethodsWithRawResponse",
+    "_AsyncCodeScanningAlertsMethodsWithStreamingResponse",
+    "_CodeScanningAlertsMethods",
+    "_CodeScanningAlertsMethodsWithRawResponse",
+    "_CodeScanningAlertsMethodsWithStreamingResponse",
+]
 
 
 def _code_scanning_list_alerts_for_org_responses() -> dict[str, _rt.Response]:
@@ -135,47 +139,6 @@ def _code_scanning_list_alert_instances_responses() -> dict[str, _rt.Response]:
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
         "503": _rt.Response(CodeScanningListAlertInstancesResponse503, "json"),
-    }
-
-
-def _code_scanning_list_recent_analyses_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.code_scanning_analysis import CodeScanningAnalysis
-    from ..types.code_scanning import CodeScanningListRecentAnalysesResponse503
-
-    return {
-        "200": _rt.Response(list[CodeScanningAnalysis], "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CodeScanningListRecentAnalysesResponse503, "json"),
-    }
-
-
-def _code_scanning_get_analysis_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.code_scanning_analysis import CodeScanningAnalysis
-    from ..types.code_scanning import CodeScanningGetAnalysisResponse503
-
-    return {
-        "200": _rt.Response(CodeScanningAnalysis, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CodeScanningGetAnalysisResponse503, "json"),
-    }
-
-
-def _code_scanning_delete_analysis_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.code_scanning_analysis_deletion import CodeScanningAnalysisDeletion
-    from ..types.code_scanning import CodeScanningDeleteAnalysisResponse503
-
-    return {
-        "200": _rt.Response(CodeScanningAnalysisDeletion, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "503": _rt.Response(CodeScanningDeleteAnalysisResponse503, "json"),
     }
 
 
@@ -305,52 +268,6 @@ _CODE_SCANNING_LIST_ALERT_INSTANCES: _rt.Operation[list[CodeScanningAlertInstanc
         responses=_rt.LazyResponses(_code_scanning_list_alert_instances_responses),
         pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
     )
-)
-
-_CODE_SCANNING_LIST_RECENT_ANALYSES: _rt.Operation[list[CodeScanningAnalysis]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/code-scanning/analyses",
-    operation_id="code-scanning/list-recent-analyses",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("tool_name", "tool_name", "query"),
-        _rt.Param("tool_guid", "tool_guid", "query"),
-        _rt.Param("page", "page", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("pr", "pr", "query"),
-        _rt.Param("ref", "ref", "query"),
-        _rt.Param("sarif_id", "sarif_id", "query"),
-        _rt.Param("direction", "direction", "query"),
-        _rt.Param("sort", "sort", "query"),
-    ),
-    responses=_rt.LazyResponses(_code_scanning_list_recent_analyses_responses),
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_CODE_SCANNING_GET_ANALYSIS: _rt.Operation[CodeScanningAnalysis] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}",
-    operation_id="code-scanning/get-analysis",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("analysis_id", "analysis_id", "path"),
-    ),
-    responses=_rt.LazyResponses(_code_scanning_get_analysis_responses),
-)
-
-_CODE_SCANNING_DELETE_ANALYSIS: _rt.Operation[CodeScanningAnalysisDeletion] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}",
-    operation_id="code-scanning/delete-analysis",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("analysis_id", "analysis_id", "path"),
-        _rt.Param("confirm_delete", "confirm_delete", "query"),
-    ),
-    responses=_rt.LazyResponses(_code_scanning_delete_analysis_responses),
 )
 
 
@@ -893,300 +810,33 @@ class _CodeScanningAlertsMethods(_rt.SyncResource):
             ),
         )
 
-    def list_recent_analyses(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        tool_name: CodeScanningAnalysisToolName | NotGiven = NOT_GIVEN,
-        tool_guid: CodeScanningAnalysisToolGuid | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        pr: int | NotGiven = NOT_GIVEN,
-        ref: CodeScanningRef | NotGiven = NOT_GIVEN,
-        sarif_id: CodeScanningAnalysisSarifId | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        sort: Literal["created"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[CodeScanningAnalysis]:
-        """List code scanning analyses for a repository
 
-        Lists the details of all code scanning analyses for a repository,
-        starting with the most recent.
-        The response is paginated and you can use the `page` and `per_page` parameters
-        to list the analyses you're interested in.
-        By default 30 analyses are listed per page.
+class _CodeScanningAlertsMethodsWithRawResponse:
+    """`_CodeScanningAlertsMethods.with_raw_response` (part of it)."""
 
-        The `rules_count` field in the response give the number of rules
-        that were run in the analysis.
-        For very old analyses this data is not available,
-        and `0` is returned in this field.
+    def __init__(self, resource: _CodeScanningAlertsMethods) -> None:
+        self.list_alerts_for_org = _rt.raw_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.raw_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_raw_response(resource.get_alert)
+        self.update_alert = _rt.with_raw_response(resource.update_alert)
+        self.get_autofix = _rt.with_raw_response(resource.get_autofix)
+        self.create_autofix = _rt.with_raw_response(resource.create_autofix)
+        self.commit_autofix = _rt.with_raw_response(resource.commit_autofix)
+        self.list_alert_instances = _rt.raw_page(resource.list_alert_instances)
 
-        > [!WARNING]
-        > **Closing down notice:** The `tool_name` field is closing down and will, in future, not
-        be included in the response for this endpoint. The example response reflects this change.
-        The tool name can now be found inside the `tool` field.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
-        use this endpoint with private or public repositories, or the `public_repo` scope to use
-        this endpoint with only public repositories.
+class _CodeScanningAlertsMethodsWithStreamingResponse:
+    """`_CodeScanningAlertsMethods.with_streaming_response` (part of it)."""
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            tool_name: The name of a code scanning tool. Only results by this tool will be
-                listed. You can specify the tool by using either `tool_name` or `tool_guid`, but
-                not both.
-            tool_guid: The GUID of a code scanning tool. Only results by this tool will be
-                listed. Note that some code scanning tools may not include a GUID in their
-                analysis data. You can specify the tool by using either `tool_guid` or
-                `tool_name`, but not both.
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            pr: The number of the pull request for the results you want to list.
-            ref: The Git reference for the analyses you want to list. The `ref` for a branch can
-                be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To
-                reference a pull request use `refs/pull/<number>/merge`.
-            sarif_id: Filter analyses belonging to the same SARIF upload.
-            direction: The direction to sort the results by.
-            sort: The property by which to sort the results.
-        """
-        return self._client.paginate(
-            _CODE_SCANNING_LIST_RECENT_ANALYSES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "tool_name": tool_name,
-                "tool_guid": tool_guid,
-                "page": page,
-                "per_page": per_page,
-                "pr": pr,
-                "ref": ref,
-                "sarif_id": sarif_id,
-                "direction": direction,
-                "sort": sort,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_analysis(
-        self,
-        owner: str,
-        repo: str,
-        analysis_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodeScanningAnalysis:
-        """Get a code scanning analysis for a repository
-
-        Gets a specified code scanning analysis for a repository.
-
-        The default JSON response contains fields that describe the analysis.
-        This includes the Git reference and commit SHA to which the analysis relates,
-        the datetime of the analysis, the name of the code scanning tool,
-        and the number of alerts.
-
-        The `rules_count` field in the default response give the number of rules
-        that were run in the analysis.
-        For very old analyses this data is not available,
-        and `0` is returned in this field.
-
-        This endpoint supports the following custom media types. For more information, see
-        "[Media
-        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-
-        - **`application/sarif+json`**: Instead of returning a summary of the analysis, this
-          endpoint returns a subset of the analysis data that was uploaded. The data is formatted
-          as [SARIF version
-          2.1.0](https://docs.oasis-open.org/sarif/sarif/v2.1.0/cs01/sarif-v2.1.0-cs01.html). It
-          also returns additional data such as the `github/alertNumber` and `github/alertUrl`
-          properties.
-
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
-        use this endpoint with private or public repositories, or the `public_repo` scope to use
-        this endpoint with only public repositories.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            analysis_id: The ID of the analysis, as returned from the `GET
-                /repos/{owner}/{repo}/code-scanning/analyses` operation.
-        """
-        return self._client.request(
-            _CODE_SCANNING_GET_ANALYSIS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "analysis_id": analysis_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def delete_analysis(
-        self,
-        owner: str,
-        repo: str,
-        analysis_id: int,
-        *,
-        confirm_delete: str | None | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodeScanningAnalysisDeletion:
-        """Delete a code scanning analysis from a repository
-
-        Deletes a specified code scanning analysis from a repository.
-
-        You can delete one analysis at a time.
-        To delete a series of analyses, start with the most recent analysis and work backwards.
-        Conceptually, the process is similar to the undo function in a text editor.
-
-        When you list the analyses for a repository,
-        one or more will be identified as deletable in the response:
-
-        ```
-        "deletable": true
-        ```
-
-        An analysis is deletable when it's the most recent in a set of analyses.
-        Typically, a repository will have multiple sets of analyses
-        for each enabled code scanning tool,
-        where a set is determined by a unique combination of analysis values:
-
-        * `ref`
-        * `tool`
-        * `category`
-
-        If you attempt to delete an analysis that is not the most recent in a set,
-        you'll get a 400 response with the message:
-
-        ```
-        Analysis specified is not deletable.
-        ```
-
-        The response from a successful `DELETE` operation provides you with
-        two alternative URLs for deleting the next analysis in the set:
-        `next_analysis_url` and `confirm_delete_url`.
-        Use the `next_analysis_url` URL if you want to avoid accidentally deleting the final
-        analysis
-        in a set. This is a useful option if you want to preserve at least one analysis
-        for the specified tool in your repository.
-        Use the `confirm_delete_url` URL if you are content to remove all analyses for a tool.
-        When you delete the last analysis in a set, the value of `next_analysis_url` and
-        `confirm_delete_url`
-        in the 200 response is `null`.
-
-        As an example of the deletion process,
-        let's imagine that you added a workflow that configured a particular code scanning tool
-        to analyze the code in a repository. This tool has added 15 analyses:
-        10 on the default branch, and another 5 on a topic branch.
-        You therefore have two separate sets of analyses for this tool.
-        You've now decided that you want to remove all of the analyses for the tool.
-        To do this you must make 15 separate deletion requests.
-        To start, you must find an analysis that's identified as deletable.
-        Each set of analyses always has one that's identified as deletable.
-        Having found the deletable analysis for one of the two sets,
-        delete this analysis and then continue deleting the next analysis in the set until
-        they're all deleted.
-        Then repeat the process for the second set.
-        The procedure therefore consists of a nested loop:
-
-        **Outer loop**:
-        * List the analyses for the repository, filtered by tool.
-        * Parse this list to find a deletable analysis. If found:
-
-          **Inner loop**:
-          * Delete the identified analysis.
-          * Parse the response for the value of `confirm_delete_url` and, if found, use this in
-            the next iteration.
-
-        The above process assumes that you want to remove all trace of the tool's analyses from
-        the GitHub user interface, for the specified repository, and it therefore uses the
-        `confirm_delete_url` value. Alternatively, you could use the `next_analysis_url` value,
-        which would leave the last analysis in each set undeleted to avoid removing a tool's
-        analysis entirely.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with private or public repositories, or the `public_repo` scope to use this
-        endpoint with only public repositories.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            analysis_id: The ID of the analysis, as returned from the `GET
-                /repos/{owner}/{repo}/code-scanning/analyses` operation.
-            confirm_delete: Allow deletion if the specified analysis is the last in a set. If you
-                attempt to delete the final analysis in a set without setting this parameter to
-                `true`, you'll get a 400 response with the message: `Analysis is last of its type
-                and deletion may result in the loss of historical alert data. Please specify
-                confirm_delete.`
-        """
-        return self._client.request(
-            _CODE_SCANNING_DELETE_ANALYSIS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "analysis_id": analysis_id,
-                "confirm_delete": confirm_delete,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _CodeScanningAlertsMethods) -> None:
+        self.list_alerts_for_org = _rt.streaming_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.streaming_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_streaming_response(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response(resource.update_alert)
+        self.get_autofix = _rt.with_streaming_response(resource.get_autofix)
+        self.create_autofix = _rt.with_streaming_response(resource.create_autofix)
+        self.commit_autofix = _rt.with_streaming_response(resource.commit_autofix)
+        self.list_alert_instances = _rt.streaming_page(resource.list_alert_instances)
 
 
 class _AsyncCodeScanningAlertsMethods(_rt.AsyncResource):
@@ -1728,297 +1378,30 @@ class _AsyncCodeScanningAlertsMethods(_rt.AsyncResource):
             ),
         )
 
-    def list_recent_analyses(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        tool_name: CodeScanningAnalysisToolName | NotGiven = NOT_GIVEN,
-        tool_guid: CodeScanningAnalysisToolGuid | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        pr: int | NotGiven = NOT_GIVEN,
-        ref: CodeScanningRef | NotGiven = NOT_GIVEN,
-        sarif_id: CodeScanningAnalysisSarifId | NotGiven = NOT_GIVEN,
-        direction: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        sort: Literal["created"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[CodeScanningAnalysis]:
-        """List code scanning analyses for a repository
 
-        Lists the details of all code scanning analyses for a repository,
-        starting with the most recent.
-        The response is paginated and you can use the `page` and `per_page` parameters
-        to list the analyses you're interested in.
-        By default 30 analyses are listed per page.
+class _AsyncCodeScanningAlertsMethodsWithRawResponse:
+    """`_AsyncCodeScanningAlertsMethods.with_raw_response` (part of it)."""
 
-        The `rules_count` field in the response give the number of rules
-        that were run in the analysis.
-        For very old analyses this data is not available,
-        and `0` is returned in this field.
+    def __init__(self, resource: _AsyncCodeScanningAlertsMethods) -> None:
+        self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_raw_response(resource.get_alert)
+        self.update_alert = _rt.with_raw_response(resource.update_alert)
+        self.get_autofix = _rt.with_raw_response(resource.get_autofix)
+        self.create_autofix = _rt.with_raw_response(resource.create_autofix)
+        self.commit_autofix = _rt.with_raw_response(resource.commit_autofix)
+        self.list_alert_instances = _rt.raw_async_page(resource.list_alert_instances)
 
-        > [!WARNING]
-        > **Closing down notice:** The `tool_name` field is closing down and will, in future, not
-        be included in the response for this endpoint. The example response reflects this change.
-        The tool name can now be found inside the `tool` field.
 
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
-        use this endpoint with private or public repositories, or the `public_repo` scope to use
-        this endpoint with only public repositories.
+class _AsyncCodeScanningAlertsMethodsWithStreamingResponse:
+    """`_AsyncCodeScanningAlertsMethods.with_streaming_response` (part of it)."""
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            tool_name: The name of a code scanning tool. Only results by this tool will be
-                listed. You can specify the tool by using either `tool_name` or `tool_guid`, but
-                not both.
-            tool_guid: The GUID of a code scanning tool. Only results by this tool will be
-                listed. Note that some code scanning tools may not include a GUID in their
-                analysis data. You can specify the tool by using either `tool_guid` or
-                `tool_name`, but not both.
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            pr: The number of the pull request for the results you want to list.
-            ref: The Git reference for the analyses you want to list. The `ref` for a branch can
-                be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To
-                reference a pull request use `refs/pull/<number>/merge`.
-            sarif_id: Filter analyses belonging to the same SARIF upload.
-            direction: The direction to sort the results by.
-            sort: The property by which to sort the results.
-        """
-        return self._client.paginate(
-            _CODE_SCANNING_LIST_RECENT_ANALYSES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "tool_name": tool_name,
-                "tool_guid": tool_guid,
-                "page": page,
-                "per_page": per_page,
-                "pr": pr,
-                "ref": ref,
-                "sarif_id": sarif_id,
-                "direction": direction,
-                "sort": sort,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def get_analysis(
-        self,
-        owner: str,
-        repo: str,
-        analysis_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodeScanningAnalysis:
-        """Get a code scanning analysis for a repository
-
-        Gets a specified code scanning analysis for a repository.
-
-        The default JSON response contains fields that describe the analysis.
-        This includes the Git reference and commit SHA to which the analysis relates,
-        the datetime of the analysis, the name of the code scanning tool,
-        and the number of alerts.
-
-        The `rules_count` field in the default response give the number of rules
-        that were run in the analysis.
-        For very old analyses this data is not available,
-        and `0` is returned in this field.
-
-        This endpoint supports the following custom media types. For more information, see
-        "[Media
-        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-
-        - **`application/sarif+json`**: Instead of returning a summary of the analysis, this
-          endpoint returns a subset of the analysis data that was uploaded. The data is formatted
-          as [SARIF version
-          2.1.0](https://docs.oasis-open.org/sarif/sarif/v2.1.0/cs01/sarif-v2.1.0-cs01.html). It
-          also returns additional data such as the `github/alertNumber` and `github/alertUrl`
-          properties.
-
-        OAuth app tokens and personal access tokens (classic) need the `security_events` scope to
-        use this endpoint with private or public repositories, or the `public_repo` scope to use
-        this endpoint with only public repositories.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            analysis_id: The ID of the analysis, as returned from the `GET
-                /repos/{owner}/{repo}/code-scanning/analyses` operation.
-        """
-        return await self._client.request(
-            _CODE_SCANNING_GET_ANALYSIS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "analysis_id": analysis_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def delete_analysis(
-        self,
-        owner: str,
-        repo: str,
-        analysis_id: int,
-        *,
-        confirm_delete: str | None | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodeScanningAnalysisDeletion:
-        """Delete a code scanning analysis from a repository
-
-        Deletes a specified code scanning analysis from a repository.
-
-        You can delete one analysis at a time.
-        To delete a series of analyses, start with the most recent analysis and work backwards.
-        Conceptually, the process is similar to the undo function in a text editor.
-
-        When you list the analyses for a repository,
-        one or more will be identified as deletable in the response:
-
-        ```
-        "deletable": true
-        ```
-
-        An analysis is deletable when it's the most recent in a set of analyses.
-        Typically, a repository will have multiple sets of analyses
-        for each enabled code scanning tool,
-        where a set is determined by a unique combination of analysis values:
-
-        * `ref`
-        * `tool`
-        * `category`
-
-        If you attempt to delete an analysis that is not the most recent in a set,
-        you'll get a 400 response with the message:
-
-        ```
-        Analysis specified is not deletable.
-        ```
-
-        The response from a successful `DELETE` operation provides you with
-        two alternative URLs for deleting the next analysis in the set:
-        `next_analysis_url` and `confirm_delete_url`.
-        Use the `next_analysis_url` URL if you want to avoid accidentally deleting the final
-        analysis
-        in a set. This is a useful option if you want to preserve at least one analysis
-        for the specified tool in your repository.
-        Use the `confirm_delete_url` URL if you are content to remove all analyses for a tool.
-        When you delete the last analysis in a set, the value of `next_analysis_url` and
-        `confirm_delete_url`
-        in the 200 response is `null`.
-
-        As an example of the deletion process,
-        let's imagine that you added a workflow that configured a particular code scanning tool
-        to analyze the code in a repository. This tool has added 15 analyses:
-        10 on the default branch, and another 5 on a topic branch.
-        You therefore have two separate sets of analyses for this tool.
-        You've now decided that you want to remove all of the analyses for the tool.
-        To do this you must make 15 separate deletion requests.
-        To start, you must find an analysis that's identified as deletable.
-        Each set of analyses always has one that's identified as deletable.
-        Having found the deletable analysis for one of the two sets,
-        delete this analysis and then continue deleting the next analysis in the set until
-        they're all deleted.
-        Then repeat the process for the second set.
-        The procedure therefore consists of a nested loop:
-
-        **Outer loop**:
-        * List the analyses for the repository, filtered by tool.
-        * Parse this list to find a deletable analysis. If found:
-
-          **Inner loop**:
-          * Delete the identified analysis.
-          * Parse the response for the value of `confirm_delete_url` and, if found, use this in
-            the next iteration.
-
-        The above process assumes that you want to remove all trace of the tool's analyses from
-        the GitHub user interface, for the specified repository, and it therefore uses the
-        `confirm_delete_url` value. Alternatively, you could use the `next_analysis_url` value,
-        which would leave the last analysis in each set undeleted to avoid removing a tool's
-        analysis entirely.
-
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint with private or public repositories, or the `public_repo` scope to use this
-        endpoint with only public repositories.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            analysis_id: The ID of the analysis, as returned from the `GET
-                /repos/{owner}/{repo}/code-scanning/analyses` operation.
-            confirm_delete: Allow deletion if the specified analysis is the last in a set. If you
-                attempt to delete the final analysis in a set without setting this parameter to
-                `true`, you'll get a 400 response with the message: `Analysis is last of its type
-                and deletion may result in the loss of historical alert data. Please specify
-                confirm_delete.`
-        """
-        return await self._client.request(
-            _CODE_SCANNING_DELETE_ANALYSIS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "analysis_id": analysis_id,
-                "confirm_delete": confirm_delete,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _AsyncCodeScanningAlertsMethods) -> None:
+        self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_streaming_response(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response(resource.update_alert)
+        self.get_autofix = _rt.with_streaming_response(resource.get_autofix)
+        self.create_autofix = _rt.with_streaming_response(resource.create_autofix)
+        self.commit_autofix = _rt.with_streaming_response(resource.commit_autofix)
+        self.list_alert_instances = _rt.streaming_async_page(resource.list_alert_instances)

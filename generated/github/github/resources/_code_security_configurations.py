@@ -17,15 +17,20 @@ if TYPE_CHECKING:
     from ..models.code_security_default_configurations import CodeSecurityDefaultConfigurations
     from ..types.code_security import (
         CodeSecurityCreateConfigurationForEnterpriseParamsDependencyGraphAutosubmitActionOptions,
-        CodeSecurityCreateConfigurationParamsDependencyGraphAutosubmitActionOptions,
-        CodeSecurityCreateConfigurationParamsSecretScanningDelegatedBypassOptions,
         CodeSecuritySetConfigurationAsDefaultForEnterpriseResponse,
         CodeSecurityUpdateEnterpriseConfigurationParamsDependencyGraphAutosubmitActionOptions,
     )
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncCodeSecurityConfigurationsMethods", "_CodeSecurityConfigurationsMethods"]
+__all__ = [
+    "_AsyncCodeSecurityConfigurationsMethods",
+    "_AsyncCodeSecurityConfigurationsMethodsWithRawResponse",
+    "_AsyncCodeSecurityConfigurationsMethodsWithStreamingResponse",
+    "_CodeSecurityConfigurationsMethods",
+    "_CodeSecurityConfigurationsMethodsWithRawResponse",
+    "_CodeSecurityConfigurationsMethodsWithStreamingResponse",
+]
 
 
 def _code_security_get_configurations_for_enterprise_responses() -> dict[str, _rt.Response]:
@@ -141,60 +146,6 @@ def _code_security_get_configurations_for_org_responses() -> dict[str, _rt.Respo
         "200": _rt.Response(list[CodeSecurityConfiguration], "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _code_security_create_configuration_responses() -> dict[str, _rt.Response]:
-    from ..models.code_security_configuration import CodeSecurityConfiguration
-
-    return {"201": _rt.Response(CodeSecurityConfiguration, "json")}
-
-
-def _code_security_get_default_configurations_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.code_security_default_configurations import CodeSecurityDefaultConfigurations
-
-    return {
-        "200": _rt.Response(CodeSecurityDefaultConfigurations, "json"),
-        "304": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _code_security_detach_configuration_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
-    }
-
-
-def _code_security_get_configuration_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.code_security_configuration import CodeSecurityConfiguration
-
-    return {
-        "200": _rt.Response(CodeSecurityConfiguration, "json"),
-        "304": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _code_security_delete_configuration_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "400": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "409": _rt.Response(BasicError, "json"),
     }
 
 
@@ -452,115 +403,6 @@ _CODE_SECURITY_GET_CONFIGURATIONS_FOR_ORG: _rt.Operation[list[CodeSecurityConfig
         responses=_rt.LazyResponses(_code_security_get_configurations_for_org_responses),
         pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
     )
-)
-
-_CODE_SECURITY_CREATE_CONFIGURATION: _rt.Operation[CodeSecurityConfiguration] = _rt.Operation(
-    method="post",
-    path="/orgs/{org}/code-security/configurations",
-    operation_id="code-security/create-configuration",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("name", "name", "field"),
-        _rt.Param("description", "description", "field"),
-        _rt.Param("advanced_security", "advanced_security", "field"),
-        _rt.Param("code_security", "code_security", "field"),
-        _rt.Param("dependency_graph", "dependency_graph", "field"),
-        _rt.Param(
-            "dependency_graph_autosubmit_action", "dependency_graph_autosubmit_action", "field"
-        ),
-        _rt.Param(
-            "dependency_graph_autosubmit_action_options",
-            "dependency_graph_autosubmit_action_options",
-            "field",
-        ),
-        _rt.Param("dependabot_alerts", "dependabot_alerts", "field"),
-        _rt.Param("dependabot_security_updates", "dependabot_security_updates", "field"),
-        _rt.Param(
-            "dependabot_delegated_alert_dismissal", "dependabot_delegated_alert_dismissal", "field"
-        ),
-        _rt.Param("code_scanning_options", "code_scanning_options", "field"),
-        _rt.Param("code_scanning_default_setup", "code_scanning_default_setup", "field"),
-        _rt.Param(
-            "code_scanning_default_setup_options", "code_scanning_default_setup_options", "field"
-        ),
-        _rt.Param(
-            "code_scanning_delegated_alert_dismissal",
-            "code_scanning_delegated_alert_dismissal",
-            "field",
-        ),
-        _rt.Param("secret_protection", "secret_protection", "field"),
-        _rt.Param("secret_scanning", "secret_scanning", "field"),
-        _rt.Param("secret_scanning_push_protection", "secret_scanning_push_protection", "field"),
-        _rt.Param("secret_scanning_delegated_bypass", "secret_scanning_delegated_bypass", "field"),
-        _rt.Param(
-            "secret_scanning_delegated_bypass_options",
-            "secret_scanning_delegated_bypass_options",
-            "field",
-        ),
-        _rt.Param("secret_scanning_validity_checks", "secret_scanning_validity_checks", "field"),
-        _rt.Param(
-            "secret_scanning_non_provider_patterns",
-            "secret_scanning_non_provider_patterns",
-            "field",
-        ),
-        _rt.Param("secret_scanning_generic_secrets", "secret_scanning_generic_secrets", "field"),
-        _rt.Param(
-            "secret_scanning_delegated_alert_dismissal",
-            "secret_scanning_delegated_alert_dismissal",
-            "field",
-        ),
-        _rt.Param(
-            "secret_scanning_extended_metadata", "secret_scanning_extended_metadata", "field"
-        ),
-        _rt.Param("private_vulnerability_reporting", "private_vulnerability_reporting", "field"),
-        _rt.Param("enforcement", "enforcement", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_code_security_create_configuration_responses),
-)
-
-_CODE_SECURITY_GET_DEFAULT_CONFIGURATIONS: _rt.Operation[CodeSecurityDefaultConfigurations] = (
-    _rt.Operation(
-        method="get",
-        path="/orgs/{org}/code-security/configurations/defaults",
-        operation_id="code-security/get-default-configurations",
-        params=(_rt.Param("org", "org", "path"),),
-        responses=_rt.LazyResponses(_code_security_get_default_configurations_responses),
-    )
-)
-
-_CODE_SECURITY_DETACH_CONFIGURATION: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/code-security/configurations/detach",
-    operation_id="code-security/detach-configuration",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("selected_repository_ids", "selected_repository_ids", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_code_security_detach_configuration_responses),
-)
-
-_CODE_SECURITY_GET_CONFIGURATION: _rt.Operation[CodeSecurityConfiguration] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/code-security/configurations/{configuration_id}",
-    operation_id="code-security/get-configuration",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("configuration_id", "configuration_id", "path"),
-    ),
-    responses=_rt.LazyResponses(_code_security_get_configuration_responses),
-)
-
-_CODE_SECURITY_DELETE_CONFIGURATION: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/code-security/configurations/{configuration_id}",
-    operation_id="code-security/delete-configuration",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("configuration_id", "configuration_id", "path"),
-    ),
-    responses=_rt.LazyResponses(_code_security_delete_configuration_responses),
 )
 
 
@@ -1297,345 +1139,73 @@ class _CodeSecurityConfigurationsMethods(_rt.SyncResource):
             ),
         )
 
-    def create_configuration(
-        self,
-        org: str,
-        *,
-        name: str,
-        description: str | NotGiven = NOT_GIVEN,
-        advanced_security: Literal["enabled", "disabled", "code_security", "secret_protection"]
-        | NotGiven = NOT_GIVEN,
-        code_security: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
-        dependency_graph: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
-        dependency_graph_autosubmit_action: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        dependency_graph_autosubmit_action_options: CodeSecurityCreateConfigurationParamsDependencyGraphAutosubmitActionOptions
-        | NotGiven = NOT_GIVEN,
-        dependabot_alerts: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
-        dependabot_security_updates: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        dependabot_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
-        | None
-        | NotGiven = NOT_GIVEN,
-        code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
-        secret_scanning: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
-        secret_scanning_push_protection: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_delegated_bypass: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_delegated_bypass_options: CodeSecurityCreateConfigurationParamsSecretScanningDelegatedBypassOptions
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_validity_checks: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_non_provider_patterns: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_generic_secrets: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_extended_metadata: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        enforcement: Literal["enforced", "unenforced"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodeSecurityConfiguration:
-        """Create a code security configuration
 
-        Creates a code security configuration in an organization.
+class _CodeSecurityConfigurationsMethodsWithRawResponse:
+    """`_CodeSecurityConfigurationsMethods.with_raw_response` (part of it)."""
 
-        The authenticated user must be an administrator or security manager for the organization
-        to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            name: The name of the code security configuration. Must be unique within the
-                organization.
-            description: A description of the code security configuration
-            advanced_security: The enablement status of GitHub Advanced Security features.
-                `enabled` will enable both Code Security and Secret Protection features.
-            code_security: The enablement status of GitHub Code Security features.
-            dependency_graph: The enablement status of Dependency Graph
-            dependency_graph_autosubmit_action: The enablement status of Automatic dependency
-                submission
-            dependency_graph_autosubmit_action_options: Feature options for Automatic dependency
-                submission
-            dependabot_alerts: The enablement status of Dependabot alerts
-            dependabot_security_updates: The enablement status of Dependabot security updates
-            dependabot_delegated_alert_dismissal: The enablement status of Dependabot delegated
-                alert dismissal. Requires Dependabot alerts to be enabled.
-            code_scanning_options: Security Configuration feature options for code scanning
-            code_scanning_default_setup: The enablement status of code scanning default setup
-            code_scanning_default_setup_options: Feature options for code scanning default setup
-            code_scanning_delegated_alert_dismissal: The enablement status of code scanning
-                delegated alert dismissal
-            secret_protection: The enablement status of GitHub Secret Protection features.
-            secret_scanning: The enablement status of secret scanning
-            secret_scanning_push_protection: The enablement status of secret scanning push
-                protection
-            secret_scanning_delegated_bypass: The enablement status of secret scanning delegated
-                bypass
-            secret_scanning_delegated_bypass_options: Feature options for secret scanning
-                delegated bypass
-            secret_scanning_validity_checks: The enablement status of secret scanning validity
-                checks
-            secret_scanning_non_provider_patterns: The enablement status of secret scanning non
-                provider patterns
-            secret_scanning_generic_secrets: The enablement status of Copilot secret scanning
-            secret_scanning_delegated_alert_dismissal: The enablement status of secret scanning
-                delegated alert dismissal
-            secret_scanning_extended_metadata: The enablement status of secret scanning extended
-                metadata
-            private_vulnerability_reporting: The enablement status of private vulnerability
-                reporting
-            enforcement: The enforcement status for a security configuration
-        """
-        return self._client.request(
-            _CODE_SECURITY_CREATE_CONFIGURATION,
-            {
-                "org": org,
-                "name": name,
-                "description": description,
-                "advanced_security": advanced_security,
-                "code_security": code_security,
-                "dependency_graph": dependency_graph,
-                "dependency_graph_autosubmit_action": dependency_graph_autosubmit_action,
-                "dependency_graph_autosubmit_action_options": dependency_graph_autosubmit_action_options,
-                "dependabot_alerts": dependabot_alerts,
-                "dependabot_security_updates": dependabot_security_updates,
-                "dependabot_delegated_alert_dismissal": dependabot_delegated_alert_dismissal,
-                "code_scanning_options": code_scanning_options,
-                "code_scanning_default_setup": code_scanning_default_setup,
-                "code_scanning_default_setup_options": code_scanning_default_setup_options,
-                "code_scanning_delegated_alert_dismissal": code_scanning_delegated_alert_dismissal,
-                "secret_protection": secret_protection,
-                "secret_scanning": secret_scanning,
-                "secret_scanning_push_protection": secret_scanning_push_protection,
-                "secret_scanning_delegated_bypass": secret_scanning_delegated_bypass,
-                "secret_scanning_delegated_bypass_options": secret_scanning_delegated_bypass_options,
-                "secret_scanning_validity_checks": secret_scanning_validity_checks,
-                "secret_scanning_non_provider_patterns": secret_scanning_non_provider_patterns,
-                "secret_scanning_generic_secrets": secret_scanning_generic_secrets,
-                "secret_scanning_delegated_alert_dismissal": secret_scanning_delegated_alert_dismissal,
-                "secret_scanning_extended_metadata": secret_scanning_extended_metadata,
-                "private_vulnerability_reporting": private_vulnerability_reporting,
-                "enforcement": enforcement,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _CodeSecurityConfigurationsMethods) -> None:
+        self.get_configurations_for_enterprise = _rt.raw_page(
+            resource.get_configurations_for_enterprise
         )
-
-    def get_default_configurations(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodeSecurityDefaultConfigurations:
-        """Get default code security configurations
-
-        Lists the default code security configurations for an organization.
-
-        The authenticated user must be an administrator or security manager for the organization
-        to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return self._client.request(
-            _CODE_SECURITY_GET_DEFAULT_CONFIGURATIONS,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.create_configuration_for_enterprise = _rt.with_raw_response(
+            resource.create_configuration_for_enterprise
         )
-
-    def detach_configuration(
-        self,
-        org: str,
-        *,
-        selected_repository_ids: list[int],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Detach configurations from repositories
-
-        Detach code security configuration(s) from a set of repositories.
-        Repositories will retain their settings but will no longer be associated with the
-        configuration.
-
-        The authenticated user must be an administrator or security manager for the organization
-        to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            selected_repository_ids: An array of repository IDs to detach from configurations. Up
-                to 250 IDs can be provided.
-        """
-        return self._client.request(
-            _CODE_SECURITY_DETACH_CONFIGURATION,
-            {
-                "org": org,
-                "selected_repository_ids": selected_repository_ids,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.get_default_configurations_for_enterprise = _rt.with_raw_response(
+            resource.get_default_configurations_for_enterprise
         )
-
-    def get_configuration(
-        self,
-        org: str,
-        configuration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodeSecurityConfiguration:
-        """Get a code security configuration
-
-        Gets a code security configuration available in an organization.
-
-        The authenticated user must be an administrator or security manager for the organization
-        to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            configuration_id: The unique identifier of the code security configuration.
-        """
-        return self._client.request(
-            _CODE_SECURITY_GET_CONFIGURATION,
-            {
-                "org": org,
-                "configuration_id": configuration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.get_single_configuration_for_enterprise = _rt.with_raw_response(
+            resource.get_single_configuration_for_enterprise
         )
-
-    def delete_configuration(
-        self,
-        org: str,
-        configuration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a code security configuration
-
-        Deletes the desired code security configuration from an organization.
-        Repositories attached to the configuration will retain their settings but will no longer
-        be associated with
-        the configuration.
-
-        The authenticated user must be an administrator or security manager for the organization
-        to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            configuration_id: The unique identifier of the code security configuration.
-        """
-        return self._client.request(
-            _CODE_SECURITY_DELETE_CONFIGURATION,
-            {
-                "org": org,
-                "configuration_id": configuration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.delete_configuration_for_enterprise = _rt.with_raw_response(
+            resource.delete_configuration_for_enterprise
         )
+        self.update_enterprise_configuration = _rt.with_raw_response(
+            resource.update_enterprise_configuration
+        )
+        self.attach_enterprise_configuration = _rt.with_raw_response(
+            resource.attach_enterprise_configuration
+        )
+        self.set_configuration_as_default_for_enterprise = _rt.with_raw_response(
+            resource.set_configuration_as_default_for_enterprise
+        )
+        self.get_repositories_for_enterprise_configuration = _rt.raw_page(
+            resource.get_repositories_for_enterprise_configuration
+        )
+        self.get_configurations_for_org = _rt.raw_page(resource.get_configurations_for_org)
+
+
+class _CodeSecurityConfigurationsMethodsWithStreamingResponse:
+    """`_CodeSecurityConfigurationsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _CodeSecurityConfigurationsMethods) -> None:
+        self.get_configurations_for_enterprise = _rt.streaming_page(
+            resource.get_configurations_for_enterprise
+        )
+        self.create_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.create_configuration_for_enterprise
+        )
+        self.get_default_configurations_for_enterprise = _rt.with_streaming_response(
+            resource.get_default_configurations_for_enterprise
+        )
+        self.get_single_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.get_single_configuration_for_enterprise
+        )
+        self.delete_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.delete_configuration_for_enterprise
+        )
+        self.update_enterprise_configuration = _rt.with_streaming_response(
+            resource.update_enterprise_configuration
+        )
+        self.attach_enterprise_configuration = _rt.with_streaming_response(
+            resource.attach_enterprise_configuration
+        )
+        self.set_configuration_as_default_for_enterprise = _rt.with_streaming_response(
+            resource.set_configuration_as_default_for_enterprise
+        )
+        self.get_repositories_for_enterprise_configuration = _rt.streaming_page(
+            resource.get_repositories_for_enterprise_configuration
+        )
+        self.get_configurations_for_org = _rt.streaming_page(resource.get_configurations_for_org)
 
 
 class _AsyncCodeSecurityConfigurationsMethods(_rt.AsyncResource):
@@ -2371,342 +1941,72 @@ class _AsyncCodeSecurityConfigurationsMethods(_rt.AsyncResource):
             ),
         )
 
-    async def create_configuration(
-        self,
-        org: str,
-        *,
-        name: str,
-        description: str | NotGiven = NOT_GIVEN,
-        advanced_security: Literal["enabled", "disabled", "code_security", "secret_protection"]
-        | NotGiven = NOT_GIVEN,
-        code_security: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
-        dependency_graph: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
-        dependency_graph_autosubmit_action: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        dependency_graph_autosubmit_action_options: CodeSecurityCreateConfigurationParamsDependencyGraphAutosubmitActionOptions
-        | NotGiven = NOT_GIVEN,
-        dependabot_alerts: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
-        dependabot_security_updates: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        dependabot_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        code_scanning_options: CodeScanningOptions | None | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        code_scanning_default_setup_options: CodeScanningDefaultSetupOptions
-        | None
-        | NotGiven = NOT_GIVEN,
-        code_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_protection: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
-        secret_scanning: Literal["enabled", "disabled", "not_set"] | NotGiven = NOT_GIVEN,
-        secret_scanning_push_protection: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_delegated_bypass: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_delegated_bypass_options: CodeSecurityCreateConfigurationParamsSecretScanningDelegatedBypassOptions
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_validity_checks: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_non_provider_patterns: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_generic_secrets: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_delegated_alert_dismissal: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        secret_scanning_extended_metadata: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        private_vulnerability_reporting: Literal["enabled", "disabled", "not_set"]
-        | NotGiven = NOT_GIVEN,
-        enforcement: Literal["enforced", "unenforced"] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodeSecurityConfiguration:
-        """Create a code security configuration
 
-        Creates a code security configuration in an organization.
+class _AsyncCodeSecurityConfigurationsMethodsWithRawResponse:
+    """`_AsyncCodeSecurityConfigurationsMethods.with_raw_response` (part of it)."""
 
-        The authenticated user must be an administrator or security manager for the organization
-        to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            name: The name of the code security configuration. Must be unique within the
-                organization.
-            description: A description of the code security configuration
-            advanced_security: The enablement status of GitHub Advanced Security features.
-                `enabled` will enable both Code Security and Secret Protection features.
-            code_security: The enablement status of GitHub Code Security features.
-            dependency_graph: The enablement status of Dependency Graph
-            dependency_graph_autosubmit_action: The enablement status of Automatic dependency
-                submission
-            dependency_graph_autosubmit_action_options: Feature options for Automatic dependency
-                submission
-            dependabot_alerts: The enablement status of Dependabot alerts
-            dependabot_security_updates: The enablement status of Dependabot security updates
-            dependabot_delegated_alert_dismissal: The enablement status of Dependabot delegated
-                alert dismissal. Requires Dependabot alerts to be enabled.
-            code_scanning_options: Security Configuration feature options for code scanning
-            code_scanning_default_setup: The enablement status of code scanning default setup
-            code_scanning_default_setup_options: Feature options for code scanning default setup
-            code_scanning_delegated_alert_dismissal: The enablement status of code scanning
-                delegated alert dismissal
-            secret_protection: The enablement status of GitHub Secret Protection features.
-            secret_scanning: The enablement status of secret scanning
-            secret_scanning_push_protection: The enablement status of secret scanning push
-                protection
-            secret_scanning_delegated_bypass: The enablement status of secret scanning delegated
-                bypass
-            secret_scanning_delegated_bypass_options: Feature options for secret scanning
-                delegated bypass
-            secret_scanning_validity_checks: The enablement status of secret scanning validity
-                checks
-            secret_scanning_non_provider_patterns: The enablement status of secret scanning non
-                provider patterns
-            secret_scanning_generic_secrets: The enablement status of Copilot secret scanning
-            secret_scanning_delegated_alert_dismissal: The enablement status of secret scanning
-                delegated alert dismissal
-            secret_scanning_extended_metadata: The enablement status of secret scanning extended
-                metadata
-            private_vulnerability_reporting: The enablement status of private vulnerability
-                reporting
-            enforcement: The enforcement status for a security configuration
-        """
-        return await self._client.request(
-            _CODE_SECURITY_CREATE_CONFIGURATION,
-            {
-                "org": org,
-                "name": name,
-                "description": description,
-                "advanced_security": advanced_security,
-                "code_security": code_security,
-                "dependency_graph": dependency_graph,
-                "dependency_graph_autosubmit_action": dependency_graph_autosubmit_action,
-                "dependency_graph_autosubmit_action_options": dependency_graph_autosubmit_action_options,
-                "dependabot_alerts": dependabot_alerts,
-                "dependabot_security_updates": dependabot_security_updates,
-                "dependabot_delegated_alert_dismissal": dependabot_delegated_alert_dismissal,
-                "code_scanning_options": code_scanning_options,
-                "code_scanning_default_setup": code_scanning_default_setup,
-                "code_scanning_default_setup_options": code_scanning_default_setup_options,
-                "code_scanning_delegated_alert_dismissal": code_scanning_delegated_alert_dismissal,
-                "secret_protection": secret_protection,
-                "secret_scanning": secret_scanning,
-                "secret_scanning_push_protection": secret_scanning_push_protection,
-                "secret_scanning_delegated_bypass": secret_scanning_delegated_bypass,
-                "secret_scanning_delegated_bypass_options": secret_scanning_delegated_bypass_options,
-                "secret_scanning_validity_checks": secret_scanning_validity_checks,
-                "secret_scanning_non_provider_patterns": secret_scanning_non_provider_patterns,
-                "secret_scanning_generic_secrets": secret_scanning_generic_secrets,
-                "secret_scanning_delegated_alert_dismissal": secret_scanning_delegated_alert_dismissal,
-                "secret_scanning_extended_metadata": secret_scanning_extended_metadata,
-                "private_vulnerability_reporting": private_vulnerability_reporting,
-                "enforcement": enforcement,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncCodeSecurityConfigurationsMethods) -> None:
+        self.get_configurations_for_enterprise = _rt.raw_async_page(
+            resource.get_configurations_for_enterprise
         )
-
-    async def get_default_configurations(
-        self,
-        org: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodeSecurityDefaultConfigurations:
-        """Get default code security configurations
-
-        Lists the default code security configurations for an organization.
-
-        The authenticated user must be an administrator or security manager for the organization
-        to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-        """
-        return await self._client.request(
-            _CODE_SECURITY_GET_DEFAULT_CONFIGURATIONS,
-            {
-                "org": org,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.create_configuration_for_enterprise = _rt.with_raw_response(
+            resource.create_configuration_for_enterprise
         )
-
-    async def detach_configuration(
-        self,
-        org: str,
-        *,
-        selected_repository_ids: list[int],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Detach configurations from repositories
-
-        Detach code security configuration(s) from a set of repositories.
-        Repositories will retain their settings but will no longer be associated with the
-        configuration.
-
-        The authenticated user must be an administrator or security manager for the organization
-        to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            selected_repository_ids: An array of repository IDs to detach from configurations. Up
-                to 250 IDs can be provided.
-        """
-        return await self._client.request(
-            _CODE_SECURITY_DETACH_CONFIGURATION,
-            {
-                "org": org,
-                "selected_repository_ids": selected_repository_ids,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.get_default_configurations_for_enterprise = _rt.with_raw_response(
+            resource.get_default_configurations_for_enterprise
         )
-
-    async def get_configuration(
-        self,
-        org: str,
-        configuration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodeSecurityConfiguration:
-        """Get a code security configuration
-
-        Gets a code security configuration available in an organization.
-
-        The authenticated user must be an administrator or security manager for the organization
-        to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            configuration_id: The unique identifier of the code security configuration.
-        """
-        return await self._client.request(
-            _CODE_SECURITY_GET_CONFIGURATION,
-            {
-                "org": org,
-                "configuration_id": configuration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.get_single_configuration_for_enterprise = _rt.with_raw_response(
+            resource.get_single_configuration_for_enterprise
         )
+        self.delete_configuration_for_enterprise = _rt.with_raw_response(
+            resource.delete_configuration_for_enterprise
+        )
+        self.update_enterprise_configuration = _rt.with_raw_response(
+            resource.update_enterprise_configuration
+        )
+        self.attach_enterprise_configuration = _rt.with_raw_response(
+            resource.attach_enterprise_configuration
+        )
+        self.set_configuration_as_default_for_enterprise = _rt.with_raw_response(
+            resource.set_configuration_as_default_for_enterprise
+        )
+        self.get_repositories_for_enterprise_configuration = _rt.raw_async_page(
+            resource.get_repositories_for_enterprise_configuration
+        )
+        self.get_configurations_for_org = _rt.raw_async_page(resource.get_configurations_for_org)
 
-    async def delete_configuration(
-        self,
-        org: str,
-        configuration_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a code security configuration
 
-        Deletes the desired code security configuration from an organization.
-        Repositories attached to the configuration will retain their settings but will no longer
-        be associated with
-        the configuration.
+class _AsyncCodeSecurityConfigurationsMethodsWithStreamingResponse:
+    """`_AsyncCodeSecurityConfigurationsMethods.with_streaming_response` (part of it)."""
 
-        The authenticated user must be an administrator or security manager for the organization
-        to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            configuration_id: The unique identifier of the code security configuration.
-        """
-        return await self._client.request(
-            _CODE_SECURITY_DELETE_CONFIGURATION,
-            {
-                "org": org,
-                "configuration_id": configuration_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncCodeSecurityConfigurationsMethods) -> None:
+        self.get_configurations_for_enterprise = _rt.streaming_async_page(
+            resource.get_configurations_for_enterprise
+        )
+        self.create_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.create_configuration_for_enterprise
+        )
+        self.get_default_configurations_for_enterprise = _rt.with_streaming_response(
+            resource.get_default_configurations_for_enterprise
+        )
+        self.get_single_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.get_single_configuration_for_enterprise
+        )
+        self.delete_configuration_for_enterprise = _rt.with_streaming_response(
+            resource.delete_configuration_for_enterprise
+        )
+        self.update_enterprise_configuration = _rt.with_streaming_response(
+            resource.update_enterprise_configuration
+        )
+        self.attach_enterprise_configuration = _rt.with_streaming_response(
+            resource.attach_enterprise_configuration
+        )
+        self.set_configuration_as_default_for_enterprise = _rt.with_streaming_response(
+            resource.set_configuration_as_default_for_enterprise
+        )
+        self.get_repositories_for_enterprise_configuration = _rt.streaming_async_page(
+            resource.get_repositories_for_enterprise_configuration
+        )
+        self.get_configurations_for_org = _rt.streaming_async_page(
+            resource.get_configurations_for_org
         )

@@ -20,7 +20,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncCodespacesCodespacesMethods", "_CodespacesCodespacesMethods"]
+__all__ = [
+    "_AsyncCodespacesCodespacesMethods",
+    "_AsyncCodespacesCodespacesMethodsWithRawResponse",
+    "_AsyncCodespacesCodespacesMethodsWithStreamingResponse",
+    "_CodespacesCodespacesMethods",
+    "_CodespacesCodespacesMethodsWithRawResponse",
+    "_CodespacesCodespacesMethodsWithStreamingResponse",
+]
 
 
 def _codespaces_list_in_organization_responses() -> dict[str, _rt.Response]:
@@ -173,48 +180,6 @@ def _codespaces_update_for_authenticated_user_responses() -> dict[str, _rt.Respo
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _codespaces_set_codespaces_access_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "400": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
-
-
-def _codespaces_set_codespaces_access_users_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "400": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
-
-
-def _codespaces_delete_codespaces_access_users_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "304": _rt.Response(None, "empty"),
-        "400": _rt.Response(None, "empty"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "500": _rt.Response(BasicError, "json"),
     }
 
 
@@ -383,43 +348,6 @@ _CODESPACES_UPDATE_FOR_AUTHENTICATED_USER: _rt.Operation[Codespace] = _rt.Operat
     ),
     body=_rt.Body("application/json"),
     responses=_rt.LazyResponses(_codespaces_update_for_authenticated_user_responses),
-)
-
-_CODESPACES_SET_CODESPACES_ACCESS: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/orgs/{org}/codespaces/access",
-    operation_id="codespaces/set-codespaces-access",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("visibility", "visibility", "field"),
-        _rt.Param("selected_usernames", "selected_usernames", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_set_codespaces_access_responses),
-)
-
-_CODESPACES_SET_CODESPACES_ACCESS_USERS: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/orgs/{org}/codespaces/access/selected_users",
-    operation_id="codespaces/set-codespaces-access-users",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("selected_usernames", "selected_usernames", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_set_codespaces_access_users_responses),
-)
-
-_CODESPACES_DELETE_CODESPACES_ACCESS_USERS: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/codespaces/access/selected_users",
-    operation_id="codespaces/delete-codespaces-access-users",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("selected_usernames", "selected_usernames", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_codespaces_delete_codespaces_access_users_responses),
 )
 
 
@@ -1031,162 +959,68 @@ class _CodespacesCodespacesMethods(_rt.SyncResource):
             ),
         )
 
-    def set_codespaces_access(
-        self,
-        org: str,
-        *,
-        visibility: Literal[
-            "disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"
-        ],
-        selected_usernames: list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
 
-        Manage access control for organization codespaces
+class _CodespacesCodespacesMethodsWithRawResponse:
+    """`_CodespacesCodespacesMethods.with_raw_response` (part of it)."""
 
-        Sets which users can access codespaces in an organization. This is synonymous with
-        granting or revoking codespaces access permissions for users according to the visibility.
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            visibility: Which users can access codespaces in the organization. `disabled` means
-                that no users can access codespaces in the organization.
-            selected_usernames: The usernames of the organization members who should have access
-                to codespaces in the organization. Required when `visibility` is
-                `selected_members`. The provided list of usernames will replace any existing
-                value.
-        """
-        return self._client.request(
-            _CODESPACES_SET_CODESPACES_ACCESS,
-            {
-                "org": org,
-                "visibility": visibility,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _CodespacesCodespacesMethods) -> None:
+        self.list_in_organization = _rt.raw_page(resource.list_in_organization)
+        self.get_codespaces_for_user_in_org = _rt.raw_page(resource.get_codespaces_for_user_in_org)
+        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
+        self.list_in_repository_for_authenticated_user = _rt.raw_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_raw_response(
+            resource.create_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
+        self.delete_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_raw_response(
+            resource.update_for_authenticated_user
         )
 
-    def set_codespaces_access_users(
-        self,
-        org: str,
-        *,
-        selected_usernames: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
 
-        Add users to Codespaces access for an organization
+class _CodespacesCodespacesMethodsWithStreamingResponse:
+    """`_CodespacesCodespacesMethods.with_streaming_response` (part of it)."""
 
-        Codespaces for the specified users will be billed to the organization.
-
-        To use this endpoint, the access settings for the organization must be set to
-        `selected_members`.
-        For information on how to change this setting, see "[Manage access control for
-        organization
-        codespaces](https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces)."
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            selected_usernames: The usernames of the organization members and outside
-                collaborators whose codespaces should be billed to the organization.
-        """
-        return self._client.request(
-            _CODESPACES_SET_CODESPACES_ACCESS_USERS,
-            {
-                "org": org,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _CodespacesCodespacesMethods) -> None:
+        self.list_in_organization = _rt.streaming_page(resource.list_in_organization)
+        self.get_codespaces_for_user_in_org = _rt.streaming_page(
+            resource.get_codespaces_for_user_in_org
         )
-
-    def delete_codespaces_access_users(
-        self,
-        org: str,
-        *,
-        selected_usernames: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Remove users from Codespaces access for an organization
-
-        Codespaces for the specified users will no longer be billed to the organization.
-
-        To use this endpoint, the access settings for the organization must be set to
-        `selected_members`.
-        For information on how to change this setting, see "[Manage access control for
-        organization
-        codespaces](https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces)."
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            selected_usernames: The usernames of the organization members and outside
-                collaborators whose codespaces should not be billed to the organization.
-        """
-        return self._client.request(
-            _CODESPACES_DELETE_CODESPACES_ACCESS_USERS,
-            {
-                "org": org,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.delete_from_organization = _rt.with_streaming_response(
+            resource.delete_from_organization
+        )
+        self.list_in_repository_for_authenticated_user = _rt.streaming_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_for_authenticated_user
+        )
+        self.delete_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_streaming_response(
+            resource.update_for_authenticated_user
         )
 
 
@@ -1798,160 +1632,70 @@ class _AsyncCodespacesCodespacesMethods(_rt.AsyncResource):
             ),
         )
 
-    async def set_codespaces_access(
-        self,
-        org: str,
-        *,
-        visibility: Literal[
-            "disabled", "selected_members", "all_members", "all_members_and_outside_collaborators"
-        ],
-        selected_usernames: list[str] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
 
-        Manage access control for organization codespaces
+class _AsyncCodespacesCodespacesMethodsWithRawResponse:
+    """`_AsyncCodespacesCodespacesMethods.with_raw_response` (part of it)."""
 
-        Sets which users can access codespaces in an organization. This is synonymous with
-        granting or revoking codespaces access permissions for users according to the visibility.
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            visibility: Which users can access codespaces in the organization. `disabled` means
-                that no users can access codespaces in the organization.
-            selected_usernames: The usernames of the organization members who should have access
-                to codespaces in the organization. Required when `visibility` is
-                `selected_members`. The provided list of usernames will replace any existing
-                value.
-        """
-        return await self._client.request(
-            _CODESPACES_SET_CODESPACES_ACCESS,
-            {
-                "org": org,
-                "visibility": visibility,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncCodespacesCodespacesMethods) -> None:
+        self.list_in_organization = _rt.raw_async_page(resource.list_in_organization)
+        self.get_codespaces_for_user_in_org = _rt.raw_async_page(
+            resource.get_codespaces_for_user_in_org
+        )
+        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
+        self.list_in_repository_for_authenticated_user = _rt.raw_async_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_raw_response(
+            resource.create_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
+        self.delete_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_raw_response(
+            resource.update_for_authenticated_user
         )
 
-    async def set_codespaces_access_users(
-        self,
-        org: str,
-        *,
-        selected_usernames: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
 
-        Add users to Codespaces access for an organization
+class _AsyncCodespacesCodespacesMethodsWithStreamingResponse:
+    """`_AsyncCodespacesCodespacesMethods.with_streaming_response` (part of it)."""
 
-        Codespaces for the specified users will be billed to the organization.
-
-        To use this endpoint, the access settings for the organization must be set to
-        `selected_members`.
-        For information on how to change this setting, see "[Manage access control for
-        organization
-        codespaces](https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces)."
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            selected_usernames: The usernames of the organization members and outside
-                collaborators whose codespaces should be billed to the organization.
-        """
-        return await self._client.request(
-            _CODESPACES_SET_CODESPACES_ACCESS_USERS,
-            {
-                "org": org,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncCodespacesCodespacesMethods) -> None:
+        self.list_in_organization = _rt.streaming_async_page(resource.list_in_organization)
+        self.get_codespaces_for_user_in_org = _rt.streaming_async_page(
+            resource.get_codespaces_for_user_in_org
         )
-
-    async def delete_codespaces_access_users(
-        self,
-        org: str,
-        *,
-        selected_usernames: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Remove users from Codespaces access for an organization
-
-        Codespaces for the specified users will no longer be billed to the organization.
-
-        To use this endpoint, the access settings for the organization must be set to
-        `selected_members`.
-        For information on how to change this setting, see "[Manage access control for
-        organization
-        codespaces](https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces)."
-
-        OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use
-        this endpoint.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            selected_usernames: The usernames of the organization members and outside
-                collaborators whose codespaces should not be billed to the organization.
-        """
-        return await self._client.request(
-            _CODESPACES_DELETE_CODESPACES_ACCESS_USERS,
-            {
-                "org": org,
-                "selected_usernames": selected_usernames,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.delete_from_organization = _rt.with_streaming_response(
+            resource.delete_from_organization
+        )
+        self.list_in_repository_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_in_repository_for_authenticated_user
+        )
+        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_repo_for_authenticated_user
+        )
+        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_with_pr_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
+        )
+        self.create_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_for_authenticated_user
+        )
+        self.get_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_for_authenticated_user
+        )
+        self.delete_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_for_authenticated_user
+        )
+        self.update_for_authenticated_user = _rt.with_streaming_response(
+            resource.update_for_authenticated_user
         )

@@ -10,20 +10,25 @@ from .._runtime import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ..models.codespaces_org_secret import CodespacesOrgSecret
     from ..models.codespaces_public_key import CodespacesPublicKey
-    from ..models.codespaces_secret import CodespacesSecret
     from ..models.empty_object import EmptyObject
     from ..models.minimal_repository import MinimalRepository
     from ..models.repo_codespaces_secret import RepoCodespacesSecret
     from ..types.codespaces import (
         CodespacesListOrgSecretsResponse,
         CodespacesListRepoSecretsResponse,
-        CodespacesListSecretsForAuthenticatedUserResponse,
         CodespacesListSelectedReposForOrgSecretResponse,
     )
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncCodespacesSecretsMethods", "_CodespacesSecretsMethods"]
+__all__ = [
+    "_AsyncCodespacesSecretsMethods",
+    "_AsyncCodespacesSecretsMethodsWithRawResponse",
+    "_AsyncCodespacesSecretsMethodsWithStreamingResponse",
+    "_CodespacesSecretsMethods",
+    "_CodespacesSecretsMethodsWithRawResponse",
+    "_CodespacesSecretsMethodsWithStreamingResponse",
+]
 
 
 def _codespaces_list_org_secrets_responses() -> dict[str, _rt.Response]:
@@ -129,12 +134,6 @@ def _codespaces_create_or_update_repo_secret_responses() -> dict[str, _rt.Respon
     from ..models.empty_object import EmptyObject
 
     return {"201": _rt.Response(EmptyObject, "json"), "204": _rt.Response(None, "empty")}
-
-
-def _codespaces_list_secrets_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..types.codespaces import CodespacesListSecretsForAuthenticatedUserResponse
-
-    return {"200": _rt.Response(CodespacesListSecretsForAuthenticatedUserResponse, "json")}
 
 
 _CODESPACES_LIST_ORG_SECRETS: _rt.Operation[CodespacesListOrgSecretsResponse] = _rt.Operation(
@@ -304,17 +303,6 @@ _CODESPACES_DELETE_REPO_SECRET: _rt.Operation[None] = _rt.Operation(
         _rt.Param("secret_name", "secret_name", "path"),
     ),
     responses={"204": _rt.Response(None, "empty")},
-)
-
-_CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER: _rt.Operation[
-    CodespacesListSecretsForAuthenticatedUserResponse
-] = _rt.Operation(
-    method="get",
-    path="/user/codespaces/secrets",
-    operation_id="codespaces/list-secrets-for-authenticated-user",
-    params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
-    responses=_rt.LazyResponses(_codespaces_list_secrets_for_authenticated_user_responses),
-    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
 )
 
 
@@ -1047,59 +1035,69 @@ class _CodespacesSecretsMethods(_rt.SyncResource):
             ),
         )
 
-    def list_secrets_for_authenticated_user(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[CodespacesSecret]:
-        """List secrets for the authenticated user
 
-        Lists all development environment secrets available for a user's codespaces without
-        revealing their
-        encrypted values.
+class _CodespacesSecretsMethodsWithRawResponse:
+    """`_CodespacesSecretsMethods.with_raw_response` (part of it)."""
 
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or
-        `codespace:secrets` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER,
-            {
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _CodespacesSecretsMethods) -> None:
+        self.list_org_secrets = _rt.raw_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
         )
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+
+
+class _CodespacesSecretsMethodsWithStreamingResponse:
+    """`_CodespacesSecretsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _CodespacesSecretsMethods) -> None:
+        self.list_org_secrets = _rt.streaming_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
 
 
 class _AsyncCodespacesSecretsMethods(_rt.AsyncResource):
@@ -1831,56 +1829,66 @@ class _AsyncCodespacesSecretsMethods(_rt.AsyncResource):
             ),
         )
 
-    def list_secrets_for_authenticated_user(
-        self,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[CodespacesSecret]:
-        """List secrets for the authenticated user
 
-        Lists all development environment secrets available for a user's codespaces without
-        revealing their
-        encrypted values.
+class _AsyncCodespacesSecretsMethodsWithRawResponse:
+    """`_AsyncCodespacesSecretsMethods.with_raw_response` (part of it)."""
 
-        The authenticated user must have Codespaces access to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `codespace` or
-        `codespace:secrets` scope to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER,
-            {
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncCodespacesSecretsMethods) -> None:
+        self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
         )
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+
+
+class _AsyncCodespacesSecretsMethodsWithStreamingResponse:
+    """`_AsyncCodespacesSecretsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncCodespacesSecretsMethods) -> None:
+        self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
+        )
+        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)

@@ -9,9 +9,6 @@ from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
     from ..models.codespace import Codespace
-    from ..models.codespaces_permissions_check_for_devcontainer import (
-        CodespacesPermissionsCheckForDevcontainer,
-    )
     from ..models.codespaces_secret import CodespacesSecret
     from ..models.codespaces_user_public_key import CodespacesUserPublicKey
     from ..models.empty_object import EmptyObject
@@ -20,13 +17,26 @@ if TYPE_CHECKING:
         CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse,
         CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponseDevcontainersItem,
         CodespacesListRepositoriesForSecretForAuthenticatedUserResponse,
-        CodespacesPreFlightWithRepoForAuthenticatedUserResponse,
+        CodespacesListSecretsForAuthenticatedUserResponse,
         CodespacesRepoMachinesForAuthenticatedUserResponse,
     )
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncCodespacesSecrets2Methods", "_CodespacesSecrets2Methods"]
+__all__ = [
+    "_AsyncCodespacesSecrets2Methods",
+    "_AsyncCodespacesSecrets2MethodsWithRawResponse",
+    "_AsyncCodespacesSecrets2MethodsWithStreamingResponse",
+    "_CodespacesSecrets2Methods",
+    "_CodespacesSecrets2MethodsWithRawResponse",
+    "_CodespacesSecrets2MethodsWithStreamingResponse",
+]
+
+
+def _codespaces_list_secrets_for_authenticated_user_responses() -> dict[str, _rt.Response]:
+    from ..types.codespaces import CodespacesListSecretsForAuthenticatedUserResponse
+
+    return {"200": _rt.Response(CodespacesListSecretsForAuthenticatedUserResponse, "json")}
 
 
 def _codespaces_get_public_key_for_authenticated_user_responses() -> dict[str, _rt.Response]:
@@ -190,35 +200,16 @@ def _codespaces_codespace_machines_for_authenticated_user_responses() -> dict[st
     }
 
 
-def _codespaces_pre_flight_with_repo_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..types.codespaces import CodespacesPreFlightWithRepoForAuthenticatedUserResponse
-
-    return {
-        "200": _rt.Response(CodespacesPreFlightWithRepoForAuthenticatedUserResponse, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _codespaces_check_permissions_for_devcontainer_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.codespaces_permissions_check_for_devcontainer import (
-        CodespacesPermissionsCheckForDevcontainer,
-    )
-    from ..models.validation_error import ValidationError
-    from ..types.codespaces import CodespacesCheckPermissionsForDevcontainerResponse503
-
-    return {
-        "200": _rt.Response(CodespacesPermissionsCheckForDevcontainer, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(CodespacesCheckPermissionsForDevcontainerResponse503, "json"),
-    }
-
+_CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER: _rt.Operation[
+    CodespacesListSecretsForAuthenticatedUserResponse
+] = _rt.Operation(
+    method="get",
+    path="/user/codespaces/secrets",
+    operation_id="codespaces/list-secrets-for-authenticated-user",
+    params=(_rt.Param("per_page", "per_page", "query"), _rt.Param("page", "page", "query")),
+    responses=_rt.LazyResponses(_codespaces_list_secrets_for_authenticated_user_responses),
+    pagination=_rt.LinkHeaderPagination(items="secrets", page_param="page", size_param="per_page"),
+)
 
 _CODESPACES_GET_PUBLIC_KEY_FOR_AUTHENTICATED_USER: _rt.Operation[CodespacesUserPublicKey] = (
     _rt.Operation(
@@ -384,39 +375,63 @@ _CODESPACES_CODESPACE_MACHINES_FOR_AUTHENTICATED_USER: _rt.Operation[
     responses=_rt.LazyResponses(_codespaces_codespace_machines_for_authenticated_user_responses),
 )
 
-_CODESPACES_PRE_FLIGHT_WITH_REPO_FOR_AUTHENTICATED_USER: _rt.Operation[
-    CodespacesPreFlightWithRepoForAuthenticatedUserResponse
-] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/codespaces/new",
-    operation_id="codespaces/pre-flight-with-repo-for-authenticated-user",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "query"),
-        _rt.Param("client_ip", "client_ip", "query"),
-    ),
-    responses=_rt.LazyResponses(_codespaces_pre_flight_with_repo_for_authenticated_user_responses),
-)
-
-_CODESPACES_CHECK_PERMISSIONS_FOR_DEVCONTAINER: _rt.Operation[
-    CodespacesPermissionsCheckForDevcontainer
-] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/codespaces/permissions_check",
-    operation_id="codespaces/check-permissions-for-devcontainer",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("ref", "ref", "query"),
-        _rt.Param("devcontainer_path", "devcontainer_path", "query"),
-    ),
-    responses=_rt.LazyResponses(_codespaces_check_permissions_for_devcontainer_responses),
-)
-
 
 class _CodespacesSecrets2Methods(_rt.SyncResource):
     """Operations under `codespaces` (part of it)."""
+
+    def list_secrets_for_authenticated_user(
+        self,
+        *,
+        per_page: int | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> _rt.SyncPage[CodespacesSecret]:
+        """List secrets for the authenticated user
+
+        Lists all development environment secrets available for a user's codespaces without
+        revealing their
+        encrypted values.
+
+        The authenticated user must have Codespaces access to use this endpoint.
+
+        OAuth app tokens and personal access tokens (classic) need the `codespace` or
+        `codespace:secrets` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
+
+        Args:
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+        """
+        return self._client.paginate(
+            _CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER,
+            {
+                "per_page": per_page,
+                "page": page,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     def get_public_key_for_authenticated_user(
         self,
@@ -1037,118 +1052,155 @@ class _CodespacesSecrets2Methods(_rt.SyncResource):
             ),
         )
 
-    def pre_flight_with_repo_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        ref: str | NotGiven = NOT_GIVEN,
-        client_ip: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPreFlightWithRepoForAuthenticatedUserResponse:
-        """Get default attributes for a codespace
 
-        Gets the default attributes for codespaces created by the user with the repository.
+class _CodespacesSecrets2MethodsWithRawResponse:
+    """`_CodespacesSecrets2Methods.with_raw_response` (part of it)."""
 
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use
-        this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            ref: The branch or commit to check for a default devcontainer path. If not specified,
-                the default branch will be checked.
-            client_ip: An alternative IP for default location auto-detection, such as when
-                proxying a request.
-        """
-        return self._client.request(
-            _CODESPACES_PRE_FLIGHT_WITH_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ref": ref,
-                "client_ip": client_ip,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _CodespacesSecrets2Methods) -> None:
+        self.list_secrets_for_authenticated_user = _rt.raw_page(
+            resource.list_secrets_for_authenticated_user
+        )
+        self.get_public_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_public_key_for_authenticated_user
+        )
+        self.get_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.get_secret_for_authenticated_user
+        )
+        self.create_or_update_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.create_or_update_secret_for_authenticated_user
+        )
+        self.delete_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_secret_for_authenticated_user
+        )
+        self.list_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.list_repositories_for_secret_for_authenticated_user
+        )
+        self.set_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.set_repositories_for_secret_for_authenticated_user
+        )
+        self.add_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.add_repository_for_secret_for_authenticated_user
+        )
+        self.remove_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_repository_for_secret_for_authenticated_user
+        )
+        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
+        self.stop_for_authenticated_user = _rt.with_raw_response(
+            resource.stop_for_authenticated_user
+        )
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
+        )
+        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.codespace_machines_for_authenticated_user
         )
 
-    def check_permissions_for_devcontainer(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        ref: str,
-        devcontainer_path: str,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPermissionsCheckForDevcontainer:
-        """Check if permissions defined by a devcontainer have been accepted by the authenticated
-        user
 
-        Checks whether the permissions defined by a given devcontainer configuration have been
-        accepted by the authenticated user.
+class _CodespacesSecrets2MethodsWithStreamingResponse:
+    """`_CodespacesSecrets2Methods.with_streaming_response` (part of it)."""
 
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use
-        this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            ref: The git reference that points to the location of the devcontainer configuration
-                to use for the permission check. The value of `ref` will typically be a branch
-                name (`heads/BRANCH_NAME`). For more information, see "[Git
-                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
-                Git documentation.
-            devcontainer_path: Path to the devcontainer.json configuration to use for the
-                permission check.
-        """
-        return self._client.request(
-            _CODESPACES_CHECK_PERMISSIONS_FOR_DEVCONTAINER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ref": ref,
-                "devcontainer_path": devcontainer_path,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _CodespacesSecrets2Methods) -> None:
+        self.list_secrets_for_authenticated_user = _rt.streaming_page(
+            resource.list_secrets_for_authenticated_user
+        )
+        self.get_public_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_public_key_for_authenticated_user
+        )
+        self.get_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_secret_for_authenticated_user
+        )
+        self.create_or_update_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_or_update_secret_for_authenticated_user
+        )
+        self.delete_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_secret_for_authenticated_user
+        )
+        self.list_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.list_repositories_for_secret_for_authenticated_user
+        )
+        self.set_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_repositories_for_secret_for_authenticated_user
+        )
+        self.add_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_repository_for_secret_for_authenticated_user
+        )
+        self.remove_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_repository_for_secret_for_authenticated_user
+        )
+        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
+        self.stop_for_authenticated_user = _rt.with_streaming_response(
+            resource.stop_for_authenticated_user
+        )
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
+        )
+        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.codespace_machines_for_authenticated_user
         )
 
 
 class _AsyncCodespacesSecrets2Methods(_rt.AsyncResource):
     """Operations under `codespaces` (part of it)."""
+
+    def list_secrets_for_authenticated_user(
+        self,
+        *,
+        per_page: int | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> _rt.AsyncPaginator[CodespacesSecret]:
+        """List secrets for the authenticated user
+
+        Lists all development environment secrets available for a user's codespaces without
+        revealing their
+        encrypted values.
+
+        The authenticated user must have Codespaces access to use this endpoint.
+
+        OAuth app tokens and personal access tokens (classic) need the `codespace` or
+        `codespace:secrets` scope to use this endpoint.
+
+        Returns the first page; iterating it yields every item of every page (`.items` holds this
+        page's, `.iter_pages()` walks pages).
+
+        Args:
+            per_page: The number of results per page (max 100). For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+            page: The page number of the results to fetch. For more information, see "[Using
+                pagination in the REST
+                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
+        """
+        return self._client.paginate(
+            _CODESPACES_LIST_SECRETS_FOR_AUTHENTICATED_USER,
+            {
+                "per_page": per_page,
+                "page": page,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     async def get_public_key_for_authenticated_user(
         self,
@@ -1769,111 +1821,94 @@ class _AsyncCodespacesSecrets2Methods(_rt.AsyncResource):
             ),
         )
 
-    async def pre_flight_with_repo_for_authenticated_user(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        ref: str | NotGiven = NOT_GIVEN,
-        client_ip: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPreFlightWithRepoForAuthenticatedUserResponse:
-        """Get default attributes for a codespace
 
-        Gets the default attributes for codespaces created by the user with the repository.
+class _AsyncCodespacesSecrets2MethodsWithRawResponse:
+    """`_AsyncCodespacesSecrets2Methods.with_raw_response` (part of it)."""
 
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use
-        this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            ref: The branch or commit to check for a default devcontainer path. If not specified,
-                the default branch will be checked.
-            client_ip: An alternative IP for default location auto-detection, such as when
-                proxying a request.
-        """
-        return await self._client.request(
-            _CODESPACES_PRE_FLIGHT_WITH_REPO_FOR_AUTHENTICATED_USER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ref": ref,
-                "client_ip": client_ip,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncCodespacesSecrets2Methods) -> None:
+        self.list_secrets_for_authenticated_user = _rt.raw_async_page(
+            resource.list_secrets_for_authenticated_user
+        )
+        self.get_public_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_public_key_for_authenticated_user
+        )
+        self.get_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.get_secret_for_authenticated_user
+        )
+        self.create_or_update_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.create_or_update_secret_for_authenticated_user
+        )
+        self.delete_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_secret_for_authenticated_user
+        )
+        self.list_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.list_repositories_for_secret_for_authenticated_user
+        )
+        self.set_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.set_repositories_for_secret_for_authenticated_user
+        )
+        self.add_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.add_repository_for_secret_for_authenticated_user
+        )
+        self.remove_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_repository_for_secret_for_authenticated_user
+        )
+        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
+        self.stop_for_authenticated_user = _rt.with_raw_response(
+            resource.stop_for_authenticated_user
+        )
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_async_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
+        )
+        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
+            resource.codespace_machines_for_authenticated_user
         )
 
-    async def check_permissions_for_devcontainer(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        ref: str,
-        devcontainer_path: str,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> CodespacesPermissionsCheckForDevcontainer:
-        """Check if permissions defined by a devcontainer have been accepted by the authenticated
-        user
 
-        Checks whether the permissions defined by a given devcontainer configuration have been
-        accepted by the authenticated user.
+class _AsyncCodespacesSecrets2MethodsWithStreamingResponse:
+    """`_AsyncCodespacesSecrets2Methods.with_streaming_response` (part of it)."""
 
-        OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use
-        this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            ref: The git reference that points to the location of the devcontainer configuration
-                to use for the permission check. The value of `ref` will typically be a branch
-                name (`heads/BRANCH_NAME`). For more information, see "[Git
-                References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the
-                Git documentation.
-            devcontainer_path: Path to the devcontainer.json configuration to use for the
-                permission check.
-        """
-        return await self._client.request(
-            _CODESPACES_CHECK_PERMISSIONS_FOR_DEVCONTAINER,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ref": ref,
-                "devcontainer_path": devcontainer_path,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncCodespacesSecrets2Methods) -> None:
+        self.list_secrets_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_secrets_for_authenticated_user
+        )
+        self.get_public_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_public_key_for_authenticated_user
+        )
+        self.get_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_secret_for_authenticated_user
+        )
+        self.create_or_update_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_or_update_secret_for_authenticated_user
+        )
+        self.delete_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_secret_for_authenticated_user
+        )
+        self.list_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.list_repositories_for_secret_for_authenticated_user
+        )
+        self.set_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_repositories_for_secret_for_authenticated_user
+        )
+        self.add_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_repository_for_secret_for_authenticated_user
+        )
+        self.remove_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_repository_for_secret_for_authenticated_user
+        )
+        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
+        self.stop_for_authenticated_user = _rt.with_streaming_response(
+            resource.stop_for_authenticated_user
+        )
+        self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_devcontainers_in_repository_for_authenticated_user
+        )
+        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.repo_machines_for_authenticated_user
+        )
+        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
+            resource.codespace_machines_for_authenticated_user
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
@@ -11,14 +11,17 @@ from .._runtime import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ..models.copilot_usage_metrics_1_day_report import CopilotUsageMetrics1DayReport
     from ..models.copilot_usage_metrics_28_day_report import CopilotUsageMetrics28DayReport
-    from ..types.copilot import (
-        CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem,
-        CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem,
-    )
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncCopilotMetricsMethods", "_CopilotMetricsMethods"]
+__all__ = [
+    "_AsyncCopilotMetricsMethods",
+    "_AsyncCopilotMetricsMethodsWithRawResponse",
+    "_AsyncCopilotMetricsMethodsWithStreamingResponse",
+    "_CopilotMetricsMethods",
+    "_CopilotMetricsMethodsWithRawResponse",
+    "_CopilotMetricsMethodsWithStreamingResponse",
+]
 
 
 def _copilot_copilot_enterprise_one_day_usage_metrics_responses() -> dict[str, _rt.Response]:
@@ -172,28 +175,6 @@ def _copilot_copilot_organization_users_usage_metrics_responses() -> dict[str, _
     }
 
 
-def _copilot_set_enterprise_coding_agent_policy_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {"204": _rt.Response(None, "empty"), "400": _rt.Response(BasicError, "json")}
-
-
-def _copilot_add_organizations_to_enterprise_coding_agent_policy_responses() -> dict[
-    str, _rt.Response
-]:
-    from ..models.basic_error import BasicError
-
-    return {"204": _rt.Response(None, "empty"), "400": _rt.Response(BasicError, "json")}
-
-
-def _copilot_remove_organizations_from_enterprise_coding_agent_policy_responses() -> dict[
-    str, _rt.Response
-]:
-    from ..models.basic_error import BasicError
-
-    return {"204": _rt.Response(None, "empty"), "400": _rt.Response(BasicError, "json")}
-
-
 _COPILOT_COPILOT_ENTERPRISE_ONE_DAY_USAGE_METRICS: _rt.Operation[CopilotUsageMetrics1DayReport] = (
     _rt.Operation(
         method="get",
@@ -311,50 +292,6 @@ _COPILOT_COPILOT_ORGANIZATION_USERS_USAGE_METRICS: _rt.Operation[CopilotUsageMet
         operation_id="copilot/copilot-organization-users-usage-metrics",
         params=(_rt.Param("org", "org", "path"),),
         responses=_rt.LazyResponses(_copilot_copilot_organization_users_usage_metrics_responses),
-    )
-)
-
-_COPILOT_SET_ENTERPRISE_CODING_AGENT_POLICY: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/enterprises/{enterprise}/copilot/policies/coding_agent",
-    operation_id="copilot/set-enterprise-coding-agent-policy",
-    params=(
-        _rt.Param("enterprise", "enterprise", "path"),
-        _rt.Param("policy_state", "policy_state", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_copilot_set_enterprise_coding_agent_policy_responses),
-)
-
-_COPILOT_ADD_ORGANIZATIONS_TO_ENTERPRISE_CODING_AGENT_POLICY: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/enterprises/{enterprise}/copilot/policies/coding_agent/organizations",
-    operation_id="copilot/add-organizations-to-enterprise-coding-agent-policy",
-    params=(
-        _rt.Param("enterprise", "enterprise", "path"),
-        _rt.Param("organizations", "organizations", "field"),
-        _rt.Param("custom_properties", "custom_properties", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(
-        _copilot_add_organizations_to_enterprise_coding_agent_policy_responses
-    ),
-)
-
-_COPILOT_REMOVE_ORGANIZATIONS_FROM_ENTERPRISE_CODING_AGENT_POLICY: _rt.Operation[None] = (
-    _rt.Operation(
-        method="delete",
-        path="/enterprises/{enterprise}/copilot/policies/coding_agent/organizations",
-        operation_id="copilot/remove-organizations-from-enterprise-coding-agent-policy",
-        params=(
-            _rt.Param("enterprise", "enterprise", "path"),
-            _rt.Param("organizations", "organizations", "field"),
-            _rt.Param("custom_properties", "custom_properties", "field"),
-        ),
-        body=_rt.Body("application/json", required=True),
-        responses=_rt.LazyResponses(
-            _copilot_remove_organizations_from_enterprise_coding_agent_policy_responses
-        ),
     )
 )
 
@@ -1047,184 +984,88 @@ class _CopilotMetricsMethods(_rt.SyncResource):
             ),
         )
 
-    def set_enterprise_coding_agent_policy(
-        self,
-        enterprise: str,
-        *,
-        policy_state: Literal[
-            "enabled_for_all_orgs",
-            "disabled_for_all_orgs",
-            "enabled_for_selected_orgs",
-            "configured_by_org_admins",
-        ],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Set the coding agent policy for an enterprise
 
-        Sets the policy for Copilot cloud agent usage across an enterprise.
+class _CopilotMetricsMethodsWithRawResponse:
+    """`_CopilotMetricsMethods.with_raw_response` (part of it)."""
 
-        Enterprise owners can configure whether Copilot cloud agent is enabled for all
-        organizations, disabled for all organizations, configured by individual organization
-        admins, or enabled for selected organizations only.
-
-        Only enterprise owners can set the coding agent policy for their enterprise.
-
-        OAuth app tokens and personal access tokens (classic) need either the
-        `manage_billing:copilot` or `admin:enterprise` scopes to use this endpoint.
-
-        Args:
-            enterprise: The slug version of the enterprise name.
-            policy_state: The policy state for Copilot cloud agent in the enterprise. Can be one
-                of `enabled_for_all_orgs`, `disabled_for_all_orgs`, `enabled_for_selected_orgs`,
-                or `configured_by_org_admins`.
-        """
-        return self._client.request(
-            _COPILOT_SET_ENTERPRISE_CODING_AGENT_POLICY,
-            {
-                "enterprise": enterprise,
-                "policy_state": policy_state,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _CopilotMetricsMethods) -> None:
+        self.copilot_enterprise_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_enterprise_one_day_usage_metrics
+        )
+        self.copilot_enterprise_usage_metrics = _rt.with_raw_response(
+            resource.copilot_enterprise_usage_metrics
+        )
+        self.copilot_enterprise_repos_one_day_report = _rt.with_raw_response(
+            resource.copilot_enterprise_repos_one_day_report
+        )
+        self.copilot_enterprise_user_teams_one_day_report = _rt.with_raw_response(
+            resource.copilot_enterprise_user_teams_one_day_report
+        )
+        self.copilot_users_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_users_one_day_usage_metrics
+        )
+        self.copilot_users_usage_metrics = _rt.with_raw_response(
+            resource.copilot_users_usage_metrics
+        )
+        self.copilot_organization_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_one_day_usage_metrics
+        )
+        self.copilot_organization_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_usage_metrics
+        )
+        self.copilot_organization_repos_one_day_report = _rt.with_raw_response(
+            resource.copilot_organization_repos_one_day_report
+        )
+        self.copilot_organization_user_teams_one_day_report = _rt.with_raw_response(
+            resource.copilot_organization_user_teams_one_day_report
+        )
+        self.copilot_organization_users_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_users_one_day_usage_metrics
+        )
+        self.copilot_organization_users_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_users_usage_metrics
         )
 
-    def add_organizations_to_enterprise_coding_agent_policy(
-        self,
-        enterprise: str,
-        *,
-        organizations: list[str] | NotGiven = NOT_GIVEN,
-        custom_properties: list[
-            CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
-        ]
-        | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Add organizations to the enterprise coding agent policy
 
-        Enables Copilot cloud agent for the specified organizations within the enterprise.
+class _CopilotMetricsMethodsWithStreamingResponse:
+    """`_CopilotMetricsMethods.with_streaming_response` (part of it)."""
 
-        The enterprise's coding agent policy must be set to `enabled_for_selected_orgs` before
-        using this endpoint. Organizations can be specified by login or matched via custom
-        properties.
-
-        Only organizations that have Copilot enabled and belong to the enterprise will be
-        affected.
-
-        Only enterprise owners can add organizations to the coding agent policy.
-
-        OAuth app tokens and personal access tokens (classic) need either the
-        `manage_billing:copilot` or `admin:enterprise` scopes to use this endpoint.
-
-        Args:
-            enterprise: The slug version of the enterprise name.
-            organizations: List of organization logins within the enterprise to enable Copilot
-                cloud agent for.
-            custom_properties: List of custom property filters to match organizations.
-                Organizations matching any of the specified property name/value pairs will be
-                included. This is a one-time operation, setting the property on an organization
-                in the future will not automatically update its coding agent policy.
-        """
-        return self._client.request(
-            _COPILOT_ADD_ORGANIZATIONS_TO_ENTERPRISE_CODING_AGENT_POLICY,
-            {
-                "enterprise": enterprise,
-                "organizations": organizations,
-                "custom_properties": custom_properties,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _CopilotMetricsMethods) -> None:
+        self.copilot_enterprise_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_enterprise_one_day_usage_metrics
         )
-
-    def remove_organizations_from_enterprise_coding_agent_policy(
-        self,
-        enterprise: str,
-        *,
-        organizations: list[str] | NotGiven = NOT_GIVEN,
-        custom_properties: list[
-            CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
-        ]
-        | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove organizations from the enterprise coding agent policy
-
-        Disables Copilot cloud agent for the specified organizations within the enterprise.
-
-        The enterprise's coding agent policy must be set to `enabled_for_selected_orgs` before
-        using this endpoint. Organizations can be specified by login or matched via custom
-        properties.
-
-        Only organizations that have Copilot enabled and belong to the enterprise will be
-        affected.
-
-        Only enterprise owners can remove organizations from the coding agent policy.
-
-        OAuth app tokens and personal access tokens (classic) need either the
-        `manage_billing:copilot` or `admin:enterprise` scopes to use this endpoint.
-
-        Args:
-            enterprise: The slug version of the enterprise name.
-            organizations: List of organization logins within the enterprise to disable Copilot
-                cloud agent for.
-            custom_properties: List of custom property filters to match organizations.
-                Organizations matching any of the specified property name/value pairs will be
-                included. This is a one-time operation, setting the property on an organization
-                in the future will not automatically update its coding agent policy.
-        """
-        return self._client.request(
-            _COPILOT_REMOVE_ORGANIZATIONS_FROM_ENTERPRISE_CODING_AGENT_POLICY,
-            {
-                "enterprise": enterprise,
-                "organizations": organizations,
-                "custom_properties": custom_properties,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.copilot_enterprise_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_enterprise_usage_metrics
+        )
+        self.copilot_enterprise_repos_one_day_report = _rt.with_streaming_response(
+            resource.copilot_enterprise_repos_one_day_report
+        )
+        self.copilot_enterprise_user_teams_one_day_report = _rt.with_streaming_response(
+            resource.copilot_enterprise_user_teams_one_day_report
+        )
+        self.copilot_users_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_users_one_day_usage_metrics
+        )
+        self.copilot_users_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_users_usage_metrics
+        )
+        self.copilot_organization_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_one_day_usage_metrics
+        )
+        self.copilot_organization_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_usage_metrics
+        )
+        self.copilot_organization_repos_one_day_report = _rt.with_streaming_response(
+            resource.copilot_organization_repos_one_day_report
+        )
+        self.copilot_organization_user_teams_one_day_report = _rt.with_streaming_response(
+            resource.copilot_organization_user_teams_one_day_report
+        )
+        self.copilot_organization_users_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_users_one_day_usage_metrics
+        )
+        self.copilot_organization_users_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_users_usage_metrics
         )
 
 
@@ -1916,182 +1757,86 @@ class _AsyncCopilotMetricsMethods(_rt.AsyncResource):
             ),
         )
 
-    async def set_enterprise_coding_agent_policy(
-        self,
-        enterprise: str,
-        *,
-        policy_state: Literal[
-            "enabled_for_all_orgs",
-            "disabled_for_all_orgs",
-            "enabled_for_selected_orgs",
-            "configured_by_org_admins",
-        ],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Set the coding agent policy for an enterprise
 
-        Sets the policy for Copilot cloud agent usage across an enterprise.
+class _AsyncCopilotMetricsMethodsWithRawResponse:
+    """`_AsyncCopilotMetricsMethods.with_raw_response` (part of it)."""
 
-        Enterprise owners can configure whether Copilot cloud agent is enabled for all
-        organizations, disabled for all organizations, configured by individual organization
-        admins, or enabled for selected organizations only.
-
-        Only enterprise owners can set the coding agent policy for their enterprise.
-
-        OAuth app tokens and personal access tokens (classic) need either the
-        `manage_billing:copilot` or `admin:enterprise` scopes to use this endpoint.
-
-        Args:
-            enterprise: The slug version of the enterprise name.
-            policy_state: The policy state for Copilot cloud agent in the enterprise. Can be one
-                of `enabled_for_all_orgs`, `disabled_for_all_orgs`, `enabled_for_selected_orgs`,
-                or `configured_by_org_admins`.
-        """
-        return await self._client.request(
-            _COPILOT_SET_ENTERPRISE_CODING_AGENT_POLICY,
-            {
-                "enterprise": enterprise,
-                "policy_state": policy_state,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncCopilotMetricsMethods) -> None:
+        self.copilot_enterprise_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_enterprise_one_day_usage_metrics
+        )
+        self.copilot_enterprise_usage_metrics = _rt.with_raw_response(
+            resource.copilot_enterprise_usage_metrics
+        )
+        self.copilot_enterprise_repos_one_day_report = _rt.with_raw_response(
+            resource.copilot_enterprise_repos_one_day_report
+        )
+        self.copilot_enterprise_user_teams_one_day_report = _rt.with_raw_response(
+            resource.copilot_enterprise_user_teams_one_day_report
+        )
+        self.copilot_users_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_users_one_day_usage_metrics
+        )
+        self.copilot_users_usage_metrics = _rt.with_raw_response(
+            resource.copilot_users_usage_metrics
+        )
+        self.copilot_organization_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_one_day_usage_metrics
+        )
+        self.copilot_organization_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_usage_metrics
+        )
+        self.copilot_organization_repos_one_day_report = _rt.with_raw_response(
+            resource.copilot_organization_repos_one_day_report
+        )
+        self.copilot_organization_user_teams_one_day_report = _rt.with_raw_response(
+            resource.copilot_organization_user_teams_one_day_report
+        )
+        self.copilot_organization_users_one_day_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_users_one_day_usage_metrics
+        )
+        self.copilot_organization_users_usage_metrics = _rt.with_raw_response(
+            resource.copilot_organization_users_usage_metrics
         )
 
-    async def add_organizations_to_enterprise_coding_agent_policy(
-        self,
-        enterprise: str,
-        *,
-        organizations: list[str] | NotGiven = NOT_GIVEN,
-        custom_properties: list[
-            CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
-        ]
-        | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Add organizations to the enterprise coding agent policy
 
-        Enables Copilot cloud agent for the specified organizations within the enterprise.
+class _AsyncCopilotMetricsMethodsWithStreamingResponse:
+    """`_AsyncCopilotMetricsMethods.with_streaming_response` (part of it)."""
 
-        The enterprise's coding agent policy must be set to `enabled_for_selected_orgs` before
-        using this endpoint. Organizations can be specified by login or matched via custom
-        properties.
-
-        Only organizations that have Copilot enabled and belong to the enterprise will be
-        affected.
-
-        Only enterprise owners can add organizations to the coding agent policy.
-
-        OAuth app tokens and personal access tokens (classic) need either the
-        `manage_billing:copilot` or `admin:enterprise` scopes to use this endpoint.
-
-        Args:
-            enterprise: The slug version of the enterprise name.
-            organizations: List of organization logins within the enterprise to enable Copilot
-                cloud agent for.
-            custom_properties: List of custom property filters to match organizations.
-                Organizations matching any of the specified property name/value pairs will be
-                included. This is a one-time operation, setting the property on an organization
-                in the future will not automatically update its coding agent policy.
-        """
-        return await self._client.request(
-            _COPILOT_ADD_ORGANIZATIONS_TO_ENTERPRISE_CODING_AGENT_POLICY,
-            {
-                "enterprise": enterprise,
-                "organizations": organizations,
-                "custom_properties": custom_properties,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncCopilotMetricsMethods) -> None:
+        self.copilot_enterprise_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_enterprise_one_day_usage_metrics
         )
-
-    async def remove_organizations_from_enterprise_coding_agent_policy(
-        self,
-        enterprise: str,
-        *,
-        organizations: list[str] | NotGiven = NOT_GIVEN,
-        custom_properties: list[
-            CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParamsCustomPropertiesItem
-        ]
-        | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove organizations from the enterprise coding agent policy
-
-        Disables Copilot cloud agent for the specified organizations within the enterprise.
-
-        The enterprise's coding agent policy must be set to `enabled_for_selected_orgs` before
-        using this endpoint. Organizations can be specified by login or matched via custom
-        properties.
-
-        Only organizations that have Copilot enabled and belong to the enterprise will be
-        affected.
-
-        Only enterprise owners can remove organizations from the coding agent policy.
-
-        OAuth app tokens and personal access tokens (classic) need either the
-        `manage_billing:copilot` or `admin:enterprise` scopes to use this endpoint.
-
-        Args:
-            enterprise: The slug version of the enterprise name.
-            organizations: List of organization logins within the enterprise to disable Copilot
-                cloud agent for.
-            custom_properties: List of custom property filters to match organizations.
-                Organizations matching any of the specified property name/value pairs will be
-                included. This is a one-time operation, setting the property on an organization
-                in the future will not automatically update its coding agent policy.
-        """
-        return await self._client.request(
-            _COPILOT_REMOVE_ORGANIZATIONS_FROM_ENTERPRISE_CODING_AGENT_POLICY,
-            {
-                "enterprise": enterprise,
-                "organizations": organizations,
-                "custom_properties": custom_properties,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.copilot_enterprise_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_enterprise_usage_metrics
+        )
+        self.copilot_enterprise_repos_one_day_report = _rt.with_streaming_response(
+            resource.copilot_enterprise_repos_one_day_report
+        )
+        self.copilot_enterprise_user_teams_one_day_report = _rt.with_streaming_response(
+            resource.copilot_enterprise_user_teams_one_day_report
+        )
+        self.copilot_users_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_users_one_day_usage_metrics
+        )
+        self.copilot_users_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_users_usage_metrics
+        )
+        self.copilot_organization_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_one_day_usage_metrics
+        )
+        self.copilot_organization_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_usage_metrics
+        )
+        self.copilot_organization_repos_one_day_report = _rt.with_streaming_response(
+            resource.copilot_organization_repos_one_day_report
+        )
+        self.copilot_organization_user_teams_one_day_report = _rt.with_streaming_response(
+            resource.copilot_organization_user_teams_one_day_report
+        )
+        self.copilot_organization_users_one_day_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_users_one_day_usage_metrics
+        )
+        self.copilot_organization_users_usage_metrics = _rt.with_streaming_response(
+            resource.copilot_organization_users_usage_metrics
         )

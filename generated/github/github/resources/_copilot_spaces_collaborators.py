@@ -16,7 +16,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncCopilotSpacesCollaboratorsMethods", "_CopilotSpacesCollaboratorsMethods"]
+__all__ = [
+    "_AsyncCopilotSpacesCollaboratorsMethods",
+    "_AsyncCopilotSpacesCollaboratorsMethodsWithRawResponse",
+    "_AsyncCopilotSpacesCollaboratorsMethodsWithStreamingResponse",
+    "_CopilotSpacesCollaboratorsMethods",
+    "_CopilotSpacesCollaboratorsMethodsWithRawResponse",
+    "_CopilotSpacesCollaboratorsMethodsWithStreamingResponse",
+]
 
 
 def _copilot_spaces_list_collaborators_for_org_responses() -> dict[str, _rt.Response]:
@@ -677,6 +684,60 @@ class _CopilotSpacesCollaboratorsMethods(_rt.SyncResource):
         )
 
 
+class _CopilotSpacesCollaboratorsMethodsWithRawResponse:
+    """`_CopilotSpacesCollaboratorsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _CopilotSpacesCollaboratorsMethods) -> None:
+        self.list_collaborators_for_org = _rt.with_raw_response(resource.list_collaborators_for_org)
+        self.add_collaborator_for_org = _rt.with_raw_response(resource.add_collaborator_for_org)
+        self.update_collaborator_for_org = _rt.with_raw_response(
+            resource.update_collaborator_for_org
+        )
+        self.remove_collaborator_for_org = _rt.with_raw_response(
+            resource.remove_collaborator_for_org
+        )
+        self.list_collaborators_for_user = _rt.with_raw_response(
+            resource.list_collaborators_for_user
+        )
+        self.add_collaborator_for_user = _rt.with_raw_response(resource.add_collaborator_for_user)
+        self.update_collaborator_for_user = _rt.with_raw_response(
+            resource.update_collaborator_for_user
+        )
+        self.remove_collaborator_for_user = _rt.with_raw_response(
+            resource.remove_collaborator_for_user
+        )
+
+
+class _CopilotSpacesCollaboratorsMethodsWithStreamingResponse:
+    """`_CopilotSpacesCollaboratorsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _CopilotSpacesCollaboratorsMethods) -> None:
+        self.list_collaborators_for_org = _rt.with_streaming_response(
+            resource.list_collaborators_for_org
+        )
+        self.add_collaborator_for_org = _rt.with_streaming_response(
+            resource.add_collaborator_for_org
+        )
+        self.update_collaborator_for_org = _rt.with_streaming_response(
+            resource.update_collaborator_for_org
+        )
+        self.remove_collaborator_for_org = _rt.with_streaming_response(
+            resource.remove_collaborator_for_org
+        )
+        self.list_collaborators_for_user = _rt.with_streaming_response(
+            resource.list_collaborators_for_user
+        )
+        self.add_collaborator_for_user = _rt.with_streaming_response(
+            resource.add_collaborator_for_user
+        )
+        self.update_collaborator_for_user = _rt.with_streaming_response(
+            resource.update_collaborator_for_user
+        )
+        self.remove_collaborator_for_user = _rt.with_streaming_response(
+            resource.remove_collaborator_for_user
+        )
+
+
 class _AsyncCopilotSpacesCollaboratorsMethods(_rt.AsyncResource):
     """Operations under `copilot_spaces` (part of it)."""
 
@@ -1122,4 +1183,58 @@ class _AsyncCopilotSpacesCollaboratorsMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncCopilotSpacesCollaboratorsMethodsWithRawResponse:
+    """`_AsyncCopilotSpacesCollaboratorsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncCopilotSpacesCollaboratorsMethods) -> None:
+        self.list_collaborators_for_org = _rt.with_raw_response(resource.list_collaborators_for_org)
+        self.add_collaborator_for_org = _rt.with_raw_response(resource.add_collaborator_for_org)
+        self.update_collaborator_for_org = _rt.with_raw_response(
+            resource.update_collaborator_for_org
+        )
+        self.remove_collaborator_for_org = _rt.with_raw_response(
+            resource.remove_collaborator_for_org
+        )
+        self.list_collaborators_for_user = _rt.with_raw_response(
+            resource.list_collaborators_for_user
+        )
+        self.add_collaborator_for_user = _rt.with_raw_response(resource.add_collaborator_for_user)
+        self.update_collaborator_for_user = _rt.with_raw_response(
+            resource.update_collaborator_for_user
+        )
+        self.remove_collaborator_for_user = _rt.with_raw_response(
+            resource.remove_collaborator_for_user
+        )
+
+
+class _AsyncCopilotSpacesCollaboratorsMethodsWithStreamingResponse:
+    """`_AsyncCopilotSpacesCollaboratorsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncCopilotSpacesCollaboratorsMethods) -> None:
+        self.list_collaborators_for_org = _rt.with_streaming_response(
+            resource.list_collaborators_for_org
+        )
+        self.add_collaborator_for_org = _rt.with_streaming_response(
+            resource.add_collaborator_for_org
+        )
+        self.update_collaborator_for_org = _rt.with_streaming_response(
+            resource.update_collaborator_for_org
+        )
+        self.remove_collaborator_for_org = _rt.with_streaming_response(
+            resource.remove_collaborator_for_org
+        )
+        self.list_collaborators_for_user = _rt.with_streaming_response(
+            resource.list_collaborators_for_user
+        )
+        self.add_collaborator_for_user = _rt.with_streaming_response(
+            resource.add_collaborator_for_user
+        )
+        self.update_collaborator_for_user = _rt.with_streaming_response(
+            resource.update_collaborator_for_user
+        )
+        self.remove_collaborator_for_user = _rt.with_streaming_response(
+            resource.remove_collaborator_for_user
         )

@@ -20,7 +20,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncCopilotSpacesCopilotSpacesMethods", "_CopilotSpacesCopilotSpacesMethods"]
+__all__ = [
+    "_AsyncCopilotSpacesCopilotSpacesMethods",
+    "_AsyncCopilotSpacesCopilotSpacesMethodsWithRawResponse",
+    "_AsyncCopilotSpacesCopilotSpacesMethodsWithStreamingResponse",
+    "_CopilotSpacesCopilotSpacesMethods",
+    "_CopilotSpacesCopilotSpacesMethodsWithRawResponse",
+    "_CopilotSpacesCopilotSpacesMethodsWithStreamingResponse",
+]
 
 
 def _copilot_spaces_list_for_org_responses() -> dict[str, _rt.Response]:
@@ -857,6 +864,38 @@ class _CopilotSpacesCopilotSpacesMethods(_rt.SyncResource):
         )
 
 
+class _CopilotSpacesCopilotSpacesMethodsWithRawResponse:
+    """`_CopilotSpacesCopilotSpacesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _CopilotSpacesCopilotSpacesMethods) -> None:
+        self.list_for_org = _rt.raw_page(resource.list_for_org)
+        self.create_for_org = _rt.with_raw_response(resource.create_for_org)
+        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
+        self.update_for_org = _rt.with_raw_response(resource.update_for_org)
+        self.delete_for_org = _rt.with_raw_response(resource.delete_for_org)
+        self.list_for_user = _rt.raw_page(resource.list_for_user)
+        self.create_for_user = _rt.with_raw_response(resource.create_for_user)
+        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
+        self.update_for_user = _rt.with_raw_response(resource.update_for_user)
+        self.delete_for_user = _rt.with_raw_response(resource.delete_for_user)
+
+
+class _CopilotSpacesCopilotSpacesMethodsWithStreamingResponse:
+    """`_CopilotSpacesCopilotSpacesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _CopilotSpacesCopilotSpacesMethods) -> None:
+        self.list_for_org = _rt.streaming_page(resource.list_for_org)
+        self.create_for_org = _rt.with_streaming_response(resource.create_for_org)
+        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
+        self.update_for_org = _rt.with_streaming_response(resource.update_for_org)
+        self.delete_for_org = _rt.with_streaming_response(resource.delete_for_org)
+        self.list_for_user = _rt.streaming_page(resource.list_for_user)
+        self.create_for_user = _rt.with_streaming_response(resource.create_for_user)
+        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
+        self.update_for_user = _rt.with_streaming_response(resource.update_for_user)
+        self.delete_for_user = _rt.with_streaming_response(resource.delete_for_user)
+
+
 class _AsyncCopilotSpacesCopilotSpacesMethods(_rt.AsyncResource):
     """Operations under `copilot_spaces` (part of it)."""
 
@@ -1438,3 +1477,35 @@ class _AsyncCopilotSpacesCopilotSpacesMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncCopilotSpacesCopilotSpacesMethodsWithRawResponse:
+    """`_AsyncCopilotSpacesCopilotSpacesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncCopilotSpacesCopilotSpacesMethods) -> None:
+        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
+        self.create_for_org = _rt.with_raw_response(resource.create_for_org)
+        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
+        self.update_for_org = _rt.with_raw_response(resource.update_for_org)
+        self.delete_for_org = _rt.with_raw_response(resource.delete_for_org)
+        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
+        self.create_for_user = _rt.with_raw_response(resource.create_for_user)
+        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
+        self.update_for_user = _rt.with_raw_response(resource.update_for_user)
+        self.delete_for_user = _rt.with_raw_response(resource.delete_for_user)
+
+
+class _AsyncCopilotSpacesCopilotSpacesMethodsWithStreamingResponse:
+    """`_AsyncCopilotSpacesCopilotSpacesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncCopilotSpacesCopilotSpacesMethods) -> None:
+        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
+        self.create_for_org = _rt.with_streaming_response(resource.create_for_org)
+        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
+        self.update_for_org = _rt.with_streaming_response(resource.update_for_org)
+        self.delete_for_org = _rt.with_streaming_response(resource.delete_for_org)
+        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
+        self.create_for_user = _rt.with_streaming_response(resource.create_for_user)
+        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
+        self.update_for_user = _rt.with_streaming_response(resource.update_for_user)
+        self.delete_for_user = _rt.with_streaming_response(resource.delete_for_user)

@@ -16,7 +16,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncCopilotSpacesResourcesMethods", "_CopilotSpacesResourcesMethods"]
+__all__ = [
+    "_AsyncCopilotSpacesResourcesMethods",
+    "_AsyncCopilotSpacesResourcesMethodsWithRawResponse",
+    "_AsyncCopilotSpacesResourcesMethodsWithStreamingResponse",
+    "_CopilotSpacesResourcesMethods",
+    "_CopilotSpacesResourcesMethodsWithRawResponse",
+    "_CopilotSpacesResourcesMethodsWithStreamingResponse",
+]
 
 
 def _copilot_spaces_list_resources_for_org_responses() -> dict[str, _rt.Response]:
@@ -783,6 +790,44 @@ class _CopilotSpacesResourcesMethods(_rt.SyncResource):
         )
 
 
+class _CopilotSpacesResourcesMethodsWithRawResponse:
+    """`_CopilotSpacesResourcesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _CopilotSpacesResourcesMethods) -> None:
+        self.list_resources_for_org = _rt.with_raw_response(resource.list_resources_for_org)
+        self.create_resource_for_org = _rt.with_raw_response(resource.create_resource_for_org)
+        self.get_resource_for_org = _rt.with_raw_response(resource.get_resource_for_org)
+        self.update_resource_for_org = _rt.with_raw_response(resource.update_resource_for_org)
+        self.delete_resource_for_org = _rt.with_raw_response(resource.delete_resource_for_org)
+        self.list_resources_for_user = _rt.with_raw_response(resource.list_resources_for_user)
+        self.create_resource_for_user = _rt.with_raw_response(resource.create_resource_for_user)
+        self.get_resource_for_user = _rt.with_raw_response(resource.get_resource_for_user)
+        self.update_resource_for_user = _rt.with_raw_response(resource.update_resource_for_user)
+        self.delete_resource_for_user = _rt.with_raw_response(resource.delete_resource_for_user)
+
+
+class _CopilotSpacesResourcesMethodsWithStreamingResponse:
+    """`_CopilotSpacesResourcesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _CopilotSpacesResourcesMethods) -> None:
+        self.list_resources_for_org = _rt.with_streaming_response(resource.list_resources_for_org)
+        self.create_resource_for_org = _rt.with_streaming_response(resource.create_resource_for_org)
+        self.get_resource_for_org = _rt.with_streaming_response(resource.get_resource_for_org)
+        self.update_resource_for_org = _rt.with_streaming_response(resource.update_resource_for_org)
+        self.delete_resource_for_org = _rt.with_streaming_response(resource.delete_resource_for_org)
+        self.list_resources_for_user = _rt.with_streaming_response(resource.list_resources_for_user)
+        self.create_resource_for_user = _rt.with_streaming_response(
+            resource.create_resource_for_user
+        )
+        self.get_resource_for_user = _rt.with_streaming_response(resource.get_resource_for_user)
+        self.update_resource_for_user = _rt.with_streaming_response(
+            resource.update_resource_for_user
+        )
+        self.delete_resource_for_user = _rt.with_streaming_response(
+            resource.delete_resource_for_user
+        )
+
+
 class _AsyncCopilotSpacesResourcesMethods(_rt.AsyncResource):
     """Operations under `copilot_spaces` (part of it)."""
 
@@ -1298,4 +1343,42 @@ class _AsyncCopilotSpacesResourcesMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncCopilotSpacesResourcesMethodsWithRawResponse:
+    """`_AsyncCopilotSpacesResourcesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncCopilotSpacesResourcesMethods) -> None:
+        self.list_resources_for_org = _rt.with_raw_response(resource.list_resources_for_org)
+        self.create_resource_for_org = _rt.with_raw_response(resource.create_resource_for_org)
+        self.get_resource_for_org = _rt.with_raw_response(resource.get_resource_for_org)
+        self.update_resource_for_org = _rt.with_raw_response(resource.update_resource_for_org)
+        self.delete_resource_for_org = _rt.with_raw_response(resource.delete_resource_for_org)
+        self.list_resources_for_user = _rt.with_raw_response(resource.list_resources_for_user)
+        self.create_resource_for_user = _rt.with_raw_response(resource.create_resource_for_user)
+        self.get_resource_for_user = _rt.with_raw_response(resource.get_resource_for_user)
+        self.update_resource_for_user = _rt.with_raw_response(resource.update_resource_for_user)
+        self.delete_resource_for_user = _rt.with_raw_response(resource.delete_resource_for_user)
+
+
+class _AsyncCopilotSpacesResourcesMethodsWithStreamingResponse:
+    """`_AsyncCopilotSpacesResourcesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncCopilotSpacesResourcesMethods) -> None:
+        self.list_resources_for_org = _rt.with_streaming_response(resource.list_resources_for_org)
+        self.create_resource_for_org = _rt.with_streaming_response(resource.create_resource_for_org)
+        self.get_resource_for_org = _rt.with_streaming_response(resource.get_resource_for_org)
+        self.update_resource_for_org = _rt.with_streaming_response(resource.update_resource_for_org)
+        self.delete_resource_for_org = _rt.with_streaming_response(resource.delete_resource_for_org)
+        self.list_resources_for_user = _rt.with_streaming_response(resource.list_resources_for_user)
+        self.create_resource_for_user = _rt.with_streaming_response(
+            resource.create_resource_for_user
+        )
+        self.get_resource_for_user = _rt.with_streaming_response(resource.get_resource_for_user)
+        self.update_resource_for_user = _rt.with_streaming_response(
+            resource.update_resource_for_user
+        )
+        self.delete_resource_for_user = _rt.with_streaming_response(
+            resource.delete_resource_for_user
         )

@@ -11,13 +11,18 @@ if TYPE_CHECKING:
     from ..models.alert_number import AlertNumber
     from ..models.dependabot_alert import DependabotAlert
     from ..models.dependabot_alert_with_repository import DependabotAlertWithRepository
-    from ..models.dependabot_repository_access_details import DependabotRepositoryAccessDetails
-    from ..models.nullable_simple_repository import NullableSimpleRepository
     from ..types.dependabot import DependabotUpdateAlertBody
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncDependabotAlertsMethods", "_DependabotAlertsMethods"]
+__all__ = [
+    "_AsyncDependabotAlertsMethods",
+    "_AsyncDependabotAlertsMethodsWithRawResponse",
+    "_AsyncDependabotAlertsMethodsWithStreamingResponse",
+    "_DependabotAlertsMethods",
+    "_DependabotAlertsMethodsWithRawResponse",
+    "_DependabotAlertsMethodsWithStreamingResponse",
+]
 
 
 def _dependabot_list_alerts_for_enterprise_responses() -> dict[str, _rt.Response]:
@@ -88,70 +93,6 @@ def _dependabot_update_alert_responses() -> dict[str, _rt.Response]:
         "404": _rt.Response(BasicError, "json"),
         "409": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
-    }
-
-
-def _dependabot_repository_access_for_enterprise_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.dependabot_repository_access_details import DependabotRepositoryAccessDetails
-
-    return {
-        "200": _rt.Response(DependabotRepositoryAccessDetails, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _dependabot_update_repository_access_for_enterprise_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _dependabot_set_repository_access_default_level_for_enterprise_responses() -> dict[
-    str, _rt.Response
-]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _dependabot_repository_access_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.dependabot_repository_access_details import DependabotRepositoryAccessDetails
-
-    return {
-        "200": _rt.Response(DependabotRepositoryAccessDetails, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _dependabot_update_repository_access_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _dependabot_set_repository_access_default_level_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
     }
 
 
@@ -264,89 +205,6 @@ _DEPENDABOT_UPDATE_ALERT: _rt.Operation[DependabotAlert] = _rt.Operation(
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(_dependabot_update_alert_responses),
-)
-
-_DEPENDABOT_REPOSITORY_ACCESS_FOR_ENTERPRISE: _rt.Operation[DependabotRepositoryAccessDetails] = (
-    _rt.Operation(
-        method="get",
-        path="/enterprises/{enterprise}/dependabot/repository-access",
-        operation_id="dependabot/repository-access-for-enterprise",
-        params=(
-            _rt.Param("enterprise", "enterprise", "path"),
-            _rt.Param("page", "page", "query"),
-            _rt.Param("per_page", "per_page", "query"),
-        ),
-        responses=_rt.LazyResponses(_dependabot_repository_access_for_enterprise_responses),
-        pagination=_rt.PageNumberPagination(
-            items="accessible_repositories", page_param="page", size_param="per_page", has_more=None
-        ),
-    )
-)
-
-_DEPENDABOT_UPDATE_REPOSITORY_ACCESS_FOR_ENTERPRISE: _rt.Operation[None] = _rt.Operation(
-    method="patch",
-    path="/enterprises/{enterprise}/dependabot/repository-access",
-    operation_id="dependabot/update-repository-access-for-enterprise",
-    params=(
-        _rt.Param("enterprise", "enterprise", "path"),
-        _rt.Param("repository_ids_to_add", "repository_ids_to_add", "field"),
-        _rt.Param("repository_ids_to_remove", "repository_ids_to_remove", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_dependabot_update_repository_access_for_enterprise_responses),
-)
-
-_DEPENDABOT_SET_REPOSITORY_ACCESS_DEFAULT_LEVEL_FOR_ENTERPRISE: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/enterprises/{enterprise}/dependabot/repository-access/default-level",
-    operation_id="dependabot/set-repository-access-default-level-for-enterprise",
-    params=(
-        _rt.Param("enterprise", "enterprise", "path"),
-        _rt.Param("default_level", "default_level", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(
-        _dependabot_set_repository_access_default_level_for_enterprise_responses
-    ),
-)
-
-_DEPENDABOT_REPOSITORY_ACCESS_FOR_ORG: _rt.Operation[DependabotRepositoryAccessDetails] = (
-    _rt.Operation(
-        method="get",
-        path="/orgs/{org}/dependabot/repository-access",
-        operation_id="dependabot/repository-access-for-org",
-        params=(
-            _rt.Param("org", "org", "path"),
-            _rt.Param("page", "page", "query"),
-            _rt.Param("per_page", "per_page", "query"),
-        ),
-        responses=_rt.LazyResponses(_dependabot_repository_access_for_org_responses),
-        pagination=_rt.PageNumberPagination(
-            items="accessible_repositories", page_param="page", size_param="per_page", has_more=None
-        ),
-    )
-)
-
-_DEPENDABOT_UPDATE_REPOSITORY_ACCESS_FOR_ORG: _rt.Operation[None] = _rt.Operation(
-    method="patch",
-    path="/orgs/{org}/dependabot/repository-access",
-    operation_id="dependabot/update-repository-access-for-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("repository_ids_to_add", "repository_ids_to_add", "field"),
-        _rt.Param("repository_ids_to_remove", "repository_ids_to_remove", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_dependabot_update_repository_access_for_org_responses),
-)
-
-_DEPENDABOT_SET_REPOSITORY_ACCESS_DEFAULT_LEVEL: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/orgs/{org}/dependabot/repository-access/default-level",
-    operation_id="dependabot/set-repository-access-default-level",
-    params=(_rt.Param("org", "org", "path"), _rt.Param("default_level", "default_level", "field")),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_dependabot_set_repository_access_default_level_responses),
 )
 
 
@@ -812,311 +670,27 @@ class _DependabotAlertsMethods(_rt.SyncResource):
             ),
         )
 
-    def repository_access_for_enterprise(
-        self,
-        enterprise: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[NullableSimpleRepository | None]:
-        """Lists the repositories Dependabot can access in an enterprise
 
-        Lists repositories that enterprise admins have allowed Dependabot to access when updating
-        dependencies across organizations in the enterprise.
+class _DependabotAlertsMethodsWithRawResponse:
+    """`_DependabotAlertsMethods.with_raw_response` (part of it)."""
 
-        The authenticated user must be an enterprise owner to use this endpoint.
+    def __init__(self, resource: _DependabotAlertsMethods) -> None:
+        self.list_alerts_for_enterprise = _rt.raw_page(resource.list_alerts_for_enterprise)
+        self.list_alerts_for_org = _rt.raw_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.raw_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_raw_response(resource.get_alert)
+        self.update_alert = _rt.with_raw_response(resource.update_alert)
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
 
-        Args:
-            enterprise: The slug version of the enterprise name.
-            page: The page number of results to fetch.
-            per_page: Number of results per page.
-        """
-        return self._client.paginate(
-            _DEPENDABOT_REPOSITORY_ACCESS_FOR_ENTERPRISE,
-            {
-                "enterprise": enterprise,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+class _DependabotAlertsMethodsWithStreamingResponse:
+    """`_DependabotAlertsMethods.with_streaming_response` (part of it)."""
 
-    def update_repository_access_for_enterprise(
-        self,
-        enterprise: str,
-        *,
-        repository_ids_to_add: list[int] | NotGiven = NOT_GIVEN,
-        repository_ids_to_remove: list[int] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Updates Dependabot's repository access list for an enterprise
-
-        Updates repositories according to the list of repositories that enterprise admins have
-        given Dependabot access to when they've updated dependencies across organizations in the
-        enterprise.
-
-        The authenticated user must be an enterprise owner to use this endpoint.
-
-        **Example request body:**
-        ```json
-        {
-          "repository_ids_to_add": [123, 456],
-          "repository_ids_to_remove": [789]
-        }
-        ```
-
-        Args:
-            enterprise: The slug version of the enterprise name.
-            repository_ids_to_add: List of repository IDs to add.
-            repository_ids_to_remove: List of repository IDs to remove.
-        """
-        return self._client.request(
-            _DEPENDABOT_UPDATE_REPOSITORY_ACCESS_FOR_ENTERPRISE,
-            {
-                "enterprise": enterprise,
-                "repository_ids_to_add": repository_ids_to_add,
-                "repository_ids_to_remove": repository_ids_to_remove,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_repository_access_default_level_for_enterprise(
-        self,
-        enterprise: str,
-        *,
-        default_level: Literal["public", "internal"],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Set the default repository access level for Dependabot in an enterprise
-
-        Sets the default level of repository access Dependabot will have while performing an
-        update across organizations in the enterprise. Available values are:
-        - 'public' - Dependabot will only have access to public repositories, unless access is
-          explicitly granted to non-public repositories.
-        - 'internal' - Dependabot will only have access to public and internal repositories,
-          unless access is explicitly granted to private repositories.
-
-        The authenticated user must be an enterprise owner to use this endpoint.
-
-        Args:
-            enterprise: The slug version of the enterprise name.
-            default_level: The default repository access level for Dependabot updates.
-        """
-        return self._client.request(
-            _DEPENDABOT_SET_REPOSITORY_ACCESS_DEFAULT_LEVEL_FOR_ENTERPRISE,
-            {
-                "enterprise": enterprise,
-                "default_level": default_level,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def repository_access_for_org(
-        self,
-        org: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[NullableSimpleRepository | None]:
-        """Lists the repositories Dependabot can access in an organization
-
-        Lists repositories that organization admins have allowed Dependabot to access when
-        updating dependencies.
-        > [!NOTE]
-        >    This operation supports both server-to-server and user-to-server access.
-        Unauthorized users will not see the existence of this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            page: The page number of results to fetch.
-            per_page: Number of results per page.
-        """
-        return self._client.paginate(
-            _DEPENDABOT_REPOSITORY_ACCESS_FOR_ORG,
-            {
-                "org": org,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def update_repository_access_for_org(
-        self,
-        org: str,
-        *,
-        repository_ids_to_add: list[int] | NotGiven = NOT_GIVEN,
-        repository_ids_to_remove: list[int] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Updates Dependabot's repository access list for an organization
-
-        Updates repositories according to the list of repositories that organization admins have
-        given Dependabot access to when they've updated dependencies.
-
-        > [!NOTE]
-        >    This operation supports both server-to-server and user-to-server access.
-        Unauthorized users will not see the existence of this endpoint.
-
-        **Example request body:**
-        ```json
-        {
-          "repository_ids_to_add": [123, 456],
-          "repository_ids_to_remove": [789]
-        }
-        ```
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            repository_ids_to_add: List of repository IDs to add.
-            repository_ids_to_remove: List of repository IDs to remove.
-        """
-        return self._client.request(
-            _DEPENDABOT_UPDATE_REPOSITORY_ACCESS_FOR_ORG,
-            {
-                "org": org,
-                "repository_ids_to_add": repository_ids_to_add,
-                "repository_ids_to_remove": repository_ids_to_remove,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def set_repository_access_default_level(
-        self,
-        org: str,
-        *,
-        default_level: Literal["public", "internal"],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Set the default repository access level for Dependabot
-
-        Sets the default level of repository access Dependabot will have while performing an
-        update.  Available values are:
-        - 'public' - Dependabot will only have access to public repositories, unless access is
-          explicitly granted to non-public repositories.
-        - 'internal' - Dependabot will only have access to public and internal repositories,
-          unless access is explicitly granted to private repositories.
-
-        Unauthorized users will not see the existence of this endpoint.
-
-        This operation supports both server-to-server and user-to-server access.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            default_level: The default repository access level for Dependabot updates.
-        """
-        return self._client.request(
-            _DEPENDABOT_SET_REPOSITORY_ACCESS_DEFAULT_LEVEL,
-            {
-                "org": org,
-                "default_level": default_level,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _DependabotAlertsMethods) -> None:
+        self.list_alerts_for_enterprise = _rt.streaming_page(resource.list_alerts_for_enterprise)
+        self.list_alerts_for_org = _rt.streaming_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.streaming_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_streaming_response(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response(resource.update_alert)
 
 
 class _AsyncDependabotAlertsMethods(_rt.AsyncResource):
@@ -1581,308 +1155,26 @@ class _AsyncDependabotAlertsMethods(_rt.AsyncResource):
             ),
         )
 
-    def repository_access_for_enterprise(
-        self,
-        enterprise: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[NullableSimpleRepository | None]:
-        """Lists the repositories Dependabot can access in an enterprise
 
-        Lists repositories that enterprise admins have allowed Dependabot to access when updating
-        dependencies across organizations in the enterprise.
+class _AsyncDependabotAlertsMethodsWithRawResponse:
+    """`_AsyncDependabotAlertsMethods.with_raw_response` (part of it)."""
 
-        The authenticated user must be an enterprise owner to use this endpoint.
+    def __init__(self, resource: _AsyncDependabotAlertsMethods) -> None:
+        self.list_alerts_for_enterprise = _rt.raw_async_page(resource.list_alerts_for_enterprise)
+        self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_raw_response(resource.get_alert)
+        self.update_alert = _rt.with_raw_response(resource.update_alert)
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
 
-        Args:
-            enterprise: The slug version of the enterprise name.
-            page: The page number of results to fetch.
-            per_page: Number of results per page.
-        """
-        return self._client.paginate(
-            _DEPENDABOT_REPOSITORY_ACCESS_FOR_ENTERPRISE,
-            {
-                "enterprise": enterprise,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+class _AsyncDependabotAlertsMethodsWithStreamingResponse:
+    """`_AsyncDependabotAlertsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncDependabotAlertsMethods) -> None:
+        self.list_alerts_for_enterprise = _rt.streaming_async_page(
+            resource.list_alerts_for_enterprise
         )
-
-    async def update_repository_access_for_enterprise(
-        self,
-        enterprise: str,
-        *,
-        repository_ids_to_add: list[int] | NotGiven = NOT_GIVEN,
-        repository_ids_to_remove: list[int] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Updates Dependabot's repository access list for an enterprise
-
-        Updates repositories according to the list of repositories that enterprise admins have
-        given Dependabot access to when they've updated dependencies across organizations in the
-        enterprise.
-
-        The authenticated user must be an enterprise owner to use this endpoint.
-
-        **Example request body:**
-        ```json
-        {
-          "repository_ids_to_add": [123, 456],
-          "repository_ids_to_remove": [789]
-        }
-        ```
-
-        Args:
-            enterprise: The slug version of the enterprise name.
-            repository_ids_to_add: List of repository IDs to add.
-            repository_ids_to_remove: List of repository IDs to remove.
-        """
-        return await self._client.request(
-            _DEPENDABOT_UPDATE_REPOSITORY_ACCESS_FOR_ENTERPRISE,
-            {
-                "enterprise": enterprise,
-                "repository_ids_to_add": repository_ids_to_add,
-                "repository_ids_to_remove": repository_ids_to_remove,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_repository_access_default_level_for_enterprise(
-        self,
-        enterprise: str,
-        *,
-        default_level: Literal["public", "internal"],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Set the default repository access level for Dependabot in an enterprise
-
-        Sets the default level of repository access Dependabot will have while performing an
-        update across organizations in the enterprise. Available values are:
-        - 'public' - Dependabot will only have access to public repositories, unless access is
-          explicitly granted to non-public repositories.
-        - 'internal' - Dependabot will only have access to public and internal repositories,
-          unless access is explicitly granted to private repositories.
-
-        The authenticated user must be an enterprise owner to use this endpoint.
-
-        Args:
-            enterprise: The slug version of the enterprise name.
-            default_level: The default repository access level for Dependabot updates.
-        """
-        return await self._client.request(
-            _DEPENDABOT_SET_REPOSITORY_ACCESS_DEFAULT_LEVEL_FOR_ENTERPRISE,
-            {
-                "enterprise": enterprise,
-                "default_level": default_level,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def repository_access_for_org(
-        self,
-        org: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[NullableSimpleRepository | None]:
-        """Lists the repositories Dependabot can access in an organization
-
-        Lists repositories that organization admins have allowed Dependabot to access when
-        updating dependencies.
-        > [!NOTE]
-        >    This operation supports both server-to-server and user-to-server access.
-        Unauthorized users will not see the existence of this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            page: The page number of results to fetch.
-            per_page: Number of results per page.
-        """
-        return self._client.paginate(
-            _DEPENDABOT_REPOSITORY_ACCESS_FOR_ORG,
-            {
-                "org": org,
-                "page": page,
-                "per_page": per_page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def update_repository_access_for_org(
-        self,
-        org: str,
-        *,
-        repository_ids_to_add: list[int] | NotGiven = NOT_GIVEN,
-        repository_ids_to_remove: list[int] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Updates Dependabot's repository access list for an organization
-
-        Updates repositories according to the list of repositories that organization admins have
-        given Dependabot access to when they've updated dependencies.
-
-        > [!NOTE]
-        >    This operation supports both server-to-server and user-to-server access.
-        Unauthorized users will not see the existence of this endpoint.
-
-        **Example request body:**
-        ```json
-        {
-          "repository_ids_to_add": [123, 456],
-          "repository_ids_to_remove": [789]
-        }
-        ```
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            repository_ids_to_add: List of repository IDs to add.
-            repository_ids_to_remove: List of repository IDs to remove.
-        """
-        return await self._client.request(
-            _DEPENDABOT_UPDATE_REPOSITORY_ACCESS_FOR_ORG,
-            {
-                "org": org,
-                "repository_ids_to_add": repository_ids_to_add,
-                "repository_ids_to_remove": repository_ids_to_remove,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def set_repository_access_default_level(
-        self,
-        org: str,
-        *,
-        default_level: Literal["public", "internal"],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Set the default repository access level for Dependabot
-
-        Sets the default level of repository access Dependabot will have while performing an
-        update.  Available values are:
-        - 'public' - Dependabot will only have access to public repositories, unless access is
-          explicitly granted to non-public repositories.
-        - 'internal' - Dependabot will only have access to public and internal repositories,
-          unless access is explicitly granted to private repositories.
-
-        Unauthorized users will not see the existence of this endpoint.
-
-        This operation supports both server-to-server and user-to-server access.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            default_level: The default repository access level for Dependabot updates.
-        """
-        return await self._client.request(
-            _DEPENDABOT_SET_REPOSITORY_ACCESS_DEFAULT_LEVEL,
-            {
-                "org": org,
-                "default_level": default_level,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+        self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
+        self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
+        self.get_alert = _rt.with_streaming_response(resource.get_alert)
+        self.update_alert = _rt.with_streaming_response(resource.update_alert)

@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncDependabotSecretsMethods", "_DependabotSecretsMethods"]
+__all__ = [
+    "_AsyncDependabotSecretsMethods",
+    "_AsyncDependabotSecretsMethodsWithRawResponse",
+    "_AsyncDependabotSecretsMethodsWithStreamingResponse",
+    "_DependabotSecretsMethods",
+    "_DependabotSecretsMethodsWithRawResponse",
+    "_DependabotSecretsMethodsWithStreamingResponse",
+]
 
 
 def _dependabot_list_org_secrets_responses() -> dict[str, _rt.Response]:
@@ -233,18 +240,6 @@ _DEPENDABOT_CREATE_OR_UPDATE_REPO_SECRET: _rt.Operation[EmptyObject | None] = _r
     ),
     body=_rt.Body("application/json", required=True),
     responses=_rt.LazyResponses(_dependabot_create_or_update_repo_secret_responses),
-)
-
-_DEPENDABOT_DELETE_REPO_SECRET: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/dependabot/secrets/{secret_name}",
-    operation_id="dependabot/delete-repo-secret",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("secret_name", "secret_name", "path"),
-    ),
-    responses={"204": _rt.Response(None, "empty")},
 )
 
 
@@ -1000,51 +995,66 @@ class _DependabotSecretsMethods(_rt.SyncResource):
             ),
         )
 
-    def delete_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a repository secret
 
-        Deletes a secret in a repository using the secret name.
+class _DependabotSecretsMethodsWithRawResponse:
+    """`_DependabotSecretsMethods.with_raw_response` (part of it)."""
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
+    def __init__(self, resource: _DependabotSecretsMethods) -> None:
+        self.list_org_secrets = _rt.raw_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            secret_name: The name of the secret.
-        """
-        return self._client.request(
-            _DEPENDABOT_DELETE_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+
+class _DependabotSecretsMethodsWithStreamingResponse:
+    """`_DependabotSecretsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _DependabotSecretsMethods) -> None:
+        self.list_org_secrets = _rt.streaming_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
         )
 
 
@@ -1800,49 +1810,64 @@ class _AsyncDependabotSecretsMethods(_rt.AsyncResource):
             ),
         )
 
-    async def delete_repo_secret(
-        self,
-        owner: str,
-        repo: str,
-        secret_name: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete a repository secret
 
-        Deletes a secret in a repository using the secret name.
+class _AsyncDependabotSecretsMethodsWithRawResponse:
+    """`_AsyncDependabotSecretsMethods.with_raw_response` (part of it)."""
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
+    def __init__(self, resource: _AsyncDependabotSecretsMethods) -> None:
+        self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_raw_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.raw_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_raw_response(
+            resource.create_or_update_repo_secret
+        )
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            secret_name: The name of the secret.
-        """
-        return await self._client.request(
-            _DEPENDABOT_DELETE_REPO_SECRET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "secret_name": secret_name,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+
+class _AsyncDependabotSecretsMethodsWithStreamingResponse:
+    """`_AsyncDependabotSecretsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncDependabotSecretsMethods) -> None:
+        self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
+        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
+        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
+        self.create_or_update_org_secret = _rt.with_streaming_response(
+            resource.create_or_update_org_secret
+        )
+        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
+        self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
+            resource.list_selected_repos_for_org_secret
+        )
+        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
+            resource.set_selected_repos_for_org_secret
+        )
+        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
+            resource.add_selected_repo_to_org_secret
+        )
+        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
+            resource.remove_selected_repo_from_org_secret
+        )
+        self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
+        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
+        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
+        self.create_or_update_repo_secret = _rt.with_streaming_response(
+            resource.create_or_update_repo_secret
         )

@@ -17,7 +17,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncGistsBaseMethods", "_GistsBaseMethods"]
+__all__ = [
+    "_AsyncGistsBaseMethods",
+    "_AsyncGistsBaseMethodsWithRawResponse",
+    "_AsyncGistsBaseMethodsWithStreamingResponse",
+    "_GistsBaseMethods",
+    "_GistsBaseMethodsWithRawResponse",
+    "_GistsBaseMethodsWithStreamingResponse",
+]
 
 
 def _gists_list_responses() -> dict[str, _rt.Response]:
@@ -1008,6 +1015,46 @@ class _GistsBaseMethods(_rt.SyncResource):
         )
 
 
+class _GistsBaseMethodsWithRawResponse:
+    """`_GistsBaseMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _GistsBaseMethods) -> None:
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.update = _rt.with_raw_response(resource.update)
+        self.get_revision = _rt.with_raw_response(resource.get_revision)
+        self.list_public = _rt.raw_page(resource.list_public)
+        self.list_starred = _rt.raw_page(resource.list_starred)
+        self.list_comments = _rt.raw_page(resource.list_comments)
+        self.create_comment = _rt.with_raw_response(resource.create_comment)
+        self.get_comment = _rt.with_raw_response(resource.get_comment)
+        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
+        self.update_comment = _rt.with_raw_response(resource.update_comment)
+        self.list_commits = _rt.raw_page(resource.list_commits)
+
+
+class _GistsBaseMethodsWithStreamingResponse:
+    """`_GistsBaseMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _GistsBaseMethods) -> None:
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.get_revision = _rt.with_streaming_response(resource.get_revision)
+        self.list_public = _rt.streaming_page(resource.list_public)
+        self.list_starred = _rt.streaming_page(resource.list_starred)
+        self.list_comments = _rt.streaming_page(resource.list_comments)
+        self.create_comment = _rt.with_streaming_response(resource.create_comment)
+        self.get_comment = _rt.with_streaming_response(resource.get_comment)
+        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
+        self.update_comment = _rt.with_streaming_response(resource.update_comment)
+        self.list_commits = _rt.streaming_page(resource.list_commits)
+
+
 class _AsyncGistsBaseMethods(_rt.AsyncResource):
     """Operations under `gists` (part of it)."""
 
@@ -1674,3 +1721,43 @@ class _AsyncGistsBaseMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncGistsBaseMethodsWithRawResponse:
+    """`_AsyncGistsBaseMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncGistsBaseMethods) -> None:
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.delete = _rt.with_raw_response(resource.delete)
+        self.update = _rt.with_raw_response(resource.update)
+        self.get_revision = _rt.with_raw_response(resource.get_revision)
+        self.list_public = _rt.raw_async_page(resource.list_public)
+        self.list_starred = _rt.raw_async_page(resource.list_starred)
+        self.list_comments = _rt.raw_async_page(resource.list_comments)
+        self.create_comment = _rt.with_raw_response(resource.create_comment)
+        self.get_comment = _rt.with_raw_response(resource.get_comment)
+        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
+        self.update_comment = _rt.with_raw_response(resource.update_comment)
+        self.list_commits = _rt.raw_async_page(resource.list_commits)
+
+
+class _AsyncGistsBaseMethodsWithStreamingResponse:
+    """`_AsyncGistsBaseMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncGistsBaseMethods) -> None:
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.delete = _rt.with_streaming_response(resource.delete)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.get_revision = _rt.with_streaming_response(resource.get_revision)
+        self.list_public = _rt.streaming_async_page(resource.list_public)
+        self.list_starred = _rt.streaming_async_page(resource.list_starred)
+        self.list_comments = _rt.streaming_async_page(resource.list_comments)
+        self.create_comment = _rt.with_streaming_response(resource.create_comment)
+        self.get_comment = _rt.with_streaming_response(resource.get_comment)
+        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
+        self.update_comment = _rt.with_streaming_response(resource.update_comment)
+        self.list_commits = _rt.streaming_async_page(resource.list_commits)

@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncGistsForksMethods", "_GistsForksMethods"]
+__all__ = [
+    "_AsyncGistsForksMethods",
+    "_AsyncGistsForksMethodsWithRawResponse",
+    "_AsyncGistsForksMethodsWithStreamingResponse",
+    "_GistsForksMethods",
+    "_GistsForksMethodsWithRawResponse",
+    "_GistsForksMethodsWithStreamingResponse",
+]
 
 
 def _gists_list_forks_responses() -> dict[str, _rt.Response]:
@@ -397,6 +404,30 @@ class _GistsForksMethods(_rt.SyncResource):
         )
 
 
+class _GistsForksMethodsWithRawResponse:
+    """`_GistsForksMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _GistsForksMethods) -> None:
+        self.list_forks = _rt.raw_page(resource.list_forks)
+        self.fork = _rt.with_raw_response(resource.fork)
+        self.check_is_starred = _rt.with_raw_response(resource.check_is_starred)
+        self.star = _rt.with_raw_response(resource.star)
+        self.unstar = _rt.with_raw_response(resource.unstar)
+        self.list_for_user = _rt.raw_page(resource.list_for_user)
+
+
+class _GistsForksMethodsWithStreamingResponse:
+    """`_GistsForksMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _GistsForksMethods) -> None:
+        self.list_forks = _rt.streaming_page(resource.list_forks)
+        self.fork = _rt.with_streaming_response(resource.fork)
+        self.check_is_starred = _rt.with_streaming_response(resource.check_is_starred)
+        self.star = _rt.with_streaming_response(resource.star)
+        self.unstar = _rt.with_streaming_response(resource.unstar)
+        self.list_for_user = _rt.streaming_page(resource.list_for_user)
+
+
 class _AsyncGistsForksMethods(_rt.AsyncResource):
     """Operations under `gists` (part of it)."""
 
@@ -646,3 +677,27 @@ class _AsyncGistsForksMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncGistsForksMethodsWithRawResponse:
+    """`_AsyncGistsForksMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncGistsForksMethods) -> None:
+        self.list_forks = _rt.raw_async_page(resource.list_forks)
+        self.fork = _rt.with_raw_response(resource.fork)
+        self.check_is_starred = _rt.with_raw_response(resource.check_is_starred)
+        self.star = _rt.with_raw_response(resource.star)
+        self.unstar = _rt.with_raw_response(resource.unstar)
+        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
+
+
+class _AsyncGistsForksMethodsWithStreamingResponse:
+    """`_AsyncGistsForksMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncGistsForksMethods) -> None:
+        self.list_forks = _rt.streaming_async_page(resource.list_forks)
+        self.fork = _rt.with_streaming_response(resource.fork)
+        self.check_is_starred = _rt.with_streaming_response(resource.check_is_starred)
+        self.star = _rt.with_streaming_response(resource.star)
+        self.unstar = _rt.with_streaming_response(resource.unstar)
+        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)

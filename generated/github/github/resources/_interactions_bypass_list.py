@@ -12,7 +12,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncInteractionsBypassListMethods", "_InteractionsBypassListMethods"]
+__all__ = [
+    "_AsyncInteractionsBypassListMethods",
+    "_AsyncInteractionsBypassListMethodsWithRawResponse",
+    "_AsyncInteractionsBypassListMethodsWithStreamingResponse",
+    "_InteractionsBypassListMethods",
+    "_InteractionsBypassListMethodsWithRawResponse",
+    "_InteractionsBypassListMethodsWithStreamingResponse",
+]
 
 
 def _interactions_get_pull_request_bypass_list_for_repo_responses() -> dict[str, _rt.Response]:
@@ -234,6 +241,36 @@ class _InteractionsBypassListMethods(_rt.SyncResource):
         )
 
 
+class _InteractionsBypassListMethodsWithRawResponse:
+    """`_InteractionsBypassListMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _InteractionsBypassListMethods) -> None:
+        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.remove_pull_request_bypass_list_for_repo
+        )
+
+
+class _InteractionsBypassListMethodsWithStreamingResponse:
+    """`_InteractionsBypassListMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _InteractionsBypassListMethods) -> None:
+        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.remove_pull_request_bypass_list_for_repo
+        )
+
+
 class _AsyncInteractionsBypassListMethods(_rt.AsyncResource):
     """Operations under `interactions` (part of it)."""
 
@@ -378,4 +415,34 @@ class _AsyncInteractionsBypassListMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncInteractionsBypassListMethodsWithRawResponse:
+    """`_AsyncInteractionsBypassListMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncInteractionsBypassListMethods) -> None:
+        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
+            resource.remove_pull_request_bypass_list_for_repo
+        )
+
+
+class _AsyncInteractionsBypassListMethodsWithStreamingResponse:
+    """`_AsyncInteractionsBypassListMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncInteractionsBypassListMethods) -> None:
+        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_bypass_list_for_repo
+        )
+        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.set_pull_request_bypass_list_for_repo
+        )
+        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
+            resource.remove_pull_request_bypass_list_for_repo
         )

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncInteractionsInteractionLimitsMethods", "_InteractionsInteractionLimitsMethods"]
+__all__ = [
+    "_AsyncInteractionsInteractionLimitsMethods",
+    "_AsyncInteractionsInteractionLimitsMethodsWithRawResponse",
+    "_AsyncInteractionsInteractionLimitsMethodsWithStreamingResponse",
+    "_InteractionsInteractionLimitsMethods",
+    "_InteractionsInteractionLimitsMethodsWithRawResponse",
+    "_InteractionsInteractionLimitsMethodsWithStreamingResponse",
+]
 
 
 def _interactions_get_restrictions_for_org_responses() -> dict[str, _rt.Response]:
@@ -829,6 +836,88 @@ class _InteractionsInteractionLimitsMethods(_rt.SyncResource):
         )
 
 
+class _InteractionsInteractionLimitsMethodsWithRawResponse:
+    """`_InteractionsInteractionLimitsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _InteractionsInteractionLimitsMethods) -> None:
+        self.get_restrictions_for_org = _rt.with_raw_response(resource.get_restrictions_for_org)
+        self.set_restrictions_for_org = _rt.with_raw_response(resource.set_restrictions_for_org)
+        self.remove_restrictions_for_org = _rt.with_raw_response(
+            resource.remove_restrictions_for_org
+        )
+        self.get_restrictions_for_repo = _rt.with_raw_response(resource.get_restrictions_for_repo)
+        self.set_restrictions_for_repo = _rt.with_raw_response(resource.set_restrictions_for_repo)
+        self.remove_restrictions_for_repo = _rt.with_raw_response(
+            resource.remove_restrictions_for_repo
+        )
+        self.get_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.get_restrictions_for_authenticated_user
+        )
+        self.set_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.set_restrictions_for_authenticated_user
+        )
+        self.remove_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_restrictions_for_authenticated_user
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+
+
+class _InteractionsInteractionLimitsMethodsWithStreamingResponse:
+    """`_InteractionsInteractionLimitsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _InteractionsInteractionLimitsMethods) -> None:
+        self.get_restrictions_for_org = _rt.with_streaming_response(
+            resource.get_restrictions_for_org
+        )
+        self.set_restrictions_for_org = _rt.with_streaming_response(
+            resource.set_restrictions_for_org
+        )
+        self.remove_restrictions_for_org = _rt.with_streaming_response(
+            resource.remove_restrictions_for_org
+        )
+        self.get_restrictions_for_repo = _rt.with_streaming_response(
+            resource.get_restrictions_for_repo
+        )
+        self.set_restrictions_for_repo = _rt.with_streaming_response(
+            resource.set_restrictions_for_repo
+        )
+        self.remove_restrictions_for_repo = _rt.with_streaming_response(
+            resource.remove_restrictions_for_repo
+        )
+        self.get_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_restrictions_for_authenticated_user
+        )
+        self.set_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_restrictions_for_authenticated_user
+        )
+        self.remove_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_restrictions_for_authenticated_user
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+
+
 class _AsyncInteractionsInteractionLimitsMethods(_rt.AsyncResource):
     """Operations under `interactions` (part of it)."""
 
@@ -1386,4 +1475,86 @@ class _AsyncInteractionsInteractionLimitsMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncInteractionsInteractionLimitsMethodsWithRawResponse:
+    """`_AsyncInteractionsInteractionLimitsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncInteractionsInteractionLimitsMethods) -> None:
+        self.get_restrictions_for_org = _rt.with_raw_response(resource.get_restrictions_for_org)
+        self.set_restrictions_for_org = _rt.with_raw_response(resource.set_restrictions_for_org)
+        self.remove_restrictions_for_org = _rt.with_raw_response(
+            resource.remove_restrictions_for_org
+        )
+        self.get_restrictions_for_repo = _rt.with_raw_response(resource.get_restrictions_for_repo)
+        self.set_restrictions_for_repo = _rt.with_raw_response(resource.set_restrictions_for_repo)
+        self.remove_restrictions_for_repo = _rt.with_raw_response(
+            resource.remove_restrictions_for_repo
+        )
+        self.get_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.get_restrictions_for_authenticated_user
+        )
+        self.set_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.set_restrictions_for_authenticated_user
+        )
+        self.remove_restrictions_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_restrictions_for_authenticated_user
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
+            resource.update_pull_request_creation_cap_for_repo
+        )
+
+
+class _AsyncInteractionsInteractionLimitsMethodsWithStreamingResponse:
+    """`_AsyncInteractionsInteractionLimitsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncInteractionsInteractionLimitsMethods) -> None:
+        self.get_restrictions_for_org = _rt.with_streaming_response(
+            resource.get_restrictions_for_org
+        )
+        self.set_restrictions_for_org = _rt.with_streaming_response(
+            resource.set_restrictions_for_org
+        )
+        self.remove_restrictions_for_org = _rt.with_streaming_response(
+            resource.remove_restrictions_for_org
+        )
+        self.get_restrictions_for_repo = _rt.with_streaming_response(
+            resource.get_restrictions_for_repo
+        )
+        self.set_restrictions_for_repo = _rt.with_streaming_response(
+            resource.set_restrictions_for_repo
+        )
+        self.remove_restrictions_for_repo = _rt.with_streaming_response(
+            resource.remove_restrictions_for_repo
+        )
+        self.get_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_restrictions_for_authenticated_user
+        )
+        self.set_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_restrictions_for_authenticated_user
+        )
+        self.remove_restrictions_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_restrictions_for_authenticated_user
+        )
+        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_org
+        )
+        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_org
+        )
+        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.get_pull_request_creation_cap_for_repo
+        )
+        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
+            resource.update_pull_request_creation_cap_for_repo
         )

@@ -11,9 +11,7 @@ from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
     from ..models.issue import Issue
-    from ..models.simple_user import SimpleUser
     from ..types.issues import (
-        IssuesAddAssigneesParamsAssigneesItem,
         IssuesCreateParamsIssueFieldValuesItem,
         IssuesCreateParamsLabelsItem,
         IssuesUpdateParamsAssigneesItem,
@@ -25,7 +23,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncIssuesBaseMethods", "_IssuesBaseMethods"]
+__all__ = [
+    "_AsyncIssuesBaseMethods",
+    "_AsyncIssuesBaseMethodsWithRawResponse",
+    "_AsyncIssuesBaseMethodsWithStreamingResponse",
+    "_IssuesBaseMethods",
+    "_IssuesBaseMethodsWithRawResponse",
+    "_IssuesBaseMethodsWithStreamingResponse",
+]
 
 
 def _issues_list_responses() -> dict[str, _rt.Response]:
@@ -116,37 +121,6 @@ def _issues_list_for_authenticated_user_responses() -> dict[str, _rt.Response]:
         "304": _rt.Response(None, "empty"),
         "404": _rt.Response(BasicError, "json"),
     }
-
-
-def _issues_list_assignees_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.simple_user import SimpleUser
-
-    return {"200": _rt.Response(list[SimpleUser], "json"), "404": _rt.Response(BasicError, "json")}
-
-
-def _issues_check_user_can_be_assigned_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
-
-
-def _issues_add_assignees_responses() -> dict[str, _rt.Response]:
-    from ..models.issue import Issue
-
-    return {"201": _rt.Response(Issue, "json")}
-
-
-def _issues_remove_assignees_responses() -> dict[str, _rt.Response]:
-    from ..models.issue import Issue
-
-    return {"200": _rt.Response(Issue, "json")}
-
-
-def _issues_check_user_can_be_assigned_to_issue_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
 
 
 _ISSUES_LIST: _rt.Operation[list[Issue]] = _rt.Operation(
@@ -288,73 +262,6 @@ _ISSUES_LIST_FOR_AUTHENTICATED_USER: _rt.Operation[list[Issue]] = _rt.Operation(
     ),
     responses=_rt.LazyResponses(_issues_list_for_authenticated_user_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ISSUES_LIST_ASSIGNEES: _rt.Operation[list[SimpleUser]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/assignees",
-    operation_id="issues/list-assignees",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses=_rt.LazyResponses(_issues_list_assignees_responses),
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ISSUES_CHECK_USER_CAN_BE_ASSIGNED: _rt.Operation[None] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/assignees/{assignee}",
-    operation_id="issues/check-user-can-be-assigned",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("assignee", "assignee", "path"),
-    ),
-    responses=_rt.LazyResponses(_issues_check_user_can_be_assigned_responses),
-)
-
-_ISSUES_ADD_ASSIGNEES: _rt.Operation[Issue] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/issues/{issue_number}/assignees",
-    operation_id="issues/add-assignees",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("issue_number", "issue_number", "path"),
-        _rt.Param("assignees", "assignees", "field"),
-    ),
-    body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_issues_add_assignees_responses),
-)
-
-_ISSUES_REMOVE_ASSIGNEES: _rt.Operation[Issue] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/issues/{issue_number}/assignees",
-    operation_id="issues/remove-assignees",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("issue_number", "issue_number", "path"),
-        _rt.Param("assignees", "assignees", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_remove_assignees_responses),
-)
-
-_ISSUES_CHECK_USER_CAN_BE_ASSIGNED_TO_ISSUE: _rt.Operation[None] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}",
-    operation_id="issues/check-user-can-be-assigned-to-issue",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("issue_number", "issue_number", "path"),
-        _rt.Param("assignee", "assignee", "path"),
-    ),
-    responses=_rt.LazyResponses(_issues_check_user_can_be_assigned_to_issue_responses),
 )
 
 
@@ -1048,258 +955,31 @@ class _IssuesBaseMethods(_rt.SyncResource):
             ),
         )
 
-    def list_assignees(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[SimpleUser]:
-        """List assignees
 
-        Lists the [available
-        assignees](https://docs.github.com/articles/assigning-issues-and-pull-requests-to-other-github-users/)
-        for issues in a repository.
+class _IssuesBaseMethodsWithRawResponse:
+    """`_IssuesBaseMethods.with_raw_response` (part of it)."""
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
+    def __init__(self, resource: _IssuesBaseMethods) -> None:
+        self.list = _rt.raw_page(resource.list)
+        self.list_for_org = _rt.raw_page(resource.list_for_org)
+        self.list_for_repo = _rt.raw_page(resource.list_for_repo)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.update = _rt.with_raw_response(resource.update)
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ISSUES_LIST_ASSIGNEES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
 
-    def check_user_can_be_assigned(
-        self,
-        owner: str,
-        repo: str,
-        assignee: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Check if a user can be assigned
+class _IssuesBaseMethodsWithStreamingResponse:
+    """`_IssuesBaseMethods.with_streaming_response` (part of it)."""
 
-        Checks if a user has permission to be assigned to an issue in this repository.
-
-        If the `assignee` can be assigned to issues in the repository, a `204` header with no
-        content is returned.
-
-        Otherwise a `404` status code is returned.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-        """
-        return self._client.request(
-            _ISSUES_CHECK_USER_CAN_BE_ASSIGNED,
-            {
-                "owner": owner,
-                "repo": repo,
-                "assignee": assignee,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def add_assignees(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        *,
-        assignees: _builtins.list[str | IssuesAddAssigneesParamsAssigneesItem]
-        | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Issue:
-        """Add assignees to an issue
-
-        Adds up to 10 assignees to an issue. Users already assigned to an issue are not replaced.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            assignees: Usernames of people to assign this issue to. _NOTE: Only users with push
-                access can add assignees to an issue. Assignees are silently ignored otherwise._
-        """
-        return self._client.request(
-            _ISSUES_ADD_ASSIGNEES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "assignees": assignees,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def remove_assignees(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        *,
-        assignees: _builtins.list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Issue:
-        """Remove assignees from an issue
-
-        Removes one or more assignees from an issue.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            assignees: Usernames of assignees to remove from an issue. _NOTE: Only users with
-                push access can remove assignees from an issue. Assignees are silently ignored
-                otherwise._
-        """
-        return self._client.request(
-            _ISSUES_REMOVE_ASSIGNEES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "assignees": assignees,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def check_user_can_be_assigned_to_issue(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        assignee: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Check if a user can be assigned to a issue
-
-        Checks if a user has permission to be assigned to a specific issue.
-
-        If the `assignee` can be assigned to this issue, a `204` status code with no content is
-        returned.
-
-        Otherwise a `404` status code is returned.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-        """
-        return self._client.request(
-            _ISSUES_CHECK_USER_CAN_BE_ASSIGNED_TO_ISSUE,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "assignee": assignee,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _IssuesBaseMethods) -> None:
+        self.list = _rt.streaming_page(resource.list)
+        self.list_for_org = _rt.streaming_page(resource.list_for_org)
+        self.list_for_repo = _rt.streaming_page(resource.list_for_repo)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
 
 
 class _AsyncIssuesBaseMethods(_rt.AsyncResource):
@@ -1992,255 +1672,30 @@ class _AsyncIssuesBaseMethods(_rt.AsyncResource):
             ),
         )
 
-    def list_assignees(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[SimpleUser]:
-        """List assignees
 
-        Lists the [available
-        assignees](https://docs.github.com/articles/assigning-issues-and-pull-requests-to-other-github-users/)
-        for issues in a repository.
+class _AsyncIssuesBaseMethodsWithRawResponse:
+    """`_AsyncIssuesBaseMethods.with_raw_response` (part of it)."""
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
+    def __init__(self, resource: _AsyncIssuesBaseMethods) -> None:
+        self.list = _rt.raw_async_page(resource.list)
+        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
+        self.list_for_repo = _rt.raw_async_page(resource.list_for_repo)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get = _rt.with_raw_response(resource.get)
+        self.update = _rt.with_raw_response(resource.update)
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ISSUES_LIST_ASSIGNEES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
 
-    async def check_user_can_be_assigned(
-        self,
-        owner: str,
-        repo: str,
-        assignee: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Check if a user can be assigned
+class _AsyncIssuesBaseMethodsWithStreamingResponse:
+    """`_AsyncIssuesBaseMethods.with_streaming_response` (part of it)."""
 
-        Checks if a user has permission to be assigned to an issue in this repository.
-
-        If the `assignee` can be assigned to issues in the repository, a `204` header with no
-        content is returned.
-
-        Otherwise a `404` status code is returned.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-        """
-        return await self._client.request(
-            _ISSUES_CHECK_USER_CAN_BE_ASSIGNED,
-            {
-                "owner": owner,
-                "repo": repo,
-                "assignee": assignee,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def add_assignees(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        *,
-        assignees: _builtins.list[str | IssuesAddAssigneesParamsAssigneesItem]
-        | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Issue:
-        """Add assignees to an issue
-
-        Adds up to 10 assignees to an issue. Users already assigned to an issue are not replaced.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            assignees: Usernames of people to assign this issue to. _NOTE: Only users with push
-                access can add assignees to an issue. Assignees are silently ignored otherwise._
-        """
-        return await self._client.request(
-            _ISSUES_ADD_ASSIGNEES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "assignees": assignees,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def remove_assignees(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        *,
-        assignees: _builtins.list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Issue:
-        """Remove assignees from an issue
-
-        Removes one or more assignees from an issue.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            assignees: Usernames of assignees to remove from an issue. _NOTE: Only users with
-                push access can remove assignees from an issue. Assignees are silently ignored
-                otherwise._
-        """
-        return await self._client.request(
-            _ISSUES_REMOVE_ASSIGNEES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "assignees": assignees,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def check_user_can_be_assigned_to_issue(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        assignee: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Check if a user can be assigned to a issue
-
-        Checks if a user has permission to be assigned to a specific issue.
-
-        If the `assignee` can be assigned to this issue, a `204` status code with no content is
-        returned.
-
-        Otherwise a `404` status code is returned.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-        """
-        return await self._client.request(
-            _ISSUES_CHECK_USER_CAN_BE_ASSIGNED_TO_ISSUE,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "assignee": assignee,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncIssuesBaseMethods) -> None:
+        self.list = _rt.streaming_async_page(resource.list)
+        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
+        self.list_for_repo = _rt.streaming_async_page(resource.list_for_repo)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get = _rt.with_streaming_response(resource.get)
+        self.update = _rt.with_streaming_response(resource.update)
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
         )

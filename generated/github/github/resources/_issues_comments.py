@@ -9,14 +9,20 @@ from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
-    from ..models.issue import Issue
     from ..models.issue_comment import IssueComment
     from ..models.issue_event import IssueEvent
     from ..models.issue_event_for_issue import IssueEventForIssue
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncIssuesCommentsMethods", "_IssuesCommentsMethods"]
+__all__ = [
+    "_AsyncIssuesCommentsMethods",
+    "_AsyncIssuesCommentsMethodsWithRawResponse",
+    "_AsyncIssuesCommentsMethodsWithStreamingResponse",
+    "_IssuesCommentsMethods",
+    "_IssuesCommentsMethodsWithRawResponse",
+    "_IssuesCommentsMethodsWithStreamingResponse",
+]
 
 
 def _issues_list_comments_for_repo_responses() -> dict[str, _rt.Response]:
@@ -127,60 +133,6 @@ def _issues_list_events_responses() -> dict[str, _rt.Response]:
 
     return {
         "200": _rt.Response(list[IssueEventForIssue], "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
-
-
-def _issues_list_dependencies_blocked_by_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.issue import Issue
-
-    return {
-        "200": _rt.Response(list[Issue], "json"),
-        "301": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
-
-
-def _issues_add_blocked_by_dependency_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.issue import Issue
-    from ..models.validation_error import ValidationError
-
-    return {
-        "201": _rt.Response(Issue, "json"),
-        "301": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
-
-
-def _issues_remove_dependency_blocked_by_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.issue import Issue
-
-    return {
-        "200": _rt.Response(Issue, "json"),
-        "301": _rt.Response(BasicError, "json"),
-        "400": _rt.Response(BasicError, "json"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "410": _rt.Response(BasicError, "json"),
-    }
-
-
-def _issues_list_dependencies_blocking_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.issue import Issue
-
-    return {
-        "200": _rt.Response(list[Issue], "json"),
-        "301": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
         "410": _rt.Response(BasicError, "json"),
     }
 
@@ -332,63 +284,6 @@ _ISSUES_LIST_EVENTS: _rt.Operation[list[IssueEventForIssue]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses=_rt.LazyResponses(_issues_list_events_responses),
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ISSUES_LIST_DEPENDENCIES_BLOCKED_BY: _rt.Operation[list[Issue]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-    operation_id="issues/list-dependencies-blocked-by",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("issue_number", "issue_number", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses=_rt.LazyResponses(_issues_list_dependencies_blocked_by_responses),
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ISSUES_ADD_BLOCKED_BY_DEPENDENCY: _rt.Operation[Issue] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-    operation_id="issues/add-blocked-by-dependency",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("issue_number", "issue_number", "path"),
-        _rt.Param("issue_id", "issue_id", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_issues_add_blocked_by_dependency_responses),
-)
-
-_ISSUES_REMOVE_DEPENDENCY_BLOCKED_BY: _rt.Operation[Issue] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}",
-    operation_id="issues/remove-dependency-blocked-by",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("issue_number", "issue_number", "path"),
-        _rt.Param("issue_id", "issue_id", "path"),
-    ),
-    responses=_rt.LazyResponses(_issues_remove_dependency_blocked_by_responses),
-)
-
-_ISSUES_LIST_DEPENDENCIES_BLOCKING: _rt.Operation[list[Issue]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
-    operation_id="issues/list-dependencies-blocking",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("issue_number", "issue_number", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses=_rt.LazyResponses(_issues_list_dependencies_blocking_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -1043,272 +938,39 @@ class _IssuesCommentsMethods(_rt.SyncResource):
             ),
         )
 
-    def list_dependencies_blocked_by(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Issue]:
-        """List dependencies an issue is blocked by
 
-        You can use the REST API to list the dependencies an issue is blocked by.
+class _IssuesCommentsMethodsWithRawResponse:
+    """`_IssuesCommentsMethods.with_raw_response` (part of it)."""
 
-        This endpoint supports the following custom media types. For more information, see [Media
-        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
+    def __init__(self, resource: _IssuesCommentsMethods) -> None:
+        self.list_comments_for_repo = _rt.raw_page(resource.list_comments_for_repo)
+        self.get_comment = _rt.with_raw_response(resource.get_comment)
+        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
+        self.update_comment = _rt.with_raw_response(resource.update_comment)
+        self.pin_comment = _rt.with_raw_response(resource.pin_comment)
+        self.unpin_comment = _rt.with_raw_response(resource.unpin_comment)
+        self.list_comments = _rt.raw_page(resource.list_comments)
+        self.create_comment = _rt.with_raw_response(resource.create_comment)
+        self.list_events_for_repo = _rt.raw_page(resource.list_events_for_repo)
+        self.get_event = _rt.with_raw_response(resource.get_event)
+        self.list_events = _rt.raw_page(resource.list_events)
 
-        - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will
-          include `body`. This is the default if you do not pass any specific media type.
-        - **`application/vnd.github.text+json`**: Returns a text only representation of the
-          Markdown body. Response will include `body_text`.
-        - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown.
-          Response will include `body_html`.
-        - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations.
-          Response will include `body`, `body_text`, and `body_html`.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
+class _IssuesCommentsMethodsWithStreamingResponse:
+    """`_IssuesCommentsMethods.with_streaming_response` (part of it)."""
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ISSUES_LIST_DEPENDENCIES_BLOCKED_BY,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def add_blocked_by_dependency(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        *,
-        issue_id: int,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Issue:
-        """Add a dependency an issue is blocked by
-
-        You can use the REST API to add a 'blocked by' relationship to an issue.
-
-        Creating content too quickly using this endpoint may result in secondary rate limiting.
-        For more information, see [Rate limits for the
-        API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)
-        and [Best practices for using the REST
-        API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api).
-
-        This endpoint supports the following custom media types. For more information, see [Media
-        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-
-        - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will
-          include `body`. This is the default if you do not pass any specific media type.
-        - **`application/vnd.github.text+json`**: Returns a text only representation of the
-          Markdown body. Response will include `body_text`.
-        - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown.
-          Response will include `body_html`.
-        - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations.
-          Response will include `body`, `body_text`, and `body_html`.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            issue_id: The id of the issue that blocks the current issue
-        """
-        return self._client.request(
-            _ISSUES_ADD_BLOCKED_BY_DEPENDENCY,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "issue_id": issue_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def remove_dependency_blocked_by(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        issue_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Issue:
-        """Remove dependency an issue is blocked by
-
-        You can use the REST API to remove a dependency that an issue is blocked by.
-
-        Removing content too quickly using this endpoint may result in secondary rate limiting.
-        For more information, see [Rate limits for the
-        API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)
-        and [Best practices for using the REST
-        API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api).
-
-        This endpoint supports the following custom media types. For more information, see [Media
-        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-        - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will
-          include `body`. This is the default if you do not pass a specific media type.
-        - **`application/vnd.github.text+json`**: Returns a text only representation of the
-          Markdown body. Response will include `body_text`.
-        - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown.
-          Response will include `body_html`.
-        - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations.
-          Response will include `body`, `body_text`, and `body_html`.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            issue_id: The id of the blocking issue to remove as a dependency
-        """
-        return self._client.request(
-            _ISSUES_REMOVE_DEPENDENCY_BLOCKED_BY,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "issue_id": issue_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_dependencies_blocking(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Issue]:
-        """List dependencies an issue is blocking
-
-        You can use the REST API to list the dependencies an issue is blocking.
-
-        This endpoint supports the following custom media types. For more information, see [Media
-        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-
-        - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will
-          include `body`. This is the default if you do not pass any specific media type.
-        - **`application/vnd.github.text+json`**: Returns a text only representation of the
-          Markdown body. Response will include `body_text`.
-        - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown.
-          Response will include `body_html`.
-        - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations.
-          Response will include `body`, `body_text`, and `body_html`.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ISSUES_LIST_DEPENDENCIES_BLOCKING,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _IssuesCommentsMethods) -> None:
+        self.list_comments_for_repo = _rt.streaming_page(resource.list_comments_for_repo)
+        self.get_comment = _rt.with_streaming_response(resource.get_comment)
+        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
+        self.update_comment = _rt.with_streaming_response(resource.update_comment)
+        self.pin_comment = _rt.with_streaming_response(resource.pin_comment)
+        self.unpin_comment = _rt.with_streaming_response(resource.unpin_comment)
+        self.list_comments = _rt.streaming_page(resource.list_comments)
+        self.create_comment = _rt.with_streaming_response(resource.create_comment)
+        self.list_events_for_repo = _rt.streaming_page(resource.list_events_for_repo)
+        self.get_event = _rt.with_streaming_response(resource.get_event)
+        self.list_events = _rt.streaming_page(resource.list_events)
 
 
 class _AsyncIssuesCommentsMethods(_rt.AsyncResource):
@@ -1961,269 +1623,36 @@ class _AsyncIssuesCommentsMethods(_rt.AsyncResource):
             ),
         )
 
-    def list_dependencies_blocked_by(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Issue]:
-        """List dependencies an issue is blocked by
 
-        You can use the REST API to list the dependencies an issue is blocked by.
+class _AsyncIssuesCommentsMethodsWithRawResponse:
+    """`_AsyncIssuesCommentsMethods.with_raw_response` (part of it)."""
 
-        This endpoint supports the following custom media types. For more information, see [Media
-        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
+    def __init__(self, resource: _AsyncIssuesCommentsMethods) -> None:
+        self.list_comments_for_repo = _rt.raw_async_page(resource.list_comments_for_repo)
+        self.get_comment = _rt.with_raw_response(resource.get_comment)
+        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
+        self.update_comment = _rt.with_raw_response(resource.update_comment)
+        self.pin_comment = _rt.with_raw_response(resource.pin_comment)
+        self.unpin_comment = _rt.with_raw_response(resource.unpin_comment)
+        self.list_comments = _rt.raw_async_page(resource.list_comments)
+        self.create_comment = _rt.with_raw_response(resource.create_comment)
+        self.list_events_for_repo = _rt.raw_async_page(resource.list_events_for_repo)
+        self.get_event = _rt.with_raw_response(resource.get_event)
+        self.list_events = _rt.raw_async_page(resource.list_events)
 
-        - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will
-          include `body`. This is the default if you do not pass any specific media type.
-        - **`application/vnd.github.text+json`**: Returns a text only representation of the
-          Markdown body. Response will include `body_text`.
-        - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown.
-          Response will include `body_html`.
-        - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations.
-          Response will include `body`, `body_text`, and `body_html`.
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
+class _AsyncIssuesCommentsMethodsWithStreamingResponse:
+    """`_AsyncIssuesCommentsMethods.with_streaming_response` (part of it)."""
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ISSUES_LIST_DEPENDENCIES_BLOCKED_BY,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def add_blocked_by_dependency(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        *,
-        issue_id: int,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Issue:
-        """Add a dependency an issue is blocked by
-
-        You can use the REST API to add a 'blocked by' relationship to an issue.
-
-        Creating content too quickly using this endpoint may result in secondary rate limiting.
-        For more information, see [Rate limits for the
-        API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)
-        and [Best practices for using the REST
-        API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api).
-
-        This endpoint supports the following custom media types. For more information, see [Media
-        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-
-        - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will
-          include `body`. This is the default if you do not pass any specific media type.
-        - **`application/vnd.github.text+json`**: Returns a text only representation of the
-          Markdown body. Response will include `body_text`.
-        - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown.
-          Response will include `body_html`.
-        - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations.
-          Response will include `body`, `body_text`, and `body_html`.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            issue_id: The id of the issue that blocks the current issue
-        """
-        return await self._client.request(
-            _ISSUES_ADD_BLOCKED_BY_DEPENDENCY,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "issue_id": issue_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def remove_dependency_blocked_by(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        issue_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> Issue:
-        """Remove dependency an issue is blocked by
-
-        You can use the REST API to remove a dependency that an issue is blocked by.
-
-        Removing content too quickly using this endpoint may result in secondary rate limiting.
-        For more information, see [Rate limits for the
-        API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)
-        and [Best practices for using the REST
-        API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api).
-
-        This endpoint supports the following custom media types. For more information, see [Media
-        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-        - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will
-          include `body`. This is the default if you do not pass a specific media type.
-        - **`application/vnd.github.text+json`**: Returns a text only representation of the
-          Markdown body. Response will include `body_text`.
-        - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown.
-          Response will include `body_html`.
-        - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations.
-          Response will include `body`, `body_text`, and `body_html`.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            issue_id: The id of the blocking issue to remove as a dependency
-        """
-        return await self._client.request(
-            _ISSUES_REMOVE_DEPENDENCY_BLOCKED_BY,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "issue_id": issue_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def list_dependencies_blocking(
-        self,
-        owner: str,
-        repo: str,
-        issue_number: int,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Issue]:
-        """List dependencies an issue is blocking
-
-        You can use the REST API to list the dependencies an issue is blocking.
-
-        This endpoint supports the following custom media types. For more information, see [Media
-        types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-
-        - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will
-          include `body`. This is the default if you do not pass any specific media type.
-        - **`application/vnd.github.text+json`**: Returns a text only representation of the
-          Markdown body. Response will include `body_text`.
-        - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown.
-          Response will include `body_html`.
-        - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations.
-          Response will include `body`, `body_text`, and `body_html`.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            issue_number: The number that identifies the issue.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ISSUES_LIST_DEPENDENCIES_BLOCKING,
-            {
-                "owner": owner,
-                "repo": repo,
-                "issue_number": issue_number,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _AsyncIssuesCommentsMethods) -> None:
+        self.list_comments_for_repo = _rt.streaming_async_page(resource.list_comments_for_repo)
+        self.get_comment = _rt.with_streaming_response(resource.get_comment)
+        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
+        self.update_comment = _rt.with_streaming_response(resource.update_comment)
+        self.pin_comment = _rt.with_streaming_response(resource.pin_comment)
+        self.unpin_comment = _rt.with_streaming_response(resource.unpin_comment)
+        self.list_comments = _rt.streaming_async_page(resource.list_comments)
+        self.create_comment = _rt.with_streaming_response(resource.create_comment)
+        self.list_events_for_repo = _rt.streaming_async_page(resource.list_events_for_repo)
+        self.get_event = _rt.with_streaming_response(resource.get_event)
+        self.list_events = _rt.streaming_async_page(resource.list_events)

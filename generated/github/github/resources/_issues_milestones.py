@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncIssuesMilestonesMethods", "_IssuesMilestonesMethods"]
+__all__ = [
+    "_AsyncIssuesMilestonesMethods",
+    "_AsyncIssuesMilestonesMethodsWithRawResponse",
+    "_AsyncIssuesMilestonesMethodsWithStreamingResponse",
+    "_IssuesMilestonesMethods",
+    "_IssuesMilestonesMethodsWithRawResponse",
+    "_IssuesMilestonesMethodsWithStreamingResponse",
+]
 
 
 def _issues_list_milestones_responses() -> dict[str, _rt.Response]:
@@ -393,6 +400,28 @@ class _IssuesMilestonesMethods(_rt.SyncResource):
         )
 
 
+class _IssuesMilestonesMethodsWithRawResponse:
+    """`_IssuesMilestonesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _IssuesMilestonesMethods) -> None:
+        self.list_milestones = _rt.raw_page(resource.list_milestones)
+        self.create_milestone = _rt.with_raw_response(resource.create_milestone)
+        self.get_milestone = _rt.with_raw_response(resource.get_milestone)
+        self.delete_milestone = _rt.with_raw_response(resource.delete_milestone)
+        self.update_milestone = _rt.with_raw_response(resource.update_milestone)
+
+
+class _IssuesMilestonesMethodsWithStreamingResponse:
+    """`_IssuesMilestonesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _IssuesMilestonesMethods) -> None:
+        self.list_milestones = _rt.streaming_page(resource.list_milestones)
+        self.create_milestone = _rt.with_streaming_response(resource.create_milestone)
+        self.get_milestone = _rt.with_streaming_response(resource.get_milestone)
+        self.delete_milestone = _rt.with_streaming_response(resource.delete_milestone)
+        self.update_milestone = _rt.with_streaming_response(resource.update_milestone)
+
+
 class _AsyncIssuesMilestonesMethods(_rt.AsyncResource):
     """Operations under `issues` (part of it)."""
 
@@ -655,3 +684,25 @@ class _AsyncIssuesMilestonesMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncIssuesMilestonesMethodsWithRawResponse:
+    """`_AsyncIssuesMilestonesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncIssuesMilestonesMethods) -> None:
+        self.list_milestones = _rt.raw_async_page(resource.list_milestones)
+        self.create_milestone = _rt.with_raw_response(resource.create_milestone)
+        self.get_milestone = _rt.with_raw_response(resource.get_milestone)
+        self.delete_milestone = _rt.with_raw_response(resource.delete_milestone)
+        self.update_milestone = _rt.with_raw_response(resource.update_milestone)
+
+
+class _AsyncIssuesMilestonesMethodsWithStreamingResponse:
+    """`_AsyncIssuesMilestonesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncIssuesMilestonesMethods) -> None:
+        self.list_milestones = _rt.streaming_async_page(resource.list_milestones)
+        self.create_milestone = _rt.with_streaming_response(resource.create_milestone)
+        self.get_milestone = _rt.with_streaming_response(resource.get_milestone)
+        self.delete_milestone = _rt.with_streaming_response(resource.delete_milestone)
+        self.update_milestone = _rt.with_streaming_response(resource.update_milestone)

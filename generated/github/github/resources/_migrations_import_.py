@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncMigrationsImportMethods", "_MigrationsImportMethods"]
+__all__ = [
+    "_AsyncMigrationsImportMethods",
+    "_AsyncMigrationsImportMethodsWithRawResponse",
+    "_AsyncMigrationsImportMethodsWithStreamingResponse",
+    "_MigrationsImportMethods",
+    "_MigrationsImportMethodsWithRawResponse",
+    "_MigrationsImportMethodsWithStreamingResponse",
+]
 
 
 def _migrations_get_import_status_responses() -> dict[str, _rt.Response]:
@@ -737,6 +744,34 @@ class _MigrationsImportMethods(_rt.SyncResource):
         )
 
 
+class _MigrationsImportMethodsWithRawResponse:
+    """`_MigrationsImportMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _MigrationsImportMethods) -> None:
+        self.get_import_status = _rt.with_raw_response(resource.get_import_status)
+        self.start_import = _rt.with_raw_response(resource.start_import)
+        self.cancel_import = _rt.with_raw_response(resource.cancel_import)
+        self.update_import = _rt.with_raw_response(resource.update_import)
+        self.get_commit_authors = _rt.with_raw_response(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
+        self.get_large_files = _rt.with_raw_response(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
+
+
+class _MigrationsImportMethodsWithStreamingResponse:
+    """`_MigrationsImportMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _MigrationsImportMethods) -> None:
+        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
+        self.start_import = _rt.with_streaming_response(resource.start_import)
+        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
+        self.update_import = _rt.with_streaming_response(resource.update_import)
+        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
+        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)
+
+
 class _AsyncMigrationsImportMethods(_rt.AsyncResource):
     """Operations under `migrations` (part of it)."""
 
@@ -1274,3 +1309,31 @@ class _AsyncMigrationsImportMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncMigrationsImportMethodsWithRawResponse:
+    """`_AsyncMigrationsImportMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncMigrationsImportMethods) -> None:
+        self.get_import_status = _rt.with_raw_response(resource.get_import_status)
+        self.start_import = _rt.with_raw_response(resource.start_import)
+        self.cancel_import = _rt.with_raw_response(resource.cancel_import)
+        self.update_import = _rt.with_raw_response(resource.update_import)
+        self.get_commit_authors = _rt.with_raw_response(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
+        self.get_large_files = _rt.with_raw_response(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
+
+
+class _AsyncMigrationsImportMethodsWithStreamingResponse:
+    """`_AsyncMigrationsImportMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncMigrationsImportMethods) -> None:
+        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
+        self.start_import = _rt.with_streaming_response(resource.start_import)
+        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
+        self.update_import = _rt.with_streaming_response(resource.update_import)
+        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
+        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
+        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
+        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)

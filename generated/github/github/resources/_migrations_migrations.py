@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncMigrationsMigrationsMethods", "_MigrationsMigrationsMethods"]
+__all__ = [
+    "_AsyncMigrationsMigrationsMethods",
+    "_AsyncMigrationsMigrationsMethodsWithRawResponse",
+    "_AsyncMigrationsMigrationsMethodsWithStreamingResponse",
+    "_MigrationsMigrationsMethods",
+    "_MigrationsMigrationsMethodsWithRawResponse",
+    "_MigrationsMigrationsMethodsWithStreamingResponse",
+]
 
 
 def _migrations_list_for_org_responses() -> dict[str, _rt.Response]:
@@ -1042,6 +1049,72 @@ class _MigrationsMigrationsMethods(_rt.SyncResource):
         )
 
 
+class _MigrationsMigrationsMethodsWithRawResponse:
+    """`_MigrationsMigrationsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _MigrationsMigrationsMethods) -> None:
+        self.list_for_org = _rt.raw_page(resource.list_for_org)
+        self.start_for_org = _rt.with_raw_response(resource.start_for_org)
+        self.get_status_for_org = _rt.with_raw_response(resource.get_status_for_org)
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.start_for_authenticated_user = _rt.with_raw_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_raw_response(
+            resource.get_status_for_authenticated_user
+        )
+        self.download_archive_for_org = _rt.with_raw_response(resource.download_archive_for_org)
+        self.delete_archive_for_org = _rt.with_raw_response(resource.delete_archive_for_org)
+        self.get_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_archive_for_authenticated_user
+        )
+        self.unlock_repo_for_org = _rt.with_raw_response(resource.unlock_repo_for_org)
+        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.unlock_repo_for_authenticated_user
+        )
+        self.list_repos_for_org = _rt.raw_page(resource.list_repos_for_org)
+        self.list_repos_for_authenticated_user = _rt.raw_page(
+            resource.list_repos_for_authenticated_user
+        )
+
+
+class _MigrationsMigrationsMethodsWithStreamingResponse:
+    """`_MigrationsMigrationsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _MigrationsMigrationsMethods) -> None:
+        self.list_for_org = _rt.streaming_page(resource.list_for_org)
+        self.start_for_org = _rt.with_streaming_response(resource.start_for_org)
+        self.get_status_for_org = _rt.with_streaming_response(resource.get_status_for_org)
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.start_for_authenticated_user = _rt.with_streaming_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_status_for_authenticated_user
+        )
+        self.download_archive_for_org = _rt.with_streaming_response(
+            resource.download_archive_for_org
+        )
+        self.delete_archive_for_org = _rt.with_streaming_response(resource.delete_archive_for_org)
+        self.get_archive_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_archive_for_authenticated_user
+        )
+        self.unlock_repo_for_org = _rt.with_streaming_response(resource.unlock_repo_for_org)
+        self.unlock_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.unlock_repo_for_authenticated_user
+        )
+        self.list_repos_for_org = _rt.streaming_page(resource.list_repos_for_org)
+        self.list_repos_for_authenticated_user = _rt.streaming_page(
+            resource.list_repos_for_authenticated_user
+        )
+
+
 class _AsyncMigrationsMigrationsMethods(_rt.AsyncResource):
     """Operations under `migrations` (part of it)."""
 
@@ -1758,4 +1831,72 @@ class _AsyncMigrationsMigrationsMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncMigrationsMigrationsMethodsWithRawResponse:
+    """`_AsyncMigrationsMigrationsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncMigrationsMigrationsMethods) -> None:
+        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
+        self.start_for_org = _rt.with_raw_response(resource.start_for_org)
+        self.get_status_for_org = _rt.with_raw_response(resource.get_status_for_org)
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.start_for_authenticated_user = _rt.with_raw_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_raw_response(
+            resource.get_status_for_authenticated_user
+        )
+        self.download_archive_for_org = _rt.with_raw_response(resource.download_archive_for_org)
+        self.delete_archive_for_org = _rt.with_raw_response(resource.delete_archive_for_org)
+        self.get_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_archive_for_authenticated_user
+        )
+        self.unlock_repo_for_org = _rt.with_raw_response(resource.unlock_repo_for_org)
+        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
+            resource.unlock_repo_for_authenticated_user
+        )
+        self.list_repos_for_org = _rt.raw_async_page(resource.list_repos_for_org)
+        self.list_repos_for_authenticated_user = _rt.raw_async_page(
+            resource.list_repos_for_authenticated_user
+        )
+
+
+class _AsyncMigrationsMigrationsMethodsWithStreamingResponse:
+    """`_AsyncMigrationsMigrationsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncMigrationsMigrationsMethods) -> None:
+        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
+        self.start_for_org = _rt.with_streaming_response(resource.start_for_org)
+        self.get_status_for_org = _rt.with_streaming_response(resource.get_status_for_org)
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
+        )
+        self.start_for_authenticated_user = _rt.with_streaming_response(
+            resource.start_for_authenticated_user
+        )
+        self.get_status_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_status_for_authenticated_user
+        )
+        self.download_archive_for_org = _rt.with_streaming_response(
+            resource.download_archive_for_org
+        )
+        self.delete_archive_for_org = _rt.with_streaming_response(resource.delete_archive_for_org)
+        self.get_archive_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_archive_for_authenticated_user
+        )
+        self.delete_archive_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_archive_for_authenticated_user
+        )
+        self.unlock_repo_for_org = _rt.with_streaming_response(resource.unlock_repo_for_org)
+        self.unlock_repo_for_authenticated_user = _rt.with_streaming_response(
+            resource.unlock_repo_for_authenticated_user
+        )
+        self.list_repos_for_org = _rt.streaming_async_page(resource.list_repos_for_org)
+        self.list_repos_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_repos_for_authenticated_user
         )

@@ -26,7 +26,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncOrgsHooksMethods", "_OrgsHooksMethods"]
+__all__ = [
+    "_AsyncOrgsHooksMethods",
+    "_AsyncOrgsHooksMethodsWithRawResponse",
+    "_AsyncOrgsHooksMethodsWithStreamingResponse",
+    "_OrgsHooksMethods",
+    "_OrgsHooksMethodsWithRawResponse",
+    "_OrgsHooksMethodsWithStreamingResponse",
+]
 
 
 def _orgs_list_webhooks_responses() -> dict[str, _rt.Response]:
@@ -947,6 +954,50 @@ class _OrgsHooksMethods(_rt.SyncResource):
         )
 
 
+class _OrgsHooksMethodsWithRawResponse:
+    """`_OrgsHooksMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _OrgsHooksMethods) -> None:
+        self.list_webhooks = _rt.raw_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
+        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
+        self.get_webhook_config_for_org = _rt.with_raw_response(resource.get_webhook_config_for_org)
+        self.update_webhook_config_for_org = _rt.with_raw_response(
+            resource.update_webhook_config_for_org
+        )
+        self.list_webhook_deliveries = _rt.raw_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
+        self.list_app_installations = _rt.raw_page(resource.list_app_installations)
+
+
+class _OrgsHooksMethodsWithStreamingResponse:
+    """`_OrgsHooksMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _OrgsHooksMethods) -> None:
+        self.list_webhooks = _rt.streaming_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
+        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
+        self.get_webhook_config_for_org = _rt.with_streaming_response(
+            resource.get_webhook_config_for_org
+        )
+        self.update_webhook_config_for_org = _rt.with_streaming_response(
+            resource.update_webhook_config_for_org
+        )
+        self.list_webhook_deliveries = _rt.streaming_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+            resource.redeliver_webhook_delivery
+        )
+        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
+        self.list_app_installations = _rt.streaming_page(resource.list_app_installations)
+
+
 class _AsyncOrgsHooksMethods(_rt.AsyncResource):
     """Operations under `orgs` (part of it)."""
 
@@ -1613,3 +1664,47 @@ class _AsyncOrgsHooksMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncOrgsHooksMethodsWithRawResponse:
+    """`_AsyncOrgsHooksMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncOrgsHooksMethods) -> None:
+        self.list_webhooks = _rt.raw_async_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
+        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
+        self.get_webhook_config_for_org = _rt.with_raw_response(resource.get_webhook_config_for_org)
+        self.update_webhook_config_for_org = _rt.with_raw_response(
+            resource.update_webhook_config_for_org
+        )
+        self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
+        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
+        self.list_app_installations = _rt.raw_async_page(resource.list_app_installations)
+
+
+class _AsyncOrgsHooksMethodsWithStreamingResponse:
+    """`_AsyncOrgsHooksMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncOrgsHooksMethods) -> None:
+        self.list_webhooks = _rt.streaming_async_page(resource.list_webhooks)
+        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
+        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
+        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
+        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
+        self.get_webhook_config_for_org = _rt.with_streaming_response(
+            resource.get_webhook_config_for_org
+        )
+        self.update_webhook_config_for_org = _rt.with_streaming_response(
+            resource.update_webhook_config_for_org
+        )
+        self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
+        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
+        self.redeliver_webhook_delivery = _rt.with_streaming_response(
+            resource.redeliver_webhook_delivery
+        )
+        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
+        self.list_app_installations = _rt.streaming_async_page(resource.list_app_installations)

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from ..models.issue_field import IssueField
     from ..models.issue_type import IssueType
     from ..models.organization_invitation import OrganizationInvitation
-    from ..models.simple_user import SimpleUser
     from ..models.team import Team
     from ..types.orgs import (
         OrgsCreateIssueFieldParamsOptionsItem,
@@ -21,7 +20,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncOrgsInvitationsMethods", "_OrgsInvitationsMethods"]
+__all__ = [
+    "_AsyncOrgsInvitationsMethods",
+    "_AsyncOrgsInvitationsMethodsWithRawResponse",
+    "_AsyncOrgsInvitationsMethodsWithStreamingResponse",
+    "_OrgsInvitationsMethods",
+    "_OrgsInvitationsMethodsWithRawResponse",
+    "_OrgsInvitationsMethodsWithStreamingResponse",
+]
 
 
 def _orgs_list_pending_invitations_responses() -> dict[str, _rt.Response]:
@@ -152,22 +158,6 @@ def _orgs_delete_issue_type_responses() -> dict[str, _rt.Response]:
         "404": _rt.Response(BasicError, "json"),
         "422": _rt.Response(ValidationErrorSimple, "json"),
     }
-
-
-def _orgs_list_members_responses() -> dict[str, _rt.Response]:
-    from ..models.simple_user import SimpleUser
-    from ..models.validation_error import ValidationError
-
-    return {
-        "200": _rt.Response(list[SimpleUser], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
-
-
-def _orgs_remove_member_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {"204": _rt.Response(None, "empty"), "403": _rt.Response(BasicError, "json")}
 
 
 _ORGS_LIST_PENDING_INVITATIONS: _rt.Operation[list[OrganizationInvitation]] = _rt.Operation(
@@ -315,41 +305,6 @@ _ORGS_DELETE_ISSUE_TYPE: _rt.Operation[None] = _rt.Operation(
     operation_id="orgs/delete-issue-type",
     params=(_rt.Param("org", "org", "path"), _rt.Param("issue_type_id", "issue_type_id", "path")),
     responses=_rt.LazyResponses(_orgs_delete_issue_type_responses),
-)
-
-_ORGS_LIST_MEMBERS: _rt.Operation[list[SimpleUser]] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/members",
-    operation_id="orgs/list-members",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("filter", "filter", "query"),
-        _rt.Param("role", "role", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses=_rt.LazyResponses(_orgs_list_members_responses),
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_ORGS_CHECK_MEMBERSHIP_FOR_USER: _rt.Operation[None] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/members/{username}",
-    operation_id="orgs/check-membership-for-user",
-    params=(_rt.Param("org", "org", "path"), _rt.Param("username", "username", "path")),
-    responses={
-        "204": _rt.Response(None, "empty"),
-        "302": _rt.Response(None, "empty"),
-        "404": _rt.Response(None, "empty"),
-    },
-)
-
-_ORGS_REMOVE_MEMBER: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/orgs/{org}/members/{username}",
-    operation_id="orgs/remove-member",
-    params=(_rt.Param("org", "org", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_orgs_remove_member_responses),
 )
 
 
@@ -994,154 +949,41 @@ class _OrgsInvitationsMethods(_rt.SyncResource):
             ),
         )
 
-    def list_members(
-        self,
-        org: str,
-        *,
-        filter: Literal["2fa_disabled", "2fa_insecure", "all"] | NotGiven = NOT_GIVEN,
-        role: Literal["all", "admin", "member"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[SimpleUser]:
-        """List organization members
 
-        List all users who are members of an organization. If the authenticated user is also a
-        member of this organization then both concealed and public members will be returned.
+class _OrgsInvitationsMethodsWithRawResponse:
+    """`_OrgsInvitationsMethods.with_raw_response` (part of it)."""
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
+    def __init__(self, resource: _OrgsInvitationsMethods) -> None:
+        self.list_pending_invitations = _rt.raw_page(resource.list_pending_invitations)
+        self.create_invitation = _rt.with_raw_response(resource.create_invitation)
+        self.cancel_invitation = _rt.with_raw_response(resource.cancel_invitation)
+        self.list_invitation_teams = _rt.raw_page(resource.list_invitation_teams)
+        self.list_issue_fields = _rt.with_raw_response(resource.list_issue_fields)
+        self.create_issue_field = _rt.with_raw_response(resource.create_issue_field)
+        self.delete_issue_field = _rt.with_raw_response(resource.delete_issue_field)
+        self.update_issue_field = _rt.with_raw_response(resource.update_issue_field)
+        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
+        self.create_issue_type = _rt.with_raw_response(resource.create_issue_type)
+        self.update_issue_type = _rt.with_raw_response(resource.update_issue_type)
+        self.delete_issue_type = _rt.with_raw_response(resource.delete_issue_type)
 
-        Args:
-            org: The organization name. The name is not case sensitive.
-            filter: Filter members returned in the list. `2fa_disabled` means that only members
-                without [two-factor
-                authentication](https://github.com/blog/1614-two-factor-authentication) enabled
-                will be returned. `2fa_insecure` means that only members with [insecure 2FA
-                methods](https://docs.github.com/organizations/keeping-your-organization-secure/managing-two-factor-authentication-for-your-organization/requiring-two-factor-authentication-in-your-organization#requiring-secure-methods-of-two-factor-authentication-in-your-organization)
-                will be returned. These options are only available for organization owners.
-            role: Filter members returned by their role.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ORGS_LIST_MEMBERS,
-            {
-                "org": org,
-                "filter": filter,
-                "role": role,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
 
-    def check_membership_for_user(
-        self,
-        org: str,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Check organization membership for a user
+class _OrgsInvitationsMethodsWithStreamingResponse:
+    """`_OrgsInvitationsMethods.with_streaming_response` (part of it)."""
 
-        Check if a user is, publicly or privately, a member of the organization.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _ORGS_CHECK_MEMBERSHIP_FOR_USER,
-            {
-                "org": org,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def remove_member(
-        self,
-        org: str,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove an organization member
-
-        Removing a user from this list will remove them from all teams and they will no longer
-        have any access to the organization's repositories.
-
-        > [!NOTE]
-        > If a user has both direct membership in the organization as well as indirect membership
-        via an enterprise team, only their direct membership will be removed. Their indirect
-        membership via an enterprise team remains until the user is removed from the enterprise
-        team.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _ORGS_REMOVE_MEMBER,
-            {
-                "org": org,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _OrgsInvitationsMethods) -> None:
+        self.list_pending_invitations = _rt.streaming_page(resource.list_pending_invitations)
+        self.create_invitation = _rt.with_streaming_response(resource.create_invitation)
+        self.cancel_invitation = _rt.with_streaming_response(resource.cancel_invitation)
+        self.list_invitation_teams = _rt.streaming_page(resource.list_invitation_teams)
+        self.list_issue_fields = _rt.with_streaming_response(resource.list_issue_fields)
+        self.create_issue_field = _rt.with_streaming_response(resource.create_issue_field)
+        self.delete_issue_field = _rt.with_streaming_response(resource.delete_issue_field)
+        self.update_issue_field = _rt.with_streaming_response(resource.update_issue_field)
+        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
+        self.create_issue_type = _rt.with_streaming_response(resource.create_issue_type)
+        self.update_issue_type = _rt.with_streaming_response(resource.update_issue_type)
+        self.delete_issue_type = _rt.with_streaming_response(resource.delete_issue_type)
 
 
 class _AsyncOrgsInvitationsMethods(_rt.AsyncResource):
@@ -1785,151 +1627,38 @@ class _AsyncOrgsInvitationsMethods(_rt.AsyncResource):
             ),
         )
 
-    def list_members(
-        self,
-        org: str,
-        *,
-        filter: Literal["2fa_disabled", "2fa_insecure", "all"] | NotGiven = NOT_GIVEN,
-        role: Literal["all", "admin", "member"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[SimpleUser]:
-        """List organization members
 
-        List all users who are members of an organization. If the authenticated user is also a
-        member of this organization then both concealed and public members will be returned.
+class _AsyncOrgsInvitationsMethodsWithRawResponse:
+    """`_AsyncOrgsInvitationsMethods.with_raw_response` (part of it)."""
 
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
+    def __init__(self, resource: _AsyncOrgsInvitationsMethods) -> None:
+        self.list_pending_invitations = _rt.raw_async_page(resource.list_pending_invitations)
+        self.create_invitation = _rt.with_raw_response(resource.create_invitation)
+        self.cancel_invitation = _rt.with_raw_response(resource.cancel_invitation)
+        self.list_invitation_teams = _rt.raw_async_page(resource.list_invitation_teams)
+        self.list_issue_fields = _rt.with_raw_response(resource.list_issue_fields)
+        self.create_issue_field = _rt.with_raw_response(resource.create_issue_field)
+        self.delete_issue_field = _rt.with_raw_response(resource.delete_issue_field)
+        self.update_issue_field = _rt.with_raw_response(resource.update_issue_field)
+        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
+        self.create_issue_type = _rt.with_raw_response(resource.create_issue_type)
+        self.update_issue_type = _rt.with_raw_response(resource.update_issue_type)
+        self.delete_issue_type = _rt.with_raw_response(resource.delete_issue_type)
 
-        Args:
-            org: The organization name. The name is not case sensitive.
-            filter: Filter members returned in the list. `2fa_disabled` means that only members
-                without [two-factor
-                authentication](https://github.com/blog/1614-two-factor-authentication) enabled
-                will be returned. `2fa_insecure` means that only members with [insecure 2FA
-                methods](https://docs.github.com/organizations/keeping-your-organization-secure/managing-two-factor-authentication-for-your-organization/requiring-two-factor-authentication-in-your-organization#requiring-secure-methods-of-two-factor-authentication-in-your-organization)
-                will be returned. These options are only available for organization owners.
-            role: Filter members returned by their role.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _ORGS_LIST_MEMBERS,
-            {
-                "org": org,
-                "filter": filter,
-                "role": role,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
 
-    async def check_membership_for_user(
-        self,
-        org: str,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Check organization membership for a user
+class _AsyncOrgsInvitationsMethodsWithStreamingResponse:
+    """`_AsyncOrgsInvitationsMethods.with_streaming_response` (part of it)."""
 
-        Check if a user is, publicly or privately, a member of the organization.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _ORGS_CHECK_MEMBERSHIP_FOR_USER,
-            {
-                "org": org,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def remove_member(
-        self,
-        org: str,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove an organization member
-
-        Removing a user from this list will remove them from all teams and they will no longer
-        have any access to the organization's repositories.
-
-        > [!NOTE]
-        > If a user has both direct membership in the organization as well as indirect membership
-        via an enterprise team, only their direct membership will be removed. Their indirect
-        membership via an enterprise team remains until the user is removed from the enterprise
-        team.
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _ORGS_REMOVE_MEMBER,
-            {
-                "org": org,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _AsyncOrgsInvitationsMethods) -> None:
+        self.list_pending_invitations = _rt.streaming_async_page(resource.list_pending_invitations)
+        self.create_invitation = _rt.with_streaming_response(resource.create_invitation)
+        self.cancel_invitation = _rt.with_streaming_response(resource.cancel_invitation)
+        self.list_invitation_teams = _rt.streaming_async_page(resource.list_invitation_teams)
+        self.list_issue_fields = _rt.with_streaming_response(resource.list_issue_fields)
+        self.create_issue_field = _rt.with_streaming_response(resource.create_issue_field)
+        self.delete_issue_field = _rt.with_streaming_response(resource.delete_issue_field)
+        self.update_issue_field = _rt.with_streaming_response(resource.update_issue_field)
+        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
+        self.create_issue_type = _rt.with_streaming_response(resource.create_issue_type)
+        self.update_issue_type = _rt.with_streaming_response(resource.update_issue_type)
+        self.delete_issue_type = _rt.with_streaming_response(resource.delete_issue_type)

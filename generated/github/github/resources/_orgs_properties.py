@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncOrgsPropertiesMethods", "_OrgsPropertiesMethods"]
+__all__ = [
+    "_AsyncOrgsPropertiesMethods",
+    "_AsyncOrgsPropertiesMethodsWithRawResponse",
+    "_AsyncOrgsPropertiesMethodsWithStreamingResponse",
+    "_OrgsPropertiesMethods",
+    "_OrgsPropertiesMethodsWithRawResponse",
+    "_OrgsPropertiesMethodsWithStreamingResponse",
+]
 
 
 def _orgs_custom_properties_for_repos_get_organization_definitions_responses() -> dict[
@@ -964,6 +971,98 @@ class _OrgsPropertiesMethods(_rt.SyncResource):
         )
 
 
+class _OrgsPropertiesMethodsWithRawResponse:
+    """`_OrgsPropertiesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _OrgsPropertiesMethods) -> None:
+        self.custom_properties_for_repos_get_organization_definitions = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_organization_definitions
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definitions = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definitions
+            )
+        )
+        self.custom_properties_for_repos_get_organization_definition = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_organization_definition
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definition = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_delete_organization_definition = _rt.with_raw_response(
+            resource.custom_properties_for_repos_delete_organization_definition
+        )
+        self.custom_properties_for_repos_get_organization_values = _rt.raw_page(
+            resource.custom_properties_for_repos_get_organization_values
+        )
+        self.custom_properties_for_repos_create_or_update_organization_values = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_values
+            )
+        )
+        self.list_public_members = _rt.raw_page(resource.list_public_members)
+        self.check_public_membership_for_user = _rt.with_raw_response(
+            resource.check_public_membership_for_user
+        )
+        self.set_public_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.set_public_membership_for_authenticated_user
+        )
+        self.remove_public_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_public_membership_for_authenticated_user
+        )
+        self.get_org_ruleset_history = _rt.raw_page(resource.get_org_ruleset_history)
+        self.get_org_ruleset_version = _rt.with_raw_response(resource.get_org_ruleset_version)
+
+
+class _OrgsPropertiesMethodsWithStreamingResponse:
+    """`_OrgsPropertiesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _OrgsPropertiesMethods) -> None:
+        self.custom_properties_for_repos_get_organization_definitions = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_organization_definitions
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definitions = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definitions
+            )
+        )
+        self.custom_properties_for_repos_get_organization_definition = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_organization_definition
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definition = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_delete_organization_definition = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_delete_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_get_organization_values = _rt.streaming_page(
+            resource.custom_properties_for_repos_get_organization_values
+        )
+        self.custom_properties_for_repos_create_or_update_organization_values = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_values
+            )
+        )
+        self.list_public_members = _rt.streaming_page(resource.list_public_members)
+        self.check_public_membership_for_user = _rt.with_streaming_response(
+            resource.check_public_membership_for_user
+        )
+        self.set_public_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_public_membership_for_authenticated_user
+        )
+        self.remove_public_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_public_membership_for_authenticated_user
+        )
+        self.get_org_ruleset_history = _rt.streaming_page(resource.get_org_ruleset_history)
+        self.get_org_ruleset_version = _rt.with_streaming_response(resource.get_org_ruleset_version)
+
+
 class _AsyncOrgsPropertiesMethods(_rt.AsyncResource):
     """Operations under `orgs` (part of it)."""
 
@@ -1603,3 +1702,95 @@ class _AsyncOrgsPropertiesMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncOrgsPropertiesMethodsWithRawResponse:
+    """`_AsyncOrgsPropertiesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncOrgsPropertiesMethods) -> None:
+        self.custom_properties_for_repos_get_organization_definitions = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_organization_definitions
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definitions = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definitions
+            )
+        )
+        self.custom_properties_for_repos_get_organization_definition = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_organization_definition
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definition = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_delete_organization_definition = _rt.with_raw_response(
+            resource.custom_properties_for_repos_delete_organization_definition
+        )
+        self.custom_properties_for_repos_get_organization_values = _rt.raw_async_page(
+            resource.custom_properties_for_repos_get_organization_values
+        )
+        self.custom_properties_for_repos_create_or_update_organization_values = (
+            _rt.with_raw_response(
+                resource.custom_properties_for_repos_create_or_update_organization_values
+            )
+        )
+        self.list_public_members = _rt.raw_async_page(resource.list_public_members)
+        self.check_public_membership_for_user = _rt.with_raw_response(
+            resource.check_public_membership_for_user
+        )
+        self.set_public_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.set_public_membership_for_authenticated_user
+        )
+        self.remove_public_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.remove_public_membership_for_authenticated_user
+        )
+        self.get_org_ruleset_history = _rt.raw_async_page(resource.get_org_ruleset_history)
+        self.get_org_ruleset_version = _rt.with_raw_response(resource.get_org_ruleset_version)
+
+
+class _AsyncOrgsPropertiesMethodsWithStreamingResponse:
+    """`_AsyncOrgsPropertiesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncOrgsPropertiesMethods) -> None:
+        self.custom_properties_for_repos_get_organization_definitions = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_organization_definitions
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definitions = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definitions
+            )
+        )
+        self.custom_properties_for_repos_get_organization_definition = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_organization_definition
+        )
+        self.custom_properties_for_repos_create_or_update_organization_definition = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_delete_organization_definition = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_delete_organization_definition
+            )
+        )
+        self.custom_properties_for_repos_get_organization_values = _rt.streaming_async_page(
+            resource.custom_properties_for_repos_get_organization_values
+        )
+        self.custom_properties_for_repos_create_or_update_organization_values = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_organization_values
+            )
+        )
+        self.list_public_members = _rt.streaming_async_page(resource.list_public_members)
+        self.check_public_membership_for_user = _rt.with_streaming_response(
+            resource.check_public_membership_for_user
+        )
+        self.set_public_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_public_membership_for_authenticated_user
+        )
+        self.remove_public_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.remove_public_membership_for_authenticated_user
+        )
+        self.get_org_ruleset_history = _rt.streaming_async_page(resource.get_org_ruleset_history)
+        self.get_org_ruleset_version = _rt.with_streaming_response(resource.get_org_ruleset_version)

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncOrgsSecurityManagersMethods", "_OrgsSecurityManagersMethods"]
+__all__ = [
+    "_AsyncOrgsSecurityManagersMethods",
+    "_AsyncOrgsSecurityManagersMethodsWithRawResponse",
+    "_AsyncOrgsSecurityManagersMethodsWithStreamingResponse",
+    "_OrgsSecurityManagersMethods",
+    "_OrgsSecurityManagersMethodsWithRawResponse",
+    "_OrgsSecurityManagersMethodsWithStreamingResponse",
+]
 
 
 def _orgs_list_security_manager_teams_responses() -> dict[str, _rt.Response]:
@@ -1007,6 +1014,102 @@ class _OrgsSecurityManagersMethods(_rt.SyncResource):
         )
 
 
+class _OrgsSecurityManagersMethodsWithRawResponse:
+    """`_OrgsSecurityManagersMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _OrgsSecurityManagersMethods) -> None:
+        self.list_security_manager_teams = _rt.with_raw_response(
+            resource.list_security_manager_teams
+        )
+        self.add_security_manager_team = _rt.with_raw_response(resource.add_security_manager_team)
+        self.remove_security_manager_team = _rt.with_raw_response(
+            resource.remove_security_manager_team
+        )
+        self.get_immutable_releases_settings = _rt.with_raw_response(
+            resource.get_immutable_releases_settings
+        )
+        self.set_immutable_releases_settings = _rt.with_raw_response(
+            resource.set_immutable_releases_settings
+        )
+        self.get_immutable_releases_settings_repositories = _rt.raw_page(
+            resource.get_immutable_releases_settings_repositories
+        )
+        self.set_immutable_releases_settings_repositories = _rt.with_raw_response(
+            resource.set_immutable_releases_settings_repositories
+        )
+        self.enable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_immutable_releases_organization
+        )
+        self.disable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_immutable_releases_organization
+        )
+        self.list_memberships_for_authenticated_user = _rt.raw_page(
+            resource.list_memberships_for_authenticated_user
+        )
+        self.get_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.get_membership_for_authenticated_user
+        )
+        self.update_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.update_membership_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.list_for_user = _rt.raw_page(resource.list_for_user)
+        self.list_organization_fine_grained_permissions = _rt.with_raw_response(
+            resource.list_organization_fine_grained_permissions
+        )
+
+
+class _OrgsSecurityManagersMethodsWithStreamingResponse:
+    """`_OrgsSecurityManagersMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _OrgsSecurityManagersMethods) -> None:
+        self.list_security_manager_teams = _rt.with_streaming_response(
+            resource.list_security_manager_teams
+        )
+        self.add_security_manager_team = _rt.with_streaming_response(
+            resource.add_security_manager_team
+        )
+        self.remove_security_manager_team = _rt.with_streaming_response(
+            resource.remove_security_manager_team
+        )
+        self.get_immutable_releases_settings = _rt.with_streaming_response(
+            resource.get_immutable_releases_settings
+        )
+        self.set_immutable_releases_settings = _rt.with_streaming_response(
+            resource.set_immutable_releases_settings
+        )
+        self.get_immutable_releases_settings_repositories = _rt.streaming_page(
+            resource.get_immutable_releases_settings_repositories
+        )
+        self.set_immutable_releases_settings_repositories = _rt.with_streaming_response(
+            resource.set_immutable_releases_settings_repositories
+        )
+        self.enable_selected_repository_immutable_releases_organization = (
+            _rt.with_streaming_response(
+                resource.enable_selected_repository_immutable_releases_organization
+            )
+        )
+        self.disable_selected_repository_immutable_releases_organization = (
+            _rt.with_streaming_response(
+                resource.disable_selected_repository_immutable_releases_organization
+            )
+        )
+        self.list_memberships_for_authenticated_user = _rt.streaming_page(
+            resource.list_memberships_for_authenticated_user
+        )
+        self.get_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_membership_for_authenticated_user
+        )
+        self.update_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.update_membership_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.list_for_user = _rt.streaming_page(resource.list_for_user)
+        self.list_organization_fine_grained_permissions = _rt.with_streaming_response(
+            resource.list_organization_fine_grained_permissions
+        )
+
+
 class _AsyncOrgsSecurityManagersMethods(_rt.AsyncResource):
     """Operations under `orgs` (part of it)."""
 
@@ -1731,4 +1834,102 @@ class _AsyncOrgsSecurityManagersMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncOrgsSecurityManagersMethodsWithRawResponse:
+    """`_AsyncOrgsSecurityManagersMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncOrgsSecurityManagersMethods) -> None:
+        self.list_security_manager_teams = _rt.with_raw_response(
+            resource.list_security_manager_teams
+        )
+        self.add_security_manager_team = _rt.with_raw_response(resource.add_security_manager_team)
+        self.remove_security_manager_team = _rt.with_raw_response(
+            resource.remove_security_manager_team
+        )
+        self.get_immutable_releases_settings = _rt.with_raw_response(
+            resource.get_immutable_releases_settings
+        )
+        self.set_immutable_releases_settings = _rt.with_raw_response(
+            resource.set_immutable_releases_settings
+        )
+        self.get_immutable_releases_settings_repositories = _rt.raw_async_page(
+            resource.get_immutable_releases_settings_repositories
+        )
+        self.set_immutable_releases_settings_repositories = _rt.with_raw_response(
+            resource.set_immutable_releases_settings_repositories
+        )
+        self.enable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
+            resource.enable_selected_repository_immutable_releases_organization
+        )
+        self.disable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
+            resource.disable_selected_repository_immutable_releases_organization
+        )
+        self.list_memberships_for_authenticated_user = _rt.raw_async_page(
+            resource.list_memberships_for_authenticated_user
+        )
+        self.get_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.get_membership_for_authenticated_user
+        )
+        self.update_membership_for_authenticated_user = _rt.with_raw_response(
+            resource.update_membership_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
+        self.list_organization_fine_grained_permissions = _rt.with_raw_response(
+            resource.list_organization_fine_grained_permissions
+        )
+
+
+class _AsyncOrgsSecurityManagersMethodsWithStreamingResponse:
+    """`_AsyncOrgsSecurityManagersMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncOrgsSecurityManagersMethods) -> None:
+        self.list_security_manager_teams = _rt.with_streaming_response(
+            resource.list_security_manager_teams
+        )
+        self.add_security_manager_team = _rt.with_streaming_response(
+            resource.add_security_manager_team
+        )
+        self.remove_security_manager_team = _rt.with_streaming_response(
+            resource.remove_security_manager_team
+        )
+        self.get_immutable_releases_settings = _rt.with_streaming_response(
+            resource.get_immutable_releases_settings
+        )
+        self.set_immutable_releases_settings = _rt.with_streaming_response(
+            resource.set_immutable_releases_settings
+        )
+        self.get_immutable_releases_settings_repositories = _rt.streaming_async_page(
+            resource.get_immutable_releases_settings_repositories
+        )
+        self.set_immutable_releases_settings_repositories = _rt.with_streaming_response(
+            resource.set_immutable_releases_settings_repositories
+        )
+        self.enable_selected_repository_immutable_releases_organization = (
+            _rt.with_streaming_response(
+                resource.enable_selected_repository_immutable_releases_organization
+            )
+        )
+        self.disable_selected_repository_immutable_releases_organization = (
+            _rt.with_streaming_response(
+                resource.disable_selected_repository_immutable_releases_organization
+            )
+        )
+        self.list_memberships_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_memberships_for_authenticated_user
+        )
+        self.get_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_membership_for_authenticated_user
+        )
+        self.update_membership_for_authenticated_user = _rt.with_streaming_response(
+            resource.update_membership_for_authenticated_user
+        )
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
+        )
+        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
+        self.list_organization_fine_grained_permissions = _rt.with_streaming_response(
+            resource.list_organization_fine_grained_permissions
         )

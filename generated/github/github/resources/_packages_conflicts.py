@@ -12,7 +12,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncPackagesConflictsMethods", "_PackagesConflictsMethods"]
+__all__ = [
+    "_AsyncPackagesConflictsMethods",
+    "_AsyncPackagesConflictsMethodsWithRawResponse",
+    "_AsyncPackagesConflictsMethodsWithStreamingResponse",
+    "_PackagesConflictsMethods",
+    "_PackagesConflictsMethodsWithRawResponse",
+    "_PackagesConflictsMethodsWithStreamingResponse",
+]
 
 
 def _packages_list_docker_migration_conflicting_packages_for_organization_responses() -> dict[
@@ -120,39 +127,6 @@ def _packages_get_package_for_user_responses() -> dict[str, _rt.Response]:
 
 
 def _packages_delete_package_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _packages_restore_package_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _packages_restore_package_for_authenticated_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _packages_restore_package_for_user_responses() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
@@ -311,44 +285,6 @@ _PACKAGES_DELETE_PACKAGE_FOR_USER: _rt.Operation[None] = _rt.Operation(
         _rt.Param("username", "username", "path"),
     ),
     responses=_rt.LazyResponses(_packages_delete_package_for_user_responses),
-)
-
-_PACKAGES_RESTORE_PACKAGE_FOR_ORG: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/orgs/{org}/packages/{package_type}/{package_name}/restore",
-    operation_id="packages/restore-package-for-org",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("org", "org", "path"),
-        _rt.Param("token", "token", "query"),
-    ),
-    responses=_rt.LazyResponses(_packages_restore_package_for_org_responses),
-)
-
-_PACKAGES_RESTORE_PACKAGE_FOR_AUTHENTICATED_USER: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/user/packages/{package_type}/{package_name}/restore",
-    operation_id="packages/restore-package-for-authenticated-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("token", "token", "query"),
-    ),
-    responses=_rt.LazyResponses(_packages_restore_package_for_authenticated_user_responses),
-)
-
-_PACKAGES_RESTORE_PACKAGE_FOR_USER: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/users/{username}/packages/{package_type}/{package_name}/restore",
-    operation_id="packages/restore-package-for-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("username", "username", "path"),
-        _rt.Param("token", "token", "query"),
-    ),
-    responses=_rt.LazyResponses(_packages_restore_package_for_user_responses),
 )
 
 
@@ -984,199 +920,77 @@ class _PackagesConflictsMethods(_rt.SyncResource):
             ),
         )
 
-    def restore_package_for_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for an organization
 
-        Restores an entire package in an organization.
+class _PackagesConflictsMethodsWithRawResponse:
+    """`_PackagesConflictsMethods.with_raw_response` (part of it)."""
 
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new
-            package. If the same package namespace is not available, you will not be able to
-            restore your package. In this scenario, to restore the deleted package, you must
-            delete the new package that uses the deleted package's namespace first.
-
-        The authenticated user must have admin permissions in the organization to use this
-        endpoint. If the `package_type` belongs to a GitHub Packages registry that supports
-        granular permissions, the authenticated user must also have admin permissions to the
-        package. For the list of these registries, see "[About permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and
-        `write:packages` scopes to use this endpoint. For more information, see "[About
-        permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry
-                have the type `maven`. Docker images pushed to GitHub's Container registry
-                (`ghcr.io`) have the type `container`. You can use the type `docker` to find
-                images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
-                even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            token: package token
-        """
-        return self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _PackagesConflictsMethods) -> None:
+        self.list_docker_migration_conflicting_packages_for_organization = _rt.with_raw_response(
+            resource.list_docker_migration_conflicting_packages_for_organization
         )
-
-    def restore_package_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for the authenticated user
-
-        Restores a package owned by the authenticated user.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new
-            package. If the same package namespace is not available, you will not be able to
-            restore your package. In this scenario, to restore the deleted package, you must
-            delete the new package that uses the deleted package's namespace first.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and
-        `write:packages` scopes to use this endpoint. For more information, see "[About
-        permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry
-                have the type `maven`. Docker images pushed to GitHub's Container registry
-                (`ghcr.io`) have the type `container`. You can use the type `docker` to find
-                images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
-                even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            token: package token
-        """
-        return self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_raw_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
         )
-
-    def restore_package_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for a user
-
-        Restores an entire package for a user.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new
-            package. If the same package namespace is not available, you will not be able to
-            restore your package. In this scenario, to restore the deleted package, you must
-            delete the new package that uses the deleted package's namespace first.
-
-        If the `package_type` belongs to a GitHub Packages registry that supports granular
-        permissions, the authenticated user must have admin permissions to the package. For the
-        list of these registries, see "[About permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and
-        `write:packages` scopes to use this endpoint. For more information, see "[About
-        permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry
-                have the type `maven`. Docker images pushed to GitHub's Container registry
-                (`ghcr.io`) have the type `container`. You can use the type `docker` to find
-                images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
-                even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-            token: package token
-        """
-        return self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
+            resource.list_docker_migration_conflicting_packages_for_user
         )
+        self.list_packages_for_organization = _rt.raw_page(resource.list_packages_for_organization)
+        self.get_package_for_organization = _rt.with_raw_response(
+            resource.get_package_for_organization
+        )
+        self.delete_package_for_org = _rt.with_raw_response(resource.delete_package_for_org)
+        self.list_packages_for_authenticated_user = _rt.raw_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_raw_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.list_packages_for_user = _rt.raw_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
+
+
+class _PackagesConflictsMethodsWithStreamingResponse:
+    """`_PackagesConflictsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _PackagesConflictsMethods) -> None:
+        self.list_docker_migration_conflicting_packages_for_organization = (
+            _rt.with_streaming_response(
+                resource.list_docker_migration_conflicting_packages_for_organization
+            )
+        )
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_streaming_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
+        )
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
+            resource.list_docker_migration_conflicting_packages_for_user
+        )
+        self.list_packages_for_organization = _rt.streaming_page(
+            resource.list_packages_for_organization
+        )
+        self.get_package_for_organization = _rt.with_streaming_response(
+            resource.get_package_for_organization
+        )
+        self.delete_package_for_org = _rt.with_streaming_response(resource.delete_package_for_org)
+        self.list_packages_for_authenticated_user = _rt.streaming_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.list_packages_for_user = _rt.streaming_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)
 
 
 class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
@@ -1811,196 +1625,76 @@ class _AsyncPackagesConflictsMethods(_rt.AsyncResource):
             ),
         )
 
-    async def restore_package_for_org(
-        self,
-        org: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for an organization
 
-        Restores an entire package in an organization.
+class _AsyncPackagesConflictsMethodsWithRawResponse:
+    """`_AsyncPackagesConflictsMethods.with_raw_response` (part of it)."""
 
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new
-            package. If the same package namespace is not available, you will not be able to
-            restore your package. In this scenario, to restore the deleted package, you must
-            delete the new package that uses the deleted package's namespace first.
-
-        The authenticated user must have admin permissions in the organization to use this
-        endpoint. If the `package_type` belongs to a GitHub Packages registry that supports
-        granular permissions, the authenticated user must also have admin permissions to the
-        package. For the list of these registries, see "[About permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and
-        `write:packages` scopes to use this endpoint. For more information, see "[About
-        permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry
-                have the type `maven`. Docker images pushed to GitHub's Container registry
-                (`ghcr.io`) have the type `container`. You can use the type `docker` to find
-                images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
-                even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            org: The organization name. The name is not case sensitive.
-            token: package token
-        """
-        return await self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_ORG,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "org": org,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncPackagesConflictsMethods) -> None:
+        self.list_docker_migration_conflicting_packages_for_organization = _rt.with_raw_response(
+            resource.list_docker_migration_conflicting_packages_for_organization
         )
-
-    async def restore_package_for_authenticated_user(
-        self,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for the authenticated user
-
-        Restores a package owned by the authenticated user.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new
-            package. If the same package namespace is not available, you will not be able to
-            restore your package. In this scenario, to restore the deleted package, you must
-            delete the new package that uses the deleted package's namespace first.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and
-        `write:packages` scopes to use this endpoint. For more information, see "[About
-        permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry
-                have the type `maven`. Docker images pushed to GitHub's Container registry
-                (`ghcr.io`) have the type `container`. You can use the type `docker` to find
-                images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
-                even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            token: package token
-        """
-        return await self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_AUTHENTICATED_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_raw_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
         )
-
-    async def restore_package_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        *,
-        token: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore a package for a user
-
-        Restores an entire package for a user.
-
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new
-            package. If the same package namespace is not available, you will not be able to
-            restore your package. In this scenario, to restore the deleted package, you must
-            delete the new package that uses the deleted package's namespace first.
-
-        If the `package_type` belongs to a GitHub Packages registry that supports granular
-        permissions, the authenticated user must have admin permissions to the package. For the
-        list of these registries, see "[About permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and
-        `write:packages` scopes to use this endpoint. For more information, see "[About
-        permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
-
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry
-                have the type `maven`. Docker images pushed to GitHub's Container registry
-                (`ghcr.io`) have the type `container`. You can use the type `docker` to find
-                images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
-                even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-            token: package token
-        """
-        return await self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-                "token": token,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
+            resource.list_docker_migration_conflicting_packages_for_user
         )
+        self.list_packages_for_organization = _rt.raw_async_page(
+            resource.list_packages_for_organization
+        )
+        self.get_package_for_organization = _rt.with_raw_response(
+            resource.get_package_for_organization
+        )
+        self.delete_package_for_org = _rt.with_raw_response(resource.delete_package_for_org)
+        self.list_packages_for_authenticated_user = _rt.raw_async_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_raw_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.list_packages_for_user = _rt.raw_async_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
+
+
+class _AsyncPackagesConflictsMethodsWithStreamingResponse:
+    """`_AsyncPackagesConflictsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncPackagesConflictsMethods) -> None:
+        self.list_docker_migration_conflicting_packages_for_organization = (
+            _rt.with_streaming_response(
+                resource.list_docker_migration_conflicting_packages_for_organization
+            )
+        )
+        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
+            _rt.with_streaming_response(
+                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+            )
+        )
+        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
+            resource.list_docker_migration_conflicting_packages_for_user
+        )
+        self.list_packages_for_organization = _rt.streaming_async_page(
+            resource.list_packages_for_organization
+        )
+        self.get_package_for_organization = _rt.with_streaming_response(
+            resource.get_package_for_organization
+        )
+        self.delete_package_for_org = _rt.with_streaming_response(resource.delete_package_for_org)
+        self.list_packages_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_packages_for_authenticated_user
+        )
+        self.get_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_package_for_authenticated_user
+        )
+        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_package_for_authenticated_user
+        )
+        self.list_packages_for_user = _rt.streaming_async_page(resource.list_packages_for_user)
+        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
+        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)

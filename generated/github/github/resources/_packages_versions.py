@@ -12,7 +12,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncPackagesVersionsMethods", "_PackagesVersionsMethods"]
+__all__ = [
+    "_AsyncPackagesVersionsMethods",
+    "_AsyncPackagesVersionsMethodsWithRawResponse",
+    "_AsyncPackagesVersionsMethodsWithStreamingResponse",
+    "_PackagesVersionsMethods",
+    "_PackagesVersionsMethodsWithRawResponse",
+    "_PackagesVersionsMethodsWithStreamingResponse",
+]
 
 
 def _packages_get_all_package_versions_for_package_owned_by_org_responses() -> dict[
@@ -120,17 +127,6 @@ def _packages_get_package_version_for_user_responses() -> dict[str, _rt.Response
 
 
 def _packages_delete_package_version_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _packages_restore_package_version_for_user_responses() -> dict[str, _rt.Response]:
     from ..models.basic_error import BasicError
 
     return {
@@ -295,19 +291,6 @@ _PACKAGES_DELETE_PACKAGE_VERSION_FOR_USER: _rt.Operation[None] = _rt.Operation(
         _rt.Param("package_version_id", "package_version_id", "path"),
     ),
     responses=_rt.LazyResponses(_packages_delete_package_version_for_user_responses),
-)
-
-_PACKAGES_RESTORE_PACKAGE_VERSION_FOR_USER: _rt.Operation[None] = _rt.Operation(
-    method="post",
-    path="/users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore",
-    operation_id="packages/restore-package-version-for-user",
-    params=(
-        _rt.Param("package_type", "package_type", "path"),
-        _rt.Param("package_name", "package_name", "path"),
-        _rt.Param("username", "username", "path"),
-        _rt.Param("package_version_id", "package_version_id", "path"),
-    ),
-    responses=_rt.LazyResponses(_packages_restore_package_version_for_user_responses),
 )
 
 
@@ -965,71 +948,82 @@ class _PackagesVersionsMethods(_rt.SyncResource):
             ),
         )
 
-    def restore_package_version_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore package version for a user
 
-        Restores a specific package version for a user.
+class _PackagesVersionsMethodsWithRawResponse:
+    """`_PackagesVersionsMethods.with_raw_response` (part of it)."""
 
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new
-            package. If the same package namespace is not available, you will not be able to
-            restore your package. In this scenario, to restore the deleted package, you must
-            delete the new package that uses the deleted package's namespace first.
+    def __init__(self, resource: _PackagesVersionsMethods) -> None:
+        self.get_all_package_versions_for_package_owned_by_org = _rt.raw_page(
+            resource.get_all_package_versions_for_package_owned_by_org
+        )
+        self.get_package_version_for_organization = _rt.with_raw_response(
+            resource.get_package_version_for_organization
+        )
+        self.delete_package_version_for_org = _rt.with_raw_response(
+            resource.delete_package_version_for_org
+        )
+        self.restore_package_version_for_org = _rt.with_raw_response(
+            resource.restore_package_version_for_org
+        )
+        self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.raw_page(
+            resource.get_all_package_versions_for_package_owned_by_authenticated_user
+        )
+        self.get_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.get_package_version_for_authenticated_user
+        )
+        self.delete_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_package_version_for_authenticated_user
+        )
+        self.restore_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.restore_package_version_for_authenticated_user
+        )
+        self.get_all_package_versions_for_package_owned_by_user = _rt.with_raw_response(
+            resource.get_all_package_versions_for_package_owned_by_user
+        )
+        self.get_package_version_for_user = _rt.with_raw_response(
+            resource.get_package_version_for_user
+        )
+        self.delete_package_version_for_user = _rt.with_raw_response(
+            resource.delete_package_version_for_user
+        )
 
-        If the `package_type` belongs to a GitHub Packages registry that supports granular
-        permissions, the authenticated user must have admin permissions to the package. For the
-        list of these registries, see "[About permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
 
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and
-        `write:packages` scopes to use this endpoint. For more information, see "[About
-        permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+class _PackagesVersionsMethodsWithStreamingResponse:
+    """`_PackagesVersionsMethods.with_streaming_response` (part of it)."""
 
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry
-                have the type `maven`. Docker images pushed to GitHub's Container registry
-                (`ghcr.io`) have the type `container`. You can use the type `docker` to find
-                images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
-                even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-            package_version_id: Unique identifier of the package version.
-        """
-        return self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _PackagesVersionsMethods) -> None:
+        self.get_all_package_versions_for_package_owned_by_org = _rt.streaming_page(
+            resource.get_all_package_versions_for_package_owned_by_org
+        )
+        self.get_package_version_for_organization = _rt.with_streaming_response(
+            resource.get_package_version_for_organization
+        )
+        self.delete_package_version_for_org = _rt.with_streaming_response(
+            resource.delete_package_version_for_org
+        )
+        self.restore_package_version_for_org = _rt.with_streaming_response(
+            resource.restore_package_version_for_org
+        )
+        self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.streaming_page(
+            resource.get_all_package_versions_for_package_owned_by_authenticated_user
+        )
+        self.get_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_package_version_for_authenticated_user
+        )
+        self.delete_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_package_version_for_authenticated_user
+        )
+        self.restore_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.restore_package_version_for_authenticated_user
+        )
+        self.get_all_package_versions_for_package_owned_by_user = _rt.with_streaming_response(
+            resource.get_all_package_versions_for_package_owned_by_user
+        )
+        self.get_package_version_for_user = _rt.with_streaming_response(
+            resource.get_package_version_for_user
+        )
+        self.delete_package_version_for_user = _rt.with_streaming_response(
+            resource.delete_package_version_for_user
         )
 
 
@@ -1687,69 +1681,82 @@ class _AsyncPackagesVersionsMethods(_rt.AsyncResource):
             ),
         )
 
-    async def restore_package_version_for_user(
-        self,
-        username: str,
-        package_type: Literal["npm", "maven", "rubygems", "docker", "nuget", "container"],
-        package_name: str,
-        package_version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Restore package version for a user
 
-        Restores a specific package version for a user.
+class _AsyncPackagesVersionsMethodsWithRawResponse:
+    """`_AsyncPackagesVersionsMethods.with_raw_response` (part of it)."""
 
-        You can restore a deleted package under the following conditions:
-          - The package was deleted within the last 30 days.
-          - The same package namespace and version is still available and not reused for a new
-            package. If the same package namespace is not available, you will not be able to
-            restore your package. In this scenario, to restore the deleted package, you must
-            delete the new package that uses the deleted package's namespace first.
+    def __init__(self, resource: _AsyncPackagesVersionsMethods) -> None:
+        self.get_all_package_versions_for_package_owned_by_org = _rt.raw_async_page(
+            resource.get_all_package_versions_for_package_owned_by_org
+        )
+        self.get_package_version_for_organization = _rt.with_raw_response(
+            resource.get_package_version_for_organization
+        )
+        self.delete_package_version_for_org = _rt.with_raw_response(
+            resource.delete_package_version_for_org
+        )
+        self.restore_package_version_for_org = _rt.with_raw_response(
+            resource.restore_package_version_for_org
+        )
+        self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.raw_async_page(
+            resource.get_all_package_versions_for_package_owned_by_authenticated_user
+        )
+        self.get_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.get_package_version_for_authenticated_user
+        )
+        self.delete_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_package_version_for_authenticated_user
+        )
+        self.restore_package_version_for_authenticated_user = _rt.with_raw_response(
+            resource.restore_package_version_for_authenticated_user
+        )
+        self.get_all_package_versions_for_package_owned_by_user = _rt.with_raw_response(
+            resource.get_all_package_versions_for_package_owned_by_user
+        )
+        self.get_package_version_for_user = _rt.with_raw_response(
+            resource.get_package_version_for_user
+        )
+        self.delete_package_version_for_user = _rt.with_raw_response(
+            resource.delete_package_version_for_user
+        )
 
-        If the `package_type` belongs to a GitHub Packages registry that supports granular
-        permissions, the authenticated user must have admin permissions to the package. For the
-        list of these registries, see "[About permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
 
-        OAuth app tokens and personal access tokens (classic) need the `read:packages` and
-        `write:packages` scopes to use this endpoint. For more information, see "[About
-        permissions for GitHub
-        Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
+class _AsyncPackagesVersionsMethodsWithStreamingResponse:
+    """`_AsyncPackagesVersionsMethods.with_streaming_response` (part of it)."""
 
-        Args:
-            package_type: The type of supported package. Packages in GitHub's Gradle registry
-                have the type `maven`. Docker images pushed to GitHub's Container registry
-                (`ghcr.io`) have the type `container`. You can use the type `docker` to find
-                images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`),
-                even if these have now been migrated to the Container registry.
-            package_name: The name of the package.
-            username: The handle for the GitHub user account.
-            package_version_id: Unique identifier of the package version.
-        """
-        return await self._client.request(
-            _PACKAGES_RESTORE_PACKAGE_VERSION_FOR_USER,
-            {
-                "package_type": package_type,
-                "package_name": package_name,
-                "username": username,
-                "package_version_id": package_version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncPackagesVersionsMethods) -> None:
+        self.get_all_package_versions_for_package_owned_by_org = _rt.streaming_async_page(
+            resource.get_all_package_versions_for_package_owned_by_org
+        )
+        self.get_package_version_for_organization = _rt.with_streaming_response(
+            resource.get_package_version_for_organization
+        )
+        self.delete_package_version_for_org = _rt.with_streaming_response(
+            resource.delete_package_version_for_org
+        )
+        self.restore_package_version_for_org = _rt.with_streaming_response(
+            resource.restore_package_version_for_org
+        )
+        self.get_all_package_versions_for_package_owned_by_authenticated_user = (
+            _rt.streaming_async_page(
+                resource.get_all_package_versions_for_package_owned_by_authenticated_user
+            )
+        )
+        self.get_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_package_version_for_authenticated_user
+        )
+        self.delete_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_package_version_for_authenticated_user
+        )
+        self.restore_package_version_for_authenticated_user = _rt.with_streaming_response(
+            resource.restore_package_version_for_authenticated_user
+        )
+        self.get_all_package_versions_for_package_owned_by_user = _rt.with_streaming_response(
+            resource.get_all_package_versions_for_package_owned_by_user
+        )
+        self.get_package_version_for_user = _rt.with_streaming_response(
+            resource.get_package_version_for_user
+        )
+        self.delete_package_version_for_user = _rt.with_streaming_response(
+            resource.delete_package_version_for_user
         )

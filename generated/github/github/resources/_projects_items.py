@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
@@ -10,7 +10,6 @@ from .._runtime import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ..models.projects_v2_item_simple import ProjectsV2ItemSimple
     from ..models.projects_v2_item_with_content import ProjectsV2ItemWithContent
-    from ..models.projects_v2_view import ProjectsV2View
     from ..types.projects import (
         ProjectsAddItemForOrgBody,
         ProjectsAddItemForUserBody,
@@ -20,7 +19,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncProjectsItemsMethods", "_ProjectsItemsMethods"]
+__all__ = [
+    "_AsyncProjectsItemsMethods",
+    "_AsyncProjectsItemsMethodsWithRawResponse",
+    "_AsyncProjectsItemsMethodsWithStreamingResponse",
+    "_ProjectsItemsMethods",
+    "_ProjectsItemsMethodsWithRawResponse",
+    "_ProjectsItemsMethodsWithStreamingResponse",
+]
 
 
 def _projects_list_items_for_org_responses() -> dict[str, _rt.Response]:
@@ -166,38 +172,6 @@ def _projects_list_view_items_for_user_responses() -> dict[str, _rt.Response]:
         "401": _rt.Response(BasicError, "json"),
         "403": _rt.Response(BasicError, "json"),
         "404": _rt.Response(BasicError, "json"),
-    }
-
-
-def _projects_create_view_for_org_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.projects_v2_view import ProjectsV2View
-    from ..models.validation_error import ValidationError
-
-    return {
-        "201": _rt.Response(ProjectsV2View, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(BasicError, "json"),
-    }
-
-
-def _projects_create_view_for_user_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.projects_v2_view import ProjectsV2View
-    from ..models.validation_error import ValidationError
-
-    return {
-        "201": _rt.Response(ProjectsV2View, "json"),
-        "304": _rt.Response(None, "empty"),
-        "401": _rt.Response(BasicError, "json"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-        "503": _rt.Response(BasicError, "json"),
     }
 
 
@@ -371,44 +345,6 @@ _PROJECTS_LIST_VIEW_ITEMS_FOR_USER: _rt.Operation[list[ProjectsV2ItemWithContent
     ),
     responses=_rt.LazyResponses(_projects_list_view_items_for_user_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param=None, size_param=None),
-)
-
-_PROJECTS_CREATE_VIEW_FOR_ORG: _rt.Operation[ProjectsV2View] = _rt.Operation(
-    method="post",
-    path="/orgs/{org}/projectsV2/{project_number}/views",
-    operation_id="projects/create-view-for-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("project_number", "project_number", "path"),
-        _rt.Param("name", "name", "field"),
-        _rt.Param("layout", "layout", "field"),
-        _rt.Param("filter", "filter", "field"),
-        _rt.Param("visible_fields", "visible_fields", "field"),
-        _rt.Param("sort_by", "sort_by", "field"),
-        _rt.Param("group_by", "group_by", "field"),
-        _rt.Param("vertical_group_by", "vertical_group_by", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_create_view_for_org_responses),
-)
-
-_PROJECTS_CREATE_VIEW_FOR_USER: _rt.Operation[ProjectsV2View] = _rt.Operation(
-    method="post",
-    path="/users/{user_id}/projectsV2/{project_number}/views",
-    operation_id="projects/create-view-for-user",
-    params=(
-        _rt.Param("user_id", "user_id", "path"),
-        _rt.Param("project_number", "project_number", "path"),
-        _rt.Param("name", "name", "field"),
-        _rt.Param("layout", "layout", "field"),
-        _rt.Param("filter", "filter", "field"),
-        _rt.Param("visible_fields", "visible_fields", "field"),
-        _rt.Param("sort_by", "sort_by", "field"),
-        _rt.Param("group_by", "group_by", "field"),
-        _rt.Param("vertical_group_by", "vertical_group_by", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_projects_create_view_for_user_responses),
 )
 
 
@@ -1052,149 +988,41 @@ class _ProjectsItemsMethods(_rt.SyncResource):
             ),
         )
 
-    def create_view_for_org(
-        self,
-        org: str,
-        project_number: int,
-        *,
-        name: str,
-        layout: Literal["table", "board", "roadmap"],
-        filter: str | NotGiven = NOT_GIVEN,
-        visible_fields: list[int] | NotGiven = NOT_GIVEN,
-        sort_by: list[list[int | str]] | NotGiven = NOT_GIVEN,
-        group_by: list[int] | NotGiven = NOT_GIVEN,
-        vertical_group_by: list[int] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ProjectsV2View:
-        """Create a view for an organization-owned project
 
-        Create a new view in an organization-owned project. Views allow you to customize how
-        items in a project are displayed and filtered.
+class _ProjectsItemsMethodsWithRawResponse:
+    """`_ProjectsItemsMethods.with_raw_response` (part of it)."""
 
-        Args:
-            org: The organization name. The name is not case sensitive.
-            project_number: The project's number.
-            name: The name of the view.
-            layout: The layout of the view.
-            filter: The filter query for the view. See [Filtering
-                projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects)
-                for more information.
-            visible_fields: `visible_fields` is not applicable to `roadmap` layout views.
-            sort_by: Sorting configuration for the view. Each element is a two-element array of
-                `[field_id, direction]` where `direction` is `"asc"` or `"desc"`. Supports
-                multiple sort criteria applied in order.
-            group_by: The field IDs to group items by (horizontal grouping). Supports a single
-                field. The field must support grouping; fields such as `Title`, `Reviewers`,
-                `Linked pull requests`, `Sub-issues progress`, `Tracked by`, and `Tracks` cannot
-                be grouped on.
-            vertical_group_by: The field IDs to use as columns in `board` layout (vertical
-                grouping). Supports a single field. The field must support grouping; fields such
-                as `Title`, `Reviewers`, `Linked pull requests`, `Sub-issues progress`, `Tracked
-                by`, and `Tracks` cannot be grouped on.
-        """
-        return self._client.request(
-            _PROJECTS_CREATE_VIEW_FOR_ORG,
-            {
-                "org": org,
-                "project_number": project_number,
-                "name": name,
-                "layout": layout,
-                "filter": filter,
-                "visible_fields": visible_fields,
-                "sort_by": sort_by,
-                "group_by": group_by,
-                "vertical_group_by": vertical_group_by,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _ProjectsItemsMethods) -> None:
+        self.list_items_for_org = _rt.raw_page(resource.list_items_for_org)
+        self.add_item_for_org = _rt.with_raw_response(resource.add_item_for_org)
+        self.get_org_item = _rt.with_raw_response(resource.get_org_item)
+        self.delete_item_for_org = _rt.with_raw_response(resource.delete_item_for_org)
+        self.update_item_for_org = _rt.with_raw_response(resource.update_item_for_org)
+        self.list_view_items_for_org = _rt.raw_page(resource.list_view_items_for_org)
+        self.list_items_for_user = _rt.raw_page(resource.list_items_for_user)
+        self.add_item_for_user = _rt.with_raw_response(resource.add_item_for_user)
+        self.get_user_item = _rt.with_raw_response(resource.get_user_item)
+        self.delete_item_for_user = _rt.with_raw_response(resource.delete_item_for_user)
+        self.update_item_for_user = _rt.with_raw_response(resource.update_item_for_user)
+        self.list_view_items_for_user = _rt.raw_page(resource.list_view_items_for_user)
 
-    def create_view_for_user(
-        self,
-        user_id: str,
-        project_number: int,
-        *,
-        name: str,
-        layout: Literal["table", "board", "roadmap"],
-        filter: str | NotGiven = NOT_GIVEN,
-        visible_fields: list[int] | NotGiven = NOT_GIVEN,
-        sort_by: list[list[int | str]] | NotGiven = NOT_GIVEN,
-        group_by: list[int] | NotGiven = NOT_GIVEN,
-        vertical_group_by: list[int] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ProjectsV2View:
-        """Create a view for a user-owned project
 
-        Create a new view in a user-owned project. Views allow you to customize how items in a
-        project are displayed and filtered.
+class _ProjectsItemsMethodsWithStreamingResponse:
+    """`_ProjectsItemsMethods.with_streaming_response` (part of it)."""
 
-        Args:
-            user_id: The unique identifier of the user.
-            project_number: The project's number.
-            name: The name of the view.
-            layout: The layout of the view.
-            filter: The filter query for the view. See [Filtering
-                projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects)
-                for more information.
-            visible_fields: `visible_fields` is not applicable to `roadmap` layout views.
-            sort_by: Sorting configuration for the view. Each element is a two-element array of
-                `[field_id, direction]` where `direction` is `"asc"` or `"desc"`. Supports
-                multiple sort criteria applied in order.
-            group_by: The field IDs to group items by (horizontal grouping). Supports a single
-                field. The field must support grouping; fields such as `Title`, `Reviewers`,
-                `Linked pull requests`, `Sub-issues progress`, `Tracked by`, and `Tracks` cannot
-                be grouped on.
-            vertical_group_by: The field IDs to use as columns in `board` layout (vertical
-                grouping). Supports a single field. The field must support grouping; fields such
-                as `Title`, `Reviewers`, `Linked pull requests`, `Sub-issues progress`, `Tracked
-                by`, and `Tracks` cannot be grouped on.
-        """
-        return self._client.request(
-            _PROJECTS_CREATE_VIEW_FOR_USER,
-            {
-                "user_id": user_id,
-                "project_number": project_number,
-                "name": name,
-                "layout": layout,
-                "filter": filter,
-                "visible_fields": visible_fields,
-                "sort_by": sort_by,
-                "group_by": group_by,
-                "vertical_group_by": vertical_group_by,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _ProjectsItemsMethods) -> None:
+        self.list_items_for_org = _rt.streaming_page(resource.list_items_for_org)
+        self.add_item_for_org = _rt.with_streaming_response(resource.add_item_for_org)
+        self.get_org_item = _rt.with_streaming_response(resource.get_org_item)
+        self.delete_item_for_org = _rt.with_streaming_response(resource.delete_item_for_org)
+        self.update_item_for_org = _rt.with_streaming_response(resource.update_item_for_org)
+        self.list_view_items_for_org = _rt.streaming_page(resource.list_view_items_for_org)
+        self.list_items_for_user = _rt.streaming_page(resource.list_items_for_user)
+        self.add_item_for_user = _rt.with_streaming_response(resource.add_item_for_user)
+        self.get_user_item = _rt.with_streaming_response(resource.get_user_item)
+        self.delete_item_for_user = _rt.with_streaming_response(resource.delete_item_for_user)
+        self.update_item_for_user = _rt.with_streaming_response(resource.update_item_for_user)
+        self.list_view_items_for_user = _rt.streaming_page(resource.list_view_items_for_user)
 
 
 class _AsyncProjectsItemsMethods(_rt.AsyncResource):
@@ -1837,146 +1665,38 @@ class _AsyncProjectsItemsMethods(_rt.AsyncResource):
             ),
         )
 
-    async def create_view_for_org(
-        self,
-        org: str,
-        project_number: int,
-        *,
-        name: str,
-        layout: Literal["table", "board", "roadmap"],
-        filter: str | NotGiven = NOT_GIVEN,
-        visible_fields: list[int] | NotGiven = NOT_GIVEN,
-        sort_by: list[list[int | str]] | NotGiven = NOT_GIVEN,
-        group_by: list[int] | NotGiven = NOT_GIVEN,
-        vertical_group_by: list[int] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ProjectsV2View:
-        """Create a view for an organization-owned project
 
-        Create a new view in an organization-owned project. Views allow you to customize how
-        items in a project are displayed and filtered.
+class _AsyncProjectsItemsMethodsWithRawResponse:
+    """`_AsyncProjectsItemsMethods.with_raw_response` (part of it)."""
 
-        Args:
-            org: The organization name. The name is not case sensitive.
-            project_number: The project's number.
-            name: The name of the view.
-            layout: The layout of the view.
-            filter: The filter query for the view. See [Filtering
-                projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects)
-                for more information.
-            visible_fields: `visible_fields` is not applicable to `roadmap` layout views.
-            sort_by: Sorting configuration for the view. Each element is a two-element array of
-                `[field_id, direction]` where `direction` is `"asc"` or `"desc"`. Supports
-                multiple sort criteria applied in order.
-            group_by: The field IDs to group items by (horizontal grouping). Supports a single
-                field. The field must support grouping; fields such as `Title`, `Reviewers`,
-                `Linked pull requests`, `Sub-issues progress`, `Tracked by`, and `Tracks` cannot
-                be grouped on.
-            vertical_group_by: The field IDs to use as columns in `board` layout (vertical
-                grouping). Supports a single field. The field must support grouping; fields such
-                as `Title`, `Reviewers`, `Linked pull requests`, `Sub-issues progress`, `Tracked
-                by`, and `Tracks` cannot be grouped on.
-        """
-        return await self._client.request(
-            _PROJECTS_CREATE_VIEW_FOR_ORG,
-            {
-                "org": org,
-                "project_number": project_number,
-                "name": name,
-                "layout": layout,
-                "filter": filter,
-                "visible_fields": visible_fields,
-                "sort_by": sort_by,
-                "group_by": group_by,
-                "vertical_group_by": vertical_group_by,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _AsyncProjectsItemsMethods) -> None:
+        self.list_items_for_org = _rt.raw_async_page(resource.list_items_for_org)
+        self.add_item_for_org = _rt.with_raw_response(resource.add_item_for_org)
+        self.get_org_item = _rt.with_raw_response(resource.get_org_item)
+        self.delete_item_for_org = _rt.with_raw_response(resource.delete_item_for_org)
+        self.update_item_for_org = _rt.with_raw_response(resource.update_item_for_org)
+        self.list_view_items_for_org = _rt.raw_async_page(resource.list_view_items_for_org)
+        self.list_items_for_user = _rt.raw_async_page(resource.list_items_for_user)
+        self.add_item_for_user = _rt.with_raw_response(resource.add_item_for_user)
+        self.get_user_item = _rt.with_raw_response(resource.get_user_item)
+        self.delete_item_for_user = _rt.with_raw_response(resource.delete_item_for_user)
+        self.update_item_for_user = _rt.with_raw_response(resource.update_item_for_user)
+        self.list_view_items_for_user = _rt.raw_async_page(resource.list_view_items_for_user)
 
-    async def create_view_for_user(
-        self,
-        user_id: str,
-        project_number: int,
-        *,
-        name: str,
-        layout: Literal["table", "board", "roadmap"],
-        filter: str | NotGiven = NOT_GIVEN,
-        visible_fields: list[int] | NotGiven = NOT_GIVEN,
-        sort_by: list[list[int | str]] | NotGiven = NOT_GIVEN,
-        group_by: list[int] | NotGiven = NOT_GIVEN,
-        vertical_group_by: list[int] | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ProjectsV2View:
-        """Create a view for a user-owned project
 
-        Create a new view in a user-owned project. Views allow you to customize how items in a
-        project are displayed and filtered.
+class _AsyncProjectsItemsMethodsWithStreamingResponse:
+    """`_AsyncProjectsItemsMethods.with_streaming_response` (part of it)."""
 
-        Args:
-            user_id: The unique identifier of the user.
-            project_number: The project's number.
-            name: The name of the view.
-            layout: The layout of the view.
-            filter: The filter query for the view. See [Filtering
-                projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects)
-                for more information.
-            visible_fields: `visible_fields` is not applicable to `roadmap` layout views.
-            sort_by: Sorting configuration for the view. Each element is a two-element array of
-                `[field_id, direction]` where `direction` is `"asc"` or `"desc"`. Supports
-                multiple sort criteria applied in order.
-            group_by: The field IDs to group items by (horizontal grouping). Supports a single
-                field. The field must support grouping; fields such as `Title`, `Reviewers`,
-                `Linked pull requests`, `Sub-issues progress`, `Tracked by`, and `Tracks` cannot
-                be grouped on.
-            vertical_group_by: The field IDs to use as columns in `board` layout (vertical
-                grouping). Supports a single field. The field must support grouping; fields such
-                as `Title`, `Reviewers`, `Linked pull requests`, `Sub-issues progress`, `Tracked
-                by`, and `Tracks` cannot be grouped on.
-        """
-        return await self._client.request(
-            _PROJECTS_CREATE_VIEW_FOR_USER,
-            {
-                "user_id": user_id,
-                "project_number": project_number,
-                "name": name,
-                "layout": layout,
-                "filter": filter,
-                "visible_fields": visible_fields,
-                "sort_by": sort_by,
-                "group_by": group_by,
-                "vertical_group_by": vertical_group_by,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _AsyncProjectsItemsMethods) -> None:
+        self.list_items_for_org = _rt.streaming_async_page(resource.list_items_for_org)
+        self.add_item_for_org = _rt.with_streaming_response(resource.add_item_for_org)
+        self.get_org_item = _rt.with_streaming_response(resource.get_org_item)
+        self.delete_item_for_org = _rt.with_streaming_response(resource.delete_item_for_org)
+        self.update_item_for_org = _rt.with_streaming_response(resource.update_item_for_org)
+        self.list_view_items_for_org = _rt.streaming_async_page(resource.list_view_items_for_org)
+        self.list_items_for_user = _rt.streaming_async_page(resource.list_items_for_user)
+        self.add_item_for_user = _rt.with_streaming_response(resource.add_item_for_user)
+        self.get_user_item = _rt.with_streaming_response(resource.get_user_item)
+        self.delete_item_for_user = _rt.with_streaming_response(resource.delete_item_for_user)
+        self.update_item_for_user = _rt.with_streaming_response(resource.update_item_for_user)
+        self.list_view_items_for_user = _rt.streaming_async_page(resource.list_view_items_for_user)

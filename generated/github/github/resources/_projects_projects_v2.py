@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncProjectsProjectsV2Methods", "_ProjectsProjectsV2Methods"]
+__all__ = [
+    "_AsyncProjectsProjectsV2Methods",
+    "_AsyncProjectsProjectsV2MethodsWithRawResponse",
+    "_AsyncProjectsProjectsV2MethodsWithStreamingResponse",
+    "_ProjectsProjectsV2Methods",
+    "_ProjectsProjectsV2MethodsWithRawResponse",
+    "_ProjectsProjectsV2MethodsWithStreamingResponse",
+]
 
 
 def _projects_list_for_org_responses() -> dict[str, _rt.Response]:
@@ -933,6 +940,48 @@ class _ProjectsProjectsV2Methods(_rt.SyncResource):
         )
 
 
+class _ProjectsProjectsV2MethodsWithRawResponse:
+    """`_ProjectsProjectsV2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ProjectsProjectsV2Methods) -> None:
+        self.list_for_org = _rt.raw_page(resource.list_for_org)
+        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
+        self.list_for_user = _rt.raw_page(resource.list_for_user)
+        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
+        self.create_draft_item_for_org = _rt.with_raw_response(resource.create_draft_item_for_org)
+        self.create_draft_item_for_authenticated_user = _rt.with_raw_response(
+            resource.create_draft_item_for_authenticated_user
+        )
+        self.list_fields_for_org = _rt.raw_page(resource.list_fields_for_org)
+        self.add_field_for_org = _rt.with_raw_response(resource.add_field_for_org)
+        self.get_field_for_org = _rt.with_raw_response(resource.get_field_for_org)
+        self.list_fields_for_user = _rt.raw_page(resource.list_fields_for_user)
+        self.add_field_for_user = _rt.with_raw_response(resource.add_field_for_user)
+        self.get_field_for_user = _rt.with_raw_response(resource.get_field_for_user)
+
+
+class _ProjectsProjectsV2MethodsWithStreamingResponse:
+    """`_ProjectsProjectsV2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ProjectsProjectsV2Methods) -> None:
+        self.list_for_org = _rt.streaming_page(resource.list_for_org)
+        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
+        self.list_for_user = _rt.streaming_page(resource.list_for_user)
+        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
+        self.create_draft_item_for_org = _rt.with_streaming_response(
+            resource.create_draft_item_for_org
+        )
+        self.create_draft_item_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_draft_item_for_authenticated_user
+        )
+        self.list_fields_for_org = _rt.streaming_page(resource.list_fields_for_org)
+        self.add_field_for_org = _rt.with_streaming_response(resource.add_field_for_org)
+        self.get_field_for_org = _rt.with_streaming_response(resource.get_field_for_org)
+        self.list_fields_for_user = _rt.streaming_page(resource.list_fields_for_user)
+        self.add_field_for_user = _rt.with_streaming_response(resource.add_field_for_user)
+        self.get_field_for_user = _rt.with_streaming_response(resource.get_field_for_user)
+
+
 class _AsyncProjectsProjectsV2Methods(_rt.AsyncResource):
     """Operations under `projects` (part of it)."""
 
@@ -1530,3 +1579,45 @@ class _AsyncProjectsProjectsV2Methods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncProjectsProjectsV2MethodsWithRawResponse:
+    """`_AsyncProjectsProjectsV2Methods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncProjectsProjectsV2Methods) -> None:
+        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
+        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
+        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
+        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
+        self.create_draft_item_for_org = _rt.with_raw_response(resource.create_draft_item_for_org)
+        self.create_draft_item_for_authenticated_user = _rt.with_raw_response(
+            resource.create_draft_item_for_authenticated_user
+        )
+        self.list_fields_for_org = _rt.raw_async_page(resource.list_fields_for_org)
+        self.add_field_for_org = _rt.with_raw_response(resource.add_field_for_org)
+        self.get_field_for_org = _rt.with_raw_response(resource.get_field_for_org)
+        self.list_fields_for_user = _rt.raw_async_page(resource.list_fields_for_user)
+        self.add_field_for_user = _rt.with_raw_response(resource.add_field_for_user)
+        self.get_field_for_user = _rt.with_raw_response(resource.get_field_for_user)
+
+
+class _AsyncProjectsProjectsV2MethodsWithStreamingResponse:
+    """`_AsyncProjectsProjectsV2Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncProjectsProjectsV2Methods) -> None:
+        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
+        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
+        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
+        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
+        self.create_draft_item_for_org = _rt.with_streaming_response(
+            resource.create_draft_item_for_org
+        )
+        self.create_draft_item_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_draft_item_for_authenticated_user
+        )
+        self.list_fields_for_org = _rt.streaming_async_page(resource.list_fields_for_org)
+        self.add_field_for_org = _rt.with_streaming_response(resource.add_field_for_org)
+        self.get_field_for_org = _rt.with_streaming_response(resource.get_field_for_org)
+        self.list_fields_for_user = _rt.streaming_async_page(resource.list_fields_for_user)
+        self.add_field_for_user = _rt.with_streaming_response(resource.add_field_for_user)
+        self.get_field_for_user = _rt.with_streaming_response(resource.get_field_for_user)

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from ..models.protected_branch_admin_enforced import ProtectedBranchAdminEnforced
     from ..models.protected_branch_pull_request_review import ProtectedBranchPullRequestReview
     from ..models.short_branch import ShortBranch
-    from ..models.status_check_policy import StatusCheckPolicy
     from ..types.repos import (
         ReposUpdateBranchProtectionParamsRequiredPullRequestReviews,
         ReposUpdateBranchProtectionParamsRequiredStatusChecks,
@@ -25,7 +24,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncReposBranchesMethods", "_ReposBranchesMethods"]
+__all__ = [
+    "_AsyncReposBranchesMethods",
+    "_AsyncReposBranchesMethodsWithRawResponse",
+    "_AsyncReposBranchesMethodsWithStreamingResponse",
+    "_ReposBranchesMethods",
+    "_ReposBranchesMethodsWithRawResponse",
+    "_ReposBranchesMethodsWithStreamingResponse",
+]
 
 
 def _repos_list_branches_responses() -> dict[str, _rt.Response]:
@@ -130,19 +136,6 @@ def _repos_create_commit_signature_protection_responses() -> dict[str, _rt.Respo
         "200": _rt.Response(ProtectedBranchAdminEnforced, "json"),
         "404": _rt.Response(BasicError, "json"),
     }
-
-
-def _repos_delete_commit_signature_protection_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
-
-
-def _repos_get_status_checks_protection_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.status_check_policy import StatusCheckPolicy
-
-    return {"200": _rt.Response(StatusCheckPolicy, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 _REPOS_LIST_BRANCHES: _rt.Operation[list[ShortBranch]] = _rt.Operation(
@@ -329,30 +322,6 @@ _REPOS_CREATE_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[ProtectedBranchAdminEnf
         ),
         responses=_rt.LazyResponses(_repos_create_commit_signature_protection_responses),
     )
-)
-
-_REPOS_DELETE_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/branches/{branch}/protection/required_signatures",
-    operation_id="repos/delete-commit-signature-protection",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
-    ),
-    responses=_rt.LazyResponses(_repos_delete_commit_signature_protection_responses),
-)
-
-_REPOS_GET_STATUS_CHECKS_PROTECTION: _rt.Operation[StatusCheckPolicy] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-    operation_id="repos/get-status-checks-protection",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
-    ),
-    responses=_rt.LazyResponses(_repos_get_status_checks_protection_responses),
 )
 
 
@@ -1147,110 +1116,78 @@ class _ReposBranchesMethods(_rt.SyncResource):
             ),
         )
 
-    def delete_commit_signature_protection(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete commit signature protection
 
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
+class _ReposBranchesMethodsWithRawResponse:
+    """`_ReposBranchesMethods.with_raw_response` (part of it)."""
 
-        When authenticated with admin or owner permissions to the repository, you can use this
-        endpoint to disable required signed commits on a branch. You must enable branch
-        protection to require signed commits.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-        """
-        return self._client.request(
-            _REPOS_DELETE_COMMIT_SIGNATURE_PROTECTION,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _ReposBranchesMethods) -> None:
+        self.list_branches = _rt.raw_page(resource.list_branches)
+        self.get_branch = _rt.with_raw_response(resource.get_branch)
+        self.get_branch_protection = _rt.with_raw_response(resource.get_branch_protection)
+        self.update_branch_protection = _rt.with_raw_response(resource.update_branch_protection)
+        self.delete_branch_protection = _rt.with_raw_response(resource.delete_branch_protection)
+        self.get_admin_branch_protection = _rt.with_raw_response(
+            resource.get_admin_branch_protection
+        )
+        self.set_admin_branch_protection = _rt.with_raw_response(
+            resource.set_admin_branch_protection
+        )
+        self.delete_admin_branch_protection = _rt.with_raw_response(
+            resource.delete_admin_branch_protection
+        )
+        self.get_pull_request_review_protection = _rt.with_raw_response(
+            resource.get_pull_request_review_protection
+        )
+        self.delete_pull_request_review_protection = _rt.with_raw_response(
+            resource.delete_pull_request_review_protection
+        )
+        self.update_pull_request_review_protection = _rt.with_raw_response(
+            resource.update_pull_request_review_protection
+        )
+        self.get_commit_signature_protection = _rt.with_raw_response(
+            resource.get_commit_signature_protection
+        )
+        self.create_commit_signature_protection = _rt.with_raw_response(
+            resource.create_commit_signature_protection
         )
 
-    def get_status_checks_protection(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> StatusCheckPolicy:
-        """Get status checks protection
 
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
+class _ReposBranchesMethodsWithStreamingResponse:
+    """`_ReposBranchesMethods.with_streaming_response` (part of it)."""
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-        """
-        return self._client.request(
-            _REPOS_GET_STATUS_CHECKS_PROTECTION,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _ReposBranchesMethods) -> None:
+        self.list_branches = _rt.streaming_page(resource.list_branches)
+        self.get_branch = _rt.with_streaming_response(resource.get_branch)
+        self.get_branch_protection = _rt.with_streaming_response(resource.get_branch_protection)
+        self.update_branch_protection = _rt.with_streaming_response(
+            resource.update_branch_protection
+        )
+        self.delete_branch_protection = _rt.with_streaming_response(
+            resource.delete_branch_protection
+        )
+        self.get_admin_branch_protection = _rt.with_streaming_response(
+            resource.get_admin_branch_protection
+        )
+        self.set_admin_branch_protection = _rt.with_streaming_response(
+            resource.set_admin_branch_protection
+        )
+        self.delete_admin_branch_protection = _rt.with_streaming_response(
+            resource.delete_admin_branch_protection
+        )
+        self.get_pull_request_review_protection = _rt.with_streaming_response(
+            resource.get_pull_request_review_protection
+        )
+        self.delete_pull_request_review_protection = _rt.with_streaming_response(
+            resource.delete_pull_request_review_protection
+        )
+        self.update_pull_request_review_protection = _rt.with_streaming_response(
+            resource.update_pull_request_review_protection
+        )
+        self.get_commit_signature_protection = _rt.with_streaming_response(
+            resource.get_commit_signature_protection
+        )
+        self.create_commit_signature_protection = _rt.with_streaming_response(
+            resource.create_commit_signature_protection
         )
 
 
@@ -2045,108 +1982,76 @@ class _AsyncReposBranchesMethods(_rt.AsyncResource):
             ),
         )
 
-    async def delete_commit_signature_protection(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Delete commit signature protection
 
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
+class _AsyncReposBranchesMethodsWithRawResponse:
+    """`_AsyncReposBranchesMethods.with_raw_response` (part of it)."""
 
-        When authenticated with admin or owner permissions to the repository, you can use this
-        endpoint to disable required signed commits on a branch. You must enable branch
-        protection to require signed commits.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-        """
-        return await self._client.request(
-            _REPOS_DELETE_COMMIT_SIGNATURE_PROTECTION,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncReposBranchesMethods) -> None:
+        self.list_branches = _rt.raw_async_page(resource.list_branches)
+        self.get_branch = _rt.with_raw_response(resource.get_branch)
+        self.get_branch_protection = _rt.with_raw_response(resource.get_branch_protection)
+        self.update_branch_protection = _rt.with_raw_response(resource.update_branch_protection)
+        self.delete_branch_protection = _rt.with_raw_response(resource.delete_branch_protection)
+        self.get_admin_branch_protection = _rt.with_raw_response(
+            resource.get_admin_branch_protection
+        )
+        self.set_admin_branch_protection = _rt.with_raw_response(
+            resource.set_admin_branch_protection
+        )
+        self.delete_admin_branch_protection = _rt.with_raw_response(
+            resource.delete_admin_branch_protection
+        )
+        self.get_pull_request_review_protection = _rt.with_raw_response(
+            resource.get_pull_request_review_protection
+        )
+        self.delete_pull_request_review_protection = _rt.with_raw_response(
+            resource.delete_pull_request_review_protection
+        )
+        self.update_pull_request_review_protection = _rt.with_raw_response(
+            resource.update_pull_request_review_protection
+        )
+        self.get_commit_signature_protection = _rt.with_raw_response(
+            resource.get_commit_signature_protection
+        )
+        self.create_commit_signature_protection = _rt.with_raw_response(
+            resource.create_commit_signature_protection
         )
 
-    async def get_status_checks_protection(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> StatusCheckPolicy:
-        """Get status checks protection
 
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
+class _AsyncReposBranchesMethodsWithStreamingResponse:
+    """`_AsyncReposBranchesMethods.with_streaming_response` (part of it)."""
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-        """
-        return await self._client.request(
-            _REPOS_GET_STATUS_CHECKS_PROTECTION,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncReposBranchesMethods) -> None:
+        self.list_branches = _rt.streaming_async_page(resource.list_branches)
+        self.get_branch = _rt.with_streaming_response(resource.get_branch)
+        self.get_branch_protection = _rt.with_streaming_response(resource.get_branch_protection)
+        self.update_branch_protection = _rt.with_streaming_response(
+            resource.update_branch_protection
+        )
+        self.delete_branch_protection = _rt.with_streaming_response(
+            resource.delete_branch_protection
+        )
+        self.get_admin_branch_protection = _rt.with_streaming_response(
+            resource.get_admin_branch_protection
+        )
+        self.set_admin_branch_protection = _rt.with_streaming_response(
+            resource.set_admin_branch_protection
+        )
+        self.delete_admin_branch_protection = _rt.with_streaming_response(
+            resource.delete_admin_branch_protection
+        )
+        self.get_pull_request_review_protection = _rt.with_streaming_response(
+            resource.get_pull_request_review_protection
+        )
+        self.delete_pull_request_review_protection = _rt.with_streaming_response(
+            resource.delete_pull_request_review_protection
+        )
+        self.update_pull_request_review_protection = _rt.with_streaming_response(
+            resource.update_pull_request_review_protection
+        )
+        self.get_commit_signature_protection = _rt.with_streaming_response(
+            resource.get_commit_signature_protection
+        )
+        self.create_commit_signature_protection = _rt.with_streaming_response(
+            resource.create_commit_signature_protection
         )

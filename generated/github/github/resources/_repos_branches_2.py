@@ -11,19 +11,36 @@ if TYPE_CHECKING:
     from ..models.branch_restriction_policy import BranchRestrictionPolicy
     from ..models.integration import Integration
     from ..models.status_check_policy import StatusCheckPolicy
-    from ..models.team import Team
     from ..types.repos import (
         ReposAddStatusCheckContextsBody,
-        ReposAddTeamAccessRestrictionsBody,
         ReposRemoveStatusCheckContextsBody,
         ReposSetStatusCheckContextsBody,
-        ReposSetTeamAccessRestrictionsBody,
         ReposUpdateStatusCheckProtectionParamsChecksItem,
     )
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncReposBranches2Methods", "_ReposBranches2Methods"]
+__all__ = [
+    "_AsyncReposBranches2Methods",
+    "_AsyncReposBranches2MethodsWithRawResponse",
+    "_AsyncReposBranches2MethodsWithStreamingResponse",
+    "_ReposBranches2Methods",
+    "_ReposBranches2MethodsWithRawResponse",
+    "_ReposBranches2MethodsWithStreamingResponse",
+]
+
+
+def _repos_delete_commit_signature_protection_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+
+    return {"204": _rt.Response(None, "empty"), "404": _rt.Response(BasicError, "json")}
+
+
+def _repos_get_status_checks_protection_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.status_check_policy import StatusCheckPolicy
+
+    return {"200": _rt.Response(StatusCheckPolicy, "json"), "404": _rt.Response(BasicError, "json")}
 
 
 def _repos_update_status_check_protection_responses() -> dict[str, _rt.Response]:
@@ -118,36 +135,29 @@ def _repos_add_app_access_restrictions_responses() -> dict[str, _rt.Response]:
     }
 
 
-def _repos_remove_app_access_restrictions_responses() -> dict[str, _rt.Response]:
-    from ..models.integration import Integration
-    from ..models.validation_error import ValidationError
+_REPOS_DELETE_COMMIT_SIGNATURE_PROTECTION: _rt.Operation[None] = _rt.Operation(
+    method="delete",
+    path="/repos/{owner}/{repo}/branches/{branch}/protection/required_signatures",
+    operation_id="repos/delete-commit-signature-protection",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("branch", "branch", "path"),
+    ),
+    responses=_rt.LazyResponses(_repos_delete_commit_signature_protection_responses),
+)
 
-    return {
-        "200": _rt.Response(list[Integration | None], "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
-
-
-def _repos_get_teams_with_access_to_protected_branch_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.team import Team
-
-    return {"200": _rt.Response(list[Team], "json"), "404": _rt.Response(BasicError, "json")}
-
-
-def _repos_set_team_access_restrictions_responses() -> dict[str, _rt.Response]:
-    from ..models.team import Team
-    from ..models.validation_error import ValidationError
-
-    return {"200": _rt.Response(list[Team], "json"), "422": _rt.Response(ValidationError, "json")}
-
-
-def _repos_add_team_access_restrictions_responses() -> dict[str, _rt.Response]:
-    from ..models.team import Team
-    from ..models.validation_error import ValidationError
-
-    return {"200": _rt.Response(list[Team], "json"), "422": _rt.Response(ValidationError, "json")}
-
+_REPOS_GET_STATUS_CHECKS_PROTECTION: _rt.Operation[StatusCheckPolicy] = _rt.Operation(
+    method="get",
+    path="/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+    operation_id="repos/get-status-checks-protection",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("branch", "branch", "path"),
+    ),
+    responses=_rt.LazyResponses(_repos_get_status_checks_protection_responses),
+)
 
 _REPOS_REMOVE_STATUS_CHECK_PROTECTION: _rt.Operation[None] = _rt.Operation(
     method="delete",
@@ -297,63 +307,115 @@ _REPOS_ADD_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _r
     responses=_rt.LazyResponses(_repos_add_app_access_restrictions_responses),
 )
 
-_REPOS_REMOVE_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-    operation_id="repos/remove-app-access-restrictions",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
-        _rt.Param("apps", "apps", "field"),
-    ),
-    body=_rt.Body("application/json", required=True),
-    responses=_rt.LazyResponses(_repos_remove_app_access_restrictions_responses),
-)
-
-_REPOS_GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[Team]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-    operation_id="repos/get-teams-with-access-to-protected-branch",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
-    ),
-    responses=_rt.LazyResponses(_repos_get_teams_with_access_to_protected_branch_responses),
-)
-
-_REPOS_SET_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-    operation_id="repos/set-team-access-restrictions",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_set_team_access_restrictions_responses),
-)
-
-_REPOS_ADD_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-    operation_id="repos/add-team-access-restrictions",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_add_team_access_restrictions_responses),
-)
-
 
 class _ReposBranches2Methods(_rt.SyncResource):
     """Operations under `repos` (part of it)."""
+
+    def delete_commit_signature_protection(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> None:
+        """Delete commit signature protection
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        When authenticated with admin or owner permissions to the repository, you can use this
+        endpoint to disable required signed commits on a branch. You must enable branch
+        protection to require signed commits.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+        """
+        return self._client.request(
+            _REPOS_DELETE_COMMIT_SIGNATURE_PROTECTION,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    def get_status_checks_protection(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> StatusCheckPolicy:
+        """Get status checks protection
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+        """
+        return self._client.request(
+            _REPOS_GET_STATUS_CHECKS_PROTECTION,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     def remove_status_check_protection(
         self,
@@ -972,237 +1034,195 @@ class _ReposBranches2Methods(_rt.SyncResource):
             ),
         )
 
-    def remove_app_access_restrictions(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        apps: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Integration | None]:
-        """Remove app access restrictions
 
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
+class _ReposBranches2MethodsWithRawResponse:
+    """`_ReposBranches2Methods.with_raw_response` (part of it)."""
 
-        Removes the ability of an app to push to this branch. Only GitHub Apps that are installed
-        on the repository and that have been granted write access to the repository contents can
-        be added as authorized actors on a protected branch.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-            apps: The GitHub Apps that have push access to this branch. Use the slugified version
-                of the app name. **Note**: The list of users, apps, and teams in total is limited
-                to 100 items.
-        """
-        return self._client.request(
-            _REPOS_REMOVE_APP_ACCESS_RESTRICTIONS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-                "apps": apps,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _ReposBranches2Methods) -> None:
+        self.delete_commit_signature_protection = _rt.with_raw_response(
+            resource.delete_commit_signature_protection
+        )
+        self.get_status_checks_protection = _rt.with_raw_response(
+            resource.get_status_checks_protection
+        )
+        self.remove_status_check_protection = _rt.with_raw_response(
+            resource.remove_status_check_protection
+        )
+        self.update_status_check_protection = _rt.with_raw_response(
+            resource.update_status_check_protection
+        )
+        self.get_all_status_check_contexts = _rt.with_raw_response(
+            resource.get_all_status_check_contexts
+        )
+        self.set_status_check_contexts = _rt.with_raw_response(resource.set_status_check_contexts)
+        self.add_status_check_contexts = _rt.with_raw_response(resource.add_status_check_contexts)
+        self.remove_status_check_contexts = _rt.with_raw_response(
+            resource.remove_status_check_contexts
+        )
+        self.get_access_restrictions = _rt.with_raw_response(resource.get_access_restrictions)
+        self.delete_access_restrictions = _rt.with_raw_response(resource.delete_access_restrictions)
+        self.get_apps_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_apps_with_access_to_protected_branch
+        )
+        self.set_app_access_restrictions = _rt.with_raw_response(
+            resource.set_app_access_restrictions
+        )
+        self.add_app_access_restrictions = _rt.with_raw_response(
+            resource.add_app_access_restrictions
         )
 
-    def get_teams_with_access_to_protected_branch(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Team]:
-        """Get teams with access to the protected branch
 
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
+class _ReposBranches2MethodsWithStreamingResponse:
+    """`_ReposBranches2Methods.with_streaming_response` (part of it)."""
 
-        Lists the teams who have push access to this branch. The list includes child teams.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-        """
-        return self._client.request(
-            _REPOS_GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _ReposBranches2Methods) -> None:
+        self.delete_commit_signature_protection = _rt.with_streaming_response(
+            resource.delete_commit_signature_protection
         )
-
-    def set_team_access_restrictions(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        body: ReposSetTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Team]:
-        """Set team access restrictions
-
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
-
-        Replaces the list of teams that have push access to this branch. This removes all teams
-        that previously had push access and grants push access to the new list of teams. Team
-        restrictions include child teams.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-            body: The request body.
-        """
-        return self._client.request(
-            _REPOS_SET_TEAM_ACCESS_RESTRICTIONS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.get_status_checks_protection = _rt.with_streaming_response(
+            resource.get_status_checks_protection
         )
-
-    def add_team_access_restrictions(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        body: ReposAddTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Team]:
-        """Add team access restrictions
-
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
-
-        Grants the specified teams push access for this branch. You can also give push access to
-        child teams.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-            body: The request body.
-        """
-        return self._client.request(
-            _REPOS_ADD_TEAM_ACCESS_RESTRICTIONS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.remove_status_check_protection = _rt.with_streaming_response(
+            resource.remove_status_check_protection
+        )
+        self.update_status_check_protection = _rt.with_streaming_response(
+            resource.update_status_check_protection
+        )
+        self.get_all_status_check_contexts = _rt.with_streaming_response(
+            resource.get_all_status_check_contexts
+        )
+        self.set_status_check_contexts = _rt.with_streaming_response(
+            resource.set_status_check_contexts
+        )
+        self.add_status_check_contexts = _rt.with_streaming_response(
+            resource.add_status_check_contexts
+        )
+        self.remove_status_check_contexts = _rt.with_streaming_response(
+            resource.remove_status_check_contexts
+        )
+        self.get_access_restrictions = _rt.with_streaming_response(resource.get_access_restrictions)
+        self.delete_access_restrictions = _rt.with_streaming_response(
+            resource.delete_access_restrictions
+        )
+        self.get_apps_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_apps_with_access_to_protected_branch
+        )
+        self.set_app_access_restrictions = _rt.with_streaming_response(
+            resource.set_app_access_restrictions
+        )
+        self.add_app_access_restrictions = _rt.with_streaming_response(
+            resource.add_app_access_restrictions
         )
 
 
 class _AsyncReposBranches2Methods(_rt.AsyncResource):
     """Operations under `repos` (part of it)."""
+
+    async def delete_commit_signature_protection(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> None:
+        """Delete commit signature protection
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        When authenticated with admin or owner permissions to the repository, you can use this
+        endpoint to disable required signed commits on a branch. You must enable branch
+        protection to require signed commits.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+        """
+        return await self._client.request(
+            _REPOS_DELETE_COMMIT_SIGNATURE_PROTECTION,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    async def get_status_checks_protection(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> StatusCheckPolicy:
+        """Get status checks protection
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+        """
+        return await self._client.request(
+            _REPOS_GET_STATUS_CHECKS_PROTECTION,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     async def remove_status_check_protection(
         self,
@@ -1821,230 +1841,82 @@ class _AsyncReposBranches2Methods(_rt.AsyncResource):
             ),
         )
 
-    async def remove_app_access_restrictions(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        apps: list[str],
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Integration | None]:
-        """Remove app access restrictions
 
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
+class _AsyncReposBranches2MethodsWithRawResponse:
+    """`_AsyncReposBranches2Methods.with_raw_response` (part of it)."""
 
-        Removes the ability of an app to push to this branch. Only GitHub Apps that are installed
-        on the repository and that have been granted write access to the repository contents can
-        be added as authorized actors on a protected branch.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-            apps: The GitHub Apps that have push access to this branch. Use the slugified version
-                of the app name. **Note**: The list of users, apps, and teams in total is limited
-                to 100 items.
-        """
-        return await self._client.request(
-            _REPOS_REMOVE_APP_ACCESS_RESTRICTIONS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-                "apps": apps,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncReposBranches2Methods) -> None:
+        self.delete_commit_signature_protection = _rt.with_raw_response(
+            resource.delete_commit_signature_protection
+        )
+        self.get_status_checks_protection = _rt.with_raw_response(
+            resource.get_status_checks_protection
+        )
+        self.remove_status_check_protection = _rt.with_raw_response(
+            resource.remove_status_check_protection
+        )
+        self.update_status_check_protection = _rt.with_raw_response(
+            resource.update_status_check_protection
+        )
+        self.get_all_status_check_contexts = _rt.with_raw_response(
+            resource.get_all_status_check_contexts
+        )
+        self.set_status_check_contexts = _rt.with_raw_response(resource.set_status_check_contexts)
+        self.add_status_check_contexts = _rt.with_raw_response(resource.add_status_check_contexts)
+        self.remove_status_check_contexts = _rt.with_raw_response(
+            resource.remove_status_check_contexts
+        )
+        self.get_access_restrictions = _rt.with_raw_response(resource.get_access_restrictions)
+        self.delete_access_restrictions = _rt.with_raw_response(resource.delete_access_restrictions)
+        self.get_apps_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_apps_with_access_to_protected_branch
+        )
+        self.set_app_access_restrictions = _rt.with_raw_response(
+            resource.set_app_access_restrictions
+        )
+        self.add_app_access_restrictions = _rt.with_raw_response(
+            resource.add_app_access_restrictions
         )
 
-    async def get_teams_with_access_to_protected_branch(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Team]:
-        """Get teams with access to the protected branch
 
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
+class _AsyncReposBranches2MethodsWithStreamingResponse:
+    """`_AsyncReposBranches2Methods.with_streaming_response` (part of it)."""
 
-        Lists the teams who have push access to this branch. The list includes child teams.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-        """
-        return await self._client.request(
-            _REPOS_GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncReposBranches2Methods) -> None:
+        self.delete_commit_signature_protection = _rt.with_streaming_response(
+            resource.delete_commit_signature_protection
         )
-
-    async def set_team_access_restrictions(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        body: ReposSetTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Team]:
-        """Set team access restrictions
-
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
-
-        Replaces the list of teams that have push access to this branch. This removes all teams
-        that previously had push access and grants push access to the new list of teams. Team
-        restrictions include child teams.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-            body: The request body.
-        """
-        return await self._client.request(
-            _REPOS_SET_TEAM_ACCESS_RESTRICTIONS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.get_status_checks_protection = _rt.with_streaming_response(
+            resource.get_status_checks_protection
         )
-
-    async def add_team_access_restrictions(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        body: ReposAddTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> list[Team]:
-        """Add team access restrictions
-
-        Protected branches are available in public repositories with GitHub Free and GitHub Free
-        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
-        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
-        [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
-
-        Grants the specified teams push access for this branch. You can also give push access to
-        child teams.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-            body: The request body.
-        """
-        return await self._client.request(
-            _REPOS_ADD_TEAM_ACCESS_RESTRICTIONS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.remove_status_check_protection = _rt.with_streaming_response(
+            resource.remove_status_check_protection
+        )
+        self.update_status_check_protection = _rt.with_streaming_response(
+            resource.update_status_check_protection
+        )
+        self.get_all_status_check_contexts = _rt.with_streaming_response(
+            resource.get_all_status_check_contexts
+        )
+        self.set_status_check_contexts = _rt.with_streaming_response(
+            resource.set_status_check_contexts
+        )
+        self.add_status_check_contexts = _rt.with_streaming_response(
+            resource.add_status_check_contexts
+        )
+        self.remove_status_check_contexts = _rt.with_streaming_response(
+            resource.remove_status_check_contexts
+        )
+        self.get_access_restrictions = _rt.with_streaming_response(resource.get_access_restrictions)
+        self.delete_access_restrictions = _rt.with_streaming_response(
+            resource.delete_access_restrictions
+        )
+        self.get_apps_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_apps_with_access_to_protected_branch
+        )
+        self.set_app_access_restrictions = _rt.with_streaming_response(
+            resource.set_app_access_restrictions
+        )
+        self.add_app_access_restrictions = _rt.with_streaming_response(
+            resource.add_app_access_restrictions
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
@@ -10,16 +10,56 @@ from .._runtime import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from ..models.branch_with_protection import BranchWithProtection
     from ..models.codeowners_errors import CodeownersErrors
-    from ..models.collaborator import Collaborator
-    from ..models.repository_collaborator_permission import RepositoryCollaboratorPermission
-    from ..models.repository_invitation import RepositoryInvitation
+    from ..models.integration import Integration
     from ..models.simple_user import SimpleUser
     from ..models.team import Team
-    from ..types.repos import ReposRemoveTeamAccessRestrictionsBody
+    from ..types.repos import (
+        ReposAddTeamAccessRestrictionsBody,
+        ReposRemoveTeamAccessRestrictionsBody,
+        ReposSetTeamAccessRestrictionsBody,
+    )
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncReposBranches3Methods", "_ReposBranches3Methods"]
+__all__ = [
+    "_AsyncReposBranches3Methods",
+    "_AsyncReposBranches3MethodsWithRawResponse",
+    "_AsyncReposBranches3MethodsWithStreamingResponse",
+    "_ReposBranches3Methods",
+    "_ReposBranches3MethodsWithRawResponse",
+    "_ReposBranches3MethodsWithStreamingResponse",
+]
+
+
+def _repos_remove_app_access_restrictions_responses() -> dict[str, _rt.Response]:
+    from ..models.integration import Integration
+    from ..models.validation_error import ValidationError
+
+    return {
+        "200": _rt.Response(list[Integration | None], "json"),
+        "422": _rt.Response(ValidationError, "json"),
+    }
+
+
+def _repos_get_teams_with_access_to_protected_branch_responses() -> dict[str, _rt.Response]:
+    from ..models.basic_error import BasicError
+    from ..models.team import Team
+
+    return {"200": _rt.Response(list[Team], "json"), "404": _rt.Response(BasicError, "json")}
+
+
+def _repos_set_team_access_restrictions_responses() -> dict[str, _rt.Response]:
+    from ..models.team import Team
+    from ..models.validation_error import ValidationError
+
+    return {"200": _rt.Response(list[Team], "json"), "422": _rt.Response(ValidationError, "json")}
+
+
+def _repos_add_team_access_restrictions_responses() -> dict[str, _rt.Response]:
+    from ..models.team import Team
+    from ..models.validation_error import ValidationError
+
+    return {"200": _rt.Response(list[Team], "json"), "422": _rt.Response(ValidationError, "json")}
 
 
 def _repos_remove_team_access_restrictions_responses() -> dict[str, _rt.Response]:
@@ -85,49 +125,59 @@ def _repos_codeowners_errors_responses() -> dict[str, _rt.Response]:
     return {"200": _rt.Response(CodeownersErrors, "json"), "404": _rt.Response(None, "empty")}
 
 
-def _repos_list_collaborators_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.collaborator import Collaborator
+_REPOS_REMOVE_APP_ACCESS_RESTRICTIONS: _rt.Operation[list[Integration | None]] = _rt.Operation(
+    method="delete",
+    path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+    operation_id="repos/remove-app-access-restrictions",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("branch", "branch", "path"),
+        _rt.Param("apps", "apps", "field"),
+    ),
+    body=_rt.Body("application/json", required=True),
+    responses=_rt.LazyResponses(_repos_remove_app_access_restrictions_responses),
+)
 
-    return {
-        "200": _rt.Response(list[Collaborator], "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
+_REPOS_GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH: _rt.Operation[list[Team]] = _rt.Operation(
+    method="get",
+    path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+    operation_id="repos/get-teams-with-access-to-protected-branch",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("branch", "branch", "path"),
+    ),
+    responses=_rt.LazyResponses(_repos_get_teams_with_access_to_protected_branch_responses),
+)
 
+_REPOS_SET_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
+    method="put",
+    path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+    operation_id="repos/set-team-access-restrictions",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("branch", "branch", "path"),
+        _rt.Param("body", "body", "body"),
+    ),
+    body=_rt.Body("application/json"),
+    responses=_rt.LazyResponses(_repos_set_team_access_restrictions_responses),
+)
 
-def _repos_add_collaborator_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.repository_invitation import RepositoryInvitation
-    from ..models.validation_error import ValidationError
-
-    return {
-        "201": _rt.Response(RepositoryInvitation, "json"),
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
-
-
-def _repos_remove_collaborator_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.validation_error import ValidationError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "422": _rt.Response(ValidationError, "json"),
-    }
-
-
-def _repos_get_collaborator_permission_level_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.repository_collaborator_permission import RepositoryCollaboratorPermission
-
-    return {
-        "200": _rt.Response(RepositoryCollaboratorPermission, "json"),
-        "404": _rt.Response(BasicError, "json"),
-    }
-
+_REPOS_ADD_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
+    method="post",
+    path="/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+    operation_id="repos/add-team-access-restrictions",
+    params=(
+        _rt.Param("owner", "owner", "path"),
+        _rt.Param("repo", "repo", "path"),
+        _rt.Param("branch", "branch", "path"),
+        _rt.Param("body", "body", "body"),
+    ),
+    body=_rt.Body("application/json"),
+    responses=_rt.LazyResponses(_repos_add_team_access_restrictions_responses),
+)
 
 _REPOS_REMOVE_TEAM_ACCESS_RESTRICTIONS: _rt.Operation[list[Team]] = _rt.Operation(
     method="delete",
@@ -223,77 +273,237 @@ _REPOS_CODEOWNERS_ERRORS: _rt.Operation[CodeownersErrors] = _rt.Operation(
     responses=_rt.LazyResponses(_repos_codeowners_errors_responses),
 )
 
-_REPOS_LIST_COLLABORATORS: _rt.Operation[list[Collaborator]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/collaborators",
-    operation_id="repos/list-collaborators",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("affiliation", "affiliation", "query"),
-        _rt.Param("permission", "permission", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses=_rt.LazyResponses(_repos_list_collaborators_responses),
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_REPOS_CHECK_COLLABORATOR: _rt.Operation[None] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/collaborators/{username}",
-    operation_id="repos/check-collaborator",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("username", "username", "path"),
-    ),
-    responses={"204": _rt.Response(None, "empty"), "404": _rt.Response(None, "empty")},
-)
-
-_REPOS_ADD_COLLABORATOR: _rt.Operation[RepositoryInvitation | None] = _rt.Operation(
-    method="put",
-    path="/repos/{owner}/{repo}/collaborators/{username}",
-    operation_id="repos/add-collaborator",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("username", "username", "path"),
-        _rt.Param("permission", "permission", "field"),
-    ),
-    body=_rt.Body("application/json"),
-    responses=_rt.LazyResponses(_repos_add_collaborator_responses),
-)
-
-_REPOS_REMOVE_COLLABORATOR: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/collaborators/{username}",
-    operation_id="repos/remove-collaborator",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("username", "username", "path"),
-    ),
-    responses=_rt.LazyResponses(_repos_remove_collaborator_responses),
-)
-
-_REPOS_GET_COLLABORATOR_PERMISSION_LEVEL: _rt.Operation[RepositoryCollaboratorPermission] = (
-    _rt.Operation(
-        method="get",
-        path="/repos/{owner}/{repo}/collaborators/{username}/permission",
-        operation_id="repos/get-collaborator-permission-level",
-        params=(
-            _rt.Param("owner", "owner", "path"),
-            _rt.Param("repo", "repo", "path"),
-            _rt.Param("username", "username", "path"),
-        ),
-        responses=_rt.LazyResponses(_repos_get_collaborator_permission_level_responses),
-    )
-)
-
 
 class _ReposBranches3Methods(_rt.SyncResource):
     """Operations under `repos` (part of it)."""
+
+    def remove_app_access_restrictions(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        apps: list[str],
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> list[Integration | None]:
+        """Remove app access restrictions
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Removes the ability of an app to push to this branch. Only GitHub Apps that are installed
+        on the repository and that have been granted write access to the repository contents can
+        be added as authorized actors on a protected branch.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+            apps: The GitHub Apps that have push access to this branch. Use the slugified version
+                of the app name. **Note**: The list of users, apps, and teams in total is limited
+                to 100 items.
+        """
+        return self._client.request(
+            _REPOS_REMOVE_APP_ACCESS_RESTRICTIONS,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+                "apps": apps,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    def get_teams_with_access_to_protected_branch(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> list[Team]:
+        """Get teams with access to the protected branch
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Lists the teams who have push access to this branch. The list includes child teams.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+        """
+        return self._client.request(
+            _REPOS_GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    def set_team_access_restrictions(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        body: ReposSetTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> list[Team]:
+        """Set team access restrictions
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Replaces the list of teams that have push access to this branch. This removes all teams
+        that previously had push access and grants push access to the new list of teams. Team
+        restrictions include child teams.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+            body: The request body.
+        """
+        return self._client.request(
+            _REPOS_SET_TEAM_ACCESS_RESTRICTIONS,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+                "body": body,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    def add_team_access_restrictions(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        body: ReposAddTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> list[Team]:
+        """Add team access restrictions
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Grants the specified teams push access for this branch. You can also give push access to
+        child teams.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+            body: The request body.
+        """
+        return self._client.request(
+            _REPOS_ADD_TEAM_ACCESS_RESTRICTIONS,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+                "body": body,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     def remove_team_access_restrictions(
         self,
@@ -697,376 +907,307 @@ class _ReposBranches3Methods(_rt.SyncResource):
             ),
         )
 
-    def list_collaborators(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        affiliation: Literal["outside", "direct", "all"] | NotGiven = NOT_GIVEN,
-        permission: Literal["pull", "triage", "push", "maintain", "admin"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[Collaborator]:
-        """List repository collaborators
 
-        For organization-owned repositories, the list of collaborators includes outside
-        collaborators, organization members that are direct collaborators, organization members
-        with access through team memberships, organization members with access through default
-        organization permissions, and organization owners.
-        The `permissions` hash returned in the response contains the base role permissions of the
-        collaborator. The `role_name` is the highest role assigned to the collaborator after
-        considering all sources of grants, including: repo, teams, organization, and enterprise.
-        There is presently not a way to differentiate between an organization level grant and a
-        repository level grant from this endpoint response.
+class _ReposBranches3MethodsWithRawResponse:
+    """`_ReposBranches3Methods.with_raw_response` (part of it)."""
 
-        Team members will include the members of child teams.
-
-        The authenticated user must have write, maintain, or admin privileges on the repository
-        to use this endpoint. For organization-owned repositories, the authenticated user needs
-        to be a member of the organization.
-        OAuth app tokens and personal access tokens (classic) need the `read:org` and `repo`
-        scopes to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            affiliation: Filter collaborators returned by their affiliation. `outside` means all
-                outside collaborators of an organization-owned repository. `direct` means all
-                collaborators with permissions to an organization-owned repository, regardless of
-                organization membership status. `all` means all collaborators the authenticated
-                user can see.
-            permission: Filter collaborators by the permissions they have on the repository. If
-                not specified, all collaborators will be returned.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _REPOS_LIST_COLLABORATORS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "affiliation": affiliation,
-                "permission": permission,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _ReposBranches3Methods) -> None:
+        self.remove_app_access_restrictions = _rt.with_raw_response(
+            resource.remove_app_access_restrictions
         )
-
-    def check_collaborator(
-        self,
-        owner: str,
-        repo: str,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Check if a user is a repository collaborator
-
-        For organization-owned repositories, the list of collaborators includes outside
-        collaborators, organization members that are direct collaborators, organization members
-        with access through team memberships, organization members with access through default
-        organization permissions, and organization owners.
-
-        Team members will include the members of child teams.
-
-        The authenticated user must have push access to the repository to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:org` and `repo`
-        scopes to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _REPOS_CHECK_COLLABORATOR,
-            {
-                "owner": owner,
-                "repo": repo,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.get_teams_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_teams_with_access_to_protected_branch
         )
-
-    def add_collaborator(
-        self,
-        owner: str,
-        repo: str,
-        username: str,
-        *,
-        permission: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RepositoryInvitation | None:
-        """Add a repository collaborator
-
-        Add a user to a repository with a specified level of access. If the repository is owned
-        by an organization, this API does not add the user to the organization - a user that has
-        repository access without being an organization member is called an "outside
-        collaborator" (if they are not an Enterprise Managed User) or a "repository collaborator"
-        if they are an Enterprise Managed User. These users are exempt from some organization
-        policies - see "[Adding outside collaborators to
-        repositories](https://docs.github.com/organizations/managing-user-access-to-your-organizations-repositories/managing-outside-collaborators/adding-outside-collaborators-to-repositories-in-your-organization)"
-        to learn more about these collaborator types.
-
-        This endpoint triggers
-        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
-
-        Adding an outside collaborator may be restricted by enterprise and organization
-        administrators. For more information, see "[Enforcing repository management policies in
-        your
-        enterprise](https://docs.github.com/admin/policies/enforcing-policies-for-your-enterprise/enforcing-repository-management-policies-in-your-enterprise#enforcing-a-policy-for-inviting-outside-collaborators-to-repositories)"
-        and "[Setting permissions for adding outside
-        collaborators](https://docs.github.com/organizations/managing-organization-settings/setting-permissions-for-adding-outside-collaborators)"
-        for organization settings.
-
-        For more information on permission levels, see "[Repository permission levels for an
-        organization](https://docs.github.com/github/setting-up-and-managing-organizations-and-teams/repository-permission-levels-for-an-organization#permission-levels-for-repositories-owned-by-an-organization)".
-        There are restrictions on which permissions can be granted to organization members when
-        an organization base role is in place. In this case, the role being given must be equal
-        to or higher than the org base permission. Otherwise, the request will fail with:
-
-        ```
-        Cannot assign {member} permission of {role name}
-        ```
-
-        Note that, if you choose not to pass any parameters, you'll need to set `Content-Length`
-        to zero when calling out to this endpoint. For more information, see "[HTTP
-        method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
-
-        The invitee will receive a notification that they have been invited to the repository,
-        which they must accept or decline. They may do this via the notifications page, the email
-        they receive, or by using the
-        [API](https://docs.github.com/rest/collaborators/invitations).
-
-        For Enterprise Managed Users, this endpoint does not send invitations - these users are
-        automatically added to organizations and repositories. Enterprise Managed Users can only
-        be added to organizations and repositories within their enterprise.
-
-        **Updating an existing collaborator's permission level**
-
-        The endpoint can also be used to change the permissions of an existing collaborator
-        without first removing and re-adding the collaborator. To change the permissions, use the
-        same endpoint and pass a different `permission` parameter. The response will be a `204`,
-        with no other indication that the permission level changed.
-
-        **Rate limits**
-
-        You are limited to sending 50 invitations to a repository per 24 hour period. Note there
-        is no limit if you are inviting organization members to an organization repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            username: The handle for the GitHub user account.
-            permission: The permission to grant the collaborator. **Only valid on
-                organization-owned repositories.** We accept the following permissions to be set:
-                `pull`, `triage`, `push`, `maintain`, `admin` and you can also specify a custom
-                repository role name, if the owning organization has defined any.
-        """
-        return self._client.request(
-            _REPOS_ADD_COLLABORATOR,
-            {
-                "owner": owner,
-                "repo": repo,
-                "username": username,
-                "permission": permission,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.set_team_access_restrictions = _rt.with_raw_response(
+            resource.set_team_access_restrictions
         )
-
-    def remove_collaborator(
-        self,
-        owner: str,
-        repo: str,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove a repository collaborator
-
-        Removes a collaborator from a repository.
-
-        To use this endpoint, the authenticated user must either be an administrator of the
-        repository or target themselves for removal.
-
-        This endpoint also:
-        - Cancels any outstanding invitations sent by the collaborator
-        - Unassigns the user from any issues
-        - Removes access to organization projects if the user is not an organization member and
-          is not a collaborator on any other organization repositories.
-        - Unstars the repository
-        - Updates access permissions to packages
-
-        Removing a user as a collaborator has the following effects on forks:
-         - If the user had access to a fork through their membership to this repository, the user
-           will also be removed from the fork.
-         - If the user had their own fork of the repository, the fork will be deleted.
-         - If the user still has read access to the repository, open pull requests by this user
-           from a fork will be denied.
-
-        > [!NOTE]
-        > A user can still have access to the repository through organization permissions like
-        base repository permissions.
-
-        Although the API responds immediately, the additional permission updates might take some
-        extra time to complete in the background.
-
-        For more information on fork permissions, see "[About permissions and visibility of
-        forks](https://docs.github.com/pull-requests/collaborating-with-pull-requests/working-with-forks/about-permissions-and-visibility-of-forks)".
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _REPOS_REMOVE_COLLABORATOR,
-            {
-                "owner": owner,
-                "repo": repo,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.add_team_access_restrictions = _rt.with_raw_response(
+            resource.add_team_access_restrictions
         )
-
-    def get_collaborator_permission_level(
-        self,
-        owner: str,
-        repo: str,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RepositoryCollaboratorPermission:
-        """Get repository permissions for a user
-
-        Checks the repository permission and role of a collaborator.
-
-        The `permission` attribute provides the legacy base roles of `admin`, `write`, `read`,
-        and `none`, where the
-        `maintain` role is mapped to `write` and the `triage` role is mapped to `read`.
-        The `role_name` attribute provides the name of the assigned role, including custom roles.
-        The
-        `permission` can also be used to determine which base level of access the collaborator
-        has to the repository.
-
-        The calculated permissions are the highest role assigned to the collaborator after
-        considering all sources of grants, including: repo, teams, organization, and enterprise.
-        There is presently not a way to differentiate between an organization level grant and a
-        repository level grant from this endpoint response.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _REPOS_GET_COLLABORATOR_PERMISSION_LEVEL,
-            {
-                "owner": owner,
-                "repo": repo,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.remove_team_access_restrictions = _rt.with_raw_response(
+            resource.remove_team_access_restrictions
         )
+        self.get_users_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_users_with_access_to_protected_branch
+        )
+        self.set_user_access_restrictions = _rt.with_raw_response(
+            resource.set_user_access_restrictions
+        )
+        self.add_user_access_restrictions = _rt.with_raw_response(
+            resource.add_user_access_restrictions
+        )
+        self.remove_user_access_restrictions = _rt.with_raw_response(
+            resource.remove_user_access_restrictions
+        )
+        self.rename_branch = _rt.with_raw_response(resource.rename_branch)
+        self.codeowners_errors = _rt.with_raw_response(resource.codeowners_errors)
+
+
+class _ReposBranches3MethodsWithStreamingResponse:
+    """`_ReposBranches3Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ReposBranches3Methods) -> None:
+        self.remove_app_access_restrictions = _rt.with_streaming_response(
+            resource.remove_app_access_restrictions
+        )
+        self.get_teams_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_teams_with_access_to_protected_branch
+        )
+        self.set_team_access_restrictions = _rt.with_streaming_response(
+            resource.set_team_access_restrictions
+        )
+        self.add_team_access_restrictions = _rt.with_streaming_response(
+            resource.add_team_access_restrictions
+        )
+        self.remove_team_access_restrictions = _rt.with_streaming_response(
+            resource.remove_team_access_restrictions
+        )
+        self.get_users_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_users_with_access_to_protected_branch
+        )
+        self.set_user_access_restrictions = _rt.with_streaming_response(
+            resource.set_user_access_restrictions
+        )
+        self.add_user_access_restrictions = _rt.with_streaming_response(
+            resource.add_user_access_restrictions
+        )
+        self.remove_user_access_restrictions = _rt.with_streaming_response(
+            resource.remove_user_access_restrictions
+        )
+        self.rename_branch = _rt.with_streaming_response(resource.rename_branch)
+        self.codeowners_errors = _rt.with_streaming_response(resource.codeowners_errors)
 
 
 class _AsyncReposBranches3Methods(_rt.AsyncResource):
     """Operations under `repos` (part of it)."""
+
+    async def remove_app_access_restrictions(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        apps: list[str],
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> list[Integration | None]:
+        """Remove app access restrictions
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Removes the ability of an app to push to this branch. Only GitHub Apps that are installed
+        on the repository and that have been granted write access to the repository contents can
+        be added as authorized actors on a protected branch.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+            apps: The GitHub Apps that have push access to this branch. Use the slugified version
+                of the app name. **Note**: The list of users, apps, and teams in total is limited
+                to 100 items.
+        """
+        return await self._client.request(
+            _REPOS_REMOVE_APP_ACCESS_RESTRICTIONS,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+                "apps": apps,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    async def get_teams_with_access_to_protected_branch(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> list[Team]:
+        """Get teams with access to the protected branch
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Lists the teams who have push access to this branch. The list includes child teams.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+        """
+        return await self._client.request(
+            _REPOS_GET_TEAMS_WITH_ACCESS_TO_PROTECTED_BRANCH,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    async def set_team_access_restrictions(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        body: ReposSetTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> list[Team]:
+        """Set team access restrictions
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Replaces the list of teams that have push access to this branch. This removes all teams
+        that previously had push access and grants push access to the new list of teams. Team
+        restrictions include child teams.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+            body: The request body.
+        """
+        return await self._client.request(
+            _REPOS_SET_TEAM_ACCESS_RESTRICTIONS,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+                "body": body,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
+
+    async def add_team_access_restrictions(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        body: ReposAddTeamAccessRestrictionsBody | NotGiven = NOT_GIVEN,
+        extra_headers: _rt.ExtraHeaders | None = None,
+        extra_query: _rt.ExtraQuery | None = None,
+        extra_body: _rt.ExtraBody | None = None,
+        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry_count_header: str | NotGiven | None = NOT_GIVEN,
+    ) -> list[Team]:
+        """Add team access restrictions
+
+        Protected branches are available in public repositories with GitHub Free and GitHub Free
+        for organizations, and in public and private repositories with GitHub Pro, GitHub Team,
+        GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see
+        [GitHub's
+        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
+        the GitHub Help documentation.
+
+        Grants the specified teams push access for this branch. You can also give push access to
+        child teams.
+
+        Args:
+            owner: The account owner of the repository. The name is not case sensitive.
+            repo: The name of the repository without the `.git` extension. The name is not case
+                sensitive.
+            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
+                characters in branch names, use [the GraphQL
+                API](https://docs.github.com/graphql).
+            body: The request body.
+        """
+        return await self._client.request(
+            _REPOS_ADD_TEAM_ACCESS_RESTRICTIONS,
+            {
+                "owner": owner,
+                "repo": repo,
+                "branch": branch,
+                "body": body,
+            },
+            _rt.request_options(
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+                max_retries,
+                idempotency_key,
+                deadline,
+                retry_count_header,
+            ),
+        )
 
     async def remove_team_access_restrictions(
         self,
@@ -1470,369 +1611,72 @@ class _AsyncReposBranches3Methods(_rt.AsyncResource):
             ),
         )
 
-    def list_collaborators(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        affiliation: Literal["outside", "direct", "all"] | NotGiven = NOT_GIVEN,
-        permission: Literal["pull", "triage", "push", "maintain", "admin"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[Collaborator]:
-        """List repository collaborators
 
-        For organization-owned repositories, the list of collaborators includes outside
-        collaborators, organization members that are direct collaborators, organization members
-        with access through team memberships, organization members with access through default
-        organization permissions, and organization owners.
-        The `permissions` hash returned in the response contains the base role permissions of the
-        collaborator. The `role_name` is the highest role assigned to the collaborator after
-        considering all sources of grants, including: repo, teams, organization, and enterprise.
-        There is presently not a way to differentiate between an organization level grant and a
-        repository level grant from this endpoint response.
+class _AsyncReposBranches3MethodsWithRawResponse:
+    """`_AsyncReposBranches3Methods.with_raw_response` (part of it)."""
 
-        Team members will include the members of child teams.
-
-        The authenticated user must have write, maintain, or admin privileges on the repository
-        to use this endpoint. For organization-owned repositories, the authenticated user needs
-        to be a member of the organization.
-        OAuth app tokens and personal access tokens (classic) need the `read:org` and `repo`
-        scopes to use this endpoint.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            affiliation: Filter collaborators returned by their affiliation. `outside` means all
-                outside collaborators of an organization-owned repository. `direct` means all
-                collaborators with permissions to an organization-owned repository, regardless of
-                organization membership status. `all` means all collaborators the authenticated
-                user can see.
-            permission: Filter collaborators by the permissions they have on the repository. If
-                not specified, all collaborators will be returned.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _REPOS_LIST_COLLABORATORS,
-            {
-                "owner": owner,
-                "repo": repo,
-                "affiliation": affiliation,
-                "permission": permission,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncReposBranches3Methods) -> None:
+        self.remove_app_access_restrictions = _rt.with_raw_response(
+            resource.remove_app_access_restrictions
         )
-
-    async def check_collaborator(
-        self,
-        owner: str,
-        repo: str,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Check if a user is a repository collaborator
-
-        For organization-owned repositories, the list of collaborators includes outside
-        collaborators, organization members that are direct collaborators, organization members
-        with access through team memberships, organization members with access through default
-        organization permissions, and organization owners.
-
-        Team members will include the members of child teams.
-
-        The authenticated user must have push access to the repository to use this endpoint.
-
-        OAuth app tokens and personal access tokens (classic) need the `read:org` and `repo`
-        scopes to use this endpoint.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _REPOS_CHECK_COLLABORATOR,
-            {
-                "owner": owner,
-                "repo": repo,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.get_teams_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_teams_with_access_to_protected_branch
         )
-
-    async def add_collaborator(
-        self,
-        owner: str,
-        repo: str,
-        username: str,
-        *,
-        permission: str | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RepositoryInvitation | None:
-        """Add a repository collaborator
-
-        Add a user to a repository with a specified level of access. If the repository is owned
-        by an organization, this API does not add the user to the organization - a user that has
-        repository access without being an organization member is called an "outside
-        collaborator" (if they are not an Enterprise Managed User) or a "repository collaborator"
-        if they are an Enterprise Managed User. These users are exempt from some organization
-        policies - see "[Adding outside collaborators to
-        repositories](https://docs.github.com/organizations/managing-user-access-to-your-organizations-repositories/managing-outside-collaborators/adding-outside-collaborators-to-repositories-in-your-organization)"
-        to learn more about these collaborator types.
-
-        This endpoint triggers
-        [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
-
-        Adding an outside collaborator may be restricted by enterprise and organization
-        administrators. For more information, see "[Enforcing repository management policies in
-        your
-        enterprise](https://docs.github.com/admin/policies/enforcing-policies-for-your-enterprise/enforcing-repository-management-policies-in-your-enterprise#enforcing-a-policy-for-inviting-outside-collaborators-to-repositories)"
-        and "[Setting permissions for adding outside
-        collaborators](https://docs.github.com/organizations/managing-organization-settings/setting-permissions-for-adding-outside-collaborators)"
-        for organization settings.
-
-        For more information on permission levels, see "[Repository permission levels for an
-        organization](https://docs.github.com/github/setting-up-and-managing-organizations-and-teams/repository-permission-levels-for-an-organization#permission-levels-for-repositories-owned-by-an-organization)".
-        There are restrictions on which permissions can be granted to organization members when
-        an organization base role is in place. In this case, the role being given must be equal
-        to or higher than the org base permission. Otherwise, the request will fail with:
-
-        ```
-        Cannot assign {member} permission of {role name}
-        ```
-
-        Note that, if you choose not to pass any parameters, you'll need to set `Content-Length`
-        to zero when calling out to this endpoint. For more information, see "[HTTP
-        method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
-
-        The invitee will receive a notification that they have been invited to the repository,
-        which they must accept or decline. They may do this via the notifications page, the email
-        they receive, or by using the
-        [API](https://docs.github.com/rest/collaborators/invitations).
-
-        For Enterprise Managed Users, this endpoint does not send invitations - these users are
-        automatically added to organizations and repositories. Enterprise Managed Users can only
-        be added to organizations and repositories within their enterprise.
-
-        **Updating an existing collaborator's permission level**
-
-        The endpoint can also be used to change the permissions of an existing collaborator
-        without first removing and re-adding the collaborator. To change the permissions, use the
-        same endpoint and pass a different `permission` parameter. The response will be a `204`,
-        with no other indication that the permission level changed.
-
-        **Rate limits**
-
-        You are limited to sending 50 invitations to a repository per 24 hour period. Note there
-        is no limit if you are inviting organization members to an organization repository.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            username: The handle for the GitHub user account.
-            permission: The permission to grant the collaborator. **Only valid on
-                organization-owned repositories.** We accept the following permissions to be set:
-                `pull`, `triage`, `push`, `maintain`, `admin` and you can also specify a custom
-                repository role name, if the owning organization has defined any.
-        """
-        return await self._client.request(
-            _REPOS_ADD_COLLABORATOR,
-            {
-                "owner": owner,
-                "repo": repo,
-                "username": username,
-                "permission": permission,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.set_team_access_restrictions = _rt.with_raw_response(
+            resource.set_team_access_restrictions
         )
-
-    async def remove_collaborator(
-        self,
-        owner: str,
-        repo: str,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Remove a repository collaborator
-
-        Removes a collaborator from a repository.
-
-        To use this endpoint, the authenticated user must either be an administrator of the
-        repository or target themselves for removal.
-
-        This endpoint also:
-        - Cancels any outstanding invitations sent by the collaborator
-        - Unassigns the user from any issues
-        - Removes access to organization projects if the user is not an organization member and
-          is not a collaborator on any other organization repositories.
-        - Unstars the repository
-        - Updates access permissions to packages
-
-        Removing a user as a collaborator has the following effects on forks:
-         - If the user had access to a fork through their membership to this repository, the user
-           will also be removed from the fork.
-         - If the user had their own fork of the repository, the fork will be deleted.
-         - If the user still has read access to the repository, open pull requests by this user
-           from a fork will be denied.
-
-        > [!NOTE]
-        > A user can still have access to the repository through organization permissions like
-        base repository permissions.
-
-        Although the API responds immediately, the additional permission updates might take some
-        extra time to complete in the background.
-
-        For more information on fork permissions, see "[About permissions and visibility of
-        forks](https://docs.github.com/pull-requests/collaborating-with-pull-requests/working-with-forks/about-permissions-and-visibility-of-forks)".
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _REPOS_REMOVE_COLLABORATOR,
-            {
-                "owner": owner,
-                "repo": repo,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.add_team_access_restrictions = _rt.with_raw_response(
+            resource.add_team_access_restrictions
         )
-
-    async def get_collaborator_permission_level(
-        self,
-        owner: str,
-        repo: str,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RepositoryCollaboratorPermission:
-        """Get repository permissions for a user
-
-        Checks the repository permission and role of a collaborator.
-
-        The `permission` attribute provides the legacy base roles of `admin`, `write`, `read`,
-        and `none`, where the
-        `maintain` role is mapped to `write` and the `triage` role is mapped to `read`.
-        The `role_name` attribute provides the name of the assigned role, including custom roles.
-        The
-        `permission` can also be used to determine which base level of access the collaborator
-        has to the repository.
-
-        The calculated permissions are the highest role assigned to the collaborator after
-        considering all sources of grants, including: repo, teams, organization, and enterprise.
-        There is presently not a way to differentiate between an organization level grant and a
-        repository level grant from this endpoint response.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _REPOS_GET_COLLABORATOR_PERMISSION_LEVEL,
-            {
-                "owner": owner,
-                "repo": repo,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.remove_team_access_restrictions = _rt.with_raw_response(
+            resource.remove_team_access_restrictions
         )
+        self.get_users_with_access_to_protected_branch = _rt.with_raw_response(
+            resource.get_users_with_access_to_protected_branch
+        )
+        self.set_user_access_restrictions = _rt.with_raw_response(
+            resource.set_user_access_restrictions
+        )
+        self.add_user_access_restrictions = _rt.with_raw_response(
+            resource.add_user_access_restrictions
+        )
+        self.remove_user_access_restrictions = _rt.with_raw_response(
+            resource.remove_user_access_restrictions
+        )
+        self.rename_branch = _rt.with_raw_response(resource.rename_branch)
+        self.codeowners_errors = _rt.with_raw_response(resource.codeowners_errors)
+
+
+class _AsyncReposBranches3MethodsWithStreamingResponse:
+    """`_AsyncReposBranches3Methods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposBranches3Methods) -> None:
+        self.remove_app_access_restrictions = _rt.with_streaming_response(
+            resource.remove_app_access_restrictions
+        )
+        self.get_teams_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_teams_with_access_to_protected_branch
+        )
+        self.set_team_access_restrictions = _rt.with_streaming_response(
+            resource.set_team_access_restrictions
+        )
+        self.add_team_access_restrictions = _rt.with_streaming_response(
+            resource.add_team_access_restrictions
+        )
+        self.remove_team_access_restrictions = _rt.with_streaming_response(
+            resource.remove_team_access_restrictions
+        )
+        self.get_users_with_access_to_protected_branch = _rt.with_streaming_response(
+            resource.get_users_with_access_to_protected_branch
+        )
+        self.set_user_access_restrictions = _rt.with_streaming_response(
+            resource.set_user_access_restrictions
+        )
+        self.add_user_access_restrictions = _rt.with_streaming_response(
+            resource.add_user_access_restrictions
+        )
+        self.remove_user_access_restrictions = _rt.with_streaming_response(
+            resource.remove_user_access_restrictions
+        )
+        self.rename_branch = _rt.with_streaming_response(resource.rename_branch)
+        self.codeowners_errors = _rt.with_streaming_response(resource.codeowners_errors)

@@ -25,7 +25,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncReposEnvironmentsMethods", "_ReposEnvironmentsMethods"]
+__all__ = [
+    "_AsyncReposEnvironmentsMethods",
+    "_AsyncReposEnvironmentsMethodsWithRawResponse",
+    "_AsyncReposEnvironmentsMethodsWithStreamingResponse",
+    "_ReposEnvironmentsMethods",
+    "_ReposEnvironmentsMethodsWithRawResponse",
+    "_ReposEnvironmentsMethodsWithStreamingResponse",
+]
 
 
 def _repos_get_all_environments_responses() -> dict[str, _rt.Response]:
@@ -294,19 +301,6 @@ _REPOS_GET_CUSTOM_DEPLOYMENT_PROTECTION_RULE: _rt.Operation[DeploymentProtection
         ),
         responses=_rt.LazyResponses(_repos_get_custom_deployment_protection_rule_responses),
     )
-)
-
-_REPOS_DISABLE_DEPLOYMENT_PROTECTION_RULE: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}",
-    operation_id="repos/disable-deployment-protection-rule",
-    params=(
-        _rt.Param("environment_name", "environment_name", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("protection_rule_id", "protection_rule_id", "path"),
-    ),
-    responses={"204": _rt.Response(None, "empty")},
 )
 
 
@@ -1067,58 +1061,82 @@ class _ReposEnvironmentsMethods(_rt.SyncResource):
             ),
         )
 
-    def disable_deployment_protection_rule(
-        self,
-        owner: str,
-        repo: str,
-        environment_name: str,
-        protection_rule_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Disable a custom protection rule for an environment
 
-        Disables a custom deployment protection rule for an environment.
+class _ReposEnvironmentsMethodsWithRawResponse:
+    """`_ReposEnvironmentsMethods.with_raw_response` (part of it)."""
 
-        The authenticated user must have admin or owner permissions to the repository to use this
-        endpoint.
+    def __init__(self, resource: _ReposEnvironmentsMethods) -> None:
+        self.get_all_environments = _rt.raw_page(resource.get_all_environments)
+        self.get_environment = _rt.with_raw_response(resource.get_environment)
+        self.create_or_update_environment = _rt.with_raw_response(
+            resource.create_or_update_environment
+        )
+        self.delete_an_environment = _rt.with_raw_response(resource.delete_an_environment)
+        self.list_deployment_branch_policies = _rt.raw_page(
+            resource.list_deployment_branch_policies
+        )
+        self.create_deployment_branch_policy = _rt.with_raw_response(
+            resource.create_deployment_branch_policy
+        )
+        self.get_deployment_branch_policy = _rt.with_raw_response(
+            resource.get_deployment_branch_policy
+        )
+        self.update_deployment_branch_policy = _rt.with_raw_response(
+            resource.update_deployment_branch_policy
+        )
+        self.delete_deployment_branch_policy = _rt.with_raw_response(
+            resource.delete_deployment_branch_policy
+        )
+        self.get_all_deployment_protection_rules = _rt.with_raw_response(
+            resource.get_all_deployment_protection_rules
+        )
+        self.create_deployment_protection_rule = _rt.with_raw_response(
+            resource.create_deployment_protection_rule
+        )
+        self.list_custom_deployment_rule_integrations = _rt.raw_page(
+            resource.list_custom_deployment_rule_integrations
+        )
+        self.get_custom_deployment_protection_rule = _rt.with_raw_response(
+            resource.get_custom_deployment_protection_rule
+        )
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
 
-        Args:
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            owner: The account owner of the repository. The name is not case sensitive.
-            protection_rule_id: The unique identifier of the protection rule.
-        """
-        return self._client.request(
-            _REPOS_DISABLE_DEPLOYMENT_PROTECTION_RULE,
-            {
-                "environment_name": environment_name,
-                "repo": repo,
-                "owner": owner,
-                "protection_rule_id": protection_rule_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+class _ReposEnvironmentsMethodsWithStreamingResponse:
+    """`_ReposEnvironmentsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ReposEnvironmentsMethods) -> None:
+        self.get_all_environments = _rt.streaming_page(resource.get_all_environments)
+        self.get_environment = _rt.with_streaming_response(resource.get_environment)
+        self.create_or_update_environment = _rt.with_streaming_response(
+            resource.create_or_update_environment
+        )
+        self.delete_an_environment = _rt.with_streaming_response(resource.delete_an_environment)
+        self.list_deployment_branch_policies = _rt.streaming_page(
+            resource.list_deployment_branch_policies
+        )
+        self.create_deployment_branch_policy = _rt.with_streaming_response(
+            resource.create_deployment_branch_policy
+        )
+        self.get_deployment_branch_policy = _rt.with_streaming_response(
+            resource.get_deployment_branch_policy
+        )
+        self.update_deployment_branch_policy = _rt.with_streaming_response(
+            resource.update_deployment_branch_policy
+        )
+        self.delete_deployment_branch_policy = _rt.with_streaming_response(
+            resource.delete_deployment_branch_policy
+        )
+        self.get_all_deployment_protection_rules = _rt.with_streaming_response(
+            resource.get_all_deployment_protection_rules
+        )
+        self.create_deployment_protection_rule = _rt.with_streaming_response(
+            resource.create_deployment_protection_rule
+        )
+        self.list_custom_deployment_rule_integrations = _rt.streaming_page(
+            resource.list_custom_deployment_rule_integrations
+        )
+        self.get_custom_deployment_protection_rule = _rt.with_streaming_response(
+            resource.get_custom_deployment_protection_rule
         )
 
 
@@ -1879,56 +1897,80 @@ class _AsyncReposEnvironmentsMethods(_rt.AsyncResource):
             ),
         )
 
-    async def disable_deployment_protection_rule(
-        self,
-        owner: str,
-        repo: str,
-        environment_name: str,
-        protection_rule_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Disable a custom protection rule for an environment
 
-        Disables a custom deployment protection rule for an environment.
+class _AsyncReposEnvironmentsMethodsWithRawResponse:
+    """`_AsyncReposEnvironmentsMethods.with_raw_response` (part of it)."""
 
-        The authenticated user must have admin or owner permissions to the repository to use this
-        endpoint.
+    def __init__(self, resource: _AsyncReposEnvironmentsMethods) -> None:
+        self.get_all_environments = _rt.raw_async_page(resource.get_all_environments)
+        self.get_environment = _rt.with_raw_response(resource.get_environment)
+        self.create_or_update_environment = _rt.with_raw_response(
+            resource.create_or_update_environment
+        )
+        self.delete_an_environment = _rt.with_raw_response(resource.delete_an_environment)
+        self.list_deployment_branch_policies = _rt.raw_async_page(
+            resource.list_deployment_branch_policies
+        )
+        self.create_deployment_branch_policy = _rt.with_raw_response(
+            resource.create_deployment_branch_policy
+        )
+        self.get_deployment_branch_policy = _rt.with_raw_response(
+            resource.get_deployment_branch_policy
+        )
+        self.update_deployment_branch_policy = _rt.with_raw_response(
+            resource.update_deployment_branch_policy
+        )
+        self.delete_deployment_branch_policy = _rt.with_raw_response(
+            resource.delete_deployment_branch_policy
+        )
+        self.get_all_deployment_protection_rules = _rt.with_raw_response(
+            resource.get_all_deployment_protection_rules
+        )
+        self.create_deployment_protection_rule = _rt.with_raw_response(
+            resource.create_deployment_protection_rule
+        )
+        self.list_custom_deployment_rule_integrations = _rt.raw_async_page(
+            resource.list_custom_deployment_rule_integrations
+        )
+        self.get_custom_deployment_protection_rule = _rt.with_raw_response(
+            resource.get_custom_deployment_protection_rule
+        )
 
-        OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this
-        endpoint.
 
-        Args:
-            environment_name: The name of the environment. The name must be URL encoded. For
-                example, any slashes in the name must be replaced with `%2F`.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            owner: The account owner of the repository. The name is not case sensitive.
-            protection_rule_id: The unique identifier of the protection rule.
-        """
-        return await self._client.request(
-            _REPOS_DISABLE_DEPLOYMENT_PROTECTION_RULE,
-            {
-                "environment_name": environment_name,
-                "repo": repo,
-                "owner": owner,
-                "protection_rule_id": protection_rule_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+class _AsyncReposEnvironmentsMethodsWithStreamingResponse:
+    """`_AsyncReposEnvironmentsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposEnvironmentsMethods) -> None:
+        self.get_all_environments = _rt.streaming_async_page(resource.get_all_environments)
+        self.get_environment = _rt.with_streaming_response(resource.get_environment)
+        self.create_or_update_environment = _rt.with_streaming_response(
+            resource.create_or_update_environment
+        )
+        self.delete_an_environment = _rt.with_streaming_response(resource.delete_an_environment)
+        self.list_deployment_branch_policies = _rt.streaming_async_page(
+            resource.list_deployment_branch_policies
+        )
+        self.create_deployment_branch_policy = _rt.with_streaming_response(
+            resource.create_deployment_branch_policy
+        )
+        self.get_deployment_branch_policy = _rt.with_streaming_response(
+            resource.get_deployment_branch_policy
+        )
+        self.update_deployment_branch_policy = _rt.with_streaming_response(
+            resource.update_deployment_branch_policy
+        )
+        self.delete_deployment_branch_policy = _rt.with_streaming_response(
+            resource.delete_deployment_branch_policy
+        )
+        self.get_all_deployment_protection_rules = _rt.with_streaming_response(
+            resource.get_all_deployment_protection_rules
+        )
+        self.create_deployment_protection_rule = _rt.with_streaming_response(
+            resource.create_deployment_protection_rule
+        )
+        self.list_custom_deployment_rule_integrations = _rt.streaming_async_page(
+            resource.list_custom_deployment_rule_integrations
+        )
+        self.get_custom_deployment_protection_rule = _rt.with_streaming_response(
+            resource.get_custom_deployment_protection_rule
         )

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncReposImmutableReleasesMethods", "_ReposImmutableReleasesMethods"]
+__all__ = [
+    "_AsyncReposImmutableReleasesMethods",
+    "_AsyncReposImmutableReleasesMethodsWithRawResponse",
+    "_AsyncReposImmutableReleasesMethodsWithStreamingResponse",
+    "_ReposImmutableReleasesMethods",
+    "_ReposImmutableReleasesMethodsWithRawResponse",
+    "_ReposImmutableReleasesMethodsWithStreamingResponse",
+]
 
 
 def _repos_check_immutable_releases_responses() -> dict[str, _rt.Response]:
@@ -919,6 +926,52 @@ class _ReposImmutableReleasesMethods(_rt.SyncResource):
         )
 
 
+class _ReposImmutableReleasesMethodsWithRawResponse:
+    """`_ReposImmutableReleasesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ReposImmutableReleasesMethods) -> None:
+        self.check_immutable_releases = _rt.with_raw_response(resource.check_immutable_releases)
+        self.enable_immutable_releases = _rt.with_raw_response(resource.enable_immutable_releases)
+        self.disable_immutable_releases = _rt.with_raw_response(resource.disable_immutable_releases)
+        self.list_invitations = _rt.raw_page(resource.list_invitations)
+        self.delete_invitation = _rt.with_raw_response(resource.delete_invitation)
+        self.update_invitation = _rt.with_raw_response(resource.update_invitation)
+        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
+        self.list_deploy_keys = _rt.raw_page(resource.list_deploy_keys)
+        self.create_deploy_key = _rt.with_raw_response(resource.create_deploy_key)
+        self.get_deploy_key = _rt.with_raw_response(resource.get_deploy_key)
+        self.delete_deploy_key = _rt.with_raw_response(resource.delete_deploy_key)
+        self.list_languages = _rt.with_raw_response(resource.list_languages)
+        self.merge_upstream = _rt.with_raw_response(resource.merge_upstream)
+        self.merge = _rt.with_raw_response(resource.merge)
+
+
+class _ReposImmutableReleasesMethodsWithStreamingResponse:
+    """`_ReposImmutableReleasesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ReposImmutableReleasesMethods) -> None:
+        self.check_immutable_releases = _rt.with_streaming_response(
+            resource.check_immutable_releases
+        )
+        self.enable_immutable_releases = _rt.with_streaming_response(
+            resource.enable_immutable_releases
+        )
+        self.disable_immutable_releases = _rt.with_streaming_response(
+            resource.disable_immutable_releases
+        )
+        self.list_invitations = _rt.streaming_page(resource.list_invitations)
+        self.delete_invitation = _rt.with_streaming_response(resource.delete_invitation)
+        self.update_invitation = _rt.with_streaming_response(resource.update_invitation)
+        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
+        self.list_deploy_keys = _rt.streaming_page(resource.list_deploy_keys)
+        self.create_deploy_key = _rt.with_streaming_response(resource.create_deploy_key)
+        self.get_deploy_key = _rt.with_streaming_response(resource.get_deploy_key)
+        self.delete_deploy_key = _rt.with_streaming_response(resource.delete_deploy_key)
+        self.list_languages = _rt.with_streaming_response(resource.list_languages)
+        self.merge_upstream = _rt.with_streaming_response(resource.merge_upstream)
+        self.merge = _rt.with_streaming_response(resource.merge)
+
+
 class _AsyncReposImmutableReleasesMethods(_rt.AsyncResource):
     """Operations under `repos` (part of it)."""
 
@@ -1562,3 +1615,49 @@ class _AsyncReposImmutableReleasesMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncReposImmutableReleasesMethodsWithRawResponse:
+    """`_AsyncReposImmutableReleasesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposImmutableReleasesMethods) -> None:
+        self.check_immutable_releases = _rt.with_raw_response(resource.check_immutable_releases)
+        self.enable_immutable_releases = _rt.with_raw_response(resource.enable_immutable_releases)
+        self.disable_immutable_releases = _rt.with_raw_response(resource.disable_immutable_releases)
+        self.list_invitations = _rt.raw_async_page(resource.list_invitations)
+        self.delete_invitation = _rt.with_raw_response(resource.delete_invitation)
+        self.update_invitation = _rt.with_raw_response(resource.update_invitation)
+        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
+        self.list_deploy_keys = _rt.raw_async_page(resource.list_deploy_keys)
+        self.create_deploy_key = _rt.with_raw_response(resource.create_deploy_key)
+        self.get_deploy_key = _rt.with_raw_response(resource.get_deploy_key)
+        self.delete_deploy_key = _rt.with_raw_response(resource.delete_deploy_key)
+        self.list_languages = _rt.with_raw_response(resource.list_languages)
+        self.merge_upstream = _rt.with_raw_response(resource.merge_upstream)
+        self.merge = _rt.with_raw_response(resource.merge)
+
+
+class _AsyncReposImmutableReleasesMethodsWithStreamingResponse:
+    """`_AsyncReposImmutableReleasesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposImmutableReleasesMethods) -> None:
+        self.check_immutable_releases = _rt.with_streaming_response(
+            resource.check_immutable_releases
+        )
+        self.enable_immutable_releases = _rt.with_streaming_response(
+            resource.enable_immutable_releases
+        )
+        self.disable_immutable_releases = _rt.with_streaming_response(
+            resource.disable_immutable_releases
+        )
+        self.list_invitations = _rt.streaming_async_page(resource.list_invitations)
+        self.delete_invitation = _rt.with_streaming_response(resource.delete_invitation)
+        self.update_invitation = _rt.with_streaming_response(resource.update_invitation)
+        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
+        self.list_deploy_keys = _rt.streaming_async_page(resource.list_deploy_keys)
+        self.create_deploy_key = _rt.with_streaming_response(resource.create_deploy_key)
+        self.get_deploy_key = _rt.with_streaming_response(resource.get_deploy_key)
+        self.delete_deploy_key = _rt.with_streaming_response(resource.delete_deploy_key)
+        self.list_languages = _rt.with_streaming_response(resource.list_languages)
+        self.merge_upstream = _rt.with_streaming_response(resource.merge_upstream)
+        self.merge = _rt.with_streaming_response(resource.merge)

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncReposPagesMethods", "_ReposPagesMethods"]
+__all__ = [
+    "_AsyncReposPagesMethods",
+    "_AsyncReposPagesMethodsWithRawResponse",
+    "_AsyncReposPagesMethodsWithStreamingResponse",
+    "_ReposPagesMethods",
+    "_ReposPagesMethodsWithRawResponse",
+    "_ReposPagesMethodsWithStreamingResponse",
+]
 
 
 def _repos_get_pages_responses() -> dict[str, _rt.Response]:
@@ -1051,6 +1058,64 @@ class _ReposPagesMethods(_rt.SyncResource):
         )
 
 
+class _ReposPagesMethodsWithRawResponse:
+    """`_ReposPagesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ReposPagesMethods) -> None:
+        self.get_pages = _rt.with_raw_response(resource.get_pages)
+        self.update_information_about_pages_site = _rt.with_raw_response(
+            resource.update_information_about_pages_site
+        )
+        self.create_pages_site = _rt.with_raw_response(resource.create_pages_site)
+        self.delete_pages_site = _rt.with_raw_response(resource.delete_pages_site)
+        self.list_pages_builds = _rt.raw_page(resource.list_pages_builds)
+        self.request_pages_build = _rt.with_raw_response(resource.request_pages_build)
+        self.get_latest_pages_build = _rt.with_raw_response(resource.get_latest_pages_build)
+        self.get_pages_build = _rt.with_raw_response(resource.get_pages_build)
+        self.create_pages_deployment = _rt.with_raw_response(resource.create_pages_deployment)
+        self.get_pages_deployment = _rt.with_raw_response(resource.get_pages_deployment)
+        self.cancel_pages_deployment = _rt.with_raw_response(resource.cancel_pages_deployment)
+        self.get_pages_health_check = _rt.with_raw_response(resource.get_pages_health_check)
+        self.check_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.check_private_vulnerability_reporting
+        )
+        self.enable_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.enable_private_vulnerability_reporting
+        )
+        self.disable_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.disable_private_vulnerability_reporting
+        )
+
+
+class _ReposPagesMethodsWithStreamingResponse:
+    """`_ReposPagesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ReposPagesMethods) -> None:
+        self.get_pages = _rt.with_streaming_response(resource.get_pages)
+        self.update_information_about_pages_site = _rt.with_streaming_response(
+            resource.update_information_about_pages_site
+        )
+        self.create_pages_site = _rt.with_streaming_response(resource.create_pages_site)
+        self.delete_pages_site = _rt.with_streaming_response(resource.delete_pages_site)
+        self.list_pages_builds = _rt.streaming_page(resource.list_pages_builds)
+        self.request_pages_build = _rt.with_streaming_response(resource.request_pages_build)
+        self.get_latest_pages_build = _rt.with_streaming_response(resource.get_latest_pages_build)
+        self.get_pages_build = _rt.with_streaming_response(resource.get_pages_build)
+        self.create_pages_deployment = _rt.with_streaming_response(resource.create_pages_deployment)
+        self.get_pages_deployment = _rt.with_streaming_response(resource.get_pages_deployment)
+        self.cancel_pages_deployment = _rt.with_streaming_response(resource.cancel_pages_deployment)
+        self.get_pages_health_check = _rt.with_streaming_response(resource.get_pages_health_check)
+        self.check_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.check_private_vulnerability_reporting
+        )
+        self.enable_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.enable_private_vulnerability_reporting
+        )
+        self.disable_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.disable_private_vulnerability_reporting
+        )
+
+
 class _AsyncReposPagesMethods(_rt.AsyncResource):
     """Operations under `repos` (part of it)."""
 
@@ -1781,4 +1846,62 @@ class _AsyncReposPagesMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncReposPagesMethodsWithRawResponse:
+    """`_AsyncReposPagesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposPagesMethods) -> None:
+        self.get_pages = _rt.with_raw_response(resource.get_pages)
+        self.update_information_about_pages_site = _rt.with_raw_response(
+            resource.update_information_about_pages_site
+        )
+        self.create_pages_site = _rt.with_raw_response(resource.create_pages_site)
+        self.delete_pages_site = _rt.with_raw_response(resource.delete_pages_site)
+        self.list_pages_builds = _rt.raw_async_page(resource.list_pages_builds)
+        self.request_pages_build = _rt.with_raw_response(resource.request_pages_build)
+        self.get_latest_pages_build = _rt.with_raw_response(resource.get_latest_pages_build)
+        self.get_pages_build = _rt.with_raw_response(resource.get_pages_build)
+        self.create_pages_deployment = _rt.with_raw_response(resource.create_pages_deployment)
+        self.get_pages_deployment = _rt.with_raw_response(resource.get_pages_deployment)
+        self.cancel_pages_deployment = _rt.with_raw_response(resource.cancel_pages_deployment)
+        self.get_pages_health_check = _rt.with_raw_response(resource.get_pages_health_check)
+        self.check_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.check_private_vulnerability_reporting
+        )
+        self.enable_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.enable_private_vulnerability_reporting
+        )
+        self.disable_private_vulnerability_reporting = _rt.with_raw_response(
+            resource.disable_private_vulnerability_reporting
+        )
+
+
+class _AsyncReposPagesMethodsWithStreamingResponse:
+    """`_AsyncReposPagesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposPagesMethods) -> None:
+        self.get_pages = _rt.with_streaming_response(resource.get_pages)
+        self.update_information_about_pages_site = _rt.with_streaming_response(
+            resource.update_information_about_pages_site
+        )
+        self.create_pages_site = _rt.with_streaming_response(resource.create_pages_site)
+        self.delete_pages_site = _rt.with_streaming_response(resource.delete_pages_site)
+        self.list_pages_builds = _rt.streaming_async_page(resource.list_pages_builds)
+        self.request_pages_build = _rt.with_streaming_response(resource.request_pages_build)
+        self.get_latest_pages_build = _rt.with_streaming_response(resource.get_latest_pages_build)
+        self.get_pages_build = _rt.with_streaming_response(resource.get_pages_build)
+        self.create_pages_deployment = _rt.with_streaming_response(resource.create_pages_deployment)
+        self.get_pages_deployment = _rt.with_streaming_response(resource.get_pages_deployment)
+        self.cancel_pages_deployment = _rt.with_streaming_response(resource.cancel_pages_deployment)
+        self.get_pages_health_check = _rt.with_streaming_response(resource.get_pages_health_check)
+        self.check_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.check_private_vulnerability_reporting
+        )
+        self.enable_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.enable_private_vulnerability_reporting
+        )
+        self.disable_private_vulnerability_reporting = _rt.with_streaming_response(
+            resource.disable_private_vulnerability_reporting
         )

@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncReposPropertiesMethods", "_ReposPropertiesMethods"]
+__all__ = [
+    "_AsyncReposPropertiesMethods",
+    "_AsyncReposPropertiesMethodsWithRawResponse",
+    "_AsyncReposPropertiesMethodsWithStreamingResponse",
+    "_ReposPropertiesMethods",
+    "_ReposPropertiesMethodsWithRawResponse",
+    "_ReposPropertiesMethodsWithStreamingResponse",
+]
 
 
 def _repos_custom_properties_for_repos_get_repository_values_responses() -> dict[str, _rt.Response]:
@@ -326,6 +333,36 @@ class _ReposPropertiesMethods(_rt.SyncResource):
         )
 
 
+class _ReposPropertiesMethodsWithRawResponse:
+    """`_ReposPropertiesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ReposPropertiesMethods) -> None:
+        self.custom_properties_for_repos_get_repository_values = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_repository_values
+        )
+        self.custom_properties_for_repos_create_or_update_repository_values = _rt.with_raw_response(
+            resource.custom_properties_for_repos_create_or_update_repository_values
+        )
+        self.get_readme = _rt.with_raw_response(resource.get_readme)
+        self.get_readme_in_directory = _rt.with_raw_response(resource.get_readme_in_directory)
+
+
+class _ReposPropertiesMethodsWithStreamingResponse:
+    """`_ReposPropertiesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ReposPropertiesMethods) -> None:
+        self.custom_properties_for_repos_get_repository_values = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_repository_values
+        )
+        self.custom_properties_for_repos_create_or_update_repository_values = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_repository_values
+            )
+        )
+        self.get_readme = _rt.with_streaming_response(resource.get_readme)
+        self.get_readme_in_directory = _rt.with_streaming_response(resource.get_readme_in_directory)
+
+
 class _AsyncReposPropertiesMethods(_rt.AsyncResource):
     """Operations under `repos` (part of it)."""
 
@@ -531,3 +568,33 @@ class _AsyncReposPropertiesMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncReposPropertiesMethodsWithRawResponse:
+    """`_AsyncReposPropertiesMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposPropertiesMethods) -> None:
+        self.custom_properties_for_repos_get_repository_values = _rt.with_raw_response(
+            resource.custom_properties_for_repos_get_repository_values
+        )
+        self.custom_properties_for_repos_create_or_update_repository_values = _rt.with_raw_response(
+            resource.custom_properties_for_repos_create_or_update_repository_values
+        )
+        self.get_readme = _rt.with_raw_response(resource.get_readme)
+        self.get_readme_in_directory = _rt.with_raw_response(resource.get_readme_in_directory)
+
+
+class _AsyncReposPropertiesMethodsWithStreamingResponse:
+    """`_AsyncReposPropertiesMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposPropertiesMethods) -> None:
+        self.custom_properties_for_repos_get_repository_values = _rt.with_streaming_response(
+            resource.custom_properties_for_repos_get_repository_values
+        )
+        self.custom_properties_for_repos_create_or_update_repository_values = (
+            _rt.with_streaming_response(
+                resource.custom_properties_for_repos_create_or_update_repository_values
+            )
+        )
+        self.get_readme = _rt.with_streaming_response(resource.get_readme)
+        self.get_readme_in_directory = _rt.with_streaming_response(resource.get_readme_in_directory)

@@ -11,11 +11,17 @@ if TYPE_CHECKING:
     from ..models.release import Release
     from ..models.release_asset import ReleaseAsset
     from ..models.release_notes_content import ReleaseNotesContent
-    from ..models.repository_rule_detailed import RepositoryRuleDetailed
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncReposReleasesMethods", "_ReposReleasesMethods"]
+__all__ = [
+    "_AsyncReposReleasesMethods",
+    "_AsyncReposReleasesMethodsWithRawResponse",
+    "_AsyncReposReleasesMethodsWithStreamingResponse",
+    "_ReposReleasesMethods",
+    "_ReposReleasesMethodsWithRawResponse",
+    "_ReposReleasesMethodsWithStreamingResponse",
+]
 
 
 def _repos_list_releases_responses() -> dict[str, _rt.Response]:
@@ -107,18 +113,6 @@ def _repos_list_release_assets_responses() -> dict[str, _rt.Response]:
     from ..models.release_asset import ReleaseAsset
 
     return {"200": _rt.Response(list[ReleaseAsset], "json")}
-
-
-def _repos_upload_release_asset_responses() -> dict[str, _rt.Response]:
-    from ..models.release_asset import ReleaseAsset
-
-    return {"201": _rt.Response(ReleaseAsset, "json"), "422": _rt.Response(None, "empty")}
-
-
-def _repos_get_branch_rules_responses() -> dict[str, _rt.Response]:
-    from ..models.repository_rule_detailed import RepositoryRuleDetailed
-
-    return {"200": _rt.Response(list[RepositoryRuleDetailed], "json")}
 
 
 _REPOS_LIST_RELEASES: _rt.Operation[list[Release]] = _rt.Operation(
@@ -289,38 +283,6 @@ _REPOS_LIST_RELEASE_ASSETS: _rt.Operation[list[ReleaseAsset]] = _rt.Operation(
         _rt.Param("page", "page", "query"),
     ),
     responses=_rt.LazyResponses(_repos_list_release_assets_responses),
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_REPOS_UPLOAD_RELEASE_ASSET: _rt.Operation[ReleaseAsset] = _rt.Operation(
-    method="post",
-    path="/repos/{owner}/{repo}/releases/{release_id}/assets",
-    operation_id="repos/upload-release-asset",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("release_id", "release_id", "path"),
-        _rt.Param("name", "name", "query"),
-        _rt.Param("label", "label", "query"),
-        _rt.Param("body", "body", "body"),
-    ),
-    body=_rt.Body("application/octet-stream"),
-    responses=_rt.LazyResponses(_repos_upload_release_asset_responses),
-    server="https://uploads.github.com",
-)
-
-_REPOS_GET_BRANCH_RULES: _rt.Operation[list[RepositoryRuleDetailed]] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/rules/branches/{branch}",
-    operation_id="repos/get-branch-rules",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("branch", "branch", "path"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses=_rt.LazyResponses(_repos_get_branch_rules_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
 )
 
@@ -1036,157 +998,41 @@ class _ReposReleasesMethods(_rt.SyncResource):
             ),
         )
 
-    def upload_release_asset(
-        self,
-        owner: str,
-        repo: str,
-        release_id: int,
-        *,
-        name: str,
-        label: str | NotGiven = NOT_GIVEN,
-        body: _rt.FileInput | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ReleaseAsset:
-        """Upload a release asset
 
-        This endpoint makes use of a [Hypermedia
-        relation](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#hypermedia)
-        to determine which URL to access. The endpoint you call to upload release assets is
-        specific to your release. Use the `upload_url` returned in
-        the response of the [Create a release
-        endpoint](https://docs.github.com/rest/releases/releases#create-a-release) to upload a
-        release asset.
+class _ReposReleasesMethodsWithRawResponse:
+    """`_ReposReleasesMethods.with_raw_response` (part of it)."""
 
-        You need to use an HTTP client which supports
-        [SNI](http://en.wikipedia.org/wiki/Server_Name_Indication) to make calls to this
-        endpoint.
+    def __init__(self, resource: _ReposReleasesMethods) -> None:
+        self.list_releases = _rt.raw_page(resource.list_releases)
+        self.create_release = _rt.with_raw_response(resource.create_release)
+        self.get_release_asset = _rt.with_raw_response(resource.get_release_asset)
+        self.delete_release_asset = _rt.with_raw_response(resource.delete_release_asset)
+        self.update_release_asset = _rt.with_raw_response(resource.update_release_asset)
+        self.generate_release_notes = _rt.with_raw_response(resource.generate_release_notes)
+        self.get_latest_release = _rt.with_raw_response(resource.get_latest_release)
+        self.get_release_by_tag = _rt.with_raw_response(resource.get_release_by_tag)
+        self.get_release = _rt.with_raw_response(resource.get_release)
+        self.delete_release = _rt.with_raw_response(resource.delete_release)
+        self.update_release = _rt.with_raw_response(resource.update_release)
+        self.list_release_assets = _rt.raw_page(resource.list_release_assets)
 
-        Most libraries will set the required `Content-Length` header automatically. Use the
-        required `Content-Type` header to provide the media type of the asset. For a list of
-        media types, see [Media
-        Types](https://www.iana.org/assignments/media-types/media-types.xhtml). For example:
 
-        `application/zip`
+class _ReposReleasesMethodsWithStreamingResponse:
+    """`_ReposReleasesMethods.with_streaming_response` (part of it)."""
 
-        GitHub expects the asset data in its raw binary form, rather than JSON. You will send the
-        raw binary content of the asset as the request body. Everything else about the endpoint
-        is the same as the rest of the API. For example,
-        you'll still need to pass your authentication to be able to upload an asset.
-
-        When an upstream failure occurs, you will receive a `502 Bad Gateway` status. This may
-        leave an empty asset with a state of `starter`. It can be safely deleted.
-
-        **Notes:**
-        *   GitHub renames asset filenames that have special characters, non-alphanumeric
-            characters, and leading or trailing periods. The "[List release
-            assets](https://docs.github.com/rest/releases/assets#list-release-assets)"
-        endpoint lists the renamed filenames. For more information and help, contact [GitHub
-        Support](https://support.github.com/contact?tags=dotcom-rest-api).
-        *   To find the `release_id` query the [`GET /repos/{owner}/{repo}/releases/latest`
-            endpoint](https://docs.github.com/rest/releases/releases#get-the-latest-release).
-        *   If you upload an asset with the same filename as another uploaded asset, you'll
-            receive an error and must delete the old file before you can re-upload the new asset.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            release_id: The unique identifier of the release.
-            body: The request body.
-        """
-        return self._client.request(
-            _REPOS_UPLOAD_RELEASE_ASSET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "release_id": release_id,
-                "name": name,
-                "label": label,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_branch_rules(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[RepositoryRuleDetailed]:
-        """Get rules for a branch
-
-        Returns all active rules that apply to the specified branch. The branch does not need to
-        exist; rules that would apply
-        to a branch with that name will be returned. All active rules that apply will be
-        returned, regardless of the level
-        at which they are configured (e.g. repository or organization). Rules in rulesets with
-        "evaluate" or "disabled"
-        enforcement statuses are not returned.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _REPOS_GET_BRANCH_RULES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _ReposReleasesMethods) -> None:
+        self.list_releases = _rt.streaming_page(resource.list_releases)
+        self.create_release = _rt.with_streaming_response(resource.create_release)
+        self.get_release_asset = _rt.with_streaming_response(resource.get_release_asset)
+        self.delete_release_asset = _rt.with_streaming_response(resource.delete_release_asset)
+        self.update_release_asset = _rt.with_streaming_response(resource.update_release_asset)
+        self.generate_release_notes = _rt.with_streaming_response(resource.generate_release_notes)
+        self.get_latest_release = _rt.with_streaming_response(resource.get_latest_release)
+        self.get_release_by_tag = _rt.with_streaming_response(resource.get_release_by_tag)
+        self.get_release = _rt.with_streaming_response(resource.get_release)
+        self.delete_release = _rt.with_streaming_response(resource.delete_release)
+        self.update_release = _rt.with_streaming_response(resource.update_release)
+        self.list_release_assets = _rt.streaming_page(resource.list_release_assets)
 
 
 class _AsyncReposReleasesMethods(_rt.AsyncResource):
@@ -1900,154 +1746,38 @@ class _AsyncReposReleasesMethods(_rt.AsyncResource):
             ),
         )
 
-    async def upload_release_asset(
-        self,
-        owner: str,
-        repo: str,
-        release_id: int,
-        *,
-        name: str,
-        label: str | NotGiven = NOT_GIVEN,
-        body: _rt.FileInput | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> ReleaseAsset:
-        """Upload a release asset
 
-        This endpoint makes use of a [Hypermedia
-        relation](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#hypermedia)
-        to determine which URL to access. The endpoint you call to upload release assets is
-        specific to your release. Use the `upload_url` returned in
-        the response of the [Create a release
-        endpoint](https://docs.github.com/rest/releases/releases#create-a-release) to upload a
-        release asset.
+class _AsyncReposReleasesMethodsWithRawResponse:
+    """`_AsyncReposReleasesMethods.with_raw_response` (part of it)."""
 
-        You need to use an HTTP client which supports
-        [SNI](http://en.wikipedia.org/wiki/Server_Name_Indication) to make calls to this
-        endpoint.
+    def __init__(self, resource: _AsyncReposReleasesMethods) -> None:
+        self.list_releases = _rt.raw_async_page(resource.list_releases)
+        self.create_release = _rt.with_raw_response(resource.create_release)
+        self.get_release_asset = _rt.with_raw_response(resource.get_release_asset)
+        self.delete_release_asset = _rt.with_raw_response(resource.delete_release_asset)
+        self.update_release_asset = _rt.with_raw_response(resource.update_release_asset)
+        self.generate_release_notes = _rt.with_raw_response(resource.generate_release_notes)
+        self.get_latest_release = _rt.with_raw_response(resource.get_latest_release)
+        self.get_release_by_tag = _rt.with_raw_response(resource.get_release_by_tag)
+        self.get_release = _rt.with_raw_response(resource.get_release)
+        self.delete_release = _rt.with_raw_response(resource.delete_release)
+        self.update_release = _rt.with_raw_response(resource.update_release)
+        self.list_release_assets = _rt.raw_async_page(resource.list_release_assets)
 
-        Most libraries will set the required `Content-Length` header automatically. Use the
-        required `Content-Type` header to provide the media type of the asset. For a list of
-        media types, see [Media
-        Types](https://www.iana.org/assignments/media-types/media-types.xhtml). For example:
 
-        `application/zip`
+class _AsyncReposReleasesMethodsWithStreamingResponse:
+    """`_AsyncReposReleasesMethods.with_streaming_response` (part of it)."""
 
-        GitHub expects the asset data in its raw binary form, rather than JSON. You will send the
-        raw binary content of the asset as the request body. Everything else about the endpoint
-        is the same as the rest of the API. For example,
-        you'll still need to pass your authentication to be able to upload an asset.
-
-        When an upstream failure occurs, you will receive a `502 Bad Gateway` status. This may
-        leave an empty asset with a state of `starter`. It can be safely deleted.
-
-        **Notes:**
-        *   GitHub renames asset filenames that have special characters, non-alphanumeric
-            characters, and leading or trailing periods. The "[List release
-            assets](https://docs.github.com/rest/releases/assets#list-release-assets)"
-        endpoint lists the renamed filenames. For more information and help, contact [GitHub
-        Support](https://support.github.com/contact?tags=dotcom-rest-api).
-        *   To find the `release_id` query the [`GET /repos/{owner}/{repo}/releases/latest`
-            endpoint](https://docs.github.com/rest/releases/releases#get-the-latest-release).
-        *   If you upload an asset with the same filename as another uploaded asset, you'll
-            receive an error and must delete the old file before you can re-upload the new asset.
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            release_id: The unique identifier of the release.
-            body: The request body.
-        """
-        return await self._client.request(
-            _REPOS_UPLOAD_RELEASE_ASSET,
-            {
-                "owner": owner,
-                "repo": repo,
-                "release_id": release_id,
-                "name": name,
-                "label": label,
-                "body": body,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def get_branch_rules(
-        self,
-        owner: str,
-        repo: str,
-        branch: str,
-        *,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[RepositoryRuleDetailed]:
-        """Get rules for a branch
-
-        Returns all active rules that apply to the specified branch. The branch does not need to
-        exist; rules that would apply
-        to a branch with that name will be returned. All active rules that apply will be
-        returned, regardless of the level
-        at which they are configured (e.g. repository or organization). Rules in rulesets with
-        "evaluate" or "disabled"
-        enforcement statuses are not returned.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            branch: The name of the branch. Cannot contain wildcard characters. To use wildcard
-                characters in branch names, use [the GraphQL
-                API](https://docs.github.com/graphql).
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _REPOS_GET_BRANCH_RULES,
-            {
-                "owner": owner,
-                "repo": repo,
-                "branch": branch,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _AsyncReposReleasesMethods) -> None:
+        self.list_releases = _rt.streaming_async_page(resource.list_releases)
+        self.create_release = _rt.with_streaming_response(resource.create_release)
+        self.get_release_asset = _rt.with_streaming_response(resource.get_release_asset)
+        self.delete_release_asset = _rt.with_streaming_response(resource.delete_release_asset)
+        self.update_release_asset = _rt.with_streaming_response(resource.update_release_asset)
+        self.generate_release_notes = _rt.with_streaming_response(resource.generate_release_notes)
+        self.get_latest_release = _rt.with_streaming_response(resource.get_latest_release)
+        self.get_release_by_tag = _rt.with_streaming_response(resource.get_release_by_tag)
+        self.get_release = _rt.with_streaming_response(resource.get_release)
+        self.delete_release = _rt.with_streaming_response(resource.delete_release)
+        self.update_release = _rt.with_streaming_response(resource.update_release)
+        self.list_release_assets = _rt.streaming_async_page(resource.list_release_assets)

@@ -15,7 +15,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncReposReposMethods", "_ReposReposMethods"]
+__all__ = [
+    "_AsyncReposReposMethods",
+    "_AsyncReposReposMethodsWithRawResponse",
+    "_AsyncReposReposMethodsWithStreamingResponse",
+    "_ReposReposMethods",
+    "_ReposReposMethodsWithRawResponse",
+    "_ReposReposMethodsWithStreamingResponse",
+]
 
 
 def _repos_list_for_org_responses() -> dict[str, _rt.Response]:
@@ -653,6 +660,32 @@ class _ReposReposMethods(_rt.SyncResource):
         )
 
 
+class _ReposReposMethodsWithRawResponse:
+    """`_ReposReposMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _ReposReposMethods) -> None:
+        self.list_for_org = _rt.raw_page(resource.list_for_org)
+        self.create_in_org = _rt.with_raw_response(resource.create_in_org)
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_raw_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_for_user = _rt.raw_page(resource.list_for_user)
+
+
+class _ReposReposMethodsWithStreamingResponse:
+    """`_ReposReposMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ReposReposMethods) -> None:
+        self.list_for_org = _rt.streaming_page(resource.list_for_org)
+        self.create_in_org = _rt.with_streaming_response(resource.create_in_org)
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_for_user = _rt.streaming_page(resource.list_for_user)
+
+
 class _AsyncReposReposMethods(_rt.AsyncResource):
     """Operations under `repos` (part of it)."""
 
@@ -1111,3 +1144,31 @@ class _AsyncReposReposMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncReposReposMethodsWithRawResponse:
+    """`_AsyncReposReposMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposReposMethods) -> None:
+        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
+        self.create_in_org = _rt.with_raw_response(resource.create_in_org)
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.create_for_authenticated_user = _rt.with_raw_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
+
+
+class _AsyncReposReposMethodsWithStreamingResponse:
+    """`_AsyncReposReposMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposReposMethods) -> None:
+        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
+        self.create_in_org = _rt.with_streaming_response(resource.create_in_org)
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
+        )
+        self.create_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_for_authenticated_user
+        )
+        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)

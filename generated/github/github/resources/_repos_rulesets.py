@@ -17,11 +17,17 @@ if TYPE_CHECKING:
     from ..models.rule_suite import RuleSuite
     from ..models.rule_suites import RuleSuites, RuleSuitesItem
     from ..models.ruleset_version import RulesetVersion
-    from ..models.ruleset_version_with_state import RulesetVersionWithState
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncReposRulesetsMethods", "_ReposRulesetsMethods"]
+__all__ = [
+    "_AsyncReposRulesetsMethods",
+    "_AsyncReposRulesetsMethodsWithRawResponse",
+    "_AsyncReposRulesetsMethodsWithStreamingResponse",
+    "_ReposRulesetsMethods",
+    "_ReposRulesetsMethodsWithRawResponse",
+    "_ReposRulesetsMethodsWithStreamingResponse",
+]
 
 
 def _repos_get_org_rulesets_responses() -> dict[str, _rt.Response]:
@@ -168,17 +174,6 @@ def _repos_get_repo_ruleset_history_responses() -> dict[str, _rt.Response]:
 
     return {
         "200": _rt.Response(list[RulesetVersion], "json"),
-        "404": _rt.Response(BasicError, "json"),
-        "500": _rt.Response(BasicError, "json"),
-    }
-
-
-def _repos_get_repo_ruleset_version_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.ruleset_version_with_state import RulesetVersionWithState
-
-    return {
-        "200": _rt.Response(RulesetVersionWithState, "json"),
         "404": _rt.Response(BasicError, "json"),
         "500": _rt.Response(BasicError, "json"),
     }
@@ -371,19 +366,6 @@ _REPOS_GET_REPO_RULESET_HISTORY: _rt.Operation[list[RulesetVersion]] = _rt.Opera
     ),
     responses=_rt.LazyResponses(_repos_get_repo_ruleset_history_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_REPOS_GET_REPO_RULESET_VERSION: _rt.Operation[RulesetVersionWithState] = _rt.Operation(
-    method="get",
-    path="/repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}",
-    operation_id="repos/get-repo-ruleset-version",
-    params=(
-        _rt.Param("owner", "owner", "path"),
-        _rt.Param("repo", "repo", "path"),
-        _rt.Param("ruleset_id", "ruleset_id", "path"),
-        _rt.Param("version_id", "version_id", "path"),
-    ),
-    responses=_rt.LazyResponses(_repos_get_repo_ruleset_version_responses),
 )
 
 
@@ -1106,52 +1088,43 @@ class _ReposRulesetsMethods(_rt.SyncResource):
             ),
         )
 
-    def get_repo_ruleset_version(
-        self,
-        owner: str,
-        repo: str,
-        ruleset_id: int,
-        version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RulesetVersionWithState:
-        """Get repository ruleset version
 
-        Get a version of a repository ruleset.
+class _ReposRulesetsMethodsWithRawResponse:
+    """`_ReposRulesetsMethods.with_raw_response` (part of it)."""
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            ruleset_id: The ID of the ruleset.
-            version_id: The ID of the version
-        """
-        return self._client.request(
-            _REPOS_GET_REPO_RULESET_VERSION,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ruleset_id": ruleset_id,
-                "version_id": version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _ReposRulesetsMethods) -> None:
+        self.get_org_rulesets = _rt.raw_page(resource.get_org_rulesets)
+        self.create_org_ruleset = _rt.with_raw_response(resource.create_org_ruleset)
+        self.get_org_ruleset = _rt.with_raw_response(resource.get_org_ruleset)
+        self.update_org_ruleset = _rt.with_raw_response(resource.update_org_ruleset)
+        self.delete_org_ruleset = _rt.with_raw_response(resource.delete_org_ruleset)
+        self.get_repo_rulesets = _rt.raw_page(resource.get_repo_rulesets)
+        self.create_repo_ruleset = _rt.with_raw_response(resource.create_repo_ruleset)
+        self.get_repo_rule_suites = _rt.raw_page(resource.get_repo_rule_suites)
+        self.get_repo_rule_suite = _rt.with_raw_response(resource.get_repo_rule_suite)
+        self.get_repo_ruleset = _rt.with_raw_response(resource.get_repo_ruleset)
+        self.update_repo_ruleset = _rt.with_raw_response(resource.update_repo_ruleset)
+        self.delete_repo_ruleset = _rt.with_raw_response(resource.delete_repo_ruleset)
+        self.get_repo_ruleset_history = _rt.raw_page(resource.get_repo_ruleset_history)
+
+
+class _ReposRulesetsMethodsWithStreamingResponse:
+    """`_ReposRulesetsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _ReposRulesetsMethods) -> None:
+        self.get_org_rulesets = _rt.streaming_page(resource.get_org_rulesets)
+        self.create_org_ruleset = _rt.with_streaming_response(resource.create_org_ruleset)
+        self.get_org_ruleset = _rt.with_streaming_response(resource.get_org_ruleset)
+        self.update_org_ruleset = _rt.with_streaming_response(resource.update_org_ruleset)
+        self.delete_org_ruleset = _rt.with_streaming_response(resource.delete_org_ruleset)
+        self.get_repo_rulesets = _rt.streaming_page(resource.get_repo_rulesets)
+        self.create_repo_ruleset = _rt.with_streaming_response(resource.create_repo_ruleset)
+        self.get_repo_rule_suites = _rt.streaming_page(resource.get_repo_rule_suites)
+        self.get_repo_rule_suite = _rt.with_streaming_response(resource.get_repo_rule_suite)
+        self.get_repo_ruleset = _rt.with_streaming_response(resource.get_repo_ruleset)
+        self.update_repo_ruleset = _rt.with_streaming_response(resource.update_repo_ruleset)
+        self.delete_repo_ruleset = _rt.with_streaming_response(resource.delete_repo_ruleset)
+        self.get_repo_ruleset_history = _rt.streaming_page(resource.get_repo_ruleset_history)
 
 
 class _AsyncReposRulesetsMethods(_rt.AsyncResource):
@@ -1873,49 +1846,40 @@ class _AsyncReposRulesetsMethods(_rt.AsyncResource):
             ),
         )
 
-    async def get_repo_ruleset_version(
-        self,
-        owner: str,
-        repo: str,
-        ruleset_id: int,
-        version_id: int,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> RulesetVersionWithState:
-        """Get repository ruleset version
 
-        Get a version of a repository ruleset.
+class _AsyncReposRulesetsMethodsWithRawResponse:
+    """`_AsyncReposRulesetsMethods.with_raw_response` (part of it)."""
 
-        Args:
-            owner: The account owner of the repository. The name is not case sensitive.
-            repo: The name of the repository without the `.git` extension. The name is not case
-                sensitive.
-            ruleset_id: The ID of the ruleset.
-            version_id: The ID of the version
-        """
-        return await self._client.request(
-            _REPOS_GET_REPO_RULESET_VERSION,
-            {
-                "owner": owner,
-                "repo": repo,
-                "ruleset_id": ruleset_id,
-                "version_id": version_id,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
+    def __init__(self, resource: _AsyncReposRulesetsMethods) -> None:
+        self.get_org_rulesets = _rt.raw_async_page(resource.get_org_rulesets)
+        self.create_org_ruleset = _rt.with_raw_response(resource.create_org_ruleset)
+        self.get_org_ruleset = _rt.with_raw_response(resource.get_org_ruleset)
+        self.update_org_ruleset = _rt.with_raw_response(resource.update_org_ruleset)
+        self.delete_org_ruleset = _rt.with_raw_response(resource.delete_org_ruleset)
+        self.get_repo_rulesets = _rt.raw_async_page(resource.get_repo_rulesets)
+        self.create_repo_ruleset = _rt.with_raw_response(resource.create_repo_ruleset)
+        self.get_repo_rule_suites = _rt.raw_async_page(resource.get_repo_rule_suites)
+        self.get_repo_rule_suite = _rt.with_raw_response(resource.get_repo_rule_suite)
+        self.get_repo_ruleset = _rt.with_raw_response(resource.get_repo_ruleset)
+        self.update_repo_ruleset = _rt.with_raw_response(resource.update_repo_ruleset)
+        self.delete_repo_ruleset = _rt.with_raw_response(resource.delete_repo_ruleset)
+        self.get_repo_ruleset_history = _rt.raw_async_page(resource.get_repo_ruleset_history)
+
+
+class _AsyncReposRulesetsMethodsWithStreamingResponse:
+    """`_AsyncReposRulesetsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncReposRulesetsMethods) -> None:
+        self.get_org_rulesets = _rt.streaming_async_page(resource.get_org_rulesets)
+        self.create_org_ruleset = _rt.with_streaming_response(resource.create_org_ruleset)
+        self.get_org_ruleset = _rt.with_streaming_response(resource.get_org_ruleset)
+        self.update_org_ruleset = _rt.with_streaming_response(resource.update_org_ruleset)
+        self.delete_org_ruleset = _rt.with_streaming_response(resource.delete_org_ruleset)
+        self.get_repo_rulesets = _rt.streaming_async_page(resource.get_repo_rulesets)
+        self.create_repo_ruleset = _rt.with_streaming_response(resource.create_repo_ruleset)
+        self.get_repo_rule_suites = _rt.streaming_async_page(resource.get_repo_rule_suites)
+        self.get_repo_rule_suite = _rt.with_streaming_response(resource.get_repo_rule_suite)
+        self.get_repo_ruleset = _rt.with_streaming_response(resource.get_repo_ruleset)
+        self.update_repo_ruleset = _rt.with_streaming_response(resource.update_repo_ruleset)
+        self.delete_repo_ruleset = _rt.with_streaming_response(resource.delete_repo_ruleset)
+        self.get_repo_ruleset_history = _rt.streaming_async_page(resource.get_repo_ruleset_history)

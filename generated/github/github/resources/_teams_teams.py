@@ -12,11 +12,17 @@ if TYPE_CHECKING:
     from ..models.organization_invitation import OrganizationInvitation
     from ..models.team import Team
     from ..models.team_full import TeamFull
-    from ..models.team_member import TeamMember
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncTeamsTeamsMethods", "_TeamsTeamsMethods"]
+__all__ = [
+    "_AsyncTeamsTeamsMethods",
+    "_AsyncTeamsTeamsMethodsWithRawResponse",
+    "_AsyncTeamsTeamsMethodsWithStreamingResponse",
+    "_TeamsTeamsMethods",
+    "_TeamsTeamsMethodsWithRawResponse",
+    "_TeamsTeamsMethodsWithStreamingResponse",
+]
 
 
 def _teams_list_responses() -> dict[str, _rt.Response]:
@@ -103,30 +109,6 @@ def _teams_list_pending_invitations_legacy_responses() -> dict[str, _rt.Response
     from ..models.organization_invitation import OrganizationInvitation
 
     return {"200": _rt.Response(list[OrganizationInvitation], "json")}
-
-
-def _teams_list_members_in_org_responses() -> dict[str, _rt.Response]:
-    from ..models.team_member import TeamMember
-
-    return {"200": _rt.Response(list[TeamMember], "json")}
-
-
-def _teams_list_members_legacy_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-    from ..models.team_member import TeamMember
-
-    return {"200": _rt.Response(list[TeamMember], "json"), "404": _rt.Response(BasicError, "json")}
-
-
-def _teams_add_member_legacy_responses() -> dict[str, _rt.Response]:
-    from ..models.basic_error import BasicError
-
-    return {
-        "204": _rt.Response(None, "empty"),
-        "403": _rt.Response(BasicError, "json"),
-        "404": _rt.Response(None, "empty"),
-        "422": _rt.Response(None, "empty"),
-    }
 
 
 _TEAMS_LIST: _rt.Operation[list[Team]] = _rt.Operation(
@@ -259,59 +241,6 @@ _TEAMS_LIST_PENDING_INVITATIONS_LEGACY: _rt.Operation[list[OrganizationInvitatio
     ),
     responses=_rt.LazyResponses(_teams_list_pending_invitations_legacy_responses),
     pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_TEAMS_LIST_MEMBERS_IN_ORG: _rt.Operation[list[TeamMember]] = _rt.Operation(
-    method="get",
-    path="/orgs/{org}/teams/{team_slug}/members",
-    operation_id="teams/list-members-in-org",
-    params=(
-        _rt.Param("org", "org", "path"),
-        _rt.Param("team_slug", "team_slug", "path"),
-        _rt.Param("role", "role", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses=_rt.LazyResponses(_teams_list_members_in_org_responses),
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_TEAMS_LIST_MEMBERS_LEGACY: _rt.Operation[list[TeamMember]] = _rt.Operation(
-    method="get",
-    path="/teams/{team_id}/members",
-    operation_id="teams/list-members-legacy",
-    params=(
-        _rt.Param("team_id", "team_id", "path"),
-        _rt.Param("role", "role", "query"),
-        _rt.Param("per_page", "per_page", "query"),
-        _rt.Param("page", "page", "query"),
-    ),
-    responses=_rt.LazyResponses(_teams_list_members_legacy_responses),
-    pagination=_rt.LinkHeaderPagination(items=None, page_param="page", size_param="per_page"),
-)
-
-_TEAMS_GET_MEMBER_LEGACY: _rt.Operation[None] = _rt.Operation(
-    method="get",
-    path="/teams/{team_id}/members/{username}",
-    operation_id="teams/get-member-legacy",
-    params=(_rt.Param("team_id", "team_id", "path"), _rt.Param("username", "username", "path")),
-    responses={"204": _rt.Response(None, "empty"), "404": _rt.Response(None, "empty")},
-)
-
-_TEAMS_ADD_MEMBER_LEGACY: _rt.Operation[None] = _rt.Operation(
-    method="put",
-    path="/teams/{team_id}/members/{username}",
-    operation_id="teams/add-member-legacy",
-    params=(_rt.Param("team_id", "team_id", "path"), _rt.Param("username", "username", "path")),
-    responses=_rt.LazyResponses(_teams_add_member_legacy_responses),
-)
-
-_TEAMS_REMOVE_MEMBER_LEGACY: _rt.Operation[None] = _rt.Operation(
-    method="delete",
-    path="/teams/{team_id}/members/{username}",
-    operation_id="teams/remove-member-legacy",
-    params=(_rt.Param("team_id", "team_id", "path"), _rt.Param("username", "username", "path")),
-    responses={"204": _rt.Response(None, "empty"), "404": _rt.Response(None, "empty")},
 )
 
 
@@ -905,312 +834,44 @@ class _TeamsTeamsMethods(_rt.SyncResource):
             ),
         )
 
-    def list_members_in_org(
-        self,
-        org: str,
-        team_slug: str,
-        *,
-        role: Literal["member", "maintainer", "all"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[TeamMember]:
-        """List team members
 
-        Team members will include the members of child teams.
+class _TeamsTeamsMethodsWithRawResponse:
+    """`_TeamsTeamsMethods.with_raw_response` (part of it)."""
 
-        Each member includes their `role` on the team (`member` or `maintainer`) and an
-        `inherited` flag indicating whether the membership is inherited from a child team
-        (`true`) or is a direct membership (`false`). These fields let you read a member's role
-        and direct/inherited status without additional requests.
-
-        To list members in a team, the team must be visible to the authenticated user.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            team_slug: The slug of the team name.
-            role: Filters members returned by their role in the team.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _TEAMS_LIST_MEMBERS_IN_ORG,
-            {
-                "org": org,
-                "team_slug": team_slug,
-                "role": role,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _TeamsTeamsMethods) -> None:
+        self.list = _rt.raw_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get_by_name = _rt.with_raw_response(resource.get_by_name)
+        self.delete_in_org = _rt.with_raw_response(resource.delete_in_org)
+        self.update_in_org = _rt.with_raw_response(resource.update_in_org)
+        self.list_child_in_org = _rt.raw_page(resource.list_child_in_org)
+        self.list_child_legacy = _rt.raw_page(resource.list_child_legacy)
+        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
+        self.list_pending_invitations_in_org = _rt.raw_page(
+            resource.list_pending_invitations_in_org
+        )
+        self.list_pending_invitations_legacy = _rt.raw_page(
+            resource.list_pending_invitations_legacy
         )
 
-    def list_members_legacy(
-        self,
-        team_id: int,
-        *,
-        role: Literal["member", "maintainer", "all"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.SyncPage[TeamMember]:
-        """Deprecated.
 
-        List team members (Legacy)
+class _TeamsTeamsMethodsWithStreamingResponse:
+    """`_TeamsTeamsMethods.with_streaming_response` (part of it)."""
 
-        > [!WARNING]
-        > **Endpoint closing down notice:** This endpoint route is closing down and will be
-        removed from the Teams API. We recommend migrating your existing code to use the new
-        [`List team members`](https://docs.github.com/rest/teams/members#list-team-members)
-        endpoint.
-
-        Team members will include the members of child teams.
-
-        Each member includes their `role` on the team (`member` or `maintainer`) and an
-        `inherited` flag indicating whether the membership is inherited from a child team
-        (`true`) or is a direct membership (`false`).
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            team_id: The unique identifier of the team.
-            role: Filters members returned by their role in the team.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _TEAMS_LIST_MEMBERS_LEGACY,
-            {
-                "team_id": team_id,
-                "role": role,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _TeamsTeamsMethods) -> None:
+        self.list = _rt.streaming_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get_by_name = _rt.with_streaming_response(resource.get_by_name)
+        self.delete_in_org = _rt.with_streaming_response(resource.delete_in_org)
+        self.update_in_org = _rt.with_streaming_response(resource.update_in_org)
+        self.list_child_in_org = _rt.streaming_page(resource.list_child_in_org)
+        self.list_child_legacy = _rt.streaming_page(resource.list_child_legacy)
+        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
+        self.list_pending_invitations_in_org = _rt.streaming_page(
+            resource.list_pending_invitations_in_org
         )
-
-    def get_member_legacy(
-        self,
-        team_id: int,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Get team member (Legacy)
-
-        The "Get team member" endpoint (described below) is closing down.
-
-        We recommend using the [Get team membership for a
-        user](https://docs.github.com/rest/teams/members#get-team-membership-for-a-user) endpoint
-        instead. It allows you to get both active and pending memberships.
-
-        To list members in a team, the team must be visible to the authenticated user.
-
-        Args:
-            team_id: The unique identifier of the team.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _TEAMS_GET_MEMBER_LEGACY,
-            {
-                "team_id": team_id,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def add_member_legacy(
-        self,
-        team_id: int,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Add team member (Legacy)
-
-        The "Add team member" endpoint (described below) is closing down.
-
-        We recommend using the [Add or update team membership for a
-        user](https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user)
-        endpoint instead. It allows you to invite new organization members to your teams.
-
-        Team synchronization is available for organizations using GitHub Enterprise Cloud. For
-        more information, see [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
-
-        To add someone to a team, the authenticated user must be an organization owner or a team
-        maintainer in the team they're changing. The person being added to the team must be a
-        member of the team's organization.
-
-        > [!NOTE]
-        > When you have team synchronization set up for a team with your organization's identity
-        provider (IdP), you will see an error if you attempt to use the API for making changes to
-        the team's membership. If you have access to manage group membership in your IdP, you can
-        manage GitHub team membership through your identity provider, which automatically adds
-        and removes team members in an organization. For more information, see "[Synchronizing
-        teams between your identity provider and
-        GitHub](https://docs.github.com/articles/synchronizing-teams-between-your-identity-provider-and-github/)."
-
-        Note that you'll need to set `Content-Length` to zero when calling out to this endpoint.
-        For more information, see "[HTTP
-        method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
-
-        Args:
-            team_id: The unique identifier of the team.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _TEAMS_ADD_MEMBER_LEGACY,
-            {
-                "team_id": team_id,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    def remove_member_legacy(
-        self,
-        team_id: int,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Remove team member (Legacy)
-
-        The "Remove team member" endpoint (described below) is closing down.
-
-        We recommend using the [Remove team membership for a
-        user](https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user)
-        endpoint instead. It allows you to remove both active and pending memberships.
-
-        Team synchronization is available for organizations using GitHub Enterprise Cloud. For
-        more information, see [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
-
-        To remove a team member, the authenticated user must have 'admin' permissions to the team
-        or be an owner of the org that the team is associated with. Removing a team member does
-        not delete the user, it just removes them from the team.
-
-        > [!NOTE]
-        > When you have team synchronization set up for a team with your organization's identity
-        provider (IdP), you will see an error if you attempt to use the API for making changes to
-        the team's membership. If you have access to manage group membership in your IdP, you can
-        manage GitHub team membership through your identity provider, which automatically adds
-        and removes team members in an organization. For more information, see "[Synchronizing
-        teams between your identity provider and
-        GitHub](https://docs.github.com/articles/synchronizing-teams-between-your-identity-provider-and-github/)."
-
-        Args:
-            team_id: The unique identifier of the team.
-            username: The handle for the GitHub user account.
-        """
-        return self._client.request(
-            _TEAMS_REMOVE_MEMBER_LEGACY,
-            {
-                "team_id": team_id,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.list_pending_invitations_legacy = _rt.streaming_page(
+            resource.list_pending_invitations_legacy
         )
 
 
@@ -1804,310 +1465,44 @@ class _AsyncTeamsTeamsMethods(_rt.AsyncResource):
             ),
         )
 
-    def list_members_in_org(
-        self,
-        org: str,
-        team_slug: str,
-        *,
-        role: Literal["member", "maintainer", "all"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[TeamMember]:
-        """List team members
 
-        Team members will include the members of child teams.
+class _AsyncTeamsTeamsMethodsWithRawResponse:
+    """`_AsyncTeamsTeamsMethods.with_raw_response` (part of it)."""
 
-        Each member includes their `role` on the team (`member` or `maintainer`) and an
-        `inherited` flag indicating whether the membership is inherited from a child team
-        (`true`) or is a direct membership (`false`). These fields let you read a member's role
-        and direct/inherited status without additional requests.
-
-        To list members in a team, the team must be visible to the authenticated user.
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            org: The organization name. The name is not case sensitive.
-            team_slug: The slug of the team name.
-            role: Filters members returned by their role in the team.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _TEAMS_LIST_MEMBERS_IN_ORG,
-            {
-                "org": org,
-                "team_slug": team_slug,
-                "role": role,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncTeamsTeamsMethods) -> None:
+        self.list = _rt.raw_async_page(resource.list)
+        self.create = _rt.with_raw_response(resource.create)
+        self.get_by_name = _rt.with_raw_response(resource.get_by_name)
+        self.delete_in_org = _rt.with_raw_response(resource.delete_in_org)
+        self.update_in_org = _rt.with_raw_response(resource.update_in_org)
+        self.list_child_in_org = _rt.raw_async_page(resource.list_child_in_org)
+        self.list_child_legacy = _rt.raw_async_page(resource.list_child_legacy)
+        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
+        self.list_pending_invitations_in_org = _rt.raw_async_page(
+            resource.list_pending_invitations_in_org
+        )
+        self.list_pending_invitations_legacy = _rt.raw_async_page(
+            resource.list_pending_invitations_legacy
         )
 
-    def list_members_legacy(
-        self,
-        team_id: int,
-        *,
-        role: Literal["member", "maintainer", "all"] | NotGiven = NOT_GIVEN,
-        per_page: int | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> _rt.AsyncPaginator[TeamMember]:
-        """Deprecated.
 
-        List team members (Legacy)
+class _AsyncTeamsTeamsMethodsWithStreamingResponse:
+    """`_AsyncTeamsTeamsMethods.with_streaming_response` (part of it)."""
 
-        > [!WARNING]
-        > **Endpoint closing down notice:** This endpoint route is closing down and will be
-        removed from the Teams API. We recommend migrating your existing code to use the new
-        [`List team members`](https://docs.github.com/rest/teams/members#list-team-members)
-        endpoint.
-
-        Team members will include the members of child teams.
-
-        Each member includes their `role` on the team (`member` or `maintainer`) and an
-        `inherited` flag indicating whether the membership is inherited from a child team
-        (`true`) or is a direct membership (`false`).
-
-        Returns the first page; iterating it yields every item of every page (`.items` holds this
-        page's, `.iter_pages()` walks pages).
-
-        Args:
-            team_id: The unique identifier of the team.
-            role: Filters members returned by their role in the team.
-            per_page: The number of results per page (max 100). For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-            page: The page number of the results to fetch. For more information, see "[Using
-                pagination in the REST
-                API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api).\"
-        """
-        return self._client.paginate(
-            _TEAMS_LIST_MEMBERS_LEGACY,
-            {
-                "team_id": team_id,
-                "role": role,
-                "per_page": per_page,
-                "page": page,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+    def __init__(self, resource: _AsyncTeamsTeamsMethods) -> None:
+        self.list = _rt.streaming_async_page(resource.list)
+        self.create = _rt.with_streaming_response(resource.create)
+        self.get_by_name = _rt.with_streaming_response(resource.get_by_name)
+        self.delete_in_org = _rt.with_streaming_response(resource.delete_in_org)
+        self.update_in_org = _rt.with_streaming_response(resource.update_in_org)
+        self.list_child_in_org = _rt.streaming_async_page(resource.list_child_in_org)
+        self.list_child_legacy = _rt.streaming_async_page(resource.list_child_legacy)
+        self.list_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_for_authenticated_user
         )
-
-    async def get_member_legacy(
-        self,
-        team_id: int,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Get team member (Legacy)
-
-        The "Get team member" endpoint (described below) is closing down.
-
-        We recommend using the [Get team membership for a
-        user](https://docs.github.com/rest/teams/members#get-team-membership-for-a-user) endpoint
-        instead. It allows you to get both active and pending memberships.
-
-        To list members in a team, the team must be visible to the authenticated user.
-
-        Args:
-            team_id: The unique identifier of the team.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _TEAMS_GET_MEMBER_LEGACY,
-            {
-                "team_id": team_id,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.list_pending_invitations_in_org = _rt.streaming_async_page(
+            resource.list_pending_invitations_in_org
         )
-
-    async def add_member_legacy(
-        self,
-        team_id: int,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Add team member (Legacy)
-
-        The "Add team member" endpoint (described below) is closing down.
-
-        We recommend using the [Add or update team membership for a
-        user](https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user)
-        endpoint instead. It allows you to invite new organization members to your teams.
-
-        Team synchronization is available for organizations using GitHub Enterprise Cloud. For
-        more information, see [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
-
-        To add someone to a team, the authenticated user must be an organization owner or a team
-        maintainer in the team they're changing. The person being added to the team must be a
-        member of the team's organization.
-
-        > [!NOTE]
-        > When you have team synchronization set up for a team with your organization's identity
-        provider (IdP), you will see an error if you attempt to use the API for making changes to
-        the team's membership. If you have access to manage group membership in your IdP, you can
-        manage GitHub team membership through your identity provider, which automatically adds
-        and removes team members in an organization. For more information, see "[Synchronizing
-        teams between your identity provider and
-        GitHub](https://docs.github.com/articles/synchronizing-teams-between-your-identity-provider-and-github/)."
-
-        Note that you'll need to set `Content-Length` to zero when calling out to this endpoint.
-        For more information, see "[HTTP
-        method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
-
-        Args:
-            team_id: The unique identifier of the team.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _TEAMS_ADD_MEMBER_LEGACY,
-            {
-                "team_id": team_id,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
-        )
-
-    async def remove_member_legacy(
-        self,
-        team_id: int,
-        username: str,
-        *,
-        extra_headers: _rt.ExtraHeaders | None = None,
-        extra_query: _rt.ExtraQuery | None = None,
-        extra_body: _rt.ExtraBody | None = None,
-        timeout: _rt.TimeoutOption | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry_count_header: str | NotGiven | None = NOT_GIVEN,
-    ) -> None:
-        """Deprecated.
-
-        Remove team member (Legacy)
-
-        The "Remove team member" endpoint (described below) is closing down.
-
-        We recommend using the [Remove team membership for a
-        user](https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user)
-        endpoint instead. It allows you to remove both active and pending memberships.
-
-        Team synchronization is available for organizations using GitHub Enterprise Cloud. For
-        more information, see [GitHub's
-        products](https://docs.github.com/github/getting-started-with-github/githubs-products) in
-        the GitHub Help documentation.
-
-        To remove a team member, the authenticated user must have 'admin' permissions to the team
-        or be an owner of the org that the team is associated with. Removing a team member does
-        not delete the user, it just removes them from the team.
-
-        > [!NOTE]
-        > When you have team synchronization set up for a team with your organization's identity
-        provider (IdP), you will see an error if you attempt to use the API for making changes to
-        the team's membership. If you have access to manage group membership in your IdP, you can
-        manage GitHub team membership through your identity provider, which automatically adds
-        and removes team members in an organization. For more information, see "[Synchronizing
-        teams between your identity provider and
-        GitHub](https://docs.github.com/articles/synchronizing-teams-between-your-identity-provider-and-github/)."
-
-        Args:
-            team_id: The unique identifier of the team.
-            username: The handle for the GitHub user account.
-        """
-        return await self._client.request(
-            _TEAMS_REMOVE_MEMBER_LEGACY,
-            {
-                "team_id": team_id,
-                "username": username,
-            },
-            _rt.request_options(
-                extra_headers,
-                extra_query,
-                extra_body,
-                timeout,
-                max_retries,
-                idempotency_key,
-                deadline,
-                retry_count_header,
-            ),
+        self.list_pending_invitations_legacy = _rt.streaming_async_page(
+            resource.list_pending_invitations_legacy
         )

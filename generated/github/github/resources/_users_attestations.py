@@ -20,7 +20,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncUsersAttestationsMethods", "_UsersAttestationsMethods"]
+__all__ = [
+    "_AsyncUsersAttestationsMethods",
+    "_AsyncUsersAttestationsMethodsWithRawResponse",
+    "_AsyncUsersAttestationsMethodsWithStreamingResponse",
+    "_UsersAttestationsMethods",
+    "_UsersAttestationsMethodsWithRawResponse",
+    "_UsersAttestationsMethodsWithStreamingResponse",
+]
 
 
 def _users_list_attestations_bulk_responses() -> dict[str, _rt.Response]:
@@ -498,6 +505,38 @@ class _UsersAttestationsMethods(_rt.SyncResource):
         )
 
 
+class _UsersAttestationsMethodsWithRawResponse:
+    """`_UsersAttestationsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _UsersAttestationsMethods) -> None:
+        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
+        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
+        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
+        self.get_context_for_user = _rt.with_raw_response(resource.get_context_for_user)
+
+
+class _UsersAttestationsMethodsWithStreamingResponse:
+    """`_UsersAttestationsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _UsersAttestationsMethods) -> None:
+        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_streaming_response(
+            resource.delete_attestations_bulk
+        )
+        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.delete_attestations_by_id = _rt.with_streaming_response(
+            resource.delete_attestations_by_id
+        )
+        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
+        self.get_context_for_user = _rt.with_streaming_response(resource.get_context_for_user)
+
+
 class _AsyncUsersAttestationsMethods(_rt.AsyncResource):
     """Operations under `users` (part of it)."""
 
@@ -836,3 +875,35 @@ class _AsyncUsersAttestationsMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncUsersAttestationsMethodsWithRawResponse:
+    """`_AsyncUsersAttestationsMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncUsersAttestationsMethods) -> None:
+        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
+        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
+        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
+        self.get_context_for_user = _rt.with_raw_response(resource.get_context_for_user)
+
+
+class _AsyncUsersAttestationsMethodsWithStreamingResponse:
+    """`_AsyncUsersAttestationsMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncUsersAttestationsMethods) -> None:
+        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
+        self.delete_attestations_bulk = _rt.with_streaming_response(
+            resource.delete_attestations_bulk
+        )
+        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
+            resource.delete_attestations_by_subject_digest
+        )
+        self.delete_attestations_by_id = _rt.with_streaming_response(
+            resource.delete_attestations_by_id
+        )
+        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
+        self.get_context_for_user = _rt.with_streaming_response(resource.get_context_for_user)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import builtins as _builtins
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Discriminator, Tag
-
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 from .._runtime import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
+    from pydantic import Discriminator, Tag
+
     from ..models.email import Email
     from ..models.private_user import PrivateUser
     from ..models.public_user import PublicUser
@@ -22,10 +22,19 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncUsersBaseMethods", "_UsersBaseMethods"]
+__all__ = [
+    "_AsyncUsersBaseMethods",
+    "_AsyncUsersBaseMethodsWithRawResponse",
+    "_AsyncUsersBaseMethodsWithStreamingResponse",
+    "_UsersBaseMethods",
+    "_UsersBaseMethodsWithRawResponse",
+    "_UsersBaseMethodsWithStreamingResponse",
+]
 
 
 def _users_get_authenticated_responses() -> dict[str, _rt.Response]:
+    from pydantic import Discriminator, Tag
+
     from ..models.basic_error import BasicError
     from ..models.private_user import PrivateUser
     from ..models.public_user import PublicUser
@@ -68,6 +77,8 @@ def _users_update_authenticated_responses() -> dict[str, _rt.Response]:
 
 
 def _users_get_by_id_responses() -> dict[str, _rt.Response]:
+    from pydantic import Discriminator, Tag
+
     from ..models.basic_error import BasicError
     from ..models.private_user import PrivateUser
     from ..models.public_user import PublicUser
@@ -99,6 +110,8 @@ def _users_list_responses() -> dict[str, _rt.Response]:
 
 
 def _users_get_by_username_responses() -> dict[str, _rt.Response]:
+    from pydantic import Discriminator, Tag
+
     from ..models.basic_error import BasicError
     from ..models.private_user import PrivateUser
     from ..models.public_user import PublicUser
@@ -1139,6 +1152,72 @@ class _UsersBaseMethods(_rt.SyncResource):
         )
 
 
+class _UsersBaseMethodsWithRawResponse:
+    """`_UsersBaseMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _UsersBaseMethods) -> None:
+        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
+        self.update_authenticated = _rt.with_raw_response(resource.update_authenticated)
+        self.get_by_id = _rt.with_raw_response(resource.get_by_id)
+        self.list = _rt.raw_page(resource.list)
+        self.get_by_username = _rt.with_raw_response(resource.get_by_username)
+        self.list_blocked_by_authenticated_user = _rt.raw_page(
+            resource.list_blocked_by_authenticated_user
+        )
+        self.check_blocked = _rt.with_raw_response(resource.check_blocked)
+        self.block = _rt.with_raw_response(resource.block)
+        self.unblock = _rt.with_raw_response(resource.unblock)
+        self.set_primary_email_visibility_for_authenticated_user = _rt.with_raw_response(
+            resource.set_primary_email_visibility_for_authenticated_user
+        )
+        self.list_emails_for_authenticated_user = _rt.raw_page(
+            resource.list_emails_for_authenticated_user
+        )
+        self.add_email_for_authenticated_user = _rt.with_raw_response(
+            resource.add_email_for_authenticated_user
+        )
+        self.delete_email_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_email_for_authenticated_user
+        )
+        self.list_followers_for_authenticated_user = _rt.raw_page(
+            resource.list_followers_for_authenticated_user
+        )
+        self.list_followers_for_user = _rt.raw_page(resource.list_followers_for_user)
+
+
+class _UsersBaseMethodsWithStreamingResponse:
+    """`_UsersBaseMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _UsersBaseMethods) -> None:
+        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
+        self.update_authenticated = _rt.with_streaming_response(resource.update_authenticated)
+        self.get_by_id = _rt.with_streaming_response(resource.get_by_id)
+        self.list = _rt.streaming_page(resource.list)
+        self.get_by_username = _rt.with_streaming_response(resource.get_by_username)
+        self.list_blocked_by_authenticated_user = _rt.streaming_page(
+            resource.list_blocked_by_authenticated_user
+        )
+        self.check_blocked = _rt.with_streaming_response(resource.check_blocked)
+        self.block = _rt.with_streaming_response(resource.block)
+        self.unblock = _rt.with_streaming_response(resource.unblock)
+        self.set_primary_email_visibility_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_primary_email_visibility_for_authenticated_user
+        )
+        self.list_emails_for_authenticated_user = _rt.streaming_page(
+            resource.list_emails_for_authenticated_user
+        )
+        self.add_email_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_email_for_authenticated_user
+        )
+        self.delete_email_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_email_for_authenticated_user
+        )
+        self.list_followers_for_authenticated_user = _rt.streaming_page(
+            resource.list_followers_for_authenticated_user
+        )
+        self.list_followers_for_user = _rt.streaming_page(resource.list_followers_for_user)
+
+
 class _AsyncUsersBaseMethods(_rt.AsyncResource):
     """Operations under `users` (part of it)."""
 
@@ -1845,3 +1924,69 @@ class _AsyncUsersBaseMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncUsersBaseMethodsWithRawResponse:
+    """`_AsyncUsersBaseMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncUsersBaseMethods) -> None:
+        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
+        self.update_authenticated = _rt.with_raw_response(resource.update_authenticated)
+        self.get_by_id = _rt.with_raw_response(resource.get_by_id)
+        self.list = _rt.raw_async_page(resource.list)
+        self.get_by_username = _rt.with_raw_response(resource.get_by_username)
+        self.list_blocked_by_authenticated_user = _rt.raw_async_page(
+            resource.list_blocked_by_authenticated_user
+        )
+        self.check_blocked = _rt.with_raw_response(resource.check_blocked)
+        self.block = _rt.with_raw_response(resource.block)
+        self.unblock = _rt.with_raw_response(resource.unblock)
+        self.set_primary_email_visibility_for_authenticated_user = _rt.with_raw_response(
+            resource.set_primary_email_visibility_for_authenticated_user
+        )
+        self.list_emails_for_authenticated_user = _rt.raw_async_page(
+            resource.list_emails_for_authenticated_user
+        )
+        self.add_email_for_authenticated_user = _rt.with_raw_response(
+            resource.add_email_for_authenticated_user
+        )
+        self.delete_email_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_email_for_authenticated_user
+        )
+        self.list_followers_for_authenticated_user = _rt.raw_async_page(
+            resource.list_followers_for_authenticated_user
+        )
+        self.list_followers_for_user = _rt.raw_async_page(resource.list_followers_for_user)
+
+
+class _AsyncUsersBaseMethodsWithStreamingResponse:
+    """`_AsyncUsersBaseMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncUsersBaseMethods) -> None:
+        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
+        self.update_authenticated = _rt.with_streaming_response(resource.update_authenticated)
+        self.get_by_id = _rt.with_streaming_response(resource.get_by_id)
+        self.list = _rt.streaming_async_page(resource.list)
+        self.get_by_username = _rt.with_streaming_response(resource.get_by_username)
+        self.list_blocked_by_authenticated_user = _rt.streaming_async_page(
+            resource.list_blocked_by_authenticated_user
+        )
+        self.check_blocked = _rt.with_streaming_response(resource.check_blocked)
+        self.block = _rt.with_streaming_response(resource.block)
+        self.unblock = _rt.with_streaming_response(resource.unblock)
+        self.set_primary_email_visibility_for_authenticated_user = _rt.with_streaming_response(
+            resource.set_primary_email_visibility_for_authenticated_user
+        )
+        self.list_emails_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_emails_for_authenticated_user
+        )
+        self.add_email_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_email_for_authenticated_user
+        )
+        self.delete_email_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_email_for_authenticated_user
+        )
+        self.list_followers_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_followers_for_authenticated_user
+        )
+        self.list_followers_for_user = _rt.streaming_async_page(resource.list_followers_for_user)

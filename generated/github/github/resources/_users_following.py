@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncUsersFollowingMethods", "_UsersFollowingMethods"]
+__all__ = [
+    "_AsyncUsersFollowingMethods",
+    "_AsyncUsersFollowingMethodsWithRawResponse",
+    "_AsyncUsersFollowingMethodsWithStreamingResponse",
+    "_UsersFollowingMethods",
+    "_UsersFollowingMethodsWithRawResponse",
+    "_UsersFollowingMethodsWithStreamingResponse",
+]
 
 
 def _users_list_followed_by_authenticated_user_responses() -> dict[str, _rt.Response]:
@@ -717,6 +724,66 @@ class _UsersFollowingMethods(_rt.SyncResource):
         )
 
 
+class _UsersFollowingMethodsWithRawResponse:
+    """`_UsersFollowingMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _UsersFollowingMethods) -> None:
+        self.list_followed_by_authenticated_user = _rt.raw_page(
+            resource.list_followed_by_authenticated_user
+        )
+        self.check_person_is_followed_by_authenticated = _rt.with_raw_response(
+            resource.check_person_is_followed_by_authenticated
+        )
+        self.follow = _rt.with_raw_response(resource.follow)
+        self.unfollow = _rt.with_raw_response(resource.unfollow)
+        self.list_following_for_user = _rt.raw_page(resource.list_following_for_user)
+        self.check_following_for_user = _rt.with_raw_response(resource.check_following_for_user)
+        self.list_gpg_keys_for_authenticated_user = _rt.raw_page(
+            resource.list_gpg_keys_for_authenticated_user
+        )
+        self.create_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_gpg_key_for_authenticated_user
+        )
+        self.get_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_gpg_key_for_authenticated_user
+        )
+        self.delete_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_gpg_key_for_authenticated_user
+        )
+        self.list_gpg_keys_for_user = _rt.raw_page(resource.list_gpg_keys_for_user)
+
+
+class _UsersFollowingMethodsWithStreamingResponse:
+    """`_UsersFollowingMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _UsersFollowingMethods) -> None:
+        self.list_followed_by_authenticated_user = _rt.streaming_page(
+            resource.list_followed_by_authenticated_user
+        )
+        self.check_person_is_followed_by_authenticated = _rt.with_streaming_response(
+            resource.check_person_is_followed_by_authenticated
+        )
+        self.follow = _rt.with_streaming_response(resource.follow)
+        self.unfollow = _rt.with_streaming_response(resource.unfollow)
+        self.list_following_for_user = _rt.streaming_page(resource.list_following_for_user)
+        self.check_following_for_user = _rt.with_streaming_response(
+            resource.check_following_for_user
+        )
+        self.list_gpg_keys_for_authenticated_user = _rt.streaming_page(
+            resource.list_gpg_keys_for_authenticated_user
+        )
+        self.create_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_gpg_key_for_authenticated_user
+        )
+        self.get_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_gpg_key_for_authenticated_user
+        )
+        self.delete_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_gpg_key_for_authenticated_user
+        )
+        self.list_gpg_keys_for_user = _rt.streaming_page(resource.list_gpg_keys_for_user)
+
+
 class _AsyncUsersFollowingMethods(_rt.AsyncResource):
     """Operations under `users` (part of it)."""
 
@@ -1191,3 +1258,63 @@ class _AsyncUsersFollowingMethods(_rt.AsyncResource):
                 retry_count_header,
             ),
         )
+
+
+class _AsyncUsersFollowingMethodsWithRawResponse:
+    """`_AsyncUsersFollowingMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncUsersFollowingMethods) -> None:
+        self.list_followed_by_authenticated_user = _rt.raw_async_page(
+            resource.list_followed_by_authenticated_user
+        )
+        self.check_person_is_followed_by_authenticated = _rt.with_raw_response(
+            resource.check_person_is_followed_by_authenticated
+        )
+        self.follow = _rt.with_raw_response(resource.follow)
+        self.unfollow = _rt.with_raw_response(resource.unfollow)
+        self.list_following_for_user = _rt.raw_async_page(resource.list_following_for_user)
+        self.check_following_for_user = _rt.with_raw_response(resource.check_following_for_user)
+        self.list_gpg_keys_for_authenticated_user = _rt.raw_async_page(
+            resource.list_gpg_keys_for_authenticated_user
+        )
+        self.create_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_gpg_key_for_authenticated_user
+        )
+        self.get_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_gpg_key_for_authenticated_user
+        )
+        self.delete_gpg_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_gpg_key_for_authenticated_user
+        )
+        self.list_gpg_keys_for_user = _rt.raw_async_page(resource.list_gpg_keys_for_user)
+
+
+class _AsyncUsersFollowingMethodsWithStreamingResponse:
+    """`_AsyncUsersFollowingMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncUsersFollowingMethods) -> None:
+        self.list_followed_by_authenticated_user = _rt.streaming_async_page(
+            resource.list_followed_by_authenticated_user
+        )
+        self.check_person_is_followed_by_authenticated = _rt.with_streaming_response(
+            resource.check_person_is_followed_by_authenticated
+        )
+        self.follow = _rt.with_streaming_response(resource.follow)
+        self.unfollow = _rt.with_streaming_response(resource.unfollow)
+        self.list_following_for_user = _rt.streaming_async_page(resource.list_following_for_user)
+        self.check_following_for_user = _rt.with_streaming_response(
+            resource.check_following_for_user
+        )
+        self.list_gpg_keys_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_gpg_keys_for_authenticated_user
+        )
+        self.create_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_gpg_key_for_authenticated_user
+        )
+        self.get_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_gpg_key_for_authenticated_user
+        )
+        self.delete_gpg_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_gpg_key_for_authenticated_user
+        )
+        self.list_gpg_keys_for_user = _rt.streaming_async_page(resource.list_gpg_keys_for_user)

@@ -17,7 +17,14 @@ if TYPE_CHECKING:
 
 # A part of a large resource: its classes are `_`-named (no clash with a model's name) and
 # exported for the resource's module (pyright strict: reportUnusedClass, reportPrivateUsage).
-__all__ = ["_AsyncUsersKeysMethods", "_UsersKeysMethods"]
+__all__ = [
+    "_AsyncUsersKeysMethods",
+    "_AsyncUsersKeysMethodsWithRawResponse",
+    "_AsyncUsersKeysMethodsWithStreamingResponse",
+    "_UsersKeysMethods",
+    "_UsersKeysMethodsWithRawResponse",
+    "_UsersKeysMethodsWithStreamingResponse",
+]
 
 
 def _users_list_public_ssh_keys_for_authenticated_user_responses() -> dict[str, _rt.Response]:
@@ -1031,6 +1038,100 @@ class _UsersKeysMethods(_rt.SyncResource):
         )
 
 
+class _UsersKeysMethodsWithRawResponse:
+    """`_UsersKeysMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _UsersKeysMethods) -> None:
+        self.list_public_ssh_keys_for_authenticated_user = _rt.raw_page(
+            resource.list_public_ssh_keys_for_authenticated_user
+        )
+        self.create_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_public_ssh_key_for_authenticated_user
+        )
+        self.get_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_public_ssh_key_for_authenticated_user
+        )
+        self.delete_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_public_ssh_key_for_authenticated_user
+        )
+        self.list_public_keys_for_user = _rt.raw_page(resource.list_public_keys_for_user)
+        self.list_public_emails_for_authenticated_user = _rt.raw_page(
+            resource.list_public_emails_for_authenticated_user
+        )
+        self.list_social_accounts_for_authenticated_user = _rt.raw_page(
+            resource.list_social_accounts_for_authenticated_user
+        )
+        self.add_social_account_for_authenticated_user = _rt.with_raw_response(
+            resource.add_social_account_for_authenticated_user
+        )
+        self.delete_social_account_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_social_account_for_authenticated_user
+        )
+        self.list_social_accounts_for_user = _rt.raw_page(resource.list_social_accounts_for_user)
+        self.list_ssh_signing_keys_for_authenticated_user = _rt.raw_page(
+            resource.list_ssh_signing_keys_for_authenticated_user
+        )
+        self.create_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_ssh_signing_key_for_authenticated_user
+        )
+        self.get_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_ssh_signing_key_for_authenticated_user
+        )
+        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_ssh_signing_key_for_authenticated_user
+        )
+        self.list_ssh_signing_keys_for_user = _rt.raw_page(resource.list_ssh_signing_keys_for_user)
+
+
+class _UsersKeysMethodsWithStreamingResponse:
+    """`_UsersKeysMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _UsersKeysMethods) -> None:
+        self.list_public_ssh_keys_for_authenticated_user = _rt.streaming_page(
+            resource.list_public_ssh_keys_for_authenticated_user
+        )
+        self.create_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_public_ssh_key_for_authenticated_user
+        )
+        self.get_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_public_ssh_key_for_authenticated_user
+        )
+        self.delete_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_public_ssh_key_for_authenticated_user
+        )
+        self.list_public_keys_for_user = _rt.streaming_page(resource.list_public_keys_for_user)
+        self.list_public_emails_for_authenticated_user = _rt.streaming_page(
+            resource.list_public_emails_for_authenticated_user
+        )
+        self.list_social_accounts_for_authenticated_user = _rt.streaming_page(
+            resource.list_social_accounts_for_authenticated_user
+        )
+        self.add_social_account_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_social_account_for_authenticated_user
+        )
+        self.delete_social_account_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_social_account_for_authenticated_user
+        )
+        self.list_social_accounts_for_user = _rt.streaming_page(
+            resource.list_social_accounts_for_user
+        )
+        self.list_ssh_signing_keys_for_authenticated_user = _rt.streaming_page(
+            resource.list_ssh_signing_keys_for_authenticated_user
+        )
+        self.create_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_ssh_signing_key_for_authenticated_user
+        )
+        self.get_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_ssh_signing_key_for_authenticated_user
+        )
+        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_ssh_signing_key_for_authenticated_user
+        )
+        self.list_ssh_signing_keys_for_user = _rt.streaming_page(
+            resource.list_ssh_signing_keys_for_user
+        )
+
+
 class _AsyncUsersKeysMethods(_rt.AsyncResource):
     """Operations under `users` (part of it)."""
 
@@ -1710,4 +1811,104 @@ class _AsyncUsersKeysMethods(_rt.AsyncResource):
                 deadline,
                 retry_count_header,
             ),
+        )
+
+
+class _AsyncUsersKeysMethodsWithRawResponse:
+    """`_AsyncUsersKeysMethods.with_raw_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncUsersKeysMethods) -> None:
+        self.list_public_ssh_keys_for_authenticated_user = _rt.raw_async_page(
+            resource.list_public_ssh_keys_for_authenticated_user
+        )
+        self.create_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_public_ssh_key_for_authenticated_user
+        )
+        self.get_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_public_ssh_key_for_authenticated_user
+        )
+        self.delete_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_public_ssh_key_for_authenticated_user
+        )
+        self.list_public_keys_for_user = _rt.raw_async_page(resource.list_public_keys_for_user)
+        self.list_public_emails_for_authenticated_user = _rt.raw_async_page(
+            resource.list_public_emails_for_authenticated_user
+        )
+        self.list_social_accounts_for_authenticated_user = _rt.raw_async_page(
+            resource.list_social_accounts_for_authenticated_user
+        )
+        self.add_social_account_for_authenticated_user = _rt.with_raw_response(
+            resource.add_social_account_for_authenticated_user
+        )
+        self.delete_social_account_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_social_account_for_authenticated_user
+        )
+        self.list_social_accounts_for_user = _rt.raw_async_page(
+            resource.list_social_accounts_for_user
+        )
+        self.list_ssh_signing_keys_for_authenticated_user = _rt.raw_async_page(
+            resource.list_ssh_signing_keys_for_authenticated_user
+        )
+        self.create_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.create_ssh_signing_key_for_authenticated_user
+        )
+        self.get_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.get_ssh_signing_key_for_authenticated_user
+        )
+        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
+            resource.delete_ssh_signing_key_for_authenticated_user
+        )
+        self.list_ssh_signing_keys_for_user = _rt.raw_async_page(
+            resource.list_ssh_signing_keys_for_user
+        )
+
+
+class _AsyncUsersKeysMethodsWithStreamingResponse:
+    """`_AsyncUsersKeysMethods.with_streaming_response` (part of it)."""
+
+    def __init__(self, resource: _AsyncUsersKeysMethods) -> None:
+        self.list_public_ssh_keys_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_public_ssh_keys_for_authenticated_user
+        )
+        self.create_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_public_ssh_key_for_authenticated_user
+        )
+        self.get_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_public_ssh_key_for_authenticated_user
+        )
+        self.delete_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_public_ssh_key_for_authenticated_user
+        )
+        self.list_public_keys_for_user = _rt.streaming_async_page(
+            resource.list_public_keys_for_user
+        )
+        self.list_public_emails_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_public_emails_for_authenticated_user
+        )
+        self.list_social_accounts_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_social_accounts_for_authenticated_user
+        )
+        self.add_social_account_for_authenticated_user = _rt.with_streaming_response(
+            resource.add_social_account_for_authenticated_user
+        )
+        self.delete_social_account_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_social_account_for_authenticated_user
+        )
+        self.list_social_accounts_for_user = _rt.streaming_async_page(
+            resource.list_social_accounts_for_user
+        )
+        self.list_ssh_signing_keys_for_authenticated_user = _rt.streaming_async_page(
+            resource.list_ssh_signing_keys_for_authenticated_user
+        )
+        self.create_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.create_ssh_signing_key_for_authenticated_user
+        )
+        self.get_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.get_ssh_signing_key_for_authenticated_user
+        )
+        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
+            resource.delete_ssh_signing_key_for_authenticated_user
+        )
+        self.list_ssh_signing_keys_for_user = _rt.streaming_async_page(
+            resource.list_ssh_signing_keys_for_user
         )

@@ -8,420 +8,354 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._actions_cache import _ActionsCacheMethods, _AsyncActionsCacheMethods
-    from ._actions_hosted_runners import (
+    from ..resources._actions_cache import (
+        _ActionsCacheMethods,
+        _ActionsCacheMethodsWithRawResponse,
+        _ActionsCacheMethodsWithStreamingResponse,
+        _AsyncActionsCacheMethods,
+        _AsyncActionsCacheMethodsWithRawResponse,
+        _AsyncActionsCacheMethodsWithStreamingResponse,
+    )
+    from ..resources._actions_concurrency_groups import (
+        _ActionsConcurrencyGroupsMethods,
+        _ActionsConcurrencyGroupsMethodsWithRawResponse,
+        _ActionsConcurrencyGroupsMethodsWithStreamingResponse,
+        _AsyncActionsConcurrencyGroupsMethods,
+        _AsyncActionsConcurrencyGroupsMethodsWithRawResponse,
+        _AsyncActionsConcurrencyGroupsMethodsWithStreamingResponse,
+    )
+    from ..resources._actions_hosted_runners import (
         _ActionsHostedRunnersMethods,
+        _ActionsHostedRunnersMethodsWithRawResponse,
+        _ActionsHostedRunnersMethodsWithStreamingResponse,
         _AsyncActionsHostedRunnersMethods,
+        _AsyncActionsHostedRunnersMethodsWithRawResponse,
+        _AsyncActionsHostedRunnersMethodsWithStreamingResponse,
     )
-    from ._actions_hosted_runners_2 import (
+    from ..resources._actions_hosted_runners_2 import (
         _ActionsHostedRunners2Methods,
+        _ActionsHostedRunners2MethodsWithRawResponse,
+        _ActionsHostedRunners2MethodsWithStreamingResponse,
         _AsyncActionsHostedRunners2Methods,
+        _AsyncActionsHostedRunners2MethodsWithRawResponse,
+        _AsyncActionsHostedRunners2MethodsWithStreamingResponse,
     )
-    from ._actions_jobs import _ActionsJobsMethods, _AsyncActionsJobsMethods
-    from ._actions_permissions import _ActionsPermissionsMethods, _AsyncActionsPermissionsMethods
-    from ._actions_permissions_2 import (
+    from ..resources._actions_permissions import (
+        _ActionsPermissionsMethods,
+        _ActionsPermissionsMethodsWithRawResponse,
+        _ActionsPermissionsMethodsWithStreamingResponse,
+        _AsyncActionsPermissionsMethods,
+        _AsyncActionsPermissionsMethodsWithRawResponse,
+        _AsyncActionsPermissionsMethodsWithStreamingResponse,
+    )
+    from ..resources._actions_permissions_2 import (
         _ActionsPermissions2Methods,
+        _ActionsPermissions2MethodsWithRawResponse,
+        _ActionsPermissions2MethodsWithStreamingResponse,
         _AsyncActionsPermissions2Methods,
+        _AsyncActionsPermissions2MethodsWithRawResponse,
+        _AsyncActionsPermissions2MethodsWithStreamingResponse,
     )
-    from ._actions_permissions_3 import (
+    from ..resources._actions_permissions_3 import (
         _ActionsPermissions3Methods,
+        _ActionsPermissions3MethodsWithRawResponse,
+        _ActionsPermissions3MethodsWithStreamingResponse,
         _AsyncActionsPermissions3Methods,
+        _AsyncActionsPermissions3MethodsWithRawResponse,
+        _AsyncActionsPermissions3MethodsWithStreamingResponse,
     )
-    from ._actions_runner_groups import (
+    from ..resources._actions_runner_groups import (
         _ActionsRunnerGroupsMethods,
+        _ActionsRunnerGroupsMethodsWithRawResponse,
+        _ActionsRunnerGroupsMethodsWithStreamingResponse,
         _AsyncActionsRunnerGroupsMethods,
+        _AsyncActionsRunnerGroupsMethodsWithRawResponse,
+        _AsyncActionsRunnerGroupsMethodsWithStreamingResponse,
     )
-    from ._actions_runners import _ActionsRunnersMethods, _AsyncActionsRunnersMethods
-    from ._actions_runners_2 import _ActionsRunners2Methods, _AsyncActionsRunners2Methods
-    from ._actions_runs import _ActionsRunsMethods, _AsyncActionsRunsMethods
-    from ._actions_runs_2 import _ActionsRuns2Methods, _AsyncActionsRuns2Methods
-    from ._actions_secrets import _ActionsSecretsMethods, _AsyncActionsSecretsMethods
-    from ._actions_secrets_2 import _ActionsSecrets2Methods, _AsyncActionsSecrets2Methods
-    from ._actions_variables import _ActionsVariablesMethods, _AsyncActionsVariablesMethods
-    from ._actions_variables_2 import _ActionsVariables2Methods, _AsyncActionsVariables2Methods
+    from ..resources._actions_runners import (
+        _ActionsRunnersMethods,
+        _ActionsRunnersMethodsWithRawResponse,
+        _ActionsRunnersMethodsWithStreamingResponse,
+        _AsyncActionsRunnersMethods,
+        _AsyncActionsRunnersMethodsWithRawResponse,
+        _AsyncActionsRunnersMethodsWithStreamingResponse,
+    )
+    from ..resources._actions_runners_2 import (
+        _ActionsRunners2Methods,
+        _ActionsRunners2MethodsWithRawResponse,
+        _ActionsRunners2MethodsWithStreamingResponse,
+        _AsyncActionsRunners2Methods,
+        _AsyncActionsRunners2MethodsWithRawResponse,
+        _AsyncActionsRunners2MethodsWithStreamingResponse,
+    )
+    from ..resources._actions_runs import (
+        _ActionsRunsMethods,
+        _ActionsRunsMethodsWithRawResponse,
+        _ActionsRunsMethodsWithStreamingResponse,
+        _AsyncActionsRunsMethods,
+        _AsyncActionsRunsMethodsWithRawResponse,
+        _AsyncActionsRunsMethodsWithStreamingResponse,
+    )
+    from ..resources._actions_runs_2 import (
+        _ActionsRuns2Methods,
+        _ActionsRuns2MethodsWithRawResponse,
+        _ActionsRuns2MethodsWithStreamingResponse,
+        _AsyncActionsRuns2Methods,
+        _AsyncActionsRuns2MethodsWithRawResponse,
+        _AsyncActionsRuns2MethodsWithStreamingResponse,
+    )
+    from ..resources._actions_secrets import (
+        _ActionsSecretsMethods,
+        _ActionsSecretsMethodsWithRawResponse,
+        _ActionsSecretsMethodsWithStreamingResponse,
+        _AsyncActionsSecretsMethods,
+        _AsyncActionsSecretsMethodsWithRawResponse,
+        _AsyncActionsSecretsMethodsWithStreamingResponse,
+    )
+    from ..resources._actions_secrets_2 import (
+        _ActionsSecrets2Methods,
+        _ActionsSecrets2MethodsWithRawResponse,
+        _ActionsSecrets2MethodsWithStreamingResponse,
+        _AsyncActionsSecrets2Methods,
+        _AsyncActionsSecrets2MethodsWithRawResponse,
+        _AsyncActionsSecrets2MethodsWithStreamingResponse,
+    )
+    from ..resources._actions_variables import (
+        _ActionsVariablesMethods,
+        _ActionsVariablesMethodsWithRawResponse,
+        _ActionsVariablesMethodsWithStreamingResponse,
+        _AsyncActionsVariablesMethods,
+        _AsyncActionsVariablesMethodsWithRawResponse,
+        _AsyncActionsVariablesMethodsWithStreamingResponse,
+    )
+    from ..resources._actions_variables_2 import (
+        _ActionsVariables2Methods,
+        _ActionsVariables2MethodsWithRawResponse,
+        _ActionsVariables2MethodsWithStreamingResponse,
+        _AsyncActionsVariables2Methods,
+        _AsyncActionsVariables2MethodsWithRawResponse,
+        _AsyncActionsVariables2MethodsWithStreamingResponse,
+    )
+    from ..resources._actions_workflows import (
+        _ActionsWorkflowsMethods,
+        _ActionsWorkflowsMethodsWithRawResponse,
+        _ActionsWorkflowsMethodsWithStreamingResponse,
+        _AsyncActionsWorkflowsMethods,
+        _AsyncActionsWorkflowsMethodsWithRawResponse,
+        _AsyncActionsWorkflowsMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "get_actions_cache_retention_limit_for_enterprise": ("._actions_cache", "_ActionsCacheMethods"),
-    "set_actions_cache_retention_limit_for_enterprise": ("._actions_cache", "_ActionsCacheMethods"),
-    "get_actions_cache_storage_limit_for_enterprise": ("._actions_cache", "_ActionsCacheMethods"),
-    "set_actions_cache_storage_limit_for_enterprise": ("._actions_cache", "_ActionsCacheMethods"),
-    "get_actions_cache_retention_limit_for_organization": (
-        "._actions_cache",
-        "_ActionsCacheMethods",
-    ),
-    "set_actions_cache_retention_limit_for_organization": (
-        "._actions_cache",
-        "_ActionsCacheMethods",
-    ),
-    "get_actions_cache_storage_limit_for_organization": ("._actions_cache", "_ActionsCacheMethods"),
-    "set_actions_cache_storage_limit_for_organization": ("._actions_cache", "_ActionsCacheMethods"),
-    "get_actions_cache_usage_for_org": ("._actions_cache", "_ActionsCacheMethods"),
-    "get_actions_cache_usage_by_repo_for_org": ("._actions_cache", "_ActionsCacheMethods"),
-    "get_actions_cache_retention_limit_for_repository": ("._actions_cache", "_ActionsCacheMethods"),
-    "set_actions_cache_retention_limit_for_repository": ("._actions_cache", "_ActionsCacheMethods"),
-    "get_actions_cache_storage_limit_for_repository": ("._actions_cache", "_ActionsCacheMethods"),
-    "set_actions_cache_storage_limit_for_repository": ("._actions_cache", "_ActionsCacheMethods"),
-    "get_actions_cache_usage": ("._actions_cache", "_ActionsCacheMethods"),
-    "list_hosted_runners_for_org": ("._actions_hosted_runners", "_ActionsHostedRunnersMethods"),
-    "create_hosted_runner_for_org": ("._actions_hosted_runners", "_ActionsHostedRunnersMethods"),
-    "list_custom_images_for_org": ("._actions_hosted_runners", "_ActionsHostedRunnersMethods"),
-    "get_custom_image_for_org": ("._actions_hosted_runners", "_ActionsHostedRunnersMethods"),
-    "delete_custom_image_from_org": ("._actions_hosted_runners", "_ActionsHostedRunnersMethods"),
-    "list_custom_image_versions_for_org": (
-        "._actions_hosted_runners",
-        "_ActionsHostedRunnersMethods",
-    ),
-    "get_custom_image_version_for_org": (
-        "._actions_hosted_runners",
-        "_ActionsHostedRunnersMethods",
-    ),
-    "delete_custom_image_version_from_org": (
-        "._actions_hosted_runners",
-        "_ActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runners_github_owned_images_for_org": (
-        "._actions_hosted_runners",
-        "_ActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runners_partner_images_for_org": (
-        "._actions_hosted_runners",
-        "_ActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runners_limits_for_org": (
-        "._actions_hosted_runners",
-        "_ActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runners_machine_specs_for_org": (
-        "._actions_hosted_runners",
-        "_ActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runners_platforms_for_org": (
-        "._actions_hosted_runners",
-        "_ActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runner_for_org": ("._actions_hosted_runners", "_ActionsHostedRunnersMethods"),
-    "delete_hosted_runner_for_org": ("._actions_hosted_runners", "_ActionsHostedRunnersMethods"),
-    "update_hosted_runner_for_org": ("._actions_hosted_runners_2", "_ActionsHostedRunners2Methods"),
-    "get_github_actions_permissions_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "set_github_actions_permissions_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "get_artifact_and_log_retention_settings_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "set_artifact_and_log_retention_settings_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "get_fork_pr_contributor_approval_permissions_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "set_fork_pr_contributor_approval_permissions_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "get_private_repo_fork_pr_workflows_settings_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "set_private_repo_fork_pr_workflows_settings_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "list_selected_repositories_enabled_github_actions_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "set_selected_repositories_enabled_github_actions_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "enable_selected_repository_github_actions_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "disable_selected_repository_github_actions_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "get_allowed_actions_organization": ("._actions_permissions", "_ActionsPermissionsMethods"),
-    "set_allowed_actions_organization": ("._actions_permissions", "_ActionsPermissionsMethods"),
-    "get_self_hosted_runners_permissions_organization": (
-        "._actions_permissions",
-        "_ActionsPermissionsMethods",
-    ),
-    "set_self_hosted_runners_permissions_organization": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "list_selected_repositories_self_hosted_runners_organization": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "set_selected_repositories_self_hosted_runners_organization": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "enable_selected_repository_self_hosted_runners_organization": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "disable_selected_repository_self_hosted_runners_organization": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "get_github_actions_default_workflow_permissions_organization": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "set_github_actions_default_workflow_permissions_organization": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "get_github_actions_permissions_repository": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "set_github_actions_permissions_repository": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "get_workflow_access_to_repository": ("._actions_permissions_2", "_ActionsPermissions2Methods"),
-    "set_workflow_access_to_repository": ("._actions_permissions_2", "_ActionsPermissions2Methods"),
-    "get_artifact_and_log_retention_settings_repository": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "set_artifact_and_log_retention_settings_repository": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "get_fork_pr_contributor_approval_permissions_repository": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "set_fork_pr_contributor_approval_permissions_repository": (
-        "._actions_permissions_2",
-        "_ActionsPermissions2Methods",
-    ),
-    "get_private_repo_fork_pr_workflows_settings_repository": (
-        "._actions_permissions_3",
-        "_ActionsPermissions3Methods",
-    ),
-    "set_private_repo_fork_pr_workflows_settings_repository": (
-        "._actions_permissions_3",
-        "_ActionsPermissions3Methods",
-    ),
-    "get_allowed_actions_repository": ("._actions_permissions_3", "_ActionsPermissions3Methods"),
-    "set_allowed_actions_repository": ("._actions_permissions_3", "_ActionsPermissions3Methods"),
-    "get_github_actions_default_workflow_permissions_repository": (
-        "._actions_permissions_3",
-        "_ActionsPermissions3Methods",
-    ),
-    "set_github_actions_default_workflow_permissions_repository": (
-        "._actions_permissions_3",
-        "_ActionsPermissions3Methods",
-    ),
-    "list_self_hosted_runner_groups_for_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "create_self_hosted_runner_group_for_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "get_self_hosted_runner_group_for_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "delete_self_hosted_runner_group_from_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "update_self_hosted_runner_group_for_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "list_github_hosted_runners_in_group_for_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "list_repo_access_to_self_hosted_runner_group_in_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "set_repo_access_to_self_hosted_runner_group_in_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "add_repo_access_to_self_hosted_runner_group_in_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "remove_repo_access_to_self_hosted_runner_group_in_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "list_self_hosted_runners_in_group_for_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "set_self_hosted_runners_in_group_for_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "add_self_hosted_runner_to_group_for_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "remove_self_hosted_runner_from_group_for_org": (
-        "._actions_runner_groups",
-        "_ActionsRunnerGroupsMethods",
-    ),
-    "list_self_hosted_runners_for_org": ("._actions_runners", "_ActionsRunnersMethods"),
-    "list_runner_applications_for_org": ("._actions_runners", "_ActionsRunnersMethods"),
-    "generate_runner_jitconfig_for_org": ("._actions_runners", "_ActionsRunnersMethods"),
-    "create_registration_token_for_org": ("._actions_runners", "_ActionsRunnersMethods"),
-    "create_remove_token_for_org": ("._actions_runners", "_ActionsRunnersMethods"),
-    "get_self_hosted_runner_for_org": ("._actions_runners", "_ActionsRunnersMethods"),
-    "delete_self_hosted_runner_from_org": ("._actions_runners", "_ActionsRunnersMethods"),
-    "list_labels_for_self_hosted_runner_for_org": ("._actions_runners", "_ActionsRunnersMethods"),
-    "set_custom_labels_for_self_hosted_runner_for_org": (
-        "._actions_runners",
-        "_ActionsRunnersMethods",
-    ),
-    "add_custom_labels_to_self_hosted_runner_for_org": (
-        "._actions_runners",
-        "_ActionsRunnersMethods",
-    ),
-    "remove_all_custom_labels_from_self_hosted_runner_for_org": (
-        "._actions_runners",
-        "_ActionsRunnersMethods",
-    ),
-    "remove_custom_label_from_self_hosted_runner_for_org": (
-        "._actions_runners",
-        "_ActionsRunnersMethods",
-    ),
-    "list_self_hosted_runners_for_repo": ("._actions_runners", "_ActionsRunnersMethods"),
-    "list_runner_applications_for_repo": ("._actions_runners", "_ActionsRunnersMethods"),
-    "generate_runner_jitconfig_for_repo": ("._actions_runners", "_ActionsRunnersMethods"),
-    "create_registration_token_for_repo": ("._actions_runners_2", "_ActionsRunners2Methods"),
-    "create_remove_token_for_repo": ("._actions_runners_2", "_ActionsRunners2Methods"),
-    "get_self_hosted_runner_for_repo": ("._actions_runners_2", "_ActionsRunners2Methods"),
-    "delete_self_hosted_runner_from_repo": ("._actions_runners_2", "_ActionsRunners2Methods"),
-    "list_labels_for_self_hosted_runner_for_repo": (
-        "._actions_runners_2",
-        "_ActionsRunners2Methods",
-    ),
-    "set_custom_labels_for_self_hosted_runner_for_repo": (
-        "._actions_runners_2",
-        "_ActionsRunners2Methods",
-    ),
-    "add_custom_labels_to_self_hosted_runner_for_repo": (
-        "._actions_runners_2",
-        "_ActionsRunners2Methods",
-    ),
-    "remove_all_custom_labels_from_self_hosted_runner_for_repo": (
-        "._actions_runners_2",
-        "_ActionsRunners2Methods",
-    ),
-    "remove_custom_label_from_self_hosted_runner_for_repo": (
-        "._actions_runners_2",
-        "_ActionsRunners2Methods",
-    ),
-    "list_org_secrets": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "get_org_public_key": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "get_org_secret": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "create_or_update_org_secret": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "delete_org_secret": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "list_selected_repos_for_org_secret": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "set_selected_repos_for_org_secret": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "add_selected_repo_to_org_secret": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "remove_selected_repo_from_org_secret": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "list_repo_secrets": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "get_repo_public_key": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "get_repo_secret": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "create_or_update_repo_secret": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "delete_repo_secret": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "list_environment_secrets": ("._actions_secrets", "_ActionsSecretsMethods"),
-    "get_environment_secret": ("._actions_secrets_2", "_ActionsSecrets2Methods"),
-    "create_or_update_environment_secret": ("._actions_secrets_2", "_ActionsSecrets2Methods"),
-    "delete_environment_secret": ("._actions_secrets_2", "_ActionsSecrets2Methods"),
-    "list_org_variables": ("._actions_variables", "_ActionsVariablesMethods"),
-    "create_org_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "get_org_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "delete_org_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "update_org_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "list_selected_repos_for_org_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "set_selected_repos_for_org_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "add_selected_repo_to_org_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "remove_selected_repo_from_org_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "list_repo_variables": ("._actions_variables", "_ActionsVariablesMethods"),
-    "create_repo_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "get_repo_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "delete_repo_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "update_repo_variable": ("._actions_variables", "_ActionsVariablesMethods"),
-    "list_environment_variables": ("._actions_variables", "_ActionsVariablesMethods"),
-    "create_environment_variable": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "get_environment_variable": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "delete_environment_variable": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "update_environment_variable": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "list_artifacts_for_repo": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "get_artifact": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "delete_artifact": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "download_artifact": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "get_actions_cache_list": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "delete_actions_cache_by_key": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "delete_actions_cache_by_id": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "list_concurrency_groups_for_repository": (
-        "._actions_variables_2",
-        "_ActionsVariables2Methods",
-    ),
-    "get_concurrency_group_for_repository": ("._actions_variables_2", "_ActionsVariables2Methods"),
-    "get_job_for_workflow_run": ("._actions_jobs", "_ActionsJobsMethods"),
-    "download_job_logs_for_workflow_run": ("._actions_jobs", "_ActionsJobsMethods"),
-    "re_run_job_for_workflow_run": ("._actions_jobs", "_ActionsJobsMethods"),
-    "get_custom_oidc_sub_claim_for_repo": ("._actions_jobs", "_ActionsJobsMethods"),
-    "set_custom_oidc_sub_claim_for_repo": ("._actions_jobs", "_ActionsJobsMethods"),
-    "list_repo_organization_secrets": ("._actions_jobs", "_ActionsJobsMethods"),
-    "list_repo_organization_variables": ("._actions_jobs", "_ActionsJobsMethods"),
-    "list_workflow_runs_for_repo": ("._actions_runs", "_ActionsRunsMethods"),
-    "get_workflow_run": ("._actions_runs", "_ActionsRunsMethods"),
-    "delete_workflow_run": ("._actions_runs", "_ActionsRunsMethods"),
-    "get_reviews_for_run": ("._actions_runs", "_ActionsRunsMethods"),
-    "approve_workflow_run": ("._actions_runs", "_ActionsRunsMethods"),
-    "list_workflow_run_artifacts": ("._actions_runs", "_ActionsRunsMethods"),
-    "get_workflow_run_attempt": ("._actions_runs", "_ActionsRunsMethods"),
-    "list_jobs_for_workflow_run_attempt": ("._actions_runs", "_ActionsRunsMethods"),
-    "download_workflow_run_attempt_logs": ("._actions_runs", "_ActionsRunsMethods"),
-    "cancel_workflow_run": ("._actions_runs", "_ActionsRunsMethods"),
-    "list_concurrency_groups_for_workflow_run": ("._actions_runs", "_ActionsRunsMethods"),
-    "review_custom_gates_for_run": ("._actions_runs", "_ActionsRunsMethods"),
-    "force_cancel_workflow_run": ("._actions_runs", "_ActionsRunsMethods"),
-    "list_jobs_for_workflow_run": ("._actions_runs", "_ActionsRunsMethods"),
-    "download_workflow_run_logs": ("._actions_runs", "_ActionsRunsMethods"),
-    "delete_workflow_run_logs": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "get_pending_deployments_for_run": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "review_pending_deployments_for_run": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "re_run_workflow": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "re_run_workflow_failed_jobs": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "get_workflow_run_usage": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "list_repo_workflows": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "get_workflow": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "disable_workflow": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "create_workflow_dispatch": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "enable_workflow": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "list_workflow_runs": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "get_workflow_usage": ("._actions_runs_2", "_ActionsRuns2Methods"),
-    "get_environment_public_key": ("._actions_runs_2", "_ActionsRuns2Methods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "get_actions_cache_retention_limit_for_enterprise": "._actions_cache",
+    "set_actions_cache_retention_limit_for_enterprise": "._actions_cache",
+    "get_actions_cache_storage_limit_for_enterprise": "._actions_cache",
+    "set_actions_cache_storage_limit_for_enterprise": "._actions_cache",
+    "get_actions_cache_retention_limit_for_organization": "._actions_cache",
+    "set_actions_cache_retention_limit_for_organization": "._actions_cache",
+    "get_actions_cache_storage_limit_for_organization": "._actions_cache",
+    "set_actions_cache_storage_limit_for_organization": "._actions_cache",
+    "get_actions_cache_usage_for_org": "._actions_cache",
+    "get_actions_cache_usage_by_repo_for_org": "._actions_cache",
+    "get_actions_cache_retention_limit_for_repository": "._actions_cache",
+    "set_actions_cache_retention_limit_for_repository": "._actions_cache",
+    "get_actions_cache_storage_limit_for_repository": "._actions_cache",
+    "set_actions_cache_storage_limit_for_repository": "._actions_cache",
+    "get_actions_cache_usage": "._actions_cache",
+    "list_hosted_runners_for_org": "._actions_hosted_runners",
+    "create_hosted_runner_for_org": "._actions_hosted_runners",
+    "list_custom_images_for_org": "._actions_hosted_runners",
+    "get_custom_image_for_org": "._actions_hosted_runners",
+    "delete_custom_image_from_org": "._actions_hosted_runners",
+    "list_custom_image_versions_for_org": "._actions_hosted_runners",
+    "get_custom_image_version_for_org": "._actions_hosted_runners",
+    "delete_custom_image_version_from_org": "._actions_hosted_runners",
+    "get_hosted_runners_github_owned_images_for_org": "._actions_hosted_runners",
+    "get_hosted_runners_partner_images_for_org": "._actions_hosted_runners",
+    "get_hosted_runners_limits_for_org": "._actions_hosted_runners",
+    "get_hosted_runners_machine_specs_for_org": "._actions_hosted_runners",
+    "get_hosted_runners_platforms_for_org": "._actions_hosted_runners",
+    "get_hosted_runner_for_org": "._actions_hosted_runners",
+    "delete_hosted_runner_for_org": "._actions_hosted_runners",
+    "update_hosted_runner_for_org": "._actions_hosted_runners_2",
+    "get_github_actions_permissions_organization": "._actions_permissions",
+    "set_github_actions_permissions_organization": "._actions_permissions",
+    "get_artifact_and_log_retention_settings_organization": "._actions_permissions",
+    "set_artifact_and_log_retention_settings_organization": "._actions_permissions",
+    "get_fork_pr_contributor_approval_permissions_organization": "._actions_permissions",
+    "set_fork_pr_contributor_approval_permissions_organization": "._actions_permissions",
+    "get_private_repo_fork_pr_workflows_settings_organization": "._actions_permissions",
+    "set_private_repo_fork_pr_workflows_settings_organization": "._actions_permissions",
+    "list_selected_repositories_enabled_github_actions_organization": "._actions_permissions",
+    "set_selected_repositories_enabled_github_actions_organization": "._actions_permissions",
+    "enable_selected_repository_github_actions_organization": "._actions_permissions",
+    "disable_selected_repository_github_actions_organization": "._actions_permissions",
+    "get_allowed_actions_organization": "._actions_permissions",
+    "set_allowed_actions_organization": "._actions_permissions",
+    "get_self_hosted_runners_permissions_organization": "._actions_permissions",
+    "set_self_hosted_runners_permissions_organization": "._actions_permissions_2",
+    "list_selected_repositories_self_hosted_runners_organization": "._actions_permissions_2",
+    "set_selected_repositories_self_hosted_runners_organization": "._actions_permissions_2",
+    "enable_selected_repository_self_hosted_runners_organization": "._actions_permissions_2",
+    "disable_selected_repository_self_hosted_runners_organization": "._actions_permissions_2",
+    "get_github_actions_default_workflow_permissions_organization": "._actions_permissions_2",
+    "set_github_actions_default_workflow_permissions_organization": "._actions_permissions_2",
+    "get_github_actions_permissions_repository": "._actions_permissions_2",
+    "set_github_actions_permissions_repository": "._actions_permissions_2",
+    "get_workflow_access_to_repository": "._actions_permissions_2",
+    "set_workflow_access_to_repository": "._actions_permissions_2",
+    "get_artifact_and_log_retention_settings_repository": "._actions_permissions_2",
+    "set_artifact_and_log_retention_settings_repository": "._actions_permissions_2",
+    "get_fork_pr_contributor_approval_permissions_repository": "._actions_permissions_2",
+    "set_fork_pr_contributor_approval_permissions_repository": "._actions_permissions_2",
+    "get_private_repo_fork_pr_workflows_settings_repository": "._actions_permissions_3",
+    "set_private_repo_fork_pr_workflows_settings_repository": "._actions_permissions_3",
+    "get_allowed_actions_repository": "._actions_permissions_3",
+    "set_allowed_actions_repository": "._actions_permissions_3",
+    "get_github_actions_default_workflow_permissions_repository": "._actions_permissions_3",
+    "set_github_actions_default_workflow_permissions_repository": "._actions_permissions_3",
+    "list_self_hosted_runner_groups_for_org": "._actions_runner_groups",
+    "create_self_hosted_runner_group_for_org": "._actions_runner_groups",
+    "get_self_hosted_runner_group_for_org": "._actions_runner_groups",
+    "delete_self_hosted_runner_group_from_org": "._actions_runner_groups",
+    "update_self_hosted_runner_group_for_org": "._actions_runner_groups",
+    "list_github_hosted_runners_in_group_for_org": "._actions_runner_groups",
+    "list_repo_access_to_self_hosted_runner_group_in_org": "._actions_runner_groups",
+    "set_repo_access_to_self_hosted_runner_group_in_org": "._actions_runner_groups",
+    "add_repo_access_to_self_hosted_runner_group_in_org": "._actions_runner_groups",
+    "remove_repo_access_to_self_hosted_runner_group_in_org": "._actions_runner_groups",
+    "list_self_hosted_runners_in_group_for_org": "._actions_runner_groups",
+    "set_self_hosted_runners_in_group_for_org": "._actions_runner_groups",
+    "add_self_hosted_runner_to_group_for_org": "._actions_runner_groups",
+    "remove_self_hosted_runner_from_group_for_org": "._actions_runner_groups",
+    "list_self_hosted_runners_for_org": "._actions_runners",
+    "list_runner_applications_for_org": "._actions_runners",
+    "generate_runner_jitconfig_for_org": "._actions_runners",
+    "create_registration_token_for_org": "._actions_runners",
+    "create_remove_token_for_org": "._actions_runners",
+    "get_self_hosted_runner_for_org": "._actions_runners",
+    "delete_self_hosted_runner_from_org": "._actions_runners",
+    "list_labels_for_self_hosted_runner_for_org": "._actions_runners",
+    "set_custom_labels_for_self_hosted_runner_for_org": "._actions_runners",
+    "add_custom_labels_to_self_hosted_runner_for_org": "._actions_runners",
+    "remove_all_custom_labels_from_self_hosted_runner_for_org": "._actions_runners",
+    "remove_custom_label_from_self_hosted_runner_for_org": "._actions_runners",
+    "list_self_hosted_runners_for_repo": "._actions_runners",
+    "list_runner_applications_for_repo": "._actions_runners",
+    "generate_runner_jitconfig_for_repo": "._actions_runners_2",
+    "create_registration_token_for_repo": "._actions_runners_2",
+    "create_remove_token_for_repo": "._actions_runners_2",
+    "get_self_hosted_runner_for_repo": "._actions_runners_2",
+    "delete_self_hosted_runner_from_repo": "._actions_runners_2",
+    "list_labels_for_self_hosted_runner_for_repo": "._actions_runners_2",
+    "set_custom_labels_for_self_hosted_runner_for_repo": "._actions_runners_2",
+    "add_custom_labels_to_self_hosted_runner_for_repo": "._actions_runners_2",
+    "remove_all_custom_labels_from_self_hosted_runner_for_repo": "._actions_runners_2",
+    "remove_custom_label_from_self_hosted_runner_for_repo": "._actions_runners_2",
+    "list_org_secrets": "._actions_secrets",
+    "get_org_public_key": "._actions_secrets",
+    "get_org_secret": "._actions_secrets",
+    "create_or_update_org_secret": "._actions_secrets",
+    "delete_org_secret": "._actions_secrets",
+    "list_selected_repos_for_org_secret": "._actions_secrets",
+    "set_selected_repos_for_org_secret": "._actions_secrets",
+    "add_selected_repo_to_org_secret": "._actions_secrets",
+    "remove_selected_repo_from_org_secret": "._actions_secrets",
+    "list_repo_secrets": "._actions_secrets",
+    "get_repo_public_key": "._actions_secrets",
+    "get_repo_secret": "._actions_secrets",
+    "create_or_update_repo_secret": "._actions_secrets_2",
+    "delete_repo_secret": "._actions_secrets_2",
+    "list_environment_secrets": "._actions_secrets_2",
+    "get_environment_secret": "._actions_secrets_2",
+    "create_or_update_environment_secret": "._actions_secrets_2",
+    "delete_environment_secret": "._actions_secrets_2",
+    "list_org_variables": "._actions_variables",
+    "create_org_variable": "._actions_variables",
+    "get_org_variable": "._actions_variables",
+    "delete_org_variable": "._actions_variables",
+    "update_org_variable": "._actions_variables",
+    "list_selected_repos_for_org_variable": "._actions_variables",
+    "set_selected_repos_for_org_variable": "._actions_variables",
+    "add_selected_repo_to_org_variable": "._actions_variables",
+    "remove_selected_repo_from_org_variable": "._actions_variables",
+    "list_repo_variables": "._actions_variables",
+    "create_repo_variable": "._actions_variables",
+    "get_repo_variable": "._actions_variables",
+    "delete_repo_variable": "._actions_variables",
+    "update_repo_variable": "._actions_variables",
+    "list_environment_variables": "._actions_variables_2",
+    "create_environment_variable": "._actions_variables_2",
+    "get_environment_variable": "._actions_variables_2",
+    "delete_environment_variable": "._actions_variables_2",
+    "update_environment_variable": "._actions_variables_2",
+    "list_artifacts_for_repo": "._actions_variables_2",
+    "get_artifact": "._actions_variables_2",
+    "delete_artifact": "._actions_variables_2",
+    "download_artifact": "._actions_variables_2",
+    "get_actions_cache_list": "._actions_variables_2",
+    "delete_actions_cache_by_key": "._actions_variables_2",
+    "delete_actions_cache_by_id": "._actions_variables_2",
+    "list_concurrency_groups_for_repository": "._actions_concurrency_groups",
+    "get_concurrency_group_for_repository": "._actions_concurrency_groups",
+    "get_job_for_workflow_run": "._actions_concurrency_groups",
+    "download_job_logs_for_workflow_run": "._actions_concurrency_groups",
+    "re_run_job_for_workflow_run": "._actions_concurrency_groups",
+    "get_custom_oidc_sub_claim_for_repo": "._actions_concurrency_groups",
+    "set_custom_oidc_sub_claim_for_repo": "._actions_concurrency_groups",
+    "list_repo_organization_secrets": "._actions_concurrency_groups",
+    "list_repo_organization_variables": "._actions_concurrency_groups",
+    "list_workflow_runs_for_repo": "._actions_runs",
+    "get_workflow_run": "._actions_runs",
+    "delete_workflow_run": "._actions_runs",
+    "get_reviews_for_run": "._actions_runs",
+    "approve_workflow_run": "._actions_runs",
+    "list_workflow_run_artifacts": "._actions_runs",
+    "get_workflow_run_attempt": "._actions_runs",
+    "list_jobs_for_workflow_run_attempt": "._actions_runs",
+    "download_workflow_run_attempt_logs": "._actions_runs",
+    "cancel_workflow_run": "._actions_runs",
+    "list_concurrency_groups_for_workflow_run": "._actions_runs",
+    "review_custom_gates_for_run": "._actions_runs",
+    "force_cancel_workflow_run": "._actions_runs_2",
+    "list_jobs_for_workflow_run": "._actions_runs_2",
+    "download_workflow_run_logs": "._actions_runs_2",
+    "delete_workflow_run_logs": "._actions_runs_2",
+    "get_pending_deployments_for_run": "._actions_runs_2",
+    "review_pending_deployments_for_run": "._actions_runs_2",
+    "re_run_workflow": "._actions_runs_2",
+    "re_run_workflow_failed_jobs": "._actions_runs_2",
+    "get_workflow_run_usage": "._actions_runs_2",
+    "list_repo_workflows": "._actions_workflows",
+    "get_workflow": "._actions_workflows",
+    "disable_workflow": "._actions_workflows",
+    "create_workflow_dispatch": "._actions_workflows",
+    "enable_workflow": "._actions_workflows",
+    "list_workflow_runs": "._actions_workflows",
+    "get_workflow_usage": "._actions_workflows",
+    "get_environment_public_key": "._actions_workflows",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._actions_cache": "_ActionsCacheMethods",
+    "._actions_hosted_runners": "_ActionsHostedRunnersMethods",
+    "._actions_hosted_runners_2": "_ActionsHostedRunners2Methods",
+    "._actions_permissions": "_ActionsPermissionsMethods",
+    "._actions_permissions_2": "_ActionsPermissions2Methods",
+    "._actions_permissions_3": "_ActionsPermissions3Methods",
+    "._actions_runner_groups": "_ActionsRunnerGroupsMethods",
+    "._actions_runners": "_ActionsRunnersMethods",
+    "._actions_runners_2": "_ActionsRunners2Methods",
+    "._actions_secrets": "_ActionsSecretsMethods",
+    "._actions_secrets_2": "_ActionsSecrets2Methods",
+    "._actions_variables": "_ActionsVariablesMethods",
+    "._actions_variables_2": "_ActionsVariables2Methods",
+    "._actions_concurrency_groups": "_ActionsConcurrencyGroupsMethods",
+    "._actions_runs": "_ActionsRunsMethods",
+    "._actions_runs_2": "_ActionsRuns2Methods",
+    "._actions_workflows": "_ActionsWorkflowsMethods",
 }
 
 if TYPE_CHECKING:
@@ -440,15 +374,59 @@ if TYPE_CHECKING:
         _ActionsSecrets2Methods,
         _ActionsVariablesMethods,
         _ActionsVariables2Methods,
-        _ActionsJobsMethods,
+        _ActionsConcurrencyGroupsMethods,
         _ActionsRunsMethods,
         _ActionsRuns2Methods,
+        _ActionsWorkflowsMethods,
         _rt.SyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _ActionsWithRawResponseMethods(
+        _ActionsCacheMethodsWithRawResponse,
+        _ActionsHostedRunnersMethodsWithRawResponse,
+        _ActionsHostedRunners2MethodsWithRawResponse,
+        _ActionsPermissionsMethodsWithRawResponse,
+        _ActionsPermissions2MethodsWithRawResponse,
+        _ActionsPermissions3MethodsWithRawResponse,
+        _ActionsRunnerGroupsMethodsWithRawResponse,
+        _ActionsRunnersMethodsWithRawResponse,
+        _ActionsRunners2MethodsWithRawResponse,
+        _ActionsSecretsMethodsWithRawResponse,
+        _ActionsSecrets2MethodsWithRawResponse,
+        _ActionsVariablesMethodsWithRawResponse,
+        _ActionsVariables2MethodsWithRawResponse,
+        _ActionsConcurrencyGroupsMethodsWithRawResponse,
+        _ActionsRunsMethodsWithRawResponse,
+        _ActionsRuns2MethodsWithRawResponse,
+        _ActionsWorkflowsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _ActionsWithStreamingResponseMethods(
+        _ActionsCacheMethodsWithStreamingResponse,
+        _ActionsHostedRunnersMethodsWithStreamingResponse,
+        _ActionsHostedRunners2MethodsWithStreamingResponse,
+        _ActionsPermissionsMethodsWithStreamingResponse,
+        _ActionsPermissions2MethodsWithStreamingResponse,
+        _ActionsPermissions3MethodsWithStreamingResponse,
+        _ActionsRunnerGroupsMethodsWithStreamingResponse,
+        _ActionsRunnersMethodsWithStreamingResponse,
+        _ActionsRunners2MethodsWithStreamingResponse,
+        _ActionsSecretsMethodsWithStreamingResponse,
+        _ActionsSecrets2MethodsWithStreamingResponse,
+        _ActionsVariablesMethodsWithStreamingResponse,
+        _ActionsVariables2MethodsWithStreamingResponse,
+        _ActionsConcurrencyGroupsMethodsWithStreamingResponse,
+        _ActionsRunsMethodsWithStreamingResponse,
+        _ActionsRuns2MethodsWithStreamingResponse,
+        _ActionsWorkflowsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _ActionsMethods = _rt.SyncResource
+    _ActionsWithRawResponseMethods = _ActionsWithStreamingResponseMethods = object
 
 
 class Actions(_ActionsMethods):
@@ -457,7 +435,7 @@ class Actions(_ActionsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> ActionsWithRawResponse:
@@ -470,1416 +448,53 @@ class Actions(_ActionsMethods):
         return ActionsWithStreamingResponse(self)
 
 
-class ActionsWithRawResponse:
+class ActionsWithRawResponse(_ActionsWithRawResponseMethods):
     """`Actions.with_raw_response`."""
 
     def __init__(self, resource: Actions) -> None:
         self._resource = resource
-        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
-            resource.get_actions_cache_retention_limit_for_enterprise
-        )
-        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
-            resource.set_actions_cache_retention_limit_for_enterprise
-        )
-        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
-            resource.get_actions_cache_storage_limit_for_enterprise
-        )
-        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
-            resource.set_actions_cache_storage_limit_for_enterprise
-        )
-        self.get_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
-            resource.get_actions_cache_retention_limit_for_organization
-        )
-        self.set_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
-            resource.set_actions_cache_retention_limit_for_organization
-        )
-        self.get_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
-            resource.get_actions_cache_storage_limit_for_organization
-        )
-        self.set_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
-            resource.set_actions_cache_storage_limit_for_organization
-        )
-        self.get_actions_cache_usage_for_org = _rt.with_raw_response(
-            resource.get_actions_cache_usage_for_org
-        )
-        self.get_actions_cache_usage_by_repo_for_org = _rt.raw_page(
-            resource.get_actions_cache_usage_by_repo_for_org
-        )
-        self.get_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
-            resource.get_actions_cache_retention_limit_for_repository
-        )
-        self.set_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
-            resource.set_actions_cache_retention_limit_for_repository
-        )
-        self.get_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
-            resource.get_actions_cache_storage_limit_for_repository
-        )
-        self.set_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
-            resource.set_actions_cache_storage_limit_for_repository
-        )
-        self.get_actions_cache_usage = _rt.with_raw_response(resource.get_actions_cache_usage)
-        self.list_hosted_runners_for_org = _rt.raw_page(resource.list_hosted_runners_for_org)
-        self.create_hosted_runner_for_org = _rt.with_raw_response(
-            resource.create_hosted_runner_for_org
-        )
-        self.list_custom_images_for_org = _rt.with_raw_response(resource.list_custom_images_for_org)
-        self.get_custom_image_for_org = _rt.with_raw_response(resource.get_custom_image_for_org)
-        self.delete_custom_image_from_org = _rt.with_raw_response(
-            resource.delete_custom_image_from_org
-        )
-        self.list_custom_image_versions_for_org = _rt.with_raw_response(
-            resource.list_custom_image_versions_for_org
-        )
-        self.get_custom_image_version_for_org = _rt.with_raw_response(
-            resource.get_custom_image_version_for_org
-        )
-        self.delete_custom_image_version_from_org = _rt.with_raw_response(
-            resource.delete_custom_image_version_from_org
-        )
-        self.get_hosted_runners_github_owned_images_for_org = _rt.with_raw_response(
-            resource.get_hosted_runners_github_owned_images_for_org
-        )
-        self.get_hosted_runners_partner_images_for_org = _rt.with_raw_response(
-            resource.get_hosted_runners_partner_images_for_org
-        )
-        self.get_hosted_runners_limits_for_org = _rt.with_raw_response(
-            resource.get_hosted_runners_limits_for_org
-        )
-        self.get_hosted_runners_machine_specs_for_org = _rt.with_raw_response(
-            resource.get_hosted_runners_machine_specs_for_org
-        )
-        self.get_hosted_runners_platforms_for_org = _rt.with_raw_response(
-            resource.get_hosted_runners_platforms_for_org
-        )
-        self.get_hosted_runner_for_org = _rt.with_raw_response(resource.get_hosted_runner_for_org)
-        self.delete_hosted_runner_for_org = _rt.with_raw_response(
-            resource.delete_hosted_runner_for_org
-        )
-        self.update_hosted_runner_for_org = _rt.with_raw_response(
-            resource.update_hosted_runner_for_org
-        )
-        self.get_github_actions_permissions_organization = _rt.with_raw_response(
-            resource.get_github_actions_permissions_organization
-        )
-        self.set_github_actions_permissions_organization = _rt.with_raw_response(
-            resource.set_github_actions_permissions_organization
-        )
-        self.get_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
-            resource.get_artifact_and_log_retention_settings_organization
-        )
-        self.set_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
-            resource.set_artifact_and_log_retention_settings_organization
-        )
-        self.get_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
-            resource.get_fork_pr_contributor_approval_permissions_organization
-        )
-        self.set_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
-            resource.set_fork_pr_contributor_approval_permissions_organization
-        )
-        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
-            resource.get_private_repo_fork_pr_workflows_settings_organization
-        )
-        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
-            resource.set_private_repo_fork_pr_workflows_settings_organization
-        )
-        self.list_selected_repositories_enabled_github_actions_organization = _rt.raw_page(
-            resource.list_selected_repositories_enabled_github_actions_organization
-        )
-        self.set_selected_repositories_enabled_github_actions_organization = _rt.with_raw_response(
-            resource.set_selected_repositories_enabled_github_actions_organization
-        )
-        self.enable_selected_repository_github_actions_organization = _rt.with_raw_response(
-            resource.enable_selected_repository_github_actions_organization
-        )
-        self.disable_selected_repository_github_actions_organization = _rt.with_raw_response(
-            resource.disable_selected_repository_github_actions_organization
-        )
-        self.get_allowed_actions_organization = _rt.with_raw_response(
-            resource.get_allowed_actions_organization
-        )
-        self.set_allowed_actions_organization = _rt.with_raw_response(
-            resource.set_allowed_actions_organization
-        )
-        self.get_self_hosted_runners_permissions_organization = _rt.with_raw_response(
-            resource.get_self_hosted_runners_permissions_organization
-        )
-        self.set_self_hosted_runners_permissions_organization = _rt.with_raw_response(
-            resource.set_self_hosted_runners_permissions_organization
-        )
-        self.list_selected_repositories_self_hosted_runners_organization = _rt.raw_page(
-            resource.list_selected_repositories_self_hosted_runners_organization
-        )
-        self.set_selected_repositories_self_hosted_runners_organization = _rt.with_raw_response(
-            resource.set_selected_repositories_self_hosted_runners_organization
-        )
-        self.enable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
-            resource.enable_selected_repository_self_hosted_runners_organization
-        )
-        self.disable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
-            resource.disable_selected_repository_self_hosted_runners_organization
-        )
-        self.get_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
-            resource.get_github_actions_default_workflow_permissions_organization
-        )
-        self.set_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
-            resource.set_github_actions_default_workflow_permissions_organization
-        )
-        self.get_github_actions_permissions_repository = _rt.with_raw_response(
-            resource.get_github_actions_permissions_repository
-        )
-        self.set_github_actions_permissions_repository = _rt.with_raw_response(
-            resource.set_github_actions_permissions_repository
-        )
-        self.get_workflow_access_to_repository = _rt.with_raw_response(
-            resource.get_workflow_access_to_repository
-        )
-        self.set_workflow_access_to_repository = _rt.with_raw_response(
-            resource.set_workflow_access_to_repository
-        )
-        self.get_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
-            resource.get_artifact_and_log_retention_settings_repository
-        )
-        self.set_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
-            resource.set_artifact_and_log_retention_settings_repository
-        )
-        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
-            resource.get_fork_pr_contributor_approval_permissions_repository
-        )
-        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
-            resource.set_fork_pr_contributor_approval_permissions_repository
-        )
-        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
-            resource.get_private_repo_fork_pr_workflows_settings_repository
-        )
-        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
-            resource.set_private_repo_fork_pr_workflows_settings_repository
-        )
-        self.get_allowed_actions_repository = _rt.with_raw_response(
-            resource.get_allowed_actions_repository
-        )
-        self.set_allowed_actions_repository = _rt.with_raw_response(
-            resource.set_allowed_actions_repository
-        )
-        self.get_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
-            resource.get_github_actions_default_workflow_permissions_repository
-        )
-        self.set_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
-            resource.set_github_actions_default_workflow_permissions_repository
-        )
-        self.list_self_hosted_runner_groups_for_org = _rt.raw_page(
-            resource.list_self_hosted_runner_groups_for_org
-        )
-        self.create_self_hosted_runner_group_for_org = _rt.with_raw_response(
-            resource.create_self_hosted_runner_group_for_org
-        )
-        self.get_self_hosted_runner_group_for_org = _rt.with_raw_response(
-            resource.get_self_hosted_runner_group_for_org
-        )
-        self.delete_self_hosted_runner_group_from_org = _rt.with_raw_response(
-            resource.delete_self_hosted_runner_group_from_org
-        )
-        self.update_self_hosted_runner_group_for_org = _rt.with_raw_response(
-            resource.update_self_hosted_runner_group_for_org
-        )
-        self.list_github_hosted_runners_in_group_for_org = _rt.raw_page(
-            resource.list_github_hosted_runners_in_group_for_org
-        )
-        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.raw_page(
-            resource.list_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
-            resource.set_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
-            resource.add_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
-            resource.remove_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.list_self_hosted_runners_in_group_for_org = _rt.raw_page(
-            resource.list_self_hosted_runners_in_group_for_org
-        )
-        self.set_self_hosted_runners_in_group_for_org = _rt.with_raw_response(
-            resource.set_self_hosted_runners_in_group_for_org
-        )
-        self.add_self_hosted_runner_to_group_for_org = _rt.with_raw_response(
-            resource.add_self_hosted_runner_to_group_for_org
-        )
-        self.remove_self_hosted_runner_from_group_for_org = _rt.with_raw_response(
-            resource.remove_self_hosted_runner_from_group_for_org
-        )
-        self.list_self_hosted_runners_for_org = _rt.raw_page(
-            resource.list_self_hosted_runners_for_org
-        )
-        self.list_runner_applications_for_org = _rt.with_raw_response(
-            resource.list_runner_applications_for_org
-        )
-        self.generate_runner_jitconfig_for_org = _rt.with_raw_response(
-            resource.generate_runner_jitconfig_for_org
-        )
-        self.create_registration_token_for_org = _rt.with_raw_response(
-            resource.create_registration_token_for_org
-        )
-        self.create_remove_token_for_org = _rt.with_raw_response(
-            resource.create_remove_token_for_org
-        )
-        self.get_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.get_self_hosted_runner_for_org
-        )
-        self.delete_self_hosted_runner_from_org = _rt.with_raw_response(
-            resource.delete_self_hosted_runner_from_org
-        )
-        self.list_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.list_labels_for_self_hosted_runner_for_org
-        )
-        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.set_custom_labels_for_self_hosted_runner_for_org
-        )
-        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.add_custom_labels_to_self_hosted_runner_for_org
-        )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
-        )
-        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.remove_custom_label_from_self_hosted_runner_for_org
-        )
-        self.list_self_hosted_runners_for_repo = _rt.raw_page(
-            resource.list_self_hosted_runners_for_repo
-        )
-        self.list_runner_applications_for_repo = _rt.with_raw_response(
-            resource.list_runner_applications_for_repo
-        )
-        self.generate_runner_jitconfig_for_repo = _rt.with_raw_response(
-            resource.generate_runner_jitconfig_for_repo
-        )
-        self.create_registration_token_for_repo = _rt.with_raw_response(
-            resource.create_registration_token_for_repo
-        )
-        self.create_remove_token_for_repo = _rt.with_raw_response(
-            resource.create_remove_token_for_repo
-        )
-        self.get_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.get_self_hosted_runner_for_repo
-        )
-        self.delete_self_hosted_runner_from_repo = _rt.with_raw_response(
-            resource.delete_self_hosted_runner_from_repo
-        )
-        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.list_labels_for_self_hosted_runner_for_repo
-        )
-        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.set_custom_labels_for_self_hosted_runner_for_repo
-        )
-        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.add_custom_labels_to_self_hosted_runner_for_repo
-        )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
-        )
-        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.remove_custom_label_from_self_hosted_runner_for_repo
-        )
-        self.list_org_secrets = _rt.raw_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_raw_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.raw_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_raw_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
-        self.list_environment_secrets = _rt.raw_page(resource.list_environment_secrets)
-        self.get_environment_secret = _rt.with_raw_response(resource.get_environment_secret)
-        self.create_or_update_environment_secret = _rt.with_raw_response(
-            resource.create_or_update_environment_secret
-        )
-        self.delete_environment_secret = _rt.with_raw_response(resource.delete_environment_secret)
-        self.list_org_variables = _rt.raw_page(resource.list_org_variables)
-        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
-        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
-        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
-        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
-        self.list_selected_repos_for_org_variable = _rt.raw_page(
-            resource.list_selected_repos_for_org_variable
-        )
-        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_variable
-        )
-        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_variable
-        )
-        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_variable
-        )
-        self.list_repo_variables = _rt.raw_page(resource.list_repo_variables)
-        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
-        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
-        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
-        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
-        self.list_environment_variables = _rt.raw_page(resource.list_environment_variables)
-        self.create_environment_variable = _rt.with_raw_response(
-            resource.create_environment_variable
-        )
-        self.get_environment_variable = _rt.with_raw_response(resource.get_environment_variable)
-        self.delete_environment_variable = _rt.with_raw_response(
-            resource.delete_environment_variable
-        )
-        self.update_environment_variable = _rt.with_raw_response(
-            resource.update_environment_variable
-        )
-        self.list_artifacts_for_repo = _rt.raw_page(resource.list_artifacts_for_repo)
-        self.get_artifact = _rt.with_raw_response(resource.get_artifact)
-        self.delete_artifact = _rt.with_raw_response(resource.delete_artifact)
-        self.download_artifact = _rt.with_raw_response(resource.download_artifact)
-        self.get_actions_cache_list = _rt.raw_page(resource.get_actions_cache_list)
-        self.delete_actions_cache_by_key = _rt.with_raw_response(
-            resource.delete_actions_cache_by_key
-        )
-        self.delete_actions_cache_by_id = _rt.with_raw_response(resource.delete_actions_cache_by_id)
-        self.list_concurrency_groups_for_repository = _rt.raw_page(
-            resource.list_concurrency_groups_for_repository
-        )
-        self.get_concurrency_group_for_repository = _rt.with_raw_response(
-            resource.get_concurrency_group_for_repository
-        )
-        self.get_job_for_workflow_run = _rt.with_raw_response(resource.get_job_for_workflow_run)
-        self.download_job_logs_for_workflow_run = _rt.with_raw_response(
-            resource.download_job_logs_for_workflow_run
-        )
-        self.re_run_job_for_workflow_run = _rt.with_raw_response(
-            resource.re_run_job_for_workflow_run
-        )
-        self.get_custom_oidc_sub_claim_for_repo = _rt.with_raw_response(
-            resource.get_custom_oidc_sub_claim_for_repo
-        )
-        self.set_custom_oidc_sub_claim_for_repo = _rt.with_raw_response(
-            resource.set_custom_oidc_sub_claim_for_repo
-        )
-        self.list_repo_organization_secrets = _rt.raw_page(resource.list_repo_organization_secrets)
-        self.list_repo_organization_variables = _rt.raw_page(
-            resource.list_repo_organization_variables
-        )
-        self.list_workflow_runs_for_repo = _rt.raw_page(resource.list_workflow_runs_for_repo)
-        self.get_workflow_run = _rt.with_raw_response(resource.get_workflow_run)
-        self.delete_workflow_run = _rt.with_raw_response(resource.delete_workflow_run)
-        self.get_reviews_for_run = _rt.with_raw_response(resource.get_reviews_for_run)
-        self.approve_workflow_run = _rt.with_raw_response(resource.approve_workflow_run)
-        self.list_workflow_run_artifacts = _rt.raw_page(resource.list_workflow_run_artifacts)
-        self.get_workflow_run_attempt = _rt.with_raw_response(resource.get_workflow_run_attempt)
-        self.list_jobs_for_workflow_run_attempt = _rt.raw_page(
-            resource.list_jobs_for_workflow_run_attempt
-        )
-        self.download_workflow_run_attempt_logs = _rt.with_raw_response(
-            resource.download_workflow_run_attempt_logs
-        )
-        self.cancel_workflow_run = _rt.with_raw_response(resource.cancel_workflow_run)
-        self.list_concurrency_groups_for_workflow_run = _rt.raw_page(
-            resource.list_concurrency_groups_for_workflow_run
-        )
-        self.review_custom_gates_for_run = _rt.with_raw_response(
-            resource.review_custom_gates_for_run
-        )
-        self.force_cancel_workflow_run = _rt.with_raw_response(resource.force_cancel_workflow_run)
-        self.list_jobs_for_workflow_run = _rt.raw_page(resource.list_jobs_for_workflow_run)
-        self.download_workflow_run_logs = _rt.with_raw_response(resource.download_workflow_run_logs)
-        self.delete_workflow_run_logs = _rt.with_raw_response(resource.delete_workflow_run_logs)
-        self.get_pending_deployments_for_run = _rt.with_raw_response(
-            resource.get_pending_deployments_for_run
-        )
-        self.review_pending_deployments_for_run = _rt.with_raw_response(
-            resource.review_pending_deployments_for_run
-        )
-        self.re_run_workflow = _rt.with_raw_response(resource.re_run_workflow)
-        self.re_run_workflow_failed_jobs = _rt.with_raw_response(
-            resource.re_run_workflow_failed_jobs
-        )
-        self.get_workflow_run_usage = _rt.with_raw_response(resource.get_workflow_run_usage)
-        self.list_repo_workflows = _rt.raw_page(resource.list_repo_workflows)
-        self.get_workflow = _rt.with_raw_response(resource.get_workflow)
-        self.disable_workflow = _rt.with_raw_response(resource.disable_workflow)
-        self.create_workflow_dispatch = _rt.with_raw_response(resource.create_workflow_dispatch)
-        self.enable_workflow = _rt.with_raw_response(resource.enable_workflow)
-        self.list_workflow_runs = _rt.raw_page(resource.list_workflow_runs)
-        self.get_workflow_usage = _rt.with_raw_response(resource.get_workflow_usage)
-        self.get_environment_public_key = _rt.with_raw_response(resource.get_environment_public_key)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class ActionsWithStreamingResponse:
+class ActionsWithStreamingResponse(_ActionsWithStreamingResponseMethods):
     """`Actions.with_streaming_response`."""
 
     def __init__(self, resource: Actions) -> None:
         self._resource = resource
-        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
-            resource.get_actions_cache_retention_limit_for_enterprise
-        )
-        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
-            resource.set_actions_cache_retention_limit_for_enterprise
-        )
-        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
-            resource.get_actions_cache_storage_limit_for_enterprise
-        )
-        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
-            resource.set_actions_cache_storage_limit_for_enterprise
-        )
-        self.get_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
-            resource.get_actions_cache_retention_limit_for_organization
-        )
-        self.set_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
-            resource.set_actions_cache_retention_limit_for_organization
-        )
-        self.get_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
-            resource.get_actions_cache_storage_limit_for_organization
-        )
-        self.set_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
-            resource.set_actions_cache_storage_limit_for_organization
-        )
-        self.get_actions_cache_usage_for_org = _rt.with_streaming_response(
-            resource.get_actions_cache_usage_for_org
-        )
-        self.get_actions_cache_usage_by_repo_for_org = _rt.streaming_page(
-            resource.get_actions_cache_usage_by_repo_for_org
-        )
-        self.get_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
-            resource.get_actions_cache_retention_limit_for_repository
-        )
-        self.set_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
-            resource.set_actions_cache_retention_limit_for_repository
-        )
-        self.get_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
-            resource.get_actions_cache_storage_limit_for_repository
-        )
-        self.set_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
-            resource.set_actions_cache_storage_limit_for_repository
-        )
-        self.get_actions_cache_usage = _rt.with_streaming_response(resource.get_actions_cache_usage)
-        self.list_hosted_runners_for_org = _rt.streaming_page(resource.list_hosted_runners_for_org)
-        self.create_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.create_hosted_runner_for_org
-        )
-        self.list_custom_images_for_org = _rt.with_streaming_response(
-            resource.list_custom_images_for_org
-        )
-        self.get_custom_image_for_org = _rt.with_streaming_response(
-            resource.get_custom_image_for_org
-        )
-        self.delete_custom_image_from_org = _rt.with_streaming_response(
-            resource.delete_custom_image_from_org
-        )
-        self.list_custom_image_versions_for_org = _rt.with_streaming_response(
-            resource.list_custom_image_versions_for_org
-        )
-        self.get_custom_image_version_for_org = _rt.with_streaming_response(
-            resource.get_custom_image_version_for_org
-        )
-        self.delete_custom_image_version_from_org = _rt.with_streaming_response(
-            resource.delete_custom_image_version_from_org
-        )
-        self.get_hosted_runners_github_owned_images_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runners_github_owned_images_for_org
-        )
-        self.get_hosted_runners_partner_images_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runners_partner_images_for_org
-        )
-        self.get_hosted_runners_limits_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runners_limits_for_org
-        )
-        self.get_hosted_runners_machine_specs_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runners_machine_specs_for_org
-        )
-        self.get_hosted_runners_platforms_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runners_platforms_for_org
-        )
-        self.get_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runner_for_org
-        )
-        self.delete_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.delete_hosted_runner_for_org
-        )
-        self.update_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.update_hosted_runner_for_org
-        )
-        self.get_github_actions_permissions_organization = _rt.with_streaming_response(
-            resource.get_github_actions_permissions_organization
-        )
-        self.set_github_actions_permissions_organization = _rt.with_streaming_response(
-            resource.set_github_actions_permissions_organization
-        )
-        self.get_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
-            resource.get_artifact_and_log_retention_settings_organization
-        )
-        self.set_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
-            resource.set_artifact_and_log_retention_settings_organization
-        )
-        self.get_fork_pr_contributor_approval_permissions_organization = (
-            _rt.with_streaming_response(
-                resource.get_fork_pr_contributor_approval_permissions_organization
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
             )
-        )
-        self.set_fork_pr_contributor_approval_permissions_organization = (
-            _rt.with_streaming_response(
-                resource.set_fork_pr_contributor_approval_permissions_organization
-            )
-        )
-        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
-            resource.get_private_repo_fork_pr_workflows_settings_organization
-        )
-        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
-            resource.set_private_repo_fork_pr_workflows_settings_organization
-        )
-        self.list_selected_repositories_enabled_github_actions_organization = _rt.streaming_page(
-            resource.list_selected_repositories_enabled_github_actions_organization
-        )
-        self.set_selected_repositories_enabled_github_actions_organization = (
-            _rt.with_streaming_response(
-                resource.set_selected_repositories_enabled_github_actions_organization
-            )
-        )
-        self.enable_selected_repository_github_actions_organization = _rt.with_streaming_response(
-            resource.enable_selected_repository_github_actions_organization
-        )
-        self.disable_selected_repository_github_actions_organization = _rt.with_streaming_response(
-            resource.disable_selected_repository_github_actions_organization
-        )
-        self.get_allowed_actions_organization = _rt.with_streaming_response(
-            resource.get_allowed_actions_organization
-        )
-        self.set_allowed_actions_organization = _rt.with_streaming_response(
-            resource.set_allowed_actions_organization
-        )
-        self.get_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
-            resource.get_self_hosted_runners_permissions_organization
-        )
-        self.set_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
-            resource.set_self_hosted_runners_permissions_organization
-        )
-        self.list_selected_repositories_self_hosted_runners_organization = _rt.streaming_page(
-            resource.list_selected_repositories_self_hosted_runners_organization
-        )
-        self.set_selected_repositories_self_hosted_runners_organization = (
-            _rt.with_streaming_response(
-                resource.set_selected_repositories_self_hosted_runners_organization
-            )
-        )
-        self.enable_selected_repository_self_hosted_runners_organization = (
-            _rt.with_streaming_response(
-                resource.enable_selected_repository_self_hosted_runners_organization
-            )
-        )
-        self.disable_selected_repository_self_hosted_runners_organization = (
-            _rt.with_streaming_response(
-                resource.disable_selected_repository_self_hosted_runners_organization
-            )
-        )
-        self.get_github_actions_default_workflow_permissions_organization = (
-            _rt.with_streaming_response(
-                resource.get_github_actions_default_workflow_permissions_organization
-            )
-        )
-        self.set_github_actions_default_workflow_permissions_organization = (
-            _rt.with_streaming_response(
-                resource.set_github_actions_default_workflow_permissions_organization
-            )
-        )
-        self.get_github_actions_permissions_repository = _rt.with_streaming_response(
-            resource.get_github_actions_permissions_repository
-        )
-        self.set_github_actions_permissions_repository = _rt.with_streaming_response(
-            resource.set_github_actions_permissions_repository
-        )
-        self.get_workflow_access_to_repository = _rt.with_streaming_response(
-            resource.get_workflow_access_to_repository
-        )
-        self.set_workflow_access_to_repository = _rt.with_streaming_response(
-            resource.set_workflow_access_to_repository
-        )
-        self.get_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
-            resource.get_artifact_and_log_retention_settings_repository
-        )
-        self.set_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
-            resource.set_artifact_and_log_retention_settings_repository
-        )
-        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
-            resource.get_fork_pr_contributor_approval_permissions_repository
-        )
-        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
-            resource.set_fork_pr_contributor_approval_permissions_repository
-        )
-        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
-            resource.get_private_repo_fork_pr_workflows_settings_repository
-        )
-        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
-            resource.set_private_repo_fork_pr_workflows_settings_repository
-        )
-        self.get_allowed_actions_repository = _rt.with_streaming_response(
-            resource.get_allowed_actions_repository
-        )
-        self.set_allowed_actions_repository = _rt.with_streaming_response(
-            resource.set_allowed_actions_repository
-        )
-        self.get_github_actions_default_workflow_permissions_repository = (
-            _rt.with_streaming_response(
-                resource.get_github_actions_default_workflow_permissions_repository
-            )
-        )
-        self.set_github_actions_default_workflow_permissions_repository = (
-            _rt.with_streaming_response(
-                resource.set_github_actions_default_workflow_permissions_repository
-            )
-        )
-        self.list_self_hosted_runner_groups_for_org = _rt.streaming_page(
-            resource.list_self_hosted_runner_groups_for_org
-        )
-        self.create_self_hosted_runner_group_for_org = _rt.with_streaming_response(
-            resource.create_self_hosted_runner_group_for_org
-        )
-        self.get_self_hosted_runner_group_for_org = _rt.with_streaming_response(
-            resource.get_self_hosted_runner_group_for_org
-        )
-        self.delete_self_hosted_runner_group_from_org = _rt.with_streaming_response(
-            resource.delete_self_hosted_runner_group_from_org
-        )
-        self.update_self_hosted_runner_group_for_org = _rt.with_streaming_response(
-            resource.update_self_hosted_runner_group_for_org
-        )
-        self.list_github_hosted_runners_in_group_for_org = _rt.streaming_page(
-            resource.list_github_hosted_runners_in_group_for_org
-        )
-        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.streaming_page(
-            resource.list_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
-            resource.set_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
-            resource.add_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
-            resource.remove_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.list_self_hosted_runners_in_group_for_org = _rt.streaming_page(
-            resource.list_self_hosted_runners_in_group_for_org
-        )
-        self.set_self_hosted_runners_in_group_for_org = _rt.with_streaming_response(
-            resource.set_self_hosted_runners_in_group_for_org
-        )
-        self.add_self_hosted_runner_to_group_for_org = _rt.with_streaming_response(
-            resource.add_self_hosted_runner_to_group_for_org
-        )
-        self.remove_self_hosted_runner_from_group_for_org = _rt.with_streaming_response(
-            resource.remove_self_hosted_runner_from_group_for_org
-        )
-        self.list_self_hosted_runners_for_org = _rt.streaming_page(
-            resource.list_self_hosted_runners_for_org
-        )
-        self.list_runner_applications_for_org = _rt.with_streaming_response(
-            resource.list_runner_applications_for_org
-        )
-        self.generate_runner_jitconfig_for_org = _rt.with_streaming_response(
-            resource.generate_runner_jitconfig_for_org
-        )
-        self.create_registration_token_for_org = _rt.with_streaming_response(
-            resource.create_registration_token_for_org
-        )
-        self.create_remove_token_for_org = _rt.with_streaming_response(
-            resource.create_remove_token_for_org
-        )
-        self.get_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.get_self_hosted_runner_for_org
-        )
-        self.delete_self_hosted_runner_from_org = _rt.with_streaming_response(
-            resource.delete_self_hosted_runner_from_org
-        )
-        self.list_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.list_labels_for_self_hosted_runner_for_org
-        )
-        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.set_custom_labels_for_self_hosted_runner_for_org
-        )
-        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.add_custom_labels_to_self_hosted_runner_for_org
-        )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
-        )
-        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.remove_custom_label_from_self_hosted_runner_for_org
-        )
-        self.list_self_hosted_runners_for_repo = _rt.streaming_page(
-            resource.list_self_hosted_runners_for_repo
-        )
-        self.list_runner_applications_for_repo = _rt.with_streaming_response(
-            resource.list_runner_applications_for_repo
-        )
-        self.generate_runner_jitconfig_for_repo = _rt.with_streaming_response(
-            resource.generate_runner_jitconfig_for_repo
-        )
-        self.create_registration_token_for_repo = _rt.with_streaming_response(
-            resource.create_registration_token_for_repo
-        )
-        self.create_remove_token_for_repo = _rt.with_streaming_response(
-            resource.create_remove_token_for_repo
-        )
-        self.get_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.get_self_hosted_runner_for_repo
-        )
-        self.delete_self_hosted_runner_from_repo = _rt.with_streaming_response(
-            resource.delete_self_hosted_runner_from_repo
-        )
-        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.list_labels_for_self_hosted_runner_for_repo
-        )
-        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.set_custom_labels_for_self_hosted_runner_for_repo
-        )
-        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.add_custom_labels_to_self_hosted_runner_for_repo
-        )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = (
-            _rt.with_streaming_response(
-                resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
-            )
-        )
-        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.remove_custom_label_from_self_hosted_runner_for_repo
-        )
-        self.list_org_secrets = _rt.streaming_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_streaming_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.streaming_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
-        self.list_environment_secrets = _rt.streaming_page(resource.list_environment_secrets)
-        self.get_environment_secret = _rt.with_streaming_response(resource.get_environment_secret)
-        self.create_or_update_environment_secret = _rt.with_streaming_response(
-            resource.create_or_update_environment_secret
-        )
-        self.delete_environment_secret = _rt.with_streaming_response(
-            resource.delete_environment_secret
-        )
-        self.list_org_variables = _rt.streaming_page(resource.list_org_variables)
-        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
-        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
-        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
-        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
-        self.list_selected_repos_for_org_variable = _rt.streaming_page(
-            resource.list_selected_repos_for_org_variable
-        )
-        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_variable
-        )
-        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_variable
-        )
-        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_variable
-        )
-        self.list_repo_variables = _rt.streaming_page(resource.list_repo_variables)
-        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
-        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
-        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
-        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)
-        self.list_environment_variables = _rt.streaming_page(resource.list_environment_variables)
-        self.create_environment_variable = _rt.with_streaming_response(
-            resource.create_environment_variable
-        )
-        self.get_environment_variable = _rt.with_streaming_response(
-            resource.get_environment_variable
-        )
-        self.delete_environment_variable = _rt.with_streaming_response(
-            resource.delete_environment_variable
-        )
-        self.update_environment_variable = _rt.with_streaming_response(
-            resource.update_environment_variable
-        )
-        self.list_artifacts_for_repo = _rt.streaming_page(resource.list_artifacts_for_repo)
-        self.get_artifact = _rt.with_streaming_response(resource.get_artifact)
-        self.delete_artifact = _rt.with_streaming_response(resource.delete_artifact)
-        self.download_artifact = _rt.with_streaming_response(resource.download_artifact)
-        self.get_actions_cache_list = _rt.streaming_page(resource.get_actions_cache_list)
-        self.delete_actions_cache_by_key = _rt.with_streaming_response(
-            resource.delete_actions_cache_by_key
-        )
-        self.delete_actions_cache_by_id = _rt.with_streaming_response(
-            resource.delete_actions_cache_by_id
-        )
-        self.list_concurrency_groups_for_repository = _rt.streaming_page(
-            resource.list_concurrency_groups_for_repository
-        )
-        self.get_concurrency_group_for_repository = _rt.with_streaming_response(
-            resource.get_concurrency_group_for_repository
-        )
-        self.get_job_for_workflow_run = _rt.with_streaming_response(
-            resource.get_job_for_workflow_run
-        )
-        self.download_job_logs_for_workflow_run = _rt.with_streaming_response(
-            resource.download_job_logs_for_workflow_run
-        )
-        self.re_run_job_for_workflow_run = _rt.with_streaming_response(
-            resource.re_run_job_for_workflow_run
-        )
-        self.get_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response(
-            resource.get_custom_oidc_sub_claim_for_repo
-        )
-        self.set_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response(
-            resource.set_custom_oidc_sub_claim_for_repo
-        )
-        self.list_repo_organization_secrets = _rt.streaming_page(
-            resource.list_repo_organization_secrets
-        )
-        self.list_repo_organization_variables = _rt.streaming_page(
-            resource.list_repo_organization_variables
-        )
-        self.list_workflow_runs_for_repo = _rt.streaming_page(resource.list_workflow_runs_for_repo)
-        self.get_workflow_run = _rt.with_streaming_response(resource.get_workflow_run)
-        self.delete_workflow_run = _rt.with_streaming_response(resource.delete_workflow_run)
-        self.get_reviews_for_run = _rt.with_streaming_response(resource.get_reviews_for_run)
-        self.approve_workflow_run = _rt.with_streaming_response(resource.approve_workflow_run)
-        self.list_workflow_run_artifacts = _rt.streaming_page(resource.list_workflow_run_artifacts)
-        self.get_workflow_run_attempt = _rt.with_streaming_response(
-            resource.get_workflow_run_attempt
-        )
-        self.list_jobs_for_workflow_run_attempt = _rt.streaming_page(
-            resource.list_jobs_for_workflow_run_attempt
-        )
-        self.download_workflow_run_attempt_logs = _rt.with_streaming_response(
-            resource.download_workflow_run_attempt_logs
-        )
-        self.cancel_workflow_run = _rt.with_streaming_response(resource.cancel_workflow_run)
-        self.list_concurrency_groups_for_workflow_run = _rt.streaming_page(
-            resource.list_concurrency_groups_for_workflow_run
-        )
-        self.review_custom_gates_for_run = _rt.with_streaming_response(
-            resource.review_custom_gates_for_run
-        )
-        self.force_cancel_workflow_run = _rt.with_streaming_response(
-            resource.force_cancel_workflow_run
-        )
-        self.list_jobs_for_workflow_run = _rt.streaming_page(resource.list_jobs_for_workflow_run)
-        self.download_workflow_run_logs = _rt.with_streaming_response(
-            resource.download_workflow_run_logs
-        )
-        self.delete_workflow_run_logs = _rt.with_streaming_response(
-            resource.delete_workflow_run_logs
-        )
-        self.get_pending_deployments_for_run = _rt.with_streaming_response(
-            resource.get_pending_deployments_for_run
-        )
-        self.review_pending_deployments_for_run = _rt.with_streaming_response(
-            resource.review_pending_deployments_for_run
-        )
-        self.re_run_workflow = _rt.with_streaming_response(resource.re_run_workflow)
-        self.re_run_workflow_failed_jobs = _rt.with_streaming_response(
-            resource.re_run_workflow_failed_jobs
-        )
-        self.get_workflow_run_usage = _rt.with_streaming_response(resource.get_workflow_run_usage)
-        self.list_repo_workflows = _rt.streaming_page(resource.list_repo_workflows)
-        self.get_workflow = _rt.with_streaming_response(resource.get_workflow)
-        self.disable_workflow = _rt.with_streaming_response(resource.disable_workflow)
-        self.create_workflow_dispatch = _rt.with_streaming_response(
-            resource.create_workflow_dispatch
-        )
-        self.enable_workflow = _rt.with_streaming_response(resource.enable_workflow)
-        self.list_workflow_runs = _rt.streaming_page(resource.list_workflow_runs)
-        self.get_workflow_usage = _rt.with_streaming_response(resource.get_workflow_usage)
-        self.get_environment_public_key = _rt.with_streaming_response(
-            resource.get_environment_public_key
-        )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "get_actions_cache_retention_limit_for_enterprise": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "set_actions_cache_retention_limit_for_enterprise": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "get_actions_cache_storage_limit_for_enterprise": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "set_actions_cache_storage_limit_for_enterprise": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "get_actions_cache_retention_limit_for_organization": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "set_actions_cache_retention_limit_for_organization": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "get_actions_cache_storage_limit_for_organization": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "set_actions_cache_storage_limit_for_organization": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "get_actions_cache_usage_for_org": ("._actions_cache", "_AsyncActionsCacheMethods"),
-    "get_actions_cache_usage_by_repo_for_org": ("._actions_cache", "_AsyncActionsCacheMethods"),
-    "get_actions_cache_retention_limit_for_repository": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "set_actions_cache_retention_limit_for_repository": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "get_actions_cache_storage_limit_for_repository": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "set_actions_cache_storage_limit_for_repository": (
-        "._actions_cache",
-        "_AsyncActionsCacheMethods",
-    ),
-    "get_actions_cache_usage": ("._actions_cache", "_AsyncActionsCacheMethods"),
-    "list_hosted_runners_for_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "create_hosted_runner_for_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "list_custom_images_for_org": ("._actions_hosted_runners", "_AsyncActionsHostedRunnersMethods"),
-    "get_custom_image_for_org": ("._actions_hosted_runners", "_AsyncActionsHostedRunnersMethods"),
-    "delete_custom_image_from_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "list_custom_image_versions_for_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "get_custom_image_version_for_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "delete_custom_image_version_from_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runners_github_owned_images_for_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runners_partner_images_for_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runners_limits_for_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runners_machine_specs_for_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runners_platforms_for_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "get_hosted_runner_for_org": ("._actions_hosted_runners", "_AsyncActionsHostedRunnersMethods"),
-    "delete_hosted_runner_for_org": (
-        "._actions_hosted_runners",
-        "_AsyncActionsHostedRunnersMethods",
-    ),
-    "update_hosted_runner_for_org": (
-        "._actions_hosted_runners_2",
-        "_AsyncActionsHostedRunners2Methods",
-    ),
-    "get_github_actions_permissions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "set_github_actions_permissions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "get_artifact_and_log_retention_settings_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "set_artifact_and_log_retention_settings_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "get_fork_pr_contributor_approval_permissions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "set_fork_pr_contributor_approval_permissions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "get_private_repo_fork_pr_workflows_settings_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "set_private_repo_fork_pr_workflows_settings_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "list_selected_repositories_enabled_github_actions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "set_selected_repositories_enabled_github_actions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "enable_selected_repository_github_actions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "disable_selected_repository_github_actions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "get_allowed_actions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "set_allowed_actions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "get_self_hosted_runners_permissions_organization": (
-        "._actions_permissions",
-        "_AsyncActionsPermissionsMethods",
-    ),
-    "set_self_hosted_runners_permissions_organization": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "list_selected_repositories_self_hosted_runners_organization": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "set_selected_repositories_self_hosted_runners_organization": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "enable_selected_repository_self_hosted_runners_organization": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "disable_selected_repository_self_hosted_runners_organization": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "get_github_actions_default_workflow_permissions_organization": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "set_github_actions_default_workflow_permissions_organization": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "get_github_actions_permissions_repository": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "set_github_actions_permissions_repository": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "get_workflow_access_to_repository": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "set_workflow_access_to_repository": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "get_artifact_and_log_retention_settings_repository": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "set_artifact_and_log_retention_settings_repository": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "get_fork_pr_contributor_approval_permissions_repository": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "set_fork_pr_contributor_approval_permissions_repository": (
-        "._actions_permissions_2",
-        "_AsyncActionsPermissions2Methods",
-    ),
-    "get_private_repo_fork_pr_workflows_settings_repository": (
-        "._actions_permissions_3",
-        "_AsyncActionsPermissions3Methods",
-    ),
-    "set_private_repo_fork_pr_workflows_settings_repository": (
-        "._actions_permissions_3",
-        "_AsyncActionsPermissions3Methods",
-    ),
-    "get_allowed_actions_repository": (
-        "._actions_permissions_3",
-        "_AsyncActionsPermissions3Methods",
-    ),
-    "set_allowed_actions_repository": (
-        "._actions_permissions_3",
-        "_AsyncActionsPermissions3Methods",
-    ),
-    "get_github_actions_default_workflow_permissions_repository": (
-        "._actions_permissions_3",
-        "_AsyncActionsPermissions3Methods",
-    ),
-    "set_github_actions_default_workflow_permissions_repository": (
-        "._actions_permissions_3",
-        "_AsyncActionsPermissions3Methods",
-    ),
-    "list_self_hosted_runner_groups_for_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "create_self_hosted_runner_group_for_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "get_self_hosted_runner_group_for_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "delete_self_hosted_runner_group_from_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "update_self_hosted_runner_group_for_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "list_github_hosted_runners_in_group_for_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "list_repo_access_to_self_hosted_runner_group_in_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "set_repo_access_to_self_hosted_runner_group_in_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "add_repo_access_to_self_hosted_runner_group_in_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "remove_repo_access_to_self_hosted_runner_group_in_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "list_self_hosted_runners_in_group_for_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "set_self_hosted_runners_in_group_for_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "add_self_hosted_runner_to_group_for_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "remove_self_hosted_runner_from_group_for_org": (
-        "._actions_runner_groups",
-        "_AsyncActionsRunnerGroupsMethods",
-    ),
-    "list_self_hosted_runners_for_org": ("._actions_runners", "_AsyncActionsRunnersMethods"),
-    "list_runner_applications_for_org": ("._actions_runners", "_AsyncActionsRunnersMethods"),
-    "generate_runner_jitconfig_for_org": ("._actions_runners", "_AsyncActionsRunnersMethods"),
-    "create_registration_token_for_org": ("._actions_runners", "_AsyncActionsRunnersMethods"),
-    "create_remove_token_for_org": ("._actions_runners", "_AsyncActionsRunnersMethods"),
-    "get_self_hosted_runner_for_org": ("._actions_runners", "_AsyncActionsRunnersMethods"),
-    "delete_self_hosted_runner_from_org": ("._actions_runners", "_AsyncActionsRunnersMethods"),
-    "list_labels_for_self_hosted_runner_for_org": (
-        "._actions_runners",
-        "_AsyncActionsRunnersMethods",
-    ),
-    "set_custom_labels_for_self_hosted_runner_for_org": (
-        "._actions_runners",
-        "_AsyncActionsRunnersMethods",
-    ),
-    "add_custom_labels_to_self_hosted_runner_for_org": (
-        "._actions_runners",
-        "_AsyncActionsRunnersMethods",
-    ),
-    "remove_all_custom_labels_from_self_hosted_runner_for_org": (
-        "._actions_runners",
-        "_AsyncActionsRunnersMethods",
-    ),
-    "remove_custom_label_from_self_hosted_runner_for_org": (
-        "._actions_runners",
-        "_AsyncActionsRunnersMethods",
-    ),
-    "list_self_hosted_runners_for_repo": ("._actions_runners", "_AsyncActionsRunnersMethods"),
-    "list_runner_applications_for_repo": ("._actions_runners", "_AsyncActionsRunnersMethods"),
-    "generate_runner_jitconfig_for_repo": ("._actions_runners", "_AsyncActionsRunnersMethods"),
-    "create_registration_token_for_repo": ("._actions_runners_2", "_AsyncActionsRunners2Methods"),
-    "create_remove_token_for_repo": ("._actions_runners_2", "_AsyncActionsRunners2Methods"),
-    "get_self_hosted_runner_for_repo": ("._actions_runners_2", "_AsyncActionsRunners2Methods"),
-    "delete_self_hosted_runner_from_repo": ("._actions_runners_2", "_AsyncActionsRunners2Methods"),
-    "list_labels_for_self_hosted_runner_for_repo": (
-        "._actions_runners_2",
-        "_AsyncActionsRunners2Methods",
-    ),
-    "set_custom_labels_for_self_hosted_runner_for_repo": (
-        "._actions_runners_2",
-        "_AsyncActionsRunners2Methods",
-    ),
-    "add_custom_labels_to_self_hosted_runner_for_repo": (
-        "._actions_runners_2",
-        "_AsyncActionsRunners2Methods",
-    ),
-    "remove_all_custom_labels_from_self_hosted_runner_for_repo": (
-        "._actions_runners_2",
-        "_AsyncActionsRunners2Methods",
-    ),
-    "remove_custom_label_from_self_hosted_runner_for_repo": (
-        "._actions_runners_2",
-        "_AsyncActionsRunners2Methods",
-    ),
-    "list_org_secrets": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "get_org_public_key": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "get_org_secret": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "create_or_update_org_secret": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "delete_org_secret": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "list_selected_repos_for_org_secret": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "set_selected_repos_for_org_secret": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "add_selected_repo_to_org_secret": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "remove_selected_repo_from_org_secret": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "list_repo_secrets": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "get_repo_public_key": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "get_repo_secret": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "create_or_update_repo_secret": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "delete_repo_secret": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "list_environment_secrets": ("._actions_secrets", "_AsyncActionsSecretsMethods"),
-    "get_environment_secret": ("._actions_secrets_2", "_AsyncActionsSecrets2Methods"),
-    "create_or_update_environment_secret": ("._actions_secrets_2", "_AsyncActionsSecrets2Methods"),
-    "delete_environment_secret": ("._actions_secrets_2", "_AsyncActionsSecrets2Methods"),
-    "list_org_variables": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "create_org_variable": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "get_org_variable": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "delete_org_variable": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "update_org_variable": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "list_selected_repos_for_org_variable": (
-        "._actions_variables",
-        "_AsyncActionsVariablesMethods",
-    ),
-    "set_selected_repos_for_org_variable": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "add_selected_repo_to_org_variable": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "remove_selected_repo_from_org_variable": (
-        "._actions_variables",
-        "_AsyncActionsVariablesMethods",
-    ),
-    "list_repo_variables": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "create_repo_variable": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "get_repo_variable": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "delete_repo_variable": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "update_repo_variable": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "list_environment_variables": ("._actions_variables", "_AsyncActionsVariablesMethods"),
-    "create_environment_variable": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "get_environment_variable": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "delete_environment_variable": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "update_environment_variable": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "list_artifacts_for_repo": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "get_artifact": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "delete_artifact": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "download_artifact": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "get_actions_cache_list": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "delete_actions_cache_by_key": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "delete_actions_cache_by_id": ("._actions_variables_2", "_AsyncActionsVariables2Methods"),
-    "list_concurrency_groups_for_repository": (
-        "._actions_variables_2",
-        "_AsyncActionsVariables2Methods",
-    ),
-    "get_concurrency_group_for_repository": (
-        "._actions_variables_2",
-        "_AsyncActionsVariables2Methods",
-    ),
-    "get_job_for_workflow_run": ("._actions_jobs", "_AsyncActionsJobsMethods"),
-    "download_job_logs_for_workflow_run": ("._actions_jobs", "_AsyncActionsJobsMethods"),
-    "re_run_job_for_workflow_run": ("._actions_jobs", "_AsyncActionsJobsMethods"),
-    "get_custom_oidc_sub_claim_for_repo": ("._actions_jobs", "_AsyncActionsJobsMethods"),
-    "set_custom_oidc_sub_claim_for_repo": ("._actions_jobs", "_AsyncActionsJobsMethods"),
-    "list_repo_organization_secrets": ("._actions_jobs", "_AsyncActionsJobsMethods"),
-    "list_repo_organization_variables": ("._actions_jobs", "_AsyncActionsJobsMethods"),
-    "list_workflow_runs_for_repo": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "get_workflow_run": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "delete_workflow_run": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "get_reviews_for_run": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "approve_workflow_run": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "list_workflow_run_artifacts": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "get_workflow_run_attempt": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "list_jobs_for_workflow_run_attempt": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "download_workflow_run_attempt_logs": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "cancel_workflow_run": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "list_concurrency_groups_for_workflow_run": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "review_custom_gates_for_run": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "force_cancel_workflow_run": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "list_jobs_for_workflow_run": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "download_workflow_run_logs": ("._actions_runs", "_AsyncActionsRunsMethods"),
-    "delete_workflow_run_logs": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "get_pending_deployments_for_run": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "review_pending_deployments_for_run": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "re_run_workflow": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "re_run_workflow_failed_jobs": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "get_workflow_run_usage": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "list_repo_workflows": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "get_workflow": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "disable_workflow": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "create_workflow_dispatch": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "enable_workflow": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "list_workflow_runs": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "get_workflow_usage": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
-    "get_environment_public_key": ("._actions_runs_2", "_AsyncActionsRuns2Methods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._actions_cache": "_AsyncActionsCacheMethods",
+    "._actions_hosted_runners": "_AsyncActionsHostedRunnersMethods",
+    "._actions_hosted_runners_2": "_AsyncActionsHostedRunners2Methods",
+    "._actions_permissions": "_AsyncActionsPermissionsMethods",
+    "._actions_permissions_2": "_AsyncActionsPermissions2Methods",
+    "._actions_permissions_3": "_AsyncActionsPermissions3Methods",
+    "._actions_runner_groups": "_AsyncActionsRunnerGroupsMethods",
+    "._actions_runners": "_AsyncActionsRunnersMethods",
+    "._actions_runners_2": "_AsyncActionsRunners2Methods",
+    "._actions_secrets": "_AsyncActionsSecretsMethods",
+    "._actions_secrets_2": "_AsyncActionsSecrets2Methods",
+    "._actions_variables": "_AsyncActionsVariablesMethods",
+    "._actions_variables_2": "_AsyncActionsVariables2Methods",
+    "._actions_concurrency_groups": "_AsyncActionsConcurrencyGroupsMethods",
+    "._actions_runs": "_AsyncActionsRunsMethods",
+    "._actions_runs_2": "_AsyncActionsRuns2Methods",
+    "._actions_workflows": "_AsyncActionsWorkflowsMethods",
 }
 
 if TYPE_CHECKING:
@@ -1898,15 +513,59 @@ if TYPE_CHECKING:
         _AsyncActionsSecrets2Methods,
         _AsyncActionsVariablesMethods,
         _AsyncActionsVariables2Methods,
-        _AsyncActionsJobsMethods,
+        _AsyncActionsConcurrencyGroupsMethods,
         _AsyncActionsRunsMethods,
         _AsyncActionsRuns2Methods,
+        _AsyncActionsWorkflowsMethods,
         _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncActionsWithRawResponseMethods(
+        _AsyncActionsCacheMethodsWithRawResponse,
+        _AsyncActionsHostedRunnersMethodsWithRawResponse,
+        _AsyncActionsHostedRunners2MethodsWithRawResponse,
+        _AsyncActionsPermissionsMethodsWithRawResponse,
+        _AsyncActionsPermissions2MethodsWithRawResponse,
+        _AsyncActionsPermissions3MethodsWithRawResponse,
+        _AsyncActionsRunnerGroupsMethodsWithRawResponse,
+        _AsyncActionsRunnersMethodsWithRawResponse,
+        _AsyncActionsRunners2MethodsWithRawResponse,
+        _AsyncActionsSecretsMethodsWithRawResponse,
+        _AsyncActionsSecrets2MethodsWithRawResponse,
+        _AsyncActionsVariablesMethodsWithRawResponse,
+        _AsyncActionsVariables2MethodsWithRawResponse,
+        _AsyncActionsConcurrencyGroupsMethodsWithRawResponse,
+        _AsyncActionsRunsMethodsWithRawResponse,
+        _AsyncActionsRuns2MethodsWithRawResponse,
+        _AsyncActionsWorkflowsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncActionsWithStreamingResponseMethods(
+        _AsyncActionsCacheMethodsWithStreamingResponse,
+        _AsyncActionsHostedRunnersMethodsWithStreamingResponse,
+        _AsyncActionsHostedRunners2MethodsWithStreamingResponse,
+        _AsyncActionsPermissionsMethodsWithStreamingResponse,
+        _AsyncActionsPermissions2MethodsWithStreamingResponse,
+        _AsyncActionsPermissions3MethodsWithStreamingResponse,
+        _AsyncActionsRunnerGroupsMethodsWithStreamingResponse,
+        _AsyncActionsRunnersMethodsWithStreamingResponse,
+        _AsyncActionsRunners2MethodsWithStreamingResponse,
+        _AsyncActionsSecretsMethodsWithStreamingResponse,
+        _AsyncActionsSecrets2MethodsWithStreamingResponse,
+        _AsyncActionsVariablesMethodsWithStreamingResponse,
+        _AsyncActionsVariables2MethodsWithStreamingResponse,
+        _AsyncActionsConcurrencyGroupsMethodsWithStreamingResponse,
+        _AsyncActionsRunsMethodsWithStreamingResponse,
+        _AsyncActionsRuns2MethodsWithStreamingResponse,
+        _AsyncActionsWorkflowsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncActionsMethods = _rt.AsyncResource
+    _AsyncActionsWithRawResponseMethods = _AsyncActionsWithStreamingResponseMethods = object
 
 
 class AsyncActions(_AsyncActionsMethods):
@@ -1915,7 +574,7 @@ class AsyncActions(_AsyncActionsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncActionsWithRawResponse:
@@ -1928,969 +587,29 @@ class AsyncActions(_AsyncActionsMethods):
         return AsyncActionsWithStreamingResponse(self)
 
 
-class AsyncActionsWithRawResponse:
+class AsyncActionsWithRawResponse(_AsyncActionsWithRawResponseMethods):
     """`AsyncActions.with_raw_response`."""
 
     def __init__(self, resource: AsyncActions) -> None:
         self._resource = resource
-        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
-            resource.get_actions_cache_retention_limit_for_enterprise
-        )
-        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_raw_response(
-            resource.set_actions_cache_retention_limit_for_enterprise
-        )
-        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
-            resource.get_actions_cache_storage_limit_for_enterprise
-        )
-        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_raw_response(
-            resource.set_actions_cache_storage_limit_for_enterprise
-        )
-        self.get_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
-            resource.get_actions_cache_retention_limit_for_organization
-        )
-        self.set_actions_cache_retention_limit_for_organization = _rt.with_raw_response(
-            resource.set_actions_cache_retention_limit_for_organization
-        )
-        self.get_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
-            resource.get_actions_cache_storage_limit_for_organization
-        )
-        self.set_actions_cache_storage_limit_for_organization = _rt.with_raw_response(
-            resource.set_actions_cache_storage_limit_for_organization
-        )
-        self.get_actions_cache_usage_for_org = _rt.with_raw_response(
-            resource.get_actions_cache_usage_for_org
-        )
-        self.get_actions_cache_usage_by_repo_for_org = _rt.raw_async_page(
-            resource.get_actions_cache_usage_by_repo_for_org
-        )
-        self.get_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
-            resource.get_actions_cache_retention_limit_for_repository
-        )
-        self.set_actions_cache_retention_limit_for_repository = _rt.with_raw_response(
-            resource.set_actions_cache_retention_limit_for_repository
-        )
-        self.get_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
-            resource.get_actions_cache_storage_limit_for_repository
-        )
-        self.set_actions_cache_storage_limit_for_repository = _rt.with_raw_response(
-            resource.set_actions_cache_storage_limit_for_repository
-        )
-        self.get_actions_cache_usage = _rt.with_raw_response(resource.get_actions_cache_usage)
-        self.list_hosted_runners_for_org = _rt.raw_async_page(resource.list_hosted_runners_for_org)
-        self.create_hosted_runner_for_org = _rt.with_raw_response(
-            resource.create_hosted_runner_for_org
-        )
-        self.list_custom_images_for_org = _rt.with_raw_response(resource.list_custom_images_for_org)
-        self.get_custom_image_for_org = _rt.with_raw_response(resource.get_custom_image_for_org)
-        self.delete_custom_image_from_org = _rt.with_raw_response(
-            resource.delete_custom_image_from_org
-        )
-        self.list_custom_image_versions_for_org = _rt.with_raw_response(
-            resource.list_custom_image_versions_for_org
-        )
-        self.get_custom_image_version_for_org = _rt.with_raw_response(
-            resource.get_custom_image_version_for_org
-        )
-        self.delete_custom_image_version_from_org = _rt.with_raw_response(
-            resource.delete_custom_image_version_from_org
-        )
-        self.get_hosted_runners_github_owned_images_for_org = _rt.with_raw_response(
-            resource.get_hosted_runners_github_owned_images_for_org
-        )
-        self.get_hosted_runners_partner_images_for_org = _rt.with_raw_response(
-            resource.get_hosted_runners_partner_images_for_org
-        )
-        self.get_hosted_runners_limits_for_org = _rt.with_raw_response(
-            resource.get_hosted_runners_limits_for_org
-        )
-        self.get_hosted_runners_machine_specs_for_org = _rt.with_raw_response(
-            resource.get_hosted_runners_machine_specs_for_org
-        )
-        self.get_hosted_runners_platforms_for_org = _rt.with_raw_response(
-            resource.get_hosted_runners_platforms_for_org
-        )
-        self.get_hosted_runner_for_org = _rt.with_raw_response(resource.get_hosted_runner_for_org)
-        self.delete_hosted_runner_for_org = _rt.with_raw_response(
-            resource.delete_hosted_runner_for_org
-        )
-        self.update_hosted_runner_for_org = _rt.with_raw_response(
-            resource.update_hosted_runner_for_org
-        )
-        self.get_github_actions_permissions_organization = _rt.with_raw_response(
-            resource.get_github_actions_permissions_organization
-        )
-        self.set_github_actions_permissions_organization = _rt.with_raw_response(
-            resource.set_github_actions_permissions_organization
-        )
-        self.get_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
-            resource.get_artifact_and_log_retention_settings_organization
-        )
-        self.set_artifact_and_log_retention_settings_organization = _rt.with_raw_response(
-            resource.set_artifact_and_log_retention_settings_organization
-        )
-        self.get_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
-            resource.get_fork_pr_contributor_approval_permissions_organization
-        )
-        self.set_fork_pr_contributor_approval_permissions_organization = _rt.with_raw_response(
-            resource.set_fork_pr_contributor_approval_permissions_organization
-        )
-        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
-            resource.get_private_repo_fork_pr_workflows_settings_organization
-        )
-        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_raw_response(
-            resource.set_private_repo_fork_pr_workflows_settings_organization
-        )
-        self.list_selected_repositories_enabled_github_actions_organization = _rt.raw_async_page(
-            resource.list_selected_repositories_enabled_github_actions_organization
-        )
-        self.set_selected_repositories_enabled_github_actions_organization = _rt.with_raw_response(
-            resource.set_selected_repositories_enabled_github_actions_organization
-        )
-        self.enable_selected_repository_github_actions_organization = _rt.with_raw_response(
-            resource.enable_selected_repository_github_actions_organization
-        )
-        self.disable_selected_repository_github_actions_organization = _rt.with_raw_response(
-            resource.disable_selected_repository_github_actions_organization
-        )
-        self.get_allowed_actions_organization = _rt.with_raw_response(
-            resource.get_allowed_actions_organization
-        )
-        self.set_allowed_actions_organization = _rt.with_raw_response(
-            resource.set_allowed_actions_organization
-        )
-        self.get_self_hosted_runners_permissions_organization = _rt.with_raw_response(
-            resource.get_self_hosted_runners_permissions_organization
-        )
-        self.set_self_hosted_runners_permissions_organization = _rt.with_raw_response(
-            resource.set_self_hosted_runners_permissions_organization
-        )
-        self.list_selected_repositories_self_hosted_runners_organization = _rt.raw_async_page(
-            resource.list_selected_repositories_self_hosted_runners_organization
-        )
-        self.set_selected_repositories_self_hosted_runners_organization = _rt.with_raw_response(
-            resource.set_selected_repositories_self_hosted_runners_organization
-        )
-        self.enable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
-            resource.enable_selected_repository_self_hosted_runners_organization
-        )
-        self.disable_selected_repository_self_hosted_runners_organization = _rt.with_raw_response(
-            resource.disable_selected_repository_self_hosted_runners_organization
-        )
-        self.get_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
-            resource.get_github_actions_default_workflow_permissions_organization
-        )
-        self.set_github_actions_default_workflow_permissions_organization = _rt.with_raw_response(
-            resource.set_github_actions_default_workflow_permissions_organization
-        )
-        self.get_github_actions_permissions_repository = _rt.with_raw_response(
-            resource.get_github_actions_permissions_repository
-        )
-        self.set_github_actions_permissions_repository = _rt.with_raw_response(
-            resource.set_github_actions_permissions_repository
-        )
-        self.get_workflow_access_to_repository = _rt.with_raw_response(
-            resource.get_workflow_access_to_repository
-        )
-        self.set_workflow_access_to_repository = _rt.with_raw_response(
-            resource.set_workflow_access_to_repository
-        )
-        self.get_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
-            resource.get_artifact_and_log_retention_settings_repository
-        )
-        self.set_artifact_and_log_retention_settings_repository = _rt.with_raw_response(
-            resource.set_artifact_and_log_retention_settings_repository
-        )
-        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
-            resource.get_fork_pr_contributor_approval_permissions_repository
-        )
-        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_raw_response(
-            resource.set_fork_pr_contributor_approval_permissions_repository
-        )
-        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
-            resource.get_private_repo_fork_pr_workflows_settings_repository
-        )
-        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_raw_response(
-            resource.set_private_repo_fork_pr_workflows_settings_repository
-        )
-        self.get_allowed_actions_repository = _rt.with_raw_response(
-            resource.get_allowed_actions_repository
-        )
-        self.set_allowed_actions_repository = _rt.with_raw_response(
-            resource.set_allowed_actions_repository
-        )
-        self.get_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
-            resource.get_github_actions_default_workflow_permissions_repository
-        )
-        self.set_github_actions_default_workflow_permissions_repository = _rt.with_raw_response(
-            resource.set_github_actions_default_workflow_permissions_repository
-        )
-        self.list_self_hosted_runner_groups_for_org = _rt.raw_async_page(
-            resource.list_self_hosted_runner_groups_for_org
-        )
-        self.create_self_hosted_runner_group_for_org = _rt.with_raw_response(
-            resource.create_self_hosted_runner_group_for_org
-        )
-        self.get_self_hosted_runner_group_for_org = _rt.with_raw_response(
-            resource.get_self_hosted_runner_group_for_org
-        )
-        self.delete_self_hosted_runner_group_from_org = _rt.with_raw_response(
-            resource.delete_self_hosted_runner_group_from_org
-        )
-        self.update_self_hosted_runner_group_for_org = _rt.with_raw_response(
-            resource.update_self_hosted_runner_group_for_org
-        )
-        self.list_github_hosted_runners_in_group_for_org = _rt.raw_async_page(
-            resource.list_github_hosted_runners_in_group_for_org
-        )
-        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.raw_async_page(
-            resource.list_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
-            resource.set_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
-            resource.add_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_raw_response(
-            resource.remove_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.list_self_hosted_runners_in_group_for_org = _rt.raw_async_page(
-            resource.list_self_hosted_runners_in_group_for_org
-        )
-        self.set_self_hosted_runners_in_group_for_org = _rt.with_raw_response(
-            resource.set_self_hosted_runners_in_group_for_org
-        )
-        self.add_self_hosted_runner_to_group_for_org = _rt.with_raw_response(
-            resource.add_self_hosted_runner_to_group_for_org
-        )
-        self.remove_self_hosted_runner_from_group_for_org = _rt.with_raw_response(
-            resource.remove_self_hosted_runner_from_group_for_org
-        )
-        self.list_self_hosted_runners_for_org = _rt.raw_async_page(
-            resource.list_self_hosted_runners_for_org
-        )
-        self.list_runner_applications_for_org = _rt.with_raw_response(
-            resource.list_runner_applications_for_org
-        )
-        self.generate_runner_jitconfig_for_org = _rt.with_raw_response(
-            resource.generate_runner_jitconfig_for_org
-        )
-        self.create_registration_token_for_org = _rt.with_raw_response(
-            resource.create_registration_token_for_org
-        )
-        self.create_remove_token_for_org = _rt.with_raw_response(
-            resource.create_remove_token_for_org
-        )
-        self.get_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.get_self_hosted_runner_for_org
-        )
-        self.delete_self_hosted_runner_from_org = _rt.with_raw_response(
-            resource.delete_self_hosted_runner_from_org
-        )
-        self.list_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.list_labels_for_self_hosted_runner_for_org
-        )
-        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.set_custom_labels_for_self_hosted_runner_for_org
-        )
-        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.add_custom_labels_to_self_hosted_runner_for_org
-        )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
-        )
-        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_raw_response(
-            resource.remove_custom_label_from_self_hosted_runner_for_org
-        )
-        self.list_self_hosted_runners_for_repo = _rt.raw_async_page(
-            resource.list_self_hosted_runners_for_repo
-        )
-        self.list_runner_applications_for_repo = _rt.with_raw_response(
-            resource.list_runner_applications_for_repo
-        )
-        self.generate_runner_jitconfig_for_repo = _rt.with_raw_response(
-            resource.generate_runner_jitconfig_for_repo
-        )
-        self.create_registration_token_for_repo = _rt.with_raw_response(
-            resource.create_registration_token_for_repo
-        )
-        self.create_remove_token_for_repo = _rt.with_raw_response(
-            resource.create_remove_token_for_repo
-        )
-        self.get_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.get_self_hosted_runner_for_repo
-        )
-        self.delete_self_hosted_runner_from_repo = _rt.with_raw_response(
-            resource.delete_self_hosted_runner_from_repo
-        )
-        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.list_labels_for_self_hosted_runner_for_repo
-        )
-        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.set_custom_labels_for_self_hosted_runner_for_repo
-        )
-        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.add_custom_labels_to_self_hosted_runner_for_repo
-        )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
-        )
-        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_raw_response(
-            resource.remove_custom_label_from_self_hosted_runner_for_repo
-        )
-        self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_raw_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.raw_async_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_raw_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
-        self.list_environment_secrets = _rt.raw_async_page(resource.list_environment_secrets)
-        self.get_environment_secret = _rt.with_raw_response(resource.get_environment_secret)
-        self.create_or_update_environment_secret = _rt.with_raw_response(
-            resource.create_or_update_environment_secret
-        )
-        self.delete_environment_secret = _rt.with_raw_response(resource.delete_environment_secret)
-        self.list_org_variables = _rt.raw_async_page(resource.list_org_variables)
-        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
-        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
-        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
-        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
-        self.list_selected_repos_for_org_variable = _rt.raw_async_page(
-            resource.list_selected_repos_for_org_variable
-        )
-        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_variable
-        )
-        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_variable
-        )
-        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_variable
-        )
-        self.list_repo_variables = _rt.raw_async_page(resource.list_repo_variables)
-        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
-        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
-        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
-        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
-        self.list_environment_variables = _rt.raw_async_page(resource.list_environment_variables)
-        self.create_environment_variable = _rt.with_raw_response(
-            resource.create_environment_variable
-        )
-        self.get_environment_variable = _rt.with_raw_response(resource.get_environment_variable)
-        self.delete_environment_variable = _rt.with_raw_response(
-            resource.delete_environment_variable
-        )
-        self.update_environment_variable = _rt.with_raw_response(
-            resource.update_environment_variable
-        )
-        self.list_artifacts_for_repo = _rt.raw_async_page(resource.list_artifacts_for_repo)
-        self.get_artifact = _rt.with_raw_response(resource.get_artifact)
-        self.delete_artifact = _rt.with_raw_response(resource.delete_artifact)
-        self.download_artifact = _rt.with_raw_response(resource.download_artifact)
-        self.get_actions_cache_list = _rt.raw_async_page(resource.get_actions_cache_list)
-        self.delete_actions_cache_by_key = _rt.with_raw_response(
-            resource.delete_actions_cache_by_key
-        )
-        self.delete_actions_cache_by_id = _rt.with_raw_response(resource.delete_actions_cache_by_id)
-        self.list_concurrency_groups_for_repository = _rt.raw_async_page(
-            resource.list_concurrency_groups_for_repository
-        )
-        self.get_concurrency_group_for_repository = _rt.with_raw_response(
-            resource.get_concurrency_group_for_repository
-        )
-        self.get_job_for_workflow_run = _rt.with_raw_response(resource.get_job_for_workflow_run)
-        self.download_job_logs_for_workflow_run = _rt.with_raw_response(
-            resource.download_job_logs_for_workflow_run
-        )
-        self.re_run_job_for_workflow_run = _rt.with_raw_response(
-            resource.re_run_job_for_workflow_run
-        )
-        self.get_custom_oidc_sub_claim_for_repo = _rt.with_raw_response(
-            resource.get_custom_oidc_sub_claim_for_repo
-        )
-        self.set_custom_oidc_sub_claim_for_repo = _rt.with_raw_response(
-            resource.set_custom_oidc_sub_claim_for_repo
-        )
-        self.list_repo_organization_secrets = _rt.raw_async_page(
-            resource.list_repo_organization_secrets
-        )
-        self.list_repo_organization_variables = _rt.raw_async_page(
-            resource.list_repo_organization_variables
-        )
-        self.list_workflow_runs_for_repo = _rt.raw_async_page(resource.list_workflow_runs_for_repo)
-        self.get_workflow_run = _rt.with_raw_response(resource.get_workflow_run)
-        self.delete_workflow_run = _rt.with_raw_response(resource.delete_workflow_run)
-        self.get_reviews_for_run = _rt.with_raw_response(resource.get_reviews_for_run)
-        self.approve_workflow_run = _rt.with_raw_response(resource.approve_workflow_run)
-        self.list_workflow_run_artifacts = _rt.raw_async_page(resource.list_workflow_run_artifacts)
-        self.get_workflow_run_attempt = _rt.with_raw_response(resource.get_workflow_run_attempt)
-        self.list_jobs_for_workflow_run_attempt = _rt.raw_async_page(
-            resource.list_jobs_for_workflow_run_attempt
-        )
-        self.download_workflow_run_attempt_logs = _rt.with_raw_response(
-            resource.download_workflow_run_attempt_logs
-        )
-        self.cancel_workflow_run = _rt.with_raw_response(resource.cancel_workflow_run)
-        self.list_concurrency_groups_for_workflow_run = _rt.raw_async_page(
-            resource.list_concurrency_groups_for_workflow_run
-        )
-        self.review_custom_gates_for_run = _rt.with_raw_response(
-            resource.review_custom_gates_for_run
-        )
-        self.force_cancel_workflow_run = _rt.with_raw_response(resource.force_cancel_workflow_run)
-        self.list_jobs_for_workflow_run = _rt.raw_async_page(resource.list_jobs_for_workflow_run)
-        self.download_workflow_run_logs = _rt.with_raw_response(resource.download_workflow_run_logs)
-        self.delete_workflow_run_logs = _rt.with_raw_response(resource.delete_workflow_run_logs)
-        self.get_pending_deployments_for_run = _rt.with_raw_response(
-            resource.get_pending_deployments_for_run
-        )
-        self.review_pending_deployments_for_run = _rt.with_raw_response(
-            resource.review_pending_deployments_for_run
-        )
-        self.re_run_workflow = _rt.with_raw_response(resource.re_run_workflow)
-        self.re_run_workflow_failed_jobs = _rt.with_raw_response(
-            resource.re_run_workflow_failed_jobs
-        )
-        self.get_workflow_run_usage = _rt.with_raw_response(resource.get_workflow_run_usage)
-        self.list_repo_workflows = _rt.raw_async_page(resource.list_repo_workflows)
-        self.get_workflow = _rt.with_raw_response(resource.get_workflow)
-        self.disable_workflow = _rt.with_raw_response(resource.disable_workflow)
-        self.create_workflow_dispatch = _rt.with_raw_response(resource.create_workflow_dispatch)
-        self.enable_workflow = _rt.with_raw_response(resource.enable_workflow)
-        self.list_workflow_runs = _rt.raw_async_page(resource.list_workflow_runs)
-        self.get_workflow_usage = _rt.with_raw_response(resource.get_workflow_usage)
-        self.get_environment_public_key = _rt.with_raw_response(resource.get_environment_public_key)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncActionsWithStreamingResponse:
+class AsyncActionsWithStreamingResponse(_AsyncActionsWithStreamingResponseMethods):
     """`AsyncActions.with_streaming_response`."""
 
     def __init__(self, resource: AsyncActions) -> None:
         self._resource = resource
-        self.get_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
-            resource.get_actions_cache_retention_limit_for_enterprise
-        )
-        self.set_actions_cache_retention_limit_for_enterprise = _rt.with_streaming_response(
-            resource.set_actions_cache_retention_limit_for_enterprise
-        )
-        self.get_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
-            resource.get_actions_cache_storage_limit_for_enterprise
-        )
-        self.set_actions_cache_storage_limit_for_enterprise = _rt.with_streaming_response(
-            resource.set_actions_cache_storage_limit_for_enterprise
-        )
-        self.get_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
-            resource.get_actions_cache_retention_limit_for_organization
-        )
-        self.set_actions_cache_retention_limit_for_organization = _rt.with_streaming_response(
-            resource.set_actions_cache_retention_limit_for_organization
-        )
-        self.get_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
-            resource.get_actions_cache_storage_limit_for_organization
-        )
-        self.set_actions_cache_storage_limit_for_organization = _rt.with_streaming_response(
-            resource.set_actions_cache_storage_limit_for_organization
-        )
-        self.get_actions_cache_usage_for_org = _rt.with_streaming_response(
-            resource.get_actions_cache_usage_for_org
-        )
-        self.get_actions_cache_usage_by_repo_for_org = _rt.streaming_async_page(
-            resource.get_actions_cache_usage_by_repo_for_org
-        )
-        self.get_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
-            resource.get_actions_cache_retention_limit_for_repository
-        )
-        self.set_actions_cache_retention_limit_for_repository = _rt.with_streaming_response(
-            resource.set_actions_cache_retention_limit_for_repository
-        )
-        self.get_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
-            resource.get_actions_cache_storage_limit_for_repository
-        )
-        self.set_actions_cache_storage_limit_for_repository = _rt.with_streaming_response(
-            resource.set_actions_cache_storage_limit_for_repository
-        )
-        self.get_actions_cache_usage = _rt.with_streaming_response(resource.get_actions_cache_usage)
-        self.list_hosted_runners_for_org = _rt.streaming_async_page(
-            resource.list_hosted_runners_for_org
-        )
-        self.create_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.create_hosted_runner_for_org
-        )
-        self.list_custom_images_for_org = _rt.with_streaming_response(
-            resource.list_custom_images_for_org
-        )
-        self.get_custom_image_for_org = _rt.with_streaming_response(
-            resource.get_custom_image_for_org
-        )
-        self.delete_custom_image_from_org = _rt.with_streaming_response(
-            resource.delete_custom_image_from_org
-        )
-        self.list_custom_image_versions_for_org = _rt.with_streaming_response(
-            resource.list_custom_image_versions_for_org
-        )
-        self.get_custom_image_version_for_org = _rt.with_streaming_response(
-            resource.get_custom_image_version_for_org
-        )
-        self.delete_custom_image_version_from_org = _rt.with_streaming_response(
-            resource.delete_custom_image_version_from_org
-        )
-        self.get_hosted_runners_github_owned_images_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runners_github_owned_images_for_org
-        )
-        self.get_hosted_runners_partner_images_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runners_partner_images_for_org
-        )
-        self.get_hosted_runners_limits_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runners_limits_for_org
-        )
-        self.get_hosted_runners_machine_specs_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runners_machine_specs_for_org
-        )
-        self.get_hosted_runners_platforms_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runners_platforms_for_org
-        )
-        self.get_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.get_hosted_runner_for_org
-        )
-        self.delete_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.delete_hosted_runner_for_org
-        )
-        self.update_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.update_hosted_runner_for_org
-        )
-        self.get_github_actions_permissions_organization = _rt.with_streaming_response(
-            resource.get_github_actions_permissions_organization
-        )
-        self.set_github_actions_permissions_organization = _rt.with_streaming_response(
-            resource.set_github_actions_permissions_organization
-        )
-        self.get_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
-            resource.get_artifact_and_log_retention_settings_organization
-        )
-        self.set_artifact_and_log_retention_settings_organization = _rt.with_streaming_response(
-            resource.set_artifact_and_log_retention_settings_organization
-        )
-        self.get_fork_pr_contributor_approval_permissions_organization = (
-            _rt.with_streaming_response(
-                resource.get_fork_pr_contributor_approval_permissions_organization
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
             )
-        )
-        self.set_fork_pr_contributor_approval_permissions_organization = (
-            _rt.with_streaming_response(
-                resource.set_fork_pr_contributor_approval_permissions_organization
-            )
-        )
-        self.get_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
-            resource.get_private_repo_fork_pr_workflows_settings_organization
-        )
-        self.set_private_repo_fork_pr_workflows_settings_organization = _rt.with_streaming_response(
-            resource.set_private_repo_fork_pr_workflows_settings_organization
-        )
-        self.list_selected_repositories_enabled_github_actions_organization = (
-            _rt.streaming_async_page(
-                resource.list_selected_repositories_enabled_github_actions_organization
-            )
-        )
-        self.set_selected_repositories_enabled_github_actions_organization = (
-            _rt.with_streaming_response(
-                resource.set_selected_repositories_enabled_github_actions_organization
-            )
-        )
-        self.enable_selected_repository_github_actions_organization = _rt.with_streaming_response(
-            resource.enable_selected_repository_github_actions_organization
-        )
-        self.disable_selected_repository_github_actions_organization = _rt.with_streaming_response(
-            resource.disable_selected_repository_github_actions_organization
-        )
-        self.get_allowed_actions_organization = _rt.with_streaming_response(
-            resource.get_allowed_actions_organization
-        )
-        self.set_allowed_actions_organization = _rt.with_streaming_response(
-            resource.set_allowed_actions_organization
-        )
-        self.get_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
-            resource.get_self_hosted_runners_permissions_organization
-        )
-        self.set_self_hosted_runners_permissions_organization = _rt.with_streaming_response(
-            resource.set_self_hosted_runners_permissions_organization
-        )
-        self.list_selected_repositories_self_hosted_runners_organization = _rt.streaming_async_page(
-            resource.list_selected_repositories_self_hosted_runners_organization
-        )
-        self.set_selected_repositories_self_hosted_runners_organization = (
-            _rt.with_streaming_response(
-                resource.set_selected_repositories_self_hosted_runners_organization
-            )
-        )
-        self.enable_selected_repository_self_hosted_runners_organization = (
-            _rt.with_streaming_response(
-                resource.enable_selected_repository_self_hosted_runners_organization
-            )
-        )
-        self.disable_selected_repository_self_hosted_runners_organization = (
-            _rt.with_streaming_response(
-                resource.disable_selected_repository_self_hosted_runners_organization
-            )
-        )
-        self.get_github_actions_default_workflow_permissions_organization = (
-            _rt.with_streaming_response(
-                resource.get_github_actions_default_workflow_permissions_organization
-            )
-        )
-        self.set_github_actions_default_workflow_permissions_organization = (
-            _rt.with_streaming_response(
-                resource.set_github_actions_default_workflow_permissions_organization
-            )
-        )
-        self.get_github_actions_permissions_repository = _rt.with_streaming_response(
-            resource.get_github_actions_permissions_repository
-        )
-        self.set_github_actions_permissions_repository = _rt.with_streaming_response(
-            resource.set_github_actions_permissions_repository
-        )
-        self.get_workflow_access_to_repository = _rt.with_streaming_response(
-            resource.get_workflow_access_to_repository
-        )
-        self.set_workflow_access_to_repository = _rt.with_streaming_response(
-            resource.set_workflow_access_to_repository
-        )
-        self.get_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
-            resource.get_artifact_and_log_retention_settings_repository
-        )
-        self.set_artifact_and_log_retention_settings_repository = _rt.with_streaming_response(
-            resource.set_artifact_and_log_retention_settings_repository
-        )
-        self.get_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
-            resource.get_fork_pr_contributor_approval_permissions_repository
-        )
-        self.set_fork_pr_contributor_approval_permissions_repository = _rt.with_streaming_response(
-            resource.set_fork_pr_contributor_approval_permissions_repository
-        )
-        self.get_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
-            resource.get_private_repo_fork_pr_workflows_settings_repository
-        )
-        self.set_private_repo_fork_pr_workflows_settings_repository = _rt.with_streaming_response(
-            resource.set_private_repo_fork_pr_workflows_settings_repository
-        )
-        self.get_allowed_actions_repository = _rt.with_streaming_response(
-            resource.get_allowed_actions_repository
-        )
-        self.set_allowed_actions_repository = _rt.with_streaming_response(
-            resource.set_allowed_actions_repository
-        )
-        self.get_github_actions_default_workflow_permissions_repository = (
-            _rt.with_streaming_response(
-                resource.get_github_actions_default_workflow_permissions_repository
-            )
-        )
-        self.set_github_actions_default_workflow_permissions_repository = (
-            _rt.with_streaming_response(
-                resource.set_github_actions_default_workflow_permissions_repository
-            )
-        )
-        self.list_self_hosted_runner_groups_for_org = _rt.streaming_async_page(
-            resource.list_self_hosted_runner_groups_for_org
-        )
-        self.create_self_hosted_runner_group_for_org = _rt.with_streaming_response(
-            resource.create_self_hosted_runner_group_for_org
-        )
-        self.get_self_hosted_runner_group_for_org = _rt.with_streaming_response(
-            resource.get_self_hosted_runner_group_for_org
-        )
-        self.delete_self_hosted_runner_group_from_org = _rt.with_streaming_response(
-            resource.delete_self_hosted_runner_group_from_org
-        )
-        self.update_self_hosted_runner_group_for_org = _rt.with_streaming_response(
-            resource.update_self_hosted_runner_group_for_org
-        )
-        self.list_github_hosted_runners_in_group_for_org = _rt.streaming_async_page(
-            resource.list_github_hosted_runners_in_group_for_org
-        )
-        self.list_repo_access_to_self_hosted_runner_group_in_org = _rt.streaming_async_page(
-            resource.list_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.set_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
-            resource.set_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.add_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
-            resource.add_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.remove_repo_access_to_self_hosted_runner_group_in_org = _rt.with_streaming_response(
-            resource.remove_repo_access_to_self_hosted_runner_group_in_org
-        )
-        self.list_self_hosted_runners_in_group_for_org = _rt.streaming_async_page(
-            resource.list_self_hosted_runners_in_group_for_org
-        )
-        self.set_self_hosted_runners_in_group_for_org = _rt.with_streaming_response(
-            resource.set_self_hosted_runners_in_group_for_org
-        )
-        self.add_self_hosted_runner_to_group_for_org = _rt.with_streaming_response(
-            resource.add_self_hosted_runner_to_group_for_org
-        )
-        self.remove_self_hosted_runner_from_group_for_org = _rt.with_streaming_response(
-            resource.remove_self_hosted_runner_from_group_for_org
-        )
-        self.list_self_hosted_runners_for_org = _rt.streaming_async_page(
-            resource.list_self_hosted_runners_for_org
-        )
-        self.list_runner_applications_for_org = _rt.with_streaming_response(
-            resource.list_runner_applications_for_org
-        )
-        self.generate_runner_jitconfig_for_org = _rt.with_streaming_response(
-            resource.generate_runner_jitconfig_for_org
-        )
-        self.create_registration_token_for_org = _rt.with_streaming_response(
-            resource.create_registration_token_for_org
-        )
-        self.create_remove_token_for_org = _rt.with_streaming_response(
-            resource.create_remove_token_for_org
-        )
-        self.get_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.get_self_hosted_runner_for_org
-        )
-        self.delete_self_hosted_runner_from_org = _rt.with_streaming_response(
-            resource.delete_self_hosted_runner_from_org
-        )
-        self.list_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.list_labels_for_self_hosted_runner_for_org
-        )
-        self.set_custom_labels_for_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.set_custom_labels_for_self_hosted_runner_for_org
-        )
-        self.add_custom_labels_to_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.add_custom_labels_to_self_hosted_runner_for_org
-        )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.remove_all_custom_labels_from_self_hosted_runner_for_org
-        )
-        self.remove_custom_label_from_self_hosted_runner_for_org = _rt.with_streaming_response(
-            resource.remove_custom_label_from_self_hosted_runner_for_org
-        )
-        self.list_self_hosted_runners_for_repo = _rt.streaming_async_page(
-            resource.list_self_hosted_runners_for_repo
-        )
-        self.list_runner_applications_for_repo = _rt.with_streaming_response(
-            resource.list_runner_applications_for_repo
-        )
-        self.generate_runner_jitconfig_for_repo = _rt.with_streaming_response(
-            resource.generate_runner_jitconfig_for_repo
-        )
-        self.create_registration_token_for_repo = _rt.with_streaming_response(
-            resource.create_registration_token_for_repo
-        )
-        self.create_remove_token_for_repo = _rt.with_streaming_response(
-            resource.create_remove_token_for_repo
-        )
-        self.get_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.get_self_hosted_runner_for_repo
-        )
-        self.delete_self_hosted_runner_from_repo = _rt.with_streaming_response(
-            resource.delete_self_hosted_runner_from_repo
-        )
-        self.list_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.list_labels_for_self_hosted_runner_for_repo
-        )
-        self.set_custom_labels_for_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.set_custom_labels_for_self_hosted_runner_for_repo
-        )
-        self.add_custom_labels_to_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.add_custom_labels_to_self_hosted_runner_for_repo
-        )
-        self.remove_all_custom_labels_from_self_hosted_runner_for_repo = (
-            _rt.with_streaming_response(
-                resource.remove_all_custom_labels_from_self_hosted_runner_for_repo
-            )
-        )
-        self.remove_custom_label_from_self_hosted_runner_for_repo = _rt.with_streaming_response(
-            resource.remove_custom_label_from_self_hosted_runner_for_repo
-        )
-        self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_streaming_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
-        self.list_environment_secrets = _rt.streaming_async_page(resource.list_environment_secrets)
-        self.get_environment_secret = _rt.with_streaming_response(resource.get_environment_secret)
-        self.create_or_update_environment_secret = _rt.with_streaming_response(
-            resource.create_or_update_environment_secret
-        )
-        self.delete_environment_secret = _rt.with_streaming_response(
-            resource.delete_environment_secret
-        )
-        self.list_org_variables = _rt.streaming_async_page(resource.list_org_variables)
-        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
-        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
-        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
-        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
-        self.list_selected_repos_for_org_variable = _rt.streaming_async_page(
-            resource.list_selected_repos_for_org_variable
-        )
-        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_variable
-        )
-        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_variable
-        )
-        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_variable
-        )
-        self.list_repo_variables = _rt.streaming_async_page(resource.list_repo_variables)
-        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
-        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
-        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
-        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)
-        self.list_environment_variables = _rt.streaming_async_page(
-            resource.list_environment_variables
-        )
-        self.create_environment_variable = _rt.with_streaming_response(
-            resource.create_environment_variable
-        )
-        self.get_environment_variable = _rt.with_streaming_response(
-            resource.get_environment_variable
-        )
-        self.delete_environment_variable = _rt.with_streaming_response(
-            resource.delete_environment_variable
-        )
-        self.update_environment_variable = _rt.with_streaming_response(
-            resource.update_environment_variable
-        )
-        self.list_artifacts_for_repo = _rt.streaming_async_page(resource.list_artifacts_for_repo)
-        self.get_artifact = _rt.with_streaming_response(resource.get_artifact)
-        self.delete_artifact = _rt.with_streaming_response(resource.delete_artifact)
-        self.download_artifact = _rt.with_streaming_response(resource.download_artifact)
-        self.get_actions_cache_list = _rt.streaming_async_page(resource.get_actions_cache_list)
-        self.delete_actions_cache_by_key = _rt.with_streaming_response(
-            resource.delete_actions_cache_by_key
-        )
-        self.delete_actions_cache_by_id = _rt.with_streaming_response(
-            resource.delete_actions_cache_by_id
-        )
-        self.list_concurrency_groups_for_repository = _rt.streaming_async_page(
-            resource.list_concurrency_groups_for_repository
-        )
-        self.get_concurrency_group_for_repository = _rt.with_streaming_response(
-            resource.get_concurrency_group_for_repository
-        )
-        self.get_job_for_workflow_run = _rt.with_streaming_response(
-            resource.get_job_for_workflow_run
-        )
-        self.download_job_logs_for_workflow_run = _rt.with_streaming_response(
-            resource.download_job_logs_for_workflow_run
-        )
-        self.re_run_job_for_workflow_run = _rt.with_streaming_response(
-            resource.re_run_job_for_workflow_run
-        )
-        self.get_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response(
-            resource.get_custom_oidc_sub_claim_for_repo
-        )
-        self.set_custom_oidc_sub_claim_for_repo = _rt.with_streaming_response(
-            resource.set_custom_oidc_sub_claim_for_repo
-        )
-        self.list_repo_organization_secrets = _rt.streaming_async_page(
-            resource.list_repo_organization_secrets
-        )
-        self.list_repo_organization_variables = _rt.streaming_async_page(
-            resource.list_repo_organization_variables
-        )
-        self.list_workflow_runs_for_repo = _rt.streaming_async_page(
-            resource.list_workflow_runs_for_repo
-        )
-        self.get_workflow_run = _rt.with_streaming_response(resource.get_workflow_run)
-        self.delete_workflow_run = _rt.with_streaming_response(resource.delete_workflow_run)
-        self.get_reviews_for_run = _rt.with_streaming_response(resource.get_reviews_for_run)
-        self.approve_workflow_run = _rt.with_streaming_response(resource.approve_workflow_run)
-        self.list_workflow_run_artifacts = _rt.streaming_async_page(
-            resource.list_workflow_run_artifacts
-        )
-        self.get_workflow_run_attempt = _rt.with_streaming_response(
-            resource.get_workflow_run_attempt
-        )
-        self.list_jobs_for_workflow_run_attempt = _rt.streaming_async_page(
-            resource.list_jobs_for_workflow_run_attempt
-        )
-        self.download_workflow_run_attempt_logs = _rt.with_streaming_response(
-            resource.download_workflow_run_attempt_logs
-        )
-        self.cancel_workflow_run = _rt.with_streaming_response(resource.cancel_workflow_run)
-        self.list_concurrency_groups_for_workflow_run = _rt.streaming_async_page(
-            resource.list_concurrency_groups_for_workflow_run
-        )
-        self.review_custom_gates_for_run = _rt.with_streaming_response(
-            resource.review_custom_gates_for_run
-        )
-        self.force_cancel_workflow_run = _rt.with_streaming_response(
-            resource.force_cancel_workflow_run
-        )
-        self.list_jobs_for_workflow_run = _rt.streaming_async_page(
-            resource.list_jobs_for_workflow_run
-        )
-        self.download_workflow_run_logs = _rt.with_streaming_response(
-            resource.download_workflow_run_logs
-        )
-        self.delete_workflow_run_logs = _rt.with_streaming_response(
-            resource.delete_workflow_run_logs
-        )
-        self.get_pending_deployments_for_run = _rt.with_streaming_response(
-            resource.get_pending_deployments_for_run
-        )
-        self.review_pending_deployments_for_run = _rt.with_streaming_response(
-            resource.review_pending_deployments_for_run
-        )
-        self.re_run_workflow = _rt.with_streaming_response(resource.re_run_workflow)
-        self.re_run_workflow_failed_jobs = _rt.with_streaming_response(
-            resource.re_run_workflow_failed_jobs
-        )
-        self.get_workflow_run_usage = _rt.with_streaming_response(resource.get_workflow_run_usage)
-        self.list_repo_workflows = _rt.streaming_async_page(resource.list_repo_workflows)
-        self.get_workflow = _rt.with_streaming_response(resource.get_workflow)
-        self.disable_workflow = _rt.with_streaming_response(resource.disable_workflow)
-        self.create_workflow_dispatch = _rt.with_streaming_response(
-            resource.create_workflow_dispatch
-        )
-        self.enable_workflow = _rt.with_streaming_response(resource.enable_workflow)
-        self.list_workflow_runs = _rt.streaming_async_page(resource.list_workflow_runs)
-        self.get_workflow_usage = _rt.with_streaming_response(resource.get_workflow_usage)
-        self.get_environment_public_key = _rt.with_streaming_response(
-            resource.get_environment_public_key
-        )

@@ -8,58 +8,74 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._activity_base import _ActivityBaseMethods, _AsyncActivityBaseMethods
-    from ._activity_starred import _ActivityStarredMethods, _AsyncActivityStarredMethods
-    from ._activity_subscription import (
+    from ..resources._activity_base import (
+        _ActivityBaseMethods,
+        _ActivityBaseMethodsWithRawResponse,
+        _ActivityBaseMethodsWithStreamingResponse,
+        _AsyncActivityBaseMethods,
+        _AsyncActivityBaseMethodsWithRawResponse,
+        _AsyncActivityBaseMethodsWithStreamingResponse,
+    )
+    from ..resources._activity_starred import (
+        _ActivityStarredMethods,
+        _ActivityStarredMethodsWithRawResponse,
+        _ActivityStarredMethodsWithStreamingResponse,
+        _AsyncActivityStarredMethods,
+        _AsyncActivityStarredMethodsWithRawResponse,
+        _AsyncActivityStarredMethodsWithStreamingResponse,
+    )
+    from ..resources._activity_subscription import (
         _ActivitySubscriptionMethods,
+        _ActivitySubscriptionMethodsWithRawResponse,
+        _ActivitySubscriptionMethodsWithStreamingResponse,
         _AsyncActivitySubscriptionMethods,
+        _AsyncActivitySubscriptionMethodsWithRawResponse,
+        _AsyncActivitySubscriptionMethodsWithStreamingResponse,
     )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_public_events": ("._activity_base", "_ActivityBaseMethods"),
-    "get_feeds": ("._activity_base", "_ActivityBaseMethods"),
-    "list_notifications_for_authenticated_user": ("._activity_base", "_ActivityBaseMethods"),
-    "mark_notifications_as_read": ("._activity_base", "_ActivityBaseMethods"),
-    "list_public_events_for_repo_network": ("._activity_base", "_ActivityBaseMethods"),
-    "list_public_org_events": ("._activity_base", "_ActivityBaseMethods"),
-    "list_repo_events": ("._activity_base", "_ActivityBaseMethods"),
-    "list_events_for_authenticated_user": ("._activity_base", "_ActivityBaseMethods"),
-    "get_thread": ("._activity_base", "_ActivityBaseMethods"),
-    "mark_thread_as_done": ("._activity_base", "_ActivityBaseMethods"),
-    "mark_thread_as_read": ("._activity_base", "_ActivityBaseMethods"),
-    "get_thread_subscription_for_authenticated_user": (
-        "._activity_subscription",
-        "_ActivitySubscriptionMethods",
-    ),
-    "set_thread_subscription": ("._activity_subscription", "_ActivitySubscriptionMethods"),
-    "delete_thread_subscription": ("._activity_subscription", "_ActivitySubscriptionMethods"),
-    "get_repo_subscription": ("._activity_subscription", "_ActivitySubscriptionMethods"),
-    "set_repo_subscription": ("._activity_subscription", "_ActivitySubscriptionMethods"),
-    "delete_repo_subscription": ("._activity_subscription", "_ActivitySubscriptionMethods"),
-    "list_repo_notifications_for_authenticated_user": (
-        "._activity_subscription",
-        "_ActivitySubscriptionMethods",
-    ),
-    "mark_repo_notifications_as_read": ("._activity_subscription", "_ActivitySubscriptionMethods"),
-    "list_stargazers_for_repo": ("._activity_subscription", "_ActivitySubscriptionMethods"),
-    "get_stargazer_count_for_repo": ("._activity_subscription", "_ActivitySubscriptionMethods"),
-    "list_watchers_for_repo": ("._activity_subscription", "_ActivitySubscriptionMethods"),
-    "list_repos_starred_by_authenticated_user": ("._activity_starred", "_ActivityStarredMethods"),
-    "check_repo_is_starred_by_authenticated_user": (
-        "._activity_starred",
-        "_ActivityStarredMethods",
-    ),
-    "star_repo_for_authenticated_user": ("._activity_starred", "_ActivityStarredMethods"),
-    "unstar_repo_for_authenticated_user": ("._activity_starred", "_ActivityStarredMethods"),
-    "list_repos_starred_by_user": ("._activity_starred", "_ActivityStarredMethods"),
-    "list_watched_repos_for_authenticated_user": ("._activity_starred", "_ActivityStarredMethods"),
-    "list_repos_watched_by_user": ("._activity_starred", "_ActivityStarredMethods"),
-    "list_org_events_for_authenticated_user": ("._activity_starred", "_ActivityStarredMethods"),
-    "list_public_events_for_user": ("._activity_starred", "_ActivityStarredMethods"),
-    "list_received_public_events_for_user": ("._activity_starred", "_ActivityStarredMethods"),
-    "list_received_events_for_user": ("._activity_starred", "_ActivityStarredMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_public_events": "._activity_base",
+    "get_feeds": "._activity_base",
+    "list_notifications_for_authenticated_user": "._activity_base",
+    "mark_notifications_as_read": "._activity_base",
+    "list_public_events_for_repo_network": "._activity_base",
+    "list_public_org_events": "._activity_base",
+    "list_repo_events": "._activity_base",
+    "list_events_for_authenticated_user": "._activity_base",
+    "get_thread": "._activity_base",
+    "mark_thread_as_done": "._activity_base",
+    "mark_thread_as_read": "._activity_base",
+    "get_thread_subscription_for_authenticated_user": "._activity_subscription",
+    "set_thread_subscription": "._activity_subscription",
+    "delete_thread_subscription": "._activity_subscription",
+    "get_repo_subscription": "._activity_subscription",
+    "set_repo_subscription": "._activity_subscription",
+    "delete_repo_subscription": "._activity_subscription",
+    "list_repo_notifications_for_authenticated_user": "._activity_subscription",
+    "mark_repo_notifications_as_read": "._activity_subscription",
+    "list_stargazers_for_repo": "._activity_subscription",
+    "get_stargazer_count_for_repo": "._activity_subscription",
+    "list_watchers_for_repo": "._activity_subscription",
+    "list_repos_starred_by_authenticated_user": "._activity_starred",
+    "check_repo_is_starred_by_authenticated_user": "._activity_starred",
+    "star_repo_for_authenticated_user": "._activity_starred",
+    "unstar_repo_for_authenticated_user": "._activity_starred",
+    "list_repos_starred_by_user": "._activity_starred",
+    "list_watched_repos_for_authenticated_user": "._activity_starred",
+    "list_repos_watched_by_user": "._activity_starred",
+    "list_org_events_for_authenticated_user": "._activity_starred",
+    "list_public_events_for_user": "._activity_starred",
+    "list_received_public_events_for_user": "._activity_starred",
+    "list_received_events_for_user": "._activity_starred",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._activity_base": "_ActivityBaseMethods",
+    "._activity_subscription": "_ActivitySubscriptionMethods",
+    "._activity_starred": "_ActivityStarredMethods",
 }
 
 if TYPE_CHECKING:
@@ -72,8 +88,23 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _ActivityResourceWithRawResponseMethods(
+        _ActivityBaseMethodsWithRawResponse,
+        _ActivitySubscriptionMethodsWithRawResponse,
+        _ActivityStarredMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _ActivityResourceWithStreamingResponseMethods(
+        _ActivityBaseMethodsWithStreamingResponse,
+        _ActivitySubscriptionMethodsWithStreamingResponse,
+        _ActivityStarredMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _ActivityResourceMethods = _rt.SyncResource
+    _ActivityResourceWithRawResponseMethods = _ActivityResourceWithStreamingResponseMethods = object
 
 
 class ActivityResource(_ActivityResourceMethods):
@@ -82,7 +113,7 @@ class ActivityResource(_ActivityResourceMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> ActivityResourceWithRawResponse:
@@ -95,213 +126,39 @@ class ActivityResource(_ActivityResourceMethods):
         return ActivityResourceWithStreamingResponse(self)
 
 
-class ActivityResourceWithRawResponse:
+class ActivityResourceWithRawResponse(_ActivityResourceWithRawResponseMethods):
     """`ActivityResource.with_raw_response`."""
 
     def __init__(self, resource: ActivityResource) -> None:
         self._resource = resource
-        self.list_public_events = _rt.raw_page(resource.list_public_events)
-        self.get_feeds = _rt.with_raw_response(resource.get_feeds)
-        self.list_notifications_for_authenticated_user = _rt.raw_page(
-            resource.list_notifications_for_authenticated_user
-        )
-        self.mark_notifications_as_read = _rt.with_raw_response(resource.mark_notifications_as_read)
-        self.list_public_events_for_repo_network = _rt.raw_page(
-            resource.list_public_events_for_repo_network
-        )
-        self.list_public_org_events = _rt.raw_page(resource.list_public_org_events)
-        self.list_repo_events = _rt.raw_page(resource.list_repo_events)
-        self.list_events_for_authenticated_user = _rt.raw_page(
-            resource.list_events_for_authenticated_user
-        )
-        self.get_thread = _rt.with_raw_response(resource.get_thread)
-        self.mark_thread_as_done = _rt.with_raw_response(resource.mark_thread_as_done)
-        self.mark_thread_as_read = _rt.with_raw_response(resource.mark_thread_as_read)
-        self.get_thread_subscription_for_authenticated_user = _rt.with_raw_response(
-            resource.get_thread_subscription_for_authenticated_user
-        )
-        self.set_thread_subscription = _rt.with_raw_response(resource.set_thread_subscription)
-        self.delete_thread_subscription = _rt.with_raw_response(resource.delete_thread_subscription)
-        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
-        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
-        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
-        self.list_repo_notifications_for_authenticated_user = _rt.raw_page(
-            resource.list_repo_notifications_for_authenticated_user
-        )
-        self.mark_repo_notifications_as_read = _rt.with_raw_response(
-            resource.mark_repo_notifications_as_read
-        )
-        self.list_stargazers_for_repo = _rt.with_raw_response(resource.list_stargazers_for_repo)
-        self.get_stargazer_count_for_repo = _rt.with_raw_response(
-            resource.get_stargazer_count_for_repo
-        )
-        self.list_watchers_for_repo = _rt.raw_page(resource.list_watchers_for_repo)
-        self.list_repos_starred_by_authenticated_user = _rt.raw_page(
-            resource.list_repos_starred_by_authenticated_user
-        )
-        self.check_repo_is_starred_by_authenticated_user = _rt.with_raw_response(
-            resource.check_repo_is_starred_by_authenticated_user
-        )
-        self.star_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.star_repo_for_authenticated_user
-        )
-        self.unstar_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.unstar_repo_for_authenticated_user
-        )
-        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
-        self.list_watched_repos_for_authenticated_user = _rt.raw_page(
-            resource.list_watched_repos_for_authenticated_user
-        )
-        self.list_repos_watched_by_user = _rt.raw_page(resource.list_repos_watched_by_user)
-        self.list_org_events_for_authenticated_user = _rt.raw_page(
-            resource.list_org_events_for_authenticated_user
-        )
-        self.list_public_events_for_user = _rt.raw_page(resource.list_public_events_for_user)
-        self.list_received_public_events_for_user = _rt.raw_page(
-            resource.list_received_public_events_for_user
-        )
-        self.list_received_events_for_user = _rt.raw_page(resource.list_received_events_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class ActivityResourceWithStreamingResponse:
+class ActivityResourceWithStreamingResponse(_ActivityResourceWithStreamingResponseMethods):
     """`ActivityResource.with_streaming_response`."""
 
     def __init__(self, resource: ActivityResource) -> None:
         self._resource = resource
-        self.list_public_events = _rt.streaming_page(resource.list_public_events)
-        self.get_feeds = _rt.with_streaming_response(resource.get_feeds)
-        self.list_notifications_for_authenticated_user = _rt.streaming_page(
-            resource.list_notifications_for_authenticated_user
-        )
-        self.mark_notifications_as_read = _rt.with_streaming_response(
-            resource.mark_notifications_as_read
-        )
-        self.list_public_events_for_repo_network = _rt.streaming_page(
-            resource.list_public_events_for_repo_network
-        )
-        self.list_public_org_events = _rt.streaming_page(resource.list_public_org_events)
-        self.list_repo_events = _rt.streaming_page(resource.list_repo_events)
-        self.list_events_for_authenticated_user = _rt.streaming_page(
-            resource.list_events_for_authenticated_user
-        )
-        self.get_thread = _rt.with_streaming_response(resource.get_thread)
-        self.mark_thread_as_done = _rt.with_streaming_response(resource.mark_thread_as_done)
-        self.mark_thread_as_read = _rt.with_streaming_response(resource.mark_thread_as_read)
-        self.get_thread_subscription_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_thread_subscription_for_authenticated_user
-        )
-        self.set_thread_subscription = _rt.with_streaming_response(resource.set_thread_subscription)
-        self.delete_thread_subscription = _rt.with_streaming_response(
-            resource.delete_thread_subscription
-        )
-        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
-        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
-        self.delete_repo_subscription = _rt.with_streaming_response(
-            resource.delete_repo_subscription
-        )
-        self.list_repo_notifications_for_authenticated_user = _rt.streaming_page(
-            resource.list_repo_notifications_for_authenticated_user
-        )
-        self.mark_repo_notifications_as_read = _rt.with_streaming_response(
-            resource.mark_repo_notifications_as_read
-        )
-        self.list_stargazers_for_repo = _rt.with_streaming_response(
-            resource.list_stargazers_for_repo
-        )
-        self.get_stargazer_count_for_repo = _rt.with_streaming_response(
-            resource.get_stargazer_count_for_repo
-        )
-        self.list_watchers_for_repo = _rt.streaming_page(resource.list_watchers_for_repo)
-        self.list_repos_starred_by_authenticated_user = _rt.streaming_page(
-            resource.list_repos_starred_by_authenticated_user
-        )
-        self.check_repo_is_starred_by_authenticated_user = _rt.with_streaming_response(
-            resource.check_repo_is_starred_by_authenticated_user
-        )
-        self.star_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.star_repo_for_authenticated_user
-        )
-        self.unstar_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.unstar_repo_for_authenticated_user
-        )
-        self.list_repos_starred_by_user = _rt.with_streaming_response(
-            resource.list_repos_starred_by_user
-        )
-        self.list_watched_repos_for_authenticated_user = _rt.streaming_page(
-            resource.list_watched_repos_for_authenticated_user
-        )
-        self.list_repos_watched_by_user = _rt.streaming_page(resource.list_repos_watched_by_user)
-        self.list_org_events_for_authenticated_user = _rt.streaming_page(
-            resource.list_org_events_for_authenticated_user
-        )
-        self.list_public_events_for_user = _rt.streaming_page(resource.list_public_events_for_user)
-        self.list_received_public_events_for_user = _rt.streaming_page(
-            resource.list_received_public_events_for_user
-        )
-        self.list_received_events_for_user = _rt.streaming_page(
-            resource.list_received_events_for_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_public_events": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "get_feeds": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "list_notifications_for_authenticated_user": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "mark_notifications_as_read": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "list_public_events_for_repo_network": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "list_public_org_events": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "list_repo_events": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "list_events_for_authenticated_user": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "get_thread": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "mark_thread_as_done": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "mark_thread_as_read": ("._activity_base", "_AsyncActivityBaseMethods"),
-    "get_thread_subscription_for_authenticated_user": (
-        "._activity_subscription",
-        "_AsyncActivitySubscriptionMethods",
-    ),
-    "set_thread_subscription": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
-    "delete_thread_subscription": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
-    "get_repo_subscription": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
-    "set_repo_subscription": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
-    "delete_repo_subscription": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
-    "list_repo_notifications_for_authenticated_user": (
-        "._activity_subscription",
-        "_AsyncActivitySubscriptionMethods",
-    ),
-    "mark_repo_notifications_as_read": (
-        "._activity_subscription",
-        "_AsyncActivitySubscriptionMethods",
-    ),
-    "list_stargazers_for_repo": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
-    "get_stargazer_count_for_repo": (
-        "._activity_subscription",
-        "_AsyncActivitySubscriptionMethods",
-    ),
-    "list_watchers_for_repo": ("._activity_subscription", "_AsyncActivitySubscriptionMethods"),
-    "list_repos_starred_by_authenticated_user": (
-        "._activity_starred",
-        "_AsyncActivityStarredMethods",
-    ),
-    "check_repo_is_starred_by_authenticated_user": (
-        "._activity_starred",
-        "_AsyncActivityStarredMethods",
-    ),
-    "star_repo_for_authenticated_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
-    "unstar_repo_for_authenticated_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
-    "list_repos_starred_by_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
-    "list_watched_repos_for_authenticated_user": (
-        "._activity_starred",
-        "_AsyncActivityStarredMethods",
-    ),
-    "list_repos_watched_by_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
-    "list_org_events_for_authenticated_user": (
-        "._activity_starred",
-        "_AsyncActivityStarredMethods",
-    ),
-    "list_public_events_for_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
-    "list_received_public_events_for_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
-    "list_received_events_for_user": ("._activity_starred", "_AsyncActivityStarredMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._activity_base": "_AsyncActivityBaseMethods",
+    "._activity_subscription": "_AsyncActivitySubscriptionMethods",
+    "._activity_starred": "_AsyncActivityStarredMethods",
 }
 
 if TYPE_CHECKING:
@@ -314,8 +171,25 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncActivityResourceWithRawResponseMethods(
+        _AsyncActivityBaseMethodsWithRawResponse,
+        _AsyncActivitySubscriptionMethodsWithRawResponse,
+        _AsyncActivityStarredMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncActivityResourceWithStreamingResponseMethods(
+        _AsyncActivityBaseMethodsWithStreamingResponse,
+        _AsyncActivitySubscriptionMethodsWithStreamingResponse,
+        _AsyncActivityStarredMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncActivityResourceMethods = _rt.AsyncResource
+    _AsyncActivityResourceWithRawResponseMethods = (
+        _AsyncActivityResourceWithStreamingResponseMethods
+    ) = object
 
 
 class AsyncActivityResource(_AsyncActivityResourceMethods):
@@ -324,7 +198,7 @@ class AsyncActivityResource(_AsyncActivityResourceMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncActivityResourceWithRawResponse:
@@ -337,155 +211,31 @@ class AsyncActivityResource(_AsyncActivityResourceMethods):
         return AsyncActivityResourceWithStreamingResponse(self)
 
 
-class AsyncActivityResourceWithRawResponse:
+class AsyncActivityResourceWithRawResponse(_AsyncActivityResourceWithRawResponseMethods):
     """`AsyncActivityResource.with_raw_response`."""
 
     def __init__(self, resource: AsyncActivityResource) -> None:
         self._resource = resource
-        self.list_public_events = _rt.raw_async_page(resource.list_public_events)
-        self.get_feeds = _rt.with_raw_response(resource.get_feeds)
-        self.list_notifications_for_authenticated_user = _rt.raw_async_page(
-            resource.list_notifications_for_authenticated_user
-        )
-        self.mark_notifications_as_read = _rt.with_raw_response(resource.mark_notifications_as_read)
-        self.list_public_events_for_repo_network = _rt.raw_async_page(
-            resource.list_public_events_for_repo_network
-        )
-        self.list_public_org_events = _rt.raw_async_page(resource.list_public_org_events)
-        self.list_repo_events = _rt.raw_async_page(resource.list_repo_events)
-        self.list_events_for_authenticated_user = _rt.raw_async_page(
-            resource.list_events_for_authenticated_user
-        )
-        self.get_thread = _rt.with_raw_response(resource.get_thread)
-        self.mark_thread_as_done = _rt.with_raw_response(resource.mark_thread_as_done)
-        self.mark_thread_as_read = _rt.with_raw_response(resource.mark_thread_as_read)
-        self.get_thread_subscription_for_authenticated_user = _rt.with_raw_response(
-            resource.get_thread_subscription_for_authenticated_user
-        )
-        self.set_thread_subscription = _rt.with_raw_response(resource.set_thread_subscription)
-        self.delete_thread_subscription = _rt.with_raw_response(resource.delete_thread_subscription)
-        self.get_repo_subscription = _rt.with_raw_response(resource.get_repo_subscription)
-        self.set_repo_subscription = _rt.with_raw_response(resource.set_repo_subscription)
-        self.delete_repo_subscription = _rt.with_raw_response(resource.delete_repo_subscription)
-        self.list_repo_notifications_for_authenticated_user = _rt.raw_async_page(
-            resource.list_repo_notifications_for_authenticated_user
-        )
-        self.mark_repo_notifications_as_read = _rt.with_raw_response(
-            resource.mark_repo_notifications_as_read
-        )
-        self.list_stargazers_for_repo = _rt.with_raw_response(resource.list_stargazers_for_repo)
-        self.get_stargazer_count_for_repo = _rt.with_raw_response(
-            resource.get_stargazer_count_for_repo
-        )
-        self.list_watchers_for_repo = _rt.raw_async_page(resource.list_watchers_for_repo)
-        self.list_repos_starred_by_authenticated_user = _rt.raw_async_page(
-            resource.list_repos_starred_by_authenticated_user
-        )
-        self.check_repo_is_starred_by_authenticated_user = _rt.with_raw_response(
-            resource.check_repo_is_starred_by_authenticated_user
-        )
-        self.star_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.star_repo_for_authenticated_user
-        )
-        self.unstar_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.unstar_repo_for_authenticated_user
-        )
-        self.list_repos_starred_by_user = _rt.with_raw_response(resource.list_repos_starred_by_user)
-        self.list_watched_repos_for_authenticated_user = _rt.raw_async_page(
-            resource.list_watched_repos_for_authenticated_user
-        )
-        self.list_repos_watched_by_user = _rt.raw_async_page(resource.list_repos_watched_by_user)
-        self.list_org_events_for_authenticated_user = _rt.raw_async_page(
-            resource.list_org_events_for_authenticated_user
-        )
-        self.list_public_events_for_user = _rt.raw_async_page(resource.list_public_events_for_user)
-        self.list_received_public_events_for_user = _rt.raw_async_page(
-            resource.list_received_public_events_for_user
-        )
-        self.list_received_events_for_user = _rt.raw_async_page(
-            resource.list_received_events_for_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncActivityResourceWithStreamingResponse:
+class AsyncActivityResourceWithStreamingResponse(
+    _AsyncActivityResourceWithStreamingResponseMethods
+):
     """`AsyncActivityResource.with_streaming_response`."""
 
     def __init__(self, resource: AsyncActivityResource) -> None:
         self._resource = resource
-        self.list_public_events = _rt.streaming_async_page(resource.list_public_events)
-        self.get_feeds = _rt.with_streaming_response(resource.get_feeds)
-        self.list_notifications_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_notifications_for_authenticated_user
-        )
-        self.mark_notifications_as_read = _rt.with_streaming_response(
-            resource.mark_notifications_as_read
-        )
-        self.list_public_events_for_repo_network = _rt.streaming_async_page(
-            resource.list_public_events_for_repo_network
-        )
-        self.list_public_org_events = _rt.streaming_async_page(resource.list_public_org_events)
-        self.list_repo_events = _rt.streaming_async_page(resource.list_repo_events)
-        self.list_events_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_events_for_authenticated_user
-        )
-        self.get_thread = _rt.with_streaming_response(resource.get_thread)
-        self.mark_thread_as_done = _rt.with_streaming_response(resource.mark_thread_as_done)
-        self.mark_thread_as_read = _rt.with_streaming_response(resource.mark_thread_as_read)
-        self.get_thread_subscription_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_thread_subscription_for_authenticated_user
-        )
-        self.set_thread_subscription = _rt.with_streaming_response(resource.set_thread_subscription)
-        self.delete_thread_subscription = _rt.with_streaming_response(
-            resource.delete_thread_subscription
-        )
-        self.get_repo_subscription = _rt.with_streaming_response(resource.get_repo_subscription)
-        self.set_repo_subscription = _rt.with_streaming_response(resource.set_repo_subscription)
-        self.delete_repo_subscription = _rt.with_streaming_response(
-            resource.delete_repo_subscription
-        )
-        self.list_repo_notifications_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_repo_notifications_for_authenticated_user
-        )
-        self.mark_repo_notifications_as_read = _rt.with_streaming_response(
-            resource.mark_repo_notifications_as_read
-        )
-        self.list_stargazers_for_repo = _rt.with_streaming_response(
-            resource.list_stargazers_for_repo
-        )
-        self.get_stargazer_count_for_repo = _rt.with_streaming_response(
-            resource.get_stargazer_count_for_repo
-        )
-        self.list_watchers_for_repo = _rt.streaming_async_page(resource.list_watchers_for_repo)
-        self.list_repos_starred_by_authenticated_user = _rt.streaming_async_page(
-            resource.list_repos_starred_by_authenticated_user
-        )
-        self.check_repo_is_starred_by_authenticated_user = _rt.with_streaming_response(
-            resource.check_repo_is_starred_by_authenticated_user
-        )
-        self.star_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.star_repo_for_authenticated_user
-        )
-        self.unstar_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.unstar_repo_for_authenticated_user
-        )
-        self.list_repos_starred_by_user = _rt.with_streaming_response(
-            resource.list_repos_starred_by_user
-        )
-        self.list_watched_repos_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_watched_repos_for_authenticated_user
-        )
-        self.list_repos_watched_by_user = _rt.streaming_async_page(
-            resource.list_repos_watched_by_user
-        )
-        self.list_org_events_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_org_events_for_authenticated_user
-        )
-        self.list_public_events_for_user = _rt.streaming_async_page(
-            resource.list_public_events_for_user
-        )
-        self.list_received_public_events_for_user = _rt.streaming_async_page(
-            resource.list_received_public_events_for_user
-        )
-        self.list_received_events_for_user = _rt.streaming_async_page(
-            resource.list_received_events_for_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

@@ -8,49 +8,71 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._agents_organization_variables import (
-        _AgentsOrganizationVariablesMethods,
-        _AsyncAgentsOrganizationVariablesMethods,
+    from ..resources._agents_organization_secrets import (
+        _AgentsOrganizationSecretsMethods,
+        _AgentsOrganizationSecretsMethodsWithRawResponse,
+        _AgentsOrganizationSecretsMethodsWithStreamingResponse,
+        _AsyncAgentsOrganizationSecretsMethods,
+        _AsyncAgentsOrganizationSecretsMethodsWithRawResponse,
+        _AsyncAgentsOrganizationSecretsMethodsWithStreamingResponse,
     )
-    from ._agents_secrets import _AgentsSecretsMethods, _AsyncAgentsSecretsMethods
-    from ._agents_variables import _AgentsVariablesMethods, _AsyncAgentsVariablesMethods
+    from ..resources._agents_secrets import (
+        _AgentsSecretsMethods,
+        _AgentsSecretsMethodsWithRawResponse,
+        _AgentsSecretsMethodsWithStreamingResponse,
+        _AsyncAgentsSecretsMethods,
+        _AsyncAgentsSecretsMethodsWithRawResponse,
+        _AsyncAgentsSecretsMethodsWithStreamingResponse,
+    )
+    from ..resources._agents_variables import (
+        _AgentsVariablesMethods,
+        _AgentsVariablesMethodsWithRawResponse,
+        _AgentsVariablesMethodsWithStreamingResponse,
+        _AsyncAgentsVariablesMethods,
+        _AsyncAgentsVariablesMethodsWithRawResponse,
+        _AsyncAgentsVariablesMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_org_secrets": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "get_org_public_key": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "get_org_secret": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "create_or_update_org_secret": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "delete_org_secret": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "list_selected_repos_for_org_secret": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "set_selected_repos_for_org_secret": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "add_selected_repo_to_org_secret": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "remove_selected_repo_from_org_secret": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "list_repo_secrets": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "get_repo_public_key": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "get_repo_secret": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "create_or_update_repo_secret": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "delete_repo_secret": ("._agents_secrets", "_AgentsSecretsMethods"),
-    "list_org_variables": ("._agents_variables", "_AgentsVariablesMethods"),
-    "create_org_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "get_org_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "delete_org_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "update_org_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "list_selected_repos_for_org_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "set_selected_repos_for_org_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "add_selected_repo_to_org_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "remove_selected_repo_from_org_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "list_repo_variables": ("._agents_variables", "_AgentsVariablesMethods"),
-    "create_repo_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "get_repo_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "delete_repo_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "update_repo_variable": ("._agents_variables", "_AgentsVariablesMethods"),
-    "list_repo_organization_secrets": ("._agents_variables", "_AgentsVariablesMethods"),
-    "list_repo_organization_variables": (
-        "._agents_organization_variables",
-        "_AgentsOrganizationVariablesMethods",
-    ),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_org_secrets": "._agents_secrets",
+    "get_org_public_key": "._agents_secrets",
+    "get_org_secret": "._agents_secrets",
+    "create_or_update_org_secret": "._agents_secrets",
+    "delete_org_secret": "._agents_secrets",
+    "list_selected_repos_for_org_secret": "._agents_secrets",
+    "set_selected_repos_for_org_secret": "._agents_secrets",
+    "add_selected_repo_to_org_secret": "._agents_secrets",
+    "remove_selected_repo_from_org_secret": "._agents_secrets",
+    "list_repo_secrets": "._agents_secrets",
+    "get_repo_public_key": "._agents_secrets",
+    "get_repo_secret": "._agents_secrets",
+    "create_or_update_repo_secret": "._agents_secrets",
+    "delete_repo_secret": "._agents_secrets",
+    "list_org_variables": "._agents_variables",
+    "create_org_variable": "._agents_variables",
+    "get_org_variable": "._agents_variables",
+    "delete_org_variable": "._agents_variables",
+    "update_org_variable": "._agents_variables",
+    "list_selected_repos_for_org_variable": "._agents_variables",
+    "set_selected_repos_for_org_variable": "._agents_variables",
+    "add_selected_repo_to_org_variable": "._agents_variables",
+    "remove_selected_repo_from_org_variable": "._agents_variables",
+    "list_repo_variables": "._agents_variables",
+    "create_repo_variable": "._agents_variables",
+    "get_repo_variable": "._agents_variables",
+    "delete_repo_variable": "._agents_variables",
+    "update_repo_variable": "._agents_variables",
+    "list_repo_organization_secrets": "._agents_organization_secrets",
+    "list_repo_organization_variables": "._agents_organization_secrets",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._agents_secrets": "_AgentsSecretsMethods",
+    "._agents_variables": "_AgentsVariablesMethods",
+    "._agents_organization_secrets": "_AgentsOrganizationSecretsMethods",
 }
 
 if TYPE_CHECKING:
@@ -58,13 +80,28 @@ if TYPE_CHECKING:
     class _AgentsMethods(
         _AgentsSecretsMethods,
         _AgentsVariablesMethods,
-        _AgentsOrganizationVariablesMethods,
+        _AgentsOrganizationSecretsMethods,
         _rt.SyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AgentsWithRawResponseMethods(
+        _AgentsSecretsMethodsWithRawResponse,
+        _AgentsVariablesMethodsWithRawResponse,
+        _AgentsOrganizationSecretsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AgentsWithStreamingResponseMethods(
+        _AgentsSecretsMethodsWithStreamingResponse,
+        _AgentsVariablesMethodsWithStreamingResponse,
+        _AgentsOrganizationSecretsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AgentsMethods = _rt.SyncResource
+    _AgentsWithRawResponseMethods = _AgentsWithStreamingResponseMethods = object
 
 
 class Agents(_AgentsMethods):
@@ -73,7 +110,7 @@ class Agents(_AgentsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AgentsWithRawResponse:
@@ -86,164 +123,39 @@ class Agents(_AgentsMethods):
         return AgentsWithStreamingResponse(self)
 
 
-class AgentsWithRawResponse:
+class AgentsWithRawResponse(_AgentsWithRawResponseMethods):
     """`Agents.with_raw_response`."""
 
     def __init__(self, resource: Agents) -> None:
         self._resource = resource
-        self.list_org_secrets = _rt.raw_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_raw_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.raw_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_raw_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
-        self.list_org_variables = _rt.raw_page(resource.list_org_variables)
-        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
-        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
-        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
-        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
-        self.list_selected_repos_for_org_variable = _rt.raw_page(
-            resource.list_selected_repos_for_org_variable
-        )
-        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_variable
-        )
-        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_variable
-        )
-        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_variable
-        )
-        self.list_repo_variables = _rt.raw_page(resource.list_repo_variables)
-        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
-        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
-        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
-        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
-        self.list_repo_organization_secrets = _rt.raw_page(resource.list_repo_organization_secrets)
-        self.list_repo_organization_variables = _rt.raw_page(
-            resource.list_repo_organization_variables
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AgentsWithStreamingResponse:
+class AgentsWithStreamingResponse(_AgentsWithStreamingResponseMethods):
     """`Agents.with_streaming_response`."""
 
     def __init__(self, resource: Agents) -> None:
         self._resource = resource
-        self.list_org_secrets = _rt.streaming_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_streaming_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.streaming_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
-        self.list_org_variables = _rt.streaming_page(resource.list_org_variables)
-        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
-        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
-        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
-        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
-        self.list_selected_repos_for_org_variable = _rt.streaming_page(
-            resource.list_selected_repos_for_org_variable
-        )
-        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_variable
-        )
-        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_variable
-        )
-        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_variable
-        )
-        self.list_repo_variables = _rt.streaming_page(resource.list_repo_variables)
-        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
-        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
-        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
-        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)
-        self.list_repo_organization_secrets = _rt.streaming_page(
-            resource.list_repo_organization_secrets
-        )
-        self.list_repo_organization_variables = _rt.streaming_page(
-            resource.list_repo_organization_variables
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_org_secrets": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "get_org_public_key": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "get_org_secret": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "create_or_update_org_secret": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "delete_org_secret": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "list_selected_repos_for_org_secret": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "set_selected_repos_for_org_secret": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "add_selected_repo_to_org_secret": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "remove_selected_repo_from_org_secret": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "list_repo_secrets": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "get_repo_public_key": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "get_repo_secret": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "create_or_update_repo_secret": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "delete_repo_secret": ("._agents_secrets", "_AsyncAgentsSecretsMethods"),
-    "list_org_variables": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "create_org_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "get_org_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "delete_org_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "update_org_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "list_selected_repos_for_org_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "set_selected_repos_for_org_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "add_selected_repo_to_org_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "remove_selected_repo_from_org_variable": (
-        "._agents_variables",
-        "_AsyncAgentsVariablesMethods",
-    ),
-    "list_repo_variables": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "create_repo_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "get_repo_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "delete_repo_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "update_repo_variable": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "list_repo_organization_secrets": ("._agents_variables", "_AsyncAgentsVariablesMethods"),
-    "list_repo_organization_variables": (
-        "._agents_organization_variables",
-        "_AsyncAgentsOrganizationVariablesMethods",
-    ),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._agents_secrets": "_AsyncAgentsSecretsMethods",
+    "._agents_variables": "_AsyncAgentsVariablesMethods",
+    "._agents_organization_secrets": "_AsyncAgentsOrganizationSecretsMethods",
 }
 
 if TYPE_CHECKING:
@@ -251,13 +163,28 @@ if TYPE_CHECKING:
     class _AsyncAgentsMethods(
         _AsyncAgentsSecretsMethods,
         _AsyncAgentsVariablesMethods,
-        _AsyncAgentsOrganizationVariablesMethods,
+        _AsyncAgentsOrganizationSecretsMethods,
         _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncAgentsWithRawResponseMethods(
+        _AsyncAgentsSecretsMethodsWithRawResponse,
+        _AsyncAgentsVariablesMethodsWithRawResponse,
+        _AsyncAgentsOrganizationSecretsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncAgentsWithStreamingResponseMethods(
+        _AsyncAgentsSecretsMethodsWithStreamingResponse,
+        _AsyncAgentsVariablesMethodsWithStreamingResponse,
+        _AsyncAgentsOrganizationSecretsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncAgentsMethods = _rt.AsyncResource
+    _AsyncAgentsWithRawResponseMethods = _AsyncAgentsWithStreamingResponseMethods = object
 
 
 class AsyncAgents(_AsyncAgentsMethods):
@@ -266,7 +193,7 @@ class AsyncAgents(_AsyncAgentsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncAgentsWithRawResponse:
@@ -279,123 +206,29 @@ class AsyncAgents(_AsyncAgentsMethods):
         return AsyncAgentsWithStreamingResponse(self)
 
 
-class AsyncAgentsWithRawResponse:
+class AsyncAgentsWithRawResponse(_AsyncAgentsWithRawResponseMethods):
     """`AsyncAgents.with_raw_response`."""
 
     def __init__(self, resource: AsyncAgents) -> None:
         self._resource = resource
-        self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_raw_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.raw_async_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_raw_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
-        self.list_org_variables = _rt.raw_async_page(resource.list_org_variables)
-        self.create_org_variable = _rt.with_raw_response(resource.create_org_variable)
-        self.get_org_variable = _rt.with_raw_response(resource.get_org_variable)
-        self.delete_org_variable = _rt.with_raw_response(resource.delete_org_variable)
-        self.update_org_variable = _rt.with_raw_response(resource.update_org_variable)
-        self.list_selected_repos_for_org_variable = _rt.raw_async_page(
-            resource.list_selected_repos_for_org_variable
-        )
-        self.set_selected_repos_for_org_variable = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_variable
-        )
-        self.add_selected_repo_to_org_variable = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_variable
-        )
-        self.remove_selected_repo_from_org_variable = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_variable
-        )
-        self.list_repo_variables = _rt.raw_async_page(resource.list_repo_variables)
-        self.create_repo_variable = _rt.with_raw_response(resource.create_repo_variable)
-        self.get_repo_variable = _rt.with_raw_response(resource.get_repo_variable)
-        self.delete_repo_variable = _rt.with_raw_response(resource.delete_repo_variable)
-        self.update_repo_variable = _rt.with_raw_response(resource.update_repo_variable)
-        self.list_repo_organization_secrets = _rt.raw_async_page(
-            resource.list_repo_organization_secrets
-        )
-        self.list_repo_organization_variables = _rt.raw_async_page(
-            resource.list_repo_organization_variables
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncAgentsWithStreamingResponse:
+class AsyncAgentsWithStreamingResponse(_AsyncAgentsWithStreamingResponseMethods):
     """`AsyncAgents.with_streaming_response`."""
 
     def __init__(self, resource: AsyncAgents) -> None:
         self._resource = resource
-        self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_streaming_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
-        self.list_org_variables = _rt.streaming_async_page(resource.list_org_variables)
-        self.create_org_variable = _rt.with_streaming_response(resource.create_org_variable)
-        self.get_org_variable = _rt.with_streaming_response(resource.get_org_variable)
-        self.delete_org_variable = _rt.with_streaming_response(resource.delete_org_variable)
-        self.update_org_variable = _rt.with_streaming_response(resource.update_org_variable)
-        self.list_selected_repos_for_org_variable = _rt.streaming_async_page(
-            resource.list_selected_repos_for_org_variable
-        )
-        self.set_selected_repos_for_org_variable = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_variable
-        )
-        self.add_selected_repo_to_org_variable = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_variable
-        )
-        self.remove_selected_repo_from_org_variable = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_variable
-        )
-        self.list_repo_variables = _rt.streaming_async_page(resource.list_repo_variables)
-        self.create_repo_variable = _rt.with_streaming_response(resource.create_repo_variable)
-        self.get_repo_variable = _rt.with_streaming_response(resource.get_repo_variable)
-        self.delete_repo_variable = _rt.with_streaming_response(resource.delete_repo_variable)
-        self.update_repo_variable = _rt.with_streaming_response(resource.update_repo_variable)
-        self.list_repo_organization_secrets = _rt.streaming_async_page(
-            resource.list_repo_organization_secrets
-        )
-        self.list_repo_organization_variables = _rt.streaming_async_page(
-            resource.list_repo_organization_variables
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

@@ -8,59 +8,78 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._apps_accounts import _AppsAccountsMethods, _AsyncAppsAccountsMethods
-    from ._apps_base import _AppsBaseMethods, _AsyncAppsBaseMethods
-    from ._apps_suspended import _AppsSuspendedMethods, _AsyncAppsSuspendedMethods
+    from ..resources._apps_accounts import (
+        _AppsAccountsMethods,
+        _AppsAccountsMethodsWithRawResponse,
+        _AppsAccountsMethodsWithStreamingResponse,
+        _AsyncAppsAccountsMethods,
+        _AsyncAppsAccountsMethodsWithRawResponse,
+        _AsyncAppsAccountsMethodsWithStreamingResponse,
+    )
+    from ..resources._apps_base import (
+        _AppsBaseMethods,
+        _AppsBaseMethodsWithRawResponse,
+        _AppsBaseMethodsWithStreamingResponse,
+        _AsyncAppsBaseMethods,
+        _AsyncAppsBaseMethodsWithRawResponse,
+        _AsyncAppsBaseMethodsWithStreamingResponse,
+    )
+    from ..resources._apps_suspended import (
+        _AppsSuspendedMethods,
+        _AppsSuspendedMethodsWithRawResponse,
+        _AppsSuspendedMethodsWithStreamingResponse,
+        _AsyncAppsSuspendedMethods,
+        _AsyncAppsSuspendedMethodsWithRawResponse,
+        _AsyncAppsSuspendedMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "get_authenticated": ("._apps_base", "_AppsBaseMethods"),
-    "get_by_slug": ("._apps_base", "_AppsBaseMethods"),
-    "create_from_manifest": ("._apps_base", "_AppsBaseMethods"),
-    "get_webhook_config_for_app": ("._apps_base", "_AppsBaseMethods"),
-    "update_webhook_config_for_app": ("._apps_base", "_AppsBaseMethods"),
-    "list_webhook_deliveries": ("._apps_base", "_AppsBaseMethods"),
-    "get_webhook_delivery": ("._apps_base", "_AppsBaseMethods"),
-    "redeliver_webhook_delivery": ("._apps_base", "_AppsBaseMethods"),
-    "list_installation_requests_for_authenticated_app": ("._apps_base", "_AppsBaseMethods"),
-    "list_installations": ("._apps_base", "_AppsBaseMethods"),
-    "get_installation": ("._apps_base", "_AppsBaseMethods"),
-    "delete_installation": ("._apps_base", "_AppsBaseMethods"),
-    "list_installations_for_authenticated_user": ("._apps_base", "_AppsBaseMethods"),
-    "create_installation_access_token": ("._apps_base", "_AppsBaseMethods"),
-    "suspend_installation": ("._apps_suspended", "_AppsSuspendedMethods"),
-    "unsuspend_installation": ("._apps_suspended", "_AppsSuspendedMethods"),
-    "delete_authorization": ("._apps_suspended", "_AppsSuspendedMethods"),
-    "check_token": ("._apps_suspended", "_AppsSuspendedMethods"),
-    "delete_token": ("._apps_suspended", "_AppsSuspendedMethods"),
-    "reset_token": ("._apps_suspended", "_AppsSuspendedMethods"),
-    "revoke_installation_access_token": ("._apps_suspended", "_AppsSuspendedMethods"),
-    "scope_token": ("._apps_suspended", "_AppsSuspendedMethods"),
-    "list_repos_accessible_to_installation": ("._apps_suspended", "_AppsSuspendedMethods"),
-    "list_installation_repos_for_authenticated_user": ("._apps_suspended", "_AppsSuspendedMethods"),
-    "add_repo_to_installation_for_authenticated_user": (
-        "._apps_suspended",
-        "_AppsSuspendedMethods",
-    ),
-    "remove_repo_from_installation_for_authenticated_user": (
-        "._apps_suspended",
-        "_AppsSuspendedMethods",
-    ),
-    "get_subscription_plan_for_account": ("._apps_accounts", "_AppsAccountsMethods"),
-    "list_accounts_for_plan": ("._apps_accounts", "_AppsAccountsMethods"),
-    "get_subscription_plan_for_account_stubbed": ("._apps_accounts", "_AppsAccountsMethods"),
-    "list_accounts_for_plan_stubbed": ("._apps_accounts", "_AppsAccountsMethods"),
-    "list_plans": ("._apps_accounts", "_AppsAccountsMethods"),
-    "list_plans_stubbed": ("._apps_accounts", "_AppsAccountsMethods"),
-    "get_org_installation": ("._apps_accounts", "_AppsAccountsMethods"),
-    "get_repo_installation": ("._apps_accounts", "_AppsAccountsMethods"),
-    "get_user_installation": ("._apps_accounts", "_AppsAccountsMethods"),
-    "list_subscriptions_for_authenticated_user": ("._apps_accounts", "_AppsAccountsMethods"),
-    "list_subscriptions_for_authenticated_user_stubbed": (
-        "._apps_accounts",
-        "_AppsAccountsMethods",
-    ),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "get_authenticated": "._apps_base",
+    "get_by_slug": "._apps_base",
+    "create_from_manifest": "._apps_base",
+    "get_webhook_config_for_app": "._apps_base",
+    "update_webhook_config_for_app": "._apps_base",
+    "list_webhook_deliveries": "._apps_base",
+    "get_webhook_delivery": "._apps_base",
+    "redeliver_webhook_delivery": "._apps_base",
+    "list_installation_requests_for_authenticated_app": "._apps_base",
+    "list_installations": "._apps_base",
+    "get_installation": "._apps_base",
+    "delete_installation": "._apps_base",
+    "list_installations_for_authenticated_user": "._apps_base",
+    "create_installation_access_token": "._apps_base",
+    "suspend_installation": "._apps_suspended",
+    "unsuspend_installation": "._apps_suspended",
+    "delete_authorization": "._apps_suspended",
+    "check_token": "._apps_suspended",
+    "delete_token": "._apps_suspended",
+    "reset_token": "._apps_suspended",
+    "revoke_installation_access_token": "._apps_suspended",
+    "scope_token": "._apps_suspended",
+    "list_repos_accessible_to_installation": "._apps_suspended",
+    "list_installation_repos_for_authenticated_user": "._apps_suspended",
+    "add_repo_to_installation_for_authenticated_user": "._apps_suspended",
+    "remove_repo_from_installation_for_authenticated_user": "._apps_suspended",
+    "get_subscription_plan_for_account": "._apps_accounts",
+    "list_accounts_for_plan": "._apps_accounts",
+    "get_subscription_plan_for_account_stubbed": "._apps_accounts",
+    "list_accounts_for_plan_stubbed": "._apps_accounts",
+    "list_plans": "._apps_accounts",
+    "list_plans_stubbed": "._apps_accounts",
+    "get_org_installation": "._apps_accounts",
+    "get_repo_installation": "._apps_accounts",
+    "get_user_installation": "._apps_accounts",
+    "list_subscriptions_for_authenticated_user": "._apps_accounts",
+    "list_subscriptions_for_authenticated_user_stubbed": "._apps_accounts",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._apps_base": "_AppsBaseMethods",
+    "._apps_suspended": "_AppsSuspendedMethods",
+    "._apps_accounts": "_AppsAccountsMethods",
 }
 
 if TYPE_CHECKING:
@@ -70,8 +89,23 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AppsWithRawResponseMethods(
+        _AppsBaseMethodsWithRawResponse,
+        _AppsSuspendedMethodsWithRawResponse,
+        _AppsAccountsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AppsWithStreamingResponseMethods(
+        _AppsBaseMethodsWithStreamingResponse,
+        _AppsSuspendedMethodsWithStreamingResponse,
+        _AppsAccountsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AppsMethods = _rt.SyncResource
+    _AppsWithRawResponseMethods = _AppsWithStreamingResponseMethods = object
 
 
 class Apps(_AppsMethods):
@@ -80,7 +114,7 @@ class Apps(_AppsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AppsWithRawResponse:
@@ -93,203 +127,39 @@ class Apps(_AppsMethods):
         return AppsWithStreamingResponse(self)
 
 
-class AppsWithRawResponse:
+class AppsWithRawResponse(_AppsWithRawResponseMethods):
     """`Apps.with_raw_response`."""
 
     def __init__(self, resource: Apps) -> None:
         self._resource = resource
-        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
-        self.get_by_slug = _rt.with_raw_response(resource.get_by_slug)
-        self.create_from_manifest = _rt.with_raw_response(resource.create_from_manifest)
-        self.get_webhook_config_for_app = _rt.with_raw_response(resource.get_webhook_config_for_app)
-        self.update_webhook_config_for_app = _rt.with_raw_response(
-            resource.update_webhook_config_for_app
-        )
-        self.list_webhook_deliveries = _rt.raw_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
-        self.list_installation_requests_for_authenticated_app = _rt.raw_page(
-            resource.list_installation_requests_for_authenticated_app
-        )
-        self.list_installations = _rt.raw_page(resource.list_installations)
-        self.get_installation = _rt.with_raw_response(resource.get_installation)
-        self.delete_installation = _rt.with_raw_response(resource.delete_installation)
-        self.list_installations_for_authenticated_user = _rt.raw_page(
-            resource.list_installations_for_authenticated_user
-        )
-        self.create_installation_access_token = _rt.with_raw_response(
-            resource.create_installation_access_token
-        )
-        self.suspend_installation = _rt.with_raw_response(resource.suspend_installation)
-        self.unsuspend_installation = _rt.with_raw_response(resource.unsuspend_installation)
-        self.delete_authorization = _rt.with_raw_response(resource.delete_authorization)
-        self.check_token = _rt.with_raw_response(resource.check_token)
-        self.delete_token = _rt.with_raw_response(resource.delete_token)
-        self.reset_token = _rt.with_raw_response(resource.reset_token)
-        self.revoke_installation_access_token = _rt.with_raw_response(
-            resource.revoke_installation_access_token
-        )
-        self.scope_token = _rt.with_raw_response(resource.scope_token)
-        self.list_repos_accessible_to_installation = _rt.raw_page(
-            resource.list_repos_accessible_to_installation
-        )
-        self.list_installation_repos_for_authenticated_user = _rt.raw_page(
-            resource.list_installation_repos_for_authenticated_user
-        )
-        self.add_repo_to_installation_for_authenticated_user = _rt.with_raw_response(
-            resource.add_repo_to_installation_for_authenticated_user
-        )
-        self.remove_repo_from_installation_for_authenticated_user = _rt.with_raw_response(
-            resource.remove_repo_from_installation_for_authenticated_user
-        )
-        self.get_subscription_plan_for_account = _rt.with_raw_response(
-            resource.get_subscription_plan_for_account
-        )
-        self.list_accounts_for_plan = _rt.raw_page(resource.list_accounts_for_plan)
-        self.get_subscription_plan_for_account_stubbed = _rt.with_raw_response(
-            resource.get_subscription_plan_for_account_stubbed
-        )
-        self.list_accounts_for_plan_stubbed = _rt.raw_page(resource.list_accounts_for_plan_stubbed)
-        self.list_plans = _rt.raw_page(resource.list_plans)
-        self.list_plans_stubbed = _rt.raw_page(resource.list_plans_stubbed)
-        self.get_org_installation = _rt.with_raw_response(resource.get_org_installation)
-        self.get_repo_installation = _rt.with_raw_response(resource.get_repo_installation)
-        self.get_user_installation = _rt.with_raw_response(resource.get_user_installation)
-        self.list_subscriptions_for_authenticated_user = _rt.raw_page(
-            resource.list_subscriptions_for_authenticated_user
-        )
-        self.list_subscriptions_for_authenticated_user_stubbed = _rt.raw_page(
-            resource.list_subscriptions_for_authenticated_user_stubbed
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AppsWithStreamingResponse:
+class AppsWithStreamingResponse(_AppsWithStreamingResponseMethods):
     """`Apps.with_streaming_response`."""
 
     def __init__(self, resource: Apps) -> None:
         self._resource = resource
-        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
-        self.get_by_slug = _rt.with_streaming_response(resource.get_by_slug)
-        self.create_from_manifest = _rt.with_streaming_response(resource.create_from_manifest)
-        self.get_webhook_config_for_app = _rt.with_streaming_response(
-            resource.get_webhook_config_for_app
-        )
-        self.update_webhook_config_for_app = _rt.with_streaming_response(
-            resource.update_webhook_config_for_app
-        )
-        self.list_webhook_deliveries = _rt.streaming_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_streaming_response(
-            resource.redeliver_webhook_delivery
-        )
-        self.list_installation_requests_for_authenticated_app = _rt.streaming_page(
-            resource.list_installation_requests_for_authenticated_app
-        )
-        self.list_installations = _rt.streaming_page(resource.list_installations)
-        self.get_installation = _rt.with_streaming_response(resource.get_installation)
-        self.delete_installation = _rt.with_streaming_response(resource.delete_installation)
-        self.list_installations_for_authenticated_user = _rt.streaming_page(
-            resource.list_installations_for_authenticated_user
-        )
-        self.create_installation_access_token = _rt.with_streaming_response(
-            resource.create_installation_access_token
-        )
-        self.suspend_installation = _rt.with_streaming_response(resource.suspend_installation)
-        self.unsuspend_installation = _rt.with_streaming_response(resource.unsuspend_installation)
-        self.delete_authorization = _rt.with_streaming_response(resource.delete_authorization)
-        self.check_token = _rt.with_streaming_response(resource.check_token)
-        self.delete_token = _rt.with_streaming_response(resource.delete_token)
-        self.reset_token = _rt.with_streaming_response(resource.reset_token)
-        self.revoke_installation_access_token = _rt.with_streaming_response(
-            resource.revoke_installation_access_token
-        )
-        self.scope_token = _rt.with_streaming_response(resource.scope_token)
-        self.list_repos_accessible_to_installation = _rt.streaming_page(
-            resource.list_repos_accessible_to_installation
-        )
-        self.list_installation_repos_for_authenticated_user = _rt.streaming_page(
-            resource.list_installation_repos_for_authenticated_user
-        )
-        self.add_repo_to_installation_for_authenticated_user = _rt.with_streaming_response(
-            resource.add_repo_to_installation_for_authenticated_user
-        )
-        self.remove_repo_from_installation_for_authenticated_user = _rt.with_streaming_response(
-            resource.remove_repo_from_installation_for_authenticated_user
-        )
-        self.get_subscription_plan_for_account = _rt.with_streaming_response(
-            resource.get_subscription_plan_for_account
-        )
-        self.list_accounts_for_plan = _rt.streaming_page(resource.list_accounts_for_plan)
-        self.get_subscription_plan_for_account_stubbed = _rt.with_streaming_response(
-            resource.get_subscription_plan_for_account_stubbed
-        )
-        self.list_accounts_for_plan_stubbed = _rt.streaming_page(
-            resource.list_accounts_for_plan_stubbed
-        )
-        self.list_plans = _rt.streaming_page(resource.list_plans)
-        self.list_plans_stubbed = _rt.streaming_page(resource.list_plans_stubbed)
-        self.get_org_installation = _rt.with_streaming_response(resource.get_org_installation)
-        self.get_repo_installation = _rt.with_streaming_response(resource.get_repo_installation)
-        self.get_user_installation = _rt.with_streaming_response(resource.get_user_installation)
-        self.list_subscriptions_for_authenticated_user = _rt.streaming_page(
-            resource.list_subscriptions_for_authenticated_user
-        )
-        self.list_subscriptions_for_authenticated_user_stubbed = _rt.streaming_page(
-            resource.list_subscriptions_for_authenticated_user_stubbed
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "get_authenticated": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "get_by_slug": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "create_from_manifest": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "get_webhook_config_for_app": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "update_webhook_config_for_app": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "list_webhook_deliveries": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "get_webhook_delivery": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "redeliver_webhook_delivery": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "list_installation_requests_for_authenticated_app": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "list_installations": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "get_installation": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "delete_installation": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "list_installations_for_authenticated_user": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "create_installation_access_token": ("._apps_base", "_AsyncAppsBaseMethods"),
-    "suspend_installation": ("._apps_suspended", "_AsyncAppsSuspendedMethods"),
-    "unsuspend_installation": ("._apps_suspended", "_AsyncAppsSuspendedMethods"),
-    "delete_authorization": ("._apps_suspended", "_AsyncAppsSuspendedMethods"),
-    "check_token": ("._apps_suspended", "_AsyncAppsSuspendedMethods"),
-    "delete_token": ("._apps_suspended", "_AsyncAppsSuspendedMethods"),
-    "reset_token": ("._apps_suspended", "_AsyncAppsSuspendedMethods"),
-    "revoke_installation_access_token": ("._apps_suspended", "_AsyncAppsSuspendedMethods"),
-    "scope_token": ("._apps_suspended", "_AsyncAppsSuspendedMethods"),
-    "list_repos_accessible_to_installation": ("._apps_suspended", "_AsyncAppsSuspendedMethods"),
-    "list_installation_repos_for_authenticated_user": (
-        "._apps_suspended",
-        "_AsyncAppsSuspendedMethods",
-    ),
-    "add_repo_to_installation_for_authenticated_user": (
-        "._apps_suspended",
-        "_AsyncAppsSuspendedMethods",
-    ),
-    "remove_repo_from_installation_for_authenticated_user": (
-        "._apps_suspended",
-        "_AsyncAppsSuspendedMethods",
-    ),
-    "get_subscription_plan_for_account": ("._apps_accounts", "_AsyncAppsAccountsMethods"),
-    "list_accounts_for_plan": ("._apps_accounts", "_AsyncAppsAccountsMethods"),
-    "get_subscription_plan_for_account_stubbed": ("._apps_accounts", "_AsyncAppsAccountsMethods"),
-    "list_accounts_for_plan_stubbed": ("._apps_accounts", "_AsyncAppsAccountsMethods"),
-    "list_plans": ("._apps_accounts", "_AsyncAppsAccountsMethods"),
-    "list_plans_stubbed": ("._apps_accounts", "_AsyncAppsAccountsMethods"),
-    "get_org_installation": ("._apps_accounts", "_AsyncAppsAccountsMethods"),
-    "get_repo_installation": ("._apps_accounts", "_AsyncAppsAccountsMethods"),
-    "get_user_installation": ("._apps_accounts", "_AsyncAppsAccountsMethods"),
-    "list_subscriptions_for_authenticated_user": ("._apps_accounts", "_AsyncAppsAccountsMethods"),
-    "list_subscriptions_for_authenticated_user_stubbed": (
-        "._apps_accounts",
-        "_AsyncAppsAccountsMethods",
-    ),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._apps_base": "_AsyncAppsBaseMethods",
+    "._apps_suspended": "_AsyncAppsSuspendedMethods",
+    "._apps_accounts": "_AsyncAppsAccountsMethods",
 }
 
 if TYPE_CHECKING:
@@ -302,8 +172,23 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncAppsWithRawResponseMethods(
+        _AsyncAppsBaseMethodsWithRawResponse,
+        _AsyncAppsSuspendedMethodsWithRawResponse,
+        _AsyncAppsAccountsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncAppsWithStreamingResponseMethods(
+        _AsyncAppsBaseMethodsWithStreamingResponse,
+        _AsyncAppsSuspendedMethodsWithStreamingResponse,
+        _AsyncAppsAccountsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncAppsMethods = _rt.AsyncResource
+    _AsyncAppsWithRawResponseMethods = _AsyncAppsWithStreamingResponseMethods = object
 
 
 class AsyncApps(_AsyncAppsMethods):
@@ -312,7 +197,7 @@ class AsyncApps(_AsyncAppsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncAppsWithRawResponse:
@@ -325,149 +210,29 @@ class AsyncApps(_AsyncAppsMethods):
         return AsyncAppsWithStreamingResponse(self)
 
 
-class AsyncAppsWithRawResponse:
+class AsyncAppsWithRawResponse(_AsyncAppsWithRawResponseMethods):
     """`AsyncApps.with_raw_response`."""
 
     def __init__(self, resource: AsyncApps) -> None:
         self._resource = resource
-        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
-        self.get_by_slug = _rt.with_raw_response(resource.get_by_slug)
-        self.create_from_manifest = _rt.with_raw_response(resource.create_from_manifest)
-        self.get_webhook_config_for_app = _rt.with_raw_response(resource.get_webhook_config_for_app)
-        self.update_webhook_config_for_app = _rt.with_raw_response(
-            resource.update_webhook_config_for_app
-        )
-        self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
-        self.list_installation_requests_for_authenticated_app = _rt.raw_async_page(
-            resource.list_installation_requests_for_authenticated_app
-        )
-        self.list_installations = _rt.raw_async_page(resource.list_installations)
-        self.get_installation = _rt.with_raw_response(resource.get_installation)
-        self.delete_installation = _rt.with_raw_response(resource.delete_installation)
-        self.list_installations_for_authenticated_user = _rt.raw_async_page(
-            resource.list_installations_for_authenticated_user
-        )
-        self.create_installation_access_token = _rt.with_raw_response(
-            resource.create_installation_access_token
-        )
-        self.suspend_installation = _rt.with_raw_response(resource.suspend_installation)
-        self.unsuspend_installation = _rt.with_raw_response(resource.unsuspend_installation)
-        self.delete_authorization = _rt.with_raw_response(resource.delete_authorization)
-        self.check_token = _rt.with_raw_response(resource.check_token)
-        self.delete_token = _rt.with_raw_response(resource.delete_token)
-        self.reset_token = _rt.with_raw_response(resource.reset_token)
-        self.revoke_installation_access_token = _rt.with_raw_response(
-            resource.revoke_installation_access_token
-        )
-        self.scope_token = _rt.with_raw_response(resource.scope_token)
-        self.list_repos_accessible_to_installation = _rt.raw_async_page(
-            resource.list_repos_accessible_to_installation
-        )
-        self.list_installation_repos_for_authenticated_user = _rt.raw_async_page(
-            resource.list_installation_repos_for_authenticated_user
-        )
-        self.add_repo_to_installation_for_authenticated_user = _rt.with_raw_response(
-            resource.add_repo_to_installation_for_authenticated_user
-        )
-        self.remove_repo_from_installation_for_authenticated_user = _rt.with_raw_response(
-            resource.remove_repo_from_installation_for_authenticated_user
-        )
-        self.get_subscription_plan_for_account = _rt.with_raw_response(
-            resource.get_subscription_plan_for_account
-        )
-        self.list_accounts_for_plan = _rt.raw_async_page(resource.list_accounts_for_plan)
-        self.get_subscription_plan_for_account_stubbed = _rt.with_raw_response(
-            resource.get_subscription_plan_for_account_stubbed
-        )
-        self.list_accounts_for_plan_stubbed = _rt.raw_async_page(
-            resource.list_accounts_for_plan_stubbed
-        )
-        self.list_plans = _rt.raw_async_page(resource.list_plans)
-        self.list_plans_stubbed = _rt.raw_async_page(resource.list_plans_stubbed)
-        self.get_org_installation = _rt.with_raw_response(resource.get_org_installation)
-        self.get_repo_installation = _rt.with_raw_response(resource.get_repo_installation)
-        self.get_user_installation = _rt.with_raw_response(resource.get_user_installation)
-        self.list_subscriptions_for_authenticated_user = _rt.raw_async_page(
-            resource.list_subscriptions_for_authenticated_user
-        )
-        self.list_subscriptions_for_authenticated_user_stubbed = _rt.raw_async_page(
-            resource.list_subscriptions_for_authenticated_user_stubbed
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncAppsWithStreamingResponse:
+class AsyncAppsWithStreamingResponse(_AsyncAppsWithStreamingResponseMethods):
     """`AsyncApps.with_streaming_response`."""
 
     def __init__(self, resource: AsyncApps) -> None:
         self._resource = resource
-        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
-        self.get_by_slug = _rt.with_streaming_response(resource.get_by_slug)
-        self.create_from_manifest = _rt.with_streaming_response(resource.create_from_manifest)
-        self.get_webhook_config_for_app = _rt.with_streaming_response(
-            resource.get_webhook_config_for_app
-        )
-        self.update_webhook_config_for_app = _rt.with_streaming_response(
-            resource.update_webhook_config_for_app
-        )
-        self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_streaming_response(
-            resource.redeliver_webhook_delivery
-        )
-        self.list_installation_requests_for_authenticated_app = _rt.streaming_async_page(
-            resource.list_installation_requests_for_authenticated_app
-        )
-        self.list_installations = _rt.streaming_async_page(resource.list_installations)
-        self.get_installation = _rt.with_streaming_response(resource.get_installation)
-        self.delete_installation = _rt.with_streaming_response(resource.delete_installation)
-        self.list_installations_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_installations_for_authenticated_user
-        )
-        self.create_installation_access_token = _rt.with_streaming_response(
-            resource.create_installation_access_token
-        )
-        self.suspend_installation = _rt.with_streaming_response(resource.suspend_installation)
-        self.unsuspend_installation = _rt.with_streaming_response(resource.unsuspend_installation)
-        self.delete_authorization = _rt.with_streaming_response(resource.delete_authorization)
-        self.check_token = _rt.with_streaming_response(resource.check_token)
-        self.delete_token = _rt.with_streaming_response(resource.delete_token)
-        self.reset_token = _rt.with_streaming_response(resource.reset_token)
-        self.revoke_installation_access_token = _rt.with_streaming_response(
-            resource.revoke_installation_access_token
-        )
-        self.scope_token = _rt.with_streaming_response(resource.scope_token)
-        self.list_repos_accessible_to_installation = _rt.streaming_async_page(
-            resource.list_repos_accessible_to_installation
-        )
-        self.list_installation_repos_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_installation_repos_for_authenticated_user
-        )
-        self.add_repo_to_installation_for_authenticated_user = _rt.with_streaming_response(
-            resource.add_repo_to_installation_for_authenticated_user
-        )
-        self.remove_repo_from_installation_for_authenticated_user = _rt.with_streaming_response(
-            resource.remove_repo_from_installation_for_authenticated_user
-        )
-        self.get_subscription_plan_for_account = _rt.with_streaming_response(
-            resource.get_subscription_plan_for_account
-        )
-        self.list_accounts_for_plan = _rt.streaming_async_page(resource.list_accounts_for_plan)
-        self.get_subscription_plan_for_account_stubbed = _rt.with_streaming_response(
-            resource.get_subscription_plan_for_account_stubbed
-        )
-        self.list_accounts_for_plan_stubbed = _rt.streaming_async_page(
-            resource.list_accounts_for_plan_stubbed
-        )
-        self.list_plans = _rt.streaming_async_page(resource.list_plans)
-        self.list_plans_stubbed = _rt.streaming_async_page(resource.list_plans_stubbed)
-        self.get_org_installation = _rt.with_streaming_response(resource.get_org_installation)
-        self.get_repo_installation = _rt.with_streaming_response(resource.get_repo_installation)
-        self.get_user_installation = _rt.with_streaming_response(resource.get_user_installation)
-        self.list_subscriptions_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_subscriptions_for_authenticated_user
-        )
-        self.list_subscriptions_for_authenticated_user_stubbed = _rt.streaming_async_page(
-            resource.list_subscriptions_for_authenticated_user_stubbed
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

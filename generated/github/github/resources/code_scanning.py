@@ -8,44 +8,91 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._code_scanning_alerts import _AsyncCodeScanningAlertsMethods, _CodeScanningAlertsMethods
-    from ._code_scanning_codeql import _AsyncCodeScanningCodeqlMethods, _CodeScanningCodeqlMethods
+    from ..resources._code_scanning_alerts import (
+        _AsyncCodeScanningAlertsMethods,
+        _AsyncCodeScanningAlertsMethodsWithRawResponse,
+        _AsyncCodeScanningAlertsMethodsWithStreamingResponse,
+        _CodeScanningAlertsMethods,
+        _CodeScanningAlertsMethodsWithRawResponse,
+        _CodeScanningAlertsMethodsWithStreamingResponse,
+    )
+    from ..resources._code_scanning_analyses import (
+        _AsyncCodeScanningAnalysesMethods,
+        _AsyncCodeScanningAnalysesMethodsWithRawResponse,
+        _AsyncCodeScanningAnalysesMethodsWithStreamingResponse,
+        _CodeScanningAnalysesMethods,
+        _CodeScanningAnalysesMethodsWithRawResponse,
+        _CodeScanningAnalysesMethodsWithStreamingResponse,
+    )
+    from ..resources._code_scanning_sarifs import (
+        _AsyncCodeScanningSarifsMethods,
+        _AsyncCodeScanningSarifsMethodsWithRawResponse,
+        _AsyncCodeScanningSarifsMethodsWithStreamingResponse,
+        _CodeScanningSarifsMethods,
+        _CodeScanningSarifsMethodsWithRawResponse,
+        _CodeScanningSarifsMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_alerts_for_org": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "list_alerts_for_repo": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "get_alert": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "update_alert": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "get_autofix": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "create_autofix": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "commit_autofix": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "list_alert_instances": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "list_recent_analyses": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "get_analysis": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "delete_analysis": ("._code_scanning_alerts", "_CodeScanningAlertsMethods"),
-    "list_codeql_databases": ("._code_scanning_codeql", "_CodeScanningCodeqlMethods"),
-    "get_codeql_database": ("._code_scanning_codeql", "_CodeScanningCodeqlMethods"),
-    "delete_codeql_database": ("._code_scanning_codeql", "_CodeScanningCodeqlMethods"),
-    "create_variant_analysis": ("._code_scanning_codeql", "_CodeScanningCodeqlMethods"),
-    "get_variant_analysis": ("._code_scanning_codeql", "_CodeScanningCodeqlMethods"),
-    "get_variant_analysis_repo_task": ("._code_scanning_codeql", "_CodeScanningCodeqlMethods"),
-    "get_default_setup": ("._code_scanning_codeql", "_CodeScanningCodeqlMethods"),
-    "update_default_setup": ("._code_scanning_codeql", "_CodeScanningCodeqlMethods"),
-    "upload_sarif": ("._code_scanning_codeql", "_CodeScanningCodeqlMethods"),
-    "get_sarif": ("._code_scanning_codeql", "_CodeScanningCodeqlMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_alerts_for_org": "._code_scanning_alerts",
+    "list_alerts_for_repo": "._code_scanning_alerts",
+    "get_alert": "._code_scanning_alerts",
+    "update_alert": "._code_scanning_alerts",
+    "get_autofix": "._code_scanning_alerts",
+    "create_autofix": "._code_scanning_alerts",
+    "commit_autofix": "._code_scanning_alerts",
+    "list_alert_instances": "._code_scanning_alerts",
+    "list_recent_analyses": "._code_scanning_analyses",
+    "get_analysis": "._code_scanning_analyses",
+    "delete_analysis": "._code_scanning_analyses",
+    "list_codeql_databases": "._code_scanning_analyses",
+    "get_codeql_database": "._code_scanning_analyses",
+    "delete_codeql_database": "._code_scanning_analyses",
+    "create_variant_analysis": "._code_scanning_analyses",
+    "get_variant_analysis": "._code_scanning_analyses",
+    "get_variant_analysis_repo_task": "._code_scanning_analyses",
+    "get_default_setup": "._code_scanning_analyses",
+    "update_default_setup": "._code_scanning_analyses",
+    "upload_sarif": "._code_scanning_sarifs",
+    "get_sarif": "._code_scanning_sarifs",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._code_scanning_alerts": "_CodeScanningAlertsMethods",
+    "._code_scanning_analyses": "_CodeScanningAnalysesMethods",
+    "._code_scanning_sarifs": "_CodeScanningSarifsMethods",
 }
 
 if TYPE_CHECKING:
 
     class _CodeScanningMethods(
-        _CodeScanningAlertsMethods, _CodeScanningCodeqlMethods, _rt.SyncResource
+        _CodeScanningAlertsMethods,
+        _CodeScanningAnalysesMethods,
+        _CodeScanningSarifsMethods,
+        _rt.SyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _CodeScanningWithRawResponseMethods(
+        _CodeScanningAlertsMethodsWithRawResponse,
+        _CodeScanningAnalysesMethodsWithRawResponse,
+        _CodeScanningSarifsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _CodeScanningWithStreamingResponseMethods(
+        _CodeScanningAlertsMethodsWithStreamingResponse,
+        _CodeScanningAnalysesMethodsWithStreamingResponse,
+        _CodeScanningSarifsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _CodeScanningMethods = _rt.SyncResource
+    _CodeScanningWithRawResponseMethods = _CodeScanningWithStreamingResponseMethods = object
 
 
 class CodeScanning(_CodeScanningMethods):
@@ -54,7 +101,7 @@ class CodeScanning(_CodeScanningMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> CodeScanningWithRawResponse:
@@ -67,100 +114,70 @@ class CodeScanning(_CodeScanningMethods):
         return CodeScanningWithStreamingResponse(self)
 
 
-class CodeScanningWithRawResponse:
+class CodeScanningWithRawResponse(_CodeScanningWithRawResponseMethods):
     """`CodeScanning.with_raw_response`."""
 
     def __init__(self, resource: CodeScanning) -> None:
         self._resource = resource
-        self.list_alerts_for_org = _rt.raw_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.raw_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
-        self.get_autofix = _rt.with_raw_response(resource.get_autofix)
-        self.create_autofix = _rt.with_raw_response(resource.create_autofix)
-        self.commit_autofix = _rt.with_raw_response(resource.commit_autofix)
-        self.list_alert_instances = _rt.raw_page(resource.list_alert_instances)
-        self.list_recent_analyses = _rt.raw_page(resource.list_recent_analyses)
-        self.get_analysis = _rt.with_raw_response(resource.get_analysis)
-        self.delete_analysis = _rt.with_raw_response(resource.delete_analysis)
-        self.list_codeql_databases = _rt.with_raw_response(resource.list_codeql_databases)
-        self.get_codeql_database = _rt.with_raw_response(resource.get_codeql_database)
-        self.delete_codeql_database = _rt.with_raw_response(resource.delete_codeql_database)
-        self.create_variant_analysis = _rt.with_raw_response(resource.create_variant_analysis)
-        self.get_variant_analysis = _rt.with_raw_response(resource.get_variant_analysis)
-        self.get_variant_analysis_repo_task = _rt.with_raw_response(
-            resource.get_variant_analysis_repo_task
-        )
-        self.get_default_setup = _rt.with_raw_response(resource.get_default_setup)
-        self.update_default_setup = _rt.with_raw_response(resource.update_default_setup)
-        self.upload_sarif = _rt.with_raw_response(resource.upload_sarif)
-        self.get_sarif = _rt.with_raw_response(resource.get_sarif)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class CodeScanningWithStreamingResponse:
+class CodeScanningWithStreamingResponse(_CodeScanningWithStreamingResponseMethods):
     """`CodeScanning.with_streaming_response`."""
 
     def __init__(self, resource: CodeScanning) -> None:
         self._resource = resource
-        self.list_alerts_for_org = _rt.streaming_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.streaming_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
-        self.get_autofix = _rt.with_streaming_response(resource.get_autofix)
-        self.create_autofix = _rt.with_streaming_response(resource.create_autofix)
-        self.commit_autofix = _rt.with_streaming_response(resource.commit_autofix)
-        self.list_alert_instances = _rt.streaming_page(resource.list_alert_instances)
-        self.list_recent_analyses = _rt.streaming_page(resource.list_recent_analyses)
-        self.get_analysis = _rt.with_streaming_response(resource.get_analysis)
-        self.delete_analysis = _rt.with_streaming_response(resource.delete_analysis)
-        self.list_codeql_databases = _rt.with_streaming_response(resource.list_codeql_databases)
-        self.get_codeql_database = _rt.with_streaming_response(resource.get_codeql_database)
-        self.delete_codeql_database = _rt.with_streaming_response(resource.delete_codeql_database)
-        self.create_variant_analysis = _rt.with_streaming_response(resource.create_variant_analysis)
-        self.get_variant_analysis = _rt.with_streaming_response(resource.get_variant_analysis)
-        self.get_variant_analysis_repo_task = _rt.with_streaming_response(
-            resource.get_variant_analysis_repo_task
-        )
-        self.get_default_setup = _rt.with_streaming_response(resource.get_default_setup)
-        self.update_default_setup = _rt.with_streaming_response(resource.update_default_setup)
-        self.upload_sarif = _rt.with_streaming_response(resource.upload_sarif)
-        self.get_sarif = _rt.with_streaming_response(resource.get_sarif)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_alerts_for_org": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "list_alerts_for_repo": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "get_alert": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "update_alert": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "get_autofix": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "create_autofix": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "commit_autofix": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "list_alert_instances": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "list_recent_analyses": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "get_analysis": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "delete_analysis": ("._code_scanning_alerts", "_AsyncCodeScanningAlertsMethods"),
-    "list_codeql_databases": ("._code_scanning_codeql", "_AsyncCodeScanningCodeqlMethods"),
-    "get_codeql_database": ("._code_scanning_codeql", "_AsyncCodeScanningCodeqlMethods"),
-    "delete_codeql_database": ("._code_scanning_codeql", "_AsyncCodeScanningCodeqlMethods"),
-    "create_variant_analysis": ("._code_scanning_codeql", "_AsyncCodeScanningCodeqlMethods"),
-    "get_variant_analysis": ("._code_scanning_codeql", "_AsyncCodeScanningCodeqlMethods"),
-    "get_variant_analysis_repo_task": ("._code_scanning_codeql", "_AsyncCodeScanningCodeqlMethods"),
-    "get_default_setup": ("._code_scanning_codeql", "_AsyncCodeScanningCodeqlMethods"),
-    "update_default_setup": ("._code_scanning_codeql", "_AsyncCodeScanningCodeqlMethods"),
-    "upload_sarif": ("._code_scanning_codeql", "_AsyncCodeScanningCodeqlMethods"),
-    "get_sarif": ("._code_scanning_codeql", "_AsyncCodeScanningCodeqlMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._code_scanning_alerts": "_AsyncCodeScanningAlertsMethods",
+    "._code_scanning_analyses": "_AsyncCodeScanningAnalysesMethods",
+    "._code_scanning_sarifs": "_AsyncCodeScanningSarifsMethods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncCodeScanningMethods(
-        _AsyncCodeScanningAlertsMethods, _AsyncCodeScanningCodeqlMethods, _rt.AsyncResource
+        _AsyncCodeScanningAlertsMethods,
+        _AsyncCodeScanningAnalysesMethods,
+        _AsyncCodeScanningSarifsMethods,
+        _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncCodeScanningWithRawResponseMethods(
+        _AsyncCodeScanningAlertsMethodsWithRawResponse,
+        _AsyncCodeScanningAnalysesMethodsWithRawResponse,
+        _AsyncCodeScanningSarifsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncCodeScanningWithStreamingResponseMethods(
+        _AsyncCodeScanningAlertsMethodsWithStreamingResponse,
+        _AsyncCodeScanningAnalysesMethodsWithStreamingResponse,
+        _AsyncCodeScanningSarifsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncCodeScanningMethods = _rt.AsyncResource
+    _AsyncCodeScanningWithRawResponseMethods = _AsyncCodeScanningWithStreamingResponseMethods = (
+        object
+    )
 
 
 class AsyncCodeScanning(_AsyncCodeScanningMethods):
@@ -169,7 +186,7 @@ class AsyncCodeScanning(_AsyncCodeScanningMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncCodeScanningWithRawResponse:
@@ -182,61 +199,29 @@ class AsyncCodeScanning(_AsyncCodeScanningMethods):
         return AsyncCodeScanningWithStreamingResponse(self)
 
 
-class AsyncCodeScanningWithRawResponse:
+class AsyncCodeScanningWithRawResponse(_AsyncCodeScanningWithRawResponseMethods):
     """`AsyncCodeScanning.with_raw_response`."""
 
     def __init__(self, resource: AsyncCodeScanning) -> None:
         self._resource = resource
-        self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
-        self.get_autofix = _rt.with_raw_response(resource.get_autofix)
-        self.create_autofix = _rt.with_raw_response(resource.create_autofix)
-        self.commit_autofix = _rt.with_raw_response(resource.commit_autofix)
-        self.list_alert_instances = _rt.raw_async_page(resource.list_alert_instances)
-        self.list_recent_analyses = _rt.raw_async_page(resource.list_recent_analyses)
-        self.get_analysis = _rt.with_raw_response(resource.get_analysis)
-        self.delete_analysis = _rt.with_raw_response(resource.delete_analysis)
-        self.list_codeql_databases = _rt.with_raw_response(resource.list_codeql_databases)
-        self.get_codeql_database = _rt.with_raw_response(resource.get_codeql_database)
-        self.delete_codeql_database = _rt.with_raw_response(resource.delete_codeql_database)
-        self.create_variant_analysis = _rt.with_raw_response(resource.create_variant_analysis)
-        self.get_variant_analysis = _rt.with_raw_response(resource.get_variant_analysis)
-        self.get_variant_analysis_repo_task = _rt.with_raw_response(
-            resource.get_variant_analysis_repo_task
-        )
-        self.get_default_setup = _rt.with_raw_response(resource.get_default_setup)
-        self.update_default_setup = _rt.with_raw_response(resource.update_default_setup)
-        self.upload_sarif = _rt.with_raw_response(resource.upload_sarif)
-        self.get_sarif = _rt.with_raw_response(resource.get_sarif)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncCodeScanningWithStreamingResponse:
+class AsyncCodeScanningWithStreamingResponse(_AsyncCodeScanningWithStreamingResponseMethods):
     """`AsyncCodeScanning.with_streaming_response`."""
 
     def __init__(self, resource: AsyncCodeScanning) -> None:
         self._resource = resource
-        self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
-        self.get_autofix = _rt.with_streaming_response(resource.get_autofix)
-        self.create_autofix = _rt.with_streaming_response(resource.create_autofix)
-        self.commit_autofix = _rt.with_streaming_response(resource.commit_autofix)
-        self.list_alert_instances = _rt.streaming_async_page(resource.list_alert_instances)
-        self.list_recent_analyses = _rt.streaming_async_page(resource.list_recent_analyses)
-        self.get_analysis = _rt.with_streaming_response(resource.get_analysis)
-        self.delete_analysis = _rt.with_streaming_response(resource.delete_analysis)
-        self.list_codeql_databases = _rt.with_streaming_response(resource.list_codeql_databases)
-        self.get_codeql_database = _rt.with_streaming_response(resource.get_codeql_database)
-        self.delete_codeql_database = _rt.with_streaming_response(resource.delete_codeql_database)
-        self.create_variant_analysis = _rt.with_streaming_response(resource.create_variant_analysis)
-        self.get_variant_analysis = _rt.with_streaming_response(resource.get_variant_analysis)
-        self.get_variant_analysis_repo_task = _rt.with_streaming_response(
-            resource.get_variant_analysis_repo_task
-        )
-        self.get_default_setup = _rt.with_streaming_response(resource.get_default_setup)
-        self.update_default_setup = _rt.with_streaming_response(resource.update_default_setup)
-        self.upload_sarif = _rt.with_streaming_response(resource.upload_sarif)
-        self.get_sarif = _rt.with_streaming_response(resource.get_sarif)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

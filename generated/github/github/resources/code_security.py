@@ -8,95 +8,52 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._code_security_configurations import (
+    from ..resources._code_security_configurations import (
         _AsyncCodeSecurityConfigurationsMethods,
+        _AsyncCodeSecurityConfigurationsMethodsWithRawResponse,
+        _AsyncCodeSecurityConfigurationsMethodsWithStreamingResponse,
         _CodeSecurityConfigurationsMethods,
+        _CodeSecurityConfigurationsMethodsWithRawResponse,
+        _CodeSecurityConfigurationsMethodsWithStreamingResponse,
     )
-    from ._code_security_configurations_2 import (
+    from ..resources._code_security_configurations_2 import (
         _AsyncCodeSecurityConfigurations2Methods,
+        _AsyncCodeSecurityConfigurations2MethodsWithRawResponse,
+        _AsyncCodeSecurityConfigurations2MethodsWithStreamingResponse,
         _CodeSecurityConfigurations2Methods,
+        _CodeSecurityConfigurations2MethodsWithRawResponse,
+        _CodeSecurityConfigurations2MethodsWithStreamingResponse,
     )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "get_configurations_for_enterprise": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "create_configuration_for_enterprise": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "get_default_configurations_for_enterprise": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "get_single_configuration_for_enterprise": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "delete_configuration_for_enterprise": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "update_enterprise_configuration": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "attach_enterprise_configuration": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "set_configuration_as_default_for_enterprise": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "get_repositories_for_enterprise_configuration": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "get_configurations_for_org": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "create_configuration": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "get_default_configurations": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "detach_configuration": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "get_configuration": ("._code_security_configurations", "_CodeSecurityConfigurationsMethods"),
-    "delete_configuration": (
-        "._code_security_configurations",
-        "_CodeSecurityConfigurationsMethods",
-    ),
-    "update_configuration": (
-        "._code_security_configurations_2",
-        "_CodeSecurityConfigurations2Methods",
-    ),
-    "attach_configuration": (
-        "._code_security_configurations_2",
-        "_CodeSecurityConfigurations2Methods",
-    ),
-    "set_configuration_as_default": (
-        "._code_security_configurations_2",
-        "_CodeSecurityConfigurations2Methods",
-    ),
-    "get_repositories_for_configuration": (
-        "._code_security_configurations_2",
-        "_CodeSecurityConfigurations2Methods",
-    ),
-    "get_configuration_for_repository": (
-        "._code_security_configurations_2",
-        "_CodeSecurityConfigurations2Methods",
-    ),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "get_configurations_for_enterprise": "._code_security_configurations",
+    "create_configuration_for_enterprise": "._code_security_configurations",
+    "get_default_configurations_for_enterprise": "._code_security_configurations",
+    "get_single_configuration_for_enterprise": "._code_security_configurations",
+    "delete_configuration_for_enterprise": "._code_security_configurations",
+    "update_enterprise_configuration": "._code_security_configurations",
+    "attach_enterprise_configuration": "._code_security_configurations",
+    "set_configuration_as_default_for_enterprise": "._code_security_configurations",
+    "get_repositories_for_enterprise_configuration": "._code_security_configurations",
+    "get_configurations_for_org": "._code_security_configurations",
+    "create_configuration": "._code_security_configurations_2",
+    "get_default_configurations": "._code_security_configurations_2",
+    "detach_configuration": "._code_security_configurations_2",
+    "get_configuration": "._code_security_configurations_2",
+    "delete_configuration": "._code_security_configurations_2",
+    "update_configuration": "._code_security_configurations_2",
+    "attach_configuration": "._code_security_configurations_2",
+    "set_configuration_as_default": "._code_security_configurations_2",
+    "get_repositories_for_configuration": "._code_security_configurations_2",
+    "get_configuration_for_repository": "._code_security_configurations_2",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._code_security_configurations": "_CodeSecurityConfigurationsMethods",
+    "._code_security_configurations_2": "_CodeSecurityConfigurations2Methods",
 }
 
 if TYPE_CHECKING:
@@ -106,8 +63,21 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _CodeSecurityWithRawResponseMethods(
+        _CodeSecurityConfigurationsMethodsWithRawResponse,
+        _CodeSecurityConfigurations2MethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _CodeSecurityWithStreamingResponseMethods(
+        _CodeSecurityConfigurationsMethodsWithStreamingResponse,
+        _CodeSecurityConfigurations2MethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _CodeSecurityMethods = _rt.SyncResource
+    _CodeSecurityWithRawResponseMethods = _CodeSecurityWithStreamingResponseMethods = object
 
 
 class CodeSecurity(_CodeSecurityMethods):
@@ -116,7 +86,7 @@ class CodeSecurity(_CodeSecurityMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> CodeSecurityWithRawResponse:
@@ -129,192 +99,38 @@ class CodeSecurity(_CodeSecurityMethods):
         return CodeSecurityWithStreamingResponse(self)
 
 
-class CodeSecurityWithRawResponse:
+class CodeSecurityWithRawResponse(_CodeSecurityWithRawResponseMethods):
     """`CodeSecurity.with_raw_response`."""
 
     def __init__(self, resource: CodeSecurity) -> None:
         self._resource = resource
-        self.get_configurations_for_enterprise = _rt.raw_page(
-            resource.get_configurations_for_enterprise
-        )
-        self.create_configuration_for_enterprise = _rt.with_raw_response(
-            resource.create_configuration_for_enterprise
-        )
-        self.get_default_configurations_for_enterprise = _rt.with_raw_response(
-            resource.get_default_configurations_for_enterprise
-        )
-        self.get_single_configuration_for_enterprise = _rt.with_raw_response(
-            resource.get_single_configuration_for_enterprise
-        )
-        self.delete_configuration_for_enterprise = _rt.with_raw_response(
-            resource.delete_configuration_for_enterprise
-        )
-        self.update_enterprise_configuration = _rt.with_raw_response(
-            resource.update_enterprise_configuration
-        )
-        self.attach_enterprise_configuration = _rt.with_raw_response(
-            resource.attach_enterprise_configuration
-        )
-        self.set_configuration_as_default_for_enterprise = _rt.with_raw_response(
-            resource.set_configuration_as_default_for_enterprise
-        )
-        self.get_repositories_for_enterprise_configuration = _rt.raw_page(
-            resource.get_repositories_for_enterprise_configuration
-        )
-        self.get_configurations_for_org = _rt.raw_page(resource.get_configurations_for_org)
-        self.create_configuration = _rt.with_raw_response(resource.create_configuration)
-        self.get_default_configurations = _rt.with_raw_response(resource.get_default_configurations)
-        self.detach_configuration = _rt.with_raw_response(resource.detach_configuration)
-        self.get_configuration = _rt.with_raw_response(resource.get_configuration)
-        self.delete_configuration = _rt.with_raw_response(resource.delete_configuration)
-        self.update_configuration = _rt.with_raw_response(resource.update_configuration)
-        self.attach_configuration = _rt.with_raw_response(resource.attach_configuration)
-        self.set_configuration_as_default = _rt.with_raw_response(
-            resource.set_configuration_as_default
-        )
-        self.get_repositories_for_configuration = _rt.raw_page(
-            resource.get_repositories_for_configuration
-        )
-        self.get_configuration_for_repository = _rt.with_raw_response(
-            resource.get_configuration_for_repository
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class CodeSecurityWithStreamingResponse:
+class CodeSecurityWithStreamingResponse(_CodeSecurityWithStreamingResponseMethods):
     """`CodeSecurity.with_streaming_response`."""
 
     def __init__(self, resource: CodeSecurity) -> None:
         self._resource = resource
-        self.get_configurations_for_enterprise = _rt.streaming_page(
-            resource.get_configurations_for_enterprise
-        )
-        self.create_configuration_for_enterprise = _rt.with_streaming_response(
-            resource.create_configuration_for_enterprise
-        )
-        self.get_default_configurations_for_enterprise = _rt.with_streaming_response(
-            resource.get_default_configurations_for_enterprise
-        )
-        self.get_single_configuration_for_enterprise = _rt.with_streaming_response(
-            resource.get_single_configuration_for_enterprise
-        )
-        self.delete_configuration_for_enterprise = _rt.with_streaming_response(
-            resource.delete_configuration_for_enterprise
-        )
-        self.update_enterprise_configuration = _rt.with_streaming_response(
-            resource.update_enterprise_configuration
-        )
-        self.attach_enterprise_configuration = _rt.with_streaming_response(
-            resource.attach_enterprise_configuration
-        )
-        self.set_configuration_as_default_for_enterprise = _rt.with_streaming_response(
-            resource.set_configuration_as_default_for_enterprise
-        )
-        self.get_repositories_for_enterprise_configuration = _rt.streaming_page(
-            resource.get_repositories_for_enterprise_configuration
-        )
-        self.get_configurations_for_org = _rt.streaming_page(resource.get_configurations_for_org)
-        self.create_configuration = _rt.with_streaming_response(resource.create_configuration)
-        self.get_default_configurations = _rt.with_streaming_response(
-            resource.get_default_configurations
-        )
-        self.detach_configuration = _rt.with_streaming_response(resource.detach_configuration)
-        self.get_configuration = _rt.with_streaming_response(resource.get_configuration)
-        self.delete_configuration = _rt.with_streaming_response(resource.delete_configuration)
-        self.update_configuration = _rt.with_streaming_response(resource.update_configuration)
-        self.attach_configuration = _rt.with_streaming_response(resource.attach_configuration)
-        self.set_configuration_as_default = _rt.with_streaming_response(
-            resource.set_configuration_as_default
-        )
-        self.get_repositories_for_configuration = _rt.streaming_page(
-            resource.get_repositories_for_configuration
-        )
-        self.get_configuration_for_repository = _rt.with_streaming_response(
-            resource.get_configuration_for_repository
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "get_configurations_for_enterprise": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "create_configuration_for_enterprise": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "get_default_configurations_for_enterprise": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "get_single_configuration_for_enterprise": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "delete_configuration_for_enterprise": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "update_enterprise_configuration": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "attach_enterprise_configuration": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "set_configuration_as_default_for_enterprise": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "get_repositories_for_enterprise_configuration": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "get_configurations_for_org": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "create_configuration": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "get_default_configurations": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "detach_configuration": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "get_configuration": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "delete_configuration": (
-        "._code_security_configurations",
-        "_AsyncCodeSecurityConfigurationsMethods",
-    ),
-    "update_configuration": (
-        "._code_security_configurations_2",
-        "_AsyncCodeSecurityConfigurations2Methods",
-    ),
-    "attach_configuration": (
-        "._code_security_configurations_2",
-        "_AsyncCodeSecurityConfigurations2Methods",
-    ),
-    "set_configuration_as_default": (
-        "._code_security_configurations_2",
-        "_AsyncCodeSecurityConfigurations2Methods",
-    ),
-    "get_repositories_for_configuration": (
-        "._code_security_configurations_2",
-        "_AsyncCodeSecurityConfigurations2Methods",
-    ),
-    "get_configuration_for_repository": (
-        "._code_security_configurations_2",
-        "_AsyncCodeSecurityConfigurations2Methods",
-    ),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._code_security_configurations": "_AsyncCodeSecurityConfigurationsMethods",
+    "._code_security_configurations_2": "_AsyncCodeSecurityConfigurations2Methods",
 }
 
 if TYPE_CHECKING:
@@ -326,8 +142,23 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncCodeSecurityWithRawResponseMethods(
+        _AsyncCodeSecurityConfigurationsMethodsWithRawResponse,
+        _AsyncCodeSecurityConfigurations2MethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncCodeSecurityWithStreamingResponseMethods(
+        _AsyncCodeSecurityConfigurationsMethodsWithStreamingResponse,
+        _AsyncCodeSecurityConfigurations2MethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncCodeSecurityMethods = _rt.AsyncResource
+    _AsyncCodeSecurityWithRawResponseMethods = _AsyncCodeSecurityWithStreamingResponseMethods = (
+        object
+    )
 
 
 class AsyncCodeSecurity(_AsyncCodeSecurityMethods):
@@ -336,7 +167,7 @@ class AsyncCodeSecurity(_AsyncCodeSecurityMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncCodeSecurityWithRawResponse:
@@ -349,107 +180,29 @@ class AsyncCodeSecurity(_AsyncCodeSecurityMethods):
         return AsyncCodeSecurityWithStreamingResponse(self)
 
 
-class AsyncCodeSecurityWithRawResponse:
+class AsyncCodeSecurityWithRawResponse(_AsyncCodeSecurityWithRawResponseMethods):
     """`AsyncCodeSecurity.with_raw_response`."""
 
     def __init__(self, resource: AsyncCodeSecurity) -> None:
         self._resource = resource
-        self.get_configurations_for_enterprise = _rt.raw_async_page(
-            resource.get_configurations_for_enterprise
-        )
-        self.create_configuration_for_enterprise = _rt.with_raw_response(
-            resource.create_configuration_for_enterprise
-        )
-        self.get_default_configurations_for_enterprise = _rt.with_raw_response(
-            resource.get_default_configurations_for_enterprise
-        )
-        self.get_single_configuration_for_enterprise = _rt.with_raw_response(
-            resource.get_single_configuration_for_enterprise
-        )
-        self.delete_configuration_for_enterprise = _rt.with_raw_response(
-            resource.delete_configuration_for_enterprise
-        )
-        self.update_enterprise_configuration = _rt.with_raw_response(
-            resource.update_enterprise_configuration
-        )
-        self.attach_enterprise_configuration = _rt.with_raw_response(
-            resource.attach_enterprise_configuration
-        )
-        self.set_configuration_as_default_for_enterprise = _rt.with_raw_response(
-            resource.set_configuration_as_default_for_enterprise
-        )
-        self.get_repositories_for_enterprise_configuration = _rt.raw_async_page(
-            resource.get_repositories_for_enterprise_configuration
-        )
-        self.get_configurations_for_org = _rt.raw_async_page(resource.get_configurations_for_org)
-        self.create_configuration = _rt.with_raw_response(resource.create_configuration)
-        self.get_default_configurations = _rt.with_raw_response(resource.get_default_configurations)
-        self.detach_configuration = _rt.with_raw_response(resource.detach_configuration)
-        self.get_configuration = _rt.with_raw_response(resource.get_configuration)
-        self.delete_configuration = _rt.with_raw_response(resource.delete_configuration)
-        self.update_configuration = _rt.with_raw_response(resource.update_configuration)
-        self.attach_configuration = _rt.with_raw_response(resource.attach_configuration)
-        self.set_configuration_as_default = _rt.with_raw_response(
-            resource.set_configuration_as_default
-        )
-        self.get_repositories_for_configuration = _rt.raw_async_page(
-            resource.get_repositories_for_configuration
-        )
-        self.get_configuration_for_repository = _rt.with_raw_response(
-            resource.get_configuration_for_repository
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncCodeSecurityWithStreamingResponse:
+class AsyncCodeSecurityWithStreamingResponse(_AsyncCodeSecurityWithStreamingResponseMethods):
     """`AsyncCodeSecurity.with_streaming_response`."""
 
     def __init__(self, resource: AsyncCodeSecurity) -> None:
         self._resource = resource
-        self.get_configurations_for_enterprise = _rt.streaming_async_page(
-            resource.get_configurations_for_enterprise
-        )
-        self.create_configuration_for_enterprise = _rt.with_streaming_response(
-            resource.create_configuration_for_enterprise
-        )
-        self.get_default_configurations_for_enterprise = _rt.with_streaming_response(
-            resource.get_default_configurations_for_enterprise
-        )
-        self.get_single_configuration_for_enterprise = _rt.with_streaming_response(
-            resource.get_single_configuration_for_enterprise
-        )
-        self.delete_configuration_for_enterprise = _rt.with_streaming_response(
-            resource.delete_configuration_for_enterprise
-        )
-        self.update_enterprise_configuration = _rt.with_streaming_response(
-            resource.update_enterprise_configuration
-        )
-        self.attach_enterprise_configuration = _rt.with_streaming_response(
-            resource.attach_enterprise_configuration
-        )
-        self.set_configuration_as_default_for_enterprise = _rt.with_streaming_response(
-            resource.set_configuration_as_default_for_enterprise
-        )
-        self.get_repositories_for_enterprise_configuration = _rt.streaming_async_page(
-            resource.get_repositories_for_enterprise_configuration
-        )
-        self.get_configurations_for_org = _rt.streaming_async_page(
-            resource.get_configurations_for_org
-        )
-        self.create_configuration = _rt.with_streaming_response(resource.create_configuration)
-        self.get_default_configurations = _rt.with_streaming_response(
-            resource.get_default_configurations
-        )
-        self.detach_configuration = _rt.with_streaming_response(resource.detach_configuration)
-        self.get_configuration = _rt.with_streaming_response(resource.get_configuration)
-        self.delete_configuration = _rt.with_streaming_response(resource.delete_configuration)
-        self.update_configuration = _rt.with_streaming_response(resource.update_configuration)
-        self.attach_configuration = _rt.with_streaming_response(resource.attach_configuration)
-        self.set_configuration_as_default = _rt.with_streaming_response(
-            resource.set_configuration_as_default
-        )
-        self.get_repositories_for_configuration = _rt.streaming_async_page(
-            resource.get_repositories_for_configuration
-        )
-        self.get_configuration_for_repository = _rt.with_streaming_response(
-            resource.get_configuration_for_repository
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

@@ -8,125 +8,142 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._codespaces_codespaces import (
-        _AsyncCodespacesCodespacesMethods,
-        _CodespacesCodespacesMethods,
+    from ..resources._codespaces_access import (
+        _AsyncCodespacesAccessMethods,
+        _AsyncCodespacesAccessMethodsWithRawResponse,
+        _AsyncCodespacesAccessMethodsWithStreamingResponse,
+        _CodespacesAccessMethods,
+        _CodespacesAccessMethodsWithRawResponse,
+        _CodespacesAccessMethodsWithStreamingResponse,
     )
-    from ._codespaces_exports import _AsyncCodespacesExportsMethods, _CodespacesExportsMethods
-    from ._codespaces_secrets import _AsyncCodespacesSecretsMethods, _CodespacesSecretsMethods
-    from ._codespaces_secrets_2 import _AsyncCodespacesSecrets2Methods, _CodespacesSecrets2Methods
+    from ..resources._codespaces_codespaces import (
+        _AsyncCodespacesCodespacesMethods,
+        _AsyncCodespacesCodespacesMethodsWithRawResponse,
+        _AsyncCodespacesCodespacesMethodsWithStreamingResponse,
+        _CodespacesCodespacesMethods,
+        _CodespacesCodespacesMethodsWithRawResponse,
+        _CodespacesCodespacesMethodsWithStreamingResponse,
+    )
+    from ..resources._codespaces_new import (
+        _AsyncCodespacesNewMethods,
+        _AsyncCodespacesNewMethodsWithRawResponse,
+        _AsyncCodespacesNewMethodsWithStreamingResponse,
+        _CodespacesNewMethods,
+        _CodespacesNewMethodsWithRawResponse,
+        _CodespacesNewMethodsWithStreamingResponse,
+    )
+    from ..resources._codespaces_secrets import (
+        _AsyncCodespacesSecretsMethods,
+        _AsyncCodespacesSecretsMethodsWithRawResponse,
+        _AsyncCodespacesSecretsMethodsWithStreamingResponse,
+        _CodespacesSecretsMethods,
+        _CodespacesSecretsMethodsWithRawResponse,
+        _CodespacesSecretsMethodsWithStreamingResponse,
+    )
+    from ..resources._codespaces_secrets_2 import (
+        _AsyncCodespacesSecrets2Methods,
+        _AsyncCodespacesSecrets2MethodsWithRawResponse,
+        _AsyncCodespacesSecrets2MethodsWithStreamingResponse,
+        _CodespacesSecrets2Methods,
+        _CodespacesSecrets2MethodsWithRawResponse,
+        _CodespacesSecrets2MethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_in_organization": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "get_codespaces_for_user_in_org": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "delete_from_organization": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "list_in_repository_for_authenticated_user": (
-        "._codespaces_codespaces",
-        "_CodespacesCodespacesMethods",
-    ),
-    "create_with_repo_for_authenticated_user": (
-        "._codespaces_codespaces",
-        "_CodespacesCodespacesMethods",
-    ),
-    "create_with_pr_for_authenticated_user": (
-        "._codespaces_codespaces",
-        "_CodespacesCodespacesMethods",
-    ),
-    "list_for_authenticated_user": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "create_for_authenticated_user": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "get_for_authenticated_user": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "delete_for_authenticated_user": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "update_for_authenticated_user": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "set_codespaces_access": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "set_codespaces_access_users": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "delete_codespaces_access_users": ("._codespaces_codespaces", "_CodespacesCodespacesMethods"),
-    "list_org_secrets": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "get_org_public_key": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "get_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "create_or_update_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "delete_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "list_selected_repos_for_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "set_selected_repos_for_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "add_selected_repo_to_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "remove_selected_repo_from_org_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "list_repo_secrets": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "get_repo_public_key": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "get_repo_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "create_or_update_repo_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "delete_repo_secret": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "list_secrets_for_authenticated_user": ("._codespaces_secrets", "_CodespacesSecretsMethods"),
-    "get_public_key_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "get_secret_for_authenticated_user": ("._codespaces_secrets_2", "_CodespacesSecrets2Methods"),
-    "create_or_update_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "delete_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "list_repositories_for_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "set_repositories_for_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "add_repository_for_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "remove_repository_for_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "stop_in_organization": ("._codespaces_secrets_2", "_CodespacesSecrets2Methods"),
-    "stop_for_authenticated_user": ("._codespaces_secrets_2", "_CodespacesSecrets2Methods"),
-    "list_devcontainers_in_repository_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "repo_machines_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "codespace_machines_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "pre_flight_with_repo_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_CodespacesSecrets2Methods",
-    ),
-    "check_permissions_for_devcontainer": ("._codespaces_secrets_2", "_CodespacesSecrets2Methods"),
-    "export_for_authenticated_user": ("._codespaces_exports", "_CodespacesExportsMethods"),
-    "get_export_details_for_authenticated_user": (
-        "._codespaces_exports",
-        "_CodespacesExportsMethods",
-    ),
-    "publish_for_authenticated_user": ("._codespaces_exports", "_CodespacesExportsMethods"),
-    "start_for_authenticated_user": ("._codespaces_exports", "_CodespacesExportsMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_in_organization": "._codespaces_codespaces",
+    "get_codespaces_for_user_in_org": "._codespaces_codespaces",
+    "delete_from_organization": "._codespaces_codespaces",
+    "list_in_repository_for_authenticated_user": "._codespaces_codespaces",
+    "create_with_repo_for_authenticated_user": "._codespaces_codespaces",
+    "create_with_pr_for_authenticated_user": "._codespaces_codespaces",
+    "list_for_authenticated_user": "._codespaces_codespaces",
+    "create_for_authenticated_user": "._codespaces_codespaces",
+    "get_for_authenticated_user": "._codespaces_codespaces",
+    "delete_for_authenticated_user": "._codespaces_codespaces",
+    "update_for_authenticated_user": "._codespaces_codespaces",
+    "set_codespaces_access": "._codespaces_access",
+    "set_codespaces_access_users": "._codespaces_access",
+    "delete_codespaces_access_users": "._codespaces_access",
+    "list_org_secrets": "._codespaces_secrets",
+    "get_org_public_key": "._codespaces_secrets",
+    "get_org_secret": "._codespaces_secrets",
+    "create_or_update_org_secret": "._codespaces_secrets",
+    "delete_org_secret": "._codespaces_secrets",
+    "list_selected_repos_for_org_secret": "._codespaces_secrets",
+    "set_selected_repos_for_org_secret": "._codespaces_secrets",
+    "add_selected_repo_to_org_secret": "._codespaces_secrets",
+    "remove_selected_repo_from_org_secret": "._codespaces_secrets",
+    "list_repo_secrets": "._codespaces_secrets",
+    "get_repo_public_key": "._codespaces_secrets",
+    "get_repo_secret": "._codespaces_secrets",
+    "create_or_update_repo_secret": "._codespaces_secrets",
+    "delete_repo_secret": "._codespaces_secrets",
+    "list_secrets_for_authenticated_user": "._codespaces_secrets_2",
+    "get_public_key_for_authenticated_user": "._codespaces_secrets_2",
+    "get_secret_for_authenticated_user": "._codespaces_secrets_2",
+    "create_or_update_secret_for_authenticated_user": "._codespaces_secrets_2",
+    "delete_secret_for_authenticated_user": "._codespaces_secrets_2",
+    "list_repositories_for_secret_for_authenticated_user": "._codespaces_secrets_2",
+    "set_repositories_for_secret_for_authenticated_user": "._codespaces_secrets_2",
+    "add_repository_for_secret_for_authenticated_user": "._codespaces_secrets_2",
+    "remove_repository_for_secret_for_authenticated_user": "._codespaces_secrets_2",
+    "stop_in_organization": "._codespaces_secrets_2",
+    "stop_for_authenticated_user": "._codespaces_secrets_2",
+    "list_devcontainers_in_repository_for_authenticated_user": "._codespaces_secrets_2",
+    "repo_machines_for_authenticated_user": "._codespaces_secrets_2",
+    "codespace_machines_for_authenticated_user": "._codespaces_secrets_2",
+    "pre_flight_with_repo_for_authenticated_user": "._codespaces_new",
+    "check_permissions_for_devcontainer": "._codespaces_new",
+    "export_for_authenticated_user": "._codespaces_new",
+    "get_export_details_for_authenticated_user": "._codespaces_new",
+    "publish_for_authenticated_user": "._codespaces_new",
+    "start_for_authenticated_user": "._codespaces_new",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._codespaces_codespaces": "_CodespacesCodespacesMethods",
+    "._codespaces_access": "_CodespacesAccessMethods",
+    "._codespaces_secrets": "_CodespacesSecretsMethods",
+    "._codespaces_secrets_2": "_CodespacesSecrets2Methods",
+    "._codespaces_new": "_CodespacesNewMethods",
 }
 
 if TYPE_CHECKING:
 
     class _CodespacesMethods(
         _CodespacesCodespacesMethods,
+        _CodespacesAccessMethods,
         _CodespacesSecretsMethods,
         _CodespacesSecrets2Methods,
-        _CodespacesExportsMethods,
+        _CodespacesNewMethods,
         _rt.SyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _CodespacesWithRawResponseMethods(
+        _CodespacesCodespacesMethodsWithRawResponse,
+        _CodespacesAccessMethodsWithRawResponse,
+        _CodespacesSecretsMethodsWithRawResponse,
+        _CodespacesSecrets2MethodsWithRawResponse,
+        _CodespacesNewMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _CodespacesWithStreamingResponseMethods(
+        _CodespacesCodespacesMethodsWithStreamingResponse,
+        _CodespacesAccessMethodsWithStreamingResponse,
+        _CodespacesSecretsMethodsWithStreamingResponse,
+        _CodespacesSecrets2MethodsWithStreamingResponse,
+        _CodespacesNewMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _CodespacesMethods = _rt.SyncResource
+    _CodespacesWithRawResponseMethods = _CodespacesWithStreamingResponseMethods = object
 
 
 class Codespaces(_CodespacesMethods):
@@ -135,7 +152,7 @@ class Codespaces(_CodespacesMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> CodespacesWithRawResponse:
@@ -148,394 +165,76 @@ class Codespaces(_CodespacesMethods):
         return CodespacesWithStreamingResponse(self)
 
 
-class CodespacesWithRawResponse:
+class CodespacesWithRawResponse(_CodespacesWithRawResponseMethods):
     """`Codespaces.with_raw_response`."""
 
     def __init__(self, resource: Codespaces) -> None:
         self._resource = resource
-        self.list_in_organization = _rt.raw_page(resource.list_in_organization)
-        self.get_codespaces_for_user_in_org = _rt.raw_page(resource.get_codespaces_for_user_in_org)
-        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
-        self.list_in_repository_for_authenticated_user = _rt.raw_page(
-            resource.list_in_repository_for_authenticated_user
-        )
-        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.create_with_repo_for_authenticated_user
-        )
-        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
-            resource.create_with_pr_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_raw_response(
-            resource.create_for_authenticated_user
-        )
-        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
-        self.delete_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_for_authenticated_user
-        )
-        self.update_for_authenticated_user = _rt.with_raw_response(
-            resource.update_for_authenticated_user
-        )
-        self.set_codespaces_access = _rt.with_raw_response(resource.set_codespaces_access)
-        self.set_codespaces_access_users = _rt.with_raw_response(
-            resource.set_codespaces_access_users
-        )
-        self.delete_codespaces_access_users = _rt.with_raw_response(
-            resource.delete_codespaces_access_users
-        )
-        self.list_org_secrets = _rt.raw_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_raw_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.raw_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_raw_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
-        self.list_secrets_for_authenticated_user = _rt.raw_page(
-            resource.list_secrets_for_authenticated_user
-        )
-        self.get_public_key_for_authenticated_user = _rt.with_raw_response(
-            resource.get_public_key_for_authenticated_user
-        )
-        self.get_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.get_secret_for_authenticated_user
-        )
-        self.create_or_update_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.create_or_update_secret_for_authenticated_user
-        )
-        self.delete_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_secret_for_authenticated_user
-        )
-        self.list_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.list_repositories_for_secret_for_authenticated_user
-        )
-        self.set_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.set_repositories_for_secret_for_authenticated_user
-        )
-        self.add_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.add_repository_for_secret_for_authenticated_user
-        )
-        self.remove_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.remove_repository_for_secret_for_authenticated_user
-        )
-        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
-        self.stop_for_authenticated_user = _rt.with_raw_response(
-            resource.stop_for_authenticated_user
-        )
-        self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_page(
-            resource.list_devcontainers_in_repository_for_authenticated_user
-        )
-        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
-            resource.repo_machines_for_authenticated_user
-        )
-        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
-            resource.codespace_machines_for_authenticated_user
-        )
-        self.pre_flight_with_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.pre_flight_with_repo_for_authenticated_user
-        )
-        self.check_permissions_for_devcontainer = _rt.with_raw_response(
-            resource.check_permissions_for_devcontainer
-        )
-        self.export_for_authenticated_user = _rt.with_raw_response(
-            resource.export_for_authenticated_user
-        )
-        self.get_export_details_for_authenticated_user = _rt.with_raw_response(
-            resource.get_export_details_for_authenticated_user
-        )
-        self.publish_for_authenticated_user = _rt.with_raw_response(
-            resource.publish_for_authenticated_user
-        )
-        self.start_for_authenticated_user = _rt.with_raw_response(
-            resource.start_for_authenticated_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class CodespacesWithStreamingResponse:
+class CodespacesWithStreamingResponse(_CodespacesWithStreamingResponseMethods):
     """`Codespaces.with_streaming_response`."""
 
     def __init__(self, resource: Codespaces) -> None:
         self._resource = resource
-        self.list_in_organization = _rt.streaming_page(resource.list_in_organization)
-        self.get_codespaces_for_user_in_org = _rt.streaming_page(
-            resource.get_codespaces_for_user_in_org
-        )
-        self.delete_from_organization = _rt.with_streaming_response(
-            resource.delete_from_organization
-        )
-        self.list_in_repository_for_authenticated_user = _rt.streaming_page(
-            resource.list_in_repository_for_authenticated_user
-        )
-        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_with_repo_for_authenticated_user
-        )
-        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_with_pr_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_for_authenticated_user
-        )
-        self.get_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_for_authenticated_user
-        )
-        self.delete_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_for_authenticated_user
-        )
-        self.update_for_authenticated_user = _rt.with_streaming_response(
-            resource.update_for_authenticated_user
-        )
-        self.set_codespaces_access = _rt.with_streaming_response(resource.set_codespaces_access)
-        self.set_codespaces_access_users = _rt.with_streaming_response(
-            resource.set_codespaces_access_users
-        )
-        self.delete_codespaces_access_users = _rt.with_streaming_response(
-            resource.delete_codespaces_access_users
-        )
-        self.list_org_secrets = _rt.streaming_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_streaming_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.streaming_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
-        self.list_secrets_for_authenticated_user = _rt.streaming_page(
-            resource.list_secrets_for_authenticated_user
-        )
-        self.get_public_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_public_key_for_authenticated_user
-        )
-        self.get_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_secret_for_authenticated_user
-        )
-        self.create_or_update_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_or_update_secret_for_authenticated_user
-        )
-        self.delete_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_secret_for_authenticated_user
-        )
-        self.list_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.list_repositories_for_secret_for_authenticated_user
-        )
-        self.set_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.set_repositories_for_secret_for_authenticated_user
-        )
-        self.add_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.add_repository_for_secret_for_authenticated_user
-        )
-        self.remove_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.remove_repository_for_secret_for_authenticated_user
-        )
-        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
-        self.stop_for_authenticated_user = _rt.with_streaming_response(
-            resource.stop_for_authenticated_user
-        )
-        self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_page(
-            resource.list_devcontainers_in_repository_for_authenticated_user
-        )
-        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
-            resource.repo_machines_for_authenticated_user
-        )
-        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
-            resource.codespace_machines_for_authenticated_user
-        )
-        self.pre_flight_with_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.pre_flight_with_repo_for_authenticated_user
-        )
-        self.check_permissions_for_devcontainer = _rt.with_streaming_response(
-            resource.check_permissions_for_devcontainer
-        )
-        self.export_for_authenticated_user = _rt.with_streaming_response(
-            resource.export_for_authenticated_user
-        )
-        self.get_export_details_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_export_details_for_authenticated_user
-        )
-        self.publish_for_authenticated_user = _rt.with_streaming_response(
-            resource.publish_for_authenticated_user
-        )
-        self.start_for_authenticated_user = _rt.with_streaming_response(
-            resource.start_for_authenticated_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_in_organization": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
-    "get_codespaces_for_user_in_org": (
-        "._codespaces_codespaces",
-        "_AsyncCodespacesCodespacesMethods",
-    ),
-    "delete_from_organization": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
-    "list_in_repository_for_authenticated_user": (
-        "._codespaces_codespaces",
-        "_AsyncCodespacesCodespacesMethods",
-    ),
-    "create_with_repo_for_authenticated_user": (
-        "._codespaces_codespaces",
-        "_AsyncCodespacesCodespacesMethods",
-    ),
-    "create_with_pr_for_authenticated_user": (
-        "._codespaces_codespaces",
-        "_AsyncCodespacesCodespacesMethods",
-    ),
-    "list_for_authenticated_user": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
-    "create_for_authenticated_user": (
-        "._codespaces_codespaces",
-        "_AsyncCodespacesCodespacesMethods",
-    ),
-    "get_for_authenticated_user": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
-    "delete_for_authenticated_user": (
-        "._codespaces_codespaces",
-        "_AsyncCodespacesCodespacesMethods",
-    ),
-    "update_for_authenticated_user": (
-        "._codespaces_codespaces",
-        "_AsyncCodespacesCodespacesMethods",
-    ),
-    "set_codespaces_access": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
-    "set_codespaces_access_users": ("._codespaces_codespaces", "_AsyncCodespacesCodespacesMethods"),
-    "delete_codespaces_access_users": (
-        "._codespaces_codespaces",
-        "_AsyncCodespacesCodespacesMethods",
-    ),
-    "list_org_secrets": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "get_org_public_key": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "get_org_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "create_or_update_org_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "delete_org_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "list_selected_repos_for_org_secret": (
-        "._codespaces_secrets",
-        "_AsyncCodespacesSecretsMethods",
-    ),
-    "set_selected_repos_for_org_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "add_selected_repo_to_org_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "remove_selected_repo_from_org_secret": (
-        "._codespaces_secrets",
-        "_AsyncCodespacesSecretsMethods",
-    ),
-    "list_repo_secrets": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "get_repo_public_key": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "get_repo_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "create_or_update_repo_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "delete_repo_secret": ("._codespaces_secrets", "_AsyncCodespacesSecretsMethods"),
-    "list_secrets_for_authenticated_user": (
-        "._codespaces_secrets",
-        "_AsyncCodespacesSecretsMethods",
-    ),
-    "get_public_key_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "get_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "create_or_update_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "delete_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "list_repositories_for_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "set_repositories_for_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "add_repository_for_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "remove_repository_for_secret_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "stop_in_organization": ("._codespaces_secrets_2", "_AsyncCodespacesSecrets2Methods"),
-    "stop_for_authenticated_user": ("._codespaces_secrets_2", "_AsyncCodespacesSecrets2Methods"),
-    "list_devcontainers_in_repository_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "repo_machines_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "codespace_machines_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "pre_flight_with_repo_for_authenticated_user": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "check_permissions_for_devcontainer": (
-        "._codespaces_secrets_2",
-        "_AsyncCodespacesSecrets2Methods",
-    ),
-    "export_for_authenticated_user": ("._codespaces_exports", "_AsyncCodespacesExportsMethods"),
-    "get_export_details_for_authenticated_user": (
-        "._codespaces_exports",
-        "_AsyncCodespacesExportsMethods",
-    ),
-    "publish_for_authenticated_user": ("._codespaces_exports", "_AsyncCodespacesExportsMethods"),
-    "start_for_authenticated_user": ("._codespaces_exports", "_AsyncCodespacesExportsMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._codespaces_codespaces": "_AsyncCodespacesCodespacesMethods",
+    "._codespaces_access": "_AsyncCodespacesAccessMethods",
+    "._codespaces_secrets": "_AsyncCodespacesSecretsMethods",
+    "._codespaces_secrets_2": "_AsyncCodespacesSecrets2Methods",
+    "._codespaces_new": "_AsyncCodespacesNewMethods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncCodespacesMethods(
         _AsyncCodespacesCodespacesMethods,
+        _AsyncCodespacesAccessMethods,
         _AsyncCodespacesSecretsMethods,
         _AsyncCodespacesSecrets2Methods,
-        _AsyncCodespacesExportsMethods,
+        _AsyncCodespacesNewMethods,
         _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncCodespacesWithRawResponseMethods(
+        _AsyncCodespacesCodespacesMethodsWithRawResponse,
+        _AsyncCodespacesAccessMethodsWithRawResponse,
+        _AsyncCodespacesSecretsMethodsWithRawResponse,
+        _AsyncCodespacesSecrets2MethodsWithRawResponse,
+        _AsyncCodespacesNewMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncCodespacesWithStreamingResponseMethods(
+        _AsyncCodespacesCodespacesMethodsWithStreamingResponse,
+        _AsyncCodespacesAccessMethodsWithStreamingResponse,
+        _AsyncCodespacesSecretsMethodsWithStreamingResponse,
+        _AsyncCodespacesSecrets2MethodsWithStreamingResponse,
+        _AsyncCodespacesNewMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncCodespacesMethods = _rt.AsyncResource
+    _AsyncCodespacesWithRawResponseMethods = _AsyncCodespacesWithStreamingResponseMethods = object
 
 
 class AsyncCodespaces(_AsyncCodespacesMethods):
@@ -544,7 +243,7 @@ class AsyncCodespaces(_AsyncCodespacesMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncCodespacesWithRawResponse:
@@ -557,253 +256,29 @@ class AsyncCodespaces(_AsyncCodespacesMethods):
         return AsyncCodespacesWithStreamingResponse(self)
 
 
-class AsyncCodespacesWithRawResponse:
+class AsyncCodespacesWithRawResponse(_AsyncCodespacesWithRawResponseMethods):
     """`AsyncCodespaces.with_raw_response`."""
 
     def __init__(self, resource: AsyncCodespaces) -> None:
         self._resource = resource
-        self.list_in_organization = _rt.raw_async_page(resource.list_in_organization)
-        self.get_codespaces_for_user_in_org = _rt.raw_async_page(
-            resource.get_codespaces_for_user_in_org
-        )
-        self.delete_from_organization = _rt.with_raw_response(resource.delete_from_organization)
-        self.list_in_repository_for_authenticated_user = _rt.raw_async_page(
-            resource.list_in_repository_for_authenticated_user
-        )
-        self.create_with_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.create_with_repo_for_authenticated_user
-        )
-        self.create_with_pr_for_authenticated_user = _rt.with_raw_response(
-            resource.create_with_pr_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_raw_response(
-            resource.create_for_authenticated_user
-        )
-        self.get_for_authenticated_user = _rt.with_raw_response(resource.get_for_authenticated_user)
-        self.delete_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_for_authenticated_user
-        )
-        self.update_for_authenticated_user = _rt.with_raw_response(
-            resource.update_for_authenticated_user
-        )
-        self.set_codespaces_access = _rt.with_raw_response(resource.set_codespaces_access)
-        self.set_codespaces_access_users = _rt.with_raw_response(
-            resource.set_codespaces_access_users
-        )
-        self.delete_codespaces_access_users = _rt.with_raw_response(
-            resource.delete_codespaces_access_users
-        )
-        self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_raw_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.raw_async_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_raw_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
-        self.list_secrets_for_authenticated_user = _rt.raw_async_page(
-            resource.list_secrets_for_authenticated_user
-        )
-        self.get_public_key_for_authenticated_user = _rt.with_raw_response(
-            resource.get_public_key_for_authenticated_user
-        )
-        self.get_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.get_secret_for_authenticated_user
-        )
-        self.create_or_update_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.create_or_update_secret_for_authenticated_user
-        )
-        self.delete_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_secret_for_authenticated_user
-        )
-        self.list_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.list_repositories_for_secret_for_authenticated_user
-        )
-        self.set_repositories_for_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.set_repositories_for_secret_for_authenticated_user
-        )
-        self.add_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.add_repository_for_secret_for_authenticated_user
-        )
-        self.remove_repository_for_secret_for_authenticated_user = _rt.with_raw_response(
-            resource.remove_repository_for_secret_for_authenticated_user
-        )
-        self.stop_in_organization = _rt.with_raw_response(resource.stop_in_organization)
-        self.stop_for_authenticated_user = _rt.with_raw_response(
-            resource.stop_for_authenticated_user
-        )
-        self.list_devcontainers_in_repository_for_authenticated_user = _rt.raw_async_page(
-            resource.list_devcontainers_in_repository_for_authenticated_user
-        )
-        self.repo_machines_for_authenticated_user = _rt.with_raw_response(
-            resource.repo_machines_for_authenticated_user
-        )
-        self.codespace_machines_for_authenticated_user = _rt.with_raw_response(
-            resource.codespace_machines_for_authenticated_user
-        )
-        self.pre_flight_with_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.pre_flight_with_repo_for_authenticated_user
-        )
-        self.check_permissions_for_devcontainer = _rt.with_raw_response(
-            resource.check_permissions_for_devcontainer
-        )
-        self.export_for_authenticated_user = _rt.with_raw_response(
-            resource.export_for_authenticated_user
-        )
-        self.get_export_details_for_authenticated_user = _rt.with_raw_response(
-            resource.get_export_details_for_authenticated_user
-        )
-        self.publish_for_authenticated_user = _rt.with_raw_response(
-            resource.publish_for_authenticated_user
-        )
-        self.start_for_authenticated_user = _rt.with_raw_response(
-            resource.start_for_authenticated_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncCodespacesWithStreamingResponse:
+class AsyncCodespacesWithStreamingResponse(_AsyncCodespacesWithStreamingResponseMethods):
     """`AsyncCodespaces.with_streaming_response`."""
 
     def __init__(self, resource: AsyncCodespaces) -> None:
         self._resource = resource
-        self.list_in_organization = _rt.streaming_async_page(resource.list_in_organization)
-        self.get_codespaces_for_user_in_org = _rt.streaming_async_page(
-            resource.get_codespaces_for_user_in_org
-        )
-        self.delete_from_organization = _rt.with_streaming_response(
-            resource.delete_from_organization
-        )
-        self.list_in_repository_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_in_repository_for_authenticated_user
-        )
-        self.create_with_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_with_repo_for_authenticated_user
-        )
-        self.create_with_pr_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_with_pr_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_for_authenticated_user
-        )
-        self.create_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_for_authenticated_user
-        )
-        self.get_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_for_authenticated_user
-        )
-        self.delete_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_for_authenticated_user
-        )
-        self.update_for_authenticated_user = _rt.with_streaming_response(
-            resource.update_for_authenticated_user
-        )
-        self.set_codespaces_access = _rt.with_streaming_response(resource.set_codespaces_access)
-        self.set_codespaces_access_users = _rt.with_streaming_response(
-            resource.set_codespaces_access_users
-        )
-        self.delete_codespaces_access_users = _rt.with_streaming_response(
-            resource.delete_codespaces_access_users
-        )
-        self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_streaming_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
-        self.list_secrets_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_secrets_for_authenticated_user
-        )
-        self.get_public_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_public_key_for_authenticated_user
-        )
-        self.get_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_secret_for_authenticated_user
-        )
-        self.create_or_update_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_or_update_secret_for_authenticated_user
-        )
-        self.delete_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_secret_for_authenticated_user
-        )
-        self.list_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.list_repositories_for_secret_for_authenticated_user
-        )
-        self.set_repositories_for_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.set_repositories_for_secret_for_authenticated_user
-        )
-        self.add_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.add_repository_for_secret_for_authenticated_user
-        )
-        self.remove_repository_for_secret_for_authenticated_user = _rt.with_streaming_response(
-            resource.remove_repository_for_secret_for_authenticated_user
-        )
-        self.stop_in_organization = _rt.with_streaming_response(resource.stop_in_organization)
-        self.stop_for_authenticated_user = _rt.with_streaming_response(
-            resource.stop_for_authenticated_user
-        )
-        self.list_devcontainers_in_repository_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_devcontainers_in_repository_for_authenticated_user
-        )
-        self.repo_machines_for_authenticated_user = _rt.with_streaming_response(
-            resource.repo_machines_for_authenticated_user
-        )
-        self.codespace_machines_for_authenticated_user = _rt.with_streaming_response(
-            resource.codespace_machines_for_authenticated_user
-        )
-        self.pre_flight_with_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.pre_flight_with_repo_for_authenticated_user
-        )
-        self.check_permissions_for_devcontainer = _rt.with_streaming_response(
-            resource.check_permissions_for_devcontainer
-        )
-        self.export_for_authenticated_user = _rt.with_streaming_response(
-            resource.export_for_authenticated_user
-        )
-        self.get_export_details_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_export_details_for_authenticated_user
-        )
-        self.publish_for_authenticated_user = _rt.with_streaming_response(
-            resource.publish_for_authenticated_user
-        )
-        self.start_for_authenticated_user = _rt.with_streaming_response(
-            resource.start_for_authenticated_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

@@ -8,88 +8,101 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._copilot_billing import _AsyncCopilotBillingMethods, _CopilotBillingMethods
-    from ._copilot_cloud_agent import _AsyncCopilotCloudAgentMethods, _CopilotCloudAgentMethods
-    from ._copilot_metrics import _AsyncCopilotMetricsMethods, _CopilotMetricsMethods
+    from ..resources._copilot_coding_agent import (
+        _AsyncCopilotCodingAgentMethods,
+        _AsyncCopilotCodingAgentMethodsWithRawResponse,
+        _AsyncCopilotCodingAgentMethodsWithStreamingResponse,
+        _CopilotCodingAgentMethods,
+        _CopilotCodingAgentMethodsWithRawResponse,
+        _CopilotCodingAgentMethodsWithStreamingResponse,
+    )
+    from ..resources._copilot_metrics import (
+        _AsyncCopilotMetricsMethods,
+        _AsyncCopilotMetricsMethodsWithRawResponse,
+        _AsyncCopilotMetricsMethodsWithStreamingResponse,
+        _CopilotMetricsMethods,
+        _CopilotMetricsMethodsWithRawResponse,
+        _CopilotMetricsMethodsWithStreamingResponse,
+    )
+    from ..resources._copilot_policies import (
+        _AsyncCopilotPoliciesMethods,
+        _AsyncCopilotPoliciesMethodsWithRawResponse,
+        _AsyncCopilotPoliciesMethodsWithStreamingResponse,
+        _CopilotPoliciesMethods,
+        _CopilotPoliciesMethodsWithRawResponse,
+        _CopilotPoliciesMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "copilot_enterprise_one_day_usage_metrics": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "copilot_enterprise_usage_metrics": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "copilot_enterprise_repos_one_day_report": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "copilot_enterprise_user_teams_one_day_report": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "copilot_users_one_day_usage_metrics": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "copilot_users_usage_metrics": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "copilot_organization_one_day_usage_metrics": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "copilot_organization_usage_metrics": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "copilot_organization_repos_one_day_report": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "copilot_organization_user_teams_one_day_report": (
-        "._copilot_metrics",
-        "_CopilotMetricsMethods",
-    ),
-    "copilot_organization_users_one_day_usage_metrics": (
-        "._copilot_metrics",
-        "_CopilotMetricsMethods",
-    ),
-    "copilot_organization_users_usage_metrics": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "set_enterprise_coding_agent_policy": ("._copilot_metrics", "_CopilotMetricsMethods"),
-    "add_organizations_to_enterprise_coding_agent_policy": (
-        "._copilot_metrics",
-        "_CopilotMetricsMethods",
-    ),
-    "remove_organizations_from_enterprise_coding_agent_policy": (
-        "._copilot_metrics",
-        "_CopilotMetricsMethods",
-    ),
-    "get_copilot_organization_details": ("._copilot_billing", "_CopilotBillingMethods"),
-    "list_copilot_seats": ("._copilot_billing", "_CopilotBillingMethods"),
-    "add_copilot_seats_for_teams": ("._copilot_billing", "_CopilotBillingMethods"),
-    "cancel_copilot_seat_assignment_for_teams": ("._copilot_billing", "_CopilotBillingMethods"),
-    "add_copilot_seats_for_users": ("._copilot_billing", "_CopilotBillingMethods"),
-    "cancel_copilot_seat_assignment_for_users": ("._copilot_billing", "_CopilotBillingMethods"),
-    "get_copilot_coding_agent_permissions_organization": (
-        "._copilot_billing",
-        "_CopilotBillingMethods",
-    ),
-    "set_copilot_coding_agent_permissions_organization": (
-        "._copilot_billing",
-        "_CopilotBillingMethods",
-    ),
-    "list_copilot_coding_agent_selected_repositories_for_organization": (
-        "._copilot_billing",
-        "_CopilotBillingMethods",
-    ),
-    "set_copilot_coding_agent_selected_repositories_for_organization": (
-        "._copilot_billing",
-        "_CopilotBillingMethods",
-    ),
-    "enable_copilot_coding_agent_for_repository_in_organization": (
-        "._copilot_billing",
-        "_CopilotBillingMethods",
-    ),
-    "disable_copilot_coding_agent_for_repository_in_organization": (
-        "._copilot_billing",
-        "_CopilotBillingMethods",
-    ),
-    "copilot_content_exclusion_for_organization": ("._copilot_billing", "_CopilotBillingMethods"),
-    "set_copilot_content_exclusion_for_organization": (
-        "._copilot_billing",
-        "_CopilotBillingMethods",
-    ),
-    "get_copilot_seat_details_for_user": ("._copilot_billing", "_CopilotBillingMethods"),
-    "get_copilot_cloud_agent_configuration": ("._copilot_cloud_agent", "_CopilotCloudAgentMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "copilot_enterprise_one_day_usage_metrics": "._copilot_metrics",
+    "copilot_enterprise_usage_metrics": "._copilot_metrics",
+    "copilot_enterprise_repos_one_day_report": "._copilot_metrics",
+    "copilot_enterprise_user_teams_one_day_report": "._copilot_metrics",
+    "copilot_users_one_day_usage_metrics": "._copilot_metrics",
+    "copilot_users_usage_metrics": "._copilot_metrics",
+    "copilot_organization_one_day_usage_metrics": "._copilot_metrics",
+    "copilot_organization_usage_metrics": "._copilot_metrics",
+    "copilot_organization_repos_one_day_report": "._copilot_metrics",
+    "copilot_organization_user_teams_one_day_report": "._copilot_metrics",
+    "copilot_organization_users_one_day_usage_metrics": "._copilot_metrics",
+    "copilot_organization_users_usage_metrics": "._copilot_metrics",
+    "set_enterprise_coding_agent_policy": "._copilot_policies",
+    "add_organizations_to_enterprise_coding_agent_policy": "._copilot_policies",
+    "remove_organizations_from_enterprise_coding_agent_policy": "._copilot_policies",
+    "get_copilot_organization_details": "._copilot_policies",
+    "list_copilot_seats": "._copilot_policies",
+    "add_copilot_seats_for_teams": "._copilot_policies",
+    "cancel_copilot_seat_assignment_for_teams": "._copilot_policies",
+    "add_copilot_seats_for_users": "._copilot_policies",
+    "cancel_copilot_seat_assignment_for_users": "._copilot_policies",
+    "get_copilot_coding_agent_permissions_organization": "._copilot_coding_agent",
+    "set_copilot_coding_agent_permissions_organization": "._copilot_coding_agent",
+    "list_copilot_coding_agent_selected_repositories_for_organization": "._copilot_coding_agent",
+    "set_copilot_coding_agent_selected_repositories_for_organization": "._copilot_coding_agent",
+    "enable_copilot_coding_agent_for_repository_in_organization": "._copilot_coding_agent",
+    "disable_copilot_coding_agent_for_repository_in_organization": "._copilot_coding_agent",
+    "copilot_content_exclusion_for_organization": "._copilot_coding_agent",
+    "set_copilot_content_exclusion_for_organization": "._copilot_coding_agent",
+    "get_copilot_seat_details_for_user": "._copilot_coding_agent",
+    "get_copilot_cloud_agent_configuration": "._copilot_coding_agent",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._copilot_metrics": "_CopilotMetricsMethods",
+    "._copilot_policies": "_CopilotPoliciesMethods",
+    "._copilot_coding_agent": "_CopilotCodingAgentMethods",
 }
 
 if TYPE_CHECKING:
 
     class _CopilotMethods(
-        _CopilotMetricsMethods, _CopilotBillingMethods, _CopilotCloudAgentMethods, _rt.SyncResource
+        _CopilotMetricsMethods,
+        _CopilotPoliciesMethods,
+        _CopilotCodingAgentMethods,
+        _rt.SyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _CopilotWithRawResponseMethods(
+        _CopilotMetricsMethodsWithRawResponse,
+        _CopilotPoliciesMethodsWithRawResponse,
+        _CopilotCodingAgentMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _CopilotWithStreamingResponseMethods(
+        _CopilotMetricsMethodsWithStreamingResponse,
+        _CopilotPoliciesMethodsWithStreamingResponse,
+        _CopilotCodingAgentMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _CopilotMethods = _rt.SyncResource
+    _CopilotWithRawResponseMethods = _CopilotWithStreamingResponseMethods = object
 
 
 class Copilot(_CopilotMethods):
@@ -98,7 +111,7 @@ class Copilot(_CopilotMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> CopilotWithRawResponse:
@@ -111,317 +124,68 @@ class Copilot(_CopilotMethods):
         return CopilotWithStreamingResponse(self)
 
 
-class CopilotWithRawResponse:
+class CopilotWithRawResponse(_CopilotWithRawResponseMethods):
     """`Copilot.with_raw_response`."""
 
     def __init__(self, resource: Copilot) -> None:
         self._resource = resource
-        self.copilot_enterprise_one_day_usage_metrics = _rt.with_raw_response(
-            resource.copilot_enterprise_one_day_usage_metrics
-        )
-        self.copilot_enterprise_usage_metrics = _rt.with_raw_response(
-            resource.copilot_enterprise_usage_metrics
-        )
-        self.copilot_enterprise_repos_one_day_report = _rt.with_raw_response(
-            resource.copilot_enterprise_repos_one_day_report
-        )
-        self.copilot_enterprise_user_teams_one_day_report = _rt.with_raw_response(
-            resource.copilot_enterprise_user_teams_one_day_report
-        )
-        self.copilot_users_one_day_usage_metrics = _rt.with_raw_response(
-            resource.copilot_users_one_day_usage_metrics
-        )
-        self.copilot_users_usage_metrics = _rt.with_raw_response(
-            resource.copilot_users_usage_metrics
-        )
-        self.copilot_organization_one_day_usage_metrics = _rt.with_raw_response(
-            resource.copilot_organization_one_day_usage_metrics
-        )
-        self.copilot_organization_usage_metrics = _rt.with_raw_response(
-            resource.copilot_organization_usage_metrics
-        )
-        self.copilot_organization_repos_one_day_report = _rt.with_raw_response(
-            resource.copilot_organization_repos_one_day_report
-        )
-        self.copilot_organization_user_teams_one_day_report = _rt.with_raw_response(
-            resource.copilot_organization_user_teams_one_day_report
-        )
-        self.copilot_organization_users_one_day_usage_metrics = _rt.with_raw_response(
-            resource.copilot_organization_users_one_day_usage_metrics
-        )
-        self.copilot_organization_users_usage_metrics = _rt.with_raw_response(
-            resource.copilot_organization_users_usage_metrics
-        )
-        self.set_enterprise_coding_agent_policy = _rt.with_raw_response(
-            resource.set_enterprise_coding_agent_policy
-        )
-        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_raw_response(
-            resource.add_organizations_to_enterprise_coding_agent_policy
-        )
-        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_raw_response(
-            resource.remove_organizations_from_enterprise_coding_agent_policy
-        )
-        self.get_copilot_organization_details = _rt.with_raw_response(
-            resource.get_copilot_organization_details
-        )
-        self.list_copilot_seats = _rt.raw_page(resource.list_copilot_seats)
-        self.add_copilot_seats_for_teams = _rt.with_raw_response(
-            resource.add_copilot_seats_for_teams
-        )
-        self.cancel_copilot_seat_assignment_for_teams = _rt.with_raw_response(
-            resource.cancel_copilot_seat_assignment_for_teams
-        )
-        self.add_copilot_seats_for_users = _rt.with_raw_response(
-            resource.add_copilot_seats_for_users
-        )
-        self.cancel_copilot_seat_assignment_for_users = _rt.with_raw_response(
-            resource.cancel_copilot_seat_assignment_for_users
-        )
-        self.get_copilot_coding_agent_permissions_organization = _rt.with_raw_response(
-            resource.get_copilot_coding_agent_permissions_organization
-        )
-        self.set_copilot_coding_agent_permissions_organization = _rt.with_raw_response(
-            resource.set_copilot_coding_agent_permissions_organization
-        )
-        self.list_copilot_coding_agent_selected_repositories_for_organization = _rt.raw_page(
-            resource.list_copilot_coding_agent_selected_repositories_for_organization
-        )
-        self.set_copilot_coding_agent_selected_repositories_for_organization = (
-            _rt.with_raw_response(
-                resource.set_copilot_coding_agent_selected_repositories_for_organization
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
             )
-        )
-        self.enable_copilot_coding_agent_for_repository_in_organization = _rt.with_raw_response(
-            resource.enable_copilot_coding_agent_for_repository_in_organization
-        )
-        self.disable_copilot_coding_agent_for_repository_in_organization = _rt.with_raw_response(
-            resource.disable_copilot_coding_agent_for_repository_in_organization
-        )
-        self.copilot_content_exclusion_for_organization = _rt.with_raw_response(
-            resource.copilot_content_exclusion_for_organization
-        )
-        self.set_copilot_content_exclusion_for_organization = _rt.with_raw_response(
-            resource.set_copilot_content_exclusion_for_organization
-        )
-        self.get_copilot_seat_details_for_user = _rt.with_raw_response(
-            resource.get_copilot_seat_details_for_user
-        )
-        self.get_copilot_cloud_agent_configuration = _rt.with_raw_response(
-            resource.get_copilot_cloud_agent_configuration
-        )
 
 
-class CopilotWithStreamingResponse:
+class CopilotWithStreamingResponse(_CopilotWithStreamingResponseMethods):
     """`Copilot.with_streaming_response`."""
 
     def __init__(self, resource: Copilot) -> None:
         self._resource = resource
-        self.copilot_enterprise_one_day_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_enterprise_one_day_usage_metrics
-        )
-        self.copilot_enterprise_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_enterprise_usage_metrics
-        )
-        self.copilot_enterprise_repos_one_day_report = _rt.with_streaming_response(
-            resource.copilot_enterprise_repos_one_day_report
-        )
-        self.copilot_enterprise_user_teams_one_day_report = _rt.with_streaming_response(
-            resource.copilot_enterprise_user_teams_one_day_report
-        )
-        self.copilot_users_one_day_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_users_one_day_usage_metrics
-        )
-        self.copilot_users_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_users_usage_metrics
-        )
-        self.copilot_organization_one_day_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_organization_one_day_usage_metrics
-        )
-        self.copilot_organization_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_organization_usage_metrics
-        )
-        self.copilot_organization_repos_one_day_report = _rt.with_streaming_response(
-            resource.copilot_organization_repos_one_day_report
-        )
-        self.copilot_organization_user_teams_one_day_report = _rt.with_streaming_response(
-            resource.copilot_organization_user_teams_one_day_report
-        )
-        self.copilot_organization_users_one_day_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_organization_users_one_day_usage_metrics
-        )
-        self.copilot_organization_users_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_organization_users_usage_metrics
-        )
-        self.set_enterprise_coding_agent_policy = _rt.with_streaming_response(
-            resource.set_enterprise_coding_agent_policy
-        )
-        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_streaming_response(
-            resource.add_organizations_to_enterprise_coding_agent_policy
-        )
-        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_streaming_response(
-            resource.remove_organizations_from_enterprise_coding_agent_policy
-        )
-        self.get_copilot_organization_details = _rt.with_streaming_response(
-            resource.get_copilot_organization_details
-        )
-        self.list_copilot_seats = _rt.streaming_page(resource.list_copilot_seats)
-        self.add_copilot_seats_for_teams = _rt.with_streaming_response(
-            resource.add_copilot_seats_for_teams
-        )
-        self.cancel_copilot_seat_assignment_for_teams = _rt.with_streaming_response(
-            resource.cancel_copilot_seat_assignment_for_teams
-        )
-        self.add_copilot_seats_for_users = _rt.with_streaming_response(
-            resource.add_copilot_seats_for_users
-        )
-        self.cancel_copilot_seat_assignment_for_users = _rt.with_streaming_response(
-            resource.cancel_copilot_seat_assignment_for_users
-        )
-        self.get_copilot_coding_agent_permissions_organization = _rt.with_streaming_response(
-            resource.get_copilot_coding_agent_permissions_organization
-        )
-        self.set_copilot_coding_agent_permissions_organization = _rt.with_streaming_response(
-            resource.set_copilot_coding_agent_permissions_organization
-        )
-        self.list_copilot_coding_agent_selected_repositories_for_organization = _rt.streaming_page(
-            resource.list_copilot_coding_agent_selected_repositories_for_organization
-        )
-        self.set_copilot_coding_agent_selected_repositories_for_organization = (
-            _rt.with_streaming_response(
-                resource.set_copilot_coding_agent_selected_repositories_for_organization
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
             )
-        )
-        self.enable_copilot_coding_agent_for_repository_in_organization = (
-            _rt.with_streaming_response(
-                resource.enable_copilot_coding_agent_for_repository_in_organization
-            )
-        )
-        self.disable_copilot_coding_agent_for_repository_in_organization = (
-            _rt.with_streaming_response(
-                resource.disable_copilot_coding_agent_for_repository_in_organization
-            )
-        )
-        self.copilot_content_exclusion_for_organization = _rt.with_streaming_response(
-            resource.copilot_content_exclusion_for_organization
-        )
-        self.set_copilot_content_exclusion_for_organization = _rt.with_streaming_response(
-            resource.set_copilot_content_exclusion_for_organization
-        )
-        self.get_copilot_seat_details_for_user = _rt.with_streaming_response(
-            resource.get_copilot_seat_details_for_user
-        )
-        self.get_copilot_cloud_agent_configuration = _rt.with_streaming_response(
-            resource.get_copilot_cloud_agent_configuration
-        )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "copilot_enterprise_one_day_usage_metrics": (
-        "._copilot_metrics",
-        "_AsyncCopilotMetricsMethods",
-    ),
-    "copilot_enterprise_usage_metrics": ("._copilot_metrics", "_AsyncCopilotMetricsMethods"),
-    "copilot_enterprise_repos_one_day_report": ("._copilot_metrics", "_AsyncCopilotMetricsMethods"),
-    "copilot_enterprise_user_teams_one_day_report": (
-        "._copilot_metrics",
-        "_AsyncCopilotMetricsMethods",
-    ),
-    "copilot_users_one_day_usage_metrics": ("._copilot_metrics", "_AsyncCopilotMetricsMethods"),
-    "copilot_users_usage_metrics": ("._copilot_metrics", "_AsyncCopilotMetricsMethods"),
-    "copilot_organization_one_day_usage_metrics": (
-        "._copilot_metrics",
-        "_AsyncCopilotMetricsMethods",
-    ),
-    "copilot_organization_usage_metrics": ("._copilot_metrics", "_AsyncCopilotMetricsMethods"),
-    "copilot_organization_repos_one_day_report": (
-        "._copilot_metrics",
-        "_AsyncCopilotMetricsMethods",
-    ),
-    "copilot_organization_user_teams_one_day_report": (
-        "._copilot_metrics",
-        "_AsyncCopilotMetricsMethods",
-    ),
-    "copilot_organization_users_one_day_usage_metrics": (
-        "._copilot_metrics",
-        "_AsyncCopilotMetricsMethods",
-    ),
-    "copilot_organization_users_usage_metrics": (
-        "._copilot_metrics",
-        "_AsyncCopilotMetricsMethods",
-    ),
-    "set_enterprise_coding_agent_policy": ("._copilot_metrics", "_AsyncCopilotMetricsMethods"),
-    "add_organizations_to_enterprise_coding_agent_policy": (
-        "._copilot_metrics",
-        "_AsyncCopilotMetricsMethods",
-    ),
-    "remove_organizations_from_enterprise_coding_agent_policy": (
-        "._copilot_metrics",
-        "_AsyncCopilotMetricsMethods",
-    ),
-    "get_copilot_organization_details": ("._copilot_billing", "_AsyncCopilotBillingMethods"),
-    "list_copilot_seats": ("._copilot_billing", "_AsyncCopilotBillingMethods"),
-    "add_copilot_seats_for_teams": ("._copilot_billing", "_AsyncCopilotBillingMethods"),
-    "cancel_copilot_seat_assignment_for_teams": (
-        "._copilot_billing",
-        "_AsyncCopilotBillingMethods",
-    ),
-    "add_copilot_seats_for_users": ("._copilot_billing", "_AsyncCopilotBillingMethods"),
-    "cancel_copilot_seat_assignment_for_users": (
-        "._copilot_billing",
-        "_AsyncCopilotBillingMethods",
-    ),
-    "get_copilot_coding_agent_permissions_organization": (
-        "._copilot_billing",
-        "_AsyncCopilotBillingMethods",
-    ),
-    "set_copilot_coding_agent_permissions_organization": (
-        "._copilot_billing",
-        "_AsyncCopilotBillingMethods",
-    ),
-    "list_copilot_coding_agent_selected_repositories_for_organization": (
-        "._copilot_billing",
-        "_AsyncCopilotBillingMethods",
-    ),
-    "set_copilot_coding_agent_selected_repositories_for_organization": (
-        "._copilot_billing",
-        "_AsyncCopilotBillingMethods",
-    ),
-    "enable_copilot_coding_agent_for_repository_in_organization": (
-        "._copilot_billing",
-        "_AsyncCopilotBillingMethods",
-    ),
-    "disable_copilot_coding_agent_for_repository_in_organization": (
-        "._copilot_billing",
-        "_AsyncCopilotBillingMethods",
-    ),
-    "copilot_content_exclusion_for_organization": (
-        "._copilot_billing",
-        "_AsyncCopilotBillingMethods",
-    ),
-    "set_copilot_content_exclusion_for_organization": (
-        "._copilot_billing",
-        "_AsyncCopilotBillingMethods",
-    ),
-    "get_copilot_seat_details_for_user": ("._copilot_billing", "_AsyncCopilotBillingMethods"),
-    "get_copilot_cloud_agent_configuration": (
-        "._copilot_cloud_agent",
-        "_AsyncCopilotCloudAgentMethods",
-    ),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._copilot_metrics": "_AsyncCopilotMetricsMethods",
+    "._copilot_policies": "_AsyncCopilotPoliciesMethods",
+    "._copilot_coding_agent": "_AsyncCopilotCodingAgentMethods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncCopilotMethods(
         _AsyncCopilotMetricsMethods,
-        _AsyncCopilotBillingMethods,
-        _AsyncCopilotCloudAgentMethods,
+        _AsyncCopilotPoliciesMethods,
+        _AsyncCopilotCodingAgentMethods,
         _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncCopilotWithRawResponseMethods(
+        _AsyncCopilotMetricsMethodsWithRawResponse,
+        _AsyncCopilotPoliciesMethodsWithRawResponse,
+        _AsyncCopilotCodingAgentMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncCopilotWithStreamingResponseMethods(
+        _AsyncCopilotMetricsMethodsWithStreamingResponse,
+        _AsyncCopilotPoliciesMethodsWithStreamingResponse,
+        _AsyncCopilotCodingAgentMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncCopilotMethods = _rt.AsyncResource
+    _AsyncCopilotWithRawResponseMethods = _AsyncCopilotWithStreamingResponseMethods = object
 
 
 class AsyncCopilot(_AsyncCopilotMethods):
@@ -430,7 +194,7 @@ class AsyncCopilot(_AsyncCopilotMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncCopilotWithRawResponse:
@@ -443,207 +207,29 @@ class AsyncCopilot(_AsyncCopilotMethods):
         return AsyncCopilotWithStreamingResponse(self)
 
 
-class AsyncCopilotWithRawResponse:
+class AsyncCopilotWithRawResponse(_AsyncCopilotWithRawResponseMethods):
     """`AsyncCopilot.with_raw_response`."""
 
     def __init__(self, resource: AsyncCopilot) -> None:
         self._resource = resource
-        self.copilot_enterprise_one_day_usage_metrics = _rt.with_raw_response(
-            resource.copilot_enterprise_one_day_usage_metrics
-        )
-        self.copilot_enterprise_usage_metrics = _rt.with_raw_response(
-            resource.copilot_enterprise_usage_metrics
-        )
-        self.copilot_enterprise_repos_one_day_report = _rt.with_raw_response(
-            resource.copilot_enterprise_repos_one_day_report
-        )
-        self.copilot_enterprise_user_teams_one_day_report = _rt.with_raw_response(
-            resource.copilot_enterprise_user_teams_one_day_report
-        )
-        self.copilot_users_one_day_usage_metrics = _rt.with_raw_response(
-            resource.copilot_users_one_day_usage_metrics
-        )
-        self.copilot_users_usage_metrics = _rt.with_raw_response(
-            resource.copilot_users_usage_metrics
-        )
-        self.copilot_organization_one_day_usage_metrics = _rt.with_raw_response(
-            resource.copilot_organization_one_day_usage_metrics
-        )
-        self.copilot_organization_usage_metrics = _rt.with_raw_response(
-            resource.copilot_organization_usage_metrics
-        )
-        self.copilot_organization_repos_one_day_report = _rt.with_raw_response(
-            resource.copilot_organization_repos_one_day_report
-        )
-        self.copilot_organization_user_teams_one_day_report = _rt.with_raw_response(
-            resource.copilot_organization_user_teams_one_day_report
-        )
-        self.copilot_organization_users_one_day_usage_metrics = _rt.with_raw_response(
-            resource.copilot_organization_users_one_day_usage_metrics
-        )
-        self.copilot_organization_users_usage_metrics = _rt.with_raw_response(
-            resource.copilot_organization_users_usage_metrics
-        )
-        self.set_enterprise_coding_agent_policy = _rt.with_raw_response(
-            resource.set_enterprise_coding_agent_policy
-        )
-        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_raw_response(
-            resource.add_organizations_to_enterprise_coding_agent_policy
-        )
-        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_raw_response(
-            resource.remove_organizations_from_enterprise_coding_agent_policy
-        )
-        self.get_copilot_organization_details = _rt.with_raw_response(
-            resource.get_copilot_organization_details
-        )
-        self.list_copilot_seats = _rt.raw_async_page(resource.list_copilot_seats)
-        self.add_copilot_seats_for_teams = _rt.with_raw_response(
-            resource.add_copilot_seats_for_teams
-        )
-        self.cancel_copilot_seat_assignment_for_teams = _rt.with_raw_response(
-            resource.cancel_copilot_seat_assignment_for_teams
-        )
-        self.add_copilot_seats_for_users = _rt.with_raw_response(
-            resource.add_copilot_seats_for_users
-        )
-        self.cancel_copilot_seat_assignment_for_users = _rt.with_raw_response(
-            resource.cancel_copilot_seat_assignment_for_users
-        )
-        self.get_copilot_coding_agent_permissions_organization = _rt.with_raw_response(
-            resource.get_copilot_coding_agent_permissions_organization
-        )
-        self.set_copilot_coding_agent_permissions_organization = _rt.with_raw_response(
-            resource.set_copilot_coding_agent_permissions_organization
-        )
-        self.list_copilot_coding_agent_selected_repositories_for_organization = _rt.raw_async_page(
-            resource.list_copilot_coding_agent_selected_repositories_for_organization
-        )
-        self.set_copilot_coding_agent_selected_repositories_for_organization = (
-            _rt.with_raw_response(
-                resource.set_copilot_coding_agent_selected_repositories_for_organization
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
             )
-        )
-        self.enable_copilot_coding_agent_for_repository_in_organization = _rt.with_raw_response(
-            resource.enable_copilot_coding_agent_for_repository_in_organization
-        )
-        self.disable_copilot_coding_agent_for_repository_in_organization = _rt.with_raw_response(
-            resource.disable_copilot_coding_agent_for_repository_in_organization
-        )
-        self.copilot_content_exclusion_for_organization = _rt.with_raw_response(
-            resource.copilot_content_exclusion_for_organization
-        )
-        self.set_copilot_content_exclusion_for_organization = _rt.with_raw_response(
-            resource.set_copilot_content_exclusion_for_organization
-        )
-        self.get_copilot_seat_details_for_user = _rt.with_raw_response(
-            resource.get_copilot_seat_details_for_user
-        )
-        self.get_copilot_cloud_agent_configuration = _rt.with_raw_response(
-            resource.get_copilot_cloud_agent_configuration
-        )
 
 
-class AsyncCopilotWithStreamingResponse:
+class AsyncCopilotWithStreamingResponse(_AsyncCopilotWithStreamingResponseMethods):
     """`AsyncCopilot.with_streaming_response`."""
 
     def __init__(self, resource: AsyncCopilot) -> None:
         self._resource = resource
-        self.copilot_enterprise_one_day_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_enterprise_one_day_usage_metrics
-        )
-        self.copilot_enterprise_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_enterprise_usage_metrics
-        )
-        self.copilot_enterprise_repos_one_day_report = _rt.with_streaming_response(
-            resource.copilot_enterprise_repos_one_day_report
-        )
-        self.copilot_enterprise_user_teams_one_day_report = _rt.with_streaming_response(
-            resource.copilot_enterprise_user_teams_one_day_report
-        )
-        self.copilot_users_one_day_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_users_one_day_usage_metrics
-        )
-        self.copilot_users_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_users_usage_metrics
-        )
-        self.copilot_organization_one_day_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_organization_one_day_usage_metrics
-        )
-        self.copilot_organization_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_organization_usage_metrics
-        )
-        self.copilot_organization_repos_one_day_report = _rt.with_streaming_response(
-            resource.copilot_organization_repos_one_day_report
-        )
-        self.copilot_organization_user_teams_one_day_report = _rt.with_streaming_response(
-            resource.copilot_organization_user_teams_one_day_report
-        )
-        self.copilot_organization_users_one_day_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_organization_users_one_day_usage_metrics
-        )
-        self.copilot_organization_users_usage_metrics = _rt.with_streaming_response(
-            resource.copilot_organization_users_usage_metrics
-        )
-        self.set_enterprise_coding_agent_policy = _rt.with_streaming_response(
-            resource.set_enterprise_coding_agent_policy
-        )
-        self.add_organizations_to_enterprise_coding_agent_policy = _rt.with_streaming_response(
-            resource.add_organizations_to_enterprise_coding_agent_policy
-        )
-        self.remove_organizations_from_enterprise_coding_agent_policy = _rt.with_streaming_response(
-            resource.remove_organizations_from_enterprise_coding_agent_policy
-        )
-        self.get_copilot_organization_details = _rt.with_streaming_response(
-            resource.get_copilot_organization_details
-        )
-        self.list_copilot_seats = _rt.streaming_async_page(resource.list_copilot_seats)
-        self.add_copilot_seats_for_teams = _rt.with_streaming_response(
-            resource.add_copilot_seats_for_teams
-        )
-        self.cancel_copilot_seat_assignment_for_teams = _rt.with_streaming_response(
-            resource.cancel_copilot_seat_assignment_for_teams
-        )
-        self.add_copilot_seats_for_users = _rt.with_streaming_response(
-            resource.add_copilot_seats_for_users
-        )
-        self.cancel_copilot_seat_assignment_for_users = _rt.with_streaming_response(
-            resource.cancel_copilot_seat_assignment_for_users
-        )
-        self.get_copilot_coding_agent_permissions_organization = _rt.with_streaming_response(
-            resource.get_copilot_coding_agent_permissions_organization
-        )
-        self.set_copilot_coding_agent_permissions_organization = _rt.with_streaming_response(
-            resource.set_copilot_coding_agent_permissions_organization
-        )
-        self.list_copilot_coding_agent_selected_repositories_for_organization = (
-            _rt.streaming_async_page(
-                resource.list_copilot_coding_agent_selected_repositories_for_organization
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
             )
-        )
-        self.set_copilot_coding_agent_selected_repositories_for_organization = (
-            _rt.with_streaming_response(
-                resource.set_copilot_coding_agent_selected_repositories_for_organization
-            )
-        )
-        self.enable_copilot_coding_agent_for_repository_in_organization = (
-            _rt.with_streaming_response(
-                resource.enable_copilot_coding_agent_for_repository_in_organization
-            )
-        )
-        self.disable_copilot_coding_agent_for_repository_in_organization = (
-            _rt.with_streaming_response(
-                resource.disable_copilot_coding_agent_for_repository_in_organization
-            )
-        )
-        self.copilot_content_exclusion_for_organization = _rt.with_streaming_response(
-            resource.copilot_content_exclusion_for_organization
-        )
-        self.set_copilot_content_exclusion_for_organization = _rt.with_streaming_response(
-            resource.set_copilot_content_exclusion_for_organization
-        )
-        self.get_copilot_seat_details_for_user = _rt.with_streaming_response(
-            resource.get_copilot_seat_details_for_user
-        )
-        self.get_copilot_cloud_agent_configuration = _rt.with_streaming_response(
-            resource.get_copilot_cloud_agent_configuration
-        )

@@ -8,74 +8,69 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._copilot_spaces_collaborators import (
+    from ..resources._copilot_spaces_collaborators import (
         _AsyncCopilotSpacesCollaboratorsMethods,
+        _AsyncCopilotSpacesCollaboratorsMethodsWithRawResponse,
+        _AsyncCopilotSpacesCollaboratorsMethodsWithStreamingResponse,
         _CopilotSpacesCollaboratorsMethods,
+        _CopilotSpacesCollaboratorsMethodsWithRawResponse,
+        _CopilotSpacesCollaboratorsMethodsWithStreamingResponse,
     )
-    from ._copilot_spaces_copilot_spaces import (
+    from ..resources._copilot_spaces_copilot_spaces import (
         _AsyncCopilotSpacesCopilotSpacesMethods,
+        _AsyncCopilotSpacesCopilotSpacesMethodsWithRawResponse,
+        _AsyncCopilotSpacesCopilotSpacesMethodsWithStreamingResponse,
         _CopilotSpacesCopilotSpacesMethods,
+        _CopilotSpacesCopilotSpacesMethodsWithRawResponse,
+        _CopilotSpacesCopilotSpacesMethodsWithStreamingResponse,
     )
-    from ._copilot_spaces_resources_ import (
+    from ..resources._copilot_spaces_resources_ import (
         _AsyncCopilotSpacesResourcesMethods,
+        _AsyncCopilotSpacesResourcesMethodsWithRawResponse,
+        _AsyncCopilotSpacesResourcesMethodsWithStreamingResponse,
         _CopilotSpacesResourcesMethods,
+        _CopilotSpacesResourcesMethodsWithRawResponse,
+        _CopilotSpacesResourcesMethodsWithStreamingResponse,
     )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_for_org": ("._copilot_spaces_copilot_spaces", "_CopilotSpacesCopilotSpacesMethods"),
-    "create_for_org": ("._copilot_spaces_copilot_spaces", "_CopilotSpacesCopilotSpacesMethods"),
-    "get_for_org": ("._copilot_spaces_copilot_spaces", "_CopilotSpacesCopilotSpacesMethods"),
-    "update_for_org": ("._copilot_spaces_copilot_spaces", "_CopilotSpacesCopilotSpacesMethods"),
-    "delete_for_org": ("._copilot_spaces_copilot_spaces", "_CopilotSpacesCopilotSpacesMethods"),
-    "list_for_user": ("._copilot_spaces_copilot_spaces", "_CopilotSpacesCopilotSpacesMethods"),
-    "create_for_user": ("._copilot_spaces_copilot_spaces", "_CopilotSpacesCopilotSpacesMethods"),
-    "get_for_user": ("._copilot_spaces_copilot_spaces", "_CopilotSpacesCopilotSpacesMethods"),
-    "update_for_user": ("._copilot_spaces_copilot_spaces", "_CopilotSpacesCopilotSpacesMethods"),
-    "delete_for_user": ("._copilot_spaces_copilot_spaces", "_CopilotSpacesCopilotSpacesMethods"),
-    "list_collaborators_for_org": (
-        "._copilot_spaces_collaborators",
-        "_CopilotSpacesCollaboratorsMethods",
-    ),
-    "add_collaborator_for_org": (
-        "._copilot_spaces_collaborators",
-        "_CopilotSpacesCollaboratorsMethods",
-    ),
-    "update_collaborator_for_org": (
-        "._copilot_spaces_collaborators",
-        "_CopilotSpacesCollaboratorsMethods",
-    ),
-    "remove_collaborator_for_org": (
-        "._copilot_spaces_collaborators",
-        "_CopilotSpacesCollaboratorsMethods",
-    ),
-    "list_collaborators_for_user": (
-        "._copilot_spaces_collaborators",
-        "_CopilotSpacesCollaboratorsMethods",
-    ),
-    "add_collaborator_for_user": (
-        "._copilot_spaces_collaborators",
-        "_CopilotSpacesCollaboratorsMethods",
-    ),
-    "update_collaborator_for_user": (
-        "._copilot_spaces_collaborators",
-        "_CopilotSpacesCollaboratorsMethods",
-    ),
-    "remove_collaborator_for_user": (
-        "._copilot_spaces_collaborators",
-        "_CopilotSpacesCollaboratorsMethods",
-    ),
-    "list_resources_for_org": ("._copilot_spaces_resources_", "_CopilotSpacesResourcesMethods"),
-    "create_resource_for_org": ("._copilot_spaces_resources_", "_CopilotSpacesResourcesMethods"),
-    "get_resource_for_org": ("._copilot_spaces_resources_", "_CopilotSpacesResourcesMethods"),
-    "update_resource_for_org": ("._copilot_spaces_resources_", "_CopilotSpacesResourcesMethods"),
-    "delete_resource_for_org": ("._copilot_spaces_resources_", "_CopilotSpacesResourcesMethods"),
-    "list_resources_for_user": ("._copilot_spaces_resources_", "_CopilotSpacesResourcesMethods"),
-    "create_resource_for_user": ("._copilot_spaces_resources_", "_CopilotSpacesResourcesMethods"),
-    "get_resource_for_user": ("._copilot_spaces_resources_", "_CopilotSpacesResourcesMethods"),
-    "update_resource_for_user": ("._copilot_spaces_resources_", "_CopilotSpacesResourcesMethods"),
-    "delete_resource_for_user": ("._copilot_spaces_resources_", "_CopilotSpacesResourcesMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_for_org": "._copilot_spaces_copilot_spaces",
+    "create_for_org": "._copilot_spaces_copilot_spaces",
+    "get_for_org": "._copilot_spaces_copilot_spaces",
+    "update_for_org": "._copilot_spaces_copilot_spaces",
+    "delete_for_org": "._copilot_spaces_copilot_spaces",
+    "list_for_user": "._copilot_spaces_copilot_spaces",
+    "create_for_user": "._copilot_spaces_copilot_spaces",
+    "get_for_user": "._copilot_spaces_copilot_spaces",
+    "update_for_user": "._copilot_spaces_copilot_spaces",
+    "delete_for_user": "._copilot_spaces_copilot_spaces",
+    "list_collaborators_for_org": "._copilot_spaces_collaborators",
+    "add_collaborator_for_org": "._copilot_spaces_collaborators",
+    "update_collaborator_for_org": "._copilot_spaces_collaborators",
+    "remove_collaborator_for_org": "._copilot_spaces_collaborators",
+    "list_collaborators_for_user": "._copilot_spaces_collaborators",
+    "add_collaborator_for_user": "._copilot_spaces_collaborators",
+    "update_collaborator_for_user": "._copilot_spaces_collaborators",
+    "remove_collaborator_for_user": "._copilot_spaces_collaborators",
+    "list_resources_for_org": "._copilot_spaces_resources_",
+    "create_resource_for_org": "._copilot_spaces_resources_",
+    "get_resource_for_org": "._copilot_spaces_resources_",
+    "update_resource_for_org": "._copilot_spaces_resources_",
+    "delete_resource_for_org": "._copilot_spaces_resources_",
+    "list_resources_for_user": "._copilot_spaces_resources_",
+    "create_resource_for_user": "._copilot_spaces_resources_",
+    "get_resource_for_user": "._copilot_spaces_resources_",
+    "update_resource_for_user": "._copilot_spaces_resources_",
+    "delete_resource_for_user": "._copilot_spaces_resources_",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._copilot_spaces_copilot_spaces": "_CopilotSpacesCopilotSpacesMethods",
+    "._copilot_spaces_collaborators": "_CopilotSpacesCollaboratorsMethods",
+    "._copilot_spaces_resources_": "_CopilotSpacesResourcesMethods",
 }
 
 if TYPE_CHECKING:
@@ -88,8 +83,23 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _CopilotSpacesWithRawResponseMethods(
+        _CopilotSpacesCopilotSpacesMethodsWithRawResponse,
+        _CopilotSpacesCollaboratorsMethodsWithRawResponse,
+        _CopilotSpacesResourcesMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _CopilotSpacesWithStreamingResponseMethods(
+        _CopilotSpacesCopilotSpacesMethodsWithStreamingResponse,
+        _CopilotSpacesCollaboratorsMethodsWithStreamingResponse,
+        _CopilotSpacesResourcesMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _CopilotSpacesMethods = _rt.SyncResource
+    _CopilotSpacesWithRawResponseMethods = _CopilotSpacesWithStreamingResponseMethods = object
 
 
 class CopilotSpaces(_CopilotSpacesMethods):
@@ -98,7 +108,7 @@ class CopilotSpaces(_CopilotSpacesMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> CopilotSpacesWithRawResponse:
@@ -111,204 +121,39 @@ class CopilotSpaces(_CopilotSpacesMethods):
         return CopilotSpacesWithStreamingResponse(self)
 
 
-class CopilotSpacesWithRawResponse:
+class CopilotSpacesWithRawResponse(_CopilotSpacesWithRawResponseMethods):
     """`CopilotSpaces.with_raw_response`."""
 
     def __init__(self, resource: CopilotSpaces) -> None:
         self._resource = resource
-        self.list_for_org = _rt.raw_page(resource.list_for_org)
-        self.create_for_org = _rt.with_raw_response(resource.create_for_org)
-        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
-        self.update_for_org = _rt.with_raw_response(resource.update_for_org)
-        self.delete_for_org = _rt.with_raw_response(resource.delete_for_org)
-        self.list_for_user = _rt.raw_page(resource.list_for_user)
-        self.create_for_user = _rt.with_raw_response(resource.create_for_user)
-        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
-        self.update_for_user = _rt.with_raw_response(resource.update_for_user)
-        self.delete_for_user = _rt.with_raw_response(resource.delete_for_user)
-        self.list_collaborators_for_org = _rt.with_raw_response(resource.list_collaborators_for_org)
-        self.add_collaborator_for_org = _rt.with_raw_response(resource.add_collaborator_for_org)
-        self.update_collaborator_for_org = _rt.with_raw_response(
-            resource.update_collaborator_for_org
-        )
-        self.remove_collaborator_for_org = _rt.with_raw_response(
-            resource.remove_collaborator_for_org
-        )
-        self.list_collaborators_for_user = _rt.with_raw_response(
-            resource.list_collaborators_for_user
-        )
-        self.add_collaborator_for_user = _rt.with_raw_response(resource.add_collaborator_for_user)
-        self.update_collaborator_for_user = _rt.with_raw_response(
-            resource.update_collaborator_for_user
-        )
-        self.remove_collaborator_for_user = _rt.with_raw_response(
-            resource.remove_collaborator_for_user
-        )
-        self.list_resources_for_org = _rt.with_raw_response(resource.list_resources_for_org)
-        self.create_resource_for_org = _rt.with_raw_response(resource.create_resource_for_org)
-        self.get_resource_for_org = _rt.with_raw_response(resource.get_resource_for_org)
-        self.update_resource_for_org = _rt.with_raw_response(resource.update_resource_for_org)
-        self.delete_resource_for_org = _rt.with_raw_response(resource.delete_resource_for_org)
-        self.list_resources_for_user = _rt.with_raw_response(resource.list_resources_for_user)
-        self.create_resource_for_user = _rt.with_raw_response(resource.create_resource_for_user)
-        self.get_resource_for_user = _rt.with_raw_response(resource.get_resource_for_user)
-        self.update_resource_for_user = _rt.with_raw_response(resource.update_resource_for_user)
-        self.delete_resource_for_user = _rt.with_raw_response(resource.delete_resource_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class CopilotSpacesWithStreamingResponse:
+class CopilotSpacesWithStreamingResponse(_CopilotSpacesWithStreamingResponseMethods):
     """`CopilotSpaces.with_streaming_response`."""
 
     def __init__(self, resource: CopilotSpaces) -> None:
         self._resource = resource
-        self.list_for_org = _rt.streaming_page(resource.list_for_org)
-        self.create_for_org = _rt.with_streaming_response(resource.create_for_org)
-        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
-        self.update_for_org = _rt.with_streaming_response(resource.update_for_org)
-        self.delete_for_org = _rt.with_streaming_response(resource.delete_for_org)
-        self.list_for_user = _rt.streaming_page(resource.list_for_user)
-        self.create_for_user = _rt.with_streaming_response(resource.create_for_user)
-        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
-        self.update_for_user = _rt.with_streaming_response(resource.update_for_user)
-        self.delete_for_user = _rt.with_streaming_response(resource.delete_for_user)
-        self.list_collaborators_for_org = _rt.with_streaming_response(
-            resource.list_collaborators_for_org
-        )
-        self.add_collaborator_for_org = _rt.with_streaming_response(
-            resource.add_collaborator_for_org
-        )
-        self.update_collaborator_for_org = _rt.with_streaming_response(
-            resource.update_collaborator_for_org
-        )
-        self.remove_collaborator_for_org = _rt.with_streaming_response(
-            resource.remove_collaborator_for_org
-        )
-        self.list_collaborators_for_user = _rt.with_streaming_response(
-            resource.list_collaborators_for_user
-        )
-        self.add_collaborator_for_user = _rt.with_streaming_response(
-            resource.add_collaborator_for_user
-        )
-        self.update_collaborator_for_user = _rt.with_streaming_response(
-            resource.update_collaborator_for_user
-        )
-        self.remove_collaborator_for_user = _rt.with_streaming_response(
-            resource.remove_collaborator_for_user
-        )
-        self.list_resources_for_org = _rt.with_streaming_response(resource.list_resources_for_org)
-        self.create_resource_for_org = _rt.with_streaming_response(resource.create_resource_for_org)
-        self.get_resource_for_org = _rt.with_streaming_response(resource.get_resource_for_org)
-        self.update_resource_for_org = _rt.with_streaming_response(resource.update_resource_for_org)
-        self.delete_resource_for_org = _rt.with_streaming_response(resource.delete_resource_for_org)
-        self.list_resources_for_user = _rt.with_streaming_response(resource.list_resources_for_user)
-        self.create_resource_for_user = _rt.with_streaming_response(
-            resource.create_resource_for_user
-        )
-        self.get_resource_for_user = _rt.with_streaming_response(resource.get_resource_for_user)
-        self.update_resource_for_user = _rt.with_streaming_response(
-            resource.update_resource_for_user
-        )
-        self.delete_resource_for_user = _rt.with_streaming_response(
-            resource.delete_resource_for_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_for_org": ("._copilot_spaces_copilot_spaces", "_AsyncCopilotSpacesCopilotSpacesMethods"),
-    "create_for_org": (
-        "._copilot_spaces_copilot_spaces",
-        "_AsyncCopilotSpacesCopilotSpacesMethods",
-    ),
-    "get_for_org": ("._copilot_spaces_copilot_spaces", "_AsyncCopilotSpacesCopilotSpacesMethods"),
-    "update_for_org": (
-        "._copilot_spaces_copilot_spaces",
-        "_AsyncCopilotSpacesCopilotSpacesMethods",
-    ),
-    "delete_for_org": (
-        "._copilot_spaces_copilot_spaces",
-        "_AsyncCopilotSpacesCopilotSpacesMethods",
-    ),
-    "list_for_user": ("._copilot_spaces_copilot_spaces", "_AsyncCopilotSpacesCopilotSpacesMethods"),
-    "create_for_user": (
-        "._copilot_spaces_copilot_spaces",
-        "_AsyncCopilotSpacesCopilotSpacesMethods",
-    ),
-    "get_for_user": ("._copilot_spaces_copilot_spaces", "_AsyncCopilotSpacesCopilotSpacesMethods"),
-    "update_for_user": (
-        "._copilot_spaces_copilot_spaces",
-        "_AsyncCopilotSpacesCopilotSpacesMethods",
-    ),
-    "delete_for_user": (
-        "._copilot_spaces_copilot_spaces",
-        "_AsyncCopilotSpacesCopilotSpacesMethods",
-    ),
-    "list_collaborators_for_org": (
-        "._copilot_spaces_collaborators",
-        "_AsyncCopilotSpacesCollaboratorsMethods",
-    ),
-    "add_collaborator_for_org": (
-        "._copilot_spaces_collaborators",
-        "_AsyncCopilotSpacesCollaboratorsMethods",
-    ),
-    "update_collaborator_for_org": (
-        "._copilot_spaces_collaborators",
-        "_AsyncCopilotSpacesCollaboratorsMethods",
-    ),
-    "remove_collaborator_for_org": (
-        "._copilot_spaces_collaborators",
-        "_AsyncCopilotSpacesCollaboratorsMethods",
-    ),
-    "list_collaborators_for_user": (
-        "._copilot_spaces_collaborators",
-        "_AsyncCopilotSpacesCollaboratorsMethods",
-    ),
-    "add_collaborator_for_user": (
-        "._copilot_spaces_collaborators",
-        "_AsyncCopilotSpacesCollaboratorsMethods",
-    ),
-    "update_collaborator_for_user": (
-        "._copilot_spaces_collaborators",
-        "_AsyncCopilotSpacesCollaboratorsMethods",
-    ),
-    "remove_collaborator_for_user": (
-        "._copilot_spaces_collaborators",
-        "_AsyncCopilotSpacesCollaboratorsMethods",
-    ),
-    "list_resources_for_org": (
-        "._copilot_spaces_resources_",
-        "_AsyncCopilotSpacesResourcesMethods",
-    ),
-    "create_resource_for_org": (
-        "._copilot_spaces_resources_",
-        "_AsyncCopilotSpacesResourcesMethods",
-    ),
-    "get_resource_for_org": ("._copilot_spaces_resources_", "_AsyncCopilotSpacesResourcesMethods"),
-    "update_resource_for_org": (
-        "._copilot_spaces_resources_",
-        "_AsyncCopilotSpacesResourcesMethods",
-    ),
-    "delete_resource_for_org": (
-        "._copilot_spaces_resources_",
-        "_AsyncCopilotSpacesResourcesMethods",
-    ),
-    "list_resources_for_user": (
-        "._copilot_spaces_resources_",
-        "_AsyncCopilotSpacesResourcesMethods",
-    ),
-    "create_resource_for_user": (
-        "._copilot_spaces_resources_",
-        "_AsyncCopilotSpacesResourcesMethods",
-    ),
-    "get_resource_for_user": ("._copilot_spaces_resources_", "_AsyncCopilotSpacesResourcesMethods"),
-    "update_resource_for_user": (
-        "._copilot_spaces_resources_",
-        "_AsyncCopilotSpacesResourcesMethods",
-    ),
-    "delete_resource_for_user": (
-        "._copilot_spaces_resources_",
-        "_AsyncCopilotSpacesResourcesMethods",
-    ),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._copilot_spaces_copilot_spaces": "_AsyncCopilotSpacesCopilotSpacesMethods",
+    "._copilot_spaces_collaborators": "_AsyncCopilotSpacesCollaboratorsMethods",
+    "._copilot_spaces_resources_": "_AsyncCopilotSpacesResourcesMethods",
 }
 
 if TYPE_CHECKING:
@@ -321,8 +166,25 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncCopilotSpacesWithRawResponseMethods(
+        _AsyncCopilotSpacesCopilotSpacesMethodsWithRawResponse,
+        _AsyncCopilotSpacesCollaboratorsMethodsWithRawResponse,
+        _AsyncCopilotSpacesResourcesMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncCopilotSpacesWithStreamingResponseMethods(
+        _AsyncCopilotSpacesCopilotSpacesMethodsWithStreamingResponse,
+        _AsyncCopilotSpacesCollaboratorsMethodsWithStreamingResponse,
+        _AsyncCopilotSpacesResourcesMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncCopilotSpacesMethods = _rt.AsyncResource
+    _AsyncCopilotSpacesWithRawResponseMethods = _AsyncCopilotSpacesWithStreamingResponseMethods = (
+        object
+    )
 
 
 class AsyncCopilotSpaces(_AsyncCopilotSpacesMethods):
@@ -331,7 +193,7 @@ class AsyncCopilotSpaces(_AsyncCopilotSpacesMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncCopilotSpacesWithRawResponse:
@@ -344,103 +206,29 @@ class AsyncCopilotSpaces(_AsyncCopilotSpacesMethods):
         return AsyncCopilotSpacesWithStreamingResponse(self)
 
 
-class AsyncCopilotSpacesWithRawResponse:
+class AsyncCopilotSpacesWithRawResponse(_AsyncCopilotSpacesWithRawResponseMethods):
     """`AsyncCopilotSpaces.with_raw_response`."""
 
     def __init__(self, resource: AsyncCopilotSpaces) -> None:
         self._resource = resource
-        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
-        self.create_for_org = _rt.with_raw_response(resource.create_for_org)
-        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
-        self.update_for_org = _rt.with_raw_response(resource.update_for_org)
-        self.delete_for_org = _rt.with_raw_response(resource.delete_for_org)
-        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
-        self.create_for_user = _rt.with_raw_response(resource.create_for_user)
-        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
-        self.update_for_user = _rt.with_raw_response(resource.update_for_user)
-        self.delete_for_user = _rt.with_raw_response(resource.delete_for_user)
-        self.list_collaborators_for_org = _rt.with_raw_response(resource.list_collaborators_for_org)
-        self.add_collaborator_for_org = _rt.with_raw_response(resource.add_collaborator_for_org)
-        self.update_collaborator_for_org = _rt.with_raw_response(
-            resource.update_collaborator_for_org
-        )
-        self.remove_collaborator_for_org = _rt.with_raw_response(
-            resource.remove_collaborator_for_org
-        )
-        self.list_collaborators_for_user = _rt.with_raw_response(
-            resource.list_collaborators_for_user
-        )
-        self.add_collaborator_for_user = _rt.with_raw_response(resource.add_collaborator_for_user)
-        self.update_collaborator_for_user = _rt.with_raw_response(
-            resource.update_collaborator_for_user
-        )
-        self.remove_collaborator_for_user = _rt.with_raw_response(
-            resource.remove_collaborator_for_user
-        )
-        self.list_resources_for_org = _rt.with_raw_response(resource.list_resources_for_org)
-        self.create_resource_for_org = _rt.with_raw_response(resource.create_resource_for_org)
-        self.get_resource_for_org = _rt.with_raw_response(resource.get_resource_for_org)
-        self.update_resource_for_org = _rt.with_raw_response(resource.update_resource_for_org)
-        self.delete_resource_for_org = _rt.with_raw_response(resource.delete_resource_for_org)
-        self.list_resources_for_user = _rt.with_raw_response(resource.list_resources_for_user)
-        self.create_resource_for_user = _rt.with_raw_response(resource.create_resource_for_user)
-        self.get_resource_for_user = _rt.with_raw_response(resource.get_resource_for_user)
-        self.update_resource_for_user = _rt.with_raw_response(resource.update_resource_for_user)
-        self.delete_resource_for_user = _rt.with_raw_response(resource.delete_resource_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncCopilotSpacesWithStreamingResponse:
+class AsyncCopilotSpacesWithStreamingResponse(_AsyncCopilotSpacesWithStreamingResponseMethods):
     """`AsyncCopilotSpaces.with_streaming_response`."""
 
     def __init__(self, resource: AsyncCopilotSpaces) -> None:
         self._resource = resource
-        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
-        self.create_for_org = _rt.with_streaming_response(resource.create_for_org)
-        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
-        self.update_for_org = _rt.with_streaming_response(resource.update_for_org)
-        self.delete_for_org = _rt.with_streaming_response(resource.delete_for_org)
-        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
-        self.create_for_user = _rt.with_streaming_response(resource.create_for_user)
-        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
-        self.update_for_user = _rt.with_streaming_response(resource.update_for_user)
-        self.delete_for_user = _rt.with_streaming_response(resource.delete_for_user)
-        self.list_collaborators_for_org = _rt.with_streaming_response(
-            resource.list_collaborators_for_org
-        )
-        self.add_collaborator_for_org = _rt.with_streaming_response(
-            resource.add_collaborator_for_org
-        )
-        self.update_collaborator_for_org = _rt.with_streaming_response(
-            resource.update_collaborator_for_org
-        )
-        self.remove_collaborator_for_org = _rt.with_streaming_response(
-            resource.remove_collaborator_for_org
-        )
-        self.list_collaborators_for_user = _rt.with_streaming_response(
-            resource.list_collaborators_for_user
-        )
-        self.add_collaborator_for_user = _rt.with_streaming_response(
-            resource.add_collaborator_for_user
-        )
-        self.update_collaborator_for_user = _rt.with_streaming_response(
-            resource.update_collaborator_for_user
-        )
-        self.remove_collaborator_for_user = _rt.with_streaming_response(
-            resource.remove_collaborator_for_user
-        )
-        self.list_resources_for_org = _rt.with_streaming_response(resource.list_resources_for_org)
-        self.create_resource_for_org = _rt.with_streaming_response(resource.create_resource_for_org)
-        self.get_resource_for_org = _rt.with_streaming_response(resource.get_resource_for_org)
-        self.update_resource_for_org = _rt.with_streaming_response(resource.update_resource_for_org)
-        self.delete_resource_for_org = _rt.with_streaming_response(resource.delete_resource_for_org)
-        self.list_resources_for_user = _rt.with_streaming_response(resource.list_resources_for_user)
-        self.create_resource_for_user = _rt.with_streaming_response(
-            resource.create_resource_for_user
-        )
-        self.get_resource_for_user = _rt.with_streaming_response(resource.get_resource_for_user)
-        self.update_resource_for_user = _rt.with_streaming_response(
-            resource.update_resource_for_user
-        )
-        self.delete_resource_for_user = _rt.with_streaming_response(
-            resource.delete_resource_for_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

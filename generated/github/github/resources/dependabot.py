@@ -8,49 +8,107 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._dependabot_alerts import _AsyncDependabotAlertsMethods, _DependabotAlertsMethods
-    from ._dependabot_secrets import _AsyncDependabotSecretsMethods, _DependabotSecretsMethods
+    from ..resources._dependabot_alerts import (
+        _AsyncDependabotAlertsMethods,
+        _AsyncDependabotAlertsMethodsWithRawResponse,
+        _AsyncDependabotAlertsMethodsWithStreamingResponse,
+        _DependabotAlertsMethods,
+        _DependabotAlertsMethodsWithRawResponse,
+        _DependabotAlertsMethodsWithStreamingResponse,
+    )
+    from ..resources._dependabot_repository_access import (
+        _AsyncDependabotRepositoryAccessMethods,
+        _AsyncDependabotRepositoryAccessMethodsWithRawResponse,
+        _AsyncDependabotRepositoryAccessMethodsWithStreamingResponse,
+        _DependabotRepositoryAccessMethods,
+        _DependabotRepositoryAccessMethodsWithRawResponse,
+        _DependabotRepositoryAccessMethodsWithStreamingResponse,
+    )
+    from ..resources._dependabot_secrets import (
+        _AsyncDependabotSecretsMethods,
+        _AsyncDependabotSecretsMethodsWithRawResponse,
+        _AsyncDependabotSecretsMethodsWithStreamingResponse,
+        _DependabotSecretsMethods,
+        _DependabotSecretsMethodsWithRawResponse,
+        _DependabotSecretsMethodsWithStreamingResponse,
+    )
+    from ..resources._dependabot_secrets_2 import (
+        _AsyncDependabotSecrets2Methods,
+        _AsyncDependabotSecrets2MethodsWithRawResponse,
+        _AsyncDependabotSecrets2MethodsWithStreamingResponse,
+        _DependabotSecrets2Methods,
+        _DependabotSecrets2MethodsWithRawResponse,
+        _DependabotSecrets2MethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_alerts_for_enterprise": ("._dependabot_alerts", "_DependabotAlertsMethods"),
-    "list_alerts_for_org": ("._dependabot_alerts", "_DependabotAlertsMethods"),
-    "list_alerts_for_repo": ("._dependabot_alerts", "_DependabotAlertsMethods"),
-    "get_alert": ("._dependabot_alerts", "_DependabotAlertsMethods"),
-    "update_alert": ("._dependabot_alerts", "_DependabotAlertsMethods"),
-    "repository_access_for_enterprise": ("._dependabot_alerts", "_DependabotAlertsMethods"),
-    "update_repository_access_for_enterprise": ("._dependabot_alerts", "_DependabotAlertsMethods"),
-    "set_repository_access_default_level_for_enterprise": (
-        "._dependabot_alerts",
-        "_DependabotAlertsMethods",
-    ),
-    "repository_access_for_org": ("._dependabot_alerts", "_DependabotAlertsMethods"),
-    "update_repository_access_for_org": ("._dependabot_alerts", "_DependabotAlertsMethods"),
-    "set_repository_access_default_level": ("._dependabot_alerts", "_DependabotAlertsMethods"),
-    "list_org_secrets": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "get_org_public_key": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "get_org_secret": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "create_or_update_org_secret": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "delete_org_secret": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "list_selected_repos_for_org_secret": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "set_selected_repos_for_org_secret": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "add_selected_repo_to_org_secret": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "remove_selected_repo_from_org_secret": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "list_repo_secrets": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "get_repo_public_key": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "get_repo_secret": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "create_or_update_repo_secret": ("._dependabot_secrets", "_DependabotSecretsMethods"),
-    "delete_repo_secret": ("._dependabot_secrets", "_DependabotSecretsMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_alerts_for_enterprise": "._dependabot_alerts",
+    "list_alerts_for_org": "._dependabot_alerts",
+    "list_alerts_for_repo": "._dependabot_alerts",
+    "get_alert": "._dependabot_alerts",
+    "update_alert": "._dependabot_alerts",
+    "repository_access_for_enterprise": "._dependabot_repository_access",
+    "update_repository_access_for_enterprise": "._dependabot_repository_access",
+    "set_repository_access_default_level_for_enterprise": "._dependabot_repository_access",
+    "repository_access_for_org": "._dependabot_repository_access",
+    "update_repository_access_for_org": "._dependabot_repository_access",
+    "set_repository_access_default_level": "._dependabot_repository_access",
+    "list_org_secrets": "._dependabot_secrets",
+    "get_org_public_key": "._dependabot_secrets",
+    "get_org_secret": "._dependabot_secrets",
+    "create_or_update_org_secret": "._dependabot_secrets",
+    "delete_org_secret": "._dependabot_secrets",
+    "list_selected_repos_for_org_secret": "._dependabot_secrets",
+    "set_selected_repos_for_org_secret": "._dependabot_secrets",
+    "add_selected_repo_to_org_secret": "._dependabot_secrets",
+    "remove_selected_repo_from_org_secret": "._dependabot_secrets",
+    "list_repo_secrets": "._dependabot_secrets",
+    "get_repo_public_key": "._dependabot_secrets",
+    "get_repo_secret": "._dependabot_secrets",
+    "create_or_update_repo_secret": "._dependabot_secrets",
+    "delete_repo_secret": "._dependabot_secrets_2",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._dependabot_alerts": "_DependabotAlertsMethods",
+    "._dependabot_repository_access": "_DependabotRepositoryAccessMethods",
+    "._dependabot_secrets": "_DependabotSecretsMethods",
+    "._dependabot_secrets_2": "_DependabotSecrets2Methods",
 }
 
 if TYPE_CHECKING:
 
-    class _DependabotMethods(_DependabotAlertsMethods, _DependabotSecretsMethods, _rt.SyncResource):
+    class _DependabotMethods(
+        _DependabotAlertsMethods,
+        _DependabotRepositoryAccessMethods,
+        _DependabotSecretsMethods,
+        _DependabotSecrets2Methods,
+        _rt.SyncResource,
+    ):
         """Every part's methods, as type checkers see them."""
+
+    class _DependabotWithRawResponseMethods(
+        _DependabotAlertsMethodsWithRawResponse,
+        _DependabotRepositoryAccessMethodsWithRawResponse,
+        _DependabotSecretsMethodsWithRawResponse,
+        _DependabotSecrets2MethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _DependabotWithStreamingResponseMethods(
+        _DependabotAlertsMethodsWithStreamingResponse,
+        _DependabotRepositoryAccessMethodsWithStreamingResponse,
+        _DependabotSecretsMethodsWithStreamingResponse,
+        _DependabotSecrets2MethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
 
 else:
     _DependabotMethods = _rt.SyncResource
+    _DependabotWithRawResponseMethods = _DependabotWithStreamingResponseMethods = object
 
 
 class Dependabot(_DependabotMethods):
@@ -59,7 +117,7 @@ class Dependabot(_DependabotMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> DependabotWithRawResponse:
@@ -72,164 +130,72 @@ class Dependabot(_DependabotMethods):
         return DependabotWithStreamingResponse(self)
 
 
-class DependabotWithRawResponse:
+class DependabotWithRawResponse(_DependabotWithRawResponseMethods):
     """`Dependabot.with_raw_response`."""
 
     def __init__(self, resource: Dependabot) -> None:
         self._resource = resource
-        self.list_alerts_for_enterprise = _rt.raw_page(resource.list_alerts_for_enterprise)
-        self.list_alerts_for_org = _rt.raw_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.raw_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
-        self.repository_access_for_enterprise = _rt.raw_page(
-            resource.repository_access_for_enterprise
-        )
-        self.update_repository_access_for_enterprise = _rt.with_raw_response(
-            resource.update_repository_access_for_enterprise
-        )
-        self.set_repository_access_default_level_for_enterprise = _rt.with_raw_response(
-            resource.set_repository_access_default_level_for_enterprise
-        )
-        self.repository_access_for_org = _rt.raw_page(resource.repository_access_for_org)
-        self.update_repository_access_for_org = _rt.with_raw_response(
-            resource.update_repository_access_for_org
-        )
-        self.set_repository_access_default_level = _rt.with_raw_response(
-            resource.set_repository_access_default_level
-        )
-        self.list_org_secrets = _rt.raw_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_raw_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.raw_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.raw_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_raw_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class DependabotWithStreamingResponse:
+class DependabotWithStreamingResponse(_DependabotWithStreamingResponseMethods):
     """`Dependabot.with_streaming_response`."""
 
     def __init__(self, resource: Dependabot) -> None:
         self._resource = resource
-        self.list_alerts_for_enterprise = _rt.streaming_page(resource.list_alerts_for_enterprise)
-        self.list_alerts_for_org = _rt.streaming_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.streaming_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
-        self.repository_access_for_enterprise = _rt.streaming_page(
-            resource.repository_access_for_enterprise
-        )
-        self.update_repository_access_for_enterprise = _rt.with_streaming_response(
-            resource.update_repository_access_for_enterprise
-        )
-        self.set_repository_access_default_level_for_enterprise = _rt.with_streaming_response(
-            resource.set_repository_access_default_level_for_enterprise
-        )
-        self.repository_access_for_org = _rt.streaming_page(resource.repository_access_for_org)
-        self.update_repository_access_for_org = _rt.with_streaming_response(
-            resource.update_repository_access_for_org
-        )
-        self.set_repository_access_default_level = _rt.with_streaming_response(
-            resource.set_repository_access_default_level
-        )
-        self.list_org_secrets = _rt.streaming_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_streaming_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.streaming_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.streaming_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_alerts_for_enterprise": ("._dependabot_alerts", "_AsyncDependabotAlertsMethods"),
-    "list_alerts_for_org": ("._dependabot_alerts", "_AsyncDependabotAlertsMethods"),
-    "list_alerts_for_repo": ("._dependabot_alerts", "_AsyncDependabotAlertsMethods"),
-    "get_alert": ("._dependabot_alerts", "_AsyncDependabotAlertsMethods"),
-    "update_alert": ("._dependabot_alerts", "_AsyncDependabotAlertsMethods"),
-    "repository_access_for_enterprise": ("._dependabot_alerts", "_AsyncDependabotAlertsMethods"),
-    "update_repository_access_for_enterprise": (
-        "._dependabot_alerts",
-        "_AsyncDependabotAlertsMethods",
-    ),
-    "set_repository_access_default_level_for_enterprise": (
-        "._dependabot_alerts",
-        "_AsyncDependabotAlertsMethods",
-    ),
-    "repository_access_for_org": ("._dependabot_alerts", "_AsyncDependabotAlertsMethods"),
-    "update_repository_access_for_org": ("._dependabot_alerts", "_AsyncDependabotAlertsMethods"),
-    "set_repository_access_default_level": ("._dependabot_alerts", "_AsyncDependabotAlertsMethods"),
-    "list_org_secrets": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "get_org_public_key": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "get_org_secret": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "create_or_update_org_secret": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "delete_org_secret": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "list_selected_repos_for_org_secret": (
-        "._dependabot_secrets",
-        "_AsyncDependabotSecretsMethods",
-    ),
-    "set_selected_repos_for_org_secret": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "add_selected_repo_to_org_secret": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "remove_selected_repo_from_org_secret": (
-        "._dependabot_secrets",
-        "_AsyncDependabotSecretsMethods",
-    ),
-    "list_repo_secrets": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "get_repo_public_key": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "get_repo_secret": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "create_or_update_repo_secret": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
-    "delete_repo_secret": ("._dependabot_secrets", "_AsyncDependabotSecretsMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._dependabot_alerts": "_AsyncDependabotAlertsMethods",
+    "._dependabot_repository_access": "_AsyncDependabotRepositoryAccessMethods",
+    "._dependabot_secrets": "_AsyncDependabotSecretsMethods",
+    "._dependabot_secrets_2": "_AsyncDependabotSecrets2Methods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncDependabotMethods(
-        _AsyncDependabotAlertsMethods, _AsyncDependabotSecretsMethods, _rt.AsyncResource
+        _AsyncDependabotAlertsMethods,
+        _AsyncDependabotRepositoryAccessMethods,
+        _AsyncDependabotSecretsMethods,
+        _AsyncDependabotSecrets2Methods,
+        _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncDependabotWithRawResponseMethods(
+        _AsyncDependabotAlertsMethodsWithRawResponse,
+        _AsyncDependabotRepositoryAccessMethodsWithRawResponse,
+        _AsyncDependabotSecretsMethodsWithRawResponse,
+        _AsyncDependabotSecrets2MethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncDependabotWithStreamingResponseMethods(
+        _AsyncDependabotAlertsMethodsWithStreamingResponse,
+        _AsyncDependabotRepositoryAccessMethodsWithStreamingResponse,
+        _AsyncDependabotSecretsMethodsWithStreamingResponse,
+        _AsyncDependabotSecrets2MethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncDependabotMethods = _rt.AsyncResource
+    _AsyncDependabotWithRawResponseMethods = _AsyncDependabotWithStreamingResponseMethods = object
 
 
 class AsyncDependabot(_AsyncDependabotMethods):
@@ -238,7 +204,7 @@ class AsyncDependabot(_AsyncDependabotMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncDependabotWithRawResponse:
@@ -251,113 +217,29 @@ class AsyncDependabot(_AsyncDependabotMethods):
         return AsyncDependabotWithStreamingResponse(self)
 
 
-class AsyncDependabotWithRawResponse:
+class AsyncDependabotWithRawResponse(_AsyncDependabotWithRawResponseMethods):
     """`AsyncDependabot.with_raw_response`."""
 
     def __init__(self, resource: AsyncDependabot) -> None:
         self._resource = resource
-        self.list_alerts_for_enterprise = _rt.raw_async_page(resource.list_alerts_for_enterprise)
-        self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
-        self.repository_access_for_enterprise = _rt.raw_async_page(
-            resource.repository_access_for_enterprise
-        )
-        self.update_repository_access_for_enterprise = _rt.with_raw_response(
-            resource.update_repository_access_for_enterprise
-        )
-        self.set_repository_access_default_level_for_enterprise = _rt.with_raw_response(
-            resource.set_repository_access_default_level_for_enterprise
-        )
-        self.repository_access_for_org = _rt.raw_async_page(resource.repository_access_for_org)
-        self.update_repository_access_for_org = _rt.with_raw_response(
-            resource.update_repository_access_for_org
-        )
-        self.set_repository_access_default_level = _rt.with_raw_response(
-            resource.set_repository_access_default_level
-        )
-        self.list_org_secrets = _rt.raw_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_raw_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_raw_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_raw_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_raw_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.raw_async_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_raw_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_raw_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_raw_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.raw_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_raw_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_raw_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_raw_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_raw_response(resource.delete_repo_secret)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncDependabotWithStreamingResponse:
+class AsyncDependabotWithStreamingResponse(_AsyncDependabotWithStreamingResponseMethods):
     """`AsyncDependabot.with_streaming_response`."""
 
     def __init__(self, resource: AsyncDependabot) -> None:
         self._resource = resource
-        self.list_alerts_for_enterprise = _rt.streaming_async_page(
-            resource.list_alerts_for_enterprise
-        )
-        self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
-        self.repository_access_for_enterprise = _rt.streaming_async_page(
-            resource.repository_access_for_enterprise
-        )
-        self.update_repository_access_for_enterprise = _rt.with_streaming_response(
-            resource.update_repository_access_for_enterprise
-        )
-        self.set_repository_access_default_level_for_enterprise = _rt.with_streaming_response(
-            resource.set_repository_access_default_level_for_enterprise
-        )
-        self.repository_access_for_org = _rt.streaming_async_page(
-            resource.repository_access_for_org
-        )
-        self.update_repository_access_for_org = _rt.with_streaming_response(
-            resource.update_repository_access_for_org
-        )
-        self.set_repository_access_default_level = _rt.with_streaming_response(
-            resource.set_repository_access_default_level
-        )
-        self.list_org_secrets = _rt.streaming_async_page(resource.list_org_secrets)
-        self.get_org_public_key = _rt.with_streaming_response(resource.get_org_public_key)
-        self.get_org_secret = _rt.with_streaming_response(resource.get_org_secret)
-        self.create_or_update_org_secret = _rt.with_streaming_response(
-            resource.create_or_update_org_secret
-        )
-        self.delete_org_secret = _rt.with_streaming_response(resource.delete_org_secret)
-        self.list_selected_repos_for_org_secret = _rt.streaming_async_page(
-            resource.list_selected_repos_for_org_secret
-        )
-        self.set_selected_repos_for_org_secret = _rt.with_streaming_response(
-            resource.set_selected_repos_for_org_secret
-        )
-        self.add_selected_repo_to_org_secret = _rt.with_streaming_response(
-            resource.add_selected_repo_to_org_secret
-        )
-        self.remove_selected_repo_from_org_secret = _rt.with_streaming_response(
-            resource.remove_selected_repo_from_org_secret
-        )
-        self.list_repo_secrets = _rt.streaming_async_page(resource.list_repo_secrets)
-        self.get_repo_public_key = _rt.with_streaming_response(resource.get_repo_public_key)
-        self.get_repo_secret = _rt.with_streaming_response(resource.get_repo_secret)
-        self.create_or_update_repo_secret = _rt.with_streaming_response(
-            resource.create_or_update_repo_secret
-        )
-        self.delete_repo_secret = _rt.with_streaming_response(resource.delete_repo_secret)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

@@ -8,32 +8,52 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._gists_base import _AsyncGistsBaseMethods, _GistsBaseMethods
-    from ._gists_forks import _AsyncGistsForksMethods, _GistsForksMethods
+    from ..resources._gists_base import (
+        _AsyncGistsBaseMethods,
+        _AsyncGistsBaseMethodsWithRawResponse,
+        _AsyncGistsBaseMethodsWithStreamingResponse,
+        _GistsBaseMethods,
+        _GistsBaseMethodsWithRawResponse,
+        _GistsBaseMethodsWithStreamingResponse,
+    )
+    from ..resources._gists_forks import (
+        _AsyncGistsForksMethods,
+        _AsyncGistsForksMethodsWithRawResponse,
+        _AsyncGistsForksMethodsWithStreamingResponse,
+        _GistsForksMethods,
+        _GistsForksMethodsWithRawResponse,
+        _GistsForksMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list": ("._gists_base", "_GistsBaseMethods"),
-    "create": ("._gists_base", "_GistsBaseMethods"),
-    "get": ("._gists_base", "_GistsBaseMethods"),
-    "delete": ("._gists_base", "_GistsBaseMethods"),
-    "update": ("._gists_base", "_GistsBaseMethods"),
-    "get_revision": ("._gists_base", "_GistsBaseMethods"),
-    "list_public": ("._gists_base", "_GistsBaseMethods"),
-    "list_starred": ("._gists_base", "_GistsBaseMethods"),
-    "list_comments": ("._gists_base", "_GistsBaseMethods"),
-    "create_comment": ("._gists_base", "_GistsBaseMethods"),
-    "get_comment": ("._gists_base", "_GistsBaseMethods"),
-    "delete_comment": ("._gists_base", "_GistsBaseMethods"),
-    "update_comment": ("._gists_base", "_GistsBaseMethods"),
-    "list_commits": ("._gists_base", "_GistsBaseMethods"),
-    "list_forks": ("._gists_forks", "_GistsForksMethods"),
-    "fork": ("._gists_forks", "_GistsForksMethods"),
-    "check_is_starred": ("._gists_forks", "_GistsForksMethods"),
-    "star": ("._gists_forks", "_GistsForksMethods"),
-    "unstar": ("._gists_forks", "_GistsForksMethods"),
-    "list_for_user": ("._gists_forks", "_GistsForksMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list": "._gists_base",
+    "create": "._gists_base",
+    "get": "._gists_base",
+    "delete": "._gists_base",
+    "update": "._gists_base",
+    "get_revision": "._gists_base",
+    "list_public": "._gists_base",
+    "list_starred": "._gists_base",
+    "list_comments": "._gists_base",
+    "create_comment": "._gists_base",
+    "get_comment": "._gists_base",
+    "delete_comment": "._gists_base",
+    "update_comment": "._gists_base",
+    "list_commits": "._gists_base",
+    "list_forks": "._gists_forks",
+    "fork": "._gists_forks",
+    "check_is_starred": "._gists_forks",
+    "star": "._gists_forks",
+    "unstar": "._gists_forks",
+    "list_for_user": "._gists_forks",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._gists_base": "_GistsBaseMethods",
+    "._gists_forks": "_GistsForksMethods",
 }
 
 if TYPE_CHECKING:
@@ -41,8 +61,21 @@ if TYPE_CHECKING:
     class _GistsMethods(_GistsBaseMethods, _GistsForksMethods, _rt.SyncResource):
         """Every part's methods, as type checkers see them."""
 
+    class _GistsWithRawResponseMethods(
+        _GistsBaseMethodsWithRawResponse,
+        _GistsForksMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _GistsWithStreamingResponseMethods(
+        _GistsBaseMethodsWithStreamingResponse,
+        _GistsForksMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _GistsMethods = _rt.SyncResource
+    _GistsWithRawResponseMethods = _GistsWithStreamingResponseMethods = object
 
 
 class Gists(_GistsMethods):
@@ -51,7 +84,7 @@ class Gists(_GistsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> GistsWithRawResponse:
@@ -64,82 +97,38 @@ class Gists(_GistsMethods):
         return GistsWithStreamingResponse(self)
 
 
-class GistsWithRawResponse:
+class GistsWithRawResponse(_GistsWithRawResponseMethods):
     """`Gists.with_raw_response`."""
 
     def __init__(self, resource: Gists) -> None:
         self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.update = _rt.with_raw_response(resource.update)
-        self.get_revision = _rt.with_raw_response(resource.get_revision)
-        self.list_public = _rt.raw_page(resource.list_public)
-        self.list_starred = _rt.raw_page(resource.list_starred)
-        self.list_comments = _rt.raw_page(resource.list_comments)
-        self.create_comment = _rt.with_raw_response(resource.create_comment)
-        self.get_comment = _rt.with_raw_response(resource.get_comment)
-        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
-        self.update_comment = _rt.with_raw_response(resource.update_comment)
-        self.list_commits = _rt.raw_page(resource.list_commits)
-        self.list_forks = _rt.raw_page(resource.list_forks)
-        self.fork = _rt.with_raw_response(resource.fork)
-        self.check_is_starred = _rt.with_raw_response(resource.check_is_starred)
-        self.star = _rt.with_raw_response(resource.star)
-        self.unstar = _rt.with_raw_response(resource.unstar)
-        self.list_for_user = _rt.raw_page(resource.list_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class GistsWithStreamingResponse:
+class GistsWithStreamingResponse(_GistsWithStreamingResponseMethods):
     """`Gists.with_streaming_response`."""
 
     def __init__(self, resource: Gists) -> None:
         self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.get_revision = _rt.with_streaming_response(resource.get_revision)
-        self.list_public = _rt.streaming_page(resource.list_public)
-        self.list_starred = _rt.streaming_page(resource.list_starred)
-        self.list_comments = _rt.streaming_page(resource.list_comments)
-        self.create_comment = _rt.with_streaming_response(resource.create_comment)
-        self.get_comment = _rt.with_streaming_response(resource.get_comment)
-        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
-        self.update_comment = _rt.with_streaming_response(resource.update_comment)
-        self.list_commits = _rt.streaming_page(resource.list_commits)
-        self.list_forks = _rt.streaming_page(resource.list_forks)
-        self.fork = _rt.with_streaming_response(resource.fork)
-        self.check_is_starred = _rt.with_streaming_response(resource.check_is_starred)
-        self.star = _rt.with_streaming_response(resource.star)
-        self.unstar = _rt.with_streaming_response(resource.unstar)
-        self.list_for_user = _rt.streaming_page(resource.list_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "create": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "get": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "delete": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "update": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "get_revision": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "list_public": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "list_starred": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "list_comments": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "create_comment": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "get_comment": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "delete_comment": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "update_comment": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "list_commits": ("._gists_base", "_AsyncGistsBaseMethods"),
-    "list_forks": ("._gists_forks", "_AsyncGistsForksMethods"),
-    "fork": ("._gists_forks", "_AsyncGistsForksMethods"),
-    "check_is_starred": ("._gists_forks", "_AsyncGistsForksMethods"),
-    "star": ("._gists_forks", "_AsyncGistsForksMethods"),
-    "unstar": ("._gists_forks", "_AsyncGistsForksMethods"),
-    "list_for_user": ("._gists_forks", "_AsyncGistsForksMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._gists_base": "_AsyncGistsBaseMethods",
+    "._gists_forks": "_AsyncGistsForksMethods",
 }
 
 if TYPE_CHECKING:
@@ -147,8 +136,21 @@ if TYPE_CHECKING:
     class _AsyncGistsMethods(_AsyncGistsBaseMethods, _AsyncGistsForksMethods, _rt.AsyncResource):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncGistsWithRawResponseMethods(
+        _AsyncGistsBaseMethodsWithRawResponse,
+        _AsyncGistsForksMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncGistsWithStreamingResponseMethods(
+        _AsyncGistsBaseMethodsWithStreamingResponse,
+        _AsyncGistsForksMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncGistsMethods = _rt.AsyncResource
+    _AsyncGistsWithRawResponseMethods = _AsyncGistsWithStreamingResponseMethods = object
 
 
 class AsyncGists(_AsyncGistsMethods):
@@ -157,7 +159,7 @@ class AsyncGists(_AsyncGistsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncGistsWithRawResponse:
@@ -170,55 +172,29 @@ class AsyncGists(_AsyncGistsMethods):
         return AsyncGistsWithStreamingResponse(self)
 
 
-class AsyncGistsWithRawResponse:
+class AsyncGistsWithRawResponse(_AsyncGistsWithRawResponseMethods):
     """`AsyncGists.with_raw_response`."""
 
     def __init__(self, resource: AsyncGists) -> None:
         self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.update = _rt.with_raw_response(resource.update)
-        self.get_revision = _rt.with_raw_response(resource.get_revision)
-        self.list_public = _rt.raw_async_page(resource.list_public)
-        self.list_starred = _rt.raw_async_page(resource.list_starred)
-        self.list_comments = _rt.raw_async_page(resource.list_comments)
-        self.create_comment = _rt.with_raw_response(resource.create_comment)
-        self.get_comment = _rt.with_raw_response(resource.get_comment)
-        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
-        self.update_comment = _rt.with_raw_response(resource.update_comment)
-        self.list_commits = _rt.raw_async_page(resource.list_commits)
-        self.list_forks = _rt.raw_async_page(resource.list_forks)
-        self.fork = _rt.with_raw_response(resource.fork)
-        self.check_is_starred = _rt.with_raw_response(resource.check_is_starred)
-        self.star = _rt.with_raw_response(resource.star)
-        self.unstar = _rt.with_raw_response(resource.unstar)
-        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncGistsWithStreamingResponse:
+class AsyncGistsWithStreamingResponse(_AsyncGistsWithStreamingResponseMethods):
     """`AsyncGists.with_streaming_response`."""
 
     def __init__(self, resource: AsyncGists) -> None:
         self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.get_revision = _rt.with_streaming_response(resource.get_revision)
-        self.list_public = _rt.streaming_async_page(resource.list_public)
-        self.list_starred = _rt.streaming_async_page(resource.list_starred)
-        self.list_comments = _rt.streaming_async_page(resource.list_comments)
-        self.create_comment = _rt.with_streaming_response(resource.create_comment)
-        self.get_comment = _rt.with_streaming_response(resource.get_comment)
-        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
-        self.update_comment = _rt.with_streaming_response(resource.update_comment)
-        self.list_commits = _rt.streaming_async_page(resource.list_commits)
-        self.list_forks = _rt.streaming_async_page(resource.list_forks)
-        self.fork = _rt.with_streaming_response(resource.fork)
-        self.check_is_starred = _rt.with_streaming_response(resource.check_is_starred)
-        self.star = _rt.with_streaming_response(resource.star)
-        self.unstar = _rt.with_streaming_response(resource.unstar)
-        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

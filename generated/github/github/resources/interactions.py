@@ -8,82 +8,48 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._interactions_bypass_list import (
+    from ..resources._interactions_bypass_list import (
         _AsyncInteractionsBypassListMethods,
+        _AsyncInteractionsBypassListMethodsWithRawResponse,
+        _AsyncInteractionsBypassListMethodsWithStreamingResponse,
         _InteractionsBypassListMethods,
+        _InteractionsBypassListMethodsWithRawResponse,
+        _InteractionsBypassListMethodsWithStreamingResponse,
     )
-    from ._interactions_interaction_limits import (
+    from ..resources._interactions_interaction_limits import (
         _AsyncInteractionsInteractionLimitsMethods,
+        _AsyncInteractionsInteractionLimitsMethodsWithRawResponse,
+        _AsyncInteractionsInteractionLimitsMethodsWithStreamingResponse,
         _InteractionsInteractionLimitsMethods,
+        _InteractionsInteractionLimitsMethodsWithRawResponse,
+        _InteractionsInteractionLimitsMethodsWithStreamingResponse,
     )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "get_restrictions_for_org": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "set_restrictions_for_org": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "remove_restrictions_for_org": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "get_restrictions_for_repo": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "set_restrictions_for_repo": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "remove_restrictions_for_repo": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "get_restrictions_for_authenticated_user": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "set_restrictions_for_authenticated_user": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "remove_restrictions_for_authenticated_user": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "get_pull_request_creation_cap_for_org": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "update_pull_request_creation_cap_for_org": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "get_pull_request_creation_cap_for_repo": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "update_pull_request_creation_cap_for_repo": (
-        "._interactions_interaction_limits",
-        "_InteractionsInteractionLimitsMethods",
-    ),
-    "get_pull_request_bypass_list_for_repo": (
-        "._interactions_bypass_list",
-        "_InteractionsBypassListMethods",
-    ),
-    "set_pull_request_bypass_list_for_repo": (
-        "._interactions_bypass_list",
-        "_InteractionsBypassListMethods",
-    ),
-    "remove_pull_request_bypass_list_for_repo": (
-        "._interactions_bypass_list",
-        "_InteractionsBypassListMethods",
-    ),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "get_restrictions_for_org": "._interactions_interaction_limits",
+    "set_restrictions_for_org": "._interactions_interaction_limits",
+    "remove_restrictions_for_org": "._interactions_interaction_limits",
+    "get_restrictions_for_repo": "._interactions_interaction_limits",
+    "set_restrictions_for_repo": "._interactions_interaction_limits",
+    "remove_restrictions_for_repo": "._interactions_interaction_limits",
+    "get_restrictions_for_authenticated_user": "._interactions_interaction_limits",
+    "set_restrictions_for_authenticated_user": "._interactions_interaction_limits",
+    "remove_restrictions_for_authenticated_user": "._interactions_interaction_limits",
+    "get_pull_request_creation_cap_for_org": "._interactions_interaction_limits",
+    "update_pull_request_creation_cap_for_org": "._interactions_interaction_limits",
+    "get_pull_request_creation_cap_for_repo": "._interactions_interaction_limits",
+    "update_pull_request_creation_cap_for_repo": "._interactions_interaction_limits",
+    "get_pull_request_bypass_list_for_repo": "._interactions_bypass_list",
+    "set_pull_request_bypass_list_for_repo": "._interactions_bypass_list",
+    "remove_pull_request_bypass_list_for_repo": "._interactions_bypass_list",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._interactions_interaction_limits": "_InteractionsInteractionLimitsMethods",
+    "._interactions_bypass_list": "_InteractionsBypassListMethods",
 }
 
 if TYPE_CHECKING:
@@ -93,8 +59,21 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _InteractionsWithRawResponseMethods(
+        _InteractionsInteractionLimitsMethodsWithRawResponse,
+        _InteractionsBypassListMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _InteractionsWithStreamingResponseMethods(
+        _InteractionsInteractionLimitsMethodsWithStreamingResponse,
+        _InteractionsBypassListMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _InteractionsMethods = _rt.SyncResource
+    _InteractionsWithRawResponseMethods = _InteractionsWithStreamingResponseMethods = object
 
 
 class Interactions(_InteractionsMethods):
@@ -103,7 +82,7 @@ class Interactions(_InteractionsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> InteractionsWithRawResponse:
@@ -116,174 +95,38 @@ class Interactions(_InteractionsMethods):
         return InteractionsWithStreamingResponse(self)
 
 
-class InteractionsWithRawResponse:
+class InteractionsWithRawResponse(_InteractionsWithRawResponseMethods):
     """`Interactions.with_raw_response`."""
 
     def __init__(self, resource: Interactions) -> None:
         self._resource = resource
-        self.get_restrictions_for_org = _rt.with_raw_response(resource.get_restrictions_for_org)
-        self.set_restrictions_for_org = _rt.with_raw_response(resource.set_restrictions_for_org)
-        self.remove_restrictions_for_org = _rt.with_raw_response(
-            resource.remove_restrictions_for_org
-        )
-        self.get_restrictions_for_repo = _rt.with_raw_response(resource.get_restrictions_for_repo)
-        self.set_restrictions_for_repo = _rt.with_raw_response(resource.set_restrictions_for_repo)
-        self.remove_restrictions_for_repo = _rt.with_raw_response(
-            resource.remove_restrictions_for_repo
-        )
-        self.get_restrictions_for_authenticated_user = _rt.with_raw_response(
-            resource.get_restrictions_for_authenticated_user
-        )
-        self.set_restrictions_for_authenticated_user = _rt.with_raw_response(
-            resource.set_restrictions_for_authenticated_user
-        )
-        self.remove_restrictions_for_authenticated_user = _rt.with_raw_response(
-            resource.remove_restrictions_for_authenticated_user
-        )
-        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
-            resource.get_pull_request_creation_cap_for_org
-        )
-        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
-            resource.update_pull_request_creation_cap_for_org
-        )
-        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
-            resource.get_pull_request_creation_cap_for_repo
-        )
-        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
-            resource.update_pull_request_creation_cap_for_repo
-        )
-        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.get_pull_request_bypass_list_for_repo
-        )
-        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.set_pull_request_bypass_list_for_repo
-        )
-        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.remove_pull_request_bypass_list_for_repo
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class InteractionsWithStreamingResponse:
+class InteractionsWithStreamingResponse(_InteractionsWithStreamingResponseMethods):
     """`Interactions.with_streaming_response`."""
 
     def __init__(self, resource: Interactions) -> None:
         self._resource = resource
-        self.get_restrictions_for_org = _rt.with_streaming_response(
-            resource.get_restrictions_for_org
-        )
-        self.set_restrictions_for_org = _rt.with_streaming_response(
-            resource.set_restrictions_for_org
-        )
-        self.remove_restrictions_for_org = _rt.with_streaming_response(
-            resource.remove_restrictions_for_org
-        )
-        self.get_restrictions_for_repo = _rt.with_streaming_response(
-            resource.get_restrictions_for_repo
-        )
-        self.set_restrictions_for_repo = _rt.with_streaming_response(
-            resource.set_restrictions_for_repo
-        )
-        self.remove_restrictions_for_repo = _rt.with_streaming_response(
-            resource.remove_restrictions_for_repo
-        )
-        self.get_restrictions_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_restrictions_for_authenticated_user
-        )
-        self.set_restrictions_for_authenticated_user = _rt.with_streaming_response(
-            resource.set_restrictions_for_authenticated_user
-        )
-        self.remove_restrictions_for_authenticated_user = _rt.with_streaming_response(
-            resource.remove_restrictions_for_authenticated_user
-        )
-        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
-            resource.get_pull_request_creation_cap_for_org
-        )
-        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
-            resource.update_pull_request_creation_cap_for_org
-        )
-        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
-            resource.get_pull_request_creation_cap_for_repo
-        )
-        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
-            resource.update_pull_request_creation_cap_for_repo
-        )
-        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.get_pull_request_bypass_list_for_repo
-        )
-        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.set_pull_request_bypass_list_for_repo
-        )
-        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.remove_pull_request_bypass_list_for_repo
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "get_restrictions_for_org": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "set_restrictions_for_org": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "remove_restrictions_for_org": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "get_restrictions_for_repo": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "set_restrictions_for_repo": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "remove_restrictions_for_repo": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "get_restrictions_for_authenticated_user": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "set_restrictions_for_authenticated_user": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "remove_restrictions_for_authenticated_user": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "get_pull_request_creation_cap_for_org": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "update_pull_request_creation_cap_for_org": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "get_pull_request_creation_cap_for_repo": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "update_pull_request_creation_cap_for_repo": (
-        "._interactions_interaction_limits",
-        "_AsyncInteractionsInteractionLimitsMethods",
-    ),
-    "get_pull_request_bypass_list_for_repo": (
-        "._interactions_bypass_list",
-        "_AsyncInteractionsBypassListMethods",
-    ),
-    "set_pull_request_bypass_list_for_repo": (
-        "._interactions_bypass_list",
-        "_AsyncInteractionsBypassListMethods",
-    ),
-    "remove_pull_request_bypass_list_for_repo": (
-        "._interactions_bypass_list",
-        "_AsyncInteractionsBypassListMethods",
-    ),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._interactions_interaction_limits": "_AsyncInteractionsInteractionLimitsMethods",
+    "._interactions_bypass_list": "_AsyncInteractionsBypassListMethods",
 }
 
 if TYPE_CHECKING:
@@ -295,8 +138,23 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncInteractionsWithRawResponseMethods(
+        _AsyncInteractionsInteractionLimitsMethodsWithRawResponse,
+        _AsyncInteractionsBypassListMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncInteractionsWithStreamingResponseMethods(
+        _AsyncInteractionsInteractionLimitsMethodsWithStreamingResponse,
+        _AsyncInteractionsBypassListMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncInteractionsMethods = _rt.AsyncResource
+    _AsyncInteractionsWithRawResponseMethods = _AsyncInteractionsWithStreamingResponseMethods = (
+        object
+    )
 
 
 class AsyncInteractions(_AsyncInteractionsMethods):
@@ -305,7 +163,7 @@ class AsyncInteractions(_AsyncInteractionsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncInteractionsWithRawResponse:
@@ -318,103 +176,29 @@ class AsyncInteractions(_AsyncInteractionsMethods):
         return AsyncInteractionsWithStreamingResponse(self)
 
 
-class AsyncInteractionsWithRawResponse:
+class AsyncInteractionsWithRawResponse(_AsyncInteractionsWithRawResponseMethods):
     """`AsyncInteractions.with_raw_response`."""
 
     def __init__(self, resource: AsyncInteractions) -> None:
         self._resource = resource
-        self.get_restrictions_for_org = _rt.with_raw_response(resource.get_restrictions_for_org)
-        self.set_restrictions_for_org = _rt.with_raw_response(resource.set_restrictions_for_org)
-        self.remove_restrictions_for_org = _rt.with_raw_response(
-            resource.remove_restrictions_for_org
-        )
-        self.get_restrictions_for_repo = _rt.with_raw_response(resource.get_restrictions_for_repo)
-        self.set_restrictions_for_repo = _rt.with_raw_response(resource.set_restrictions_for_repo)
-        self.remove_restrictions_for_repo = _rt.with_raw_response(
-            resource.remove_restrictions_for_repo
-        )
-        self.get_restrictions_for_authenticated_user = _rt.with_raw_response(
-            resource.get_restrictions_for_authenticated_user
-        )
-        self.set_restrictions_for_authenticated_user = _rt.with_raw_response(
-            resource.set_restrictions_for_authenticated_user
-        )
-        self.remove_restrictions_for_authenticated_user = _rt.with_raw_response(
-            resource.remove_restrictions_for_authenticated_user
-        )
-        self.get_pull_request_creation_cap_for_org = _rt.with_raw_response(
-            resource.get_pull_request_creation_cap_for_org
-        )
-        self.update_pull_request_creation_cap_for_org = _rt.with_raw_response(
-            resource.update_pull_request_creation_cap_for_org
-        )
-        self.get_pull_request_creation_cap_for_repo = _rt.with_raw_response(
-            resource.get_pull_request_creation_cap_for_repo
-        )
-        self.update_pull_request_creation_cap_for_repo = _rt.with_raw_response(
-            resource.update_pull_request_creation_cap_for_repo
-        )
-        self.get_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.get_pull_request_bypass_list_for_repo
-        )
-        self.set_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.set_pull_request_bypass_list_for_repo
-        )
-        self.remove_pull_request_bypass_list_for_repo = _rt.with_raw_response(
-            resource.remove_pull_request_bypass_list_for_repo
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncInteractionsWithStreamingResponse:
+class AsyncInteractionsWithStreamingResponse(_AsyncInteractionsWithStreamingResponseMethods):
     """`AsyncInteractions.with_streaming_response`."""
 
     def __init__(self, resource: AsyncInteractions) -> None:
         self._resource = resource
-        self.get_restrictions_for_org = _rt.with_streaming_response(
-            resource.get_restrictions_for_org
-        )
-        self.set_restrictions_for_org = _rt.with_streaming_response(
-            resource.set_restrictions_for_org
-        )
-        self.remove_restrictions_for_org = _rt.with_streaming_response(
-            resource.remove_restrictions_for_org
-        )
-        self.get_restrictions_for_repo = _rt.with_streaming_response(
-            resource.get_restrictions_for_repo
-        )
-        self.set_restrictions_for_repo = _rt.with_streaming_response(
-            resource.set_restrictions_for_repo
-        )
-        self.remove_restrictions_for_repo = _rt.with_streaming_response(
-            resource.remove_restrictions_for_repo
-        )
-        self.get_restrictions_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_restrictions_for_authenticated_user
-        )
-        self.set_restrictions_for_authenticated_user = _rt.with_streaming_response(
-            resource.set_restrictions_for_authenticated_user
-        )
-        self.remove_restrictions_for_authenticated_user = _rt.with_streaming_response(
-            resource.remove_restrictions_for_authenticated_user
-        )
-        self.get_pull_request_creation_cap_for_org = _rt.with_streaming_response(
-            resource.get_pull_request_creation_cap_for_org
-        )
-        self.update_pull_request_creation_cap_for_org = _rt.with_streaming_response(
-            resource.update_pull_request_creation_cap_for_org
-        )
-        self.get_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
-            resource.get_pull_request_creation_cap_for_repo
-        )
-        self.update_pull_request_creation_cap_for_repo = _rt.with_streaming_response(
-            resource.update_pull_request_creation_cap_for_repo
-        )
-        self.get_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.get_pull_request_bypass_list_for_repo
-        )
-        self.set_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.set_pull_request_bypass_list_for_repo
-        )
-        self.remove_pull_request_bypass_list_for_repo = _rt.with_streaming_response(
-            resource.remove_pull_request_bypass_list_for_repo
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

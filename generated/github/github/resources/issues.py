@@ -8,95 +8,176 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._issues_base import _AsyncIssuesBaseMethods, _IssuesBaseMethods
-    from ._issues_comments import _AsyncIssuesCommentsMethods, _IssuesCommentsMethods
-    from ._issues_issue_field_values import (
-        _AsyncIssuesIssueFieldValuesMethods,
-        _IssuesIssueFieldValuesMethods,
+    from ..resources._issues_assignees import (
+        _AsyncIssuesAssigneesMethods,
+        _AsyncIssuesAssigneesMethodsWithRawResponse,
+        _AsyncIssuesAssigneesMethodsWithStreamingResponse,
+        _IssuesAssigneesMethods,
+        _IssuesAssigneesMethodsWithRawResponse,
+        _IssuesAssigneesMethodsWithStreamingResponse,
     )
-    from ._issues_lock import _AsyncIssuesLockMethods, _IssuesLockMethods
-    from ._issues_milestones import _AsyncIssuesMilestonesMethods, _IssuesMilestonesMethods
+    from ..resources._issues_base import (
+        _AsyncIssuesBaseMethods,
+        _AsyncIssuesBaseMethodsWithRawResponse,
+        _AsyncIssuesBaseMethodsWithStreamingResponse,
+        _IssuesBaseMethods,
+        _IssuesBaseMethodsWithRawResponse,
+        _IssuesBaseMethodsWithStreamingResponse,
+    )
+    from ..resources._issues_comments import (
+        _AsyncIssuesCommentsMethods,
+        _AsyncIssuesCommentsMethodsWithRawResponse,
+        _AsyncIssuesCommentsMethodsWithStreamingResponse,
+        _IssuesCommentsMethods,
+        _IssuesCommentsMethodsWithRawResponse,
+        _IssuesCommentsMethodsWithStreamingResponse,
+    )
+    from ..resources._issues_dependencies import (
+        _AsyncIssuesDependenciesMethods,
+        _AsyncIssuesDependenciesMethodsWithRawResponse,
+        _AsyncIssuesDependenciesMethodsWithStreamingResponse,
+        _IssuesDependenciesMethods,
+        _IssuesDependenciesMethodsWithRawResponse,
+        _IssuesDependenciesMethodsWithStreamingResponse,
+    )
+    from ..resources._issues_labels import (
+        _AsyncIssuesLabelsMethods,
+        _AsyncIssuesLabelsMethodsWithRawResponse,
+        _AsyncIssuesLabelsMethodsWithStreamingResponse,
+        _IssuesLabelsMethods,
+        _IssuesLabelsMethodsWithRawResponse,
+        _IssuesLabelsMethodsWithStreamingResponse,
+    )
+    from ..resources._issues_milestones import (
+        _AsyncIssuesMilestonesMethods,
+        _AsyncIssuesMilestonesMethodsWithRawResponse,
+        _AsyncIssuesMilestonesMethodsWithStreamingResponse,
+        _IssuesMilestonesMethods,
+        _IssuesMilestonesMethodsWithRawResponse,
+        _IssuesMilestonesMethodsWithStreamingResponse,
+    )
+    from ..resources._issues_sub_issue import (
+        _AsyncIssuesSubIssueMethods,
+        _AsyncIssuesSubIssueMethodsWithRawResponse,
+        _AsyncIssuesSubIssueMethodsWithStreamingResponse,
+        _IssuesSubIssueMethods,
+        _IssuesSubIssueMethodsWithRawResponse,
+        _IssuesSubIssueMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list": ("._issues_base", "_IssuesBaseMethods"),
-    "list_for_org": ("._issues_base", "_IssuesBaseMethods"),
-    "list_for_repo": ("._issues_base", "_IssuesBaseMethods"),
-    "create": ("._issues_base", "_IssuesBaseMethods"),
-    "get": ("._issues_base", "_IssuesBaseMethods"),
-    "update": ("._issues_base", "_IssuesBaseMethods"),
-    "list_for_authenticated_user": ("._issues_base", "_IssuesBaseMethods"),
-    "list_assignees": ("._issues_base", "_IssuesBaseMethods"),
-    "check_user_can_be_assigned": ("._issues_base", "_IssuesBaseMethods"),
-    "add_assignees": ("._issues_base", "_IssuesBaseMethods"),
-    "remove_assignees": ("._issues_base", "_IssuesBaseMethods"),
-    "check_user_can_be_assigned_to_issue": ("._issues_base", "_IssuesBaseMethods"),
-    "list_comments_for_repo": ("._issues_comments", "_IssuesCommentsMethods"),
-    "get_comment": ("._issues_comments", "_IssuesCommentsMethods"),
-    "delete_comment": ("._issues_comments", "_IssuesCommentsMethods"),
-    "update_comment": ("._issues_comments", "_IssuesCommentsMethods"),
-    "pin_comment": ("._issues_comments", "_IssuesCommentsMethods"),
-    "unpin_comment": ("._issues_comments", "_IssuesCommentsMethods"),
-    "list_comments": ("._issues_comments", "_IssuesCommentsMethods"),
-    "create_comment": ("._issues_comments", "_IssuesCommentsMethods"),
-    "list_events_for_repo": ("._issues_comments", "_IssuesCommentsMethods"),
-    "get_event": ("._issues_comments", "_IssuesCommentsMethods"),
-    "list_events": ("._issues_comments", "_IssuesCommentsMethods"),
-    "list_dependencies_blocked_by": ("._issues_comments", "_IssuesCommentsMethods"),
-    "add_blocked_by_dependency": ("._issues_comments", "_IssuesCommentsMethods"),
-    "remove_dependency_blocked_by": ("._issues_comments", "_IssuesCommentsMethods"),
-    "list_dependencies_blocking": ("._issues_comments", "_IssuesCommentsMethods"),
-    "list_issue_field_values_for_issue": (
-        "._issues_issue_field_values",
-        "_IssuesIssueFieldValuesMethods",
-    ),
-    "set_issue_field_values": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "add_issue_field_values": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "delete_issue_field_value": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "list_labels_on_issue": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "set_labels": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "add_labels": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "remove_all_labels": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "remove_label": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "list_labels_for_repo": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "create_label": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "get_label": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "delete_label": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "update_label": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "list_labels_for_milestone": ("._issues_issue_field_values", "_IssuesIssueFieldValuesMethods"),
-    "lock": ("._issues_lock", "_IssuesLockMethods"),
-    "unlock": ("._issues_lock", "_IssuesLockMethods"),
-    "get_parent": ("._issues_lock", "_IssuesLockMethods"),
-    "remove_sub_issue": ("._issues_lock", "_IssuesLockMethods"),
-    "list_sub_issues": ("._issues_lock", "_IssuesLockMethods"),
-    "add_sub_issue": ("._issues_lock", "_IssuesLockMethods"),
-    "reprioritize_sub_issue": ("._issues_lock", "_IssuesLockMethods"),
-    "list_suggestions": ("._issues_lock", "_IssuesLockMethods"),
-    "approve_suggestion": ("._issues_lock", "_IssuesLockMethods"),
-    "dismiss_suggestion": ("._issues_lock", "_IssuesLockMethods"),
-    "list_events_for_timeline": ("._issues_lock", "_IssuesLockMethods"),
-    "list_milestones": ("._issues_milestones", "_IssuesMilestonesMethods"),
-    "create_milestone": ("._issues_milestones", "_IssuesMilestonesMethods"),
-    "get_milestone": ("._issues_milestones", "_IssuesMilestonesMethods"),
-    "delete_milestone": ("._issues_milestones", "_IssuesMilestonesMethods"),
-    "update_milestone": ("._issues_milestones", "_IssuesMilestonesMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list": "._issues_base",
+    "list_for_org": "._issues_base",
+    "list_for_repo": "._issues_base",
+    "create": "._issues_base",
+    "get": "._issues_base",
+    "update": "._issues_base",
+    "list_for_authenticated_user": "._issues_base",
+    "list_assignees": "._issues_assignees",
+    "check_user_can_be_assigned": "._issues_assignees",
+    "add_assignees": "._issues_assignees",
+    "remove_assignees": "._issues_assignees",
+    "check_user_can_be_assigned_to_issue": "._issues_assignees",
+    "list_comments_for_repo": "._issues_comments",
+    "get_comment": "._issues_comments",
+    "delete_comment": "._issues_comments",
+    "update_comment": "._issues_comments",
+    "pin_comment": "._issues_comments",
+    "unpin_comment": "._issues_comments",
+    "list_comments": "._issues_comments",
+    "create_comment": "._issues_comments",
+    "list_events_for_repo": "._issues_comments",
+    "get_event": "._issues_comments",
+    "list_events": "._issues_comments",
+    "list_dependencies_blocked_by": "._issues_dependencies",
+    "add_blocked_by_dependency": "._issues_dependencies",
+    "remove_dependency_blocked_by": "._issues_dependencies",
+    "list_dependencies_blocking": "._issues_dependencies",
+    "list_issue_field_values_for_issue": "._issues_dependencies",
+    "set_issue_field_values": "._issues_dependencies",
+    "add_issue_field_values": "._issues_dependencies",
+    "delete_issue_field_value": "._issues_dependencies",
+    "list_labels_on_issue": "._issues_labels",
+    "set_labels": "._issues_labels",
+    "add_labels": "._issues_labels",
+    "remove_all_labels": "._issues_labels",
+    "remove_label": "._issues_labels",
+    "list_labels_for_repo": "._issues_labels",
+    "create_label": "._issues_labels",
+    "get_label": "._issues_labels",
+    "delete_label": "._issues_labels",
+    "update_label": "._issues_labels",
+    "list_labels_for_milestone": "._issues_labels",
+    "lock": "._issues_labels",
+    "unlock": "._issues_labels",
+    "get_parent": "._issues_labels",
+    "remove_sub_issue": "._issues_sub_issue",
+    "list_sub_issues": "._issues_sub_issue",
+    "add_sub_issue": "._issues_sub_issue",
+    "reprioritize_sub_issue": "._issues_sub_issue",
+    "list_suggestions": "._issues_sub_issue",
+    "approve_suggestion": "._issues_sub_issue",
+    "dismiss_suggestion": "._issues_sub_issue",
+    "list_events_for_timeline": "._issues_sub_issue",
+    "list_milestones": "._issues_milestones",
+    "create_milestone": "._issues_milestones",
+    "get_milestone": "._issues_milestones",
+    "delete_milestone": "._issues_milestones",
+    "update_milestone": "._issues_milestones",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._issues_base": "_IssuesBaseMethods",
+    "._issues_assignees": "_IssuesAssigneesMethods",
+    "._issues_comments": "_IssuesCommentsMethods",
+    "._issues_dependencies": "_IssuesDependenciesMethods",
+    "._issues_labels": "_IssuesLabelsMethods",
+    "._issues_sub_issue": "_IssuesSubIssueMethods",
+    "._issues_milestones": "_IssuesMilestonesMethods",
 }
 
 if TYPE_CHECKING:
 
     class _IssuesMethods(
         _IssuesBaseMethods,
+        _IssuesAssigneesMethods,
         _IssuesCommentsMethods,
-        _IssuesIssueFieldValuesMethods,
-        _IssuesLockMethods,
+        _IssuesDependenciesMethods,
+        _IssuesLabelsMethods,
+        _IssuesSubIssueMethods,
         _IssuesMilestonesMethods,
         _rt.SyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _IssuesWithRawResponseMethods(
+        _IssuesBaseMethodsWithRawResponse,
+        _IssuesAssigneesMethodsWithRawResponse,
+        _IssuesCommentsMethodsWithRawResponse,
+        _IssuesDependenciesMethodsWithRawResponse,
+        _IssuesLabelsMethodsWithRawResponse,
+        _IssuesSubIssueMethodsWithRawResponse,
+        _IssuesMilestonesMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _IssuesWithStreamingResponseMethods(
+        _IssuesBaseMethodsWithStreamingResponse,
+        _IssuesAssigneesMethodsWithStreamingResponse,
+        _IssuesCommentsMethodsWithStreamingResponse,
+        _IssuesDependenciesMethodsWithStreamingResponse,
+        _IssuesLabelsMethodsWithStreamingResponse,
+        _IssuesSubIssueMethodsWithStreamingResponse,
+        _IssuesMilestonesMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _IssuesMethods = _rt.SyncResource
+    _IssuesWithRawResponseMethods = _IssuesWithStreamingResponseMethods = object
 
 
 class Issues(_IssuesMethods):
@@ -105,7 +186,7 @@ class Issues(_IssuesMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> IssuesWithRawResponse:
@@ -118,247 +199,84 @@ class Issues(_IssuesMethods):
         return IssuesWithStreamingResponse(self)
 
 
-class IssuesWithRawResponse:
+class IssuesWithRawResponse(_IssuesWithRawResponseMethods):
     """`Issues.with_raw_response`."""
 
     def __init__(self, resource: Issues) -> None:
         self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.list_for_org = _rt.raw_page(resource.list_for_org)
-        self.list_for_repo = _rt.raw_page(resource.list_for_repo)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.update = _rt.with_raw_response(resource.update)
-        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
-        self.list_assignees = _rt.raw_page(resource.list_assignees)
-        self.check_user_can_be_assigned = _rt.with_raw_response(resource.check_user_can_be_assigned)
-        self.add_assignees = _rt.with_raw_response(resource.add_assignees)
-        self.remove_assignees = _rt.with_raw_response(resource.remove_assignees)
-        self.check_user_can_be_assigned_to_issue = _rt.with_raw_response(
-            resource.check_user_can_be_assigned_to_issue
-        )
-        self.list_comments_for_repo = _rt.raw_page(resource.list_comments_for_repo)
-        self.get_comment = _rt.with_raw_response(resource.get_comment)
-        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
-        self.update_comment = _rt.with_raw_response(resource.update_comment)
-        self.pin_comment = _rt.with_raw_response(resource.pin_comment)
-        self.unpin_comment = _rt.with_raw_response(resource.unpin_comment)
-        self.list_comments = _rt.raw_page(resource.list_comments)
-        self.create_comment = _rt.with_raw_response(resource.create_comment)
-        self.list_events_for_repo = _rt.raw_page(resource.list_events_for_repo)
-        self.get_event = _rt.with_raw_response(resource.get_event)
-        self.list_events = _rt.raw_page(resource.list_events)
-        self.list_dependencies_blocked_by = _rt.raw_page(resource.list_dependencies_blocked_by)
-        self.add_blocked_by_dependency = _rt.with_raw_response(resource.add_blocked_by_dependency)
-        self.remove_dependency_blocked_by = _rt.with_raw_response(
-            resource.remove_dependency_blocked_by
-        )
-        self.list_dependencies_blocking = _rt.raw_page(resource.list_dependencies_blocking)
-        self.list_issue_field_values_for_issue = _rt.raw_page(
-            resource.list_issue_field_values_for_issue
-        )
-        self.set_issue_field_values = _rt.with_raw_response(resource.set_issue_field_values)
-        self.add_issue_field_values = _rt.with_raw_response(resource.add_issue_field_values)
-        self.delete_issue_field_value = _rt.with_raw_response(resource.delete_issue_field_value)
-        self.list_labels_on_issue = _rt.raw_page(resource.list_labels_on_issue)
-        self.set_labels = _rt.with_raw_response(resource.set_labels)
-        self.add_labels = _rt.with_raw_response(resource.add_labels)
-        self.remove_all_labels = _rt.with_raw_response(resource.remove_all_labels)
-        self.remove_label = _rt.with_raw_response(resource.remove_label)
-        self.list_labels_for_repo = _rt.raw_page(resource.list_labels_for_repo)
-        self.create_label = _rt.with_raw_response(resource.create_label)
-        self.get_label = _rt.with_raw_response(resource.get_label)
-        self.delete_label = _rt.with_raw_response(resource.delete_label)
-        self.update_label = _rt.with_raw_response(resource.update_label)
-        self.list_labels_for_milestone = _rt.raw_page(resource.list_labels_for_milestone)
-        self.lock = _rt.with_raw_response(resource.lock)
-        self.unlock = _rt.with_raw_response(resource.unlock)
-        self.get_parent = _rt.with_raw_response(resource.get_parent)
-        self.remove_sub_issue = _rt.with_raw_response(resource.remove_sub_issue)
-        self.list_sub_issues = _rt.raw_page(resource.list_sub_issues)
-        self.add_sub_issue = _rt.with_raw_response(resource.add_sub_issue)
-        self.reprioritize_sub_issue = _rt.with_raw_response(resource.reprioritize_sub_issue)
-        self.list_suggestions = _rt.raw_page(resource.list_suggestions)
-        self.approve_suggestion = _rt.with_raw_response(resource.approve_suggestion)
-        self.dismiss_suggestion = _rt.with_raw_response(resource.dismiss_suggestion)
-        self.list_events_for_timeline = _rt.raw_page(resource.list_events_for_timeline)
-        self.list_milestones = _rt.raw_page(resource.list_milestones)
-        self.create_milestone = _rt.with_raw_response(resource.create_milestone)
-        self.get_milestone = _rt.with_raw_response(resource.get_milestone)
-        self.delete_milestone = _rt.with_raw_response(resource.delete_milestone)
-        self.update_milestone = _rt.with_raw_response(resource.update_milestone)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class IssuesWithStreamingResponse:
+class IssuesWithStreamingResponse(_IssuesWithStreamingResponseMethods):
     """`Issues.with_streaming_response`."""
 
     def __init__(self, resource: Issues) -> None:
         self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.list_for_org = _rt.streaming_page(resource.list_for_org)
-        self.list_for_repo = _rt.streaming_page(resource.list_for_repo)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
-        self.list_assignees = _rt.streaming_page(resource.list_assignees)
-        self.check_user_can_be_assigned = _rt.with_streaming_response(
-            resource.check_user_can_be_assigned
-        )
-        self.add_assignees = _rt.with_streaming_response(resource.add_assignees)
-        self.remove_assignees = _rt.with_streaming_response(resource.remove_assignees)
-        self.check_user_can_be_assigned_to_issue = _rt.with_streaming_response(
-            resource.check_user_can_be_assigned_to_issue
-        )
-        self.list_comments_for_repo = _rt.streaming_page(resource.list_comments_for_repo)
-        self.get_comment = _rt.with_streaming_response(resource.get_comment)
-        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
-        self.update_comment = _rt.with_streaming_response(resource.update_comment)
-        self.pin_comment = _rt.with_streaming_response(resource.pin_comment)
-        self.unpin_comment = _rt.with_streaming_response(resource.unpin_comment)
-        self.list_comments = _rt.streaming_page(resource.list_comments)
-        self.create_comment = _rt.with_streaming_response(resource.create_comment)
-        self.list_events_for_repo = _rt.streaming_page(resource.list_events_for_repo)
-        self.get_event = _rt.with_streaming_response(resource.get_event)
-        self.list_events = _rt.streaming_page(resource.list_events)
-        self.list_dependencies_blocked_by = _rt.streaming_page(
-            resource.list_dependencies_blocked_by
-        )
-        self.add_blocked_by_dependency = _rt.with_streaming_response(
-            resource.add_blocked_by_dependency
-        )
-        self.remove_dependency_blocked_by = _rt.with_streaming_response(
-            resource.remove_dependency_blocked_by
-        )
-        self.list_dependencies_blocking = _rt.streaming_page(resource.list_dependencies_blocking)
-        self.list_issue_field_values_for_issue = _rt.streaming_page(
-            resource.list_issue_field_values_for_issue
-        )
-        self.set_issue_field_values = _rt.with_streaming_response(resource.set_issue_field_values)
-        self.add_issue_field_values = _rt.with_streaming_response(resource.add_issue_field_values)
-        self.delete_issue_field_value = _rt.with_streaming_response(
-            resource.delete_issue_field_value
-        )
-        self.list_labels_on_issue = _rt.streaming_page(resource.list_labels_on_issue)
-        self.set_labels = _rt.with_streaming_response(resource.set_labels)
-        self.add_labels = _rt.with_streaming_response(resource.add_labels)
-        self.remove_all_labels = _rt.with_streaming_response(resource.remove_all_labels)
-        self.remove_label = _rt.with_streaming_response(resource.remove_label)
-        self.list_labels_for_repo = _rt.streaming_page(resource.list_labels_for_repo)
-        self.create_label = _rt.with_streaming_response(resource.create_label)
-        self.get_label = _rt.with_streaming_response(resource.get_label)
-        self.delete_label = _rt.with_streaming_response(resource.delete_label)
-        self.update_label = _rt.with_streaming_response(resource.update_label)
-        self.list_labels_for_milestone = _rt.streaming_page(resource.list_labels_for_milestone)
-        self.lock = _rt.with_streaming_response(resource.lock)
-        self.unlock = _rt.with_streaming_response(resource.unlock)
-        self.get_parent = _rt.with_streaming_response(resource.get_parent)
-        self.remove_sub_issue = _rt.with_streaming_response(resource.remove_sub_issue)
-        self.list_sub_issues = _rt.streaming_page(resource.list_sub_issues)
-        self.add_sub_issue = _rt.with_streaming_response(resource.add_sub_issue)
-        self.reprioritize_sub_issue = _rt.with_streaming_response(resource.reprioritize_sub_issue)
-        self.list_suggestions = _rt.streaming_page(resource.list_suggestions)
-        self.approve_suggestion = _rt.with_streaming_response(resource.approve_suggestion)
-        self.dismiss_suggestion = _rt.with_streaming_response(resource.dismiss_suggestion)
-        self.list_events_for_timeline = _rt.streaming_page(resource.list_events_for_timeline)
-        self.list_milestones = _rt.streaming_page(resource.list_milestones)
-        self.create_milestone = _rt.with_streaming_response(resource.create_milestone)
-        self.get_milestone = _rt.with_streaming_response(resource.get_milestone)
-        self.delete_milestone = _rt.with_streaming_response(resource.delete_milestone)
-        self.update_milestone = _rt.with_streaming_response(resource.update_milestone)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "list_for_org": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "list_for_repo": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "create": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "get": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "update": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "list_for_authenticated_user": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "list_assignees": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "check_user_can_be_assigned": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "add_assignees": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "remove_assignees": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "check_user_can_be_assigned_to_issue": ("._issues_base", "_AsyncIssuesBaseMethods"),
-    "list_comments_for_repo": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "get_comment": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "delete_comment": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "update_comment": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "pin_comment": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "unpin_comment": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "list_comments": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "create_comment": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "list_events_for_repo": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "get_event": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "list_events": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "list_dependencies_blocked_by": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "add_blocked_by_dependency": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "remove_dependency_blocked_by": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "list_dependencies_blocking": ("._issues_comments", "_AsyncIssuesCommentsMethods"),
-    "list_issue_field_values_for_issue": (
-        "._issues_issue_field_values",
-        "_AsyncIssuesIssueFieldValuesMethods",
-    ),
-    "set_issue_field_values": (
-        "._issues_issue_field_values",
-        "_AsyncIssuesIssueFieldValuesMethods",
-    ),
-    "add_issue_field_values": (
-        "._issues_issue_field_values",
-        "_AsyncIssuesIssueFieldValuesMethods",
-    ),
-    "delete_issue_field_value": (
-        "._issues_issue_field_values",
-        "_AsyncIssuesIssueFieldValuesMethods",
-    ),
-    "list_labels_on_issue": ("._issues_issue_field_values", "_AsyncIssuesIssueFieldValuesMethods"),
-    "set_labels": ("._issues_issue_field_values", "_AsyncIssuesIssueFieldValuesMethods"),
-    "add_labels": ("._issues_issue_field_values", "_AsyncIssuesIssueFieldValuesMethods"),
-    "remove_all_labels": ("._issues_issue_field_values", "_AsyncIssuesIssueFieldValuesMethods"),
-    "remove_label": ("._issues_issue_field_values", "_AsyncIssuesIssueFieldValuesMethods"),
-    "list_labels_for_repo": ("._issues_issue_field_values", "_AsyncIssuesIssueFieldValuesMethods"),
-    "create_label": ("._issues_issue_field_values", "_AsyncIssuesIssueFieldValuesMethods"),
-    "get_label": ("._issues_issue_field_values", "_AsyncIssuesIssueFieldValuesMethods"),
-    "delete_label": ("._issues_issue_field_values", "_AsyncIssuesIssueFieldValuesMethods"),
-    "update_label": ("._issues_issue_field_values", "_AsyncIssuesIssueFieldValuesMethods"),
-    "list_labels_for_milestone": (
-        "._issues_issue_field_values",
-        "_AsyncIssuesIssueFieldValuesMethods",
-    ),
-    "lock": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "unlock": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "get_parent": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "remove_sub_issue": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "list_sub_issues": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "add_sub_issue": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "reprioritize_sub_issue": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "list_suggestions": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "approve_suggestion": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "dismiss_suggestion": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "list_events_for_timeline": ("._issues_lock", "_AsyncIssuesLockMethods"),
-    "list_milestones": ("._issues_milestones", "_AsyncIssuesMilestonesMethods"),
-    "create_milestone": ("._issues_milestones", "_AsyncIssuesMilestonesMethods"),
-    "get_milestone": ("._issues_milestones", "_AsyncIssuesMilestonesMethods"),
-    "delete_milestone": ("._issues_milestones", "_AsyncIssuesMilestonesMethods"),
-    "update_milestone": ("._issues_milestones", "_AsyncIssuesMilestonesMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._issues_base": "_AsyncIssuesBaseMethods",
+    "._issues_assignees": "_AsyncIssuesAssigneesMethods",
+    "._issues_comments": "_AsyncIssuesCommentsMethods",
+    "._issues_dependencies": "_AsyncIssuesDependenciesMethods",
+    "._issues_labels": "_AsyncIssuesLabelsMethods",
+    "._issues_sub_issue": "_AsyncIssuesSubIssueMethods",
+    "._issues_milestones": "_AsyncIssuesMilestonesMethods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncIssuesMethods(
         _AsyncIssuesBaseMethods,
+        _AsyncIssuesAssigneesMethods,
         _AsyncIssuesCommentsMethods,
-        _AsyncIssuesIssueFieldValuesMethods,
-        _AsyncIssuesLockMethods,
+        _AsyncIssuesDependenciesMethods,
+        _AsyncIssuesLabelsMethods,
+        _AsyncIssuesSubIssueMethods,
         _AsyncIssuesMilestonesMethods,
         _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncIssuesWithRawResponseMethods(
+        _AsyncIssuesBaseMethodsWithRawResponse,
+        _AsyncIssuesAssigneesMethodsWithRawResponse,
+        _AsyncIssuesCommentsMethodsWithRawResponse,
+        _AsyncIssuesDependenciesMethodsWithRawResponse,
+        _AsyncIssuesLabelsMethodsWithRawResponse,
+        _AsyncIssuesSubIssueMethodsWithRawResponse,
+        _AsyncIssuesMilestonesMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncIssuesWithStreamingResponseMethods(
+        _AsyncIssuesBaseMethodsWithStreamingResponse,
+        _AsyncIssuesAssigneesMethodsWithStreamingResponse,
+        _AsyncIssuesCommentsMethodsWithStreamingResponse,
+        _AsyncIssuesDependenciesMethodsWithStreamingResponse,
+        _AsyncIssuesLabelsMethodsWithStreamingResponse,
+        _AsyncIssuesSubIssueMethodsWithStreamingResponse,
+        _AsyncIssuesMilestonesMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncIssuesMethods = _rt.AsyncResource
+    _AsyncIssuesWithRawResponseMethods = _AsyncIssuesWithStreamingResponseMethods = object
 
 
 class AsyncIssues(_AsyncIssuesMethods):
@@ -367,7 +285,7 @@ class AsyncIssues(_AsyncIssuesMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncIssuesWithRawResponse:
@@ -380,159 +298,29 @@ class AsyncIssues(_AsyncIssuesMethods):
         return AsyncIssuesWithStreamingResponse(self)
 
 
-class AsyncIssuesWithRawResponse:
+class AsyncIssuesWithRawResponse(_AsyncIssuesWithRawResponseMethods):
     """`AsyncIssues.with_raw_response`."""
 
     def __init__(self, resource: AsyncIssues) -> None:
         self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
-        self.list_for_repo = _rt.raw_async_page(resource.list_for_repo)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.update = _rt.with_raw_response(resource.update)
-        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.list_assignees = _rt.raw_async_page(resource.list_assignees)
-        self.check_user_can_be_assigned = _rt.with_raw_response(resource.check_user_can_be_assigned)
-        self.add_assignees = _rt.with_raw_response(resource.add_assignees)
-        self.remove_assignees = _rt.with_raw_response(resource.remove_assignees)
-        self.check_user_can_be_assigned_to_issue = _rt.with_raw_response(
-            resource.check_user_can_be_assigned_to_issue
-        )
-        self.list_comments_for_repo = _rt.raw_async_page(resource.list_comments_for_repo)
-        self.get_comment = _rt.with_raw_response(resource.get_comment)
-        self.delete_comment = _rt.with_raw_response(resource.delete_comment)
-        self.update_comment = _rt.with_raw_response(resource.update_comment)
-        self.pin_comment = _rt.with_raw_response(resource.pin_comment)
-        self.unpin_comment = _rt.with_raw_response(resource.unpin_comment)
-        self.list_comments = _rt.raw_async_page(resource.list_comments)
-        self.create_comment = _rt.with_raw_response(resource.create_comment)
-        self.list_events_for_repo = _rt.raw_async_page(resource.list_events_for_repo)
-        self.get_event = _rt.with_raw_response(resource.get_event)
-        self.list_events = _rt.raw_async_page(resource.list_events)
-        self.list_dependencies_blocked_by = _rt.raw_async_page(
-            resource.list_dependencies_blocked_by
-        )
-        self.add_blocked_by_dependency = _rt.with_raw_response(resource.add_blocked_by_dependency)
-        self.remove_dependency_blocked_by = _rt.with_raw_response(
-            resource.remove_dependency_blocked_by
-        )
-        self.list_dependencies_blocking = _rt.raw_async_page(resource.list_dependencies_blocking)
-        self.list_issue_field_values_for_issue = _rt.raw_async_page(
-            resource.list_issue_field_values_for_issue
-        )
-        self.set_issue_field_values = _rt.with_raw_response(resource.set_issue_field_values)
-        self.add_issue_field_values = _rt.with_raw_response(resource.add_issue_field_values)
-        self.delete_issue_field_value = _rt.with_raw_response(resource.delete_issue_field_value)
-        self.list_labels_on_issue = _rt.raw_async_page(resource.list_labels_on_issue)
-        self.set_labels = _rt.with_raw_response(resource.set_labels)
-        self.add_labels = _rt.with_raw_response(resource.add_labels)
-        self.remove_all_labels = _rt.with_raw_response(resource.remove_all_labels)
-        self.remove_label = _rt.with_raw_response(resource.remove_label)
-        self.list_labels_for_repo = _rt.raw_async_page(resource.list_labels_for_repo)
-        self.create_label = _rt.with_raw_response(resource.create_label)
-        self.get_label = _rt.with_raw_response(resource.get_label)
-        self.delete_label = _rt.with_raw_response(resource.delete_label)
-        self.update_label = _rt.with_raw_response(resource.update_label)
-        self.list_labels_for_milestone = _rt.raw_async_page(resource.list_labels_for_milestone)
-        self.lock = _rt.with_raw_response(resource.lock)
-        self.unlock = _rt.with_raw_response(resource.unlock)
-        self.get_parent = _rt.with_raw_response(resource.get_parent)
-        self.remove_sub_issue = _rt.with_raw_response(resource.remove_sub_issue)
-        self.list_sub_issues = _rt.raw_async_page(resource.list_sub_issues)
-        self.add_sub_issue = _rt.with_raw_response(resource.add_sub_issue)
-        self.reprioritize_sub_issue = _rt.with_raw_response(resource.reprioritize_sub_issue)
-        self.list_suggestions = _rt.raw_async_page(resource.list_suggestions)
-        self.approve_suggestion = _rt.with_raw_response(resource.approve_suggestion)
-        self.dismiss_suggestion = _rt.with_raw_response(resource.dismiss_suggestion)
-        self.list_events_for_timeline = _rt.raw_async_page(resource.list_events_for_timeline)
-        self.list_milestones = _rt.raw_async_page(resource.list_milestones)
-        self.create_milestone = _rt.with_raw_response(resource.create_milestone)
-        self.get_milestone = _rt.with_raw_response(resource.get_milestone)
-        self.delete_milestone = _rt.with_raw_response(resource.delete_milestone)
-        self.update_milestone = _rt.with_raw_response(resource.update_milestone)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncIssuesWithStreamingResponse:
+class AsyncIssuesWithStreamingResponse(_AsyncIssuesWithStreamingResponseMethods):
     """`AsyncIssues.with_streaming_response`."""
 
     def __init__(self, resource: AsyncIssues) -> None:
         self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
-        self.list_for_repo = _rt.streaming_async_page(resource.list_for_repo)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.list_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_for_authenticated_user
-        )
-        self.list_assignees = _rt.streaming_async_page(resource.list_assignees)
-        self.check_user_can_be_assigned = _rt.with_streaming_response(
-            resource.check_user_can_be_assigned
-        )
-        self.add_assignees = _rt.with_streaming_response(resource.add_assignees)
-        self.remove_assignees = _rt.with_streaming_response(resource.remove_assignees)
-        self.check_user_can_be_assigned_to_issue = _rt.with_streaming_response(
-            resource.check_user_can_be_assigned_to_issue
-        )
-        self.list_comments_for_repo = _rt.streaming_async_page(resource.list_comments_for_repo)
-        self.get_comment = _rt.with_streaming_response(resource.get_comment)
-        self.delete_comment = _rt.with_streaming_response(resource.delete_comment)
-        self.update_comment = _rt.with_streaming_response(resource.update_comment)
-        self.pin_comment = _rt.with_streaming_response(resource.pin_comment)
-        self.unpin_comment = _rt.with_streaming_response(resource.unpin_comment)
-        self.list_comments = _rt.streaming_async_page(resource.list_comments)
-        self.create_comment = _rt.with_streaming_response(resource.create_comment)
-        self.list_events_for_repo = _rt.streaming_async_page(resource.list_events_for_repo)
-        self.get_event = _rt.with_streaming_response(resource.get_event)
-        self.list_events = _rt.streaming_async_page(resource.list_events)
-        self.list_dependencies_blocked_by = _rt.streaming_async_page(
-            resource.list_dependencies_blocked_by
-        )
-        self.add_blocked_by_dependency = _rt.with_streaming_response(
-            resource.add_blocked_by_dependency
-        )
-        self.remove_dependency_blocked_by = _rt.with_streaming_response(
-            resource.remove_dependency_blocked_by
-        )
-        self.list_dependencies_blocking = _rt.streaming_async_page(
-            resource.list_dependencies_blocking
-        )
-        self.list_issue_field_values_for_issue = _rt.streaming_async_page(
-            resource.list_issue_field_values_for_issue
-        )
-        self.set_issue_field_values = _rt.with_streaming_response(resource.set_issue_field_values)
-        self.add_issue_field_values = _rt.with_streaming_response(resource.add_issue_field_values)
-        self.delete_issue_field_value = _rt.with_streaming_response(
-            resource.delete_issue_field_value
-        )
-        self.list_labels_on_issue = _rt.streaming_async_page(resource.list_labels_on_issue)
-        self.set_labels = _rt.with_streaming_response(resource.set_labels)
-        self.add_labels = _rt.with_streaming_response(resource.add_labels)
-        self.remove_all_labels = _rt.with_streaming_response(resource.remove_all_labels)
-        self.remove_label = _rt.with_streaming_response(resource.remove_label)
-        self.list_labels_for_repo = _rt.streaming_async_page(resource.list_labels_for_repo)
-        self.create_label = _rt.with_streaming_response(resource.create_label)
-        self.get_label = _rt.with_streaming_response(resource.get_label)
-        self.delete_label = _rt.with_streaming_response(resource.delete_label)
-        self.update_label = _rt.with_streaming_response(resource.update_label)
-        self.list_labels_for_milestone = _rt.streaming_async_page(
-            resource.list_labels_for_milestone
-        )
-        self.lock = _rt.with_streaming_response(resource.lock)
-        self.unlock = _rt.with_streaming_response(resource.unlock)
-        self.get_parent = _rt.with_streaming_response(resource.get_parent)
-        self.remove_sub_issue = _rt.with_streaming_response(resource.remove_sub_issue)
-        self.list_sub_issues = _rt.streaming_async_page(resource.list_sub_issues)
-        self.add_sub_issue = _rt.with_streaming_response(resource.add_sub_issue)
-        self.reprioritize_sub_issue = _rt.with_streaming_response(resource.reprioritize_sub_issue)
-        self.list_suggestions = _rt.streaming_async_page(resource.list_suggestions)
-        self.approve_suggestion = _rt.with_streaming_response(resource.approve_suggestion)
-        self.dismiss_suggestion = _rt.with_streaming_response(resource.dismiss_suggestion)
-        self.list_events_for_timeline = _rt.streaming_async_page(resource.list_events_for_timeline)
-        self.list_milestones = _rt.streaming_async_page(resource.list_milestones)
-        self.create_milestone = _rt.with_streaming_response(resource.create_milestone)
-        self.get_milestone = _rt.with_streaming_response(resource.get_milestone)
-        self.delete_milestone = _rt.with_streaming_response(resource.delete_milestone)
-        self.update_milestone = _rt.with_streaming_response(resource.update_milestone)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

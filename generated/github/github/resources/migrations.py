@@ -8,52 +8,54 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._migrations_import_ import _AsyncMigrationsImportMethods, _MigrationsImportMethods
-    from ._migrations_migrations import (
+    from ..resources._migrations_import_ import (
+        _AsyncMigrationsImportMethods,
+        _AsyncMigrationsImportMethodsWithRawResponse,
+        _AsyncMigrationsImportMethodsWithStreamingResponse,
+        _MigrationsImportMethods,
+        _MigrationsImportMethodsWithRawResponse,
+        _MigrationsImportMethodsWithStreamingResponse,
+    )
+    from ..resources._migrations_migrations import (
         _AsyncMigrationsMigrationsMethods,
+        _AsyncMigrationsMigrationsMethodsWithRawResponse,
+        _AsyncMigrationsMigrationsMethodsWithStreamingResponse,
         _MigrationsMigrationsMethods,
+        _MigrationsMigrationsMethodsWithRawResponse,
+        _MigrationsMigrationsMethodsWithStreamingResponse,
     )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
-    "start_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
-    "get_status_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
-    "list_for_authenticated_user": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
-    "start_for_authenticated_user": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
-    "get_status_for_authenticated_user": (
-        "._migrations_migrations",
-        "_MigrationsMigrationsMethods",
-    ),
-    "download_archive_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
-    "delete_archive_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
-    "get_archive_for_authenticated_user": (
-        "._migrations_migrations",
-        "_MigrationsMigrationsMethods",
-    ),
-    "delete_archive_for_authenticated_user": (
-        "._migrations_migrations",
-        "_MigrationsMigrationsMethods",
-    ),
-    "unlock_repo_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
-    "unlock_repo_for_authenticated_user": (
-        "._migrations_migrations",
-        "_MigrationsMigrationsMethods",
-    ),
-    "list_repos_for_org": ("._migrations_migrations", "_MigrationsMigrationsMethods"),
-    "list_repos_for_authenticated_user": (
-        "._migrations_migrations",
-        "_MigrationsMigrationsMethods",
-    ),
-    "get_import_status": ("._migrations_import_", "_MigrationsImportMethods"),
-    "start_import": ("._migrations_import_", "_MigrationsImportMethods"),
-    "cancel_import": ("._migrations_import_", "_MigrationsImportMethods"),
-    "update_import": ("._migrations_import_", "_MigrationsImportMethods"),
-    "get_commit_authors": ("._migrations_import_", "_MigrationsImportMethods"),
-    "map_commit_author": ("._migrations_import_", "_MigrationsImportMethods"),
-    "get_large_files": ("._migrations_import_", "_MigrationsImportMethods"),
-    "set_lfs_preference": ("._migrations_import_", "_MigrationsImportMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_for_org": "._migrations_migrations",
+    "start_for_org": "._migrations_migrations",
+    "get_status_for_org": "._migrations_migrations",
+    "list_for_authenticated_user": "._migrations_migrations",
+    "start_for_authenticated_user": "._migrations_migrations",
+    "get_status_for_authenticated_user": "._migrations_migrations",
+    "download_archive_for_org": "._migrations_migrations",
+    "delete_archive_for_org": "._migrations_migrations",
+    "get_archive_for_authenticated_user": "._migrations_migrations",
+    "delete_archive_for_authenticated_user": "._migrations_migrations",
+    "unlock_repo_for_org": "._migrations_migrations",
+    "unlock_repo_for_authenticated_user": "._migrations_migrations",
+    "list_repos_for_org": "._migrations_migrations",
+    "list_repos_for_authenticated_user": "._migrations_migrations",
+    "get_import_status": "._migrations_import_",
+    "start_import": "._migrations_import_",
+    "cancel_import": "._migrations_import_",
+    "update_import": "._migrations_import_",
+    "get_commit_authors": "._migrations_import_",
+    "map_commit_author": "._migrations_import_",
+    "get_large_files": "._migrations_import_",
+    "set_lfs_preference": "._migrations_import_",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._migrations_migrations": "_MigrationsMigrationsMethods",
+    "._migrations_import_": "_MigrationsImportMethods",
 }
 
 if TYPE_CHECKING:
@@ -63,8 +65,21 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _MigrationsWithRawResponseMethods(
+        _MigrationsMigrationsMethodsWithRawResponse,
+        _MigrationsImportMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _MigrationsWithStreamingResponseMethods(
+        _MigrationsMigrationsMethodsWithStreamingResponse,
+        _MigrationsImportMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _MigrationsMethods = _rt.SyncResource
+    _MigrationsWithRawResponseMethods = _MigrationsWithStreamingResponseMethods = object
 
 
 class Migrations(_MigrationsMethods):
@@ -73,7 +88,7 @@ class Migrations(_MigrationsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> MigrationsWithRawResponse:
@@ -86,132 +101,38 @@ class Migrations(_MigrationsMethods):
         return MigrationsWithStreamingResponse(self)
 
 
-class MigrationsWithRawResponse:
+class MigrationsWithRawResponse(_MigrationsWithRawResponseMethods):
     """`Migrations.with_raw_response`."""
 
     def __init__(self, resource: Migrations) -> None:
         self._resource = resource
-        self.list_for_org = _rt.raw_page(resource.list_for_org)
-        self.start_for_org = _rt.with_raw_response(resource.start_for_org)
-        self.get_status_for_org = _rt.with_raw_response(resource.get_status_for_org)
-        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
-        self.start_for_authenticated_user = _rt.with_raw_response(
-            resource.start_for_authenticated_user
-        )
-        self.get_status_for_authenticated_user = _rt.with_raw_response(
-            resource.get_status_for_authenticated_user
-        )
-        self.download_archive_for_org = _rt.with_raw_response(resource.download_archive_for_org)
-        self.delete_archive_for_org = _rt.with_raw_response(resource.delete_archive_for_org)
-        self.get_archive_for_authenticated_user = _rt.with_raw_response(
-            resource.get_archive_for_authenticated_user
-        )
-        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_archive_for_authenticated_user
-        )
-        self.unlock_repo_for_org = _rt.with_raw_response(resource.unlock_repo_for_org)
-        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.unlock_repo_for_authenticated_user
-        )
-        self.list_repos_for_org = _rt.raw_page(resource.list_repos_for_org)
-        self.list_repos_for_authenticated_user = _rt.raw_page(
-            resource.list_repos_for_authenticated_user
-        )
-        self.get_import_status = _rt.with_raw_response(resource.get_import_status)
-        self.start_import = _rt.with_raw_response(resource.start_import)
-        self.cancel_import = _rt.with_raw_response(resource.cancel_import)
-        self.update_import = _rt.with_raw_response(resource.update_import)
-        self.get_commit_authors = _rt.with_raw_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_raw_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class MigrationsWithStreamingResponse:
+class MigrationsWithStreamingResponse(_MigrationsWithStreamingResponseMethods):
     """`Migrations.with_streaming_response`."""
 
     def __init__(self, resource: Migrations) -> None:
         self._resource = resource
-        self.list_for_org = _rt.streaming_page(resource.list_for_org)
-        self.start_for_org = _rt.with_streaming_response(resource.start_for_org)
-        self.get_status_for_org = _rt.with_streaming_response(resource.get_status_for_org)
-        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
-        self.start_for_authenticated_user = _rt.with_streaming_response(
-            resource.start_for_authenticated_user
-        )
-        self.get_status_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_status_for_authenticated_user
-        )
-        self.download_archive_for_org = _rt.with_streaming_response(
-            resource.download_archive_for_org
-        )
-        self.delete_archive_for_org = _rt.with_streaming_response(resource.delete_archive_for_org)
-        self.get_archive_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_archive_for_authenticated_user
-        )
-        self.delete_archive_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_archive_for_authenticated_user
-        )
-        self.unlock_repo_for_org = _rt.with_streaming_response(resource.unlock_repo_for_org)
-        self.unlock_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.unlock_repo_for_authenticated_user
-        )
-        self.list_repos_for_org = _rt.streaming_page(resource.list_repos_for_org)
-        self.list_repos_for_authenticated_user = _rt.streaming_page(
-            resource.list_repos_for_authenticated_user
-        )
-        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
-        self.start_import = _rt.with_streaming_response(resource.start_import)
-        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
-        self.update_import = _rt.with_streaming_response(resource.update_import)
-        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
-    "start_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
-    "get_status_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
-    "list_for_authenticated_user": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
-    "start_for_authenticated_user": (
-        "._migrations_migrations",
-        "_AsyncMigrationsMigrationsMethods",
-    ),
-    "get_status_for_authenticated_user": (
-        "._migrations_migrations",
-        "_AsyncMigrationsMigrationsMethods",
-    ),
-    "download_archive_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
-    "delete_archive_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
-    "get_archive_for_authenticated_user": (
-        "._migrations_migrations",
-        "_AsyncMigrationsMigrationsMethods",
-    ),
-    "delete_archive_for_authenticated_user": (
-        "._migrations_migrations",
-        "_AsyncMigrationsMigrationsMethods",
-    ),
-    "unlock_repo_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
-    "unlock_repo_for_authenticated_user": (
-        "._migrations_migrations",
-        "_AsyncMigrationsMigrationsMethods",
-    ),
-    "list_repos_for_org": ("._migrations_migrations", "_AsyncMigrationsMigrationsMethods"),
-    "list_repos_for_authenticated_user": (
-        "._migrations_migrations",
-        "_AsyncMigrationsMigrationsMethods",
-    ),
-    "get_import_status": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
-    "start_import": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
-    "cancel_import": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
-    "update_import": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
-    "get_commit_authors": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
-    "map_commit_author": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
-    "get_large_files": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
-    "set_lfs_preference": ("._migrations_import_", "_AsyncMigrationsImportMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._migrations_migrations": "_AsyncMigrationsMigrationsMethods",
+    "._migrations_import_": "_AsyncMigrationsImportMethods",
 }
 
 if TYPE_CHECKING:
@@ -221,8 +142,21 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncMigrationsWithRawResponseMethods(
+        _AsyncMigrationsMigrationsMethodsWithRawResponse,
+        _AsyncMigrationsImportMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncMigrationsWithStreamingResponseMethods(
+        _AsyncMigrationsMigrationsMethodsWithStreamingResponse,
+        _AsyncMigrationsImportMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncMigrationsMethods = _rt.AsyncResource
+    _AsyncMigrationsWithRawResponseMethods = _AsyncMigrationsWithStreamingResponseMethods = object
 
 
 class AsyncMigrations(_AsyncMigrationsMethods):
@@ -231,7 +165,7 @@ class AsyncMigrations(_AsyncMigrationsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncMigrationsWithRawResponse:
@@ -244,87 +178,29 @@ class AsyncMigrations(_AsyncMigrationsMethods):
         return AsyncMigrationsWithStreamingResponse(self)
 
 
-class AsyncMigrationsWithRawResponse:
+class AsyncMigrationsWithRawResponse(_AsyncMigrationsWithRawResponseMethods):
     """`AsyncMigrations.with_raw_response`."""
 
     def __init__(self, resource: AsyncMigrations) -> None:
         self._resource = resource
-        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
-        self.start_for_org = _rt.with_raw_response(resource.start_for_org)
-        self.get_status_for_org = _rt.with_raw_response(resource.get_status_for_org)
-        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.start_for_authenticated_user = _rt.with_raw_response(
-            resource.start_for_authenticated_user
-        )
-        self.get_status_for_authenticated_user = _rt.with_raw_response(
-            resource.get_status_for_authenticated_user
-        )
-        self.download_archive_for_org = _rt.with_raw_response(resource.download_archive_for_org)
-        self.delete_archive_for_org = _rt.with_raw_response(resource.delete_archive_for_org)
-        self.get_archive_for_authenticated_user = _rt.with_raw_response(
-            resource.get_archive_for_authenticated_user
-        )
-        self.delete_archive_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_archive_for_authenticated_user
-        )
-        self.unlock_repo_for_org = _rt.with_raw_response(resource.unlock_repo_for_org)
-        self.unlock_repo_for_authenticated_user = _rt.with_raw_response(
-            resource.unlock_repo_for_authenticated_user
-        )
-        self.list_repos_for_org = _rt.raw_async_page(resource.list_repos_for_org)
-        self.list_repos_for_authenticated_user = _rt.raw_async_page(
-            resource.list_repos_for_authenticated_user
-        )
-        self.get_import_status = _rt.with_raw_response(resource.get_import_status)
-        self.start_import = _rt.with_raw_response(resource.start_import)
-        self.cancel_import = _rt.with_raw_response(resource.cancel_import)
-        self.update_import = _rt.with_raw_response(resource.update_import)
-        self.get_commit_authors = _rt.with_raw_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_raw_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_raw_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_raw_response(resource.set_lfs_preference)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncMigrationsWithStreamingResponse:
+class AsyncMigrationsWithStreamingResponse(_AsyncMigrationsWithStreamingResponseMethods):
     """`AsyncMigrations.with_streaming_response`."""
 
     def __init__(self, resource: AsyncMigrations) -> None:
         self._resource = resource
-        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
-        self.start_for_org = _rt.with_streaming_response(resource.start_for_org)
-        self.get_status_for_org = _rt.with_streaming_response(resource.get_status_for_org)
-        self.list_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_for_authenticated_user
-        )
-        self.start_for_authenticated_user = _rt.with_streaming_response(
-            resource.start_for_authenticated_user
-        )
-        self.get_status_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_status_for_authenticated_user
-        )
-        self.download_archive_for_org = _rt.with_streaming_response(
-            resource.download_archive_for_org
-        )
-        self.delete_archive_for_org = _rt.with_streaming_response(resource.delete_archive_for_org)
-        self.get_archive_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_archive_for_authenticated_user
-        )
-        self.delete_archive_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_archive_for_authenticated_user
-        )
-        self.unlock_repo_for_org = _rt.with_streaming_response(resource.unlock_repo_for_org)
-        self.unlock_repo_for_authenticated_user = _rt.with_streaming_response(
-            resource.unlock_repo_for_authenticated_user
-        )
-        self.list_repos_for_org = _rt.streaming_async_page(resource.list_repos_for_org)
-        self.list_repos_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_repos_for_authenticated_user
-        )
-        self.get_import_status = _rt.with_streaming_response(resource.get_import_status)
-        self.start_import = _rt.with_streaming_response(resource.start_import)
-        self.cancel_import = _rt.with_streaming_response(resource.cancel_import)
-        self.update_import = _rt.with_streaming_response(resource.update_import)
-        self.get_commit_authors = _rt.with_streaming_response(resource.get_commit_authors)
-        self.map_commit_author = _rt.with_streaming_response(resource.map_commit_author)
-        self.get_large_files = _rt.with_streaming_response(resource.get_large_files)
-        self.set_lfs_preference = _rt.with_streaming_response(resource.set_lfs_preference)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

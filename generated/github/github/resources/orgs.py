@@ -8,214 +8,256 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._orgs_attestations import _AsyncOrgsAttestationsMethods, _OrgsAttestationsMethods
-    from ._orgs_base import _AsyncOrgsBaseMethods, _OrgsBaseMethods
-    from ._orgs_hooks import _AsyncOrgsHooksMethods, _OrgsHooksMethods
-    from ._orgs_invitations import _AsyncOrgsInvitationsMethods, _OrgsInvitationsMethods
-    from ._orgs_memberships import _AsyncOrgsMembershipsMethods, _OrgsMembershipsMethods
-    from ._orgs_outside_collaborators import (
-        _AsyncOrgsOutsideCollaboratorsMethods,
-        _OrgsOutsideCollaboratorsMethods,
+    from ..resources._orgs_artifacts import (
+        _AsyncOrgsArtifactsMethods,
+        _AsyncOrgsArtifactsMethodsWithRawResponse,
+        _AsyncOrgsArtifactsMethodsWithStreamingResponse,
+        _OrgsArtifactsMethods,
+        _OrgsArtifactsMethodsWithRawResponse,
+        _OrgsArtifactsMethodsWithStreamingResponse,
     )
-    from ._orgs_properties import _AsyncOrgsPropertiesMethods, _OrgsPropertiesMethods
-    from ._orgs_security_managers import (
+    from ..resources._orgs_base import (
+        _AsyncOrgsBaseMethods,
+        _AsyncOrgsBaseMethodsWithRawResponse,
+        _AsyncOrgsBaseMethodsWithStreamingResponse,
+        _OrgsBaseMethods,
+        _OrgsBaseMethodsWithRawResponse,
+        _OrgsBaseMethodsWithStreamingResponse,
+    )
+    from ..resources._orgs_blocks import (
+        _AsyncOrgsBlocksMethods,
+        _AsyncOrgsBlocksMethodsWithRawResponse,
+        _AsyncOrgsBlocksMethodsWithStreamingResponse,
+        _OrgsBlocksMethods,
+        _OrgsBlocksMethodsWithRawResponse,
+        _OrgsBlocksMethodsWithStreamingResponse,
+    )
+    from ..resources._orgs_hooks import (
+        _AsyncOrgsHooksMethods,
+        _AsyncOrgsHooksMethodsWithRawResponse,
+        _AsyncOrgsHooksMethodsWithStreamingResponse,
+        _OrgsHooksMethods,
+        _OrgsHooksMethodsWithRawResponse,
+        _OrgsHooksMethodsWithStreamingResponse,
+    )
+    from ..resources._orgs_invitations import (
+        _AsyncOrgsInvitationsMethods,
+        _AsyncOrgsInvitationsMethodsWithRawResponse,
+        _AsyncOrgsInvitationsMethodsWithStreamingResponse,
+        _OrgsInvitationsMethods,
+        _OrgsInvitationsMethodsWithRawResponse,
+        _OrgsInvitationsMethodsWithStreamingResponse,
+    )
+    from ..resources._orgs_members import (
+        _AsyncOrgsMembersMethods,
+        _AsyncOrgsMembersMethodsWithRawResponse,
+        _AsyncOrgsMembersMethodsWithStreamingResponse,
+        _OrgsMembersMethods,
+        _OrgsMembersMethodsWithRawResponse,
+        _OrgsMembersMethodsWithStreamingResponse,
+    )
+    from ..resources._orgs_organization_roles import (
+        _AsyncOrgsOrganizationRolesMethods,
+        _AsyncOrgsOrganizationRolesMethodsWithRawResponse,
+        _AsyncOrgsOrganizationRolesMethodsWithStreamingResponse,
+        _OrgsOrganizationRolesMethods,
+        _OrgsOrganizationRolesMethodsWithRawResponse,
+        _OrgsOrganizationRolesMethodsWithStreamingResponse,
+    )
+    from ..resources._orgs_personal_access_token_requests import (
+        _AsyncOrgsPersonalAccessTokenRequestsMethods,
+        _AsyncOrgsPersonalAccessTokenRequestsMethodsWithRawResponse,
+        _AsyncOrgsPersonalAccessTokenRequestsMethodsWithStreamingResponse,
+        _OrgsPersonalAccessTokenRequestsMethods,
+        _OrgsPersonalAccessTokenRequestsMethodsWithRawResponse,
+        _OrgsPersonalAccessTokenRequestsMethodsWithStreamingResponse,
+    )
+    from ..resources._orgs_properties import (
+        _AsyncOrgsPropertiesMethods,
+        _AsyncOrgsPropertiesMethodsWithRawResponse,
+        _AsyncOrgsPropertiesMethodsWithStreamingResponse,
+        _OrgsPropertiesMethods,
+        _OrgsPropertiesMethodsWithRawResponse,
+        _OrgsPropertiesMethodsWithStreamingResponse,
+    )
+    from ..resources._orgs_security_managers import (
         _AsyncOrgsSecurityManagersMethods,
+        _AsyncOrgsSecurityManagersMethodsWithRawResponse,
+        _AsyncOrgsSecurityManagersMethodsWithStreamingResponse,
         _OrgsSecurityManagersMethods,
+        _OrgsSecurityManagersMethodsWithRawResponse,
+        _OrgsSecurityManagersMethodsWithStreamingResponse,
     )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list": ("._orgs_base", "_OrgsBaseMethods"),
-    "get": ("._orgs_base", "_OrgsBaseMethods"),
-    "delete": ("._orgs_base", "_OrgsBaseMethods"),
-    "update": ("._orgs_base", "_OrgsBaseMethods"),
-    "enable_or_disable_security_product_on_all_org_repos": ("._orgs_base", "_OrgsBaseMethods"),
-    "create_artifact_deployment_record": ("._orgs_base", "_OrgsBaseMethods"),
-    "set_cluster_deployment_records": ("._orgs_base", "_OrgsBaseMethods"),
-    "create_cluster_deployment_records_job": ("._orgs_base", "_OrgsBaseMethods"),
-    "get_cluster_deployment_records_job": ("._orgs_base", "_OrgsBaseMethods"),
-    "create_artifact_storage_record": ("._orgs_base", "_OrgsBaseMethods"),
-    "list_artifact_deployment_records": ("._orgs_base", "_OrgsBaseMethods"),
-    "list_artifact_storage_records": ("._orgs_base", "_OrgsBaseMethods"),
-    "list_attestations_bulk": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "delete_attestations_bulk": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "delete_attestations_by_subject_digest": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "list_attestation_repositories": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "delete_attestations_by_id": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "list_attestations": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "list_blocked_users": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "check_blocked_user": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "block_user": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "unblock_user": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "list_failed_invitations": ("._orgs_attestations", "_OrgsAttestationsMethods"),
-    "list_webhooks": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "create_webhook": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "get_webhook": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "delete_webhook": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "update_webhook": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "get_webhook_config_for_org": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "update_webhook_config_for_org": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "list_webhook_deliveries": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "get_webhook_delivery": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "redeliver_webhook_delivery": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "ping_webhook": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "list_app_installations": ("._orgs_hooks", "_OrgsHooksMethods"),
-    "list_pending_invitations": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "create_invitation": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "cancel_invitation": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "list_invitation_teams": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "list_issue_fields": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "create_issue_field": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "delete_issue_field": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "update_issue_field": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "list_issue_types": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "create_issue_type": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "update_issue_type": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "delete_issue_type": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "list_members": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "check_membership_for_user": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "remove_member": ("._orgs_invitations", "_OrgsInvitationsMethods"),
-    "get_membership_for_user": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "set_membership_for_user": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "remove_membership_for_user": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "list_org_roles": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "revoke_all_org_roles_team": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "assign_team_to_org_role": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "revoke_org_role_team": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "revoke_all_org_roles_user": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "assign_user_to_org_role": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "revoke_org_role_user": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "get_org_role": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "list_org_role_teams": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "list_org_role_users": ("._orgs_memberships", "_OrgsMembershipsMethods"),
-    "list_outside_collaborators": (
-        "._orgs_outside_collaborators",
-        "_OrgsOutsideCollaboratorsMethods",
-    ),
-    "convert_member_to_outside_collaborator": (
-        "._orgs_outside_collaborators",
-        "_OrgsOutsideCollaboratorsMethods",
-    ),
-    "remove_outside_collaborator": (
-        "._orgs_outside_collaborators",
-        "_OrgsOutsideCollaboratorsMethods",
-    ),
-    "list_pat_grant_requests": ("._orgs_outside_collaborators", "_OrgsOutsideCollaboratorsMethods"),
-    "review_pat_grant_requests_in_bulk": (
-        "._orgs_outside_collaborators",
-        "_OrgsOutsideCollaboratorsMethods",
-    ),
-    "review_pat_grant_request": (
-        "._orgs_outside_collaborators",
-        "_OrgsOutsideCollaboratorsMethods",
-    ),
-    "list_pat_grant_request_repositories": (
-        "._orgs_outside_collaborators",
-        "_OrgsOutsideCollaboratorsMethods",
-    ),
-    "list_pat_grants": ("._orgs_outside_collaborators", "_OrgsOutsideCollaboratorsMethods"),
-    "update_pat_accesses": ("._orgs_outside_collaborators", "_OrgsOutsideCollaboratorsMethods"),
-    "update_pat_access": ("._orgs_outside_collaborators", "_OrgsOutsideCollaboratorsMethods"),
-    "list_pat_grant_repositories": (
-        "._orgs_outside_collaborators",
-        "_OrgsOutsideCollaboratorsMethods",
-    ),
-    "custom_properties_for_repos_get_organization_definitions": (
-        "._orgs_properties",
-        "_OrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_create_or_update_organization_definitions": (
-        "._orgs_properties",
-        "_OrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_get_organization_definition": (
-        "._orgs_properties",
-        "_OrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_create_or_update_organization_definition": (
-        "._orgs_properties",
-        "_OrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_delete_organization_definition": (
-        "._orgs_properties",
-        "_OrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_get_organization_values": (
-        "._orgs_properties",
-        "_OrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_create_or_update_organization_values": (
-        "._orgs_properties",
-        "_OrgsPropertiesMethods",
-    ),
-    "list_public_members": ("._orgs_properties", "_OrgsPropertiesMethods"),
-    "check_public_membership_for_user": ("._orgs_properties", "_OrgsPropertiesMethods"),
-    "set_public_membership_for_authenticated_user": ("._orgs_properties", "_OrgsPropertiesMethods"),
-    "remove_public_membership_for_authenticated_user": (
-        "._orgs_properties",
-        "_OrgsPropertiesMethods",
-    ),
-    "get_org_ruleset_history": ("._orgs_properties", "_OrgsPropertiesMethods"),
-    "get_org_ruleset_version": ("._orgs_properties", "_OrgsPropertiesMethods"),
-    "list_security_manager_teams": ("._orgs_security_managers", "_OrgsSecurityManagersMethods"),
-    "add_security_manager_team": ("._orgs_security_managers", "_OrgsSecurityManagersMethods"),
-    "remove_security_manager_team": ("._orgs_security_managers", "_OrgsSecurityManagersMethods"),
-    "get_immutable_releases_settings": ("._orgs_security_managers", "_OrgsSecurityManagersMethods"),
-    "set_immutable_releases_settings": ("._orgs_security_managers", "_OrgsSecurityManagersMethods"),
-    "get_immutable_releases_settings_repositories": (
-        "._orgs_security_managers",
-        "_OrgsSecurityManagersMethods",
-    ),
-    "set_immutable_releases_settings_repositories": (
-        "._orgs_security_managers",
-        "_OrgsSecurityManagersMethods",
-    ),
-    "enable_selected_repository_immutable_releases_organization": (
-        "._orgs_security_managers",
-        "_OrgsSecurityManagersMethods",
-    ),
-    "disable_selected_repository_immutable_releases_organization": (
-        "._orgs_security_managers",
-        "_OrgsSecurityManagersMethods",
-    ),
-    "list_memberships_for_authenticated_user": (
-        "._orgs_security_managers",
-        "_OrgsSecurityManagersMethods",
-    ),
-    "get_membership_for_authenticated_user": (
-        "._orgs_security_managers",
-        "_OrgsSecurityManagersMethods",
-    ),
-    "update_membership_for_authenticated_user": (
-        "._orgs_security_managers",
-        "_OrgsSecurityManagersMethods",
-    ),
-    "list_for_authenticated_user": ("._orgs_security_managers", "_OrgsSecurityManagersMethods"),
-    "list_for_user": ("._orgs_security_managers", "_OrgsSecurityManagersMethods"),
-    "list_organization_fine_grained_permissions": (
-        "._orgs_security_managers",
-        "_OrgsSecurityManagersMethods",
-    ),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list": "._orgs_base",
+    "get": "._orgs_base",
+    "delete": "._orgs_base",
+    "update": "._orgs_base",
+    "enable_or_disable_security_product_on_all_org_repos": "._orgs_base",
+    "create_artifact_deployment_record": "._orgs_artifacts",
+    "set_cluster_deployment_records": "._orgs_artifacts",
+    "create_cluster_deployment_records_job": "._orgs_artifacts",
+    "get_cluster_deployment_records_job": "._orgs_artifacts",
+    "create_artifact_storage_record": "._orgs_artifacts",
+    "list_artifact_deployment_records": "._orgs_artifacts",
+    "list_artifact_storage_records": "._orgs_artifacts",
+    "list_attestations_bulk": "._orgs_artifacts",
+    "delete_attestations_bulk": "._orgs_artifacts",
+    "delete_attestations_by_subject_digest": "._orgs_artifacts",
+    "list_attestation_repositories": "._orgs_artifacts",
+    "delete_attestations_by_id": "._orgs_artifacts",
+    "list_attestations": "._orgs_artifacts",
+    "list_blocked_users": "._orgs_blocks",
+    "check_blocked_user": "._orgs_blocks",
+    "block_user": "._orgs_blocks",
+    "unblock_user": "._orgs_blocks",
+    "list_failed_invitations": "._orgs_blocks",
+    "list_webhooks": "._orgs_hooks",
+    "create_webhook": "._orgs_hooks",
+    "get_webhook": "._orgs_hooks",
+    "delete_webhook": "._orgs_hooks",
+    "update_webhook": "._orgs_hooks",
+    "get_webhook_config_for_org": "._orgs_hooks",
+    "update_webhook_config_for_org": "._orgs_hooks",
+    "list_webhook_deliveries": "._orgs_hooks",
+    "get_webhook_delivery": "._orgs_hooks",
+    "redeliver_webhook_delivery": "._orgs_hooks",
+    "ping_webhook": "._orgs_hooks",
+    "list_app_installations": "._orgs_hooks",
+    "list_pending_invitations": "._orgs_invitations",
+    "create_invitation": "._orgs_invitations",
+    "cancel_invitation": "._orgs_invitations",
+    "list_invitation_teams": "._orgs_invitations",
+    "list_issue_fields": "._orgs_invitations",
+    "create_issue_field": "._orgs_invitations",
+    "delete_issue_field": "._orgs_invitations",
+    "update_issue_field": "._orgs_invitations",
+    "list_issue_types": "._orgs_invitations",
+    "create_issue_type": "._orgs_invitations",
+    "update_issue_type": "._orgs_invitations",
+    "delete_issue_type": "._orgs_invitations",
+    "list_members": "._orgs_members",
+    "check_membership_for_user": "._orgs_members",
+    "remove_member": "._orgs_members",
+    "get_membership_for_user": "._orgs_members",
+    "set_membership_for_user": "._orgs_members",
+    "remove_membership_for_user": "._orgs_members",
+    "list_org_roles": "._orgs_organization_roles",
+    "revoke_all_org_roles_team": "._orgs_organization_roles",
+    "assign_team_to_org_role": "._orgs_organization_roles",
+    "revoke_org_role_team": "._orgs_organization_roles",
+    "revoke_all_org_roles_user": "._orgs_organization_roles",
+    "assign_user_to_org_role": "._orgs_organization_roles",
+    "revoke_org_role_user": "._orgs_organization_roles",
+    "get_org_role": "._orgs_organization_roles",
+    "list_org_role_teams": "._orgs_organization_roles",
+    "list_org_role_users": "._orgs_organization_roles",
+    "list_outside_collaborators": "._orgs_organization_roles",
+    "convert_member_to_outside_collaborator": "._orgs_organization_roles",
+    "remove_outside_collaborator": "._orgs_organization_roles",
+    "list_pat_grant_requests": "._orgs_personal_access_token_requests",
+    "review_pat_grant_requests_in_bulk": "._orgs_personal_access_token_requests",
+    "review_pat_grant_request": "._orgs_personal_access_token_requests",
+    "list_pat_grant_request_repositories": "._orgs_personal_access_token_requests",
+    "list_pat_grants": "._orgs_personal_access_token_requests",
+    "update_pat_accesses": "._orgs_personal_access_token_requests",
+    "update_pat_access": "._orgs_personal_access_token_requests",
+    "list_pat_grant_repositories": "._orgs_personal_access_token_requests",
+    "custom_properties_for_repos_get_organization_definitions": "._orgs_properties",
+    "custom_properties_for_repos_create_or_update_organization_definitions": "._orgs_properties",
+    "custom_properties_for_repos_get_organization_definition": "._orgs_properties",
+    "custom_properties_for_repos_create_or_update_organization_definition": "._orgs_properties",
+    "custom_properties_for_repos_delete_organization_definition": "._orgs_properties",
+    "custom_properties_for_repos_get_organization_values": "._orgs_properties",
+    "custom_properties_for_repos_create_or_update_organization_values": "._orgs_properties",
+    "list_public_members": "._orgs_properties",
+    "check_public_membership_for_user": "._orgs_properties",
+    "set_public_membership_for_authenticated_user": "._orgs_properties",
+    "remove_public_membership_for_authenticated_user": "._orgs_properties",
+    "get_org_ruleset_history": "._orgs_properties",
+    "get_org_ruleset_version": "._orgs_properties",
+    "list_security_manager_teams": "._orgs_security_managers",
+    "add_security_manager_team": "._orgs_security_managers",
+    "remove_security_manager_team": "._orgs_security_managers",
+    "get_immutable_releases_settings": "._orgs_security_managers",
+    "set_immutable_releases_settings": "._orgs_security_managers",
+    "get_immutable_releases_settings_repositories": "._orgs_security_managers",
+    "set_immutable_releases_settings_repositories": "._orgs_security_managers",
+    "enable_selected_repository_immutable_releases_organization": "._orgs_security_managers",
+    "disable_selected_repository_immutable_releases_organization": "._orgs_security_managers",
+    "list_memberships_for_authenticated_user": "._orgs_security_managers",
+    "get_membership_for_authenticated_user": "._orgs_security_managers",
+    "update_membership_for_authenticated_user": "._orgs_security_managers",
+    "list_for_authenticated_user": "._orgs_security_managers",
+    "list_for_user": "._orgs_security_managers",
+    "list_organization_fine_grained_permissions": "._orgs_security_managers",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._orgs_base": "_OrgsBaseMethods",
+    "._orgs_artifacts": "_OrgsArtifactsMethods",
+    "._orgs_blocks": "_OrgsBlocksMethods",
+    "._orgs_hooks": "_OrgsHooksMethods",
+    "._orgs_invitations": "_OrgsInvitationsMethods",
+    "._orgs_members": "_OrgsMembersMethods",
+    "._orgs_organization_roles": "_OrgsOrganizationRolesMethods",
+    "._orgs_personal_access_token_requests": "_OrgsPersonalAccessTokenRequestsMethods",
+    "._orgs_properties": "_OrgsPropertiesMethods",
+    "._orgs_security_managers": "_OrgsSecurityManagersMethods",
 }
 
 if TYPE_CHECKING:
 
     class _OrgsMethods(
         _OrgsBaseMethods,
-        _OrgsAttestationsMethods,
+        _OrgsArtifactsMethods,
+        _OrgsBlocksMethods,
         _OrgsHooksMethods,
         _OrgsInvitationsMethods,
-        _OrgsMembershipsMethods,
-        _OrgsOutsideCollaboratorsMethods,
+        _OrgsMembersMethods,
+        _OrgsOrganizationRolesMethods,
+        _OrgsPersonalAccessTokenRequestsMethods,
         _OrgsPropertiesMethods,
         _OrgsSecurityManagersMethods,
         _rt.SyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _OrgsWithRawResponseMethods(
+        _OrgsBaseMethodsWithRawResponse,
+        _OrgsArtifactsMethodsWithRawResponse,
+        _OrgsBlocksMethodsWithRawResponse,
+        _OrgsHooksMethodsWithRawResponse,
+        _OrgsInvitationsMethodsWithRawResponse,
+        _OrgsMembersMethodsWithRawResponse,
+        _OrgsOrganizationRolesMethodsWithRawResponse,
+        _OrgsPersonalAccessTokenRequestsMethodsWithRawResponse,
+        _OrgsPropertiesMethodsWithRawResponse,
+        _OrgsSecurityManagersMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _OrgsWithStreamingResponseMethods(
+        _OrgsBaseMethodsWithStreamingResponse,
+        _OrgsArtifactsMethodsWithStreamingResponse,
+        _OrgsBlocksMethodsWithStreamingResponse,
+        _OrgsHooksMethodsWithStreamingResponse,
+        _OrgsInvitationsMethodsWithStreamingResponse,
+        _OrgsMembersMethodsWithStreamingResponse,
+        _OrgsOrganizationRolesMethodsWithStreamingResponse,
+        _OrgsPersonalAccessTokenRequestsMethodsWithStreamingResponse,
+        _OrgsPropertiesMethodsWithStreamingResponse,
+        _OrgsSecurityManagersMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _OrgsMethods = _rt.SyncResource
+    _OrgsWithRawResponseMethods = _OrgsWithStreamingResponseMethods = object
 
 
 class Orgs(_OrgsMethods):
@@ -224,7 +266,7 @@ class Orgs(_OrgsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> OrgsWithRawResponse:
@@ -237,627 +279,96 @@ class Orgs(_OrgsMethods):
         return OrgsWithStreamingResponse(self)
 
 
-class OrgsWithRawResponse:
+class OrgsWithRawResponse(_OrgsWithRawResponseMethods):
     """`Orgs.with_raw_response`."""
 
     def __init__(self, resource: Orgs) -> None:
         self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.get = _rt.with_raw_response(resource.get)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.update = _rt.with_raw_response(resource.update)
-        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_raw_response(
-            resource.enable_or_disable_security_product_on_all_org_repos
-        )
-        self.create_artifact_deployment_record = _rt.with_raw_response(
-            resource.create_artifact_deployment_record
-        )
-        self.set_cluster_deployment_records = _rt.with_raw_response(
-            resource.set_cluster_deployment_records
-        )
-        self.create_cluster_deployment_records_job = _rt.with_raw_response(
-            resource.create_cluster_deployment_records_job
-        )
-        self.get_cluster_deployment_records_job = _rt.with_raw_response(
-            resource.get_cluster_deployment_records_job
-        )
-        self.create_artifact_storage_record = _rt.with_raw_response(
-            resource.create_artifact_storage_record
-        )
-        self.list_artifact_deployment_records = _rt.with_raw_response(
-            resource.list_artifact_deployment_records
-        )
-        self.list_artifact_storage_records = _rt.with_raw_response(
-            resource.list_artifact_storage_records
-        )
-        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
-        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
-            resource.delete_attestations_by_subject_digest
-        )
-        self.list_attestation_repositories = _rt.raw_page(resource.list_attestation_repositories)
-        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
-        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
-        self.list_blocked_users = _rt.raw_page(resource.list_blocked_users)
-        self.check_blocked_user = _rt.with_raw_response(resource.check_blocked_user)
-        self.block_user = _rt.with_raw_response(resource.block_user)
-        self.unblock_user = _rt.with_raw_response(resource.unblock_user)
-        self.list_failed_invitations = _rt.raw_page(resource.list_failed_invitations)
-        self.list_webhooks = _rt.raw_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
-        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
-        self.get_webhook_config_for_org = _rt.with_raw_response(resource.get_webhook_config_for_org)
-        self.update_webhook_config_for_org = _rt.with_raw_response(
-            resource.update_webhook_config_for_org
-        )
-        self.list_webhook_deliveries = _rt.raw_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
-        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
-        self.list_app_installations = _rt.raw_page(resource.list_app_installations)
-        self.list_pending_invitations = _rt.raw_page(resource.list_pending_invitations)
-        self.create_invitation = _rt.with_raw_response(resource.create_invitation)
-        self.cancel_invitation = _rt.with_raw_response(resource.cancel_invitation)
-        self.list_invitation_teams = _rt.raw_page(resource.list_invitation_teams)
-        self.list_issue_fields = _rt.with_raw_response(resource.list_issue_fields)
-        self.create_issue_field = _rt.with_raw_response(resource.create_issue_field)
-        self.delete_issue_field = _rt.with_raw_response(resource.delete_issue_field)
-        self.update_issue_field = _rt.with_raw_response(resource.update_issue_field)
-        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
-        self.create_issue_type = _rt.with_raw_response(resource.create_issue_type)
-        self.update_issue_type = _rt.with_raw_response(resource.update_issue_type)
-        self.delete_issue_type = _rt.with_raw_response(resource.delete_issue_type)
-        self.list_members = _rt.raw_page(resource.list_members)
-        self.check_membership_for_user = _rt.with_raw_response(resource.check_membership_for_user)
-        self.remove_member = _rt.with_raw_response(resource.remove_member)
-        self.get_membership_for_user = _rt.with_raw_response(resource.get_membership_for_user)
-        self.set_membership_for_user = _rt.with_raw_response(resource.set_membership_for_user)
-        self.remove_membership_for_user = _rt.with_raw_response(resource.remove_membership_for_user)
-        self.list_org_roles = _rt.with_raw_response(resource.list_org_roles)
-        self.revoke_all_org_roles_team = _rt.with_raw_response(resource.revoke_all_org_roles_team)
-        self.assign_team_to_org_role = _rt.with_raw_response(resource.assign_team_to_org_role)
-        self.revoke_org_role_team = _rt.with_raw_response(resource.revoke_org_role_team)
-        self.revoke_all_org_roles_user = _rt.with_raw_response(resource.revoke_all_org_roles_user)
-        self.assign_user_to_org_role = _rt.with_raw_response(resource.assign_user_to_org_role)
-        self.revoke_org_role_user = _rt.with_raw_response(resource.revoke_org_role_user)
-        self.get_org_role = _rt.with_raw_response(resource.get_org_role)
-        self.list_org_role_teams = _rt.raw_page(resource.list_org_role_teams)
-        self.list_org_role_users = _rt.raw_page(resource.list_org_role_users)
-        self.list_outside_collaborators = _rt.raw_page(resource.list_outside_collaborators)
-        self.convert_member_to_outside_collaborator = _rt.with_raw_response(
-            resource.convert_member_to_outside_collaborator
-        )
-        self.remove_outside_collaborator = _rt.with_raw_response(
-            resource.remove_outside_collaborator
-        )
-        self.list_pat_grant_requests = _rt.raw_page(resource.list_pat_grant_requests)
-        self.review_pat_grant_requests_in_bulk = _rt.with_raw_response(
-            resource.review_pat_grant_requests_in_bulk
-        )
-        self.review_pat_grant_request = _rt.with_raw_response(resource.review_pat_grant_request)
-        self.list_pat_grant_request_repositories = _rt.raw_page(
-            resource.list_pat_grant_request_repositories
-        )
-        self.list_pat_grants = _rt.raw_page(resource.list_pat_grants)
-        self.update_pat_accesses = _rt.with_raw_response(resource.update_pat_accesses)
-        self.update_pat_access = _rt.with_raw_response(resource.update_pat_access)
-        self.list_pat_grant_repositories = _rt.raw_page(resource.list_pat_grant_repositories)
-        self.custom_properties_for_repos_get_organization_definitions = _rt.with_raw_response(
-            resource.custom_properties_for_repos_get_organization_definitions
-        )
-        self.custom_properties_for_repos_create_or_update_organization_definitions = (
-            _rt.with_raw_response(
-                resource.custom_properties_for_repos_create_or_update_organization_definitions
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
             )
-        )
-        self.custom_properties_for_repos_get_organization_definition = _rt.with_raw_response(
-            resource.custom_properties_for_repos_get_organization_definition
-        )
-        self.custom_properties_for_repos_create_or_update_organization_definition = (
-            _rt.with_raw_response(
-                resource.custom_properties_for_repos_create_or_update_organization_definition
-            )
-        )
-        self.custom_properties_for_repos_delete_organization_definition = _rt.with_raw_response(
-            resource.custom_properties_for_repos_delete_organization_definition
-        )
-        self.custom_properties_for_repos_get_organization_values = _rt.raw_page(
-            resource.custom_properties_for_repos_get_organization_values
-        )
-        self.custom_properties_for_repos_create_or_update_organization_values = (
-            _rt.with_raw_response(
-                resource.custom_properties_for_repos_create_or_update_organization_values
-            )
-        )
-        self.list_public_members = _rt.raw_page(resource.list_public_members)
-        self.check_public_membership_for_user = _rt.with_raw_response(
-            resource.check_public_membership_for_user
-        )
-        self.set_public_membership_for_authenticated_user = _rt.with_raw_response(
-            resource.set_public_membership_for_authenticated_user
-        )
-        self.remove_public_membership_for_authenticated_user = _rt.with_raw_response(
-            resource.remove_public_membership_for_authenticated_user
-        )
-        self.get_org_ruleset_history = _rt.raw_page(resource.get_org_ruleset_history)
-        self.get_org_ruleset_version = _rt.with_raw_response(resource.get_org_ruleset_version)
-        self.list_security_manager_teams = _rt.with_raw_response(
-            resource.list_security_manager_teams
-        )
-        self.add_security_manager_team = _rt.with_raw_response(resource.add_security_manager_team)
-        self.remove_security_manager_team = _rt.with_raw_response(
-            resource.remove_security_manager_team
-        )
-        self.get_immutable_releases_settings = _rt.with_raw_response(
-            resource.get_immutable_releases_settings
-        )
-        self.set_immutable_releases_settings = _rt.with_raw_response(
-            resource.set_immutable_releases_settings
-        )
-        self.get_immutable_releases_settings_repositories = _rt.raw_page(
-            resource.get_immutable_releases_settings_repositories
-        )
-        self.set_immutable_releases_settings_repositories = _rt.with_raw_response(
-            resource.set_immutable_releases_settings_repositories
-        )
-        self.enable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
-            resource.enable_selected_repository_immutable_releases_organization
-        )
-        self.disable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
-            resource.disable_selected_repository_immutable_releases_organization
-        )
-        self.list_memberships_for_authenticated_user = _rt.raw_page(
-            resource.list_memberships_for_authenticated_user
-        )
-        self.get_membership_for_authenticated_user = _rt.with_raw_response(
-            resource.get_membership_for_authenticated_user
-        )
-        self.update_membership_for_authenticated_user = _rt.with_raw_response(
-            resource.update_membership_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
-        self.list_for_user = _rt.raw_page(resource.list_for_user)
-        self.list_organization_fine_grained_permissions = _rt.with_raw_response(
-            resource.list_organization_fine_grained_permissions
-        )
 
 
-class OrgsWithStreamingResponse:
+class OrgsWithStreamingResponse(_OrgsWithStreamingResponseMethods):
     """`Orgs.with_streaming_response`."""
 
     def __init__(self, resource: Orgs) -> None:
         self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_streaming_response(
-            resource.enable_or_disable_security_product_on_all_org_repos
-        )
-        self.create_artifact_deployment_record = _rt.with_streaming_response(
-            resource.create_artifact_deployment_record
-        )
-        self.set_cluster_deployment_records = _rt.with_streaming_response(
-            resource.set_cluster_deployment_records
-        )
-        self.create_cluster_deployment_records_job = _rt.with_streaming_response(
-            resource.create_cluster_deployment_records_job
-        )
-        self.get_cluster_deployment_records_job = _rt.with_streaming_response(
-            resource.get_cluster_deployment_records_job
-        )
-        self.create_artifact_storage_record = _rt.with_streaming_response(
-            resource.create_artifact_storage_record
-        )
-        self.list_artifact_deployment_records = _rt.with_streaming_response(
-            resource.list_artifact_deployment_records
-        )
-        self.list_artifact_storage_records = _rt.with_streaming_response(
-            resource.list_artifact_storage_records
-        )
-        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_streaming_response(
-            resource.delete_attestations_bulk
-        )
-        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
-            resource.delete_attestations_by_subject_digest
-        )
-        self.list_attestation_repositories = _rt.streaming_page(
-            resource.list_attestation_repositories
-        )
-        self.delete_attestations_by_id = _rt.with_streaming_response(
-            resource.delete_attestations_by_id
-        )
-        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
-        self.list_blocked_users = _rt.streaming_page(resource.list_blocked_users)
-        self.check_blocked_user = _rt.with_streaming_response(resource.check_blocked_user)
-        self.block_user = _rt.with_streaming_response(resource.block_user)
-        self.unblock_user = _rt.with_streaming_response(resource.unblock_user)
-        self.list_failed_invitations = _rt.streaming_page(resource.list_failed_invitations)
-        self.list_webhooks = _rt.streaming_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
-        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
-        self.get_webhook_config_for_org = _rt.with_streaming_response(
-            resource.get_webhook_config_for_org
-        )
-        self.update_webhook_config_for_org = _rt.with_streaming_response(
-            resource.update_webhook_config_for_org
-        )
-        self.list_webhook_deliveries = _rt.streaming_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_streaming_response(
-            resource.redeliver_webhook_delivery
-        )
-        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
-        self.list_app_installations = _rt.streaming_page(resource.list_app_installations)
-        self.list_pending_invitations = _rt.streaming_page(resource.list_pending_invitations)
-        self.create_invitation = _rt.with_streaming_response(resource.create_invitation)
-        self.cancel_invitation = _rt.with_streaming_response(resource.cancel_invitation)
-        self.list_invitation_teams = _rt.streaming_page(resource.list_invitation_teams)
-        self.list_issue_fields = _rt.with_streaming_response(resource.list_issue_fields)
-        self.create_issue_field = _rt.with_streaming_response(resource.create_issue_field)
-        self.delete_issue_field = _rt.with_streaming_response(resource.delete_issue_field)
-        self.update_issue_field = _rt.with_streaming_response(resource.update_issue_field)
-        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
-        self.create_issue_type = _rt.with_streaming_response(resource.create_issue_type)
-        self.update_issue_type = _rt.with_streaming_response(resource.update_issue_type)
-        self.delete_issue_type = _rt.with_streaming_response(resource.delete_issue_type)
-        self.list_members = _rt.streaming_page(resource.list_members)
-        self.check_membership_for_user = _rt.with_streaming_response(
-            resource.check_membership_for_user
-        )
-        self.remove_member = _rt.with_streaming_response(resource.remove_member)
-        self.get_membership_for_user = _rt.with_streaming_response(resource.get_membership_for_user)
-        self.set_membership_for_user = _rt.with_streaming_response(resource.set_membership_for_user)
-        self.remove_membership_for_user = _rt.with_streaming_response(
-            resource.remove_membership_for_user
-        )
-        self.list_org_roles = _rt.with_streaming_response(resource.list_org_roles)
-        self.revoke_all_org_roles_team = _rt.with_streaming_response(
-            resource.revoke_all_org_roles_team
-        )
-        self.assign_team_to_org_role = _rt.with_streaming_response(resource.assign_team_to_org_role)
-        self.revoke_org_role_team = _rt.with_streaming_response(resource.revoke_org_role_team)
-        self.revoke_all_org_roles_user = _rt.with_streaming_response(
-            resource.revoke_all_org_roles_user
-        )
-        self.assign_user_to_org_role = _rt.with_streaming_response(resource.assign_user_to_org_role)
-        self.revoke_org_role_user = _rt.with_streaming_response(resource.revoke_org_role_user)
-        self.get_org_role = _rt.with_streaming_response(resource.get_org_role)
-        self.list_org_role_teams = _rt.streaming_page(resource.list_org_role_teams)
-        self.list_org_role_users = _rt.streaming_page(resource.list_org_role_users)
-        self.list_outside_collaborators = _rt.streaming_page(resource.list_outside_collaborators)
-        self.convert_member_to_outside_collaborator = _rt.with_streaming_response(
-            resource.convert_member_to_outside_collaborator
-        )
-        self.remove_outside_collaborator = _rt.with_streaming_response(
-            resource.remove_outside_collaborator
-        )
-        self.list_pat_grant_requests = _rt.streaming_page(resource.list_pat_grant_requests)
-        self.review_pat_grant_requests_in_bulk = _rt.with_streaming_response(
-            resource.review_pat_grant_requests_in_bulk
-        )
-        self.review_pat_grant_request = _rt.with_streaming_response(
-            resource.review_pat_grant_request
-        )
-        self.list_pat_grant_request_repositories = _rt.streaming_page(
-            resource.list_pat_grant_request_repositories
-        )
-        self.list_pat_grants = _rt.streaming_page(resource.list_pat_grants)
-        self.update_pat_accesses = _rt.with_streaming_response(resource.update_pat_accesses)
-        self.update_pat_access = _rt.with_streaming_response(resource.update_pat_access)
-        self.list_pat_grant_repositories = _rt.streaming_page(resource.list_pat_grant_repositories)
-        self.custom_properties_for_repos_get_organization_definitions = _rt.with_streaming_response(
-            resource.custom_properties_for_repos_get_organization_definitions
-        )
-        self.custom_properties_for_repos_create_or_update_organization_definitions = (
-            _rt.with_streaming_response(
-                resource.custom_properties_for_repos_create_or_update_organization_definitions
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
             )
-        )
-        self.custom_properties_for_repos_get_organization_definition = _rt.with_streaming_response(
-            resource.custom_properties_for_repos_get_organization_definition
-        )
-        self.custom_properties_for_repos_create_or_update_organization_definition = (
-            _rt.with_streaming_response(
-                resource.custom_properties_for_repos_create_or_update_organization_definition
-            )
-        )
-        self.custom_properties_for_repos_delete_organization_definition = (
-            _rt.with_streaming_response(
-                resource.custom_properties_for_repos_delete_organization_definition
-            )
-        )
-        self.custom_properties_for_repos_get_organization_values = _rt.streaming_page(
-            resource.custom_properties_for_repos_get_organization_values
-        )
-        self.custom_properties_for_repos_create_or_update_organization_values = (
-            _rt.with_streaming_response(
-                resource.custom_properties_for_repos_create_or_update_organization_values
-            )
-        )
-        self.list_public_members = _rt.streaming_page(resource.list_public_members)
-        self.check_public_membership_for_user = _rt.with_streaming_response(
-            resource.check_public_membership_for_user
-        )
-        self.set_public_membership_for_authenticated_user = _rt.with_streaming_response(
-            resource.set_public_membership_for_authenticated_user
-        )
-        self.remove_public_membership_for_authenticated_user = _rt.with_streaming_response(
-            resource.remove_public_membership_for_authenticated_user
-        )
-        self.get_org_ruleset_history = _rt.streaming_page(resource.get_org_ruleset_history)
-        self.get_org_ruleset_version = _rt.with_streaming_response(resource.get_org_ruleset_version)
-        self.list_security_manager_teams = _rt.with_streaming_response(
-            resource.list_security_manager_teams
-        )
-        self.add_security_manager_team = _rt.with_streaming_response(
-            resource.add_security_manager_team
-        )
-        self.remove_security_manager_team = _rt.with_streaming_response(
-            resource.remove_security_manager_team
-        )
-        self.get_immutable_releases_settings = _rt.with_streaming_response(
-            resource.get_immutable_releases_settings
-        )
-        self.set_immutable_releases_settings = _rt.with_streaming_response(
-            resource.set_immutable_releases_settings
-        )
-        self.get_immutable_releases_settings_repositories = _rt.streaming_page(
-            resource.get_immutable_releases_settings_repositories
-        )
-        self.set_immutable_releases_settings_repositories = _rt.with_streaming_response(
-            resource.set_immutable_releases_settings_repositories
-        )
-        self.enable_selected_repository_immutable_releases_organization = (
-            _rt.with_streaming_response(
-                resource.enable_selected_repository_immutable_releases_organization
-            )
-        )
-        self.disable_selected_repository_immutable_releases_organization = (
-            _rt.with_streaming_response(
-                resource.disable_selected_repository_immutable_releases_organization
-            )
-        )
-        self.list_memberships_for_authenticated_user = _rt.streaming_page(
-            resource.list_memberships_for_authenticated_user
-        )
-        self.get_membership_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_membership_for_authenticated_user
-        )
-        self.update_membership_for_authenticated_user = _rt.with_streaming_response(
-            resource.update_membership_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
-        self.list_for_user = _rt.streaming_page(resource.list_for_user)
-        self.list_organization_fine_grained_permissions = _rt.with_streaming_response(
-            resource.list_organization_fine_grained_permissions
-        )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "get": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "delete": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "update": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "enable_or_disable_security_product_on_all_org_repos": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "create_artifact_deployment_record": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "set_cluster_deployment_records": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "create_cluster_deployment_records_job": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "get_cluster_deployment_records_job": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "create_artifact_storage_record": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "list_artifact_deployment_records": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "list_artifact_storage_records": ("._orgs_base", "_AsyncOrgsBaseMethods"),
-    "list_attestations_bulk": ("._orgs_attestations", "_AsyncOrgsAttestationsMethods"),
-    "delete_attestations_bulk": ("._orgs_attestations", "_AsyncOrgsAttestationsMethods"),
-    "delete_attestations_by_subject_digest": (
-        "._orgs_attestations",
-        "_AsyncOrgsAttestationsMethods",
-    ),
-    "list_attestation_repositories": ("._orgs_attestations", "_AsyncOrgsAttestationsMethods"),
-    "delete_attestations_by_id": ("._orgs_attestations", "_AsyncOrgsAttestationsMethods"),
-    "list_attestations": ("._orgs_attestations", "_AsyncOrgsAttestationsMethods"),
-    "list_blocked_users": ("._orgs_attestations", "_AsyncOrgsAttestationsMethods"),
-    "check_blocked_user": ("._orgs_attestations", "_AsyncOrgsAttestationsMethods"),
-    "block_user": ("._orgs_attestations", "_AsyncOrgsAttestationsMethods"),
-    "unblock_user": ("._orgs_attestations", "_AsyncOrgsAttestationsMethods"),
-    "list_failed_invitations": ("._orgs_attestations", "_AsyncOrgsAttestationsMethods"),
-    "list_webhooks": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "create_webhook": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "get_webhook": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "delete_webhook": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "update_webhook": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "get_webhook_config_for_org": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "update_webhook_config_for_org": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "list_webhook_deliveries": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "get_webhook_delivery": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "redeliver_webhook_delivery": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "ping_webhook": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "list_app_installations": ("._orgs_hooks", "_AsyncOrgsHooksMethods"),
-    "list_pending_invitations": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "create_invitation": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "cancel_invitation": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "list_invitation_teams": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "list_issue_fields": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "create_issue_field": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "delete_issue_field": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "update_issue_field": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "list_issue_types": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "create_issue_type": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "update_issue_type": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "delete_issue_type": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "list_members": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "check_membership_for_user": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "remove_member": ("._orgs_invitations", "_AsyncOrgsInvitationsMethods"),
-    "get_membership_for_user": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "set_membership_for_user": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "remove_membership_for_user": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "list_org_roles": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "revoke_all_org_roles_team": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "assign_team_to_org_role": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "revoke_org_role_team": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "revoke_all_org_roles_user": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "assign_user_to_org_role": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "revoke_org_role_user": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "get_org_role": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "list_org_role_teams": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "list_org_role_users": ("._orgs_memberships", "_AsyncOrgsMembershipsMethods"),
-    "list_outside_collaborators": (
-        "._orgs_outside_collaborators",
-        "_AsyncOrgsOutsideCollaboratorsMethods",
-    ),
-    "convert_member_to_outside_collaborator": (
-        "._orgs_outside_collaborators",
-        "_AsyncOrgsOutsideCollaboratorsMethods",
-    ),
-    "remove_outside_collaborator": (
-        "._orgs_outside_collaborators",
-        "_AsyncOrgsOutsideCollaboratorsMethods",
-    ),
-    "list_pat_grant_requests": (
-        "._orgs_outside_collaborators",
-        "_AsyncOrgsOutsideCollaboratorsMethods",
-    ),
-    "review_pat_grant_requests_in_bulk": (
-        "._orgs_outside_collaborators",
-        "_AsyncOrgsOutsideCollaboratorsMethods",
-    ),
-    "review_pat_grant_request": (
-        "._orgs_outside_collaborators",
-        "_AsyncOrgsOutsideCollaboratorsMethods",
-    ),
-    "list_pat_grant_request_repositories": (
-        "._orgs_outside_collaborators",
-        "_AsyncOrgsOutsideCollaboratorsMethods",
-    ),
-    "list_pat_grants": ("._orgs_outside_collaborators", "_AsyncOrgsOutsideCollaboratorsMethods"),
-    "update_pat_accesses": (
-        "._orgs_outside_collaborators",
-        "_AsyncOrgsOutsideCollaboratorsMethods",
-    ),
-    "update_pat_access": ("._orgs_outside_collaborators", "_AsyncOrgsOutsideCollaboratorsMethods"),
-    "list_pat_grant_repositories": (
-        "._orgs_outside_collaborators",
-        "_AsyncOrgsOutsideCollaboratorsMethods",
-    ),
-    "custom_properties_for_repos_get_organization_definitions": (
-        "._orgs_properties",
-        "_AsyncOrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_create_or_update_organization_definitions": (
-        "._orgs_properties",
-        "_AsyncOrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_get_organization_definition": (
-        "._orgs_properties",
-        "_AsyncOrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_create_or_update_organization_definition": (
-        "._orgs_properties",
-        "_AsyncOrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_delete_organization_definition": (
-        "._orgs_properties",
-        "_AsyncOrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_get_organization_values": (
-        "._orgs_properties",
-        "_AsyncOrgsPropertiesMethods",
-    ),
-    "custom_properties_for_repos_create_or_update_organization_values": (
-        "._orgs_properties",
-        "_AsyncOrgsPropertiesMethods",
-    ),
-    "list_public_members": ("._orgs_properties", "_AsyncOrgsPropertiesMethods"),
-    "check_public_membership_for_user": ("._orgs_properties", "_AsyncOrgsPropertiesMethods"),
-    "set_public_membership_for_authenticated_user": (
-        "._orgs_properties",
-        "_AsyncOrgsPropertiesMethods",
-    ),
-    "remove_public_membership_for_authenticated_user": (
-        "._orgs_properties",
-        "_AsyncOrgsPropertiesMethods",
-    ),
-    "get_org_ruleset_history": ("._orgs_properties", "_AsyncOrgsPropertiesMethods"),
-    "get_org_ruleset_version": ("._orgs_properties", "_AsyncOrgsPropertiesMethods"),
-    "list_security_manager_teams": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "add_security_manager_team": ("._orgs_security_managers", "_AsyncOrgsSecurityManagersMethods"),
-    "remove_security_manager_team": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "get_immutable_releases_settings": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "set_immutable_releases_settings": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "get_immutable_releases_settings_repositories": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "set_immutable_releases_settings_repositories": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "enable_selected_repository_immutable_releases_organization": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "disable_selected_repository_immutable_releases_organization": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "list_memberships_for_authenticated_user": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "get_membership_for_authenticated_user": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "update_membership_for_authenticated_user": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "list_for_authenticated_user": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
-    "list_for_user": ("._orgs_security_managers", "_AsyncOrgsSecurityManagersMethods"),
-    "list_organization_fine_grained_permissions": (
-        "._orgs_security_managers",
-        "_AsyncOrgsSecurityManagersMethods",
-    ),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._orgs_base": "_AsyncOrgsBaseMethods",
+    "._orgs_artifacts": "_AsyncOrgsArtifactsMethods",
+    "._orgs_blocks": "_AsyncOrgsBlocksMethods",
+    "._orgs_hooks": "_AsyncOrgsHooksMethods",
+    "._orgs_invitations": "_AsyncOrgsInvitationsMethods",
+    "._orgs_members": "_AsyncOrgsMembersMethods",
+    "._orgs_organization_roles": "_AsyncOrgsOrganizationRolesMethods",
+    "._orgs_personal_access_token_requests": "_AsyncOrgsPersonalAccessTokenRequestsMethods",
+    "._orgs_properties": "_AsyncOrgsPropertiesMethods",
+    "._orgs_security_managers": "_AsyncOrgsSecurityManagersMethods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncOrgsMethods(
         _AsyncOrgsBaseMethods,
-        _AsyncOrgsAttestationsMethods,
+        _AsyncOrgsArtifactsMethods,
+        _AsyncOrgsBlocksMethods,
         _AsyncOrgsHooksMethods,
         _AsyncOrgsInvitationsMethods,
-        _AsyncOrgsMembershipsMethods,
-        _AsyncOrgsOutsideCollaboratorsMethods,
+        _AsyncOrgsMembersMethods,
+        _AsyncOrgsOrganizationRolesMethods,
+        _AsyncOrgsPersonalAccessTokenRequestsMethods,
         _AsyncOrgsPropertiesMethods,
         _AsyncOrgsSecurityManagersMethods,
         _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncOrgsWithRawResponseMethods(
+        _AsyncOrgsBaseMethodsWithRawResponse,
+        _AsyncOrgsArtifactsMethodsWithRawResponse,
+        _AsyncOrgsBlocksMethodsWithRawResponse,
+        _AsyncOrgsHooksMethodsWithRawResponse,
+        _AsyncOrgsInvitationsMethodsWithRawResponse,
+        _AsyncOrgsMembersMethodsWithRawResponse,
+        _AsyncOrgsOrganizationRolesMethodsWithRawResponse,
+        _AsyncOrgsPersonalAccessTokenRequestsMethodsWithRawResponse,
+        _AsyncOrgsPropertiesMethodsWithRawResponse,
+        _AsyncOrgsSecurityManagersMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncOrgsWithStreamingResponseMethods(
+        _AsyncOrgsBaseMethodsWithStreamingResponse,
+        _AsyncOrgsArtifactsMethodsWithStreamingResponse,
+        _AsyncOrgsBlocksMethodsWithStreamingResponse,
+        _AsyncOrgsHooksMethodsWithStreamingResponse,
+        _AsyncOrgsInvitationsMethodsWithStreamingResponse,
+        _AsyncOrgsMembersMethodsWithStreamingResponse,
+        _AsyncOrgsOrganizationRolesMethodsWithStreamingResponse,
+        _AsyncOrgsPersonalAccessTokenRequestsMethodsWithStreamingResponse,
+        _AsyncOrgsPropertiesMethodsWithStreamingResponse,
+        _AsyncOrgsSecurityManagersMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncOrgsMethods = _rt.AsyncResource
+    _AsyncOrgsWithRawResponseMethods = _AsyncOrgsWithStreamingResponseMethods = object
 
 
 class AsyncOrgs(_AsyncOrgsMethods):
@@ -866,7 +377,7 @@ class AsyncOrgs(_AsyncOrgsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncOrgsWithRawResponse:
@@ -879,411 +390,29 @@ class AsyncOrgs(_AsyncOrgsMethods):
         return AsyncOrgsWithStreamingResponse(self)
 
 
-class AsyncOrgsWithRawResponse:
+class AsyncOrgsWithRawResponse(_AsyncOrgsWithRawResponseMethods):
     """`AsyncOrgs.with_raw_response`."""
 
     def __init__(self, resource: AsyncOrgs) -> None:
         self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.get = _rt.with_raw_response(resource.get)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.update = _rt.with_raw_response(resource.update)
-        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_raw_response(
-            resource.enable_or_disable_security_product_on_all_org_repos
-        )
-        self.create_artifact_deployment_record = _rt.with_raw_response(
-            resource.create_artifact_deployment_record
-        )
-        self.set_cluster_deployment_records = _rt.with_raw_response(
-            resource.set_cluster_deployment_records
-        )
-        self.create_cluster_deployment_records_job = _rt.with_raw_response(
-            resource.create_cluster_deployment_records_job
-        )
-        self.get_cluster_deployment_records_job = _rt.with_raw_response(
-            resource.get_cluster_deployment_records_job
-        )
-        self.create_artifact_storage_record = _rt.with_raw_response(
-            resource.create_artifact_storage_record
-        )
-        self.list_artifact_deployment_records = _rt.with_raw_response(
-            resource.list_artifact_deployment_records
-        )
-        self.list_artifact_storage_records = _rt.with_raw_response(
-            resource.list_artifact_storage_records
-        )
-        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
-        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
-            resource.delete_attestations_by_subject_digest
-        )
-        self.list_attestation_repositories = _rt.raw_async_page(
-            resource.list_attestation_repositories
-        )
-        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
-        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
-        self.list_blocked_users = _rt.raw_async_page(resource.list_blocked_users)
-        self.check_blocked_user = _rt.with_raw_response(resource.check_blocked_user)
-        self.block_user = _rt.with_raw_response(resource.block_user)
-        self.unblock_user = _rt.with_raw_response(resource.unblock_user)
-        self.list_failed_invitations = _rt.raw_async_page(resource.list_failed_invitations)
-        self.list_webhooks = _rt.raw_async_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
-        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
-        self.get_webhook_config_for_org = _rt.with_raw_response(resource.get_webhook_config_for_org)
-        self.update_webhook_config_for_org = _rt.with_raw_response(
-            resource.update_webhook_config_for_org
-        )
-        self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
-        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
-        self.list_app_installations = _rt.raw_async_page(resource.list_app_installations)
-        self.list_pending_invitations = _rt.raw_async_page(resource.list_pending_invitations)
-        self.create_invitation = _rt.with_raw_response(resource.create_invitation)
-        self.cancel_invitation = _rt.with_raw_response(resource.cancel_invitation)
-        self.list_invitation_teams = _rt.raw_async_page(resource.list_invitation_teams)
-        self.list_issue_fields = _rt.with_raw_response(resource.list_issue_fields)
-        self.create_issue_field = _rt.with_raw_response(resource.create_issue_field)
-        self.delete_issue_field = _rt.with_raw_response(resource.delete_issue_field)
-        self.update_issue_field = _rt.with_raw_response(resource.update_issue_field)
-        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
-        self.create_issue_type = _rt.with_raw_response(resource.create_issue_type)
-        self.update_issue_type = _rt.with_raw_response(resource.update_issue_type)
-        self.delete_issue_type = _rt.with_raw_response(resource.delete_issue_type)
-        self.list_members = _rt.raw_async_page(resource.list_members)
-        self.check_membership_for_user = _rt.with_raw_response(resource.check_membership_for_user)
-        self.remove_member = _rt.with_raw_response(resource.remove_member)
-        self.get_membership_for_user = _rt.with_raw_response(resource.get_membership_for_user)
-        self.set_membership_for_user = _rt.with_raw_response(resource.set_membership_for_user)
-        self.remove_membership_for_user = _rt.with_raw_response(resource.remove_membership_for_user)
-        self.list_org_roles = _rt.with_raw_response(resource.list_org_roles)
-        self.revoke_all_org_roles_team = _rt.with_raw_response(resource.revoke_all_org_roles_team)
-        self.assign_team_to_org_role = _rt.with_raw_response(resource.assign_team_to_org_role)
-        self.revoke_org_role_team = _rt.with_raw_response(resource.revoke_org_role_team)
-        self.revoke_all_org_roles_user = _rt.with_raw_response(resource.revoke_all_org_roles_user)
-        self.assign_user_to_org_role = _rt.with_raw_response(resource.assign_user_to_org_role)
-        self.revoke_org_role_user = _rt.with_raw_response(resource.revoke_org_role_user)
-        self.get_org_role = _rt.with_raw_response(resource.get_org_role)
-        self.list_org_role_teams = _rt.raw_async_page(resource.list_org_role_teams)
-        self.list_org_role_users = _rt.raw_async_page(resource.list_org_role_users)
-        self.list_outside_collaborators = _rt.raw_async_page(resource.list_outside_collaborators)
-        self.convert_member_to_outside_collaborator = _rt.with_raw_response(
-            resource.convert_member_to_outside_collaborator
-        )
-        self.remove_outside_collaborator = _rt.with_raw_response(
-            resource.remove_outside_collaborator
-        )
-        self.list_pat_grant_requests = _rt.raw_async_page(resource.list_pat_grant_requests)
-        self.review_pat_grant_requests_in_bulk = _rt.with_raw_response(
-            resource.review_pat_grant_requests_in_bulk
-        )
-        self.review_pat_grant_request = _rt.with_raw_response(resource.review_pat_grant_request)
-        self.list_pat_grant_request_repositories = _rt.raw_async_page(
-            resource.list_pat_grant_request_repositories
-        )
-        self.list_pat_grants = _rt.raw_async_page(resource.list_pat_grants)
-        self.update_pat_accesses = _rt.with_raw_response(resource.update_pat_accesses)
-        self.update_pat_access = _rt.with_raw_response(resource.update_pat_access)
-        self.list_pat_grant_repositories = _rt.raw_async_page(resource.list_pat_grant_repositories)
-        self.custom_properties_for_repos_get_organization_definitions = _rt.with_raw_response(
-            resource.custom_properties_for_repos_get_organization_definitions
-        )
-        self.custom_properties_for_repos_create_or_update_organization_definitions = (
-            _rt.with_raw_response(
-                resource.custom_properties_for_repos_create_or_update_organization_definitions
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
             )
-        )
-        self.custom_properties_for_repos_get_organization_definition = _rt.with_raw_response(
-            resource.custom_properties_for_repos_get_organization_definition
-        )
-        self.custom_properties_for_repos_create_or_update_organization_definition = (
-            _rt.with_raw_response(
-                resource.custom_properties_for_repos_create_or_update_organization_definition
-            )
-        )
-        self.custom_properties_for_repos_delete_organization_definition = _rt.with_raw_response(
-            resource.custom_properties_for_repos_delete_organization_definition
-        )
-        self.custom_properties_for_repos_get_organization_values = _rt.raw_async_page(
-            resource.custom_properties_for_repos_get_organization_values
-        )
-        self.custom_properties_for_repos_create_or_update_organization_values = (
-            _rt.with_raw_response(
-                resource.custom_properties_for_repos_create_or_update_organization_values
-            )
-        )
-        self.list_public_members = _rt.raw_async_page(resource.list_public_members)
-        self.check_public_membership_for_user = _rt.with_raw_response(
-            resource.check_public_membership_for_user
-        )
-        self.set_public_membership_for_authenticated_user = _rt.with_raw_response(
-            resource.set_public_membership_for_authenticated_user
-        )
-        self.remove_public_membership_for_authenticated_user = _rt.with_raw_response(
-            resource.remove_public_membership_for_authenticated_user
-        )
-        self.get_org_ruleset_history = _rt.raw_async_page(resource.get_org_ruleset_history)
-        self.get_org_ruleset_version = _rt.with_raw_response(resource.get_org_ruleset_version)
-        self.list_security_manager_teams = _rt.with_raw_response(
-            resource.list_security_manager_teams
-        )
-        self.add_security_manager_team = _rt.with_raw_response(resource.add_security_manager_team)
-        self.remove_security_manager_team = _rt.with_raw_response(
-            resource.remove_security_manager_team
-        )
-        self.get_immutable_releases_settings = _rt.with_raw_response(
-            resource.get_immutable_releases_settings
-        )
-        self.set_immutable_releases_settings = _rt.with_raw_response(
-            resource.set_immutable_releases_settings
-        )
-        self.get_immutable_releases_settings_repositories = _rt.raw_async_page(
-            resource.get_immutable_releases_settings_repositories
-        )
-        self.set_immutable_releases_settings_repositories = _rt.with_raw_response(
-            resource.set_immutable_releases_settings_repositories
-        )
-        self.enable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
-            resource.enable_selected_repository_immutable_releases_organization
-        )
-        self.disable_selected_repository_immutable_releases_organization = _rt.with_raw_response(
-            resource.disable_selected_repository_immutable_releases_organization
-        )
-        self.list_memberships_for_authenticated_user = _rt.raw_async_page(
-            resource.list_memberships_for_authenticated_user
-        )
-        self.get_membership_for_authenticated_user = _rt.with_raw_response(
-            resource.get_membership_for_authenticated_user
-        )
-        self.update_membership_for_authenticated_user = _rt.with_raw_response(
-            resource.update_membership_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
-        self.list_organization_fine_grained_permissions = _rt.with_raw_response(
-            resource.list_organization_fine_grained_permissions
-        )
 
 
-class AsyncOrgsWithStreamingResponse:
+class AsyncOrgsWithStreamingResponse(_AsyncOrgsWithStreamingResponseMethods):
     """`AsyncOrgs.with_streaming_response`."""
 
     def __init__(self, resource: AsyncOrgs) -> None:
         self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.enable_or_disable_security_product_on_all_org_repos = _rt.with_streaming_response(
-            resource.enable_or_disable_security_product_on_all_org_repos
-        )
-        self.create_artifact_deployment_record = _rt.with_streaming_response(
-            resource.create_artifact_deployment_record
-        )
-        self.set_cluster_deployment_records = _rt.with_streaming_response(
-            resource.set_cluster_deployment_records
-        )
-        self.create_cluster_deployment_records_job = _rt.with_streaming_response(
-            resource.create_cluster_deployment_records_job
-        )
-        self.get_cluster_deployment_records_job = _rt.with_streaming_response(
-            resource.get_cluster_deployment_records_job
-        )
-        self.create_artifact_storage_record = _rt.with_streaming_response(
-            resource.create_artifact_storage_record
-        )
-        self.list_artifact_deployment_records = _rt.with_streaming_response(
-            resource.list_artifact_deployment_records
-        )
-        self.list_artifact_storage_records = _rt.with_streaming_response(
-            resource.list_artifact_storage_records
-        )
-        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_streaming_response(
-            resource.delete_attestations_bulk
-        )
-        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
-            resource.delete_attestations_by_subject_digest
-        )
-        self.list_attestation_repositories = _rt.streaming_async_page(
-            resource.list_attestation_repositories
-        )
-        self.delete_attestations_by_id = _rt.with_streaming_response(
-            resource.delete_attestations_by_id
-        )
-        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
-        self.list_blocked_users = _rt.streaming_async_page(resource.list_blocked_users)
-        self.check_blocked_user = _rt.with_streaming_response(resource.check_blocked_user)
-        self.block_user = _rt.with_streaming_response(resource.block_user)
-        self.unblock_user = _rt.with_streaming_response(resource.unblock_user)
-        self.list_failed_invitations = _rt.streaming_async_page(resource.list_failed_invitations)
-        self.list_webhooks = _rt.streaming_async_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
-        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
-        self.get_webhook_config_for_org = _rt.with_streaming_response(
-            resource.get_webhook_config_for_org
-        )
-        self.update_webhook_config_for_org = _rt.with_streaming_response(
-            resource.update_webhook_config_for_org
-        )
-        self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_streaming_response(
-            resource.redeliver_webhook_delivery
-        )
-        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
-        self.list_app_installations = _rt.streaming_async_page(resource.list_app_installations)
-        self.list_pending_invitations = _rt.streaming_async_page(resource.list_pending_invitations)
-        self.create_invitation = _rt.with_streaming_response(resource.create_invitation)
-        self.cancel_invitation = _rt.with_streaming_response(resource.cancel_invitation)
-        self.list_invitation_teams = _rt.streaming_async_page(resource.list_invitation_teams)
-        self.list_issue_fields = _rt.with_streaming_response(resource.list_issue_fields)
-        self.create_issue_field = _rt.with_streaming_response(resource.create_issue_field)
-        self.delete_issue_field = _rt.with_streaming_response(resource.delete_issue_field)
-        self.update_issue_field = _rt.with_streaming_response(resource.update_issue_field)
-        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
-        self.create_issue_type = _rt.with_streaming_response(resource.create_issue_type)
-        self.update_issue_type = _rt.with_streaming_response(resource.update_issue_type)
-        self.delete_issue_type = _rt.with_streaming_response(resource.delete_issue_type)
-        self.list_members = _rt.streaming_async_page(resource.list_members)
-        self.check_membership_for_user = _rt.with_streaming_response(
-            resource.check_membership_for_user
-        )
-        self.remove_member = _rt.with_streaming_response(resource.remove_member)
-        self.get_membership_for_user = _rt.with_streaming_response(resource.get_membership_for_user)
-        self.set_membership_for_user = _rt.with_streaming_response(resource.set_membership_for_user)
-        self.remove_membership_for_user = _rt.with_streaming_response(
-            resource.remove_membership_for_user
-        )
-        self.list_org_roles = _rt.with_streaming_response(resource.list_org_roles)
-        self.revoke_all_org_roles_team = _rt.with_streaming_response(
-            resource.revoke_all_org_roles_team
-        )
-        self.assign_team_to_org_role = _rt.with_streaming_response(resource.assign_team_to_org_role)
-        self.revoke_org_role_team = _rt.with_streaming_response(resource.revoke_org_role_team)
-        self.revoke_all_org_roles_user = _rt.with_streaming_response(
-            resource.revoke_all_org_roles_user
-        )
-        self.assign_user_to_org_role = _rt.with_streaming_response(resource.assign_user_to_org_role)
-        self.revoke_org_role_user = _rt.with_streaming_response(resource.revoke_org_role_user)
-        self.get_org_role = _rt.with_streaming_response(resource.get_org_role)
-        self.list_org_role_teams = _rt.streaming_async_page(resource.list_org_role_teams)
-        self.list_org_role_users = _rt.streaming_async_page(resource.list_org_role_users)
-        self.list_outside_collaborators = _rt.streaming_async_page(
-            resource.list_outside_collaborators
-        )
-        self.convert_member_to_outside_collaborator = _rt.with_streaming_response(
-            resource.convert_member_to_outside_collaborator
-        )
-        self.remove_outside_collaborator = _rt.with_streaming_response(
-            resource.remove_outside_collaborator
-        )
-        self.list_pat_grant_requests = _rt.streaming_async_page(resource.list_pat_grant_requests)
-        self.review_pat_grant_requests_in_bulk = _rt.with_streaming_response(
-            resource.review_pat_grant_requests_in_bulk
-        )
-        self.review_pat_grant_request = _rt.with_streaming_response(
-            resource.review_pat_grant_request
-        )
-        self.list_pat_grant_request_repositories = _rt.streaming_async_page(
-            resource.list_pat_grant_request_repositories
-        )
-        self.list_pat_grants = _rt.streaming_async_page(resource.list_pat_grants)
-        self.update_pat_accesses = _rt.with_streaming_response(resource.update_pat_accesses)
-        self.update_pat_access = _rt.with_streaming_response(resource.update_pat_access)
-        self.list_pat_grant_repositories = _rt.streaming_async_page(
-            resource.list_pat_grant_repositories
-        )
-        self.custom_properties_for_repos_get_organization_definitions = _rt.with_streaming_response(
-            resource.custom_properties_for_repos_get_organization_definitions
-        )
-        self.custom_properties_for_repos_create_or_update_organization_definitions = (
-            _rt.with_streaming_response(
-                resource.custom_properties_for_repos_create_or_update_organization_definitions
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
             )
-        )
-        self.custom_properties_for_repos_get_organization_definition = _rt.with_streaming_response(
-            resource.custom_properties_for_repos_get_organization_definition
-        )
-        self.custom_properties_for_repos_create_or_update_organization_definition = (
-            _rt.with_streaming_response(
-                resource.custom_properties_for_repos_create_or_update_organization_definition
-            )
-        )
-        self.custom_properties_for_repos_delete_organization_definition = (
-            _rt.with_streaming_response(
-                resource.custom_properties_for_repos_delete_organization_definition
-            )
-        )
-        self.custom_properties_for_repos_get_organization_values = _rt.streaming_async_page(
-            resource.custom_properties_for_repos_get_organization_values
-        )
-        self.custom_properties_for_repos_create_or_update_organization_values = (
-            _rt.with_streaming_response(
-                resource.custom_properties_for_repos_create_or_update_organization_values
-            )
-        )
-        self.list_public_members = _rt.streaming_async_page(resource.list_public_members)
-        self.check_public_membership_for_user = _rt.with_streaming_response(
-            resource.check_public_membership_for_user
-        )
-        self.set_public_membership_for_authenticated_user = _rt.with_streaming_response(
-            resource.set_public_membership_for_authenticated_user
-        )
-        self.remove_public_membership_for_authenticated_user = _rt.with_streaming_response(
-            resource.remove_public_membership_for_authenticated_user
-        )
-        self.get_org_ruleset_history = _rt.streaming_async_page(resource.get_org_ruleset_history)
-        self.get_org_ruleset_version = _rt.with_streaming_response(resource.get_org_ruleset_version)
-        self.list_security_manager_teams = _rt.with_streaming_response(
-            resource.list_security_manager_teams
-        )
-        self.add_security_manager_team = _rt.with_streaming_response(
-            resource.add_security_manager_team
-        )
-        self.remove_security_manager_team = _rt.with_streaming_response(
-            resource.remove_security_manager_team
-        )
-        self.get_immutable_releases_settings = _rt.with_streaming_response(
-            resource.get_immutable_releases_settings
-        )
-        self.set_immutable_releases_settings = _rt.with_streaming_response(
-            resource.set_immutable_releases_settings
-        )
-        self.get_immutable_releases_settings_repositories = _rt.streaming_async_page(
-            resource.get_immutable_releases_settings_repositories
-        )
-        self.set_immutable_releases_settings_repositories = _rt.with_streaming_response(
-            resource.set_immutable_releases_settings_repositories
-        )
-        self.enable_selected_repository_immutable_releases_organization = (
-            _rt.with_streaming_response(
-                resource.enable_selected_repository_immutable_releases_organization
-            )
-        )
-        self.disable_selected_repository_immutable_releases_organization = (
-            _rt.with_streaming_response(
-                resource.disable_selected_repository_immutable_releases_organization
-            )
-        )
-        self.list_memberships_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_memberships_for_authenticated_user
-        )
-        self.get_membership_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_membership_for_authenticated_user
-        )
-        self.update_membership_for_authenticated_user = _rt.with_streaming_response(
-            resource.update_membership_for_authenticated_user
-        )
-        self.list_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_for_authenticated_user
-        )
-        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
-        self.list_organization_fine_grained_permissions = _rt.with_streaming_response(
-            resource.list_organization_fine_grained_permissions
-        )

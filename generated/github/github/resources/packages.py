@@ -8,75 +8,109 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._packages_conflicts import _AsyncPackagesConflictsMethods, _PackagesConflictsMethods
-    from ._packages_versions import _AsyncPackagesVersionsMethods, _PackagesVersionsMethods
+    from ..resources._packages_conflicts import (
+        _AsyncPackagesConflictsMethods,
+        _AsyncPackagesConflictsMethodsWithRawResponse,
+        _AsyncPackagesConflictsMethodsWithStreamingResponse,
+        _PackagesConflictsMethods,
+        _PackagesConflictsMethodsWithRawResponse,
+        _PackagesConflictsMethodsWithStreamingResponse,
+    )
+    from ..resources._packages_restore import (
+        _AsyncPackagesRestoreMethods,
+        _AsyncPackagesRestoreMethodsWithRawResponse,
+        _AsyncPackagesRestoreMethodsWithStreamingResponse,
+        _PackagesRestoreMethods,
+        _PackagesRestoreMethodsWithRawResponse,
+        _PackagesRestoreMethodsWithStreamingResponse,
+    )
+    from ..resources._packages_versions import (
+        _AsyncPackagesVersionsMethods,
+        _AsyncPackagesVersionsMethodsWithRawResponse,
+        _AsyncPackagesVersionsMethodsWithStreamingResponse,
+        _PackagesVersionsMethods,
+        _PackagesVersionsMethodsWithRawResponse,
+        _PackagesVersionsMethodsWithStreamingResponse,
+    )
+    from ..resources._packages_versions_2 import (
+        _AsyncPackagesVersions2Methods,
+        _AsyncPackagesVersions2MethodsWithRawResponse,
+        _AsyncPackagesVersions2MethodsWithStreamingResponse,
+        _PackagesVersions2Methods,
+        _PackagesVersions2MethodsWithRawResponse,
+        _PackagesVersions2MethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_docker_migration_conflicting_packages_for_organization": (
-        "._packages_conflicts",
-        "_PackagesConflictsMethods",
-    ),
-    "list_docker_migration_conflicting_packages_for_authenticated_user": (
-        "._packages_conflicts",
-        "_PackagesConflictsMethods",
-    ),
-    "list_docker_migration_conflicting_packages_for_user": (
-        "._packages_conflicts",
-        "_PackagesConflictsMethods",
-    ),
-    "list_packages_for_organization": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "get_package_for_organization": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "delete_package_for_org": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "list_packages_for_authenticated_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "get_package_for_authenticated_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "delete_package_for_authenticated_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "list_packages_for_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "get_package_for_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "delete_package_for_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "restore_package_for_org": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "restore_package_for_authenticated_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "restore_package_for_user": ("._packages_conflicts", "_PackagesConflictsMethods"),
-    "get_all_package_versions_for_package_owned_by_org": (
-        "._packages_versions",
-        "_PackagesVersionsMethods",
-    ),
-    "get_package_version_for_organization": ("._packages_versions", "_PackagesVersionsMethods"),
-    "delete_package_version_for_org": ("._packages_versions", "_PackagesVersionsMethods"),
-    "restore_package_version_for_org": ("._packages_versions", "_PackagesVersionsMethods"),
-    "get_all_package_versions_for_package_owned_by_authenticated_user": (
-        "._packages_versions",
-        "_PackagesVersionsMethods",
-    ),
-    "get_package_version_for_authenticated_user": (
-        "._packages_versions",
-        "_PackagesVersionsMethods",
-    ),
-    "delete_package_version_for_authenticated_user": (
-        "._packages_versions",
-        "_PackagesVersionsMethods",
-    ),
-    "restore_package_version_for_authenticated_user": (
-        "._packages_versions",
-        "_PackagesVersionsMethods",
-    ),
-    "get_all_package_versions_for_package_owned_by_user": (
-        "._packages_versions",
-        "_PackagesVersionsMethods",
-    ),
-    "get_package_version_for_user": ("._packages_versions", "_PackagesVersionsMethods"),
-    "delete_package_version_for_user": ("._packages_versions", "_PackagesVersionsMethods"),
-    "restore_package_version_for_user": ("._packages_versions", "_PackagesVersionsMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_docker_migration_conflicting_packages_for_organization": "._packages_conflicts",
+    "list_docker_migration_conflicting_packages_for_authenticated_user": "._packages_conflicts",
+    "list_docker_migration_conflicting_packages_for_user": "._packages_conflicts",
+    "list_packages_for_organization": "._packages_conflicts",
+    "get_package_for_organization": "._packages_conflicts",
+    "delete_package_for_org": "._packages_conflicts",
+    "list_packages_for_authenticated_user": "._packages_conflicts",
+    "get_package_for_authenticated_user": "._packages_conflicts",
+    "delete_package_for_authenticated_user": "._packages_conflicts",
+    "list_packages_for_user": "._packages_conflicts",
+    "get_package_for_user": "._packages_conflicts",
+    "delete_package_for_user": "._packages_conflicts",
+    "restore_package_for_org": "._packages_restore",
+    "restore_package_for_authenticated_user": "._packages_restore",
+    "restore_package_for_user": "._packages_restore",
+    "get_all_package_versions_for_package_owned_by_org": "._packages_versions",
+    "get_package_version_for_organization": "._packages_versions",
+    "delete_package_version_for_org": "._packages_versions",
+    "restore_package_version_for_org": "._packages_versions",
+    "get_all_package_versions_for_package_owned_by_authenticated_user": "._packages_versions",
+    "get_package_version_for_authenticated_user": "._packages_versions",
+    "delete_package_version_for_authenticated_user": "._packages_versions",
+    "restore_package_version_for_authenticated_user": "._packages_versions",
+    "get_all_package_versions_for_package_owned_by_user": "._packages_versions",
+    "get_package_version_for_user": "._packages_versions",
+    "delete_package_version_for_user": "._packages_versions",
+    "restore_package_version_for_user": "._packages_versions_2",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._packages_conflicts": "_PackagesConflictsMethods",
+    "._packages_restore": "_PackagesRestoreMethods",
+    "._packages_versions": "_PackagesVersionsMethods",
+    "._packages_versions_2": "_PackagesVersions2Methods",
 }
 
 if TYPE_CHECKING:
 
-    class _PackagesMethods(_PackagesConflictsMethods, _PackagesVersionsMethods, _rt.SyncResource):
+    class _PackagesMethods(
+        _PackagesConflictsMethods,
+        _PackagesRestoreMethods,
+        _PackagesVersionsMethods,
+        _PackagesVersions2Methods,
+        _rt.SyncResource,
+    ):
         """Every part's methods, as type checkers see them."""
+
+    class _PackagesWithRawResponseMethods(
+        _PackagesConflictsMethodsWithRawResponse,
+        _PackagesRestoreMethodsWithRawResponse,
+        _PackagesVersionsMethodsWithRawResponse,
+        _PackagesVersions2MethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _PackagesWithStreamingResponseMethods(
+        _PackagesConflictsMethodsWithStreamingResponse,
+        _PackagesRestoreMethodsWithStreamingResponse,
+        _PackagesVersionsMethodsWithStreamingResponse,
+        _PackagesVersions2MethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
 
 else:
     _PackagesMethods = _rt.SyncResource
+    _PackagesWithRawResponseMethods = _PackagesWithStreamingResponseMethods = object
 
 
 class Packages(_PackagesMethods):
@@ -85,7 +119,7 @@ class Packages(_PackagesMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> PackagesWithRawResponse:
@@ -98,246 +132,72 @@ class Packages(_PackagesMethods):
         return PackagesWithStreamingResponse(self)
 
 
-class PackagesWithRawResponse:
+class PackagesWithRawResponse(_PackagesWithRawResponseMethods):
     """`Packages.with_raw_response`."""
 
     def __init__(self, resource: Packages) -> None:
         self._resource = resource
-        self.list_docker_migration_conflicting_packages_for_organization = _rt.with_raw_response(
-            resource.list_docker_migration_conflicting_packages_for_organization
-        )
-        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
-            _rt.with_raw_response(
-                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
             )
-        )
-        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
-            resource.list_docker_migration_conflicting_packages_for_user
-        )
-        self.list_packages_for_organization = _rt.raw_page(resource.list_packages_for_organization)
-        self.get_package_for_organization = _rt.with_raw_response(
-            resource.get_package_for_organization
-        )
-        self.delete_package_for_org = _rt.with_raw_response(resource.delete_package_for_org)
-        self.list_packages_for_authenticated_user = _rt.raw_page(
-            resource.list_packages_for_authenticated_user
-        )
-        self.get_package_for_authenticated_user = _rt.with_raw_response(
-            resource.get_package_for_authenticated_user
-        )
-        self.delete_package_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_package_for_authenticated_user
-        )
-        self.list_packages_for_user = _rt.raw_page(resource.list_packages_for_user)
-        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
-        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
-        self.restore_package_for_org = _rt.with_raw_response(resource.restore_package_for_org)
-        self.restore_package_for_authenticated_user = _rt.with_raw_response(
-            resource.restore_package_for_authenticated_user
-        )
-        self.restore_package_for_user = _rt.with_raw_response(resource.restore_package_for_user)
-        self.get_all_package_versions_for_package_owned_by_org = _rt.raw_page(
-            resource.get_all_package_versions_for_package_owned_by_org
-        )
-        self.get_package_version_for_organization = _rt.with_raw_response(
-            resource.get_package_version_for_organization
-        )
-        self.delete_package_version_for_org = _rt.with_raw_response(
-            resource.delete_package_version_for_org
-        )
-        self.restore_package_version_for_org = _rt.with_raw_response(
-            resource.restore_package_version_for_org
-        )
-        self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.raw_page(
-            resource.get_all_package_versions_for_package_owned_by_authenticated_user
-        )
-        self.get_package_version_for_authenticated_user = _rt.with_raw_response(
-            resource.get_package_version_for_authenticated_user
-        )
-        self.delete_package_version_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_package_version_for_authenticated_user
-        )
-        self.restore_package_version_for_authenticated_user = _rt.with_raw_response(
-            resource.restore_package_version_for_authenticated_user
-        )
-        self.get_all_package_versions_for_package_owned_by_user = _rt.with_raw_response(
-            resource.get_all_package_versions_for_package_owned_by_user
-        )
-        self.get_package_version_for_user = _rt.with_raw_response(
-            resource.get_package_version_for_user
-        )
-        self.delete_package_version_for_user = _rt.with_raw_response(
-            resource.delete_package_version_for_user
-        )
-        self.restore_package_version_for_user = _rt.with_raw_response(
-            resource.restore_package_version_for_user
-        )
 
 
-class PackagesWithStreamingResponse:
+class PackagesWithStreamingResponse(_PackagesWithStreamingResponseMethods):
     """`Packages.with_streaming_response`."""
 
     def __init__(self, resource: Packages) -> None:
         self._resource = resource
-        self.list_docker_migration_conflicting_packages_for_organization = (
-            _rt.with_streaming_response(
-                resource.list_docker_migration_conflicting_packages_for_organization
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
             )
-        )
-        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
-            _rt.with_streaming_response(
-                resource.list_docker_migration_conflicting_packages_for_authenticated_user
-            )
-        )
-        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
-            resource.list_docker_migration_conflicting_packages_for_user
-        )
-        self.list_packages_for_organization = _rt.streaming_page(
-            resource.list_packages_for_organization
-        )
-        self.get_package_for_organization = _rt.with_streaming_response(
-            resource.get_package_for_organization
-        )
-        self.delete_package_for_org = _rt.with_streaming_response(resource.delete_package_for_org)
-        self.list_packages_for_authenticated_user = _rt.streaming_page(
-            resource.list_packages_for_authenticated_user
-        )
-        self.get_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_package_for_authenticated_user
-        )
-        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_package_for_authenticated_user
-        )
-        self.list_packages_for_user = _rt.streaming_page(resource.list_packages_for_user)
-        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
-        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)
-        self.restore_package_for_org = _rt.with_streaming_response(resource.restore_package_for_org)
-        self.restore_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.restore_package_for_authenticated_user
-        )
-        self.restore_package_for_user = _rt.with_streaming_response(
-            resource.restore_package_for_user
-        )
-        self.get_all_package_versions_for_package_owned_by_org = _rt.streaming_page(
-            resource.get_all_package_versions_for_package_owned_by_org
-        )
-        self.get_package_version_for_organization = _rt.with_streaming_response(
-            resource.get_package_version_for_organization
-        )
-        self.delete_package_version_for_org = _rt.with_streaming_response(
-            resource.delete_package_version_for_org
-        )
-        self.restore_package_version_for_org = _rt.with_streaming_response(
-            resource.restore_package_version_for_org
-        )
-        self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.streaming_page(
-            resource.get_all_package_versions_for_package_owned_by_authenticated_user
-        )
-        self.get_package_version_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_package_version_for_authenticated_user
-        )
-        self.delete_package_version_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_package_version_for_authenticated_user
-        )
-        self.restore_package_version_for_authenticated_user = _rt.with_streaming_response(
-            resource.restore_package_version_for_authenticated_user
-        )
-        self.get_all_package_versions_for_package_owned_by_user = _rt.with_streaming_response(
-            resource.get_all_package_versions_for_package_owned_by_user
-        )
-        self.get_package_version_for_user = _rt.with_streaming_response(
-            resource.get_package_version_for_user
-        )
-        self.delete_package_version_for_user = _rt.with_streaming_response(
-            resource.delete_package_version_for_user
-        )
-        self.restore_package_version_for_user = _rt.with_streaming_response(
-            resource.restore_package_version_for_user
-        )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_docker_migration_conflicting_packages_for_organization": (
-        "._packages_conflicts",
-        "_AsyncPackagesConflictsMethods",
-    ),
-    "list_docker_migration_conflicting_packages_for_authenticated_user": (
-        "._packages_conflicts",
-        "_AsyncPackagesConflictsMethods",
-    ),
-    "list_docker_migration_conflicting_packages_for_user": (
-        "._packages_conflicts",
-        "_AsyncPackagesConflictsMethods",
-    ),
-    "list_packages_for_organization": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
-    "get_package_for_organization": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
-    "delete_package_for_org": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
-    "list_packages_for_authenticated_user": (
-        "._packages_conflicts",
-        "_AsyncPackagesConflictsMethods",
-    ),
-    "get_package_for_authenticated_user": (
-        "._packages_conflicts",
-        "_AsyncPackagesConflictsMethods",
-    ),
-    "delete_package_for_authenticated_user": (
-        "._packages_conflicts",
-        "_AsyncPackagesConflictsMethods",
-    ),
-    "list_packages_for_user": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
-    "get_package_for_user": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
-    "delete_package_for_user": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
-    "restore_package_for_org": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
-    "restore_package_for_authenticated_user": (
-        "._packages_conflicts",
-        "_AsyncPackagesConflictsMethods",
-    ),
-    "restore_package_for_user": ("._packages_conflicts", "_AsyncPackagesConflictsMethods"),
-    "get_all_package_versions_for_package_owned_by_org": (
-        "._packages_versions",
-        "_AsyncPackagesVersionsMethods",
-    ),
-    "get_package_version_for_organization": (
-        "._packages_versions",
-        "_AsyncPackagesVersionsMethods",
-    ),
-    "delete_package_version_for_org": ("._packages_versions", "_AsyncPackagesVersionsMethods"),
-    "restore_package_version_for_org": ("._packages_versions", "_AsyncPackagesVersionsMethods"),
-    "get_all_package_versions_for_package_owned_by_authenticated_user": (
-        "._packages_versions",
-        "_AsyncPackagesVersionsMethods",
-    ),
-    "get_package_version_for_authenticated_user": (
-        "._packages_versions",
-        "_AsyncPackagesVersionsMethods",
-    ),
-    "delete_package_version_for_authenticated_user": (
-        "._packages_versions",
-        "_AsyncPackagesVersionsMethods",
-    ),
-    "restore_package_version_for_authenticated_user": (
-        "._packages_versions",
-        "_AsyncPackagesVersionsMethods",
-    ),
-    "get_all_package_versions_for_package_owned_by_user": (
-        "._packages_versions",
-        "_AsyncPackagesVersionsMethods",
-    ),
-    "get_package_version_for_user": ("._packages_versions", "_AsyncPackagesVersionsMethods"),
-    "delete_package_version_for_user": ("._packages_versions", "_AsyncPackagesVersionsMethods"),
-    "restore_package_version_for_user": ("._packages_versions", "_AsyncPackagesVersionsMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._packages_conflicts": "_AsyncPackagesConflictsMethods",
+    "._packages_restore": "_AsyncPackagesRestoreMethods",
+    "._packages_versions": "_AsyncPackagesVersionsMethods",
+    "._packages_versions_2": "_AsyncPackagesVersions2Methods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncPackagesMethods(
-        _AsyncPackagesConflictsMethods, _AsyncPackagesVersionsMethods, _rt.AsyncResource
+        _AsyncPackagesConflictsMethods,
+        _AsyncPackagesRestoreMethods,
+        _AsyncPackagesVersionsMethods,
+        _AsyncPackagesVersions2Methods,
+        _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncPackagesWithRawResponseMethods(
+        _AsyncPackagesConflictsMethodsWithRawResponse,
+        _AsyncPackagesRestoreMethodsWithRawResponse,
+        _AsyncPackagesVersionsMethodsWithRawResponse,
+        _AsyncPackagesVersions2MethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncPackagesWithStreamingResponseMethods(
+        _AsyncPackagesConflictsMethodsWithStreamingResponse,
+        _AsyncPackagesRestoreMethodsWithStreamingResponse,
+        _AsyncPackagesVersionsMethodsWithStreamingResponse,
+        _AsyncPackagesVersions2MethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncPackagesMethods = _rt.AsyncResource
+    _AsyncPackagesWithRawResponseMethods = _AsyncPackagesWithStreamingResponseMethods = object
 
 
 class AsyncPackages(_AsyncPackagesMethods):
@@ -346,7 +206,7 @@ class AsyncPackages(_AsyncPackagesMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncPackagesWithRawResponse:
@@ -359,163 +219,29 @@ class AsyncPackages(_AsyncPackagesMethods):
         return AsyncPackagesWithStreamingResponse(self)
 
 
-class AsyncPackagesWithRawResponse:
+class AsyncPackagesWithRawResponse(_AsyncPackagesWithRawResponseMethods):
     """`AsyncPackages.with_raw_response`."""
 
     def __init__(self, resource: AsyncPackages) -> None:
         self._resource = resource
-        self.list_docker_migration_conflicting_packages_for_organization = _rt.with_raw_response(
-            resource.list_docker_migration_conflicting_packages_for_organization
-        )
-        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
-            _rt.with_raw_response(
-                resource.list_docker_migration_conflicting_packages_for_authenticated_user
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
             )
-        )
-        self.list_docker_migration_conflicting_packages_for_user = _rt.with_raw_response(
-            resource.list_docker_migration_conflicting_packages_for_user
-        )
-        self.list_packages_for_organization = _rt.raw_async_page(
-            resource.list_packages_for_organization
-        )
-        self.get_package_for_organization = _rt.with_raw_response(
-            resource.get_package_for_organization
-        )
-        self.delete_package_for_org = _rt.with_raw_response(resource.delete_package_for_org)
-        self.list_packages_for_authenticated_user = _rt.raw_async_page(
-            resource.list_packages_for_authenticated_user
-        )
-        self.get_package_for_authenticated_user = _rt.with_raw_response(
-            resource.get_package_for_authenticated_user
-        )
-        self.delete_package_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_package_for_authenticated_user
-        )
-        self.list_packages_for_user = _rt.raw_async_page(resource.list_packages_for_user)
-        self.get_package_for_user = _rt.with_raw_response(resource.get_package_for_user)
-        self.delete_package_for_user = _rt.with_raw_response(resource.delete_package_for_user)
-        self.restore_package_for_org = _rt.with_raw_response(resource.restore_package_for_org)
-        self.restore_package_for_authenticated_user = _rt.with_raw_response(
-            resource.restore_package_for_authenticated_user
-        )
-        self.restore_package_for_user = _rt.with_raw_response(resource.restore_package_for_user)
-        self.get_all_package_versions_for_package_owned_by_org = _rt.raw_async_page(
-            resource.get_all_package_versions_for_package_owned_by_org
-        )
-        self.get_package_version_for_organization = _rt.with_raw_response(
-            resource.get_package_version_for_organization
-        )
-        self.delete_package_version_for_org = _rt.with_raw_response(
-            resource.delete_package_version_for_org
-        )
-        self.restore_package_version_for_org = _rt.with_raw_response(
-            resource.restore_package_version_for_org
-        )
-        self.get_all_package_versions_for_package_owned_by_authenticated_user = _rt.raw_async_page(
-            resource.get_all_package_versions_for_package_owned_by_authenticated_user
-        )
-        self.get_package_version_for_authenticated_user = _rt.with_raw_response(
-            resource.get_package_version_for_authenticated_user
-        )
-        self.delete_package_version_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_package_version_for_authenticated_user
-        )
-        self.restore_package_version_for_authenticated_user = _rt.with_raw_response(
-            resource.restore_package_version_for_authenticated_user
-        )
-        self.get_all_package_versions_for_package_owned_by_user = _rt.with_raw_response(
-            resource.get_all_package_versions_for_package_owned_by_user
-        )
-        self.get_package_version_for_user = _rt.with_raw_response(
-            resource.get_package_version_for_user
-        )
-        self.delete_package_version_for_user = _rt.with_raw_response(
-            resource.delete_package_version_for_user
-        )
-        self.restore_package_version_for_user = _rt.with_raw_response(
-            resource.restore_package_version_for_user
-        )
 
 
-class AsyncPackagesWithStreamingResponse:
+class AsyncPackagesWithStreamingResponse(_AsyncPackagesWithStreamingResponseMethods):
     """`AsyncPackages.with_streaming_response`."""
 
     def __init__(self, resource: AsyncPackages) -> None:
         self._resource = resource
-        self.list_docker_migration_conflicting_packages_for_organization = (
-            _rt.with_streaming_response(
-                resource.list_docker_migration_conflicting_packages_for_organization
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
             )
-        )
-        self.list_docker_migration_conflicting_packages_for_authenticated_user = (
-            _rt.with_streaming_response(
-                resource.list_docker_migration_conflicting_packages_for_authenticated_user
-            )
-        )
-        self.list_docker_migration_conflicting_packages_for_user = _rt.with_streaming_response(
-            resource.list_docker_migration_conflicting_packages_for_user
-        )
-        self.list_packages_for_organization = _rt.streaming_async_page(
-            resource.list_packages_for_organization
-        )
-        self.get_package_for_organization = _rt.with_streaming_response(
-            resource.get_package_for_organization
-        )
-        self.delete_package_for_org = _rt.with_streaming_response(resource.delete_package_for_org)
-        self.list_packages_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_packages_for_authenticated_user
-        )
-        self.get_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_package_for_authenticated_user
-        )
-        self.delete_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_package_for_authenticated_user
-        )
-        self.list_packages_for_user = _rt.streaming_async_page(resource.list_packages_for_user)
-        self.get_package_for_user = _rt.with_streaming_response(resource.get_package_for_user)
-        self.delete_package_for_user = _rt.with_streaming_response(resource.delete_package_for_user)
-        self.restore_package_for_org = _rt.with_streaming_response(resource.restore_package_for_org)
-        self.restore_package_for_authenticated_user = _rt.with_streaming_response(
-            resource.restore_package_for_authenticated_user
-        )
-        self.restore_package_for_user = _rt.with_streaming_response(
-            resource.restore_package_for_user
-        )
-        self.get_all_package_versions_for_package_owned_by_org = _rt.streaming_async_page(
-            resource.get_all_package_versions_for_package_owned_by_org
-        )
-        self.get_package_version_for_organization = _rt.with_streaming_response(
-            resource.get_package_version_for_organization
-        )
-        self.delete_package_version_for_org = _rt.with_streaming_response(
-            resource.delete_package_version_for_org
-        )
-        self.restore_package_version_for_org = _rt.with_streaming_response(
-            resource.restore_package_version_for_org
-        )
-        self.get_all_package_versions_for_package_owned_by_authenticated_user = (
-            _rt.streaming_async_page(
-                resource.get_all_package_versions_for_package_owned_by_authenticated_user
-            )
-        )
-        self.get_package_version_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_package_version_for_authenticated_user
-        )
-        self.delete_package_version_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_package_version_for_authenticated_user
-        )
-        self.restore_package_version_for_authenticated_user = _rt.with_streaming_response(
-            resource.restore_package_version_for_authenticated_user
-        )
-        self.get_all_package_versions_for_package_owned_by_user = _rt.with_streaming_response(
-            resource.get_all_package_versions_for_package_owned_by_user
-        )
-        self.get_package_version_for_user = _rt.with_streaming_response(
-            resource.get_package_version_for_user
-        )
-        self.delete_package_version_for_user = _rt.with_streaming_response(
-            resource.delete_package_version_for_user
-        )
-        self.restore_package_version_for_user = _rt.with_streaming_response(
-            resource.restore_package_version_for_user
-        )

@@ -8,50 +8,93 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._projects_items import _AsyncProjectsItemsMethods, _ProjectsItemsMethods
-    from ._projects_projects_v2 import _AsyncProjectsProjectsV2Methods, _ProjectsProjectsV2Methods
+    from ..resources._projects_items import (
+        _AsyncProjectsItemsMethods,
+        _AsyncProjectsItemsMethodsWithRawResponse,
+        _AsyncProjectsItemsMethodsWithStreamingResponse,
+        _ProjectsItemsMethods,
+        _ProjectsItemsMethodsWithRawResponse,
+        _ProjectsItemsMethodsWithStreamingResponse,
+    )
+    from ..resources._projects_projects_v2 import (
+        _AsyncProjectsProjectsV2Methods,
+        _AsyncProjectsProjectsV2MethodsWithRawResponse,
+        _AsyncProjectsProjectsV2MethodsWithStreamingResponse,
+        _ProjectsProjectsV2Methods,
+        _ProjectsProjectsV2MethodsWithRawResponse,
+        _ProjectsProjectsV2MethodsWithStreamingResponse,
+    )
+    from ..resources._projects_views import (
+        _AsyncProjectsViewsMethods,
+        _AsyncProjectsViewsMethodsWithRawResponse,
+        _AsyncProjectsViewsMethodsWithStreamingResponse,
+        _ProjectsViewsMethods,
+        _ProjectsViewsMethodsWithRawResponse,
+        _ProjectsViewsMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_for_org": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "get_for_org": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "list_for_user": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "get_for_user": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "create_draft_item_for_org": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "create_draft_item_for_authenticated_user": (
-        "._projects_projects_v2",
-        "_ProjectsProjectsV2Methods",
-    ),
-    "list_fields_for_org": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "add_field_for_org": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "get_field_for_org": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "list_fields_for_user": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "add_field_for_user": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "get_field_for_user": ("._projects_projects_v2", "_ProjectsProjectsV2Methods"),
-    "list_items_for_org": ("._projects_items", "_ProjectsItemsMethods"),
-    "add_item_for_org": ("._projects_items", "_ProjectsItemsMethods"),
-    "get_org_item": ("._projects_items", "_ProjectsItemsMethods"),
-    "delete_item_for_org": ("._projects_items", "_ProjectsItemsMethods"),
-    "update_item_for_org": ("._projects_items", "_ProjectsItemsMethods"),
-    "list_view_items_for_org": ("._projects_items", "_ProjectsItemsMethods"),
-    "list_items_for_user": ("._projects_items", "_ProjectsItemsMethods"),
-    "add_item_for_user": ("._projects_items", "_ProjectsItemsMethods"),
-    "get_user_item": ("._projects_items", "_ProjectsItemsMethods"),
-    "delete_item_for_user": ("._projects_items", "_ProjectsItemsMethods"),
-    "update_item_for_user": ("._projects_items", "_ProjectsItemsMethods"),
-    "list_view_items_for_user": ("._projects_items", "_ProjectsItemsMethods"),
-    "create_view_for_org": ("._projects_items", "_ProjectsItemsMethods"),
-    "create_view_for_user": ("._projects_items", "_ProjectsItemsMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_for_org": "._projects_projects_v2",
+    "get_for_org": "._projects_projects_v2",
+    "list_for_user": "._projects_projects_v2",
+    "get_for_user": "._projects_projects_v2",
+    "create_draft_item_for_org": "._projects_projects_v2",
+    "create_draft_item_for_authenticated_user": "._projects_projects_v2",
+    "list_fields_for_org": "._projects_projects_v2",
+    "add_field_for_org": "._projects_projects_v2",
+    "get_field_for_org": "._projects_projects_v2",
+    "list_fields_for_user": "._projects_projects_v2",
+    "add_field_for_user": "._projects_projects_v2",
+    "get_field_for_user": "._projects_projects_v2",
+    "list_items_for_org": "._projects_items",
+    "add_item_for_org": "._projects_items",
+    "get_org_item": "._projects_items",
+    "delete_item_for_org": "._projects_items",
+    "update_item_for_org": "._projects_items",
+    "list_view_items_for_org": "._projects_items",
+    "list_items_for_user": "._projects_items",
+    "add_item_for_user": "._projects_items",
+    "get_user_item": "._projects_items",
+    "delete_item_for_user": "._projects_items",
+    "update_item_for_user": "._projects_items",
+    "list_view_items_for_user": "._projects_items",
+    "create_view_for_org": "._projects_views",
+    "create_view_for_user": "._projects_views",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._projects_projects_v2": "_ProjectsProjectsV2Methods",
+    "._projects_items": "_ProjectsItemsMethods",
+    "._projects_views": "_ProjectsViewsMethods",
 }
 
 if TYPE_CHECKING:
 
-    class _ProjectsMethods(_ProjectsProjectsV2Methods, _ProjectsItemsMethods, _rt.SyncResource):
+    class _ProjectsMethods(
+        _ProjectsProjectsV2Methods, _ProjectsItemsMethods, _ProjectsViewsMethods, _rt.SyncResource
+    ):
         """Every part's methods, as type checkers see them."""
+
+    class _ProjectsWithRawResponseMethods(
+        _ProjectsProjectsV2MethodsWithRawResponse,
+        _ProjectsItemsMethodsWithRawResponse,
+        _ProjectsViewsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _ProjectsWithStreamingResponseMethods(
+        _ProjectsProjectsV2MethodsWithStreamingResponse,
+        _ProjectsItemsMethodsWithStreamingResponse,
+        _ProjectsViewsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
 
 else:
     _ProjectsMethods = _rt.SyncResource
+    _ProjectsWithRawResponseMethods = _ProjectsWithStreamingResponseMethods = object
 
 
 class Projects(_ProjectsMethods):
@@ -60,7 +103,7 @@ class Projects(_ProjectsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> ProjectsWithRawResponse:
@@ -73,120 +116,68 @@ class Projects(_ProjectsMethods):
         return ProjectsWithStreamingResponse(self)
 
 
-class ProjectsWithRawResponse:
+class ProjectsWithRawResponse(_ProjectsWithRawResponseMethods):
     """`Projects.with_raw_response`."""
 
     def __init__(self, resource: Projects) -> None:
         self._resource = resource
-        self.list_for_org = _rt.raw_page(resource.list_for_org)
-        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
-        self.list_for_user = _rt.raw_page(resource.list_for_user)
-        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
-        self.create_draft_item_for_org = _rt.with_raw_response(resource.create_draft_item_for_org)
-        self.create_draft_item_for_authenticated_user = _rt.with_raw_response(
-            resource.create_draft_item_for_authenticated_user
-        )
-        self.list_fields_for_org = _rt.raw_page(resource.list_fields_for_org)
-        self.add_field_for_org = _rt.with_raw_response(resource.add_field_for_org)
-        self.get_field_for_org = _rt.with_raw_response(resource.get_field_for_org)
-        self.list_fields_for_user = _rt.raw_page(resource.list_fields_for_user)
-        self.add_field_for_user = _rt.with_raw_response(resource.add_field_for_user)
-        self.get_field_for_user = _rt.with_raw_response(resource.get_field_for_user)
-        self.list_items_for_org = _rt.raw_page(resource.list_items_for_org)
-        self.add_item_for_org = _rt.with_raw_response(resource.add_item_for_org)
-        self.get_org_item = _rt.with_raw_response(resource.get_org_item)
-        self.delete_item_for_org = _rt.with_raw_response(resource.delete_item_for_org)
-        self.update_item_for_org = _rt.with_raw_response(resource.update_item_for_org)
-        self.list_view_items_for_org = _rt.raw_page(resource.list_view_items_for_org)
-        self.list_items_for_user = _rt.raw_page(resource.list_items_for_user)
-        self.add_item_for_user = _rt.with_raw_response(resource.add_item_for_user)
-        self.get_user_item = _rt.with_raw_response(resource.get_user_item)
-        self.delete_item_for_user = _rt.with_raw_response(resource.delete_item_for_user)
-        self.update_item_for_user = _rt.with_raw_response(resource.update_item_for_user)
-        self.list_view_items_for_user = _rt.raw_page(resource.list_view_items_for_user)
-        self.create_view_for_org = _rt.with_raw_response(resource.create_view_for_org)
-        self.create_view_for_user = _rt.with_raw_response(resource.create_view_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class ProjectsWithStreamingResponse:
+class ProjectsWithStreamingResponse(_ProjectsWithStreamingResponseMethods):
     """`Projects.with_streaming_response`."""
 
     def __init__(self, resource: Projects) -> None:
         self._resource = resource
-        self.list_for_org = _rt.streaming_page(resource.list_for_org)
-        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
-        self.list_for_user = _rt.streaming_page(resource.list_for_user)
-        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
-        self.create_draft_item_for_org = _rt.with_streaming_response(
-            resource.create_draft_item_for_org
-        )
-        self.create_draft_item_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_draft_item_for_authenticated_user
-        )
-        self.list_fields_for_org = _rt.streaming_page(resource.list_fields_for_org)
-        self.add_field_for_org = _rt.with_streaming_response(resource.add_field_for_org)
-        self.get_field_for_org = _rt.with_streaming_response(resource.get_field_for_org)
-        self.list_fields_for_user = _rt.streaming_page(resource.list_fields_for_user)
-        self.add_field_for_user = _rt.with_streaming_response(resource.add_field_for_user)
-        self.get_field_for_user = _rt.with_streaming_response(resource.get_field_for_user)
-        self.list_items_for_org = _rt.streaming_page(resource.list_items_for_org)
-        self.add_item_for_org = _rt.with_streaming_response(resource.add_item_for_org)
-        self.get_org_item = _rt.with_streaming_response(resource.get_org_item)
-        self.delete_item_for_org = _rt.with_streaming_response(resource.delete_item_for_org)
-        self.update_item_for_org = _rt.with_streaming_response(resource.update_item_for_org)
-        self.list_view_items_for_org = _rt.streaming_page(resource.list_view_items_for_org)
-        self.list_items_for_user = _rt.streaming_page(resource.list_items_for_user)
-        self.add_item_for_user = _rt.with_streaming_response(resource.add_item_for_user)
-        self.get_user_item = _rt.with_streaming_response(resource.get_user_item)
-        self.delete_item_for_user = _rt.with_streaming_response(resource.delete_item_for_user)
-        self.update_item_for_user = _rt.with_streaming_response(resource.update_item_for_user)
-        self.list_view_items_for_user = _rt.streaming_page(resource.list_view_items_for_user)
-        self.create_view_for_org = _rt.with_streaming_response(resource.create_view_for_org)
-        self.create_view_for_user = _rt.with_streaming_response(resource.create_view_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_for_org": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "get_for_org": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "list_for_user": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "get_for_user": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "create_draft_item_for_org": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "create_draft_item_for_authenticated_user": (
-        "._projects_projects_v2",
-        "_AsyncProjectsProjectsV2Methods",
-    ),
-    "list_fields_for_org": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "add_field_for_org": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "get_field_for_org": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "list_fields_for_user": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "add_field_for_user": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "get_field_for_user": ("._projects_projects_v2", "_AsyncProjectsProjectsV2Methods"),
-    "list_items_for_org": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "add_item_for_org": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "get_org_item": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "delete_item_for_org": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "update_item_for_org": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "list_view_items_for_org": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "list_items_for_user": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "add_item_for_user": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "get_user_item": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "delete_item_for_user": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "update_item_for_user": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "list_view_items_for_user": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "create_view_for_org": ("._projects_items", "_AsyncProjectsItemsMethods"),
-    "create_view_for_user": ("._projects_items", "_AsyncProjectsItemsMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._projects_projects_v2": "_AsyncProjectsProjectsV2Methods",
+    "._projects_items": "_AsyncProjectsItemsMethods",
+    "._projects_views": "_AsyncProjectsViewsMethods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncProjectsMethods(
-        _AsyncProjectsProjectsV2Methods, _AsyncProjectsItemsMethods, _rt.AsyncResource
+        _AsyncProjectsProjectsV2Methods,
+        _AsyncProjectsItemsMethods,
+        _AsyncProjectsViewsMethods,
+        _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncProjectsWithRawResponseMethods(
+        _AsyncProjectsProjectsV2MethodsWithRawResponse,
+        _AsyncProjectsItemsMethodsWithRawResponse,
+        _AsyncProjectsViewsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncProjectsWithStreamingResponseMethods(
+        _AsyncProjectsProjectsV2MethodsWithStreamingResponse,
+        _AsyncProjectsItemsMethodsWithStreamingResponse,
+        _AsyncProjectsViewsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncProjectsMethods = _rt.AsyncResource
+    _AsyncProjectsWithRawResponseMethods = _AsyncProjectsWithStreamingResponseMethods = object
 
 
 class AsyncProjects(_AsyncProjectsMethods):
@@ -195,7 +186,7 @@ class AsyncProjects(_AsyncProjectsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncProjectsWithRawResponse:
@@ -208,73 +199,29 @@ class AsyncProjects(_AsyncProjectsMethods):
         return AsyncProjectsWithStreamingResponse(self)
 
 
-class AsyncProjectsWithRawResponse:
+class AsyncProjectsWithRawResponse(_AsyncProjectsWithRawResponseMethods):
     """`AsyncProjects.with_raw_response`."""
 
     def __init__(self, resource: AsyncProjects) -> None:
         self._resource = resource
-        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
-        self.get_for_org = _rt.with_raw_response(resource.get_for_org)
-        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
-        self.get_for_user = _rt.with_raw_response(resource.get_for_user)
-        self.create_draft_item_for_org = _rt.with_raw_response(resource.create_draft_item_for_org)
-        self.create_draft_item_for_authenticated_user = _rt.with_raw_response(
-            resource.create_draft_item_for_authenticated_user
-        )
-        self.list_fields_for_org = _rt.raw_async_page(resource.list_fields_for_org)
-        self.add_field_for_org = _rt.with_raw_response(resource.add_field_for_org)
-        self.get_field_for_org = _rt.with_raw_response(resource.get_field_for_org)
-        self.list_fields_for_user = _rt.raw_async_page(resource.list_fields_for_user)
-        self.add_field_for_user = _rt.with_raw_response(resource.add_field_for_user)
-        self.get_field_for_user = _rt.with_raw_response(resource.get_field_for_user)
-        self.list_items_for_org = _rt.raw_async_page(resource.list_items_for_org)
-        self.add_item_for_org = _rt.with_raw_response(resource.add_item_for_org)
-        self.get_org_item = _rt.with_raw_response(resource.get_org_item)
-        self.delete_item_for_org = _rt.with_raw_response(resource.delete_item_for_org)
-        self.update_item_for_org = _rt.with_raw_response(resource.update_item_for_org)
-        self.list_view_items_for_org = _rt.raw_async_page(resource.list_view_items_for_org)
-        self.list_items_for_user = _rt.raw_async_page(resource.list_items_for_user)
-        self.add_item_for_user = _rt.with_raw_response(resource.add_item_for_user)
-        self.get_user_item = _rt.with_raw_response(resource.get_user_item)
-        self.delete_item_for_user = _rt.with_raw_response(resource.delete_item_for_user)
-        self.update_item_for_user = _rt.with_raw_response(resource.update_item_for_user)
-        self.list_view_items_for_user = _rt.raw_async_page(resource.list_view_items_for_user)
-        self.create_view_for_org = _rt.with_raw_response(resource.create_view_for_org)
-        self.create_view_for_user = _rt.with_raw_response(resource.create_view_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncProjectsWithStreamingResponse:
+class AsyncProjectsWithStreamingResponse(_AsyncProjectsWithStreamingResponseMethods):
     """`AsyncProjects.with_streaming_response`."""
 
     def __init__(self, resource: AsyncProjects) -> None:
         self._resource = resource
-        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
-        self.get_for_org = _rt.with_streaming_response(resource.get_for_org)
-        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
-        self.get_for_user = _rt.with_streaming_response(resource.get_for_user)
-        self.create_draft_item_for_org = _rt.with_streaming_response(
-            resource.create_draft_item_for_org
-        )
-        self.create_draft_item_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_draft_item_for_authenticated_user
-        )
-        self.list_fields_for_org = _rt.streaming_async_page(resource.list_fields_for_org)
-        self.add_field_for_org = _rt.with_streaming_response(resource.add_field_for_org)
-        self.get_field_for_org = _rt.with_streaming_response(resource.get_field_for_org)
-        self.list_fields_for_user = _rt.streaming_async_page(resource.list_fields_for_user)
-        self.add_field_for_user = _rt.with_streaming_response(resource.add_field_for_user)
-        self.get_field_for_user = _rt.with_streaming_response(resource.get_field_for_user)
-        self.list_items_for_org = _rt.streaming_async_page(resource.list_items_for_org)
-        self.add_item_for_org = _rt.with_streaming_response(resource.add_item_for_org)
-        self.get_org_item = _rt.with_streaming_response(resource.get_org_item)
-        self.delete_item_for_org = _rt.with_streaming_response(resource.delete_item_for_org)
-        self.update_item_for_org = _rt.with_streaming_response(resource.update_item_for_org)
-        self.list_view_items_for_org = _rt.streaming_async_page(resource.list_view_items_for_org)
-        self.list_items_for_user = _rt.streaming_async_page(resource.list_items_for_user)
-        self.add_item_for_user = _rt.with_streaming_response(resource.add_item_for_user)
-        self.get_user_item = _rt.with_streaming_response(resource.get_user_item)
-        self.delete_item_for_user = _rt.with_streaming_response(resource.delete_item_for_user)
-        self.update_item_for_user = _rt.with_streaming_response(resource.update_item_for_user)
-        self.list_view_items_for_user = _rt.streaming_async_page(resource.list_view_items_for_user)
-        self.create_view_for_org = _rt.with_streaming_response(resource.create_view_for_org)
-        self.create_view_for_user = _rt.with_streaming_response(resource.create_view_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

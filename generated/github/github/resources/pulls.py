@@ -8,50 +8,111 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._pulls_merge_async import _AsyncPullsMergeAsyncMethods, _PullsMergeAsyncMethods
-    from ._pulls_pulls import _AsyncPullsPullsMethods, _PullsPullsMethods
+    from ..resources._pulls_comments import (
+        _AsyncPullsCommentsMethods,
+        _AsyncPullsCommentsMethodsWithRawResponse,
+        _AsyncPullsCommentsMethodsWithStreamingResponse,
+        _PullsCommentsMethods,
+        _PullsCommentsMethodsWithRawResponse,
+        _PullsCommentsMethodsWithStreamingResponse,
+    )
+    from ..resources._pulls_merge import (
+        _AsyncPullsMergeMethods,
+        _AsyncPullsMergeMethodsWithRawResponse,
+        _AsyncPullsMergeMethodsWithStreamingResponse,
+        _PullsMergeMethods,
+        _PullsMergeMethodsWithRawResponse,
+        _PullsMergeMethodsWithStreamingResponse,
+    )
+    from ..resources._pulls_pulls import (
+        _AsyncPullsPullsMethods,
+        _AsyncPullsPullsMethodsWithRawResponse,
+        _AsyncPullsPullsMethodsWithStreamingResponse,
+        _PullsPullsMethods,
+        _PullsPullsMethodsWithRawResponse,
+        _PullsPullsMethodsWithStreamingResponse,
+    )
+    from ..resources._pulls_reviews import (
+        _AsyncPullsReviewsMethods,
+        _AsyncPullsReviewsMethodsWithRawResponse,
+        _AsyncPullsReviewsMethodsWithStreamingResponse,
+        _PullsReviewsMethods,
+        _PullsReviewsMethodsWithRawResponse,
+        _PullsReviewsMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list": ("._pulls_pulls", "_PullsPullsMethods"),
-    "create": ("._pulls_pulls", "_PullsPullsMethods"),
-    "get": ("._pulls_pulls", "_PullsPullsMethods"),
-    "update": ("._pulls_pulls", "_PullsPullsMethods"),
-    "list_review_comments_for_repo": ("._pulls_pulls", "_PullsPullsMethods"),
-    "get_review_comment": ("._pulls_pulls", "_PullsPullsMethods"),
-    "delete_review_comment": ("._pulls_pulls", "_PullsPullsMethods"),
-    "update_review_comment": ("._pulls_pulls", "_PullsPullsMethods"),
-    "list_review_comments": ("._pulls_pulls", "_PullsPullsMethods"),
-    "create_review_comment": ("._pulls_pulls", "_PullsPullsMethods"),
-    "create_reply_for_review_comment": ("._pulls_pulls", "_PullsPullsMethods"),
-    "list_commits": ("._pulls_pulls", "_PullsPullsMethods"),
-    "list_files": ("._pulls_pulls", "_PullsPullsMethods"),
-    "check_if_merged": ("._pulls_pulls", "_PullsPullsMethods"),
-    "merge": ("._pulls_pulls", "_PullsPullsMethods"),
-    "merge_async": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "get_merge_async_result": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "list_requested_reviewers": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "request_reviewers": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "remove_requested_reviewers": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "list_reviews": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "create_review": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "get_review": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "update_review": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "delete_pending_review": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "list_comments_for_review": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "dismiss_review": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "submit_review": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
-    "update_branch": ("._pulls_merge_async", "_PullsMergeAsyncMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list": "._pulls_pulls",
+    "create": "._pulls_pulls",
+    "get": "._pulls_pulls",
+    "update": "._pulls_pulls",
+    "list_review_comments_for_repo": "._pulls_comments",
+    "get_review_comment": "._pulls_comments",
+    "delete_review_comment": "._pulls_comments",
+    "update_review_comment": "._pulls_comments",
+    "list_review_comments": "._pulls_comments",
+    "create_review_comment": "._pulls_comments",
+    "create_reply_for_review_comment": "._pulls_comments",
+    "list_commits": "._pulls_comments",
+    "list_files": "._pulls_comments",
+    "check_if_merged": "._pulls_merge",
+    "merge": "._pulls_merge",
+    "merge_async": "._pulls_merge",
+    "get_merge_async_result": "._pulls_merge",
+    "list_requested_reviewers": "._pulls_merge",
+    "request_reviewers": "._pulls_merge",
+    "remove_requested_reviewers": "._pulls_merge",
+    "list_reviews": "._pulls_reviews",
+    "create_review": "._pulls_reviews",
+    "get_review": "._pulls_reviews",
+    "update_review": "._pulls_reviews",
+    "delete_pending_review": "._pulls_reviews",
+    "list_comments_for_review": "._pulls_reviews",
+    "dismiss_review": "._pulls_reviews",
+    "submit_review": "._pulls_reviews",
+    "update_branch": "._pulls_reviews",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._pulls_pulls": "_PullsPullsMethods",
+    "._pulls_comments": "_PullsCommentsMethods",
+    "._pulls_merge": "_PullsMergeMethods",
+    "._pulls_reviews": "_PullsReviewsMethods",
 }
 
 if TYPE_CHECKING:
 
-    class _PullsMethods(_PullsPullsMethods, _PullsMergeAsyncMethods, _rt.SyncResource):
+    class _PullsMethods(
+        _PullsPullsMethods,
+        _PullsCommentsMethods,
+        _PullsMergeMethods,
+        _PullsReviewsMethods,
+        _rt.SyncResource,
+    ):
         """Every part's methods, as type checkers see them."""
+
+    class _PullsWithRawResponseMethods(
+        _PullsPullsMethodsWithRawResponse,
+        _PullsCommentsMethodsWithRawResponse,
+        _PullsMergeMethodsWithRawResponse,
+        _PullsReviewsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _PullsWithStreamingResponseMethods(
+        _PullsPullsMethodsWithStreamingResponse,
+        _PullsCommentsMethodsWithStreamingResponse,
+        _PullsMergeMethodsWithStreamingResponse,
+        _PullsReviewsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
 
 else:
     _PullsMethods = _rt.SyncResource
+    _PullsWithRawResponseMethods = _PullsWithStreamingResponseMethods = object
 
 
 class Pulls(_PullsMethods):
@@ -60,7 +121,7 @@ class Pulls(_PullsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> PullsWithRawResponse:
@@ -73,130 +134,72 @@ class Pulls(_PullsMethods):
         return PullsWithStreamingResponse(self)
 
 
-class PullsWithRawResponse:
+class PullsWithRawResponse(_PullsWithRawResponseMethods):
     """`Pulls.with_raw_response`."""
 
     def __init__(self, resource: Pulls) -> None:
         self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.update = _rt.with_raw_response(resource.update)
-        self.list_review_comments_for_repo = _rt.raw_page(resource.list_review_comments_for_repo)
-        self.get_review_comment = _rt.with_raw_response(resource.get_review_comment)
-        self.delete_review_comment = _rt.with_raw_response(resource.delete_review_comment)
-        self.update_review_comment = _rt.with_raw_response(resource.update_review_comment)
-        self.list_review_comments = _rt.raw_page(resource.list_review_comments)
-        self.create_review_comment = _rt.with_raw_response(resource.create_review_comment)
-        self.create_reply_for_review_comment = _rt.with_raw_response(
-            resource.create_reply_for_review_comment
-        )
-        self.list_commits = _rt.raw_page(resource.list_commits)
-        self.list_files = _rt.raw_page(resource.list_files)
-        self.check_if_merged = _rt.with_raw_response(resource.check_if_merged)
-        self.merge = _rt.with_raw_response(resource.merge)
-        self.merge_async = _rt.with_raw_response(resource.merge_async)
-        self.get_merge_async_result = _rt.with_raw_response(resource.get_merge_async_result)
-        self.list_requested_reviewers = _rt.with_raw_response(resource.list_requested_reviewers)
-        self.request_reviewers = _rt.with_raw_response(resource.request_reviewers)
-        self.remove_requested_reviewers = _rt.with_raw_response(resource.remove_requested_reviewers)
-        self.list_reviews = _rt.raw_page(resource.list_reviews)
-        self.create_review = _rt.with_raw_response(resource.create_review)
-        self.get_review = _rt.with_raw_response(resource.get_review)
-        self.update_review = _rt.with_raw_response(resource.update_review)
-        self.delete_pending_review = _rt.with_raw_response(resource.delete_pending_review)
-        self.list_comments_for_review = _rt.raw_page(resource.list_comments_for_review)
-        self.dismiss_review = _rt.with_raw_response(resource.dismiss_review)
-        self.submit_review = _rt.with_raw_response(resource.submit_review)
-        self.update_branch = _rt.with_raw_response(resource.update_branch)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class PullsWithStreamingResponse:
+class PullsWithStreamingResponse(_PullsWithStreamingResponseMethods):
     """`Pulls.with_streaming_response`."""
 
     def __init__(self, resource: Pulls) -> None:
         self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.list_review_comments_for_repo = _rt.streaming_page(
-            resource.list_review_comments_for_repo
-        )
-        self.get_review_comment = _rt.with_streaming_response(resource.get_review_comment)
-        self.delete_review_comment = _rt.with_streaming_response(resource.delete_review_comment)
-        self.update_review_comment = _rt.with_streaming_response(resource.update_review_comment)
-        self.list_review_comments = _rt.streaming_page(resource.list_review_comments)
-        self.create_review_comment = _rt.with_streaming_response(resource.create_review_comment)
-        self.create_reply_for_review_comment = _rt.with_streaming_response(
-            resource.create_reply_for_review_comment
-        )
-        self.list_commits = _rt.streaming_page(resource.list_commits)
-        self.list_files = _rt.streaming_page(resource.list_files)
-        self.check_if_merged = _rt.with_streaming_response(resource.check_if_merged)
-        self.merge = _rt.with_streaming_response(resource.merge)
-        self.merge_async = _rt.with_streaming_response(resource.merge_async)
-        self.get_merge_async_result = _rt.with_streaming_response(resource.get_merge_async_result)
-        self.list_requested_reviewers = _rt.with_streaming_response(
-            resource.list_requested_reviewers
-        )
-        self.request_reviewers = _rt.with_streaming_response(resource.request_reviewers)
-        self.remove_requested_reviewers = _rt.with_streaming_response(
-            resource.remove_requested_reviewers
-        )
-        self.list_reviews = _rt.streaming_page(resource.list_reviews)
-        self.create_review = _rt.with_streaming_response(resource.create_review)
-        self.get_review = _rt.with_streaming_response(resource.get_review)
-        self.update_review = _rt.with_streaming_response(resource.update_review)
-        self.delete_pending_review = _rt.with_streaming_response(resource.delete_pending_review)
-        self.list_comments_for_review = _rt.streaming_page(resource.list_comments_for_review)
-        self.dismiss_review = _rt.with_streaming_response(resource.dismiss_review)
-        self.submit_review = _rt.with_streaming_response(resource.submit_review)
-        self.update_branch = _rt.with_streaming_response(resource.update_branch)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "create": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "get": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "update": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "list_review_comments_for_repo": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "get_review_comment": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "delete_review_comment": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "update_review_comment": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "list_review_comments": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "create_review_comment": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "create_reply_for_review_comment": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "list_commits": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "list_files": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "check_if_merged": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "merge": ("._pulls_pulls", "_AsyncPullsPullsMethods"),
-    "merge_async": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "get_merge_async_result": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "list_requested_reviewers": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "request_reviewers": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "remove_requested_reviewers": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "list_reviews": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "create_review": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "get_review": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "update_review": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "delete_pending_review": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "list_comments_for_review": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "dismiss_review": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "submit_review": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
-    "update_branch": ("._pulls_merge_async", "_AsyncPullsMergeAsyncMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._pulls_pulls": "_AsyncPullsPullsMethods",
+    "._pulls_comments": "_AsyncPullsCommentsMethods",
+    "._pulls_merge": "_AsyncPullsMergeMethods",
+    "._pulls_reviews": "_AsyncPullsReviewsMethods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncPullsMethods(
-        _AsyncPullsPullsMethods, _AsyncPullsMergeAsyncMethods, _rt.AsyncResource
+        _AsyncPullsPullsMethods,
+        _AsyncPullsCommentsMethods,
+        _AsyncPullsMergeMethods,
+        _AsyncPullsReviewsMethods,
+        _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncPullsWithRawResponseMethods(
+        _AsyncPullsPullsMethodsWithRawResponse,
+        _AsyncPullsCommentsMethodsWithRawResponse,
+        _AsyncPullsMergeMethodsWithRawResponse,
+        _AsyncPullsReviewsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncPullsWithStreamingResponseMethods(
+        _AsyncPullsPullsMethodsWithStreamingResponse,
+        _AsyncPullsCommentsMethodsWithStreamingResponse,
+        _AsyncPullsMergeMethodsWithStreamingResponse,
+        _AsyncPullsReviewsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncPullsMethods = _rt.AsyncResource
+    _AsyncPullsWithRawResponseMethods = _AsyncPullsWithStreamingResponseMethods = object
 
 
 class AsyncPulls(_AsyncPullsMethods):
@@ -205,7 +208,7 @@ class AsyncPulls(_AsyncPullsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncPullsWithRawResponse:
@@ -218,85 +221,29 @@ class AsyncPulls(_AsyncPullsMethods):
         return AsyncPullsWithStreamingResponse(self)
 
 
-class AsyncPullsWithRawResponse:
+class AsyncPullsWithRawResponse(_AsyncPullsWithRawResponseMethods):
     """`AsyncPulls.with_raw_response`."""
 
     def __init__(self, resource: AsyncPulls) -> None:
         self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get = _rt.with_raw_response(resource.get)
-        self.update = _rt.with_raw_response(resource.update)
-        self.list_review_comments_for_repo = _rt.raw_async_page(
-            resource.list_review_comments_for_repo
-        )
-        self.get_review_comment = _rt.with_raw_response(resource.get_review_comment)
-        self.delete_review_comment = _rt.with_raw_response(resource.delete_review_comment)
-        self.update_review_comment = _rt.with_raw_response(resource.update_review_comment)
-        self.list_review_comments = _rt.raw_async_page(resource.list_review_comments)
-        self.create_review_comment = _rt.with_raw_response(resource.create_review_comment)
-        self.create_reply_for_review_comment = _rt.with_raw_response(
-            resource.create_reply_for_review_comment
-        )
-        self.list_commits = _rt.raw_async_page(resource.list_commits)
-        self.list_files = _rt.raw_async_page(resource.list_files)
-        self.check_if_merged = _rt.with_raw_response(resource.check_if_merged)
-        self.merge = _rt.with_raw_response(resource.merge)
-        self.merge_async = _rt.with_raw_response(resource.merge_async)
-        self.get_merge_async_result = _rt.with_raw_response(resource.get_merge_async_result)
-        self.list_requested_reviewers = _rt.with_raw_response(resource.list_requested_reviewers)
-        self.request_reviewers = _rt.with_raw_response(resource.request_reviewers)
-        self.remove_requested_reviewers = _rt.with_raw_response(resource.remove_requested_reviewers)
-        self.list_reviews = _rt.raw_async_page(resource.list_reviews)
-        self.create_review = _rt.with_raw_response(resource.create_review)
-        self.get_review = _rt.with_raw_response(resource.get_review)
-        self.update_review = _rt.with_raw_response(resource.update_review)
-        self.delete_pending_review = _rt.with_raw_response(resource.delete_pending_review)
-        self.list_comments_for_review = _rt.raw_async_page(resource.list_comments_for_review)
-        self.dismiss_review = _rt.with_raw_response(resource.dismiss_review)
-        self.submit_review = _rt.with_raw_response(resource.submit_review)
-        self.update_branch = _rt.with_raw_response(resource.update_branch)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncPullsWithStreamingResponse:
+class AsyncPullsWithStreamingResponse(_AsyncPullsWithStreamingResponseMethods):
     """`AsyncPulls.with_streaming_response`."""
 
     def __init__(self, resource: AsyncPulls) -> None:
         self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.list_review_comments_for_repo = _rt.streaming_async_page(
-            resource.list_review_comments_for_repo
-        )
-        self.get_review_comment = _rt.with_streaming_response(resource.get_review_comment)
-        self.delete_review_comment = _rt.with_streaming_response(resource.delete_review_comment)
-        self.update_review_comment = _rt.with_streaming_response(resource.update_review_comment)
-        self.list_review_comments = _rt.streaming_async_page(resource.list_review_comments)
-        self.create_review_comment = _rt.with_streaming_response(resource.create_review_comment)
-        self.create_reply_for_review_comment = _rt.with_streaming_response(
-            resource.create_reply_for_review_comment
-        )
-        self.list_commits = _rt.streaming_async_page(resource.list_commits)
-        self.list_files = _rt.streaming_async_page(resource.list_files)
-        self.check_if_merged = _rt.with_streaming_response(resource.check_if_merged)
-        self.merge = _rt.with_streaming_response(resource.merge)
-        self.merge_async = _rt.with_streaming_response(resource.merge_async)
-        self.get_merge_async_result = _rt.with_streaming_response(resource.get_merge_async_result)
-        self.list_requested_reviewers = _rt.with_streaming_response(
-            resource.list_requested_reviewers
-        )
-        self.request_reviewers = _rt.with_streaming_response(resource.request_reviewers)
-        self.remove_requested_reviewers = _rt.with_streaming_response(
-            resource.remove_requested_reviewers
-        )
-        self.list_reviews = _rt.streaming_async_page(resource.list_reviews)
-        self.create_review = _rt.with_streaming_response(resource.create_review)
-        self.get_review = _rt.with_streaming_response(resource.get_review)
-        self.update_review = _rt.with_streaming_response(resource.update_review)
-        self.delete_pending_review = _rt.with_streaming_response(resource.delete_pending_review)
-        self.list_comments_for_review = _rt.streaming_async_page(resource.list_comments_for_review)
-        self.dismiss_review = _rt.with_streaming_response(resource.dismiss_review)
-        self.submit_review = _rt.with_streaming_response(resource.submit_review)
-        self.update_branch = _rt.with_streaming_response(resource.update_branch)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

@@ -8,255 +8,398 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._repos_automated_security_fixes import (
-        _AsyncReposAutomatedSecurityFixesMethods,
-        _ReposAutomatedSecurityFixesMethods,
+    from ..resources._repos_autolinks import (
+        _AsyncReposAutolinksMethods,
+        _AsyncReposAutolinksMethodsWithRawResponse,
+        _AsyncReposAutolinksMethodsWithStreamingResponse,
+        _ReposAutolinksMethods,
+        _ReposAutolinksMethodsWithRawResponse,
+        _ReposAutolinksMethodsWithStreamingResponse,
     )
-    from ._repos_branches import _AsyncReposBranchesMethods, _ReposBranchesMethods
-    from ._repos_branches_2 import _AsyncReposBranches2Methods, _ReposBranches2Methods
-    from ._repos_branches_3 import _AsyncReposBranches3Methods, _ReposBranches3Methods
-    from ._repos_comments import _AsyncReposCommentsMethods, _ReposCommentsMethods
-    from ._repos_contents import _AsyncReposContentsMethods, _ReposContentsMethods
-    from ._repos_environments import _AsyncReposEnvironmentsMethods, _ReposEnvironmentsMethods
-    from ._repos_forks import _AsyncReposForksMethods, _ReposForksMethods
-    from ._repos_immutable_releases import (
+    from ..resources._repos_branches import (
+        _AsyncReposBranchesMethods,
+        _AsyncReposBranchesMethodsWithRawResponse,
+        _AsyncReposBranchesMethodsWithStreamingResponse,
+        _ReposBranchesMethods,
+        _ReposBranchesMethodsWithRawResponse,
+        _ReposBranchesMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_branches_2 import (
+        _AsyncReposBranches2Methods,
+        _AsyncReposBranches2MethodsWithRawResponse,
+        _AsyncReposBranches2MethodsWithStreamingResponse,
+        _ReposBranches2Methods,
+        _ReposBranches2MethodsWithRawResponse,
+        _ReposBranches2MethodsWithStreamingResponse,
+    )
+    from ..resources._repos_branches_3 import (
+        _AsyncReposBranches3Methods,
+        _AsyncReposBranches3MethodsWithRawResponse,
+        _AsyncReposBranches3MethodsWithStreamingResponse,
+        _ReposBranches3Methods,
+        _ReposBranches3MethodsWithRawResponse,
+        _ReposBranches3MethodsWithStreamingResponse,
+    )
+    from ..resources._repos_collaborators import (
+        _AsyncReposCollaboratorsMethods,
+        _AsyncReposCollaboratorsMethodsWithRawResponse,
+        _AsyncReposCollaboratorsMethodsWithStreamingResponse,
+        _ReposCollaboratorsMethods,
+        _ReposCollaboratorsMethodsWithRawResponse,
+        _ReposCollaboratorsMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_commits import (
+        _AsyncReposCommitsMethods,
+        _AsyncReposCommitsMethodsWithRawResponse,
+        _AsyncReposCommitsMethodsWithStreamingResponse,
+        _ReposCommitsMethods,
+        _ReposCommitsMethodsWithRawResponse,
+        _ReposCommitsMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_compare import (
+        _AsyncReposCompareMethods,
+        _AsyncReposCompareMethodsWithRawResponse,
+        _AsyncReposCompareMethodsWithStreamingResponse,
+        _ReposCompareMethods,
+        _ReposCompareMethodsWithRawResponse,
+        _ReposCompareMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_deployments import (
+        _AsyncReposDeploymentsMethods,
+        _AsyncReposDeploymentsMethodsWithRawResponse,
+        _AsyncReposDeploymentsMethodsWithStreamingResponse,
+        _ReposDeploymentsMethods,
+        _ReposDeploymentsMethodsWithRawResponse,
+        _ReposDeploymentsMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_environments import (
+        _AsyncReposEnvironmentsMethods,
+        _AsyncReposEnvironmentsMethodsWithRawResponse,
+        _AsyncReposEnvironmentsMethodsWithStreamingResponse,
+        _ReposEnvironmentsMethods,
+        _ReposEnvironmentsMethodsWithRawResponse,
+        _ReposEnvironmentsMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_environments_2 import (
+        _AsyncReposEnvironments2Methods,
+        _AsyncReposEnvironments2MethodsWithRawResponse,
+        _AsyncReposEnvironments2MethodsWithStreamingResponse,
+        _ReposEnvironments2Methods,
+        _ReposEnvironments2MethodsWithRawResponse,
+        _ReposEnvironments2MethodsWithStreamingResponse,
+    )
+    from ..resources._repos_hooks import (
+        _AsyncReposHooksMethods,
+        _AsyncReposHooksMethodsWithRawResponse,
+        _AsyncReposHooksMethodsWithStreamingResponse,
+        _ReposHooksMethods,
+        _ReposHooksMethodsWithRawResponse,
+        _ReposHooksMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_immutable_releases import (
         _AsyncReposImmutableReleasesMethods,
+        _AsyncReposImmutableReleasesMethodsWithRawResponse,
+        _AsyncReposImmutableReleasesMethodsWithStreamingResponse,
         _ReposImmutableReleasesMethods,
+        _ReposImmutableReleasesMethodsWithRawResponse,
+        _ReposImmutableReleasesMethodsWithStreamingResponse,
     )
-    from ._repos_pages import _AsyncReposPagesMethods, _ReposPagesMethods
-    from ._repos_properties import _AsyncReposPropertiesMethods, _ReposPropertiesMethods
-    from ._repos_releases import _AsyncReposReleasesMethods, _ReposReleasesMethods
-    from ._repos_repos import _AsyncReposReposMethods, _ReposReposMethods
-    from ._repos_rule_suites import _AsyncReposRuleSuitesMethods, _ReposRuleSuitesMethods
-    from ._repos_rulesets import _AsyncReposRulesetsMethods, _ReposRulesetsMethods
-    from ._repos_stats import _AsyncReposStatsMethods, _ReposStatsMethods
-    from ._repos_transfer import _AsyncReposTransferMethods, _ReposTransferMethods
+    from ..resources._repos_pages import (
+        _AsyncReposPagesMethods,
+        _AsyncReposPagesMethodsWithRawResponse,
+        _AsyncReposPagesMethodsWithStreamingResponse,
+        _ReposPagesMethods,
+        _ReposPagesMethodsWithRawResponse,
+        _ReposPagesMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_properties import (
+        _AsyncReposPropertiesMethods,
+        _AsyncReposPropertiesMethodsWithRawResponse,
+        _AsyncReposPropertiesMethodsWithStreamingResponse,
+        _ReposPropertiesMethods,
+        _ReposPropertiesMethodsWithRawResponse,
+        _ReposPropertiesMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_releases import (
+        _AsyncReposReleasesMethods,
+        _AsyncReposReleasesMethodsWithRawResponse,
+        _AsyncReposReleasesMethodsWithStreamingResponse,
+        _ReposReleasesMethods,
+        _ReposReleasesMethodsWithRawResponse,
+        _ReposReleasesMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_releases_2 import (
+        _AsyncReposReleases2Methods,
+        _AsyncReposReleases2MethodsWithRawResponse,
+        _AsyncReposReleases2MethodsWithStreamingResponse,
+        _ReposReleases2Methods,
+        _ReposReleases2MethodsWithRawResponse,
+        _ReposReleases2MethodsWithStreamingResponse,
+    )
+    from ..resources._repos_repos import (
+        _AsyncReposReposMethods,
+        _AsyncReposReposMethodsWithRawResponse,
+        _AsyncReposReposMethodsWithStreamingResponse,
+        _ReposReposMethods,
+        _ReposReposMethodsWithRawResponse,
+        _ReposReposMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_rulesets import (
+        _AsyncReposRulesetsMethods,
+        _AsyncReposRulesetsMethodsWithRawResponse,
+        _AsyncReposRulesetsMethodsWithStreamingResponse,
+        _ReposRulesetsMethods,
+        _ReposRulesetsMethodsWithRawResponse,
+        _ReposRulesetsMethodsWithStreamingResponse,
+    )
+    from ..resources._repos_rulesets_2 import (
+        _AsyncReposRulesets2Methods,
+        _AsyncReposRulesets2MethodsWithRawResponse,
+        _AsyncReposRulesets2MethodsWithStreamingResponse,
+        _ReposRulesets2Methods,
+        _ReposRulesets2MethodsWithRawResponse,
+        _ReposRulesets2MethodsWithStreamingResponse,
+    )
+    from ..resources._repos_traffic import (
+        _AsyncReposTrafficMethods,
+        _AsyncReposTrafficMethodsWithRawResponse,
+        _AsyncReposTrafficMethodsWithStreamingResponse,
+        _ReposTrafficMethods,
+        _ReposTrafficMethodsWithRawResponse,
+        _ReposTrafficMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_for_org": ("._repos_repos", "_ReposReposMethods"),
-    "create_in_org": ("._repos_repos", "_ReposReposMethods"),
-    "list_for_authenticated_user": ("._repos_repos", "_ReposReposMethods"),
-    "create_for_authenticated_user": ("._repos_repos", "_ReposReposMethods"),
-    "list_for_user": ("._repos_repos", "_ReposReposMethods"),
-    "get_org_rulesets": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "create_org_ruleset": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "get_org_ruleset": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "update_org_ruleset": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "delete_org_ruleset": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "get_repo_rulesets": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "create_repo_ruleset": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "get_repo_rule_suites": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "get_repo_rule_suite": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "get_repo_ruleset": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "update_repo_ruleset": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "delete_repo_ruleset": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "get_repo_ruleset_history": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "get_repo_ruleset_version": ("._repos_rulesets", "_ReposRulesetsMethods"),
-    "get_org_rule_suites": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "get_org_rule_suite": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "get": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "delete": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "update": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "list_public": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "list_activities": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "create_attestation": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "list_attestations": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "list_autolinks": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "create_autolink": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "get_autolink": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "delete_autolink": ("._repos_rule_suites", "_ReposRuleSuitesMethods"),
-    "check_automated_security_fixes": (
-        "._repos_automated_security_fixes",
-        "_ReposAutomatedSecurityFixesMethods",
-    ),
-    "enable_automated_security_fixes": (
-        "._repos_automated_security_fixes",
-        "_ReposAutomatedSecurityFixesMethods",
-    ),
-    "disable_automated_security_fixes": (
-        "._repos_automated_security_fixes",
-        "_ReposAutomatedSecurityFixesMethods",
-    ),
-    "list_branches": ("._repos_branches", "_ReposBranchesMethods"),
-    "get_branch": ("._repos_branches", "_ReposBranchesMethods"),
-    "get_branch_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "update_branch_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "delete_branch_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "get_admin_branch_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "set_admin_branch_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "delete_admin_branch_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "get_pull_request_review_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "delete_pull_request_review_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "update_pull_request_review_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "get_commit_signature_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "create_commit_signature_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "delete_commit_signature_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "get_status_checks_protection": ("._repos_branches", "_ReposBranchesMethods"),
-    "remove_status_check_protection": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "update_status_check_protection": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "get_all_status_check_contexts": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "set_status_check_contexts": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "add_status_check_contexts": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "remove_status_check_contexts": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "get_access_restrictions": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "delete_access_restrictions": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "get_apps_with_access_to_protected_branch": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "set_app_access_restrictions": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "add_app_access_restrictions": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "remove_app_access_restrictions": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "get_teams_with_access_to_protected_branch": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "set_team_access_restrictions": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "add_team_access_restrictions": ("._repos_branches_2", "_ReposBranches2Methods"),
-    "remove_team_access_restrictions": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "get_users_with_access_to_protected_branch": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "set_user_access_restrictions": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "add_user_access_restrictions": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "remove_user_access_restrictions": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "rename_branch": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "codeowners_errors": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "list_collaborators": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "check_collaborator": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "add_collaborator": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "remove_collaborator": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "get_collaborator_permission_level": ("._repos_branches_3", "_ReposBranches3Methods"),
-    "list_commit_comments_for_repo": ("._repos_comments", "_ReposCommentsMethods"),
-    "get_commit_comment": ("._repos_comments", "_ReposCommentsMethods"),
-    "delete_commit_comment": ("._repos_comments", "_ReposCommentsMethods"),
-    "update_commit_comment": ("._repos_comments", "_ReposCommentsMethods"),
-    "list_commits": ("._repos_comments", "_ReposCommentsMethods"),
-    "list_branches_for_head_commit": ("._repos_comments", "_ReposCommentsMethods"),
-    "list_comments_for_commit": ("._repos_comments", "_ReposCommentsMethods"),
-    "create_commit_comment": ("._repos_comments", "_ReposCommentsMethods"),
-    "list_pull_requests_associated_with_commit": ("._repos_comments", "_ReposCommentsMethods"),
-    "get_commit": ("._repos_comments", "_ReposCommentsMethods"),
-    "get_combined_status_for_ref": ("._repos_comments", "_ReposCommentsMethods"),
-    "list_commit_statuses_for_ref": ("._repos_comments", "_ReposCommentsMethods"),
-    "get_community_profile_metrics": ("._repos_comments", "_ReposCommentsMethods"),
-    "compare_commits_with_basehead": ("._repos_comments", "_ReposCommentsMethods"),
-    "compare_commits": ("._repos_comments", "_ReposCommentsMethods"),
-    "get_content": ("._repos_contents", "_ReposContentsMethods"),
-    "create_or_update_file_contents": ("._repos_contents", "_ReposContentsMethods"),
-    "delete_file": ("._repos_contents", "_ReposContentsMethods"),
-    "list_contributors": ("._repos_contents", "_ReposContentsMethods"),
-    "list_deployments": ("._repos_contents", "_ReposContentsMethods"),
-    "create_deployment": ("._repos_contents", "_ReposContentsMethods"),
-    "get_deployment": ("._repos_contents", "_ReposContentsMethods"),
-    "delete_deployment": ("._repos_contents", "_ReposContentsMethods"),
-    "list_deployment_statuses": ("._repos_contents", "_ReposContentsMethods"),
-    "create_deployment_status": ("._repos_contents", "_ReposContentsMethods"),
-    "get_deployment_status": ("._repos_contents", "_ReposContentsMethods"),
-    "create_dispatch_event": ("._repos_contents", "_ReposContentsMethods"),
-    "get_all_environments": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "get_environment": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "create_or_update_environment": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "delete_an_environment": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "list_deployment_branch_policies": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "create_deployment_branch_policy": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "get_deployment_branch_policy": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "update_deployment_branch_policy": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "delete_deployment_branch_policy": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "get_all_deployment_protection_rules": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "create_deployment_protection_rule": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "list_custom_deployment_rule_integrations": (
-        "._repos_environments",
-        "_ReposEnvironmentsMethods",
-    ),
-    "get_custom_deployment_protection_rule": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "disable_deployment_protection_rule": ("._repos_environments", "_ReposEnvironmentsMethods"),
-    "list_forks": ("._repos_forks", "_ReposForksMethods"),
-    "create_fork": ("._repos_forks", "_ReposForksMethods"),
-    "get_hash_algorithm": ("._repos_forks", "_ReposForksMethods"),
-    "list_webhooks": ("._repos_forks", "_ReposForksMethods"),
-    "create_webhook": ("._repos_forks", "_ReposForksMethods"),
-    "get_webhook": ("._repos_forks", "_ReposForksMethods"),
-    "delete_webhook": ("._repos_forks", "_ReposForksMethods"),
-    "update_webhook": ("._repos_forks", "_ReposForksMethods"),
-    "get_webhook_config_for_repo": ("._repos_forks", "_ReposForksMethods"),
-    "update_webhook_config_for_repo": ("._repos_forks", "_ReposForksMethods"),
-    "list_webhook_deliveries": ("._repos_forks", "_ReposForksMethods"),
-    "get_webhook_delivery": ("._repos_forks", "_ReposForksMethods"),
-    "redeliver_webhook_delivery": ("._repos_forks", "_ReposForksMethods"),
-    "ping_webhook": ("._repos_forks", "_ReposForksMethods"),
-    "test_push_webhook": ("._repos_forks", "_ReposForksMethods"),
-    "check_immutable_releases": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "enable_immutable_releases": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "disable_immutable_releases": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "list_invitations": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "delete_invitation": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "update_invitation": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "list_issue_types": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "list_deploy_keys": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "create_deploy_key": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "get_deploy_key": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "delete_deploy_key": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "list_languages": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "merge_upstream": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "merge": ("._repos_immutable_releases", "_ReposImmutableReleasesMethods"),
-    "get_pages": ("._repos_pages", "_ReposPagesMethods"),
-    "update_information_about_pages_site": ("._repos_pages", "_ReposPagesMethods"),
-    "create_pages_site": ("._repos_pages", "_ReposPagesMethods"),
-    "delete_pages_site": ("._repos_pages", "_ReposPagesMethods"),
-    "list_pages_builds": ("._repos_pages", "_ReposPagesMethods"),
-    "request_pages_build": ("._repos_pages", "_ReposPagesMethods"),
-    "get_latest_pages_build": ("._repos_pages", "_ReposPagesMethods"),
-    "get_pages_build": ("._repos_pages", "_ReposPagesMethods"),
-    "create_pages_deployment": ("._repos_pages", "_ReposPagesMethods"),
-    "get_pages_deployment": ("._repos_pages", "_ReposPagesMethods"),
-    "cancel_pages_deployment": ("._repos_pages", "_ReposPagesMethods"),
-    "get_pages_health_check": ("._repos_pages", "_ReposPagesMethods"),
-    "check_private_vulnerability_reporting": ("._repos_pages", "_ReposPagesMethods"),
-    "enable_private_vulnerability_reporting": ("._repos_pages", "_ReposPagesMethods"),
-    "disable_private_vulnerability_reporting": ("._repos_pages", "_ReposPagesMethods"),
-    "custom_properties_for_repos_get_repository_values": (
-        "._repos_properties",
-        "_ReposPropertiesMethods",
-    ),
-    "custom_properties_for_repos_create_or_update_repository_values": (
-        "._repos_properties",
-        "_ReposPropertiesMethods",
-    ),
-    "get_readme": ("._repos_properties", "_ReposPropertiesMethods"),
-    "get_readme_in_directory": ("._repos_properties", "_ReposPropertiesMethods"),
-    "list_releases": ("._repos_releases", "_ReposReleasesMethods"),
-    "create_release": ("._repos_releases", "_ReposReleasesMethods"),
-    "get_release_asset": ("._repos_releases", "_ReposReleasesMethods"),
-    "delete_release_asset": ("._repos_releases", "_ReposReleasesMethods"),
-    "update_release_asset": ("._repos_releases", "_ReposReleasesMethods"),
-    "generate_release_notes": ("._repos_releases", "_ReposReleasesMethods"),
-    "get_latest_release": ("._repos_releases", "_ReposReleasesMethods"),
-    "get_release_by_tag": ("._repos_releases", "_ReposReleasesMethods"),
-    "get_release": ("._repos_releases", "_ReposReleasesMethods"),
-    "delete_release": ("._repos_releases", "_ReposReleasesMethods"),
-    "update_release": ("._repos_releases", "_ReposReleasesMethods"),
-    "list_release_assets": ("._repos_releases", "_ReposReleasesMethods"),
-    "upload_release_asset": ("._repos_releases", "_ReposReleasesMethods"),
-    "get_branch_rules": ("._repos_releases", "_ReposReleasesMethods"),
-    "get_code_frequency_stats": ("._repos_stats", "_ReposStatsMethods"),
-    "get_commit_activity_stats": ("._repos_stats", "_ReposStatsMethods"),
-    "get_contributors_stats": ("._repos_stats", "_ReposStatsMethods"),
-    "get_participation_stats": ("._repos_stats", "_ReposStatsMethods"),
-    "get_punch_card_stats": ("._repos_stats", "_ReposStatsMethods"),
-    "create_commit_status": ("._repos_stats", "_ReposStatsMethods"),
-    "list_tags": ("._repos_stats", "_ReposStatsMethods"),
-    "download_tarball_archive": ("._repos_stats", "_ReposStatsMethods"),
-    "list_teams": ("._repos_stats", "_ReposStatsMethods"),
-    "get_all_topics": ("._repos_stats", "_ReposStatsMethods"),
-    "replace_all_topics": ("._repos_stats", "_ReposStatsMethods"),
-    "get_clones": ("._repos_stats", "_ReposStatsMethods"),
-    "get_top_paths": ("._repos_stats", "_ReposStatsMethods"),
-    "get_top_referrers": ("._repos_stats", "_ReposStatsMethods"),
-    "get_views": ("._repos_stats", "_ReposStatsMethods"),
-    "transfer": ("._repos_transfer", "_ReposTransferMethods"),
-    "check_vulnerability_alerts": ("._repos_transfer", "_ReposTransferMethods"),
-    "enable_vulnerability_alerts": ("._repos_transfer", "_ReposTransferMethods"),
-    "disable_vulnerability_alerts": ("._repos_transfer", "_ReposTransferMethods"),
-    "download_zipball_archive": ("._repos_transfer", "_ReposTransferMethods"),
-    "create_using_template": ("._repos_transfer", "_ReposTransferMethods"),
-    "list_invitations_for_authenticated_user": ("._repos_transfer", "_ReposTransferMethods"),
-    "decline_invitation_for_authenticated_user": ("._repos_transfer", "_ReposTransferMethods"),
-    "accept_invitation_for_authenticated_user": ("._repos_transfer", "_ReposTransferMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_for_org": "._repos_repos",
+    "create_in_org": "._repos_repos",
+    "list_for_authenticated_user": "._repos_repos",
+    "create_for_authenticated_user": "._repos_repos",
+    "list_for_user": "._repos_repos",
+    "get_org_rulesets": "._repos_rulesets",
+    "create_org_ruleset": "._repos_rulesets",
+    "get_org_ruleset": "._repos_rulesets",
+    "update_org_ruleset": "._repos_rulesets",
+    "delete_org_ruleset": "._repos_rulesets",
+    "get_repo_rulesets": "._repos_rulesets",
+    "create_repo_ruleset": "._repos_rulesets",
+    "get_repo_rule_suites": "._repos_rulesets",
+    "get_repo_rule_suite": "._repos_rulesets",
+    "get_repo_ruleset": "._repos_rulesets",
+    "update_repo_ruleset": "._repos_rulesets",
+    "delete_repo_ruleset": "._repos_rulesets",
+    "get_repo_ruleset_history": "._repos_rulesets",
+    "get_repo_ruleset_version": "._repos_rulesets_2",
+    "get_org_rule_suites": "._repos_rulesets_2",
+    "get_org_rule_suite": "._repos_rulesets_2",
+    "get": "._repos_rulesets_2",
+    "delete": "._repos_rulesets_2",
+    "update": "._repos_rulesets_2",
+    "list_public": "._repos_rulesets_2",
+    "list_activities": "._repos_rulesets_2",
+    "create_attestation": "._repos_rulesets_2",
+    "list_attestations": "._repos_rulesets_2",
+    "list_autolinks": "._repos_autolinks",
+    "create_autolink": "._repos_autolinks",
+    "get_autolink": "._repos_autolinks",
+    "delete_autolink": "._repos_autolinks",
+    "check_automated_security_fixes": "._repos_autolinks",
+    "enable_automated_security_fixes": "._repos_autolinks",
+    "disable_automated_security_fixes": "._repos_autolinks",
+    "list_branches": "._repos_branches",
+    "get_branch": "._repos_branches",
+    "get_branch_protection": "._repos_branches",
+    "update_branch_protection": "._repos_branches",
+    "delete_branch_protection": "._repos_branches",
+    "get_admin_branch_protection": "._repos_branches",
+    "set_admin_branch_protection": "._repos_branches",
+    "delete_admin_branch_protection": "._repos_branches",
+    "get_pull_request_review_protection": "._repos_branches",
+    "delete_pull_request_review_protection": "._repos_branches",
+    "update_pull_request_review_protection": "._repos_branches",
+    "get_commit_signature_protection": "._repos_branches",
+    "create_commit_signature_protection": "._repos_branches",
+    "delete_commit_signature_protection": "._repos_branches_2",
+    "get_status_checks_protection": "._repos_branches_2",
+    "remove_status_check_protection": "._repos_branches_2",
+    "update_status_check_protection": "._repos_branches_2",
+    "get_all_status_check_contexts": "._repos_branches_2",
+    "set_status_check_contexts": "._repos_branches_2",
+    "add_status_check_contexts": "._repos_branches_2",
+    "remove_status_check_contexts": "._repos_branches_2",
+    "get_access_restrictions": "._repos_branches_2",
+    "delete_access_restrictions": "._repos_branches_2",
+    "get_apps_with_access_to_protected_branch": "._repos_branches_2",
+    "set_app_access_restrictions": "._repos_branches_2",
+    "add_app_access_restrictions": "._repos_branches_2",
+    "remove_app_access_restrictions": "._repos_branches_3",
+    "get_teams_with_access_to_protected_branch": "._repos_branches_3",
+    "set_team_access_restrictions": "._repos_branches_3",
+    "add_team_access_restrictions": "._repos_branches_3",
+    "remove_team_access_restrictions": "._repos_branches_3",
+    "get_users_with_access_to_protected_branch": "._repos_branches_3",
+    "set_user_access_restrictions": "._repos_branches_3",
+    "add_user_access_restrictions": "._repos_branches_3",
+    "remove_user_access_restrictions": "._repos_branches_3",
+    "rename_branch": "._repos_branches_3",
+    "codeowners_errors": "._repos_branches_3",
+    "list_collaborators": "._repos_collaborators",
+    "check_collaborator": "._repos_collaborators",
+    "add_collaborator": "._repos_collaborators",
+    "remove_collaborator": "._repos_collaborators",
+    "get_collaborator_permission_level": "._repos_collaborators",
+    "list_commit_comments_for_repo": "._repos_collaborators",
+    "get_commit_comment": "._repos_collaborators",
+    "delete_commit_comment": "._repos_collaborators",
+    "update_commit_comment": "._repos_collaborators",
+    "list_commits": "._repos_commits",
+    "list_branches_for_head_commit": "._repos_commits",
+    "list_comments_for_commit": "._repos_commits",
+    "create_commit_comment": "._repos_commits",
+    "list_pull_requests_associated_with_commit": "._repos_commits",
+    "get_commit": "._repos_commits",
+    "get_combined_status_for_ref": "._repos_commits",
+    "list_commit_statuses_for_ref": "._repos_commits",
+    "get_community_profile_metrics": "._repos_commits",
+    "compare_commits_with_basehead": "._repos_compare",
+    "compare_commits": "._repos_compare",
+    "get_content": "._repos_compare",
+    "create_or_update_file_contents": "._repos_compare",
+    "delete_file": "._repos_compare",
+    "list_contributors": "._repos_compare",
+    "list_deployments": "._repos_deployments",
+    "create_deployment": "._repos_deployments",
+    "get_deployment": "._repos_deployments",
+    "delete_deployment": "._repos_deployments",
+    "list_deployment_statuses": "._repos_deployments",
+    "create_deployment_status": "._repos_deployments",
+    "get_deployment_status": "._repos_deployments",
+    "create_dispatch_event": "._repos_deployments",
+    "get_all_environments": "._repos_environments",
+    "get_environment": "._repos_environments",
+    "create_or_update_environment": "._repos_environments",
+    "delete_an_environment": "._repos_environments",
+    "list_deployment_branch_policies": "._repos_environments",
+    "create_deployment_branch_policy": "._repos_environments",
+    "get_deployment_branch_policy": "._repos_environments",
+    "update_deployment_branch_policy": "._repos_environments",
+    "delete_deployment_branch_policy": "._repos_environments",
+    "get_all_deployment_protection_rules": "._repos_environments",
+    "create_deployment_protection_rule": "._repos_environments",
+    "list_custom_deployment_rule_integrations": "._repos_environments",
+    "get_custom_deployment_protection_rule": "._repos_environments",
+    "disable_deployment_protection_rule": "._repos_environments_2",
+    "list_forks": "._repos_environments_2",
+    "create_fork": "._repos_environments_2",
+    "get_hash_algorithm": "._repos_environments_2",
+    "list_webhooks": "._repos_hooks",
+    "create_webhook": "._repos_hooks",
+    "get_webhook": "._repos_hooks",
+    "delete_webhook": "._repos_hooks",
+    "update_webhook": "._repos_hooks",
+    "get_webhook_config_for_repo": "._repos_hooks",
+    "update_webhook_config_for_repo": "._repos_hooks",
+    "list_webhook_deliveries": "._repos_hooks",
+    "get_webhook_delivery": "._repos_hooks",
+    "redeliver_webhook_delivery": "._repos_hooks",
+    "ping_webhook": "._repos_hooks",
+    "test_push_webhook": "._repos_hooks",
+    "check_immutable_releases": "._repos_immutable_releases",
+    "enable_immutable_releases": "._repos_immutable_releases",
+    "disable_immutable_releases": "._repos_immutable_releases",
+    "list_invitations": "._repos_immutable_releases",
+    "delete_invitation": "._repos_immutable_releases",
+    "update_invitation": "._repos_immutable_releases",
+    "list_issue_types": "._repos_immutable_releases",
+    "list_deploy_keys": "._repos_immutable_releases",
+    "create_deploy_key": "._repos_immutable_releases",
+    "get_deploy_key": "._repos_immutable_releases",
+    "delete_deploy_key": "._repos_immutable_releases",
+    "list_languages": "._repos_immutable_releases",
+    "merge_upstream": "._repos_immutable_releases",
+    "merge": "._repos_immutable_releases",
+    "get_pages": "._repos_pages",
+    "update_information_about_pages_site": "._repos_pages",
+    "create_pages_site": "._repos_pages",
+    "delete_pages_site": "._repos_pages",
+    "list_pages_builds": "._repos_pages",
+    "request_pages_build": "._repos_pages",
+    "get_latest_pages_build": "._repos_pages",
+    "get_pages_build": "._repos_pages",
+    "create_pages_deployment": "._repos_pages",
+    "get_pages_deployment": "._repos_pages",
+    "cancel_pages_deployment": "._repos_pages",
+    "get_pages_health_check": "._repos_pages",
+    "check_private_vulnerability_reporting": "._repos_pages",
+    "enable_private_vulnerability_reporting": "._repos_pages",
+    "disable_private_vulnerability_reporting": "._repos_pages",
+    "custom_properties_for_repos_get_repository_values": "._repos_properties",
+    "custom_properties_for_repos_create_or_update_repository_values": "._repos_properties",
+    "get_readme": "._repos_properties",
+    "get_readme_in_directory": "._repos_properties",
+    "list_releases": "._repos_releases",
+    "create_release": "._repos_releases",
+    "get_release_asset": "._repos_releases",
+    "delete_release_asset": "._repos_releases",
+    "update_release_asset": "._repos_releases",
+    "generate_release_notes": "._repos_releases",
+    "get_latest_release": "._repos_releases",
+    "get_release_by_tag": "._repos_releases",
+    "get_release": "._repos_releases",
+    "delete_release": "._repos_releases",
+    "update_release": "._repos_releases",
+    "list_release_assets": "._repos_releases",
+    "upload_release_asset": "._repos_releases_2",
+    "get_branch_rules": "._repos_releases_2",
+    "get_code_frequency_stats": "._repos_releases_2",
+    "get_commit_activity_stats": "._repos_releases_2",
+    "get_contributors_stats": "._repos_releases_2",
+    "get_participation_stats": "._repos_releases_2",
+    "get_punch_card_stats": "._repos_releases_2",
+    "create_commit_status": "._repos_releases_2",
+    "list_tags": "._repos_releases_2",
+    "download_tarball_archive": "._repos_releases_2",
+    "list_teams": "._repos_releases_2",
+    "get_all_topics": "._repos_releases_2",
+    "replace_all_topics": "._repos_releases_2",
+    "get_clones": "._repos_traffic",
+    "get_top_paths": "._repos_traffic",
+    "get_top_referrers": "._repos_traffic",
+    "get_views": "._repos_traffic",
+    "transfer": "._repos_traffic",
+    "check_vulnerability_alerts": "._repos_traffic",
+    "enable_vulnerability_alerts": "._repos_traffic",
+    "disable_vulnerability_alerts": "._repos_traffic",
+    "download_zipball_archive": "._repos_traffic",
+    "create_using_template": "._repos_traffic",
+    "list_invitations_for_authenticated_user": "._repos_traffic",
+    "decline_invitation_for_authenticated_user": "._repos_traffic",
+    "accept_invitation_for_authenticated_user": "._repos_traffic",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._repos_repos": "_ReposReposMethods",
+    "._repos_rulesets": "_ReposRulesetsMethods",
+    "._repos_rulesets_2": "_ReposRulesets2Methods",
+    "._repos_autolinks": "_ReposAutolinksMethods",
+    "._repos_branches": "_ReposBranchesMethods",
+    "._repos_branches_2": "_ReposBranches2Methods",
+    "._repos_branches_3": "_ReposBranches3Methods",
+    "._repos_collaborators": "_ReposCollaboratorsMethods",
+    "._repos_commits": "_ReposCommitsMethods",
+    "._repos_compare": "_ReposCompareMethods",
+    "._repos_deployments": "_ReposDeploymentsMethods",
+    "._repos_environments": "_ReposEnvironmentsMethods",
+    "._repos_environments_2": "_ReposEnvironments2Methods",
+    "._repos_hooks": "_ReposHooksMethods",
+    "._repos_immutable_releases": "_ReposImmutableReleasesMethods",
+    "._repos_pages": "_ReposPagesMethods",
+    "._repos_properties": "_ReposPropertiesMethods",
+    "._repos_releases": "_ReposReleasesMethods",
+    "._repos_releases_2": "_ReposReleases2Methods",
+    "._repos_traffic": "_ReposTrafficMethods",
 }
 
 if TYPE_CHECKING:
@@ -264,27 +407,79 @@ if TYPE_CHECKING:
     class _ReposMethods(
         _ReposReposMethods,
         _ReposRulesetsMethods,
-        _ReposRuleSuitesMethods,
-        _ReposAutomatedSecurityFixesMethods,
+        _ReposRulesets2Methods,
+        _ReposAutolinksMethods,
         _ReposBranchesMethods,
         _ReposBranches2Methods,
         _ReposBranches3Methods,
-        _ReposCommentsMethods,
-        _ReposContentsMethods,
+        _ReposCollaboratorsMethods,
+        _ReposCommitsMethods,
+        _ReposCompareMethods,
+        _ReposDeploymentsMethods,
         _ReposEnvironmentsMethods,
-        _ReposForksMethods,
+        _ReposEnvironments2Methods,
+        _ReposHooksMethods,
         _ReposImmutableReleasesMethods,
         _ReposPagesMethods,
         _ReposPropertiesMethods,
         _ReposReleasesMethods,
-        _ReposStatsMethods,
-        _ReposTransferMethods,
+        _ReposReleases2Methods,
+        _ReposTrafficMethods,
         _rt.SyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _ReposWithRawResponseMethods(
+        _ReposReposMethodsWithRawResponse,
+        _ReposRulesetsMethodsWithRawResponse,
+        _ReposRulesets2MethodsWithRawResponse,
+        _ReposAutolinksMethodsWithRawResponse,
+        _ReposBranchesMethodsWithRawResponse,
+        _ReposBranches2MethodsWithRawResponse,
+        _ReposBranches3MethodsWithRawResponse,
+        _ReposCollaboratorsMethodsWithRawResponse,
+        _ReposCommitsMethodsWithRawResponse,
+        _ReposCompareMethodsWithRawResponse,
+        _ReposDeploymentsMethodsWithRawResponse,
+        _ReposEnvironmentsMethodsWithRawResponse,
+        _ReposEnvironments2MethodsWithRawResponse,
+        _ReposHooksMethodsWithRawResponse,
+        _ReposImmutableReleasesMethodsWithRawResponse,
+        _ReposPagesMethodsWithRawResponse,
+        _ReposPropertiesMethodsWithRawResponse,
+        _ReposReleasesMethodsWithRawResponse,
+        _ReposReleases2MethodsWithRawResponse,
+        _ReposTrafficMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _ReposWithStreamingResponseMethods(
+        _ReposReposMethodsWithStreamingResponse,
+        _ReposRulesetsMethodsWithStreamingResponse,
+        _ReposRulesets2MethodsWithStreamingResponse,
+        _ReposAutolinksMethodsWithStreamingResponse,
+        _ReposBranchesMethodsWithStreamingResponse,
+        _ReposBranches2MethodsWithStreamingResponse,
+        _ReposBranches3MethodsWithStreamingResponse,
+        _ReposCollaboratorsMethodsWithStreamingResponse,
+        _ReposCommitsMethodsWithStreamingResponse,
+        _ReposCompareMethodsWithStreamingResponse,
+        _ReposDeploymentsMethodsWithStreamingResponse,
+        _ReposEnvironmentsMethodsWithStreamingResponse,
+        _ReposEnvironments2MethodsWithStreamingResponse,
+        _ReposHooksMethodsWithStreamingResponse,
+        _ReposImmutableReleasesMethodsWithStreamingResponse,
+        _ReposPagesMethodsWithStreamingResponse,
+        _ReposPropertiesMethodsWithStreamingResponse,
+        _ReposReleasesMethodsWithStreamingResponse,
+        _ReposReleases2MethodsWithStreamingResponse,
+        _ReposTrafficMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _ReposMethods = _rt.SyncResource
+    _ReposWithRawResponseMethods = _ReposWithStreamingResponseMethods = object
 
 
 class Repos(_ReposMethods):
@@ -293,7 +488,7 @@ class Repos(_ReposMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> ReposWithRawResponse:
@@ -306,961 +501,56 @@ class Repos(_ReposMethods):
         return ReposWithStreamingResponse(self)
 
 
-class ReposWithRawResponse:
+class ReposWithRawResponse(_ReposWithRawResponseMethods):
     """`Repos.with_raw_response`."""
 
     def __init__(self, resource: Repos) -> None:
         self._resource = resource
-        self.list_for_org = _rt.raw_page(resource.list_for_org)
-        self.create_in_org = _rt.with_raw_response(resource.create_in_org)
-        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_raw_response(
-            resource.create_for_authenticated_user
-        )
-        self.list_for_user = _rt.raw_page(resource.list_for_user)
-        self.get_org_rulesets = _rt.raw_page(resource.get_org_rulesets)
-        self.create_org_ruleset = _rt.with_raw_response(resource.create_org_ruleset)
-        self.get_org_ruleset = _rt.with_raw_response(resource.get_org_ruleset)
-        self.update_org_ruleset = _rt.with_raw_response(resource.update_org_ruleset)
-        self.delete_org_ruleset = _rt.with_raw_response(resource.delete_org_ruleset)
-        self.get_repo_rulesets = _rt.raw_page(resource.get_repo_rulesets)
-        self.create_repo_ruleset = _rt.with_raw_response(resource.create_repo_ruleset)
-        self.get_repo_rule_suites = _rt.raw_page(resource.get_repo_rule_suites)
-        self.get_repo_rule_suite = _rt.with_raw_response(resource.get_repo_rule_suite)
-        self.get_repo_ruleset = _rt.with_raw_response(resource.get_repo_ruleset)
-        self.update_repo_ruleset = _rt.with_raw_response(resource.update_repo_ruleset)
-        self.delete_repo_ruleset = _rt.with_raw_response(resource.delete_repo_ruleset)
-        self.get_repo_ruleset_history = _rt.raw_page(resource.get_repo_ruleset_history)
-        self.get_repo_ruleset_version = _rt.with_raw_response(resource.get_repo_ruleset_version)
-        self.get_org_rule_suites = _rt.raw_page(resource.get_org_rule_suites)
-        self.get_org_rule_suite = _rt.with_raw_response(resource.get_org_rule_suite)
-        self.get = _rt.with_raw_response(resource.get)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.update = _rt.with_raw_response(resource.update)
-        self.list_public = _rt.raw_page(resource.list_public)
-        self.list_activities = _rt.raw_page(resource.list_activities)
-        self.create_attestation = _rt.with_raw_response(resource.create_attestation)
-        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
-        self.list_autolinks = _rt.with_raw_response(resource.list_autolinks)
-        self.create_autolink = _rt.with_raw_response(resource.create_autolink)
-        self.get_autolink = _rt.with_raw_response(resource.get_autolink)
-        self.delete_autolink = _rt.with_raw_response(resource.delete_autolink)
-        self.check_automated_security_fixes = _rt.with_raw_response(
-            resource.check_automated_security_fixes
-        )
-        self.enable_automated_security_fixes = _rt.with_raw_response(
-            resource.enable_automated_security_fixes
-        )
-        self.disable_automated_security_fixes = _rt.with_raw_response(
-            resource.disable_automated_security_fixes
-        )
-        self.list_branches = _rt.raw_page(resource.list_branches)
-        self.get_branch = _rt.with_raw_response(resource.get_branch)
-        self.get_branch_protection = _rt.with_raw_response(resource.get_branch_protection)
-        self.update_branch_protection = _rt.with_raw_response(resource.update_branch_protection)
-        self.delete_branch_protection = _rt.with_raw_response(resource.delete_branch_protection)
-        self.get_admin_branch_protection = _rt.with_raw_response(
-            resource.get_admin_branch_protection
-        )
-        self.set_admin_branch_protection = _rt.with_raw_response(
-            resource.set_admin_branch_protection
-        )
-        self.delete_admin_branch_protection = _rt.with_raw_response(
-            resource.delete_admin_branch_protection
-        )
-        self.get_pull_request_review_protection = _rt.with_raw_response(
-            resource.get_pull_request_review_protection
-        )
-        self.delete_pull_request_review_protection = _rt.with_raw_response(
-            resource.delete_pull_request_review_protection
-        )
-        self.update_pull_request_review_protection = _rt.with_raw_response(
-            resource.update_pull_request_review_protection
-        )
-        self.get_commit_signature_protection = _rt.with_raw_response(
-            resource.get_commit_signature_protection
-        )
-        self.create_commit_signature_protection = _rt.with_raw_response(
-            resource.create_commit_signature_protection
-        )
-        self.delete_commit_signature_protection = _rt.with_raw_response(
-            resource.delete_commit_signature_protection
-        )
-        self.get_status_checks_protection = _rt.with_raw_response(
-            resource.get_status_checks_protection
-        )
-        self.remove_status_check_protection = _rt.with_raw_response(
-            resource.remove_status_check_protection
-        )
-        self.update_status_check_protection = _rt.with_raw_response(
-            resource.update_status_check_protection
-        )
-        self.get_all_status_check_contexts = _rt.with_raw_response(
-            resource.get_all_status_check_contexts
-        )
-        self.set_status_check_contexts = _rt.with_raw_response(resource.set_status_check_contexts)
-        self.add_status_check_contexts = _rt.with_raw_response(resource.add_status_check_contexts)
-        self.remove_status_check_contexts = _rt.with_raw_response(
-            resource.remove_status_check_contexts
-        )
-        self.get_access_restrictions = _rt.with_raw_response(resource.get_access_restrictions)
-        self.delete_access_restrictions = _rt.with_raw_response(resource.delete_access_restrictions)
-        self.get_apps_with_access_to_protected_branch = _rt.with_raw_response(
-            resource.get_apps_with_access_to_protected_branch
-        )
-        self.set_app_access_restrictions = _rt.with_raw_response(
-            resource.set_app_access_restrictions
-        )
-        self.add_app_access_restrictions = _rt.with_raw_response(
-            resource.add_app_access_restrictions
-        )
-        self.remove_app_access_restrictions = _rt.with_raw_response(
-            resource.remove_app_access_restrictions
-        )
-        self.get_teams_with_access_to_protected_branch = _rt.with_raw_response(
-            resource.get_teams_with_access_to_protected_branch
-        )
-        self.set_team_access_restrictions = _rt.with_raw_response(
-            resource.set_team_access_restrictions
-        )
-        self.add_team_access_restrictions = _rt.with_raw_response(
-            resource.add_team_access_restrictions
-        )
-        self.remove_team_access_restrictions = _rt.with_raw_response(
-            resource.remove_team_access_restrictions
-        )
-        self.get_users_with_access_to_protected_branch = _rt.with_raw_response(
-            resource.get_users_with_access_to_protected_branch
-        )
-        self.set_user_access_restrictions = _rt.with_raw_response(
-            resource.set_user_access_restrictions
-        )
-        self.add_user_access_restrictions = _rt.with_raw_response(
-            resource.add_user_access_restrictions
-        )
-        self.remove_user_access_restrictions = _rt.with_raw_response(
-            resource.remove_user_access_restrictions
-        )
-        self.rename_branch = _rt.with_raw_response(resource.rename_branch)
-        self.codeowners_errors = _rt.with_raw_response(resource.codeowners_errors)
-        self.list_collaborators = _rt.raw_page(resource.list_collaborators)
-        self.check_collaborator = _rt.with_raw_response(resource.check_collaborator)
-        self.add_collaborator = _rt.with_raw_response(resource.add_collaborator)
-        self.remove_collaborator = _rt.with_raw_response(resource.remove_collaborator)
-        self.get_collaborator_permission_level = _rt.with_raw_response(
-            resource.get_collaborator_permission_level
-        )
-        self.list_commit_comments_for_repo = _rt.raw_page(resource.list_commit_comments_for_repo)
-        self.get_commit_comment = _rt.with_raw_response(resource.get_commit_comment)
-        self.delete_commit_comment = _rt.with_raw_response(resource.delete_commit_comment)
-        self.update_commit_comment = _rt.with_raw_response(resource.update_commit_comment)
-        self.list_commits = _rt.raw_page(resource.list_commits)
-        self.list_branches_for_head_commit = _rt.with_raw_response(
-            resource.list_branches_for_head_commit
-        )
-        self.list_comments_for_commit = _rt.raw_page(resource.list_comments_for_commit)
-        self.create_commit_comment = _rt.with_raw_response(resource.create_commit_comment)
-        self.list_pull_requests_associated_with_commit = _rt.raw_page(
-            resource.list_pull_requests_associated_with_commit
-        )
-        self.get_commit = _rt.with_raw_response(resource.get_commit)
-        self.get_combined_status_for_ref = _rt.with_raw_response(
-            resource.get_combined_status_for_ref
-        )
-        self.list_commit_statuses_for_ref = _rt.raw_page(resource.list_commit_statuses_for_ref)
-        self.get_community_profile_metrics = _rt.with_raw_response(
-            resource.get_community_profile_metrics
-        )
-        self.compare_commits_with_basehead = _rt.with_raw_response(
-            resource.compare_commits_with_basehead
-        )
-        self.compare_commits = _rt.with_raw_response(resource.compare_commits)
-        self.get_content = _rt.with_raw_response(resource.get_content)
-        self.create_or_update_file_contents = _rt.with_raw_response(
-            resource.create_or_update_file_contents
-        )
-        self.delete_file = _rt.with_raw_response(resource.delete_file)
-        self.list_contributors = _rt.raw_page(resource.list_contributors)
-        self.list_deployments = _rt.raw_page(resource.list_deployments)
-        self.create_deployment = _rt.with_raw_response(resource.create_deployment)
-        self.get_deployment = _rt.with_raw_response(resource.get_deployment)
-        self.delete_deployment = _rt.with_raw_response(resource.delete_deployment)
-        self.list_deployment_statuses = _rt.raw_page(resource.list_deployment_statuses)
-        self.create_deployment_status = _rt.with_raw_response(resource.create_deployment_status)
-        self.get_deployment_status = _rt.with_raw_response(resource.get_deployment_status)
-        self.create_dispatch_event = _rt.with_raw_response(resource.create_dispatch_event)
-        self.get_all_environments = _rt.raw_page(resource.get_all_environments)
-        self.get_environment = _rt.with_raw_response(resource.get_environment)
-        self.create_or_update_environment = _rt.with_raw_response(
-            resource.create_or_update_environment
-        )
-        self.delete_an_environment = _rt.with_raw_response(resource.delete_an_environment)
-        self.list_deployment_branch_policies = _rt.raw_page(
-            resource.list_deployment_branch_policies
-        )
-        self.create_deployment_branch_policy = _rt.with_raw_response(
-            resource.create_deployment_branch_policy
-        )
-        self.get_deployment_branch_policy = _rt.with_raw_response(
-            resource.get_deployment_branch_policy
-        )
-        self.update_deployment_branch_policy = _rt.with_raw_response(
-            resource.update_deployment_branch_policy
-        )
-        self.delete_deployment_branch_policy = _rt.with_raw_response(
-            resource.delete_deployment_branch_policy
-        )
-        self.get_all_deployment_protection_rules = _rt.with_raw_response(
-            resource.get_all_deployment_protection_rules
-        )
-        self.create_deployment_protection_rule = _rt.with_raw_response(
-            resource.create_deployment_protection_rule
-        )
-        self.list_custom_deployment_rule_integrations = _rt.raw_page(
-            resource.list_custom_deployment_rule_integrations
-        )
-        self.get_custom_deployment_protection_rule = _rt.with_raw_response(
-            resource.get_custom_deployment_protection_rule
-        )
-        self.disable_deployment_protection_rule = _rt.with_raw_response(
-            resource.disable_deployment_protection_rule
-        )
-        self.list_forks = _rt.raw_page(resource.list_forks)
-        self.create_fork = _rt.with_raw_response(resource.create_fork)
-        self.get_hash_algorithm = _rt.with_raw_response(resource.get_hash_algorithm)
-        self.list_webhooks = _rt.raw_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
-        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
-        self.get_webhook_config_for_repo = _rt.with_raw_response(
-            resource.get_webhook_config_for_repo
-        )
-        self.update_webhook_config_for_repo = _rt.with_raw_response(
-            resource.update_webhook_config_for_repo
-        )
-        self.list_webhook_deliveries = _rt.raw_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
-        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
-        self.test_push_webhook = _rt.with_raw_response(resource.test_push_webhook)
-        self.check_immutable_releases = _rt.with_raw_response(resource.check_immutable_releases)
-        self.enable_immutable_releases = _rt.with_raw_response(resource.enable_immutable_releases)
-        self.disable_immutable_releases = _rt.with_raw_response(resource.disable_immutable_releases)
-        self.list_invitations = _rt.raw_page(resource.list_invitations)
-        self.delete_invitation = _rt.with_raw_response(resource.delete_invitation)
-        self.update_invitation = _rt.with_raw_response(resource.update_invitation)
-        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
-        self.list_deploy_keys = _rt.raw_page(resource.list_deploy_keys)
-        self.create_deploy_key = _rt.with_raw_response(resource.create_deploy_key)
-        self.get_deploy_key = _rt.with_raw_response(resource.get_deploy_key)
-        self.delete_deploy_key = _rt.with_raw_response(resource.delete_deploy_key)
-        self.list_languages = _rt.with_raw_response(resource.list_languages)
-        self.merge_upstream = _rt.with_raw_response(resource.merge_upstream)
-        self.merge = _rt.with_raw_response(resource.merge)
-        self.get_pages = _rt.with_raw_response(resource.get_pages)
-        self.update_information_about_pages_site = _rt.with_raw_response(
-            resource.update_information_about_pages_site
-        )
-        self.create_pages_site = _rt.with_raw_response(resource.create_pages_site)
-        self.delete_pages_site = _rt.with_raw_response(resource.delete_pages_site)
-        self.list_pages_builds = _rt.raw_page(resource.list_pages_builds)
-        self.request_pages_build = _rt.with_raw_response(resource.request_pages_build)
-        self.get_latest_pages_build = _rt.with_raw_response(resource.get_latest_pages_build)
-        self.get_pages_build = _rt.with_raw_response(resource.get_pages_build)
-        self.create_pages_deployment = _rt.with_raw_response(resource.create_pages_deployment)
-        self.get_pages_deployment = _rt.with_raw_response(resource.get_pages_deployment)
-        self.cancel_pages_deployment = _rt.with_raw_response(resource.cancel_pages_deployment)
-        self.get_pages_health_check = _rt.with_raw_response(resource.get_pages_health_check)
-        self.check_private_vulnerability_reporting = _rt.with_raw_response(
-            resource.check_private_vulnerability_reporting
-        )
-        self.enable_private_vulnerability_reporting = _rt.with_raw_response(
-            resource.enable_private_vulnerability_reporting
-        )
-        self.disable_private_vulnerability_reporting = _rt.with_raw_response(
-            resource.disable_private_vulnerability_reporting
-        )
-        self.custom_properties_for_repos_get_repository_values = _rt.with_raw_response(
-            resource.custom_properties_for_repos_get_repository_values
-        )
-        self.custom_properties_for_repos_create_or_update_repository_values = _rt.with_raw_response(
-            resource.custom_properties_for_repos_create_or_update_repository_values
-        )
-        self.get_readme = _rt.with_raw_response(resource.get_readme)
-        self.get_readme_in_directory = _rt.with_raw_response(resource.get_readme_in_directory)
-        self.list_releases = _rt.raw_page(resource.list_releases)
-        self.create_release = _rt.with_raw_response(resource.create_release)
-        self.get_release_asset = _rt.with_raw_response(resource.get_release_asset)
-        self.delete_release_asset = _rt.with_raw_response(resource.delete_release_asset)
-        self.update_release_asset = _rt.with_raw_response(resource.update_release_asset)
-        self.generate_release_notes = _rt.with_raw_response(resource.generate_release_notes)
-        self.get_latest_release = _rt.with_raw_response(resource.get_latest_release)
-        self.get_release_by_tag = _rt.with_raw_response(resource.get_release_by_tag)
-        self.get_release = _rt.with_raw_response(resource.get_release)
-        self.delete_release = _rt.with_raw_response(resource.delete_release)
-        self.update_release = _rt.with_raw_response(resource.update_release)
-        self.list_release_assets = _rt.raw_page(resource.list_release_assets)
-        self.upload_release_asset = _rt.with_raw_response(resource.upload_release_asset)
-        self.get_branch_rules = _rt.raw_page(resource.get_branch_rules)
-        self.get_code_frequency_stats = _rt.with_raw_response(resource.get_code_frequency_stats)
-        self.get_commit_activity_stats = _rt.with_raw_response(resource.get_commit_activity_stats)
-        self.get_contributors_stats = _rt.with_raw_response(resource.get_contributors_stats)
-        self.get_participation_stats = _rt.with_raw_response(resource.get_participation_stats)
-        self.get_punch_card_stats = _rt.with_raw_response(resource.get_punch_card_stats)
-        self.create_commit_status = _rt.with_raw_response(resource.create_commit_status)
-        self.list_tags = _rt.raw_page(resource.list_tags)
-        self.download_tarball_archive = _rt.with_raw_response(resource.download_tarball_archive)
-        self.list_teams = _rt.raw_page(resource.list_teams)
-        self.get_all_topics = _rt.raw_page(resource.get_all_topics)
-        self.replace_all_topics = _rt.with_raw_response(resource.replace_all_topics)
-        self.get_clones = _rt.with_raw_response(resource.get_clones)
-        self.get_top_paths = _rt.with_raw_response(resource.get_top_paths)
-        self.get_top_referrers = _rt.with_raw_response(resource.get_top_referrers)
-        self.get_views = _rt.with_raw_response(resource.get_views)
-        self.transfer = _rt.with_raw_response(resource.transfer)
-        self.check_vulnerability_alerts = _rt.with_raw_response(resource.check_vulnerability_alerts)
-        self.enable_vulnerability_alerts = _rt.with_raw_response(
-            resource.enable_vulnerability_alerts
-        )
-        self.disable_vulnerability_alerts = _rt.with_raw_response(
-            resource.disable_vulnerability_alerts
-        )
-        self.download_zipball_archive = _rt.with_raw_response(resource.download_zipball_archive)
-        self.create_using_template = _rt.with_raw_response(resource.create_using_template)
-        self.list_invitations_for_authenticated_user = _rt.raw_page(
-            resource.list_invitations_for_authenticated_user
-        )
-        self.decline_invitation_for_authenticated_user = _rt.with_raw_response(
-            resource.decline_invitation_for_authenticated_user
-        )
-        self.accept_invitation_for_authenticated_user = _rt.with_raw_response(
-            resource.accept_invitation_for_authenticated_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class ReposWithStreamingResponse:
+class ReposWithStreamingResponse(_ReposWithStreamingResponseMethods):
     """`Repos.with_streaming_response`."""
 
     def __init__(self, resource: Repos) -> None:
         self._resource = resource
-        self.list_for_org = _rt.streaming_page(resource.list_for_org)
-        self.create_in_org = _rt.with_streaming_response(resource.create_in_org)
-        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_for_authenticated_user
-        )
-        self.list_for_user = _rt.streaming_page(resource.list_for_user)
-        self.get_org_rulesets = _rt.streaming_page(resource.get_org_rulesets)
-        self.create_org_ruleset = _rt.with_streaming_response(resource.create_org_ruleset)
-        self.get_org_ruleset = _rt.with_streaming_response(resource.get_org_ruleset)
-        self.update_org_ruleset = _rt.with_streaming_response(resource.update_org_ruleset)
-        self.delete_org_ruleset = _rt.with_streaming_response(resource.delete_org_ruleset)
-        self.get_repo_rulesets = _rt.streaming_page(resource.get_repo_rulesets)
-        self.create_repo_ruleset = _rt.with_streaming_response(resource.create_repo_ruleset)
-        self.get_repo_rule_suites = _rt.streaming_page(resource.get_repo_rule_suites)
-        self.get_repo_rule_suite = _rt.with_streaming_response(resource.get_repo_rule_suite)
-        self.get_repo_ruleset = _rt.with_streaming_response(resource.get_repo_ruleset)
-        self.update_repo_ruleset = _rt.with_streaming_response(resource.update_repo_ruleset)
-        self.delete_repo_ruleset = _rt.with_streaming_response(resource.delete_repo_ruleset)
-        self.get_repo_ruleset_history = _rt.streaming_page(resource.get_repo_ruleset_history)
-        self.get_repo_ruleset_version = _rt.with_streaming_response(
-            resource.get_repo_ruleset_version
-        )
-        self.get_org_rule_suites = _rt.streaming_page(resource.get_org_rule_suites)
-        self.get_org_rule_suite = _rt.with_streaming_response(resource.get_org_rule_suite)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.list_public = _rt.streaming_page(resource.list_public)
-        self.list_activities = _rt.streaming_page(resource.list_activities)
-        self.create_attestation = _rt.with_streaming_response(resource.create_attestation)
-        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
-        self.list_autolinks = _rt.with_streaming_response(resource.list_autolinks)
-        self.create_autolink = _rt.with_streaming_response(resource.create_autolink)
-        self.get_autolink = _rt.with_streaming_response(resource.get_autolink)
-        self.delete_autolink = _rt.with_streaming_response(resource.delete_autolink)
-        self.check_automated_security_fixes = _rt.with_streaming_response(
-            resource.check_automated_security_fixes
-        )
-        self.enable_automated_security_fixes = _rt.with_streaming_response(
-            resource.enable_automated_security_fixes
-        )
-        self.disable_automated_security_fixes = _rt.with_streaming_response(
-            resource.disable_automated_security_fixes
-        )
-        self.list_branches = _rt.streaming_page(resource.list_branches)
-        self.get_branch = _rt.with_streaming_response(resource.get_branch)
-        self.get_branch_protection = _rt.with_streaming_response(resource.get_branch_protection)
-        self.update_branch_protection = _rt.with_streaming_response(
-            resource.update_branch_protection
-        )
-        self.delete_branch_protection = _rt.with_streaming_response(
-            resource.delete_branch_protection
-        )
-        self.get_admin_branch_protection = _rt.with_streaming_response(
-            resource.get_admin_branch_protection
-        )
-        self.set_admin_branch_protection = _rt.with_streaming_response(
-            resource.set_admin_branch_protection
-        )
-        self.delete_admin_branch_protection = _rt.with_streaming_response(
-            resource.delete_admin_branch_protection
-        )
-        self.get_pull_request_review_protection = _rt.with_streaming_response(
-            resource.get_pull_request_review_protection
-        )
-        self.delete_pull_request_review_protection = _rt.with_streaming_response(
-            resource.delete_pull_request_review_protection
-        )
-        self.update_pull_request_review_protection = _rt.with_streaming_response(
-            resource.update_pull_request_review_protection
-        )
-        self.get_commit_signature_protection = _rt.with_streaming_response(
-            resource.get_commit_signature_protection
-        )
-        self.create_commit_signature_protection = _rt.with_streaming_response(
-            resource.create_commit_signature_protection
-        )
-        self.delete_commit_signature_protection = _rt.with_streaming_response(
-            resource.delete_commit_signature_protection
-        )
-        self.get_status_checks_protection = _rt.with_streaming_response(
-            resource.get_status_checks_protection
-        )
-        self.remove_status_check_protection = _rt.with_streaming_response(
-            resource.remove_status_check_protection
-        )
-        self.update_status_check_protection = _rt.with_streaming_response(
-            resource.update_status_check_protection
-        )
-        self.get_all_status_check_contexts = _rt.with_streaming_response(
-            resource.get_all_status_check_contexts
-        )
-        self.set_status_check_contexts = _rt.with_streaming_response(
-            resource.set_status_check_contexts
-        )
-        self.add_status_check_contexts = _rt.with_streaming_response(
-            resource.add_status_check_contexts
-        )
-        self.remove_status_check_contexts = _rt.with_streaming_response(
-            resource.remove_status_check_contexts
-        )
-        self.get_access_restrictions = _rt.with_streaming_response(resource.get_access_restrictions)
-        self.delete_access_restrictions = _rt.with_streaming_response(
-            resource.delete_access_restrictions
-        )
-        self.get_apps_with_access_to_protected_branch = _rt.with_streaming_response(
-            resource.get_apps_with_access_to_protected_branch
-        )
-        self.set_app_access_restrictions = _rt.with_streaming_response(
-            resource.set_app_access_restrictions
-        )
-        self.add_app_access_restrictions = _rt.with_streaming_response(
-            resource.add_app_access_restrictions
-        )
-        self.remove_app_access_restrictions = _rt.with_streaming_response(
-            resource.remove_app_access_restrictions
-        )
-        self.get_teams_with_access_to_protected_branch = _rt.with_streaming_response(
-            resource.get_teams_with_access_to_protected_branch
-        )
-        self.set_team_access_restrictions = _rt.with_streaming_response(
-            resource.set_team_access_restrictions
-        )
-        self.add_team_access_restrictions = _rt.with_streaming_response(
-            resource.add_team_access_restrictions
-        )
-        self.remove_team_access_restrictions = _rt.with_streaming_response(
-            resource.remove_team_access_restrictions
-        )
-        self.get_users_with_access_to_protected_branch = _rt.with_streaming_response(
-            resource.get_users_with_access_to_protected_branch
-        )
-        self.set_user_access_restrictions = _rt.with_streaming_response(
-            resource.set_user_access_restrictions
-        )
-        self.add_user_access_restrictions = _rt.with_streaming_response(
-            resource.add_user_access_restrictions
-        )
-        self.remove_user_access_restrictions = _rt.with_streaming_response(
-            resource.remove_user_access_restrictions
-        )
-        self.rename_branch = _rt.with_streaming_response(resource.rename_branch)
-        self.codeowners_errors = _rt.with_streaming_response(resource.codeowners_errors)
-        self.list_collaborators = _rt.streaming_page(resource.list_collaborators)
-        self.check_collaborator = _rt.with_streaming_response(resource.check_collaborator)
-        self.add_collaborator = _rt.with_streaming_response(resource.add_collaborator)
-        self.remove_collaborator = _rt.with_streaming_response(resource.remove_collaborator)
-        self.get_collaborator_permission_level = _rt.with_streaming_response(
-            resource.get_collaborator_permission_level
-        )
-        self.list_commit_comments_for_repo = _rt.streaming_page(
-            resource.list_commit_comments_for_repo
-        )
-        self.get_commit_comment = _rt.with_streaming_response(resource.get_commit_comment)
-        self.delete_commit_comment = _rt.with_streaming_response(resource.delete_commit_comment)
-        self.update_commit_comment = _rt.with_streaming_response(resource.update_commit_comment)
-        self.list_commits = _rt.streaming_page(resource.list_commits)
-        self.list_branches_for_head_commit = _rt.with_streaming_response(
-            resource.list_branches_for_head_commit
-        )
-        self.list_comments_for_commit = _rt.streaming_page(resource.list_comments_for_commit)
-        self.create_commit_comment = _rt.with_streaming_response(resource.create_commit_comment)
-        self.list_pull_requests_associated_with_commit = _rt.streaming_page(
-            resource.list_pull_requests_associated_with_commit
-        )
-        self.get_commit = _rt.with_streaming_response(resource.get_commit)
-        self.get_combined_status_for_ref = _rt.with_streaming_response(
-            resource.get_combined_status_for_ref
-        )
-        self.list_commit_statuses_for_ref = _rt.streaming_page(
-            resource.list_commit_statuses_for_ref
-        )
-        self.get_community_profile_metrics = _rt.with_streaming_response(
-            resource.get_community_profile_metrics
-        )
-        self.compare_commits_with_basehead = _rt.with_streaming_response(
-            resource.compare_commits_with_basehead
-        )
-        self.compare_commits = _rt.with_streaming_response(resource.compare_commits)
-        self.get_content = _rt.with_streaming_response(resource.get_content)
-        self.create_or_update_file_contents = _rt.with_streaming_response(
-            resource.create_or_update_file_contents
-        )
-        self.delete_file = _rt.with_streaming_response(resource.delete_file)
-        self.list_contributors = _rt.streaming_page(resource.list_contributors)
-        self.list_deployments = _rt.streaming_page(resource.list_deployments)
-        self.create_deployment = _rt.with_streaming_response(resource.create_deployment)
-        self.get_deployment = _rt.with_streaming_response(resource.get_deployment)
-        self.delete_deployment = _rt.with_streaming_response(resource.delete_deployment)
-        self.list_deployment_statuses = _rt.streaming_page(resource.list_deployment_statuses)
-        self.create_deployment_status = _rt.with_streaming_response(
-            resource.create_deployment_status
-        )
-        self.get_deployment_status = _rt.with_streaming_response(resource.get_deployment_status)
-        self.create_dispatch_event = _rt.with_streaming_response(resource.create_dispatch_event)
-        self.get_all_environments = _rt.streaming_page(resource.get_all_environments)
-        self.get_environment = _rt.with_streaming_response(resource.get_environment)
-        self.create_or_update_environment = _rt.with_streaming_response(
-            resource.create_or_update_environment
-        )
-        self.delete_an_environment = _rt.with_streaming_response(resource.delete_an_environment)
-        self.list_deployment_branch_policies = _rt.streaming_page(
-            resource.list_deployment_branch_policies
-        )
-        self.create_deployment_branch_policy = _rt.with_streaming_response(
-            resource.create_deployment_branch_policy
-        )
-        self.get_deployment_branch_policy = _rt.with_streaming_response(
-            resource.get_deployment_branch_policy
-        )
-        self.update_deployment_branch_policy = _rt.with_streaming_response(
-            resource.update_deployment_branch_policy
-        )
-        self.delete_deployment_branch_policy = _rt.with_streaming_response(
-            resource.delete_deployment_branch_policy
-        )
-        self.get_all_deployment_protection_rules = _rt.with_streaming_response(
-            resource.get_all_deployment_protection_rules
-        )
-        self.create_deployment_protection_rule = _rt.with_streaming_response(
-            resource.create_deployment_protection_rule
-        )
-        self.list_custom_deployment_rule_integrations = _rt.streaming_page(
-            resource.list_custom_deployment_rule_integrations
-        )
-        self.get_custom_deployment_protection_rule = _rt.with_streaming_response(
-            resource.get_custom_deployment_protection_rule
-        )
-        self.disable_deployment_protection_rule = _rt.with_streaming_response(
-            resource.disable_deployment_protection_rule
-        )
-        self.list_forks = _rt.streaming_page(resource.list_forks)
-        self.create_fork = _rt.with_streaming_response(resource.create_fork)
-        self.get_hash_algorithm = _rt.with_streaming_response(resource.get_hash_algorithm)
-        self.list_webhooks = _rt.streaming_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
-        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
-        self.get_webhook_config_for_repo = _rt.with_streaming_response(
-            resource.get_webhook_config_for_repo
-        )
-        self.update_webhook_config_for_repo = _rt.with_streaming_response(
-            resource.update_webhook_config_for_repo
-        )
-        self.list_webhook_deliveries = _rt.streaming_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_streaming_response(
-            resource.redeliver_webhook_delivery
-        )
-        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
-        self.test_push_webhook = _rt.with_streaming_response(resource.test_push_webhook)
-        self.check_immutable_releases = _rt.with_streaming_response(
-            resource.check_immutable_releases
-        )
-        self.enable_immutable_releases = _rt.with_streaming_response(
-            resource.enable_immutable_releases
-        )
-        self.disable_immutable_releases = _rt.with_streaming_response(
-            resource.disable_immutable_releases
-        )
-        self.list_invitations = _rt.streaming_page(resource.list_invitations)
-        self.delete_invitation = _rt.with_streaming_response(resource.delete_invitation)
-        self.update_invitation = _rt.with_streaming_response(resource.update_invitation)
-        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
-        self.list_deploy_keys = _rt.streaming_page(resource.list_deploy_keys)
-        self.create_deploy_key = _rt.with_streaming_response(resource.create_deploy_key)
-        self.get_deploy_key = _rt.with_streaming_response(resource.get_deploy_key)
-        self.delete_deploy_key = _rt.with_streaming_response(resource.delete_deploy_key)
-        self.list_languages = _rt.with_streaming_response(resource.list_languages)
-        self.merge_upstream = _rt.with_streaming_response(resource.merge_upstream)
-        self.merge = _rt.with_streaming_response(resource.merge)
-        self.get_pages = _rt.with_streaming_response(resource.get_pages)
-        self.update_information_about_pages_site = _rt.with_streaming_response(
-            resource.update_information_about_pages_site
-        )
-        self.create_pages_site = _rt.with_streaming_response(resource.create_pages_site)
-        self.delete_pages_site = _rt.with_streaming_response(resource.delete_pages_site)
-        self.list_pages_builds = _rt.streaming_page(resource.list_pages_builds)
-        self.request_pages_build = _rt.with_streaming_response(resource.request_pages_build)
-        self.get_latest_pages_build = _rt.with_streaming_response(resource.get_latest_pages_build)
-        self.get_pages_build = _rt.with_streaming_response(resource.get_pages_build)
-        self.create_pages_deployment = _rt.with_streaming_response(resource.create_pages_deployment)
-        self.get_pages_deployment = _rt.with_streaming_response(resource.get_pages_deployment)
-        self.cancel_pages_deployment = _rt.with_streaming_response(resource.cancel_pages_deployment)
-        self.get_pages_health_check = _rt.with_streaming_response(resource.get_pages_health_check)
-        self.check_private_vulnerability_reporting = _rt.with_streaming_response(
-            resource.check_private_vulnerability_reporting
-        )
-        self.enable_private_vulnerability_reporting = _rt.with_streaming_response(
-            resource.enable_private_vulnerability_reporting
-        )
-        self.disable_private_vulnerability_reporting = _rt.with_streaming_response(
-            resource.disable_private_vulnerability_reporting
-        )
-        self.custom_properties_for_repos_get_repository_values = _rt.with_streaming_response(
-            resource.custom_properties_for_repos_get_repository_values
-        )
-        self.custom_properties_for_repos_create_or_update_repository_values = (
-            _rt.with_streaming_response(
-                resource.custom_properties_for_repos_create_or_update_repository_values
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
             )
-        )
-        self.get_readme = _rt.with_streaming_response(resource.get_readme)
-        self.get_readme_in_directory = _rt.with_streaming_response(resource.get_readme_in_directory)
-        self.list_releases = _rt.streaming_page(resource.list_releases)
-        self.create_release = _rt.with_streaming_response(resource.create_release)
-        self.get_release_asset = _rt.with_streaming_response(resource.get_release_asset)
-        self.delete_release_asset = _rt.with_streaming_response(resource.delete_release_asset)
-        self.update_release_asset = _rt.with_streaming_response(resource.update_release_asset)
-        self.generate_release_notes = _rt.with_streaming_response(resource.generate_release_notes)
-        self.get_latest_release = _rt.with_streaming_response(resource.get_latest_release)
-        self.get_release_by_tag = _rt.with_streaming_response(resource.get_release_by_tag)
-        self.get_release = _rt.with_streaming_response(resource.get_release)
-        self.delete_release = _rt.with_streaming_response(resource.delete_release)
-        self.update_release = _rt.with_streaming_response(resource.update_release)
-        self.list_release_assets = _rt.streaming_page(resource.list_release_assets)
-        self.upload_release_asset = _rt.with_streaming_response(resource.upload_release_asset)
-        self.get_branch_rules = _rt.streaming_page(resource.get_branch_rules)
-        self.get_code_frequency_stats = _rt.with_streaming_response(
-            resource.get_code_frequency_stats
-        )
-        self.get_commit_activity_stats = _rt.with_streaming_response(
-            resource.get_commit_activity_stats
-        )
-        self.get_contributors_stats = _rt.with_streaming_response(resource.get_contributors_stats)
-        self.get_participation_stats = _rt.with_streaming_response(resource.get_participation_stats)
-        self.get_punch_card_stats = _rt.with_streaming_response(resource.get_punch_card_stats)
-        self.create_commit_status = _rt.with_streaming_response(resource.create_commit_status)
-        self.list_tags = _rt.streaming_page(resource.list_tags)
-        self.download_tarball_archive = _rt.with_streaming_response(
-            resource.download_tarball_archive
-        )
-        self.list_teams = _rt.streaming_page(resource.list_teams)
-        self.get_all_topics = _rt.streaming_page(resource.get_all_topics)
-        self.replace_all_topics = _rt.with_streaming_response(resource.replace_all_topics)
-        self.get_clones = _rt.with_streaming_response(resource.get_clones)
-        self.get_top_paths = _rt.with_streaming_response(resource.get_top_paths)
-        self.get_top_referrers = _rt.with_streaming_response(resource.get_top_referrers)
-        self.get_views = _rt.with_streaming_response(resource.get_views)
-        self.transfer = _rt.with_streaming_response(resource.transfer)
-        self.check_vulnerability_alerts = _rt.with_streaming_response(
-            resource.check_vulnerability_alerts
-        )
-        self.enable_vulnerability_alerts = _rt.with_streaming_response(
-            resource.enable_vulnerability_alerts
-        )
-        self.disable_vulnerability_alerts = _rt.with_streaming_response(
-            resource.disable_vulnerability_alerts
-        )
-        self.download_zipball_archive = _rt.with_streaming_response(
-            resource.download_zipball_archive
-        )
-        self.create_using_template = _rt.with_streaming_response(resource.create_using_template)
-        self.list_invitations_for_authenticated_user = _rt.streaming_page(
-            resource.list_invitations_for_authenticated_user
-        )
-        self.decline_invitation_for_authenticated_user = _rt.with_streaming_response(
-            resource.decline_invitation_for_authenticated_user
-        )
-        self.accept_invitation_for_authenticated_user = _rt.with_streaming_response(
-            resource.accept_invitation_for_authenticated_user
-        )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_for_org": ("._repos_repos", "_AsyncReposReposMethods"),
-    "create_in_org": ("._repos_repos", "_AsyncReposReposMethods"),
-    "list_for_authenticated_user": ("._repos_repos", "_AsyncReposReposMethods"),
-    "create_for_authenticated_user": ("._repos_repos", "_AsyncReposReposMethods"),
-    "list_for_user": ("._repos_repos", "_AsyncReposReposMethods"),
-    "get_org_rulesets": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "create_org_ruleset": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "get_org_ruleset": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "update_org_ruleset": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "delete_org_ruleset": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "get_repo_rulesets": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "create_repo_ruleset": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "get_repo_rule_suites": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "get_repo_rule_suite": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "get_repo_ruleset": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "update_repo_ruleset": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "delete_repo_ruleset": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "get_repo_ruleset_history": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "get_repo_ruleset_version": ("._repos_rulesets", "_AsyncReposRulesetsMethods"),
-    "get_org_rule_suites": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "get_org_rule_suite": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "get": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "delete": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "update": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "list_public": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "list_activities": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "create_attestation": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "list_attestations": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "list_autolinks": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "create_autolink": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "get_autolink": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "delete_autolink": ("._repos_rule_suites", "_AsyncReposRuleSuitesMethods"),
-    "check_automated_security_fixes": (
-        "._repos_automated_security_fixes",
-        "_AsyncReposAutomatedSecurityFixesMethods",
-    ),
-    "enable_automated_security_fixes": (
-        "._repos_automated_security_fixes",
-        "_AsyncReposAutomatedSecurityFixesMethods",
-    ),
-    "disable_automated_security_fixes": (
-        "._repos_automated_security_fixes",
-        "_AsyncReposAutomatedSecurityFixesMethods",
-    ),
-    "list_branches": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "get_branch": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "get_branch_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "update_branch_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "delete_branch_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "get_admin_branch_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "set_admin_branch_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "delete_admin_branch_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "get_pull_request_review_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "delete_pull_request_review_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "update_pull_request_review_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "get_commit_signature_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "create_commit_signature_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "delete_commit_signature_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "get_status_checks_protection": ("._repos_branches", "_AsyncReposBranchesMethods"),
-    "remove_status_check_protection": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "update_status_check_protection": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "get_all_status_check_contexts": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "set_status_check_contexts": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "add_status_check_contexts": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "remove_status_check_contexts": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "get_access_restrictions": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "delete_access_restrictions": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "get_apps_with_access_to_protected_branch": (
-        "._repos_branches_2",
-        "_AsyncReposBranches2Methods",
-    ),
-    "set_app_access_restrictions": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "add_app_access_restrictions": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "remove_app_access_restrictions": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "get_teams_with_access_to_protected_branch": (
-        "._repos_branches_2",
-        "_AsyncReposBranches2Methods",
-    ),
-    "set_team_access_restrictions": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "add_team_access_restrictions": ("._repos_branches_2", "_AsyncReposBranches2Methods"),
-    "remove_team_access_restrictions": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "get_users_with_access_to_protected_branch": (
-        "._repos_branches_3",
-        "_AsyncReposBranches3Methods",
-    ),
-    "set_user_access_restrictions": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "add_user_access_restrictions": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "remove_user_access_restrictions": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "rename_branch": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "codeowners_errors": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "list_collaborators": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "check_collaborator": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "add_collaborator": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "remove_collaborator": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "get_collaborator_permission_level": ("._repos_branches_3", "_AsyncReposBranches3Methods"),
-    "list_commit_comments_for_repo": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "get_commit_comment": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "delete_commit_comment": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "update_commit_comment": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "list_commits": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "list_branches_for_head_commit": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "list_comments_for_commit": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "create_commit_comment": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "list_pull_requests_associated_with_commit": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "get_commit": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "get_combined_status_for_ref": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "list_commit_statuses_for_ref": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "get_community_profile_metrics": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "compare_commits_with_basehead": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "compare_commits": ("._repos_comments", "_AsyncReposCommentsMethods"),
-    "get_content": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "create_or_update_file_contents": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "delete_file": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "list_contributors": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "list_deployments": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "create_deployment": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "get_deployment": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "delete_deployment": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "list_deployment_statuses": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "create_deployment_status": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "get_deployment_status": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "create_dispatch_event": ("._repos_contents", "_AsyncReposContentsMethods"),
-    "get_all_environments": ("._repos_environments", "_AsyncReposEnvironmentsMethods"),
-    "get_environment": ("._repos_environments", "_AsyncReposEnvironmentsMethods"),
-    "create_or_update_environment": ("._repos_environments", "_AsyncReposEnvironmentsMethods"),
-    "delete_an_environment": ("._repos_environments", "_AsyncReposEnvironmentsMethods"),
-    "list_deployment_branch_policies": ("._repos_environments", "_AsyncReposEnvironmentsMethods"),
-    "create_deployment_branch_policy": ("._repos_environments", "_AsyncReposEnvironmentsMethods"),
-    "get_deployment_branch_policy": ("._repos_environments", "_AsyncReposEnvironmentsMethods"),
-    "update_deployment_branch_policy": ("._repos_environments", "_AsyncReposEnvironmentsMethods"),
-    "delete_deployment_branch_policy": ("._repos_environments", "_AsyncReposEnvironmentsMethods"),
-    "get_all_deployment_protection_rules": (
-        "._repos_environments",
-        "_AsyncReposEnvironmentsMethods",
-    ),
-    "create_deployment_protection_rule": ("._repos_environments", "_AsyncReposEnvironmentsMethods"),
-    "list_custom_deployment_rule_integrations": (
-        "._repos_environments",
-        "_AsyncReposEnvironmentsMethods",
-    ),
-    "get_custom_deployment_protection_rule": (
-        "._repos_environments",
-        "_AsyncReposEnvironmentsMethods",
-    ),
-    "disable_deployment_protection_rule": (
-        "._repos_environments",
-        "_AsyncReposEnvironmentsMethods",
-    ),
-    "list_forks": ("._repos_forks", "_AsyncReposForksMethods"),
-    "create_fork": ("._repos_forks", "_AsyncReposForksMethods"),
-    "get_hash_algorithm": ("._repos_forks", "_AsyncReposForksMethods"),
-    "list_webhooks": ("._repos_forks", "_AsyncReposForksMethods"),
-    "create_webhook": ("._repos_forks", "_AsyncReposForksMethods"),
-    "get_webhook": ("._repos_forks", "_AsyncReposForksMethods"),
-    "delete_webhook": ("._repos_forks", "_AsyncReposForksMethods"),
-    "update_webhook": ("._repos_forks", "_AsyncReposForksMethods"),
-    "get_webhook_config_for_repo": ("._repos_forks", "_AsyncReposForksMethods"),
-    "update_webhook_config_for_repo": ("._repos_forks", "_AsyncReposForksMethods"),
-    "list_webhook_deliveries": ("._repos_forks", "_AsyncReposForksMethods"),
-    "get_webhook_delivery": ("._repos_forks", "_AsyncReposForksMethods"),
-    "redeliver_webhook_delivery": ("._repos_forks", "_AsyncReposForksMethods"),
-    "ping_webhook": ("._repos_forks", "_AsyncReposForksMethods"),
-    "test_push_webhook": ("._repos_forks", "_AsyncReposForksMethods"),
-    "check_immutable_releases": (
-        "._repos_immutable_releases",
-        "_AsyncReposImmutableReleasesMethods",
-    ),
-    "enable_immutable_releases": (
-        "._repos_immutable_releases",
-        "_AsyncReposImmutableReleasesMethods",
-    ),
-    "disable_immutable_releases": (
-        "._repos_immutable_releases",
-        "_AsyncReposImmutableReleasesMethods",
-    ),
-    "list_invitations": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "delete_invitation": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "update_invitation": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "list_issue_types": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "list_deploy_keys": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "create_deploy_key": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "get_deploy_key": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "delete_deploy_key": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "list_languages": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "merge_upstream": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "merge": ("._repos_immutable_releases", "_AsyncReposImmutableReleasesMethods"),
-    "get_pages": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "update_information_about_pages_site": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "create_pages_site": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "delete_pages_site": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "list_pages_builds": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "request_pages_build": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "get_latest_pages_build": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "get_pages_build": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "create_pages_deployment": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "get_pages_deployment": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "cancel_pages_deployment": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "get_pages_health_check": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "check_private_vulnerability_reporting": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "enable_private_vulnerability_reporting": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "disable_private_vulnerability_reporting": ("._repos_pages", "_AsyncReposPagesMethods"),
-    "custom_properties_for_repos_get_repository_values": (
-        "._repos_properties",
-        "_AsyncReposPropertiesMethods",
-    ),
-    "custom_properties_for_repos_create_or_update_repository_values": (
-        "._repos_properties",
-        "_AsyncReposPropertiesMethods",
-    ),
-    "get_readme": ("._repos_properties", "_AsyncReposPropertiesMethods"),
-    "get_readme_in_directory": ("._repos_properties", "_AsyncReposPropertiesMethods"),
-    "list_releases": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "create_release": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "get_release_asset": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "delete_release_asset": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "update_release_asset": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "generate_release_notes": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "get_latest_release": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "get_release_by_tag": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "get_release": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "delete_release": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "update_release": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "list_release_assets": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "upload_release_asset": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "get_branch_rules": ("._repos_releases", "_AsyncReposReleasesMethods"),
-    "get_code_frequency_stats": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "get_commit_activity_stats": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "get_contributors_stats": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "get_participation_stats": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "get_punch_card_stats": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "create_commit_status": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "list_tags": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "download_tarball_archive": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "list_teams": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "get_all_topics": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "replace_all_topics": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "get_clones": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "get_top_paths": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "get_top_referrers": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "get_views": ("._repos_stats", "_AsyncReposStatsMethods"),
-    "transfer": ("._repos_transfer", "_AsyncReposTransferMethods"),
-    "check_vulnerability_alerts": ("._repos_transfer", "_AsyncReposTransferMethods"),
-    "enable_vulnerability_alerts": ("._repos_transfer", "_AsyncReposTransferMethods"),
-    "disable_vulnerability_alerts": ("._repos_transfer", "_AsyncReposTransferMethods"),
-    "download_zipball_archive": ("._repos_transfer", "_AsyncReposTransferMethods"),
-    "create_using_template": ("._repos_transfer", "_AsyncReposTransferMethods"),
-    "list_invitations_for_authenticated_user": ("._repos_transfer", "_AsyncReposTransferMethods"),
-    "decline_invitation_for_authenticated_user": ("._repos_transfer", "_AsyncReposTransferMethods"),
-    "accept_invitation_for_authenticated_user": ("._repos_transfer", "_AsyncReposTransferMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._repos_repos": "_AsyncReposReposMethods",
+    "._repos_rulesets": "_AsyncReposRulesetsMethods",
+    "._repos_rulesets_2": "_AsyncReposRulesets2Methods",
+    "._repos_autolinks": "_AsyncReposAutolinksMethods",
+    "._repos_branches": "_AsyncReposBranchesMethods",
+    "._repos_branches_2": "_AsyncReposBranches2Methods",
+    "._repos_branches_3": "_AsyncReposBranches3Methods",
+    "._repos_collaborators": "_AsyncReposCollaboratorsMethods",
+    "._repos_commits": "_AsyncReposCommitsMethods",
+    "._repos_compare": "_AsyncReposCompareMethods",
+    "._repos_deployments": "_AsyncReposDeploymentsMethods",
+    "._repos_environments": "_AsyncReposEnvironmentsMethods",
+    "._repos_environments_2": "_AsyncReposEnvironments2Methods",
+    "._repos_hooks": "_AsyncReposHooksMethods",
+    "._repos_immutable_releases": "_AsyncReposImmutableReleasesMethods",
+    "._repos_pages": "_AsyncReposPagesMethods",
+    "._repos_properties": "_AsyncReposPropertiesMethods",
+    "._repos_releases": "_AsyncReposReleasesMethods",
+    "._repos_releases_2": "_AsyncReposReleases2Methods",
+    "._repos_traffic": "_AsyncReposTrafficMethods",
 }
 
 if TYPE_CHECKING:
@@ -1268,27 +558,79 @@ if TYPE_CHECKING:
     class _AsyncReposMethods(
         _AsyncReposReposMethods,
         _AsyncReposRulesetsMethods,
-        _AsyncReposRuleSuitesMethods,
-        _AsyncReposAutomatedSecurityFixesMethods,
+        _AsyncReposRulesets2Methods,
+        _AsyncReposAutolinksMethods,
         _AsyncReposBranchesMethods,
         _AsyncReposBranches2Methods,
         _AsyncReposBranches3Methods,
-        _AsyncReposCommentsMethods,
-        _AsyncReposContentsMethods,
+        _AsyncReposCollaboratorsMethods,
+        _AsyncReposCommitsMethods,
+        _AsyncReposCompareMethods,
+        _AsyncReposDeploymentsMethods,
         _AsyncReposEnvironmentsMethods,
-        _AsyncReposForksMethods,
+        _AsyncReposEnvironments2Methods,
+        _AsyncReposHooksMethods,
         _AsyncReposImmutableReleasesMethods,
         _AsyncReposPagesMethods,
         _AsyncReposPropertiesMethods,
         _AsyncReposReleasesMethods,
-        _AsyncReposStatsMethods,
-        _AsyncReposTransferMethods,
+        _AsyncReposReleases2Methods,
+        _AsyncReposTrafficMethods,
         _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncReposWithRawResponseMethods(
+        _AsyncReposReposMethodsWithRawResponse,
+        _AsyncReposRulesetsMethodsWithRawResponse,
+        _AsyncReposRulesets2MethodsWithRawResponse,
+        _AsyncReposAutolinksMethodsWithRawResponse,
+        _AsyncReposBranchesMethodsWithRawResponse,
+        _AsyncReposBranches2MethodsWithRawResponse,
+        _AsyncReposBranches3MethodsWithRawResponse,
+        _AsyncReposCollaboratorsMethodsWithRawResponse,
+        _AsyncReposCommitsMethodsWithRawResponse,
+        _AsyncReposCompareMethodsWithRawResponse,
+        _AsyncReposDeploymentsMethodsWithRawResponse,
+        _AsyncReposEnvironmentsMethodsWithRawResponse,
+        _AsyncReposEnvironments2MethodsWithRawResponse,
+        _AsyncReposHooksMethodsWithRawResponse,
+        _AsyncReposImmutableReleasesMethodsWithRawResponse,
+        _AsyncReposPagesMethodsWithRawResponse,
+        _AsyncReposPropertiesMethodsWithRawResponse,
+        _AsyncReposReleasesMethodsWithRawResponse,
+        _AsyncReposReleases2MethodsWithRawResponse,
+        _AsyncReposTrafficMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncReposWithStreamingResponseMethods(
+        _AsyncReposReposMethodsWithStreamingResponse,
+        _AsyncReposRulesetsMethodsWithStreamingResponse,
+        _AsyncReposRulesets2MethodsWithStreamingResponse,
+        _AsyncReposAutolinksMethodsWithStreamingResponse,
+        _AsyncReposBranchesMethodsWithStreamingResponse,
+        _AsyncReposBranches2MethodsWithStreamingResponse,
+        _AsyncReposBranches3MethodsWithStreamingResponse,
+        _AsyncReposCollaboratorsMethodsWithStreamingResponse,
+        _AsyncReposCommitsMethodsWithStreamingResponse,
+        _AsyncReposCompareMethodsWithStreamingResponse,
+        _AsyncReposDeploymentsMethodsWithStreamingResponse,
+        _AsyncReposEnvironmentsMethodsWithStreamingResponse,
+        _AsyncReposEnvironments2MethodsWithStreamingResponse,
+        _AsyncReposHooksMethodsWithStreamingResponse,
+        _AsyncReposImmutableReleasesMethodsWithStreamingResponse,
+        _AsyncReposPagesMethodsWithStreamingResponse,
+        _AsyncReposPropertiesMethodsWithStreamingResponse,
+        _AsyncReposReleasesMethodsWithStreamingResponse,
+        _AsyncReposReleases2MethodsWithStreamingResponse,
+        _AsyncReposTrafficMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncReposMethods = _rt.AsyncResource
+    _AsyncReposWithRawResponseMethods = _AsyncReposWithStreamingResponseMethods = object
 
 
 class AsyncRepos(_AsyncReposMethods):
@@ -1297,7 +639,7 @@ class AsyncRepos(_AsyncReposMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncReposWithRawResponse:
@@ -1310,711 +652,29 @@ class AsyncRepos(_AsyncReposMethods):
         return AsyncReposWithStreamingResponse(self)
 
 
-class AsyncReposWithRawResponse:
+class AsyncReposWithRawResponse(_AsyncReposWithRawResponseMethods):
     """`AsyncRepos.with_raw_response`."""
 
     def __init__(self, resource: AsyncRepos) -> None:
         self._resource = resource
-        self.list_for_org = _rt.raw_async_page(resource.list_for_org)
-        self.create_in_org = _rt.with_raw_response(resource.create_in_org)
-        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.create_for_authenticated_user = _rt.with_raw_response(
-            resource.create_for_authenticated_user
-        )
-        self.list_for_user = _rt.raw_async_page(resource.list_for_user)
-        self.get_org_rulesets = _rt.raw_async_page(resource.get_org_rulesets)
-        self.create_org_ruleset = _rt.with_raw_response(resource.create_org_ruleset)
-        self.get_org_ruleset = _rt.with_raw_response(resource.get_org_ruleset)
-        self.update_org_ruleset = _rt.with_raw_response(resource.update_org_ruleset)
-        self.delete_org_ruleset = _rt.with_raw_response(resource.delete_org_ruleset)
-        self.get_repo_rulesets = _rt.raw_async_page(resource.get_repo_rulesets)
-        self.create_repo_ruleset = _rt.with_raw_response(resource.create_repo_ruleset)
-        self.get_repo_rule_suites = _rt.raw_async_page(resource.get_repo_rule_suites)
-        self.get_repo_rule_suite = _rt.with_raw_response(resource.get_repo_rule_suite)
-        self.get_repo_ruleset = _rt.with_raw_response(resource.get_repo_ruleset)
-        self.update_repo_ruleset = _rt.with_raw_response(resource.update_repo_ruleset)
-        self.delete_repo_ruleset = _rt.with_raw_response(resource.delete_repo_ruleset)
-        self.get_repo_ruleset_history = _rt.raw_async_page(resource.get_repo_ruleset_history)
-        self.get_repo_ruleset_version = _rt.with_raw_response(resource.get_repo_ruleset_version)
-        self.get_org_rule_suites = _rt.raw_async_page(resource.get_org_rule_suites)
-        self.get_org_rule_suite = _rt.with_raw_response(resource.get_org_rule_suite)
-        self.get = _rt.with_raw_response(resource.get)
-        self.delete = _rt.with_raw_response(resource.delete)
-        self.update = _rt.with_raw_response(resource.update)
-        self.list_public = _rt.raw_async_page(resource.list_public)
-        self.list_activities = _rt.raw_async_page(resource.list_activities)
-        self.create_attestation = _rt.with_raw_response(resource.create_attestation)
-        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
-        self.list_autolinks = _rt.with_raw_response(resource.list_autolinks)
-        self.create_autolink = _rt.with_raw_response(resource.create_autolink)
-        self.get_autolink = _rt.with_raw_response(resource.get_autolink)
-        self.delete_autolink = _rt.with_raw_response(resource.delete_autolink)
-        self.check_automated_security_fixes = _rt.with_raw_response(
-            resource.check_automated_security_fixes
-        )
-        self.enable_automated_security_fixes = _rt.with_raw_response(
-            resource.enable_automated_security_fixes
-        )
-        self.disable_automated_security_fixes = _rt.with_raw_response(
-            resource.disable_automated_security_fixes
-        )
-        self.list_branches = _rt.raw_async_page(resource.list_branches)
-        self.get_branch = _rt.with_raw_response(resource.get_branch)
-        self.get_branch_protection = _rt.with_raw_response(resource.get_branch_protection)
-        self.update_branch_protection = _rt.with_raw_response(resource.update_branch_protection)
-        self.delete_branch_protection = _rt.with_raw_response(resource.delete_branch_protection)
-        self.get_admin_branch_protection = _rt.with_raw_response(
-            resource.get_admin_branch_protection
-        )
-        self.set_admin_branch_protection = _rt.with_raw_response(
-            resource.set_admin_branch_protection
-        )
-        self.delete_admin_branch_protection = _rt.with_raw_response(
-            resource.delete_admin_branch_protection
-        )
-        self.get_pull_request_review_protection = _rt.with_raw_response(
-            resource.get_pull_request_review_protection
-        )
-        self.delete_pull_request_review_protection = _rt.with_raw_response(
-            resource.delete_pull_request_review_protection
-        )
-        self.update_pull_request_review_protection = _rt.with_raw_response(
-            resource.update_pull_request_review_protection
-        )
-        self.get_commit_signature_protection = _rt.with_raw_response(
-            resource.get_commit_signature_protection
-        )
-        self.create_commit_signature_protection = _rt.with_raw_response(
-            resource.create_commit_signature_protection
-        )
-        self.delete_commit_signature_protection = _rt.with_raw_response(
-            resource.delete_commit_signature_protection
-        )
-        self.get_status_checks_protection = _rt.with_raw_response(
-            resource.get_status_checks_protection
-        )
-        self.remove_status_check_protection = _rt.with_raw_response(
-            resource.remove_status_check_protection
-        )
-        self.update_status_check_protection = _rt.with_raw_response(
-            resource.update_status_check_protection
-        )
-        self.get_all_status_check_contexts = _rt.with_raw_response(
-            resource.get_all_status_check_contexts
-        )
-        self.set_status_check_contexts = _rt.with_raw_response(resource.set_status_check_contexts)
-        self.add_status_check_contexts = _rt.with_raw_response(resource.add_status_check_contexts)
-        self.remove_status_check_contexts = _rt.with_raw_response(
-            resource.remove_status_check_contexts
-        )
-        self.get_access_restrictions = _rt.with_raw_response(resource.get_access_restrictions)
-        self.delete_access_restrictions = _rt.with_raw_response(resource.delete_access_restrictions)
-        self.get_apps_with_access_to_protected_branch = _rt.with_raw_response(
-            resource.get_apps_with_access_to_protected_branch
-        )
-        self.set_app_access_restrictions = _rt.with_raw_response(
-            resource.set_app_access_restrictions
-        )
-        self.add_app_access_restrictions = _rt.with_raw_response(
-            resource.add_app_access_restrictions
-        )
-        self.remove_app_access_restrictions = _rt.with_raw_response(
-            resource.remove_app_access_restrictions
-        )
-        self.get_teams_with_access_to_protected_branch = _rt.with_raw_response(
-            resource.get_teams_with_access_to_protected_branch
-        )
-        self.set_team_access_restrictions = _rt.with_raw_response(
-            resource.set_team_access_restrictions
-        )
-        self.add_team_access_restrictions = _rt.with_raw_response(
-            resource.add_team_access_restrictions
-        )
-        self.remove_team_access_restrictions = _rt.with_raw_response(
-            resource.remove_team_access_restrictions
-        )
-        self.get_users_with_access_to_protected_branch = _rt.with_raw_response(
-            resource.get_users_with_access_to_protected_branch
-        )
-        self.set_user_access_restrictions = _rt.with_raw_response(
-            resource.set_user_access_restrictions
-        )
-        self.add_user_access_restrictions = _rt.with_raw_response(
-            resource.add_user_access_restrictions
-        )
-        self.remove_user_access_restrictions = _rt.with_raw_response(
-            resource.remove_user_access_restrictions
-        )
-        self.rename_branch = _rt.with_raw_response(resource.rename_branch)
-        self.codeowners_errors = _rt.with_raw_response(resource.codeowners_errors)
-        self.list_collaborators = _rt.raw_async_page(resource.list_collaborators)
-        self.check_collaborator = _rt.with_raw_response(resource.check_collaborator)
-        self.add_collaborator = _rt.with_raw_response(resource.add_collaborator)
-        self.remove_collaborator = _rt.with_raw_response(resource.remove_collaborator)
-        self.get_collaborator_permission_level = _rt.with_raw_response(
-            resource.get_collaborator_permission_level
-        )
-        self.list_commit_comments_for_repo = _rt.raw_async_page(
-            resource.list_commit_comments_for_repo
-        )
-        self.get_commit_comment = _rt.with_raw_response(resource.get_commit_comment)
-        self.delete_commit_comment = _rt.with_raw_response(resource.delete_commit_comment)
-        self.update_commit_comment = _rt.with_raw_response(resource.update_commit_comment)
-        self.list_commits = _rt.raw_async_page(resource.list_commits)
-        self.list_branches_for_head_commit = _rt.with_raw_response(
-            resource.list_branches_for_head_commit
-        )
-        self.list_comments_for_commit = _rt.raw_async_page(resource.list_comments_for_commit)
-        self.create_commit_comment = _rt.with_raw_response(resource.create_commit_comment)
-        self.list_pull_requests_associated_with_commit = _rt.raw_async_page(
-            resource.list_pull_requests_associated_with_commit
-        )
-        self.get_commit = _rt.with_raw_response(resource.get_commit)
-        self.get_combined_status_for_ref = _rt.with_raw_response(
-            resource.get_combined_status_for_ref
-        )
-        self.list_commit_statuses_for_ref = _rt.raw_async_page(
-            resource.list_commit_statuses_for_ref
-        )
-        self.get_community_profile_metrics = _rt.with_raw_response(
-            resource.get_community_profile_metrics
-        )
-        self.compare_commits_with_basehead = _rt.with_raw_response(
-            resource.compare_commits_with_basehead
-        )
-        self.compare_commits = _rt.with_raw_response(resource.compare_commits)
-        self.get_content = _rt.with_raw_response(resource.get_content)
-        self.create_or_update_file_contents = _rt.with_raw_response(
-            resource.create_or_update_file_contents
-        )
-        self.delete_file = _rt.with_raw_response(resource.delete_file)
-        self.list_contributors = _rt.raw_async_page(resource.list_contributors)
-        self.list_deployments = _rt.raw_async_page(resource.list_deployments)
-        self.create_deployment = _rt.with_raw_response(resource.create_deployment)
-        self.get_deployment = _rt.with_raw_response(resource.get_deployment)
-        self.delete_deployment = _rt.with_raw_response(resource.delete_deployment)
-        self.list_deployment_statuses = _rt.raw_async_page(resource.list_deployment_statuses)
-        self.create_deployment_status = _rt.with_raw_response(resource.create_deployment_status)
-        self.get_deployment_status = _rt.with_raw_response(resource.get_deployment_status)
-        self.create_dispatch_event = _rt.with_raw_response(resource.create_dispatch_event)
-        self.get_all_environments = _rt.raw_async_page(resource.get_all_environments)
-        self.get_environment = _rt.with_raw_response(resource.get_environment)
-        self.create_or_update_environment = _rt.with_raw_response(
-            resource.create_or_update_environment
-        )
-        self.delete_an_environment = _rt.with_raw_response(resource.delete_an_environment)
-        self.list_deployment_branch_policies = _rt.raw_async_page(
-            resource.list_deployment_branch_policies
-        )
-        self.create_deployment_branch_policy = _rt.with_raw_response(
-            resource.create_deployment_branch_policy
-        )
-        self.get_deployment_branch_policy = _rt.with_raw_response(
-            resource.get_deployment_branch_policy
-        )
-        self.update_deployment_branch_policy = _rt.with_raw_response(
-            resource.update_deployment_branch_policy
-        )
-        self.delete_deployment_branch_policy = _rt.with_raw_response(
-            resource.delete_deployment_branch_policy
-        )
-        self.get_all_deployment_protection_rules = _rt.with_raw_response(
-            resource.get_all_deployment_protection_rules
-        )
-        self.create_deployment_protection_rule = _rt.with_raw_response(
-            resource.create_deployment_protection_rule
-        )
-        self.list_custom_deployment_rule_integrations = _rt.raw_async_page(
-            resource.list_custom_deployment_rule_integrations
-        )
-        self.get_custom_deployment_protection_rule = _rt.with_raw_response(
-            resource.get_custom_deployment_protection_rule
-        )
-        self.disable_deployment_protection_rule = _rt.with_raw_response(
-            resource.disable_deployment_protection_rule
-        )
-        self.list_forks = _rt.raw_async_page(resource.list_forks)
-        self.create_fork = _rt.with_raw_response(resource.create_fork)
-        self.get_hash_algorithm = _rt.with_raw_response(resource.get_hash_algorithm)
-        self.list_webhooks = _rt.raw_async_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_raw_response(resource.create_webhook)
-        self.get_webhook = _rt.with_raw_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_raw_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_raw_response(resource.update_webhook)
-        self.get_webhook_config_for_repo = _rt.with_raw_response(
-            resource.get_webhook_config_for_repo
-        )
-        self.update_webhook_config_for_repo = _rt.with_raw_response(
-            resource.update_webhook_config_for_repo
-        )
-        self.list_webhook_deliveries = _rt.raw_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_raw_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_raw_response(resource.redeliver_webhook_delivery)
-        self.ping_webhook = _rt.with_raw_response(resource.ping_webhook)
-        self.test_push_webhook = _rt.with_raw_response(resource.test_push_webhook)
-        self.check_immutable_releases = _rt.with_raw_response(resource.check_immutable_releases)
-        self.enable_immutable_releases = _rt.with_raw_response(resource.enable_immutable_releases)
-        self.disable_immutable_releases = _rt.with_raw_response(resource.disable_immutable_releases)
-        self.list_invitations = _rt.raw_async_page(resource.list_invitations)
-        self.delete_invitation = _rt.with_raw_response(resource.delete_invitation)
-        self.update_invitation = _rt.with_raw_response(resource.update_invitation)
-        self.list_issue_types = _rt.with_raw_response(resource.list_issue_types)
-        self.list_deploy_keys = _rt.raw_async_page(resource.list_deploy_keys)
-        self.create_deploy_key = _rt.with_raw_response(resource.create_deploy_key)
-        self.get_deploy_key = _rt.with_raw_response(resource.get_deploy_key)
-        self.delete_deploy_key = _rt.with_raw_response(resource.delete_deploy_key)
-        self.list_languages = _rt.with_raw_response(resource.list_languages)
-        self.merge_upstream = _rt.with_raw_response(resource.merge_upstream)
-        self.merge = _rt.with_raw_response(resource.merge)
-        self.get_pages = _rt.with_raw_response(resource.get_pages)
-        self.update_information_about_pages_site = _rt.with_raw_response(
-            resource.update_information_about_pages_site
-        )
-        self.create_pages_site = _rt.with_raw_response(resource.create_pages_site)
-        self.delete_pages_site = _rt.with_raw_response(resource.delete_pages_site)
-        self.list_pages_builds = _rt.raw_async_page(resource.list_pages_builds)
-        self.request_pages_build = _rt.with_raw_response(resource.request_pages_build)
-        self.get_latest_pages_build = _rt.with_raw_response(resource.get_latest_pages_build)
-        self.get_pages_build = _rt.with_raw_response(resource.get_pages_build)
-        self.create_pages_deployment = _rt.with_raw_response(resource.create_pages_deployment)
-        self.get_pages_deployment = _rt.with_raw_response(resource.get_pages_deployment)
-        self.cancel_pages_deployment = _rt.with_raw_response(resource.cancel_pages_deployment)
-        self.get_pages_health_check = _rt.with_raw_response(resource.get_pages_health_check)
-        self.check_private_vulnerability_reporting = _rt.with_raw_response(
-            resource.check_private_vulnerability_reporting
-        )
-        self.enable_private_vulnerability_reporting = _rt.with_raw_response(
-            resource.enable_private_vulnerability_reporting
-        )
-        self.disable_private_vulnerability_reporting = _rt.with_raw_response(
-            resource.disable_private_vulnerability_reporting
-        )
-        self.custom_properties_for_repos_get_repository_values = _rt.with_raw_response(
-            resource.custom_properties_for_repos_get_repository_values
-        )
-        self.custom_properties_for_repos_create_or_update_repository_values = _rt.with_raw_response(
-            resource.custom_properties_for_repos_create_or_update_repository_values
-        )
-        self.get_readme = _rt.with_raw_response(resource.get_readme)
-        self.get_readme_in_directory = _rt.with_raw_response(resource.get_readme_in_directory)
-        self.list_releases = _rt.raw_async_page(resource.list_releases)
-        self.create_release = _rt.with_raw_response(resource.create_release)
-        self.get_release_asset = _rt.with_raw_response(resource.get_release_asset)
-        self.delete_release_asset = _rt.with_raw_response(resource.delete_release_asset)
-        self.update_release_asset = _rt.with_raw_response(resource.update_release_asset)
-        self.generate_release_notes = _rt.with_raw_response(resource.generate_release_notes)
-        self.get_latest_release = _rt.with_raw_response(resource.get_latest_release)
-        self.get_release_by_tag = _rt.with_raw_response(resource.get_release_by_tag)
-        self.get_release = _rt.with_raw_response(resource.get_release)
-        self.delete_release = _rt.with_raw_response(resource.delete_release)
-        self.update_release = _rt.with_raw_response(resource.update_release)
-        self.list_release_assets = _rt.raw_async_page(resource.list_release_assets)
-        self.upload_release_asset = _rt.with_raw_response(resource.upload_release_asset)
-        self.get_branch_rules = _rt.raw_async_page(resource.get_branch_rules)
-        self.get_code_frequency_stats = _rt.with_raw_response(resource.get_code_frequency_stats)
-        self.get_commit_activity_stats = _rt.with_raw_response(resource.get_commit_activity_stats)
-        self.get_contributors_stats = _rt.with_raw_response(resource.get_contributors_stats)
-        self.get_participation_stats = _rt.with_raw_response(resource.get_participation_stats)
-        self.get_punch_card_stats = _rt.with_raw_response(resource.get_punch_card_stats)
-        self.create_commit_status = _rt.with_raw_response(resource.create_commit_status)
-        self.list_tags = _rt.raw_async_page(resource.list_tags)
-        self.download_tarball_archive = _rt.with_raw_response(resource.download_tarball_archive)
-        self.list_teams = _rt.raw_async_page(resource.list_teams)
-        self.get_all_topics = _rt.raw_async_page(resource.get_all_topics)
-        self.replace_all_topics = _rt.with_raw_response(resource.replace_all_topics)
-        self.get_clones = _rt.with_raw_response(resource.get_clones)
-        self.get_top_paths = _rt.with_raw_response(resource.get_top_paths)
-        self.get_top_referrers = _rt.with_raw_response(resource.get_top_referrers)
-        self.get_views = _rt.with_raw_response(resource.get_views)
-        self.transfer = _rt.with_raw_response(resource.transfer)
-        self.check_vulnerability_alerts = _rt.with_raw_response(resource.check_vulnerability_alerts)
-        self.enable_vulnerability_alerts = _rt.with_raw_response(
-            resource.enable_vulnerability_alerts
-        )
-        self.disable_vulnerability_alerts = _rt.with_raw_response(
-            resource.disable_vulnerability_alerts
-        )
-        self.download_zipball_archive = _rt.with_raw_response(resource.download_zipball_archive)
-        self.create_using_template = _rt.with_raw_response(resource.create_using_template)
-        self.list_invitations_for_authenticated_user = _rt.raw_async_page(
-            resource.list_invitations_for_authenticated_user
-        )
-        self.decline_invitation_for_authenticated_user = _rt.with_raw_response(
-            resource.decline_invitation_for_authenticated_user
-        )
-        self.accept_invitation_for_authenticated_user = _rt.with_raw_response(
-            resource.accept_invitation_for_authenticated_user
-        )
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncReposWithStreamingResponse:
+class AsyncReposWithStreamingResponse(_AsyncReposWithStreamingResponseMethods):
     """`AsyncRepos.with_streaming_response`."""
 
     def __init__(self, resource: AsyncRepos) -> None:
         self._resource = resource
-        self.list_for_org = _rt.streaming_async_page(resource.list_for_org)
-        self.create_in_org = _rt.with_streaming_response(resource.create_in_org)
-        self.list_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_for_authenticated_user
-        )
-        self.create_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_for_authenticated_user
-        )
-        self.list_for_user = _rt.streaming_async_page(resource.list_for_user)
-        self.get_org_rulesets = _rt.streaming_async_page(resource.get_org_rulesets)
-        self.create_org_ruleset = _rt.with_streaming_response(resource.create_org_ruleset)
-        self.get_org_ruleset = _rt.with_streaming_response(resource.get_org_ruleset)
-        self.update_org_ruleset = _rt.with_streaming_response(resource.update_org_ruleset)
-        self.delete_org_ruleset = _rt.with_streaming_response(resource.delete_org_ruleset)
-        self.get_repo_rulesets = _rt.streaming_async_page(resource.get_repo_rulesets)
-        self.create_repo_ruleset = _rt.with_streaming_response(resource.create_repo_ruleset)
-        self.get_repo_rule_suites = _rt.streaming_async_page(resource.get_repo_rule_suites)
-        self.get_repo_rule_suite = _rt.with_streaming_response(resource.get_repo_rule_suite)
-        self.get_repo_ruleset = _rt.with_streaming_response(resource.get_repo_ruleset)
-        self.update_repo_ruleset = _rt.with_streaming_response(resource.update_repo_ruleset)
-        self.delete_repo_ruleset = _rt.with_streaming_response(resource.delete_repo_ruleset)
-        self.get_repo_ruleset_history = _rt.streaming_async_page(resource.get_repo_ruleset_history)
-        self.get_repo_ruleset_version = _rt.with_streaming_response(
-            resource.get_repo_ruleset_version
-        )
-        self.get_org_rule_suites = _rt.streaming_async_page(resource.get_org_rule_suites)
-        self.get_org_rule_suite = _rt.with_streaming_response(resource.get_org_rule_suite)
-        self.get = _rt.with_streaming_response(resource.get)
-        self.delete = _rt.with_streaming_response(resource.delete)
-        self.update = _rt.with_streaming_response(resource.update)
-        self.list_public = _rt.streaming_async_page(resource.list_public)
-        self.list_activities = _rt.streaming_async_page(resource.list_activities)
-        self.create_attestation = _rt.with_streaming_response(resource.create_attestation)
-        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
-        self.list_autolinks = _rt.with_streaming_response(resource.list_autolinks)
-        self.create_autolink = _rt.with_streaming_response(resource.create_autolink)
-        self.get_autolink = _rt.with_streaming_response(resource.get_autolink)
-        self.delete_autolink = _rt.with_streaming_response(resource.delete_autolink)
-        self.check_automated_security_fixes = _rt.with_streaming_response(
-            resource.check_automated_security_fixes
-        )
-        self.enable_automated_security_fixes = _rt.with_streaming_response(
-            resource.enable_automated_security_fixes
-        )
-        self.disable_automated_security_fixes = _rt.with_streaming_response(
-            resource.disable_automated_security_fixes
-        )
-        self.list_branches = _rt.streaming_async_page(resource.list_branches)
-        self.get_branch = _rt.with_streaming_response(resource.get_branch)
-        self.get_branch_protection = _rt.with_streaming_response(resource.get_branch_protection)
-        self.update_branch_protection = _rt.with_streaming_response(
-            resource.update_branch_protection
-        )
-        self.delete_branch_protection = _rt.with_streaming_response(
-            resource.delete_branch_protection
-        )
-        self.get_admin_branch_protection = _rt.with_streaming_response(
-            resource.get_admin_branch_protection
-        )
-        self.set_admin_branch_protection = _rt.with_streaming_response(
-            resource.set_admin_branch_protection
-        )
-        self.delete_admin_branch_protection = _rt.with_streaming_response(
-            resource.delete_admin_branch_protection
-        )
-        self.get_pull_request_review_protection = _rt.with_streaming_response(
-            resource.get_pull_request_review_protection
-        )
-        self.delete_pull_request_review_protection = _rt.with_streaming_response(
-            resource.delete_pull_request_review_protection
-        )
-        self.update_pull_request_review_protection = _rt.with_streaming_response(
-            resource.update_pull_request_review_protection
-        )
-        self.get_commit_signature_protection = _rt.with_streaming_response(
-            resource.get_commit_signature_protection
-        )
-        self.create_commit_signature_protection = _rt.with_streaming_response(
-            resource.create_commit_signature_protection
-        )
-        self.delete_commit_signature_protection = _rt.with_streaming_response(
-            resource.delete_commit_signature_protection
-        )
-        self.get_status_checks_protection = _rt.with_streaming_response(
-            resource.get_status_checks_protection
-        )
-        self.remove_status_check_protection = _rt.with_streaming_response(
-            resource.remove_status_check_protection
-        )
-        self.update_status_check_protection = _rt.with_streaming_response(
-            resource.update_status_check_protection
-        )
-        self.get_all_status_check_contexts = _rt.with_streaming_response(
-            resource.get_all_status_check_contexts
-        )
-        self.set_status_check_contexts = _rt.with_streaming_response(
-            resource.set_status_check_contexts
-        )
-        self.add_status_check_contexts = _rt.with_streaming_response(
-            resource.add_status_check_contexts
-        )
-        self.remove_status_check_contexts = _rt.with_streaming_response(
-            resource.remove_status_check_contexts
-        )
-        self.get_access_restrictions = _rt.with_streaming_response(resource.get_access_restrictions)
-        self.delete_access_restrictions = _rt.with_streaming_response(
-            resource.delete_access_restrictions
-        )
-        self.get_apps_with_access_to_protected_branch = _rt.with_streaming_response(
-            resource.get_apps_with_access_to_protected_branch
-        )
-        self.set_app_access_restrictions = _rt.with_streaming_response(
-            resource.set_app_access_restrictions
-        )
-        self.add_app_access_restrictions = _rt.with_streaming_response(
-            resource.add_app_access_restrictions
-        )
-        self.remove_app_access_restrictions = _rt.with_streaming_response(
-            resource.remove_app_access_restrictions
-        )
-        self.get_teams_with_access_to_protected_branch = _rt.with_streaming_response(
-            resource.get_teams_with_access_to_protected_branch
-        )
-        self.set_team_access_restrictions = _rt.with_streaming_response(
-            resource.set_team_access_restrictions
-        )
-        self.add_team_access_restrictions = _rt.with_streaming_response(
-            resource.add_team_access_restrictions
-        )
-        self.remove_team_access_restrictions = _rt.with_streaming_response(
-            resource.remove_team_access_restrictions
-        )
-        self.get_users_with_access_to_protected_branch = _rt.with_streaming_response(
-            resource.get_users_with_access_to_protected_branch
-        )
-        self.set_user_access_restrictions = _rt.with_streaming_response(
-            resource.set_user_access_restrictions
-        )
-        self.add_user_access_restrictions = _rt.with_streaming_response(
-            resource.add_user_access_restrictions
-        )
-        self.remove_user_access_restrictions = _rt.with_streaming_response(
-            resource.remove_user_access_restrictions
-        )
-        self.rename_branch = _rt.with_streaming_response(resource.rename_branch)
-        self.codeowners_errors = _rt.with_streaming_response(resource.codeowners_errors)
-        self.list_collaborators = _rt.streaming_async_page(resource.list_collaborators)
-        self.check_collaborator = _rt.with_streaming_response(resource.check_collaborator)
-        self.add_collaborator = _rt.with_streaming_response(resource.add_collaborator)
-        self.remove_collaborator = _rt.with_streaming_response(resource.remove_collaborator)
-        self.get_collaborator_permission_level = _rt.with_streaming_response(
-            resource.get_collaborator_permission_level
-        )
-        self.list_commit_comments_for_repo = _rt.streaming_async_page(
-            resource.list_commit_comments_for_repo
-        )
-        self.get_commit_comment = _rt.with_streaming_response(resource.get_commit_comment)
-        self.delete_commit_comment = _rt.with_streaming_response(resource.delete_commit_comment)
-        self.update_commit_comment = _rt.with_streaming_response(resource.update_commit_comment)
-        self.list_commits = _rt.streaming_async_page(resource.list_commits)
-        self.list_branches_for_head_commit = _rt.with_streaming_response(
-            resource.list_branches_for_head_commit
-        )
-        self.list_comments_for_commit = _rt.streaming_async_page(resource.list_comments_for_commit)
-        self.create_commit_comment = _rt.with_streaming_response(resource.create_commit_comment)
-        self.list_pull_requests_associated_with_commit = _rt.streaming_async_page(
-            resource.list_pull_requests_associated_with_commit
-        )
-        self.get_commit = _rt.with_streaming_response(resource.get_commit)
-        self.get_combined_status_for_ref = _rt.with_streaming_response(
-            resource.get_combined_status_for_ref
-        )
-        self.list_commit_statuses_for_ref = _rt.streaming_async_page(
-            resource.list_commit_statuses_for_ref
-        )
-        self.get_community_profile_metrics = _rt.with_streaming_response(
-            resource.get_community_profile_metrics
-        )
-        self.compare_commits_with_basehead = _rt.with_streaming_response(
-            resource.compare_commits_with_basehead
-        )
-        self.compare_commits = _rt.with_streaming_response(resource.compare_commits)
-        self.get_content = _rt.with_streaming_response(resource.get_content)
-        self.create_or_update_file_contents = _rt.with_streaming_response(
-            resource.create_or_update_file_contents
-        )
-        self.delete_file = _rt.with_streaming_response(resource.delete_file)
-        self.list_contributors = _rt.streaming_async_page(resource.list_contributors)
-        self.list_deployments = _rt.streaming_async_page(resource.list_deployments)
-        self.create_deployment = _rt.with_streaming_response(resource.create_deployment)
-        self.get_deployment = _rt.with_streaming_response(resource.get_deployment)
-        self.delete_deployment = _rt.with_streaming_response(resource.delete_deployment)
-        self.list_deployment_statuses = _rt.streaming_async_page(resource.list_deployment_statuses)
-        self.create_deployment_status = _rt.with_streaming_response(
-            resource.create_deployment_status
-        )
-        self.get_deployment_status = _rt.with_streaming_response(resource.get_deployment_status)
-        self.create_dispatch_event = _rt.with_streaming_response(resource.create_dispatch_event)
-        self.get_all_environments = _rt.streaming_async_page(resource.get_all_environments)
-        self.get_environment = _rt.with_streaming_response(resource.get_environment)
-        self.create_or_update_environment = _rt.with_streaming_response(
-            resource.create_or_update_environment
-        )
-        self.delete_an_environment = _rt.with_streaming_response(resource.delete_an_environment)
-        self.list_deployment_branch_policies = _rt.streaming_async_page(
-            resource.list_deployment_branch_policies
-        )
-        self.create_deployment_branch_policy = _rt.with_streaming_response(
-            resource.create_deployment_branch_policy
-        )
-        self.get_deployment_branch_policy = _rt.with_streaming_response(
-            resource.get_deployment_branch_policy
-        )
-        self.update_deployment_branch_policy = _rt.with_streaming_response(
-            resource.update_deployment_branch_policy
-        )
-        self.delete_deployment_branch_policy = _rt.with_streaming_response(
-            resource.delete_deployment_branch_policy
-        )
-        self.get_all_deployment_protection_rules = _rt.with_streaming_response(
-            resource.get_all_deployment_protection_rules
-        )
-        self.create_deployment_protection_rule = _rt.with_streaming_response(
-            resource.create_deployment_protection_rule
-        )
-        self.list_custom_deployment_rule_integrations = _rt.streaming_async_page(
-            resource.list_custom_deployment_rule_integrations
-        )
-        self.get_custom_deployment_protection_rule = _rt.with_streaming_response(
-            resource.get_custom_deployment_protection_rule
-        )
-        self.disable_deployment_protection_rule = _rt.with_streaming_response(
-            resource.disable_deployment_protection_rule
-        )
-        self.list_forks = _rt.streaming_async_page(resource.list_forks)
-        self.create_fork = _rt.with_streaming_response(resource.create_fork)
-        self.get_hash_algorithm = _rt.with_streaming_response(resource.get_hash_algorithm)
-        self.list_webhooks = _rt.streaming_async_page(resource.list_webhooks)
-        self.create_webhook = _rt.with_streaming_response(resource.create_webhook)
-        self.get_webhook = _rt.with_streaming_response(resource.get_webhook)
-        self.delete_webhook = _rt.with_streaming_response(resource.delete_webhook)
-        self.update_webhook = _rt.with_streaming_response(resource.update_webhook)
-        self.get_webhook_config_for_repo = _rt.with_streaming_response(
-            resource.get_webhook_config_for_repo
-        )
-        self.update_webhook_config_for_repo = _rt.with_streaming_response(
-            resource.update_webhook_config_for_repo
-        )
-        self.list_webhook_deliveries = _rt.streaming_async_page(resource.list_webhook_deliveries)
-        self.get_webhook_delivery = _rt.with_streaming_response(resource.get_webhook_delivery)
-        self.redeliver_webhook_delivery = _rt.with_streaming_response(
-            resource.redeliver_webhook_delivery
-        )
-        self.ping_webhook = _rt.with_streaming_response(resource.ping_webhook)
-        self.test_push_webhook = _rt.with_streaming_response(resource.test_push_webhook)
-        self.check_immutable_releases = _rt.with_streaming_response(
-            resource.check_immutable_releases
-        )
-        self.enable_immutable_releases = _rt.with_streaming_response(
-            resource.enable_immutable_releases
-        )
-        self.disable_immutable_releases = _rt.with_streaming_response(
-            resource.disable_immutable_releases
-        )
-        self.list_invitations = _rt.streaming_async_page(resource.list_invitations)
-        self.delete_invitation = _rt.with_streaming_response(resource.delete_invitation)
-        self.update_invitation = _rt.with_streaming_response(resource.update_invitation)
-        self.list_issue_types = _rt.with_streaming_response(resource.list_issue_types)
-        self.list_deploy_keys = _rt.streaming_async_page(resource.list_deploy_keys)
-        self.create_deploy_key = _rt.with_streaming_response(resource.create_deploy_key)
-        self.get_deploy_key = _rt.with_streaming_response(resource.get_deploy_key)
-        self.delete_deploy_key = _rt.with_streaming_response(resource.delete_deploy_key)
-        self.list_languages = _rt.with_streaming_response(resource.list_languages)
-        self.merge_upstream = _rt.with_streaming_response(resource.merge_upstream)
-        self.merge = _rt.with_streaming_response(resource.merge)
-        self.get_pages = _rt.with_streaming_response(resource.get_pages)
-        self.update_information_about_pages_site = _rt.with_streaming_response(
-            resource.update_information_about_pages_site
-        )
-        self.create_pages_site = _rt.with_streaming_response(resource.create_pages_site)
-        self.delete_pages_site = _rt.with_streaming_response(resource.delete_pages_site)
-        self.list_pages_builds = _rt.streaming_async_page(resource.list_pages_builds)
-        self.request_pages_build = _rt.with_streaming_response(resource.request_pages_build)
-        self.get_latest_pages_build = _rt.with_streaming_response(resource.get_latest_pages_build)
-        self.get_pages_build = _rt.with_streaming_response(resource.get_pages_build)
-        self.create_pages_deployment = _rt.with_streaming_response(resource.create_pages_deployment)
-        self.get_pages_deployment = _rt.with_streaming_response(resource.get_pages_deployment)
-        self.cancel_pages_deployment = _rt.with_streaming_response(resource.cancel_pages_deployment)
-        self.get_pages_health_check = _rt.with_streaming_response(resource.get_pages_health_check)
-        self.check_private_vulnerability_reporting = _rt.with_streaming_response(
-            resource.check_private_vulnerability_reporting
-        )
-        self.enable_private_vulnerability_reporting = _rt.with_streaming_response(
-            resource.enable_private_vulnerability_reporting
-        )
-        self.disable_private_vulnerability_reporting = _rt.with_streaming_response(
-            resource.disable_private_vulnerability_reporting
-        )
-        self.custom_properties_for_repos_get_repository_values = _rt.with_streaming_response(
-            resource.custom_properties_for_repos_get_repository_values
-        )
-        self.custom_properties_for_repos_create_or_update_repository_values = (
-            _rt.with_streaming_response(
-                resource.custom_properties_for_repos_create_or_update_repository_values
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
             )
-        )
-        self.get_readme = _rt.with_streaming_response(resource.get_readme)
-        self.get_readme_in_directory = _rt.with_streaming_response(resource.get_readme_in_directory)
-        self.list_releases = _rt.streaming_async_page(resource.list_releases)
-        self.create_release = _rt.with_streaming_response(resource.create_release)
-        self.get_release_asset = _rt.with_streaming_response(resource.get_release_asset)
-        self.delete_release_asset = _rt.with_streaming_response(resource.delete_release_asset)
-        self.update_release_asset = _rt.with_streaming_response(resource.update_release_asset)
-        self.generate_release_notes = _rt.with_streaming_response(resource.generate_release_notes)
-        self.get_latest_release = _rt.with_streaming_response(resource.get_latest_release)
-        self.get_release_by_tag = _rt.with_streaming_response(resource.get_release_by_tag)
-        self.get_release = _rt.with_streaming_response(resource.get_release)
-        self.delete_release = _rt.with_streaming_response(resource.delete_release)
-        self.update_release = _rt.with_streaming_response(resource.update_release)
-        self.list_release_assets = _rt.streaming_async_page(resource.list_release_assets)
-        self.upload_release_asset = _rt.with_streaming_response(resource.upload_release_asset)
-        self.get_branch_rules = _rt.streaming_async_page(resource.get_branch_rules)
-        self.get_code_frequency_stats = _rt.with_streaming_response(
-            resource.get_code_frequency_stats
-        )
-        self.get_commit_activity_stats = _rt.with_streaming_response(
-            resource.get_commit_activity_stats
-        )
-        self.get_contributors_stats = _rt.with_streaming_response(resource.get_contributors_stats)
-        self.get_participation_stats = _rt.with_streaming_response(resource.get_participation_stats)
-        self.get_punch_card_stats = _rt.with_streaming_response(resource.get_punch_card_stats)
-        self.create_commit_status = _rt.with_streaming_response(resource.create_commit_status)
-        self.list_tags = _rt.streaming_async_page(resource.list_tags)
-        self.download_tarball_archive = _rt.with_streaming_response(
-            resource.download_tarball_archive
-        )
-        self.list_teams = _rt.streaming_async_page(resource.list_teams)
-        self.get_all_topics = _rt.streaming_async_page(resource.get_all_topics)
-        self.replace_all_topics = _rt.with_streaming_response(resource.replace_all_topics)
-        self.get_clones = _rt.with_streaming_response(resource.get_clones)
-        self.get_top_paths = _rt.with_streaming_response(resource.get_top_paths)
-        self.get_top_referrers = _rt.with_streaming_response(resource.get_top_referrers)
-        self.get_views = _rt.with_streaming_response(resource.get_views)
-        self.transfer = _rt.with_streaming_response(resource.transfer)
-        self.check_vulnerability_alerts = _rt.with_streaming_response(
-            resource.check_vulnerability_alerts
-        )
-        self.enable_vulnerability_alerts = _rt.with_streaming_response(
-            resource.enable_vulnerability_alerts
-        )
-        self.disable_vulnerability_alerts = _rt.with_streaming_response(
-            resource.disable_vulnerability_alerts
-        )
-        self.download_zipball_archive = _rt.with_streaming_response(
-            resource.download_zipball_archive
-        )
-        self.create_using_template = _rt.with_streaming_response(resource.create_using_template)
-        self.list_invitations_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_invitations_for_authenticated_user
-        )
-        self.decline_invitation_for_authenticated_user = _rt.with_streaming_response(
-            resource.decline_invitation_for_authenticated_user
-        )
-        self.accept_invitation_for_authenticated_user = _rt.with_streaming_response(
-            resource.accept_invitation_for_authenticated_user
-        )

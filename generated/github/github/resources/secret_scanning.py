@@ -8,58 +8,73 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._secret_scanning_alerts import (
+    from ..resources._secret_scanning_alerts import (
         _AsyncSecretScanningAlertsMethods,
+        _AsyncSecretScanningAlertsMethodsWithRawResponse,
+        _AsyncSecretScanningAlertsMethodsWithStreamingResponse,
         _SecretScanningAlertsMethods,
+        _SecretScanningAlertsMethodsWithRawResponse,
+        _SecretScanningAlertsMethodsWithStreamingResponse,
     )
-    from ._secret_scanning_push_protection_bypasses import (
-        _AsyncSecretScanningPushProtectionBypassesMethods,
-        _SecretScanningPushProtectionBypassesMethods,
+    from ..resources._secret_scanning_custom_patterns import (
+        _AsyncSecretScanningCustomPatternsMethods,
+        _AsyncSecretScanningCustomPatternsMethodsWithRawResponse,
+        _AsyncSecretScanningCustomPatternsMethodsWithStreamingResponse,
+        _SecretScanningCustomPatternsMethods,
+        _SecretScanningCustomPatternsMethodsWithRawResponse,
+        _SecretScanningCustomPatternsMethodsWithStreamingResponse,
     )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_alerts_for_org": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "list_alerts_for_repo": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "get_alert": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "update_alert": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "list_locations_for_alert": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "list_org_custom_patterns": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "bulk_create_org_custom_patterns": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "bulk_delete_org_custom_patterns": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "update_org_custom_pattern": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "list_repo_custom_patterns": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "bulk_create_repo_custom_patterns": (
-        "._secret_scanning_alerts",
-        "_SecretScanningAlertsMethods",
-    ),
-    "bulk_delete_repo_custom_patterns": (
-        "._secret_scanning_alerts",
-        "_SecretScanningAlertsMethods",
-    ),
-    "update_repo_custom_pattern": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "list_org_pattern_configs": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "update_org_pattern_configs": ("._secret_scanning_alerts", "_SecretScanningAlertsMethods"),
-    "create_push_protection_bypass": (
-        "._secret_scanning_push_protection_bypasses",
-        "_SecretScanningPushProtectionBypassesMethods",
-    ),
-    "get_scan_history": (
-        "._secret_scanning_push_protection_bypasses",
-        "_SecretScanningPushProtectionBypassesMethods",
-    ),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list_alerts_for_org": "._secret_scanning_alerts",
+    "list_alerts_for_repo": "._secret_scanning_alerts",
+    "get_alert": "._secret_scanning_alerts",
+    "update_alert": "._secret_scanning_alerts",
+    "list_locations_for_alert": "._secret_scanning_alerts",
+    "list_org_custom_patterns": "._secret_scanning_custom_patterns",
+    "bulk_create_org_custom_patterns": "._secret_scanning_custom_patterns",
+    "bulk_delete_org_custom_patterns": "._secret_scanning_custom_patterns",
+    "update_org_custom_pattern": "._secret_scanning_custom_patterns",
+    "list_repo_custom_patterns": "._secret_scanning_custom_patterns",
+    "bulk_create_repo_custom_patterns": "._secret_scanning_custom_patterns",
+    "bulk_delete_repo_custom_patterns": "._secret_scanning_custom_patterns",
+    "update_repo_custom_pattern": "._secret_scanning_custom_patterns",
+    "list_org_pattern_configs": "._secret_scanning_custom_patterns",
+    "update_org_pattern_configs": "._secret_scanning_custom_patterns",
+    "create_push_protection_bypass": "._secret_scanning_custom_patterns",
+    "get_scan_history": "._secret_scanning_custom_patterns",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._secret_scanning_alerts": "_SecretScanningAlertsMethods",
+    "._secret_scanning_custom_patterns": "_SecretScanningCustomPatternsMethods",
 }
 
 if TYPE_CHECKING:
 
     class _SecretScanningMethods(
-        _SecretScanningAlertsMethods, _SecretScanningPushProtectionBypassesMethods, _rt.SyncResource
+        _SecretScanningAlertsMethods, _SecretScanningCustomPatternsMethods, _rt.SyncResource
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _SecretScanningWithRawResponseMethods(
+        _SecretScanningAlertsMethodsWithRawResponse,
+        _SecretScanningCustomPatternsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _SecretScanningWithStreamingResponseMethods(
+        _SecretScanningAlertsMethodsWithStreamingResponse,
+        _SecretScanningCustomPatternsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _SecretScanningMethods = _rt.SyncResource
+    _SecretScanningWithRawResponseMethods = _SecretScanningWithStreamingResponseMethods = object
 
 
 class SecretScanning(_SecretScanningMethods):
@@ -68,7 +83,7 @@ class SecretScanning(_SecretScanningMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> SecretScanningWithRawResponse:
@@ -81,132 +96,66 @@ class SecretScanning(_SecretScanningMethods):
         return SecretScanningWithStreamingResponse(self)
 
 
-class SecretScanningWithRawResponse:
+class SecretScanningWithRawResponse(_SecretScanningWithRawResponseMethods):
     """`SecretScanning.with_raw_response`."""
 
     def __init__(self, resource: SecretScanning) -> None:
         self._resource = resource
-        self.list_alerts_for_org = _rt.raw_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.raw_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
-        self.list_locations_for_alert = _rt.raw_page(resource.list_locations_for_alert)
-        self.list_org_custom_patterns = _rt.raw_page(resource.list_org_custom_patterns)
-        self.bulk_create_org_custom_patterns = _rt.with_raw_response(
-            resource.bulk_create_org_custom_patterns
-        )
-        self.bulk_delete_org_custom_patterns = _rt.with_raw_response(
-            resource.bulk_delete_org_custom_patterns
-        )
-        self.update_org_custom_pattern = _rt.with_raw_response(resource.update_org_custom_pattern)
-        self.list_repo_custom_patterns = _rt.raw_page(resource.list_repo_custom_patterns)
-        self.bulk_create_repo_custom_patterns = _rt.with_raw_response(
-            resource.bulk_create_repo_custom_patterns
-        )
-        self.bulk_delete_repo_custom_patterns = _rt.with_raw_response(
-            resource.bulk_delete_repo_custom_patterns
-        )
-        self.update_repo_custom_pattern = _rt.with_raw_response(resource.update_repo_custom_pattern)
-        self.list_org_pattern_configs = _rt.with_raw_response(resource.list_org_pattern_configs)
-        self.update_org_pattern_configs = _rt.with_raw_response(resource.update_org_pattern_configs)
-        self.create_push_protection_bypass = _rt.with_raw_response(
-            resource.create_push_protection_bypass
-        )
-        self.get_scan_history = _rt.with_raw_response(resource.get_scan_history)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class SecretScanningWithStreamingResponse:
+class SecretScanningWithStreamingResponse(_SecretScanningWithStreamingResponseMethods):
     """`SecretScanning.with_streaming_response`."""
 
     def __init__(self, resource: SecretScanning) -> None:
         self._resource = resource
-        self.list_alerts_for_org = _rt.streaming_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.streaming_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
-        self.list_locations_for_alert = _rt.streaming_page(resource.list_locations_for_alert)
-        self.list_org_custom_patterns = _rt.streaming_page(resource.list_org_custom_patterns)
-        self.bulk_create_org_custom_patterns = _rt.with_streaming_response(
-            resource.bulk_create_org_custom_patterns
-        )
-        self.bulk_delete_org_custom_patterns = _rt.with_streaming_response(
-            resource.bulk_delete_org_custom_patterns
-        )
-        self.update_org_custom_pattern = _rt.with_streaming_response(
-            resource.update_org_custom_pattern
-        )
-        self.list_repo_custom_patterns = _rt.streaming_page(resource.list_repo_custom_patterns)
-        self.bulk_create_repo_custom_patterns = _rt.with_streaming_response(
-            resource.bulk_create_repo_custom_patterns
-        )
-        self.bulk_delete_repo_custom_patterns = _rt.with_streaming_response(
-            resource.bulk_delete_repo_custom_patterns
-        )
-        self.update_repo_custom_pattern = _rt.with_streaming_response(
-            resource.update_repo_custom_pattern
-        )
-        self.list_org_pattern_configs = _rt.with_streaming_response(
-            resource.list_org_pattern_configs
-        )
-        self.update_org_pattern_configs = _rt.with_streaming_response(
-            resource.update_org_pattern_configs
-        )
-        self.create_push_protection_bypass = _rt.with_streaming_response(
-            resource.create_push_protection_bypass
-        )
-        self.get_scan_history = _rt.with_streaming_response(resource.get_scan_history)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list_alerts_for_org": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "list_alerts_for_repo": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "get_alert": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "update_alert": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "list_locations_for_alert": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "list_org_custom_patterns": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "bulk_create_org_custom_patterns": (
-        "._secret_scanning_alerts",
-        "_AsyncSecretScanningAlertsMethods",
-    ),
-    "bulk_delete_org_custom_patterns": (
-        "._secret_scanning_alerts",
-        "_AsyncSecretScanningAlertsMethods",
-    ),
-    "update_org_custom_pattern": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "list_repo_custom_patterns": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "bulk_create_repo_custom_patterns": (
-        "._secret_scanning_alerts",
-        "_AsyncSecretScanningAlertsMethods",
-    ),
-    "bulk_delete_repo_custom_patterns": (
-        "._secret_scanning_alerts",
-        "_AsyncSecretScanningAlertsMethods",
-    ),
-    "update_repo_custom_pattern": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "list_org_pattern_configs": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "update_org_pattern_configs": ("._secret_scanning_alerts", "_AsyncSecretScanningAlertsMethods"),
-    "create_push_protection_bypass": (
-        "._secret_scanning_push_protection_bypasses",
-        "_AsyncSecretScanningPushProtectionBypassesMethods",
-    ),
-    "get_scan_history": (
-        "._secret_scanning_push_protection_bypasses",
-        "_AsyncSecretScanningPushProtectionBypassesMethods",
-    ),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._secret_scanning_alerts": "_AsyncSecretScanningAlertsMethods",
+    "._secret_scanning_custom_patterns": "_AsyncSecretScanningCustomPatternsMethods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncSecretScanningMethods(
         _AsyncSecretScanningAlertsMethods,
-        _AsyncSecretScanningPushProtectionBypassesMethods,
+        _AsyncSecretScanningCustomPatternsMethods,
         _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncSecretScanningWithRawResponseMethods(
+        _AsyncSecretScanningAlertsMethodsWithRawResponse,
+        _AsyncSecretScanningCustomPatternsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncSecretScanningWithStreamingResponseMethods(
+        _AsyncSecretScanningAlertsMethodsWithStreamingResponse,
+        _AsyncSecretScanningCustomPatternsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncSecretScanningMethods = _rt.AsyncResource
+    _AsyncSecretScanningWithRawResponseMethods = (
+        _AsyncSecretScanningWithStreamingResponseMethods
+    ) = object
 
 
 class AsyncSecretScanning(_AsyncSecretScanningMethods):
@@ -215,7 +164,7 @@ class AsyncSecretScanning(_AsyncSecretScanningMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncSecretScanningWithRawResponse:
@@ -228,79 +177,29 @@ class AsyncSecretScanning(_AsyncSecretScanningMethods):
         return AsyncSecretScanningWithStreamingResponse(self)
 
 
-class AsyncSecretScanningWithRawResponse:
+class AsyncSecretScanningWithRawResponse(_AsyncSecretScanningWithRawResponseMethods):
     """`AsyncSecretScanning.with_raw_response`."""
 
     def __init__(self, resource: AsyncSecretScanning) -> None:
         self._resource = resource
-        self.list_alerts_for_org = _rt.raw_async_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.raw_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_raw_response(resource.get_alert)
-        self.update_alert = _rt.with_raw_response(resource.update_alert)
-        self.list_locations_for_alert = _rt.raw_async_page(resource.list_locations_for_alert)
-        self.list_org_custom_patterns = _rt.raw_async_page(resource.list_org_custom_patterns)
-        self.bulk_create_org_custom_patterns = _rt.with_raw_response(
-            resource.bulk_create_org_custom_patterns
-        )
-        self.bulk_delete_org_custom_patterns = _rt.with_raw_response(
-            resource.bulk_delete_org_custom_patterns
-        )
-        self.update_org_custom_pattern = _rt.with_raw_response(resource.update_org_custom_pattern)
-        self.list_repo_custom_patterns = _rt.raw_async_page(resource.list_repo_custom_patterns)
-        self.bulk_create_repo_custom_patterns = _rt.with_raw_response(
-            resource.bulk_create_repo_custom_patterns
-        )
-        self.bulk_delete_repo_custom_patterns = _rt.with_raw_response(
-            resource.bulk_delete_repo_custom_patterns
-        )
-        self.update_repo_custom_pattern = _rt.with_raw_response(resource.update_repo_custom_pattern)
-        self.list_org_pattern_configs = _rt.with_raw_response(resource.list_org_pattern_configs)
-        self.update_org_pattern_configs = _rt.with_raw_response(resource.update_org_pattern_configs)
-        self.create_push_protection_bypass = _rt.with_raw_response(
-            resource.create_push_protection_bypass
-        )
-        self.get_scan_history = _rt.with_raw_response(resource.get_scan_history)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncSecretScanningWithStreamingResponse:
+class AsyncSecretScanningWithStreamingResponse(_AsyncSecretScanningWithStreamingResponseMethods):
     """`AsyncSecretScanning.with_streaming_response`."""
 
     def __init__(self, resource: AsyncSecretScanning) -> None:
         self._resource = resource
-        self.list_alerts_for_org = _rt.streaming_async_page(resource.list_alerts_for_org)
-        self.list_alerts_for_repo = _rt.streaming_async_page(resource.list_alerts_for_repo)
-        self.get_alert = _rt.with_streaming_response(resource.get_alert)
-        self.update_alert = _rt.with_streaming_response(resource.update_alert)
-        self.list_locations_for_alert = _rt.streaming_async_page(resource.list_locations_for_alert)
-        self.list_org_custom_patterns = _rt.streaming_async_page(resource.list_org_custom_patterns)
-        self.bulk_create_org_custom_patterns = _rt.with_streaming_response(
-            resource.bulk_create_org_custom_patterns
-        )
-        self.bulk_delete_org_custom_patterns = _rt.with_streaming_response(
-            resource.bulk_delete_org_custom_patterns
-        )
-        self.update_org_custom_pattern = _rt.with_streaming_response(
-            resource.update_org_custom_pattern
-        )
-        self.list_repo_custom_patterns = _rt.streaming_async_page(
-            resource.list_repo_custom_patterns
-        )
-        self.bulk_create_repo_custom_patterns = _rt.with_streaming_response(
-            resource.bulk_create_repo_custom_patterns
-        )
-        self.bulk_delete_repo_custom_patterns = _rt.with_streaming_response(
-            resource.bulk_delete_repo_custom_patterns
-        )
-        self.update_repo_custom_pattern = _rt.with_streaming_response(
-            resource.update_repo_custom_pattern
-        )
-        self.list_org_pattern_configs = _rt.with_streaming_response(
-            resource.list_org_pattern_configs
-        )
-        self.update_org_pattern_configs = _rt.with_streaming_response(
-            resource.update_org_pattern_configs
-        )
-        self.create_push_protection_bypass = _rt.with_streaming_response(
-            resource.create_push_protection_bypass
-        )
-        self.get_scan_history = _rt.with_streaming_response(resource.get_scan_history)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

@@ -8,56 +8,99 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._teams_base import _AsyncTeamsBaseMethods, _TeamsBaseMethods
-    from ._teams_memberships import _AsyncTeamsMembershipsMethods, _TeamsMembershipsMethods
-    from ._teams_teams import _AsyncTeamsTeamsMethods, _TeamsTeamsMethods
+    from ..resources._teams_members import (
+        _AsyncTeamsMembersMethods,
+        _AsyncTeamsMembersMethodsWithRawResponse,
+        _AsyncTeamsMembersMethodsWithStreamingResponse,
+        _TeamsMembersMethods,
+        _TeamsMembersMethodsWithRawResponse,
+        _TeamsMembersMethodsWithStreamingResponse,
+    )
+    from ..resources._teams_repos import (
+        _AsyncTeamsReposMethods,
+        _AsyncTeamsReposMethodsWithRawResponse,
+        _AsyncTeamsReposMethodsWithStreamingResponse,
+        _TeamsReposMethods,
+        _TeamsReposMethodsWithRawResponse,
+        _TeamsReposMethodsWithStreamingResponse,
+    )
+    from ..resources._teams_teams import (
+        _AsyncTeamsTeamsMethods,
+        _AsyncTeamsTeamsMethodsWithRawResponse,
+        _AsyncTeamsTeamsMethodsWithStreamingResponse,
+        _TeamsTeamsMethods,
+        _TeamsTeamsMethodsWithRawResponse,
+        _TeamsTeamsMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list": ("._teams_teams", "_TeamsTeamsMethods"),
-    "create": ("._teams_teams", "_TeamsTeamsMethods"),
-    "get_by_name": ("._teams_teams", "_TeamsTeamsMethods"),
-    "delete_in_org": ("._teams_teams", "_TeamsTeamsMethods"),
-    "update_in_org": ("._teams_teams", "_TeamsTeamsMethods"),
-    "list_child_in_org": ("._teams_teams", "_TeamsTeamsMethods"),
-    "list_child_legacy": ("._teams_teams", "_TeamsTeamsMethods"),
-    "list_for_authenticated_user": ("._teams_teams", "_TeamsTeamsMethods"),
-    "list_pending_invitations_in_org": ("._teams_teams", "_TeamsTeamsMethods"),
-    "list_pending_invitations_legacy": ("._teams_teams", "_TeamsTeamsMethods"),
-    "list_members_in_org": ("._teams_teams", "_TeamsTeamsMethods"),
-    "list_members_legacy": ("._teams_teams", "_TeamsTeamsMethods"),
-    "get_member_legacy": ("._teams_teams", "_TeamsTeamsMethods"),
-    "add_member_legacy": ("._teams_teams", "_TeamsTeamsMethods"),
-    "remove_member_legacy": ("._teams_teams", "_TeamsTeamsMethods"),
-    "get_membership_for_user_in_org": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "add_or_update_membership_for_user_in_org": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "remove_membership_for_user_in_org": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "get_membership_for_user_legacy": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "add_or_update_membership_for_user_legacy": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "remove_membership_for_user_legacy": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "list_repos_in_org": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "check_permissions_for_repo_in_org": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "add_or_update_repo_permissions_in_org": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "remove_repo_in_org": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "list_repos_legacy": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "check_permissions_for_repo_legacy": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "add_or_update_repo_permissions_legacy": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "remove_repo_legacy": ("._teams_memberships", "_TeamsMembershipsMethods"),
-    "get_legacy": ("._teams_base", "_TeamsBaseMethods"),
-    "delete_legacy": ("._teams_base", "_TeamsBaseMethods"),
-    "update_legacy": ("._teams_base", "_TeamsBaseMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "list": "._teams_teams",
+    "create": "._teams_teams",
+    "get_by_name": "._teams_teams",
+    "delete_in_org": "._teams_teams",
+    "update_in_org": "._teams_teams",
+    "list_child_in_org": "._teams_teams",
+    "list_child_legacy": "._teams_teams",
+    "list_for_authenticated_user": "._teams_teams",
+    "list_pending_invitations_in_org": "._teams_teams",
+    "list_pending_invitations_legacy": "._teams_teams",
+    "list_members_in_org": "._teams_members",
+    "list_members_legacy": "._teams_members",
+    "get_member_legacy": "._teams_members",
+    "add_member_legacy": "._teams_members",
+    "remove_member_legacy": "._teams_members",
+    "get_membership_for_user_in_org": "._teams_members",
+    "add_or_update_membership_for_user_in_org": "._teams_members",
+    "remove_membership_for_user_in_org": "._teams_members",
+    "get_membership_for_user_legacy": "._teams_members",
+    "add_or_update_membership_for_user_legacy": "._teams_members",
+    "remove_membership_for_user_legacy": "._teams_members",
+    "list_repos_in_org": "._teams_repos",
+    "check_permissions_for_repo_in_org": "._teams_repos",
+    "add_or_update_repo_permissions_in_org": "._teams_repos",
+    "remove_repo_in_org": "._teams_repos",
+    "list_repos_legacy": "._teams_repos",
+    "check_permissions_for_repo_legacy": "._teams_repos",
+    "add_or_update_repo_permissions_legacy": "._teams_repos",
+    "remove_repo_legacy": "._teams_repos",
+    "get_legacy": "._teams_repos",
+    "delete_legacy": "._teams_repos",
+    "update_legacy": "._teams_repos",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._teams_teams": "_TeamsTeamsMethods",
+    "._teams_members": "_TeamsMembersMethods",
+    "._teams_repos": "_TeamsReposMethods",
 }
 
 if TYPE_CHECKING:
 
     class _TeamsMethods(
-        _TeamsTeamsMethods, _TeamsMembershipsMethods, _TeamsBaseMethods, _rt.SyncResource
+        _TeamsTeamsMethods, _TeamsMembersMethods, _TeamsReposMethods, _rt.SyncResource
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _TeamsWithRawResponseMethods(
+        _TeamsTeamsMethodsWithRawResponse,
+        _TeamsMembersMethodsWithRawResponse,
+        _TeamsReposMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _TeamsWithStreamingResponseMethods(
+        _TeamsTeamsMethodsWithStreamingResponse,
+        _TeamsMembersMethodsWithStreamingResponse,
+        _TeamsReposMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _TeamsMethods = _rt.SyncResource
+    _TeamsWithRawResponseMethods = _TeamsWithStreamingResponseMethods = object
 
 
 class Teams(_TeamsMethods):
@@ -66,7 +109,7 @@ class Teams(_TeamsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> TeamsWithRawResponse:
@@ -79,192 +122,68 @@ class Teams(_TeamsMethods):
         return TeamsWithStreamingResponse(self)
 
 
-class TeamsWithRawResponse:
+class TeamsWithRawResponse(_TeamsWithRawResponseMethods):
     """`Teams.with_raw_response`."""
 
     def __init__(self, resource: Teams) -> None:
         self._resource = resource
-        self.list = _rt.raw_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get_by_name = _rt.with_raw_response(resource.get_by_name)
-        self.delete_in_org = _rt.with_raw_response(resource.delete_in_org)
-        self.update_in_org = _rt.with_raw_response(resource.update_in_org)
-        self.list_child_in_org = _rt.raw_page(resource.list_child_in_org)
-        self.list_child_legacy = _rt.raw_page(resource.list_child_legacy)
-        self.list_for_authenticated_user = _rt.raw_page(resource.list_for_authenticated_user)
-        self.list_pending_invitations_in_org = _rt.raw_page(
-            resource.list_pending_invitations_in_org
-        )
-        self.list_pending_invitations_legacy = _rt.raw_page(
-            resource.list_pending_invitations_legacy
-        )
-        self.list_members_in_org = _rt.raw_page(resource.list_members_in_org)
-        self.list_members_legacy = _rt.raw_page(resource.list_members_legacy)
-        self.get_member_legacy = _rt.with_raw_response(resource.get_member_legacy)
-        self.add_member_legacy = _rt.with_raw_response(resource.add_member_legacy)
-        self.remove_member_legacy = _rt.with_raw_response(resource.remove_member_legacy)
-        self.get_membership_for_user_in_org = _rt.with_raw_response(
-            resource.get_membership_for_user_in_org
-        )
-        self.add_or_update_membership_for_user_in_org = _rt.with_raw_response(
-            resource.add_or_update_membership_for_user_in_org
-        )
-        self.remove_membership_for_user_in_org = _rt.with_raw_response(
-            resource.remove_membership_for_user_in_org
-        )
-        self.get_membership_for_user_legacy = _rt.with_raw_response(
-            resource.get_membership_for_user_legacy
-        )
-        self.add_or_update_membership_for_user_legacy = _rt.with_raw_response(
-            resource.add_or_update_membership_for_user_legacy
-        )
-        self.remove_membership_for_user_legacy = _rt.with_raw_response(
-            resource.remove_membership_for_user_legacy
-        )
-        self.list_repos_in_org = _rt.raw_page(resource.list_repos_in_org)
-        self.check_permissions_for_repo_in_org = _rt.with_raw_response(
-            resource.check_permissions_for_repo_in_org
-        )
-        self.add_or_update_repo_permissions_in_org = _rt.with_raw_response(
-            resource.add_or_update_repo_permissions_in_org
-        )
-        self.remove_repo_in_org = _rt.with_raw_response(resource.remove_repo_in_org)
-        self.list_repos_legacy = _rt.raw_page(resource.list_repos_legacy)
-        self.check_permissions_for_repo_legacy = _rt.with_raw_response(
-            resource.check_permissions_for_repo_legacy
-        )
-        self.add_or_update_repo_permissions_legacy = _rt.with_raw_response(
-            resource.add_or_update_repo_permissions_legacy
-        )
-        self.remove_repo_legacy = _rt.with_raw_response(resource.remove_repo_legacy)
-        self.get_legacy = _rt.with_raw_response(resource.get_legacy)
-        self.delete_legacy = _rt.with_raw_response(resource.delete_legacy)
-        self.update_legacy = _rt.with_raw_response(resource.update_legacy)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class TeamsWithStreamingResponse:
+class TeamsWithStreamingResponse(_TeamsWithStreamingResponseMethods):
     """`Teams.with_streaming_response`."""
 
     def __init__(self, resource: Teams) -> None:
         self._resource = resource
-        self.list = _rt.streaming_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get_by_name = _rt.with_streaming_response(resource.get_by_name)
-        self.delete_in_org = _rt.with_streaming_response(resource.delete_in_org)
-        self.update_in_org = _rt.with_streaming_response(resource.update_in_org)
-        self.list_child_in_org = _rt.streaming_page(resource.list_child_in_org)
-        self.list_child_legacy = _rt.streaming_page(resource.list_child_legacy)
-        self.list_for_authenticated_user = _rt.streaming_page(resource.list_for_authenticated_user)
-        self.list_pending_invitations_in_org = _rt.streaming_page(
-            resource.list_pending_invitations_in_org
-        )
-        self.list_pending_invitations_legacy = _rt.streaming_page(
-            resource.list_pending_invitations_legacy
-        )
-        self.list_members_in_org = _rt.streaming_page(resource.list_members_in_org)
-        self.list_members_legacy = _rt.streaming_page(resource.list_members_legacy)
-        self.get_member_legacy = _rt.with_streaming_response(resource.get_member_legacy)
-        self.add_member_legacy = _rt.with_streaming_response(resource.add_member_legacy)
-        self.remove_member_legacy = _rt.with_streaming_response(resource.remove_member_legacy)
-        self.get_membership_for_user_in_org = _rt.with_streaming_response(
-            resource.get_membership_for_user_in_org
-        )
-        self.add_or_update_membership_for_user_in_org = _rt.with_streaming_response(
-            resource.add_or_update_membership_for_user_in_org
-        )
-        self.remove_membership_for_user_in_org = _rt.with_streaming_response(
-            resource.remove_membership_for_user_in_org
-        )
-        self.get_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.get_membership_for_user_legacy
-        )
-        self.add_or_update_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.add_or_update_membership_for_user_legacy
-        )
-        self.remove_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.remove_membership_for_user_legacy
-        )
-        self.list_repos_in_org = _rt.streaming_page(resource.list_repos_in_org)
-        self.check_permissions_for_repo_in_org = _rt.with_streaming_response(
-            resource.check_permissions_for_repo_in_org
-        )
-        self.add_or_update_repo_permissions_in_org = _rt.with_streaming_response(
-            resource.add_or_update_repo_permissions_in_org
-        )
-        self.remove_repo_in_org = _rt.with_streaming_response(resource.remove_repo_in_org)
-        self.list_repos_legacy = _rt.streaming_page(resource.list_repos_legacy)
-        self.check_permissions_for_repo_legacy = _rt.with_streaming_response(
-            resource.check_permissions_for_repo_legacy
-        )
-        self.add_or_update_repo_permissions_legacy = _rt.with_streaming_response(
-            resource.add_or_update_repo_permissions_legacy
-        )
-        self.remove_repo_legacy = _rt.with_streaming_response(resource.remove_repo_legacy)
-        self.get_legacy = _rt.with_streaming_response(resource.get_legacy)
-        self.delete_legacy = _rt.with_streaming_response(resource.delete_legacy)
-        self.update_legacy = _rt.with_streaming_response(resource.update_legacy)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "list": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "create": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "get_by_name": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "delete_in_org": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "update_in_org": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "list_child_in_org": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "list_child_legacy": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "list_for_authenticated_user": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "list_pending_invitations_in_org": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "list_pending_invitations_legacy": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "list_members_in_org": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "list_members_legacy": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "get_member_legacy": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "add_member_legacy": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "remove_member_legacy": ("._teams_teams", "_AsyncTeamsTeamsMethods"),
-    "get_membership_for_user_in_org": ("._teams_memberships", "_AsyncTeamsMembershipsMethods"),
-    "add_or_update_membership_for_user_in_org": (
-        "._teams_memberships",
-        "_AsyncTeamsMembershipsMethods",
-    ),
-    "remove_membership_for_user_in_org": ("._teams_memberships", "_AsyncTeamsMembershipsMethods"),
-    "get_membership_for_user_legacy": ("._teams_memberships", "_AsyncTeamsMembershipsMethods"),
-    "add_or_update_membership_for_user_legacy": (
-        "._teams_memberships",
-        "_AsyncTeamsMembershipsMethods",
-    ),
-    "remove_membership_for_user_legacy": ("._teams_memberships", "_AsyncTeamsMembershipsMethods"),
-    "list_repos_in_org": ("._teams_memberships", "_AsyncTeamsMembershipsMethods"),
-    "check_permissions_for_repo_in_org": ("._teams_memberships", "_AsyncTeamsMembershipsMethods"),
-    "add_or_update_repo_permissions_in_org": (
-        "._teams_memberships",
-        "_AsyncTeamsMembershipsMethods",
-    ),
-    "remove_repo_in_org": ("._teams_memberships", "_AsyncTeamsMembershipsMethods"),
-    "list_repos_legacy": ("._teams_memberships", "_AsyncTeamsMembershipsMethods"),
-    "check_permissions_for_repo_legacy": ("._teams_memberships", "_AsyncTeamsMembershipsMethods"),
-    "add_or_update_repo_permissions_legacy": (
-        "._teams_memberships",
-        "_AsyncTeamsMembershipsMethods",
-    ),
-    "remove_repo_legacy": ("._teams_memberships", "_AsyncTeamsMembershipsMethods"),
-    "get_legacy": ("._teams_base", "_AsyncTeamsBaseMethods"),
-    "delete_legacy": ("._teams_base", "_AsyncTeamsBaseMethods"),
-    "update_legacy": ("._teams_base", "_AsyncTeamsBaseMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._teams_teams": "_AsyncTeamsTeamsMethods",
+    "._teams_members": "_AsyncTeamsMembersMethods",
+    "._teams_repos": "_AsyncTeamsReposMethods",
 }
 
 if TYPE_CHECKING:
 
     class _AsyncTeamsMethods(
         _AsyncTeamsTeamsMethods,
-        _AsyncTeamsMembershipsMethods,
-        _AsyncTeamsBaseMethods,
+        _AsyncTeamsMembersMethods,
+        _AsyncTeamsReposMethods,
         _rt.AsyncResource,
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncTeamsWithRawResponseMethods(
+        _AsyncTeamsTeamsMethodsWithRawResponse,
+        _AsyncTeamsMembersMethodsWithRawResponse,
+        _AsyncTeamsReposMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncTeamsWithStreamingResponseMethods(
+        _AsyncTeamsTeamsMethodsWithStreamingResponse,
+        _AsyncTeamsMembersMethodsWithStreamingResponse,
+        _AsyncTeamsReposMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncTeamsMethods = _rt.AsyncResource
+    _AsyncTeamsWithRawResponseMethods = _AsyncTeamsWithStreamingResponseMethods = object
 
 
 class AsyncTeams(_AsyncTeamsMethods):
@@ -273,7 +192,7 @@ class AsyncTeams(_AsyncTeamsMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncTeamsWithRawResponse:
@@ -286,129 +205,29 @@ class AsyncTeams(_AsyncTeamsMethods):
         return AsyncTeamsWithStreamingResponse(self)
 
 
-class AsyncTeamsWithRawResponse:
+class AsyncTeamsWithRawResponse(_AsyncTeamsWithRawResponseMethods):
     """`AsyncTeams.with_raw_response`."""
 
     def __init__(self, resource: AsyncTeams) -> None:
         self._resource = resource
-        self.list = _rt.raw_async_page(resource.list)
-        self.create = _rt.with_raw_response(resource.create)
-        self.get_by_name = _rt.with_raw_response(resource.get_by_name)
-        self.delete_in_org = _rt.with_raw_response(resource.delete_in_org)
-        self.update_in_org = _rt.with_raw_response(resource.update_in_org)
-        self.list_child_in_org = _rt.raw_async_page(resource.list_child_in_org)
-        self.list_child_legacy = _rt.raw_async_page(resource.list_child_legacy)
-        self.list_for_authenticated_user = _rt.raw_async_page(resource.list_for_authenticated_user)
-        self.list_pending_invitations_in_org = _rt.raw_async_page(
-            resource.list_pending_invitations_in_org
-        )
-        self.list_pending_invitations_legacy = _rt.raw_async_page(
-            resource.list_pending_invitations_legacy
-        )
-        self.list_members_in_org = _rt.raw_async_page(resource.list_members_in_org)
-        self.list_members_legacy = _rt.raw_async_page(resource.list_members_legacy)
-        self.get_member_legacy = _rt.with_raw_response(resource.get_member_legacy)
-        self.add_member_legacy = _rt.with_raw_response(resource.add_member_legacy)
-        self.remove_member_legacy = _rt.with_raw_response(resource.remove_member_legacy)
-        self.get_membership_for_user_in_org = _rt.with_raw_response(
-            resource.get_membership_for_user_in_org
-        )
-        self.add_or_update_membership_for_user_in_org = _rt.with_raw_response(
-            resource.add_or_update_membership_for_user_in_org
-        )
-        self.remove_membership_for_user_in_org = _rt.with_raw_response(
-            resource.remove_membership_for_user_in_org
-        )
-        self.get_membership_for_user_legacy = _rt.with_raw_response(
-            resource.get_membership_for_user_legacy
-        )
-        self.add_or_update_membership_for_user_legacy = _rt.with_raw_response(
-            resource.add_or_update_membership_for_user_legacy
-        )
-        self.remove_membership_for_user_legacy = _rt.with_raw_response(
-            resource.remove_membership_for_user_legacy
-        )
-        self.list_repos_in_org = _rt.raw_async_page(resource.list_repos_in_org)
-        self.check_permissions_for_repo_in_org = _rt.with_raw_response(
-            resource.check_permissions_for_repo_in_org
-        )
-        self.add_or_update_repo_permissions_in_org = _rt.with_raw_response(
-            resource.add_or_update_repo_permissions_in_org
-        )
-        self.remove_repo_in_org = _rt.with_raw_response(resource.remove_repo_in_org)
-        self.list_repos_legacy = _rt.raw_async_page(resource.list_repos_legacy)
-        self.check_permissions_for_repo_legacy = _rt.with_raw_response(
-            resource.check_permissions_for_repo_legacy
-        )
-        self.add_or_update_repo_permissions_legacy = _rt.with_raw_response(
-            resource.add_or_update_repo_permissions_legacy
-        )
-        self.remove_repo_legacy = _rt.with_raw_response(resource.remove_repo_legacy)
-        self.get_legacy = _rt.with_raw_response(resource.get_legacy)
-        self.delete_legacy = _rt.with_raw_response(resource.delete_legacy)
-        self.update_legacy = _rt.with_raw_response(resource.update_legacy)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncTeamsWithStreamingResponse:
+class AsyncTeamsWithStreamingResponse(_AsyncTeamsWithStreamingResponseMethods):
     """`AsyncTeams.with_streaming_response`."""
 
     def __init__(self, resource: AsyncTeams) -> None:
         self._resource = resource
-        self.list = _rt.streaming_async_page(resource.list)
-        self.create = _rt.with_streaming_response(resource.create)
-        self.get_by_name = _rt.with_streaming_response(resource.get_by_name)
-        self.delete_in_org = _rt.with_streaming_response(resource.delete_in_org)
-        self.update_in_org = _rt.with_streaming_response(resource.update_in_org)
-        self.list_child_in_org = _rt.streaming_async_page(resource.list_child_in_org)
-        self.list_child_legacy = _rt.streaming_async_page(resource.list_child_legacy)
-        self.list_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_for_authenticated_user
-        )
-        self.list_pending_invitations_in_org = _rt.streaming_async_page(
-            resource.list_pending_invitations_in_org
-        )
-        self.list_pending_invitations_legacy = _rt.streaming_async_page(
-            resource.list_pending_invitations_legacy
-        )
-        self.list_members_in_org = _rt.streaming_async_page(resource.list_members_in_org)
-        self.list_members_legacy = _rt.streaming_async_page(resource.list_members_legacy)
-        self.get_member_legacy = _rt.with_streaming_response(resource.get_member_legacy)
-        self.add_member_legacy = _rt.with_streaming_response(resource.add_member_legacy)
-        self.remove_member_legacy = _rt.with_streaming_response(resource.remove_member_legacy)
-        self.get_membership_for_user_in_org = _rt.with_streaming_response(
-            resource.get_membership_for_user_in_org
-        )
-        self.add_or_update_membership_for_user_in_org = _rt.with_streaming_response(
-            resource.add_or_update_membership_for_user_in_org
-        )
-        self.remove_membership_for_user_in_org = _rt.with_streaming_response(
-            resource.remove_membership_for_user_in_org
-        )
-        self.get_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.get_membership_for_user_legacy
-        )
-        self.add_or_update_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.add_or_update_membership_for_user_legacy
-        )
-        self.remove_membership_for_user_legacy = _rt.with_streaming_response(
-            resource.remove_membership_for_user_legacy
-        )
-        self.list_repos_in_org = _rt.streaming_async_page(resource.list_repos_in_org)
-        self.check_permissions_for_repo_in_org = _rt.with_streaming_response(
-            resource.check_permissions_for_repo_in_org
-        )
-        self.add_or_update_repo_permissions_in_org = _rt.with_streaming_response(
-            resource.add_or_update_repo_permissions_in_org
-        )
-        self.remove_repo_in_org = _rt.with_streaming_response(resource.remove_repo_in_org)
-        self.list_repos_legacy = _rt.streaming_async_page(resource.list_repos_legacy)
-        self.check_permissions_for_repo_legacy = _rt.with_streaming_response(
-            resource.check_permissions_for_repo_legacy
-        )
-        self.add_or_update_repo_permissions_legacy = _rt.with_streaming_response(
-            resource.add_or_update_repo_permissions_legacy
-        )
-        self.remove_repo_legacy = _rt.with_streaming_response(resource.remove_repo_legacy)
-        self.get_legacy = _rt.with_streaming_response(resource.get_legacy)
-        self.delete_legacy = _rt.with_streaming_response(resource.delete_legacy)
-        self.update_legacy = _rt.with_streaming_response(resource.update_legacy)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

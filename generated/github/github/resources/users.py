@@ -8,61 +8,97 @@ from typing import TYPE_CHECKING, Any
 from .. import _runtime as _rt  # pyright: ignore[reportPrivateUsage]
 
 if TYPE_CHECKING:
-    from ._users_attestations import _AsyncUsersAttestationsMethods, _UsersAttestationsMethods
-    from ._users_base import _AsyncUsersBaseMethods, _UsersBaseMethods
-    from ._users_following import _AsyncUsersFollowingMethods, _UsersFollowingMethods
-    from ._users_keys import _AsyncUsersKeysMethods, _UsersKeysMethods
+    from ..resources._users_attestations import (
+        _AsyncUsersAttestationsMethods,
+        _AsyncUsersAttestationsMethodsWithRawResponse,
+        _AsyncUsersAttestationsMethodsWithStreamingResponse,
+        _UsersAttestationsMethods,
+        _UsersAttestationsMethodsWithRawResponse,
+        _UsersAttestationsMethodsWithStreamingResponse,
+    )
+    from ..resources._users_base import (
+        _AsyncUsersBaseMethods,
+        _AsyncUsersBaseMethodsWithRawResponse,
+        _AsyncUsersBaseMethodsWithStreamingResponse,
+        _UsersBaseMethods,
+        _UsersBaseMethodsWithRawResponse,
+        _UsersBaseMethodsWithStreamingResponse,
+    )
+    from ..resources._users_following import (
+        _AsyncUsersFollowingMethods,
+        _AsyncUsersFollowingMethodsWithRawResponse,
+        _AsyncUsersFollowingMethodsWithStreamingResponse,
+        _UsersFollowingMethods,
+        _UsersFollowingMethodsWithRawResponse,
+        _UsersFollowingMethodsWithStreamingResponse,
+    )
+    from ..resources._users_keys import (
+        _AsyncUsersKeysMethods,
+        _AsyncUsersKeysMethodsWithRawResponse,
+        _AsyncUsersKeysMethodsWithStreamingResponse,
+        _UsersKeysMethods,
+        _UsersKeysMethodsWithRawResponse,
+        _UsersKeysMethodsWithStreamingResponse,
+    )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_SYNC_PARTS: dict[str, tuple[str, str]] = {
-    "get_authenticated": ("._users_base", "_UsersBaseMethods"),
-    "update_authenticated": ("._users_base", "_UsersBaseMethods"),
-    "get_by_id": ("._users_base", "_UsersBaseMethods"),
-    "list": ("._users_base", "_UsersBaseMethods"),
-    "get_by_username": ("._users_base", "_UsersBaseMethods"),
-    "list_blocked_by_authenticated_user": ("._users_base", "_UsersBaseMethods"),
-    "check_blocked": ("._users_base", "_UsersBaseMethods"),
-    "block": ("._users_base", "_UsersBaseMethods"),
-    "unblock": ("._users_base", "_UsersBaseMethods"),
-    "set_primary_email_visibility_for_authenticated_user": ("._users_base", "_UsersBaseMethods"),
-    "list_emails_for_authenticated_user": ("._users_base", "_UsersBaseMethods"),
-    "add_email_for_authenticated_user": ("._users_base", "_UsersBaseMethods"),
-    "delete_email_for_authenticated_user": ("._users_base", "_UsersBaseMethods"),
-    "list_followers_for_authenticated_user": ("._users_base", "_UsersBaseMethods"),
-    "list_followers_for_user": ("._users_base", "_UsersBaseMethods"),
-    "list_followed_by_authenticated_user": ("._users_following", "_UsersFollowingMethods"),
-    "check_person_is_followed_by_authenticated": ("._users_following", "_UsersFollowingMethods"),
-    "follow": ("._users_following", "_UsersFollowingMethods"),
-    "unfollow": ("._users_following", "_UsersFollowingMethods"),
-    "list_following_for_user": ("._users_following", "_UsersFollowingMethods"),
-    "check_following_for_user": ("._users_following", "_UsersFollowingMethods"),
-    "list_gpg_keys_for_authenticated_user": ("._users_following", "_UsersFollowingMethods"),
-    "create_gpg_key_for_authenticated_user": ("._users_following", "_UsersFollowingMethods"),
-    "get_gpg_key_for_authenticated_user": ("._users_following", "_UsersFollowingMethods"),
-    "delete_gpg_key_for_authenticated_user": ("._users_following", "_UsersFollowingMethods"),
-    "list_gpg_keys_for_user": ("._users_following", "_UsersFollowingMethods"),
-    "list_public_ssh_keys_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "create_public_ssh_key_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "get_public_ssh_key_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "delete_public_ssh_key_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "list_public_keys_for_user": ("._users_keys", "_UsersKeysMethods"),
-    "list_public_emails_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "list_social_accounts_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "add_social_account_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "delete_social_account_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "list_social_accounts_for_user": ("._users_keys", "_UsersKeysMethods"),
-    "list_ssh_signing_keys_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "create_ssh_signing_key_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "get_ssh_signing_key_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "delete_ssh_signing_key_for_authenticated_user": ("._users_keys", "_UsersKeysMethods"),
-    "list_ssh_signing_keys_for_user": ("._users_keys", "_UsersKeysMethods"),
-    "list_attestations_bulk": ("._users_attestations", "_UsersAttestationsMethods"),
-    "delete_attestations_bulk": ("._users_attestations", "_UsersAttestationsMethods"),
-    "delete_attestations_by_subject_digest": ("._users_attestations", "_UsersAttestationsMethods"),
-    "delete_attestations_by_id": ("._users_attestations", "_UsersAttestationsMethods"),
-    "list_attestations": ("._users_attestations", "_UsersAttestationsMethods"),
-    "get_context_for_user": ("._users_attestations", "_UsersAttestationsMethods"),
+# method -> part module: a part is imported when one of its methods is first used
+_PARTS: dict[str, str] = {
+    "get_authenticated": "._users_base",
+    "update_authenticated": "._users_base",
+    "get_by_id": "._users_base",
+    "list": "._users_base",
+    "get_by_username": "._users_base",
+    "list_blocked_by_authenticated_user": "._users_base",
+    "check_blocked": "._users_base",
+    "block": "._users_base",
+    "unblock": "._users_base",
+    "set_primary_email_visibility_for_authenticated_user": "._users_base",
+    "list_emails_for_authenticated_user": "._users_base",
+    "add_email_for_authenticated_user": "._users_base",
+    "delete_email_for_authenticated_user": "._users_base",
+    "list_followers_for_authenticated_user": "._users_base",
+    "list_followers_for_user": "._users_base",
+    "list_followed_by_authenticated_user": "._users_following",
+    "check_person_is_followed_by_authenticated": "._users_following",
+    "follow": "._users_following",
+    "unfollow": "._users_following",
+    "list_following_for_user": "._users_following",
+    "check_following_for_user": "._users_following",
+    "list_gpg_keys_for_authenticated_user": "._users_following",
+    "create_gpg_key_for_authenticated_user": "._users_following",
+    "get_gpg_key_for_authenticated_user": "._users_following",
+    "delete_gpg_key_for_authenticated_user": "._users_following",
+    "list_gpg_keys_for_user": "._users_following",
+    "list_public_ssh_keys_for_authenticated_user": "._users_keys",
+    "create_public_ssh_key_for_authenticated_user": "._users_keys",
+    "get_public_ssh_key_for_authenticated_user": "._users_keys",
+    "delete_public_ssh_key_for_authenticated_user": "._users_keys",
+    "list_public_keys_for_user": "._users_keys",
+    "list_public_emails_for_authenticated_user": "._users_keys",
+    "list_social_accounts_for_authenticated_user": "._users_keys",
+    "add_social_account_for_authenticated_user": "._users_keys",
+    "delete_social_account_for_authenticated_user": "._users_keys",
+    "list_social_accounts_for_user": "._users_keys",
+    "list_ssh_signing_keys_for_authenticated_user": "._users_keys",
+    "create_ssh_signing_key_for_authenticated_user": "._users_keys",
+    "get_ssh_signing_key_for_authenticated_user": "._users_keys",
+    "delete_ssh_signing_key_for_authenticated_user": "._users_keys",
+    "list_ssh_signing_keys_for_user": "._users_keys",
+    "list_attestations_bulk": "._users_attestations",
+    "delete_attestations_bulk": "._users_attestations",
+    "delete_attestations_by_subject_digest": "._users_attestations",
+    "delete_attestations_by_id": "._users_attestations",
+    "list_attestations": "._users_attestations",
+    "get_context_for_user": "._users_attestations",
+}
+
+# part module -> its sync class
+_SYNC_CLASSES: dict[str, str] = {
+    "._users_base": "_UsersBaseMethods",
+    "._users_following": "_UsersFollowingMethods",
+    "._users_keys": "_UsersKeysMethods",
+    "._users_attestations": "_UsersAttestationsMethods",
 }
 
 if TYPE_CHECKING:
@@ -76,8 +112,25 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _UsersWithRawResponseMethods(
+        _UsersBaseMethodsWithRawResponse,
+        _UsersFollowingMethodsWithRawResponse,
+        _UsersKeysMethodsWithRawResponse,
+        _UsersAttestationsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _UsersWithStreamingResponseMethods(
+        _UsersBaseMethodsWithStreamingResponse,
+        _UsersFollowingMethodsWithStreamingResponse,
+        _UsersKeysMethodsWithStreamingResponse,
+        _UsersAttestationsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _UsersMethods = _rt.SyncResource
+    _UsersWithRawResponseMethods = _UsersWithStreamingResponseMethods = object
 
 
 class Users(_UsersMethods):
@@ -86,7 +139,7 @@ class Users(_UsersMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _SYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _SYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> UsersWithRawResponse:
@@ -99,282 +152,40 @@ class Users(_UsersMethods):
         return UsersWithStreamingResponse(self)
 
 
-class UsersWithRawResponse:
+class UsersWithRawResponse(_UsersWithRawResponseMethods):
     """`Users.with_raw_response`."""
 
     def __init__(self, resource: Users) -> None:
         self._resource = resource
-        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
-        self.update_authenticated = _rt.with_raw_response(resource.update_authenticated)
-        self.get_by_id = _rt.with_raw_response(resource.get_by_id)
-        self.list = _rt.raw_page(resource.list)
-        self.get_by_username = _rt.with_raw_response(resource.get_by_username)
-        self.list_blocked_by_authenticated_user = _rt.raw_page(
-            resource.list_blocked_by_authenticated_user
-        )
-        self.check_blocked = _rt.with_raw_response(resource.check_blocked)
-        self.block = _rt.with_raw_response(resource.block)
-        self.unblock = _rt.with_raw_response(resource.unblock)
-        self.set_primary_email_visibility_for_authenticated_user = _rt.with_raw_response(
-            resource.set_primary_email_visibility_for_authenticated_user
-        )
-        self.list_emails_for_authenticated_user = _rt.raw_page(
-            resource.list_emails_for_authenticated_user
-        )
-        self.add_email_for_authenticated_user = _rt.with_raw_response(
-            resource.add_email_for_authenticated_user
-        )
-        self.delete_email_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_email_for_authenticated_user
-        )
-        self.list_followers_for_authenticated_user = _rt.raw_page(
-            resource.list_followers_for_authenticated_user
-        )
-        self.list_followers_for_user = _rt.raw_page(resource.list_followers_for_user)
-        self.list_followed_by_authenticated_user = _rt.raw_page(
-            resource.list_followed_by_authenticated_user
-        )
-        self.check_person_is_followed_by_authenticated = _rt.with_raw_response(
-            resource.check_person_is_followed_by_authenticated
-        )
-        self.follow = _rt.with_raw_response(resource.follow)
-        self.unfollow = _rt.with_raw_response(resource.unfollow)
-        self.list_following_for_user = _rt.raw_page(resource.list_following_for_user)
-        self.check_following_for_user = _rt.with_raw_response(resource.check_following_for_user)
-        self.list_gpg_keys_for_authenticated_user = _rt.raw_page(
-            resource.list_gpg_keys_for_authenticated_user
-        )
-        self.create_gpg_key_for_authenticated_user = _rt.with_raw_response(
-            resource.create_gpg_key_for_authenticated_user
-        )
-        self.get_gpg_key_for_authenticated_user = _rt.with_raw_response(
-            resource.get_gpg_key_for_authenticated_user
-        )
-        self.delete_gpg_key_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_gpg_key_for_authenticated_user
-        )
-        self.list_gpg_keys_for_user = _rt.raw_page(resource.list_gpg_keys_for_user)
-        self.list_public_ssh_keys_for_authenticated_user = _rt.raw_page(
-            resource.list_public_ssh_keys_for_authenticated_user
-        )
-        self.create_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
-            resource.create_public_ssh_key_for_authenticated_user
-        )
-        self.get_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
-            resource.get_public_ssh_key_for_authenticated_user
-        )
-        self.delete_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_public_ssh_key_for_authenticated_user
-        )
-        self.list_public_keys_for_user = _rt.raw_page(resource.list_public_keys_for_user)
-        self.list_public_emails_for_authenticated_user = _rt.raw_page(
-            resource.list_public_emails_for_authenticated_user
-        )
-        self.list_social_accounts_for_authenticated_user = _rt.raw_page(
-            resource.list_social_accounts_for_authenticated_user
-        )
-        self.add_social_account_for_authenticated_user = _rt.with_raw_response(
-            resource.add_social_account_for_authenticated_user
-        )
-        self.delete_social_account_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_social_account_for_authenticated_user
-        )
-        self.list_social_accounts_for_user = _rt.raw_page(resource.list_social_accounts_for_user)
-        self.list_ssh_signing_keys_for_authenticated_user = _rt.raw_page(
-            resource.list_ssh_signing_keys_for_authenticated_user
-        )
-        self.create_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
-            resource.create_ssh_signing_key_for_authenticated_user
-        )
-        self.get_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
-            resource.get_ssh_signing_key_for_authenticated_user
-        )
-        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_ssh_signing_key_for_authenticated_user
-        )
-        self.list_ssh_signing_keys_for_user = _rt.raw_page(resource.list_ssh_signing_keys_for_user)
-        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
-        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
-            resource.delete_attestations_by_subject_digest
-        )
-        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
-        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
-        self.get_context_for_user = _rt.with_raw_response(resource.get_context_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class UsersWithStreamingResponse:
+class UsersWithStreamingResponse(_UsersWithStreamingResponseMethods):
     """`Users.with_streaming_response`."""
 
     def __init__(self, resource: Users) -> None:
         self._resource = resource
-        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
-        self.update_authenticated = _rt.with_streaming_response(resource.update_authenticated)
-        self.get_by_id = _rt.with_streaming_response(resource.get_by_id)
-        self.list = _rt.streaming_page(resource.list)
-        self.get_by_username = _rt.with_streaming_response(resource.get_by_username)
-        self.list_blocked_by_authenticated_user = _rt.streaming_page(
-            resource.list_blocked_by_authenticated_user
-        )
-        self.check_blocked = _rt.with_streaming_response(resource.check_blocked)
-        self.block = _rt.with_streaming_response(resource.block)
-        self.unblock = _rt.with_streaming_response(resource.unblock)
-        self.set_primary_email_visibility_for_authenticated_user = _rt.with_streaming_response(
-            resource.set_primary_email_visibility_for_authenticated_user
-        )
-        self.list_emails_for_authenticated_user = _rt.streaming_page(
-            resource.list_emails_for_authenticated_user
-        )
-        self.add_email_for_authenticated_user = _rt.with_streaming_response(
-            resource.add_email_for_authenticated_user
-        )
-        self.delete_email_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_email_for_authenticated_user
-        )
-        self.list_followers_for_authenticated_user = _rt.streaming_page(
-            resource.list_followers_for_authenticated_user
-        )
-        self.list_followers_for_user = _rt.streaming_page(resource.list_followers_for_user)
-        self.list_followed_by_authenticated_user = _rt.streaming_page(
-            resource.list_followed_by_authenticated_user
-        )
-        self.check_person_is_followed_by_authenticated = _rt.with_streaming_response(
-            resource.check_person_is_followed_by_authenticated
-        )
-        self.follow = _rt.with_streaming_response(resource.follow)
-        self.unfollow = _rt.with_streaming_response(resource.unfollow)
-        self.list_following_for_user = _rt.streaming_page(resource.list_following_for_user)
-        self.check_following_for_user = _rt.with_streaming_response(
-            resource.check_following_for_user
-        )
-        self.list_gpg_keys_for_authenticated_user = _rt.streaming_page(
-            resource.list_gpg_keys_for_authenticated_user
-        )
-        self.create_gpg_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_gpg_key_for_authenticated_user
-        )
-        self.get_gpg_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_gpg_key_for_authenticated_user
-        )
-        self.delete_gpg_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_gpg_key_for_authenticated_user
-        )
-        self.list_gpg_keys_for_user = _rt.streaming_page(resource.list_gpg_keys_for_user)
-        self.list_public_ssh_keys_for_authenticated_user = _rt.streaming_page(
-            resource.list_public_ssh_keys_for_authenticated_user
-        )
-        self.create_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_public_ssh_key_for_authenticated_user
-        )
-        self.get_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_public_ssh_key_for_authenticated_user
-        )
-        self.delete_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_public_ssh_key_for_authenticated_user
-        )
-        self.list_public_keys_for_user = _rt.streaming_page(resource.list_public_keys_for_user)
-        self.list_public_emails_for_authenticated_user = _rt.streaming_page(
-            resource.list_public_emails_for_authenticated_user
-        )
-        self.list_social_accounts_for_authenticated_user = _rt.streaming_page(
-            resource.list_social_accounts_for_authenticated_user
-        )
-        self.add_social_account_for_authenticated_user = _rt.with_streaming_response(
-            resource.add_social_account_for_authenticated_user
-        )
-        self.delete_social_account_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_social_account_for_authenticated_user
-        )
-        self.list_social_accounts_for_user = _rt.streaming_page(
-            resource.list_social_accounts_for_user
-        )
-        self.list_ssh_signing_keys_for_authenticated_user = _rt.streaming_page(
-            resource.list_ssh_signing_keys_for_authenticated_user
-        )
-        self.create_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_ssh_signing_key_for_authenticated_user
-        )
-        self.get_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_ssh_signing_key_for_authenticated_user
-        )
-        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_ssh_signing_key_for_authenticated_user
-        )
-        self.list_ssh_signing_keys_for_user = _rt.streaming_page(
-            resource.list_ssh_signing_keys_for_user
-        )
-        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_streaming_response(
-            resource.delete_attestations_bulk
-        )
-        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
-            resource.delete_attestations_by_subject_digest
-        )
-        self.delete_attestations_by_id = _rt.with_streaming_response(
-            resource.delete_attestations_by_id
-        )
-        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
-        self.get_context_for_user = _rt.with_streaming_response(resource.get_context_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _SYNC_CLASSES, "WithStreamingResponse"
+            )
 
 
-# method -> (part module, class): a part is imported when one of its methods is first used
-_ASYNC_PARTS: dict[str, tuple[str, str]] = {
-    "get_authenticated": ("._users_base", "_AsyncUsersBaseMethods"),
-    "update_authenticated": ("._users_base", "_AsyncUsersBaseMethods"),
-    "get_by_id": ("._users_base", "_AsyncUsersBaseMethods"),
-    "list": ("._users_base", "_AsyncUsersBaseMethods"),
-    "get_by_username": ("._users_base", "_AsyncUsersBaseMethods"),
-    "list_blocked_by_authenticated_user": ("._users_base", "_AsyncUsersBaseMethods"),
-    "check_blocked": ("._users_base", "_AsyncUsersBaseMethods"),
-    "block": ("._users_base", "_AsyncUsersBaseMethods"),
-    "unblock": ("._users_base", "_AsyncUsersBaseMethods"),
-    "set_primary_email_visibility_for_authenticated_user": (
-        "._users_base",
-        "_AsyncUsersBaseMethods",
-    ),
-    "list_emails_for_authenticated_user": ("._users_base", "_AsyncUsersBaseMethods"),
-    "add_email_for_authenticated_user": ("._users_base", "_AsyncUsersBaseMethods"),
-    "delete_email_for_authenticated_user": ("._users_base", "_AsyncUsersBaseMethods"),
-    "list_followers_for_authenticated_user": ("._users_base", "_AsyncUsersBaseMethods"),
-    "list_followers_for_user": ("._users_base", "_AsyncUsersBaseMethods"),
-    "list_followed_by_authenticated_user": ("._users_following", "_AsyncUsersFollowingMethods"),
-    "check_person_is_followed_by_authenticated": (
-        "._users_following",
-        "_AsyncUsersFollowingMethods",
-    ),
-    "follow": ("._users_following", "_AsyncUsersFollowingMethods"),
-    "unfollow": ("._users_following", "_AsyncUsersFollowingMethods"),
-    "list_following_for_user": ("._users_following", "_AsyncUsersFollowingMethods"),
-    "check_following_for_user": ("._users_following", "_AsyncUsersFollowingMethods"),
-    "list_gpg_keys_for_authenticated_user": ("._users_following", "_AsyncUsersFollowingMethods"),
-    "create_gpg_key_for_authenticated_user": ("._users_following", "_AsyncUsersFollowingMethods"),
-    "get_gpg_key_for_authenticated_user": ("._users_following", "_AsyncUsersFollowingMethods"),
-    "delete_gpg_key_for_authenticated_user": ("._users_following", "_AsyncUsersFollowingMethods"),
-    "list_gpg_keys_for_user": ("._users_following", "_AsyncUsersFollowingMethods"),
-    "list_public_ssh_keys_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "create_public_ssh_key_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "get_public_ssh_key_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "delete_public_ssh_key_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "list_public_keys_for_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "list_public_emails_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "list_social_accounts_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "add_social_account_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "delete_social_account_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "list_social_accounts_for_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "list_ssh_signing_keys_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "create_ssh_signing_key_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "get_ssh_signing_key_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "delete_ssh_signing_key_for_authenticated_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "list_ssh_signing_keys_for_user": ("._users_keys", "_AsyncUsersKeysMethods"),
-    "list_attestations_bulk": ("._users_attestations", "_AsyncUsersAttestationsMethods"),
-    "delete_attestations_bulk": ("._users_attestations", "_AsyncUsersAttestationsMethods"),
-    "delete_attestations_by_subject_digest": (
-        "._users_attestations",
-        "_AsyncUsersAttestationsMethods",
-    ),
-    "delete_attestations_by_id": ("._users_attestations", "_AsyncUsersAttestationsMethods"),
-    "list_attestations": ("._users_attestations", "_AsyncUsersAttestationsMethods"),
-    "get_context_for_user": ("._users_attestations", "_AsyncUsersAttestationsMethods"),
+# part module -> its async class
+_ASYNC_CLASSES: dict[str, str] = {
+    "._users_base": "_AsyncUsersBaseMethods",
+    "._users_following": "_AsyncUsersFollowingMethods",
+    "._users_keys": "_AsyncUsersKeysMethods",
+    "._users_attestations": "_AsyncUsersAttestationsMethods",
 }
 
 if TYPE_CHECKING:
@@ -388,8 +199,25 @@ if TYPE_CHECKING:
     ):
         """Every part's methods, as type checkers see them."""
 
+    class _AsyncUsersWithRawResponseMethods(
+        _AsyncUsersBaseMethodsWithRawResponse,
+        _AsyncUsersFollowingMethodsWithRawResponse,
+        _AsyncUsersKeysMethodsWithRawResponse,
+        _AsyncUsersAttestationsMethodsWithRawResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
+    class _AsyncUsersWithStreamingResponseMethods(
+        _AsyncUsersBaseMethodsWithStreamingResponse,
+        _AsyncUsersFollowingMethodsWithStreamingResponse,
+        _AsyncUsersKeysMethodsWithStreamingResponse,
+        _AsyncUsersAttestationsMethodsWithStreamingResponse,
+    ):
+        """Every part's wrappers, as type checkers see them."""
+
 else:
     _AsyncUsersMethods = _rt.AsyncResource
+    _AsyncUsersWithRawResponseMethods = _AsyncUsersWithStreamingResponseMethods = object
 
 
 class AsyncUsers(_AsyncUsersMethods):
@@ -398,7 +226,7 @@ class AsyncUsers(_AsyncUsersMethods):
     if not TYPE_CHECKING:  # type checkers see the methods on the parts above
 
         def __getattr__(self, name: str) -> Any:
-            return _rt.part_method(self, name, __package__, _ASYNC_PARTS)
+            return _rt.part_attribute(self, name, __package__, _PARTS, _ASYNC_CLASSES)
 
     @cached_property
     def with_raw_response(self) -> AsyncUsersWithRawResponse:
@@ -411,225 +239,29 @@ class AsyncUsers(_AsyncUsersMethods):
         return AsyncUsersWithStreamingResponse(self)
 
 
-class AsyncUsersWithRawResponse:
+class AsyncUsersWithRawResponse(_AsyncUsersWithRawResponseMethods):
     """`AsyncUsers.with_raw_response`."""
 
     def __init__(self, resource: AsyncUsers) -> None:
         self._resource = resource
-        self.get_authenticated = _rt.with_raw_response(resource.get_authenticated)
-        self.update_authenticated = _rt.with_raw_response(resource.update_authenticated)
-        self.get_by_id = _rt.with_raw_response(resource.get_by_id)
-        self.list = _rt.raw_async_page(resource.list)
-        self.get_by_username = _rt.with_raw_response(resource.get_by_username)
-        self.list_blocked_by_authenticated_user = _rt.raw_async_page(
-            resource.list_blocked_by_authenticated_user
-        )
-        self.check_blocked = _rt.with_raw_response(resource.check_blocked)
-        self.block = _rt.with_raw_response(resource.block)
-        self.unblock = _rt.with_raw_response(resource.unblock)
-        self.set_primary_email_visibility_for_authenticated_user = _rt.with_raw_response(
-            resource.set_primary_email_visibility_for_authenticated_user
-        )
-        self.list_emails_for_authenticated_user = _rt.raw_async_page(
-            resource.list_emails_for_authenticated_user
-        )
-        self.add_email_for_authenticated_user = _rt.with_raw_response(
-            resource.add_email_for_authenticated_user
-        )
-        self.delete_email_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_email_for_authenticated_user
-        )
-        self.list_followers_for_authenticated_user = _rt.raw_async_page(
-            resource.list_followers_for_authenticated_user
-        )
-        self.list_followers_for_user = _rt.raw_async_page(resource.list_followers_for_user)
-        self.list_followed_by_authenticated_user = _rt.raw_async_page(
-            resource.list_followed_by_authenticated_user
-        )
-        self.check_person_is_followed_by_authenticated = _rt.with_raw_response(
-            resource.check_person_is_followed_by_authenticated
-        )
-        self.follow = _rt.with_raw_response(resource.follow)
-        self.unfollow = _rt.with_raw_response(resource.unfollow)
-        self.list_following_for_user = _rt.raw_async_page(resource.list_following_for_user)
-        self.check_following_for_user = _rt.with_raw_response(resource.check_following_for_user)
-        self.list_gpg_keys_for_authenticated_user = _rt.raw_async_page(
-            resource.list_gpg_keys_for_authenticated_user
-        )
-        self.create_gpg_key_for_authenticated_user = _rt.with_raw_response(
-            resource.create_gpg_key_for_authenticated_user
-        )
-        self.get_gpg_key_for_authenticated_user = _rt.with_raw_response(
-            resource.get_gpg_key_for_authenticated_user
-        )
-        self.delete_gpg_key_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_gpg_key_for_authenticated_user
-        )
-        self.list_gpg_keys_for_user = _rt.raw_async_page(resource.list_gpg_keys_for_user)
-        self.list_public_ssh_keys_for_authenticated_user = _rt.raw_async_page(
-            resource.list_public_ssh_keys_for_authenticated_user
-        )
-        self.create_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
-            resource.create_public_ssh_key_for_authenticated_user
-        )
-        self.get_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
-            resource.get_public_ssh_key_for_authenticated_user
-        )
-        self.delete_public_ssh_key_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_public_ssh_key_for_authenticated_user
-        )
-        self.list_public_keys_for_user = _rt.raw_async_page(resource.list_public_keys_for_user)
-        self.list_public_emails_for_authenticated_user = _rt.raw_async_page(
-            resource.list_public_emails_for_authenticated_user
-        )
-        self.list_social_accounts_for_authenticated_user = _rt.raw_async_page(
-            resource.list_social_accounts_for_authenticated_user
-        )
-        self.add_social_account_for_authenticated_user = _rt.with_raw_response(
-            resource.add_social_account_for_authenticated_user
-        )
-        self.delete_social_account_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_social_account_for_authenticated_user
-        )
-        self.list_social_accounts_for_user = _rt.raw_async_page(
-            resource.list_social_accounts_for_user
-        )
-        self.list_ssh_signing_keys_for_authenticated_user = _rt.raw_async_page(
-            resource.list_ssh_signing_keys_for_authenticated_user
-        )
-        self.create_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
-            resource.create_ssh_signing_key_for_authenticated_user
-        )
-        self.get_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
-            resource.get_ssh_signing_key_for_authenticated_user
-        )
-        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_raw_response(
-            resource.delete_ssh_signing_key_for_authenticated_user
-        )
-        self.list_ssh_signing_keys_for_user = _rt.raw_async_page(
-            resource.list_ssh_signing_keys_for_user
-        )
-        self.list_attestations_bulk = _rt.with_raw_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_raw_response(resource.delete_attestations_bulk)
-        self.delete_attestations_by_subject_digest = _rt.with_raw_response(
-            resource.delete_attestations_by_subject_digest
-        )
-        self.delete_attestations_by_id = _rt.with_raw_response(resource.delete_attestations_by_id)
-        self.list_attestations = _rt.with_raw_response(resource.list_attestations)
-        self.get_context_for_user = _rt.with_raw_response(resource.get_context_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithRawResponse"
+            )
 
 
-class AsyncUsersWithStreamingResponse:
+class AsyncUsersWithStreamingResponse(_AsyncUsersWithStreamingResponseMethods):
     """`AsyncUsers.with_streaming_response`."""
 
     def __init__(self, resource: AsyncUsers) -> None:
         self._resource = resource
-        self.get_authenticated = _rt.with_streaming_response(resource.get_authenticated)
-        self.update_authenticated = _rt.with_streaming_response(resource.update_authenticated)
-        self.get_by_id = _rt.with_streaming_response(resource.get_by_id)
-        self.list = _rt.streaming_async_page(resource.list)
-        self.get_by_username = _rt.with_streaming_response(resource.get_by_username)
-        self.list_blocked_by_authenticated_user = _rt.streaming_async_page(
-            resource.list_blocked_by_authenticated_user
-        )
-        self.check_blocked = _rt.with_streaming_response(resource.check_blocked)
-        self.block = _rt.with_streaming_response(resource.block)
-        self.unblock = _rt.with_streaming_response(resource.unblock)
-        self.set_primary_email_visibility_for_authenticated_user = _rt.with_streaming_response(
-            resource.set_primary_email_visibility_for_authenticated_user
-        )
-        self.list_emails_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_emails_for_authenticated_user
-        )
-        self.add_email_for_authenticated_user = _rt.with_streaming_response(
-            resource.add_email_for_authenticated_user
-        )
-        self.delete_email_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_email_for_authenticated_user
-        )
-        self.list_followers_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_followers_for_authenticated_user
-        )
-        self.list_followers_for_user = _rt.streaming_async_page(resource.list_followers_for_user)
-        self.list_followed_by_authenticated_user = _rt.streaming_async_page(
-            resource.list_followed_by_authenticated_user
-        )
-        self.check_person_is_followed_by_authenticated = _rt.with_streaming_response(
-            resource.check_person_is_followed_by_authenticated
-        )
-        self.follow = _rt.with_streaming_response(resource.follow)
-        self.unfollow = _rt.with_streaming_response(resource.unfollow)
-        self.list_following_for_user = _rt.streaming_async_page(resource.list_following_for_user)
-        self.check_following_for_user = _rt.with_streaming_response(
-            resource.check_following_for_user
-        )
-        self.list_gpg_keys_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_gpg_keys_for_authenticated_user
-        )
-        self.create_gpg_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_gpg_key_for_authenticated_user
-        )
-        self.get_gpg_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_gpg_key_for_authenticated_user
-        )
-        self.delete_gpg_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_gpg_key_for_authenticated_user
-        )
-        self.list_gpg_keys_for_user = _rt.streaming_async_page(resource.list_gpg_keys_for_user)
-        self.list_public_ssh_keys_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_public_ssh_keys_for_authenticated_user
-        )
-        self.create_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_public_ssh_key_for_authenticated_user
-        )
-        self.get_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_public_ssh_key_for_authenticated_user
-        )
-        self.delete_public_ssh_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_public_ssh_key_for_authenticated_user
-        )
-        self.list_public_keys_for_user = _rt.streaming_async_page(
-            resource.list_public_keys_for_user
-        )
-        self.list_public_emails_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_public_emails_for_authenticated_user
-        )
-        self.list_social_accounts_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_social_accounts_for_authenticated_user
-        )
-        self.add_social_account_for_authenticated_user = _rt.with_streaming_response(
-            resource.add_social_account_for_authenticated_user
-        )
-        self.delete_social_account_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_social_account_for_authenticated_user
-        )
-        self.list_social_accounts_for_user = _rt.streaming_async_page(
-            resource.list_social_accounts_for_user
-        )
-        self.list_ssh_signing_keys_for_authenticated_user = _rt.streaming_async_page(
-            resource.list_ssh_signing_keys_for_authenticated_user
-        )
-        self.create_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.create_ssh_signing_key_for_authenticated_user
-        )
-        self.get_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.get_ssh_signing_key_for_authenticated_user
-        )
-        self.delete_ssh_signing_key_for_authenticated_user = _rt.with_streaming_response(
-            resource.delete_ssh_signing_key_for_authenticated_user
-        )
-        self.list_ssh_signing_keys_for_user = _rt.streaming_async_page(
-            resource.list_ssh_signing_keys_for_user
-        )
-        self.list_attestations_bulk = _rt.with_streaming_response(resource.list_attestations_bulk)
-        self.delete_attestations_bulk = _rt.with_streaming_response(
-            resource.delete_attestations_bulk
-        )
-        self.delete_attestations_by_subject_digest = _rt.with_streaming_response(
-            resource.delete_attestations_by_subject_digest
-        )
-        self.delete_attestations_by_id = _rt.with_streaming_response(
-            resource.delete_attestations_by_id
-        )
-        self.list_attestations = _rt.with_streaming_response(resource.list_attestations)
-        self.get_context_for_user = _rt.with_streaming_response(resource.get_context_for_user)
+
+    if not TYPE_CHECKING:  # type checkers see the methods on the parts' wrappers
+
+        def __getattr__(self, name: str) -> Any:
+            return _rt.part_attribute(
+                self, name, __package__, _PARTS, _ASYNC_CLASSES, "WithStreamingResponse"
+            )

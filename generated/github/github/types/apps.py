@@ -91,6 +91,8 @@ class AppsListInstallationsResponseItem(_rt.Model):
     """The ID of the installation."""
 
     account: "AppsListInstallationsResponseItemAccount | None"
+    """A GitHub user."""
+
     repository_selection: Literal["all", "selected"] | str
     """Describe whether all repositories have been selected or there's a selection involved"""
 

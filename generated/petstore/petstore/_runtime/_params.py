@@ -26,6 +26,7 @@ __all__ = ["deep_pairs", "encode_cookie", "encode_header", "encode_path", "encod
 RESERVED = ":/?#[]@!$&'()*+,;="
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 Quote = Callable[[str], str]
+_OCTETS = "surrogateescape"  # `scalar`'s spelling of non-UTF-8 bytes, encoded back as they were
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # never percent-encoded (RFC 3986)
 
 
@@ -70,7 +71,9 @@ def scalar(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bytes):
-        return value.decode()
+        # octets that are not UTF-8 ride as lone surrogates that `quoter` percent-encodes
+        # back to the same octets (a form or query can carry any bytes, JSON cannot)
+        return value.decode("utf-8", "surrogateescape")
     if isinstance(value, dict | list):
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return str(value)
@@ -80,9 +83,9 @@ def scalar(value: Any) -> str:
 def quoter(allow_reserved: bool = False, *, plus: bool = False) -> Quote:
     safe = RESERVED if allow_reserved else ""
     if plus:
-        return lambda s: quote_plus(s, safe=safe)
+        return lambda s: quote_plus(s, safe=safe, errors=_OCTETS)
     # text needing no escape (ids, numbers) skips ``quote``'s encode/decode round trip
-    return lambda s: s if _UNRESERVED(s) else quote(s, safe=safe)
+    return lambda s: s if _UNRESERVED(s) else quote(s, safe=safe, errors=_OCTETS)
 
 
 def _pairs(value: dict[str, Any]) -> list[tuple[str, str]]:
@@ -170,7 +173,7 @@ def encode_cookie(name: str, value: Any, explode: bool | None) -> list[str]:
     """``form`` style cookie pairs, later joined as ``Cookie: a=1; b=2``."""
 
     def q(s: str) -> str:
-        return quote(s, safe=_COOKIE_SAFE)
+        return quote(s, safe=_COOKIE_SAFE, errors=_OCTETS)
 
     container = _container(value)
     if container is None:

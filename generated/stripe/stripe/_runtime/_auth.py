@@ -7,13 +7,13 @@ import functools
 import ipaddress
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, urlsplit
 
 from ._build import default_header
 from ._drivers import Flow
 from ._errors import InsecureTransportError, MissingCredentialsError
+from ._record import Struct
 from ._request import BuildRequest, Prepared
 
 if TYPE_CHECKING:
@@ -22,16 +22,26 @@ if TYPE_CHECKING:
 __all__ = ["ApiKey", "HTTPBasic", "HTTPBearer", "InsecureTransportError", "SecurityScheme"]
 
 
-@dataclass
-class AuthContext:
-    """Per request: what token-fetching schemes need from the client, and what they applied."""
+class AuthContext(Struct):
+    """Per request: what token-fetching schemes need from the client, and what they applied
+    (``applied``: scheme -> token sent). ``allow_insecure``: credentials over plain http to
+    another host (opted in)."""
 
-    build_request: BuildRequest
-    base_url: str
-    tokens: TokenCache
-    allow_insecure: bool = False  # credentials over plain http to another host (opted in)
-    # scheme -> token sent (SecurityScheme is defined below: the factory looks it up when called)
-    applied: dict[SecurityScheme, str] = field(default_factory=lambda: dict[SecurityScheme, str]())
+    __match_args__ = ("build_request", "base_url", "tokens", "allow_insecure", "applied")
+
+    def __init__(
+        self,
+        build_request: BuildRequest,
+        base_url: str,
+        tokens: TokenCache,
+        allow_insecure: bool = False,
+        applied: dict[SecurityScheme, str] | None = None,
+    ) -> None:
+        self.build_request = build_request
+        self.base_url = base_url
+        self.tokens = tokens
+        self.allow_insecure = allow_insecure
+        self.applied: dict[SecurityScheme, str] = {} if applied is None else applied
 
 
 class SecurityScheme:

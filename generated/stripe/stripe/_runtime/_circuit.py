@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal
 
 import httpx
 
 from ._errors import CircuitOpenError
 from ._public import publish
+from ._record import Struct
 
 __all__ = ["CircuitBreaker", "CircuitOpenError", "is_failure"]
 
@@ -21,11 +21,14 @@ def is_failure(outcome: httpx.Response | httpx.TransportError) -> bool:
     return not isinstance(outcome, httpx.Response) or outcome.status_code >= 500
 
 
-@dataclass
-class _Host:
-    failures: int = 0
-    opened_at: float | None = None
-    probe_at: float | None = None  # when the half-open probe went out
+class _Host(Struct):
+    __slots__ = ("failures", "opened_at", "probe_at")
+    __match_args__ = ("failures", "opened_at", "probe_at")
+
+    def __init__(self) -> None:
+        self.failures = 0
+        self.opened_at: float | None = None
+        self.probe_at: float | None = None  # when the half-open probe went out
 
 
 class CircuitBreaker:

@@ -17,10 +17,11 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 import httpx
+
+from ._record import FrozenStruct, Struct
 
 if TYPE_CHECKING:  # imported when an async flow runs: a sync client never loads asyncio
     import asyncio
@@ -40,24 +41,43 @@ __all__ = [
 T = TypeVar("T")
 
 
-@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs every call ~0.3 us
-class Send:
-    request: httpx.Request
-    deadline: float | None = None  # ``time.monotonic()`` by which the whole body must be in
-    stream: bool = False  # leave a 2xx body unread: the caller streams it, then closes it
+# These classes are written out rather than ``@dataclass``es: a dataclass is compiled when its
+# module is imported (~0.4 ms each), which every client import paid (see ``_record``).
 
 
-@dataclass(frozen=True, slots=True)
-class Sleep:
+class Send(Struct):  # not frozen: a frozen class's __init__ costs every call ~0.3 us
+    """Send ``request``; ``deadline`` is a ``time.monotonic()`` by which the whole body must be
+    in; ``stream`` leaves a 2xx body unread (the caller streams it, then closes it)."""
+
+    __slots__ = ("deadline", "request", "stream")
+    __match_args__ = ("request", "deadline", "stream")
+
+    def __init__(
+        self, request: httpx.Request, deadline: float | None = None, stream: bool = False
+    ) -> None:
+        self.request = request
+        self.deadline = deadline
+        self.stream = stream
+
+
+class Sleep(FrozenStruct):
+    __slots__ = ("seconds",)
+    __match_args__ = ("seconds",)
     seconds: float
 
+    def __init__(self, seconds: float) -> None:
+        object.__setattr__(self, "seconds", seconds)
 
-@dataclass(slots=True)
-class Await:
+
+class Await(Struct):
     """Await ``awaitable`` (an async hook or rate-limit backend) and store its ``result``."""
 
-    awaitable: Awaitable[object]
-    result: object = None
+    __slots__ = ("awaitable", "result")
+    __match_args__ = ("awaitable", "result")
+
+    def __init__(self, awaitable: Awaitable[object], result: object = None) -> None:
+        self.awaitable = awaitable
+        self.result = result
 
 
 class FlowLock:
@@ -82,12 +102,17 @@ class FlowLock:
             return lock
 
 
-@dataclass(frozen=True, slots=True)
-class Exclusive:
+class Exclusive(FrozenStruct):
     """Run ``flow`` to completion while holding ``lock``; the outcome sent back is ``None``."""
 
+    __slots__ = ("flow", "lock")
+    __match_args__ = ("lock", "flow")
     lock: FlowLock
     flow: Flow[None]
+
+    def __init__(self, lock: FlowLock, flow: Flow[None]) -> None:
+        object.__setattr__(self, "lock", lock)
+        object.__setattr__(self, "flow", flow)
 
 
 Outcome: TypeAlias = httpx.Response | httpx.TransportError | None

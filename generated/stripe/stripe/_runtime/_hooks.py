@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
 from ._drivers import Await, Outcome, Send, Sleep
 from ._errors import APIError
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # every client makes one: no class compiled at import (see _record)
+    from ._record import record as dataclass
 
 __all__ = ["Hooks", "run_hooks"]
 

@@ -3,25 +3,34 @@ kept with it: the per-call work is then only what depends on the arguments."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from ._operation import Operation, Param, Response
+from ._record import Struct
 
 __all__ = ["Plan", "plan"]
 
 _KEY = "_apigen_plan"
 
 
-@dataclass(slots=True)
-class Plan:
+class Plan(Struct):
     """``op``'s constants: whether a 2xx is JSON (``Accept``) or an event stream, its header
     parameters, and (filled as statuses are seen) the declared response per status code."""
 
-    accepts_json: bool
-    sse: bool
-    header_params: tuple[Param, ...]
-    by_status: dict[int, Response | None] = field(default_factory=dict[int, "Response | None"])
+    __slots__ = ("accepts_json", "by_status", "header_params", "sse")
+    __match_args__ = ("accepts_json", "sse", "header_params", "by_status")
+
+    def __init__(
+        self,
+        accepts_json: bool,
+        sse: bool,
+        header_params: tuple[Param, ...],
+        by_status: dict[int, Response | None] | None = None,
+    ) -> None:
+        self.accepts_json = accepts_json
+        self.sse = sse
+        self.header_params = header_params
+        self.by_status: dict[int, Response | None] = {} if by_status is None else by_status
 
 
 def plan(op: Operation[Any]) -> Plan:

@@ -7,7 +7,6 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 import httpx
@@ -24,6 +23,7 @@ from ._params import (
     scalar,
 )
 from ._plan import plan
+from ._record import Struct
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
 
 __all__ = ["IDEMPOTENCY_EXTENSION", "Prepared", "prepare"]
@@ -36,19 +36,42 @@ IDEMPOTENCY_EXTENSION = "apigen_idempotency_header"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
-@dataclass
-class Prepared:
+class Prepared(Struct):
     """A fully encoded request that auth may still amend; rebuilt into a fresh
-    ``httpx.Request`` for every attempt."""
+    ``httpx.Request`` for every attempt. ``content`` as a ``StreamBody`` is read while sending
+    (uploads); ``idempotency_header`` is set when the request carries an honoured key;
+    ``retry_count_header`` tells the server the retry number."""
 
-    method: str
-    url: str
-    query: list[str] = field(default_factory=list[str])
-    headers: httpx.Headers = field(default_factory=httpx.Headers)
-    cookies: list[str] = field(default_factory=list[str])
-    content: bytes | StreamBody | None = None  # StreamBody: read while sending (uploads)
-    idempotency_header: str | None = None  # set when the request carries an honoured key
-    retry_count_header: str | None = None  # header telling the server the retry number
+    __match_args__ = (
+        "method",
+        "url",
+        "query",
+        "headers",
+        "cookies",
+        "content",
+        "idempotency_header",
+        "retry_count_header",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        query: list[str] | None = None,
+        headers: httpx.Headers | None = None,
+        cookies: list[str] | None = None,
+        content: bytes | StreamBody | None = None,
+        idempotency_header: str | None = None,
+        retry_count_header: str | None = None,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.query: list[str] = [] if query is None else query
+        self.headers = httpx.Headers() if headers is None else headers
+        self.cookies: list[str] = [] if cookies is None else cookies
+        self.content = content
+        self.idempotency_header = idempotency_header
+        self.retry_count_header = retry_count_header
 
     def copy(self) -> Prepared:
         """An independent copy (auth amends headers, query and cookies in place)."""
@@ -244,6 +267,11 @@ def fill_path(template: str, segments: Mapping[str, str]) -> str:
     return "/".join(parts)
 
 
+def _object_media(media: str) -> bool:
+    """Media an object body's fields go as: JSON, a form, or any type (``*/*``, Kubernetes')."""
+    return is_json(media) or "form" in media or "*" in media
+
+
 def _set_body(
     req: Prepared,
     op: Operation[Any],
@@ -258,7 +286,7 @@ def _set_body(
         payload = whole
         if fields and isinstance(whole, Mapping):
             payload = {**cast("Mapping[str, Any]", whole), **fields}
-    elif fields or extra or (body and body.required and (is_json(media) or "form" in media)):
+    elif fields or extra or (body and body.required and _object_media(media)):
         payload = fields  # a required object body is sent even when empty: ``{}``
     else:
         return

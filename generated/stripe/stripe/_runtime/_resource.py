@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pages are imported by the list call itself, not by this mod
     )
 
 __all__ = [
+    "part_attribute",
     "part_method",
     "raw_async_page",
     "raw_page",
@@ -136,3 +137,33 @@ def part_method(
     bound = function.__get__(resource, type(resource))
     resource.__dict__[name] = bound
     return bound
+
+
+def part_attribute(
+    owner: object,
+    name: str,
+    package: str | None,
+    parts: dict[str, str],
+    classes: dict[str, str],
+    kind: str = "",
+) -> Any:
+    """A large resource's method, or its raw/streaming wrapper, from the part module that
+    defines it (imported on first use), kept on `owner`. `parts`: method -> part module;
+    `classes`: part module -> its class (sync or async, as `owner` is). `kind` empty: `owner`
+    is the resource and the method is bound to it; else `owner` is the resource's
+    `With<kind>` wrapper (`self._resource`) and the part's `<class>With<kind>` wrappers of
+    that part's methods are copied onto it. Unknown names raise `AttributeError` as usual."""
+    where = parts.get(name)
+    if where is None:
+        raise AttributeError(f"{type(owner).__name__!r} object has no attribute {name!r}")
+    cls = getattr(importlib.import_module(where, package), classes[where] + kind)
+    if not kind:
+        bound = getattr(cls, name).__get__(owner, type(owner))
+        owner.__dict__[name] = bound
+        return bound
+    wrappers: object = cls(owner._resource)  # type: ignore[attr-defined]
+    found: dict[str, object] = vars(wrappers)
+    for attr, value in found.items():
+        if attr != "_resource":
+            owner.__dict__.setdefault(attr, value)
+    return owner.__dict__[name]

@@ -11,6 +11,8 @@ import json as _json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # every module's `__all__`, for type checkers and editors
+    from ._payment_intents_increment_authorization import *
+    from ._payment_intents_payment_intents import *
     from .accounts import *
     from .accounts_bank_accounts import *
     from .accounts_capabilities import *
@@ -63,7 +65,6 @@ if TYPE_CHECKING:  # every module's `__all__`, for type checkers and editors
     from .issuing_transactions import *
     from .link_account_sessions import *
     from .linked_accounts import *
-    from .payment_intents import *
     from .payment_links import *
     from .payment_methods import *
     from .payouts import *
