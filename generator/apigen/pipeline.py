@@ -144,6 +144,31 @@ def _reserved() -> tuple[set[str], set[str]]:
     return set(RESERVED_CLIENT), set(RESERVED_RESOURCE)
 
 
+def _build_api(
+    spec: LoadedSpec,
+    package: str,
+    spec_name: str,
+    report: Report,
+    options: ApiOptions | None,
+    lock: NameLock | None,
+) -> Api:
+    """The IR of `spec`, the runtime's own attribute names reserved (`build` and `build_ir`)."""
+    from .ir import build_api
+
+    reserved_client, reserved_resource = _reserved()
+    return build_api(
+        spec.document,
+        package=package,
+        spec_file=spec_name,
+        spec_sha256=spec.sha256,
+        report=report,
+        reserved_client=reserved_client,
+        reserved_resource=reserved_resource,
+        options=options,
+        lock=lock,
+    )
+
+
 def _verdict(report: Report, strict: bool) -> None:
     """Raise when the problems found so far forbid a client (any problem, with --strict)."""
     fatal = [d for d in report.items if d.severity == "error"]
@@ -360,7 +385,6 @@ def build(
     options = _with_source(options, spec)
     lap("load")
     from .format import format_tree
-    from .ir import build_api
     from .render import render_api, vendored_runtime
     from .spec import validate_in_background
     from .syntax_check import Checker
@@ -376,18 +400,7 @@ def build(
         if runtime == "vendored":  # known already: compiled while the IR is built
             for rel, text in vendored_runtime(pkg).items():
                 checker.add(rel, text)
-        reserved_client, reserved_resource = _reserved()
-        api = build_api(
-            spec.document,
-            package=pkg,
-            spec_file=spec_name,
-            spec_sha256=spec.sha256,
-            report=report,
-            reserved_client=reserved_client,
-            reserved_resource=reserved_resource,
-            options=options,
-            lock=lock,
-        )
+        api = _build_api(spec, pkg, spec_name, report, options, lock)
         lap("ir")
         emit.ours(report)
         if lock is not None:
@@ -513,7 +526,6 @@ def build_ir(
 ) -> tuple[Api, Report]:
     """The IR `build` would render from `spec_path` (validated, method names locked by `lock`),
     with nothing rendered, formatted or written: what `apigen diff` compares."""
-    from .ir import build_api
     from .spec import validate_in_background
 
     say = progress or (lambda _msg: None)
@@ -522,17 +534,8 @@ def build_ir(
     spec, spec_name = open_spec(spec_path, report=report, ref_root=ref_root)
     options = _with_source(options, spec)
     wait_for_validation = validate_in_background(spec)
-    reserved_client, reserved_resource = _reserved()
-    api = build_api(
-        spec.document,
-        package=package_name(name or Path(spec_name).stem),
-        spec_file=spec_name,
-        spec_sha256=spec.sha256,
-        report=report,
-        reserved_client=reserved_client,
-        reserved_resource=reserved_resource,
-        options=options,
-        lock=lock,
+    api = _build_api(
+        spec, package_name(name or Path(spec_name).stem), spec_name, report, options, lock
     )
     say("waiting for validation")
     report.items = _merge(spec, report.items, wait_for_validation())
