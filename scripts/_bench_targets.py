@@ -356,6 +356,8 @@ class PerCall:
     httpx_us: float | None
     apigen_us: float | None
     error: str = ""
+    #: async only: the generated client on httpx-aiohttp's transport (README "Faster transport")
+    apigen_aiohttp_us: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -385,7 +387,14 @@ def bench_percall(clients: dict[str, Client], url: str, calls: int, rounds: int)
             }
             out = worker("percall", spec, timeout=900)
             results.append(
-                PerCall(name, mode, out.get("httpx_us"), out.get("apigen_us"), out.get("error", ""))
+                PerCall(
+                    name,
+                    mode,
+                    out.get("httpx_us"),
+                    out.get("apigen_us"),
+                    out.get("error", ""),
+                    out.get("apigen_aiohttp_us"),
+                )
             )
             print(f"bench: per call {name} {mode}: {out}", flush=True)
     return results

@@ -810,6 +810,20 @@ def evaluate(state: dict[str, Any]) -> list[Target]:
                 + (f" [{row.error}]" if row.error else ""),
             )
         )
+        if row.mode == "async":
+            fast = row.apigen_aiohttp_us
+            rows.append(
+                Target(
+                    "3",
+                    f"per call CPU, {row.spec} (async, concurrency 50): the client on httpx / on "
+                    "the faster transport (httpx-aiohttp, README 'Faster transport')",
+                    row.apigen_us / fast if row.apigen_us and fast else None,
+                    ">= 2",
+                    f"{_fmt(row.apigen_us, '.0f')} us vs {_fmt(fast, '.0f')} us"
+                    if fast
+                    else "httpx-aiohttp not installed in the bench venv",
+                )
+            )
     served = state.get("sandbox", [])
     if served:
         worst_seq = min(served, key=lambda r: r.seq_dynamic_rps)

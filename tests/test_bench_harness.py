@@ -70,3 +70,18 @@ def test_docs_block_is_replaced_between_markers_only(
     assert "run one" not in text
     assert text.count(bench.BEGIN) == 1
     assert "hand-written intro" in text
+
+
+def test_async_rows_include_the_faster_transport_ratio() -> None:
+    """Target 3's second half: the async client on httpx / on httpx-aiohttp, >= 2 to pass."""
+    state = {
+        "percall": [
+            targets.PerCall("petstore", "sync", 350.0, 355.0),
+            targets.PerCall("petstore", "async", 900.0, 930.0, "", 310.0),
+            targets.PerCall("stripe", "async", 1600.0, 1650.0, "", None),
+        ]
+    }
+    rows = [r for r in bench.evaluate(state) if "faster transport" in r.what]
+    assert [r.what.split(",")[1].split()[0] for r in rows] == ["petstore", "stripe"]
+    assert rows[0].measured == pytest.approx(3.0) and rows[0].verdict == "PASS"
+    assert rows[1].verdict == "n/a" and "not installed" in rows[1].detail
