@@ -160,7 +160,9 @@ def mode_percall(spec: dict[str, object]) -> None:
             contenders = {"httpx": raw, "apigen": ours}
             fast_http = _aiohttp_client(pool)
             if fast_http is not None:  # the documented faster transport (README "Faster transport")
-                fast = package.AsyncClient(base_url=url, api_key="sk_test_bench", http_client=fast_http)
+                fast = package.AsyncClient(
+                    base_url=url, api_key="sk_test_bench", http_client=fast_http
+                )
                 fast_method = _walk(fast, str(spec["call"]))
 
                 async def ours_fast() -> object:
