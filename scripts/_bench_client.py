@@ -68,6 +68,18 @@ def mode_first(spec: dict[str, object]) -> None:
         client = _client(str(spec["package"]), url)
         method = _walk(client, str(spec["call"]))
         result = method(*spec.get("args", []), **spec.get("kwargs", {}))  # type: ignore[operator]
+    elif kind == "floor":  # what httpx + pydantic cost before any client code: one GET, one model
+        import httpx
+        from pydantic import BaseModel
+
+        class Customer(BaseModel):
+            id: str
+
+        # verify=False: no CA bundle load (~25 ms) for this http:// URL, as apigen's lazy TLS
+        # context (runtime _tls.py) and stripe-python skip it too
+        with httpx.Client(base_url=url, verify=False) as http:
+            response = http.get(str(spec["route"]), headers={"Authorization": "Bearer sk_bench"})
+        result = Customer.model_validate_json(response.content)
     elif kind == "stripe-python":
         import stripe
 

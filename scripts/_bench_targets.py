@@ -86,6 +86,9 @@ FIRST_CALLS: dict[str, tuple[str, dict[str, Any], str]] = {
 }
 #: stripe-python rows: the customer id each retrieves (the expanded draw, the default shape).
 FIRST_PEERS = {"stripe-python": "cus_123", "stripe-python default": STRIPE_DEFAULT_ID}
+#: The floor row: `import httpx, pydantic`, one `httpx.Client().get` of the default customer and
+#: a one-field model's `model_validate_json`; what any httpx + pydantic client pays at least.
+FIRST_FLOOR = "httpx + pydantic floor"
 PERCALL: dict[str, dict[str, Any]] = {
     "petstore": {
         "call": "pets.get_pet",
@@ -320,6 +323,11 @@ def bench_first(clients: dict[str, Client], url: str, repeat: int = 5) -> FirstB
     specs: dict[str, dict[str, Any]] = {
         key: {"kind": "stripe-python", "url": url, "args": [cid]}
         for key, cid in FIRST_PEERS.items()
+    }
+    specs[FIRST_FLOOR] = {
+        "kind": "floor",
+        "url": url,
+        "route": f"/v1/customers/{STRIPE_DEFAULT_ID}",
     }
     for key, (name, call, _peer) in FIRST_CALLS.items():
         if name in clients:

@@ -798,6 +798,21 @@ def evaluate(state: dict[str, Any]) -> list[Target]:
                 else "",
             )
         )
+    if first is not None and targets.FIRST_FLOOR in first.wall:
+        floor = first.wall[targets.FIRST_FLOOR]
+        peer = first.wall.get("stripe-python default")
+        rows.append(
+            Target(
+                "2",
+                "time to first response, floor (import httpx + pydantic, one GET, a one-field "
+                "model) / `stripe-python default`",
+                _div(floor, peer),
+                "info",
+                f"{floor * 1000:.0f} ms vs {_fmt(peer and peer * 1000, '.0f')} ms wall; CPU "
+                f"{first.cpu[targets.FIRST_FLOOR] * 1000:.0f} ms: what the apigen rows pay before "
+                "any code of theirs runs",
+            )
+        )
     for row in state.get("percall", []):
         label = "sync" if row.mode == "sync" else "async, concurrency 50"
         rows.append(

@@ -85,3 +85,24 @@ def test_async_rows_include_the_faster_transport_ratio() -> None:
     assert [r.what.split(",")[1].split()[0] for r in rows] == ["petstore", "stripe"]
     assert rows[0].measured == pytest.approx(3.0) and rows[0].verdict == "PASS"
     assert rows[1].verdict == "n/a" and "not installed" in rows[1].detail
+
+
+def test_first_response_floor_row_is_information_beside_the_targets() -> None:
+    """The httpx + pydantic floor is shown against stripe-python, never judged as a target."""
+    first = targets.FirstBench(
+        wall={
+            targets.FIRST_FLOOR: 0.140,
+            "stripe-python default": 0.150,
+            "apigen stripe default": 0.155,
+        },
+        cpu={
+            targets.FIRST_FLOOR: 0.139,
+            "stripe-python default": 0.149,
+            "apigen stripe default": 0.154,
+        },
+    )
+    rows = bench.evaluate({"first": first})
+    floor = next(r for r in rows if "floor (import httpx" in r.what)
+    assert floor.verdict == "info" and floor.measured == pytest.approx(140 / 150)
+    default = next(r for r in rows if "API default shape" in r.what)
+    assert default.verdict == "FAIL" and default.measured == pytest.approx(155 / 150)
