@@ -285,6 +285,11 @@ def main() -> None:
     "--strict", is_flag=True, help="Fail on any problem, even one apigen can work around."
 )
 @click.option("--quiet", is_flag=True, help="Print errors only.")
+@click.option(
+    "--timings",
+    is_flag=True,
+    help="Print each stage's wall and CPU seconds (and its child processes' CPU) at the end.",
+)
 @_fresh_names_option
 @_ref_root_option
 @_no_cache_option
@@ -297,6 +302,7 @@ def build(
     package_version: str | None,
     strict: bool,
     quiet: bool,
+    timings: bool,
     fresh_names: bool,
     ref_root: Path | None,
     no_cache: bool,
@@ -347,6 +353,8 @@ def build(
     console.summary()  # every warning was printed as it came (none can pass --strict)
     if not quiet:
         click.echo(f"wrote {output}/{result.summary(time.perf_counter() - started)}", err=True)
+    if timings:
+        click.echo(result.timing_report(), err=True)
 
 
 @main.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -181,3 +182,16 @@ def test_name_option(tmp_path: Path, name: str) -> None:
     result = apigen("build", PETSTORE, "-o", tmp_path / "out", "--name", "my-pets")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "my_pets" / "__init__.py").is_file()
+
+
+def test_timings_lists_every_stage_with_wall_and_cpu(tmp_path: Path) -> None:
+    """`--timings`: where a build's time goes, stage by stage, children's CPU included."""
+    done = apigen("build", PETSTORE, "-o", tmp_path / "pets", "--quiet", "--timings", "--no-cache")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    start = lines.index("timings:")
+    stages = [line.split()[0] for line in lines[start + 1 :]]
+    assert stages[:3] == ["load", "ir", "render"] and "format+write" in stages
+    assert stages[-1] == "children"  # validation, compile check and ruff ran as child processes
+    cpu = [float(re.search(r"([\d.]+) s CPU", line)[1]) for line in lines[start + 1 :]]  # type: ignore[index]
+    assert len(cpu) == len(stages) and sum(cpu) > 0
