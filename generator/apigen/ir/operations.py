@@ -280,6 +280,22 @@ class OperationBuilder:
             # an empty, closed object (Stripe declares one on every GET and DELETE): no
             # parameter that cannot carry anything
             return [], (bdef if required else None)
+        if is_file_media and _structured(merged if merged is not None else resolved):
+            # XML, YAML, CSV...: the runtime encodes data only as JSON, a form or multipart, so
+            # the caller passes the encoded document (fields sent as JSON under another
+            # Content-Type would be a wrong body)
+            return [
+                ParamDef(
+                    "body",
+                    "body",
+                    "body",
+                    union_of([Prim("str"), Prim("file")]),
+                    required,
+                    f"The request body: the {media_type.split(';')[0].strip()} document as text, "
+                    "bytes, a path or a binary file (apigen does not encode data in this media "
+                    "type).",
+                )
+            ], bdef
         if (
             isinstance(props, JSON_OBJECT)
             and props
@@ -451,6 +467,18 @@ def _is_binary(schema: Any) -> bool:
         isinstance(schema, JSON_OBJECT)
         and schema.get("type") == "string"
         and schema.get("format") in ("binary", "byte")
+    )
+
+
+def _structured(schema: Any) -> bool:
+    """An object, array or composition: data with no text spelling of its own (a string or a
+    number body is sent as its text)."""
+    if not isinstance(schema, JSON_OBJECT):
+        return False
+    kind = schema.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    return bool(kinds & {"object", "array"}) or any(
+        schema.get(k) for k in ("properties", "items", "oneOf", "anyOf", "additionalProperties")
     )
 
 

@@ -1,0 +1,106 @@
+"""A request body in a media type the runtime cannot encode data in (XML, YAML, CSV...): the
+method takes the encoded document as ``body`` and sends those bytes under the spec's
+Content-Type. Before, an XML object body was flattened into keyword arguments and the fields
+went out as JSON labelled ``application/xml`` (corpus2 oag/2_0 petstore ``createXmlItem``), and
+a required body with no field given was not sent at all."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.builds import build_into, on_path
+
+ITEM = {
+    "type": "object",
+    "xml": {"name": "Item"},
+    "properties": {
+        "name": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+def _op(media: str, schema: dict[str, Any], op_id: str) -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": op_id,
+            "summary": f"Store a {media} document",
+            "requestBody": {"required": True, "content": {media: {"schema": schema}}},
+            "responses": {"204": {"description": "stored"}},
+        }
+    }
+
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "docs", "version": "1"},
+    "servers": [{"url": "https://api.example.test"}],
+    "paths": {
+        "/xml": _op("application/xml", {"$ref": "#/components/schemas/Item"}, "createXml"),
+        "/soap": _op(
+            "text/xml; charset=utf-8", {"allOf": [{"$ref": "#/components/schemas/Item"}]}, "soap"
+        ),
+        "/csv": _op(
+            "text/csv", {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}, "csv"
+        ),
+        "/note": _op("text/plain", {"type": "string"}, "note"),
+    },
+    "components": {"schemas": {"Item": ITEM}},
+}
+
+
+@pytest.fixture(scope="module")
+def pkg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    root = tmp_path_factory.mktemp("docbodies")
+    spec = root / "docs.yaml"
+    spec.write_text(yaml.safe_dump(SPEC))
+    build_into(spec, root / "docbodies", name="docbodies")
+    with on_path(root / "docbodies", "docbodies") as module:
+        yield module
+
+
+def _client(pkg: ModuleType, seen: list[httpx.Request]) -> Any:
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    return pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+
+
+@pytest.mark.parametrize(
+    ("call", "media"),
+    [("xml", "application/xml"), ("soap", "text/xml; charset=utf-8"), ("csv", "text/csv")],
+)
+def test_structured_body_in_a_document_media_type_is_the_callers_document(
+    pkg: ModuleType, call: str, media: str
+) -> None:
+    seen: list[httpx.Request] = []
+    method = getattr(_client(pkg, seen), call).create
+    params = inspect.signature(method).parameters
+    assert "body" in params and "name" not in params and "tags" not in params
+    assert params["body"].default is inspect.Parameter.empty  # the body is required
+    document = "<Item><name>a</name><tags>x</tags></Item>"
+    method(body=document)
+    method(body=document.encode())
+    for request in seen:
+        assert request.headers["content-type"] == media
+        assert request.content == document.encode()
+
+
+def test_a_string_body_is_still_sent_as_its_text(pkg: ModuleType) -> None:
+    seen: list[httpx.Request] = []
+    _client(pkg, seen).note.create(body="hello")
+    assert seen[0].content == b"hello" and seen[0].headers["content-type"] == "text/plain"
+
+
+def test_the_document_parameter_says_what_to_pass(pkg: ModuleType) -> None:
+    source = inspect.getsource(type(pkg.Client().xml).create)
+    words = " ".join(source.split())
+    assert "body: The request body: the application/xml document as text, bytes, a path" in words
