@@ -176,6 +176,29 @@ def test_several_params_in_one_segment(mini: tuple[Sandbox, httpx.Client]) -> No
     assert sandbox.requests[-1].path_params == {"name": "report", "ext": "final.pdf"}
 
 
+@pytest.mark.parametrize(
+    ("sent", "name", "ext"),
+    [
+        ("report%2Efinal.pdf", "report.final", "pdf"),  # the value's dot, percent-encoded
+        ("%2E%2E%2Fetc.pdf", "../etc", "pdf"),
+        ("a%2Fb.c%2Ed", "a/b", "c.d"),
+        # no separator as sent: a client encoding the template's own dot, split decoded
+        ("report%2Epdf", "report", "pdf"),
+        ("report", None, None),
+    ],
+)
+def test_shared_segment_splits_before_decoding(
+    mini: tuple[Sandbox, httpx.Client], sent: str, name: str | None, ext: str | None
+) -> None:
+    sandbox, client = mini
+    response = client.get(f"/files/{sent}")
+    if name is None:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    assert sandbox.requests[-1].path_params == {"name": name, "ext": ext}
+
+
 def test_default_response_and_text_plain(mini: tuple[Sandbox, httpx.Client]) -> None:
     _, client = mini
     response = client.get("/health")

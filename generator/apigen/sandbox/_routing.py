@@ -5,7 +5,9 @@ most specific first: per segment, literal beats mixed beats a bare parameter, so
 wins over `/pets/{id}` whatever order the spec lists them in. A path parameter fills exactly
 one segment (RFC 6570 simple expansion escapes `/`): `/pets/a/b` does not match `/pets/{id}`,
 even for GitHub's `/contents/{path}` (clients must send `a%2Fb`, as ours do; Prism agrees).
-Percent-encoded slashes stay inside their segment and are decoded for validation.
+Percent-encoded slashes stay inside their segment and are decoded for validation. A segment
+with several parameters (`{query}.{ext}`) is split at its literal text before decoding, so a
+value's percent-encoded `.` stays in the value (decisions.md "Several values in one segment").
 """
 
 from __future__ import annotations
@@ -40,12 +42,21 @@ class Route:
     )
 
     def match(self, segments: list[str]) -> dict[str, str] | None:
-        """Path parameters if `segments` (percent-decoded, one per template segment) fit."""
+        """Path parameters (decoded) if `segments` (as sent, one per template segment) fit.
+
+        A segment is split at the template's literal text as sent, before decoding: a value's
+        encoded `.` (`a%2Eb.json` for `{query}.{ext}`) is the value's, not the separator. A
+        segment that fits only decoded (a client encoding the template's own text) is split
+        decoded."""
         if len(segments) != len(self.patterns):
             return None
         params: dict[str, str] = {}
         for pattern, names, segment in zip(self.patterns, self.names, segments, strict=True):
             found = pattern.fullmatch(segment)
+            if found is not None:
+                params.update(zip(names, map(unquote, found.groups()), strict=True))
+                continue
+            found = pattern.fullmatch(unquote(segment))
             if found is None:
                 return None
             params.update(zip(names, found.groups(), strict=True))
@@ -170,7 +181,7 @@ class Router:
         first: Match | None = None
         best: tuple[int, Match] | None = None
         for path in self.strip_prefix(raw_path):
-            segments = [unquote(s) for s in split_path(path)]
+            segments = split_path(path)
             for route in self._by_length.get(len(segments), []):
                 params = route.match(segments)
                 if params is None:
