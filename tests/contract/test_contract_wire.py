@@ -41,3 +41,19 @@ def test_multipart_objects_are_json_parts(report: RunReport) -> None:
     # objects were exploded into form fields when `encoding` gave a form style, and their JSON
     # parts had no Content-Type; a repeated JSON part was read back as the last one only
     assert _failures(report, "upload") == []
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_a_pattern_re_cannot_compile_is_left_unchecked(version: str) -> None:
+    # AWS IoT: `[^\p{C}]+`, `[\p{Graph}\x20]*` (Java/ECMA classes): every body was reported as
+    # "schema not usable: bad escape \p", a client failure
+    from apigen.contract.spec import SpecView
+
+    view = SpecView({"openapi": version})
+    unicode_class = {
+        "type": "object",
+        "properties": {"a": {"type": "string", "pattern": r"[^\p{C}]+"}},
+    }
+    assert view.errors(unicode_class, {"a": "any text"}) == []
+    assert view.errors(unicode_class, {"a": 3}) != []  # the rest of the schema still holds
+    assert view.errors({"type": "string", "pattern": "^a+$"}, "b") != []
