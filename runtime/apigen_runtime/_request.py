@@ -184,8 +184,7 @@ def prepare(
             if escape is not None:  # one of several values in a segment (``{name}.{ext}``)
                 if not isinstance(value, dict | list) and scalar(value) == "":
                     raise ValueError(
-                        f"path parameter {p.py_name!r} must not be '': it would change the"
-                        " endpoint"
+                        f"path parameter {p.py_name!r} must not be '': it would change the endpoint"
                     )
                 segments[p.wire_name] = encode_path(
                     p.wire_name, value, p.style, bool(p.explode), quoter(escape=escape)

@@ -263,8 +263,10 @@ class EdgeValues:
             return []
         out: list[CaseInput] = []
         # a `content: application/json` parameter goes as JSON text (`"."`): no dot segment
-        refused = () if p.content_type and "json" in p.content_type else REFUSED_PATH_VALUES
-        tricky = TRICKY_PATH_VALUES
+        refused: tuple[str, ...] = (
+            () if p.content_type and "json" in p.content_type else REFUSED_PATH_VALUES
+        )
+        tricky: tuple[str, ...] = TRICKY_PATH_VALUES
         if self._shares_segment(p.name):
             # `{query}.{ext}`: a dot is the value's, sent percent-encoded (`%2E.json`); only an
             # empty value is refused (it would leave the separator alone)

@@ -10,7 +10,6 @@ spec-valid value the annotation refuses is found as a client failure.
 from __future__ import annotations
 
 import contextlib
-
 import functools
 import inspect
 import typing
