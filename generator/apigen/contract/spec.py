@@ -3,17 +3,14 @@ request bodies and schema validators (local `$ref`s only: `load_spec` bundles th
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped, unused-ignore]
 from openapi_schema_validator import OAS30Validator
 
 from ..path_keys import split_key
-from ..sandbox._dialect import OAS31BoundsValidator
+from ..sandbox._dialect import OAS31BoundsValidator, tolerant
 from ..spec.pointer import MISSING, find
 
 __all__ = ["Param", "SpecView"]
@@ -55,36 +52,12 @@ def keyed_parameters(path: str, params: list[Param]) -> list[Param]:
     return out
 
 
-@functools.cache
-def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return False
-    return True
-
-
-@functools.cache
-def _tolerant(cls: Any) -> Any:
-    """`cls` with a `pattern` that Python's `re` cannot compile left unchecked, not an error:
-    ECMA-262/Java classes such as AWS's `[^\\p{C}]*` or `\\p{Graph}` are valid for the spec,
-    and a value the check cannot judge is no finding (decisions.md "Patterns re cannot read")."""
-    original = cls.VALIDATORS["pattern"]
-
-    def pattern(validator: Any, patrn: Any, instance: Any, schema: Any) -> Any:
-        if isinstance(patrn, str) and not _compiles(patrn):
-            return ()
-        return original(validator, patrn, instance, schema)
-
-    return jsonschema.validators.extend(cls, {"pattern": pattern})
-
-
 class SpecView:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         version = str(document.get("openapi", "3.0"))
-        self._validator_cls: Any = _tolerant(
-            OAS31BoundsValidator if version.startswith("3.1") else OAS30Validator
+        self._validator_cls: Any = (
+            OAS31BoundsValidator if version.startswith("3.1") else tolerant(OAS30Validator)
         )
         self._validators: dict[int, Any] = {}
         self._keep: list[Any] = []
