@@ -173,7 +173,7 @@ def test_multipart_with_files_and_fields(recorder: Recorder, tmp_path: Path) -> 
     assert 'name="photo"; filename="upload"' in body
     assert 'name="doc"; filename="notes.txt"' in body and "from disk" in body
     assert 'name="raw"; filename="upload"' in body
-    assert 'name="meta"\r\n\r\n{"k":[1,2]}\r\n' in body
+    assert 'name="meta"\r\nContent-Type: application/json\r\n\r\n{"k":[1,2]}\r\n' in body
     assert 'name="count"\r\n\r\n3\r\n' in body
     assert 'name="flag"\r\n\r\ntrue\r\n' in body
 
@@ -196,9 +196,9 @@ def test_a_required_multipart_body_with_nothing_given_is_sent_empty(recorder: Re
     assert "Content-Type" not in recorder.last.headers
 
 
-def test_multipart_fields_with_a_style_are_one_part_per_pair(recorder: Recorder) -> None:
+def test_multipart_deep_object_fields_are_one_part_per_pair(recorder: Recorder) -> None:
     """Stripe ``files.create``: ``file_link_data`` (deepObject) goes as ``file_link_data[create]``
-    parts, as OpenAPI 3.1 says for a multipart field with an explicit style."""
+    parts. Other styles do not apply to multipart: arrays stay one part per item."""
     deep = rt.Encoding(style="deepObject", explode=True)
     operation = op(
         *fields("file", "file_link_data", "expand", "tags", "ids"),
@@ -230,10 +230,72 @@ def test_multipart_fields_with_a_style_are_one_part_per_pair(recorder: Recorder)
         ("expand[]", "file_link"),
         ("tags", "a"),
         ("tags", "b"),
-        ("ids", "1|2"),
+        ("ids", "1"),
+        ("ids", "2"),
     ]:
         assert f'name="{name}"\r\n\r\n{value}\r\n' in body
     assert "{" not in body  # no JSON parts
+
+
+def _parts(content: bytes, content_type: str) -> list[tuple[str, str | None, bytes]]:
+    """(name, Content-Type or None, payload) of each part, in order."""
+    import email.parser
+    import email.policy
+
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + content)
+    out: list[tuple[str, str | None, bytes]] = []
+    for part in message.iter_parts():
+        payload = part.get_payload(decode=True)
+        out.append(
+            (
+                str(part.get_param("name", header="content-disposition")),
+                part["Content-Type"],
+                payload if isinstance(payload, bytes) else b"",
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize(
+    "encoding",
+    [
+        None,
+        rt.Encoding(style="form", explode=True),  # form styles are for urlencoded bodies only
+        rt.Encoding(style="form", explode=False),
+        rt.Encoding(explode=True),
+    ],
+)
+def test_multipart_objects_are_json_parts(recorder: Recorder, encoding: Any) -> None:
+    """An object (and each object of an array) is one ``application/json`` part; an array of
+    primitives is one part per item; ``encoding.<name>.contentType`` wins."""
+    encodings = {"tags": rt.Encoding(content_type="text/csv")}
+    if encoding is not None:
+        encodings |= {"meta": encoding, "items": encoding, "ids": encoding}
+    operation = op(
+        *fields("meta", "items", "ids", "tags", "note"),
+        method="post",
+        body=rt.Body("multipart/form-data", encoding=encodings),
+    )
+    make_client(recorder).request(
+        operation,
+        {
+            "meta": {"name": "x", "size": 2},
+            "items": [{"k": "a"}, {"k": "b"}],
+            "ids": [1, 2],
+            "tags": {"t": 1},
+            "note": "hi",
+        },
+    )
+    assert _parts(recorder.last.content, recorder.last.headers["Content-Type"]) == [
+        ("meta", "application/json", b'{"name":"x","size":2}'),
+        ("items", "application/json", b'{"k":"a"}'),
+        ("items", "application/json", b'{"k":"b"}'),
+        ("ids", None, b"1"),
+        ("ids", None, b"2"),
+        ("tags", "text/csv", b'{"t":1}'),
+        ("note", None, b"hi"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -163,3 +163,75 @@ def test_json_content_param(recorder: Recorder) -> None:
     operation = op(rt.Param("filter", "filter", "query", content_type="application/json"))
     make_client(recorder).request(operation, {"filter": {"a": [1]}})
     assert query(recorder.last) == "filter=%7B%22a%22%3A%5B1%5D%7D"
+
+
+# --- several values in one path segment (``{query}.{ext}``) ---------------------------------
+
+SHARED = op(
+    rt.Param("version", "versionNumber", "path"),
+    rt.Param("query", "query", "path"),
+    rt.Param("ext", "ext", "path"),
+    path="/search/{versionNumber}/{query}.{ext}",
+)
+
+
+@pytest.mark.parametrize(
+    ("query_value", "expected"),
+    [
+        ("pizza", "/v1/search/2/pizza.json"),
+        ("a.b", "/v1/search/2/a%2Eb.json"),  # the value's dot is not the template's
+        ("37.8,-122.2", "/v1/search/2/37%2E8%2C-122%2E2.json"),
+        ("a/b", "/v1/search/2/a%2Fb.json"),
+        ("../../admin", "/v1/search/2/%2E%2E%2F%2E%2E%2Fadmin.json"),
+        ("..", "/v1/search/2/%2E%2E.json"),
+        ("x?y=1#f", "/v1/search/2/x%3Fy%3D1%23f.json"),
+        ("%2E", "/v1/search/2/%252E.json"),
+        ("caf\u00e9", "/v1/search/2/caf%C3%A9.json"),
+    ],
+)
+def test_shared_segment_values_cannot_move_the_separator(
+    recorder: Recorder, query_value: str, expected: str
+) -> None:
+    assert send(recorder, SHARED, version=2, query=query_value, ext="json") == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["a.b", "../x", "a/b/../c", "?#", ".", "-", "a-b.c_d~e", "%2F", " ", "\u65e5"]
+)
+def test_shared_segment_reads_back_as_sent(recorder: Recorder, value: str) -> None:
+    """Split at the template's own separators, then decoded, each value comes back whole."""
+    from urllib.parse import unquote
+
+    operation = op(
+        rt.Param("a", "a", "path"),
+        rt.Param("b", "b", "path"),
+        rt.Param("c", "c", "path"),
+        path="/x/{a}-{b}.{c}",
+    )
+    path = send(recorder, operation, a=value, b=value, c=value)
+    prefix, segment = path.rsplit("/", 1)
+    assert prefix == "/v1/x"
+    first, rest = segment.split("-", 1)
+    second, third = rest.split(".", 1)
+    assert [unquote(v) for v in (first, second, third)] == [value] * 3
+
+
+@pytest.mark.parametrize("value", [-5, 7])
+def test_shared_segment_numbers_keep_the_separator_theirs(recorder: Recorder, value: int) -> None:
+    operation = op(
+        rt.Param("lo", "lo", "path"), rt.Param("hi", "hi", "path"), path="/range/{lo}-{hi}"
+    )
+    sent = send(recorder, operation, lo=value, hi=1)
+    assert sent == ("/v1/range/%2D5-1" if value < 0 else "/v1/range/7-1")
+
+
+def test_shared_segment_empty_value_is_refused(recorder: Recorder) -> None:
+    with pytest.raises(ValueError, match="path parameter 'query'"):
+        make_client(recorder).request(SHARED, {"version": 2, "query": "", "ext": "json"})
+    assert recorder.requests == []
+
+
+def test_prefix_letters_are_not_separators(recorder: Recorder) -> None:
+    """Only ``._~-`` are encoded in a value: a literal prefix's letters are not separators."""
+    operation = op(rt.Param("v", "v", "path"), path="/api/v{v}/x")
+    assert send(recorder, operation, v="v2.1") == "/v1/api/vv2.1/x"

@@ -176,6 +176,29 @@ def test_several_params_in_one_segment(mini: tuple[Sandbox, httpx.Client]) -> No
     assert sandbox.requests[-1].path_params == {"name": "report", "ext": "final.pdf"}
 
 
+@pytest.mark.parametrize(
+    ("sent", "name", "ext"),
+    [
+        ("report%2Efinal.pdf", "report.final", "pdf"),  # the value's dot, percent-encoded
+        ("%2E%2E%2Fetc.pdf", "../etc", "pdf"),
+        ("a%2Fb.c%2Ed", "a/b", "c.d"),
+        # no separator as sent: a client encoding the template's own dot, split decoded
+        ("report%2Epdf", "report", "pdf"),
+        ("report", None, None),
+    ],
+)
+def test_shared_segment_splits_before_decoding(
+    mini: tuple[Sandbox, httpx.Client], sent: str, name: str | None, ext: str | None
+) -> None:
+    sandbox, client = mini
+    response = client.get(f"/files/{sent}")
+    if name is None:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    assert sandbox.requests[-1].path_params == {"name": name, "ext": ext}
+
+
 def test_default_response_and_text_plain(mini: tuple[Sandbox, httpx.Client]) -> None:
     _, client = mini
     response = client.get("/health")
@@ -353,3 +376,49 @@ def test_yaml_int_status_codes_and_ranges() -> None:
     assert sandbox.handle("GET", "/b").status == 200
     assert sandbox.handle("GET", "/c").status == 404
     assert sandbox.handle("GET", "/d").status == 204
+
+
+def _enum_router() -> Any:
+    from apigen.sandbox._refs import Resolver
+    from apigen.sandbox._routing import Router
+
+    ext = {"in": "path", "name": "ext", "required": True}
+    document = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/geo/{position}.{ext}": {
+                "get": {
+                    "parameters": [
+                        {"in": "path", "name": "position", "required": True},
+                        {**ext, "schema": {"type": "string", "enum": ["json", "jsonp", "xml"]}},
+                    ]
+                }
+            },
+            "/range/{lo}-{hi}": {
+                "parameters": [
+                    {"in": "path", "name": "lo", "required": True, "schema": {"type": "integer"}},
+                    {"in": "path", "name": "hi", "required": True, "schema": {"type": "integer"}},
+                ],
+                "get": {},
+            },
+        },
+    }
+    return Router(document, Resolver(document))
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/geo/37.8,-122.2.xml", {"position": "37.8,-122.2", "ext": "xml"}),  # sent unencoded
+        ("/geo/a.b.jsonp", {"position": "a.b", "ext": "jsonp"}),
+        ("/geo/a%2Eb.json", {"position": "a.b", "ext": "json"}),
+        ("/geo/a.b.csv", {"position": "a", "ext": "b.csv"}),  # no enum fits: first dot (a 400)
+        ("/range/-5--3", {"lo": "-5", "hi": "-3"}),
+        ("/range/a-b-c", {"lo": "a", "hi": "b-c"}),
+    ],
+)
+def test_unencoded_separators_split_where_enums_and_numbers_fit(
+    path: str, params: dict[str, str]
+) -> None:
+    found = _enum_router().match("get", path)
+    assert found is not None and found.params == params

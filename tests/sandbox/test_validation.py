@@ -761,3 +761,21 @@ def test_oversized_body_is_413_without_reading_it() -> None:
         )
     assert head.startswith(b"HTTP/1.1 413")
     assert "larger than" in json.loads(body)["error"]["message"]
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_a_pattern_re_cannot_compile_is_unchecked_and_the_rest_still_is(version: str) -> None:
+    """AWS IoT's `[^\\p{C}]+`: the pattern is left unchecked (Python's `re` has no `\\p`), the
+    rest of the body schema is still validated (it used to be skipped as a whole)."""
+    from openapi_schema_validator import OAS30Validator
+
+    from apigen.sandbox._dialect import OAS31BoundsValidator, tolerant
+
+    cls = OAS31BoundsValidator if version == "3.1.0" else tolerant(OAS30Validator)
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "string", "pattern": r"[^\p{C}]+"}, "n": {"type": "integer"}},
+    }
+    assert list(cls(schema).iter_errors({"a": "text", "n": 1})) == []
+    assert len(list(cls(schema).iter_errors({"a": "text", "n": "x"}))) == 1
+    assert len(list(cls({"type": "string", "pattern": "^a$"}).iter_errors("b"))) == 1

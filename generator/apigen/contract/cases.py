@@ -250,12 +250,27 @@ class EdgeValues:
             types in (None, "string") or (isinstance(types, list) and "string" in types)
         ) and "enum" not in schema
 
+    def _shares_segment(self, name: str) -> bool:
+        """Whether `{name}` shares its path segment with literal text or another parameter."""
+        placeholder = "{" + name + "}"
+        for segment in split_key(self.path).wire.split("/"):
+            if placeholder in segment:
+                return segment != placeholder
+        return False
+
     def _path_cases(self, base: CaseInput, p: Param) -> list[CaseInput]:
         if not self._stringy(p.schema):
             return []
         out: list[CaseInput] = []
         # a `content: application/json` parameter goes as JSON text (`"."`): no dot segment
-        refused = () if p.content_type and "json" in p.content_type else REFUSED_PATH_VALUES
+        refused: tuple[str, ...] = (
+            () if p.content_type and "json" in p.content_type else REFUSED_PATH_VALUES
+        )
+        tricky: tuple[str, ...] = TRICKY_PATH_VALUES
+        if self._shares_segment(p.name):
+            # `{query}.{ext}`: a dot is the value's, sent percent-encoded (`%2E.json`); only an
+            # empty value is refused (it would leave the separator alone)
+            refused, tricky = ("",), (*TRICKY_PATH_VALUES, ".", "..", "a.b", "-")
         for value in refused:
             if self.view.errors(p.schema, value):
                 continue  # not a value of the parameter (`format: uuid`, `minLength: 1`, ...)
@@ -268,7 +283,7 @@ class EdgeValues:
                     st_case=None,
                 )
             )
-        for value in TRICKY_PATH_VALUES:
+        for value in tricky:
             if not self.view.errors(p.schema, value):
                 out.append(
                     replace(

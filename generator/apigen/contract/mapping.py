@@ -9,6 +9,7 @@ spec-valid value the annotation refuses is found as a client failure.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import typing
@@ -146,6 +147,8 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
     values, dropped = raw_values(case, op)
     hints = _hints(method)
     kwargs: dict[str, Any] = {}
+    # parameters outside the body: schemathesis draws a boolean there as its wire text
+    textual = {p.py_name for p in op.params if p.location in _LOCATIONS}
     for name, value in values.items():
         hint = hints.get(name)
         if hint is None or name in case.raw_values or _has_bytes(value):
@@ -158,6 +161,12 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
         try:
             kwargs[name] = _keep_undeclared(value, adapter.validate_python(value))
         except pydantic.ValidationError as exc:
+            if name in textual and isinstance(value, str) and value in _BOOLEAN_TEXT:
+                # `Literal[True]` (`enum: [true]`) takes no 'true': pydantic reads text as a
+                # boolean for `bool` only. The text is the boolean the user passes.
+                with contextlib.suppress(pydantic.ValidationError):
+                    kwargs[name] = adapter.validate_python(_BOOLEAN_TEXT[value])
+                    continue
             first = exc.errors(include_url=False)[0]
             where = ".".join(map(str, first["loc"]))
             raise MappingError(
@@ -171,6 +180,9 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
         # without a definition): a user sends them through `extra_body`, so the case does too.
         kwargs["extra_body"] = {k: case.body[k] for k in dropped}
     return Call(kwargs, dropped)
+
+
+_BOOLEAN_TEXT = {"true": True, "false": False}
 
 
 def _parameters(method: Callable[..., Any]) -> Mapping[str, Any]:

@@ -12,6 +12,7 @@ import importlib
 import inspect
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -477,6 +478,9 @@ class _Run:
             if isinstance(error, TypeError) and self._form_not_object(op, constant, error):
                 fail("form_not_object", "spec", f"{FORM_NOT_OBJECT}: {str(error)[:200]}")
                 return
+            if isinstance(error, ValueError) and _unsendable_header(case):
+                fail("unsendable_header", "spec", f"{UNSENDABLE_HEADER}: {str(error)[:200]}")
+                return
             fail(
                 "exception",
                 "client",
@@ -854,6 +858,30 @@ BINARY_IN_JSON = "bytes in a JSON body must be UTF-8 text"
 BINARY_IN_JSON_SPEC = (
     "the spec declares `format: binary` inside a JSON body, which carries text, not octets"
 )
+
+# A header or cookie value with CR, LF, NUL or non-ASCII characters (Vercel's `x-vercel-digest`
+# is any string): HTTP field values are ASCII in practice (RFC 9110 5.5: other octets are
+# obsolete), and the runtime refuses them with a ValueError naming the header before sending.
+UNSENDABLE_HEADER = (
+    "the spec allows a header value HTTP clients cannot send (CR, LF, NUL or non-ASCII)"
+)
+_UNSENDABLE = re.compile(r"[\r\n\x00]|[^\x00-\x7f]")
+
+
+def _unsendable_header(case: CaseInput) -> bool:
+    """Whether a header or cookie value of `case` holds a character a header cannot carry."""
+
+    def bad(value: object) -> bool:
+        if isinstance(value, str):
+            return _UNSENDABLE.search(value) is not None
+        if isinstance(value, list | tuple):
+            return any(bad(v) for v in value)
+        if isinstance(value, Mapping):
+            return any(bad(k) or bad(v) for k, v in value.items())
+        return False
+
+    return bad(case.headers) or bad(case.cookies)
+
 
 # A response schema that is no Schema Object (Codat's `definitions: {itemType: {type: {enum...}}}`
 # where a schema belongs): schemathesis cannot check any response against it.

@@ -10,7 +10,7 @@ from typing import Any
 from openapi_schema_validator import OAS30Validator
 
 from ..path_keys import split_key
-from ..sandbox._dialect import OAS31BoundsValidator
+from ..sandbox._dialect import OAS31BoundsValidator, tolerant
 from ..spec.pointer import MISSING, find
 
 __all__ = ["Param", "SpecView"]
@@ -57,7 +57,7 @@ class SpecView:
         self.document = document
         version = str(document.get("openapi", "3.0"))
         self._validator_cls: Any = (
-            OAS31BoundsValidator if version.startswith("3.1") else OAS30Validator
+            OAS31BoundsValidator if version.startswith("3.1") else tolerant(OAS30Validator)
         )
         self._validators: dict[int, Any] = {}
         self._keep: list[Any] = []

@@ -638,6 +638,10 @@ def _check_body(
             unspelled.add(name.partition("[")[0])
             continue
         enc_style = encoding.get(name, {}).get("style") if isinstance(encoding, Mapping) else None
+        if not form and enc_style != "deepObject":
+            # `style` is for urlencoded forms (OpenAPI 3.0); in multipart only Stripe's
+            # bracketed deepObject parts are read so (decisions.md "Multipart")
+            enc_style = None
         if form or enc_style == "deepObject":
             value = prune(value)
             bad = _unspellable(value, name)

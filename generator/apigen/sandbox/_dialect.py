@@ -11,6 +11,8 @@ class there, which reads the boolean as a number again). Older dialects switch a
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
@@ -54,9 +56,29 @@ def _exclusive(keyword: str) -> Any:
     return check
 
 
+@functools.cache
+def compiles(pattern: str) -> bool:
+    """Whether Python's `re` can compile `pattern` (what jsonschema's `pattern` runs)."""
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
+
+
+def _pattern(base: Any) -> Any:
+    def check(validator: Any, pattern: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
+        if isinstance(pattern, str) and not compiles(pattern):
+            return  # a pattern we cannot read is no finding (decisions.md)
+        yield from base(validator, pattern, instance, schema) or ()
+
+    return check
+
+
 OAS31BoundsValidator: Any = validators.extend(
     OAS31Validator,
     {
+        "pattern": _pattern(_BASE["pattern"]),
         "maximum": _bound("maximum", "exclusiveMaximum", below=True),
         "minimum": _bound("minimum", "exclusiveMinimum", below=False),
         "exclusiveMaximum": _exclusive("exclusiveMaximum"),
@@ -78,3 +100,11 @@ def _evolve(self: Any, **changes: Any) -> Any:
 
 
 OAS31BoundsValidator.evolve = _evolve
+
+
+@functools.cache
+def tolerant(cls: Any) -> Any:
+    """`cls` with a `pattern` Python cannot compile left unchecked (OAS31BoundsValidator is)."""
+    if cls is OAS31BoundsValidator:
+        return cls
+    return validators.extend(cls, {"pattern": _pattern(cls.VALIDATORS["pattern"])})

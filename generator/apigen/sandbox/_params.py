@@ -67,6 +67,8 @@ class Coercer:
             if "array" in types and value and all(k.isdigit() for k in value):
                 ordered = [value[k] for k in sorted(value, key=int)]
                 return [self.coerce(v, node.get("items"), depth + 1) for v in ordered]
+            if "array" in types and "object" not in types:  # one JSON part: a 1-item array
+                return [self.coerce(value, node.get("items"), depth + 1)]
             if "object" in types or not types:
                 props = node.get("properties")
                 props = props if isinstance(props, Mapping) else {}
@@ -174,6 +176,7 @@ def parse_multipart(body: bytes, content_type: str) -> dict[str, Any]:
     if not message.is_multipart():
         raise ValueError("not a multipart body (no boundary, or no parts)")
     root: dict[str, Any] = {}
+    repeated: dict[str, list[Any]] = {}  # plain names: one part per array item (JSON or not)
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str):
@@ -187,5 +190,12 @@ def parse_multipart(body: bytes, content_type: str) -> dict[str, Any]:
             value = json.loads(data or b"null")
         else:
             value = data.decode("utf-8", "replace")
-        _insert(root, split_key(name), value)
-    return {key: _listify(value) for key, value in root.items()}
+        keys = split_key(name)
+        if len(keys) == 1:
+            repeated.setdefault(name, []).append(value)
+        else:  # bracketed names (`file_link_data[create]`, Stripe's deepObject parts)
+            _insert(root, keys, value)
+    out = {key: _listify(value) for key, value in root.items()}
+    for key, values in repeated.items():
+        out[key] = values[0] if len(values) == 1 else values
+    return out

@@ -5,7 +5,11 @@ most specific first: per segment, literal beats mixed beats a bare parameter, so
 wins over `/pets/{id}` whatever order the spec lists them in. A path parameter fills exactly
 one segment (RFC 6570 simple expansion escapes `/`): `/pets/a/b` does not match `/pets/{id}`,
 even for GitHub's `/contents/{path}` (clients must send `a%2Fb`, as ours do; Prism agrees).
-Percent-encoded slashes stay inside their segment and are decoded for validation.
+Percent-encoded slashes stay inside their segment and are decoded for validation. A segment
+with several parameters (`{query}.{ext}`) is split at its literal text before decoding, so a
+value's percent-encoded `.` stays in the value; an unencoded one is split where the parameters'
+enums or numeric types allow (`a.b.xml` for `{query}.{ext}`, ext in json/xml) before the first
+dot is tried (decisions.md 29).
 """
 
 from __future__ import annotations
@@ -38,14 +42,30 @@ class Route:
     needs: Mapping[str, tuple[tuple[str, str, str | None], ...]] = field(
         default_factory=dict, compare=False
     )
+    # per segment shared by several values: a regex using the parameters' enums and numeric
+    # types, tried first, so that an unencoded `a.b.xml` still splits as `a.b` + `xml`
+    preferred: tuple[re.Pattern[str] | None, ...] = field(default=(), compare=False)
 
     def match(self, segments: list[str]) -> dict[str, str] | None:
-        """Path parameters if `segments` (percent-decoded, one per template segment) fit."""
+        """Path parameters (decoded) if `segments` (as sent, one per template segment) fit.
+
+        A segment is split at the template's literal text as sent, before decoding: a value's
+        encoded `.` (`a%2Eb.json` for `{query}.{ext}`) is the value's, not the separator. A
+        segment that fits only decoded (a client encoding the template's own text) is split
+        decoded."""
         if len(segments) != len(self.patterns):
             return None
         params: dict[str, str] = {}
-        for pattern, names, segment in zip(self.patterns, self.names, segments, strict=True):
-            found = pattern.fullmatch(segment)
+        preferred = self.preferred or (None,) * len(self.patterns)
+        for pattern, first, names, segment in zip(
+            self.patterns, preferred, self.names, segments, strict=True
+        ):
+            found = first.fullmatch(segment) if first is not None else None
+            found = found or pattern.fullmatch(segment)
+            if found is not None:
+                params.update(zip(names, map(unquote, found.groups()), strict=True))
+                continue
+            found = pattern.fullmatch(unquote(segment))
             if found is None:
                 return None
             params.update(zip(names, found.groups(), strict=True))
@@ -77,16 +97,83 @@ def compile_template(
     patterns: list[re.Pattern[str]] = []
     names: list[tuple[str, ...]] = []
     rank: list[int] = []
-    # Some specs tell operations apart with `/x#variant` or `/x?mode=y`; clients never send those.
-    path = split_key(template).wire
-    for segment in split_path(path):
-        pieces = _PARAM.split(segment)  # literal, name, literal, name, ..., literal
+    for pieces in _segments(template):
         regex = "".join(re.escape(p) if i % 2 == 0 else "(.+?)" for i, p in enumerate(pieces))
         patterns.append(re.compile(regex, re.DOTALL))
         names.append(tuple(pieces[1::2]))
         literal = "".join(pieces[0::2])
         rank.append(0 if not names[-1] else 2 if not literal else 1)
     return tuple(patterns), tuple(names), tuple(rank)
+
+
+def _segments(template: str) -> list[list[str]]:
+    """Each segment of the path sent as literal, name, literal, name, ..., literal."""
+    # Some specs tell operations apart with `/x#variant` or `/x?mode=y`; clients never send those.
+    return [_PARAM.split(segment) for segment in split_path(split_key(template).wire)]
+
+
+def _preferred(template: str, values: Mapping[str, str]) -> tuple[re.Pattern[str] | None, ...]:
+    """Per segment holding several values, the regex with `values` (a parameter's own regex,
+    from its enum or numeric type) in place of `(.+?)`; None where nothing is known."""
+    out: list[re.Pattern[str] | None] = []
+    for pieces in _segments(template):
+        names = pieces[1::2]
+        shared = len(names) > 1 or (names and "".join(pieces[0::2]))
+        if not shared or not any(n in values for n in names):
+            out.append(None)
+            continue
+        regex = "".join(
+            re.escape(p) if i % 2 == 0 else f"({values.get(p, '.+?')})"
+            for i, p in enumerate(pieces)
+        )
+        out.append(re.compile(regex, re.DOTALL))
+    return tuple(out)
+
+
+_NUMERIC = {"integer": r"[-+]?[0-9]+", "number": r"[-+]?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"}
+
+
+def _value_regex(schema: Any) -> str | None:
+    """A regex for the values a path parameter's schema allows, when it is a plain enum or a
+    number; None otherwise (any text)."""
+    if not isinstance(schema, Mapping):
+        return None
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum and all(isinstance(v, str | int | float) for v in enum):
+        texts = sorted({str(v).lower() if isinstance(v, bool) else str(v) for v in enum}, key=len)
+        return "|".join(re.escape(t) for t in reversed(texts))
+    kind = schema.get("type")
+    return _NUMERIC.get(kind) if isinstance(kind, str) else None
+
+
+def _path_value_regexes(
+    item: Mapping[str, Any], operations: Mapping[str, Mapping[str, Any]], resolver: Resolver
+) -> dict[str, str]:
+    """Path parameter -> value regex, for the parameters every operation of the path constrains
+    alike (an enum or a numeric type); a parameter any operation leaves open is left out."""
+    per_op: list[dict[str, str | None]] = []
+    for operation in operations.values():
+        found: dict[str, str | None] = {}
+        for raw in [*(item.get("parameters") or ()), *(operation.get("parameters") or ())]:
+            try:
+                param, _ = resolver.resolve(raw)
+                if not isinstance(param, Mapping) or param.get("in") != "path":
+                    continue
+                schema, _ = resolver.resolve(param.get("schema") or {})
+            except RefError:
+                continue
+            if isinstance(param.get("name"), str):
+                found[param["name"]] = _value_regex(schema)  # the operation's own wins
+        per_op.append(found)
+    if not per_op:
+        return {}
+    names = set(per_op[0]).intersection(*per_op[1:])
+    out: dict[str, str] = {}
+    for name in names:
+        regexes = {found[name] for found in per_op}
+        if len(regexes) == 1 and (regex := regexes.pop()) is not None:
+            out[name] = regex
+    return out
 
 
 def split_path(path: str) -> list[str]:
@@ -134,7 +221,10 @@ class Router:
             patterns, names, rank = compile_template(template)
             pointer = "#/paths/" + escape_token(template)
             needs = {m: _needs(template, item, op, resolver) for m, op in operations.items()}
-            routes.append(Route(template, pointer, operations, patterns, names, rank, needs))
+            preferred = _preferred(template, _path_value_regexes(item, operations, resolver))
+            routes.append(
+                Route(template, pointer, operations, patterns, names, rank, needs, preferred)
+            )
         self.routes = sorted(routes, key=lambda r: (r.rank, r.template))
         self._by_length: dict[int, list[Route]] = {}
         for route in self.routes:  # exact matches need the same segment count: index by it
@@ -170,7 +260,7 @@ class Router:
         first: Match | None = None
         best: tuple[int, Match] | None = None
         for path in self.strip_prefix(raw_path):
-            segments = [unquote(s) for s in split_path(path)]
+            segments = split_path(path)
             for route in self._by_length.get(len(segments), []):
                 params = route.match(segments)
                 if params is None:

@@ -33,7 +33,7 @@ from typing import Any
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator
 
 from ..path_keys import split_key as split_path_key
-from ._dialect import OAS31BoundsValidator
+from ._dialect import OAS31BoundsValidator, tolerant
 from ._fits import Checker
 from ._formats import REQUEST_FORMATS
 from ._forms import parse_form, split_key
@@ -219,7 +219,7 @@ class RequestValidator:
         root = {**self._root, "allOf": [schema]}
         if self._openapi31:
             return OAS31BoundsValidator(root, format_checker=REQUEST_FORMATS)
-        cls = OAS30WriteValidator if write else OAS30Validator
+        cls = tolerant(OAS30WriteValidator if write else OAS30Validator)
         return cls(root, format_checker=REQUEST_FORMATS)
 
     # -- checks ---------------------------------------------------------------------------
