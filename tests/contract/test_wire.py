@@ -170,3 +170,60 @@ def test_an_exploded_member_named_like_another_parameter_is_ambiguous_not_the_cl
     problems = sent("Value=a&Value=b", both)
     assert problems and all(p.startswith(UNSPELLABLE_VALUE) for p in problems), problems
     assert sent("Value=b", {("query", "Value"): "b"}) == []
+
+
+def test_two_exploded_objects_with_a_member_in_common_are_ambiguous_not_the_client_s() -> None:
+    # openapi-python-client's baseline: `model_prop` and `required_model_prop`, both exploded
+    # objects with an `a_property`, both write `a_property=` (corpus2 opc baseline_openapi_3.0)
+    obj = {"type": "object", "properties": {"a_property": {"type": "integer"}}}
+    view = _view(
+        {
+            "parameters": [
+                {"name": "model_prop", "in": "query", "schema": obj},
+                {"name": "required_model_prop", "in": "query", "schema": obj, "required": True},
+            ]
+        }
+    )
+
+    def sent(query: str, intended: dict[tuple[str, str], Any]) -> list[str]:
+        request = httpx.Request("POST", f"{BASE}/things?{query}")
+        return check_request(view, "POST", "/things", BASE, request, intended, None, False)
+
+    both = {
+        ("query", "model_prop"): {"a_property": 1},
+        ("query", "required_model_prop"): {"a_property": -1},
+    }
+    problems = sent("a_property=1&a_property=-1", both)
+    assert problems and all(p.startswith(UNSPELLABLE_VALUE) for p in problems), problems
+    assert sent("a_property=-1", {("query", "required_model_prop"): {"a_property": -1}}) == []
+
+
+def test_a_form_array_joined_by_its_encoding_reads_back_as_the_array() -> None:
+    # Swagger 2.0 formData arrays default to collectionFormat csv: encoding explode false
+    view = _view(
+        {
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "tags": {"type": "array", "items": {"type": "string"}},
+                                "ids": {"type": "array", "items": {"type": "string"}},
+                            },
+                        },
+                        "encoding": {
+                            "tags": {"style": "form", "explode": False},
+                            "ids": {"style": "pipeDelimited", "explode": False},
+                        },
+                    }
+                }
+            }
+        }
+    )
+    assert _form(view, "tags=%24%2C%3E&ids=a%7Cb", {"tags": ["$", ">"], "ids": ["a", "b"]}) == []
+    assert _form(view, "tags=%24", {"tags": ["$"]}) == []
+    wrong = _form(view, "tags=%24%2C%3E", {"tags": [">", "$"]})
+    assert wrong and "body field tags" in wrong[0]
+    ambiguous = _form(view, "tags=a%2Cb", {"tags": ["a,b"]})
+    assert ambiguous and ambiguous[0].startswith(UNSPELLABLE_VALUE)

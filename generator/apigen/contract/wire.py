@@ -412,10 +412,17 @@ def _check_query(
         elif shape == "object":
             if p.explode:
                 others = {q.name for q in params if q.location == "query" and q is not p}
+                # another exploded object's members land on the same keys too
+                beside = {
+                    k
+                    for q in params
+                    if q.location == "query" and q is not p and q.explode
+                    for k in _mapping_keys(intended.get(("query", q.name)))
+                }
                 clash = sorted(
                     k
                     for k in (value if isinstance(value, Mapping) else ())
-                    if k in others and ("query", k) in intended
+                    if (k in others and ("query", k) in intended) or k in beside
                 )
                 if clash:
                     problems.append(
@@ -695,11 +702,27 @@ def _check_body(
             continue
         if isinstance(sent, bytes):
             sent = sent.decode("utf-8", "replace")
+        if form and isinstance(value, list) and isinstance(sent, str):
+            # an array field joined by its style (Swagger 2.0's default csv, explode: false)
+            style = enc.get("style") if isinstance(enc, Mapping) else None
+            style = style if isinstance(style, str) else "form"
+            explode = enc.get("explode") if isinstance(enc, Mapping) else None
+            if not (explode if isinstance(explode, bool) else style == "form"):
+                sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+                if _holds(value, sep):
+                    problems.append(f"{UNSPELLABLE_VALUE}: body {name}={_short(value)}")
+                    continue
+                sent = sent.split(sep) if sent else []
         if not same(sent, value):
             problems.append(f"body field {name}: sent {_short(sent)}, not {_short(value)}")
     for name in fields:
         if name not in intended and name not in unspelled:
             problems.append(f"body field {name!r} sent though not given")
+
+
+def _mapping_keys(value: object) -> list[str]:
+    """The keys of an object parameter's value (nothing for any other value)."""
+    return [str(k) for k in value] if isinstance(value, Mapping) else []
 
 
 def _octets(sent: Any) -> Any:
