@@ -91,6 +91,21 @@ def test_union_drops_members_subsumed_by_another() -> None:
     )
 
 
+def test_a_date_comes_before_a_datetime_so_a_date_string_stays_a_date() -> None:
+    # opc baseline `aCamelDateTime: anyOf [date-time, date]`: "0350-02-08" went out as
+    # "0350-02-08T00:00:00", valid under neither member
+    date, stamp = Prim("date"), Prim("datetime")
+    assert union_of([stamp, date]) == UnionOf((date, stamp))
+    assert union_of([Prim("str"), stamp, date]) == UnionOf((Prim("str"), date, stamp))
+    assert union_of([date, stamp]) == UnionOf((date, stamp))
+    import datetime as dt
+
+    adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(dt.date | dt.datetime)
+    assert adapter.dump_python(adapter.validate_python("0350-02-08"), mode="json") == "0350-02-08"
+    stamped = adapter.validate_python("2020-01-02T03:04:05Z")
+    assert adapter.dump_python(stamped, mode="json") == "2020-01-02T03:04:05Z"
+
+
 # --- 3. an unknown discriminator tag tries each variant --------------------------------------
 
 

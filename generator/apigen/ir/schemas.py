@@ -627,9 +627,20 @@ def union_of(members: list[TypeExpr]) -> TypeExpr:
                 flat.append(item)
     if ANY in flat:
         return ANY
-    flat = _without_subsumed(_merge_literals(flat))
+    flat = _dates_first(_without_subsumed(_merge_literals(flat)))
     result: TypeExpr = flat[0] if len(flat) == 1 else UnionOf(tuple(flat)) if flat else ANY
     return Nullable(result) if nullable and result != ANY else result
+
+
+def _dates_first(flat: list[TypeExpr]) -> list[TypeExpr]:
+    """`date` before `datetime` (`anyOf: [date-time, date]`): pydantic tries a union's members
+    in order on Python input, and `datetime` reads "2020-01-02" as midnight, which is sent back
+    as "2020-01-02T00:00:00", no longer a date nor an RFC 3339 date-time."""
+    date, stamp = Prim("date"), Prim("datetime")
+    if date in flat and stamp in flat and flat.index(stamp) < flat.index(date):
+        flat = [m for m in flat if m != date]
+        flat.insert(flat.index(stamp), date)
+    return flat
 
 
 def _merge_literals(flat: list[TypeExpr]) -> list[TypeExpr]:
