@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ._dialect import ref_siblings_apply
 from ._fits import Checker, declared_types
 from ._refs import RefError, Resolver
 from ._scalars import integer, number, string
@@ -84,6 +85,8 @@ class ExampleGenerator:
         self.resolver = resolver or Resolver(document)
         openapi31 = str(document.get("openapi", "")).startswith("3.1")
         self.checker = Checker(self.resolver, nullable_keyword=not openapi31)
+        #: OpenAPI 3.1+: keywords beside a `$ref` apply too; 3.0 / Swagger 2: they are ignored
+        self.ref_siblings = ref_siblings_apply(document)
         self._seed = seed
         self._max_depth = max_depth
         self._vary_depth = min(max_depth, VARY_DEPTH)
@@ -213,11 +216,17 @@ class ExampleGenerator:
             ref, stack = target_ref, (*stack, target_ref)
             if not isinstance(target, Mapping):
                 target = {} if target is not False else {"not": {}}
-            siblings = {k: v for k, v in node.items() if k not in _REF_SIBLINGS_IGNORED}
+            siblings = self._siblings(node)
             if siblings:  # OpenAPI 3.1: `$ref` next to constraints means both apply
                 return {"allOf": [target, siblings]}, ref, stack, repeats
             node = target
         return node, ref, stack, repeats
+
+    def _siblings(self, node: Schema) -> dict[str, Any]:
+        """The keywords beside `node`'s `$ref` that constrain the value (none before 3.1)."""
+        if not self.ref_siblings:
+            return {}
+        return {k: v for k, v in node.items() if k not in _REF_SIBLINGS_IGNORED}
 
     def _literal(self, schema: Schema, variant: int, ctx: _Ctx) -> Any:
         if "const" in schema:
@@ -287,8 +296,7 @@ class ExampleGenerator:
                 target = self.resolver.lookup(ref)
             except RefError:
                 target = {}
-            siblings = {k: v for k, v in node.items() if k not in _REF_SIBLINGS_IGNORED}
-            self._flatten(siblings, out, stack, seen, depth + 1)
+            self._flatten(self._siblings(node), out, stack, seen, depth + 1)
             self._flatten(target, out, stack, seen, depth + 1)
             return
         own = {k: v for k, v in node.items() if k != "allOf"}
