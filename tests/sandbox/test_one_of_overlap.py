@@ -168,3 +168,20 @@ def test_overlap_with_a_null_variant_draws_null() -> None:
     notes: list[str] = []
     assert ExampleGenerator(document).generate(schema, notes=notes) is None
     assert notes == []
+
+
+def test_a_type_beside_one_of_that_rules_out_every_variant_is_reported() -> None:
+    # Vercel's `aliasAssigned`: `nullable` turned into `type: "null"` beside the oneOf
+    document = _doc("3.1.0")
+    nothing = {"type": "null", "oneOf": [{"type": "number"}, {"type": "boolean"}]}
+    notes: list[str] = []
+    ExampleGenerator(document).generate(nothing, notes=notes)
+    assert notes == [
+        "oneOf at the response schema admits no value: its `type` beside oneOf rules out "
+        "every variant"
+    ]
+    fine = {"type": ["integer", "null"], "oneOf": [{"type": "number"}, {"type": "boolean"}]}
+    notes.clear()
+    value = ExampleGenerator(document).generate(fine, notes=notes)
+    assert notes == []
+    assert _errors({**document, "components": {"schemas": {"X": fine}}}, "X", value) == []

@@ -389,6 +389,12 @@ class ExampleGenerator:
                 return value
             candidates.append((value, index))
         if not candidates:
+            if ctx.notes is not None and self._typed_out(base, schema[key]):
+                where = next((r for r in reversed(stack)), "the response schema")
+                ctx.notes.append(
+                    f"{key} at {where} admits no value: its `type` beside {key} rules out "
+                    "every variant"
+                )
             return None
         if key == "anyOf":
             return candidates[0][0]
@@ -482,6 +488,20 @@ class ExampleGenerator:
         if isinstance(schema.get("allOf"), list):
             schema, _ = self._merge_all_of(schema, stack)
         return schema
+
+    def _typed_out(self, base: Schema, variants: list[Any]) -> bool:
+        """Whether the `type` beside a `oneOf`/`anyOf` shares no type with any variant (Vercel:
+        `{"type": "null", "oneOf": [{"type": "number"}, {"type": "boolean"}]}`)."""
+        allowed = _type_names(base, self.checker.nullable_keyword)
+        if not allowed:
+            return False
+        for variant in variants:
+            names = _type_names(self._flat_keys(variant), self.checker.nullable_keyword)
+            if not names or names & allowed or ("integer" in names and "number" in allowed):
+                return False
+            if "number" in names and "integer" in allowed:
+                return False
+        return bool(variants)
 
     def _admits_nothing(self, variants: list[Any]) -> bool:
         """Whether each variant of a `oneOf` is covered by another (so no value matches exactly
@@ -750,6 +770,14 @@ class ExampleGenerator:
         return out
 
     # -- scalars --------------------------------------------------------------------------
+
+
+def _type_names(schema: Schema, nullable_keyword: bool) -> set[str]:
+    """The JSON types `schema` declares, "null" included where it allows null (empty: any)."""
+    types, nullable = declared_types(schema, nullable_keyword)
+    if not types and not nullable:
+        return set()
+    return {*types, *(["null"] if nullable else [])}
 
 
 _SCHEMA_MAPS: Final = frozenset(
