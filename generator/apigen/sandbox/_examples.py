@@ -111,6 +111,7 @@ class ExampleGenerator:
         self._vary_depth = min(max_depth, VARY_DEPTH)
         self._examples: dict[int, tuple[Schema, Any]] = {}
         self._budget = budget
+        self._proofs: dict[int, tuple[list[Any], bool]] = {}  # oneOf variants -> admit nothing
 
     def generate(
         self,
@@ -400,13 +401,14 @@ class ExampleGenerator:
             return candidates[0][0]
         # Every draw also matched another variant (overlapping `oneOf`, e.g. variants told apart
         # only by a discriminator, which JSON Schema ignores): make one match its own only.
-        for value, index in candidates:
+        proven = self._admits_nothing(schema[key])
+        for value, index in candidates if not proven else ():
             if isinstance(value, dict):
                 others = [o for i, o in enumerate(options) if i != index]
                 separated = self._separate(value, options[index], others)
                 if separated is not None:
                     return separated
-        if ctx.vary:
+        if ctx.vary and not proven:
             # a draw that left out what told the variants apart: build them canonically
             ctx.vary = False
             try:
@@ -415,7 +417,7 @@ class ExampleGenerator:
                 ctx.vary = True
         if len(options) < len(schema[key]):
             return None  # the null variant is the one value that matches a single variant
-        if ctx.notes is not None and self._admits_nothing(schema[key]):
+        if proven and ctx.notes is not None:
             where = next((r for r in reversed(stack)), "the response schema")
             ctx.notes.append(
                 f"oneOf at {where} admits no value: each variant accepts every value of another"
@@ -506,10 +508,17 @@ class ExampleGenerator:
     def _admits_nothing(self, variants: list[Any]) -> bool:
         """Whether each variant of a `oneOf` is covered by another (so no value matches exactly
         one): a proof, for the note that blames the spec, not a guess."""
-        return len(variants) > 1 and all(
+        known = self._proofs.get(id(variants))
+        if known is not None and known[0] is variants:
+            return known[1]
+        result = len(variants) > 1 and all(
             any(j != i and self._covers(a, b) for j, a in enumerate(variants))
             for i, b in enumerate(variants)
         )
+        if len(self._proofs) > _EXAMPLE_CACHE:
+            self._proofs.clear()
+        self._proofs[id(variants)] = (variants, result)  # holding `variants` keeps its id unique
+        return result
 
     def _covers(self, wide: Any, narrow: Any) -> bool:
         """Whether every value valid for `narrow` is valid for `wide` (a sufficient test:
