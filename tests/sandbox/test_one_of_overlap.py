@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
-from apigen.sandbox import SPEC_PROBLEM_HEADER, ExampleGenerator, Sandbox
 from apigen.contract.sandbox import SPEC_PROBLEM_HEADER as CONTRACT_HEADER
+from apigen.sandbox import SPEC_PROBLEM_HEADER, ExampleGenerator, Sandbox
 
 _COMMON = {
     "id": {"type": "string"},
