@@ -185,3 +185,24 @@ def test_a_type_beside_one_of_that_rules_out_every_variant_is_reported() -> None
     value = ExampleGenerator(document).generate(fine, notes=notes)
     assert notes == []
     assert _errors({**document, "components": {"schemas": {"X": fine}}}, "X", value) == []
+
+
+def test_enum_members_of_another_type_are_not_drawn() -> None:
+    # Zoom: `{"type": "string", "enum": ["Group", 61]}`, and `enum: [1, 2]` for a string
+    # (no valid value: the optional property is left out)
+    document = _doc()
+    obj = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["Group", 61]},
+            "recording_type": {"type": "string", "enum": [1, 2]},
+            "maybe": {"type": "string", "enum": [1], "nullable": True},
+        },
+    }
+    generator = ExampleGenerator(document)
+    for i in range(20):
+        value = generator.generate(obj, key=str(i), vary=i > 0)
+        assert value["kind"] == "Group"
+        assert "recording_type" not in value
+        assert value.get("maybe") is None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ._dialect import ref_siblings_apply
-from ._fits import Checker, declared_types
+from ._fits import Checker, declared_types, is_type
 from ._refs import RefError, Resolver
 from ._scalars import integer, number, string
 from ._schema import MISSING, infer, json_data, merge, minimal
@@ -272,10 +272,35 @@ class ExampleGenerator:
         if isinstance(enum, list) and enum:
             values = [json_data(e) for e in enum if e is not None] or [None]
             values = [v for v in values if v is not MISSING] or [None]
+            # members of another type than the declared one are invalid (Zoom's
+            # `{"type": "string", "enum": ["Group", 61]}`): only the others are drawn
+            typed = self._typed_members(schema, values)
+            nullable = declared_types(schema, self.checker.nullable_keyword)[1]
+            values = typed or ([None] if nullable else values)
             if ctx.vary and variant == 0:
                 return values[ctx.rng.randrange(len(values))]
             return values[variant % len(values)]
         return MISSING
+
+    def _typed_members(self, schema: Schema, values: list[Any]) -> list[Any]:
+        """The enum `values` of a type `schema` declares (all when it declares none)."""
+        types, nullable = declared_types(schema, self.checker.nullable_keyword)
+        if not types:
+            return values
+        return [v for v in values if (v is None and nullable) or any(is_type(v, t) for t in types)]
+
+    def _no_value(self, node: Any) -> bool:
+        """Whether a schema admits no value by an enum none of whose members has the declared
+        type (Zoom's `{"type": "string", "enum": [1, 2]}`): such an optional property is left
+        out, the one way a response can be valid."""
+        if not isinstance(node, Mapping):
+            return False
+        schema = self._enter(node, ())[0]
+        enum = schema.get("enum")
+        if not isinstance(enum, list) or not enum:
+            return False
+        nullable = declared_types(schema, self.checker.nullable_keyword)[1]
+        return not nullable and not self._typed_members(schema, list(enum))
 
     def _own_example(self, schema: Schema) -> Any:
         """The schema's first `example`/`examples`/`default` that fits it (checked once)."""
@@ -709,7 +734,7 @@ class ExampleGenerator:
         """Optional properties that would recurse, or that a server never sends, are left out."""
         if not isinstance(sub, Mapping):
             return False
-        if self._write_only(sub):
+        if self._write_only(sub) or self._no_value(sub):
             return True
         refs = [sub.get("$ref")]
         items = sub.get("items")
