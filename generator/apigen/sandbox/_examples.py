@@ -460,8 +460,9 @@ class ExampleGenerator:
         `chosen` and none of `others` (the checker's "no" is always right).
         """
         chosen_props, chosen_required, chosen_extra = self._shape(chosen)
+        flat = self._flat_keys(chosen)
         junk_ok = chosen_extra in (None, True) and not any(
-            k in self._flat_keys(chosen) for k in ("patternProperties", "propertyNames")
+            k in flat for k in ("patternProperties", "propertyNames", "unevaluatedProperties")
         )
         result = dict(value)
         for _ in range(2):  # a change for one variant may undo another's: one more pass
