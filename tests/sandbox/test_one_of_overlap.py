@@ -145,12 +145,12 @@ def test_identical_variants_are_reported_not_passed_off() -> None:
     notes: list[str] = []
     ExampleGenerator(document).generate({"$ref": "#/components/schemas/Same"}, notes=notes)
     assert notes == [
-        "oneOf at #/components/schemas/Same admits no value: each variant accepts every value "
-        "of another"
+        "a oneOf in #/components/schemas/Same admits no value: each variant accepts every "
+        "value of another"
     ]
     reply = Sandbox(document).handle("GET", "/same")
     assert reply.status == 200
-    assert "#/components/schemas/Same admits no value" in reply.headers[SPEC_PROBLEM_HEADER]
+    assert "in #/components/schemas/Same admits no value" in reply.headers[SPEC_PROBLEM_HEADER]
     assert SPEC_PROBLEM_HEADER not in Sandbox(document).handle("GET", "/rule").headers
     assert SPEC_PROBLEM_HEADER not in Sandbox(document).handle("GET", "/settings").headers
     assert CONTRACT_HEADER == SPEC_PROBLEM_HEADER
@@ -177,7 +177,7 @@ def test_a_type_beside_one_of_that_rules_out_every_variant_is_reported() -> None
     notes: list[str] = []
     ExampleGenerator(document).generate(nothing, notes=notes)
     assert notes == [
-        "oneOf at the response schema admits no value: its `type` beside oneOf rules out "
+        "a oneOf in the response schema admits no value: the `type` beside it rules out "
         "every variant"
     ]
     fine = {"type": ["integer", "null"], "oneOf": [{"type": "number"}, {"type": "boolean"}]}
@@ -206,3 +206,34 @@ def test_enum_members_of_another_type_are_not_drawn() -> None:
         assert value["kind"] == "Group"
         assert "recording_type" not in value
         assert value.get("maybe") is None
+
+
+def test_optional_parts_that_admit_no_value_are_left_out() -> None:
+    # Vercel's AuthUser: optional `importFlowGitNamespace` and an optional array whose items
+    # require `gitNamespaceId`, both `{"type": "null", "oneOf": [string, number]}`
+    document = _doc("3.1.0")
+    nothing = {"type": "null", "oneOf": [{"type": "string"}, {"type": "number"}]}
+    user = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string"},
+            "namespace": nothing,
+            "preferred": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["scope", "namespace"],
+                    "properties": {"scope": {"type": "string"}, "namespace": nothing},
+                },
+            },
+        },
+    }
+    generator = ExampleGenerator(document)
+    for i in range(10):
+        notes: list[str] = []
+        value = generator.generate(user, key=str(i), vary=i > 0, notes=notes)
+        assert "namespace" not in value
+        assert value.get("preferred", []) == []
+        assert notes == []
+        assert _errors({**document, "components": {"schemas": {"U": user}}}, "U", value) == []

@@ -112,6 +112,7 @@ class ExampleGenerator:
         self._examples: dict[int, tuple[Schema, Any]] = {}
         self._budget = budget
         self._proofs: dict[int, tuple[list[Any], bool]] = {}  # oneOf variants -> admit nothing
+        self._impossible: dict[int, tuple[Any, bool]] = {}  # schema node -> admits no value
 
     def generate(
         self,
@@ -289,18 +290,41 @@ class ExampleGenerator:
             return values
         return [v for v in values if (v is None and nullable) or any(is_type(v, t) for t in types)]
 
-    def _no_value(self, node: Any) -> bool:
-        """Whether a schema admits no value by an enum none of whose members has the declared
-        type (Zoom's `{"type": "string", "enum": [1, 2]}`): such an optional property is left
-        out, the one way a response can be valid."""
-        if not isinstance(node, Mapping):
+    def _no_value(self, node: Any, depth: int = 0) -> bool:
+        """Whether a schema provably admits no value: an enum none of whose members has the
+        declared type (Zoom's `{"type": "string", "enum": [1, 2]}`), a `type` beside
+        `oneOf`/`anyOf` that rules out every variant (Vercel's `{"type": "null", "oneOf":
+        [number, boolean]}`), or an object requiring such a property. An optional property like
+        that is left out and an array of them drawn empty: the one way a response is valid."""
+        if not isinstance(node, Mapping) or depth > 3:
             return False
-        schema = self._enter(node, ())[0]
-        enum = schema.get("enum")
-        if not isinstance(enum, list) or not enum:
-            return False
+        known = self._impossible.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        self._impossible[id(node)] = (node, False)  # a cycle ends here
+        result = self._no_value_of(self._enter(node, ())[0], depth)
+        if len(self._impossible) > _EXAMPLE_CACHE:
+            self._impossible.clear()
+        self._impossible[id(node)] = (node, result)  # holding `node` keeps its id unique
+        return result
+
+    def _no_value_of(self, schema: Schema, depth: int) -> bool:
         nullable = declared_types(schema, self.checker.nullable_keyword)[1]
-        return not nullable and not self._typed_members(schema, list(enum))
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            return not nullable and not self._typed_members(schema, list(enum))
+        for key in ("oneOf", "anyOf"):
+            variants = schema.get(key)
+            if isinstance(variants, list) and variants:
+                base = {k: v for k, v in schema.items() if k not in (key, "discriminator")}
+                return self._typed_out(base, variants)
+        props = schema.get("properties")
+        if nullable or not isinstance(props, Mapping):
+            return False
+        return any(
+            isinstance(name, str) and self._no_value(props.get(name), depth + 1)
+            for name in schema.get("required") or ()
+        )
 
     def _own_example(self, schema: Schema) -> Any:
         """The schema's first `example`/`examples`/`default` that fits it (checked once)."""
@@ -418,7 +442,7 @@ class ExampleGenerator:
             if ctx.notes is not None and self._typed_out(base, schema[key]):
                 where = next((r for r in reversed(stack)), "the response schema")
                 ctx.notes.append(
-                    f"{key} at {where} admits no value: its `type` beside {key} rules out "
+                    f"a {key} in {where} admits no value: the `type` beside it rules out "
                     "every variant"
                 )
             return None
@@ -445,7 +469,7 @@ class ExampleGenerator:
         if proven and ctx.notes is not None:
             where = next((r for r in reversed(stack)), "the response schema")
             ctx.notes.append(
-                f"oneOf at {where} admits no value: each variant accepts every value of another"
+                f"a oneOf in {where} admits no value: each variant accepts every value of another"
             )
         return candidates[0][0]
 
@@ -778,7 +802,9 @@ class ExampleGenerator:
         low = schema.get("minItems")
         low = low if isinstance(low, int) and not isinstance(low, bool) else 0
         count = (
-            low if cut or self._skip_optional({"items": items}, stack) else max(low, 1, len(prefix))
+            low
+            if cut or self._skip_optional({"items": items}, stack) or self._no_value(items)
+            else max(low, 1, len(prefix))
         )
         high = schema.get("maxItems")
         unique = schema.get("uniqueItems") is True
