@@ -541,3 +541,20 @@ def test_sandbox_rejection_shows_the_refusals_own_message_in_full() -> None:
     assert _rejection(httpx.Response(400, json={"message": "Bad", "status": 400})) == "Bad"
     assert _rejection(httpx.Response(400, text="x" * 500)) == "x" * 200
     assert _rejection(httpx.Response(400, json={"error": {"message": "m" * 2000}})).endswith("...")
+
+
+@pytest.mark.parametrize(("version", "required"), [("3.0.3", False), ("3.1.0", True)])
+def test_request_check_reads_ref_siblings_by_version(version: str, required: bool) -> None:
+    # OpenAPI 3.0 ignores keywords beside a $ref (DigitalOcean's `{$ref, required: [...]}` body),
+    # as the IR, schemathesis and the sandbox do; 3.1 applies them
+    view = SpecView(
+        {
+            "openapi": version,
+            "components": {
+                "schemas": {"T": {"type": "object", "properties": {"ids": {"type": "array"}}}}
+            },
+        }
+    )
+    errors = view.errors({"$ref": "#/components/schemas/T", "required": ["ids"]}, {})
+    assert bool(errors) is required
+    assert view.errors({"$ref": "#/components/schemas/T"}, {"ids": 1})  # the target applies

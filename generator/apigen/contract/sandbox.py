@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["RunningSandbox", "default_status", "start_sandbox"]
+__all__ = ["SPEC_PROBLEM_HEADER", "RunningSandbox", "default_status", "start_sandbox"]
+
+#: The header the sandbox sends with a body drawn where the schema admits no valid value.
+SPEC_PROBLEM_HEADER = "X-Sandbox-Spec-Problem"
 
 
 @dataclass

@@ -10,7 +10,12 @@ from typing import Any
 from openapi_schema_validator import OAS30Validator
 
 from ..path_keys import split_key
-from ..sandbox._dialect import OAS31BoundsValidator, tolerant
+from ..sandbox._dialect import (
+    OAS30RefValidator,
+    OAS31BoundsValidator,
+    ref_siblings_apply,
+    tolerant,
+)
 from ..spec.pointer import MISSING, find
 
 __all__ = ["Param", "SpecView"]
@@ -55,9 +60,10 @@ def keyed_parameters(path: str, params: list[Param]) -> list[Param]:
 class SpecView:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
-        version = str(document.get("openapi", "3.0"))
+        # 3.0: keywords beside a `$ref` are ignored, as the IR, schemathesis and the sandbox read
+        # them (DigitalOcean's `{$ref, required: [droplet_ids]}` body)
         self._validator_cls: Any = (
-            OAS31BoundsValidator if version.startswith("3.1") else tolerant(OAS30Validator)
+            OAS31BoundsValidator if ref_siblings_apply(document) else tolerant(OAS30RefValidator)
         )
         self._validators: dict[int, Any] = {}
         self._keep: list[Any] = []

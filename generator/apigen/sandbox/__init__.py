@@ -32,12 +32,13 @@ use, so GitHub's 13 MB spec starts in about a second (docs/decisions.md, "Sandbo
 
 from ._examples import ExampleGenerator
 from ._forms import encode_form, parse_form
-from ._responses import Reply
+from ._responses import SPEC_PROBLEM_HEADER, Reply
 from ._routing import Route, Router
 from ._server import RecordedRequest, RequestLog, Sandbox, parse_prefer, serve
 from ._validate import Problem, RequestValidator
 
 __all__ = [
+    "SPEC_PROBLEM_HEADER",
     "ExampleGenerator",
     "Problem",
     "RecordedRequest",

@@ -21,9 +21,10 @@ from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
     Draft201909Validator,
     Draft202012Validator,
     ValidationError,
+    _legacy_keywords,
     validators,
 )
-from openapi_schema_validator import OAS31Validator
+from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
 
 _BASE: Final[Mapping[str, Any]] = OAS31Validator.VALIDATORS
 
@@ -108,3 +109,35 @@ def tolerant(cls: Any) -> Any:
     if cls is OAS31BoundsValidator:
         return cls
     return validators.extend(cls, {"pattern": _pattern(cls.VALIDATORS["pattern"])})
+
+
+def ref_siblings_apply(document: Mapping[str, Any]) -> bool:
+    """Whether keywords beside a `$ref` constrain the value: OpenAPI 3.1 and later (JSON Schema
+    2020-12), not 3.0 or Swagger 2.0, where "any sibling elements of a $ref are ignored" (the
+    IR reads them the same way, and so does schemathesis)."""
+    version = str(document.get("openapi", ""))
+    major, _, rest = version.partition(".")
+    minor = rest.partition(".")[0]
+    return major.isdigit() and minor.isdigit() and (int(major), int(minor)) >= (3, 1)
+
+
+# OpenAPI 3.0's validators, reading `{$ref, ...}` as the `$ref` alone. (openapi-schema-validator
+# builds them from draft 4 keywords but without draft 4's `$ref` rule, so `{"$ref": X,
+# "required": ["a"]}` would demand `a`: DigitalOcean's load balancer `droplet_ids`.) `required`
+# still reads `readOnly` on the property schema itself, beside a `$ref` too, as the IR does.
+OAS30RefValidator: Any = validators.create(
+    meta_schema=OAS30Validator.META_SCHEMA,
+    validators=OAS30Validator.VALIDATORS,
+    type_checker=OAS30Validator.TYPE_CHECKER,
+    format_checker=OAS30Validator.FORMAT_CHECKER,
+    id_of=OAS30Validator.ID_OF,
+    applicable_validators=_legacy_keywords.ignore_ref_siblings,
+)
+OAS30RefWriteValidator: Any = validators.create(
+    meta_schema=OAS30WriteValidator.META_SCHEMA,
+    validators=OAS30WriteValidator.VALIDATORS,
+    type_checker=OAS30WriteValidator.TYPE_CHECKER,
+    format_checker=OAS30WriteValidator.FORMAT_CHECKER,
+    id_of=OAS30WriteValidator.ID_OF,
+    applicable_validators=_legacy_keywords.ignore_ref_siblings,
+)

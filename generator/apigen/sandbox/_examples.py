@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ._fits import Checker, declared_types
+from ._dialect import ref_siblings_apply
+from ._fits import Checker, declared_types, is_type
 from ._refs import RefError, Resolver
 from ._scalars import integer, number, string
 from ._schema import MISSING, infer, json_data, merge, minimal
@@ -57,6 +58,24 @@ _ANNOTATIONS: Final = frozenset(
     }
 )
 _REF_SIBLINGS_IGNORED: Final = frozenset({"$ref", "description", "summary", "title", "$comment"})
+#: Keywords that never change which values a schema accepts (for `_covers` / `_same`).
+_COVER_ANNOTATIONS: Final = frozenset(
+    {
+        "description",
+        "title",
+        "summary",
+        "$comment",
+        "deprecated",
+        "externalDocs",
+        "xml",
+        "example",
+        "examples",
+        "default",
+        "discriminator",
+    }
+)
+#: Values tried, in order, as a property that makes an object fail a variant declaring it.
+_JUNK: Final[tuple[Any, ...]] = ("", 0, False, {}, [])
 
 
 @dataclass
@@ -67,6 +86,7 @@ class _Ctx:
     limit: int | None = None  # depth past which values go minimal (None: the generator's own)
     nodes: int = 0  # schema nodes visited for this value (the budget)
     active: int = 0  # nested _gen calls in progress (the recursion guard)
+    notes: list[str] | None = None  # where the spec made a valid value impossible (see generate)
 
 
 class ExampleGenerator:
@@ -84,14 +104,24 @@ class ExampleGenerator:
         self.resolver = resolver or Resolver(document)
         openapi31 = str(document.get("openapi", "")).startswith("3.1")
         self.checker = Checker(self.resolver, nullable_keyword=not openapi31)
+        #: OpenAPI 3.1+: keywords beside a `$ref` apply too; 3.0 / Swagger 2: they are ignored
+        self.ref_siblings = ref_siblings_apply(document)
         self._seed = seed
         self._max_depth = max_depth
         self._vary_depth = min(max_depth, VARY_DEPTH)
         self._examples: dict[int, tuple[Schema, Any]] = {}
         self._budget = budget
+        self._proofs: dict[int, tuple[list[Any], bool]] = {}  # oneOf variants -> admit nothing
+        self._impossible: dict[int, tuple[Any, bool]] = {}  # schema node -> admits no value
 
     def generate(
-        self, schema: Any, *, key: str = "", vary: bool = False, depth: int | None = None
+        self,
+        schema: Any,
+        *,
+        key: str = "",
+        vary: bool = False,
+        depth: int | None = None,
+        notes: list[str] | None = None,
     ) -> Any:
         """An example for `schema`; `key` (e.g. a JSON pointer) salts the random choices.
 
@@ -99,8 +129,11 @@ class ExampleGenerator:
         null, optional properties sometimes left out, unknown properties sometimes added where
         the schema allows them, and `oneOf`/`anyOf` branches, enum members, array lengths and
         formatted strings are picked at random (still valid; reproducible for a given key).
+
+        `notes` collects where the schema itself admits no valid value (a `oneOf` whose every
+        variant accepts all values of another), so the value returned there cannot be valid.
         """
-        ctx = _Ctx(random.Random(f"{self._seed}:{key}"), vary)
+        ctx = _Ctx(random.Random(f"{self._seed}:{key}"), vary, notes=notes)
         if depth is not None:  # shallower than usual: e.g. error bodies (required parts only)
             ctx.nodes = 0
             ctx.limit = depth
@@ -213,11 +246,17 @@ class ExampleGenerator:
             ref, stack = target_ref, (*stack, target_ref)
             if not isinstance(target, Mapping):
                 target = {} if target is not False else {"not": {}}
-            siblings = {k: v for k, v in node.items() if k not in _REF_SIBLINGS_IGNORED}
+            siblings = self._siblings(node)
             if siblings:  # OpenAPI 3.1: `$ref` next to constraints means both apply
                 return {"allOf": [target, siblings]}, ref, stack, repeats
             node = target
         return node, ref, stack, repeats
+
+    def _siblings(self, node: Schema) -> dict[str, Any]:
+        """The keywords beside `node`'s `$ref` that constrain the value (none before 3.1)."""
+        if not self.ref_siblings:
+            return {}
+        return {k: v for k, v in node.items() if k not in _REF_SIBLINGS_IGNORED}
 
     def _literal(self, schema: Schema, variant: int, ctx: _Ctx) -> Any:
         if "const" in schema:
@@ -234,10 +273,58 @@ class ExampleGenerator:
         if isinstance(enum, list) and enum:
             values = [json_data(e) for e in enum if e is not None] or [None]
             values = [v for v in values if v is not MISSING] or [None]
+            # members of another type than the declared one are invalid (Zoom's
+            # `{"type": "string", "enum": ["Group", 61]}`): only the others are drawn
+            typed = self._typed_members(schema, values)
+            nullable = declared_types(schema, self.checker.nullable_keyword)[1]
+            values = typed or ([None] if nullable else values)
             if ctx.vary and variant == 0:
                 return values[ctx.rng.randrange(len(values))]
             return values[variant % len(values)]
         return MISSING
+
+    def _typed_members(self, schema: Schema, values: list[Any]) -> list[Any]:
+        """The enum `values` of a type `schema` declares (all when it declares none)."""
+        types, nullable = declared_types(schema, self.checker.nullable_keyword)
+        if not types:
+            return values
+        return [v for v in values if (v is None and nullable) or any(is_type(v, t) for t in types)]
+
+    def _no_value(self, node: Any, depth: int = 0) -> bool:
+        """Whether a schema provably admits no value: an enum none of whose members has the
+        declared type (Zoom's `{"type": "string", "enum": [1, 2]}`), a `type` beside
+        `oneOf`/`anyOf` that rules out every variant (Vercel's `{"type": "null", "oneOf":
+        [number, boolean]}`), or an object requiring such a property. An optional property like
+        that is left out and an array of them drawn empty: the one way a response is valid."""
+        if not isinstance(node, Mapping) or depth > 3:
+            return False
+        known = self._impossible.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        self._impossible[id(node)] = (node, False)  # a cycle ends here
+        result = self._no_value_of(self._enter(node, ())[0], depth)
+        if len(self._impossible) > _EXAMPLE_CACHE:
+            self._impossible.clear()
+        self._impossible[id(node)] = (node, result)  # holding `node` keeps its id unique
+        return result
+
+    def _no_value_of(self, schema: Schema, depth: int) -> bool:
+        nullable = declared_types(schema, self.checker.nullable_keyword)[1]
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            return not nullable and not self._typed_members(schema, list(enum))
+        for key in ("oneOf", "anyOf"):
+            variants = schema.get(key)
+            if isinstance(variants, list) and variants:
+                base = {k: v for k, v in schema.items() if k not in (key, "discriminator")}
+                return self._typed_out(base, variants)
+        props = schema.get("properties")
+        if nullable or not isinstance(props, Mapping):
+            return False
+        return any(
+            isinstance(name, str) and self._no_value(props.get(name), depth + 1)
+            for name in schema.get("required") or ()
+        )
 
     def _own_example(self, schema: Schema) -> Any:
         """The schema's first `example`/`examples`/`default` that fits it (checked once)."""
@@ -287,8 +374,7 @@ class ExampleGenerator:
                 target = self.resolver.lookup(ref)
             except RefError:
                 target = {}
-            siblings = {k: v for k, v in node.items() if k not in _REF_SIBLINGS_IGNORED}
-            self._flatten(siblings, out, stack, seen, depth + 1)
+            self._flatten(self._siblings(node), out, stack, seen, depth + 1)
             self._flatten(target, out, stack, seen, depth + 1)
             return
         own = {k: v for k, v in node.items() if k != "allOf"}
@@ -333,8 +419,7 @@ class ExampleGenerator:
         if cut:  # prefer variants that do not recurse
             options.sort(key=lambda o: self._recurses(o, stack))
         needs_merge = any(k not in _ANNOTATIONS and not k.startswith("x-") for k in base)
-        first: Any = MISSING
-        first_index = 0
+        candidates: list[tuple[Any, int]] = []  # drawn values that also matched another variant
         for index, option in enumerate(options[:_MAX_CHOICES]):
             sub = {"allOf": [base, option]} if needs_merge else option
             ctx.keep = True
@@ -344,9 +429,7 @@ class ExampleGenerator:
             option_ref = option.get("$ref") if isinstance(option, Mapping) else None
             if isinstance(disc, Mapping):
                 if not isinstance(value, dict):  # a discriminated value must be an object
-                    first, first_index = (
-                        (value, index) if first is MISSING else (first, first_index)
-                    )
+                    candidates.append((value, index))
                     continue
                 if isinstance(option_ref, str):
                     self._discriminate(value, disc, option_ref, option)
@@ -354,55 +437,188 @@ class ExampleGenerator:
                 self.checker.fits(value, other) for i, other in enumerate(options) if i != index
             ):
                 return value
-            if first is MISSING:
-                first, first_index = value, index
-        if first is MISSING:
+            candidates.append((value, index))
+        if not candidates:
+            if ctx.notes is not None and self._typed_out(base, schema[key]):
+                where = next((r for r in reversed(stack)), "the response schema")
+                ctx.notes.append(
+                    f"a {key} in {where} admits no value: the `type` beside it rules out "
+                    "every variant"
+                )
             return None
-        if key == "oneOf" and isinstance(first, dict):
-            others = [o for i, o in enumerate(options) if i != first_index]
-            separated = self._separate(first, options[first_index], others)
-            if ctx.vary and any(self.checker.fits(separated, o) for o in others):
-                # a draw that left out what told the variants apart: build this one canonically
-                ctx.vary = False
-                try:
-                    return self._choice(schema, ctx, depth, stack, cut, hint, variant)
-                finally:
-                    ctx.vary = True
-            return separated
-        return first
+        if key == "anyOf":
+            return candidates[0][0]
+        # Every draw also matched another variant (overlapping `oneOf`, e.g. variants told apart
+        # only by a discriminator, which JSON Schema ignores): make one match its own only.
+        proven = self._admits_nothing(schema[key])
+        for value, index in candidates if not proven else ():
+            if isinstance(value, dict):
+                others = [o for i, o in enumerate(options) if i != index]
+                separated = self._separate(value, options[index], others)
+                if separated is not None:
+                    return separated
+        if ctx.vary and not proven:
+            # a draw that left out what told the variants apart: build them canonically
+            ctx.vary = False
+            try:
+                return self._choice(schema, ctx, depth, stack, cut, hint, variant)
+            finally:
+                ctx.vary = True
+        if len(options) < len(schema[key]):
+            return None  # the null variant is the one value that matches a single variant
+        if proven and ctx.notes is not None:
+            where = next((r for r in reversed(stack)), "the response schema")
+            ctx.notes.append(
+                f"a oneOf in {where} admits no value: each variant accepts every value of another"
+            )
+        return candidates[0][0]
 
-    def _separate(self, value: dict[str, Any], chosen: Any, others: list[Any]) -> dict[str, Any]:
-        """Make an object that matches several `oneOf` variants match only `chosen`.
+    def _separate(
+        self, value: dict[str, Any], chosen: Any, others: list[Any]
+    ) -> dict[str, Any] | None:
+        """`value` (valid for `chosen`) changed to match none of `others`, or None.
 
-        Variants whose required properties are all present lose one that `chosen` does not
-        require; variants that require nothing get a property `chosen` does not declare, with a
-        value of the wrong type for them. Gives up (returns `value` as is) when that fails.
+        A variant loses a required property that `chosen` does not require; or gets a property
+        `chosen` does not declare, with a value of the wrong type for it (also inside its own
+        `oneOf`/`anyOf` variants, each of which must fail). The result is checked: it fits
+        `chosen` and none of `others` (the checker's "no" is always right).
         """
         chosen_props, chosen_required, chosen_extra = self._shape(chosen)
-        if chosen_extra not in (None, True):
-            return value
+        flat = self._flat_keys(chosen)
+        junk_ok = chosen_extra in (None, True) and not any(
+            k in flat for k in ("patternProperties", "propertyNames", "unevaluatedProperties")
+        )
         result = dict(value)
-        for other in others:
-            if not self.checker.fits(result, other):
-                continue
-            props, required, _ = self._shape(other)
-            removable = [r for r in required if r in result and r not in chosen_required]
-            if removable:
-                del result[removable[0]]
-                continue
-            for name, sub in props.items():
-                if name in chosen_props or name in result:
-                    continue
-                wrong: list[Any] = ["", 0, False, {}, []]
-                junk = next((j for j in wrong if not self.checker.fits(j, sub)), MISSING)
-                if junk is not MISSING:
-                    result[name] = junk
-                    break
+        for _ in range(2):  # a change for one variant may undo another's: one more pass
+            for other in others:
+                if self.checker.fits(result, other):
+                    self._exclude(result, other, chosen_props, chosen_required, junk_ok, 0)
         if self.checker.fits(result, chosen) and not any(
             self.checker.fits(result, o) for o in others
         ):
             return result
-        return value
+        return None
+
+    def _exclude(
+        self,
+        result: dict[str, Any],
+        other: Any,
+        chosen_props: Mapping[str, Any],
+        chosen_required: list[str],
+        junk_ok: bool,
+        depth: int,
+    ) -> None:
+        """Change `result` (see `_separate`) so that it no longer fits `other`, if it can."""
+        props, required, _ = self._shape(other)
+        removable = [r for r in required if r in result and r not in chosen_required]
+        if removable:
+            del result[removable[0]]
+            return
+        if junk_ok:
+            for name, sub in props.items():
+                if name in chosen_props or name in result:
+                    continue
+                junk = next((j for j in _JUNK if not self.checker.fits(j, sub)), MISSING)
+                if junk is not MISSING:
+                    result[name] = copy.deepcopy(junk)
+                    return
+        if depth > 2:
+            return
+        try:
+            schema, _ = self.resolver.resolve(other)
+        except RefError:
+            return
+        if not isinstance(schema, Mapping):
+            return
+        for key in ("oneOf", "anyOf"):  # a variant that is itself a choice: every branch fails
+            for branch in schema.get(key) or ():
+                if self.checker.fits(result, branch):
+                    self._exclude(result, branch, chosen_props, chosen_required, junk_ok, depth + 1)
+
+    def _flat_keys(self, node: Any) -> Mapping[str, Any]:
+        schema, _, stack, _ = self._enter(node if isinstance(node, Mapping) else {}, ())
+        if isinstance(schema.get("allOf"), list):
+            schema, _ = self._merge_all_of(schema, stack)
+        return schema
+
+    def _typed_out(self, base: Schema, variants: list[Any]) -> bool:
+        """Whether the `type` beside a `oneOf`/`anyOf` shares no type with any variant (Vercel:
+        `{"type": "null", "oneOf": [{"type": "number"}, {"type": "boolean"}]}`)."""
+        allowed = _type_names(base, self.checker.nullable_keyword)
+        if not allowed:
+            return False
+        for variant in variants:
+            names = _type_names(self._flat_keys(variant), self.checker.nullable_keyword)
+            if not names or names & allowed or ("integer" in names and "number" in allowed):
+                return False
+            if "number" in names and "integer" in allowed:
+                return False
+        return bool(variants)
+
+    def _admits_nothing(self, variants: list[Any]) -> bool:
+        """Whether each variant of a `oneOf` is covered by another (so no value matches exactly
+        one): a proof, for the note that blames the spec, not a guess."""
+        known = self._proofs.get(id(variants))
+        if known is not None and known[0] is variants:
+            return known[1]
+        result = len(variants) > 1 and all(
+            any(j != i and self._covers(a, b) for j, a in enumerate(variants))
+            for i, b in enumerate(variants)
+        )
+        if len(self._proofs) > _EXAMPLE_CACHE:
+            self._proofs.clear()
+        self._proofs[id(variants)] = (variants, result)  # holding `variants` keeps its id unique
+        return result
+
+    def _covers(self, wide: Any, narrow: Any) -> bool:
+        """Whether every value valid for `narrow` is valid for `wide` (a sufficient test:
+        equal schemas, or `wide` an object schema that asks only for some of `narrow`'s required
+        properties and declares only properties `narrow` declares identically)."""
+        members: list[Schema] = []
+        self._flatten(wide, members, (), [], 0)
+        if not members:
+            return False
+        narrowed: list[Schema] = []
+        self._flatten(narrow, narrowed, (), [], 0)
+        if len(members) == len(narrowed) == 1 and _same(members[0], narrowed[0]):
+            return True
+        kinds: set[str] = set()
+        required: set[str] = set()
+        props: dict[str, Any] = {}
+        for member in members:
+            for k, v in member.items():
+                if k in _COVER_ANNOTATIONS or k.startswith("x-"):
+                    continue
+                if k == "type" and isinstance(v, str):
+                    kinds.add(v)
+                elif k == "required" and isinstance(v, list):
+                    required.update(str(r) for r in v)
+                elif k == "properties" and isinstance(v, Mapping):
+                    for name, sub in v.items():
+                        if name in props and not _same(props[name], sub):
+                            return False
+                        props[name] = sub
+                elif (k, v) in (("additionalProperties", True), ("additionalProperties", {})):
+                    continue  # the default
+                elif k != "nullable" or not isinstance(v, bool):  # (typed members: below)
+                    return False  # a keyword this test does not reason about
+        narrow_schema = self._flat_keys(narrow)
+        narrow_types, narrow_null = declared_types(narrow_schema, self.checker.nullable_keyword)
+        if kinds:
+            if len(kinds) > 1 or narrow_types != list(kinds):
+                return False
+            typed = [m for m in members if "type" in m]
+            wide_null = self.checker.nullable_keyword and all(
+                m.get("nullable") is True for m in typed
+            )
+            if narrow_null and not wide_null:
+                return False
+        narrow_props = narrow_schema.get("properties")
+        narrow_props = narrow_props if isinstance(narrow_props, Mapping) else {}
+        narrow_required = set(narrow_schema.get("required") or ())
+        return required <= narrow_required and all(
+            name in narrow_props and _same(sub, narrow_props[name]) for name, sub in props.items()
+        )
 
     def shape(self, node: Any) -> tuple[Mapping[str, Any], list[str], Any]:
         """(properties, required, additionalProperties) of a schema, `$ref`s and allOf merged."""
@@ -543,7 +759,7 @@ class ExampleGenerator:
         """Optional properties that would recurse, or that a server never sends, are left out."""
         if not isinstance(sub, Mapping):
             return False
-        if self._write_only(sub):
+        if self._write_only(sub) or self._no_value(sub):
             return True
         refs = [sub.get("$ref")]
         items = sub.get("items")
@@ -586,7 +802,9 @@ class ExampleGenerator:
         low = schema.get("minItems")
         low = low if isinstance(low, int) and not isinstance(low, bool) else 0
         count = (
-            low if cut or self._skip_optional({"items": items}, stack) else max(low, 1, len(prefix))
+            low
+            if cut or self._skip_optional({"items": items}, stack) or self._no_value(items)
+            else max(low, 1, len(prefix))
         )
         high = schema.get("maxItems")
         unique = schema.get("uniqueItems") is True
@@ -613,3 +831,54 @@ class ExampleGenerator:
         return out
 
     # -- scalars --------------------------------------------------------------------------
+
+
+def _type_names(schema: Schema, nullable_keyword: bool) -> set[str]:
+    """The JSON types `schema` declares, "null" included where it allows null (empty: any)."""
+    types, nullable = declared_types(schema, nullable_keyword)
+    if not types and not nullable:
+        return set()
+    return {*types, *(["null"] if nullable else [])}
+
+
+_SCHEMA_MAPS: Final = frozenset(
+    {"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"}
+)
+_SCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+_SCHEMA_ONE: Final = frozenset(
+    {
+        "items",
+        "additionalItems",
+        "additionalProperties",
+        "not",
+        "contains",
+        "propertyNames",
+        "if",
+        "then",
+        "else",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    }
+)
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Whether two schemas are equal but for annotations (descriptions, examples...)."""
+    if not (isinstance(left, Mapping) and isinstance(right, Mapping)):
+        return bool(left == right) and type(left) is type(right)
+    keys = {k for k in (*left, *right) if k not in _COVER_ANNOTATIONS and not k.startswith("x-")}
+    for key in keys:
+        if key not in left or key not in right:
+            return False
+        a, b = left[key], right[key]
+        if key in _SCHEMA_MAPS and isinstance(a, Mapping) and isinstance(b, Mapping):
+            same = set(a) == set(b) and all(_same(a[n], b[n]) for n in a)
+        elif key in _SCHEMA_LISTS and isinstance(a, list) and isinstance(b, list):
+            same = len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        elif key in _SCHEMA_ONE:
+            same = _same(a, b)
+        else:  # data: type, required, enum, const, bounds, $ref...
+            same = bool(a == b) and type(a) is type(b)
+        if not same:
+            return False
+    return True

@@ -30,6 +30,9 @@ from ._schema import is_missing, json_data
 _NO_BODY = frozenset({204, 205, 304})
 #: Error bodies are synthesized down to this depth (deeper objects: required parts only).
 ERROR_DEPTH = 3
+#: Sent with a body drawn where the schema admits no valid value (`ExampleGenerator.generate`'s
+#: notes): the spec's fault, which `apigen contract` reports as such.
+SPEC_PROBLEM_HEADER = "X-Sandbox-Spec-Problem"
 _MESSAGE_KEYS = (
     "message",
     "detail",
@@ -167,16 +170,20 @@ class Responder:
             return Reply(code, headers)
         media_object = self._resolve(content[media])
         media_where = f"{where}/content/{escape_token(media)}"
+        notes: list[str] = []
         if example is not None:
             value = self._named(media_object, example)
         elif draw is not None and media_object.get("schema") is not None:
             value = self.generator.generate(
-                media_object["schema"], key=f"{media_where}/schema#{draw}", vary=True
+                media_object["schema"], key=f"{media_where}/schema#{draw}", vary=True, notes=notes
             )
         else:
-            value = self._value(media_object, media_where)
+            value = self._value(media_object, media_where, notes)
         content_type, body = self._encode(media, media_object, value, where)
         headers["Content-Type"] = content_type
+        if notes:  # the schema admits no valid body: say so rather than pass it off as valid
+            text = "; ".join(dict.fromkeys(notes))
+            headers[SPEC_PROBLEM_HEADER] = text.encode("ascii", "backslashreplace").decode()[:2000]
         return Reply(code, headers, body)
 
     def _resolve(self, node: Any) -> Mapping[str, Any]:
@@ -186,7 +193,9 @@ class Responder:
             return {}
         return target if isinstance(target, Mapping) else {}
 
-    def _value(self, media_object: Mapping[str, Any], where: str) -> Any:
+    def _value(
+        self, media_object: Mapping[str, Any], where: str, notes: list[str] | None = None
+    ) -> Any:
         """The media type's `example`, else the first `examples` entry, else synthesized.
 
         Spec examples that contradict their own schema (a fifth of GitHub's: missing required
@@ -208,7 +217,7 @@ class Responder:
                 return data
         if schema is None:
             return None
-        return self.generator.generate(schema, key=f"{where}/schema")
+        return self.generator.generate(schema, key=f"{where}/schema", notes=notes)
 
     def _named(self, media_object: Mapping[str, Any], name: str) -> Any:
         examples = media_object.get("examples")

@@ -30,10 +30,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from openapi_schema_validator import OAS30Validator, OAS30WriteValidator
-
 from ..path_keys import split_key as split_path_key
-from ._dialect import OAS31BoundsValidator, tolerant
+from ._dialect import (
+    OAS30RefValidator,
+    OAS30RefWriteValidator,
+    OAS31BoundsValidator,
+    ref_siblings_apply,
+    tolerant,
+)
 from ._fits import Checker
 from ._formats import REQUEST_FORMATS
 from ._forms import parse_form, split_key
@@ -93,7 +97,7 @@ class RequestValidator:
         self.document = document
         self.resolver = resolver
         self.coercer = Coercer(resolver, checker)
-        self._openapi31 = str(document.get("openapi", "")).startswith("3.1")
+        self._openapi31 = ref_siblings_apply(document)
         self._root = {
             k: document[k] for k in ("components", "definitions", "paths") if k in document
         }
@@ -219,7 +223,7 @@ class RequestValidator:
         root = {**self._root, "allOf": [schema]}
         if self._openapi31:
             return OAS31BoundsValidator(root, format_checker=REQUEST_FORMATS)
-        cls = tolerant(OAS30WriteValidator if write else OAS30Validator)
+        cls = tolerant(OAS30RefWriteValidator if write else OAS30RefValidator)
         return cls(root, format_checker=REQUEST_FORMATS)
 
     # -- checks ---------------------------------------------------------------------------

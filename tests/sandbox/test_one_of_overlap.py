@@ -1,0 +1,239 @@
+"""`oneOf` variants that overlap: a drawn value must match exactly one of them.
+
+JSON Schema ignores the discriminator, so variants told apart only by it (IX-API's
+`MemberJoiningRule`: allow/deny rules with the same required properties, `type` a free string)
+match every value of each other unless the value is made to fail them; Zoom's account settings
+are four objects that require nothing. Where no value can match exactly one variant (identical
+variants), the sandbox says so in a header instead of passing the body off as valid.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+from apigen.contract.sandbox import SPEC_PROBLEM_HEADER as CONTRACT_HEADER
+from apigen.sandbox import SPEC_PROBLEM_HEADER, ExampleGenerator, Sandbox
+
+_COMMON = {
+    "id": {"type": "string"},
+    "type": {"type": "string", "example": "allow"},
+    "account": {"type": "string"},
+}
+RULES: dict[str, Any] = {
+    "AllowPartial": {
+        "type": "object",
+        "required": ["type"],
+        "properties": {
+            **_COMMON,
+            "capacity_max": {"type": "integer", "minimum": 1, "nullable": True},
+        },
+    },
+    "DenyPartial": {"type": "object", "required": ["type"], "properties": dict(_COMMON)},
+    "Allow": {
+        "allOf": [
+            {"$ref": "#/components/schemas/AllowPartial"},
+            {"type": "object", "required": ["id", "type", "account"]},
+        ]
+    },
+    "Deny": {
+        "allOf": [
+            {"$ref": "#/components/schemas/DenyPartial"},
+            {"type": "object", "required": ["id", "type", "account"]},
+        ]
+    },
+    "Rule": {
+        "oneOf": [{"$ref": "#/components/schemas/Allow"}, {"$ref": "#/components/schemas/Deny"}],
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {
+                "allow": "#/components/schemas/Allow",
+                "deny": "#/components/schemas/Deny",
+            },
+        },
+    },
+    # Zoom: objects that require nothing; one is a choice itself
+    "Settings": {
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {"email": {"type": "object"}, "feature": {"type": "object"}},
+            },
+            {
+                "type": "object",
+                "oneOf": [
+                    {"properties": {"auth": {"type": "boolean"}, "opts": {"type": "array"}}},
+                    {"properties": {"auth": {"type": "boolean"}, "other": {"type": "string"}}},
+                ],
+            },
+            {"type": "object", "properties": {"hide_billing": {"type": "boolean"}}},
+            {"type": "object", "properties": {"security": {"type": "object"}}},
+        ]
+    },
+    # three variants that are one schema: no value matches exactly one
+    "Same": {
+        "oneOf": [
+            {"$ref": "#/components/schemas/P2P"},
+            {"$ref": "#/components/schemas/P2MP"},
+            {"$ref": "#/components/schemas/P2P"},
+        ]
+    },
+    "P2P": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+    "P2MP": {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string", "description": "told apart by nothing"}},
+    },
+}
+
+
+def _doc(version: str = "3.0.3") -> dict[str, Any]:
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            f"/{name.lower()}": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{name}"}
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+            for name in ("Rule", "Settings", "Same")
+        },
+        "components": {"schemas": RULES},
+    }
+
+
+def _errors(document: dict[str, Any], name: str, value: Any) -> list[str]:
+    cls = OAS31Validator if document["openapi"].startswith("3.1") else OAS30Validator
+    root = {**document, "$ref": f"#/components/schemas/{name}"}
+    return [e.message for e in cls(root).iter_errors(value)]
+
+
+@pytest.mark.parametrize("name", ["Rule", "Settings"])
+def test_drawn_values_match_exactly_one_variant(name: str) -> None:
+    document = _doc()
+    generator = ExampleGenerator(document)
+    ref = {"$ref": f"#/components/schemas/{name}"}
+    values = [generator.generate(ref)] + [
+        generator.generate(ref, key=f"draw {i}", vary=True) for i in range(40)
+    ]
+    for value in values:
+        assert _errors(document, name, value) == [], value
+
+
+def test_the_rule_drawn_is_the_one_its_variants_leave_possible() -> None:
+    # every Allow value is a Deny value too (Deny declares fewer properties, requires the same):
+    # only a deny rule whose capacity_max Allow refuses matches exactly one variant
+    value = ExampleGenerator(_doc()).generate({"$ref": "#/components/schemas/Rule"})
+    assert value["type"] == "deny"
+    assert _errors(_doc(), "Allow", value)
+
+
+def test_identical_variants_are_reported_not_passed_off() -> None:
+    document = _doc()
+    notes: list[str] = []
+    ExampleGenerator(document).generate({"$ref": "#/components/schemas/Same"}, notes=notes)
+    assert notes == [
+        "a oneOf in #/components/schemas/Same admits no value: each variant accepts every "
+        "value of another"
+    ]
+    reply = Sandbox(document).handle("GET", "/same")
+    assert reply.status == 200
+    assert "in #/components/schemas/Same admits no value" in reply.headers[SPEC_PROBLEM_HEADER]
+    assert SPEC_PROBLEM_HEADER not in Sandbox(document).handle("GET", "/rule").headers
+    assert SPEC_PROBLEM_HEADER not in Sandbox(document).handle("GET", "/settings").headers
+    assert CONTRACT_HEADER == SPEC_PROBLEM_HEADER
+
+
+def test_overlap_with_a_null_variant_draws_null() -> None:
+    document = _doc("3.1.0")
+    schema = {
+        "oneOf": [
+            {"$ref": "#/components/schemas/P2P"},
+            {"$ref": "#/components/schemas/P2MP"},
+            {"type": "null"},
+        ]
+    }
+    notes: list[str] = []
+    assert ExampleGenerator(document).generate(schema, notes=notes) is None
+    assert notes == []
+
+
+def test_a_type_beside_one_of_that_rules_out_every_variant_is_reported() -> None:
+    # Vercel's `aliasAssigned`: `nullable` turned into `type: "null"` beside the oneOf
+    document = _doc("3.1.0")
+    nothing = {"type": "null", "oneOf": [{"type": "number"}, {"type": "boolean"}]}
+    notes: list[str] = []
+    ExampleGenerator(document).generate(nothing, notes=notes)
+    assert notes == [
+        "a oneOf in the response schema admits no value: the `type` beside it rules out "
+        "every variant"
+    ]
+    fine = {"type": ["integer", "null"], "oneOf": [{"type": "number"}, {"type": "boolean"}]}
+    notes.clear()
+    value = ExampleGenerator(document).generate(fine, notes=notes)
+    assert notes == []
+    assert _errors({**document, "components": {"schemas": {"X": fine}}}, "X", value) == []
+
+
+def test_enum_members_of_another_type_are_not_drawn() -> None:
+    # Zoom: `{"type": "string", "enum": ["Group", 61]}`, and `enum: [1, 2]` for a string
+    # (no valid value: the optional property is left out)
+    document = _doc()
+    obj = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["Group", 61]},
+            "recording_type": {"type": "string", "enum": [1, 2]},
+            "maybe": {"type": "string", "enum": [1], "nullable": True},
+        },
+    }
+    generator = ExampleGenerator(document)
+    for i in range(20):
+        value = generator.generate(obj, key=str(i), vary=i > 0)
+        assert value["kind"] == "Group"
+        assert "recording_type" not in value
+        assert value.get("maybe") is None
+
+
+def test_optional_parts_that_admit_no_value_are_left_out() -> None:
+    # Vercel's AuthUser: optional `importFlowGitNamespace` and an optional array whose items
+    # require `gitNamespaceId`, both `{"type": "null", "oneOf": [string, number]}`
+    document = _doc("3.1.0")
+    nothing = {"type": "null", "oneOf": [{"type": "string"}, {"type": "number"}]}
+    user = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string"},
+            "namespace": nothing,
+            "preferred": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["scope", "namespace"],
+                    "properties": {"scope": {"type": "string"}, "namespace": nothing},
+                },
+            },
+        },
+    }
+    generator = ExampleGenerator(document)
+    for i in range(10):
+        notes: list[str] = []
+        value = generator.generate(user, key=str(i), vary=i > 0, notes=notes)
+        assert "namespace" not in value
+        assert value.get("preferred", []) == []
+        assert notes == []
+        assert _errors({**document, "components": {"schemas": {"U": user}}}, "U", value) == []
