@@ -1,4 +1,14 @@
-"""The OpenAPI 3.1 validator, reading a boolean `exclusiveMinimum`/`exclusiveMaximum` as draft 4.
+"""Validators for requests (the sandbox's and the contract checks'), reading schemas as the IR does.
+
+Null and readOnly/writeOnly beside composition keywords follow `apigen.schema_rules` (decisions
+§29): null passes `allOf`/`oneOf`/`anyOf` where the schema's own `nullable: true` (3.0) or
+`type` (3.1) admits it, an `allOf` member that admits only null makes the `allOf` "the rest, or
+null", `type: "null"` beside a combiner leaves other values to the members, and a required
+property that is readOnly (write validators) or writeOnly (read) by that rule may be absent.
+openapi-schema-validator reads `nullable` within one schema object only and the flags on the
+property schema only, so it refused the null a generated `Location | None` sends.
+
+The OpenAPI 3.1 validator also reads a boolean `exclusiveMinimum`/`exclusiveMaximum` as draft 4.
 
 A 3.1 schema may declare an older dialect (`$schema: draft-04`, or `jsonSchemaDialect` for the
 document), where `exclusiveMaximum: true` makes `maximum` strict. jsonschema's 2020-12 keywords
@@ -21,9 +31,67 @@ from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
     ValidationError,
     validators,
 )
-from openapi_schema_validator import OAS31Validator
+from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
+
+from ..schema_rules import COMBINERS, flagged, null_only, null_type_beside_combiner
 
 _BASE: Final[Mapping[str, Any]] = OAS31Validator.VALIDATORS
+_BASE30: Final[Mapping[str, Any]] = OAS30Validator.VALIDATORS
+
+
+def _combiner(keyword: str, base: Mapping[str, Any], openapi31: bool) -> Any:
+    """`allOf`/`oneOf`/`anyOf` that let through the null the schema itself admits."""
+
+    def check(
+        validator: Any, members: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[Any]:
+        admits = null_type_beside_combiner(schema) if openapi31 else schema.get("nullable") is True
+        if instance is None and admits:
+            return
+        if keyword == "allOf" and isinstance(members, list) and any(map(null_only, members)):
+            if instance is None:
+                return
+            members = [m for m in members if not null_only(m)]
+        yield from base[keyword](validator, members, instance, schema)
+
+    return check
+
+
+def _type31(validator: Any, types: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[Any]:
+    """`type: "null"` beside a combiner: a value that is not null is the members' to judge."""
+    if instance is not None and types in ("null", ["null"]) and null_type_beside_combiner(schema):
+        return
+    yield from _BASE["type"](validator, types, instance, schema)
+
+
+def _required(*flags: str) -> Any:
+    """`required`, except for an absent property that carries one of `flags` by the IR's rule
+    (on it, behind its `$ref`, in an `allOf` member)."""
+
+    def check(
+        validator: Any, required: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[Any]:
+        if not validator.is_type(instance, "object") or not isinstance(required, list):
+            return
+        props = schema.get("properties")
+        props = props if isinstance(props, Mapping) else {}
+        for name in required:
+            if name in instance:
+                continue
+            prop = props.get(name)
+            if any(flagged(prop, flag, lambda ref: _lookup(validator, ref)) for flag in flags):
+                continue
+            yield ValidationError(f"{name!r} is a required property")
+
+    return check
+
+
+def _lookup(validator: Any, ref: str) -> Any:
+    """A local ref resolved against the validator's root (jsonschema's referencing resolver)."""
+    try:
+        return validator._resolver.lookup(ref).contents
+    except Exception as exc:  # referencing's Unresolvable and friends
+        raise ValueError(f"cannot resolve {ref!r}") from exc
 
 
 def _bound(keyword: str, exclusive: str, below: bool) -> Any:
@@ -54,7 +122,8 @@ def _exclusive(keyword: str) -> Any:
     return check
 
 
-OAS31BoundsValidator: Any = validators.extend(
+# JSON Schema's own reading of null (no `schema_rules`): what schemathesis checks responses with
+OAS31StrictValidator: Any = validators.extend(
     OAS31Validator,
     {
         "maximum": _bound("maximum", "exclusiveMaximum", below=True),
@@ -62,6 +131,20 @@ OAS31BoundsValidator: Any = validators.extend(
         "exclusiveMaximum": _exclusive("exclusiveMaximum"),
         "exclusiveMinimum": _exclusive("exclusiveMinimum"),
     },
+)
+OAS31BoundsValidator: Any = validators.extend(
+    OAS31StrictValidator,
+    {"type": _type31, **{k: _combiner(k, _BASE, openapi31=True) for k in COMBINERS}},
+)
+
+_NULLABLE30: Final[dict[str, Any]] = {k: _combiner(k, _BASE30, openapi31=False) for k in COMBINERS}
+# parameters (3.0), and requests as the contract checks read them (readOnly or writeOnly absent)
+OAS30NullableValidator: Any = validators.extend(
+    OAS30Validator, {**_NULLABLE30, "required": _required("readOnly", "writeOnly")}
+)
+# a request body (3.0): a required readOnly property is not sent, and refused when sent
+OAS30WriteNullableValidator: Any = validators.extend(
+    OAS30WriteValidator, {**_NULLABLE30, "required": _required("readOnly")}
 )
 
 
@@ -77,4 +160,11 @@ def _evolve(self: Any, **changes: Any) -> Any:
     return cls(**changes)
 
 
+OAS31StrictValidator.evolve = _evolve
 OAS31BoundsValidator.evolve = _evolve
+
+# a request body (3.1): a required readOnly property is not sent
+OAS31WriteValidator: Any = validators.extend(
+    OAS31BoundsValidator, {"required": _required("readOnly")}
+)
+OAS31WriteValidator.evolve = _evolve

@@ -30,10 +30,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from openapi_schema_validator import OAS30Validator, OAS30WriteValidator
-
 from ..path_keys import split_key as split_path_key
-from ._dialect import OAS31BoundsValidator
+from ._dialect import (
+    OAS30NullableValidator,
+    OAS30WriteNullableValidator,
+    OAS31BoundsValidator,
+    OAS31WriteValidator,
+)
 from ._fits import Checker
 from ._formats import REQUEST_FORMATS
 from ._forms import parse_form, split_key
@@ -217,9 +220,11 @@ class RequestValidator:
 
     def _validator(self, schema: Any, *, write: bool) -> Any:
         root = {**self._root, "allOf": [schema]}
+        cls: Any
         if self._openapi31:
-            return OAS31BoundsValidator(root, format_checker=REQUEST_FORMATS)
-        cls = OAS30WriteValidator if write else OAS30Validator
+            cls = OAS31WriteValidator if write else OAS31BoundsValidator
+        else:
+            cls = OAS30WriteNullableValidator if write else OAS30NullableValidator
         return cls(root, format_checker=REQUEST_FORMATS)
 
     # -- checks ---------------------------------------------------------------------------
