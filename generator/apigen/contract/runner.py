@@ -567,6 +567,9 @@ class _Run:
             if p.check == "schemathesis" and p.message.startswith("InvalidSchema:"):
                 fail(p.check, "spec", f"{INVALID_RESPONSE_SCHEMA}: {p.message}", http=http)
                 continue
+            if p.check == "response_schema_conformance" and self._null_reading_only(op, response):
+                fail(p.check, "spec", f"{NULL_BESIDE_MEMBERS}: {p.message}", http=http)
+                continue
             fail(
                 p.check,
                 "spec" if follows and 400 <= response.status_code < 500 else responder,
@@ -735,6 +738,20 @@ class _Run:
                 )
             )
 
+    def _null_reading_only(self, op: ManifestOperation, response: httpx.Response) -> bool:
+        """The body is valid as apigen reads null beside composition keywords and invalid as
+        JSON Schema alone reads them: the schema admits no value (see NULL_BESIDE_MEMBERS)."""
+        schema = self.view.response_schema(
+            op.path, op.method, response.status_code, response.headers.get("content-type", "")
+        )
+        if schema is None:
+            return False
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return False
+        return self.view.null_reading_only(schema, body)
+
     def _no_responses(self, op: ManifestOperation) -> bool:
         """Whether the operation documents no response at all (OpenAPI 3.1 makes `responses`
         optional), so whatever status answers it is undocumented."""
@@ -827,6 +844,13 @@ def _close(value: Any) -> None:
 # OpenAPI 3.0 validators refuse null for `nullable: true` beside `oneOf`/`anyOf` (the keyword
 # only widens `type`); schemathesis and pydantic accept it: a spec ambiguity, not a client bug.
 NULL_BESIDE_ONEOF = "None is not valid under any of the given schemas"
+# OpenAPI 3.1 `{type: "null", oneOf: [members that are not null]}` (Vercel) or `allOf: [$ref,
+# {type: "null"}]` (Codat): JSON Schema admits no value there (null fails the members, anything
+# else the null type). apigen reads "or null" (schema_rules); a body valid that way is the spec's.
+NULL_BESIDE_MEMBERS = (
+    "the spec's schema sets a null type beside oneOf/anyOf/allOf members that admit no null, "
+    "so no value is valid for it; the body is valid read as 'or null'"
+)
 # An operation declaring only error responses (Swagger 2.0 petstore's `405: Invalid input`):
 # the sandbox can only answer one of them, so a valid request meets a 4xx the spec documents.
 NO_SUCCESS = (
