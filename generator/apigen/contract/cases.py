@@ -356,8 +356,8 @@ class EdgeValues:
         json_body = "json" in (base.media_type or "")
         for name, raw in schema["properties"].items():
             prop = self.view.deref(raw)
-            if not isinstance(prop, Mapping):
-                continue
+            if not isinstance(prop, Mapping) or self.view.flagged(raw, "readOnly"):
+                continue  # a read-only property is never sent (the IR leaves it out)
             for value, why in [
                 *boundary_values(prop, nulls=json_body),
                 *branch_values(self.view, prop),

@@ -11,11 +11,14 @@ from openapi_schema_validator import OAS30Validator
 
 from ..path_keys import split_key
 from ..sandbox._dialect import (
-    OAS30RefValidator,
+    OAS30NullableValidator,
     OAS31BoundsValidator,
+    OAS31StrictValidator,
+    OAS31WriteValidator,
     ref_siblings_apply,
     tolerant,
 )
+from ..schema_rules import flagged
 from ..spec.pointer import MISSING, find
 
 __all__ = ["Param", "SpecView"]
@@ -60,13 +63,20 @@ def keyed_parameters(path: str, params: list[Param]) -> list[Param]:
 class SpecView:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
+        openapi31 = ref_siblings_apply(document)
         # 3.0: keywords beside a `$ref` are ignored, as the IR, schemathesis and the sandbox read
         # them (DigitalOcean's `{$ref, required: [droplet_ids]}` body)
-        self._validator_cls: Any = (
-            OAS31BoundsValidator if ref_siblings_apply(document) else tolerant(OAS30RefValidator)
-        )
+        self._validator_cls: Any = OAS31WriteValidator if openapi31 else OAS30NullableValidator
         self._validators: dict[int, Any] = {}
         self._keep: list[Any] = []
+        self._read_validators: dict[tuple[int, int], Any] = {}
+        self._flags: dict[tuple[str, str], bool] = {}
+        # a response read as apigen reads it (`schema_rules`) and as JSON Schema alone does
+        self._read_classes: tuple[Any, Any] = (
+            (OAS31BoundsValidator, OAS31StrictValidator)
+            if openapi31
+            else (OAS30NullableValidator, tolerant(OAS30Validator))
+        )
 
     def deref(self, node: Any, depth: int = 0) -> Any:
         """Follow a chain of local `$ref`s (at most 32 hops)."""
@@ -79,6 +89,14 @@ class SpecView:
                 return {}
             node, depth = target, depth + 1
         return node
+
+    def flagged(self, schema: Any, keyword: str) -> bool:
+        """`readOnly`/`writeOnly` by the IR's rule (on it, behind its `$ref`, in an `allOf`)."""
+        return flagged(schema, keyword, self._lookup, self._flags)
+
+    def _lookup(self, ref: str) -> Any:
+        found = find(self.document, ref)
+        return None if found is MISSING else found
 
     def operation(self, path: str, method: str) -> Mapping[str, Any]:
         item = self.deref(self.document.get("paths", {}).get(path, {}))
@@ -150,6 +168,52 @@ class SpecView:
             if isinstance(requirement, Mapping):
                 out.append({name: self.deref(schemes.get(name, {})) for name in requirement})
         return out
+
+    def response_schema(
+        self, path: str, method: str, status: int, content_type: str
+    ) -> Mapping[str, Any] | None:
+        """The schema the operation documents for `status` (exact, `NXX`, `default`) and the
+        media type (its base, else the only one), or None."""
+        responses = self.deref(self.operation(path, method).get("responses"))
+        if not isinstance(responses, Mapping):
+            return None
+        for key in (str(status), f"{status // 100}XX", f"{status // 100}xx", "default"):
+            if key in responses:
+                response = self.deref(responses[key])
+                break
+        else:
+            return None
+        content = response.get("content") if isinstance(response, Mapping) else None
+        if not isinstance(content, Mapping) or not content:
+            return None
+        base = content_type.split(";", 1)[0].strip().lower()
+        media = content.get(base) if base in content else None
+        if media is None and len(content) == 1:
+            media = next(iter(content.values()))
+        schema = media.get("schema") if isinstance(media, Mapping) else None
+        return schema if isinstance(schema, Mapping) else None
+
+    def null_reading_only(self, schema: Mapping[str, Any], value: Any) -> bool:
+        """`value` is valid for `schema` as apigen reads null and the flags beside composition
+        keywords (`schema_rules`) but not as JSON Schema alone reads them: the spec combines a
+        null type with members that admit no null (Vercel's `{type: "null", oneOf: [...]}`,
+        Codat's `allOf: [$ref, {type: "null"}]`), which admits no value at all."""
+        read, strict = (self._compiled(schema, cls) for cls in self._read_classes)
+        try:
+            return bool(read.is_valid(value)) and not strict.is_valid(value)
+        except Exception:  # a schema jsonschema cannot use (bad pattern, dangling $ref)
+            return False
+
+    def _compiled(self, schema: Mapping[str, Any], cls: Any) -> Any:
+        key = (id(schema), id(cls))
+        found = self._read_validators.get(key)
+        if found is None:
+            root = {"allOf": [schema], "components": self.document.get("components", {})}
+            found = self._read_validators[key] = cls(
+                root, format_checker=OAS30Validator.FORMAT_CHECKER
+            )
+            self._keep.append(schema)  # the id stays valid
+        return found
 
     def validator(self, schema: Mapping[str, Any]) -> Any:
         """A validator for `schema` in which `#/components/...` refs resolve."""

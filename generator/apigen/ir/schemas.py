@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Report
+from ..schema_rules import flagged, null_only
 from ..spec import pointer as _pointer
 from .nodes import (
     ANY,
@@ -73,10 +74,14 @@ def type_set(schema: Mapping[str, Any]) -> tuple[set[str], bool]:
 
 
 def is_null_schema(schema: Any) -> bool:
-    if not isinstance(schema, JSON_OBJECT):
-        return False
-    raw = schema.get("type")
-    return raw == "null" or raw == ["null"] or schema.get("enum") == [None]
+    """A schema that admits only null (`schema_rules.null_only`)."""
+    return null_only(schema)
+
+
+def null_member(schema: Mapping[str, Any]) -> bool:
+    """An `allOf` member that admits only null: the schema means "the rest, or null"."""
+    members = schema.get("allOf")
+    return isinstance(members, list) and any(null_only(m) for m in members)
 
 
 class SchemaConverter:
@@ -97,6 +102,8 @@ class SchemaConverter:
         # it is used (a component, a flattened body, a response); AWS specs wrap almost every
         # property in `allOf: [$ref, {description}]` (EC2: 44,794 merges of 8,600 nodes)
         self._merged: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+        # `allOf` schema with a null-only member -> (it, it without that member)
+        self._denulled: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
 
     # --- naming ---------------------------------------------------------------------------
 
@@ -175,6 +182,9 @@ class SchemaConverter:
         if isinstance(ref, str):
             return self._ref(ref, module)
         types, nullable = type_set(schema)
+        if null_member(schema):  # `allOf: [$ref, {type: "null"}]`: the ref, or null
+            nullable = True
+            schema = self._without_null_members(schema)
         result = self._convert_body(schema, types, pointer, hint, module, depth)
         if nullable and result not in (ANY, NONE) and not isinstance(result, Nullable):
             return Nullable(result)
@@ -227,7 +237,7 @@ class SchemaConverter:
                 continue
             if not isinstance(schema, JSON_OBJECT):
                 continue
-            if type_set(schema)[1]:
+            if type_set(schema)[1] or null_member(schema):
                 return True
             for combiner in ("oneOf", "anyOf"):
                 variants = schema.get(combiner)
@@ -269,6 +279,8 @@ class SchemaConverter:
         self._building.add(key)
         try:
             doc = schema_doc(schema)
+            if isinstance(schema, JSON_OBJECT) and null_member(schema):
+                schema = self._without_null_members(schema)  # its null is the references'
             merged = self.merge_all_of(schema, key) if isinstance(schema, JSON_OBJECT) else None
             if merged is not None and _is_object(merged):
                 placeholder = ModelDef(key, name, module, [], doc, component)
@@ -403,24 +415,16 @@ class SchemaConverter:
         return fields
 
     def read_only(self, prop: Any, keyword: str = "readOnly") -> bool:
-        """`readOnly` on a property or on a schema its `$ref` leads to (3.0 reads it on the
-        target only, 3.1 also beside the ref): such a property is never sent. One rule for
-        model fields (`FieldDef.read_only`) and the fields of a flattened request body; with
-        `keyword="writeOnly"`, the same rule for a property never received."""
-        if not isinstance(prop, JSON_OBJECT):
-            return False
-        if prop.get(keyword) is True:
-            return True
-        ref = prop.get("$ref")
-        if not (isinstance(ref, str) and ref.startswith("#")):
-            return False
-        key = (keyword, ref)
-        found = self._read_only_refs.get(key)
-        if found is None:
-            self._read_only_refs[key] = False  # a ref cycle ends here
-            target = resolve_pointer(self.document, ref)
-            found = self._read_only_refs[key] = self.read_only(target, keyword)
-        return found
+        """`readOnly` on a property, on a schema its `$ref` leads to (3.0 reads it on the
+        target only, 3.1 also beside the ref) or on an `allOf` member (`allOf: [{$ref: X},
+        {readOnly: true}]`): such a property is never sent. One rule for model fields
+        (`FieldDef.read_only`), the fields of a flattened request body and the sandbox
+        (`schema_rules.flagged`); with `keyword="writeOnly"`, the same rule for a property
+        never received."""
+        return flagged(prop, keyword, self._lookup, self._read_only_refs)
+
+    def _lookup(self, ref: str) -> Any:
+        return resolve_pointer(self.document, ref)
 
     def _default(
         self, schema: Mapping[str, Any], ftype: TypeExpr, pointer: str
@@ -515,6 +519,19 @@ class SchemaConverter:
         return Nullable(tagged) if isinstance(union, Nullable) else tagged
 
     # --- allOf ----------------------------------------------------------------------------
+
+    def _without_null_members(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
+        """`schema` with its null-only `allOf` members dropped (the caller keeps their null);
+        one copy per schema, so its merge is cached like any other."""
+        known = self._denulled.get(id(schema))
+        if known is not None and known[0] is schema:
+            return known[1]
+        kept = [m for m in schema.get("allOf") or [] if not null_only(m)]
+        out = {k: v for k, v in schema.items() if k != "allOf"}
+        if kept:
+            out["allOf"] = kept
+        self._denulled[id(schema)] = (schema, out)
+        return out
 
     def merge_all_of(self, schema: Mapping[str, Any], pointer: str) -> dict[str, Any] | None:
         """Flatten `allOf` (following refs) into one schema; `None` if it cannot be merged.

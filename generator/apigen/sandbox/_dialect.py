@@ -1,4 +1,14 @@
-"""The OpenAPI 3.1 validator, reading a boolean `exclusiveMinimum`/`exclusiveMaximum` as draft 4.
+"""Validators for requests (the sandbox's and the contract checks'), reading schemas as the IR does.
+
+Null and readOnly/writeOnly beside composition keywords follow `apigen.schema_rules` (decisions
+§31): null passes `allOf`/`oneOf`/`anyOf` where the schema's own `nullable: true` (3.0) or
+`type` (3.1) admits it, an `allOf` member that admits only null makes the `allOf` "the rest, or
+null", `type: "null"` beside a combiner leaves other values to the members, and a required
+property that is readOnly (write validators) or writeOnly (read) by that rule may be absent.
+openapi-schema-validator reads `nullable` within one schema object only and the flags on the
+property schema only, so it refused the null a generated `Location | None` sends.
+
+The OpenAPI 3.1 validator also reads a boolean `exclusiveMinimum`/`exclusiveMaximum` as draft 4.
 
 A 3.1 schema may declare an older dialect (`$schema: draft-04`, or `jsonSchemaDialect` for the
 document), where `exclusiveMaximum: true` makes `maximum` strict. jsonschema's 2020-12 keywords
@@ -26,7 +36,65 @@ from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
 )
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
 
+from ..schema_rules import COMBINERS, flagged, null_only, null_type_beside_combiner
+
 _BASE: Final[Mapping[str, Any]] = OAS31Validator.VALIDATORS
+_BASE30: Final[Mapping[str, Any]] = OAS30Validator.VALIDATORS
+
+
+def _combiner(keyword: str, base: Mapping[str, Any], openapi31: bool) -> Any:
+    """`allOf`/`oneOf`/`anyOf` that let through the null the schema itself admits."""
+
+    def check(
+        validator: Any, members: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[Any]:
+        admits = null_type_beside_combiner(schema) if openapi31 else schema.get("nullable") is True
+        if instance is None and admits:
+            return
+        if keyword == "allOf" and isinstance(members, list) and any(map(null_only, members)):
+            if instance is None:
+                return
+            members = [m for m in members if not null_only(m)]
+        yield from base[keyword](validator, members, instance, schema)
+
+    return check
+
+
+def _type31(validator: Any, types: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[Any]:
+    """`type: "null"` beside a combiner: a value that is not null is the members' to judge."""
+    if instance is not None and types in ("null", ["null"]) and null_type_beside_combiner(schema):
+        return
+    yield from _BASE["type"](validator, types, instance, schema)
+
+
+def _required(*flags: str) -> Any:
+    """`required`, except for an absent property that carries one of `flags` by the IR's rule
+    (on it, behind its `$ref`, in an `allOf` member)."""
+
+    def check(
+        validator: Any, required: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[Any]:
+        if not validator.is_type(instance, "object") or not isinstance(required, list):
+            return
+        props = schema.get("properties")
+        props = props if isinstance(props, Mapping) else {}
+        for name in required:
+            if name in instance:
+                continue
+            prop = props.get(name)
+            if any(flagged(prop, flag, lambda ref: _lookup(validator, ref)) for flag in flags):
+                continue
+            yield ValidationError(f"{name!r} is a required property")
+
+    return check
+
+
+def _lookup(validator: Any, ref: str) -> Any:
+    """A local ref resolved against the validator's root (jsonschema's referencing resolver)."""
+    try:
+        return validator._resolver.lookup(ref).contents
+    except Exception as exc:  # referencing's Unresolvable and friends
+        raise ValueError(f"cannot resolve {ref!r}") from exc
 
 
 def _bound(keyword: str, exclusive: str, below: bool) -> Any:
@@ -76,7 +144,8 @@ def _pattern(base: Any) -> Any:
     return check
 
 
-OAS31BoundsValidator: Any = validators.extend(
+# JSON Schema's own reading of null (no `schema_rules`): what schemathesis checks responses with
+OAS31StrictValidator: Any = validators.extend(
     OAS31Validator,
     {
         "pattern": _pattern(_BASE["pattern"]),
@@ -86,6 +155,39 @@ OAS31BoundsValidator: Any = validators.extend(
         "exclusiveMinimum": _exclusive("exclusiveMinimum"),
     },
 )
+OAS31BoundsValidator: Any = validators.extend(
+    OAS31StrictValidator,
+    {"type": _type31, **{k: _combiner(k, _BASE, openapi31=True) for k in COMBINERS}},
+)
+
+_NULLABLE30: Final[dict[str, Any]] = {k: _combiner(k, _BASE30, openapi31=False) for k in COMBINERS}
+
+
+def _oas30(base: Any, required: Any) -> Any:
+    """openapi-schema-validator's 3.0 validator `base`, reading `{$ref, ...}` as the `$ref` alone
+    (it builds from draft 4 keywords but without draft 4's `$ref` rule, so `{"$ref": X,
+    "required": ["a"]}` would demand `a`: DigitalOcean's load balancer `droplet_ids`), null
+    beside composition by `schema_rules`, `required` as `required` reads it, and a pattern
+    Python cannot compile left unchecked."""
+    return validators.create(
+        meta_schema=base.META_SCHEMA,
+        validators={
+            **base.VALIDATORS,
+            **_NULLABLE30,
+            "required": required,
+            "pattern": _pattern(base.VALIDATORS["pattern"]),
+        },
+        type_checker=base.TYPE_CHECKER,
+        format_checker=base.FORMAT_CHECKER,
+        id_of=base.ID_OF,
+        applicable_validators=_legacy_keywords.ignore_ref_siblings,
+    )
+
+
+# parameters (3.0), and requests as the contract checks read them (readOnly or writeOnly absent)
+OAS30NullableValidator: Any = _oas30(OAS30Validator, _required("readOnly", "writeOnly"))
+# a request body (3.0): a required readOnly property is not sent, and refused when sent
+OAS30WriteNullableValidator: Any = _oas30(OAS30WriteValidator, _required("readOnly"))
 
 
 def _evolve(self: Any, **changes: Any) -> Any:
@@ -100,13 +202,20 @@ def _evolve(self: Any, **changes: Any) -> Any:
     return cls(**changes)
 
 
+OAS31StrictValidator.evolve = _evolve
 OAS31BoundsValidator.evolve = _evolve
+
+# a request body (3.1): a required readOnly property is not sent
+OAS31WriteValidator: Any = validators.extend(
+    OAS31BoundsValidator, {"required": _required("readOnly")}
+)
+OAS31WriteValidator.evolve = _evolve
 
 
 @functools.cache
 def tolerant(cls: Any) -> Any:
-    """`cls` with a `pattern` Python cannot compile left unchecked (OAS31BoundsValidator is)."""
-    if cls is OAS31BoundsValidator:
+    """`cls` with a `pattern` Python cannot compile left unchecked (the validators above are)."""
+    if cls in _TOLERANT:
         return cls
     return validators.extend(cls, {"pattern": _pattern(cls.VALIDATORS["pattern"])})
 
@@ -121,23 +230,10 @@ def ref_siblings_apply(document: Mapping[str, Any]) -> bool:
     return major.isdigit() and minor.isdigit() and (int(major), int(minor)) >= (3, 1)
 
 
-# OpenAPI 3.0's validators, reading `{$ref, ...}` as the `$ref` alone. (openapi-schema-validator
-# builds them from draft 4 keywords but without draft 4's `$ref` rule, so `{"$ref": X,
-# "required": ["a"]}` would demand `a`: DigitalOcean's load balancer `droplet_ids`.) `required`
-# still reads `readOnly` on the property schema itself, beside a `$ref` too, as the IR does.
-OAS30RefValidator: Any = validators.create(
-    meta_schema=OAS30Validator.META_SCHEMA,
-    validators=OAS30Validator.VALIDATORS,
-    type_checker=OAS30Validator.TYPE_CHECKER,
-    format_checker=OAS30Validator.FORMAT_CHECKER,
-    id_of=OAS30Validator.ID_OF,
-    applicable_validators=_legacy_keywords.ignore_ref_siblings,
-)
-OAS30RefWriteValidator: Any = validators.create(
-    meta_schema=OAS30WriteValidator.META_SCHEMA,
-    validators=OAS30WriteValidator.VALIDATORS,
-    type_checker=OAS30WriteValidator.TYPE_CHECKER,
-    format_checker=OAS30WriteValidator.FORMAT_CHECKER,
-    id_of=OAS30WriteValidator.ID_OF,
-    applicable_validators=_legacy_keywords.ignore_ref_siblings,
+_TOLERANT = (
+    OAS31StrictValidator,
+    OAS31BoundsValidator,
+    OAS31WriteValidator,
+    OAS30NullableValidator,
+    OAS30WriteNullableValidator,
 )

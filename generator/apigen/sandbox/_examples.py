@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from ..schema_rules import COMBINERS, null_only, null_type_beside_combiner
 from ._dialect import ref_siblings_apply
 from ._fits import Checker, declared_types, is_type
 from ._refs import RefError, Resolver
@@ -191,6 +192,11 @@ class ExampleGenerator:
         if repeats > 2:
             return minimal(schema)
         cut = cut or repeats > 0
+        null_too, schema = self._or_null(schema)
+        if null_too and (
+            cut or (ctx.vary and not keep and depth > 0 and ctx.rng.random() < NULL_RATE)
+        ):
+            return None
         if isinstance(schema.get("allOf"), list):
             schema, stack = self._merge_all_of(schema, stack)
         literal = self._literal(schema, variant, ctx)
@@ -659,6 +665,30 @@ class ExampleGenerator:
             parts.append(items)
         return any(isinstance(p, Mapping) and p.get("$ref") in stack for p in parts)
 
+    def _or_null(self, schema: Schema) -> tuple[bool, Schema]:
+        """Whether `schema` admits null beside its composition keywords (`schema_rules`: 3.0
+        `nullable: true` beside `allOf`/`oneOf`/`anyOf`, 3.1 a `"null"` type beside them, a
+        null-only `allOf` member), and the schema for its other values."""
+        if not any(isinstance(schema.get(k), list) and schema.get(k) for k in COMBINERS):
+            return False, schema
+        if self.checker.nullable_keyword and schema.get("nullable") is True:
+            return True, {k: v for k, v in schema.items() if k != "nullable"}
+        if null_type_beside_combiner(schema):
+            raw = schema["type"]
+            rest = [t for t in (raw if isinstance(raw, list) else [raw]) if t != "null"]
+            out = {k: v for k, v in schema.items() if k != "type"}
+            if rest:
+                out["type"] = rest[0] if len(rest) == 1 else rest
+            return True, out
+        members = schema.get("allOf")
+        if isinstance(members, list) and any(null_only(m) for m in members):
+            kept = [m for m in members if not null_only(m)]
+            out = {k: v for k, v in schema.items() if k != "allOf"}
+            if kept:
+                out["allOf"] = kept
+            return True, out
+        return False, schema
+
     def _is_null(self, node: Any) -> bool:
         try:
             schema, _ = self.resolver.resolve(node)
@@ -667,10 +697,11 @@ class ExampleGenerator:
         if not isinstance(schema, Mapping):
             return False
         types, nullable = declared_types(schema, self.checker.nullable_keyword)
-        return (
-            (nullable and not types and schema.get("type") is not None)
-            or schema.get("enum") == [None]
-            or ("const" in schema and schema["const"] is None)
+        return null_only(schema) or (
+            nullable
+            and not types
+            and schema.get("type") is not None
+            and not null_type_beside_combiner(schema)
         )
 
     def _discriminate(self, value: Any, disc: Mapping[str, Any], ref: str, schema: Any) -> None:
@@ -772,18 +803,9 @@ class ExampleGenerator:
         return any(isinstance(r, str) and r in stack for r in refs)
 
     def _write_only(self, sub: Any) -> bool:
-        """Whether a property schema (or the schema its `$ref` names) is writeOnly."""
-        if not isinstance(sub, Mapping):
-            return False
-        if sub.get("writeOnly") is True:
-            return True
-        if not isinstance(sub.get("$ref"), str):
-            return False
-        try:
-            target, _ = self.resolver.resolve(sub)
-        except RefError:
-            return False
-        return isinstance(target, Mapping) and target.get("writeOnly") is True
+        """Whether a property schema is writeOnly (on it, behind its `$ref`, in an `allOf`
+        member: `schema_rules.flagged`, the IR's rule)."""
+        return self.checker.is_write_only(sub)
 
     def _array(
         self,

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, TypeGuard
 
+from ..schema_rules import flagged, null_only, null_type_beside_combiner
 from ._refs import RefError, Resolver
 
 _MAX_DEPTH = 48
@@ -78,6 +79,12 @@ class Checker:
     def __init__(self, resolver: Resolver, *, nullable_keyword: bool = True) -> None:
         self._resolver = resolver
         self.nullable_keyword = nullable_keyword
+        self._write_only: dict[tuple[str, str], bool] = {}
+
+    def is_write_only(self, sub: Any) -> bool:
+        """A writeOnly property (the IR's rule, `schema_rules.flagged`) is required of requests
+        only; responses (all we check) leave it out."""
+        return flagged(sub, "writeOnly", self._resolver.lookup, self._write_only)
 
     def fits(self, value: Any, schema: Any, depth: int = 0) -> bool:
         if depth > _MAX_DEPTH or schema is True:
@@ -105,10 +112,20 @@ class Checker:
                 return False
         elif types and not any(is_type(value, t) for t in types):
             return False
+        elif not types and nullable and not null_type_beside_combiner(schema):
+            return False  # `type: "null"` (beside a combiner, the members judge)
         if not self._keywords(value, schema, depth):
             return False
-        for sub in schema.get("allOf") or ():
-            if not self.fits(value, sub, depth + 1):
+        members = schema.get("allOf")
+        members = members if isinstance(members, list) else []
+        if value is None and (
+            (self.nullable_keyword and schema.get("nullable") is True)
+            or null_type_beside_combiner(schema)
+            or any(null_only(m) for m in members)
+        ):
+            return True  # null beside composition keywords (`schema_rules`)
+        for sub in members:
+            if not null_only(sub) and not self.fits(value, sub, depth + 1):
                 return False
         for key in ("anyOf", "oneOf"):
             options = schema.get(key)
@@ -148,7 +165,7 @@ class Checker:
         props = props if isinstance(props, Mapping) else {}
         required = schema.get("required")
         if isinstance(required, list) and any(
-            isinstance(r, str) and r not in value and not _write_only(props.get(r))
+            isinstance(r, str) and r not in value and not self.is_write_only(props.get(r))
             for r in required
         ):
             return False
@@ -164,11 +181,6 @@ class Checker:
             ):
                 return False
         return True
-
-
-def _write_only(sub: Any) -> bool:
-    """A writeOnly property is required of requests only; responses (all we check) leave it out."""
-    return isinstance(sub, Mapping) and sub.get("writeOnly") is True
 
 
 def _int(raw: Any, fallback: int) -> int:

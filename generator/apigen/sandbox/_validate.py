@@ -32,11 +32,11 @@ from typing import Any
 
 from ..path_keys import split_key as split_path_key
 from ._dialect import (
-    OAS30RefValidator,
-    OAS30RefWriteValidator,
+    OAS30NullableValidator,
+    OAS30WriteNullableValidator,
     OAS31BoundsValidator,
+    OAS31WriteValidator,
     ref_siblings_apply,
-    tolerant,
 )
 from ._fits import Checker
 from ._formats import REQUEST_FORMATS
@@ -221,9 +221,11 @@ class RequestValidator:
 
     def _validator(self, schema: Any, *, write: bool) -> Any:
         root = {**self._root, "allOf": [schema]}
+        cls: Any
         if self._openapi31:
-            return OAS31BoundsValidator(root, format_checker=REQUEST_FORMATS)
-        cls = tolerant(OAS30RefWriteValidator if write else OAS30RefValidator)
+            cls = OAS31WriteValidator if write else OAS31BoundsValidator
+        else:
+            cls = OAS30WriteNullableValidator if write else OAS30NullableValidator
         return cls(root, format_checker=REQUEST_FORMATS)
 
     # -- checks ---------------------------------------------------------------------------

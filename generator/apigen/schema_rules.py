@@ -1,0 +1,87 @@
+"""How apigen reads null and readOnly/writeOnly where they meet composition keywords.
+
+One reading for the IR (the generated types), the sandbox (drawn responses, request
+validation) and the contract checks (docs/decisions.md §31):
+
+- null: a schema admits null when its own `type` does (3.1 `type: [X, "null"]`, or a `"null"`
+  type beside `oneOf`/`anyOf`/`allOf`), when it says `nullable: true` (3.0; beside `allOf`,
+  `oneOf` or `anyOf` too: it applies to the whole schema, `allOf: [$ref] + nullable` being
+  drf-spectacular's nullable reference), or when an `allOf` member admits only null (`allOf:
+  [$ref, {type: "null"}]`, Codat). Strict JSON Schema reads the last two 3.1 spellings as
+  admitting nothing (null fails the members, anything else fails the null type); their authors
+  mean "or null", and that is what clients get.
+- readOnly / writeOnly: on the property, on what its `$ref` leads to, or on any `allOf` member
+  (`allOf: [{$ref: X}, {readOnly: true}]`), following refs the same way.
+
+Plain functions over JSON data with a `lookup` for local refs: no import beyond the standard
+library, so the sandbox can use them without loading the IR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["COMBINERS", "flagged", "null_only", "null_type_beside_combiner"]
+
+COMBINERS = ("oneOf", "anyOf", "allOf")
+_MAX_DEPTH = 64
+
+Lookup = Callable[[str], Any]  # a local `#/...` ref -> its node (raising on a dangling one)
+
+
+def null_only(schema: Any) -> bool:
+    """A schema that admits only null: `type: "null"` (or `["null"]`) with no combiner beside
+    it (that one is "or null", see `null_type_beside_combiner`), `enum: [null]`, `const: null`."""
+    if not isinstance(schema, Mapping):
+        return False
+    raw = schema.get("type")
+    return (
+        ((raw == "null" or raw == ["null"]) and not null_type_beside_combiner(schema))
+        or schema.get("enum") == [None]
+        or ("const" in schema and schema["const"] is None)
+    )
+
+
+def null_type_beside_combiner(schema: Mapping[str, Any]) -> bool:
+    """`type` names null and a non-empty `oneOf`/`anyOf`/`allOf` sits beside it: null is admitted
+    by the type, whatever the members say (and `type: "null"` alone does not shut the members'
+    values out)."""
+    raw = schema.get("type")
+    names = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    return "null" in names and any(
+        isinstance(schema.get(k), list) and schema.get(k) for k in COMBINERS
+    )
+
+
+def flagged(
+    schema: Any,
+    keyword: str,
+    lookup: Lookup,
+    cache: dict[tuple[str, str], bool] | None = None,
+    depth: int = 0,
+) -> bool:
+    """`keyword` (`readOnly` or `writeOnly`) is true on `schema`, on what its `$ref` leads to, or
+    on any `allOf` member (refs followed the same way). `cache`: (keyword, ref) -> answer."""
+    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
+        return False
+    if schema.get(keyword) is True:
+        return True
+    memo: dict[tuple[str, str], bool] = {} if cache is None else cache
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        key = (keyword, ref)
+        found = memo.get(key)
+        if found is None:
+            memo[key] = False  # a ref cycle ends here
+            try:
+                target = lookup(ref)
+            except (KeyError, IndexError, ValueError, TypeError):
+                target = None
+            found = memo[key] = flagged(target, keyword, lookup, memo, depth + 1)
+        if found:
+            return True
+    members = schema.get("allOf")
+    if isinstance(members, list):
+        return any(flagged(m, keyword, lookup, memo, depth + 1) for m in members)
+    return False
