@@ -30,14 +30,21 @@ def manifest(out: Path) -> dict[str, Any]:
 
 @contextmanager
 def on_path(out: Path, package: str) -> Iterator[ModuleType]:
-    """Import `package` from `out`, and forget it afterwards so builds do not leak."""
+    """Import `package` from `out`, and forget it afterwards so builds do not leak; a module of
+    the same name an earlier test left imported (another build's `stripe`) is forgotten first."""
+    _forget(package)
     sys.path.insert(0, str(out))
     try:
         yield importlib.import_module(package)
     finally:
         sys.path.remove(str(out))
-        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
-            del sys.modules[name]
+        _forget(package)
+
+
+def _forget(package: str) -> None:
+    for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
 
 
 def import_all_modules(out: Path, package: str) -> list[str]:
