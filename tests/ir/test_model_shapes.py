@@ -270,3 +270,35 @@ def test_model_modules_have_no_future_import_and_all_build(shapes: Path) -> None
                 if isinstance(value, type) and issubclass(value, pydantic.BaseModel):
                     value.model_rebuild()
                     assert value.__pydantic_complete__, value
+
+
+def test_a_multi_type_schema_with_array_and_object_keeps_every_type(tmp_path: Path) -> None:
+    # Slack's `objs_user_profile.fields`: `type: [object, null, array]` with `items`; the array
+    # member alone was kept, so a valid object value failed to parse
+    spec = tmp_path / "multi.yaml"
+    spec.write_text(
+        """
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Profile:
+      type: object
+      properties:
+        fields:
+          type: [object, "null", array]
+          items: {type: object}
+        sizes:
+          type: [array, string]
+          items: {type: integer}
+"""
+    )
+    build_into(spec, tmp_path / "multi")
+    with on_path(tmp_path / "multi", "multi"):
+        from multi.models import Profile  # type: ignore[import-not-found]
+
+        for value in ({"a": 1}, [{"a": 1}], None):
+            assert Profile.model_validate({"fields": value}).fields_ == value
+        assert Profile.model_validate({"sizes": [1, 2]}).sizes == [1, 2]
+        assert Profile.model_validate({"sizes": "large"}).sizes == "large"

@@ -323,6 +323,11 @@ class SchemaConverter:
         enum = schema.get("enum")
         if isinstance(enum, list) and enum:
             return self._literal(enum, pointer, types)
+        if len(types) > 1 and types & {"array", "object"}:
+            # `type: [object, array]` (Slack's user profile `fields`): each type its own member
+            return union_of(
+                [self._of_type(t, schema, pointer, hint, module, depth) for t in sorted(types)]
+            )
         if "array" in types or ("items" in schema and not types):
             items = schema.get("items", True)
             if isinstance(items, list):  # tuple-style items (3.0 misuse or 3.1 prefixItems)
@@ -340,6 +345,27 @@ class SchemaConverter:
         if "additionalProperties" in schema:
             return self._object(schema, pointer, hint, module, depth)
         return ANY
+
+    def _of_type(
+        self,
+        kind: str,
+        schema: Mapping[str, Any],
+        pointer: str,
+        hint: list[str],
+        module: str,
+        depth: int,
+    ) -> TypeExpr:
+        """One member of a multi-type schema: the schema read as if `type` were `kind` alone."""
+        if kind == "array":
+            items = schema.get("items", True)
+            if isinstance(items, list):
+                return ListOf(ANY)
+            return ListOf(
+                self.convert(items, f"{pointer}/items", [*hint, "Item"], module, depth + 1)
+            )
+        if kind == "object":
+            return self._object(schema, pointer, hint, module, depth)
+        return self._scalar(kind, schema)
 
     def _scalar(self, kind: str, schema: Mapping[str, Any]) -> TypeExpr:
         if kind == "string":
