@@ -80,10 +80,16 @@ def scalar(value: Any) -> str:
 
 
 @functools.cache  # one function per combination, not a new lambda per parameter
-def quoter(allow_reserved: bool = False, *, plus: bool = False) -> Quote:
+def quoter(allow_reserved: bool = False, *, plus: bool = False, escape: str = "") -> Quote:
+    """Percent-encode a value. ``escape``: unreserved characters (of ``._~-``) to encode too,
+    the literal text of a path segment holding several values (``{name}.{ext}``): a value can
+    then never be read as reaching past its own place in the segment."""
     safe = RESERVED if allow_reserved else ""
     if plus:
         return lambda s: quote_plus(s, safe=safe, errors=_OCTETS)
+    if escape:
+        table = {ord(c): f"%{ord(c):02X}" for c in escape}  # not in "%XX": no double encoding
+        return lambda s: quote(s, safe=safe, errors=_OCTETS).translate(table)
     # text needing no escape (ids, numbers) skips ``quote``'s encode/decode round trip
     return lambda s: s if _UNRESERVED(s) else quote(s, safe=safe, errors=_OCTETS)
 

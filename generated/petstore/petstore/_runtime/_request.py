@@ -180,6 +180,16 @@ def prepare(
         if value is None:
             continue  # null has no spelling outside a JSON body
         if p.location == "path":
+            escape = _shared_segments(op.path).get(p.wire_name)
+            if escape is not None:  # one of several values in a segment (``{name}.{ext}``)
+                if not isinstance(value, dict | list) and scalar(value) == "":
+                    raise ValueError(
+                        f"path parameter {p.py_name!r} must not be '': it would change the endpoint"
+                    )
+                segments[p.wire_name] = encode_path(
+                    p.wire_name, value, p.style, bool(p.explode), quoter(escape=escape)
+                )
+                continue
             if not p.style or p.style == "simple":  # the usual ``{id}``: ids and numbers
                 if type(value) is int:  # digits (and "-"): nothing to quote, never a dot segment
                     segments[p.wire_name] = str(value)
@@ -239,6 +249,26 @@ def _compiled(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         (part, tuple(_PLACEHOLDER.split(part)) if _PLACEHOLDER.search(part) else ())
         for part in template.split("/")
     )
+
+
+_SEPARATORS = frozenset("._~-")  # unreserved: what ``quote`` leaves as it is
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_segments(template: str) -> dict[str, str]:
+    """Placeholders sharing their segment with literal text or another placeholder
+    (``{query}.{ext}``, ``{a}-{b}``), each with the unreserved characters of that text: a value
+    carries them percent-encoded (``a.b`` as ``a%2Eb``), so that ``a.b`` + ``json`` reads back
+    as ``a.b.json`` split at the template's dot, never at the value's. Reserved characters
+    (``/?#:;,=``...) are encoded in every path value already."""
+    shared: dict[str, str] = {}
+    for part in template.split("/"):
+        pieces = _PLACEHOLDER.split(part)
+        names, literal = pieces[1::2], "".join(pieces[0::2])
+        if len(names) > 1 or (names and literal):
+            escape = "".join(sorted(_SEPARATORS.intersection(literal)))
+            shared.update((name, escape) for name in names)
+    return shared
 
 
 def fill_path(template: str, segments: Mapping[str, str]) -> str:

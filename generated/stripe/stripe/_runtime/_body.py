@@ -147,17 +147,19 @@ def _multipart(
             isinstance(data, dict | list)
             and not files_in_list  # files are file parts, one per item
             and enc is not None
-            and (enc.style is not None or enc.explode is not None)
+            and enc.style == "deepObject"
         ):
             data = _plain(data, name)
-            # OpenAPI 3.1: an explicit style serialises the value as in a form, one part per
-            # pair (Stripe's ``file_link_data[create]=true``).
-            for key, pair_value in styled_pairs(name, data, enc.style or "form", enc.explode):
+            # Stripe's convention (``file_link_data[create]=true``): bracketed names, one part
+            # per leaf. Other styles do not apply to multipart (OpenAPI 3.0 ``encoding.style``:
+            # urlencoded forms only): an object is one JSON part (decisions.md "Multipart").
+            for key, pair_value in styled_pairs(name, data, "deepObject", enc.explode):
                 parts.append(
                     (key, (None, pair_value.encode("utf-8", "surrogateescape"), content_type))
                 )
             continue
-        # An array is one part per item (files and scalars alike); an object one JSON part.
+        # An array is one part per item (files and scalars alike); an object one JSON part,
+        # ``application/json`` unless ``encoding.<name>.contentType`` says otherwise.
         for item in items:
             if item is None:
                 continue
@@ -165,8 +167,10 @@ def _multipart(
                 parts.append((name, _file(item, content_type)))
                 continue
             data = _plain(jsonable(item), name)
-            text = _json(data) if isinstance(data, dict | list) else scalar(data).encode()
-            parts.append((name, (None, text, content_type)))
+            if isinstance(data, dict | list):
+                parts.append((name, (None, _json(data), content_type or "application/json")))
+            else:
+                parts.append((name, (None, scalar(data).encode(), content_type)))
     # No part at all is still a body (the closing boundary alone): a required multipart body
     # whose fields are all optional is sent empty, as a required JSON body is sent as ``{}``.
     boundary = binascii.hexlify(os.urandom(16)).decode()
