@@ -33,6 +33,14 @@ def test_values_holding_the_separator_stay_in_their_place(report: RunReport) -> 
     assert _failures(report, "search") == []
 
 
+def test_a_null_a_query_cannot_spell_is_the_spec_s(report: RunReport) -> None:
+    # drawn as the text 'null': it did not map onto the argument's None (a client failure),
+    # and a required nullable parameter or a null array item left out was "missing"
+    assert _failures(report, "nulls") == []
+    (op,) = [o for o in report.operations if o.operation_id == "nulls"]
+    assert any("null" in f.message for f in op.failures if f.klass == "spec")
+
+
 def test_negative_numbers_around_a_dash(report: RunReport) -> None:
     assert _failures(report, "range") == []
 

@@ -344,9 +344,16 @@ def _check_query(
         given = ("query", p.name) in intended and value is not None
         shape = _shape(p, value)
         mine = [i for i, (k, _) in enumerate(pairs) if k == p.name]
-        if given and not p.content_type and p.style != "deepObject" and _nested(value):
-            # form/pipe/space styles spell scalars and one level of array or object only
-            problems.append(f"{UNSPELLABLE_VALUE}: query {p.name}={value!r} (nested)")
+        null_item = isinstance(value, list) and None in value
+        if (
+            given
+            and not p.content_type
+            and (null_item or (p.style != "deepObject" and _nested(value)))
+        ):
+            # form/pipe/space styles spell scalars and one level of array or object only, and
+            # no style spells a null item
+            why = "a null item" if null_item else "nested"
+            problems.append(f"{UNSPELLABLE_VALUE}: query {p.name}={value!r} ({why})")
             for i, (k, _) in enumerate(pairs):  # still this parameter's pairs
                 if k == p.name or (isinstance(value, Mapping) and k in value):
                     claimed[i] = True
@@ -375,6 +382,9 @@ def _check_query(
             if mine:
                 if p.name not in members:
                     problems.append(f"query parameter {p.name} sent though not given")
+            elif p.required and ("query", p.name) in intended:
+                # a null the schema allows: a query has no spelling for it
+                problems.append(f"{UNSPELLABLE_VALUE}: query {p.name}=None (null)")
             elif p.required:
                 problems.append(f"required query parameter {p.name} missing")
             continue
@@ -490,7 +500,9 @@ def _check_headers(
             request.headers.get(p.name) if p.location == "header" else cookies.get(p.name)
         )
         if not given:
-            if p.required and sent is None:
+            if p.required and sent is None and (p.location, p.name) in intended:
+                problems.append(f"{UNSPELLABLE_VALUE}: {p.location} {p.name}=None (null)")
+            elif p.required and sent is None:
                 problems.append(f"required {p.location} {p.name} missing")
             continue
         if sent is None:
