@@ -228,9 +228,7 @@ class Router:
             preferred = _preferred(template, _path_value_regexes(item, operations, resolver))
             shape = _PARAM.sub("{}", split_key(template).wire)
             routes.append(
-                Route(
-                    template, pointer, operations, patterns, names, rank, needs, preferred, shape
-                )
+                Route(template, pointer, operations, patterns, names, rank, needs, preferred, shape)
             )
         keyed = {r.shape for r in routes if any(r.needs.values())}
         routes = [replace(r, shared=True) if r.shape in keyed else r for r in routes]
@@ -290,8 +288,7 @@ class Router:
                 # first met compete: `/x/me` still wins over `/x/{id}?k=v`.
                 met = _meets(needs, query or [], headers or {})
                 if met and (
-                    best is None
-                    or (len(needs) > best[0] and route.shape == best[1].route.shape)
+                    best is None or (len(needs) > best[0] and route.shape == best[1].route.shape)
                 ):
                     best = (len(needs), found)
                 first = first or found
