@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from apigen_runtime import Operation
 from .wire import (
     EMPTY_REQUIRED,
+    FORM_EMPTY_REQUIRED,
     SCHEMA_PROBLEM,
     UNCOMPUTABLE_SECURITY,
     UNMEETABLE_SECURITY,
@@ -504,6 +505,9 @@ class _Run:
                 spec_request = True
             elif problem.startswith(EMPTY_REQUIRED):
                 fail("empty_query_value", "spec", problem, http=http)
+                spec_request = True
+            elif problem.startswith(FORM_EMPTY_REQUIRED):
+                fail("form_empty_required", "spec", problem, http=http)
                 spec_request = True
             elif problem.startswith(UNSPELLABLE_KEY):
                 fail("form_key", "spec", problem, http=http)
