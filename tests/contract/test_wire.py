@@ -9,6 +9,7 @@ import httpx
 from apigen.contract.spec import SpecView
 from apigen.contract.wire import (
     EMPTY_REQUIRED,
+    FORM_EMPTY_REQUIRED,
     UNSPELLABLE_KEY,
     UNSPELLABLE_VALUE,
     check_request,
@@ -227,3 +228,35 @@ def test_a_form_array_joined_by_its_encoding_reads_back_as_the_array() -> None:
     assert wrong and "body field tags" in wrong[0]
     ambiguous = _form(view, "tags=a%2Cb", {"tags": ["a,b"]})
     assert ambiguous and ambiguous[0].startswith(UNSPELLABLE_VALUE)
+
+
+def test_a_required_form_field_given_null_or_empty_is_a_spec_problem() -> None:
+    # Twilio's `UseCaseCategories`: a required (nullable) array in a form body; the client sends
+    # nothing for [] or None (a form has no spelling for either), the server reads it as missing
+    array = {"type": "array", "items": {"type": "string"}, "nullable": True}
+    schema = {
+        "allOf": [
+            {"type": "object", "required": ["Name"], "properties": {"Name": {"type": "string"}}},
+            {"type": "object", "required": ["Tags"], "properties": {"Tags": array}},
+        ]
+    }
+    form = {"application/x-www-form-urlencoded": {"schema": schema}}
+    view = _view({"requestBody": {"required": True, "content": form}})
+    for value in ([], None):
+        problems = _form(view, "Name=a", {"Name": "a", "Tags": value})
+        assert len(problems) == 1 and problems[0].startswith(FORM_EMPTY_REQUIRED), problems
+        empty = _form(view, "", {"Tags": value})  # the only field: nothing to send at all
+        assert len(empty) == 1 and empty[0].startswith(FORM_EMPTY_REQUIRED), empty
+    assert _form(view, "Name=a&Tags=x&Tags=y", {"Name": "a", "Tags": ["x", "y"]}) == []
+    optional = _view(
+        {
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {"type": "object", "properties": {"Tags": array}}
+                    }
+                }
+            }
+        }
+    )
+    assert _form(optional, "", {"Tags": []}) == []

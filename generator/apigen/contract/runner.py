@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .cases import MISSING, CaseInput, CaseSource, EdgeValues
-from .checks import fallback_warnings, schemathesis_checks, strict_parse
+from .checks import ResponseProblem, fallback_warnings, schemathesis_checks, strict_parse
 from .client import ClientError, GeneratedClient, ManifestOperation, load_client, resolve_call
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from apigen_runtime import Operation
 from .wire import (
     EMPTY_REQUIRED,
+    FORM_EMPTY_REQUIRED,
     SCHEMA_PROBLEM,
     UNCOMPUTABLE_SECURITY,
     UNMEETABLE_SECURITY,
@@ -505,6 +506,9 @@ class _Run:
             elif problem.startswith(EMPTY_REQUIRED):
                 fail("empty_query_value", "spec", problem, http=http)
                 spec_request = True
+            elif problem.startswith(FORM_EMPTY_REQUIRED):
+                fail("form_empty_required", "spec", problem, http=http)
+                spec_request = True
             elif problem.startswith(UNSPELLABLE_KEY):
                 fail("form_key", "spec", problem, http=http)
                 spec_request = True
@@ -575,6 +579,12 @@ class _Run:
             admits_none = response.headers.get(SPEC_PROBLEM_HEADER) if self.own else None
             if admits_none and p.check == "response_schema_conformance" and "oneOf" in p.message:
                 fail(p.check, "spec", f"{NO_VALID_BODY}: {admits_none}: {p.message}", http=http)
+                continue
+            unnamed = self._unnamed_discriminator(op, response, p)
+            if unnamed:
+                fail(
+                    p.check, "spec", f"{UNNAMED_DISCRIMINATOR} ({unnamed}): {p.message}", http=http
+                )
                 continue
             if p.check == "response_schema_conformance" and self._null_reading_only(op, response):
                 fail(p.check, "spec", f"{NULL_BESIDE_MEMBERS}: {p.message}", http=http)
@@ -760,6 +770,25 @@ class _Run:
             return False
         return self.view.null_reading_only(schema, body)
 
+    def _unnamed_discriminator(
+        self, op: ManifestOperation, response: httpx.Response, problem: ResponseProblem
+    ) -> str | None:
+        """For schemathesis' "Unknown discriminator value", where the response schema proves
+        that no body can meet it (see UNNAMED_DISCRIMINATOR); None otherwise."""
+        found = _UNKNOWN_DISCRIMINATOR.match(problem.message)
+        if found is None:
+            return None
+        schema = self.view.response_schema(
+            op.path, op.method, response.status_code, response.headers.get("content-type", "")
+        )
+        if schema is None:
+            return None
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return None
+        return self.view.unnamed_discriminator(schema, body, found["prop"], found["value"])
+
     def _no_responses(self, op: ManifestOperation) -> bool:
         """Whether the operation documents no response at all (OpenAPI 3.1 makes `responses`
         optional), so whatever status answers it is undocumented."""
@@ -870,6 +899,19 @@ NO_SUCCESS = (
 # every variant accepts all the values of another (IX-API's `ProductOffering`: three identical
 # variants told apart only by a discriminator, which JSON Schema validation ignores).
 NO_VALID_BODY = "a schema in the spec's response admits no valid value"
+
+# A `discriminator` without `mapping` (OpenAI's `{propertyName: type}` over `$ref`s to
+# `CodeInterpreterToolCall`...): by OpenAPI its values are the variants' schema names, while each
+# variant fixes that property to other values (`type: {enum: [code_interpreter_call]}`), so no
+# body is valid for both; schemathesis reports the (valid) body's value as unknown.
+UNNAMED_DISCRIMINATOR = (
+    "the spec's discriminator has no mapping, so its values are the variants' schema names, "
+    "which no variant's own value of the property admits"
+)
+_UNKNOWN_DISCRIMINATOR = re.compile(
+    r"Unknown discriminator value: Response contains discriminator property "
+    r"(?P<q1>[\x27\x22])(?P<prop>.*?)(?P=q1) with value (?P<q2>[\x27\x22])(?P<value>.*?)(?P=q2),"
+)
 
 # OpenAPI 3.1 makes an operation's `responses` optional: with none documented, every answer
 # (the sandbox's 204, a real server's 200) fails schemathesis' status code check.

@@ -204,6 +204,85 @@ class SpecView:
         except Exception:  # a schema jsonschema cannot use (bad pattern, dangling $ref)
             return False
 
+    def unnamed_discriminator(
+        self, schema: Mapping[str, Any], body: Any, prop: str, value: str
+    ) -> str | None:
+        """Where (a JSON pointer) `schema`, read along `body`, has a `discriminator` on `prop`
+        without `mapping` that meets an object whose `prop` is `value`, while no variant's
+        `prop` admits a variant's name: OpenAPI's implicit values are the schema names, which
+        the variants' own enum/const exclude, so no body satisfies both (OpenAI's
+        `discriminator: {propertyName: type}` over `CodeInterpreterToolCall` whose `type` is
+        `code_interpreter_call`). None when that is not proven."""
+        stack: list[tuple[Any, Any, str, int]] = [(schema, body, "", 0)]
+        seen: set[tuple[int, int]] = set()
+        while stack:
+            node, data, where, depth = stack.pop()
+            if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+                where = node["$ref"]
+                node = self.deref(node)
+            if not isinstance(node, Mapping) or depth > 64:
+                continue
+            if not isinstance(data, dict | list) or (id(node), id(data)) in seen:
+                continue
+            seen.add((id(node), id(data)))
+            if isinstance(data, dict):
+                if data.get(prop) == value and self._names_excluded(node, prop):
+                    return where or "#"
+                properties = node.get("properties")
+                if isinstance(properties, Mapping):
+                    stack.extend(
+                        (sub, data[name], f"{where}/properties/{name}", depth + 1)
+                        for name, sub in properties.items()
+                        if name in data
+                    )
+            elif isinstance(node.get("items"), Mapping):
+                stack.extend((node["items"], item, f"{where}/items", depth + 1) for item in data)
+            for keyword in ("allOf", "oneOf", "anyOf"):
+                members = node.get(keyword)
+                if isinstance(members, list):
+                    stack.extend(
+                        (m, data, f"{where}/{keyword}/{i}", depth + 1)
+                        for i, m in enumerate(members)
+                    )
+        return None
+
+    def _names_excluded(self, node: Mapping[str, Any], prop: str) -> bool:
+        discriminator = node.get("discriminator")
+        if not isinstance(discriminator, Mapping) or discriminator.get("propertyName") != prop:
+            return False
+        if discriminator.get("mapping"):
+            return False
+        variants = [*(node.get("oneOf") or ()), *(node.get("anyOf") or ())]
+        names = {
+            str(v["$ref"]).rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+            for v in variants
+            if isinstance(v, Mapping) and isinstance(v.get("$ref"), str)
+        }
+        if not variants or not names:
+            return False
+        return all(self._fixed_without(v, prop, names, 0) for v in variants)
+
+    def _fixed_without(self, variant: Any, prop: str, names: set[str], depth: int) -> bool:
+        """Whether `variant` (or an `allOf` member of it) fixes `prop` to values (enum/const)
+        none of which is in `names`."""
+        node = self.deref(variant)
+        if not isinstance(node, Mapping) or depth > 16:
+            return False
+        properties = node.get("properties")
+        sub = self.deref(properties.get(prop)) if isinstance(properties, Mapping) else None
+        if isinstance(sub, Mapping):
+            allowed = [sub["const"]] if "const" in sub else sub.get("enum")
+            if (
+                isinstance(allowed, list)
+                and allowed
+                and not names.intersection(a for a in allowed if isinstance(a, str))
+            ):
+                return True
+        members = node.get("allOf")
+        return isinstance(members, list) and any(
+            self._fixed_without(m, prop, names, depth + 1) for m in members
+        )
+
     def _compiled(self, schema: Mapping[str, Any], cls: Any) -> Any:
         key = (id(schema), id(cls))
         found = self._read_validators.get(key)

@@ -20,6 +20,7 @@ from .spec import Param, SpecView
 
 __all__ = [
     "EMPTY_REQUIRED",
+    "FORM_EMPTY_REQUIRED",
     "SCHEMA_PROBLEM",
     "UNCOMPUTABLE_SECURITY",
     "UNMEETABLE_SECURITY",
@@ -33,6 +34,11 @@ SCHEMA_PROBLEM = "JSON body does not match the schema"
 # OpenAPI 3.0: `allowEmptyValue` defaults to false, so `q=` spells no value. A required query
 # parameter whose schema admits "" cannot carry it: the spec's defect, not the client's.
 EMPTY_REQUIRED = "required query parameter has an empty value, which the spec reads as absent"
+# A form or multipart body spells no null, no empty array and no empty object (`a=` is "" or
+# `[""]`): a required field holding one is not sent, and the server reads it as missing. A spec
+# whose required field admits such a value (Twilio's nullable `UseCaseCategories` array) asks
+# for what the encoding cannot carry.
+FORM_EMPTY_REQUIRED = "a required form field whose value (null, [] or {}) a form cannot spell"
 # Bracketed form keys (Stripe, deepObject) cannot spell every free-form key: `a[]=v` is an array
 # item, not the key "", and a key holding `]` has no spelling (brackets are read after
 # percent-decoding by Rack, PHP and the sandbox alike). The client sends the only spelling there
@@ -614,6 +620,8 @@ def _check_body(
         # An empty form (`Content-Type` set, no bytes) spells an object of empty values.
         if body.get("required") and given and not media:
             problems.append("the required request body is not sent")
+        elif given and media:
+            problems.extend(_empty_required(view, body, media, intended))
         return
     declared = list((body.get("content") or {}).keys())
     match = next((d for d in declared if _media_matches(media, d)), None)
@@ -648,6 +656,7 @@ def _check_body(
     else:
         return
     form = media == "application/x-www-form-urlencoded"
+    problems.extend(_empty_required(view, body, media, intended))
     unspelled: set[str] = set()  # roots of names read back as other keys
     for name, value in intended.items():
         if name == "" or "[" in name or "]" in name:
@@ -730,6 +739,40 @@ def _check_body(
     for name in fields:
         if name not in intended and name not in unspelled:
             problems.append(f"body field {name!r} sent though not given")
+
+
+def _empty_required(
+    view: SpecView, body: Mapping[str, Any], media: str, intended: Any
+) -> list[str]:
+    """FORM_EMPTY_REQUIRED problems: the required fields of a form or multipart body given
+    null, [] or {} (which such a body has no spelling for)."""
+    if not isinstance(intended, Mapping) or not (
+        media == "application/x-www-form-urlencoded" or media.startswith("multipart/")
+    ):
+        return []
+    content = body.get("content") or {}
+    match = next((d for d in content if _media_matches(media, d)), None)
+    media_object = view.deref(content[match]) if match is not None else None
+    if not isinstance(media_object, Mapping):
+        return []
+    required = _required(view, media_object.get("schema"), 0)
+    return [
+        f"{FORM_EMPTY_REQUIRED}: body {name}={_short(value)}"
+        for name, value in intended.items()
+        if name in required and (value is None or (isinstance(value, list | dict) and not value))
+    ]
+
+
+def _required(view: SpecView, schema: Any, depth: int) -> set[str]:
+    """The property names an object schema requires (its own and its `allOf` members')."""
+    node = view.deref(schema)
+    if not isinstance(node, Mapping) or depth > 16:
+        return set()
+    own = node.get("required")
+    found = {str(n) for n in own} if isinstance(own, list) else set()
+    for member in node.get("allOf") or ():
+        found |= _required(view, member, depth + 1)
+    return found
 
 
 def _mapping_keys(value: object) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -45,6 +45,10 @@ class Route:
     # per segment shared by several values: a regex using the parameters' enums and numeric
     # types, tried first, so that an unencoded `a.b.xml` still splits as `a.b` + `xml`
     preferred: tuple[re.Pattern[str] | None, ...] = field(default=(), compare=False)
+    # the path sent, parameters unnamed (`/responses/{}`): keys sharing it are told apart by
+    # `needs`; `shared` when some key of this shape has needs (a plain key then competes)
+    shape: str = field(default="", compare=False)
+    shared: bool = field(default=False, compare=False)
 
     def match(self, segments: list[str]) -> dict[str, str] | None:
         """Path parameters (decoded) if `segments` (as sent, one per template segment) fit.
@@ -222,9 +226,12 @@ class Router:
             pointer = "#/paths/" + escape_token(template)
             needs = {m: _needs(template, item, op, resolver) for m, op in operations.items()}
             preferred = _preferred(template, _path_value_regexes(item, operations, resolver))
+            shape = _PARAM.sub("{}", split_key(template).wire)
             routes.append(
-                Route(template, pointer, operations, patterns, names, rank, needs, preferred)
+                Route(template, pointer, operations, patterns, names, rank, needs, preferred, shape)
             )
+        keyed = {r.shape for r in routes if any(r.needs.values())}
+        routes = [replace(r, shared=True) if r.shape in keyed else r for r in routes]
         self.routes = sorted(routes, key=lambda r: (r.rank, r.template))
         self._by_length: dict[int, list[Route]] = {}
         for route in self.routes:  # exact matches need the same segment count: index by it
@@ -273,12 +280,16 @@ class Router:
                     continue
                 found = Match(route, method, operation, params)
                 needs = route.needs.get(method) or route.needs.get("get") or ()
-                if not needs:
+                if not needs and not route.shared:
                     return found
-                # keys sharing this path: the one whose constants the request carries, the
-                # most specific first; else the first (its validation says what is missing)
+                # keys sharing this path (`/x` and `/x?beta=true`): the one whose constants the
+                # request carries, the most specific first (a plain key carries none); else
+                # the first (its validation says what is missing). Only keys of the shape
+                # first met compete: `/x/me` still wins over `/x/{id}?k=v`.
                 met = _meets(needs, query or [], headers or {})
-                if met and (best is None or len(needs) > best[0]):
+                if met and (
+                    best is None or (len(needs) > best[0] and route.shape == best[1].route.shape)
+                ):
                     best = (len(needs), found)
                 first = first or found
         if best is not None:
