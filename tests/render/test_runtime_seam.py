@@ -338,18 +338,23 @@ async def test_every_emitted_body_encoding_round_trips(emitted: Emitted) -> None
                         assert sent == expected, (media, encoding, shape)
                     continue
                 parts = _multipart_parts(request)
-                if _styled(enc):
-                    # OpenAPI 3.1: an explicit style applies to multipart too, one part per
-                    # name=value pair the style produces (Stripe: ``file_link_data[create]``).
+                if _styled(enc) and enc is not None and enc.style == "deepObject":
+                    # Stripe's bracketed parts, one per name=value pair (``file_link_data[create]``)
                     expected = _form_expected(enc, shape)
                     if expected is not None:
                         sent = "&".join(f"{n}={v.decode()}" for n, _, v in parts)
                         assert sent == expected, (media, encoding, shape)
                 elif shape == "primitive":
                     assert [(n, v) for n, _, v in parts] == [("color", b"blue")], encoding
-                elif shape == "object":  # objects default to application/json
+                elif shape == "object":  # objects are one application/json part
                     assert len(parts) == 1 and json.loads(parts[0][2]) == value, encoding
-                # Unstyled arrays of scalars: OpenAPI 3.0 leaves them open (one JSON part today).
+                    assert parts[0][1] == (
+                        enc.content_type if enc and enc.content_type else "application/json"
+                    )
+                else:  # an array of scalars: one part per item; other styles do not apply (§29)
+                    assert [(n, v) for n, _, v in parts] == [
+                        ("color", str(item).encode()) for item in value
+                    ], encoding
 
 
 async def test_every_emitted_raw_body_media_type_round_trips(emitted: Emitted) -> None:
