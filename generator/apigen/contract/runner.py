@@ -759,16 +759,8 @@ class _Run:
     def _null_reading_only(self, op: ManifestOperation, response: httpx.Response) -> bool:
         """The body is valid as apigen reads null beside composition keywords and invalid as
         JSON Schema alone reads them: the schema admits no value (see NULL_BESIDE_MEMBERS)."""
-        schema = self.view.response_schema(
-            op.path, op.method, response.status_code, response.headers.get("content-type", "")
-        )
-        if schema is None:
-            return False
-        try:
-            body = json.loads(response.content)
-        except ValueError:
-            return False
-        return self.view.null_reading_only(schema, body)
+        read = self._schema_and_body(op, response)
+        return read is not None and self.view.null_reading_only(*read)
 
     def _unnamed_discriminator(
         self, op: ManifestOperation, response: httpx.Response, problem: ResponseProblem
@@ -778,16 +770,24 @@ class _Run:
         found = _UNKNOWN_DISCRIMINATOR.match(problem.message)
         if found is None:
             return None
+        read = self._schema_and_body(op, response)
+        if read is None:
+            return None
+        return self.view.unnamed_discriminator(*read, found["prop"], found["value"])
+
+    def _schema_and_body(
+        self, op: ManifestOperation, response: httpx.Response
+    ) -> tuple[Any, Any] | None:
+        """The response's declared schema and its parsed JSON body; None without either."""
         schema = self.view.response_schema(
             op.path, op.method, response.status_code, response.headers.get("content-type", "")
         )
         if schema is None:
             return None
         try:
-            body = json.loads(response.content)
+            return schema, json.loads(response.content)
         except ValueError:
             return None
-        return self.view.unnamed_discriminator(schema, body, found["prop"], found["value"])
 
     def _no_responses(self, op: ManifestOperation) -> bool:
         """Whether the operation documents no response at all (OpenAPI 3.1 makes `responses`
