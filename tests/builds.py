@@ -9,10 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apigen.distribution import RuntimeMode
 from apigen.pipeline import BuildResult, build
+
+if TYPE_CHECKING:
+    from apigen.contract import RunReport
 
 
 def build_into(
@@ -21,6 +24,18 @@ def build_into(
     """`runtime="shared"`: for tests that hand the generated client `apigen_runtime` objects or
     expect its exception classes (the runtime seam itself)."""
     return build(spec, out, name=name, runtime=runtime)
+
+
+def contract_of(tmp_path: Path, spec: dict[str, Any], package: str) -> RunReport:
+    """Write `spec` as JSON, build `package` from it and run `apigen contract` on the build
+    (5 examples a case, seed 0: the small inline specs of the contract tests)."""
+    from apigen.contract import ContractConfig, run_contract
+
+    path = tmp_path / f"{package}.json"
+    path.write_text(json.dumps(spec))
+    out = tmp_path / package
+    build_into(path, out, name=package)
+    return run_contract(ContractConfig(out, spec=path, max_examples=5, seed=0))
 
 
 def manifest(out: Path) -> dict[str, Any]:

@@ -4,16 +4,14 @@ inline specs shaped like gsmtasks (3.0, drf-spectacular's `allOf: [$ref] + nulla
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from apigen.contract import ContractConfig, RunReport, run_contract
 from apigen.contract.runner import NULL_BESIDE_MEMBERS
 from apigen.contract.spec import SpecView
-from tests.builds import build_into
+from tests.builds import contract_of
 
 LOC = {"$ref": "#/components/schemas/Location"}
 CUR = {"$ref": "#/components/schemas/Currency"}
@@ -76,24 +74,16 @@ VERCEL_CODAT = _spec(
 )
 
 
-def _run(tmp_path: Path, spec: dict[str, Any], package: str) -> RunReport:
-    path = tmp_path / f"{package}.json"
-    path.write_text(json.dumps(spec))
-    out = tmp_path / package
-    build_into(path, out, name=package)
-    return run_contract(ContractConfig(out, spec=path, max_examples=5, seed=0))
-
-
 @pytest.mark.slow
 def test_nullable_beside_all_of_and_read_only_in_all_of_pass(tmp_path: Path) -> None:
-    report = _run(tmp_path, GSMTASKS, "nullcomp30")
+    report = contract_of(tmp_path, GSMTASKS, "nullcomp30")
     failures = [f for op in report.operations for f in op.failures]
     assert not failures, "\n".join(f"[{f.klass}/{f.check}] {f.message}" for f in failures)
 
 
 @pytest.mark.slow
 def test_a_null_type_beside_members_is_the_spec_s_contradiction(tmp_path: Path) -> None:
-    report = _run(tmp_path, VERCEL_CODAT, "nullcomp31")
+    report = contract_of(tmp_path, VERCEL_CODAT, "nullcomp31")
     failures = [f for op in report.operations for f in op.failures]
     bad = [f for f in failures if f.klass != "spec"]
     assert not bad, "\n".join(f"[{f.klass}/{f.check}] {f.message}" for f in bad)

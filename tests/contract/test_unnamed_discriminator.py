@@ -6,16 +6,14 @@ discriminator value" on the sandbox's (JSON-Schema-valid) body is the spec's."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from apigen.contract import ContractConfig, RunReport, run_contract
 from apigen.contract.runner import UNNAMED_DISCRIMINATOR
 from apigen.contract.spec import SpecView
-from tests.builds import build_into
+from tests.builds import contract_of
 
 
 def _variant(kind: list[str] | None) -> dict[str, Any]:
@@ -75,17 +73,9 @@ def _spec(mapping: dict[str, str] | None, kinds: tuple[list[str] | None, ...]) -
 UNNAMED = _spec(None, (["tool_call"], ["message"]))
 
 
-def _run(tmp_path: Path, spec: dict[str, Any], package: str) -> RunReport:
-    path = tmp_path / f"{package}.json"
-    path.write_text(json.dumps(spec))
-    out = tmp_path / package
-    build_into(path, out, name=package)
-    return run_contract(ContractConfig(out, spec=path, max_examples=5, seed=0))
-
-
 @pytest.mark.slow
 def test_unknown_discriminator_value_is_the_spec_s(tmp_path: Path) -> None:
-    report = _run(tmp_path, UNNAMED, "unnamed")
+    report = contract_of(tmp_path, UNNAMED, "unnamed")
     failures = [f for op in report.operations for f in op.failures]
     bad = [f for f in failures if f.klass != "spec"]
     assert not bad, "\n".join(f"[{f.klass}/{f.check}] {f.message}" for f in bad)
