@@ -389,8 +389,9 @@ def build(
         key = build_cache.build_key(Path(spec_path), inputs, templates)
         hit = build_cache.load(key) if key is not None else None
         if hit is not None:
+            lap("cache-lookup")
             result = _from_cache(hit, out_dir, strict, on_diagnostic, say, timings)
-            result.cpu = {"cache-write": time.process_time() - cpu_clock}
+            result.cpu = {**cpu, "cache-write": time.process_time() - cpu_clock}
             return result
     from .ir.lock import LockError, read_lock  # (apigen.ir: 19 ms a cache hit does not need)
 
