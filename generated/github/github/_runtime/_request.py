@@ -262,8 +262,7 @@ def _shared_segments(template: str) -> dict[str, str]:
     as ``a.b.json`` split at the template's dot, never at the value's. Reserved characters
     (``/?#:;,=``...) are encoded in every path value already."""
     shared: dict[str, str] = {}
-    for part in template.split("/"):
-        pieces = _PLACEHOLDER.split(part)
+    for _, pieces in _compiled(template):  # the template split once, as `fill_path` reads it
         names, literal = pieces[1::2], "".join(pieces[0::2])
         if len(names) > 1 or (names and literal):
             escape = "".join(sorted(_SEPARATORS.intersection(literal)))
