@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.builds import build_into, on_path
+
 # Run with the built package first on sys.path: `customers.retrieve` answered by a MockTransport,
 # then which `stripe.models` modules are loaded and how many model classes they define.
 _CODE = """
@@ -63,14 +65,9 @@ def test_customer_with_an_id_loads_no_payment_source_model(built: dict[str, Path
     assert found["type"] == "Customer" and found["source"] == "str"
     # Customer and the leaf models it names directly (plain imports); nothing of the graphs
     # behind `default_source: str | BankAccount | Card | Source`, `subscriptions`, `discount`...
-    # (`deleted_customer`: the other member of the response union; `error`: error bodies)
-    assert found["loaded"] == [
-        "address",
-        "customer",
-        "deleted_customer",
-        "error",
-        "test_helpers_test_clock",
-    ]
+    # (`deleted_customer`: the other member of the response union; not `error`: a 200 does
+    # not load the error bodies' model)
+    assert found["loaded"] == ["address", "customer", "deleted_customer", "test_helpers_test_clock"]
     assert found["classes"] < 12
 
 
@@ -84,3 +81,79 @@ def test_an_expanded_field_loads_the_model_its_data_holds(built: dict[str, Path]
     assert "bank_account" in found["loaded"] and "source" in found["loaded"]  # union members
     assert "account" not in found["loaded"]  # `Card.account` holds no data here
     assert "subscription" not in found["loaded"] and "discount" not in found["loaded"]
+
+
+_ERRORS_SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Errors apart", "version": "1"},
+    "servers": [{"url": "https://api.example.com"}],
+    "paths": {
+        "/pets/{id}": {
+            "get": {
+                "operationId": "getPet",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {"$ref": "#/components/responses/Pet"},
+                    "404": {"$ref": "#/components/responses/Problem"},
+                    "default": {"$ref": "#/components/responses/Problem"},
+                },
+            }
+        }
+    },
+    "components": {
+        "responses": {
+            "Pet": {
+                "description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+            },
+            "Problem": {
+                "description": "error",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
+            },
+        },
+        "schemas": {
+            "Pet": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {"id": {"type": "string"}},
+            },
+            "Problem": {
+                "type": "object",
+                "required": ["detail"],
+                "properties": {"detail": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def test_a_success_does_not_load_the_error_models(tmp_path: Path) -> None:
+    """Error bodies parse into models of their own (`_pets_retrieve_errors`): a 200 leaves them
+    unimported, the first 404 imports them and parses its body."""
+    spec = tmp_path / "errs.json"
+    spec.write_text(json.dumps(_ERRORS_SPEC))
+    out = tmp_path / "errs"
+    build_into(spec, out, name="errs")
+    with on_path(out, "errs") as errs:
+        import httpx
+
+        status = {"code": 200}
+
+        def answer(request: httpx.Request) -> httpx.Response:
+            if status["code"] == 200:
+                return httpx.Response(200, json={"id": "p1"})
+            return httpx.Response(404, json={"detail": "gone"})
+
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        client = errs.Client(base_url="https://api.example.com", http_client=http, max_retries=0)
+        assert client.pets.retrieve("p1").id == "p1"
+        assert "errs.models.pet" in sys.modules and "errs.models.problem" not in sys.modules
+        status["code"] = 404
+        with pytest.raises(errs.NotFoundError) as caught:
+            client.pets.retrieve("p2")
+        assert type(caught.value.body).__name__ == "Problem"
+        assert "errs.models.problem" in sys.modules

@@ -10,6 +10,7 @@ import pytest
 from pydantic import Field
 
 import apigen_runtime as rt
+from apigen_runtime._operation import success_responses
 
 from .conftest import Error, Owner, Pet, Recorder, make_client, op
 
@@ -173,3 +174,40 @@ def test_lenient_fallback_with_aliases_and_forward_refs() -> None:
     assert vars(node)["node_name"] == 5 and node.model_extra == {"x": 1}
     assert vars(child.owner)["id"] == "zz"
     assert str(child.owner) == '{"id":"zz"}'
+
+
+def test_split_lazy_responses_build_the_error_part_only_for_an_error() -> None:
+    """`LazyResponses(ok, other)`: a 2xx call never runs `other` (the error models' imports);
+    an error status, `default` or iterating all of them does, once."""
+    loads: list[str] = []
+
+    def ok() -> dict[str, rt.Response]:
+        loads.append("ok")
+        return {"200": rt.Response(Pet, "json")}
+
+    def other() -> dict[str, rt.Response]:
+        loads.append("other")
+        return {"404": rt.Response(Error, "json"), "default": rt.Response(Error, "json")}
+
+    operation = op(responses=rt.LazyResponses(ok, other))
+    client = make_client(Recorder(httpx.Response(200, json={"id": 1, "name": "Rex"})))
+    assert isinstance(client.request(operation, {}), Pet)
+    assert loads == ["ok"]
+    with pytest.raises(rt.NotFoundError) as caught:
+        make_client(
+            Recorder(httpx.Response(404, json={"code": 404, "message": "no"})), max_retries=0
+        ).request(operation, {})
+    assert isinstance(caught.value.body, Error)
+    assert loads == ["ok", "other"]
+    responses = rt.LazyResponses(ok, other)
+    assert "404" in responses and "200" in responses and "201" not in responses
+    assert list(responses) == ["200", "404", "default"] and len(responses) == 3
+
+
+def test_single_loader_lazy_responses_still_hold_every_status() -> None:
+    """Clients generated before the split pass one loader: it serves every status."""
+    responses = rt.LazyResponses(
+        lambda: {"200": rt.Response(Pet, "json"), "404": rt.Response(Error, "json")}
+    )
+    assert "404" in responses and responses["404"].type_ is Error
+    assert [code for code, _ in success_responses(responses)] == ["200"]

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import naming
-from ..ir.nodes import Api, OperationDef, ResourceDef
+from ..ir.nodes import Api, OperationDef, ResourceDef, ResponseDef
 from .code import Imports, TypeRenderer, docstring, literal
 from .isort import sort_block
 from .views import (
@@ -249,11 +249,10 @@ def _module(
         scratch = Imports()
         args = _op_args(op, TypeRenderer(api.definitions, module, scratch))
         _merge_runtime_imports(imports, scratch)
-        args, factory = _lazy_responses(api, module, const, args, op, imports)
-        if factory is None:  # responses built at import: their third-party names are needed
+        args, op_factories = _lazy_responses(api, module, const, args, op, imports)
+        if not op_factories:  # responses built at import: their third-party names are needed
             run_time_third_party |= _inline_third_party(api, module, op)
-        if factory is not None:
-            factories.append(factory)
+        factories.extend(op_factories)
         consts.append(OperationConstView(const, types.expr(op.returns), args))
         positional_defs = _positional(op)
         methods.append(
@@ -326,29 +325,55 @@ def _lazy_responses(
     args: list[str],
     op: OperationDef,
     imports: Imports,
-) -> tuple[list[str], FactoryView | None]:
+) -> tuple[list[str], list[FactoryView]]:
     """`responses=...` of `args` rebuilt in a function that imports its models itself; the
     module-level imports keep only what is cheap (typing, the runtime); third-party names
-    (pydantic's `Tag`, 15 ms to import) are imported in the function too."""
+    (pydantic's `Tag`, 15 ms to import) are imported in the function too.
+
+    When the other responses (errors, `default`) parse into models the 2xx ones do not, they
+    get a function of their own (`_rt.LazyResponses(ok, other)`): a successful call does not
+    import the error models (issue #10: a call loads only the model graph it parses)."""
+    whole = _responses_of(api, module, op.responses)
+    if not whole[1].local:  # built at import: what the responses need besides models, there
+        _merge_runtime_imports(imports, whole[1])
+        return args, []
+    name = const.lower() + "_responses"
+    parts = [(name, whole)]
+    success = [r for r in op.responses if r.status[:1] == "2"]
+    if 0 < len(success) < len(op.responses):
+        ok = _responses_of(api, module, success)
+        other = _responses_of(api, module, [r for r in op.responses if r.status[:1] != "2"])
+        if not _names(other[1]) <= _names(ok[1]):  # the errors import models of their own
+            parts = [(name, ok), (const.lower() + "_errors", other)]
+    factories = [_factory(fname, text, own, module, imports) for fname, (text, own) in parts]
+    call = ", ".join(f.name for f in factories)
+    index = next(i for i, a in enumerate(args) if a.startswith("responses="))
+    args = [*args[:index], f"responses=_rt.LazyResponses({call})", *args[index + 1 :]]
+    return args, factories
+
+
+def _responses_of(api: Api, module: str, responses: list[ResponseDef]) -> tuple[str, Imports]:
+    """The `{status: _rt.Response(...)}` literal of `responses`, and the imports it needs."""
     own = Imports()
     types = TypeRenderer(api.definitions, module, own)
-    responses = (
+    text = (
         "{"
         + ", ".join(
             f"{literal(r.status)}: _rt.Response({types.expr(r.type)}, {literal(r.kind)})"
-            for r in op.responses
+            for r in responses
         )
         + "}"
     )
-    if not own.local:  # built at import: what the responses need besides models, there
-        _merge_runtime_imports(imports, own)
-        return args, None
+    return text, own
+
+
+def _names(imports: Imports) -> set[tuple[str, str]]:
+    return {(m, n) for m, names in imports.local.items() for n in names}
+
+
+def _factory(name: str, text: str, own: Imports, module: str, imports: Imports) -> FactoryView:
     third_party = sort_block(own.third_party)  # pydantic's `Tag`: imported here, when called
     own.third_party.clear()
     _merge_runtime_imports(imports, own)
-    name = const.lower() + "_responses"
     lines = _local_lines(own, module)
-    factory = FactoryView(name, [*third_party, *([""] if third_party else []), *lines], responses)
-    index = next(i for i, a in enumerate(args) if a.startswith("responses="))
-    args = [*args[:index], f"responses=_rt.LazyResponses({name})", *args[index + 1 :]]
-    return args, factory
+    return FactoryView(name, [*third_party, *([""] if third_party else []), *lines], text)
