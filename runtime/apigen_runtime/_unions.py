@@ -16,7 +16,7 @@ import typing
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, Discriminator, RootModel, Tag
+from pydantic import BaseModel
 
 __all__ = ["Picker", "picker", "with_picker"]
 
@@ -79,7 +79,7 @@ def picker(members: Iterable[Any]) -> Picker | None:
     for member in members:
         if isinstance(member, type) and issubclass(member, BaseModel):
             required = _required_keys(member)
-            if issubclass(member, RootModel) or required is None:
+            if getattr(member, "__pydantic_root_model__", False) or required is None:
                 return None
             models.append((member, required))
         elif not _is_scalar(member):
@@ -97,6 +97,8 @@ def with_picker(type_: Any) -> Any:
     pick = picker(members)
     if pick is None:
         return type_
+    from pydantic import Discriminator, Tag  # pydantic.types: ~15 ms, only for such a union
+
     tags = {model: str(i) for i, model in enumerate(pick.models)}
 
     def tag_of(value: Any) -> str:
