@@ -103,7 +103,7 @@ def with_picker(type_: Any) -> Any:
 
     def tag_of(value: Any) -> str:
         if type(value) is dict:
-            model = pick(value)
+            model = pick(typing.cast("dict[str, Any]", value))
             if model is not None:
                 return tags[model]
         elif isinstance(value, BaseModel) and type(value) in tags:
