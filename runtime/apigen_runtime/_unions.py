@@ -90,7 +90,7 @@ def picker(members: Iterable[Any]) -> Picker | None:
 def with_picker(type_: Any) -> Any:
     """``type_`` itself, or for a union ``picker`` can judge, the same union tagged by a
     discriminator function (pydantic validates the chosen member only; undecided data goes to
-    the whole union, tagged ``*``)."""
+    the whole union, tagged ``*``: its errors are located as ``*.Customer.created``)."""
     if typing.get_origin(type_) not in (Union, types.UnionType):
         return type_
     members = typing.get_args(type_)
@@ -99,7 +99,12 @@ def with_picker(type_: Any) -> Any:
         return type_
     from pydantic import Discriminator, Tag  # pydantic.types: ~15 ms, only for such a union
 
-    tags = {model: str(i) for i, model in enumerate(pick.models)}
+    # Tagged by class name: an error's location reads as the smart union's (`Customer.created`)
+    names = [model.__name__ for model in pick.models]
+    tags = {
+        model: name if names.count(name) == 1 else f"{name}#{i}"
+        for i, (model, name) in enumerate(zip(pick.models, names, strict=True))
+    }
 
     def tag_of(value: Any) -> str:
         if type(value) is dict:

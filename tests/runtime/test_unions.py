@@ -139,3 +139,13 @@ def test_no_picker_for_a_field_read_from_several_keys() -> None:
 def test_a_non_union_type_is_left_as_it_is() -> None:
     assert with_picker(Customer) is Customer
     assert with_picker(list[Customer | DeletedCustomer]) == list[Customer | DeletedCustomer]
+
+
+def test_an_error_of_the_picked_member_is_located_as_in_the_smart_union() -> None:
+    data = {"id": "c", "created": "x"}
+    locations = []
+    for type_ in (Customer | DeletedCustomer, with_picker(Customer | DeletedCustomer)):
+        with pytest.raises(ValidationError) as caught:
+            TypeAdapter(type_).validate_python(data)
+        locations.append([e["loc"] for e in caught.value.errors() if e["type"] == "int_parsing"])
+    assert locations[0] == locations[1] == [("Customer", "created")]
