@@ -241,6 +241,9 @@ def measure(argv: list[str], env: dict[str, str], log: Path, timeout: float) -> 
     # every tool runs from primed bytecode, as installed by pip (the machine sets
     # PYTHONDONTWRITEBYTECODE: apigen's editable source would otherwise compile on every run)
     full_env = {**targets.bench_env(), **env}
+    # the disk settled first: the previous run's files (written, or removed by `_finish`) are
+    # flushed now, not while this run creates its own (ext4 charges that to the writer)
+    os.sync()
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(
