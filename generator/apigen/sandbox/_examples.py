@@ -364,7 +364,7 @@ class ExampleGenerator:
         members: list[Schema] = []
         seen: list[str] = []
         self._flatten(schema, members, stack, seen, 0)
-        return merge(members), (*stack, *seen)
+        return merge(members), (*stack, *(ref for ref in seen if ref not in stack))
 
     def _flatten(
         self, node: Any, out: list[Schema], stack: tuple[str, ...], seen: list[str], depth: int
@@ -373,7 +373,10 @@ class ExampleGenerator:
             return
         ref = node.get("$ref")
         if isinstance(ref, str):
-            if ref in stack or ref in seen:
+            # A member already on `stack` (the value recurs: Box's Folder -> item_collection ->
+            # Folder--Mini, whose allOf is Folder--Base) still constrains this value: only a ref
+            # met twice in this merge is a cycle.
+            if ref in seen:
                 return
             seen.append(ref)
             try:
