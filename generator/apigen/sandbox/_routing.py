@@ -303,7 +303,6 @@ class Router:
             return best[1]
         return first or fallback
 
-
     def twins(
         self,
         match: Match,
