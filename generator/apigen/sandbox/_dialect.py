@@ -48,7 +48,7 @@ def _combiner(keyword: str, base: Mapping[str, Any], openapi31: bool) -> Any:
     def check(
         validator: Any, members: Any, instance: Any, schema: Mapping[str, Any]
     ) -> Iterator[Any]:
-        admits = null_type_beside_combiner(schema) if openapi31 else schema.get("nullable") is True
+        admits = schema.get("nullable") is True or (openapi31 and null_type_beside_combiner(schema))
         if instance is None and admits:
             return
         if keyword == "allOf" and isinstance(members, list) and any(map(null_only, members)):
@@ -61,10 +61,28 @@ def _combiner(keyword: str, base: Mapping[str, Any], openapi31: bool) -> Any:
 
 
 def _type31(validator: Any, types: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[Any]:
-    """`type: "null"` beside a combiner: a value that is not null is the members' to judge."""
+    """`type: "null"` beside a combiner: a value that is not null is the members' to judge;
+    `nullable: true` admits null (below)."""
     if instance is not None and types in ("null", ["null"]) and null_type_beside_combiner(schema):
         return
+    if instance is None and schema.get("nullable") is True:
+        return
     yield from _BASE["type"](validator, types, instance, schema)
+
+
+def _nullable31(keyword: str) -> Any:
+    """`enum`/`const` letting through the null a 3.1 schema's `nullable: true` admits.
+
+    `nullable` is no 3.1 keyword, but documents converted from 3.0 keep it (OpenAI's
+    `tracing: {nullable: true, oneOf: [...]}`), and the IR and schemathesis read it in every
+    version: a generated client sends the `None` its type allows (decisions.md)."""
+
+    def check(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
+        if instance is None and schema.get("nullable") is True:
+            return
+        yield from _BASE[keyword](validator, value, instance, schema) or ()
+
+    return check
 
 
 def _required(*flags: str) -> Any:
@@ -155,7 +173,12 @@ OAS31StrictValidator: Any = validators.extend(
 )
 OAS31BoundsValidator: Any = validators.extend(
     OAS31StrictValidator,
-    {"type": _type31, **{k: _combiner(k, _BASE, openapi31=True) for k in COMBINERS}},
+    {
+        "type": _type31,
+        "enum": _nullable31("enum"),
+        "const": _nullable31("const"),
+        **{k: _combiner(k, _BASE, openapi31=True) for k in COMBINERS},
+    },
 )
 
 _NULLABLE30: Final[dict[str, Any]] = {k: _combiner(k, _BASE30, openapi31=False) for k in COMBINERS}
