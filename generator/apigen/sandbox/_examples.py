@@ -104,9 +104,11 @@ class ExampleGenerator:
     ) -> None:
         self.resolver = resolver or Resolver(document)
         openapi31 = str(document.get("openapi", "")).startswith("3.1")
-        self.checker = Checker(self.resolver, nullable_keyword=not openapi31)
         #: OpenAPI 3.1+: keywords beside a `$ref` apply too; 3.0 / Swagger 2: they are ignored
         self.ref_siblings = ref_siblings_apply(document)
+        self.checker = Checker(
+            self.resolver, nullable_keyword=not openapi31, const_keyword=self.ref_siblings
+        )
         self._seed = seed
         self._max_depth = max_depth
         self._vary_depth = min(max_depth, VARY_DEPTH)

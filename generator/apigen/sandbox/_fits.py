@@ -67,9 +67,15 @@ def declared_types(
 class Checker:
     """Answers "could `value` be valid for `schema`?" conservatively (see module docstring)."""
 
-    def __init__(self, resolver: Resolver, *, nullable_keyword: bool = True) -> None:
+    def __init__(
+        self, resolver: Resolver, *, nullable_keyword: bool = True, const_keyword: bool = True
+    ) -> None:
         self._resolver = resolver
         self.nullable_keyword = nullable_keyword
+        #: `const` constrains (JSON Schema draft 6 on: OpenAPI 3.1). OpenAPI 3.0 and Swagger 2.0
+        #: have no `const`: their validators (openapi-schema-validator's, schemathesis') ignore
+        #: it, so a value matching another `oneOf` variant but for its `const` does match it.
+        self.const_keyword = const_keyword
         self._write_only: dict[tuple[str, str], bool] = {}
 
     def is_write_only(self, sub: Any) -> bool:
@@ -88,7 +94,7 @@ class Checker:
             return True
         if not isinstance(schema, Mapping):
             return True
-        if "const" in schema and value != schema["const"]:
+        if self.const_keyword and "const" in schema and value != schema["const"]:
             return False
         enum = schema.get("enum")
         if (
