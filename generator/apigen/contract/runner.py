@@ -522,6 +522,10 @@ class _Run:
                 spec_request = True
             else:
                 fail("request", "client", problem, http=http)
+        illegal = _illegal_header(error) if response is None else None
+        if illegal is not None:
+            fail("header_name", "spec", f"{ILLEGAL_HEADER_NAME}: {illegal}", http=http)
+            return
         if response is None:
             fail(
                 "connection",
@@ -980,6 +984,22 @@ EMPTY_TYPED = "allowEmptyValue on a parameter whose type has no empty value"
 # sandbox or a real server; schemathesis then misses the body and its Content-Type.
 _BODILESS = frozenset({204, 205, 304})
 NO_BODY_ALLOWED = "the spec documents content for a status that cannot carry a body"
+
+
+# A header parameter whose name is no HTTP token (opc's `header param`, with a space): no client
+# can send it (httpx refuses it before connecting), and no server could read it.
+ILLEGAL_HEADER_NAME = "the spec's header parameter name is not an HTTP field name (RFC 9110)"
+
+
+def _illegal_header(error: BaseException | None) -> str | None:
+    """httpx's refusal of a header name, found along `error`'s causes, else None."""
+    seen = 0
+    while error is not None and seen < 8:
+        if isinstance(error, httpx.LocalProtocolError) and "Illegal header name" in str(error):
+            return str(error)
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
 
 
 def _about_the_body(check: str, message: str) -> bool:
