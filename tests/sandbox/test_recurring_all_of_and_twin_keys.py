@@ -14,7 +14,8 @@ from typing import Any
 
 from openapi_schema_validator import OAS30Validator
 
-from apigen.sandbox import ExampleGenerator, Sandbox
+from apigen.sandbox import SPEC_PROBLEM_HEADER, ExampleGenerator, Sandbox
+from apigen.sandbox._responses import TWIN_KEYS
 
 JSON = {"Content-Type": "application/json"}
 
@@ -112,3 +113,63 @@ def test_a_request_the_routed_key_refuses_goes_to_a_key_sending_the_same_path() 
     reply = sandbox.handle("PUT", "/files/12?colour=red", JSON, b"")
     assert reply.status == 400
     assert "unknown query parameter 'colour'" in json.loads(reply.body)["message"]
+
+
+FILE = {"type": "object", "required": ["type"], "properties": {"type": {"enum": ["file"]}}}
+
+
+def _shared_items(second: dict[str, Any]) -> dict[str, Any]:
+    def op(op_id: str, schema: dict[str, Any]) -> dict[str, Any]:
+        ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+        return {"operationId": op_id, "responses": {"200": ok, "400": {"description": "bad"}}}
+
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/shared_items": {"get": op("get_file", FILE)},
+            "/shared_items#folders": {"get": op("get_folder", second)},
+        },
+    }
+
+
+def test_keys_taking_the_same_request_with_other_responses_are_named_as_the_spec_s() -> None:
+    folder = {"type": "object", "required": ["type"], "properties": {"type": {"enum": ["folder"]}}}
+    sandbox = Sandbox(_shared_items(folder), seed=0)
+    reply = sandbox.handle("GET", "/shared_items")
+    assert reply.status == 200
+    note = reply.headers[SPEC_PROBLEM_HEADER]
+    assert note.startswith(TWIN_KEYS) and "`/shared_items#folders`" in note, note
+    assert sandbox.requests[-1].operation_id == "get_file"
+    same = _shared_items(FILE)  # the same responses: nothing to tell
+    assert SPEC_PROBLEM_HEADER not in Sandbox(same, seed=0).handle("GET", "/shared_items").headers
+
+
+def test_an_error_where_only_text_is_declared_is_text() -> None:
+    html = {"content": {"text/html": {"schema": {"type": "string", "format": "html"}}}}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/authorize": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "client_id",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "page", **html},
+                        "default": {"description": "page", **html},
+                    },
+                }
+            }
+        },
+    }
+    reply = Sandbox(doc, seed=0).handle("GET", "/authorize")
+    assert reply.status == 400
+    assert reply.headers["Content-Type"] == "text/html"
+    assert b"missing required query parameter 'client_id'" in reply.body

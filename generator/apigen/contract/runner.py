@@ -26,7 +26,13 @@ from .checks import ResponseProblem, fallback_warnings, schemathesis_checks, str
 from .client import ClientError, GeneratedClient, ManifestOperation, load_client, resolve_call
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
-from .sandbox import SPEC_PROBLEM_HEADER, RunningSandbox, default_status, start_sandbox
+from .sandbox import (
+    SPEC_PROBLEM_HEADER,
+    TWIN_KEYS,
+    RunningSandbox,
+    default_status,
+    start_sandbox,
+)
 
 if TYPE_CHECKING:
     from apigen_runtime import Operation
@@ -581,6 +587,14 @@ class _Run:
                 fail(p.check, "spec", f"{INVALID_RESPONSE_SCHEMA}: {p.message}", http=http)
                 continue
             admits_none = response.headers.get(SPEC_PROBLEM_HEADER) if self.own else None
+            if (
+                admits_none
+                and admits_none.startswith(TWIN_KEYS)
+                and _about_the_body(p.check, p.message)
+            ):
+                fail(p.check, "spec", f"{admits_none}: {p.message}", http=http)
+                nonconforming = True  # the body is another key's: the client may refuse it
+                continue
             if admits_none and p.check == "response_schema_conformance" and "oneOf" in p.message:
                 fail(p.check, "spec", f"{NO_VALID_BODY}: {admits_none}: {p.message}", http=http)
                 continue
