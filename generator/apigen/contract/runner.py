@@ -26,7 +26,13 @@ from .checks import ResponseProblem, fallback_warnings, schemathesis_checks, str
 from .client import ClientError, GeneratedClient, ManifestOperation, load_client, resolve_call
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
-from .sandbox import SPEC_PROBLEM_HEADER, RunningSandbox, default_status, start_sandbox
+from .sandbox import (
+    SPEC_PROBLEM_HEADER,
+    TWIN_KEYS,
+    RunningSandbox,
+    default_status,
+    start_sandbox,
+)
 
 if TYPE_CHECKING:
     from apigen_runtime import Operation
@@ -522,6 +528,10 @@ class _Run:
                 spec_request = True
             else:
                 fail("request", "client", problem, http=http)
+        illegal = _illegal_header(error) if response is None else None
+        if illegal is not None:
+            fail("header_name", "spec", f"{ILLEGAL_HEADER_NAME}: {illegal}", http=http)
+            return
         if response is None:
             fail(
                 "connection",
@@ -577,6 +587,14 @@ class _Run:
                 fail(p.check, "spec", f"{INVALID_RESPONSE_SCHEMA}: {p.message}", http=http)
                 continue
             admits_none = response.headers.get(SPEC_PROBLEM_HEADER) if self.own else None
+            if (
+                admits_none
+                and admits_none.startswith(TWIN_KEYS)
+                and _about_the_body(p.check, p.message)
+            ):
+                fail(p.check, "spec", f"{admits_none}: {p.message}", http=http)
+                nonconforming = True  # the body is another key's: the client may refuse it
+                continue
             if admits_none and p.check == "response_schema_conformance" and "oneOf" in p.message:
                 fail(p.check, "spec", f"{NO_VALID_BODY}: {admits_none}: {p.message}", http=http)
                 continue
@@ -980,6 +998,22 @@ EMPTY_TYPED = "allowEmptyValue on a parameter whose type has no empty value"
 # sandbox or a real server; schemathesis then misses the body and its Content-Type.
 _BODILESS = frozenset({204, 205, 304})
 NO_BODY_ALLOWED = "the spec documents content for a status that cannot carry a body"
+
+
+# A header parameter whose name is no HTTP token (opc's `header param`, with a space): no client
+# can send it (httpx refuses it before connecting), and no server could read it.
+ILLEGAL_HEADER_NAME = "the spec's header parameter name is not an HTTP field name (RFC 9110)"
+
+
+def _illegal_header(error: BaseException | None) -> str | None:
+    """httpx's refusal of a header name, found along `error`'s causes, else None."""
+    seen = 0
+    while error is not None and seen < 8:
+        if isinstance(error, httpx.LocalProtocolError) and "Illegal header name" in str(error):
+            return str(error)
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
 
 
 def _about_the_body(check: str, message: str) -> bool:

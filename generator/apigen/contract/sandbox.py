@@ -7,10 +7,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SPEC_PROBLEM_HEADER", "RunningSandbox", "default_status", "start_sandbox"]
+__all__ = [
+    "SPEC_PROBLEM_HEADER",
+    "TWIN_KEYS",
+    "RunningSandbox",
+    "default_status",
+    "start_sandbox",
+]
 
 #: The header the sandbox sends with a body drawn where the schema admits no valid value.
 SPEC_PROBLEM_HEADER = "X-Sandbox-Spec-Problem"
+#: Its value starts so when keys sending one path accept the request alike but declare other
+#: responses (Box's `/shared_items`, `#folders`, `#web_links`): no body fits them all.
+TWIN_KEYS = "keys that take the same requests declare different responses"
 
 
 @dataclass

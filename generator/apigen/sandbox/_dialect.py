@@ -22,7 +22,6 @@ class there, which reads the boolean as a number again). Older dialects switch a
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
@@ -37,6 +36,7 @@ from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, OAS31Validator
 
 from ..schema_rules import COMBINERS, flagged, null_only, null_type_beside_combiner
+from ._ecma import compile_pattern, costly
 
 _BASE: Final[Mapping[str, Any]] = OAS31Validator.VALIDATORS
 _BASE30: Final[Mapping[str, Any]] = OAS30Validator.VALIDATORS
@@ -48,7 +48,7 @@ def _combiner(keyword: str, base: Mapping[str, Any], openapi31: bool) -> Any:
     def check(
         validator: Any, members: Any, instance: Any, schema: Mapping[str, Any]
     ) -> Iterator[Any]:
-        admits = null_type_beside_combiner(schema) if openapi31 else schema.get("nullable") is True
+        admits = schema.get("nullable") is True or (openapi31 and null_type_beside_combiner(schema))
         if instance is None and admits:
             return
         if keyword == "allOf" and isinstance(members, list) and any(map(null_only, members)):
@@ -61,10 +61,28 @@ def _combiner(keyword: str, base: Mapping[str, Any], openapi31: bool) -> Any:
 
 
 def _type31(validator: Any, types: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[Any]:
-    """`type: "null"` beside a combiner: a value that is not null is the members' to judge."""
+    """`type: "null"` beside a combiner: a value that is not null is the members' to judge;
+    `nullable: true` admits null (below)."""
     if instance is not None and types in ("null", ["null"]) and null_type_beside_combiner(schema):
         return
+    if instance is None and schema.get("nullable") is True:
+        return
     yield from _BASE["type"](validator, types, instance, schema)
+
+
+def _nullable31(keyword: str) -> Any:
+    """`enum`/`const` letting through the null a 3.1 schema's `nullable: true` admits.
+
+    `nullable` is no 3.1 keyword, but documents converted from 3.0 keep it (OpenAI's
+    `tracing: {nullable: true, oneOf: [...]}`), and the IR and schemathesis read it in every
+    version: a generated client sends the `None` its type allows (decisions.md)."""
+
+    def check(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
+        if instance is None and schema.get("nullable") is True:
+            return
+        yield from _BASE[keyword](validator, value, instance, schema) or ()
+
+    return check
 
 
 def _required(*flags: str) -> Any:
@@ -125,30 +143,28 @@ def _exclusive(keyword: str) -> Any:
     return check
 
 
-@functools.cache
 def compiles(pattern: str) -> bool:
-    """Whether Python's `re` can compile `pattern` (what jsonschema's `pattern` runs)."""
-    try:
-        re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return False
-    return True
+    """Whether Python's `re` can read `pattern` (as ECMA-262, `_ecma`)."""
+    return compile_pattern(pattern) is not None
 
 
-def _pattern(base: Any) -> Any:
-    def check(validator: Any, pattern: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
-        if isinstance(pattern, str) and not compiles(pattern):
-            return  # a pattern we cannot read is no finding (decisions.md)
-        yield from base(validator, pattern, instance, schema) or ()
-
-    return check
+def _pattern(validator: Any, pattern: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
+    """`pattern` read as ECMA-262 (`_ecma`: `\\S` takes U+001F, `\\d` is `[0-9]`) instead of
+    jsonschema's Python reading; a pattern Python cannot read, or one that could backtrack for
+    too long on the value, is no finding (decisions.md)."""
+    if not isinstance(pattern, str) or not validator.is_type(instance, "string"):
+        return
+    compiled = compile_pattern(pattern)
+    if compiled is None or costly(pattern, instance) or compiled.search(instance):
+        return
+    yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 # JSON Schema's own reading of null (no `schema_rules`): what schemathesis checks responses with
 OAS31StrictValidator: Any = validators.extend(
     OAS31Validator,
     {
-        "pattern": _pattern(_BASE["pattern"]),
+        "pattern": _pattern,
         "maximum": _bound("maximum", "exclusiveMaximum", below=True),
         "minimum": _bound("minimum", "exclusiveMinimum", below=False),
         "exclusiveMaximum": _exclusive("exclusiveMaximum"),
@@ -157,7 +173,12 @@ OAS31StrictValidator: Any = validators.extend(
 )
 OAS31BoundsValidator: Any = validators.extend(
     OAS31StrictValidator,
-    {"type": _type31, **{k: _combiner(k, _BASE, openapi31=True) for k in COMBINERS}},
+    {
+        "type": _type31,
+        "enum": _nullable31("enum"),
+        "const": _nullable31("const"),
+        **{k: _combiner(k, _BASE, openapi31=True) for k in COMBINERS},
+    },
 )
 
 _NULLABLE30: Final[dict[str, Any]] = {k: _combiner(k, _BASE30, openapi31=False) for k in COMBINERS}
@@ -175,7 +196,7 @@ def _oas30(base: Any, required: Any) -> Any:
             **base.VALIDATORS,
             **_NULLABLE30,
             "required": required,
-            "pattern": _pattern(base.VALIDATORS["pattern"]),
+            "pattern": _pattern,
         },
         type_checker=base.TYPE_CHECKER,
         format_checker=base.FORMAT_CHECKER,
@@ -214,10 +235,11 @@ OAS31WriteValidator.evolve = _evolve
 
 @functools.cache
 def tolerant(cls: Any) -> Any:
-    """`cls` with a `pattern` Python cannot compile left unchecked (the validators above are)."""
+    """`cls` reading `pattern` as ECMA-262, a pattern Python cannot compile left unchecked (the
+    validators above do)."""
     if cls in _TOLERANT:
         return cls
-    return validators.extend(cls, {"pattern": _pattern(cls.VALIDATORS["pattern"])})
+    return validators.extend(cls, {"pattern": _pattern})
 
 
 def ref_siblings_apply(document: Mapping[str, Any]) -> bool:

@@ -104,9 +104,11 @@ class ExampleGenerator:
     ) -> None:
         self.resolver = resolver or Resolver(document)
         openapi31 = str(document.get("openapi", "")).startswith("3.1")
-        self.checker = Checker(self.resolver, nullable_keyword=not openapi31)
         #: OpenAPI 3.1+: keywords beside a `$ref` apply too; 3.0 / Swagger 2: they are ignored
         self.ref_siblings = ref_siblings_apply(document)
+        self.checker = Checker(
+            self.resolver, nullable_keyword=not openapi31, const_keyword=self.ref_siblings
+        )
         self._seed = seed
         self._max_depth = max_depth
         self._vary_depth = min(max_depth, VARY_DEPTH)
@@ -364,7 +366,7 @@ class ExampleGenerator:
         members: list[Schema] = []
         seen: list[str] = []
         self._flatten(schema, members, stack, seen, 0)
-        return merge(members), (*stack, *seen)
+        return merge(members), (*stack, *(ref for ref in seen if ref not in stack))
 
     def _flatten(
         self, node: Any, out: list[Schema], stack: tuple[str, ...], seen: list[str], depth: int
@@ -373,7 +375,10 @@ class ExampleGenerator:
             return
         ref = node.get("$ref")
         if isinstance(ref, str):
-            if ref in stack or ref in seen:
+            # A member already on `stack` (the value recurs: Box's Folder -> item_collection ->
+            # Folder--Mini, whose allOf is Folder--Base) still constrains this value: only a ref
+            # met twice in this merge is a cycle.
+            if ref in seen:
                 return
             seen.append(ref)
             try:

@@ -13,22 +13,13 @@ import ipaddress
 import math
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any, TypeGuard
 
 from ..schema_rules import flagged, null_only, null_type_beside_combiner
+from ._ecma import compile_pattern, costly
 from ._refs import RefError, Resolver
 
 _MAX_DEPTH = 48
-
-
-@lru_cache(maxsize=1024)
-def compile_pattern(pattern: str) -> re.Pattern[str] | None:
-    """`pattern` as a Python regex, or None when Python's dialect cannot read it."""
-    try:
-        return re.compile(pattern)
-    except (re.error, OverflowError):
-        return None
 
 
 def is_type(value: Any, name: str) -> bool:
@@ -76,9 +67,15 @@ def declared_types(
 class Checker:
     """Answers "could `value` be valid for `schema`?" conservatively (see module docstring)."""
 
-    def __init__(self, resolver: Resolver, *, nullable_keyword: bool = True) -> None:
+    def __init__(
+        self, resolver: Resolver, *, nullable_keyword: bool = True, const_keyword: bool = True
+    ) -> None:
         self._resolver = resolver
         self.nullable_keyword = nullable_keyword
+        #: `const` constrains (JSON Schema draft 6 on: OpenAPI 3.1). OpenAPI 3.0 and Swagger 2.0
+        #: have no `const`: their validators (openapi-schema-validator's, schemathesis') ignore
+        #: it, so a value matching another `oneOf` variant but for its `const` does match it.
+        self.const_keyword = const_keyword
         self._write_only: dict[tuple[str, str], bool] = {}
 
     def is_write_only(self, sub: Any) -> bool:
@@ -97,7 +94,7 @@ class Checker:
             return True
         if not isinstance(schema, Mapping):
             return True
-        if "const" in schema and value != schema["const"]:
+        if self.const_keyword and "const" in schema and value != schema["const"]:
             return False
         enum = schema.get("enum")
         if (
@@ -197,18 +194,12 @@ def _string_ok(value: str, schema: Mapping[str, Any]) -> bool:
         return False
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
-        if len(value) > _NESTED_SAFE_LENGTH and _NESTED_QUANTIFIER.search(pattern):
+        if costly(pattern, value):
+            # nested quantifiers (BeezUP's `([\/\w .-]*)*`) once hung the sandbox for minutes
             return False  # too costly to tell: a value is drawn from the pattern instead
         compiled = compile_pattern(pattern)
         return compiled is None or compiled.search(value) is not None
     return True
-
-
-# A quantified group ending in a quantifier (`([\/\w .-]*)*`, BeezUP's URL patterns) makes
-# Python's `re` backtrack exponentially on a text it does not match: an example longer than
-# this is not checked (nor trusted), which once hung the sandbox for minutes on one response.
-_NESTED_QUANTIFIER = re.compile(r"[*+}]\)[*+{]")
-_NESTED_SAFE_LENGTH = 16
 
 
 _FORMAT_PATTERNS: dict[str, re.Pattern[str]] = {

@@ -43,6 +43,10 @@ class Coercer:
             return value
         if not isinstance(node, Mapping):
             return value
+        if value == "null" and not self.checker.fits(value, node) and self.checker.fits(None, node):
+            # the text `null` where only null fits (`enum: [null]`, opc's AnEnumWithOnlyNull
+            # items): frameworks read it as null, and a client has no other spelling
+            return None
         for key in ("oneOf", "anyOf"):
             options = node.get(key)
             if isinstance(options, list) and options:

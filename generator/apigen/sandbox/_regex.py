@@ -13,6 +13,8 @@ import importlib
 import re
 from typing import Any, Final
 
+from ._ecma import compile_pattern
+
 _parser: Any = importlib.import_module("re._parser")  # no public API; stable since 3.11
 
 #: Characters tried, in order, for a class or a negated literal: readable ones first.
@@ -27,14 +29,19 @@ _CATEGORY: Final[dict[str, str]] = {
 }
 #: Extra repeats tried in turn, so a minLength can be reached through the pattern's repeats.
 _EXTRAS: Final = (0, 1, 2, 4, 8, 16, 32, 64)
+#: Most repeats one quantifier takes to reach a minLength.
+_MAX_FILL: Final = 4096
 
 
 def example(pattern: str, low: int = 0, high: int | None = None) -> str | None:
-    """A string `re.search(pattern, ...)` accepts with a length in [low, high], or None."""
+    """A string `pattern` (read as ECMA-262, `_ecma`) finds with a length in [low, high], or
+    None."""
+    compiled = compile_pattern(pattern)
     try:
-        compiled = re.compile(pattern)
         tree = _parser.parse(pattern)
     except (re.error, RecursionError, OverflowError):
+        return None
+    if compiled is None:
         return None
     for last in (False, True):
         for extra in _EXTRAS:
@@ -46,6 +53,16 @@ def example(pattern: str, low: int = 0, high: int | None = None) -> str | None:
                 break
             if len(text) >= low and compiled.search(text):
                 return text
+        # the same extra count for every repeat missed the window (`[0-9]+` with a length of
+        # exactly 12, AWS account ids): the first repeats that can take more fill the gap
+        try:
+            short = _Walker(0, last).walk(tree)
+            text = _Walker(0, last, need=low - len(short)).walk(tree) if len(short) < low else ""
+        except (_NoMatch, RecursionError):
+            continue
+        fits = text and low <= len(text) <= (high if high is not None else len(text))
+        if fits and compiled.search(text):
+            return text
     return None
 
 
@@ -54,9 +71,10 @@ class _NoMatch(Exception):
 
 
 class _Walker:
-    def __init__(self, extra: int, last: bool) -> None:
+    def __init__(self, extra: int, last: bool, need: int = 0) -> None:
         self.extra = extra
         self.last = last
+        self.need = need  # characters still wanted from repeats that can take more
         self.groups: dict[int, str] = {}
 
     def walk(self, items: Any) -> str:
@@ -84,7 +102,15 @@ class _Walker:
         if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             least, most, body = av
             count = min(least + self.extra, most)
-            return "".join(self.walk(body) for _ in range(count))
+            parts = [self.walk(body) for _ in range(count)]
+            while self.need > 0 and count < most and count < _MAX_FILL:
+                piece = self.walk(body)
+                if not piece:
+                    break
+                parts.append(piece)
+                count += 1
+                self.need -= len(piece)
+            return "".join(parts)
         if op == "GROUPREF":
             return self.groups.get(av, "")
         if op == "GROUPREF_EXISTS":

@@ -33,6 +33,9 @@ ERROR_DEPTH = 3
 #: Sent with a body drawn where the schema admits no valid value (`ExampleGenerator.generate`'s
 #: notes): the spec's fault, which `apigen contract` reports as such.
 SPEC_PROBLEM_HEADER = "X-Sandbox-Spec-Problem"
+#: ... and, starting its value, with a request that several keys sending one path accept alike
+#: while they declare other responses (`Sandbox._accepting`): no body fits them all.
+TWIN_KEYS = "keys that take the same requests declare different responses"
 _MESSAGE_KEYS = (
     "message",
     "detail",
@@ -240,10 +243,13 @@ class Responder:
         headers: Mapping[str, str] | None = None,
     ) -> Reply:
         """An error response shaped like the spec's error schema (see module docstring)."""
+        extra = dict(headers or {})
+        text = self._text_error(operation, status)
+        if text is not None:  # Box's `/authorize` declares only `text/html`, `default` too
+            return Reply(status, {"Content-Type": text, **extra}, message.encode())
         found = self._error_schema(operation, pointer, status)
         if found is None:
             found = self._document_error()
-        extra = dict(headers or {})
         if found is None:
             payload: Any = {"message": message, "status": status}
             if name:
@@ -263,6 +269,32 @@ class Responder:
         else:
             value = self._inject(value, schema, message, name)
         return Reply(status, {"Content-Type": "application/json", **extra}, _dumps(value))
+
+    def _text_error(self, operation: Mapping[str, Any] | None, status: int) -> str | None:
+        """The `text/*` media type of the response an error's status is taken from (its code,
+        `NXX`, another 4xx, `default`: the first declared with content), when that response
+        declares no JSON and its text schema is a plain string: the message is the body."""
+        if operation is None:
+            return None
+        responses = {str(k): v for k, v in self._resolve(operation.get("responses")).items()}
+        order = [str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx"]
+        order += sorted(k for k in responses if k.startswith("4") and k not in order)
+        order.append("default")
+        for key in order:
+            content = self._resolve(responses.get(key)).get("content")
+            if not isinstance(content, Mapping) or not content:
+                continue
+            if any(is_json(str(media)) for media in content):
+                return None
+            for media, media_object in content.items():
+                schema = self._resolve(self._resolve(media_object).get("schema"))
+                plain = schema.get("type") in (None, "string") and not any(
+                    k in schema for k in ("enum", "const", "pattern", "minLength", "maxLength")
+                )
+                if str(media).lower().startswith("text/") and plain:
+                    return str(media)
+            return None
+        return None
 
     def _error_schema(
         self, operation: Mapping[str, Any] | None, pointer: str | None, status: int

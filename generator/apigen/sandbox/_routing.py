@@ -25,6 +25,8 @@ from ._refs import RefError, Resolver, escape_token
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAM = re.compile(r"\{([^{}]+)\}")
+#: Operations of keys sending one path tried for a request the routed one refuses.
+_MAX_TWINS = 16
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,11 @@ class Router:
         keyed = {r.shape for r in routes if any(r.needs.values())}
         routes = [replace(r, shared=True) if r.shape in keyed else r for r in routes]
         self.routes = sorted(routes, key=lambda r: (r.rank, r.template))
+        shapes: dict[str, list[Route]] = {}
+        for route in self.routes:
+            shapes.setdefault(route.shape, []).append(route)
+        #: shape -> the routes of keys sending one path (`/x`, `/x#a`, `/x?b=1`), when several
+        self._twins = {shape: found for shape, found in shapes.items() if len(found) > 1}
         self._by_length: dict[int, list[Route]] = {}
         for route in self.routes:  # exact matches need the same segment count: index by it
             self._by_length.setdefault(len(route.patterns), []).append(route)
@@ -295,6 +302,36 @@ class Router:
         if best is not None:
             return best[1]
         return first or fallback
+
+    def twins(
+        self,
+        match: Match,
+        raw_path: str,
+        query: list[tuple[str, str]],
+        headers: Mapping[str, str],
+    ) -> list[Match]:
+        """The other operations of `match`'s method on keys that send the same path (Box's
+        `/files/{id}`, `/files/{id}#add_shared_link`, `#update_shared_link`...) whose
+        constants the request carries, in route order (at most `_MAX_TWINS`): a request one
+        of them refuses may be another's (decisions.md)."""
+        found: list[Match] = []
+        for route in self._twins.get(match.route.shape, ()):
+            if route is match.route:
+                continue
+            operation = route.operations.get(match.method)
+            if operation is None and match.method == "head":
+                operation = route.operations.get("get")
+            needs = route.needs.get(match.method) or route.needs.get("get") or ()
+            if operation is None or not _meets(needs, query, headers):
+                continue
+            if len(found) >= _MAX_TWINS:
+                break
+            for path in self.strip_prefix(raw_path):
+                params = route.match(split_path(path))
+                if params is not None:
+                    found.append(Match(route, match.method, operation, params))
+                    break
+        return found
 
 
 def _needs(

@@ -13,7 +13,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ._fits import compile_pattern, is_num
+from ._ecma import compile_pattern
+from ._fits import is_num
 from ._regex import example as regex_example
 
 Schema = Mapping[str, Any]

@@ -84,7 +84,30 @@ def merge(members: list[Schema]) -> dict[str, Any]:
     # allowed after merging only if every member that has a type allows it.
     if typed and any(m.get("nullable") is True for m in members):
         out["nullable"] = all(m.get("nullable") is True for m in typed)
+    _close(out, members)
     return out
+
+
+def _close(out: dict[str, Any], members: list[Schema]) -> None:
+    """A member's `additionalProperties` judges every property its own `properties` do not
+    declare, whichever member declares it (JSON Schema reads the keyword per schema object):
+    `false` leaves such a property out of the merge (opc's `Extended`: `allOf: [Aliased (an
+    AModel, closed), {properties: {fromExtended}}]` admits no `fromExtended`), a schema is
+    applied to it as well."""
+    props = out.get("properties")
+    if not isinstance(props, dict):
+        return
+    for member in members:
+        extra = member.get("additionalProperties")
+        if not (extra is False or isinstance(extra, Mapping)) or "patternProperties" in member:
+            continue
+        own = member.get("properties")
+        own = own if isinstance(own, Mapping) else {}
+        for name in [n for n in props if n not in own]:
+            if extra is False:
+                del props[name]
+            else:
+                props[name] = {"allOf": [props[name], extra]}
 
 
 def _intersect_types(current: Any, value: Any) -> Any:

@@ -35,7 +35,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import EllipsisType, TracebackType
@@ -45,7 +45,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from ._examples import ExampleGenerator
 from ._forms import parse_form
 from ._refs import Resolver
-from ._responses import Reply, Responder, UnknownExample
+from ._responses import SPEC_PROBLEM_HEADER, TWIN_KEYS, Reply, Responder, UnknownExample
 from ._routing import Match, Router, split_path
 from ._validate import Problem, RequestValidator
 
@@ -349,7 +349,14 @@ class Sandbox:
             problem = Problem(405, f"{method} is not allowed on {match.route.template}")
             reply = self.error_reply(405, problem.message, {"Allow": ", ".join(match.allowed)})
         else:
+            match, twins_note = self._accepting(match, path, query, lowered, body)
+            operation = match.operation
             reply, problem = self._operation_reply(match, path, query, lowered, body, override)
+            if twins_note is not None and problem is None:
+                note = twins_note.encode("ascii", "backslashreplace").decode()[:2000]
+                earlier = reply.headers.get(SPEC_PROBLEM_HEADER)
+                note = f"{note}; {earlier}" if earlier else note
+                reply = replace(reply, headers={**reply.headers, SPEC_PROBLEM_HEADER: note})
         op_id = operation.get("operationId") if operation else None
         record = RecordedRequest(
             method,
@@ -384,6 +391,54 @@ class Sandbox:
         with self._lock:
             self.requests.append(record)
         return reply
+
+    def _accepting(
+        self,
+        match: Match,
+        path: str,
+        query: list[tuple[str, str]],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> tuple[Match, str | None]:
+        """`match`, or the first operation of a key sending the same path that accepts the
+        request when `match`'s refuses it (one real operation the spec splits by fragment:
+        Box's `PUT /files/{id}?fields=...` is `#add_shared_link`'s, not `PUT /files/{id}`'s);
+        and, when another one accepts it too with other responses declared, a note saying so
+        (Box's `GET /shared_items` is a file, `#folders` a folder, `#web_links` a web link:
+        nothing in the request tells which, so no answer fits all three)."""
+        if self.validator is None:
+            return match, None
+        twins = self.router.twins(match, path, query, headers)
+        if not twins:
+            return match, None
+        accepting: list[Match] = []
+        for candidate in (match, *twins):
+            assert candidate.operation is not None
+            problem = self.validator.validate(
+                self._pointer(candidate),
+                self._path_item(candidate),
+                candidate.operation,
+                candidate.params,
+                query,
+                headers,
+                body,
+            )
+            if problem is None:
+                accepting.append(candidate)
+        if not accepting:
+            return match, None
+        chosen = accepting[0]
+        others = [
+            m.route.template
+            for m in accepting[1:]
+            if m.operation is not None
+            and chosen.operation is not None
+            and m.operation.get("responses") != chosen.operation.get("responses")
+        ]
+        if not others:
+            return chosen, None
+        keys = ", ".join(f"`{t}`" for t in [chosen.route.template, *others])
+        return chosen, f"{TWIN_KEYS}: {match.method.upper()} {keys}"
 
     def _pointer(self, match: Match) -> str:
         op_method = match.method if match.method in match.route.operations else "get"

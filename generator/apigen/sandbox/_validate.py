@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..path_keys import split_key as split_path_key
+from ..schema_rules import COMBINERS
 from ._dialect import (
     OAS30NullableValidator,
     OAS30WriteNullableValidator,
@@ -138,6 +139,25 @@ class RequestValidator:
                 self._plans[pointer] = plan
         return plan
 
+    def _kinds(self, node: Any, depth: int) -> set[str]:
+        """The types a parameter schema names, its own or its `anyOf`/`oneOf`/`allOf`
+        members' (OpenAI's `metadata` query parameter is `anyOf: [object, null]`: a
+        form-exploded object, whose keys are the query's own)."""
+        schema = self._resolve(node)
+        kind = schema.get("type")
+        kinds = (
+            {kind}
+            if isinstance(kind, str)
+            else {k for k in kind if isinstance(k, str)}
+            if isinstance(kind, list)
+            else set()
+        )
+        if depth < 8:
+            for key in COMBINERS:
+                for member in schema.get(key) or ():
+                    kinds |= self._kinds(member, depth + 1)
+        return kinds
+
     def _resolve(self, node: Any) -> Mapping[str, Any]:
         try:
             target, _ = self.resolver.resolve(node)
@@ -168,11 +188,13 @@ class RequestValidator:
             style = str(param.get("style") or default_style)
             explode = param.get("explode")
             explode = (style == "form") if not isinstance(explode, bool) else explode
-            target = self._resolve(schema)
-            kind = target.get("type")
+            kind = self._resolve(schema).get("type")
             is_array = kind == "array" or (isinstance(kind, list) and "array" in kind)
             is_object = kind == "object" or (isinstance(kind, list) and "object" in kind)
-            if where == "query" and style == "form" and explode and is_object and not json_content:
+            # an object through `anyOf`/`oneOf` too; its value is read as before (the coercer
+            # tries each member on the text)
+            exploded = where == "query" and style == "form" and explode and not json_content
+            if exploded and "object" in self._kinds(schema, 0):
                 free_query = True
             params.append(
                 _Param(

@@ -1,0 +1,89 @@
+"""Schema `pattern`s read as ECMA-262 (`apigen.sandbox._ecma`), and drawn to their lengths.
+
+AWS IoT (corpus/amazonaws.com__iot.json): the `clientToken` query parameter is `\\S{36,64}`;
+Python's `\\s` also takes U+001C-U+001F and U+0085, so a token holding one was refused although
+ECMA-262 (the dialect JSON Schema names) reads it as a non-space. `AwsAccountId` is `[0-9]+`
+with a length of exactly 12, which the pattern walker could not reach (it drew "previousOwne").
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+import pytest
+
+from apigen.sandbox import Sandbox
+from apigen.sandbox._ecma import compile_pattern
+from apigen.sandbox._regex import example
+from apigen.sandbox._scalars import string
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        (r"^\S{4}$", "ab\x1f\x85", True),  # Python: \x1f and \x85 are spaces
+        (r"^\S+$", "a\ufeffb", False),  # ECMA: U+FEFF is a space, Python: not
+        (r"^\S+$", "a\xa0b", False),
+        (r"^\s$", "\u3000", True),
+        (r"^[^\s]+$", "a\x1cb", True),  # inside a class too
+        (r"^[\S]+$", "a b", False),
+        (r"^\d+$", "\u0663", False),  # ECMA: \d is [0-9]
+        (r"^\w+$", "\xe9", False),  # ECMA: \w is [A-Za-z0-9_]
+        (r"^\\s$", "\\s", True),  # an escaped backslash, then a literal s
+        (r"^[]\s]+$", "] ", True),  # Python's `[]...]`: the `]` is a literal
+    ],
+)
+def test_a_pattern_reads_as_ecma_262(pattern: str, text: str, matches: bool) -> None:
+    compiled = compile_pattern(pattern)
+    assert compiled is not None
+    assert bool(compiled.search(text)) is matches
+
+
+def test_a_pattern_python_cannot_read_is_none_and_inline_flags_keep_python_s_reading() -> None:
+    assert compile_pattern(r"^\p{L}+$") is None
+    assert compile_pattern("[") is None
+    unicode_flag = compile_pattern(r"(?u)^\w+$")  # clashes with re.ASCII: Python's reading
+    assert unicode_flag is not None and unicode_flag.search("\xe9")
+
+
+def _doc(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/packages": {
+                "delete": {
+                    "parameters": [
+                        {"name": "clientToken", "in": "query", "required": True, "schema": schema}
+                    ],
+                    "responses": {"204": {"description": "gone"}, "400": {"description": "bad"}},
+                }
+            }
+        },
+    }
+
+
+def test_the_sandbox_accepts_what_ecma_262_accepts_and_refuses_the_rest() -> None:
+    sandbox = Sandbox(_doc({"type": "string", "pattern": r"^\S{4,8}$"}), seed=0)
+    assert sandbox.handle("DELETE", "/packages?clientToken=ab%1F%C2%85").status == 204
+    assert sandbox.handle("DELETE", "/packages?clientToken=ab%C2%A0cd").status == 400
+
+
+def test_a_pattern_that_could_backtrack_for_long_is_not_run_on_a_long_value() -> None:
+    sandbox = Sandbox(_doc({"type": "string", "pattern": r"^([\w .-]*)*$"}), seed=0)
+    started = time.perf_counter()
+    reply = sandbox.handle("DELETE", "/packages?clientToken=" + "a" * 40 + "%21")
+    assert time.perf_counter() - started < 2
+    assert reply.status == 204  # unchecked, so accepted
+
+
+def test_a_pattern_with_an_exact_length_is_drawn_to_that_length() -> None:
+    assert example("[0-9]+", 12, 12) == "000000000000"
+    assert example(r"^(ab)+x$", 7, 7) == "abababx"
+    assert example(r"^[0-9]{2}$", 3, 3) is None  # no string fits: the caller falls back
+    schema = {"type": "string", "pattern": "[0-9]+", "minLength": 12, "maxLength": 12}
+    for seed in range(5):
+        value = string(schema, random.Random(seed), "previousOwnedBy", 0, vary=True)
+        assert len(value) == 12 and value.isdigit(), value
