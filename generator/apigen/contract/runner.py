@@ -26,7 +26,13 @@ from .checks import ResponseProblem, fallback_warnings, schemathesis_checks, str
 from .client import ClientError, GeneratedClient, ManifestOperation, load_client, resolve_call
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
-from .sandbox import SPEC_PROBLEM_HEADER, RunningSandbox, default_status, start_sandbox
+from .sandbox import (
+    ERROR_HEADER,
+    SPEC_PROBLEM_HEADER,
+    RunningSandbox,
+    default_status,
+    start_sandbox,
+)
 
 if TYPE_CHECKING:
     from apigen_runtime import Operation
@@ -196,7 +202,10 @@ _MESSAGE_KEYS = frozenset(
 def _rejection(response: httpx.Response) -> str:
     """The refusal's own reason: the longest message-like string of a JSON error body (Stripe's
     `{"error": {"message": ...}}`, GitHub's `{"message": ...}`), up to 1000 characters so the
-    key or path it names is not cut off; otherwise the start of the body."""
+    key or path it names is not cut off; the sandbox's header when the error schema has no place
+    for it (an array); otherwise the start of the body."""
+    if ERROR_HEADER in response.headers:
+        return response.headers[ERROR_HEADER][:1000]
     text = response.text
     try:
         data = json.loads(text)

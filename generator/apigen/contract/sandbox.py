@@ -7,10 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SPEC_PROBLEM_HEADER", "RunningSandbox", "default_status", "start_sandbox"]
+__all__ = [
+    "ERROR_HEADER",
+    "SPEC_PROBLEM_HEADER",
+    "RunningSandbox",
+    "default_status",
+    "start_sandbox",
+]
 
 #: The header the sandbox sends with a body drawn where the schema admits no valid value.
 SPEC_PROBLEM_HEADER = "X-Sandbox-Spec-Problem"
+#: The header carrying the sandbox's reason for a refusal whose error schema has no place for it.
+ERROR_HEADER = "X-Sandbox-Error"
 
 
 @dataclass
