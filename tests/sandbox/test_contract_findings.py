@@ -252,3 +252,50 @@ def test_an_error_schema_without_a_message_slot_keeps_its_shape() -> None:
     assert isinstance(reply.json(), list), reply.body
     assert "userName" in reply.headers["X-Sandbox-Error"]  # the reason, where it fits
 
+
+# -- allOf: a base an enclosing object shares still holds -------------------------------------
+
+
+def _drawn(schemas: dict[str, Any], ref: str, draws: int = 8) -> list[Any]:
+    doc = _doc({"/things": {"get": {"responses": {"200": _json({"$ref": ref})}}}})
+    doc["components"] = {"schemas": schemas}
+    sandbox = Sandbox(doc, seed=0)
+    return [sandbox.handle("GET", "/things").json() for _ in range(draws)]
+
+
+def test_a_shared_all_of_base_holds_in_nested_objects() -> None:
+    # Azure web-service: CertificateOrder and its `root: CertificateDetails` both `allOf:
+    # [Resource]` (required `location`); inside the order, `Resource` was on the stack and the
+    # details' member was skipped as if recursive: `"root": {}` (131 sandbox failures)
+    resource = {
+        "type": "object",
+        "required": ["location"],
+        "properties": {"location": {"type": "string"}},
+    }
+    details = {"allOf": [{"$ref": "#/components/schemas/Resource"}]}
+    order = {
+        "allOf": [{"$ref": "#/components/schemas/Resource"}],
+        "required": ["root"],
+        "properties": {"root": {"$ref": "#/components/schemas/Details"}},
+    }
+    schemas = {"Resource": resource, "Details": details, "Order": order}
+    for body in _drawn(schemas, "#/components/schemas/Order"):
+        assert "location" in body and "location" in body["root"], body
+
+
+def test_a_variant_keeps_its_polymorphic_base_s_properties() -> None:
+    pet = {
+        "type": "object",
+        "required": ["name", "kind"],
+        "properties": {"name": {"type": "string"}, "kind": {"type": "string"}},
+        "discriminator": {"propertyName": "kind"},
+        "oneOf": [{"$ref": "#/components/schemas/Cat"}],
+    }
+    cat = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Pet"},
+            {"type": "object", "required": ["lives"], "properties": {"lives": {"type": "integer"}}},
+        ]
+    }
+    for body in _drawn({"Pet": pet, "Cat": cat}, "#/components/schemas/Pet"):
+        assert {"name", "kind", "lives"} <= set(body), body
