@@ -670,7 +670,8 @@ class _Run:
     def _empty_but_typed(
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError
     ) -> bool:
-        """`name=` drawn for an `allowEmptyValue` parameter whose type has no empty value."""
+        """`name=` drawn for an `allowEmptyValue` parameter whose type has no empty value (a
+        boolean, a number, a string schema refusing "")."""
         param = next((p for p in constant.params if p.py_name == exc.name), None)
         if param is None or exc.value != "" or param.location != "query":
             return False
@@ -682,8 +683,12 @@ class _Run:
             ),
             None,
         )
-        kind = declared.schema.get("type") if declared is not None else None
-        return declared is not None and declared.allow_empty and kind not in (None, "string")
+        if declared is None or not declared.allow_empty:
+            return False
+        kind = declared.schema.get("type")
+        if kind == "string":  # an enum without "" (Zoom's `option`), a minLength, a format
+            return bool(self.view.errors(declared.schema, ""))
+        return kind is not None
 
     def _untyped_body(
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError, case: CaseInput
