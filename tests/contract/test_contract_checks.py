@@ -541,6 +541,9 @@ def test_sandbox_rejection_shows_the_refusals_own_message_in_full() -> None:
     assert _rejection(httpx.Response(400, json={"message": "Bad", "status": 400})) == "Bad"
     assert _rejection(httpx.Response(400, text="x" * 500)) == "x" * 200
     assert _rejection(httpx.Response(400, json={"error": {"message": "m" * 2000}})).endswith("...")
+    # an error schema with no message slot (BeezUP's array of items): the sandbox's header
+    array = httpx.Response(400, json=[{"count": 1}], headers={"X-Sandbox-Error": "no userName"})
+    assert _rejection(array) == "no userName"
 
 
 @pytest.mark.parametrize(("version", "required"), [("3.0.3", False), ("3.1.0", True)])

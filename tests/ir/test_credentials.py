@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from apigen.diagnostics import Report
-from apigen.ir.security import build_security
+from apigen.ir.security import bearer_merges, build_security
 from tests.builds import build_into, on_path
 
 OP = {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}
@@ -103,6 +103,52 @@ def test_operation_level_requirements_count() -> None:
     assert _keywords(doc)["b"] == {"username": "username", "password": "password"}
 
 
+GOOGLE_IMPLICIT = {
+    "type": "oauth2",
+    "flows": {"implicit": {"authorizationUrl": "https://auth.example.com/auth", "scopes": {}}},
+}
+GOOGLE_CODE = {
+    "type": "oauth2",
+    "flows": {
+        "authorizationCode": {
+            "authorizationUrl": "https://auth.example.com/auth",
+            "tokenUrl": "https://auth.example.com/token",
+            "scopes": {},
+        }
+    },
+}
+
+
+def test_bearer_schemes_required_together_take_one_token() -> None:
+    # Google's discovery conversions: every operation needs `{Oauth2: [...], Oauth2c: [...]}`,
+    # two flows of the one token a request carries in its one Authorization header. The client
+    # asked for `oauth2_access_token` and `oauth2c_access_token`, refused either alone and sent
+    # only the first when given both.
+    doc = _spec({"Oauth2": GOOGLE_IMPLICIT, "Oauth2c": GOOGLE_CODE}, None)
+    doc["paths"]["/ping"]["get"]["security"] = [{"Oauth2": ["s"], "Oauth2c": ["s"]}]
+    report = Report()
+    schemes, _ = build_security(doc, report, "spec.json")
+    # the scheme whose token the runtime can refresh (a tokenUrl) is kept, under plain keywords
+    assert {s.name: s.credentials["credential"] for s in schemes} == {"Oauth2c": "access_token"}
+    (warning,) = report.warnings
+    assert warning.pointer == "#/components/securitySchemes/Oauth2"
+    assert bearer_merges(doc) == {("Oauth2", "Oauth2c"): ("Oauth2c",)}
+
+
+def test_bearer_and_key_together_keep_the_key_and_one_bearer() -> None:
+    doc = _spec({"a": BEARER, "b": GOOGLE_IMPLICIT, "k": KEY}, [{"a": [], "b": [], "k": []}])
+    assert bearer_merges(doc) == {("a", "b", "k"): ("a", "k")}
+    _, default = build_security(doc, Report(), "spec.json")
+    assert default == (("a", "k"),)
+
+
+def test_basic_and_bearer_together_stay_as_they_are() -> None:
+    # two different Authorization values: no request can meet them (the spec's problem)
+    doc = _spec({"b": BASIC, "o": GOOGLE_CODE}, [{"b": [], "o": []}])
+    assert bearer_merges(doc) == {}
+    assert set(_keywords(doc)) == {"b", "o"}
+
+
 def test_no_security_gets_an_optional_bearer() -> None:
     schemes, default = build_security(_spec(None, None), Report(), "spec.json")
     assert [(s.kind, s.credentials, s.implicit) for s in schemes] == [
@@ -132,6 +178,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
         "nosec": _spec(None, None),
         "userpass": _spec({"b": BASIC}, [{"b": []}]),
+        "google": _spec(
+            {"Oauth2": GOOGLE_IMPLICIT, "Oauth2c": GOOGLE_CODE}, [{"Oauth2": [], "Oauth2c": []}]
+        ),
     }
     for name, doc in specs.items():
         path = root / f"{name}.json"
@@ -215,3 +264,16 @@ def test_readme_documents_the_api_key(built: Path) -> None:
     readme = (built / "onekey" / "README.md").read_text()
     assert "| `api_key` | `ONEKEY_API_KEY` |" in readme
     assert 'api_key=os.environ.get("ONEKEY_API_KEY"),' in readme
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_one_token_meets_bearer_schemes_required_together(
+    built: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with on_path(built / "google", "google") as pkg:
+        params = inspect.signature(pkg.Client.__init__).parameters
+        assert "access_token" in params and "oauth2_access_token" not in params
+        assert _call(pkg, mode, access_token="ya29").headers["Authorization"] == "Bearer ya29"
+        monkeypatch.delenv("GOOGLE_ACCESS_TOKEN", raising=False)
+        with pytest.raises(pkg.MissingCredentialsError, match="access_token="):
+            _call(pkg, mode)

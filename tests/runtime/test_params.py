@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from pydantic import Field
@@ -100,6 +101,17 @@ def test_query_styles(
         op(rt.Param("a", "a", "query", style=style, explode=explode)), {"a": value}
     )
     assert query(recorder.last) == expected
+
+
+def test_allow_reserved_leaves_raw_only_what_means_nothing_in_a_query(recorder: Recorder) -> None:
+    """Azure's `$filter` (allowReserved): `L+-` went raw and read back as `L -`, a `#` ended the
+    query there; `&` and `=` would split the pair. OData's `/:(),'` stay readable."""
+    param = rt.Param("filter", "$filter", "query", allow_reserved=True)
+    value = "name eq 'a/b:c' and (x,y)+1 & k=v #1 [0]"
+    make_client(recorder).request(op(param), {"filter": value})
+    sent = query(recorder.last)
+    assert sent == "%24filter=name%20eq%20'a/b:c'%20and%20(x,y)%2B1%20%26%20k%3Dv%20%231%20%5B0%5D"
+    assert dict(parse_qsl(sent)) == {"$filter": value}
 
 
 def test_stripe_expand_query_and_omitted_values(recorder: Recorder) -> None:

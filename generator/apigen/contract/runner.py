@@ -27,6 +27,7 @@ from .client import ClientError, GeneratedClient, ManifestOperation, load_client
 from .mapping import Call, MappingError, to_call
 from .report import Baseline, Failure, OperationResult, RunReport
 from .sandbox import (
+    ERROR_HEADER,
     SPEC_PROBLEM_HEADER,
     TWIN_KEYS,
     RunningSandbox,
@@ -202,7 +203,10 @@ _MESSAGE_KEYS = frozenset(
 def _rejection(response: httpx.Response) -> str:
     """The refusal's own reason: the longest message-like string of a JSON error body (Stripe's
     `{"error": {"message": ...}}`, GitHub's `{"message": ...}`), up to 1000 characters so the
-    key or path it names is not cut off; otherwise the start of the body."""
+    key or path it names is not cut off; the sandbox's header when the error schema has no place
+    for it (an array); otherwise the start of the body."""
+    if ERROR_HEADER in response.headers:
+        return response.headers[ERROR_HEADER][:1000]
     text = response.text
     try:
         data = json.loads(text)
@@ -679,7 +683,8 @@ class _Run:
     def _empty_but_typed(
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError
     ) -> bool:
-        """`name=` drawn for an `allowEmptyValue` parameter whose type has no empty value."""
+        """`name=` drawn for an `allowEmptyValue` parameter whose type has no empty value (a
+        boolean, a number, a string schema refusing "")."""
         param = next((p for p in constant.params if p.py_name == exc.name), None)
         if param is None or exc.value != "" or param.location != "query":
             return False
@@ -691,8 +696,12 @@ class _Run:
             ),
             None,
         )
-        kind = declared.schema.get("type") if declared is not None else None
-        return declared is not None and declared.allow_empty and kind not in (None, "string")
+        if declared is None or not declared.allow_empty:
+            return False
+        kind = declared.schema.get("type")
+        if kind == "string":  # an enum without "" (Zoom's `option`), a minLength, a format
+            return bool(self.view.errors(declared.schema, ""))
+        return kind is not None
 
     def _untyped_body(
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError, case: CaseInput

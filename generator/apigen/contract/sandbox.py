@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "ERROR_HEADER",
     "SPEC_PROBLEM_HEADER",
     "TWIN_KEYS",
     "RunningSandbox",
@@ -20,6 +21,8 @@ SPEC_PROBLEM_HEADER = "X-Sandbox-Spec-Problem"
 #: Its value starts so when keys sending one path accept the request alike but declare other
 #: responses (Box's `/shared_items`, `#folders`, `#web_links`): no body fits them all.
 TWIN_KEYS = "keys that take the same requests declare different responses"
+#: The header carrying the sandbox's reason for a refusal whose error schema has no place for it.
+ERROR_HEADER = "X-Sandbox-Error"
 
 
 @dataclass

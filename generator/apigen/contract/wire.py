@@ -566,9 +566,16 @@ def _computed(scheme: Mapping[str, Any]) -> bool:
 
 
 def _meetable(requirement: Mapping[str, Mapping[str, Any]]) -> bool:
-    """At most one of the ANDed schemes takes the Authorization header."""
-    kinds = [s.get("type") for s in requirement.values()]
-    return sum(kind in _AUTHORIZATION_KINDS for kind in kinds) <= 1
+    """At most one of the ANDed schemes takes the Authorization header, or all of those that do
+    take a bearer token (OAuth2, OpenID Connect, HTTP bearer): one token meets them all."""
+    takers = [s for s in requirement.values() if s.get("type") in _AUTHORIZATION_KINDS]
+    return len(takers) <= 1 or all(_bearer(s) for s in takers)
+
+
+def _bearer(scheme: Mapping[str, Any]) -> bool:
+    if scheme.get("type") == "http":
+        return str(scheme.get("scheme", "")).lower() == "bearer"
+    return True  # oauth2, openIdConnect
 
 
 def _has_credential(

@@ -24,7 +24,7 @@ from .operations import (
 )
 from .options import ApiOptions
 from .schemas import SchemaConverter
-from .security import build_security
+from .security import bearer_merges, build_security
 from .text import docs_site, markdown_pass
 
 __all__ = ["Api", "build_api"]
@@ -81,6 +81,7 @@ def build_api(
     builder = OperationBuilder(document, schemas)
     schemes, default_security = build_security(document, report, spec_file)
     known = {s.name for s in schemes}
+    merges = bearer_merges(document)
     for op in ops:
         res = find_resource(resources, op.resource)
         base = res.class_name.removesuffix("Resource")
@@ -91,6 +92,7 @@ def build_api(
             op, builder.op_node(op), custom.long_running_for(op, opts), report, spec_file
         )
         if op.security is not None:
+            op.security = tuple(merges.get(alt, alt) for alt in op.security)
             op.security = _known_security(op, known, report, spec_file)
     custom.check_long_running(ops, opts, report)
     schemes, default_security = custom.apply_security(schemes, default_security, ops, opts, report)

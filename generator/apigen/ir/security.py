@@ -96,6 +96,50 @@ def _requirements(document: Mapping[str, Any]) -> list[tuple[str, ...]]:
     return [tuple(sorted(str(k) for k in req)) for req in found if isinstance(req, Mapping)]
 
 
+def _bearer_rank(scheme: Any) -> int:
+    """How a scheme sends its credential, when it is a bearer token in the Authorization header:
+    2 an OAuth2 flow the runtime can renew or fetch a token with (a token or refresh URL), 1 any
+    other OAuth2 or OpenID Connect scheme or HTTP bearer; 0 another kind of Authorization value
+    (basic, digest...): -1 anything else (API keys, mutual TLS)."""
+    if not isinstance(scheme, Mapping):
+        return -1
+    kind = str(scheme.get("type", "")).lower()
+    if kind == "http":
+        return 1 if str(scheme.get("scheme", "")).lower() == "bearer" else 0
+    if kind == "openidconnect":
+        return 1
+    if kind != "oauth2":
+        return -1
+    flows = scheme.get("flows")
+    for flow in flows.values() if isinstance(flows, Mapping) else ():
+        if isinstance(flow, Mapping) and (flow.get("tokenUrl") or flow.get("refreshUrl")):
+            return 2
+    return 1
+
+
+def bearer_merges(document: Mapping[str, Any]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Requirements (sorted scheme names) that AND several bearer-token schemes, each mapped to
+    the requirement with one of them only.
+
+    A request carries one `Authorization` header, so one bearer token meets every OAuth2 /
+    OpenID Connect / HTTP bearer scheme of the requirement (Google's `{Oauth2, Oauth2c}`, the
+    implicit and authorization-code flows of one token). The scheme kept is the one the runtime
+    can renew its token with (a token or refresh URL), else the first by name. A requirement
+    that also names basic or another HTTP scheme cannot be met and is left as it is."""
+    raw = (document.get("components") or {}).get("securitySchemes") or {}
+    if not isinstance(raw, Mapping):
+        return {}
+    merges: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for requirement in _requirements(document):
+        ranks = {name: _bearer_rank(raw.get(name)) for name in requirement}
+        bearers = [name for name in requirement if ranks[name] > 0]
+        if len(bearers) < 2 or 0 in ranks.values():
+            continue
+        keep = max(bearers, key=lambda name: ranks[name])  # the first of the best
+        merges[requirement] = tuple(n for n in requirement if n == keep or n not in bearers)
+    return merges
+
+
 def _one_secret(
     plans: Mapping[str, tuple[str, dict[str, str], dict[str, Any]]],
     raw: Mapping[str, Any],
@@ -141,6 +185,21 @@ def build_security(
     requirements = _requirements(document)
     if not raw and not any(requirements):
         return [_implicit_bearer()], ((IMPLICIT_SCHEME,), ())
+    merges = bearer_merges(document)
+    if merges:
+        requirements = [merges.get(req, req) for req in requirements]
+        left = {name for req in requirements for name in req}
+        for name in sorted({n for req in merges for n in req} - left):
+            kept = sorted({n for req, merged in merges.items() if name in req for n in merged})
+            report.warn(
+                file,
+                f"#/components/securitySchemes/{name}",
+                f"every requirement naming {name} also names {', '.join(kept)}, and both send a"
+                " bearer token in the one Authorization header",
+                kind="security",
+                action=f"one token meets both: the client takes {', '.join(kept)}'s",
+            )
+            plans.pop(name, None)
     collapsed = _one_secret(plans, raw, requirements)
     for name in collapsed:
         kind, _, options = plans[name]
@@ -169,6 +228,7 @@ def build_security(
     for req in document.get("security") or []:
         if isinstance(req, Mapping):
             names = tuple(sorted(str(k) for k in req))
+            names = merges.get(names, names)
             if all(n in known for n in names):
                 default.append(names)
     return schemes, tuple(default)

@@ -385,6 +385,11 @@ class ExampleGenerator:
                 target = self.resolver.lookup(ref)
             except RefError:
                 target = {}
+            if ref in stack and isinstance(target, Mapping):
+                # An enclosing object's member again: a base many objects share (Azure's
+                # `Resource`, whose required `location` holds in each), or the polymorphic base
+                # whose variant is being built: its constraints hold, its choice is being made.
+                target = {k: v for k, v in target.items() if k not in ("oneOf", "anyOf")}
             self._flatten(self._siblings(node), out, stack, seen, depth + 1)
             self._flatten(target, out, stack, seen, depth + 1)
             return

@@ -36,6 +36,8 @@ SPEC_PROBLEM_HEADER = "X-Sandbox-Spec-Problem"
 #: ... and, starting its value, with a request that several keys sending one path accept alike
 #: while they declare other responses (`Sandbox._accepting`): no body fits them all.
 TWIN_KEYS = "keys that take the same requests declare different responses"
+#: The refusal's reason, sent when the error schema has no place for it (an array, a string).
+ERROR_HEADER = "X-Sandbox-Error"
 _MESSAGE_KEYS = (
     "message",
     "detail",
@@ -264,8 +266,11 @@ class Responder:
                 template = pruned
             self._error_templates[key] = template
         value = copy.deepcopy(template)
-        if not isinstance(value, dict):  # an error that is not an object has no message slot
-            value = {"message": message, "status": status}
+        if not isinstance(value, dict):  # an error that is not an object has no message slot:
+            if value is None or not self.generator.checker.fits(value, schema):
+                value = {"message": message, "status": status}
+            else:  # the drawn value, valid; the reason goes in a header
+                extra[ERROR_HEADER] = message.encode("ascii", "backslashreplace").decode()[:2000]
         else:
             value = self._inject(value, schema, message, name)
         return Reply(status, {"Content-Type": "application/json", **extra}, _dumps(value))
@@ -302,9 +307,10 @@ class Responder:
         if operation is None or pointer is None:
             return None
         responses = {str(k): v for k, v in self._resolve(operation.get("responses")).items()}
-        order = [str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx"]
+        # The status's own response, its range, then `default` (what OpenAPI, the client and
+        # every validator read an undeclared status by); another 4xx's shape only without those.
+        order = [str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"]
         order += sorted(k for k in responses if k.startswith("4") and k not in order)
-        order.append("default")
         for key in order:
             if key not in responses:
                 continue
