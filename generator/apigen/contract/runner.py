@@ -486,6 +486,9 @@ class _Run:
             if isinstance(error, TypeError) and BINARY_IN_JSON in str(error):
                 fail("binary_in_json", "spec", f"{BINARY_IN_JSON_SPEC}: {str(error)[:200]}")
                 return
+            if isinstance(error, TypeError) and FOREIGN_PART in str(error):
+                fail("foreign_part", "spec", f"{FOREIGN_PART_SPEC}: {str(error)[:200]}")
+                return
             if isinstance(error, TypeError) and self._form_not_object(op, constant, error):
                 fail("form_not_object", "spec", f"{FORM_NOT_OBJECT}: {str(error)[:200]}")
                 return
@@ -960,6 +963,15 @@ def _nothing_to_call(document: Mapping[str, Any]) -> str:
 BINARY_IN_JSON = "bytes in a JSON body must be UTF-8 text"
 BINARY_IN_JSON_SPEC = (
     "the spec declares `format: binary` inside a JSON body, which carries text, not octets"
+)
+
+# A multipart field holding objects whose part the spec declares as XML, YAML...: the client
+# takes the encoded part (str or bytes; apigen serialises data only as JSON) and refuses the
+# drawn data with this message (runtime `_body.FOREIGN_PART`).
+FOREIGN_PART = "apigen encodes data only as JSON"
+FOREIGN_PART_SPEC = (
+    "the spec declares a multipart part holding data in a media type other than JSON; the "
+    "client takes that part encoded, and the case drew it as data"
 )
 
 # A header or cookie value with CR, LF, NUL or non-ASCII characters (Vercel's `x-vercel-digest`

@@ -311,6 +311,7 @@ class OperationBuilder:
             for wire, prop in props.items():
                 if self.schemas.read_only(prop):  # the rule of FieldDef.read_only
                     continue
+                foreign: str | None = None
                 prop_r = deref(self.document, prop)
                 pptr = f"{ptr}/properties/{escape(str(wire))}"
                 if multipart and _is_binary(prop_r):
@@ -322,8 +323,19 @@ class OperationBuilder:
                     and _is_binary(prop_r.get("items"))
                 ):
                     ptype = ListOf(Prim("file"))
+                elif multipart and (
+                    foreign := _foreign_part(prop_r, encoding.get(str(wire)), self.document)
+                ):
+                    # an object part the spec wants as XML, YAML...: the runtime writes data
+                    # only as JSON, so the caller passes the encoded part (decisions.md §36)
+                    ptype = union_of([Prim("str"), Prim("file")])
+                    ptype = ListOf(ptype) if foreign == "array" else ptype
                 else:
                     ptype = self.schemas.convert(prop, pptr, [*hint, "Params", str(wire)], module)
+                doc = schema_doc(prop_r)
+                if multipart and foreign:
+                    media = (encoding[str(wire)][2] or "").split(";")[0].strip()
+                    doc = f"{doc} (the {media} part as text or bytes)".lstrip()
                 fields.append(
                     ParamDef(
                         py_name=naming.param_name(str(wire)),
@@ -331,7 +343,7 @@ class OperationBuilder:
                         location="field",
                         type=ptype,
                         required=str(wire) in req,
-                        doc=schema_doc(prop_r),
+                        doc=doc,
                         example=example_value(prop_r, self._deref),
                     )
                 )
@@ -480,6 +492,19 @@ def _structured(schema: Any) -> bool:
     return bool(kinds & {"object", "array"}) or any(
         schema.get(k) for k in ("properties", "items", "oneOf", "anyOf", "additionalProperties")
     )
+
+
+def _foreign_part(
+    schema: Any, encoding: tuple[str | None, bool | None, str | None] | None, document: Any
+) -> str | None:
+    """ "object" ("array": one part per item) when a multipart field holds objects whose part
+    the spec declares in a media type other than JSON (`contentType: application/xml`)."""
+    media = encoding[2] if encoding is not None else None
+    if not media or _JSON.match(media.strip()) or not isinstance(schema, JSON_OBJECT):
+        return None
+    if schema.get("type") == "array":  # one part per item: the items' kind decides
+        return "array" if _structured(deref(document, schema.get("items"))) else None
+    return "object" if _structured(schema) else None
 
 
 def _holds_nothing(schema: Mapping[str, Any]) -> bool:

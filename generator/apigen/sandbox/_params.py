@@ -170,8 +170,18 @@ def parse_cookies(header: str | None) -> dict[str, str]:
     return out
 
 
-def parse_multipart(body: bytes, content_type: str) -> dict[str, Any]:
-    """A multipart/form-data body as nested data; file parts become their text (or "")."""
+def _document(media: str) -> bool:
+    """A media type holding structured text other than JSON (`application/xml`, `text/csv`)."""
+    return any(word in media for word in ("xml", "yaml", "csv", "html"))
+
+
+def parse_multipart(
+    body: bytes, content_type: str, documents: set[str] | None = None
+) -> dict[str, Any]:
+    """A multipart/form-data body as nested data; file parts become their text (or "").
+
+    `documents` collects the names of parts sent as an XML, YAML, CSV... document: their text
+    holds data the sandbox does not parse, so their schema is not checked against it."""
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     boundary = message.get_boundary()
@@ -194,6 +204,8 @@ def parse_multipart(body: bytes, content_type: str) -> dict[str, Any]:
             value = json.loads(data or b"null")
         else:
             value = data.decode("utf-8", "replace")
+            if documents is not None and _document(part.get_content_type()):
+                documents.add(name)
         keys = split_key(name)
         if len(keys) == 1:
             repeated.setdefault(name, []).append(value)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -378,6 +378,7 @@ class RequestValidator:
             )
         schema = spec.media[media]
         value: Any
+        documents: set[str] = set()  # multipart parts sent as XML, YAML...: their text is opaque
         try:
             if base.endswith("/json") or base.endswith("+json"):
                 if not body:
@@ -388,7 +389,7 @@ class RequestValidator:
             elif base == "application/x-www-form-urlencoded":
                 value = self.coercer.coerce(parse_form(body), schema)
             elif base == "multipart/form-data":
-                value = self.coercer.coerce(parse_multipart(body, content_type), schema)
+                value = self.coercer.coerce(parse_multipart(body, content_type, documents), schema)
             else:
                 return None  # bytes or text: nothing structural to check
         except (ValueError, UnicodeDecodeError) as exc:
@@ -398,7 +399,7 @@ class RequestValidator:
         validator = spec.validators.get(media)
         if validator is None:
             validator = spec.validators[media] = self._validator(schema, write=True)
-        error = _first_error(validator, value)
+        error = _first_error(validator, value, documents)
         if error is not None:
             return Problem(plan.semantic_status, f"invalid request body: {error}", "body")
         return None
@@ -449,9 +450,13 @@ def _pick_media(base: str, declared: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _first_error(validator: Any, value: Any) -> str | None:
+def _first_error(validator: Any, value: Any, opaque: Collection[str] = ()) -> str | None:
+    """The first error, leaving out those inside an `opaque` top-level member."""
     try:
-        error = next(iter(validator.iter_errors(value)), None)
+        error = next(
+            (e for e in validator.iter_errors(value) if not _inside(e.absolute_path, opaque)),
+            None,
+        )
     except Exception:  # a schema jsonschema cannot evaluate (bad type, external $ref): accept
         return None
     if error is None:
@@ -461,6 +466,10 @@ def _first_error(validator: Any, value: Any) -> str | None:
     if len(message) > 300:
         message = message[:300] + "..."
     return f"{where.lstrip('.')}: {message}" if where else message
+
+
+def _inside(path: Any, members: Collection[str]) -> bool:
+    return bool(members) and len(path) > 0 and path[0] in members
 
 
 def _satisfied(
