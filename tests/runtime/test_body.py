@@ -268,7 +268,8 @@ def _parts(content: bytes, content_type: str) -> list[tuple[str, str | None, byt
 )
 def test_multipart_objects_are_json_parts(recorder: Recorder, encoding: Any) -> None:
     """An object (and each object of an array) is one ``application/json`` part; an array of
-    primitives is one part per item; ``encoding.<name>.contentType`` wins."""
+    primitives is one part per item; a part ``encoding.<name>.contentType`` declares in another
+    media type is the caller's encoded text, and data for it is refused (decisions.md §36)."""
     encodings = {"tags": rt.Encoding(content_type="text/csv")}
     if encoding is not None:
         encodings |= {"meta": encoding, "items": encoding, "ids": encoding}
@@ -283,17 +284,19 @@ def test_multipart_objects_are_json_parts(recorder: Recorder, encoding: Any) -> 
             "meta": {"name": "x", "size": 2},
             "items": [{"k": "a"}, {"k": "b"}],
             "ids": [1, 2],
-            "tags": {"t": 1},
+            "tags": "t,1",
             "note": "hi",
         },
     )
+    with pytest.raises(TypeError, match="'tags' is sent as text/csv: pass it encoded"):
+        make_client(recorder).request(operation, {"tags": {"t": 1}})
     assert _parts(recorder.last.content, recorder.last.headers["Content-Type"]) == [
         ("meta", "application/json", b'{"name":"x","size":2}'),
         ("items", "application/json", b'{"k":"a"}'),
         ("items", "application/json", b'{"k":"b"}'),
         ("ids", None, b"1"),
         ("ids", None, b"2"),
-        ("tags", "text/csv", b'{"t":1}'),
+        ("tags", "text/csv", b"t,1"),
         ("note", None, b"hi"),
     ]
 
