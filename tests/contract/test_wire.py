@@ -136,6 +136,18 @@ def test_a_delimiter_inside_a_joined_item_is_a_spec_problem() -> None:
     assert _query(obj, "q=k,v", {"k": "v"}) == []
 
 
+def test_a_pipe_or_space_delimited_object_reads_back_by_its_own_delimiter() -> None:
+    # OpenAPI's style table: pipeDelimited, explode false, {R: 100, G: 200} is `R|100|G|200`
+    # (features/3.1/parameters-style.yaml); it read back as {} when split at commas
+    obj = {"type": "object", "additionalProperties": {"type": "string"}}
+    pipes = _q(schema=obj, style="pipeDelimited", explode=False)
+    assert _query(pipes, "q=R|100|G|200", {"R": "100", "G": "200"}) == []
+    assert _query(pipes, "q=R|1%7C2", {"R": "1|2"})[0].startswith(UNSPELLABLE_VALUE)
+    assert _query(pipes, "q=R|a,b", {"R": "a,b"}) == []  # a comma is data here
+    spaces = _q(schema=obj, style="spaceDelimited", explode=False)
+    assert _query(spaces, "q=R%20100%20G%20200", {"R": "100", "G": "200"}) == []
+
+
 def test_a_nested_value_in_a_form_query_and_an_empty_exploded_object_are_spec_problems() -> None:
     # AWS EC2 `Filter: [{Name, Values}]` (form): OpenAPI spells no array or object inside one,
     # the client's JSON item cannot be read back as the object meant

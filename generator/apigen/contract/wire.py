@@ -447,11 +447,12 @@ def _check_query(
                     )
                     continue
                 decoded = {pairs[i][0]: pairs[i][1] for i in mine}
-            else:
-                if isinstance(value, Mapping) and _holds([*value, *value.values()], ","):
+            else:  # `R,100,G,200`; pipe- and space-delimited objects join with their own
+                sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(p.style, ",")
+                if isinstance(value, Mapping) and _holds([*value, *value.values()], sep):
                     problems.append(f"{UNSPELLABLE_VALUE}: query {p.name}={value!r}")
                     continue
-                items = texts[0].split(",")
+                items = texts[0].split(sep)
                 decoded = dict(zip(items[::2], items[1::2], strict=False))
         else:
             if len(texts) != 1:
