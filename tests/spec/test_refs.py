@@ -290,3 +290,50 @@ def test_no_line_when_the_file_changed_since_loading(tmp_path: Path) -> None:
     loaded = load(spec)
     spec.write_text("\n\n\n" + spec.read_text())
     assert loaded.locate("#/paths") == (str(spec), None)
+
+
+def test_a_discriminator_mapping_into_another_file_names_the_bundled_schema(
+    tmp_path: Path,
+) -> None:
+    """`mapping: {attach: models/actions.yml#/attach}` (DigitalOcean) is a reference like a
+    `$ref`: it ends up naming the bundled copy of that schema, so the tag `attach` picks it.
+    Left as it was, the IR could not match it to a member and tagged each by its schema name.
+    A component name, or a reference the bundle cannot follow, stays as it is."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "actions.yml").write_text(
+        "attach: {type: object, required: [type], properties: {type: {type: string}}}\n"
+        "detach: {type: object, required: [type], properties: {type: {type: string}}}\n"
+    )
+    (tmp_path / "body.yml").write_text(
+        "oneOf:\n"
+        "  - $ref: 'models/actions.yml#/attach'\n"
+        "  - $ref: 'models/actions.yml#/detach'\n"
+        "discriminator:\n"
+        "  propertyName: type\n"
+        "  mapping:\n"
+        "    attach: 'models/actions.yml#/attach'\n"
+        "    detach: 'models/actions.yml#/detach'\n"
+        "    gone: 'models/missing.yml#/x'\n"
+        "    named: Other\n"
+    )
+    (tmp_path / "api.yaml").write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: t, version: '1'}\n"
+        "paths:\n"
+        "  /actions:\n"
+        "    post:\n"
+        "      requestBody:\n"
+        "        content:\n"
+        "          application/json:\n"
+        "            schema: {$ref: 'body.yml'}\n"
+        "      responses: {'204': {description: ok}}\n"
+    )
+    doc = load(tmp_path / "api.yaml").document
+    schemas = doc["components"]["schemas"]
+    body = doc["paths"]["/actions"]["post"]["requestBody"]["content"]["application/json"]
+    union = schemas[body["schema"]["$ref"].removeprefix("#/components/schemas/")]
+    mapping = union["discriminator"]["mapping"]
+    refs = [member["$ref"] for member in union["oneOf"]]
+    assert [mapping["attach"], mapping["detach"]] == refs
+    assert all(ref.removeprefix("#/components/schemas/") in schemas for ref in refs)
+    assert mapping["gone"] == "models/missing.yml#/x" and mapping["named"] == "Other"

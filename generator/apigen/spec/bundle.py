@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -237,6 +237,10 @@ class Bundler:
         queue = [(self.root.doc, None, None, False, self.root, [], [], frozenset())]
         while queue:
             subtree, key, container, named, base, base_ptr, bundle_ptr, chain = queue.pop()
+            # before the walk: the subtree holds only its own file's content (refs the walk
+            # inlines bring mappings relative to their own file, met when they are walked)
+            for mapping in _mappings(subtree):
+                self._map(mapping, base, chain, queue)
             for frame in walk_refs(
                 subtree, swagger2=self.swagger2, key=key, container=container, named=named
             ):
@@ -308,6 +312,45 @@ class Bundler:
             (new, frame.key, frame.container, frame.named, target, fragment, at, chain | {ident})
         )
 
+    def _map(
+        self,
+        mapping: dict[str, Any],
+        base: BundleFile,
+        chain: frozenset[tuple[str, str]],
+        queue: list[Any],
+    ) -> None:
+        """`discriminator.mapping` values naming a schema in another file
+        (`models/nfs_actions.yml#/nfs_action_attach`, DigitalOcean): rewritten to the schema
+        that file's bundled copy is, as that schema's `$ref`s are. A value the walk cannot
+        follow (a component name, a file not read: unreadable, remote, outside the spec's
+        folder; a missing target) stays as it is: the IR then names that member by its own
+        schema name."""
+        for tag, value in list(mapping.items()):
+            if not isinstance(value, str) or not _names_a_file(value):
+                continue
+            fragment_text = value.split("#", 1)[1] if "#" in value else ""
+            try:
+                fragment = split_pointer("#" + fragment_text)
+            except ValueError:
+                continue
+
+            def where(message: str, kind: str, tag: str = str(tag)) -> SpecError:
+                return self._error(base, ["discriminator", "mapping", tag], message, kind)
+
+            try:
+                target = self._open(value, base, where)
+            except (_Unreadable, SpecError):
+                continue
+            if target is self.root:
+                mapping[tag] = join_pointer(fragment)
+                continue
+            found = find(target.doc, fragment)
+            if found is MISSING:
+                continue
+            node: dict[str, Any] = {"$ref": value}
+            self._link_schema(node, target, fragment, found, queue, chain)
+            mapping[tag] = node["$ref"]
+
     def _dangling(
         self,
         frame: Frame,
@@ -351,6 +394,27 @@ class Bundler:
             self.origins[join_pointer(at)] = (target.display, join_pointer(fragment))
             queue.append((copy, name, holder, False, target, fragment, at, frozenset()))
         node["$ref"] = join_pointer([*self.prefix, name])
+
+
+def _names_a_file(value: str) -> bool:
+    """A mapping value that is a reference into another file, not a component name."""
+    if value.startswith("#"):
+        return False
+    return "#" in value or "/" in value or value.endswith((".yaml", ".yml", ".json"))
+
+
+def _mappings(root: Any) -> Iterator[dict[str, Any]]:
+    """Every `discriminator.mapping` object under `root`."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            found = node.get("discriminator")
+            if type(found) is dict and type(found.get("mapping")) is dict:
+                yield found["mapping"]
+            stack.extend(v for v in node.values() if type(v) is dict or type(v) is list)
+        elif type(node) is list:
+            stack.extend(v for v in node if type(v) is dict or type(v) is list)
 
 
 # --------------------------------------------------------------------------- ref check
