@@ -565,6 +565,11 @@ class _Run:
                     f"{response.status_code}: {NO_SUCCESS}",
                     http=http,
                 )
+            elif (outside := self._drawn_outside_schema(op, case)) is not None:
+                # schemathesis drew a text its own schema refuses (a pattern it reads otherwise,
+                # `{[0-9a-f]{4}...}`): the sandbox was right to refuse it
+                fail("drawn_invalid", "spec", f"{DRAWN_INVALID}: {outside}", http=http)
+                spec_request = True
             else:
                 fail(
                     "sandbox_rejected",
@@ -825,6 +830,24 @@ class _Run:
         responses = self.view.deref(self.view.operation(op.path, op.method).get("responses"))
         return not isinstance(responses, Mapping) or not responses
 
+    def _drawn_outside_schema(self, op: ManifestOperation, case: CaseInput) -> str | None:
+        """The first text parameter of `case` its string schema refuses (as `name=value: why`),
+        else None."""
+        containers = {
+            "path": case.path,
+            "query": case.query,
+            "header": case.headers,
+            "cookie": case.cookies,
+        }
+        for p in self.view.parameters(op.path, op.method.lower()):
+            value = containers.get(p.location, {}).get(p.name)
+            if not isinstance(value, str) or p.content_type or p.schema.get("type") != "string":
+                continue
+            errors = self.view.errors(p.schema, value)
+            if errors and not errors[0].startswith("schema not usable"):
+                return f"{p.location} {p.name}={value!r}: {errors[0].partition(': ')[2]}"
+        return None
+
     def _only_errors_declared(self, op: ManifestOperation, status: int) -> bool:
         """Whether `status` is the sandbox's answer to a valid request because the operation
         declares no 2xx, `2XX` or `default` response (the lowest declared code is all there is)."""
@@ -973,6 +996,10 @@ FOREIGN_PART_SPEC = (
     "the spec declares a multipart part holding data in a media type other than JSON; the "
     "client takes that part encoded, and the case drew it as data"
 )
+
+# schemathesis (hypothesis' `from_regex`) reads a few patterns otherwise than JSON Schema does
+# and then draws a value its schema refuses; the sandbox refuses it as any server would.
+DRAWN_INVALID = "the case holds a value its own schema refuses (schemathesis drew it)"
 
 # A header or cookie value with CR, LF, NUL or non-ASCII characters (Vercel's `x-vercel-digest`
 # is any string): HTTP field values are ASCII in practice (RFC 9110 5.5: other octets are
