@@ -192,7 +192,15 @@ class ExampleGenerator:
             return string({}, ctx.rng, hint, variant)
         schema, ref, stack, repeats = self._enter(node, stack)
         if repeats > 2:
-            return minimal(schema)
+            value = minimal(schema)
+            if ctx.notes is not None and schema.get("required") and isinstance(value, dict):
+                # reached only through what must be there (`cut` drops the optional): a value
+                # needs itself again inside, so none is finite (TreeNode's required `parent`)
+                ctx.notes.append(
+                    f"{ref or 'a schema'} requires a value of itself inside it, without end: "
+                    "no finite value exists"
+                )
+            return value
         cut = cut or repeats > 0
         null_too, schema = self._or_null(schema)
         if null_too and (
