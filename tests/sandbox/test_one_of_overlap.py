@@ -239,3 +239,77 @@ def test_optional_parts_that_admit_no_value_are_left_out() -> None:
         assert value.get("preferred", []) == []
         assert notes == []
         assert _errors({**document, "components": {"schemas": {"U": user}}}, "U", value) == []
+
+
+# PagerDuty (corpus2 providers/pagerduty): a reference `oneOf` whose plain variant (`type` any
+# string) takes every value of the enum-typed ones, and a `Channel` whose own `required: [type]`
+# sits beside its `oneOf`.
+PAGERDUTY: dict[str, Any] = {
+    "Reference": {
+        "type": "object",
+        "required": ["type", "id"],
+        "properties": {"id": {"type": "string"}, "summary": {"type": "string"}},
+    },
+    "UserReference": {
+        "allOf": [
+            {"$ref": "#/components/schemas/Reference"},
+            {"type": "object", "properties": {"type": {"type": "string", "enum": ["user_ref"]}}},
+        ]
+    },
+    "Plain": {
+        "type": "object",
+        "required": ["type", "id"],
+        "properties": {
+            "id": {"type": "string", "example": "P1"},
+            "type": {"type": "string", "example": "workflow_ref"},
+        },
+    },
+    "Agent": {
+        "oneOf": [
+            {"$ref": "#/components/schemas/UserReference"},
+            {"$ref": "#/components/schemas/Plain"},
+            {"$ref": "#/components/schemas/Plain"},
+        ]
+    },
+    "Channel": {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"type": "string"}, "note": {"type": "string"}},
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {"type": {"type": "string"}, "host": {"type": "string"}},
+            },
+            {
+                "type": "object",
+                "required": ["type"],
+                "properties": {"kind": {"type": "string"}},
+            },
+        ],
+    },
+}
+
+
+def _pagerduty() -> dict[str, Any]:
+    return {**_doc(), "components": {"schemas": PAGERDUTY}}
+
+
+def test_a_variant_asking_only_for_a_type_covers_a_narrower_one() -> None:
+    """`{type: string}` takes every value of `{type: string, enum: [...]}`: with the two
+    identical plain variants, no value matches exactly one variant of `Agent`, which the
+    sandbox now proves and says (before, it passed an overlapping value off as valid)."""
+    notes: list[str] = []
+    ExampleGenerator(_pagerduty()).generate({"$ref": "#/components/schemas/Agent"}, notes=notes)
+    assert any("admits no value" in n for n in notes), notes
+
+
+def test_a_separated_variant_keeps_what_the_schema_beside_the_one_of_requires() -> None:
+    """A Channel variant's draw also fits the other variant, which requires only `type`:
+    dropping `type` would separate them, but the base requires it, so the draw gets a
+    property of the other's of the wrong type instead (`kind: 0`), never loses `type`."""
+    document = _pagerduty()
+    generator = ExampleGenerator(document)
+    ref = {"$ref": "#/components/schemas/Channel"}
+    for i in range(30):
+        value = generator.generate(ref, key=f"draw {i}", vary=True)
+        assert _errors(document, "Channel", value) == [], value

@@ -478,7 +478,10 @@ class ExampleGenerator:
         for value, index in candidates if not proven else ():
             if isinstance(value, dict):
                 others = [o for i, o in enumerate(options) if i != index]
-                separated = self._separate(value, options[index], others)
+                # the variant with what sits beside the oneOf: its `required` holds too (a
+                # property only the base requires is no property to drop; PagerDuty's Channel)
+                chosen = {"allOf": [base, options[index]]} if needs_merge else options[index]
+                separated = self._separate(value, chosen, others)
                 if separated is not None:
                     return separated
         if ctx.vary and not proven:
@@ -641,8 +644,25 @@ class ExampleGenerator:
         narrow_props = narrow_props if isinstance(narrow_props, Mapping) else {}
         narrow_required = set(narrow_schema.get("required") or ())
         return required <= narrow_required and all(
-            name in narrow_props and _same(sub, narrow_props[name]) for name, sub in props.items()
+            name in narrow_props
+            and (_same(sub, narrow_props[name]) or self._type_covers(sub, narrow_props[name]))
+            for name, sub in props.items()
         )
+
+    def _type_covers(self, wide: Any, narrow: Any) -> bool:
+        """Whether `wide` asks only for a type (`{type: string}`, annotations aside) that
+        `narrow` declares too, whatever else `narrow` asks (PagerDuty's `{type: string}` beside
+        `{type: string, enum: [user_reference]}`): each value of `narrow` is one of `wide`."""
+        schema = self._flat_keys(wide)
+        keys = {k for k in schema if k not in _COVER_ANNOTATIONS and not k.startswith("x-")}
+        kind = schema.get("type")
+        if not keys <= {"type", "nullable"} or not isinstance(kind, str):
+            return False
+        narrow_types, narrow_null = declared_types(
+            self._flat_keys(narrow), self.checker.nullable_keyword
+        )
+        wide_null = bool(self.checker.nullable_keyword) and schema.get("nullable") is True
+        return narrow_types == [kind] and (wide_null or not narrow_null)
 
     def shape(self, node: Any) -> tuple[Mapping[str, Any], list[str], Any]:
         """(properties, required, additionalProperties) of a schema, `$ref`s and allOf merged."""
