@@ -717,17 +717,20 @@ class _Run:
     def _untyped_field(
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError, case: CaseInput
     ) -> bool:
-        """A body property, or a property or item inside it (where the argument's type refused
-        the value), with `items`, `properties` or `additionalProperties` but no `type`: JSON
+        """A body property, or a property or item inside it or inside the whole body (where the
+        argument's type refused the value), with `items`, `properties` or `additionalProperties` but no `type`: JSON
         Schema admits any value there (null included), the generated type (rightly) wants a
         list or object (Anchore's `ImportSource.target: {additionalProperties: true}`)."""
         param = next((p for p in constant.params if p.py_name == exc.name), None)
-        if param is None or param.location != "field":
+        if param is None or param.location not in ("field", "body"):
             return False
         body = self.view.request_body(op.path, op.method) or {}
         media = self.view.deref((body.get("content") or {}).get(case.media_type or "", {}))
         schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
-        node = self._step(schema, param.wire_name)
+        if param.location == "body":  # the whole body: CORE's array of `SearchRequest`s
+            node = schema if isinstance(schema, Mapping) else None
+        else:
+            node = self._step(schema, param.wire_name)
         for key in exc.loc:
             if node is None or self._untyped_container(node):
                 break
