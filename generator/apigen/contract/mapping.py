@@ -237,13 +237,20 @@ _BOOLEAN_TEXT = {"true": True, "false": False}
 
 
 def _has_null_text(value: Any) -> bool:
-    return value == "null" or (isinstance(value, list) and "null" in value)
+    if isinstance(value, list):
+        return any(_has_null_text(v) for v in value)
+    if isinstance(value, dict):  # a JSON parameter's members too (Stream's `payload.sort`)
+        return any(_has_null_text(v) for v in value.values())
+    return value == "null"
 
 
 def _null_for_text(value: Any) -> Any:
-    """'null' (alone or as an array item) read as the null it spells."""
+    """'null' (alone, as an array item or a JSON parameter's member) read as the null it
+    spells."""
     if isinstance(value, list):
-        return [None if v == "null" else v for v in value]
+        return [_null_for_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _null_for_text(v) for k, v in value.items()}
     return None if value == "null" else value
 
 
