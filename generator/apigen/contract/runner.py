@@ -718,9 +718,10 @@ class _Run:
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError, case: CaseInput
     ) -> bool:
         """A body property, or a property or item inside it or inside the whole body (where the
-        argument's type refused the value), with `items`, `properties` or `additionalProperties` but no `type`: JSON
-        Schema admits any value there (null included), the generated type (rightly) wants a
-        list or object (Anchore's `ImportSource.target: {additionalProperties: true}`)."""
+        argument's type refused the value), with `items`, `properties` or
+        `additionalProperties` but no `type`: JSON Schema admits any value there (null
+        included), the generated type (rightly) wants a list or object (Anchore's
+        `ImportSource.target: {additionalProperties: true}`)."""
         param = next((p for p in constant.params if p.py_name == exc.name), None)
         if param is None or param.location not in ("field", "body"):
             return False
