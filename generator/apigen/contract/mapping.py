@@ -241,7 +241,7 @@ def _has_null_text(value: Any) -> bool:
         return any(_has_null_text(v) for v in value)
     if isinstance(value, dict):  # a JSON parameter's members too (Stream's `payload.sort`)
         return any(_has_null_text(v) for v in value.values())
-    return value == "null"
+    return isinstance(value, str) and value == "null"
 
 
 def _null_for_text(value: Any) -> Any:
