@@ -38,8 +38,10 @@ def test_no_client_or_sandbox_failure(report: RunReport) -> None:
 def test_passes(report: RunReport, operation_id: str) -> None:
     # response strings built from their patterns; `exclusiveMaximum: true` read the draft-04
     # way in a 3.1 document; a required writeOnly property left out of the response; a
-    # mutualTLS requirement (nothing to send in HTTP)
-    assert _checks(report, operation_id) == set()
+    # mutualTLS requirement (nothing to send in HTTP). `source`'s Card member has no `type`:
+    # a drawn list is valid there, and the TypedDict the argument is converted to (since the
+    # contract resolves TYPE_CHECKING imports) refuses it: the spec's
+    assert _checks(report, operation_id) <= {("spec", "untyped_schema")}
 
 
 @pytest.mark.parametrize(
@@ -47,6 +49,8 @@ def test_passes(report: RunReport, operation_id: str) -> None:
     [
         ("postPhoto", "binary_in_json"),  # `format: binary` in JSON: drawn octets, not text
         ("postLoose", "untyped_schema"),  # `items` without `type`: null is valid there
+        ("postImport", "untyped_schema"),  # the same inside a model: `additionalProperties`
+        ("postSearches", "untyped_schema"),  # the same for the items of a whole body
         ("postBoth", "security_requirement"),  # basic AND bearer: one Authorization header
     ],
 )

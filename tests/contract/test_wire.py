@@ -272,3 +272,24 @@ def test_a_required_form_field_given_null_or_empty_is_a_spec_problem() -> None:
         }
     )
     assert _form(optional, "", {"Tags": []}) == []
+
+
+def test_a_multipart_name_reads_back_by_html5_form_encoding() -> None:
+    # Apacta uploadImage: a drawn extra part named `J%73` was read back as `Js` (every `%XX`
+    # decoded), though HTML5 encoding (the runtime's, httpx's) escapes only `"` and controls
+    schema = {"type": "object", "additionalProperties": {"type": "string"}}
+    view = _view({"requestBody": {"content": {"multipart/form-data": {"schema": schema}}}})
+    parts = [("J%73", "v"), ('a"b\r', "w")]
+    content = "".join(
+        f'--b\r\nContent-Disposition: form-data; name="{n.replace(chr(34), "%22").replace(chr(13), "%0D")}"'
+        f"\r\n\r\n{v}\r\n"
+        for n, v in parts
+    )
+    request = httpx.Request(
+        "POST",
+        f"{BASE}/things",
+        content=(content + "--b--\r\n").encode(),
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+    )
+    intended = dict(parts)
+    assert check_request(view, "POST", "/things", BASE, request, {}, intended, True) == []

@@ -145,3 +145,37 @@ def test_read_only_and_write_only_in_an_all_of_member(tmp_path: Path) -> None:
     sent = _sent(api)
     assert set(sent) == {"password", "token", "name"}
     assert all(p.required for p in sent.values())
+
+
+def test_a_model_a_request_carries_does_not_demand_its_read_only_fields(tmp_path: Path) -> None:
+    # Stream: `GET /connect?json=...` carries ConnectRequest {user_details: UserObject}, whose
+    # `online` is required and readOnly ("required of responses only", OpenAPI 3.0): the model
+    # demanded it, so no valid request could be built (7 client failures once the contract
+    # converted the drawn dicts into the models)
+    user = {
+        "type": "object",
+        "required": ["id", "online"],
+        "properties": {"id": {"type": "string"}, "online": {"type": "boolean", "readOnly": True}},
+    }
+    spec = _spec("3.0.3", {"owner": {"$ref": "#/components/schemas/User"}}, ["owner"])
+    spec["components"]["schemas"]["User"] = user
+    spec["components"]["schemas"]["Status"] = {**user, "title": "Status"}  # responses only
+    spec["paths"]["/status"] = {
+        "get": {
+            "operationId": "status",
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Status"}}
+                    },
+                }
+            },
+        }
+    }
+    api = _build(tmp_path, spec)
+    for name, online_required in (("User", False), ("Status", True)):
+        model = api.definitions[api.components[name]]
+        assert isinstance(model, ModelDef)
+        required = {f.wire_name: f.required for f in model.fields}
+        assert required == {"id": True, "online": online_required}, name

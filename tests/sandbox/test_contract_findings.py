@@ -299,3 +299,37 @@ def test_a_variant_keeps_its_polymorphic_base_s_properties() -> None:
     }
     for body in _drawn({"Pet": pet, "Cat": cat}, "#/components/schemas/Pet"):
         assert {"name", "kind", "lives"} <= set(body), body
+
+
+# -- routing: a parameter that cannot take the segment yields to a template that fits ---------
+
+
+def test_a_path_parameter_that_cannot_take_the_segment_yields_to_one_that_can() -> None:
+    # Mist: `/sites/{site_id}/zones/{zone_id}` (uuid) ranks before
+    # `/sites/{site_id}/{zone_type}/count` (zone_type: zones | rssizones), so `.../zones/count`
+    # was routed to the first and refused: "'count' is not a 'uuid'" (20 sandbox failures)
+    uuid = {"type": "string", "format": "uuid"}
+    site = {"name": "site_id", "in": "path", "required": True, "schema": uuid}
+    zone = {"name": "zone_id", "in": "path", "required": True, "schema": uuid}
+    kind = {"name": "zone_type", "in": "path", "required": True}
+    kind["schema"] = {"type": "string", "enum": ["zones", "rssizones"]}
+    ok = {"200": _json({"type": "object", "properties": {"which": {"type": "string"}}})}
+    doc = _doc(
+        {
+            "/sites/{site_id}/zones/{zone_id}": {
+                "get": {"operationId": "getZone", "parameters": [site, zone], "responses": ok}
+            },
+            "/sites/{site_id}/{zone_type}/count": {
+                "get": {"operationId": "countZones", "parameters": [site, kind], "responses": ok}
+            },
+        }
+    )
+    sandbox = Sandbox(doc)
+    site_id = "e3e70682-c209-1cac-a29f-6fbed82c07cd"
+    count = sandbox.router.match("GET", f"/sites/{site_id}/zones/count")
+    assert count is not None and count.route.template.endswith("/count")
+    assert sandbox.handle("GET", f"/sites/{site_id}/zones/count").status == 200
+    by_id = sandbox.router.match("GET", f"/sites/{site_id}/zones/{site_id}")
+    assert by_id is not None and by_id.route.template.endswith("{zone_id}")
+    # nothing fits: the most specific template still answers, its validation says why
+    assert sandbox.handle("GET", f"/sites/{site_id}/zones/nope").status == 400

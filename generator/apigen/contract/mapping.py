@@ -9,9 +9,12 @@ spec-valid value the annotation refuses is found as a client failure.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
+import importlib
 import inspect
+import sys
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,10 +33,13 @@ __all__ = ["Call", "MappingError", "to_call"]
 class MappingError(Exception):
     """A spec-valid value that the method's argument type refuses (a client failure)."""
 
-    def __init__(self, message: str, name: str, value: Any) -> None:
+    def __init__(
+        self, message: str, name: str, value: Any, loc: tuple[str | int, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.name = name
         self.value = value
+        self.loc = loc  # where in `value` the type refused it (wire names, list indexes)
 
 
 @dataclass
@@ -101,6 +107,8 @@ def _hints(method: Callable[..., Any]) -> dict[str, Any]:
 def _resolved(func: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     namespace = dict(getattr(func, "__globals__", {}))
+    for name, value in _type_checking_names(getattr(func, "__module__", None)).items():
+        namespace.setdefault(name, value)
     for name, annotation in getattr(func, "__annotations__", {}).items():
         if name == "return":
             continue
@@ -115,6 +123,42 @@ def _resolved(func: Any) -> dict[str, Any]:
             hint = args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
         out[name] = hint
     return out
+
+
+@functools.cache
+def _type_checking_names(module_name: str | None) -> dict[str, Any]:
+    """The names a generated module imports under `if TYPE_CHECKING:` only (the models and
+    types its annotations name, loaded lazily at run time: decisions §23), imported now: without
+    them an annotation naming a model does not resolve and its dict went to the call
+    unconverted (158 of Stream's 1,056 arguments)."""
+    module = sys.modules.get(module_name or "")
+    try:
+        source = inspect.getsource(module) if module is not None else ""
+    except (OSError, TypeError):
+        return {}
+    found: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.If) and _is_type_checking(node.test)):
+            continue
+        for stmt in node.body:
+            if not isinstance(stmt, ast.ImportFrom) or stmt.module is None:
+                continue
+            try:
+                imported = importlib.import_module(
+                    "." * stmt.level + stmt.module, getattr(module, "__package__", None)
+                )
+            except ImportError:
+                continue
+            for alias in stmt.names:
+                if alias.name != "*" and hasattr(imported, alias.name):
+                    found[alias.asname or alias.name] = getattr(imported, alias.name)
+    return found
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 _UnionType = type(int | str)
@@ -180,6 +224,7 @@ def to_call(case: CaseInput, op: Operation[Any], method: Callable[..., Any]) -> 
                 f"{_type_name(hint)} refuses it ({where or '<value>'}: {first['msg']})",
                 name,
                 value,
+                tuple(first["loc"]),
             ) from None
     if dropped and isinstance(case.body, Mapping) and "extra_body" in _parameters(method):
         # Body properties no argument carries (undeclared ones the schema allows, or required
@@ -192,13 +237,20 @@ _BOOLEAN_TEXT = {"true": True, "false": False}
 
 
 def _has_null_text(value: Any) -> bool:
-    return value == "null" or (isinstance(value, list) and "null" in value)
+    if isinstance(value, list):
+        return any(_has_null_text(v) for v in value)
+    if isinstance(value, dict):  # a JSON parameter's members too (Stream's `payload.sort`)
+        return any(_has_null_text(v) for v in value.values())
+    return isinstance(value, str) and value == "null"
 
 
 def _null_for_text(value: Any) -> Any:
-    """'null' (alone or as an array item) read as the null it spells."""
+    """'null' (alone, as an array item or a JSON parameter's member) read as the null it
+    spells."""
     if isinstance(value, list):
-        return [None if v == "null" else v for v in value]
+        return [_null_for_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _null_for_text(v) for k, v in value.items()}
     return None if value == "null" else value
 
 

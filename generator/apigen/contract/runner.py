@@ -725,21 +725,62 @@ class _Run:
     def _untyped_field(
         self, op: ManifestOperation, constant: Operation[Any], exc: MappingError, case: CaseInput
     ) -> bool:
-        """A body property with `items` or `properties` but no `type`: JSON Schema admits any
-        value there (null included), the generated argument (rightly) wants a list or object."""
+        """A body property, or a property or item inside it or inside the whole body (where the
+        argument's type refused the value), with `items`, `properties` or
+        `additionalProperties` but no `type`: JSON Schema admits any value there (null
+        included), the generated type (rightly) wants a list or object (Anchore's
+        `ImportSource.target: {additionalProperties: true}`)."""
         param = next((p for p in constant.params if p.py_name == exc.name), None)
-        if param is None or param.location != "field":
+        if param is None or param.location not in ("field", "body"):
             return False
         body = self.view.request_body(op.path, op.method) or {}
         media = self.view.deref((body.get("content") or {}).get(case.media_type or "", {}))
         schema = self.view.deref(media.get("schema", {})) if isinstance(media, Mapping) else {}
-        props = schema.get("properties") if isinstance(schema, Mapping) else None
-        prop = self.view.deref(props.get(param.wire_name)) if isinstance(props, Mapping) else None
-        return (
-            isinstance(prop, Mapping)
-            and "type" not in prop
-            and ("items" in prop or "properties" in prop)
+        if param.location == "body":  # the whole body: CORE's array of `SearchRequest`s
+            node = schema if isinstance(schema, Mapping) else None
+        else:
+            node = self._step(schema, param.wire_name)
+        for key in exc.loc:
+            if node is None or self._untyped_container(node):
+                break
+            node = self._step(node, key)
+        return node is not None and self._untyped_container(node)
+
+    def _untyped_container(self, schema: Mapping[str, Any], depth: int = 0) -> bool:
+        """Keywords of an array or object without `type` (or such an `anyOf`/`oneOf` member,
+        the union's `source` of tests/fixtures/contract-edges-31.yaml): JSON Schema admits any
+        value there."""
+        if "type" in schema or depth > 8:
+            return False
+        if any(k in schema for k in ("items", "properties", "additionalProperties")):
+            return True
+        members = [*(schema.get("anyOf") or ()), *(schema.get("oneOf") or ())]
+        return any(
+            isinstance(m := self.view.deref(member), Mapping)
+            and self._untyped_container(m, depth + 1)
+            for member in members
         )
+
+    def _step(self, schema: Any, key: str | int, depth: int = 0) -> Mapping[str, Any] | None:
+        """The schema of `key` (a property, or an item for an int) inside `schema`, or inside
+        one of its `allOf` members (Zoom's bodies are `allOf: [{properties}]`)."""
+        schema = self.view.deref(schema)
+        if not isinstance(schema, Mapping) or depth > 8:
+            return None
+        if isinstance(key, int):
+            found = schema.get("items")
+        else:
+            props = schema.get("properties")
+            found = props.get(key) if isinstance(props, Mapping) else None
+            if found is None:
+                found = schema.get("additionalProperties")
+        found = self.view.deref(found)
+        if isinstance(found, Mapping):
+            return found
+        for member in schema.get("allOf") or ():
+            if (inner := self._step(member, key, depth + 1)) is not None:
+                return inner
+        return None
 
     def _server(
         self,

@@ -1,4 +1,5 @@
-"""Which inline definitions only ever travel in requests.
+"""Which inline definitions only ever travel in requests; which read-only fields a request's
+model cannot demand.
 
 Those become `TypedDict`s: a caller writes `address={"city": "Berlin"}` and a type checker still
 checks the keys, as in openai-python. Component schemas stay Pydantic models (the manifest
@@ -28,6 +29,16 @@ def _reach(definitions: dict[str, Definition], roots: Iterable[TypeExpr]) -> set
 def mark_request_only(definitions: dict[str, Definition], ops: list[OperationDef]) -> None:
     requests = _reach(definitions, (p.type for op in ops for p in op.params))
     responses = _reach(definitions, (r.type for op in ops for r in op.responses))
+    for key in requests:
+        d = definitions[key]
+        if isinstance(d, ModelDef):
+            for f in d.fields:
+                # OpenAPI: a required readOnly property is required of responses only. A model a
+                # request can carry cannot demand it (Stream's `UserObject.online` inside the
+                # `json` query parameter): the caller could not build a valid request. As for
+                # writeOnly in responses (`SchemaConverter`), the field is optional.
+                if f.read_only and f.required:
+                    f.required = False
     for key in requests - responses:
         d = definitions[key]
         if d.component is not None:

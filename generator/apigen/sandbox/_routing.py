@@ -51,6 +51,14 @@ class Route:
     # `needs`; `shared` when some key of this shape has needs (a plain key then competes)
     shape: str = field(default="", compare=False)
     shared: bool = field(default=False, compare=False)
+    # per path parameter every operation constrains alike (an enum, a number, a uuid): the
+    # values it takes, so a route whose parameter cannot be the segment yields to one that fits
+    values: Mapping[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
+
+    def fits(self, params: Mapping[str, str]) -> bool:
+        return all(
+            regex.fullmatch(params[name]) for name, regex in self.values.items() if name in params
+        )
 
     def match(self, segments: list[str]) -> dict[str, str] | None:
         """Path parameters (decoded) if `segments` (as sent, one per template segment) fit.
@@ -137,11 +145,12 @@ def _preferred(template: str, values: Mapping[str, str]) -> tuple[re.Pattern[str
 
 
 _NUMERIC = {"integer": r"[-+]?[0-9]+", "number": r"[-+]?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"}
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 def _value_regex(schema: Any) -> str | None:
-    """A regex for the values a path parameter's schema allows, when it is a plain enum or a
-    number; None otherwise (any text)."""
+    """A regex for the values a path parameter's schema allows, when it is a plain enum, a
+    number or a uuid; None otherwise (any text)."""
     if not isinstance(schema, Mapping):
         return None
     enum = schema.get("enum")
@@ -149,6 +158,8 @@ def _value_regex(schema: Any) -> str | None:
         texts = sorted({str(v).lower() if isinstance(v, bool) else str(v) for v in enum}, key=len)
         return "|".join(re.escape(t) for t in reversed(texts))
     kind = schema.get("type")
+    if kind == "string" and schema.get("format") == "uuid":
+        return _UUID
     return _NUMERIC.get(kind) if isinstance(kind, str) else None
 
 
@@ -227,10 +238,23 @@ class Router:
             patterns, names, rank = compile_template(template)
             pointer = "#/paths/" + escape_token(template)
             needs = {m: _needs(template, item, op, resolver) for m, op in operations.items()}
-            preferred = _preferred(template, _path_value_regexes(item, operations, resolver))
+            value_regexes = _path_value_regexes(item, operations, resolver)
+            preferred = _preferred(template, value_regexes)
             shape = _PARAM.sub("{}", split_key(template).wire)
+            values = {n: re.compile(r, re.DOTALL) for n, r in value_regexes.items()}
             routes.append(
-                Route(template, pointer, operations, patterns, names, rank, needs, preferred, shape)
+                Route(
+                    template,
+                    pointer,
+                    operations,
+                    patterns,
+                    names,
+                    rank,
+                    needs,
+                    preferred,
+                    shape,
+                    values=values,
+                )
             )
         keyed = {r.shape for r in routes if any(r.needs.values())}
         routes = [replace(r, shared=True) if r.shape in keyed else r for r in routes]
@@ -267,8 +291,25 @@ class Router:
 
         A template that fits the path but not the method yields to a less specific one that
         has the method (specs do declare `/x/{a}` and `/x/{b}` for different methods); only
-        when none has it is the first fit returned, with `operation` None (a 405).
+        when none has it is the first fit returned, with `operation` None (a 405). So does one
+        whose parameter cannot take its segment (an enum, a number, a uuid) to one whose
+        parameters can (Mist's `/sites/{id}/zones/{zone_id: uuid}` and
+        `/sites/{id}/{zone_type: zones|rssizones}/count`, for `.../zones/count`); when none
+        fits, the first is taken and its validation says why.
         """
+        strict = self._match(method, raw_path, query, headers, strict=True)
+        if strict is not None and strict.operation is not None:
+            return strict
+        return self._match(method, raw_path, query, headers, strict=False)
+
+    def _match(
+        self,
+        method: str,
+        raw_path: str,
+        query: list[tuple[str, str]] | None,
+        headers: Mapping[str, str] | None,
+        strict: bool,
+    ) -> Match | None:
         method = method.lower()
         fallback: Match | None = None
         first: Match | None = None
@@ -277,7 +318,7 @@ class Router:
             segments = split_path(path)
             for route in self._by_length.get(len(segments), []):
                 params = route.match(segments)
-                if params is None:
+                if params is None or (strict and not route.fits(params)):
                     continue
                 operation = route.operations.get(method)
                 if operation is None and method == "head":
